@@ -1,0 +1,249 @@
+//! The evaluated model: resources, their references, module facts, sources
+//! and the diagnostics of the load. One `Graph` per load; every engine reads it.
+
+use crate::diagnostic::Diagnostic;
+use crate::resource::{Mode, Resource, VariableOrigin};
+use crate::source::{SourceMap, Span};
+use crate::value::Value;
+use std::collections::HashMap;
+
+/// The `terraform {}` settings of a module.
+#[derive(Clone, Debug, Default)]
+pub struct TerraformSettings {
+    pub required_version: Option<(String, Span)>,
+    pub backend: Option<Backend>,
+    pub required_providers: Vec<RequiredProvider>,
+    /// A `cloud {}` block (HCP Terraform / Terraform Enterprise) was configured.
+    pub cloud: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Backend {
+    /// `s3`, `local`, `remote`, …
+    pub kind: String,
+    pub config: Value,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct RequiredProvider {
+    pub name: String,
+    pub source: Option<String>,
+    pub version: Option<String>,
+    pub span: Span,
+}
+
+/// A `provider` block.
+#[derive(Clone, Debug)]
+pub struct ProviderConfig {
+    pub name: String,
+    pub alias: Option<String>,
+    /// Evaluated arguments (`region`, `default_tags`, …).
+    pub attributes: Value,
+    pub span: Span,
+}
+
+/// A `module` block as written.
+#[derive(Clone, Debug)]
+pub struct ModuleCall {
+    pub name: String,
+    pub source: String,
+    pub version: Option<String>,
+    pub span: Span,
+    /// Directory the call resolved to (display path), when it was found.
+    pub resolved_dir: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VariableInfo {
+    pub name: String,
+    pub value: Value,
+    pub set_by: VariableOrigin,
+    pub sensitive: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct OutputInfo {
+    pub name: String,
+    pub value: Value,
+    pub sensitive: bool,
+    pub span: Span,
+}
+
+/// One evaluated module instance (the root module has address `""`).
+#[derive(Clone, Debug, Default)]
+pub struct ModuleInstance {
+    pub address: String,
+    /// Directory of the module's files, as displayed.
+    pub dir: String,
+    /// Address of the root module directory this instance was loaded under.
+    pub root_dir: String,
+    pub terraform: TerraformSettings,
+    pub providers: Vec<ProviderConfig>,
+    pub module_calls: Vec<ModuleCall>,
+    pub variables: Vec<VariableInfo>,
+    pub outputs: Vec<OutputInfo>,
+}
+
+/// The evaluated infrastructure of one load.
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub resources: Vec<Resource>,
+    pub modules: Vec<ModuleInstance>,
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    by_address: HashMap<String, usize>,
+    /// target (instance address and block address) → (referrer index, attribute)
+    referrers: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl Graph {
+    /// Builds the indexes; call once after all resources are in place.
+    pub fn new(
+        mut resources: Vec<Resource>,
+        modules: Vec<ModuleInstance>,
+        sources: SourceMap,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Graph {
+        resources.sort_by(|a, b| {
+            (&a.module, a.mode, &a.resource_type, &a.name, &a.index).cmp(&(
+                &b.module,
+                b.mode,
+                &b.resource_type,
+                &b.name,
+                &b.index,
+            ))
+        });
+        diagnostics.sort_by_key(|d| d.sort_key(&sources));
+        diagnostics.dedup();
+        let by_address = resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.address.clone(), i))
+            .collect();
+        let mut referrers: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            for (j, reference) in r.references.iter().enumerate() {
+                referrers
+                    .entry(reference.target.clone())
+                    .or_default()
+                    .push((i, j));
+                if let Some(block) = strip_instance_key(&reference.target) {
+                    referrers.entry(block.to_string()).or_default().push((i, j));
+                }
+            }
+        }
+        for list in referrers.values_mut() {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Graph {
+            resources,
+            modules,
+            sources,
+            diagnostics,
+            by_address,
+            referrers,
+        }
+    }
+
+    pub fn resource(&self, address: &str) -> Option<&Resource> {
+        self.by_address.get(address).map(|&i| &self.resources[i])
+    }
+
+    /// Managed resources of one type.
+    pub fn of_type<'a>(&'a self, resource_type: &'a str) -> impl Iterator<Item = &'a Resource> {
+        self.resources
+            .iter()
+            .filter(move |r| r.mode == Mode::Managed && r.resource_type == resource_type)
+    }
+
+    /// Resources whose attributes refer to `target` (by instance or block address).
+    pub fn referrers<'a>(&'a self, target: &Resource) -> impl Iterator<Item = (&'a Resource, &'a str)> {
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        for key in [target.address.clone(), target.block_address()] {
+            if let Some(list) = self.referrers.get(&key) {
+                hits.extend(list.iter().copied());
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits.into_iter().map(move |(i, j)| {
+            let r = &self.resources[i];
+            (r, r.references[j].attribute.as_str())
+        })
+    }
+
+    /// Resources of `resource_type` that refer to `target`, e.g. the
+    /// `aws_s3_bucket_public_access_block` of a bucket.
+    pub fn referrers_of_type<'a>(
+        &'a self,
+        target: &Resource,
+        resource_type: &'a str,
+    ) -> impl Iterator<Item = &'a Resource> {
+        let mut seen = Vec::new();
+        self.referrers(target)
+            .filter(move |(r, _)| r.resource_type == resource_type)
+            .filter_map(move |(r, _)| {
+                if seen.contains(&r.address) {
+                    None
+                } else {
+                    seen.push(r.address.clone());
+                    Some(r)
+                }
+            })
+    }
+
+    /// Resources this resource refers to.
+    pub fn referenced_by<'a>(&'a self, from: &'a Resource) -> impl Iterator<Item = (&'a Resource, &'a crate::Reference)> {
+        from
+            .references
+            .iter()
+            .filter_map(move |reference| self.resource(&reference.target).map(|r| (r, reference)))
+    }
+
+    pub fn module(&self, address: &str) -> Option<&ModuleInstance> {
+        self.modules.iter().find(|m| m.address == address)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::Severity::Error)
+    }
+}
+
+/// `aws_subnet.a["x"]` → `aws_subnet.a`; `None` when there is no trailing key.
+pub fn strip_instance_key(address: &str) -> Option<&str> {
+    if !address.ends_with(']') {
+        return None;
+    }
+    // find the '[' that opens the final key, skipping brackets inside quotes
+    let bytes = address.as_bytes();
+    let mut in_quotes = false;
+    let mut open = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' if i == 0 || bytes[i - 1] != b'\\' => in_quotes = !in_quotes,
+            b'[' if !in_quotes => open = Some(i),
+            _ => {}
+        }
+    }
+    open.map(|i| &address[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_the_final_instance_key_only() {
+        assert_eq!(strip_instance_key("aws_subnet.a[\"x[1]\"]"), Some("aws_subnet.a"));
+        assert_eq!(
+            strip_instance_key("module.m[0].aws_subnet.a[2]"),
+            Some("module.m[0].aws_subnet.a")
+        );
+        assert_eq!(strip_instance_key("aws_vpc.main"), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! The evaluated infrastructure model that every Cloudwright engine reads.
+//!
+//! Loaders (Terraform HCL, plan JSON, state) produce a [`Graph`]; engines take
+//! `&Graph` and return plain data. See `docs/architecture.md`.
+
+pub mod diagnostic;
+pub mod graph;
+pub mod resource;
+pub mod source;
+pub mod value;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use graph::{
+    Backend, Graph, ModuleCall, ModuleInstance, OutputInfo, ProviderConfig, RequiredProvider,
+    TerraformSettings, VariableInfo,
+};
+pub use resource::{
+    InstanceKey, Mode, Origin, ProviderRef, Reference, Resource, ValueSource, VariableOrigin,
+};
+pub use source::{FileId, Location, SourceFile, SourceMap, Span};
+pub use value::{format_number, Object, Unknown, Value};

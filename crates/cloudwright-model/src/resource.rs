@@ -1,0 +1,209 @@
+//! Resource instances: what every engine reads.
+
+use crate::source::Span;
+use crate::value::Value;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Managed => "managed",
+            Mode::Data => "data",
+        }
+    }
+}
+
+/// The key of one instance of a resource or module with `count` or `for_each`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InstanceKey {
+    Int(i64),
+    Str(String),
+    /// `count`/`for_each` depends on values known only after apply: the one
+    /// instance Cloudwright evaluates stands for an unknown number of them.
+    Unknown,
+}
+
+impl fmt::Display for InstanceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstanceKey::Int(i) => write!(f, "[{i}]"),
+            InstanceKey::Str(s) => write!(f, "[{s:?}]"),
+            InstanceKey::Unknown => f.write_str("[?]"),
+        }
+    }
+}
+
+/// Where the model of a resource came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    Configuration,
+    Plan,
+    State,
+}
+
+/// A reference from one resource's attribute to another resource (or module
+/// output, or data source): the edges of the graph.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Reference {
+    /// Attribute of the referring resource, e.g. `bucket` or `ingress[0].security_groups`.
+    pub attribute: String,
+    /// Absolute address of the referenced instance, or of the resource block
+    /// when the instance could not be determined.
+    pub target: String,
+    /// The referenced attribute (`id`, `arn`), when the reference names one.
+    pub target_attribute: Option<String>,
+}
+
+/// How a value reached an attribute: the variables, locals and outputs it
+/// passed through, so a finding can explain itself.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ValueSource {
+    Variable {
+        /// Module address (`""` for the root module).
+        module: String,
+        name: String,
+        set_by: VariableOrigin,
+    },
+    Local {
+        module: String,
+        name: String,
+        span: Span,
+    },
+    ModuleOutput {
+        module: String,
+        name: String,
+    },
+}
+
+/// Which of Terraform's variable sources decided a variable's value.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum VariableOrigin {
+    /// the `default` in the variable block
+    Default(Span),
+    /// a `.tfvars` / `.tfvars.json` file (auto-loaded or `--var-file`)
+    File { path: String, span: Option<Span> },
+    /// `--var name=value`
+    CommandLine,
+    /// `TF_VAR_name`
+    Environment,
+    /// the argument of a module call
+    ModuleInput(Span),
+    /// no value was given and there is no default
+    Unset,
+}
+
+impl fmt::Display for VariableOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VariableOrigin::Default(_) => f.write_str("default"),
+            VariableOrigin::File { path, .. } => write!(f, "{path}"),
+            VariableOrigin::CommandLine => f.write_str("--var"),
+            VariableOrigin::Environment => f.write_str("environment (TF_VAR_)"),
+            VariableOrigin::ModuleInput(_) => f.write_str("module input"),
+            VariableOrigin::Unset => f.write_str("unset"),
+        }
+    }
+}
+
+/// The provider configuration a resource uses.
+#[derive(Clone, Debug, Default)]
+pub struct ProviderRef {
+    /// Local provider name: `aws`.
+    pub name: String,
+    pub alias: Option<String>,
+    /// The provider's `region`, when it has one (Unknown when not given).
+    pub region: Option<Value>,
+}
+
+impl ProviderRef {
+    /// `aws` or `aws.west`.
+    pub fn config_address(&self) -> String {
+        match &self.alias {
+            Some(a) => format!("{}.{}", self.name, a),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// One resource (or data source) instance, evaluated.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// `module.net.aws_subnet.private["a"]`
+    pub address: String,
+    pub mode: Mode,
+    /// `aws_subnet`
+    pub resource_type: String,
+    /// `private`
+    pub name: String,
+    /// Module instance address, `""` for the root module.
+    pub module: String,
+    pub index: Option<InstanceKey>,
+    pub provider: ProviderRef,
+    /// The evaluated attributes: an object; nested blocks are lists of objects.
+    pub attributes: Value,
+    /// The whole block.
+    pub span: Option<Span>,
+    /// Span of each attribute and nested block, by path (`ingress[0].cidr_blocks`).
+    pub attribute_spans: BTreeMap<String, Span>,
+    /// What this resource's attributes refer to.
+    pub references: Vec<Reference>,
+    /// Where the value of each top-level attribute came from.
+    pub provenance: BTreeMap<String, Vec<ValueSource>>,
+    pub origin: Origin,
+    /// Planned actions (`create`, `update`, `delete`, …) for plan input.
+    pub actions: Vec<String>,
+}
+
+impl Resource {
+    /// The address without the instance key: `module.net.aws_subnet.private`.
+    pub fn block_address(&self) -> String {
+        let prefix = if self.module.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", self.module)
+        };
+        match self.mode {
+            Mode::Managed => format!("{prefix}{}.{}", self.resource_type, self.name),
+            Mode::Data => format!("{prefix}data.{}.{}", self.resource_type, self.name),
+        }
+    }
+
+    /// An attribute by name (`None` when not set).
+    pub fn get(&self, name: &str) -> Option<Value> {
+        match self.attributes.as_object()?.fields.get(name) {
+            Some(v) => Some(v.clone()),
+            None => None,
+        }
+    }
+
+    /// An attribute by dotted path, with list indices as numbers
+    /// (`root_block_device.0.encrypted`).
+    pub fn get_path(&self, path: &str) -> Option<Value> {
+        let parts: Vec<&str> = path.split('.').collect();
+        self.attributes.get_path(&parts)
+    }
+
+    /// The span of an attribute, falling back to the closest enclosing block.
+    pub fn span_of(&self, path: &str) -> Option<Span> {
+        let mut p = path;
+        loop {
+            if let Some(s) = self.attribute_spans.get(p) {
+                return Some(*s);
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return self.span,
+            }
+        }
+    }
+}

@@ -1,0 +1,455 @@
+//! Terraform's value space, with Unknown as a first-class value.
+//!
+//! Terraform (through `cty`) distinguishes list/tuple/set and map/object; for
+//! reviewing infrastructure the distinction that matters is "ordered sequence"
+//! versus "keyed collection", so a [`Value`] has one variant for each. Sets are
+//! lists that were de-duplicated and sorted the way `toset` does.
+//!
+//! Two marks travel with values:
+//! - **Unknown**: a value only known after apply. When it came from another
+//!   resource's attribute it remembers its *origin* (`aws_s3_bucket.logs.id`),
+//!   which is how engines link resources whose ids are computed.
+//! - **Sensitive**: a value declared `sensitive`; renderers never print it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A Terraform value.
+#[derive(Clone, Debug, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Arc<str>),
+    /// list, tuple or set
+    List(Arc<Vec<Value>>),
+    /// map or object
+    Map(Arc<Object>),
+    /// known only after apply
+    Unknown(Unknown),
+    /// a value marked sensitive; operations on it produce sensitive results
+    Sensitive(Arc<Value>),
+}
+
+/// An unknown value and, where known, the resource attribute it will come from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unknown {
+    /// Absolute reference the value will come from, e.g. `module.net.aws_vpc.this.id`.
+    pub origin: Option<Arc<str>>,
+}
+
+/// A keyed collection. `computed` marks the object of a resource (or module)
+/// instance: an attribute that was not set in configuration is not absent but
+/// unknown, computed by the provider, with origin `<computed>.<name>`.
+#[derive(Clone, Debug, Default)]
+pub struct Object {
+    pub fields: BTreeMap<String, Value>,
+    pub computed: Option<Arc<str>>,
+}
+
+impl Object {
+    pub fn new(fields: BTreeMap<String, Value>) -> Self {
+        Object {
+            fields,
+            computed: None,
+        }
+    }
+}
+
+impl Unknown {
+    pub fn with_origin(origin: impl Into<Arc<str>>) -> Self {
+        Unknown {
+            origin: Some(origin.into()),
+        }
+    }
+
+    /// The unknown value of `self.<name>`: attribute access on an unknown
+    /// object keeps the origin path growing so links stay precise.
+    pub fn attr(&self, name: &str) -> Unknown {
+        Unknown {
+            origin: self.origin.as_ref().map(|o| format!("{o}.{name}").into()),
+        }
+    }
+
+    pub fn index(&self, key: &Value) -> Unknown {
+        let suffix = match key {
+            Value::Number(n) => format!("[{}]", format_number(*n)),
+            Value::String(s) => format!("[{s:?}]"),
+            _ => "[*]".to_string(),
+        };
+        Unknown {
+            origin: self.origin.as_ref().map(|o| format!("{o}{suffix}").into()),
+        }
+    }
+}
+
+impl Value {
+    pub fn string(s: impl Into<Arc<str>>) -> Value {
+        Value::String(s.into())
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    pub fn map(fields: BTreeMap<String, Value>) -> Value {
+        Value::Map(Arc::new(Object::new(fields)))
+    }
+
+    pub fn unknown() -> Value {
+        Value::Unknown(Unknown::default())
+    }
+
+    pub fn unknown_from(origin: impl Into<Arc<str>>) -> Value {
+        Value::Unknown(Unknown::with_origin(origin))
+    }
+
+    pub fn sensitive(self) -> Value {
+        match self {
+            v @ Value::Sensitive(_) => v,
+            v => Value::Sensitive(Arc::new(v)),
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.strip(), Value::Null)
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.strip(), Value::Unknown(_))
+    }
+
+    pub fn is_sensitive(&self) -> bool {
+        matches!(self, Value::Sensitive(_))
+    }
+
+    /// The value without its sensitive mark. Use only to compute, never to print.
+    pub fn strip(&self) -> &Value {
+        match self {
+            Value::Sensitive(inner) => inner.strip(),
+            v => v,
+        }
+    }
+
+    /// True when the value or anything inside it is unknown.
+    pub fn contains_unknown(&self) -> bool {
+        match self.strip() {
+            Value::Unknown(_) => true,
+            Value::List(items) => items.iter().any(Value::contains_unknown),
+            Value::Map(obj) => obj.fields.values().any(Value::contains_unknown),
+            _ => false,
+        }
+    }
+
+    /// True when the value or anything inside it is sensitive.
+    pub fn contains_sensitive(&self) -> bool {
+        match self {
+            Value::Sensitive(_) => true,
+            Value::List(items) => items.iter().any(Value::contains_sensitive),
+            Value::Map(obj) => obj.fields.values().any(Value::contains_sensitive),
+            _ => false,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.strip() {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if &**s == "true" => Some(true),
+            Value::String(s) if &**s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<f64> {
+        match self.strip() {
+            Value::Number(n) => Some(*n),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_number()
+            .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+            .map(|n| n as i64)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self.strip() {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self.strip() {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&Object> {
+        match self.strip() {
+            Value::Map(obj) => Some(obj),
+            _ => None,
+        }
+    }
+
+    pub fn as_unknown(&self) -> Option<&Unknown> {
+        match self.strip() {
+            Value::Unknown(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// `self.<name>` for an object: a field, an unknown computed attribute
+    /// (for resource objects), or `None` when the object has no such field.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        match self {
+            Value::Sensitive(inner) => inner.get(name).map(Value::sensitive),
+            Value::Map(obj) => match obj.fields.get(name) {
+                Some(v) => Some(v.clone()),
+                None => obj
+                    .computed
+                    .as_ref()
+                    .map(|o| Value::unknown_from(format!("{o}.{name}"))),
+            },
+            Value::Unknown(u) => Some(Value::Unknown(u.attr(name))),
+            _ => None,
+        }
+    }
+
+    /// Follows a dotted attribute path (`versioning.0.enabled` style is not
+    /// supported; use [`Value::get`] and list indexing for nested blocks).
+    pub fn get_path(&self, path: &[&str]) -> Option<Value> {
+        let mut current = self.clone();
+        for segment in path {
+            current = match current.strip() {
+                Value::List(items) => {
+                    let index: usize = segment.parse().ok()?;
+                    items.get(index)?.clone()
+                }
+                _ => current.get(segment)?,
+            };
+        }
+        Some(current)
+    }
+
+    /// Name of the value's type as Terraform would describe it in an error.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Map(_) => "object",
+            Value::Unknown(_) => "unknown",
+            Value::Sensitive(inner) => inner.type_name(),
+        }
+    }
+
+    /// Structural equality with three-valued logic: `None` when an unknown
+    /// makes the answer unknowable.
+    pub fn equals(&self, other: &Value) -> Option<bool> {
+        match (self.strip(), other.strip()) {
+            (Value::Unknown(_), _) | (_, Value::Unknown(_)) => None,
+            (Value::Null, Value::Null) => Some(true),
+            (Value::Bool(a), Value::Bool(b)) => Some(a == b),
+            (Value::Number(a), Value::Number(b)) => Some(a == b),
+            (Value::String(a), Value::String(b)) => Some(a == b),
+            (Value::List(a), Value::List(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                let mut result = Some(true);
+                for (x, y) in a.iter().zip(b.iter()) {
+                    match x.equals(y) {
+                        Some(false) => return Some(false),
+                        None => result = None,
+                        Some(true) => {}
+                    }
+                }
+                result
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                if a.fields.len() != b.fields.len() || a.fields.keys().ne(b.fields.keys()) {
+                    return Some(false);
+                }
+                let mut result = Some(true);
+                for (x, y) in a.fields.values().zip(b.fields.values()) {
+                    match x.equals(y) {
+                        Some(false) => return Some(false),
+                        None => result = None,
+                        Some(true) => {}
+                    }
+                }
+                result
+            }
+            _ => Some(false),
+        }
+    }
+
+    /// Every unknown origin inside the value (for reference linking).
+    pub fn unknown_origins(&self, out: &mut Vec<Arc<str>>) {
+        match self.strip() {
+            Value::Unknown(Unknown { origin: Some(o) }) => out.push(o.clone()),
+            Value::List(items) => items.iter().for_each(|v| v.unknown_origins(out)),
+            Value::Map(obj) => obj.fields.values().for_each(|v| v.unknown_origins(out)),
+            _ => {}
+        }
+    }
+
+    /// Converts to JSON as Cloudwright documents it: unknown as
+    /// `{"unknown": true, "origin": …}`, sensitive as `{"sensitive": true}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => number_to_json(*n),
+            Value::String(s) => J::String(s.to_string()),
+            Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
+            Value::Map(obj) => J::Object(
+                obj.fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
+            ),
+            Value::Unknown(u) => {
+                let mut m = serde_json::Map::new();
+                m.insert("unknown".into(), J::Bool(true));
+                if let Some(o) = &u.origin {
+                    m.insert("origin".into(), J::String(o.to_string()));
+                }
+                J::Object(m)
+            }
+            Value::Sensitive(_) => {
+                let mut m = serde_json::Map::new();
+                m.insert("sensitive".into(), J::Bool(true));
+                J::Object(m)
+            }
+        }
+    }
+
+    /// Builds a value from plain JSON (plan/state attribute values, `jsondecode`).
+    pub fn from_json(json: &serde_json::Value) -> Value {
+        use serde_json::Value as J;
+        match json {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(*b),
+            J::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
+            J::String(s) => Value::string(s.as_str()),
+            J::Array(items) => Value::list(items.iter().map(Value::from_json).collect()),
+            J::Object(m) => Value::map(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn number_to_json(n: f64) -> serde_json::Value {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        serde_json::Value::from(n as i64)
+    } else {
+        serde_json::Number::from_f64(n)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Formats a number the way Terraform prints it: integers without a fraction.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e21 {
+        format!("{}", n as i128)
+    } else {
+        let s = format!("{n}");
+        s
+    }
+}
+
+/// A short, human rendering used in text output. Sensitive values are
+/// redacted; long strings are kept whole (renderers decide on truncation).
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => f.write_str(&format_number(*n)),
+            Value::String(s) => write!(f, "{s:?}"),
+            Value::List(items) => {
+                f.write_str("[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
+            Value::Map(obj) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in obj.fields.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k} = {v}")?;
+                }
+                f.write_str("}")
+            }
+            Value::Unknown(u) => match &u.origin {
+                Some(o) => write!(f, "(known after apply: {o})"),
+                None => f.write_str("(known after apply)"),
+            },
+            Value::Sensitive(_) => f.write_str("(sensitive value)"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_origin_grows_with_traversal() {
+        let u = Unknown::with_origin("aws_subnet.private");
+        let v = u.index(&Value::string("a")).attr("id");
+        assert_eq!(v.origin.as_deref(), Some("aws_subnet.private[\"a\"].id"));
+    }
+
+    #[test]
+    fn computed_object_yields_unknown_with_origin() {
+        let obj = Object {
+            fields: BTreeMap::from([("bucket".to_string(), Value::string("logs"))]),
+            computed: Some("aws_s3_bucket.logs".into()),
+        };
+        let v = Value::Map(Arc::new(obj));
+        assert_eq!(v.get("bucket").unwrap().as_str(), Some("logs"));
+        let id = v.get("id").unwrap();
+        assert_eq!(
+            id.as_unknown().unwrap().origin.as_deref(),
+            Some("aws_s3_bucket.logs.id")
+        );
+    }
+
+    #[test]
+    fn equality_is_three_valued() {
+        let a = Value::list(vec![Value::Number(1.0), Value::unknown()]);
+        let b = Value::list(vec![Value::Number(1.0), Value::Number(2.0)]);
+        let c = Value::list(vec![Value::Number(3.0), Value::unknown()]);
+        assert_eq!(a.equals(&b), None);
+        assert_eq!(c.equals(&b), Some(false));
+    }
+
+    #[test]
+    fn sensitive_is_never_rendered() {
+        let v = Value::string("hunter2").sensitive();
+        assert_eq!(v.to_string(), "(sensitive value)");
+        assert_eq!(v.to_json(), serde_json::json!({"sensitive": true}));
+        assert_eq!(v.as_str(), Some("hunter2"));
+    }
+}
