@@ -1,1 +1,13 @@
+//! Loads Terraform into the Cloudwright model.
+//!
+//! `load` → discover root modules → parse every file (in parallel) → evaluate
+//! each root module once (variables, locals, modules, `count`/`for_each`,
+//! dynamic blocks, functions) → one [`cloudwright_model::Graph`].
+//! Plan and state JSON load into the same model ([`plan`]).
 
+pub mod eval;
+pub mod functions;
+pub mod hcl;
+pub mod json_syntax;
+pub mod syntax;
+pub mod types;

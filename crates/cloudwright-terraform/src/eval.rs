@@ -1,0 +1,937 @@
+//! Expression evaluation with Terraform's semantics and Unknown as a value.
+//!
+//! An evaluation error (wrong type, missing attribute, bad index) is what
+//! Terraform would report at plan time: it becomes a diagnostic at the
+//! expression's location and the expression's value becomes Unknown, so the
+//! rest of the configuration is still evaluated and nothing is guessed.
+
+use crate::functions;
+use crate::syntax::*;
+use cloudwright_model::{
+    format_number, Diagnostic, FileId, Object, Severity, SourceFile, Span, Unknown, Value,
+    ValueSource,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Something an expression referred to, recorded while evaluating it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Trace {
+    /// A resource, data source or module instance (absolute address) and the
+    /// attribute read from it.
+    Reference {
+        target: String,
+        attribute: Option<String>,
+    },
+    /// A variable, local or module output the value passed through.
+    Source(ValueSource),
+}
+
+/// The named values of one module instance, filled in dependency order.
+#[derive(Default)]
+pub struct ModuleScope {
+    /// `""` for the root module, else `module.a.module.b["x"]`.
+    pub address: String,
+    pub vars: HashMap<String, Value>,
+    pub locals: HashMap<String, Value>,
+    /// `aws_vpc.main` → instance object, list (count) or map (for_each)
+    pub resources: HashMap<String, Value>,
+    /// `aws_iam_policy_document.x` → same shapes as resources
+    pub data: HashMap<String, Value>,
+    pub modules: HashMap<String, Value>,
+    /// Traces of named values (`var.x`, `local.y`, `module.z`), so that
+    /// expressions referring to them inherit references and provenance.
+    pub traces: HashMap<String, Vec<Trace>>,
+    /// `path.module` relative to the root module directory.
+    pub path_module: String,
+    pub path_cwd: String,
+}
+
+impl ModuleScope {
+    /// `module.net.` style prefix for absolute addresses.
+    pub fn prefix(&self) -> String {
+        if self.address.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", self.address)
+        }
+    }
+}
+
+/// Filesystem access for `file()` and friends: relative paths resolve against
+/// the root module directory (Terraform's working directory) and must stay
+/// inside the scanned tree.
+#[derive(Clone, Debug)]
+pub struct FsContext {
+    pub root_dir: PathBuf,
+    pub sandbox: PathBuf,
+}
+
+impl FsContext {
+    pub fn resolve(&self, path: &str) -> Result<PathBuf, String> {
+        let p = Path::new(path);
+        let joined = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.root_dir.join(p)
+        };
+        let canonical = joined
+            .canonicalize()
+            .map_err(|e| format!("cannot read {path:?}: {e}"))?;
+        if !canonical.starts_with(&self.sandbox) {
+            return Err(format!(
+                "{path:?} is outside the scanned directory; Cloudwright reads no file outside it"
+            ));
+        }
+        Ok(canonical)
+    }
+}
+
+/// Evaluates expressions of one file in one module scope.
+pub struct Evaluator<'a> {
+    pub scope: &'a ModuleScope,
+    pub source: &'a SourceFile,
+    pub file: FileId,
+    pub fs: &'a FsContext,
+    /// `count`, `each`, `for` variables and dynamic-block iterators, innermost last.
+    pub bindings: Vec<(String, Value)>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub traces: Vec<Trace>,
+    /// Nesting depth guard for pathological input.
+    depth: u32,
+}
+
+const MAX_DEPTH: u32 = 200;
+
+impl<'a> Evaluator<'a> {
+    pub fn new(scope: &'a ModuleScope, source: &'a SourceFile, file: FileId, fs: &'a FsContext) -> Self {
+        Evaluator {
+            scope,
+            source,
+            file,
+            fs,
+            bindings: Vec::new(),
+            diagnostics: Vec::new(),
+            traces: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    pub fn span(&self, range: Range) -> Span {
+        self.source.span(self.file, range.start, range.end)
+    }
+
+    /// Reports an evaluation error at `range` and yields Unknown.
+    pub fn error(&mut self, range: Range, message: impl Into<String>) -> Value {
+        let span = self.span(range);
+        self.diagnostics.push(Diagnostic::error(message).at(span));
+        Value::unknown()
+    }
+
+    pub fn warn(&mut self, range: Range, message: impl Into<String>) {
+        let span = self.span(range);
+        self.diagnostics.push(Diagnostic::warning(message).at(span));
+    }
+
+    fn has_errors_since(&self, mark: usize) -> bool {
+        self.diagnostics[mark..]
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn bind(&mut self, name: impl Into<String>, value: Value) {
+        self.bindings.push((name.into(), value));
+    }
+
+    pub fn unbind(&mut self, count: usize) {
+        let keep = self.bindings.len().saturating_sub(count);
+        self.bindings.truncate(keep);
+    }
+
+    fn binding(&self, name: &str) -> Option<&Value> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    pub fn eval(&mut self, expr: &Expr) -> Value {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return self.error(expr.range, "expression nested too deeply to evaluate");
+        }
+        let v = self.eval_inner(expr);
+        self.depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, expr: &Expr) -> Value {
+        match &expr.kind {
+            ExprKind::Literal(v) => v.clone(),
+            ExprKind::Template(parts) => self.eval_template(parts, expr.range),
+            ExprKind::Tuple(items) => Value::list(items.iter().map(|e| self.eval(e)).collect()),
+            ExprKind::Object(items) => self.eval_object(items),
+            ExprKind::Variable(name) => self.eval_traversal(name, &[], expr.range),
+            ExprKind::Traversal(base, ops) => match &base.kind {
+                ExprKind::Variable(name) => self.eval_traversal(name, ops, expr.range),
+                _ => {
+                    let v = self.eval(base);
+                    self.apply_ops(v, ops, expr.range)
+                }
+            },
+            ExprKind::Call(call) => self.eval_call(call, expr.range),
+            ExprKind::Conditional(parts) => self.eval_conditional(parts),
+            ExprKind::Unary(op, operand) => {
+                let v = self.eval(operand);
+                self.eval_unary(*op, v, expr.range)
+            }
+            ExprKind::Binary(op, parts) => self.eval_binary(*op, parts, expr.range),
+            ExprKind::For(f) => self.eval_for(f, expr.range),
+        }
+    }
+
+    fn eval_object(&mut self, items: &[(ObjectKey, Expr)]) -> Value {
+        let mut fields = BTreeMap::new();
+        let mut unknown_key = false;
+        let mut sensitive = false;
+        for (key, value) in items {
+            let key = match key {
+                ObjectKey::Ident(name) => name.clone(),
+                ObjectKey::Expr(e) => {
+                    // `foo = 1` where foo is a bare word parses as a variable:
+                    // HCL takes a lone identifier key literally.
+                    if let ExprKind::Variable(name) = &e.kind {
+                        name.clone()
+                    } else {
+                        let k = self.eval(e);
+                        sensitive |= k.is_sensitive();
+                        match k.strip() {
+                            Value::String(s) => s.to_string(),
+                            Value::Number(n) => format_number(*n),
+                            Value::Bool(b) => b.to_string(),
+                            Value::Unknown(_) => {
+                                unknown_key = true;
+                                continue;
+                            }
+                            other => {
+                                let msg = format!("object key must be a string, not {}", other.type_name());
+                                self.error(e.range, msg);
+                                continue;
+                            }
+                        }
+                    }
+                }
+            };
+            let v = self.eval(value);
+            fields.insert(key, v);
+        }
+        if unknown_key {
+            return Value::unknown();
+        }
+        let v = Value::map(fields);
+        if sensitive {
+            v.sensitive()
+        } else {
+            v
+        }
+    }
+
+    fn eval_template(&mut self, parts: &[TemplatePart], range: Range) -> Value {
+        if let [TemplatePart::Interpolation(e)] = parts {
+            // "${x}" alone yields x itself, not its string form
+            return self.eval(e);
+        }
+        let mut out = String::new();
+        let mut unknown = false;
+        let mut sensitive = false;
+        self.render_template(parts, range, &mut out, &mut unknown, &mut sensitive);
+        let v = if unknown {
+            Value::unknown()
+        } else {
+            Value::string(out)
+        };
+        if sensitive {
+            v.sensitive()
+        } else {
+            v
+        }
+    }
+
+    fn render_template(
+        &mut self,
+        parts: &[TemplatePart],
+        range: Range,
+        out: &mut String,
+        unknown: &mut bool,
+        sensitive: &mut bool,
+    ) {
+        for part in parts {
+            match part {
+                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Interpolation(e) => {
+                    let v = self.eval(e);
+                    *sensitive |= v.contains_sensitive();
+                    match to_template_string(&v) {
+                        Ok(Some(s)) => out.push_str(&s),
+                        Ok(None) => *unknown = true,
+                        Err(msg) => {
+                            self.error(e.range, msg);
+                            *unknown = true;
+                        }
+                    }
+                }
+                TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
+                    let c = self.eval(cond);
+                    *sensitive |= c.is_sensitive();
+                    match c.as_bool() {
+                        Some(true) => self.render_template(then, range, out, unknown, sensitive),
+                        Some(false) => {
+                            self.render_template(otherwise, range, out, unknown, sensitive)
+                        }
+                        None if c.is_unknown() => *unknown = true,
+                        None => {
+                            let msg = format!("template condition must be bool, not {}", c.type_name());
+                            self.error(cond.range, msg);
+                            *unknown = true;
+                        }
+                    }
+                }
+                TemplatePart::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                } => {
+                    let coll = self.eval(collection);
+                    *sensitive |= coll.is_sensitive();
+                    let Some(entries) = self.iteration_entries(&coll, collection.range) else {
+                        *unknown = true;
+                        continue;
+                    };
+                    for (k, v) in entries {
+                        let mut bound = 1;
+                        if let Some(kv) = key_var {
+                            self.bind(kv.clone(), k);
+                            bound += 1;
+                        }
+                        self.bind(value_var.clone(), v);
+                        self.render_template(body, range, out, unknown, sensitive);
+                        self.unbind(bound);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Key/value pairs of a collection for `for`: lists give indices, maps
+    /// their keys in lexical order. `None` when the collection is unknown.
+    fn iteration_entries(&mut self, coll: &Value, range: Range) -> Option<Vec<(Value, Value)>> {
+        let marked = coll.is_sensitive();
+        let mark = |v: Value| if marked { v.sensitive() } else { v };
+        match coll.strip() {
+            Value::List(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::Number(i as f64), mark(v.clone())))
+                    .collect(),
+            ),
+            Value::Map(obj) => Some(
+                obj.fields
+                    .iter()
+                    .map(|(k, v)| (Value::string(k.as_str()), mark(v.clone())))
+                    .collect(),
+            ),
+            Value::Unknown(_) => None,
+            Value::Null => {
+                self.error(range, "cannot iterate over a null value");
+                None
+            }
+            other => {
+                let msg = format!("cannot iterate over a {} value", other.type_name());
+                self.error(range, msg);
+                None
+            }
+        }
+    }
+
+    fn eval_for(&mut self, f: &ForExpr, range: Range) -> Value {
+        let coll = self.eval(&f.collection);
+        let Some(entries) = self.iteration_entries(&coll, f.collection.range) else {
+            return Value::unknown();
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut unknown = false;
+        for (k, v) in entries {
+            let mut bound = 1;
+            if let Some(kv) = &f.key_var {
+                self.bind(kv.clone(), k);
+                bound += 1;
+            }
+            self.bind(f.value_var.clone(), v);
+            let include = match &f.cond {
+                None => Some(true),
+                Some(c) => {
+                    let cv = self.eval(c);
+                    match cv.as_bool() {
+                        Some(b) => Some(b),
+                        None if cv.is_unknown() => None,
+                        None => {
+                            let msg = format!("for condition must be bool, not {}", cv.type_name());
+                            self.error(c.range, msg);
+                            None
+                        }
+                    }
+                }
+            };
+            match include {
+                None => unknown = true,
+                Some(false) => {}
+                Some(true) => match &f.key_expr {
+                    None => list.push(self.eval(&f.value_expr)),
+                    Some(key_expr) => {
+                        let key = self.eval(key_expr);
+                        let value = self.eval(&f.value_expr);
+                        match key.strip() {
+                            Value::Unknown(_) => unknown = true,
+                            Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+                                let key = to_template_string(&key).ok().flatten().unwrap_or_default();
+                                if f.grouping {
+                                    groups.entry(key).or_default().push(value);
+                                } else if map.contains_key(&key) {
+                                    let msg = format!(
+                                        "duplicate object key {key:?} in for expression; add `...` after the value to group them"
+                                    );
+                                    self.error(key_expr.range, msg);
+                                    unknown = true;
+                                } else {
+                                    map.insert(key, value);
+                                }
+                            }
+                            other => {
+                                let msg = format!("for expression key must be a string, not {}", other.type_name());
+                                self.error(key_expr.range, msg);
+                                unknown = true;
+                            }
+                        }
+                    }
+                },
+            }
+            self.unbind(bound);
+        }
+        let _ = range;
+        if unknown {
+            return Value::unknown();
+        }
+        let result = if f.key_expr.is_none() {
+            Value::list(list)
+        } else if f.grouping {
+            Value::map(groups.into_iter().map(|(k, v)| (k, Value::list(v))).collect())
+        } else {
+            Value::map(map)
+        };
+        if coll.is_sensitive() {
+            result.sensitive()
+        } else {
+            result
+        }
+    }
+
+    fn eval_conditional(&mut self, parts: &[Expr; 3]) -> Value {
+        let [cond, yes, no] = parts;
+        let c = self.eval(cond);
+        match c.as_bool() {
+            Some(true) => self.eval(yes),
+            Some(false) => self.eval(no),
+            None if c.is_unknown() => {
+                // Both branches equal → the answer is known anyway.
+                let a = self.eval(yes);
+                let b = self.eval(no);
+                if a.equals(&b) == Some(true) {
+                    a
+                } else {
+                    Value::unknown()
+                }
+            }
+            None => {
+                let msg = format!("condition must be bool, not {}", c.type_name());
+                self.error(cond.range, msg)
+            }
+        }
+    }
+
+    fn eval_unary(&mut self, op: UnaryOp, v: Value, range: Range) -> Value {
+        let sensitive = v.is_sensitive();
+        let result = match (op, v.strip()) {
+            (_, Value::Unknown(_)) => Value::unknown(),
+            (UnaryOp::Not, _) => match v.as_bool() {
+                Some(b) => Value::Bool(!b),
+                None => {
+                    let msg = format!("operand of ! must be bool, not {}", v.type_name());
+                    self.error(range, msg)
+                }
+            },
+            (UnaryOp::Neg, _) => match v.as_number() {
+                Some(n) => Value::Number(-n),
+                None => {
+                    let msg = format!("operand of - must be a number, not {}", v.type_name());
+                    self.error(range, msg)
+                }
+            },
+        };
+        if sensitive {
+            result.sensitive()
+        } else {
+            result
+        }
+    }
+
+    fn eval_binary(&mut self, op: BinaryOp, parts: &[Expr; 2], range: Range) -> Value {
+        let lhs = self.eval(&parts[0]);
+        // Three-valued logic: a known `false &&` or `true ||` decides alone.
+        match (op, lhs.as_bool()) {
+            (BinaryOp::And, Some(false)) => return Value::Bool(false),
+            (BinaryOp::Or, Some(true)) => return Value::Bool(true),
+            _ => {}
+        }
+        let rhs = self.eval(&parts[1]);
+        let sensitive = lhs.is_sensitive() || rhs.is_sensitive();
+        let result = self.binary_values(op, &lhs, &rhs, range);
+        if sensitive {
+            result.sensitive()
+        } else {
+            result
+        }
+    }
+
+    fn binary_values(&mut self, op: BinaryOp, lhs: &Value, rhs: &Value, range: Range) -> Value {
+        match op {
+            BinaryOp::Eq | BinaryOp::NotEq => match lhs.equals(rhs) {
+                Some(eq) => Value::Bool(eq == (op == BinaryOp::Eq)),
+                None => Value::unknown(),
+            },
+            BinaryOp::And | BinaryOp::Or => match (lhs.as_bool(), rhs.as_bool()) {
+                (Some(a), Some(b)) => Value::Bool(if op == BinaryOp::And { a && b } else { a || b }),
+                (_, Some(false)) if op == BinaryOp::And => Value::Bool(false),
+                (_, Some(true)) if op == BinaryOp::Or => Value::Bool(true),
+                _ if lhs.is_unknown() || rhs.is_unknown() => Value::unknown(),
+                _ => self.error(range, "logical operators need bool operands"),
+            },
+            _ => {
+                if lhs.is_unknown() || rhs.is_unknown() {
+                    return Value::unknown();
+                }
+                let (Some(a), Some(b)) = (lhs.as_number(), rhs.as_number()) else {
+                    let msg = format!(
+                        "arithmetic and comparison need numbers, got {} and {}",
+                        lhs.type_name(),
+                        rhs.type_name()
+                    );
+                    return self.error(range, msg);
+                };
+                match op {
+                    BinaryOp::Add => Value::Number(a + b),
+                    BinaryOp::Sub => Value::Number(a - b),
+                    BinaryOp::Mul => Value::Number(a * b),
+                    BinaryOp::Div if b == 0.0 => self.error(range, "division by zero"),
+                    BinaryOp::Div => Value::Number(a / b),
+                    BinaryOp::Mod if b == 0.0 => self.error(range, "modulo by zero"),
+                    // Terraform's % keeps the sign of the dividend, like Go's
+                    BinaryOp::Mod => Value::Number(a % b),
+                    BinaryOp::Lt => Value::Bool(a < b),
+                    BinaryOp::LtEq => Value::Bool(a <= b),
+                    BinaryOp::Gt => Value::Bool(a > b),
+                    BinaryOp::GtEq => Value::Bool(a >= b),
+                    _ => Value::unknown(),
+                }
+            }
+        }
+    }
+
+    fn eval_call(&mut self, call: &Call, range: Range) -> Value {
+        match call.name.as_str() {
+            "try" => return self.eval_try(&call.args, range),
+            "can" => return self.eval_can(&call.args, range),
+            _ => {}
+        }
+        let mut args: Vec<Value> = call.args.iter().map(|a| self.eval(a)).collect();
+        if call.expand_final {
+            match args.pop() {
+                Some(last) => match last.strip() {
+                    Value::List(items) => args.extend(items.iter().cloned()),
+                    Value::Unknown(_) => return Value::unknown(),
+                    _ => {
+                        return self.error(range, "the final argument before ... must be a list")
+                    }
+                },
+                None => return self.error(range, "... needs a final argument"),
+            }
+        }
+        match functions::call(self, &call.name, args, range) {
+            Ok(v) => v,
+            Err(functions::CallError::Failed(msg)) => {
+                let msg = format!("{}(): {msg}", call.name);
+                self.error(range, msg)
+            }
+            Err(functions::CallError::NotImplemented) => {
+                let span = self.span(range);
+                self.diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "function {}() is not supported by Cloudwright yet; its result is treated as unknown",
+                        call.name
+                    ))
+                    .at(span),
+                );
+                Value::unknown()
+            }
+            Err(functions::CallError::Unknown) => {
+                let span = self.span(range);
+                let message = if call.name.contains("::") {
+                    format!(
+                        "provider-defined function {}() cannot be evaluated offline; its result is treated as unknown",
+                        call.name
+                    )
+                } else {
+                    format!("call to unknown function {}()", call.name)
+                };
+                let severity = if call.name.contains("::") {
+                    Severity::Info
+                } else {
+                    Severity::Error
+                };
+                self.diagnostics
+                    .push(Diagnostic::new(severity, message).at(span));
+                Value::unknown()
+            }
+        }
+    }
+
+    fn eval_try(&mut self, args: &[Expr], range: Range) -> Value {
+        if args.is_empty() {
+            return self.error(range, "try() needs at least one argument");
+        }
+        for arg in args {
+            let mark = self.diagnostics.len();
+            let traces = self.traces.len();
+            let v = self.eval(arg);
+            if !self.has_errors_since(mark) {
+                return v;
+            }
+            self.diagnostics.truncate(mark);
+            self.traces.truncate(traces);
+        }
+        self.error(range, "try(): no argument could be evaluated without an error")
+    }
+
+    fn eval_can(&mut self, args: &[Expr], range: Range) -> Value {
+        let [arg] = args else {
+            return self.error(range, "can() takes exactly one argument");
+        };
+        let mark = self.diagnostics.len();
+        let v = self.eval(arg);
+        let failed = self.has_errors_since(mark);
+        self.diagnostics.truncate(mark);
+        if failed {
+            Value::Bool(false)
+        } else if v.is_unknown() {
+            Value::unknown()
+        } else {
+            Value::Bool(true)
+        }
+    }
+
+    /// Evaluates a reference: a root name and the traversal after it.
+    fn eval_traversal(&mut self, root: &str, ops: &[TraversalOp], range: Range) -> Value {
+        if let Some(v) = self.binding(root) {
+            let v = v.clone();
+            return self.apply_ops(v, ops, range);
+        }
+        let scope = self.scope;
+        match root {
+            "var" | "local" => {
+                let Some(TraversalOp::GetAttr(name)) = ops.first() else {
+                    return self.error(range, format!("`{root}` must be followed by a name"));
+                };
+                let (table, what) = if root == "var" {
+                    (&scope.vars, "input variable")
+                } else {
+                    (&scope.locals, "local value")
+                };
+                let key = format!("{root}.{name}");
+                match table.get(name) {
+                    Some(v) => {
+                        if let Some(traces) = scope.traces.get(&key) {
+                            self.traces.extend(traces.iter().cloned());
+                        }
+                        let v = v.clone();
+                        self.apply_ops(v, &ops[1..], range)
+                    }
+                    None if scope.traces.contains_key(&key) => {
+                        // declared, but its value is not available (cycle): unknown
+                        Value::unknown()
+                    }
+                    None => self.error(range, format!("reference to undeclared {what} `{key}`")),
+                }
+            }
+            "path" => {
+                let Some(TraversalOp::GetAttr(name)) = ops.first() else {
+                    return self.error(range, "`path` must be followed by module, root or cwd");
+                };
+                let v = match name.as_str() {
+                    "module" => Value::string(scope.path_module.as_str()),
+                    "root" => Value::string("."),
+                    "cwd" => Value::string(scope.path_cwd.as_str()),
+                    other => return self.error(range, format!("unknown attribute path.{other}")),
+                };
+                self.apply_ops(v, &ops[1..], range)
+            }
+            "terraform" => match ops.first() {
+                Some(TraversalOp::GetAttr(name)) if name == "workspace" => {
+                    self.apply_ops(Value::string("default"), &ops[1..], range)
+                }
+                _ => Value::unknown(),
+            },
+            "self" => Value::unknown_from("self"),
+            "count" => self.error(range, "`count.index` is only valid in a block with `count`"),
+            "each" => self.error(range, "`each` is only valid in a block with `for_each`"),
+            "module" => {
+                let Some(TraversalOp::GetAttr(name)) = ops.first() else {
+                    return self.error(range, "`module` must be followed by a module name");
+                };
+                let key = format!("module.{name}");
+                let Some(v) = scope.modules.get(name).cloned() else {
+                    if scope.traces.contains_key(&key) {
+                        return Value::unknown_from(format!("{}{key}", scope.prefix()));
+                    }
+                    return self.error(range, format!("reference to undeclared module `{key}`"));
+                };
+                if let Some(traces) = scope.traces.get(&key) {
+                    self.traces.extend(traces.iter().cloned());
+                }
+                let address = format!("{}{key}", scope.prefix());
+                self.record_reference(&address, &v, &ops[1..]);
+                self.apply_ops(v, &ops[1..], range)
+            }
+            "data" => {
+                let (Some(TraversalOp::GetAttr(t)), Some(TraversalOp::GetAttr(n))) = (ops.first(), ops.get(1)) else {
+                    return self.error(range, "`data` must be followed by a type and a name");
+                };
+                let key = format!("{t}.{n}");
+                let address = format!("{}data.{key}", scope.prefix());
+                let Some(v) = scope.data.get(&key).cloned() else {
+                    if scope.traces.contains_key(&format!("data.{key}")) {
+                        return Value::unknown_from(address);
+                    }
+                    return self.error(range, format!("reference to undeclared data source `data.{key}`"));
+                };
+                self.record_reference(&address, &v, &ops[2..]);
+                self.apply_ops(v, &ops[2..], range)
+            }
+            resource_type => {
+                let Some(TraversalOp::GetAttr(n)) = ops.first() else {
+                    return self.error(range, format!("unknown name `{resource_type}`"));
+                };
+                let key = format!("{resource_type}.{n}");
+                let address = format!("{}{key}", scope.prefix());
+                let Some(v) = scope.resources.get(&key).cloned() else {
+                    if scope.traces.contains_key(&key) {
+                        return Value::unknown_from(address);
+                    }
+                    return self.error(range, format!("reference to undeclared resource `{key}`"));
+                };
+                self.record_reference(&address, &v, &ops[1..]);
+                self.apply_ops(v, &ops[1..], range)
+            }
+        }
+    }
+
+    /// Records which instance and attribute a reference reads, for graph edges.
+    fn record_reference(&mut self, address: &str, value: &Value, ops: &[TraversalOp]) {
+        let mut target = address.to_string();
+        let mut rest = ops;
+        let instanced = matches!(value.strip(), Value::List(_) | Value::Map(_))
+            && !matches!(value.strip(), Value::Map(o) if o.computed.is_some());
+        if instanced {
+            if let Some(TraversalOp::Index(e)) = rest.first() {
+                if let Some(key) = self.static_key(e) {
+                    target.push_str(&key);
+                    rest = &rest[1..];
+                }
+            }
+        }
+        let attribute = match rest.first() {
+            Some(TraversalOp::GetAttr(a)) => Some(a.clone()),
+            _ => None,
+        };
+        self.traces.push(Trace::Reference { target, attribute });
+    }
+
+    /// The instance key text (`[0]`, `["a"]`) of an index expression, evaluated
+    /// without recording anything.
+    fn static_key(&mut self, e: &Expr) -> Option<String> {
+        let mark = self.diagnostics.len();
+        let traces = self.traces.len();
+        let v = self.eval(e);
+        self.diagnostics.truncate(mark);
+        self.traces.truncate(traces);
+        match v.strip() {
+            Value::Number(n) => Some(format!("[{}]", format_number(*n))),
+            Value::String(s) => Some(format!("[{s:?}]")),
+            _ => None,
+        }
+    }
+
+    /// Applies attribute access, indexing and splats.
+    pub fn apply_ops(&mut self, mut value: Value, ops: &[TraversalOp], range: Range) -> Value {
+        let mut i = 0;
+        while i < ops.len() {
+            match &ops[i] {
+                TraversalOp::GetAttr(name) => {
+                    value = self.get_attr(value, name, range);
+                }
+                TraversalOp::Index(e) => {
+                    let key = self.eval(e);
+                    value = self.index(value, &key, e.range);
+                }
+                TraversalOp::FullSplat => {
+                    return self.splat(value, &ops[i + 1..], range);
+                }
+                TraversalOp::AttrSplat => {
+                    let mut end = i + 1;
+                    while end < ops.len() && matches!(ops[end], TraversalOp::GetAttr(_)) {
+                        end += 1;
+                    }
+                    value = self.splat(value, &ops[i + 1..end], range);
+                    i = end;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        value
+    }
+
+    fn splat(&mut self, value: Value, rest: &[TraversalOp], range: Range) -> Value {
+        let sensitive = value.is_sensitive();
+        let items: Vec<Value> = match value.strip() {
+            Value::Null => return Value::list(vec![]),
+            Value::Unknown(u) => return Value::Unknown(u.index(&Value::Null)),
+            Value::List(items) => items.iter().cloned().collect(),
+            // A splat on a single value wraps it in a one-element list.
+            _ => vec![value.strip().clone()],
+        };
+        let out = Value::list(
+            items
+                .into_iter()
+                .map(|item| self.apply_ops(item, rest, range))
+                .collect(),
+        );
+        if sensitive {
+            out.sensitive()
+        } else {
+            out
+        }
+    }
+
+    fn get_attr(&mut self, value: Value, name: &str, range: Range) -> Value {
+        match value.get(name) {
+            Some(v) => v,
+            None => match value.strip() {
+                Value::Null => self.error(range, format!("attempt to get attribute `{name}` from a null value")),
+                Value::Map(_) => self.error(range, format!("this object has no attribute `{name}`")),
+                Value::List(_) => self.error(
+                    range,
+                    format!("a list has no attribute `{name}`; use an index or a splat (`[*].{name}`)"),
+                ),
+                other => {
+                    let msg = format!("cannot get attribute `{name}` of a {} value", other.type_name());
+                    self.error(range, msg)
+                }
+            },
+        }
+    }
+
+    pub fn index(&mut self, value: Value, key: &Value, range: Range) -> Value {
+        let sensitive = value.is_sensitive() || key.is_sensitive();
+        let result = match (value.strip(), key.strip()) {
+            (Value::Unknown(u), _) => Value::Unknown(u.index(key.strip())),
+            (_, Value::Unknown(_)) => Value::unknown(),
+            (Value::List(items), _) => match key.as_number() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) < items.len() => {
+                    items[n as usize].clone()
+                }
+                Some(n) => {
+                    let msg = format!(
+                        "index {} out of range for a list of {} element(s)",
+                        format_number(n),
+                        items.len()
+                    );
+                    self.error(range, msg)
+                }
+                None => self.error(range, "a list index must be a number"),
+            },
+            (Value::Map(obj), _) => {
+                let k = match key.strip() {
+                    Value::String(s) => s.to_string(),
+                    Value::Number(n) => format_number(*n),
+                    _ => return self.error(range, "a map key must be a string"),
+                };
+                match obj.fields.get(&k) {
+                    Some(v) => v.clone(),
+                    None => match &obj.computed {
+                        Some(o) => Value::unknown_from(format!("{o}[{k:?}]")),
+                        None => self.error(range, format!("the map has no element for the key {k:?}")),
+                    },
+                }
+            }
+            (Value::Null, _) => self.error(range, "cannot index a null value"),
+            (other, _) => {
+                let msg = format!("cannot index a {} value", other.type_name());
+                self.error(range, msg)
+            }
+        };
+        if sensitive {
+            result.sensitive()
+        } else {
+            result
+        }
+    }
+}
+
+/// The string form a value takes inside a template; `Ok(None)` for unknown.
+pub fn to_template_string(v: &Value) -> Result<Option<String>, String> {
+    match v.strip() {
+        Value::String(s) => Ok(Some(s.to_string())),
+        Value::Number(n) => Ok(Some(format_number(*n))),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        Value::Unknown(_) => Ok(None),
+        Value::Null => Err("a null value cannot be used in a string template".into()),
+        other => Err(format!(
+            "a {} value cannot be used in a string template; convert it with jsonencode() or join()",
+            other.type_name()
+        )),
+    }
+}
+
+/// Builds the object of one resource or module instance: its fields, and
+/// unknown computed attributes for everything else.
+pub fn instance_object(fields: BTreeMap<String, Value>, address: &str) -> Value {
+    Value::Map(Arc::new(Object {
+        fields,
+        computed: Some(address.into()),
+    }))
+}
+
+/// An unknown with the given absolute origin.
+pub fn unknown_at(origin: &str) -> Value {
+    Value::Unknown(Unknown::with_origin(origin))
+}

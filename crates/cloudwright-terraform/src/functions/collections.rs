@@ -1,0 +1,409 @@
+//! Collection functions: <https://developer.hashicorp.com/terraform/language/functions#collection-functions>
+
+use super::{arity, boolean, fail, integer, list, number, object, string, strings, CallResult};
+use crate::types::set_of;
+use cloudwright_model::{format_number, Value};
+use std::collections::BTreeMap;
+
+pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
+    Some(match name {
+        "length" => length(args),
+        "concat" => concat(args),
+        "merge" => merge(args),
+        "lookup" => lookup(args),
+        "element" => element(args),
+        "flatten" => arity(args, 1).and_then(|_| {
+            let mut out = Vec::new();
+            Ok(if flatten_into(&args[0], &mut out)? {
+                Value::list(out)
+            } else {
+                Value::unknown()
+            })
+        }),
+        "slice" => slice(args),
+        "reverse" => arity(args, 1).and_then(|_| {
+            let mut items = list(&args[0])?.to_vec();
+            items.reverse();
+            Ok(Value::list(items))
+        }),
+        "zipmap" => zipmap(args),
+        "one" => one(args),
+        "keys" => arity(args, 1).and_then(|_| {
+            Ok(Value::list(
+                object(&args[0])?.fields.keys().map(|k| Value::string(k.as_str())).collect(),
+            ))
+        }),
+        "values" => arity(args, 1).and_then(|_| {
+            Ok(Value::list(object(&args[0])?.fields.values().cloned().collect()))
+        }),
+        "coalesce" => coalesce(args),
+        "coalescelist" => coalescelist(args),
+        "compact" => arity(args, 1).and_then(|_| {
+            Ok(Value::list(
+                list(&args[0])?
+                    .iter()
+                    .filter(|v| !v.is_null() && v.as_str() != Some(""))
+                    .cloned()
+                    .collect(),
+            ))
+        }),
+        "contains" => contains(args),
+        "distinct" => arity(args, 1).and_then(|_| {
+            let mut out: Vec<Value> = Vec::new();
+            for v in list(&args[0])? {
+                if !out.iter().any(|o| o.equals(v) == Some(true)) {
+                    out.push(v.clone());
+                }
+            }
+            Ok(Value::list(out))
+        }),
+        "index" => arity(args, 2).and_then(|_| {
+            list(&args[0])?
+                .iter()
+                .position(|v| v.equals(&args[1]) == Some(true))
+                .map(|i| Value::Number(i as f64))
+                .ok_or_else(|| super::CallError::Failed("the value is not in the list".into()))
+        }),
+        "chunklist" => chunklist(args),
+        "alltrue" => arity(args, 1).and_then(|_| {
+            let mut all = true;
+            for v in list(&args[0])? {
+                all &= boolean(v)?;
+            }
+            Ok(Value::Bool(all))
+        }),
+        "anytrue" => arity(args, 1).and_then(|_| {
+            let mut any = false;
+            for v in list(&args[0])? {
+                any |= boolean(v)?;
+            }
+            Ok(Value::Bool(any))
+        }),
+        "range" => range(args),
+        "sort" => arity(args, 1).and_then(|_| {
+            let mut items = strings(&args[0])?;
+            items.sort();
+            Ok(super::string_list(items))
+        }),
+        "sum" => arity(args, 1).and_then(|_| {
+            let items = list(&args[0])?;
+            if items.is_empty() {
+                return fail("cannot sum an empty list");
+            }
+            let mut total = 0.0;
+            for v in items {
+                total += number(v)?;
+            }
+            Ok(Value::Number(total))
+        }),
+        "matchkeys" => matchkeys(args),
+        "transpose" => transpose(args),
+        "setunion" => concat(args).and_then(|all| set_of(list(&all)?.to_vec()).or_else(fail)),
+        "setintersection" => set_op(args, |a, b| b.iter().any(|x| x.equals(a) == Some(true))),
+        "setsubtract" => arity(args, 2).and_then(|_| {
+            let b = list(&args[1])?;
+            let kept = list(&args[0])?
+                .iter()
+                .filter(|a| !b.iter().any(|x| x.equals(a) == Some(true)))
+                .cloned()
+                .collect();
+            set_of(kept).or_else(fail)
+        }),
+        "setproduct" => setproduct(args),
+        _ => return None,
+    })
+}
+
+fn length(args: &[Value]) -> CallResult {
+    arity(args, 1)?;
+    Ok(Value::Number(match &args[0] {
+        Value::String(s) => s.chars().count() as f64,
+        Value::List(items) => items.len() as f64,
+        Value::Map(obj) => obj.fields.len() as f64,
+        other => return fail(format!("cannot take the length of a {} value", other.type_name())),
+    }))
+}
+
+fn concat(args: &[Value]) -> CallResult {
+    let mut out = Vec::new();
+    for a in args {
+        out.extend(list(a)?.iter().cloned());
+    }
+    Ok(Value::list(out))
+}
+
+fn merge(args: &[Value]) -> CallResult {
+    let mut fields = BTreeMap::new();
+    for a in args {
+        if a.is_null() {
+            continue;
+        }
+        for (k, v) in &object(a)?.fields {
+            fields.insert(k.clone(), v.clone());
+        }
+    }
+    Ok(Value::map(fields))
+}
+
+fn lookup(args: &[Value]) -> CallResult {
+    if !(2..=3).contains(&args.len()) {
+        return fail("lookup takes a map, a key and an optional default");
+    }
+    let obj = object(&args[0])?;
+    let key = string(&args[1])?;
+    match obj.fields.get(&key) {
+        Some(v) => Ok(v.clone()),
+        None => match args.get(2) {
+            Some(default) => Ok(default.clone()),
+            None => fail(format!("the map has no key {key:?} and no default was given")),
+        },
+    }
+}
+
+fn element(args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let items = list(&args[0])?;
+    if items.is_empty() {
+        return fail("cannot use element() on an empty list");
+    }
+    let i = integer(&args[1])?;
+    if i < 0 {
+        return fail("element() index must not be negative");
+    }
+    // element wraps around: element(["a","b"], 3) is "b"
+    Ok(items[i as usize % items.len()].clone())
+}
+
+/// Returns false when an unknown element hides how many elements there are.
+fn flatten_into(v: &Value, out: &mut Vec<Value>) -> Result<bool, super::CallError> {
+    for item in list(v)? {
+        match item {
+            Value::List(_) => {
+                if !flatten_into(item, out)? {
+                    return Ok(false);
+                }
+            }
+            Value::Unknown(_) => return Ok(false),
+            other => out.push(other.clone()),
+        }
+    }
+    Ok(true)
+}
+
+fn slice(args: &[Value]) -> CallResult {
+    arity(args, 3)?;
+    let items = list(&args[0])?;
+    let start = integer(&args[1])?;
+    let end = integer(&args[2])?;
+    if start < 0 || end < start || end as usize > items.len() {
+        return fail(format!(
+            "slice indices {start}..{end} are out of range for a list of {}",
+            items.len()
+        ));
+    }
+    Ok(Value::list(items[start as usize..end as usize].to_vec()))
+}
+
+fn zipmap(args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let keys = strings(&args[0])?;
+    let values = list(&args[1])?;
+    if keys.len() != values.len() {
+        return fail("zipmap needs lists of the same length");
+    }
+    Ok(Value::map(keys.into_iter().zip(values.iter().cloned()).collect()))
+}
+
+fn one(args: &[Value]) -> CallResult {
+    arity(args, 1)?;
+    let items = list(&args[0])?;
+    match items.len() {
+        0 => Ok(Value::Null),
+        1 => Ok(items[0].clone()),
+        n => fail(format!("one() needs a list of zero or one element, got {n}")),
+    }
+}
+
+fn coalescelist(args: &[Value]) -> CallResult {
+    for a in args {
+        if !list(a)?.is_empty() {
+            return Ok(a.clone());
+        }
+    }
+    fail("no non-empty list in the arguments")
+}
+
+fn coalesce(args: &[Value]) -> CallResult {
+    for a in args {
+        match a {
+            Value::Null => continue,
+            Value::String(s) if s.is_empty() => continue,
+            other => return Ok(other.clone()),
+        }
+    }
+    fail("no non-null, non-empty argument")
+}
+
+fn contains(args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let mut unknown = false;
+    for v in list(&args[0])? {
+        match v.equals(&args[1]) {
+            Some(true) => return Ok(Value::Bool(true)),
+            None => unknown = true,
+            Some(false) => {}
+        }
+    }
+    Ok(if unknown { Value::unknown() } else { Value::Bool(false) })
+}
+
+fn chunklist(args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let items = list(&args[0])?;
+    let size = integer(&args[1])?;
+    if size < 0 {
+        return fail("chunk size must not be negative");
+    }
+    if size == 0 {
+        return Ok(Value::list(vec![args[0].clone()]));
+    }
+    Ok(Value::list(
+        items
+            .chunks(size as usize)
+            .map(|c| Value::list(c.to_vec()))
+            .collect(),
+    ))
+}
+
+fn range(args: &[Value]) -> CallResult {
+    let nums: Vec<f64> = args.iter().map(number).collect::<Result<_, _>>()?;
+    let (start, end, step) = match nums.as_slice() {
+        [end] => (0.0, *end, 1.0),
+        [start, end] => (*start, *end, if end >= start { 1.0 } else { -1.0 }),
+        [start, end, step] => (*start, *end, *step),
+        _ => return fail("range takes one to three numbers"),
+    };
+    if step == 0.0 {
+        return fail("range step must not be zero");
+    }
+    if (step > 0.0 && start > end) || (step < 0.0 && start < end) {
+        return fail("range step moves away from the end");
+    }
+    let count = ((end - start) / step).ceil().max(0.0);
+    if count > 1024.0 {
+        return fail(format!(
+            "range would produce {} elements; Terraform's limit is 1024",
+            format_number(count)
+        ));
+    }
+    Ok(Value::list(
+        (0..count as usize)
+            .map(|i| Value::Number(start + step * i as f64))
+            .collect(),
+    ))
+}
+
+fn matchkeys(args: &[Value]) -> CallResult {
+    arity(args, 3)?;
+    let values = list(&args[0])?;
+    let keys = list(&args[1])?;
+    let search = list(&args[2])?;
+    if values.len() != keys.len() {
+        return fail("matchkeys needs values and keys of the same length");
+    }
+    Ok(Value::list(
+        values
+            .iter()
+            .zip(keys)
+            .filter(|(_, k)| search.iter().any(|s| s.equals(k) == Some(true)))
+            .map(|(v, _)| v.clone())
+            .collect(),
+    ))
+}
+
+fn transpose(args: &[Value]) -> CallResult {
+    arity(args, 1)?;
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in &object(&args[0])?.fields {
+        for item in strings(v)? {
+            out.entry(item).or_default().push(k.clone());
+        }
+    }
+    Ok(Value::map(
+        out.into_iter()
+            .map(|(k, v)| (k, super::string_list(v)))
+            .collect(),
+    ))
+}
+
+fn set_op(args: &[Value], keep: impl Fn(&Value, &[Value]) -> bool) -> CallResult {
+    let Some((first, rest)) = args.split_first() else {
+        return fail("needs at least one set");
+    };
+    let mut current = list(first)?.to_vec();
+    for other in rest {
+        let other = list(other)?;
+        current.retain(|v| keep(v, other));
+    }
+    set_of(current).or_else(fail)
+}
+
+fn setproduct(args: &[Value]) -> CallResult {
+    if args.is_empty() {
+        return fail("setproduct needs at least one set");
+    }
+    let mut product: Vec<Vec<Value>> = vec![vec![]];
+    for a in args {
+        let items = list(a)?;
+        let mut next = Vec::with_capacity(product.len() * items.len());
+        for prefix in &product {
+            for item in items {
+                let mut row = prefix.clone();
+                row.push(item.clone());
+                next.push(row);
+            }
+        }
+        product = next;
+        if product.len() > 100_000 {
+            return fail("setproduct result is too large");
+        }
+    }
+    Ok(Value::list(product.into_iter().map(Value::list).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(x: f64) -> Value {
+        Value::Number(x)
+    }
+
+    #[test]
+    fn element_wraps_and_range_counts() {
+        let l = Value::list(vec![Value::string("a"), Value::string("b")]);
+        assert_eq!(element(&[l, n(3.0)]).unwrap().as_str(), Some("b"));
+        assert_eq!(range(&[n(1.0), n(10.0), n(3.0)]).unwrap().to_string(), "[1, 4, 7]");
+        assert_eq!(range(&[n(3.0)]).unwrap().to_string(), "[0, 1, 2]");
+    }
+
+    #[test]
+    fn length_of_list_with_unknown_elements_is_known() {
+        let l = Value::list(vec![Value::unknown(), n(1.0)]);
+        assert_eq!(length(&[l]).unwrap().as_number(), Some(2.0));
+    }
+
+    #[test]
+    fn contains_is_three_valued() {
+        let l = Value::list(vec![Value::unknown(), Value::string("a")]);
+        assert_eq!(contains(&[l.clone(), Value::string("a")]).unwrap().as_bool(), Some(true));
+        assert!(contains(&[l, Value::string("z")]).unwrap().is_unknown());
+    }
+
+    #[test]
+    fn merge_later_wins_and_skips_null() {
+        let a = Value::map([("x".to_string(), n(1.0))].into());
+        let b = Value::map([("x".to_string(), n(2.0)), ("y".to_string(), n(3.0))].into());
+        assert_eq!(merge(&[a, Value::Null, b]).unwrap().to_string(), "{x = 2, y = 3}");
+    }
+}

@@ -1,0 +1,327 @@
+//! Encoding functions: JSON, YAML, base64, CSV, URL.
+
+use super::{arity, fail, string, CallResult};
+use base64::Engine as _;
+use cloudwright_model::{format_number, Value};
+use std::collections::BTreeMap;
+use yaml_rust2::{Yaml, YamlLoader};
+
+pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
+    Some(match name {
+        "jsonencode" => arity(args, 1).map(|_| Value::string(json_encode(&args[0]))),
+        "jsondecode" => arity(args, 1).and_then(|_| {
+            let s = string(&args[0])?;
+            serde_json::from_str::<serde_json::Value>(&s)
+                .map(|j| Value::from_json(&j))
+                .or_else(|e| fail(format!("invalid JSON: {e}")))
+        }),
+        "base64encode" => arity(args, 1).and_then(|_| {
+            Ok(Value::string(
+                base64::engine::general_purpose::STANDARD.encode(string(&args[0])?.as_bytes()),
+            ))
+        }),
+        "base64decode" => arity(args, 1).and_then(|_| base64_text(&string(&args[0])?)),
+        "textdecodebase64" => arity(args, 2).and_then(|_| {
+            let encoding = string(&args[1])?;
+            if !encoding.eq_ignore_ascii_case("UTF-8") {
+                return Err(super::CallError::NotImplemented);
+            }
+            base64_text(&string(&args[0])?)
+        }),
+        "urlencode" => arity(args, 1).and_then(|_| Ok(Value::string(url_encode(&string(&args[0])?)))),
+        "csvdecode" => arity(args, 1).and_then(|_| csv_decode(&string(&args[0])?)),
+        "yamldecode" => arity(args, 1).and_then(|_| yaml_decode(&string(&args[0])?)),
+        "yamlencode" => arity(args, 1).map(|_| {
+            let mut out = String::new();
+            yaml_encode(&args[0], 0, &mut out);
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            Value::string(out)
+        }),
+        _ => return None,
+    })
+}
+
+fn base64_text(s: &str) -> CallResult {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(s.trim())
+        .or_else(|e| fail(format!("invalid base64: {e}")))?;
+    String::from_utf8(bytes)
+        .map(Value::string)
+        .or_else(|_| fail("the decoded bytes are not valid UTF-8"))
+}
+
+/// `jsonencode` as Terraform produces it: compact, object keys sorted, and
+/// `<`, `>`, `&` escaped as Go's encoder does.
+pub fn json_encode(v: &Value) -> String {
+    let mut out = String::new();
+    encode_into(v, &mut out);
+    out
+}
+
+fn encode_into(v: &Value, out: &mut String) {
+    match v.strip() {
+        Value::Null | Value::Unknown(_) => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&format_number(*n)),
+        Value::String(s) => encode_string(s, out),
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                encode_into(item, out);
+            }
+            out.push(']');
+        }
+        Value::Map(obj) => {
+            out.push('{');
+            for (i, (k, v)) in obj.fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                encode_string(k, out);
+                out.push(':');
+                encode_into(v, out);
+            }
+            out.push('}');
+        }
+        Value::Sensitive(_) => unreachable!("strip() removes the mark"),
+    }
+}
+
+fn encode_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Go's `url.QueryEscape`.
+fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `csvdecode`: the first row names the columns; every value is a string.
+fn csv_decode(s: &str) -> CallResult {
+    let rows = parse_csv(s)?;
+    let Some((header, records)) = rows.split_first() else {
+        return Ok(Value::list(vec![]));
+    };
+    let mut out = Vec::with_capacity(records.len());
+    for (i, record) in records.iter().enumerate() {
+        if record.len() != header.len() {
+            return fail(format!(
+                "record {} has {} fields but the header has {}",
+                i + 1,
+                record.len(),
+                header.len()
+            ));
+        }
+        out.push(Value::map(
+            header
+                .iter()
+                .cloned()
+                .zip(record.iter().map(|f| Value::string(f.as_str())))
+                .collect(),
+        ));
+    }
+    Ok(Value::list(out))
+}
+
+fn parse_csv(s: &str) -> Result<Vec<Vec<String>>, super::CallError> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = s.chars().peekable();
+    let mut in_quotes = false;
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        any = true;
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => in_quotes = false,
+                c => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => in_quotes = true,
+            ',' => row.push(std::mem::take(&mut field)),
+            '\r' => {}
+            '\n' => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+                any = false;
+            }
+            c => field.push(c),
+        }
+    }
+    if in_quotes {
+        return fail("unterminated quoted field in CSV");
+    }
+    if any {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn yaml_decode(s: &str) -> CallResult {
+    let docs = YamlLoader::load_from_str(s).or_else(|e| fail(format!("invalid YAML: {e}")))?;
+    match docs.len() {
+        0 => Ok(Value::Null),
+        1 => yaml_value(&docs[0]),
+        _ => fail("the string holds more than one YAML document"),
+    }
+}
+
+fn yaml_value(y: &Yaml) -> CallResult {
+    Ok(match y {
+        Yaml::Null => Value::Null,
+        Yaml::Boolean(b) => Value::Bool(*b),
+        Yaml::Integer(i) => Value::Number(*i as f64),
+        Yaml::Real(r) => match r.parse::<f64>() {
+            Ok(n) => Value::Number(n),
+            Err(_) => match r.to_ascii_lowercase().as_str() {
+                ".inf" | "+.inf" => return fail("infinite numbers are not supported"),
+                _ => Value::string(r.as_str()),
+            },
+        },
+        Yaml::String(s) => Value::string(s.as_str()),
+        Yaml::Array(items) => Value::list(items.iter().map(yaml_value).collect::<Result<_, _>>()?),
+        Yaml::Hash(h) => {
+            let mut fields = BTreeMap::new();
+            for (k, v) in h {
+                let key = match k {
+                    Yaml::String(s) | Yaml::Real(s) => s.clone(),
+                    Yaml::Integer(i) => i.to_string(),
+                    Yaml::Boolean(b) => b.to_string(),
+                    Yaml::Null => "null".to_string(),
+                    _ => return fail("YAML mapping keys must be scalars"),
+                };
+                fields.insert(key, yaml_value(v)?);
+            }
+            Value::map(fields)
+        }
+        Yaml::Alias(_) | Yaml::BadValue => return fail("unsupported YAML construct"),
+    })
+}
+
+/// `yamlencode` in the block style Terraform emits (strings double-quoted).
+fn yaml_encode(v: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match v.strip() {
+        Value::List(items) if !items.is_empty() => {
+            for item in items.iter() {
+                out.push_str(&pad);
+                out.push('-');
+                if is_collection(item) {
+                    out.push('\n');
+                    yaml_encode(item, indent + 2, out);
+                } else {
+                    out.push(' ');
+                    yaml_scalar(item, out);
+                    out.push('\n');
+                }
+            }
+        }
+        Value::Map(obj) if !obj.fields.is_empty() => {
+            for (k, item) in &obj.fields {
+                out.push_str(&pad);
+                encode_string(k, out);
+                out.push(':');
+                if is_collection(item) {
+                    out.push('\n');
+                    yaml_encode(item, indent + 2, out);
+                } else {
+                    out.push(' ');
+                    yaml_scalar(item, out);
+                    out.push('\n');
+                }
+            }
+        }
+        other => {
+            out.push_str(&pad);
+            yaml_scalar(other, out);
+            out.push('\n');
+        }
+    }
+}
+
+fn is_collection(v: &Value) -> bool {
+    matches!(v.strip(), Value::List(l) if !l.is_empty())
+        || matches!(v.strip(), Value::Map(m) if !m.fields.is_empty())
+}
+
+fn yaml_scalar(v: &Value, out: &mut String) {
+    match v.strip() {
+        Value::List(_) => out.push_str("[]"),
+        Value::Map(_) => out.push_str("{}"),
+        Value::String(s) => encode_string(s, out),
+        Value::Null | Value::Unknown(_) => out.push_str("null"),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonencode_sorts_keys_and_escapes_html() {
+        let v = Value::map(
+            [
+                ("b".to_string(), Value::string("<a&b>")),
+                ("a".to_string(), Value::list(vec![Value::Number(1.0), Value::Bool(true), Value::Null])),
+            ]
+            .into(),
+        );
+        assert_eq!(json_encode(&v), r#"{"a":[1,true,null],"b":"\u003ca\u0026b\u003e"}"#);
+    }
+
+    #[test]
+    fn yaml_round_trip() {
+        let v = yaml_decode("a: 1\nb:\n  - x\n  - true\nc: {d: null}\n").unwrap();
+        assert_eq!(v.to_string(), "{a = 1, b = [\"x\", true], c = {d = null}}");
+        let mut out = String::new();
+        yaml_encode(&v, 0, &mut out);
+        assert_eq!(out, "\"a\": 1\n\"b\":\n  - \"x\"\n  - true\n\"c\":\n  \"d\": null\n");
+    }
+
+    #[test]
+    fn csv_and_url() {
+        let v = csv_decode("name,port\nweb,\"80\"\nssh,22\n").unwrap();
+        assert_eq!(v.to_string(), "[{name = \"web\", port = \"80\"}, {name = \"ssh\", port = \"22\"}]");
+        assert_eq!(url_encode("a b&c/d"), "a+b%26c%2Fd");
+    }
+}

@@ -1,0 +1,159 @@
+//! Filesystem functions. Relative paths resolve against the root module's
+//! directory (Terraform's working directory, which is why modules write
+//! `"${path.module}/x"`), and no path may leave the scanned tree.
+
+use super::{arity, fail, string, CallResult};
+use crate::eval::{Evaluator, ModuleScope};
+use crate::syntax::{relocate, Expr, ExprKind, Range};
+use base64::Engine as _;
+use cloudwright_model::Value;
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// Template files see only the variables passed to `templatefile`.
+static TEMPLATE_SCOPE: LazyLock<ModuleScope> = LazyLock::new(ModuleScope::default);
+
+/// Largest file `file()` and friends will read.
+const MAX_FILE: u64 = 16 * 1024 * 1024;
+
+pub fn call(ev: &mut Evaluator<'_>, name: &str, args: &[Value], range: Range) -> Option<CallResult> {
+    Some(match name {
+        "file" => read_text(ev, args).map(Value::string),
+        "filebase64" => read_bytes(ev, args)
+            .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(b))),
+        "filemd5" => read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Md5::digest(b)))),
+        "filesha1" => read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha1::digest(b)))),
+        "filesha256" => read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha256::digest(b)))),
+        "filesha512" => read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha512::digest(b)))),
+        "filebase64sha256" => read_bytes(ev, args)
+            .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b)))),
+        "filebase64sha512" => read_bytes(ev, args)
+            .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(Sha512::digest(b)))),
+        "fileexists" => arity(args, 1).and_then(|_| {
+            let path = string(&args[0])?;
+            Ok(Value::Bool(ev.fs.resolve(&path).map(|p| p.is_file()).unwrap_or(false)))
+        }),
+        "fileset" => fileset(ev, args),
+        "templatefile" => templatefile(ev, args, range),
+        "abspath" => arity(args, 1).and_then(|_| {
+            let p = string(&args[0])?;
+            let joined = ev.fs.root_dir.join(&p);
+            Ok(Value::string(joined.to_string_lossy().replace('\\', "/")))
+        }),
+        "dirname" => arity(args, 1).and_then(|_| {
+            let p = string(&args[0])?;
+            Ok(Value::string(match p.rfind('/') {
+                Some(0) => "/".to_string(),
+                Some(i) => p[..i].to_string(),
+                None => ".".to_string(),
+            }))
+        }),
+        "basename" => arity(args, 1).and_then(|_| {
+            let p = string(&args[0])?;
+            let trimmed = p.trim_end_matches('/');
+            Ok(Value::string(match trimmed.rfind('/') {
+                Some(i) => trimmed[i + 1..].to_string(),
+                None if trimmed.is_empty() && !p.is_empty() => "/".to_string(),
+                None => trimmed.to_string(),
+            }))
+        }),
+        // The home directory of whoever runs Terraform is not knowable here.
+        "pathexpand" => arity(args, 1).and_then(|_| {
+            let p = string(&args[0])?;
+            Ok(if p.starts_with('~') { Value::unknown() } else { Value::string(p) })
+        }),
+        _ => return None,
+    })
+}
+
+fn read_bytes(ev: &Evaluator<'_>, args: &[Value]) -> Result<Vec<u8>, super::CallError> {
+    arity(args, 1)?;
+    let path = string(&args[0])?;
+    let resolved = ev.fs.resolve(&path).or_else(fail)?;
+    let meta = std::fs::metadata(&resolved).or_else(|e| fail(format!("cannot read {path:?}: {e}")))?;
+    if meta.len() > MAX_FILE {
+        return fail(format!("{path:?} is larger than {MAX_FILE} bytes"));
+    }
+    std::fs::read(&resolved).or_else(|e| fail(format!("cannot read {path:?}: {e}")))
+}
+
+fn read_text(ev: &Evaluator<'_>, args: &[Value]) -> Result<String, super::CallError> {
+    let bytes = read_bytes(ev, args)?;
+    String::from_utf8(bytes).or_else(|_| fail("the file is not valid UTF-8; use filebase64() for binary files"))
+}
+
+fn fileset(ev: &Evaluator<'_>, args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let base = string(&args[0])?;
+    let pattern = string(&args[1])?;
+    let dir = ev.fs.resolve(&base).or_else(fail)?;
+    let matcher = globset::GlobBuilder::new(&pattern)
+        .literal_separator(true)
+        .build()
+        .or_else(|e| fail(format!("invalid pattern {pattern:?}: {e}")))?
+        .compile_matcher();
+    let mut found = Vec::new();
+    walk(&dir, &dir, &matcher, &mut found, 0);
+    found.sort();
+    Ok(super::string_list(found))
+}
+
+fn walk(root: &Path, dir: &Path, matcher: &globset::GlobMatcher, out: &mut Vec<String>, depth: u32) {
+    if depth > 32 || out.len() > 100_000 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            walk(root, &path, matcher, out, depth + 1);
+        } else if kind.is_file() {
+            if let Ok(rel) = path.strip_prefix(root) {
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if matcher.is_match(&rel) {
+                    out.push(rel);
+                }
+            }
+        }
+    }
+}
+
+fn templatefile(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallResult {
+    arity(args, 2)?;
+    let text = read_text(ev, &args[..1])?;
+    let vars = match &args[1] {
+        Value::Map(obj) => obj.fields.clone(),
+        Value::Null => Default::default(),
+        other => return fail(format!("the second argument must be an object, got {}", other.type_name())),
+    };
+    let parts = crate::hcl::parse_template(&text).or_else(|e| {
+        fail(format!("syntax error in template {:?} at byte {}: {}", string(&args[0]).unwrap_or_default(), e.offset, e.message))
+    })?;
+    let expr = relocate(
+        Expr {
+            kind: ExprKind::Template(parts),
+            range,
+        },
+        range,
+    );
+    let saved_scope = ev.scope;
+    let saved_bindings = std::mem::take(&mut ev.bindings);
+    ev.scope = &TEMPLATE_SCOPE;
+    ev.bindings = vars.into_iter().collect();
+    let result = ev.eval(&expr);
+    ev.scope = saved_scope;
+    ev.bindings = saved_bindings;
+    // A template always produces a string, even for "${x}" alone.
+    Ok(match result {
+        Value::Number(_) | Value::Bool(_) => {
+            Value::string(crate::eval::to_template_string(&result).ok().flatten().unwrap_or_default())
+        }
+        other => other,
+    })
+}

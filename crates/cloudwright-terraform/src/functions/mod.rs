@@ -1,0 +1,271 @@
+//! Terraform's built-in functions.
+//!
+//! Each family lives in its own file. [`call`] handles what is common to all:
+//! sensitive arguments make a sensitive result, and an unknown argument makes
+//! an unknown result unless the function is *structural* (it can give a known
+//! answer about a collection whose elements are unknown, like `length`).
+//!
+//! Functions whose result Terraform only knows at apply time (`timestamp`,
+//! `uuid`, `bcrypt`) return Unknown, which is their honest value at plan time.
+
+mod collections;
+mod encoding;
+mod files;
+mod hashing;
+mod network;
+mod numeric;
+mod strings;
+mod time;
+mod types;
+
+use crate::eval::Evaluator;
+use crate::syntax::Range;
+use cloudwright_model::{format_number, Object, Value};
+use std::sync::Arc;
+
+pub use encoding::json_encode;
+
+#[derive(Debug)]
+pub enum CallError {
+    /// The call is wrong (argument types, values): Terraform would fail too.
+    Failed(String),
+    /// A real Terraform function Cloudwright does not evaluate.
+    NotImplemented,
+    /// No such function.
+    Unknown,
+}
+
+pub type CallResult = Result<Value, CallError>;
+
+pub(crate) fn fail<T>(msg: impl Into<String>) -> Result<T, CallError> {
+    Err(CallError::Failed(msg.into()))
+}
+
+/// Functions that can return a known result when elements of a collection
+/// argument are unknown.
+const STRUCTURAL: &[&str] = &[
+    "length", "concat", "merge", "lookup", "element", "flatten", "tolist", "tomap", "slice",
+    "reverse", "zipmap", "one", "keys", "values", "coalescelist", "contains", "chunklist",
+    "transpose", "setunion",
+];
+
+/// Functions whose result is only known after apply.
+const APPLY_TIME: &[&str] = &[
+    "timestamp",
+    "plantimestamp",
+    "uuid",
+    "bcrypt",
+    "rsadecrypt",
+];
+
+/// Conversion functions pass an unknown argument through, origin and all.
+const PASS_UNKNOWN: &[&str] = &["tostring", "tonumber", "tobool", "tolist", "toset", "tomap", "ephemeralasnull"];
+
+pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) -> CallResult {
+    if name.contains("::") {
+        return Err(CallError::Unknown);
+    }
+    if APPLY_TIME.contains(&name) {
+        return Ok(Value::unknown());
+    }
+    match name {
+        "sensitive" => return one_arg(args).map(Value::sensitive),
+        "nonsensitive" => return one_arg(args).map(|v| deep_strip(&v)),
+        "issensitive" => return one_arg(args).map(|v| Value::Bool(v.contains_sensitive())),
+        _ => {}
+    }
+    let sensitive = args.iter().any(Value::contains_sensitive);
+    let args: Vec<Value> = if sensitive {
+        args.iter().map(deep_strip).collect()
+    } else {
+        args
+    };
+    if let Some(u) = args.iter().find(|a| a.is_unknown()) {
+        if PASS_UNKNOWN.contains(&name) && args.len() == 1 {
+            return Ok(mark(u.clone(), sensitive));
+        }
+        if is_known_function(name) {
+            return Ok(mark(Value::unknown(), sensitive));
+        }
+    }
+    if !STRUCTURAL.contains(&name) && args.iter().any(Value::contains_unknown) && is_known_function(name) {
+        return Ok(mark(Value::unknown(), sensitive));
+    }
+    let result = dispatch(ev, name, args, range)?;
+    Ok(mark(result, sensitive))
+}
+
+fn mark(v: Value, sensitive: bool) -> Value {
+    if sensitive {
+        v.sensitive()
+    } else {
+        v
+    }
+}
+
+fn dispatch(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) -> CallResult {
+    if let Some(r) = strings::call(name, &args) {
+        return r;
+    }
+    if let Some(r) = collections::call(name, &args) {
+        return r;
+    }
+    if let Some(r) = encoding::call(name, &args) {
+        return r;
+    }
+    if let Some(r) = numeric::call(name, &args) {
+        return r;
+    }
+    if let Some(r) = network::call(name, &args) {
+        return r;
+    }
+    if let Some(r) = hashing::call(name, &args) {
+        return r;
+    }
+    if let Some(r) = time::call(name, &args) {
+        return r;
+    }
+    if let Some(r) = types::call(name, &args) {
+        return r;
+    }
+    if let Some(r) = files::call(ev, name, &args, range) {
+        return r;
+    }
+    match name {
+        "base64gzip" | "textencodebase64" | "templatestring" | "type" => Err(CallError::NotImplemented),
+        "list" | "map" => fail(format!(
+            "{name}() was removed in Terraform 0.15; use tolist([...]) or tomap({{...}})"
+        )),
+        _ => Err(CallError::Unknown),
+    }
+}
+
+/// Every function name Cloudwright knows (implemented or knowingly not).
+pub fn is_known_function(name: &str) -> bool {
+    KNOWN.binary_search(&name).is_ok()
+}
+
+/// Sorted list of Terraform's built-in functions.
+const KNOWN: &[&str] = &[
+    "abs", "abspath", "alltrue", "anytrue", "base64decode", "base64encode", "base64gzip",
+    "base64sha256", "base64sha512", "basename", "bcrypt", "can", "ceil", "chomp", "chunklist",
+    "cidrcontains", "cidrhost", "cidrnetmask", "cidrsubnet", "cidrsubnets", "coalesce",
+    "coalescelist", "compact", "concat", "contains", "csvdecode", "dirname", "distinct",
+    "element", "endswith", "ephemeralasnull", "file", "filebase64", "filebase64sha256",
+    "filebase64sha512", "fileexists", "filemd5", "fileset", "filesha1", "filesha256",
+    "filesha512", "flatten", "floor", "format", "formatdate", "formatlist", "indent", "index",
+    "issensitive", "join", "jsondecode", "jsonencode", "keys", "length", "list", "log", "lookup",
+    "lower", "map", "matchkeys", "max", "md5", "merge", "min", "nonsensitive", "one", "parseint",
+    "pathexpand", "plantimestamp", "pow", "range", "regex", "regexall", "replace", "reverse",
+    "rsadecrypt", "sensitive", "setintersection", "setproduct", "setsubtract", "setunion", "sha1",
+    "sha256", "sha512", "signum", "slice", "sort", "split", "startswith", "strcontains", "strrev",
+    "substr", "sum", "templatefile", "templatestring", "textdecodebase64", "textencodebase64",
+    "timeadd", "timecmp", "timestamp", "title", "tobool", "tolist", "tomap", "tonumber", "toset",
+    "tostring", "transpose", "trim", "trimprefix", "trimspace", "trimsuffix", "try", "type",
+    "upper", "urlencode", "uuid", "uuidv5", "values", "yamldecode", "yamlencode", "zipmap",
+];
+
+/// Removes sensitive marks everywhere inside a value.
+pub fn deep_strip(v: &Value) -> Value {
+    match v {
+        Value::Sensitive(inner) => deep_strip(inner),
+        Value::List(items) if items.iter().any(Value::contains_sensitive) => {
+            Value::list(items.iter().map(deep_strip).collect())
+        }
+        Value::Map(obj) if obj.fields.values().any(Value::contains_sensitive) => {
+            Value::Map(Arc::new(Object {
+                fields: obj.fields.iter().map(|(k, v)| (k.clone(), deep_strip(v))).collect(),
+                computed: obj.computed.clone(),
+            }))
+        }
+        other => other.clone(),
+    }
+}
+
+// ---- argument helpers shared by the families ----
+
+pub(crate) fn arity(args: &[Value], n: usize) -> Result<(), CallError> {
+    if args.len() != n {
+        return fail(format!("expected {n} argument(s), got {}", args.len()));
+    }
+    Ok(())
+}
+
+fn one_arg(mut args: Vec<Value>) -> Result<Value, CallError> {
+    if args.len() != 1 {
+        return fail(format!("expected 1 argument, got {}", args.len()));
+    }
+    Ok(args.remove(0))
+}
+
+/// A string argument; numbers and bools convert as Terraform converts them.
+pub(crate) fn string(v: &Value) -> Result<String, CallError> {
+    match v {
+        Value::String(s) => Ok(s.to_string()),
+        Value::Number(n) => Ok(format_number(*n)),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Null => fail("argument must not be null"),
+        other => fail(format!("expected a string, got {}", other.type_name())),
+    }
+}
+
+pub(crate) fn number(v: &Value) -> Result<f64, CallError> {
+    match v {
+        Value::Number(n) => Ok(*n),
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .or_else(|_| fail(format!("cannot convert {s:?} to a number"))),
+        Value::Null => fail("argument must not be null"),
+        other => fail(format!("expected a number, got {}", other.type_name())),
+    }
+}
+
+pub(crate) fn integer(v: &Value) -> Result<i64, CallError> {
+    let n = number(v)?;
+    if n.fract() != 0.0 {
+        return fail(format!("expected a whole number, got {}", format_number(n)));
+    }
+    Ok(n as i64)
+}
+
+pub(crate) fn list(v: &Value) -> Result<&[Value], CallError> {
+    match v {
+        Value::List(items) => Ok(items),
+        Value::Null => fail("argument must not be null"),
+        other => fail(format!("expected a list, got {}", other.type_name())),
+    }
+}
+
+pub(crate) fn object(v: &Value) -> Result<&Object, CallError> {
+    match v {
+        Value::Map(obj) => Ok(obj),
+        Value::Null => fail("argument must not be null"),
+        other => fail(format!("expected a map or object, got {}", other.type_name())),
+    }
+}
+
+pub(crate) fn boolean(v: &Value) -> Result<bool, CallError> {
+    v.as_bool()
+        .ok_or_else(|| CallError::Failed(format!("expected a bool, got {}", v.type_name())))
+}
+
+pub(crate) fn strings(v: &Value) -> Result<Vec<String>, CallError> {
+    list(v)?.iter().map(string).collect()
+}
+
+pub(crate) fn string_list(items: impl IntoIterator<Item = String>) -> Value {
+    Value::list(items.into_iter().map(Value::string).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_function_table_is_sorted() {
+        let mut sorted = KNOWN.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, KNOWN);
+    }
+}

@@ -1,0 +1,472 @@
+//! String functions: <https://developer.hashicorp.com/terraform/language/functions#string-functions>
+
+use super::{arity, fail, integer, list, number, string, string_list, CallResult};
+use crate::eval::to_template_string;
+use cloudwright_model::{format_number, Value};
+use std::collections::BTreeMap;
+
+pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
+    Some(match name {
+        "chomp" => unary(args, |s| s.trim_end_matches(['\n', '\r']).to_string()),
+        "lower" => unary(args, |s| s.to_lowercase()),
+        "upper" => unary(args, |s| s.to_uppercase()),
+        "strrev" => unary(args, |s| s.chars().rev().collect()),
+        "trimspace" => unary(args, |s| s.trim().to_string()),
+        "title" => unary(args, title),
+        "startswith" => binary_bool(args, |s, p| s.starts_with(p)),
+        "endswith" => binary_bool(args, |s, p| s.ends_with(p)),
+        "strcontains" => binary_bool(args, |s, p| s.contains(p)),
+        "trimprefix" => binary(args, |s, p| s.strip_prefix(p).unwrap_or(s).to_string()),
+        "trimsuffix" => binary(args, |s, p| s.strip_suffix(p).unwrap_or(s).to_string()),
+        "trim" => binary(args, |s, chars| {
+            s.trim_matches(|c| chars.contains(c)).to_string()
+        }),
+        "split" => split(args),
+        "join" => join(args),
+        "indent" => indent(args),
+        "substr" => substr(args),
+        "replace" => replace(args),
+        "regex" => regex_fn(args, false),
+        "regexall" => regex_fn(args, true),
+        "format" => format_fn(args),
+        "formatlist" => formatlist(args),
+        _ => return None,
+    })
+}
+
+fn unary(args: &[Value], f: impl Fn(&str) -> String) -> CallResult {
+    arity(args, 1)?;
+    Ok(Value::string(f(&string(&args[0])?)))
+}
+
+fn binary(args: &[Value], f: impl Fn(&str, &str) -> String) -> CallResult {
+    arity(args, 2)?;
+    Ok(Value::string(f(&string(&args[0])?, &string(&args[1])?)))
+}
+
+fn binary_bool(args: &[Value], f: impl Fn(&str, &str) -> bool) -> CallResult {
+    arity(args, 2)?;
+    Ok(Value::Bool(f(&string(&args[0])?, &string(&args[1])?)))
+}
+
+fn title(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut at_word_start = true;
+    for c in s.chars() {
+        if at_word_start && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        at_word_start = !c.is_alphanumeric() && c != '\'';
+    }
+    out
+}
+
+fn split(args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let sep = string(&args[0])?;
+    let s = string(&args[1])?;
+    if s.is_empty() {
+        return Ok(Value::list(vec![]));
+    }
+    if sep.is_empty() {
+        return Ok(string_list(s.chars().map(|c| c.to_string())));
+    }
+    Ok(string_list(s.split(sep.as_str()).map(str::to_string)))
+}
+
+fn join(args: &[Value]) -> CallResult {
+    if args.len() < 2 {
+        return fail("join needs a separator and at least one list");
+    }
+    let sep = string(&args[0])?;
+    let mut parts = Vec::new();
+    for l in &args[1..] {
+        for item in list(l)? {
+            if item.is_null() {
+                return fail("join: list elements must not be null");
+            }
+            parts.push(string(item)?);
+        }
+    }
+    Ok(Value::string(parts.join(&sep)))
+}
+
+fn indent(args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let n = integer(&args[0])?.max(0) as usize;
+    let s = string(&args[1])?;
+    let pad = " ".repeat(n);
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(&pad);
+        }
+        out.push_str(line);
+    }
+    Ok(Value::string(out))
+}
+
+fn substr(args: &[Value]) -> CallResult {
+    arity(args, 3)?;
+    let chars: Vec<char> = string(&args[0])?.chars().collect();
+    let len = chars.len() as i64;
+    let mut offset = integer(&args[1])?;
+    let length = integer(&args[2])?;
+    if offset < 0 {
+        offset += len;
+    }
+    if offset < 0 || offset > len {
+        return fail("substr: offset out of range");
+    }
+    let end = if length < 0 {
+        len
+    } else {
+        (offset + length).min(len)
+    };
+    Ok(Value::string(chars[offset as usize..end as usize].iter().collect::<String>()))
+}
+
+/// Terraform's `replace`: a substring wrapped in `/…/` is a regular expression
+/// and `$1` / `${name}` in the replacement refer to its captures.
+fn replace(args: &[Value]) -> CallResult {
+    arity(args, 3)?;
+    let s = string(&args[0])?;
+    let search = string(&args[1])?;
+    let replacement = string(&args[2])?;
+    if search.len() >= 2 && search.starts_with('/') && search.ends_with('/') {
+        let re = compile(&search[1..search.len() - 1])?;
+        return Ok(Value::string(re.replace_all(&s, replacement.as_str()).into_owned()));
+    }
+    if search.is_empty() {
+        return Ok(Value::string(s));
+    }
+    Ok(Value::string(s.replace(&search, &replacement)))
+}
+
+fn compile(pattern: &str) -> Result<regex::Regex, super::CallError> {
+    regex::Regex::new(pattern).or_else(|e| fail(format!("invalid regular expression: {e}")))
+}
+
+fn regex_fn(args: &[Value], all: bool) -> CallResult {
+    arity(args, 2)?;
+    let re = compile(&string(&args[0])?)?;
+    let s = string(&args[1])?;
+    let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+    let named = names.iter().any(Option::is_some);
+    let shape = |caps: regex::Captures<'_>| -> Value {
+        if names.is_empty() {
+            return Value::string(caps.get(0).map_or("", |m| m.as_str()));
+        }
+        if named {
+            let mut fields = BTreeMap::new();
+            for (i, name) in names.iter().enumerate() {
+                if let Some(n) = name {
+                    let v = caps
+                        .get(i + 1)
+                        .map_or(Value::Null, |m| Value::string(m.as_str()));
+                    fields.insert(n.to_string(), v);
+                }
+            }
+            return Value::map(fields);
+        }
+        Value::list(
+            (1..=names.len())
+                .map(|i| caps.get(i).map_or(Value::Null, |m| Value::string(m.as_str())))
+                .collect(),
+        )
+    };
+    if all {
+        return Ok(Value::list(re.captures_iter(&s).map(shape).collect()));
+    }
+    match re.captures(&s) {
+        Some(caps) => Ok(shape(caps)),
+        None => fail("pattern did not match any part of the string"),
+    }
+}
+
+fn format_fn(args: &[Value]) -> CallResult {
+    if args.is_empty() {
+        return fail("format needs a format string");
+    }
+    let spec = string(&args[0])?;
+    format_values(&spec, &args[1..]).map(Value::string)
+}
+
+fn formatlist(args: &[Value]) -> CallResult {
+    if args.is_empty() {
+        return fail("formatlist needs a format string");
+    }
+    let spec = string(&args[0])?;
+    let rest = &args[1..];
+    let mut len: Option<usize> = None;
+    for a in rest {
+        if let Value::List(items) = a {
+            match len {
+                Some(l) if l != items.len() => {
+                    return fail("all list arguments of formatlist must have the same length")
+                }
+                _ => len = Some(items.len()),
+            }
+        }
+    }
+    let Some(len) = len else {
+        return Ok(Value::list(vec![Value::string(format_values(&spec, rest)?)]));
+    };
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        let row: Vec<Value> = rest
+            .iter()
+            .map(|a| match a {
+                Value::List(items) => items[i].clone(),
+                other => other.clone(),
+            })
+            .collect();
+        out.push(Value::string(format_values(&spec, &row)?));
+    }
+    Ok(Value::list(out))
+}
+
+/// Implements Terraform's `format` verbs (a subset of Go's fmt): `%%`, `%v`,
+/// `%#v`, `%t`, `%b`, `%d`, `%o`, `%x`, `%X`, `%e`, `%E`, `%f`, `%g`, `%G`,
+/// `%s`, `%q`, with flags `+ - # 0 space`, width, precision and `%[n]` indices.
+pub fn format_values(spec: &str, args: &[Value]) -> Result<String, super::CallError> {
+    let mut out = String::new();
+    let mut chars = spec.chars().peekable();
+    let mut next_arg = 0usize;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'%') {
+            chars.next();
+            out.push('%');
+            continue;
+        }
+        let mut flags = String::new();
+        while let Some(&f) = chars.peek() {
+            if "+-# 0".contains(f) {
+                flags.push(f);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if chars.peek() == Some(&'[') {
+            chars.next();
+            let mut digits = String::new();
+            while let Some(&d) = chars.peek() {
+                chars.next();
+                if d == ']' {
+                    break;
+                }
+                digits.push(d);
+            }
+            next_arg = digits
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .ok_or_else(|| super::CallError::Failed("invalid %[n] argument index".into()))?;
+        }
+        let mut width = String::new();
+        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            width.push(d);
+            chars.next();
+        }
+        let mut precision: Option<usize> = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            let mut p = String::new();
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                p.push(d);
+                chars.next();
+            }
+            precision = Some(p.parse().unwrap_or(0));
+        }
+        let Some(verb) = chars.next() else {
+            return fail("format string ends with an incomplete verb");
+        };
+        let Some(arg) = args.get(next_arg) else {
+            return fail(format!("not enough arguments for format string {spec:?}"));
+        };
+        next_arg += 1;
+        let body = format_one(verb, &flags, precision, arg)?;
+        let width: usize = width.parse().unwrap_or(0);
+        let pad = width.saturating_sub(body.chars().count());
+        if flags.contains('-') {
+            out.push_str(&body);
+            out.push_str(&" ".repeat(pad));
+        } else if flags.contains('0') && "dfeEgGxXob".contains(verb) {
+            let (sign, digits) = match body.strip_prefix(['-', '+']) {
+                Some(rest) => (&body[..1], rest),
+                None => ("", body.as_str()),
+            };
+            out.push_str(sign);
+            out.push_str(&"0".repeat(pad));
+            out.push_str(digits);
+        } else {
+            out.push_str(&" ".repeat(pad));
+            out.push_str(&body);
+        }
+    }
+    if next_arg < args.len() {
+        return fail(format!(
+            "too many arguments for format string: {} given, {} used",
+            args.len(),
+            next_arg
+        ));
+    }
+    Ok(out)
+}
+
+fn format_one(verb: char, flags: &str, precision: Option<usize>, arg: &Value) -> Result<String, super::CallError> {
+    let signed = |n: f64, s: String| {
+        if n >= 0.0 && flags.contains('+') {
+            format!("+{s}")
+        } else if n >= 0.0 && flags.contains(' ') {
+            format!(" {s}")
+        } else {
+            s
+        }
+    };
+    Ok(match verb {
+        'v' if flags.contains('#') => super::json_encode(arg),
+        'v' => match arg {
+            Value::List(_) | Value::Map(_) => super::json_encode(arg),
+            Value::Null => "null".into(),
+            other => to_template_string(other)
+                .map_err(super::CallError::Failed)?
+                .unwrap_or_default(),
+        },
+        's' => {
+            let s = string(arg)?;
+            match precision {
+                Some(p) => s.chars().take(p).collect(),
+                None => s,
+            }
+        }
+        'q' => super::json_encode(&Value::string(string(arg)?)),
+        't' => match arg.as_bool() {
+            Some(b) => b.to_string(),
+            None => return fail("%t needs a bool"),
+        },
+        'd' => {
+            let n = number(arg)?;
+            if n.fract() != 0.0 {
+                return fail(format!("%d needs a whole number, got {}", format_number(n)));
+            }
+            signed(n, format!("{}", n as i128))
+        }
+        'b' | 'o' | 'x' | 'X' => {
+            if let (Value::String(s), 'x' | 'X') = (arg, verb) {
+                let hex: String = s.bytes().map(|b| format!("{b:02x}")).collect();
+                return Ok(if verb == 'X' { hex.to_uppercase() } else { hex });
+            }
+            let n = integer(arg)?;
+            let abs = n.unsigned_abs();
+            let digits = match verb {
+                'b' => format!("{abs:b}"),
+                'o' => format!("{abs:o}"),
+                'x' => format!("{abs:x}"),
+                _ => format!("{abs:X}"),
+            };
+            let prefix = if flags.contains('#') {
+                match verb {
+                    'o' => "0",
+                    'x' => "0x",
+                    'X' => "0X",
+                    _ => "",
+                }
+            } else {
+                ""
+            };
+            let sign = if n < 0 { "-" } else { "" };
+            signed(n as f64, format!("{sign}{prefix}{digits}"))
+        }
+        'f' | 'F' => {
+            let n = number(arg)?;
+            signed(n, format!("{:.*}", precision.unwrap_or(6), n))
+        }
+        'e' | 'E' => {
+            let n = number(arg)?;
+            let s = go_exponent(&format!("{:.*e}", precision.unwrap_or(6), n));
+            signed(n, if verb == 'E' { s.to_uppercase() } else { s })
+        }
+        'g' | 'G' => {
+            let n = number(arg)?;
+            let s = match precision {
+                Some(p) => format!("{:.*}", p, n),
+                None => format_number(n),
+            };
+            signed(n, s)
+        }
+        other => return fail(format!("unsupported format verb %{other}")),
+    })
+}
+
+/// Rust writes `1.5e2`; Go writes `1.5e+02`.
+fn go_exponent(s: &str) -> String {
+    match s.split_once('e') {
+        Some((mantissa, exp)) => {
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp),
+            };
+            format!("{mantissa}e{sign}{digits:0>2}")
+        }
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Value {
+        Value::string(v)
+    }
+
+    #[test]
+    fn format_follows_go_verbs() {
+        let out = format_values(
+            "%s-%03d %q %5.2f %-4s| %x %v %t %%",
+            &[
+                s("web"),
+                Value::Number(7.0),
+                s("a\"b"),
+                Value::Number(3.14159),
+                s("ab"),
+                Value::Number(255.0),
+                Value::list(vec![Value::Number(1.0)]),
+                Value::Bool(true),
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "web-007 \"a\\\"b\"  3.14 ab  | ff [1] true %");
+        assert!(format_values("%s %s", &[s("a")]).is_err());
+        assert_eq!(format_values("%.2e", &[Value::Number(1500.0)]).unwrap(), "1.50e+03");
+    }
+
+    #[test]
+    fn replace_with_regex_and_captures() {
+        let v = replace(&[s("hello world"), s("/(\\w+) (\\w+)/"), s("$2 $1")]).unwrap();
+        assert_eq!(v.as_str(), Some("world hello"));
+    }
+
+    #[test]
+    fn regex_shapes_follow_capture_groups() {
+        let v = regex_fn(&[s("(?P<k>\\w+)=(?P<v>\\w+)"), s("a=b")], false).unwrap();
+        assert_eq!(v.to_string(), "{k = \"a\", v = \"b\"}");
+        let v = regex_fn(&[s("[a-z]+"), s("12ab34cd")], true).unwrap();
+        assert_eq!(v.to_string(), "[\"ab\", \"cd\"]");
+    }
+
+    #[test]
+    fn substr_and_title() {
+        assert_eq!(substr(&[s("hello"), Value::Number(-3.0), Value::Number(-1.0)]).unwrap().as_str(), Some("llo"));
+        assert_eq!(title("hello world-wide"), "Hello World-Wide");
+    }
+}

@@ -1,0 +1,350 @@
+//! Native HCL syntax: parse with `hcl-edit`, convert into [`crate::syntax`].
+
+use crate::syntax::*;
+use cloudwright_model::Value;
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ObjectKey as HclKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::structure::{BlockLabel, Structure};
+use hcl_edit::template::{Directive, Element, Strip, Template};
+use hcl_edit::Span as _;
+
+/// A syntax error, with a one-based position.
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    pub message: String,
+    pub offset: usize,
+}
+
+/// Parses a native-syntax file body.
+pub fn parse_body(text: &str) -> Result<Body, SyntaxError> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| SyntaxError {
+        message: e.message().to_string(),
+        offset: e.location().offset(),
+    })?;
+    Ok(convert_body(&body, Range::new(0, text.len())))
+}
+
+/// Parses a template string (used for `.tf.json` string values and `templatefile`).
+pub fn parse_template(text: &str) -> Result<Vec<TemplatePart>, SyntaxError> {
+    let template = hcl_edit::parser::parse_template(text).map_err(|e| SyntaxError {
+        message: e.message().to_string(),
+        offset: e.location().offset(),
+    })?;
+    Ok(convert_template(&template, Range::new(0, text.len()), false, false))
+}
+
+/// Parses a single expression (used for `-var` values and `.tf.json` references).
+pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
+    let expr = hcl_edit::parser::parse_expr(text).map_err(|e| SyntaxError {
+        message: e.message().to_string(),
+        offset: e.location().offset(),
+    })?;
+    Ok(convert_expr(&expr, Range::new(0, text.len())))
+}
+
+fn range_of(span: Option<std::ops::Range<usize>>, fallback: Range) -> Range {
+    span.map(|r| Range::new(r.start, r.end)).unwrap_or(fallback)
+}
+
+fn convert_body(body: &hcl_edit::structure::Body, fallback: Range) -> Body {
+    let mut out = Body::default();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attr) => {
+                let range = range_of(attr.span(), fallback);
+                out.attributes.push(Attribute {
+                    name: attr.key.as_str().to_string(),
+                    expr: convert_expr(&attr.value, range),
+                    range,
+                });
+            }
+            Structure::Block(block) => {
+                let range = range_of(block.span(), fallback);
+                out.blocks.push(Block {
+                    kind: block.ident.as_str().to_string(),
+                    labels: block
+                        .labels
+                        .iter()
+                        .map(|l| match l {
+                            BlockLabel::Ident(i) => i.as_str().to_string(),
+                            BlockLabel::String(s) => s.value().clone(),
+                        })
+                        .collect(),
+                    body: convert_body(&block.body, range),
+                    range,
+                });
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn convert_expr(expr: &Expression, fallback: Range) -> Expr {
+    let range = range_of(expr.span(), fallback);
+    let kind = match expr {
+        Expression::Null(_) => ExprKind::Literal(Value::Null),
+        Expression::Bool(b) => ExprKind::Literal(Value::Bool(*b.value())),
+        Expression::Number(n) => {
+            ExprKind::Literal(Value::Number(n.value().as_f64().unwrap_or(f64::NAN)))
+        }
+        Expression::String(s) => ExprKind::Literal(Value::string(s.value().as_str())),
+        Expression::Array(items) => {
+            ExprKind::Tuple(items.iter().map(|e| convert_expr(e, range)).collect())
+        }
+        Expression::Object(obj) => ExprKind::Object(
+            obj.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        HclKey::Ident(i) => ObjectKey::Ident(i.as_str().to_string()),
+                        HclKey::Expression(e) => {
+                            // `(var.x) = …` keys are expressions; a bare
+                            // traversal like `foo.bar` is also an expression key.
+                            ObjectKey::Expr(convert_expr(e, range))
+                        }
+                    };
+                    (key, convert_expr(v.expr(), range))
+                })
+                .collect(),
+        ),
+        Expression::StringTemplate(t) => {
+            ExprKind::Template(convert_template(t, range, false, false))
+        }
+        Expression::HeredocTemplate(h) => {
+            ExprKind::Template(convert_template(&h.template, range, false, false))
+        }
+        Expression::Parenthesis(p) => return convert_expr(p.inner(), range),
+        Expression::Variable(v) => ExprKind::Variable(v.as_str().to_string()),
+        Expression::Conditional(c) => ExprKind::Conditional(Box::new([
+            convert_expr(&c.cond_expr, range),
+            convert_expr(&c.true_expr, range),
+            convert_expr(&c.false_expr, range),
+        ])),
+        Expression::FuncCall(call) => {
+            let mut name = String::new();
+            for ns in &call.name.namespace {
+                name.push_str(ns.as_str());
+                name.push_str("::");
+            }
+            name.push_str(call.name.name.as_str());
+            ExprKind::Call(Box::new(Call {
+                name,
+                args: call.args.iter().map(|e| convert_expr(e, range)).collect(),
+                expand_final: call.args.expand_final(),
+            }))
+        }
+        Expression::Traversal(t) => {
+            let base = convert_expr(&t.expr, range);
+            let mut ops = Vec::with_capacity(t.operators.len());
+            for op in &t.operators {
+                ops.push(match op.value() {
+                    TraversalOperator::AttrSplat(_) => TraversalOp::AttrSplat,
+                    TraversalOperator::FullSplat(_) => TraversalOp::FullSplat,
+                    TraversalOperator::GetAttr(name) => TraversalOp::GetAttr(name.as_str().to_string()),
+                    TraversalOperator::Index(e) => TraversalOp::Index(convert_expr(e, range)),
+                    TraversalOperator::LegacyIndex(i) => TraversalOp::Index(Expr::literal(
+                        Value::Number(*i.value() as f64),
+                        range,
+                    )),
+                });
+            }
+            // Flatten `a.b` parsed as nested traversals into one.
+            if let ExprKind::Traversal(inner_base, mut inner_ops) = base.kind {
+                inner_ops.extend(ops);
+                ExprKind::Traversal(inner_base, inner_ops)
+            } else {
+                ExprKind::Traversal(Box::new(base), ops)
+            }
+        }
+        Expression::UnaryOp(op) => {
+            let operand = convert_expr(&op.expr, range);
+            let unary = match op.operator.value() {
+                UnaryOperator::Neg => UnaryOp::Neg,
+                UnaryOperator::Not => UnaryOp::Not,
+            };
+            // Fold `-5` into a literal so it prints and compares as a number.
+            if let (UnaryOp::Neg, ExprKind::Literal(Value::Number(n))) = (unary, &operand.kind) {
+                ExprKind::Literal(Value::Number(-n))
+            } else {
+                ExprKind::Unary(unary, Box::new(operand))
+            }
+        }
+        Expression::BinaryOp(op) => {
+            let operator = match op.operator.value() {
+                BinaryOperator::Eq => BinaryOp::Eq,
+                BinaryOperator::NotEq => BinaryOp::NotEq,
+                BinaryOperator::LessEq => BinaryOp::LtEq,
+                BinaryOperator::GreaterEq => BinaryOp::GtEq,
+                BinaryOperator::Less => BinaryOp::Lt,
+                BinaryOperator::Greater => BinaryOp::Gt,
+                BinaryOperator::Plus => BinaryOp::Add,
+                BinaryOperator::Minus => BinaryOp::Sub,
+                BinaryOperator::Mul => BinaryOp::Mul,
+                BinaryOperator::Div => BinaryOp::Div,
+                BinaryOperator::Mod => BinaryOp::Mod,
+                BinaryOperator::And => BinaryOp::And,
+                BinaryOperator::Or => BinaryOp::Or,
+            };
+            ExprKind::Binary(
+                operator,
+                Box::new([
+                    convert_expr(&op.lhs_expr, range),
+                    convert_expr(&op.rhs_expr, range),
+                ]),
+            )
+        }
+        Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
+            key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
+            value_var: f.intro.value_var.as_str().to_string(),
+            collection: convert_expr(&f.intro.collection_expr, range),
+            key_expr: f.key_expr.as_ref().map(|e| convert_expr(e, range)),
+            value_expr: convert_expr(&f.value_expr, range),
+            cond: f.cond.as_ref().map(|c| convert_expr(&c.expr, range)),
+            grouping: f.grouping,
+        })),
+    };
+    Expr { kind, range }
+}
+
+fn strips_before(strip: Strip) -> bool {
+    matches!(strip, Strip::Start | Strip::Both)
+}
+
+fn strips_after(strip: Strip) -> bool {
+    matches!(strip, Strip::End | Strip::Both)
+}
+
+/// Converts a template, applying the `~` strip markers: a marker on the
+/// opening side of a tag trims the whitespace at the end of the literal before
+/// it, on the closing side the whitespace at the start of the literal after it.
+fn convert_template(
+    template: &Template,
+    range: Range,
+    trim_first: bool,
+    trim_last: bool,
+) -> Vec<TemplatePart> {
+    // (part, strip the literal before it, strip the literal after it)
+    let mut parts: Vec<(TemplatePart, bool, bool)> = Vec::new();
+    for element in template.iter() {
+        match element {
+            Element::Literal(s) => parts.push((TemplatePart::Literal(s.value().clone()), false, false)),
+            Element::Interpolation(i) => parts.push((
+                TemplatePart::Interpolation(convert_expr(&i.expr, range)),
+                strips_before(i.strip),
+                strips_after(i.strip),
+            )),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    let if_strip = d.if_expr.strip;
+                    let end_strip = d.endif_expr.strip;
+                    let (then, otherwise) = match &d.else_expr {
+                        Some(e) => (
+                            convert_template(
+                                &d.if_expr.template,
+                                range,
+                                strips_after(if_strip),
+                                strips_before(e.strip),
+                            ),
+                            convert_template(
+                                &e.template,
+                                range,
+                                strips_after(e.strip),
+                                strips_before(end_strip),
+                            ),
+                        ),
+                        None => (
+                            convert_template(
+                                &d.if_expr.template,
+                                range,
+                                strips_after(if_strip),
+                                strips_before(end_strip),
+                            ),
+                            Vec::new(),
+                        ),
+                    };
+                    parts.push((
+                        TemplatePart::If {
+                            cond: convert_expr(&d.if_expr.cond_expr, range),
+                            then,
+                            otherwise,
+                        },
+                        strips_before(if_strip),
+                        strips_after(end_strip),
+                    ));
+                }
+                Directive::For(d) => {
+                    let for_strip = d.for_expr.strip;
+                    let end_strip = d.endfor_expr.strip;
+                    parts.push((
+                        TemplatePart::For {
+                            key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
+                            value_var: d.for_expr.value_var.as_str().to_string(),
+                            collection: convert_expr(&d.for_expr.collection_expr, range),
+                            body: convert_template(
+                                &d.for_expr.template,
+                                range,
+                                strips_after(for_strip),
+                                strips_before(end_strip),
+                            ),
+                        },
+                        strips_before(for_strip),
+                        strips_after(end_strip),
+                    ));
+                }
+            },
+        }
+    }
+    // Apply strip markers to neighbouring literals.
+    let n = parts.len();
+    for i in 0..n {
+        let (before, after) = (parts[i].1, parts[i].2);
+        if before && i > 0 {
+            if let TemplatePart::Literal(s) = &mut parts[i - 1].0 {
+                let trimmed_len = s.trim_end().len();
+                s.truncate(trimmed_len);
+            }
+        }
+        if after && i + 1 < n {
+            if let TemplatePart::Literal(s) = &mut parts[i + 1].0 {
+                *s = s.trim_start().to_string();
+            }
+        }
+    }
+    let mut out: Vec<TemplatePart> = parts.into_iter().map(|p| p.0).collect();
+    if trim_first {
+        if let Some(TemplatePart::Literal(s)) = out.first_mut() {
+            *s = s.trim_start().to_string();
+        }
+    }
+    if trim_last {
+        if let Some(TemplatePart::Literal(s)) = out.last_mut() {
+            let trimmed_len = s.trim_end().len();
+            s.truncate(trimmed_len);
+        }
+    }
+    out.retain(|p| !matches!(p, TemplatePart::Literal(s) if s.is_empty()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_blocks_attributes_and_ranges() {
+        let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n";
+        let body = parse_body(text).unwrap();
+        let block = &body.blocks[0];
+        assert_eq!(block.kind, "resource");
+        assert_eq!(block.labels, vec!["aws_s3_bucket", "b"]);
+        let attr = &block.body.attributes[0];
+        assert_eq!(attr.name, "bucket");
+        assert_eq!(&text[attr.range.start as usize..attr.range.start as usize + 6], "bucket");
+    }
+
+    #[test]
+    fn syntax_error_has_an_offset() {
+        let err = parse_body("resource \"a\" \"b\" {\n  x = \n}\n").unwrap_err();
+        assert!(err.offset > 0, "{err:?}");
+    }
+}

@@ -1,0 +1,606 @@
+//! Terraform's JSON configuration syntax (`.tf.json`, `.tfvars.json`).
+//!
+//! `serde_json` gives no positions, and a finding must point at a line, so
+//! this module has a small JSON parser that keeps byte ranges, and converts
+//! the result into [`crate::syntax`] following
+//! <https://developer.hashicorp.com/terraform/language/syntax/json>:
+//! strings are templates (`"${var.x}"`), except where Terraform takes them
+//! literally (variable defaults, `type` as a type expression, `depends_on`
+//! references).
+
+use crate::hcl;
+use crate::syntax::*;
+use crate::syntax::relocate as shift;
+use cloudwright_model::Value;
+
+/// A JSON value with its byte range.
+#[derive(Clone, Debug)]
+pub struct JsonNode {
+    pub kind: JsonKind,
+    pub range: Range,
+}
+
+#[derive(Clone, Debug)]
+pub enum JsonKind {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<JsonNode>),
+    /// Members in document order: (key, key range, value).
+    Object(Vec<(String, Range, JsonNode)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct JsonError {
+    pub message: String,
+    pub offset: usize,
+}
+
+/// Depth beyond which nesting is rejected rather than risk the stack.
+const MAX_DEPTH: usize = 256;
+
+pub fn parse_json(text: &str) -> Result<JsonNode, JsonError> {
+    let mut p = Parser {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+        depth: 0,
+    };
+    p.skip_ws();
+    let v = p.value()?;
+    p.skip_ws();
+    if p.pos < p.bytes.len() {
+        return Err(p.err("unexpected content after the JSON value"));
+    }
+    Ok(v)
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    pos: usize,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn err(&self, message: &str) -> JsonError {
+        JsonError {
+            message: message.to_string(),
+            offset: self.pos,
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
+            self.pos += 1;
+        }
+    }
+
+    fn value(&mut self) -> Result<JsonNode, JsonError> {
+        let start = self.pos;
+        let kind = match self.bytes.get(self.pos) {
+            None => return Err(self.err("unexpected end of input")),
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => JsonKind::String(self.string()?),
+            Some(b't') => self.keyword("true", JsonKind::Bool(true))?,
+            Some(b'f') => self.keyword("false", JsonKind::Bool(false))?,
+            Some(b'n') => self.keyword("null", JsonKind::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(_) => return Err(self.err("expected a JSON value")),
+        };
+        Ok(JsonNode {
+            kind,
+            range: Range::new(start, self.pos),
+        })
+    }
+
+    fn keyword(&mut self, word: &str, kind: JsonKind) -> Result<JsonKind, JsonError> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            Err(self.err("expected a JSON value"))
+        }
+    }
+
+    fn number(&mut self) -> Result<JsonKind, JsonError> {
+        let start = self.pos;
+        while self.pos < self.bytes.len()
+            && matches!(self.bytes[self.pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+        {
+            self.pos += 1;
+        }
+        self.text[start..self.pos]
+            .parse()
+            .map(JsonKind::Number)
+            .map_err(|_| JsonError {
+                message: "invalid number".into(),
+                offset: start,
+            })
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.pos += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            while self.pos < self.bytes.len() && !matches!(self.bytes[self.pos], b'"' | b'\\') {
+                if self.bytes[self.pos] < 0x20 {
+                    return Err(self.err("control character in string"));
+                }
+                self.pos += 1;
+            }
+            out.push_str(&self.text[start..self.pos]);
+            match self.bytes.get(self.pos) {
+                None => return Err(self.err("unterminated string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(_) => {
+                    self.pos += 1;
+                    let c = match self.bytes.get(self.pos) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            let cp = self.hex4()?;
+                            let cp = if (0xD800..0xDC00).contains(&cp)
+                                && self.bytes[self.pos + 1..].starts_with(b"\\u")
+                            {
+                                self.pos += 2;
+                                let low = self.hex4()?;
+                                0x10000 + ((cp - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
+                            } else {
+                                cp
+                            };
+                            char::from_u32(cp).unwrap_or('\u{FFFD}')
+                        }
+                        _ => return Err(self.err("invalid escape in string")),
+                    };
+                    out.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let digits = self
+            .text
+            .get(self.pos + 1..self.pos + 5)
+            .ok_or_else(|| self.err("truncated \\u escape"))?;
+        let v = u32::from_str_radix(digits, 16).map_err(|_| self.err("invalid \\u escape"))?;
+        self.pos += 4;
+        Ok(v)
+    }
+
+    fn enter(&mut self) -> Result<(), JsonError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err("JSON nested too deeply"));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(())
+    }
+
+    fn array(&mut self) -> Result<JsonKind, JsonError> {
+        self.enter()?;
+        let mut items = Vec::new();
+        if self.bytes.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(JsonKind::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value()?);
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(JsonKind::Array(items));
+                }
+                _ => return Err(self.err("expected ',' or ']'")),
+            }
+        }
+    }
+
+    fn object(&mut self) -> Result<JsonKind, JsonError> {
+        self.enter()?;
+        let mut members = Vec::new();
+        if self.bytes.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(JsonKind::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b'"') {
+                return Err(self.err("expected a string key"));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_range = Range::new(key_start, self.pos);
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b':') {
+                return Err(self.err("expected ':'"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value()?;
+            members.push((key, key_range, value));
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(JsonKind::Object(members));
+                }
+                _ => return Err(self.err("expected ',' or '}'")),
+            }
+        }
+    }
+}
+
+impl JsonNode {
+    /// The plain value, strings taken literally.
+    pub fn to_value(&self) -> Value {
+        match &self.kind {
+            JsonKind::Null => Value::Null,
+            JsonKind::Bool(b) => Value::Bool(*b),
+            JsonKind::Number(n) => Value::Number(*n),
+            JsonKind::String(s) => Value::string(s.as_str()),
+            JsonKind::Array(items) => Value::list(items.iter().map(JsonNode::to_value).collect()),
+            JsonKind::Object(members) => Value::map(
+                members
+                    .iter()
+                    .map(|(k, _, v)| (k.clone(), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Problems converting a `.tf.json` file that are not JSON syntax errors.
+pub type ConversionErrors = Vec<(String, Range)>;
+
+/// Converts a `.tf.json` document to a configuration body.
+pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
+    let mut errors = Vec::new();
+    let mut body = Body::default();
+    let JsonKind::Object(members) = &root.kind else {
+        errors.push(("a .tf.json file must hold a JSON object".to_string(), root.range));
+        return (body, errors);
+    };
+    for (key, key_range, value) in members {
+        let range = Range::new(key_range.start as usize, value.range.end as usize);
+        match key.as_str() {
+            "//" => {}
+            "resource" | "data" => labelled_blocks(key, value, 2, range, &mut body, &mut errors),
+            "module" | "variable" | "output" | "provider" => {
+                labelled_blocks(key, value, 1, range, &mut body, &mut errors)
+            }
+            "locals" => {
+                for item in as_items(value) {
+                    body.blocks.push(Block {
+                        kind: "locals".into(),
+                        labels: vec![],
+                        body: attributes_only(item, &mut errors),
+                        range,
+                    });
+                }
+            }
+            "terraform" => {
+                for item in as_items(value) {
+                    body.blocks.push(Block {
+                        kind: "terraform".into(),
+                        labels: vec![],
+                        body: block_body("terraform", item, &mut errors),
+                        range,
+                    });
+                }
+            }
+            _ => {
+                // moved, import, check, removed …: kept as unlabeled blocks
+                for item in as_items(value) {
+                    body.blocks.push(Block {
+                        kind: key.clone(),
+                        labels: vec![],
+                        body: block_body(key, item, &mut errors),
+                        range,
+                    });
+                }
+            }
+        }
+    }
+    (body, errors)
+}
+
+/// A JSON value that may be one object or an array of objects (Terraform
+/// allows both wherever a block can repeat).
+fn as_items(node: &JsonNode) -> Vec<&JsonNode> {
+    match &node.kind {
+        JsonKind::Array(items) => items.iter().collect(),
+        _ => vec![node],
+    }
+}
+
+fn labelled_blocks(
+    kind: &str,
+    node: &JsonNode,
+    labels: usize,
+    range: Range,
+    out: &mut Body,
+    errors: &mut ConversionErrors,
+) {
+    fn walk(
+        kind: &str,
+        node: &JsonNode,
+        remaining: usize,
+        labels: &mut Vec<String>,
+        range: Range,
+        out: &mut Body,
+        errors: &mut ConversionErrors,
+    ) {
+        if remaining == 0 {
+            for item in as_items(node) {
+                out.blocks.push(Block {
+                    kind: kind.to_string(),
+                    labels: labels.clone(),
+                    body: block_body(kind, item, errors),
+                    range: Range::new(range.start as usize, item.range.end as usize),
+                });
+            }
+            return;
+        }
+        for item in as_items(node) {
+            let JsonKind::Object(members) = &item.kind else {
+                errors.push((format!("`{kind}` expects an object keyed by its labels"), item.range));
+                continue;
+            };
+            for (key, key_range, value) in members {
+                labels.push(key.clone());
+                walk(kind, value, remaining - 1, labels, *key_range, out, errors);
+                labels.pop();
+            }
+        }
+    }
+    walk(kind, node, labels, &mut Vec::new(), range, out, errors);
+}
+
+/// Arguments whose object values are maps, not nested blocks. Without the
+/// provider's schema Terraform's JSON syntax is ambiguous here; these are the
+/// map-typed arguments of the AWS provider that real configurations use.
+const MAP_ARGUMENTS: &[&str] = &[
+    "tags",
+    "tags_all",
+    "default_tags_map",
+    "variables",
+    "environment_variables",
+    "parameters",
+    "labels",
+    "annotations",
+    "request_parameters",
+    "request_templates",
+    "response_parameters",
+    "response_templates",
+    "stage_variables",
+    "options",
+    "metadata",
+    "attributes",
+    "for_each",
+    "providers",
+    "default",
+    "triggers",
+    "context",
+    "selector",
+    "values",
+];
+
+/// The body of a block: which keys are attributes and which nested blocks
+/// depends on the block type.
+fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Body {
+    let JsonKind::Object(members) = &node.kind else {
+        errors.push((format!("the body of a `{kind}` block must be a JSON object"), node.range));
+        return Body::default();
+    };
+    let mut body = Body::default();
+    for (key, key_range, value) in members {
+        if key == "//" {
+            continue;
+        }
+        let range = Range::new(key_range.start as usize, value.range.end as usize);
+        let literal_attr = (kind == "variable" && key == "default") || key == "depends_on";
+        if literal_attr {
+            let expr = if key == "depends_on" {
+                references_list(value)
+            } else {
+                Expr::literal(value.to_value(), value.range)
+            };
+            body.attributes.push(Attribute {
+                name: key.clone(),
+                expr,
+                range,
+            });
+            continue;
+        }
+        if kind == "variable" && key == "type" {
+            let expr = match &value.kind {
+                JsonKind::String(s) => hcl::parse_expr(s)
+                    .map(|e| shift(e, value.range))
+                    .unwrap_or_else(|_| Expr::literal(Value::Null, value.range)),
+                _ => Expr::literal(Value::Null, value.range),
+            };
+            body.attributes.push(Attribute {
+                name: key.clone(),
+                expr,
+                range,
+            });
+            continue;
+        }
+        let is_block = match kind {
+            "module" | "output" | "locals" => false,
+            _ => match &value.kind {
+                JsonKind::Object(_) => {
+                    !MAP_ARGUMENTS.contains(&key.as_str())
+                        || matches!((kind, key.as_str()), ("dynamic", _))
+                }
+                JsonKind::Array(items) => {
+                    !items.is_empty()
+                        && items.iter().all(|i| matches!(i.kind, JsonKind::Object(_)))
+                        && !MAP_ARGUMENTS.contains(&key.as_str())
+                }
+                _ => false,
+            },
+        };
+        if !is_block {
+            body.attributes.push(Attribute {
+                name: key.clone(),
+                expr: expression(value, errors),
+                range,
+            });
+            continue;
+        }
+        match key.as_str() {
+            "dynamic" | "provisioner" | "backend" => {
+                labelled_blocks(key, value, 1, range, &mut body, errors)
+            }
+            _ => {
+                for item in as_items(value) {
+                    body.blocks.push(Block {
+                        kind: key.clone(),
+                        labels: vec![],
+                        body: block_body(key, item, errors),
+                        range: Range::new(key_range.start as usize, item.range.end as usize),
+                    });
+                }
+            }
+        }
+    }
+    body
+}
+
+fn attributes_only(node: &JsonNode, errors: &mut ConversionErrors) -> Body {
+    let mut body = Body::default();
+    if let JsonKind::Object(members) = &node.kind {
+        for (key, key_range, value) in members {
+            if key == "//" {
+                continue;
+            }
+            body.attributes.push(Attribute {
+                name: key.clone(),
+                expr: expression(value, errors),
+                range: Range::new(key_range.start as usize, value.range.end as usize),
+            });
+        }
+    }
+    body
+}
+
+/// `depends_on: ["aws_s3_bucket.b"]` holds references, not templates.
+fn references_list(node: &JsonNode) -> Expr {
+    let items = as_items(node)
+        .into_iter()
+        .filter_map(|item| match &item.kind {
+            JsonKind::String(s) => hcl::parse_expr(s).ok().map(|e| shift(e, item.range)),
+            _ => None,
+        })
+        .collect();
+    Expr {
+        kind: ExprKind::Tuple(items),
+        range: node.range,
+    }
+}
+
+/// A JSON value as an expression: strings are templates.
+fn expression(node: &JsonNode, errors: &mut ConversionErrors) -> Expr {
+    let kind = match &node.kind {
+        JsonKind::String(s) => {
+            if !s.contains("${") && !s.contains("%{") {
+                ExprKind::Literal(Value::string(s.as_str()))
+            } else {
+                match hcl::parse_template(s) {
+                    Ok(parts) => {
+                        return shift(
+                            Expr {
+                                kind: ExprKind::Template(parts),
+                                range: Range::new(0, s.len()),
+                            },
+                            node.range,
+                        )
+                    }
+                    Err(e) => {
+                        errors.push((format!("invalid template: {}", e.message), node.range));
+                        ExprKind::Literal(Value::unknown())
+                    }
+                }
+            }
+        }
+        JsonKind::Array(items) => ExprKind::Tuple(items.iter().map(|i| expression(i, errors)).collect()),
+        JsonKind::Object(members) => ExprKind::Object(
+            members
+                .iter()
+                .filter(|(k, _, _)| k != "//")
+                .map(|(k, _, v)| (ObjectKey::Ident(k.clone()), expression(v, errors)))
+                .collect(),
+        ),
+        _ => ExprKind::Literal(node.to_value()),
+    };
+    Expr {
+        kind,
+        range: node.range,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_with_ranges_and_escapes() {
+        let text = r#"{"a": [1, "x\u00e9\n"], "b": {"c": null}}"#;
+        let node = parse_json(text).unwrap();
+        let JsonKind::Object(m) = &node.kind else { panic!() };
+        assert_eq!(m[0].0, "a");
+        assert_eq!(&text[m[0].1.start as usize..m[0].1.end as usize], "\"a\"");
+        assert_eq!(
+            m[0].2.to_value().to_string(),
+            "[1, \"x\u{e9}\\n\"]"
+        );
+    }
+
+    #[test]
+    fn rejects_truncated_and_deep_input() {
+        assert!(parse_json("{\"a\": [1, 2").is_err());
+        let deep = "[".repeat(10_000);
+        assert!(parse_json(&deep).is_err());
+    }
+
+    #[test]
+    fn converts_resources_with_nested_blocks_and_map_arguments() {
+        let text = r#"{"resource": {"aws_s3_bucket": {"b": {
+            "bucket": "${var.name}-logs",
+            "tags": {"team": "x"},
+            "versioning": {"enabled": true}
+        }}}}"#;
+        let (body, errors) = convert_config(&parse_json(text).unwrap());
+        assert!(errors.is_empty());
+        let block = &body.blocks[0];
+        assert_eq!(block.labels, vec!["aws_s3_bucket", "b"]);
+        assert!(block.body.attribute("tags").is_some());
+        assert!(block.body.attribute("bucket").is_some());
+        assert_eq!(block.body.blocks[0].kind, "versioning");
+    }
+}

@@ -1,0 +1,354 @@
+//! The configuration syntax Cloudwright evaluates: a compact tree of bodies,
+//! blocks, attributes and expressions with byte ranges into their file.
+//!
+//! Both native HCL (`.tf`, parsed by `hcl-edit`) and the JSON syntax
+//! (`.tf.json`) are converted into this one form, so the evaluator has a single
+//! input and the parser could be swapped without touching it.
+
+use cloudwright_model::{FileId, Value};
+
+/// Byte range `[start, end)` in the file of the enclosing [`ConfigFile`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Range {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Range {
+    pub fn new(start: usize, end: usize) -> Range {
+        Range {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+}
+
+/// One parsed configuration file.
+#[derive(Debug)]
+pub struct ConfigFile {
+    pub file: FileId,
+    pub body: Body,
+    /// `.tf.json` rather than native syntax.
+    pub json: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<Block>,
+}
+
+impl Body {
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    pub fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> {
+        self.blocks.iter().filter(move |b| b.kind == kind)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: String,
+    pub expr: Expr,
+    pub range: Range,
+}
+
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub kind: String,
+    pub labels: Vec<String>,
+    pub body: Body,
+    pub range: Range,
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub range: Range,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Literal(Value),
+    Template(Vec<TemplatePart>),
+    Tuple(Vec<Expr>),
+    Object(Vec<(ObjectKey, Expr)>),
+    /// A bare name: `var`, `local`, `each`, `aws_vpc`, or a `for` variable.
+    Variable(String),
+    Traversal(Box<Expr>, Vec<TraversalOp>),
+    Call(Box<Call>),
+    Conditional(Box<[Expr; 3]>),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<[Expr; 2]>),
+    For(Box<ForExpr>),
+}
+
+#[derive(Clone, Debug)]
+pub enum ObjectKey {
+    /// An unquoted identifier: always the literal name.
+    Ident(String),
+    Expr(Expr),
+}
+
+#[derive(Clone, Debug)]
+pub enum TraversalOp {
+    GetAttr(String),
+    Index(Expr),
+    /// `[*]`: the rest of the traversal applies to each element.
+    FullSplat,
+    /// `.*`: the following attribute accesses apply to each element.
+    AttrSplat,
+}
+
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// Function name, with a `provider::x::` namespace joined by `::`.
+    pub name: String,
+    pub args: Vec<Expr>,
+    /// The final argument was written `args...`.
+    pub expand_final: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Eq,
+    NotEq,
+    Lt,
+    LtEq,
+    Gt,
+    GtEq,
+    And,
+    Or,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+}
+
+#[derive(Clone, Debug)]
+pub struct ForExpr {
+    pub key_var: Option<String>,
+    pub value_var: String,
+    pub collection: Expr,
+    /// Present for an object-producing `for` (`{ for k, v in x : k => v }`).
+    pub key_expr: Option<Expr>,
+    pub value_expr: Expr,
+    pub cond: Option<Expr>,
+    /// `...` after the value: group values by key.
+    pub grouping: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum TemplatePart {
+    Literal(String),
+    Interpolation(Expr),
+    If {
+        cond: Expr,
+        then: Vec<TemplatePart>,
+        otherwise: Vec<TemplatePart>,
+    },
+    For {
+        key_var: Option<String>,
+        value_var: String,
+        collection: Expr,
+        body: Vec<TemplatePart>,
+    },
+}
+
+impl Expr {
+    pub fn literal(value: Value, range: Range) -> Expr {
+        Expr {
+            kind: ExprKind::Literal(value),
+            range,
+        }
+    }
+
+    /// Every reference the expression makes, as its root name and the static
+    /// attribute names that follow (`var.x` → `["var", "x"]`). Used to order
+    /// evaluation; names bound by `for` expressions are excluded.
+    pub fn references(&self, out: &mut Vec<Vec<String>>) {
+        let mut bound = Vec::new();
+        self.collect_refs(&mut bound, out);
+    }
+
+    fn collect_refs(&self, bound: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        match &self.kind {
+            ExprKind::Literal(_) => {}
+            ExprKind::Template(parts) => collect_template_refs(parts, bound, out),
+            ExprKind::Tuple(items) => items.iter().for_each(|e| e.collect_refs(bound, out)),
+            ExprKind::Object(items) => {
+                for (k, v) in items {
+                    if let ObjectKey::Expr(k) = k {
+                        k.collect_refs(bound, out);
+                    }
+                    v.collect_refs(bound, out);
+                }
+            }
+            ExprKind::Variable(name) => {
+                if !bound.contains(name) {
+                    out.push(vec![name.clone()]);
+                }
+            }
+            ExprKind::Traversal(base, ops) => {
+                if let ExprKind::Variable(name) = &base.kind {
+                    if !bound.contains(name) {
+                        let mut path = vec![name.clone()];
+                        for op in ops {
+                            match op {
+                                TraversalOp::GetAttr(a) => path.push(a.clone()),
+                                TraversalOp::Index(Expr {
+                                    kind: ExprKind::Literal(Value::String(s)),
+                                    ..
+                                }) if path.len() == 1 => path.push(s.to_string()),
+                                _ => break,
+                            }
+                        }
+                        out.push(path);
+                    }
+                } else {
+                    base.collect_refs(bound, out);
+                }
+                for op in ops {
+                    if let TraversalOp::Index(e) = op {
+                        e.collect_refs(bound, out);
+                    }
+                }
+            }
+            ExprKind::Call(call) => call.args.iter().for_each(|e| e.collect_refs(bound, out)),
+            ExprKind::Conditional(parts) => parts.iter().for_each(|e| e.collect_refs(bound, out)),
+            ExprKind::Unary(_, e) => e.collect_refs(bound, out),
+            ExprKind::Binary(_, parts) => parts.iter().for_each(|e| e.collect_refs(bound, out)),
+            ExprKind::For(f) => {
+                f.collection.collect_refs(bound, out);
+                let mark = bound.len();
+                bound.extend(f.key_var.iter().cloned());
+                bound.push(f.value_var.clone());
+                for e in [&f.key_expr, &Some(f.value_expr.clone()), &f.cond]
+                    .into_iter()
+                    .flatten()
+                {
+                    e.collect_refs(bound, out);
+                }
+                bound.truncate(mark);
+            }
+        }
+    }
+}
+
+fn collect_template_refs(parts: &[TemplatePart], bound: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    for part in parts {
+        match part {
+            TemplatePart::Literal(_) => {}
+            TemplatePart::Interpolation(e) => e.collect_refs(bound, out),
+            TemplatePart::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                cond.collect_refs(bound, out);
+                collect_template_refs(then, bound, out);
+                collect_template_refs(otherwise, bound, out);
+            }
+            TemplatePart::For {
+                key_var,
+                value_var,
+                collection,
+                body,
+            } => {
+                collection.collect_refs(bound, out);
+                let mark = bound.len();
+                bound.extend(key_var.iter().cloned());
+                bound.push(value_var.clone());
+                collect_template_refs(body, bound, out);
+                bound.truncate(mark);
+            }
+        }
+    }
+}
+
+impl Body {
+    /// References made anywhere in the body, nested blocks included.
+    pub fn references(&self, out: &mut Vec<Vec<String>>) {
+        for a in &self.attributes {
+            a.expr.references(out);
+        }
+        for b in &self.blocks {
+            b.body.references(out);
+        }
+    }
+}
+
+/// Gives every node of an expression parsed from another text (a JSON
+/// string, a template file) one range in the current file: offsets inside
+/// that text do not map to the file (escapes, other files).
+pub fn relocate(mut expr: Expr, range: Range) -> Expr {
+    fn visit(e: &mut Expr, range: Range) {
+        e.range = range;
+        match &mut e.kind {
+            ExprKind::Template(parts) => parts.iter_mut().for_each(|p| visit_part(p, range)),
+            ExprKind::Tuple(items) => items.iter_mut().for_each(|i| visit(i, range)),
+            ExprKind::Object(items) => items.iter_mut().for_each(|(k, v)| {
+                if let ObjectKey::Expr(k) = k {
+                    visit(k, range);
+                }
+                visit(v, range)
+            }),
+            ExprKind::Traversal(base, ops) => {
+                visit(base, range);
+                for op in ops {
+                    if let TraversalOp::Index(i) = op {
+                        visit(i, range);
+                    }
+                }
+            }
+            ExprKind::Call(c) => c.args.iter_mut().for_each(|a| visit(a, range)),
+            ExprKind::Conditional(parts) => parts.iter_mut().for_each(|p| visit(p, range)),
+            ExprKind::Unary(_, e) => visit(e, range),
+            ExprKind::Binary(_, parts) => parts.iter_mut().for_each(|p| visit(p, range)),
+            ExprKind::For(f) => {
+                visit(&mut f.collection, range);
+                visit(&mut f.value_expr, range);
+                if let Some(k) = &mut f.key_expr {
+                    visit(k, range);
+                }
+                if let Some(c) = &mut f.cond {
+                    visit(c, range);
+                }
+            }
+            ExprKind::Literal(_) | ExprKind::Variable(_) => {}
+        }
+    }
+    fn visit_part(p: &mut TemplatePart, range: Range) {
+        match p {
+            TemplatePart::Literal(_) => {}
+            TemplatePart::Interpolation(e) => visit(e, range),
+            TemplatePart::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                visit(cond, range);
+                then.iter_mut().for_each(|p| visit_part(p, range));
+                otherwise.iter_mut().for_each(|p| visit_part(p, range));
+            }
+            TemplatePart::For {
+                collection, body, ..
+            } => {
+                visit(collection, range);
+                body.iter_mut().for_each(|p| visit_part(p, range));
+            }
+        }
+    }
+    visit(&mut expr, range);
+    expr
+}
+
