@@ -117,11 +117,12 @@ impl Graph {
         });
         diagnostics.sort_by_key(|d| d.sort_key(&sources));
         diagnostics.dedup();
-        let by_address = resources
+        let by_address: HashMap<String, usize> = resources
             .iter()
             .enumerate()
             .map(|(i, r)| (r.address.clone(), i))
             .collect();
+        link_unknown_origins(&mut resources, &by_address);
         let mut referrers: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
             for (j, reference) in r.references.iter().enumerate() {
@@ -211,6 +212,54 @@ impl Graph {
         self.diagnostics
             .iter()
             .any(|d| d.severity == crate::Severity::Error)
+    }
+}
+
+/// An unknown value whose origin is `aws_subnet.private["a"].id` links its
+/// resource to that exact instance, even when the reference went through
+/// locals, variables, module outputs or `for` expressions.
+fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<String, usize>) {
+    for r in resources.iter_mut() {
+        let Some(obj) = r.attributes.as_object() else { continue };
+        let mut found = Vec::new();
+        for (attribute, value) in &obj.fields {
+            let mut origins = Vec::new();
+            value.unknown_origins(&mut origins);
+            for origin in origins {
+                if let Some((target, target_attribute)) = split_origin(&origin, by_address) {
+                    if target != r.address {
+                        found.push(crate::Reference {
+                            attribute: attribute.clone(),
+                            target,
+                            target_attribute,
+                        });
+                    }
+                }
+            }
+        }
+        if !found.is_empty() {
+            r.references.extend(found);
+            r.references.sort();
+            r.references.dedup();
+        }
+    }
+}
+
+/// Splits `module.a.aws_s3_bucket.b["k"].id` into the longest prefix that is
+/// a resource address and the attribute after it.
+fn split_origin(origin: &str, by_address: &HashMap<String, usize>) -> Option<(String, Option<String>)> {
+    let mut end = origin.len();
+    loop {
+        let candidate = &origin[..end];
+        if by_address.contains_key(candidate) {
+            let rest = origin[end..].trim_start_matches('.');
+            let attribute = rest.split(['.', '[']).next().filter(|a| !a.is_empty()).map(str::to_string);
+            return Some((candidate.to_string(), attribute));
+        }
+        end = candidate.rfind(['.', '['])?;
+        if end == 0 {
+            return None;
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! Loaders (Terraform HCL, plan JSON, state) produce a [`Graph`]; engines take
 //! `&Graph` and return plain data. See `docs/architecture.md`.
 
+pub mod aws;
 pub mod diagnostic;
 pub mod graph;
 pub mod resource;

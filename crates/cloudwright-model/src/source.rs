@@ -102,12 +102,12 @@ fn line_starts(text: &str) -> Vec<u32> {
 /// All files a load read, addressed by [`FileId`].
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: Vec<Arc<SourceFile>>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
-        self.files.push(file);
+        self.files.push(Arc::new(file));
         FileId(self.files.len() as u32 - 1)
     }
 
@@ -115,11 +115,16 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// A shared handle, for holders that must not borrow the map.
+    pub fn get_shared(&self, id: FileId) -> Arc<SourceFile> {
+        self.files[id.0 as usize].clone()
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .map(|(i, f)| (FileId(i as u32), &**f))
     }
 
     pub fn len(&self) -> usize {

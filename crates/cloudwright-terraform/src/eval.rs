@@ -714,7 +714,15 @@ impl<'a> Evaluator<'a> {
                     }
                     return self.error(range, format!("reference to undeclared module `{key}`"));
                 };
-                if let Some(traces) = scope.traces.get(&key) {
+                // the traces of the output read, `module.x.out` or `module.x[0].out`
+                let output = ops[1..]
+                    .iter()
+                    .take(2)
+                    .find_map(|op| match op {
+                        TraversalOp::GetAttr(o) => Some(o),
+                        _ => None,
+                    });
+                if let Some(traces) = output.and_then(|o| scope.traces.get(&format!("{key}.{o}"))) {
                     self.traces.extend(traces.iter().cloned());
                 }
                 let address = format!("{}{key}", scope.prefix());

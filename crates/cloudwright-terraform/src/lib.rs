@@ -11,3 +11,11 @@ pub mod hcl;
 pub mod json_syntax;
 pub mod syntax;
 pub mod types;
+pub mod instance;
+pub mod load;
+pub mod module;
+pub mod plan;
+pub mod policy_document;
+pub mod resources;
+
+pub use load::{load, LoadOptions};

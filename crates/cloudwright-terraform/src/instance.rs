@@ -1,0 +1,872 @@
+//! Evaluation of one module instance: its named values in dependency order,
+//! its resources and data sources expanded by `count`/`for_each`, its module
+//! calls recursively, its outputs.
+
+use crate::eval::{Evaluator, FsContext, ModuleScope, Trace};
+use crate::module::{At, ModuleDef};
+use crate::resources;
+use crate::syntax::{Attribute, Block, ExprKind, TraversalOp};
+use crate::types::{convert, parse_type, Type};
+use cloudwright_model::{
+    Backend, Diagnostic, FileId, ModuleCall, ModuleInstance, OutputInfo, ProviderConfig,
+    RequiredProvider, Resource, SourceFile, SourceMap, Span, TerraformSettings, Value,
+    ValueSource, VariableInfo, VariableOrigin,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Deepest module nesting Cloudwright follows.
+const MAX_MODULE_DEPTH: usize = 24;
+
+/// A value for a variable, with where it came from.
+#[derive(Clone, Debug)]
+pub struct VariableInput {
+    pub value: InputValue,
+    pub origin: VariableOrigin,
+    pub traces: Vec<Trace>,
+}
+
+#[derive(Clone, Debug)]
+pub enum InputValue {
+    Value(Value),
+    /// From `--var` or `TF_VAR_`: a string for primitive types, an HCL
+    /// expression for collection types, as Terraform parses them.
+    Text(String),
+}
+
+/// An evaluated provider configuration.
+#[derive(Clone, Debug)]
+pub struct ProviderInfo {
+    pub name: String,
+    pub alias: Option<String>,
+    pub attributes: Value,
+}
+
+pub type Providers = HashMap<String, ProviderInfo>;
+
+/// Finds the module definition of a directory (parsing it on first use).
+pub trait ModuleSource {
+    fn module_def(&mut self, dir: &Path, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> Option<Arc<ModuleDef>>;
+}
+
+/// Where registry and git modules were downloaded (`.terraform/modules/modules.json`).
+#[derive(Debug, Default, Clone)]
+pub struct ModulesManifest {
+    /// module key (`vpc`, `vpc.subnets`) → directory
+    pub dirs: HashMap<String, PathBuf>,
+}
+
+/// State of one load: sources, outputs of evaluation.
+pub struct Loader<'s> {
+    pub sources: SourceMap,
+    pub modules_src: &'s mut dyn ModuleSource,
+    pub manifest: ModulesManifest,
+    pub fs: FsContext,
+    pub resources: Vec<Resource>,
+    pub modules: Vec<ModuleInstance>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub root_display: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Node {
+    Var(usize),
+    Local(usize),
+    Resource(usize),
+    Module(usize),
+    Output(usize),
+    Provider(usize),
+}
+
+/// A module instance being evaluated.
+pub struct InstanceRequest<'a> {
+    pub def: Arc<ModuleDef>,
+    pub address: String,
+    /// Key in modules.json (`vpc.subnets`), empty for the root.
+    pub key_path: String,
+    pub inputs: HashMap<String, VariableInput>,
+    pub providers: Providers,
+    pub call_span: Option<Span>,
+    pub ancestry: &'a mut Vec<PathBuf>,
+}
+
+impl Loader<'_> {
+    fn span(&self, file: FileId, range: crate::syntax::Range) -> Span {
+        self.sources.get(file).span(file, range.start, range.end)
+    }
+
+    fn source(&self, file: FileId) -> Arc<SourceFile> {
+        self.sources.get_shared(file)
+    }
+
+    /// Evaluates a module instance; returns its object of outputs and, per
+    /// output, the traces (references, provenance) of its value.
+    pub fn eval_module(&mut self, req: InstanceRequest<'_>) -> (Value, BTreeMap<String, Vec<Trace>>) {
+        let def = req.def.clone();
+        let mut scope = ModuleScope {
+            address: req.address.clone(),
+            path_module: relative_path(&self.fs.root_dir, &def.dir),
+            path_cwd: self.fs.root_dir.to_string_lossy().into_owned(),
+            ..Default::default()
+        };
+        let (nodes, names) = declare(&def, &mut scope);
+        let order = self.evaluation_order(&def, &nodes, &names);
+        let mut info = ModuleInstance {
+            address: req.address.clone(),
+            dir: def.display_dir.clone(),
+            root_dir: self.root_display.clone(),
+            ..Default::default()
+        };
+        let mut providers = req.providers.clone();
+        let mut inputs = req.inputs;
+        let mut outputs = BTreeMap::new();
+        for node in order {
+            match node {
+                Node::Var(i) => self.eval_variable(&def, i, &mut scope, &mut inputs, req.call_span, &mut info),
+                Node::Local(i) => self.eval_local(&def, i, &mut scope),
+                Node::Provider(i) => self.eval_provider(&def, def.providers[i], &scope, &mut providers, &mut info),
+                Node::Resource(i) => {
+                    let (key, value, instances) = resources::eval_resource(self, &def, i, &scope, &providers);
+                    if def.resources[i].mode == cloudwright_model::Mode::Data {
+                        scope.data.insert(key, value);
+                    } else {
+                        scope.resources.insert(key, value);
+                    }
+                    self.resources.extend(instances);
+                }
+                Node::Module(i) => {
+                    let (name, value, output_traces) = self.eval_module_call(&def, i, &scope, &providers, &req.key_path, req.ancestry, &mut info);
+                    for (output, traces) in output_traces {
+                        scope.traces.insert(format!("module.{name}.{output}"), traces);
+                    }
+                    scope.modules.insert(name, value);
+                }
+                Node::Output(i) => {
+                    let (name, at) = &def.outputs[i];
+                    let block = def.block(*at);
+                    let file = def.file_id(*at);
+                    let source = self.source(file);
+                    let mut ev = Evaluator::new(&scope, &source, file, &self.fs);
+                    let mut value = match block.body.attribute("value") {
+                        Some(attr) => ev.eval(&attr.expr),
+                        None => Value::Null,
+                    };
+                    let sensitive = literal_bool(block.body.attribute("sensitive")).unwrap_or(false);
+                    if sensitive {
+                        value = value.sensitive();
+                    }
+                    let traces = std::mem::take(&mut ev.traces);
+                    self.diagnostics.append(&mut ev.diagnostics);
+                    drop(ev);
+                    scope.traces.insert(format!("output.{name}"), traces);
+                    info.outputs.push(OutputInfo {
+                        name: name.clone(),
+                        value: value.clone(),
+                        sensitive,
+                        span: self.span(file, block.range),
+                    });
+                    outputs.insert(name.clone(), value);
+                }
+            }
+        }
+        for input in inputs.keys() {
+            // arguments of a module call that the module does not declare
+            if !req.address.is_empty() {
+                let span = req.call_span;
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "module `{}` has no variable `{input}`; the argument is ignored",
+                        req.address
+                    ))
+                    .at_opt(span),
+                );
+            }
+        }
+        info.terraform = self.terraform_settings(&def, &scope);
+        self.modules.push(info);
+        // Traces of outputs travel with the module value to the caller.
+        let mut object_traces = BTreeMap::new();
+        for (name, _) in &def.outputs {
+            if let Some(t) = scope.traces.remove(&format!("output.{name}")) {
+                object_traces.insert(name.clone(), t);
+            }
+        }
+        (Value::map(outputs), object_traces)
+    }
+}
+
+/// Registers every declared name (so a reference to a name whose value is
+/// not available, in a cycle, is Unknown rather than "undeclared") and
+/// returns the nodes with a name → node index.
+fn declare(def: &ModuleDef, scope: &mut ModuleScope) -> (Vec<Node>, HashMap<String, usize>) {
+    let mut nodes = Vec::new();
+    let mut names = HashMap::new();
+    let mut add = |name: String, node: Node, nodes: &mut Vec<Node>| {
+        scope.traces.insert(name.clone(), Vec::new());
+        names.insert(name, nodes.len());
+        nodes.push(node);
+    };
+    for (i, (name, _)) in def.variables.iter().enumerate() {
+        add(format!("var.{name}"), Node::Var(i), &mut nodes);
+    }
+    for (i, (name, ..)) in def.locals.iter().enumerate() {
+        add(format!("local.{name}"), Node::Local(i), &mut nodes);
+    }
+    for (i, r) in def.resources.iter().enumerate() {
+        let key = match r.mode {
+            cloudwright_model::Mode::Data => format!("data.{}.{}", r.resource_type, r.name),
+            cloudwright_model::Mode::Managed => format!("{}.{}", r.resource_type, r.name),
+        };
+        add(key, Node::Resource(i), &mut nodes);
+    }
+    for (i, (name, _)) in def.module_calls.iter().enumerate() {
+        add(format!("module.{name}"), Node::Module(i), &mut nodes);
+    }
+    for (i, (name, _)) in def.outputs.iter().enumerate() {
+        add(format!("output.{name}"), Node::Output(i), &mut nodes);
+    }
+    for (i, at) in def.providers.iter().enumerate() {
+        let block = def.block(*at);
+        let name = block.labels.first().cloned().unwrap_or_default();
+        let alias = block
+            .body
+            .attribute("alias")
+            .and_then(|a| literal_string(Some(a)));
+        let key = match alias {
+            Some(a) => format!("provider.{name}.{a}"),
+            None => format!("provider.{name}"),
+        };
+        add(key, Node::Provider(i), &mut nodes);
+    }
+    (nodes, names)
+}
+
+impl Loader<'_> {
+    /// Dependencies of each node, then a depth-first topological order.
+    /// Cycles are reported once; their members evaluate with Unknown for the
+    /// reference that closes the cycle.
+    fn evaluation_order(&mut self, def: &ModuleDef, nodes: &[Node], names: &HashMap<String, usize>) -> Vec<Node> {
+        let deps: Vec<Vec<usize>> = nodes
+            .iter()
+            .map(|node| {
+                let mut refs = Vec::new();
+                let mut provider_dep = None;
+                match *node {
+                    Node::Var(_) => {}
+                    Node::Local(i) => {
+                        let (_, f, b, a) = def.locals[i];
+                        def.local(f, b, a).expr.references(&mut refs);
+                    }
+                    Node::Resource(i) => {
+                        let r = &def.resources[i];
+                        let block = def.block(r.at);
+                        block.body.references(&mut refs);
+                        let provider = resource_provider_address(block, &r.resource_type);
+                        provider_dep = Some(format!("provider.{provider}"));
+                    }
+                    Node::Module(i) | Node::Output(i) | Node::Provider(i) => {
+                        let at = match *node {
+                            Node::Module(_) => def.module_calls[i].1,
+                            Node::Output(_) => def.outputs[i].1,
+                            _ => def.providers[i],
+                        };
+                        def.block(at).body.references(&mut refs);
+                    }
+                }
+                let mut out: Vec<usize> = refs.iter().filter_map(|path| reference_node(path, names)).collect();
+                if let Some(p) = provider_dep.and_then(|p| names.get(&p)) {
+                    out.push(*p);
+                }
+                out.sort_unstable();
+                out.dedup();
+                out
+            })
+            .collect();
+        let (order, cycles) = topological_order(&deps);
+        for cycle in cycles {
+            let label = |i: usize| node_label(def, nodes[i]);
+            let path: Vec<String> = cycle.iter().map(|&i| label(i)).collect();
+            let (file, range) = node_location(def, nodes[cycle[0]]);
+            let span = self.span(file, range);
+            self.diagnostics.push(
+                Diagnostic::error(format!(
+                    "dependency cycle: {} → {}; values in the cycle are treated as unknown",
+                    path.join(" → "),
+                    path[0]
+                ))
+                .at(span),
+            );
+        }
+        order.into_iter().map(|i| nodes[i]).collect()
+    }
+}
+
+fn reference_node(path: &[String], names: &HashMap<String, usize>) -> Option<usize> {
+    let key = match path.first()?.as_str() {
+        "var" | "local" | "module" => format!("{}.{}", path[0], path.get(1)?),
+        "data" => format!("data.{}.{}", path.get(1)?, path.get(2)?),
+        "path" | "terraform" | "self" | "count" | "each" => return None,
+        t => format!("{t}.{}", path.get(1)?),
+    };
+    names.get(&key).copied()
+}
+
+fn node_label(def: &ModuleDef, node: Node) -> String {
+    match node {
+        Node::Var(i) => format!("var.{}", def.variables[i].0),
+        Node::Local(i) => format!("local.{}", def.locals[i].0),
+        Node::Resource(i) => {
+            let r = &def.resources[i];
+            match r.mode {
+                cloudwright_model::Mode::Data => format!("data.{}.{}", r.resource_type, r.name),
+                cloudwright_model::Mode::Managed => format!("{}.{}", r.resource_type, r.name),
+            }
+        }
+        Node::Module(i) => format!("module.{}", def.module_calls[i].0),
+        Node::Output(i) => format!("output.{}", def.outputs[i].0),
+        Node::Provider(i) => format!("provider.{}", def.block(def.providers[i]).labels.first().cloned().unwrap_or_default()),
+    }
+}
+
+fn node_location(def: &ModuleDef, node: Node) -> (FileId, crate::syntax::Range) {
+    match node {
+        Node::Local(i) => {
+            let (_, f, b, a) = def.locals[i];
+            (def.files[f].file, def.local(f, b, a).range)
+        }
+        Node::Var(i) => (def.file_id(def.variables[i].1), def.block(def.variables[i].1).range),
+        Node::Resource(i) => (def.file_id(def.resources[i].at), def.block(def.resources[i].at).range),
+        Node::Module(i) => (def.file_id(def.module_calls[i].1), def.block(def.module_calls[i].1).range),
+        Node::Output(i) => (def.file_id(def.outputs[i].1), def.block(def.outputs[i].1).range),
+        Node::Provider(i) => (def.file_id(def.providers[i]), def.block(def.providers[i]).range),
+    }
+}
+
+/// Iterative depth-first post-order; returns the order and the cycles found.
+fn topological_order(deps: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Active,
+        Done,
+    }
+    let n = deps.len();
+    let mut mark = vec![Mark::New; n];
+    let mut order = Vec::with_capacity(n);
+    let mut cycles = Vec::new();
+    for start in 0..n {
+        if mark[start] != Mark::New {
+            continue;
+        }
+        // stack of (node, index of next dependency to visit)
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        mark[start] = Mark::Active;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if *next < deps[node].len() {
+                let dep = deps[node][*next];
+                *next += 1;
+                match mark[dep] {
+                    Mark::New => {
+                        mark[dep] = Mark::Active;
+                        stack.push((dep, 0));
+                    }
+                    Mark::Active => {
+                        let from = stack.iter().position(|(n, _)| *n == dep).unwrap_or(0);
+                        cycles.push(stack[from..].iter().map(|(n, _)| *n).collect());
+                    }
+                    Mark::Done => {}
+                }
+            } else {
+                mark[node] = Mark::Done;
+                order.push(node);
+                stack.pop();
+            }
+        }
+    }
+    (order, cycles)
+}
+
+/// `aws` or `aws.west` from a resource's `provider` argument, or the
+/// provider implied by the type's prefix.
+pub fn resource_provider_address(block: &Block, resource_type: &str) -> String {
+    if let Some(attr) = block.body.attribute("provider") {
+        match &attr.expr.kind {
+            ExprKind::Variable(name) => return name.clone(),
+            ExprKind::Traversal(base, ops) => {
+                if let (ExprKind::Variable(name), [TraversalOp::GetAttr(alias)]) = (&base.kind, ops.as_slice()) {
+                    return format!("{name}.{alias}");
+                }
+            }
+            _ => {}
+        }
+    }
+    resource_type.split('_').next().unwrap_or(resource_type).to_string()
+}
+
+pub fn literal_string(attr: Option<&Attribute>) -> Option<String> {
+    match &attr?.expr.kind {
+        ExprKind::Literal(Value::String(s)) => Some(s.to_string()),
+        ExprKind::Template(parts) => match parts.as_slice() {
+            [crate::syntax::TemplatePart::Literal(s)] => Some(s.clone()),
+            [] => Some(String::new()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn literal_bool(attr: Option<&Attribute>) -> Option<bool> {
+    match &attr?.expr.kind {
+        ExprKind::Literal(v) => v.as_bool(),
+        _ => None,
+    }
+}
+
+fn relative_path(root: &Path, dir: &Path) -> String {
+    match dir.strip_prefix(root) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
+        Err(_) => dir.to_string_lossy().into_owned(),
+    }
+}
+
+impl Loader<'_> {
+    fn eval_variable(
+        &mut self,
+        def: &ModuleDef,
+        i: usize,
+        scope: &mut ModuleScope,
+        inputs: &mut HashMap<String, VariableInput>,
+        call_span: Option<Span>,
+        info: &mut ModuleInstance,
+    ) {
+        let (name, at) = &def.variables[i];
+        let block = def.block(*at);
+        let file = def.file_id(*at);
+        let source = self.source(file);
+        let empty = ModuleScope::default();
+        let mut ev = Evaluator::new(&empty, &source, file, &self.fs);
+        let ty = match block.body.attribute("type") {
+            Some(attr) => {
+                let mut const_eval = |e: &crate::syntax::Expr| ev.eval(e);
+                match parse_type(&attr.expr, &mut const_eval) {
+                    Ok(t) => Some(t),
+                    Err(msg) => {
+                        ev.error(attr.expr.range, format!("invalid type for variable `{name}`: {msg}"));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        let default_attr = block.body.attribute("default");
+        let default = default_attr.map(|a| ev.eval(&a.expr));
+        let nullable = literal_bool(block.body.attribute("nullable")).unwrap_or(true);
+        let sensitive = literal_bool(block.body.attribute("sensitive")).unwrap_or(false);
+        let block_span = ev.span(block.range);
+        let input = inputs.remove(name);
+        let mut traces = Vec::new();
+        let (raw, origin) = match input {
+            Some(input) => {
+                traces = input.traces;
+                let value = match input.value {
+                    InputValue::Value(v) => v,
+                    InputValue::Text(text) => text_input(&text, ty.as_ref()),
+                };
+                (value, input.origin)
+            }
+            None => match &default {
+                Some(v) => (v.clone(), VariableOrigin::Default(ev.span(default_attr.map(|a| a.range).unwrap_or(block.range)))),
+                None if scope.address.is_empty() => {
+                    ev.diagnostics.push(
+                        Diagnostic::info(format!(
+                            "variable `{name}` has no value; it is treated as unknown"
+                        ))
+                        .at(block_span)
+                        .help(format!("give it a value with --var {name}=… or --var-file")),
+                    );
+                    (Value::unknown_from(format!("var.{name}")), VariableOrigin::Unset)
+                }
+                None => {
+                    ev.diagnostics.push(
+                        Diagnostic::error(format!(
+                            "module `{}` is missing the required argument `{name}`",
+                            scope.address
+                        ))
+                        .at_opt(call_span.or(Some(block_span))),
+                    );
+                    (Value::unknown(), VariableOrigin::Unset)
+                }
+            },
+        };
+        let mut value = if raw.is_null() && !nullable {
+            default.clone().unwrap_or(Value::Null)
+        } else {
+            raw
+        };
+        if let Some(t) = &ty {
+            match convert(&value, t) {
+                Ok(v) => value = v,
+                Err(msg) => {
+                    let at = match &origin {
+                        VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
+                        VariableOrigin::File { span, .. } => *span,
+                        _ => None,
+                    };
+                    ev.diagnostics.push(
+                        Diagnostic::error(format!("invalid value for variable `{name}` (set by {origin}): {msg}"))
+                            .at_opt(at.or(Some(block_span))),
+                    );
+                    value = Value::unknown();
+                }
+            }
+        }
+        if sensitive {
+            value = value.sensitive();
+        }
+        self.diagnostics.append(&mut ev.diagnostics);
+        drop(ev);
+        traces.push(Trace::Source(ValueSource::Variable {
+            module: scope.address.clone(),
+            name: name.clone(),
+            set_by: origin.clone(),
+        }));
+        scope.traces.insert(format!("var.{name}"), traces);
+        scope.vars.insert(name.clone(), value.clone());
+        info.variables.push(VariableInfo {
+            name: name.clone(),
+            value,
+            set_by: origin,
+            sensitive,
+            span: block_span,
+        });
+    }
+
+    fn eval_local(&mut self, def: &ModuleDef, i: usize, scope: &mut ModuleScope) {
+        let (name, f, b, a) = &def.locals[i];
+        let attr = def.local(*f, *b, *a);
+        let file = def.files[*f].file;
+        let source = self.source(file);
+        let mut ev = Evaluator::new(scope, &source, file, &self.fs);
+        let value = ev.eval(&attr.expr);
+        let mut traces = std::mem::take(&mut ev.traces);
+        let span = ev.span(attr.range);
+        self.diagnostics.append(&mut ev.diagnostics);
+        drop(ev);
+        traces.push(Trace::Source(ValueSource::Local {
+            module: scope.address.clone(),
+            name: name.clone(),
+            span,
+        }));
+        dedup(&mut traces);
+        scope.traces.insert(format!("local.{name}"), traces);
+        scope.locals.insert(name.clone(), value);
+    }
+
+    fn eval_provider(&mut self, def: &ModuleDef, at: At, scope: &ModuleScope, providers: &mut Providers, info: &mut ModuleInstance) {
+        let block = def.block(at);
+        let file = def.file_id(at);
+        let source = self.source(file);
+        let mut ev = Evaluator::new(scope, &source, file, &self.fs);
+        let mut spans = BTreeMap::new();
+        let fields = resources::eval_body(&mut ev, &block.body, "", &mut spans, &[], None);
+        let span = ev.span(block.range);
+        self.diagnostics.append(&mut ev.diagnostics);
+        drop(ev);
+        let name = block.labels.first().cloned().unwrap_or_default();
+        let alias = fields.get("alias").and_then(|v| v.as_str().map(str::to_string));
+        let attributes = resources::close(&Value::map(fields));
+        let key = match &alias {
+            Some(a) => format!("{name}.{a}"),
+            None => name.clone(),
+        };
+        providers.insert(
+            key,
+            ProviderInfo {
+                name: name.clone(),
+                alias: alias.clone(),
+                attributes: attributes.clone(),
+            },
+        );
+        info.providers.push(ProviderConfig {
+            name,
+            alias,
+            attributes,
+            span,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_module_call(
+        &mut self,
+        def: &ModuleDef,
+        i: usize,
+        scope: &ModuleScope,
+        providers: &Providers,
+        key_path: &str,
+        ancestry: &mut Vec<PathBuf>,
+        info: &mut ModuleInstance,
+    ) -> (String, Value, BTreeMap<String, Vec<Trace>>) {
+        let (name, at) = &def.module_calls[i];
+        let block = def.block(*at);
+        let file = def.file_id(*at);
+        let call_span = self.span(file, block.range);
+        let child_key = if key_path.is_empty() { name.clone() } else { format!("{key_path}.{name}") };
+        let address = format!("{}module.{name}", scope.prefix());
+        let source_text = literal_string(block.body.attribute("source"));
+        let version = literal_string(block.body.attribute("version"));
+        let unknown_module = |address: &str| crate::eval::instance_object(BTreeMap::new(), address);
+
+        let Some(source_text) = source_text else {
+            self.diagnostics.push(
+                Diagnostic::error(format!("module `{name}` needs a literal `source` string")).at(call_span),
+            );
+            return (name.clone(), unknown_module(&address), BTreeMap::new());
+        };
+        let child_dir = if source_text.starts_with("./") || source_text.starts_with("../") {
+            Some(normalize(&def.dir.join(&source_text)))
+        } else {
+            self.manifest.dirs.get(&child_key).cloned()
+        };
+        let child_def = child_dir
+            .as_ref()
+            .and_then(|d| self.modules_src.module_def(d, &mut self.sources, &mut self.diagnostics));
+        info.module_calls.push(ModuleCall {
+            name: name.clone(),
+            source: source_text.clone(),
+            version: version.clone(),
+            span: call_span,
+            resolved_dir: child_def.as_ref().map(|d| d.display_dir.clone()),
+        });
+        let Some(child_def) = child_def else {
+            let (message, help) = match &child_dir {
+                Some(d) if source_text.starts_with('.') => (
+                    format!("module `{name}`: source directory {:?} has no Terraform files", d.display().to_string()),
+                    "check the `source` path".to_string(),
+                ),
+                _ => (
+                    format!("module `{name}` ({source_text}) is not downloaded; its outputs are treated as unknown"),
+                    "run `terraform init` so Cloudwright can read .terraform/modules".to_string(),
+                ),
+            };
+            self.diagnostics.push(Diagnostic::warning(message).at(call_span).help(help));
+            return (name.clone(), unknown_module(&address), BTreeMap::new());
+        };
+        if ancestry.contains(&child_def.dir) || ancestry.len() >= MAX_MODULE_DEPTH {
+            self.diagnostics.push(
+                Diagnostic::error(format!(
+                    "module `{name}` calls itself (directly or through other modules) or nests deeper than {MAX_MODULE_DEPTH}; it is not evaluated"
+                ))
+                .at(call_span),
+            );
+            return (name.clone(), unknown_module(&address), BTreeMap::new());
+        }
+
+        let source = self.source(file);
+        let mut ev = Evaluator::new(scope, &source, file, &self.fs);
+        let expansion = resources::expansion(&mut ev, block);
+        let child_providers = module_providers(block, providers);
+        // (instance key, inputs) for each instance
+        let mut instances = Vec::new();
+        for key in expansion.keys() {
+            let bound = resources::bind_instance(&mut ev, &expansion, &key);
+            let mut inputs = HashMap::new();
+            for attr in &block.body.attributes {
+                if matches!(attr.name.as_str(), "source" | "version" | "count" | "for_each" | "providers" | "depends_on") {
+                    continue;
+                }
+                ev.traces.clear();
+                let value = ev.eval(&attr.expr);
+                let traces = std::mem::take(&mut ev.traces);
+                inputs.insert(
+                    attr.name.clone(),
+                    VariableInput {
+                        value: InputValue::Value(value),
+                        origin: VariableOrigin::ModuleInput(ev.span(attr.range)),
+                        traces,
+                    },
+                );
+            }
+            ev.unbind(bound);
+            instances.push((key, inputs));
+        }
+        self.diagnostics.append(&mut ev.diagnostics);
+        drop(ev);
+
+        let mut values = Vec::new();
+        let mut output_traces: BTreeMap<String, Vec<Trace>> = BTreeMap::new();
+        ancestry.push(child_def.dir.clone());
+        for (key, inputs) in instances {
+            let instance_address = format!("{address}{}", key.suffix());
+            let (value, traces_of_outputs) = self.eval_module(InstanceRequest {
+                def: child_def.clone(),
+                address: instance_address,
+                key_path: child_key.clone(),
+                inputs,
+                providers: child_providers.clone(),
+                call_span: Some(call_span),
+                ancestry,
+            });
+            for (output, traces) in traces_of_outputs {
+                let entry = output_traces.entry(output).or_default();
+                entry.extend(traces);
+            }
+            values.push((key, value));
+        }
+        ancestry.pop();
+        for traces in output_traces.values_mut() {
+            dedup(traces);
+        }
+        let value = resources::collect_instances(&expansion, values, &address);
+        (name.clone(), value, output_traces)
+    }
+
+    fn terraform_settings(&mut self, def: &ModuleDef, scope: &ModuleScope) -> TerraformSettings {
+        let mut settings = TerraformSettings::default();
+        for at in &def.terraform_blocks {
+            let block = def.block(*at);
+            let file = def.file_id(*at);
+            if let Some(attr) = block.body.attribute("required_version") {
+                if let Some(v) = literal_string(Some(attr)) {
+                    settings.required_version = Some((v, self.span(file, attr.range)));
+                }
+            }
+            for inner in &block.body.blocks {
+                match inner.kind.as_str() {
+                    "backend" => {
+                        let source = self.source(file);
+                        let mut ev = Evaluator::new(scope, &source, file, &self.fs);
+                        let mut spans = BTreeMap::new();
+                        let fields = resources::eval_body(&mut ev, &inner.body, "", &mut spans, &[], None);
+                        self.diagnostics.append(&mut ev.diagnostics);
+                        drop(ev);
+                        settings.backend = Some(Backend {
+                            kind: inner.labels.first().cloned().unwrap_or_default(),
+                            config: resources::close(&Value::map(fields)),
+                            span: self.span(file, inner.range),
+                        });
+                    }
+                    "cloud" => settings.cloud = Some(self.span(file, inner.range)),
+                    "required_providers" => {
+                        for attr in &inner.body.attributes {
+                            let span = self.span(file, attr.range);
+                            let (source, version) = match &attr.expr.kind {
+                                ExprKind::Object(items) => {
+                                    let get = |key: &str| {
+                                        items.iter().find_map(|(k, v)| {
+                                            let name = match k {
+                                                crate::syntax::ObjectKey::Ident(n) => n.as_str(),
+                                                crate::syntax::ObjectKey::Expr(e) => match &e.kind {
+                                                    ExprKind::Variable(n) => n.as_str(),
+                                                    _ => return None,
+                                                },
+                                            };
+                                            (name == key).then(|| match &v.kind {
+                                                ExprKind::Literal(Value::String(s)) => Some(s.to_string()),
+                                                ExprKind::Template(p) => match p.as_slice() {
+                                                    [crate::syntax::TemplatePart::Literal(s)] => Some(s.clone()),
+                                                    _ => None,
+                                                },
+                                                _ => None,
+                                            })?
+                                        })
+                                    };
+                                    (get("source"), get("version"))
+                                }
+                                // legacy `aws = "~> 5.0"`
+                                _ => (None, literal_string(Some(attr))),
+                            };
+                            settings.required_providers.push(RequiredProvider {
+                                name: attr.name.clone(),
+                                source,
+                                version,
+                                span,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        settings
+    }
+}
+
+/// A `-var` or `TF_VAR_` value: taken as a string for primitive (or
+/// unconstrained) variables, parsed as an HCL expression for collections.
+fn text_input(text: &str, ty: Option<&Type>) -> Value {
+    match ty {
+        None | Some(Type::String | Type::Number | Type::Bool | Type::Any) => Value::string(text),
+        Some(_) => match crate::hcl::parse_expr(text) {
+            Ok(expr) => {
+                let scope = ModuleScope::default();
+                let file = SourceFile::new(String::new(), PathBuf::new(), text.into());
+                let fs = FsContext {
+                    root_dir: PathBuf::new(),
+                    sandbox: PathBuf::from("/nonexistent"),
+                };
+                let mut ev = Evaluator::new(&scope, &file, FileId(0), &fs);
+                ev.eval(&expr)
+            }
+            Err(_) => Value::string(text),
+        },
+    }
+}
+
+/// The providers a child module sees: its parent's default configurations,
+/// and the `providers = { aws = aws.west }` mapping of the call.
+fn module_providers(block: &Block, parent: &Providers) -> Providers {
+    let mut out: Providers = parent
+        .iter()
+        .filter(|(_, p)| p.alias.is_none())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(attr) = block.body.attribute("providers") {
+        if let ExprKind::Object(items) = &attr.expr.kind {
+            for (key, value) in items {
+                let child_key = match key {
+                    crate::syntax::ObjectKey::Ident(n) => Some(n.clone()),
+                    crate::syntax::ObjectKey::Expr(e) => static_provider_address(e),
+                };
+                if let (Some(child_key), Some(parent_key)) = (child_key, static_provider_address(value)) {
+                    if let Some(p) = parent.get(&parent_key) {
+                        out.insert(child_key, p.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn static_provider_address(e: &crate::syntax::Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Variable(n) => Some(n.clone()),
+        ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
+            (ExprKind::Variable(n), [TraversalOp::GetAttr(a)]) => Some(format!("{n}.{a}")),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Removes `.` and `..` components without touching the filesystem.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+pub fn dedup(traces: &mut Vec<Trace>) {
+    traces.sort();
+    traces.dedup();
+}

@@ -1,0 +1,604 @@
+//! The entry point: find root modules under the given paths, parse every
+//! file in parallel, evaluate each root module once, return one `Graph`.
+
+use crate::eval::FsContext;
+use crate::instance::{
+    normalize, InputValue, InstanceRequest, Loader, ModuleSource, ModulesManifest, VariableInput,
+};
+use crate::json_syntax;
+use crate::module::ModuleDef;
+use crate::syntax::{Body, ConfigFile};
+use cloudwright_model::{Diagnostic, Graph, SourceFile, SourceMap, Value, VariableOrigin};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What the user passed on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// `--var-file` paths, in order.
+    pub var_files: Vec<PathBuf>,
+    /// `--var name=value`, in order.
+    pub vars: Vec<String>,
+    /// `--exclude` globs, matched against paths relative to the scanned directory.
+    pub excludes: Vec<String>,
+    /// `TF_VAR_name` values (the CLI passes the process environment).
+    pub env_vars: Vec<(String, String)>,
+}
+
+/// Largest configuration file Cloudwright reads.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Loads Terraform configuration (directories or files) into one graph.
+/// Plan and state JSON files are recognised by content and loaded by [`crate::plan`].
+pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
+    let mut sources = SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let mut resources = Vec::new();
+    let mut modules = Vec::new();
+    for path in paths {
+        if path.is_file() && path.extension().is_some_and(|e| e == "json") && !is_tf_json(path) {
+            let mut part = crate::plan::load_plan_or_state(path, options, &mut sources);
+            diagnostics.append(&mut part.diagnostics);
+            resources.append(&mut part.resources);
+            modules.append(&mut part.modules);
+            continue;
+        }
+        let dir = if path.is_file() {
+            path.parent().map(Path::to_path_buf).unwrap_or_default()
+        } else {
+            path.clone()
+        };
+        if !dir.is_dir() {
+            diagnostics.push(
+                Diagnostic::error(format!("{} does not exist or is not a directory", path.display()))
+                    .in_file(path.display().to_string()),
+            );
+            continue;
+        }
+        let mut tree = load_tree(&dir, options, &mut sources);
+        diagnostics.append(&mut tree.diagnostics);
+        resources.append(&mut tree.resources);
+        modules.append(&mut tree.modules);
+    }
+    Graph::new(resources, modules, sources, diagnostics)
+}
+
+fn is_tf_json(path: &Path) -> bool {
+    path.to_string_lossy().ends_with(".tf.json")
+}
+
+/// Resources, modules and diagnostics of one part of a load.
+#[derive(Default)]
+pub struct Loaded {
+    pub resources: Vec<cloudwright_model::Resource>,
+    pub modules: Vec<cloudwright_model::ModuleInstance>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads every root module under one scanned directory.
+pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMap) -> Loaded {
+    let mut out = Loaded::default();
+    let scan_root_abs = scan_root.canonicalize().unwrap_or_else(|_| scan_root.to_path_buf());
+    let files = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
+    let parsed = parse_files(&files);
+    let mut by_dir: BTreeMap<PathBuf, Vec<Arc<ConfigFile>>> = BTreeMap::new();
+    for file in parsed {
+        let display = display_path(&scan_root_abs, &file.path);
+        let id = sources.add(SourceFile::new(display.clone(), file.path.clone(), file.text.clone()));
+        let source = sources.get(id);
+        match file.result {
+            Ok((body, problems)) => {
+                for (message, range) in problems {
+                    out.diagnostics.push(Diagnostic::error(message).at(source.span(id, range.start, range.end)));
+                }
+                let dir = file.path.parent().map(Path::to_path_buf).unwrap_or_default();
+                by_dir.entry(dir).or_default().push(Arc::new(ConfigFile {
+                    file: id,
+                    body,
+                    json: file.json,
+                }));
+            }
+            Err(problem) => out.diagnostics.push(problem.into_diagnostic(id, source, &display)),
+        }
+    }
+    let mut cache = ModuleCache {
+        defs: HashMap::new(),
+        scan_root: scan_root_abs.clone(),
+    };
+    for (dir, files) in by_dir {
+        let display = display_dir(&scan_root_abs, &dir);
+        let def = ModuleDef::new(dir.clone(), display, files, sources, &mut out.diagnostics);
+        cache.defs.insert(dir, Some(Arc::new(def)));
+    }
+    // A directory another scanned directory calls as a local module is not a root.
+    let mut called = HashSet::new();
+    for def in cache.defs.values().flatten() {
+        for (_, at) in &def.module_calls {
+            let block = def.block(*at);
+            if let Some(src) = crate::instance::literal_string(block.body.attribute("source")) {
+                if src.starts_with("./") || src.starts_with("../") {
+                    called.insert(normalize(&def.dir.join(src)));
+                }
+            }
+        }
+    }
+    let mut roots: Vec<Arc<ModuleDef>> = cache
+        .defs
+        .iter()
+        .filter(|(dir, _)| !called.contains(*dir))
+        .filter_map(|(_, d)| d.clone())
+        .collect();
+    roots.sort_by(|a, b| a.dir.cmp(&b.dir));
+    for root in roots {
+        let taken = std::mem::take(sources);
+        let mut loader = Loader {
+            sources: taken,
+            modules_src: &mut cache,
+            manifest: read_manifest(&root.dir, &mut out.diagnostics),
+            fs: FsContext {
+                root_dir: root.dir.clone(),
+                sandbox: scan_root_abs.clone(),
+            },
+            resources: Vec::new(),
+            modules: Vec::new(),
+            diagnostics: Vec::new(),
+            root_display: root.display_dir.clone(),
+        };
+        let inputs = root_inputs(&root, options, &mut loader);
+        let mut ancestry = vec![root.dir.clone()];
+        loader.eval_module(InstanceRequest {
+            def: root.clone(),
+            address: String::new(),
+            key_path: String::new(),
+            inputs,
+            providers: HashMap::new(),
+            call_span: None,
+            ancestry: &mut ancestry,
+        });
+        *sources = loader.sources;
+        out.resources.append(&mut loader.resources);
+        out.modules.append(&mut loader.modules);
+        out.diagnostics.append(&mut loader.diagnostics);
+    }
+    out
+}
+
+/// Module directories by path, parsed on first use when outside the scan.
+struct ModuleCache {
+    defs: HashMap<PathBuf, Option<Arc<ModuleDef>>>,
+    scan_root: PathBuf,
+}
+
+impl ModuleSource for ModuleCache {
+    fn module_def(&mut self, dir: &Path, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> Option<Arc<ModuleDef>> {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        if let Some(def) = self.defs.get(&dir) {
+            return def.clone();
+        }
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && is_config_file(p))
+            .collect();
+        paths.sort();
+        let mut files = Vec::new();
+        for file in parse_files(&paths) {
+            let display = display_path(&self.scan_root, &file.path);
+            let id = sources.add(SourceFile::new(display.clone(), file.path.clone(), file.text.clone()));
+            let source = sources.get(id);
+            match file.result {
+                Ok((body, problems)) => {
+                    for (message, range) in problems {
+                        diagnostics.push(Diagnostic::error(message).at(source.span(id, range.start, range.end)));
+                    }
+                    files.push(Arc::new(ConfigFile { file: id, body, json: file.json }));
+                }
+                Err(problem) => diagnostics.push(problem.into_diagnostic(id, source, &display)),
+            }
+        }
+        let def = if paths.is_empty() {
+            None
+        } else {
+            let display = display_dir(&self.scan_root, &dir);
+            Some(Arc::new(ModuleDef::new(dir.clone(), display, files, sources, diagnostics)))
+        };
+        self.defs.insert(dir, def.clone());
+        def
+    }
+}
+
+fn is_config_file(p: &Path) -> bool {
+    let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+fn is_override_file(p: &Path) -> bool {
+    let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let stem = name.trim_end_matches(".json").trim_end_matches(".tf");
+    stem == "override" || stem.ends_with("_override")
+}
+
+/// `.tf` and `.tf.json` files under a directory, honouring `.gitignore` and
+/// `--exclude`, skipping hidden directories (`.terraform`, `.git`).
+fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut globs = globset::GlobSetBuilder::new();
+    for pattern in excludes {
+        match globset::Glob::new(pattern) {
+            Ok(g) => {
+                globs.add(g);
+            }
+            Err(e) => diagnostics.push(Diagnostic::error(format!("invalid --exclude pattern {pattern:?}: {e}"))),
+        }
+        // `dir/` or `dir` should exclude everything below it too
+        if let Ok(g) = globset::Glob::new(&format!("{}/**", pattern.trim_end_matches('/'))) {
+            globs.add(g);
+        }
+    }
+    let excluded = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let mut files = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diagnostics.push(Diagnostic::warning(format!("cannot read part of the tree: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if !entry.file_type().is_some_and(|t| t.is_file()) || !is_config_file(path) {
+            continue;
+        }
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        if excluded.is_match(rel) {
+            continue;
+        }
+        if is_override_file(path) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "override files are not merged yet; this file is not part of the evaluated configuration",
+                )
+                .in_file(display_path(root, path)),
+            );
+            continue;
+        }
+        files.push(path.to_path_buf());
+    }
+    files.sort();
+    files
+}
+
+struct ParsedFile {
+    path: PathBuf,
+    text: Arc<str>,
+    json: bool,
+    result: Result<(Body, json_syntax::ConversionErrors), FileProblem>,
+}
+
+enum FileProblem {
+    Unreadable(String),
+    Syntax { message: String, offset: usize },
+}
+
+impl FileProblem {
+    fn into_diagnostic(self, id: cloudwright_model::FileId, source: &SourceFile, display: &str) -> Diagnostic {
+        match self {
+            FileProblem::Unreadable(message) => Diagnostic::error(message).in_file(display.to_string()),
+            FileProblem::Syntax { message, offset } => {
+                let o = offset as u32;
+                Diagnostic::error(format!("syntax error: {message}"))
+                    .at(source.span(id, o, o))
+                    .help("fix the syntax; the rest of the configuration was still loaded, without this file")
+            }
+        }
+    }
+}
+
+fn parse_files(paths: &[PathBuf]) -> Vec<ParsedFile> {
+    paths.par_iter().map(|p| parse_file(p)).collect()
+}
+
+fn parse_file(path: &Path) -> ParsedFile {
+    let json = path.to_string_lossy().ends_with(".json");
+    let fail = |text: Arc<str>, problem| ParsedFile {
+        path: path.to_path_buf(),
+        text,
+        json,
+        result: Err(problem),
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            return fail("".into(), FileProblem::Unreadable(format!("file is larger than {} MiB; skipped", MAX_FILE_BYTES >> 20)))
+        }
+        Err(e) => return fail("".into(), FileProblem::Unreadable(format!("cannot read file: {e}"))),
+        _ => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return fail("".into(), FileProblem::Unreadable(format!("cannot read file: {e}"))),
+    };
+    let text: Arc<str> = match String::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy: Arc<str> = String::from_utf8_lossy(e.as_bytes()).into_owned().into();
+            return fail(
+                lossy,
+                FileProblem::Syntax {
+                    message: "the file is not valid UTF-8 (Terraform requires UTF-8)".into(),
+                    offset: valid,
+                },
+            );
+        }
+    };
+    let result = if json {
+        json_syntax::parse_json(&text)
+            .map(|node| json_syntax::convert_config(&node))
+            .map_err(|e| FileProblem::Syntax {
+                message: e.message,
+                offset: e.offset,
+            })
+    } else {
+        // hcl-edit recurses per nesting level; refuse absurd nesting up front
+        // rather than risk the stack.
+        match nesting_too_deep(&text) {
+            Some(offset) => Err(FileProblem::Syntax {
+                message: "expressions are nested too deeply (more than 128 levels)".into(),
+                offset,
+            }),
+            None => crate::hcl::parse_body(&text)
+                .map(|body| (body, Vec::new()))
+                .map_err(|e| FileProblem::Syntax {
+                    message: e.message,
+                    offset: e.offset,
+                }),
+        }
+    };
+    ParsedFile {
+        path: path.to_path_buf(),
+        text,
+        json,
+        result,
+    }
+}
+
+/// Offset where bracket nesting first exceeds 128 levels (outside strings and
+/// comments, approximately), or `None`.
+fn nesting_too_deep(text: &str) -> Option<usize> {
+    let mut depth: i32 = 0;
+    let mut in_string = false;
+    let mut prev = 0u8;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            if b == b'"' && prev != b'\\' {
+                in_string = false;
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    if depth > 128 {
+                        return Some(i);
+                    }
+                }
+                b')' | b']' | b'}' => depth -= 1,
+                _ => {}
+            }
+        }
+        prev = if prev == b'\\' && b == b'\\' { 0 } else { b };
+    }
+    None
+}
+
+fn display_path(root: &Path, path: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
+        Err(_) => relative_to(root, path),
+    }
+}
+
+fn display_dir(root: &Path, dir: &Path) -> String {
+    match dir.strip_prefix(root) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
+        Err(_) => relative_to(root, dir),
+    }
+}
+
+/// `path` relative to `base` with `..` steps, for files outside the scan root.
+fn relative_to(base: &Path, path: &Path) -> String {
+    let base: Vec<_> = base.components().collect();
+    let target: Vec<_> = path.components().collect();
+    let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for c in &target[common..] {
+        out.push(c);
+    }
+    out.to_string_lossy().replace('\\', "/")
+}
+
+fn read_manifest(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> ModulesManifest {
+    let path = root.join(".terraform/modules/modules.json");
+    let mut manifest = ModulesManifest::default();
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return manifest;
+    };
+    let json: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(j) => j,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::warning(format!("cannot read {}: {e}", path.display()))
+                    .help("run `terraform init` again to rewrite it"),
+            );
+            return manifest;
+        }
+    };
+    for m in json.get("Modules").and_then(|m| m.as_array()).into_iter().flatten() {
+        let (Some(key), Some(dir)) = (m.get("Key").and_then(|k| k.as_str()), m.get("Dir").and_then(|d| d.as_str())) else {
+            continue;
+        };
+        if !key.is_empty() {
+            manifest.dirs.insert(key.to_string(), normalize(&root.join(dir)));
+        }
+    }
+    manifest
+}
+
+/// Variable values of a root module with Terraform's precedence, lowest
+/// first: `TF_VAR_` environment, `terraform.tfvars`, `terraform.tfvars.json`,
+/// `*.auto.tfvars(.json)` in lexical order, then `--var-file` and `--var`.
+fn root_inputs(root: &ModuleDef, options: &LoadOptions, loader: &mut Loader<'_>) -> HashMap<String, VariableInput> {
+    let mut inputs: HashMap<String, VariableInput> = HashMap::new();
+    let declared: HashSet<&str> = root.variables.iter().map(|(n, _)| n.as_str()).collect();
+    for (name, value) in &options.env_vars {
+        if declared.contains(name.as_str()) {
+            inputs.insert(
+                name.clone(),
+                VariableInput {
+                    value: InputValue::Text(value.clone()),
+                    origin: VariableOrigin::Environment,
+                    traces: Vec::new(),
+                },
+            );
+        }
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = root.dir.join(name);
+        if p.is_file() {
+            files.push(p);
+        }
+    }
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(&root.dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+        })
+        .collect();
+    auto.sort();
+    files.extend(auto);
+    files.extend(options.var_files.iter().cloned());
+    for file in files {
+        for (name, value, span) in read_tfvars(&file, loader) {
+            if !declared.contains(name.as_str()) {
+                loader.diagnostics.push(
+                    Diagnostic::warning(format!("value for undeclared variable `{name}` in {}", file.display()))
+                        .at_opt(span)
+                        .help("declare it with a `variable` block, or remove it"),
+                );
+                continue;
+            }
+            let path = span
+                .map(|s| loader.sources.get(s.file).display_path.clone())
+                .unwrap_or_else(|| file.display().to_string());
+            inputs.insert(
+                name,
+                VariableInput {
+                    value: InputValue::Value(value),
+                    origin: VariableOrigin::File { path, span },
+                    traces: Vec::new(),
+                },
+            );
+        }
+    }
+    for assignment in &options.vars {
+        let Some((name, value)) = assignment.split_once('=') else {
+            loader.diagnostics.push(Diagnostic::error(format!("--var {assignment:?} must have the form name=value")));
+            continue;
+        };
+        let name = name.trim();
+        if !declared.contains(name) {
+            loader.diagnostics.push(Diagnostic::warning(format!(
+                "--var sets `{name}`, which root module {} does not declare",
+                root.display_dir
+            )));
+            continue;
+        }
+        inputs.insert(
+            name.to_string(),
+            VariableInput {
+                value: InputValue::Text(value.to_string()),
+                origin: VariableOrigin::CommandLine,
+                traces: Vec::new(),
+            },
+        );
+    }
+    inputs
+}
+
+/// The assignments of a `.tfvars` or `.tfvars.json` file, each with its span.
+fn read_tfvars(path: &Path, loader: &mut Loader<'_>) -> Vec<(String, Value, Option<cloudwright_model::Span>)> {
+    let display = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            loader.diagnostics.push(Diagnostic::error(format!("cannot read variables file: {e}")).in_file(display));
+            return Vec::new();
+        }
+    };
+    let id = match loader.sources.find(path) {
+        Some(id) => id,
+        None => {
+            let shown = display_path(&loader.fs.sandbox, &path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
+            loader.sources.add(SourceFile::new(shown, path.to_path_buf(), text.as_str().into()))
+        }
+    };
+    let source = loader.sources.get_shared(id);
+    let mut out = Vec::new();
+    if display.ends_with(".json") {
+        match json_syntax::parse_json(&text) {
+            Ok(node) => match &node.kind {
+                json_syntax::JsonKind::Object(members) => {
+                    for (name, key_range, value) in members {
+                        out.push((name.clone(), value.to_value(), Some(source.span(id, key_range.start, value.range.end))));
+                    }
+                }
+                _ => loader.diagnostics.push(
+                    Diagnostic::error("a .tfvars.json file must hold a JSON object").at(source.span(id, 0, 0)),
+                ),
+            },
+            Err(e) => loader.diagnostics.push(
+                Diagnostic::error(format!("syntax error: {}", e.message)).at(source.span(id, e.offset as u32, e.offset as u32)),
+            ),
+        }
+        return out;
+    }
+    let body = match crate::hcl::parse_body(&text) {
+        Ok(b) => b,
+        Err(e) => {
+            loader.diagnostics.push(
+                Diagnostic::error(format!("syntax error: {}", e.message)).at(source.span(id, e.offset as u32, e.offset as u32)),
+            );
+            return out;
+        }
+    };
+    // tfvars hold constant values: evaluate with an empty scope
+    let scope = crate::eval::ModuleScope::default();
+    let mut ev = crate::eval::Evaluator::new(&scope, &source, id, &loader.fs);
+    for attr in &body.attributes {
+        let v = ev.eval(&attr.expr);
+        out.push((attr.name.clone(), v, Some(ev.span(attr.range))));
+    }
+    for block in &body.blocks {
+        ev.error(block.range, "a variables file holds only `name = value` assignments");
+    }
+    loader.diagnostics.append(&mut ev.diagnostics);
+    out
+}

@@ -1,0 +1,540 @@
+//! Resources and data sources: expansion by `count`/`for_each`, evaluation of
+//! their bodies (nested and `dynamic` blocks), and provider behaviour that
+//! changes meaning (`default_tags` → `tags_all`).
+
+use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
+use crate::instance::{dedup, resource_provider_address, Loader, Providers};
+use crate::module::ModuleDef;
+use crate::policy_document;
+use crate::syntax::{Block, Body, ExprKind};
+use cloudwright_model::{
+    aws, format_number, InstanceKey, Mode, Object, Origin, ProviderRef, Reference, Resource,
+    Span, Value,
+};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// How many instances a block has.
+#[derive(Debug, Clone)]
+pub enum Expansion {
+    Single,
+    Count(usize),
+    /// (key, each.value), keys in lexical order as Terraform iterates them
+    ForEach(Vec<(String, Value)>),
+    /// `count`/`for_each` is known only after apply.
+    Unknown,
+}
+
+/// The key of one instance.
+#[derive(Debug, Clone)]
+pub enum Key {
+    None,
+    Index(usize),
+    Name(String),
+    Unknown,
+}
+
+impl Key {
+    /// `""`, `[0]`, `["a"]` or `[?]`.
+    pub fn suffix(&self) -> String {
+        match self {
+            Key::None => String::new(),
+            Key::Index(i) => format!("[{i}]"),
+            Key::Name(s) => format!("[{s:?}]"),
+            Key::Unknown => "[?]".to_string(),
+        }
+    }
+
+    fn instance_key(&self) -> Option<InstanceKey> {
+        match self {
+            Key::None => None,
+            Key::Index(i) => Some(InstanceKey::Int(*i as i64)),
+            Key::Name(s) => Some(InstanceKey::Str(s.clone())),
+            Key::Unknown => Some(InstanceKey::Unknown),
+        }
+    }
+}
+
+impl Expansion {
+    pub fn keys(&self) -> Vec<Key> {
+        match self {
+            Expansion::Single => vec![Key::None],
+            Expansion::Count(n) => (0..*n).map(Key::Index).collect(),
+            Expansion::ForEach(entries) => entries.iter().map(|(k, _)| Key::Name(k.clone())).collect(),
+            Expansion::Unknown => vec![Key::Unknown],
+        }
+    }
+}
+
+/// Largest `count` or `for_each` Cloudwright expands.
+const MAX_INSTANCES: usize = 10_000;
+
+/// Evaluates `count` / `for_each` of a resource or module block.
+pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
+    let count = block.body.attribute("count");
+    let for_each = block.body.attribute("for_each");
+    if let (Some(_), Some(fe)) = (count, for_each) {
+        ev.error(fe.range, "`count` and `for_each` cannot be used together");
+        return Expansion::Unknown;
+    }
+    if let Some(attr) = count {
+        let v = ev.eval(&attr.expr);
+        return match v.strip() {
+            Value::Unknown(_) => {
+                ev.warn(attr.range, "`count` depends on values known only after apply; one instance with an unknown index stands for all of them");
+                Expansion::Unknown
+            }
+            _ => match v.as_number() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_INSTANCES => Expansion::Count(n as usize),
+                Some(n) if n >= 0.0 && n.fract() == 0.0 => {
+                    ev.error(attr.range, format!("`count` of {} is larger than Cloudwright expands ({MAX_INSTANCES})", format_number(n)));
+                    Expansion::Unknown
+                }
+                _ => {
+                    let msg = format!("`count` must be a whole number of zero or more, got {v}");
+                    ev.error(attr.range, msg);
+                    Expansion::Unknown
+                }
+            },
+        };
+    }
+    if let Some(attr) = for_each {
+        let v = ev.eval(&attr.expr);
+        return match v.strip() {
+            Value::Unknown(_) => {
+                ev.warn(attr.range, "`for_each` depends on values known only after apply; one instance with an unknown key stands for all of them");
+                Expansion::Unknown
+            }
+            Value::Map(obj) => Expansion::ForEach(obj.fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+            Value::List(items) => {
+                let mut entries = Vec::new();
+                for item in items.iter() {
+                    match item.strip() {
+                        Value::String(s) => entries.push((s.to_string(), item.clone())),
+                        Value::Unknown(_) => {
+                            ev.warn(attr.range, "`for_each` holds values known only after apply; one instance with an unknown key stands for all of them");
+                            return Expansion::Unknown;
+                        }
+                        other => {
+                            let msg = format!("`for_each` over a list needs strings (a set of strings), got {}", other.type_name());
+                            ev.error(attr.range, msg);
+                            return Expansion::Unknown;
+                        }
+                    }
+                }
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                entries.dedup_by(|a, b| a.0 == b.0);
+                Expansion::ForEach(entries)
+            }
+            Value::Null => {
+                ev.error(attr.range, "`for_each` must not be null");
+                Expansion::Unknown
+            }
+            other => {
+                let msg = format!("`for_each` must be a map or a set of strings, got {}", other.type_name());
+                ev.error(attr.range, msg);
+                Expansion::Unknown
+            }
+        };
+    }
+    Expansion::Single
+}
+
+/// Binds `count.index` / `each.key` / `each.value` for one instance; returns
+/// how many bindings to remove afterwards.
+pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -> usize {
+    let object = |fields: Vec<(&str, Value)>| {
+        Value::map(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    };
+    match (expansion, key) {
+        (Expansion::Count(_), Key::Index(i)) => {
+            ev.bind("count", object(vec![("index", Value::Number(*i as f64))]));
+            1
+        }
+        (Expansion::ForEach(entries), Key::Name(k)) => {
+            let value = entries.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+            ev.bind("each", object(vec![("key", Value::string(k.as_str())), ("value", value)]));
+            1
+        }
+        (Expansion::Unknown, _) => {
+            ev.bind("count", object(vec![("index", Value::unknown())]));
+            ev.bind("each", object(vec![("key", Value::unknown()), ("value", Value::unknown())]));
+            2
+        }
+        _ => 0,
+    }
+}
+
+/// The value other expressions see for a block: the instance object, a list
+/// (`count`), a map (`for_each`) or Unknown.
+pub fn collect_instances(expansion: &Expansion, values: Vec<(Key, Value)>, address: &str) -> Value {
+    match expansion {
+        Expansion::Single => values.into_iter().next().map(|(_, v)| v).unwrap_or_default(),
+        Expansion::Count(_) => Value::list(values.into_iter().map(|(_, v)| v).collect()),
+        Expansion::ForEach(_) => Value::map(
+            values
+                .into_iter()
+                .filter_map(|(k, v)| match k {
+                    Key::Name(n) => Some((n, v)),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        Expansion::Unknown => Value::unknown_from(address),
+    }
+}
+
+/// Meta-arguments and meta-blocks: they shape Terraform's behaviour, they
+/// are not attributes of the resource.
+const RESOURCE_META: &[&str] = &[
+    "count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection",
+];
+
+/// Where evaluated spans and traces of a body go.
+pub struct BodySink<'a> {
+    /// Per top-level attribute (or block type): the traces of its expressions.
+    pub traces: &'a mut Vec<(String, Vec<Trace>)>,
+    /// Absolute address of the instance, for unknown computed attributes of nested blocks.
+    pub address: &'a str,
+}
+
+/// Evaluates a body: attributes by name, nested blocks as lists of objects
+/// keyed by block type, `dynamic` blocks expanded in place.
+pub fn eval_body(
+    ev: &mut Evaluator<'_>,
+    body: &Body,
+    path: &str,
+    spans: &mut BTreeMap<String, Span>,
+    skip: &[&str],
+    mut sink: Option<&mut BodySink<'_>>,
+) -> BTreeMap<String, Value> {
+    let mut fields = BTreeMap::new();
+    for attr in &body.attributes {
+        if skip.contains(&attr.name.as_str()) {
+            continue;
+        }
+        let mark = ev.traces.len();
+        let value = ev.eval(&attr.expr);
+        let key = join(path, &attr.name);
+        spans.insert(key, ev.span(attr.range));
+        if let Some(sink) = sink.as_deref_mut() {
+            let traces = ev.traces.split_off(mark);
+            sink.traces.push((attr.name.clone(), traces));
+        }
+        fields.insert(attr.name.clone(), value);
+    }
+    // block type → (objects, unknown) in order of first appearance
+    let mut groups: Vec<(String, Vec<Value>, bool)> = Vec::new();
+    for block in &body.blocks {
+        if skip.contains(&block.kind.as_str()) {
+            continue;
+        }
+        let mark = ev.traces.len();
+        let kind = if block.kind == "dynamic" {
+            match block.labels.first() {
+                Some(l) => l.clone(),
+                None => {
+                    ev.error(block.range, "a `dynamic` block needs a label naming the block type");
+                    continue;
+                }
+            }
+        } else {
+            block.kind.clone()
+        };
+        let index = match groups.iter().position(|(k, ..)| *k == kind) {
+            Some(i) => i,
+            None => {
+                groups.push((kind.clone(), Vec::new(), false));
+                groups.len() - 1
+            }
+        };
+        let address = sink.as_ref().map(|s| s.address.to_string());
+        if block.kind == "dynamic" {
+            let expanded = expand_dynamic(ev, block, &kind, path, groups[index].1.len(), spans, address.as_deref());
+            match expanded {
+                Some(objects) => groups[index].1.extend(objects),
+                None => groups[index].2 = true,
+            }
+        } else {
+            let item_path = format!("{}[{}]", join(path, &kind), groups[index].1.len());
+            spans.insert(item_path.clone(), ev.span(block.range));
+            let inner = eval_body(ev, &block.body, &item_path, spans, &[], None);
+            groups[index].1.push(block_object(inner, address.as_deref(), &item_path));
+        }
+        if let Some(sink) = sink.as_deref_mut() {
+            let traces = ev.traces.split_off(mark);
+            sink.traces.push((kind.clone(), traces));
+        }
+    }
+    for (kind, objects, unknown) in groups {
+        let v = if unknown { Value::unknown() } else { Value::list(objects) };
+        fields.insert(kind, v);
+    }
+    fields
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// A nested block's object; open (unset attributes unknown) when it belongs
+/// to a resource instance, so references to computed nested attributes work.
+fn block_object(fields: BTreeMap<String, Value>, address: Option<&str>, path: &str) -> Value {
+    Value::Map(Arc::new(Object {
+        fields,
+        computed: address.map(|a| format!("{a}.{path}").into()),
+    }))
+}
+
+/// Expands `dynamic "kind" { for_each = …  iterator = it  content { … } }`.
+/// `None` when `for_each` is unknown (how many blocks there are is unknown).
+fn expand_dynamic(
+    ev: &mut Evaluator<'_>,
+    block: &Block,
+    kind: &str,
+    path: &str,
+    first_index: usize,
+    spans: &mut BTreeMap<String, Span>,
+    address: Option<&str>,
+) -> Option<Vec<Value>> {
+    let Some(for_each) = block.body.attribute("for_each") else {
+        ev.error(block.range, format!("dynamic block `{kind}` needs `for_each`"));
+        return Some(Vec::new());
+    };
+    let iterator = match block.body.attribute("iterator").map(|a| &a.expr.kind) {
+        Some(ExprKind::Variable(name)) => name.clone(),
+        _ => kind.to_string(),
+    };
+    let Some(content) = block.body.blocks_of("content").next() else {
+        ev.error(block.range, format!("dynamic block `{kind}` needs a `content` block"));
+        return Some(Vec::new());
+    };
+    let collection = ev.eval(&for_each.expr);
+    let entries: Vec<(Value, Value)> = match collection.strip() {
+        Value::Unknown(_) => return None,
+        Value::Null => Vec::new(),
+        Value::List(items) => {
+            // a set iterates with key = value; a list/tuple with key = index
+            items.iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v.clone())).collect()
+        }
+        Value::Map(obj) => obj.fields.iter().map(|(k, v)| (Value::string(k.as_str()), v.clone())).collect(),
+        other => {
+            let msg = format!("dynamic block `for_each` must be a collection, got {}", other.type_name());
+            ev.error(for_each.range, msg);
+            return Some(Vec::new());
+        }
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for (i, (key, value)) in entries.into_iter().enumerate() {
+        let iter_value = Value::map(BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]));
+        ev.bind(iterator.clone(), iter_value);
+        let item_path = format!("{}[{}]", join(path, kind), first_index + i);
+        spans.insert(item_path.clone(), ev.span(content.range));
+        let inner = eval_body(ev, &content.body, &item_path, spans, &[], None);
+        ev.unbind(1);
+        out.push(block_object(inner, address, &item_path));
+    }
+    Some(out)
+}
+
+/// The value with every object closed: engines see only what was set.
+pub fn close(v: &Value) -> Value {
+    fn needs(v: &Value) -> bool {
+        match v {
+            Value::Map(o) => o.computed.is_some() || o.fields.values().any(needs),
+            Value::List(items) => items.iter().any(needs),
+            Value::Sensitive(inner) => needs(inner),
+            _ => false,
+        }
+    }
+    if !needs(v) {
+        return v.clone();
+    }
+    match v {
+        Value::Map(o) => Value::map(o.fields.iter().map(|(k, v)| (k.clone(), close(v))).collect()),
+        Value::List(items) => Value::list(items.iter().map(close).collect()),
+        Value::Sensitive(inner) => close(inner).sensitive(),
+        other => other.clone(),
+    }
+}
+
+/// Evaluates a resource or data block into its instances. Returns the scope
+/// key (`aws_vpc.main`, `aws_iam_policy_document.x`), the value references
+/// see, and the model's resources.
+pub fn eval_resource(
+    loader: &mut Loader<'_>,
+    def: &ModuleDef,
+    i: usize,
+    scope: &ModuleScope,
+    providers: &Providers,
+) -> (String, Value, Vec<Resource>) {
+    let decl = &def.resources[i];
+    let block = def.block(decl.at);
+    let file = def.file_id(decl.at);
+    let source = loader.sources.get_shared(file);
+    let key = format!("{}.{}", decl.resource_type, decl.name);
+    let block_address = match decl.mode {
+        Mode::Managed => format!("{}{key}", scope.prefix()),
+        Mode::Data => format!("{}data.{key}", scope.prefix()),
+    };
+    let provider_address = resource_provider_address(block, &decl.resource_type);
+    let provider = providers.get(&provider_address);
+    let region = provider.and_then(|p| p.attributes.get("region"));
+    let provider_ref = ProviderRef {
+        name: provider_address.split('.').next().unwrap_or_default().to_string(),
+        alias: provider_address.split_once('.').map(|(_, a)| a.to_string()),
+        region: Some(region.clone().unwrap_or_else(|| Value::unknown_from(format!("provider.{provider_address}.region")))),
+    };
+    let default_tags = provider
+        .and_then(|p| p.attributes.get("default_tags"))
+        .and_then(|dt| match dt.strip() {
+            Value::List(items) => items.first().and_then(|o| o.get("tags")),
+            _ => None,
+        });
+
+    let mut ev = Evaluator::new(scope, &source, file, &loader.fs);
+    let expansion = expansion(&mut ev, block);
+    let block_span = ev.span(block.range);
+    let mut values = Vec::new();
+    let mut resources = Vec::new();
+    for instance_key in expansion.keys() {
+        let bound = bind_instance(&mut ev, &expansion, &instance_key);
+        let address = format!("{block_address}{}", instance_key.suffix());
+        let mut spans = BTreeMap::new();
+        let mut traces = Vec::new();
+        let mut sink = BodySink {
+            traces: &mut traces,
+            address: &address,
+        };
+        let mut fields = eval_body(
+            &mut ev,
+            &block.body,
+            "",
+            &mut spans,
+            RESOURCE_META,
+            Some(&mut sink),
+        );
+        ev.unbind(bound);
+        match decl.mode {
+            Mode::Managed => apply_default_tags(&decl.resource_type, &mut fields, default_tags.as_ref(), &mut spans, block_span),
+            Mode::Data => computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref()),
+        }
+        let closed = close(&Value::map(fields.clone()));
+        let mut references = Vec::new();
+        let mut provenance: BTreeMap<String, Vec<cloudwright_model::ValueSource>> = BTreeMap::new();
+        for (attribute, mut attr_traces) in traces {
+            dedup(&mut attr_traces);
+            for t in attr_traces {
+                match t {
+                    Trace::Reference { target, attribute: target_attribute } => {
+                        if target != address && target != block_address {
+                            references.push(Reference {
+                                attribute: attribute.clone(),
+                                target,
+                                target_attribute,
+                            });
+                        }
+                    }
+                    Trace::Source(s) => provenance.entry(attribute.clone()).or_default().push(s),
+                }
+            }
+        }
+        references.sort();
+        references.dedup();
+        resources.push(Resource {
+            address: address.clone(),
+            mode: decl.mode,
+            resource_type: decl.resource_type.clone(),
+            name: decl.name.clone(),
+            module: scope.address.clone(),
+            index: instance_key.instance_key(),
+            provider: provider_ref.clone(),
+            attributes: closed,
+            span: Some(block_span),
+            attribute_spans: spans,
+            references,
+            provenance,
+            origin: Origin::Configuration,
+            actions: Vec::new(),
+        });
+        values.push((instance_key, instance_object(fields, &address)));
+    }
+    loader.diagnostics.append(&mut ev.diagnostics);
+    drop(ev);
+    let value = collect_instances(&expansion, values, &block_address);
+    (key, value, resources)
+}
+
+/// The AWS provider merges its `default_tags` into every taggable
+/// resource's `tags_all` (resource tags win on conflicts).
+fn apply_default_tags(
+    resource_type: &str,
+    fields: &mut BTreeMap<String, Value>,
+    default_tags: Option<&Value>,
+    spans: &mut BTreeMap<String, Span>,
+    block_span: Span,
+) {
+    if !aws::is_taggable(resource_type) || fields.contains_key("tags_all") {
+        return;
+    }
+    let tags = fields.get("tags").cloned();
+    if tags.is_none() && default_tags.is_none() {
+        return;
+    }
+    let mut merged = BTreeMap::new();
+    for source in [default_tags, tags.as_ref()].into_iter().flatten() {
+        match source.strip() {
+            Value::Map(obj) => {
+                for (k, v) in &obj.fields {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+            Value::Null => {}
+            _ => {
+                fields.insert("tags_all".into(), Value::unknown());
+                return;
+            }
+        }
+    }
+    let span = spans.get("tags").copied().unwrap_or(block_span);
+    spans.insert("tags_all".into(), span);
+    fields.insert("tags_all".into(), Value::map(merged));
+}
+
+/// Data sources whose results follow from the configuration alone.
+fn computed_data_attributes(resource_type: &str, fields: &mut BTreeMap<String, Value>, region: Option<&Value>) {
+    match resource_type {
+        "aws_iam_policy_document" => {
+            let json = policy_document::render(fields);
+            fields.insert("minified_json".into(), json.clone());
+            fields.insert("json".into(), json);
+        }
+        "aws_region" => {
+            let given = fields.get("name").or_else(|| fields.get("region")).cloned();
+            if let Some(r) = given.or_else(|| region.cloned()) {
+                for k in ["name", "region", "id"] {
+                    fields.entry(k.to_string()).or_insert_with(|| r.clone());
+                }
+            }
+        }
+        "aws_partition" => {
+            if let Some(r) = region.and_then(Value::as_str) {
+                let (partition, suffix) = if r.starts_with("cn-") {
+                    ("aws-cn", "amazonaws.com.cn")
+                } else if r.starts_with("us-gov-") {
+                    ("aws-us-gov", "amazonaws.com")
+                } else {
+                    ("aws", "amazonaws.com")
+                };
+                fields.insert("partition".into(), Value::string(partition));
+                fields.insert("id".into(), Value::string(partition));
+                fields.insert("dns_suffix".into(), Value::string(suffix));
+            }
+        }
+        _ => {}
+    }
+}
