@@ -1,0 +1,5 @@
+//! Renderers. They turn plain data (the model, findings, reports) into text;
+//! they compute nothing about the infrastructure.
+
+pub mod diagnostics;
+pub mod resources;

@@ -1,0 +1,180 @@
+//! `cloudwright resources`: what Cloudwright understood, for people and machines.
+
+use crate::diagnostics;
+use cloudwright_model::{Graph, Resource, Severity, Value, ValueSource, VariableOrigin};
+use serde_json::{json, Map, Value as Json};
+use std::fmt::Write;
+
+/// Version of the `resources -o json` document; bumped on incompatible change.
+pub const SCHEMA_VERSION: &str = "1";
+
+pub fn to_json(graph: &Graph) -> Json {
+    let resources: Vec<Json> = graph.resources.iter().map(|r| resource_json(graph, r)).collect();
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "resources": resources,
+        "modules": graph.modules.iter().map(|m| json!({
+            "address": m.address,
+            "dir": m.dir,
+            "root": m.root_dir,
+            "calls": m.module_calls.iter().map(|c| json!({
+                "name": c.name,
+                "source": c.source,
+                "version": c.version,
+                "resolved_dir": c.resolved_dir,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "diagnostics": diagnostics::to_json(&graph.diagnostics, &graph.sources),
+    })
+}
+
+fn resource_json(graph: &Graph, r: &Resource) -> Json {
+    let mut m = Map::new();
+    m.insert("address".into(), r.address.clone().into());
+    m.insert("type".into(), r.resource_type.clone().into());
+    m.insert("name".into(), r.name.clone().into());
+    m.insert("mode".into(), r.mode.as_str().into());
+    m.insert("module".into(), r.module.clone().into());
+    m.insert(
+        "index".into(),
+        match &r.index {
+            None => Json::Null,
+            Some(cloudwright_model::InstanceKey::Int(i)) => (*i).into(),
+            Some(cloudwright_model::InstanceKey::Str(s)) => s.clone().into(),
+            Some(cloudwright_model::InstanceKey::Unknown) => json!({"unknown": true}),
+        },
+    );
+    m.insert("provider".into(), r.provider.config_address().into());
+    m.insert(
+        "region".into(),
+        r.provider.region.as_ref().map(Value::to_json).unwrap_or(Json::Null),
+    );
+    m.insert("origin".into(), serde_json::to_value(r.origin).unwrap_or(Json::Null));
+    if !r.actions.is_empty() {
+        m.insert("actions".into(), r.actions.clone().into());
+    }
+    m.insert("attributes".into(), r.attributes.to_json());
+    m.insert(
+        "location".into(),
+        match &r.span {
+            Some(s) => json!({"file": graph.sources.get(s.file).display_path, "line": s.line, "column": s.column, "end_line": s.end_line}),
+            None => Json::Null,
+        },
+    );
+    m.insert(
+        "attribute_locations".into(),
+        Json::Object(
+            r.attribute_spans
+                .iter()
+                .map(|(k, s)| (k.clone(), json!({"line": s.line, "column": s.column})))
+                .collect(),
+        ),
+    );
+    m.insert(
+        "references".into(),
+        r.references
+            .iter()
+            .map(|x| json!({"attribute": x.attribute, "target": x.target, "target_attribute": x.target_attribute}))
+            .collect::<Vec<_>>()
+            .into(),
+    );
+    m.insert(
+        "provenance".into(),
+        Json::Object(
+            r.provenance
+                .iter()
+                .map(|(k, sources)| (k.clone(), sources.iter().map(|s| source_json(graph, s)).collect::<Vec<_>>().into()))
+                .collect(),
+        ),
+    );
+    Json::Object(m)
+}
+
+fn source_json(graph: &Graph, s: &ValueSource) -> Json {
+    match s {
+        ValueSource::Variable { module, name, set_by } => {
+            let mut m = Map::new();
+            m.insert("kind".into(), "variable".into());
+            m.insert("module".into(), module.clone().into());
+            m.insert("name".into(), name.clone().into());
+            m.insert("set_by".into(), set_by.to_string().into());
+            let span = match set_by {
+                VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
+                VariableOrigin::File { span, .. } => *span,
+                _ => None,
+            };
+            if let Some(s) = span {
+                m.insert("file".into(), graph.sources.get(s.file).display_path.clone().into());
+                m.insert("line".into(), s.line.into());
+            }
+            Json::Object(m)
+        }
+        ValueSource::Local { module, name, span } => json!({
+            "kind": "local", "module": module, "name": name,
+            "file": graph.sources.get(span.file).display_path, "line": span.line,
+        }),
+        ValueSource::ModuleOutput { module, name } => json!({"kind": "module_output", "module": module, "name": name}),
+    }
+}
+
+/// Human listing: each resource with its attributes and where they are set.
+pub fn render_text(graph: &Graph) -> String {
+    let mut out = String::new();
+    for r in &graph.resources {
+        let location = r
+            .span
+            .map(|s| format!("{}:{}", graph.sources.get(s.file).display_path, s.line))
+            .unwrap_or_else(|| format!("({:?})", r.origin).to_lowercase());
+        let _ = writeln!(out, "{}  [{}]  {}", r.address, r.provider.config_address(), location);
+        if !r.actions.is_empty() {
+            let _ = writeln!(out, "  # planned: {}", r.actions.join(", "));
+        }
+        if let Some(obj) = r.attributes.as_object() {
+            write_fields(&mut out, r, obj, "", 1);
+        }
+        for reference in &r.references {
+            let target = match &reference.target_attribute {
+                Some(a) => format!("{}.{a}", reference.target),
+                None => reference.target.clone(),
+            };
+            let _ = writeln!(out, "  ↳ {} → {}", reference.attribute, target);
+        }
+        out.push('\n');
+    }
+    let (errors, warnings, _) = diagnostics::counts(&graph.diagnostics);
+    out.push_str(&diagnostics::render_text(&graph.diagnostics, &graph.sources, Severity::Info));
+    let _ = writeln!(
+        out,
+        "{} in {} from {}; {}, {}",
+        diagnostics::plural(graph.resources.len(), "resource instance"),
+        diagnostics::plural(graph.modules.len(), "module instance"),
+        diagnostics::plural(graph.sources.len(), "file"),
+        diagnostics::plural(errors, "error"),
+        diagnostics::plural(warnings, "warning"),
+    );
+    out
+}
+
+fn write_fields(out: &mut String, r: &Resource, obj: &cloudwright_model::Object, path: &str, depth: usize) {
+    let indent = "  ".repeat(depth);
+    let width = obj.fields.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    for (name, value) in &obj.fields {
+        let full = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+        let is_block_list = matches!(value, Value::List(items) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_))))
+            && r.attribute_spans.contains_key(&format!("{full}[0]"));
+        if is_block_list {
+            for (i, item) in value.as_list().unwrap_or_default().iter().enumerate() {
+                let item_path = format!("{full}[{i}]");
+                let line = r.attribute_spans.get(&item_path).map(|s| format!("  # line {}", s.line)).unwrap_or_default();
+                let _ = writeln!(out, "{indent}{name} {{{line}");
+                if let Some(o) = item.as_object() {
+                    write_fields(out, r, o, &item_path, depth + 1);
+                }
+                let _ = writeln!(out, "{indent}}}");
+            }
+            continue;
+        }
+        let line = r.attribute_spans.get(&full).map(|s| format!("  # line {}", s.line)).unwrap_or_default();
+        let _ = writeln!(out, "{indent}{name:<width$} = {value}{line}");
+    }
+}
