@@ -31,7 +31,7 @@ pub fn parse_template(text: &str) -> Result<Vec<TemplatePart>, SyntaxError> {
         message: e.message().to_string(),
         offset: e.location().offset(),
     })?;
-    Ok(convert_template(&template, Range::new(0, text.len()), false, false))
+    Ok(convert_template(&template, Range::new(0, text.len()), false, false, None))
 }
 
 /// Parses a single expression (used for `-var` values and `.tf.json` references).
@@ -108,10 +108,10 @@ pub(crate) fn convert_expr(expr: &Expression, fallback: Range) -> Expr {
                 .collect(),
         ),
         Expression::StringTemplate(t) => {
-            ExprKind::Template(convert_template(t, range, false, false))
+            ExprKind::Template(convert_template(t, range, false, false, None))
         }
         Expression::HeredocTemplate(h) => {
-            ExprKind::Template(convert_template(&h.template, range, false, false))
+            ExprKind::Template(convert_template(&h.template, range, false, false, h.indent()))
         }
         Expression::Parenthesis(p) => return convert_expr(p.inner(), range),
         Expression::Variable(v) => ExprKind::Variable(v.as_str().to_string()),
@@ -217,17 +217,40 @@ fn strips_after(strip: Strip) -> bool {
 /// Converts a template, applying the `~` strip markers: a marker on the
 /// opening side of a tag trims the whitespace at the end of the literal before
 /// it, on the closing side the whitespace at the start of the literal after it.
+///
+/// `heredoc_indent` is the indent hcl-edit removed from the top-level lines of
+/// a `<<-` heredoc; it dedents the lines inside directive bodies too, which
+/// hcl-edit leaves as written.
 fn convert_template(
     template: &Template,
     range: Range,
     trim_first: bool,
     trim_last: bool,
+    heredoc_indent: Option<usize>,
 ) -> Vec<TemplatePart> {
+    convert_template_level(template, range, trim_first, trim_last, heredoc_indent, false)
+}
+
+fn convert_template_level(
+    template: &Template,
+    range: Range,
+    trim_first: bool,
+    trim_last: bool,
+    heredoc_indent: Option<usize>,
+    nested: bool,
+) -> Vec<TemplatePart> {
+    let sub = |t: &Template, first: bool, last: bool| convert_template_level(t, range, first, last, heredoc_indent, true);
     // (part, strip the literal before it, strip the literal after it)
     let mut parts: Vec<(TemplatePart, bool, bool)> = Vec::new();
     for element in template.iter() {
         match element {
-            Element::Literal(s) => parts.push((TemplatePart::Literal(s.value().clone()), false, false)),
+            Element::Literal(s) => {
+                let text = match (nested, heredoc_indent) {
+                    (true, Some(indent)) => dedent_lines(s.value(), indent),
+                    _ => s.value().clone(),
+                };
+                parts.push((TemplatePart::Literal(text), false, false))
+            }
             Element::Interpolation(i) => parts.push((
                 TemplatePart::Interpolation(convert_expr(&i.expr, range)),
                 strips_before(i.strip),
@@ -239,26 +262,11 @@ fn convert_template(
                     let end_strip = d.endif_expr.strip;
                     let (then, otherwise) = match &d.else_expr {
                         Some(e) => (
-                            convert_template(
-                                &d.if_expr.template,
-                                range,
-                                strips_after(if_strip),
-                                strips_before(e.strip),
-                            ),
-                            convert_template(
-                                &e.template,
-                                range,
-                                strips_after(e.strip),
-                                strips_before(end_strip),
-                            ),
+                            sub(&d.if_expr.template, strips_after(if_strip), strips_before(e.strip)),
+                            sub(&e.template, strips_after(e.strip), strips_before(end_strip)),
                         ),
                         None => (
-                            convert_template(
-                                &d.if_expr.template,
-                                range,
-                                strips_after(if_strip),
-                                strips_before(end_strip),
-                            ),
+                            sub(&d.if_expr.template, strips_after(if_strip), strips_before(end_strip)),
                             Vec::new(),
                         ),
                     };
@@ -280,12 +288,7 @@ fn convert_template(
                             key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
                             value_var: d.for_expr.value_var.as_str().to_string(),
                             collection: convert_expr(&d.for_expr.collection_expr, range),
-                            body: convert_template(
-                                &d.for_expr.template,
-                                range,
-                                strips_after(for_strip),
-                                strips_before(end_strip),
-                            ),
+                            body: sub(&d.for_expr.template, strips_after(for_strip), strips_before(end_strip)),
                         },
                         strips_before(for_strip),
                         strips_after(end_strip),
@@ -323,6 +326,23 @@ fn convert_template(
         }
     }
     out.retain(|p| !matches!(p, TemplatePart::Literal(s) if s.is_empty()));
+    out
+}
+
+/// Removes up to `indent` leading whitespace characters from every line that
+/// starts inside `s` (the text before the first newline continues a line
+/// that started elsewhere).
+fn dedent_lines(s: &str, indent: usize) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            let strip = line.chars().take(indent).take_while(|c| *c == ' ' || *c == '\t').count();
+            out.push_str(&line[strip..]);
+        } else {
+            out.push_str(line);
+        }
+    }
     out
 }
 
