@@ -38,7 +38,8 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
     let mut resources = Vec::new();
     let mut modules = Vec::new();
     for path in paths {
-        if path.is_file() && path.extension().is_some_and(|e| e == "json") && !is_tf_json(path) {
+        let plan_or_state = path.extension().is_some_and(|e| e == "json" || e == "tfstate");
+        if path.is_file() && plan_or_state && !is_tf_json(path) {
             let mut part = crate::plan::load_plan_or_state(path, options, &mut sources);
             diagnostics.append(&mut part.diagnostics);
             resources.append(&mut part.resources);
@@ -119,7 +120,12 @@ pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMa
             let block = def.block(*at);
             if let Some(src) = crate::instance::literal_string(block.body.attribute("source")) {
                 if src.starts_with("./") || src.starts_with("../") {
-                    called.insert(normalize(&def.dir.join(src)));
+                    let target = normalize(&def.dir.join(src));
+                    // a module calling its own directory is an error reported
+                    // at evaluation, not a reason to skip the directory
+                    if target != def.dir {
+                        called.insert(target);
+                    }
                 }
             }
         }

@@ -366,3 +366,35 @@ fn excluded_paths_are_not_loaded() {
     let g = load(&[fixture("nested_modules")], &options);
     assert!(g.resources.is_empty(), "{:?}", addresses(&g));
 }
+
+#[test]
+fn plan_json_loads_with_unknowns_actions_and_tf_spans() {
+    let g = load(&[fixture("plan/plan.json")], &LoadOptions::default());
+    assert!(!g.has_errors(), "{:?}", g.diagnostics);
+    let bucket = g.resources.iter().find(|r| r.address == "aws_s3_bucket.logs" && r.origin == cloudwright_model::Origin::Plan).unwrap();
+    assert_eq!(bucket.actions, vec!["create"]);
+    assert_eq!(bucket.get("bucket").unwrap().as_str(), Some("logs-prod"));
+    assert!(bucket.get("arn").unwrap().is_unknown());
+    assert_eq!(bucket.provider.region.as_ref().unwrap().as_str(), Some("eu-central-1"));
+    // spans come from the .tf beside the plan, evaluated with the plan's variables
+    let span = bucket.span.expect("span from main.tf");
+    assert_eq!((g.sources.get(span.file).display_path.as_str(), span.line), ("main.tf", 3));
+    assert_eq!(bucket.attribute_spans["bucket"].line, 4);
+    let pab = g.resources.iter().find(|r| r.address == "aws_s3_bucket_public_access_block.logs" && r.origin == cloudwright_model::Origin::Plan).unwrap();
+    assert_eq!(origin(&pab.get("bucket").unwrap()).as_deref(), Some("aws_s3_bucket.logs.id"));
+    assert!(pab.references.iter().any(|x| x.target == "aws_s3_bucket.logs"));
+    let web0 = g.resources.iter().find(|r| r.address == "aws_instance.web[0]" && r.origin == cloudwright_model::Origin::Plan).unwrap();
+    assert!(web0.get("user_data").unwrap().is_sensitive());
+    assert_eq!(web0.attribute_spans["ami"].line, 14);
+}
+
+#[test]
+fn state_files_load_with_module_addresses_and_sensitive_attributes() {
+    let g = load(&[fixture("state/terraform.tfstate.json")], &LoadOptions::default());
+    assert!(g.diagnostics.is_empty(), "{:?}", g.diagnostics);
+    assert_eq!(addresses(&g), vec!["aws_db_instance.db", "module.net.aws_subnet.private[\"a\"]", "module.net.aws_subnet.private[\"b\"]"]);
+    let db = g.resource("aws_db_instance.db").unwrap();
+    assert!(db.get("password").unwrap().is_sensitive());
+    assert_eq!(db.get("storage_encrypted").unwrap().as_bool(), Some(true));
+    assert_eq!(g.resource("module.net.aws_subnet.private[\"b\"]").unwrap().module, "module.net");
+}

@@ -87,8 +87,8 @@ fn cidrnetmask(args: &[Value]) -> CallResult {
 }
 
 fn subnet(p: &Prefix, newbits: i64, netnum: i64) -> Result<Prefix, CallError> {
-    if newbits < 0 {
-        return fail("newbits must not be negative");
+    if !(0..=128).contains(&newbits) {
+        return fail("newbits must be between 0 and 128");
     }
     let len = p.len + newbits as u32;
     if len > p.bits {
@@ -127,8 +127,8 @@ fn cidrsubnets(args: &[Value]) -> CallResult {
     let mut out = Vec::new();
     for nb in rest {
         let newbits = integer(nb)?;
-        if newbits < 1 {
-            return fail("each newbits must be at least 1");
+        if !(1..=128).contains(&newbits) {
+            return fail("each newbits must be between 1 and 128");
         }
         let len = p.len + newbits as u32;
         if len > p.bits {

@@ -34,6 +34,9 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     })
 }
 
+/// Largest padding `format` widths and `indent` produce.
+const MAX_PADDING: usize = 4096;
+
 fn unary(args: &[Value], f: impl Fn(&str) -> String) -> CallResult {
     arity(args, 1)?;
     Ok(Value::string(f(&string(&args[0])?)))
@@ -95,7 +98,7 @@ fn join(args: &[Value]) -> CallResult {
 
 fn indent(args: &[Value]) -> CallResult {
     arity(args, 2)?;
-    let n = integer(&args[0])?.max(0) as usize;
+    let n = integer(&args[0])?.clamp(0, MAX_PADDING as i64) as usize;
     let s = string(&args[1])?;
     let pad = " ".repeat(n);
     let mut out = String::with_capacity(s.len());
@@ -284,7 +287,7 @@ pub fn format_values(spec: &str, args: &[Value]) -> Result<String, super::CallEr
                 p.push(d);
                 chars.next();
             }
-            precision = Some(p.parse().unwrap_or(0));
+            precision = Some(p.parse::<usize>().unwrap_or(0).min(MAX_PADDING));
         }
         let Some(verb) = chars.next() else {
             return fail("format string ends with an incomplete verb");
@@ -294,7 +297,8 @@ pub fn format_values(spec: &str, args: &[Value]) -> Result<String, super::CallEr
         };
         next_arg += 1;
         let body = format_one(verb, &flags, precision, arg)?;
-        let width: usize = width.parse().unwrap_or(0);
+        // a width beyond any real use is a mistake or an attack on memory
+        let width: usize = width.parse::<usize>().unwrap_or(0).min(MAX_PADDING);
         let pad = width.saturating_sub(body.chars().count());
         if flags.contains('-') {
             out.push_str(&body);

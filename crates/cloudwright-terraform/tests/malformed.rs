@@ -1,0 +1,252 @@
+//! Broken, hostile and absurd input: always diagnostics, never a panic, and
+//! everything else in the tree still loads.
+
+use cloudwright_model::{Graph, Severity};
+use cloudwright_terraform::{load, LoadOptions};
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempTree(PathBuf);
+
+impl TempTree {
+    fn new() -> TempTree {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "cloudwright-malformed-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempTree(dir)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> &Self {
+        let path = self.0.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+        self
+    }
+
+    fn load(&self) -> Graph {
+        load(&[self.0.clone()], &LoadOptions::default())
+    }
+}
+
+impl Drop for TempTree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const GOOD: &str = "resource \"aws_s3_bucket\" \"good\" {\n  bucket = \"fine\"\n}\n";
+
+fn errors(g: &Graph) -> Vec<String> {
+    g.diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+fn example() -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/three-tier/modules/web_app/main.tf");
+    std::fs::read_to_string(p).unwrap()
+}
+
+#[test]
+fn every_truncation_of_a_real_file_loads_without_panic() {
+    let text = example();
+    let mut cut = 0;
+    while cut < text.len() {
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let t = TempTree::new();
+        t.write("good.tf", GOOD).write("cut.tf", &text[..cut]);
+        let g = t.load();
+        assert!(g.resource("aws_s3_bucket.good").is_some(), "cut at {cut}");
+        cut += 97;
+    }
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let t = TempTree::new();
+    t.write("good.tf", GOOD).write("bad.tf", b"resource \"a\" \"b\" {\n  x = \"\xff\xfe\"\n}\n");
+    let g = t.load();
+    let d = g.diagnostics.iter().find(|d| d.message.contains("UTF-8")).expect("utf-8 diagnostic");
+    assert_eq!(d.span.map(|s| (s.line, s.column)), Some((2, 8)));
+    assert!(g.resource("aws_s3_bucket.good").is_some());
+}
+
+#[test]
+fn deeply_nested_expressions_are_refused_not_overflowed() {
+    let t = TempTree::new();
+    let deep = format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(5000), "]".repeat(5000));
+    let parens = format!("locals {{\n  y = {}1{}\n}}\n", "(".repeat(3000), ")".repeat(3000));
+    let json = format!("{{\"locals\": {{\"z\": {}1{}}}}}", "[".repeat(5000), "]".repeat(5000));
+    t.write("good.tf", GOOD).write("deep.tf", deep).write("parens.tf", parens).write("deep.tf.json", json);
+    let g = t.load();
+    assert!(errors(&g).len() >= 3, "{:?}", errors(&g));
+    assert!(g.resource("aws_s3_bucket.good").is_some());
+}
+
+#[test]
+fn a_ten_megabyte_string_literal_loads() {
+    let t = TempTree::new();
+    let big = format!("resource \"aws_ssm_parameter\" \"big\" {{\n  value = \"{}\"\n}}\n", "x".repeat(10 * 1024 * 1024));
+    t.write("big.tf", big);
+    let g = t.load();
+    assert!(errors(&g).is_empty());
+    assert_eq!(g.resource("aws_ssm_parameter.big").unwrap().get("value").unwrap().as_str().unwrap().len(), 10 * 1024 * 1024);
+}
+
+#[test]
+fn hostile_values_become_errors() {
+    let t = TempTree::new();
+    t.write(
+        "main.tf",
+        r#"
+locals {
+  a = local.b
+  b = local.a
+}
+resource "aws_instance" "many" {
+  count = 1000000000
+}
+resource "aws_instance" "negative" {
+  count = -1
+}
+resource "aws_instance" "both" {
+  count    = 1
+  for_each = {}
+}
+resource "aws_instance" "bad_index" {
+  ami = ["a"][5]
+}
+resource "aws_instance" "wide" {
+  ami = format("%999999999999s", "x")
+  user_data = indent(99999999, "a\nb")
+  subnet_id = cidrsubnet("10.0.0.0/8", 4294967297, 1)
+}
+module "self" {
+  source = "./"
+}
+"#,
+    );
+    let g = t.load();
+    let errs = errors(&g);
+    for expected in ["dependency cycle", "`count` of 1000000000", "`count` must be a whole number", "cannot be used together", "out of range", "calls itself", "newbits"] {
+        assert!(errs.iter().any(|e| e.contains(expected)), "missing {expected:?} in {errs:#?}");
+    }
+}
+
+#[test]
+fn garbage_and_empty_files_are_diagnosed() {
+    let t = TempTree::new();
+    t.write("good.tf", GOOD)
+        .write("empty.tf", "")
+        .write("garbage.tf", [0u8, 159, 146, 150, 7, 255].repeat(100))
+        .write("brace.tf", "}}}}{{{{")
+        .write("trunc.tf.json", "{\"resource\": {\"aws_s3_bucket\": {\"x\": {\"bucket\": \"y\"")
+        .write("notobject.tf.json", "[1, 2, 3]");
+    let g = t.load();
+    assert!(errors(&g).len() >= 4, "{:?}", errors(&g));
+    assert!(g.resource("aws_s3_bucket.good").is_some());
+}
+
+/// HCL-looking token soup.
+fn hcl_soup() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        Just("resource".to_string()),
+        Just("\"aws_s3_bucket\"".to_string()),
+        Just("\"x\"".to_string()),
+        Just("{".to_string()),
+        Just("}".to_string()),
+        Just("[".to_string()),
+        Just("]".to_string()),
+        Just("(".to_string()),
+        Just(")".to_string()),
+        Just("=".to_string()),
+        Just("\n".to_string()),
+        Just("${".to_string()),
+        Just("%{ if true }".to_string()),
+        Just("<<EOT\n".to_string()),
+        Just("EOT\n".to_string()),
+        Just("for x in".to_string()),
+        Just(":".to_string()),
+        Just("=>".to_string()),
+        Just("var.a".to_string()),
+        Just("local.b".to_string()),
+        Just("count.index".to_string()),
+        Just("dynamic".to_string()),
+        Just("\"".to_string()),
+        "[a-z_]{1,8}",
+        "-?[0-9]{1,4}",
+    ];
+    prop::collection::vec(token, 0..60).prop_map(|t| t.join(" "))
+}
+
+/// Expressions built from Terraform's functions and operators, to find
+/// panics in the evaluator and the function library.
+fn expression() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        "-?[0-9]{1,6}(\\.[0-9]{1,3})?".prop_map(|s| s),
+        "[a-z0-9./:%*-]{0,12}".prop_map(|s| format!("{s:?}")),
+        Just("true".to_string()),
+        Just("null".to_string()),
+        Just("[]".to_string()),
+        Just("{}".to_string()),
+        Just("\"10.0.0.0/16\"".to_string()),
+        Just("\"2024-01-02T03:04:05Z\"".to_string()),
+        Just("var.unset".to_string()),
+        Just("aws_vpc.v.id".to_string()),
+    ];
+    let functions = [
+        "length", "upper", "lower", "format", "join", "split", "element", "slice", "substr",
+        "cidrsubnet", "cidrhost", "cidrsubnets", "range", "jsonencode", "jsondecode", "yamldecode",
+        "base64decode", "tonumber", "tostring", "toset", "flatten", "merge", "lookup", "concat",
+        "regex", "replace", "formatdate", "timeadd", "parseint", "chunklist", "setproduct", "zipmap",
+        "indent", "pow", "log", "max", "min", "coalesce", "one", "keys", "transpose", "try", "can",
+    ];
+    leaf.prop_recursive(4, 40, 4, move |inner| {
+        prop_oneof![
+            (prop::sample::select(functions.to_vec()), prop::collection::vec(inner.clone(), 0..4))
+                .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|items| format!("[{}]", items.join(", "))),
+            (inner.clone(), inner.clone()).prop_map(|(k, v)| format!("{{ (tostring({k})) = {v} }}")),
+            (inner.clone(), prop::sample::select(vec!["+", "-", "*", "/", "%", "==", "<", "&&", "||"]), inner.clone())
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(l, i)| format!("{l}[{i}]")),
+            inner.clone().prop_map(|l| format!("[for x in {l} : x]")),
+            inner.prop_map(|l| format!("{l}[*].a")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(200),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn token_soup_never_panics(text in hcl_soup()) {
+        let t = TempTree::new();
+        t.write("good.tf", GOOD).write("soup.tf", &text);
+        let g = t.load();
+        prop_assert!(g.resource("aws_s3_bucket.good").is_some());
+    }
+
+    #[test]
+    fn random_expressions_never_panic(expr in expression()) {
+        let t = TempTree::new();
+        t.write("main.tf", format!("variable \"unset\" {{}}\nresource \"aws_vpc\" \"v\" {{}}\nresource \"aws_ssm_parameter\" \"p\" {{\n  value = {expr}\n}}\n"));
+        let g = t.load();
+        prop_assert!(g.resource("aws_ssm_parameter.p").is_some() || g.has_errors());
+    }
+}
