@@ -13,7 +13,11 @@ const EXIT_OK: u8 = 0;
 const EXIT_INPUT: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "cloudwright", version, about = "Reviews cloud infrastructure code the way a senior cloud engineer does.")]
+#[command(
+    name = "cloudwright",
+    version,
+    about = "Reviews cloud infrastructure code the way a senior cloud engineer does."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -104,7 +108,9 @@ fn resources(args: ResourcesArgs) -> ExitCode {
         let (format, file) = split_output(spec);
         let text = match format {
             "json" => {
-                let mut s = serde_json::to_string_pretty(&cloudwright_output::resources::to_json(&graph)).unwrap_or_default();
+                let mut s =
+                    serde_json::to_string_pretty(&cloudwright_output::resources::to_json(&graph))
+                        .unwrap_or_default();
                 s.push('\n');
                 s
             }

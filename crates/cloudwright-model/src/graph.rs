@@ -161,7 +161,10 @@ impl Graph {
     }
 
     /// Resources whose attributes refer to `target` (by instance or block address).
-    pub fn referrers<'a>(&'a self, target: &Resource) -> impl Iterator<Item = (&'a Resource, &'a str)> {
+    pub fn referrers<'a>(
+        &'a self,
+        target: &Resource,
+    ) -> impl Iterator<Item = (&'a Resource, &'a str)> {
         let mut hits: Vec<(usize, usize)> = Vec::new();
         for key in [target.address.clone(), target.block_address()] {
             if let Some(list) = self.referrers.get(&key) {
@@ -197,9 +200,11 @@ impl Graph {
     }
 
     /// Resources this resource refers to.
-    pub fn referenced_by<'a>(&'a self, from: &'a Resource) -> impl Iterator<Item = (&'a Resource, &'a crate::Reference)> {
-        from
-            .references
+    pub fn referenced_by<'a>(
+        &'a self,
+        from: &'a Resource,
+    ) -> impl Iterator<Item = (&'a Resource, &'a crate::Reference)> {
+        from.references
             .iter()
             .filter_map(move |reference| self.resource(&reference.target).map(|r| (r, reference)))
     }
@@ -220,7 +225,9 @@ impl Graph {
 /// locals, variables, module outputs or `for` expressions.
 fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<String, usize>) {
     for r in resources.iter_mut() {
-        let Some(obj) = r.attributes.as_object() else { continue };
+        let Some(obj) = r.attributes.as_object() else {
+            continue;
+        };
         let mut found = Vec::new();
         for (attribute, value) in &obj.fields {
             let mut origins = Vec::new();
@@ -247,13 +254,20 @@ fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<String,
 
 /// Splits `module.a.aws_s3_bucket.b["k"].id` into the longest prefix that is
 /// a resource address and the attribute after it.
-fn split_origin(origin: &str, by_address: &HashMap<String, usize>) -> Option<(String, Option<String>)> {
+fn split_origin(
+    origin: &str,
+    by_address: &HashMap<String, usize>,
+) -> Option<(String, Option<String>)> {
     let mut end = origin.len();
     loop {
         let candidate = &origin[..end];
         if by_address.contains_key(candidate) {
             let rest = origin[end..].trim_start_matches('.');
-            let attribute = rest.split(['.', '[']).next().filter(|a| !a.is_empty()).map(str::to_string);
+            let attribute = rest
+                .split(['.', '['])
+                .next()
+                .filter(|a| !a.is_empty())
+                .map(str::to_string);
             return Some((candidate.to_string(), attribute));
         }
         end = candidate.rfind(['.', '['])?;
@@ -288,7 +302,10 @@ mod tests {
 
     #[test]
     fn strips_the_final_instance_key_only() {
-        assert_eq!(strip_instance_key("aws_subnet.a[\"x[1]\"]"), Some("aws_subnet.a"));
+        assert_eq!(
+            strip_instance_key("aws_subnet.a[\"x[1]\"]"),
+            Some("aws_subnet.a")
+        );
         assert_eq!(
             strip_instance_key("module.m[0].aws_subnet.a[2]"),
             Some("module.m[0].aws_subnet.a")

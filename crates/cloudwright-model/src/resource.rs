@@ -180,10 +180,7 @@ impl Resource {
 
     /// An attribute by name (`None` when not set).
     pub fn get(&self, name: &str) -> Option<Value> {
-        match self.attributes.as_object()?.fields.get(name) {
-            Some(v) => Some(v.clone()),
-            None => None,
-        }
+        self.attributes.as_object()?.fields.get(name).cloned()
     }
 
     /// An attribute by dotted path, with list indices as numbers

@@ -12,7 +12,11 @@ pub fn render_text(diagnostics: &[Diagnostic], sources: &SourceMap, min: Severit
         match &d.span {
             Some(span) => {
                 let file = sources.get(span.file);
-                let _ = writeln!(out, "  --> {}:{}:{}", file.display_path, span.line, span.column);
+                let _ = writeln!(
+                    out,
+                    "  --> {}:{}:{}",
+                    file.display_path, span.line, span.column
+                );
                 let line = file.line_text(span.line);
                 let number = span.line.to_string();
                 let pad = " ".repeat(number.len());
@@ -69,7 +73,11 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::V
 /// `3 errors, 1 warning` style counts.
 pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize, usize) {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-    (count(Severity::Error), count(Severity::Warning), count(Severity::Info))
+    (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    )
 }
 
 pub fn plural(n: usize, word: &str) -> String {

@@ -9,7 +9,11 @@ use std::fmt::Write;
 pub const SCHEMA_VERSION: &str = "1";
 
 pub fn to_json(graph: &Graph) -> Json {
-    let resources: Vec<Json> = graph.resources.iter().map(|r| resource_json(graph, r)).collect();
+    let resources: Vec<Json> = graph
+        .resources
+        .iter()
+        .map(|r| resource_json(graph, r))
+        .collect();
     json!({
         "schema_version": SCHEMA_VERSION,
         "resources": resources,
@@ -47,9 +51,16 @@ fn resource_json(graph: &Graph, r: &Resource) -> Json {
     m.insert("provider".into(), r.provider.config_address().into());
     m.insert(
         "region".into(),
-        r.provider.region.as_ref().map(Value::to_json).unwrap_or(Json::Null),
+        r.provider
+            .region
+            .as_ref()
+            .map(Value::to_json)
+            .unwrap_or(Json::Null),
     );
-    m.insert("origin".into(), serde_json::to_value(r.origin).unwrap_or(Json::Null));
+    m.insert(
+        "origin".into(),
+        serde_json::to_value(r.origin).unwrap_or(Json::Null),
+    );
     if !r.actions.is_empty() {
         m.insert("actions".into(), r.actions.clone().into());
     }
@@ -83,7 +94,16 @@ fn resource_json(graph: &Graph, r: &Resource) -> Json {
         Json::Object(
             r.provenance
                 .iter()
-                .map(|(k, sources)| (k.clone(), sources.iter().map(|s| source_json(graph, s)).collect::<Vec<_>>().into()))
+                .map(|(k, sources)| {
+                    (
+                        k.clone(),
+                        sources
+                            .iter()
+                            .map(|s| source_json(graph, s))
+                            .collect::<Vec<_>>()
+                            .into(),
+                    )
+                })
                 .collect(),
         ),
     );
@@ -92,7 +112,11 @@ fn resource_json(graph: &Graph, r: &Resource) -> Json {
 
 fn source_json(graph: &Graph, s: &ValueSource) -> Json {
     match s {
-        ValueSource::Variable { module, name, set_by } => {
+        ValueSource::Variable {
+            module,
+            name,
+            set_by,
+        } => {
             let mut m = Map::new();
             m.insert("kind".into(), "variable".into());
             m.insert("module".into(), module.clone().into());
@@ -104,7 +128,10 @@ fn source_json(graph: &Graph, s: &ValueSource) -> Json {
                 _ => None,
             };
             if let Some(s) = span {
-                m.insert("file".into(), graph.sources.get(s.file).display_path.clone().into());
+                m.insert(
+                    "file".into(),
+                    graph.sources.get(s.file).display_path.clone().into(),
+                );
                 m.insert("line".into(), s.line.into());
             }
             Json::Object(m)
@@ -113,7 +140,9 @@ fn source_json(graph: &Graph, s: &ValueSource) -> Json {
             "kind": "local", "module": module, "name": name,
             "file": graph.sources.get(span.file).display_path, "line": span.line,
         }),
-        ValueSource::ModuleOutput { module, name } => json!({"kind": "module_output", "module": module, "name": name}),
+        ValueSource::ModuleOutput { module, name } => {
+            json!({"kind": "module_output", "module": module, "name": name})
+        }
     }
 }
 
@@ -125,7 +154,13 @@ pub fn render_text(graph: &Graph) -> String {
             .span
             .map(|s| format!("{}:{}", graph.sources.get(s.file).display_path, s.line))
             .unwrap_or_else(|| format!("({:?})", r.origin).to_lowercase());
-        let _ = writeln!(out, "{}  [{}]  {}", r.address, r.provider.config_address(), location);
+        let _ = writeln!(
+            out,
+            "{}  [{}]  {}",
+            r.address,
+            r.provider.config_address(),
+            location
+        );
         if !r.actions.is_empty() {
             let _ = writeln!(out, "  # planned: {}", r.actions.join(", "));
         }
@@ -142,7 +177,11 @@ pub fn render_text(graph: &Graph) -> String {
         out.push('\n');
     }
     let (errors, warnings, _) = diagnostics::counts(&graph.diagnostics);
-    out.push_str(&diagnostics::render_text(&graph.diagnostics, &graph.sources, Severity::Info));
+    out.push_str(&diagnostics::render_text(
+        &graph.diagnostics,
+        &graph.sources,
+        Severity::Info,
+    ));
     let _ = writeln!(
         out,
         "{} in {} from {}; {}, {}",
@@ -155,17 +194,36 @@ pub fn render_text(graph: &Graph) -> String {
     out
 }
 
-fn write_fields(out: &mut String, r: &Resource, obj: &cloudwright_model::Object, path: &str, depth: usize) {
+fn write_fields(
+    out: &mut String,
+    r: &Resource,
+    obj: &cloudwright_model::Object,
+    path: &str,
+    depth: usize,
+) {
     let indent = "  ".repeat(depth);
-    let width = obj.fields.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    let width = obj
+        .fields
+        .keys()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0);
     for (name, value) in &obj.fields {
-        let full = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+        let full = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
         let is_block_list = matches!(value, Value::List(items) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_))))
             && r.attribute_spans.contains_key(&format!("{full}[0]"));
         if is_block_list {
             for (i, item) in value.as_list().unwrap_or_default().iter().enumerate() {
                 let item_path = format!("{full}[{i}]");
-                let line = r.attribute_spans.get(&item_path).map(|s| format!("  # line {}", s.line)).unwrap_or_default();
+                let line = r
+                    .attribute_spans
+                    .get(&item_path)
+                    .map(|s| format!("  # line {}", s.line))
+                    .unwrap_or_default();
                 let _ = writeln!(out, "{indent}{name} {{{line}");
                 if let Some(o) = item.as_object() {
                     write_fields(out, r, o, &item_path, depth + 1);
@@ -174,7 +232,11 @@ fn write_fields(out: &mut String, r: &Resource, obj: &cloudwright_model::Object,
             }
             continue;
         }
-        let line = r.attribute_spans.get(&full).map(|s| format!("  # line {}", s.line)).unwrap_or_default();
+        let line = r
+            .attribute_spans
+            .get(&full)
+            .map(|s| format!("  # line {}", s.line))
+            .unwrap_or_default();
         let _ = writeln!(out, "{indent}{name:<width$} = {value}{line}");
     }
 }

@@ -105,7 +105,12 @@ pub struct Evaluator<'a> {
 const MAX_DEPTH: u32 = 200;
 
 impl<'a> Evaluator<'a> {
-    pub fn new(scope: &'a ModuleScope, source: &'a SourceFile, file: FileId, fs: &'a FsContext) -> Self {
+    pub fn new(
+        scope: &'a ModuleScope,
+        source: &'a SourceFile,
+        file: FileId,
+        fs: &'a FsContext,
+    ) -> Self {
         Evaluator {
             scope,
             source,
@@ -171,7 +176,7 @@ impl<'a> Evaluator<'a> {
     fn eval_inner(&mut self, expr: &Expr) -> Value {
         match &expr.kind {
             ExprKind::Literal(v) => v.clone(),
-            ExprKind::Template(parts) => self.eval_template(parts, expr.range),
+            ExprKind::Template(parts) => self.eval_template(parts),
             ExprKind::Tuple(items) => Value::list(items.iter().map(|e| self.eval(e)).collect()),
             ExprKind::Object(items) => self.eval_object(items),
             ExprKind::Variable(name) => self.eval_traversal(name, &[], expr.range),
@@ -217,7 +222,10 @@ impl<'a> Evaluator<'a> {
                                 continue;
                             }
                             other => {
-                                let msg = format!("object key must be a string, not {}", other.type_name());
+                                let msg = format!(
+                                    "object key must be a string, not {}",
+                                    other.type_name()
+                                );
                                 self.error(e.range, msg);
                                 continue;
                             }
@@ -239,7 +247,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn eval_template(&mut self, parts: &[TemplatePart], range: Range) -> Value {
+    fn eval_template(&mut self, parts: &[TemplatePart]) -> Value {
         if let [TemplatePart::Interpolation(e)] = parts {
             // "${x}" alone yields x itself, not its string form
             return self.eval(e);
@@ -247,7 +255,7 @@ impl<'a> Evaluator<'a> {
         let mut out = String::new();
         let mut unknown = false;
         let mut sensitive = false;
-        self.render_template(parts, range, &mut out, &mut unknown, &mut sensitive);
+        self.render_template(parts, &mut out, &mut unknown, &mut sensitive);
         let v = if unknown {
             Value::unknown()
         } else {
@@ -263,7 +271,6 @@ impl<'a> Evaluator<'a> {
     fn render_template(
         &mut self,
         parts: &[TemplatePart],
-        range: Range,
         out: &mut String,
         unknown: &mut bool,
         sensitive: &mut bool,
@@ -291,13 +298,12 @@ impl<'a> Evaluator<'a> {
                     let c = self.eval(cond);
                     *sensitive |= c.is_sensitive();
                     match c.as_bool() {
-                        Some(true) => self.render_template(then, range, out, unknown, sensitive),
-                        Some(false) => {
-                            self.render_template(otherwise, range, out, unknown, sensitive)
-                        }
+                        Some(true) => self.render_template(then, out, unknown, sensitive),
+                        Some(false) => self.render_template(otherwise, out, unknown, sensitive),
                         None if c.is_unknown() => *unknown = true,
                         None => {
-                            let msg = format!("template condition must be bool, not {}", c.type_name());
+                            let msg =
+                                format!("template condition must be bool, not {}", c.type_name());
                             self.error(cond.range, msg);
                             *unknown = true;
                         }
@@ -322,7 +328,7 @@ impl<'a> Evaluator<'a> {
                             bound += 1;
                         }
                         self.bind(value_var.clone(), v);
-                        self.render_template(body, range, out, unknown, sensitive);
+                        self.render_template(body, out, unknown, sensitive);
                         self.unbind(bound);
                     }
                 }
@@ -404,21 +410,31 @@ impl<'a> Evaluator<'a> {
                         match key.strip() {
                             Value::Unknown(_) => unknown = true,
                             Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-                                let key = to_template_string(&key).ok().flatten().unwrap_or_default();
+                                let key =
+                                    to_template_string(&key).ok().flatten().unwrap_or_default();
                                 if f.grouping {
                                     groups.entry(key).or_default().push(value);
-                                } else if map.contains_key(&key) {
-                                    let msg = format!(
-                                        "duplicate object key {key:?} in for expression; add `...` after the value to group them"
-                                    );
-                                    self.error(key_expr.range, msg);
-                                    unknown = true;
                                 } else {
-                                    map.insert(key, value);
+                                    match map.entry(key) {
+                                        std::collections::btree_map::Entry::Vacant(slot) => {
+                                            slot.insert(value);
+                                        }
+                                        std::collections::btree_map::Entry::Occupied(slot) => {
+                                            let msg = format!(
+                                                "duplicate object key {:?} in for expression; add `...` after the value to group them",
+                                                slot.key()
+                                            );
+                                            self.error(key_expr.range, msg);
+                                            unknown = true;
+                                        }
+                                    }
                                 }
                             }
                             other => {
-                                let msg = format!("for expression key must be a string, not {}", other.type_name());
+                                let msg = format!(
+                                    "for expression key must be a string, not {}",
+                                    other.type_name()
+                                );
                                 self.error(key_expr.range, msg);
                                 unknown = true;
                             }
@@ -435,7 +451,12 @@ impl<'a> Evaluator<'a> {
         let result = if f.key_expr.is_none() {
             Value::list(list)
         } else if f.grouping {
-            Value::map(groups.into_iter().map(|(k, v)| (k, Value::list(v))).collect())
+            Value::map(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::list(v)))
+                    .collect(),
+            )
         } else {
             Value::map(map)
         };
@@ -520,7 +541,9 @@ impl<'a> Evaluator<'a> {
                 None => Value::unknown(),
             },
             BinaryOp::And | BinaryOp::Or => match (lhs.as_bool(), rhs.as_bool()) {
-                (Some(a), Some(b)) => Value::Bool(if op == BinaryOp::And { a && b } else { a || b }),
+                (Some(a), Some(b)) => {
+                    Value::Bool(if op == BinaryOp::And { a && b } else { a || b })
+                }
                 (_, Some(false)) if op == BinaryOp::And => Value::Bool(false),
                 (_, Some(true)) if op == BinaryOp::Or => Value::Bool(true),
                 _ if lhs.is_unknown() || rhs.is_unknown() => Value::unknown(),
@@ -569,9 +592,7 @@ impl<'a> Evaluator<'a> {
                 Some(last) => match last.strip() {
                     Value::List(items) => args.extend(items.iter().cloned()),
                     Value::Unknown(_) => return Value::unknown(),
-                    _ => {
-                        return self.error(range, "the final argument before ... must be a list")
-                    }
+                    _ => return self.error(range, "the final argument before ... must be a list"),
                 },
                 None => return self.error(range, "... needs a final argument"),
             }
@@ -629,7 +650,10 @@ impl<'a> Evaluator<'a> {
             self.diagnostics.truncate(mark);
             self.traces.truncate(traces);
         }
-        self.error(range, "try(): no argument could be evaluated without an error")
+        self.error(
+            range,
+            "try(): no argument could be evaluated without an error",
+        )
     }
 
     fn eval_can(&mut self, args: &[Expr], range: Range) -> Value {
@@ -715,13 +739,10 @@ impl<'a> Evaluator<'a> {
                     return self.error(range, format!("reference to undeclared module `{key}`"));
                 };
                 // the traces of the output read, `module.x.out` or `module.x[0].out`
-                let output = ops[1..]
-                    .iter()
-                    .take(2)
-                    .find_map(|op| match op {
-                        TraversalOp::GetAttr(o) => Some(o),
-                        _ => None,
-                    });
+                let output = ops[1..].iter().take(2).find_map(|op| match op {
+                    TraversalOp::GetAttr(o) => Some(o),
+                    _ => None,
+                });
                 if let Some(traces) = output.and_then(|o| scope.traces.get(&format!("{key}.{o}"))) {
                     self.traces.extend(traces.iter().cloned());
                 }
@@ -730,7 +751,9 @@ impl<'a> Evaluator<'a> {
                 self.apply_ops(v, &ops[1..], range)
             }
             "data" => {
-                let (Some(TraversalOp::GetAttr(t)), Some(TraversalOp::GetAttr(n))) = (ops.first(), ops.get(1)) else {
+                let (Some(TraversalOp::GetAttr(t)), Some(TraversalOp::GetAttr(n))) =
+                    (ops.first(), ops.get(1))
+                else {
                     return self.error(range, "`data` must be followed by a type and a name");
                 };
                 let key = format!("{t}.{n}");
@@ -739,7 +762,10 @@ impl<'a> Evaluator<'a> {
                     if scope.traces.contains_key(&format!("data.{key}")) {
                         return Value::unknown_from(address);
                     }
-                    return self.error(range, format!("reference to undeclared data source `data.{key}`"));
+                    return self.error(
+                        range,
+                        format!("reference to undeclared data source `data.{key}`"),
+                    );
                 };
                 self.record_reference(&address, &v, &ops[2..]);
                 self.apply_ops(v, &ops[2..], range)
@@ -854,14 +880,24 @@ impl<'a> Evaluator<'a> {
         match value.get(name) {
             Some(v) => v,
             None => match value.strip() {
-                Value::Null => self.error(range, format!("attempt to get attribute `{name}` from a null value")),
-                Value::Map(_) => self.error(range, format!("this object has no attribute `{name}`")),
+                Value::Null => self.error(
+                    range,
+                    format!("attempt to get attribute `{name}` from a null value"),
+                ),
+                Value::Map(_) => {
+                    self.error(range, format!("this object has no attribute `{name}`"))
+                }
                 Value::List(_) => self.error(
                     range,
-                    format!("a list has no attribute `{name}`; use an index or a splat (`[*].{name}`)"),
+                    format!(
+                        "a list has no attribute `{name}`; use an index or a splat (`[*].{name}`)"
+                    ),
                 ),
                 other => {
-                    let msg = format!("cannot get attribute `{name}` of a {} value", other.type_name());
+                    let msg = format!(
+                        "cannot get attribute `{name}` of a {} value",
+                        other.type_name()
+                    );
                     self.error(range, msg)
                 }
             },
@@ -897,7 +933,9 @@ impl<'a> Evaluator<'a> {
                     Some(v) => v.clone(),
                     None => match &obj.computed {
                         Some(o) => Value::unknown_from(format!("{o}[{k:?}]")),
-                        None => self.error(range, format!("the map has no element for the key {k:?}")),
+                        None => {
+                            self.error(range, format!("the map has no element for the key {k:?}"))
+                        }
                     },
                 }
             }

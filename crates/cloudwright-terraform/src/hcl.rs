@@ -31,7 +31,13 @@ pub fn parse_template(text: &str) -> Result<Vec<TemplatePart>, SyntaxError> {
         message: e.message().to_string(),
         offset: e.location().offset(),
     })?;
-    Ok(convert_template(&template, Range::new(0, text.len()), false, false, None))
+    Ok(convert_template(
+        &template,
+        Range::new(0, text.len()),
+        false,
+        false,
+        None,
+    ))
 }
 
 /// Parses a single expression (used for `-var` values and `.tf.json` references).
@@ -110,9 +116,13 @@ pub(crate) fn convert_expr(expr: &Expression, fallback: Range) -> Expr {
         Expression::StringTemplate(t) => {
             ExprKind::Template(convert_template(t, range, false, false, None))
         }
-        Expression::HeredocTemplate(h) => {
-            ExprKind::Template(convert_template(&h.template, range, false, false, h.indent()))
-        }
+        Expression::HeredocTemplate(h) => ExprKind::Template(convert_template(
+            &h.template,
+            range,
+            false,
+            false,
+            h.indent(),
+        )),
         Expression::Parenthesis(p) => return convert_expr(p.inner(), range),
         Expression::Variable(v) => ExprKind::Variable(v.as_str().to_string()),
         Expression::Conditional(c) => ExprKind::Conditional(Box::new([
@@ -140,12 +150,13 @@ pub(crate) fn convert_expr(expr: &Expression, fallback: Range) -> Expr {
                 ops.push(match op.value() {
                     TraversalOperator::AttrSplat(_) => TraversalOp::AttrSplat,
                     TraversalOperator::FullSplat(_) => TraversalOp::FullSplat,
-                    TraversalOperator::GetAttr(name) => TraversalOp::GetAttr(name.as_str().to_string()),
+                    TraversalOperator::GetAttr(name) => {
+                        TraversalOp::GetAttr(name.as_str().to_string())
+                    }
                     TraversalOperator::Index(e) => TraversalOp::Index(convert_expr(e, range)),
-                    TraversalOperator::LegacyIndex(i) => TraversalOp::Index(Expr::literal(
-                        Value::Number(*i.value() as f64),
-                        range,
-                    )),
+                    TraversalOperator::LegacyIndex(i) => {
+                        TraversalOp::Index(Expr::literal(Value::Number(*i.value() as f64), range))
+                    }
                 });
             }
             // Flatten `a.b` parsed as nested traversals into one.
@@ -228,7 +239,14 @@ fn convert_template(
     trim_last: bool,
     heredoc_indent: Option<usize>,
 ) -> Vec<TemplatePart> {
-    convert_template_level(template, range, trim_first, trim_last, heredoc_indent, false)
+    convert_template_level(
+        template,
+        range,
+        trim_first,
+        trim_last,
+        heredoc_indent,
+        false,
+    )
 }
 
 fn convert_template_level(
@@ -239,7 +257,9 @@ fn convert_template_level(
     heredoc_indent: Option<usize>,
     nested: bool,
 ) -> Vec<TemplatePart> {
-    let sub = |t: &Template, first: bool, last: bool| convert_template_level(t, range, first, last, heredoc_indent, true);
+    let sub = |t: &Template, first: bool, last: bool| {
+        convert_template_level(t, range, first, last, heredoc_indent, true)
+    };
     // (part, strip the literal before it, strip the literal after it)
     let mut parts: Vec<(TemplatePart, bool, bool)> = Vec::new();
     for element in template.iter() {
@@ -262,11 +282,19 @@ fn convert_template_level(
                     let end_strip = d.endif_expr.strip;
                     let (then, otherwise) = match &d.else_expr {
                         Some(e) => (
-                            sub(&d.if_expr.template, strips_after(if_strip), strips_before(e.strip)),
+                            sub(
+                                &d.if_expr.template,
+                                strips_after(if_strip),
+                                strips_before(e.strip),
+                            ),
                             sub(&e.template, strips_after(e.strip), strips_before(end_strip)),
                         ),
                         None => (
-                            sub(&d.if_expr.template, strips_after(if_strip), strips_before(end_strip)),
+                            sub(
+                                &d.if_expr.template,
+                                strips_after(if_strip),
+                                strips_before(end_strip),
+                            ),
                             Vec::new(),
                         ),
                     };
@@ -288,7 +316,11 @@ fn convert_template_level(
                             key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
                             value_var: d.for_expr.value_var.as_str().to_string(),
                             collection: convert_expr(&d.for_expr.collection_expr, range),
-                            body: sub(&d.for_expr.template, strips_after(for_strip), strips_before(end_strip)),
+                            body: sub(
+                                &d.for_expr.template,
+                                strips_after(for_strip),
+                                strips_before(end_strip),
+                            ),
                         },
                         strips_before(for_strip),
                         strips_after(end_strip),
@@ -337,7 +369,11 @@ fn dedent_lines(s: &str, indent: usize) -> String {
     for (i, line) in s.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
-            let strip = line.chars().take(indent).take_while(|c| *c == ' ' || *c == '\t').count();
+            let strip = line
+                .chars()
+                .take(indent)
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .count();
             out.push_str(&line[strip..]);
         } else {
             out.push_str(line);
@@ -359,7 +395,10 @@ mod tests {
         assert_eq!(block.labels, vec!["aws_s3_bucket", "b"]);
         let attr = &block.body.attributes[0];
         assert_eq!(attr.name, "bucket");
-        assert_eq!(&text[attr.range.start as usize..attr.range.start as usize + 6], "bucket");
+        assert_eq!(
+            &text[attr.range.start as usize..attr.range.start as usize + 6],
+            "bucket"
+        );
     }
 
     #[test]

@@ -9,8 +9,8 @@ use crate::syntax::{Attribute, Block, ExprKind, TraversalOp};
 use crate::types::{convert, parse_type, Type};
 use cloudwright_model::{
     Backend, Diagnostic, FileId, ModuleCall, ModuleInstance, OutputInfo, ProviderConfig,
-    RequiredProvider, Resource, SourceFile, SourceMap, Span, TerraformSettings, Value,
-    ValueSource, VariableInfo, VariableOrigin,
+    RequiredProvider, Resource, SourceFile, SourceMap, Span, TerraformSettings, Value, ValueSource,
+    VariableInfo, VariableOrigin,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -47,7 +47,12 @@ pub type Providers = HashMap<String, ProviderInfo>;
 
 /// Finds the module definition of a directory (parsing it on first use).
 pub trait ModuleSource {
-    fn module_def(&mut self, dir: &Path, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> Option<Arc<ModuleDef>>;
+    fn module_def(
+        &mut self,
+        dir: &Path,
+        sources: &mut SourceMap,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Arc<ModuleDef>>;
 }
 
 /// Where registry and git modules were downloaded (`.terraform/modules/modules.json`).
@@ -102,7 +107,10 @@ impl Loader<'_> {
 
     /// Evaluates a module instance; returns its object of outputs and, per
     /// output, the traces (references, provenance) of its value.
-    pub fn eval_module(&mut self, req: InstanceRequest<'_>) -> (Value, BTreeMap<String, Vec<Trace>>) {
+    pub fn eval_module(
+        &mut self,
+        req: InstanceRequest<'_>,
+    ) -> (Value, BTreeMap<String, Vec<Trace>>) {
         let def = req.def.clone();
         let mut scope = ModuleScope {
             address: req.address.clone(),
@@ -123,11 +131,16 @@ impl Loader<'_> {
         let mut outputs = BTreeMap::new();
         for node in order {
             match node {
-                Node::Var(i) => self.eval_variable(&def, i, &mut scope, &mut inputs, req.call_span, &mut info),
+                Node::Var(i) => {
+                    self.eval_variable(&def, i, &mut scope, &mut inputs, req.call_span, &mut info)
+                }
                 Node::Local(i) => self.eval_local(&def, i, &mut scope),
-                Node::Provider(i) => self.eval_provider(&def, def.providers[i], &scope, &mut providers, &mut info),
+                Node::Provider(i) => {
+                    self.eval_provider(&def, def.providers[i], &scope, &mut providers, &mut info)
+                }
                 Node::Resource(i) => {
-                    let (key, value, instances) = resources::eval_resource(self, &def, i, &scope, &providers);
+                    let (key, value, instances) =
+                        resources::eval_resource(self, &def, i, &scope, &providers);
                     if def.resources[i].mode == cloudwright_model::Mode::Data {
                         scope.data.insert(key, value);
                     } else {
@@ -136,9 +149,19 @@ impl Loader<'_> {
                     self.resources.extend(instances);
                 }
                 Node::Module(i) => {
-                    let (name, value, output_traces) = self.eval_module_call(&def, i, &scope, &providers, &req.key_path, req.ancestry, &mut info);
+                    let (name, value, output_traces) = self.eval_module_call(
+                        &def,
+                        i,
+                        &scope,
+                        &providers,
+                        &req.key_path,
+                        req.ancestry,
+                        &mut info,
+                    );
                     for (output, traces) in output_traces {
-                        scope.traces.insert(format!("module.{name}.{output}"), traces);
+                        scope
+                            .traces
+                            .insert(format!("module.{name}.{output}"), traces);
                     }
                     scope.modules.insert(name, value);
                 }
@@ -152,7 +175,8 @@ impl Loader<'_> {
                         Some(attr) => ev.eval(&attr.expr),
                         None => Value::Null,
                     };
-                    let sensitive = literal_bool(block.body.attribute("sensitive")).unwrap_or(false);
+                    let sensitive =
+                        literal_bool(block.body.attribute("sensitive")).unwrap_or(false);
                     if sensitive {
                         value = value.sensitive();
                     }
@@ -246,7 +270,12 @@ impl Loader<'_> {
     /// Dependencies of each node, then a depth-first topological order.
     /// Cycles are reported once; their members evaluate with Unknown for the
     /// reference that closes the cycle.
-    fn evaluation_order(&mut self, def: &ModuleDef, nodes: &[Node], names: &HashMap<String, usize>) -> Vec<Node> {
+    fn evaluation_order(
+        &mut self,
+        def: &ModuleDef,
+        nodes: &[Node],
+        names: &HashMap<String, usize>,
+    ) -> Vec<Node> {
         let deps: Vec<Vec<usize>> = nodes
             .iter()
             .map(|node| {
@@ -274,7 +303,10 @@ impl Loader<'_> {
                         def.block(at).body.references(&mut refs);
                     }
                 }
-                let mut out: Vec<usize> = refs.iter().filter_map(|path| reference_node(path, names)).collect();
+                let mut out: Vec<usize> = refs
+                    .iter()
+                    .filter_map(|path| reference_node(path, names))
+                    .collect();
                 if let Some(p) = provider_dep.and_then(|p| names.get(&p)) {
                     out.push(*p);
                 }
@@ -325,7 +357,14 @@ fn node_label(def: &ModuleDef, node: Node) -> String {
         }
         Node::Module(i) => format!("module.{}", def.module_calls[i].0),
         Node::Output(i) => format!("output.{}", def.outputs[i].0),
-        Node::Provider(i) => format!("provider.{}", def.block(def.providers[i]).labels.first().cloned().unwrap_or_default()),
+        Node::Provider(i) => format!(
+            "provider.{}",
+            def.block(def.providers[i])
+                .labels
+                .first()
+                .cloned()
+                .unwrap_or_default()
+        ),
     }
 }
 
@@ -335,11 +374,26 @@ fn node_location(def: &ModuleDef, node: Node) -> (FileId, crate::syntax::Range) 
             let (_, f, b, a) = def.locals[i];
             (def.files[f].file, def.local(f, b, a).range)
         }
-        Node::Var(i) => (def.file_id(def.variables[i].1), def.block(def.variables[i].1).range),
-        Node::Resource(i) => (def.file_id(def.resources[i].at), def.block(def.resources[i].at).range),
-        Node::Module(i) => (def.file_id(def.module_calls[i].1), def.block(def.module_calls[i].1).range),
-        Node::Output(i) => (def.file_id(def.outputs[i].1), def.block(def.outputs[i].1).range),
-        Node::Provider(i) => (def.file_id(def.providers[i]), def.block(def.providers[i]).range),
+        Node::Var(i) => (
+            def.file_id(def.variables[i].1),
+            def.block(def.variables[i].1).range,
+        ),
+        Node::Resource(i) => (
+            def.file_id(def.resources[i].at),
+            def.block(def.resources[i].at).range,
+        ),
+        Node::Module(i) => (
+            def.file_id(def.module_calls[i].1),
+            def.block(def.module_calls[i].1).range,
+        ),
+        Node::Output(i) => (
+            def.file_id(def.outputs[i].1),
+            def.block(def.outputs[i].1).range,
+        ),
+        Node::Provider(i) => (
+            def.file_id(def.providers[i]),
+            def.block(def.providers[i]).range,
+        ),
     }
 }
 
@@ -394,14 +448,20 @@ pub fn resource_provider_address(block: &Block, resource_type: &str) -> String {
         match &attr.expr.kind {
             ExprKind::Variable(name) => return name.clone(),
             ExprKind::Traversal(base, ops) => {
-                if let (ExprKind::Variable(name), [TraversalOp::GetAttr(alias)]) = (&base.kind, ops.as_slice()) {
+                if let (ExprKind::Variable(name), [TraversalOp::GetAttr(alias)]) =
+                    (&base.kind, ops.as_slice())
+                {
                     return format!("{name}.{alias}");
                 }
             }
             _ => {}
         }
     }
-    resource_type.split('_').next().unwrap_or(resource_type).to_string()
+    resource_type
+        .split('_')
+        .next()
+        .unwrap_or(resource_type)
+        .to_string()
 }
 
 pub fn literal_string(attr: Option<&Attribute>) -> Option<String> {
@@ -453,7 +513,10 @@ impl Loader<'_> {
                 match parse_type(&attr.expr, &mut const_eval) {
                     Ok(t) => Some(t),
                     Err(msg) => {
-                        ev.error(attr.expr.range, format!("invalid type for variable `{name}`: {msg}"));
+                        ev.error(
+                            attr.expr.range,
+                            format!("invalid type for variable `{name}`: {msg}"),
+                        );
                         None
                     }
                 }
@@ -477,7 +540,12 @@ impl Loader<'_> {
                 (value, input.origin)
             }
             None => match &default {
-                Some(v) => (v.clone(), VariableOrigin::Default(ev.span(default_attr.map(|a| a.range).unwrap_or(block.range)))),
+                Some(v) => (
+                    v.clone(),
+                    VariableOrigin::Default(
+                        ev.span(default_attr.map(|a| a.range).unwrap_or(block.range)),
+                    ),
+                ),
                 None if scope.address.is_empty() => {
                     ev.diagnostics.push(
                         Diagnostic::info(format!(
@@ -486,7 +554,10 @@ impl Loader<'_> {
                         .at(block_span)
                         .help(format!("give it a value with --var {name}=… or --var-file")),
                     );
-                    (Value::unknown_from(format!("var.{name}")), VariableOrigin::Unset)
+                    (
+                        Value::unknown_from(format!("var.{name}")),
+                        VariableOrigin::Unset,
+                    )
                 }
                 None => {
                     ev.diagnostics.push(
@@ -515,8 +586,10 @@ impl Loader<'_> {
                         _ => None,
                     };
                     ev.diagnostics.push(
-                        Diagnostic::error(format!("invalid value for variable `{name}` (set by {origin}): {msg}"))
-                            .at_opt(at.or(Some(block_span))),
+                        Diagnostic::error(format!(
+                            "invalid value for variable `{name}` (set by {origin}): {msg}"
+                        ))
+                        .at_opt(at.or(Some(block_span))),
                     );
                     value = Value::unknown();
                 }
@@ -564,7 +637,14 @@ impl Loader<'_> {
         scope.locals.insert(name.clone(), value);
     }
 
-    fn eval_provider(&mut self, def: &ModuleDef, at: At, scope: &ModuleScope, providers: &mut Providers, info: &mut ModuleInstance) {
+    fn eval_provider(
+        &mut self,
+        def: &ModuleDef,
+        at: At,
+        scope: &ModuleScope,
+        providers: &mut Providers,
+        info: &mut ModuleInstance,
+    ) {
         let block = def.block(at);
         let file = def.file_id(at);
         let source = self.source(file);
@@ -575,7 +655,9 @@ impl Loader<'_> {
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
         let name = block.labels.first().cloned().unwrap_or_default();
-        let alias = fields.get("alias").and_then(|v| v.as_str().map(str::to_string));
+        let alias = fields
+            .get("alias")
+            .and_then(|v| v.as_str().map(str::to_string));
         let attributes = resources::close(&Value::map(fields));
         let key = match &alias {
             Some(a) => format!("{name}.{a}"),
@@ -612,7 +694,11 @@ impl Loader<'_> {
         let block = def.block(*at);
         let file = def.file_id(*at);
         let call_span = self.span(file, block.range);
-        let child_key = if key_path.is_empty() { name.clone() } else { format!("{key_path}.{name}") };
+        let child_key = if key_path.is_empty() {
+            name.clone()
+        } else {
+            format!("{key_path}.{name}")
+        };
         let address = format!("{}module.{name}", scope.prefix());
         let source_text = literal_string(block.body.attribute("source"));
         let version = literal_string(block.body.attribute("version"));
@@ -620,7 +706,8 @@ impl Loader<'_> {
 
         let Some(source_text) = source_text else {
             self.diagnostics.push(
-                Diagnostic::error(format!("module `{name}` needs a literal `source` string")).at(call_span),
+                Diagnostic::error(format!("module `{name}` needs a literal `source` string"))
+                    .at(call_span),
             );
             return (name.clone(), unknown_module(&address), BTreeMap::new());
         };
@@ -629,9 +716,10 @@ impl Loader<'_> {
         } else {
             self.manifest.dirs.get(&child_key).cloned()
         };
-        let child_def = child_dir
-            .as_ref()
-            .and_then(|d| self.modules_src.module_def(d, &mut self.sources, &mut self.diagnostics));
+        let child_def = child_dir.as_ref().and_then(|d| {
+            self.modules_src
+                .module_def(d, &mut self.sources, &mut self.diagnostics)
+        });
         info.module_calls.push(ModuleCall {
             name: name.clone(),
             source: source_text.clone(),
@@ -650,7 +738,8 @@ impl Loader<'_> {
                     "run `terraform init` so Cloudwright can read .terraform/modules".to_string(),
                 ),
             };
-            self.diagnostics.push(Diagnostic::warning(message).at(call_span).help(help));
+            self.diagnostics
+                .push(Diagnostic::warning(message).at(call_span).help(help));
             return (name.clone(), unknown_module(&address), BTreeMap::new());
         };
         if ancestry.contains(&child_def.dir) || ancestry.len() >= MAX_MODULE_DEPTH {
@@ -673,7 +762,10 @@ impl Loader<'_> {
             let bound = resources::bind_instance(&mut ev, &expansion, &key);
             let mut inputs = HashMap::new();
             for attr in &block.body.attributes {
-                if matches!(attr.name.as_str(), "source" | "version" | "count" | "for_each" | "providers" | "depends_on") {
+                if matches!(
+                    attr.name.as_str(),
+                    "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+                ) {
                     continue;
                 }
                 ev.traces.clear();
@@ -738,7 +830,8 @@ impl Loader<'_> {
                         let source = self.source(file);
                         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
                         let mut spans = BTreeMap::new();
-                        let fields = resources::eval_body(&mut ev, &inner.body, "", &mut spans, &[], None);
+                        let fields =
+                            resources::eval_body(&mut ev, &inner.body, "", &mut spans, &[], None);
                         self.diagnostics.append(&mut ev.diagnostics);
                         drop(ev);
                         settings.backend = Some(Backend {
@@ -757,15 +850,21 @@ impl Loader<'_> {
                                         items.iter().find_map(|(k, v)| {
                                             let name = match k {
                                                 crate::syntax::ObjectKey::Ident(n) => n.as_str(),
-                                                crate::syntax::ObjectKey::Expr(e) => match &e.kind {
-                                                    ExprKind::Variable(n) => n.as_str(),
-                                                    _ => return None,
-                                                },
+                                                crate::syntax::ObjectKey::Expr(e) => {
+                                                    match &e.kind {
+                                                        ExprKind::Variable(n) => n.as_str(),
+                                                        _ => return None,
+                                                    }
+                                                }
                                             };
                                             (name == key).then(|| match &v.kind {
-                                                ExprKind::Literal(Value::String(s)) => Some(s.to_string()),
+                                                ExprKind::Literal(Value::String(s)) => {
+                                                    Some(s.to_string())
+                                                }
                                                 ExprKind::Template(p) => match p.as_slice() {
-                                                    [crate::syntax::TemplatePart::Literal(s)] => Some(s.clone()),
+                                                    [crate::syntax::TemplatePart::Literal(s)] => {
+                                                        Some(s.clone())
+                                                    }
                                                     _ => None,
                                                 },
                                                 _ => None,
@@ -829,7 +928,9 @@ fn module_providers(block: &Block, parent: &Providers) -> Providers {
                     crate::syntax::ObjectKey::Ident(n) => Some(n.clone()),
                     crate::syntax::ObjectKey::Expr(e) => static_provider_address(e),
                 };
-                if let (Some(child_key), Some(parent_key)) = (child_key, static_provider_address(value)) {
+                if let (Some(child_key), Some(parent_key)) =
+                    (child_key, static_provider_address(value))
+                {
                     if let Some(p) = parent.get(&parent_key) {
                         out.insert(child_key, p.clone());
                     }

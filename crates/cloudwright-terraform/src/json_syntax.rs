@@ -9,8 +9,8 @@
 //! references).
 
 use crate::hcl;
-use crate::syntax::*;
 use crate::syntax::relocate as shift;
+use crate::syntax::*;
 use cloudwright_model::Value;
 
 /// A JSON value with its byte range.
@@ -72,7 +72,9 @@ impl Parser<'_> {
     }
 
     fn skip_ws(&mut self) {
-        while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r') {
+        while self.pos < self.bytes.len()
+            && matches!(self.bytes[self.pos], b' ' | b'\t' | b'\n' | b'\r')
+        {
             self.pos += 1;
         }
     }
@@ -108,7 +110,10 @@ impl Parser<'_> {
     fn number(&mut self) -> Result<JsonKind, JsonError> {
         let start = self.pos;
         while self.pos < self.bytes.len()
-            && matches!(self.bytes[self.pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+            && matches!(
+                self.bytes[self.pos],
+                b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'
+            )
         {
             self.pos += 1;
         }
@@ -281,7 +286,10 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
     let mut errors = Vec::new();
     let mut body = Body::default();
     let JsonKind::Object(members) = &root.kind else {
-        errors.push(("a .tf.json file must hold a JSON object".to_string(), root.range));
+        errors.push((
+            "a .tf.json file must hold a JSON object".to_string(),
+            root.range,
+        ));
         return (body, errors);
     };
     for (key, key_range, value) in members {
@@ -367,7 +375,10 @@ fn labelled_blocks(
         }
         for item in as_items(node) {
             let JsonKind::Object(members) = &item.kind else {
-                errors.push((format!("`{kind}` expects an object keyed by its labels"), item.range));
+                errors.push((
+                    format!("`{kind}` expects an object keyed by its labels"),
+                    item.range,
+                ));
                 continue;
             };
             for (key, key_range, value) in members {
@@ -413,7 +424,10 @@ const MAP_ARGUMENTS: &[&str] = &[
 /// depends on the block type.
 fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Body {
     let JsonKind::Object(members) = &node.kind else {
-        errors.push((format!("the body of a `{kind}` block must be a JSON object"), node.range));
+        errors.push((
+            format!("the body of a `{kind}` block must be a JSON object"),
+            node.range,
+        ));
         return Body::default();
     };
     let mut body = Body::default();
@@ -548,7 +562,9 @@ fn expression(node: &JsonNode, errors: &mut ConversionErrors) -> Expr {
                 }
             }
         }
-        JsonKind::Array(items) => ExprKind::Tuple(items.iter().map(|i| expression(i, errors)).collect()),
+        JsonKind::Array(items) => {
+            ExprKind::Tuple(items.iter().map(|i| expression(i, errors)).collect())
+        }
         JsonKind::Object(members) => ExprKind::Object(
             members
                 .iter()
@@ -572,13 +588,12 @@ mod tests {
     fn parses_with_ranges_and_escapes() {
         let text = r#"{"a": [1, "x\u00e9\n"], "b": {"c": null}}"#;
         let node = parse_json(text).unwrap();
-        let JsonKind::Object(m) = &node.kind else { panic!() };
+        let JsonKind::Object(m) = &node.kind else {
+            panic!()
+        };
         assert_eq!(m[0].0, "a");
         assert_eq!(&text[m[0].1.start as usize..m[0].1.end as usize], "\"a\"");
-        assert_eq!(
-            m[0].2.to_value().to_string(),
-            "[1, \"x\u{e9}\\n\"]"
-        );
+        assert_eq!(m[0].2.to_value().to_string(), "[1, \"x\u{e9}\\n\"]");
     }
 
     #[test]

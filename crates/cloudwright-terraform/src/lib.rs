@@ -8,14 +8,14 @@
 pub mod eval;
 pub mod functions;
 pub mod hcl;
-pub mod json_syntax;
-pub mod syntax;
-pub mod types;
 pub mod instance;
+pub mod json_syntax;
 pub mod load;
 pub mod module;
 pub mod plan;
 pub mod policy_document;
 pub mod resources;
+pub mod syntax;
+pub mod types;
 
 pub use load::{load, LoadOptions};

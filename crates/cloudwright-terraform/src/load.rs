@@ -38,7 +38,9 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
     let mut resources = Vec::new();
     let mut modules = Vec::new();
     for path in paths {
-        let plan_or_state = path.extension().is_some_and(|e| e == "json" || e == "tfstate");
+        let plan_or_state = path
+            .extension()
+            .is_some_and(|e| e == "json" || e == "tfstate");
         if path.is_file() && plan_or_state && !is_tf_json(path) {
             let mut part = crate::plan::load_plan_or_state(path, options, &mut sources);
             diagnostics.append(&mut part.diagnostics);
@@ -53,8 +55,11 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
         };
         if !dir.is_dir() {
             diagnostics.push(
-                Diagnostic::error(format!("{} does not exist or is not a directory", path.display()))
-                    .in_file(path.display().to_string()),
+                Diagnostic::error(format!(
+                    "{} does not exist or is not a directory",
+                    path.display()
+                ))
+                .in_file(path.display().to_string()),
             );
             continue;
         }
@@ -81,27 +86,44 @@ pub struct Loaded {
 /// Loads every root module under one scanned directory.
 pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMap) -> Loaded {
     let mut out = Loaded::default();
-    let scan_root_abs = scan_root.canonicalize().unwrap_or_else(|_| scan_root.to_path_buf());
+    let scan_root_abs = scan_root
+        .canonicalize()
+        .unwrap_or_else(|_| scan_root.to_path_buf());
     let files = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
     let parsed = parse_files(&files);
     let mut by_dir: BTreeMap<PathBuf, Vec<Arc<ConfigFile>>> = BTreeMap::new();
     for file in parsed {
         let display = display_path(&scan_root_abs, &file.path);
-        let id = sources.add(SourceFile::new(display.clone(), file.path.clone(), file.text.clone()));
+        let id = sources.add(SourceFile::new(
+            display.clone(),
+            file.path.clone(),
+            file.text.clone(),
+        ));
         let source = sources.get(id);
         match file.result {
             Ok((body, problems)) => {
                 for (message, range) in problems {
-                    out.diagnostics.push(Diagnostic::error(message).at(source.span(id, range.start, range.end)));
+                    out.diagnostics
+                        .push(Diagnostic::error(message).at(source.span(
+                            id,
+                            range.start,
+                            range.end,
+                        )));
                 }
-                let dir = file.path.parent().map(Path::to_path_buf).unwrap_or_default();
+                let dir = file
+                    .path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
                 by_dir.entry(dir).or_default().push(Arc::new(ConfigFile {
                     file: id,
                     body,
                     json: file.json,
                 }));
             }
-            Err(problem) => out.diagnostics.push(problem.into_diagnostic(id, source, &display)),
+            Err(problem) => out
+                .diagnostics
+                .push(problem.into_diagnostic(id, source, &display)),
         }
     }
     let mut cache = ModuleCache {
@@ -178,7 +200,12 @@ struct ModuleCache {
 }
 
 impl ModuleSource for ModuleCache {
-    fn module_def(&mut self, dir: &Path, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> Option<Arc<ModuleDef>> {
+    fn module_def(
+        &mut self,
+        dir: &Path,
+        sources: &mut SourceMap,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Arc<ModuleDef>> {
         let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         if let Some(def) = self.defs.get(&dir) {
             return def.clone();
@@ -193,14 +220,26 @@ impl ModuleSource for ModuleCache {
         let mut files = Vec::new();
         for file in parse_files(&paths) {
             let display = display_path(&self.scan_root, &file.path);
-            let id = sources.add(SourceFile::new(display.clone(), file.path.clone(), file.text.clone()));
+            let id = sources.add(SourceFile::new(
+                display.clone(),
+                file.path.clone(),
+                file.text.clone(),
+            ));
             let source = sources.get(id);
             match file.result {
                 Ok((body, problems)) => {
                     for (message, range) in problems {
-                        diagnostics.push(Diagnostic::error(message).at(source.span(id, range.start, range.end)));
+                        diagnostics.push(Diagnostic::error(message).at(source.span(
+                            id,
+                            range.start,
+                            range.end,
+                        )));
                     }
-                    files.push(Arc::new(ConfigFile { file: id, body, json: file.json }));
+                    files.push(Arc::new(ConfigFile {
+                        file: id,
+                        body,
+                        json: file.json,
+                    }));
                 }
                 Err(problem) => diagnostics.push(problem.into_diagnostic(id, source, &display)),
             }
@@ -209,7 +248,13 @@ impl ModuleSource for ModuleCache {
             None
         } else {
             let display = display_dir(&self.scan_root, &dir);
-            Some(Arc::new(ModuleDef::new(dir.clone(), display, files, sources, diagnostics)))
+            Some(Arc::new(ModuleDef::new(
+                dir.clone(),
+                display,
+                files,
+                sources,
+                diagnostics,
+            )))
         };
         self.defs.insert(dir, def.clone());
         def
@@ -217,12 +262,18 @@ impl ModuleSource for ModuleCache {
 }
 
 fn is_config_file(p: &Path) -> bool {
-    let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
 fn is_override_file(p: &Path) -> bool {
-    let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let stem = name.trim_end_matches(".json").trim_end_matches(".tf");
     stem == "override" || stem.ends_with("_override")
 }
@@ -236,7 +287,9 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
             Ok(g) => {
                 globs.add(g);
             }
-            Err(e) => diagnostics.push(Diagnostic::error(format!("invalid --exclude pattern {pattern:?}: {e}"))),
+            Err(e) => diagnostics.push(Diagnostic::error(format!(
+                "invalid --exclude pattern {pattern:?}: {e}"
+            ))),
         }
         // `dir/` or `dir` should exclude everything below it too
         if let Ok(g) = globset::Glob::new(&format!("{}/**", pattern.trim_end_matches('/'))) {
@@ -256,7 +309,9 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diagnostics.push(Diagnostic::warning(format!("cannot read part of the tree: {e}")));
+                diagnostics.push(Diagnostic::warning(format!(
+                    "cannot read part of the tree: {e}"
+                )));
                 continue;
             }
         };
@@ -296,9 +351,16 @@ enum FileProblem {
 }
 
 impl FileProblem {
-    fn into_diagnostic(self, id: cloudwright_model::FileId, source: &SourceFile, display: &str) -> Diagnostic {
+    fn into_diagnostic(
+        self,
+        id: cloudwright_model::FileId,
+        source: &SourceFile,
+        display: &str,
+    ) -> Diagnostic {
         match self {
-            FileProblem::Unreadable(message) => Diagnostic::error(message).in_file(display.to_string()),
+            FileProblem::Unreadable(message) => {
+                Diagnostic::error(message).in_file(display.to_string())
+            }
             FileProblem::Syntax { message, offset } => {
                 let o = offset as u32;
                 Diagnostic::error(format!("syntax error: {message}"))
@@ -323,14 +385,30 @@ fn parse_file(path: &Path) -> ParsedFile {
     };
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
-            return fail("".into(), FileProblem::Unreadable(format!("file is larger than {} MiB; skipped", MAX_FILE_BYTES >> 20)))
+            return fail(
+                "".into(),
+                FileProblem::Unreadable(format!(
+                    "file is larger than {} MiB; skipped",
+                    MAX_FILE_BYTES >> 20
+                )),
+            )
         }
-        Err(e) => return fail("".into(), FileProblem::Unreadable(format!("cannot read file: {e}"))),
+        Err(e) => {
+            return fail(
+                "".into(),
+                FileProblem::Unreadable(format!("cannot read file: {e}")),
+            )
+        }
         _ => {}
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return fail("".into(), FileProblem::Unreadable(format!("cannot read file: {e}"))),
+        Err(e) => {
+            return fail(
+                "".into(),
+                FileProblem::Unreadable(format!("cannot read file: {e}")),
+            )
+        }
     };
     let text: Arc<str> = match String::from_utf8(bytes) {
         Ok(s) => s.into(),
@@ -452,12 +530,22 @@ fn read_manifest(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> ModulesManif
             return manifest;
         }
     };
-    for m in json.get("Modules").and_then(|m| m.as_array()).into_iter().flatten() {
-        let (Some(key), Some(dir)) = (m.get("Key").and_then(|k| k.as_str()), m.get("Dir").and_then(|d| d.as_str())) else {
+    for m in json
+        .get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let (Some(key), Some(dir)) = (
+            m.get("Key").and_then(|k| k.as_str()),
+            m.get("Dir").and_then(|d| d.as_str()),
+        ) else {
             continue;
         };
         if !key.is_empty() {
-            manifest.dirs.insert(key.to_string(), normalize(&root.join(dir)));
+            manifest
+                .dirs
+                .insert(key.to_string(), normalize(&root.join(dir)));
         }
     }
     manifest
@@ -466,7 +554,11 @@ fn read_manifest(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> ModulesManif
 /// Variable values of a root module with Terraform's precedence, lowest
 /// first: `TF_VAR_` environment, `terraform.tfvars`, `terraform.tfvars.json`,
 /// `*.auto.tfvars(.json)` in lexical order, then `--var-file` and `--var`.
-fn root_inputs(root: &ModuleDef, options: &LoadOptions, loader: &mut Loader<'_>) -> HashMap<String, VariableInput> {
+fn root_inputs(
+    root: &ModuleDef,
+    options: &LoadOptions,
+    loader: &mut Loader<'_>,
+) -> HashMap<String, VariableInput> {
     let mut inputs: HashMap<String, VariableInput> = HashMap::new();
     let declared: HashSet<&str> = root.variables.iter().map(|(n, _)| n.as_str()).collect();
     for (name, value) in &options.env_vars {
@@ -494,7 +586,10 @@ fn root_inputs(root: &ModuleDef, options: &LoadOptions, loader: &mut Loader<'_>)
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            let n = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let n = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
         })
         .collect();
@@ -505,9 +600,12 @@ fn root_inputs(root: &ModuleDef, options: &LoadOptions, loader: &mut Loader<'_>)
         for (name, value, span) in read_tfvars(&file, loader) {
             if !declared.contains(name.as_str()) {
                 loader.diagnostics.push(
-                    Diagnostic::warning(format!("value for undeclared variable `{name}` in {}", file.display()))
-                        .at_opt(span)
-                        .help("declare it with a `variable` block, or remove it"),
+                    Diagnostic::warning(format!(
+                        "value for undeclared variable `{name}` in {}",
+                        file.display()
+                    ))
+                    .at_opt(span)
+                    .help("declare it with a `variable` block, or remove it"),
                 );
                 continue;
             }
@@ -526,7 +624,9 @@ fn root_inputs(root: &ModuleDef, options: &LoadOptions, loader: &mut Loader<'_>)
     }
     for assignment in &options.vars {
         let Some((name, value)) = assignment.split_once('=') else {
-            loader.diagnostics.push(Diagnostic::error(format!("--var {assignment:?} must have the form name=value")));
+            loader.diagnostics.push(Diagnostic::error(format!(
+                "--var {assignment:?} must have the form name=value"
+            )));
             continue;
         };
         let name = name.trim();
@@ -550,20 +650,32 @@ fn root_inputs(root: &ModuleDef, options: &LoadOptions, loader: &mut Loader<'_>)
 }
 
 /// The assignments of a `.tfvars` or `.tfvars.json` file, each with its span.
-fn read_tfvars(path: &Path, loader: &mut Loader<'_>) -> Vec<(String, Value, Option<cloudwright_model::Span>)> {
+fn read_tfvars(
+    path: &Path,
+    loader: &mut Loader<'_>,
+) -> Vec<(String, Value, Option<cloudwright_model::Span>)> {
     let display = path.display().to_string();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            loader.diagnostics.push(Diagnostic::error(format!("cannot read variables file: {e}")).in_file(display));
+            loader.diagnostics.push(
+                Diagnostic::error(format!("cannot read variables file: {e}")).in_file(display),
+            );
             return Vec::new();
         }
     };
     let id = match loader.sources.find(path) {
         Some(id) => id,
         None => {
-            let shown = display_path(&loader.fs.sandbox, &path.canonicalize().unwrap_or_else(|_| path.to_path_buf()));
-            loader.sources.add(SourceFile::new(shown, path.to_path_buf(), text.as_str().into()))
+            let shown = display_path(
+                &loader.fs.sandbox,
+                &path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+            );
+            loader.sources.add(SourceFile::new(
+                shown,
+                path.to_path_buf(),
+                text.as_str().into(),
+            ))
         }
     };
     let source = loader.sources.get_shared(id);
@@ -573,15 +685,24 @@ fn read_tfvars(path: &Path, loader: &mut Loader<'_>) -> Vec<(String, Value, Opti
             Ok(node) => match &node.kind {
                 json_syntax::JsonKind::Object(members) => {
                     for (name, key_range, value) in members {
-                        out.push((name.clone(), value.to_value(), Some(source.span(id, key_range.start, value.range.end))));
+                        out.push((
+                            name.clone(),
+                            value.to_value(),
+                            Some(source.span(id, key_range.start, value.range.end)),
+                        ));
                     }
                 }
                 _ => loader.diagnostics.push(
-                    Diagnostic::error("a .tfvars.json file must hold a JSON object").at(source.span(id, 0, 0)),
+                    Diagnostic::error("a .tfvars.json file must hold a JSON object")
+                        .at(source.span(id, 0, 0)),
                 ),
             },
             Err(e) => loader.diagnostics.push(
-                Diagnostic::error(format!("syntax error: {}", e.message)).at(source.span(id, e.offset as u32, e.offset as u32)),
+                Diagnostic::error(format!("syntax error: {}", e.message)).at(source.span(
+                    id,
+                    e.offset as u32,
+                    e.offset as u32,
+                )),
             ),
         }
         return out;
@@ -590,7 +711,11 @@ fn read_tfvars(path: &Path, loader: &mut Loader<'_>) -> Vec<(String, Value, Opti
         Ok(b) => b,
         Err(e) => {
             loader.diagnostics.push(
-                Diagnostic::error(format!("syntax error: {}", e.message)).at(source.span(id, e.offset as u32, e.offset as u32)),
+                Diagnostic::error(format!("syntax error: {}", e.message)).at(source.span(
+                    id,
+                    e.offset as u32,
+                    e.offset as u32,
+                )),
             );
             return out;
         }
@@ -603,7 +728,10 @@ fn read_tfvars(path: &Path, loader: &mut Loader<'_>) -> Vec<(String, Value, Opti
         out.push((attr.name.clone(), v, Some(ev.span(attr.range))));
     }
     for block in &body.blocks {
-        ev.error(block.range, "a variables file holds only `name = value` assignments");
+        ev.error(
+            block.range,
+            "a variables file holds only `name = value` assignments",
+        );
     }
     loader.diagnostics.append(&mut ev.diagnostics);
     out

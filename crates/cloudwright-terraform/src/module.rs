@@ -66,12 +66,25 @@ impl ModuleDef {
             ..Default::default()
         };
         let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-        let mut duplicate = |key: String, file: usize, index: usize, span_file: &ConfigFile, block_range: crate::syntax::Range, what: &str, diagnostics: &mut Vec<Diagnostic>| -> bool {
+        let mut duplicate = |key: String,
+                             file: usize,
+                             index: usize,
+                             span_file: &ConfigFile,
+                             block_range: crate::syntax::Range,
+                             what: &str,
+                             diagnostics: &mut Vec<Diagnostic>|
+         -> bool {
             if let Some(&(_first_file, _)) = seen.get(&key) {
                 let src = sources.get(span_file.file);
                 diagnostics.push(
-                    Diagnostic::error(format!("duplicate {what} `{key}`; the first declaration is used"))
-                        .at(src.span(span_file.file, block_range.start, block_range.end)),
+                    Diagnostic::error(format!(
+                        "duplicate {what} `{key}`; the first declaration is used"
+                    ))
+                    .at(src.span(
+                        span_file.file,
+                        block_range.start,
+                        block_range.end,
+                    )),
                 );
                 return true;
             }
@@ -80,26 +93,53 @@ impl ModuleDef {
         };
         for (fi, file) in def.files.clone().iter().enumerate() {
             for (bi, block) in file.body.blocks.iter().enumerate() {
-                let at = At { file: fi, index: bi };
+                let at = At {
+                    file: fi,
+                    index: bi,
+                };
                 let label = |i: usize| block.labels.get(i).cloned();
                 match block.kind.as_str() {
                     "variable" => {
                         if let Some(name) = label(0) {
-                            if !duplicate(format!("var.{name}"), fi, bi, file, block.range, "variable", diagnostics) {
+                            if !duplicate(
+                                format!("var.{name}"),
+                                fi,
+                                bi,
+                                file,
+                                block.range,
+                                "variable",
+                                diagnostics,
+                            ) {
                                 def.variables.push((name, at));
                             }
                         }
                     }
                     "locals" => {
                         for (ai, attr) in block.body.attributes.iter().enumerate() {
-                            if !duplicate(format!("local.{}", attr.name), fi, bi, file, attr.range, "local value", diagnostics) {
+                            if !duplicate(
+                                format!("local.{}", attr.name),
+                                fi,
+                                bi,
+                                file,
+                                attr.range,
+                                "local value",
+                                diagnostics,
+                            ) {
                                 def.locals.push((attr.name.clone(), fi, bi, ai));
                             }
                         }
                     }
                     "output" => {
                         if let Some(name) = label(0) {
-                            if !duplicate(format!("output.{name}"), fi, bi, file, block.range, "output", diagnostics) {
+                            if !duplicate(
+                                format!("output.{name}"),
+                                fi,
+                                bi,
+                                file,
+                                block.range,
+                                "output",
+                                diagnostics,
+                            ) {
                                 def.outputs.push((name, at));
                             }
                         }
@@ -108,14 +148,33 @@ impl ModuleDef {
                         let (Some(t), Some(n)) = (label(0), label(1)) else {
                             let src = sources.get(file.file);
                             diagnostics.push(
-                                Diagnostic::error(format!("a `{}` block needs a type and a name label", block.kind))
-                                    .at(src.span(file.file, block.range.start, block.range.end)),
+                                Diagnostic::error(format!(
+                                    "a `{}` block needs a type and a name label",
+                                    block.kind
+                                ))
+                                .at(src.span(
+                                    file.file,
+                                    block.range.start,
+                                    block.range.end,
+                                )),
                             );
                             continue;
                         };
-                        let mode = if block.kind == "data" { Mode::Data } else { Mode::Managed };
-                        let key = if mode == Mode::Data { format!("data.{t}.{n}") } else { format!("{t}.{n}") };
-                        let what = if mode == Mode::Data { "data source" } else { "resource" };
+                        let mode = if block.kind == "data" {
+                            Mode::Data
+                        } else {
+                            Mode::Managed
+                        };
+                        let key = if mode == Mode::Data {
+                            format!("data.{t}.{n}")
+                        } else {
+                            format!("{t}.{n}")
+                        };
+                        let what = if mode == Mode::Data {
+                            "data source"
+                        } else {
+                            "resource"
+                        };
                         if !duplicate(key, fi, bi, file, block.range, what, diagnostics) {
                             def.resources.push(ResourceDecl {
                                 mode,
@@ -127,7 +186,15 @@ impl ModuleDef {
                     }
                     "module" => {
                         if let Some(name) = label(0) {
-                            if !duplicate(format!("module.{name}"), fi, bi, file, block.range, "module call", diagnostics) {
+                            if !duplicate(
+                                format!("module.{name}"),
+                                fi,
+                                bi,
+                                file,
+                                block.range,
+                                "module call",
+                                diagnostics,
+                            ) {
                                 def.module_calls.push((name, at));
                             }
                         }

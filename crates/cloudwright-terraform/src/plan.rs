@@ -19,15 +19,23 @@ use std::path::Path;
 
 pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut SourceMap) -> Loaded {
     let mut out = Loaded::default();
-    let display = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let display = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            out.diagnostics.push(Diagnostic::error(format!("cannot read file: {e}")).in_file(display));
+            out.diagnostics
+                .push(Diagnostic::error(format!("cannot read file: {e}")).in_file(display));
             return out;
         }
     };
-    let id = sources.add(SourceFile::new(display.clone(), path.to_path_buf(), text.as_str().into()));
+    let id = sources.add(SourceFile::new(
+        display.clone(),
+        path.to_path_buf(),
+        text.as_str().into(),
+    ));
     let json: Json = match serde_json::from_str(&text) {
         Ok(j) => j,
         Err(e) => {
@@ -42,7 +50,9 @@ pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut Sour
     };
     if json.get("planned_values").is_some() || json.get("resource_changes").is_some() {
         load_plan(&json, path, options, sources, &mut out);
-    } else if json.get("version").and_then(Json::as_u64) == Some(4) && json.get("resources").is_some() {
+    } else if json.get("version").and_then(Json::as_u64) == Some(4)
+        && json.get("resources").is_some()
+    {
         load_state(&json, &mut out);
     } else {
         out.diagnostics.push(
@@ -54,21 +64,45 @@ pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut Sour
 }
 
 fn offset_of(text: &str, line: usize, column: usize) -> u32 {
-    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
     (start + column.saturating_sub(1)).min(text.len()) as u32
 }
 
-fn load_plan(json: &Json, path: &Path, options: &LoadOptions, sources: &mut SourceMap, out: &mut Loaded) {
+fn load_plan(
+    json: &Json,
+    path: &Path,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+    out: &mut Loaded,
+) {
     // resource_changes: address → (actions, after_unknown)
     let mut changes: HashMap<String, (Vec<String>, Option<&Json>)> = HashMap::new();
-    for rc in json.get("resource_changes").and_then(Json::as_array).into_iter().flatten() {
-        let Some(address) = rc.get("address").and_then(Json::as_str) else { continue };
+    for rc in json
+        .get("resource_changes")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(address) = rc.get("address").and_then(Json::as_str) else {
+            continue;
+        };
         let actions = rc
             .pointer("/change/actions")
             .and_then(Json::as_array)
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
-        changes.insert(address.to_string(), (actions, rc.pointer("/change/after_unknown")));
+        changes.insert(
+            address.to_string(),
+            (actions, rc.pointer("/change/after_unknown")),
+        );
     }
     let config = json.pointer("/configuration/root_module");
     let regions = provider_regions(json);
@@ -76,12 +110,20 @@ fn load_plan(json: &Json, path: &Path, options: &LoadOptions, sources: &mut Sour
     // The configuration beside the plan, evaluated with the plan's variables.
     let dir = path.parent().unwrap_or(Path::new("."));
     let has_config = std::fs::read_dir(dir)
-        .map(|rd| rd.flatten().any(|e| e.path().extension().is_some_and(|x| x == "tf")))
+        .map(|rd| {
+            rd.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "tf"))
+        })
         .unwrap_or(false);
     let mut config_resources: HashMap<String, Resource> = HashMap::new();
     if has_config {
         let mut opts = options.clone();
-        for (name, v) in json.get("variables").and_then(Json::as_object).into_iter().flatten() {
+        for (name, v) in json
+            .get("variables")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+        {
             if let Some(value) = v.get("value") {
                 let text = match value {
                     Json::String(s) => s.clone(),
@@ -92,7 +134,12 @@ fn load_plan(json: &Json, path: &Path, options: &LoadOptions, sources: &mut Sour
         }
         let mut loaded = load_tree(dir, &opts, sources);
         out.modules.append(&mut loaded.modules);
-        out.diagnostics.extend(loaded.diagnostics.into_iter().filter(|d| d.severity != cloudwright_model::Severity::Info));
+        out.diagnostics.extend(
+            loaded
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity != cloudwright_model::Severity::Info),
+        );
         for r in loaded.resources {
             config_resources.insert(r.address.clone(), r);
         }
@@ -103,21 +150,37 @@ fn load_plan(json: &Json, path: &Path, options: &LoadOptions, sources: &mut Sour
         stack.push(root);
     }
     while let Some(module) = stack.pop() {
-        for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
-            let Some(mut resource) = resource_from_json(r, Origin::Plan, &regions) else { continue };
-            let (actions, after_unknown) = changes.get(&resource.address).cloned().unwrap_or_default();
+        for r in module
+            .get("resources")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(mut resource) = resource_from_json(r, Origin::Plan, &regions) else {
+                continue;
+            };
+            let (actions, after_unknown) =
+                changes.get(&resource.address).cloned().unwrap_or_default();
             resource.actions = actions;
             let expressions = config.and_then(|c| config_expressions(c, &resource));
             if let (Some(unknown), Value::Map(_)) = (after_unknown, &resource.attributes) {
-                resource.attributes = mark_unknown(&resource.attributes, unknown, &resource, expressions);
+                resource.attributes =
+                    mark_unknown(&resource.attributes, unknown, &resource, expressions);
             }
             if let Some(expr) = expressions {
                 resource.references = references_from_config(&resource, expr);
             }
             let config_match = config_resources
                 .get(&resource.address)
-                .or_else(|| strip_instance_key(&resource.address).and_then(|a| config_resources.get(a)))
-                .or_else(|| config_resources.get(&format!("{}[?]", strip_instance_key(&resource.address).unwrap_or(&resource.address))));
+                .or_else(|| {
+                    strip_instance_key(&resource.address).and_then(|a| config_resources.get(a))
+                })
+                .or_else(|| {
+                    config_resources.get(&format!(
+                        "{}[?]",
+                        strip_instance_key(&resource.address).unwrap_or(&resource.address)
+                    ))
+                });
             if let Some(c) = config_match {
                 resource.span = c.span;
                 resource.attribute_spans = c.attribute_spans.clone();
@@ -128,7 +191,12 @@ fn load_plan(json: &Json, path: &Path, options: &LoadOptions, sources: &mut Sour
             }
             out.resources.push(resource);
         }
-        for child in module.get("child_modules").and_then(Json::as_array).into_iter().flatten() {
+        for child in module
+            .get("child_modules")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
             stack.push(child);
         }
     }
@@ -136,13 +204,36 @@ fn load_plan(json: &Json, path: &Path, options: &LoadOptions, sources: &mut Sour
 
 fn load_state(json: &Json, out: &mut Loaded) {
     let regions = HashMap::new();
-    for r in json.get("resources").and_then(Json::as_array).into_iter().flatten() {
+    for r in json
+        .get("resources")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         let module = r.get("module").and_then(Json::as_str).unwrap_or("");
         let mode = r.get("mode").and_then(Json::as_str).unwrap_or("managed");
-        let (Some(t), Some(n)) = (r.get("type").and_then(Json::as_str), r.get("name").and_then(Json::as_str)) else { continue };
-        let prefix = if module.is_empty() { String::new() } else { format!("{module}.") };
-        let base = if mode == "data" { format!("{prefix}data.{t}.{n}") } else { format!("{prefix}{t}.{n}") };
-        for inst in r.get("instances").and_then(Json::as_array).into_iter().flatten() {
+        let (Some(t), Some(n)) = (
+            r.get("type").and_then(Json::as_str),
+            r.get("name").and_then(Json::as_str),
+        ) else {
+            continue;
+        };
+        let prefix = if module.is_empty() {
+            String::new()
+        } else {
+            format!("{module}.")
+        };
+        let base = if mode == "data" {
+            format!("{prefix}data.{t}.{n}")
+        } else {
+            format!("{prefix}{t}.{n}")
+        };
+        for inst in r
+            .get("instances")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
             let key = inst.get("index_key");
             let address = match key {
                 Some(Json::Number(i)) => format!("{base}[{i}]"),
@@ -158,10 +249,17 @@ fn load_state(json: &Json, out: &mut Loaded) {
                 "provider_name": r.get("provider").and_then(Json::as_str).unwrap_or(""),
                 "values": inst.get("attributes").cloned().unwrap_or(Json::Null),
             });
-            let Some(mut resource) = resource_from_json(&synthetic, Origin::State, &regions) else { continue };
+            let Some(mut resource) = resource_from_json(&synthetic, Origin::State, &regions) else {
+                continue;
+            };
             resource.module = module.to_string();
             // sensitive_attributes: [[{"type":"get_attr","value":"password"}], …]
-            for p in inst.get("sensitive_attributes").and_then(Json::as_array).into_iter().flatten() {
+            for p in inst
+                .get("sensitive_attributes")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let steps: Vec<&str> = p
                     .as_array()
                     .into_iter()
@@ -186,7 +284,12 @@ fn load_state(json: &Json, out: &mut Loaded) {
 /// Provider config key (`aws`, `aws.west`) → region from the plan's configuration.
 fn provider_regions(json: &Json) -> HashMap<String, Value> {
     let mut out = HashMap::new();
-    for (key, cfg) in json.pointer("/configuration/provider_config").and_then(Json::as_object).into_iter().flatten() {
+    for (key, cfg) in json
+        .pointer("/configuration/provider_config")
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+    {
         if let Some(region) = cfg.pointer("/expressions/region/constant_value") {
             out.insert(key.clone(), Value::from_json(region));
         }
@@ -194,7 +297,11 @@ fn provider_regions(json: &Json) -> HashMap<String, Value> {
     out
 }
 
-fn resource_from_json(r: &Json, origin: Origin, regions: &HashMap<String, Value>) -> Option<Resource> {
+fn resource_from_json(
+    r: &Json,
+    origin: Origin,
+    regions: &HashMap<String, Value>,
+) -> Option<Resource> {
     let address = r.get("address")?.as_str()?.to_string();
     let mode = match r.get("mode").and_then(Json::as_str) {
         Some("data") => Mode::Data,
@@ -214,11 +321,17 @@ fn resource_from_json(r: &Json, origin: Origin, regions: &HashMap<String, Value>
         .and_then(|p| p.rsplit('/').next())
         .map(|p| p.trim_end_matches(['"', ']']).to_string())
         .unwrap_or_else(|| resource_type.split('_').next().unwrap_or("").to_string());
-    let mut attributes = r.get("values").map(Value::from_json).unwrap_or_else(|| Value::map(BTreeMap::new()));
+    let mut attributes = r
+        .get("values")
+        .map(Value::from_json)
+        .unwrap_or_else(|| Value::map(BTreeMap::new()));
     if let Some(sensitive) = r.get("sensitive_values") {
         attributes = mark_sensitive(&attributes, sensitive);
     }
-    let region = regions.get(&provider_name).cloned().unwrap_or_else(|| Value::unknown_from(format!("provider.{provider_name}.region")));
+    let region = regions
+        .get(&provider_name)
+        .cloned()
+        .unwrap_or_else(|| Value::unknown_from(format!("provider.{provider_name}.region")));
     Some(Resource {
         address,
         mode,
@@ -268,14 +381,23 @@ fn mark_sensitive(v: &Value, mask: &Json) -> Value {
         (Value::Map(obj), Json::Object(m)) => Value::map(
             obj.fields
                 .iter()
-                .map(|(k, val)| (k.clone(), m.get(k).map_or_else(|| val.clone(), |mk| mark_sensitive(val, mk))))
+                .map(|(k, val)| {
+                    (
+                        k.clone(),
+                        m.get(k)
+                            .map_or_else(|| val.clone(), |mk| mark_sensitive(val, mk)),
+                    )
+                })
                 .collect(),
         ),
         (Value::List(items), Json::Array(m)) => Value::list(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, val)| m.get(i).map_or_else(|| val.clone(), |mk| mark_sensitive(val, mk)))
+                .map(|(i, val)| {
+                    m.get(i)
+                        .map_or_else(|| val.clone(), |mk| mark_sensitive(val, mk))
+                })
                 .collect(),
         ),
         _ => v.clone(),
@@ -284,7 +406,14 @@ fn mark_sensitive(v: &Value, mask: &Json) -> Value {
 
 /// `after_unknown` mirrors the value: `true` where known only after apply.
 fn mark_unknown(v: &Value, mask: &Json, resource: &Resource, expressions: Option<&Json>) -> Value {
-    fn walk(v: &Value, mask: &Json, path: &str, top: Option<&str>, resource: &Resource, expressions: Option<&Json>) -> Value {
+    fn walk(
+        v: &Value,
+        mask: &Json,
+        path: &str,
+        top: Option<&str>,
+        resource: &Resource,
+        expressions: Option<&Json>,
+    ) -> Value {
         match mask {
             Json::Bool(true) => {
                 let origin = top
@@ -298,9 +427,13 @@ fn mark_unknown(v: &Value, mask: &Json, resource: &Resource, expressions: Option
                 let mut fields = v.as_object().map(|o| o.fields.clone()).unwrap_or_default();
                 for (k, mk) in m {
                     let current = fields.get(k).cloned().unwrap_or(Value::Null);
-                    let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
                     let next = walk(&current, mk, &p, top.or(Some(k)), resource, expressions);
-                    if !(matches!(mk, Json::Object(o) if o.is_empty()) && !fields.contains_key(k)) {
+                    if !matches!(mk, Json::Object(o) if o.is_empty()) || fields.contains_key(k) {
                         fields.insert(k.clone(), next);
                     }
                 }
@@ -310,7 +443,14 @@ fn mark_unknown(v: &Value, mask: &Json, resource: &Resource, expressions: Option
                 let mut items: Vec<Value> = v.as_list().map(<[Value]>::to_vec).unwrap_or_default();
                 for (i, mk) in m.iter().enumerate() {
                     if i < items.len() {
-                        items[i] = walk(&items[i], mk, &format!("{path}[{i}]"), top, resource, expressions);
+                        items[i] = walk(
+                            &items[i],
+                            mk,
+                            &format!("{path}[{i}]"),
+                            top,
+                            resource,
+                            expressions,
+                        );
                     }
                 }
                 Value::list(items)
@@ -358,7 +498,9 @@ fn absolute(module: &str, reference: &str) -> String {
 
 fn references_from_config(resource: &Resource, expressions: &Json) -> Vec<Reference> {
     let mut out = Vec::new();
-    let Some(map) = expressions.as_object() else { return out };
+    let Some(map) = expressions.as_object() else {
+        return out;
+    };
     for (attribute, expr) in map {
         let mut refs = Vec::new();
         collect_references(expr, &mut refs);
@@ -366,8 +508,13 @@ fn references_from_config(resource: &Resource, expressions: &Json) -> Vec<Refere
             let parts: Vec<&str> = r.split('.').collect();
             let (target, attr) = match parts.as_slice() {
                 ["var" | "local" | "each" | "count" | "path", ..] => continue,
-                ["module", name, rest @ ..] => (format!("module.{name}"), rest.first().map(|s| s.to_string())),
-                ["data", t, n, rest @ ..] => (format!("data.{t}.{n}"), rest.first().map(|s| s.to_string())),
+                ["module", name, rest @ ..] => (
+                    format!("module.{name}"),
+                    rest.first().map(|s| s.to_string()),
+                ),
+                ["data", t, n, rest @ ..] => {
+                    (format!("data.{t}.{n}"), rest.first().map(|s| s.to_string()))
+                }
                 [t, n, rest @ ..] => (format!("{t}.{n}"), rest.first().map(|s| s.to_string())),
                 _ => continue,
             };
@@ -406,8 +553,21 @@ mod tests {
 
     #[test]
     fn module_path_of_addresses() {
-        assert_eq!(module_of("module.a.module.b[\"x\"].aws_s3_bucket.c[0]", Mode::Managed, "aws_s3_bucket"), "module.a.module.b[\"x\"]");
-        assert_eq!(module_of("aws_s3_bucket.c", Mode::Managed, "aws_s3_bucket"), "");
-        assert_eq!(module_of("module.m.data.aws_region.r", Mode::Data, "aws_region"), "module.m");
+        assert_eq!(
+            module_of(
+                "module.a.module.b[\"x\"].aws_s3_bucket.c[0]",
+                Mode::Managed,
+                "aws_s3_bucket"
+            ),
+            "module.a.module.b[\"x\"]"
+        );
+        assert_eq!(
+            module_of("aws_s3_bucket.c", Mode::Managed, "aws_s3_bucket"),
+            ""
+        );
+        assert_eq!(
+            module_of("module.m.data.aws_region.r", Mode::Data, "aws_region"),
+            "module.m"
+        );
     }
 }

@@ -33,7 +33,13 @@ pub fn render(fields: &BTreeMap<String, Value>) -> Value {
     let documents = |key: &str, legacy: &str| -> Vec<String> {
         let mut docs: Vec<String> = fields
             .get(key)
-            .and_then(|v| v.as_list().map(|l| l.iter().filter_map(|d| d.as_str().map(str::to_string)).collect()))
+            .and_then(|v| {
+                v.as_list().map(|l| {
+                    l.iter()
+                        .filter_map(|d| d.as_str().map(str::to_string))
+                        .collect()
+                })
+            })
             .unwrap_or_default();
         if let Some(s) = fields.get(legacy).and_then(Value::as_str) {
             docs.insert(0, s.to_string());
@@ -46,17 +52,26 @@ pub fn render(fields: &BTreeMap<String, Value>) -> Value {
             None => return Value::unknown(),
         }
     }
-    for st in fields.get("statement").and_then(|v| v.as_list().map(<[Value]>::to_vec)).unwrap_or_default() {
+    for st in fields
+        .get("statement")
+        .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+        .unwrap_or_default()
+    {
         merge_statement(&mut statements, statement(&st));
     }
     for doc in documents("override_policy_documents", "override_json") {
         match parse_statements(&doc) {
-            Some(list) => list.into_iter().for_each(|s| merge_statement(&mut statements, s)),
+            Some(list) => list
+                .into_iter()
+                .for_each(|s| merge_statement(&mut statements, s)),
             None => return Value::unknown(),
         }
     }
     let mut policy = BTreeMap::new();
-    let version = fields.get("version").and_then(Value::as_str).unwrap_or("2012-10-17");
+    let version = fields
+        .get("version")
+        .and_then(Value::as_str)
+        .unwrap_or("2012-10-17");
     policy.insert("Version".to_string(), Value::string(version));
     if let Some(id) = fields.get("policy_id").and_then(Value::as_str) {
         policy.insert("Id".to_string(), Value::string(id));
@@ -76,12 +91,17 @@ fn parse_statements(doc: &str) -> Option<Vec<Value>> {
 }
 
 fn sid(v: &Value) -> Option<String> {
-    v.get("Sid").and_then(|s| s.as_str().map(str::to_string)).filter(|s| !s.is_empty())
+    v.get("Sid")
+        .and_then(|s| s.as_str().map(str::to_string))
+        .filter(|s| !s.is_empty())
 }
 
 fn merge_statement(statements: &mut Vec<Value>, new: Value) {
     if let Some(id) = sid(&new) {
-        if let Some(existing) = statements.iter_mut().find(|s| sid(s).as_deref() == Some(id.as_str())) {
+        if let Some(existing) = statements
+            .iter_mut()
+            .find(|s| sid(s).as_deref() == Some(id.as_str()))
+        {
             *existing = new;
             return;
         }
@@ -92,12 +112,18 @@ fn merge_statement(statements: &mut Vec<Value>, new: Value) {
 /// One `statement` block as policy JSON.
 fn statement(block: &Value) -> Value {
     let mut out = BTreeMap::new();
-    if let Some(sid) = block.get("sid").and_then(|v| v.as_str().map(str::to_string)) {
+    if let Some(sid) = block
+        .get("sid")
+        .and_then(|v| v.as_str().map(str::to_string))
+    {
         if !sid.is_empty() {
             out.insert("Sid".to_string(), Value::string(sid));
         }
     }
-    let effect = block.get("effect").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| "Allow".into());
+    let effect = block
+        .get("effect")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "Allow".into());
     out.insert("Effect".to_string(), Value::string(effect));
     for (field, key) in [
         ("actions", "Action"),
@@ -105,35 +131,59 @@ fn statement(block: &Value) -> Value {
         ("resources", "Resource"),
         ("not_resources", "NotResource"),
     ] {
-        if let Some(list) = block.get(field).and_then(|v| v.as_list().map(<[Value]>::to_vec)) {
+        if let Some(list) = block
+            .get(field)
+            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+        {
             if !list.is_empty() {
                 out.insert(key.to_string(), one_or_many(list));
             }
         }
     }
-    for (field, key) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
-        if let Some(blocks) = block.get(field).and_then(|v| v.as_list().map(<[Value]>::to_vec)) {
+    for (field, key) in [
+        ("principals", "Principal"),
+        ("not_principals", "NotPrincipal"),
+    ] {
+        if let Some(blocks) = block
+            .get(field)
+            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+        {
             if let Some(p) = principals(&blocks) {
                 out.insert(key.to_string(), p);
             }
         }
     }
-    if let Some(conditions) = block.get("condition").and_then(|v| v.as_list().map(<[Value]>::to_vec)) {
+    if let Some(conditions) = block
+        .get("condition")
+        .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+    {
         let mut by_test: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
         for c in conditions {
             let (Some(test), Some(variable)) = (
                 c.get("test").and_then(|v| v.as_str().map(str::to_string)),
-                c.get("variable").and_then(|v| v.as_str().map(str::to_string)),
+                c.get("variable")
+                    .and_then(|v| v.as_str().map(str::to_string)),
             ) else {
                 continue;
             };
-            let values = c.get("values").and_then(|v| v.as_list().map(<[Value]>::to_vec)).unwrap_or_default();
-            by_test.entry(test).or_default().insert(variable, one_or_many(values));
+            let values = c
+                .get("values")
+                .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+                .unwrap_or_default();
+            by_test
+                .entry(test)
+                .or_default()
+                .insert(variable, one_or_many(values));
         }
         if !by_test.is_empty() {
             out.insert(
                 "Condition".to_string(),
-                Value::map(by_test.into_iter().map(|(k, v)| (k, Value::map(v))).collect()),
+                Value::map(
+                    by_test
+                        .into_iter()
+                        .map(|(k, v)| (k, Value::map(v)))
+                        .collect(),
+                ),
             );
         }
     }
@@ -152,7 +202,10 @@ fn principals(blocks: &[Value]) -> Option<Value> {
     let mut by_type: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for b in blocks {
         let t = b.get("type").and_then(|v| v.as_str().map(str::to_string))?;
-        let ids = b.get("identifiers").and_then(|v| v.as_list().map(<[Value]>::to_vec)).unwrap_or_default();
+        let ids = b
+            .get("identifiers")
+            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+            .unwrap_or_default();
         // `type = "*"`, `identifiers = ["*"]` is the anonymous principal "*"
         if t == "*" {
             return Some(Value::string("*"));
@@ -162,7 +215,12 @@ fn principals(blocks: &[Value]) -> Option<Value> {
     if by_type.is_empty() {
         return None;
     }
-    Some(Value::map(by_type.into_iter().map(|(k, v)| (k, one_or_many(v))).collect()))
+    Some(Value::map(
+        by_type
+            .into_iter()
+            .map(|(k, v)| (k, one_or_many(v)))
+            .collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -173,7 +231,12 @@ mod tests {
         Value::string(v)
     }
     fn obj(fields: Vec<(&str, Value)>) -> Value {
-        Value::map(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+        Value::map(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        )
     }
 
     #[test]
@@ -181,9 +244,28 @@ mod tests {
         let st = obj(vec![
             ("sid", s("Read")),
             ("actions", Value::list(vec![s("s3:GetObject")])),
-            ("resources", Value::list(vec![s("arn:aws:s3:::b/*"), s("arn:aws:s3:::b")])),
-            ("principals", Value::list(vec![obj(vec![("type", s("AWS")), ("identifiers", Value::list(vec![s("arn:aws:iam::111122223333:root")]))])])),
-            ("condition", Value::list(vec![obj(vec![("test", s("Bool")), ("variable", s("aws:SecureTransport")), ("values", Value::list(vec![s("true")]))])])),
+            (
+                "resources",
+                Value::list(vec![s("arn:aws:s3:::b/*"), s("arn:aws:s3:::b")]),
+            ),
+            (
+                "principals",
+                Value::list(vec![obj(vec![
+                    ("type", s("AWS")),
+                    (
+                        "identifiers",
+                        Value::list(vec![s("arn:aws:iam::111122223333:root")]),
+                    ),
+                ])]),
+            ),
+            (
+                "condition",
+                Value::list(vec![obj(vec![
+                    ("test", s("Bool")),
+                    ("variable", s("aws:SecureTransport")),
+                    ("values", Value::list(vec![s("true")])),
+                ])]),
+            ),
         ]);
         let fields = BTreeMap::from([("statement".to_string(), Value::list(vec![st]))]);
         let json = render(&fields);
@@ -195,16 +277,24 @@ mod tests {
 
     #[test]
     fn override_documents_replace_by_sid() {
-        let base = obj(vec![("sid", s("A")), ("actions", Value::list(vec![s("s3:*")]))]);
+        let base = obj(vec![
+            ("sid", s("A")),
+            ("actions", Value::list(vec![s("s3:*")])),
+        ]);
         let fields = BTreeMap::from([
             ("statement".to_string(), Value::list(vec![base])),
             (
                 "override_policy_documents".to_string(),
-                Value::list(vec![s(r#"{"Statement":[{"Sid":"A","Effect":"Deny","Action":"s3:DeleteBucket"}]}"#)]),
+                Value::list(vec![s(
+                    r#"{"Statement":[{"Sid":"A","Effect":"Deny","Action":"s3:DeleteBucket"}]}"#,
+                )]),
             ),
         ]);
         let json = render(&fields);
-        assert!(json.as_str().unwrap().contains(r#""Effect":"Deny""#), "{json}");
+        assert!(
+            json.as_str().unwrap().contains(r#""Effect":"Deny""#),
+            "{json}"
+        );
         assert!(!json.as_str().unwrap().contains("s3:*"));
     }
 

@@ -8,8 +8,8 @@ use crate::module::ModuleDef;
 use crate::policy_document;
 use crate::syntax::{Block, Body, ExprKind};
 use cloudwright_model::{
-    aws, format_number, InstanceKey, Mode, Object, Origin, ProviderRef, Reference, Resource,
-    Span, Value,
+    aws, format_number, InstanceKey, Mode, Object, Origin, ProviderRef, Reference, Resource, Span,
+    Value,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -60,7 +60,9 @@ impl Expansion {
         match self {
             Expansion::Single => vec![Key::None],
             Expansion::Count(n) => (0..*n).map(Key::Index).collect(),
-            Expansion::ForEach(entries) => entries.iter().map(|(k, _)| Key::Name(k.clone())).collect(),
+            Expansion::ForEach(entries) => {
+                entries.iter().map(|(k, _)| Key::Name(k.clone())).collect()
+            }
             Expansion::Unknown => vec![Key::Unknown],
         }
     }
@@ -84,18 +86,23 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
                 ev.warn(attr.range, "`count` depends on values known only after apply; one instance with an unknown index stands for all of them");
                 Expansion::Unknown
             }
-            _ => match v.as_number() {
-                Some(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_INSTANCES => Expansion::Count(n as usize),
-                Some(n) if n >= 0.0 && n.fract() == 0.0 => {
-                    ev.error(attr.range, format!("`count` of {} is larger than Cloudwright expands ({MAX_INSTANCES})", format_number(n)));
-                    Expansion::Unknown
+            _ => {
+                match v.as_number() {
+                    Some(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_INSTANCES => {
+                        Expansion::Count(n as usize)
+                    }
+                    Some(n) if n >= 0.0 && n.fract() == 0.0 => {
+                        ev.error(attr.range, format!("`count` of {} is larger than Cloudwright expands ({MAX_INSTANCES})", format_number(n)));
+                        Expansion::Unknown
+                    }
+                    _ => {
+                        let msg =
+                            format!("`count` must be a whole number of zero or more, got {v}");
+                        ev.error(attr.range, msg);
+                        Expansion::Unknown
+                    }
                 }
-                _ => {
-                    let msg = format!("`count` must be a whole number of zero or more, got {v}");
-                    ev.error(attr.range, msg);
-                    Expansion::Unknown
-                }
-            },
+            }
         };
     }
     if let Some(attr) = for_each {
@@ -105,7 +112,12 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
                 ev.warn(attr.range, "`for_each` depends on values known only after apply; one instance with an unknown key stands for all of them");
                 Expansion::Unknown
             }
-            Value::Map(obj) => Expansion::ForEach(obj.fields.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+            Value::Map(obj) => Expansion::ForEach(
+                obj.fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
             Value::List(items) => {
                 let mut entries = Vec::new();
                 for item in items.iter() {
@@ -116,7 +128,10 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
                             return Expansion::Unknown;
                         }
                         other => {
-                            let msg = format!("`for_each` over a list needs strings (a set of strings), got {}", other.type_name());
+                            let msg = format!(
+                                "`for_each` over a list needs strings (a set of strings), got {}",
+                                other.type_name()
+                            );
                             ev.error(attr.range, msg);
                             return Expansion::Unknown;
                         }
@@ -131,7 +146,10 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
                 Expansion::Unknown
             }
             other => {
-                let msg = format!("`for_each` must be a map or a set of strings, got {}", other.type_name());
+                let msg = format!(
+                    "`for_each` must be a map or a set of strings, got {}",
+                    other.type_name()
+                );
                 ev.error(attr.range, msg);
                 Expansion::Unknown
             }
@@ -144,7 +162,12 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
 /// how many bindings to remove afterwards.
 pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -> usize {
     let object = |fields: Vec<(&str, Value)>| {
-        Value::map(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+        Value::map(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        )
     };
     match (expansion, key) {
         (Expansion::Count(_), Key::Index(i)) => {
@@ -152,13 +175,23 @@ pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -
             1
         }
         (Expansion::ForEach(entries), Key::Name(k)) => {
-            let value = entries.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
-            ev.bind("each", object(vec![("key", Value::string(k.as_str())), ("value", value)]));
+            let value = entries
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            ev.bind(
+                "each",
+                object(vec![("key", Value::string(k.as_str())), ("value", value)]),
+            );
             1
         }
         (Expansion::Unknown, _) => {
             ev.bind("count", object(vec![("index", Value::unknown())]));
-            ev.bind("each", object(vec![("key", Value::unknown()), ("value", Value::unknown())]));
+            ev.bind(
+                "each",
+                object(vec![("key", Value::unknown()), ("value", Value::unknown())]),
+            );
             2
         }
         _ => 0,
@@ -169,7 +202,11 @@ pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -
 /// (`count`), a map (`for_each`) or Unknown.
 pub fn collect_instances(expansion: &Expansion, values: Vec<(Key, Value)>, address: &str) -> Value {
     match expansion {
-        Expansion::Single => values.into_iter().next().map(|(_, v)| v).unwrap_or_default(),
+        Expansion::Single => values
+            .into_iter()
+            .next()
+            .map(|(_, v)| v)
+            .unwrap_or_default(),
         Expansion::Count(_) => Value::list(values.into_iter().map(|(_, v)| v).collect()),
         Expansion::ForEach(_) => Value::map(
             values
@@ -187,7 +224,13 @@ pub fn collect_instances(expansion: &Expansion, values: Vec<(Key, Value)>, addre
 /// Meta-arguments and meta-blocks: they shape Terraform's behaviour, they
 /// are not attributes of the resource.
 const RESOURCE_META: &[&str] = &[
-    "count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection",
+    "count",
+    "for_each",
+    "provider",
+    "depends_on",
+    "lifecycle",
+    "provisioner",
+    "connection",
 ];
 
 /// Where evaluated spans and traces of a body go.
@@ -234,7 +277,10 @@ pub fn eval_body(
             match block.labels.first() {
                 Some(l) => l.clone(),
                 None => {
-                    ev.error(block.range, "a `dynamic` block needs a label naming the block type");
+                    ev.error(
+                        block.range,
+                        "a `dynamic` block needs a label naming the block type",
+                    );
                     continue;
                 }
             }
@@ -250,7 +296,15 @@ pub fn eval_body(
         };
         let address = sink.as_ref().map(|s| s.address.to_string());
         if block.kind == "dynamic" {
-            let expanded = expand_dynamic(ev, block, &kind, path, groups[index].1.len(), spans, address.as_deref());
+            let expanded = expand_dynamic(
+                ev,
+                block,
+                &kind,
+                path,
+                groups[index].1.len(),
+                spans,
+                address.as_deref(),
+            );
             match expanded {
                 Some(objects) => groups[index].1.extend(objects),
                 None => groups[index].2 = true,
@@ -259,7 +313,9 @@ pub fn eval_body(
             let item_path = format!("{}[{}]", join(path, &kind), groups[index].1.len());
             spans.insert(item_path.clone(), ev.span(block.range));
             let inner = eval_body(ev, &block.body, &item_path, spans, &[], None);
-            groups[index].1.push(block_object(inner, address.as_deref(), &item_path));
+            groups[index]
+                .1
+                .push(block_object(inner, address.as_deref(), &item_path));
         }
         if let Some(sink) = sink.as_deref_mut() {
             let traces = ev.traces.split_off(mark);
@@ -267,7 +323,11 @@ pub fn eval_body(
         }
     }
     for (kind, objects, unknown) in groups {
-        let v = if unknown { Value::unknown() } else { Value::list(objects) };
+        let v = if unknown {
+            Value::unknown()
+        } else {
+            Value::list(objects)
+        };
         fields.insert(kind, v);
     }
     fields
@@ -302,7 +362,10 @@ fn expand_dynamic(
     address: Option<&str>,
 ) -> Option<Vec<Value>> {
     let Some(for_each) = block.body.attribute("for_each") else {
-        ev.error(block.range, format!("dynamic block `{kind}` needs `for_each`"));
+        ev.error(
+            block.range,
+            format!("dynamic block `{kind}` needs `for_each`"),
+        );
         return Some(Vec::new());
     };
     let iterator = match block.body.attribute("iterator").map(|a| &a.expr.kind) {
@@ -310,7 +373,10 @@ fn expand_dynamic(
         _ => kind.to_string(),
     };
     let Some(content) = block.body.blocks_of("content").next() else {
-        ev.error(block.range, format!("dynamic block `{kind}` needs a `content` block"));
+        ev.error(
+            block.range,
+            format!("dynamic block `{kind}` needs a `content` block"),
+        );
         return Some(Vec::new());
     };
     let collection = ev.eval(&for_each.expr);
@@ -319,18 +385,32 @@ fn expand_dynamic(
         Value::Null => Vec::new(),
         Value::List(items) => {
             // a set iterates with key = value; a list/tuple with key = index
-            items.iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v.clone())).collect()
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+                .collect()
         }
-        Value::Map(obj) => obj.fields.iter().map(|(k, v)| (Value::string(k.as_str()), v.clone())).collect(),
+        Value::Map(obj) => obj
+            .fields
+            .iter()
+            .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
+            .collect(),
         other => {
-            let msg = format!("dynamic block `for_each` must be a collection, got {}", other.type_name());
+            let msg = format!(
+                "dynamic block `for_each` must be a collection, got {}",
+                other.type_name()
+            );
             ev.error(for_each.range, msg);
             return Some(Vec::new());
         }
     };
     let mut out = Vec::with_capacity(entries.len());
     for (i, (key, value)) in entries.into_iter().enumerate() {
-        let iter_value = Value::map(BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]));
+        let iter_value = Value::map(BTreeMap::from([
+            ("key".to_string(), key),
+            ("value".to_string(), value),
+        ]));
         ev.bind(iterator.clone(), iter_value);
         let item_path = format!("{}[{}]", join(path, kind), first_index + i);
         spans.insert(item_path.clone(), ev.span(content.range));
@@ -355,7 +435,12 @@ pub fn close(v: &Value) -> Value {
         return v.clone();
     }
     match v {
-        Value::Map(o) => Value::map(o.fields.iter().map(|(k, v)| (k.clone(), close(v))).collect()),
+        Value::Map(o) => Value::map(
+            o.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), close(v)))
+                .collect(),
+        ),
         Value::List(items) => Value::list(items.iter().map(close).collect()),
         Value::Sensitive(inner) => close(inner).sensitive(),
         other => other.clone(),
@@ -384,11 +469,18 @@ pub fn eval_resource(
     let provider_address = resource_provider_address(block, &decl.resource_type);
     let provider = providers.get(&provider_address);
     let region = provider.and_then(|p| p.attributes.get("region"));
-    let provider_ref = ProviderRef {
-        name: provider_address.split('.').next().unwrap_or_default().to_string(),
-        alias: provider_address.split_once('.').map(|(_, a)| a.to_string()),
-        region: Some(region.clone().unwrap_or_else(|| Value::unknown_from(format!("provider.{provider_address}.region")))),
-    };
+    let provider_ref =
+        ProviderRef {
+            name: provider_address
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            alias: provider_address.split_once('.').map(|(_, a)| a.to_string()),
+            region: Some(region.clone().unwrap_or_else(|| {
+                Value::unknown_from(format!("provider.{provider_address}.region"))
+            })),
+        };
     let default_tags = provider
         .and_then(|p| p.attributes.get("default_tags"))
         .and_then(|dt| match dt.strip() {
@@ -420,8 +512,16 @@ pub fn eval_resource(
         );
         ev.unbind(bound);
         match decl.mode {
-            Mode::Managed => apply_default_tags(&decl.resource_type, &mut fields, default_tags.as_ref(), &mut spans, block_span),
-            Mode::Data => computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref()),
+            Mode::Managed => apply_default_tags(
+                &decl.resource_type,
+                &mut fields,
+                default_tags.as_ref(),
+                &mut spans,
+                block_span,
+            ),
+            Mode::Data => {
+                computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref())
+            }
         }
         let closed = close(&Value::map(fields.clone()));
         let mut references = Vec::new();
@@ -430,7 +530,10 @@ pub fn eval_resource(
             dedup(&mut attr_traces);
             for t in attr_traces {
                 match t {
-                    Trace::Reference { target, attribute: target_attribute } => {
+                    Trace::Reference {
+                        target,
+                        attribute: target_attribute,
+                    } => {
                         if target != address && target != block_address {
                             references.push(Reference {
                                 attribute: attribute.clone(),
@@ -506,7 +609,11 @@ fn apply_default_tags(
 }
 
 /// Data sources whose results follow from the configuration alone.
-fn computed_data_attributes(resource_type: &str, fields: &mut BTreeMap<String, Value>, region: Option<&Value>) {
+fn computed_data_attributes(
+    resource_type: &str,
+    fields: &mut BTreeMap<String, Value>,
+    region: Option<&Value>,
+) {
     match resource_type {
         "aws_iam_policy_document" => {
             let json = policy_document::render(fields);

@@ -244,7 +244,11 @@ impl Expr {
     }
 }
 
-fn collect_template_refs(parts: &[TemplatePart], bound: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+fn collect_template_refs(
+    parts: &[TemplatePart],
+    bound: &mut Vec<String>,
+    out: &mut Vec<Vec<String>>,
+) {
     for part in parts {
         match part {
             TemplatePart::Literal(_) => {}
@@ -351,4 +355,3 @@ pub fn relocate(mut expr: Expr, range: Range) -> Expr {
     visit(&mut expr, range);
     expr
 }
-

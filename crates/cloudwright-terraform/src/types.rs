@@ -29,7 +29,10 @@ pub struct ObjectAttribute {
 
 /// Reads a type expression. `eval_default` evaluates the default of an
 /// `optional(T, default)` attribute (a constant expression).
-pub fn parse_type(expr: &Expr, eval_default: &mut dyn FnMut(&Expr) -> Value) -> Result<Type, String> {
+pub fn parse_type(
+    expr: &Expr,
+    eval_default: &mut dyn FnMut(&Expr) -> Value,
+) -> Result<Type, String> {
     match &expr.kind {
         ExprKind::Variable(name) => match name.as_str() {
             "any" => Ok(Type::Any),
@@ -82,7 +85,9 @@ pub fn parse_type(expr: &Expr, eval_default: &mut dyn FnMut(&Expr) -> Value) -> 
                                     kind: ExprKind::Literal(Value::String(s)),
                                     ..
                                 }) => s.to_string(),
-                                _ => return Err("object attribute names must be identifiers".into()),
+                                _ => {
+                                    return Err("object attribute names must be identifiers".into())
+                                }
                             };
                             attrs.push(parse_object_attribute(name, ty, eval_default)?);
                         }
@@ -106,10 +111,7 @@ fn parse_object_attribute(
 ) -> Result<ObjectAttribute, String> {
     if let ExprKind::Call(call) = &ty.kind {
         if call.name == "optional" {
-            let inner = call
-                .args
-                .first()
-                .ok_or("optional() needs a type")?;
+            let inner = call.args.first().ok_or("optional() needs a type")?;
             let inner_ty = parse_type(inner, eval_default)?;
             let default = match call.args.get(1) {
                 Some(d) => Some(convert(&eval_default(d), &inner_ty)?),
@@ -186,7 +188,8 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
             for attr in attrs {
                 let given = obj.fields.get(&attr.name).filter(|v| !v.is_null());
                 let v = match (given, attr.optional) {
-                    (Some(v), _) => convert(v, &attr.ty).map_err(|e| format!("attribute {:?}: {e}", attr.name))?,
+                    (Some(v), _) => convert(v, &attr.ty)
+                        .map_err(|e| format!("attribute {:?}: {e}", attr.name))?,
                     (None, true) => attr.default.clone().unwrap_or(Value::Null),
                     (None, false) if obj.fields.contains_key(&attr.name) => Value::Null,
                     (None, false) => return Err(format!("attribute {:?} is required", attr.name)),
@@ -195,7 +198,11 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
             }
             Ok(Value::map(fields))
         }
-        (v, t) => Err(format!("a {} value cannot be converted to {}", v.type_name(), type_name(t))),
+        (v, t) => Err(format!(
+            "a {} value cannot be converted to {}",
+            v.type_name(),
+            type_name(t)
+        )),
     }
 }
 
@@ -236,7 +243,11 @@ pub fn set_of(items: Vec<Value>) -> Result<Value, String> {
     if out.iter().all(|v| matches!(v.strip(), Value::String(_))) {
         out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
     } else if out.iter().all(|v| matches!(v.strip(), Value::Number(_))) {
-        out.sort_by(|a, b| a.as_number().partial_cmp(&b.as_number()).unwrap_or(std::cmp::Ordering::Equal));
+        out.sort_by(|a, b| {
+            a.as_number()
+                .partial_cmp(&b.as_number())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
     }
     Ok(Value::list(out))
 }
@@ -256,20 +267,42 @@ mod tests {
 
     #[test]
     fn optional_attributes_take_their_defaults() {
-        let t = ty("object({ name = string, size = optional(number, 20), tags = optional(map(string)) })");
+        let t = ty(
+            "object({ name = string, size = optional(number, 20), tags = optional(map(string)) })",
+        );
         let v = Value::map([("name".to_string(), Value::string("db"))].into());
-        assert_eq!(convert(&v, &t).unwrap().to_string(), "{name = \"db\", size = 20, tags = null}");
+        assert_eq!(
+            convert(&v, &t).unwrap().to_string(),
+            "{name = \"db\", size = 20, tags = null}"
+        );
         let missing = Value::map(BTreeMap::new());
-        assert_eq!(convert(&missing, &t).unwrap_err(), "attribute \"name\" is required");
+        assert_eq!(
+            convert(&missing, &t).unwrap_err(),
+            "attribute \"name\" is required"
+        );
     }
 
     #[test]
     fn primitive_conversions_follow_terraform() {
-        assert_eq!(convert(&Value::string("5"), &Type::Number).unwrap().as_number(), Some(5.0));
-        assert_eq!(convert(&Value::Number(5.0), &Type::String).unwrap().as_str(), Some("5"));
+        assert_eq!(
+            convert(&Value::string("5"), &Type::Number)
+                .unwrap()
+                .as_number(),
+            Some(5.0)
+        );
+        assert_eq!(
+            convert(&Value::Number(5.0), &Type::String)
+                .unwrap()
+                .as_str(),
+            Some("5")
+        );
         assert!(convert(&Value::string("x"), &Type::Bool).is_err());
         let set = convert(
-            &Value::list(vec![Value::string("b"), Value::string("a"), Value::string("b")]),
+            &Value::list(vec![
+                Value::string("b"),
+                Value::string("a"),
+                Value::string("b"),
+            ]),
             &ty("set(string)"),
         )
         .unwrap();

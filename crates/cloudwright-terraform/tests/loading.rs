@@ -5,7 +5,9 @@ use cloudwright_terraform::{load, LoadOptions};
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn load_fixture(name: &str) -> Graph {
@@ -38,13 +40,21 @@ fn assert_clean(g: &Graph) {
         .diagnostics
         .iter()
         .filter(|d| d.severity != Severity::Info)
-        .map(|d| format!("{:?}: {} at {:?}", d.severity, d.message, d.span.map(|s| (s.line, s.column))))
+        .map(|d| {
+            format!(
+                "{:?}: {} at {:?}",
+                d.severity,
+                d.message,
+                d.span.map(|s| (s.line, s.column))
+            )
+        })
         .collect();
     assert!(problems.is_empty(), "unexpected diagnostics: {problems:#?}");
 }
 
 fn origin(v: &Value) -> Option<String> {
-    v.as_unknown().and_then(|u| u.origin.as_deref().map(str::to_string))
+    v.as_unknown()
+        .and_then(|u| u.origin.as_deref().map(str::to_string))
 }
 
 #[test]
@@ -53,25 +63,49 @@ fn modules_nest_three_deep_with_inputs_in_and_outputs_out() {
     assert_clean(&g);
     let q = "module.a.module.b.module.c.aws_sqs_queue.q";
     assert_eq!(attr(&g, q, "name").as_str(), Some("root-a-b-c"));
-    assert_eq!(attr(&g, "aws_s3_bucket.top", "bucket").as_str(), Some("root-a-b-c"));
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.top", "bucket").as_str(),
+        Some("root-a-b-c")
+    );
     let r = g.resource(q).unwrap();
     assert_eq!(r.module, "module.a.module.b.module.c");
-    assert_eq!(g.sources.get(r.span.unwrap().file).display_path, "modules/c/main.tf");
+    assert_eq!(
+        g.sources.get(r.span.unwrap().file).display_path,
+        "modules/c/main.tf"
+    );
     // the module directories called by the root are not roots themselves
     assert_eq!(g.resources.len(), 2, "{:?}", addresses(&g));
     // the bucket's value travelled through three module outputs: it is linked
     let top = g.resource("aws_s3_bucket.top").unwrap();
-    assert!(top.references.iter().any(|x| x.target == q && x.target_attribute.as_deref() == Some("name")), "{:?}", top.references);
+    assert!(
+        top.references
+            .iter()
+            .any(|x| x.target == q && x.target_attribute.as_deref() == Some("name")),
+        "{:?}",
+        top.references
+    );
 }
 
 #[test]
 fn for_each_and_count_over_module_calls() {
     let g = load_fixture("module_for_each");
     assert_clean(&g);
-    assert_eq!(attr(&g, "module.svc[\"api\"].aws_ecs_service.this", "name").as_str(), Some("api"));
-    assert_eq!(attr(&g, "module.svc[\"worker\"].aws_ecs_service.this", "name").as_str(), Some("worker"));
-    assert_eq!(attr(&g, "module.counted[1].aws_ecs_service.this", "name").as_str(), Some("n1"));
-    assert_eq!(attr(&g, "aws_ssm_parameter.ports", "value").as_str(), Some("api=8080,worker=9090"));
+    assert_eq!(
+        attr(&g, "module.svc[\"api\"].aws_ecs_service.this", "name").as_str(),
+        Some("api")
+    );
+    assert_eq!(
+        attr(&g, "module.svc[\"worker\"].aws_ecs_service.this", "name").as_str(),
+        Some("worker")
+    );
+    assert_eq!(
+        attr(&g, "module.counted[1].aws_ecs_service.this", "name").as_str(),
+        Some("n1")
+    );
+    assert_eq!(
+        attr(&g, "aws_ssm_parameter.ports", "value").as_str(),
+        Some("api=8080,worker=9090")
+    );
     let m = g.module("module.counted[0]").expect("module instance");
     let port = m.variables.iter().find(|v| v.name == "port").unwrap();
     assert_eq!(port.value.as_number(), Some(1000.0));
@@ -85,10 +119,22 @@ fn dynamic_blocks_nest_and_keep_static_blocks() {
     // rules in key order: ssh, web
     assert_eq!(attr(&g, acl, "rule.0.name").as_str(), Some("ssh"));
     assert_eq!(attr(&g, acl, "rule.1.name").as_str(), Some("web"));
-    assert_eq!(attr(&g, acl, "rule.1.statement.1.port").as_number(), Some(443.0));
-    assert_eq!(attr(&g, acl, "rule.1.statement.1.index").as_number(), Some(1.0));
-    assert_eq!(attr(&g, acl, "rule.1.statement.1.owner").as_str(), Some("web"));
-    assert_eq!(attr(&g, acl, "rule.0.statement").as_list().unwrap().len(), 1);
+    assert_eq!(
+        attr(&g, acl, "rule.1.statement.1.port").as_number(),
+        Some(443.0)
+    );
+    assert_eq!(
+        attr(&g, acl, "rule.1.statement.1.index").as_number(),
+        Some(1.0)
+    );
+    assert_eq!(
+        attr(&g, acl, "rule.1.statement.1.owner").as_str(),
+        Some("web")
+    );
+    assert_eq!(
+        attr(&g, acl, "rule.0.statement").as_list().unwrap().len(),
+        1
+    );
     let mixed = "aws_security_group.mixed";
     let ports: Vec<f64> = attr(&g, mixed, "ingress")
         .as_list()
@@ -128,7 +174,11 @@ fn variable_precedence_follows_terraform() {
     let auto = r.provenance["value"]
         .iter()
         .find_map(|s| match s {
-            ValueSource::Variable { name, set_by: VariableOrigin::File { path, span }, .. } if name == "from_auto" => Some((path.clone(), span.unwrap().line)),
+            ValueSource::Variable {
+                name,
+                set_by: VariableOrigin::File { path, span },
+                ..
+            } if name == "from_auto" => Some((path.clone(), span.unwrap().line)),
             _ => None,
         })
         .expect("from_auto provenance");
@@ -141,17 +191,30 @@ fn optional_attributes_get_their_defaults() {
     assert_clean(&g);
     let db = "aws_db_instance.db";
     assert_eq!(attr(&g, db, "allocated_storage").as_number(), Some(20.0));
-    assert_eq!(attr(&g, db, "backup_retention_period").as_number(), Some(7.0));
+    assert_eq!(
+        attr(&g, db, "backup_retention_period").as_number(),
+        Some(7.0)
+    );
     assert!(attr(&g, db, "backup_window").is_null());
     assert_eq!(attr(&g, db, "tags").to_string(), "{}");
-    assert_eq!(attr(&g, "aws_instance.node[\"n1\"]", "availability_zone").as_str(), Some("eu-west-1a"));
-    assert_eq!(attr(&g, "aws_instance.node[\"n2\"]", "availability_zone").as_str(), Some("eu-west-1b"));
+    assert_eq!(
+        attr(&g, "aws_instance.node[\"n1\"]", "availability_zone").as_str(),
+        Some("eu-west-1a")
+    );
+    assert_eq!(
+        attr(&g, "aws_instance.node[\"n2\"]", "availability_zone").as_str(),
+        Some("eu-west-1b")
+    );
 }
 
 #[test]
 fn unknown_values_propagate_with_their_origin() {
     let g = load_fixture("unknowns");
-    assert!(messages(&g, Severity::Error).is_empty(), "{:?}", g.diagnostics);
+    assert!(
+        messages(&g, Severity::Error).is_empty(),
+        "{:?}",
+        g.diagnostics
+    );
     let lb = "aws_lb.lb";
     let subnets = attr(&g, lb, "subnets");
     let subnets = subnets.as_list().unwrap();
@@ -159,36 +222,67 @@ fn unknown_values_propagate_with_their_origin() {
     assert_eq!(origin(&subnets[2]).as_deref(), Some("aws_subnet.s[2].id"));
     // length of a known-length list of unknowns is known
     assert_eq!(attr(&g, lb, "name").as_str(), Some("n-3"));
-    assert_eq!(origin(&attr(&g, lb, "security_groups.0")).as_deref(), Some("aws_subnet.s[0].id"));
+    assert_eq!(
+        origin(&attr(&g, lb, "security_groups.0")).as_deref(),
+        Some("aws_subnet.s[0].id")
+    );
     // operations on unknown give unknown
     assert!(attr(&g, lb, "description").is_unknown());
     assert!(attr(&g, lb, "internal").is_unknown());
     // ... unless both branches agree
     assert_eq!(attr(&g, lb, "idle_timeout").as_number(), Some(60.0));
     // configured attributes of other resources are known
-    assert_eq!(attr(&g, "aws_subnet.s[1]", "cidr_block").as_str(), Some("10.0.1.0/24"));
-    assert_eq!(attr(&g, lb, "ip_address_type").as_str(), Some("10.0.1.0/24"));
+    assert_eq!(
+        attr(&g, "aws_subnet.s[1]", "cidr_block").as_str(),
+        Some("10.0.1.0/24")
+    );
+    assert_eq!(
+        attr(&g, lb, "ip_address_type").as_str(),
+        Some("10.0.1.0/24")
+    );
     // the lb is linked to each subnet instance
     let r = g.resource(lb).unwrap();
     for i in 0..3 {
         let target = format!("aws_subnet.s[{i}]");
-        assert!(r.references.iter().any(|x| x.target == target), "missing {target}: {:?}", r.references);
+        assert!(
+            r.references.iter().any(|x| x.target == target),
+            "missing {target}: {:?}",
+            r.references
+        );
     }
     let vpc = g.resource("aws_vpc.main").unwrap();
-    let referrers: Vec<_> = g.referrers_of_type(vpc, "aws_subnet").map(|r| r.address.clone()).collect();
-    assert_eq!(referrers, vec!["aws_subnet.s[0]", "aws_subnet.s[1]", "aws_subnet.s[2]"]);
+    let referrers: Vec<_> = g
+        .referrers_of_type(vpc, "aws_subnet")
+        .map(|r| r.address.clone())
+        .collect();
+    assert_eq!(
+        referrers,
+        vec!["aws_subnet.s[0]", "aws_subnet.s[1]", "aws_subnet.s[2]"]
+    );
 }
 
 #[test]
 fn count_that_depends_on_unknowns_is_one_unknown_instance() {
     let g = load_fixture("unknowns");
-    let maybe = g.resource("aws_instance.maybe[?]").expect("unknown instance");
+    let maybe = g
+        .resource("aws_instance.maybe[?]")
+        .expect("unknown instance");
     assert_eq!(maybe.index, Some(InstanceKey::Unknown));
-    let warning = g.diagnostics.iter().find(|d| d.severity == Severity::Warning).expect("warning");
-    assert!(warning.message.contains("`count` depends on values known only after apply"));
+    let warning = g
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Warning)
+        .expect("warning");
+    assert!(warning
+        .message
+        .contains("`count` depends on values known only after apply"));
     assert_eq!(warning.span.unwrap().line, 26);
     let g = load_fixture("unknown_count");
-    assert!(g.resource("aws_subnet.s[?]").is_some(), "{:?}", addresses(&g));
+    assert!(
+        g.resource("aws_subnet.s[?]").is_some(),
+        "{:?}",
+        addresses(&g)
+    );
     assert!(g.resource("aws_eip.e[?]").is_some());
     let warnings = messages(&g, Severity::Warning);
     assert_eq!(warnings.len(), 2, "{warnings:?}");
@@ -198,12 +292,19 @@ fn count_that_depends_on_unknowns_is_one_unknown_instance() {
 #[test]
 fn a_missing_module_is_a_diagnostic_and_its_outputs_are_unknown() {
     let g = load_fixture("missing_module");
-    let d = g.diagnostics.iter().find(|d| d.message.contains("not downloaded")).expect("diagnostic");
+    let d = g
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("not downloaded"))
+        .expect("diagnostic");
     assert_eq!(d.severity, Severity::Warning);
     assert_eq!(d.span.unwrap().line, 1);
     assert!(d.help.as_deref().unwrap().contains("terraform init"));
     let subnet = attr(&g, "aws_instance.web", "subnet_id");
-    assert_eq!(origin(&subnet).as_deref(), Some("module.vpc.private_subnets[0]"));
+    assert_eq!(
+        origin(&subnet).as_deref(),
+        Some("module.vpc.private_subnets[0]")
+    );
     assert!(!g.has_errors());
 }
 
@@ -211,8 +312,14 @@ fn a_missing_module_is_a_diagnostic_and_its_outputs_are_unknown() {
 fn registry_modules_are_read_from_modules_json() {
     let g = load_fixture("registry_module");
     assert_clean(&g);
-    assert_eq!(attr(&g, "module.vpc.aws_subnet.a", "cidr_block").as_str(), Some("10.9.1.0/24"));
-    assert_eq!(origin(&attr(&g, "aws_instance.web", "subnet_id")).as_deref(), Some("module.vpc.aws_subnet.a.id"));
+    assert_eq!(
+        attr(&g, "module.vpc.aws_subnet.a", "cidr_block").as_str(),
+        Some("10.9.1.0/24")
+    );
+    assert_eq!(
+        origin(&attr(&g, "aws_instance.web", "subnet_id")).as_deref(),
+        Some("module.vpc.aws_subnet.a.id")
+    );
     let call = &g.module("").unwrap().module_calls[0];
     assert_eq!(call.version.as_deref(), Some("5.1.0"));
     assert_eq!(call.resolved_dir.as_deref(), Some(".terraform/modules/vpc"));
@@ -222,7 +329,11 @@ fn registry_modules_are_read_from_modules_json() {
 fn a_syntax_error_is_located_and_the_rest_still_loads() {
     let g = load_fixture("syntax_error");
     assert!(g.resource("aws_s3_bucket.ok").is_some());
-    let errors: Vec<_> = g.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+    let errors: Vec<_> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
     assert_eq!(errors.len(), 1);
     let span = errors[0].span.unwrap();
     assert_eq!(g.sources.get(span.file).display_path, "broken.tf");
@@ -234,7 +345,10 @@ fn templates_heredocs_and_strip_markers() {
     let g = load_fixture("templates");
     assert_clean(&g);
     let p = "aws_ssm_parameter.t";
-    assert_eq!(attr(&g, p, "value").as_str(), Some("hello WORLD\nitem a\nitem b\nmany\n"));
+    assert_eq!(
+        attr(&g, p, "value").as_str(),
+        Some("hello WORLD\nitem a\nitem b\nmany\n")
+    );
     assert_eq!(attr(&g, p, "tier").as_str(), Some("xyz"));
     // "${list}" alone yields the list itself
     assert_eq!(attr(&g, p, "type").as_number(), Some(2.0));
@@ -249,7 +363,10 @@ fn for_expressions_splats_and_operators() {
     assert_eq!(v["names"], serde_json::json!(["a", "b", "c"]));
     assert_eq!(v["legacy_names"], serde_json::json!(["a", "b", "c"]));
     assert_eq!(v["ports"], serde_json::json!([80, 443, 5432]));
-    assert_eq!(v["by_role"], serde_json::json!({"db": ["c"], "web": ["a", "b"]}));
+    assert_eq!(
+        v["by_role"],
+        serde_json::json!({"db": ["c"], "web": ["a", "b"]})
+    );
     assert_eq!(v["web_only"], serde_json::json!(["A", "B"]));
     assert_eq!(v["index_map"], serde_json::json!({"a": 0, "b": 1, "c": 2}));
     assert_eq!(v["math"], serde_json::json!(6));
@@ -279,7 +396,12 @@ fn cyclic_locals_are_reported_and_unknown() {
     let g = load_fixture("cycle");
     let errors = messages(&g, Severity::Error);
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("dependency cycle: local.a → local.b → local.a") || errors[0].starts_with("dependency cycle: local.b → local.a → local.b"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("dependency cycle: local.a → local.b → local.a")
+            || errors[0].starts_with("dependency cycle: local.b → local.a → local.b"),
+        "{}",
+        errors[0]
+    );
     assert_eq!(attr(&g, "aws_s3_bucket.b", "bucket").as_str(), Some("fine"));
     assert!(attr(&g, "aws_s3_bucket.b", "tags.cyc").is_unknown());
 }
@@ -288,10 +410,22 @@ fn cyclic_locals_are_reported_and_unknown() {
 fn tf_json_configuration_loads_like_hcl() {
     let g = load_fixture("tf_json");
     assert_clean(&g);
-    assert_eq!(attr(&g, "aws_s3_bucket.b", "bucket").as_str(), Some("app-prod"));
-    assert_eq!(attr(&g, "aws_s3_bucket.b", "tags.env").as_str(), Some("prod"));
-    assert_eq!(attr(&g, "aws_s3_bucket.b", "versioning.0.enabled").as_bool(), Some(true));
-    assert_eq!(attr(&g, "aws_instance.web[1]", "ami").as_str(), Some("ami-1"));
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.b", "bucket").as_str(),
+        Some("app-prod")
+    );
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.b", "tags.env").as_str(),
+        Some("prod")
+    );
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.b", "versioning.0.enabled").as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        attr(&g, "aws_instance.web[1]", "ami").as_str(),
+        Some("ami-1")
+    );
     let r = g.resource("aws_s3_bucket.b").unwrap();
     assert_eq!(r.attribute_spans["bucket"].line, 7);
 }
@@ -315,14 +449,39 @@ fn sensitive_values_are_marked_and_never_rendered() {
 fn provider_default_tags_merge_into_tags_all() {
     let g = load_fixture("default_tags");
     assert_clean(&g);
-    assert_eq!(attr(&g, "aws_s3_bucket.b", "tags_all").to_string(), r#"{Name = "b", env = "override", team = "core"}"#);
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.b", "tags_all").to_string(),
+        r#"{Name = "b", env = "override", team = "core"}"#
+    );
     // the aliased provider has no default_tags
-    assert_eq!(attr(&g, "aws_s3_bucket.west", "tags_all").to_string(), r#"{Name = "w"}"#);
-    assert_eq!(g.resource("aws_s3_bucket.west").unwrap().provider.region.as_ref().unwrap().as_str(), Some("us-west-2"));
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.west", "tags_all").to_string(),
+        r#"{Name = "w"}"#
+    );
+    assert_eq!(
+        g.resource("aws_s3_bucket.west")
+            .unwrap()
+            .provider
+            .region
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        Some("us-west-2")
+    );
     // not every type takes tags
-    assert!(g.resource("aws_iam_role_policy_attachment.not_taggable").unwrap().get("tags_all").is_none());
-    assert_eq!(attr(&g, "data.aws_region.current", "name").as_str(), Some("us-east-1"));
-    assert_eq!(attr(&g, "data.aws_partition.current", "partition").as_str(), Some("aws"));
+    assert!(g
+        .resource("aws_iam_role_policy_attachment.not_taggable")
+        .unwrap()
+        .get("tags_all")
+        .is_none());
+    assert_eq!(
+        attr(&g, "data.aws_region.current", "name").as_str(),
+        Some("us-east-1")
+    );
+    assert_eq!(
+        attr(&g, "data.aws_partition.current", "partition").as_str(),
+        Some("aws")
+    );
 }
 
 #[test]
@@ -331,23 +490,37 @@ fn policy_documents_render_to_json_wherever_written() {
     assert_clean(&g);
     assert_eq!(
         attr(&g, "aws_iam_role.r", "assume_role_policy").as_str(),
-        Some(r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":"*"}}],"Version":"2012-10-17"}"#)
+        Some(
+            r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":"*"}}],"Version":"2012-10-17"}"#
+        )
     );
     assert_eq!(
         attr(&g, "aws_iam_policy.inline", "policy").as_str(),
-        Some(r#"{"Statement":[{"Action":"*","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}"#)
+        Some(
+            r#"{"Statement":[{"Action":"*","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}"#
+        )
     );
-    assert!(attr(&g, "aws_iam_policy.heredoc", "policy").as_str().unwrap().contains("\"Deny\""));
+    assert!(attr(&g, "aws_iam_policy.heredoc", "policy")
+        .as_str()
+        .unwrap()
+        .contains("\"Deny\""));
 }
 
 #[test]
 fn file_functions_stay_inside_the_scanned_tree() {
     let g = load(&[fixture("sandbox/inner")], &LoadOptions::default());
-    assert_eq!(attr(&g, "aws_ssm_parameter.inside", "value").as_str(), Some("inside-data"));
+    assert_eq!(
+        attr(&g, "aws_ssm_parameter.inside", "value").as_str(),
+        Some("inside-data")
+    );
     assert!(attr(&g, "aws_ssm_parameter.outside", "value").is_unknown());
     let errors = messages(&g, Severity::Error);
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].contains("outside the scanned directory"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("outside the scanned directory"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
@@ -358,7 +531,9 @@ fn excluded_paths_are_not_loaded() {
     };
     let g = load(&[fixture("nested_modules")], &options);
     // modules are still followed from their callers; only roots are excluded
-    assert!(g.resource("module.a.module.b.module.c.aws_sqs_queue.q").is_some());
+    assert!(g
+        .resource("module.a.module.b.module.c.aws_sqs_queue.q")
+        .is_some());
     let options = LoadOptions {
         excludes: vec!["main.tf".into(), "modules/**".into()],
         ..Default::default()
@@ -371,30 +546,72 @@ fn excluded_paths_are_not_loaded() {
 fn plan_json_loads_with_unknowns_actions_and_tf_spans() {
     let g = load(&[fixture("plan/plan.json")], &LoadOptions::default());
     assert!(!g.has_errors(), "{:?}", g.diagnostics);
-    let bucket = g.resources.iter().find(|r| r.address == "aws_s3_bucket.logs" && r.origin == cloudwright_model::Origin::Plan).unwrap();
+    let bucket = g
+        .resources
+        .iter()
+        .find(|r| r.address == "aws_s3_bucket.logs" && r.origin == cloudwright_model::Origin::Plan)
+        .unwrap();
     assert_eq!(bucket.actions, vec!["create"]);
     assert_eq!(bucket.get("bucket").unwrap().as_str(), Some("logs-prod"));
     assert!(bucket.get("arn").unwrap().is_unknown());
-    assert_eq!(bucket.provider.region.as_ref().unwrap().as_str(), Some("eu-central-1"));
+    assert_eq!(
+        bucket.provider.region.as_ref().unwrap().as_str(),
+        Some("eu-central-1")
+    );
     // spans come from the .tf beside the plan, evaluated with the plan's variables
     let span = bucket.span.expect("span from main.tf");
-    assert_eq!((g.sources.get(span.file).display_path.as_str(), span.line), ("main.tf", 3));
+    assert_eq!(
+        (g.sources.get(span.file).display_path.as_str(), span.line),
+        ("main.tf", 3)
+    );
     assert_eq!(bucket.attribute_spans["bucket"].line, 4);
-    let pab = g.resources.iter().find(|r| r.address == "aws_s3_bucket_public_access_block.logs" && r.origin == cloudwright_model::Origin::Plan).unwrap();
-    assert_eq!(origin(&pab.get("bucket").unwrap()).as_deref(), Some("aws_s3_bucket.logs.id"));
-    assert!(pab.references.iter().any(|x| x.target == "aws_s3_bucket.logs"));
-    let web0 = g.resources.iter().find(|r| r.address == "aws_instance.web[0]" && r.origin == cloudwright_model::Origin::Plan).unwrap();
+    let pab = g
+        .resources
+        .iter()
+        .find(|r| {
+            r.address == "aws_s3_bucket_public_access_block.logs"
+                && r.origin == cloudwright_model::Origin::Plan
+        })
+        .unwrap();
+    assert_eq!(
+        origin(&pab.get("bucket").unwrap()).as_deref(),
+        Some("aws_s3_bucket.logs.id")
+    );
+    assert!(pab
+        .references
+        .iter()
+        .any(|x| x.target == "aws_s3_bucket.logs"));
+    let web0 = g
+        .resources
+        .iter()
+        .find(|r| r.address == "aws_instance.web[0]" && r.origin == cloudwright_model::Origin::Plan)
+        .unwrap();
     assert!(web0.get("user_data").unwrap().is_sensitive());
     assert_eq!(web0.attribute_spans["ami"].line, 14);
 }
 
 #[test]
 fn state_files_load_with_module_addresses_and_sensitive_attributes() {
-    let g = load(&[fixture("state/terraform.tfstate.json")], &LoadOptions::default());
+    let g = load(
+        &[fixture("state/terraform.tfstate.json")],
+        &LoadOptions::default(),
+    );
     assert!(g.diagnostics.is_empty(), "{:?}", g.diagnostics);
-    assert_eq!(addresses(&g), vec!["aws_db_instance.db", "module.net.aws_subnet.private[\"a\"]", "module.net.aws_subnet.private[\"b\"]"]);
+    assert_eq!(
+        addresses(&g),
+        vec![
+            "aws_db_instance.db",
+            "module.net.aws_subnet.private[\"a\"]",
+            "module.net.aws_subnet.private[\"b\"]"
+        ]
+    );
     let db = g.resource("aws_db_instance.db").unwrap();
     assert!(db.get("password").unwrap().is_sensitive());
     assert_eq!(db.get("storage_encrypted").unwrap().as_bool(), Some(true));
-    assert_eq!(g.resource("module.net.aws_subnet.private[\"b\"]").unwrap().module, "module.net");
+    assert_eq!(
+        g.resource("module.net.aws_subnet.private[\"b\"]")
+            .unwrap()
+            .module,
+        "module.net"
+    );
 }

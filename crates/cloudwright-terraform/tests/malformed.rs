@@ -30,7 +30,7 @@ impl TempTree {
     }
 
     fn load(&self) -> Graph {
-        load(&[self.0.clone()], &LoadOptions::default())
+        load(std::slice::from_ref(&self.0), &LoadOptions::default())
     }
 }
 
@@ -51,7 +51,8 @@ fn errors(g: &Graph) -> Vec<String> {
 }
 
 fn example() -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/three-tier/modules/web_app/main.tf");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/three-tier/modules/web_app/main.tf");
     std::fs::read_to_string(p).unwrap()
 }
 
@@ -74,9 +75,14 @@ fn every_truncation_of_a_real_file_loads_without_panic() {
 #[test]
 fn invalid_utf8_is_located() {
     let t = TempTree::new();
-    t.write("good.tf", GOOD).write("bad.tf", b"resource \"a\" \"b\" {\n  x = \"\xff\xfe\"\n}\n");
+    t.write("good.tf", GOOD)
+        .write("bad.tf", b"resource \"a\" \"b\" {\n  x = \"\xff\xfe\"\n}\n");
     let g = t.load();
-    let d = g.diagnostics.iter().find(|d| d.message.contains("UTF-8")).expect("utf-8 diagnostic");
+    let d = g
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("UTF-8"))
+        .expect("utf-8 diagnostic");
     assert_eq!(d.span.map(|s| (s.line, s.column)), Some((2, 8)));
     assert!(g.resource("aws_s3_bucket.good").is_some());
 }
@@ -84,10 +90,25 @@ fn invalid_utf8_is_located() {
 #[test]
 fn deeply_nested_expressions_are_refused_not_overflowed() {
     let t = TempTree::new();
-    let deep = format!("locals {{\n  x = {}1{}\n}}\n", "[".repeat(5000), "]".repeat(5000));
-    let parens = format!("locals {{\n  y = {}1{}\n}}\n", "(".repeat(3000), ")".repeat(3000));
-    let json = format!("{{\"locals\": {{\"z\": {}1{}}}}}", "[".repeat(5000), "]".repeat(5000));
-    t.write("good.tf", GOOD).write("deep.tf", deep).write("parens.tf", parens).write("deep.tf.json", json);
+    let deep = format!(
+        "locals {{\n  x = {}1{}\n}}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let parens = format!(
+        "locals {{\n  y = {}1{}\n}}\n",
+        "(".repeat(3000),
+        ")".repeat(3000)
+    );
+    let json = format!(
+        "{{\"locals\": {{\"z\": {}1{}}}}}",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    t.write("good.tf", GOOD)
+        .write("deep.tf", deep)
+        .write("parens.tf", parens)
+        .write("deep.tf.json", json);
     let g = t.load();
     assert!(errors(&g).len() >= 3, "{:?}", errors(&g));
     assert!(g.resource("aws_s3_bucket.good").is_some());
@@ -96,11 +117,23 @@ fn deeply_nested_expressions_are_refused_not_overflowed() {
 #[test]
 fn a_ten_megabyte_string_literal_loads() {
     let t = TempTree::new();
-    let big = format!("resource \"aws_ssm_parameter\" \"big\" {{\n  value = \"{}\"\n}}\n", "x".repeat(10 * 1024 * 1024));
+    let big = format!(
+        "resource \"aws_ssm_parameter\" \"big\" {{\n  value = \"{}\"\n}}\n",
+        "x".repeat(10 * 1024 * 1024)
+    );
     t.write("big.tf", big);
     let g = t.load();
     assert!(errors(&g).is_empty());
-    assert_eq!(g.resource("aws_ssm_parameter.big").unwrap().get("value").unwrap().as_str().unwrap().len(), 10 * 1024 * 1024);
+    assert_eq!(
+        g.resource("aws_ssm_parameter.big")
+            .unwrap()
+            .get("value")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .len(),
+        10 * 1024 * 1024
+    );
 }
 
 #[test]
@@ -138,8 +171,19 @@ module "self" {
     );
     let g = t.load();
     let errs = errors(&g);
-    for expected in ["dependency cycle", "`count` of 1000000000", "`count` must be a whole number", "cannot be used together", "out of range", "calls itself", "newbits"] {
-        assert!(errs.iter().any(|e| e.contains(expected)), "missing {expected:?} in {errs:#?}");
+    for expected in [
+        "dependency cycle",
+        "`count` of 1000000000",
+        "`count` must be a whole number",
+        "cannot be used together",
+        "out of range",
+        "calls itself",
+        "newbits",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.contains(expected)),
+            "missing {expected:?} in {errs:#?}"
+        );
     }
 }
 
@@ -150,7 +194,10 @@ fn garbage_and_empty_files_are_diagnosed() {
         .write("empty.tf", "")
         .write("garbage.tf", [0u8, 159, 146, 150, 7, 255].repeat(100))
         .write("brace.tf", "}}}}{{{{")
-        .write("trunc.tf.json", "{\"resource\": {\"aws_s3_bucket\": {\"x\": {\"bucket\": \"y\"")
+        .write(
+            "trunc.tf.json",
+            "{\"resource\": {\"aws_s3_bucket\": {\"x\": {\"bucket\": \"y\"",
+        )
         .write("notobject.tf.json", "[1, 2, 3]");
     let g = t.load();
     assert!(errors(&g).len() >= 4, "{:?}", errors(&g));
@@ -205,21 +252,69 @@ fn expression() -> impl Strategy<Value = String> {
         Just("aws_vpc.v.id".to_string()),
     ];
     let functions = [
-        "length", "upper", "lower", "format", "join", "split", "element", "slice", "substr",
-        "cidrsubnet", "cidrhost", "cidrsubnets", "range", "jsonencode", "jsondecode", "yamldecode",
-        "base64decode", "tonumber", "tostring", "toset", "flatten", "merge", "lookup", "concat",
-        "regex", "replace", "formatdate", "timeadd", "parseint", "chunklist", "setproduct", "zipmap",
-        "indent", "pow", "log", "max", "min", "coalesce", "one", "keys", "transpose", "try", "can",
+        "length",
+        "upper",
+        "lower",
+        "format",
+        "join",
+        "split",
+        "element",
+        "slice",
+        "substr",
+        "cidrsubnet",
+        "cidrhost",
+        "cidrsubnets",
+        "range",
+        "jsonencode",
+        "jsondecode",
+        "yamldecode",
+        "base64decode",
+        "tonumber",
+        "tostring",
+        "toset",
+        "flatten",
+        "merge",
+        "lookup",
+        "concat",
+        "regex",
+        "replace",
+        "formatdate",
+        "timeadd",
+        "parseint",
+        "chunklist",
+        "setproduct",
+        "zipmap",
+        "indent",
+        "pow",
+        "log",
+        "max",
+        "min",
+        "coalesce",
+        "one",
+        "keys",
+        "transpose",
+        "try",
+        "can",
     ];
     leaf.prop_recursive(4, 40, 4, move |inner| {
         prop_oneof![
-            (prop::sample::select(functions.to_vec()), prop::collection::vec(inner.clone(), 0..4))
+            (
+                prop::sample::select(functions.to_vec()),
+                prop::collection::vec(inner.clone(), 0..4)
+            )
                 .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
-            prop::collection::vec(inner.clone(), 0..4).prop_map(|items| format!("[{}]", items.join(", "))),
-            (inner.clone(), inner.clone()).prop_map(|(k, v)| format!("{{ (tostring({k})) = {v} }}")),
-            (inner.clone(), prop::sample::select(vec!["+", "-", "*", "/", "%", "==", "<", "&&", "||"]), inner.clone())
+            prop::collection::vec(inner.clone(), 0..4)
+                .prop_map(|items| format!("[{}]", items.join(", "))),
+            (inner.clone(), inner.clone())
+                .prop_map(|(k, v)| format!("{{ (tostring({k})) = {v} }}")),
+            (
+                inner.clone(),
+                prop::sample::select(vec!["+", "-", "*", "/", "%", "==", "<", "&&", "||"]),
+                inner.clone()
+            )
                 .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
-            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
             (inner.clone(), inner.clone()).prop_map(|(l, i)| format!("{l}[{i}]")),
             inner.clone().prop_map(|l| format!("[for x in {l} : x]")),
             inner.prop_map(|l| format!("{l}[*].a")),

@@ -30,11 +30,17 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "one" => one(args),
         "keys" => arity(args, 1).and_then(|_| {
             Ok(Value::list(
-                object(&args[0])?.fields.keys().map(|k| Value::string(k.as_str())).collect(),
+                object(&args[0])?
+                    .fields
+                    .keys()
+                    .map(|k| Value::string(k.as_str()))
+                    .collect(),
             ))
         }),
         "values" => arity(args, 1).and_then(|_| {
-            Ok(Value::list(object(&args[0])?.fields.values().cloned().collect()))
+            Ok(Value::list(
+                object(&args[0])?.fields.values().cloned().collect(),
+            ))
         }),
         "coalesce" => coalesce(args),
         "coalescelist" => coalescelist(args),
@@ -120,7 +126,12 @@ fn length(args: &[Value]) -> CallResult {
         Value::String(s) => s.chars().count() as f64,
         Value::List(items) => items.len() as f64,
         Value::Map(obj) => obj.fields.len() as f64,
-        other => return fail(format!("cannot take the length of a {} value", other.type_name())),
+        other => {
+            return fail(format!(
+                "cannot take the length of a {} value",
+                other.type_name()
+            ))
+        }
     }))
 }
 
@@ -155,7 +166,9 @@ fn lookup(args: &[Value]) -> CallResult {
         Some(v) => Ok(v.clone()),
         None => match args.get(2) {
             Some(default) => Ok(default.clone()),
-            None => fail(format!("the map has no key {key:?} and no default was given")),
+            None => fail(format!(
+                "the map has no key {key:?} and no default was given"
+            )),
         },
     }
 }
@@ -211,7 +224,9 @@ fn zipmap(args: &[Value]) -> CallResult {
     if keys.len() != values.len() {
         return fail("zipmap needs lists of the same length");
     }
-    Ok(Value::map(keys.into_iter().zip(values.iter().cloned()).collect()))
+    Ok(Value::map(
+        keys.into_iter().zip(values.iter().cloned()).collect(),
+    ))
 }
 
 fn one(args: &[Value]) -> CallResult {
@@ -220,7 +235,9 @@ fn one(args: &[Value]) -> CallResult {
     match items.len() {
         0 => Ok(Value::Null),
         1 => Ok(items[0].clone()),
-        n => fail(format!("one() needs a list of zero or one element, got {n}")),
+        n => fail(format!(
+            "one() needs a list of zero or one element, got {n}"
+        )),
     }
 }
 
@@ -254,7 +271,11 @@ fn contains(args: &[Value]) -> CallResult {
             Some(false) => {}
         }
     }
-    Ok(if unknown { Value::unknown() } else { Value::Bool(false) })
+    Ok(if unknown {
+        Value::unknown()
+    } else {
+        Value::Bool(false)
+    })
 }
 
 fn chunklist(args: &[Value]) -> CallResult {
@@ -383,7 +404,10 @@ mod tests {
     fn element_wraps_and_range_counts() {
         let l = Value::list(vec![Value::string("a"), Value::string("b")]);
         assert_eq!(element(&[l, n(3.0)]).unwrap().as_str(), Some("b"));
-        assert_eq!(range(&[n(1.0), n(10.0), n(3.0)]).unwrap().to_string(), "[1, 4, 7]");
+        assert_eq!(
+            range(&[n(1.0), n(10.0), n(3.0)]).unwrap().to_string(),
+            "[1, 4, 7]"
+        );
         assert_eq!(range(&[n(3.0)]).unwrap().to_string(), "[0, 1, 2]");
     }
 
@@ -396,7 +420,12 @@ mod tests {
     #[test]
     fn contains_is_three_valued() {
         let l = Value::list(vec![Value::unknown(), Value::string("a")]);
-        assert_eq!(contains(&[l.clone(), Value::string("a")]).unwrap().as_bool(), Some(true));
+        assert_eq!(
+            contains(&[l.clone(), Value::string("a")])
+                .unwrap()
+                .as_bool(),
+            Some(true)
+        );
         assert!(contains(&[l, Value::string("z")]).unwrap().is_unknown());
     }
 
@@ -404,6 +433,9 @@ mod tests {
     fn merge_later_wins_and_skips_null() {
         let a = Value::map([("x".to_string(), n(1.0))].into());
         let b = Value::map([("x".to_string(), n(2.0)), ("y".to_string(), n(3.0))].into());
-        assert_eq!(merge(&[a, Value::Null, b]).unwrap().to_string(), "{x = 2, y = 3}");
+        assert_eq!(
+            merge(&[a, Value::Null, b]).unwrap().to_string(),
+            "{x = 2, y = 3}"
+        );
     }
 }

@@ -28,7 +28,9 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
             }
             base64_text(&string(&args[0])?)
         }),
-        "urlencode" => arity(args, 1).and_then(|_| Ok(Value::string(url_encode(&string(&args[0])?)))),
+        "urlencode" => {
+            arity(args, 1).and_then(|_| Ok(Value::string(url_encode(&string(&args[0])?))))
+        }
         "csvdecode" => arity(args, 1).and_then(|_| csv_decode(&string(&args[0])?)),
         "yamldecode" => arity(args, 1).and_then(|_| yaml_decode(&string(&args[0])?)),
         "yamlencode" => arity(args, 1).map(|_| {
@@ -118,7 +120,9 @@ fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -292,7 +296,6 @@ fn yaml_scalar(v: &Value, out: &mut String) {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,11 +305,17 @@ mod tests {
         let v = Value::map(
             [
                 ("b".to_string(), Value::string("<a&b>")),
-                ("a".to_string(), Value::list(vec![Value::Number(1.0), Value::Bool(true), Value::Null])),
+                (
+                    "a".to_string(),
+                    Value::list(vec![Value::Number(1.0), Value::Bool(true), Value::Null]),
+                ),
             ]
             .into(),
         );
-        assert_eq!(json_encode(&v), r#"{"a":[1,true,null],"b":"\u003ca\u0026b\u003e"}"#);
+        assert_eq!(
+            json_encode(&v),
+            r#"{"a":[1,true,null],"b":"\u003ca\u0026b\u003e"}"#
+        );
     }
 
     #[test]
@@ -315,13 +324,19 @@ mod tests {
         assert_eq!(v.to_string(), "{a = 1, b = [\"x\", true], c = {d = null}}");
         let mut out = String::new();
         yaml_encode(&v, 0, &mut out);
-        assert_eq!(out, "\"a\": 1\n\"b\":\n  - \"x\"\n  - true\n\"c\":\n  \"d\": null\n");
+        assert_eq!(
+            out,
+            "\"a\": 1\n\"b\":\n  - \"x\"\n  - true\n\"c\":\n  \"d\": null\n"
+        );
     }
 
     #[test]
     fn csv_and_url() {
         let v = csv_decode("name,port\nweb,\"80\"\nssh,22\n").unwrap();
-        assert_eq!(v.to_string(), "[{name = \"web\", port = \"80\"}, {name = \"ssh\", port = \"22\"}]");
+        assert_eq!(
+            v.to_string(),
+            "[{name = \"web\", port = \"80\"}, {name = \"ssh\", port = \"22\"}]"
+        );
         assert_eq!(url_encode("a b&c/d"), "a+b%26c%2Fd");
     }
 }

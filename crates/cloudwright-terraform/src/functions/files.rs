@@ -19,22 +19,39 @@ static TEMPLATE_SCOPE: LazyLock<ModuleScope> = LazyLock::new(ModuleScope::defaul
 /// Largest file `file()` and friends will read.
 const MAX_FILE: u64 = 16 * 1024 * 1024;
 
-pub fn call(ev: &mut Evaluator<'_>, name: &str, args: &[Value], range: Range) -> Option<CallResult> {
+pub fn call(
+    ev: &mut Evaluator<'_>,
+    name: &str,
+    args: &[Value],
+    range: Range,
+) -> Option<CallResult> {
     Some(match name {
         "file" => read_text(ev, args).map(Value::string),
         "filebase64" => read_bytes(ev, args)
             .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(b))),
-        "filemd5" => read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Md5::digest(b)))),
-        "filesha1" => read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha1::digest(b)))),
-        "filesha256" => read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha256::digest(b)))),
-        "filesha512" => read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha512::digest(b)))),
-        "filebase64sha256" => read_bytes(ev, args)
-            .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b)))),
-        "filebase64sha512" => read_bytes(ev, args)
-            .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(Sha512::digest(b)))),
+        "filemd5" => {
+            read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Md5::digest(b))))
+        }
+        "filesha1" => {
+            read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha1::digest(b))))
+        }
+        "filesha256" => {
+            read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha256::digest(b))))
+        }
+        "filesha512" => {
+            read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha512::digest(b))))
+        }
+        "filebase64sha256" => read_bytes(ev, args).map(|b| {
+            Value::string(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b)))
+        }),
+        "filebase64sha512" => read_bytes(ev, args).map(|b| {
+            Value::string(base64::engine::general_purpose::STANDARD.encode(Sha512::digest(b)))
+        }),
         "fileexists" => arity(args, 1).and_then(|_| {
             let path = string(&args[0])?;
-            Ok(Value::Bool(ev.fs.resolve(&path).map(|p| p.is_file()).unwrap_or(false)))
+            Ok(Value::Bool(
+                ev.fs.resolve(&path).map(|p| p.is_file()).unwrap_or(false),
+            ))
         }),
         "fileset" => fileset(ev, args),
         "templatefile" => templatefile(ev, args, range),
@@ -63,7 +80,11 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: &[Value], range: Range) ->
         // The home directory of whoever runs Terraform is not knowable here.
         "pathexpand" => arity(args, 1).and_then(|_| {
             let p = string(&args[0])?;
-            Ok(if p.starts_with('~') { Value::unknown() } else { Value::string(p) })
+            Ok(if p.starts_with('~') {
+                Value::unknown()
+            } else {
+                Value::string(p)
+            })
         }),
         _ => return None,
     })
@@ -73,7 +94,8 @@ fn read_bytes(ev: &Evaluator<'_>, args: &[Value]) -> Result<Vec<u8>, super::Call
     arity(args, 1)?;
     let path = string(&args[0])?;
     let resolved = ev.fs.resolve(&path).or_else(fail)?;
-    let meta = std::fs::metadata(&resolved).or_else(|e| fail(format!("cannot read {path:?}: {e}")))?;
+    let meta =
+        std::fs::metadata(&resolved).or_else(|e| fail(format!("cannot read {path:?}: {e}")))?;
     if meta.len() > MAX_FILE {
         return fail(format!("{path:?} is larger than {MAX_FILE} bytes"));
     }
@@ -82,7 +104,8 @@ fn read_bytes(ev: &Evaluator<'_>, args: &[Value]) -> Result<Vec<u8>, super::Call
 
 fn read_text(ev: &Evaluator<'_>, args: &[Value]) -> Result<String, super::CallError> {
     let bytes = read_bytes(ev, args)?;
-    String::from_utf8(bytes).or_else(|_| fail("the file is not valid UTF-8; use filebase64() for binary files"))
+    String::from_utf8(bytes)
+        .or_else(|_| fail("the file is not valid UTF-8; use filebase64() for binary files"))
 }
 
 fn fileset(ev: &Evaluator<'_>, args: &[Value]) -> CallResult {
@@ -101,7 +124,13 @@ fn fileset(ev: &Evaluator<'_>, args: &[Value]) -> CallResult {
     Ok(super::string_list(found))
 }
 
-fn walk(root: &Path, dir: &Path, matcher: &globset::GlobMatcher, out: &mut Vec<String>, depth: u32) {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    matcher: &globset::GlobMatcher,
+    out: &mut Vec<String>,
+    depth: u32,
+) {
     if depth > 32 || out.len() > 100_000 {
         return;
     }
@@ -110,7 +139,9 @@ fn walk(root: &Path, dir: &Path, matcher: &globset::GlobMatcher, out: &mut Vec<S
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             walk(root, &path, matcher, out, depth + 1);
         } else if kind.is_file() {
@@ -130,10 +161,20 @@ fn templatefile(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallRes
     let vars = match &args[1] {
         Value::Map(obj) => obj.fields.clone(),
         Value::Null => Default::default(),
-        other => return fail(format!("the second argument must be an object, got {}", other.type_name())),
+        other => {
+            return fail(format!(
+                "the second argument must be an object, got {}",
+                other.type_name()
+            ))
+        }
     };
     let parts = crate::hcl::parse_template(&text).or_else(|e| {
-        fail(format!("syntax error in template {:?} at byte {}: {}", string(&args[0]).unwrap_or_default(), e.offset, e.message))
+        fail(format!(
+            "syntax error in template {:?} at byte {}: {}",
+            string(&args[0]).unwrap_or_default(),
+            e.offset,
+            e.message
+        ))
     })?;
     let expr = relocate(
         Expr {
@@ -151,9 +192,12 @@ fn templatefile(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallRes
     ev.bindings = saved_bindings;
     // A template always produces a string, even for "${x}" alone.
     Ok(match result {
-        Value::Number(_) | Value::Bool(_) => {
-            Value::string(crate::eval::to_template_string(&result).ok().flatten().unwrap_or_default())
-        }
+        Value::Number(_) | Value::Bool(_) => Value::string(
+            crate::eval::to_template_string(&result)
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+        ),
         other => other,
     })
 }

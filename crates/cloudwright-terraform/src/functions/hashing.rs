@@ -76,10 +76,20 @@ mod tests {
 
     #[test]
     fn digests_match_known_vectors() {
-        let h = |f: &str| call(f, &[Value::string("hello")]).unwrap().unwrap().as_str().unwrap().to_string();
+        let h = |f: &str| {
+            call(f, &[Value::string("hello")])
+                .unwrap()
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
         assert_eq!(h("md5"), "5d41402abc4b2a76b9719d911017c592");
         assert_eq!(h("sha1"), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
-        assert_eq!(h("base64sha256"), "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
+        assert_eq!(
+            h("base64sha256"),
+            "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="
+        );
     }
 
     #[test]

@@ -44,22 +44,40 @@ pub(crate) fn fail<T>(msg: impl Into<String>) -> Result<T, CallError> {
 /// Functions that can return a known result when elements of a collection
 /// argument are unknown.
 const STRUCTURAL: &[&str] = &[
-    "length", "concat", "merge", "lookup", "element", "flatten", "tolist", "tomap", "slice",
-    "reverse", "zipmap", "one", "keys", "values", "coalescelist", "contains", "chunklist",
-    "transpose", "setunion",
+    "length",
+    "concat",
+    "merge",
+    "lookup",
+    "element",
+    "flatten",
+    "tolist",
+    "tomap",
+    "slice",
+    "reverse",
+    "zipmap",
+    "one",
+    "keys",
+    "values",
+    "coalescelist",
+    "contains",
+    "chunklist",
+    "transpose",
+    "setunion",
 ];
 
 /// Functions whose result is only known after apply.
-const APPLY_TIME: &[&str] = &[
-    "timestamp",
-    "plantimestamp",
-    "uuid",
-    "bcrypt",
-    "rsadecrypt",
-];
+const APPLY_TIME: &[&str] = &["timestamp", "plantimestamp", "uuid", "bcrypt", "rsadecrypt"];
 
 /// Conversion functions pass an unknown argument through, origin and all.
-const PASS_UNKNOWN: &[&str] = &["tostring", "tonumber", "tobool", "tolist", "toset", "tomap", "ephemeralasnull"];
+const PASS_UNKNOWN: &[&str] = &[
+    "tostring",
+    "tonumber",
+    "tobool",
+    "tolist",
+    "toset",
+    "tomap",
+    "ephemeralasnull",
+];
 
 pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) -> CallResult {
     if name.contains("::") {
@@ -88,7 +106,10 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
             return Ok(mark(Value::unknown(), sensitive));
         }
     }
-    if !STRUCTURAL.contains(&name) && args.iter().any(Value::contains_unknown) && is_known_function(name) {
+    if !STRUCTURAL.contains(&name)
+        && args.iter().any(Value::contains_unknown)
+        && is_known_function(name)
+    {
         return Ok(mark(Value::unknown(), sensitive));
     }
     let result = dispatch(ev, name, args, range)?;
@@ -132,7 +153,9 @@ fn dispatch(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
         return r;
     }
     match name {
-        "base64gzip" | "textencodebase64" | "templatestring" | "type" => Err(CallError::NotImplemented),
+        "base64gzip" | "textencodebase64" | "templatestring" | "type" => {
+            Err(CallError::NotImplemented)
+        }
         "list" | "map" => fail(format!(
             "{name}() was removed in Terraform 0.15; use tolist([...]) or tomap({{...}})"
         )),
@@ -147,22 +170,128 @@ pub fn is_known_function(name: &str) -> bool {
 
 /// Sorted list of Terraform's built-in functions.
 const KNOWN: &[&str] = &[
-    "abs", "abspath", "alltrue", "anytrue", "base64decode", "base64encode", "base64gzip",
-    "base64sha256", "base64sha512", "basename", "bcrypt", "can", "ceil", "chomp", "chunklist",
-    "cidrcontains", "cidrhost", "cidrnetmask", "cidrsubnet", "cidrsubnets", "coalesce",
-    "coalescelist", "compact", "concat", "contains", "csvdecode", "dirname", "distinct",
-    "element", "endswith", "ephemeralasnull", "file", "filebase64", "filebase64sha256",
-    "filebase64sha512", "fileexists", "filemd5", "fileset", "filesha1", "filesha256",
-    "filesha512", "flatten", "floor", "format", "formatdate", "formatlist", "indent", "index",
-    "issensitive", "join", "jsondecode", "jsonencode", "keys", "length", "list", "log", "lookup",
-    "lower", "map", "matchkeys", "max", "md5", "merge", "min", "nonsensitive", "one", "parseint",
-    "pathexpand", "plantimestamp", "pow", "range", "regex", "regexall", "replace", "reverse",
-    "rsadecrypt", "sensitive", "setintersection", "setproduct", "setsubtract", "setunion", "sha1",
-    "sha256", "sha512", "signum", "slice", "sort", "split", "startswith", "strcontains", "strrev",
-    "substr", "sum", "templatefile", "templatestring", "textdecodebase64", "textencodebase64",
-    "timeadd", "timecmp", "timestamp", "title", "tobool", "tolist", "tomap", "tonumber", "toset",
-    "tostring", "transpose", "trim", "trimprefix", "trimspace", "trimsuffix", "try", "type",
-    "upper", "urlencode", "uuid", "uuidv5", "values", "yamldecode", "yamlencode", "zipmap",
+    "abs",
+    "abspath",
+    "alltrue",
+    "anytrue",
+    "base64decode",
+    "base64encode",
+    "base64gzip",
+    "base64sha256",
+    "base64sha512",
+    "basename",
+    "bcrypt",
+    "can",
+    "ceil",
+    "chomp",
+    "chunklist",
+    "cidrcontains",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "cidrsubnets",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "concat",
+    "contains",
+    "csvdecode",
+    "dirname",
+    "distinct",
+    "element",
+    "endswith",
+    "ephemeralasnull",
+    "file",
+    "filebase64",
+    "filebase64sha256",
+    "filebase64sha512",
+    "fileexists",
+    "filemd5",
+    "fileset",
+    "filesha1",
+    "filesha256",
+    "filesha512",
+    "flatten",
+    "floor",
+    "format",
+    "formatdate",
+    "formatlist",
+    "indent",
+    "index",
+    "issensitive",
+    "join",
+    "jsondecode",
+    "jsonencode",
+    "keys",
+    "length",
+    "list",
+    "log",
+    "lookup",
+    "lower",
+    "map",
+    "matchkeys",
+    "max",
+    "md5",
+    "merge",
+    "min",
+    "nonsensitive",
+    "one",
+    "parseint",
+    "pathexpand",
+    "plantimestamp",
+    "pow",
+    "range",
+    "regex",
+    "regexall",
+    "replace",
+    "reverse",
+    "rsadecrypt",
+    "sensitive",
+    "setintersection",
+    "setproduct",
+    "setsubtract",
+    "setunion",
+    "sha1",
+    "sha256",
+    "sha512",
+    "signum",
+    "slice",
+    "sort",
+    "split",
+    "startswith",
+    "strcontains",
+    "strrev",
+    "substr",
+    "sum",
+    "templatefile",
+    "templatestring",
+    "textdecodebase64",
+    "textencodebase64",
+    "timeadd",
+    "timecmp",
+    "timestamp",
+    "title",
+    "tobool",
+    "tolist",
+    "tomap",
+    "tonumber",
+    "toset",
+    "tostring",
+    "transpose",
+    "trim",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "try",
+    "type",
+    "upper",
+    "urlencode",
+    "uuid",
+    "uuidv5",
+    "values",
+    "yamldecode",
+    "yamlencode",
+    "zipmap",
 ];
 
 /// Removes sensitive marks everywhere inside a value.
@@ -174,7 +303,11 @@ pub fn deep_strip(v: &Value) -> Value {
         }
         Value::Map(obj) if obj.fields.values().any(Value::contains_sensitive) => {
             Value::Map(Arc::new(Object {
-                fields: obj.fields.iter().map(|(k, v)| (k.clone(), deep_strip(v))).collect(),
+                fields: obj
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), deep_strip(v)))
+                    .collect(),
                 computed: obj.computed.clone(),
             }))
         }
@@ -241,7 +374,10 @@ pub(crate) fn object(v: &Value) -> Result<&Object, CallError> {
     match v {
         Value::Map(obj) => Ok(obj),
         Value::Null => fail("argument must not be null"),
-        other => fail(format!("expected a map or object, got {}", other.type_name())),
+        other => fail(format!(
+            "expected a map or object, got {}",
+            other.type_name()
+        )),
     }
 }
 

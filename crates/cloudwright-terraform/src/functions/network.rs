@@ -59,7 +59,11 @@ fn cidrhost(args: &[Value]) -> CallResult {
     arity(args, 2)?;
     let p = parse_prefix(&string(&args[0])?)?;
     let hostnum = integer(&args[1])?;
-    let size: u128 = if host_bits(&p) >= 128 { u128::MAX } else { 1u128 << host_bits(&p) };
+    let size: u128 = if host_bits(&p) >= 128 {
+        u128::MAX
+    } else {
+        1u128 << host_bits(&p)
+    };
     let offset: u128 = if hostnum < 0 {
         let back = hostnum.unsigned_abs() as u128;
         if back > size {
@@ -82,7 +86,11 @@ fn cidrnetmask(args: &[Value]) -> CallResult {
     if p.bits != 32 {
         return fail("cidrnetmask only supports IPv4 prefixes");
     }
-    let mask: u32 = if p.len == 0 { 0 } else { u32::MAX << (32 - p.len) };
+    let mask: u32 = if p.len == 0 {
+        0
+    } else {
+        u32::MAX << (32 - p.len)
+    };
     Ok(Value::string(Ipv4Addr::from(mask).to_string()))
 }
 
@@ -97,11 +105,17 @@ fn subnet(p: &Prefix, newbits: i64, netnum: i64) -> Result<Prefix, CallError> {
         ));
     }
     if netnum < 0 || (newbits < 64 && netnum as u128 >= (1u128 << newbits)) {
-        return fail(format!("prefix extension of {newbits} bits does not accommodate subnet number {netnum}"));
+        return fail(format!(
+            "prefix extension of {newbits} bits does not accommodate subnet number {netnum}"
+        ));
     }
     let shift = p.bits - len;
     let addr = p.addr | ((netnum as u128).checked_shl(shift).unwrap_or(0));
-    Ok(Prefix { addr, len, bits: p.bits })
+    Ok(Prefix {
+        addr,
+        len,
+        bits: p.bits,
+    })
 }
 
 fn show(p: &Prefix) -> String {
@@ -123,7 +137,12 @@ fn cidrsubnets(args: &[Value]) -> CallResult {
     };
     let p = parse_prefix(&string(first)?)?;
     let mut next: u128 = p.addr;
-    let end: u128 = p.addr + if host_bits(&p) >= 128 { u128::MAX } else { (1u128 << host_bits(&p)) - 1 };
+    let end: u128 = p.addr
+        + if host_bits(&p) >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << host_bits(&p)) - 1
+        };
     let mut out = Vec::new();
     for nb in rest {
         let newbits = integer(nb)?;
@@ -141,7 +160,11 @@ fn cidrsubnets(args: &[Value]) -> CallResult {
         if last > end {
             return fail("not enough remaining address space for the requested subnets");
         }
-        out.push(Value::string(show(&Prefix { addr: start, len, bits: p.bits })));
+        out.push(Value::string(show(&Prefix {
+            addr: start,
+            len,
+            bits: p.bits,
+        })));
         next = last + 1;
     }
     Ok(Value::list(out))
@@ -158,8 +181,16 @@ fn cidrcontains(args: &[Value]) -> CallResult {
             .parse()
             .or_else(|_| fail(format!("invalid IP address {inner_s:?}")))?;
         match addr {
-            IpAddr::V4(a) => Prefix { addr: u32::from(a) as u128, len: 32, bits: 32 },
-            IpAddr::V6(a) => Prefix { addr: u128::from(a), len: 128, bits: 128 },
+            IpAddr::V4(a) => Prefix {
+                addr: u32::from(a) as u128,
+                len: 32,
+                bits: 32,
+            },
+            IpAddr::V6(a) => Prefix {
+                addr: u128::from(a),
+                len: 128,
+                bits: 128,
+            },
         }
     };
     if inner.bits != outer.bits {
@@ -183,14 +214,28 @@ mod tests {
 
     #[test]
     fn subnets_match_terraform_docs() {
-        assert_eq!(cidrsubnet(&[s("172.16.0.0/12"), n(4.0), n(2.0)]).unwrap().as_str(), Some("172.18.0.0/16"));
-        assert_eq!(cidrsubnet(&[s("10.1.2.0/24"), n(4.0), n(15.0)]).unwrap().as_str(), Some("10.1.2.240/28"));
         assert_eq!(
-            cidrsubnet(&[s("fd00:fd12:3456:7890::/56"), n(16.0), n(162.0)]).unwrap().as_str(),
+            cidrsubnet(&[s("172.16.0.0/12"), n(4.0), n(2.0)])
+                .unwrap()
+                .as_str(),
+            Some("172.18.0.0/16")
+        );
+        assert_eq!(
+            cidrsubnet(&[s("10.1.2.0/24"), n(4.0), n(15.0)])
+                .unwrap()
+                .as_str(),
+            Some("10.1.2.240/28")
+        );
+        assert_eq!(
+            cidrsubnet(&[s("fd00:fd12:3456:7890::/56"), n(16.0), n(162.0)])
+                .unwrap()
+                .as_str(),
             Some("fd00:fd12:3456:7800:a200::/72")
         );
         assert_eq!(
-            cidrsubnets(&[s("10.1.0.0/16"), n(4.0), n(4.0), n(8.0), n(4.0)]).unwrap().to_string(),
+            cidrsubnets(&[s("10.1.0.0/16"), n(4.0), n(4.0), n(8.0), n(4.0)])
+                .unwrap()
+                .to_string(),
             r#"["10.1.0.0/20", "10.1.16.0/20", "10.1.32.0/24", "10.1.48.0/20"]"#
         );
         assert!(cidrsubnet(&[s("10.0.0.0/30"), n(4.0), n(0.0)]).is_err());
@@ -198,10 +243,29 @@ mod tests {
 
     #[test]
     fn hosts_masks_and_containment() {
-        assert_eq!(cidrhost(&[s("10.12.112.0/20"), n(16.0)]).unwrap().as_str(), Some("10.12.112.16"));
-        assert_eq!(cidrhost(&[s("10.12.112.0/20"), n(-2.0)]).unwrap().as_str(), Some("10.12.127.254"));
-        assert_eq!(cidrnetmask(&[s("172.16.0.0/12")]).unwrap().as_str(), Some("255.240.0.0"));
-        assert_eq!(cidrcontains(&[s("10.0.0.0/8"), s("10.1.2.3")]).unwrap().as_bool(), Some(true));
-        assert_eq!(cidrcontains(&[s("10.0.0.0/16"), s("10.0.0.0/8")]).unwrap().as_bool(), Some(false));
+        assert_eq!(
+            cidrhost(&[s("10.12.112.0/20"), n(16.0)]).unwrap().as_str(),
+            Some("10.12.112.16")
+        );
+        assert_eq!(
+            cidrhost(&[s("10.12.112.0/20"), n(-2.0)]).unwrap().as_str(),
+            Some("10.12.127.254")
+        );
+        assert_eq!(
+            cidrnetmask(&[s("172.16.0.0/12")]).unwrap().as_str(),
+            Some("255.240.0.0")
+        );
+        assert_eq!(
+            cidrcontains(&[s("10.0.0.0/8"), s("10.1.2.3")])
+                .unwrap()
+                .as_bool(),
+            Some(true)
+        );
+        assert_eq!(
+            cidrcontains(&[s("10.0.0.0/16"), s("10.0.0.0/8")])
+                .unwrap()
+                .as_bool(),
+            Some(false)
+        );
     }
 }

@@ -9,8 +9,11 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "ceil" => unary(args, f64::ceil),
         "floor" => unary(args, f64::floor),
         "signum" => unary(args, |n| if n == 0.0 { 0.0 } else { n.signum() }),
-        "log" => arity(args, 2).and_then(|_| Ok(Value::Number(number(&args[0])?.log(number(&args[1])?)))),
-        "pow" => arity(args, 2).and_then(|_| Ok(Value::Number(number(&args[0])?.powf(number(&args[1])?)))),
+        "log" => {
+            arity(args, 2).and_then(|_| Ok(Value::Number(number(&args[0])?.log(number(&args[1])?))))
+        }
+        "pow" => arity(args, 2)
+            .and_then(|_| Ok(Value::Number(number(&args[0])?.powf(number(&args[1])?)))),
         "max" | "min" => {
             if args.is_empty() {
                 return Some(fail("needs at least one number"));
@@ -72,7 +75,11 @@ mod tests {
 
     #[test]
     fn parseint_bases() {
-        let p = |s: &str, b: f64| parseint(&[Value::string(s), Value::Number(b)]).unwrap().as_number();
+        let p = |s: &str, b: f64| {
+            parseint(&[Value::string(s), Value::Number(b)])
+                .unwrap()
+                .as_number()
+        };
         assert_eq!(p("FF", 16.0), Some(255.0));
         assert_eq!(p("-1010", 2.0), Some(-10.0));
         assert!(parseint(&[Value::string("12"), Value::Number(2.0)]).is_err());

@@ -129,7 +129,11 @@ fn substr(args: &[Value]) -> CallResult {
     } else {
         (offset + length).min(len)
     };
-    Ok(Value::string(chars[offset as usize..end as usize].iter().collect::<String>()))
+    Ok(Value::string(
+        chars[offset as usize..end as usize]
+            .iter()
+            .collect::<String>(),
+    ))
 }
 
 /// Terraform's `replace`: a substring wrapped in `/…/` is a regular expression
@@ -141,7 +145,9 @@ fn replace(args: &[Value]) -> CallResult {
     let replacement = string(&args[2])?;
     if search.len() >= 2 && search.starts_with('/') && search.ends_with('/') {
         let re = compile(&search[1..search.len() - 1])?;
-        return Ok(Value::string(re.replace_all(&s, replacement.as_str()).into_owned()));
+        return Ok(Value::string(
+            re.replace_all(&s, replacement.as_str()).into_owned(),
+        ));
     }
     if search.is_empty() {
         return Ok(Value::string(s));
@@ -177,7 +183,10 @@ fn regex_fn(args: &[Value], all: bool) -> CallResult {
         }
         Value::list(
             (1..=names.len())
-                .map(|i| caps.get(i).map_or(Value::Null, |m| Value::string(m.as_str())))
+                .map(|i| {
+                    caps.get(i)
+                        .map_or(Value::Null, |m| Value::string(m.as_str()))
+                })
                 .collect(),
         )
     };
@@ -216,7 +225,9 @@ fn formatlist(args: &[Value]) -> CallResult {
         }
     }
     let Some(len) = len else {
-        return Ok(Value::list(vec![Value::string(format_values(&spec, rest)?)]));
+        return Ok(Value::list(vec![Value::string(format_values(
+            &spec, rest,
+        )?)]));
     };
     let mut out = Vec::with_capacity(len);
     for i in 0..len {
@@ -326,7 +337,12 @@ pub fn format_values(spec: &str, args: &[Value]) -> Result<String, super::CallEr
     Ok(out)
 }
 
-fn format_one(verb: char, flags: &str, precision: Option<usize>, arg: &Value) -> Result<String, super::CallError> {
+fn format_one(
+    verb: char,
+    flags: &str,
+    precision: Option<usize>,
+    arg: &Value,
+) -> Result<String, super::CallError> {
     let signed = |n: f64, s: String| {
         if n >= 0.0 && flags.contains('+') {
             format!("+{s}")
@@ -441,7 +457,7 @@ mod tests {
                 s("web"),
                 Value::Number(7.0),
                 s("a\"b"),
-                Value::Number(3.14159),
+                Value::Number(1.23456),
                 s("ab"),
                 Value::Number(255.0),
                 Value::list(vec![Value::Number(1.0)]),
@@ -449,9 +465,12 @@ mod tests {
             ],
         )
         .unwrap();
-        assert_eq!(out, "web-007 \"a\\\"b\"  3.14 ab  | ff [1] true %");
+        assert_eq!(out, "web-007 \"a\\\"b\"  1.23 ab  | ff [1] true %");
         assert!(format_values("%s %s", &[s("a")]).is_err());
-        assert_eq!(format_values("%.2e", &[Value::Number(1500.0)]).unwrap(), "1.50e+03");
+        assert_eq!(
+            format_values("%.2e", &[Value::Number(1500.0)]).unwrap(),
+            "1.50e+03"
+        );
     }
 
     #[test]
@@ -470,7 +489,12 @@ mod tests {
 
     #[test]
     fn substr_and_title() {
-        assert_eq!(substr(&[s("hello"), Value::Number(-3.0), Value::Number(-1.0)]).unwrap().as_str(), Some("llo"));
+        assert_eq!(
+            substr(&[s("hello"), Value::Number(-3.0), Value::Number(-1.0)])
+                .unwrap()
+                .as_str(),
+            Some("llo")
+        );
         assert_eq!(title("hello world-wide"), "Hello World-Wide");
     }
 }

@@ -14,7 +14,9 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
             let t = parse_rfc3339(&string(&args[0])?)?;
             let d = parse_duration(&string(&args[1])?)?;
             let total = t.unix_nanos() + d;
-            Ok(Value::string(Timestamp::from_unix_nanos(total, t.offset).rfc3339()))
+            Ok(Value::string(
+                Timestamp::from_unix_nanos(total, t.offset).rfc3339(),
+            ))
         }),
         "timecmp" => arity(args, 2).and_then(|_| {
             let a = parse_rfc3339(&string(&args[0])?)?.unix_nanos();
@@ -62,7 +64,15 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 impl Timestamp {
@@ -136,7 +146,13 @@ fn parse_rfc3339(s: &str) -> Result<Timestamp, CallError> {
             .and_then(|d| d.parse().ok())
             .ok_or_else(|| bad_timestamp(s))
     };
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return Err(bad_timestamp(s));
     }
     let (year, month, day) = (num(0, 4)? as i64, num(5, 2)?, num(8, 2)?);
@@ -168,10 +184,20 @@ fn parse_rfc3339(s: &str) -> Result<Timestamp, CallError> {
         }
         _ => return Err(bad_timestamp(s)),
     };
-    if !(1..=12).contains(&month) || day == 0 || day > 31 || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month) || day == 0 || day > 31 || hour > 23 || minute > 59 || second > 60
+    {
         return Err(bad_timestamp(s));
     }
-    Ok(Timestamp { year, month, day, hour, minute, second, nanos, offset })
+    Ok(Timestamp {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        nanos,
+        offset,
+    })
 }
 
 /// A Go duration: `1h30m`, `-10s`, `1.5h`, `300ms`.
@@ -194,7 +220,9 @@ fn parse_duration(s: &str) -> Result<i128, CallError> {
             .ok_or_else(bad)?;
         let n: f64 = rest[..num_end].parse().map_err(|_| bad())?;
         rest = &rest[num_end..];
-        let unit_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let scale = match &rest[..unit_end] {
             "ns" => 1.0,
             "us" | "µs" | "μs" => 1e3,
@@ -212,9 +240,28 @@ fn parse_duration(s: &str) -> Result<i128, CallError> {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const DAYS: [&str; 7] = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
+const DAYS: [&str; 7] = [
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+];
 
 fn format_date(spec: &str, t: &Timestamp) -> Result<String, CallError> {
     let chars: Vec<char> = spec.chars().collect();
@@ -258,7 +305,11 @@ fn format_date(spec: &str, t: &Timestamp) -> Result<String, CallError> {
         }
         let token: String = chars[i..j].iter().collect();
         let weekday = DAYS[days_from_civil(t.year, t.month, t.day).rem_euclid(7) as usize];
-        let h12 = if t.hour % 12 == 0 { 12 } else { t.hour % 12 };
+        let h12 = if t.hour.is_multiple_of(12) {
+            12
+        } else {
+            t.hour % 12
+        };
         let piece = match token.as_str() {
             "YYYY" => format!("{:04}", t.year),
             "YY" => format!("{:02}", t.year % 100),
@@ -309,10 +360,23 @@ mod tests {
     #[test]
     fn formatdate_matches_terraform_docs() {
         let ts = s("2018-01-02T23:12:01Z");
-        let f = |spec: &str| call("formatdate", &[s(spec), ts.clone()]).unwrap().unwrap().as_str().unwrap().to_string();
+        let f = |spec: &str| {
+            call("formatdate", &[s(spec), ts.clone()])
+                .unwrap()
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
         assert_eq!(f("DD MMM YYYY hh:mm ZZZ"), "02 Jan 2018 23:12 UTC");
-        assert_eq!(f("EEEE, DD-MMM-YY hh:mm:ss ZZZ"), "Tuesday, 02-Jan-18 23:12:01 UTC");
-        assert_eq!(f("EEE, DD MMM YYYY hh:mm:ss ZZZ"), "Tue, 02 Jan 2018 23:12:01 UTC");
+        assert_eq!(
+            f("EEEE, DD-MMM-YY hh:mm:ss ZZZ"),
+            "Tuesday, 02-Jan-18 23:12:01 UTC"
+        );
+        assert_eq!(
+            f("EEE, DD MMM YYYY hh:mm:ss ZZZ"),
+            "Tue, 02 Jan 2018 23:12:01 UTC"
+        );
         assert_eq!(f("MMM DD, YYYY"), "Jan 02, 2018");
         assert_eq!(f("HH:mmaa"), "11:12pm");
         assert_eq!(f("'Day' D"), "Day 2");
@@ -320,12 +384,23 @@ mod tests {
 
     #[test]
     fn timeadd_and_timecmp() {
-        let r = call("timeadd", &[s("2017-11-22T00:00:00Z"), s("10m")]).unwrap().unwrap();
+        let r = call("timeadd", &[s("2017-11-22T00:00:00Z"), s("10m")])
+            .unwrap()
+            .unwrap();
         assert_eq!(r.as_str(), Some("2017-11-22T00:10:00Z"));
-        let r = call("timeadd", &[s("2024-02-28T23:00:00+01:00"), s("26h")]).unwrap().unwrap();
+        let r = call("timeadd", &[s("2024-02-28T23:00:00+01:00"), s("26h")])
+            .unwrap()
+            .unwrap();
         assert_eq!(r.as_str(), Some("2024-03-01T01:00:00+01:00"));
-        let c = call("timecmp", &[s("2017-11-22T00:00:00Z"), s("2017-11-22T01:00:00+01:00")]).unwrap().unwrap();
+        let c = call(
+            "timecmp",
+            &[s("2017-11-22T00:00:00Z"), s("2017-11-22T01:00:00+01:00")],
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(c.as_number(), Some(0.0));
-        assert!(call("timeadd", &[s("yesterday"), s("1h")]).unwrap().is_err());
+        assert!(call("timeadd", &[s("yesterday"), s("1h")])
+            .unwrap()
+            .is_err());
     }
 }

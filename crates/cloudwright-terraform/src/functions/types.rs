@@ -15,7 +15,10 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
             return Some(arity(args, 1).and_then(|_| match &args[0] {
                 Value::List(items) => set_of(items.to_vec()).or_else(fail),
                 Value::Null => Ok(Value::Null),
-                other => fail(format!("cannot convert a {} value to a set", other.type_name())),
+                other => fail(format!(
+                    "cannot convert a {} value to a set",
+                    other.type_name()
+                )),
             }))
         }
         "ephemeralasnull" => return Some(arity(args, 1).map(|_| args[0].clone())),
@@ -24,9 +27,15 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     Some(arity(args, 1).and_then(|_| {
         if matches!(
             (&args[0], &target),
-            (Value::List(_) | Value::Map(_), Type::String | Type::Number | Type::Bool)
+            (
+                Value::List(_) | Value::Map(_),
+                Type::String | Type::Number | Type::Bool
+            )
         ) {
-            return fail(format!("cannot convert a {} value to a primitive", args[0].type_name()));
+            return fail(format!(
+                "cannot convert a {} value to a primitive",
+                args[0].type_name()
+            ));
         }
         convert(&args[0], &target).or_else(fail)
     }))

@@ -1,0 +1,128 @@
+//! The `cloudwright` binary, end to end: output snapshots and exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+        .args(args)
+        .current_dir(repo())
+        .env_remove("TF_VAR_region")
+        .output()
+        .expect("run cloudwright")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn resources_text_on_the_bundled_example() {
+    let out = run(&["resources", "examples/three-tier"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("resources_text", stdout(&out));
+}
+
+#[test]
+fn resources_json_on_the_bundled_example() {
+    let out = run(&["resources", "examples/three-tier", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["schema_version"], "1");
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+    // the documented minimum per resource
+    for r in json["resources"].as_array().unwrap() {
+        for key in [
+            "address",
+            "type",
+            "mode",
+            "module",
+            "attributes",
+            "location",
+        ] {
+            assert!(r.get(key).is_some(), "{key} missing in {}", r["address"]);
+        }
+    }
+    let db = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "aws_db_instance.main")
+        .unwrap();
+    assert_eq!(
+        db["attributes"]["password"],
+        serde_json::json!({"sensitive": true})
+    );
+    assert_eq!(
+        db["attributes"]["vpc_security_group_ids"][0],
+        serde_json::json!({"unknown": true, "origin": "aws_security_group.db.id"})
+    );
+    assert_eq!(db["location"]["file"], "database.tf");
+    assert_eq!(db["location"]["line"], 20);
+    insta::assert_json_snapshot!("resources_json", json);
+}
+
+#[test]
+fn per_environment_var_files_change_the_model() {
+    let out = run(&[
+        "resources",
+        "examples/three-tier",
+        "--var-file",
+        "examples/three-tier/envs/dev.tfvars",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let subnets = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "aws_subnet")
+        .count();
+    assert_eq!(subnets, 6, "dev uses two AZs");
+    let asg = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "aws_autoscaling_group")
+        .unwrap();
+    assert_eq!(asg["attributes"]["min_size"], 1);
+}
+
+#[test]
+fn broken_input_exits_2_and_still_reports_the_rest() {
+    let out = run(&[
+        "resources",
+        "crates/cloudwright-terraform/tests/fixtures/syntax_error",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(text.contains("aws_s3_bucket.ok"), "{text}");
+    assert!(text.contains("error: syntax error"), "{text}");
+    assert!(text.contains("  --> broken.tf:2:12"), "{text}");
+    assert!(text.contains("2 |   bucket = "), "{text}");
+}
+
+#[test]
+fn unknown_output_format_is_a_usage_error() {
+    let out = run(&["resources", "examples/three-tier", "-o", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown output format"));
+}
+
+#[test]
+fn a_missing_path_is_an_input_error() {
+    let out = run(&["resources", "does/not/exist"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("does not exist"));
+}
