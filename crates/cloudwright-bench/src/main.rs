@@ -1,18 +1,142 @@
+//! Benchmark harness: generates a real-world-shaped Terraform corpus and
+//! measures loading it (release build; never run from the test suite).
+//!
+//! ```sh
+//! cargo run --release -p cloudwright-bench -- generate --roots 600 bench/out/corpus
+//! cargo run --release -p cloudwright-bench -- load bench/out/corpus
+//! ```
+
+/// Loading allocates many small values; mimalloc frees and reuses them far
+/// faster than the system allocator (measured in docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+mod corpus;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn usage() -> ! {
+    eprintln!(
+        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating"
+    );
+    std::process::exit(2)
+}
+
 fn main() {
-    let paths: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
-    let g = cloudwright_terraform::load(&paths, &Default::default());
-    for r in &g.resources {
-        println!("{} = {}", r.address, r.attributes);
-        for re in &r.references {
-            println!("   -> {:?}", re);
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.is_empty() {
+        usage();
+    }
+    let command = args.remove(0);
+    let mut number = None;
+    let mut dir = None;
+    while !args.is_empty() {
+        let a = args.remove(0);
+        match a.as_str() {
+            "--roots" | "--repeat" => {
+                number = args.first().and_then(|n| n.parse::<usize>().ok()).map(|n| {
+                    args.remove(0);
+                    n
+                })
+            }
+            "-h" | "--help" => usage(),
+            _ => dir = Some(PathBuf::from(a)),
         }
     }
-    for d in &g.diagnostics {
-        println!(
-            "{:?} {} {:?}",
-            d.severity,
-            d.message,
-            d.span.map(|s| (s.line, s.column))
-        );
+    let Some(dir) = dir else { usage() };
+    match command.as_str() {
+        "generate" => {
+            let stats = corpus::generate(&dir, number.unwrap_or(600)).unwrap_or_else(|e| {
+                eprintln!("error: {e}");
+                std::process::exit(1)
+            });
+            println!(
+                "wrote {} files ({:.1} MB) in {} root modules and {} shared modules to {}",
+                stats.files,
+                stats.bytes as f64 / 1e6,
+                stats.roots,
+                stats.shared_modules,
+                dir.display()
+            );
+        }
+        "load" => load(&dir, number.unwrap_or(3)),
+        "parse" => parse(&dir, number.unwrap_or(3)),
+        _ => usage(),
     }
+}
+
+fn load(dir: &PathBuf, repeat: usize) {
+    let (files, bytes) = corpus::measure(dir);
+    let threads = rayon::current_num_threads();
+    let mut best = f64::MAX;
+    let mut summary = String::new();
+    for run in 0..repeat.max(1) {
+        let start = Instant::now();
+        let graph = cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default());
+        let secs = start.elapsed().as_secs_f64();
+        let drop_start = Instant::now();
+        best = best.min(secs);
+        let errors = graph
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == cloudwright_model::Severity::Error)
+            .count();
+        summary = format!(
+            "{} resource instances in {} module instances, {} diagnostics ({} errors)",
+            graph.resources.len(),
+            graph.modules.len(),
+            graph.diagnostics.len(),
+            errors
+        );
+        drop(graph);
+        eprintln!("run {}: load {:.3} s (freeing the model afterwards: {:.3} s, skipped by the CLI at exit)", run + 1, secs, drop_start.elapsed().as_secs_f64());
+    }
+    let mb = bytes as f64 / 1e6;
+    println!("corpus:      {files} files, {mb:.1} MB of .tf");
+    println!("loaded:      {summary}");
+    println!("threads:     {threads}");
+    println!("best time:   {best:.3} s");
+    println!(
+        "throughput:  {:.1} MB/s total, {:.1} MB/s per core",
+        mb / best,
+        mb / best / threads as f64
+    );
+    println!(
+        "peak RSS:    {}",
+        peak_rss().unwrap_or_else(|| "unavailable".into())
+    );
+}
+
+/// Parsing alone (every `.tf` file, in parallel, no evaluation).
+fn parse(dir: &std::path::Path, repeat: usize) {
+    let paths = corpus::tf_files(dir);
+    let bytes: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut best = f64::MAX;
+    for _ in 0..repeat.max(1) {
+        let start = Instant::now();
+        let ok = cloudwright_terraform::load::parse_only(&paths);
+        best = best.min(start.elapsed().as_secs_f64());
+        assert_eq!(ok, paths.len());
+    }
+    let mb = bytes as f64 / 1e6;
+    let threads = rayon::current_num_threads();
+    println!(
+        "parse only:  {} files, {mb:.1} MB in {best:.3} s: {:.1} MB/s total, {:.1} MB/s per core",
+        paths.len(),
+        mb / best,
+        mb / best / threads as f64
+    );
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`).
+fn peak_rss() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(format!("{:.0} MB", kb / 1024.0))
 }

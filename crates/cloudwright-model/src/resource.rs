@@ -5,6 +5,7 @@ use crate::value::Value;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -65,23 +66,24 @@ pub struct Reference {
 }
 
 /// How a value reached an attribute: the variables, locals and outputs it
-/// passed through, so a finding can explain itself.
+/// passed through, so a finding can explain itself. Cheap to clone: the
+/// evaluator copies these into every expression that reads a variable.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ValueSource {
     Variable {
         /// Module address (`""` for the root module).
-        module: String,
-        name: String,
+        module: Arc<str>,
+        name: Arc<str>,
         set_by: VariableOrigin,
     },
     Local {
-        module: String,
-        name: String,
+        module: Arc<str>,
+        name: Arc<str>,
         span: Span,
     },
     ModuleOutput {
-        module: String,
-        name: String,
+        module: Arc<str>,
+        name: Arc<str>,
     },
 }
 
@@ -91,7 +93,7 @@ pub enum VariableOrigin {
     /// the `default` in the variable block
     Default(Span),
     /// a `.tfvars` / `.tfvars.json` file (auto-loaded or `--var-file`)
-    File { path: String, span: Option<Span> },
+    File { path: Arc<str>, span: Option<Span> },
     /// `--var name=value`
     CommandLine,
     /// `TF_VAR_name`
@@ -154,11 +156,13 @@ pub struct Resource {
     /// The whole block.
     pub span: Option<Span>,
     /// Span of each attribute and nested block, by path (`ingress[0].cidr_blocks`).
-    pub attribute_spans: BTreeMap<String, Span>,
+    /// Shared between instances of a block whose spans are the same.
+    pub attribute_spans: Arc<BTreeMap<String, Span>>,
     /// What this resource's attributes refer to.
     pub references: Vec<Reference>,
-    /// Where the value of each top-level attribute came from.
-    pub provenance: BTreeMap<String, Vec<ValueSource>>,
+    /// Where the value of each top-level attribute came from (shared like
+    /// the spans).
+    pub provenance: Arc<BTreeMap<String, Vec<ValueSource>>>,
     pub origin: Origin,
     /// Planned actions (`create`, `update`, `delete`, …) for plan input.
     pub actions: Vec<String>,

@@ -103,12 +103,15 @@ fn line_starts(text: &str) -> Vec<u32> {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<Arc<SourceFile>>,
+    by_path: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.by_path.entry(file.path.clone()).or_insert(id);
         self.files.push(Arc::new(file));
-        FileId(self.files.len() as u32 - 1)
+        id
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -136,10 +139,7 @@ impl SourceMap {
     }
 
     pub fn find(&self, path: &std::path::Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
+        self.by_path.get(path).copied()
     }
 
     /// A span as a printable location.

@@ -119,8 +119,8 @@ fn source_json(graph: &Graph, s: &ValueSource) -> Json {
         } => {
             let mut m = Map::new();
             m.insert("kind".into(), "variable".into());
-            m.insert("module".into(), module.clone().into());
-            m.insert("name".into(), name.clone().into());
+            m.insert("module".into(), module.to_string().into());
+            m.insert("name".into(), name.to_string().into());
             m.insert("set_by".into(), set_by.to_string().into());
             let span = match set_by {
                 VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
@@ -137,11 +137,11 @@ fn source_json(graph: &Graph, s: &ValueSource) -> Json {
             Json::Object(m)
         }
         ValueSource::Local { module, name, span } => json!({
-            "kind": "local", "module": module, "name": name,
+            "kind": "local", "module": &**module, "name": &**name,
             "file": graph.sources.get(span.file).display_path, "line": span.line,
         }),
         ValueSource::ModuleOutput { module, name } => {
-            json!({"kind": "module_output", "module": module, "name": name})
+            json!({"kind": "module_output", "module": &**module, "name": &**name})
         }
     }
 }

@@ -21,8 +21,8 @@ pub enum Trace {
     /// A resource, data source or module instance (absolute address) and the
     /// attribute read from it.
     Reference {
-        target: String,
-        attribute: Option<String>,
+        target: Arc<str>,
+        attribute: Option<Arc<str>>,
     },
     /// A variable, local or module output the value passed through.
     Source(ValueSource),
@@ -803,10 +803,13 @@ impl<'a> Evaluator<'a> {
             }
         }
         let attribute = match rest.first() {
-            Some(TraversalOp::GetAttr(a)) => Some(a.clone()),
+            Some(TraversalOp::GetAttr(a)) => Some(a.as_str().into()),
             _ => None,
         };
-        self.traces.push(Trace::Reference { target, attribute });
+        self.traces.push(Trace::Reference {
+            target: target.into(),
+            attribute,
+        });
     }
 
     /// The instance key text (`[0]`, `["a"]`) of an index expression, evaluated

@@ -14,7 +14,7 @@ use cloudwright_model::{
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Deepest module nesting Cloudwright follows.
 const MAX_MODULE_DEPTH: usize = 24;
@@ -62,17 +62,28 @@ pub struct ModulesManifest {
     pub dirs: HashMap<String, PathBuf>,
 }
 
-/// State of one load: sources, outputs of evaluation.
+/// State of the evaluation of one root module. Root modules are evaluated
+/// in parallel; the sources and the module cache are shared, each behind a
+/// lock held only for a lookup or an insertion (lock order: modules, then
+/// sources).
 pub struct Loader<'s> {
-    pub sources: SourceMap,
-    pub modules_src: &'s mut dyn ModuleSource,
+    pub sources: &'s Mutex<SourceMap>,
+    pub modules_src: &'s Mutex<dyn ModuleSource + 's>,
     pub manifest: ModulesManifest,
-    pub fs: FsContext,
+    pub fs: Arc<FsContext>,
     pub resources: Vec<Resource>,
     pub modules: Vec<ModuleInstance>,
     pub diagnostics: Vec<Diagnostic>,
     pub root_display: String,
+    /// Per block (file, start): the last span and provenance maps, shared by
+    /// every instance whose maps are equal (most are: module instances and
+    /// `for_each` instances of one block).
+    pub shared: HashMap<(FileId, u32), SharedMaps>,
 }
+
+pub type SpanMap = Arc<BTreeMap<String, Span>>;
+pub type ProvenanceMap = Arc<BTreeMap<String, Vec<ValueSource>>>;
+pub type SharedMaps = (SpanMap, ProvenanceMap);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Node {
@@ -97,12 +108,47 @@ pub struct InstanceRequest<'a> {
 }
 
 impl Loader<'_> {
-    fn span(&self, file: FileId, range: crate::syntax::Range) -> Span {
-        self.sources.get(file).span(file, range.start, range.end)
+    /// The shared copy of equal maps for instances of one block.
+    pub fn shared_maps(
+        &mut self,
+        file: FileId,
+        start: u32,
+        spans: BTreeMap<String, Span>,
+        provenance: BTreeMap<String, Vec<ValueSource>>,
+    ) -> SharedMaps {
+        let entry = self.shared.entry((file, start));
+        match entry {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                let (s, p) = e.get_mut();
+                if **s != spans {
+                    *s = Arc::new(spans);
+                }
+                if **p != provenance {
+                    *p = Arc::new(provenance);
+                }
+                (s.clone(), p.clone())
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let maps = (Arc::new(spans), Arc::new(provenance));
+                e.insert(maps.clone());
+                maps
+            }
+        }
     }
 
-    fn source(&self, file: FileId) -> Arc<SourceFile> {
-        self.sources.get_shared(file)
+    fn span(&self, file: FileId, range: crate::syntax::Range) -> Span {
+        self.source(file).span(file, range.start, range.end)
+    }
+
+    pub fn source(&self, file: FileId) -> Arc<SourceFile> {
+        self.sources_mut().get_shared(file)
+    }
+
+    /// The shared source map. A poisoned lock means another root's
+    /// evaluation panicked; the map itself is still consistent (every
+    /// insertion is one push).
+    pub fn sources_mut(&self) -> MutexGuard<'_, SourceMap> {
+        self.sources.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Evaluates a module instance; returns its object of outputs and, per
@@ -601,8 +647,8 @@ impl Loader<'_> {
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
         traces.push(Trace::Source(ValueSource::Variable {
-            module: scope.address.clone(),
-            name: name.clone(),
+            module: scope.address.as_str().into(),
+            name: name.as_str().into(),
             set_by: origin.clone(),
         }));
         scope.traces.insert(format!("var.{name}"), traces);
@@ -628,8 +674,8 @@ impl Loader<'_> {
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
         traces.push(Trace::Source(ValueSource::Local {
-            module: scope.address.clone(),
-            name: name.clone(),
+            module: scope.address.as_str().into(),
+            name: name.as_str().into(),
             span,
         }));
         dedup(&mut traces);
@@ -717,8 +763,9 @@ impl Loader<'_> {
             self.manifest.dirs.get(&child_key).cloned()
         };
         let child_def = child_dir.as_ref().and_then(|d| {
-            self.modules_src
-                .module_def(d, &mut self.sources, &mut self.diagnostics)
+            let mut modules = self.modules_src.lock().unwrap_or_else(|p| p.into_inner());
+            let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
+            modules.module_def(d, &mut sources, &mut self.diagnostics)
         });
         info.module_calls.push(ModuleCall {
             name: name.clone(),

@@ -12,7 +12,7 @@ use cloudwright_model::{Diagnostic, Graph, SourceFile, SourceMap, Value, Variabl
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// What the user passed on the command line.
 #[derive(Clone, Debug, Default)]
@@ -159,38 +159,64 @@ pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMa
         .filter_map(|(_, d)| d.clone())
         .collect();
     roots.sort_by(|a, b| a.dir.cmp(&b.dir));
-    for root in roots {
-        let taken = std::mem::take(sources);
-        let mut loader = Loader {
-            sources: taken,
-            modules_src: &mut cache,
-            manifest: read_manifest(&root.dir, &mut out.diagnostics),
-            fs: FsContext {
-                root_dir: root.dir.clone(),
-                sandbox: scan_root_abs.clone(),
-            },
-            resources: Vec::new(),
-            modules: Vec::new(),
-            diagnostics: Vec::new(),
-            root_display: root.display_dir.clone(),
-        };
-        let inputs = root_inputs(&root, options, &mut loader);
-        let mut ancestry = vec![root.dir.clone()];
-        loader.eval_module(InstanceRequest {
-            def: root.clone(),
-            address: String::new(),
-            key_path: String::new(),
-            inputs,
-            providers: HashMap::new(),
-            call_span: None,
-            ancestry: &mut ancestry,
-        });
-        *sources = loader.sources;
-        out.resources.append(&mut loader.resources);
-        out.modules.append(&mut loader.modules);
-        out.diagnostics.append(&mut loader.diagnostics);
+    let shared_sources = Mutex::new(std::mem::take(sources));
+    let shared_cache = Mutex::new(cache);
+    let sandbox = scan_root_abs.clone();
+    // Root modules are independent: evaluate them in parallel.
+    let results: Vec<Loaded> = roots
+        .par_iter()
+        .map(|root| eval_root(root, options, &shared_sources, &shared_cache, &sandbox))
+        .collect();
+    *sources = shared_sources
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    for mut part in results {
+        out.resources.append(&mut part.resources);
+        out.modules.append(&mut part.modules);
+        out.diagnostics.append(&mut part.diagnostics);
     }
     out
+}
+
+fn eval_root(
+    root: &Arc<ModuleDef>,
+    options: &LoadOptions,
+    sources: &Mutex<SourceMap>,
+    cache: &Mutex<ModuleCache>,
+    sandbox: &Path,
+) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let manifest = read_manifest(&root.dir, &mut diagnostics);
+    let mut loader = Loader {
+        sources,
+        modules_src: cache,
+        manifest,
+        fs: Arc::new(FsContext {
+            root_dir: root.dir.clone(),
+            sandbox: sandbox.to_path_buf(),
+        }),
+        resources: Vec::new(),
+        modules: Vec::new(),
+        diagnostics,
+        root_display: root.display_dir.clone(),
+        shared: HashMap::new(),
+    };
+    let inputs = root_inputs(root, options, &mut loader);
+    let mut ancestry = vec![root.dir.clone()];
+    loader.eval_module(InstanceRequest {
+        def: root.clone(),
+        address: String::new(),
+        key_path: String::new(),
+        inputs,
+        providers: HashMap::new(),
+        call_span: None,
+        ancestry: &mut ancestry,
+    });
+    Loaded {
+        resources: loader.resources,
+        modules: loader.modules,
+        diagnostics: loader.diagnostics,
+    }
 }
 
 /// Module directories by path, parsed on first use when outside the scan.
@@ -369,6 +395,15 @@ impl FileProblem {
             }
         }
     }
+}
+
+/// Parses files in parallel without evaluating them; returns how many
+/// parsed cleanly. For the benchmark harness, which measures parsing alone.
+pub fn parse_only(paths: &[PathBuf]) -> usize {
+    parse_files(paths)
+        .iter()
+        .filter(|f| f.result.is_ok())
+        .count()
 }
 
 fn parse_files(paths: &[PathBuf]) -> Vec<ParsedFile> {
@@ -609,9 +644,9 @@ fn root_inputs(
                 );
                 continue;
             }
-            let path = span
-                .map(|s| loader.sources.get(s.file).display_path.clone())
-                .unwrap_or_else(|| file.display().to_string());
+            let path: Arc<str> = span
+                .map(|s| loader.source(s.file).display_path.as_str().into())
+                .unwrap_or_else(|| file.display().to_string().into());
             inputs.insert(
                 name,
                 VariableInput {
@@ -664,21 +699,22 @@ fn read_tfvars(
             return Vec::new();
         }
     };
-    let id = match loader.sources.find(path) {
+    let found = loader.sources_mut().find(path);
+    let id = match found {
         Some(id) => id,
         None => {
             let shown = display_path(
                 &loader.fs.sandbox,
                 &path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
             );
-            loader.sources.add(SourceFile::new(
+            loader.sources_mut().add(SourceFile::new(
                 shown,
                 path.to_path_buf(),
                 text.as_str().into(),
             ))
         }
     };
-    let source = loader.sources.get_shared(id);
+    let source = loader.source(id);
     let mut out = Vec::new();
     if display.ends_with(".json") {
         match json_syntax::parse_json(&text) {

@@ -346,9 +346,9 @@ fn resource_from_json(
         },
         attributes,
         span: None,
-        attribute_spans: BTreeMap::new(),
+        attribute_spans: Default::default(),
         references: Vec::new(),
-        provenance: BTreeMap::new(),
+        provenance: Default::default(),
         origin,
         actions: Vec::new(),
     })

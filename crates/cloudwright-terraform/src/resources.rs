@@ -460,7 +460,7 @@ pub fn eval_resource(
     let decl = &def.resources[i];
     let block = def.block(decl.at);
     let file = def.file_id(decl.at);
-    let source = loader.sources.get_shared(file);
+    let source = loader.source(file);
     let key = format!("{}.{}", decl.resource_type, decl.name);
     let block_address = match decl.mode {
         Mode::Managed => format!("{}{key}", scope.prefix()),
@@ -488,7 +488,8 @@ pub fn eval_resource(
             _ => None,
         });
 
-    let mut ev = Evaluator::new(scope, &source, file, &loader.fs);
+    let fs = loader.fs.clone();
+    let mut ev = Evaluator::new(scope, &source, file, &fs);
     let expansion = expansion(&mut ev, block);
     let block_span = ev.span(block.range);
     let mut values = Vec::new();
@@ -534,11 +535,11 @@ pub fn eval_resource(
                         target,
                         attribute: target_attribute,
                     } => {
-                        if target != address && target != block_address {
+                        if *target != *address && *target != *block_address {
                             references.push(Reference {
                                 attribute: attribute.clone(),
-                                target,
-                                target_attribute,
+                                target: target.to_string(),
+                                target_attribute: target_attribute.map(|a| a.to_string()),
                             });
                         }
                     }
@@ -548,6 +549,8 @@ pub fn eval_resource(
         }
         references.sort();
         references.dedup();
+        let (attribute_spans, provenance) =
+            loader.shared_maps(file, block.range.start, spans, provenance);
         resources.push(Resource {
             address: address.clone(),
             mode: decl.mode,
@@ -558,7 +561,7 @@ pub fn eval_resource(
             provider: provider_ref.clone(),
             attributes: closed,
             span: Some(block_span),
-            attribute_spans: spans,
+            attribute_spans,
             references,
             provenance,
             origin: Origin::Configuration,
@@ -584,8 +587,15 @@ fn apply_default_tags(
     if !aws::is_taggable(resource_type) || fields.contains_key("tags_all") {
         return;
     }
-    let tags = fields.get("tags").cloned();
+    let tags = fields.get("tags").cloned().filter(|t| !t.is_null());
     if tags.is_none() && default_tags.is_none() {
+        return;
+    }
+    let span = spans.get("tags").copied().unwrap_or(block_span);
+    if let (None, Some(defaults @ Value::Map(_))) = (&tags, default_tags) {
+        // the common case: share the provider's map instead of copying it
+        spans.insert("tags_all".into(), span);
+        fields.insert("tags_all".into(), defaults.clone());
         return;
     }
     let mut merged = BTreeMap::new();
@@ -603,7 +613,6 @@ fn apply_default_tags(
             }
         }
     }
-    let span = spans.get("tags").copied().unwrap_or(block_span);
     spans.insert("tags_all".into(), span);
     fields.insert("tags_all".into(), Value::map(merged));
 }

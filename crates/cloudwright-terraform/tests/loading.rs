@@ -178,7 +178,7 @@ fn variable_precedence_follows_terraform() {
                 name,
                 set_by: VariableOrigin::File { path, span },
                 ..
-            } if name == "from_auto" => Some((path.clone(), span.unwrap().line)),
+            } if &**name == "from_auto" => Some((path.to_string(), span.unwrap().line)),
             _ => None,
         })
         .expect("from_auto provenance");
