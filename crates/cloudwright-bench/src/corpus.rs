@@ -26,7 +26,7 @@ pub fn generate(dir: &Path, roots: usize) -> io::Result<Stats> {
         roots,
         shared_modules: 0,
     };
-    let mut write = |path: &Path, text: String, stats: &mut Stats| -> io::Result<()> {
+    let write = |path: &Path, text: String, stats: &mut Stats| -> io::Result<()> {
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p)?;
         }

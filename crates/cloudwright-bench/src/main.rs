@@ -31,15 +31,10 @@ fn main() {
     let command = args.remove(0);
     let mut number = None;
     let mut dir = None;
-    while !args.is_empty() {
-        let a = args.remove(0);
+    let mut rest = args.into_iter();
+    while let Some(a) = rest.next() {
         match a.as_str() {
-            "--roots" | "--repeat" => {
-                number = args.first().and_then(|n| n.parse::<usize>().ok()).map(|n| {
-                    args.remove(0);
-                    n
-                })
-            }
+            "--roots" | "--repeat" => number = rest.next().and_then(|n| n.parse::<usize>().ok()),
             "-h" | "--help" => usage(),
             _ => dir = Some(PathBuf::from(a)),
         }
