@@ -5,12 +5,14 @@
 
 pub mod aws;
 pub mod diagnostic;
+pub mod fields;
 pub mod graph;
 pub mod resource;
 pub mod source;
 pub mod value;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use fields::{Fields, SortedMap};
 pub use graph::{
     Backend, Graph, ModuleCall, ModuleInstance, OutputInfo, ProviderConfig, RequiredProvider,
     TerraformSettings, VariableInfo,

@@ -1,9 +1,9 @@
 //! Resource instances: what every engine reads.
 
+use crate::fields::SortedMap;
 use crate::source::Span;
 use crate::value::Value;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -157,12 +157,12 @@ pub struct Resource {
     pub span: Option<Span>,
     /// Span of each attribute and nested block, by path (`ingress[0].cidr_blocks`).
     /// Shared between instances of a block whose spans are the same.
-    pub attribute_spans: Arc<BTreeMap<String, Span>>,
+    pub attribute_spans: Arc<SortedMap<Span>>,
     /// What this resource's attributes refer to.
     pub references: Vec<Reference>,
     /// Where the value of each top-level attribute came from (shared like
     /// the spans).
-    pub provenance: Arc<BTreeMap<String, Vec<ValueSource>>>,
+    pub provenance: Arc<SortedMap<Vec<ValueSource>>>,
     pub origin: Origin,
     /// Planned actions (`create`, `update`, `delete`, …) for plan input.
     pub actions: Vec<String>,

@@ -11,7 +11,7 @@
 //!   which is how engines link resources whose ids are computed.
 //! - **Sensitive**: a value declared `sensitive`; renderers never print it.
 
-use std::collections::BTreeMap;
+use crate::fields::Fields;
 use std::fmt;
 use std::sync::Arc;
 
@@ -45,14 +45,14 @@ pub struct Unknown {
 /// unknown, computed by the provider, with origin `<computed>.<name>`.
 #[derive(Clone, Debug, Default)]
 pub struct Object {
-    pub fields: BTreeMap<String, Value>,
+    pub fields: Fields,
     pub computed: Option<Arc<str>>,
 }
 
 impl Object {
-    pub fn new(fields: BTreeMap<String, Value>) -> Self {
+    pub fn new(fields: impl Into<Fields>) -> Self {
         Object {
-            fields,
+            fields: fields.into(),
             computed: None,
         }
     }
@@ -94,7 +94,7 @@ impl Value {
         Value::List(Arc::new(items))
     }
 
-    pub fn map(fields: BTreeMap<String, Value>) -> Value {
+    pub fn map(fields: impl Into<Fields>) -> Value {
         Value::Map(Arc::new(Object::new(fields)))
     }
 
@@ -343,11 +343,11 @@ impl Value {
             J::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             J::String(s) => Value::string(s.as_str()),
             J::Array(items) => Value::list(items.iter().map(Value::from_json).collect()),
-            J::Object(m) => Value::map(
+            J::Object(m) => Value::Map(Arc::new(Object::new(
                 m.iter()
                     .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                    .collect(),
-            ),
+                    .collect::<Fields>(),
+            ))),
         }
     }
 }
@@ -413,6 +413,7 @@ impl fmt::Display for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn unknown_origin_grows_with_traversal() {
@@ -424,7 +425,7 @@ mod tests {
     #[test]
     fn computed_object_yields_unknown_with_origin() {
         let obj = Object {
-            fields: BTreeMap::from([("bucket".to_string(), Value::string("logs"))]),
+            fields: BTreeMap::from([("bucket".to_string(), Value::string("logs"))]).into(),
             computed: Some("aws_s3_bucket.logs".into()),
         };
         let v = Value::Map(Arc::new(obj));

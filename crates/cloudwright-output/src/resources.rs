@@ -8,6 +8,45 @@ use std::fmt::Write;
 /// Version of the `resources -o json` document; bumped on incompatible change.
 pub const SCHEMA_VERSION: &str = "1";
 
+/// Writes the `resources -o json` document, one resource at a time so that
+/// memory stays bounded however large the model is.
+pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{{\n  \"schema_version\": \"{SCHEMA_VERSION}\",\n  \"resources\": ["
+    )?;
+    for (i, r) in graph.resources.iter().enumerate() {
+        let text = serde_json::to_string_pretty(&resource_json(graph, r))
+            .map_err(std::io::Error::other)?;
+        let sep = if i + 1 < graph.resources.len() {
+            ","
+        } else {
+            ""
+        };
+        writeln!(out, "{}{sep}", indent(&text, 4))?;
+    }
+    let rest = json!({
+        "modules": modules_json(graph),
+        "diagnostics": diagnostics::to_json(&graph.diagnostics, &graph.sources),
+    });
+    let rest = serde_json::to_string_pretty(&rest).map_err(std::io::Error::other)?;
+    // splice the remaining members into the open object
+    let inner = rest
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim_end();
+    writeln!(out, "  ],{inner}\n}}")
+}
+
+fn indent(text: &str, by: usize) -> String {
+    let pad = " ".repeat(by);
+    text.lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The same document as one value (for tests and embedding).
 pub fn to_json(graph: &Graph) -> Json {
     let resources: Vec<Json> = graph
         .resources
@@ -17,19 +56,31 @@ pub fn to_json(graph: &Graph) -> Json {
     json!({
         "schema_version": SCHEMA_VERSION,
         "resources": resources,
-        "modules": graph.modules.iter().map(|m| json!({
-            "address": m.address,
-            "dir": m.dir,
-            "root": m.root_dir,
-            "calls": m.module_calls.iter().map(|c| json!({
-                "name": c.name,
-                "source": c.source,
-                "version": c.version,
-                "resolved_dir": c.resolved_dir,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "modules": modules_json(graph),
         "diagnostics": diagnostics::to_json(&graph.diagnostics, &graph.sources),
     })
+}
+
+fn modules_json(graph: &Graph) -> Json {
+    Json::Array(
+        graph
+            .modules
+            .iter()
+            .map(|m| {
+                json!({
+                    "address": m.address,
+                    "dir": m.dir,
+                    "root": m.root_dir,
+                    "calls": m.module_calls.iter().map(|c| json!({
+                        "name": c.name,
+                        "source": c.source,
+                        "version": c.version,
+                        "resolved_dir": c.resolved_dir,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
 }
 
 fn resource_json(graph: &Graph, r: &Resource) -> Json {
@@ -148,8 +199,15 @@ fn source_json(graph: &Graph, s: &ValueSource) -> Json {
 
 /// Human listing: each resource with its attributes and where they are set.
 pub fn render_text(graph: &Graph) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    let _ = write_text(graph, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the human listing one resource at a time.
+pub fn write_text(graph: &Graph, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     for r in &graph.resources {
+        let mut out = String::new();
         let location = r
             .span
             .map(|s| format!("{}:{}", graph.sources.get(s.file).display_path, s.line))
@@ -175,7 +233,9 @@ pub fn render_text(graph: &Graph) -> String {
             let _ = writeln!(out, "  ↳ {} → {}", reference.attribute, target);
         }
         out.push('\n');
+        w.write_all(out.as_bytes())?;
     }
+    let mut out = String::new();
     let (errors, warnings, _) = diagnostics::counts(&graph.diagnostics);
     out.push_str(&diagnostics::render_text(
         &graph.diagnostics,
@@ -191,7 +251,7 @@ pub fn render_text(graph: &Graph) -> String {
         diagnostics::plural(errors, "error"),
         diagnostics::plural(warnings, "warning"),
     );
-    out
+    w.write_all(out.as_bytes())
 }
 
 fn write_fields(

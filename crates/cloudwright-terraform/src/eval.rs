@@ -455,7 +455,7 @@ impl<'a> Evaluator<'a> {
                 groups
                     .into_iter()
                     .map(|(k, v)| (k, Value::list(v)))
-                    .collect(),
+                    .collect::<cloudwright_model::Fields>(),
             )
         } else {
             Value::map(map)
@@ -975,7 +975,7 @@ pub fn to_template_string(v: &Value) -> Result<Option<String>, String> {
 /// unknown computed attributes for everything else.
 pub fn instance_object(fields: BTreeMap<String, Value>, address: &str) -> Value {
     Value::Map(Arc::new(Object {
-        fields,
+        fields: fields.into(),
         computed: Some(address.into()),
     }))
 }

@@ -81,8 +81,8 @@ pub struct Loader<'s> {
     pub shared: HashMap<(FileId, u32), SharedMaps>,
 }
 
-pub type SpanMap = Arc<BTreeMap<String, Span>>;
-pub type ProvenanceMap = Arc<BTreeMap<String, Vec<ValueSource>>>;
+pub type SpanMap = Arc<cloudwright_model::SortedMap<Span>>;
+pub type ProvenanceMap = Arc<cloudwright_model::SortedMap<Vec<ValueSource>>>;
 pub type SharedMaps = (SpanMap, ProvenanceMap);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -116,6 +116,8 @@ impl Loader<'_> {
         spans: BTreeMap<String, Span>,
         provenance: BTreeMap<String, Vec<ValueSource>>,
     ) -> SharedMaps {
+        let spans = cloudwright_model::SortedMap::from(spans);
+        let provenance = cloudwright_model::SortedMap::from(provenance);
         let entry = self.shared.entry((file, start));
         match entry {
             std::collections::hash_map::Entry::Occupied(mut e) => {

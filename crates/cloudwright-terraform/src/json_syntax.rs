@@ -272,7 +272,7 @@ impl JsonNode {
                 members
                     .iter()
                     .map(|(k, _, v)| (k.clone(), v.to_value()))
-                    .collect(),
+                    .collect::<cloudwright_model::Fields>(),
             ),
         }
     }

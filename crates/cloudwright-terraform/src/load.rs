@@ -163,9 +163,20 @@ pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMa
     let shared_cache = Mutex::new(cache);
     let sandbox = scan_root_abs.clone();
     // Root modules are independent: evaluate them in parallel.
+    // Each task owns its root's definition and drops it from the cache when
+    // done, so the syntax of a root's own files is freed as soon as that
+    // root is evaluated (shared modules stay cached for the other roots).
     let results: Vec<Loaded> = roots
-        .par_iter()
-        .map(|root| eval_root(root, options, &shared_sources, &shared_cache, &sandbox))
+        .into_par_iter()
+        .map(|root| {
+            let loaded = eval_root(&root, options, &shared_sources, &shared_cache, &sandbox);
+            shared_cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .defs
+                .remove(&root.dir);
+            loaded
+        })
         .collect();
     *sources = shared_sources
         .into_inner()

@@ -388,7 +388,7 @@ fn mark_sensitive(v: &Value, mask: &Json) -> Value {
                             .map_or_else(|| val.clone(), |mk| mark_sensitive(val, mk)),
                     )
                 })
-                .collect(),
+                .collect::<cloudwright_model::Fields>(),
         ),
         (Value::List(items), Json::Array(m)) => Value::list(
             items

@@ -182,7 +182,7 @@ fn statement(block: &Value) -> Value {
                     by_test
                         .into_iter()
                         .map(|(k, v)| (k, Value::map(v)))
-                        .collect(),
+                        .collect::<cloudwright_model::Fields>(),
                 ),
             );
         }
@@ -219,7 +219,7 @@ fn principals(blocks: &[Value]) -> Option<Value> {
         by_type
             .into_iter()
             .map(|(k, v)| (k, one_or_many(v)))
-            .collect(),
+            .collect::<cloudwright_model::Fields>(),
     ))
 }
 
@@ -235,7 +235,7 @@ mod tests {
             fields
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+                .collect::<cloudwright_model::Fields>(),
         )
     }
 

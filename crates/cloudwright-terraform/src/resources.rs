@@ -166,7 +166,7 @@ pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -
             fields
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+                .collect::<cloudwright_model::Fields>(),
         )
     };
     match (expansion, key) {
@@ -215,7 +215,7 @@ pub fn collect_instances(expansion: &Expansion, values: Vec<(Key, Value)>, addre
                     Key::Name(n) => Some((n, v)),
                     _ => None,
                 })
-                .collect(),
+                .collect::<cloudwright_model::Fields>(),
         ),
         Expansion::Unknown => Value::unknown_from(address),
     }
@@ -345,7 +345,7 @@ fn join(path: &str, name: &str) -> String {
 /// to a resource instance, so references to computed nested attributes work.
 fn block_object(fields: BTreeMap<String, Value>, address: Option<&str>, path: &str) -> Value {
     Value::Map(Arc::new(Object {
-        fields,
+        fields: fields.into(),
         computed: address.map(|a| format!("{a}.{path}").into()),
     }))
 }
@@ -439,7 +439,7 @@ pub fn close(v: &Value) -> Value {
             o.fields
                 .iter()
                 .map(|(k, v)| (k.clone(), close(v)))
-                .collect(),
+                .collect::<cloudwright_model::Fields>(),
         ),
         Value::List(items) => Value::list(items.iter().map(close).collect()),
         Value::Sensitive(inner) => close(inner).sensitive(),

@@ -181,7 +181,7 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
                         .map(|v| (k.clone(), v))
                         .map_err(|e| format!("element {k:?}: {e}"))
                 })
-                .collect::<Result<_, _>>()?,
+                .collect::<Result<cloudwright_model::Fields, _>>()?,
         )),
         (Value::Map(obj), Type::Object(attrs)) => {
             let mut fields = BTreeMap::new();
@@ -270,7 +270,7 @@ mod tests {
         let t = ty(
             "object({ name = string, size = optional(number, 20), tags = optional(map(string)) })",
         );
-        let v = Value::map([("name".to_string(), Value::string("db"))].into());
+        let v = Value::map([("name".to_string(), Value::string("db"))]);
         assert_eq!(
             convert(&v, &t).unwrap().to_string(),
             "{name = \"db\", size = 20, tags = null}"

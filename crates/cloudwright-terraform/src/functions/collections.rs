@@ -225,7 +225,9 @@ fn zipmap(args: &[Value]) -> CallResult {
         return fail("zipmap needs lists of the same length");
     }
     Ok(Value::map(
-        keys.into_iter().zip(values.iter().cloned()).collect(),
+        keys.into_iter()
+            .zip(values.iter().cloned())
+            .collect::<cloudwright_model::Fields>(),
     ))
 }
 
@@ -353,7 +355,7 @@ fn transpose(args: &[Value]) -> CallResult {
     Ok(Value::map(
         out.into_iter()
             .map(|(k, v)| (k, super::string_list(v)))
-            .collect(),
+            .collect::<cloudwright_model::Fields>(),
     ))
 }
 
@@ -431,8 +433,8 @@ mod tests {
 
     #[test]
     fn merge_later_wins_and_skips_null() {
-        let a = Value::map([("x".to_string(), n(1.0))].into());
-        let b = Value::map([("x".to_string(), n(2.0)), ("y".to_string(), n(3.0))].into());
+        let a = Value::map([("x".to_string(), n(1.0))]);
+        let b = Value::map([("x".to_string(), n(2.0)), ("y".to_string(), n(3.0))]);
         assert_eq!(
             merge(&[a, Value::Null, b]).unwrap().to_string(),
             "{x = 2, y = 3}"

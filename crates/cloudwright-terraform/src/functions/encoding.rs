@@ -151,7 +151,7 @@ fn csv_decode(s: &str) -> CallResult {
                 .iter()
                 .cloned()
                 .zip(record.iter().map(|f| Value::string(f.as_str())))
-                .collect(),
+                .collect::<cloudwright_model::Fields>(),
         ));
     }
     Ok(Value::list(out))
@@ -302,16 +302,13 @@ mod tests {
 
     #[test]
     fn jsonencode_sorts_keys_and_escapes_html() {
-        let v = Value::map(
-            [
-                ("b".to_string(), Value::string("<a&b>")),
-                (
-                    "a".to_string(),
-                    Value::list(vec![Value::Number(1.0), Value::Bool(true), Value::Null]),
-                ),
-            ]
-            .into(),
-        );
+        let v = Value::map([
+            ("b".to_string(), Value::string("<a&b>")),
+            (
+                "a".to_string(),
+                Value::list(vec![Value::Number(1.0), Value::Bool(true), Value::Null]),
+            ),
+        ]);
         assert_eq!(
             json_encode(&v),
             r#"{"a":[1,true,null],"b":"\u003ca\u0026b\u003e"}"#

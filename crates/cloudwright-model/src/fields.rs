@@ -1,0 +1,155 @@
+//! Small string-keyed maps as sorted vectors rather than B-trees: the
+//! attributes of an object ([`Fields`]), and per-attribute spans and
+//! provenance of a resource.
+//!
+//! Most objects in infrastructure code are small (a handful of attributes,
+//! tags, a nested block). A `BTreeMap` node costs over 500 bytes however
+//! few entries it holds; a sorted `Vec` costs exactly its entries and is
+//! searched as fast at these sizes. The API follows `BTreeMap`'s.
+
+use crate::value::Value;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SortedMap<V>(Vec<(String, V)>);
+
+/// The attributes of an object.
+pub type Fields = SortedMap<Value>;
+
+impl<V> Default for SortedMap<V> {
+    fn default() -> Self {
+        SortedMap(Vec::new())
+    }
+}
+
+impl<V> SortedMap<V> {
+    pub fn new() -> SortedMap<V> {
+        SortedMap(Vec::new())
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+
+    /// Inserts or replaces; returns the previous value.
+    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
+        match self.position(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<V> {
+        self.position(key).ok().map(|i| self.0.remove(i).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &V)> + ExactSizeIterator {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+impl<V> From<BTreeMap<String, V>> for SortedMap<V> {
+    fn from(map: BTreeMap<String, V>) -> SortedMap<V> {
+        // BTreeMap iterates in key order without duplicates: already sorted
+        SortedMap(map.into_iter().collect())
+    }
+}
+
+impl<V, const N: usize> From<[(String, V); N]> for SortedMap<V> {
+    fn from(entries: [(String, V); N]) -> SortedMap<V> {
+        entries.into_iter().collect()
+    }
+}
+
+impl<V> FromIterator<(String, V)> for SortedMap<V> {
+    /// Later entries win over earlier ones with the same key, as with `BTreeMap`.
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> SortedMap<V> {
+        let mut entries: Vec<(String, V)> = iter.into_iter().collect();
+        entries.reverse();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|later, earlier| later.0 == earlier.0);
+        entries.shrink_to_fit();
+        SortedMap(entries)
+    }
+}
+
+impl<V> IntoIterator for SortedMap<V> {
+    type Item = (String, V);
+    type IntoIter = std::vec::IntoIter<(String, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a, V> IntoIterator for &'a SortedMap<V> {
+    type Item = (&'a String, &'a V);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, V)>,
+        fn(&'a (String, V)) -> (&'a String, &'a V),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<V> std::ops::Index<&str> for SortedMap<V> {
+    type Output = V;
+    /// Panics when the key is absent, like `BTreeMap`'s indexing.
+    fn index(&self, key: &str) -> &V {
+        match self.get(key) {
+            Some(v) => v,
+            None => panic!("no entry {key:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaves_like_a_sorted_map() {
+        let mut f: Fields = vec![
+            ("b".to_string(), Value::Number(1.0)),
+            ("a".to_string(), Value::Number(2.0)),
+            ("b".to_string(), Value::Number(3.0)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(f.keys().cloned().collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(f.get("b").and_then(Value::as_number), Some(3.0));
+        assert!(f.insert("c".into(), Value::Null).is_none());
+        assert!(f.insert("a".into(), Value::Bool(true)).is_some());
+        assert_eq!(f.remove("b").and_then(|v| v.as_number()), Some(3.0));
+        assert_eq!(f.len(), 2);
+        assert!(f.contains_key("c") && !f.contains_key("b"));
+    }
+}
