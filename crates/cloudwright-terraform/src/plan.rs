@@ -269,7 +269,7 @@ fn load_state(json: &Json, out: &mut Loaded) {
                 if let Some(first) = steps.first() {
                     if let Some(Value::Map(obj)) = Some(&resource.attributes) {
                         let mut fields = obj.fields.clone();
-                        if let Some(v) = fields.get(*first).cloned() {
+                        if let Some(v) = fields.get(first).cloned() {
                             fields.insert(first.to_string(), v.sensitive());
                         }
                         resource.attributes = Value::map(fields);
