@@ -6,6 +6,7 @@
 pub mod aws;
 pub mod diagnostic;
 pub mod fields;
+pub mod finding;
 pub mod graph;
 pub mod resource;
 pub mod source;
@@ -13,6 +14,7 @@ pub mod value;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use fields::{Fields, SortedMap};
+pub use finding::{Evidence, Finding, FindingSeverity, RelatedLocation};
 pub use graph::{
     Backend, Graph, ModuleCall, ModuleInstance, OutputInfo, ProviderConfig, RequiredProvider,
     TerraformSettings, VariableInfo,

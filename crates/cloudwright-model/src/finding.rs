@@ -1,0 +1,150 @@
+//! Findings: what every engine (rules, network, IAM, resilience, …) reports.
+//! Plain data; renderers turn them into text, JSON, SARIF, ….
+
+use crate::resource::ValueSource;
+use crate::source::Span;
+use crate::value::Value;
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingSeverity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl FindingSeverity {
+    pub const ALL: [FindingSeverity; 5] = [
+        FindingSeverity::Critical,
+        FindingSeverity::High,
+        FindingSeverity::Medium,
+        FindingSeverity::Low,
+        FindingSeverity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingSeverity::Info => "info",
+            FindingSeverity::Low => "low",
+            FindingSeverity::Medium => "medium",
+            FindingSeverity::High => "high",
+            FindingSeverity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FindingSeverity> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "info" | "informational" => FindingSeverity::Info,
+            "low" => FindingSeverity::Low,
+            "medium" | "moderate" => FindingSeverity::Medium,
+            "high" => FindingSeverity::High,
+            "critical" => FindingSeverity::Critical,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for FindingSeverity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A value that backs a finding, and how it reached the attribute.
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    /// Attribute path on the finding's resource (or another resource's
+    /// address and path for cross-resource evidence).
+    pub attribute: String,
+    pub value: Value,
+    pub provenance: Vec<ValueSource>,
+}
+
+/// Another place that matters for a finding (the companion resource, the
+/// rule that opens the port, …).
+#[derive(Clone, Debug)]
+pub struct RelatedLocation {
+    pub message: String,
+    pub span: Span,
+}
+
+/// One problem in one resource.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// `CW-AWS-S3-001`
+    pub rule_id: &'static str,
+    pub severity: FindingSeverity,
+    pub title: &'static str,
+    /// What is wrong with this resource, in a sentence.
+    pub message: String,
+    /// Resource address.
+    pub resource: String,
+    pub resource_type: String,
+    /// Attribute path the finding is about (`""` for the resource as a whole);
+    /// part of the stable fingerprint.
+    pub attribute: String,
+    /// Primary location: the attribute when it is set, else the block.
+    pub span: Option<Span>,
+    pub related: Vec<RelatedLocation>,
+    pub evidence: Vec<Evidence>,
+    pub remediation: &'static str,
+}
+
+impl Finding {
+    /// Adds another resource involved in the finding as a related location.
+    pub fn related_to(&mut self, r: &crate::Resource, message: impl Into<String>) -> &mut Self {
+        if let Some(span) = r.span {
+            self.related.push(RelatedLocation {
+                message: message.into(),
+                span,
+            });
+        }
+        self
+    }
+
+    /// Stable identity across reformatting and file moves: rule, resource
+    /// address and attribute path — never line numbers.
+    pub fn fingerprint(&self) -> String {
+        let input = format!("{}\u{0}{}\u{0}{}", self.rule_id, self.resource, self.attribute);
+        // FNV-1a, 64 bit: stable across versions and platforms
+        let mut hash: u64 = 0xcbf29ce484222325;
+        for b in input.bytes() {
+            hash ^= b as u64;
+            hash = hash.wrapping_mul(0x100000001b3);
+        }
+        format!("{hash:016x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_location() {
+        let mut f = Finding {
+            rule_id: "CW-X-1",
+            severity: FindingSeverity::High,
+            title: "t",
+            message: "m".into(),
+            resource: "aws_s3_bucket.b".into(),
+            resource_type: "aws_s3_bucket".into(),
+            attribute: "acl".into(),
+            span: None,
+            related: vec![],
+            evidence: vec![],
+            remediation: "",
+        };
+        let a = f.fingerprint();
+        f.message = "other words".into();
+        assert_eq!(a, f.fingerprint());
+        f.attribute = "policy".into();
+        assert_ne!(a, f.fingerprint());
+        assert_eq!(a.len(), 16);
+    }
+}

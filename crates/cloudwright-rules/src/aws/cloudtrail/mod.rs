@@ -1,0 +1,167 @@
+//! AWS CloudTrail.
+
+use crate::check::{get, get_bool, Context, Tri};
+use crate::{Report, Rule};
+
+pub fn rules() -> Vec<&'static Rule> {
+    vec![&CLOUDTRAIL_MULTI_REGION, &CLOUDTRAIL_LOG_VALIDATION, &CLOUDTRAIL_KMS]
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Trails record events in every region: `is_multi_region_trail = true`
+    /// (default `false`).
+    ///
+    /// ## Why it matters
+    /// Attackers work where nobody looks: a single-region trail misses
+    /// activity in every other region, including resources created there to
+    /// mine or to persist.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   s3_bucket_name = aws_s3_bucket.trail.id
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   s3_bucket_name        = aws_s3_bucket.trail.id
+    ///   is_multi_region_trail = true
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set `is_multi_region_trail = true` (or use an organization trail).
+    pub static CLOUDTRAIL_MULTI_REGION = {
+        id: "CW-AWS-CLOUDTRAIL-001",
+        title: "CloudTrail trail covers one region only",
+        severity: Medium,
+        category: "logging",
+        resource_types: ["aws_cloudtrail"],
+        checkov: ["CKV_AWS_67"],
+        trivy: ["AVD-AWS-0014", "aws-cloudtrail-enable-all-regions"],
+        kics: [],
+        remediation: "Set is_multi_region_trail = true.",
+        check: check_multi_region,
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Trails validate their log files: `enable_log_file_validation = true`
+    /// (default `false`).
+    ///
+    /// ## Why it matters
+    /// Validation writes signed digest files, so you can prove that logs were
+    /// not altered or deleted after delivery — which is the first thing an
+    /// intruder tries, and the first thing an auditor asks.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   enable_log_file_validation = false
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   enable_log_file_validation = true
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set `enable_log_file_validation = true`.
+    pub static CLOUDTRAIL_LOG_VALIDATION = {
+        id: "CW-AWS-CLOUDTRAIL-002",
+        title: "CloudTrail log file validation disabled",
+        severity: Medium,
+        category: "logging",
+        resource_types: ["aws_cloudtrail"],
+        checkov: ["CKV_AWS_36"],
+        trivy: ["AVD-AWS-0016", "aws-cloudtrail-enable-log-validation"],
+        kics: [],
+        remediation: "Set enable_log_file_validation = true.",
+        check: check_validation,
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Trails encrypt their logs with a KMS key: `kms_key_id` is set.
+    ///
+    /// ## Why it matters
+    /// With SSE-KMS, reading the logs also needs `kms:Decrypt` on a key you
+    /// control — a second gate on the most sensitive record of the account,
+    /// and one more place where access is logged.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   s3_bucket_name = aws_s3_bucket.trail.id
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   s3_bucket_name = aws_s3_bucket.trail.id
+    ///   kms_key_id     = aws_kms_key.trail.arn
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Create a KMS key whose policy lets CloudTrail encrypt, and set
+    /// `kms_key_id`.
+    pub static CLOUDTRAIL_KMS = {
+        id: "CW-AWS-CLOUDTRAIL-003",
+        title: "CloudTrail logs not encrypted with KMS",
+        severity: Medium,
+        category: "encryption",
+        resource_types: ["aws_cloudtrail"],
+        checkov: ["CKV_AWS_35"],
+        trivy: ["AVD-AWS-0015", "aws-cloudtrail-encryption-customer-key"],
+        kics: [],
+        remediation: "Set kms_key_id to a customer-managed KMS key.",
+        check: check_kms,
+    }
+}
+
+fn boolean_setting(ctx: &Context<'_>, report: &mut Report, attribute: &str, message: &str) {
+    for trail in ctx.resources(&["aws_cloudtrail"]) {
+        report.checked(trail);
+        match get_bool(trail, attribute) {
+            Tri::Known(true) => {}
+            Tri::Known(false) => {
+                report.fail(trail, attribute, message.to_string());
+            }
+            Tri::Absent => {
+                report.fail(trail, "", format!("{message} ({attribute} is not set; the default is false)"));
+            }
+            Tri::Unknown(why) => report.unknown(trail, why),
+        }
+    }
+}
+
+fn check_multi_region(ctx: &Context<'_>, report: &mut Report) {
+    boolean_setting(ctx, report, "is_multi_region_trail", "the trail records events in its own region only");
+}
+
+fn check_validation(ctx: &Context<'_>, report: &mut Report) {
+    boolean_setting(ctx, report, "enable_log_file_validation", "log file integrity validation is off");
+}
+
+fn check_kms(ctx: &Context<'_>, report: &mut Report) {
+    for trail in ctx.resources(&["aws_cloudtrail"]) {
+        report.checked(trail);
+        match get(trail, "kms_key_id") {
+            Tri::Known(_) => {}
+            Tri::Absent => {
+                report.fail(trail, "", "kms_key_id is not set: logs use S3-managed encryption only");
+            }
+            Tri::Unknown(why) => report.unknown(trail, why),
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Amazon EC2: instances, launch templates and configurations, EBS.
+
+mod ebs_encryption;
+mod imdsv2;
+mod public_ip;
+
+use crate::Rule;
+
+pub fn rules() -> Vec<&'static Rule> {
+    vec![&imdsv2::EC2_IMDSV2, &ebs_encryption::EBS_ENCRYPTION, &public_ip::EC2_PUBLIC_IP]
+}

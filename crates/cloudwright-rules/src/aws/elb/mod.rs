@@ -1,0 +1,11 @@
+//! Elastic Load Balancing (ALB, NLB).
+
+mod drop_invalid_headers;
+mod http_listener;
+mod tls_policy;
+
+use crate::Rule;
+
+pub fn rules() -> Vec<&'static Rule> {
+    vec![&http_listener::ELB_HTTP_LISTENER, &tls_policy::ELB_TLS_POLICY, &drop_invalid_headers::ELB_DROP_INVALID_HEADERS]
+}

@@ -1,0 +1,110 @@
+use crate::check::{count, get, get_str, Context, Tri};
+use crate::policy::statements;
+use crate::Report;
+use cloudwright_model::Resource;
+
+crate::rule! {
+    /// ## What it checks
+    /// No IAM policy written in the configuration allows every action on
+    /// every resource (`"Action": "*"` with `"Resource": "*"`), or every
+    /// action but a few (`NotAction` with `Allow` on `*`); and no role, user
+    /// or group gets the AWS-managed `AdministratorAccess` policy attached.
+    /// Policies are read wherever Terraform holds them — `aws_iam_policy`,
+    /// `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`,
+    /// inline `inline_policy` blocks — whether written with `jsonencode`, a
+    /// heredoc or `aws_iam_policy_document`.
+    ///
+    /// ## Why it matters
+    /// Full administrative power lets the holder do anything, including
+    /// removing the logs of what it did. Least privilege is the first control
+    /// a review asks about; admin access belongs to a break-glass role with
+    /// MFA, not to workloads.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_iam_policy" "ci" {
+    ///   policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_iam_policy" "ci" {
+    ///   policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = ["ecr:PutImage"], Resource = aws_ecr_repository.app.arn }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Grant the actions and resources the principal needs; keep full admin
+    /// for a break-glass role protected by MFA.
+    pub static IAM_ADMIN_POLICY = {
+        id: "CW-AWS-IAM-001",
+        title: "IAM policy grants full administrative access",
+        severity: Critical,
+        category: "iam",
+        resource_types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"],
+        checkov: [],
+        trivy: ["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
+        kics: [],
+        remediation: "Replace the wildcard with the actions and resources needed.",
+        check: check,
+    }
+}
+
+const ADMIN_ARN_SUFFIX: &str = ":iam::aws:policy/AdministratorAccess";
+
+fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str) {
+    match statements(get(r, path)) {
+        Tri::Known(list) => {
+            for st in list.iter().filter(|s| s.allow) {
+                let condition = if st.has_condition() { " (under a condition)" } else { "" };
+                if st.all_actions() && st.all_resources() {
+                    report.fail(r, attribute, format!("a statement allows every action on every resource{condition}"));
+                    return;
+                }
+                if !st.not_actions.is_empty() && st.all_resources() {
+                    report.fail(r, attribute, format!("a statement allows every action except {} on every resource{condition}", st.not_actions.join(", ")));
+                    return;
+                }
+            }
+        }
+        Tri::Unknown(why) => report.unknown(r, why),
+        Tri::Absent => {}
+    }
+}
+
+fn check(ctx: &Context<'_>, report: &mut Report) {
+    for r in ctx.resources(&["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"]) {
+        report.checked(r);
+        check_document(report, r, "policy", "policy");
+    }
+    for role in ctx.resources(&["aws_iam_role"]) {
+        report.checked(role);
+        if let Tri::Known(n) = count(role, "inline_policy") {
+            for i in 0..n {
+                check_document(report, role, &format!("inline_policy.{i}.policy"), &format!("inline_policy[{i}].policy"));
+            }
+        }
+        if let Tri::Known(arns) = get(role, "managed_policy_arns") {
+            if arns.as_list().is_some_and(|l| l.iter().any(|a| a.as_str().is_some_and(|s| s.ends_with(ADMIN_ARN_SUFFIX)))) {
+                report.fail(role, "managed_policy_arns", "the role has the AWS-managed AdministratorAccess policy");
+            }
+        }
+    }
+    for a in ctx.resources(&["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"]) {
+        report.checked(a);
+        match get_str(a, "policy_arn") {
+            Tri::Known(arn) if arn.ends_with(ADMIN_ARN_SUFFIX) => {
+                report.fail(a, "policy_arn", "attaches the AWS-managed AdministratorAccess policy");
+            }
+            Tri::Unknown(why) => report.unknown(a, why),
+            _ => {}
+        }
+    }
+}

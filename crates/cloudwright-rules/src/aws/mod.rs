@@ -1,0 +1,30 @@
+//! AWS rules, one directory per service, one file per rule.
+
+pub mod cloudtrail;
+pub mod ec2;
+pub mod elb;
+pub mod iam;
+pub mod kms;
+pub mod rds;
+pub mod s3;
+pub mod secrets;
+pub mod sg;
+pub mod vpc;
+
+use crate::Rule;
+
+pub fn rules() -> Vec<&'static Rule> {
+    [
+        s3::rules(),
+        sg::rules(),
+        rds::rules(),
+        ec2::rules(),
+        elb::rules(),
+        cloudtrail::rules(),
+        vpc::rules(),
+        kms::rules(),
+        iam::rules(),
+        secrets::rules(),
+    ]
+    .concat()
+}

@@ -1,0 +1,27 @@
+//! Amazon S3.
+
+mod access_logging;
+mod public_access_block;
+mod public_acl;
+mod server_side_encryption;
+mod versioning;
+
+use crate::check::{Context, Tri};
+use crate::Rule;
+use cloudwright_model::Resource;
+
+pub fn rules() -> Vec<&'static Rule> {
+    vec![
+        &public_access_block::S3_PUBLIC_ACCESS_BLOCK,
+        &server_side_encryption::S3_DEFAULT_ENCRYPTION,
+        &versioning::S3_VERSIONING,
+        &access_logging::S3_ACCESS_LOGGING,
+        &public_acl::S3_PUBLIC_ACL,
+    ]
+}
+
+/// The companions of a bucket of one type (AWS provider v4+ split
+/// `aws_s3_bucket` into `aws_s3_bucket_*` resources linked by `bucket`).
+pub(crate) fn bucket_companions<'g>(ctx: &Context<'g>, bucket: &Resource, companion_type: &str) -> Tri<Vec<&'g Resource>> {
+    ctx.companions(bucket, companion_type, "bucket", &["bucket", "id"])
+}

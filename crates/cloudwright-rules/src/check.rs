@@ -1,0 +1,485 @@
+//! What rules share: three-valued access to attributes, companion resources,
+//! security-group rules in every form Terraform writes them, and the report a
+//! rule writes its findings to.
+
+use crate::Rule;
+use cloudwright_model::{Evidence, Finding, Graph, Mode, Resource, Value};
+
+/// A value that is there, not there, or only known after apply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tri<T> {
+    Known(T),
+    /// Not set (or null): the provider's default applies.
+    Absent,
+    /// Known only after apply; the text says where it will come from.
+    Unknown(String),
+}
+
+impl<T> Tri<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Tri<U> {
+        match self {
+            Tri::Known(v) => Tri::Known(f(v)),
+            Tri::Absent => Tri::Absent,
+            Tri::Unknown(why) => Tri::Unknown(why),
+        }
+    }
+
+    /// The value, with `default` for an absent one; `None` when unknown.
+    pub fn or_default_known(self, default: T) -> Option<T> {
+        match self {
+            Tri::Known(v) => Some(v),
+            Tri::Absent => Some(default),
+            Tri::Unknown(_) => None,
+        }
+    }
+}
+
+fn describe_unknown(v: &Value) -> String {
+    match v.as_unknown().and_then(|u| u.origin.as_deref()) {
+        Some(origin) => format!("known only after apply (from {origin})"),
+        None => "known only after apply".to_string(),
+    }
+}
+
+/// The value at a dotted path (`versioning.0.enabled`; list indices as numbers).
+pub fn get(r: &Resource, path: &str) -> Tri<Value> {
+    let mut current = r.attributes.clone();
+    for segment in path.split('.') {
+        if current.is_unknown() {
+            return Tri::Unknown(describe_unknown(&current));
+        }
+        current = match current.strip() {
+            Value::List(items) => match segment.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(v) => v.clone(),
+                None => return Tri::Absent,
+            },
+            Value::Map(obj) => match obj.fields.get(segment) {
+                Some(v) => v.clone(),
+                None => return Tri::Absent,
+            },
+            _ => return Tri::Absent,
+        };
+    }
+    if current.is_unknown() {
+        Tri::Unknown(describe_unknown(&current))
+    } else if current.is_null() {
+        Tri::Absent
+    } else {
+        Tri::Known(current)
+    }
+}
+
+pub fn get_bool(r: &Resource, path: &str) -> Tri<bool> {
+    match get(r, path) {
+        Tri::Known(v) => match v.as_bool() {
+            Some(b) => Tri::Known(b),
+            None => Tri::Absent,
+        },
+        Tri::Absent => Tri::Absent,
+        Tri::Unknown(w) => Tri::Unknown(w),
+    }
+}
+
+pub fn get_str(r: &Resource, path: &str) -> Tri<String> {
+    match get(r, path) {
+        Tri::Known(v) => match v.strip() {
+            Value::String(s) => Tri::Known(s.to_string()),
+            Value::Number(_) | Value::Bool(_) => Tri::Known(v.to_string()),
+            _ => Tri::Absent,
+        },
+        Tri::Absent => Tri::Absent,
+        Tri::Unknown(w) => Tri::Unknown(w),
+    }
+}
+
+pub fn get_number(r: &Resource, path: &str) -> Tri<f64> {
+    match get(r, path) {
+        Tri::Known(v) => match v.as_number() {
+            Some(n) => Tri::Known(n),
+            None => Tri::Absent,
+        },
+        Tri::Absent => Tri::Absent,
+        Tri::Unknown(w) => Tri::Unknown(w),
+    }
+}
+
+/// Number of nested blocks (or list elements) at `path`.
+pub fn count(r: &Resource, path: &str) -> Tri<usize> {
+    match get(r, path) {
+        Tri::Known(v) => Tri::Known(v.as_list().map_or(0, <[Value]>::len)),
+        Tri::Absent => Tri::Known(0),
+        Tri::Unknown(w) => Tri::Unknown(w),
+    }
+}
+
+/// `ingress[2].cidr_blocks` → `ingress.2.cidr_blocks`.
+pub fn dotted(path: &str) -> String {
+    path.replace('[', ".").replace(']', "")
+}
+
+/// What rules read: the graph and helpers over it.
+pub struct Context<'g> {
+    pub graph: &'g Graph,
+}
+
+impl<'g> Context<'g> {
+    pub fn new(graph: &'g Graph) -> Self {
+        Context { graph }
+    }
+
+    /// Managed resources of the given types.
+    pub fn resources<'a>(&'a self, types: &'a [&'a str]) -> impl Iterator<Item = &'g Resource> + 'a {
+        self.graph
+            .resources
+            .iter()
+            .filter(move |r| r.mode == Mode::Managed && types.contains(&r.resource_type.as_str()))
+    }
+
+    /// Companion resources of `companion_type` that point at `target` through
+    /// `link` (e.g. the `aws_s3_bucket_versioning` whose `bucket` is this
+    /// bucket): by reference, or by a known value equal to one of the
+    /// target's `keys` attributes (a bucket's name). Unknown when a companion
+    /// of that type points somewhere that cannot be resolved, so it might be
+    /// this one.
+    pub fn companions(&self, target: &Resource, companion_type: &str, link: &str, keys: &[&str]) -> Tri<Vec<&'g Resource>> {
+        let key_values: Vec<String> = keys
+            .iter()
+            .filter_map(|k| match get_str(target, k) {
+                Tri::Known(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        let mut found = Vec::new();
+        let mut unresolved: Option<String> = None;
+        for c in self.graph.resources.iter().filter(|c| c.mode == Mode::Managed && c.resource_type == companion_type) {
+            let by_reference = c.references.iter().any(|x| {
+                (x.target == target.address || x.target == target.block_address()) && x.attribute == link
+            });
+            if by_reference {
+                found.push(c);
+                continue;
+            }
+            match get(c, link) {
+                Tri::Known(v) => {
+                    if let Some(s) = v.as_str() {
+                        if key_values.iter().any(|k| k == s) {
+                            found.push(c);
+                        }
+                    }
+                }
+                Tri::Unknown(why) => {
+                    // an unknown with an origin that names another resource is
+                    // resolved (it is not this one); without one it could be
+                    let points_elsewhere = c.references.iter().any(|x| x.attribute == link);
+                    if !points_elsewhere {
+                        unresolved = Some(format!("{}.{link} is {why}", c.address));
+                    }
+                }
+                Tri::Absent => {}
+            }
+        }
+        match (found.is_empty(), unresolved) {
+            (true, Some(why)) => Tri::Unknown(why),
+            _ => Tri::Known(found),
+        }
+    }
+}
+
+/// Where a rule writes its results.
+pub struct Report {
+    pub rule: &'static Rule,
+    pub findings: Vec<Finding>,
+    /// (resource address, why the check could not be decided)
+    pub unknown: Vec<(String, String)>,
+    /// Resources the rule inspected.
+    pub checked: Vec<String>,
+}
+
+impl Report {
+    pub fn new(rule: &'static Rule) -> Report {
+        Report {
+            rule,
+            findings: Vec::new(),
+            unknown: Vec::new(),
+            checked: Vec::new(),
+        }
+    }
+
+    /// Records that `r` was inspected.
+    pub fn checked(&mut self, r: &Resource) {
+        self.checked.push(r.address.clone());
+    }
+
+    /// A definite failure on `attribute` of `r` (`""` for the whole resource).
+    /// The finding points at the attribute when it is set, else at the block;
+    /// the attribute's value and provenance are its evidence.
+    pub fn fail(&mut self, r: &Resource, attribute: &str, message: impl Into<String>) -> &mut Finding {
+        let mut evidence = Vec::new();
+        if !attribute.is_empty() {
+            if let Tri::Known(value) = get(r, &dotted(attribute)) {
+                let top = attribute.split(['.', '[']).next().unwrap_or(attribute);
+                evidence.push(Evidence {
+                    attribute: attribute.to_string(),
+                    value,
+                    provenance: r.provenance.get(top).cloned().unwrap_or_default(),
+                });
+            }
+        }
+        self.findings.push(Finding {
+            rule_id: self.rule.id,
+            severity: self.rule.severity,
+            title: self.rule.title,
+            message: message.into(),
+            resource: r.address.clone(),
+            resource_type: r.resource_type.clone(),
+            attribute: attribute.to_string(),
+            span: if attribute.is_empty() { r.span } else { r.span_of(attribute) },
+            related: Vec::new(),
+            evidence,
+            remediation: self.rule.remediation,
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+
+    /// A failure on something that is not a resource (a provider block).
+    pub fn fail_at(&mut self, address: &str, kind: &str, attribute: &str, span: Option<cloudwright_model::Span>, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            rule_id: self.rule.id,
+            severity: self.rule.severity,
+            title: self.rule.title,
+            message: message.into(),
+            resource: address.to_string(),
+            resource_type: kind.to_string(),
+            attribute: attribute.to_string(),
+            span,
+            related: Vec::new(),
+            evidence: Vec::new(),
+            remediation: self.rule.remediation,
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+
+    /// The check could not be decided for `r`.
+    pub fn unknown(&mut self, r: &Resource, why: impl Into<String>) {
+        self.unknown.push((r.address.clone(), why.into()));
+    }
+}
+
+/// One ingress or egress permission of a security group, whichever of the
+/// three Terraform forms declared it.
+#[derive(Debug, Clone)]
+pub struct SecurityGroupRule<'g> {
+    /// The resource that declares it (the group for inline rules).
+    pub resource: &'g Resource,
+    /// Attribute path of an inline rule (`ingress[2]`), `""` for a rule resource.
+    pub path: String,
+    pub ingress: bool,
+    /// `Known(None)` means all protocols (`-1`).
+    pub protocol: Tri<Option<String>>,
+    pub from_port: Tri<i64>,
+    pub to_port: Tri<i64>,
+    /// IPv4 and IPv6 CIDR sources (or destinations for egress).
+    pub cidrs: Tri<Vec<String>>,
+    pub description: Tri<String>,
+}
+
+impl SecurityGroupRule<'_> {
+    /// Does the rule cover `port` (for TCP or UDP)? Three-valued.
+    pub fn covers_port(&self, port: i64) -> Tri<bool> {
+        match &self.protocol {
+            Tri::Known(None) => return Tri::Known(true),
+            Tri::Known(Some(p)) if !matches!(p.as_str(), "tcp" | "udp" | "6" | "17") => return Tri::Known(false),
+            Tri::Unknown(w) => return Tri::Unknown(w.clone()),
+            _ => {}
+        }
+        match (&self.from_port, &self.to_port) {
+            (Tri::Known(from), Tri::Known(to)) => Tri::Known(*from <= port && port <= *to),
+            (Tri::Unknown(w), _) | (_, Tri::Unknown(w)) => Tri::Unknown(w.clone()),
+            _ => Tri::Known(false),
+        }
+    }
+
+    /// Does the rule open every port (protocol `-1`, or TCP 0–65535)?
+    pub fn all_ports(&self) -> Tri<bool> {
+        match &self.protocol {
+            Tri::Known(None) => Tri::Known(true),
+            Tri::Unknown(w) => Tri::Unknown(w.clone()),
+            _ => match (&self.from_port, &self.to_port) {
+                (Tri::Known(from), Tri::Known(to)) => Tri::Known(*from <= 0 && *to >= 65535),
+                (Tri::Unknown(w), _) | (_, Tri::Unknown(w)) => Tri::Unknown(w.clone()),
+                _ => Tri::Known(false),
+            },
+        }
+    }
+
+    /// Is any source the whole internet (`0.0.0.0/0` or `::/0`)? Returns the
+    /// world-open CIDR found.
+    pub fn world_open(&self) -> Tri<Option<String>> {
+        match &self.cidrs {
+            Tri::Known(list) => Tri::Known(list.iter().find(|c| is_world(c)).cloned()),
+            Tri::Absent => Tri::Known(None),
+            Tri::Unknown(w) => Tri::Unknown(w.clone()),
+        }
+    }
+
+    /// Where a finding about this rule points: its resource and attribute.
+    pub fn attribute(&self, field: &str) -> String {
+        if self.path.is_empty() {
+            field.to_string()
+        } else if field.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}.{field}", self.path)
+        }
+    }
+}
+
+/// `0.0.0.0/0` or `::/0` (any prefix of length zero).
+pub fn is_world(cidr: &str) -> bool {
+    cidr.trim().parse::<ipnet::IpNet>().is_ok_and(|n| n.prefix_len() == 0)
+}
+
+fn normalize_protocol(v: Tri<String>) -> Tri<Option<String>> {
+    v.map(|p| {
+        let p = p.to_ascii_lowercase();
+        if p == "-1" || p == "all" {
+            None
+        } else {
+            Some(p)
+        }
+    })
+}
+
+fn strings_at(r: &Resource, path: &str) -> Tri<Vec<String>> {
+    match get(r, path) {
+        Tri::Known(v) => {
+            let Some(items) = v.as_list() else { return Tri::Absent };
+            let mut out = Vec::new();
+            for item in items {
+                match item.strip() {
+                    Value::String(s) => out.push(s.to_string()),
+                    Value::Unknown(_) => return Tri::Unknown(describe_unknown(item)),
+                    _ => {}
+                }
+            }
+            Tri::Known(out)
+        }
+        Tri::Absent => Tri::Absent,
+        Tri::Unknown(w) => Tri::Unknown(w),
+    }
+}
+
+fn join_cidrs(a: Tri<Vec<String>>, b: Tri<Vec<String>>) -> Tri<Vec<String>> {
+    match (a, b) {
+        (Tri::Unknown(w), _) | (_, Tri::Unknown(w)) => Tri::Unknown(w),
+        (Tri::Known(mut x), Tri::Known(y)) => {
+            x.extend(y);
+            Tri::Known(x)
+        }
+        (Tri::Known(x), Tri::Absent) | (Tri::Absent, Tri::Known(x)) => Tri::Known(x),
+        (Tri::Absent, Tri::Absent) => Tri::Absent,
+    }
+}
+
+fn port(r: &Resource, path: &str) -> Tri<i64> {
+    get_number(r, path).map(|n| n as i64)
+}
+
+impl<'g> Context<'g> {
+    /// Every security-group rule in the configuration: inline `ingress` /
+    /// `egress` blocks, `aws_security_group_rule`, and
+    /// `aws_vpc_security_group_ingress_rule` / `_egress_rule`.
+    pub fn security_group_rules(&self) -> Vec<SecurityGroupRule<'g>> {
+        let mut out = Vec::new();
+        for r in self.graph.resources.iter().filter(|r| r.mode == Mode::Managed) {
+            match r.resource_type.as_str() {
+                "aws_security_group" | "aws_default_security_group" => {
+                    for (kind, ingress) in [("ingress", true), ("egress", false)] {
+                        let n = match count(r, kind) {
+                            Tri::Known(n) => n,
+                            // a dynamic block over an unknown collection: the
+                            // rules themselves are unknown
+                            _ => {
+                                out.push(SecurityGroupRule {
+                                    resource: r,
+                                    path: kind.to_string(),
+                                    ingress,
+                                    protocol: Tri::Unknown(format!("`{kind}` blocks are known only after apply")),
+                                    from_port: Tri::Unknown(String::new()),
+                                    to_port: Tri::Unknown(String::new()),
+                                    cidrs: Tri::Unknown(format!("`{kind}` blocks are known only after apply")),
+                                    description: Tri::Absent,
+                                });
+                                continue;
+                            }
+                        };
+                        for i in 0..n {
+                            let p = format!("{kind}.{i}");
+                            out.push(SecurityGroupRule {
+                                resource: r,
+                                path: format!("{kind}[{i}]"),
+                                ingress,
+                                protocol: normalize_protocol(get_str(r, &format!("{p}.protocol"))),
+                                from_port: port(r, &format!("{p}.from_port")),
+                                to_port: port(r, &format!("{p}.to_port")),
+                                cidrs: join_cidrs(strings_at(r, &format!("{p}.cidr_blocks")), strings_at(r, &format!("{p}.ipv6_cidr_blocks"))),
+                                description: get_str(r, &format!("{p}.description")),
+                            });
+                        }
+                    }
+                }
+                "aws_security_group_rule" => {
+                    let ingress = match get_str(r, "type") {
+                        Tri::Known(t) => t == "ingress",
+                        _ => continue,
+                    };
+                    out.push(SecurityGroupRule {
+                        resource: r,
+                        path: String::new(),
+                        ingress,
+                        protocol: normalize_protocol(get_str(r, "protocol")),
+                        from_port: port(r, "from_port"),
+                        to_port: port(r, "to_port"),
+                        cidrs: join_cidrs(strings_at(r, "cidr_blocks"), strings_at(r, "ipv6_cidr_blocks")),
+                        description: get_str(r, "description"),
+                    });
+                }
+                "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+                    let single = |attr: &str| match get_str(r, attr) {
+                        Tri::Known(s) => Tri::Known(vec![s]),
+                        Tri::Absent => Tri::Absent,
+                        Tri::Unknown(w) => Tri::Unknown(w),
+                    };
+                    out.push(SecurityGroupRule {
+                        resource: r,
+                        path: String::new(),
+                        ingress: r.resource_type.ends_with("ingress_rule"),
+                        protocol: normalize_protocol(get_str(r, "ip_protocol")),
+                        from_port: port(r, "from_port"),
+                        to_port: port(r, "to_port"),
+                        cidrs: join_cidrs(single("cidr_ipv4"), single("cidr_ipv6")),
+                        description: get_str(r, "description"),
+                    });
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn world_cidrs() {
+        assert!(is_world("0.0.0.0/0"));
+        assert!(is_world("::/0"));
+        assert!(!is_world("0.0.0.0/1"));
+        assert!(!is_world("10.0.0.0/8"));
+        assert!(!is_world("not a cidr"));
+    }
+}

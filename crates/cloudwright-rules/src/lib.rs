@@ -1,0 +1,177 @@
+//! The rule engine.
+//!
+//! A rule is one small file (`aws/<service>/<rule>.rs`) declared with
+//! [`rule!`]: its metadata, its documentation (the doc comment, with the
+//! sections *What it checks*, *Why it matters*, *Failing example*, *Passing
+//! example*, *How to fix*), and a check function over the model. The
+//! registry ([`all`]) lists every rule; `cloudwright rules`, `cloudwright
+//! explain` and `docs/rules/` are generated from the same metadata.
+//!
+//! Rules are three-valued: a resource passes, fails, or cannot be decided
+//! because a value is known only after apply. Only a definite failure is a
+//! finding; an undecidable check is counted and reported as unknown.
+
+pub mod aws;
+pub mod check;
+pub mod policy;
+
+use cloudwright_model::{Finding, FindingSeverity, Graph};
+use rayon::prelude::*;
+
+pub use check::{Context, Report, Tri};
+
+/// Identifiers of the same check in the tools users migrate from, so that
+/// their suppressions keep working.
+#[derive(Debug, Clone, Copy)]
+pub struct Aliases {
+    /// `CKV_AWS_20`, `CKV2_AWS_6`
+    pub checkov: &'static [&'static str],
+    /// Trivy / tfsec: `AVD-AWS-0088`, `AWS-0088`, long id `aws-s3-enable-bucket-encryption`
+    pub trivy: &'static [&'static str],
+    /// KICS query UUIDs
+    pub kics: &'static [&'static str],
+}
+
+impl Aliases {
+    pub const NONE: Aliases = Aliases {
+        checkov: &[],
+        trivy: &[],
+        kics: &[],
+    };
+
+    pub fn all(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.checkov
+            .iter()
+            .chain(self.trivy.iter())
+            .chain(self.kics.iter())
+            .copied()
+    }
+}
+
+/// A rule: metadata, documentation and the check.
+pub struct Rule {
+    /// `CW-AWS-S3-001`: `CW-<PROVIDER>-<SERVICE>-<NNN>`.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: FindingSeverity,
+    /// `encryption`, `network`, `logging`, `iam`, `secrets`, `backup`, `resilience`
+    pub category: &'static str,
+    /// Resource types the rule inspects.
+    pub resource_types: &'static [&'static str],
+    pub aliases: Aliases,
+    /// The rule's documentation (its doc comment), Markdown.
+    pub doc: &'static str,
+    /// One line: what to change.
+    pub remediation: &'static str,
+    pub check: fn(&Context<'_>, &mut Report),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+impl Rule {
+    /// True when `name` is this rule's id or one of its aliases
+    /// (case-insensitive; Trivy ids also match without their `AVD-` prefix).
+    pub fn answers_to(&self, name: &str) -> bool {
+        let name = name.trim();
+        if name.eq_ignore_ascii_case(self.id) {
+            return true;
+        }
+        self.aliases.all().any(|a| {
+            a.eq_ignore_ascii_case(name)
+                || a
+                    .strip_prefix("AVD-")
+                    .is_some_and(|short| short.eq_ignore_ascii_case(name))
+        })
+    }
+}
+
+/// Declares a rule; its doc comment becomes [`Rule::doc`].
+#[macro_export]
+macro_rules! rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $name:ident = {
+            id: $id:literal,
+            title: $title:literal,
+            severity: $severity:ident,
+            category: $category:literal,
+            resource_types: [$($rt:literal),* $(,)?],
+            checkov: [$($ck:literal),* $(,)?],
+            trivy: [$($tv:literal),* $(,)?],
+            kics: [$($kc:literal),* $(,)?],
+            remediation: $remediation:literal,
+            check: $check:path $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub static $name: $crate::Rule = $crate::Rule {
+            id: $id,
+            title: $title,
+            severity: cloudwright_model::FindingSeverity::$severity,
+            category: $category,
+            resource_types: &[$($rt),*],
+            aliases: $crate::Aliases {
+                checkov: &[$($ck),*],
+                trivy: &[$($tv),*],
+                kics: &[$($kc),*],
+            },
+            doc: concat!($($doc, "\n"),*),
+            remediation: $remediation,
+            check: $check,
+        };
+    };
+}
+
+/// Every rule, in id order.
+pub fn all() -> Vec<&'static Rule> {
+    let mut rules = aws::rules();
+    rules.sort_by_key(|r| r.id);
+    rules
+}
+
+/// Finds a rule by id or alias.
+pub fn find(name: &str) -> Option<&'static Rule> {
+    all().into_iter().find(|r| r.answers_to(name))
+}
+
+/// What one run of the rules produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    /// Checks that could not be decided: (rule id, resource, why).
+    pub unknown: Vec<(&'static str, String, String)>,
+    /// Resources each rule inspected (for the summary and JUnit).
+    pub checked: Vec<(&'static str, Vec<String>)>,
+}
+
+/// Runs the given rules over the graph in parallel. Output is sorted, so it
+/// is the same whatever the thread scheduling.
+pub fn run(graph: &Graph, rules: &[&'static Rule]) -> Outcome {
+    let ctx = Context::new(graph);
+    let reports: Vec<Report> = rules
+        .par_iter()
+        .map(|rule| {
+            let mut report = Report::new(rule);
+            (rule.check)(&ctx, &mut report);
+            report
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    for report in reports {
+        let rule_id = report.rule.id;
+        outcome.findings.extend(report.findings);
+        outcome
+            .unknown
+            .extend(report.unknown.into_iter().map(|(r, why)| (rule_id, r, why)));
+        outcome.checked.push((rule_id, report.checked));
+    }
+    outcome.findings.sort_by(|a, b| {
+        (&a.resource, a.rule_id, &a.attribute).cmp(&(&b.resource, b.rule_id, &b.attribute))
+    });
+    outcome.unknown.sort();
+    outcome
+}
