@@ -15,6 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit codes (documented in README "Exit codes").
 const EXIT_OK: u8 = 0;
+const EXIT_FINDINGS: u8 = 1;
 const EXIT_INPUT: u8 = 2;
 
 #[derive(Parser)]
@@ -30,9 +31,56 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check the configuration against the rules and report findings.
+    Scan(ScanArgs),
+    /// List the rules (filter by id, alias, title or category).
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule id or alias (CW-AWS-S3-001, CKV_AWS_20, AVD-AWS-0088, …).
+        rule: String,
+    },
     /// Print every resource instance Cloudwright understood, with evaluated
     /// attributes, unknowns, locations and references.
     Resources(ResourcesArgs),
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output: text, json, sarif, junit, github or markdown, optionally
+    /// FORMAT=FILE; may repeat (`-o text -o sarif=results.sarif`).
+    #[arg(short = 'o', long = "output", default_value = "text")]
+    outputs: Vec<String>,
+    /// Exit 1 when a finding at or above this severity remains
+    /// (critical, high, medium, low, info).
+    #[arg(long = "fail-on", default_value = "medium")]
+    fail_on: String,
+    /// Report only findings at or above this severity.
+    #[arg(long = "severity", default_value = "info")]
+    severity: String,
+    /// Run only these rules (ids, aliases or globs such as CW-AWS-S3-*); may repeat.
+    #[arg(long = "rule")]
+    rules: Vec<String>,
+    /// Do not run these rules (ids, aliases or globs); may repeat.
+    #[arg(long = "skip-rule")]
+    skip_rules: Vec<String>,
+    /// Ignore every inline suppression comment.
+    #[arg(long = "no-inline-suppressions")]
+    no_inline_suppressions: bool,
+    /// List suppressed findings in the text output too.
+    #[arg(long = "show-suppressed")]
+    show_suppressed: bool,
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    /// Only rules whose id, alias, title or category contains this text.
+    filter: Option<String>,
+    /// Output: text or json.
+    #[arg(short = 'o', long = "output", default_value = "text")]
+    output: String,
 }
 
 #[derive(Args, Clone)]
@@ -64,6 +112,9 @@ struct ResourcesArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules(args) => rules(args),
+        Command::Explain { rule } => explain(&rule),
         Command::Resources(args) => resources(args),
     }
 }
@@ -143,4 +194,170 @@ fn resources(args: ResourcesArgs) -> ExitCode {
     // cost time (a tenth of a second per 60,000 resources).
     std::mem::forget(graph);
     ExitCode::from(code)
+}
+
+const SCAN_FORMATS: &[&str] = &["text", "json", "sarif", "junit", "github", "markdown"];
+
+fn severity_arg(name: &str, value: &str) -> Result<cloudwright_model::FindingSeverity, String> {
+    cloudwright_model::FindingSeverity::parse(value)
+        .ok_or_else(|| format!("--{name} {value:?}: use critical, high, medium, low or info"))
+}
+
+fn scan(args: ScanArgs) -> ExitCode {
+    let usage = |msg: String| {
+        eprintln!("error: {msg}");
+        ExitCode::from(EXIT_INPUT)
+    };
+    for spec in &args.outputs {
+        let (format, _) = split_output(spec);
+        if !SCAN_FORMATS.contains(&format) {
+            return usage(format!(
+                "unknown output format {format:?} (use {})",
+                SCAN_FORMATS.join(", ")
+            ));
+        }
+    }
+    let fail_on = match severity_arg("fail-on", &args.fail_on) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let min_severity = match severity_arg("severity", &args.severity) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
+    let options = cloudwright_scan::ScanOptions {
+        only: args.rules.clone(),
+        skip: args.skip_rules.clone(),
+        min_severity,
+        inline_suppressions: !args.no_inline_suppressions,
+        ..Default::default()
+    };
+    let rules = match cloudwright_scan::select_rules(&options) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let graph = load(&args.input);
+    let report = cloudwright_scan::scan(&graph, &rules, &options);
+    let ctx = cloudwright_output::scan::Context {
+        graph: &graph,
+        report: &report,
+        fail_on,
+        show_suppressed: args.show_suppressed,
+        version: env!("CARGO_PKG_VERSION"),
+    };
+    for spec in &args.outputs {
+        let (format, file) = split_output(spec);
+        let written = match format {
+            "json" => emit(file, |w| {
+                serde_json::to_writer_pretty(&mut *w, &cloudwright_output::scan::to_json(&ctx))?;
+                writeln!(w)
+            }),
+            "sarif" => emit(file, |w| {
+                serde_json::to_writer_pretty(&mut *w, &cloudwright_output::scan::to_sarif(&ctx))?;
+                writeln!(w)
+            }),
+            "junit" => emit(file, |w| {
+                w.write_all(cloudwright_output::scan::to_junit(&ctx).as_bytes())
+            }),
+            "github" => emit(file, |w| {
+                w.write_all(cloudwright_output::scan::to_github(&ctx).as_bytes())
+            }),
+            "markdown" => emit(file, |w| {
+                w.write_all(cloudwright_output::scan::to_markdown(&ctx).as_bytes())
+            }),
+            _ => emit(file, |w| cloudwright_output::scan::write_text(&ctx, w)),
+        };
+        if let Err(e) = written {
+            return usage(e);
+        }
+    }
+    let code = if graph.has_errors() {
+        EXIT_INPUT
+    } else if report.failing(fail_on) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    };
+    std::mem::forget(graph);
+    ExitCode::from(code)
+}
+
+fn rules(args: RulesArgs) -> ExitCode {
+    let filter = args.filter.as_deref().map(str::to_ascii_lowercase);
+    let selected: Vec<&cloudwright_rules::Rule> = cloudwright_rules::all()
+        .into_iter()
+        .filter(|r| match &filter {
+            None => true,
+            Some(f) => {
+                r.id.to_ascii_lowercase().contains(f)
+                    || r.title.to_ascii_lowercase().contains(f)
+                    || r.category.contains(f.as_str())
+                    || r.aliases.all().any(|a| a.to_ascii_lowercase().contains(f))
+            }
+        })
+        .collect();
+    let out = match args.output.as_str() {
+        "json" => {
+            let list: Vec<serde_json::Value> = selected
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "title": r.title,
+                        "severity": r.severity.as_str(),
+                        "category": r.category,
+                        "resource_types": r.resource_types,
+                        "aliases": {"checkov": r.aliases.checkov, "trivy": r.aliases.trivy, "kics": r.aliases.kics},
+                        "remediation": r.remediation,
+                    })
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        "text" => {
+            let mut s = String::new();
+            for r in &selected {
+                s.push_str(&format!(
+                    "{:<24} {:<9} {:<11} {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.category,
+                    r.title
+                ));
+            }
+            s.push_str(&format!("{} rules\n", selected.len()));
+            s
+        }
+        other => {
+            eprintln!("error: unknown output format {other:?} for `rules` (use text or json)");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let _ = emit(None, |w| w.write_all(out.as_bytes()));
+    ExitCode::from(EXIT_OK)
+}
+
+fn explain(name: &str) -> ExitCode {
+    match cloudwright_rules::find(name) {
+        Some(r) => {
+            let aliases: Vec<&str> = r.aliases.all().collect();
+            let mut s = format!(
+                "# {} — {}\n\nseverity: {} · category: {}\n",
+                r.id, r.title, r.severity, r.category
+            );
+            if !aliases.is_empty() {
+                s.push_str(&format!("also known as: {}\n", aliases.join(", ")));
+            }
+            s.push('\n');
+            s.push_str(r.doc);
+            let _ = emit(None, |w| w.write_all(s.as_bytes()));
+            ExitCode::from(EXIT_OK)
+        }
+        None => {
+            eprintln!("error: no rule {name:?} (see `cloudwright rules`)");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
 }

@@ -110,7 +110,10 @@ impl Finding {
     /// Stable identity across reformatting and file moves: rule, resource
     /// address and attribute path — never line numbers.
     pub fn fingerprint(&self) -> String {
-        let input = format!("{}\u{0}{}\u{0}{}", self.rule_id, self.resource, self.attribute);
+        let input = format!(
+            "{}\u{0}{}\u{0}{}",
+            self.rule_id, self.resource, self.attribute
+        );
         // FNV-1a, 64 bit: stable across versions and platforms
         let mut hash: u64 = 0xcbf29ce484222325;
         for b in input.bytes() {

@@ -128,7 +128,10 @@ impl<'g> Context<'g> {
     }
 
     /// Managed resources of the given types.
-    pub fn resources<'a>(&'a self, types: &'a [&'a str]) -> impl Iterator<Item = &'g Resource> + 'a {
+    pub fn resources<'a>(
+        &'a self,
+        types: &'a [&'a str],
+    ) -> impl Iterator<Item = &'g Resource> + 'a {
         self.graph
             .resources
             .iter()
@@ -141,7 +144,13 @@ impl<'g> Context<'g> {
     /// target's `keys` attributes (a bucket's name). Unknown when a companion
     /// of that type points somewhere that cannot be resolved, so it might be
     /// this one.
-    pub fn companions(&self, target: &Resource, companion_type: &str, link: &str, keys: &[&str]) -> Tri<Vec<&'g Resource>> {
+    pub fn companions(
+        &self,
+        target: &Resource,
+        companion_type: &str,
+        link: &str,
+        keys: &[&str],
+    ) -> Tri<Vec<&'g Resource>> {
         let key_values: Vec<String> = keys
             .iter()
             .filter_map(|k| match get_str(target, k) {
@@ -151,9 +160,15 @@ impl<'g> Context<'g> {
             .collect();
         let mut found = Vec::new();
         let mut unresolved: Option<String> = None;
-        for c in self.graph.resources.iter().filter(|c| c.mode == Mode::Managed && c.resource_type == companion_type) {
+        for c in self
+            .graph
+            .resources
+            .iter()
+            .filter(|c| c.mode == Mode::Managed && c.resource_type == companion_type)
+        {
             let by_reference = c.references.iter().any(|x| {
-                (x.target == target.address || x.target == target.block_address()) && x.attribute == link
+                (x.target == target.address || x.target == target.block_address())
+                    && x.attribute == link
             });
             if by_reference {
                 found.push(c);
@@ -213,7 +228,12 @@ impl Report {
     /// A definite failure on `attribute` of `r` (`""` for the whole resource).
     /// The finding points at the attribute when it is set, else at the block;
     /// the attribute's value and provenance are its evidence.
-    pub fn fail(&mut self, r: &Resource, attribute: &str, message: impl Into<String>) -> &mut Finding {
+    pub fn fail(
+        &mut self,
+        r: &Resource,
+        attribute: &str,
+        message: impl Into<String>,
+    ) -> &mut Finding {
         let mut evidence = Vec::new();
         if !attribute.is_empty() {
             if let Tri::Known(value) = get(r, &dotted(attribute)) {
@@ -233,7 +253,11 @@ impl Report {
             resource: r.address.clone(),
             resource_type: r.resource_type.clone(),
             attribute: attribute.to_string(),
-            span: if attribute.is_empty() { r.span } else { r.span_of(attribute) },
+            span: if attribute.is_empty() {
+                r.span
+            } else {
+                r.span_of(attribute)
+            },
             related: Vec::new(),
             evidence,
             remediation: self.rule.remediation,
@@ -243,7 +267,14 @@ impl Report {
     }
 
     /// A failure on something that is not a resource (a provider block).
-    pub fn fail_at(&mut self, address: &str, kind: &str, attribute: &str, span: Option<cloudwright_model::Span>, message: impl Into<String>) -> &mut Finding {
+    pub fn fail_at(
+        &mut self,
+        address: &str,
+        kind: &str,
+        attribute: &str,
+        span: Option<cloudwright_model::Span>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
         self.findings.push(Finding {
             rule_id: self.rule.id,
             severity: self.rule.severity,
@@ -290,7 +321,9 @@ impl SecurityGroupRule<'_> {
     pub fn covers_port(&self, port: i64) -> Tri<bool> {
         match &self.protocol {
             Tri::Known(None) => return Tri::Known(true),
-            Tri::Known(Some(p)) if !matches!(p.as_str(), "tcp" | "udp" | "6" | "17") => return Tri::Known(false),
+            Tri::Known(Some(p)) if !matches!(p.as_str(), "tcp" | "udp" | "6" | "17") => {
+                return Tri::Known(false)
+            }
             Tri::Unknown(w) => return Tri::Unknown(w.clone()),
             _ => {}
         }
@@ -338,7 +371,9 @@ impl SecurityGroupRule<'_> {
 
 /// `0.0.0.0/0` or `::/0` (any prefix of length zero).
 pub fn is_world(cidr: &str) -> bool {
-    cidr.trim().parse::<ipnet::IpNet>().is_ok_and(|n| n.prefix_len() == 0)
+    cidr.trim()
+        .parse::<ipnet::IpNet>()
+        .is_ok_and(|n| n.prefix_len() == 0)
 }
 
 fn normalize_protocol(v: Tri<String>) -> Tri<Option<String>> {
@@ -355,7 +390,9 @@ fn normalize_protocol(v: Tri<String>) -> Tri<Option<String>> {
 fn strings_at(r: &Resource, path: &str) -> Tri<Vec<String>> {
     match get(r, path) {
         Tri::Known(v) => {
-            let Some(items) = v.as_list() else { return Tri::Absent };
+            let Some(items) = v.as_list() else {
+                return Tri::Absent;
+            };
             let mut out = Vec::new();
             for item in items {
                 match item.strip() {
@@ -393,7 +430,12 @@ impl<'g> Context<'g> {
     /// `aws_vpc_security_group_ingress_rule` / `_egress_rule`.
     pub fn security_group_rules(&self) -> Vec<SecurityGroupRule<'g>> {
         let mut out = Vec::new();
-        for r in self.graph.resources.iter().filter(|r| r.mode == Mode::Managed) {
+        for r in self
+            .graph
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed)
+        {
             match r.resource_type.as_str() {
                 "aws_security_group" | "aws_default_security_group" => {
                     for (kind, ingress) in [("ingress", true), ("egress", false)] {
@@ -406,10 +448,14 @@ impl<'g> Context<'g> {
                                     resource: r,
                                     path: kind.to_string(),
                                     ingress,
-                                    protocol: Tri::Unknown(format!("`{kind}` blocks are known only after apply")),
+                                    protocol: Tri::Unknown(format!(
+                                        "`{kind}` blocks are known only after apply"
+                                    )),
                                     from_port: Tri::Unknown(String::new()),
                                     to_port: Tri::Unknown(String::new()),
-                                    cidrs: Tri::Unknown(format!("`{kind}` blocks are known only after apply")),
+                                    cidrs: Tri::Unknown(format!(
+                                        "`{kind}` blocks are known only after apply"
+                                    )),
                                     description: Tri::Absent,
                                 });
                                 continue;
@@ -424,7 +470,10 @@ impl<'g> Context<'g> {
                                 protocol: normalize_protocol(get_str(r, &format!("{p}.protocol"))),
                                 from_port: port(r, &format!("{p}.from_port")),
                                 to_port: port(r, &format!("{p}.to_port")),
-                                cidrs: join_cidrs(strings_at(r, &format!("{p}.cidr_blocks")), strings_at(r, &format!("{p}.ipv6_cidr_blocks"))),
+                                cidrs: join_cidrs(
+                                    strings_at(r, &format!("{p}.cidr_blocks")),
+                                    strings_at(r, &format!("{p}.ipv6_cidr_blocks")),
+                                ),
                                 description: get_str(r, &format!("{p}.description")),
                             });
                         }
@@ -442,7 +491,10 @@ impl<'g> Context<'g> {
                         protocol: normalize_protocol(get_str(r, "protocol")),
                         from_port: port(r, "from_port"),
                         to_port: port(r, "to_port"),
-                        cidrs: join_cidrs(strings_at(r, "cidr_blocks"), strings_at(r, "ipv6_cidr_blocks")),
+                        cidrs: join_cidrs(
+                            strings_at(r, "cidr_blocks"),
+                            strings_at(r, "ipv6_cidr_blocks"),
+                        ),
                         description: get_str(r, "description"),
                     });
                 }

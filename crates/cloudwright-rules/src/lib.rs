@@ -82,8 +82,7 @@ impl Rule {
         }
         self.aliases.all().any(|a| {
             a.eq_ignore_ascii_case(name)
-                || a
-                    .strip_prefix("AVD-")
+                || a.strip_prefix("AVD-")
                     .is_some_and(|short| short.eq_ignore_ascii_case(name))
         })
     }

@@ -59,7 +59,10 @@ pub fn statements(v: Tri<Value>) -> Tri<Vec<Statement>> {
 fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
     match v {
         Some(serde_json::Value::String(s)) => vec![s.clone()],
-        Some(serde_json::Value::Array(items)) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -86,7 +89,10 @@ fn statement(s: &serde_json::Value) -> Statement {
         not_resources: strings(s.get("NotResource")),
         principals,
         has_not_principal: s.get("NotPrincipal").is_some(),
-        conditions: s.get("Condition").cloned().unwrap_or(serde_json::Value::Null),
+        conditions: s
+            .get("Condition")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null),
     }
 }
 
@@ -97,10 +103,18 @@ mod tests {
     #[test]
     fn parses_single_and_list_forms() {
         let doc = r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": ["*"], "Principal": {"AWS": ["a", "b"]}}}"#;
-        let Tri::Known(st) = statements(Tri::Known(Value::string(doc))) else { panic!() };
+        let Tri::Known(st) = statements(Tri::Known(Value::string(doc))) else {
+            panic!()
+        };
         assert!(st[0].allow && st[0].all_actions() && st[0].all_resources());
         assert_eq!(st[0].principals.len(), 2);
-        assert!(matches!(statements(Tri::Known(Value::unknown())), Tri::Absent));
-        assert!(matches!(statements(Tri::Unknown("x".into())), Tri::Unknown(_)));
+        assert!(matches!(
+            statements(Tri::Known(Value::unknown())),
+            Tri::Absent
+        ));
+        assert!(matches!(
+            statements(Tri::Unknown("x".into())),
+            Tri::Unknown(_)
+        ));
     }
 }

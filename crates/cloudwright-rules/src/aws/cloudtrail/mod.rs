@@ -4,7 +4,11 @@ use crate::check::{get, get_bool, Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&CLOUDTRAIL_MULTI_REGION, &CLOUDTRAIL_LOG_VALIDATION, &CLOUDTRAIL_KMS]
+    vec![
+        &CLOUDTRAIL_MULTI_REGION,
+        &CLOUDTRAIL_LOG_VALIDATION,
+        &CLOUDTRAIL_KMS,
+    ]
 }
 
 crate::rule! {
@@ -138,7 +142,11 @@ fn boolean_setting(ctx: &Context<'_>, report: &mut Report, attribute: &str, mess
                 report.fail(trail, attribute, message.to_string());
             }
             Tri::Absent => {
-                report.fail(trail, "", format!("{message} ({attribute} is not set; the default is false)"));
+                report.fail(
+                    trail,
+                    "",
+                    format!("{message} ({attribute} is not set; the default is false)"),
+                );
             }
             Tri::Unknown(why) => report.unknown(trail, why),
         }
@@ -146,11 +154,21 @@ fn boolean_setting(ctx: &Context<'_>, report: &mut Report, attribute: &str, mess
 }
 
 fn check_multi_region(ctx: &Context<'_>, report: &mut Report) {
-    boolean_setting(ctx, report, "is_multi_region_trail", "the trail records events in its own region only");
+    boolean_setting(
+        ctx,
+        report,
+        "is_multi_region_trail",
+        "the trail records events in its own region only",
+    );
 }
 
 fn check_validation(ctx: &Context<'_>, report: &mut Report) {
-    boolean_setting(ctx, report, "enable_log_file_validation", "log file integrity validation is off");
+    boolean_setting(
+        ctx,
+        report,
+        "enable_log_file_validation",
+        "log file integrity validation is off",
+    );
 }
 
 fn check_kms(ctx: &Context<'_>, report: &mut Report) {
@@ -159,7 +177,11 @@ fn check_kms(ctx: &Context<'_>, report: &mut Report) {
         match get(trail, "kms_key_id") {
             Tri::Known(_) => {}
             Tri::Absent => {
-                report.fail(trail, "", "kms_key_id is not set: logs use S3-managed encryption only");
+                report.fail(
+                    trail,
+                    "",
+                    "kms_key_id is not set: logs use S3-managed encryption only",
+                );
             }
             Tri::Unknown(why) => report.unknown(trail, why),
         }

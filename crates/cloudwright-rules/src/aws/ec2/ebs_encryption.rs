@@ -70,7 +70,12 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             _ => {}
         }
     }
-    for r in ctx.resources(&["aws_ebs_volume", "aws_instance", "aws_launch_template", "aws_launch_configuration"]) {
+    for r in ctx.resources(&[
+        "aws_ebs_volume",
+        "aws_instance",
+        "aws_launch_template",
+        "aws_launch_configuration",
+    ]) {
         report.checked(r);
         match r.resource_type.as_str() {
             "aws_ebs_volume" => {
@@ -84,7 +89,12 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 for block in ["root_block_device", "ebs_block_device"] {
                     if let Tri::Known(n) = count(r, block) {
                         for i in 0..n {
-                            verdict(report, r, &format!("{block}.{i}.encrypted"), &format!("{block}[{i}].encrypted"));
+                            verdict(
+                                report,
+                                r,
+                                &format!("{block}.{i}.encrypted"),
+                                &format!("{block}[{i}].encrypted"),
+                            );
                         }
                     }
                 }
@@ -94,7 +104,12 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                     for i in 0..n {
                         if let Tri::Known(m) = count(r, &format!("block_device_mappings.{i}.ebs")) {
                             if m > 0 {
-                                verdict(report, r, &format!("block_device_mappings.{i}.ebs.0.encrypted"), &format!("block_device_mappings[{i}].ebs[0].encrypted"));
+                                verdict(
+                                    report,
+                                    r,
+                                    &format!("block_device_mappings.{i}.ebs.0.encrypted"),
+                                    &format!("block_device_mappings[{i}].ebs[0].encrypted"),
+                                );
                             }
                         }
                     }

@@ -57,7 +57,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         .resources(&["aws_ec2_instance_metadata_defaults"])
         .map(|d| get_str(d, "http_tokens"))
         .next();
-    for r in ctx.resources(&["aws_instance", "aws_launch_template", "aws_launch_configuration"]) {
+    for r in ctx.resources(&[
+        "aws_instance",
+        "aws_launch_template",
+        "aws_launch_configuration",
+    ]) {
         report.checked(r);
         if let Tri::Known(endpoint) = get_str(r, "metadata_options.0.http_endpoint") {
             if endpoint == "disabled" {
@@ -73,8 +77,16 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 Some(Tri::Known(t)) if t == "required" => {}
                 Some(Tri::Unknown(why)) => report.unknown(r, why.clone()),
                 _ => {
-                    let attr = if r.attribute_spans.get("metadata_options[0]").is_some() { "metadata_options[0]" } else { "" };
-                    report.fail(r, attr, "http_tokens is not set: most AMIs then allow IMDSv1");
+                    let attr = if r.attribute_spans.get("metadata_options[0]").is_some() {
+                        "metadata_options[0]"
+                    } else {
+                        ""
+                    };
+                    report.fail(
+                        r,
+                        attr,
+                        "http_tokens is not set: most AMIs then allow IMDSv1",
+                    );
                 }
             },
             Tri::Unknown(why) => report.unknown(r, why),

@@ -7,5 +7,9 @@ mod public_ip;
 use crate::Rule;
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&imdsv2::EC2_IMDSV2, &ebs_encryption::EBS_ENCRYPTION, &public_ip::EC2_PUBLIC_IP]
+    vec![
+        &imdsv2::EC2_IMDSV2,
+        &ebs_encryption::EBS_ENCRYPTION,
+        &public_ip::EC2_PUBLIC_IP,
+    ]
 }

@@ -51,7 +51,10 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         let (path, attr) = if r.resource_type == "aws_instance" {
             ("associate_public_ip_address", "associate_public_ip_address")
         } else {
-            ("network_interfaces.0.associate_public_ip_address", "network_interfaces[0].associate_public_ip_address")
+            (
+                "network_interfaces.0.associate_public_ip_address",
+                "network_interfaces[0].associate_public_ip_address",
+            )
         };
         match get_bool(r, path) {
             Tri::Known(true) => {

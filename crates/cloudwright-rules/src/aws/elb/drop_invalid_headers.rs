@@ -56,10 +56,18 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         match get_bool(lb, "drop_invalid_header_fields") {
             Tri::Known(true) => {}
             Tri::Known(false) => {
-                report.fail(lb, "drop_invalid_header_fields", "invalid HTTP headers are forwarded to the targets");
+                report.fail(
+                    lb,
+                    "drop_invalid_header_fields",
+                    "invalid HTTP headers are forwarded to the targets",
+                );
             }
             Tri::Absent => {
-                report.fail(lb, "", "drop_invalid_header_fields is not set (the default is false)");
+                report.fail(
+                    lb,
+                    "",
+                    "drop_invalid_header_fields is not set (the default is false)",
+                );
             }
             Tri::Unknown(why) => report.unknown(lb, why),
         }

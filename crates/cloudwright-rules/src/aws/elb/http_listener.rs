@@ -76,11 +76,18 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             let action = get_str(l, &format!("default_action.{i}.type"));
             let redirect_proto = get_str(l, &format!("default_action.{i}.redirect.0.protocol"));
             match (action, redirect_proto) {
-                (Tri::Known(a), Tri::Known(p)) if a == "redirect" && p.eq_ignore_ascii_case("HTTPS") => {}
+                (Tri::Known(a), Tri::Known(p))
+                    if a == "redirect" && p.eq_ignore_ascii_case("HTTPS") => {}
                 (Tri::Known(a), _) if a == "fixed-response" => {}
                 (Tri::Unknown(why), _) | (_, Tri::Unknown(why)) => report.unknown(l, why),
                 (Tri::Known(a), _) => {
-                    report.fail(l, &format!("default_action[{i}].type"), format!("the HTTP listener's default action is `{a}`, not a redirect to HTTPS"));
+                    report.fail(
+                        l,
+                        &format!("default_action[{i}].type"),
+                        format!(
+                            "the HTTP listener's default action is `{a}`, not a redirect to HTTPS"
+                        ),
+                    );
                 }
                 _ => {}
             }

@@ -7,5 +7,9 @@ mod tls_policy;
 use crate::Rule;
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&http_listener::ELB_HTTP_LISTENER, &tls_policy::ELB_TLS_POLICY, &drop_invalid_headers::ELB_DROP_INVALID_HEADERS]
+    vec![
+        &http_listener::ELB_HTTP_LISTENER,
+        &tls_policy::ELB_TLS_POLICY,
+        &drop_invalid_headers::ELB_DROP_INVALID_HEADERS,
+    ]
 }

@@ -68,7 +68,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         report.checked(l);
         match get_str(l, "ssl_policy") {
             Tri::Known(policy) if WEAK.contains(&policy.as_str()) => {
-                report.fail(l, "ssl_policy", format!("policy `{policy}` accepts TLS 1.0/1.1"));
+                report.fail(
+                    l,
+                    "ssl_policy",
+                    format!("policy `{policy}` accepts TLS 1.0/1.1"),
+                );
             }
             Tri::Absent => {
                 report.fail(l, "", "ssl_policy is not set: the default ELBSecurityPolicy-2016-08 accepts TLS 1.0/1.1");

@@ -63,9 +63,17 @@ fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str
     match statements(get(r, path)) {
         Tri::Known(list) => {
             for st in list.iter().filter(|s| s.allow) {
-                let condition = if st.has_condition() { " (under a condition)" } else { "" };
+                let condition = if st.has_condition() {
+                    " (under a condition)"
+                } else {
+                    ""
+                };
                 if st.all_actions() && st.all_resources() {
-                    report.fail(r, attribute, format!("a statement allows every action on every resource{condition}"));
+                    report.fail(
+                        r,
+                        attribute,
+                        format!("a statement allows every action on every resource{condition}"),
+                    );
                     return;
                 }
                 if !st.not_actions.is_empty() && st.all_resources() {
@@ -80,7 +88,12 @@ fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for r in ctx.resources(&["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"]) {
+    for r in ctx.resources(&[
+        "aws_iam_policy",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+    ]) {
         report.checked(r);
         check_document(report, r, "policy", "policy");
     }
@@ -88,20 +101,41 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         report.checked(role);
         if let Tri::Known(n) = count(role, "inline_policy") {
             for i in 0..n {
-                check_document(report, role, &format!("inline_policy.{i}.policy"), &format!("inline_policy[{i}].policy"));
+                check_document(
+                    report,
+                    role,
+                    &format!("inline_policy.{i}.policy"),
+                    &format!("inline_policy[{i}].policy"),
+                );
             }
         }
         if let Tri::Known(arns) = get(role, "managed_policy_arns") {
-            if arns.as_list().is_some_and(|l| l.iter().any(|a| a.as_str().is_some_and(|s| s.ends_with(ADMIN_ARN_SUFFIX)))) {
-                report.fail(role, "managed_policy_arns", "the role has the AWS-managed AdministratorAccess policy");
+            if arns.as_list().is_some_and(|l| {
+                l.iter()
+                    .any(|a| a.as_str().is_some_and(|s| s.ends_with(ADMIN_ARN_SUFFIX)))
+            }) {
+                report.fail(
+                    role,
+                    "managed_policy_arns",
+                    "the role has the AWS-managed AdministratorAccess policy",
+                );
             }
         }
     }
-    for a in ctx.resources(&["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"]) {
+    for a in ctx.resources(&[
+        "aws_iam_role_policy_attachment",
+        "aws_iam_user_policy_attachment",
+        "aws_iam_group_policy_attachment",
+        "aws_iam_policy_attachment",
+    ]) {
         report.checked(a);
         match get_str(a, "policy_arn") {
             Tri::Known(arn) if arn.ends_with(ADMIN_ARN_SUFFIX) => {
-                report.fail(a, "policy_arn", "attaches the AWS-managed AdministratorAccess policy");
+                report.fail(
+                    a,
+                    "policy_arn",
+                    "attaches the AWS-managed AdministratorAccess policy",
+                );
             }
             Tri::Unknown(why) => report.unknown(a, why),
             _ => {}

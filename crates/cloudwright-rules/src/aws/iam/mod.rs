@@ -6,5 +6,8 @@ mod user_policies;
 use crate::Rule;
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&admin_policy::IAM_ADMIN_POLICY, &user_policies::IAM_USER_POLICIES]
+    vec![
+        &admin_policy::IAM_ADMIN_POLICY,
+        &user_policies::IAM_USER_POLICIES,
+    ]
 }

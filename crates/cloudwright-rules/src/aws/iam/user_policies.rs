@@ -48,7 +48,11 @@ crate::rule! {
 fn check(ctx: &Context<'_>, report: &mut Report) {
     for r in ctx.resources(&["aws_iam_user_policy", "aws_iam_user_policy_attachment"]) {
         report.checked(r);
-        let what = if r.resource_type == "aws_iam_user_policy" { "an inline policy" } else { "a managed policy" };
+        let what = if r.resource_type == "aws_iam_user_policy" {
+            "an inline policy"
+        } else {
+            "a managed policy"
+        };
         report.fail(r, "user", format!("{what} is given to a user directly"));
     }
     for r in ctx.resources(&["aws_iam_policy_attachment"]) {

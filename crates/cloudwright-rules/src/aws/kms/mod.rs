@@ -66,7 +66,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 report.fail(key, "enable_key_rotation", "automatic key rotation is off");
             }
             Tri::Absent => {
-                report.fail(key, "", "enable_key_rotation is not set (the default is false)");
+                report.fail(
+                    key,
+                    "",
+                    "enable_key_rotation is not set (the default is false)",
+                );
             }
             Tri::Unknown(why) => report.unknown(key, why),
         }

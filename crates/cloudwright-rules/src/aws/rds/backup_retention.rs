@@ -55,13 +55,25 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         match get_number(db, "backup_retention_period") {
             Tri::Known(days) if days >= MINIMUM_DAYS => {}
             Tri::Known(0.0) => {
-                report.fail(db, "backup_retention_period", "automated backups are disabled (retention 0): no point-in-time recovery");
+                report.fail(
+                    db,
+                    "backup_retention_period",
+                    "automated backups are disabled (retention 0): no point-in-time recovery",
+                );
             }
             Tri::Known(days) => {
-                report.fail(db, "backup_retention_period", format!("automated backups are kept {days} day(s), less than {MINIMUM_DAYS}"));
+                report.fail(
+                    db,
+                    "backup_retention_period",
+                    format!("automated backups are kept {days} day(s), less than {MINIMUM_DAYS}"),
+                );
             }
             Tri::Absent => {
-                report.fail(db, "", "backup_retention_period is not set: AWS keeps automated backups 1 day");
+                report.fail(
+                    db,
+                    "",
+                    "backup_retention_period is not set: AWS keeps automated backups 1 day",
+                );
             }
             Tri::Unknown(why) => report.unknown(db, why),
         }

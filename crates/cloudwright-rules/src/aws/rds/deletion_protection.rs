@@ -52,7 +52,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 report.fail(db, "deletion_protection", "deletion protection is off");
             }
             Tri::Absent => {
-                report.fail(db, "", "deletion_protection is not set (the default is false)");
+                report.fail(
+                    db,
+                    "",
+                    "deletion_protection is not set (the default is false)",
+                );
             }
             Tri::Unknown(why) => report.unknown(db, why),
         }

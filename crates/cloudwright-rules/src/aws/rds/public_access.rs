@@ -47,7 +47,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         report.checked(db);
         match get_bool(db, "publicly_accessible") {
             Tri::Known(true) => {
-                report.fail(db, "publicly_accessible", "the database gets a public endpoint");
+                report.fail(
+                    db,
+                    "publicly_accessible",
+                    "the database gets a public endpoint",
+                );
             }
             Tri::Unknown(why) => report.unknown(db, why),
             _ => {}

@@ -50,7 +50,9 @@ crate::rule! {
 fn check(ctx: &Context<'_>, report: &mut Report) {
     for db in ctx.resources(&["aws_db_instance", "aws_rds_cluster"]) {
         report.checked(db);
-        if db.resource_type == "aws_db_instance" && !matches!(get(db, "replicate_source_db"), Tri::Absent) {
+        if db.resource_type == "aws_db_instance"
+            && !matches!(get(db, "replicate_source_db"), Tri::Absent)
+        {
             continue;
         }
         if db.resource_type == "aws_rds_cluster" {

@@ -53,7 +53,10 @@ fn is_log_target(ctx: &Context<'_>, bucket: &Resource) -> bool {
         .graph
         .referrers(bucket)
         .any(|(r, attr)| r.resource_type == "aws_s3_bucket_logging" && attr == "target_bucket");
-    let inline = ctx.graph.referrers(bucket).any(|(r, attr)| r.resource_type == "aws_s3_bucket" && attr == "logging");
+    let inline = ctx
+        .graph
+        .referrers(bucket)
+        .any(|(r, attr)| r.resource_type == "aws_s3_bucket" && attr == "logging");
     by_reference || inline
 }
 
@@ -75,7 +78,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             Tri::Known(found) if !found.is_empty() => {}
             Tri::Unknown(why) => report.unknown(bucket, why),
             _ => {
-                report.fail(bucket, "", format!("bucket `{}` has no server access logging", bucket.name));
+                report.fail(
+                    bucket,
+                    "",
+                    format!("bucket `{}` has no server access logging", bucket.name),
+                );
             }
         }
     }

@@ -22,6 +22,10 @@ pub fn rules() -> Vec<&'static Rule> {
 
 /// The companions of a bucket of one type (AWS provider v4+ split
 /// `aws_s3_bucket` into `aws_s3_bucket_*` resources linked by `bucket`).
-pub(crate) fn bucket_companions<'g>(ctx: &Context<'g>, bucket: &Resource, companion_type: &str) -> Tri<Vec<&'g Resource>> {
+pub(crate) fn bucket_companions<'g>(
+    ctx: &Context<'g>,
+    bucket: &Resource,
+    companion_type: &str,
+) -> Tri<Vec<&'g Resource>> {
     ctx.companions(bucket, companion_type, "bucket", &["bucket", "id"])
 }

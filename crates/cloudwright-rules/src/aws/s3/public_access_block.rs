@@ -81,14 +81,15 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
     }
     for bucket in ctx.resources(&["aws_s3_bucket"]) {
         report.checked(bucket);
-        let blocks = match super::bucket_companions(ctx, bucket, "aws_s3_bucket_public_access_block") {
-            Tri::Known(b) => b,
-            Tri::Absent => Vec::new(),
-            Tri::Unknown(why) => {
-                report.unknown(bucket, why);
-                continue;
-            }
-        };
+        let blocks =
+            match super::bucket_companions(ctx, bucket, "aws_s3_bucket_public_access_block") {
+                Tri::Known(b) => b,
+                Tri::Absent => Vec::new(),
+                Tri::Unknown(why) => {
+                    report.unknown(bucket, why);
+                    continue;
+                }
+            };
         if blocks.is_empty() {
             if let Some(why) = &account_unknown {
                 report.unknown(bucket, why.clone());
@@ -103,7 +104,15 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 Ok(missing) => {
                     let attribute = missing[0];
                     report
-                        .fail(block, attribute, format!("the public access block of `{}` leaves {} off", bucket.address, missing.join(", ")))
+                        .fail(
+                            block,
+                            attribute,
+                            format!(
+                                "the public access block of `{}` leaves {} off",
+                                bucket.address,
+                                missing.join(", ")
+                            ),
+                        )
                         .related_to(bucket, "the bucket");
                 }
                 Err(why) => report.unknown(bucket, why),

@@ -55,7 +55,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         report.checked(r);
         match get_str(r, "acl") {
             Tri::Known(acl) if PUBLIC.contains(&acl.as_str()) => {
-                let who = if acl == "authenticated-read" { "every AWS account" } else { "everyone on the internet" };
+                let who = if acl == "authenticated-read" {
+                    "every AWS account"
+                } else {
+                    "everyone on the internet"
+                };
                 report.fail(r, "acl", format!("canned ACL `{acl}` grants {who} access"));
             }
             Tri::Unknown(why) => report.unknown(r, why),

@@ -62,7 +62,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             }
             _ => {}
         }
-        match super::bucket_companions(ctx, bucket, "aws_s3_bucket_server_side_encryption_configuration") {
+        match super::bucket_companions(
+            ctx,
+            bucket,
+            "aws_s3_bucket_server_side_encryption_configuration",
+        ) {
             Tri::Known(found) if !found.is_empty() => {}
             Tri::Unknown(why) => report.unknown(bucket, why),
             _ => {

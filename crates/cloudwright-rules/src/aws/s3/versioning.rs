@@ -71,9 +71,17 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         };
         if companions.is_empty() {
             if let Tri::Known(false) = get_bool(bucket, "versioning.0.enabled") {
-                report.fail(bucket, "versioning[0].enabled", format!("versioning of bucket `{}` is disabled", bucket.name));
+                report.fail(
+                    bucket,
+                    "versioning[0].enabled",
+                    format!("versioning of bucket `{}` is disabled", bucket.name),
+                );
             } else {
-                report.fail(bucket, "", format!("bucket `{}` has no versioning configuration", bucket.name));
+                report.fail(
+                    bucket,
+                    "",
+                    format!("bucket `{}` has no versioning configuration", bucket.name),
+                );
             }
             continue;
         }
@@ -83,11 +91,19 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 Tri::Unknown(why) => report.unknown(bucket, why),
                 Tri::Known(s) => {
                     report
-                        .fail(v, "versioning_configuration[0].status", format!("versioning of `{}` is {s}", bucket.address))
+                        .fail(
+                            v,
+                            "versioning_configuration[0].status",
+                            format!("versioning of `{}` is {s}", bucket.address),
+                        )
                         .related_to(bucket, "the bucket");
                 }
                 Tri::Absent => {
-                    report.fail(v, "versioning_configuration", format!("versioning of `{}` has no status", bucket.address));
+                    report.fail(
+                        v,
+                        "versioning_configuration",
+                        format!("versioning of `{}` has no status", bucket.address),
+                    );
                 }
             }
         }

@@ -54,8 +54,22 @@ crate::rule! {
 }
 
 fn secret_argument(name: &str) -> bool {
-    const EXACT: &[&str] = &["password", "master_password", "admin_password", "auth_token", "secret_string", "secret", "token", "api_key", "private_key", "client_secret"];
-    EXACT.contains(&name) || name.ends_with("_password") || name.ends_with("_secret") || name.ends_with("_token")
+    const EXACT: &[&str] = &[
+        "password",
+        "master_password",
+        "admin_password",
+        "auth_token",
+        "secret_string",
+        "secret",
+        "token",
+        "api_key",
+        "private_key",
+        "client_secret",
+    ];
+    EXACT.contains(&name)
+        || name.ends_with("_password")
+        || name.ends_with("_secret")
+        || name.ends_with("_token")
 }
 
 /// Where the value was written, for the message.
@@ -67,7 +81,11 @@ fn written_in(r: &Resource, attribute: &str, graph: &cloudwright_model::Graph) -
                     Some(s) => format!("in {path}:{} (variable `{name}`)", s.line),
                     None => format!("in {path} (variable `{name}`)"),
                 },
-                VariableOrigin::Default(s) => format!("as the default of variable `{name}` ({}:{})", graph.sources.get(s.file).display_path, s.line),
+                VariableOrigin::Default(s) => format!(
+                    "as the default of variable `{name}` ({}:{})",
+                    graph.sources.get(s.file).display_path,
+                    s.line
+                ),
                 VariableOrigin::CommandLine | VariableOrigin::Environment => return String::new(),
                 _ => continue,
             };
@@ -77,8 +95,15 @@ fn written_in(r: &Resource, attribute: &str, graph: &cloudwright_model::Graph) -
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for r in ctx.graph.resources.iter().filter(|r| r.mode == cloudwright_model::Mode::Managed) {
-        let Some(obj) = r.attributes.as_object() else { continue };
+    for r in ctx
+        .graph
+        .resources
+        .iter()
+        .filter(|r| r.mode == cloudwright_model::Mode::Managed)
+    {
+        let Some(obj) = r.attributes.as_object() else {
+            continue;
+        };
         for (name, value) in obj.fields.iter() {
             let text = match value.strip() {
                 Value::String(s) if !s.is_empty() => s.to_string(),

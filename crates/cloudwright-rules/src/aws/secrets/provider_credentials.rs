@@ -58,11 +58,22 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             };
             let written: Vec<&str> = ["access_key", "secret_key", "token"]
                 .into_iter()
-                .filter(|k| provider.attributes.get(k).is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty())))
+                .filter(|k| {
+                    provider
+                        .attributes
+                        .get(k)
+                        .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty()))
+                })
                 .collect();
             report.checked.push(address.clone());
             if !written.is_empty() {
-                report.fail_at(&address, "provider", written[0], Some(provider.span), format!("the provider holds {}", written.join(" and ")));
+                report.fail_at(
+                    &address,
+                    "provider",
+                    written[0],
+                    Some(provider.span),
+                    format!("the provider holds {}", written.join(" and ")),
+                );
             }
         }
     }

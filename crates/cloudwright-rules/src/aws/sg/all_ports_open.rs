@@ -68,7 +68,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                     "aws_vpc_security_group_ingress_rule" => "ip_protocol".to_string(),
                     _ => rule.attribute("protocol"),
                 };
-                report.fail(rule.resource, &attribute, format!("ingress from {world} (the whole internet) on every port"));
+                report.fail(
+                    rule.resource,
+                    &attribute,
+                    format!("ingress from {world} (the whole internet) on every port"),
+                );
             }
             Tri::Unknown(why) => report.unknown(rule.resource, why),
             _ => {}

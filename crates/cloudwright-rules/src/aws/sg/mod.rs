@@ -58,10 +58,21 @@ pub(crate) fn world_open_ports(ctx: &Context<'_>, report: &mut Report, ports: &[
 
 fn report_open(report: &mut Report, rule: &SecurityGroupRule<'_>, world: &str, what: &str) {
     let attribute = match rule.resource.resource_type.as_str() {
-        "aws_vpc_security_group_ingress_rule" => {
-            if world.contains(':') { "cidr_ipv6" } else { "cidr_ipv4" }.to_string()
+        "aws_vpc_security_group_ingress_rule" => if world.contains(':') {
+            "cidr_ipv6"
+        } else {
+            "cidr_ipv4"
         }
-        _ => rule.attribute(if world.contains(':') { "ipv6_cidr_blocks" } else { "cidr_blocks" }),
+        .to_string(),
+        _ => rule.attribute(if world.contains(':') {
+            "ipv6_cidr_blocks"
+        } else {
+            "cidr_blocks"
+        }),
     };
-    report.fail(rule.resource, &attribute, format!("ingress from {world} (the whole internet) to {what}"));
+    report.fail(
+        rule.resource,
+        &attribute,
+        format!("ingress from {world} (the whole internet) to {what}"),
+    );
 }

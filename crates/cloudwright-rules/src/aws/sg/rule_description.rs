@@ -59,7 +59,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                     continue;
                 }
                 let what = if rule.ingress { "ingress" } else { "egress" };
-                report.fail(rule.resource, &rule.attribute(""), format!("{what} rule has no description"));
+                report.fail(
+                    rule.resource,
+                    &rule.attribute(""),
+                    format!("{what} rule has no description"),
+                );
             }
         }
     }

@@ -54,14 +54,22 @@ crate::rule! {
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for rule in ctx.security_group_rules().into_iter().filter(|r| !r.ingress) {
+    for rule in ctx
+        .security_group_rules()
+        .into_iter()
+        .filter(|r| !r.ingress)
+    {
         report.checked(rule.resource);
         if let (Tri::Known(Some(world)), Tri::Known(true)) = (rule.world_open(), rule.all_ports()) {
             let attribute = match rule.resource.resource_type.as_str() {
                 "aws_vpc_security_group_egress_rule" => "ip_protocol".to_string(),
                 _ => rule.attribute(""),
             };
-            report.fail(rule.resource, &attribute, format!("egress to {world} on every port"));
+            report.fail(
+                rule.resource,
+                &attribute,
+                format!("egress to {world} on every port"),
+            );
         }
     }
 }

@@ -1,0 +1,575 @@
+//! Scan reports in every format CI needs: text, JSON, SARIF 2.1.0, JUnit
+//! XML, GitHub Actions annotations and Markdown.
+
+use crate::diagnostics;
+use cloudwright_model::{
+    Finding, FindingSeverity, Graph, Severity, Span, ValueSource, VariableOrigin,
+};
+use cloudwright_scan::ScanReport;
+use serde_json::{json, Value as Json};
+use std::fmt::Write;
+
+/// Version of the `scan -o json` document.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// What the renderers need besides the report.
+pub struct Context<'a> {
+    pub graph: &'a Graph,
+    pub report: &'a ScanReport,
+    /// Findings at or above this fail the run.
+    pub fail_on: FindingSeverity,
+    /// List suppressed findings in text output too.
+    pub show_suppressed: bool,
+    pub version: &'a str,
+}
+
+fn location(graph: &Graph, span: &Option<Span>) -> Option<(String, u32, u32, u32, u32)> {
+    span.map(|s| {
+        (
+            graph.sources.get(s.file).display_path.clone(),
+            s.line,
+            s.column,
+            s.end_line,
+            s.end_column,
+        )
+    })
+}
+
+fn summary_line(ctx: &Context<'_>) -> String {
+    let r = ctx.report;
+    let by_severity: Vec<String> = FindingSeverity::ALL
+        .iter()
+        .filter(|s| r.count(**s) > 0)
+        .map(|s| format!("{} {s}", r.count(*s)))
+        .collect();
+    let mut line = diagnostics::plural(r.findings.len(), "finding");
+    if !by_severity.is_empty() {
+        let _ = write!(line, " ({})", by_severity.join(", "));
+    }
+    let _ = write!(
+        line,
+        ", {} suppressed, {} undecidable (values known only after apply); {} with {} checked",
+        r.suppressed.len(),
+        r.unknown.len(),
+        diagnostics::plural(r.resources_checked, "resource"),
+        diagnostics::plural(r.rules.len(), "rule"),
+    );
+    line
+}
+
+/// Where a value came from, in words.
+pub fn provenance_text(graph: &Graph, sources: &[ValueSource]) -> String {
+    let parts: Vec<String> = sources
+        .iter()
+        .filter_map(|s| match s {
+            ValueSource::Variable {
+                module,
+                name,
+                set_by,
+            } => {
+                let scope = if module.is_empty() {
+                    String::new()
+                } else {
+                    format!("{module}.")
+                };
+                Some(match set_by {
+                    VariableOrigin::File {
+                        path,
+                        span: Some(sp),
+                    } => format!("{scope}var.{name} set in {path}:{}", sp.line),
+                    VariableOrigin::File { path, .. } => format!("{scope}var.{name} set in {path}"),
+                    VariableOrigin::Default(sp) => format!(
+                        "{scope}var.{name} default at {}:{}",
+                        graph.sources.get(sp.file).display_path,
+                        sp.line
+                    ),
+                    VariableOrigin::ModuleInput(sp) => format!(
+                        "{scope}var.{name} from the module call at {}:{}",
+                        graph.sources.get(sp.file).display_path,
+                        sp.line
+                    ),
+                    VariableOrigin::CommandLine => format!("{scope}var.{name} set by --var"),
+                    VariableOrigin::Environment => {
+                        format!("{scope}var.{name} set by TF_VAR_{name}")
+                    }
+                    VariableOrigin::Unset => return None,
+                })
+            }
+            ValueSource::Local { module, name, .. } => {
+                let scope = if module.is_empty() {
+                    String::new()
+                } else {
+                    format!("{module}.")
+                };
+                Some(format!("{scope}local.{name}"))
+            }
+            ValueSource::ModuleOutput { module, name } => Some(format!("{module}.{name}")),
+        })
+        .collect();
+    parts.join(" ← ")
+}
+
+// ---------------------------------------------------------------- text
+
+pub fn write_text(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = String::new();
+    let mut items: Vec<(&Finding, Option<&cloudwright_scan::Suppression>)> =
+        ctx.report.findings.iter().map(|f| (f, None)).collect();
+    if ctx.show_suppressed {
+        items.extend(ctx.report.suppressed.iter().map(|(f, s)| (f, Some(s))));
+    }
+    items.sort_by_key(|(f, _)| (location(ctx.graph, &f.span), f.rule_id, f.resource.clone()));
+    for (f, suppressed) in items {
+        let tag = if suppressed.is_some() {
+            " (suppressed)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{} {} {}{tag}", f.severity, f.rule_id, f.title);
+        match f.span {
+            Some(span) => {
+                let file = ctx.graph.sources.get(span.file);
+                let _ = writeln!(
+                    out,
+                    "  --> {}:{}:{}",
+                    file.display_path, span.line, span.column
+                );
+                let number = span.line.to_string();
+                let pad = " ".repeat(number.len());
+                let text = file.line_text(span.line);
+                let _ = writeln!(out, "{pad} |");
+                let _ = writeln!(out, "{number} | {}", text.replace('\t', "    "));
+                let start = span.column.saturating_sub(1) as usize;
+                let width = if span.end_line == span.line && span.end_column > span.column {
+                    (span.end_column - span.column) as usize
+                } else {
+                    text.chars().count().saturating_sub(start).max(1)
+                };
+                let _ = writeln!(
+                    out,
+                    "{pad} | {}{}",
+                    " ".repeat(start),
+                    "^".repeat(width.clamp(1, 80))
+                );
+            }
+            None => {
+                let _ = writeln!(out, "  --> {}", f.resource);
+            }
+        }
+        let _ = writeln!(out, "  = {}: {}", f.resource, f.message);
+        for e in &f.evidence {
+            let from = provenance_text(ctx.graph, &e.provenance);
+            if from.is_empty() {
+                let _ = writeln!(out, "  = {} = {}", e.attribute, e.value);
+            } else {
+                let _ = writeln!(out, "  = {} = {} (from {from})", e.attribute, e.value);
+            }
+        }
+        for r in &f.related {
+            let _ = writeln!(
+                out,
+                "  = {}: {}:{}",
+                r.message,
+                ctx.graph.sources.get(r.span.file).display_path,
+                r.span.line
+            );
+        }
+        if let Some(s) = suppressed {
+            let _ = writeln!(
+                out,
+                "  = suppressed by {} comment{}",
+                s.kind.as_str(),
+                s.reason
+                    .as_ref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
+            );
+        }
+        let _ = writeln!(out, "  = fix: {}", f.remediation);
+        out.push('\n');
+    }
+    out.push_str(&diagnostics::render_text(
+        &ctx.graph.diagnostics,
+        &ctx.graph.sources,
+        Severity::Warning,
+    ));
+    out.push_str(&diagnostics::render_text(
+        &ctx.report.warnings,
+        &ctx.graph.sources,
+        Severity::Warning,
+    ));
+    let _ = writeln!(out, "{}", summary_line(ctx));
+    let failing = ctx.report.failing(ctx.fail_on);
+    if failing > 0 {
+        let _ = writeln!(
+            out,
+            "{} at or above {} (--fail-on)",
+            diagnostics::plural(failing, "finding"),
+            ctx.fail_on
+        );
+    }
+    w.write_all(out.as_bytes())
+}
+
+// ---------------------------------------------------------------- JSON
+
+fn finding_json(ctx: &Context<'_>, f: &Finding) -> Json {
+    let loc = location(ctx.graph, &f.span).map(|(file, line, column, end_line, end_column)| {
+        json!({"file": file, "line": line, "column": column, "end_line": end_line, "end_column": end_column})
+    });
+    let aliases = ctx
+        .report
+        .rule(f.rule_id)
+        .map(|r| r.aliases.clone())
+        .unwrap_or_default();
+    json!({
+        "rule": f.rule_id,
+        "aliases": aliases,
+        "severity": f.severity.as_str(),
+        "title": f.title,
+        "message": f.message,
+        "resource": f.resource,
+        "resource_type": f.resource_type,
+        "attribute": f.attribute,
+        "fingerprint": f.fingerprint(),
+        "location": loc,
+        "related": f.related.iter().map(|r| json!({
+            "message": r.message,
+            "file": ctx.graph.sources.get(r.span.file).display_path,
+            "line": r.span.line,
+        })).collect::<Vec<_>>(),
+        "evidence": f.evidence.iter().map(|e| json!({
+            "attribute": e.attribute,
+            "value": e.value.to_json(),
+            "provenance": provenance_text(ctx.graph, &e.provenance),
+        })).collect::<Vec<_>>(),
+        "remediation": f.remediation,
+    })
+}
+
+pub fn to_json(ctx: &Context<'_>) -> Json {
+    let r = ctx.report;
+    let mut by_severity = serde_json::Map::new();
+    for s in FindingSeverity::ALL {
+        by_severity.insert(s.as_str().into(), r.count(s).into());
+    }
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "cloudwright", "version": ctx.version},
+        "findings": r.findings.iter().map(|f| finding_json(ctx, f)).collect::<Vec<_>>(),
+        "suppressed": r.suppressed.iter().map(|(f, s)| {
+            let mut j = finding_json(ctx, f);
+            j["suppression"] = json!({
+                "kind": s.kind.as_str(),
+                "reason": s.reason,
+                "expires": s.expires,
+                "file": ctx.graph.sources.get(s.span.file).display_path,
+                "line": s.span.line,
+            });
+            j
+        }).collect::<Vec<_>>(),
+        "unknown": r.unknown.iter().map(|(rule, resource, why)| json!({"rule": rule, "resource": resource, "reason": why})).collect::<Vec<_>>(),
+        "summary": {
+            "findings": r.findings.len(),
+            "by_severity": by_severity,
+            "suppressed": r.suppressed.len(),
+            "unknown": r.unknown.len(),
+            "resources_checked": r.resources_checked,
+            "rules": r.rules.len(),
+            "fail_on": ctx.fail_on.as_str(),
+            "failing": r.failing(ctx.fail_on),
+        },
+        "diagnostics": diagnostics::to_json(&[ctx.graph.diagnostics.clone(), r.warnings.clone()].concat(), &ctx.graph.sources),
+    })
+}
+
+// ---------------------------------------------------------------- SARIF
+
+/// GitHub code scanning reads `security-severity` (0.0–10.0) to rank alerts.
+fn security_severity(s: FindingSeverity) -> &'static str {
+    match s {
+        FindingSeverity::Critical => "9.5",
+        FindingSeverity::High => "8.0",
+        FindingSeverity::Medium => "5.5",
+        FindingSeverity::Low => "3.0",
+        FindingSeverity::Info => "1.0",
+    }
+}
+
+fn sarif_level(s: FindingSeverity) -> &'static str {
+    match s {
+        FindingSeverity::Critical | FindingSeverity::High => "error",
+        FindingSeverity::Medium => "warning",
+        FindingSeverity::Low | FindingSeverity::Info => "note",
+    }
+}
+
+pub fn to_sarif(ctx: &Context<'_>) -> Json {
+    let rules: Vec<Json> = ctx
+        .report
+        .rules
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.title.replace(' ', ""),
+                "shortDescription": {"text": r.title},
+                "fullDescription": {"text": first_paragraph(r.doc)},
+                "help": {"text": r.remediation, "markdown": r.doc},
+                "defaultConfiguration": {"level": sarif_level(r.severity)},
+                "properties": {
+                    "security-severity": security_severity(r.severity),
+                    "tags": ["security", "terraform", r.category],
+                    "precision": "high",
+                    "aliases": r.aliases,
+                },
+            })
+        })
+        .collect();
+    let result = |f: &Finding, suppression: Option<&cloudwright_scan::Suppression>| {
+        let rule_index = ctx
+            .report
+            .rules
+            .iter()
+            .position(|r| r.id == f.rule_id)
+            .unwrap_or(0);
+        let mut j = json!({
+            "ruleId": f.rule_id,
+            "ruleIndex": rule_index,
+            "level": sarif_level(f.severity),
+            "message": {"text": format!("{}: {}", f.resource, f.message)},
+            "partialFingerprints": {"cloudwright/v1": f.fingerprint()},
+            "properties": {"resource": f.resource},
+        });
+        if let Some((file, line, column, end_line, end_column)) = location(ctx.graph, &f.span) {
+            j["locations"] = json!([{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": line, "startColumn": column, "endLine": end_line.max(line), "endColumn": end_column.max(1)},
+                },
+            }]);
+        }
+        if !f.related.is_empty() {
+            j["relatedLocations"] = f
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    json!({
+                        "id": i,
+                        "message": {"text": r.message},
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": ctx.graph.sources.get(r.span.file).display_path, "uriBaseId": "%SRCROOT%"},
+                            "region": {"startLine": r.span.line, "startColumn": r.span.column},
+                        },
+                    })
+                })
+                .collect();
+        }
+        if let Some(s) = suppression {
+            j["suppressions"] = json!([{
+                "kind": "inSource",
+                "justification": s.reason.clone().unwrap_or_else(|| format!("{} suppression comment", s.kind.as_str())),
+            }]);
+        }
+        j
+    };
+    let mut results: Vec<Json> = ctx
+        .report
+        .findings
+        .iter()
+        .map(|f| result(f, None))
+        .collect();
+    results.extend(
+        ctx.report
+            .suppressed
+            .iter()
+            .map(|(f, s)| result(f, Some(s))),
+    );
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "Cloudwright",
+                "informationUri": "https://github.com/cloudwright/cloudwright",
+                "version": ctx.version,
+                "semanticVersion": ctx.version,
+                "rules": rules,
+            }},
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+        }],
+    })
+}
+
+fn first_paragraph(doc: &str) -> String {
+    doc.lines()
+        .skip_while(|l| l.trim().is_empty() || l.starts_with('#'))
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// ---------------------------------------------------------------- JUnit
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// A test suite per rule; a failing test case per finding (rule × resource).
+pub fn to_junit(ctx: &Context<'_>) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let failures = ctx.report.findings.len();
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"cloudwright\" tests=\"{failures}\" failures=\"{failures}\">"
+    );
+    for rule in &ctx.report.rules {
+        let findings: Vec<&Finding> = ctx
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == rule.id)
+            .collect();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\">",
+            rule.id,
+            xml_escape(rule.title),
+            findings.len(),
+            findings.len()
+        );
+        for f in findings {
+            let file = location(ctx.graph, &f.span)
+                .map(|(file, line, ..)| format!("{file}:{line}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\">",
+                xml_escape(&f.resource),
+                rule.id,
+                xml_escape(&file)
+            );
+            let _ = writeln!(
+                out,
+                "      <failure type=\"{}\" message=\"{}\">{}\n{}</failure>",
+                f.severity,
+                xml_escape(&f.message),
+                xml_escape(&file),
+                xml_escape(f.remediation)
+            );
+            let _ = writeln!(out, "    </testcase>");
+        }
+        let _ = writeln!(out, "  </testsuite>");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+// ---------------------------------------------------------------- GitHub
+
+fn gh_escape(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn gh_property(s: &str) -> String {
+    gh_escape(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// `::error file=…,line=…::message` workflow commands.
+pub fn to_github(ctx: &Context<'_>) -> String {
+    let mut out = String::new();
+    for f in &ctx.report.findings {
+        let level = match f.severity {
+            FindingSeverity::Critical | FindingSeverity::High => "error",
+            FindingSeverity::Medium => "warning",
+            _ => "notice",
+        };
+        let title = gh_property(&format!("{} {}", f.rule_id, f.title));
+        let message = gh_escape(&format!(
+            "{}: {} — fix: {}",
+            f.resource, f.message, f.remediation
+        ));
+        match location(ctx.graph, &f.span) {
+            Some((file, line, column, end_line, end_column)) => {
+                let _ = writeln!(
+                    out,
+                    "::{level} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={title}::{message}",
+                    gh_property(&file)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "::{level} title={title}::{message}");
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- Markdown
+
+/// A pull-request comment: a headline, a table, details per finding.
+pub fn to_markdown(ctx: &Context<'_>) -> String {
+    let r = ctx.report;
+    let mut out = String::from("## Cloudwright scan\n\n");
+    if r.findings.is_empty() {
+        out.push_str("✅ **No findings.**\n\n");
+    } else {
+        let counts: Vec<String> = FindingSeverity::ALL
+            .iter()
+            .filter(|s| r.count(**s) > 0)
+            .map(|s| format!("**{}** {s}", r.count(*s)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} {}\n",
+            if r.failing(ctx.fail_on) > 0 {
+                "❌"
+            } else {
+                "⚠️"
+            },
+            counts.join(" · ")
+        );
+        out.push_str("| Severity | Rule | Resource | Location |\n|---|---|---|---|\n");
+        for f in &r.findings {
+            let loc = location(ctx.graph, &f.span)
+                .map(|(file, line, ..)| format!("`{file}:{line}`"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {} | {} {} | `{}` | {} |",
+                f.severity,
+                f.rule_id,
+                md_escape(f.title),
+                md_escape(&f.resource),
+                loc
+            );
+        }
+        out.push_str("\n<details><summary>Details</summary>\n\n");
+        for f in &r.findings {
+            let _ = writeln!(
+                out,
+                "- **{}** `{}`: {}. *Fix:* {}",
+                f.rule_id,
+                md_escape(&f.resource),
+                md_escape(&f.message),
+                md_escape(f.remediation)
+            );
+        }
+        out.push_str("\n</details>\n\n");
+    }
+    let _ = writeln!(out, "<sub>{}</sub>", md_escape(&summary_line(ctx)));
+    out
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}

@@ -1,0 +1,227 @@
+//! The scan pipeline: select rules, run them over the model, apply
+//! suppressions, and hand a [`ScanReport`] to the renderers.
+
+pub mod suppress;
+
+use cloudwright_model::{Diagnostic, Finding, FindingSeverity, Graph};
+use cloudwright_rules::Rule;
+pub use suppress::{Suppression, SuppressionKind};
+
+/// Which rules run and which findings count.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Only these rules (ids, aliases or `*` globs); empty means all.
+    pub only: Vec<String>,
+    /// Never these rules (ids, aliases or globs).
+    pub skip: Vec<String>,
+    /// Findings below this severity are not reported.
+    pub min_severity: FindingSeverity,
+    /// Honour inline suppression comments.
+    pub inline_suppressions: bool,
+    /// Today's date (`YYYY-MM-DD`), for suppression expiry.
+    pub today: String,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            only: Vec::new(),
+            skip: Vec::new(),
+            min_severity: FindingSeverity::Info,
+            inline_suppressions: true,
+            today: today_utc(),
+        }
+    }
+}
+
+/// Rule metadata the renderers need.
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: FindingSeverity,
+    pub category: &'static str,
+    pub aliases: Vec<&'static str>,
+    pub doc: &'static str,
+    pub remediation: &'static str,
+}
+
+impl From<&'static Rule> for RuleInfo {
+    fn from(r: &'static Rule) -> Self {
+        RuleInfo {
+            id: r.id,
+            title: r.title,
+            severity: r.severity,
+            category: r.category,
+            aliases: r.aliases.all().collect(),
+            doc: r.doc,
+            remediation: r.remediation,
+        }
+    }
+}
+
+/// Everything a scan found, ready to render.
+#[derive(Debug)]
+pub struct ScanReport {
+    pub findings: Vec<Finding>,
+    pub suppressed: Vec<(Finding, Suppression)>,
+    /// Checks that could not be decided: (rule, resource, why).
+    pub unknown: Vec<(&'static str, String, String)>,
+    /// The rules that ran.
+    pub rules: Vec<RuleInfo>,
+    /// Resources inspected by at least one rule.
+    pub resources_checked: usize,
+    /// Problems with suppressions (expired, unused, malformed).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl ScanReport {
+    pub fn count(&self, severity: FindingSeverity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// Findings at or above `threshold`.
+    pub fn failing(&self, threshold: FindingSeverity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity >= threshold)
+            .count()
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// Does `pattern` (an id, an alias, or a glob with `*`) select `rule`?
+pub fn selects(pattern: &str, rule: &Rule) -> bool {
+    if pattern.contains('*') {
+        return glob_match(&pattern.to_ascii_uppercase(), &rule.id.to_ascii_uppercase())
+            || rule
+                .aliases
+                .all()
+                .any(|a| glob_match(&pattern.to_ascii_uppercase(), &a.to_ascii_uppercase()));
+    }
+    rule.answers_to(pattern)
+}
+
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    rest.is_empty() || parts.len() > 1
+}
+
+/// The rules `options` select; an unknown name in `only`/`skip` is an error.
+pub fn select_rules(options: &ScanOptions) -> Result<Vec<&'static Rule>, String> {
+    let all = cloudwright_rules::all();
+    for name in options.only.iter().chain(options.skip.iter()) {
+        if !all.iter().any(|r| selects(name, r)) {
+            return Err(format!(
+                "no rule matches {name:?} (see `cloudwright rules`)"
+            ));
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter(|r| options.only.is_empty() || options.only.iter().any(|p| selects(p, r)))
+        .filter(|r| !options.skip.iter().any(|p| selects(p, r)))
+        .collect())
+}
+
+/// Runs the selected rules and applies suppressions.
+pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> ScanReport {
+    let outcome = cloudwright_rules::run(graph, rules);
+    let mut checked: Vec<&String> = outcome.checked.iter().flat_map(|(_, r)| r.iter()).collect();
+    checked.sort();
+    checked.dedup();
+    let findings: Vec<Finding> = outcome
+        .findings
+        .into_iter()
+        .filter(|f| f.severity >= options.min_severity)
+        .collect();
+    let applied = suppress::apply(graph, findings, options);
+    ScanReport {
+        findings: applied.active,
+        suppressed: applied.suppressed,
+        unknown: outcome.unknown,
+        rules: rules.iter().map(|r| RuleInfo::from(*r)).collect(),
+        resources_checked: checked.len(),
+        warnings: applied.warnings,
+    }
+}
+
+/// Today's UTC date as `YYYY-MM-DD`.
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Howard Hinnant's days → civil date.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_and_aliases_select_rules() {
+        let rule = cloudwright_rules::find("CW-AWS-S3-001").unwrap();
+        assert!(selects("CW-AWS-S3-*", rule));
+        assert!(selects("cw-aws-s3-001", rule));
+        assert!(selects("CKV2_AWS_6", rule));
+        assert!(selects("AWS-0094", rule));
+        assert!(selects("aws-s3-specify-public-access-block", rule));
+        assert!(!selects("CW-AWS-RDS-*", rule));
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_000), (2024, 10, 4));
+    }
+
+    #[test]
+    fn unknown_rule_names_are_errors() {
+        let options = ScanOptions {
+            only: vec!["CW-NOPE-1".into()],
+            ..Default::default()
+        };
+        assert!(select_rules(&options).is_err());
+    }
+}
