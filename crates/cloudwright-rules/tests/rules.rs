@@ -1,0 +1,140 @@
+//! Every rule against its fixture tree.
+//!
+//! In `tests/fixtures/<RULE-ID>[-variant]/`, a resource whose name starts
+//! with `fail` must get a finding from the rule, one starting with `pass`
+//! must not, and one starting with `unknown` must be reported as undecidable
+//! (never as a pass or a failure). Fixtures hold the failing value written
+//! literally, through a variable, and inside a module.
+
+use cloudwright_model::Mode;
+use cloudwright_terraform::{load, LoadOptions};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// `CW-AWS-EC2-002-account-default` → `CW-AWS-EC2-002`.
+fn rule_id(dir: &Path) -> String {
+    let name = dir.file_name().unwrap().to_string_lossy().to_string();
+    name.split('-').take(4).collect::<Vec<_>>().join("-")
+}
+
+/// Non-resource findings (provider blocks) by fixture.
+fn extra_expected(id: &str) -> &'static [&'static str] {
+    match id {
+        "CW-AWS-SECRETS-002" => &["provider.aws"],
+        _ => &[],
+    }
+}
+
+#[test]
+fn every_rule_behaves_as_its_fixture_says() {
+    let mut failures = Vec::new();
+    let mut snapshot = String::new();
+    for dir in fixtures() {
+        let id = rule_id(&dir);
+        let rule = cloudwright_rules::find(&id)
+            .unwrap_or_else(|| panic!("fixture {} names no rule", dir.display()));
+        let graph = load(&[dir.clone()], &LoadOptions::default());
+        let errors: Vec<_> = graph
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == cloudwright_model::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
+        let outcome = cloudwright_rules::run(&graph, &[rule]);
+        let named = |prefix: &str| -> BTreeSet<String> {
+            graph
+                .resources
+                .iter()
+                .filter(|r| r.mode == Mode::Managed && r.name.starts_with(prefix))
+                .map(|r| r.address.clone())
+                .collect()
+        };
+        let mut expected = named("fail");
+        expected.extend(extra_expected(&id).iter().map(|s| s.to_string()));
+        let actual: BTreeSet<String> = outcome
+            .findings
+            .iter()
+            .map(|f| f.resource.clone())
+            .collect();
+        if expected != actual {
+            failures.push(format!(
+                "{}: expected findings on {expected:?}, got {actual:?}",
+                dir.display()
+            ));
+        }
+        let unknown: BTreeSet<String> = outcome.unknown.iter().map(|(_, r, _)| r.clone()).collect();
+        for u in named("unknown") {
+            if !unknown.contains(&u) {
+                failures.push(format!(
+                    "{}: {u} should be undecidable; unknown = {unknown:?}",
+                    dir.display()
+                ));
+            }
+        }
+        for f in &outcome.findings {
+            assert_eq!(f.rule_id, rule.id);
+            let loc = f
+                .span
+                .map(|s| format!("{}:{}", graph.sources.get(s.file).display_path, s.line))
+                .unwrap_or_default();
+            snapshot.push_str(&format!(
+                "{} {} [{}] {} — {}\n",
+                f.rule_id, f.resource, f.attribute, loc, f.message
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    insta::assert_snapshot!("findings", snapshot);
+}
+
+#[test]
+fn every_rule_has_a_fixture_and_complete_documentation() {
+    let covered: BTreeSet<String> = fixtures().iter().map(|d| rule_id(d)).collect();
+    for rule in cloudwright_rules::all() {
+        assert!(
+            covered.contains(rule.id),
+            "{} has no fixture under tests/fixtures",
+            rule.id
+        );
+        for section in [
+            "## What it checks",
+            "## Why it matters",
+            "## Failing example",
+            "## Passing example",
+            "## How to fix",
+        ] {
+            assert!(
+                rule.doc.contains(section),
+                "{} doc lacks {section}",
+                rule.id
+            );
+        }
+        assert!(!rule.remediation.is_empty());
+    }
+}
+
+#[test]
+fn rule_ids_are_unique_and_well_formed() {
+    let all = cloudwright_rules::all();
+    let ids: BTreeSet<&str> = all.iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), all.len());
+    for id in ids {
+        let parts: Vec<&str> = id.split('-').collect();
+        assert!(
+            parts.len() == 4 && parts[0] == "CW" && parts[3].len() == 3,
+            "{id}"
+        );
+    }
+}
