@@ -238,12 +238,16 @@ fn scan(args: ScanArgs) -> ExitCode {
     };
     let graph = load(&args.input);
     let report = cloudwright_scan::scan(&graph, &rules, &options);
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
     let ctx = cloudwright_output::scan::Context {
         graph: &graph,
         report: &report,
         fail_on,
         show_suppressed: args.show_suppressed,
         version: env!("CARGO_PKG_VERSION"),
+        ci_base: cwd.as_deref(),
     };
     for spec in &args.outputs {
         let (format, file) = split_output(spec);

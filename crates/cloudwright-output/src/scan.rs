@@ -21,6 +21,38 @@ pub struct Context<'a> {
     /// List suppressed findings in text output too.
     pub show_suppressed: bool,
     pub version: &'a str,
+    /// Directory that CI formats (SARIF, GitHub) make paths relative to:
+    /// the repository root the workflow runs in. `None`: relative to the
+    /// scanned directory, like the text and JSON output.
+    pub ci_base: Option<&'a std::path::Path>,
+}
+
+/// A file path for CI formats: relative to `ci_base` when the file is below
+/// it, else as displayed.
+fn ci_path(ctx: &Context<'_>, file: cloudwright_model::FileId) -> String {
+    let source = ctx.graph.sources.get(file);
+    if let Some(base) = ctx.ci_base {
+        let absolute = source
+            .path
+            .canonicalize()
+            .unwrap_or_else(|_| source.path.clone());
+        if let Ok(rel) = absolute.strip_prefix(base) {
+            return rel.to_string_lossy().replace('\\', "/");
+        }
+    }
+    source.display_path.clone()
+}
+
+fn ci_location(ctx: &Context<'_>, span: &Option<Span>) -> Option<(String, u32, u32, u32, u32)> {
+    span.map(|s| {
+        (
+            ci_path(ctx, s.file),
+            s.line,
+            s.column,
+            s.end_line,
+            s.end_column,
+        )
+    })
 }
 
 fn location(graph: &Graph, span: &Option<Span>) -> Option<(String, u32, u32, u32, u32)> {
@@ -341,7 +373,7 @@ pub fn to_sarif(ctx: &Context<'_>) -> Json {
             "partialFingerprints": {"cloudwright/v1": f.fingerprint()},
             "properties": {"resource": f.resource},
         });
-        if let Some((file, line, column, end_line, end_column)) = location(ctx.graph, &f.span) {
+        if let Some((file, line, column, end_line, end_column)) = ci_location(ctx, &f.span) {
             j["locations"] = json!([{
                 "physicalLocation": {
                     "artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
@@ -359,7 +391,7 @@ pub fn to_sarif(ctx: &Context<'_>) -> Json {
                         "id": i,
                         "message": {"text": r.message},
                         "physicalLocation": {
-                            "artifactLocation": {"uri": ctx.graph.sources.get(r.span.file).display_path, "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": {"uri": ci_path(ctx, r.span.file), "uriBaseId": "%SRCROOT%"},
                             "region": {"startLine": r.span.line, "startColumn": r.span.column},
                         },
                     })
@@ -498,7 +530,7 @@ pub fn to_github(ctx: &Context<'_>) -> String {
             "{}: {} — fix: {}",
             f.resource, f.message, f.remediation
         ));
-        match location(ctx.graph, &f.span) {
+        match ci_location(ctx, &f.span) {
             Some((file, line, column, end_line, end_column)) => {
                 let _ = writeln!(
                     out,

@@ -174,3 +174,67 @@ pub fn run(graph: &Graph, rules: &[&'static Rule]) -> Outcome {
     outcome.unknown.sort();
     outcome
 }
+
+/// The rule reference (`docs/rules.md`), generated from the rules' metadata.
+pub fn reference_markdown() -> String {
+    let rules = all();
+    let mut out = String::from("# Rule reference\n\nGenerated from the rules' own metadata by `cargo test` (run with\n`CLOUDWRIGHT_UPDATE_DOCS=1` to rewrite it); do not edit by hand.\n\n");
+    out.push_str(&format!("{} rules.\n\n| Id | Severity | Category | Title | Checkov | Trivy / tfsec |\n|---|---|---|---|---|---|\n", rules.len()));
+    for r in &rules {
+        out.push_str(&format!(
+            "| [{}](#{}) | {} | {} | {} | {} | {} |\n",
+            r.id,
+            r.id.to_ascii_lowercase(),
+            r.severity,
+            r.category,
+            r.title,
+            r.aliases.checkov.join(", "),
+            r.aliases
+                .trivy
+                .iter()
+                .filter(|a| a.starts_with("AVD-"))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    for r in &rules {
+        out.push_str(&format!(
+            "\n## {}\n\n**{}** · severity {} · category {}",
+            r.id, r.title, r.severity, r.category
+        ));
+        if !r.resource_types.is_empty() {
+            out.push_str(&format!(
+                " · resources: {}",
+                r.resource_types
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let aliases: Vec<&str> = r.aliases.all().collect();
+        if !aliases.is_empty() {
+            out.push_str(&format!(
+                "\n\nAliases: {}",
+                aliases
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        out.push_str("\n\n");
+        // demote the doc's headings under the rule's
+        for line in r.doc.lines() {
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            if let Some(h) = line.strip_prefix("## ") {
+                out.push_str(&format!("### {h}\n"));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}

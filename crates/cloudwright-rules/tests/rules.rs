@@ -45,7 +45,7 @@ fn every_rule_behaves_as_its_fixture_says() {
         let id = rule_id(&dir);
         let rule = cloudwright_rules::find(&id)
             .unwrap_or_else(|| panic!("fixture {} names no rule", dir.display()));
-        let graph = load(&[dir.clone()], &LoadOptions::default());
+        let graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
         let errors: Vec<_> = graph
             .diagnostics
             .iter()
@@ -137,4 +137,15 @@ fn rule_ids_are_unique_and_well_formed() {
             "{id}"
         );
     }
+}
+
+#[test]
+fn generated_rule_reference_is_current() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules.md");
+    let generated = cloudwright_rules::reference_markdown();
+    if std::env::var_os("CLOUDWRIGHT_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(current == generated, "docs/rules.md is out of date: run `CLOUDWRIGHT_UPDATE_DOCS=1 cargo test -p cloudwright-rules`");
 }

@@ -100,12 +100,22 @@ fn comment(line: &str) -> Option<(usize, &str)> {
     None
 }
 
-/// Splits off an `exp:YYYY-MM-DD` (or `:exp:YYYY-MM-DD`) suffix.
+/// Takes an `exp:YYYY-MM-DD` (or `:exp:YYYY-MM-DD`) out of a directive,
+/// keeping the text on both sides of it.
 fn split_expiry(s: &str) -> (String, Option<String>) {
     match s.find("exp:") {
         Some(i) => {
-            let date = s[i + 4..].chars().take(10).collect::<String>();
-            (s[..i].trim_end_matches(':').trim().to_string(), Some(date))
+            let after = &s[i + 4..];
+            let end = after.char_indices().nth(10).map_or(after.len(), |(j, _)| j);
+            let date = after[..end].to_string();
+            let before = s[..i].trim_end_matches(':').trim();
+            let rest = after[end..].trim();
+            let text = match (before.is_empty(), rest.is_empty()) {
+                (_, true) => before.to_string(),
+                (true, false) => rest.to_string(),
+                (false, false) => format!("{before} {rest}"),
+            };
+            (text, Some(date))
         }
         None => (s.trim().to_string(), None),
     }

@@ -1,0 +1,183 @@
+//! `cloudwright scan` end to end on the bundled example.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("run cloudwright")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+const EXAMPLE: &str = "examples/three-tier";
+
+#[test]
+fn text_report_on_the_example() {
+    let out = run(&["scan", EXAMPLE]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "findings at or above medium exit 1"
+    );
+    insta::assert_snapshot!("scan_text", stdout(&out));
+}
+
+#[test]
+fn json_report_on_the_example() {
+    let out = run(&["scan", EXAMPLE, "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["schema_version"], "1");
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for planted in [
+        "CW-AWS-RDS-002",
+        "CW-AWS-SG-001",
+        "CW-AWS-ELB-001",
+        "CW-AWS-EC2-001",
+        "CW-AWS-S3-001",
+        "CW-AWS-SECRETS-001",
+        "CW-AWS-VPC-001",
+    ] {
+        assert!(rules.contains(&planted), "{planted} missing from {rules:?}");
+    }
+    // the secret is never printed
+    assert!(!stdout(&out).contains("example-only-not-a-secret"));
+    insta::assert_json_snapshot!("scan_json", json, {".tool.version" => "[version]"});
+}
+
+#[test]
+fn sarif_has_what_github_code_scanning_needs() {
+    let out = run(&["scan", EXAMPLE, "-o", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run0 = &sarif["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["properties"]["security-severity"].is_string()
+                && r["help"]["text"].is_string())
+    );
+    for result in run0["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        let loc = &result["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(!uri.starts_with('/'), "relative uri: {uri}");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(result["partialFingerprints"]["cloudwright/v1"].is_string());
+    }
+    insta::assert_json_snapshot!("scan_sarif", sarif, {".runs[0].tool.driver.version" => "[version]", ".runs[0].tool.driver.semanticVersion" => "[version]"});
+}
+
+#[test]
+fn junit_github_and_markdown() {
+    let out = run(&["scan", EXAMPLE, "-o", "junit", "--fail-on", "critical"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "no critical finding in the example"
+    );
+    insta::assert_snapshot!("scan_junit", stdout(&out));
+    let out = run(&["scan", EXAMPLE, "-o", "github"]);
+    insta::assert_snapshot!("scan_github", stdout(&out));
+    let out = run(&["scan", EXAMPLE, "-o", "markdown"]);
+    insta::assert_snapshot!("scan_markdown", stdout(&out));
+}
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = std::env::temp_dir().join(format!("cloudwright-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sarif = dir.join("r.sarif");
+    let junit = dir.join("r.xml");
+    let out = run(&[
+        "scan",
+        EXAMPLE,
+        "-o",
+        "text",
+        "-o",
+        &format!("sarif={}", sarif.display()),
+        "-o",
+        &format!("junit={}", junit.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("CW-AWS-SG-001"));
+    assert!(std::fs::read_to_string(&sarif)
+        .unwrap()
+        .contains("\"version\": \"2.1.0\""));
+    assert!(std::fs::read_to_string(&junit)
+        .unwrap()
+        .starts_with("<?xml"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn rule_selection_and_thresholds() {
+    let out = run(&["scan", EXAMPLE, "--rule", "CKV_AWS_24", "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["summary"]["rules"], 1);
+    assert_eq!(json["findings"][0]["rule"], "CW-AWS-SG-001");
+    let out = run(&["scan", EXAMPLE, "--skip-rule", "CW-AWS-*", "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["summary"]["findings"], 0);
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&["scan", EXAMPLE, "--severity", "high", "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["severity"] == "high" || f["severity"] == "critical"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(
+        run(&["scan", EXAMPLE, "--rule", "NOPE-1"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["scan", EXAMPLE, "--fail-on", "severe"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(run(&["scan", EXAMPLE, "-o", "pdf"]).status.code(), Some(2));
+    let broken = run(&[
+        "scan",
+        "crates/cloudwright-terraform/tests/fixtures/syntax_error",
+    ]);
+    assert_eq!(
+        broken.status.code(),
+        Some(2),
+        "input that could not be loaded"
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = run(&["rules", "-o", "json"]);
+    let rules: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(rules.as_array().unwrap().len() >= 30);
+    let out = run(&["rules", "s3"]);
+    assert!(stdout(&out).contains("CW-AWS-S3-001"));
+    let out = run(&["explain", "AVD-AWS-0088"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("# CW-AWS-S3-002"));
+    assert!(stdout(&out).contains("## Failing example"));
+    assert_eq!(run(&["explain", "nope"]).status.code(), Some(2));
+}
