@@ -82,8 +82,10 @@ pub struct Finding {
     pub title: &'static str,
     /// What is wrong with this resource, in a sentence.
     pub message: String,
-    /// Resource address.
+    /// Resource address (unique within `root`).
     pub resource: String,
+    /// The root module the resource belongs to (`.` for the scanned directory).
+    pub root: String,
     pub resource_type: String,
     /// Attribute path the finding is about (`""` for the resource as a whole);
     /// part of the stable fingerprint.
@@ -107,12 +109,12 @@ impl Finding {
         self
     }
 
-    /// Stable identity across reformatting and file moves: rule, resource
-    /// address and attribute path — never line numbers.
+    /// Stable identity across reformatting and edits elsewhere: rule, root
+    /// module, resource address and attribute path — never line numbers.
     pub fn fingerprint(&self) -> String {
         let input = format!(
-            "{}\u{0}{}\u{0}{}",
-            self.rule_id, self.resource, self.attribute
+            "{}\u{0}{}\u{0}{}\u{0}{}",
+            self.rule_id, self.root, self.resource, self.attribute
         );
         // FNV-1a, 64 bit: stable across versions and platforms
         let mut hash: u64 = 0xcbf29ce484222325;
@@ -136,6 +138,7 @@ mod tests {
             title: "t",
             message: "m".into(),
             resource: "aws_s3_bucket.b".into(),
+            root: ".".into(),
             resource_type: "aws_s3_bucket".into(),
             attribute: "acl".into(),
             span: None,

@@ -6,6 +6,7 @@ use crate::resource::{Mode, Resource, VariableOrigin};
 use crate::source::{SourceMap, Span};
 use crate::value::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The `terraform {}` settings of a module.
 #[derive(Clone, Debug, Default)]
@@ -86,6 +87,9 @@ pub struct ModuleInstance {
     pub outputs: Vec<OutputInfo>,
 }
 
+/// (root module, address): what identifies a resource across root modules.
+type RootAddress = (Arc<str>, String);
+
 /// The evaluated infrastructure of one load.
 #[derive(Debug, Default)]
 pub struct Graph {
@@ -93,9 +97,12 @@ pub struct Graph {
     pub modules: Vec<ModuleInstance>,
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
-    by_address: HashMap<String, usize>,
-    /// target (instance address and block address) → (referrer index, attribute)
-    referrers: HashMap<String, Vec<(usize, usize)>>,
+    /// (root, address) → index
+    by_address: HashMap<RootAddress, usize>,
+    /// resource type → indices (managed and data)
+    by_type: HashMap<String, Vec<usize>>,
+    /// (root, target instance or block address) → (referrer index, reference index)
+    referrers: HashMap<RootAddress, Vec<(usize, usize)>>,
 }
 
 impl Graph {
@@ -107,31 +114,44 @@ impl Graph {
         mut diagnostics: Vec<Diagnostic>,
     ) -> Graph {
         resources.sort_by(|a, b| {
-            (&a.module, a.mode, &a.resource_type, &a.name, &a.index).cmp(&(
-                &b.module,
-                b.mode,
-                &b.resource_type,
-                &b.name,
-                &b.index,
-            ))
+            (
+                &a.root,
+                &a.module,
+                a.mode,
+                &a.resource_type,
+                &a.name,
+                &a.index,
+            )
+                .cmp(&(
+                    &b.root,
+                    &b.module,
+                    b.mode,
+                    &b.resource_type,
+                    &b.name,
+                    &b.index,
+                ))
         });
         diagnostics.sort_by_key(|d| d.sort_key(&sources));
         diagnostics.dedup();
-        let by_address: HashMap<String, usize> = resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.address.clone(), i))
-            .collect();
+        let mut by_address: HashMap<RootAddress, usize> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            by_address
+                .entry((r.root.clone(), r.address.clone()))
+                .or_insert(i);
+        }
         link_unknown_origins(&mut resources, &by_address);
-        let mut referrers: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut referrers: HashMap<RootAddress, Vec<(usize, usize)>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
             for (j, reference) in r.references.iter().enumerate() {
                 referrers
-                    .entry(reference.target.clone())
+                    .entry((r.root.clone(), reference.target.clone()))
                     .or_default()
                     .push((i, j));
                 if let Some(block) = strip_instance_key(&reference.target) {
-                    referrers.entry(block.to_string()).or_default().push((i, j));
+                    referrers
+                        .entry((r.root.clone(), block.to_string()))
+                        .or_default()
+                        .push((i, j));
                 }
             }
         }
@@ -139,25 +159,51 @@ impl Graph {
             list.sort_unstable();
             list.dedup();
         }
+        let mut by_type: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            by_type.entry(r.resource_type.clone()).or_default().push(i);
+        }
         Graph {
             resources,
             modules,
             sources,
             diagnostics,
             by_address,
+            by_type,
             referrers,
         }
     }
 
-    pub fn resource(&self, address: &str) -> Option<&Resource> {
-        self.by_address.get(address).map(|&i| &self.resources[i])
+    /// The resource with this address in this root module.
+    pub fn resource_in(&self, root: &str, address: &str) -> Option<&Resource> {
+        self.by_address
+            .get(&(Arc::from(root), address.to_string()))
+            .map(|&i| &self.resources[i])
     }
 
-    /// Managed resources of one type.
-    pub fn of_type<'a>(&'a self, resource_type: &'a str) -> impl Iterator<Item = &'a Resource> {
-        self.resources
+    /// The first resource with this address in any root module (for a
+    /// single-root load, the resource); see [`Graph::resource_in`].
+    pub fn resource(&self, address: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.address == address)
+    }
+
+    /// Root module directories in the load, sorted.
+    pub fn roots(&self) -> Vec<&str> {
+        let mut roots: Vec<&str> = self.resources.iter().map(|r| &*r.root).collect();
+        roots.sort_unstable();
+        roots.dedup();
+        roots
+    }
+
+    /// Managed resources of one type, in address order.
+    pub fn of_type<'a>(&'a self, resource_type: &str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.by_type
+            .get(resource_type)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
             .iter()
-            .filter(move |r| r.mode == Mode::Managed && r.resource_type == resource_type)
+            .map(move |&i| &self.resources[i])
+            .filter(|r| r.mode == Mode::Managed)
     }
 
     /// Resources whose attributes refer to `target` (by instance or block address).
@@ -167,7 +213,7 @@ impl Graph {
     ) -> impl Iterator<Item = (&'a Resource, &'a str)> {
         let mut hits: Vec<(usize, usize)> = Vec::new();
         for key in [target.address.clone(), target.block_address()] {
-            if let Some(list) = self.referrers.get(&key) {
+            if let Some(list) = self.referrers.get(&(target.root.clone(), key)) {
                 hits.extend(list.iter().copied());
             }
         }
@@ -204,9 +250,10 @@ impl Graph {
         &'a self,
         from: &'a Resource,
     ) -> impl Iterator<Item = (&'a Resource, &'a crate::Reference)> {
-        from.references
-            .iter()
-            .filter_map(move |reference| self.resource(&reference.target).map(|r| (r, reference)))
+        from.references.iter().filter_map(move |reference| {
+            self.resource_in(&from.root, &reference.target)
+                .map(|r| (r, reference))
+        })
     }
 
     pub fn module(&self, address: &str) -> Option<&ModuleInstance> {
@@ -223,7 +270,7 @@ impl Graph {
 /// An unknown value whose origin is `aws_subnet.private["a"].id` links its
 /// resource to that exact instance, even when the reference went through
 /// locals, variables, module outputs or `for` expressions.
-fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<String, usize>) {
+fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<RootAddress, usize>) {
     for r in resources.iter_mut() {
         let Some(obj) = r.attributes.as_object() else {
             continue;
@@ -233,7 +280,8 @@ fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<String,
             let mut origins = Vec::new();
             value.unknown_origins(&mut origins);
             for origin in origins {
-                if let Some((target, target_attribute)) = split_origin(&origin, by_address) {
+                if let Some((target, target_attribute)) = split_origin(&r.root, &origin, by_address)
+                {
                     if target != r.address {
                         found.push(crate::Reference {
                             attribute: attribute.clone(),
@@ -255,13 +303,14 @@ fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<String,
 /// Splits `module.a.aws_s3_bucket.b["k"].id` into the longest prefix that is
 /// a resource address and the attribute after it.
 fn split_origin(
+    root: &Arc<str>,
     origin: &str,
-    by_address: &HashMap<String, usize>,
+    by_address: &HashMap<RootAddress, usize>,
 ) -> Option<(String, Option<String>)> {
     let mut end = origin.len();
     loop {
         let candidate = &origin[..end];
-        if by_address.contains_key(candidate) {
+        if by_address.contains_key(&(root.clone(), candidate.to_string())) {
             let rest = origin[end..].trim_start_matches('.');
             let attribute = rest
                 .split(['.', '['])

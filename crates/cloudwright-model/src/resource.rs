@@ -140,8 +140,13 @@ impl ProviderRef {
 /// One resource (or data source) instance, evaluated.
 #[derive(Clone, Debug)]
 pub struct Resource {
-    /// `module.net.aws_subnet.private["a"]`
+    /// `module.net.aws_subnet.private["a"]`: unique within its root module.
     pub address: String,
+    /// The root module it belongs to (its directory as displayed, `.` for
+    /// the scanned directory itself; the file name for plans and state).
+    /// Addresses repeat across roots (every environment has
+    /// `aws_vpc.main`), so the graph keys resources by (root, address).
+    pub root: Arc<str>,
     pub mode: Mode,
     /// `aws_subnet`
     pub resource_type: String,

@@ -86,6 +86,7 @@ fn modules_json(graph: &Graph) -> Json {
 fn resource_json(graph: &Graph, r: &Resource) -> Json {
     let mut m = Map::new();
     m.insert("address".into(), r.address.clone().into());
+    m.insert("root".into(), r.root.to_string().into());
     m.insert("type".into(), r.resource_type.clone().into());
     m.insert("name".into(), r.name.clone().into());
     m.insert("mode".into(), r.mode.as_str().into());

@@ -188,7 +188,12 @@ pub fn write_text(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
                 let _ = writeln!(out, "  --> {}", f.resource);
             }
         }
-        let _ = writeln!(out, "  = {}: {}", f.resource, f.message);
+        let root = if f.root == "." || f.root.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", f.root)
+        };
+        let _ = writeln!(out, "  = {root}{}: {}", f.resource, f.message);
         for e in &f.evidence {
             let from = provenance_text(ctx.graph, &e.provenance);
             if from.is_empty() {
@@ -261,6 +266,7 @@ fn finding_json(ctx: &Context<'_>, f: &Finding) -> Json {
         "title": f.title,
         "message": f.message,
         "resource": f.resource,
+        "root": f.root,
         "resource_type": f.resource_type,
         "attribute": f.attribute,
         "fingerprint": f.fingerprint(),
@@ -371,7 +377,7 @@ pub fn to_sarif(ctx: &Context<'_>) -> Json {
             "level": sarif_level(f.severity),
             "message": {"text": format!("{}: {}", f.resource, f.message)},
             "partialFingerprints": {"cloudwright/v1": f.fingerprint()},
-            "properties": {"resource": f.resource},
+            "properties": {"resource": f.resource, "root": f.root},
         });
         if let Some((file, line, column, end_line, end_column)) = ci_location(ctx, &f.span) {
             j["locations"] = json!([{

@@ -4,6 +4,8 @@
 
 use crate::Rule;
 use cloudwright_model::{Evidence, Finding, Graph, Mode, Resource, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// A value that is there, not there, or only known after apply.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,25 +119,76 @@ pub fn dotted(path: &str) -> String {
     path.replace('[', ".").replace(']', "")
 }
 
+/// Companions of one type, indexed by the known value of their link
+/// attribute (a bucket name), built once per (type, link) and shared by the
+/// rules that run in parallel.
+#[derive(Default)]
+struct CompanionIndex<'g> {
+    by_value: HashMap<String, Vec<&'g Resource>>,
+    /// Per root module: the first companion whose link is unknown and names
+    /// no resource.
+    unresolved: HashMap<String, String>,
+}
+
 /// What rules read: the graph and helpers over it.
 pub struct Context<'g> {
     pub graph: &'g Graph,
+    companion_indexes: Mutex<HashMap<(String, String), Arc<CompanionIndex<'g>>>>,
 }
 
 impl<'g> Context<'g> {
     pub fn new(graph: &'g Graph) -> Self {
-        Context { graph }
+        Context {
+            graph,
+            companion_indexes: Mutex::new(HashMap::new()),
+        }
     }
 
-    /// Managed resources of the given types.
+    /// Managed resources of the given types (type by type, each in address order).
     pub fn resources<'a>(
         &'a self,
         types: &'a [&'a str],
     ) -> impl Iterator<Item = &'g Resource> + 'a {
-        self.graph
-            .resources
-            .iter()
-            .filter(move |r| r.mode == Mode::Managed && types.contains(&r.resource_type.as_str()))
+        let graph = self.graph;
+        types.iter().flat_map(move |t| graph.of_type(t))
+    }
+
+    fn companion_index(&self, companion_type: &str, link: &str) -> Arc<CompanionIndex<'g>> {
+        let key = (companion_type.to_string(), link.to_string());
+        if let Some(index) = self
+            .companion_indexes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
+            return index.clone();
+        }
+        let mut index = CompanionIndex::default();
+        for c in self.graph.of_type(companion_type) {
+            match get(c, link) {
+                Tri::Known(v) => {
+                    if let Some(s) = v.as_str() {
+                        index.by_value.entry(s.to_string()).or_default().push(c);
+                    }
+                }
+                Tri::Unknown(why) => {
+                    let points_elsewhere = c.references.iter().any(|x| x.attribute == link);
+                    if !points_elsewhere {
+                        index
+                            .unresolved
+                            .entry(c.root.to_string())
+                            .or_insert_with(|| format!("{}.{link} is {why}", c.address));
+                    }
+                }
+                Tri::Absent => {}
+            }
+        }
+        let index = Arc::new(index);
+        self.companion_indexes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, index.clone());
+        index
     }
 
     /// Companion resources of `companion_type` that point at `target` through
@@ -151,50 +204,28 @@ impl<'g> Context<'g> {
         link: &str,
         keys: &[&str],
     ) -> Tri<Vec<&'g Resource>> {
-        let key_values: Vec<String> = keys
-            .iter()
-            .filter_map(|k| match get_str(target, k) {
-                Tri::Known(s) => Some(s),
-                _ => None,
-            })
-            .collect();
-        let mut found = Vec::new();
-        let mut unresolved: Option<String> = None;
-        for c in self
+        let mut found: Vec<&'g Resource> = self
             .graph
-            .resources
-            .iter()
-            .filter(|c| c.mode == Mode::Managed && c.resource_type == companion_type)
-        {
-            let by_reference = c.references.iter().any(|x| {
-                (x.target == target.address || x.target == target.block_address())
-                    && x.attribute == link
-            });
-            if by_reference {
-                found.push(c);
-                continue;
-            }
-            match get(c, link) {
-                Tri::Known(v) => {
-                    if let Some(s) = v.as_str() {
-                        if key_values.iter().any(|k| k == s) {
-                            found.push(c);
-                        }
+            .referrers(target)
+            .filter(|(c, attr)| {
+                c.mode == Mode::Managed && c.resource_type == companion_type && *attr == link
+            })
+            .map(|(c, _)| c)
+            .collect();
+        let index = self.companion_index(companion_type, link);
+        for k in keys {
+            if let Tri::Known(value) = get_str(target, k) {
+                for c in index.by_value.get(&value).into_iter().flatten() {
+                    if c.root == target.root {
+                        found.push(c);
                     }
                 }
-                Tri::Unknown(why) => {
-                    // an unknown with an origin that names another resource is
-                    // resolved (it is not this one); without one it could be
-                    let points_elsewhere = c.references.iter().any(|x| x.attribute == link);
-                    if !points_elsewhere {
-                        unresolved = Some(format!("{}.{link} is {why}", c.address));
-                    }
-                }
-                Tri::Absent => {}
             }
         }
-        match (found.is_empty(), unresolved) {
-            (true, Some(why)) => Tri::Unknown(why),
+        found.sort_by(|a, b| a.address.cmp(&b.address));
+        found.dedup_by(|a, b| a.address == b.address);
+        match (found.is_empty(), index.unresolved.get(&*target.root)) {
+            (true, Some(why)) => Tri::Unknown(why.clone()),
             _ => Tri::Known(found),
         }
     }
@@ -251,6 +282,7 @@ impl Report {
             title: self.rule.title,
             message: message.into(),
             resource: r.address.clone(),
+            root: r.root.to_string(),
             resource_type: r.resource_type.clone(),
             attribute: attribute.to_string(),
             span: if attribute.is_empty() {
@@ -269,6 +301,7 @@ impl Report {
     /// A failure on something that is not a resource (a provider block).
     pub fn fail_at(
         &mut self,
+        root: &str,
         address: &str,
         kind: &str,
         attribute: &str,
@@ -281,6 +314,7 @@ impl Report {
             title: self.rule.title,
             message: message.into(),
             resource: address.to_string(),
+            root: root.to_string(),
             resource_type: kind.to_string(),
             attribute: attribute.to_string(),
             span,

@@ -149,9 +149,11 @@ pub fn select_rules(options: &ScanOptions) -> Result<Vec<&'static Rule>, String>
 /// Runs the selected rules and applies suppressions.
 pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> ScanReport {
     let outcome = cloudwright_rules::run(graph, rules);
-    let mut checked: Vec<&String> = outcome.checked.iter().flat_map(|(_, r)| r.iter()).collect();
-    checked.sort();
-    checked.dedup();
+    let checked: std::collections::HashSet<&str> = outcome
+        .checked
+        .iter()
+        .flat_map(|(_, r)| r.iter().map(String::as_str))
+        .collect();
     let findings: Vec<Finding> = outcome
         .findings
         .into_iter()

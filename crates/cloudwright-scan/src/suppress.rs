@@ -277,7 +277,7 @@ pub fn apply(graph: &Graph, findings: Vec<Finding>, options: &ScanOptions) -> Ap
             continue;
         };
         let block = graph
-            .resource(&finding.resource)
+            .resource_in(&finding.root, &finding.resource)
             .and_then(|r| r.span)
             .filter(|b| b.file == span.file)
             .map(|b| (b.line, b.end_line));

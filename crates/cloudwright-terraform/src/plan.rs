@@ -334,6 +334,7 @@ fn resource_from_json(
         .unwrap_or_else(|| Value::unknown_from(format!("provider.{provider_name}.region")));
     Some(Resource {
         address,
+        root: "".into(),
         mode,
         resource_type,
         name,

@@ -553,6 +553,7 @@ pub fn eval_resource(
             loader.shared_maps(file, block.range.start, spans, provenance);
         resources.push(Resource {
             address: address.clone(),
+            root: loader.root_display.as_str().into(),
             mode: decl.mode,
             resource_type: decl.resource_type.clone(),
             name: decl.name.clone(),

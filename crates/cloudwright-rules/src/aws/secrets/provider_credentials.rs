@@ -68,6 +68,7 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             report.checked.push(address.clone());
             if !written.is_empty() {
                 report.fail_at(
+                    &module.root_dir,
                     &address,
                     "provider",
                     written[0],

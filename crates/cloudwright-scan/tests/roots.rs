@@ -1,0 +1,30 @@
+//! Resources with the same address in different root modules stay apart.
+
+use cloudwright_scan::{scan, select_rules, ScanOptions};
+use cloudwright_terraform::{load, LoadOptions};
+use std::path::PathBuf;
+
+#[test]
+fn a_companion_in_one_root_does_not_protect_a_namesake_in_another() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/two_roots");
+    let graph = load(&[dir], &LoadOptions::default());
+    assert_eq!(graph.roots(), vec!["dev", "prod"]);
+    assert!(graph.resource_in("dev", "aws_s3_bucket.data").is_some());
+    assert!(graph.resource_in("prod", "aws_s3_bucket.data").is_some());
+    let options = ScanOptions {
+        only: vec!["CW-AWS-S3-001".into()],
+        ..Default::default()
+    };
+    let report = scan(&graph, &select_rules(&options).unwrap(), &options);
+    let failing: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.root.as_str(), f.resource.as_str()))
+        .collect();
+    assert_eq!(failing, vec![("dev", "aws_s3_bucket.data")]);
+    // the two findings a rule could raise on namesakes have different fingerprints
+    let mut dev = report.findings[0].clone();
+    let fp = dev.fingerprint();
+    dev.root = "prod".into();
+    assert_ne!(fp, dev.fingerprint());
+}
