@@ -72,6 +72,9 @@ struct ScanArgs {
     /// List suppressed findings in the text output too.
     #[arg(long = "show-suppressed")]
     show_suppressed: bool,
+    /// Print how long loading, the rules and the output took (stderr).
+    #[arg(long = "timings")]
+    timings: bool,
 }
 
 #[derive(Args)]
@@ -236,8 +239,11 @@ fn scan(args: ScanArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
+    let started = std::time::Instant::now();
     let graph = load(&args.input);
+    let loaded = started.elapsed();
     let report = cloudwright_scan::scan(&graph, &rules, &options);
+    let scanned = started.elapsed();
     let cwd = std::env::current_dir()
         .ok()
         .and_then(|d| d.canonicalize().ok());
@@ -252,10 +258,7 @@ fn scan(args: ScanArgs) -> ExitCode {
     for spec in &args.outputs {
         let (format, file) = split_output(spec);
         let written = match format {
-            "json" => emit(file, |w| {
-                serde_json::to_writer_pretty(&mut *w, &cloudwright_output::scan::to_json(&ctx))?;
-                writeln!(w)
-            }),
+            "json" => emit(file, |w| cloudwright_output::scan::write_json(&ctx, w)),
             "sarif" => emit(file, |w| {
                 serde_json::to_writer_pretty(&mut *w, &cloudwright_output::scan::to_sarif(&ctx))?;
                 writeln!(w)
@@ -274,6 +277,17 @@ fn scan(args: ScanArgs) -> ExitCode {
         if let Err(e) = written {
             return usage(e);
         }
+    }
+    if args.timings {
+        let done = started.elapsed();
+        eprintln!(
+            "timings: load {:.3} s, rules and suppressions {:.3} s, output {:.3} s ({} resources, {} findings)",
+            loaded.as_secs_f64(),
+            (scanned - loaded).as_secs_f64(),
+            (done - scanned).as_secs_f64(),
+            graph.resources.len(),
+            report.findings.len()
+        );
     }
     let code = if graph.has_errors() {
         EXIT_INPUT

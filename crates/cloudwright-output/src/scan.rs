@@ -285,7 +285,35 @@ fn finding_json(ctx: &Context<'_>, f: &Finding) -> Json {
     })
 }
 
+/// Writes the JSON report one finding at a time (bounded memory however
+/// many findings there are); the same document as [`to_json`].
+pub fn write_json(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut head = to_json_with(ctx, false);
+    let tail = head.as_object_mut().map(std::mem::take).unwrap_or_default();
+    writeln!(
+        w,
+        "{{\n  \"schema_version\": {},\n  \"tool\": {},\n  \"findings\": [",
+        json!(SCHEMA_VERSION),
+        tail["tool"]
+    )?;
+    let n = ctx.report.findings.len();
+    for (i, f) in ctx.report.findings.iter().enumerate() {
+        let text = serde_json::to_string(&finding_json(ctx, f)).map_err(std::io::Error::other)?;
+        writeln!(w, "    {text}{}", if i + 1 < n { "," } else { "" })?;
+    }
+    write!(w, "  ]")?;
+    for key in ["suppressed", "unknown", "summary", "diagnostics"] {
+        let text = serde_json::to_string_pretty(&tail[key]).map_err(std::io::Error::other)?;
+        write!(w, ",\n  \"{key}\": {}", text.replace('\n', "\n  "))?;
+    }
+    writeln!(w, "\n}}")
+}
+
 pub fn to_json(ctx: &Context<'_>) -> Json {
+    to_json_with(ctx, true)
+}
+
+fn to_json_with(ctx: &Context<'_>, with_findings: bool) -> Json {
     let r = ctx.report;
     let mut by_severity = serde_json::Map::new();
     for s in FindingSeverity::ALL {
@@ -294,7 +322,7 @@ pub fn to_json(ctx: &Context<'_>) -> Json {
     json!({
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cloudwright", "version": ctx.version},
-        "findings": r.findings.iter().map(|f| finding_json(ctx, f)).collect::<Vec<_>>(),
+        "findings": if with_findings { r.findings.iter().map(|f| finding_json(ctx, f)).collect::<Vec<_>>() } else { Vec::new() },
         "suppressed": r.suppressed.iter().map(|(f, s)| {
             let mut j = finding_json(ctx, f);
             j["suppression"] = json!({

@@ -134,6 +134,7 @@ struct CompanionIndex<'g> {
 pub struct Context<'g> {
     pub graph: &'g Graph,
     companion_indexes: Mutex<HashMap<(String, String), Arc<CompanionIndex<'g>>>>,
+    security_group_rules: std::sync::OnceLock<Vec<SecurityGroupRule<'g>>>,
 }
 
 impl<'g> Context<'g> {
@@ -141,6 +142,7 @@ impl<'g> Context<'g> {
         Context {
             graph,
             companion_indexes: Mutex::new(HashMap::new()),
+            security_group_rules: std::sync::OnceLock::new(),
         }
     }
 
@@ -237,8 +239,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// (resource address, why the check could not be decided)
     pub unknown: Vec<(String, String)>,
-    /// Resources the rule inspected.
-    pub checked: Vec<String>,
+    /// Resources the rule inspected (by identity: addresses repeat across
+    /// root modules).
+    pub checked: Vec<usize>,
 }
 
 impl Report {
@@ -253,7 +256,7 @@ impl Report {
 
     /// Records that `r` was inspected.
     pub fn checked(&mut self, r: &Resource) {
-        self.checked.push(r.address.clone());
+        self.checked.push(r as *const Resource as usize);
     }
 
     /// A definite failure on `attribute` of `r` (`""` for the whole resource).
@@ -461,8 +464,14 @@ fn port(r: &Resource, path: &str) -> Tri<i64> {
 impl<'g> Context<'g> {
     /// Every security-group rule in the configuration: inline `ingress` /
     /// `egress` blocks, `aws_security_group_rule`, and
-    /// `aws_vpc_security_group_ingress_rule` / `_egress_rule`.
-    pub fn security_group_rules(&self) -> Vec<SecurityGroupRule<'g>> {
+    /// `aws_vpc_security_group_ingress_rule` / `_egress_rule`. Built once per
+    /// run and shared by the rules that read it.
+    pub fn security_group_rules(&self) -> &[SecurityGroupRule<'g>] {
+        self.security_group_rules
+            .get_or_init(|| self.collect_security_group_rules())
+    }
+
+    fn collect_security_group_rules(&self) -> Vec<SecurityGroupRule<'g>> {
         let mut out = Vec::new();
         for r in self
             .graph

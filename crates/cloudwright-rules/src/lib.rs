@@ -143,8 +143,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Checks that could not be decided: (rule id, resource, why).
     pub unknown: Vec<(&'static str, String, String)>,
-    /// Resources each rule inspected (for the summary and JUnit).
-    pub checked: Vec<(&'static str, Vec<String>)>,
+    /// Resources each rule inspected, by identity (for the summary).
+    pub checked: Vec<(&'static str, Vec<usize>)>,
 }
 
 /// Runs the given rules over the graph in parallel. Output is sorted, so it

@@ -149,10 +149,10 @@ pub fn select_rules(options: &ScanOptions) -> Result<Vec<&'static Rule>, String>
 /// Runs the selected rules and applies suppressions.
 pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> ScanReport {
     let outcome = cloudwright_rules::run(graph, rules);
-    let checked: std::collections::HashSet<&str> = outcome
+    let checked: std::collections::HashSet<usize> = outcome
         .checked
         .iter()
-        .flat_map(|(_, r)| r.iter().map(String::as_str))
+        .flat_map(|(_, r)| r.iter().copied())
         .collect();
     let findings: Vec<Finding> = outcome
         .findings

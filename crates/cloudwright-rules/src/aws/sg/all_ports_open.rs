@@ -52,7 +52,7 @@ crate::rule! {
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for rule in ctx.security_group_rules().into_iter().filter(|r| r.ingress) {
+    for rule in ctx.security_group_rules().iter().filter(|r| r.ingress) {
         report.checked(rule.resource);
         let world = match rule.world_open() {
             Tri::Known(Some(c)) => c,

@@ -24,7 +24,7 @@ pub fn rules() -> Vec<&'static Rule> {
 /// Reports every ingress rule open to the whole internet on one of `ports`
 /// (named). Undecidable rules are reported as unknown.
 pub(crate) fn world_open_ports(ctx: &Context<'_>, report: &mut Report, ports: &[(i64, &str)]) {
-    for rule in ctx.security_group_rules().into_iter().filter(|r| r.ingress) {
+    for rule in ctx.security_group_rules().iter().filter(|r| r.ingress) {
         report.checked(rule.resource);
         let world = match rule.world_open() {
             Tri::Known(Some(cidr)) => cidr,
