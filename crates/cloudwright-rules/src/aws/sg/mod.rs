@@ -51,7 +51,7 @@ pub(crate) fn world_open_ports(ctx: &Context<'_>, report: &mut Report, ports: &[
             }
         }
         if !open.is_empty() {
-            report_open(report, &rule, &world, &open.join(", "));
+            report_open(report, rule, &world, &open.join(", "));
         }
     }
 }

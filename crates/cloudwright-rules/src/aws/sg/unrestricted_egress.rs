@@ -54,11 +54,7 @@ crate::rule! {
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for rule in ctx
-        .security_group_rules()
-        .into_iter()
-        .filter(|r| !r.ingress)
-    {
+    for rule in ctx.security_group_rules().iter().filter(|r| !r.ingress) {
         report.checked(rule.resource);
         if let (Tri::Known(Some(world)), Tri::Known(true)) = (rule.world_open(), rule.all_ports()) {
             let attribute = match rule.resource.resource_type.as_str() {
