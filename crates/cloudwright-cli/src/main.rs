@@ -35,6 +35,12 @@ enum Command {
     Scan(ScanArgs),
     /// List the rules (filter by id, alias, title or category).
     Rules(RulesArgs),
+    /// Write a commented starter cloudwright.toml (never overwrites).
+    Init {
+        /// Directory to write it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Print a rule's documentation.
     Explain {
         /// Rule id or alias (CW-AWS-S3-001, CKV_AWS_20, AVD-AWS-0088, …).
@@ -50,16 +56,27 @@ struct ScanArgs {
     #[command(flatten)]
     input: InputArgs,
     /// Output: text, json, sarif, junit, github or markdown, optionally
-    /// FORMAT=FILE; may repeat (`-o text -o sarif=results.sarif`).
-    #[arg(short = 'o', long = "output", default_value = "text")]
+    /// FORMAT=FILE; may repeat (`-o text -o sarif=results.sarif`). Default:
+    /// the config file's outputs, else text.
+    #[arg(short = 'o', long = "output")]
     outputs: Vec<String>,
     /// Exit 1 when a finding at or above this severity remains
-    /// (critical, high, medium, low, info).
-    #[arg(long = "fail-on", default_value = "medium")]
-    fail_on: String,
-    /// Report only findings at or above this severity.
-    #[arg(long = "severity", default_value = "info")]
-    severity: String,
+    /// (critical, high, medium, low, info). Default: the config's, else medium.
+    #[arg(long = "fail-on")]
+    fail_on: Option<String>,
+    /// Report only findings at or above this severity (default: info).
+    #[arg(long = "severity")]
+    severity: Option<String>,
+    /// Use this cloudwright.toml instead of the one found by walking up
+    /// from the scanned path.
+    #[arg(long = "config", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long = "baseline", value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings as a baseline file (the scan still reports them).
+    #[arg(long = "write-baseline", value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Run only these rules (ids, aliases or globs such as CW-AWS-S3-*); may repeat.
     #[arg(long = "rule")]
     rules: Vec<String>,
@@ -118,6 +135,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan(args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule } => explain(&rule),
+        Command::Init { dir } => init(&dir),
         Command::Resources(args) => resources(args),
     }
 }
@@ -206,11 +224,35 @@ fn severity_arg(name: &str, value: &str) -> Result<cloudwright_model::FindingSev
         .ok_or_else(|| format!("--{name} {value:?}: use critical, high, medium, low or info"))
 }
 
-fn scan(args: ScanArgs) -> ExitCode {
+fn scan(mut args: ScanArgs) -> ExitCode {
     let usage = |msg: String| {
         eprintln!("error: {msg}");
         ExitCode::from(EXIT_INPUT)
     };
+    // cloudwright.toml: flags win over it, it wins over the defaults
+    let config_path = args.config.clone().or_else(|| {
+        args.input
+            .paths
+            .first()
+            .and_then(|p| cloudwright_scan::config::discover(p))
+    });
+    let config = match &config_path {
+        Some(path) => match cloudwright_scan::config::load(path) {
+            Ok(c) => c,
+            Err(e) => return usage(e.to_string()),
+        },
+        None => cloudwright_scan::config::Config::default(),
+    };
+    if args.outputs.is_empty() {
+        args.outputs = if config.scan.outputs.is_empty() {
+            vec!["text".into()]
+        } else {
+            config.scan.outputs.clone()
+        };
+    }
+    args.input
+        .excludes
+        .extend(config.scan.exclude.iter().cloned());
     for spec in &args.outputs {
         let (format, _) = split_output(spec);
         if !SCAN_FORMATS.contains(&format) {
@@ -220,19 +262,50 @@ fn scan(args: ScanArgs) -> ExitCode {
             ));
         }
     }
-    let fail_on = match severity_arg("fail-on", &args.fail_on) {
+    let fail_on_text = args
+        .fail_on
+        .clone()
+        .or(config.scan.fail_on.clone())
+        .unwrap_or_else(|| "medium".into());
+    let fail_on = match severity_arg("fail-on", &fail_on_text) {
         Ok(s) => s,
         Err(e) => return usage(e),
     };
-    let min_severity = match severity_arg("severity", &args.severity) {
+    let severity_text = args
+        .severity
+        .clone()
+        .or(config.scan.severity.clone())
+        .unwrap_or_else(|| "info".into());
+    let min_severity = match severity_arg("severity", &severity_text) {
         Ok(s) => s,
         Err(e) => return usage(e),
+    };
+    let baseline = match &args.baseline {
+        Some(path) => match cloudwright_scan::baseline::Baseline::read(path) {
+            Ok(b) => Some(b.fingerprints().into_iter().map(str::to_string).collect()),
+            Err(e) => return usage(e),
+        },
+        None => None,
     };
     let options = cloudwright_scan::ScanOptions {
-        only: args.rules.clone(),
-        skip: args.skip_rules.clone(),
+        only: if args.rules.is_empty() {
+            config.scan.rules.clone()
+        } else {
+            args.rules.clone()
+        },
+        skip: [args.skip_rules.clone(), config.scan.skip_rules.clone()].concat(),
         min_severity,
-        inline_suppressions: !args.no_inline_suppressions,
+        inline_suppressions: !args.no_inline_suppressions
+            && config.scan.inline_suppressions.unwrap_or(true),
+        severity_overrides: config
+            .severity
+            .iter()
+            .filter_map(|(rule, sev)| {
+                cloudwright_model::FindingSeverity::parse(sev).map(|s| (rule.clone(), s))
+            })
+            .collect(),
+        ignores: config.ignore.clone(),
+        baseline,
         ..Default::default()
     };
     let rules = match cloudwright_scan::select_rules(&options) {
@@ -244,6 +317,12 @@ fn scan(args: ScanArgs) -> ExitCode {
     let loaded = started.elapsed();
     let report = cloudwright_scan::scan(&graph, &rules, &options);
     let scanned = started.elapsed();
+    if let Some(path) = &args.write_baseline {
+        // the baseline records what is reported now, suppressed findings excluded
+        if let Err(e) = cloudwright_scan::baseline::Baseline::of(&report.findings).write(path) {
+            return usage(e);
+        }
+    }
     let cwd = std::env::current_dir()
         .ok()
         .and_then(|d| d.canonicalize().ok());
@@ -375,6 +454,27 @@ fn explain(name: &str) -> ExitCode {
         }
         None => {
             eprintln!("error: no rule {name:?} (see `cloudwright rules`)");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    let path = dir.join(cloudwright_scan::config::FILE_NAME);
+    if path.exists() {
+        eprintln!(
+            "error: {} already exists; Cloudwright does not overwrite it",
+            path.display()
+        );
+        return ExitCode::from(EXIT_INPUT);
+    }
+    match std::fs::write(&path, cloudwright_scan::config::STARTER) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            ExitCode::from(EXIT_OK)
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
             ExitCode::from(EXIT_INPUT)
         }
     }

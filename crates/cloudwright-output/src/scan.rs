@@ -78,6 +78,9 @@ fn summary_line(ctx: &Context<'_>) -> String {
     if !by_severity.is_empty() {
         let _ = write!(line, " ({})", by_severity.join(", "));
     }
+    if r.baselined > 0 {
+        let _ = write!(line, ", {} in the baseline", r.baselined);
+    }
     let _ = write!(
         line,
         ", {} suppressed, {} undecidable (values known only after apply); {} with {} checked",
@@ -329,8 +332,8 @@ fn to_json_with(ctx: &Context<'_>, with_findings: bool) -> Json {
                 "kind": s.kind.as_str(),
                 "reason": s.reason,
                 "expires": s.expires,
-                "file": ctx.graph.sources.get(s.span.file).display_path,
-                "line": s.span.line,
+                "file": s.span.map(|sp| ctx.graph.sources.get(sp.file).display_path.clone()),
+                "line": s.span.map(|sp| sp.line),
             });
             j
         }).collect::<Vec<_>>(),
@@ -339,6 +342,7 @@ fn to_json_with(ctx: &Context<'_>, with_findings: bool) -> Json {
             "findings": r.findings.len(),
             "by_severity": by_severity,
             "suppressed": r.suppressed.len(),
+            "baselined": r.baselined,
             "unknown": r.unknown.len(),
             "resources_checked": r.resources_checked,
             "rules": r.rules.len(),

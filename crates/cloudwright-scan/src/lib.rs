@@ -1,6 +1,8 @@
 //! The scan pipeline: select rules, run them over the model, apply
 //! suppressions, and hand a [`ScanReport`] to the renderers.
 
+pub mod baseline;
+pub mod config;
 pub mod suppress;
 
 use cloudwright_model::{Diagnostic, Finding, FindingSeverity, Graph};
@@ -20,6 +22,12 @@ pub struct ScanOptions {
     pub inline_suppressions: bool,
     /// Today's date (`YYYY-MM-DD`), for suppression expiry.
     pub today: String,
+    /// Rule (id, alias or glob) → severity, from the config file.
+    pub severity_overrides: Vec<(String, FindingSeverity)>,
+    /// Path-scoped ignores from the config file.
+    pub ignores: Vec<config::IgnoreEntry>,
+    /// Fingerprints of findings that are already known (`--baseline`).
+    pub baseline: Option<std::collections::HashSet<String>>,
 }
 
 impl Default for ScanOptions {
@@ -30,6 +38,9 @@ impl Default for ScanOptions {
             min_severity: FindingSeverity::Info,
             inline_suppressions: true,
             today: today_utc(),
+            severity_overrides: Vec::new(),
+            ignores: Vec::new(),
+            baseline: None,
         }
     }
 }
@@ -73,6 +84,8 @@ pub struct ScanReport {
     pub resources_checked: usize,
     /// Problems with suppressions (expired, unused, malformed).
     pub warnings: Vec<Diagnostic>,
+    /// Findings left out because the baseline already holds them.
+    pub baselined: usize,
 }
 
 impl ScanReport {
@@ -157,9 +170,27 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
     let findings: Vec<Finding> = outcome
         .findings
         .into_iter()
+        .map(|mut f| {
+            if let Some(rule) = cloudwright_rules::find(f.rule_id) {
+                if let Some((_, s)) = options
+                    .severity_overrides
+                    .iter()
+                    .find(|(p, _)| selects(p, rule))
+                {
+                    f.severity = *s;
+                }
+            }
+            f
+        })
         .filter(|f| f.severity >= options.min_severity)
         .collect();
-    let applied = suppress::apply(graph, findings, options);
+    let mut applied = suppress::apply(graph, findings, options);
+    let mut baselined = 0;
+    if let Some(known) = &options.baseline {
+        let before = applied.active.len();
+        applied.active.retain(|f| !known.contains(&f.fingerprint()));
+        baselined = before - applied.active.len();
+    }
     ScanReport {
         findings: applied.active,
         suppressed: applied.suppressed,
@@ -167,6 +198,7 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
         rules: rules.iter().map(|r| RuleInfo::from(*r)).collect(),
         resources_checked: checked.len(),
         warnings: applied.warnings,
+        baselined,
     }
 }
 

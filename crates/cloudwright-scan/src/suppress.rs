@@ -24,6 +24,8 @@ pub enum SuppressionKind {
     Tfsec,
     Trivy,
     Kics,
+    /// An `[[ignore]]` entry of `cloudwright.toml`.
+    Config,
 }
 
 impl SuppressionKind {
@@ -34,6 +36,7 @@ impl SuppressionKind {
             SuppressionKind::Tfsec => "tfsec",
             SuppressionKind::Trivy => "trivy",
             SuppressionKind::Kics => "kics",
+            SuppressionKind::Config => "config",
         }
     }
 }
@@ -44,7 +47,8 @@ pub struct Suppression {
     pub kind: SuppressionKind,
     pub reason: Option<String>,
     pub expires: Option<String>,
-    pub span: Span,
+    /// The comment (none for config-file ignores).
+    pub span: Option<Span>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -253,12 +257,91 @@ fn matches_rule(d: &Directive, finding: &Finding) -> bool {
     d.rules.iter().any(|r| rule.answers_to(r))
 }
 
+/// Applies the config file's path-scoped ignores.
+fn apply_config(
+    graph: &Graph,
+    findings: Vec<Finding>,
+    options: &ScanOptions,
+    applied: &mut Applied,
+) -> Vec<Finding> {
+    if options.ignores.is_empty() {
+        return findings;
+    }
+    let compile = |globs: &[String]| {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in globs {
+            if let Ok(g) = globset::Glob::new(g) {
+                b.add(g);
+            }
+        }
+        b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+    };
+    let entries: Vec<(
+        &crate::config::IgnoreEntry,
+        globset::GlobSet,
+        globset::GlobSet,
+        bool,
+    )> = options
+        .ignores
+        .iter()
+        .map(|e| {
+            let expired = e
+                .expires
+                .as_deref()
+                .is_some_and(|d| d < options.today.as_str());
+            (e, compile(&e.paths), compile(&e.resources), expired)
+        })
+        .collect();
+    let mut expired_used = vec![false; entries.len()];
+    let mut kept = Vec::new();
+    'findings: for f in findings {
+        let file = f
+            .span
+            .map(|s| graph.sources.get(s.file).display_path.clone())
+            .unwrap_or_default();
+        for (i, (entry, paths, resources, expired)) in entries.iter().enumerate() {
+            let rule_ok = entry.rules.is_empty()
+                || cloudwright_rules::find(f.rule_id)
+                    .is_some_and(|r| entry.rules.iter().any(|p| crate::selects(p, r)));
+            let path_ok = entry.paths.is_empty() || paths.is_match(&file);
+            let resource_ok = entry.resources.is_empty() || resources.is_match(&f.resource);
+            if rule_ok && path_ok && resource_ok {
+                if *expired {
+                    expired_used[i] = true;
+                    continue;
+                }
+                let s = crate::Suppression {
+                    kind: SuppressionKind::Config,
+                    reason: Some(entry.reason.clone()),
+                    expires: entry.expires.clone(),
+                    span: None,
+                };
+                applied.suppressed.push((f, s));
+                continue 'findings;
+            }
+        }
+        kept.push(f);
+    }
+    for (i, used) in expired_used.iter().enumerate() {
+        if *used {
+            let e = entries[i].0;
+            applied.warnings.push(Diagnostic::warning(format!(
+                "the config ignore \"{}\" expired on {}; its findings are reported again",
+                e.reason,
+                e.expires.as_deref().unwrap_or_default()
+            )));
+        }
+    }
+    kept
+}
+
 pub fn apply(graph: &Graph, findings: Vec<Finding>, options: &ScanOptions) -> Applied {
     let mut applied = Applied {
         active: Vec::new(),
         suppressed: Vec::new(),
         warnings: Vec::new(),
     };
+    let findings = apply_config(graph, findings, options, &mut applied);
     if !options.inline_suppressions {
         applied.active = findings;
         return applied;
@@ -306,7 +389,7 @@ pub fn apply(graph: &Graph, findings: Vec<Finding>, options: &ScanOptions) -> Ap
                     kind: d.kind,
                     reason: d.reason.clone(),
                     expires: d.expires.clone(),
-                    span: d.span,
+                    span: Some(d.span),
                 });
                 break;
             }

@@ -1,0 +1,264 @@
+//! `cloudwright.toml`: rule selection, severity overrides, path-scoped
+//! ignores with reasons, default outputs and the fail threshold. Found by
+//! walking up from the scanned path (stopping at the repository root), or
+//! given with `--config`. Unknown keys are errors, reported at their line.
+
+use cloudwright_model::FindingSeverity;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "cloudwright.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub scan: ScanSection,
+    /// Rule id or alias → severity.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    #[serde(default)]
+    pub ignore: Vec<IgnoreEntry>,
+    /// Where the file was read from (set after loading).
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanSection {
+    pub fail_on: Option<String>,
+    pub severity: Option<String>,
+    #[serde(default)]
+    pub rules: Vec<String>,
+    #[serde(default)]
+    pub skip_rules: Vec<String>,
+    #[serde(default)]
+    pub outputs: Vec<String>,
+    pub inline_suppressions: Option<bool>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// Findings to ignore under some paths, with the reason why.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreEntry {
+    /// Rule ids, aliases or globs; all rules when empty.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// File path globs (relative to the scanned directory); all files when empty.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Resource address globs; all resources when empty.
+    #[serde(default)]
+    pub resources: Vec<String>,
+    pub reason: String,
+    pub expires: Option<String>,
+}
+
+/// A config file that could not be used, with a location when known.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.path.display(), self.message),
+            _ => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// `cloudwright.toml` in `start` or the nearest parent, stopping at the
+/// directory that holds `.git`.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    let mut dir = if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start
+    };
+    loop {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+        dir = dir.parent()?.to_path_buf();
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let error = |line: Option<usize>, column: Option<usize>, message: String| ConfigError {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| error(None, None, format!("cannot read: {e}")))?;
+    let mut config: Config = toml::from_str(&text).map_err(|e| {
+        let (line, column) = match e.span() {
+            Some(span) => {
+                let (l, c) = line_col(&text, span.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        error(line, column, e.message().to_string())
+    })?;
+    config.path = path.to_path_buf();
+    // semantic checks, located by the key they are about
+    let locate = |needle: &str| {
+        text.find(needle)
+            .map(|o| line_col(&text, o))
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)))
+    };
+    for (key, value) in [
+        ("fail_on", &config.scan.fail_on),
+        ("severity", &config.scan.severity),
+    ] {
+        if let Some(v) = value {
+            if FindingSeverity::parse(v).is_none() {
+                let (l, c) = locate(key);
+                return Err(error(
+                    l,
+                    c,
+                    format!("`{key}` must be critical, high, medium, low or info, not {v:?}"),
+                ));
+            }
+        }
+    }
+    let all = cloudwright_rules::all();
+    for (rule, severity) in &config.severity {
+        if FindingSeverity::parse(severity).is_none() {
+            let (l, c) = locate(rule);
+            return Err(error(l, c, format!("severity of {rule:?} must be critical, high, medium, low or info, not {severity:?}")));
+        }
+        if !all.iter().any(|r| crate::selects(rule, r)) {
+            let (l, c) = locate(rule);
+            return Err(error(l, c, format!("[severity] names no rule: {rule:?}")));
+        }
+    }
+    for name in config
+        .scan
+        .rules
+        .iter()
+        .chain(config.scan.skip_rules.iter())
+        .chain(config.ignore.iter().flat_map(|i| i.rules.iter()))
+    {
+        if !all.iter().any(|r| crate::selects(name, r)) {
+            let (l, c) = locate(name);
+            return Err(error(
+                l,
+                c,
+                format!("no rule matches {name:?} (see `cloudwright rules`)"),
+            ));
+        }
+    }
+    for entry in &config.ignore {
+        if entry.reason.trim().is_empty() {
+            return Err(error(
+                None,
+                None,
+                "every [[ignore]] needs a non-empty `reason`".into(),
+            ));
+        }
+        for glob in entry.paths.iter().chain(entry.resources.iter()) {
+            if let Err(e) = globset::Glob::new(glob) {
+                let (l, c) = locate(glob);
+                return Err(error(l, c, format!("invalid glob {glob:?}: {e}")));
+            }
+        }
+    }
+    Ok(config)
+}
+
+/// The starter file `cloudwright init` writes.
+pub const STARTER: &str = r#"# Cloudwright configuration. Every key is optional; command-line flags win.
+# Reference: `cloudwright rules`, `cloudwright explain RULE`, docs/rules.md.
+
+[scan]
+# Exit 1 when a finding at or above this severity remains (critical, high, medium, low, info).
+fail_on = "medium"
+# Hide findings below this severity.
+# severity = "low"
+# Run only these rules (ids, Checkov/Trivy aliases, or globs such as "CW-AWS-S3-*").
+# rules = []
+# Never run these rules.
+# skip_rules = ["CW-AWS-SG-005"]
+# Outputs when no -o is given: text, json, sarif, junit, github, markdown, with optional =FILE.
+# outputs = ["text", "sarif=cloudwright.sarif"]
+# Honour inline suppression comments (cloudwright:ignore, checkov:skip, tfsec/trivy:ignore, kics-scan).
+# inline_suppressions = true
+# Paths (globs, relative to the scanned directory) that are not scanned.
+# exclude = ["sandbox/**"]
+
+# Change the severity of a rule for this repository.
+[severity]
+# "CW-AWS-S3-004" = "info"
+
+# Ignore findings under some paths, always with a reason (and an expiry).
+# [[ignore]]
+# rules = ["CW-AWS-S3-003"]
+# paths = ["legacy/**"]
+# resources = ["module.scratch.*"]
+# reason = "scratch buckets, deleted with the legacy stack"
+# expires = "2026-12-31"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("cw-config-{}-{}", std::process::id(), text.len()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(FILE_NAME);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn the_starter_file_is_valid() {
+        let p = write(STARTER);
+        let c = load(&p).unwrap();
+        assert_eq!(c.scan.fail_on.as_deref(), Some("medium"));
+    }
+
+    #[test]
+    fn unknown_keys_are_located() {
+        let p = write("[scan]\nfail_on = \"high\"\nfailon = \"low\"\n");
+        let e = load(&p).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(3), Some(1)), "{e}");
+        assert!(e.message.contains("unknown field `failon`"), "{e}");
+    }
+
+    #[test]
+    fn semantic_errors_are_located() {
+        let p = write("[scan]\nfail_on = \"severe\"\n");
+        let e = load(&p).unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        let p = write("[[ignore]]\nrules = [\"CW-NOPE-*\"]\nreason = \"x\"\n");
+        assert!(load(&p).unwrap_err().message.contains("no rule matches"));
+        let p = write("[[ignore]]\nrules = [\"CW-AWS-S3-*\"]\nreason = \"\"\n");
+        assert!(load(&p).unwrap_err().message.contains("reason"));
+    }
+}
