@@ -114,6 +114,40 @@ pub fn count(r: &Resource, path: &str) -> Tri<usize> {
     }
 }
 
+/// The environment a resource is tagged with (`environment`, `env` or
+/// `stage` in its effective tags), lower-cased.
+pub fn environment(r: &Resource) -> Tri<Option<String>> {
+    let tags = match get(r, "tags_all") {
+        Tri::Absent => get(r, "tags"),
+        other => other,
+    };
+    match tags {
+        Tri::Known(v) => {
+            for key in ["environment", "Environment", "env", "Env", "stage", "Stage"] {
+                match v.get(key) {
+                    Some(val) if val.is_unknown() => {
+                        return Tri::Unknown(format!("tag `{key}` is known only after apply"))
+                    }
+                    Some(val) => {
+                        if let Some(s) = val.as_str() {
+                            return Tri::Known(Some(s.to_ascii_lowercase()));
+                        }
+                    }
+                    None => {}
+                }
+            }
+            Tri::Known(None)
+        }
+        Tri::Absent => Tri::Known(None),
+        Tri::Unknown(why) => Tri::Unknown(why),
+    }
+}
+
+/// Names production environments go by.
+pub fn is_production_name(env: &str) -> bool {
+    matches!(env, "prod" | "production" | "prd" | "live")
+}
+
 /// `ingress[2].cidr_blocks` → `ingress.2.cidr_blocks`.
 pub fn dotted(path: &str) -> String {
     path.replace('[', ".").replace(']', "")

@@ -1,14 +1,21 @@
 //! AWS rules, one directory per service, one file per rule.
 
 pub mod cloudtrail;
+pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
+pub mod eks;
+pub mod elasticache;
 pub mod elb;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod rds;
 pub mod s3;
 pub mod secrets;
 pub mod sg;
+pub mod sns;
+pub mod sqs;
 pub mod vpc;
 
 use crate::Rule;
@@ -25,6 +32,13 @@ pub fn rules() -> Vec<&'static Rule> {
         kms::rules(),
         iam::rules(),
         secrets::rules(),
+        ecr::rules(),
+        dynamodb::rules(),
+        sqs::rules(),
+        sns::rules(),
+        lambda::rules(),
+        eks::rules(),
+        elasticache::rules(),
     ]
     .concat()
 }

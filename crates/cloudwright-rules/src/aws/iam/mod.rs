@@ -2,6 +2,7 @@
 
 mod admin_policy;
 mod user_policies;
+mod wildcard_write;
 
 use crate::Rule;
 
@@ -9,5 +10,6 @@ pub fn rules() -> Vec<&'static Rule> {
     vec![
         &admin_policy::IAM_ADMIN_POLICY,
         &user_policies::IAM_USER_POLICIES,
+        &wildcard_write::IAM_WILDCARD_WRITE,
     ]
 }

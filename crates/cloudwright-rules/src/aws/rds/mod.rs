@@ -2,6 +2,7 @@
 
 mod backup_retention;
 mod deletion_protection;
+mod multi_az_production;
 mod public_access;
 mod storage_encrypted;
 
@@ -13,5 +14,6 @@ pub fn rules() -> Vec<&'static Rule> {
         &storage_encrypted::RDS_STORAGE_ENCRYPTED,
         &backup_retention::RDS_BACKUP_RETENTION,
         &deletion_protection::RDS_DELETION_PROTECTION,
+        &multi_az_production::RDS_MULTI_AZ_PRODUCTION,
     ]
 }

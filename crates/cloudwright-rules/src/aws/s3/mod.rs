@@ -4,6 +4,7 @@ mod access_logging;
 mod public_access_block;
 mod public_acl;
 mod server_side_encryption;
+mod tls_only;
 mod versioning;
 
 use crate::check::{Context, Tri};
@@ -17,6 +18,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &versioning::S3_VERSIONING,
         &access_logging::S3_ACCESS_LOGGING,
         &public_acl::S3_PUBLIC_ACL,
+        &tls_only::S3_TLS_ONLY,
     ]
 }
 

@@ -1,0 +1,175 @@
+use crate::check::{count, get, Context, Tri};
+use crate::policy::statements;
+use crate::Report;
+use cloudwright_model::Resource;
+
+crate::rule! {
+    /// ## What it checks
+    /// IAM policies do not allow actions that change things on every
+    /// resource: an `Allow` statement with `"Resource": "*"` and a service
+    /// wildcard (`s3:*`, `iam:*`) or a write action (`Create*`, `Delete*`,
+    /// `Put*`, `Update*`, `Attach*`, `Run*`, `Pass*`, …). Read-only actions on
+    /// `*` (`Describe*`, `List*`, `Get*`) and the full `*` (reported by
+    /// CW-AWS-IAM-001) are not reported here.
+    ///
+    /// ## Why it matters
+    /// A write action on `*` reaches every bucket, table, role and key in the
+    /// account — including ones created later — where the workload needed
+    /// one. It turns a compromised workload into a compromised account, and
+    /// `iam:PassRole` or `iam:Attach*` on `*` is a direct privilege-escalation
+    /// path.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// data "aws_iam_policy_document" "ci" {
+    ///   statement {
+    ///     actions   = ["s3:PutObject", "iam:PassRole"]
+    ///     resources = ["*"]
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// data "aws_iam_policy_document" "ci" {
+    ///   statement {
+    ///     actions   = ["s3:PutObject"]
+    ///     resources = ["${aws_s3_bucket.artifacts.arn}/*"]
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Name the resources (ARNs) the actions need; for `iam:PassRole`, the
+    /// roles that may be passed.
+    pub static IAM_WILDCARD_WRITE = {
+        id: "CW-AWS-IAM-003",
+        title: "IAM policy allows write actions on every resource",
+        severity: High,
+        category: "iam",
+        resource_types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+        checkov: [],
+        trivy: ["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
+        kics: [],
+        remediation: "Scope the statement's Resource to the ARNs the actions need.",
+        check: check,
+    }
+}
+
+/// Verbs that change state (the IAM access levels Write and Permissions
+/// management, by their action-name prefixes).
+const WRITE_VERBS: &[&str] = &[
+    "Create",
+    "Delete",
+    "Put",
+    "Update",
+    "Attach",
+    "Detach",
+    "Modify",
+    "Set",
+    "Add",
+    "Remove",
+    "Run",
+    "Start",
+    "Stop",
+    "Terminate",
+    "Reboot",
+    "Invoke",
+    "Pass",
+    "Write",
+    "Upload",
+    "Restore",
+    "Revoke",
+    "Authorize",
+    "Associate",
+    "Disassociate",
+    "Replace",
+    "Reset",
+    "Enable",
+    "Disable",
+    "Import",
+    "Send",
+    "Publish",
+    "Change",
+    "Copy",
+    "Tag",
+    "Untag",
+    "Register",
+    "Deregister",
+    "Execute",
+    "Rotate",
+    "Cancel",
+];
+
+/// The actions of a statement that write, or are a whole-service wildcard.
+fn writing_actions(actions: &[String]) -> Vec<String> {
+    actions
+        .iter()
+        .filter(|a| {
+            let Some((_, name)) = a.split_once(':') else {
+                return false;
+            };
+            name == "*" || WRITE_VERBS.iter().any(|v| name.starts_with(v))
+        })
+        .cloned()
+        .collect()
+}
+
+fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str) {
+    match statements(get(r, path)) {
+        Tri::Known(list) => {
+            let mut found = Vec::new();
+            for st in list
+                .iter()
+                .filter(|s| s.allow && s.all_resources() && !s.all_actions())
+            {
+                found.extend(writing_actions(&st.actions));
+            }
+            found.sort();
+            found.dedup();
+            if !found.is_empty() {
+                let shown: Vec<String> = found.iter().take(6).cloned().collect();
+                let more = if found.len() > 6 {
+                    format!(" and {} more", found.len() - 6)
+                } else {
+                    String::new()
+                };
+                report.fail(
+                    r,
+                    attribute,
+                    format!(
+                        "allows {}{more} on every resource (\"Resource\": \"*\")",
+                        shown.join(", ")
+                    ),
+                );
+            }
+        }
+        Tri::Unknown(why) => report.unknown(r, why),
+        Tri::Absent => {}
+    }
+}
+
+fn check(ctx: &Context<'_>, report: &mut Report) {
+    for r in ctx.resources(&[
+        "aws_iam_policy",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+    ]) {
+        report.checked(r);
+        check_document(report, r, "policy", "policy");
+    }
+    for role in ctx.resources(&["aws_iam_role"]) {
+        if let Tri::Known(n) = count(role, "inline_policy") {
+            for i in 0..n {
+                report.checked(role);
+                check_document(
+                    report,
+                    role,
+                    &format!("inline_policy.{i}.policy"),
+                    &format!("inline_policy[{i}].policy"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Amazon SQS.
+
+use crate::check::{get, get_bool, Context, Tri};
+use crate::{Report, Rule};
+
+pub fn rules() -> Vec<&'static Rule> {
+    vec![&SQS_ENCRYPTION]
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// SQS queues encrypt messages at rest. Since October 2022 new queues use
+    /// SSE-SQS by default, so a queue fails only when encryption is turned
+    /// off explicitly: `sqs_managed_sse_enabled = false` with no
+    /// `kms_master_key_id`.
+    ///
+    /// ## Why it matters
+    /// Messages often carry personal data and tokens; unencrypted queues keep
+    /// them in the clear for up to 14 days.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_sqs_queue" "jobs" {
+    ///   sqs_managed_sse_enabled = false
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_sqs_queue" "jobs" {
+    ///   kms_master_key_id = aws_kms_key.queues.arn
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove `sqs_managed_sse_enabled = false`, or use a KMS key.
+    pub static SQS_ENCRYPTION = {
+        id: "CW-AWS-SQS-001",
+        title: "SQS queue encryption turned off",
+        severity: High,
+        category: "encryption",
+        resource_types: ["aws_sqs_queue"],
+        checkov: ["CKV_AWS_27"],
+        trivy: ["AVD-AWS-0096", "aws-sqs-enable-queue-encryption"],
+        kics: [],
+        remediation: "Leave SSE-SQS on (the default) or set kms_master_key_id.",
+        check: check,
+    }
+}
+
+fn check(ctx: &Context<'_>, report: &mut Report) {
+    for q in ctx.resources(&["aws_sqs_queue"]) {
+        report.checked(q);
+        let kms = get(q, "kms_master_key_id");
+        match (get_bool(q, "sqs_managed_sse_enabled"), kms) {
+            (_, Tri::Known(_)) => {}
+            (Tri::Known(false), Tri::Absent) => {
+                report.fail(
+                    q,
+                    "sqs_managed_sse_enabled",
+                    "encryption at rest is turned off and no KMS key is set",
+                );
+            }
+            (Tri::Unknown(why), _) | (_, Tri::Unknown(why)) => report.unknown(q, why),
+            _ => {}
+        }
+    }
+}
