@@ -181,3 +181,39 @@ fn rules_and_explain() {
     assert!(stdout(&out).contains("## Failing example"));
     assert_eq!(run(&["explain", "nope"]).status.code(), Some(2));
 }
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let text = std::fs::read_to_string(
+        repo().join("crates/cloudwright-cli/tests/schemas/sarif-2.1.0-rtm.5.json"),
+    )
+    .unwrap();
+    // Known erratum of the published schema: the `run.language` pattern has
+    // a stray `]`, which ECMAScript regex syntax (and so the validator)
+    // rejects; use the intended pattern. Nothing else is changed.
+    let text = text.replace(
+        r#"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$"#,
+        r#"^[a-zA-Z]{2}(-[a-zA-Z]{2})?$"#,
+    );
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::draft4::new(&schema).expect("the schema compiles");
+    // the example (findings, related locations) and a suppressed finding
+    let dir = std::env::temp_dir().join(format!("cloudwright-sarif-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.tf"), "resource \"aws_s3_bucket\" \"b\" {\n  # cloudwright:ignore CW-AWS-S3-003 scratch\n  bucket = \"b\"\n}\n").unwrap();
+    for target in [repo().join(EXAMPLE), dir.clone()] {
+        let out = run(&["scan", target.to_str().unwrap(), "-o", "sarif"]);
+        let sarif: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", target.display());
+        // the validator does reject a broken document
+        let mut broken = sarif.clone();
+        broken["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+        broken["version"] = serde_json::json!("2.0");
+        assert!(validator.iter_errors(&broken).count() >= 2);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
