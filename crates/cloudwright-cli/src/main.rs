@@ -77,6 +77,11 @@ struct ScanArgs {
     /// Record the current findings as a baseline file (the scan still reports them).
     #[arg(long = "write-baseline", value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Report only findings introduced since this git revision (a branch,
+    /// tag, full hash, HEAD~1, origin/main …), read from the repository
+    /// without running git.
+    #[arg(long = "diff-base", value_name = "REF")]
+    diff_base: Option<String>,
     /// Run only these rules (ids, aliases or globs such as CW-AWS-S3-*); may repeat.
     #[arg(long = "rule")]
     rules: Vec<String>,
@@ -280,7 +285,7 @@ fn scan(mut args: ScanArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage(e),
     };
-    let baseline = match &args.baseline {
+    let mut baseline: Option<std::collections::HashSet<String>> = match &args.baseline {
         Some(path) => match cloudwright_scan::baseline::Baseline::read(path) {
             Ok(b) => Some(b.fingerprints().into_iter().map(str::to_string).collect()),
             Err(e) => return usage(e),
@@ -305,12 +310,21 @@ fn scan(mut args: ScanArgs) -> ExitCode {
             })
             .collect(),
         ignores: config.ignore.clone(),
-        baseline,
         ..Default::default()
     };
     let rules = match cloudwright_scan::select_rules(&options) {
         Ok(r) => r,
         Err(e) => return usage(e),
+    };
+    if let Some(reference) = &args.diff_base {
+        match diff_base_fingerprints(reference, &args.input, &rules, &options) {
+            Ok(known) => baseline.get_or_insert_with(Default::default).extend(known),
+            Err(e) => return usage(format!("--diff-base {reference}: {e}")),
+        }
+    }
+    let options = cloudwright_scan::ScanOptions {
+        baseline,
+        ..options
     };
     let started = std::time::Instant::now();
     let graph = load(&args.input);
@@ -478,4 +492,107 @@ fn init(dir: &std::path::Path) -> ExitCode {
             ExitCode::from(EXIT_INPUT)
         }
     }
+}
+
+/// Fingerprints of the findings at `reference`: the same scan, run on the
+/// files of that revision, materialised in a temporary directory.
+fn diff_base_fingerprints(
+    reference: &str,
+    input: &InputArgs,
+    rules: &[&'static cloudwright_rules::Rule],
+    options: &cloudwright_scan::ScanOptions,
+) -> Result<Vec<String>, String> {
+    let first = input
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let repo = cloudwright_git::Repo::discover(&first).map_err(|e| e.to_string())?;
+    let commit = repo.resolve(reference).map_err(|e| e.to_string())?;
+    let work = repo.work_dir.canonicalize().map_err(|e| e.to_string())?;
+    let temp = std::env::temp_dir().join(format!(
+        "cloudwright-diff-{}-{}",
+        std::process::id(),
+        commit.hex()
+    ));
+    let _ = std::fs::remove_dir_all(&temp);
+    // the whole tree, so modules in sibling directories (../modules) are there
+    repo.checkout_subdir(commit, std::path::Path::new("."), &temp)
+        .map_err(|e| e.to_string())?;
+    let mut base_paths = Vec::new();
+    for path in &input.paths {
+        let absolute = path
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if absolute.is_file() {
+            return Err(format!(
+                "{}: --diff-base compares directories, not plan or state files",
+                path.display()
+            ));
+        }
+        let relative = absolute
+            .strip_prefix(&work)
+            .map_err(|_| format!("{} is outside the repository", path.display()))?;
+        copy_downloaded_modules(&absolute, &temp.join(relative));
+        base_paths.push(temp.join(relative));
+    }
+    let base_input = InputArgs {
+        paths: base_paths,
+        ..input.clone()
+    };
+    let graph = load(&base_input);
+    let report = cloudwright_scan::scan(
+        &graph,
+        rules,
+        &cloudwright_scan::ScanOptions {
+            baseline: None,
+            ..options.clone()
+        },
+    );
+    let _ = std::fs::remove_dir_all(&temp);
+    Ok(report
+        .findings
+        .iter()
+        .chain(report.suppressed.iter().map(|(f, _)| f))
+        .map(|f| f.fingerprint())
+        .collect())
+}
+
+/// `.terraform/modules` is not committed; the base revision uses the modules
+/// downloaded in the working tree, so registry modules evaluate the same.
+fn copy_downloaded_modules(from: &std::path::Path, to: &std::path::Path) {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        let _ = std::fs::create_dir_all(to);
+        for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+            let p = entry.path();
+            let target = to.join(entry.file_name());
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => copy_dir(&p, &target),
+                Ok(t) if t.is_file() => {
+                    let _ = std::fs::copy(&p, &target);
+                }
+                _ => {}
+            }
+        }
+    }
+    fn walk(dir: &std::path::Path, to: &std::path::Path, depth: u32) {
+        if depth > 16 {
+            return;
+        }
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) || name == ".git" {
+                continue;
+            }
+            if name == ".terraform" {
+                let modules = entry.path().join("modules");
+                if modules.is_dir() {
+                    copy_dir(&modules, &to.join(".terraform/modules"));
+                }
+                continue;
+            }
+            walk(&entry.path(), &to.join(&name), depth + 1);
+        }
+    }
+    walk(from, to, 0);
 }

@@ -79,7 +79,11 @@ fn summary_line(ctx: &Context<'_>) -> String {
         let _ = write!(line, " ({})", by_severity.join(", "));
     }
     if r.baselined > 0 {
-        let _ = write!(line, ", {} in the baseline", r.baselined);
+        let _ = write!(
+            line,
+            ", {} already known (baseline or --diff-base)",
+            r.baselined
+        );
     }
     let _ = write!(
         line,
