@@ -149,3 +149,50 @@ fn generated_rule_reference_is_current() {
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(current == generated, "docs/rules.md is out of date: run `CLOUDWRIGHT_UPDATE_DOCS=1 cargo test -p cloudwright-rules`");
 }
+
+/// Rules for which an "unknown" case does not exist, and why.
+const NO_UNKNOWN_CASE: &[(&str, &str)] = &[
+    (
+        "CW-AWS-IAM-002",
+        "fires on the existence of a user attachment, not on a value",
+    ),
+    (
+        "CW-AWS-SECRETS-001",
+        "a secret known only after apply is by definition not written in the code: it passes",
+    ),
+    (
+        "CW-AWS-SECRETS-002",
+        "provider arguments that are unknown are not literal credentials",
+    ),
+];
+
+#[test]
+fn every_rule_is_tested_through_variables_or_modules_and_with_unknowns() {
+    let mut gaps = Vec::new();
+    let mut by_rule: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
+    for dir in fixtures() {
+        by_rule.entry(rule_id(&dir)).or_default().push(dir);
+    }
+    for (id, dirs) in by_rule {
+        let mut indirect = false;
+        let mut unknown = false;
+        for dir in &dirs {
+            let graph = load(std::slice::from_ref(dir), &LoadOptions::default());
+            for r in graph.resources.iter().filter(|r| r.mode == Mode::Managed) {
+                indirect |= r.name.starts_with("fail")
+                    && (r.name.contains("via_var") || !r.module.is_empty());
+                unknown |= r.name.starts_with("unknown");
+            }
+        }
+        let exempt = NO_UNKNOWN_CASE.iter().any(|(r, _)| *r == id);
+        if !indirect && !matches!(id.as_str(), "CW-AWS-SECRETS-002") {
+            gaps.push(format!(
+                "{id}: no failing case through a variable (`fail_via_var…`) or a module"
+            ));
+        }
+        if !unknown && !exempt {
+            gaps.push(format!("{id}: no `unknown…` case"));
+        }
+    }
+    assert!(gaps.is_empty(), "{}", gaps.join("\n"));
+}

@@ -52,7 +52,7 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         report.checked(rule.resource);
         match &rule.description {
             Tri::Known(d) if !d.trim().is_empty() => {}
-            Tri::Unknown(_) => {}
+            Tri::Unknown(why) => report.unknown(rule.resource, why.clone()),
             _ => {
                 // unknown dynamic blocks carry no path index; skip them
                 if rule.path == "ingress" || rule.path == "egress" {

@@ -56,16 +56,22 @@ crate::rule! {
 fn check(ctx: &Context<'_>, report: &mut Report) {
     for rule in ctx.security_group_rules().iter().filter(|r| !r.ingress) {
         report.checked(rule.resource);
-        if let (Tri::Known(Some(world)), Tri::Known(true)) = (rule.world_open(), rule.all_ports()) {
-            let attribute = match rule.resource.resource_type.as_str() {
-                "aws_vpc_security_group_egress_rule" => "ip_protocol".to_string(),
-                _ => rule.attribute(""),
-            };
-            report.fail(
-                rule.resource,
-                &attribute,
-                format!("egress to {world} on every port"),
-            );
+        match (rule.world_open(), rule.all_ports()) {
+            (Tri::Known(Some(world)), Tri::Known(true)) => {
+                let attribute = match rule.resource.resource_type.as_str() {
+                    "aws_vpc_security_group_egress_rule" => "ip_protocol".to_string(),
+                    _ => rule.attribute(""),
+                };
+                report.fail(
+                    rule.resource,
+                    &attribute,
+                    format!("egress to {world} on every port"),
+                );
+            }
+            (Tri::Unknown(why), _) | (Tri::Known(Some(_)), Tri::Unknown(why)) => {
+                report.unknown(rule.resource, why)
+            }
+            _ => {}
         }
     }
 }
