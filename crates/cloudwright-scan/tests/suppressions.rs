@@ -100,3 +100,25 @@ fn no_inline_suppressions_reports_everything() {
     assert_eq!(report.findings.len(), 7);
     assert!(report.warnings.is_empty());
 }
+
+#[test]
+fn kics_disable_by_query_id_applies_to_the_file() {
+    let dir = std::env::temp_dir().join(format!("cloudwright-kics-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // 568a4d22-… is KICS's "S3 Bucket Without Versioning"
+    std::fs::write(
+        dir.join("main.tf"),
+        "# kics-scan disable=568a4d22-3517-44a6-a7ad-6a7eed88722c\nresource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n}\n",
+    )
+    .unwrap();
+    let graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
+    let options = ScanOptions {
+        only: vec!["CW-AWS-S3-003".into()],
+        ..Default::default()
+    };
+    let report = scan(&graph, &select_rules(&options).unwrap(), &options);
+    assert!(report.findings.is_empty());
+    assert_eq!(report.suppressed.len(), 1);
+    assert_eq!(report.suppressed[0].1.kind, SuppressionKind::Kics);
+    let _ = std::fs::remove_dir_all(dir);
+}

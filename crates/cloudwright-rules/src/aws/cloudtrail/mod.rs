@@ -46,7 +46,7 @@ crate::rule! {
         resource_types: ["aws_cloudtrail"],
         checkov: ["CKV_AWS_67"],
         trivy: ["AVD-AWS-0014", "aws-cloudtrail-enable-all-regions"],
-        kics: [],
+        kics: ["8173d5eb-96b5-4aa6-a71b-ecfa153c123d"],
         remediation: "Set is_multi_region_trail = true.",
         check: check_multi_region,
     }
@@ -86,7 +86,7 @@ crate::rule! {
         resource_types: ["aws_cloudtrail"],
         checkov: ["CKV_AWS_36"],
         trivy: ["AVD-AWS-0016", "aws-cloudtrail-enable-log-validation"],
-        kics: [],
+        kics: ["52ffcfa6-6c70-4ea6-8376-d828d3961669"],
         remediation: "Set enable_log_file_validation = true.",
         check: check_validation,
     }

@@ -47,7 +47,7 @@ crate::rule! {
         resource_types: ["aws_dynamodb_table"],
         checkov: ["CKV_AWS_28"],
         trivy: ["AVD-AWS-0024", "aws-dynamodb-enable-recovery"],
-        kics: [],
+        kics: ["741f1291-47ac-4a85-a07b-3d32a9d6bd3e"],
         remediation: "Add point_in_time_recovery { enabled = true }.",
         check: check,
     }

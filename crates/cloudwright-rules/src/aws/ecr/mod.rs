@@ -86,7 +86,7 @@ crate::rule! {
         resource_types: ["aws_ecr_repository"],
         checkov: ["CKV_AWS_51"],
         trivy: ["AVD-AWS-0031", "aws-ecr-enforce-immutable-repository"],
-        kics: [],
+        kics: ["d1846b12-20c5-4d45-8798-fc35b79268eb"],
         remediation: "Set image_tag_mutability = \"IMMUTABLE\".",
         check: check_immutable,
     }

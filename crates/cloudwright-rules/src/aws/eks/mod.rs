@@ -49,7 +49,7 @@ crate::rule! {
         resource_types: ["aws_eks_cluster"],
         checkov: ["CKV_AWS_38", "CKV_AWS_39"],
         trivy: ["AVD-AWS-0041", "aws-eks-no-public-cluster-access-to-cidr", "AVD-AWS-0040", "aws-eks-no-public-cluster-access"],
-        kics: [],
+        kics: ["61cf9883-1752-4768-b18c-0d57f2737709"],
         remediation: "Set endpoint_public_access = false, or restrict public_access_cidrs.",
         check: check,
     }

@@ -36,7 +36,7 @@ crate::rule! {
         resource_types: ["aws_lb", "aws_alb"],
         checkov: ["CKV_AWS_131"],
         trivy: ["AVD-AWS-0052", "aws-elb-drop-invalid-headers"],
-        kics: [],
+        kics: ["6e3fd2ed-5c83-4c68-9679-7700d224d379"],
         remediation: "Set drop_invalid_header_fields = true.",
         check: check,
     }

@@ -36,7 +36,7 @@ crate::rule! {
         resource_types: ["aws_db_instance", "aws_rds_cluster_instance"],
         checkov: ["CKV_AWS_17"],
         trivy: ["AVD-AWS-0180", "aws-rds-enable-public-access", "aws-rds-no-public-db-access"],
-        kics: [],
+        kics: ["35113e6f-2c6b-414d-beec-7a9482d3b2d1"],
         remediation: "Set publicly_accessible = false.",
         check: check,
     }

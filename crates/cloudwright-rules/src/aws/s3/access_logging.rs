@@ -41,7 +41,7 @@ crate::rule! {
         resource_types: ["aws_s3_bucket"],
         checkov: ["CKV_AWS_18"],
         trivy: ["AVD-AWS-0089", "aws-s3-enable-bucket-logging"],
-        kics: [],
+        kics: ["f861041c-8c9f-4156-acfc-5e6e524f5884"],
         remediation: "Add aws_s3_bucket_logging with a target_bucket dedicated to access logs.",
         check: check,
     }

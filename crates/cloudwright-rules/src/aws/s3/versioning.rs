@@ -44,7 +44,7 @@ crate::rule! {
         resource_types: ["aws_s3_bucket"],
         checkov: ["CKV_AWS_21"],
         trivy: ["AVD-AWS-0090", "aws-s3-enable-versioning"],
-        kics: [],
+        kics: ["568a4d22-3517-44a6-a7ad-6a7eed88722c"],
         remediation: "Add aws_s3_bucket_versioning with versioning_configuration { status = \"Enabled\" }.",
         check: check,
     }

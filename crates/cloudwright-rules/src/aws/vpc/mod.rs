@@ -44,7 +44,7 @@ crate::rule! {
         resource_types: ["aws_vpc"],
         checkov: ["CKV2_AWS_11"],
         trivy: ["AVD-AWS-0178", "aws-ec2-require-vpc-flow-logs-for-all-vpcs"],
-        kics: [],
+        kics: ["f83121ea-03da-434f-9277-9cd247ab3047"],
         remediation: "Add an aws_flow_log with vpc_id = the VPC's id.",
         check: check,
     }
