@@ -496,14 +496,11 @@ fn xml_escape(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// A test suite per rule; a failing test case per finding (rule × resource).
+/// A test suite per rule, a test case per resource the rule checked
+/// (rule × resource): failing with the finding, or passing.
 pub fn to_junit(ctx: &Context<'_>) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let failures = ctx.report.findings.len();
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"cloudwright\" tests=\"{failures}\" failures=\"{failures}\">"
-    );
+    let mut suites = String::new();
+    let (mut total_tests, mut total_failures) = (0usize, 0usize);
     for rule in &ctx.report.rules {
         let findings: Vec<&Finding> = ctx
             .report
@@ -511,37 +508,83 @@ pub fn to_junit(ctx: &Context<'_>) -> String {
             .iter()
             .filter(|f| f.rule_id == rule.id)
             .collect();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\">",
-            rule.id,
-            xml_escape(rule.title),
-            findings.len(),
-            findings.len()
-        );
-        for f in findings {
+        let checked: &[usize] = ctx
+            .report
+            .checked
+            .iter()
+            .find(|(id, _)| *id == rule.id)
+            .map(|(_, c)| c.as_slice())
+            .unwrap_or(&[]);
+        let mut cases = String::new();
+        let mut tests = 0;
+        // failing cases: one per finding
+        for f in &findings {
             let file = location(ctx.graph, &f.span)
                 .map(|(file, line, ..)| format!("{file}:{line}"))
                 .unwrap_or_default();
+            let name = if f.root == "." || f.root.is_empty() {
+                f.resource.clone()
+            } else {
+                format!("{}: {}", f.root, f.resource)
+            };
             let _ = writeln!(
-                out,
+                cases,
                 "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\">",
-                xml_escape(&f.resource),
+                xml_escape(&name),
                 rule.id,
                 xml_escape(&file)
             );
             let _ = writeln!(
-                out,
+                cases,
                 "      <failure type=\"{}\" message=\"{}\">{}\n{}</failure>",
                 f.severity,
                 xml_escape(&f.message),
                 xml_escape(&file),
                 xml_escape(f.remediation)
             );
-            let _ = writeln!(out, "    </testcase>");
+            let _ = writeln!(cases, "    </testcase>");
+            tests += 1;
         }
-        let _ = writeln!(out, "  </testsuite>");
+        // passing cases: checked resources without a finding of this rule
+        for &i in checked {
+            let r = &ctx.graph.resources[i];
+            if findings
+                .iter()
+                .any(|f| f.resource == r.address && f.root == *r.root)
+            {
+                continue;
+            }
+            let name = if &*r.root == "." {
+                r.address.clone()
+            } else {
+                format!("{}: {}", r.root, r.address)
+            };
+            let _ = writeln!(
+                cases,
+                "    <testcase name=\"{}\" classname=\"{}\"/>",
+                xml_escape(&name),
+                rule.id
+            );
+            tests += 1;
+        }
+        total_tests += tests;
+        total_failures += findings.len();
+        let _ = writeln!(
+            suites,
+            "  <testsuite name=\"{} {}\" tests=\"{tests}\" failures=\"{}\">",
+            rule.id,
+            xml_escape(rule.title),
+            findings.len()
+        );
+        suites.push_str(&cases);
+        let _ = writeln!(suites, "  </testsuite>");
     }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"cloudwright\" tests=\"{total_tests}\" failures=\"{total_failures}\">"
+    );
+    out.push_str(&suites);
     out.push_str("</testsuites>\n");
     out
 }

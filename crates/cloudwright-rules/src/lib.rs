@@ -143,8 +143,26 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Checks that could not be decided: (rule id, resource, why).
     pub unknown: Vec<(&'static str, String, String)>,
-    /// Resources each rule inspected, by identity (for the summary).
+    /// Resources each rule inspected, as indices into `graph.resources`.
     pub checked: Vec<(&'static str, Vec<usize>)>,
+}
+
+/// Resource identities (addresses of `Resource`s inside `graph.resources`)
+/// as indices into that slice, deduplicated and sorted.
+fn to_indices(graph: &Graph, identities: Vec<usize>) -> Vec<usize> {
+    let base = graph.resources.as_ptr() as usize;
+    let size = std::mem::size_of::<cloudwright_model::Resource>().max(1);
+    let mut out: Vec<usize> = identities
+        .into_iter()
+        .filter_map(|p| {
+            let offset = p.checked_sub(base)?;
+            let index = offset / size;
+            (offset % size == 0 && index < graph.resources.len()).then_some(index)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Runs the given rules over the graph in parallel. Output is sorted, so it
@@ -166,7 +184,9 @@ pub fn run(graph: &Graph, rules: &[&'static Rule]) -> Outcome {
         outcome
             .unknown
             .extend(report.unknown.into_iter().map(|(r, why)| (rule_id, r, why)));
-        outcome.checked.push((rule_id, report.checked));
+        outcome
+            .checked
+            .push((rule_id, to_indices(graph, report.checked)));
     }
     outcome.findings.sort_by(|a, b| {
         (&a.resource, a.rule_id, &a.attribute).cmp(&(&b.resource, b.rule_id, &b.attribute))

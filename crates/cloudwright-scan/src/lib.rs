@@ -82,6 +82,8 @@ pub struct ScanReport {
     pub rules: Vec<RuleInfo>,
     /// Resources inspected by at least one rule.
     pub resources_checked: usize,
+    /// Per rule, the resources it inspected (indices into `graph.resources`).
+    pub checked: Vec<(&'static str, Vec<usize>)>,
     /// Problems with suppressions (expired, unused, malformed).
     pub warnings: Vec<Diagnostic>,
     /// Findings left out because the baseline already holds them.
@@ -167,6 +169,7 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
         .iter()
         .flat_map(|(_, r)| r.iter().copied())
         .collect();
+    let checked_by_rule = outcome.checked.clone();
     let findings: Vec<Finding> = outcome
         .findings
         .into_iter()
@@ -197,6 +200,7 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
         unknown: outcome.unknown,
         rules: rules.iter().map(|r| RuleInfo::from(*r)).collect(),
         resources_checked: checked.len(),
+        checked: checked_by_rule,
         warnings: applied.warnings,
         baselined,
     }
