@@ -447,6 +447,57 @@ pub fn is_world(cidr: &str) -> bool {
         .is_ok_and(|n| n.prefix_len() == 0)
 }
 
+/// A field of a nested-block object, three-valued.
+fn field(block: &Value, name: &str) -> Tri<Value> {
+    match block.as_object().and_then(|o| o.fields.get(name)) {
+        None => Tri::Absent,
+        Some(v) if v.is_unknown() => Tri::Unknown(describe_unknown(v)),
+        Some(v) if v.is_null() => Tri::Absent,
+        Some(v) => Tri::Known(v.clone()),
+    }
+}
+
+fn field_str(block: &Value, name: &str) -> Tri<String> {
+    match field(block, name) {
+        Tri::Known(v) => match v.strip() {
+            Value::String(s) => Tri::Known(s.to_string()),
+            Value::Number(_) | Value::Bool(_) => Tri::Known(v.to_string()),
+            _ => Tri::Absent,
+        },
+        Tri::Absent => Tri::Absent,
+        Tri::Unknown(w) => Tri::Unknown(w),
+    }
+}
+
+fn field_number(block: &Value, name: &str) -> Tri<f64> {
+    match field(block, name) {
+        Tri::Known(v) => v.as_number().map_or(Tri::Absent, Tri::Known),
+        Tri::Absent => Tri::Absent,
+        Tri::Unknown(w) => Tri::Unknown(w),
+    }
+}
+
+fn field_strings(block: &Value, name: &str) -> Tri<Vec<String>> {
+    match field(block, name) {
+        Tri::Known(v) => {
+            let Some(items) = v.as_list() else {
+                return Tri::Absent;
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item.strip() {
+                    Value::String(s) => out.push(s.to_string()),
+                    Value::Unknown(_) => return Tri::Unknown(describe_unknown(item)),
+                    _ => {}
+                }
+            }
+            Tri::Known(out)
+        }
+        Tri::Absent => Tri::Absent,
+        Tri::Unknown(w) => Tri::Unknown(w),
+    }
+}
+
 fn normalize_protocol(v: Tri<String>) -> Tri<Option<String>> {
     v.map(|p| {
         let p = p.to_ascii_lowercase();
@@ -538,20 +589,23 @@ impl<'g> Context<'g> {
                                 continue;
                             }
                         };
-                        for i in 0..n {
-                            let p = format!("{kind}.{i}");
+                        let blocks = match get(r, kind) {
+                            Tri::Known(v) => v.as_list().map(<[Value]>::to_vec).unwrap_or_default(),
+                            _ => Vec::new(),
+                        };
+                        for (i, block) in blocks.iter().enumerate().take(n) {
                             out.push(SecurityGroupRule {
                                 resource: r,
                                 path: format!("{kind}[{i}]"),
                                 ingress,
-                                protocol: normalize_protocol(get_str(r, &format!("{p}.protocol"))),
-                                from_port: port(r, &format!("{p}.from_port")),
-                                to_port: port(r, &format!("{p}.to_port")),
+                                protocol: normalize_protocol(field_str(block, "protocol")),
+                                from_port: field_number(block, "from_port").map(|n| n as i64),
+                                to_port: field_number(block, "to_port").map(|n| n as i64),
                                 cidrs: join_cidrs(
-                                    strings_at(r, &format!("{p}.cidr_blocks")),
-                                    strings_at(r, &format!("{p}.ipv6_cidr_blocks")),
+                                    field_strings(block, "cidr_blocks"),
+                                    field_strings(block, "ipv6_cidr_blocks"),
                                 ),
-                                description: get_str(r, &format!("{p}.description")),
+                                description: field_str(block, "description"),
                             });
                         }
                     }
