@@ -158,7 +158,22 @@ pub fn write_text(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
         items.extend(ctx.report.suppressed.iter().map(|(f, s)| (f, Some(s))));
     }
     items.sort_by_key(|(f, _)| (location(ctx.graph, &f.span), f.rule_id, f.resource.clone()));
+    let mut current_file: Option<String> = None;
     for (f, suppressed) in items {
+        // findings are grouped by file, with a heading per file
+        let file = f
+            .span
+            .map(|s| ctx.graph.sources.get(s.file).display_path.clone())
+            .unwrap_or_default();
+        if current_file.as_deref() != Some(file.as_str()) {
+            let heading = if file.is_empty() {
+                "(no file)".to_string()
+            } else {
+                file.clone()
+            };
+            let _ = writeln!(out, "━━ {heading}\n");
+            current_file = Some(file);
+        }
         let tag = if suppressed.is_some() {
             " (suppressed)"
         } else {

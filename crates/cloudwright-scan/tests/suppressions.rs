@@ -51,6 +51,11 @@ fn each_form_suppresses_through_aliases() {
                 None
             ),
             (
+                "aws_s3_bucket.kics_line".to_string(),
+                SuppressionKind::Kics,
+                None
+            ),
+            (
                 "aws_s3_bucket.tfsec_above".to_string(),
                 SuppressionKind::Tfsec,
                 None
@@ -97,7 +102,7 @@ fn expired_and_unused_suppressions_are_warnings() {
 fn no_inline_suppressions_reports_everything() {
     let (_, report) = run(false);
     assert!(report.suppressed.is_empty());
-    assert_eq!(report.findings.len(), 7);
+    assert_eq!(report.findings.len(), 8);
     assert!(report.warnings.is_empty());
 }
 
