@@ -4,6 +4,7 @@
 //! `&Graph` and return plain data. See `docs/architecture.md`.
 
 pub mod aws;
+pub mod date;
 pub mod diagnostic;
 pub mod fields;
 pub mod finding;

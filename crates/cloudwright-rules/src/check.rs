@@ -43,6 +43,71 @@ fn describe_unknown(v: &Value) -> String {
     }
 }
 
+/// A present value as three-valued: unknown, null (absent) or known.
+fn classify(v: Value) -> Tri<Value> {
+    if v.is_unknown() {
+        Tri::Unknown(describe_unknown(&v))
+    } else if v.is_null() {
+        Tri::Absent
+    } else {
+        Tri::Known(v)
+    }
+}
+
+impl Tri<Value> {
+    /// As a bool (a value of another type counts as absent).
+    pub fn boolean(self) -> Tri<bool> {
+        match self {
+            Tri::Known(v) => v.as_bool().map_or(Tri::Absent, Tri::Known),
+            Tri::Absent => Tri::Absent,
+            Tri::Unknown(w) => Tri::Unknown(w),
+        }
+    }
+
+    /// As a string (numbers and bools in their Terraform string form).
+    pub fn string(self) -> Tri<String> {
+        match self {
+            Tri::Known(v) => match v.strip() {
+                Value::String(s) => Tri::Known(s.to_string()),
+                Value::Number(_) | Value::Bool(_) => Tri::Known(v.to_string()),
+                _ => Tri::Absent,
+            },
+            Tri::Absent => Tri::Absent,
+            Tri::Unknown(w) => Tri::Unknown(w),
+        }
+    }
+
+    pub fn number(self) -> Tri<f64> {
+        match self {
+            Tri::Known(v) => v.as_number().map_or(Tri::Absent, Tri::Known),
+            Tri::Absent => Tri::Absent,
+            Tri::Unknown(w) => Tri::Unknown(w),
+        }
+    }
+
+    /// As a list of strings; unknown when any element is unknown.
+    pub fn strings(self) -> Tri<Vec<String>> {
+        match self {
+            Tri::Known(v) => {
+                let Some(items) = v.as_list() else {
+                    return Tri::Absent;
+                };
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match item.strip() {
+                        Value::String(s) => out.push(s.to_string()),
+                        Value::Unknown(_) => return Tri::Unknown(describe_unknown(item)),
+                        _ => {}
+                    }
+                }
+                Tri::Known(out)
+            }
+            Tri::Absent => Tri::Absent,
+            Tri::Unknown(w) => Tri::Unknown(w),
+        }
+    }
+}
+
 /// The value at a dotted path (`versioning.0.enabled`; list indices as numbers).
 pub fn get(r: &Resource, path: &str) -> Tri<Value> {
     let mut current = r.attributes.clone();
@@ -62,47 +127,19 @@ pub fn get(r: &Resource, path: &str) -> Tri<Value> {
             _ => return Tri::Absent,
         };
     }
-    if current.is_unknown() {
-        Tri::Unknown(describe_unknown(&current))
-    } else if current.is_null() {
-        Tri::Absent
-    } else {
-        Tri::Known(current)
-    }
+    classify(current)
 }
 
 pub fn get_bool(r: &Resource, path: &str) -> Tri<bool> {
-    match get(r, path) {
-        Tri::Known(v) => match v.as_bool() {
-            Some(b) => Tri::Known(b),
-            None => Tri::Absent,
-        },
-        Tri::Absent => Tri::Absent,
-        Tri::Unknown(w) => Tri::Unknown(w),
-    }
+    get(r, path).boolean()
 }
 
 pub fn get_str(r: &Resource, path: &str) -> Tri<String> {
-    match get(r, path) {
-        Tri::Known(v) => match v.strip() {
-            Value::String(s) => Tri::Known(s.to_string()),
-            Value::Number(_) | Value::Bool(_) => Tri::Known(v.to_string()),
-            _ => Tri::Absent,
-        },
-        Tri::Absent => Tri::Absent,
-        Tri::Unknown(w) => Tri::Unknown(w),
-    }
+    get(r, path).string()
 }
 
 pub fn get_number(r: &Resource, path: &str) -> Tri<f64> {
-    match get(r, path) {
-        Tri::Known(v) => match v.as_number() {
-            Some(n) => Tri::Known(n),
-            None => Tri::Absent,
-        },
-        Tri::Absent => Tri::Absent,
-        Tri::Unknown(w) => Tri::Unknown(w),
-    }
+    get(r, path).number()
 }
 
 /// Number of nested blocks (or list elements) at `path`.
@@ -451,50 +488,7 @@ pub fn is_world(cidr: &str) -> bool {
 fn field(block: &Value, name: &str) -> Tri<Value> {
     match block.as_object().and_then(|o| o.fields.get(name)) {
         None => Tri::Absent,
-        Some(v) if v.is_unknown() => Tri::Unknown(describe_unknown(v)),
-        Some(v) if v.is_null() => Tri::Absent,
-        Some(v) => Tri::Known(v.clone()),
-    }
-}
-
-fn field_str(block: &Value, name: &str) -> Tri<String> {
-    match field(block, name) {
-        Tri::Known(v) => match v.strip() {
-            Value::String(s) => Tri::Known(s.to_string()),
-            Value::Number(_) | Value::Bool(_) => Tri::Known(v.to_string()),
-            _ => Tri::Absent,
-        },
-        Tri::Absent => Tri::Absent,
-        Tri::Unknown(w) => Tri::Unknown(w),
-    }
-}
-
-fn field_number(block: &Value, name: &str) -> Tri<f64> {
-    match field(block, name) {
-        Tri::Known(v) => v.as_number().map_or(Tri::Absent, Tri::Known),
-        Tri::Absent => Tri::Absent,
-        Tri::Unknown(w) => Tri::Unknown(w),
-    }
-}
-
-fn field_strings(block: &Value, name: &str) -> Tri<Vec<String>> {
-    match field(block, name) {
-        Tri::Known(v) => {
-            let Some(items) = v.as_list() else {
-                return Tri::Absent;
-            };
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                match item.strip() {
-                    Value::String(s) => out.push(s.to_string()),
-                    Value::Unknown(_) => return Tri::Unknown(describe_unknown(item)),
-                    _ => {}
-                }
-            }
-            Tri::Known(out)
-        }
-        Tri::Absent => Tri::Absent,
-        Tri::Unknown(w) => Tri::Unknown(w),
+        Some(v) => classify(v.clone()),
     }
 }
 
@@ -510,24 +504,7 @@ fn normalize_protocol(v: Tri<String>) -> Tri<Option<String>> {
 }
 
 fn strings_at(r: &Resource, path: &str) -> Tri<Vec<String>> {
-    match get(r, path) {
-        Tri::Known(v) => {
-            let Some(items) = v.as_list() else {
-                return Tri::Absent;
-            };
-            let mut out = Vec::new();
-            for item in items {
-                match item.strip() {
-                    Value::String(s) => out.push(s.to_string()),
-                    Value::Unknown(_) => return Tri::Unknown(describe_unknown(item)),
-                    _ => {}
-                }
-            }
-            Tri::Known(out)
-        }
-        Tri::Absent => Tri::Absent,
-        Tri::Unknown(w) => Tri::Unknown(w),
-    }
+    get(r, path).strings()
 }
 
 fn join_cidrs(a: Tri<Vec<String>>, b: Tri<Vec<String>>) -> Tri<Vec<String>> {
@@ -598,14 +575,14 @@ impl<'g> Context<'g> {
                                 resource: r,
                                 path: format!("{kind}[{i}]"),
                                 ingress,
-                                protocol: normalize_protocol(field_str(block, "protocol")),
-                                from_port: field_number(block, "from_port").map(|n| n as i64),
-                                to_port: field_number(block, "to_port").map(|n| n as i64),
+                                protocol: normalize_protocol(field(block, "protocol").string()),
+                                from_port: field(block, "from_port").number().map(|n| n as i64),
+                                to_port: field(block, "to_port").number().map(|n| n as i64),
                                 cidrs: join_cidrs(
-                                    field_strings(block, "cidr_blocks"),
-                                    field_strings(block, "ipv6_cidr_blocks"),
+                                    field(block, "cidr_blocks").strings(),
+                                    field(block, "ipv6_cidr_blocks").strings(),
                                 ),
-                                description: field_str(block, "description"),
+                                description: field(block, "description").string(),
                             });
                         }
                     }

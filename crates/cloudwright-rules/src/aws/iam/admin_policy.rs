@@ -1,4 +1,4 @@
-use crate::check::{count, get, get_str, Context, Tri};
+use crate::check::{get, get_str, Context, Tri};
 use crate::policy::statements;
 use crate::Report;
 use cloudwright_model::Resource;
@@ -88,27 +88,12 @@ fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for r in ctx.resources(&[
-        "aws_iam_policy",
-        "aws_iam_role_policy",
-        "aws_iam_user_policy",
-        "aws_iam_group_policy",
-    ]) {
-        report.checked(r);
-        check_document(report, r, "policy", "policy");
+    for doc in super::policy_documents(ctx) {
+        report.checked(doc.resource);
+        check_document(report, doc.resource, &doc.path, &doc.attribute);
     }
     for role in ctx.resources(&["aws_iam_role"]) {
         report.checked(role);
-        if let Tri::Known(n) = count(role, "inline_policy") {
-            for i in 0..n {
-                check_document(
-                    report,
-                    role,
-                    &format!("inline_policy.{i}.policy"),
-                    &format!("inline_policy[{i}].policy"),
-                );
-            }
-        }
         if let Tri::Known(arns) = get(role, "managed_policy_arns") {
             if arns.as_list().is_some_and(|l| {
                 l.iter()

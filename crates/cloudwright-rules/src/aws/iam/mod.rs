@@ -13,3 +13,42 @@ pub fn rules() -> Vec<&'static Rule> {
         &wildcard_write::IAM_WILDCARD_WRITE,
     ]
 }
+
+/// Where a policy document is written: the resource, the dotted path to
+/// read it at, and the attribute path a finding points at.
+pub(crate) struct PolicyDocument<'g> {
+    pub resource: &'g cloudwright_model::Resource,
+    pub path: String,
+    pub attribute: String,
+}
+
+/// Every identity policy document written in the configuration: the
+/// `policy` of `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`
+/// and `aws_iam_group_policy`, and each `inline_policy` of `aws_iam_role`.
+pub(crate) fn policy_documents<'g>(ctx: &crate::check::Context<'g>) -> Vec<PolicyDocument<'g>> {
+    let mut out = Vec::new();
+    for r in ctx.resources(&[
+        "aws_iam_policy",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+    ]) {
+        out.push(PolicyDocument {
+            resource: r,
+            path: "policy".into(),
+            attribute: "policy".into(),
+        });
+    }
+    for role in ctx.resources(&["aws_iam_role"]) {
+        if let crate::check::Tri::Known(n) = crate::check::count(role, "inline_policy") {
+            for i in 0..n {
+                out.push(PolicyDocument {
+                    resource: role,
+                    path: format!("inline_policy.{i}.policy"),
+                    attribute: format!("inline_policy[{i}].policy"),
+                });
+            }
+        }
+    }
+    out
+}

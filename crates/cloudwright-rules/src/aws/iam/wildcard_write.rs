@@ -1,4 +1,4 @@
-use crate::check::{count, get, Context, Tri};
+use crate::check::{get, Context, Tri};
 use crate::policy::statements;
 use crate::Report;
 use cloudwright_model::Resource;
@@ -150,26 +150,8 @@ fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for r in ctx.resources(&[
-        "aws_iam_policy",
-        "aws_iam_role_policy",
-        "aws_iam_user_policy",
-        "aws_iam_group_policy",
-    ]) {
-        report.checked(r);
-        check_document(report, r, "policy", "policy");
-    }
-    for role in ctx.resources(&["aws_iam_role"]) {
-        if let Tri::Known(n) = count(role, "inline_policy") {
-            for i in 0..n {
-                report.checked(role);
-                check_document(
-                    report,
-                    role,
-                    &format!("inline_policy.{i}.policy"),
-                    &format!("inline_policy[{i}].policy"),
-                );
-            }
-        }
+    for doc in super::policy_documents(ctx) {
+        report.checked(doc.resource);
+        check_document(report, doc.resource, &doc.path, &doc.attribute);
     }
 }
