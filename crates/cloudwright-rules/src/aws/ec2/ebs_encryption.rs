@@ -43,7 +43,7 @@ crate::rule! {
         resource_types: ["aws_ebs_volume", "aws_instance", "aws_launch_template", "aws_launch_configuration"],
         checkov: ["CKV_AWS_3", "CKV_AWS_8"],
         trivy: ["AVD-AWS-0026", "aws-ec2-enable-volume-encryption", "AVD-AWS-0131", "aws-ec2-enable-at-rest-encryption"],
-        kics: [],
+        kics: ["cc997676-481b-4e93-aa81-d19f8c5e9b12"],
         remediation: "Enable aws_ebs_encryption_by_default, or set encrypted = true on the volume or block device.",
         check: check,
     }

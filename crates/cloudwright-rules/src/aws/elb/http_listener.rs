@@ -51,7 +51,7 @@ crate::rule! {
         resource_types: ["aws_lb_listener", "aws_alb_listener"],
         checkov: ["CKV_AWS_2"],
         trivy: ["AVD-AWS-0054", "aws-elb-http-not-used"],
-        kics: [],
+        kics: ["de7f5e83-da88-4046-871f-ea18504b1d43"],
         remediation: "Redirect HTTP to HTTPS in the listener's default action.",
         check: check,
     }

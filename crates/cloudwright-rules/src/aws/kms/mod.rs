@@ -43,7 +43,7 @@ crate::rule! {
         resource_types: ["aws_kms_key"],
         checkov: ["CKV_AWS_7"],
         trivy: ["AVD-AWS-0065", "aws-kms-auto-rotate-keys"],
-        kics: [],
+        kics: ["22fbfeac-7b5a-421a-8a27-7a2178bb910b"],
         remediation: "Set enable_key_rotation = true.",
         check: check,
     }

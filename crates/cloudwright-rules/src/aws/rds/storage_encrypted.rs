@@ -41,7 +41,7 @@ crate::rule! {
         resource_types: ["aws_db_instance", "aws_rds_cluster"],
         checkov: ["CKV_AWS_16", "CKV_AWS_96"],
         trivy: ["AVD-AWS-0080", "aws-rds-encrypt-instance-storage-data", "AVD-AWS-0079", "aws-rds-encrypt-cluster-storage-data"],
-        kics: [],
+        kics: ["3199c26c-7871-4cb3-99c2-10a59244ce7f"],
         remediation: "Set storage_encrypted = true (and kms_key_id for a customer-managed key).",
         check: check,
     }
