@@ -127,7 +127,7 @@ crate::rule! {
         resource_types: ["aws_cloudtrail"],
         checkov: ["CKV_AWS_35"],
         trivy: ["AVD-AWS-0015", "aws-cloudtrail-encryption-customer-key"],
-        kics: [],
+        kics: ["5d9e3164-9265-470c-9a10-57ae454ac0c7"],
         remediation: "Set kms_key_id to a customer-managed KMS key.",
         check: check_kms,
     }

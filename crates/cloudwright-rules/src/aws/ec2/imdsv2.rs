@@ -46,7 +46,7 @@ crate::rule! {
         resource_types: ["aws_instance", "aws_launch_template", "aws_launch_configuration"],
         checkov: ["CKV_AWS_79"],
         trivy: ["AVD-AWS-0028", "aws-ec2-enforce-http-token-imds", "AVD-AWS-0130", "aws-autoscaling-enforce-http-token-imds"],
-        kics: [],
+        kics: ["c306ac53-ee5b-41d3-86a9-0fd2722b4e67"],
         remediation: "Set metadata_options { http_tokens = \"required\" }.",
         check: check,
     }

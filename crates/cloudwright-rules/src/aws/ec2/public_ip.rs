@@ -39,7 +39,7 @@ crate::rule! {
         resource_types: ["aws_instance", "aws_launch_template"],
         checkov: ["CKV_AWS_88"],
         trivy: [],
-        kics: [],
+        kics: ["5a2486aa-facf-477d-a5c1-b010789459ce"],
         remediation: "Remove associate_public_ip_address and place the instance in a private subnet.",
         check: check,
     }

@@ -45,7 +45,7 @@ crate::rule! {
         resource_types: ["aws_elasticache_replication_group"],
         checkov: ["CKV_AWS_30"],
         trivy: ["AVD-AWS-0051", "aws-elasticache-enable-in-transit-encryption"],
-        kics: [],
+        kics: ["1afbb3fa-cf6c-4a3d-b730-95e9f4df343e"],
         remediation: "Set transit_encryption_enabled = true.",
         check: check,
     }

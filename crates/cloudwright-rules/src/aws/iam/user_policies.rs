@@ -39,7 +39,7 @@ crate::rule! {
         resource_types: ["aws_iam_user_policy", "aws_iam_user_policy_attachment", "aws_iam_policy_attachment"],
         checkov: ["CKV_AWS_40"],
         trivy: [],
-        kics: [],
+        kics: ["b4378389-a9aa-44ee-91e7-ef183f11079e"],
         remediation: "Attach policies to groups or roles, not to users.",
         check: check,
     }

@@ -38,7 +38,7 @@ crate::rule! {
         resource_types: ["aws_db_instance", "aws_rds_cluster"],
         checkov: ["CKV_AWS_133"],
         trivy: ["AVD-AWS-0077", "aws-rds-specify-backup-retention"],
-        kics: [],
+        kics: ["1dc73fb4-5b51-430c-8c5f-25dcf9090b02"],
         remediation: "Set backup_retention_period to at least 7.",
         check: check,
     }

@@ -42,7 +42,7 @@ crate::rule! {
         resource_types: ["aws_s3_bucket", "aws_s3_bucket_acl"],
         checkov: ["CKV_AWS_20", "CKV_AWS_57"],
         trivy: ["AVD-AWS-0092", "aws-s3-no-public-access-with-acl"],
-        kics: [],
+        kics: ["38c5ee0d-7f22-4260-ab72-5073048df100"],
         remediation: "Remove the public canned ACL; disable ACLs with object_ownership = \"BucketOwnerEnforced\".",
         check: check,
     }

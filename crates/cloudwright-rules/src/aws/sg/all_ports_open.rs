@@ -45,7 +45,7 @@ crate::rule! {
         resource_types: ["aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
         checkov: ["CKV_AWS_277"],
         trivy: ["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
-        kics: [],
+        kics: ["4728cd65-a20c-49da-8b31-9c08b423e4db"],
         remediation: "Replace the all-protocol rule with rules for the specific ports needed.",
         check: check,
     }

@@ -47,7 +47,7 @@ crate::rule! {
         resource_types: ["aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
         checkov: [],
         trivy: ["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
-        kics: [],
+        kics: ["381c3f2a-ef6f-4eff-99f7-b169cda3422c"],
         remediation: "Allow the database port only from the application tier's security group.",
         check: check,
     }

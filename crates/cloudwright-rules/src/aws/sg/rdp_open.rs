@@ -46,7 +46,7 @@ crate::rule! {
         resource_types: ["aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
         checkov: ["CKV_AWS_25"],
         trivy: ["AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"],
-        kics: [],
+        kics: ["151187cb-0efc-481c-babd-ad24e3c9bc22"],
         remediation: "Restrict the source CIDR of port 3389, or reach the hosts through SSM.",
         check: check,
     }

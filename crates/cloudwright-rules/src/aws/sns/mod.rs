@@ -42,7 +42,7 @@ crate::rule! {
         resource_types: ["aws_sns_topic"],
         checkov: ["CKV_AWS_26"],
         trivy: ["AVD-AWS-0095", "aws-sns-enable-topic-encryption"],
-        kics: [],
+        kics: ["28545147-2fc6-42d5-a1f9-cf226658e591"],
         remediation: "Set kms_master_key_id.",
         check: check,
     }

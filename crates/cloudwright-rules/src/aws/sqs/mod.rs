@@ -42,7 +42,7 @@ crate::rule! {
         resource_types: ["aws_sqs_queue"],
         checkov: ["CKV_AWS_27"],
         trivy: ["AVD-AWS-0096", "aws-sqs-enable-queue-encryption"],
-        kics: [],
+        kics: ["6e8849c1-3aa7-40e3-9063-b85ee300f29f"],
         remediation: "Leave SSE-SQS on (the default) or set kms_master_key_id.",
         check: check,
     }
