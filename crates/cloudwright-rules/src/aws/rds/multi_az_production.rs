@@ -43,7 +43,7 @@ crate::rule! {
         resource_types: ["aws_db_instance"],
         checkov: ["CKV_AWS_157"],
         trivy: [],
-        kics: [],
+        kics: ["53598739-ffe2-4b77-9fe5-de95f2252345"],
         remediation: "Set multi_az = true.",
         check: check,
     }

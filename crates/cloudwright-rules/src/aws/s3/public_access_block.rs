@@ -43,7 +43,7 @@ crate::rule! {
         resource_types: ["aws_s3_bucket"],
         checkov: ["CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"],
         trivy: ["AVD-AWS-0094", "aws-s3-specify-public-access-block", "AVD-AWS-0086", "aws-s3-block-public-acls", "AVD-AWS-0087", "aws-s3-block-public-policy", "AVD-AWS-0091", "aws-s3-ignore-public-acls", "AVD-AWS-0093", "aws-s3-no-public-buckets"],
-        kics: [],
+        kics: ["1ec253ab-c220-4d63-b2de-5b40e0af9293"],
         remediation: "Add aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets all true.",
         check: check,
     }
