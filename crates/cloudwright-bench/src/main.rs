@@ -6,10 +6,8 @@
 //! cargo run --release -p cloudwright-bench -- load bench/out/corpus
 //! ```
 
-/// Loading allocates many small values; mimalloc frees and reuses them far
-/// faster than the system allocator (measured in docs/benchmarks.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[path = "../../cloudwright-cli/src/alloc.rs"]
+mod alloc;
 
 mod corpus;
 
@@ -24,6 +22,7 @@ fn usage() -> ! {
 }
 
 fn main() {
+    alloc::tune();
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
         usage();

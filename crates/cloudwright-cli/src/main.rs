@@ -8,10 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Loading allocates many small values; mimalloc frees and reuses them far
-/// faster than the system allocator (measured in docs/benchmarks.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod alloc;
 
 /// Exit codes (documented in README "Exit codes").
 const EXIT_OK: u8 = 0;
@@ -135,6 +132,7 @@ struct ResourcesArgs {
 }
 
 fn main() -> ExitCode {
+    alloc::tune();
     let cli = Cli::parse();
     match cli.command {
         Command::Scan(args) => scan(args),
