@@ -93,37 +93,13 @@ pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMa
     let parsed = parse_files(&files);
     let mut by_dir: BTreeMap<PathBuf, Vec<Arc<ConfigFile>>> = BTreeMap::new();
     for file in parsed {
-        let display = display_path(&scan_root_abs, &file.path);
-        let id = sources.add(SourceFile::new(
-            display.clone(),
-            file.path.clone(),
-            file.text.clone(),
-        ));
-        let source = sources.get(id);
-        match file.result {
-            Ok((body, problems)) => {
-                for (message, range) in problems {
-                    out.diagnostics
-                        .push(Diagnostic::error(message).at(source.span(
-                            id,
-                            range.start,
-                            range.end,
-                        )));
-                }
-                let dir = file
-                    .path
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default();
-                by_dir.entry(dir).or_default().push(Arc::new(ConfigFile {
-                    file: id,
-                    body,
-                    json: file.json,
-                }));
-            }
-            Err(problem) => out
-                .diagnostics
-                .push(problem.into_diagnostic(id, source, &display)),
+        let dir = file
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        if let Some(config) = register(file, &scan_root_abs, sources, &mut out.diagnostics) {
+            by_dir.entry(dir).or_default().push(config);
         }
     }
     let mut cache = ModuleCache {
@@ -256,30 +232,7 @@ impl ModuleSource for ModuleCache {
         paths.sort();
         let mut files = Vec::new();
         for file in parse_files(&paths) {
-            let display = display_path(&self.scan_root, &file.path);
-            let id = sources.add(SourceFile::new(
-                display.clone(),
-                file.path.clone(),
-                file.text.clone(),
-            ));
-            let source = sources.get(id);
-            match file.result {
-                Ok((body, problems)) => {
-                    for (message, range) in problems {
-                        diagnostics.push(Diagnostic::error(message).at(source.span(
-                            id,
-                            range.start,
-                            range.end,
-                        )));
-                    }
-                    files.push(Arc::new(ConfigFile {
-                        file: id,
-                        body,
-                        json: file.json,
-                    }));
-                }
-                Err(problem) => diagnostics.push(problem.into_diagnostic(id, source, &display)),
-            }
+            files.extend(register(file, &self.scan_root, sources, diagnostics));
         }
         let def = if paths.is_empty() {
             None
@@ -419,6 +372,39 @@ pub fn parse_only(paths: &[PathBuf]) -> usize {
 
 fn parse_files(paths: &[PathBuf]) -> Vec<ParsedFile> {
     paths.par_iter().map(|p| parse_file(p)).collect()
+}
+
+/// Adds a parsed file to the source map and turns it into configuration,
+/// reporting its syntax problems; `None` when the file could not be parsed.
+fn register(
+    file: ParsedFile,
+    scan_root: &Path,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Arc<ConfigFile>> {
+    let display = display_path(scan_root, &file.path);
+    let id = sources.add(SourceFile::new(display.clone(), file.path, file.text));
+    let source = sources.get(id);
+    match file.result {
+        Ok((body, problems)) => {
+            for (message, range) in problems {
+                diagnostics.push(Diagnostic::error(message).at(source.span(
+                    id,
+                    range.start,
+                    range.end,
+                )));
+            }
+            Some(Arc::new(ConfigFile {
+                file: id,
+                body,
+                json: file.json,
+            }))
+        }
+        Err(problem) => {
+            diagnostics.push(problem.into_diagnostic(id, source, &display));
+            None
+        }
+    }
 }
 
 fn parse_file(path: &Path) -> ParsedFile {

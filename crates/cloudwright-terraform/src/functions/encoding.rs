@@ -240,6 +240,19 @@ fn yaml_value(y: &Yaml) -> CallResult {
     })
 }
 
+/// The value after a `- ` or `key:` marker: a nested block on the next
+/// lines, or a scalar on the same line.
+fn yaml_entry_value(item: &Value, indent: usize, out: &mut String) {
+    if is_collection(item) {
+        out.push('\n');
+        yaml_encode(item, indent + 2, out);
+    } else {
+        out.push(' ');
+        yaml_scalar(item, out);
+        out.push('\n');
+    }
+}
+
 /// `yamlencode` in the block style Terraform emits (strings double-quoted).
 fn yaml_encode(v: &Value, indent: usize, out: &mut String) {
     let pad = " ".repeat(indent);
@@ -248,14 +261,7 @@ fn yaml_encode(v: &Value, indent: usize, out: &mut String) {
             for item in items.iter() {
                 out.push_str(&pad);
                 out.push('-');
-                if is_collection(item) {
-                    out.push('\n');
-                    yaml_encode(item, indent + 2, out);
-                } else {
-                    out.push(' ');
-                    yaml_scalar(item, out);
-                    out.push('\n');
-                }
+                yaml_entry_value(item, indent, out);
             }
         }
         Value::Map(obj) if !obj.fields.is_empty() => {
@@ -263,14 +269,7 @@ fn yaml_encode(v: &Value, indent: usize, out: &mut String) {
                 out.push_str(&pad);
                 encode_string(k, out);
                 out.push(':');
-                if is_collection(item) {
-                    out.push('\n');
-                    yaml_encode(item, indent + 2, out);
-                } else {
-                    out.push(' ');
-                    yaml_scalar(item, out);
-                    out.push('\n');
-                }
+                yaml_entry_value(item, indent, out);
             }
         }
         other => {
