@@ -1,24 +1,8 @@
 //! The `cloudwright` binary, end to end: output snapshots and exit codes.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cloudwright"))
-        .args(args)
-        .current_dir(repo())
-        .env_remove("TF_VAR_region")
-        .output()
-        .expect("run cloudwright")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+use common::{run, stdout};
 
 #[test]
 fn resources_text_on_the_bundled_example() {

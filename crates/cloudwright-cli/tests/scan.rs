@@ -1,23 +1,8 @@
 //! `cloudwright scan` end to end on the bundled example.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cloudwright"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("run cloudwright")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+use common::{repo, run, stdout};
 
 const EXAMPLE: &str = "examples/three-tier";
 
