@@ -8,10 +8,15 @@
 //! searched as fast at these sizes. The API follows `BTreeMap`'s.
 
 use crate::value::Value;
+use compact_str::CompactString;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SortedMap<V>(Vec<(String, V)>);
+pub struct SortedMap<V>(Vec<(Key, V)>);
+
+/// Keys are attribute names and map keys, nearly all shorter than 24
+/// bytes: stored inline, they cost no allocation of their own.
+type Key = CompactString;
 
 /// The attributes of an object.
 pub type Fields = SortedMap<Value>;
@@ -44,7 +49,7 @@ impl<V> SortedMap<V> {
         match self.position(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
-                self.0.insert(i, (key, value));
+                self.0.insert(i, (Key::from(key), value));
                 None
             }
         }
@@ -63,12 +68,12 @@ impl<V> SortedMap<V> {
     }
 
     /// Entries in key order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &V)> + ExactSizeIterator {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> + ExactSizeIterator {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        self.0.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.0.iter().map(|(k, _)| k.as_str())
     }
 
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
@@ -76,23 +81,23 @@ impl<V> SortedMap<V> {
     }
 }
 
-impl<V> From<BTreeMap<String, V>> for SortedMap<V> {
-    fn from(map: BTreeMap<String, V>) -> SortedMap<V> {
+impl<K: Into<Key>, V> From<BTreeMap<K, V>> for SortedMap<V> {
+    fn from(map: BTreeMap<K, V>) -> SortedMap<V> {
         // BTreeMap iterates in key order without duplicates: already sorted
-        SortedMap(map.into_iter().collect())
+        SortedMap(map.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 }
 
-impl<V, const N: usize> From<[(String, V); N]> for SortedMap<V> {
-    fn from(entries: [(String, V); N]) -> SortedMap<V> {
+impl<K: Into<Key>, V, const N: usize> From<[(K, V); N]> for SortedMap<V> {
+    fn from(entries: [(K, V); N]) -> SortedMap<V> {
         entries.into_iter().collect()
     }
 }
 
-impl<V> FromIterator<(String, V)> for SortedMap<V> {
+impl<K: Into<Key>, V> FromIterator<(K, V)> for SortedMap<V> {
     /// Later entries win over earlier ones with the same key, as with `BTreeMap`.
-    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> SortedMap<V> {
-        let mut entries: Vec<(String, V)> = iter.into_iter().collect();
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> SortedMap<V> {
+        let mut entries: Vec<(Key, V)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
         entries.reverse();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|later, earlier| later.0 == earlier.0);
@@ -103,20 +108,18 @@ impl<V> FromIterator<(String, V)> for SortedMap<V> {
 
 impl<V> IntoIterator for SortedMap<V> {
     type Item = (String, V);
-    type IntoIter = std::vec::IntoIter<(String, V)>;
+    type IntoIter = std::iter::Map<std::vec::IntoIter<(Key, V)>, fn((Key, V)) -> (String, V)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        self.0.into_iter().map(|(k, v)| (k.into_string(), v))
     }
 }
 
 impl<'a, V> IntoIterator for &'a SortedMap<V> {
-    type Item = (&'a String, &'a V);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, V)>,
-        fn(&'a (String, V)) -> (&'a String, &'a V),
-    >;
+    type Item = (&'a str, &'a V);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (Key, V)>, fn(&'a (Key, V)) -> (&'a str, &'a V)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
@@ -144,7 +147,7 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        assert_eq!(f.keys().cloned().collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(f.keys().collect::<Vec<_>>(), vec!["a", "b"]);
         assert_eq!(f.get("b").and_then(Value::as_number), Some(3.0));
         assert!(f.insert("c".into(), Value::Null).is_none());
         assert!(f.insert("a".into(), Value::Bool(true)).is_some());

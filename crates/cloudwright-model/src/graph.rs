@@ -284,7 +284,7 @@ fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<RootAdd
                 {
                     if target != r.address {
                         found.push(crate::Reference {
-                            attribute: attribute.clone(),
+                            attribute: attribute.to_string(),
                             target,
                             target_attribute,
                         });

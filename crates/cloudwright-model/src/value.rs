@@ -315,7 +315,7 @@ impl Value {
             Value::Map(obj) => J::Object(
                 obj.fields
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
                     .collect(),
             ),
             Value::Unknown(u) => {

@@ -129,7 +129,7 @@ fn resource_json(graph: &Graph, r: &Resource) -> Json {
         Json::Object(
             r.attribute_spans
                 .iter()
-                .map(|(k, s)| (k.clone(), json!({"line": s.line, "column": s.column})))
+                .map(|(k, s)| (k.to_string(), json!({"line": s.line, "column": s.column})))
                 .collect(),
         ),
     );
@@ -148,7 +148,7 @@ fn resource_json(graph: &Graph, r: &Resource) -> Json {
                 .iter()
                 .map(|(k, sources)| {
                     (
-                        k.clone(),
+                        k.to_string(),
                         sources
                             .iter()
                             .map(|s| source_json(graph, s))
@@ -271,7 +271,7 @@ fn write_fields(
         .unwrap_or(0);
     for (name, value) in &obj.fields {
         let full = if path.is_empty() {
-            name.clone()
+            name.to_string()
         } else {
             format!("{path}.{name}")
         };

@@ -352,7 +352,7 @@ impl<'a> Evaluator<'a> {
             Value::Map(obj) => Some(
                 obj.fields
                     .iter()
-                    .map(|(k, v)| (Value::string(k.as_str()), mark(v.clone())))
+                    .map(|(k, v)| (Value::string(k), mark(v.clone())))
                     .collect(),
             ),
             Value::Unknown(_) => None,

@@ -14,7 +14,7 @@ use cloudwright_model::{
     Resource, SourceFile, SourceMap, Value,
 };
 use serde_json::Value as Json;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut SourceMap) -> Loaded {
@@ -324,7 +324,7 @@ fn resource_from_json(
     let mut attributes = r
         .get("values")
         .map(Value::from_json)
-        .unwrap_or_else(|| Value::map(BTreeMap::new()));
+        .unwrap_or_else(|| Value::map(cloudwright_model::Fields::new()));
     if let Some(sensitive) = r.get("sensitive_values") {
         attributes = mark_sensitive(&attributes, sensitive);
     }
@@ -384,7 +384,7 @@ fn mark_sensitive(v: &Value, mask: &Json) -> Value {
                 .iter()
                 .map(|(k, val)| {
                     (
-                        k.clone(),
+                        k,
                         m.get(k)
                             .map_or_else(|| val.clone(), |mk| mark_sensitive(val, mk)),
                     )

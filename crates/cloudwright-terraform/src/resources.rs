@@ -115,7 +115,7 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
             Value::Map(obj) => Expansion::ForEach(
                 obj.fields
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .map(|(k, v)| (k.to_string(), v.clone()))
                     .collect(),
             ),
             Value::List(items) => {
@@ -394,7 +394,7 @@ fn expand_dynamic(
         Value::Map(obj) => obj
             .fields
             .iter()
-            .map(|(k, v)| (Value::string(k.as_str()), v.clone()))
+            .map(|(k, v)| (Value::string(k), v.clone()))
             .collect(),
         other => {
             let msg = format!(
@@ -438,7 +438,7 @@ pub fn close(v: &Value) -> Value {
         Value::Map(o) => Value::map(
             o.fields
                 .iter()
-                .map(|(k, v)| (k.clone(), close(v)))
+                .map(|(k, v)| (k, close(v)))
                 .collect::<cloudwright_model::Fields>(),
         ),
         Value::List(items) => Value::list(items.iter().map(close).collect()),
@@ -604,7 +604,7 @@ fn apply_default_tags(
         match source.strip() {
             Value::Map(obj) => {
                 for (k, v) in &obj.fields {
-                    merged.insert(k.clone(), v.clone());
+                    merged.insert(k, v.clone());
                 }
             }
             Value::Null => {}

@@ -178,7 +178,7 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
                 .iter()
                 .map(|(k, v)| {
                     convert(v, elem)
-                        .map(|v| (k.clone(), v))
+                        .map(|v| (k, v))
                         .map_err(|e| format!("element {k:?}: {e}"))
                 })
                 .collect::<Result<cloudwright_model::Fields, _>>()?,
@@ -275,7 +275,7 @@ mod tests {
             convert(&v, &t).unwrap().to_string(),
             "{name = \"db\", size = 20, tags = null}"
         );
-        let missing = Value::map(BTreeMap::new());
+        let missing = Value::map(cloudwright_model::Fields::new());
         assert_eq!(
             convert(&missing, &t).unwrap_err(),
             "attribute \"name\" is required"

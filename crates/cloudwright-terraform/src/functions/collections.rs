@@ -30,11 +30,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "one" => one(args),
         "keys" => arity(args, 1).and_then(|_| {
             Ok(Value::list(
-                object(&args[0])?
-                    .fields
-                    .keys()
-                    .map(|k| Value::string(k.as_str()))
-                    .collect(),
+                object(&args[0])?.fields.keys().map(Value::string).collect(),
             ))
         }),
         "values" => arity(args, 1).and_then(|_| {
@@ -150,7 +146,7 @@ fn merge(args: &[Value]) -> CallResult {
             continue;
         }
         for (k, v) in &object(a)?.fields {
-            fields.insert(k.clone(), v.clone());
+            fields.insert(k, v.clone());
         }
     }
     Ok(Value::map(fields))
@@ -349,7 +345,7 @@ fn transpose(args: &[Value]) -> CallResult {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in &object(&args[0])?.fields {
         for item in strings(v)? {
-            out.entry(item).or_default().push(k.clone());
+            out.entry(item).or_default().push(k.to_string());
         }
     }
     Ok(Value::map(

@@ -303,11 +303,7 @@ pub fn deep_strip(v: &Value) -> Value {
         }
         Value::Map(obj) if obj.fields.values().any(Value::contains_sensitive) => {
             Value::Map(Arc::new(Object {
-                fields: obj
-                    .fields
-                    .iter()
-                    .map(|(k, v)| (k.clone(), deep_strip(v)))
-                    .collect(),
+                fields: obj.fields.iter().map(|(k, v)| (k, deep_strip(v))).collect(),
                 computed: obj.computed.clone(),
             }))
         }
