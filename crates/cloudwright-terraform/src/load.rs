@@ -44,8 +44,8 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
         if path.is_file() && plan_or_state && !is_tf_json(path) {
             let mut part = crate::plan::load_plan_or_state(path, options, &mut sources);
             diagnostics.append(&mut part.diagnostics);
-            resources.append(&mut part.resources);
-            modules.append(&mut part.modules);
+            concat(&mut resources, part.resources);
+            concat(&mut modules, part.modules);
             continue;
         }
         let dir = if path.is_file() {
@@ -65,10 +65,20 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
         }
         let mut tree = load_tree(&dir, options, &mut sources);
         diagnostics.append(&mut tree.diagnostics);
-        resources.append(&mut tree.resources);
-        modules.append(&mut tree.modules);
+        concat(&mut resources, tree.resources);
+        concat(&mut modules, tree.modules);
     }
     Graph::new(resources, modules, sources, diagnostics)
+}
+
+/// Appends `part`, taking it over whole when `into` is empty (the common
+/// case of one path): the model's largest vectors are never copied.
+fn concat<T>(into: &mut Vec<T>, mut part: Vec<T>) {
+    if into.is_empty() {
+        *into = part;
+    } else {
+        into.append(&mut part);
+    }
 }
 
 fn is_tf_json(path: &Path) -> bool {
@@ -157,6 +167,12 @@ pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMa
     *sources = shared_sources
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
+    // Sized once: growing by doubling would hold two copies of the largest
+    // vector of the load at its peak.
+    out.resources
+        .reserve_exact(results.iter().map(|p| p.resources.len()).sum());
+    out.modules
+        .reserve_exact(results.iter().map(|p| p.modules.len()).sum());
     for mut part in results {
         out.resources.append(&mut part.resources);
         out.modules.append(&mut part.modules);
