@@ -1,5 +1,6 @@
 //! AWS rules, one directory per service, one file per rule.
 
+pub mod cloudfront;
 pub mod cloudtrail;
 pub mod dynamodb;
 pub mod ec2;
@@ -28,6 +29,7 @@ pub fn rules() -> Vec<&'static Rule> {
         ec2::rules(),
         elb::rules(),
         cloudtrail::rules(),
+        cloudfront::rules(),
         vpc::rules(),
         kms::rules(),
         iam::rules(),
