@@ -1,5 +1,7 @@
 //! Elastic Load Balancing (ALB, NLB).
 
+mod access_logs;
+mod deletion_protection;
 mod drop_invalid_headers;
 mod http_listener;
 mod tls_policy;
@@ -11,5 +13,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &http_listener::ELB_HTTP_LISTENER,
         &tls_policy::ELB_TLS_POLICY,
         &drop_invalid_headers::ELB_DROP_INVALID_HEADERS,
+        &deletion_protection::ELB_DELETION_PROTECTION,
+        &access_logs::ELB_ACCESS_LOGS,
     ]
 }
