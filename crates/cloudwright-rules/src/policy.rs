@@ -31,7 +31,56 @@ impl Statement {
     pub fn all_resources(&self) -> bool {
         self.resources.iter().any(|r| r == "*")
     }
+
+    /// Names every principal: `"*"`, `{"AWS": "*"}`, or a `NotPrincipal`.
+    pub fn any_principal(&self) -> bool {
+        self.has_not_principal
+            || self
+                .principals
+                .iter()
+                .any(|(kind, id)| id == "*" && (kind == "*" || kind == "AWS"))
+    }
+
+    /// Has a condition on who the caller is or where the call comes from
+    /// (account, organisation, source ARN, network). Other conditions —
+    /// `aws:SecureTransport`, time, tags — do not narrow who may call.
+    pub fn limits_caller(&self) -> bool {
+        let Some(operators) = self.conditions.as_object() else {
+            return false;
+        };
+        operators
+            .values()
+            .filter_map(serde_json::Value::as_object)
+            .flat_map(|keys| keys.keys())
+            .any(|key| CALLER_KEYS.contains(&key.to_ascii_lowercase().as_str()))
+    }
+
+    /// Allows anyone at all: an Allow to every principal that no condition
+    /// on the caller narrows.
+    pub fn public_grant(&self) -> bool {
+        self.allow && self.any_principal() && !self.limits_caller()
+    }
 }
+
+/// Condition keys (lower-cased) that restrict which callers a statement
+/// applies to.
+const CALLER_KEYS: &[&str] = &[
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:userid",
+    "aws:username",
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:vpcsourceip",
+];
 
 /// The statements of a policy attribute: unknown when the document is not
 /// known before apply, absent when not set, unparseable JSON is absent (the

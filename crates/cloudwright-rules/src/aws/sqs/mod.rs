@@ -1,10 +1,12 @@
 //! Amazon SQS.
 
+mod public_policy;
+
 use crate::check::{get, get_bool, Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&SQS_ENCRYPTION]
+    vec![&SQS_ENCRYPTION, &public_policy::SQS_PUBLIC_POLICY]
 }
 
 crate::rule! {
