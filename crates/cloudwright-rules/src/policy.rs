@@ -1,7 +1,8 @@
 //! IAM policy documents as rules read them, parsed once from the JSON that
 //! the loader produced (`jsonencode`, heredoc, `aws_iam_policy_document`).
 
-use crate::check::Tri;
+use crate::check::{get, Context, Tri};
+use crate::Report;
 use cloudwright_model::Value;
 
 #[derive(Debug, Clone, Default)]
@@ -142,6 +143,53 @@ fn statement(s: &serde_json::Value) -> Statement {
             .get("Condition")
             .cloned()
             .unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// The resource-policy check shared by the "open to everyone" rules: for
+/// each resource of `types`, its `policy` must not grant every principal
+/// without a condition on the caller. `noun` names the protected thing in
+/// messages ("queue", "topic"). A document with a public grant and also a
+/// deny to every principal is undecidable: the deny may close the grant.
+pub fn report_public_grants(ctx: &Context<'_>, report: &mut Report, types: &[&str], noun: &str) {
+    for r in ctx.resources(types) {
+        let statements = match statements(get(r, "policy")) {
+            Tri::Known(s) => s,
+            // an inline policy is optional on the protected resource
+            Tri::Absent => {
+                report.checked(r);
+                continue;
+            }
+            Tri::Unknown(why) => {
+                report.unknown(r, why);
+                continue;
+            }
+        };
+        report.checked(r);
+        let Some(grant) = statements.iter().find(|s| s.public_grant()) else {
+            continue;
+        };
+        if statements.iter().any(|s| !s.allow && s.any_principal()) {
+            report.unknown(
+                r,
+                "the policy allows every principal and also denies every principal under some condition; whether the deny closes the grant is not decided",
+            );
+            continue;
+        }
+        let sid = grant
+            .sid
+            .as_deref()
+            .map_or(String::new(), |sid| format!(" (statement {sid:?})"));
+        let actions = if grant.actions.is_empty() {
+            "every action but those in NotAction".to_string()
+        } else {
+            grant.actions.join(", ")
+        };
+        report.fail(
+            r,
+            "policy",
+            format!("anyone may call {actions} on the {noun}{sid}: the policy allows every principal with no condition on the caller"),
+        );
     }
 }
 

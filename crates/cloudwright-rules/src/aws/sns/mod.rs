@@ -1,10 +1,12 @@
 //! Amazon SNS.
 
+mod public_policy;
+
 use crate::check::{get, Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&SNS_ENCRYPTION]
+    vec![&SNS_ENCRYPTION, &public_policy::SNS_PUBLIC_POLICY]
 }
 
 crate::rule! {

@@ -1,5 +1,4 @@
-use crate::check::{get, Context, Tri};
-use crate::policy::statements;
+use crate::check::Context;
 use crate::Report;
 
 crate::rule! {
@@ -27,7 +26,7 @@ crate::rule! {
     ///   queue_url = aws_sqs_queue.jobs.id
     ///   policy = jsonencode({
     ///     Version   = "2012-10-17"
-    ///     Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = aws_sqs_queue.jobs.arn }]
+    ///     Statement = [{ Effect = "Allow", Principal = "*", Action = "sqs:SendMessage", Resource = "arn:aws:sqs:eu-west-1:111122223333:jobs" }]
     ///   })
     /// }
     /// ```
@@ -40,8 +39,8 @@ crate::rule! {
     ///     Version   = "2012-10-17"
     ///     Statement = [{
     ///       Effect    = "Allow", Principal = { Service = "sns.amazonaws.com" }
-    ///       Action    = "sqs:SendMessage", Resource = aws_sqs_queue.jobs.arn
-    ///       Condition = { ArnEquals = { "aws:SourceArn" = aws_sns_topic.jobs.arn } }
+    ///       Action    = "sqs:SendMessage", Resource = "arn:aws:sqs:eu-west-1:111122223333:jobs"
+    ///       Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:sns:eu-west-1:111122223333:jobs" } }
     ///     }]
     ///   })
     /// }
@@ -66,43 +65,10 @@ crate::rule! {
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for r in ctx.resources(&["aws_sqs_queue", "aws_sqs_queue_policy"]) {
-        let statements = match statements(get(r, "policy")) {
-            Tri::Known(s) => s,
-            // an inline policy is optional on the queue
-            Tri::Absent => {
-                report.checked(r);
-                continue;
-            }
-            Tri::Unknown(why) => {
-                report.unknown(r, why);
-                continue;
-            }
-        };
-        report.checked(r);
-        let Some(grant) = statements.iter().find(|s| s.public_grant()) else {
-            continue;
-        };
-        if statements.iter().any(|s| !s.allow && s.any_principal()) {
-            report.unknown(
-                r,
-                "the policy allows every principal and also denies every principal under some condition; whether the deny closes the grant is not decided",
-            );
-            continue;
-        }
-        let what = grant
-            .sid
-            .as_deref()
-            .map_or(String::new(), |sid| format!(" (statement {sid:?})"));
-        let actions = if grant.actions.is_empty() {
-            "every action but those in NotAction".to_string()
-        } else {
-            grant.actions.join(", ")
-        };
-        report.fail(
-            r,
-            "policy",
-            format!("anyone may call {actions} on the queue{what}: the policy allows every principal with no condition on the caller"),
-        );
-    }
+    crate::policy::report_public_grants(
+        ctx,
+        report,
+        &["aws_sqs_queue", "aws_sqs_queue_policy"],
+        "queue",
+    );
 }
