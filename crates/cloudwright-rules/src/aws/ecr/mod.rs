@@ -1,10 +1,16 @@
 //! Amazon ECR.
 
+mod public_policy;
+
 use crate::check::{get_bool, get_str, Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&ECR_SCAN_ON_PUSH, &ECR_IMMUTABLE_TAGS]
+    vec![
+        &ECR_SCAN_ON_PUSH,
+        &ECR_IMMUTABLE_TAGS,
+        &public_policy::ECR_PUBLIC_POLICY,
+    ]
 }
 
 crate::rule! {
