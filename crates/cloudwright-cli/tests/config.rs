@@ -77,7 +77,7 @@ reason = "legacy bucket, deleted in Q1"
         "fail_on = critical from the config"
     );
     let j = json(&out);
-    assert_eq!(j["summary"]["rules"], 6);
+    assert_eq!(j["summary"]["rules"], 7, "the seven S3 rules");
     let versioning: Vec<&serde_json::Value> = j["findings"]
         .as_array()
         .unwrap()

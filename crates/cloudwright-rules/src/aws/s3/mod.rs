@@ -3,6 +3,7 @@
 mod access_logging;
 mod public_access_block;
 mod public_acl;
+mod public_policy;
 mod server_side_encryption;
 mod tls_only;
 mod versioning;
@@ -19,6 +20,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &access_logging::S3_ACCESS_LOGGING,
         &public_acl::S3_PUBLIC_ACL,
         &tls_only::S3_TLS_ONLY,
+        &public_policy::S3_PUBLIC_POLICY,
     ]
 }
 
