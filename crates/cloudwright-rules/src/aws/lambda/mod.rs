@@ -1,10 +1,15 @@
 //! AWS Lambda.
 
+mod public_permission;
+
 use crate::check::{get_str, Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&LAMBDA_URL_NO_AUTH]
+    vec![
+        &LAMBDA_URL_NO_AUTH,
+        &public_permission::LAMBDA_PUBLIC_PERMISSION,
+    ]
 }
 
 crate::rule! {
