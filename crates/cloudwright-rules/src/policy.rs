@@ -81,6 +81,8 @@ const CALLER_KEYS: &[&str] = &[
     "aws:sourcevpc",
     "aws:sourcevpce",
     "aws:vpcsourceip",
+    // the account whose principals call through a key policy
+    "kms:calleraccount",
 ];
 
 /// The statements of a policy attribute: unknown when the document is not

@@ -1,10 +1,12 @@
 //! AWS KMS.
 
+mod public_policy;
+
 use crate::check::{get_bool, get_str, Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&KMS_ROTATION]
+    vec![&KMS_ROTATION, &public_policy::KMS_PUBLIC_POLICY]
 }
 
 crate::rule! {
