@@ -1,4 +1,4 @@
-use crate::check::{count, get_str, Context, Tri};
+use crate::check::{count, dotted, get_str, Context, Tri};
 use crate::Report;
 use cloudwright_model::Resource;
 
@@ -61,25 +61,26 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             }
             Tri::Absent => 0,
         };
-        let behaviours = std::iter::once("default_cache_behavior.0".to_string())
-            .chain((0..ordered).map(|i| format!("ordered_cache_behavior.{i}")));
+        let behaviours = std::iter::once("default_cache_behavior[0]".to_string())
+            .chain((0..ordered).map(|i| format!("ordered_cache_behavior[{i}]")));
         for behaviour in behaviours {
             check_behaviour(report, d, &behaviour);
         }
     }
 }
 
+/// `behaviour`: the block's attribute path, `ordered_cache_behavior[1]`.
 fn check_behaviour(report: &mut Report, d: &Resource, behaviour: &str) {
-    match get_str(d, &format!("{behaviour}.viewer_protocol_policy")) {
+    let attribute = format!("{behaviour}.viewer_protocol_policy");
+    match get_str(d, &dotted(&attribute)) {
         Tri::Known(p) if p == "allow-all" => {
-            let pattern = match get_str(d, &format!("{behaviour}.path_pattern")) {
+            let pattern = match get_str(d, &dotted(&format!("{behaviour}.path_pattern"))) {
                 Tri::Known(p) => format!(" for {p}"),
                 _ => String::new(),
             };
-            let (block, index) = behaviour.split_once('.').unwrap_or((behaviour, "0"));
             report.fail(
                 d,
-                &format!("{block}[{index}].viewer_protocol_policy"),
+                &attribute,
                 format!(
                     "viewers may use plain HTTP{pattern} (viewer_protocol_policy = \"allow-all\")"
                 ),

@@ -1,4 +1,4 @@
-use crate::check::{get_bool, get_str, Context, Tri};
+use crate::check::{count, get_bool, get_str, Context, Tri};
 use crate::Report;
 use cloudwright_model::Resource;
 
@@ -71,13 +71,16 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
 /// `enabled_by_default`: what `access_logs.enabled` means when unset.
 fn check_logs(report: &mut Report, lb: &Resource, enabled_by_default: bool) {
     report.checked(lb);
-    let has_block = match get_str(lb, "access_logs.0.bucket") {
-        Tri::Unknown(_) | Tri::Known(_) => true,
-        Tri::Absent => lb.attribute_spans.get("access_logs[0]").is_some(),
-    };
-    if !has_block {
-        report.fail(lb, "", "no access_logs block: requests are not logged");
-        return;
+    match count(lb, "access_logs") {
+        Tri::Known(0) | Tri::Absent => {
+            report.fail(lb, "", "no access_logs block: requests are not logged");
+            return;
+        }
+        Tri::Unknown(why) => {
+            report.unknown(lb, why);
+            return;
+        }
+        Tri::Known(_) => {}
     }
     match get_bool(lb, "access_logs.0.enabled") {
         Tri::Known(true) => {}
