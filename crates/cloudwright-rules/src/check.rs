@@ -36,7 +36,7 @@ impl<T> Tri<T> {
     }
 }
 
-fn describe_unknown(v: &Value) -> String {
+pub(crate) fn describe_unknown(v: &Value) -> String {
     match v.as_unknown().and_then(|u| u.origin.as_deref()) {
         Some(origin) => format!("known only after apply (from {origin})"),
         None => "known only after apply".to_string(),

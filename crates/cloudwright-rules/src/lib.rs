@@ -14,6 +14,7 @@
 pub mod aws;
 pub mod check;
 pub mod policy;
+pub mod setting;
 
 use cloudwright_model::{Finding, FindingSeverity, Graph};
 use rayon::prelude::*;
@@ -103,7 +104,7 @@ macro_rules! rule {
             trivy: [$($tv:literal),* $(,)?],
             kics: [$($kc:literal),* $(,)?],
             remediation: $remediation:literal,
-            check: $check:path $(,)?
+            check: $check:expr $(,)?
         }
     ) => {
         $(#[doc = $doc])*
