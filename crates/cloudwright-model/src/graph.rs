@@ -190,6 +190,19 @@ impl Graph {
     }
 
     /// Root module directories in the load, sorted.
+    /// Every version constraint placed on a provider by the modules loaded
+    /// under a root (`required_providers { aws = { version = "~> 5.0" } }`);
+    /// Terraform selects a version that satisfies all of them.
+    pub fn required_provider_versions(&self, root: &str, provider: &str) -> Vec<&str> {
+        self.modules
+            .iter()
+            .filter(|m| m.root_dir == root)
+            .flat_map(|m| m.terraform.required_providers.iter())
+            .filter(|p| p.name == provider)
+            .filter_map(|p| p.version.as_deref())
+            .collect()
+    }
+
     pub fn roots(&self) -> Vec<&str> {
         let mut roots: Vec<&str> = self.resources.iter().map(|r| &*r.root).collect();
         roots.sort_unstable();

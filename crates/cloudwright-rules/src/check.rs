@@ -304,6 +304,39 @@ impl<'g> Context<'g> {
     }
 }
 
+impl<'g> Context<'g> {
+    /// The resource of `target_type` that `r.attribute` points at: by a
+    /// reference (`aws_redshift_parameter_group.main.name`), or by a known
+    /// value equal to the target's `key` attribute (its name) in the same
+    /// root module. `Known(None)` when the attribute is unset or names
+    /// something outside the configuration; unknown when its value is
+    /// known only after apply and no reference says where it comes from.
+    pub fn referenced(
+        &self,
+        r: &Resource,
+        attribute: &str,
+        target_type: &str,
+        key: &str,
+    ) -> Tri<Option<&'g Resource>> {
+        for reference in r.references.iter().filter(|x| x.attribute == attribute) {
+            if let Some(t) = self.graph.resource_in(&r.root, &reference.target) {
+                if t.resource_type == target_type && t.mode == Mode::Managed {
+                    return Tri::Known(Some(t));
+                }
+            }
+        }
+        match get_str(r, attribute) {
+            Tri::Known(value) => Tri::Known(self.graph.of_type(target_type).find(|t| {
+                t.root == r.root
+                    && t.mode == Mode::Managed
+                    && matches!(get_str(t, key), Tri::Known(k) if k == value)
+            })),
+            Tri::Absent => Tri::Known(None),
+            Tri::Unknown(why) => Tri::Unknown(why),
+        }
+    }
+}
+
 /// Where a rule writes its results.
 pub struct Report {
     pub rule: &'static Rule,

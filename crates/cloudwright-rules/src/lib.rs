@@ -14,6 +14,7 @@
 pub mod aws;
 pub mod check;
 pub mod policy;
+pub mod provider_version;
 pub mod setting;
 
 use cloudwright_model::{Finding, FindingSeverity, Graph};

@@ -140,7 +140,20 @@ pub fn evaluate(r: &Resource, setting: &Setting) -> Verdict {
         Tri::Known(value) => match matches(setting.want, &value) {
             Tri::Known(true) => Verdict::Pass,
             Tri::Known(false) => {
-                Verdict::Fail(display_path(setting.path), setting.message.to_string())
+                let mut message = setting.message.to_string();
+                if let (Want::Contains(required), Some(items)) = (setting.want, value.as_list()) {
+                    let missing: Vec<&str> = required
+                        .iter()
+                        .filter(|r| {
+                            !items
+                                .iter()
+                                .any(|i| i.as_str().is_some_and(|s| s.eq_ignore_ascii_case(r)))
+                        })
+                        .copied()
+                        .collect();
+                    message = format!("{message} (missing: {})", missing.join(", "));
+                }
+                Verdict::Fail(display_path(setting.path), message)
             }
             Tri::Unknown(why) => Verdict::Unknown(why),
             Tri::Absent => Verdict::Pass,
@@ -214,9 +227,9 @@ pub fn all_of(r: &Resource, settings: &[Setting]) -> Verdict {
 pub fn is_one_of(r: &Resource, path: &str, values: &[&str], default: Option<&str>) -> Tri<bool> {
     match get(r, path).string() {
         Tri::Known(s) => Tri::Known(values.iter().any(|v| v.eq_ignore_ascii_case(&s))),
-        Tri::Absent => Tri::Known(
-            default.is_some_and(|d| values.iter().any(|v| v.eq_ignore_ascii_case(d))),
-        ),
+        Tri::Absent => {
+            Tri::Known(default.is_some_and(|d| values.iter().any(|v| v.eq_ignore_ascii_case(d))))
+        }
         Tri::Unknown(why) => Tri::Unknown(why),
     }
 }

@@ -5,13 +5,16 @@ pub mod cloudtrail;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
+pub mod efs;
 pub mod eks;
 pub mod elasticache;
 pub mod elb;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
+pub mod opensearch;
 pub mod rds;
+pub mod redshift;
 pub mod s3;
 pub mod secrets;
 pub mod sg;
@@ -41,6 +44,9 @@ pub fn rules() -> Vec<&'static Rule> {
         lambda::rules(),
         eks::rules(),
         elasticache::rules(),
+        efs::rules(),
+        redshift::rules(),
+        opensearch::rules(),
     ]
     .concat()
 }

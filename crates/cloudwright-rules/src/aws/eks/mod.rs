@@ -1,10 +1,16 @@
 //! Amazon EKS.
 
+mod hardening;
+
 use crate::check::{get, get_bool, is_world, Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&EKS_PUBLIC_ENDPOINT]
+    vec![
+        &EKS_PUBLIC_ENDPOINT,
+        &hardening::EKS_SECRETS_ENCRYPTION,
+        &hardening::EKS_CONTROL_PLANE_LOGS,
+    ]
 }
 
 crate::rule! {

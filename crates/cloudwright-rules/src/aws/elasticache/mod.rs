@@ -1,10 +1,17 @@
 //! Amazon ElastiCache.
 
+mod hardening;
+
 use crate::check::{get_bool, get_str, Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&ELASTICACHE_TRANSIT_ENCRYPTION]
+    vec![
+        &ELASTICACHE_TRANSIT_ENCRYPTION,
+        &hardening::ELASTICACHE_AT_REST,
+        &hardening::ELASTICACHE_AUTH,
+        &hardening::ELASTICACHE_BACKUPS,
+    ]
 }
 
 crate::rule! {

@@ -400,11 +400,19 @@ fn check_default_port(ctx: &Context<'_>, report: &mut Report) {
         report.checked(db);
         match get(db, "port").number() {
             Tri::Known(p) if p as i64 == default => {
-                report.fail(db, "port", format!("{engine} listens on its default port {default}"));
+                report.fail(
+                    db,
+                    "port",
+                    format!("{engine} listens on its default port {default}"),
+                );
             }
             Tri::Known(_) => {}
             Tri::Absent => {
-                report.fail(db, "", format!("port is not set, so {engine} listens on its default port {default}"));
+                report.fail(
+                    db,
+                    "",
+                    format!("port is not set, so {engine} listens on its default port {default}"),
+                );
             }
             Tri::Unknown(why) => report.unknown(db, why),
         }

@@ -1,0 +1,113 @@
+//! EKS cluster settings beyond the endpoint: envelope encryption of
+//! Kubernetes secrets and control-plane logs.
+
+use crate::setting::{require, Absent, Setting, Want};
+
+crate::rule! {
+    /// ## What it checks
+    /// EKS clusters encrypt Kubernetes secrets with a KMS key they control:
+    /// an `encryption_config` block whose `resources` include `"secrets"`.
+    ///
+    /// ## Why it matters
+    /// Secrets in etcd hold database passwords, API tokens and service
+    /// account keys. Since 2025 EKS encrypts them with an AWS owned key by
+    /// default for Kubernetes 1.28+; with your own KMS key the decryption is
+    /// logged in CloudTrail, governed by the key policy, and revocable.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_eks_cluster" "main" {
+    ///   name     = "main"
+    ///   role_arn = aws_iam_role.eks.arn
+    ///   vpc_config { subnet_ids = var.private_subnets }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_eks_cluster" "main" {
+    ///   name     = "main"
+    ///   role_arn = aws_iam_role.eks.arn
+    ///   vpc_config { subnet_ids = var.private_subnets }
+    ///   encryption_config {
+    ///     resources = ["secrets"]
+    ///     provider { key_arn = aws_kms_key.eks.arn }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add `encryption_config` with `resources = ["secrets"]` and a KMS key
+    /// (it can be added to a running cluster but never removed).
+    pub static EKS_SECRETS_ENCRYPTION = {
+        id: "CW-AWS-EKS-002",
+        title: "EKS secrets not encrypted with a customer managed KMS key",
+        severity: Medium,
+        category: "encryption",
+        resource_types: ["aws_eks_cluster"],
+        checkov: ["CKV_AWS_58"],
+        trivy: ["AVD-AWS-0039", "aws-eks-encrypt-secrets"],
+        kics: [],
+        remediation: "Add encryption_config { resources = [\"secrets\"] provider { key_arn = ... } }.",
+        check: |ctx, report| require(ctx, report, &["aws_eks_cluster"], &Setting {
+            path: "encryption_config.0.resources",
+            want: Want::Contains(&["secrets"]),
+            absent: Absent::Fails("no encryption_config: secrets use the AWS owned key, not one you control"),
+            message: "encryption_config does not cover \"secrets\"",
+        }),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// EKS clusters send the control-plane logs that matter for security to
+    /// CloudWatch: `enabled_cluster_log_types` includes `api`, `audit` and
+    /// `authenticator` (no log type is enabled by default).
+    ///
+    /// ## Why it matters
+    /// The Kubernetes audit log is the only record of who read a secret,
+    /// exec'd into a pod or changed RBAC; the authenticator log maps those
+    /// actions to IAM principals. Without them an incident in the cluster
+    /// cannot be investigated.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_eks_cluster" "main" {
+    ///   name     = "main"
+    ///   role_arn = aws_iam_role.eks.arn
+    ///   vpc_config { subnet_ids = var.private_subnets }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_eks_cluster" "main" {
+    ///   name                      = "main"
+    ///   role_arn                  = aws_iam_role.eks.arn
+    ///   enabled_cluster_log_types = ["api", "audit", "authenticator"]
+    ///   vpc_config { subnet_ids = var.private_subnets }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set `enabled_cluster_log_types = ["api", "audit", "authenticator"]`
+    /// (add `controllerManager` and `scheduler` if you debug the control
+    /// plane) and give the `/aws/eks/<name>/cluster` log group a retention.
+    pub static EKS_CONTROL_PLANE_LOGS = {
+        id: "CW-AWS-EKS-003",
+        title: "EKS control-plane audit logging incomplete",
+        severity: Medium,
+        category: "logging",
+        resource_types: ["aws_eks_cluster"],
+        checkov: ["CKV_AWS_37"],
+        trivy: ["AVD-AWS-0038", "aws-eks-enable-control-plane-logging"],
+        kics: [],
+        remediation: "Set enabled_cluster_log_types = [\"api\", \"audit\", \"authenticator\"].",
+        check: |ctx, report| require(ctx, report, &["aws_eks_cluster"], &Setting {
+            path: "enabled_cluster_log_types",
+            want: Want::Contains(&["api", "audit", "authenticator"]),
+            absent: Absent::Fails("no control-plane logs are enabled (enabled_cluster_log_types is not set)"),
+            message: "control-plane audit logging is incomplete",
+        }),
+    }
+}

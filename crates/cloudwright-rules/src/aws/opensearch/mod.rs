@@ -1,0 +1,453 @@
+//! Amazon OpenSearch Service (`aws_opensearch_domain`, and the older
+//! `aws_elasticsearch_domain` with the same settings).
+
+use crate::check::{get, Context, Tri};
+use crate::setting::{require, Absent, Setting, Want};
+use crate::{Report, Rule};
+
+pub fn rules() -> Vec<&'static Rule> {
+    vec![
+        &OPENSEARCH_AT_REST,
+        &OPENSEARCH_NODE_TO_NODE,
+        &OPENSEARCH_HTTPS,
+        &OPENSEARCH_TLS_POLICY,
+        &OPENSEARCH_AUDIT_LOGS,
+        &OPENSEARCH_IN_VPC,
+        &OPENSEARCH_FINE_GRAINED,
+    ]
+}
+
+const DOMAINS: &[&str] = &["aws_opensearch_domain", "aws_elasticsearch_domain"];
+
+crate::rule! {
+    /// ## What it checks
+    /// Domains encrypt data at rest: `encrypt_at_rest { enabled = true }`.
+    ///
+    /// ## Why it matters
+    /// Search indexes copy the documents they index — logs, orders, customer
+    /// records. Encryption at rest also covers the automated snapshots and
+    /// swap files, and is a precondition for fine-grained access control.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   encrypt_at_rest {
+    ///     enabled = true
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add `encrypt_at_rest { enabled = true }` (optionally with
+    /// `kms_key_id`).
+    pub static OPENSEARCH_AT_REST = {
+        id: "CW-AWS-OPENSEARCH-001",
+        title: "OpenSearch domain not encrypted at rest",
+        severity: High,
+        category: "encryption",
+        resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
+        checkov: ["CKV_AWS_5"],
+        trivy: ["AVD-AWS-0048", "aws-elastic-search-enable-domain-encryption"],
+        kics: [],
+        remediation: "Add encrypt_at_rest { enabled = true }.",
+        check: |ctx, report| require(ctx, report, DOMAINS, &Setting {
+            path: "encrypt_at_rest.0.enabled",
+            want: Want::True,
+            absent: Absent::Fails("no encrypt_at_rest block: data at rest is not encrypted"),
+            message: "encryption at rest is disabled",
+        }),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Domains encrypt traffic between their nodes:
+    /// `node_to_node_encryption { enabled = true }`.
+    ///
+    /// ## Why it matters
+    /// Shard replication and queries fan out between nodes; without
+    /// node-to-node encryption that traffic crosses the VPC in plaintext.
+    /// It is required for fine-grained access control.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   node_to_node_encryption {
+    ///     enabled = true
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add `node_to_node_encryption { enabled = true }`.
+    pub static OPENSEARCH_NODE_TO_NODE = {
+        id: "CW-AWS-OPENSEARCH-002",
+        title: "OpenSearch node-to-node traffic not encrypted",
+        severity: Medium,
+        category: "encryption",
+        resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
+        checkov: ["CKV_AWS_6"],
+        trivy: ["AVD-AWS-0043", "aws-elastic-search-enable-in-transit-encryption"],
+        kics: [],
+        remediation: "Add node_to_node_encryption { enabled = true }.",
+        check: |ctx, report| require(ctx, report, DOMAINS, &Setting {
+            path: "node_to_node_encryption.0.enabled",
+            want: Want::True,
+            absent: Absent::Fails("no node_to_node_encryption block: traffic between nodes is not encrypted"),
+            message: "node-to-node encryption is disabled",
+        }),
+    }
+}
+
+fn check_https(ctx: &Context<'_>, report: &mut Report) {
+    for domain in ctx.resources(DOMAINS) {
+        report.checked(domain);
+        match get(domain, "domain_endpoint_options") {
+            // the block absent: the API default does not enforce HTTPS
+            Tri::Absent => {
+                report.fail(
+                    domain,
+                    "",
+                    "no domain_endpoint_options block: HTTPS is not enforced",
+                );
+            }
+            Tri::Unknown(why) => report.unknown(domain, why),
+            // within the block, the provider defaults enforce_https to true
+            Tri::Known(_) => match get(domain, "domain_endpoint_options.0.enforce_https").boolean()
+            {
+                Tri::Known(false) => {
+                    report.fail(
+                        domain,
+                        "domain_endpoint_options[0].enforce_https",
+                        "HTTPS is not enforced",
+                    );
+                }
+                Tri::Unknown(why) => report.unknown(domain, why),
+                _ => {}
+            },
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Domains refuse plain HTTP: `domain_endpoint_options` is present and
+    /// its `enforce_https` is not `false` (inside the block the provider
+    /// defaults it to `true`; without the block, the service does not
+    /// enforce HTTPS).
+    ///
+    /// ## Why it matters
+    /// Over HTTP, queries, documents and the credentials or signed requests
+    /// that carry them travel in plaintext.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   domain_endpoint_options {
+    ///     enforce_https       = true
+    ///     tls_security_policy = "Policy-Min-TLS-1-2-2019-07"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add `domain_endpoint_options { enforce_https = true }`.
+    pub static OPENSEARCH_HTTPS = {
+        id: "CW-AWS-OPENSEARCH-003",
+        title: "OpenSearch domain accepts plain HTTP",
+        severity: High,
+        category: "encryption",
+        resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
+        checkov: ["CKV_AWS_83"],
+        trivy: ["AVD-AWS-0046", "aws-elastic-search-enforce-https"],
+        kics: [],
+        remediation: "Add domain_endpoint_options { enforce_https = true }.",
+        check: check_https,
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Domains accept TLS 1.2 or later only:
+    /// `domain_endpoint_options.tls_security_policy` is
+    /// `Policy-Min-TLS-1-2-2019-07` or `Policy-Min-TLS-1-2-PFS-2023-10`. When
+    /// it is not set the service keeps `Policy-Min-TLS-1-0-2019-07`, which
+    /// accepts TLS 1.0 and 1.1.
+    ///
+    /// ## Why it matters
+    /// TLS 1.0 and 1.1 are deprecated (RFC 8996) and allow downgrade attacks
+    /// and weak cipher suites.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   domain_endpoint_options {
+    ///     enforce_https       = true
+    ///     tls_security_policy = "Policy-Min-TLS-1-0-2019-07"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   domain_endpoint_options {
+    ///     enforce_https       = true
+    ///     tls_security_policy = "Policy-Min-TLS-1-2-PFS-2023-10"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set `tls_security_policy = "Policy-Min-TLS-1-2-PFS-2023-10"`.
+    pub static OPENSEARCH_TLS_POLICY = {
+        id: "CW-AWS-OPENSEARCH-004",
+        title: "OpenSearch domain accepts TLS older than 1.2",
+        severity: Medium,
+        category: "encryption",
+        resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
+        checkov: ["CKV_AWS_228"],
+        trivy: ["AVD-AWS-0126", "aws-elastic-search-use-secure-tls-policy"],
+        kics: [],
+        remediation: "Set tls_security_policy = \"Policy-Min-TLS-1-2-PFS-2023-10\".",
+        check: |ctx, report| require(ctx, report, DOMAINS, &Setting {
+            path: "domain_endpoint_options.0.tls_security_policy",
+            want: Want::OneOf(&["Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"]),
+            absent: Absent::Fails("tls_security_policy is not set: the domain keeps Policy-Min-TLS-1-0-2019-07"),
+            message: "the TLS policy accepts TLS 1.0 and 1.1",
+        }),
+    }
+}
+
+/// Is one of the domain's `log_publishing_options` an enabled audit log?
+fn check_audit_logs(ctx: &Context<'_>, report: &mut Report) {
+    for domain in ctx.resources(DOMAINS) {
+        report.checked(domain);
+        let options = match get(domain, "log_publishing_options") {
+            Tri::Known(v) => v,
+            Tri::Absent => {
+                report.fail(
+                    domain,
+                    "",
+                    "no log_publishing_options: audit logs are not published",
+                );
+                continue;
+            }
+            Tri::Unknown(why) => {
+                report.unknown(domain, why);
+                continue;
+            }
+        };
+        let mut unknown = None;
+        let mut found = false;
+        for option in options.as_list().unwrap_or_default() {
+            let kind = option.get("log_type");
+            let enabled = option.get("enabled");
+            match (kind.as_ref(), enabled.as_ref()) {
+                (Some(k), _) if k.is_unknown() => {
+                    unknown.get_or_insert("a log_type is known only after apply");
+                }
+                (Some(k), e) if k.as_str() == Some("AUDIT_LOGS") => match e {
+                    Some(e) if e.is_unknown() => {
+                        unknown.get_or_insert("enabled is known only after apply");
+                    }
+                    Some(e) if e.as_bool() == Some(false) => {}
+                    // `enabled` defaults to true
+                    _ => found = true,
+                },
+                _ => {}
+            }
+        }
+        if found {
+            continue;
+        }
+        match unknown {
+            Some(why) => report.unknown(domain, why),
+            None => {
+                report.fail(
+                    domain,
+                    "log_publishing_options",
+                    "AUDIT_LOGS are not published",
+                );
+            }
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Domains publish audit logs: a `log_publishing_options` block with
+    /// `log_type = "AUDIT_LOGS"` that is not disabled.
+    ///
+    /// ## Why it matters
+    /// Audit logs record authentication failures and which user read or
+    /// changed which index — the trail for access to the data itself.
+    /// (Audit logs need fine-grained access control, CW-AWS-OPENSEARCH-007.)
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   log_publishing_options {
+    ///     log_type                 = "INDEX_SLOW_LOGS"
+    ///     cloudwatch_log_group_arn = aws_cloudwatch_log_group.slow.arn
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   log_publishing_options {
+    ///     log_type                 = "AUDIT_LOGS"
+    ///     cloudwatch_log_group_arn = aws_cloudwatch_log_group.audit.arn
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add a `log_publishing_options` block for `AUDIT_LOGS` with a
+    /// CloudWatch log group whose resource policy lets OpenSearch write.
+    pub static OPENSEARCH_AUDIT_LOGS = {
+        id: "CW-AWS-OPENSEARCH-005",
+        title: "OpenSearch domain without audit logs",
+        severity: Medium,
+        category: "logging",
+        resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
+        checkov: ["CKV_AWS_317"],
+        trivy: [],
+        kics: [],
+        remediation: "Add log_publishing_options { log_type = \"AUDIT_LOGS\" ... }.",
+        check: check_audit_logs,
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Domains are deployed inside a VPC: a `vpc_options` block with
+    /// `subnet_ids`.
+    ///
+    /// ## Why it matters
+    /// A domain outside a VPC has a public endpoint; its only protection is
+    /// the access policy, and one over-broad statement makes the cluster
+    /// readable from the internet — a very common source of data leaks.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   vpc_options {
+    ///     subnet_ids         = var.private_subnet_ids
+    ///     security_group_ids = [aws_security_group.search.id]
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add `vpc_options` with private subnets (a new domain: a domain cannot
+    /// move into a VPC in place).
+    pub static OPENSEARCH_IN_VPC = {
+        id: "CW-AWS-OPENSEARCH-006",
+        title: "OpenSearch domain with a public endpoint",
+        severity: High,
+        category: "network",
+        resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
+        checkov: ["CKV_AWS_137"],
+        trivy: [],
+        kics: [],
+        remediation: "Deploy the domain in a VPC with vpc_options.",
+        check: |ctx, report| require(ctx, report, DOMAINS, &Setting {
+            path: "vpc_options.0.subnet_ids",
+            want: Want::Present,
+            absent: Absent::Fails("no vpc_options: the domain has a public endpoint"),
+            message: "vpc_options lists no subnets",
+        }),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Domains use fine-grained access control:
+    /// `advanced_security_options { enabled = true }`.
+    ///
+    /// ## Why it matters
+    /// Without it, anyone the access policy admits can read and write every
+    /// index. Fine-grained access control adds users and roles with index-,
+    /// document- and field-level permissions, and enables audit logs.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   advanced_security_options {
+    ///     enabled                        = true
+    ///     internal_user_database_enabled = false
+    ///     master_user_options {
+    ///       master_user_arn = aws_iam_role.search_admin.arn
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add `advanced_security_options { enabled = true }` with an IAM master
+    /// user (requires encryption at rest, node-to-node encryption and HTTPS).
+    pub static OPENSEARCH_FINE_GRAINED = {
+        id: "CW-AWS-OPENSEARCH-007",
+        title: "OpenSearch domain without fine-grained access control",
+        severity: Medium,
+        category: "iam",
+        resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Add advanced_security_options { enabled = true }.",
+        check: |ctx, report| require(ctx, report, DOMAINS, &Setting {
+            path: "advanced_security_options.0.enabled",
+            want: Want::True,
+            absent: Absent::Fails("no advanced_security_options: fine-grained access control is off"),
+            message: "fine-grained access control is disabled",
+        }),
+    }
+}
