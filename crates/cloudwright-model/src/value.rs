@@ -34,11 +34,25 @@ pub enum Value {
 }
 
 /// An unknown value and, where known, the resource attribute it will come from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Unknown {
     /// Absolute reference the value will come from, e.g. `module.net.aws_vpc.this.id`.
     pub origin: Option<Arc<str>>,
+    /// For a JSON document whose text is unknown only because some values in
+    /// it are (`jsonencode({ Resource = aws_s3_bucket.b.arn, … })`): its
+    /// decoded structure, with those values unknown. Rules read the known
+    /// parts — a `"*"` principal — without pretending to know the text.
+    pub document: Option<Arc<Value>>,
 }
+
+/// Unknown values are equal when they come from the same place.
+impl PartialEq for Unknown {
+    fn eq(&self, other: &Self) -> bool {
+        self.origin == other.origin
+    }
+}
+
+impl Eq for Unknown {}
 
 /// A keyed collection. `computed` marks the object of a resource (or module)
 /// instance: an attribute that was not set in configuration is not absent but
@@ -62,6 +76,7 @@ impl Unknown {
     pub fn with_origin(origin: impl Into<Arc<str>>) -> Self {
         Unknown {
             origin: Some(origin.into()),
+            document: None,
         }
     }
 
@@ -70,6 +85,7 @@ impl Unknown {
     pub fn attr(&self, name: &str) -> Unknown {
         Unknown {
             origin: self.origin.as_ref().map(|o| format!("{o}.{name}").into()),
+            document: None,
         }
     }
 
@@ -81,6 +97,7 @@ impl Unknown {
         };
         Unknown {
             origin: self.origin.as_ref().map(|o| format!("{o}{suffix}").into()),
+            document: None,
         }
     }
 }
@@ -100,6 +117,17 @@ impl Value {
 
     pub fn unknown() -> Value {
         Value::Unknown(Unknown::default())
+    }
+
+    /// The unknown text of a JSON document whose structure is `document`
+    /// (which holds unknown values); see [`Unknown::document`].
+    pub fn unknown_document(document: Value) -> Value {
+        let mut origins = Vec::new();
+        document.unknown_origins(&mut origins);
+        Value::Unknown(Unknown {
+            origin: origins.into_iter().next(),
+            document: Some(Arc::new(document)),
+        })
     }
 
     pub fn unknown_from(origin: impl Into<Arc<str>>) -> Value {
@@ -295,7 +323,9 @@ impl Value {
     /// Every unknown origin inside the value (for reference linking).
     pub fn unknown_origins(&self, out: &mut Vec<Arc<str>>) {
         match self.strip() {
-            Value::Unknown(Unknown { origin: Some(o) }) => out.push(o.clone()),
+            Value::Unknown(Unknown {
+                origin: Some(o), ..
+            }) => out.push(o.clone()),
             Value::List(items) => items.iter().for_each(|v| v.unknown_origins(out)),
             Value::Map(obj) => obj.fields.values().for_each(|v| v.unknown_origins(out)),
             _ => {}

@@ -108,26 +108,56 @@ impl Tri<Value> {
     }
 }
 
-/// The value at a dotted path (`versioning.0.enabled`; list indices as numbers).
-pub fn get(r: &Resource, path: &str) -> Tri<Value> {
+/// The value at a dotted path, unclassified: `None` when the path is not
+/// there; an unknown value met on the way is returned as it is.
+fn lookup(r: &Resource, path: &str) -> Option<Value> {
     let mut current = r.attributes.clone();
     for segment in path.split('.') {
         if current.is_unknown() {
-            return Tri::Unknown(describe_unknown(&current));
+            return Some(current);
         }
         current = match current.strip() {
-            Value::List(items) => match segment.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                Some(v) => v.clone(),
-                None => return Tri::Absent,
-            },
-            Value::Map(obj) => match obj.fields.get(segment) {
-                Some(v) => v.clone(),
-                None => return Tri::Absent,
-            },
-            _ => return Tri::Absent,
+            Value::List(items) => segment
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i))?
+                .clone(),
+            Value::Map(obj) => obj.fields.get(segment)?.clone(),
+            _ => return None,
         };
     }
-    classify(current)
+    Some(current)
+}
+
+/// The value at a dotted path (`versioning.0.enabled`; list indices as numbers).
+pub fn get(r: &Resource, path: &str) -> Tri<Value> {
+    match lookup(r, path) {
+        Some(v) => classify(v),
+        None => Tri::Absent,
+    }
+}
+
+/// A JSON document attribute (a policy, container definitions) as a
+/// structured value: decoded from its text, or — when the text is unknown
+/// only because values inside it are — its known structure with those
+/// values unknown. Text that is not JSON is absent (the provider rejects it).
+pub fn get_document(r: &Resource, path: &str) -> Tri<Value> {
+    let Some(v) = lookup(r, path) else {
+        return Tri::Absent;
+    };
+    if let Some(doc) = v.as_unknown().and_then(|u| u.document.as_deref()) {
+        return Tri::Known(doc.clone());
+    }
+    match v.strip() {
+        Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(json) => Tri::Known(Value::from_json(&json)),
+            Err(_) => Tri::Absent,
+        },
+        Value::Unknown(_) => Tri::Unknown(describe_unknown(&v)),
+        Value::Null => Tri::Absent,
+        // an object written where the provider expects JSON text
+        _ => Tri::Known(v.strip().clone()),
+    }
 }
 
 pub fn get_bool(r: &Resource, path: &str) -> Tri<bool> {

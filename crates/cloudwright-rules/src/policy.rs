@@ -1,7 +1,7 @@
 //! IAM policy documents as rules read them, parsed once from the JSON that
 //! the loader produced (`jsonencode`, heredoc, `aws_iam_policy_document`).
 
-use crate::check::{get, Context, Tri};
+use crate::check::{get_document, Context, Tri};
 use crate::Report;
 use cloudwright_model::Value;
 
@@ -17,7 +17,14 @@ pub struct Statement {
     pub principals: Vec<(String, String)>,
     pub has_not_principal: bool,
     pub conditions: serde_json::Value,
+    /// Keys of the statement (`Effect`, `Action`, `Resource`, `Principal`,
+    /// `Condition`, …) that hold a value known only after apply; such a
+    /// value reads as [`UNKNOWN`] in the fields above.
+    pub unknown: Vec<String>,
 }
+
+/// How a value known only after apply reads inside a parsed statement.
+pub const UNKNOWN: &str = "\u{1}(known after apply)";
 
 impl Statement {
     pub fn has_condition(&self) -> bool {
@@ -57,9 +64,42 @@ impl Statement {
     }
 
     /// Allows anyone at all: an Allow to every principal that no condition
-    /// on the caller narrows.
-    pub fn public_grant(&self) -> bool {
-        self.allow && self.any_principal() && !self.limits_caller()
+    /// on the caller narrows. Unknown when a part that decides it is.
+    pub fn public_grant(&self) -> Tri<bool> {
+        let effect_unknown = self.has_unknown("Effect");
+        if !self.allow && !effect_unknown {
+            return Tri::Known(false);
+        }
+        if !self.any_principal() {
+            return if self.has_unknown("Principal") {
+                Tri::Unknown("a principal of the policy is known only after apply".into())
+            } else {
+                Tri::Known(false)
+            };
+        }
+        if self.limits_caller() {
+            return Tri::Known(false);
+        }
+        if self.has_unknown("Condition") {
+            return Tri::Unknown("a condition of the policy is known only after apply".into());
+        }
+        if effect_unknown {
+            return Tri::Unknown("the effect of a statement is known only after apply".into());
+        }
+        Tri::Known(true)
+    }
+
+    /// Does `key` (`Action`, `Resource`, …) hold a value known only after apply?
+    pub fn has_unknown(&self, key: &str) -> bool {
+        self.unknown.iter().any(|k| k == key)
+    }
+
+    /// Why the statement's decisive parts are not all known: the first of
+    /// `keys` that holds an unknown value.
+    pub fn unknown_reason(&self, keys: &[&str]) -> Option<String> {
+        keys.iter()
+            .find(|k| self.has_unknown(k))
+            .map(|k| format!("the policy's {k} is known only after apply"))
     }
 }
 
@@ -85,27 +125,56 @@ const CALLER_KEYS: &[&str] = &[
     "kms:calleraccount",
 ];
 
-/// The statements of a policy attribute: unknown when the document is not
-/// known before apply, absent when not set, unparseable JSON is absent (the
-/// provider would reject it).
+/// The statements of a policy document (as read by
+/// [`crate::check::get_document`]): unknown when the document is not known
+/// before apply, absent when not set. A document known in structure but
+/// holding values known only after apply gives statements whose
+/// [`Statement::unknown`] names where those values are.
 pub fn statements(v: Tri<Value>) -> Tri<Vec<Statement>> {
-    let text = match v {
-        Tri::Known(v) => match v.as_str() {
-            Some(s) => s.to_string(),
-            None => return Tri::Absent,
-        },
+    let doc = match v {
+        Tri::Known(v) => v,
         Tri::Absent => return Tri::Absent,
         Tri::Unknown(w) => return Tri::Unknown(w),
     };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return Tri::Absent;
-    };
+    let json = to_json(&doc);
     let raw = match json.get("Statement") {
         Some(serde_json::Value::Array(items)) => items.clone(),
         Some(single @ serde_json::Value::Object(_)) => vec![single.clone()],
+        Some(serde_json::Value::String(s)) if s == UNKNOWN => {
+            return Tri::Unknown("the policy's statements are known only after apply".into())
+        }
         _ => return Tri::Known(Vec::new()),
     };
     Tri::Known(raw.iter().map(statement).collect())
+}
+
+/// A document as JSON, unknown values as [`UNKNOWN`].
+fn to_json(v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v.strip() {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Number(n) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
+        Value::String(s) => J::String(s.to_string()),
+        Value::List(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Map(obj) => J::Object(
+            obj.fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), to_json(v)))
+                .collect(),
+        ),
+        Value::Unknown(_) => J::String(UNKNOWN.to_string()),
+        Value::Sensitive(inner) => to_json(inner),
+    }
+}
+
+fn contains_unknown(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s == UNKNOWN,
+        serde_json::Value::Array(items) => items.iter().any(contains_unknown),
+        serde_json::Value::Object(m) => m.values().any(contains_unknown),
+        _ => false,
+    }
 }
 
 fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
@@ -132,7 +201,17 @@ fn statement(s: &serde_json::Value) -> Statement {
         }
         _ => {}
     }
+    let unknown = s
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, v)| contains_unknown(v))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     Statement {
+        unknown,
         sid: s.get("Sid").and_then(|v| v.as_str()).map(str::to_string),
         allow: s.get("Effect").and_then(|e| e.as_str()) == Some("Allow"),
         actions: strings(s.get("Action")),
@@ -155,7 +234,7 @@ fn statement(s: &serde_json::Value) -> Statement {
 /// deny to every principal is undecidable: the deny may close the grant.
 pub fn report_public_grants(ctx: &Context<'_>, report: &mut Report, types: &[&str], noun: &str) {
     for r in ctx.resources(types) {
-        let statements = match statements(get(r, "policy")) {
+        let statements = match statements(get_document(r, "policy")) {
             Tri::Known(s) => s,
             // an inline policy is optional on the protected resource
             Tri::Absent => {
@@ -168,7 +247,24 @@ pub fn report_public_grants(ctx: &Context<'_>, report: &mut Report, types: &[&st
             }
         };
         report.checked(r);
-        let Some(grant) = statements.iter().find(|s| s.public_grant()) else {
+        let mut grant = None;
+        let mut undecided = None;
+        for s in &statements {
+            match s.public_grant() {
+                Tri::Known(true) => {
+                    grant = Some(s);
+                    break;
+                }
+                Tri::Unknown(why) => {
+                    undecided.get_or_insert(why);
+                }
+                _ => {}
+            }
+        }
+        let Some(grant) = grant else {
+            if let Some(why) = undecided {
+                report.unknown(r, why);
+            }
             continue;
         };
         if statements.iter().any(|s| !s.allow && s.any_principal()) {
@@ -202,18 +298,41 @@ mod tests {
     #[test]
     fn parses_single_and_list_forms() {
         let doc = r#"{"Statement": {"Effect": "Allow", "Action": "*", "Resource": ["*"], "Principal": {"AWS": ["a", "b"]}}}"#;
-        let Tri::Known(st) = statements(Tri::Known(Value::string(doc))) else {
+        let json: serde_json::Value = serde_json::from_str(doc).unwrap();
+        let Tri::Known(st) = statements(Tri::Known(Value::from_json(&json))) else {
             panic!()
         };
         assert!(st[0].allow && st[0].all_actions() && st[0].all_resources());
         assert_eq!(st[0].principals.len(), 2);
-        assert!(matches!(
-            statements(Tri::Known(Value::unknown())),
-            Tri::Absent
-        ));
+        assert!(st[0].unknown.is_empty());
         assert!(matches!(
             statements(Tri::Unknown("x".into())),
             Tri::Unknown(_)
         ));
+    }
+
+    #[test]
+    fn unknown_values_are_located_not_guessed() {
+        let doc = Value::from_json(&serde_json::json!({
+            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"}]
+        }));
+        // a known `"*"` principal with an unknown resource is still public
+        let mut with_arn = doc.clone();
+        if let Value::Map(m) = &mut with_arn {
+            let st = &mut std::sync::Arc::make_mut(m).fields;
+            let mut first = st.get("Statement").unwrap().as_list().unwrap()[0].clone();
+            if let Value::Map(sm) = &mut first {
+                std::sync::Arc::make_mut(sm).fields.insert(
+                    "Resource".to_string(),
+                    Value::unknown_from("aws_sqs_queue.q.arn"),
+                );
+            }
+            st.insert("Statement".to_string(), Value::list(vec![first]));
+        }
+        let Tri::Known(st) = statements(Tri::Known(with_arn)) else {
+            panic!()
+        };
+        assert_eq!(st[0].unknown, vec!["Resource".to_string()]);
+        assert_eq!(st[0].public_grant(), Tri::Known(true));
     }
 }

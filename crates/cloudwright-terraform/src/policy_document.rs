@@ -11,7 +11,10 @@ use crate::functions::json_encode;
 use cloudwright_model::Value;
 use std::collections::BTreeMap;
 
-/// The policy JSON, or Unknown when any part of it is unknown.
+/// The policy JSON. When only elements of lists inside `statement` blocks
+/// are unknown (an ARN known after apply), the text is unknown but its
+/// structure is kept (`Value::unknown_document`); any other unknown part —
+/// an effect, a whole list, a condition's test — makes it unknown outright.
 pub fn render(fields: &BTreeMap<String, Value>) -> Value {
     let relevant = [
         "version",
@@ -20,7 +23,6 @@ pub fn render(fields: &BTreeMap<String, Value>) -> Value {
         "override_policy_documents",
         "source_json",
         "override_json",
-        "statement",
     ];
     if relevant
         .iter()
@@ -28,6 +30,15 @@ pub fn render(fields: &BTreeMap<String, Value>) -> Value {
         .any(Value::contains_unknown)
     {
         return Value::unknown();
+    }
+    if let Some(blocks) = fields.get("statement") {
+        if blocks.is_unknown()
+            || blocks
+                .as_list()
+                .is_some_and(|l| l.iter().any(structural_unknown))
+        {
+            return Value::unknown();
+        }
     }
     let mut statements: Vec<Value> = Vec::new();
     let documents = |key: &str, legacy: &str| -> Vec<String> {
@@ -77,7 +88,48 @@ pub fn render(fields: &BTreeMap<String, Value>) -> Value {
         policy.insert("Id".to_string(), Value::string(id));
     }
     policy.insert("Statement".to_string(), Value::list(statements));
-    Value::string(json_encode(&Value::map(policy)))
+    let policy = Value::map(policy);
+    if policy.contains_unknown() {
+        return Value::unknown_document(policy);
+    }
+    Value::string(json_encode(&policy))
+}
+
+/// Is a part of a `statement` block that shapes the document unknown (as
+/// opposed to an element of one of its lists)?
+fn structural_unknown(block: &Value) -> bool {
+    if block.is_unknown() {
+        return true;
+    }
+    // written fields only: unset attributes of a data source's blocks read
+    // as computed, but the document leaves them out
+    let field = |v: &Value, k: &str| -> Option<Value> {
+        v.as_object().and_then(|o| o.fields.get(k).cloned())
+    };
+    let whole = |v: Option<Value>| v.is_some_and(|v| v.is_unknown());
+    let blocks_with = |name: &str, keys: &[&str]| -> bool {
+        match field(block, name) {
+            Some(v) if v.is_unknown() => true,
+            Some(v) => v.as_list().is_some_and(|l| {
+                l.iter()
+                    .any(|b| b.is_unknown() || keys.iter().any(|k| whole(field(b, k))))
+            }),
+            None => false,
+        }
+    };
+    [
+        "sid",
+        "effect",
+        "actions",
+        "not_actions",
+        "resources",
+        "not_resources",
+    ]
+    .iter()
+    .any(|k| whole(field(block, k)))
+        || blocks_with("principals", &["type", "identifiers"])
+        || blocks_with("not_principals", &["type", "identifiers"])
+        || blocks_with("condition", &["test", "variable", "values"])
 }
 
 fn parse_statements(doc: &str) -> Option<Vec<Value>> {

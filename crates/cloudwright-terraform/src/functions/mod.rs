@@ -98,6 +98,19 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     } else {
         args
     };
+    // a document whose text is unknown keeps its structure (Unknown::document)
+    if name == "jsondecode" && args.len() == 1 {
+        if let Some(doc) = args[0].as_unknown().and_then(|u| u.document.as_deref()) {
+            return Ok(mark(doc.clone(), sensitive));
+        }
+    }
+    if name == "jsonencode"
+        && args.len() == 1
+        && !args[0].is_unknown()
+        && args[0].contains_unknown()
+    {
+        return Ok(mark(Value::unknown_document(args[0].clone()), sensitive));
+    }
     if let Some(u) = args.iter().find(|a| a.is_unknown()) {
         if PASS_UNKNOWN.contains(&name) && args.len() == 1 {
             return Ok(mark(u.clone(), sensitive));

@@ -9,8 +9,8 @@ crate::rule! {
     /// `aws:SourceAccount`, a source VPC endpoint, …). ECR Public
     /// repositories, which exist to be public, are not checked. A document
     /// that also has a `Deny` for every principal is reported as
-    /// undecidable, and so, for now, is a document that embeds any value
-    /// known only after apply.
+    /// undecidable. A document that embeds values known only after apply is
+    /// decided on its known parts.
     ///
     /// ## Why it matters
     /// Anyone with an AWS account can then pull the images — code, baked-in

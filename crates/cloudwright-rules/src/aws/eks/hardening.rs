@@ -53,7 +53,7 @@ crate::rule! {
             path: "encryption_config.0.resources",
             want: Want::Contains(&["secrets"]),
             absent: Absent::Fails("no encryption_config: secrets use the AWS owned key, not one you control"),
-            message: "encryption_config does not cover \"secrets\"",
+            message: "encryption_config does not cover Kubernetes secrets",
         }),
     }
 }

@@ -1,4 +1,4 @@
-use crate::check::{get, get_str, Context, Tri};
+use crate::check::{get, get_document, get_str, Context, Tri};
 use crate::policy::statements;
 use crate::Report;
 use cloudwright_model::Resource;
@@ -60,9 +60,26 @@ crate::rule! {
 const ADMIN_ARN_SUFFIX: &str = ":iam::aws:policy/AdministratorAccess";
 
 fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str) {
-    match statements(get(r, path)) {
+    match statements(get_document(r, path)) {
         Tri::Known(list) => {
-            for st in list.iter().filter(|s| s.allow) {
+            let mut undecided = None;
+            for st in &list {
+                // could an unknown part make this statement an admin grant?
+                let could_allow = st.allow || st.has_unknown("Effect");
+                let could_all_actions =
+                    st.all_actions() || !st.not_actions.is_empty() || st.has_unknown("Action");
+                let could_all_resources = st.all_resources() || st.has_unknown("Resource");
+                if could_allow && could_all_actions && could_all_resources {
+                    if let Some(why) =
+                        st.unknown_reason(&["Effect", "Action", "NotAction", "Resource"])
+                    {
+                        undecided.get_or_insert(why);
+                        continue;
+                    }
+                }
+                if !st.allow {
+                    continue;
+                }
                 let condition = if st.has_condition() {
                     " (under a condition)"
                 } else {
@@ -80,6 +97,9 @@ fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str
                     report.fail(r, attribute, format!("a statement allows every action except {} on every resource{condition}", st.not_actions.join(", ")));
                     return;
                 }
+            }
+            if let Some(why) = undecided {
+                report.unknown(r, why);
             }
         }
         Tri::Unknown(why) => report.unknown(r, why),

@@ -1,4 +1,4 @@
-use crate::check::{get, Context, Tri};
+use crate::check::{get_document, Context, Tri};
 use crate::policy::statements;
 use crate::Report;
 use cloudwright_model::Resource;
@@ -116,14 +116,26 @@ fn writing_actions(actions: &[String]) -> Vec<String> {
 }
 
 fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str) {
-    match statements(get(r, path)) {
+    match statements(get_document(r, path)) {
         Tri::Known(list) => {
             let mut found = Vec::new();
+            let mut undecided = None;
             for st in list
                 .iter()
                 .filter(|s| s.allow && s.all_resources() && !s.all_actions())
             {
                 found.extend(writing_actions(&st.actions));
+            }
+            // statements whose unknown parts could make them a wildcard write
+            for st in &list {
+                let could = (st.allow || st.has_unknown("Effect"))
+                    && (st.all_resources() || st.has_unknown("Resource"))
+                    && (st.has_unknown("Action") || !writing_actions(&st.actions).is_empty());
+                if could {
+                    if let Some(why) = st.unknown_reason(&["Effect", "Resource", "Action"]) {
+                        undecided.get_or_insert(why);
+                    }
+                }
             }
             found.sort();
             found.dedup();
@@ -142,6 +154,8 @@ fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str
                         shown.join(", ")
                     ),
                 );
+            } else if let Some(why) = undecided {
+                report.unknown(r, why);
             }
         }
         Tri::Unknown(why) => report.unknown(r, why),

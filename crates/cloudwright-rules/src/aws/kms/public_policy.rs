@@ -11,8 +11,8 @@ crate::rule! {
     /// and `kms:ViaService`). A key without a `policy` gets the default key
     /// policy, which trusts only its own account, and passes. A document
     /// that also has a `Deny` for every principal is reported as
-    /// undecidable, and so, for now, is one that embeds a value known only
-    /// after apply.
+    /// undecidable. One that embeds values known only after apply is
+    /// decided on its known parts.
     ///
     /// ## Why it matters
     /// A key policy is the only gate in front of a KMS key; opened to every

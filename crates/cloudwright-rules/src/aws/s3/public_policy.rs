@@ -9,9 +9,9 @@ crate::rule! {
     /// caller (`aws:PrincipalOrgID`, `aws:SourceAccount`, a source VPC
     /// endpoint or IP, …). A TLS-only `Deny` alone is not a grant and
     /// passes. A document that has both a public `Allow` and a `Deny` for
-    /// every principal is reported as undecidable, and so, for now, is a
-    /// document that embeds any value known only after apply (commonly the
-    /// bucket's own ARN). A public access block with `block_public_policy`
+    /// every principal is reported as undecidable. A document that embeds
+    /// values known only after apply (commonly the bucket's own ARN) is
+    /// decided on its known parts. A public access block with `block_public_policy`
     /// and `restrict_public_buckets` neutralises such a policy; this rule
     /// still reports the policy, and CW-AWS-S3-001 the missing block.
     ///

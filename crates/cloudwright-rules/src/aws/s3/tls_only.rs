@@ -1,4 +1,4 @@
-use crate::check::{get, Context, Tri};
+use crate::check::{get_document, Context, Tri};
 use crate::policy::statements;
 use crate::Report;
 use cloudwright_model::Resource;
@@ -65,11 +65,10 @@ crate::rule! {
 
 /// Does the policy deny insecure transport? Three-valued.
 fn denies_insecure(r: &Resource, path: &str) -> Tri<bool> {
-    match statements(get(r, path)) {
-        Tri::Known(list) => Tri::Known(list.iter().any(|st| {
-            !st.allow
-                && st
-                    .conditions
+    match statements(get_document(r, path)) {
+        Tri::Known(list) => {
+            let insecure = |st: &crate::policy::Statement| {
+                st.conditions
                     .get("Bool")
                     .and_then(|b| b.get("aws:SecureTransport"))
                     .is_some_and(|v| {
@@ -77,7 +76,23 @@ fn denies_insecure(r: &Resource, path: &str) -> Tri<bool> {
                             || v.as_array().is_some_and(|a| a.iter().any(|x| x == "false"))
                             || v == false
                     })
-        })),
+            };
+            if list
+                .iter()
+                .any(|st| !st.allow && !st.has_unknown("Effect") && insecure(st))
+            {
+                return Tri::Known(true);
+            }
+            // an unknown effect reads as not-Allow: such statements may be the deny
+            match list
+                .iter()
+                .filter(|st| !st.allow)
+                .find_map(|st| st.unknown_reason(&["Effect", "Condition"]))
+            {
+                Some(why) => Tri::Unknown(why),
+                None => Tri::Known(false),
+            }
+        }
         Tri::Absent => Tri::Known(false),
         Tri::Unknown(why) => Tri::Unknown(why),
     }

@@ -10,8 +10,8 @@ crate::rule! {
     /// a source VPC, endpoint or IP, and the like. Conditions that do not
     /// narrow the caller (`aws:SecureTransport`, tags, time) do not help.
     /// A document that also has a `Deny` for every principal is reported as
-    /// undecidable, and so, for now, is a document that embeds any value
-    /// known only after apply (commonly the topic's own ARN).
+    /// undecidable. A document that embeds values known only after apply
+    /// (commonly the topic's own ARN) is decided on its known parts.
     ///
     /// ## Why it matters
     /// Anyone with an AWS account can then publish to the topic — reaching

@@ -10,10 +10,10 @@ crate::rule! {
     /// a source VPC, endpoint or IP, and the like. Conditions that do not
     /// narrow the caller (`aws:SecureTransport`, tags, time) do not help.
     /// A document that also has a `Deny` for every principal is reported as
-    /// undecidable: the deny may or may not close the grant. So is, for now,
-    /// a document that embeds any value known only after apply (commonly
-    /// the queue's own ARN): `jsonencode` and `aws_iam_policy_document` of a
-    /// partly unknown value are unknown as a whole.
+    /// undecidable: the deny may or may not close the grant. A document that
+    /// embeds values known only after apply (commonly the queue's own ARN) is
+    /// decided on its known parts; it is undecidable only when a principal,
+    /// the effect or a condition is itself unknown.
     ///
     /// ## Why it matters
     /// Anyone with an AWS account can then send messages into the queue
