@@ -5,6 +5,7 @@ pub mod cloudtrail;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
+pub mod ecs;
 pub mod efs;
 pub mod eks;
 pub mod elasticache;
@@ -45,6 +46,7 @@ pub fn rules() -> Vec<&'static Rule> {
         eks::rules(),
         elasticache::rules(),
         efs::rules(),
+        ecs::rules(),
         redshift::rules(),
         opensearch::rules(),
     ]

@@ -1,5 +1,6 @@
 //! AWS Lambda.
 
+mod hardening;
 mod public_permission;
 
 use crate::check::{get_str, Context, Tri};
@@ -9,6 +10,12 @@ pub fn rules() -> Vec<&'static Rule> {
     vec![
         &LAMBDA_URL_NO_AUTH,
         &public_permission::LAMBDA_PUBLIC_PERMISSION,
+        &hardening::LAMBDA_TRACING,
+        &hardening::LAMBDA_DLQ,
+        &hardening::LAMBDA_CODE_SIGNING,
+        &hardening::LAMBDA_DEPRECATED_RUNTIME,
+        &hardening::LAMBDA_DATA_STORE_OUTSIDE_VPC,
+        &hardening::LAMBDA_ENV_SECRETS,
     ]
 }
 

@@ -26,3 +26,98 @@ pub(crate) fn looks_like_access_key(s: &str) -> bool {
 pub(crate) fn looks_like_private_key(s: &str) -> bool {
     s.contains("-----BEGIN") && s.contains("PRIVATE KEY-----")
 }
+
+/// What kind of secret an environment variable holds, judged from its name
+/// and value: an AWS access key or private key in any variable, or a
+/// non-empty literal in a variable named like a password, token or key
+/// (`DB_PASSWORD`, `STRIPE_API_KEY`). Names that point at a secret rather
+/// than hold it (`…_ARN`, `…_NAME`, `…_ID`, `…_PATH`, `…_FILE`) and values
+/// that are ARNs or SSM/Secrets Manager references are not secrets.
+pub(crate) fn secret_in_env(name: &str, value: &str) -> Option<&'static str> {
+    if looks_like_access_key(value) {
+        return Some("an AWS access key id");
+    }
+    if looks_like_private_key(value) {
+        return Some("a private key");
+    }
+    let upper = name.to_ascii_uppercase();
+    const POINTERS: &[&str] = &[
+        "_ARN",
+        "_NAME",
+        "_ID",
+        "_PATH",
+        "_FILE",
+        "_PARAM",
+        "_PARAMETER",
+        "_URL",
+        "_URI",
+        "_ENDPOINT",
+        "_LENGTH",
+        "_TTL",
+        "_EXPIRY",
+        "_TIMEOUT",
+        "_HEADER",
+        "_FIELD",
+    ];
+    if POINTERS.iter().any(|p| upper.ends_with(p)) {
+        return None;
+    }
+    const MARKERS: &[&str] = &[
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+        "AUTH_KEY",
+        "SIGNING_KEY",
+        "CREDENTIAL",
+    ];
+    if !MARKERS.iter().any(|m| upper.contains(m)) {
+        return None;
+    }
+    let v = value.trim();
+    let reference = v.starts_with("arn:")
+        || v.starts_with("{{resolve:")
+        || v.starts_with("ssm:")
+        || v.starts_with("secretsmanager:")
+        || v.starts_with('/');
+    if v.len() < 4 || reference || v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")
+    {
+        return None;
+    }
+    Some("a secret")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secret_in_env;
+
+    #[test]
+    fn env_secrets_by_name_and_value() {
+        assert_eq!(
+            secret_in_env("DB_PASSWORD", "hunter2-long"),
+            Some("a secret")
+        );
+        assert_eq!(
+            secret_in_env("STRIPE_API_KEY", "sk_live_abcdef"),
+            Some("a secret")
+        );
+        assert_eq!(
+            secret_in_env("DB_PASSWORD_ARN", "arn:aws:secretsmanager:x"),
+            None
+        );
+        assert_eq!(
+            secret_in_env("DB_PASSWORD", "arn:aws:secretsmanager:x"),
+            None
+        );
+        assert_eq!(secret_in_env("TOKEN_TTL", "3600"), None);
+        assert_eq!(secret_in_env("LOG_LEVEL", "debug"), None);
+        assert_eq!(
+            secret_in_env("ANYTHING", "AKIAIOSFODNN7EXAMPLE"),
+            Some("an AWS access key id")
+        );
+    }
+}
