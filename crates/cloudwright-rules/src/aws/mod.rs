@@ -1,5 +1,6 @@
 //! AWS rules, one directory per service, one file per rule.
 
+pub mod autoscaling;
 pub mod cloudfront;
 pub mod cloudtrail;
 pub mod dynamodb;
@@ -13,6 +14,7 @@ pub mod elb;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
+pub mod nacl;
 pub mod opensearch;
 pub mod rds;
 pub mod redshift;
@@ -47,6 +49,8 @@ pub fn rules() -> Vec<&'static Rule> {
         elasticache::rules(),
         efs::rules(),
         ecs::rules(),
+        autoscaling::rules(),
+        nacl::rules(),
         redshift::rules(),
         opensearch::rules(),
     ]

@@ -121,3 +121,62 @@ mod tests {
         );
     }
 }
+
+/// Does a script (user data, a shell snippet) assign a literal secret —
+/// `DB_PASSWORD=…`, `export API_TOKEN="…"`, `password: …` — or hold an AWS
+/// access key or private key? Assignments from variables (`$X`, `${X}`,
+/// `$(…)`) and lookups (`aws secretsmanager …`, `{{resolve:…}}`) are not
+/// literals. Returns what was found, never the value.
+pub(crate) fn secret_in_script(text: &str) -> Option<&'static str> {
+    if looks_like_access_key(text) {
+        return Some("an AWS access key id");
+    }
+    if looks_like_private_key(text) {
+        return Some("a private key");
+    }
+    for line in text.lines() {
+        let line = line.trim().trim_start_matches("export ").trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some(pos) = line.find(['=', ':']) else {
+            continue;
+        };
+        let (name, rest) = line.split_at(pos);
+        let name = name.trim().trim_matches(['"', '\'']);
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            continue;
+        }
+        let value = rest[1..].trim().trim_matches(['"', '\'']);
+        if value.starts_with('$') || value.starts_with("{{") || value.contains("$(") {
+            continue;
+        }
+        if secret_in_env(name, value) == Some("a secret") {
+            return Some("a secret");
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod script_tests {
+    use super::secret_in_script;
+
+    #[test]
+    fn literal_assignments_only() {
+        assert_eq!(
+            secret_in_script("#!/bin/bash\nexport DB_PASSWORD=s3cr3t-pw\n"),
+            Some("a secret")
+        );
+        assert_eq!(
+            secret_in_script("api_token: \"abcd1234efgh\""),
+            Some("a secret")
+        );
+        assert_eq!(
+            secret_in_script("export DB_PASSWORD=$(aws secretsmanager get-secret-value)"),
+            None
+        );
+        assert_eq!(secret_in_script("DB_PASSWORD=${db_password}"), None);
+        assert_eq!(secret_in_script("echo hello\nLOG_LEVEL=debug"), None);
+    }
+}

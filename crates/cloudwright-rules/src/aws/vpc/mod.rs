@@ -1,10 +1,17 @@
 //! Amazon VPC.
 
+mod hardening;
+
 use crate::check::{Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&VPC_FLOW_LOGS]
+    vec![
+        &VPC_FLOW_LOGS,
+        &hardening::SUBNET_PUBLIC_IP,
+        &hardening::DEFAULT_VPC,
+        &hardening::DEFAULT_SG_RULES,
+    ]
 }
 
 crate::rule! {
