@@ -160,6 +160,19 @@ pub fn get_document(r: &Resource, path: &str) -> Tri<Value> {
     }
 }
 
+/// Does `attribute` of `r` refer to another resource (directly or through
+/// variables and module outputs)? Such a value is known only after apply,
+/// but it is set: a resource's `id` or `arn` is never null.
+pub fn refers(r: &Resource, attribute: &str) -> bool {
+    r.references.iter().any(|x| {
+        x.attribute == attribute
+            || x
+                .attribute
+                .strip_prefix(attribute)
+                .is_some_and(|rest| rest.starts_with(['.', '[']))
+    })
+}
+
 pub fn get_bool(r: &Resource, path: &str) -> Tri<bool> {
     get(r, path).boolean()
 }

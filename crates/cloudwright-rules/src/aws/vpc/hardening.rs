@@ -1,6 +1,6 @@
 //! Subnet tiers, the default VPC and its default security group.
 
-use crate::check::{count, get, get_bool, Context, Tri};
+use crate::check::{count, get, get_bool, refers, Context, Tri};
 use crate::Report;
 use cloudwright_model::{Mode, Resource};
 
@@ -164,6 +164,7 @@ fn check_default_vpc(ctx: &Context<'_>, report: &mut Report) {
             for a in *attributes {
                 match get(r, a) {
                     Tri::Known(v) if v.as_list().is_none_or(|l| !l.is_empty()) => placed = true,
+                    Tri::Unknown(_) if refers(r, a) => placed = true,
                     Tri::Unknown(why) => {
                         undecided.get_or_insert(why);
                     }
