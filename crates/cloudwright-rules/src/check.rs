@@ -166,8 +166,7 @@ pub fn get_document(r: &Resource, path: &str) -> Tri<Value> {
 pub fn refers(r: &Resource, attribute: &str) -> bool {
     r.references.iter().any(|x| {
         x.attribute == attribute
-            || x
-                .attribute
+            || x.attribute
                 .strip_prefix(attribute)
                 .is_some_and(|rest| rest.starts_with(['.', '[']))
     })
@@ -717,5 +716,27 @@ mod tests {
         assert!(!is_world("0.0.0.0/1"));
         assert!(!is_world("10.0.0.0/8"));
         assert!(!is_world("not a cidr"));
+    }
+}
+
+impl<'g> Context<'g> {
+    /// Is `target` protected by a WAFv2 web ACL through an
+    /// `aws_wafv2_web_acl_association` (or a WAF Classic regional
+    /// association) whose `resource_arn` is the target's ARN?
+    pub fn waf_associated(&self, target: &Resource) -> Tri<bool> {
+        let mut undecided = None;
+        for kind in [
+            "aws_wafv2_web_acl_association",
+            "aws_wafregional_web_acl_association",
+        ] {
+            match self.companions(target, kind, "resource_arn", &["arn"]) {
+                Tri::Known(list) if !list.is_empty() => return Tri::Known(true),
+                Tri::Unknown(why) => {
+                    undecided.get_or_insert(why);
+                }
+                _ => {}
+            }
+        }
+        undecided.map_or(Tri::Known(false), Tri::Unknown)
     }
 }

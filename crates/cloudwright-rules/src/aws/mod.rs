@@ -1,5 +1,6 @@
 //! AWS rules, one directory per service, one file per rule.
 
+pub mod apigateway;
 pub mod autoscaling;
 pub mod cloudfront;
 pub mod cloudtrail;
@@ -51,6 +52,7 @@ pub fn rules() -> Vec<&'static Rule> {
         ecs::rules(),
         autoscaling::rules(),
         nacl::rules(),
+        apigateway::rules(),
         redshift::rules(),
         opensearch::rules(),
     ]

@@ -3,6 +3,7 @@
 mod access_logs;
 mod deletion_protection;
 mod drop_invalid_headers;
+mod hardening;
 mod http_listener;
 mod tls_policy;
 
@@ -15,5 +16,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &drop_invalid_headers::ELB_DROP_INVALID_HEADERS,
         &deletion_protection::ELB_DELETION_PROTECTION,
         &access_logs::ELB_ACCESS_LOGS,
+        &hardening::ELB_WAF,
+        &hardening::ELB_DESYNC,
+        &hardening::ELB_CROSS_ZONE,
     ]
 }
