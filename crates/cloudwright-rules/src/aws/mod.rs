@@ -4,6 +4,7 @@ pub mod apigateway;
 pub mod autoscaling;
 pub mod cloudfront;
 pub mod cloudtrail;
+pub mod docdb;
 pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
@@ -13,9 +14,12 @@ pub mod eks;
 pub mod elasticache;
 pub mod elb;
 pub mod iam;
+pub mod kinesis;
 pub mod kms;
 pub mod lambda;
+pub mod msk;
 pub mod nacl;
+pub mod neptune;
 pub mod opensearch;
 pub mod rds;
 pub mod redshift;
@@ -53,6 +57,10 @@ pub fn rules() -> Vec<&'static Rule> {
         autoscaling::rules(),
         nacl::rules(),
         apigateway::rules(),
+        docdb::rules(),
+        neptune::rules(),
+        msk::rules(),
+        kinesis::rules(),
         redshift::rules(),
         opensearch::rules(),
     ]
