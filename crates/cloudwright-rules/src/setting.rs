@@ -141,7 +141,9 @@ pub fn evaluate(r: &Resource, setting: &Setting) -> Verdict {
             Tri::Known(true) => Verdict::Pass,
             Tri::Known(false) => {
                 let mut message = setting.message.to_string();
-                if let (Want::Contains(required), Some(items)) = (setting.want, value.as_list()) {
+                if let (Want::Contains(required @ [_, _, ..]), Some(items)) =
+                    (setting.want, value.as_list())
+                {
                     let missing: Vec<&str> = required
                         .iter()
                         .filter(|r| {

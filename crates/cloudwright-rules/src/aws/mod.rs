@@ -1,9 +1,13 @@
 //! AWS rules, one directory per service, one file per rule.
 
 pub mod apigateway;
+pub mod athena;
 pub mod autoscaling;
+pub mod backup;
 pub mod cloudfront;
 pub mod cloudtrail;
+pub mod codebuild;
+pub mod dms;
 pub mod docdb;
 pub mod dynamodb;
 pub mod ec2;
@@ -13,10 +17,13 @@ pub mod efs;
 pub mod eks;
 pub mod elasticache;
 pub mod elb;
+pub mod glue;
 pub mod iam;
 pub mod kinesis;
 pub mod kms;
 pub mod lambda;
+pub mod logs;
+pub mod mq;
 pub mod msk;
 pub mod nacl;
 pub mod neptune;
@@ -25,9 +32,11 @@ pub mod rds;
 pub mod redshift;
 pub mod s3;
 pub mod secrets;
+pub mod secretsmanager;
 pub mod sg;
 pub mod sns;
 pub mod sqs;
+pub mod ssm;
 pub mod vpc;
 
 use crate::Rule;
@@ -61,6 +70,15 @@ pub fn rules() -> Vec<&'static Rule> {
         neptune::rules(),
         msk::rules(),
         kinesis::rules(),
+        secretsmanager::rules(),
+        ssm::rules(),
+        athena::rules(),
+        glue::rules(),
+        backup::rules(),
+        logs::rules(),
+        codebuild::rules(),
+        mq::rules(),
+        dms::rules(),
         redshift::rules(),
         opensearch::rules(),
     ]

@@ -6,7 +6,11 @@ use crate::check::{get_bool, get_str, Context, Tri};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&KMS_ROTATION, &public_policy::KMS_PUBLIC_POLICY]
+    vec![
+        &KMS_ROTATION,
+        &public_policy::KMS_PUBLIC_POLICY,
+        &KMS_DELETION_WINDOW,
+    ]
 }
 
 crate::rule! {
@@ -76,5 +80,54 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             }
             Tri::Unknown(why) => report.unknown(key, why),
         }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// KMS keys keep the full 30-day waiting period before deletion:
+    /// `deletion_window_in_days` is not below 30 (the default is 30, the
+    /// minimum 7).
+    ///
+    /// ## Why it matters
+    /// Deleting a key destroys every piece of data encrypted under it. The
+    /// waiting period is the only window in which a mistaken or malicious
+    /// `ScheduleKeyDeletion` can be noticed (alarm on it in CloudTrail) and
+    /// cancelled.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_kms_key" "data" {
+    ///   description             = "data"
+    ///   deletion_window_in_days = 7
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_kms_key" "data" {
+    ///   description         = "data"
+    ///   enable_key_rotation = true
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove `deletion_window_in_days` (or set it to 30).
+    pub static KMS_DELETION_WINDOW = {
+        id: "CW-AWS-KMS-003",
+        title: "KMS key deletion window shortened",
+        severity: Low,
+        category: "backup",
+        resource_types: ["aws_kms_key"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Set deletion_window_in_days = 30 (the default).",
+        check: |ctx, report| crate::setting::require(ctx, report, &["aws_kms_key"], &crate::setting::Setting {
+            path: "deletion_window_in_days",
+            want: crate::setting::Want::AtLeast(30.0),
+            absent: crate::setting::Absent::Passes,
+            message: "a scheduled deletion can be cancelled for less than the default 30 days",
+        }),
     }
 }
