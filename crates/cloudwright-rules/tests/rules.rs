@@ -164,6 +164,14 @@ const NO_UNKNOWN_CASE: &[(&str, &str)] = &[
         "CW-AWS-SECRETS-002",
         "provider arguments that are unknown are not literal credentials",
     ),
+    (
+        "CW-AWS-IAM-007",
+        "the rule reports the existence of an access key resource; no value decides it",
+    ),
+    (
+        "CW-AWS-IAM-008",
+        "the rule reports the existence of a login profile; no value decides it",
+    ),
 ];
 
 #[test]

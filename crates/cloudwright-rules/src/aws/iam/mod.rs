@@ -1,6 +1,8 @@
 //! AWS IAM (basic checks; the IAM engine evaluates policies in full).
 
+mod account;
 mod admin_policy;
+mod trust;
 mod user_policies;
 mod wildcard_write;
 
@@ -11,6 +13,15 @@ pub fn rules() -> Vec<&'static Rule> {
         &admin_policy::IAM_ADMIN_POLICY,
         &user_policies::IAM_USER_POLICIES,
         &wildcard_write::IAM_WILDCARD_WRITE,
+        &account::PASSWORD_LENGTH,
+        &account::PASSWORD_COMPLEXITY,
+        &account::PASSWORD_REUSE,
+        &account::ACCESS_KEY,
+        &account::LOGIN_PROFILE,
+        &account::IAM_FULL_ACCESS_POLICY,
+        &trust::TRUST_ANY_PRINCIPAL,
+        &trust::TRUST_CROSS_ACCOUNT,
+        &trust::ALLOW_NOT_ACTION,
     ]
 }
 

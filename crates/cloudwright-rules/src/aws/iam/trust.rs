@@ -1,0 +1,404 @@
+//! Role trust policies (who may assume a role) and `NotAction` grants.
+
+use crate::check::{get_document, Context, Tri};
+use crate::policy::{statements, Statement, UNKNOWN};
+use crate::Report;
+use cloudwright_model::Value;
+
+/// Does a statement allow assuming the role (`sts:AssumeRole*`, `sts:*`, `*`)?
+fn allows_assume(st: &Statement) -> bool {
+    st.actions.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        a == "*" || a == "sts:*" || a.starts_with("sts:assumerole")
+    })
+}
+
+fn check_any_principal(ctx: &Context<'_>, report: &mut Report) {
+    for role in ctx.resources(&["aws_iam_role"]) {
+        report.checked(role);
+        let list = match statements(get_document(role, "assume_role_policy")) {
+            Tri::Known(list) => list,
+            Tri::Unknown(why) => {
+                report.unknown(role, why);
+                continue;
+            }
+            Tri::Absent => continue,
+        };
+        let mut undecided = None;
+        let mut failed = false;
+        for st in list
+            .iter()
+            .filter(|s| allows_assume(s) || s.has_unknown("Action"))
+        {
+            match st.public_grant() {
+                Tri::Known(true) if allows_assume(st) => {
+                    report.fail(role, "assume_role_policy", "any AWS principal in any account may assume the role: the trust policy names \"*\" with no condition on the caller");
+                    failed = true;
+                    break;
+                }
+                Tri::Known(true) | Tri::Unknown(_) => {
+                    undecided.get_or_insert(
+                        "a part of the trust policy is known only after apply".to_string(),
+                    );
+                }
+                _ => {}
+            }
+        }
+        if !failed {
+            if let Some(why) = undecided {
+                report.unknown(role, why);
+            }
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Role trust policies (`assume_role_policy`) do not let every AWS
+    /// principal assume the role: an `Allow` of `sts:AssumeRole` to `"*"` or
+    /// `{"AWS": "*"}` fails unless a condition restricts the caller
+    /// (`aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:SourceAccount`,
+    /// …). `sts:ExternalId` alone does not restrict who can try.
+    ///
+    /// ## Why it matters
+    /// Anyone with an AWS account — which is anyone — can then take the
+    /// role's permissions.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_iam_role" "shared" {
+    ///   name = "shared"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Principal = { AWS = "*" }
+    ///       Action    = "sts:AssumeRole"
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_iam_role" "shared" {
+    ///   name = "shared"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Principal = { AWS = "*" }
+    ///       Action    = "sts:AssumeRole"
+    ///       Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-abc123" } }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Name the accounts or roles that may assume it, or restrict `"*"` to
+    /// your organization with `aws:PrincipalOrgID`.
+    pub static TRUST_ANY_PRINCIPAL = {
+        id: "CW-AWS-IAM-010",
+        title: "IAM role assumable by any AWS principal",
+        severity: Critical,
+        category: "iam",
+        resource_types: ["aws_iam_role"],
+        checkov: ["CKV_AWS_60"],
+        trivy: [],
+        kics: [],
+        remediation: "Restrict the trust policy's Principal, or add an aws:PrincipalOrgID condition.",
+        check: check_any_principal,
+    }
+}
+
+/// The account id of a principal (`123456789012`, `arn:aws:iam::123456789012:root`,
+/// a role or user ARN).
+fn principal_account(id: &str) -> Option<&str> {
+    let account = if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        id
+    } else {
+        let rest = id.strip_prefix("arn:")?;
+        let mut parts = rest.splitn(5, ':');
+        let _partition = parts.next()?;
+        if parts.next()? != "iam" {
+            return None;
+        }
+        let _region = parts.next()?;
+        parts.next()?
+    };
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+/// Accounts the configuration says are its own: the AWS providers'
+/// `allowed_account_ids` and the accounts of their `assume_role` ARNs.
+fn own_accounts(ctx: &Context<'_>, root: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in ctx.graph.modules.iter().filter(|m| m.root_dir == root) {
+        for p in m.providers.iter().filter(|p| p.name == "aws") {
+            if let Some(ids) = p
+                .attributes
+                .get("allowed_account_ids")
+                .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+            {
+                out.extend(ids.iter().filter_map(|v| v.as_str().map(str::to_string)));
+            }
+            if let Some(arn) = p
+                .attributes
+                .get("assume_role")
+                .and_then(|v| v.as_list().and_then(|l| l.first().cloned()))
+                .and_then(|b| b.get("role_arn"))
+            {
+                if let Some(acct) = arn.as_str().and_then(principal_account) {
+                    out.push(acct.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Is every unknown principal in a trust document the caller's own
+/// account (`data.aws_caller_identity…`)?
+fn unknown_principals_are_own_account(doc: &Value) -> bool {
+    let mut origins = Vec::new();
+    if let Some(list) = doc
+        .get("Statement")
+        .and_then(|s| s.as_list().map(<[Value]>::to_vec))
+    {
+        for st in list {
+            if let Some(p) = st.get("Principal") {
+                p.unknown_origins(&mut origins);
+                let mut plain = false;
+                walk_unknown(&p, &mut plain);
+                if plain {
+                    return false;
+                }
+            }
+        }
+    }
+    origins.iter().all(|o| o.contains("aws_caller_identity"))
+}
+
+/// Sets `plain` when an unknown value has no origin.
+fn walk_unknown(v: &Value, plain: &mut bool) {
+    match v.strip() {
+        Value::Unknown(u) if u.origin.is_none() => *plain = true,
+        Value::List(items) => items.iter().for_each(|i| walk_unknown(i, plain)),
+        Value::Map(obj) => obj.fields.values().for_each(|i| walk_unknown(i, plain)),
+        _ => {}
+    }
+}
+
+fn check_external_id(ctx: &Context<'_>, report: &mut Report) {
+    for role in ctx.resources(&["aws_iam_role"]) {
+        report.checked(role);
+        let doc = match get_document(role, "assume_role_policy") {
+            Tri::Known(doc) => doc,
+            Tri::Unknown(why) => {
+                report.unknown(role, why);
+                continue;
+            }
+            Tri::Absent => continue,
+        };
+        let Tri::Known(list) = statements(Tri::Known(doc.clone())) else {
+            continue;
+        };
+        let own = own_accounts(ctx, &role.root);
+        let mut failing = None;
+        let mut undecided = None;
+        for st in list.iter().filter(|s| s.allow && allows_assume(s)) {
+            let conditions = st.conditions.as_object();
+            let has_key = |key: &str| {
+                conditions.is_some_and(|ops| {
+                    ops.values()
+                        .filter_map(|k| k.as_object())
+                        .any(|k| k.keys().any(|name| name.eq_ignore_ascii_case(key)))
+                })
+            };
+            if has_key("sts:ExternalId")
+                || has_key("aws:PrincipalOrgID")
+                || has_key("aws:PrincipalOrgPaths")
+            {
+                continue;
+            }
+            for (kind, id) in &st.principals {
+                if kind != "AWS" {
+                    continue;
+                }
+                if id == UNKNOWN {
+                    if !unknown_principals_are_own_account(&doc) {
+                        undecided.get_or_insert(
+                            "a trusted principal is known only after apply".to_string(),
+                        );
+                    }
+                    continue;
+                }
+                if let Some(account) = principal_account(id) {
+                    if !own.iter().any(|o| o == account) {
+                        failing.get_or_insert(account.to_string());
+                    }
+                }
+            }
+        }
+        match (failing, undecided) {
+            (Some(account), _) => {
+                report.fail(role, "assume_role_policy", format!("account {account} may assume the role without an sts:ExternalId condition (confused deputy)"));
+            }
+            (None, Some(why)) => report.unknown(role, why),
+            _ => {}
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Roles that trust another AWS account require an external id: an
+    /// `Allow` of `sts:AssumeRole` to an account id or an IAM ARN in another
+    /// account needs an `sts:ExternalId` condition (or an
+    /// `aws:PrincipalOrgID` restriction). Accounts the configuration calls
+    /// its own — the AWS providers' `allowed_account_ids` and `assume_role`
+    /// accounts, `data.aws_caller_identity` — are not "other".
+    ///
+    /// ## Why it matters
+    /// A role trusting a vendor's account without an external id lets any
+    /// of that vendor's other customers point the vendor at your role ARN
+    /// (the confused deputy problem).
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_iam_role" "vendor" {
+    ///   name = "vendor-audit"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Principal = { AWS = "arn:aws:iam::111122223333:root" }
+    ///       Action    = "sts:AssumeRole"
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_iam_role" "vendor" {
+    ///   name = "vendor-audit"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Principal = { AWS = "arn:aws:iam::111122223333:root" }
+    ///       Action    = "sts:AssumeRole"
+    ///       Condition = { StringEquals = { "sts:ExternalId" = var.vendor_external_id } }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add the `sts:ExternalId` the third party gives you; for your own
+    /// accounts, list them in the provider's `allowed_account_ids` or use
+    /// `aws:PrincipalOrgID`.
+    pub static TRUST_CROSS_ACCOUNT = {
+        id: "CW-AWS-IAM-011",
+        title: "IAM role trusts another account without an external id",
+        severity: Medium,
+        category: "iam",
+        resource_types: ["aws_iam_role"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Add an sts:ExternalId condition to the cross-account trust.",
+        check: check_external_id,
+    }
+}
+
+fn check_not_action(ctx: &Context<'_>, report: &mut Report) {
+    for doc in super::policy_documents(ctx) {
+        report.checked(doc.resource);
+        match statements(get_document(doc.resource, &doc.path)) {
+            Tri::Known(list) => {
+                // with Resource "*", CW-AWS-IAM-001 reports it
+                if let Some(st) = list
+                    .iter()
+                    .find(|s| s.allow && !s.not_actions.is_empty() && !s.all_resources())
+                {
+                    let resources = if st.resources.is_empty() {
+                        "the resources not in NotResource".to_string()
+                    } else {
+                        st.resources
+                            .iter()
+                            .map(|r| {
+                                if r == UNKNOWN {
+                                    "(known after apply)".to_string()
+                                } else {
+                                    r.clone()
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    report.fail(doc.resource, &doc.attribute, format!("allows every action except {} on {resources}: new actions AWS adds are granted automatically", st.not_actions.join(", ")));
+                }
+            }
+            Tri::Unknown(why) => report.unknown(doc.resource, why),
+            Tri::Absent => {}
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Identity policies do not grant with `NotAction`: an `Allow` statement
+    /// with `NotAction` (on resources other than `"*"`, which
+    /// CW-AWS-IAM-001 reports).
+    ///
+    /// ## Why it matters
+    /// `Allow` + `NotAction` grants every action except those listed —
+    /// including every action AWS adds in future, across all services. It
+    /// is almost always meant as a `Deny` + `NotAction` guardrail.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_iam_policy" "data" {
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       NotAction = ["s3:DeleteBucket"]
+    ///       Resource  = "arn:aws:s3:::data/*"
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_iam_policy" "data" {
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["s3:GetObject", "s3:PutObject"]
+    ///       Resource = "arn:aws:s3:::data/*"
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// List the allowed actions; use `NotAction` only with `Deny`.
+    pub static ALLOW_NOT_ACTION = {
+        id: "CW-AWS-IAM-012",
+        title: "IAM policy allows with NotAction",
+        severity: Medium,
+        category: "iam",
+        resource_types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Replace NotAction with an explicit Action list.",
+        check: check_not_action,
+    }
+}
