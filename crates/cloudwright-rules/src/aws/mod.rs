@@ -1,9 +1,11 @@
 //! AWS rules, one directory per service, one file per rule.
 
+pub mod account;
 pub mod apigateway;
 pub mod athena;
 pub mod autoscaling;
 pub mod backup;
+pub mod beanstalk;
 pub mod cloudfront;
 pub mod cloudtrail;
 pub mod codebuild;
@@ -27,17 +29,21 @@ pub mod mq;
 pub mod msk;
 pub mod nacl;
 pub mod neptune;
+pub mod network;
 pub mod opensearch;
 pub mod rds;
 pub mod redshift;
 pub mod s3;
+pub mod sagemaker;
 pub mod secrets;
 pub mod secretsmanager;
 pub mod sg;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
+pub mod transfer;
 pub mod vpc;
+pub mod workspaces;
 
 use crate::Rule;
 
@@ -66,6 +72,12 @@ pub fn rules() -> Vec<&'static Rule> {
         autoscaling::rules(),
         nacl::rules(),
         apigateway::rules(),
+        account::rules(),
+        network::rules(),
+        beanstalk::rules(),
+        sagemaker::rules(),
+        workspaces::rules(),
+        transfer::rules(),
         docdb::rules(),
         neptune::rules(),
         msk::rules(),

@@ -8,6 +8,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &CLOUDTRAIL_MULTI_REGION,
         &CLOUDTRAIL_LOG_VALIDATION,
         &CLOUDTRAIL_KMS,
+        &CLOUDTRAIL_CLOUDWATCH,
+        &CLOUDTRAIL_LOGGING,
     ]
 }
 
@@ -185,5 +187,103 @@ fn check_kms(ctx: &Context<'_>, report: &mut Report) {
             }
             Tri::Unknown(why) => report.unknown(trail, why),
         }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Trails deliver to CloudWatch Logs: `cloud_watch_logs_group_arn` (with
+    /// `cloud_watch_logs_role_arn`) is set.
+    ///
+    /// ## Why it matters
+    /// In S3, trail logs are an archive; in CloudWatch Logs, metric filters
+    /// and alarms can fire within minutes on root logins, IAM policy
+    /// changes, security group changes or disabled trails (the CIS
+    /// monitoring controls).
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   name           = "main"
+    ///   s3_bucket_name = aws_s3_bucket.trail.id
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   name                       = "main"
+    ///   s3_bucket_name             = aws_s3_bucket.trail.id
+    ///   cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.trail.arn}:*"
+    ///   cloud_watch_logs_role_arn  = aws_iam_role.trail_to_logs.arn
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Create a log group and a role CloudTrail can write with, and set both
+    /// arguments.
+    pub static CLOUDTRAIL_CLOUDWATCH = {
+        id: "CW-AWS-CLOUDTRAIL-004",
+        title: "CloudTrail trail not sent to CloudWatch Logs",
+        severity: Low,
+        category: "logging",
+        resource_types: ["aws_cloudtrail"],
+        checkov: ["CKV2_AWS_10"],
+        trivy: [],
+        kics: [],
+        remediation: "Set cloud_watch_logs_group_arn and cloud_watch_logs_role_arn.",
+        check: |ctx, report| crate::setting::require(ctx, report, &["aws_cloudtrail"], &crate::setting::Setting {
+            path: "cloud_watch_logs_group_arn",
+            want: crate::setting::Want::NonEmpty,
+            absent: crate::setting::Absent::Fails("cloud_watch_logs_group_arn is not set: nothing alarms on trail events"),
+            message: "cloud_watch_logs_group_arn is empty",
+        }),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Trails are logging: `enable_logging` is not `false` (default `true`).
+    ///
+    /// ## Why it matters
+    /// A stopped trail records nothing — attackers stop trails to hide what
+    /// they do next, and a trail left stopped after maintenance leaves the
+    /// account without an audit record.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   name           = "main"
+    ///   s3_bucket_name = aws_s3_bucket.trail.id
+    ///   enable_logging = false
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_cloudtrail" "main" {
+    ///   name           = "main"
+    ///   s3_bucket_name = aws_s3_bucket.trail.id
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove `enable_logging = false`.
+    pub static CLOUDTRAIL_LOGGING = {
+        id: "CW-AWS-CLOUDTRAIL-005",
+        title: "CloudTrail trail stopped",
+        severity: High,
+        category: "logging",
+        resource_types: ["aws_cloudtrail"],
+        checkov: ["CKV_AWS_251"],
+        trivy: [],
+        kics: [],
+        remediation: "Set enable_logging = true (the default).",
+        check: |ctx, report| crate::setting::require(ctx, report, &["aws_cloudtrail"], &crate::setting::Setting {
+            path: "enable_logging",
+            want: crate::setting::Want::True,
+            absent: crate::setting::Absent::Passes,
+            message: "the trail is not logging",
+        }),
     }
 }

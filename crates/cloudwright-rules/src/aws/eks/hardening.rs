@@ -111,3 +111,92 @@ crate::rule! {
         }),
     }
 }
+
+fn check_node_group_ssh(ctx: &crate::check::Context<'_>, report: &mut crate::Report) {
+    use crate::check::{count, get, Tri};
+    for group in ctx.resources(&["aws_eks_node_group"]) {
+        match get(group, "remote_access.0.ec2_ssh_key") {
+            Tri::Known(_) => {}
+            Tri::Absent => {
+                report.checked(group);
+                continue;
+            }
+            Tri::Unknown(why) => {
+                report.checked(group);
+                // a key pair created alongside is set; an unset variable may be null
+                if !crate::check::refers(group, "remote_access") {
+                    report.unknown(group, why);
+                    continue;
+                }
+            }
+        }
+        report.checked(group);
+        match count(group, "remote_access.0.source_security_group_ids") {
+            Tri::Known(0) => {
+                report.fail(group, "remote_access[0]", "an SSH key is set without source_security_group_ids: port 22 of every node is open to 0.0.0.0/0");
+            }
+            Tri::Unknown(why) => report.unknown(group, why),
+            _ => {}
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// EKS managed node groups with SSH access name who may connect:
+    /// `remote_access` with an `ec2_ssh_key` but no
+    /// `source_security_group_ids` fails, because EKS then opens port 22 to
+    /// `0.0.0.0/0`.
+    ///
+    /// ## Why it matters
+    /// Every worker node — and the pods and instance role on it — is then
+    /// exposed to SSH brute force from the internet (if the nodes have
+    /// public IPs) or from the whole VPC.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_eks_node_group" "workers" {
+    ///   cluster_name  = aws_eks_cluster.main.name
+    ///   node_role_arn = aws_iam_role.node.arn
+    ///   subnet_ids    = var.private_subnet_ids
+    ///   scaling_config {
+    ///     desired_size = 3
+    ///     min_size     = 3
+    ///     max_size     = 6
+    ///   }
+    ///   remote_access {
+    ///     ec2_ssh_key = "ops"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_eks_node_group" "workers" {
+    ///   cluster_name  = aws_eks_cluster.main.name
+    ///   node_role_arn = aws_iam_role.node.arn
+    ///   subnet_ids    = var.private_subnet_ids
+    ///   scaling_config {
+    ///     desired_size = 3
+    ///     min_size     = 3
+    ///     max_size     = 6
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Drop `remote_access` and use SSM Session Manager, or restrict it with
+    /// `source_security_group_ids`.
+    pub static EKS_NODE_GROUP_SSH = {
+        id: "CW-AWS-EKS-004",
+        title: "EKS node group SSH open to everyone",
+        severity: High,
+        category: "network",
+        resource_types: ["aws_eks_node_group"],
+        checkov: ["CKV_AWS_100"],
+        trivy: [],
+        kics: [],
+        remediation: "Set remote_access.source_security_group_ids, or remove remote_access.",
+        check: check_node_group_ssh,
+    }
+}

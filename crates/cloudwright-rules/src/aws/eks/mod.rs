@@ -10,6 +10,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &EKS_PUBLIC_ENDPOINT,
         &hardening::EKS_SECRETS_ENCRYPTION,
         &hardening::EKS_CONTROL_PLANE_LOGS,
+        &hardening::EKS_NODE_GROUP_SSH,
     ]
 }
 

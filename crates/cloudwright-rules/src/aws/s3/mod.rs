@@ -1,6 +1,7 @@
 //! Amazon S3.
 
 mod access_logging;
+mod governance;
 mod public_access_block;
 mod public_acl;
 mod public_policy;
@@ -21,6 +22,10 @@ pub fn rules() -> Vec<&'static Rule> {
         &public_acl::S3_PUBLIC_ACL,
         &tls_only::S3_TLS_ONLY,
         &public_policy::S3_PUBLIC_POLICY,
+        &governance::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+        &governance::S3_LIFECYCLE,
+        &governance::S3_AUDIT_OBJECT_LOCK,
+        &governance::S3_SENSITIVE_KMS,
     ]
 }
 

@@ -11,6 +11,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &hardening::SUBNET_PUBLIC_IP,
         &hardening::DEFAULT_VPC,
         &hardening::DEFAULT_SG_RULES,
+        &hardening::VPC_S3_ENDPOINT,
     ]
 }
 
