@@ -380,5 +380,147 @@ pub(super) fn all() -> Vec<&'static Rule> {
         &CLOUDFRONT_WAF,
         &CLOUDFRONT_S3_ORIGIN_ACCESS,
         &CLOUDFRONT_ORIGIN_HTTP,
+        &CLOUDFRONT_GEO_RESTRICTION,
+        &CLOUDFRONT_HSTS,
     ]
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Distributions declare a geo restriction:
+    /// `restrictions.geo_restriction.restriction_type` is `whitelist` or
+    /// `blacklist` rather than `none`. Informational: many services are
+    /// global by design.
+    ///
+    /// ## Why it matters
+    /// Serving only the countries you operate in shrinks the audience for
+    /// scraping and attacks, and may be required by sanctions or licensing.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_cloudfront_distribution" "site" {
+    ///   restrictions {
+    ///     geo_restriction {
+    ///       restriction_type = "none"
+    ///     }
+    ///   }
+    ///   # …
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_cloudfront_distribution" "site" {
+    ///   restrictions {
+    ///     geo_restriction {
+    ///       restriction_type = "whitelist"
+    ///       locations        = ["DE", "FR", "NL"]
+    ///     }
+    ///   }
+    ///   # …
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Allow-list the countries you serve, or suppress this with the reason.
+    pub static CLOUDFRONT_GEO_RESTRICTION = {
+        id: "CW-AWS-CLOUDFRONT-007",
+        title: "CloudFront distribution serves every country",
+        severity: Info,
+        category: "network",
+        resource_types: ["aws_cloudfront_distribution"],
+        checkov: ["CKV_AWS_374"],
+        trivy: [],
+        kics: [],
+        remediation: "Set geo_restriction.restriction_type to whitelist (or blacklist).",
+        check: |ctx, report| crate::setting::require(ctx, report, DISTRIBUTIONS, &crate::setting::Setting {
+            path: "restrictions.0.geo_restriction.0.restriction_type",
+            want: crate::setting::Want::OneOf(&["whitelist", "blacklist"]),
+            absent: crate::setting::Absent::Fails("no geo restriction is declared"),
+            message: "the distribution serves every country (restriction_type = none)",
+        }),
+    }
+}
+
+fn check_hsts(ctx: &Context<'_>, report: &mut Report) {
+    for policy in ctx.resources(&["aws_cloudfront_response_headers_policy"]) {
+        report.checked(policy);
+        let base = "security_headers_config.0.strict_transport_security.0";
+        match get(policy, base) {
+            Tri::Absent => {
+                report.fail(
+                    policy,
+                    "",
+                    "the policy sets no Strict-Transport-Security header",
+                );
+                continue;
+            }
+            Tri::Unknown(why) => {
+                report.unknown(policy, why);
+                continue;
+            }
+            Tri::Known(_) => {}
+        }
+        match crate::check::get_number(policy, &format!("{base}.access_control_max_age_sec")) {
+            Tri::Known(age) if age < 31_536_000.0 => {
+                report.fail(policy, "security_headers_config[0].strict_transport_security[0].access_control_max_age_sec", format!("HSTS max-age is {age} seconds, less than one year"));
+            }
+            Tri::Unknown(why) => report.unknown(policy, why),
+            _ => {}
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// CloudFront response headers policies send HSTS for at least a year:
+    /// `security_headers_config.strict_transport_security` with
+    /// `access_control_max_age_sec` ≥ 31536000.
+    ///
+    /// ## Why it matters
+    /// Without HSTS, a browser's first request to the site can be
+    /// downgraded to HTTP and intercepted (SSL stripping); a short max-age
+    /// leaves the window open again soon.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_cloudfront_response_headers_policy" "site" {
+    ///   name = "site"
+    ///   security_headers_config {
+    ///     content_type_options {
+    ///       override = true
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_cloudfront_response_headers_policy" "site" {
+    ///   name = "site"
+    ///   security_headers_config {
+    ///     strict_transport_security {
+    ///       access_control_max_age_sec = 63072000
+    ///       include_subdomains         = true
+    ///       preload                    = true
+    ///       override                   = true
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add `strict_transport_security` with a max-age of one to two years.
+    pub static CLOUDFRONT_HSTS = {
+        id: "CW-AWS-CLOUDFRONT-008",
+        title: "CloudFront response headers policy without a year of HSTS",
+        severity: Low,
+        category: "encryption",
+        resource_types: ["aws_cloudfront_response_headers_policy"],
+        checkov: ["CKV_AWS_259"],
+        trivy: [],
+        kics: [],
+        remediation: "Add strict_transport_security with access_control_max_age_sec >= 31536000.",
+        check: check_hsts,
+    }
 }

@@ -277,3 +277,61 @@ crate::rule! {
         check: check_ami_public,
     }
 }
+
+crate::rule! {
+    /// ## What it checks
+    /// Instances have an IAM role: `iam_instance_profile` is set on
+    /// `aws_instance` (and in `aws_launch_template` as
+    /// `iam_instance_profile`).
+    ///
+    /// ## Why it matters
+    /// An instance without a role gets AWS access the wrong way — static
+    /// access keys in files or environment variables — and cannot use SSM
+    /// Session Manager, so SSH keys and open port 22 follow.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_instance" "app" {
+    ///   ami           = data.aws_ami.al2023.id
+    ///   instance_type = "t4g.small"
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_instance" "app" {
+    ///   ami                  = data.aws_ami.al2023.id
+    ///   instance_type        = "t4g.small"
+    ///   iam_instance_profile = aws_iam_instance_profile.app.name
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Attach an instance profile with least-privilege permissions and
+    /// `AmazonSSMManagedInstanceCore`.
+    pub static EC2_INSTANCE_ROLE = {
+        id: "CW-AWS-EC2-008",
+        title: "EC2 instance without an IAM role",
+        severity: Low,
+        category: "iam",
+        resource_types: ["aws_instance"],
+        checkov: ["CKV2_AWS_41"],
+        trivy: [],
+        kics: [],
+        remediation: "Set iam_instance_profile.",
+        check: |ctx, report| {
+            for i in ctx.resources(&["aws_instance"]) {
+                // a launch template may give the profile
+                if !matches!(crate::check::get(i, "launch_template"), Tri::Absent) {
+                    continue;
+                }
+                crate::setting::record(report, i, crate::setting::evaluate(i, &Setting {
+                    path: "iam_instance_profile",
+                    want: Want::NonEmpty,
+                    absent: Absent::Fails("no iam_instance_profile: software on the instance has no role credentials"),
+                    message: "iam_instance_profile is empty",
+                }));
+            }
+        },
+    }
+}

@@ -16,5 +16,6 @@ pub fn rules() -> Vec<&'static Rule> {
         &hardening::EC2_DETAILED_MONITORING,
         &hardening::EC2_USER_DATA_SECRETS,
         &hardening::EC2_AMI_PUBLIC,
+        &hardening::EC2_INSTANCE_ROLE,
     ]
 }

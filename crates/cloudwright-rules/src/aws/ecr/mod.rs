@@ -1,5 +1,6 @@
 //! Amazon ECR.
 
+mod hardening;
 mod public_policy;
 
 use crate::check::{get_bool, get_str, Context, Tri};
@@ -10,6 +11,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &ECR_SCAN_ON_PUSH,
         &ECR_IMMUTABLE_TAGS,
         &public_policy::ECR_PUBLIC_POLICY,
+        &hardening::ECR_KMS,
+        &hardening::ECR_LIFECYCLE,
     ]
 }
 

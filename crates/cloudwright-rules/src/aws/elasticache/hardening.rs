@@ -230,3 +230,68 @@ crate::rule! {
         ),
     }
 }
+
+crate::rule! {
+    /// ## What it checks
+    /// Redis and Valkey replication groups fail over automatically across
+    /// Availability Zones: `automatic_failover_enabled = true` and
+    /// `multi_az_enabled = true` (both default to `false`).
+    ///
+    /// ## Why it matters
+    /// Without automatic failover, the loss of the primary node — or of
+    /// its Availability Zone — stops all writes until someone promotes a
+    /// replica by hand; with replicas in the same zone, a zone outage takes
+    /// the whole cache.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_elasticache_replication_group" "sessions" {
+    ///   replication_group_id = "sessions"
+    ///   description          = "sessions"
+    ///   num_cache_clusters   = 2
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_elasticache_replication_group" "sessions" {
+    ///   replication_group_id       = "sessions"
+    ///   description                = "sessions"
+    ///   num_cache_clusters         = 2
+    ///   automatic_failover_enabled = true
+    ///   multi_az_enabled           = true
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Run at least one replica and enable both settings.
+    pub static ELASTICACHE_FAILOVER = {
+        id: "CW-AWS-ELASTICACHE-005",
+        title: "ElastiCache without Multi-AZ automatic failover",
+        severity: Medium,
+        category: "resilience",
+        resource_types: ["aws_elasticache_replication_group"],
+        checkov: ["CKV2_AWS_50"],
+        trivy: [],
+        kics: [],
+        remediation: "Set automatic_failover_enabled = true and multi_az_enabled = true.",
+        check: |ctx, report| {
+            for group in ctx.resources(&["aws_elasticache_replication_group"]) {
+                crate::setting::record(report, group, crate::setting::all_of(group, &[
+                    Setting {
+                        path: "automatic_failover_enabled",
+                        want: Want::True,
+                        absent: Absent::Fails("automatic_failover_enabled is not set (the default is false): losing the primary stops writes"),
+                        message: "automatic failover is off: losing the primary stops writes",
+                    },
+                    Setting {
+                        path: "multi_az_enabled",
+                        want: Want::True,
+                        absent: Absent::Fails("multi_az_enabled is not set (the default is false): replicas may share the primary's zone"),
+                        message: "Multi-AZ is off: replicas may share the primary's zone",
+                    },
+                ]));
+            }
+        },
+    }
+}

@@ -11,6 +11,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &hardening::ELASTICACHE_AT_REST,
         &hardening::ELASTICACHE_AUTH,
         &hardening::ELASTICACHE_BACKUPS,
+        &hardening::ELASTICACHE_FAILOVER,
     ]
 }
 

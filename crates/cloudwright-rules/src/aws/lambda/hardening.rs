@@ -516,3 +516,68 @@ crate::rule! {
         check: check_env_secrets,
     }
 }
+
+crate::rule! {
+    /// ## What it checks
+    /// Functions with environment variables encrypt them with a customer
+    /// managed KMS key: `kms_key_arn` is set when `environment.variables`
+    /// is not empty.
+    ///
+    /// ## Why it matters
+    /// With the default `aws/lambda` key, anyone who may read the function's
+    /// configuration sees the variables decrypted. A customer managed key
+    /// adds its key policy in front of them and logs their decryption.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_lambda_function" "api" {
+    ///   function_name = "api"
+    ///   role          = aws_iam_role.api.arn
+    ///   environment {
+    ///     variables = { TABLE = "orders" }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_lambda_function" "api" {
+    ///   function_name = "api"
+    ///   role          = aws_iam_role.api.arn
+    ///   kms_key_arn   = aws_kms_key.lambda.arn
+    ///   environment {
+    ///     variables = { TABLE = "orders" }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set `kms_key_arn`; the function's role needs `kms:Decrypt` on it.
+    pub static LAMBDA_ENV_CMK = {
+        id: "CW-AWS-LAMBDA-009",
+        title: "Lambda environment variables not encrypted with a customer managed key",
+        severity: Low,
+        category: "encryption",
+        resource_types: ["aws_lambda_function"],
+        checkov: ["CKV_AWS_173"],
+        trivy: [],
+        kics: [],
+        remediation: "Set kms_key_arn to a customer managed KMS key.",
+        check: |ctx, report| require_where(
+            ctx,
+            report,
+            FUNCTIONS,
+            |f| match get(f, "environment.0.variables") {
+                Tri::Known(v) => Tri::Known(v.as_object().is_some_and(|o| !o.fields.is_empty())),
+                Tri::Absent => Tri::Known(false),
+                Tri::Unknown(why) => Tri::Unknown(why),
+            },
+            &Setting {
+                path: "kms_key_arn",
+                want: Want::NonEmpty,
+                absent: Absent::Fails("kms_key_arn is not set: environment variables use the AWS managed aws/lambda key"),
+                message: "kms_key_arn is empty",
+            },
+        ),
+    }
+}

@@ -16,6 +16,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &hardening::LAMBDA_DEPRECATED_RUNTIME,
         &hardening::LAMBDA_DATA_STORE_OUTSIDE_VPC,
         &hardening::LAMBDA_ENV_SECRETS,
+        &hardening::LAMBDA_ENV_CMK,
     ]
 }
 

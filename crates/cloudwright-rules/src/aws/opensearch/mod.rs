@@ -14,6 +14,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &OPENSEARCH_AUDIT_LOGS,
         &OPENSEARCH_IN_VPC,
         &OPENSEARCH_FINE_GRAINED,
+        &OPENSEARCH_DEDICATED_MASTERS,
+        &OPENSEARCH_ZONE_AWARENESS,
     ]
 }
 
@@ -448,6 +450,130 @@ crate::rule! {
             want: Want::True,
             absent: Absent::Fails("no advanced_security_options: fine-grained access control is off"),
             message: "fine-grained access control is disabled",
+        }),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Domains run three dedicated master nodes:
+    /// `cluster_config.dedicated_master_enabled = true` with
+    /// `dedicated_master_count` of at least 3.
+    ///
+    /// ## Why it matters
+    /// Without dedicated masters, data nodes also manage the cluster state;
+    /// under load they stop answering, the cluster loses its master and goes
+    /// red. Three masters keep a quorum when one fails.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   cluster_config {
+    ///     instance_type  = "r6g.large.search"
+    ///     instance_count = 3
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   cluster_config {
+    ///     instance_type            = "r6g.large.search"
+    ///     instance_count           = 3
+    ///     dedicated_master_enabled = true
+    ///     dedicated_master_type    = "m6g.large.search"
+    ///     dedicated_master_count   = 3
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Enable three dedicated master nodes.
+    pub static OPENSEARCH_DEDICATED_MASTERS = {
+        id: "CW-AWS-OPENSEARCH-008",
+        title: "OpenSearch domain without three dedicated master nodes",
+        severity: Low,
+        category: "resilience",
+        resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
+        checkov: ["CKV_AWS_318"],
+        trivy: [],
+        kics: [],
+        remediation: "Set dedicated_master_enabled = true and dedicated_master_count = 3.",
+        check: |ctx, report| {
+            for d in ctx.resources(DOMAINS) {
+                crate::setting::record(report, d, crate::setting::all_of(d, &[
+                    Setting {
+                        path: "cluster_config.0.dedicated_master_enabled",
+                        want: Want::True,
+                        absent: Absent::Fails("no dedicated master nodes: data nodes also manage the cluster"),
+                        message: "dedicated master nodes are off",
+                    },
+                    Setting {
+                        path: "cluster_config.0.dedicated_master_count",
+                        want: Want::AtLeast(3.0),
+                        absent: Absent::Passes,
+                        message: "fewer than three dedicated masters cannot keep a quorum through a failure",
+                    },
+                ]));
+            }
+        },
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Domains spread nodes across Availability Zones:
+    /// `cluster_config.zone_awareness_enabled = true` (default `false`).
+    ///
+    /// ## Why it matters
+    /// Without zone awareness, all nodes and shard replicas may sit in one
+    /// zone, and a zone outage takes the whole domain down.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   cluster_config {
+    ///     instance_count = 3
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_opensearch_domain" "search" {
+    ///   domain_name = "search"
+    ///   cluster_config {
+    ///     instance_count         = 3
+    ///     zone_awareness_enabled = true
+    ///     zone_awareness_config {
+    ///       availability_zone_count = 3
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Enable zone awareness with two or three zones and a node count that
+    /// is a multiple of them.
+    pub static OPENSEARCH_ZONE_AWARENESS = {
+        id: "CW-AWS-OPENSEARCH-009",
+        title: "OpenSearch domain in a single Availability Zone",
+        severity: Medium,
+        category: "resilience",
+        resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Set cluster_config.zone_awareness_enabled = true.",
+        check: |ctx, report| require(ctx, report, DOMAINS, &Setting {
+            path: "cluster_config.0.zone_awareness_enabled",
+            want: Want::True,
+            absent: Absent::Fails("zone awareness is not enabled: the domain's nodes may all sit in one zone"),
+            message: "zone awareness is off",
         }),
     }
 }

@@ -461,3 +461,111 @@ crate::rule! {
         check: check_default_port,
     }
 }
+
+crate::rule! {
+    /// ## What it checks
+    /// Database instances have Performance Insights:
+    /// `performance_insights_enabled = true` on `aws_db_instance` and
+    /// `aws_rds_cluster_instance` (default `false`).
+    ///
+    /// ## Why it matters
+    /// Performance Insights shows which queries and waits load the
+    /// database, with seven days of history free — the first thing needed
+    /// when a database slows down or a runaway query takes it out.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_db_instance" "app" {
+    ///   engine = "postgres"
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_db_instance" "app" {
+    ///   engine                          = "postgres"
+    ///   performance_insights_enabled    = true
+    ///   performance_insights_kms_key_id = aws_kms_key.rds.arn
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set `performance_insights_enabled = true` (with a customer managed
+    /// key, see CW-AWS-RDS-010).
+    pub static RDS_PERFORMANCE_INSIGHTS = {
+        id: "CW-AWS-RDS-013",
+        title: "RDS instance without Performance Insights",
+        severity: Low,
+        category: "monitoring",
+        resource_types: ["aws_db_instance", "aws_rds_cluster_instance"],
+        checkov: ["CKV_AWS_353"],
+        trivy: ["AVD-AWS-0133", "aws-rds-enable-performance-insights"],
+        kics: [],
+        remediation: "Set performance_insights_enabled = true.",
+        check: |ctx, report| require(
+            ctx,
+            report,
+            &["aws_db_instance", "aws_rds_cluster_instance"],
+            &Setting {
+                path: "performance_insights_enabled",
+                want: Want::True,
+                absent: Absent::Fails("performance_insights_enabled is not set (the default is false)"),
+                message: "Performance Insights is off",
+            },
+        ),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Databases copy their tags to snapshots: `copy_tags_to_snapshot =
+    /// true` on `aws_db_instance` and `aws_rds_cluster` (default `false`).
+    ///
+    /// ## Why it matters
+    /// Snapshots without tags lose their owner, environment, data
+    /// classification and cost allocation: they cannot be found by backup
+    /// and retention policies, tag-based access control misses them, and
+    /// their cost lands on nobody.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_db_instance" "app" {
+    ///   engine = "postgres"
+    ///   tags   = { team = "payments" }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_db_instance" "app" {
+    ///   engine                = "postgres"
+    ///   copy_tags_to_snapshot = true
+    ///   tags                  = { team = "payments" }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set `copy_tags_to_snapshot = true`.
+    pub static RDS_COPY_TAGS = {
+        id: "CW-AWS-RDS-014",
+        title: "RDS snapshots do not inherit the database's tags",
+        severity: Low,
+        category: "tagging",
+        resource_types: ["aws_db_instance", "aws_rds_cluster"],
+        checkov: ["CKV2_AWS_60", "CKV_AWS_313"],
+        trivy: [],
+        kics: [],
+        remediation: "Set copy_tags_to_snapshot = true.",
+        check: |ctx, report| require(
+            ctx,
+            report,
+            &["aws_db_instance", "aws_rds_cluster"],
+            &Setting {
+                path: "copy_tags_to_snapshot",
+                want: Want::True,
+                absent: Absent::Fails("copy_tags_to_snapshot is not set (the default is false)"),
+                message: "snapshots are created without the database's tags",
+            },
+        ),
+    }
+}

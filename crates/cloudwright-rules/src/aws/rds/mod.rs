@@ -23,5 +23,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &hardening::RDS_PI_CMK,
         &hardening::RDS_SNAPSHOT_PUBLIC,
         &hardening::RDS_DEFAULT_PORT,
+        &hardening::RDS_PERFORMANCE_INSIGHTS,
+        &hardening::RDS_COPY_TAGS,
     ]
 }
