@@ -16,7 +16,7 @@ use std::time::Instant;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating"
+        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      load once, then time all rules together and each rule alone"
     );
     std::process::exit(2)
 }
@@ -56,6 +56,7 @@ fn main() {
         }
         "load" => load(&dir, number.unwrap_or(3)),
         "parse" => parse(&dir, number.unwrap_or(3)),
+        "rules" => rules(&dir, number.unwrap_or(3)),
         _ => usage(),
     }
 }
@@ -133,4 +134,46 @@ fn peak_rss() -> Option<String> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(format!("{:.0} MB", kb / 1024.0))
+}
+
+/// Times the rule engine on a loaded corpus: all rules as `scan` runs them
+/// (in parallel), then each rule alone, slowest first.
+fn rules(dir: &PathBuf, repeat: usize) {
+    let start = Instant::now();
+    let graph = cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default());
+    let load = start.elapsed().as_secs_f64();
+    let all = cloudwright_rules::all();
+    let mut best = f64::MAX;
+    let mut findings = 0;
+    for _ in 0..repeat.max(1) {
+        let start = Instant::now();
+        let outcome = cloudwright_rules::run(&graph, &all);
+        best = best.min(start.elapsed().as_secs_f64());
+        findings = outcome.findings.len();
+    }
+    println!(
+        "load:        {load:.3} s ({} resources)",
+        graph.resources.len()
+    );
+    println!(
+        "all rules:   {best:.3} s best of {} ({} rules, {findings} findings): {:.0}% of the load",
+        repeat.max(1),
+        all.len(),
+        100.0 * best / load
+    );
+    let mut each: Vec<(f64, &str)> = all
+        .iter()
+        .map(|rule| {
+            let start = Instant::now();
+            cloudwright_rules::run(&graph, &[*rule]);
+            (start.elapsed().as_secs_f64(), rule.id)
+        })
+        .collect();
+    each.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total: f64 = each.iter().map(|e| e.0).sum();
+    println!("one by one:  {total:.3} s in total; slowest:");
+    for (secs, id) in each.iter().take(15) {
+        println!("  {id:<28} {:.1} ms", secs * 1000.0);
+    }
+    std::mem::forget(graph);
 }

@@ -129,14 +129,26 @@ macro_rules! rule {
 
 /// Every rule, in id order.
 pub fn all() -> Vec<&'static Rule> {
-    let mut rules = aws::rules();
-    rules.sort_by_key(|r| r.id);
-    rules
+    registry().to_vec()
+}
+
+/// The rules, sorted by id, built once.
+fn registry() -> &'static [&'static Rule] {
+    static RULES: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut rules = aws::rules();
+        rules.sort_by_key(|r| r.id);
+        rules
+    })
 }
 
 /// Finds a rule by id or alias.
 pub fn find(name: &str) -> Option<&'static Rule> {
-    all().into_iter().find(|r| r.answers_to(name))
+    let rules = registry();
+    if let Ok(i) = rules.binary_search_by_key(&name, |r| r.id) {
+        return Some(rules[i]);
+    }
+    rules.iter().copied().find(|r| r.answers_to(name))
 }
 
 /// What one run of the rules produced.
