@@ -53,7 +53,7 @@ crate::rule! {
     }
 }
 
-fn secret_argument(name: &str) -> bool {
+pub(crate) fn secret_argument(name: &str) -> bool {
     const EXACT: &[&str] = &[
         "password",
         "master_password",

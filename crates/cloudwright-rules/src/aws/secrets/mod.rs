@@ -1,6 +1,7 @@
 //! Secrets written in the configuration.
 
-mod hardcoded;
+pub(crate) mod hardcoded;
+mod in_code;
 mod provider_credentials;
 
 use crate::Rule;
@@ -9,6 +10,9 @@ pub fn rules() -> Vec<&'static Rule> {
     vec![
         &hardcoded::HARDCODED_SECRET,
         &provider_credentials::PROVIDER_CREDENTIALS,
+        &in_code::VARIABLE_SECRETS,
+        &in_code::OUTPUT_SECRETS,
+        &in_code::LOCAL_SECRETS,
     ]
 }
 
@@ -20,6 +24,86 @@ pub(crate) fn looks_like_access_key(s: &str) -> bool {
                 .iter()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     })
+}
+
+/// A well-known token format: GitHub, GitLab, Slack, Stripe live keys,
+/// Google API keys, npm tokens.
+pub(crate) fn looks_like_token(s: &str) -> Option<&'static str> {
+    const PREFIXES: &[(&str, usize, &str)] = &[
+        ("ghp_", 36, "a GitHub token"),
+        ("gho_", 36, "a GitHub token"),
+        ("ghs_", 36, "a GitHub token"),
+        ("github_pat_", 40, "a GitHub token"),
+        ("glpat-", 20, "a GitLab token"),
+        ("xoxb-", 20, "a Slack token"),
+        ("xoxp-", 20, "a Slack token"),
+        ("sk_live_", 20, "a Stripe live key"),
+        ("rk_live_", 20, "a Stripe live key"),
+        ("AIza", 35, "a Google API key"),
+        ("npm_", 36, "an npm token"),
+    ];
+    PREFIXES.iter().find_map(|(prefix, min_len, kind)| {
+        s.match_indices(prefix).find_map(|(i, _)| {
+            let rest = &s[i + prefix.len()..];
+            let run = rest
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                .count();
+            (prefix.len() + run >= *min_len).then_some(*kind)
+        })
+    })
+}
+
+/// Shannon entropy of a string, in bits per character.
+pub(crate) fn entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// A literal that is a secret: a recognised key or token anywhere, or —
+/// when `name` says it holds a password, token or key — a value that is not
+/// a placeholder, a reference or a low-entropy word.
+pub(crate) fn secret_literal(name: &str, value: &str) -> Option<&'static str> {
+    if looks_like_access_key(value) {
+        return Some("an AWS access key id");
+    }
+    if looks_like_private_key(value) {
+        return Some("a private key");
+    }
+    if let Some(kind) = looks_like_token(value) {
+        return Some(kind);
+    }
+    secret_in_env(name, value)?;
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    let placeholder = [
+        "changeme",
+        "change-me",
+        "password",
+        "example",
+        "placeholder",
+        "replace",
+        "todo",
+        "xxx",
+        "dummy",
+        "secret",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+        || v.starts_with('<')
+        || v.contains("${");
+    (!placeholder && v.len() >= 8 && entropy(v) >= 3.0).then_some("a secret")
 }
 
 /// A PEM private key.
