@@ -31,28 +31,24 @@ pub enum Value {
     Unknown(Unknown),
     /// a value marked sensitive; operations on it produce sensitive results
     Sensitive(Arc<Value>),
+    /// A JSON document whose text is known only after apply because some
+    /// values in it are (`jsonencode({ Resource = aws_s3_bucket.b.arn, … })`),
+    /// holding its decoded structure with those values unknown. To every
+    /// operation it is an unknown value ([`Value::strip`] returns
+    /// [`UNKNOWN`]); rules read the known parts — a `"*"` principal —
+    /// through [`Value::document`] without pretending to know the text.
+    Document(Arc<Value>),
 }
 
+/// The unknown value without an origin, for references to unknowns.
+pub static UNKNOWN: Value = Value::Unknown(Unknown { origin: None });
+
 /// An unknown value and, where known, the resource attribute it will come from.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Unknown {
     /// Absolute reference the value will come from, e.g. `module.net.aws_vpc.this.id`.
     pub origin: Option<Arc<str>>,
-    /// For a JSON document whose text is unknown only because some values in
-    /// it are (`jsonencode({ Resource = aws_s3_bucket.b.arn, … })`): its
-    /// decoded structure, with those values unknown. Rules read the known
-    /// parts — a `"*"` principal — without pretending to know the text.
-    pub document: Option<Arc<Value>>,
 }
-
-/// Unknown values are equal when they come from the same place.
-impl PartialEq for Unknown {
-    fn eq(&self, other: &Self) -> bool {
-        self.origin == other.origin
-    }
-}
-
-impl Eq for Unknown {}
 
 /// A keyed collection. `computed` marks the object of a resource (or module)
 /// instance: an attribute that was not set in configuration is not absent but
@@ -76,7 +72,6 @@ impl Unknown {
     pub fn with_origin(origin: impl Into<Arc<str>>) -> Self {
         Unknown {
             origin: Some(origin.into()),
-            document: None,
         }
     }
 
@@ -85,7 +80,6 @@ impl Unknown {
     pub fn attr(&self, name: &str) -> Unknown {
         Unknown {
             origin: self.origin.as_ref().map(|o| format!("{o}.{name}").into()),
-            document: None,
         }
     }
 
@@ -97,7 +91,6 @@ impl Unknown {
         };
         Unknown {
             origin: self.origin.as_ref().map(|o| format!("{o}{suffix}").into()),
-            document: None,
         }
     }
 }
@@ -122,12 +115,17 @@ impl Value {
     /// The unknown text of a JSON document whose structure is `document`
     /// (which holds unknown values); see [`Unknown::document`].
     pub fn unknown_document(document: Value) -> Value {
-        let mut origins = Vec::new();
-        document.unknown_origins(&mut origins);
-        Value::Unknown(Unknown {
-            origin: origins.into_iter().next(),
-            document: Some(Arc::new(document)),
-        })
+        Value::Document(Arc::new(document))
+    }
+
+    /// The known structure of a document whose text is unknown
+    /// ([`Value::Document`]), through a sensitive mark.
+    pub fn document(&self) -> Option<&Value> {
+        match self {
+            Value::Document(doc) => Some(doc),
+            Value::Sensitive(inner) => inner.document(),
+            _ => None,
+        }
     }
 
     pub fn unknown_from(origin: impl Into<Arc<str>>) -> Value {
@@ -157,6 +155,7 @@ impl Value {
     pub fn strip(&self) -> &Value {
         match self {
             Value::Sensitive(inner) => inner.strip(),
+            Value::Document(_) => &UNKNOWN,
             v => v,
         }
     }
@@ -274,7 +273,7 @@ impl Value {
             Value::String(_) => "string",
             Value::List(_) => "list",
             Value::Map(_) => "object",
-            Value::Unknown(_) => "unknown",
+            Value::Unknown(_) | Value::Document(_) => "unknown",
             Value::Sensitive(inner) => inner.type_name(),
         }
     }
@@ -356,6 +355,7 @@ impl Value {
                 }
                 J::Object(m)
             }
+            Value::Document(_) => UNKNOWN.to_json(),
             Value::Sensitive(_) => {
                 let mut m = serde_json::Map::new();
                 m.insert("sensitive".into(), J::Bool(true));
@@ -435,6 +435,7 @@ impl fmt::Display for Value {
                 Some(o) => write!(f, "(known after apply: {o})"),
                 None => f.write_str("(known after apply)"),
             },
+            Value::Document(_) => f.write_str("(known after apply)"),
             Value::Sensitive(_) => f.write_str("(sensitive value)"),
         }
     }

@@ -145,7 +145,7 @@ pub fn get_document(r: &Resource, path: &str) -> Tri<Value> {
     let Some(v) = lookup(r, path) else {
         return Tri::Absent;
     };
-    if let Some(doc) = v.as_unknown().and_then(|u| u.document.as_deref()) {
+    if let Some(doc) = v.document() {
         return Tri::Known(doc.clone());
     }
     match v.strip() {

@@ -163,7 +163,7 @@ fn to_json(v: &Value) -> serde_json::Value {
                 .map(|(k, v)| (k.to_string(), to_json(v)))
                 .collect(),
         ),
-        Value::Unknown(_) => J::String(UNKNOWN.to_string()),
+        Value::Unknown(_) | Value::Document(_) => J::String(UNKNOWN.to_string()),
         Value::Sensitive(inner) => to_json(inner),
     }
 }

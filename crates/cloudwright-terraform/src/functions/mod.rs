@@ -100,7 +100,7 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     };
     // a document whose text is unknown keeps its structure (Unknown::document)
     if name == "jsondecode" && args.len() == 1 {
-        if let Some(doc) = args[0].as_unknown().and_then(|u| u.document.as_deref()) {
+        if let Some(doc) = args[0].document() {
             return Ok(mark(doc.clone(), sensitive));
         }
     }
