@@ -113,7 +113,7 @@ impl Value {
     }
 
     /// The unknown text of a JSON document whose structure is `document`
-    /// (which holds unknown values); see [`Unknown::document`].
+    /// (which holds unknown values); see [`Value::Document`].
     pub fn unknown_document(document: Value) -> Value {
         Value::Document(Arc::new(document))
     }

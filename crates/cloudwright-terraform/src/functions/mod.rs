@@ -98,7 +98,7 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     } else {
         args
     };
-    // a document whose text is unknown keeps its structure (Unknown::document)
+    // a document whose text is unknown keeps its structure (Value::Document)
     if name == "jsondecode" && args.len() == 1 {
         if let Some(doc) = args[0].document() {
             return Ok(mark(doc.clone(), sensitive));
