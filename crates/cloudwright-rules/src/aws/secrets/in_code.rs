@@ -32,24 +32,30 @@ fn first_secret(name: &str, v: &Value) -> Option<(String, &'static str)> {
 
 fn check_variables(ctx: &Context<'_>, report: &mut Report) {
     let mut seen = std::collections::HashSet::new();
+    // variables that flow into a password-like resource argument are
+    // reported there, by CW-AWS-SECRETS-001, with the same location:
+    // (root, module address, variable name), gathered in one pass
+    let mut reported_by_resources: std::collections::HashSet<(&str, &str, &str)> =
+        std::collections::HashSet::new();
+    for r in &ctx.graph.resources {
+        for (attr, sources) in r.provenance.iter() {
+            if !super::hardcoded::secret_argument(attr) {
+                continue;
+            }
+            for source in sources {
+                if let ValueSource::Variable { name, .. } = source {
+                    reported_by_resources.insert((&*r.root, r.module.as_str(), &**name));
+                }
+            }
+        }
+    }
     for module in &ctx.graph.modules {
-        // variables that flow into a password-like resource argument are
-        // reported there, by CW-AWS-SECRETS-001, with the same location
-        let reported_by_resources: std::collections::HashSet<&str> = ctx
-            .graph
-            .resources
-            .iter()
-            .filter(|r| r.module == module.address && *r.root == *module.root_dir)
-            .flat_map(|r| r.provenance.iter())
-            .filter(|(attr, _)| super::hardcoded::secret_argument(attr))
-            .flat_map(|(_, sources)| sources.iter())
-            .filter_map(|s| match s {
-                ValueSource::Variable { name, .. } => Some(&**name),
-                _ => None,
-            })
-            .collect();
         for var in &module.variables {
-            if reported_by_resources.contains(var.name.as_str()) {
+            if reported_by_resources.contains(&(
+                module.root_dir.as_str(),
+                module.address.as_str(),
+                var.name.as_str(),
+            )) {
                 continue;
             }
             let (place, span) = match &var.set_by {
