@@ -185,6 +185,22 @@ const NO_UNKNOWN_CASE: &[(&str, &str)] = &[
         "the rule reads literal text; there is nothing unknown in it",
     ),
     (
+        "CW-AWS-SG-007",
+        "whether a group is attached is read from references, which are always known",
+    ),
+    (
+        "CW-AWS-BASELINE-001",
+        "the rule reads which services the configuration manages; no value decides it",
+    ),
+    (
+        "CW-AWS-BASELINE-002",
+        "the rule reads which services the configuration manages; no value decides it",
+    ),
+    (
+        "CW-AWS-BASELINE-003",
+        "an unknown classification tag is reported by CW-AWS-S3-011; this rule needs a known one",
+    ),
+    (
         "CW-AWS-IAM-007",
         "the rule reports the existence of an access key resource; no value decides it",
     ),
@@ -221,6 +237,11 @@ fn every_rule_is_tested_through_variables_or_modules_and_with_unknowns() {
                 | "CW-AWS-SECRETS-003"
                 | "CW-AWS-SECRETS-004"
                 | "CW-AWS-SECRETS-005"
+                // account-level: one per configuration, not per value
+                | "CW-AWS-BASELINE-001"
+                | "CW-AWS-BASELINE-002"
+                | "CW-AWS-BASELINE-003"
+                | "CW-AWS-BASELINE-004"
         );
         if !indirect && !about_values {
             gaps.push(format!(

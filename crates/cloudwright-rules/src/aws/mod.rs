@@ -19,6 +19,7 @@ pub mod efs;
 pub mod eks;
 pub mod elasticache;
 pub mod elb;
+pub mod fsx;
 pub mod glue;
 pub mod iam;
 pub mod kinesis;
@@ -74,6 +75,7 @@ pub fn rules() -> Vec<&'static Rule> {
         apigateway::rules(),
         account::rules(),
         network::rules(),
+        fsx::rules(),
         beanstalk::rules(),
         sagemaker::rules(),
         workspaces::rules(),

@@ -1,11 +1,23 @@
-//! Account-level detective controls: GuardDuty and AWS Config.
+//! Account-level detective controls: GuardDuty and AWS Config, and the
+//! account baseline.
+
+mod baseline;
 
 use crate::check::{get_bool, Context, Tri};
 use crate::setting::{require, Absent, Setting, Want};
 use crate::{Report, Rule};
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&GUARDDUTY_ENABLED, &CONFIG_ALL_RESOURCES, &CONFIG_RECORDING]
+    vec![
+        &GUARDDUTY_ENABLED,
+        &CONFIG_ALL_RESOURCES,
+        &CONFIG_RECORDING,
+        &baseline::SECURITY_HUB,
+        &baseline::ACCESS_ANALYZER,
+        &baseline::MACIE,
+        &baseline::SCPS,
+        &baseline::S3_DATA_EVENTS,
+    ]
 }
 
 crate::rule! {

@@ -17,6 +17,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &ECS_EFS_TRANSIT,
         &ECS_PUBLIC_IP,
         &ECS_SAME_ROLES,
+        &ECS_TASK_ROLE,
+        &ECS_AWSVPC,
     ]
 }
 
@@ -711,5 +713,116 @@ crate::rule! {
         kics: [],
         remediation: "Use separate roles for execution_role_arn and task_role_arn.",
         check: check_same_roles,
+    }
+}
+
+fn check_task_role(ctx: &Context<'_>, report: &mut Report) {
+    for task in ctx.resources(TASKS) {
+        report.checked(task);
+        match get(task, "task_role_arn") {
+            Tri::Known(v) if v.as_str().is_some_and(|s| !s.is_empty()) => {}
+            Tri::Unknown(_) if crate::check::refers(task, "task_role_arn") => {}
+            Tri::Unknown(why) => report.unknown(task, why),
+            _ => {
+                report.fail(task, "", "no task_role_arn: the containers get no AWS identity of their own (on EC2 they can fall back to the instance role)");
+            }
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Task definitions give their containers a role: `task_role_arn` is
+    /// set.
+    ///
+    /// ## Why it matters
+    /// Without a task role, code that calls AWS uses whatever it finds: on
+    /// the EC2 launch type that is the container instance's role, shared by
+    /// every task on the host; otherwise someone adds static keys to the
+    /// environment. A role per task is least privilege.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_ecs_task_definition" "app" {
+    ///   family                = "app"
+    ///   container_definitions = jsonencode([{ name = "app", image = "app:1" }])
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_ecs_task_definition" "app" {
+    ///   family                = "app"
+    ///   task_role_arn         = aws_iam_role.app.arn
+    ///   container_definitions = jsonencode([{ name = "app", image = "app:1" }])
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Create a role for the task with only what it needs, and set
+    /// `task_role_arn` (block the instance role from tasks with
+    /// `ECS_AWSVPC_BLOCK_IMDS` / `ECS_ENABLE_TASK_IAM_ROLE`).
+    pub static ECS_TASK_ROLE = {
+        id: "CW-AWS-ECS-009",
+        title: "ECS task definition without a task role",
+        severity: Low,
+        category: "iam",
+        resource_types: ["aws_ecs_task_definition"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Set task_role_arn to a least-privilege role for the task.",
+        check: check_task_role,
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Task definitions use the `awsvpc` network mode: `network_mode` is
+    /// `awsvpc` (the EC2 launch type defaults to `bridge`; `host` and
+    /// `none` also fail).
+    ///
+    /// ## Why it matters
+    /// Only in `awsvpc` mode does each task get its own network interface
+    /// and security groups. In `bridge` or `host` mode tasks share the
+    /// instance's interface, so network rules cannot tell one service from
+    /// another, and in `host` mode a container binds ports on the host.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_ecs_task_definition" "app" {
+    ///   family                = "app"
+    ///   container_definitions = jsonencode([{ name = "app", image = "app:1" }])
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_ecs_task_definition" "app" {
+    ///   family                = "app"
+    ///   network_mode          = "awsvpc"
+    ///   container_definitions = jsonencode([{ name = "app", image = "app:1" }])
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Set `network_mode = "awsvpc"` and give the service a
+    /// `network_configuration` with its own security group.
+    pub static ECS_AWSVPC = {
+        id: "CW-AWS-ECS-010",
+        title: "ECS task definition not in awsvpc network mode",
+        severity: Low,
+        category: "network",
+        resource_types: ["aws_ecs_task_definition"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Set network_mode = \"awsvpc\".",
+        check: |ctx, report| require(ctx, report, TASKS, &Setting {
+            path: "network_mode",
+            want: Want::OneOf(&["awsvpc"]),
+            absent: Absent::Fails("network_mode is not set: on EC2 the default is bridge, sharing the instance's network identity"),
+            message: "tasks share the instance's network interface and security groups",
+        }),
     }
 }

@@ -200,3 +200,94 @@ crate::rule! {
         check: check_node_group_ssh,
     }
 }
+
+fn check_workload_identity(ctx: &crate::check::Context<'_>, report: &mut crate::Report) {
+    use crate::check::Tri;
+    for cluster in ctx.resources(&["aws_eks_cluster"]) {
+        report.checked(cluster);
+        // an OIDC provider built from the cluster's issuer (IRSA)
+        let irsa = ctx
+            .graph
+            .referrers(cluster)
+            .any(|(r, attr)| r.resource_type == "aws_iam_openid_connect_provider" && attr == "url");
+        if irsa {
+            continue;
+        }
+        // or EKS Pod Identity: the agent add-on, or associations
+        let addons = ctx.companions(cluster, "aws_eks_addon", "cluster_name", &["name"]);
+        let associations = ctx.companions(
+            cluster,
+            "aws_eks_pod_identity_association",
+            "cluster_name",
+            &["name"],
+        );
+        let pod_identity = match &addons {
+            Tri::Known(list) => list.iter().any(|a| {
+                matches!(crate::check::get_str(a, "addon_name"), Tri::Known(n) if n == "eks-pod-identity-agent")
+            }),
+            _ => false,
+        } || matches!(&associations, Tri::Known(l) if !l.is_empty());
+        if pod_identity {
+            continue;
+        }
+        match (addons, associations) {
+            (Tri::Unknown(why), _) | (_, Tri::Unknown(why)) => report.unknown(cluster, why),
+            _ => {
+                report.fail(cluster, "", "no IAM OIDC provider (IRSA) and no EKS Pod Identity: pods can only use the node role");
+            }
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// EKS clusters give pods their own AWS identities: an
+    /// `aws_iam_openid_connect_provider` whose `url` is the cluster's OIDC
+    /// issuer (IAM roles for service accounts), or EKS Pod Identity (the
+    /// `eks-pod-identity-agent` add-on or `aws_eks_pod_identity_association`
+    /// resources).
+    ///
+    /// ## Why it matters
+    /// Without either, every pod that calls AWS uses the node's instance
+    /// role: all workloads on a node share the union of their permissions,
+    /// and a compromised pod gets them all.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_eks_cluster" "main" {
+    ///   name     = "main"
+    ///   role_arn = aws_iam_role.eks.arn
+    ///   vpc_config { subnet_ids = var.private_subnets }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_eks_cluster" "main" {
+    ///   name     = "main"
+    ///   role_arn = aws_iam_role.eks.arn
+    ///   vpc_config { subnet_ids = var.private_subnets }
+    /// }
+    /// resource "aws_eks_addon" "pod_identity" {
+    ///   cluster_name = aws_eks_cluster.main.name
+    ///   addon_name   = "eks-pod-identity-agent"
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Install the Pod Identity agent and associate a role per service
+    /// account (or create the OIDC provider for IRSA), and keep the node
+    /// role minimal.
+    pub static EKS_WORKLOAD_IDENTITY = {
+        id: "CW-AWS-EKS-005",
+        title: "EKS cluster without IRSA or Pod Identity",
+        severity: Low,
+        category: "iam",
+        resource_types: ["aws_eks_cluster", "aws_iam_openid_connect_provider", "aws_eks_addon", "aws_eks_pod_identity_association"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Enable EKS Pod Identity (or IRSA) and give each workload its own role.",
+        check: check_workload_identity,
+    }
+}

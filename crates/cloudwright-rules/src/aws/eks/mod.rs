@@ -11,6 +11,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &hardening::EKS_SECRETS_ENCRYPTION,
         &hardening::EKS_CONTROL_PLANE_LOGS,
         &hardening::EKS_NODE_GROUP_SSH,
+        &hardening::EKS_WORKLOAD_IDENTITY,
     ]
 }
 

@@ -247,7 +247,7 @@ crate::rule! {
 }
 
 /// The data classification a bucket's tags give it, lower-cased.
-fn classification(bucket: &Resource) -> Tri<Option<String>> {
+pub(crate) fn classification(bucket: &Resource) -> Tri<Option<String>> {
     let tags = match get(bucket, "tags_all") {
         Tri::Absent => get(bucket, "tags"),
         other => other,
@@ -282,7 +282,7 @@ fn classification(bucket: &Resource) -> Tri<Option<String>> {
     }
 }
 
-fn sensitive_class(class: &str) -> bool {
+pub(crate) fn sensitive_class(class: &str) -> bool {
     [
         "confidential",
         "restricted",
@@ -409,5 +409,131 @@ crate::rule! {
         kics: [],
         remediation: "Use sse_algorithm = \"aws:kms\" with a customer managed key.",
         check: check_sensitive_kms,
+    }
+}
+
+/// The business criticality a bucket's tags give it, lower-cased.
+fn criticality(bucket: &Resource) -> Tri<Option<String>> {
+    let tags = match get(bucket, "tags_all") {
+        Tri::Absent => get(bucket, "tags"),
+        other => other,
+    };
+    match tags {
+        Tri::Known(v) => {
+            let Some(obj) = v.as_object() else {
+                return Tri::Known(None);
+            };
+            for (k, val) in obj.fields.iter() {
+                let key = k.to_ascii_lowercase().replace(['-', '_', ' '], "");
+                if matches!(
+                    key.as_str(),
+                    "criticality" | "businesscriticality" | "tier" | "servicetier" | "backuptier"
+                ) {
+                    return match val.strip() {
+                        Value::Unknown(_) => {
+                            Tri::Unknown(format!("tag `{k}` is known only after apply"))
+                        }
+                        v => Tri::Known(v.as_str().map(str::to_ascii_lowercase)),
+                    };
+                }
+            }
+            Tri::Known(None)
+        }
+        Tri::Absent => Tri::Known(None),
+        Tri::Unknown(why) => Tri::Unknown(why),
+    }
+}
+
+fn critical(level: &str) -> bool {
+    let l = level.replace(['-', '_', ' '], "");
+    matches!(
+        l.as_str(),
+        "critical" | "missioncritical" | "businesscritical" | "tier0" | "tier1" | "high"
+    )
+}
+
+fn check_replication(ctx: &Context<'_>, report: &mut Report) {
+    for bucket in ctx.resources(&["aws_s3_bucket"]) {
+        let level = match criticality(bucket) {
+            Tri::Known(Some(l)) if critical(&l) => l,
+            Tri::Unknown(why) => {
+                report.checked(bucket);
+                report.unknown(bucket, why);
+                continue;
+            }
+            _ => continue,
+        };
+        report.checked(bucket);
+        match count(bucket, "replication_configuration") {
+            Tri::Known(n) if n > 0 => continue,
+            Tri::Unknown(why) => {
+                report.unknown(bucket, why);
+                continue;
+            }
+            _ => {}
+        }
+        match super::bucket_companions(ctx, bucket, "aws_s3_bucket_replication_configuration") {
+            Tri::Known(found) if !found.is_empty() => {}
+            Tri::Unknown(why) => report.unknown(bucket, why),
+            _ => {
+                report.fail(bucket, "", format!("bucket `{}` is tagged {level} but is not replicated: a regional outage or a deletion leaves no copy", bucket.name));
+            }
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Buckets tagged as critical (a `Criticality` / `Tier` /
+    /// `BusinessCriticality` tag of critical, mission-critical, tier-0,
+    /// tier-1 or high) are replicated: an
+    /// `aws_s3_bucket_replication_configuration` for the bucket (or the
+    /// older inline `replication_configuration`).
+    ///
+    /// ## Why it matters
+    /// S3 is durable within a region, but a regional outage makes the data
+    /// unavailable, and a deletion or ransomware encryption is replicated
+    /// nowhere. Replication to another region (or account, with delete
+    /// markers not replicated) gives the recovery point a critical dataset
+    /// needs.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_s3_bucket" "ledger" {
+    ///   bucket = "acme-ledger"
+    ///   tags   = { Criticality = "critical" }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_s3_bucket_replication_configuration" "ledger" {
+    ///   bucket = aws_s3_bucket.ledger.id
+    ///   role   = aws_iam_role.replication.arn
+    ///   rule {
+    ///     id     = "dr"
+    ///     status = "Enabled"
+    ///     destination {
+    ///       bucket        = aws_s3_bucket.ledger_dr.arn
+    ///       storage_class = "STANDARD_IA"
+    ///     }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Enable versioning and replicate to a bucket in another region (and
+    /// preferably another account).
+    pub static S3_CRITICAL_REPLICATION = {
+        id: "CW-AWS-S3-012",
+        title: "Critical S3 bucket not replicated",
+        severity: Medium,
+        category: "resilience",
+        resource_types: ["aws_s3_bucket", "aws_s3_bucket_replication_configuration"],
+        checkov: ["CKV_AWS_144"],
+        trivy: [],
+        kics: [],
+        remediation: "Add an aws_s3_bucket_replication_configuration to another region.",
+        check: check_replication,
     }
 }

@@ -1,7 +1,7 @@
 //! Amazon S3.
 
 mod access_logging;
-mod governance;
+pub(crate) mod governance;
 mod public_access_block;
 mod public_acl;
 mod public_policy;
@@ -26,6 +26,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &governance::S3_LIFECYCLE,
         &governance::S3_AUDIT_OBJECT_LOCK,
         &governance::S3_SENSITIVE_KMS,
+        &governance::S3_CRITICAL_REPLICATION,
     ]
 }
 

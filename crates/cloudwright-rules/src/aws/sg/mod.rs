@@ -6,6 +6,7 @@ mod rdp_open;
 mod rule_description;
 mod ssh_open;
 mod unrestricted_egress;
+mod unused;
 
 use crate::check::{Context, SecurityGroupRule, Tri};
 use crate::{Report, Rule};
@@ -18,6 +19,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &database_ports_open::SG_DATABASE_PORTS_OPEN,
         &unrestricted_egress::SG_UNRESTRICTED_EGRESS,
         &rule_description::SG_RULE_DESCRIPTION,
+        &unused::SG_UNUSED,
     ]
 }
 
