@@ -511,13 +511,13 @@ fn documents_with_unknown_values_keep_their_structure() {
     let g = load_fixture("policy_document");
     let policy = attr(&g, "aws_sqs_queue_policy.partial", "policy");
     assert!(policy.is_unknown(), "the text is unknown: {policy}");
-    let doc = policy.as_unknown().unwrap().document.as_deref().unwrap();
+    let doc = policy.document().unwrap();
     let statement = doc.get("Statement").unwrap().as_list().unwrap()[0].clone();
     assert_eq!(statement.get("Principal").unwrap().as_str(), Some("*"));
     assert!(statement.get("Resource").unwrap().is_unknown());
     // aws_iam_policy_document: elements unknown, shape known
     let json = attr(&g, "data.aws_iam_policy_document.partial", "json");
-    let doc = json.as_unknown().unwrap().document.as_deref().unwrap();
+    let doc = json.document().unwrap();
     let statement = doc.get("Statement").unwrap().as_list().unwrap()[0].clone();
     assert_eq!(statement.get("Effect").unwrap().as_str(), Some("Allow"));
     assert_eq!(
@@ -526,7 +526,7 @@ fn documents_with_unknown_values_keep_their_structure() {
     );
     // an unknown effect is an unknown shape: no document
     let json = attr(&g, "data.aws_iam_policy_document.shape_unknown", "json");
-    assert!(json.as_unknown().unwrap().document.is_none());
+    assert!(json.is_unknown() && json.document().is_none());
     // jsondecode gives the structure back
     assert_eq!(
         attr(&g, "aws_ssm_parameter.decoded", "value").as_str(),
