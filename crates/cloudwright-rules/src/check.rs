@@ -196,30 +196,37 @@ pub fn count(r: &Resource, path: &str) -> Tri<usize> {
 /// The environment a resource is tagged with (`environment`, `env` or
 /// `stage` in its effective tags), lower-cased.
 pub fn environment(r: &Resource) -> Tri<Option<String>> {
+    tag(r, &["environment", "env", "stage"])
+}
+
+/// The value of the first of a resource's effective tags (`tags_all`, else
+/// `tags`) whose key, lower-cased and without `-`, `_` and spaces, is one of
+/// `keys`; lower-cased. `Known(None)` when no such tag is set.
+pub fn tag(r: &Resource, keys: &[&str]) -> Tri<Option<String>> {
     let tags = match get(r, "tags_all") {
         Tri::Absent => get(r, "tags"),
         other => other,
     };
-    match tags {
-        Tri::Known(v) => {
-            for key in ["environment", "Environment", "env", "Env", "stage", "Stage"] {
-                match v.get(key) {
-                    Some(val) if val.is_unknown() => {
-                        return Tri::Unknown(format!("tag `{key}` is known only after apply"))
-                    }
-                    Some(val) => {
-                        if let Some(s) = val.as_str() {
-                            return Tri::Known(Some(s.to_ascii_lowercase()));
-                        }
-                    }
-                    None => {}
-                }
+    let tags = match tags {
+        Tri::Known(v) => v,
+        Tri::Absent => return Tri::Known(None),
+        Tri::Unknown(why) => return Tri::Unknown(why),
+    };
+    let Some(obj) = tags.as_object() else {
+        return Tri::Known(None);
+    };
+    for (k, val) in obj.fields.iter() {
+        let key = k.to_ascii_lowercase().replace(['-', '_', ' '], "");
+        if keys.contains(&key.as_str()) {
+            if val.is_unknown() {
+                return Tri::Unknown(format!("tag `{k}` is known only after apply"));
             }
-            Tri::Known(None)
+            if let Some(s) = val.as_str() {
+                return Tri::Known(Some(s.to_ascii_lowercase()));
+            }
         }
-        Tri::Absent => Tri::Known(None),
-        Tri::Unknown(why) => Tri::Unknown(why),
     }
+    Tri::Known(None)
 }
 
 /// Names production environments go by.
@@ -705,20 +712,6 @@ impl<'g> Context<'g> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn world_cidrs() {
-        assert!(is_world("0.0.0.0/0"));
-        assert!(is_world("::/0"));
-        assert!(!is_world("0.0.0.0/1"));
-        assert!(!is_world("10.0.0.0/8"));
-        assert!(!is_world("not a cidr"));
-    }
-}
-
 impl<'g> Context<'g> {
     /// Is `target` protected by a WAFv2 web ACL through an
     /// `aws_wafv2_web_acl_association` (or a WAF Classic regional
@@ -738,5 +731,19 @@ impl<'g> Context<'g> {
             }
         }
         undecided.map_or(Tri::Known(false), Tri::Unknown)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn world_cidrs() {
+        assert!(is_world("0.0.0.0/0"));
+        assert!(is_world("::/0"));
+        assert!(!is_world("0.0.0.0/1"));
+        assert!(!is_world("10.0.0.0/8"));
+        assert!(!is_world("not a cidr"));
     }
 }

@@ -172,16 +172,24 @@ fn s3_rest_origin(i: usize, origin: &Value) -> Tri<bool> {
     }
 }
 
+/// The `origin` blocks of a distribution; `None` (reported undecidable when
+/// unknown) when there are none to judge.
+fn origins(report: &mut Report, d: &cloudwright_model::Resource) -> Option<Vec<Value>> {
+    match get(d, "origin") {
+        Tri::Known(v) => Some(v.as_list().map(<[Value]>::to_vec).unwrap_or_default()),
+        Tri::Unknown(why) => {
+            report.unknown(d, why);
+            None
+        }
+        Tri::Absent => None,
+    }
+}
+
 fn check_s3_origin_access(ctx: &Context<'_>, report: &mut Report) {
     for d in ctx.resources(DISTRIBUTIONS) {
         report.checked(d);
-        let origins = match get(d, "origin") {
-            Tri::Known(v) => v.as_list().map(<[Value]>::to_vec).unwrap_or_default(),
-            Tri::Unknown(why) => {
-                report.unknown(d, why);
-                continue;
-            }
-            Tri::Absent => continue,
+        let Some(origins) = origins(report, d) else {
+            continue;
         };
         let mut undecided = None;
         for (i, origin) in origins.iter().enumerate() {
@@ -272,13 +280,8 @@ crate::rule! {
 fn check_origin_protocol(ctx: &Context<'_>, report: &mut Report) {
     for d in ctx.resources(DISTRIBUTIONS) {
         report.checked(d);
-        let origins = match get(d, "origin") {
-            Tri::Known(v) => v.as_list().map(<[Value]>::to_vec).unwrap_or_default(),
-            Tri::Unknown(why) => {
-                report.unknown(d, why);
-                continue;
-            }
-            Tri::Absent => continue,
+        let Some(origins) = origins(report, d) else {
+            continue;
         };
         let mut undecided = None;
         let mut failed = false;

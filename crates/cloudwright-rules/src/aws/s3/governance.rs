@@ -1,9 +1,9 @@
 //! Bucket governance: the account-level public access block, lifecycle
 //! rules, object lock for audit logs, and KMS for sensitive data.
 
-use crate::check::{count, get, get_str, Context, Tri};
+use crate::check::{count, get_str, Context, Tri};
 use crate::Report;
-use cloudwright_model::{Resource, Value};
+use cloudwright_model::Resource;
 
 fn check_account_block(ctx: &Context<'_>, report: &mut Report) {
     for block in ctx.resources(&["aws_s3_account_public_access_block"]) {
@@ -248,38 +248,16 @@ crate::rule! {
 
 /// The data classification a bucket's tags give it, lower-cased.
 pub(crate) fn classification(bucket: &Resource) -> Tri<Option<String>> {
-    let tags = match get(bucket, "tags_all") {
-        Tri::Absent => get(bucket, "tags"),
-        other => other,
-    };
-    match tags {
-        Tri::Known(v) => {
-            let Some(obj) = v.as_object() else {
-                return Tri::Known(None);
-            };
-            for (k, val) in obj.fields.iter() {
-                let key = k.to_ascii_lowercase().replace(['-', '_', ' '], "");
-                if matches!(
-                    key.as_str(),
-                    "dataclassification"
-                        | "classification"
-                        | "confidentiality"
-                        | "sensitivity"
-                        | "dataclass"
-                ) {
-                    return match val.strip() {
-                        Value::Unknown(_) => {
-                            Tri::Unknown(format!("tag `{k}` is known only after apply"))
-                        }
-                        v => Tri::Known(v.as_str().map(str::to_ascii_lowercase)),
-                    };
-                }
-            }
-            Tri::Known(None)
-        }
-        Tri::Absent => Tri::Known(None),
-        Tri::Unknown(why) => Tri::Unknown(why),
-    }
+    crate::check::tag(
+        bucket,
+        &[
+            "dataclassification",
+            "classification",
+            "confidentiality",
+            "sensitivity",
+            "dataclass",
+        ],
+    )
 }
 
 pub(crate) fn sensitive_class(class: &str) -> bool {
@@ -414,34 +392,16 @@ crate::rule! {
 
 /// The business criticality a bucket's tags give it, lower-cased.
 fn criticality(bucket: &Resource) -> Tri<Option<String>> {
-    let tags = match get(bucket, "tags_all") {
-        Tri::Absent => get(bucket, "tags"),
-        other => other,
-    };
-    match tags {
-        Tri::Known(v) => {
-            let Some(obj) = v.as_object() else {
-                return Tri::Known(None);
-            };
-            for (k, val) in obj.fields.iter() {
-                let key = k.to_ascii_lowercase().replace(['-', '_', ' '], "");
-                if matches!(
-                    key.as_str(),
-                    "criticality" | "businesscriticality" | "tier" | "servicetier" | "backuptier"
-                ) {
-                    return match val.strip() {
-                        Value::Unknown(_) => {
-                            Tri::Unknown(format!("tag `{k}` is known only after apply"))
-                        }
-                        v => Tri::Known(v.as_str().map(str::to_ascii_lowercase)),
-                    };
-                }
-            }
-            Tri::Known(None)
-        }
-        Tri::Absent => Tri::Known(None),
-        Tri::Unknown(why) => Tri::Unknown(why),
-    }
+    crate::check::tag(
+        bucket,
+        &[
+            "criticality",
+            "businesscriticality",
+            "tier",
+            "servicetier",
+            "backuptier",
+        ],
+    )
 }
 
 fn critical(level: &str) -> bool {
