@@ -55,7 +55,7 @@ crate::rule! {
         resource_types: ["aws_guardduty_detector"],
         checkov: ["CKV_AWS_238"],
         trivy: [],
-        kics: [],
+        kics: ["704dadd3-54fc-48ac-b6a0-02f170011473"],
         remediation: "Set enable = true.",
         check: |ctx, report| require(ctx, report, &["aws_guardduty_detector"], &Setting {
             path: "enable",

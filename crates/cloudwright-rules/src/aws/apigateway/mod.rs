@@ -62,7 +62,7 @@ crate::rule! {
         resource_types: ["aws_api_gateway_stage", "aws_apigatewayv2_stage"],
         checkov: ["CKV_AWS_76"],
         trivy: ["AVD-AWS-0001", "aws-api-gateway-enable-access-logging"],
-        kics: [],
+        kics: ["1b6799eb-4a7a-4b04-9001-8cceb9999326"],
         remediation: "Add access_log_settings with a destination_arn.",
         check: |ctx, report| require(ctx, report, STAGES, &Setting {
             path: "access_log_settings.0.destination_arn",
@@ -112,7 +112,7 @@ crate::rule! {
         resource_types: ["aws_api_gateway_stage"],
         checkov: ["CKV_AWS_73"],
         trivy: ["AVD-AWS-0003", "aws-api-gateway-enable-tracing"],
-        kics: [],
+        kics: ["5813ef56-fa94-406a-b35d-977d4a56ff2b"],
         remediation: "Set xray_tracing_enabled = true.",
         check: |ctx, report| require(ctx, report, &["aws_api_gateway_stage"], &Setting {
             path: "xray_tracing_enabled",
@@ -192,7 +192,7 @@ crate::rule! {
         resource_types: ["aws_api_gateway_method"],
         checkov: ["CKV_AWS_59"],
         trivy: ["AVD-AWS-0004", "aws-api-gateway-no-public-access"],
-        kics: [],
+        kics: ["15ccec05-5476-4890-ad19-53991eba1db8"],
         remediation: "Set authorization to AWS_IAM, COGNITO_USER_POOLS or CUSTOM.",
         check: check_method_auth,
     }
@@ -276,7 +276,7 @@ crate::rule! {
         resource_types: ["aws_api_gateway_method_settings"],
         checkov: ["CKV_AWS_308"],
         trivy: ["AVD-AWS-0002", "aws-api-gateway-enable-cache-encryption"],
-        kics: [],
+        kics: ["b7c9a40c-23e4-4a2d-8d39-a3352f10f288"],
         remediation: "Set settings.cache_data_encrypted = true.",
         check: check_cache_encryption,
     }
@@ -321,7 +321,7 @@ crate::rule! {
         resource_types: ["aws_api_gateway_domain_name"],
         checkov: ["CKV_AWS_206"],
         trivy: ["AVD-AWS-0005", "aws-api-gateway-use-secure-tls-policy"],
-        kics: [],
+        kics: ["4e1cc5d3-2811-4fb2-861c-ee9b3cb7f90b"],
         remediation: "Set security_policy = \"TLS_1_2\".",
         check: |ctx, report| require(ctx, report, &["aws_api_gateway_domain_name"], &Setting {
             path: "security_policy",
@@ -486,7 +486,7 @@ crate::rule! {
         resource_types: ["aws_api_gateway_stage", "aws_wafv2_web_acl_association"],
         checkov: ["CKV2_AWS_29"],
         trivy: [],
-        kics: [],
+        kics: ["a186e82c-1078-4a7b-85d8-579561fde884"],
         remediation: "Associate a WAFv2 web ACL with the stage.",
         check: check_waf,
     }

@@ -57,7 +57,7 @@ crate::rule! {
         resource_types: ["aws_athena_workgroup"],
         checkov: ["CKV_AWS_159"],
         trivy: ["AVD-AWS-0006", "aws-athena-enable-at-rest-encryption"],
-        kics: [],
+        kics: ["d364984a-a222-4b5f-a8b0-e23ab19ebff3"],
         remediation: "Add result_configuration.encryption_configuration.",
         check: |ctx, report| require(ctx, report, WORKGROUPS, &Setting {
             path: "configuration.0.result_configuration.0.encryption_configuration.0.encryption_option",

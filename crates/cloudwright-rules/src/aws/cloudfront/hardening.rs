@@ -76,7 +76,7 @@ crate::rule! {
         resource_types: ["aws_cloudfront_distribution", "aws_cloudwatch_log_delivery_source"],
         checkov: ["CKV_AWS_86"],
         trivy: ["AVD-AWS-0010", "aws-cloudfront-enable-logging"],
-        kics: [],
+        kics: ["94690d79-b3b0-43de-b656-84ebef5753e5"],
         remediation: "Add logging_config or a CloudWatch log delivery for the distribution.",
         check: check_logging,
     }
@@ -137,7 +137,7 @@ crate::rule! {
         resource_types: ["aws_cloudfront_distribution"],
         checkov: ["CKV_AWS_68"],
         trivy: ["AVD-AWS-0011", "aws-cloudfront-enable-waf"],
-        kics: [],
+        kics: ["1419b4c6-6d5c-4534-9cf6-6a5266085333"],
         remediation: "Set web_acl_id to a CLOUDFRONT-scoped WAFv2 web ACL.",
         check: check_waf,
     }

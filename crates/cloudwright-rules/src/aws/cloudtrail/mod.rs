@@ -230,7 +230,7 @@ crate::rule! {
         resource_types: ["aws_cloudtrail"],
         checkov: ["CKV2_AWS_10"],
         trivy: [],
-        kics: [],
+        kics: ["17b30f8f-8dfb-4597-adf6-57600b6cf25e"],
         remediation: "Set cloud_watch_logs_group_arn and cloud_watch_logs_role_arn.",
         check: |ctx, report| crate::setting::require(ctx, report, &["aws_cloudtrail"], &crate::setting::Setting {
             path: "cloud_watch_logs_group_arn",
@@ -277,7 +277,7 @@ crate::rule! {
         resource_types: ["aws_cloudtrail"],
         checkov: ["CKV_AWS_251"],
         trivy: [],
-        kics: [],
+        kics: ["4bb76f17-3d63-4529-bdca-2b454529d774"],
         remediation: "Set enable_logging = true (the default).",
         check: |ctx, report| crate::setting::require(ctx, report, &["aws_cloudtrail"], &crate::setting::Setting {
             path: "enable_logging",

@@ -46,7 +46,7 @@ crate::rule! {
         resource_types: ["aws_dms_replication_instance"],
         checkov: ["CKV_AWS_89"],
         trivy: [],
-        kics: [],
+        kics: ["030d3b18-1821-45b4-9e08-50efbe7becbb"],
         remediation: "Set publicly_accessible = false.",
         check: |ctx, report| require(ctx, report, &["aws_dms_replication_instance"], &Setting {
             path: "publicly_accessible",

@@ -51,7 +51,7 @@ crate::rule! {
         resource_types: ["aws_docdb_cluster"],
         checkov: ["CKV_AWS_74"],
         trivy: ["AVD-AWS-0021", "aws-documentdb-enable-storage-encryption"],
-        kics: [],
+        kics: ["bc1f9009-84a0-490f-ae09-3e0ea6d74ad6"],
         remediation: "Set storage_encrypted = true.",
         check: |ctx, report| require(ctx, report, CLUSTERS, &Setting {
             path: "storage_encrypted",
@@ -99,7 +99,7 @@ crate::rule! {
         resource_types: ["aws_docdb_cluster"],
         checkov: ["CKV_AWS_85", "CKV_AWS_104"],
         trivy: ["AVD-AWS-0020", "aws-documentdb-enable-log-export"],
-        kics: [],
+        kics: ["56f6a008-1b14-4af4-b9b2-ab7cf7e27641"],
         remediation: "Add \"audit\" to enabled_cloudwatch_logs_exports.",
         check: |ctx, report| require(ctx, report, CLUSTERS, &Setting {
             path: "enabled_cloudwatch_logs_exports",

@@ -121,7 +121,7 @@ crate::rule! {
         resource_types: ["aws_dynamodb_table"],
         checkov: ["CKV_AWS_119"],
         trivy: ["AVD-AWS-0025", "aws-dynamodb-table-customer-key"],
-        kics: [],
+        kics: ["ce089fd4-1406-47bd-8aad-c259772bb294"],
         remediation: "Add server_side_encryption { enabled = true, kms_key_arn = <CMK> }.",
         check: check_cmk,
     }
@@ -192,7 +192,7 @@ crate::rule! {
         resource_types: ["aws_dax_cluster"],
         checkov: ["CKV_AWS_47"],
         trivy: ["AVD-AWS-0023", "aws-dynamodb-enable-at-rest-encryption"],
-        kics: [],
+        kics: ["f11aec39-858f-4b6f-b946-0a1bf46c0c87"],
         remediation: "Add server_side_encryption { enabled = true }.",
         check: |ctx, report| crate::setting::require(ctx, report, &["aws_dax_cluster"], &crate::setting::Setting {
             path: "server_side_encryption.0.enabled",

@@ -98,7 +98,7 @@ crate::rule! {
         resource_types: ["aws_instance"],
         checkov: ["CKV_AWS_126"],
         trivy: [],
-        kics: [],
+        kics: ["23b70e32-032e-4fa6-ba5c-82f56b9980e6"],
         remediation: "Set monitoring = true.",
         check: |ctx, report| require(ctx, report, &["aws_instance"], &Setting {
             path: "monitoring",

@@ -816,7 +816,7 @@ crate::rule! {
         resource_types: ["aws_ecs_task_definition"],
         checkov: [],
         trivy: [],
-        kics: [],
+        kics: ["9f4a9409-9c60-4671-be96-9716dbf63db1"],
         remediation: "Set network_mode = \"awsvpc\".",
         check: |ctx, report| require(ctx, report, TASKS, &Setting {
             path: "network_mode",

@@ -48,7 +48,7 @@ crate::rule! {
         resource_types: ["aws_efs_file_system"],
         checkov: ["CKV_AWS_42"],
         trivy: ["AVD-AWS-0037", "aws-efs-enable-at-rest-encryption"],
-        kics: [],
+        kics: ["48207659-729f-4b5c-9402-f884257d794f"],
         remediation: "Set encrypted = true when creating the file system.",
         check: |ctx, report| require(ctx, report, &["aws_efs_file_system"], &Setting {
             path: "encrypted",

@@ -47,7 +47,7 @@ crate::rule! {
         resource_types: ["aws_eks_cluster"],
         checkov: ["CKV_AWS_58"],
         trivy: ["AVD-AWS-0039", "aws-eks-encrypt-secrets"],
-        kics: [],
+        kics: ["63ebcb19-2739-4d3f-aa5c-e8bbb9b85281"],
         remediation: "Add encryption_config { resources = [\"secrets\"] provider { key_arn = ... } }.",
         check: |ctx, report| require(ctx, report, &["aws_eks_cluster"], &Setting {
             path: "encryption_config.0.resources",
@@ -195,7 +195,7 @@ crate::rule! {
         resource_types: ["aws_eks_node_group"],
         checkov: ["CKV_AWS_100"],
         trivy: [],
-        kics: [],
+        kics: ["ba40ace1-a047-483c-8a8d-bc2d3a67a82d"],
         remediation: "Set remote_access.source_security_group_ids, or remove remote_access.",
         check: check_node_group_ssh,
     }

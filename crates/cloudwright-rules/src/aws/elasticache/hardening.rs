@@ -84,7 +84,7 @@ crate::rule! {
         resource_types: ["aws_elasticache_replication_group"],
         checkov: ["CKV_AWS_29"],
         trivy: ["AVD-AWS-0045", "aws-elasticache-enable-at-rest-encryption"],
-        kics: [],
+        kics: ["76976de7-c7b1-4f64-a94f-90c1345914c2"],
         remediation: "Set at_rest_encryption_enabled = true.",
         check: check_at_rest,
     }

@@ -86,7 +86,7 @@ crate::rule! {
         resource_types: ["aws_lb", "aws_alb", "aws_wafv2_web_acl_association"],
         checkov: ["CKV2_AWS_28"],
         trivy: [],
-        kics: [],
+        kics: ["0afa6ab8-a047-48cf-be07-93a2f8c34cf7"],
         remediation: "Associate a WAFv2 web ACL with the load balancer.",
         check: check_waf,
     }

@@ -43,7 +43,7 @@ crate::rule! {
         resource_types: ["aws_iam_account_password_policy"],
         checkov: ["CKV_AWS_10"],
         trivy: [],
-        kics: [],
+        kics: ["1bc1c685-e593-450e-88fb-19db4c82aa1d"],
         remediation: "Set minimum_password_length = 14 or more.",
         check: |ctx, report| require(ctx, report, POLICY, &Setting {
             path: "minimum_password_length",
@@ -225,7 +225,7 @@ crate::rule! {
         resource_types: ["aws_iam_access_key"],
         checkov: [],
         trivy: [],
-        kics: [],
+        kics: ["7081f85c-b94d-40fd-8b45-a4f1cac75e46"],
         remediation: "Replace the access key with a role (OIDC, instance or task role).",
         check: check_access_keys,
     }

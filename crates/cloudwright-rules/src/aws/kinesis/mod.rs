@@ -45,7 +45,7 @@ crate::rule! {
         resource_types: ["aws_kinesis_stream"],
         checkov: ["CKV_AWS_43"],
         trivy: ["AVD-AWS-0064", "aws-kinesis-enable-in-transit-encryption"],
-        kics: [],
+        kics: ["862fe4bf-3eec-4767-a517-40f378886b88"],
         remediation: "Set encryption_type = \"KMS\".",
         check: |ctx, report| require(ctx, report, &["aws_kinesis_stream"], &Setting {
             path: "encryption_type",

@@ -52,7 +52,7 @@ crate::rule! {
         resource_types: ["aws_lambda_function"],
         checkov: ["CKV_AWS_50"],
         trivy: ["AVD-AWS-0066", "aws-lambda-enable-tracing"],
-        kics: [],
+        kics: ["8152e0cf-d2f0-47ad-96d5-d003a76eabd1"],
         remediation: "Add tracing_config { mode = \"Active\" }.",
         check: |ctx, report| require(ctx, report, FUNCTIONS, &Setting {
             path: "tracing_config.0.mode",
@@ -158,7 +158,7 @@ crate::rule! {
         resource_types: ["aws_lambda_function", "aws_lambda_function_event_invoke_config"],
         checkov: ["CKV_AWS_116"],
         trivy: [],
-        kics: [],
+        kics: ["720f44cf-285e-4b69-8f72-835e6bc1dceb"],
         remediation: "Add dead_letter_config or an on_failure destination.",
         check: check_failure_destination,
     }

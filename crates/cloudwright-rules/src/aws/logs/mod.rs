@@ -44,7 +44,7 @@ crate::rule! {
         resource_types: ["aws_cloudwatch_log_group"],
         checkov: ["CKV_AWS_66"],
         trivy: [],
-        kics: [],
+        kics: ["ef0b316a-211e-42f1-888e-64efe172b755"],
         remediation: "Set retention_in_days.",
         check: |ctx, report| require(ctx, report, &["aws_cloudwatch_log_group"], &Setting {
             path: "retention_in_days",
@@ -94,7 +94,7 @@ crate::rule! {
         resource_types: ["aws_cloudwatch_log_group"],
         checkov: ["CKV_AWS_158"],
         trivy: ["AVD-AWS-0017", "aws-cloudwatch-log-group-customer-key"],
-        kics: [],
+        kics: ["0afbcfe9-d341-4b92-a64c-7e6de0543879"],
         remediation: "Set kms_key_id to a customer managed KMS key.",
         check: |ctx, report| require(ctx, report, &["aws_cloudwatch_log_group"], &Setting {
             path: "kms_key_id",

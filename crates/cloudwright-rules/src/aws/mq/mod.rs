@@ -49,7 +49,7 @@ crate::rule! {
         resource_types: ["aws_mq_broker"],
         checkov: ["CKV_AWS_69"],
         trivy: ["AVD-AWS-0072", "aws-mq-no-public-access"],
-        kics: [],
+        kics: ["4eb5f791-c861-4afd-9f94-f2a6a3fe49cb"],
         remediation: "Set publicly_accessible = false.",
         check: |ctx, report| require(ctx, report, BROKERS, &Setting {
             path: "publicly_accessible",
@@ -100,7 +100,7 @@ crate::rule! {
         resource_types: ["aws_mq_broker"],
         checkov: ["CKV_AWS_48"],
         trivy: ["AVD-AWS-0071", "aws-mq-enable-general-logging"],
-        kics: [],
+        kics: ["31245f98-a6a9-4182-9fc1-45482b9d030a"],
         remediation: "Add logs { general = true }.",
         check: |ctx, report| require(ctx, report, BROKERS, &Setting {
             path: "logs.0.general",

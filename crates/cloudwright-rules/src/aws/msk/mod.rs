@@ -92,7 +92,7 @@ crate::rule! {
         resource_types: ["aws_msk_cluster"],
         checkov: ["CKV_AWS_81"],
         trivy: ["AVD-AWS-0073", "aws-msk-enable-in-transit-encryption"],
-        kics: [],
+        kics: ["6db52fa6-d4da-4608-908a-89f0c59e743e"],
         remediation: "Set client_broker = \"TLS\" and in_cluster = true.",
         check: check_in_transit,
     }
@@ -170,7 +170,7 @@ crate::rule! {
         resource_types: ["aws_msk_cluster"],
         checkov: ["CKV_AWS_80"],
         trivy: ["AVD-AWS-0074", "aws-msk-enable-logging"],
-        kics: [],
+        kics: ["2f56b7ab-7fba-4e93-82f0-247e5ddeb239"],
         remediation: "Enable broker_logs to CloudWatch Logs, Firehose or S3.",
         check: check_logging,
     }
@@ -224,7 +224,7 @@ crate::rule! {
         resource_types: ["aws_msk_cluster"],
         checkov: ["CKV_AWS_291"],
         trivy: [],
-        kics: [],
+        kics: ["54378d69-dd7c-4b08-a43e-80d563396857"],
         remediation: "Set connectivity_info.public_access.type = \"DISABLED\".",
         check: |ctx, report| require(ctx, report, CLUSTERS, &Setting {
             path: "broker_node_group_info.0.connectivity_info.0.public_access.0.type",

@@ -50,7 +50,7 @@ crate::rule! {
         resource_types: ["aws_neptune_cluster"],
         checkov: ["CKV_AWS_44"],
         trivy: ["AVD-AWS-0076", "aws-neptune-enable-storage-encryption"],
-        kics: [],
+        kics: ["98d59056-f745-4ef5-8613-32bca8d40b7e"],
         remediation: "Set storage_encrypted = true.",
         check: |ctx, report| require(ctx, report, CLUSTERS, &Setting {
             path: "storage_encrypted",
@@ -141,7 +141,7 @@ crate::rule! {
         resource_types: ["aws_neptune_cluster"],
         checkov: [],
         trivy: [],
-        kics: [],
+        kics: ["c91d7ea0-d4d1-403b-8fe1-c9961ac082c5"],
         remediation: "Set iam_database_authentication_enabled = true.",
         check: |ctx, report| require(ctx, report, CLUSTERS, &Setting {
             path: "iam_database_authentication_enabled",

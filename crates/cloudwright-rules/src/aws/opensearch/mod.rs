@@ -58,7 +58,7 @@ crate::rule! {
         resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
         checkov: ["CKV_AWS_5"],
         trivy: ["AVD-AWS-0048", "aws-elastic-search-enable-domain-encryption"],
-        kics: [],
+        kics: ["24e16922-4330-4e9d-be8a-caa90299466a"],
         remediation: "Add encrypt_at_rest { enabled = true }.",
         check: |ctx, report| require(ctx, report, DOMAINS, &Setting {
             path: "encrypt_at_rest.0.enabled",
@@ -186,7 +186,7 @@ crate::rule! {
         resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
         checkov: ["CKV_AWS_83"],
         trivy: ["AVD-AWS-0046", "aws-elastic-search-enforce-https"],
-        kics: [],
+        kics: ["2e9e0729-66d5-4148-9d39-5e6fb4bf2a4e"],
         remediation: "Add domain_endpoint_options { enforce_https = true }.",
         check: check_https,
     }

@@ -124,7 +124,7 @@ crate::rule! {
         resource_types: ["aws_db_instance", "aws_rds_cluster_instance"],
         checkov: ["CKV_AWS_226"],
         trivy: [],
-        kics: [],
+        kics: ["3b6d777b-76e3-4133-80a3-0d6f667ade7f"],
         remediation: "Set auto_minor_version_upgrade = true (the default).",
         check: |ctx, report| require(
             ctx,
@@ -456,7 +456,7 @@ crate::rule! {
         resource_types: ["aws_db_instance", "aws_rds_cluster"],
         checkov: [],
         trivy: [],
-        kics: [],
+        kics: ["bca7cc4d-b3a4-4345-9461-eb69c68fcd26"],
         remediation: "Set port to a non-default value.",
         check: check_default_port,
     }

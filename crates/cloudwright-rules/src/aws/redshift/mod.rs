@@ -221,7 +221,7 @@ crate::rule! {
         resource_types: ["aws_redshift_cluster", "aws_redshift_logging"],
         checkov: ["CKV_AWS_71"],
         trivy: [],
-        kics: [],
+        kics: ["15ffbacc-fa42-4f6f-a57d-2feac7365caa"],
         remediation: "Add an aws_redshift_logging resource for the cluster.",
         check: check_audit_logging,
     }

@@ -152,7 +152,7 @@ crate::rule! {
         resource_types: ["aws_sagemaker_notebook_instance"],
         checkov: ["CKV_AWS_22"],
         trivy: [],
-        kics: [],
+        kics: ["f3674e0c-f6be-43fa-b71c-bf346d1aed99"],
         remediation: "Set kms_key_id to a customer managed KMS key.",
         check: |ctx, report| require(ctx, report, NOTEBOOKS, &Setting {
             path: "kms_key_id",

@@ -47,7 +47,7 @@ crate::rule! {
         resource_types: ["aws_secretsmanager_secret"],
         checkov: ["CKV_AWS_149"],
         trivy: ["AVD-AWS-0098", "aws-ssm-secret-use-customer-key"],
-        kics: [],
+        kics: ["a2f548f2-188c-4fff-b172-e9a6acb216bd"],
         remediation: "Set kms_key_id to a customer managed KMS key.",
         check: |ctx, report| require(ctx, report, &["aws_secretsmanager_secret"], &Setting {
             path: "kms_key_id",

@@ -127,7 +127,7 @@ crate::rule! {
         resource_types: ["aws_subnet"],
         checkov: ["CKV_AWS_130"],
         trivy: ["AVD-AWS-0164", "aws-ec2-no-public-ip-subnet"],
-        kics: [],
+        kics: ["52f04a44-6bfa-4c41-b1d3-4ae99a2de05c"],
         remediation: "Set map_public_ip_on_launch = false on private subnets.",
         check: check_subnet_public_ip,
     }
@@ -336,7 +336,7 @@ crate::rule! {
         resource_types: ["aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"],
         checkov: ["CKV2_AWS_12"],
         trivy: [],
-        kics: [],
+        kics: ["9a4ef195-74b9-4c58-b8ed-2b2fe4353a75"],
         remediation: "Remove all ingress and egress rules from the default security group.",
         check: check_default_sg,
     }
