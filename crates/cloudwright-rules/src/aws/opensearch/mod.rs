@@ -195,10 +195,12 @@ crate::rule! {
 crate::rule! {
     /// ## What it checks
     /// Domains accept TLS 1.2 or later only:
-    /// `domain_endpoint_options.tls_security_policy` is
-    /// `Policy-Min-TLS-1-2-2019-07` or `Policy-Min-TLS-1-2-PFS-2023-10`. When
-    /// it is not set the service keeps `Policy-Min-TLS-1-0-2019-07`, which
-    /// accepts TLS 1.0 and 1.1.
+    /// `domain_endpoint_options.tls_security_policy` is not
+    /// `Policy-Min-TLS-1-0-2019-07`. Since 2025 the service defaults new
+    /// domains to `Policy-Min-TLS-1-2-2019-07`, so an unset policy passes;
+    /// AWS ended TLS 1.0/1.1 support for OpenSearch on 20 April 2026, so a
+    /// configuration that still asks for the old policy is both weak and out
+    /// of date.
     ///
     /// ## Why it matters
     /// TLS 1.0 and 1.1 are deprecated (RFC 8996) and allow downgrade attacks
@@ -240,8 +242,8 @@ crate::rule! {
         remediation: "Set tls_security_policy = \"Policy-Min-TLS-1-2-PFS-2023-10\".",
         check: |ctx, report| require(ctx, report, DOMAINS, &Setting {
             path: "domain_endpoint_options.0.tls_security_policy",
-            want: Want::OneOf(&["Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"]),
-            absent: Absent::Fails("tls_security_policy is not set: the domain keeps Policy-Min-TLS-1-0-2019-07"),
+            want: Want::NoneOf(&["Policy-Min-TLS-1-0-2019-07"]),
+            absent: Absent::Passes,
             message: "the TLS policy accepts TLS 1.0 and 1.1",
         }),
     }
