@@ -8,4 +8,6 @@
 //! differences of port ranges and IPv4/IPv6 prefix sets) the engine is
 //! built on.
 
+pub mod exposure;
 pub mod sets;
+pub mod topology;

@@ -340,6 +340,13 @@ impl HeaderSpace {
         h
     }
 
+    /// A union of cubes (normalised to disjoint ones).
+    pub fn from_cubes(cubes: impl IntoIterator<Item = Cube>) -> Self {
+        cubes
+            .into_iter()
+            .fold(Self::empty(), |h, c| h.union(&HeaderSpace::from_cube(c)))
+    }
+
     pub fn cubes(&self) -> &[Cube] {
         &self.cubes
     }

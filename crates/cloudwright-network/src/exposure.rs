@@ -1,0 +1,611 @@
+//! Internet exposure: which resources a packet from the internet can reach,
+//! on which protocols and ports, from which addresses, and by which path —
+//! or, where the configuration does not say, what is missing to decide.
+//!
+//! A target in a subnet is reachable from the internet when all of these
+//! hold: it has a public address; its VPC has an internet gateway; the
+//! subnet's route table sends the client's address to that gateway (longest
+//! prefix wins), so replies can leave; the subnet's network ACL admits the
+//! request inbound and the reply outbound (stateless: the reply goes to the
+//! client's ephemeral port, 1024–65535); a security group on the target
+//! admits it (security groups are stateful). The answer is the intersection
+//! of those header spaces.
+
+use crate::sets::{AddrSet, Cube, HeaderSpace, PortSet, ProtoSet, TCP, UDP};
+use crate::topology::{
+    acl_admits, acl_entries, referring, sg_ingress, string, target, targets, Fact,
+};
+use cloudwright_model::{Graph, Resource, Span, Value};
+
+/// One step of an exposure path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hop {
+    /// `public-address`, `internet-gateway`, `route`, `network-acl`, `security-group`
+    pub kind: &'static str,
+    pub address: String,
+    pub detail: String,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Reachable,
+    /// Cannot be decided from the configuration; `missing` says why.
+    Unknown,
+}
+
+/// A resource reachable (or possibly reachable) from the internet.
+#[derive(Clone, Debug)]
+pub struct Exposure {
+    pub resource: String,
+    pub root: String,
+    pub resource_type: String,
+    pub verdict: Verdict,
+    /// `(protocol name, port ranges)`; empty for an unknown verdict.
+    pub services: Vec<(String, Vec<(u16, u16)>)>,
+    /// The client addresses, as CIDRs where exact (`0.0.0.0/0`).
+    pub sources: Vec<String>,
+    pub path: Vec<Hop>,
+    pub missing: Vec<String>,
+    pub span: Option<Span>,
+}
+
+const EPHEMERAL: (u16, u16) = (1024, 65535);
+
+fn hop(kind: &'static str, r: &Resource, detail: impl Into<String>) -> Hop {
+    Hop {
+        kind,
+        address: r.address.clone(),
+        detail: detail.into(),
+        span: r.span,
+    }
+}
+
+/// Where the reply to a client can go: the client addresses the subnet's
+/// route table sends to an internet gateway, by longest prefix.
+fn internet_routes(graph: &Graph, subnet: &Resource, vpc: &Resource) -> Fact<(AddrSet, Vec<Hop>)> {
+    let table = match route_table(graph, subnet, vpc) {
+        Fact::Known(Some(t)) => t,
+        // the VPC's implicit main route table: the local route only
+        Fact::Known(None) => return Fact::Known((AddrSet::empty(), Vec::new())),
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    // (destination, prefix length, to an internet gateway?, where written)
+    let mut routes: Vec<(AddrSet, u8, bool, Hop)> = Vec::new();
+    let mut add = |dest: Option<Value>,
+                   dest6: Option<Value>,
+                   gateway: Option<Value>,
+                   r: &Resource,
+                   detail: String|
+     -> Result<(), String> {
+        for d in [dest, dest6].into_iter().flatten() {
+            if d.is_unknown() {
+                return Err(format!(
+                    "a route destination of {} is known only after apply",
+                    r.address
+                ));
+            }
+            let Some(net) = string(&d).and_then(|s| s.parse::<ipnet::IpNet>().ok()) else {
+                continue;
+            };
+            let igw = match &gateway {
+                Some(g) if g.is_unknown() => g
+                    .as_unknown()
+                    .and_then(|u| u.origin.as_deref())
+                    .is_some_and(|o| o.contains("aws_internet_gateway.")),
+                Some(g) => string(g).is_some_and(|s| s.starts_with("igw-")),
+                None => false,
+            };
+            routes.push((
+                AddrSet::from_net(&net),
+                net.prefix_len(),
+                igw,
+                hop(
+                    "route",
+                    r,
+                    format!(
+                        "{detail}: {net}{}",
+                        if igw { " → internet gateway" } else { "" }
+                    ),
+                ),
+            ));
+        }
+        Ok(())
+    };
+    if let Some(v) = table.get("route") {
+        if v.is_unknown() {
+            return Fact::Unknown(format!(
+                "the routes of {} are known only after apply",
+                table.address
+            ));
+        }
+        for (i, block) in v.as_list().unwrap_or_default().iter().enumerate() {
+            if let Err(w) = add(
+                block.get("cidr_block"),
+                block.get("ipv6_cidr_block"),
+                block.get("gateway_id"),
+                table,
+                format!("route[{i}]"),
+            ) {
+                return Fact::Unknown(w);
+            }
+        }
+    }
+    for route in referring(graph, table, "aws_route", "route_table_id") {
+        let gateway = match target(graph, route, "gateway_id", "aws_internet_gateway") {
+            Fact::Known(Some(_)) => Some(Value::string("igw-managed")),
+            _ => route.get("gateway_id"),
+        };
+        if let Err(w) = add(
+            route.get("destination_cidr_block"),
+            route.get("destination_ipv6_cidr_block"),
+            gateway,
+            route,
+            "route".to_string(),
+        ) {
+            return Fact::Unknown(w);
+        }
+    }
+    let mut reachable = AddrSet::empty();
+    let mut hops = Vec::new();
+    for (dest, len, igw, h) in &routes {
+        if !igw {
+            continue;
+        }
+        let mut set = dest.clone();
+        for (other, other_len, other_igw, _) in &routes {
+            if !other_igw && other_len > len {
+                set = set.difference(other);
+            }
+        }
+        if !set.is_empty() {
+            reachable = reachable.union(&set);
+            hops.push(h.clone());
+        }
+    }
+    Fact::Known((reachable, hops))
+}
+
+/// The route table a subnet uses: its explicit association, else the VPC's
+/// main route table when the configuration declares it.
+fn route_table<'g>(
+    graph: &'g Graph,
+    subnet: &Resource,
+    vpc: &Resource,
+) -> Fact<Option<&'g Resource>> {
+    for assoc in referring(graph, subnet, "aws_route_table_association", "subnet_id") {
+        return target(graph, assoc, "route_table_id", "aws_route_table");
+    }
+    for main in referring(graph, vpc, "aws_main_route_table_association", "vpc_id") {
+        return target(graph, main, "route_table_id", "aws_route_table");
+    }
+    if let Some(default) = referring(
+        graph,
+        vpc,
+        "aws_default_route_table",
+        "default_route_table_id",
+    )
+    .into_iter()
+    .next()
+    {
+        return Fact::Known(Some(default));
+    }
+    Fact::Known(None)
+}
+
+/// The ACL of a subnet, in both directions: what it admits of `offered`
+/// inbound, and the client addresses (per protocol) replies may go to.
+fn acl(
+    graph: &Graph,
+    subnet: &Resource,
+    vpc: &Resource,
+    offered: &HeaderSpace,
+) -> Fact<(HeaderSpace, Vec<Hop>)> {
+    let mut chosen = None;
+    for acl in graph.of_type("aws_network_acl") {
+        if acl.root != subnet.root {
+            continue;
+        }
+        if let Fact::Known(subnets) = targets(graph, acl, "subnet_ids", "aws_subnet") {
+            if subnets.iter().any(|s| s.address == subnet.address) {
+                chosen = Some(acl);
+            }
+        }
+    }
+    if chosen.is_none() {
+        if let Some(assoc) = referring(graph, subnet, "aws_network_acl_association", "subnet_id")
+            .into_iter()
+            .next()
+        {
+            match target(graph, assoc, "network_acl_id", "aws_network_acl") {
+                Fact::Known(Some(a)) => chosen = Some(a),
+                Fact::Known(None) => {}
+                Fact::Unknown(w) => return Fact::Unknown(w),
+            }
+        }
+    }
+    if chosen.is_none() {
+        chosen = referring(
+            graph,
+            vpc,
+            "aws_default_network_acl",
+            "default_network_acl_id",
+        )
+        .into_iter()
+        .next();
+    }
+    let Some(acl) = chosen else {
+        let h = Hop {
+            kind: "network-acl",
+            address: vpc.address.clone(),
+            detail: "the VPC's default network ACL allows all traffic".into(),
+            span: vpc.span,
+        };
+        return Fact::Known((offered.clone(), vec![h]));
+    };
+    let inbound = match acl_entries(graph, acl, false) {
+        Fact::Known(e) => e,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    let outbound = match acl_entries(graph, acl, true) {
+        Fact::Known(e) => e,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    let (admitted, used_in) = acl_admits(&inbound, offered);
+    // replies: any protocol, to the client's ephemeral ports, at the client
+    let replies = HeaderSpace::from_cube(Cube {
+        protocols: ProtoSet::full(),
+        ports: PortSet::range(EPHEMERAL.0, EPHEMERAL.1),
+        sources: AddrSet::everywhere(),
+    });
+    let (reply_ok, used_out) = acl_admits(&outbound, &replies);
+    // a client is served when some ephemeral port is open back to it: drop
+    // the port dimension of the reply space
+    let back = HeaderSpace::from_cubes(reply_ok.cubes().iter().map(|c| Cube {
+        protocols: c.protocols.clone(),
+        ports: PortSet::full(),
+        sources: c.sources.clone(),
+    }));
+    let mut hops: Vec<Hop> = used_in
+        .iter()
+        .map(|&i| Hop {
+            kind: "network-acl",
+            address: inbound[i].address.clone(),
+            detail: format!("inbound rule {} allows", inbound[i].number),
+            span: inbound[i].span,
+        })
+        .collect();
+    hops.extend(used_out.iter().map(|&i| Hop {
+        kind: "network-acl",
+        address: outbound[i].address.clone(),
+        detail: format!("outbound rule {} allows the replies", outbound[i].number),
+        span: outbound[i].span,
+    }));
+    Fact::Known((admitted.intersect(&back), hops))
+}
+
+/// The security groups of a target (its `vpc_security_group_ids`), or the
+/// VPC's default group when it names none.
+fn security_groups<'g>(graph: &'g Graph, r: &Resource, vpc: &Resource) -> Fact<Vec<&'g Resource>> {
+    match targets(graph, r, "vpc_security_group_ids", "aws_security_group") {
+        Fact::Known(list) if !list.is_empty() => Fact::Known(list),
+        Fact::Known(_) => Fact::Known(referring(
+            graph,
+            vpc,
+            "aws_default_security_group",
+            "vpc_id",
+        )),
+        Fact::Unknown(w) => Fact::Unknown(w),
+    }
+}
+
+/// The subnets a target sits in.
+fn subnets<'g>(graph: &'g Graph, r: &Resource) -> Fact<Vec<&'g Resource>> {
+    match r.resource_type.as_str() {
+        "aws_instance" => match r.get("subnet_id") {
+            None => Fact::Unknown(format!("{} has no subnet_id: it is placed in the region's default VPC, which is outside the configuration", r.address)),
+            Some(_) => targets(graph, r, "subnet_id", "aws_subnet"),
+        },
+        "aws_db_instance" => {
+            let group = match target(graph, r, "db_subnet_group_name", "aws_db_subnet_group") {
+                Fact::Known(Some(g)) => g,
+                Fact::Known(None) => match r.get("db_subnet_group_name").as_ref().and_then(string) {
+                    Some(name) => match graph.of_type("aws_db_subnet_group").find(|g| g.root == r.root && g.get("name").as_ref().and_then(string) == Some(name)) {
+                        Some(g) => g,
+                        None => return Fact::Unknown(format!("{}.db_subnet_group_name names {name:?}, which is not defined in this configuration", r.address)),
+                    },
+                    None => return Fact::Unknown(format!("{} has no db_subnet_group_name: it is placed in the default VPC, which is outside the configuration", r.address)),
+                },
+                Fact::Unknown(w) => return Fact::Unknown(w),
+            };
+            targets(graph, group, "subnet_ids", "aws_subnet")
+        }
+        _ => Fact::Known(Vec::new()),
+    }
+}
+
+/// Does the target have a public address (in this subnet)?
+fn public_address(graph: &Graph, r: &Resource, subnet: &Resource) -> Fact<Option<Hop>> {
+    match r.resource_type.as_str() {
+        "aws_db_instance" => match r.get("publicly_accessible") {
+            Some(v) if v.is_unknown() => Fact::Unknown(format!(
+                "{}.publicly_accessible is known only after apply",
+                r.address
+            )),
+            Some(v) if v.strip().as_bool() == Some(true) => {
+                Fact::Known(Some(hop("public-address", r, "publicly_accessible = true")))
+            }
+            _ => Fact::Known(None),
+        },
+        _ => {
+            if let Some(eip) = referring(graph, r, "aws_eip", "instance")
+                .into_iter()
+                .next()
+            {
+                return Fact::Known(Some(hop(
+                    "public-address",
+                    eip,
+                    "an Elastic IP is attached",
+                )));
+            }
+            if let Some(eip) = referring(graph, r, "aws_eip_association", "instance_id")
+                .into_iter()
+                .next()
+            {
+                return Fact::Known(Some(hop(
+                    "public-address",
+                    eip,
+                    "an Elastic IP is associated",
+                )));
+            }
+            match r.get("associate_public_ip_address") {
+                Some(v) if v.is_unknown() => Fact::Unknown(format!(
+                    "{}.associate_public_ip_address is known only after apply",
+                    r.address
+                )),
+                Some(v) if !v.is_null() => Fact::Known(
+                    (v.strip().as_bool() == Some(true))
+                        .then(|| hop("public-address", r, "associate_public_ip_address = true")),
+                ),
+                _ => match subnet.get("map_public_ip_on_launch") {
+                    Some(v) if v.is_unknown() => Fact::Unknown(format!(
+                        "{}.map_public_ip_on_launch is known only after apply",
+                        subnet.address
+                    )),
+                    Some(v) if v.strip().as_bool() == Some(true) => Fact::Known(Some(hop(
+                        "public-address",
+                        subnet,
+                        "map_public_ip_on_launch = true",
+                    ))),
+                    _ => Fact::Known(None),
+                },
+            }
+        }
+    }
+}
+
+/// The internet gateway attached to a VPC, if the configuration has one.
+fn internet_gateway<'g>(graph: &'g Graph, vpc: &Resource) -> Option<&'g Resource> {
+    referring(graph, vpc, "aws_internet_gateway", "vpc_id")
+        .into_iter()
+        .next()
+        .or_else(|| {
+            referring(graph, vpc, "aws_internet_gateway_attachment", "vpc_id")
+                .into_iter()
+                .next()
+        })
+}
+
+/// Everything in the configuration reachable from the internet, or
+/// possibly so (verdict unknown, with what is missing). Resources that
+/// cannot be reached are absent.
+pub fn internet_exposure(graph: &Graph) -> Vec<Exposure> {
+    let mut out = Vec::new();
+    for r in graph
+        .of_type("aws_instance")
+        .chain(graph.of_type("aws_db_instance"))
+    {
+        if r.mode != cloudwright_model::Mode::Managed {
+            continue;
+        }
+        if let Some(e) = expose(graph, r) {
+            out.push(e);
+        }
+    }
+    out.sort_by(|a, b| (&a.root, &a.resource).cmp(&(&b.root, &b.resource)));
+    out
+}
+
+fn unknown(r: &Resource, missing: String) -> Exposure {
+    Exposure {
+        resource: r.address.clone(),
+        root: r.root.to_string(),
+        resource_type: r.resource_type.clone(),
+        verdict: Verdict::Unknown,
+        services: Vec::new(),
+        sources: Vec::new(),
+        path: Vec::new(),
+        missing: vec![missing],
+        span: r.span,
+    }
+}
+
+fn expose(graph: &Graph, r: &Resource) -> Option<Exposure> {
+    let subnets = match subnets(graph, r) {
+        Fact::Known(s) => s,
+        Fact::Unknown(w) => return Some(unknown(r, w)),
+    };
+    let mut undecided: Option<String> = None;
+    for subnet in subnets {
+        let vpc = match target(graph, subnet, "vpc_id", "aws_vpc") {
+            Fact::Known(Some(v)) => v,
+            Fact::Known(None) => {
+                undecided.get_or_insert(format!(
+                    "the VPC of {} is not in this configuration",
+                    subnet.address
+                ));
+                continue;
+            }
+            Fact::Unknown(w) => {
+                undecided.get_or_insert(w);
+                continue;
+            }
+        };
+        let public = match public_address(graph, r, subnet) {
+            Fact::Known(Some(h)) => h,
+            Fact::Known(None) => continue,
+            Fact::Unknown(w) => {
+                undecided.get_or_insert(w);
+                continue;
+            }
+        };
+        let Some(igw) = internet_gateway(graph, vpc) else {
+            continue;
+        };
+        let (routed, route_hops) = match internet_routes(graph, subnet, vpc) {
+            Fact::Known(x) => x,
+            Fact::Unknown(w) => {
+                undecided.get_or_insert(w);
+                continue;
+            }
+        };
+        if routed.is_empty() {
+            continue;
+        }
+        let groups = match security_groups(graph, r, vpc) {
+            Fact::Known(g) => g,
+            Fact::Unknown(w) => {
+                undecided.get_or_insert(w);
+                continue;
+            }
+        };
+        let mut admitted = HeaderSpace::empty();
+        let mut sg_hops = Vec::new();
+        let mut sg_unknown = None;
+        for g in groups {
+            match sg_ingress(graph, g) {
+                Fact::Known(perms) => {
+                    for p in perms {
+                        let reach = p.space.intersect(&HeaderSpace::from_cube(Cube {
+                            protocols: ProtoSet::full(),
+                            ports: PortSet::full(),
+                            sources: routed.clone(),
+                        }));
+                        if !reach.is_empty() {
+                            admitted = admitted.union(&reach);
+                            let place = if p.attribute.is_empty() {
+                                String::new()
+                            } else {
+                                format!(".{}", p.attribute)
+                            };
+                            sg_hops.push(Hop {
+                                kind: "security-group",
+                                address: format!("{}{place}", p.address),
+                                detail: "admits it".into(),
+                                span: p.span,
+                            });
+                        }
+                    }
+                }
+                Fact::Unknown(w) => {
+                    sg_unknown.get_or_insert(w);
+                }
+            }
+        }
+        if let Some(w) = sg_unknown {
+            if admitted.is_empty() {
+                undecided.get_or_insert(w);
+                continue;
+            }
+        }
+        if admitted.is_empty() {
+            continue;
+        }
+        let (through, acl_hops) = match acl(graph, subnet, vpc, &admitted) {
+            Fact::Known(x) => x,
+            Fact::Unknown(w) => {
+                undecided.get_or_insert(w);
+                continue;
+            }
+        };
+        if through.is_empty() {
+            continue;
+        }
+        let mut path = vec![
+            public,
+            hop(
+                "internet-gateway",
+                igw,
+                format!("attached to {}", vpc.address),
+            ),
+        ];
+        path.extend(route_hops);
+        path.extend(acl_hops);
+        path.extend(sg_hops);
+        return Some(Exposure {
+            resource: r.address.clone(),
+            root: r.root.to_string(),
+            resource_type: r.resource_type.clone(),
+            verdict: Verdict::Reachable,
+            services: services(&through),
+            sources: sources(&through),
+            path,
+            missing: Vec::new(),
+            span: r.span,
+        });
+    }
+    undecided.map(|w| unknown(r, w))
+}
+
+/// Protocols and port ranges of a space, for display.
+fn services(space: &HeaderSpace) -> Vec<(String, Vec<(u16, u16)>)> {
+    let mut out: Vec<(String, Vec<(u16, u16)>)> = Vec::new();
+    let all = space
+        .cubes()
+        .iter()
+        .fold(ProtoSet::empty(), |p, c| p.union(&c.protocols));
+    if all.is_full() {
+        return vec![("all".into(), vec![(0, 65535)])];
+    }
+    for (proto, name) in [(TCP, "tcp"), (UDP, "udp")] {
+        let ports = space
+            .cubes()
+            .iter()
+            .filter(|c| c.protocols.contains(proto))
+            .fold(PortSet::empty(), |p, c| p.union(&c.ports));
+        if !ports.is_empty() {
+            out.push((name.to_string(), ports.ranges().to_vec()));
+        }
+    }
+    for (a, b) in all
+        .difference(&ProtoSet::from_ranges([(TCP, TCP), (UDP, UDP)]))
+        .ranges()
+    {
+        for p in *a..=*b {
+            let name = match p {
+                1 => "icmp".to_string(),
+                58 => "icmpv6".to_string(),
+                n => format!("protocol {n}"),
+            };
+            out.push((name, Vec::new()));
+        }
+    }
+    out
+}
+
+/// Client addresses of a space as CIDRs (exact for the common cases: the
+/// whole internet, or a few prefixes).
+fn sources(space: &HeaderSpace) -> Vec<String> {
+    let all = space
+        .cubes()
+        .iter()
+        .fold(AddrSet::empty(), |a, c| a.union(&c.sources));
+    let mut out = Vec::new();
+    for &(a, b) in all.v4.ranges() {
+        out.extend(ipnet::Ipv4Subnets::new(a.into(), b.into(), 0).map(|n| n.to_string()));
+    }
+    for &(a, b) in all.v6.ranges() {
+        out.extend(ipnet::Ipv6Subnets::new(a.into(), b.into(), 0).map(|n| n.to_string()));
+    }
+    out
+}

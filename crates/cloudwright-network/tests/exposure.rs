@@ -1,0 +1,122 @@
+//! Internet exposure against fixture trees: the exact verdict, services,
+//! sources and path — including the traps (an open security group without
+//! a public address, a public address without a route to the gateway,
+//! replies dropped by a stateless ACL, a more specific route, IPv6-only
+//! exposure, an unknown subnet).
+
+use cloudwright_network::exposure::{internet_exposure, Exposure, Verdict};
+use cloudwright_terraform::{load, LoadOptions};
+use std::path::Path;
+
+fn exposures(case: &str) -> Vec<Exposure> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(case);
+    let graph = load(&[dir], &LoadOptions::default());
+    let errors: Vec<_> = graph
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == cloudwright_model::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{case}: {errors:?}");
+    internet_exposure(&graph)
+}
+
+fn kinds(e: &Exposure) -> Vec<&str> {
+    e.path.iter().map(|h| h.kind).collect()
+}
+
+#[test]
+fn an_instance_with_a_public_ip_behind_an_open_group_is_exposed() {
+    let found = exposures("exposed_instance");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let e = &found[0];
+    assert_eq!(e.resource, "aws_instance.bastion");
+    assert_eq!(e.verdict, Verdict::Reachable);
+    assert_eq!(e.services, vec![("tcp".to_string(), vec![(22, 22)])]);
+    assert_eq!(e.sources, vec!["0.0.0.0/0".to_string()]);
+    assert_eq!(
+        kinds(e),
+        vec![
+            "public-address",
+            "internet-gateway",
+            "route",
+            "network-acl",
+            "security-group"
+        ]
+    );
+    assert_eq!(e.path[2].address, "aws_route_table.public");
+    assert_eq!(e.path[2].detail, "route[0]: 0.0.0.0/0 → internet gateway");
+    assert_eq!(e.path[4].address, "aws_security_group.ssh.ingress[0]");
+    assert_eq!(e.path[4].span.map(|s| s.line), Some(20));
+}
+
+#[test]
+fn an_open_group_without_a_public_address_is_not_exposed() {
+    assert!(exposures("no_public_ip").is_empty());
+}
+
+#[test]
+fn a_public_address_without_a_route_to_the_gateway_is_not_exposed() {
+    assert!(exposures("no_igw_route").is_empty());
+}
+
+#[test]
+fn replies_dropped_by_the_network_acl_mean_not_exposed() {
+    assert!(exposures("nacl_return_denied").is_empty());
+}
+
+#[test]
+fn a_more_specific_route_carves_its_range_out_of_the_exposure() {
+    let found = exposures("specific_route");
+    assert_eq!(found.len(), 1);
+    let sources = &found[0].sources;
+    assert!(
+        !sources.iter().any(|s| s.starts_with("203.0.113.")),
+        "{sources:?}"
+    );
+    assert!(
+        sources.contains(&"203.0.112.0/24".to_string()),
+        "{sources:?}"
+    );
+    assert!(
+        sources.contains(&"203.0.114.0/23".to_string()),
+        "{sources:?}"
+    );
+}
+
+#[test]
+fn an_unknown_subnet_is_unknown_not_safe() {
+    let found = exposures("unknown_subnet");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].verdict, Verdict::Unknown);
+    assert_eq!(
+        found[0].missing,
+        vec!["aws_instance.somewhere.subnet_id is known only after apply".to_string()]
+    );
+}
+
+#[test]
+fn a_public_database_in_public_subnets_is_exposed_on_its_port() {
+    let found = exposures("public_rds");
+    assert_eq!(found.len(), 1);
+    let e = &found[0];
+    assert_eq!(e.resource, "aws_db_instance.main");
+    assert_eq!(e.services, vec![("tcp".to_string(), vec![(5432, 5432)])]);
+    assert_eq!(e.path[0].detail, "publicly_accessible = true");
+    assert_eq!(
+        e.path.last().unwrap().address,
+        "aws_vpc_security_group_ingress_rule.postgres"
+    );
+}
+
+#[test]
+fn ipv6_only_exposure_is_found() {
+    let found = exposures("ipv6_only");
+    assert_eq!(found.len(), 1);
+    let e = &found[0];
+    // the IPv4 range is not routed to the gateway; ::/0 is
+    assert_eq!(e.sources, vec!["::/0".to_string()]);
+    assert_eq!(e.services, vec![("tcp".to_string(), vec![(443, 443)])]);
+    assert_eq!(e.path[0].detail, "an Elastic IP is attached");
+}
