@@ -173,10 +173,13 @@ fn route_table<'g>(
     subnet: &Resource,
     vpc: &Resource,
 ) -> Fact<Option<&'g Resource>> {
-    for assoc in referring(graph, subnet, "aws_route_table_association", "subnet_id") {
+    if let Some(assoc) =
+        referring(graph, subnet, "aws_route_table_association", "subnet_id").first()
+    {
         return target(graph, assoc, "route_table_id", "aws_route_table");
     }
-    for main in referring(graph, vpc, "aws_main_route_table_association", "vpc_id") {
+    if let Some(main) = referring(graph, vpc, "aws_main_route_table_association", "vpc_id").first()
+    {
         return target(graph, main, "route_table_id", "aws_route_table");
     }
     if let Some(default) = referring(
