@@ -46,6 +46,11 @@ enum Command {
     /// Print every resource instance Cloudwright understood, with evaluated
     /// attributes, unknowns, locations and references.
     Resources(ResourcesArgs),
+    /// What the internet can reach: each exposed instance or database with
+    /// its protocols, ports, source addresses and the path (public address,
+    /// gateway, route, network ACL, security group) — or why it cannot be
+    /// decided.
+    Exposure(ResourcesArgs),
 }
 
 #[derive(Args)]
@@ -140,6 +145,7 @@ fn main() -> ExitCode {
         Command::Explain { rule } => explain(&rule),
         Command::Init { dir } => init(&dir),
         Command::Resources(args) => resources(args),
+        Command::Exposure(args) => exposure(args),
     }
 }
 
@@ -216,6 +222,40 @@ fn resources(args: ResourcesArgs) -> ExitCode {
     };
     // The process ends here: freeing a large model piece by piece would only
     // cost time (a tenth of a second per 60,000 resources).
+    std::mem::forget(graph);
+    ExitCode::from(code)
+}
+
+fn exposure(args: ResourcesArgs) -> ExitCode {
+    for spec in &args.outputs {
+        let (format, _) = split_output(spec);
+        if !matches!(format, "text" | "json") {
+            eprintln!("error: unknown output format {format:?} for `exposure` (use text or json)");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    }
+    let graph = load(&args.input);
+    let exposures = cloudwright_network::exposure::internet_exposure(&graph);
+    for spec in &args.outputs {
+        let (format, file) = split_output(spec);
+        let written = match format {
+            "json" => emit(file, |w| {
+                cloudwright_output::exposure::write_json(&graph, &exposures, w)
+            }),
+            _ => emit(file, |w| {
+                cloudwright_output::exposure::write_text(&graph, &exposures, w)
+            }),
+        };
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    }
+    let code = if graph.has_errors() {
+        EXIT_INPUT
+    } else {
+        EXIT_OK
+    };
     std::mem::forget(graph);
     ExitCode::from(code)
 }

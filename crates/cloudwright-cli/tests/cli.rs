@@ -110,3 +110,40 @@ fn a_missing_path_is_an_input_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stdout(&out).contains("does not exist"));
 }
+
+#[test]
+fn exposure_text_and_json() {
+    let dir = "crates/cloudwright-network/tests/fixtures/public_rds";
+    let out = run(&["exposure", dir]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("exposure_text", stdout(&out));
+    let out = run(&["exposure", dir, "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let first = &json["exposures"][0];
+    assert_eq!(first["resource"], "aws_db_instance.main");
+    assert_eq!(first["verdict"], "reachable");
+    assert_eq!(first["protocol"], "tcp");
+    assert_eq!(first["from_port"], 5432);
+    assert_eq!(first["to_port"], 5432);
+    assert_eq!(first["source"], "0.0.0.0/0");
+    assert_eq!(first["path"][0]["kind"], "public-address");
+    assert_eq!(first["path"][0]["file"], "main.tf");
+    // an unknown subnet is reported, never dropped
+    let out = run(&[
+        "exposure",
+        "crates/cloudwright-network/tests/fixtures/unknown_subnet",
+        "-o",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["exposures"][0]["verdict"], "unknown");
+    assert_eq!(
+        json["exposures"][0]["missing"][0],
+        "aws_instance.somewhere.subnet_id is known only after apply"
+    );
+}

@@ -2,5 +2,6 @@
 //! they compute nothing about the infrastructure.
 
 pub mod diagnostics;
+pub mod exposure;
 pub mod resources;
 pub mod scan;

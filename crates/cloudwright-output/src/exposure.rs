@@ -1,0 +1,147 @@
+//! `cloudwright exposure`: what the internet can reach, as text or JSON
+//! (schema: `docs/json-exposure.md`).
+
+use cloudwright_model::{Graph, Span};
+use cloudwright_network::exposure::{Exposure, Verdict};
+use serde_json::json;
+
+const SCHEMA_VERSION: &str = "1";
+
+fn location(graph: &Graph, span: Option<Span>) -> Option<(String, u32)> {
+    span.map(|s| (graph.sources.get(s.file).display_path.clone(), s.line))
+}
+
+fn services_text(e: &Exposure) -> String {
+    e.services
+        .iter()
+        .map(|(proto, ranges)| {
+            if ranges.is_empty() || ranges == &[(0, 65535)] {
+                return if proto == "all" {
+                    "all traffic".to_string()
+                } else {
+                    proto.clone()
+                };
+            }
+            let ports: Vec<String> = ranges
+                .iter()
+                .map(|(a, b)| {
+                    if a == b {
+                        a.to_string()
+                    } else {
+                        format!("{a}-{b}")
+                    }
+                })
+                .collect();
+            format!("{proto} {}", ports.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn write_text(
+    graph: &Graph,
+    exposures: &[Exposure],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut reachable = 0;
+    let mut unknown = 0;
+    for e in exposures {
+        let at = location(graph, e.span)
+            .map(|(f, l)| format!("  {f}:{l}"))
+            .unwrap_or_default();
+        match e.verdict {
+            Verdict::Reachable => {
+                reachable += 1;
+                let sources = if e.sources.len() > 4 {
+                    format!(
+                        "{} and {} more ranges",
+                        e.sources[..4].join(", "),
+                        e.sources.len() - 4
+                    )
+                } else {
+                    e.sources.join(", ")
+                };
+                writeln!(
+                    out,
+                    "{}  reachable from the internet: {} from {sources}{at}",
+                    e.resource,
+                    services_text(e)
+                )?;
+                for h in &e.path {
+                    let loc = location(graph, h.span)
+                        .map(|(f, l)| format!(" ({f}:{l})"))
+                        .unwrap_or_default();
+                    writeln!(out, "  ↳ {:<16} {} — {}{loc}", h.kind, h.address, h.detail)?;
+                }
+            }
+            Verdict::Unknown => {
+                unknown += 1;
+                writeln!(out, "{}  undecidable{at}", e.resource)?;
+                for m in &e.missing {
+                    writeln!(out, "  ? {m}")?;
+                }
+            }
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{reachable} reachable from the internet, {unknown} undecidable (instances and RDS databases; load balancers and other front doors are not analysed yet)")
+}
+
+pub fn write_json(
+    graph: &Graph,
+    exposures: &[Exposure],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut items = Vec::new();
+    for e in exposures {
+        let path: Vec<_> = e
+            .path
+            .iter()
+            .map(|h| {
+                let (file, line) = location(graph, h.span).unzip();
+                json!({"kind": h.kind, "address": h.address, "detail": h.detail, "file": file, "line": line})
+            })
+            .collect();
+        let verdict = match e.verdict {
+            Verdict::Reachable => "reachable",
+            Verdict::Unknown => "unknown",
+        };
+        let base = |protocol: serde_json::Value,
+                    from: serde_json::Value,
+                    to: serde_json::Value,
+                    source: serde_json::Value| {
+            json!({
+                "resource": e.resource,
+                "root": e.root,
+                "resource_type": e.resource_type,
+                "verdict": verdict,
+                "protocol": protocol,
+                "from_port": from,
+                "to_port": to,
+                "source": source,
+                "via": [],
+                "path": path,
+                "missing": e.missing,
+            })
+        };
+        if e.verdict == Verdict::Unknown {
+            items.push(base(json!(null), json!(null), json!(null), json!(null)));
+            continue;
+        }
+        for (proto, ranges) in &e.services {
+            let ranges = if ranges.is_empty() {
+                vec![(0, 65535)]
+            } else {
+                ranges.clone()
+            };
+            for (from, to) in ranges {
+                for source in &e.sources {
+                    items.push(base(json!(proto), json!(from), json!(to), json!(source)));
+                }
+            }
+        }
+    }
+    let doc = json!({"schema_version": SCHEMA_VERSION, "exposures": items});
+    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
+}
