@@ -147,3 +147,15 @@ fn exposure_text_and_json() {
         "aws_instance.somewhere.subnet_id is known only after apply"
     );
 }
+
+#[test]
+fn exposure_on_the_bundled_example_goes_through_the_load_balancer() {
+    let out = run(&["exposure", "examples/three-tier"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("exposure_example_text", stdout(&out));
+}

@@ -45,6 +45,8 @@ pub struct Exposure {
     pub services: Vec<(String, Vec<(u16, u16)>)>,
     /// The client addresses, as CIDRs where exact (`0.0.0.0/0`).
     pub sources: Vec<String>,
+    /// Load balancers the traffic passes through on the way.
+    pub via: Vec<String>,
     pub path: Vec<Hop>,
     pub missing: Vec<String>,
     pub span: Option<Span>,
@@ -415,6 +417,11 @@ pub fn internet_exposure(graph: &Graph) -> Vec<Exposure> {
             out.push(e);
         }
     }
+    for lb in graph.of_type("aws_lb").chain(graph.of_type("aws_alb")) {
+        if lb.mode == cloudwright_model::Mode::Managed {
+            out.extend(expose_load_balancer(graph, lb));
+        }
+    }
     out.sort_by(|a, b| (&a.root, &a.resource).cmp(&(&b.root, &b.resource)));
     out
 }
@@ -427,8 +434,131 @@ fn unknown(r: &Resource, missing: String) -> Exposure {
         verdict: Verdict::Unknown,
         services: Vec::new(),
         sources: Vec::new(),
+        via: Vec::new(),
         path: Vec::new(),
         missing: vec![missing],
+        span: r.span,
+    }
+}
+
+/// What security groups admit of traffic from `routed` addresses, with the
+/// rules that admit it.
+fn groups_admit(
+    graph: &Graph,
+    groups: &[&Resource],
+    routed: &AddrSet,
+) -> Fact<(HeaderSpace, Vec<Hop>)> {
+    let mut admitted = HeaderSpace::empty();
+    let mut hops = Vec::new();
+    let mut undecided = None;
+    let from_routed = HeaderSpace::from_cube(Cube {
+        protocols: ProtoSet::full(),
+        ports: PortSet::full(),
+        sources: routed.clone(),
+    });
+    for g in groups {
+        match sg_ingress(graph, g) {
+            Fact::Known(perms) => {
+                for p in perms {
+                    let reach = p.space.intersect(&from_routed);
+                    if !reach.is_empty() {
+                        admitted = admitted.union(&reach);
+                        let place = if p.attribute.is_empty() {
+                            String::new()
+                        } else {
+                            format!(".{}", p.attribute)
+                        };
+                        hops.push(Hop {
+                            kind: "security-group",
+                            address: format!("{}{place}", p.address),
+                            detail: "admits it".into(),
+                            span: p.span,
+                        });
+                    }
+                }
+            }
+            Fact::Unknown(w) => {
+                undecided.get_or_insert(w);
+            }
+        }
+    }
+    match undecided {
+        Some(w) if admitted.is_empty() => Fact::Unknown(w),
+        _ => Fact::Known((admitted, hops)),
+    }
+}
+
+/// What the target's filters (security groups, listeners) admit of
+/// traffic from the routed addresses, given the VPC.
+type Admit<'a> = dyn Fn(&Resource, &AddrSet) -> Fact<(HeaderSpace, Vec<Hop>)> + 'a;
+
+/// The internet-facing path into one subnet for a target with a public
+/// address: `Known(None)` when something definitely blocks it.
+fn internet_path(
+    graph: &Graph,
+    subnet: &Resource,
+    public: Hop,
+    admit: &Admit<'_>,
+) -> Fact<Option<(HeaderSpace, Vec<Hop>)>> {
+    let vpc = match target(graph, subnet, "vpc_id", "aws_vpc") {
+        Fact::Known(Some(v)) => v,
+        Fact::Known(None) => {
+            return Fact::Unknown(format!(
+                "the VPC of {} is not in this configuration",
+                subnet.address
+            ))
+        }
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    let Some(igw) = internet_gateway(graph, vpc) else {
+        return Fact::Known(None);
+    };
+    let (routed, route_hops) = match internet_routes(graph, subnet, vpc) {
+        Fact::Known(x) => x,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    if routed.is_empty() {
+        return Fact::Known(None);
+    }
+    let (admitted, sg_hops) = match admit(vpc, &routed) {
+        Fact::Known(x) => x,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    if admitted.is_empty() {
+        return Fact::Known(None);
+    }
+    let (through, acl_hops) = match acl(graph, subnet, vpc, &admitted) {
+        Fact::Known(x) => x,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    if through.is_empty() {
+        return Fact::Known(None);
+    }
+    let mut path = vec![
+        public,
+        hop(
+            "internet-gateway",
+            igw,
+            format!("attached to {}", vpc.address),
+        ),
+    ];
+    path.extend(route_hops);
+    path.extend(acl_hops);
+    path.extend(sg_hops);
+    Fact::Known(Some((through, path)))
+}
+
+fn reachable(r: &Resource, through: &HeaderSpace, path: Vec<Hop>, via: Vec<String>) -> Exposure {
+    Exposure {
+        resource: r.address.clone(),
+        root: r.root.to_string(),
+        resource_type: r.resource_type.clone(),
+        verdict: Verdict::Reachable,
+        services: services(through),
+        sources: sources(through),
+        via,
+        path,
+        missing: Vec::new(),
         span: r.span,
     }
 }
@@ -440,20 +570,6 @@ fn expose(graph: &Graph, r: &Resource) -> Option<Exposure> {
     };
     let mut undecided: Option<String> = None;
     for subnet in subnets {
-        let vpc = match target(graph, subnet, "vpc_id", "aws_vpc") {
-            Fact::Known(Some(v)) => v,
-            Fact::Known(None) => {
-                undecided.get_or_insert(format!(
-                    "the VPC of {} is not in this configuration",
-                    subnet.address
-                ));
-                continue;
-            }
-            Fact::Unknown(w) => {
-                undecided.get_or_insert(w);
-                continue;
-            }
-        };
         let public = match public_address(graph, r, subnet) {
             Fact::Known(Some(h)) => h,
             Fact::Known(None) => continue,
@@ -462,102 +578,249 @@ fn expose(graph: &Graph, r: &Resource) -> Option<Exposure> {
                 continue;
             }
         };
-        let Some(igw) = internet_gateway(graph, vpc) else {
-            continue;
+        let admit = |vpc: &Resource, routed: &AddrSet| match security_groups(graph, r, vpc) {
+            Fact::Known(groups) => groups_admit(graph, &groups, routed),
+            Fact::Unknown(w) => Fact::Unknown(w),
         };
-        let (routed, route_hops) = match internet_routes(graph, subnet, vpc) {
-            Fact::Known(x) => x,
+        match internet_path(graph, subnet, public, &admit) {
+            Fact::Known(Some((through, path))) => {
+                return Some(reachable(r, &through, path, Vec::new()))
+            }
+            Fact::Known(None) => {}
             Fact::Unknown(w) => {
                 undecided.get_or_insert(w);
-                continue;
-            }
-        };
-        if routed.is_empty() {
-            continue;
-        }
-        let groups = match security_groups(graph, r, vpc) {
-            Fact::Known(g) => g,
-            Fact::Unknown(w) => {
-                undecided.get_or_insert(w);
-                continue;
-            }
-        };
-        let mut admitted = HeaderSpace::empty();
-        let mut sg_hops = Vec::new();
-        let mut sg_unknown = None;
-        for g in groups {
-            match sg_ingress(graph, g) {
-                Fact::Known(perms) => {
-                    for p in perms {
-                        let reach = p.space.intersect(&HeaderSpace::from_cube(Cube {
-                            protocols: ProtoSet::full(),
-                            ports: PortSet::full(),
-                            sources: routed.clone(),
-                        }));
-                        if !reach.is_empty() {
-                            admitted = admitted.union(&reach);
-                            let place = if p.attribute.is_empty() {
-                                String::new()
-                            } else {
-                                format!(".{}", p.attribute)
-                            };
-                            sg_hops.push(Hop {
-                                kind: "security-group",
-                                address: format!("{}{place}", p.address),
-                                detail: "admits it".into(),
-                                span: p.span,
-                            });
-                        }
-                    }
-                }
-                Fact::Unknown(w) => {
-                    sg_unknown.get_or_insert(w);
-                }
             }
         }
-        if let Some(w) = sg_unknown {
-            if admitted.is_empty() {
-                undecided.get_or_insert(w);
-                continue;
-            }
-        }
-        if admitted.is_empty() {
-            continue;
-        }
-        let (through, acl_hops) = match acl(graph, subnet, vpc, &admitted) {
-            Fact::Known(x) => x,
-            Fact::Unknown(w) => {
-                undecided.get_or_insert(w);
-                continue;
-            }
-        };
-        if through.is_empty() {
-            continue;
-        }
-        let mut path = vec![
-            public,
-            hop(
-                "internet-gateway",
-                igw,
-                format!("attached to {}", vpc.address),
-            ),
-        ];
-        path.extend(route_hops);
-        path.extend(acl_hops);
-        path.extend(sg_hops);
-        return Some(Exposure {
-            resource: r.address.clone(),
-            root: r.root.to_string(),
-            resource_type: r.resource_type.clone(),
-            verdict: Verdict::Reachable,
-            services: services(&through),
-            sources: sources(&through),
-            path,
-            missing: Vec::new(),
-            span: r.span,
-        });
     }
     undecided.map(|w| unknown(r, w))
+}
+
+/// The listeners of a load balancer as a header space of what it accepts
+/// from anywhere, with the listeners themselves.
+fn listeners<'g>(graph: &'g Graph, lb: &Resource) -> Fact<(HeaderSpace, Vec<&'g Resource>)> {
+    let mut space = HeaderSpace::empty();
+    let list = referring(graph, lb, "aws_lb_listener", "load_balancer_arn");
+    for l in &list {
+        let port = match l.get("port") {
+            Some(v) if v.is_unknown() => {
+                return Fact::Unknown(format!("{}.port is known only after apply", l.address))
+            }
+            Some(v) => v.strip().as_number().map(|n| n as u16),
+            None => None,
+        };
+        let protocol = l
+            .get("protocol")
+            .as_ref()
+            .and_then(string)
+            .map(str::to_ascii_uppercase);
+        let protocols = match protocol.as_deref() {
+            Some("UDP") => ProtoSet::single(UDP),
+            Some("TCP_UDP") => ProtoSet::single(TCP).union(&ProtoSet::single(UDP)),
+            _ => ProtoSet::single(TCP),
+        };
+        // a listener without a port listens on its protocol's default
+        let port = port.unwrap_or(if protocol.as_deref() == Some("HTTPS") {
+            443
+        } else {
+            80
+        });
+        space = space.union(&HeaderSpace::from_cube(Cube {
+            protocols,
+            ports: PortSet::single(port),
+            sources: AddrSet::everywhere(),
+        }));
+    }
+    Fact::Known((space, list))
+}
+
+/// An internet-facing load balancer as a front door, and the targets it
+/// forwards to whose security groups admit the load balancer's group.
+fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
+    match lb.get("internal") {
+        Some(v) if v.is_unknown() => {
+            return vec![unknown(
+                lb,
+                format!("{}.internal is known only after apply", lb.address),
+            )]
+        }
+        Some(v) if v.strip().as_bool() == Some(true) => return Vec::new(),
+        _ => {}
+    }
+    let kind = lb
+        .get("load_balancer_type")
+        .as_ref()
+        .and_then(string)
+        .unwrap_or("application")
+        .to_string();
+    if kind == "gateway" {
+        return Vec::new();
+    }
+    let (accepted, listener_list) = match listeners(graph, lb) {
+        Fact::Known(x) => x,
+        Fact::Unknown(w) => return vec![unknown(lb, w)],
+    };
+    if listener_list.is_empty() {
+        return Vec::new();
+    }
+    let subnets = match targets(graph, lb, "subnets", "aws_subnet") {
+        Fact::Known(s) if !s.is_empty() => s,
+        Fact::Known(_) => match targets(graph, lb, "subnet_mapping", "aws_subnet") {
+            Fact::Known(s) => s,
+            Fact::Unknown(w) => return vec![unknown(lb, w)],
+        },
+        Fact::Unknown(w) => return vec![unknown(lb, w)],
+    };
+    let groups = match targets(graph, lb, "security_groups", "aws_security_group") {
+        Fact::Known(g) => g,
+        Fact::Unknown(w) => return vec![unknown(lb, w)],
+    };
+    let mut undecided = None;
+    let mut front = None;
+    for subnet in subnets {
+        let public = hop(
+            "public-address",
+            lb,
+            format!("internet-facing {kind} load balancer"),
+        );
+        let admit = |vpc: &Resource, routed: &AddrSet| {
+            let from_routed = accepted.intersect(&HeaderSpace::from_cube(Cube {
+                protocols: ProtoSet::full(),
+                ports: PortSet::full(),
+                sources: routed.clone(),
+            }));
+            let mut hops: Vec<Hop> = listener_list
+                .iter()
+                .map(|l| hop("listener", l, "accepts connections"))
+                .collect();
+            // a network load balancer without security groups filters nothing
+            if groups.is_empty() && kind == "network" {
+                return Fact::Known((from_routed, hops));
+            }
+            let groups = if groups.is_empty() {
+                referring(graph, vpc, "aws_default_security_group", "vpc_id")
+            } else {
+                groups.clone()
+            };
+            match groups_admit(graph, &groups, routed) {
+                Fact::Known((space, sg_hops)) => {
+                    hops.extend(sg_hops);
+                    Fact::Known((from_routed.intersect(&space), hops))
+                }
+                Fact::Unknown(w) => Fact::Unknown(w),
+            }
+        };
+        match internet_path(graph, subnet, public, &admit) {
+            Fact::Known(Some(x)) => {
+                front = Some(x);
+                break;
+            }
+            Fact::Known(None) => {}
+            Fact::Unknown(w) => {
+                undecided.get_or_insert(w);
+            }
+        }
+    }
+    let Some((through, path)) = front else {
+        return undecided.map(|w| unknown(lb, w)).into_iter().collect();
+    };
+    let mut out = vec![reachable(lb, &through, path.clone(), Vec::new())];
+    let lb_groups: Vec<String> = groups.iter().map(|g| g.address.clone()).collect();
+    for listener in listener_list {
+        let group = match target(graph, listener, "default_action", "aws_lb_target_group") {
+            Fact::Known(Some(g)) => g,
+            _ => continue,
+        };
+        let port = group
+            .get("port")
+            .and_then(|v| v.strip().as_number())
+            .map(|n| n as u16);
+        for (backend, sgs) in backends(graph, group) {
+            if out
+                .iter()
+                .any(|e| e.resource == backend.address && e.root == *backend.root)
+            {
+                continue;
+            }
+            let mut admitted = None;
+            for sg in sgs {
+                for perm in crate::topology::sg_ingress_from_groups(graph, sg) {
+                    let from_lb = perm.from_groups.iter().any(|g| lb_groups.contains(g));
+                    let on_port =
+                        port.is_none_or(|p| perm.ports.contains(p)) && perm.protocols.contains(TCP);
+                    if from_lb && on_port {
+                        let place = if perm.attribute.is_empty() {
+                            String::new()
+                        } else {
+                            format!(".{}", perm.attribute)
+                        };
+                        admitted = Some(Hop {
+                            kind: "security-group",
+                            address: format!("{}{place}", perm.address),
+                            detail: "admits the load balancer's security group".into(),
+                            span: perm.span,
+                        });
+                    }
+                }
+            }
+            let Some(sg_hop) = admitted else { continue };
+            let mut p = path.clone();
+            p.push(hop(
+                "target-group",
+                group,
+                match port {
+                    Some(port) => format!("{} forwards to port {port}", listener.address),
+                    None => format!("{} forwards to its targets", listener.address),
+                },
+            ));
+            p.push(sg_hop);
+            let mut e = reachable(backend, &through, p, vec![lb.address.clone()]);
+            if let Some(port) = port {
+                e.services = vec![("tcp".to_string(), vec![(port, port)])];
+            }
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// The targets of a target group with their security groups: instances
+/// attached to it, and Auto Scaling groups registering into it (with their
+/// launch template's groups).
+fn backends<'g>(graph: &'g Graph, group: &Resource) -> Vec<(&'g Resource, Vec<&'g Resource>)> {
+    let mut out = Vec::new();
+    for attachment in referring(
+        graph,
+        group,
+        "aws_lb_target_group_attachment",
+        "target_group_arn",
+    ) {
+        if let Fact::Known(Some(instance)) = target(graph, attachment, "target_id", "aws_instance")
+        {
+            if let Fact::Known(sgs) = targets(
+                graph,
+                instance,
+                "vpc_security_group_ids",
+                "aws_security_group",
+            ) {
+                out.push((instance, sgs));
+            }
+        }
+    }
+    for asg in referring(graph, group, "aws_autoscaling_group", "target_group_arns") {
+        if let Fact::Known(Some(template)) =
+            target(graph, asg, "launch_template", "aws_launch_template")
+        {
+            if let Fact::Known(sgs) = targets(
+                graph,
+                template,
+                "vpc_security_group_ids",
+                "aws_security_group",
+            ) {
+                out.push((asg, sgs));
+            }
+        }
+    }
+    out
 }
 
 /// Protocols and port ranges of a space, for display.

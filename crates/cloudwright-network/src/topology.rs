@@ -30,52 +30,75 @@ pub fn targets<'g>(
     target_type: &str,
 ) -> Fact<Vec<&'g Resource>> {
     let value = r.get_path(attribute);
-    let mut out: Vec<&'g Resource> = Vec::new();
-    for reference in r.references.iter().filter(|x| {
-        x.attribute == attribute
-            || x.attribute
-                .strip_prefix(attribute)
-                .is_some_and(|rest| rest.starts_with(['[', '.']))
-    }) {
-        if let Some(t) = graph.resource_in(&r.root, &reference.target) {
-            if t.resource_type == target_type && t.mode == Mode::Managed {
-                out.push(t);
-            }
-        }
-        // a reference to a resource block with count/for_each: every instance
-        for t in graph.of_type(target_type) {
-            if t.root == r.root && t.mode == Mode::Managed && t.block_address() == reference.target
-            {
-                out.push(t);
-            }
-        }
-    }
-    out.sort_by(|a, b| a.address.cmp(&b.address));
-    out.dedup_by(|a, b| a.address == b.address);
     let elements: Vec<Value> = match value.as_ref().map(Value::strip) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::List(items)) => items.to_vec(),
         Some(v) => vec![v.clone()],
     };
-    if out.is_empty() {
-        for e in &elements {
-            match e.strip() {
-                Value::String(s) => {
-                    return Fact::Unknown(format!(
-                        "{}.{attribute} names {s:?}, which is not defined in this configuration",
-                        r.address
-                    ))
-                }
-                Value::Unknown(_) => {
-                    return Fact::Unknown(format!(
+    let mut out: Vec<&'g Resource> = Vec::new();
+    // the precise answer: where each unknown element will come from
+    let mut unresolved = None;
+    for e in &elements {
+        match e.strip() {
+            Value::Unknown(_) => match origin_resource(graph, &r.root, e) {
+                Some(t) if t.resource_type == target_type && t.mode == Mode::Managed => out.push(t),
+                Some(_) => {}
+                None => {
+                    unresolved.get_or_insert(format!(
                         "{}.{attribute} is known only after apply",
                         r.address
-                    ))
+                    ));
                 }
-                _ => {}
+            },
+            Value::String(s) => {
+                unresolved.get_or_insert(format!(
+                    "{}.{attribute} names {s:?}, which is not defined in this configuration",
+                    r.address
+                ));
+            }
+            _ => {}
+        }
+    }
+    if out.is_empty() {
+        // references recorded for the attribute (block-level ones, such as a
+        // `for` over `aws_subnet.this`, only when nothing more exact exists)
+        let refs: Vec<&cloudwright_model::Reference> = r
+            .references
+            .iter()
+            .filter(|x| {
+                x.attribute == attribute
+                    || x.attribute
+                        .strip_prefix(attribute)
+                        .is_some_and(|rest| rest.starts_with(['[', '.']))
+            })
+            .collect();
+        for reference in &refs {
+            if let Some(t) = graph.resource_in(&r.root, &reference.target) {
+                if t.resource_type == target_type && t.mode == Mode::Managed {
+                    out.push(t);
+                }
+            }
+        }
+        if out.is_empty() && unresolved.is_none() {
+            for reference in &refs {
+                for t in graph.of_type(target_type) {
+                    if t.root == r.root
+                        && t.mode == Mode::Managed
+                        && t.block_address() == reference.target
+                    {
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        if out.is_empty() {
+            if let Some(why) = unresolved {
+                return Fact::Unknown(why);
             }
         }
     }
+    out.sort_by(|a, b| a.address.cmp(&b.address));
+    out.dedup_by(|a, b| a.address == b.address);
     Fact::Known(out)
 }
 
@@ -100,6 +123,13 @@ pub fn referring<'g>(
         .referrers(to)
         .filter(|(r, a)| r.resource_type == kind && r.mode == Mode::Managed && *a == attribute)
         .map(|(r, _)| r)
+        // a reference to the whole block (`aws_subnet.this[each.key]`) is
+        // recorded for every instance: keep the referrers whose value
+        // resolves to this one
+        .filter(|r| match targets(graph, r, attribute, &to.resource_type) {
+            Fact::Known(list) => list.iter().any(|t| t.address == to.address),
+            Fact::Unknown(_) => false,
+        })
         .collect();
     out.sort_by(|a, b| a.address.cmp(&b.address));
     out.dedup_by(|a, b| a.address == b.address);
@@ -444,4 +474,130 @@ pub fn acl_admits(entries: &[AclEntry], offered: &HeaderSpace) -> (HeaderSpace, 
         remaining = remaining.difference(&e.space);
     }
     (allowed, used)
+}
+
+/// The managed resource an unknown value will come from
+/// (`aws_security_group.alb.id` → the group), if any.
+pub fn origin_resource<'g>(graph: &'g Graph, root: &str, v: &Value) -> Option<&'g Resource> {
+    let origin = v.as_unknown()?.origin.as_deref()?;
+    // strip attribute segments until an address resolves
+    let mut end = origin.len();
+    loop {
+        if let Some(r) = graph.resource_in(root, &origin[..end]) {
+            return Some(r);
+        }
+        end = origin[..end].rfind('.')?;
+    }
+}
+
+/// An ingress permission whose source is another security group.
+#[derive(Clone, Debug)]
+pub struct GroupPermission {
+    pub protocols: ProtoSet,
+    pub ports: PortSet,
+    /// Addresses of the source groups.
+    pub from_groups: Vec<String>,
+    pub address: String,
+    pub attribute: String,
+    pub span: Option<cloudwright_model::Span>,
+}
+
+/// The ingress permissions of a group that name other security groups as
+/// their source (inline `security_groups`, `source_security_group_id`,
+/// `referenced_security_group_id`).
+pub fn sg_ingress_from_groups(graph: &Graph, sg: &Resource) -> Vec<GroupPermission> {
+    let mut out = Vec::new();
+    let mut push = |r: &Resource,
+                    attribute: String,
+                    proto: Value,
+                    from: Option<Value>,
+                    to: Option<Value>,
+                    groups: Vec<String>| {
+        if groups.is_empty() {
+            return;
+        }
+        let Fact::Known(protocols) = protocols(&proto) else {
+            return;
+        };
+        let Fact::Known(ports) = ports(&protocols, from, to) else {
+            return;
+        };
+        let span = r.span_of(&attribute).or(r.span);
+        out.push(GroupPermission {
+            protocols,
+            ports,
+            from_groups: groups,
+            address: r.address.clone(),
+            attribute,
+            span,
+        });
+    };
+    if let Some(v) = sg.get("ingress") {
+        for (i, block) in v.as_list().unwrap_or_default().iter().enumerate() {
+            let groups: Vec<String> = list(block.get("security_groups"))
+                .iter()
+                .filter_map(|g| origin_resource(graph, &sg.root, g))
+                .map(|g| g.address.clone())
+                .collect();
+            let mut groups = groups;
+            if block.get("self").and_then(|v| v.strip().as_bool()) == Some(true) {
+                groups.push(sg.address.clone());
+            }
+            push(
+                sg,
+                format!("ingress[{i}]"),
+                block.get("protocol").unwrap_or_default(),
+                block.get("from_port"),
+                block.get("to_port"),
+                groups,
+            );
+        }
+    }
+    for rule in referring(graph, sg, "aws_security_group_rule", "security_group_id") {
+        if rule.get("type").as_ref().and_then(string) != Some("ingress") {
+            continue;
+        }
+        let groups = match targets(
+            graph,
+            rule,
+            "source_security_group_id",
+            "aws_security_group",
+        ) {
+            Fact::Known(g) => g.iter().map(|g| g.address.clone()).collect(),
+            Fact::Unknown(_) => Vec::new(),
+        };
+        push(
+            rule,
+            String::new(),
+            rule.get("protocol").unwrap_or_default(),
+            rule.get("from_port"),
+            rule.get("to_port"),
+            groups,
+        );
+    }
+    for rule in referring(
+        graph,
+        sg,
+        "aws_vpc_security_group_ingress_rule",
+        "security_group_id",
+    ) {
+        let groups = match targets(
+            graph,
+            rule,
+            "referenced_security_group_id",
+            "aws_security_group",
+        ) {
+            Fact::Known(g) => g.iter().map(|g| g.address.clone()).collect(),
+            Fact::Unknown(_) => Vec::new(),
+        };
+        push(
+            rule,
+            String::new(),
+            rule.get("ip_protocol").unwrap_or_default(),
+            rule.get("from_port"),
+            rule.get("to_port"),
+            groups,
+        );
+    }
+    out
 }

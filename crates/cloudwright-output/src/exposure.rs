@@ -84,7 +84,7 @@ pub fn write_text(
         }
         writeln!(out)?;
     }
-    writeln!(out, "{reachable} reachable from the internet, {unknown} undecidable (instances and RDS databases; load balancers and other front doors are not analysed yet)")
+    writeln!(out, "{reachable} reachable from the internet, {unknown} undecidable (EC2 instances, RDS databases, load balancers and their targets; other front doors are not analysed yet)")
 }
 
 pub fn write_json(
