@@ -255,6 +255,7 @@ pub struct Context<'g> {
     pub graph: &'g Graph,
     companion_indexes: Mutex<HashMap<(String, String), Arc<CompanionIndex<'g>>>>,
     security_group_rules: std::sync::OnceLock<Vec<SecurityGroupRule<'g>>>,
+    exposures: std::sync::OnceLock<Vec<cloudwright_network::exposure::Exposure>>,
 }
 
 impl<'g> Context<'g> {
@@ -263,7 +264,15 @@ impl<'g> Context<'g> {
             graph,
             companion_indexes: Mutex::new(HashMap::new()),
             security_group_rules: std::sync::OnceLock::new(),
+            exposures: std::sync::OnceLock::new(),
         }
+    }
+
+    /// What the internet can reach (the network engine), computed once per
+    /// run and shared by the rules that read it.
+    pub fn exposures(&self) -> &[cloudwright_network::exposure::Exposure] {
+        self.exposures
+            .get_or_init(|| cloudwright_network::exposure::internet_exposure(self.graph))
     }
 
     /// Managed resources of the given types (type by type, each in address order).

@@ -30,6 +30,7 @@ pub mod mq;
 pub mod msk;
 pub mod nacl;
 pub mod neptune;
+pub mod net;
 pub mod network;
 pub mod opensearch;
 pub mod rds;
@@ -75,6 +76,7 @@ pub fn rules() -> Vec<&'static Rule> {
         apigateway::rules(),
         account::rules(),
         network::rules(),
+        net::rules(),
         fsx::rules(),
         beanstalk::rules(),
         sagemaker::rules(),
