@@ -16,7 +16,7 @@ use std::time::Instant;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      load once, then time all rules together and each rule alone"
+        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      load once, then time all rules together and each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)"
     );
     std::process::exit(2)
 }
@@ -57,6 +57,15 @@ fn main() {
         "load" => load(&dir, number.unwrap_or(3)),
         "parse" => parse(&dir, number.unwrap_or(3)),
         "rules" => rules(&dir, number.unwrap_or(3)),
+        "network" => {
+            if let Err(e) = std::fs::create_dir_all(&dir)
+                .and_then(|_| std::fs::write(dir.join("main.tf"), include_str!("network.tf")))
+            {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+            println!("wrote {}", dir.join("main.tf").display());
+        }
         _ => usage(),
     }
 }

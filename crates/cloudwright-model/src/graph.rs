@@ -145,16 +145,12 @@ impl Graph {
         let mut referrers: HashMap<RootAddress, Vec<(usize, usize)>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
             for (j, reference) in r.references.iter().enumerate() {
+                // under the exact target only: a reference to the block as a
+                // whole is found through the block's own key
                 referrers
                     .entry((r.root.clone(), reference.target.clone()))
                     .or_default()
                     .push((i, j));
-                if let Some(block) = strip_instance_key(&reference.target) {
-                    referrers
-                        .entry((r.root.clone(), block.to_string()))
-                        .or_default()
-                        .push((i, j));
-                }
             }
         }
         for list in referrers.values_mut() {
@@ -219,6 +215,41 @@ impl Graph {
             .iter()
             .map(move |&i| &self.resources[i])
             .filter(|r| r.mode == Mode::Managed)
+    }
+
+    /// The references to this instance's resource block as a whole
+    /// (`aws_subnet.this` without a key), for instances of `count` /
+    /// `for_each` blocks; without allocating.
+    pub fn referrers_block<'a>(
+        &'a self,
+        target: &Resource,
+    ) -> impl Iterator<Item = (&'a Resource, &'a str)> {
+        let block = target.block_address();
+        let list = if block == target.address {
+            None
+        } else {
+            self.referrers.get(&(target.root.clone(), block))
+        };
+        list.into_iter().flatten().map(move |&(i, j)| {
+            let r = &self.resources[i];
+            (r, r.references[j].attribute.as_str())
+        })
+    }
+
+    /// The references to exactly this instance (not to its resource block
+    /// as a whole): cheap, and precise where the referrer's index is known.
+    pub fn referrers_exact<'a>(
+        &'a self,
+        target: &Resource,
+    ) -> impl Iterator<Item = (&'a Resource, &'a str)> {
+        self.referrers
+            .get(&(target.root.clone(), target.address.clone()))
+            .into_iter()
+            .flatten()
+            .map(move |&(i, j)| {
+                let r = &self.resources[i];
+                (r, r.references[j].attribute.as_str())
+            })
     }
 
     /// Resources whose attributes refer to `target` (by instance or block address).

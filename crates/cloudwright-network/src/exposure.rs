@@ -148,6 +148,8 @@ fn internet_routes(graph: &Graph, subnet: &Resource, vpc: &Resource) -> Fact<(Ad
             return Fact::Unknown(w);
         }
     }
+    // clients on the internet have public addresses
+    let internet = AddrSet::internet();
     let mut reachable = AddrSet::empty();
     let mut hops = Vec::new();
     for (dest, len, igw, h) in &routes {
@@ -160,6 +162,7 @@ fn internet_routes(graph: &Graph, subnet: &Resource, vpc: &Resource) -> Fact<(Ad
                 set = set.difference(other);
             }
         }
+        let set = set.intersect(&internet);
         if !set.is_empty() {
             reachable = reachable.union(&set);
             hops.push(h.clone());
@@ -405,6 +408,7 @@ fn internet_gateway<'g>(graph: &'g Graph, vpc: &Resource) -> Option<&'g Resource
 /// possibly so (verdict unknown, with what is missing). Resources that
 /// cannot be reached are absent.
 pub fn internet_exposure(graph: &Graph) -> Vec<Exposure> {
+    crate::topology::forget();
     let mut out = Vec::new();
     for r in graph
         .of_type("aws_instance")
@@ -423,6 +427,7 @@ pub fn internet_exposure(graph: &Graph) -> Vec<Exposure> {
         }
     }
     out.sort_by(|a, b| (&a.root, &a.resource).cmp(&(&b.root, &b.resource)));
+    crate::topology::forget();
     out
 }
 
@@ -859,16 +864,26 @@ fn services(space: &HeaderSpace) -> Vec<(String, Vec<(u16, u16)>)> {
     out
 }
 
-/// Client addresses of a space as CIDRs (exact for the common cases: the
-/// whole internet, or a few prefixes).
+/// Client addresses of a space as CIDRs: the whole public address space
+/// reads `0.0.0.0/0` / `::/0`; anything narrower is listed exactly.
 fn sources(space: &HeaderSpace) -> Vec<String> {
     let all = space
         .cubes()
         .iter()
         .fold(AddrSet::empty(), |a, c| a.union(&c.sources));
+    let internet = AddrSet::internet();
     let mut out = Vec::new();
-    for &(a, b) in all.v4.ranges() {
-        out.extend(ipnet::Ipv4Subnets::new(a.into(), b.into(), 0).map(|n| n.to_string()));
+    // the whole public address space reads as the usual notation
+    if all.v4 == internet.v4 {
+        out.push("0.0.0.0/0".to_string());
+    } else {
+        for &(a, b) in all.v4.ranges() {
+            out.extend(ipnet::Ipv4Subnets::new(a.into(), b.into(), 0).map(|n| n.to_string()));
+        }
+    }
+    if all.v6 == internet.v6 {
+        out.push("::/0".to_string());
+        return out;
     }
     for &(a, b) in all.v6.ranges() {
         out.extend(ipnet::Ipv6Subnets::new(a.into(), b.into(), 0).map(|n| n.to_string()));

@@ -210,6 +210,40 @@ impl AddrSet {
         }
     }
 
+    /// The addresses a packet from the internet can come from: everything
+    /// but the special-purpose ranges (RFC 6890: private, shared, loopback,
+    /// link-local, documentation-free multicast and reserved space; IPv6
+    /// unique-local, link-local, multicast, mapped).
+    pub fn internet() -> Self {
+        const V4: &[&str] = &[
+            "0.0.0.0/8",
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "172.16.0.0/12",
+            "192.0.0.0/24",
+            "192.168.0.0/16",
+            "198.18.0.0/15",
+            "224.0.0.0/4",
+            "240.0.0.0/4",
+        ];
+        const V6: &[&str] = &[
+            "::/127",
+            "::ffff:0:0/96",
+            "fc00::/7",
+            "fe80::/10",
+            "ff00::/8",
+        ];
+        let mut special = AddrSet::empty();
+        for net in V4.iter().chain(V6) {
+            if let Ok(n) = net.parse::<IpNet>() {
+                special = special.union(&AddrSet::from_net(&n));
+            }
+        }
+        AddrSet::everywhere().difference(&special)
+    }
+
     pub fn from_net(net: &IpNet) -> Self {
         match net {
             IpNet::V4(n) => AddrSet {

@@ -116,12 +116,69 @@ pub fn target<'g>(
 pub fn referring<'g>(
     graph: &'g Graph,
     to: &Resource,
+    kind: &'static str,
+    attribute: &'static str,
+) -> Vec<&'g Resource> {
+    // the engine asks the same question for every interface in a subnet or
+    // VPC: answers are remembered for the run (see `forget`)
+    let key = (
+        graph as *const Graph as usize,
+        to as *const Resource as usize,
+        kind,
+        attribute,
+    );
+    if let Some(hit) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+        return hit.into_iter().map(|i| &graph.resources[i]).collect();
+    }
+    let found = referring_uncached(graph, to, kind, attribute);
+    let base = graph.resources.as_ptr() as usize;
+    let size = std::mem::size_of::<Resource>().max(1);
+    let indices: Vec<usize> = found
+        .iter()
+        .map(|r| (*r as *const Resource as usize - base) / size)
+        .collect();
+    MEMO.with(|m| m.borrow_mut().insert(key, indices));
+    found
+}
+
+type MemoKey = (usize, usize, &'static str, &'static str);
+
+thread_local! {
+    static MEMO: std::cell::RefCell<std::collections::HashMap<MemoKey, Vec<usize>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Forgets the remembered answers of [`referring`]; called at the start
+/// of every analysis (a graph may be freed and another built at the same
+/// address).
+pub fn forget() {
+    MEMO.with(|m| m.borrow_mut().clear());
+}
+
+fn referring_uncached<'g>(
+    graph: &'g Graph,
+    to: &Resource,
     kind: &str,
     attribute: &str,
 ) -> Vec<&'g Resource> {
+    let wanted = |(r, a): &(&'g Resource, &str)| {
+        r.resource_type == kind && r.mode == Mode::Managed && *a == attribute
+    };
+    // exact references first: a reference to the whole block is recorded
+    // for every instance and would make this quadratic
+    let mut exact: Vec<&'g Resource> = graph
+        .referrers_exact(to)
+        .filter(wanted)
+        .map(|(r, _)| r)
+        .collect();
+    if !exact.is_empty() {
+        exact.sort_by(|a, b| a.address.cmp(&b.address));
+        exact.dedup_by(|a, b| a.address == b.address);
+        return exact;
+    }
     let mut out: Vec<&'g Resource> = graph
-        .referrers(to)
-        .filter(|(r, a)| r.resource_type == kind && r.mode == Mode::Managed && *a == attribute)
+        .referrers_block(to)
+        .filter(wanted)
         .map(|(r, _)| r)
         // a reference to the whole block (`aws_subnet.this[each.key]`) is
         // recorded for every instance: keep the referrers whose value
