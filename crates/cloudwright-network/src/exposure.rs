@@ -730,6 +730,7 @@ fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
     };
     let mut out = vec![reachable(lb, &through, path.clone(), Vec::new())];
     let lb_groups: Vec<String> = groups.iter().map(|g| g.address.clone()).collect();
+    let lb_subnets = subnet_ranges(graph, lb);
     for listener in listener_list {
         let group = match target(graph, listener, "default_action", "aws_lb_target_group") {
             Fact::Known(Some(g)) => g,
@@ -746,29 +747,25 @@ fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
             {
                 continue;
             }
-            let mut admitted = None;
-            for sg in sgs {
-                for perm in crate::topology::sg_ingress_from_groups(graph, sg) {
-                    let from_lb = perm.from_groups.iter().any(|g| lb_groups.contains(g));
-                    let on_port =
-                        port.is_none_or(|p| perm.ports.contains(p)) && perm.protocols.contains(TCP);
-                    if from_lb && on_port {
-                        let place = if perm.attribute.is_empty() {
-                            String::new()
-                        } else {
-                            format!(".{}", perm.attribute)
-                        };
-                        admitted = Some(Hop {
-                            kind: "security-group",
-                            address: format!("{}{place}", perm.address),
-                            detail: "admits the load balancer's security group".into(),
-                            span: perm.span,
-                        });
-                    }
-                }
-            }
-            let Some(sg_hop) = admitted else { continue };
-            let mut p = path.clone();
+            let ports = port.map_or_else(PortSet::full, PortSet::single);
+            let Some((sg_hop, clients)) = target_admits(
+                graph,
+                lb,
+                &lb_groups,
+                &lb_subnets,
+                group,
+                &sgs,
+                &ports,
+                &through,
+            ) else {
+                continue;
+            };
+            // the path through this listener only
+            let mut p: Vec<Hop> = path
+                .iter()
+                .filter(|h| h.kind != "listener" || h.address == listener.address)
+                .cloned()
+                .collect();
             p.push(hop(
                 "target-group",
                 group,
@@ -778,7 +775,7 @@ fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
                 },
             ));
             p.push(sg_hop);
-            let mut e = reachable(backend, &through, p, vec![lb.address.clone()]);
+            let mut e = reachable(backend, &clients, p, vec![lb.address.clone()]);
             if let Some(port) = port {
                 e.services = vec![("tcp".to_string(), vec![(port, port)])];
             }
@@ -786,6 +783,133 @@ fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
         }
     }
     out
+}
+
+/// The CIDR ranges of a load balancer's subnets, when all are known: the
+/// addresses its nodes use towards targets.
+fn subnet_ranges(graph: &Graph, lb: &Resource) -> Option<AddrSet> {
+    let Fact::Known(subnets) = targets(graph, lb, "subnets", "aws_subnet") else {
+        return None;
+    };
+    let mut set = AddrSet::empty();
+    for s in &subnets {
+        let net = s
+            .get("cidr_block")
+            .as_ref()
+            .and_then(string)
+            .and_then(|c| c.parse::<ipnet::IpNet>().ok())?;
+        set = set.union(&AddrSet::from_net(&net));
+    }
+    (!subnets.is_empty()).then_some(set)
+}
+
+/// Whether a target's security groups admit what the load balancer sends
+/// on `ports`: the rule that does, and the internet clients that get
+/// through. A load balancer with security groups is admitted by a rule
+/// naming one of them; one that proxies (an ALB, or an NLB not preserving
+/// client addresses) by a CIDR rule covering its subnets; an NLB that
+/// preserves client addresses by a CIDR rule admitting the clients
+/// themselves.
+#[allow(clippy::too_many_arguments)]
+fn target_admits(
+    graph: &Graph,
+    lb: &Resource,
+    lb_groups: &[String],
+    lb_subnets: &Option<AddrSet>,
+    group: &Resource,
+    sgs: &[&Resource],
+    ports: &PortSet,
+    through: &HeaderSpace,
+) -> Option<(Hop, HeaderSpace)> {
+    let rule_hop = |address: &str, attribute: &str, span, detail: &str| Hop {
+        kind: "security-group",
+        address: if attribute.is_empty() {
+            address.to_string()
+        } else {
+            format!("{address}.{attribute}")
+        },
+        detail: detail.to_string(),
+        span,
+    };
+    for sg in sgs {
+        for perm in crate::topology::sg_ingress_from_groups(graph, sg) {
+            let from_lb = perm.from_groups.iter().any(|g| lb_groups.contains(g));
+            if from_lb && perm.protocols.contains(TCP) && ports.difference(&perm.ports).is_empty() {
+                let h = rule_hop(
+                    &perm.address,
+                    &perm.attribute,
+                    perm.span,
+                    "admits the load balancer's security group",
+                );
+                return Some((h, through.clone()));
+            }
+        }
+    }
+    let network = lb.get("load_balancer_type").as_ref().and_then(string) == Some("network");
+    // an NLB preserves client addresses for instance targets unless told
+    // otherwise (for IP targets over TCP it does not by default)
+    let preserves = network
+        && match group.get("preserve_client_ip").as_ref().map(Value::strip) {
+            Some(Value::String(s)) => &**s == "true",
+            Some(Value::Bool(b)) => *b,
+            _ => {
+                group
+                    .get("target_type")
+                    .as_ref()
+                    .and_then(string)
+                    .unwrap_or("instance")
+                    == "instance"
+            }
+        };
+    let offered = HeaderSpace::from_cube(Cube {
+        protocols: ProtoSet::single(TCP),
+        ports: ports.clone(),
+        sources: AddrSet::everywhere(),
+    });
+    for sg in sgs {
+        let Fact::Known(perms) = sg_ingress(graph, sg) else {
+            continue;
+        };
+        for perm in perms {
+            let admitted = perm.space.intersect(&offered);
+            if admitted.is_empty() {
+                continue;
+            }
+            if preserves {
+                let clients = through.intersect(&HeaderSpace::from_cube(Cube {
+                    protocols: ProtoSet::full(),
+                    ports: PortSet::full(),
+                    sources: admitted
+                        .cubes()
+                        .iter()
+                        .fold(AddrSet::empty(), |a, c| a.union(&c.sources)),
+                }));
+                if !clients.is_empty() {
+                    let h = rule_hop(
+                        &perm.address,
+                        &perm.attribute,
+                        perm.span,
+                        "admits the clients, whose addresses the load balancer preserves",
+                    );
+                    return Some((h, clients));
+                }
+            } else if let Some(nodes) = lb_subnets {
+                let covered = admitted.cubes().iter().any(|c| {
+                    ports.difference(&c.ports).is_empty() && nodes.difference(&c.sources).is_empty()
+                });
+                if covered {
+                    let h = rule_hop(
+                        &perm.address,
+                        &perm.attribute,
+                        perm.span,
+                        "admits the load balancer's subnets",
+                    );
+                    return Some((h, through.clone()));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The targets of a target group with their security groups: instances

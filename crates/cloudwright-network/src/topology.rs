@@ -255,6 +255,56 @@ pub fn addresses(values: &[Value]) -> Fact<AddrSet> {
     Fact::Known(set)
 }
 
+/// The CIDRs of the managed prefix lists `ids` names: the inline `entry`
+/// blocks of an `aws_ec2_managed_prefix_list` and its
+/// `aws_ec2_managed_prefix_list_entry` resources. Unknown when a list is
+/// outside the configuration (an AWS-managed `pl-…` id, a data source).
+pub fn prefix_list_cidrs(graph: &Graph, r: &Resource, ids: &[Value]) -> Fact<Vec<Value>> {
+    let mut out = Vec::new();
+    for id in ids {
+        let list = match id.strip() {
+            Value::Unknown(_) => origin_resource(graph, &r.root, id),
+            _ => None,
+        };
+        let Some(list) = list.filter(|l| {
+            l.resource_type == "aws_ec2_managed_prefix_list" && l.mode == Mode::Managed
+        }) else {
+            let what = match id.strip() {
+                Value::String(s) => format!("{s:?}"),
+                _ => "a prefix list".to_string(),
+            };
+            return Fact::Unknown(format!(
+                "{} admits {what}, whose entries are not in this configuration",
+                r.address
+            ));
+        };
+        match list.get("entry") {
+            Some(v) if v.is_unknown() => {
+                return Fact::Unknown(format!(
+                    "the entries of {} are known only after apply",
+                    list.address
+                ))
+            }
+            Some(v) => out.extend(
+                v.as_list()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|e| e.get("cidr")),
+            ),
+            None => {}
+        }
+        for entry in referring(
+            graph,
+            list,
+            "aws_ec2_managed_prefix_list_entry",
+            "prefix_list_id",
+        ) {
+            out.extend(entry.get("cidr"));
+        }
+    }
+    Fact::Known(out)
+}
+
 fn list(v: Option<Value>) -> Vec<Value> {
     match v.as_ref().map(Value::strip) {
         Some(Value::List(items)) => items.to_vec(),
@@ -322,11 +372,9 @@ pub fn sg_ingress(graph: &Graph, sg: &Resource) -> Fact<Vec<Permission>> {
             for (i, block) in v.as_list().unwrap_or_default().iter().enumerate() {
                 let mut cidrs = list(block.get("cidr_blocks"));
                 cidrs.extend(list(block.get("ipv6_cidr_blocks")));
-                if !list(block.get("prefix_list_ids")).is_empty() {
-                    return Fact::Unknown(format!(
-                        "{}.ingress[{i}] admits a prefix list, whose entries are not resolved yet",
-                        sg.address
-                    ));
+                match prefix_list_cidrs(graph, sg, &list(block.get("prefix_list_ids"))) {
+                    Fact::Known(c) => cidrs.extend(c),
+                    Fact::Unknown(w) => return Fact::Unknown(w),
                 }
                 let proto = block.get("protocol").unwrap_or_default();
                 if let Err(w) = push(
@@ -350,6 +398,10 @@ pub fn sg_ingress(graph: &Graph, sg: &Resource) -> Fact<Vec<Permission>> {
         }
         let mut cidrs = list(rule.get("cidr_blocks"));
         cidrs.extend(list(rule.get("ipv6_cidr_blocks")));
+        match prefix_list_cidrs(graph, rule, &list(rule.get("prefix_list_ids"))) {
+            Fact::Known(c) => cidrs.extend(c),
+            Fact::Unknown(w) => return Fact::Unknown(w),
+        }
         let proto = rule.get("protocol").unwrap_or_default();
         if let Err(w) = push(
             rule,
@@ -368,15 +420,13 @@ pub fn sg_ingress(graph: &Graph, sg: &Resource) -> Fact<Vec<Permission>> {
         "aws_vpc_security_group_ingress_rule",
         "security_group_id",
     ) {
-        let cidrs: Vec<Value> = ["cidr_ipv4", "cidr_ipv6"]
+        let mut cidrs: Vec<Value> = ["cidr_ipv4", "cidr_ipv6"]
             .iter()
             .filter_map(|a| rule.get(a))
             .collect();
-        if rule.get("prefix_list_id").is_some_and(|v| !v.is_null()) {
-            return Fact::Unknown(format!(
-                "{} admits a prefix list, whose entries are not resolved yet",
-                rule.address
-            ));
+        match prefix_list_cidrs(graph, rule, &list(rule.get("prefix_list_id"))) {
+            Fact::Known(c) => cidrs.extend(c),
+            Fact::Unknown(w) => return Fact::Unknown(w),
         }
         let proto = rule.get("ip_protocol").unwrap_or_default();
         if let Err(w) = push(

@@ -120,3 +120,58 @@ fn ipv6_only_exposure_is_found() {
     assert_eq!(e.services, vec![("tcp".to_string(), vec![(443, 443)])]);
     assert_eq!(e.path[0].detail, "an Elastic IP is attached");
 }
+
+#[test]
+fn a_prefix_list_holding_everyone_exposes_and_an_aws_managed_one_is_unknown() {
+    let found = exposures("prefix_list_open");
+    assert_eq!(found.len(), 2, "{found:?}");
+    let api = &found[0];
+    assert_eq!(api.resource, "aws_instance.api");
+    assert_eq!(api.verdict, Verdict::Reachable);
+    assert_eq!(api.services, vec![("tcp".to_string(), vec![(443, 443)])]);
+    assert_eq!(api.sources, vec!["0.0.0.0/0".to_string()]);
+    assert_eq!(
+        api.path.last().map(|h| h.address.as_str()),
+        Some("aws_vpc_security_group_ingress_rule.partners_https")
+    );
+    let web = &found[1];
+    assert_eq!(web.resource, "aws_instance.web");
+    assert_eq!(web.verdict, Verdict::Unknown);
+    assert_eq!(
+        web.missing,
+        vec![
+            "aws_security_group.managed admits \"pl-0123456789abcdef0\", whose entries are not in this configuration"
+                .to_string()
+        ]
+    );
+}
+
+#[test]
+fn a_network_load_balancer_preserving_clients_exposes_targets_that_admit_them() {
+    let found = exposures("nlb_client_ip");
+    let names: Vec<&str> = found.iter().map(|e| e.resource.as_str()).collect();
+    // the admin targets admit only the VPC range: internet clients keep
+    // their addresses through the NLB and do not match
+    assert_eq!(names, vec!["aws_instance.app", "aws_lb.nlb"]);
+    let app = &found[0];
+    assert_eq!(app.via, vec!["aws_lb.nlb".to_string()]);
+    assert_eq!(app.services, vec![("tcp".to_string(), vec![(8443, 8443)])]);
+    assert_eq!(app.sources, vec!["0.0.0.0/0".to_string()]);
+    assert_eq!(
+        kinds(app),
+        vec![
+            "public-address",
+            "internet-gateway",
+            "route",
+            "network-acl",
+            "listener",
+            "target-group",
+            "security-group"
+        ]
+    );
+    assert_eq!(app.path[4].address, "aws_lb_listener.tcp");
+    assert_eq!(
+        app.path[6].detail,
+        "admits the clients, whose addresses the load balancer preserves"
+    );
+}
