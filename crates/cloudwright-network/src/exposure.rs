@@ -54,6 +54,88 @@ pub struct Exposure {
 
 const EPHEMERAL: (u16, u16) = (1024, 65535);
 
+/// Ports that should never face the internet: remote administration and
+/// the engines of data stores.
+pub const SENSITIVE_PORTS: &[(u16, &str)] = &[
+    (22, "SSH"),
+    (23, "Telnet"),
+    (3389, "RDP"),
+    (5985, "WinRM"),
+    (5986, "WinRM"),
+    (1433, "SQL Server"),
+    (1521, "Oracle"),
+    (3306, "MySQL"),
+    (5432, "PostgreSQL"),
+    (5439, "Redshift"),
+    (6379, "Redis"),
+    (9200, "Elasticsearch"),
+    (11211, "Memcached"),
+    (27017, "MongoDB"),
+    (2379, "etcd"),
+    (9092, "Kafka"),
+];
+
+const DATA_STORES: &[&str] = &[
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_rds_cluster_instance",
+    "aws_redshift_cluster",
+    "aws_elasticache_cluster",
+    "aws_elasticache_replication_group",
+    "aws_opensearch_domain",
+    "aws_elasticsearch_domain",
+    "aws_docdb_cluster",
+    "aws_neptune_cluster",
+    "aws_msk_cluster",
+];
+
+/// How bad an exposure is, for grouping: `critical` (a data store, an
+/// administration or database port, or all traffic), `high` (a server on
+/// other ports, an unauthenticated function URL, a Kubernetes API open to
+/// everyone), `medium` (web front doors on their web ports, services behind
+/// a load balancer), `unknown`.
+impl Exposure {
+    pub fn severity(&self) -> &'static str {
+        if self.verdict == Verdict::Unknown {
+            return "unknown";
+        }
+        if DATA_STORES.contains(&self.resource_type.as_str()) || !self.sensitive_ports().is_empty()
+        {
+            return "critical";
+        }
+        let web_only = self.services.iter().all(|(p, ranges)| {
+            p == "tcp" && ranges.iter().all(|&(a, b)| a == b && (a == 80 || a == 443))
+        });
+        let front = self.path.first().is_some_and(|h| h.kind == "front-door")
+            || self.resource_type == "aws_lb"
+            || self.resource_type == "aws_alb";
+        let open_door = self.path.first().is_some_and(|h| {
+            h.detail.contains("authorization_type NONE") || h.detail.contains("Kubernetes API")
+        }) && self.sources.iter().any(|s| s == "0.0.0.0/0");
+        // a service behind a load balancer, on its own port, is the design
+        let behind = !self.via.is_empty();
+        if open_door || !(front && web_only || behind) {
+            "high"
+        } else {
+            "medium"
+        }
+    }
+
+    /// The sensitive ports (see [`SENSITIVE_PORTS`]) among the services.
+    pub fn sensitive_ports(&self) -> Vec<(u16, &'static str)> {
+        let mut out = Vec::new();
+        for (proto, ranges) in &self.services {
+            for &(port, name) in SENSITIVE_PORTS {
+                let hit = proto == "all" || ranges.iter().any(|&(a, b)| a <= port && port <= b);
+                if hit && (proto == "tcp" || proto == "all") {
+                    out.push((port, name));
+                }
+            }
+        }
+        out
+    }
+}
+
 fn hop(kind: &'static str, r: &Resource, detail: impl Into<String>) -> Hop {
     Hop {
         kind,
@@ -426,9 +508,257 @@ pub fn internet_exposure(graph: &Graph) -> Vec<Exposure> {
             out.extend(expose_load_balancer(graph, lb));
         }
     }
+    out.extend(front_doors(graph));
     out.sort_by(|a, b| (&a.root, &a.resource).cmp(&(&b.root, &b.resource)));
     crate::topology::forget();
     out
+}
+
+/// A front door on the internet that lives outside any VPC: reachable by
+/// construction, on its ports, from `sources`.
+fn front_door(
+    r: &Resource,
+    ports: &[u16],
+    sources: AddrSet,
+    detail: String,
+    via_origins: Vec<&Resource>,
+) -> Exposure {
+    let space = HeaderSpace::from_cubes(ports.iter().map(|&p| Cube {
+        protocols: ProtoSet::single(TCP),
+        ports: PortSet::single(p),
+        sources: sources.clone(),
+    }));
+    let mut e = reachable(r, &space, vec![hop("front-door", r, detail)], Vec::new());
+    for origin in via_origins {
+        e.path
+            .push(hop("origin", origin, "serves the requests it forwards"));
+    }
+    e
+}
+
+fn flag(r: &Resource, path: &str) -> Option<Value> {
+    r.get_path(path).filter(|v| !v.is_null())
+}
+
+/// The other front doors: CloudFront distributions, API Gateway APIs,
+/// Lambda function URLs, EKS public API endpoints, Global Accelerator
+/// listeners. Each is reachable from the internet by design; what matters
+/// is which ones exist, on which ports, from where, and what they front.
+fn front_doors(graph: &Graph) -> Vec<Exposure> {
+    let internet = AddrSet::internet;
+    let mut out = Vec::new();
+    let managed = |t: &'static str| {
+        graph
+            .of_type(t)
+            .filter(|r| r.mode == cloudwright_model::Mode::Managed)
+    };
+    for r in managed("aws_cloudfront_distribution") {
+        match flag(r, "enabled") {
+            Some(v) if v.is_unknown() => {
+                out.push(unknown(
+                    r,
+                    format!("{}.enabled is known only after apply", r.address),
+                ));
+                continue;
+            }
+            Some(v) if v.strip().as_bool() == Some(false) => continue,
+            _ => {}
+        }
+        let origins: Vec<&Resource> = r
+            .get("origin")
+            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|o| o.get("domain_name"))
+            .filter_map(|d| crate::topology::origin_resource(graph, &r.root, &d))
+            .collect();
+        out.push(front_door(
+            r,
+            &[80, 443],
+            internet(),
+            "CloudFront distribution: served from edge locations to everyone".into(),
+            origins,
+        ));
+    }
+    for r in managed("aws_api_gateway_rest_api") {
+        let types = r.get_path("endpoint_configuration.0.types");
+        if types.as_ref().is_some_and(Value::is_unknown) {
+            out.push(unknown(
+                r,
+                format!(
+                    "{}.endpoint_configuration is known only after apply",
+                    r.address
+                ),
+            ));
+            continue;
+        }
+        let private = types
+            .and_then(|t| t.as_list().map(<[Value]>::to_vec))
+            .unwrap_or_default()
+            .iter()
+            .any(|t| string(t) == Some("PRIVATE"));
+        if private || disabled_default_endpoint(r) {
+            continue;
+        }
+        out.push(front_door(
+            r,
+            &[443],
+            internet(),
+            "REST API with a public endpoint".into(),
+            Vec::new(),
+        ));
+    }
+    for r in managed("aws_apigatewayv2_api") {
+        if disabled_default_endpoint(r) {
+            continue;
+        }
+        let protocol = r
+            .get("protocol_type")
+            .as_ref()
+            .and_then(string)
+            .unwrap_or("HTTP")
+            .to_string();
+        out.push(front_door(
+            r,
+            &[443],
+            internet(),
+            format!("{protocol} API with a public endpoint"),
+            Vec::new(),
+        ));
+    }
+    for r in managed("aws_lambda_function_url") {
+        let auth = match flag(r, "authorization_type") {
+            Some(v) if v.is_unknown() => {
+                out.push(unknown(
+                    r,
+                    format!("{}.authorization_type is known only after apply", r.address),
+                ));
+                continue;
+            }
+            Some(v) => string(&v).unwrap_or("NONE").to_string(),
+            None => "NONE".to_string(),
+        };
+        let function = crate::topology::target(graph, r, "function_name", "aws_lambda_function");
+        let origins = match function {
+            Fact::Known(Some(f)) => vec![f],
+            _ => Vec::new(),
+        };
+        let detail = if auth == "AWS_IAM" {
+            "function URL: callers must sign requests (AWS_IAM)".to_string()
+        } else {
+            "function URL with authorization_type NONE: anyone can invoke the function".to_string()
+        };
+        out.push(front_door(r, &[443], internet(), detail, origins));
+    }
+    for r in managed("aws_eks_cluster") {
+        let public = flag(r, "vpc_config.0.endpoint_public_access");
+        match &public {
+            Some(v) if v.is_unknown() => {
+                out.push(unknown(
+                    r,
+                    format!(
+                        "{}.vpc_config.endpoint_public_access is known only after apply",
+                        r.address
+                    ),
+                ));
+                continue;
+            }
+            Some(v) if v.strip().as_bool() == Some(false) => continue,
+            _ => {}
+        }
+        let cidrs: Vec<Value> = flag(r, "vpc_config.0.public_access_cidrs")
+            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+            .unwrap_or_default();
+        let sources = if cidrs.is_empty() {
+            internet()
+        } else {
+            match crate::topology::addresses(&cidrs) {
+                Fact::Known(a) => a.intersect(&internet()),
+                Fact::Unknown(_) => {
+                    out.push(unknown(
+                        r,
+                        format!(
+                            "{}.vpc_config.public_access_cidrs is known only after apply",
+                            r.address
+                        ),
+                    ));
+                    continue;
+                }
+            }
+        };
+        if sources.is_empty() {
+            continue;
+        }
+        out.push(front_door(
+            r,
+            &[443],
+            sources,
+            "EKS cluster with a public Kubernetes API endpoint".into(),
+            Vec::new(),
+        ));
+    }
+    for r in managed("aws_globalaccelerator_listener") {
+        let ranges: Vec<(u16, u16)> = r
+            .get("port_range")
+            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|b| {
+                let n = |k: &str| {
+                    b.get(k)
+                        .and_then(|v| v.strip().as_number())
+                        .map(|n| n as u16)
+                };
+                Some((n("from_port")?, n("to_port")?))
+            })
+            .collect();
+        let protocol = match r.get("protocol").as_ref().and_then(string) {
+            Some("UDP") => UDP,
+            _ => TCP,
+        };
+        let space = HeaderSpace::from_cubes(ranges.iter().map(|&(a, b)| Cube {
+            protocols: ProtoSet::single(protocol),
+            ports: PortSet::range(a, b.max(a)),
+            sources: internet(),
+        }));
+        if space.is_empty() {
+            out.push(unknown(
+                r,
+                format!("the port ranges of {} are not known", r.address),
+            ));
+            continue;
+        }
+        let endpoints = referring(
+            graph,
+            r,
+            "aws_globalaccelerator_endpoint_group",
+            "listener_arn",
+        );
+        let mut e = reachable(
+            r,
+            &space,
+            vec![hop(
+                "front-door",
+                r,
+                "Global Accelerator listener on anycast addresses",
+            )],
+            Vec::new(),
+        );
+        e.path.extend(
+            endpoints
+                .into_iter()
+                .map(|g| hop("origin", g, "endpoint group receiving the traffic")),
+        );
+        out.push(e);
+    }
+    out
+}
+
+/// `disable_execute_api_endpoint = true`: the default endpoint is off
+/// (a custom domain may still serve the API; that is a separate door).
+fn disabled_default_endpoint(r: &Resource) -> bool {
+    r.get("disable_execute_api_endpoint")
+        .is_some_and(|v| v.strip().as_bool() == Some(true))
 }
 
 fn unknown(r: &Resource, missing: String) -> Exposure {

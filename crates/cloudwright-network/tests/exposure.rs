@@ -175,3 +175,62 @@ fn a_network_load_balancer_preserving_clients_exposes_targets_that_admit_them() 
         "admits the clients, whose addresses the load balancer preserves"
     );
 }
+
+#[test]
+fn front_doors_outside_the_vpc_are_listed_with_their_ports_and_sources() {
+    let found = exposures("front_doors");
+    let summary: Vec<(&str, &str, String)> = found
+        .iter()
+        .map(|e| {
+            (
+                e.resource.as_str(),
+                e.severity(),
+                format!("{:?} {:?}", e.services, e.sources),
+            )
+        })
+        .collect();
+    let all = r#"["0.0.0.0/0", "::/0"]"#;
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "aws_api_gateway_rest_api.public",
+                "medium",
+                format!(r#"[("tcp", [(443, 443)])] {all}"#)
+            ),
+            (
+                "aws_apigatewayv2_api.http",
+                "medium",
+                format!(r#"[("tcp", [(443, 443)])] {all}"#)
+            ),
+            (
+                "aws_cloudfront_distribution.site",
+                "medium",
+                format!(r#"[("tcp", [(80, 80), (443, 443)])] {all}"#)
+            ),
+            (
+                "aws_eks_cluster.office",
+                "medium",
+                r#"[("tcp", [(443, 443)])] ["198.51.100.0/24"]"#.to_string()
+            ),
+            (
+                "aws_eks_cluster.open",
+                "high",
+                format!(r#"[("tcp", [(443, 443)])] {all}"#)
+            ),
+            (
+                "aws_globalaccelerator_listener.udp",
+                "high",
+                format!(r#"[("udp", [(3478, 3479)])] {all}"#)
+            ),
+            (
+                "aws_lambda_function_url.hook",
+                "high",
+                format!(r#"[("tcp", [(443, 443)])] {all}"#)
+            ),
+        ]
+    );
+    let site = &found[2];
+    assert_eq!(kinds(site), vec!["front-door", "origin"]);
+    assert_eq!(site.path[1].address, "aws_s3_bucket.site");
+}

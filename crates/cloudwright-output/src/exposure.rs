@@ -38,6 +38,45 @@ fn services_text(e: &Exposure) -> String {
         .join(", ")
 }
 
+/// Severity groups in the order a reviewer reads them.
+pub const GROUPS: &[(&str, &str)] = &[
+    (
+        "critical",
+        "Critical — data stores, administration and database ports, all traffic",
+    ),
+    ("high", "High — servers and open front doors"),
+    (
+        "medium",
+        "Medium — web front doors on 80/443 and the services behind load balancers",
+    ),
+    (
+        "unknown",
+        "Undecidable — what the configuration does not say",
+    ),
+];
+
+/// Exposures in reading order: by severity group, then root and address.
+pub fn ordered(exposures: &[Exposure]) -> Vec<&Exposure> {
+    let rank = |e: &Exposure| GROUPS.iter().position(|(g, _)| *g == e.severity());
+    let mut v: Vec<&Exposure> = exposures.iter().collect();
+    v.sort_by(|a, b| (rank(a), &a.root, &a.resource).cmp(&(rank(b), &b.root, &b.resource)));
+    v
+}
+
+fn sources_text(e: &Exposure) -> String {
+    if e.sources.len() > 4 {
+        format!(
+            "{} and {} more ranges",
+            e.sources[..4].join(", "),
+            e.sources.len() - 4
+        )
+    } else {
+        e.sources.join(", ")
+    }
+}
+
+pub const SCOPE: &str = "EC2 instances, RDS databases, load balancers and their targets, CloudFront, API Gateway, Lambda function URLs, EKS endpoints, Global Accelerator";
+
 pub fn write_text(
     graph: &Graph,
     exposures: &[Exposure],
@@ -45,27 +84,30 @@ pub fn write_text(
 ) -> std::io::Result<()> {
     let mut reachable = 0;
     let mut unknown = 0;
-    for e in exposures {
+    let mut group = "";
+    for e in ordered(exposures) {
+        if e.severity() != group {
+            group = e.severity();
+            let title = GROUPS.iter().find(|(g, _)| *g == group).map_or("", |g| g.1);
+            writeln!(out, "== {title}\n")?;
+        }
         let at = location(graph, e.span)
             .map(|(f, l)| format!("  {f}:{l}"))
             .unwrap_or_default();
         match e.verdict {
             Verdict::Reachable => {
                 reachable += 1;
-                let sources = if e.sources.len() > 4 {
-                    format!(
-                        "{} and {} more ranges",
-                        e.sources[..4].join(", "),
-                        e.sources.len() - 4
-                    )
+                let via = if e.via.is_empty() {
+                    String::new()
                 } else {
-                    e.sources.join(", ")
+                    format!(" via {}", e.via.join(", "))
                 };
                 writeln!(
                     out,
-                    "{}  reachable from the internet: {} from {sources}{at}",
+                    "{}  reachable from the internet: {} from {}{via}{at}",
                     e.resource,
-                    services_text(e)
+                    services_text(e),
+                    sources_text(e)
                 )?;
                 for h in &e.path {
                     let loc = location(graph, h.span)
@@ -84,7 +126,10 @@ pub fn write_text(
         }
         writeln!(out)?;
     }
-    writeln!(out, "{reachable} reachable from the internet, {unknown} undecidable (EC2 instances, RDS databases, load balancers and their targets; other front doors are not analysed yet)")
+    writeln!(
+        out,
+        "{reachable} reachable from the internet, {unknown} undecidable (analysed: {SCOPE})"
+    )
 }
 
 pub fn write_json(
@@ -93,7 +138,7 @@ pub fn write_json(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut items = Vec::new();
-    for e in exposures {
+    for e in ordered(exposures) {
         let path: Vec<_> = e
             .path
             .iter()
@@ -114,12 +159,13 @@ pub fn write_json(
                 "resource": e.resource,
                 "root": e.root,
                 "resource_type": e.resource_type,
+                "severity": e.severity(),
                 "verdict": verdict,
                 "protocol": protocol,
                 "from_port": from,
                 "to_port": to,
                 "source": source,
-                "via": [],
+                "via": e.via,
                 "path": path,
                 "missing": e.missing,
             })
