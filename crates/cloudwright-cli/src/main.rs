@@ -46,11 +46,12 @@ enum Command {
     /// Print every resource instance Cloudwright understood, with evaluated
     /// attributes, unknowns, locations and references.
     Resources(ResourcesArgs),
-    /// What the internet can reach: each exposed instance or database with
-    /// its protocols, ports, source addresses and the path (public address,
-    /// gateway, route, network ACL, security group) — or why it cannot be
-    /// decided.
-    Exposure(ResourcesArgs),
+    /// What the internet can reach: each exposed resource with its
+    /// protocols, ports, source addresses and the path (public address,
+    /// gateway, route, network ACL, security group, load balancer) — or
+    /// why it cannot be decided. With --from/--to: whether one place can
+    /// reach another, by which path, or what blocks it.
+    Exposure(ExposureArgs),
 }
 
 #[derive(Args)]
@@ -134,6 +135,74 @@ struct ResourcesArgs {
     /// Output format: `text` or `json`, optionally `FORMAT=FILE`; may repeat.
     #[arg(short = 'o', long = "output", default_value = "text")]
     outputs: Vec<String>,
+}
+
+#[derive(Args)]
+struct ExposureArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format: `text`, `json`, `markdown`, `dot` or `mermaid`
+    /// (diagrams of the exposure list), optionally `FORMAT=FILE`; may repeat.
+    #[arg(short = 'o', long = "output", default_value = "text")]
+    outputs: Vec<String>,
+    /// Where traffic comes from: `internet` (the default), a public CIDR,
+    /// a resource address (`aws_instance.app`, `ROOT:ADDRESS`), or `any`.
+    #[arg(long)]
+    from: Option<String>,
+    /// Where it goes: a resource address, or `any` (everything the source
+    /// can reach).
+    #[arg(long)]
+    to: Option<String>,
+    /// Destination port or range (`5432`, `8000-8100`); TCP unless
+    /// --protocol says otherwise.
+    #[arg(long)]
+    port: Option<String>,
+    /// `tcp`, `udp`, `icmp` or `all`.
+    #[arg(long)]
+    protocol: Option<String>,
+}
+
+/// The traffic an exposure question is about.
+fn asked_traffic(
+    port: Option<&str>,
+    protocol: Option<&str>,
+) -> Result<cloudwright_network::sets::HeaderSpace, String> {
+    use cloudwright_network::sets::{PortSet, ProtoSet};
+    let protocols = match protocol.map(str::to_ascii_lowercase).as_deref() {
+        None if port.is_none() => ProtoSet::full(),
+        None | Some("tcp") => ProtoSet::single(6),
+        Some("udp") => ProtoSet::single(17),
+        Some("icmp") => ProtoSet::single(1),
+        Some("all") | Some("-1") => ProtoSet::full(),
+        Some(other) => {
+            return Err(format!(
+                "unknown protocol {other:?} (use tcp, udp, icmp or all)"
+            ))
+        }
+    };
+    let ports = match port {
+        None => PortSet::full(),
+        Some(p) => {
+            let parse = |x: &str| {
+                x.trim().parse::<u16>().map_err(|_| {
+                    format!("invalid port {p:?}: use a number or a range such as 8000-8100")
+                })
+            };
+            match p.split_once('-') {
+                Some((a, b)) => {
+                    let (a, b) = (parse(a)?, parse(b)?);
+                    if b < a {
+                        return Err(format!(
+                            "invalid port range {p:?}: the end is below the start"
+                        ));
+                    }
+                    PortSet::range(a, b)
+                }
+                None => PortSet::single(parse(p)?),
+            }
+        }
+    };
+    Ok(cloudwright_network::reach::traffic(protocols, ports))
 }
 
 fn main() -> ExitCode {
@@ -226,29 +295,106 @@ fn resources(args: ResourcesArgs) -> ExitCode {
     ExitCode::from(code)
 }
 
-fn exposure(args: ResourcesArgs) -> ExitCode {
+fn exposure(args: ExposureArgs) -> ExitCode {
+    let query = args.to.is_some() || args.from.as_deref().is_some_and(|f| f != "internet");
     for spec in &args.outputs {
         let (format, _) = split_output(spec);
-        if !matches!(format, "text" | "json") {
-            eprintln!("error: unknown output format {format:?} for `exposure` (use text or json)");
+        let known = if query {
+            matches!(format, "text" | "json" | "markdown")
+        } else {
+            matches!(format, "text" | "json" | "markdown" | "dot" | "mermaid")
+        };
+        if !known {
+            eprintln!("error: unknown output format {format:?} for `exposure{}` (use text, json, markdown{})",
+                if query { " --from/--to" } else { "" },
+                if query { "" } else { ", dot or mermaid" });
             return ExitCode::from(EXIT_INPUT);
         }
     }
-    let graph = load(&args.input);
-    let exposures = cloudwright_network::exposure::internet_exposure(&graph);
-    for spec in &args.outputs {
-        let (format, file) = split_output(spec);
-        let written = match format {
-            "json" => emit(file, |w| {
-                cloudwright_output::exposure::write_json(&graph, &exposures, w)
-            }),
-            _ => emit(file, |w| {
-                cloudwright_output::exposure::write_text(&graph, &exposures, w)
-            }),
-        };
-        if let Err(e) = written {
+    let asked = match asked_traffic(args.port.as_deref(), args.protocol.as_deref()) {
+        Ok(a) => a,
+        Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_INPUT);
+        }
+    };
+    let graph = load(&args.input);
+    if query {
+        use cloudwright_network::reach::{ask, endpoint, Endpoint};
+        let from = match args.from.as_deref().map(|f| endpoint(&graph, f)) {
+            None => Ok(Endpoint::Internet(
+                cloudwright_network::sets::AddrSet::everywhere(),
+            )),
+            Some(e) => e,
+        };
+        let to = match args.to.as_deref().map(|t| endpoint(&graph, t)) {
+            None => Ok(Endpoint::Any),
+            Some(e) => e,
+        };
+        let (from, to) = match (from, to) {
+            (Ok(f), Ok(t)) => (f, t),
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_INPUT);
+            }
+        };
+        if matches!(
+            (&from, &to),
+            (Endpoint::Any, Endpoint::Any)
+                | (Endpoint::Internet(_), Endpoint::Any)
+                | (Endpoint::Any, Endpoint::Internet(_))
+                | (_, Endpoint::Internet(_))
+        ) {
+            eprintln!("error: ask about a destination resource (--to ADDRESS), or a source resource with --to any; the internet as a destination is not a question the network answers");
+            return ExitCode::from(EXIT_INPUT);
+        }
+        let answers = ask(&graph, &from, &to, &asked);
+        for spec in &args.outputs {
+            let (format, file) = split_output(spec);
+            let written = match format {
+                "json" => emit(file, |w| {
+                    cloudwright_output::exposure::write_answers_json(&graph, &answers, w)
+                }),
+                "markdown" => emit(file, |w| {
+                    cloudwright_output::exposure::write_answers_markdown(&graph, &answers, w)
+                }),
+                _ => emit(file, |w| {
+                    cloudwright_output::exposure::write_answers_text(&graph, &answers, w)
+                }),
+            };
+            if let Err(e) = written {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_INPUT);
+            }
+        }
+    } else {
+        let mut exposures = cloudwright_network::exposure::internet_exposure(&graph);
+        if args.port.is_some() || args.protocol.is_some() {
+            exposures = cloudwright_network::exposure::narrow(exposures, &asked);
+        }
+        for spec in &args.outputs {
+            let (format, file) = split_output(spec);
+            let written = match format {
+                "json" => emit(file, |w| {
+                    cloudwright_output::exposure::write_json(&graph, &exposures, w)
+                }),
+                "markdown" => emit(file, |w| {
+                    cloudwright_output::exposure::write_markdown(&graph, &exposures, w)
+                }),
+                "dot" => emit(file, |w| {
+                    cloudwright_output::exposure::write_dot(&graph, &exposures, w)
+                }),
+                "mermaid" => emit(file, |w| {
+                    cloudwright_output::exposure::write_mermaid(&graph, &exposures, w)
+                }),
+                _ => emit(file, |w| {
+                    cloudwright_output::exposure::write_text(&graph, &exposures, w)
+                }),
+            };
+            if let Err(e) = written {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_INPUT);
+            }
         }
     }
     let code = if graph.has_errors() {

@@ -159,3 +159,69 @@ fn exposure_on_the_bundled_example_goes_through_the_load_balancer() {
     );
     insta::assert_snapshot!("exposure_example_text", stdout(&out));
 }
+
+#[test]
+fn exposure_markdown_and_diagrams() {
+    for format in ["markdown", "dot", "mermaid"] {
+        let out = run(&["exposure", "examples/three-tier", "-o", format]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        insta::assert_snapshot!(format!("exposure_example_{format}"), stdout(&out));
+    }
+}
+
+#[test]
+fn exposure_questions_between_resources() {
+    // the app tier cannot reach its database: its egress allows 443 only
+    let out = run(&[
+        "exposure",
+        "examples/three-tier",
+        "--from",
+        "module.web.aws_autoscaling_group.app",
+        "--to",
+        "aws_db_instance.main",
+        "--port",
+        "5432",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("exposure_question_text", stdout(&out));
+    let out = run(&[
+        "exposure",
+        "crates/cloudwright-network/tests/fixtures/reach_peering",
+        "--from",
+        "aws_instance.app",
+        "--to",
+        "aws_instance.db",
+        "--port",
+        "5432",
+        "-o",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let a = &json["answers"][0];
+    assert_eq!(a["verdict"], "reachable");
+    assert_eq!(a["services"][0]["protocol"], "tcp");
+    assert_eq!(a["services"][0]["ports"][0][0], 5432);
+    assert_eq!(a["path"][0]["kind"], "route");
+    assert_eq!(a["blocked_by"], serde_json::Value::Null);
+    // bad questions are input errors with a message
+    for args in [
+        &["--to", "aws_instance.nowhere"][..],
+        &["--from", "10.0.0.0/8", "--to", "aws_instance.db"],
+        &["--to", "aws_instance.db", "--port", "70000"],
+        &["--to", "aws_instance.db", "--protocol", "sctp"],
+    ] {
+        let mut full = vec![
+            "exposure",
+            "crates/cloudwright-network/tests/fixtures/reach_peering",
+        ];
+        full.extend_from_slice(args);
+        let out = run(&full);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
+    }
+}

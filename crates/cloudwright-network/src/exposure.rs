@@ -13,7 +13,8 @@
 
 use crate::sets::{AddrSet, Cube, HeaderSpace, PortSet, ProtoSet, TCP, UDP};
 use crate::topology::{
-    acl_admits, acl_entries, referring, sg_ingress, string, target, targets, Fact,
+    acl_admits, acl_entries, referring, route_table, sg_ingress, string, subnet_acl, target,
+    targets, Fact,
 };
 use cloudwright_model::{Graph, Resource, Span, Value};
 
@@ -253,36 +254,6 @@ fn internet_routes(graph: &Graph, subnet: &Resource, vpc: &Resource) -> Fact<(Ad
     Fact::Known((reachable, hops))
 }
 
-/// The route table a subnet uses: its explicit association, else the VPC's
-/// main route table when the configuration declares it.
-fn route_table<'g>(
-    graph: &'g Graph,
-    subnet: &Resource,
-    vpc: &Resource,
-) -> Fact<Option<&'g Resource>> {
-    if let Some(assoc) =
-        referring(graph, subnet, "aws_route_table_association", "subnet_id").first()
-    {
-        return target(graph, assoc, "route_table_id", "aws_route_table");
-    }
-    if let Some(main) = referring(graph, vpc, "aws_main_route_table_association", "vpc_id").first()
-    {
-        return target(graph, main, "route_table_id", "aws_route_table");
-    }
-    if let Some(default) = referring(
-        graph,
-        vpc,
-        "aws_default_route_table",
-        "default_route_table_id",
-    )
-    .into_iter()
-    .next()
-    {
-        return Fact::Known(Some(default));
-    }
-    Fact::Known(None)
-}
-
 /// The ACL of a subnet, in both directions: what it admits of `offered`
 /// inbound, and the client addresses (per protocol) replies may go to.
 fn acl(
@@ -291,39 +262,10 @@ fn acl(
     vpc: &Resource,
     offered: &HeaderSpace,
 ) -> Fact<(HeaderSpace, Vec<Hop>)> {
-    let mut chosen = None;
-    for acl in graph.of_type("aws_network_acl") {
-        if acl.root != subnet.root {
-            continue;
-        }
-        if let Fact::Known(subnets) = targets(graph, acl, "subnet_ids", "aws_subnet") {
-            if subnets.iter().any(|s| s.address == subnet.address) {
-                chosen = Some(acl);
-            }
-        }
-    }
-    if chosen.is_none() {
-        if let Some(assoc) = referring(graph, subnet, "aws_network_acl_association", "subnet_id")
-            .into_iter()
-            .next()
-        {
-            match target(graph, assoc, "network_acl_id", "aws_network_acl") {
-                Fact::Known(Some(a)) => chosen = Some(a),
-                Fact::Known(None) => {}
-                Fact::Unknown(w) => return Fact::Unknown(w),
-            }
-        }
-    }
-    if chosen.is_none() {
-        chosen = referring(
-            graph,
-            vpc,
-            "aws_default_network_acl",
-            "default_network_acl_id",
-        )
-        .into_iter()
-        .next();
-    }
+    let chosen = match subnet_acl(graph, subnet, vpc) {
+        Fact::Known(a) => a,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
     let Some(acl) = chosen else {
         let h = Hop {
             kind: "network-acl",
@@ -1282,8 +1224,41 @@ fn backends<'g>(graph: &'g Graph, group: &Resource) -> Vec<(&'g Resource, Vec<&'
     out
 }
 
+/// Protocols and port ranges of a space as text (`tcp 80,443, udp 53`).
+pub fn services_text(space: &HeaderSpace) -> String {
+    describe_services(&services(space))
+}
+
+/// Services as text: `tcp 80,443`, `all traffic`, `icmp`.
+pub fn describe_services(services: &[(String, Vec<(u16, u16)>)]) -> String {
+    services
+        .iter()
+        .map(|(proto, ranges)| {
+            if ranges.is_empty() || ranges == &[(0, 65535)] {
+                return if proto == "all" {
+                    "all traffic".to_string()
+                } else {
+                    proto.clone()
+                };
+            }
+            let ports: Vec<String> = ranges
+                .iter()
+                .map(|(a, b)| {
+                    if a == b {
+                        a.to_string()
+                    } else {
+                        format!("{a}-{b}")
+                    }
+                })
+                .collect();
+            format!("{proto} {}", ports.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Protocols and port ranges of a space, for display.
-fn services(space: &HeaderSpace) -> Vec<(String, Vec<(u16, u16)>)> {
+pub fn services(space: &HeaderSpace) -> Vec<(String, Vec<(u16, u16)>)> {
     let mut out: Vec<(String, Vec<(u16, u16)>)> = Vec::new();
     let all = space
         .cubes()
@@ -1343,4 +1318,278 @@ fn sources(space: &HeaderSpace) -> Vec<String> {
         out.extend(ipnet::Ipv6Subnets::new(a.into(), b.into(), 0).map(|n| n.to_string()));
     }
     out
+}
+
+/// Can clients on the internet (`clients`, public addresses) reach `to`
+/// with the traffic `asked`? The path when they can; when they cannot,
+/// the first component on the direct path that stops them and the change
+/// that would open it.
+pub fn from_internet(
+    graph: &Graph,
+    to: &Resource,
+    clients: &AddrSet,
+    asked: &HeaderSpace,
+) -> crate::reach::Answer {
+    use crate::reach::{Answer, Outcome};
+    let clients = clients.intersect(&AddrSet::internet());
+    let mut answer = Answer {
+        from: "internet".into(),
+        to: to.address.clone(),
+        outcome: Outcome::Unknown,
+        services: Vec::new(),
+        path: Vec::new(),
+        blocked_by: None,
+        change: None,
+        missing: Vec::new(),
+    };
+    let all = internet_exposure(graph);
+    let found = all
+        .iter()
+        .find(|e| e.resource == to.address && e.root == *to.root);
+    if let Some(e) = found {
+        if e.verdict == Verdict::Unknown {
+            answer.missing = e.missing.clone();
+            return answer;
+        }
+        let space = services_space(&e.services);
+        let through = space.intersect(asked);
+        let reached: Vec<&String> = e
+            .sources
+            .iter()
+            .filter(|s| {
+                s.parse::<ipnet::IpNet>()
+                    .is_ok_and(|n| !AddrSet::from_net(&n).intersect(&clients).is_empty())
+            })
+            .collect();
+        answer.path = e.path.clone();
+        if !through.is_empty() && !reached.is_empty() {
+            answer.outcome = crate::reach::Outcome::Reachable;
+            answer.services = services(&through);
+            let closers: Vec<&str> = e
+                .path
+                .iter()
+                .filter(|h| h.kind == "security-group")
+                .map(|h| h.address.as_str())
+                .collect();
+            answer.change = Some(format!(
+                "to close it, remove or narrow {}",
+                closers.join(", ")
+            ));
+        } else {
+            answer.outcome = Outcome::Blocked;
+            let last = e.path.iter().rev().find(|h| h.kind == "security-group");
+            answer.blocked_by = last.cloned().map(|h| Hop {
+                detail: format!(
+                    "admits only {} from {}",
+                    describe_services(&e.services),
+                    e.sources.join(", ")
+                ),
+                ..h
+            });
+            answer.change = Some(format!(
+                "admit {} from the clients in the security group",
+                services_text(asked)
+            ));
+        }
+        return answer;
+    }
+    // not exposed: say what stops the direct path
+    crate::topology::forget();
+    let blocker = diagnose(graph, to, &clients, asked);
+    crate::topology::forget();
+    match blocker {
+        Fact::Known((hop, change)) => {
+            answer.outcome = Outcome::Blocked;
+            answer.blocked_by = Some(hop);
+            answer.change = Some(change);
+        }
+        Fact::Unknown(w) => answer.missing = vec![w],
+    }
+    answer
+}
+
+/// The first component on the direct internet path to `to` that stops
+/// `asked` from `clients`.
+fn diagnose(
+    graph: &Graph,
+    to: &Resource,
+    clients: &AddrSet,
+    asked: &HeaderSpace,
+) -> Fact<(Hop, String)> {
+    let sides = match crate::topology::interfaces(graph, to) {
+        Fact::Known(s) => s,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    let Some(side) = sides.first() else {
+        return Fact::Known((
+            hop(
+                "public-address",
+                to,
+                "not in any VPC of this configuration and not a front door the engine knows",
+            ),
+            "nothing in the network configuration exposes it".into(),
+        ));
+    };
+    // the first interface tells the story; the others share placement
+    let subnet = side.subnet;
+    let public = match public_address(graph, to, subnet) {
+        Fact::Known(p) => p,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    let internet_facing_lb = matches!(to.resource_type.as_str(), "aws_lb" | "aws_alb")
+        && to.get("internal").and_then(|v| v.strip().as_bool()) != Some(true);
+    if public.is_none() && !internet_facing_lb {
+        let what = match to.resource_type.as_str() {
+            "aws_db_instance" => "publicly_accessible is not true",
+            "aws_lb" | "aws_alb" => "the load balancer is internal",
+            _ => "it has no public address (no public IP, no Elastic IP)",
+        };
+        return Fact::Known((
+            hop("public-address", to, what),
+            "it would need a public address (rarely what a private resource should get)".into(),
+        ));
+    }
+    let vpc = side.vpc;
+    let Some(igw) = internet_gateway(graph, vpc) else {
+        return Fact::Known((
+            hop("internet-gateway", vpc, "no internet gateway is attached"),
+            format!("attach an internet gateway to {}", vpc.address),
+        ));
+    };
+    let (routed, _) = match internet_routes(graph, subnet, vpc) {
+        Fact::Known(x) => x,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    let routed = routed.intersect(clients);
+    if routed.is_empty() {
+        let table = match route_table(graph, subnet, vpc) {
+            Fact::Known(Some(t)) => t,
+            _ => vpc,
+        };
+        return Fact::Known((
+            hop(
+                "route",
+                table,
+                format!("does not send the clients' addresses to {}", igw.address),
+            ),
+            format!(
+                "route 0.0.0.0/0 to {} in the route table of {}",
+                igw.address, subnet.address
+            ),
+        ));
+    }
+    let offered = HeaderSpace::from_cubes(asked.cubes().iter().map(|c| Cube {
+        sources: routed.clone(),
+        ..c.clone()
+    }));
+    let groups = if internet_facing_lb {
+        side.groups.clone()
+    } else {
+        match security_groups(graph, to, vpc) {
+            Fact::Known(g) => g,
+            Fact::Unknown(w) => return Fact::Unknown(w),
+        }
+    };
+    let admitted = match groups_admit(graph, &groups, &routed) {
+        Fact::Known((space, _)) => space.intersect(&offered),
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    if admitted.is_empty() && !(groups.is_empty() && internet_facing_lb) {
+        let names: Vec<&str> = groups.iter().map(|g| g.address.as_str()).collect();
+        let first = groups.first().copied().unwrap_or(vpc);
+        return Fact::Known((
+            Hop {
+                kind: "security-group",
+                address: if names.is_empty() {
+                    format!("the default security group of {}", vpc.address)
+                } else {
+                    names.join(", ")
+                },
+                detail: format!(
+                    "no ingress rule admits {} from the internet",
+                    services_text(asked)
+                ),
+                span: first.span,
+            },
+            format!(
+                "add an ingress rule for {} from the clients to {}",
+                services_text(asked),
+                names.first().unwrap_or(&"its security group")
+            ),
+        ));
+    }
+    let (through, _) = match acl(graph, subnet, vpc, &offered) {
+        Fact::Known(x) => x,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    if through.is_empty() {
+        let acl_resource = match subnet_acl(graph, subnet, vpc) {
+            Fact::Known(Some(a)) => a,
+            _ => subnet,
+        };
+        return Fact::Known((
+            hop(
+                "network-acl",
+                acl_resource,
+                "drops the request or its replies (ephemeral ports 1024-65535)",
+            ),
+            format!(
+                "allow {} inbound and the replies outbound in {}",
+                services_text(asked),
+                acl_resource.address
+            ),
+        ));
+    }
+    Fact::Unknown(format!(
+        "{} passes every filter on the direct path but was not found exposed (a load balancer listener or target group may be missing)",
+        to.address
+    ))
+}
+
+/// The header space (any source) of displayed services.
+pub fn services_space(services: &[(String, Vec<(u16, u16)>)]) -> HeaderSpace {
+    let mut space = HeaderSpace::empty();
+    for (proto, ranges) in services {
+        let protocols = match proto.as_str() {
+            "all" => ProtoSet::full(),
+            "tcp" => ProtoSet::single(TCP),
+            "udp" => ProtoSet::single(UDP),
+            "icmp" => ProtoSet::single(1),
+            "icmpv6" => ProtoSet::single(58),
+            other => other
+                .strip_prefix("protocol ")
+                .and_then(|n| n.parse().ok())
+                .map_or_else(ProtoSet::empty, ProtoSet::single),
+        };
+        let ports = if ranges.is_empty() {
+            PortSet::full()
+        } else {
+            PortSet::from_ranges(ranges.iter().copied())
+        };
+        space = space.union(&HeaderSpace::from_cube(Cube {
+            protocols,
+            ports,
+            sources: AddrSet::everywhere(),
+        }));
+    }
+    space
+}
+
+/// The exposures that carry some of `asked` (protocols × ports), with
+/// their services narrowed to it; undecidable ones stay.
+pub fn narrow(exposures: Vec<Exposure>, asked: &HeaderSpace) -> Vec<Exposure> {
+    exposures
+        .into_iter()
+        .filter_map(|mut e| {
+            if e.verdict == Verdict::Unknown {
+                return Some(e);
+            }
+            let through = services_space(&e.services).intersect(asked);
+            if through.is_empty() {
+                return None;
+            }
+            e.services = services(&through);
+            Some(e)
+        })
+        .collect()
 }

@@ -9,5 +9,6 @@
 //! built on.
 
 pub mod exposure;
+pub mod reach;
 pub mod sets;
 pub mod topology;

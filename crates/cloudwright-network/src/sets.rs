@@ -428,6 +428,19 @@ impl HeaderSpace {
         HeaderSpace { cubes: current }
     }
 
+    /// The protocol × port part of the space that holds for every source
+    /// of `offered` (`self` ⊆ `offered`): a service is open to a client
+    /// range only when no address of the range is left out.
+    pub fn for_all_sources(&self, offered: &HeaderSpace) -> HeaderSpace {
+        let missing = offered.difference(self);
+        let lost = HeaderSpace::from_cubes(missing.cubes.iter().map(|c| Cube {
+            protocols: c.protocols.clone(),
+            ports: c.ports.clone(),
+            sources: AddrSet::everywhere(),
+        }));
+        offered.difference(&lost)
+    }
+
     /// Does the space hold the packet (protocol, port, IPv4 source)?
     pub fn contains_v4(&self, protocol: u8, port: u16, source: u32) -> bool {
         self.cubes.iter().any(|c| {

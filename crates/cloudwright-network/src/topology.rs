@@ -327,6 +327,17 @@ pub struct Permission {
 /// match (CIDR sources; rules naming other security groups match only
 /// private traffic and are left out). Unknown when a rule's shape is.
 pub fn sg_ingress(graph: &Graph, sg: &Resource) -> Fact<Vec<Permission>> {
+    sg_permissions(graph, sg, false)
+}
+
+/// The CIDR permissions of a security group in one direction (for egress,
+/// the addresses are destinations).
+pub fn sg_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Fact<Vec<Permission>> {
+    let (kind, rule_type) = if egress {
+        ("egress", "aws_vpc_security_group_egress_rule")
+    } else {
+        ("ingress", "aws_vpc_security_group_ingress_rule")
+    };
     let mut out = Vec::new();
     let mut push = |r: &Resource,
                     attribute: String,
@@ -361,10 +372,10 @@ pub fn sg_ingress(graph: &Graph, sg: &Resource) -> Fact<Vec<Permission>> {
         Ok(())
     };
     // inline blocks
-    match sg.get("ingress") {
+    match sg.get(kind) {
         Some(v) if v.is_unknown() => {
             return Fact::Unknown(format!(
-                "the ingress blocks of {} are known only after apply",
+                "the {kind} blocks of {} are known only after apply",
                 sg.address
             ))
         }
@@ -379,7 +390,7 @@ pub fn sg_ingress(graph: &Graph, sg: &Resource) -> Fact<Vec<Permission>> {
                 let proto = block.get("protocol").unwrap_or_default();
                 if let Err(w) = push(
                     sg,
-                    format!("ingress[{i}]"),
+                    format!("{kind}[{i}]"),
                     &proto,
                     block.get("from_port"),
                     block.get("to_port"),
@@ -393,7 +404,7 @@ pub fn sg_ingress(graph: &Graph, sg: &Resource) -> Fact<Vec<Permission>> {
     }
     // rule resources
     for rule in referring(graph, sg, "aws_security_group_rule", "security_group_id") {
-        if rule.get("type").as_ref().and_then(string) != Some("ingress") {
+        if rule.get("type").as_ref().and_then(string) != Some(kind) {
             continue;
         }
         let mut cidrs = list(rule.get("cidr_blocks"));
@@ -414,12 +425,7 @@ pub fn sg_ingress(graph: &Graph, sg: &Resource) -> Fact<Vec<Permission>> {
             return Fact::Unknown(w);
         }
     }
-    for rule in referring(
-        graph,
-        sg,
-        "aws_vpc_security_group_ingress_rule",
-        "security_group_id",
-    ) {
+    for rule in referring(graph, sg, rule_type, "security_group_id") {
         let mut cidrs: Vec<Value> = ["cidr_ipv4", "cidr_ipv6"]
             .iter()
             .filter_map(|a| rule.get(a))
@@ -441,6 +447,81 @@ pub fn sg_ingress(graph: &Graph, sg: &Resource) -> Fact<Vec<Permission>> {
         }
     }
     Fact::Known(out)
+}
+
+/// The route table a subnet uses: its explicit association, else the VPC's
+/// main route table when the configuration declares it.
+pub fn route_table<'g>(
+    graph: &'g Graph,
+    subnet: &Resource,
+    vpc: &Resource,
+) -> Fact<Option<&'g Resource>> {
+    if let Some(assoc) =
+        referring(graph, subnet, "aws_route_table_association", "subnet_id").first()
+    {
+        return target(graph, assoc, "route_table_id", "aws_route_table");
+    }
+    if let Some(main) = referring(graph, vpc, "aws_main_route_table_association", "vpc_id").first()
+    {
+        return target(graph, main, "route_table_id", "aws_route_table");
+    }
+    if let Some(default) = referring(
+        graph,
+        vpc,
+        "aws_default_route_table",
+        "default_route_table_id",
+    )
+    .into_iter()
+    .next()
+    {
+        return Fact::Known(Some(default));
+    }
+    Fact::Known(None)
+}
+
+/// The network ACL of a subnet: the one listing it in `subnet_ids`, or
+/// associated with it, else the VPC's `aws_default_network_acl` when the
+/// configuration manages it; `None` for the VPC's unmanaged default ACL,
+/// which allows everything.
+pub fn subnet_acl<'g>(
+    graph: &'g Graph,
+    subnet: &Resource,
+    vpc: &Resource,
+) -> Fact<Option<&'g Resource>> {
+    let mut chosen = None;
+    for acl in graph.of_type("aws_network_acl") {
+        if acl.root != subnet.root {
+            continue;
+        }
+        if let Fact::Known(subnets) = targets(graph, acl, "subnet_ids", "aws_subnet") {
+            if subnets.iter().any(|s| s.address == subnet.address) {
+                chosen = Some(acl);
+            }
+        }
+    }
+    if chosen.is_none() {
+        if let Some(assoc) = referring(graph, subnet, "aws_network_acl_association", "subnet_id")
+            .into_iter()
+            .next()
+        {
+            match target(graph, assoc, "network_acl_id", "aws_network_acl") {
+                Fact::Known(Some(a)) => chosen = Some(a),
+                Fact::Known(None) => {}
+                Fact::Unknown(w) => return Fact::Unknown(w),
+            }
+        }
+    }
+    if chosen.is_none() {
+        chosen = referring(
+            graph,
+            vpc,
+            "aws_default_network_acl",
+            "default_network_acl_id",
+        )
+        .into_iter()
+        .next();
+    }
+    Fact::Known(chosen)
 }
 
 /// One network ACL entry.
@@ -613,6 +694,17 @@ pub struct GroupPermission {
 /// their source (inline `security_groups`, `source_security_group_id`,
 /// `referenced_security_group_id`).
 pub fn sg_ingress_from_groups(graph: &Graph, sg: &Resource) -> Vec<GroupPermission> {
+    sg_group_permissions(graph, sg, false)
+}
+
+/// The permissions of a group in one direction that name other security
+/// groups (for egress, the groups traffic may go to).
+pub fn sg_group_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Vec<GroupPermission> {
+    let (kind, rule_type) = if egress {
+        ("egress", "aws_vpc_security_group_egress_rule")
+    } else {
+        ("ingress", "aws_vpc_security_group_ingress_rule")
+    };
     let mut out = Vec::new();
     let mut push = |r: &Resource,
                     attribute: String,
@@ -639,7 +731,7 @@ pub fn sg_ingress_from_groups(graph: &Graph, sg: &Resource) -> Vec<GroupPermissi
             span,
         });
     };
-    if let Some(v) = sg.get("ingress") {
+    if let Some(v) = sg.get(kind) {
         for (i, block) in v.as_list().unwrap_or_default().iter().enumerate() {
             let groups: Vec<String> = list(block.get("security_groups"))
                 .iter()
@@ -652,7 +744,7 @@ pub fn sg_ingress_from_groups(graph: &Graph, sg: &Resource) -> Vec<GroupPermissi
             }
             push(
                 sg,
-                format!("ingress[{i}]"),
+                format!("{kind}[{i}]"),
                 block.get("protocol").unwrap_or_default(),
                 block.get("from_port"),
                 block.get("to_port"),
@@ -661,7 +753,7 @@ pub fn sg_ingress_from_groups(graph: &Graph, sg: &Resource) -> Vec<GroupPermissi
         }
     }
     for rule in referring(graph, sg, "aws_security_group_rule", "security_group_id") {
-        if rule.get("type").as_ref().and_then(string) != Some("ingress") {
+        if rule.get("type").as_ref().and_then(string) != Some(kind) {
             continue;
         }
         let groups = match targets(
@@ -682,12 +774,7 @@ pub fn sg_ingress_from_groups(graph: &Graph, sg: &Resource) -> Vec<GroupPermissi
             groups,
         );
     }
-    for rule in referring(
-        graph,
-        sg,
-        "aws_vpc_security_group_ingress_rule",
-        "security_group_id",
-    ) {
+    for rule in referring(graph, sg, rule_type, "security_group_id") {
         let groups = match targets(
             graph,
             rule,
@@ -707,4 +794,474 @@ pub fn sg_ingress_from_groups(graph: &Graph, sg: &Resource) -> Vec<GroupPermissi
         );
     }
     out
+}
+
+/// Where a resource sits on the network: one entry per subnet it has an
+/// interface in, with the security groups on those interfaces.
+#[derive(Clone, Debug)]
+pub struct Interface<'g> {
+    pub resource: &'g Resource,
+    pub subnet: &'g Resource,
+    pub vpc: &'g Resource,
+    /// Security groups on the interface; empty with `default_group` when
+    /// the VPC's default group applies and the configuration does not
+    /// manage it, and empty without it for interfaces that have none
+    /// (NAT gateways, network load balancers without groups).
+    pub groups: Vec<&'g Resource>,
+    pub default_group: bool,
+}
+
+/// How a resource type is placed: the attribute naming its subnets (or a
+/// subnet group of `group_type` that does), and the one naming its
+/// security groups (`None`: the type has no security groups).
+struct Placement {
+    subnets: &'static str,
+    subnet_group: Option<&'static str>,
+    groups: Option<&'static str>,
+}
+
+fn placement(resource_type: &str) -> Option<Placement> {
+    let p = |subnets, subnet_group, groups| {
+        Some(Placement {
+            subnets,
+            subnet_group,
+            groups,
+        })
+    };
+    match resource_type {
+        "aws_instance" => p("subnet_id", None, Some("vpc_security_group_ids")),
+        "aws_db_instance" | "aws_rds_cluster" | "aws_docdb_cluster" | "aws_neptune_cluster" => p(
+            "db_subnet_group_name",
+            Some(match resource_type {
+                "aws_docdb_cluster" => "aws_docdb_subnet_group",
+                "aws_neptune_cluster" => "aws_neptune_subnet_group",
+                _ => "aws_db_subnet_group",
+            }),
+            Some("vpc_security_group_ids"),
+        ),
+        "aws_redshift_cluster" => p(
+            "cluster_subnet_group_name",
+            Some("aws_redshift_subnet_group"),
+            Some("vpc_security_group_ids"),
+        ),
+        "aws_elasticache_cluster" | "aws_elasticache_replication_group" => p(
+            "subnet_group_name",
+            Some("aws_elasticache_subnet_group"),
+            Some("security_group_ids"),
+        ),
+        "aws_lambda_function" => p(
+            "vpc_config.0.subnet_ids",
+            None,
+            Some("vpc_config.0.security_group_ids"),
+        ),
+        "aws_ecs_service" => p(
+            "network_configuration.0.subnets",
+            None,
+            Some("network_configuration.0.security_groups"),
+        ),
+        "aws_autoscaling_group" => p("vpc_zone_identifier", None, Some("launch_template")),
+        "aws_lb" | "aws_alb" => p("subnets", None, Some("security_groups")),
+        "aws_vpc_endpoint" => p("subnet_ids", None, Some("security_group_ids")),
+        "aws_efs_mount_target" => p("subnet_id", None, Some("security_groups")),
+        "aws_opensearch_domain" | "aws_elasticsearch_domain" => p(
+            "vpc_options.0.subnet_ids",
+            None,
+            Some("vpc_options.0.security_group_ids"),
+        ),
+        "aws_msk_cluster" => p(
+            "broker_node_group_info.0.client_subnets",
+            None,
+            Some("broker_node_group_info.0.security_groups"),
+        ),
+        "aws_nat_gateway" => p("subnet_id", None, None),
+        _ => None,
+    }
+}
+
+/// Can the resource type have network interfaces in a VPC?
+pub fn is_placed(resource_type: &str) -> bool {
+    placement(resource_type).is_some() || resource_type == "aws_rds_cluster_instance"
+}
+
+/// The interfaces of a resource. `Known(empty)` for a resource outside any
+/// VPC (a Lambda function without `vpc_config`, a public OpenSearch
+/// domain); `Unknown` when its subnets or groups are not in the
+/// configuration.
+pub fn interfaces<'g>(graph: &'g Graph, r: &'g Resource) -> Fact<Vec<Interface<'g>>> {
+    // an Aurora instance sits where its cluster does
+    if r.resource_type == "aws_rds_cluster_instance" {
+        return match target(graph, r, "cluster_identifier", "aws_rds_cluster") {
+            Fact::Known(Some(c)) => interfaces(graph, c).map(|v| {
+                v.into_iter()
+                    .map(|i| Interface { resource: r, ..i })
+                    .collect()
+            }),
+            Fact::Known(None) => Fact::Unknown(format!(
+                "the cluster of {} is not in this configuration",
+                r.address
+            )),
+            Fact::Unknown(w) => Fact::Unknown(w),
+        };
+    }
+    let Some(place) = placement(&r.resource_type) else {
+        return Fact::Known(Vec::new());
+    };
+    let subnets = match place.subnet_group {
+        None => {
+            if r.get_path(place.subnets).is_none_or(|v| v.is_null()) {
+                return match r.resource_type.as_str() {
+                    "aws_instance" => Fact::Unknown(format!(
+                        "{} has no subnet_id: it is placed in the region's default VPC, which is outside the configuration",
+                        r.address
+                    )),
+                    _ => Fact::Known(Vec::new()),
+                };
+            }
+            targets(graph, r, place.subnets, "aws_subnet")
+        }
+        Some(group_type) => {
+            let group = match target(graph, r, place.subnets, group_type) {
+                Fact::Known(Some(g)) => g,
+                Fact::Known(None) => match r.get(place.subnets).as_ref().and_then(string) {
+                    Some(name) => match graph.of_type(group_type).find(|g| {
+                        g.root == r.root && g.get("name").as_ref().and_then(string) == Some(name)
+                    }) {
+                        Some(g) => g,
+                        None => {
+                            return Fact::Unknown(format!(
+                                "{}.{} names {name:?}, which is not defined in this configuration",
+                                r.address, place.subnets
+                            ))
+                        }
+                    },
+                    None => {
+                        return Fact::Unknown(format!(
+                            "{} has no {}: it is placed in the default VPC, which is outside the configuration",
+                            r.address, place.subnets
+                        ))
+                    }
+                },
+                Fact::Unknown(w) => return Fact::Unknown(w),
+            };
+            targets(graph, group, "subnet_ids", "aws_subnet")
+        }
+    };
+    let subnets = match subnets {
+        Fact::Known(s) => s,
+        Fact::Unknown(w) => return Fact::Unknown(w),
+    };
+    let groups = match place.groups {
+        None => Vec::new(),
+        Some("launch_template") => match target(graph, r, "launch_template", "aws_launch_template")
+        {
+            Fact::Known(Some(t)) => {
+                let direct = targets(graph, t, "vpc_security_group_ids", "aws_security_group");
+                match direct {
+                    Fact::Known(g) if !g.is_empty() => g,
+                    _ => match targets(
+                        graph,
+                        t,
+                        "network_interfaces.0.security_groups",
+                        "aws_security_group",
+                    ) {
+                        Fact::Known(g) => g,
+                        Fact::Unknown(w) => return Fact::Unknown(w),
+                    },
+                }
+            }
+            Fact::Known(None) => {
+                return Fact::Unknown(format!(
+                    "the launch template of {} is not in this configuration",
+                    r.address
+                ))
+            }
+            Fact::Unknown(w) => return Fact::Unknown(w),
+        },
+        Some(attribute) => match targets(graph, r, attribute, "aws_security_group") {
+            Fact::Known(g) => g,
+            Fact::Unknown(w) => return Fact::Unknown(w),
+        },
+    };
+    let network_lb = matches!(r.resource_type.as_str(), "aws_lb" | "aws_alb")
+        && r.get("load_balancer_type").as_ref().and_then(string) == Some("network");
+    let mut out = Vec::new();
+    for subnet in subnets {
+        let vpc = match target(graph, subnet, "vpc_id", "aws_vpc") {
+            Fact::Known(Some(v)) => v,
+            Fact::Known(None) => {
+                return Fact::Unknown(format!(
+                    "the VPC of {} is not in this configuration",
+                    subnet.address
+                ))
+            }
+            Fact::Unknown(w) => return Fact::Unknown(w),
+        };
+        let (groups, default_group) = if groups.is_empty() && place.groups.is_some() && !network_lb
+        {
+            let managed = referring(graph, vpc, "aws_default_security_group", "vpc_id");
+            let unmanaged = managed.is_empty();
+            (managed, unmanaged)
+        } else {
+            (groups.clone(), false)
+        };
+        out.push(Interface {
+            resource: r,
+            subnet,
+            vpc,
+            groups,
+            default_group,
+        });
+    }
+    Fact::Known(out)
+}
+
+/// A subnet's address range (IPv4 and IPv6 blocks).
+pub fn subnet_range(subnet: &Resource) -> Fact<AddrSet> {
+    let mut set = AddrSet::empty();
+    for attribute in ["cidr_block", "ipv6_cidr_block"] {
+        match subnet.get(attribute) {
+            Some(v) if v.is_unknown() => {
+                return Fact::Unknown(format!(
+                    "{}.{attribute} is known only after apply",
+                    subnet.address
+                ))
+            }
+            Some(v) => {
+                if let Some(net) = string(&v).and_then(|s| s.parse::<ipnet::IpNet>().ok()) {
+                    set = set.union(&AddrSet::from_net(&net));
+                }
+            }
+            None => {}
+        }
+    }
+    if set.is_empty() {
+        return Fact::Unknown(format!("{} has no known address range", subnet.address));
+    }
+    Fact::Known(set)
+}
+
+/// One route of a route table.
+#[derive(Clone, Debug)]
+pub struct Route<'g> {
+    pub destination: ipnet::IpNet,
+    /// The attribute naming the target (`gateway_id`,
+    /// `vpc_peering_connection_id`, `transit_gateway_id`, …) and the
+    /// managed resource it names, when the configuration has it.
+    pub via: &'static str,
+    pub target: Option<&'g Resource>,
+    pub address: String,
+    pub attribute: String,
+    pub span: Option<cloudwright_model::Span>,
+}
+
+const ROUTE_TARGETS: &[(&str, &str)] = &[
+    ("gateway_id", "aws_internet_gateway"),
+    ("nat_gateway_id", "aws_nat_gateway"),
+    ("vpc_peering_connection_id", "aws_vpc_peering_connection"),
+    ("transit_gateway_id", "aws_ec2_transit_gateway"),
+    ("egress_only_gateway_id", "aws_egress_only_internet_gateway"),
+    ("network_interface_id", "aws_network_interface"),
+    ("vpc_endpoint_id", "aws_vpc_endpoint"),
+];
+
+/// The routes of a table: inline `route` blocks and `aws_route` resources.
+pub fn routes<'g>(graph: &'g Graph, table: &'g Resource) -> Fact<Vec<Route<'g>>> {
+    let mut out = Vec::new();
+    let mut add = |source: &'g Resource,
+                   attribute: String,
+                   get: &dyn Fn(&str) -> Option<Value>,
+                   dest_keys: [&str; 2]|
+     -> Result<(), String> {
+        let (via, target_type) = ROUTE_TARGETS
+            .iter()
+            .find(|(k, _)| get(k).is_some_and(|v| !v.is_null()))
+            .copied()
+            .unwrap_or(("gateway_id", "aws_internet_gateway"));
+        let target_value = get(via);
+        let target = match target_value.as_ref().map(|v| (v.is_unknown(), v)) {
+            Some((true, v)) => origin_resource(graph, &source.root, v),
+            _ => None,
+        }
+        .filter(|t| t.resource_type == target_type);
+        for key in dest_keys {
+            match get(key) {
+                Some(d) if d.is_unknown() => {
+                    return Err(format!(
+                        "a route destination of {} is known only after apply",
+                        source.address
+                    ))
+                }
+                Some(d) => {
+                    if let Some(net) = string(&d).and_then(|s| s.parse::<ipnet::IpNet>().ok()) {
+                        out.push(Route {
+                            destination: net,
+                            via,
+                            target,
+                            address: source.address.clone(),
+                            attribute: attribute.clone(),
+                            span: source.span_of(&attribute).or(source.span),
+                        });
+                    }
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    };
+    if let Some(v) = table.get("route") {
+        if v.is_unknown() {
+            return Fact::Unknown(format!(
+                "the routes of {} are known only after apply",
+                table.address
+            ));
+        }
+        for (i, block) in v.as_list().unwrap_or_default().iter().enumerate() {
+            let b = block.clone();
+            if let Err(w) = add(
+                table,
+                format!("route[{i}]"),
+                &move |k| b.get(k),
+                ["cidr_block", "ipv6_cidr_block"],
+            ) {
+                return Fact::Unknown(w);
+            }
+        }
+    }
+    for route in referring(graph, table, "aws_route", "route_table_id") {
+        if let Err(w) = add(
+            route,
+            String::new(),
+            &|k| route.get(k),
+            ["destination_cidr_block", "destination_ipv6_cidr_block"],
+        ) {
+            return Fact::Unknown(w);
+        }
+    }
+    Fact::Known(out)
+}
+
+/// The tier of a subnet in the reference three-tier design.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    Public,
+    App,
+    Data,
+}
+
+impl Tier {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Public => "public",
+            Tier::App => "app",
+            Tier::Data => "data",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Tier> {
+        let t = text.to_ascii_lowercase();
+        let has = |words: &[&str]| {
+            t.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| words.contains(&w))
+        };
+        if has(&["public", "dmz", "edge", "ingress"]) {
+            Some(Tier::Public)
+        } else if has(&[
+            "data",
+            "db",
+            "database",
+            "databases",
+            "storage",
+            "persistence",
+            "isolated",
+        ]) {
+            Some(Tier::Data)
+        } else if has(&[
+            "private",
+            "app",
+            "apps",
+            "application",
+            "compute",
+            "workload",
+            "backend",
+        ]) {
+            Some(Tier::App)
+        } else {
+            None
+        }
+    }
+}
+
+/// The value of a subnet tag whose key (lower-cased, without `-`, `_`)
+/// is one of `keys`.
+fn tag_value(r: &Resource, keys: &[&str]) -> Option<String> {
+    let tags = r.get("tags_all").or_else(|| r.get("tags"))?;
+    let obj = tags.as_object()?;
+    let found = obj.fields.iter().find_map(|(k, v)| {
+        let key = k.to_ascii_lowercase().replace(['-', '_', ' '], "");
+        keys.contains(&key.as_str())
+            .then(|| v.as_str().map(str::to_string))
+            .flatten()
+    });
+    found
+}
+
+/// A subnet's tier and how it was told: a `tier`-like tag, the `Name`
+/// tag, a default route to an internet gateway (public), membership of a
+/// database or cache subnet group (data), else private (app).
+pub fn subnet_tier(graph: &Graph, subnet: &Resource) -> (Tier, String) {
+    if let Some(v) = tag_value(
+        subnet,
+        &[
+            "tier",
+            "layer",
+            "subnettier",
+            "subnettype",
+            "type",
+            "role",
+            "network",
+        ],
+    ) {
+        if let Some(t) = Tier::parse(&v) {
+            return (t, format!("tagged {v:?}"));
+        }
+    }
+    if let Some(name) = tag_value(subnet, &["name"]) {
+        if let Some(t) = Tier::parse(&name) {
+            return (t, format!("named {name:?}"));
+        }
+    }
+    if let Fact::Known(Some(vpc)) = target(graph, subnet, "vpc_id", "aws_vpc") {
+        if let Fact::Known(Some(table)) = route_table(graph, subnet, vpc) {
+            if let Fact::Known(list) = routes(graph, table) {
+                let default_to_igw = list.iter().any(|r| {
+                    r.destination.prefix_len() == 0
+                        && r.via == "gateway_id"
+                        && r.target
+                            .is_none_or(|t| t.resource_type == "aws_internet_gateway")
+                });
+                if default_to_igw {
+                    return (
+                        Tier::Public,
+                        format!("{} routes 0.0.0.0/0 to an internet gateway", table.address),
+                    );
+                }
+            }
+        }
+    }
+    for group_type in [
+        "aws_db_subnet_group",
+        "aws_elasticache_subnet_group",
+        "aws_redshift_subnet_group",
+        "aws_docdb_subnet_group",
+        "aws_neptune_subnet_group",
+    ] {
+        let member = graph.of_type(group_type).any(|g| {
+            g.root == subnet.root
+                && matches!(targets(graph, g, "subnet_ids", "aws_subnet"), Fact::Known(s) if s.iter().any(|s| s.address == subnet.address))
+        });
+        if member {
+            return (Tier::Data, format!("in a {group_type}"));
+        }
+    }
+    (Tier::App, "private: no route to an internet gateway".into())
 }

@@ -31,6 +31,8 @@ resource "aws_security_group" "app" {
   description = "App instances"
   vpc_id      = var.vpc_id
 
+  # PLANTED: egress allows HTTPS only, so the app cannot open connections to
+  # its database on 5432 — `cloudwright exposure --from ... --to ...` names it
   egress {
     description = "HTTPS to AWS APIs and package mirrors"
     from_port   = 443
