@@ -494,6 +494,9 @@ fn scan(mut args: ScanArgs) -> ExitCode {
             })
             .collect(),
         ignores: config.ignore.clone(),
+        settings: cloudwright_rules::Settings {
+            segmentation: config.network.policy(),
+        },
         ..Default::default()
     };
     let rules = match cloudwright_scan::select_rules(&options) {

@@ -76,7 +76,7 @@ pub const SENSITIVE_PORTS: &[(u16, &str)] = &[
     (9092, "Kafka"),
 ];
 
-const DATA_STORES: &[&str] = &[
+pub const DATA_STORES: &[&str] = &[
     "aws_db_instance",
     "aws_rds_cluster",
     "aws_rds_cluster_instance",

@@ -10,5 +10,6 @@
 
 pub mod exposure;
 pub mod reach;
+pub mod segment;
 pub mod sets;
 pub mod topology;

@@ -256,16 +256,36 @@ pub struct Context<'g> {
     companion_indexes: Mutex<HashMap<(String, String), Arc<CompanionIndex<'g>>>>,
     security_group_rules: std::sync::OnceLock<Vec<SecurityGroupRule<'g>>>,
     exposures: std::sync::OnceLock<Vec<cloudwright_network::exposure::Exposure>>,
+    violations: std::sync::OnceLock<Vec<cloudwright_network::segment::Violation>>,
+    pub settings: crate::Settings,
 }
 
 impl<'g> Context<'g> {
     pub fn new(graph: &'g Graph) -> Self {
+        Self::with_settings(graph, crate::Settings::default())
+    }
+
+    pub fn with_settings(graph: &'g Graph, settings: crate::Settings) -> Self {
         Context {
             graph,
             companion_indexes: Mutex::new(HashMap::new()),
             security_group_rules: std::sync::OnceLock::new(),
             exposures: std::sync::OnceLock::new(),
+            violations: std::sync::OnceLock::new(),
+            settings,
         }
+    }
+
+    /// Violations of the segmentation policy (the network engine),
+    /// computed once per run.
+    pub fn segmentation(&self) -> &[cloudwright_network::segment::Violation] {
+        self.violations.get_or_init(|| {
+            cloudwright_network::segment::violations(
+                self.graph,
+                &self.settings.segmentation,
+                self.exposures(),
+            )
+        })
     }
 
     /// What the internet can reach (the network engine), computed once per

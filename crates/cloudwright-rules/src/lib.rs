@@ -179,10 +179,23 @@ fn to_indices(graph: &Graph, identities: Vec<usize>) -> Vec<usize> {
     out
 }
 
+/// What the configuration tells the rules (`cloudwright.toml`).
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// The network segmentation policy (`[network]`).
+    pub segmentation: cloudwright_network::segment::Policy,
+}
+
+/// Runs the given rules over the graph in parallel with the default
+/// settings.
+pub fn run(graph: &Graph, rules: &[&'static Rule]) -> Outcome {
+    run_with(graph, rules, &Settings::default())
+}
+
 /// Runs the given rules over the graph in parallel. Output is sorted, so it
 /// is the same whatever the thread scheduling.
-pub fn run(graph: &Graph, rules: &[&'static Rule]) -> Outcome {
-    let ctx = Context::new(graph);
+pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> Outcome {
+    let ctx = Context::with_settings(graph, settings.clone());
     let reports: Vec<Report> = rules
         .par_iter()
         .map(|rule| {

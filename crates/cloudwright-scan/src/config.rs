@@ -20,6 +20,8 @@ pub struct Config {
     pub severity: BTreeMap<String, String>,
     #[serde(default)]
     pub ignore: Vec<IgnoreEntry>,
+    #[serde(default)]
+    pub network: NetworkSection,
     /// Where the file was read from (set after loading).
     #[serde(skip)]
     pub path: PathBuf,
@@ -39,6 +41,51 @@ pub struct ScanSection {
     pub inline_suppressions: Option<bool>,
     #[serde(default)]
     pub exclude: Vec<String>,
+}
+
+/// `[network]`: the segmentation policy.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSection {
+    /// Subnet address pattern (`*` wildcard) → `public`, `app` or `data`.
+    #[serde(default)]
+    pub tiers: BTreeMap<String, String>,
+    /// Resource types allowed in the public tier besides load balancers
+    /// and NAT gateways.
+    #[serde(default)]
+    pub public_types: Vec<String>,
+    /// Flows allowed besides the defaults: `FROM->TO` or `FROM->TO:PORT[-PORT]`.
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+impl NetworkSection {
+    /// The policy the network rules apply (checked when the file loads).
+    pub fn policy(&self) -> cloudwright_network::segment::Policy {
+        use cloudwright_network::segment::{Flow, Policy};
+        use cloudwright_network::topology::Tier;
+        Policy {
+            tiers: self
+                .tiers
+                .iter()
+                .filter_map(|(k, v)| {
+                    let t = match v.as_str() {
+                        "public" => Tier::Public,
+                        "app" => Tier::App,
+                        "data" => Tier::Data,
+                        _ => return None,
+                    };
+                    Some((k.clone(), t))
+                })
+                .collect(),
+            public_types: self.public_types.clone(),
+            allow: self
+                .allow
+                .iter()
+                .filter_map(|f| Flow::parse(f).ok())
+                .collect(),
+        }
+    }
 }
 
 /// Findings to ignore under some paths, with the reason why.
@@ -172,6 +219,22 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     }
+    for (pattern, tier) in &config.network.tiers {
+        if !matches!(tier.as_str(), "public" | "app" | "data") {
+            let (l, c) = locate(pattern);
+            return Err(error(
+                l,
+                c,
+                format!("the tier of {pattern:?} must be public, app or data, not {tier:?}"),
+            ));
+        }
+    }
+    for flow in &config.network.allow {
+        if let Err(e) = cloudwright_network::segment::Flow::parse(flow) {
+            let (l, c) = locate(flow);
+            return Err(error(l, c, e));
+        }
+    }
     for entry in &config.ignore {
         if entry.reason.trim().is_empty() {
             return Err(error(
@@ -221,6 +284,20 @@ fail_on = "medium"
 # resources = ["module.scratch.*"]
 # reason = "scratch buckets, deleted with the legacy stack"
 # expires = "2026-12-31"
+
+# Network segmentation (rules CW-AWS-NET-003..005). Subnets fall into tiers by
+# their tags ("Tier"), their names, a default route to an internet gateway
+# (public) or membership of a database/cache subnet group (data); by default
+# only load balancers and NAT gateways sit in the public tier, the app tier is
+# reached from the public tier and itself, and the data tier from the app tier
+# on the engine port and from itself.
+[network]
+# Classify subnets by address pattern (first match wins).
+# tiers = { "module.network.aws_subnet.this[\"mgmt-*\"]" = "app" }
+# More resource types allowed in the public tier.
+# public_types = ["aws_instance"]
+# More allowed flows: FROM->TO or FROM->TO:PORT[-PORT], tiers public, app, data.
+# allow = ["app->data:9000-9100"]
 "#;
 
 #[cfg(test)]

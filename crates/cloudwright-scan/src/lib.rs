@@ -28,6 +28,8 @@ pub struct ScanOptions {
     pub ignores: Vec<config::IgnoreEntry>,
     /// Fingerprints of findings that are already known (`--baseline`).
     pub baseline: Option<std::collections::HashSet<String>>,
+    /// What the rules read from the config file.
+    pub settings: cloudwright_rules::Settings,
 }
 
 impl Default for ScanOptions {
@@ -41,6 +43,7 @@ impl Default for ScanOptions {
             severity_overrides: Vec::new(),
             ignores: Vec::new(),
             baseline: None,
+            settings: cloudwright_rules::Settings::default(),
         }
     }
 }
@@ -163,7 +166,7 @@ pub fn select_rules(options: &ScanOptions) -> Result<Vec<&'static Rule>, String>
 
 /// Runs the selected rules and applies suppressions.
 pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> ScanReport {
-    let outcome = cloudwright_rules::run(graph, rules);
+    let outcome = cloudwright_rules::run_with(graph, rules, &options.settings);
     let checked: std::collections::HashSet<usize> = outcome
         .checked
         .iter()

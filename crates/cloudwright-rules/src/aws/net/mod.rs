@@ -5,41 +5,21 @@
 
 use crate::check::Context;
 use crate::{Report, Rule};
-use cloudwright_network::exposure::{Exposure, Verdict};
+use cloudwright_network::exposure::{Exposure, Verdict, DATA_STORES};
+use cloudwright_network::segment::Violation;
 
 pub fn rules() -> Vec<&'static Rule> {
-    vec![&NET_DATA_STORE_EXPOSED, &NET_ADMIN_PORT_EXPOSED]
+    vec![
+        &NET_DATA_STORE_EXPOSED,
+        &NET_ADMIN_PORT_EXPOSED,
+        &NET_PUBLIC_TIER_PLACEMENT,
+        &NET_INNER_TIER_EXPOSED,
+        &NET_TIER_FLOW,
+    ]
 }
 
-const DATA_STORES: &[&str] = &[
-    "aws_db_instance",
-    "aws_rds_cluster",
-    "aws_elasticache_replication_group",
-    "aws_redshift_cluster",
-];
-
 fn services(e: &Exposure) -> String {
-    e.services
-        .iter()
-        .map(|(proto, ranges)| {
-            let ports: Vec<String> = ranges
-                .iter()
-                .map(|(a, b)| {
-                    if a == b {
-                        a.to_string()
-                    } else {
-                        format!("{a}-{b}")
-                    }
-                })
-                .collect();
-            if ports.is_empty() || proto == "all" {
-                proto.clone()
-            } else {
-                format!("{proto} {}", ports.join(","))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    cloudwright_network::exposure::describe_services(&e.services)
 }
 
 fn report_exposure(ctx: &Context<'_>, report: &mut Report, e: &Exposure, message: String) {
@@ -123,7 +103,19 @@ crate::rule! {
         title: "Database reachable from the internet",
         severity: Critical,
         category: "network",
-        resource_types: ["aws_db_instance"],
+        resource_types: [
+            "aws_db_instance",
+            "aws_rds_cluster",
+            "aws_rds_cluster_instance",
+            "aws_redshift_cluster",
+            "aws_elasticache_cluster",
+            "aws_elasticache_replication_group",
+            "aws_opensearch_domain",
+            "aws_elasticsearch_domain",
+            "aws_docdb_cluster",
+            "aws_neptune_cluster",
+            "aws_msk_cluster"
+        ],
         checkov: [],
         trivy: [],
         kics: [],
@@ -227,5 +219,215 @@ crate::rule! {
         kics: [],
         remediation: "Use SSM Session Manager; otherwise restrict the source and remove the public address.",
         check: check_admin_ports,
+    }
+}
+
+/// Segmentation findings of one kind: violations as findings with their
+/// evidence as related locations, undecidable ones as unknown.
+fn report_violations(ctx: &Context<'_>, report: &mut Report, kind: &str) {
+    let matching: Vec<&Violation> = ctx
+        .segmentation()
+        .iter()
+        .filter(|v| v.kind == kind)
+        .collect();
+    for v in matching {
+        let Some(r) = ctx.graph.resource_in(&v.root, &v.resource) else {
+            continue;
+        };
+        report.checked(r);
+        if let Some(why) = &v.unknown {
+            report.unknown(r, why.clone());
+            continue;
+        }
+        let finding = report.fail(r, "", v.message.clone());
+        for h in &v.evidence {
+            if let Some(span) = h.span {
+                finding.related.push(cloudwright_model::RelatedLocation {
+                    message: format!("{}: {} — {}", h.kind, h.address, h.detail),
+                    span,
+                });
+            }
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Only load balancers and NAT gateways sit in the public tier. A
+    /// subnet is public when it is tagged so (`Tier = "public"`), named so,
+    /// or routes `0.0.0.0/0` to an internet gateway; instances, Auto
+    /// Scaling groups, databases, caches, functions and tasks with an
+    /// interface there are findings. `[network] public_types` in
+    /// `cloudwright.toml` allows more types (a bastion, say), `[network]
+    /// tiers` classifies subnets explicitly.
+    ///
+    /// ## Why it matters
+    /// The reference three-tier design keeps workloads out of subnets with
+    /// a route to the internet: one security-group mistake or one public
+    /// address away from exposure, and outside the layered defence the
+    /// private tiers give.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_instance" "app" {
+    ///   subnet_id = aws_subnet.public_a.id   # routes 0.0.0.0/0 to the internet gateway
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_instance" "app" {
+    ///   subnet_id = aws_subnet.private_a.id  # egress through NAT, no inbound route
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Move the workload to the private (app) subnets behind a load
+    /// balancer; reach instances with SSM Session Manager instead of a
+    /// public bastion.
+    pub static NET_PUBLIC_TIER_PLACEMENT = {
+        id: "CW-AWS-NET-003",
+        title: "Workload placed in the public tier",
+        severity: Medium,
+        category: "network",
+        resource_types: [
+            "aws_instance",
+            "aws_autoscaling_group",
+            "aws_db_instance",
+            "aws_rds_cluster",
+            "aws_elasticache_cluster",
+            "aws_elasticache_replication_group",
+            "aws_lambda_function",
+            "aws_ecs_service",
+            "aws_redshift_cluster",
+            "aws_opensearch_domain",
+            "aws_msk_cluster",
+            "aws_efs_mount_target",
+            "aws_vpc_endpoint"
+        ],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Move it to the private subnets behind a load balancer.",
+        check: |ctx, report| report_violations(ctx, report, "placement"),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Nothing in the app or data tier is reachable from the internet
+    /// directly, as the exposure engine computes it (public address,
+    /// internet gateway, route, network ACLs, security groups). Reaching a
+    /// service through a load balancer is the design and is not a finding.
+    ///
+    /// ## Why it matters
+    /// A private-tier subnet that is in fact reachable means the tiering
+    /// exists on paper only: usually a public IP on an instance plus a
+    /// route table shared with the public subnets.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_subnet" "app" {
+    ///   tags = { Tier = "app" }
+    /// }
+    /// resource "aws_instance" "worker" {
+    ///   subnet_id                   = aws_subnet.app.id
+    ///   associate_public_ip_address = true   # and the app subnet routes to the IGW
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_instance" "worker" {
+    ///   subnet_id                   = aws_subnet.app.id
+    ///   associate_public_ip_address = false
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove the public address and give the app subnets their own route
+    /// table whose default route goes to a NAT gateway.
+    pub static NET_INNER_TIER_EXPOSED = {
+        id: "CW-AWS-NET-004",
+        title: "App- or data-tier resource reachable from the internet directly",
+        severity: High,
+        category: "network",
+        resource_types: ["aws_instance", "aws_db_instance"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Remove the public address; route the tier's subnets through NAT, not the internet gateway.",
+        check: |ctx, report| report_violations(ctx, report, "direct-exposure"),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Security groups of resources in the app and data tiers admit only
+    /// the flows the segmentation policy allows. By default: the app tier
+    /// from the public tier (its load balancers) and from itself; the data
+    /// tier from the app tier on the data store's engine port (its `port`,
+    /// else the engine's default: 5432, 3306, 6379, …) and from itself. A
+    /// rule admitting a CIDR admits every tier whose subnets the range
+    /// overlaps (a data group admitting the whole VPC range admits the
+    /// public tier); a rule naming a group admits the tiers where that
+    /// group's interfaces sit. `[network] allow` in `cloudwright.toml`
+    /// adds flows (`"app->data:9000-9100"`).
+    ///
+    /// ## Why it matters
+    /// Segmentation is what contains a compromise: a load balancer or a
+    /// NAT'd host in the public tier that can open a database connection,
+    /// or an app host with every port of the database open, turns one
+    /// foothold into the data.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_security_group" "db" {
+    ///   ingress {
+    ///     from_port   = 5432
+    ///     to_port     = 5432
+    ///     protocol    = "tcp"
+    ///     cidr_blocks = [aws_vpc.main.cidr_block]   # includes the public subnets
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_security_group" "db" {
+    ///   ingress {
+    ///     from_port       = 5432
+    ///     to_port         = 5432
+    ///     protocol        = "tcp"
+    ///     security_groups = [aws_security_group.app.id]
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Admit the tier that should call, by its security group, on the
+    /// engine port only.
+    pub static NET_TIER_FLOW = {
+        id: "CW-AWS-NET-005",
+        title: "Flow between tiers not allowed by the segmentation policy",
+        severity: High,
+        category: "network",
+        resource_types: [
+            "aws_instance",
+            "aws_autoscaling_group",
+            "aws_db_instance",
+            "aws_rds_cluster",
+            "aws_elasticache_cluster",
+            "aws_elasticache_replication_group",
+            "aws_redshift_cluster",
+            "aws_opensearch_domain",
+            "aws_msk_cluster",
+            "aws_efs_mount_target"
+        ],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Admit the calling tier by its security group, on the engine port only.",
+        check: |ctx, report| report_violations(ctx, report, "flow"),
     }
 }
