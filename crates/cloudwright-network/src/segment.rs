@@ -217,6 +217,9 @@ fn resource_hop(kind: &'static str, r: &Resource, detail: String) -> Hop {
     }
 }
 
+/// A subnet's range with its tier.
+type TieredRange<'g> = (AddrSet, Tier, &'g Resource);
+
 /// Every violation of the policy in the graph. `exposures` is the
 /// internet exposure of the same graph.
 pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec<Violation> {
@@ -265,7 +268,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         }
     }
     // subnet ranges per VPC, with their tiers
-    let mut ranges: BTreeMap<(String, String), Vec<(AddrSet, Tier, &Resource)>> = BTreeMap::new();
+    let mut ranges: BTreeMap<(String, String), Vec<TieredRange<'_>>> = BTreeMap::new();
     for s in graph.of_type("aws_subnet") {
         if s.mode != Mode::Managed {
             continue;
