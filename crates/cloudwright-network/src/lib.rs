@@ -8,6 +8,7 @@
 //! differences of port ranges and IPv4/IPv6 prefix sets) the engine is
 //! built on.
 
+pub mod design;
 pub mod exposure;
 pub mod reach;
 pub mod segment;

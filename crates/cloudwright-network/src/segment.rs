@@ -82,6 +82,9 @@ pub struct Policy {
     pub public_types: Vec<String>,
     /// Flows allowed besides the defaults.
     pub allow: Vec<Flow>,
+    /// Address ranges of the networks reached over VPN or Direct Connect
+    /// (CIDRs), for the overlap check.
+    pub on_premises: Vec<String>,
 }
 
 const PUBLIC_TYPES: &[&str] = &["aws_lb", "aws_alb", "aws_elb", "aws_nat_gateway"];

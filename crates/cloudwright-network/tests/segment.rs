@@ -59,6 +59,7 @@ fn a_configured_policy_classifies_subnets_allows_types_and_flows() {
             Flow::parse("app->data:6380").unwrap(),
             Flow::parse("public->data:6379").unwrap(),
         ],
+        on_premises: Vec::new(),
     };
     assert!(run(&policy).is_empty(), "{:?}", run(&policy));
 }

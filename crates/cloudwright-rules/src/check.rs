@@ -257,6 +257,7 @@ pub struct Context<'g> {
     security_group_rules: std::sync::OnceLock<Vec<SecurityGroupRule<'g>>>,
     exposures: std::sync::OnceLock<Vec<cloudwright_network::exposure::Exposure>>,
     violations: std::sync::OnceLock<Vec<cloudwright_network::segment::Violation>>,
+    design: std::sync::OnceLock<Vec<cloudwright_network::segment::Violation>>,
     pub settings: crate::Settings,
 }
 
@@ -272,8 +273,17 @@ impl<'g> Context<'g> {
             security_group_rules: std::sync::OnceLock::new(),
             exposures: std::sync::OnceLock::new(),
             violations: std::sync::OnceLock::new(),
+            design: std::sync::OnceLock::new(),
             settings,
         }
+    }
+
+    /// Findings of the network design checks (the network engine),
+    /// computed once per run.
+    pub fn network_design(&self) -> &[cloudwright_network::segment::Violation] {
+        self.design.get_or_init(|| {
+            cloudwright_network::design::checks(self.graph, &self.settings.segmentation)
+        })
     }
 
     /// Violations of the segmentation policy (the network engine),

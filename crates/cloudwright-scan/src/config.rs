@@ -57,6 +57,9 @@ pub struct NetworkSection {
     /// Flows allowed besides the defaults: `FROM->TO` or `FROM->TO:PORT[-PORT]`.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// On-premises ranges reached over VPN or Direct Connect (CIDRs).
+    #[serde(default)]
+    pub on_premises: Vec<String>,
 }
 
 impl NetworkSection {
@@ -84,6 +87,7 @@ impl NetworkSection {
                 .iter()
                 .filter_map(|f| Flow::parse(f).ok())
                 .collect(),
+            on_premises: self.on_premises.clone(),
         }
     }
 }
@@ -229,6 +233,16 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     }
+    for range in &config.network.on_premises {
+        if range.parse::<ipnet::IpNet>().is_err() {
+            let (l, c) = locate(range);
+            return Err(error(
+                l,
+                c,
+                format!("on_premises entries are CIDRs such as \"10.0.0.0/8\", not {range:?}"),
+            ));
+        }
+    }
     for flow in &config.network.allow {
         if let Err(e) = cloudwright_network::segment::Flow::parse(flow) {
             let (l, c) = locate(flow);
@@ -298,6 +312,8 @@ fail_on = "medium"
 # public_types = ["aws_instance"]
 # More allowed flows: FROM->TO or FROM->TO:PORT[-PORT], tiers public, app, data.
 # allow = ["app->data:9000-9100"]
+# Ranges of the networks reached over VPN or Direct Connect, checked for overlaps.
+# on_premises = ["192.168.0.0/16"]
 "#;
 
 #[cfg(test)]

@@ -15,6 +15,12 @@ pub fn rules() -> Vec<&'static Rule> {
         &NET_PUBLIC_TIER_PLACEMENT,
         &NET_INNER_TIER_EXPOSED,
         &NET_TIER_FLOW,
+        &NET_OVERLAP,
+        &NET_LOCAL_OVERRIDE,
+        &NET_NO_EGRESS,
+        &NET_NAT_ZONE,
+        &NET_SUBNET_CAPACITY,
+        &NET_DEAD_RULE,
     ]
 }
 
@@ -224,10 +230,11 @@ crate::rule! {
 
 /// Segmentation findings of one kind: violations as findings with their
 /// evidence as related locations, undecidable ones as unknown.
-fn report_violations(ctx: &Context<'_>, report: &mut Report, kind: &str) {
+pub(crate) fn report_violations(ctx: &Context<'_>, report: &mut Report, kind: &str) {
     let matching: Vec<&Violation> = ctx
         .segmentation()
         .iter()
+        .chain(ctx.network_design())
         .filter(|v| v.kind == kind)
         .collect();
     for v in matching {
@@ -429,5 +436,293 @@ crate::rule! {
         kics: [],
         remediation: "Admit the calling tier by its security group, on the engine port only.",
         check: |ctx, report| report_violations(ctx, report, "flow"),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Address ranges do not overlap where networks meet: the two VPCs of a
+    /// peering connection, VPCs attached to the same transit gateway, and
+    /// VPCs with a VPN (a virtual private gateway, or a transit gateway
+    /// carrying a VPN connection) against the on-premises ranges declared
+    /// as static VPN routes or in `cloudwright.toml` (`[network]
+    /// on_premises`). Secondary CIDR associations count. A range allocated
+    /// at apply time (IPAM) is undecidable.
+    ///
+    /// ## Why it matters
+    /// AWS refuses to peer overlapping VPCs; on a transit gateway or a VPN
+    /// the overlap makes routes ambiguous, and the usual fix — re-addressing
+    /// a VPC — means rebuilding everything in it.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_vpc" "a" { cidr_block = "10.0.0.0/16" }
+    /// resource "aws_vpc" "b" { cidr_block = "10.0.128.0/17" }
+    /// resource "aws_vpc_peering_connection" "ab" {
+    ///   vpc_id      = aws_vpc.a.id
+    ///   peer_vpc_id = aws_vpc.b.id
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_vpc" "b" { cidr_block = "10.1.0.0/16" }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Plan addresses centrally (an IPAM pool per environment and region)
+    /// and give every VPC that will ever connect a distinct range.
+    pub static NET_OVERLAP = {
+        id: "CW-AWS-NET-006",
+        title: "Overlapping address ranges where networks connect",
+        severity: High,
+        category: "network",
+        resource_types: ["aws_vpc_peering_connection", "aws_ec2_transit_gateway_vpc_attachment", "aws_vpc"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Give every VPC that connects to another network a distinct range.",
+        check: |ctx, report| report_violations(ctx, report, "overlap"),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Routes more specific than a VPC's local route target only what AWS
+    /// accepts there — a network interface (an appliance), a Gateway Load
+    /// Balancer endpoint or a Network Firewall endpoint. A route for part
+    /// of the VPC's own range through an internet gateway, NAT gateway,
+    /// peering or transit gateway is refused at apply.
+    ///
+    /// ## Why it matters
+    /// The plan looks fine and the apply fails half-way; what was meant as
+    /// inspection of east-west traffic never happens.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_route" "inspect" {
+    ///   route_table_id         = aws_route_table.app.id
+    ///   destination_cidr_block = "10.0.2.0/24"         # inside the VPC's 10.0.0.0/16
+    ///   nat_gateway_id         = aws_nat_gateway.a.id
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_route" "inspect" {
+    ///   route_table_id         = aws_route_table.app.id
+    ///   destination_cidr_block = "10.0.2.0/24"
+    ///   vpc_endpoint_id        = aws_vpc_endpoint.firewall.id   # GWLB / Network Firewall endpoint
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Send intra-VPC traffic to an inspection endpoint or appliance
+    /// interface, or drop the route.
+    pub static NET_LOCAL_OVERRIDE = {
+        id: "CW-AWS-NET-007",
+        title: "Route inside the VPC's own range to a target AWS refuses",
+        severity: Medium,
+        category: "network",
+        resource_types: ["aws_route_table"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Target a network interface or an inspection endpoint, or remove the route.",
+        check: |ctx, report| report_violations(ctx, report, "local-override"),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Workloads (instances, Auto Scaling groups, Lambda functions in a
+    /// VPC, ECS services) outside the public tier whose security groups
+    /// allow traffic to the internet have a way out: their subnet's route
+    /// table has a default route (NAT gateway, transit gateway, appliance).
+    ///
+    /// ## Why it matters
+    /// Without one, package installs, AWS API calls without endpoints and
+    /// webhooks time out — usually found at the first deploy, or the first
+    /// scale-out in a new subnet.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_route_table" "private" {
+    ///   vpc_id = aws_vpc.main.id            # local route only
+    /// }
+    /// resource "aws_instance" "worker" {
+    ///   subnet_id              = aws_subnet.private.id
+    ///   vpc_security_group_ids = [aws_security_group.https_out.id]
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_route" "private_default" {
+    ///   route_table_id         = aws_route_table.private.id
+    ///   destination_cidr_block = "0.0.0.0/0"
+    ///   nat_gateway_id         = aws_nat_gateway.a.id
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Route 0.0.0.0/0 to a NAT gateway in the subnet's AZ, or add the VPC
+    /// endpoints the workload needs and tighten its egress to them.
+    pub static NET_NO_EGRESS = {
+        id: "CW-AWS-NET-008",
+        title: "Private workload with no egress path",
+        severity: Low,
+        category: "network",
+        resource_types: ["aws_instance", "aws_autoscaling_group", "aws_lambda_function", "aws_ecs_service"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Add a default route through NAT (or the endpoints the workload needs).",
+        check: |ctx, report| report_violations(ctx, report, "no-egress"),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// A subnet whose default route goes to a NAT gateway uses one in its
+    /// own Availability Zone (both AZs known from `availability_zone` or
+    /// `availability_zone_id`).
+    ///
+    /// ## Why it matters
+    /// A NAT gateway is zonal: when its AZ fails, every subnet routed to it
+    /// loses egress, so the other AZs fail with it — the multi-AZ design is
+    /// single-AZ for everything that calls out. Cross-AZ traffic is also
+    /// billed per GB.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_route_table" "private_b" {
+    ///   route {
+    ///     cidr_block     = "0.0.0.0/0"
+    ///     nat_gateway_id = aws_nat_gateway.a.id   # in eu-west-1a, for a subnet in eu-west-1b
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_route_table" "private_b" {
+    ///   route {
+    ///     cidr_block     = "0.0.0.0/0"
+    ///     nat_gateway_id = aws_nat_gateway.b.id
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// One NAT gateway per AZ and one private route table per AZ (in
+    /// production; one shared NAT is a reasonable saving elsewhere).
+    pub static NET_NAT_ZONE = {
+        id: "CW-AWS-NET-009",
+        title: "Subnet's egress depends on a NAT gateway in another AZ",
+        severity: Medium,
+        category: "resilience",
+        resource_types: ["aws_subnet"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Route each AZ's private subnets to a NAT gateway in the same AZ.",
+        check: |ctx, report| report_violations(ctx, report, "nat-zone"),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Subnets have room for what is declared to scale into them: the
+    /// `max_size` of Auto Scaling groups and EKS node groups and the
+    /// `desired_count` of ECS services (one address per instance or
+    /// `awsvpc` task), spread evenly over their subnets and rounded up,
+    /// against the subnet's usable addresses (its range less the five AWS
+    /// reserves). Pods on EKS nodes take further addresses with the VPC
+    /// CNI; they are not counted, so the check errs on the side of silence.
+    ///
+    /// ## Why it matters
+    /// Scaling out during an incident fails with
+    /// `InsufficientFreeAddressesInSubnet`, exactly when capacity is
+    /// needed; re-sizing a subnet means replacing it.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_subnet" "app_a" { cidr_block = "10.0.1.0/28" }   # 11 usable
+    /// resource "aws_autoscaling_group" "app" {
+    ///   max_size            = 40
+    ///   vpc_zone_identifier = [aws_subnet.app_a.id, aws_subnet.app_b.id]
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_subnet" "app_a" { cidr_block = "10.0.16.0/20" }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Size subnets for the maximum (a /20 per AZ is common for app tiers),
+    /// or spread the group over more subnets.
+    pub static NET_SUBNET_CAPACITY = {
+        id: "CW-AWS-NET-010",
+        title: "Subnet too small for what scales into it",
+        severity: Medium,
+        category: "resilience",
+        resource_types: ["aws_subnet"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Use larger subnets or more of them.",
+        check: |ctx, report| report_violations(ctx, report, "capacity"),
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// An ingress rule that admits another security group is matched by
+    /// that group's egress: some TCP port of the rule is allowed out by the
+    /// source group (to this group, or to a private range). Otherwise no
+    /// connection the rule was written for can be opened.
+    ///
+    /// ## Why it matters
+    /// Either the dependency is broken (the app cannot reach its database
+    /// and fails at deploy) or the rule is dead weight that misleads every
+    /// reviewer about what talks to what.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_security_group" "app" {
+    ///   egress { from_port = 443, to_port = 443, protocol = "tcp", cidr_blocks = ["0.0.0.0/0"] }
+    /// }
+    /// resource "aws_security_group" "db" {
+    ///   ingress { from_port = 5432, to_port = 5432, protocol = "tcp", security_groups = [aws_security_group.app.id] }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_vpc_security_group_egress_rule" "app_to_db" {
+    ///   security_group_id            = aws_security_group.app.id
+    ///   ip_protocol                  = "tcp"
+    ///   from_port                    = 5432
+    ///   to_port                      = 5432
+    ///   referenced_security_group_id = aws_security_group.db.id
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add the matching egress rule to the source group (by group
+    /// reference), or delete the ingress rule if the flow is gone.
+    pub static NET_DEAD_RULE = {
+        id: "CW-AWS-NET-011",
+        title: "Security group admits a group whose egress never allows the flow",
+        severity: Low,
+        category: "network",
+        resource_types: ["aws_security_group"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Add the matching egress rule to the source group, or remove the ingress rule.",
+        check: |ctx, report| report_violations(ctx, report, "dead-rule"),
     }
 }

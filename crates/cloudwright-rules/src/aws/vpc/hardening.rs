@@ -342,75 +342,32 @@ crate::rule! {
     }
 }
 
-fn check_s3_endpoint(ctx: &Context<'_>, report: &mut Report) {
-    let nat_roots: Vec<&str> = ctx
-        .resources(&["aws_nat_gateway"])
-        .map(|n| &*n.root)
-        .collect();
-    for vpc in ctx.resources(&["aws_vpc"]) {
-        if !nat_roots.contains(&&*vpc.root) {
-            continue;
-        }
-        let private = match ctx.companions(vpc, "aws_subnet", "vpc_id", &["id"]) {
-            Tri::Known(subnets) => subnets.iter().any(|s| private_tier(s) == Some(true)),
-            _ => false,
-        };
-        if !private {
-            continue;
-        }
-        report.checked(vpc);
-        match ctx.companions(vpc, "aws_vpc_endpoint", "vpc_id", &["id"]) {
-            Tri::Known(endpoints) => {
-                let mut undecided = None;
-                let mut found = false;
-                for e in endpoints {
-                    match crate::check::get_str(e, "service_name") {
-                        Tri::Known(name) if name.ends_with(".s3") => found = true,
-                        Tri::Unknown(why) => {
-                            undecided.get_or_insert(why);
-                        }
-                        _ => {}
-                    }
-                }
-                if found {
-                    continue;
-                }
-                match undecided {
-                    Some(why) => report.unknown(vpc, why),
-                    None => {
-                        report.fail(vpc, "", "private subnets reach S3 through the NAT gateway: no S3 gateway endpoint (NAT data processing is billed per GB, and the traffic leaves the VPC's endpoint policies)");
-                    }
-                }
-            }
-            Tri::Unknown(why) => report.unknown(vpc, why),
-            Tri::Absent => {}
-        }
-    }
-}
-
 crate::rule! {
     /// ## What it checks
-    /// A VPC with private-tier subnets and a NAT gateway has an S3 gateway
-    /// endpoint: an `aws_vpc_endpoint` for the VPC whose `service_name` ends
-    /// in `.s3`.
+    /// Route tables that send private subnets to the internet through a NAT
+    /// gateway also carry the free gateway endpoint for S3 (and for
+    /// DynamoDB when the configuration has tables): a `Gateway` type
+    /// `aws_vpc_endpoint` listing the table in `route_table_ids`, or an
+    /// `aws_vpc_endpoint_route_table_association`. Decided per route table
+    /// by the network engine; an endpoint whose service is known only after
+    /// apply makes it undecidable.
     ///
     /// ## Why it matters
     /// Without it, every byte instances in private subnets read from or
-    /// write to S3 goes through the NAT gateway — billed per GB processed —
-    /// and cannot be governed by an endpoint policy (for example, allowing
-    /// only the organisation's buckets). Gateway endpoints for S3 are free.
+    /// write to S3 or DynamoDB goes through the NAT gateway — billed per GB
+    /// processed (about $0.045/GB in us-east-1) — and cannot be governed by
+    /// an endpoint policy (for example, allowing only the organisation's
+    /// buckets). Gateway endpoints are free. An endpoint that exists but is
+    /// not associated with the table does not help.
     ///
     /// ## Failing example
     /// ```hcl
-    /// resource "aws_vpc" "main" { cidr_block = "10.0.0.0/16" }
-    /// resource "aws_subnet" "private_a" {
-    ///   vpc_id     = aws_vpc.main.id
-    ///   cidr_block = "10.0.10.0/24"
-    ///   tags       = { Tier = "private" }
-    /// }
-    /// resource "aws_nat_gateway" "a" {
-    ///   subnet_id     = aws_subnet.public_a.id
-    ///   allocation_id = aws_eip.nat_a.id
+    /// resource "aws_route_table" "private" {
+    ///   vpc_id = aws_vpc.main.id
+    ///   route {
+    ///     cidr_block     = "0.0.0.0/0"
+    ///     nat_gateway_id = aws_nat_gateway.a.id
+    ///   }
     /// }
     /// ```
     ///
@@ -420,23 +377,23 @@ crate::rule! {
     ///   vpc_id            = aws_vpc.main.id
     ///   service_name      = "com.amazonaws.eu-west-1.s3"
     ///   vpc_endpoint_type = "Gateway"
-    ///   route_table_ids   = [aws_route_table.private_a.id]
+    ///   route_table_ids   = [aws_route_table.private.id]
     /// }
     /// ```
     ///
     /// ## How to fix
-    /// Add a gateway endpoint for S3 (and DynamoDB) attached to the private
-    /// route tables.
+    /// Add gateway endpoints for S3 (and DynamoDB) associated with every
+    /// private route table.
     pub static VPC_S3_ENDPOINT = {
         id: "CW-AWS-VPC-005",
         title: "Private subnets reach S3 through NAT instead of a gateway endpoint",
         severity: Low,
         category: "cost",
-        resource_types: ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_vpc_endpoint"],
+        resource_types: ["aws_route_table"],
         checkov: [],
         trivy: [],
         kics: [],
-        remediation: "Add an S3 gateway aws_vpc_endpoint on the private route tables.",
-        check: check_s3_endpoint,
+        remediation: "Add S3 (and DynamoDB) gateway endpoints associated with the private route tables.",
+        check: |ctx, report| crate::aws::net::report_violations(ctx, report, "gateway-endpoint"),
     }
 }
