@@ -108,8 +108,10 @@ impl Exposure {
             p == "tcp" && ranges.iter().all(|&(a, b)| a == b && (a == 80 || a == 443))
         });
         let front = self.path.first().is_some_and(|h| h.kind == "front-door")
-            || self.resource_type == "aws_lb"
-            || self.resource_type == "aws_alb";
+            || matches!(
+                self.resource_type.as_str(),
+                "aws_lb" | "aws_alb" | "aws_elb"
+            );
         let open_door = self.path.first().is_some_and(|h| {
             h.detail.contains("authorization_type NONE") || h.detail.contains("Kubernetes API")
         }) && self.sources.iter().any(|s| s == "0.0.0.0/0");
@@ -316,59 +318,83 @@ fn acl(
     Fact::Known((admitted.intersect(&back), hops))
 }
 
-/// The security groups of a target (its `vpc_security_group_ids`), or the
-/// VPC's default group when it names none.
-fn security_groups<'g>(graph: &'g Graph, r: &Resource, vpc: &Resource) -> Fact<Vec<&'g Resource>> {
-    match targets(graph, r, "vpc_security_group_ids", "aws_security_group") {
-        Fact::Known(list) if !list.is_empty() => Fact::Known(list),
-        Fact::Known(_) => Fact::Known(referring(
-            graph,
-            vpc,
-            "aws_default_security_group",
-            "vpc_id",
+/// A boolean setting: `Known(Some(b))`, `Known(None)` when unset,
+/// `Unknown` when known only after apply. Strings `"true"`/`"false"`
+/// (launch templates) count.
+fn flag_value(r: &Resource, path: &str) -> Fact<Option<bool>> {
+    match r.get_path(path) {
+        Some(v) if v.is_unknown() => Fact::Unknown(format!(
+            "{}.{} is known only after apply",
+            r.address,
+            path.replace(".0.", ".")
         )),
-        Fact::Unknown(w) => Fact::Unknown(w),
+        Some(v) => Fact::Known(match v.strip() {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) => match &**s {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }),
+        None => Fact::Known(None),
     }
 }
 
-/// The subnets a target sits in.
-fn subnets<'g>(graph: &'g Graph, r: &Resource) -> Fact<Vec<&'g Resource>> {
+/// Does the target have a public address (in this subnet)? Databases by
+/// `publicly_accessible`; instances by an Elastic IP, their own setting,
+/// else the subnet's `map_public_ip_on_launch`; Auto Scaling groups by
+/// their launch template's network interface, else the subnet; ECS
+/// services by `assign_public_ip`.
+fn public_address(graph: &Graph, r: &Resource, subnet: &Resource) -> Fact<Option<Hop>> {
+    let from_subnet = || match flag_value(subnet, "map_public_ip_on_launch") {
+        Fact::Known(Some(true)) => Fact::Known(Some(hop(
+            "public-address",
+            subnet,
+            "map_public_ip_on_launch = true",
+        ))),
+        Fact::Known(_) => Fact::Known(None),
+        Fact::Unknown(w) => Fact::Unknown(w),
+    };
+    let setting = |holder: &Resource, path: &str, text: &str| match flag_value(holder, path) {
+        Fact::Known(Some(true)) => Fact::Known(Some(Some(hop("public-address", holder, text)))),
+        Fact::Known(Some(false)) => Fact::Known(Some(None)),
+        Fact::Known(None) => Fact::Known(None),
+        Fact::Unknown(w) => Fact::Unknown(w),
+    };
     match r.resource_type.as_str() {
-        "aws_instance" => match r.get("subnet_id") {
-            None => Fact::Unknown(format!("{} has no subnet_id: it is placed in the region's default VPC, which is outside the configuration", r.address)),
-            Some(_) => targets(graph, r, "subnet_id", "aws_subnet"),
+        "aws_db_instance" | "aws_rds_cluster_instance" => {
+            match setting(r, "publicly_accessible", "publicly_accessible = true") {
+                Fact::Known(v) => Fact::Known(v.flatten()),
+                Fact::Unknown(w) => Fact::Unknown(w),
+            }
+        }
+        "aws_ecs_service" => match setting(
+            r,
+            "network_configuration.0.assign_public_ip",
+            "assign_public_ip = true",
+        ) {
+            Fact::Known(v) => Fact::Known(v.flatten()),
+            Fact::Unknown(w) => Fact::Unknown(w),
         },
-        "aws_db_instance" => {
-            let group = match target(graph, r, "db_subnet_group_name", "aws_db_subnet_group") {
-                Fact::Known(Some(g)) => g,
-                Fact::Known(None) => match r.get("db_subnet_group_name").as_ref().and_then(string) {
-                    Some(name) => match graph.of_type("aws_db_subnet_group").find(|g| g.root == r.root && g.get("name").as_ref().and_then(string) == Some(name)) {
-                        Some(g) => g,
-                        None => return Fact::Unknown(format!("{}.db_subnet_group_name names {name:?}, which is not defined in this configuration", r.address)),
-                    },
-                    None => return Fact::Unknown(format!("{} has no db_subnet_group_name: it is placed in the default VPC, which is outside the configuration", r.address)),
-                },
+        "aws_autoscaling_group" => {
+            let template = match target(graph, r, "launch_template", "aws_launch_template") {
+                Fact::Known(t) => t,
                 Fact::Unknown(w) => return Fact::Unknown(w),
             };
-            targets(graph, group, "subnet_ids", "aws_subnet")
-        }
-        _ => Fact::Known(Vec::new()),
-    }
-}
-
-/// Does the target have a public address (in this subnet)?
-fn public_address(graph: &Graph, r: &Resource, subnet: &Resource) -> Fact<Option<Hop>> {
-    match r.resource_type.as_str() {
-        "aws_db_instance" => match r.get("publicly_accessible") {
-            Some(v) if v.is_unknown() => Fact::Unknown(format!(
-                "{}.publicly_accessible is known only after apply",
-                r.address
-            )),
-            Some(v) if v.strip().as_bool() == Some(true) => {
-                Fact::Known(Some(hop("public-address", r, "publicly_accessible = true")))
+            if let Some(t) = template {
+                match setting(
+                    t,
+                    "network_interfaces.0.associate_public_ip_address",
+                    "the launch template's network interface asks for a public IP",
+                ) {
+                    Fact::Known(Some(h)) => return Fact::Known(h),
+                    Fact::Known(None) => {}
+                    Fact::Unknown(w) => return Fact::Unknown(w),
+                }
             }
-            _ => Fact::Known(None),
-        },
+            from_subnet()
+        }
         _ => {
             if let Some(eip) = referring(graph, r, "aws_eip", "instance")
                 .into_iter()
@@ -390,27 +416,14 @@ fn public_address(graph: &Graph, r: &Resource, subnet: &Resource) -> Fact<Option
                     "an Elastic IP is associated",
                 )));
             }
-            match r.get("associate_public_ip_address") {
-                Some(v) if v.is_unknown() => Fact::Unknown(format!(
-                    "{}.associate_public_ip_address is known only after apply",
-                    r.address
-                )),
-                Some(v) if !v.is_null() => Fact::Known(
-                    (v.strip().as_bool() == Some(true))
-                        .then(|| hop("public-address", r, "associate_public_ip_address = true")),
-                ),
-                _ => match subnet.get("map_public_ip_on_launch") {
-                    Some(v) if v.is_unknown() => Fact::Unknown(format!(
-                        "{}.map_public_ip_on_launch is known only after apply",
-                        subnet.address
-                    )),
-                    Some(v) if v.strip().as_bool() == Some(true) => Fact::Known(Some(hop(
-                        "public-address",
-                        subnet,
-                        "map_public_ip_on_launch = true",
-                    ))),
-                    _ => Fact::Known(None),
-                },
+            match setting(
+                r,
+                "associate_public_ip_address",
+                "associate_public_ip_address = true",
+            ) {
+                Fact::Known(Some(h)) => Fact::Known(h),
+                Fact::Known(None) => from_subnet(),
+                Fact::Unknown(w) => Fact::Unknown(w),
             }
         }
     }
@@ -428,16 +441,22 @@ fn internet_gateway<'g>(graph: &'g Graph, vpc: &Resource) -> Option<&'g Resource
         })
 }
 
+/// Resources that can hold a public address themselves.
+const DIRECT: &[&str] = &[
+    "aws_instance",
+    "aws_autoscaling_group",
+    "aws_ecs_service",
+    "aws_db_instance",
+    "aws_rds_cluster_instance",
+];
+
 /// Everything in the configuration reachable from the internet, or
 /// possibly so (verdict unknown, with what is missing). Resources that
 /// cannot be reached are absent.
 pub fn internet_exposure(graph: &Graph) -> Vec<Exposure> {
     crate::topology::forget();
     let mut out = Vec::new();
-    for r in graph
-        .of_type("aws_instance")
-        .chain(graph.of_type("aws_db_instance"))
-    {
+    for r in DIRECT.iter().flat_map(|t| graph.of_type(t)) {
         if r.mode != cloudwright_model::Mode::Managed {
             continue;
         }
@@ -448,6 +467,18 @@ pub fn internet_exposure(graph: &Graph) -> Vec<Exposure> {
     for lb in graph.of_type("aws_lb").chain(graph.of_type("aws_alb")) {
         if lb.mode == cloudwright_model::Mode::Managed {
             out.extend(expose_load_balancer(graph, lb));
+        }
+    }
+    for lb in graph.of_type("aws_elb") {
+        if lb.mode == cloudwright_model::Mode::Managed {
+            for e in expose_classic(graph, lb) {
+                if !out
+                    .iter()
+                    .any(|x| x.resource == e.resource && x.root == e.root)
+                {
+                    out.push(e);
+                }
+            }
         }
     }
     out.extend(front_doors(graph));
@@ -841,13 +872,13 @@ fn reachable(r: &Resource, through: &HeaderSpace, path: Vec<Hop>, via: Vec<Strin
 }
 
 fn expose(graph: &Graph, r: &Resource) -> Option<Exposure> {
-    let subnets = match subnets(graph, r) {
+    let sides = match crate::topology::interfaces(graph, r) {
         Fact::Known(s) => s,
         Fact::Unknown(w) => return Some(unknown(r, w)),
     };
     let mut undecided: Option<String> = None;
-    for subnet in subnets {
-        let public = match public_address(graph, r, subnet) {
+    for side in sides {
+        let public = match public_address(graph, r, side.subnet) {
             Fact::Known(Some(h)) => h,
             Fact::Known(None) => continue,
             Fact::Unknown(w) => {
@@ -855,11 +886,14 @@ fn expose(graph: &Graph, r: &Resource) -> Option<Exposure> {
                 continue;
             }
         };
-        let admit = |vpc: &Resource, routed: &AddrSet| match security_groups(graph, r, vpc) {
-            Fact::Known(groups) => groups_admit(graph, &groups, routed),
-            Fact::Unknown(w) => Fact::Unknown(w),
+        // the VPC's unmanaged default group admits only its own members
+        let admit = |_: &Resource, routed: &AddrSet| {
+            if side.default_group {
+                return Fact::Known((HeaderSpace::empty(), Vec::new()));
+            }
+            groups_admit(graph, &side.groups, routed)
         };
-        match internet_path(graph, subnet, public, &admit) {
+        match internet_path(graph, side.subnet, public, &admit) {
             Fact::Known(Some((through, path))) => {
                 return Some(reachable(r, &through, path, Vec::new()))
             }
@@ -1185,8 +1219,9 @@ fn target_admits(
 }
 
 /// The targets of a target group with their security groups: instances
-/// attached to it, and Auto Scaling groups registering into it (with their
-/// launch template's groups).
+/// attached to it, ECS services registering their tasks into it, and Auto
+/// Scaling groups registering into it (with their launch template's
+/// groups).
 fn backends<'g>(graph: &'g Graph, group: &Resource) -> Vec<(&'g Resource, Vec<&'g Resource>)> {
     let mut out = Vec::new();
     for attachment in referring(
@@ -1205,6 +1240,16 @@ fn backends<'g>(graph: &'g Graph, group: &Resource) -> Vec<(&'g Resource, Vec<&'
             ) {
                 out.push((instance, sgs));
             }
+        }
+    }
+    for service in referring(graph, group, "aws_ecs_service", "load_balancer") {
+        if let Fact::Known(sgs) = targets(
+            graph,
+            service,
+            "network_configuration.0.security_groups",
+            "aws_security_group",
+        ) {
+            out.push((service, sgs));
         }
     }
     for asg in referring(graph, group, "aws_autoscaling_group", "target_group_arns") {
@@ -1436,7 +1481,7 @@ fn diagnose(
         Fact::Known(p) => p,
         Fact::Unknown(w) => return Fact::Unknown(w),
     };
-    let internet_facing_lb = matches!(to.resource_type.as_str(), "aws_lb" | "aws_alb")
+    let internet_facing_lb = matches!(to.resource_type.as_str(), "aws_lb" | "aws_alb" | "aws_elb")
         && to.get("internal").and_then(|v| v.strip().as_bool()) != Some(true);
     if public.is_none() && !internet_facing_lb {
         let what = match to.resource_type.as_str() {
@@ -1482,14 +1527,7 @@ fn diagnose(
         sources: routed.clone(),
         ..c.clone()
     }));
-    let groups = if internet_facing_lb {
-        side.groups.clone()
-    } else {
-        match security_groups(graph, to, vpc) {
-            Fact::Known(g) => g,
-            Fact::Unknown(w) => return Fact::Unknown(w),
-        }
-    };
+    let groups = side.groups.clone();
     let admitted = match groups_admit(graph, &groups, &routed) {
         Fact::Known((space, _)) => space.intersect(&offered),
         Fact::Unknown(w) => return Fact::Unknown(w),
@@ -1592,4 +1630,134 @@ pub fn narrow(exposures: Vec<Exposure>, asked: &HeaderSpace) -> Vec<Exposure> {
             Some(e)
         })
         .collect()
+}
+
+/// An internet-facing Classic Load Balancer: its inline listeners, its
+/// security groups, and the instances registered with it (`instances`,
+/// `aws_elb_attachment`, Auto Scaling groups naming it in
+/// `load_balancers`) whose groups admit it on the instance port.
+fn expose_classic(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
+    match flag_value(lb, "internal") {
+        Fact::Known(Some(true)) => return Vec::new(),
+        Fact::Unknown(w) => return vec![unknown(lb, w)],
+        _ => {}
+    }
+    let Some(listeners) = lb.get("listener") else {
+        return Vec::new();
+    };
+    if listeners.is_unknown() {
+        return vec![unknown(
+            lb,
+            format!("the listeners of {} are known only after apply", lb.address),
+        )];
+    }
+    // (lb port, instance port)
+    let mut ports: Vec<(u16, u16)> = Vec::new();
+    for l in listeners.as_list().unwrap_or_default() {
+        let n = |k: &str| {
+            l.get(k)
+                .and_then(|v| v.strip().as_number())
+                .map(|n| n as u16)
+        };
+        if let (Some(a), Some(b)) = (n("lb_port"), n("instance_port")) {
+            ports.push((a, b));
+        }
+    }
+    if ports.is_empty() {
+        return Vec::new();
+    }
+    let accepted = HeaderSpace::from_cubes(ports.iter().map(|&(p, _)| Cube {
+        protocols: ProtoSet::single(TCP),
+        ports: PortSet::single(p),
+        sources: AddrSet::everywhere(),
+    }));
+    let sides = match crate::topology::interfaces(graph, lb) {
+        Fact::Known(s) => s,
+        Fact::Unknown(w) => return vec![unknown(lb, w)],
+    };
+    let mut undecided = None;
+    let mut front = None;
+    for side in &sides {
+        let public = hop(
+            "public-address",
+            lb,
+            "internet-facing classic load balancer",
+        );
+        let admit = |_: &Resource, routed: &AddrSet| {
+            let from_routed = accepted.intersect(&HeaderSpace::from_cube(Cube {
+                protocols: ProtoSet::full(),
+                ports: PortSet::full(),
+                sources: routed.clone(),
+            }));
+            if side.default_group {
+                return Fact::Known((HeaderSpace::empty(), Vec::new()));
+            }
+            match groups_admit(graph, &side.groups, routed) {
+                Fact::Known((space, hops)) => Fact::Known((from_routed.intersect(&space), hops)),
+                Fact::Unknown(w) => Fact::Unknown(w),
+            }
+        };
+        match internet_path(graph, side.subnet, public, &admit) {
+            Fact::Known(Some(x)) => {
+                front = Some((x, side.groups.clone()));
+                break;
+            }
+            Fact::Known(None) => {}
+            Fact::Unknown(w) => {
+                undecided.get_or_insert(w);
+            }
+        }
+    }
+    let Some(((through, path), groups)) = front else {
+        return undecided.map(|w| unknown(lb, w)).into_iter().collect();
+    };
+    let mut out = vec![reachable(lb, &through, path.clone(), Vec::new())];
+    let lb_groups: Vec<String> = groups.iter().map(|g| g.address.clone()).collect();
+    let lb_subnets = subnet_ranges(graph, lb);
+    let mut backends: Vec<&Resource> = match targets(graph, lb, "instances", "aws_instance") {
+        Fact::Known(list) => list,
+        Fact::Unknown(_) => Vec::new(),
+    };
+    for a in referring(graph, lb, "aws_elb_attachment", "elb") {
+        if let Fact::Known(Some(i)) = target(graph, a, "instance", "aws_instance") {
+            backends.push(i);
+        }
+    }
+    backends.extend(referring(
+        graph,
+        lb,
+        "aws_autoscaling_group",
+        "load_balancers",
+    ));
+    let instance_ports = PortSet::from_ranges(ports.iter().map(|&(_, b)| (b, b)));
+    for backend in backends {
+        if out
+            .iter()
+            .any(|e| e.resource == backend.address && e.root == *backend.root)
+        {
+            continue;
+        }
+        let Fact::Known(sides) = crate::topology::interfaces(graph, backend) else {
+            continue;
+        };
+        let Some(side) = sides.first() else { continue };
+        let Some((sg_hop, clients)) = target_admits(
+            graph,
+            lb,
+            &lb_groups,
+            &lb_subnets,
+            lb,
+            &side.groups,
+            &instance_ports,
+            &through,
+        ) else {
+            continue;
+        };
+        let mut p = path.clone();
+        p.push(sg_hop);
+        let mut e = reachable(backend, &clients, p, vec![lb.address.clone()]);
+        e.services = vec![("tcp".to_string(), instance_ports.ranges().to_vec())];
+        out.push(e);
+    }
+    out
 }

@@ -860,7 +860,7 @@ fn placement(resource_type: &str) -> Option<Placement> {
             Some("network_configuration.0.security_groups"),
         ),
         "aws_autoscaling_group" => p("vpc_zone_identifier", None, Some("launch_template")),
-        "aws_lb" | "aws_alb" => p("subnets", None, Some("security_groups")),
+        "aws_lb" | "aws_alb" | "aws_elb" => p("subnets", None, Some("security_groups")),
         "aws_vpc_endpoint" => p("subnet_ids", None, Some("security_group_ids")),
         "aws_efs_mount_target" => p("subnet_id", None, Some("security_groups")),
         "aws_opensearch_domain" | "aws_elasticsearch_domain" => p(

@@ -234,3 +234,88 @@ fn front_doors_outside_the_vpc_are_listed_with_their_ports_and_sources() {
     assert_eq!(kinds(site), vec!["front-door", "origin"]);
     assert_eq!(site.path[1].address, "aws_s3_bucket.site");
 }
+
+#[test]
+fn targets_behind_load_balancers_are_reached_in_two_hops() {
+    let found = exposures("load_balancers");
+    let summary: Vec<(&str, Vec<String>, String)> = found
+        .iter()
+        .map(|e| {
+            (
+                e.resource.as_str(),
+                e.via.clone(),
+                format!("{:?}", e.services),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "aws_ecs_service.api",
+                vec!["aws_lb.web".to_string()],
+                r#"[("tcp", [(8080, 8080)])]"#.to_string()
+            ),
+            (
+                "aws_elb.legacy",
+                vec![],
+                r#"[("tcp", [(80, 80)])]"#.to_string()
+            ),
+            (
+                "aws_instance.legacy",
+                vec!["aws_elb.legacy".to_string()],
+                r#"[("tcp", [(8000, 8000)])]"#.to_string()
+            ),
+            (
+                "aws_lb.web",
+                vec![],
+                r#"[("tcp", [(443, 443)])]"#.to_string()
+            ),
+        ]
+    );
+    let api = &found[0];
+    assert_eq!(
+        kinds(api),
+        vec![
+            "public-address",
+            "internet-gateway",
+            "route",
+            "network-acl",
+            "listener",
+            "security-group",
+            "target-group",
+            "security-group"
+        ]
+    );
+    assert_eq!(api.path[7].address, "aws_security_group.tasks.ingress[0]");
+    assert_eq!(
+        api.path[7].detail,
+        "admits the load balancer's security group"
+    );
+    assert_eq!(api.severity(), "medium");
+    let legacy = &found[2];
+    assert_eq!(
+        legacy.path.last().unwrap().detail,
+        "admits the load balancer's subnets"
+    );
+}
+
+#[test]
+fn auto_scaling_groups_and_ecs_tasks_with_public_addresses_are_exposed() {
+    let found = exposures("public_workloads");
+    let names: Vec<&str> = found.iter().map(|e| e.resource.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "aws_autoscaling_group.workers",
+            "aws_ecs_service.public_task"
+        ]
+    );
+    assert_eq!(found[0].path[0].address, "aws_launch_template.workers");
+    assert_eq!(
+        found[0].path[0].detail,
+        "the launch template's network interface asks for a public IP"
+    );
+    assert_eq!(found[1].path[0].detail, "assign_public_ip = true");
+    assert_eq!(found[0].severity(), "high");
+}

@@ -52,7 +52,7 @@ fn sources_text(e: &Exposure) -> String {
     }
 }
 
-pub const SCOPE: &str = "EC2 instances, RDS databases, load balancers and their targets, CloudFront, API Gateway, Lambda function URLs, EKS endpoints, Global Accelerator";
+pub const SCOPE: &str = "EC2 instances, Auto Scaling groups, ECS services, RDS and Aurora instances, ALB/NLB/CLB and their targets, CloudFront, API Gateway, Lambda function URLs, EKS endpoints, Global Accelerator";
 
 pub fn write_text(
     graph: &Graph,
