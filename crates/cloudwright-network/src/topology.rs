@@ -874,6 +874,7 @@ fn placement(resource_type: &str) -> Option<Placement> {
             Some("broker_node_group_info.0.security_groups"),
         ),
         "aws_nat_gateway" => p("subnet_id", None, None),
+        "aws_eks_node_group" => p("subnet_ids", None, Some("launch_template")),
         _ => None,
     }
 }
@@ -968,6 +969,12 @@ pub fn interfaces<'g>(graph: &'g Graph, r: &'g Resource) -> Fact<Vec<Interface<'
                         Fact::Unknown(w) => return Fact::Unknown(w),
                     },
                 }
+            }
+            Fact::Known(None) if r.resource_type == "aws_eks_node_group" => {
+                return Fact::Unknown(format!(
+                    "{} uses the cluster security group EKS creates, which is outside the configuration",
+                    r.address
+                ))
             }
             Fact::Known(None) => {
                 return Fact::Unknown(format!(

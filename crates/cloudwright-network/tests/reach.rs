@@ -204,3 +204,25 @@ fn a_private_range_is_not_an_internet_source() {
     );
     assert!(endpoint(&g, "aws_instance.nope").is_err());
 }
+
+#[test]
+fn eks_nodes_are_placed_by_their_launch_template_or_unknown_without_one() {
+    let a = one(
+        "eks_nodes",
+        "aws_eks_node_group.templated",
+        "aws_instance.db",
+        5432,
+    );
+    assert_eq!(a.outcome, Outcome::Reachable);
+    let b = one(
+        "eks_nodes",
+        "aws_eks_node_group.default_sg",
+        "aws_instance.db",
+        5432,
+    );
+    assert_eq!(b.outcome, Outcome::Unknown);
+    assert_eq!(
+        b.missing,
+        vec!["aws_eks_node_group.default_sg uses the cluster security group EKS creates, which is outside the configuration".to_string()]
+    );
+}
