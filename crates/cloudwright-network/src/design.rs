@@ -663,15 +663,10 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
                     out.push(undecided("dead-rule", sg, w));
                     continue;
                 }
-                let place = if perm.attribute.is_empty() {
-                    perm.address.clone()
-                } else {
-                    format!("{}.{}", perm.address, perm.attribute)
-                };
-                let ports = crate::exposure::services_text(&crate::reach::traffic(
-                    ProtoSet::single(TCP),
-                    perm.ports.clone(),
-                ));
+                let first =
+                    crate::exposure::rule_hop(&perm.address, &perm.attribute, perm.span, "");
+                let place = first.address.clone();
+                let ports = crate::exposure::traffic_text(&ProtoSet::single(TCP), &perm.ports);
                 out.push(Violation {
                     kind: "dead-rule",
                     resource: sg.address.clone(),
@@ -681,10 +676,8 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
                     ),
                     evidence: vec![
                         Hop {
-                            kind: "security-group",
-                            address: place.clone(),
                             detail: format!("admits {source} on {ports}"),
-                            span: perm.span,
+                            ..first
                         },
                         hop("security-group", src, "its egress rules do not allow it"),
                     ],

@@ -55,6 +55,32 @@ pub struct Exposure {
 
 const EPHEMERAL: (u16, u16) = (1024, 65535);
 
+/// The hop of a security-group rule: `address.attribute` for an inline
+/// block (`aws_security_group.db.ingress[0]`), the rule resource itself
+/// otherwise.
+pub fn rule_hop(
+    address: &str,
+    attribute: &str,
+    span: Option<Span>,
+    detail: impl Into<String>,
+) -> Hop {
+    Hop {
+        kind: "security-group",
+        address: if attribute.is_empty() {
+            address.to_string()
+        } else {
+            format!("{address}.{attribute}")
+        },
+        detail: detail.into(),
+        span,
+    }
+}
+
+/// Protocols × ports as text (`tcp 5432`).
+pub fn traffic_text(protocols: &ProtoSet, ports: &PortSet) -> String {
+    services_text(&crate::reach::traffic(protocols.clone(), ports.clone()))
+}
+
 /// Ports that should never face the internet: remote administration and
 /// the engines of data stores.
 pub const SENSITIVE_PORTS: &[(u16, &str)] = &[
@@ -771,17 +797,7 @@ fn groups_admit(
                     let reach = p.space.intersect(&from_routed);
                     if !reach.is_empty() {
                         admitted = admitted.union(&reach);
-                        let place = if p.attribute.is_empty() {
-                            String::new()
-                        } else {
-                            format!(".{}", p.attribute)
-                        };
-                        hops.push(Hop {
-                            kind: "security-group",
-                            address: format!("{}{place}", p.address),
-                            detail: "admits it".into(),
-                            span: p.span,
-                        });
+                        hops.push(rule_hop(&p.address, &p.attribute, p.span, "admits it"));
                     }
                 }
             }
@@ -1127,16 +1143,6 @@ fn target_admits(
     ports: &PortSet,
     through: &HeaderSpace,
 ) -> Option<(Hop, HeaderSpace)> {
-    let rule_hop = |address: &str, attribute: &str, span, detail: &str| Hop {
-        kind: "security-group",
-        address: if attribute.is_empty() {
-            address.to_string()
-        } else {
-            format!("{address}.{attribute}")
-        },
-        detail: detail.to_string(),
-        span,
-    };
     for sg in sgs {
         for perm in crate::topology::sg_ingress_from_groups(graph, sg) {
             let from_lb = perm.from_groups.iter().any(|g| lb_groups.contains(g));

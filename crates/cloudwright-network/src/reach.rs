@@ -108,24 +108,6 @@ fn narrow(current: &HeaderSpace, peer: &AddrSet, admitted: &HeaderSpace, hops: V
     }
 }
 
-fn group_hop(
-    address: &str,
-    attribute: &str,
-    span: Option<cloudwright_model::Span>,
-    detail: String,
-) -> Hop {
-    Hop {
-        kind: "security-group",
-        address: if attribute.is_empty() {
-            address.to_string()
-        } else {
-            format!("{address}.{attribute}")
-        },
-        detail,
-        span,
-    }
-}
-
 /// What an interface's security groups admit in one direction of
 /// `current` to/from `peer` (addresses) carrying `peer_groups`.
 fn groups_step(
@@ -183,7 +165,12 @@ fn groups_step(
                     let hit = p.space.intersect(&offered);
                     if !hit.is_empty() {
                         admitted = admitted.union(&hit);
-                        hops.push(group_hop(&p.address, &p.attribute, p.span, verb.into()));
+                        hops.push(crate::exposure::rule_hop(
+                            &p.address,
+                            &p.attribute,
+                            p.span,
+                            verb,
+                        ));
                     }
                 }
             }
@@ -212,7 +199,12 @@ fn groups_step(
                 } else {
                     "admits the source's security group"
                 };
-                hops.push(group_hop(&p.address, &p.attribute, p.span, detail.into()));
+                hops.push(crate::exposure::rule_hop(
+                    &p.address,
+                    &p.attribute,
+                    p.span,
+                    detail,
+                ));
             }
         }
     }

@@ -17,7 +17,7 @@
 //! group's interfaces sit. `cloudwright.toml` can classify subnets, allow
 //! more resource types in the public tier and allow more flows.
 
-use crate::exposure::{Exposure, Hop, Verdict};
+use crate::exposure::{rule_hop, traffic_text, Exposure, Hop, Verdict};
 use crate::sets::{AddrSet, PortSet, ProtoSet, TCP};
 use crate::topology::{
     interfaces, is_placed, sg_group_permissions, sg_permissions, subnet_range, subnet_tier, Fact,
@@ -339,24 +339,17 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                         if cube.sources.intersect(range).is_empty() {
                             continue;
                         }
-                        let evidence = Hop {
-                            kind: "security-group",
-                            address: if p.attribute.is_empty() {
-                                p.address.clone()
-                            } else {
-                                format!("{}.{}", p.address, p.attribute)
-                            },
-                            detail: format!(
+                        let evidence = rule_hop(
+                            &p.address,
+                            &p.attribute,
+                            p.span,
+                            format!(
                                 "admits {} from a range overlapping {} ({} tier)",
-                                crate::exposure::services_text(&crate::reach::traffic(
-                                    cube.protocols.clone(),
-                                    cube.ports.clone()
-                                )),
+                                traffic_text(&cube.protocols, &cube.ports),
                                 subnet.address,
                                 from.name()
                             ),
-                            span: p.span,
-                        };
+                        );
                         check_flow(
                             policy,
                             r,
@@ -376,23 +369,16 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                 for source in &p.from_groups {
                     let key = (g.root.to_string(), source.clone());
                     for from in group_tiers.get(&key).into_iter().flatten() {
-                        let evidence = Hop {
-                            kind: "security-group",
-                            address: if p.attribute.is_empty() {
-                                p.address.clone()
-                            } else {
-                                format!("{}.{}", p.address, p.attribute)
-                            },
-                            detail: format!(
+                        let evidence = rule_hop(
+                            &p.address,
+                            &p.attribute,
+                            p.span,
+                            format!(
                                 "admits {} from {source}, whose interfaces sit in the {} tier",
-                                crate::exposure::services_text(&crate::reach::traffic(
-                                    p.protocols.clone(),
-                                    p.ports.clone()
-                                )),
+                                traffic_text(&p.protocols, &p.ports),
                                 from.name()
                             ),
-                            span: p.span,
-                        };
+                        );
                         check_flow(
                             policy,
                             r,
