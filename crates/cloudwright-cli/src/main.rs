@@ -494,9 +494,7 @@ fn scan(mut args: ScanArgs) -> ExitCode {
             })
             .collect(),
         ignores: config.ignore.clone(),
-        settings: cloudwright_rules::Settings {
-            segmentation: config.network.policy(),
-        },
+        settings: config.settings(),
         ..Default::default()
     };
     let rules = match cloudwright_scan::select_rules(&options) {

@@ -525,6 +525,12 @@ impl Report {
     pub fn unknown(&mut self, r: &Resource, why: impl Into<String>) {
         self.unknown.push((r.address.clone(), why.into()));
     }
+
+    /// The check could not be decided for something that is not a
+    /// resource (a backend, a module call).
+    pub fn unknown_at(&mut self, address: &str, why: impl Into<String>) {
+        self.unknown.push((address.to_string(), why.into()));
+    }
 }
 
 /// One ingress or egress permission of a security group, whichever of the

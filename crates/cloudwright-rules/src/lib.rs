@@ -13,6 +13,7 @@
 
 pub mod aws;
 pub mod check;
+pub mod iac;
 pub mod policy;
 pub mod provider_version;
 pub mod setting;
@@ -137,6 +138,7 @@ fn registry() -> &'static [&'static Rule] {
     static RULES: std::sync::OnceLock<Vec<&'static Rule>> = std::sync::OnceLock::new();
     RULES.get_or_init(|| {
         let mut rules = aws::rules();
+        rules.extend(iac::rules());
         rules.sort_by_key(|r| r.id);
         rules
     })
@@ -184,6 +186,8 @@ fn to_indices(graph: &Graph, identities: Vec<usize>) -> Vec<usize> {
 pub struct Settings {
     /// The network segmentation policy (`[network]`).
     pub segmentation: cloudwright_network::segment::Policy,
+    /// Resource type → the team's shared module for it (`[iac.shared_modules]`).
+    pub shared_modules: Vec<(String, String)>,
 }
 
 /// Runs the given rules over the graph in parallel with the default

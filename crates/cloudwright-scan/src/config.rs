@@ -22,6 +22,8 @@ pub struct Config {
     pub ignore: Vec<IgnoreEntry>,
     #[serde(default)]
     pub network: NetworkSection,
+    #[serde(default)]
+    pub iac: IacSection,
     /// Where the file was read from (set after loading).
     #[serde(skip)]
     pub path: PathBuf,
@@ -41,6 +43,30 @@ pub struct ScanSection {
     pub inline_suppressions: Option<bool>,
     #[serde(default)]
     pub exclude: Vec<String>,
+}
+
+/// `[iac]`: how the team runs its infrastructure code.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IacSection {
+    /// Resource type → the shared module the team provides for it.
+    #[serde(default)]
+    pub shared_modules: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// What the rules read from this file.
+    pub fn settings(&self) -> cloudwright_rules::Settings {
+        cloudwright_rules::Settings {
+            segmentation: self.network.policy(),
+            shared_modules: self
+                .iac
+                .shared_modules
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// `[network]`: the segmentation policy.
@@ -314,6 +340,10 @@ fail_on = "medium"
 # allow = ["app->data:9000-9100"]
 # Ranges of the networks reached over VPN or Direct Connect, checked for overlaps.
 # on_premises = ["192.168.0.0/16"]
+
+# Resource types the team provides a shared module for (CW-TF-MODULE-001).
+[iac.shared_modules]
+# aws_vpc = "git::https://github.com/acme/tf-modules.git//vpc?ref=v3.2.0"
 "#;
 
 #[cfg(test)]

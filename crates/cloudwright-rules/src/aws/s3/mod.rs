@@ -2,7 +2,7 @@
 
 mod access_logging;
 pub(crate) mod governance;
-mod public_access_block;
+pub(crate) mod public_access_block;
 mod public_acl;
 mod public_policy;
 mod server_side_encryption;

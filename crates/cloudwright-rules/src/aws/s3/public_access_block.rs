@@ -57,7 +57,9 @@ const SETTINGS: [&str; 4] = [
 ];
 
 /// The settings a block leaves off (absent means off); `None` when unknown.
-fn missing_settings(r: &cloudwright_model::Resource) -> Result<Vec<&'static str>, String> {
+pub(crate) fn missing_settings(
+    r: &cloudwright_model::Resource,
+) -> Result<Vec<&'static str>, String> {
     let mut missing = Vec::new();
     for s in SETTINGS {
         match get_bool(r, s) {
