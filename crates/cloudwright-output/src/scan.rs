@@ -96,6 +96,52 @@ fn summary_line(ctx: &Context<'_>) -> String {
     line
 }
 
+fn module_name(m: &str) -> &str {
+    if m.is_empty() {
+        "(root modules)"
+    } else {
+        m
+    }
+}
+
+/// The tagging coverage block of the text report.
+fn tagging_text(t: &cloudwright_scan::TagCoverage) -> String {
+    let mut out = format!(
+        "Tagging: {} of {} taggable resources fully tagged ({:.1}%)",
+        t.fully_tagged,
+        t.taggable,
+        t.percent()
+    );
+    if t.unknown > 0 {
+        let _ = write!(out, ", {} with tags known only after apply", t.unknown);
+    }
+    out.push('\n');
+    let keys: Vec<String> = t
+        .by_key
+        .iter()
+        .map(|(k, n)| format!("{k} {n}/{}", t.taggable))
+        .collect();
+    let _ = writeln!(out, "  by tag: {}", keys.join(", "));
+    let modules: Vec<String> = t
+        .by_module
+        .iter()
+        .map(|(m, total, full)| format!("{} {full}/{total}", module_name(m)))
+        .collect();
+    let _ = writeln!(out, "  by module: {}\n", modules.join(", "));
+    out
+}
+
+fn tagging_json(t: &cloudwright_scan::TagCoverage) -> Json {
+    json!({
+        "taggable": t.taggable,
+        "fully_tagged": t.fully_tagged,
+        "unknown": t.unknown,
+        "percent": (t.percent() * 10.0).round() / 10.0,
+        "by_tag": t.by_key.iter().map(|(k, n)| json!({"tag": k, "resources": n})).collect::<Vec<_>>(),
+        "by_module": t.by_module.iter().map(|(m, total, full)| json!({"module": m, "taggable": total, "fully_tagged": full})).collect::<Vec<_>>(),
+    })
+}
+
 /// Where a value came from, in words.
 pub fn provenance_text(graph: &Graph, sources: &[ValueSource]) -> String {
     let parts: Vec<String> = sources
@@ -257,6 +303,9 @@ pub fn write_text(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
         &ctx.graph.sources,
         Severity::Warning,
     ));
+    if let Some(t) = &ctx.report.tagging {
+        out.push_str(&tagging_text(t));
+    }
     let _ = writeln!(out, "{}", summary_line(ctx));
     let failing = ctx.report.failing(ctx.fail_on);
     if failing > 0 {
@@ -324,7 +373,7 @@ pub fn write_json(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
         writeln!(w, "    {text}{}", if i + 1 < n { "," } else { "" })?;
     }
     write!(w, "  ]")?;
-    for key in ["suppressed", "unknown", "summary", "diagnostics"] {
+    for key in ["suppressed", "unknown", "summary", "tagging", "diagnostics"] {
         let text = serde_json::to_string_pretty(&tail[key]).map_err(std::io::Error::other)?;
         write!(w, ",\n  \"{key}\": {}", text.replace('\n', "\n  "))?;
     }
@@ -368,6 +417,7 @@ fn to_json_with(ctx: &Context<'_>, with_findings: bool) -> Json {
             "fail_on": ctx.fail_on.as_str(),
             "failing": r.failing(ctx.fail_on),
         },
+        "tagging": r.tagging.as_ref().map(tagging_json),
         "diagnostics": diagnostics::to_json(&[ctx.graph.diagnostics.clone(), r.warnings.clone()].concat(), &ctx.graph.sources),
     })
 }
@@ -697,6 +747,28 @@ pub fn to_markdown(ctx: &Context<'_>) -> String {
             );
         }
         out.push_str("\n</details>\n\n");
+    }
+    if let Some(t) = &r.tagging {
+        let _ = writeln!(
+            out,
+            "**Tagging:** {} of {} taggable resources fully tagged ({:.1}%).\n",
+            t.fully_tagged,
+            t.taggable,
+            t.percent()
+        );
+        out.push_str("| Tag | Resources carrying it |\n|---|---|\n");
+        for (k, n) in &t.by_key {
+            let _ = writeln!(out, "| `{}` | {n} of {} |", md_escape(k), t.taggable);
+        }
+        out.push_str("\n| Module | Fully tagged |\n|---|---|\n");
+        for (m, total, full) in &t.by_module {
+            let _ = writeln!(
+                out,
+                "| `{}` | {full} of {total} |",
+                md_escape(module_name(m))
+            );
+        }
+        out.push('\n');
     }
     let _ = writeln!(out, "<sub>{}</sub>", md_escape(&summary_line(ctx)));
     out

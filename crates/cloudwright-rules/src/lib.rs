@@ -17,6 +17,7 @@ pub mod iac;
 pub mod policy;
 pub mod provider_version;
 pub mod setting;
+pub mod tagging;
 
 use cloudwright_model::{Finding, FindingSeverity, Graph};
 use rayon::prelude::*;
@@ -188,6 +189,8 @@ pub struct Settings {
     pub segmentation: cloudwright_network::segment::Policy,
     /// Resource type → the team's shared module for it (`[iac.shared_modules]`).
     pub shared_modules: Vec<(String, String)>,
+    /// The tagging policy (`[tags]`).
+    pub tags: tagging::TagPolicy,
 }
 
 /// Runs the given rules over the graph in parallel with the default

@@ -73,6 +73,13 @@ fn extra_unknown(id: &str) -> &'static [&'static str] {
 /// Settings a fixture is run with (what `cloudwright.toml` would say).
 fn settings_for(id: &str) -> cloudwright_rules::Settings {
     let mut s = cloudwright_rules::Settings::default();
+    if id == "CW-TF-TAG-002" {
+        s.tags.values = vec![(
+            "environment".to_string(),
+            vec!["prod".to_string(), "staging".to_string(), "dev".to_string()],
+        )];
+        s.tags.patterns = vec![("cost-center".to_string(), "CC-*".to_string())];
+    }
     if id == "CW-TF-MODULE-001" {
         s.shared_modules = vec![(
             "aws_vpc".to_string(),

@@ -24,6 +24,7 @@ pub struct Config {
     pub network: NetworkSection,
     #[serde(default)]
     pub iac: IacSection,
+    pub tags: Option<TagsSection>,
     /// Where the file was read from (set after loading).
     #[serde(skip)]
     pub path: PathBuf,
@@ -54,9 +55,45 @@ pub struct IacSection {
     pub shared_modules: BTreeMap<String, String>,
 }
 
+/// `[tags]`: the tagging policy; absent keys keep the defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagsSection {
+    /// Required tags; `a|b` means either key.
+    pub required: Option<Vec<String>>,
+    /// Tags counted in the coverage summary but not required.
+    pub optional: Option<Vec<String>>,
+    /// Key → allowed values.
+    #[serde(default)]
+    pub values: BTreeMap<String, Vec<String>>,
+    /// Key → a pattern (`*` wildcard) values must match.
+    #[serde(default)]
+    pub patterns: BTreeMap<String, String>,
+}
+
 impl Config {
     /// What the rules read from this file.
     pub fn settings(&self) -> cloudwright_rules::Settings {
+        use cloudwright_rules::tagging::{Requirement, TagPolicy};
+        let mut tags = TagPolicy::default();
+        if let Some(t) = &self.tags {
+            if let Some(required) = &t.required {
+                tags.required = required.iter().map(|r| Requirement::parse(r)).collect();
+            }
+            if let Some(optional) = &t.optional {
+                tags.optional = optional.clone();
+            }
+            tags.values = t
+                .values
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            tags.patterns = t
+                .patterns
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+        }
         cloudwright_rules::Settings {
             segmentation: self.network.policy(),
             shared_modules: self
@@ -65,6 +102,7 @@ impl Config {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            tags,
         }
     }
 }
@@ -340,6 +378,17 @@ fail_on = "medium"
 # allow = ["app->data:9000-9100"]
 # Ranges of the networks reached over VPN or Direct Connect, checked for overlaps.
 # on_premises = ["192.168.0.0/16"]
+
+# The tagging policy (CW-TF-TAG-001/002 and the coverage summary). Effective tags
+# are the provider's default_tags merged with the resource's own.
+[tags]
+# Required tags; "a|b" accepts either key. These are the defaults:
+# required = ["team|owner", "environment|env", "project|product|application"]
+# optional = ["cost-center"]
+# [tags.values]
+# environment = ["prod", "staging", "dev"]
+# [tags.patterns]
+# cost-center = "CC-*"
 
 # Resource types the team provides a shared module for (CW-TF-MODULE-001).
 [iac.shared_modules]

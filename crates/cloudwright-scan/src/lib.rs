@@ -3,6 +3,8 @@
 
 pub mod baseline;
 pub mod config;
+
+pub use cloudwright_rules::tagging::Coverage as TagCoverage;
 pub mod suppress;
 
 use cloudwright_model::{Diagnostic, Finding, FindingSeverity, Graph};
@@ -91,6 +93,8 @@ pub struct ScanReport {
     pub warnings: Vec<Diagnostic>,
     /// Findings left out because the baseline already holds them.
     pub baselined: usize,
+    /// Tagging coverage, when the tagging rule ran.
+    pub tagging: Option<cloudwright_rules::tagging::Coverage>,
 }
 
 impl ScanReport {
@@ -206,6 +210,10 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
         checked: checked_by_rule,
         warnings: applied.warnings,
         baselined,
+        tagging: rules
+            .iter()
+            .any(|r| r.id == "CW-TF-TAG-001")
+            .then(|| cloudwright_rules::tagging::coverage(graph, &options.settings.tags)),
     }
 }
 

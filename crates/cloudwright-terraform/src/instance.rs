@@ -363,6 +363,37 @@ impl Loader<'_> {
                 out
             })
             .collect();
+        // a module call sees its parent's providers: evaluate them first
+        // (their `default_tags` become the module's resources' `tags_all`),
+        // unless the provider itself depends on the module — the EKS
+        // pattern, `host = module.eks.endpoint` — which would be a cycle
+        let mut deps = deps;
+        let providers: Vec<usize> = (0..nodes.len())
+            .filter(|&i| matches!(nodes[i], Node::Provider(_)))
+            .collect();
+        let reaches = |from: usize, to: usize, deps: &[Vec<usize>]| {
+            let mut seen = vec![false; deps.len()];
+            let mut stack = vec![from];
+            while let Some(n) = stack.pop() {
+                if n == to {
+                    return true;
+                }
+                if !std::mem::replace(&mut seen[n], true) {
+                    stack.extend(deps[n].iter().copied());
+                }
+            }
+            false
+        };
+        for m in 0..nodes.len() {
+            if !matches!(nodes[m], Node::Module(_)) {
+                continue;
+            }
+            for &p in &providers {
+                if !deps[m].contains(&p) && !reaches(p, m, &deps) {
+                    deps[m].push(p);
+                }
+            }
+        }
         let (order, cycles) = topological_order(&deps);
         for cycle in cycles {
             let label = |i: usize| node_label(def, nodes[i]);

@@ -643,3 +643,17 @@ fn state_files_load_with_module_addresses_and_sensitive_attributes() {
         "module.net"
     );
 }
+
+#[test]
+fn modules_inherit_default_tags_whatever_the_declaration_order() {
+    let g = load_fixture("default_tags_modules");
+    assert_clean(&g);
+    assert_eq!(
+        attr(&g, "module.net.aws_vpc.this", "tags_all").to_string(),
+        r#"{Name = "shop", team = "platform"}"#
+    );
+    assert_eq!(
+        attr(&g, "module.eks.aws_eks_cluster.this", "tags_all").to_string(),
+        r#"{team = "platform"}"#
+    );
+}

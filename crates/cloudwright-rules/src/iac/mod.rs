@@ -6,6 +6,7 @@
 
 mod pinning;
 mod state;
+mod tags;
 
 use crate::Rule;
 use cloudwright_model::{Graph, ModuleInstance, Span};
@@ -22,6 +23,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &pinning::PROVIDER_PROFILE_PATH,
         &pinning::LITERAL_ACCOUNT,
         &pinning::SHARED_MODULE,
+        &tags::TAGS_REQUIRED,
+        &tags::TAG_VALUES,
     ]
 }
 

@@ -1,0 +1,223 @@
+//! The tagging strategy: which tags every taggable resource carries, with
+//! which values, and how much of the estate is fully tagged — what makes a
+//! bill attributable to a team. Tags are read as AWS applies them: the
+//! provider's `default_tags` merged with the resource's own (`tags_all`),
+//! through modules.
+
+use cloudwright_model::{Graph, Mode, Resource, Value};
+
+/// One required tag: any of `keys` satisfies it (`team` or `owner`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Requirement {
+    pub keys: Vec<String>,
+}
+
+impl Requirement {
+    /// `team|owner`.
+    pub fn parse(text: &str) -> Requirement {
+        Requirement {
+            keys: text
+                .split('|')
+                .map(|k| k.trim().to_string())
+                .filter(|k| !k.is_empty())
+                .collect(),
+        }
+    }
+
+    pub fn name(&self) -> String {
+        self.keys.join("|")
+    }
+}
+
+/// What the configuration asks of tags.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TagPolicy {
+    pub required: Vec<Requirement>,
+    /// Reported in the coverage summary, never required.
+    pub optional: Vec<String>,
+    /// Key → allowed values (exact, case-sensitive).
+    pub values: Vec<(String, Vec<String>)>,
+    /// Key → a pattern values must match (`*` matches any text).
+    pub patterns: Vec<(String, String)>,
+}
+
+impl Default for TagPolicy {
+    fn default() -> Self {
+        TagPolicy {
+            required: [
+                "team|owner",
+                "environment|env",
+                "project|product|application",
+            ]
+            .iter()
+            .map(|r| Requirement::parse(r))
+            .collect(),
+            optional: vec!["cost-center".into()],
+            values: Vec::new(),
+            patterns: Vec::new(),
+        }
+    }
+}
+
+pub use cloudwright_model::aws::is_taggable;
+
+/// The effective tags of a resource: `Ok(pairs)`, or `Err(why)` when they
+/// are known only after apply.
+pub fn effective_tags(r: &Resource) -> Result<Vec<(String, Value)>, String> {
+    let tags = match r.get("tags_all").filter(|v| !v.is_null()) {
+        Some(v) => v,
+        None => match r.get("tags") {
+            Some(v) => v,
+            None => return Ok(Vec::new()),
+        },
+    };
+    if tags.is_unknown() {
+        return Err(format!(
+            "the tags of {} are known only after apply",
+            r.address
+        ));
+    }
+    Ok(tags
+        .as_object()
+        .map(|o| {
+            o.fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+fn same_key(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['-', '_', ' '], "");
+    norm(a) == norm(b)
+}
+
+/// `*` matches any run of characters.
+fn matches(pattern: &str, text: &str) -> bool {
+    cloudwright_network::segment::glob(pattern, text)
+}
+
+/// What a resource's tags lack or get wrong.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Judgement {
+    /// Requirements no key satisfies.
+    pub missing: Vec<String>,
+    /// (key, value, what is allowed)
+    pub invalid: Vec<(String, String, String)>,
+    /// Requirements whose value is known only after apply.
+    pub unknown: Vec<String>,
+}
+
+impl TagPolicy {
+    /// Judges a resource's effective tags. `Err` when the tags as a whole
+    /// are unknown.
+    pub fn judge(&self, r: &Resource) -> Result<Judgement, String> {
+        let tags = effective_tags(r)?;
+        let mut j = Judgement::default();
+        for req in &self.required {
+            let found = tags
+                .iter()
+                .find(|(k, _)| req.keys.iter().any(|want| same_key(k, want)));
+            match found {
+                None => j.missing.push(req.name()),
+                Some((_, v)) if v.is_unknown() => j.unknown.push(req.name()),
+                Some((_, v)) if v.as_str().is_none_or(|s| s.trim().is_empty()) => {
+                    j.missing.push(req.name())
+                }
+                Some(_) => {}
+            }
+        }
+        for (k, v) in &tags {
+            let Some(value) = v.as_str() else { continue };
+            if let Some((_, allowed)) = self.values.iter().find(|(key, _)| same_key(key, k)) {
+                if !allowed.iter().any(|a| a == value) {
+                    j.invalid
+                        .push((k.clone(), value.to_string(), allowed.join(", ")));
+                }
+            }
+            if let Some((_, pattern)) = self.patterns.iter().find(|(key, _)| same_key(key, k)) {
+                if !matches(pattern, value) {
+                    j.invalid.push((
+                        k.clone(),
+                        value.to_string(),
+                        format!("values matching {pattern:?}"),
+                    ));
+                }
+            }
+        }
+        Ok(j)
+    }
+
+    /// Every key the summary counts: required (by their first name) and
+    /// optional.
+    fn keys(&self) -> Vec<(String, Vec<String>)> {
+        self.required
+            .iter()
+            .map(|r| (r.name(), r.keys.clone()))
+            .chain(self.optional.iter().map(|k| (k.clone(), vec![k.clone()])))
+            .collect()
+    }
+}
+
+/// How much of the estate is fully tagged.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Coverage {
+    /// Taggable managed resources from configuration or plan.
+    pub taggable: usize,
+    /// Those carrying every required tag with an allowed value.
+    pub fully_tagged: usize,
+    /// Those whose tags are known only after apply.
+    pub unknown: usize,
+    /// Per module (`""` for root modules): (taggable, fully tagged).
+    pub by_module: Vec<(String, usize, usize)>,
+    /// Per tag (required and optional): resources carrying it.
+    pub by_key: Vec<(String, usize)>,
+}
+
+impl Coverage {
+    pub fn percent(&self) -> f64 {
+        if self.taggable == 0 {
+            100.0
+        } else {
+            self.fully_tagged as f64 * 100.0 / self.taggable as f64
+        }
+    }
+}
+
+pub fn coverage(graph: &Graph, policy: &TagPolicy) -> Coverage {
+    let mut c = Coverage::default();
+    let keys = policy.keys();
+    let mut by_key = vec![0usize; keys.len()];
+    let mut by_module: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for r in graph
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed && is_taggable(&r.resource_type))
+    {
+        c.taggable += 1;
+        let module = by_module.entry(r.module.clone()).or_default();
+        module.0 += 1;
+        let Ok(tags) = effective_tags(r) else {
+            c.unknown += 1;
+            continue;
+        };
+        for (i, (_, names)) in keys.iter().enumerate() {
+            if tags
+                .iter()
+                .any(|(k, _)| names.iter().any(|n| same_key(k, n)))
+            {
+                by_key[i] += 1;
+            }
+        }
+        if let Ok(j) = policy.judge(r) {
+            if j.missing.is_empty() && j.invalid.is_empty() && j.unknown.is_empty() {
+                c.fully_tagged += 1;
+                module.1 += 1;
+            }
+        }
+    }
+    c.by_module = by_module.into_iter().map(|(m, (t, f))| (m, t, f)).collect();
+    c.by_key = keys.into_iter().map(|(k, _)| k).zip(by_key).collect();
+    c
+}
