@@ -278,6 +278,11 @@ impl<'g> Context<'g> {
         }
     }
 
+    /// The environment a resource belongs to (see [`crate::env`]).
+    pub fn environment(&self, r: &Resource) -> Tri<Option<crate::env::Environment>> {
+        crate::env::of(&self.settings.environments, r)
+    }
+
     /// Findings of the network design checks (the network engine),
     /// computed once per run.
     pub fn network_design(&self) -> &[cloudwright_network::segment::Violation] {

@@ -13,6 +13,7 @@
 
 pub mod aws;
 pub mod check;
+pub mod env;
 pub mod iac;
 pub mod policy;
 pub mod provider_version;
@@ -183,7 +184,7 @@ fn to_indices(graph: &Graph, identities: Vec<usize>) -> Vec<usize> {
 }
 
 /// What the configuration tells the rules (`cloudwright.toml`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     /// The network segmentation policy (`[network]`).
     pub segmentation: cloudwright_network::segment::Policy,
@@ -191,6 +192,22 @@ pub struct Settings {
     pub shared_modules: Vec<(String, String)>,
     /// The tagging policy (`[tags]`).
     pub tags: tagging::TagPolicy,
+    /// Root directory pattern → environment name (`[environments]`).
+    pub environments: Vec<(String, String)>,
+    /// The minimum retention of audit log groups (`[observability]`).
+    pub audit_log_retention_days: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            segmentation: Default::default(),
+            shared_modules: Vec::new(),
+            tags: Default::default(),
+            environments: Vec::new(),
+            audit_log_retention_days: 365,
+        }
+    }
 }
 
 /// Runs the given rules over the graph in parallel with the default

@@ -25,6 +25,11 @@ pub struct Config {
     #[serde(default)]
     pub iac: IacSection,
     pub tags: Option<TagsSection>,
+    /// Root directory pattern (`*` wildcard) → environment name.
+    #[serde(default)]
+    pub environments: BTreeMap<String, String>,
+    #[serde(default)]
+    pub observability: ObservabilitySection,
     /// Where the file was read from (set after loading).
     #[serde(skip)]
     pub path: PathBuf,
@@ -53,6 +58,14 @@ pub struct IacSection {
     /// Resource type → the shared module the team provides for it.
     #[serde(default)]
     pub shared_modules: BTreeMap<String, String>,
+}
+
+/// `[observability]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservabilitySection {
+    /// Minimum retention of audit log groups (default 365).
+    pub audit_log_retention_days: Option<u32>,
 }
 
 /// `[tags]`: the tagging policy; absent keys keep the defaults.
@@ -103,6 +116,12 @@ impl Config {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             tags,
+            environments: self
+                .environments
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            audit_log_retention_days: self.observability.audit_log_retention_days.unwrap_or(365),
         }
     }
 }
@@ -389,6 +408,17 @@ fail_on = "medium"
 # environment = ["prod", "staging", "dev"]
 # [tags.patterns]
 # cost-center = "CC-*"
+
+# Environments, when directory names and environment tags do not say
+# (prod/production/prd/live, staging/stage/stg/uat, dev/test/qa/sandbox are
+# recognised). Production must have Multi-AZ databases, deletion protection,
+# 7 days of backups and alarms; non-production is allowed less.
+[environments]
+# "accounts/123456789012/*" = "prod"
+
+[observability]
+# Minimum retention of audit log groups (CloudTrail, flow logs, "audit"), days.
+# audit_log_retention_days = 365
 
 # Resource types the team provides a shared module for (CW-TF-MODULE-001).
 [iac.shared_modules]

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod beanstalk;
 pub mod cloudfront;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod codebuild;
 pub mod dms;
 pub mod docdb;
@@ -57,6 +58,7 @@ pub fn rules() -> Vec<&'static Rule> {
         ec2::rules(),
         elb::rules(),
         cloudtrail::rules(),
+        cloudwatch::rules(),
         cloudfront::rules(),
         vpc::rules(),
         kms::rules(),

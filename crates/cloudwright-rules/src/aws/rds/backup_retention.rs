@@ -6,8 +6,9 @@ crate::rule! {
     /// RDS instances and clusters keep automated backups for at least 7 days:
     /// `backup_retention_period >= 7`. When unset, an `aws_db_instance` gets
     /// AWS's default of 1 day and an `aws_rds_cluster` 1 day. `0` disables
-    /// automated backups and point-in-time recovery. Read replicas are not
-    /// checked.
+    /// automated backups and point-in-time recovery. In a known
+    /// non-production environment one day is enough, but `0` still fails.
+    /// Read replicas are not checked.
     ///
     /// ## Why it matters
     /// Retention bounds how far back you can restore: a corruption noticed on
@@ -52,8 +53,12 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         if !matches!(get(db, "replicate_source_db"), Tri::Absent) {
             continue;
         }
+        // non-production needs backups, not a week of them
+        let non_production =
+            matches!(ctx.environment(db), Tri::Known(Some(env)) if env.is_non_production());
         match get_number(db, "backup_retention_period") {
             Tri::Known(days) if days >= MINIMUM_DAYS => {}
+            Tri::Known(days) if non_production && days >= 1.0 => {}
             Tri::Known(0.0) => {
                 report.fail(
                     db,

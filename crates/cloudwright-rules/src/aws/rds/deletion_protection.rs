@@ -4,7 +4,10 @@ use crate::Report;
 crate::rule! {
     /// ## What it checks
     /// RDS instances and Aurora clusters have `deletion_protection = true`
-    /// (the default is `false`).
+    /// (the default is `false`). Databases in a known non-production
+    /// environment (staging, development: see `cloudwright.toml`
+    /// `[environments]`, the `environment` tag or the root's directory) are
+    /// not held to it — they are torn down on purpose.
     ///
     /// ## Why it matters
     /// Deletion protection makes `terraform destroy`, a mistaken resource
@@ -45,6 +48,12 @@ crate::rule! {
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
     for db in ctx.resources(&["aws_db_instance", "aws_rds_cluster"]) {
+        // non-production databases are torn down on purpose
+        if let Tri::Known(Some(env)) = ctx.environment(db) {
+            if env.is_non_production() {
+                continue;
+            }
+        }
         report.checked(db);
         match get_bool(db, "deletion_protection") {
             Tri::Known(true) => {}

@@ -1,11 +1,13 @@
-use crate::check::{environment, get, get_bool, is_production_name, Context, Tri};
+use crate::check::{get, get_bool, Context, Tri};
 use crate::Report;
 
 crate::rule! {
     /// ## What it checks
-    /// RDS instances (`aws_db_instance`) tagged as production
+    /// RDS instances (`aws_db_instance`) in production — tagged so
     /// (`environment`, `env` or `stage` = `prod`, `production`, `prd` or
-    /// `live`, in the effective tags including provider `default_tags`) run
+    /// `live`, in the effective tags including provider `default_tags`),
+    /// in a root module under such a directory (`envs/prod`), or mapped in
+    /// `cloudwright.toml` `[environments]` — run
     /// Multi-AZ: `multi_az = true`. Aurora clusters (`aws_rds_cluster`) keep
     /// their storage across three AZs and get failover from their replicas,
     /// and read replicas are not checked. Instances whose environment is
@@ -54,8 +56,8 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         if !matches!(get(db, "replicate_source_db"), Tri::Absent) {
             continue;
         }
-        match environment(db) {
-            Tri::Known(Some(env)) if is_production_name(&env) => {}
+        match ctx.environment(db) {
+            Tri::Known(Some(env)) if env.is_production() => {}
             Tri::Known(_) | Tri::Absent => continue,
             Tri::Unknown(why) => {
                 report.unknown(db, why);

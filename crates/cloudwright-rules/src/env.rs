@@ -1,0 +1,103 @@
+//! Environments: which environment a resource belongs to, so rules can
+//! ask more of production than of a sandbox. In order: `cloudwright.toml`
+//! (`[environments]`, root directory pattern → name), the resource's
+//! effective `environment`/`env`/`stage` tag, then the root module's
+//! directory (`envs/prod`, `environments/staging`, `live/dev/eu-west-1`).
+
+use crate::check::{tag, Tri};
+use cloudwright_model::Resource;
+
+/// The kind of environment a name stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    Production,
+    Staging,
+    Development,
+}
+
+impl Class {
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Production => "production",
+            Class::Staging => "staging",
+            Class::Development => "development",
+        }
+    }
+
+    /// `prod`, `production`, `prd`, `live` → production; `staging`,
+    /// `stage`, `stg`, `preprod`, `uat` → staging; `dev`, `development`,
+    /// `test`, `qa`, `sandbox`, `sbx` → development.
+    pub fn of(name: &str) -> Option<Class> {
+        match name.to_ascii_lowercase().as_str() {
+            "prod" | "production" | "prd" | "live" => Some(Class::Production),
+            "staging" | "stage" | "stg" | "preprod" | "pre-prod" | "uat" => Some(Class::Staging),
+            "dev" | "development" | "test" | "testing" | "qa" | "sandbox" | "sbx" => {
+                Some(Class::Development)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// An environment and how it was told.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Environment {
+    pub name: String,
+    pub class: Option<Class>,
+    pub how: String,
+}
+
+impl Environment {
+    pub fn is_production(&self) -> bool {
+        self.class == Some(Class::Production)
+    }
+
+    /// Known and not production.
+    pub fn is_non_production(&self) -> bool {
+        matches!(self.class, Some(Class::Staging | Class::Development))
+    }
+}
+
+/// The environment a root module directory names, by configuration or by
+/// a path component that is an environment name.
+pub fn of_root(configured: &[(String, String)], root: &str) -> Option<Environment> {
+    for (pattern, name) in configured {
+        if cloudwright_network::segment::glob(pattern, root) {
+            return Some(Environment {
+                name: name.clone(),
+                class: Class::of(name),
+                how: format!("cloudwright.toml maps {pattern:?} to {name:?}"),
+            });
+        }
+    }
+    root.split(['/', '\\'])
+        .rev()
+        .find_map(|part| Class::of(part).map(|c| (part, c)))
+        .map(|(part, class)| Environment {
+            name: part.to_ascii_lowercase(),
+            class: Some(class),
+            how: format!("the root module's directory {root:?}"),
+        })
+}
+
+/// The environment of a resource: configuration, then its tag, then its
+/// root directory. `Known(None)` when nothing says; `Unknown` when the
+/// tag is known only after apply and nothing else decides.
+pub fn of(configured: &[(String, String)], r: &Resource) -> Tri<Option<Environment>> {
+    if let Some(e) = of_root(configured, &r.root).filter(|e| e.how.starts_with("cloudwright.toml"))
+    {
+        return Tri::Known(Some(e));
+    }
+    match tag(r, &["environment", "env", "stage"]) {
+        Tri::Known(Some(name)) => Tri::Known(Some(Environment {
+            class: Class::of(&name),
+            how: format!("tagged {name:?}"),
+            name,
+        })),
+        Tri::Unknown(why) => match of_root(configured, &r.root) {
+            Some(e) => Tri::Known(Some(e)),
+            None => Tri::Unknown(why),
+        },
+        _ => Tri::Known(of_root(configured, &r.root)),
+    }
+}
