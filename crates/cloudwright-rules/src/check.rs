@@ -26,6 +26,14 @@ impl<T> Tri<T> {
         }
     }
 
+    /// The value when known.
+    pub fn known(self) -> Option<T> {
+        match self {
+            Tri::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// The value, with `default` for an absent one; `None` when unknown.
     pub fn or_default_known(self, default: T) -> Option<T> {
         match self {

@@ -266,6 +266,10 @@ const NO_UNKNOWN_CASE: &[(&str, &str)] = &[
         "the rule reports the existence of a login profile; no value decides it",
     ),
     (
+        "CW-AWS-COST-006",
+        "an attachment known only after apply is still an attachment",
+    ),
+    (
         "CW-TF-STATE-001",
         "backend blocks cannot use variables: the backend kind is always written",
     ),

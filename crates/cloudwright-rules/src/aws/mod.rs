@@ -10,6 +10,7 @@ pub mod cloudfront;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod codebuild;
+pub mod cost;
 pub mod dms;
 pub mod docdb;
 pub mod dynamodb;
@@ -59,6 +60,7 @@ pub fn rules() -> Vec<&'static Rule> {
         elb::rules(),
         cloudtrail::rules(),
         cloudwatch::rules(),
+        cost::rules(),
         cloudfront::rules(),
         vpc::rules(),
         kms::rules(),

@@ -2,7 +2,7 @@
 //! AMI sharing.
 
 use crate::check::{get_str, Context, Tri};
-use crate::setting::{require, Absent, Setting, Want};
+use crate::setting::{require, require_where, Absent, Setting, Want};
 use crate::Report;
 use base64::Engine as _;
 use cloudwright_model::Resource;
@@ -65,7 +65,9 @@ crate::rule! {
 crate::rule! {
     /// ## What it checks
     /// Instances have detailed monitoring: `monitoring = true` on
-    /// `aws_instance` (default `false`, five-minute metrics).
+    /// `aws_instance` (default `false`, five-minute metrics). Instances in
+    /// a known non-production environment are not checked (there it is a
+    /// cost: CW-AWS-COST-008).
     ///
     /// ## Why it matters
     /// One-minute metrics let alarms and Auto Scaling react within a minute
@@ -100,7 +102,11 @@ crate::rule! {
         trivy: [],
         kics: ["23b70e32-032e-4fa6-ba5c-82f56b9980e6"],
         remediation: "Set monitoring = true.",
-        check: |ctx, report| require(ctx, report, &["aws_instance"], &Setting {
+        check: |ctx, report| require_where(ctx, report, &["aws_instance"], |r| match ctx.environment(r) {
+            Tri::Known(Some(env)) => Tri::Known(!env.is_non_production()),
+            Tri::Known(None) | Tri::Absent => Tri::Known(true),
+            Tri::Unknown(_) => Tri::Known(true),
+        }, &Setting {
             path: "monitoring",
             want: Want::True,
             absent: Absent::Fails("monitoring is not set (the default is basic five-minute monitoring)"),
