@@ -52,6 +52,12 @@ enum Command {
     /// why it cannot be decided. With --from/--to: whether one place can
     /// reach another, by which path, or what blocks it.
     Exposure(ExposureArgs),
+    /// Compare environments: the same configuration as dev, staging and
+    /// production — several root modules (`envs/dev`, `envs/prod`), or one
+    /// with a tfvars file per environment (`--env dev=dev.tfvars`) — and
+    /// the differences that matter: sizes, counts, redundancy, backups,
+    /// encryption, exposure.
+    Envs(EnvsArgs),
 }
 
 #[derive(Args)]
@@ -162,6 +168,24 @@ struct ExposureArgs {
     protocol: Option<String>,
 }
 
+#[derive(Args)]
+struct EnvsArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// An environment as NAME=VARFILE: the paths are loaded once per
+    /// environment with that tfvars file; may repeat. Without it, each root
+    /// module is an environment.
+    #[arg(long = "env", value_name = "NAME=VARFILE")]
+    envs: Vec<String>,
+    /// Output format: `text`, `json` or `markdown`, optionally `FORMAT=FILE`; may repeat.
+    #[arg(short = 'o', long = "output", default_value = "text")]
+    outputs: Vec<String>,
+    /// Use this cloudwright.toml (for `[environments]`) instead of the one
+    /// found by walking up from the first path.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
 /// The traffic an exposure question is about.
 fn asked_traffic(
     port: Option<&str>,
@@ -215,6 +239,7 @@ fn main() -> ExitCode {
         Command::Init { dir } => init(&dir),
         Command::Resources(args) => resources(args),
         Command::Exposure(args) => exposure(args),
+        Command::Envs(args) => envs(args),
     }
 }
 
@@ -404,6 +429,122 @@ fn exposure(args: ExposureArgs) -> ExitCode {
     };
     std::mem::forget(graph);
     ExitCode::from(code)
+}
+
+fn envs(args: EnvsArgs) -> ExitCode {
+    use cloudwright_rules::envs::{by_root, compare, sort, Environment};
+    let usage = |msg: String| {
+        eprintln!("error: {msg}");
+        ExitCode::from(EXIT_INPUT)
+    };
+    for spec in &args.outputs {
+        let (format, _) = split_output(spec);
+        if !matches!(format, "text" | "json" | "markdown") {
+            return usage(format!(
+                "unknown output format {format:?} for `envs` (use text, json or markdown)"
+            ));
+        }
+    }
+    let config_path = args.config.clone().or_else(|| {
+        args.input
+            .paths
+            .first()
+            .and_then(|p| cloudwright_scan::config::discover(p))
+    });
+    let settings = match &config_path {
+        Some(path) => match cloudwright_scan::config::load(path) {
+            Ok(c) => c.settings(),
+            Err(e) => return usage(e.to_string()),
+        },
+        None => cloudwright_rules::Settings::default(),
+    };
+    let mut named = Vec::new();
+    for spec in &args.envs {
+        match spec.split_once('=') {
+            Some((name, file)) if !name.is_empty() && !file.is_empty() => {
+                named.push((name.to_string(), PathBuf::from(file)))
+            }
+            _ => return usage(format!("--env {spec:?}: write NAME=VARFILE")),
+        }
+    }
+    let graphs: Vec<(String, Graph)> = if named.is_empty() {
+        vec![(String::new(), load(&args.input))]
+    } else {
+        named
+            .iter()
+            .map(|(name, file)| {
+                let mut input = args.input.clone();
+                input.var_files.push(file.clone());
+                (name.clone(), load(&input))
+            })
+            .collect()
+    };
+    let mut failed = false;
+    for (name, graph) in &graphs {
+        let errors: Vec<_> = graph
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == cloudwright_model::Severity::Error)
+            .collect();
+        if !errors.is_empty() {
+            failed = true;
+            let label = if name.is_empty() {
+                String::new()
+            } else {
+                format!(" ({name})")
+            };
+            eprint!(
+                "{}",
+                cloudwright_output::diagnostics::render_text(
+                    &graph.diagnostics,
+                    &graph.sources,
+                    cloudwright_model::Severity::Error
+                )
+            );
+            eprintln!("error: the configuration{label} did not load cleanly; the comparison uses what did");
+        }
+    }
+    let mut environments: Vec<Environment<'_>> = if named.is_empty() {
+        by_root(&graphs[0].1, &settings.environments)
+    } else {
+        graphs
+            .iter()
+            .map(|(name, graph)| Environment {
+                name: name.clone(),
+                resources: graph
+                    .resources
+                    .iter()
+                    .filter(|r| r.mode == cloudwright_model::Mode::Managed)
+                    .collect(),
+            })
+            .collect()
+    };
+    sort(&mut environments);
+    if environments.len() < 2 {
+        return usage(format!(
+            "found {} environment(s): give several root modules (envs/dev, envs/prod) or --env NAME=VARFILE twice or more",
+            environments.len()
+        ));
+    }
+    let comparison = compare(&environments);
+    for spec in &args.outputs {
+        let (format, file) = split_output(spec);
+        let written = match format {
+            "json" => emit(file, |w| {
+                cloudwright_output::envs::write_json(&comparison, w)
+            }),
+            "markdown" => emit(file, |w| {
+                cloudwright_output::envs::write_markdown(&comparison, w)
+            }),
+            _ => emit(file, |w| {
+                cloudwright_output::envs::write_text(&comparison, w)
+            }),
+        };
+        if let Err(e) = written {
+            return usage(e);
+        }
+    }
+    ExitCode::from(if failed { EXIT_INPUT } else { EXIT_OK })
 }
 
 const SCAN_FORMATS: &[&str] = &["text", "json", "sarif", "junit", "github", "markdown"];

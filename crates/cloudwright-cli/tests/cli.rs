@@ -225,3 +225,58 @@ fn exposure_questions_between_resources() {
         assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "));
     }
 }
+
+#[test]
+fn envs_compares_root_modules_and_tfvars_files() {
+    let dir = "crates/cloudwright-cli/tests/fixtures/envs/envs";
+    let out = run(&["envs", dir]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("envs_text", stdout(&out));
+    let out = run(&["envs", dir, "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json["environments"],
+        serde_json::json!(["dev", "staging", "prod"])
+    );
+    let multi_az = json["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["setting"] == "multi_az")
+        .unwrap();
+    assert_eq!(multi_az["kind"], "resilience");
+    assert_eq!(multi_az["values"]["prod"], "true");
+    assert_eq!(multi_az["values"]["dev"], "false");
+    // one module, a tfvars file per environment
+    let tfvars = "crates/cloudwright-cli/tests/fixtures/envs/tfvars";
+    let out = run(&[
+        "envs",
+        tfvars,
+        "--env",
+        &format!("dev={tfvars}/dev.tfvars"),
+        "--env",
+        &format!("prod={tfvars}/prod.tfvars"),
+        "-o",
+        "markdown",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("envs_tfvars_markdown", stdout(&out));
+    // one environment is not a comparison
+    let out = run(&[
+        "envs",
+        tfvars,
+        "--var-file",
+        &format!("{tfvars}/dev.tfvars"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -2,6 +2,7 @@
 //! they compute nothing about the infrastructure.
 
 pub mod diagnostics;
+pub mod envs;
 pub mod exposure;
 pub mod resources;
 pub mod scan;

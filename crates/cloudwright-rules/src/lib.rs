@@ -14,6 +14,7 @@
 pub mod aws;
 pub mod check;
 pub mod env;
+pub mod envs;
 pub mod iac;
 pub mod policy;
 pub mod provider_version;

@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod config;
 
+pub use cloudwright_rules::envs::Comparison as EnvComparison;
 pub use cloudwright_rules::tagging::Coverage as TagCoverage;
 pub mod suppress;
 
