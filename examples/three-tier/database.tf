@@ -43,3 +43,17 @@ resource "aws_db_instance" "main" {
     rpo = "1h"
   }
 }
+
+resource "aws_cloudwatch_metric_alarm" "db_free_storage" {
+  alarm_name          = "${local.name}-db-free-storage"
+  namespace           = "AWS/RDS"
+  metric_name         = "FreeStorageSpace"
+  dimensions          = { DBInstanceIdentifier = aws_db_instance.main.identifier }
+  statistic           = "Minimum"
+  period              = 300
+  evaluation_periods  = 2
+  threshold           = 10737418240
+  comparison_operator = "LessThanThreshold"
+  # PLANTED: the pager topic's ARN hard-codes the account id
+  alarm_actions = ["arn:aws:sns:eu-west-1:123456789012:ops-pager"]
+}

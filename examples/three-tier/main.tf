@@ -35,6 +35,19 @@ provider "aws" {
   }
 }
 
+# Certificates for CloudFront must live in us-east-1.
+# PLANTED: this provider alias has no default_tags, so what it creates is untagged
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+
+resource "aws_acm_certificate" "cdn" {
+  provider          = aws.us_east_1
+  domain_name       = "shop.example.com"
+  validation_method = "DNS"
+}
+
 data "aws_availability_zones" "available" {
   state = "available"
 }

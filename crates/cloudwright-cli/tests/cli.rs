@@ -280,3 +280,22 @@ fn envs_compares_root_modules_and_tfvars_files() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn envs_on_the_bundled_example_with_its_tfvars_files() {
+    let out = run(&[
+        "envs",
+        "examples/three-tier",
+        "--env",
+        "dev=examples/three-tier/envs/dev.tfvars",
+        "--env",
+        "prod=examples/three-tier/envs/prod.tfvars",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("envs_example_text", stdout(&out));
+}
