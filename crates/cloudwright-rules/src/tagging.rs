@@ -61,14 +61,14 @@ impl Default for TagPolicy {
 
 pub use cloudwright_model::aws::is_taggable;
 
-/// The effective tags of a resource: `Ok(pairs)`, or `Err(why)` when they
-/// are known only after apply.
-pub fn effective_tags(r: &Resource) -> Result<Vec<(String, Value)>, String> {
+/// The effective tags of a resource (`tags_all`, else `tags`), or why
+/// they are known only after apply; `None` when it has none.
+fn tag_map(r: &Resource) -> Result<Option<Value>, String> {
     let tags = match r.get("tags_all").filter(|v| !v.is_null()) {
         Some(v) => v,
         None => match r.get("tags") {
             Some(v) => v,
-            None => return Ok(Vec::new()),
+            None => return Ok(None),
         },
     };
     if tags.is_unknown() {
@@ -77,20 +77,33 @@ pub fn effective_tags(r: &Resource) -> Result<Vec<(String, Value)>, String> {
             r.address
         ));
     }
-    Ok(tags
-        .as_object()
-        .map(|o| {
-            o.fields
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect()
+    Ok(Some(tags))
+}
+
+/// The effective tags of a resource as pairs, or why they are known only
+/// after apply.
+pub fn effective_tags(r: &Resource) -> Result<Vec<(String, Value)>, String> {
+    Ok(tag_map(r)?
+        .and_then(|t| {
+            t.as_object().map(|o| {
+                o.fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect()
+            })
         })
         .unwrap_or_default())
 }
 
+/// Keys compare without case, `-`, `_` or spaces (`Cost-Center` is
+/// `costcenter`), without allocating.
 fn same_key(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.to_ascii_lowercase().replace(['-', '_', ' '], "");
-    norm(a) == norm(b)
+    fn fold(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes()
+            .filter(|c| !matches!(c, b'-' | b'_' | b' '))
+            .map(|c| c.to_ascii_lowercase())
+    }
+    fold(a).eq(fold(b))
 }
 
 /// `*` matches any run of characters.
@@ -113,10 +126,13 @@ impl TagPolicy {
     /// Judges a resource's effective tags. `Err` when the tags as a whole
     /// are unknown.
     pub fn judge(&self, r: &Resource) -> Result<Judgement, String> {
-        let tags = effective_tags(r)?;
+        let map = tag_map(r)?;
+        let empty = cloudwright_model::Object::default();
+        let tags = map.as_ref().and_then(|m| m.as_object()).unwrap_or(&empty);
         let mut j = Judgement::default();
         for req in &self.required {
             let found = tags
+                .fields
                 .iter()
                 .find(|(k, _)| req.keys.iter().any(|want| same_key(k, want)));
             match found {
@@ -128,18 +144,21 @@ impl TagPolicy {
                 Some(_) => {}
             }
         }
-        for (k, v) in &tags {
+        if self.values.is_empty() && self.patterns.is_empty() {
+            return Ok(j);
+        }
+        for (k, v) in tags.fields.iter() {
             let Some(value) = v.as_str() else { continue };
             if let Some((_, allowed)) = self.values.iter().find(|(key, _)| same_key(key, k)) {
                 if !allowed.iter().any(|a| a == value) {
                     j.invalid
-                        .push((k.clone(), value.to_string(), allowed.join(", ")));
+                        .push((k.to_string(), value.to_string(), allowed.join(", ")));
                 }
             }
             if let Some((_, pattern)) = self.patterns.iter().find(|(key, _)| same_key(key, k)) {
                 if !matches(pattern, value) {
                     j.invalid.push((
-                        k.clone(),
+                        k.to_string(),
                         value.to_string(),
                         format!("values matching {pattern:?}"),
                     ));

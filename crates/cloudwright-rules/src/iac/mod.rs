@@ -31,17 +31,19 @@ pub fn rules() -> Vec<&'static Rule> {
 /// Root module instances that manage resources (plans and state files
 /// have no `terraform {}` block to judge and are skipped).
 pub(crate) fn managing_roots(graph: &Graph) -> Vec<&ModuleInstance> {
+    // one pass over the resources: the roots that manage something
+    let mut managing: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for r in &graph.resources {
+        if r.mode == cloudwright_model::Mode::Managed
+            && matches!(r.origin, cloudwright_model::Origin::Configuration)
+        {
+            managing.insert(&r.root);
+        }
+    }
     graph
         .modules
         .iter()
-        .filter(|m| m.address.is_empty())
-        .filter(|m| {
-            graph.resources.iter().any(|r| {
-                *r.root == *m.root_dir
-                    && r.mode == cloudwright_model::Mode::Managed
-                    && matches!(r.origin, cloudwright_model::Origin::Configuration)
-            })
-        })
+        .filter(|m| m.address.is_empty() && managing.contains(m.root_dir.as_str()))
         .collect()
 }
 

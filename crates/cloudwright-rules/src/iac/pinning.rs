@@ -126,12 +126,30 @@ crate::rule! {
 
 fn check_providers(ctx: &Context<'_>, report: &mut Report) {
     let graph = ctx.graph;
+    // providers used per root, in one pass
+    let mut used_by_root: std::collections::HashMap<&str, BTreeSet<&str>> =
+        std::collections::HashMap::new();
+    for r in &graph.resources {
+        let name = r.provider.name.as_str();
+        if !name.is_empty() && name != "terraform" {
+            used_by_root.entry(&r.root).or_default().insert(name);
+        }
+    }
+    let mut modules_by_root: std::collections::HashMap<
+        &str,
+        Vec<&cloudwright_model::ModuleInstance>,
+    > = std::collections::HashMap::new();
+    for m in &graph.modules {
+        modules_by_root
+            .entry(m.root_dir.as_str())
+            .or_default()
+            .push(m);
+    }
     for root in managing_roots(graph) {
-        let tree: Vec<_> = graph
-            .modules
-            .iter()
-            .filter(|m| m.root_dir == root.root_dir)
-            .collect();
+        let tree = modules_by_root
+            .get(root.root_dir.as_str())
+            .cloned()
+            .unwrap_or_default();
         let mut declared: BTreeSet<String> = BTreeSet::new();
         let mut seen_spans = BTreeSet::new();
         for m in &tree {
@@ -174,13 +192,10 @@ fn check_providers(ctx: &Context<'_>, report: &mut Report) {
                 }
             }
         }
-        let used: BTreeSet<&str> = graph
-            .resources
-            .iter()
-            .filter(|r| *r.root == *root.root_dir)
-            .map(|r| r.provider.name.as_str())
-            .filter(|n| !n.is_empty() && *n != "terraform")
-            .collect();
+        let used = used_by_root
+            .get(root.root_dir.as_str())
+            .cloned()
+            .unwrap_or_default();
         for name in used {
             if !declared.contains(name) {
                 report.fail_at(
