@@ -11,6 +11,7 @@ pub mod finding;
 pub mod graph;
 pub mod resource;
 pub mod source;
+pub mod tri;
 pub mod value;
 
 pub use diagnostic::{Diagnostic, Severity};
@@ -24,4 +25,5 @@ pub use resource::{
     InstanceKey, Mode, Origin, ProviderRef, Reference, Resource, ValueSource, VariableOrigin,
 };
 pub use source::{FileId, Location, SourceFile, SourceMap, Span};
+pub use tri::Tri;
 pub use value::{format_number, Object, Unknown, Value};

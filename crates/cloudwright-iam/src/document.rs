@@ -1,0 +1,225 @@
+//! IAM policy documents as the model holds them (`jsonencode`, heredoc
+//! JSON, `aws_iam_policy_document`), parsed into statements. A document
+//! known in structure but holding values known only after apply gives
+//! statements whose [`Statement::unknown`] names where those values are.
+
+use cloudwright_model::{Tri, Value};
+
+#[derive(Debug, Clone, Default)]
+pub struct Statement {
+    pub sid: Option<String>,
+    pub allow: bool,
+    pub actions: Vec<String>,
+    pub not_actions: Vec<String>,
+    pub resources: Vec<String>,
+    pub not_resources: Vec<String>,
+    /// `"*"` principals and `{"AWS": …}`, flattened to (kind, id).
+    pub principals: Vec<(String, String)>,
+    pub has_not_principal: bool,
+    pub conditions: serde_json::Value,
+    /// Keys of the statement (`Effect`, `Action`, `Resource`, `Principal`,
+    /// `Condition`, …) that hold a value known only after apply; such a
+    /// value reads as [`UNKNOWN`] in the fields above.
+    pub unknown: Vec<String>,
+}
+
+/// How a value known only after apply reads inside a parsed statement.
+pub const UNKNOWN: &str = "\u{1}(known after apply)";
+
+impl Statement {
+    pub fn has_condition(&self) -> bool {
+        self.conditions.as_object().is_some_and(|c| !c.is_empty())
+    }
+
+    /// Allows every action (`*` or `*:*`).
+    pub fn all_actions(&self) -> bool {
+        self.actions.iter().any(|a| a == "*" || a == "*:*")
+    }
+
+    pub fn all_resources(&self) -> bool {
+        self.resources.iter().any(|r| r == "*")
+    }
+
+    /// Names every principal: `"*"`, `{"AWS": "*"}`, or a `NotPrincipal`.
+    pub fn any_principal(&self) -> bool {
+        self.has_not_principal
+            || self
+                .principals
+                .iter()
+                .any(|(kind, id)| id == "*" && (kind == "*" || kind == "AWS"))
+    }
+
+    /// Has a condition on who the caller is or where the call comes from
+    /// (account, organisation, source ARN, network). Other conditions —
+    /// `aws:SecureTransport`, time, tags — do not narrow who may call.
+    pub fn limits_caller(&self) -> bool {
+        let Some(operators) = self.conditions.as_object() else {
+            return false;
+        };
+        operators
+            .values()
+            .filter_map(serde_json::Value::as_object)
+            .flat_map(|keys| keys.keys())
+            .any(|key| CALLER_KEYS.contains(&key.to_ascii_lowercase().as_str()))
+    }
+
+    /// Allows anyone at all: an Allow to every principal that no condition
+    /// on the caller narrows. Unknown when a part that decides it is.
+    pub fn public_grant(&self) -> Tri<bool> {
+        let effect_unknown = self.has_unknown("Effect");
+        if !self.allow && !effect_unknown {
+            return Tri::Known(false);
+        }
+        if !self.any_principal() {
+            return if self.has_unknown("Principal") {
+                Tri::Unknown("a principal of the policy is known only after apply".into())
+            } else {
+                Tri::Known(false)
+            };
+        }
+        if self.limits_caller() {
+            return Tri::Known(false);
+        }
+        if self.has_unknown("Condition") {
+            return Tri::Unknown("a condition of the policy is known only after apply".into());
+        }
+        if effect_unknown {
+            return Tri::Unknown("the effect of a statement is known only after apply".into());
+        }
+        Tri::Known(true)
+    }
+
+    /// Does `key` (`Action`, `Resource`, …) hold a value known only after apply?
+    pub fn has_unknown(&self, key: &str) -> bool {
+        self.unknown.iter().any(|k| k == key)
+    }
+
+    /// Why the statement's decisive parts are not all known: the first of
+    /// `keys` that holds an unknown value.
+    pub fn unknown_reason(&self, keys: &[&str]) -> Option<String> {
+        keys.iter()
+            .find(|k| self.has_unknown(k))
+            .map(|k| format!("the policy's {k} is known only after apply"))
+    }
+}
+
+/// Condition keys (lower-cased) that restrict which callers a statement
+/// applies to.
+const CALLER_KEYS: &[&str] = &[
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:userid",
+    "aws:username",
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:vpcsourceip",
+    // the account whose principals call through a key policy
+    "kms:calleraccount",
+];
+
+/// The statements of a policy document: unknown when the document is not
+/// known before apply, absent when not set.
+pub fn statements(v: Tri<Value>) -> Tri<Vec<Statement>> {
+    let doc = match v {
+        Tri::Known(v) => v,
+        Tri::Absent => return Tri::Absent,
+        Tri::Unknown(w) => return Tri::Unknown(w),
+    };
+    let json = to_json(&doc);
+    let raw = match json.get("Statement") {
+        Some(serde_json::Value::Array(items)) => items.clone(),
+        Some(single @ serde_json::Value::Object(_)) => vec![single.clone()],
+        Some(serde_json::Value::String(s)) if s == UNKNOWN => {
+            return Tri::Unknown("the policy's statements are known only after apply".into())
+        }
+        _ => return Tri::Known(Vec::new()),
+    };
+    Tri::Known(raw.iter().map(statement).collect())
+}
+
+/// A document as JSON, unknown values as [`UNKNOWN`].
+pub fn to_json(v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v.strip() {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Number(n) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
+        Value::String(s) => J::String(s.to_string()),
+        Value::List(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Map(obj) => J::Object(
+            obj.fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), to_json(v)))
+                .collect(),
+        ),
+        Value::Unknown(_) | Value::Document(_) => J::String(UNKNOWN.to_string()),
+        Value::Sensitive(inner) => to_json(inner),
+    }
+}
+
+fn contains_unknown(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s == UNKNOWN,
+        serde_json::Value::Array(items) => items.iter().any(contains_unknown),
+        serde_json::Value::Object(m) => m.values().any(contains_unknown),
+        _ => false,
+    }
+}
+
+fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
+    match v {
+        Some(serde_json::Value::String(s)) => vec![s.clone()],
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn statement(s: &serde_json::Value) -> Statement {
+    let mut principals = Vec::new();
+    match s.get("Principal") {
+        Some(serde_json::Value::String(p)) => principals.push(("*".to_string(), p.clone())),
+        Some(serde_json::Value::Object(m)) => {
+            for (kind, ids) in m {
+                for id in strings(Some(ids)) {
+                    principals.push((kind.clone(), id));
+                }
+            }
+        }
+        _ => {}
+    }
+    let unknown = s
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, v)| contains_unknown(v))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    Statement {
+        unknown,
+        sid: s.get("Sid").and_then(|v| v.as_str()).map(str::to_string),
+        allow: s.get("Effect").and_then(|e| e.as_str()) == Some("Allow"),
+        actions: strings(s.get("Action")),
+        not_actions: strings(s.get("NotAction")),
+        resources: strings(s.get("Resource")),
+        not_resources: strings(s.get("NotResource")),
+        principals,
+        has_not_principal: s.get("NotPrincipal").is_some(),
+        conditions: s
+            .get("Condition")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null),
+    }
+}

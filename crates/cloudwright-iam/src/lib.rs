@@ -1,0 +1,4 @@
+//! The IAM engine: policy documents, the catalogue of IAM actions, and
+//! AWS's policy evaluation logic, over the Cloudwright model.
+
+pub mod document;
