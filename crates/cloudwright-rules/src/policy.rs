@@ -75,6 +75,7 @@ pub fn report_public_grants(ctx: &Context<'_>, report: &mut Report, types: &[&st
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cloudwright_model::Value;
 
     #[test]
     fn parses_single_and_list_forms() {
