@@ -16,6 +16,8 @@ pub struct Statement {
     /// `"*"` principals and `{"AWS": …}`, flattened to (kind, id).
     pub principals: Vec<(String, String)>,
     pub has_not_principal: bool,
+    /// The `NotPrincipal` entries, flattened like `principals`.
+    pub not_principals: Vec<(String, String)>,
     pub conditions: serde_json::Value,
     /// Keys of the statement (`Effect`, `Action`, `Resource`, `Principal`,
     /// `Condition`, …) that hold a value known only after apply; such a
@@ -186,18 +188,23 @@ fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
 }
 
 fn statement(s: &serde_json::Value) -> Statement {
-    let mut principals = Vec::new();
-    match s.get("Principal") {
-        Some(serde_json::Value::String(p)) => principals.push(("*".to_string(), p.clone())),
-        Some(serde_json::Value::Object(m)) => {
-            for (kind, ids) in m {
-                for id in strings(Some(ids)) {
-                    principals.push((kind.clone(), id));
+    let flatten = |v: Option<&serde_json::Value>| {
+        let mut out = Vec::new();
+        match v {
+            Some(serde_json::Value::String(p)) => out.push(("*".to_string(), p.clone())),
+            Some(serde_json::Value::Object(m)) => {
+                for (kind, ids) in m {
+                    for id in strings(Some(ids)) {
+                        out.push((kind.clone(), id));
+                    }
                 }
             }
+            _ => {}
         }
-        _ => {}
-    }
+        out
+    };
+    let principals = flatten(s.get("Principal"));
+    let not_principals = flatten(s.get("NotPrincipal"));
     let unknown = s
         .as_object()
         .map(|m| {
@@ -217,6 +224,7 @@ fn statement(s: &serde_json::Value) -> Statement {
         not_resources: strings(s.get("NotResource")),
         principals,
         has_not_principal: s.get("NotPrincipal").is_some(),
+        not_principals,
         conditions: s
             .get("Condition")
             .cloned()

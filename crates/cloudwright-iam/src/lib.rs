@@ -4,4 +4,5 @@
 pub mod catalogue;
 pub mod catalogue_gen;
 pub mod document;
+pub mod eval;
 pub mod glob;
