@@ -57,3 +57,22 @@ resource "aws_cloudwatch_metric_alarm" "db_free_storage" {
   # PLANTED: the pager topic's ARN hard-codes the account id
   alarm_actions = ["arn:aws:sns:eu-west-1:123456789012:ops-pager"]
 }
+
+resource "aws_sns_topic" "alerts" {
+  name = "${local.name}-alerts"
+}
+
+# PLANTED: anyone can publish to the alerts topic (no condition on the caller)
+resource "aws_sns_topic_policy" "alerts" {
+  arn = aws_sns_topic.alerts.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "PublishAlarms"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "sns:Publish"
+      Resource  = aws_sns_topic.alerts.arn
+    }]
+  })
+}

@@ -58,6 +58,11 @@ enum Command {
     /// the differences that matter: sizes, counts, redundancy, backups,
     /// encryption, exposure.
     Envs(EnvsArgs),
+    /// Who can do what: administrator-equivalent principals, privilege
+    /// escalation paths step by step, resource and trust policies open
+    /// beyond the account; with --principal/--action/--resource, whether
+    /// one request is allowed and by which statements.
+    Iam(IamArgs),
 }
 
 #[derive(Args)]
@@ -186,6 +191,27 @@ struct EnvsArgs {
     config: Option<PathBuf>,
 }
 
+#[derive(Args)]
+struct IamArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format: `text` or `json`, optionally `FORMAT=FILE`; may repeat.
+    #[arg(short = 'o', long = "output", default_value = "text")]
+    outputs: Vec<String>,
+    /// The principal of a question: an IAM role or user address.
+    #[arg(long)]
+    principal: Option<String>,
+    /// The action of a question (`s3:GetObject`).
+    #[arg(long)]
+    action: Option<String>,
+    /// The resource ARN of a question (default `*`).
+    #[arg(long)]
+    resource: Option<String>,
+    /// Print where the IAM action catalogue comes from and stop.
+    #[arg(long)]
+    catalogue_info: bool,
+}
+
 /// The traffic an exposure question is about.
 fn asked_traffic(
     port: Option<&str>,
@@ -240,6 +266,7 @@ fn main() -> ExitCode {
         Command::Resources(args) => resources(args),
         Command::Exposure(args) => exposure(args),
         Command::Envs(args) => envs(args),
+        Command::Iam(args) => iam(args),
     }
 }
 
@@ -545,6 +572,97 @@ fn envs(args: EnvsArgs) -> ExitCode {
         }
     }
     ExitCode::from(if failed { EXIT_INPUT } else { EXIT_OK })
+}
+
+fn iam(args: IamArgs) -> ExitCode {
+    let usage = |msg: String| {
+        eprintln!("error: {msg}");
+        ExitCode::from(EXIT_INPUT)
+    };
+    if args.catalogue_info {
+        let c = cloudwright_iam::catalogue::catalogue();
+        println!(
+            "IAM action catalogue: {} actions in {} services\nsource: {}\ngenerated: {}\nregenerate: scripts/update-iam-catalogue.sh",
+            c.actions.len(),
+            c.services.len(),
+            c.source,
+            c.generated
+        );
+        return ExitCode::from(EXIT_OK);
+    }
+    for spec in &args.outputs {
+        let (format, _) = split_output(spec);
+        if !matches!(format, "text" | "json") {
+            return usage(format!(
+                "unknown output format {format:?} for `iam` (use text or json)"
+            ));
+        }
+    }
+    let graph = load(&args.input);
+    if let Some(principal) = &args.principal {
+        let Some(action) = &args.action else {
+            return usage("--principal needs --action (and optionally --resource)".into());
+        };
+        let subjects = cloudwright_iam::principals::subjects(&graph);
+        let Some(s) = subjects.iter().find(|s| s.resource.address == *principal) else {
+            return usage(format!(
+                "no IAM role or user {principal:?} in the configuration"
+            ));
+        };
+        let resource = args.resource.clone().unwrap_or_else(|| "*".into());
+        let set = cloudwright_iam::eval::PolicySet {
+            identity: s.identity.iter().map(|l| l.policy.clone()).collect(),
+            boundary: s
+                .boundary
+                .as_ref()
+                .map(|b| b.iter().map(|l| l.policy.clone()).collect()),
+            ..Default::default()
+        };
+        let request = cloudwright_iam::eval::Request::new(
+            cloudwright_iam::eval::Principal::aws(&s.arn),
+            action,
+            &resource,
+        );
+        let d = cloudwright_iam::eval::evaluate(&set, &request);
+        let spans = |name: &str| {
+            s.identity
+                .iter()
+                .chain(s.boundary.iter().flatten())
+                .find(|l| l.policy.name == name)
+                .and_then(|l| l.span)
+        };
+        let mut w = std::io::stdout().lock();
+        let _ = cloudwright_output::iam::write_decision(
+            principal, action, &resource, &d, &spans, &graph, &mut w,
+        );
+        for m in &s.missing {
+            let _ = writeln!(w, "  ? not evaluated: {m}");
+        }
+        return ExitCode::from(EXIT_OK);
+    }
+    let principals = cloudwright_iam::escalation::analyse(&graph);
+    let access = cloudwright_iam::access::resource_access(&graph);
+    for spec in &args.outputs {
+        let (format, file) = split_output(spec);
+        let written = match format {
+            "json" => emit(file, |w| {
+                cloudwright_output::iam::write_json(&graph, &principals, &access, w)
+            }),
+            _ => emit(file, |w| {
+                cloudwright_output::iam::write_text(&graph, &principals, &access, w)
+            }),
+        };
+        if let Err(e) = written {
+            return usage(e);
+        }
+    }
+    let code = if graph.has_errors() {
+        EXIT_INPUT
+    } else {
+        EXIT_OK
+    };
+    std::mem::forget(graph);
+    ExitCode::from(code)
 }
 
 const SCAN_FORMATS: &[&str] = &["text", "json", "sarif", "junit", "github", "markdown"];

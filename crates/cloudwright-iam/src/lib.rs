@@ -1,8 +1,11 @@
 //! The IAM engine: policy documents, the catalogue of IAM actions, and
 //! AWS's policy evaluation logic, over the Cloudwright model.
 
+pub mod access;
 pub mod catalogue;
 pub mod catalogue_gen;
 pub mod document;
+pub mod escalation;
 pub mod eval;
 pub mod glob;
+pub mod principals;

@@ -4,5 +4,6 @@
 pub mod diagnostics;
 pub mod envs;
 pub mod exposure;
+pub mod iam;
 pub mod resources;
 pub mod scan;

@@ -161,6 +161,7 @@ pub struct Context<'g> {
     exposures: std::sync::OnceLock<Vec<cloudwright_network::exposure::Exposure>>,
     violations: std::sync::OnceLock<Vec<cloudwright_network::segment::Violation>>,
     design: std::sync::OnceLock<Vec<cloudwright_network::segment::Violation>>,
+    iam: std::sync::OnceLock<Vec<cloudwright_iam::escalation::Analysis>>,
     pub settings: crate::Settings,
 }
 
@@ -177,8 +178,16 @@ impl<'g> Context<'g> {
             exposures: std::sync::OnceLock::new(),
             violations: std::sync::OnceLock::new(),
             design: std::sync::OnceLock::new(),
+            iam: std::sync::OnceLock::new(),
             settings,
         }
+    }
+
+    /// Every role and user: administrator or not, escalation paths (the
+    /// IAM engine), computed once per run.
+    pub fn iam_analysis(&self) -> &[cloudwright_iam::escalation::Analysis] {
+        self.iam
+            .get_or_init(|| cloudwright_iam::escalation::analyse(self.graph))
     }
 
     /// The environment a resource belongs to (see [`crate::env`]).

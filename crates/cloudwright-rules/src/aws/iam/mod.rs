@@ -2,6 +2,7 @@
 
 mod account;
 mod admin_policy;
+mod escalation;
 mod trust;
 mod user_policies;
 mod wildcard_write;
@@ -22,6 +23,8 @@ pub fn rules() -> Vec<&'static Rule> {
         &trust::TRUST_ANY_PRINCIPAL,
         &trust::TRUST_CROSS_ACCOUNT,
         &trust::ALLOW_NOT_ACTION,
+        &escalation::ESCALATION_PATH,
+        &escalation::ADMIN_EQUIVALENT,
     ]
 }
 

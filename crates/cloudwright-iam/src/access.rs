@@ -1,0 +1,207 @@
+//! Who a resource policy or trust policy lets in: every Allow statement's
+//! principals classified as `public` (anyone, no condition narrowing the
+//! caller), `cross-account` (another account), `organization` (narrowed by
+//! `aws:PrincipalOrgID`/`aws:PrincipalOrgPaths`), `account` (this account),
+//! or `service` (an AWS service principal).
+
+use crate::document::{statements, Statement};
+use cloudwright_model::{Graph, Mode, Resource, Span, Tri, Value};
+
+/// Where resource policies live: (type, attribute).
+pub const RESOURCE_POLICIES: &[(&str, &str)] = &[
+    ("aws_s3_bucket_policy", "policy"),
+    ("aws_sqs_queue_policy", "policy"),
+    ("aws_sqs_queue", "policy"),
+    ("aws_sns_topic_policy", "policy"),
+    ("aws_sns_topic", "policy"),
+    ("aws_kms_key", "policy"),
+    ("aws_ecr_repository_policy", "policy"),
+    ("aws_secretsmanager_secret_policy", "policy"),
+    ("aws_secretsmanager_secret", "policy"),
+    ("aws_opensearch_domain_policy", "access_policies"),
+    ("aws_elasticsearch_domain_policy", "access_policies"),
+    ("aws_iam_role", "assume_role_policy"),
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Access {
+    pub address: String,
+    pub root: String,
+    pub resource_type: String,
+    pub classification: &'static str,
+    pub principals: Vec<String>,
+    pub actions: Vec<String>,
+    /// For cross-account role trust: whether `sts:ExternalId` is required.
+    pub external_id: bool,
+    pub span: Option<Span>,
+    /// When the policy cannot be read: why.
+    pub unknown: Option<String>,
+}
+
+fn has_key(s: &Statement, keys: &[&str]) -> bool {
+    s.conditions
+        .as_object()
+        .into_iter()
+        .flat_map(|ops| ops.values())
+        .filter_map(|k| k.as_object())
+        .flat_map(|k| k.keys())
+        .any(|k| keys.contains(&k.to_ascii_lowercase().as_str()))
+}
+
+fn account_in(id: &str) -> Option<&str> {
+    if id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()) {
+        return Some(id);
+    }
+    id.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+/// Classifies one Allow statement.
+pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<String>)> {
+    if !s.allow {
+        return None;
+    }
+    let mut names = Vec::new();
+    let mut class = None;
+    let rank = |c: &str| match c {
+        "public" => 4,
+        "cross-account" => 3,
+        "organization" => 2,
+        "account" => 1,
+        _ => 0,
+    };
+    let raise = |c: &'static str, class: &mut Option<&'static str>| {
+        if class.is_none_or(|x| rank(c) > rank(x)) {
+            *class = Some(c);
+        }
+    };
+    let org = has_key(s, &["aws:principalorgid", "aws:principalorgpaths"]);
+    for (kind, id) in &s.principals {
+        names.push(if kind == "*" {
+            id.clone()
+        } else {
+            format!("{kind}:{id}")
+        });
+        match kind.as_str() {
+            "Service" => raise("service", &mut class),
+            "*" | "AWS" if id == "*" => {
+                if org {
+                    raise("organization", &mut class)
+                } else if s.limits_caller() {
+                    raise("account", &mut class)
+                } else {
+                    raise("public", &mut class)
+                }
+            }
+            "AWS" => match account_in(id) {
+                Some(a) if a == own_account || own_account == "self" && a == "self" => {
+                    raise("account", &mut class)
+                }
+                Some(_) => raise("cross-account", &mut class),
+                None => raise("account", &mut class),
+            },
+            "Federated" => raise("cross-account", &mut class),
+            _ => {}
+        }
+    }
+    if s.has_not_principal {
+        names.push("NotPrincipal".into());
+        raise(if org { "organization" } else { "public" }, &mut class);
+    }
+    class.map(|c| (c, names))
+}
+
+/// Every resource and trust policy's access, one entry per resource and
+/// classification.
+pub fn resource_access(graph: &Graph) -> Vec<Access> {
+    let own = crate::principals::account_of(graph);
+    let mut out = Vec::new();
+    for (t, attr) in RESOURCE_POLICIES {
+        for r in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
+            let doc = match r.get(attr) {
+                None => continue,
+                Some(v) if v.is_null() => continue,
+                Some(v) => v,
+            };
+            let parsed = match doc.document() {
+                Some(d) => statements(Tri::Known(d.clone())),
+                None => match doc.strip() {
+                    Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {
+                        Ok(j) => statements(Tri::Known(Value::from_json(&j))),
+                        Err(_) => continue,
+                    },
+                    Value::Unknown(_) => {
+                        Tri::Unknown(format!("{}.{attr} is known only after apply", r.address))
+                    }
+                    other => statements(Tri::Known(other.clone())),
+                },
+            };
+            let st = match parsed {
+                Tri::Known(st) => st,
+                Tri::Unknown(why) => {
+                    out.push(entry(
+                        r,
+                        "unknown",
+                        Vec::new(),
+                        Vec::new(),
+                        false,
+                        Some(why),
+                    ));
+                    continue;
+                }
+                Tri::Absent => continue,
+            };
+            let mut by_class: Vec<(&'static str, Vec<String>, Vec<String>, bool)> = Vec::new();
+            for s in &st {
+                let Some((class, principals)) = classify(s, &own) else {
+                    continue;
+                };
+                let mut actions = s.actions.clone();
+                if actions.is_empty() && !s.not_actions.is_empty() {
+                    actions = s
+                        .not_actions
+                        .iter()
+                        .map(|a| format!("NotAction {a}"))
+                        .collect();
+                }
+                let ext = has_key(s, &["sts:externalid"]);
+                match by_class.iter_mut().find(|(c, ..)| *c == class) {
+                    Some((_, p, a, e)) => {
+                        p.extend(principals);
+                        a.extend(actions);
+                        *e &= ext;
+                    }
+                    None => by_class.push((class, principals, actions, ext)),
+                }
+            }
+            for (class, mut principals, mut actions, ext) in by_class {
+                principals.sort();
+                principals.dedup();
+                actions.sort();
+                actions.dedup();
+                out.push(entry(r, class, principals, actions, ext, None));
+            }
+        }
+    }
+    out
+}
+
+fn entry(
+    r: &Resource,
+    classification: &'static str,
+    principals: Vec<String>,
+    actions: Vec<String>,
+    external_id: bool,
+    unknown: Option<String>,
+) -> Access {
+    Access {
+        address: r.address.clone(),
+        root: r.root.to_string(),
+        resource_type: r.resource_type.clone(),
+        classification,
+        principals,
+        actions,
+        external_id,
+        span: r.span,
+        unknown,
+    }
+}

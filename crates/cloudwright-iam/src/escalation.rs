@@ -1,0 +1,433 @@
+//! Who is admin-equivalent, and who can become so: the known privilege
+//! escalation patterns as edges of a graph between principals, searched
+//! breadth-first from each role and user, every step explained with the
+//! statement that allows it.
+//!
+//! Edges (S can become T):
+//! - S modifies its own permissions: `iam:PutRolePolicy`/`AttachRolePolicy`
+//!   (roles), `iam:PutUserPolicy`/`AttachUserPolicy`/`AddUserToGroup`
+//!   (users) on itself, `iam:CreatePolicyVersion`/`SetDefaultPolicyVersion`
+//!   on a policy attached to it — S becomes administrator;
+//! - S assumes T: `sts:AssumeRole` allowed by T's trust policy (and by S's
+//!   identity policies unless the trust names S itself);
+//! - S rewrites T's trust (`iam:UpdateAssumeRolePolicy`) and assumes it;
+//! - S passes T to a service it can run code in (`iam:PassRole` with
+//!   `ec2:RunInstances`, `lambda:CreateFunction`,
+//!   `cloudformation:CreateStack`, `glue:CreateDevEndpoint`,
+//!   `codebuild:CreateProject`, `ecs:RunTask`), T trusting that service;
+//! - S creates credentials for user T (`iam:CreateAccessKey`,
+//!   `iam:CreateLoginProfile`, `iam:UpdateLoginProfile`);
+//! - S runs commands (`ssm:SendCommand`) on an instance whose profile is T.
+
+use crate::eval::{evaluate, Outcome, PolicySet, Principal, Request};
+use crate::principals::{Located, Subject};
+use cloudwright_model::{Graph, Span};
+use std::collections::{HashMap, VecDeque};
+
+/// Actions a principal must be able to do on every resource to count as
+/// administrator.
+pub const ADMIN_PROBE: &[&str] = &[
+    "iam:CreateUser",
+    "iam:AttachRolePolicy",
+    "ec2:RunInstances",
+    "s3:DeleteBucket",
+    "kms:ScheduleKeyDeletion",
+    "lambda:CreateFunction",
+    "organizations:LeaveOrganization",
+];
+
+/// One step of an escalation path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub action: String,
+    /// What the step does, in words.
+    pub detail: String,
+    /// The policy and statement that allow it, where written.
+    pub policy: Option<String>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Path {
+    /// The address of the principal gained, or `administrator`.
+    pub target: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub address: String,
+    pub root: String,
+    pub arn: String,
+    pub admin_equivalent: bool,
+    pub span: Option<Span>,
+    pub escalation_paths: Vec<Path>,
+    /// Policies that apply but could not be read.
+    pub missing: Vec<String>,
+}
+
+fn set_of(s: &Subject<'_>) -> PolicySet {
+    PolicySet {
+        identity: s.identity.iter().map(|l| l.policy.clone()).collect(),
+        boundary: s
+            .boundary
+            .as_ref()
+            .map(|b| b.iter().map(|l| l.policy.clone()).collect()),
+        ..Default::default()
+    }
+}
+
+/// Can `s` do `action` on `resource`, by its own policies? The step when
+/// it can (a conditional answer is not counted as a path).
+fn can(
+    s: &Subject<'_>,
+    set: &PolicySet,
+    action: &str,
+    resource: &str,
+    detail: String,
+) -> Option<Step> {
+    let d = evaluate(set, &Request::new(Principal::aws(&s.arn), action, resource));
+    if d.outcome != Outcome::Allowed {
+        return None;
+    }
+    let cite = d.because.first();
+    let located: Option<&Located> =
+        cite.and_then(|c| s.identity.iter().find(|l| l.policy.name == c.policy));
+    Some(Step {
+        action: action.to_string(),
+        detail,
+        policy: cite.map(|c| c.policy.clone()),
+        span: located.and_then(|l| l.span),
+    })
+}
+
+/// Services a role can be passed to, with the action that runs code as
+/// the role there.
+const PASS_TARGETS: &[(&str, &str)] = &[
+    ("ec2.amazonaws.com", "ec2:RunInstances"),
+    ("lambda.amazonaws.com", "lambda:CreateFunction"),
+    ("cloudformation.amazonaws.com", "cloudformation:CreateStack"),
+    ("glue.amazonaws.com", "glue:CreateDevEndpoint"),
+    ("codebuild.amazonaws.com", "codebuild:CreateProject"),
+    ("ecs-tasks.amazonaws.com", "ecs:RunTask"),
+];
+
+/// Does a trust policy let `who` assume the role?
+fn trusts(trust: &Located, who: &Principal, role_arn: &str) -> bool {
+    let set = PolicySet {
+        resource: vec![trust.policy.clone()],
+        resource_policy_required: false,
+        ..Default::default()
+    };
+    let mut req = Request::new(who.clone(), "sts:AssumeRole", role_arn);
+    if who.service.is_some() {
+        req.context.clear();
+    }
+    evaluate(&set, &req).outcome == Outcome::Allowed
+}
+
+/// Does the trust policy name this principal's ARN itself (then no
+/// identity permission is needed within the account)?
+fn names_exactly(trust: &Located, arn: &str) -> bool {
+    trust.policy.statements.iter().any(|s| {
+        s.allow
+            && s.principals
+                .iter()
+                .any(|(kind, id)| kind == "AWS" && id == arn)
+    })
+}
+
+/// The instance profiles' roles of instances: (instance address, role address).
+fn instance_roles(graph: &Graph) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for i in graph.of_type("aws_instance") {
+        let Some(profile) = i
+            .references
+            .iter()
+            .filter(|x| x.attribute == "iam_instance_profile")
+            .find_map(|x| graph.resource_in(&i.root, &x.target))
+        else {
+            continue;
+        };
+        if let Some(role) = profile
+            .references
+            .iter()
+            .filter(|x| x.attribute == "role")
+            .find_map(|x| graph.resource_in(&profile.root, &x.target))
+        {
+            out.push((i.root.to_string(), i.address.clone(), role.address.clone()));
+        }
+    }
+    out
+}
+
+/// Edges out of one subject: (target index or `None` for administrator, steps).
+fn edges(
+    subjects: &[Subject<'_>],
+    sets: &[PolicySet],
+    i: usize,
+    instances: &[(String, String, String)],
+) -> Vec<(Option<usize>, Vec<Step>)> {
+    let s = &subjects[i];
+    let set = &sets[i];
+    let me = Principal::aws(&s.arn);
+    let mut out = Vec::new();
+    let is_role = s.resource.resource_type == "aws_iam_role";
+    // 1. modify its own permissions
+    let own: &[&str] = if is_role {
+        &["iam:PutRolePolicy", "iam:AttachRolePolicy"]
+    } else {
+        &[
+            "iam:PutUserPolicy",
+            "iam:AttachUserPolicy",
+            "iam:AddUserToGroup",
+        ]
+    };
+    for action in own {
+        if let Some(step) = can(
+            s,
+            set,
+            action,
+            &s.arn,
+            format!("{action} on itself: grants itself any permission"),
+        ) {
+            out.push((None, vec![step]));
+            break;
+        }
+    }
+    for action in ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"] {
+        if let Some(step) = can(
+            s,
+            set,
+            action,
+            "arn:aws:iam::*:policy/*",
+            format!("{action} on its own managed policies: rewrites them"),
+        ) {
+            out.push((None, vec![step]));
+            break;
+        }
+    }
+    // quick filters: which escalation actions can it do at all?
+    let any = |action: &str| {
+        can(s, set, action, "*", String::new()).is_some()
+            || s.identity
+                .iter()
+                .flat_map(|l| l.policy.statements.iter())
+                .any(|st| {
+                    st.allow
+                        && st
+                            .actions
+                            .iter()
+                            .any(|a| crate::glob::matches_ci(a, action))
+                })
+    };
+    let may_assume = any("sts:AssumeRole");
+    let may_update_trust = any("iam:UpdateAssumeRolePolicy");
+    let may_pass = any("iam:PassRole");
+    let may_keys = any("iam:CreateAccessKey")
+        || any("iam:CreateLoginProfile")
+        || any("iam:UpdateLoginProfile");
+    let may_ssm = any("ssm:SendCommand");
+    for (j, t) in subjects.iter().enumerate() {
+        if j == i || t.resource.root != s.resource.root {
+            continue;
+        }
+        let t_is_role = t.resource.resource_type == "aws_iam_role";
+        if t_is_role {
+            if let Some(trust) = &t.trust {
+                if may_assume && trusts(trust, &me, &t.arn) {
+                    let step = if names_exactly(trust, &s.arn) {
+                        Some(Step {
+                            action: "sts:AssumeRole".into(),
+                            detail: format!("{}'s trust policy names it", t.resource.address),
+                            policy: Some(trust.policy.name.clone()),
+                            span: trust.span,
+                        })
+                    } else {
+                        can(
+                            s,
+                            set,
+                            "sts:AssumeRole",
+                            &t.arn,
+                            format!(
+                                "assumes {}, whose trust policy admits it",
+                                t.resource.address
+                            ),
+                        )
+                    };
+                    if let Some(step) = step {
+                        out.push((Some(j), vec![step]));
+                        continue;
+                    }
+                }
+                if may_pass {
+                    for (service, run) in PASS_TARGETS {
+                        if !trusts(trust, &Principal::service(service), &t.arn) {
+                            continue;
+                        }
+                        let pass = can(
+                            s,
+                            set,
+                            "iam:PassRole",
+                            &t.arn,
+                            format!("passes {} to {service}", t.resource.address),
+                        );
+                        let start = can(
+                            s,
+                            set,
+                            run,
+                            "*",
+                            format!("{run}: runs code as the passed role"),
+                        );
+                        if let (Some(a), Some(b)) = (pass, start) {
+                            out.push((Some(j), vec![a, b]));
+                            break;
+                        }
+                    }
+                }
+            }
+            if may_update_trust && may_assume {
+                let update = can(
+                    s,
+                    set,
+                    "iam:UpdateAssumeRolePolicy",
+                    &t.arn,
+                    format!(
+                        "rewrites {}'s trust policy to admit itself",
+                        t.resource.address
+                    ),
+                );
+                let assume = can(
+                    s,
+                    set,
+                    "sts:AssumeRole",
+                    &t.arn,
+                    format!("assumes {}", t.resource.address),
+                );
+                if let (Some(a), Some(b)) = (update, assume) {
+                    out.push((Some(j), vec![a, b]));
+                    continue;
+                }
+            }
+            if may_ssm {
+                for (root, instance, role) in instances {
+                    if *root == *t.resource.root && *role == t.resource.address {
+                        let arn = format!("arn:aws:ec2:*:*:instance/{instance}");
+                        if let Some(step) = can(
+                            s,
+                            set,
+                            "ssm:SendCommand",
+                            &arn,
+                            format!(
+                                "runs commands on {instance}, whose instance profile is {}",
+                                t.resource.address
+                            ),
+                        ) {
+                            out.push((Some(j), vec![step]));
+                            break;
+                        }
+                    }
+                }
+            }
+        } else if may_keys {
+            for action in [
+                "iam:CreateAccessKey",
+                "iam:CreateLoginProfile",
+                "iam:UpdateLoginProfile",
+            ] {
+                if let Some(step) = can(
+                    s,
+                    set,
+                    action,
+                    &t.arn,
+                    format!("{action} for {}: signs in as it", t.resource.address),
+                ) {
+                    out.push((Some(j), vec![step]));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a subject can do every probe action on every resource.
+fn admin(s: &Subject<'_>, set: &PolicySet) -> bool {
+    ADMIN_PROBE.iter().all(|a| {
+        evaluate(set, &Request::new(Principal::aws(&s.arn), a, "*")).outcome == Outcome::Allowed
+    })
+}
+
+/// The full analysis: every role and user, admin-equivalent or not, and
+/// the shortest escalation path to administrator (directly, or through
+/// principals that are or can become administrator).
+pub fn analyse(graph: &Graph) -> Vec<Analysis> {
+    let subjects = crate::principals::subjects(graph);
+    let sets: Vec<PolicySet> = subjects.iter().map(set_of).collect();
+    let admins: Vec<bool> = subjects
+        .iter()
+        .zip(&sets)
+        .map(|(s, set)| admin(s, set))
+        .collect();
+    let instances = instance_roles(graph);
+    let adjacency: Vec<Vec<(Option<usize>, Vec<Step>)>> = (0..subjects.len())
+        .map(|i| edges(&subjects, &sets, i, &instances))
+        .collect();
+    let mut out = Vec::new();
+    for (i, s) in subjects.iter().enumerate() {
+        let mut paths = Vec::new();
+        if !admins[i] {
+            // breadth-first: the shortest path to administrator power
+            let mut seen = vec![false; subjects.len()];
+            seen[i] = true;
+            let mut queue: VecDeque<(usize, Vec<Step>)> = VecDeque::from([(i, Vec::new())]);
+            let mut found: HashMap<String, Vec<Step>> = HashMap::new();
+            while let Some((n, steps)) = queue.pop_front() {
+                for (target, edge_steps) in &adjacency[n] {
+                    let mut path = steps.clone();
+                    path.extend(edge_steps.iter().cloned());
+                    match target {
+                        None => {
+                            let key = if n == i {
+                                "administrator".to_string()
+                            } else {
+                                subjects[n].resource.address.clone()
+                            };
+                            found.entry(key).or_insert(path);
+                        }
+                        Some(t) if admins[*t] => {
+                            found
+                                .entry(subjects[*t].resource.address.clone())
+                                .or_insert(path);
+                        }
+                        Some(t) if !seen[*t] => {
+                            seen[*t] = true;
+                            queue.push_back((*t, path));
+                        }
+                        _ => {}
+                    }
+                }
+                if !found.is_empty() {
+                    break;
+                }
+            }
+            let mut found: Vec<(String, Vec<Step>)> = found.into_iter().collect();
+            found.sort_by(|a, b| (a.1.len(), &a.0).cmp(&(b.1.len(), &b.0)));
+            paths = found
+                .into_iter()
+                .map(|(target, steps)| Path { target, steps })
+                .collect();
+        }
+        out.push(Analysis {
+            address: s.resource.address.clone(),
+            root: s.resource.root.to_string(),
+            arn: s.arn.clone(),
+            admin_equivalent: admins[i],
+            span: s.resource.span,
+            escalation_paths: paths,
+            missing: s.missing.clone(),
+        });
+    }
+    out.sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
+    out
+}

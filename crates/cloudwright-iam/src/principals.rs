@@ -1,0 +1,388 @@
+//! Principals and their policies, from the model: IAM roles and users
+//! with every identity policy attached to them (inline blocks, role/user
+//! policies, attachments, `managed_policy_arns`, group memberships), their
+//! permissions boundaries and, for roles, their trust policies. A policy
+//! whose document is not known before apply, or an AWS-managed policy
+//! whose contents are not bundled, is recorded as missing — the analysis
+//! then says so instead of guessing.
+
+use crate::document::{statements, Statement};
+use crate::eval::Policy;
+use cloudwright_model::{Graph, Mode, Resource, Span, Tri, Value};
+
+/// AWS-managed policies whose documents are bundled.
+const MANAGED: &[(&str, &str)] = &[
+    (
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+    ),
+    (
+        "arn:aws:iam::aws:policy/PowerUserAccess",
+        r#"{"Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},{"Effect":"Allow","Action":["iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeOrganization","account:ListRegions","account:GetAccountInformation"],"Resource":"*"}]}"#,
+    ),
+    (
+        "arn:aws:iam::aws:policy/IAMFullAccess",
+        r#"{"Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}"#,
+    ),
+    (
+        "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+        r#"{"Statement":[{"Effect":"Allow","Action":["s3:*","s3-object-lambda:*"],"Resource":"*"}]}"#,
+    ),
+    (
+        "arn:aws:iam::aws:policy/AmazonEC2FullAccess",
+        r#"{"Statement":[{"Effect":"Allow","Action":["ec2:*","elasticloadbalancing:*","cloudwatch:*","autoscaling:*"],"Resource":"*"},{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*"}]}"#,
+    ),
+    (
+        "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
+        r#"{"Statement":[{"Effect":"Allow","Action":["dynamodb:*","dax:*"],"Resource":"*"}]}"#,
+    ),
+    (
+        "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
+        r#"{"Statement":[{"Effect":"Allow","Action":["sqs:*"],"Resource":"*"}]}"#,
+    ),
+    (
+        "arn:aws:iam::aws:policy/AmazonSNSFullAccess",
+        r#"{"Statement":[{"Effect":"Allow","Action":["sns:*"],"Resource":"*"}]}"#,
+    ),
+];
+
+/// The bundled document of an AWS-managed policy.
+pub fn managed_policy(arn: &str) -> Option<Policy> {
+    let name = arn.rsplit('/').next().unwrap_or(arn);
+    MANAGED
+        .iter()
+        .find(|(a, _)| *a == arn)
+        .and_then(|(_, doc)| {
+            let json: serde_json::Value = serde_json::from_str(doc).ok()?;
+            match statements(Tri::Known(Value::from_json(&json))) {
+                Tri::Known(st) => Some(Policy {
+                    name: format!("AWS managed {name}"),
+                    statements: st,
+                }),
+                _ => None,
+            }
+        })
+}
+
+/// A policy with where it is written.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub policy: Policy,
+    pub span: Option<Span>,
+}
+
+/// A role or user and what applies to it.
+#[derive(Clone, Debug)]
+pub struct Subject<'g> {
+    pub resource: &'g Resource,
+    /// `arn:aws:iam::<account>:role/<name>` (account `self` when the
+    /// configuration does not say).
+    pub arn: String,
+    pub identity: Vec<Located>,
+    pub boundary: Option<Vec<Located>>,
+    /// Roles: the trust policy.
+    pub trust: Option<Located>,
+    /// Policies that apply but whose contents are not known.
+    pub missing: Vec<String>,
+}
+
+/// A policy document at `path` of `r`.
+fn document(r: &Resource, path: &str) -> Tri<Value> {
+    let Some(v) = r.get_path(path) else {
+        return Tri::Absent;
+    };
+    if let Some(doc) = v.document() {
+        return Tri::Known(doc.clone());
+    }
+    match v.strip() {
+        Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(json) => Tri::Known(Value::from_json(&json)),
+            Err(_) => Tri::Absent,
+        },
+        Value::Unknown(_) => {
+            Tri::Unknown(format!("{}.{path} is known only after apply", r.address))
+        }
+        Value::Null => Tri::Absent,
+        other => Tri::Known(other.clone()),
+    }
+}
+
+fn located(r: &Resource, path: &str, name: String, missing: &mut Vec<String>) -> Option<Located> {
+    match statements(document(r, path)) {
+        Tri::Known(st) => Some(Located {
+            policy: Policy {
+                name,
+                statements: st,
+            },
+            span: r.span_of(path).or(r.span),
+        }),
+        Tri::Unknown(why) => {
+            missing.push(why);
+            None
+        }
+        Tri::Absent => None,
+    }
+}
+
+/// Does `r.attribute` name `target` — by reference, or by the target's
+/// `name` / `arn` written literally?
+fn names(graph: &Graph, r: &Resource, attribute: &str, target: &Resource) -> bool {
+    let referenced = r.references.iter().any(|x| {
+        (x.attribute == attribute
+            || x.attribute
+                .strip_prefix(attribute)
+                .is_some_and(|rest| rest.starts_with(['[', '.'])))
+            && graph
+                .resource_in(&r.root, &x.target)
+                .is_some_and(|t| t.address == target.address)
+    });
+    if referenced {
+        return true;
+    }
+    let want: Vec<String> = ["name", "arn"]
+        .iter()
+        .filter_map(|k| target.get(k).and_then(|v| v.as_str().map(str::to_string)))
+        .collect();
+    let values: Vec<String> = match r.get(attribute).map(|v| v.strip().clone()) {
+        Some(Value::String(s)) => vec![s.to_string()],
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    values.iter().any(|v| want.contains(v))
+}
+
+/// The policies an attachment's `policy_arn` (or an ARN list) names.
+fn attached(
+    graph: &Graph,
+    holder: &Resource,
+    attribute: &str,
+    out: &mut Vec<Located>,
+    missing: &mut Vec<String>,
+) {
+    // managed in the configuration: by reference
+    let mut found = false;
+    for x in holder.references.iter().filter(|x| {
+        x.attribute == attribute
+            || x.attribute
+                .strip_prefix(attribute)
+                .is_some_and(|rest| rest.starts_with(['[', '.']))
+    }) {
+        if let Some(p) = graph.resource_in(&holder.root, &x.target) {
+            if p.resource_type == "aws_iam_policy" {
+                found = true;
+                if let Some(l) = located(p, "policy", p.address.clone(), missing) {
+                    out.push(l);
+                }
+            }
+        }
+    }
+    if found {
+        return;
+    }
+    let arns: Vec<Value> = match holder.get(attribute).map(|v| v.strip().clone()) {
+        Some(Value::List(items)) => items.to_vec(),
+        Some(v @ Value::String(_)) => vec![v],
+        Some(v @ Value::Unknown(_)) => vec![v],
+        _ => Vec::new(),
+    };
+    for arn in arns {
+        match arn.as_str() {
+            Some(a) => match managed_policy(a) {
+                Some(p) => out.push(Located {
+                    policy: p,
+                    span: holder.span_of(attribute).or(holder.span),
+                }),
+                None => {
+                    // a policy of the configuration named by ARN
+                    let local = graph.of_type("aws_iam_policy").find(|p| {
+                        p.root == holder.root
+                            && p.get("arn").and_then(|v| v.as_str().map(|s| s == a)) == Some(true)
+                    });
+                    match local.and_then(|p| located(p, "policy", p.address.clone(), missing)) {
+                        Some(l) => out.push(l),
+                        None => missing.push(format!(
+                            "{a} (attached by {}): managed policy, contents not bundled",
+                            holder.address
+                        )),
+                    }
+                }
+            },
+            None => missing.push(format!(
+                "{}.{attribute} is known only after apply",
+                holder.address
+            )),
+        }
+    }
+}
+
+/// The configuration's own account: the AWS provider's
+/// `allowed_account_ids`, else an account id written in the ARN of one of
+/// its roles or users, else `self` (unknown).
+pub fn account_of(graph: &Graph) -> String {
+    let from_provider = graph
+        .modules
+        .iter()
+        .flat_map(|m| m.providers.iter())
+        .filter(|p| p.name == "aws")
+        .find_map(|p| {
+            p.attributes.get("allowed_account_ids").and_then(|v| {
+                v.as_list()
+                    .and_then(|l| l.first().and_then(|a| a.as_str().map(str::to_string)))
+            })
+        });
+    from_provider
+        .or_else(|| {
+            graph
+                .of_type("aws_iam_role")
+                .chain(graph.of_type("aws_iam_user"))
+                .filter_map(|r| r.get("arn").and_then(|v| v.as_str().map(str::to_string)))
+                .find_map(|arn| arn.split(':').nth(4).map(str::to_string))
+        })
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "self".to_string())
+}
+
+/// Every managed role and user with its policies.
+pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
+    let account = account_of(graph);
+    let mut out = Vec::new();
+    for (kind, t) in [("role", "aws_iam_role"), ("user", "aws_iam_user")] {
+        for r in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
+            let name = r
+                .get("name")
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| r.name.clone());
+            let path = r
+                .get("path")
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| "/".into());
+            let arn = format!("arn:aws:iam::{account}:{kind}{path}{name}");
+            let mut identity = Vec::new();
+            let mut missing = Vec::new();
+            // inline blocks on the role
+            if let Some(blocks) = r
+                .get("inline_policy")
+                .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+            {
+                for i in 0..blocks.len() {
+                    if let Some(l) = located(
+                        r,
+                        &format!("inline_policy.{i}.policy"),
+                        format!("{}.inline_policy[{i}]", r.address),
+                        &mut missing,
+                    ) {
+                        identity.push(l);
+                    }
+                }
+            }
+            let (policy_type, attach_type, link) = if kind == "role" {
+                (
+                    "aws_iam_role_policy",
+                    "aws_iam_role_policy_attachment",
+                    "role",
+                )
+            } else {
+                (
+                    "aws_iam_user_policy",
+                    "aws_iam_user_policy_attachment",
+                    "user",
+                )
+            };
+            for p in graph
+                .of_type(policy_type)
+                .filter(|p| p.root == r.root && names(graph, p, link, r))
+            {
+                if let Some(l) = located(p, "policy", p.address.clone(), &mut missing) {
+                    identity.push(l);
+                }
+            }
+            for a in graph
+                .of_type(attach_type)
+                .filter(|a| a.root == r.root && names(graph, a, link, r))
+            {
+                attached(graph, a, "policy_arn", &mut identity, &mut missing);
+            }
+            let plural = if kind == "role" { "roles" } else { "users" };
+            for a in graph
+                .of_type("aws_iam_policy_attachment")
+                .filter(|a| a.root == r.root && names(graph, a, plural, r))
+            {
+                attached(graph, a, "policy_arn", &mut identity, &mut missing);
+            }
+            if r.get("managed_policy_arns").is_some() {
+                attached(graph, r, "managed_policy_arns", &mut identity, &mut missing);
+            }
+            if kind == "user" {
+                for g in groups_of(graph, r) {
+                    for p in graph
+                        .of_type("aws_iam_group_policy")
+                        .filter(|p| p.root == r.root && names(graph, p, "group", g))
+                    {
+                        if let Some(l) = located(p, "policy", p.address.clone(), &mut missing) {
+                            identity.push(l);
+                        }
+                    }
+                    for a in graph
+                        .of_type("aws_iam_group_policy_attachment")
+                        .filter(|a| a.root == r.root && names(graph, a, "group", g))
+                    {
+                        attached(graph, a, "policy_arn", &mut identity, &mut missing);
+                    }
+                }
+            }
+            let boundary = if r.get("permissions_boundary").is_some_and(|v| !v.is_null()) {
+                let mut b = Vec::new();
+                attached(graph, r, "permissions_boundary", &mut b, &mut missing);
+                Some(b)
+            } else {
+                None
+            };
+            let trust = if kind == "role" {
+                located(
+                    r,
+                    "assume_role_policy",
+                    format!("{}.assume_role_policy", r.address),
+                    &mut missing,
+                )
+            } else {
+                None
+            };
+            out.push(Subject {
+                resource: r,
+                arn,
+                identity,
+                boundary,
+                trust,
+                missing,
+            });
+        }
+    }
+    out
+}
+
+fn groups_of<'g>(graph: &'g Graph, user: &Resource) -> Vec<&'g Resource> {
+    let mut out = Vec::new();
+    for g in graph
+        .of_type("aws_iam_group")
+        .filter(|g| g.root == user.root)
+    {
+        let member = graph
+            .of_type("aws_iam_group_membership")
+            .any(|m| names(graph, m, "group", g) && names(graph, m, "users", user))
+            || graph
+                .of_type("aws_iam_user_group_membership")
+                .any(|m| names(graph, m, "user", user) && names(graph, m, "groups", g));
+        if member {
+            out.push(g);
+        }
+    }
+    out
+}
+
+/// The statements of a subject's identity policies, for quick scans.
+pub fn identity_statements<'a>(s: &'a Subject<'_>) -> impl Iterator<Item = &'a Statement> + 'a {
+    s.identity.iter().flat_map(|l| l.policy.statements.iter())
+}

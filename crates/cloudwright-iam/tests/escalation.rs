@@ -1,0 +1,119 @@
+//! Escalation paths on fixture roles: each known pattern is found, and not
+//! found when a deny, a boundary or a resource constraint blocks it.
+
+use cloudwright_iam::escalation::{analyse, Analysis};
+use cloudwright_terraform::{load, LoadOptions};
+use std::path::Path;
+
+fn analysis() -> Vec<Analysis> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/escalation");
+    let graph = load(&[dir], &LoadOptions::default());
+    assert!(!graph.has_errors(), "{:?}", graph.diagnostics);
+    analyse(&graph)
+}
+
+fn get<'a>(all: &'a [Analysis], address: &str) -> &'a Analysis {
+    all.iter().find(|a| a.address == address).unwrap()
+}
+
+fn route(a: &Analysis) -> Vec<(String, Vec<String>)> {
+    a.escalation_paths
+        .iter()
+        .map(|p| {
+            (
+                p.target.clone(),
+                p.steps.iter().map(|s| s.action.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn administrators_are_recognised() {
+    let all = analysis();
+    for admin in [
+        "aws_iam_role.admin",
+        "aws_iam_role.deployer",
+        "aws_iam_role.vault",
+        "aws_iam_user.root_like",
+    ] {
+        assert!(get(&all, admin).admin_equivalent, "{admin}");
+    }
+    for not in [
+        "aws_iam_role.reader",
+        "aws_iam_role.power",
+        "aws_iam_role.passer",
+    ] {
+        assert!(!get(&all, not).admin_equivalent, "{not}");
+    }
+}
+
+#[test]
+fn each_escalation_pattern_is_found() {
+    let all = analysis();
+    let s = |x: &[&str]| x.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        route(get(&all, "aws_iam_role.self_modifier")),
+        vec![("administrator".to_string(), s(&["iam:PutRolePolicy"]))]
+    );
+    assert_eq!(
+        route(get(&all, "aws_iam_role.assumer")),
+        vec![("aws_iam_role.admin".to_string(), s(&["sts:AssumeRole"]))]
+    );
+    assert_eq!(
+        route(get(&all, "aws_iam_role.passer")),
+        vec![(
+            "aws_iam_role.deployer".to_string(),
+            s(&["iam:PassRole", "lambda:CreateFunction"])
+        )]
+    );
+    assert_eq!(
+        route(get(&all, "aws_iam_role.trust_editor")),
+        vec![(
+            "aws_iam_role.vault".to_string(),
+            s(&["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"])
+        )]
+    );
+    assert_eq!(
+        route(get(&all, "aws_iam_role.operator")),
+        vec![("aws_iam_role.vault".to_string(), s(&["ssm:SendCommand"]))]
+    );
+    assert_eq!(
+        route(get(&all, "aws_iam_user.helpdesk")),
+        vec![(
+            "aws_iam_user.root_like".to_string(),
+            s(&["iam:CreateAccessKey"])
+        )]
+    );
+    // the step names the statement that allows it, where it is written
+    let passer = get(&all, "aws_iam_role.passer");
+    let step = &passer.escalation_paths[0].steps[0];
+    assert_eq!(step.policy.as_deref(), Some("aws_iam_policy.pass"));
+    assert!(step.span.is_some());
+}
+
+#[test]
+fn a_deny_a_boundary_or_a_resource_constraint_blocks_it() {
+    let all = analysis();
+    for blocked in [
+        "aws_iam_role.denied",
+        "aws_iam_role.bounded",
+        "aws_iam_role.constrained",
+        "aws_iam_role.reader",
+    ] {
+        assert!(
+            get(&all, blocked).escalation_paths.is_empty(),
+            "{blocked}: {:?}",
+            get(&all, blocked).escalation_paths
+        );
+    }
+}
+
+#[test]
+fn policies_that_cannot_be_read_are_reported() {
+    let all = analysis();
+    assert_eq!(
+        get(&all, "aws_iam_role.opaque").missing,
+        vec!["arn:aws:iam::aws:policy/AmazonRDSFullAccess (attached by aws_iam_role.opaque): managed policy, contents not bundled".to_string()]
+    );
+}

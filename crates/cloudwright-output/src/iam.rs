@@ -1,0 +1,192 @@
+//! `cloudwright iam`: principals (administrator or not, escalation paths)
+//! and resource access, as text or JSON (`docs/json-iam.md`); answers to
+//! "can P do A on R".
+
+use cloudwright_iam::access::Access;
+use cloudwright_iam::escalation::Analysis;
+use cloudwright_iam::eval::{Decision, Outcome};
+use cloudwright_model::{Graph, Span};
+use serde_json::json;
+
+const SCHEMA_VERSION: &str = "1";
+
+fn location(graph: &Graph, span: Option<Span>) -> Option<(String, u32)> {
+    span.map(|s| (graph.sources.get(s.file).display_path.clone(), s.line))
+}
+
+fn at(graph: &Graph, span: Option<Span>) -> String {
+    location(graph, span)
+        .map(|(f, l)| format!(" ({f}:{l})"))
+        .unwrap_or_default()
+}
+
+pub fn write_text(
+    graph: &Graph,
+    principals: &[Analysis],
+    access: &[Access],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let admins: Vec<&Analysis> = principals.iter().filter(|p| p.admin_equivalent).collect();
+    let escalating: Vec<&Analysis> = principals
+        .iter()
+        .filter(|p| !p.escalation_paths.is_empty())
+        .collect();
+    writeln!(out, "== Administrator-equivalent\n")?;
+    for p in &admins {
+        writeln!(out, "{}{}", p.address, at(graph, p.span))?;
+    }
+    if admins.is_empty() {
+        writeln!(out, "(none)")?;
+    }
+    writeln!(out, "\n== Privilege escalation paths\n")?;
+    for p in &escalating {
+        for path in &p.escalation_paths {
+            writeln!(out, "{} → {}{}", p.address, path.target, at(graph, p.span))?;
+            for s in &path.steps {
+                writeln!(
+                    out,
+                    "  ↳ {:<28} {}{}",
+                    s.action,
+                    s.detail,
+                    at(graph, s.span)
+                )?;
+            }
+        }
+    }
+    if escalating.is_empty() {
+        writeln!(out, "(none)")?;
+    }
+    writeln!(out, "\n== Resource access beyond the account\n")?;
+    let wide: Vec<&Access> = access
+        .iter()
+        .filter(|a| matches!(a.classification, "public" | "cross-account" | "unknown"))
+        .collect();
+    for a in &wide {
+        match &a.unknown {
+            Some(why) => writeln!(
+                out,
+                "{}  undecidable: {why}{}",
+                a.address,
+                at(graph, a.span)
+            )?,
+            None => writeln!(
+                out,
+                "{}  {}: {} may {}{}",
+                a.address,
+                a.classification,
+                a.principals.join(", "),
+                a.actions.join(", "),
+                at(graph, a.span)
+            )?,
+        }
+    }
+    if wide.is_empty() {
+        writeln!(out, "(none)")?;
+    }
+    let missing: Vec<&String> = principals.iter().flat_map(|p| p.missing.iter()).collect();
+    if !missing.is_empty() {
+        writeln!(out, "\n== Not analysed (contents unknown)\n")?;
+        for m in &missing {
+            writeln!(out, "{m}")?;
+        }
+    }
+    writeln!(
+        out,
+        "\n{} principals, {} administrator-equivalent, {} with an escalation path; {} resource policies open beyond the account",
+        principals.len(),
+        admins.len(),
+        escalating.len(),
+        wide.iter().filter(|a| a.unknown.is_none()).count()
+    )
+}
+
+pub fn write_json(
+    graph: &Graph,
+    principals: &[Analysis],
+    access: &[Access],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let ps: Vec<_> = principals
+        .iter()
+        .map(|p| {
+            let (file, line) = location(graph, p.span).unzip();
+            json!({
+                "address": p.address,
+                "root": p.root,
+                "arn": p.arn,
+                "admin_equivalent": p.admin_equivalent,
+                "file": file,
+                "line": line,
+                "escalation_paths": p.escalation_paths.iter().map(|path| json!({
+                    "target": path.target,
+                    "steps": path.steps.iter().map(|s| {
+                        let (file, line) = location(graph, s.span).unzip();
+                        json!({"action": s.action, "detail": s.detail, "statement": {"policy": s.policy, "file": file, "line": line}})
+                    }).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "missing": p.missing,
+            })
+        })
+        .collect();
+    let ra: Vec<_> = access
+        .iter()
+        .map(|a| {
+            let (file, line) = location(graph, a.span).unzip();
+            json!({
+                "address": a.address,
+                "root": a.root,
+                "resource_type": a.resource_type,
+                "classification": a.classification,
+                "principals": a.principals,
+                "actions": a.actions,
+                "external_id": a.external_id,
+                "file": file,
+                "line": line,
+                "missing": a.unknown.iter().collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let c = cloudwright_iam::catalogue::catalogue();
+    let doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "catalogue": {"source": c.source, "generated": c.generated, "actions": c.actions.len()},
+        "principals": ps,
+        "resource_access": ra,
+    });
+    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+/// The answer to "can P do A on R".
+pub fn write_decision(
+    principal: &str,
+    action: &str,
+    resource: &str,
+    d: &Decision,
+    spans: &dyn Fn(&str) -> Option<Span>,
+    graph: &Graph,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let verdict = match &d.outcome {
+        Outcome::Allowed => "allowed".to_string(),
+        Outcome::Denied => "denied (an explicit deny)".to_string(),
+        Outcome::ImplicitlyDenied => "denied (no statement allows it)".to_string(),
+        Outcome::Conditional(c) => format!("conditional on: {}", c.join("; ")),
+    };
+    writeln!(out, "{principal} → {action} on {resource}: {verdict}")?;
+    for c in &d.because {
+        let sid = c
+            .sid
+            .as_ref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  ↳ {} statement {}{sid}{}",
+            c.policy,
+            c.statement,
+            at(graph, spans(&c.policy))
+        )?;
+    }
+    Ok(())
+}
