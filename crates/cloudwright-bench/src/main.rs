@@ -16,7 +16,7 @@ use std::time::Instant;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      load once, then time all rules together and each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)"
+        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      load once, then time all rules together and each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it"
     );
     std::process::exit(2)
 }
@@ -57,6 +57,16 @@ fn main() {
         "load" => load(&dir, number.unwrap_or(3)),
         "parse" => parse(&dir, number.unwrap_or(3)),
         "rules" => rules(&dir, number.unwrap_or(3)),
+        "iam-corpus" => {
+            if let Err(e) = std::fs::create_dir_all(&dir)
+                .and_then(|_| std::fs::write(dir.join("main.tf"), include_str!("iam.tf")))
+            {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+            println!("wrote {}", dir.join("main.tf").display());
+        }
+        "iam" => iam(&dir, number.unwrap_or(3)),
         "network" => {
             if let Err(e) = std::fs::create_dir_all(&dir)
                 .and_then(|_| std::fs::write(dir.join("main.tf"), include_str!("network.tf")))
@@ -68,6 +78,40 @@ fn main() {
         }
         _ => usage(),
     }
+}
+
+/// The IAM engine's full analysis (principals, policies, escalation
+/// paths) on a loaded corpus.
+fn iam(dir: &PathBuf, repeat: usize) {
+    let start = Instant::now();
+    let graph = cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default());
+    let loaded = start.elapsed().as_secs_f64();
+    let roles = graph.of_type("aws_iam_role").count();
+    let policies = graph.of_type("aws_iam_role_policy").count();
+    let errors: Vec<_> = graph
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == cloudwright_model::Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        eprintln!("error: the corpus did not load cleanly: {errors:?}");
+        std::process::exit(1);
+    }
+    let mut best = f64::MAX;
+    let mut summary = String::new();
+    for _ in 0..repeat.max(1) {
+        let start = Instant::now();
+        let analysis = cloudwright_iam::escalation::analyse(&graph);
+        best = best.min(start.elapsed().as_secs_f64());
+        let admins = analysis.iter().filter(|a| a.admin_equivalent).count();
+        let paths = analysis
+            .iter()
+            .filter(|a| !a.escalation_paths.is_empty())
+            .count();
+        summary = format!("{admins} administrator-equivalent, {paths} with an escalation path");
+    }
+    println!("load:      {loaded:.3} s ({roles} roles, {policies} role policies)");
+    println!("analysis:  {best:.3} s best of {repeat} ({summary})");
 }
 
 fn load(dir: &PathBuf, repeat: usize) {

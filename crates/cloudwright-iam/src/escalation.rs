@@ -114,16 +114,11 @@ const PASS_TARGETS: &[(&str, &str)] = &[
 
 /// Does a trust policy let `who` assume the role?
 fn trusts(trust: &Located, who: &Principal, role_arn: &str) -> bool {
-    let set = PolicySet {
-        resource: vec![trust.policy.clone()],
-        resource_policy_required: false,
-        ..Default::default()
-    };
     let mut req = Request::new(who.clone(), "sts:AssumeRole", role_arn);
     if who.service.is_some() {
         req.context.clear();
     }
-    evaluate(&set, &req).outcome == Outcome::Allowed
+    crate::eval::policy_allows(&trust.policy, &req) == crate::eval::Truth::True
 }
 
 /// Does the trust policy name this principal's ARN itself (then no
@@ -228,6 +223,32 @@ fn edges(
         || any("iam:CreateLoginProfile")
         || any("iam:UpdateLoginProfile");
     let may_ssm = any("ssm:SendCommand");
+    // a cheap necessary condition before evaluating: some Allow statement
+    // names the action and a resource pattern covering the ARN
+    let statements: Vec<&crate::document::Statement> = s
+        .identity
+        .iter()
+        .flat_map(|l| l.policy.statements.iter())
+        .filter(|st| st.allow)
+        .collect();
+    let could = |action: &str, arn: &str| {
+        statements.iter().any(|st| {
+            let acts = if st.actions.is_empty() {
+                !st.not_actions
+                    .iter()
+                    .any(|a| crate::glob::matches_ci(a, action))
+            } else {
+                st.actions
+                    .iter()
+                    .any(|a| crate::glob::matches_ci(a, action))
+            };
+            acts && (st.resources.is_empty()
+                || st
+                    .resources
+                    .iter()
+                    .any(|r| r.contains("${") || crate::glob::matches(r, arn)))
+        })
+    };
     for (j, t) in subjects.iter().enumerate() {
         if j == i || t.resource.root != s.resource.root {
             continue;
@@ -235,7 +256,9 @@ fn edges(
         let t_is_role = t.resource.resource_type == "aws_iam_role";
         if t_is_role {
             if let Some(trust) = &t.trust {
-                if may_assume && trusts(trust, &me, &t.arn) {
+                let assumable =
+                    names_exactly(trust, &s.arn) || (may_assume && could("sts:AssumeRole", &t.arn));
+                if assumable && trusts(trust, &me, &t.arn) {
                     let step = if names_exactly(trust, &s.arn) {
                         Some(Step {
                             action: "sts:AssumeRole".into(),
@@ -260,7 +283,7 @@ fn edges(
                         continue;
                     }
                 }
-                if may_pass {
+                if may_pass && could("iam:PassRole", &t.arn) {
                     for (service, run) in PASS_TARGETS {
                         if !trusts(trust, &Principal::service(service), &t.arn) {
                             continue;
@@ -286,7 +309,7 @@ fn edges(
                     }
                 }
             }
-            if may_update_trust && may_assume {
+            if may_update_trust && may_assume && could("iam:UpdateAssumeRolePolicy", &t.arn) {
                 let update = can(
                     s,
                     set,

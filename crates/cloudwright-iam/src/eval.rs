@@ -466,6 +466,17 @@ fn evaluate_set(policies: &[Policy], req: &Request, resource_policy: bool) -> Se
     r
 }
 
+/// Does one policy allow the request, ignoring denies (trust policies:
+/// "would the role admit this principal")? Principals are read as in a
+/// resource policy.
+pub fn policy_allows(policy: &Policy, req: &Request) -> Truth {
+    let r = evaluate_set(std::slice::from_ref(policy), req, true);
+    match r.deny {
+        Truth::True => Truth::False,
+        _ => r.allow,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     Allowed,

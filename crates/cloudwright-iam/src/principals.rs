@@ -245,10 +245,101 @@ pub fn account_of(graph: &Graph) -> String {
         .unwrap_or_else(|| "self".to_string())
 }
 
+/// Which resources of a type name which others in an attribute: by
+/// reference (the exact target) or by a literal name or ARN. Built once per
+/// (type, attribute) so finding a role's policies is a lookup.
+struct Index<'g> {
+    by_target: std::collections::HashMap<(String, String), Vec<&'g Resource>>,
+    by_literal: std::collections::HashMap<(String, String), Vec<&'g Resource>>,
+}
+
+impl<'g> Index<'g> {
+    fn new(graph: &'g Graph, holder_type: &str, attribute: &str) -> Index<'g> {
+        let mut by_target: std::collections::HashMap<(String, String), Vec<&'g Resource>> =
+            Default::default();
+        let mut by_literal: std::collections::HashMap<(String, String), Vec<&'g Resource>> =
+            Default::default();
+        for h in graph
+            .of_type(holder_type)
+            .filter(|h| h.mode == Mode::Managed)
+        {
+            for x in h.references.iter().filter(|x| {
+                x.attribute == attribute
+                    || x.attribute
+                        .strip_prefix(attribute)
+                        .is_some_and(|rest| rest.starts_with(['[', '.']))
+            }) {
+                if let Some(t) = graph.resource_in(&h.root, &x.target) {
+                    let list = by_target
+                        .entry((h.root.to_string(), t.address.clone()))
+                        .or_default();
+                    if !list.iter().any(|r| std::ptr::eq(*r, h)) {
+                        list.push(h);
+                    }
+                }
+            }
+            let values: Vec<String> = match h.get(attribute).map(|v| v.strip().clone()) {
+                Some(Value::String(s)) => vec![s.to_string()],
+                Some(Value::List(items)) => items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for v in values {
+                by_literal
+                    .entry((h.root.to_string(), v))
+                    .or_default()
+                    .push(h);
+            }
+        }
+        Index {
+            by_target,
+            by_literal,
+        }
+    }
+
+    /// The holders that name `target`.
+    fn naming(&self, target: &Resource) -> Vec<&'g Resource> {
+        let root = target.root.to_string();
+        let mut out: Vec<&'g Resource> = self
+            .by_target
+            .get(&(root.clone(), target.address.clone()))
+            .cloned()
+            .unwrap_or_default();
+        for k in ["name", "arn"] {
+            if let Some(v) = target.get(k).and_then(|v| v.as_str().map(str::to_string)) {
+                for h in self
+                    .by_literal
+                    .get(&(root.clone(), v))
+                    .into_iter()
+                    .flatten()
+                {
+                    if !out.iter().any(|r| std::ptr::eq(*r, *h)) {
+                        out.push(h);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Every managed role and user with its policies.
 pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
     let account = account_of(graph);
     let mut out = Vec::new();
+    let indexes: std::collections::HashMap<(&str, &str), Index<'_>> = [
+        ("aws_iam_role_policy", "role"),
+        ("aws_iam_role_policy_attachment", "role"),
+        ("aws_iam_user_policy", "user"),
+        ("aws_iam_user_policy_attachment", "user"),
+        ("aws_iam_policy_attachment", "roles"),
+        ("aws_iam_policy_attachment", "users"),
+    ]
+    .into_iter()
+    .map(|(t, a)| ((t, a), Index::new(graph, t, a)))
+    .collect();
     for (kind, t) in [("role", "aws_iam_role"), ("user", "aws_iam_user")] {
         for r in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
             let name = r
@@ -291,25 +382,16 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
                     "user",
                 )
             };
-            for p in graph
-                .of_type(policy_type)
-                .filter(|p| p.root == r.root && names(graph, p, link, r))
-            {
+            for p in indexes[&(policy_type, link)].naming(r) {
                 if let Some(l) = located(p, "policy", p.address.clone(), &mut missing) {
                     identity.push(l);
                 }
             }
-            for a in graph
-                .of_type(attach_type)
-                .filter(|a| a.root == r.root && names(graph, a, link, r))
-            {
+            for a in indexes[&(attach_type, link)].naming(r) {
                 attached(graph, a, "policy_arn", &mut identity, &mut missing);
             }
             let plural = if kind == "role" { "roles" } else { "users" };
-            for a in graph
-                .of_type("aws_iam_policy_attachment")
-                .filter(|a| a.root == r.root && names(graph, a, plural, r))
-            {
+            for a in indexes[&("aws_iam_policy_attachment", plural)].naming(r) {
                 attached(graph, a, "policy_arn", &mut identity, &mut missing);
             }
             if r.get("managed_policy_arns").is_some() {
