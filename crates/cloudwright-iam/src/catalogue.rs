@@ -177,6 +177,13 @@ impl Catalogue {
             .map(|&i| &self.actions[i])
     }
 
+    /// The position of an action of this catalogue in [`Catalogue::actions`].
+    pub fn position(&self, action: &Action) -> Option<usize> {
+        self.by_name
+            .get(&action.full_name().to_ascii_lowercase())
+            .copied()
+    }
+
     pub fn service(&self, prefix: &str) -> Option<&Service> {
         self.services
             .iter()

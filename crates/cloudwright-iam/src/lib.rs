@@ -9,3 +9,4 @@ pub mod escalation;
 pub mod eval;
 pub mod glob;
 pub mod principals;
+pub mod privileges;

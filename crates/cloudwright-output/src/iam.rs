@@ -5,6 +5,11 @@
 use cloudwright_iam::access::Access;
 use cloudwright_iam::escalation::Analysis;
 use cloudwright_iam::eval::{Decision, Outcome};
+use cloudwright_iam::privileges::LeastPrivilege;
+use std::collections::HashMap;
+
+/// Least privilege per (root, address).
+pub type Least = HashMap<(String, String), LeastPrivilege>;
 use cloudwright_model::{Graph, Span};
 use serde_json::json;
 
@@ -24,6 +29,7 @@ pub fn write_text(
     graph: &Graph,
     principals: &[Analysis],
     access: &[Access],
+    least: &Least,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let admins: Vec<&Analysis> = principals.iter().filter(|p| p.admin_equivalent).collect();
@@ -54,6 +60,41 @@ pub fn write_text(
         }
     }
     if escalating.is_empty() {
+        writeln!(out, "(none)")?;
+    }
+    writeln!(out, "\n== Least privilege (granted on every resource)\n")?;
+    let mut any = false;
+    for p in principals {
+        let Some(lp) = least.get(&(p.root.clone(), p.address.clone())) else {
+            continue;
+        };
+        if lp.write_on_all == 0
+            && lp.permissions_on_all.is_empty()
+            && lp.exfiltration_on_all.is_empty()
+            && lp.service_wildcards.is_empty()
+        {
+            continue;
+        }
+        any = true;
+        let mut parts = Vec::new();
+        if lp.write_on_all > 0 {
+            parts.push(format!("{} write actions", lp.write_on_all));
+        }
+        if !lp.permissions_on_all.is_empty() {
+            parts.push(format!(
+                "{} permissions-management actions",
+                lp.permissions_on_all.len()
+            ));
+        }
+        if !lp.service_wildcards.is_empty() {
+            parts.push(format!("wildcards {}", lp.service_wildcards.join(", ")));
+        }
+        if !lp.exfiltration_on_all.is_empty() {
+            parts.push(format!("data reads {}", lp.exfiltration_on_all.join(", ")));
+        }
+        writeln!(out, "{}: {}", p.address, parts.join("; "))?;
+    }
+    if !any {
         writeln!(out, "(none)")?;
     }
     writeln!(out, "\n== Resource access beyond the account\n")?;
@@ -104,6 +145,7 @@ pub fn write_json(
     graph: &Graph,
     principals: &[Analysis],
     access: &[Access],
+    least: &Least,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let ps: Vec<_> = principals
@@ -124,6 +166,12 @@ pub fn write_json(
                         json!({"action": s.action, "detail": s.detail, "statement": {"policy": s.policy, "file": file, "line": line}})
                     }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
+                "least_privilege": least.get(&(p.root.clone(), p.address.clone())).map(|lp| json!({
+                    "write_on_all_resources": lp.write_on_all,
+                    "permissions_management_on_all_resources": lp.permissions_on_all,
+                    "service_wildcards": lp.service_wildcards,
+                    "data_exfiltration_on_all_resources": lp.exfiltration_on_all,
+                })),
                 "missing": p.missing,
             })
         })
@@ -187,6 +235,70 @@ pub fn write_decision(
             c.statement,
             at(graph, spans(&c.policy))
         )?;
+    }
+    Ok(())
+}
+
+/// "What can P do": per service and access level, and the least-privilege
+/// excesses.
+pub fn write_summary(
+    principal: &str,
+    summary: &std::collections::BTreeMap<
+        (String, cloudwright_iam::catalogue::Access),
+        (usize, usize),
+    >,
+    lp: &cloudwright_iam::privileges::LeastPrivilege,
+    missing: &[String],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    writeln!(out, "{principal} can:\n")?;
+    writeln!(
+        out,
+        "{:<24} {:<24} {:>14} {:>16}",
+        "Service", "Access level", "every resource", "some resources"
+    )?;
+    for ((service, access), (all, some)) in summary {
+        writeln!(
+            out,
+            "{service:<24} {:<24} {all:>14} {some:>16}",
+            access.name()
+        )?;
+    }
+    writeln!(out, "\nLeast privilege:")?;
+    writeln!(
+        out,
+        "  write actions on every resource: {}",
+        lp.write_on_all
+    )?;
+    writeln!(
+        out,
+        "  permissions management on every resource: {}",
+        if lp.permissions_on_all.is_empty() {
+            "none".to_string()
+        } else {
+            lp.permissions_on_all.join(", ")
+        }
+    )?;
+    writeln!(
+        out,
+        "  whole-service wildcards: {}",
+        if lp.service_wildcards.is_empty() {
+            "none".to_string()
+        } else {
+            lp.service_wildcards.join(", ")
+        }
+    )?;
+    writeln!(
+        out,
+        "  data-exfiltration actions on every resource: {}",
+        if lp.exfiltration_on_all.is_empty() {
+            "none".to_string()
+        } else {
+            lp.exfiltration_on_all.join(", ")
+        }
+    )?;
+    for m in missing {
+        writeln!(out, "  ? not evaluated: {m}")?;
     }
     Ok(())
 }
