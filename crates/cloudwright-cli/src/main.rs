@@ -669,14 +669,7 @@ fn iam(args: IamArgs) -> ExitCode {
             ));
         };
         let resource = args.resource.clone().unwrap_or_else(|| "*".into());
-        let set = cloudwright_iam::eval::PolicySet {
-            identity: s.identity.iter().map(|l| l.policy.clone()).collect(),
-            boundary: s
-                .boundary
-                .as_ref()
-                .map(|b| b.iter().map(|l| l.policy.clone()).collect()),
-            ..Default::default()
-        };
+        let set = cloudwright_iam::privileges::policy_set(s);
         let request = cloudwright_iam::eval::Request::new(
             cloudwright_iam::eval::Principal::aws(&s.arn),
             action,
@@ -687,6 +680,7 @@ fn iam(args: IamArgs) -> ExitCode {
             s.identity
                 .iter()
                 .chain(s.boundary.iter().flatten())
+                .chain(s.scps.iter().flatten())
                 .find(|l| l.policy.name == name)
                 .and_then(|l| l.span)
         };

@@ -7,7 +7,8 @@
 use crate::document::{statements, Statement};
 use cloudwright_model::{Graph, Mode, Resource, Span, Tri, Value};
 
-/// Where resource policies live: (type, attribute).
+/// Where resource policies live: (type, attribute). `aws_lambda_permission`
+/// grants are read from their `principal` and `source_*` arguments.
 pub const RESOURCE_POLICIES: &[(&str, &str)] = &[
     ("aws_s3_bucket_policy", "policy"),
     ("aws_sqs_queue_policy", "policy"),
@@ -181,6 +182,54 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
                 out.push(entry(r, class, principals, actions, ext, None));
             }
         }
+    }
+    // Lambda permissions: one principal each, narrowed by source_arn /
+    // source_account / principal_org_id
+    for p in graph
+        .of_type("aws_lambda_permission")
+        .filter(|r| r.mode == Mode::Managed)
+    {
+        let principal = match p.get("principal") {
+            Some(v) if v.is_unknown() => {
+                out.push(entry(
+                    p,
+                    "unknown",
+                    Vec::new(),
+                    Vec::new(),
+                    false,
+                    Some(format!("{}.principal is known only after apply", p.address)),
+                ));
+                continue;
+            }
+            Some(v) => v.as_str().unwrap_or_default().to_string(),
+            None => continue,
+        };
+        let narrowed = ["source_arn", "source_account", "principal_org_id"]
+            .iter()
+            .any(|k| p.get(k).is_some_and(|v| !v.is_null()));
+        let org = p.get("principal_org_id").is_some_and(|v| !v.is_null());
+        let class = if principal == "*" {
+            if org {
+                "organization"
+            } else if narrowed {
+                "account"
+            } else {
+                "public"
+            }
+        } else if principal.ends_with(".amazonaws.com") {
+            "service"
+        } else {
+            match account_in(&principal) {
+                Some(a) if a == own => "account",
+                Some(_) => "cross-account",
+                None => "account",
+            }
+        };
+        let action = p
+            .get("action")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| "lambda:InvokeFunction".into());
+        out.push(entry(p, class, vec![principal], vec![action], false, None));
     }
     out
 }

@@ -73,6 +73,10 @@ fn set_of(s: &Subject<'_>) -> PolicySet {
             .boundary
             .as_ref()
             .map(|b| b.iter().map(|l| l.policy.clone()).collect()),
+        scps: s
+            .scps
+            .as_ref()
+            .map(|b| b.iter().map(|l| l.policy.clone()).collect()),
         ..Default::default()
     }
 }

@@ -82,6 +82,9 @@ pub struct Subject<'g> {
     pub boundary: Option<Vec<Located>>,
     /// Roles: the trust policy.
     pub trust: Option<Located>,
+    /// Service control policies attached to the configuration's account
+    /// (with AWS's default `FullAWSAccess`), `None` when none is.
+    pub scps: Option<Vec<Located>>,
     /// Policies that apply but whose contents are not known.
     pub missing: Vec<String>,
 }
@@ -340,6 +343,7 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
     .into_iter()
     .map(|(t, a)| ((t, a), Index::new(graph, t, a)))
     .collect();
+    let scps = service_control_policies(graph, &account);
     for (kind, t) in [("role", "aws_iam_role"), ("user", "aws_iam_user")] {
         for r in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
             let name = r
@@ -438,6 +442,7 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
                 identity,
                 boundary,
                 trust,
+                scps: scps.clone(),
                 missing,
             });
         }
@@ -467,4 +472,60 @@ fn groups_of<'g>(graph: &'g Graph, user: &Resource) -> Vec<&'g Resource> {
 /// The statements of a subject's identity policies, for quick scans.
 pub fn identity_statements<'a>(s: &'a Subject<'_>) -> impl Iterator<Item = &'a Statement> + 'a {
     s.identity.iter().flat_map(|l| l.policy.statements.iter())
+}
+
+/// The service control policies attached (`aws_organizations_policy_attachment`)
+/// to the configuration's own account, with AWS's default `FullAWSAccess`
+/// (attached to every account unless replaced), so that deny-list SCPs take
+/// effect. Attachments to roots and organisational units are not applied:
+/// which accounts they contain is not in the configuration.
+pub fn service_control_policies(graph: &Graph, account: &str) -> Option<Vec<Located>> {
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    for a in graph
+        .of_type("aws_organizations_policy_attachment")
+        .filter(|a| a.mode == Mode::Managed)
+    {
+        if a.get("target_id")
+            .and_then(|v| v.as_str().map(|t| t == account))
+            != Some(true)
+        {
+            continue;
+        }
+        let policy = a
+            .references
+            .iter()
+            .filter(|x| x.attribute == "policy_id")
+            .find_map(|x| graph.resource_in(&a.root, &x.target))
+            .filter(|p| p.resource_type == "aws_organizations_policy");
+        if let Some(p) = policy {
+            let scp = p
+                .get("type")
+                .and_then(|v| v.as_str().map(|t| t == "SERVICE_CONTROL_POLICY"))
+                .unwrap_or(true);
+            if scp {
+                if let Some(l) = located(p, "content", p.address.clone(), &mut missing) {
+                    out.push(l);
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        return None;
+    }
+    let full: serde_json::Value =
+        serde_json::json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    if let Tri::Known(st) = statements(Tri::Known(Value::from_json(&full))) {
+        out.insert(
+            0,
+            Located {
+                policy: Policy {
+                    name: "AWS managed FullAWSAccess (SCP)".into(),
+                    statements: st,
+                },
+                span: None,
+            },
+        );
+    }
+    Some(out)
 }

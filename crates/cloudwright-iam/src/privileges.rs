@@ -37,6 +37,10 @@ pub fn policy_set(s: &Subject<'_>) -> PolicySet {
             .boundary
             .as_ref()
             .map(|b| b.iter().map(|l| l.policy.clone()).collect()),
+        scps: s
+            .scps
+            .as_ref()
+            .map(|b| b.iter().map(|l| l.policy.clone()).collect()),
         ..Default::default()
     }
 }

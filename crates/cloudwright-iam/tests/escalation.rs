@@ -117,3 +117,58 @@ fn policies_that_cannot_be_read_are_reported() {
         vec!["arn:aws:iam::aws:policy/AmazonRDSFullAccess (attached by aws_iam_role.opaque): managed policy, contents not bundled".to_string()]
     );
 }
+
+#[test]
+fn a_service_control_policy_on_the_account_blocks_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/escalation_scp");
+    let graph = load(&[dir], &LoadOptions::default());
+    assert!(!graph.has_errors(), "{:?}", graph.diagnostics);
+    let all = analyse(&graph);
+    let role = get(&all, "aws_iam_role.self_modifier");
+    assert!(
+        role.escalation_paths.is_empty(),
+        "{:?}",
+        role.escalation_paths
+    );
+    // what the SCP does not deny still works: FullAWSAccess is assumed
+    let subjects = cloudwright_iam::principals::subjects(&graph);
+    let set = cloudwright_iam::privileges::policy_set(&subjects[0]);
+    let req = cloudwright_iam::eval::Request::new(
+        cloudwright_iam::eval::Principal::aws(&subjects[0].arn),
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+    );
+    assert_eq!(
+        cloudwright_iam::eval::evaluate(&set, &req).outcome,
+        cloudwright_iam::eval::Outcome::Allowed
+    );
+}
+
+#[test]
+fn resource_access_is_classified() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/access");
+    let graph = load(&[dir], &LoadOptions::default());
+    assert!(!graph.has_errors(), "{:?}", graph.diagnostics);
+    let access = cloudwright_iam::access::resource_access(&graph);
+    let got: Vec<(&str, &str)> = access
+        .iter()
+        .map(|a| (a.address.as_str(), a.classification))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("aws_sqs_queue_policy.narrowed", "account"),
+            ("aws_sqs_queue_policy.org", "organization"),
+            ("aws_sqs_queue_policy.partner", "cross-account"),
+            ("aws_sqs_queue_policy.public", "public"),
+            ("aws_iam_role.partner", "cross-account"),
+            ("aws_lambda_permission.bucket", "service"),
+            ("aws_lambda_permission.url", "public"),
+        ]
+    );
+    let partner_role = access
+        .iter()
+        .find(|a| a.address == "aws_iam_role.partner")
+        .unwrap();
+    assert!(partner_role.external_id);
+}
