@@ -668,8 +668,67 @@ fn iam(args: IamArgs) -> ExitCode {
                 "no IAM role or user {principal:?} in the configuration"
             ));
         };
-        let resource = args.resource.clone().unwrap_or_else(|| "*".into());
-        let set = cloudwright_iam::privileges::policy_set(s);
+        let mut resource = args.resource.clone().unwrap_or_else(|| "*".into());
+        let mut set = cloudwright_iam::privileges::policy_set(s);
+        // a resource named by address: its resource policy joins the set
+        let mut resource_policy = None;
+        if let Some(target) = graph
+            .resources
+            .iter()
+            .find(|r| r.address == resource && r.mode == cloudwright_model::Mode::Managed)
+        {
+            let arn = target
+                .get("arn")
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| {
+                    format!(
+                        "arn:aws:{}:::{}",
+                        target.resource_type.trim_start_matches("aws_"),
+                        target.address
+                    )
+                });
+            if let Some((holder, attr)) = cloudwright_iam::access::policy_of(&graph, target) {
+                let doc = match holder.get(attr) {
+                    Some(v) => match v.document() {
+                        Some(d) => cloudwright_model::Tri::Known(d.clone()),
+                        None => match v.strip() {
+                            cloudwright_model::Value::String(t) => {
+                                match serde_json::from_str::<serde_json::Value>(t) {
+                                    Ok(j) => cloudwright_model::Tri::Known(
+                                        cloudwright_model::Value::from_json(&j),
+                                    ),
+                                    Err(_) => cloudwright_model::Tri::Absent,
+                                }
+                            }
+                            cloudwright_model::Value::Unknown(_) => {
+                                cloudwright_model::Tri::Unknown(format!(
+                                    "{}.{attr} is known only after apply",
+                                    holder.address
+                                ))
+                            }
+                            other => cloudwright_model::Tri::Known(other.clone()),
+                        },
+                    },
+                    None => cloudwright_model::Tri::Absent,
+                };
+                match cloudwright_iam::document::statements(doc) {
+                    cloudwright_model::Tri::Known(st) => {
+                        set.resource.push(cloudwright_iam::eval::Policy {
+                            name: holder.address.clone(),
+                            statements: st,
+                        });
+                        resource_policy = Some(holder);
+                    }
+                    cloudwright_model::Tri::Unknown(why) => {
+                        eprintln!("warning: the resource policy is not evaluated: {why}");
+                    }
+                    cloudwright_model::Tri::Absent => {}
+                }
+                set.resource_policy_required =
+                    target.resource_type == "aws_kms_key" || target.resource_type == "aws_iam_role";
+            }
+            resource = arn;
+        }
         let request = cloudwright_iam::eval::Request::new(
             cloudwright_iam::eval::Principal::aws(&s.arn),
             action,
@@ -683,6 +742,11 @@ fn iam(args: IamArgs) -> ExitCode {
                 .chain(s.scps.iter().flatten())
                 .find(|l| l.policy.name == name)
                 .and_then(|l| l.span)
+                .or_else(|| {
+                    resource_policy
+                        .filter(|h| h.address == name)
+                        .and_then(|h| h.span)
+                })
         };
         let mut w = std::io::stdout().lock();
         let _ = cloudwright_output::iam::write_decision(

@@ -254,3 +254,57 @@ fn entry(
         unknown,
     }
 }
+
+/// The resource policy that governs a resource: its own policy attribute,
+/// or the policy resource that names it (`aws_s3_bucket_policy.bucket`,
+/// `aws_sqs_queue_policy.queue_url`, `aws_sns_topic_policy.arn`, …).
+pub fn policy_of<'g>(graph: &'g Graph, r: &'g Resource) -> Option<(&'g Resource, &'static str)> {
+    for (t, attr) in RESOURCE_POLICIES {
+        if *t == r.resource_type && r.get(attr).is_some_and(|v| !v.is_null()) {
+            return Some((r, attr));
+        }
+    }
+    let companions: &[(&str, &str, &str)] = &[
+        ("aws_s3_bucket", "aws_s3_bucket_policy", "bucket"),
+        ("aws_sqs_queue", "aws_sqs_queue_policy", "queue_url"),
+        ("aws_sns_topic", "aws_sns_topic_policy", "arn"),
+        (
+            "aws_ecr_repository",
+            "aws_ecr_repository_policy",
+            "repository",
+        ),
+        (
+            "aws_secretsmanager_secret",
+            "aws_secretsmanager_secret_policy",
+            "secret_arn",
+        ),
+        (
+            "aws_opensearch_domain",
+            "aws_opensearch_domain_policy",
+            "domain_name",
+        ),
+    ];
+    for (owner, policy_type, link) in companions {
+        if *owner != r.resource_type {
+            continue;
+        }
+        let found = graph.of_type(policy_type).find(|p| {
+            p.root == r.root
+                && p.references.iter().any(|x| {
+                    x.attribute == *link
+                        && graph
+                            .resource_in(&p.root, &x.target)
+                            .is_some_and(|t| t.address == r.address)
+                })
+        });
+        if let Some(p) = found {
+            let attr = RESOURCE_POLICIES
+                .iter()
+                .find(|(t, _)| *t == *policy_type)
+                .map(|(_, a)| *a)
+                .unwrap_or("policy");
+            return Some((p, attr));
+        }
+    }
+    None
+}

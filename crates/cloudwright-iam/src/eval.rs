@@ -361,18 +361,31 @@ fn names_principal(principals: &[(String, String)], who: &Principal) -> bool {
 /// Does a statement apply to the request? (Principal elements are read
 /// only for resource policies.)
 pub fn applies(s: &Statement, req: &Request, resource_policy: bool) -> Truth {
-    if !s.actions.is_empty() && !any_action(&s.actions, &req.action) {
+    // a part known only after apply decides nothing: it may or may not match
+    let later = |key: &str| {
+        Truth::Depends(vec![format!(
+            "the statement's {key} is known only after apply"
+        )])
+    };
+    let mut t = Truth::True;
+    if s.actions.is_empty() && s.not_actions.is_empty() {
         return Truth::False;
+    }
+    if !s.actions.is_empty() && !any_action(&s.actions, &req.action) {
+        if !s.has_unknown("Action") {
+            return Truth::False;
+        }
+        t = t.and(later("Action"));
     }
     if !s.not_actions.is_empty() && any_action(&s.not_actions, &req.action) {
         return Truth::False;
     }
-    if s.actions.is_empty() && s.not_actions.is_empty() {
-        return Truth::False;
+    if s.has_unknown("NotAction") {
+        t = t.and(later("NotAction"));
     }
-    let mut t = Truth::True;
     if !s.resources.is_empty() {
         match any_resource(&s.resources, &req.resource, &req.context) {
+            Some(false) if s.has_unknown("Resource") => t = t.and(later("Resource")),
             Some(false) => return Truth::False,
             None => t = t.and(Truth::Depends(vec!["a policy variable in Resource".into()])),
             Some(true) => {}
@@ -386,6 +399,7 @@ pub fn applies(s: &Statement, req: &Request, resource_policy: bool) -> Truth {
                     "a policy variable in NotResource".into()
                 ]))
             }
+            Some(false) if s.has_unknown("NotResource") => t = t.and(later("NotResource")),
             Some(false) => {}
         }
     }
@@ -395,8 +409,14 @@ pub fn applies(s: &Statement, req: &Request, resource_policy: bool) -> Truth {
                 return Truth::False;
             }
         } else if !names_principal(&s.principals, &req.principal) {
-            return Truth::False;
+            if !s.has_unknown("Principal") {
+                return Truth::False;
+            }
+            t = t.and(later("Principal"));
         }
+    }
+    if s.has_unknown("Condition") {
+        return t.and(later("Condition"));
     }
     t.and(conditions(&s.conditions, &req.context))
 }

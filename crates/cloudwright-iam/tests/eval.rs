@@ -542,3 +542,41 @@ fn principals_in_resource_policies() {
         Outcome::Allowed
     );
 }
+
+#[test]
+fn a_part_known_only_after_apply_makes_it_conditional() {
+    use std::collections::BTreeMap;
+    // { Effect = "Allow", Action = "s3:GetObject", Resource = aws_s3_bucket.b.arn }
+    let st = Value::map(BTreeMap::from([
+        ("Effect".to_string(), Value::string("Allow")),
+        ("Action".to_string(), Value::string("s3:GetObject")),
+        (
+            "Resource".to_string(),
+            Value::unknown_from("aws_s3_bucket.b.arn"),
+        ),
+    ]));
+    let doc = Value::map(BTreeMap::from([(
+        "Statement".to_string(),
+        Value::list(vec![st]),
+    )]));
+    let Tri::Known(statements) = statements(Tri::Known(doc)) else {
+        panic!()
+    };
+    let set = PolicySet {
+        identity: vec![Policy {
+            name: "p".into(),
+            statements,
+        }],
+        ..Default::default()
+    };
+    assert_eq!(
+        evaluate(&set, &req("s3:GetObject", "arn:aws:s3:::anything/k")).outcome,
+        Outcome::Conditional(vec![
+            "the statement's Resource is known only after apply".into()
+        ])
+    );
+    assert_eq!(
+        evaluate(&set, &req("s3:PutObject", "arn:aws:s3:::anything/k")).outcome,
+        Outcome::ImplicitlyDenied
+    );
+}
