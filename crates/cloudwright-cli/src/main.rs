@@ -672,6 +672,7 @@ fn iam(args: IamArgs) -> ExitCode {
         let mut set = cloudwright_iam::privileges::policy_set(s);
         // a resource named by address: its resource policy joins the set
         let mut resource_policy = None;
+        let mut resource_address = None;
         if let Some(target) = graph
             .resources
             .iter()
@@ -728,12 +729,12 @@ fn iam(args: IamArgs) -> ExitCode {
                     target.resource_type == "aws_kms_key" || target.resource_type == "aws_iam_role";
             }
             resource = arn;
+            resource_address = Some(target.address.clone());
         }
-        let request = cloudwright_iam::eval::Request::new(
-            cloudwright_iam::eval::Principal::aws(&s.arn),
-            action,
-            &resource,
-        );
+        let mut who = cloudwright_iam::eval::Principal::aws(&s.arn);
+        who.address = Some(s.resource.address.clone());
+        let mut request = cloudwright_iam::eval::Request::new(who, action, &resource);
+        request.resource_address = resource_address;
         let d = cloudwright_iam::eval::evaluate(&set, &request);
         let spans = |name: &str| {
             s.identity

@@ -28,6 +28,18 @@ pub struct Statement {
 /// How a value known only after apply reads inside a parsed statement.
 pub const UNKNOWN: &str = "\u{1}(known after apply)";
 
+/// Is this string a value known only after apply (see [`UNKNOWN`])? The
+/// marker may carry where the value comes from: `UNKNOWN` followed by
+/// `:` and the origin (`aws_iam_role.deploy.arn`).
+pub fn is_unknown(s: &str) -> bool {
+    s.starts_with(UNKNOWN)
+}
+
+/// The origin a marker carries, if any.
+pub fn unknown_origin(s: &str) -> Option<&str> {
+    s.strip_prefix(UNKNOWN)?.strip_prefix(':')
+}
+
 impl Statement {
     pub fn has_condition(&self) -> bool {
         self.conditions.as_object().is_some_and(|c| !c.is_empty())
@@ -139,7 +151,7 @@ pub fn statements(v: Tri<Value>) -> Tri<Vec<Statement>> {
     let raw = match json.get("Statement") {
         Some(serde_json::Value::Array(items)) => items.clone(),
         Some(single @ serde_json::Value::Object(_)) => vec![single.clone()],
-        Some(serde_json::Value::String(s)) if s == UNKNOWN => {
+        Some(serde_json::Value::String(s)) if is_unknown(s) => {
             return Tri::Unknown("the policy's statements are known only after apply".into())
         }
         _ => return Tri::Known(Vec::new()),
@@ -162,14 +174,18 @@ pub fn to_json(v: &Value) -> serde_json::Value {
                 .map(|(k, v)| (k.to_string(), to_json(v)))
                 .collect(),
         ),
-        Value::Unknown(_) | Value::Document(_) => J::String(UNKNOWN.to_string()),
+        Value::Unknown(u) => J::String(match u.origin.as_deref() {
+            Some(o) => format!("{UNKNOWN}:{o}"),
+            None => UNKNOWN.to_string(),
+        }),
+        Value::Document(_) => J::String(UNKNOWN.to_string()),
         Value::Sensitive(inner) => to_json(inner),
     }
 }
 
 fn contains_unknown(v: &serde_json::Value) -> bool {
     match v {
-        serde_json::Value::String(s) => s == UNKNOWN,
+        serde_json::Value::String(s) => is_unknown(s),
         serde_json::Value::Array(items) => items.iter().any(contains_unknown),
         serde_json::Value::Object(m) => m.values().any(contains_unknown),
         _ => false,

@@ -90,7 +90,22 @@ fn can(
     resource: &str,
     detail: String,
 ) -> Option<Step> {
-    let d = evaluate(set, &Request::new(Principal::aws(&s.arn), action, resource));
+    can_on(s, set, action, resource, None, detail)
+}
+
+/// [`can`] on a resource of the configuration: its address lets policies
+/// that name it by a reference known only after apply match.
+fn can_on(
+    s: &Subject<'_>,
+    set: &PolicySet,
+    action: &str,
+    resource: &str,
+    address: Option<&str>,
+    detail: String,
+) -> Option<Step> {
+    let mut req = Request::new(principal_of(s), action, resource);
+    req.resource_address = address.map(str::to_string);
+    let d = evaluate(set, &req);
     if d.outcome != Outcome::Allowed {
         return None;
     }
@@ -103,6 +118,12 @@ fn can(
         policy: cite.map(|c| c.policy.clone()),
         span: located.and_then(|l| l.span),
     })
+}
+
+fn principal_of(s: &Subject<'_>) -> Principal {
+    let mut p = Principal::aws(&s.arn);
+    p.address = Some(s.resource.address.clone());
+    p
 }
 
 /// Services a role can be passed to, with the action that runs code as
@@ -119,6 +140,7 @@ const PASS_TARGETS: &[(&str, &str)] = &[
 /// Does a trust policy let `who` assume the role?
 fn trusts(trust: &Located, who: &Principal, role_arn: &str) -> bool {
     let mut req = Request::new(who.clone(), "sts:AssumeRole", role_arn);
+    req.resource_address = None;
     if who.service.is_some() {
         req.context.clear();
     }
@@ -127,12 +149,14 @@ fn trusts(trust: &Located, who: &Principal, role_arn: &str) -> bool {
 
 /// Does the trust policy name this principal's ARN itself (then no
 /// identity permission is needed within the account)?
-fn names_exactly(trust: &Located, arn: &str) -> bool {
+fn names_exactly(trust: &Located, who: &Subject<'_>) -> bool {
     trust.policy.statements.iter().any(|s| {
         s.allow
-            && s.principals
-                .iter()
-                .any(|(kind, id)| kind == "AWS" && id == arn)
+            && s.principals.iter().any(|(kind, id)| {
+                kind == "AWS"
+                    && (*id == who.arn
+                        || crate::eval::from_address(id, Some(&who.resource.address)))
+            })
     })
 }
 
@@ -169,7 +193,7 @@ fn edges(
 ) -> Vec<(Option<usize>, Vec<Step>)> {
     let s = &subjects[i];
     let set = &sets[i];
-    let me = Principal::aws(&s.arn);
+    let me = principal_of(s);
     let mut out = Vec::new();
     let is_role = s.resource.resource_type == "aws_iam_role";
     // 1. modify its own permissions
@@ -183,11 +207,12 @@ fn edges(
         ]
     };
     for action in own {
-        if let Some(step) = can(
+        if let Some(step) = can_on(
             s,
             set,
             action,
             &s.arn,
+            Some(&s.resource.address),
             format!("{action} on itself: grants itself any permission"),
         ) {
             out.push((None, vec![step]));
@@ -247,10 +272,11 @@ fn edges(
                     .any(|a| crate::glob::matches_ci(a, action))
             };
             acts && (st.resources.is_empty()
-                || st
-                    .resources
-                    .iter()
-                    .any(|r| r.contains("${") || crate::glob::matches(r, arn)))
+                || st.resources.iter().any(|r| {
+                    r.contains("${")
+                        || crate::document::is_unknown(r)
+                        || crate::glob::matches(r, arn)
+                }))
         })
     };
     for (j, t) in subjects.iter().enumerate() {
@@ -261,9 +287,9 @@ fn edges(
         if t_is_role {
             if let Some(trust) = &t.trust {
                 let assumable =
-                    names_exactly(trust, &s.arn) || (may_assume && could("sts:AssumeRole", &t.arn));
+                    names_exactly(trust, s) || (may_assume && could("sts:AssumeRole", &t.arn));
                 if assumable && trusts(trust, &me, &t.arn) {
-                    let step = if names_exactly(trust, &s.arn) {
+                    let step = if names_exactly(trust, s) {
                         Some(Step {
                             action: "sts:AssumeRole".into(),
                             detail: format!("{}'s trust policy names it", t.resource.address),
@@ -271,11 +297,12 @@ fn edges(
                             span: trust.span,
                         })
                     } else {
-                        can(
+                        can_on(
                             s,
                             set,
                             "sts:AssumeRole",
                             &t.arn,
+                            Some(&t.resource.address),
                             format!(
                                 "assumes {}, whose trust policy admits it",
                                 t.resource.address
@@ -292,11 +319,12 @@ fn edges(
                         if !trusts(trust, &Principal::service(service), &t.arn) {
                             continue;
                         }
-                        let pass = can(
+                        let pass = can_on(
                             s,
                             set,
                             "iam:PassRole",
                             &t.arn,
+                            Some(&t.resource.address),
                             format!("passes {} to {service}", t.resource.address),
                         );
                         let start = can(
@@ -314,21 +342,23 @@ fn edges(
                 }
             }
             if may_update_trust && may_assume && could("iam:UpdateAssumeRolePolicy", &t.arn) {
-                let update = can(
+                let update = can_on(
                     s,
                     set,
                     "iam:UpdateAssumeRolePolicy",
                     &t.arn,
+                    Some(&t.resource.address),
                     format!(
                         "rewrites {}'s trust policy to admit itself",
                         t.resource.address
                     ),
                 );
-                let assume = can(
+                let assume = can_on(
                     s,
                     set,
                     "sts:AssumeRole",
                     &t.arn,
+                    Some(&t.resource.address),
                     format!("assumes {}", t.resource.address),
                 );
                 if let (Some(a), Some(b)) = (update, assume) {
@@ -362,11 +392,12 @@ fn edges(
                 "iam:CreateLoginProfile",
                 "iam:UpdateLoginProfile",
             ] {
-                if let Some(step) = can(
+                if let Some(step) = can_on(
                     s,
                     set,
                     action,
                     &t.arn,
+                    Some(&t.resource.address),
                     format!("{action} for {}: signs in as it", t.resource.address),
                 ) {
                     out.push((Some(j), vec![step]));

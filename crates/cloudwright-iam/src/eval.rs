@@ -22,6 +22,9 @@ pub struct Principal {
     pub account: String,
     /// A service principal (`lambda.amazonaws.com`) asks as a service.
     pub service: Option<String>,
+    /// The principal's address in the configuration: a policy naming it by
+    /// a reference known only after apply (`aws_iam_role.ci.arn`) names it.
+    pub address: Option<String>,
 }
 
 impl Principal {
@@ -31,6 +34,7 @@ impl Principal {
             arn: arn.to_string(),
             account,
             service: None,
+            address: None,
         }
     }
 
@@ -39,6 +43,7 @@ impl Principal {
             arn: name.to_string(),
             account: String::new(),
             service: Some(name.to_string()),
+            address: None,
         }
     }
 }
@@ -59,6 +64,10 @@ pub struct Request {
     pub principal: Principal,
     pub action: String,
     pub resource: String,
+    /// The resource's address in the configuration, when the question is
+    /// about one: a policy naming it by a reference known only after apply
+    /// (`aws_s3_bucket.logs.arn`) names it.
+    pub resource_address: Option<String>,
     /// Lower-cased condition key → value.
     pub context: HashMap<String, ContextValue>,
 }
@@ -80,6 +89,7 @@ impl Request {
             principal,
             action: action.to_string(),
             resource: resource.to_string(),
+            resource_address: None,
             context,
         }
     }
@@ -316,6 +326,17 @@ fn substitute(pattern: &str, ctx: &HashMap<String, ContextValue>) -> Option<Stri
     Some(out)
 }
 
+/// Does a value known only after apply come from `address`
+/// (`aws_s3_bucket.logs.arn` from `aws_s3_bucket.logs`)?
+pub fn from_address(pattern: &str, address: Option<&str>) -> bool {
+    match (crate::document::unknown_origin(pattern), address) {
+        (Some(origin), Some(a)) => origin
+            .strip_prefix(a)
+            .is_some_and(|rest| rest.starts_with('.')),
+        _ => false,
+    }
+}
+
 fn any_action(patterns: &[String], action: &str) -> bool {
     patterns.iter().any(|p| glob::matches_ci(p, action))
 }
@@ -325,10 +346,14 @@ fn any_action(patterns: &[String], action: &str) -> bool {
 fn any_resource(
     patterns: &[String],
     resource: &str,
+    address: Option<&str>,
     ctx: &HashMap<String, ContextValue>,
 ) -> Option<bool> {
     let mut unknown = false;
     for p in patterns {
+        if from_address(p, address) {
+            return Some(true);
+        }
         match substitute(p, ctx) {
             Some(p) if glob::matches(&p, resource) => return Some(true),
             Some(_) => {}
@@ -344,17 +369,21 @@ fn any_resource(
 
 /// Does a principal element name the principal?
 fn names_principal(principals: &[(String, String)], who: &Principal) -> bool {
-    principals.iter().any(|(kind, id)| match kind.as_str() {
-        "*" => id == "*",
-        "AWS" => {
-            id == "*"
-                || glob::matches(id, &who.arn)
-                || (who.service.is_none()
-                    && (id == &who.account || *id == format!("arn:aws:iam::{}:root", who.account)))
-        }
-        "Service" => who.service.as_deref() == Some(id.as_str()),
-        "Federated" | "CanonicalUser" => who.arn == *id,
-        _ => false,
+    principals.iter().any(|(kind, id)| {
+        from_address(id, who.address.as_deref())
+            || match kind.as_str() {
+                "*" => id == "*",
+                "AWS" => {
+                    id == "*"
+                        || glob::matches(id, &who.arn)
+                        || (who.service.is_none()
+                            && (id == &who.account
+                                || *id == format!("arn:aws:iam::{}:root", who.account)))
+                }
+                "Service" => who.service.as_deref() == Some(id.as_str()),
+                "Federated" | "CanonicalUser" => who.arn == *id,
+                _ => false,
+            }
     })
 }
 
@@ -384,7 +413,12 @@ pub fn applies(s: &Statement, req: &Request, resource_policy: bool) -> Truth {
         t = t.and(later("NotAction"));
     }
     if !s.resources.is_empty() {
-        match any_resource(&s.resources, &req.resource, &req.context) {
+        match any_resource(
+            &s.resources,
+            &req.resource,
+            req.resource_address.as_deref(),
+            &req.context,
+        ) {
             Some(false) if s.has_unknown("Resource") => t = t.and(later("Resource")),
             Some(false) => return Truth::False,
             None => t = t.and(Truth::Depends(vec!["a policy variable in Resource".into()])),
@@ -392,7 +426,12 @@ pub fn applies(s: &Statement, req: &Request, resource_policy: bool) -> Truth {
         }
     }
     if !s.not_resources.is_empty() {
-        match any_resource(&s.not_resources, &req.resource, &req.context) {
+        match any_resource(
+            &s.not_resources,
+            &req.resource,
+            req.resource_address.as_deref(),
+            &req.context,
+        ) {
             Some(true) => return Truth::False,
             None => {
                 t = t.and(Truth::Depends(vec![

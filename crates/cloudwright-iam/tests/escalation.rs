@@ -172,3 +172,22 @@ fn resource_access_is_classified() {
         .unwrap();
     assert!(partner_role.external_id);
 }
+
+#[test]
+fn references_known_only_after_apply_name_their_resources() {
+    let all = analysis();
+    let s = |x: &[&str]| x.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        route(get(&all, "aws_iam_role.ref_passer")),
+        vec![(
+            "aws_iam_role.deployer".to_string(),
+            s(&["iam:PassRole", "lambda:CreateFunction"])
+        )]
+    );
+    // the trust policy names aws_iam_role.ci by reference: no identity
+    // permission is needed
+    assert_eq!(
+        route(get(&all, "aws_iam_role.ci")),
+        vec![("aws_iam_role.ci_admin".to_string(), s(&["sts:AssumeRole"]))]
+    );
+}

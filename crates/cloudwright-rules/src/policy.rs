@@ -4,7 +4,7 @@
 use crate::check::{get_document, Context, Tri};
 use crate::Report;
 
-pub use cloudwright_iam::document::{Statement, UNKNOWN};
+pub use cloudwright_iam::document::{is_unknown, Statement, UNKNOWN};
 
 pub use cloudwright_iam::document::statements;
 

@@ -1,8 +1,9 @@
 //! Role trust policies (who may assume a role) and `NotAction` grants.
 
 use crate::check::{get_document, Context, Tri};
-use crate::policy::{statements, Statement, UNKNOWN};
+use crate::policy::{statements, Statement};
 use crate::Report;
+use cloudwright_iam::document::is_unknown;
 use cloudwright_model::Value;
 
 /// Does a statement allow assuming the role (`sts:AssumeRole*`, `sts:*`, `*`)?
@@ -226,7 +227,7 @@ fn check_external_id(ctx: &Context<'_>, report: &mut Report) {
                 if kind != "AWS" {
                     continue;
                 }
-                if id == UNKNOWN {
+                if is_unknown(id) {
                     if !unknown_principals_are_own_account(&doc) {
                         undecided.get_or_insert(
                             "a trusted principal is known only after apply".to_string(),
@@ -330,7 +331,7 @@ fn check_not_action(ctx: &Context<'_>, report: &mut Report) {
                         st.resources
                             .iter()
                             .map(|r| {
-                                if r == UNKNOWN {
+                                if is_unknown(r) {
                                     "(known after apply)".to_string()
                                 } else {
                                     r.clone()
