@@ -239,6 +239,14 @@ pub fn write_decision(
     Ok(())
 }
 
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
 /// "What can P do": per service and access level, and the least-privilege
 /// excesses.
 pub fn write_summary(
@@ -273,29 +281,17 @@ pub fn write_summary(
     writeln!(
         out,
         "  permissions management on every resource: {}",
-        if lp.permissions_on_all.is_empty() {
-            "none".to_string()
-        } else {
-            lp.permissions_on_all.join(", ")
-        }
+        list_or_none(&lp.permissions_on_all)
     )?;
     writeln!(
         out,
         "  whole-service wildcards: {}",
-        if lp.service_wildcards.is_empty() {
-            "none".to_string()
-        } else {
-            lp.service_wildcards.join(", ")
-        }
+        list_or_none(&lp.service_wildcards)
     )?;
     writeln!(
         out,
         "  data-exfiltration actions on every resource: {}",
-        if lp.exfiltration_on_all.is_empty() {
-            "none".to_string()
-        } else {
-            lp.exfiltration_on_all.join(", ")
-        }
+        list_or_none(&lp.exfiltration_on_all)
     )?;
     for m in missing {
         writeln!(out, "  ? not evaluated: {m}")?;
