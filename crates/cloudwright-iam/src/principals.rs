@@ -343,7 +343,7 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
     .into_iter()
     .map(|(t, a)| ((t, a), Index::new(graph, t, a)))
     .collect();
-    let scps = service_control_policies(graph, &account);
+    let (scps, scp_notes) = service_control_policies_with_notes(graph, &account);
     for (kind, t) in [("role", "aws_iam_role"), ("user", "aws_iam_user")] {
         for r in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
             let name = r
@@ -443,7 +443,7 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
                 boundary,
                 trust,
                 scps: scps.clone(),
-                missing,
+                missing: [missing, scp_notes.clone()].concat(),
             });
         }
     }
@@ -480,16 +480,48 @@ pub fn identity_statements<'a>(s: &'a Subject<'_>) -> impl Iterator<Item = &'a S
 /// effect. Attachments to roots and organisational units are not applied:
 /// which accounts they contain is not in the configuration.
 pub fn service_control_policies(graph: &Graph, account: &str) -> Option<Vec<Located>> {
+    service_control_policies_with_notes(graph, account).0
+}
+
+/// [`service_control_policies`], and notes on attachments that could not
+/// be applied (to an organisational unit: which accounts it holds is not in
+/// the configuration; or to a target known only after apply).
+pub fn service_control_policies_with_notes(
+    graph: &Graph,
+    account: &str,
+) -> (Option<Vec<Located>>, Vec<String>) {
     let mut out = Vec::new();
-    let mut missing = Vec::new();
+    let mut notes = Vec::new();
     for a in graph
         .of_type("aws_organizations_policy_attachment")
         .filter(|a| a.mode == Mode::Managed)
     {
-        if a.get("target_id")
-            .and_then(|v| v.as_str().map(|t| t == account))
-            != Some(true)
-        {
+        let target_ref = a
+            .references
+            .iter()
+            .filter(|x| x.attribute == "target_id")
+            .find_map(|x| graph.resource_in(&a.root, &x.target));
+        let applies = match (a.get("target_id"), target_ref) {
+            // the organisation's root: every account
+            (_, Some(t)) if t.resource_type == "aws_organizations_organization" => true,
+            (_, Some(t)) if t.resource_type == "aws_organizations_organizational_unit" => {
+                notes.push(format!(
+                    "{} attaches a service control policy to {}: not applied (which accounts the unit holds is not in the configuration)",
+                    a.address, t.address
+                ));
+                false
+            }
+            (Some(v), _) if v.as_str() == Some(account) => true,
+            (Some(v), _) if v.is_unknown() => {
+                notes.push(format!(
+                    "{}.target_id is known only after apply: its service control policy is not applied",
+                    a.address
+                ));
+                false
+            }
+            _ => false,
+        };
+        if !applies {
             continue;
         }
         let policy = a
@@ -504,14 +536,14 @@ pub fn service_control_policies(graph: &Graph, account: &str) -> Option<Vec<Loca
                 .and_then(|v| v.as_str().map(|t| t == "SERVICE_CONTROL_POLICY"))
                 .unwrap_or(true);
             if scp {
-                if let Some(l) = located(p, "content", p.address.clone(), &mut missing) {
+                if let Some(l) = located(p, "content", p.address.clone(), &mut notes) {
                     out.push(l);
                 }
             }
         }
     }
     if out.is_empty() {
-        return None;
+        return (None, notes);
     }
     let full: serde_json::Value =
         serde_json::json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
@@ -527,5 +559,5 @@ pub fn service_control_policies(graph: &Graph, account: &str) -> Option<Vec<Loca
             },
         );
     }
-    Some(out)
+    (Some(out), notes)
 }

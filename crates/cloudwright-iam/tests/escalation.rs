@@ -142,6 +142,21 @@ fn a_service_control_policy_on_the_account_blocks_it() {
         cloudwright_iam::eval::evaluate(&set, &req).outcome,
         cloudwright_iam::eval::Outcome::Allowed
     );
+    // a policy on the organisation's root applies to the account
+    let leave = cloudwright_iam::eval::Request::new(
+        cloudwright_iam::eval::Principal::aws(&subjects[0].arn),
+        "organizations:LeaveOrganization",
+        "*",
+    );
+    assert_eq!(
+        cloudwright_iam::eval::evaluate(&set, &leave).outcome,
+        cloudwright_iam::eval::Outcome::Denied
+    );
+    // one on an organisational unit cannot be placed: said, not guessed
+    assert_eq!(
+        subjects[0].missing,
+        vec!["aws_organizations_policy_attachment.sandbox attaches a service control policy to aws_organizations_organizational_unit.sandbox: not applied (which accounts the unit holds is not in the configuration)".to_string()]
+    );
 }
 
 #[test]
