@@ -128,13 +128,23 @@ fn principal_of(s: &Subject<'_>) -> Principal {
 
 /// Services a role can be passed to, with the action that runs code as
 /// the role there.
-const PASS_TARGETS: &[(&str, &str)] = &[
-    ("ec2.amazonaws.com", "ec2:RunInstances"),
-    ("lambda.amazonaws.com", "lambda:CreateFunction"),
-    ("cloudformation.amazonaws.com", "cloudformation:CreateStack"),
-    ("glue.amazonaws.com", "glue:CreateDevEndpoint"),
-    ("codebuild.amazonaws.com", "codebuild:CreateProject"),
-    ("ecs-tasks.amazonaws.com", "ecs:RunTask"),
+const PASS_TARGETS: &[(&str, &[&str])] = &[
+    ("ec2.amazonaws.com", &["ec2:RunInstances"]),
+    // a function runs on any trigger; creating it is the step
+    ("lambda.amazonaws.com", &["lambda:CreateFunction"]),
+    (
+        "cloudformation.amazonaws.com",
+        &["cloudformation:CreateStack"],
+    ),
+    ("glue.amazonaws.com", &["glue:CreateDevEndpoint"]),
+    (
+        "codebuild.amazonaws.com",
+        &["codebuild:CreateProject", "codebuild:StartBuild"],
+    ),
+    (
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
+    ),
 ];
 
 /// Does a trust policy let `who` assume the role?
@@ -327,15 +337,22 @@ fn edges(
                             Some(&t.resource.address),
                             format!("passes {} to {service}", t.resource.address),
                         );
-                        let start = can(
-                            s,
-                            set,
-                            run,
-                            "*",
-                            format!("{run}: runs code as the passed role"),
-                        );
-                        if let (Some(a), Some(b)) = (pass, start) {
-                            out.push((Some(j), vec![a, b]));
+                        let start: Option<Vec<Step>> = run
+                            .iter()
+                            .map(|action| {
+                                can(
+                                    s,
+                                    set,
+                                    action,
+                                    "*",
+                                    format!("{action}: runs code as the passed role"),
+                                )
+                            })
+                            .collect();
+                        if let (Some(a), Some(rest)) = (pass, start) {
+                            let mut steps = vec![a];
+                            steps.extend(rest);
+                            out.push((Some(j), steps));
                             break;
                         }
                     }

@@ -206,3 +206,68 @@ fn references_known_only_after_apply_name_their_resources() {
         vec![("aws_iam_role.ci_admin".to_string(), s(&["sts:AssumeRole"]))]
     );
 }
+
+#[test]
+fn the_other_patterns_pass_roles_to_services_rewrite_policies_and_take_over_users() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/patterns");
+    let graph = load(&[dir], &LoadOptions::default());
+    assert!(!graph.has_errors(), "{:?}", graph.diagnostics);
+    let all = analyse(&graph);
+    let first = |address: &str| -> (String, Vec<String>) {
+        route(get(&all, address))
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    };
+    let s = |x: &[&str]| x.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        first("aws_iam_role.via[\"ec2\"]"),
+        (
+            "aws_iam_role.target[\"ec2\"]".into(),
+            s(&["iam:PassRole", "ec2:RunInstances"])
+        )
+    );
+    assert_eq!(
+        first("aws_iam_role.via[\"cloudformation\"]").1,
+        s(&["iam:PassRole", "cloudformation:CreateStack"])
+    );
+    assert_eq!(
+        first("aws_iam_role.via[\"glue\"]").1,
+        s(&["iam:PassRole", "glue:CreateDevEndpoint"])
+    );
+    assert_eq!(
+        first("aws_iam_role.via[\"codebuild\"]").1,
+        s(&[
+            "iam:PassRole",
+            "codebuild:CreateProject",
+            "codebuild:StartBuild"
+        ])
+    );
+    assert_eq!(
+        first("aws_iam_role.via[\"ecs-tasks\"]").1,
+        s(&["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"])
+    );
+    assert!(get(&all, "aws_iam_role.half_codebuild")
+        .escalation_paths
+        .is_empty());
+    assert_eq!(
+        first("aws_iam_role.versioner"),
+        ("administrator".into(), s(&["iam:CreatePolicyVersion"]))
+    );
+    assert_eq!(
+        first("aws_iam_user.self_attacher"),
+        ("administrator".into(), s(&["iam:AttachUserPolicy"]))
+    );
+    assert_eq!(
+        first("aws_iam_user.grouper"),
+        ("administrator".into(), s(&["iam:AddUserToGroup"]))
+    );
+    assert_eq!(
+        first("aws_iam_user.console"),
+        ("aws_iam_user.admin".into(), s(&["iam:CreateLoginProfile"]))
+    );
+    assert_eq!(
+        first("aws_iam_user.member"),
+        ("administrator".into(), s(&["iam:PutUserPolicy"]))
+    );
+}
