@@ -31,4 +31,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "assets" {
 # public access block.
 resource "aws_s3_bucket" "logs" {
   bucket = "${local.name}-logs-${data.aws_caller_identity.current.account_id}"
+
+  # PLANTED: audit needs the access logs recoverable for a day, but the bucket
+  # is not versioned — `cloudwright resilience` reports the RPO violation
+  tags = { rpo = "1d" }
 }

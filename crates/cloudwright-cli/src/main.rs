@@ -63,6 +63,11 @@ enum Command {
     /// beyond the account; with --principal/--action/--resource, whether
     /// one request is allowed and by which statements.
     Iam(IamArgs),
+    /// What an Availability Zone or region outage does to each entry
+    /// point (serving, degraded with the capacity left, down — and why),
+    /// single points of failure, and each data store's recovery point and
+    /// time against its declared objectives.
+    Resilience(ResilienceArgs),
 }
 
 #[derive(Args)]
@@ -192,6 +197,15 @@ struct EnvsArgs {
 }
 
 #[derive(Args)]
+struct ResilienceArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format: `text`, `json` or `markdown`, optionally `FORMAT=FILE`; may repeat.
+    #[arg(short = 'o', long = "output", default_value = "text")]
+    outputs: Vec<String>,
+}
+
+#[derive(Args)]
 struct IamArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -267,6 +281,7 @@ fn main() -> ExitCode {
         Command::Exposure(args) => exposure(args),
         Command::Envs(args) => envs(args),
         Command::Iam(args) => iam(args),
+        Command::Resilience(args) => resilience(args),
     }
 }
 
@@ -783,6 +798,37 @@ fn iam(args: IamArgs) -> ExitCode {
         };
         if let Err(e) = written {
             return usage(e);
+        }
+    }
+    finish(graph)
+}
+
+fn resilience(args: ResilienceArgs) -> ExitCode {
+    for spec in &args.outputs {
+        let (format, _) = split_output(spec);
+        if !matches!(format, "text" | "json" | "markdown") {
+            eprintln!("error: unknown output format {format:?} for `resilience` (use text, json or markdown)");
+            return ExitCode::from(EXIT_INPUT);
+        }
+    }
+    let graph = load(&args.input);
+    let report = cloudwright_resilience::simulate(&graph);
+    for spec in &args.outputs {
+        let (format, file) = split_output(spec);
+        let written = match format {
+            "json" => emit(file, |w| {
+                cloudwright_output::resilience::write_json(&report, w)
+            }),
+            "markdown" => emit(file, |w| {
+                cloudwright_output::resilience::write_markdown(&report, w)
+            }),
+            _ => emit(file, |w| {
+                cloudwright_output::resilience::write_text(&report, w)
+            }),
+        };
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INPUT);
         }
     }
     finish(graph)

@@ -366,3 +366,39 @@ fn iam_what_a_principal_can_do_and_who_can_do_an_action() {
     assert!(text.contains("aws_iam_role.assumer → sts:AssumeRole on arn:aws:iam::111122223333:role/admin: allowed"), "{text}");
     assert!(!text.contains("aws_iam_role.reader →"), "{text}");
 }
+
+#[test]
+fn resilience_scenarios_and_recovery_objectives() {
+    let out = run(&["resilience", "examples/three-tier"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("resilience_example_text", stdout(&out));
+    let out = run(&["resilience", "examples/three-tier", "-o", "markdown"]);
+    insta::assert_snapshot!("resilience_example_markdown", stdout(&out));
+    let out = run(&[
+        "resilience",
+        "crates/cloudwright-resilience/tests/fixtures/stacks",
+        "-o",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let az_b = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "az" && s["name"] == "eu-west-1b")
+        .unwrap();
+    let single_db = az_b["entry_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["address"] == "aws_lb.this[\"single_db\"]")
+        .unwrap();
+    assert_eq!(single_db["status"], "down");
+    assert!(json["single_points_of_failure"].as_array().unwrap().len() >= 4);
+    assert_eq!(json["data_stores"][0]["objective"]["rpo_seconds"], 900);
+}

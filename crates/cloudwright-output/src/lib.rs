@@ -5,5 +5,6 @@ pub mod diagnostics;
 pub mod envs;
 pub mod exposure;
 pub mod iam;
+pub mod resilience;
 pub mod resources;
 pub mod scan;

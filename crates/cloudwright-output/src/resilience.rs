@@ -1,0 +1,214 @@
+//! `cloudwright resilience`: a scenario × entry-point table, single points
+//! of failure, and each data store's recovery (text, JSON
+//! `docs/json-resilience.md`, Markdown).
+
+use cloudwright_resilience::recovery::human;
+use cloudwright_resilience::Report;
+use serde_json::json;
+
+const SCHEMA_VERSION: &str = "1";
+
+fn cell(r: &Report, scenario: usize, entry: &str) -> String {
+    r.scenarios[scenario]
+        .entry_points
+        .iter()
+        .find(|e| e.address == entry)
+        .map(|e| match (e.status.name(), e.capacity_pct) {
+            ("degraded", Some(p)) => format!("degraded {p}%"),
+            (s, _) => s.to_string(),
+        })
+        .unwrap_or_else(|| "—".into())
+}
+
+fn entries(r: &Report) -> Vec<String> {
+    let mut v: Vec<String> = r
+        .scenarios
+        .iter()
+        .flat_map(|s| s.entry_points.iter().map(|e| e.address.clone()))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn scenario_name(r: &Report, i: usize) -> String {
+    let s = &r.scenarios[i];
+    format!(
+        "{} {}",
+        if s.kind == "az" { "AZ" } else { "region" },
+        s.name
+    )
+}
+
+fn rpo(v: Option<u64>) -> String {
+    v.map_or_else(|| "none".into(), human)
+}
+
+pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let names = entries(r);
+    let mut rows: Vec<Vec<String>> = vec![[
+        vec!["Entry point".to_string()],
+        (0..r.scenarios.len())
+            .map(|i| scenario_name(r, i))
+            .collect(),
+    ]
+    .concat()];
+    for e in &names {
+        let mut row = vec![e.clone()];
+        row.extend((0..r.scenarios.len()).map(|i| cell(r, i, e)));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| {
+            rows.iter()
+                .map(|row| row[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    writeln!(out, "== Failure scenarios\n")?;
+    for (n, row) in rows.iter().enumerate() {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        writeln!(out, "{}", line.join("  ").trim_end())?;
+        if n == 0 {
+            writeln!(
+                out,
+                "{}",
+                widths
+                    .iter()
+                    .map(|w| "─".repeat(*w))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            )?;
+        }
+    }
+    writeln!(out)?;
+    for s in &r.scenarios {
+        for e in s.entry_points.iter().filter(|e| !e.reason.is_empty()) {
+            writeln!(
+                out,
+                "{} {} — {}: {}",
+                if s.kind == "az" { "AZ" } else { "region" },
+                s.name,
+                e.address,
+                e.reason
+            )?;
+        }
+    }
+    writeln!(out, "\n== Data stores: recovery point and time\n")?;
+    for d in &r.data_stores {
+        let objective = match (d.objective_rpo, d.objective_rto) {
+            (None, None) => "no objective declared".to_string(),
+            (p, t) => format!(
+                "objective RPO {} RTO {}",
+                p.map_or("—".into(), human),
+                t.map_or("—".into(), human)
+            ),
+        };
+        writeln!(
+            out,
+            "{}  RPO {}  RTO {}  ({}){}  — {objective}",
+            d.address,
+            rpo(d.rpo_seconds),
+            d.rto_seconds.map_or("—".into(), human),
+            d.basis,
+            d.standby_region
+                .as_ref()
+                .map(|s| format!("; standby: {s}"))
+                .unwrap_or_default()
+        )?;
+        for v in &d.violations {
+            writeln!(out, "  ✗ {v}")?;
+        }
+    }
+    let violations: usize = r.data_stores.iter().map(|d| d.violations.len()).sum();
+    writeln!(
+        out,
+        "\n{} entry points, {} scenarios, {} single points of failure, {} objective violations",
+        names.len(),
+        r.scenarios.len(),
+        r.single_points_of_failure.len(),
+        violations
+    )
+}
+
+pub fn write_json(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "scenarios": r.scenarios.iter().map(|s| json!({
+            "kind": s.kind,
+            "name": s.name,
+            "entry_points": s.entry_points.iter().map(|e| json!({
+                "address": e.address,
+                "root": e.root,
+                "status": e.status.name(),
+                "capacity_pct": e.capacity_pct,
+                "reason": e.reason,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "data_stores": r.data_stores.iter().map(|d| json!({
+            "address": d.address,
+            "root": d.root,
+            "resource_type": d.resource_type,
+            "rpo_seconds": d.rpo_seconds,
+            "rto_seconds": d.rto_seconds,
+            "basis": d.basis,
+            "objective": {"rpo_seconds": d.objective_rpo, "rto_seconds": d.objective_rto},
+            "standby_region": d.standby_region,
+            "violations": d.violations,
+        })).collect::<Vec<_>>(),
+        "single_points_of_failure": r.single_points_of_failure.iter().map(|s| json!({
+            "address": s.address,
+            "root": s.root,
+            "scenario": s.scenario,
+            "reason": s.reason,
+        })).collect::<Vec<_>>(),
+    });
+    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let names = entries(r);
+    writeln!(out, "## Resilience\n")?;
+    let header: Vec<String> = (0..r.scenarios.len())
+        .map(|i| scenario_name(r, i))
+        .collect();
+    writeln!(
+        out,
+        "| Entry point | {} |\n|---|{}",
+        header.join(" | "),
+        "---|".repeat(header.len())
+    )?;
+    for e in &names {
+        let cells: Vec<String> = (0..r.scenarios.len()).map(|i| cell(r, i, e)).collect();
+        writeln!(out, "| `{e}` | {} |", cells.join(" | "))?;
+    }
+    writeln!(
+        out,
+        "\n| Data store | RPO | RTO | Objective | Violations |\n|---|---|---|---|---|"
+    )?;
+    for d in &r.data_stores {
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            d.address,
+            rpo(d.rpo_seconds),
+            d.rto_seconds.map_or("—".into(), human),
+            match (d.objective_rpo, d.objective_rto) {
+                (None, None) => "—".to_string(),
+                (p, t) => format!(
+                    "RPO {} / RTO {}",
+                    p.map_or("—".into(), human),
+                    t.map_or("—".into(), human)
+                ),
+            },
+            d.violations.join("; ")
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! The resilience engine: where things run (region, Availability Zones),
+//! what each entry point depends on, what an AZ or a region outage does to
+//! it, and the recovery point and time the configuration implies for each
+//! data store. Placement that the configuration does not say stays
+//! unknown: a service is never reported as surviving on a guess.
+
+pub mod placement;
+pub mod recovery;
+pub mod simulate;
+
+pub use placement::Zones;
+pub use recovery::{recovery, DataStore};
+pub use simulate::{simulate, EntryPoint, Report, Scenario, Status};

@@ -1,0 +1,126 @@
+//! Placement: the region of a resource (its provider's) and the
+//! Availability Zones it runs in (its subnets'), read through the network
+//! engine's interface table.
+
+use cloudwright_model::{Graph, Resource, Value};
+use cloudwright_network::topology::{interfaces, target, Fact};
+use std::collections::BTreeSet;
+
+/// The zones a resource has interfaces in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Zones {
+    Known(BTreeSet<String>),
+    /// Not in the configuration, or known only after apply: why.
+    Unknown(String),
+}
+
+/// A subnet's Availability Zone.
+pub fn subnet_zone(subnet: &Resource) -> Fact<String> {
+    for attribute in ["availability_zone", "availability_zone_id"] {
+        match subnet.get(attribute) {
+            Some(v) if v.is_unknown() => {
+                return Fact::Unknown(format!(
+                    "{}.{attribute} is known only after apply",
+                    subnet.address
+                ))
+            }
+            Some(v) => {
+                if let Some(z) = v.as_str() {
+                    return Fact::Known(z.to_string());
+                }
+            }
+            None => {}
+        }
+    }
+    Fact::Unknown(format!(
+        "{} does not say its Availability Zone (AWS picks one)",
+        subnet.address
+    ))
+}
+
+/// The zones of a resource's interfaces.
+pub fn zones(graph: &Graph, r: &Resource) -> Zones {
+    let sides = match interfaces(graph, r) {
+        Fact::Known(s) => s,
+        Fact::Unknown(w) => return Zones::Unknown(w),
+    };
+    if sides.is_empty() {
+        return Zones::Unknown(format!(
+            "{} is not placed in a subnet of this configuration",
+            r.address
+        ));
+    }
+    let mut out = BTreeSet::new();
+    for s in sides {
+        match subnet_zone(s.subnet) {
+            Fact::Known(z) => {
+                out.insert(z);
+            }
+            Fact::Unknown(w) => return Zones::Unknown(w),
+        }
+    }
+    Zones::Known(out)
+}
+
+/// The region a resource runs in: its provider's `region`.
+pub fn region(r: &Resource) -> Option<String> {
+    r.provider
+        .region
+        .as_ref()
+        .and_then(|v| v.as_str().map(str::to_string))
+}
+
+/// The zone a single-instance resource sits in, when it says
+/// (`availability_zone`).
+pub fn own_zone(r: &Resource) -> Option<String> {
+    r.get("availability_zone")
+        .and_then(|v| v.as_str().map(str::to_string))
+}
+
+/// A number setting.
+pub fn number(r: &Resource, path: &str) -> Option<f64> {
+    r.get_path(path).and_then(|v| v.strip().as_number())
+}
+
+/// A boolean setting (unset: `None`).
+pub fn flag(r: &Resource, path: &str) -> Option<bool> {
+    match r.get_path(path).map(|v| v.strip().clone()) {
+        Some(Value::Bool(b)) => Some(b),
+        Some(Value::String(s)) => match &*s {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The NAT gateway a subnet's default route uses, with the NAT's zone.
+pub fn egress_nat<'g>(
+    graph: &'g Graph,
+    subnet: &'g Resource,
+) -> Option<(&'g Resource, Fact<String>)> {
+    let Fact::Known(Some(vpc)) = target(graph, subnet, "vpc_id", "aws_vpc") else {
+        return None;
+    };
+    let Fact::Known(Some(table)) = cloudwright_network::topology::route_table(graph, subnet, vpc)
+    else {
+        return None;
+    };
+    let Fact::Known(routes) = cloudwright_network::topology::routes(graph, table) else {
+        return None;
+    };
+    let nat = routes
+        .iter()
+        .find(|r| r.destination.prefix_len() == 0 && r.via == "nat_gateway_id")?
+        .target?;
+    let zone = match target(graph, nat, "subnet_id", "aws_subnet") {
+        Fact::Known(Some(s)) => subnet_zone(s),
+        Fact::Known(None) => Fact::Unknown(format!(
+            "the subnet of {} is not in this configuration",
+            nat.address
+        )),
+        Fact::Unknown(w) => Fact::Unknown(w),
+    };
+    Some((nat, zone))
+}

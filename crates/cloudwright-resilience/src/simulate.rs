@@ -1,0 +1,513 @@
+//! Failure simulation. Entry points are load balancers; behind them the
+//! compute their target groups register (Auto Scaling groups, instances,
+//! ECS services); behind the compute the data stores whose security groups
+//! admit it, and the NAT gateways its subnets route through. For each
+//! Availability Zone in use, and for each region, everything there is
+//! removed and each entry point is judged: serving, degraded (with the
+//! capacity left), down — with the first component that explains it — or
+//! unknown when placement is not in the configuration.
+
+use crate::placement::{egress_nat, flag, number, own_zone, region, zones, Zones};
+use cloudwright_model::{Graph, Mode, Resource};
+use cloudwright_network::topology::{
+    interfaces, referring, sg_group_permissions, target, targets, Fact,
+};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Serving,
+    Degraded,
+    Down,
+    Unknown,
+}
+
+impl Status {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::Serving => "serving",
+            Status::Degraded => "degraded",
+            Status::Down => "down",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryPoint {
+    pub address: String,
+    pub root: String,
+    pub status: Status,
+    /// Compute capacity left, percent (when it is known).
+    pub capacity_pct: Option<u8>,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// `az` or `region`
+    pub kind: &'static str,
+    pub name: String,
+    pub entry_points: Vec<EntryPoint>,
+}
+
+/// A component whose loss breaks an entry point in a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SinglePoint {
+    pub address: String,
+    pub root: String,
+    pub scenario: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub scenarios: Vec<Scenario>,
+    pub single_points_of_failure: Vec<SinglePoint>,
+    pub data_stores: Vec<crate::recovery::DataStore>,
+}
+
+/// One service: an entry point and what it depends on.
+struct Service<'g> {
+    entry: &'g Resource,
+    compute: Vec<&'g Resource>,
+    stores: Vec<&'g Resource>,
+}
+
+const STORES: &[&str] = &[
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_elasticache_replication_group",
+    "aws_elasticache_cluster",
+    "aws_efs_mount_target",
+    "aws_opensearch_domain",
+];
+
+/// The compute behind a load balancer: what its listeners' target groups
+/// register.
+fn backends<'g>(graph: &'g Graph, lb: &'g Resource) -> Vec<&'g Resource> {
+    let mut out = Vec::new();
+    let mut groups = Vec::new();
+    for l in referring(graph, lb, "aws_lb_listener", "load_balancer_arn") {
+        if let Fact::Known(g) = targets(graph, l, "default_action", "aws_lb_target_group") {
+            groups.extend(g);
+        }
+    }
+    for g in groups {
+        out.extend(referring(
+            graph,
+            g,
+            "aws_autoscaling_group",
+            "target_group_arns",
+        ));
+        out.extend(referring(graph, g, "aws_ecs_service", "load_balancer"));
+        for a in referring(
+            graph,
+            g,
+            "aws_lb_target_group_attachment",
+            "target_group_arn",
+        ) {
+            if let Fact::Known(Some(i)) = target(graph, a, "target_id", "aws_instance") {
+                out.push(i);
+            }
+        }
+    }
+    if lb.resource_type == "aws_elb" {
+        if let Fact::Known(list) = targets(graph, lb, "instances", "aws_instance") {
+            out.extend(list);
+        }
+        out.extend(referring(
+            graph,
+            lb,
+            "aws_autoscaling_group",
+            "load_balancers",
+        ));
+    }
+    out.sort_by(|a, b| a.address.cmp(&b.address));
+    out.dedup_by(|a, b| a.address == b.address);
+    out
+}
+
+/// Data stores whose security groups admit one of the compute's groups.
+fn dependencies<'g>(graph: &'g Graph, compute: &[&'g Resource]) -> Vec<&'g Resource> {
+    let mut groups = BTreeSet::new();
+    for c in compute {
+        if let Fact::Known(sides) = interfaces(graph, c) {
+            for s in sides {
+                for g in s.groups {
+                    groups.insert((g.root.to_string(), g.address.clone()));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for t in STORES {
+        for store in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
+            let Fact::Known(sides) = interfaces(graph, store) else {
+                continue;
+            };
+            let admitted = sides.iter().flat_map(|s| s.groups.iter()).any(|g| {
+                sg_group_permissions(graph, g, false).iter().any(|p| {
+                    p.from_groups
+                        .iter()
+                        .any(|f| groups.contains(&(g.root.to_string(), f.clone())))
+                })
+            });
+            if admitted && !out.iter().any(|o: &&Resource| o.address == store.address) {
+                out.push(store);
+            }
+        }
+    }
+    out
+}
+
+fn services(graph: &Graph) -> Vec<Service<'_>> {
+    let mut out = Vec::new();
+    for t in ["aws_lb", "aws_alb", "aws_elb"] {
+        for lb in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
+            let compute = backends(graph, lb);
+            let stores = dependencies(graph, &compute);
+            out.push(Service {
+                entry: lb,
+                compute,
+                stores,
+            });
+        }
+    }
+    out
+}
+
+/// What losing zone `z` does to one component: a status, the capacity
+/// left for compute, and why.
+fn component(graph: &Graph, r: &Resource, z: &str) -> (Status, Option<u8>, String) {
+    let zs = match zones(graph, r) {
+        Zones::Known(zs) => zs,
+        Zones::Unknown(why) => return (Status::Unknown, None, why),
+    };
+    let hit = zs.contains(z);
+    match r.resource_type.as_str() {
+        "aws_lb" | "aws_alb" | "aws_elb" => {
+            if hit && zs.len() == 1 {
+                (
+                    Status::Down,
+                    None,
+                    format!("{} has subnets in {z} only", r.address),
+                )
+            } else {
+                (Status::Serving, None, String::new())
+            }
+        }
+        "aws_autoscaling_group" | "aws_ecs_service" => {
+            let min = number(r, "min_size")
+                .or_else(|| number(r, "desired_count"))
+                .unwrap_or(1.0);
+            if !hit {
+                return (Status::Serving, Some(100), String::new());
+            }
+            if zs.len() == 1 {
+                return (
+                    Status::Down,
+                    Some(0),
+                    format!("{} runs in {z} only", r.address),
+                );
+            }
+            if min <= 1.0 {
+                return (
+                    Status::Down,
+                    Some(0),
+                    format!("{} keeps one instance (minimum 1): if it is in {z}, nothing serves until a replacement starts in another AZ", r.address),
+                );
+            }
+            let left = ((zs.len() - 1) * 100 / zs.len()) as u8;
+            (
+                Status::Degraded,
+                Some(left),
+                format!("{} loses its capacity in {z}: {left}% of the minimum remains until it rebalances", r.address),
+            )
+        }
+        "aws_instance" => {
+            if hit {
+                (
+                    Status::Down,
+                    Some(0),
+                    format!("{} is a single instance in {z}", r.address),
+                )
+            } else {
+                (Status::Serving, Some(100), String::new())
+            }
+        }
+        "aws_db_instance" => {
+            if flag(r, "multi_az") == Some(true) {
+                return (Status::Serving, None, String::new());
+            }
+            match own_zone(r) {
+                Some(own) if own == z => (Status::Down, None, format!("{} is a single-AZ database in {z}", r.address)),
+                Some(_) => (Status::Serving, None, String::new()),
+                None if hit => (
+                    Status::Unknown,
+                    None,
+                    format!("{} is a single-AZ database; it is down if AWS placed it in {z} (availability_zone is not set)", r.address),
+                ),
+                None => (Status::Serving, None, String::new()),
+            }
+        }
+        "aws_rds_cluster" => {
+            let instances = referring(graph, r, "aws_rds_cluster_instance", "cluster_identifier");
+            if instances.len() >= 2 {
+                (Status::Serving, None, String::new())
+            } else {
+                (
+                    Status::Down,
+                    None,
+                    format!(
+                        "{} has {} instance(s): no replica to fail over to",
+                        r.address,
+                        instances.len()
+                    ),
+                )
+            }
+        }
+        "aws_elasticache_replication_group" => {
+            let failover = flag(r, "automatic_failover_enabled") == Some(true);
+            let nodes = number(r, "num_cache_clusters").unwrap_or(1.0);
+            if failover && nodes >= 2.0 {
+                (Status::Serving, None, String::new())
+            } else if hit {
+                (
+                    Status::Down,
+                    None,
+                    format!("{} has no automatic failover to another AZ", r.address),
+                )
+            } else {
+                (Status::Serving, None, String::new())
+            }
+        }
+        _ => {
+            if hit && zs.len() == 1 {
+                (Status::Down, None, format!("{} is in {z} only", r.address))
+            } else {
+                (Status::Serving, None, String::new())
+            }
+        }
+    }
+}
+
+/// Compute whose subnets route their egress through a NAT gateway in `z`
+/// while they themselves are elsewhere.
+fn egress_loss(graph: &Graph, compute: &[&Resource], z: &str) -> Option<String> {
+    let mut hit: BTreeSet<String> = BTreeSet::new();
+    let mut nat_name = String::new();
+    for c in compute {
+        let Fact::Known(sides) = interfaces(graph, c) else {
+            continue;
+        };
+        for s in sides {
+            let Some((nat, Fact::Known(nat_zone))) = egress_nat(graph, s.subnet) else {
+                continue;
+            };
+            if nat_zone == z {
+                if let Fact::Known(own) = crate::placement::subnet_zone(s.subnet) {
+                    if own != z {
+                        hit.insert(own);
+                        nat_name = nat.address.clone();
+                    }
+                }
+            }
+        }
+    }
+    (!hit.is_empty()).then(|| {
+        format!(
+            "{nat_name} in {z} carries the egress of subnets in {}: they lose it",
+            hit.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+fn judge_az(graph: &Graph, s: &Service<'_>, z: &str) -> EntryPoint {
+    let mut status = Status::Serving;
+    let mut reasons: Vec<String> = Vec::new();
+    let mut capacity: Option<u8> = if s.compute.is_empty() {
+        None
+    } else {
+        Some(100)
+    };
+    let worst = |st: Status, why: String, status: &mut Status, reasons: &mut Vec<String>| {
+        if st > Status::Serving && !why.is_empty() {
+            reasons.push(why);
+        }
+        // down beats unknown beats degraded for the verdict
+        let rank = |x: &Status| match x {
+            Status::Serving => 0,
+            Status::Degraded => 1,
+            Status::Unknown => 2,
+            Status::Down => 3,
+        };
+        if rank(&st) > rank(status) {
+            *status = st;
+        }
+    };
+    let (st, _, why) = component(graph, s.entry, z);
+    worst(st, why, &mut status, &mut reasons);
+    if !s.compute.is_empty() {
+        // the service keeps the capacity of its best-placed compute
+        let mut best: Option<(Status, Option<u8>, String)> = None;
+        for c in &s.compute {
+            let r = component(graph, c, z);
+            let better = match &best {
+                None => true,
+                Some(b) => r.1.unwrap_or(0) > b.1.unwrap_or(0) || (r.0 < b.0),
+            };
+            if better {
+                best = Some(r);
+            }
+        }
+        if let Some((st, cap, why)) = best {
+            capacity = cap;
+            worst(st, why, &mut status, &mut reasons);
+        }
+        if let Some(why) = egress_loss(graph, &s.compute, z) {
+            worst(Status::Degraded, why, &mut status, &mut reasons);
+        }
+    }
+    for d in &s.stores {
+        let (st, _, why) = component(graph, d, z);
+        worst(st, why, &mut status, &mut reasons);
+    }
+    EntryPoint {
+        address: s.entry.address.clone(),
+        root: s.entry.root.to_string(),
+        status,
+        capacity_pct: capacity,
+        reason: reasons.join("; "),
+    }
+}
+
+/// Route 53 failover for an entry point: a PRIMARY failover record
+/// aliasing it, and a SECONDARY record of the same name aliasing a load
+/// balancer in another region. `Err` explains a failover that cannot work
+/// (no health check on the primary and no target-health evaluation).
+fn failover_elsewhere(
+    graph: &Graph,
+    entry: &Resource,
+    lost: &str,
+) -> Option<Result<String, String>> {
+    let records: Vec<&Resource> = graph
+        .of_type("aws_route53_record")
+        .filter(|r| r.mode == Mode::Managed && r.root == entry.root)
+        .collect();
+    let kind = |r: &Resource| {
+        r.get_path("failover_routing_policy.0.type")
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    let aliased = |r: &Resource| {
+        r.references
+            .iter()
+            .filter(|x| x.attribute.starts_with("alias"))
+            .find_map(|x| graph.resource_in(&r.root, &x.target))
+    };
+    let name = |r: &Resource| r.get("name").and_then(|v| v.as_str().map(str::to_string));
+    let primary = records.iter().find(|r| {
+        kind(r).as_deref() == Some("PRIMARY")
+            && aliased(r).is_some_and(|t| t.address == entry.address)
+    })?;
+    let secondary = records.iter().find(|r| {
+        kind(r).as_deref() == Some("SECONDARY")
+            && name(r) == name(primary)
+            && aliased(r).and_then(region).is_some_and(|g| g != lost)
+    })?;
+    let target = aliased(secondary)?;
+    let checked = primary.get("health_check_id").is_some_and(|v| !v.is_null())
+        || primary
+            .get_path("alias.0.evaluate_target_health")
+            .and_then(|v| v.strip().as_bool())
+            == Some(true);
+    let other = region(target).unwrap_or_default();
+    Some(if checked {
+        Ok(format!(
+            "{} fails over to {} in {other}",
+            secondary.address, target.address
+        ))
+    } else {
+        Err(format!(
+            "{} points to {} in {other}, but {} has no health check: Route 53 never fails over",
+            secondary.address, target.address, primary.address
+        ))
+    })
+}
+
+fn judge_region(graph: &Graph, s: &Service<'_>, lost: &str) -> Option<EntryPoint> {
+    let here = region(s.entry)?;
+    if here != lost {
+        return None;
+    }
+    let (status, reason) = match failover_elsewhere(graph, s.entry, lost) {
+        Some(Ok(why)) => (Status::Degraded, why),
+        Some(Err(why)) => (Status::Down, why),
+        None => (
+            Status::Down,
+            format!("{} and everything behind it are in {lost}, with no failover record to another region", s.entry.address),
+        ),
+    };
+    Some(EntryPoint {
+        address: s.entry.address.clone(),
+        root: s.entry.root.to_string(),
+        status,
+        capacity_pct: None,
+        reason,
+    })
+}
+
+/// Every AZ and region scenario, the single points of failure they reveal,
+/// and each data store's recovery.
+pub fn simulate(graph: &Graph) -> Report {
+    cloudwright_network::topology::forget();
+    let svcs = services(graph);
+    let mut az: BTreeSet<String> = BTreeSet::new();
+    let mut regions: BTreeSet<String> = BTreeSet::new();
+    for s in &svcs {
+        for r in std::iter::once(&s.entry)
+            .chain(s.compute.iter())
+            .chain(s.stores.iter())
+        {
+            if let Zones::Known(zs) = zones(graph, r) {
+                az.extend(zs);
+            }
+            if let Some(reg) = region(r) {
+                regions.insert(reg);
+            }
+        }
+    }
+    let mut report = Report::default();
+    for z in &az {
+        let entry_points: Vec<EntryPoint> = svcs.iter().map(|s| judge_az(graph, s, z)).collect();
+        for e in &entry_points {
+            if e.status == Status::Down {
+                report.single_points_of_failure.push(SinglePoint {
+                    address: e.address.clone(),
+                    root: e.root.clone(),
+                    scenario: format!("loss of {z}"),
+                    reason: e.reason.clone(),
+                });
+            }
+        }
+        report.scenarios.push(Scenario {
+            kind: "az",
+            name: z.clone(),
+            entry_points,
+        });
+    }
+    for reg in &regions {
+        let entry_points: Vec<EntryPoint> = svcs
+            .iter()
+            .filter_map(|s| judge_region(graph, s, reg))
+            .collect();
+        report.scenarios.push(Scenario {
+            kind: "region",
+            name: reg.clone(),
+            entry_points,
+        });
+    }
+    report.data_stores = crate::recovery::recovery(graph);
+    cloudwright_network::topology::forget();
+    report
+}

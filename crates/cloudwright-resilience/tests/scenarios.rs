@@ -1,0 +1,163 @@
+//! AZ and region scenarios and recovery objectives on fixture trees.
+
+use cloudwright_resilience::{simulate, Report, Status};
+use cloudwright_terraform::{load, LoadOptions};
+use std::path::Path;
+
+fn report(case: &str) -> Report {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(case);
+    let graph = load(&[dir], &LoadOptions::default());
+    let errors: Vec<_> = graph
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == cloudwright_model::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    simulate(&graph)
+}
+
+fn status(r: &Report, scenario: &str, entry: &str) -> (Status, Option<u8>, String) {
+    let s = r.scenarios.iter().find(|s| s.name == scenario).unwrap();
+    let e = s.entry_points.iter().find(|e| e.address == entry).unwrap();
+    (e.status.clone(), e.capacity_pct, e.reason.clone())
+}
+
+#[test]
+fn a_three_az_service_survives_any_az_loss_with_two_thirds_of_its_capacity() {
+    let r = report("stacks");
+    for az in ["eu-west-1a", "eu-west-1b", "eu-west-1c"] {
+        let (st, cap, why) = status(&r, az, "aws_lb.this[\"resilient\"]");
+        assert_eq!(st, Status::Degraded, "{az}: {why}");
+        assert_eq!(cap, Some(66));
+        assert!(!why.contains("egress"), "{why}");
+    }
+}
+
+#[test]
+fn a_single_nat_gateway_takes_the_other_azs_egress_with_it() {
+    let r = report("stacks");
+    let (st, _, why) = status(&r, "eu-west-1a", "aws_lb.this[\"single_nat\"]");
+    assert_eq!(st, Status::Degraded);
+    assert!(
+        why.contains("aws_nat_gateway.this[\"single-eu-west-1a\"] in eu-west-1a carries the egress of subnets in eu-west-1b, eu-west-1c"),
+        "{why}"
+    );
+    // losing another AZ leaves egress alone
+    let (_, _, why) = status(&r, "eu-west-1b", "aws_lb.this[\"single_nat\"]");
+    assert!(!why.contains("egress"), "{why}");
+}
+
+#[test]
+fn a_single_az_database_and_a_single_instance_go_down() {
+    let r = report("stacks");
+    let (st, _, why) = status(&r, "eu-west-1b", "aws_lb.this[\"single_db\"]");
+    assert_eq!(st, Status::Down);
+    assert!(
+        why.contains("aws_db_instance.this[\"single_db\"] is a single-AZ database in eu-west-1b"),
+        "{why}"
+    );
+    assert_eq!(
+        status(&r, "eu-west-1a", "aws_lb.this[\"single_db\"]").0,
+        Status::Degraded
+    );
+    for az in ["eu-west-1a", "eu-west-1b", "eu-west-1c"] {
+        assert_eq!(status(&r, az, "aws_lb.this[\"one_box\"]").0, Status::Down);
+    }
+    let spof: Vec<(&str, &str)> = r
+        .single_points_of_failure
+        .iter()
+        .map(|s| (s.address.as_str(), s.scenario.as_str()))
+        .collect();
+    assert!(spof.contains(&("aws_lb.this[\"single_db\"]", "loss of eu-west-1b")));
+    assert!(spof.contains(&("aws_lb.this[\"one_box\"]", "loss of eu-west-1a")));
+}
+
+#[test]
+fn unknown_placement_is_unknown_never_surviving() {
+    let r = report("stacks");
+    let (st, _, why) = status(&r, "eu-west-1a", "aws_lb.unplaced");
+    assert_eq!(st, Status::Unknown);
+    assert_eq!(why, "aws_lb.unplaced.subnets is known only after apply");
+}
+
+#[test]
+fn a_region_failure_fails_over_only_with_a_record_to_another_region() {
+    let r = report("regions");
+    let (st, _, why) = status(&r, "eu-west-1", "aws_lb.primary");
+    assert_eq!(st, Status::Degraded);
+    assert_eq!(
+        why,
+        "aws_route53_record.secondary fails over to aws_lb.standby in eu-central-1"
+    );
+    let r = report("stacks");
+    let (st, _, why) = status(&r, "eu-west-1", "aws_lb.this[\"resilient\"]");
+    assert_eq!(st, Status::Down);
+    assert!(
+        why.contains("no failover record to another region"),
+        "{why}"
+    );
+}
+
+/// (address, RPO, RTO, standby region, violations)
+type Row<'a> = (
+    &'a str,
+    Option<u64>,
+    Option<u64>,
+    Option<&'a str>,
+    Vec<&'a str>,
+);
+
+#[test]
+fn recovery_points_and_times_per_data_store_against_objectives() {
+    let r = report("regions");
+    let got: Vec<Row> = r
+        .data_stores
+        .iter()
+        .map(|d| {
+            (
+                d.address.as_str(),
+                d.rpo_seconds,
+                d.rto_seconds,
+                d.standby_region.as_deref(),
+                d.violations.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "aws_db_instance.legacy",
+                None,
+                Some(2400),
+                None,
+                vec!["RPO objective 1h but no recovery point (backup_retention_period = 0: no automated backups; single-AZ: restore)"]
+            ),
+            ("aws_db_instance.orders", Some(300), Some(120), Some("eu-central-1"), vec![]),
+            ("aws_dynamodb_table.events", Some(86400), Some(3600), None, vec![]),
+            (
+                "aws_dynamodb_table.sessions",
+                Some(300),
+                Some(3600),
+                Some("eu-central-1"),
+                vec!["RPO 5m exceeds the objective 1m"]
+            ),
+            ("aws_elasticache_replication_group.cache", Some(86400), Some(60), None, vec![]),
+        ]
+    );
+}
+
+#[test]
+fn durations_read_as_people_write_them() {
+    use cloudwright_resilience::recovery::{duration, human};
+    assert_eq!(duration("15m"), Some(900));
+    assert_eq!(duration("1h"), Some(3600));
+    assert_eq!(duration("4 hours"), Some(14400));
+    assert_eq!(duration("1d"), Some(86400));
+    assert_eq!(duration("0"), Some(0));
+    assert_eq!(duration("soon"), None);
+    assert_eq!(human(5400), "90m");
+    assert_eq!(human(86400), "1d");
+}
