@@ -34,6 +34,52 @@ pub struct DataStore {
     pub violations: Vec<String>,
     /// A copy in another region (replica, global table, replication).
     pub standby_region: Option<String>,
+    /// Why the comparison with the objectives cannot be made: a setting
+    /// or an objective known only after apply.
+    pub unknown: Option<String>,
+}
+
+/// The settings each store's figures are derived from.
+fn deciding_settings(resource_type: &str) -> &'static [&'static str] {
+    match resource_type {
+        "aws_db_instance" => &["backup_retention_period", "multi_az", "allocated_storage"],
+        "aws_dynamodb_table" => &["point_in_time_recovery.0.enabled"],
+        "aws_elasticache_replication_group" => {
+            &["snapshot_retention_limit", "automatic_failover_enabled"]
+        }
+        "aws_s3_bucket" => &["versioning.0.enabled"],
+        _ => &[],
+    }
+}
+
+/// The first setting or objective tag of `r` known only after apply.
+fn unknown_input(r: &Resource) -> Option<String> {
+    for path in deciding_settings(&r.resource_type) {
+        if r.get_path(path).is_some_and(|v| v.is_unknown()) {
+            return Some(format!("{}.{path} is known only after apply", r.address));
+        }
+    }
+    let tags = r.get("tags_all").or_else(|| r.get("tags"))?;
+    if tags.is_unknown() {
+        return Some(format!(
+            "the tags of {} are known only after apply",
+            r.address
+        ));
+    }
+    let obj = tags.as_object()?;
+    let unknown_objective = obj
+        .fields
+        .iter()
+        .find(|(k, v)| {
+            (k.eq_ignore_ascii_case("rpo") || k.eq_ignore_ascii_case("rto")) && v.is_unknown()
+        })
+        .map(|(k, _)| {
+            format!(
+                "the {k} objective of {} is known only after apply",
+                r.address
+            )
+        });
+    unknown_objective
 }
 
 /// `30s`, `15m`, `1h`, `1d`, `0`.
@@ -276,8 +322,12 @@ pub fn recovery(graph: &Graph) -> Vec<DataStore> {
             };
             let objective_rpo = tag(r, "rpo").and_then(|t| duration(&t));
             let objective_rto = tag(r, "rto").and_then(|t| duration(&t));
+            let unknown = unknown_input(r);
             let mut violations = Vec::new();
-            if let Some(want) = objective_rpo {
+            if unknown.is_some() {
+                // the figures or the objective rest on a value not known
+                // yet: no verdict either way
+            } else if let Some(want) = objective_rpo {
                 match rpo {
                     None => violations.push(format!(
                         "RPO objective {} but no recovery point ({basis})",
@@ -291,7 +341,7 @@ pub fn recovery(graph: &Graph) -> Vec<DataStore> {
                     _ => {}
                 }
             }
-            if let (Some(want), Some(got)) = (objective_rto, rto) {
+            if let (Some(want), Some(got), None) = (objective_rto, rto, &unknown) {
                 if got > want {
                     violations.push(format!(
                         "RTO {} exceeds the objective {}",
@@ -311,6 +361,7 @@ pub fn recovery(graph: &Graph) -> Vec<DataStore> {
                 objective_rto,
                 violations,
                 standby_region: standby(graph, r),
+                unknown,
             });
         }
     }

@@ -162,6 +162,7 @@ pub struct Context<'g> {
     violations: std::sync::OnceLock<Vec<cloudwright_network::segment::Violation>>,
     design: std::sync::OnceLock<Vec<cloudwright_network::segment::Violation>>,
     iam: std::sync::OnceLock<Vec<cloudwright_iam::escalation::Analysis>>,
+    resilience: std::sync::OnceLock<cloudwright_resilience::Report>,
     pub settings: crate::Settings,
 }
 
@@ -179,6 +180,7 @@ impl<'g> Context<'g> {
             violations: std::sync::OnceLock::new(),
             design: std::sync::OnceLock::new(),
             iam: std::sync::OnceLock::new(),
+            resilience: std::sync::OnceLock::new(),
             settings,
         }
     }
@@ -188,6 +190,13 @@ impl<'g> Context<'g> {
     pub fn iam_analysis(&self) -> &[cloudwright_iam::escalation::Analysis] {
         self.iam
             .get_or_init(|| cloudwright_iam::escalation::analyse(self.graph))
+    }
+
+    /// AZ and region scenarios and data store recovery (the resilience
+    /// engine), computed once per run.
+    pub fn resilience(&self) -> &cloudwright_resilience::Report {
+        self.resilience
+            .get_or_init(|| cloudwright_resilience::simulate(self.graph))
     }
 
     /// The environment a resource belongs to (see [`crate::env`]).

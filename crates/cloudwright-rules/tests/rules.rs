@@ -270,6 +270,10 @@ const NO_UNKNOWN_CASE: &[(&str, &str)] = &[
         "an attachment known only after apply is still an attachment",
     ),
     (
+        "CW-AWS-RES-005",
+        "the rule reads whether a restore testing plan exists; no value decides it",
+    ),
+    (
         "CW-TF-STATE-001",
         "backend blocks cannot use variables: the backend kind is always written",
     ),

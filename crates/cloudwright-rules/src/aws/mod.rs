@@ -37,6 +37,7 @@ pub mod network;
 pub mod opensearch;
 pub mod rds;
 pub mod redshift;
+pub mod resilience;
 pub mod s3;
 pub mod sagemaker;
 pub mod secrets;
@@ -61,6 +62,7 @@ pub fn rules() -> Vec<&'static Rule> {
         cloudtrail::rules(),
         cloudwatch::rules(),
         cost::rules(),
+        resilience::rules(),
         cloudfront::rules(),
         vpc::rules(),
         kms::rules(),
