@@ -9,11 +9,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod alloc;
+mod cost;
 
 /// Exit codes (documented in README "Exit codes").
-const EXIT_OK: u8 = 0;
-const EXIT_FINDINGS: u8 = 1;
-const EXIT_INPUT: u8 = 2;
+pub(crate) const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_INPUT: u8 = 2;
 
 #[derive(Parser)]
 #[command(
@@ -68,6 +69,17 @@ enum Command {
     /// single points of failure, and each data store's recovery point and
     /// time against its declared objectives.
     Resilience(ResilienceArgs),
+    /// What the configuration costs a month, resource by resource and
+    /// component by component, from an offline catalogue of AWS list
+    /// prices; what could not be priced, and why. `cost diff`: what a
+    /// change costs.
+    Cost(cost::CostCommand),
+    /// The pricing catalogue: coverage and dates (`info`), or a refresh
+    /// from the AWS Price List bulk files (`update`).
+    Pricing {
+        #[command(subcommand)]
+        action: cost::PricingAction,
+    },
 }
 
 #[derive(Args)]
@@ -128,20 +140,20 @@ struct RulesArgs {
 }
 
 #[derive(Args, Clone)]
-struct InputArgs {
+pub(crate) struct InputArgs {
     /// Directories (root modules are found below them), `.tf` files, or
     /// `terraform show -json` plan / state files.
     #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// Set a root-module variable (`name=value`); may repeat.
     #[arg(long = "var", value_name = "NAME=VALUE")]
-    vars: Vec<String>,
+    pub(crate) vars: Vec<String>,
     /// Read variables from a .tfvars or .tfvars.json file; may repeat.
     #[arg(long = "var-file", value_name = "FILE")]
-    var_files: Vec<PathBuf>,
+    pub(crate) var_files: Vec<PathBuf>,
     /// Skip paths matching this glob (relative to the scanned directory); may repeat.
     #[arg(long = "exclude", value_name = "GLOB")]
-    excludes: Vec<String>,
+    pub(crate) excludes: Vec<String>,
 }
 
 #[derive(Args)]
@@ -282,10 +294,12 @@ fn main() -> ExitCode {
         Command::Envs(args) => envs(args),
         Command::Iam(args) => iam(args),
         Command::Resilience(args) => resilience(args),
+        Command::Cost(command) => cost::run(command),
+        Command::Pricing { action } => cost::pricing(action),
     }
 }
 
-fn load(input: &InputArgs) -> Graph {
+pub(crate) fn load(input: &InputArgs) -> Graph {
     let options = LoadOptions {
         var_files: input.var_files.clone(),
         vars: input.vars.clone(),
@@ -300,7 +314,7 @@ fn load(input: &InputArgs) -> Graph {
 /// The exit code of a command that loaded `graph` (input errors: 2). The
 /// process ends here: freeing a large model piece by piece would only cost
 /// time (a tenth of a second per 60,000 resources).
-fn finish(graph: Graph) -> ExitCode {
+pub(crate) fn finish(graph: Graph) -> ExitCode {
     let code = if graph.has_errors() {
         EXIT_INPUT
     } else {
@@ -311,7 +325,7 @@ fn finish(graph: Graph) -> ExitCode {
 }
 
 /// `FORMAT` or `FORMAT=FILE`.
-fn split_output(spec: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_output(spec: &str) -> (&str, Option<&str>) {
     match spec.split_once('=') {
         Some((format, file)) => (format, Some(file)),
         None => (spec, None),
@@ -319,7 +333,7 @@ fn split_output(spec: &str) -> (&str, Option<&str>) {
 }
 
 /// Runs a renderer against a file or stdout, buffered.
-fn emit(
+pub(crate) fn emit(
     file: Option<&str>,
     render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
@@ -1115,45 +1129,8 @@ fn diff_base_fingerprints(
     rules: &[&'static cloudwright_rules::Rule],
     options: &cloudwright_scan::ScanOptions,
 ) -> Result<Vec<String>, String> {
-    let first = input
-        .paths
-        .first()
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("."));
-    let repo = cloudwright_git::Repo::discover(&first).map_err(|e| e.to_string())?;
-    let commit = repo.resolve(reference).map_err(|e| e.to_string())?;
-    let work = repo.work_dir.canonicalize().map_err(|e| e.to_string())?;
-    let temp = std::env::temp_dir().join(format!(
-        "cloudwright-diff-{}-{}",
-        std::process::id(),
-        commit.hex()
-    ));
-    let _ = std::fs::remove_dir_all(&temp);
-    // the whole tree, so modules in sibling directories (../modules) are there
-    repo.checkout_subdir(commit, std::path::Path::new("."), &temp)
-        .map_err(|e| e.to_string())?;
-    let mut base_paths = Vec::new();
-    for path in &input.paths {
-        let absolute = path
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        if absolute.is_file() {
-            return Err(format!(
-                "{}: --diff-base compares directories, not plan or state files",
-                path.display()
-            ));
-        }
-        let relative = absolute
-            .strip_prefix(&work)
-            .map_err(|_| format!("{} is outside the repository", path.display()))?;
-        copy_downloaded_modules(&absolute, &temp.join(relative));
-        base_paths.push(temp.join(relative));
-    }
-    let base_input = InputArgs {
-        paths: base_paths,
-        ..input.clone()
-    };
-    let graph = load(&base_input);
+    let base = BaseCheckout::new(reference, input)?;
+    let graph = load(&base.input);
     let report = cloudwright_scan::scan(
         &graph,
         rules,
@@ -1162,13 +1139,71 @@ fn diff_base_fingerprints(
             ..options.clone()
         },
     );
-    let _ = std::fs::remove_dir_all(&temp);
     Ok(report
         .findings
         .iter()
         .chain(report.suppressed.iter().map(|(f, _)| f))
         .map(|f| f.fingerprint())
         .collect())
+}
+
+/// The scanned paths as they were at a git revision, written into a
+/// temporary directory (removed when this is dropped) — never into the
+/// user's tree.
+pub(crate) struct BaseCheckout {
+    pub(crate) input: InputArgs,
+    temp: PathBuf,
+}
+
+impl BaseCheckout {
+    pub(crate) fn new(reference: &str, input: &InputArgs) -> Result<BaseCheckout, String> {
+        let first = input
+            .paths
+            .first()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        let repo = cloudwright_git::Repo::discover(&first).map_err(|e| e.to_string())?;
+        let commit = repo.resolve(reference).map_err(|e| e.to_string())?;
+        let work = repo.work_dir.canonicalize().map_err(|e| e.to_string())?;
+        let temp = std::env::temp_dir().join(format!(
+            "cloudwright-diff-{}-{}",
+            std::process::id(),
+            commit.hex()
+        ));
+        let _ = std::fs::remove_dir_all(&temp);
+        // the whole tree, so modules in sibling directories (../modules) are there
+        repo.checkout_subdir(commit, std::path::Path::new("."), &temp)
+            .map_err(|e| e.to_string())?;
+        let mut checkout = BaseCheckout {
+            input: input.clone(),
+            temp: temp.clone(),
+        };
+        let mut base_paths = Vec::new();
+        for path in &input.paths {
+            let absolute = path
+                .canonicalize()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            if absolute.is_file() {
+                return Err(format!(
+                    "{}: a base revision compares directories, not plan or state files",
+                    path.display()
+                ));
+            }
+            let relative = absolute
+                .strip_prefix(&work)
+                .map_err(|_| format!("{} is outside the repository", path.display()))?;
+            copy_downloaded_modules(&absolute, &temp.join(relative));
+            base_paths.push(temp.join(relative));
+        }
+        checkout.input.paths = base_paths;
+        Ok(checkout)
+    }
+}
+
+impl Drop for BaseCheckout {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.temp);
+    }
 }
 
 /// `.terraform/modules` is not committed; the base revision uses the modules

@@ -249,6 +249,8 @@ pub enum Format {
 pub struct UpdateOptions {
     pub regions: Vec<String>,
     pub format: Format,
+    /// Offer codes to read (empty: every service a template names).
+    pub services: Vec<String>,
 }
 
 /// What an update read.
@@ -293,6 +295,17 @@ pub fn update(source: &Source, options: &UpdateOptions) -> Result<Updated, Strin
     let index: OfferIndex = read_json(source, "/offers/v1.0/aws/index.json")?;
     let mut services: Vec<&str> = TEMPLATES.iter().map(|t| t.service).collect();
     services.dedup();
+    if !options.services.is_empty() {
+        for s in &options.services {
+            if !services.contains(&s.as_str()) {
+                return Err(format!(
+                    "{s} has no prices Cloudwright refreshes (use {})",
+                    services.join(", ")
+                ));
+            }
+        }
+        services.retain(|s| options.services.iter().any(|o| o == s));
+    }
     let mut out = Updated::default();
     for service in services {
         let Some(url) = index

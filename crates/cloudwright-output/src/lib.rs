@@ -1,6 +1,7 @@
 //! Renderers. They turn plain data (the model, findings, reports) into text;
 //! they compute nothing about the infrastructure.
 
+pub mod cost;
 pub mod diagnostics;
 pub mod envs;
 pub mod exposure;

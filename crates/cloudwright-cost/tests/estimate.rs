@@ -1,0 +1,176 @@
+//! The estimate of a fixture tree against hand-computed expectations:
+//! quantity × the catalogue's unit price, through count, for_each,
+//! modules, tiers, Multi-AZ, usage inputs and unknowns.
+
+use cloudwright_cost::{estimate, Catalogue, Estimate, Usage};
+use cloudwright_terraform::{load, LoadOptions};
+use std::path::Path;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn priced() -> Estimate {
+    let dir = fixture("priced");
+    let graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
+    let usage = Usage::read(&dir.join("cloudwright-usage.yml")).unwrap();
+    estimate(&graph, &Catalogue::embedded(), &usage)
+}
+
+fn cost(e: &Estimate, address: &str) -> f64 {
+    e.resources
+        .iter()
+        .find(|r| r.address == address)
+        .unwrap_or_else(|| panic!("{address} is not priced: {:?}", e.unpriced))
+        .monthly_cost
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6 * b.abs().max(1.0)
+}
+
+#[test]
+fn every_resource_costs_its_quantity_times_the_catalogue_price() {
+    let e = priced();
+    let h = 730.0;
+    let web = 0.096 * h + 50.0 * 0.08 + 1000.0 * 0.005 + 125.0 / 1024.0 * 40.96 + 7.0 * 0.30;
+    let io2_iops = 32_000.0 * 0.065 + 8_000.0 * 0.0455;
+    let expected: &[(&str, f64)] = &[
+        ("aws_instance.web[0]", web),
+        ("aws_instance.web[1]", web),
+        ("aws_instance.web[2]", web),
+        ("aws_ebs_volume.data[\"a\"]", 100.0 * 0.125 + io2_iops),
+        ("aws_ebs_volume.data[\"b\"]", 200.0 * 0.125 + io2_iops),
+        ("aws_ebs_volume.cold", 500.0 * 0.10),
+        ("aws_eip.nat", 0.005 * h),
+        ("aws_nat_gateway.main", 0.045 * h + 1000.0 * 0.045),
+        // 50 new connections/s = 2 LCU, 0.5 GB/h = 0.5 LCU: the larger counts
+        ("aws_lb.web", 0.0225 * h + 2.0 * h * 0.008),
+        ("aws_lb.tcp", 0.0225 * h),
+        // Multi-AZ: instance, storage and IOPS at the Multi-AZ prices
+        ("aws_db_instance.orders", 0.356 * h + 100.0 * 0.25 + 3000.0 * 0.20),
+        ("aws_db_instance.legacy", 0.068 * h + 20.0 * 0.115),
+        ("aws_rds_cluster.aurora", 0.0),
+        ("aws_rds_cluster_instance.aurora[0]", 0.26 * h),
+        ("aws_rds_cluster_instance.aurora[1]", 0.26 * h),
+        ("aws_elasticache_replication_group.cache", 0.206 * h * 2.0),
+        (
+            "aws_dynamodb_table.provisioned",
+            5.0 * h * 0.00065 + 10.0 * h * 0.00013 + 10.0 * 0.25,
+        ),
+        (
+            "aws_dynamodb_table.on_demand",
+            4e6 * 0.000000625 + 20e6 * 0.000000125 + 10.0 * 0.25,
+        ),
+        // 60,000 GB: the first 51,200 at $0.023, the rest at $0.022
+        (
+            "aws_s3_bucket.big",
+            51_200.0 * 0.023 + 8_800.0 * 0.022 + 1e6 * 0.000005 + 1e7 * 0.0000004,
+        ),
+        (
+            "aws_lambda_function.api",
+            1e7 * 0.0000002 + 1e7 * 0.2 * 0.5 * 0.0000166667,
+        ),
+        ("aws_eks_cluster.main", 0.10 * h),
+        ("aws_cloudwatch_log_group.app", 100.0 * 0.50 + 500.0 * 0.03),
+        ("aws_kms_key.data", 1.0),
+        ("aws_secretsmanager_secret.db", 0.40),
+        ("aws_vpc_endpoint.sm", 3.0 * h * 0.01),
+        ("aws_route53_zone.main", 0.50),
+        ("aws_sqs_queue.jobs", 0.0),
+        (
+            "module.app.aws_autoscaling_group.app",
+            4.0 * h * 0.085 + 4.0 * 30.0 * 0.08,
+        ),
+        (
+            "module.app.aws_ecs_service.worker",
+            0.5 * 3.0 * h * 0.04048 + 1.0 * 3.0 * h * 0.004445,
+        ),
+    ];
+    for (address, want) in expected {
+        let got = cost(&e, address);
+        assert!(close(got, *want), "{address}: {got} != {want}");
+    }
+    let priced: Vec<&str> = e.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(priced.len(), expected.len(), "{priced:?}");
+    let total: f64 = expected.iter().map(|(_, c)| c).sum();
+    assert!(close(e.total_monthly_cost, total));
+}
+
+#[test]
+fn what_cannot_be_priced_is_listed_with_the_reason_never_at_zero() {
+    let e = priced();
+    let reasons: Vec<(&str, &str)> = e
+        .unpriced
+        .iter()
+        .map(|u| (u.address.as_str(), u.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            (
+                "aws_db_instance.oracle",
+                "aws_db_instance.oracle: the oracle-ee engine is licence-priced and not in the catalogue"
+            ),
+            (
+                "aws_imagebuilder_pipeline.unsupported",
+                "aws_imagebuilder_pipeline is not priced by Cloudwright yet"
+            ),
+            (
+                "aws_instance.elsewhere",
+                "no price in the catalogue for ap-southeast-2 for Instance usage (Linux/UNIX, on-demand, t3.micro) (AmazonEC2 Compute Instance instanceType=t3.micro (Hrs))"
+            ),
+            (
+                "aws_instance.unknown_type",
+                "aws_instance.unknown_type.instance_type is known only after apply (from var.unset_type)"
+            ),
+        ]
+    );
+    // the VPC, the IAM role, the launch template, the task definition and
+    // the gateway endpoint are free
+    assert_eq!(e.free, 5);
+}
+
+#[test]
+fn usage_based_components_without_usage_show_their_price_and_stay_out_of_totals() {
+    let e = priced();
+    let sqs = e
+        .resources
+        .iter()
+        .find(|r| r.address == "aws_sqs_queue.jobs")
+        .unwrap();
+    let c = &sqs.components[0];
+    assert_eq!(c.quantity, None);
+    assert_eq!(c.monthly_cost, None);
+    assert!(c.usage_based);
+    assert_eq!(c.unit_price, 0.0000004);
+    assert_eq!(c.usage_keys, Some("monthly_requests"));
+    // with the usage: tiered S3 storage shows its blended price
+    let s3 = e
+        .resources
+        .iter()
+        .find(|r| r.address == "aws_s3_bucket.big")
+        .unwrap();
+    assert_eq!(s3.components[0].quantity, Some(60_000.0));
+    assert!(close(
+        s3.components[0].unit_price,
+        (51_200.0 * 0.023 + 8_800.0 * 0.022) / 60_000.0
+    ));
+}
+
+#[test]
+fn infracost_usage_files_price_the_same() {
+    let dir = fixture("priced");
+    let graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
+    let infracost = Usage::parse(
+        "version: 0.1\nresource_usage:\n  aws_nat_gateway.main:\n    monthly_data_processed_gb: 1000\n  aws_lambda_function.api[*]:\n    monthly_requests: 10000000\n    request_duration_ms: 200\n",
+        "infracost-usage.yml",
+    )
+    .unwrap();
+    let e = estimate(&graph, &Catalogue::embedded(), &infracost);
+    assert!(close(cost(&e, "aws_nat_gateway.main"), 0.045 * 730.0 + 45.0));
+    assert!(close(
+        cost(&e, "aws_lambda_function.api"),
+        2.0 + 1e7 * 0.2 * 0.5 * 0.0000166667
+    ));
+}
