@@ -1,6 +1,8 @@
 //! `cloudwright cost`, `cost diff` and `pricing`: wiring only.
 
-use crate::{emit, finish, load, split_output, BaseCheckout, InputArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
+use crate::{
+    emit, finish, load, split_output, BaseCheckout, InputArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
+};
 use clap::{Args, Subcommand};
 use cloudwright_cost::diff::Threshold;
 use cloudwright_cost::{Catalogue, Usage};
@@ -80,7 +82,10 @@ pub(crate) enum PricingAction {
     Update {
         /// The Price List: a base URL, or a directory holding the same
         /// paths (`DIR/offers/v1.0/aws/index.json`).
-        #[arg(long = "from", default_value = "https://pricing.us-east-1.amazonaws.com")]
+        #[arg(
+            long = "from",
+            default_value = "https://pricing.us-east-1.amazonaws.com"
+        )]
         from: String,
         /// Regions to read; may repeat.
         #[arg(long = "region", default_values_t = ["us-east-1".to_string(), "us-west-2".to_string(), "eu-west-1".to_string(), "eu-central-1".to_string()])]
@@ -129,7 +134,13 @@ fn usage(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Usage, String> {
     }
     let dir = paths
         .first()
-        .map(|p| if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() })
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        })
         .unwrap_or_else(|| PathBuf::from("."));
     for name in cloudwright_cost::usage::FILE_NAMES {
         let candidate = dir.join(name);
@@ -207,25 +218,24 @@ fn diff(args: CostDiffArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     // BASE HEAD, or --base REF with the head's paths
-    let (base_input, head_input, _checkout) = match (&args.base, args.input.paths.len()) {
-        (Some(reference), _) => match BaseCheckout::new(reference, &args.input) {
-            Ok(c) => (c.input.clone(), args.input.clone(), Some(c)),
-            Err(e) => return fail(e),
-        },
-        (None, 2) => {
-            let one = |p: &PathBuf| InputArgs {
-                paths: vec![p.clone()],
-                ..args.input.clone()
-            };
-            (one(&args.input.paths[0]), one(&args.input.paths[1]), None)
-        }
-        (None, _) => {
-            return fail(
+    let (base_input, head_input, _checkout) =
+        match (&args.base, args.input.paths.len()) {
+            (Some(reference), _) => match BaseCheckout::new(reference, &args.input) {
+                Ok(c) => (c.input.clone(), args.input.clone(), Some(c)),
+                Err(e) => return fail(e),
+            },
+            (None, 2) => {
+                let one = |p: &PathBuf| InputArgs {
+                    paths: vec![p.clone()],
+                    ..args.input.clone()
+                };
+                (one(&args.input.paths[0]), one(&args.input.paths[1]), None)
+            }
+            (None, _) => return fail(
                 "cost diff needs BASE and HEAD (two directories or two plan files), or --base REF"
                     .into(),
-            )
-        }
-    };
+            ),
+        };
     let usage = match usage(args.pricing.usage_file.as_deref(), &head_input.paths) {
         Ok(u) => u,
         Err(e) => return fail(e),
@@ -275,11 +285,18 @@ pub(crate) fn pricing(action: PricingAction) -> ExitCode {
                 println!("  {} ({} prices)", o.name, o.records);
             }
             if let Some(p) = user_catalogue() {
-                let state = if p.is_file() { "in use" } else { "not written yet" };
+                let state = if p.is_file() {
+                    "in use"
+                } else {
+                    "not written yet"
+                };
                 println!("  updated catalogue: {} ({state})", p.display());
             }
             println!();
-            println!("{:<24} {:>7}  {:<22} {:<23} source", "service", "prices", "effective", "regions");
+            println!(
+                "{:<24} {:>7}  {:<22} {:<23} source",
+                "service", "prices", "effective", "regions"
+            );
             for cov in c.coverage() {
                 let regions: Vec<&str> = cov.regions.iter().map(String::as_str).collect();
                 let dates = if cov.oldest == cov.newest {
@@ -328,11 +345,7 @@ pub(crate) fn pricing(action: PricingAction) -> ExitCode {
             };
             let updated = match cloudwright_cost::update::update(&source, &options) {
                 Ok(u) => u,
-                Err(e) => {
-                    return fail(format!(
-                        "{e}\n  the catalogue in use is unchanged"
-                    ))
-                }
+                Err(e) => return fail(format!("{e}\n  the catalogue in use is unchanged")),
             };
             for line in &updated.files {
                 println!("{line}");

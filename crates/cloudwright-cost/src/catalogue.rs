@@ -369,10 +369,7 @@ impl Catalogue {
             selector.service,
             region,
             selector.family,
-            selector
-                .attributes
-                .iter()
-                .map(|(k, v)| (*k, v.as_str())),
+            selector.attributes.iter().map(|(k, v)| (*k, v.as_str())),
             selector.unit,
         );
         let list = self.index.get(&key)?;
@@ -466,18 +463,20 @@ fn parse_line(line: &str) -> Result<PriceRecord, String> {
     let parse_number = |name: &str, text: &str| -> Result<f64, String> {
         match text.parse::<f64>() {
             Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
-            _ => Err(format!(
-                "the {name} {text:?} is not a non-negative number"
-            )),
+            _ => Err(format!("the {name} {text:?} is not a non-negative number")),
         }
     };
     let tier_start = parse_number("tier_start", fields[5])?;
     let usd = parse_number("price", fields[6])?;
     let effective = fields[7];
     let date_ok = effective.len() == 10
-        && effective
-            .char_indices()
-            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        && effective.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     if !date_ok {
         return Err(format!(
             "the effective date {effective:?} is not YYYY-MM-DD"
@@ -500,7 +499,8 @@ fn parse_line(line: &str) -> Result<PriceRecord, String> {
 mod tests {
     use super::*;
 
-    const TWO_TIERS: &str = "AmazonS3\tus-east-1\tStorage\tvolumeType=Standard\tGB-Mo\t0\t0.023\t2025-01-01\ttest\n\
+    const TWO_TIERS: &str =
+        "AmazonS3\tus-east-1\tStorage\tvolumeType=Standard\tGB-Mo\t0\t0.023\t2025-01-01\ttest\n\
 AmazonS3\tus-east-1\tStorage\tvolumeType=Standard\tGB-Mo\t51200\t0.022\t2025-01-01\ttest\n";
 
     #[test]
@@ -534,10 +534,16 @@ AmazonS3\tus-east-1\tStorage\tvolumeType=Standard\tGB-Mo\t51200\t0.022\t2025-01-
 AmazonEC2\tus-east-1\tCompute Instance\tinstanceType=m5.large\tHrs\t0\t0.107\t2025-01-01\tx\n";
         let e = Catalogue::parse(twice, "c").unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(e.message.contains("ambiguous") && e.message.contains("line 1"), "{e}");
+        assert!(
+            e.message.contains("ambiguous") && e.message.contains("line 1"),
+            "{e}"
+        );
         let same_twice = "AmazonEC2\tus-east-1\tCompute Instance\tinstanceType=m5.large\tHrs\t0\t0.096\t2025-01-01\tx\n\
 AmazonEC2\tus-east-1\tCompute Instance\tinstanceType=m5.large\tHrs\t0\t0.096\t2025-01-01\tx\n";
-        assert_eq!(Catalogue::parse(same_twice, "c").unwrap().records().len(), 1);
+        assert_eq!(
+            Catalogue::parse(same_twice, "c").unwrap().records().len(),
+            1
+        );
         let no_first_tier = "AmazonS3\tus-east-1\tStorage\tvolumeType=Standard\tGB-Mo\t51200\t0.022\t2025-01-01\ttest\n";
         assert!(Catalogue::parse(no_first_tier, "c")
             .unwrap_err()

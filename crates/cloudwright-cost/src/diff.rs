@@ -63,9 +63,9 @@ pub struct CostDiff {
 /// `Instance usage (Linux/UNIX, on-demand, m5.large)` → (`Instance usage`,
 /// `Linux/UNIX, on-demand, m5.large`).
 fn kind(name: &str) -> (&str, &str) {
-    match name.split_once(" (") {
-        Some((k, rest)) => (k, rest.trim_end_matches(')')),
-        None => (name, ""),
+    match (name.find(" ("), name.rfind(')')) {
+        (Some(open), Some(close)) if close > open => (&name[..open], &name[open + 2..close]),
+        _ => (name, ""),
     }
 }
 
@@ -106,7 +106,10 @@ fn describe(base: &Component, head: &Component) -> String {
     parts.join(", ")
 }
 
-fn component_diffs(base: Option<&PricedResource>, head: Option<&PricedResource>) -> Vec<ComponentDiff> {
+fn component_diffs(
+    base: Option<&PricedResource>,
+    head: Option<&PricedResource>,
+) -> Vec<ComponentDiff> {
     let mut by: BTreeMap<String, (Option<&Component>, Option<&Component>)> = BTreeMap::new();
     for c in base.map(|r| r.components.as_slice()).unwrap_or_default() {
         by.entry(kind(&c.name).0.to_string()).or_default().0 = Some(c);

@@ -146,7 +146,8 @@ pub fn estimate(graph: &Graph, catalogue: &Catalogue, usage: &Usage) -> Estimate
         ..Estimate::default()
     };
     for r in &graph.resources {
-        if r.mode != Mode::Managed || r.actions.iter().all(|a| a == "delete") && !r.actions.is_empty()
+        if r.mode != Mode::Managed
+            || r.actions.iter().all(|a| a == "delete") && !r.actions.is_empty()
         {
             continue;
         }

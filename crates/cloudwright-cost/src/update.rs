@@ -8,7 +8,7 @@
 //! memory stays bounded by what is kept. Nothing is written unless every
 //! file was read to its end.
 
-use crate::catalogue::{PriceRecord, Catalogue};
+use crate::catalogue::{Catalogue, PriceRecord};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -188,8 +188,13 @@ fn normalise(name: &str) -> String {
 fn strip_region_prefix(usagetype: &str) -> &str {
     if let Some((prefix, rest)) = usagetype.split_once('-') {
         let looks_like_region = (2..=5).contains(&prefix.len())
-            && prefix.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-            && prefix.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            && prefix
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && prefix
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase());
         if looks_like_region && !rest.is_empty() {
             return rest;
         }
@@ -218,15 +223,13 @@ impl Source {
         match self {
             Source::Url(base) => {
                 let url = format!("{base}{path}");
-                let response = ureq::get(&url)
-                    .call()
-                    .map_err(|e| format!("{url}: {e}"))?;
+                let response = ureq::get(&url).call().map_err(|e| format!("{url}: {e}"))?;
                 Ok(Box::new(response.into_reader()))
             }
             Source::Dir(dir) => {
                 let file = dir.join(path.trim_start_matches('/'));
-                let f = std::fs::File::open(&file)
-                    .map_err(|e| format!("{}: {e}", file.display()))?;
+                let f =
+                    std::fs::File::open(&file).map_err(|e| format!("{}: {e}", file.display()))?;
                 Ok(Box::new(f))
             }
         }
@@ -366,12 +369,11 @@ pub fn write_catalogue(records: &[PriceRecord], path: &Path) -> Result<(), Strin
 
 // ---- one product, whichever form it came in -----------------------------
 
+/// A template (by index) and the selecting attributes it keeps.
+type Wanted = Vec<(usize, Vec<(String, String)>)>;
+
 /// A product's selection key, when a template wants it.
-fn selection(
-    service: &str,
-    family: &str,
-    attributes: &HashMap<String, String>,
-) -> Vec<(usize, Vec<(String, String)>)> {
+fn selection(service: &str, family: &str, attributes: &HashMap<String, String>) -> Wanted {
     let mut out = Vec::new();
     for (i, t) in TEMPLATES.iter().enumerate() {
         if t.service != service || t.family != family {
@@ -462,7 +464,11 @@ impl Collector {
     }
 
     fn finish(self) -> (Vec<PriceRecord>, Vec<String>) {
-        let dropped: Vec<String> = self.conflicts.keys().map(|k| k.replace('\t', " ")).collect();
+        let dropped: Vec<String> = self
+            .conflicts
+            .keys()
+            .map(|k| k.replace('\t', " "))
+            .collect();
         let records = self
             .by_key
             .into_iter()
@@ -524,7 +530,7 @@ struct OfferState<'a> {
     publication: String,
     products_seen: bool,
     /// sku → (template, selection) for the products kept
-    kept: HashMap<String, Vec<(usize, Vec<(String, String)>)>>,
+    kept: HashMap<String, Wanted>,
     collector: Collector,
     error: Option<String>,
 }
@@ -652,7 +658,11 @@ impl<'de> Visitor<'de> for OnDemandSeed<'_, '_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let state = self.0;
-        let source = format!("aws-price-list:{}:{}", state.offer_code, date(&state.publication));
+        let source = format!(
+            "aws-price-list:{}:{}",
+            state.offer_code,
+            date(&state.publication)
+        );
         while let Some(sku) = map.next_key::<String>()? {
             let Some(wanted) = state.kept.get(&sku) else {
                 map.next_value::<IgnoredAny>()?;
@@ -845,7 +855,11 @@ pub fn read_offer_csv(
                     region,
                     &attrs,
                     &fields[unit],
-                    if fields[begin].is_empty() { "0" } else { &fields[begin] },
+                    if fields[begin].is_empty() {
+                        "0"
+                    } else {
+                        &fields[begin]
+                    },
                     &fields[price],
                     &fields[effective],
                     &source,
@@ -866,10 +880,19 @@ mod tests {
 
     #[test]
     fn usage_types_lose_their_region_prefix() {
-        assert_eq!(strip_region_prefix("USE2-NatGateway-Hours"), "NatGateway-Hours");
-        assert_eq!(strip_region_prefix("EU-BoxUsage:m5.large"), "BoxUsage:m5.large");
+        assert_eq!(
+            strip_region_prefix("USE2-NatGateway-Hours"),
+            "NatGateway-Hours"
+        );
+        assert_eq!(
+            strip_region_prefix("EU-BoxUsage:m5.large"),
+            "BoxUsage:m5.large"
+        );
         assert_eq!(strip_region_prefix("NatGateway-Hours"), "NatGateway-Hours");
-        assert_eq!(strip_region_prefix("EBS:VolumeUsage.gp3"), "EBS:VolumeUsage.gp3");
+        assert_eq!(
+            strip_region_prefix("EBS:VolumeUsage.gp3"),
+            "EBS:VolumeUsage.gp3"
+        );
         assert_eq!(strip_region_prefix("EUC1-LCUUsage"), "LCUUsage");
     }
 

@@ -218,9 +218,18 @@ mod tests {
         )
         .unwrap();
         let get = |a: &str, k: &str| u.get(a, a.split('.').next().unwrap(), k);
-        assert_eq!(get("aws_lambda_function.fn[\"a\"]", "monthly_requests"), Some(30.0));
-        assert_eq!(get("aws_lambda_function.fn[\"b\"]", "monthly_requests"), Some(20.0));
-        assert_eq!(get("aws_lambda_function.other", "monthly_requests"), Some(10.0));
+        assert_eq!(
+            get("aws_lambda_function.fn[\"a\"]", "monthly_requests"),
+            Some(30.0)
+        );
+        assert_eq!(
+            get("aws_lambda_function.fn[\"b\"]", "monthly_requests"),
+            Some(20.0)
+        );
+        assert_eq!(
+            get("aws_lambda_function.other", "monthly_requests"),
+            Some(10.0)
+        );
         assert_eq!(get("aws_s3_bucket.b", "standard.storage_gb"), Some(1.5));
         assert_eq!(get("aws_s3_bucket.c", "standard.storage_gb"), None);
     }

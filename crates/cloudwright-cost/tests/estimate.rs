@@ -7,7 +7,9 @@ use cloudwright_terraform::{load, LoadOptions};
 use std::path::Path;
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn priced() -> Estimate {
@@ -48,7 +50,10 @@ fn every_resource_costs_its_quantity_times_the_catalogue_price() {
         ("aws_lb.web", 0.0225 * h + 2.0 * h * 0.008),
         ("aws_lb.tcp", 0.0225 * h),
         // Multi-AZ: instance, storage and IOPS at the Multi-AZ prices
-        ("aws_db_instance.orders", 0.356 * h + 100.0 * 0.25 + 3000.0 * 0.20),
+        (
+            "aws_db_instance.orders",
+            0.356 * h + 100.0 * 0.25 + 3000.0 * 0.20,
+        ),
         ("aws_db_instance.legacy", 0.068 * h + 20.0 * 0.115),
         ("aws_rds_cluster.aurora", 0.0),
         ("aws_rds_cluster_instance.aurora[0]", 0.26 * h),
@@ -168,7 +173,10 @@ fn infracost_usage_files_price_the_same() {
     )
     .unwrap();
     let e = estimate(&graph, &Catalogue::embedded(), &infracost);
-    assert!(close(cost(&e, "aws_nat_gateway.main"), 0.045 * 730.0 + 45.0));
+    assert!(close(
+        cost(&e, "aws_nat_gateway.main"),
+        0.045 * 730.0 + 45.0
+    ));
     assert!(close(
         cost(&e, "aws_lambda_function.api"),
         2.0 + 1e7 * 0.2 * 0.5 * 0.0000166667

@@ -20,28 +20,34 @@ fn options(format: Format) -> UpdateOptions {
 }
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cloudwright-update-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("cloudwright-update-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 fn check(c: &Catalogue) {
-    let ec2 = Selector::new("AmazonEC2", "Compute Instance", "Hrs").with("instanceType", "m5.large");
+    let ec2 =
+        Selector::new("AmazonEC2", "Compute Instance", "Hrs").with("instanceType", "m5.large");
     let t = c.lookup("us-east-1", &ec2).unwrap();
     // Linux on-demand only: not Windows, not the reserved term
     assert_eq!(t.tiers, vec![(0.0, 0.096)]);
     assert_eq!(t.effective, "2025-05-01");
     assert_eq!(t.source, "aws-price-list:AmazonEC2:2025-06-01");
     let nat = Selector::new("AmazonEC2", "NAT Gateway", "GB").with("usagetype", "NatGateway-Bytes");
-    assert_eq!(c.lookup("us-east-1", &nat).unwrap().tiers, vec![(0.0, 0.045)]);
+    assert_eq!(
+        c.lookup("us-east-1", &nat).unwrap().tiers,
+        vec![(0.0, 0.045)]
+    );
     let s3 = Selector::new("AmazonS3", "Storage", "GB-Mo").with("volumeType", "Standard");
     assert_eq!(
         c.lookup("us-east-1", &s3).unwrap().tiers,
         vec![(0.0, 0.023), (51200.0, 0.022), (512000.0, 0.021)]
     );
     // the Ohio product is another region's
-    let ohio = Selector::new("AmazonEC2", "NAT Gateway", "Hrs").with("usagetype", "NatGateway-Hours");
+    let ohio =
+        Selector::new("AmazonEC2", "NAT Gateway", "Hrs").with("usagetype", "NatGateway-Hours");
     assert!(c.lookup("us-east-2", &ohio).is_none());
     assert_eq!(c.records().len(), 7);
 }
@@ -59,9 +65,16 @@ fn json_and_csv_offer_files_give_the_same_catalogue() {
         check(&Catalogue::read(&path).unwrap());
         // the update overlays the shipped prices for what it covers
         let merged = Catalogue::embedded().overlay(Catalogue::read(&path).unwrap());
-        let m5 = Selector::new("AmazonEC2", "Compute Instance", "Hrs").with("instanceType", "m5.xlarge");
-        assert!(merged.lookup("us-east-1", &m5).is_none(), "us-east-1 EC2 is replaced by the update");
-        assert!(merged.lookup("eu-west-1", &m5).is_some(), "eu-west-1 keeps the shipped prices");
+        let m5 =
+            Selector::new("AmazonEC2", "Compute Instance", "Hrs").with("instanceType", "m5.xlarge");
+        assert!(
+            merged.lookup("us-east-1", &m5).is_none(),
+            "us-east-1 EC2 is replaced by the update"
+        );
+        assert!(
+            merged.lookup("eu-west-1", &m5).is_some(),
+            "eu-west-1 keeps the shipped prices"
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 }
@@ -81,7 +94,9 @@ fn cut_copy(name: &str, file: &str, keep: usize) -> PathBuf {
         }
     }
     copy(&price_list(), &dir);
-    let path = dir.join("offers/v1.0/aws/AmazonS3/20250601/us-east-1").join(file);
+    let path = dir
+        .join("offers/v1.0/aws/AmazonS3/20250601/us-east-1")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, &text[..keep]).unwrap();
     dir
@@ -93,11 +108,15 @@ fn a_cut_file_is_a_clear_error_and_the_previous_catalogue_stays() {
     let target = target_dir.join("pricing.tsv");
     let previous = "AmazonEC2\tus-east-1\tCompute Instance\tinstanceType=m5.large\tHrs\t0\t0.1\t2024-01-01\told\n";
     std::fs::write(&target, previous).unwrap();
-    for (format, file, keep) in [(Format::Json, "index.json", 700), (Format::Csv, "index.csv", 560)] {
+    for (format, file, keep) in [
+        (Format::Json, "index.json", 700),
+        (Format::Csv, "index.csv", 560),
+    ] {
         let dir = cut_copy(file, file, keep);
         let err = update(&Source::Dir(dir.clone()), &options(format)).unwrap_err();
         assert!(
-            err.contains("AmazonS3/20250601/us-east-1/") && (err.contains("EOF") || err.contains("cut file")),
+            err.contains("AmazonS3/20250601/us-east-1/")
+                && (err.contains("EOF") || err.contains("cut file")),
             "{err}"
         );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), previous);

@@ -18,7 +18,7 @@ pub fn money(usd: f64) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -52,10 +52,7 @@ fn unit_price(c: &Component) -> String {
 fn component_cost(c: &Component) -> String {
     match c.monthly_cost {
         Some(m) => money(m),
-        None => format!(
-            "set {} in the usage file",
-            c.usage_keys.unwrap_or("usage")
-        ),
+        None => format!("set {} in the usage file", c.usage_keys.unwrap_or("usage")),
     }
 }
 
@@ -208,7 +205,9 @@ pub fn write_csv(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
                 c.quantity.map(number).unwrap_or_default(),
                 c.unit.clone(),
                 number(c.unit_price),
-                c.monthly_cost.map(|m| format!("{m:.2}")).unwrap_or_default(),
+                c.monthly_cost
+                    .map(|m| format!("{m:.2}"))
+                    .unwrap_or_default(),
                 c.usage_based.to_string(),
             ];
             let cells: Vec<String> = row.iter().map(|s| csv_cell(s)).collect();
@@ -242,7 +241,10 @@ pub fn write_markdown(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> 
         e.unpriced.len(),
         e.usage_pending
     )?;
-    writeln!(out, "| Resource | Component | Quantity | Unit price | Monthly |")?;
+    writeln!(
+        out,
+        "| Resource | Component | Quantity | Unit price | Monthly |"
+    )?;
     writeln!(out, "|---|---|---:|---:|---:|")?;
     for r in &e.resources {
         writeln!(
@@ -382,7 +384,13 @@ pub fn write_diff_markdown(d: &CostDiff, out: &mut dyn Write) -> std::io::Result
         for r in &d.resources {
             writeln!(out, "**`{}`**\n", md(&r.address))?;
             for c in &r.components {
-                writeln!(out, "- {}: {} ({})", md(&c.name), md(&c.detail), signed(c.delta))?;
+                writeln!(
+                    out,
+                    "- {}: {} ({})",
+                    md(&c.name),
+                    md(&c.detail),
+                    signed(c.delta)
+                )?;
             }
             writeln!(out)?;
         }
@@ -391,8 +399,8 @@ pub fn write_diff_markdown(d: &CostDiff, out: &mut dyn Write) -> std::io::Result
     if !d.unpriced.is_empty() {
         writeln!(
             out,
-            "\n<details><summary>{} resources not priced (not in the totals)</summary>\n",
-            d.unpriced.len()
+            "\n<details><summary>{} not priced (not in the totals)</summary>\n",
+            crate::diagnostics::plural(d.unpriced.len(), "resource")
         )?;
         for u in &d.unpriced {
             writeln!(out, "- `{}`: {}", md(&u.address), md(&u.reason))?;
@@ -402,8 +410,8 @@ pub fn write_diff_markdown(d: &CostDiff, out: &mut dyn Write) -> std::io::Result
     if d.usage_pending > 0 {
         writeln!(
             out,
-            "\n{} usage-based components have no usage and are not in the totals.",
-            d.usage_pending
+            "\n{} without usage: not in the totals.",
+            crate::diagnostics::plural(d.usage_pending, "usage-based component")
         )?;
     }
     Ok(())

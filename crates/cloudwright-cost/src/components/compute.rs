@@ -133,7 +133,13 @@ pub fn instance(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
         ec2_hours(&instance_type),
         HOURS_PER_MONTH,
     )];
-    out.extend(block_device(ctx, r, "root_block_device.0", "Root volume ", 1.0)?);
+    out.extend(block_device(
+        ctx,
+        r,
+        "root_block_device.0",
+        "Root volume ",
+        1.0,
+    )?);
     for i in 0..count(r, "ebs_block_device")? {
         out.extend(block_device(
             ctx,
@@ -197,7 +203,7 @@ fn launched(
         ));
     };
     let mut out = vec![fixed(
-        format!("Instance usage (Linux/UNIX, on-demand, {instance_type}) × {instances}"),
+        format!("Instance usage (Linux/UNIX, on-demand, {instance_type} × {instances})"),
         ec2_hours(&instance_type),
         HOURS_PER_MONTH * instances,
     )];
@@ -243,8 +249,8 @@ pub fn autoscaling_group(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, Strin
         Some(n) => n,
         None => num(r, "min_size")?.unwrap_or(0.0),
     };
-    let template = referenced(ctx.graph, r, "launch_template", "aws_launch_template")
-        .or_else(|| {
+    let template =
+        referenced(ctx.graph, r, "launch_template", "aws_launch_template").or_else(|| {
             referenced(
                 ctx.graph,
                 r,
@@ -267,7 +273,8 @@ pub fn autoscaling_group(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, Strin
 pub fn eks_cluster(_ctx: &Ctx<'_>, _r: &Resource) -> Result<Vec<Spec>, String> {
     Ok(vec![fixed(
         "EKS cluster (control plane)",
-        Selector::new("AmazonEKS", "Compute", "Hrs").with("usagetype", "AmazonEKS-Hours:perCluster"),
+        Selector::new("AmazonEKS", "Compute", "Hrs")
+            .with("usagetype", "AmazonEKS-Hours:perCluster"),
         HOURS_PER_MONTH,
     )])
 }
@@ -309,7 +316,7 @@ pub fn eks_node_group(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> 
     let disk = num(r, "disk_size")?.unwrap_or(20.0);
     Ok(vec![
         fixed(
-            format!("Instance usage (Linux/UNIX, on-demand, {instance_type}) × {desired}"),
+            format!("Instance usage (Linux/UNIX, on-demand, {instance_type} × {desired})"),
             ec2_hours(&instance_type),
             HOURS_PER_MONTH * desired,
         ),
@@ -373,8 +380,7 @@ pub fn ecs_service(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
         // on EC2 the instances are billed (their Auto Scaling group)
         return Ok(Vec::new());
     }
-    let Some(task) = referenced(ctx.graph, r, "task_definition", "aws_ecs_task_definition")
-    else {
+    let Some(task) = referenced(ctx.graph, r, "task_definition", "aws_ecs_task_definition") else {
         return Err(format!(
             "{}: its task definition is not in this configuration",
             r.address

@@ -84,9 +84,9 @@ pub fn db_instance(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
                 Some(gb) => out.push(fixed(format!("Storage ({storage_type})"), storage, gb)),
                 None => {
                     return Err(format!(
-                        "{}: the replica's storage is its source's, which is not in this configuration",
-                        r.address
-                    ))
+                    "{}: the replica's storage is its source's, which is not in this configuration",
+                    r.address
+                ))
                 }
             }
         }
@@ -151,7 +151,8 @@ pub fn rds_cluster(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
             "Aurora Serverless v1 capacity",
             Selector::new("AmazonRDS", "Serverless", "ACU-Hr")
                 .with("databaseEngine", rds_engine(r, &engine)?),
-            ctx.usage(r, "capacity_units_per_hr").map(|a| a * HOURS_PER_MONTH),
+            ctx.usage(r, "capacity_units_per_hr")
+                .map(|a| a * HOURS_PER_MONTH),
             "capacity_units_per_hr",
         ));
     }
@@ -208,7 +209,8 @@ pub fn rds_cluster_instance(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, St
         return Ok(vec![usage(
             "Aurora Serverless v2 capacity",
             Selector::new("AmazonRDS", "ServerlessV2", "ACU-Hr").with("databaseEngine", engine),
-            ctx.usage(r, "capacity_units_per_hr").map(|a| a * HOURS_PER_MONTH),
+            ctx.usage(r, "capacity_units_per_hr")
+                .map(|a| a * HOURS_PER_MONTH),
             "capacity_units_per_hr",
         )]);
     }
@@ -456,8 +458,8 @@ pub fn efs_file_system(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String>
 /// UltraWarm nodes, and EBS storage per data node.
 pub fn opensearch_domain(_ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
     let config = "cluster_config.0";
-    let instance_type = text(r, &format!("{config}.instance_type"))?
-        .unwrap_or_else(|| "m4.large.search".into());
+    let instance_type =
+        text(r, &format!("{config}.instance_type"))?.unwrap_or_else(|| "m4.large.search".into());
     let nodes = num(r, &format!("{config}.instance_count"))?.unwrap_or(1.0);
     let hours = |t: &str| {
         Selector::new("AmazonES", "Amazon OpenSearch Service Instance", "Hrs")
@@ -518,15 +520,22 @@ pub fn msk_cluster(_ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
     let info = "broker_node_group_info.0";
     let instance_type = text(r, &format!("{info}.instance_type"))?
         .ok_or_else(|| format!("{} sets no broker instance_type", r.address))?;
-    let size = match num(r, &format!("{info}.storage_info.0.ebs_storage_info.0.volume_size"))? {
+    let size = match num(
+        r,
+        &format!("{info}.storage_info.0.ebs_storage_info.0.volume_size"),
+    )? {
         Some(s) => s,
         None => num(r, &format!("{info}.ebs_volume_size"))?.unwrap_or(1000.0),
     };
     Ok(vec![
         fixed(
             format!("Brokers ({instance_type} × {brokers})"),
-            Selector::new("AmazonMSK", "Managed Streaming for Apache Kafka (MSK)", "Hrs")
-                .with("instanceType", instance_type),
+            Selector::new(
+                "AmazonMSK",
+                "Managed Streaming for Apache Kafka (MSK)",
+                "Hrs",
+            )
+            .with("instanceType", instance_type),
             HOURS_PER_MONTH * brokers,
         ),
         fixed(
@@ -580,8 +589,8 @@ fn cluster_storage(ctx: &Ctx<'_>, r: &Resource, service: &'static str) -> Vec<Sp
 }
 
 fn cluster_instance(r: &Resource, service: &'static str) -> Result<Vec<Spec>, String> {
-    let class =
-        text(r, "instance_class")?.ok_or_else(|| format!("{} sets no instance_class", r.address))?;
+    let class = text(r, "instance_class")?
+        .ok_or_else(|| format!("{} sets no instance_class", r.address))?;
     Ok(vec![fixed(
         format!("Database instance ({class})"),
         Selector::new(service, "Database Instance", "Hrs").with("instanceType", class),
@@ -606,7 +615,8 @@ pub fn neptune_cluster_instance(_ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec
 }
 
 pub fn kinesis_stream(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
-    let mode = text(r, "stream_mode_details.0.stream_mode")?.unwrap_or_else(|| "PROVISIONED".into());
+    let mode =
+        text(r, "stream_mode_details.0.stream_mode")?.unwrap_or_else(|| "PROVISIONED".into());
     let kinesis = |unit: &'static str, usagetype: &str| {
         Selector::new("AmazonKinesis", "Kinesis Streams", unit).with("usagetype", usagetype)
     };
@@ -631,7 +641,8 @@ pub fn kinesis_stream(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> 
             ),
         ]);
     }
-    let shards = num(r, "shard_count")?.ok_or_else(|| format!("{} sets no shard_count", r.address))?;
+    let shards =
+        num(r, "shard_count")?.ok_or_else(|| format!("{} sets no shard_count", r.address))?;
     Ok(vec![
         fixed(
             format!("Shards ({shards})"),
@@ -712,7 +723,8 @@ pub fn backup_vault(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
         .map(|(label, key, resource)| {
             usage(
                 *label,
-                Selector::new("AWSBackup", "Backup Storage", "GB-Mo").with("resourceType", *resource),
+                Selector::new("AWSBackup", "Backup Storage", "GB-Mo")
+                    .with("resourceType", *resource),
                 ctx.usage(r, key),
                 key,
             )

@@ -110,7 +110,8 @@ pub fn classic_load_balancer(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, S
         ),
         usage(
             "Data processed",
-            Selector::new("AWSELB", "Load Balancer", "GB").with("usagetype", "DataProcessing-Bytes"),
+            Selector::new("AWSELB", "Load Balancer", "GB")
+                .with("usagetype", "DataProcessing-Bytes"),
             ctx.usage(r, "monthly_data_processed_gb"),
             "monthly_data_processed_gb",
         ),
@@ -347,7 +348,8 @@ pub fn route53_health_check(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, St
 pub fn rest_api(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
     Ok(vec![usage(
         "REST API requests",
-        Selector::new("AmazonApiGateway", "API Calls", "Requests").with("group", "ApiGatewayRequest"),
+        Selector::new("AmazonApiGateway", "API Calls", "Requests")
+            .with("group", "ApiGatewayRequest"),
         ctx.usage(r, "monthly_requests"),
         "monthly_requests",
     )])

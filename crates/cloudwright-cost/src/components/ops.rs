@@ -122,7 +122,9 @@ pub fn secret(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
 /// SQS bills every 64 KB chunk of a request as one request.
 pub fn sqs_queue(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
     let fifo = super::flag(r, "fifo_queue")? == Some(true);
-    let chunks = (ctx.usage(r, "request_size_kb").unwrap_or(64.0) / 64.0).ceil().max(1.0);
+    let chunks = (ctx.usage(r, "request_size_kb").unwrap_or(64.0) / 64.0)
+        .ceil()
+        .max(1.0);
     Ok(vec![usage(
         if fifo { "FIFO requests" } else { "Requests" },
         Selector::new("AWSQueueService", "API Request", "Requests")
@@ -139,7 +141,9 @@ pub fn sns_topic(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
             r.address
         ));
     }
-    let chunks = (ctx.usage(r, "request_size_kb").unwrap_or(64.0) / 64.0).ceil().max(1.0);
+    let chunks = (ctx.usage(r, "request_size_kb").unwrap_or(64.0) / 64.0)
+        .ceil()
+        .max(1.0);
     Ok(vec![usage(
         "Publish requests",
         Selector::new("AmazonSNS", "API Request", "Requests"),
@@ -187,7 +191,11 @@ pub fn state_machine(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
 pub fn config_recorder(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
     Ok(vec![usage(
         "Configuration items recorded",
-        Selector::new("AWSConfig", "Management Tools - AWS Config", "ConfigurationItemRecorded"),
+        Selector::new(
+            "AWSConfig",
+            "Management Tools - AWS Config",
+            "ConfigurationItemRecorded",
+        ),
         ctx.usage(r, "monthly_config_items"),
         "monthly_config_items",
     )])
@@ -212,8 +220,12 @@ pub fn cloudtrail(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
     let events = |label: &str, usagetype: &str, key: &'static str| {
         usage(
             label,
-            Selector::new("AWSCloudTrail", "Management Tools - AWS CloudTrail", "Events")
-                .with("usagetype", usagetype),
+            Selector::new(
+                "AWSCloudTrail",
+                "Management Tools - AWS CloudTrail",
+                "Events",
+            )
+            .with("usagetype", usagetype),
             ctx.usage(r, key),
             key,
         )
@@ -225,7 +237,11 @@ pub fn cloudtrail(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
             "monthly_additional_management_events",
         ),
         events("Data events", "DataEventsRecorded", "monthly_data_events"),
-        events("Insights events", "InsightsEvents", "monthly_insight_events"),
+        events(
+            "Insights events",
+            "InsightsEvents",
+            "monthly_insight_events",
+        ),
     ])
 }
 
@@ -236,8 +252,12 @@ pub fn ssm_parameter(_ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> 
     }
     Ok(vec![fixed(
         "Advanced parameter",
-        Selector::new("AWSSystemsManager", "AWS Systems Manager", "Parameter-Month")
-            .with("usagetype", "PS-Advanced-Param-Tier1"),
+        Selector::new(
+            "AWSSystemsManager",
+            "AWS Systems Manager",
+            "Parameter-Month",
+        )
+        .with("usagetype", "PS-Advanced-Param-Tier1"),
         1.0,
     )])
 }
@@ -276,7 +296,8 @@ pub fn transfer_server(_ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String
     let protocols = count(r, "protocols")?.max(1);
     Ok(vec![fixed(
         format!("Protocol endpoints ({protocols})"),
-        Selector::new("AWSTransfer", "AWS Transfer Family", "Hrs").with("usagetype", "ProtocolHours"),
+        Selector::new("AWSTransfer", "AWS Transfer Family", "Hrs")
+            .with("usagetype", "ProtocolHours"),
         HOURS_PER_MONTH * protocols as f64,
     )])
 }

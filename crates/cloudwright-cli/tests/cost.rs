@@ -1,0 +1,161 @@
+//! `cloudwright cost`, `cost diff` and `pricing` end to end on the bundled
+//! example and its planted change (examples/three-tier-change: bigger app
+//! instances, one more, a NAT gateway per AZ).
+
+mod common;
+use common::{run, stdout};
+
+#[test]
+fn cost_of_the_example_in_every_format() {
+    let out = run(&["cost", "examples/three-tier"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("cost_example_text", stdout(&out));
+
+    let out = run(&["cost", "examples/three-tier", "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["currency"], "USD");
+    // the usage file beside the example prices the NAT's data and the load balancer's LCUs
+    let nat = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "module.network.aws_nat_gateway.this[\"eu-west-1a\"]")
+        .unwrap();
+    // 0.048 × 730 + 400 GB × 0.048, in cents
+    assert_eq!(nat["monthly_cost"], 54.24);
+    assert_eq!(nat["components"][1]["usage_based"], true);
+    assert_eq!(nat["components"][1]["quantity"], 400.0);
+    // the database is in no catalogue region entry: unpriced with the reason, never $0
+    assert_eq!(json["unpriced"][0]["address"], "aws_db_instance.main");
+    assert!(json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["address"] != "aws_db_instance.main"));
+    insta::assert_snapshot!("cost_example_json", stdout(&out));
+
+    let out = run(&["cost", "examples/three-tier", "-o", "csv"]);
+    insta::assert_snapshot!("cost_example_csv", stdout(&out));
+    let out = run(&["cost", "examples/three-tier", "-o", "markdown"]);
+    insta::assert_snapshot!("cost_example_markdown", stdout(&out));
+}
+
+#[test]
+fn cost_diff_of_the_planted_change() {
+    let out = run(&[
+        "cost",
+        "diff",
+        "examples/three-tier",
+        "examples/three-tier-change",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("cost_diff_text", stdout(&out));
+    let out = run(&[
+        "cost",
+        "diff",
+        "examples/three-tier",
+        "examples/three-tier-change",
+        "-o",
+        "markdown",
+    ]);
+    insta::assert_snapshot!("cost_diff_markdown", stdout(&out));
+    let out = run(&[
+        "cost",
+        "diff",
+        "examples/three-tier",
+        "examples/three-tier-change",
+        "-o",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let asg = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "module.web.aws_autoscaling_group.app")
+        .unwrap();
+    assert_eq!(asg["change"], "changed");
+    // t3.medium × 2 → m6i.large × 3 in eu-west-1
+    let instances = &asg["components"][0];
+    assert_eq!(
+        instances["detail"],
+        "t3.medium × 2 → m6i.large × 3, 1460 → 2190 Hrs"
+    );
+    let want = 3.0 * 730.0 * 0.107 - 2.0 * 730.0 * 0.0456;
+    assert!((instances["delta_monthly_cost"].as_f64().unwrap() - want).abs() < 0.006);
+    let added: Vec<&str> = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["change"] == "added")
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        added,
+        vec![
+            "module.network.aws_eip.nat[\"eu-west-1b\"]",
+            "module.network.aws_eip.nat[\"eu-west-1c\"]",
+            "module.network.aws_nat_gateway.this[\"eu-west-1b\"]",
+            "module.network.aws_nat_gateway.this[\"eu-west-1c\"]",
+        ]
+    );
+}
+
+#[test]
+fn fail_above_sets_the_exit_code() {
+    let args = [
+        "cost",
+        "diff",
+        "examples/three-tier",
+        "examples/three-tier-change",
+    ];
+    let with = |t: &str| {
+        let mut a = args.to_vec();
+        a.extend(["--fail-above", t]);
+        run(&a).status.code()
+    };
+    assert_eq!(with("100"), Some(1));
+    assert_eq!(with("10%"), Some(1));
+    assert_eq!(with("1000"), Some(0));
+    assert_eq!(with("500%"), Some(0));
+    assert_eq!(with("lots"), Some(2));
+    let out = run(&["cost", "diff", "examples/three-tier"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn pricing_info_shows_coverage_and_a_bad_catalogue_is_located() {
+    let out = run(&["pricing", "info", "--catalogue", "/nonexistent/pricing.tsv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let dir = std::env::temp_dir().join(format!("cloudwright-pricing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("pricing.tsv");
+    std::fs::write(&bad, "# header\nAmazonEC2\tus-east-1\tCompute Instance\n").unwrap();
+    let out = run(&[
+        "cost",
+        "examples/three-tier",
+        "--catalogue",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pricing.tsv:2: expected 9 tab-separated fields"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    let out = run(&["pricing", "info"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("AmazonEC2"), "{text}");
+    assert!(
+        text.contains("us-east-1,us-west-2,eu-central-1,eu-west-1")
+            || text.contains("eu-central-1,eu-west-1,us-east-1,us-west-2"),
+        "{text}"
+    );
+}
