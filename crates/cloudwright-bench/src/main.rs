@@ -16,7 +16,7 @@ use std::time::Instant;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      load once, then time all rules together and each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it"
+        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      load once, then time all rules together and each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource"
     );
     std::process::exit(2)
 }
@@ -57,6 +57,7 @@ fn main() {
         "load" => load(&dir, number.unwrap_or(3)),
         "parse" => parse(&dir, number.unwrap_or(3)),
         "rules" => rules(&dir, number.unwrap_or(3)),
+        "cost" => cost(&dir, number.unwrap_or(3)),
         "iam-corpus" => {
             if let Err(e) = std::fs::create_dir_all(&dir)
                 .and_then(|_| std::fs::write(dir.join("main.tf"), include_str!("iam.tf")))
@@ -191,6 +192,37 @@ fn peak_rss() -> Option<String> {
 
 /// Times the rule engine on a loaded corpus: all rules as `scan` runs them
 /// (in parallel), then each rule alone, slowest first.
+fn cost(dir: &PathBuf, repeat: usize) {
+    let start = Instant::now();
+    let graph = cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default());
+    let load = start.elapsed().as_secs_f64();
+    let catalogue = cloudwright_cost::Catalogue::embedded();
+    let usage = cloudwright_cost::Usage::default();
+    let mut best = f64::MAX;
+    let mut e = cloudwright_cost::Estimate::default();
+    for _ in 0..repeat.max(1) {
+        let start = Instant::now();
+        e = cloudwright_cost::estimate(&graph, &catalogue, &usage);
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    let managed = graph
+        .resources
+        .iter()
+        .filter(|r| r.mode == cloudwright_model::Mode::Managed)
+        .count();
+    println!("load:        {load:.3} s ({managed} managed resources)");
+    println!(
+        "estimate:    {best:.3} s best of {} ({} priced, {} free, {} unpriced; ${:.2}/month): {:.0} resources/ms",
+        repeat.max(1),
+        e.resources.len(),
+        e.free,
+        e.unpriced.len(),
+        e.total_monthly_cost,
+        managed as f64 / (best * 1000.0)
+    );
+    std::mem::forget(graph);
+}
+
 fn rules(dir: &PathBuf, repeat: usize) {
     let start = Instant::now();
     let graph = cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default());
