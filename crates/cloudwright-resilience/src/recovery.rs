@@ -120,22 +120,39 @@ fn tag(r: &Resource, key: &str) -> Option<String> {
     found
 }
 
-/// The shortest schedule of an AWS Backup plan selecting `r`.
-fn backup_interval(graph: &Graph, r: &Resource) -> Option<u64> {
-    let mut best: Option<u64> = None;
+/// The AWS Backup selections of each (root, resource address) they
+/// select, found once.
+type Selections<'g> = std::collections::HashMap<(String, String), Vec<&'g Resource>>;
+
+fn selections(graph: &Graph) -> Selections<'_> {
+    let mut out: Selections<'_> = Default::default();
     for sel in graph
         .of_type("aws_backup_selection")
         .filter(|s| s.mode == Mode::Managed)
     {
-        let selects = sel.references.iter().any(|x| {
-            x.attribute.starts_with("resources")
-                && graph
-                    .resource_in(&sel.root, &x.target)
-                    .is_some_and(|t| t.address == r.address)
-        });
-        if !selects {
-            continue;
+        for x in sel
+            .references
+            .iter()
+            .filter(|x| x.attribute.starts_with("resources"))
+        {
+            if let Some(t) = graph.resource_in(&sel.root, &x.target) {
+                let list = out
+                    .entry((sel.root.to_string(), t.address.clone()))
+                    .or_default();
+                if !list.iter().any(|s| std::ptr::eq(*s, sel)) {
+                    list.push(sel);
+                }
+            }
         }
+    }
+    out
+}
+
+/// The shortest schedule of an AWS Backup plan selecting `r`.
+fn backup_interval(graph: &Graph, selected: &Selections<'_>, r: &Resource) -> Option<u64> {
+    let mut best: Option<u64> = None;
+    let key = (r.root.to_string(), r.address.clone());
+    for sel in selected.get(&key).map_or(&[][..], Vec::as_slice) {
         let Some(plan) = sel
             .references
             .iter()
@@ -208,8 +225,12 @@ fn standby(graph: &Graph, r: &Resource) -> Option<String> {
     }
 }
 
-fn derive(graph: &Graph, r: &Resource) -> Option<(Option<u64>, Option<u64>, String)> {
-    let backup = backup_interval(graph, r);
+fn derive(
+    graph: &Graph,
+    selected: &Selections<'_>,
+    r: &Resource,
+) -> Option<(Option<u64>, Option<u64>, String)> {
+    let backup = backup_interval(graph, selected, r);
     let with_backup = |rpo: Option<u64>, basis: String| match (rpo, backup) {
         (None, Some(b)) => (Some(b), format!("{basis}; AWS Backup every {}", human(b))),
         (Some(a), Some(b)) if b < a => (Some(b), format!("{basis}; AWS Backup every {}", human(b))),
@@ -309,6 +330,7 @@ fn derive(graph: &Graph, r: &Resource) -> Option<(Option<u64>, Option<u64>, Stri
 /// objectives.
 pub fn recovery(graph: &Graph) -> Vec<DataStore> {
     let mut out = Vec::new();
+    let selected = selections(graph);
     for t in [
         "aws_db_instance",
         "aws_rds_cluster",
@@ -317,7 +339,7 @@ pub fn recovery(graph: &Graph) -> Vec<DataStore> {
         "aws_s3_bucket",
     ] {
         for r in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
-            let Some((rpo, rto, basis)) = derive(graph, r) else {
+            let Some((rpo, rto, basis)) = derive(graph, &selected, r) else {
                 continue;
             };
             let objective_rpo = tag(r, "rpo").and_then(|t| duration(&t));

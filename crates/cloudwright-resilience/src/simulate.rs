@@ -128,8 +128,26 @@ fn backends<'g>(graph: &'g Graph, lb: &'g Resource) -> Vec<&'g Resource> {
     out
 }
 
-/// Data stores whose security groups admit one of the compute's groups.
-fn dependencies<'g>(graph: &'g Graph, compute: &[&'g Resource]) -> Vec<&'g Resource> {
+/// The data stores of each root module, found once per simulation.
+type StoresByRoot<'g> = std::collections::HashMap<&'g str, Vec<&'g Resource>>;
+
+fn stores_by_root(graph: &Graph) -> StoresByRoot<'_> {
+    let mut out: StoresByRoot<'_> = Default::default();
+    for t in STORES {
+        for store in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
+            out.entry(&store.root).or_default().push(store);
+        }
+    }
+    out
+}
+
+/// Data stores of the same root module whose security groups admit one of
+/// the compute's groups (security groups are matched within a root).
+fn dependencies<'g>(
+    graph: &'g Graph,
+    compute: &[&'g Resource],
+    stores: &[&'g Resource],
+) -> Vec<&'g Resource> {
     let mut groups = BTreeSet::new();
     for c in compute {
         if let Fact::Known(sides) = interfaces(graph, c) {
@@ -141,8 +159,11 @@ fn dependencies<'g>(graph: &'g Graph, compute: &[&'g Resource]) -> Vec<&'g Resou
         }
     }
     let mut out = Vec::new();
-    for t in STORES {
-        for store in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
+    if groups.is_empty() {
+        return out;
+    }
+    {
+        for &store in stores {
             let Fact::Known(sides) = interfaces(graph, store) else {
                 continue;
             };
@@ -163,10 +184,15 @@ fn dependencies<'g>(graph: &'g Graph, compute: &[&'g Resource]) -> Vec<&'g Resou
 
 fn services(graph: &Graph) -> Vec<Service<'_>> {
     let mut out = Vec::new();
+    let by_root = stores_by_root(graph);
     for t in ["aws_lb", "aws_alb", "aws_elb"] {
         for lb in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
             let compute = backends(graph, lb);
-            let stores = dependencies(graph, &compute);
+            let stores = dependencies(
+                graph,
+                &compute,
+                by_root.get(&*lb.root).map_or(&[][..], Vec::as_slice),
+            );
             out.push(Service {
                 entry: lb,
                 compute,
