@@ -16,6 +16,7 @@ pub mod diff;
 pub mod estimate;
 pub mod update;
 pub mod usage;
+pub mod whatif;
 
 pub use catalogue::{Catalogue, CatalogueError, PriceRecord};
 pub use diff::{diff, CostDiff};

@@ -1,11 +1,13 @@
 //! Cost judgement that needs no billing data: storage and instance
 //! generations, provisioned performance nobody needs, redundancy bought
 //! where nobody needs it, and resources that cost money doing nothing.
-//! Until the cost engine prices them, each rule's text explains the
-//! trade-off; prices quoted are us-east-1 on-demand list prices.
+//! Each finding says what its fix saves a month at list price, priced by
+//! the cost engine (`cloudwright_cost::whatif`) in the resource's region,
+//! when the resource can be priced; the rule text explains the trade-off.
 
 use crate::check::{get, get_bool, get_number, get_str, Context, Tri};
 use crate::{Report, Rule};
+use cloudwright_cost::whatif::Fix;
 use cloudwright_model::{Mode, Resource, Value};
 
 pub fn rules() -> Vec<&'static Rule> {
@@ -24,37 +26,59 @@ pub fn rules() -> Vec<&'static Rule> {
 
 /// A string setting at `path` judged by `bad` (which returns the message
 /// when the value is wasteful); unset values use `default`.
+/// With `fix` (the value the finding recommends for the setting), the
+/// message says what the fix saves a month at list price, through the
+/// cost engine, when the resource can be priced.
 fn judge_str(
+    ctx: &Context<'_>,
     report: &mut Report,
     r: &Resource,
     path: &str,
     default: Option<&str>,
     bad: impl Fn(&str) -> Option<String>,
+    fix: impl Fn(&str) -> Option<String>,
 ) {
     let display = crate::setting::display_path(path);
+    let note = |v: &str| {
+        fix(v)
+            .map(|to| saving(ctx, r, &[Fix::Set(path.to_string(), Value::string(to))]))
+            .unwrap_or_default()
+    };
     match get_str(r, path) {
         Tri::Known(v) => {
             report.checked(r);
             if let Some(m) = bad(&v) {
-                report.fail(r, &display, m);
+                report.fail(r, &display, format!("{m}{}", note(&v)));
             }
         }
         Tri::Absent => {
             report.checked(r);
             if let Some(m) = default.and_then(&bad) {
+                let d = default.unwrap_or_default();
                 report.fail(
                     r,
                     "",
                     format!(
-                        "{m} ({} is not set; the default is {:?})",
-                        display,
-                        default.unwrap_or_default()
+                        "{m} ({display} is not set; the default is {d:?}){}",
+                        note(d)
                     ),
                 );
             }
         }
         Tri::Unknown(why) => report.unknown(r, why),
     }
+}
+
+/// What a fix saves a month at list price, for a finding's message.
+fn saving(ctx: &Context<'_>, r: &Resource, fixes: &[Fix]) -> String {
+    cloudwright_cost::whatif::saving_note(ctx.graph, r, fixes)
+}
+
+/// The type a previous-generation one moves to: `m4.large` → `m7i.large`.
+fn successor_type(instance_type: &str) -> Option<String> {
+    let family = successor(instance_type)?.split_whitespace().next()?;
+    let (_, size) = instance_type.rsplit_once('.')?;
+    (family != "a").then(|| format!("{family}.{size}"))
 }
 
 /// Each element of the nested blocks at `blocks` (`root_block_device`),
@@ -121,23 +145,43 @@ fn gp2(v: &str) -> Option<String> {
     })
 }
 
+fn to_gp3(_: &str) -> Option<String> {
+    Some("gp3".into())
+}
+
 fn check_gp2(ctx: &Context<'_>, report: &mut Report) {
     for r in ctx.resources(&["aws_ebs_volume"]) {
-        judge_str(report, r, "type", Some("gp2"), gp2);
+        judge_str(ctx, report, r, "type", Some("gp2"), gp2, to_gp3);
     }
     for r in ctx.resources(&["aws_db_instance"]) {
-        judge_str(report, r, "storage_type", None, gp2);
+        judge_str(ctx, report, r, "storage_type", None, gp2, to_gp3);
     }
     for r in ctx.resources(&["aws_instance"]) {
         for block in ["root_block_device", "ebs_block_device"] {
             for prefix in each_block(r, block) {
-                judge_str(report, r, &format!("{prefix}.volume_type"), None, gp2);
+                judge_str(
+                    ctx,
+                    report,
+                    r,
+                    &format!("{prefix}.volume_type"),
+                    None,
+                    gp2,
+                    to_gp3,
+                );
             }
         }
     }
     for r in ctx.resources(&["aws_launch_template"]) {
         for prefix in each_block(r, "block_device_mappings") {
-            judge_str(report, r, &format!("{prefix}.ebs.0.volume_type"), None, gp2);
+            judge_str(
+                ctx,
+                report,
+                r,
+                &format!("{prefix}.ebs.0.volume_type"),
+                None,
+                gp2,
+                to_gp3,
+            );
         }
     }
 }
@@ -219,9 +263,9 @@ crate::rule! {
                 (&["aws_elasticache_cluster", "aws_elasticache_replication_group"][..], "node_type"),
             ] {
                 for r in ctx.resources(types) {
-                    judge_str(report, r, attribute, None, |v| {
+                    judge_str(ctx, report, r, attribute, None, |v| {
                         successor(v).map(|s| format!("{v} is a previous generation: {s} costs the same or less and is faster"))
-                    });
+                    }, successor_type);
                 }
             }
         },
@@ -285,7 +329,12 @@ fn check_piops(ctx: &Context<'_>, report: &mut Report) {
         (Tri::Known(t), Tri::Known(iops)) if t == "io1" || t == "io2" => {
             report.checked(r);
             if iops <= limit {
-                report.fail(r, &crate::setting::display_path(iops_path), format!("{t} with {iops} provisioned IOPS: gp3 delivers up to {limit} without the per-IOPS premium"));
+                let note = saving(
+                    ctx,
+                    r,
+                    &[Fix::Set(type_path.to_string(), Value::string("gp3"))],
+                );
+                report.fail(r, &crate::setting::display_path(iops_path), format!("{t} with {iops} provisioned IOPS: gp3 delivers up to {limit} without the per-IOPS premium{note}"));
             }
         }
         (Tri::Unknown(why), _) => report.unknown(r, why),
@@ -396,7 +445,8 @@ fn check_nat_per_az(ctx: &Context<'_>, report: &mut Report) {
             match non_production(ctx, nat) {
                 Tri::Known(true) => {
                     report.checked(nat);
-                    report.fail(nat, "", format!("one of {} NAT gateways in a non-production VPC: about $33 a month each before data", nats.len()));
+                    let note = saving(ctx, nat, &[Fix::Remove]);
+                    report.fail(nat, "", format!("one of {} NAT gateways in a non-production VPC: each is billed by the hour before any data{note}", nats.len()));
                 }
                 Tri::Unknown(why) => report.unknown(nat, why),
                 _ => {}
@@ -469,10 +519,11 @@ fn check_ha(ctx: &Context<'_>, report: &mut Report) {
         match r.resource_type.as_str() {
             "aws_db_instance" => match get_bool(r, "multi_az") {
                 Tri::Known(true) => {
+                    let note = saving(ctx, r, &[Fix::Set("multi_az".into(), Value::Bool(false))]);
                     report.fail(
                         r,
                         "multi_az",
-                        "Multi-AZ in non-production doubles the database's bill",
+                        format!("Multi-AZ in non-production doubles the database's bill{note}"),
                     );
                 }
                 Tri::Unknown(why) => report.unknown(r, why),
@@ -484,7 +535,12 @@ fn check_ha(ctx: &Context<'_>, report: &mut Report) {
                 match (failover, clusters) {
                     (Tri::Unknown(why), _) | (_, Tri::Unknown(why)) => report.unknown(r, why),
                     (_, Tri::Known(n)) if n > 1.0 => {
-                        report.fail(r, "num_cache_clusters", format!("{n} cache nodes in non-production: replicas multiply the cache's bill"));
+                        let note = saving(
+                            ctx,
+                            r,
+                            &[Fix::Set("num_cache_clusters".into(), Value::Number(1.0))],
+                        );
+                        report.fail(r, "num_cache_clusters", format!("{n} cache nodes in non-production: replicas multiply the cache's bill{note}"));
                     }
                     (Tri::Known(true), _) => {
                         report.fail(
@@ -563,7 +619,8 @@ crate::rule! {
                         && matches!(r.resource_type.as_str(), "aws_eip_association" | "aws_nat_gateway" | "aws_lb" | "aws_globalaccelerator_endpoint_group")
                 });
                 if !used {
-                    report.fail(eip, "", "the Elastic IP is attached to nothing: about $3.65 a month for no use");
+                    let note = saving(ctx, eip, &[Fix::Remove]);
+                    report.fail(eip, "", format!("the Elastic IP is attached to nothing: public IPv4 addresses are billed by the hour, used or not{note}"));
                 }
             }
         },
@@ -761,7 +818,8 @@ crate::rule! {
                     report.checked(r);
                     match get_bool(r, path) {
                         Tri::Known(true) => {
-                            report.fail(r, &crate::setting::display_path(path), "detailed monitoring in non-production: about $2.10 a month per instance for 1-minute metrics");
+                            let note = saving(ctx, r, &[Fix::Set(path.to_string(), Value::Bool(false))]);
+                            report.fail(r, &crate::setting::display_path(path), format!("detailed monitoring in non-production: seven 1-minute metrics billed per instance{note}"));
                         }
                         Tri::Unknown(why) => report.unknown(r, why),
                         _ => {}
