@@ -221,7 +221,12 @@ pub fn run(graph: &Graph, rules: &[&'static Rule]) -> Outcome {
 /// is the same whatever the thread scheduling.
 pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> Outcome {
     let ctx = Context::with_settings(graph, settings.clone());
-    let reports: Vec<Report> = rules
+    // the rules that read a shared engine analysis (network, IAM,
+    // resilience) first: one thread computes it while the others run the
+    // per-resource rules, instead of threads meeting it late and waiting
+    let mut ordered: Vec<&'static Rule> = rules.to_vec();
+    ordered.sort_by_key(|r| !reads_an_engine(r));
+    let reports: Vec<Report> = ordered
         .par_iter()
         .map(|rule| {
             let mut report = Report::new(rule);
@@ -245,6 +250,21 @@ pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> 
     });
     outcome.unknown.sort();
     outcome
+}
+
+/// Whether a rule reads an analysis shared through the context (computed
+/// once per run by the first rule that asks).
+fn reads_an_engine(rule: &Rule) -> bool {
+    [
+        "CW-AWS-NET-",
+        "CW-AWS-VPC-005",
+        "CW-AWS-IAM-013",
+        "CW-AWS-IAM-014",
+        "CW-AWS-RES-00",
+        "CW-AWS-SG-",
+    ]
+    .iter()
+    .any(|p| rule.id.starts_with(p))
 }
 
 /// The rule reference (`docs/rules.md`), generated from the rules' metadata.

@@ -172,11 +172,14 @@ pub fn select_rules(options: &ScanOptions) -> Result<Vec<&'static Rule>, String>
 /// Runs the selected rules and applies suppressions.
 pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> ScanReport {
     let outcome = cloudwright_rules::run_with(graph, rules, &options.settings);
-    let checked: std::collections::HashSet<usize> = outcome
-        .checked
-        .iter()
-        .flat_map(|(_, r)| r.iter().copied())
-        .collect();
+    // a flag per resource: the rules check millions of (rule, resource)
+    // pairs on a large tree, too many for a hash set
+    let mut checked = vec![false; graph.resources.len()];
+    for i in outcome.checked.iter().flat_map(|(_, r)| r.iter().copied()) {
+        if let Some(flag) = checked.get_mut(i) {
+            *flag = true;
+        }
+    }
     let checked_by_rule = outcome.checked.clone();
     let findings: Vec<Finding> = outcome
         .findings
@@ -207,7 +210,7 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
         suppressed: applied.suppressed,
         unknown: outcome.unknown,
         rules: rules.iter().map(|r| RuleInfo::from(*r)).collect(),
-        resources_checked: checked.len(),
+        resources_checked: checked.iter().filter(|c| **c).count(),
         checked: checked_by_rule,
         warnings: applied.warnings,
         baselined,
