@@ -182,3 +182,111 @@ fn infracost_usage_files_price_the_same() {
         2.0 + 1e7 * 0.2 * 0.5 * 0.0000166667
     ));
 }
+
+/// The other priced types, one by one (us-east-1, with a usage file).
+#[test]
+fn every_other_priced_type_against_hand_computed_figures() {
+    let dir = fixture("priced-more");
+    let graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
+    let usage = Usage::read(&dir.join("cloudwright-usage.yml")).unwrap();
+    let e = estimate(&graph, &Catalogue::embedded(), &usage);
+    assert!(e.unpriced.is_empty(), "{:?}", e.unpriced);
+    let h = 730.0;
+    let expected: &[(&str, f64)] = &[
+        ("aws_ebs_volume.src", 80.0 * 0.08),
+        ("aws_ebs_snapshot.daily", 80.0 * 0.05),
+        ("aws_eks_node_group.workers", 0.192 * h * 3.0 + 50.0 * 3.0 * 0.10),
+        ("aws_eks_fargate_profile.jobs", 1000.0 * 0.04048 + 2000.0 * 0.004445),
+        ("aws_lambda_function.worker", 0.0),
+        (
+            "aws_lambda_provisioned_concurrency_config.worker",
+            2.0 * h * 3600.0 * 0.0000041667,
+        ),
+        ("aws_elb.legacy", 0.025 * h + 100.0 * 0.008),
+        ("aws_alb.old_name", 0.0225 * h),
+        ("aws_lb.gateway", 0.0125 * h),
+        ("aws_ec2_transit_gateway_vpc_attachment.app", 0.05 * h + 1000.0 * 0.02),
+        ("aws_ec2_transit_gateway_peering_attachment.eu", 0.05 * h),
+        ("aws_vpn_connection.office", 0.05 * h + 0.05 * h),
+        ("aws_ec2_client_vpn_network_association.a", 0.10 * h + 200.0 * 0.05),
+        // 12,000 GB: 10,240 at $0.085, 1,760 at $0.080; 50M HTTPS requests
+        (
+            "aws_cloudfront_distribution.cdn",
+            10_240.0 * 0.085 + 1_760.0 * 0.08 + 50e6 * 0.000001,
+        ),
+        ("aws_route53_record.www", 10e6 * 0.0000004),
+        // outside AWS: $0.75, plus HTTPS and string matching at $2 each
+        ("aws_route53_health_check.www", 0.75 + 2.0 * 2.0),
+        // 400M requests: 333M at $3.50/M, 67M at $2.80/M
+        ("aws_api_gateway_rest_api.api", 333e6 * 0.0000035 + 67e6 * 0.0000028),
+        ("aws_api_gateway_stage.prod", 0.038 * h),
+        ("aws_apigatewayv2_api.http", 5e6 * 0.000001),
+        ("aws_apigatewayv2_api.ws", 2e6 * 0.000001 + 4e6 * 0.00000025),
+        ("aws_globalaccelerator_accelerator.ga", 0.025 * h),
+        ("aws_networkfirewall_firewall.fw", 2.0 * h * 0.395),
+        ("aws_wafv2_web_acl.edge", 5.0 + 3.0),
+        ("aws_elasticache_cluster.memcached", 0.156 * h * 3.0),
+        ("aws_efs_file_system.shared", 100.0 * 0.30 + 10.0 * 6.0),
+        (
+            "aws_opensearch_domain.search",
+            0.167 * h * 3.0 + 0.128 * h * 3.0 + 100.0 * 3.0 * 0.122,
+        ),
+        ("aws_elasticsearch_domain.old", 0.036 * h + 10.0 * 0.135),
+        ("aws_msk_cluster.events", 0.21 * h * 3.0 + 500.0 * 3.0 * 0.10),
+        ("aws_redshift_cluster.dw", 1.086 * h * 2.0 + 1000.0 * 0.024),
+        ("aws_docdb_cluster.docs", 100.0 * 0.10 + 10e6 * 0.0000002),
+        ("aws_docdb_cluster_instance.docs[0]", 0.277 * h),
+        ("aws_docdb_cluster_instance.docs[1]", 0.277 * h),
+        ("aws_neptune_cluster.graph", 0.0),
+        ("aws_neptune_cluster_instance.graph", 0.348 * h),
+        ("aws_kinesis_stream.clicks", 4.0 * h * 0.015 + 100e6 * 0.000000014),
+        ("aws_kinesis_stream.burst", 0.04 * h + 100.0 * 0.08 + 200.0 * 0.04),
+        ("aws_kinesis_firehose_delivery_stream.to_s3", 1000.0 * 0.029),
+        ("aws_mq_broker.orders", 0.288 * h * 2.0),
+        ("aws_ecr_repository.app", 20.0 * 0.10),
+        ("aws_backup_vault.main", 500.0 * 0.05 + 100.0 * 0.095),
+        // a 10-second period is high resolution
+        ("aws_cloudwatch_metric_alarm.cpu", 0.30),
+        ("aws_cloudwatch_dashboard.ops", 3.0),
+        // 100 KB messages bill as two 64 KB requests each
+        ("aws_sns_topic.events", 3e6 * 2.0 * 0.0000005),
+        ("aws_sfn_state_machine.flow", 2e6 * 0.000025),
+        ("aws_config_configuration_recorder.main", 10_000.0 * 0.003),
+        ("aws_config_config_rule.s3", 100_000.0 * 0.001 + 50_000.0 * 0.0008),
+        ("aws_cloudtrail.main", 1e6 * 0.000001),
+        ("aws_ssm_parameter.big", 0.05),
+        ("aws_codebuild_project.build", 3000.0 * 0.01),
+        ("aws_transfer_server.sftp", 2.0 * h * 0.30),
+        ("aws_acmpca_certificate_authority.internal", 400.0),
+        ("aws_athena_workgroup.analysts", 2.0 * 5.0),
+        ("aws_glue_job.etl", 100.0 * 10.0 * 0.44),
+        ("aws_glue_crawler.raw", 20.0 * 0.44),
+        // gp3 below 400 GB includes 3,000 IOPS: 12,000 more at $0.02
+        ("aws_db_instance.primary", 0.171 * h + 200.0 * 0.115 + 12_000.0 * 0.02),
+        // a replica runs its source's engine and storage size
+        ("aws_db_instance.replica", 0.171 * h + 200.0 * 0.115),
+    ];
+    for (address, want) in expected {
+        let got = cost(&e, address);
+        assert!(close(got, *want), "{address}: {got} != {want}");
+    }
+    assert_eq!(e.resources.len(), expected.len());
+    // the standard parameter and the alias record are free
+    assert_eq!(e.free, 2);
+}
+
+#[test]
+fn the_priced_fixtures_cover_every_priced_type() {
+    let mut seen = std::collections::BTreeSet::new();
+    for name in ["priced", "priced-more"] {
+        let dir = fixture(name);
+        let graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
+        seen.extend(graph.resources.iter().map(|r| r.resource_type.clone()));
+    }
+    let missing: Vec<&str> = cloudwright_cost::components::PRICED
+        .iter()
+        .map(|(t, _)| *t)
+        .filter(|t| !seen.contains(*t))
+        .collect();
+    assert!(missing.is_empty(), "no fixture prices {missing:?}");
+}
