@@ -159,3 +159,53 @@ fn pricing_info_shows_coverage_and_a_bad_catalogue_is_located() {
         "{text}"
     );
 }
+
+#[test]
+fn cost_diff_of_two_plan_files() {
+    let out = run(&[
+        "cost",
+        "diff",
+        "crates/cloudwright-cli/tests/fixtures/cost-plans/base.json",
+        "crates/cloudwright-cli/tests/fixtures/cost-plans/head.json",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let h = 730.0;
+    // two t3.large → three m5.large (20 GB gp3 root volumes), a NAT gateway added
+    let base = 2.0 * (0.0832 * h + 20.0 * 0.08);
+    let head = 3.0 * (0.096 * h + 20.0 * 0.08) + 0.045 * h;
+    let cents = |x: f64| (x * 100.0).round() / 100.0;
+    assert_eq!(json["base_monthly_cost"], cents(base));
+    assert_eq!(json["head_monthly_cost"], cents(head));
+    let changes: Vec<(&str, &str)> = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap(),
+                r["change"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            ("aws_instance.web[0]", "changed"),
+            ("aws_instance.web[1]", "changed"),
+            ("aws_instance.web[2]", "added"),
+            ("aws_nat_gateway.main", "added"),
+        ]
+    );
+    assert_eq!(
+        json["resources"][0]["components"][0]["detail"],
+        "t3.large → m5.large"
+    );
+}

@@ -159,3 +159,45 @@ fn packed_history_and_ancestry_are_read() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a revision"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `cost diff --base REF`: the base revision is read from the repository
+/// into a temporary directory, never into the working tree.
+#[test]
+fn cost_diff_against_a_git_revision() {
+    let dir = std::env::temp_dir().join(format!("cloudwright-cost-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("infra")).unwrap();
+    let tf = |t: &str| {
+        format!("provider \"aws\" {{\n  region = \"us-east-1\"\n}}\nresource \"aws_instance\" \"app\" {{\n  ami           = \"ami-1\"\n  instance_type = \"{t}\"\n}}\n")
+    };
+    std::fs::write(dir.join("infra/main.tf"), tf("t3.small")).unwrap();
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    std::fs::write(dir.join("infra/main.tf"), tf("t3.xlarge")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+        .args([
+            "cost",
+            "diff",
+            "--base",
+            "HEAD",
+            "infra",
+            "-o",
+            "json",
+            "--fail-above",
+            "50",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // t3.small → t3.xlarge: (0.1664 - 0.0208) × 730 = 106.29
+    assert_eq!(json["delta_monthly_cost"], 106.29);
+    assert_eq!(out.status.code(), Some(1), "above --fail-above 50");
+    // the working tree is as the user left it
+    assert_eq!(
+        std::fs::read_to_string(dir.join("infra/main.tf")).unwrap(),
+        tf("t3.xlarge")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

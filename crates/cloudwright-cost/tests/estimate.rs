@@ -195,8 +195,14 @@ fn every_other_priced_type_against_hand_computed_figures() {
     let expected: &[(&str, f64)] = &[
         ("aws_ebs_volume.src", 80.0 * 0.08),
         ("aws_ebs_snapshot.daily", 80.0 * 0.05),
-        ("aws_eks_node_group.workers", 0.192 * h * 3.0 + 50.0 * 3.0 * 0.10),
-        ("aws_eks_fargate_profile.jobs", 1000.0 * 0.04048 + 2000.0 * 0.004445),
+        (
+            "aws_eks_node_group.workers",
+            0.192 * h * 3.0 + 50.0 * 3.0 * 0.10,
+        ),
+        (
+            "aws_eks_fargate_profile.jobs",
+            1000.0 * 0.04048 + 2000.0 * 0.004445,
+        ),
         ("aws_lambda_function.worker", 0.0),
         (
             "aws_lambda_provisioned_concurrency_config.worker",
@@ -205,10 +211,16 @@ fn every_other_priced_type_against_hand_computed_figures() {
         ("aws_elb.legacy", 0.025 * h + 100.0 * 0.008),
         ("aws_alb.old_name", 0.0225 * h),
         ("aws_lb.gateway", 0.0125 * h),
-        ("aws_ec2_transit_gateway_vpc_attachment.app", 0.05 * h + 1000.0 * 0.02),
+        (
+            "aws_ec2_transit_gateway_vpc_attachment.app",
+            0.05 * h + 1000.0 * 0.02,
+        ),
         ("aws_ec2_transit_gateway_peering_attachment.eu", 0.05 * h),
         ("aws_vpn_connection.office", 0.05 * h + 0.05 * h),
-        ("aws_ec2_client_vpn_network_association.a", 0.10 * h + 200.0 * 0.05),
+        (
+            "aws_ec2_client_vpn_network_association.a",
+            0.10 * h + 200.0 * 0.05,
+        ),
         // 12,000 GB: 10,240 at $0.085, 1,760 at $0.080; 50M HTTPS requests
         (
             "aws_cloudfront_distribution.cdn",
@@ -218,7 +230,10 @@ fn every_other_priced_type_against_hand_computed_figures() {
         // outside AWS: $0.75, plus HTTPS and string matching at $2 each
         ("aws_route53_health_check.www", 0.75 + 2.0 * 2.0),
         // 400M requests: 333M at $3.50/M, 67M at $2.80/M
-        ("aws_api_gateway_rest_api.api", 333e6 * 0.0000035 + 67e6 * 0.0000028),
+        (
+            "aws_api_gateway_rest_api.api",
+            333e6 * 0.0000035 + 67e6 * 0.0000028,
+        ),
         ("aws_api_gateway_stage.prod", 0.038 * h),
         ("aws_apigatewayv2_api.http", 5e6 * 0.000001),
         ("aws_apigatewayv2_api.ws", 2e6 * 0.000001 + 4e6 * 0.00000025),
@@ -232,15 +247,24 @@ fn every_other_priced_type_against_hand_computed_figures() {
             0.167 * h * 3.0 + 0.128 * h * 3.0 + 100.0 * 3.0 * 0.122,
         ),
         ("aws_elasticsearch_domain.old", 0.036 * h + 10.0 * 0.135),
-        ("aws_msk_cluster.events", 0.21 * h * 3.0 + 500.0 * 3.0 * 0.10),
+        (
+            "aws_msk_cluster.events",
+            0.21 * h * 3.0 + 500.0 * 3.0 * 0.10,
+        ),
         ("aws_redshift_cluster.dw", 1.086 * h * 2.0 + 1000.0 * 0.024),
         ("aws_docdb_cluster.docs", 100.0 * 0.10 + 10e6 * 0.0000002),
         ("aws_docdb_cluster_instance.docs[0]", 0.277 * h),
         ("aws_docdb_cluster_instance.docs[1]", 0.277 * h),
         ("aws_neptune_cluster.graph", 0.0),
         ("aws_neptune_cluster_instance.graph", 0.348 * h),
-        ("aws_kinesis_stream.clicks", 4.0 * h * 0.015 + 100e6 * 0.000000014),
-        ("aws_kinesis_stream.burst", 0.04 * h + 100.0 * 0.08 + 200.0 * 0.04),
+        (
+            "aws_kinesis_stream.clicks",
+            4.0 * h * 0.015 + 100e6 * 0.000000014,
+        ),
+        (
+            "aws_kinesis_stream.burst",
+            0.04 * h + 100.0 * 0.08 + 200.0 * 0.04,
+        ),
         ("aws_kinesis_firehose_delivery_stream.to_s3", 1000.0 * 0.029),
         ("aws_mq_broker.orders", 0.288 * h * 2.0),
         ("aws_ecr_repository.app", 20.0 * 0.10),
@@ -252,7 +276,10 @@ fn every_other_priced_type_against_hand_computed_figures() {
         ("aws_sns_topic.events", 3e6 * 2.0 * 0.0000005),
         ("aws_sfn_state_machine.flow", 2e6 * 0.000025),
         ("aws_config_configuration_recorder.main", 10_000.0 * 0.003),
-        ("aws_config_config_rule.s3", 100_000.0 * 0.001 + 50_000.0 * 0.0008),
+        (
+            "aws_config_config_rule.s3",
+            100_000.0 * 0.001 + 50_000.0 * 0.0008,
+        ),
         ("aws_cloudtrail.main", 1e6 * 0.000001),
         ("aws_ssm_parameter.big", 0.05),
         ("aws_codebuild_project.build", 3000.0 * 0.01),
@@ -262,7 +289,10 @@ fn every_other_priced_type_against_hand_computed_figures() {
         ("aws_glue_job.etl", 100.0 * 10.0 * 0.44),
         ("aws_glue_crawler.raw", 20.0 * 0.44),
         // gp3 below 400 GB includes 3,000 IOPS: 12,000 more at $0.02
-        ("aws_db_instance.primary", 0.171 * h + 200.0 * 0.115 + 12_000.0 * 0.02),
+        (
+            "aws_db_instance.primary",
+            0.171 * h + 200.0 * 0.115 + 12_000.0 * 0.02,
+        ),
         // a replica runs its source's engine and storage size
         ("aws_db_instance.replica", 0.171 * h + 200.0 * 0.115),
     ];
