@@ -125,6 +125,26 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             writeln!(out, "  ✗ {v}")?;
         }
     }
+    writeln!(out, "\n== Availability from published SLAs\n")?;
+    for a in &r.availability {
+        match (a.percent, &a.unknown) {
+            (Some(p), _) => {
+                let target = match (a.target, a.meets_target) {
+                    (Some(t), Some(true)) => format!("  — target {t}%: met"),
+                    (Some(t), _) => format!("  — target {t}%: ✗ not met"),
+                    _ => String::new(),
+                };
+                let weakest = a
+                    .weakest
+                    .as_ref()
+                    .map(|(w, s)| format!(" (weakest link {w}, {s}%)"))
+                    .unwrap_or_default();
+                writeln!(out, "{}  {p}%{weakest}{target}", a.address)?;
+            }
+            (None, Some(why)) => writeln!(out, "{}  unknown: {why}", a.address)?,
+            (None, None) => writeln!(out, "{}  unknown", a.address)?,
+        }
+    }
     let violations: usize = r.data_stores.iter().map(|d| d.violations.len()).sum();
     writeln!(
         out,
@@ -161,6 +181,18 @@ pub fn write_json(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             "standby_region": d.standby_region,
             "violations": d.violations,
         })).collect::<Vec<_>>(),
+        "availability": r.availability.iter().map(|a| json!({
+            "address": a.address,
+            "root": a.root,
+            "percent": a.percent,
+            "weakest": a.weakest.as_ref().map(|(w, p)| json!({"address": w, "percent": p})),
+            "target_percent": a.target,
+            "meets_target": a.meets_target,
+            "unknown": a.unknown,
+            "components": a.components.iter().map(|(c, s)| json!({
+                "address": c, "sla_percent": s.percent, "covers": s.covers, "source": s.source,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "single_points_of_failure": r.single_points_of_failure.iter().map(|s| json!({
             "address": s.address,
             "root": s.root,
@@ -187,6 +219,27 @@ pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Resu
     for e in &names {
         let cells: Vec<String> = (0..r.scenarios.len()).map(|i| cell(r, i, e)).collect();
         writeln!(out, "| `{e}` | {} |", cells.join(" | "))?;
+    }
+    writeln!(
+        out,
+        "\n| Entry point | Availability (SLAs) | Weakest link | Target |\n|---|---|---|---|"
+    )?;
+    for a in &r.availability {
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            a.address,
+            a.percent
+                .map_or_else(|| "unknown".to_string(), |p| format!("{p}%")),
+            a.weakest
+                .as_ref()
+                .map_or_else(|| "—".to_string(), |(w, p)| format!("`{w}` {p}%")),
+            match (a.target, a.meets_target) {
+                (Some(t), Some(true)) => format!("{t}% ✓"),
+                (Some(t), _) => format!("{t}% ✗"),
+                _ => "—".into(),
+            }
+        )?;
     }
     writeln!(
         out,

@@ -4,6 +4,7 @@
 //! data store. Placement that the configuration does not say stays
 //! unknown: a service is never reported as surviving on a guess.
 
+pub mod availability;
 pub mod placement;
 pub mod recovery;
 pub mod simulate;

@@ -191,7 +191,7 @@ fn backup_interval(graph: &Graph, selected: &Selections<'_>, r: &Resource) -> Op
 
 /// A copy in another region: cross-region read replicas, Aurora global
 /// clusters, DynamoDB replicas, S3 replication to a bucket elsewhere.
-fn standby(graph: &Graph, r: &Resource) -> Option<String> {
+pub fn standby(graph: &Graph, r: &Resource) -> Option<String> {
     let here = region(r);
     match r.resource_type.as_str() {
         "aws_db_instance" => referring(graph, r, "aws_db_instance", "replicate_source_db")

@@ -65,6 +65,8 @@ pub struct Report {
     pub scenarios: Vec<Scenario>,
     pub single_points_of_failure: Vec<SinglePoint>,
     pub data_stores: Vec<crate::recovery::DataStore>,
+    /// Each entry point's composite availability from published SLAs.
+    pub availability: Vec<crate::availability::Availability>,
 }
 
 /// One service: an entry point and what it depends on.
@@ -73,6 +75,17 @@ struct Service<'g> {
     compute: Vec<&'g Resource>,
     stores: Vec<&'g Resource>,
 }
+
+/// Stores a function or task names in its environment (table names,
+/// endpoints, bucket names): dependencies the network cannot show.
+const NAMED_STORES: &[&str] = &[
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_dynamodb_table",
+    "aws_s3_bucket",
+    "aws_elasticache_replication_group",
+    "aws_sqs_queue",
+];
 
 const STORES: &[&str] = &[
     "aws_db_instance",
@@ -182,19 +195,80 @@ fn dependencies<'g>(
     out
 }
 
+/// Data stores the compute refers to in its environment variables.
+fn named_in_environment<'g>(graph: &'g Graph, compute: &[&'g Resource]) -> Vec<&'g Resource> {
+    let mut out: Vec<&Resource> = Vec::new();
+    for c in compute {
+        for x in c.references.iter().filter(|x| x.attribute == "environment") {
+            if let Some(t) = graph.resource_in(&c.root, &x.target) {
+                if NAMED_STORES.contains(&t.resource_type.as_str())
+                    && !out.iter().any(|o| std::ptr::eq(*o, t))
+                {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The Lambda functions an API's integrations invoke.
+fn api_backends<'g>(graph: &'g Graph, api: &'g Resource) -> Vec<&'g Resource> {
+    let (integration, by, uri) = if api.resource_type == "aws_api_gateway_rest_api" {
+        ("aws_api_gateway_integration", "rest_api_id", "uri")
+    } else {
+        ("aws_apigatewayv2_integration", "api_id", "integration_uri")
+    };
+    let mut out: Vec<&Resource> = Vec::new();
+    for i in referring(graph, api, integration, by) {
+        if let Fact::Known(Some(f)) = target(graph, i, uri, "aws_lambda_function") {
+            if !out.iter().any(|o| std::ptr::eq(*o, f)) {
+                out.push(f);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.address.cmp(&b.address));
+    out
+}
+
 fn services(graph: &Graph) -> Vec<Service<'_>> {
     let mut out = Vec::new();
     let by_root = stores_by_root(graph);
     for t in ["aws_lb", "aws_alb", "aws_elb"] {
         for lb in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
             let compute = backends(graph, lb);
-            let stores = dependencies(
+            let mut stores = dependencies(
                 graph,
                 &compute,
                 by_root.get(&*lb.root).map_or(&[][..], Vec::as_slice),
             );
+            for s in named_in_environment(graph, &compute) {
+                if !stores.iter().any(|o| std::ptr::eq(*o, s)) {
+                    stores.push(s);
+                }
+            }
             out.push(Service {
                 entry: lb,
+                compute,
+                stores,
+            });
+        }
+    }
+    for t in ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"] {
+        for api in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
+            let compute = api_backends(graph, api);
+            let mut stores = dependencies(
+                graph,
+                &compute,
+                by_root.get(&*api.root).map_or(&[][..], Vec::as_slice),
+            );
+            for s in named_in_environment(graph, &compute) {
+                if !stores.iter().any(|o| std::ptr::eq(*o, s)) {
+                    stores.push(s);
+                }
+            }
+            out.push(Service {
+                entry: api,
                 compute,
                 stores,
             });
@@ -203,9 +277,30 @@ fn services(graph: &Graph) -> Vec<Service<'_>> {
     out
 }
 
+/// Regional services AWS runs across the region's AZs: an AZ outage does
+/// not take them down.
+fn regional(r: &Resource) -> bool {
+    match r.resource_type.as_str() {
+        "aws_api_gateway_rest_api"
+        | "aws_apigatewayv2_api"
+        | "aws_dynamodb_table"
+        | "aws_s3_bucket"
+        | "aws_sqs_queue" => true,
+        // a function outside a VPC runs wherever Lambda places it
+        "aws_lambda_function" => match r.get_path("vpc_config.0.subnet_ids") {
+            None => true,
+            Some(v) => v.is_null() || v.as_list().is_some_and(<[_]>::is_empty),
+        },
+        _ => false,
+    }
+}
+
 /// What losing zone `z` does to one component: a status, the capacity
 /// left for compute, and why.
 fn component(graph: &Graph, r: &Resource, z: &str) -> (Status, Option<u8>, String) {
+    if regional(r) {
+        return (Status::Serving, Some(100), String::new());
+    }
     let zs = match zones(graph, r) {
         Zones::Known(zs) => zs,
         Zones::Unknown(why) => return (Status::Unknown, None, why),
@@ -250,6 +345,17 @@ fn component(graph: &Graph, r: &Resource, z: &str) -> (Status, Option<u8>, Strin
                 Some(left),
                 format!("{} loses its capacity in {z}: {left}% of the minimum remains until it rebalances", r.address),
             )
+        }
+        "aws_lambda_function" => {
+            if hit && zs.len() == 1 {
+                (
+                    Status::Down,
+                    Some(0),
+                    format!("{} runs in subnets of {z} only", r.address),
+                )
+            } else {
+                (Status::Serving, Some(100), String::new())
+            }
         }
         "aws_instance" => {
             if hit {
@@ -467,7 +573,28 @@ fn judge_region(graph: &Graph, s: &Service<'_>, lost: &str) -> Option<EntryPoint
         return None;
     }
     let (status, reason) = match failover_elsewhere(graph, s.entry, lost) {
-        Some(Ok(why)) => (Status::Degraded, why),
+        Some(Ok(why)) => {
+            // the standby serves only with the data: every store needs a
+            // copy outside the lost region
+            let stranded: Vec<&str> = s
+                .stores
+                .iter()
+                .filter(|d| region(d).as_deref() == Some(lost))
+                .filter(|d| crate::recovery::standby(graph, d).is_none())
+                .map(|d| d.address.as_str())
+                .collect();
+            if stranded.is_empty() {
+                (Status::Degraded, why)
+            } else {
+                (
+                    Status::Down,
+                    format!(
+                        "{why}, but {} has no copy outside {lost}",
+                        stranded.join(", ")
+                    ),
+                )
+            }
+        }
         Some(Err(why)) => (Status::Down, why),
         None => (
             Status::Down,
@@ -505,7 +632,13 @@ pub fn simulate(graph: &Graph) -> Report {
     }
     let mut report = Report::default();
     for z in &az {
-        let entry_points: Vec<EntryPoint> = svcs.iter().map(|s| judge_az(graph, s, z)).collect();
+        // an AZ belongs to its region (`eu-west-1a` to `eu-west-1`): a
+        // service in another region is not in this scenario
+        let entry_points: Vec<EntryPoint> = svcs
+            .iter()
+            .filter(|s| region(s.entry).is_none_or(|r| z.starts_with(&r)))
+            .map(|s| judge_az(graph, s, z))
+            .collect();
         for e in &entry_points {
             if e.status == Status::Down {
                 report.single_points_of_failure.push(SinglePoint {
@@ -534,6 +667,10 @@ pub fn simulate(graph: &Graph) -> Report {
         });
     }
     report.data_stores = crate::recovery::recovery(graph);
+    report.availability = svcs
+        .iter()
+        .map(|s| crate::availability::composite(graph, s.entry, &s.compute, &s.stores))
+        .collect();
     cloudwright_network::topology::forget();
     report
 }

@@ -161,3 +161,121 @@ fn durations_read_as_people_write_them() {
     assert_eq!(human(5400), "90m");
     assert_eq!(human(86400), "1d");
 }
+
+#[test]
+fn a_region_failover_serves_only_where_the_data_has_a_copy_elsewhere() {
+    let r = report("dr");
+    let (st, _, why) = status(&r, "eu-west-1", "aws_lb.this[\"replicated\"]");
+    assert_eq!(st, Status::Degraded, "{why}");
+    assert_eq!(
+        why,
+        "aws_route53_record.secondary[\"replicated\"] fails over to aws_lb.standby[\"replicated\"] in eu-central-1"
+    );
+    let (st, _, why) = status(&r, "eu-west-1", "aws_lb.this[\"stranded\"]");
+    assert_eq!(st, Status::Down);
+    assert!(
+        why.ends_with("but aws_db_instance.this[\"stranded\"] has no copy outside eu-west-1"),
+        "{why}"
+    );
+    // an AZ of eu-west-1 is not a scenario for the standby in eu-central-1
+    let az = r.scenarios.iter().find(|s| s.name == "eu-west-1a").unwrap();
+    assert!(az
+        .entry_points
+        .iter()
+        .all(|e| !e.address.starts_with("aws_lb.standby")));
+}
+
+#[test]
+fn apis_reach_their_functions_and_the_stores_named_in_their_environment() {
+    let r = report("dr");
+    // Lambda outside a VPC and DynamoDB are regional: no AZ takes them down
+    for az in ["eu-west-1a", "eu-west-1b", "eu-west-1c"] {
+        assert_eq!(
+            status(&r, az, "aws_apigatewayv2_api.http").0,
+            Status::Serving
+        );
+    }
+    // a function pinned to one subnet goes with its AZ
+    let (st, _, why) = status(&r, "eu-west-1a", "aws_api_gateway_rest_api.legacy");
+    assert_eq!(st, Status::Down);
+    assert_eq!(
+        why,
+        "aws_lambda_function.pinned runs in subnets of eu-west-1a only"
+    );
+    assert_eq!(
+        status(&r, "eu-west-1b", "aws_api_gateway_rest_api.legacy").0,
+        Status::Serving
+    );
+    let http = r
+        .availability
+        .iter()
+        .find(|a| a.address == "aws_apigatewayv2_api.http")
+        .unwrap();
+    let parts: Vec<&str> = http.components.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        parts,
+        vec![
+            "aws_apigatewayv2_api.http",
+            "aws_dynamodb_table.orders",
+            "aws_lambda_function.api"
+        ]
+    );
+}
+
+#[test]
+fn composite_availability_multiplies_serial_slas_and_checks_the_target() {
+    let r = report("dr");
+    let a = |address: &str| {
+        r.availability
+            .iter()
+            .find(|a| a.address == address)
+            .unwrap()
+            .clone()
+    };
+    // ELB 99.99 × (ASG in three AZs: region-level 99.99) × RDS Multi-AZ 99.95
+    let replicated = a("aws_lb.this[\"replicated\"]");
+    let want = (0.9999f64 * 0.9999 * 0.9995 * 1e6).round() / 1e4;
+    assert_eq!(replicated.percent, Some(want));
+    assert_eq!(
+        replicated.weakest,
+        Some(("aws_db_instance.this[\"replicated\"]".to_string(), 99.95))
+    );
+    assert_eq!(replicated.target, Some(99.9));
+    assert_eq!(replicated.meets_target, Some(true));
+    let stranded = a("aws_lb.this[\"stranded\"]");
+    assert_eq!(stranded.target, Some(99.99));
+    assert_eq!(stranded.meets_target, Some(false));
+    // API Gateway 99.95 × Lambda 99.95 × DynamoDB 99.99
+    let http = a("aws_apigatewayv2_api.http");
+    assert_eq!(
+        http.percent,
+        Some((0.9995f64 * 0.9995 * 0.9999 * 1e6).round() / 1e4)
+    );
+    // single-instance compute takes the instance-level SLA
+    let stacks = report("stacks");
+    let one_box = stacks
+        .availability
+        .iter()
+        .find(|a| a.address == "aws_lb.this[\"one_box\"]")
+        .unwrap();
+    assert!(one_box
+        .components
+        .iter()
+        .any(|(c, s)| c == "aws_autoscaling_group.this[\"one_box\"]" && s.kind == "ec2-region"));
+    let single_db = stacks
+        .availability
+        .iter()
+        .find(|a| a.address == "aws_lb.this[\"single_db\"]")
+        .unwrap();
+    assert_eq!(
+        single_db.weakest,
+        Some(("aws_db_instance.this[\"single_db\"]".to_string(), 99.5))
+    );
+    // unknown placement: no estimate
+    let unplaced = stacks
+        .availability
+        .iter()
+        .find(|a| a.address == "aws_lb.unplaced")
+        .unwrap();
+    assert_eq!(unplaced.percent, None);
+}
