@@ -57,3 +57,12 @@ mod tests {
         }
     }
 }
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (`None` when it is not one).
+pub fn parse_ymd(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
+}

@@ -148,6 +148,46 @@ fn selections(graph: &Graph) -> Selections<'_> {
     out
 }
 
+/// A backup plan selecting `r` whose rules copy recovery points to a vault
+/// in another region (`copy_action.destination_vault_arn` naming a vault
+/// whose provider is elsewhere).
+fn backup_copy_elsewhere(graph: &Graph, r: &Resource, here: Option<&str>) -> Option<String> {
+    for sel in graph
+        .of_type("aws_backup_selection")
+        .filter(|s| s.mode == Mode::Managed && s.root == r.root)
+    {
+        let selects = sel.references.iter().any(|x| {
+            x.attribute.starts_with("resources")
+                && graph
+                    .resource_in(&sel.root, &x.target)
+                    .is_some_and(|t| std::ptr::eq(t, r))
+        });
+        if !selects {
+            continue;
+        }
+        let plans = sel
+            .references
+            .iter()
+            .filter(|x| x.attribute == "plan_id")
+            .filter_map(|x| graph.resource_in(&sel.root, &x.target));
+        for plan in plans {
+            for x in plan.references.iter().filter(|x| x.attribute == "rule") {
+                let Some(vault) = graph.resource_in(&plan.root, &x.target) else {
+                    continue;
+                };
+                if vault.resource_type != "aws_backup_vault" {
+                    continue;
+                }
+                let elsewhere = region(vault);
+                if elsewhere.is_some() && elsewhere.as_deref() != here {
+                    return elsewhere.map(|g| format!("{g} (AWS Backup copy)"));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// The shortest schedule of an AWS Backup plan selecting `r`.
 fn backup_interval(graph: &Graph, selected: &Selections<'_>, r: &Resource) -> Option<u64> {
     let mut best: Option<u64> = None;
@@ -193,6 +233,9 @@ fn backup_interval(graph: &Graph, selected: &Selections<'_>, r: &Resource) -> Op
 /// clusters, DynamoDB replicas, S3 replication to a bucket elsewhere.
 pub fn standby(graph: &Graph, r: &Resource) -> Option<String> {
     let here = region(r);
+    if let Some(copy) = backup_copy_elsewhere(graph, r, here.as_deref()) {
+        return Some(copy);
+    }
     match r.resource_type.as_str() {
         "aws_db_instance" => referring(graph, r, "aws_db_instance", "replicate_source_db")
             .into_iter()

@@ -197,6 +197,12 @@ pub struct Settings {
     pub environments: Vec<(String, String)>,
     /// The minimum retention of audit log groups (`[observability]`).
     pub audit_log_retention_days: u32,
+    /// The date of the last restore drill, `YYYY-MM-DD` (`[resilience]`).
+    pub last_restore_drill: Option<String>,
+    /// How old the last drill may be, in days (`[resilience]`).
+    pub max_drill_age_days: u32,
+    /// Today, `YYYY-MM-DD` (what drill ages are counted against).
+    pub today: String,
 }
 
 impl Default for Settings {
@@ -207,6 +213,9 @@ impl Default for Settings {
             tags: Default::default(),
             environments: Vec::new(),
             audit_log_retention_days: 365,
+            last_restore_drill: None,
+            max_drill_age_days: 180,
+            today: cloudwright_model::date::today_utc(),
         }
     }
 }

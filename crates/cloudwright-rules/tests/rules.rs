@@ -70,9 +70,19 @@ fn extra_unknown(id: &str) -> &'static [&'static str] {
     }
 }
 
-/// Settings a fixture is run with (what `cloudwright.toml` would say).
-fn settings_for(id: &str) -> cloudwright_rules::Settings {
+/// Settings a fixture is run with (what `cloudwright.toml` would say), by
+/// fixture directory name.
+fn settings_for(fixture: &str) -> cloudwright_rules::Settings {
+    let id = fixture.split('-').take(4).collect::<Vec<_>>().join("-");
     let mut s = cloudwright_rules::Settings::default();
+    // drill ages are counted from a fixed day, so the snapshot holds
+    s.today = "2026-12-01".into();
+    if fixture == "CW-AWS-RES-007-overdue" {
+        s.last_restore_drill = Some("2026-05-01".into());
+    }
+    if fixture == "CW-AWS-RES-007-recent" {
+        s.last_restore_drill = Some("2026-11-02".into());
+    }
     if id == "CW-TF-TAG-002" {
         s.tags.values = vec![(
             "environment".to_string(),
@@ -104,7 +114,8 @@ fn every_rule_behaves_as_its_fixture_says() {
             .filter(|d| d.severity == cloudwright_model::Severity::Error)
             .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
-        let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings_for(&id));
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings_for(&name));
         let named = |prefix: &str| -> BTreeSet<String> {
             graph
                 .resources

@@ -30,6 +30,8 @@ pub struct Config {
     pub environments: BTreeMap<String, String>,
     #[serde(default)]
     pub observability: ObservabilitySection,
+    #[serde(default)]
+    pub resilience: ResilienceSection,
     /// Where the file was read from (set after loading).
     #[serde(skip)]
     pub path: PathBuf,
@@ -66,6 +68,16 @@ pub struct IacSection {
 pub struct ObservabilitySection {
     /// Minimum retention of audit log groups (default 365).
     pub audit_log_retention_days: Option<u32>,
+}
+
+/// `[resilience]`: disaster-recovery drills.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResilienceSection {
+    /// The date of the last restore drill, `YYYY-MM-DD`.
+    pub last_restore_drill: Option<String>,
+    /// How old the last drill may be, in days (default 180).
+    pub max_drill_age_days: Option<u32>,
 }
 
 /// `[tags]`: the tagging policy; absent keys keep the defaults.
@@ -122,6 +134,9 @@ impl Config {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             audit_log_retention_days: self.observability.audit_log_retention_days.unwrap_or(365),
+            last_restore_drill: self.resilience.last_restore_drill.clone(),
+            max_drill_age_days: self.resilience.max_drill_age_days.unwrap_or(180),
+            today: cloudwright_model::date::today_utc(),
         }
     }
 }
@@ -279,6 +294,16 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             }
         }
     }
+    if let Some(date) = &config.resilience.last_restore_drill {
+        if cloudwright_model::date::parse_ymd(date).is_none() {
+            let (l, c) = locate("last_restore_drill");
+            return Err(error(
+                l,
+                c,
+                format!("`last_restore_drill` must be a date YYYY-MM-DD, not {date:?}"),
+            ));
+        }
+    }
     let all = cloudwright_rules::all();
     for (rule, severity) in &config.severity {
         if FindingSeverity::parse(severity).is_none() {
@@ -419,6 +444,12 @@ fail_on = "medium"
 [observability]
 # Minimum retention of audit log groups (CloudTrail, flow logs, "audit"), days.
 # audit_log_retention_days = 365
+
+[resilience]
+# The last time a restore was drilled end to end, and how old that may be
+# (CW-AWS-RES-007): "a backup that has never been restored is a hypothesis".
+# last_restore_drill = "2026-06-01"
+# max_drill_age_days = 180
 
 # Resource types the team provides a shared module for (CW-TF-MODULE-001).
 [iac.shared_modules]

@@ -12,6 +12,9 @@ pub fn rules() -> Vec<&'static Rule> {
         &FAILOVER_WITHOUT_HEALTH_CHECK,
         &EFS_ONE_ZONE,
         &RESTORES_NEVER_TESTED,
+        &AVAILABILITY_BELOW_TARGET,
+        &DRILL_OVERDUE,
+        &NO_COPY_FOR_REGION_LOSS,
     ]
 }
 
@@ -320,6 +323,230 @@ crate::rule! {
                     .any(|t| t.root == plan.root);
                 if !tested {
                     report.fail(plan, "", "no aws_backup_restore_testing_plan: restores from this plan are never exercised");
+                }
+            }
+        },
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// An entry point (load balancer, API) that declares an availability
+    /// target (`availability_target` tag, percent) reaches it by design: the
+    /// composite of its components' published SLAs — serial dependencies
+    /// multiplied, redundant compute combined, each component's SLA as
+    /// configured (Multi-AZ or not, one AZ or several) — is at least the
+    /// target. Unknown placement makes it undecidable.
+    ///
+    /// ## Why it matters
+    /// A 99.99% target on a service whose database is Single-AZ (99.5%)
+    /// cannot be met however good the rest is; the weakest link named in the
+    /// finding is where the design must change.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_lb" "api" {
+    ///   tags = { availability_target = "99.99" }
+    /// }
+    /// resource "aws_db_instance" "main" {
+    ///   multi_az = false # 99.5%
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_lb" "api" {
+    ///   tags = { availability_target = "99.9" }
+    /// }
+    /// resource "aws_db_instance" "main" {
+    ///   multi_az = true # 99.95%
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Make the weakest link redundant (Multi-AZ, more AZs, failover), or
+    /// agree a target the design can meet.
+    pub static AVAILABILITY_BELOW_TARGET = {
+        id: "CW-AWS-RES-006",
+        title: "Composite availability below the declared target",
+        severity: Medium,
+        category: "resilience",
+        resource_types: ["aws_lb", "aws_alb", "aws_elb", "aws_api_gateway_rest_api", "aws_apigatewayv2_api"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Make the weakest link redundant, or revise the target.",
+        check: |ctx, report| {
+            for a in &ctx.resilience().availability {
+                let Some(target) = a.target else { continue };
+                let Some(r) = ctx.graph.resource_in(&a.root, &a.address) else { continue };
+                match (a.percent, &a.unknown) {
+                    (Some(p), _) => {
+                        report.checked(r);
+                        if p < target {
+                            let weakest = a
+                                .weakest
+                                .as_ref()
+                                .map(|(w, s)| format!("; the weakest link is {w} at {s}%"))
+                                .unwrap_or_default();
+                            report.fail(
+                                r,
+                                "tags.availability_target",
+                                format!("the published SLAs of its components compose to {p}%, below the {target}% target{weakest}"),
+                            );
+                        }
+                    }
+                    (None, Some(why)) => report.unknown(r, why.clone()),
+                    (None, None) => {}
+                }
+            }
+        },
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Data stores with recovery objectives (`rpo`/`rto` tags) have had
+    /// their restore drilled: the configuration's root has an
+    /// `aws_backup_restore_testing_plan`, or `cloudwright.toml` records the
+    /// last drill (`[resilience] last_restore_drill = "YYYY-MM-DD"`) and it
+    /// is no older than `max_drill_age_days` (default 180).
+    ///
+    /// ## Why it matters
+    /// An objective is a promise; the drill is the evidence. Restores fail
+    /// for reasons no configuration shows: a missing key grant, a snapshot
+    /// nobody can share, a runbook that names a deleted role.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_db_instance" "orders" {
+    ///   backup_retention_period = 7
+    ///   tags                    = { rpo = "15m", rto = "1h" }
+    /// }
+    /// # and no drill on record
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```toml
+    /// [resilience]
+    /// last_restore_drill = "2026-11-02"
+    /// ```
+    ///
+    /// ## How to fix
+    /// Run a restore drill, record its date in `cloudwright.toml`, or
+    /// automate it with an AWS Backup restore testing plan.
+    pub static DRILL_OVERDUE = {
+        id: "CW-AWS-RES-007",
+        title: "Recovery objectives without a recent restore drill",
+        severity: Low,
+        category: "resilience",
+        resource_types: ["aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_elasticache_replication_group", "aws_s3_bucket"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Drill a restore and record it ([resilience] last_restore_drill), or add an aws_backup_restore_testing_plan.",
+        check: |ctx, report| {
+            let settings = &ctx.settings;
+            let drill = settings
+                .last_restore_drill
+                .as_deref()
+                .and_then(cloudwright_model::date::parse_ymd);
+            let today = cloudwright_model::date::parse_ymd(&settings.today);
+            for d in &ctx.resilience().data_stores {
+                let Some(r) = ctx.graph.resource_in(&d.root, &d.address) else { continue };
+                if d.objective_rpo.is_none() && d.objective_rto.is_none() {
+                    // an objective known only after apply may be one
+                    if let Some(why) = ["tags.rpo", "tags.rto"].iter().find_map(|p| match get_str(r, p) {
+                        Tri::Unknown(why) => Some(why),
+                        _ => None,
+                    }) {
+                        report.unknown(r, why);
+                    }
+                    continue;
+                }
+                report.checked(r);
+                let automated = ctx
+                    .graph
+                    .of_type("aws_backup_restore_testing_plan")
+                    .any(|t| t.root == r.root);
+                if automated {
+                    continue;
+                }
+                match (drill, today) {
+                    (Some(day), Some(now)) => {
+                        let age = now - day;
+                        if age > i64::from(settings.max_drill_age_days) {
+                            report.fail(r, "", format!(
+                                "the last restore drill ({}) is {age} days old, more than the {} allowed",
+                                settings.last_restore_drill.as_deref().unwrap_or_default(),
+                                settings.max_drill_age_days
+                            ));
+                        }
+                    }
+                    _ => {
+                        report.fail(r, "", "recovery objectives, but no restore drill on record: the objective is a hypothesis");
+                    }
+                }
+            }
+        },
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// A data store whose objective is to survive the loss of its region
+    /// (`dr = "region"` tag) has a copy in another region: a cross-region
+    /// read replica, an Aurora global database, DynamoDB global table
+    /// replicas, S3 replication, or an AWS Backup plan that copies its
+    /// recovery points to a vault in another region.
+    ///
+    /// ## Why it matters
+    /// Multi-AZ survives an AZ; only a copy elsewhere survives the region.
+    /// A failover plan for the service is worthless if its data stays
+    /// behind.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_dynamodb_table" "orders" {
+    ///   tags = { dr = "region" }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_dynamodb_table" "orders" {
+    ///   replica { region_name = "eu-central-1" }
+    ///   tags = { dr = "region" }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Replicate to another region, or copy backups there with an AWS
+    /// Backup copy action.
+    pub static NO_COPY_FOR_REGION_LOSS = {
+        id: "CW-AWS-RES-008",
+        title: "Region-survival objective without a copy in another region",
+        severity: High,
+        category: "resilience",
+        resource_types: ["aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_elasticache_replication_group", "aws_s3_bucket"],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Replicate to another region, or add an AWS Backup copy action to a vault in another region.",
+        check: |ctx, report| {
+            for d in &ctx.resilience().data_stores {
+                let Some(r) = ctx.graph.resource_in(&d.root, &d.address) else { continue };
+                match crate::check::get_str(r, "tags.dr") {
+                    Tri::Known(v) if v.eq_ignore_ascii_case("region") => {}
+                    Tri::Unknown(why) => {
+                        report.unknown(r, why);
+                        continue;
+                    }
+                    _ => continue,
+                }
+                report.checked(r);
+                if d.standby_region.is_none() {
+                    report.fail(r, "tags.dr", "the objective is to survive a region loss, but no copy of the data is kept in another region");
                 }
             }
         },
