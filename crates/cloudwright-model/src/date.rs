@@ -43,6 +43,15 @@ pub fn today_utc() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (`None` when it is not one).
+pub fn parse_ymd(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,13 +65,4 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), z);
         }
     }
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date (`None` when it is not one).
-pub fn parse_ymd(text: &str) -> Option<i64> {
-    let mut parts = text.trim().splitn(3, '-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: u32 = parts.next()?.parse().ok()?;
-    let d: u32 = parts.next()?.parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
 }
