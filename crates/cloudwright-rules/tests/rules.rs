@@ -74,9 +74,11 @@ fn extra_unknown(id: &str) -> &'static [&'static str] {
 /// fixture directory name.
 fn settings_for(fixture: &str) -> cloudwright_rules::Settings {
     let id = fixture.split('-').take(4).collect::<Vec<_>>().join("-");
-    let mut s = cloudwright_rules::Settings::default();
     // drill ages are counted from a fixed day, so the snapshot holds
-    s.today = "2026-12-01".into();
+    let mut s = cloudwright_rules::Settings {
+        today: "2026-12-01".into(),
+        ..Default::default()
+    };
     if fixture == "CW-AWS-RES-007-overdue" {
         s.last_restore_drill = Some("2026-05-01".into());
     }
