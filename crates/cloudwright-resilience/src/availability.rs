@@ -179,7 +179,7 @@ pub fn composite(
 }
 
 /// `availability_target` tag: `99.9`, `99.9%`.
-fn target(r: &Resource) -> Option<f64> {
+pub(crate) fn target(r: &Resource) -> Option<f64> {
     let tags = r.get("tags_all").or_else(|| r.get("tags"))?;
     let obj = tags.as_object()?;
     let found = obj
@@ -195,7 +195,7 @@ mod tests {
     #[test]
     fn the_sla_table_reads_whole_with_sources() {
         let t = super::table();
-        assert_eq!(t.len(), 15);
+        assert_eq!(t.len(), 17);
         assert!(t
             .iter()
             .all(|s| s.source.starts_with("https://aws.amazon.com/")));

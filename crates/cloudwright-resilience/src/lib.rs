@@ -5,6 +5,7 @@
 //! unknown: a service is never reported as surviving on a guess.
 
 pub mod availability;
+pub mod fronts;
 pub mod placement;
 pub mod recovery;
 pub mod simulate;

@@ -615,6 +615,7 @@ fn judge_region(graph: &Graph, s: &Service<'_>, lost: &str) -> Option<EntryPoint
 pub fn simulate(graph: &Graph) -> Report {
     cloudwright_network::topology::forget();
     let svcs = services(graph);
+    let fronts = crate::fronts::fronts(graph);
     let mut az: BTreeSet<String> = BTreeSet::new();
     let mut regions: BTreeSet<String> = BTreeSet::new();
     for s in &svcs {
@@ -634,11 +635,17 @@ pub fn simulate(graph: &Graph) -> Report {
     for z in &az {
         // an AZ belongs to its region (`eu-west-1a` to `eu-west-1`): a
         // service in another region is not in this scenario
-        let entry_points: Vec<EntryPoint> = svcs
+        let mut entry_points: Vec<EntryPoint> = svcs
             .iter()
             .filter(|s| region(s.entry).is_none_or(|r| z.starts_with(&r)))
             .map(|s| judge_az(graph, s, z))
             .collect();
+        let in_front: Vec<EntryPoint> = fronts
+            .iter()
+            .filter(|f| crate::fronts::concerned(f, &entry_points, z, region))
+            .map(|f| crate::fronts::judge(f, &entry_points, z, region))
+            .collect();
+        entry_points.extend(in_front);
         for e in &entry_points {
             if e.status == Status::Down {
                 report.single_points_of_failure.push(SinglePoint {
@@ -656,10 +663,16 @@ pub fn simulate(graph: &Graph) -> Report {
         });
     }
     for reg in &regions {
-        let entry_points: Vec<EntryPoint> = svcs
+        let mut entry_points: Vec<EntryPoint> = svcs
             .iter()
             .filter_map(|s| judge_region(graph, s, reg))
             .collect();
+        let in_front: Vec<EntryPoint> = fronts
+            .iter()
+            .filter(|f| crate::fronts::concerned(f, &entry_points, reg, region))
+            .map(|f| crate::fronts::judge(f, &entry_points, reg, region))
+            .collect();
+        entry_points.extend(in_front);
         report.scenarios.push(Scenario {
             kind: "region",
             name: reg.clone(),
@@ -671,6 +684,11 @@ pub fn simulate(graph: &Graph) -> Report {
         .iter()
         .map(|s| crate::availability::composite(graph, s.entry, &s.compute, &s.stores))
         .collect();
+    let of_fronts: Vec<_> = fronts
+        .iter()
+        .map(|f| crate::fronts::composite(graph, f, &report.availability))
+        .collect();
+    report.availability.extend(of_fronts);
     cloudwright_network::topology::forget();
     report
 }

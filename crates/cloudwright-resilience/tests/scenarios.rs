@@ -279,3 +279,47 @@ fn composite_availability_multiplies_serial_slas_and_checks_the_target() {
         .unwrap();
     assert_eq!(unplaced.percent, None);
 }
+
+#[test]
+fn global_front_doors_follow_their_origins_and_endpoints() {
+    let r = report("dr");
+    // an origin group fails over: the distribution serves through every scenario
+    for s in ["eu-west-1a", "eu-west-1", "eu-central-1"] {
+        assert_eq!(
+            status(&r, s, "aws_cloudfront_distribution.failover").0,
+            Status::Serving,
+            "{s}"
+        );
+    }
+    // one origin: the distribution is what its origin is
+    assert_eq!(
+        status(&r, "eu-west-1b", "aws_cloudfront_distribution.single").0,
+        Status::Degraded
+    );
+    let (st, _, why) = status(&r, "eu-west-1", "aws_cloudfront_distribution.single");
+    assert_eq!(st, Status::Down);
+    assert!(
+        why.contains("aws_db_instance.this[\"stranded\"] has no copy outside eu-west-1"),
+        "{why}"
+    );
+    // the accelerator routes to the endpoint group in the other region
+    assert_eq!(
+        status(&r, "eu-west-1", "aws_globalaccelerator_accelerator.ga").0,
+        Status::Serving
+    );
+    // CloudFront 99.9 × its origin's composite
+    let single = r
+        .availability
+        .iter()
+        .find(|a| a.address == "aws_cloudfront_distribution.single")
+        .unwrap();
+    let origin = 0.9999f64 * 0.9999 * 0.9995;
+    assert_eq!(single.percent, Some((0.999 * origin * 1e6).round() / 1e4));
+    // a standby whose placement is unknown leaves the estimate unknown
+    let failover = r
+        .availability
+        .iter()
+        .find(|a| a.address == "aws_cloudfront_distribution.failover")
+        .unwrap();
+    assert_eq!(failover.percent, None);
+}
