@@ -195,17 +195,89 @@ fn dependencies<'g>(
     out
 }
 
-/// Data stores the compute refers to in its environment variables.
+/// Data stores the compute refers to in its environment variables, or
+/// that its IAM role's policies grant access to by reference (a policy
+/// naming `aws_dynamodb_table.orders.arn`).
 fn named_in_environment<'g>(graph: &'g Graph, compute: &[&'g Resource]) -> Vec<&'g Resource> {
     let mut out: Vec<&Resource> = Vec::new();
+    let mut add = |t: &'g Resource| {
+        if NAMED_STORES.contains(&t.resource_type.as_str())
+            && !out.iter().any(|o| std::ptr::eq(*o, t))
+        {
+            out.push(t);
+        }
+    };
     for c in compute {
         for x in c.references.iter().filter(|x| x.attribute == "environment") {
             if let Some(t) = graph.resource_in(&c.root, &x.target) {
-                if NAMED_STORES.contains(&t.resource_type.as_str())
-                    && !out.iter().any(|o| std::ptr::eq(*o, t))
-                {
-                    out.push(t);
-                }
+                add(t);
+            }
+        }
+        for role in roles(graph, c) {
+            for t in granted(graph, role) {
+                add(t);
+            }
+        }
+    }
+    out
+}
+
+/// The IAM roles a compute resource runs as: a function's `role`, a task's
+/// `task_role_arn`, an instance profile's role (through the launch
+/// template of an Auto Scaling group).
+fn roles<'g>(graph: &'g Graph, c: &'g Resource) -> Vec<&'g Resource> {
+    let via = |r: &'g Resource, attribute: &str, kind: &str| -> Vec<&'g Resource> {
+        match targets(graph, r, attribute, kind) {
+            Fact::Known(v) => v,
+            Fact::Unknown(_) => Vec::new(),
+        }
+    };
+    let profile_roles = |holder: &'g Resource, attribute: &str| -> Vec<&'g Resource> {
+        via(holder, attribute, "aws_iam_instance_profile")
+            .into_iter()
+            .flat_map(|p| via(p, "role", "aws_iam_role"))
+            .collect()
+    };
+    match c.resource_type.as_str() {
+        "aws_lambda_function" => via(c, "role", "aws_iam_role"),
+        "aws_ecs_service" => via(c, "task_definition", "aws_ecs_task_definition")
+            .into_iter()
+            .flat_map(|t| via(t, "task_role_arn", "aws_iam_role"))
+            .collect(),
+        "aws_instance" => profile_roles(c, "iam_instance_profile"),
+        "aws_autoscaling_group" => via(c, "launch_template", "aws_launch_template")
+            .into_iter()
+            .flat_map(|t| profile_roles(t, "iam_instance_profile"))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Data stores a role's policies name by reference: inline role policies
+/// and attached customer-managed policies, and the policy documents they
+/// are written with.
+fn granted<'g>(graph: &'g Graph, role: &'g Resource) -> Vec<&'g Resource> {
+    let mut policies: Vec<&Resource> = referring(graph, role, "aws_iam_role_policy", "role");
+    for a in referring(graph, role, "aws_iam_role_policy_attachment", "role") {
+        if let Fact::Known(Some(p)) = target(graph, a, "policy_arn", "aws_iam_policy") {
+            policies.push(p);
+        }
+    }
+    let mut out = Vec::new();
+    for p in policies {
+        for x in p.references.iter().filter(|x| x.attribute == "policy") {
+            let Some(t) = graph.resource_in(&p.root, &x.target) else {
+                continue;
+            };
+            if t.resource_type == "aws_iam_policy_document" {
+                // the document's own references: its statements' resources
+                out.extend(
+                    t.references
+                        .iter()
+                        .filter_map(|y| graph.resource_in(&t.root, &y.target)),
+                );
+            } else {
+                out.push(t);
             }
         }
     }

@@ -323,3 +323,22 @@ fn global_front_doors_follow_their_origins_and_endpoints() {
         .unwrap();
     assert_eq!(failover.percent, None);
 }
+
+#[test]
+fn a_role_granting_access_to_a_table_makes_it_a_dependency() {
+    let r = report("dr");
+    let audit = r
+        .availability
+        .iter()
+        .find(|a| a.address == "aws_apigatewayv2_api.audit")
+        .unwrap();
+    let parts: Vec<&str> = audit.components.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        parts,
+        vec![
+            "aws_apigatewayv2_api.audit",
+            "aws_dynamodb_table.audit",
+            "aws_lambda_function.writer"
+        ]
+    );
+}
