@@ -215,6 +215,10 @@ struct ResilienceArgs {
     /// Output format: `text`, `json` or `markdown`, optionally `FORMAT=FILE`; may repeat.
     #[arg(short = 'o', long = "output", default_value = "text")]
     outputs: Vec<String>,
+    /// Use this cloudwright.toml (for `[[resilience.services]]`) instead of
+    /// the one found by walking up from the first path.
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -825,8 +829,27 @@ fn resilience(args: ResilienceArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     }
+    let config_path = args.config.clone().or_else(|| {
+        args.input
+            .paths
+            .first()
+            .and_then(|p| cloudwright_scan::config::discover(p))
+    });
+    let declared = match &config_path {
+        Some(path) => match cloudwright_scan::config::load(path) {
+            Ok(c) => c.settings().services,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_INPUT);
+            }
+        },
+        None => Vec::new(),
+    };
     let graph = load(&args.input);
-    let report = cloudwright_resilience::simulate(&graph);
+    let report = cloudwright_resilience::simulate_with(&graph, &declared);
+    for note in &report.notes {
+        eprintln!("warning: {note}");
+    }
     for spec in &args.outputs {
         let (format, file) = split_output(spec);
         let written = match format {

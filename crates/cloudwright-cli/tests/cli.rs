@@ -402,3 +402,33 @@ fn resilience_scenarios_and_recovery_objectives() {
     assert!(json["single_points_of_failure"].as_array().unwrap().len() >= 4);
     assert_eq!(json["data_stores"][0]["objective"]["rpo_seconds"], 900);
 }
+
+#[test]
+fn resilience_reads_services_declared_in_cloudwright_toml() {
+    let out = run(&[
+        "resilience",
+        "crates/cloudwright-cli/tests/fixtures/resilience-declared",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let az = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "eu-west-1a")
+        .unwrap();
+    let lb = &az["entry_points"][0];
+    assert_eq!(lb["address"], "aws_lb.public");
+    assert_eq!(lb["status"], "down");
+    assert_eq!(
+        lb["reason"],
+        "aws_elasticache_replication_group.sessions has no automatic failover to another AZ"
+    );
+}

@@ -12,4 +12,6 @@ pub mod simulate;
 
 pub use placement::Zones;
 pub use recovery::{recovery, DataStore};
-pub use simulate::{simulate, EntryPoint, Report, Scenario, Status};
+pub use simulate::{
+    simulate, simulate_with, DeclaredService, EntryPoint, Report, Scenario, Status,
+};

@@ -60,8 +60,19 @@ pub struct SinglePoint {
     pub reason: String,
 }
 
+/// A service declared where the code cannot show it
+/// (`[[resilience.services]]` in `cloudwright.toml`): an entry point and
+/// what it depends on, by address.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeclaredService {
+    pub entry: String,
+    pub depends_on: Vec<String>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Report {
+    /// Declarations that name nothing in the configuration.
+    pub notes: Vec<String>,
     pub scenarios: Vec<Scenario>,
     pub single_points_of_failure: Vec<SinglePoint>,
     pub data_stores: Vec<crate::recovery::DataStore>,
@@ -301,6 +312,70 @@ fn api_backends<'g>(graph: &'g Graph, api: &'g Resource) -> Vec<&'g Resource> {
     }
     out.sort_by(|a, b| a.address.cmp(&b.address));
     out
+}
+
+/// Compute types: declared dependencies of these kinds run the service,
+/// the others hold its data.
+const COMPUTE: &[&str] = &[
+    "aws_autoscaling_group",
+    "aws_instance",
+    "aws_ecs_service",
+    "aws_lambda_function",
+    "aws_eks_node_group",
+];
+
+/// Adds the declared services: dependencies to existing entry points, and
+/// entry points of their own.
+fn declare<'g>(
+    graph: &'g Graph,
+    svcs: &mut Vec<Service<'g>>,
+    declared: &[DeclaredService],
+    notes: &mut Vec<String>,
+) {
+    let find = |address: &str| {
+        graph
+            .resources
+            .iter()
+            .find(|r| r.mode == Mode::Managed && r.address == address)
+    };
+    for d in declared {
+        let Some(entry) = find(&d.entry) else {
+            notes.push(format!(
+                "cloudwright.toml declares the service {}, which is not in the configuration",
+                d.entry
+            ));
+            continue;
+        };
+        let at = match svcs.iter().position(|s| std::ptr::eq(s.entry, entry)) {
+            Some(i) => i,
+            None => {
+                svcs.push(Service {
+                    entry,
+                    compute: Vec::new(),
+                    stores: Vec::new(),
+                });
+                svcs.len() - 1
+            }
+        };
+        for dep in &d.depends_on {
+            let Some(r) = find(dep).filter(|r| r.root == entry.root) else {
+                notes.push(format!(
+                    "cloudwright.toml says {} depends on {dep}, which is not in its root module",
+                    d.entry
+                ));
+                continue;
+            };
+            let s = &mut svcs[at];
+            let list = if COMPUTE.contains(&r.resource_type.as_str()) {
+                &mut s.compute
+            } else {
+                &mut s.stores
+            };
+            if !list.iter().any(|o| std::ptr::eq(*o, r)) {
+                list.push(r);
+            }
+        }
+    }
 }
 
 fn services(graph: &Graph) -> Vec<Service<'_>> {
@@ -685,8 +760,15 @@ fn judge_region(graph: &Graph, s: &Service<'_>, lost: &str) -> Option<EntryPoint
 /// Every AZ and region scenario, the single points of failure they reveal,
 /// and each data store's recovery.
 pub fn simulate(graph: &Graph) -> Report {
+    simulate_with(graph, &[])
+}
+
+/// [`simulate`] with services declared in `cloudwright.toml`.
+pub fn simulate_with(graph: &Graph, declared: &[DeclaredService]) -> Report {
     cloudwright_network::topology::forget();
-    let svcs = services(graph);
+    let mut svcs = services(graph);
+    let mut notes = Vec::new();
+    declare(graph, &mut svcs, declared, &mut notes);
     let fronts = crate::fronts::fronts(graph);
     let mut az: BTreeSet<String> = BTreeSet::new();
     let mut regions: BTreeSet<String> = BTreeSet::new();
@@ -703,7 +785,10 @@ pub fn simulate(graph: &Graph) -> Report {
             }
         }
     }
-    let mut report = Report::default();
+    let mut report = Report {
+        notes,
+        ..Report::default()
+    };
     for z in &az {
         // an AZ belongs to its region (`eu-west-1a` to `eu-west-1`): a
         // service in another region is not in this scenario

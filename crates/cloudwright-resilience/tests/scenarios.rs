@@ -342,3 +342,39 @@ fn a_role_granting_access_to_a_table_makes_it_a_dependency() {
         ]
     );
 }
+
+#[test]
+fn declared_services_add_what_the_code_cannot_show() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dr");
+    let graph = load(&[dir], &LoadOptions::default());
+    let declared = vec![
+        cloudwright_resilience::DeclaredService {
+            entry: "aws_lb.this[\"replicated\"]".into(),
+            depends_on: vec![
+                "aws_dynamodb_table.audit".into(),
+                "aws_sqs_queue.nowhere".into(),
+            ],
+        },
+        cloudwright_resilience::DeclaredService {
+            entry: "aws_lb.gone".into(),
+            depends_on: vec![],
+        },
+    ];
+    let r = cloudwright_resilience::simulate_with(&graph, &declared);
+    let replicated = r
+        .availability
+        .iter()
+        .find(|a| a.address == "aws_lb.this[\"replicated\"]")
+        .unwrap();
+    assert!(replicated
+        .components
+        .iter()
+        .any(|(a, _)| a == "aws_dynamodb_table.audit"));
+    assert_eq!(
+        r.notes,
+        vec![
+            "cloudwright.toml says aws_lb.this[\"replicated\"] depends on aws_sqs_queue.nowhere, which is not in its root module",
+            "cloudwright.toml declares the service aws_lb.gone, which is not in the configuration",
+        ]
+    );
+}

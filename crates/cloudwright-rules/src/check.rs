@@ -195,8 +195,9 @@ impl<'g> Context<'g> {
     /// AZ and region scenarios and data store recovery (the resilience
     /// engine), computed once per run.
     pub fn resilience(&self) -> &cloudwright_resilience::Report {
-        self.resilience
-            .get_or_init(|| cloudwright_resilience::simulate(self.graph))
+        self.resilience.get_or_init(|| {
+            cloudwright_resilience::simulate_with(self.graph, &self.settings.services)
+        })
     }
 
     /// The environment a resource belongs to (see [`crate::env`]).

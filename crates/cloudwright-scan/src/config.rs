@@ -78,6 +78,18 @@ pub struct ResilienceSection {
     pub last_restore_drill: Option<String>,
     /// How old the last drill may be, in days (default 180).
     pub max_drill_age_days: Option<u32>,
+    /// Services the code cannot show: an entry point and its dependencies.
+    #[serde(default)]
+    pub services: Vec<ServiceEntry>,
+}
+
+/// `[[resilience.services]]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceEntry {
+    pub entry: String,
+    #[serde(default)]
+    pub depends_on: Vec<String>,
 }
 
 /// `[tags]`: the tagging policy; absent keys keep the defaults.
@@ -137,6 +149,15 @@ impl Config {
             last_restore_drill: self.resilience.last_restore_drill.clone(),
             max_drill_age_days: self.resilience.max_drill_age_days.unwrap_or(180),
             today: cloudwright_model::date::today_utc(),
+            services: self
+                .resilience
+                .services
+                .iter()
+                .map(|s| cloudwright_resilience::DeclaredService {
+                    entry: s.entry.clone(),
+                    depends_on: s.depends_on.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -450,6 +471,11 @@ fail_on = "medium"
 # (CW-AWS-RES-007): "a backup that has never been restored is a hypothesis".
 # last_restore_drill = "2026-06-01"
 # max_drill_age_days = 180
+# Services the code cannot show (a dependency through DNS names, a queue
+# read by a job elsewhere): an entry point and what it depends on.
+# [[resilience.services]]
+# entry = "aws_lb.public"
+# depends_on = ["aws_db_instance.orders", "aws_elasticache_replication_group.sessions"]
 
 # Resource types the team provides a shared module for (CW-TF-MODULE-001).
 [iac.shared_modules]
