@@ -837,13 +837,13 @@ fn resilience(args: ResilienceArgs) -> ExitCode {
     });
     let declared = match &config_path {
         Some(path) => match cloudwright_scan::config::load(path) {
-            Ok(c) => c.settings().services,
+            Ok(c) => c.settings().resilience,
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(EXIT_INPUT);
             }
         },
-        None => Vec::new(),
+        None => Default::default(),
     };
     let graph = load(&args.input);
     let report = cloudwright_resilience::simulate_with(&graph, &declared);

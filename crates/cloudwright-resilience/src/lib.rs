@@ -11,7 +11,7 @@ pub mod recovery;
 pub mod simulate;
 
 pub use placement::Zones;
-pub use recovery::{recovery, DataStore};
+pub use recovery::{recovery, DataStore, RecoveryModel};
 pub use simulate::{
-    simulate, simulate_with, DeclaredService, EntryPoint, Report, Scenario, Status,
+    simulate, simulate_with, DeclaredService, EntryPoint, Options, Report, Scenario, Status,
 };

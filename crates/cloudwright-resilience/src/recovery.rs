@@ -1,6 +1,8 @@
 //! Recovery point and time objectives the configuration implies, per data
 //! store, against the declared ones (`rpo`/`rto` tags: `15m`, `1h`, `4h`,
-//! `1d`). The model is a documented table, not a measurement:
+//! `1d`). The model is a documented table, not a measurement; every figure
+//! in it can be set from a team's drill measurements in `cloudwright.toml`
+//! (`[resilience.model]`, see [`RecoveryModel`]):
 //!
 //! | store | RPO | RTO |
 //! |---|---|---|
@@ -16,6 +18,69 @@
 use crate::placement::{flag, number, region};
 use cloudwright_model::{Graph, Mode, Resource};
 use cloudwright_network::topology::referring;
+
+/// The recovery model: how long failovers and restores take and how much
+/// point-in-time recovery can lose. Documented defaults; a team with
+/// drill measurements sets its own (`[resilience.model]` in
+/// `cloudwright.toml`). Seconds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecoveryModel {
+    /// Point-in-time restore's recovery point (RDS, Aurora, DynamoDB).
+    pub pitr_rpo: u64,
+    /// RDS Multi-AZ failover.
+    pub multi_az_failover: u64,
+    /// A restore from backup: a base time …
+    pub restore_base: u64,
+    /// … plus this per GB of allocated storage.
+    pub restore_per_gb: u64,
+    /// Aurora failover to a replica, and restore without one.
+    pub aurora_failover: u64,
+    pub aurora_restore: u64,
+    /// A DynamoDB table restore.
+    pub dynamodb_restore: u64,
+    /// ElastiCache failover, and a rebuild from a snapshot.
+    pub cache_failover: u64,
+    pub cache_restore: u64,
+}
+
+impl Default for RecoveryModel {
+    fn default() -> Self {
+        RecoveryModel {
+            pitr_rpo: 300,
+            multi_az_failover: 120,
+            restore_base: 1800,
+            restore_per_gb: 6,
+            aurora_failover: 60,
+            aurora_restore: 600,
+            dynamodb_restore: 3600,
+            cache_failover: 60,
+            cache_restore: 1800,
+        }
+    }
+}
+
+impl RecoveryModel {
+    /// Sets one figure by its name in `cloudwright.toml` from a duration
+    /// (`5m`, `6s`); `Err` names what is wrong.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let seconds = duration(value)
+            .ok_or_else(|| format!("{key} = {value:?} is not a duration (30s, 5m, 1h)"))?;
+        let slot = match key {
+            "pitr_rpo" => &mut self.pitr_rpo,
+            "multi_az_failover" => &mut self.multi_az_failover,
+            "restore_base" => &mut self.restore_base,
+            "restore_per_gb" => &mut self.restore_per_gb,
+            "aurora_failover" => &mut self.aurora_failover,
+            "aurora_restore" => &mut self.aurora_restore,
+            "dynamodb_restore" => &mut self.dynamodb_restore,
+            "cache_failover" => &mut self.cache_failover,
+            "cache_restore" => &mut self.cache_restore,
+            other => return Err(format!("unknown recovery model figure {other:?}")),
+        };
+        *slot = seconds;
+        Ok(())
+    }
+}
 
 /// A data store's recovery.
 #[derive(Clone, Debug, PartialEq)]
@@ -271,6 +336,7 @@ pub fn standby(graph: &Graph, r: &Resource) -> Option<String> {
 fn derive(
     graph: &Graph,
     selected: &Selections<'_>,
+    m: &RecoveryModel,
     r: &Resource,
 ) -> Option<(Option<u64>, Option<u64>, String)> {
     let backup = backup_interval(graph, selected, r);
@@ -287,7 +353,7 @@ fn derive(
             let days = number(r, "backup_retention_period").unwrap_or(1.0);
             let (rpo, basis) = if days > 0.0 {
                 (
-                    Some(300),
+                    Some(m.pitr_rpo),
                     format!("automated backups for {days} days: point-in-time restore"),
                 )
             } else {
@@ -298,9 +364,10 @@ fn derive(
             };
             let (rpo, basis) = with_backup(rpo, basis);
             let rto = if flag(r, "multi_az") == Some(true) {
-                120
+                m.multi_az_failover
             } else {
-                1800 + 6 * number(r, "allocated_storage").unwrap_or(20.0) as u64
+                m.restore_base
+                    + m.restore_per_gb * number(r, "allocated_storage").unwrap_or(20.0) as u64
             };
             (
                 rpo,
@@ -315,9 +382,13 @@ fn derive(
         "aws_rds_cluster" => {
             let instances =
                 referring(graph, r, "aws_rds_cluster_instance", "cluster_identifier").len();
-            let rto = if instances >= 2 { 60 } else { 600 };
+            let rto = if instances >= 2 {
+                m.aurora_failover
+            } else {
+                m.aurora_restore
+            };
             let (rpo, basis) = with_backup(
-                Some(300),
+                Some(m.pitr_rpo),
                 "Aurora continuous backup: point-in-time restore".into(),
             );
             (rpo, Some(rto), format!("{basis}; {instances} instance(s)"))
@@ -325,12 +396,12 @@ fn derive(
         "aws_dynamodb_table" => {
             let pitr = flag(r, "point_in_time_recovery.0.enabled") == Some(true);
             let (rpo, basis) = if pitr {
-                (Some(300), "point-in-time recovery".to_string())
+                (Some(m.pitr_rpo), "point-in-time recovery".to_string())
             } else {
                 (None, "no point-in-time recovery".to_string())
             };
             let (rpo, basis) = with_backup(rpo, basis);
-            (rpo, Some(3600), basis)
+            (rpo, Some(m.dynamodb_restore), basis)
         }
         "aws_elasticache_replication_group" => {
             let snapshots = number(r, "snapshot_retention_limit").unwrap_or(0.0) > 0.0;
@@ -340,7 +411,12 @@ fn derive(
                 (None, "no snapshots".to_string())
             };
             let failover = flag(r, "automatic_failover_enabled") == Some(true);
-            (rpo, Some(if failover { 60 } else { 1800 }), basis)
+            let rto = if failover {
+                m.cache_failover
+            } else {
+                m.cache_restore
+            };
+            (rpo, Some(rto), basis)
         }
         "aws_s3_bucket" => {
             let versioned = flag(r, "versioning.0.enabled") == Some(true)
@@ -372,6 +448,11 @@ fn derive(
 /// Every data store's recovery, with violations of its declared
 /// objectives.
 pub fn recovery(graph: &Graph) -> Vec<DataStore> {
+    recovery_with(graph, &RecoveryModel::default())
+}
+
+/// [`recovery`] with a recovery model of the team's own.
+pub fn recovery_with(graph: &Graph, model: &RecoveryModel) -> Vec<DataStore> {
     let mut out = Vec::new();
     let selected = selections(graph);
     for t in [
@@ -382,7 +463,7 @@ pub fn recovery(graph: &Graph) -> Vec<DataStore> {
         "aws_s3_bucket",
     ] {
         for r in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
-            let Some((rpo, rto, basis)) = derive(graph, &selected, r) else {
+            let Some((rpo, rto, basis)) = derive(graph, &selected, model, r) else {
                 continue;
             };
             let objective_rpo = tag(r, "rpo").and_then(|t| duration(&t));

@@ -760,11 +760,20 @@ fn judge_region(graph: &Graph, s: &Service<'_>, lost: &str) -> Option<EntryPoint
 /// Every AZ and region scenario, the single points of failure they reveal,
 /// and each data store's recovery.
 pub fn simulate(graph: &Graph) -> Report {
-    simulate_with(graph, &[])
+    simulate_with(graph, &Options::default())
 }
 
-/// [`simulate`] with services declared in `cloudwright.toml`.
-pub fn simulate_with(graph: &Graph, declared: &[DeclaredService]) -> Report {
+/// What `cloudwright.toml` says about resilience: declared services and
+/// the recovery model.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    pub services: Vec<DeclaredService>,
+    pub model: crate::recovery::RecoveryModel,
+}
+
+/// [`simulate`] with what `cloudwright.toml` declares.
+pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
+    let declared = &options.services;
     cloudwright_network::topology::forget();
     let mut svcs = services(graph);
     let mut notes = Vec::new();
@@ -836,7 +845,7 @@ pub fn simulate_with(graph: &Graph, declared: &[DeclaredService]) -> Report {
             entry_points,
         });
     }
-    report.data_stores = crate::recovery::recovery(graph);
+    report.data_stores = crate::recovery::recovery_with(graph, &options.model);
     report.availability = svcs
         .iter()
         .map(|s| crate::availability::composite(graph, s.entry, &s.compute, &s.stores))

@@ -360,7 +360,13 @@ fn declared_services_add_what_the_code_cannot_show() {
             depends_on: vec![],
         },
     ];
-    let r = cloudwright_resilience::simulate_with(&graph, &declared);
+    let r = cloudwright_resilience::simulate_with(
+        &graph,
+        &cloudwright_resilience::Options {
+            services: declared,
+            ..Default::default()
+        },
+    );
     let replicated = r
         .availability
         .iter()
@@ -377,4 +383,22 @@ fn declared_services_add_what_the_code_cannot_show() {
             "cloudwright.toml declares the service aws_lb.gone, which is not in the configuration",
         ]
     );
+}
+
+#[test]
+fn the_recovery_model_is_the_teams_to_set() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/regions");
+    let graph = load(&[dir], &LoadOptions::default());
+    let mut model = cloudwright_resilience::RecoveryModel::default();
+    model.set("restore_base", "45m").unwrap();
+    model.set("restore_per_gb", "10s").unwrap();
+    assert!(model.set("restore_base", "soon").is_err());
+    assert!(model.set("teleport", "1m").is_err());
+    let stores = cloudwright_resilience::recovery::recovery_with(&graph, &model);
+    let legacy = stores
+        .iter()
+        .find(|d| d.address == "aws_db_instance.legacy")
+        .unwrap();
+    // single-AZ, 100 GB: 45 minutes + 10 s per GB
+    assert_eq!(legacy.rto_seconds, Some(45 * 60 + 10 * 100));
 }

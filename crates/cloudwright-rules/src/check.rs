@@ -196,7 +196,7 @@ impl<'g> Context<'g> {
     /// engine), computed once per run.
     pub fn resilience(&self) -> &cloudwright_resilience::Report {
         self.resilience.get_or_init(|| {
-            cloudwright_resilience::simulate_with(self.graph, &self.settings.services)
+            cloudwright_resilience::simulate_with(self.graph, &self.settings.resilience)
         })
     }
 

@@ -203,8 +203,8 @@ pub struct Settings {
     pub max_drill_age_days: u32,
     /// Today, `YYYY-MM-DD` (what drill ages are counted against).
     pub today: String,
-    /// Services declared where the code cannot show them (`[resilience]`).
-    pub services: Vec<cloudwright_resilience::DeclaredService>,
+    /// Declared services and the recovery model (`[resilience]`).
+    pub resilience: cloudwright_resilience::Options,
 }
 
 impl Default for Settings {
@@ -218,7 +218,7 @@ impl Default for Settings {
             last_restore_drill: None,
             max_drill_age_days: 180,
             today: cloudwright_model::date::today_utc(),
-            services: Vec::new(),
+            resilience: Default::default(),
         }
     }
 }

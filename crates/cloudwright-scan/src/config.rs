@@ -81,6 +81,9 @@ pub struct ResilienceSection {
     /// Services the code cannot show: an entry point and its dependencies.
     #[serde(default)]
     pub services: Vec<ServiceEntry>,
+    /// The recovery model's figures, as durations (`restore_base = "45m"`).
+    #[serde(default)]
+    pub model: BTreeMap<String, String>,
 }
 
 /// `[[resilience.services]]`.
@@ -109,6 +112,15 @@ pub struct TagsSection {
 }
 
 impl Config {
+    /// The recovery model with this file's figures (checked at load).
+    pub fn recovery_model(&self) -> Result<cloudwright_resilience::RecoveryModel, String> {
+        let mut m = cloudwright_resilience::RecoveryModel::default();
+        for (k, v) in &self.resilience.model {
+            m.set(k, v)?;
+        }
+        Ok(m)
+    }
+
     /// What the rules read from this file.
     pub fn settings(&self) -> cloudwright_rules::Settings {
         use cloudwright_rules::tagging::{Requirement, TagPolicy};
@@ -149,15 +161,18 @@ impl Config {
             last_restore_drill: self.resilience.last_restore_drill.clone(),
             max_drill_age_days: self.resilience.max_drill_age_days.unwrap_or(180),
             today: cloudwright_model::date::today_utc(),
-            services: self
-                .resilience
-                .services
-                .iter()
-                .map(|s| cloudwright_resilience::DeclaredService {
-                    entry: s.entry.clone(),
-                    depends_on: s.depends_on.clone(),
-                })
-                .collect(),
+            resilience: cloudwright_resilience::Options {
+                services: self
+                    .resilience
+                    .services
+                    .iter()
+                    .map(|s| cloudwright_resilience::DeclaredService {
+                        entry: s.entry.clone(),
+                        depends_on: s.depends_on.clone(),
+                    })
+                    .collect(),
+                model: self.recovery_model().unwrap_or_default(),
+            },
         }
     }
 }
@@ -325,6 +340,11 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
             ));
         }
     }
+    if let Err(message) = config.recovery_model() {
+        let key = message.split_whitespace().next().unwrap_or("model");
+        let (l, c) = locate(key);
+        return Err(error(l, c, format!("[resilience.model] {message}")));
+    }
     let all = cloudwright_rules::all();
     for (rule, severity) in &config.severity {
         if FindingSeverity::parse(severity).is_none() {
@@ -473,6 +493,18 @@ fail_on = "medium"
 # max_drill_age_days = 180
 # Services the code cannot show (a dependency through DNS names, a queue
 # read by a job elsewhere): an entry point and what it depends on.
+# The recovery model (defaults shown): point-in-time recovery point,
+# failover and restore times. Set them from your drills' measurements.
+# [resilience.model]
+# pitr_rpo = "5m"
+# multi_az_failover = "2m"
+# restore_base = "30m"
+# restore_per_gb = "6s"
+# aurora_failover = "1m"
+# aurora_restore = "10m"
+# dynamodb_restore = "1h"
+# cache_failover = "1m"
+# cache_restore = "30m"
 # [[resilience.services]]
 # entry = "aws_lb.public"
 # depends_on = ["aws_db_instance.orders", "aws_elasticache_replication_group.sessions"]
@@ -519,5 +551,27 @@ mod tests {
         assert!(load(&p).unwrap_err().message.contains("no rule matches"));
         let p = write("[[ignore]]\nrules = [\"CW-AWS-S3-*\"]\nreason = \"\"\n");
         assert!(load(&p).unwrap_err().message.contains("reason"));
+        let p = write("[resilience]\nlast_restore_drill = \"June\"\n");
+        let e = load(&p).unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        let p = write("[resilience.model]\npitr_rpo = \"5m\"\nrestore_base = \"a while\"\n");
+        let e = load(&p).unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("not a duration"), "{e}");
+    }
+
+    #[test]
+    fn resilience_settings_reach_the_engine() {
+        let p = write(
+            "[resilience]\nlast_restore_drill = \"2026-11-01\"\nmax_drill_age_days = 90\n[resilience.model]\nrestore_base = \"1h\"\n[[resilience.services]]\nentry = \"aws_lb.public\"\ndepends_on = [\"aws_db_instance.orders\"]\n",
+        );
+        let s = load(&p).unwrap().settings();
+        assert_eq!(s.last_restore_drill.as_deref(), Some("2026-11-01"));
+        assert_eq!(s.max_drill_age_days, 90);
+        assert_eq!(s.resilience.model.restore_base, 3600);
+        assert_eq!(
+            s.resilience.services[0].depends_on,
+            vec!["aws_db_instance.orders"]
+        );
     }
 }
