@@ -14,7 +14,8 @@ database = {
 
 db_password = "example-only-not-a-secret"
 
-# THE CHANGE (compared with ../three-tier): bigger app instances, one more
-# of them, and a NAT gateway per AZ
+# THE CHANGE (compared with ../three-tier): bigger app instances but a
+# minimum of one (an AZ loss can take the only one), a NAT gateway per AZ,
+# and, in change.tf, a bastion host and a CI role
 instance_type = "m6i.large"
-app_min_size  = 3
+app_min_size  = 1

@@ -111,7 +111,7 @@ fn user_catalogue() -> Option<PathBuf> {
     Some(base.join("cloudwright/pricing.tsv"))
 }
 
-fn catalogue(explicit: Option<&Path>) -> Result<Catalogue, String> {
+pub(crate) fn catalogue(explicit: Option<&Path>) -> Result<Catalogue, String> {
     let shipped = Catalogue::embedded();
     let extra = match explicit {
         Some(p) => Some(p.to_path_buf()),
@@ -128,7 +128,7 @@ fn catalogue(explicit: Option<&Path>) -> Result<Catalogue, String> {
     }
 }
 
-fn usage(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Usage, String> {
+pub(crate) fn usage(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Usage, String> {
     if let Some(p) = explicit {
         return Usage::read(p);
     }

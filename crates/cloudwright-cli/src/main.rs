@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 mod alloc;
 mod cost;
+mod review;
 
 /// Exit codes (documented in README "Exit codes").
 pub(crate) const EXIT_OK: u8 = 0;
@@ -29,6 +30,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// One review across every engine — exposure paths, escalation paths
+    /// and public access, security findings, failure scenarios and
+    /// recovery objectives, cost, IaC hygiene and tagging — of a tree, or
+    /// of a change: `review --base REF PATH`, or `review BASE HEAD`.
+    Review(review::ReviewArgs),
     /// Check the configuration against the rules and report findings.
     Scan(ScanArgs),
     /// List the rules (filter by id, alias, title or category).
@@ -289,6 +295,7 @@ fn main() -> ExitCode {
     alloc::tune();
     let cli = Cli::parse();
     match cli.command {
+        Command::Review(args) => review::run(args),
         Command::Scan(args) => scan(args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule } => explain(&rule),

@@ -1,6 +1,6 @@
 //! `cloudwright cost`, `cost diff` and `pricing` end to end on the bundled
 //! example and its planted change (examples/three-tier-change: bigger app
-//! instances, one more, a NAT gateway per AZ).
+//! instances but fewer, a NAT gateway per AZ, a bastion host).
 
 mod common;
 use common::{run, stdout};
@@ -80,13 +80,13 @@ fn cost_diff_of_the_planted_change() {
         .find(|r| r["address"] == "module.web.aws_autoscaling_group.app")
         .unwrap();
     assert_eq!(asg["change"], "changed");
-    // t3.medium × 2 → m6i.large × 3 in eu-west-1
+    // t3.medium × 2 → m6i.large × 1 in eu-west-1
     let instances = &asg["components"][0];
     assert_eq!(
         instances["detail"],
-        "t3.medium × 2 → m6i.large × 3, 1460 → 2190 Hrs"
+        "t3.medium × 2 → m6i.large × 1, 1460 → 730 Hrs"
     );
-    let want = 3.0 * 730.0 * 0.107 - 2.0 * 730.0 * 0.0456;
+    let want = 730.0 * 0.107 - 2.0 * 730.0 * 0.0456;
     assert!((instances["delta_monthly_cost"].as_f64().unwrap() - want).abs() < 0.006);
     let added: Vec<&str> = json["resources"]
         .as_array()
@@ -98,6 +98,7 @@ fn cost_diff_of_the_planted_change() {
     assert_eq!(
         added,
         vec![
+            "aws_instance.bastion",
             "module.network.aws_eip.nat[\"eu-west-1b\"]",
             "module.network.aws_eip.nat[\"eu-west-1c\"]",
             "module.network.aws_nat_gateway.this[\"eu-west-1b\"]",

@@ -8,4 +8,5 @@ pub mod exposure;
 pub mod iam;
 pub mod resilience;
 pub mod resources;
+pub mod review;
 pub mod scan;

@@ -157,7 +157,13 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
 }
 
 pub fn write_json(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let doc = json!({
+    let text = serde_json::to_string_pretty(&report_json(r)).map_err(std::io::Error::other)?;
+    writeln!(out, "{text}")
+}
+
+/// The JSON document (`docs/json-resilience.md`).
+pub fn report_json(r: &Report) -> serde_json::Value {
+    json!({
         "schema_version": SCHEMA_VERSION,
         "scenarios": r.scenarios.iter().map(|s| json!({
             "kind": s.kind,
@@ -199,9 +205,7 @@ pub fn write_json(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             "scenario": s.scenario,
             "reason": s.reason,
         })).collect::<Vec<_>>(),
-    });
-    let text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
-    writeln!(out, "{text}")
+    })
 }
 
 pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {

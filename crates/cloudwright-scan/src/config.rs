@@ -112,6 +112,24 @@ pub struct TagsSection {
 }
 
 impl Config {
+    /// Scan options as this file sets them (rule selection, inline
+    /// suppressions, severity overrides, ignores, the rules' settings).
+    pub fn scan_options(&self) -> crate::ScanOptions {
+        crate::ScanOptions {
+            only: self.scan.rules.clone(),
+            skip: self.scan.skip_rules.clone(),
+            inline_suppressions: self.scan.inline_suppressions.unwrap_or(true),
+            severity_overrides: self
+                .severity
+                .iter()
+                .filter_map(|(rule, sev)| FindingSeverity::parse(sev).map(|s| (rule.clone(), s)))
+                .collect(),
+            ignores: self.ignore.clone(),
+            settings: self.settings(),
+            ..Default::default()
+        }
+    }
+
     /// The recovery model with this file's figures (checked at load).
     pub fn recovery_model(&self) -> Result<cloudwright_resilience::RecoveryModel, String> {
         let mut m = cloudwright_resilience::RecoveryModel::default();

@@ -152,6 +152,15 @@ pub fn instance(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
     if flag(r, "monitoring")? == Some(true) {
         out.push(detailed_monitoring(1.0));
     }
+    // a public IPv4 address is billed by the hour since February 2024
+    if flag(r, "associate_public_ip_address")? == Some(true) {
+        out.push(fixed(
+            "Public IPv4 address",
+            Selector::new("AmazonVPC", "VPC Public IPv4 Address", "Hrs")
+                .with("usagetype", "PublicIPv4:InUseAddress"),
+            HOURS_PER_MONTH,
+        ));
+    }
     Ok(out)
 }
 

@@ -1,0 +1,160 @@
+//! `cloudwright review` end to end: the whole-tree review of the bundled
+//! example, and the change review of its planted change
+//! (examples/three-tier-change: a bastion open to SSH, a CI role that can
+//! rewrite its own permissions, bigger instances but a minimum of one, a
+//! NAT gateway per AZ) — each engine's contribution checked.
+
+mod common;
+use common::{run, stdout};
+
+const BASE: &str = "examples/three-tier";
+const HEAD: &str = "examples/three-tier-change";
+
+#[test]
+fn review_of_the_example_has_every_section() {
+    let out = run(&["review", BASE]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    for section in [
+        "1. Exposure",
+        "2. Identity",
+        "3. Security findings",
+        "4. Resilience",
+        "5. Cost",
+        "6. IaC hygiene",
+    ] {
+        assert!(text.contains(section), "{section} missing:\n{text}");
+    }
+    insta::assert_snapshot!("review_example_text", text);
+
+    let out = run(&["review", BASE, "-o", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(j["kind"], "review");
+    let exposed: Vec<&str> = j["exposures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["resource"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        exposed,
+        vec![
+            "module.web.aws_autoscaling_group.app",
+            "module.web.aws_lb.this"
+        ]
+    );
+    assert_eq!(
+        j["iam"]["escalation_paths"][0]["principal"],
+        "module.web.aws_iam_role.app"
+    );
+    assert_eq!(j["cost"]["total_monthly_cost"], 208.35);
+    assert_eq!(j["resilience"]["scenarios"].as_array().unwrap().len(), 4);
+    assert_eq!(j["tagging"]["fully_tagged"], 37);
+}
+
+#[test]
+fn change_review_of_the_planted_change() {
+    let out = run(&["review", BASE, HEAD]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("review_change_text", stdout(&out));
+    let out = run(&["review", BASE, HEAD, "-o", "markdown"]);
+    let md = stdout(&out);
+    assert!(
+        md.starts_with(
+            "### Cloudwright: opens 1 exposure path · adds 1 escalation path · +$137.35/mo"
+        ),
+        "{md}"
+    );
+    insta::assert_snapshot!("review_change_markdown", md);
+
+    let out = run(&["review", BASE, HEAD, "-o", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(j["kind"], "change-review");
+    // network: the bastion's SSH is a new path from the internet
+    let opened = &j["exposures"]["opened"];
+    assert_eq!(opened.as_array().unwrap().len(), 1);
+    assert_eq!(opened[0]["resource"], "aws_instance.bastion");
+    assert_eq!(opened[0]["services"], "tcp 22");
+    assert_eq!(opened[0]["sources"], "0.0.0.0/0");
+    // IAM: the CI role can rewrite its own policy
+    assert_eq!(
+        j["iam"]["new_escalation_paths"],
+        serde_json::json!([{"principal": "aws_iam_role.ci", "target": "administrator"}])
+    );
+    // cost: three NATs instead of one, an m6i.large instead of two
+    // t3.medium, a bastion with a public address
+    assert_eq!(j["cost"]["delta_monthly_cost"], 137.35);
+    // resilience: a minimum of one instance is down when its AZ is
+    let worse: Vec<(&str, &str, &str)> = j["resilience"]["worse"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["scenario"].as_str().unwrap(),
+                w["before"].as_str().unwrap(),
+                w["after"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        worse,
+        vec![
+            ("AZ eu-west-1a", "degraded", "down"),
+            ("AZ eu-west-1b", "degraded", "down"),
+            ("AZ eu-west-1c", "degraded", "down"),
+        ]
+    );
+    // findings: new and fixed, by rule
+    let new: Vec<&str> = j["findings"]["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(new[0], "CW-AWS-NET-002");
+    assert!(new.contains(&"CW-AWS-IAM-013") && new.contains(&"CW-AWS-RES-001"));
+    let fixed: Vec<&str> = j["findings"]["fixed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(fixed, vec!["CW-AWS-NET-009", "CW-AWS-NET-009"]);
+}
+
+#[test]
+fn fail_on_conditions_across_engines() {
+    let code = |conditions: &str| {
+        run(&["review", BASE, HEAD, "--fail-on", conditions])
+            .status
+            .code()
+    };
+    assert_eq!(code("new-exposure"), Some(1));
+    assert_eq!(code("new-escalation"), Some(1));
+    assert_eq!(code("resilience-regression"), Some(1));
+    assert_eq!(code("severity>=critical"), Some(1));
+    assert_eq!(code("cost-increase>100"), Some(1));
+    assert_eq!(code("cost-increase>1000"), Some(0));
+    assert_eq!(code("cost-increase>1000,cost-increase>500%"), Some(0));
+    assert_eq!(code("anything"), Some(2));
+    // on a whole tree: what is there
+    let code = |conditions: &str| {
+        run(&["review", BASE, "--fail-on", conditions])
+            .status
+            .code()
+    };
+    assert_eq!(code("new-escalation"), Some(1));
+    assert_eq!(code("cost-increase>1"), Some(0));
+    assert_eq!(run(&["review", BASE]).status.code(), Some(0));
+}

@@ -1,0 +1,656 @@
+//! `cloudwright review`: one review across every engine — a verdict line,
+//! then short ranked sections in the order a reviewer cares about
+//! (exposure, identity, security findings, resilience, cost, IaC hygiene),
+//! each pointing at the command with the details. Text, JSON
+//! (`docs/json-review.md`) and Markdown (the pull-request comment), for a
+//! whole tree or a change.
+
+use crate::cost::{money, signed};
+use crate::diagnostics::plural;
+use cloudwright_model::{Finding, FindingSeverity, Graph};
+use cloudwright_review::change::ExposureSummary;
+use cloudwright_review::{ChangeReview, Review};
+use serde_json::{json, Value as Json};
+use std::io::Write;
+
+const SCHEMA_VERSION: &str = "1";
+/// How many items a section shows before "… and N more".
+const TOP: usize = 8;
+
+fn location(graph: &Graph, f: &Finding) -> String {
+    f.span
+        .map(|s| format!("{}:{}", graph.sources.get(s.file).display_path, s.line))
+        .unwrap_or_default()
+}
+
+fn finding_json(graph: &Graph, f: &Finding) -> Json {
+    json!({
+        "rule": f.rule_id,
+        "severity": f.severity.as_str(),
+        "title": f.title,
+        "message": f.message,
+        "resource": f.resource,
+        "root": f.root,
+        "location": f.span.map(|s| json!({"file": graph.sources.get(s.file).display_path, "line": s.line})),
+        "fingerprint": f.fingerprint(),
+    })
+}
+
+fn exposure_json(e: &ExposureSummary) -> Json {
+    json!({"resource": e.resource, "type": e.resource_type, "services": e.services, "sources": e.sources, "via": e.via})
+}
+
+fn severity_counts(findings: &[&Finding]) -> String {
+    let mut parts = Vec::new();
+    for s in [
+        FindingSeverity::Critical,
+        FindingSeverity::High,
+        FindingSeverity::Medium,
+        FindingSeverity::Low,
+        FindingSeverity::Info,
+    ] {
+        let n = findings.iter().filter(|f| f.severity == s).count();
+        if n > 0 {
+            parts.push(format!("{n} {s}"));
+        }
+    }
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The whole-tree verdict: what needs fixing before it ships.
+pub fn tree_headline(r: &Review) -> String {
+    let mut parts = Vec::new();
+    let exposed = r.reachable().count();
+    if exposed > 0 {
+        parts.push(plural(exposed, "internet exposure path"));
+    }
+    let escalations = r.escalations().len();
+    if escalations > 0 {
+        parts.push(plural(escalations, "privilege-escalation path"));
+    }
+    let serious = r.count_at_least(FindingSeverity::High);
+    if serious > 0 {
+        parts.push(format!("{serious} high or critical findings"));
+    }
+    let spofs: std::collections::BTreeSet<&str> = r
+        .resilience
+        .single_points_of_failure
+        .iter()
+        .map(|s| s.address.as_str())
+        .collect();
+    if !spofs.is_empty() {
+        parts.push(format!(
+            "{} down on an AZ loss",
+            plural(spofs.len(), "service")
+        ));
+    }
+    parts.push(format!("{}/mo", money(r.cost.total_monthly_cost)));
+    parts.join(" · ")
+}
+
+fn exposures(r: &Review) -> Vec<ExposureSummary> {
+    r.reachable().map(ExposureSummary::of).collect()
+}
+
+fn more(out: &mut dyn Write, total: usize) -> std::io::Result<()> {
+    if total > TOP {
+        writeln!(out, "  … and {} more", total - TOP)?;
+    }
+    Ok(())
+}
+
+pub fn write_text(
+    graph: &Graph,
+    path: &str,
+    r: &Review,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out, "Review of {path}: {}\n", tree_headline(r))?;
+    let ex = exposures(r);
+    let undecided = r.exposures.len() - ex.len();
+    writeln!(
+        out,
+        "1. Exposure — {} reachable from the internet, {undecided} undecidable  (cloudwright exposure {path})",
+        ex.len()
+    )?;
+    for e in ex.iter().take(TOP) {
+        let via = if e.via.is_empty() {
+            String::new()
+        } else {
+            format!(" via {}", e.via.join(", "))
+        };
+        writeln!(
+            out,
+            "  {}  {} from {}{via}",
+            e.resource, e.services, e.sources
+        )?;
+    }
+    more(out, ex.len())?;
+    let escalations = r.escalations();
+    let admins: Vec<&str> = r
+        .principals
+        .iter()
+        .filter(|a| a.admin_equivalent)
+        .map(|a| a.address.as_str())
+        .collect();
+    writeln!(
+        out,
+        "\n2. Identity — {}, {}, {} open beyond the account  (cloudwright iam {path})",
+        plural(escalations.len(), "escalation path"),
+        plural(admins.len(), "administrator-equivalent principal"),
+        if r.access.len() == 1 {
+            "1 resource or trust policy".to_string()
+        } else {
+            format!("{} resource or trust policies", r.access.len())
+        },
+    )?;
+    for (who, to) in escalations.iter().take(TOP) {
+        writeln!(out, "  {who} can become {to}")?;
+    }
+    for a in r.access.iter().take(TOP) {
+        writeln!(
+            out,
+            "  {}: {} ({})",
+            a.address,
+            a.classification,
+            a.actions.join(", ")
+        )?;
+    }
+    let security: Vec<&Finding> = r.security_findings().collect();
+    writeln!(
+        out,
+        "\n3. Security findings — {}  (cloudwright scan {path})",
+        severity_counts(&security)
+    )?;
+    let mut ranked = security.clone();
+    ranked.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in ranked
+        .iter()
+        .filter(|f| f.severity >= FindingSeverity::High)
+        .take(TOP)
+    {
+        writeln!(
+            out,
+            "  {} {} {}: {}  {}",
+            f.severity,
+            f.rule_id,
+            f.resource,
+            f.message,
+            location(graph, f)
+        )?;
+    }
+    more(
+        out,
+        ranked
+            .iter()
+            .filter(|f| f.severity >= FindingSeverity::High)
+            .count(),
+    )?;
+    let outages = r.outages();
+    let down: Vec<_> = outages.iter().filter(|o| o.2 == "down").collect();
+    let violations: Vec<(&str, &str)> = r
+        .resilience
+        .data_stores
+        .iter()
+        .flat_map(|d| {
+            d.violations
+                .iter()
+                .map(move |v| (d.address.as_str(), v.as_str()))
+        })
+        .collect();
+    writeln!(
+        out,
+        "\n4. Resilience — {} down, {} degraded across the failure scenarios; {}  (cloudwright resilience {path})",
+        down.len(),
+        outages.len() - down.len(),
+        plural(violations.len(), "recovery objective violation"),
+    )?;
+    for (scenario, address, status, reason) in outages.iter().take(TOP) {
+        writeln!(out, "  {scenario}: {address} {status} — {reason}")?;
+    }
+    more(out, outages.len())?;
+    for (address, v) in violations.iter().take(TOP) {
+        writeln!(out, "  {address}: {v}")?;
+    }
+    for a in r
+        .resilience
+        .availability
+        .iter()
+        .filter(|a| a.meets_target == Some(false))
+    {
+        writeln!(
+            out,
+            "  {}: availability {}% below its {}% target",
+            a.address,
+            a.percent.unwrap_or_default(),
+            a.target.unwrap_or_default()
+        )?;
+    }
+    writeln!(
+        out,
+        "\n5. Cost — {} a month ({} priced, {} not priced, {} usage-based without usage)  (cloudwright cost {path})",
+        money(r.cost.total_monthly_cost),
+        r.cost.resources.len(),
+        r.cost.unpriced.len(),
+        r.cost.usage_pending
+    )?;
+    let mut drivers: Vec<_> = r.cost.resources.iter().collect();
+    drivers.sort_by(|a, b| b.monthly_cost.total_cmp(&a.monthly_cost));
+    for d in drivers.iter().take(5) {
+        writeln!(out, "  {}  {}", d.address, money(d.monthly_cost))?;
+    }
+    let hygiene: Vec<&Finding> = r.hygiene_findings().collect();
+    let tagging = r
+        .scan
+        .tagging
+        .as_ref()
+        .map(|t| {
+            format!(
+                "; {} of {} taggable resources fully tagged",
+                t.fully_tagged, t.taggable
+            )
+        })
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "\n6. IaC hygiene, tagging and cost judgement — {}{tagging}  (cloudwright scan {path})",
+        plural(hygiene.len(), "finding")
+    )?;
+    for f in hygiene.iter().take(TOP) {
+        writeln!(
+            out,
+            "  {} {} {}: {}",
+            f.severity, f.rule_id, f.resource, f.message
+        )?;
+    }
+    more(out, hygiene.len())?;
+    Ok(())
+}
+
+fn tree_json(graph: &Graph, r: &Review) -> Json {
+    json!({
+        "headline": tree_headline(r),
+        "findings": r.scan.findings.iter().map(|f| finding_json(graph, f)).collect::<Vec<_>>(),
+        "exposures": exposures(r).iter().map(exposure_json).collect::<Vec<_>>(),
+        "undecidable_exposures": r.exposures.iter()
+            .filter(|e| e.verdict != cloudwright_network::exposure::Verdict::Reachable)
+            .map(|e| json!({"resource": e.resource, "missing": e.missing}))
+            .collect::<Vec<_>>(),
+        "iam": {
+            "escalation_paths": r.principals.iter().flat_map(|a| a.escalation_paths.iter().map(move |p| json!({
+                "principal": a.address,
+                "target": p.target,
+                "steps": p.steps.iter().map(|s| json!({"action": s.action, "detail": s.detail})).collect::<Vec<_>>(),
+            }))).collect::<Vec<_>>(),
+            "administrators": r.principals.iter().filter(|a| a.admin_equivalent).map(|a| a.address.clone()).collect::<Vec<_>>(),
+            "resource_access": r.access.iter().map(|a| json!({
+                "address": a.address, "classification": a.classification, "principals": a.principals, "actions": a.actions,
+            })).collect::<Vec<_>>(),
+        },
+        "resilience": crate::resilience::report_json(&r.resilience),
+        "cost": crate::cost::estimate_json(&r.cost),
+        "tagging": r.scan.tagging.as_ref().map(|t| json!({"taggable": t.taggable, "fully_tagged": t.fully_tagged, "unknown": t.unknown})),
+    })
+}
+
+pub fn write_json(graph: &Graph, r: &Review, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut doc = tree_json(graph, r);
+    doc["schema_version"] = json!(SCHEMA_VERSION);
+    doc["kind"] = json!("review");
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+pub fn write_markdown(
+    graph: &Graph,
+    path: &str,
+    r: &Review,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out, "## Cloudwright review: {}\n", tree_headline(r))?;
+    writeln!(out, "<details><summary>Details</summary>\n\n```text")?;
+    write_text(graph, path, r, out)?;
+    writeln!(out, "```\n\n</details>")
+}
+
+// ---------------------------------------------------------------- change
+
+/// The one-line headline of a change: `opens 1 exposure path · +$412.00/mo
+/// · 2 new high findings · AZ loss now takes down aws_lb.orders`.
+pub fn change_headline(c: &ChangeReview) -> String {
+    let mut parts = Vec::new();
+    if !c.opened.is_empty() {
+        parts.push(format!("opens {}", plural(c.opened.len(), "exposure path")));
+    }
+    if !c.closed.is_empty() {
+        parts.push(format!(
+            "closes {}",
+            plural(c.closed.len(), "exposure path")
+        ));
+    }
+    let escalations = c.new_escalations.len() + c.new_admins.len();
+    if escalations > 0 {
+        parts.push(format!("adds {}", plural(escalations, "escalation path")));
+    }
+    if !c.new_access.is_empty() {
+        parts.push(format!(
+            "opens {} beyond the account",
+            if c.new_access.len() == 1 {
+                "1 resource policy".to_string()
+            } else {
+                format!("{} resource policies", c.new_access.len())
+            }
+        ));
+    }
+    if c.cost.delta.abs() >= 0.005 {
+        parts.push(format!("{}/mo", signed(c.cost.delta)));
+    }
+    let serious = c
+        .new_findings
+        .iter()
+        .filter(|f| f.severity >= FindingSeverity::High)
+        .count();
+    if serious > 0 {
+        parts.push(format!("{serious} new high or critical findings"));
+    } else if !c.new_findings.is_empty() {
+        parts.push(plural(c.new_findings.len(), "new finding"));
+    }
+    if !c.fixed_findings.is_empty() {
+        parts.push(format!(
+            "fixes {}",
+            plural(c.fixed_findings.len(), "finding")
+        ));
+    }
+    if let Some(w) = c.worse.first() {
+        let others = if c.worse.len() > 1 {
+            format!(" (+{} more)", c.worse.len() - 1)
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "{} loss now leaves {} {}{others}",
+            w.scenario, w.address, w.after
+        ));
+    }
+    if !c.new_violations.is_empty() {
+        parts.push(plural(
+            c.new_violations.len(),
+            "new recovery objective violation",
+        ));
+    }
+    if parts.is_empty() {
+        "no change in exposure, identity, findings, resilience or cost".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+pub fn write_change_text(
+    base: &Graph,
+    head: &Graph,
+    c: &ChangeReview,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out, "Change review: {}\n", change_headline(c))?;
+    writeln!(
+        out,
+        "Exposure: {} opened, {} closed",
+        c.opened.len(),
+        c.closed.len()
+    )?;
+    for e in &c.opened {
+        writeln!(out, "  + {}  {} from {}", e.resource, e.services, e.sources)?;
+    }
+    for e in &c.closed {
+        writeln!(out, "  - {}  {} from {}", e.resource, e.services, e.sources)?;
+    }
+    writeln!(
+        out,
+        "Identity: {} new escalation paths, {} closed, {} new administrators, {} resource policies newly open, {} closed",
+        c.new_escalations.len(),
+        c.closed_escalations.len(),
+        c.new_admins.len(),
+        c.new_access.len(),
+        c.closed_access.len()
+    )?;
+    for (who, to) in &c.new_escalations {
+        writeln!(out, "  + {who} can become {to}")?;
+    }
+    for a in &c.new_admins {
+        writeln!(out, "  + {a} is administrator-equivalent")?;
+    }
+    for (a, class) in &c.new_access {
+        writeln!(out, "  + {a}: {class}")?;
+    }
+    let fresh: Vec<&Finding> = c.new_findings.iter().collect();
+    writeln!(
+        out,
+        "Findings: {} new ({}), {} fixed",
+        c.new_findings.len(),
+        severity_counts(&fresh),
+        c.fixed_findings.len()
+    )?;
+    for f in c.new_findings.iter().take(TOP) {
+        writeln!(
+            out,
+            "  + {} {} {}: {}  {}",
+            f.severity,
+            f.rule_id,
+            f.resource,
+            f.message,
+            location(head, f)
+        )?;
+    }
+    more(out, c.new_findings.len())?;
+    for f in c.fixed_findings.iter().take(TOP) {
+        writeln!(
+            out,
+            "  - {} {} {}  {}",
+            f.severity,
+            f.rule_id,
+            f.resource,
+            location(base, f)
+        )?;
+    }
+    more(out, c.fixed_findings.len())?;
+    writeln!(
+        out,
+        "Resilience: {} worse, {} better, {} new objective violations",
+        c.worse.len(),
+        c.better.len(),
+        c.new_violations.len()
+    )?;
+    for w in &c.worse {
+        writeln!(
+            out,
+            "  ✗ {}: {} {} → {} — {}",
+            w.scenario,
+            w.address,
+            w.before.unwrap_or("(new)"),
+            w.after,
+            w.reason
+        )?;
+    }
+    for b in &c.better {
+        writeln!(
+            out,
+            "  ✓ {}: {} {} → {}",
+            b.scenario,
+            b.address,
+            b.before.unwrap_or("(new)"),
+            b.after
+        )?;
+    }
+    for (a, v) in &c.new_violations {
+        writeln!(out, "  ✗ {a}: {v}")?;
+    }
+    writeln!(out, "Cost:")?;
+    crate::cost::write_diff_text(&c.cost, out)
+}
+
+pub fn write_change_json(
+    base: &Graph,
+    head: &Graph,
+    c: &ChangeReview,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let scenario = |s: &cloudwright_review::change::ScenarioChange| json!({"scenario": s.scenario, "address": s.address, "before": s.before, "after": s.after, "reason": s.reason});
+    let doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "kind": "change-review",
+        "headline": change_headline(c),
+        "findings": {
+            "new": c.new_findings.iter().map(|f| finding_json(head, f)).collect::<Vec<_>>(),
+            "fixed": c.fixed_findings.iter().map(|f| finding_json(base, f)).collect::<Vec<_>>(),
+        },
+        "exposures": {
+            "opened": c.opened.iter().map(exposure_json).collect::<Vec<_>>(),
+            "closed": c.closed.iter().map(exposure_json).collect::<Vec<_>>(),
+        },
+        "iam": {
+            "new_escalation_paths": c.new_escalations.iter().map(|(p, t)| json!({"principal": p, "target": t})).collect::<Vec<_>>(),
+            "closed_escalation_paths": c.closed_escalations.iter().map(|(p, t)| json!({"principal": p, "target": t})).collect::<Vec<_>>(),
+            "new_administrators": c.new_admins,
+            "new_resource_access": c.new_access.iter().map(|(a, k)| json!({"address": a, "classification": k})).collect::<Vec<_>>(),
+            "closed_resource_access": c.closed_access.iter().map(|(a, k)| json!({"address": a, "classification": k})).collect::<Vec<_>>(),
+        },
+        "cost": crate::cost::diff_json(&c.cost),
+        "resilience": {
+            "worse": c.worse.iter().map(scenario).collect::<Vec<_>>(),
+            "better": c.better.iter().map(scenario).collect::<Vec<_>>(),
+            "new_violations": c.new_violations.iter().map(|(a, v)| json!({"address": a, "violation": v})).collect::<Vec<_>>(),
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// The pull-request comment: the headline, then a collapsible section per
+/// engine with something to say.
+pub fn write_change_markdown(
+    base: &Graph,
+    head: &Graph,
+    c: &ChangeReview,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let _ = base;
+    writeln!(out, "### Cloudwright: {}\n", change_headline(c))?;
+    let section = |out: &mut dyn Write, title: String, lines: Vec<String>| -> std::io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "<details><summary>{title}</summary>\n")?;
+        for l in lines {
+            writeln!(out, "- {l}")?;
+        }
+        writeln!(out, "\n</details>\n")
+    };
+    let md = |s: &str| s.replace('|', "\\|");
+    section(
+        out,
+        format!(
+            "Exposure: {} opened, {} closed",
+            c.opened.len(),
+            c.closed.len()
+        ),
+        c.opened
+            .iter()
+            .map(|e| format!("➕ `{}` {} from {}", md(&e.resource), e.services, e.sources))
+            .chain(
+                c.closed
+                    .iter()
+                    .map(|e| format!("➖ `{}` {} from {}", md(&e.resource), e.services, e.sources)),
+            )
+            .collect(),
+    )?;
+    section(
+        out,
+        format!(
+            "Identity: {} new escalation paths, {} newly open resource policies",
+            c.new_escalations.len() + c.new_admins.len(),
+            c.new_access.len()
+        ),
+        c.new_escalations
+            .iter()
+            .map(|(p, t)| format!("`{}` can become `{}`", md(p), md(t)))
+            .chain(
+                c.new_admins
+                    .iter()
+                    .map(|a| format!("`{}` is administrator-equivalent", md(a))),
+            )
+            .chain(
+                c.new_access
+                    .iter()
+                    .map(|(a, k)| format!("`{}` is {k}", md(a))),
+            )
+            .collect(),
+    )?;
+    let fresh: Vec<&Finding> = c.new_findings.iter().collect();
+    section(
+        out,
+        format!(
+            "Findings: {} new ({}), {} fixed",
+            c.new_findings.len(),
+            severity_counts(&fresh),
+            c.fixed_findings.len()
+        ),
+        c.new_findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "**{}** {} `{}`: {} ({})",
+                    f.severity,
+                    f.rule_id,
+                    md(&f.resource),
+                    md(&f.message),
+                    location(head, f)
+                )
+            })
+            .chain(
+                c.fixed_findings
+                    .iter()
+                    .map(|f| format!("fixed: {} `{}`", f.rule_id, md(&f.resource))),
+            )
+            .collect(),
+    )?;
+    section(
+        out,
+        format!(
+            "Resilience: {} worse, {} better",
+            c.worse.len() + c.new_violations.len(),
+            c.better.len()
+        ),
+        c.worse
+            .iter()
+            .map(|w| {
+                format!(
+                    "{}: `{}` {} → **{}** — {}",
+                    w.scenario,
+                    md(&w.address),
+                    w.before.unwrap_or("(new)"),
+                    w.after,
+                    md(&w.reason)
+                )
+            })
+            .chain(c.better.iter().map(|b| {
+                format!(
+                    "{}: `{}` {} → {}",
+                    b.scenario,
+                    md(&b.address),
+                    b.before.unwrap_or("(new)"),
+                    b.after
+                )
+            }))
+            .chain(
+                c.new_violations
+                    .iter()
+                    .map(|(a, v)| format!("`{}`: {}", md(a), md(v))),
+            )
+            .collect(),
+    )?;
+    crate::cost::write_diff_markdown(&c.cost, out)
+}

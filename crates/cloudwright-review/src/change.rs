@@ -1,0 +1,230 @@
+//! A change review: two reviews (before and after) compared section by
+//! section — findings new and fixed, exposure paths opened and closed,
+//! escalation paths and public access new and closed, the cost delta, and
+//! the failure scenarios that got worse or better.
+
+use crate::Review;
+use cloudwright_cost::CostDiff;
+use cloudwright_model::Finding;
+use cloudwright_network::exposure::{Exposure, Verdict};
+use cloudwright_resilience::Status;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An internet exposure, as the review shows and compares it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ExposureSummary {
+    pub resource: String,
+    pub resource_type: String,
+    /// `tcp 5432`, `tcp 80, 443`
+    pub services: String,
+    /// `0.0.0.0/0`
+    pub sources: String,
+    pub via: Vec<String>,
+}
+
+impl ExposureSummary {
+    pub fn of(e: &Exposure) -> ExposureSummary {
+        let services: Vec<String> = e
+            .services
+            .iter()
+            .map(|(proto, ranges)| {
+                let ports: Vec<String> = ranges
+                    .iter()
+                    .map(|(a, b)| {
+                        if a == b {
+                            a.to_string()
+                        } else if *a == 0 && *b == 65535 {
+                            "all ports".to_string()
+                        } else {
+                            format!("{a}-{b}")
+                        }
+                    })
+                    .collect();
+                format!("{proto} {}", ports.join(", "))
+            })
+            .collect();
+        ExposureSummary {
+            resource: e.resource.clone(),
+            resource_type: e.resource_type.clone(),
+            services: services.join("; "),
+            sources: e.sources.join(", "),
+            via: e.via.clone(),
+        }
+    }
+}
+
+/// An entry point whose fate in a failure scenario changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioChange {
+    /// `AZ eu-west-1a`, `region eu-west-1`
+    pub scenario: String,
+    pub address: String,
+    /// `None`: the entry point is new.
+    pub before: Option<&'static str>,
+    pub after: &'static str,
+    pub reason: String,
+}
+
+pub struct ChangeReview {
+    pub new_findings: Vec<Finding>,
+    pub fixed_findings: Vec<Finding>,
+    pub opened: Vec<ExposureSummary>,
+    pub closed: Vec<ExposureSummary>,
+    /// (principal, target)
+    pub new_escalations: Vec<(String, String)>,
+    pub closed_escalations: Vec<(String, String)>,
+    pub new_admins: Vec<String>,
+    /// (resource, classification: public / cross-account / organization)
+    pub new_access: Vec<(String, String)>,
+    pub closed_access: Vec<(String, String)>,
+    pub cost: CostDiff,
+    pub worse: Vec<ScenarioChange>,
+    pub better: Vec<ScenarioChange>,
+    /// Recovery objectives violated now and not before: (address, violation).
+    pub new_violations: Vec<(String, String)>,
+}
+
+fn rank(s: &Status) -> Option<u8> {
+    match s {
+        Status::Serving => Some(0),
+        Status::Degraded => Some(1),
+        Status::Down => Some(2),
+        Status::Unknown => None,
+    }
+}
+
+fn scenario_name(kind: &str, name: &str) -> String {
+    if kind == "az" {
+        format!("AZ {name}")
+    } else {
+        format!("region {name}")
+    }
+}
+
+/// (scenario, entry point) → (status, reason)
+fn fates(r: &Review) -> BTreeMap<(String, String), (Status, String)> {
+    let mut out = BTreeMap::new();
+    for s in &r.resilience.scenarios {
+        for e in &s.entry_points {
+            out.insert(
+                (scenario_name(s.kind, &s.name), e.address.clone()),
+                (e.status.clone(), e.reason.clone()),
+            );
+        }
+    }
+    out
+}
+
+fn difference<T: Ord + Clone>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> Vec<T> {
+    a.difference(b).cloned().collect()
+}
+
+/// What the change from `base` to `head` does, engine by engine.
+pub fn compare(base: &Review, head: &Review) -> ChangeReview {
+    let prints = |r: &Review| -> BTreeMap<String, Finding> {
+        r.scan
+            .findings
+            .iter()
+            .map(|f| (f.fingerprint(), f.clone()))
+            .collect()
+    };
+    let (before, after) = (prints(base), prints(head));
+    let mut new_findings: Vec<Finding> = after
+        .iter()
+        .filter(|(k, _)| !before.contains_key(*k))
+        .map(|(_, f)| f.clone())
+        .collect();
+    new_findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.resource.cmp(&b.resource))
+    });
+    let mut fixed_findings: Vec<Finding> = before
+        .iter()
+        .filter(|(k, _)| !after.contains_key(*k))
+        .map(|(_, f)| f.clone())
+        .collect();
+    fixed_findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.resource.cmp(&b.resource))
+    });
+
+    let exposures = |r: &Review| -> BTreeSet<ExposureSummary> {
+        r.exposures
+            .iter()
+            .filter(|e| e.verdict == Verdict::Reachable)
+            .map(ExposureSummary::of)
+            .collect()
+    };
+    let (eb, eh) = (exposures(base), exposures(head));
+
+    let escalations =
+        |r: &Review| -> BTreeSet<(String, String)> { r.escalations().into_iter().collect() };
+    let (xb, xh) = (escalations(base), escalations(head));
+    let admins = |r: &Review| -> BTreeSet<String> {
+        r.principals
+            .iter()
+            .filter(|a| a.admin_equivalent)
+            .map(|a| a.address.clone())
+            .collect()
+    };
+    let access = |r: &Review| -> BTreeSet<(String, String)> {
+        r.access
+            .iter()
+            .filter(|a| a.unknown.is_none())
+            .map(|a| (a.address.clone(), a.classification.to_string()))
+            .collect()
+    };
+    let (ab, ah) = (access(base), access(head));
+
+    let (fb, fh) = (fates(base), fates(head));
+    let mut worse = Vec::new();
+    let mut better = Vec::new();
+    for (key, (status, reason)) in &fh {
+        let was = fb.get(key);
+        let (Some(now), was_rank) = (rank(status), was.and_then(|(s, _)| rank(s))) else {
+            continue;
+        };
+        let change = |before: Option<&'static str>| ScenarioChange {
+            scenario: key.0.clone(),
+            address: key.1.clone(),
+            before,
+            after: status.name(),
+            reason: reason.clone(),
+        };
+        match (was, was_rank) {
+            // a new entry point counts when the scenario takes it down
+            (None, _) if now == 2 => worse.push(change(None)),
+            (Some((s, _)), Some(w)) if now > w => worse.push(change(Some(s.name()))),
+            (Some((s, _)), Some(w)) if now < w => better.push(change(Some(s.name()))),
+            _ => {}
+        }
+    }
+    let violations = |r: &Review| -> BTreeSet<(String, String)> {
+        r.resilience
+            .data_stores
+            .iter()
+            .flat_map(|d| {
+                d.violations
+                    .iter()
+                    .map(move |v| (d.address.clone(), v.clone()))
+            })
+            .collect()
+    };
+    ChangeReview {
+        new_findings,
+        fixed_findings,
+        opened: difference(&eh, &eb),
+        closed: difference(&eb, &eh),
+        new_escalations: difference(&xh, &xb),
+        closed_escalations: difference(&xb, &xh),
+        new_admins: difference(&admins(head), &admins(base)),
+        new_access: difference(&ah, &ab),
+        closed_access: difference(&ab, &ah),
+        cost: cloudwright_cost::diff(&base.cost, &head.cost),
+        worse,
+        better,
+        new_violations: difference(&violations(head), &violations(base)),
+    }
+}

@@ -1,0 +1,174 @@
+//! One review across every engine, of a whole tree or of a change — what a
+//! senior cloud engineer says about a pull request: the exposure it opens,
+//! the privilege it lets someone escalate to, the findings it adds, the
+//! failures it no longer survives, what it costs, and whether the IaC
+//! stays healthy.
+//!
+//! The model is loaded once (by the caller); the rules run through the
+//! scan pipeline and, beside them on the other cores, the exposure, IAM,
+//! resilience and cost engines. A change review is two reviews compared
+//! section by section.
+
+pub mod change;
+pub mod conditions;
+
+pub use change::{compare, ChangeReview};
+pub use conditions::Condition;
+
+use cloudwright_cost::{Catalogue, Estimate, Usage};
+use cloudwright_iam::access::Access;
+use cloudwright_iam::escalation::Analysis;
+use cloudwright_model::{FindingSeverity, Graph};
+use cloudwright_network::exposure::{Exposure, Verdict};
+use cloudwright_resilience::Report as Resilience;
+use cloudwright_scan::{ScanOptions, ScanReport};
+
+/// Everything the engines say about one tree.
+pub struct Review {
+    pub scan: ScanReport,
+    /// Internet exposures, reachable first, then undecidable.
+    pub exposures: Vec<Exposure>,
+    /// Principals that are administrator-equivalent or can escalate.
+    pub principals: Vec<Analysis>,
+    /// Resource and trust policies open beyond the account.
+    pub access: Vec<Access>,
+    pub resilience: Resilience,
+    pub cost: Estimate,
+}
+
+/// What a review needs besides the model.
+pub struct ReviewOptions<'a> {
+    pub scan: &'a ScanOptions,
+    pub rules: &'a [&'static cloudwright_rules::Rule],
+    pub catalogue: &'a Catalogue,
+    pub usage: &'a Usage,
+}
+
+/// Runs every engine on one model.
+pub fn review(graph: &Graph, options: &ReviewOptions<'_>) -> Review {
+    let ((scan, exposures), ((principals, access), (resilience, cost))) = rayon::join(
+        || {
+            rayon::join(
+                || cloudwright_scan::scan(graph, options.rules, options.scan),
+                || {
+                    let mut e = cloudwright_network::exposure::internet_exposure(graph);
+                    e.sort_by_key(|x| x.verdict != Verdict::Reachable);
+                    e
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    let principals: Vec<Analysis> = cloudwright_iam::escalation::analyse(graph)
+                        .into_iter()
+                        .filter(|a| a.admin_equivalent || !a.escalation_paths.is_empty())
+                        .collect();
+                    let access: Vec<Access> = cloudwright_iam::access::resource_access(graph)
+                        .into_iter()
+                        // trust to AWS services is how roles work, not an opening
+                        .filter(|a| !matches!(a.classification, "account" | "service"))
+                        .collect();
+                    (principals, access)
+                },
+                || {
+                    (
+                        cloudwright_resilience::simulate_with(
+                            graph,
+                            &options.scan.settings.resilience,
+                        ),
+                        cloudwright_cost::estimate(graph, options.catalogue, options.usage),
+                    )
+                },
+            )
+        },
+    );
+    Review {
+        scan,
+        exposures,
+        principals,
+        access,
+        resilience,
+        cost,
+    }
+}
+
+/// The categories the review shows in their own sections rather than
+/// among the security findings.
+pub const HYGIENE_CATEGORIES: &[&str] = &["iac", "tagging", "cost"];
+
+impl Review {
+    /// Internet exposures decided reachable.
+    pub fn reachable(&self) -> impl Iterator<Item = &Exposure> {
+        self.exposures
+            .iter()
+            .filter(|e| e.verdict == Verdict::Reachable)
+    }
+
+    /// Escalation paths, as (principal, target).
+    pub fn escalations(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .principals
+            .iter()
+            .flat_map(|a| {
+                a.escalation_paths
+                    .iter()
+                    .map(move |p| (a.address.clone(), p.target.clone()))
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Findings at or above a severity, outside the hygiene categories.
+    pub fn security_findings(&self) -> impl Iterator<Item = &cloudwright_model::Finding> {
+        self.scan.findings.iter().filter(|f| {
+            cloudwright_rules::find(f.rule_id)
+                .is_none_or(|r| !HYGIENE_CATEGORIES.contains(&r.category))
+        })
+    }
+
+    /// Findings of the hygiene categories (IaC, tagging, cost judgement).
+    pub fn hygiene_findings(&self) -> impl Iterator<Item = &cloudwright_model::Finding> {
+        self.scan.findings.iter().filter(|f| {
+            cloudwright_rules::find(f.rule_id)
+                .is_some_and(|r| HYGIENE_CATEGORIES.contains(&r.category))
+        })
+    }
+
+    pub fn count_at_least(&self, severity: FindingSeverity) -> usize {
+        self.scan
+            .findings
+            .iter()
+            .filter(|f| f.severity >= severity)
+            .count()
+    }
+
+    /// Entry points down or degraded in some scenario: (scenario, address,
+    /// status, reason).
+    pub fn outages(&self) -> Vec<(String, String, &'static str, String)> {
+        let mut out = Vec::new();
+        for s in &self.resilience.scenarios {
+            for e in &s.entry_points {
+                if matches!(
+                    e.status,
+                    cloudwright_resilience::Status::Down | cloudwright_resilience::Status::Degraded
+                ) {
+                    let scenario = if s.kind == "az" {
+                        format!("AZ {}", s.name)
+                    } else {
+                        format!("region {}", s.name)
+                    };
+                    out.push((
+                        scenario,
+                        e.address.clone(),
+                        e.status.name(),
+                        e.reason.clone(),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
