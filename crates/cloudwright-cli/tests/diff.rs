@@ -201,3 +201,43 @@ fn cost_diff_against_a_git_revision() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `review --base REF`: the change since a revision, across engines.
+#[test]
+fn review_against_a_git_revision() {
+    let dir = std::env::temp_dir().join(format!("cloudwright-review-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("infra")).unwrap();
+    let base = "provider \"aws\" {\n  region = \"us-east-1\"\n}\nresource \"aws_s3_bucket\" \"data\" {\n  bucket = \"data\"\n}\n";
+    std::fs::write(dir.join("infra/main.tf"), base).unwrap();
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    let head = format!("{base}resource \"aws_iam_role\" \"ci\" {{\n  name               = \"ci\"\n  assume_role_policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ Service = \"codebuild.amazonaws.com\" }} }}] }})\n}}\nresource \"aws_iam_role_policy\" \"ci\" {{\n  role   = aws_iam_role.ci.id\n  policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"iam:PutRolePolicy\", Resource = \"*\" }}] }})\n}}\n");
+    std::fs::write(dir.join("infra/main.tf"), &head).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+        .args([
+            "review",
+            "--base",
+            "HEAD",
+            "infra",
+            "-o",
+            "json",
+            "--fail-on",
+            "new-escalation",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["iam"]["new_escalation_paths"],
+        serde_json::json!([{"principal": "aws_iam_role.ci", "target": "administrator"}])
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("infra/main.tf")).unwrap(),
+        head
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -158,3 +158,50 @@ fn fail_on_conditions_across_engines() {
     assert_eq!(code("cost-increase>1"), Some(0));
     assert_eq!(run(&["review", BASE]).status.code(), Some(0));
 }
+
+/// The CI integrations run commands the binary accepts.
+#[test]
+fn ci_integrations_run_commands_that_exist() {
+    let repo = common::repo();
+    let read = |p: &str| std::fs::read_to_string(repo.join(p)).unwrap();
+    // pre-commit hooks: cloudwright subcommands with accepted flags
+    let hooks = read(".pre-commit-hooks.yaml");
+    let entries: Vec<&str> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("entry: "))
+        .collect();
+    assert_eq!(entries.len(), 2, "{hooks}");
+    for entry in entries {
+        let words: Vec<&str> = entry.split_whitespace().collect();
+        assert_eq!(words[0], "cloudwright");
+        // the same arguments on the example tree parse (usage errors exit 2
+        // before anything is read; --base HEAD needs a repository, which
+        // this checkout is)
+        let mut args: Vec<&str> = words[1..].to_vec();
+        args.push("examples/three-tier");
+        let code = run(&args).status.code();
+        assert!(matches!(code, Some(0) | Some(1)), "{entry}: {code:?}");
+    }
+    // the action and the GitLab job call `cloudwright review` with --base and --fail-on
+    let action = read("action.yml");
+    assert!(action.contains("set -- review \"$CW_PATH\""), "{action}");
+    assert!(action.contains("--base \"$CW_BASE\"") && action.contains("--fail-on \"$CW_FAIL_ON\""));
+    assert!(action.contains(
+        "cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH/crates/cloudwright-cli\""
+    ));
+    let gitlab = read("docs/ci/gitlab-ci.yml");
+    let line = gitlab
+        .lines()
+        .find(|l| l.contains("- cloudwright review"))
+        .unwrap();
+    let conditions = line
+        .split("--fail-on \"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap();
+    // the conditions the snippet uses are ones the binary accepts
+    let code = run(&["review", "examples/three-tier", "--fail-on", conditions])
+        .status
+        .code();
+    assert!(matches!(code, Some(0) | Some(1)), "{conditions}: {code:?}");
+}
