@@ -271,10 +271,9 @@ pub fn write_text(
     Ok(())
 }
 
-fn tree_json(graph: &Graph, r: &Review) -> Json {
+/// Everything but the findings, which [`write_json`] streams.
+fn tree_json(r: &Review) -> Json {
     json!({
-        "headline": tree_headline(r),
-        "findings": r.scan.findings.iter().map(|f| finding_json(graph, f)).collect::<Vec<_>>(),
         "exposures": exposures(r).iter().map(exposure_json).collect::<Vec<_>>(),
         "undecidable_exposures": r.exposures.iter()
             .filter(|e| e.verdict != cloudwright_network::exposure::Verdict::Reachable)
@@ -297,12 +296,29 @@ fn tree_json(graph: &Graph, r: &Review) -> Json {
     })
 }
 
+/// The review as JSON, the findings written one at a time (a large tree
+/// has hundreds of thousands).
 pub fn write_json(graph: &Graph, r: &Review, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut doc = tree_json(graph, r);
-    doc["schema_version"] = json!(SCHEMA_VERSION);
-    doc["kind"] = json!("review");
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    writeln!(out, "{{")?;
+    writeln!(out, "  \"schema_version\": {},", json!(SCHEMA_VERSION))?;
+    writeln!(out, "  \"kind\": \"review\",")?;
+    writeln!(out, "  \"headline\": {},", json!(tree_headline(r)))?;
+    write!(out, "  \"findings\": [")?;
+    for (i, f) in r.scan.findings.iter().enumerate() {
+        if i > 0 {
+            write!(out, ",")?;
+        }
+        write!(out, "\n    ")?;
+        serde_json::to_writer(&mut *out, &finding_json(graph, f))?;
+    }
+    write!(out, "\n  ]")?;
+    if let Json::Object(rest) = tree_json(r) {
+        for (k, v) in rest {
+            write!(out, ",\n  {}: ", json!(k))?;
+            serde_json::to_writer(&mut *out, &v)?;
+        }
+    }
+    writeln!(out, "\n}}")
 }
 
 pub fn write_markdown(
