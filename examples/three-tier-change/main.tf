@@ -62,7 +62,7 @@ locals {
 }
 
 module "network" {
-  source = "./modules/network"
+  source = "../three-tier/modules/network"
 
   name       = local.name
   cidr_block = var.vpc_cidr
@@ -72,7 +72,7 @@ module "network" {
 }
 
 module "web" {
-  source = "./modules/web_app"
+  source = "../three-tier/modules/web_app"
 
   name               = local.name
   vpc_id             = module.network.vpc_id

@@ -335,6 +335,23 @@ pub(crate) fn finish(graph: Graph) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The `cloudwright.toml` in force: the one named, else the one found by
+/// walking up from the first path, else the defaults.
+pub(crate) fn config_for(
+    explicit: Option<&PathBuf>,
+    paths: &[PathBuf],
+) -> Result<cloudwright_scan::config::Config, String> {
+    let path = explicit.cloned().or_else(|| {
+        paths
+            .first()
+            .and_then(|p| cloudwright_scan::config::discover(p))
+    });
+    match path {
+        Some(p) => cloudwright_scan::config::load(&p).map_err(|e| e.to_string()),
+        None => Ok(cloudwright_scan::config::Config::default()),
+    }
+}
+
 /// `FORMAT` or `FORMAT=FILE`.
 pub(crate) fn split_output(spec: &str) -> (&str, Option<&str>) {
     match spec.split_once('=') {
@@ -836,21 +853,12 @@ fn resilience(args: ResilienceArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     }
-    let config_path = args.config.clone().or_else(|| {
-        args.input
-            .paths
-            .first()
-            .and_then(|p| cloudwright_scan::config::discover(p))
-    });
-    let declared = match &config_path {
-        Some(path) => match cloudwright_scan::config::load(path) {
-            Ok(c) => c.settings().resilience,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(EXIT_INPUT);
-            }
-        },
-        None => Default::default(),
+    let declared = match config_for(args.config.as_ref(), &args.input.paths) {
+        Ok(c) => c.settings().resilience,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_INPUT);
+        }
     };
     let graph = load(&args.input);
     let report = cloudwright_resilience::simulate_with(&graph, &declared);
@@ -891,18 +899,9 @@ fn scan(mut args: ScanArgs) -> ExitCode {
         ExitCode::from(EXIT_INPUT)
     };
     // cloudwright.toml: flags win over it, it wins over the defaults
-    let config_path = args.config.clone().or_else(|| {
-        args.input
-            .paths
-            .first()
-            .and_then(|p| cloudwright_scan::config::discover(p))
-    });
-    let config = match &config_path {
-        Some(path) => match cloudwright_scan::config::load(path) {
-            Ok(c) => c,
-            Err(e) => return usage(e.to_string()),
-        },
-        None => cloudwright_scan::config::Config::default(),
+    let config = match config_for(args.config.as_ref(), &args.input.paths) {
+        Ok(c) => c,
+        Err(e) => return usage(e),
     };
     if args.outputs.is_empty() {
         args.outputs = if config.scan.outputs.is_empty() {

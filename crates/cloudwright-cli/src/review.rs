@@ -53,18 +53,9 @@ pub(crate) fn run(args: ReviewArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let config_path = args.config.clone().or_else(|| {
-        args.input
-            .paths
-            .first()
-            .and_then(|p| cloudwright_scan::config::discover(p))
-    });
-    let config = match &config_path {
-        Some(path) => match cloudwright_scan::config::load(path) {
-            Ok(c) => c,
-            Err(e) => return fail(e.to_string()),
-        },
-        None => cloudwright_scan::config::Config::default(),
+    let config = match crate::config_for(args.config.as_ref(), &args.input.paths) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
     };
     let mut input = args.input.clone();
     input.excludes.extend(config.scan.exclude.iter().cloned());
