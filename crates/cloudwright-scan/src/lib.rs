@@ -171,7 +171,17 @@ pub fn select_rules(options: &ScanOptions) -> Result<Vec<&'static Rule>, String>
 
 /// Runs the selected rules and applies suppressions.
 pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> ScanReport {
-    let outcome = cloudwright_rules::run_with(graph, rules, &options.settings);
+    // suppression comments are read while the rules run
+    let (outcome, directives) = rayon::join(
+        || cloudwright_rules::run_with(graph, rules, &options.settings),
+        || {
+            if options.inline_suppressions {
+                suppress::directives(graph)
+            } else {
+                Default::default()
+            }
+        },
+    );
     // a flag per resource: the rules check millions of (rule, resource)
     // pairs on a large tree, too many for a hash set
     let mut checked = vec![false; graph.resources.len()];
@@ -198,7 +208,7 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
         })
         .filter(|f| f.severity >= options.min_severity)
         .collect();
-    let mut applied = suppress::apply(graph, findings, options);
+    let mut applied = suppress::apply_with(graph, findings, options, directives);
     let mut baselined = 0;
     if let Some(known) = &options.baseline {
         let before = applied.active.len();

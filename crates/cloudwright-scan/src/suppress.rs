@@ -66,7 +66,7 @@ enum Scope {
 
 /// One suppression comment.
 #[derive(Debug, Clone)]
-struct Directive {
+pub struct Directive {
     kind: SuppressionKind,
     /// Rule ids or aliases; empty means every rule.
     rules: Vec<String>,
@@ -335,7 +335,37 @@ fn apply_config(
     kept
 }
 
+/// The suppression comments of every file, by file (read once; the scan
+/// reads them while the rules run).
+pub type Directives = HashMap<FileId, Vec<Directive>>;
+
+pub fn directives(graph: &Graph) -> Directives {
+    let mut out: Directives = HashMap::new();
+    for (id, file) in graph.sources.files() {
+        let ds = parse_directives(&file.text, id, file);
+        if !ds.is_empty() {
+            out.insert(id, ds);
+        }
+    }
+    out
+}
+
 pub fn apply(graph: &Graph, findings: Vec<Finding>, options: &ScanOptions) -> Applied {
+    let read = if options.inline_suppressions {
+        directives(graph)
+    } else {
+        HashMap::new()
+    };
+    apply_with(graph, findings, options, read)
+}
+
+/// [`apply`] with the suppression comments already read.
+pub fn apply_with(
+    graph: &Graph,
+    findings: Vec<Finding>,
+    options: &ScanOptions,
+    mut directives: Directives,
+) -> Applied {
     let mut applied = Applied {
         active: Vec::new(),
         suppressed: Vec::new(),
@@ -345,13 +375,6 @@ pub fn apply(graph: &Graph, findings: Vec<Finding>, options: &ScanOptions) -> Ap
     if !options.inline_suppressions {
         applied.active = findings;
         return applied;
-    }
-    let mut directives: HashMap<FileId, Vec<Directive>> = HashMap::new();
-    for (id, file) in graph.sources.files() {
-        let ds = parse_directives(&file.text, id, file);
-        if !ds.is_empty() {
-            directives.insert(id, ds);
-        }
     }
     let mut expired_seen: Vec<Span> = Vec::new();
     for finding in findings {

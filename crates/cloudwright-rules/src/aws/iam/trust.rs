@@ -192,6 +192,9 @@ fn walk_unknown(v: &Value, plain: &mut bool) {
 }
 
 fn check_external_id(ctx: &Context<'_>, report: &mut Report) {
+    // the accounts of each root, found once (a root has many roles)
+    let mut accounts: std::collections::HashMap<std::sync::Arc<str>, Vec<String>> =
+        Default::default();
     for role in ctx.resources(&["aws_iam_role"]) {
         report.checked(role);
         let doc = match get_document(role, "assume_role_policy") {
@@ -205,7 +208,9 @@ fn check_external_id(ctx: &Context<'_>, report: &mut Report) {
         let Tri::Known(list) = statements(Tri::Known(doc.clone())) else {
             continue;
         };
-        let own = own_accounts(ctx, &role.root);
+        let own = accounts
+            .entry(role.root.clone())
+            .or_insert_with(|| own_accounts(ctx, &role.root));
         let mut failing = None;
         let mut undecided = None;
         for st in list.iter().filter(|s| s.allow && allows_assume(s)) {

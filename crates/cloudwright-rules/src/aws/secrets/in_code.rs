@@ -309,6 +309,11 @@ fn local_literals(text: &str) -> Vec<(&str, &str, usize)> {
 }
 
 fn check_locals(ctx: &Context<'_>, report: &mut Report) {
+    // module directory → the root module of its first instance, found once
+    let mut roots: std::collections::HashMap<&str, &str> = Default::default();
+    for m in &ctx.graph.modules {
+        roots.entry(m.dir.as_str()).or_insert(m.root_dir.as_str());
+    }
     for (id, file) in ctx.graph.sources.files() {
         if !file.display_path.ends_with(".tf") {
             continue;
@@ -317,12 +322,9 @@ fn check_locals(ctx: &Context<'_>, report: &mut Report) {
             .parent()
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let root = ctx
-            .graph
-            .modules
-            .iter()
-            .find(|m| m.dir == dir || (dir.is_empty() && m.dir == "."))
-            .map(|m| m.root_dir.clone())
+        let root = roots
+            .get(if dir.is_empty() { "." } else { dir.as_str() })
+            .map(|r| r.to_string())
             .unwrap_or_default();
         for (name, value, at) in local_literals(&file.text) {
             if let Some(kind) = secret_literal(name, value) {
