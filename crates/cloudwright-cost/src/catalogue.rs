@@ -276,15 +276,17 @@ impl Catalogue {
         name: &str,
     ) -> Result<Catalogue, CatalogueError> {
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut keep = Vec::with_capacity(records.len());
+        let mut keep: Vec<PriceRecord> = Vec::with_capacity(records.len());
+        // the line each kept record came from
+        let mut kept_lines: Vec<usize> = Vec::with_capacity(records.len());
         for (i, record) in records.into_iter().enumerate() {
             let key = record.key();
             let entry = index.entry(key).or_default();
             if let Some(&other) = entry
                 .iter()
-                .find(|&&j| keep_get(&keep, j).tier_start == record.tier_start)
+                .find(|&&j| keep[j].tier_start == record.tier_start)
             {
-                let same: &PriceRecord = keep_get(&keep, other);
+                let same: &PriceRecord = &keep[other];
                 if same.usd == record.usd {
                     continue; // the same fact twice
                 }
@@ -299,12 +301,13 @@ impl Catalogue {
                         number(record.tier_start),
                         number(record.usd),
                         number(same.usd),
-                        lines.get(other).copied().unwrap_or(0)
+                        kept_lines.get(other).copied().unwrap_or(0)
                     ),
                 });
             }
             entry.push(keep.len());
             keep.push(record);
+            kept_lines.push(lines.get(i).copied().unwrap_or(0));
         }
         for list in index.values_mut() {
             list.sort_by(|a, b| keep[*a].tier_start.total_cmp(&keep[*b].tier_start));
@@ -409,10 +412,6 @@ impl Catalogue {
         }
         by.into_values().collect()
     }
-}
-
-fn keep_get(keep: &[PriceRecord], i: usize) -> &PriceRecord {
-    &keep[i]
 }
 
 #[derive(Clone, Debug, PartialEq)]
