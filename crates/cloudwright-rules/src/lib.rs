@@ -257,8 +257,15 @@ pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> 
             .checked
             .push((rule_id, to_indices(graph, report.checked)));
     }
-    outcome.findings.sort_by(|a, b| {
-        (&a.resource, a.rule_id, &a.attribute).cmp(&(&b.resource, b.rule_id, &b.attribute))
+    // a total order (the message breaks ties), so the unstable sort — no
+    // scratch copy of 100k findings — is deterministic
+    outcome.findings.sort_unstable_by(|a, b| {
+        (&a.resource, a.rule_id, &a.attribute, &a.message).cmp(&(
+            &b.resource,
+            b.rule_id,
+            &b.attribute,
+            &b.message,
+        ))
     });
     outcome.unknown.sort();
     outcome

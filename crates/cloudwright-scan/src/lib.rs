@@ -171,15 +171,25 @@ pub fn select_rules(options: &ScanOptions) -> Result<Vec<&'static Rule>, String>
 
 /// Runs the selected rules and applies suppressions.
 pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> ScanReport {
-    // suppression comments are read while the rules run
-    let (outcome, directives) = rayon::join(
+    // suppression comments and tagging coverage are read while the rules run
+    let wants_tagging = rules.iter().any(|r| r.id == "CW-TF-TAG-001");
+    let (outcome, (directives, tagging)) = rayon::join(
         || cloudwright_rules::run_with(graph, rules, &options.settings),
         || {
-            if options.inline_suppressions {
-                suppress::directives(graph)
-            } else {
-                Default::default()
-            }
+            rayon::join(
+                || {
+                    if options.inline_suppressions {
+                        suppress::directives(graph)
+                    } else {
+                        Default::default()
+                    }
+                },
+                || {
+                    wants_tagging.then(|| {
+                        cloudwright_rules::tagging::coverage(graph, &options.settings.tags)
+                    })
+                },
+            )
         },
     );
     // a flag per resource: the rules check millions of (rule, resource)
@@ -195,6 +205,9 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
         .findings
         .into_iter()
         .map(|mut f| {
+            if options.severity_overrides.is_empty() {
+                return f;
+            }
             if let Some(rule) = cloudwright_rules::find(f.rule_id) {
                 if let Some((_, s)) = options
                     .severity_overrides
@@ -224,10 +237,7 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
         checked: checked_by_rule,
         warnings: applied.warnings,
         baselined,
-        tagging: rules
-            .iter()
-            .any(|r| r.id == "CW-TF-TAG-001")
-            .then(|| cloudwright_rules::tagging::coverage(graph, &options.settings.tags)),
+        tagging,
     }
 }
 

@@ -382,13 +382,15 @@ pub fn apply_with(
             applied.active.push(finding);
             continue;
         };
-        let block = graph
-            .resource_in(&finding.root, &finding.resource)
-            .and_then(|r| r.span)
-            .filter(|b| b.file == span.file)
-            .map(|b| (b.line, b.end_line));
         let mut suppression = None;
         if let Some(list) = directives.get_mut(&span.file) {
+            // the resource's block, looked up only where the file has
+            // suppression comments at all
+            let block = graph
+                .resource_in(&finding.root, &finding.resource)
+                .and_then(|r| r.span)
+                .filter(|b| b.file == span.file)
+                .map(|b| (b.line, b.end_line));
             for d in list.iter_mut() {
                 if !covers(d, block, span.line) || !matches_rule(d, &finding) {
                     continue;
