@@ -257,7 +257,7 @@ pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> 
             .checked
             .push((rule_id, to_indices(graph, report.checked)));
     }
-    // a total order (the message breaks ties), so the unstable sort — no
+    // a total order (root and message break ties), so the unstable sort — no
     // scratch copy of 100k findings — is deterministic
     outcome.findings.sort_unstable_by(|a, b| {
         (&a.resource, a.rule_id, &a.attribute, &a.message).cmp(&(
