@@ -6,7 +6,7 @@
 use cloudwright_cost::catalogue::number;
 use cloudwright_cost::diff::{Change, CostDiff};
 use cloudwright_cost::estimate::{Component, Estimate};
-use serde_json::json;
+use serde_json::{json, Value as Json};
 use std::io::Write;
 
 const SCHEMA_VERSION: &str = "1";
@@ -144,20 +144,30 @@ fn component_json(c: &Component) -> serde_json::Value {
     })
 }
 
-pub fn estimate_json(e: &Estimate) -> serde_json::Value {
+fn resource_json(r: &cloudwright_cost::estimate::PricedResource) -> Json {
+    json!({
+        "address": r.address,
+        "root": r.root,
+        "type": r.resource_type,
+        "region": r.region,
+        "monthly_cost": round(r.monthly_cost),
+        "location": r.file.as_ref().map(|f| json!({"file": f, "line": r.line})),
+        "components": r.components.iter().map(component_json).collect::<Vec<_>>(),
+    })
+}
+
+/// The estimate as one JSON document.
+pub fn estimate_json(e: &Estimate) -> Json {
+    let mut doc = estimate_json_without_resources(e);
+    doc["resources"] = Json::Array(e.resources.iter().map(resource_json).collect());
+    doc
+}
+
+fn estimate_json_without_resources(e: &Estimate) -> Json {
     json!({
         "schema_version": SCHEMA_VERSION,
         "currency": e.currency,
         "total_monthly_cost": round(e.total_monthly_cost),
-        "resources": e.resources.iter().map(|r| json!({
-            "address": r.address,
-            "root": r.root,
-            "type": r.resource_type,
-            "region": r.region,
-            "monthly_cost": round(r.monthly_cost),
-            "location": r.file.as_ref().map(|f| json!({"file": f, "line": r.line})),
-            "components": r.components.iter().map(component_json).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
         "unpriced": e.unpriced.iter().map(|u| json!({
             "address": u.address,
             "root": u.root,
@@ -175,9 +185,27 @@ fn round(usd: f64) -> f64 {
     (usd * 100.0).round() / 100.0
 }
 
+/// The estimate as JSON, resources written one at a time (a large tree has
+/// tens of thousands).
 pub fn write_json(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &estimate_json(e))?;
-    writeln!(out)
+    let mut doc = estimate_json_without_resources(e);
+    writeln!(out, "{{")?;
+    if let Json::Object(fields) = &mut doc {
+        for (k, v) in fields.iter() {
+            write!(out, "  {}: ", json!(k))?;
+            serde_json::to_writer(&mut *out, v)?;
+            writeln!(out, ",")?;
+        }
+    }
+    write!(out, "  \"resources\": [")?;
+    for (i, r) in e.resources.iter().enumerate() {
+        if i > 0 {
+            write!(out, ",")?;
+        }
+        write!(out, "\n    ")?;
+        serde_json::to_writer(&mut *out, &resource_json(r))?;
+    }
+    writeln!(out, "\n  ]\n}}")
 }
 
 fn csv_cell(s: &str) -> String {
