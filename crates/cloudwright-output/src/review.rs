@@ -88,7 +88,16 @@ pub fn tree_headline(r: &Review) -> String {
             plural(spofs.len(), "service")
         ));
     }
-    parts.push(format!("{}/mo", money(r.cost.total_monthly_cost)));
+    // what could not be priced is said, so a total is never read as all
+    parts.push(if r.cost.unpriced.is_empty() {
+        format!("{}/mo", money(r.cost.total_monthly_cost))
+    } else {
+        format!(
+            "{}/mo + {} not priced",
+            money(r.cost.total_monthly_cost),
+            plural(r.cost.unpriced.len(), "resource")
+        )
+    });
     parts.join(" · ")
 }
 
