@@ -163,6 +163,9 @@ pub struct Context<'g> {
     design: std::sync::OnceLock<Vec<cloudwright_network::segment::Violation>>,
     iam: std::sync::OnceLock<Vec<cloudwright_iam::escalation::Analysis>>,
     resilience: std::sync::OnceLock<cloudwright_resilience::Report>,
+    /// Indices (into `graph.modules`) of the root modules that manage
+    /// resources, found once for the IaC rules.
+    managing: std::sync::OnceLock<Vec<usize>>,
     pub settings: crate::Settings,
 }
 
@@ -181,6 +184,7 @@ impl<'g> Context<'g> {
             design: std::sync::OnceLock::new(),
             iam: std::sync::OnceLock::new(),
             resilience: std::sync::OnceLock::new(),
+            managing: std::sync::OnceLock::new(),
             settings,
         }
     }
@@ -190,6 +194,17 @@ impl<'g> Context<'g> {
     pub fn iam_analysis(&self) -> &[cloudwright_iam::escalation::Analysis] {
         self.iam
             .get_or_init(|| cloudwright_iam::escalation::analyse(self.graph))
+    }
+
+    /// Root module instances that manage resources (plans and state files
+    /// have no `terraform {}` block to judge), computed once per run.
+    pub fn managing_roots(&self) -> Vec<&'g cloudwright_model::ModuleInstance> {
+        let graph = self.graph;
+        self.managing
+            .get_or_init(|| crate::iac::managing_root_indices(graph))
+            .iter()
+            .map(|&i| &graph.modules[i])
+            .collect()
     }
 
     /// AZ and region scenarios and data store recovery (the resilience

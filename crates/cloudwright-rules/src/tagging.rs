@@ -123,6 +123,39 @@ pub struct Judgement {
 }
 
 impl TagPolicy {
+    /// The required tags a resource lacks and those known only after apply,
+    /// as bit masks over `required` (the first 64), without allocating:
+    /// the required-tags rule asks this of every taggable resource.
+    pub fn gaps(&self, r: &Resource) -> Result<(u64, u64), String> {
+        let map = tag_map(r)?;
+        let empty = cloudwright_model::Object::default();
+        let tags = map.as_ref().and_then(|m| m.as_object()).unwrap_or(&empty);
+        let (mut missing, mut unknown) = (0u64, 0u64);
+        for (i, req) in self.required.iter().enumerate().take(64) {
+            let found = tags
+                .fields
+                .iter()
+                .find(|(k, _)| req.keys.iter().any(|want| same_key(k, want)));
+            match found {
+                None => missing |= 1 << i,
+                Some((_, v)) if v.is_unknown() => unknown |= 1 << i,
+                Some((_, v)) if v.as_str().is_none_or(|s| s.trim().is_empty()) => missing |= 1 << i,
+                Some(_) => {}
+            }
+        }
+        Ok((missing, unknown))
+    }
+
+    /// The names of the requirements in a mask from [`TagPolicy::gaps`].
+    pub fn names(&self, mask: u64) -> Vec<String> {
+        self.required
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 64 && mask & (1 << i) != 0)
+            .map(|(_, r)| r.name())
+            .collect()
+    }
+
     /// Judges a resource's effective tags. `Err` when the tags as a whole
     /// are unknown.
     pub fn judge(&self, r: &Resource) -> Result<Judgement, String> {

@@ -30,7 +30,9 @@ pub fn rules() -> Vec<&'static Rule> {
 
 /// Root module instances that manage resources (plans and state files
 /// have no `terraform {}` block to judge and are skipped).
-pub(crate) fn managing_roots(graph: &Graph) -> Vec<&ModuleInstance> {
+/// As indices into `graph.modules`; the rules read them through
+/// `Context::managing_roots`, which finds them once per run.
+pub(crate) fn managing_root_indices(graph: &Graph) -> Vec<usize> {
     // one pass over the resources: the roots that manage something
     let mut managing: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for r in &graph.resources {
@@ -43,7 +45,9 @@ pub(crate) fn managing_roots(graph: &Graph) -> Vec<&ModuleInstance> {
     graph
         .modules
         .iter()
-        .filter(|m| m.address.is_empty() && managing.contains(m.root_dir.as_str()))
+        .enumerate()
+        .filter(|(_, m)| m.address.is_empty() && managing.contains(m.root_dir.as_str()))
+        .map(|(i, _)| i)
         .collect()
 }
 

@@ -1,7 +1,7 @@
 //! Pinned versions (Terraform, providers, modules) and literals that tie
 //! the code to one machine or one account.
 
-use super::{managing_roots, root_span};
+use super::root_span;
 use crate::check::Context;
 use crate::Report;
 use cloudwright_model::{Value, ValueSource};
@@ -59,7 +59,7 @@ crate::rule! {
         kics: [],
         remediation: "Set required_version = \"~> 1.x\" in the root module.",
         check: |ctx, report| {
-            for m in managing_roots(ctx.graph) {
+            for m in ctx.managing_roots() {
                 match &m.terraform.required_version {
                     None => {
                         report.fail_at(&m.root_dir, "terraform", "terraform", "required_version", root_span(ctx.graph, m), "no required_version: any Terraform release may apply this code and upgrade its state");
@@ -145,7 +145,7 @@ fn check_providers(ctx: &Context<'_>, report: &mut Report) {
             .or_default()
             .push(m);
     }
-    for root in managing_roots(graph) {
+    for root in ctx.managing_roots() {
         let tree = modules_by_root
             .get(root.root_dir.as_str())
             .cloned()

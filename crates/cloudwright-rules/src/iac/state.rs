@@ -2,7 +2,7 @@
 //! encrypted, and whether a state bucket managed in the same code is
 //! protected.
 
-use super::{managing_roots, root_span};
+use super::root_span;
 use crate::check::{get_bool, Context, Tri};
 use crate::Report;
 use cloudwright_model::{Backend, ModuleInstance, Value};
@@ -24,7 +24,7 @@ fn setting(b: &Backend, key: &str) -> Tri<Option<Value>> {
 }
 
 fn s3_roots<'g>(ctx: &Context<'g>) -> Vec<(&'g ModuleInstance, &'g Backend)> {
-    managing_roots(ctx.graph)
+    ctx.managing_roots()
         .into_iter()
         .filter_map(|m| {
             m.terraform
@@ -84,7 +84,7 @@ crate::rule! {
         kics: [],
         remediation: "Configure a remote backend (S3 with locking and encryption, or HCP Terraform).",
         check: |ctx, report| {
-            for m in managing_roots(ctx.graph) {
+            for m in ctx.managing_roots() {
                 if m.terraform.cloud.is_some() {
                     continue;
                 }

@@ -71,15 +71,43 @@ crate::rule! {
             if policy.required.is_empty() {
                 return;
             }
+            if policy.required.len() > 64 {
+                // beyond what a mask holds: judge each resource in full
+                for r in taggable(ctx) {
+                    report.checked(r);
+                    match policy.judge(r) {
+                        Err(why) => report.unknown(r, why),
+                        Ok(j) if !j.missing.is_empty() => {
+                            report.fail(r, "", format!("missing required tags {}", j.missing.join(", ")));
+                        }
+                        Ok(j) if !j.unknown.is_empty() => {
+                            report.unknown(r, format!("tag {} is known only after apply", j.unknown.join(", ")));
+                        }
+                        Ok(_) => {}
+                    }
+                }
+                return;
+            }
+            // messages by missing set: most resources lack the same tags
+            let mut messages: Vec<(u64, String)> = Vec::new();
             for r in taggable(ctx) {
                 report.checked(r);
-                match policy.judge(r) {
+                match policy.gaps(r) {
                     Err(why) => report.unknown(r, why),
-                    Ok(j) if !j.missing.is_empty() => {
-                        report.fail(r, "", format!("missing required tag{} {}", if j.missing.len() == 1 { "" } else { "s" }, j.missing.join(", ")));
+                    Ok((missing, _)) if missing != 0 => {
+                        let message = match messages.iter().find(|(m, _)| *m == missing) {
+                            Some((_, text)) => text.clone(),
+                            None => {
+                                let names = policy.names(missing);
+                                let text = format!("missing required tag{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", "));
+                                messages.push((missing, text.clone()));
+                                text
+                            }
+                        };
+                        report.fail(r, "", message);
                     }
-                    Ok(j) if !j.unknown.is_empty() => {
-                        report.unknown(r, format!("tag {} is known only after apply", j.unknown.join(", ")));
+                    Ok((_, unknown)) if unknown != 0 => {
+                        report.unknown(r, format!("tag {} is known only after apply", policy.names(unknown).join(", ")));
                     }
                     Ok(_) => {}
                 }
