@@ -1,7 +1,8 @@
 //! `cloudwright cost`, `cost diff` and `pricing`: wiring only.
 
 use crate::{
-    emit, finish, load, split_output, BaseCheckout, InputArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
+    emit, finish, load_reporting, split_output, BaseCheckout, InputArgs, EXIT_FINDINGS, EXIT_INPUT,
+    EXIT_OK,
 };
 use clap::{Args, Subcommand};
 use cloudwright_cost::diff::Threshold;
@@ -188,7 +189,7 @@ fn estimate(args: CostArgs) -> ExitCode {
         Ok(u) => u,
         Err(e) => return fail(e),
     };
-    let graph = load(&args.input);
+    let graph = load_reporting(&args.input);
     let estimate = cloudwright_cost::estimate(&graph, &catalogue, &usage);
     for spec in &args.outputs {
         let (format, file) = split_output(spec);
@@ -240,8 +241,8 @@ fn diff(args: CostDiffArgs) -> ExitCode {
         Ok(u) => u,
         Err(e) => return fail(e),
     };
-    let base_graph = load(&base_input);
-    let head_graph = load(&head_input);
+    let base_graph = load_reporting(&base_input);
+    let head_graph = load_reporting(&head_input);
     let base = cloudwright_cost::estimate(&base_graph, &catalogue, &usage);
     let head = cloudwright_cost::estimate(&head_graph, &catalogue, &usage);
     let d = cloudwright_cost::diff(&base, &head);

@@ -322,6 +322,21 @@ pub(crate) fn load(input: &InputArgs) -> Graph {
     cloudwright_terraform::load(&input.paths, &options)
 }
 
+/// [`load`], and what could not be loaded said on stderr (file:line:col,
+/// with the help line) for the commands whose outputs carry no diagnostics.
+pub(crate) fn load_reporting(input: &InputArgs) -> Graph {
+    let graph = load(input);
+    eprint!(
+        "{}",
+        cloudwright_output::diagnostics::render_text(
+            &graph.diagnostics,
+            &graph.sources,
+            cloudwright_model::Severity::Warning
+        )
+    );
+    graph
+}
+
 /// The exit code of a command that loaded `graph` (input errors: 2). The
 /// process ends here: freeing a large model piece by piece would only cost
 /// time (a tenth of a second per 60,000 resources).
@@ -432,7 +447,7 @@ fn exposure(args: ExposureArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
-    let graph = load(&args.input);
+    let graph = load_reporting(&args.input);
     if query {
         use cloudwright_network::reach::{ask, endpoint, Endpoint};
         let from = match args.from.as_deref().map(|f| endpoint(&graph, f)) {
@@ -654,7 +669,7 @@ fn iam(args: IamArgs) -> ExitCode {
             ));
         }
     }
-    let graph = load(&args.input);
+    let graph = load_reporting(&args.input);
     if let (None, Some(action)) = (&args.principal, &args.action) {
         // who can do A on R
         let resource = args.resource.clone().unwrap_or_else(|| "*".into());
@@ -860,7 +875,7 @@ fn resilience(args: ResilienceArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     };
-    let graph = load(&args.input);
+    let graph = load_reporting(&args.input);
     let report = cloudwright_resilience::simulate_with(&graph, &declared);
     for note in &report.notes {
         eprintln!("warning: {note}");

@@ -1,7 +1,7 @@
 //! `cloudwright review`: wiring only.
 
 use crate::{
-    emit, load, split_output, BaseCheckout, InputArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
+    emit, load_reporting, split_output, BaseCheckout, InputArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use clap::Args;
 use cloudwright_review::{Condition, ReviewOptions};
@@ -95,7 +95,7 @@ pub(crate) fn run(args: ReviewArgs) -> ExitCode {
     }
     let Some(reference) = &args.base else {
         // the whole tree
-        let graph = load(&input);
+        let graph = load_reporting(&input);
         let review = cloudwright_review::review(&graph, &options);
         for spec in &args.outputs {
             let (format, file) = split_output(spec);
@@ -150,8 +150,8 @@ fn change(
     outputs: &[String],
     conditions: &[Condition],
 ) -> ExitCode {
-    let base_graph = load(base_input);
-    let head_graph = load(head_input);
+    let base_graph = load_reporting(base_input);
+    let head_graph = load_reporting(head_input);
     let base = cloudwright_review::review(&base_graph, options);
     let head = cloudwright_review::review(&head_graph, options);
     let c = cloudwright_review::compare(&base, &head);

@@ -210,3 +210,20 @@ fn cost_diff_of_two_plan_files() {
         "t3.large → m5.large"
     );
 }
+
+#[test]
+fn input_that_cannot_be_loaded_is_said_on_stderr() {
+    for command in [
+        &["cost", "no/such/dir"][..],
+        &["review", "no/such/dir"],
+        &["resilience", "no/such/dir"],
+    ] {
+        let out = run(command);
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("no/such/dir does not exist or is not a directory"),
+            "{command:?}: {err}"
+        );
+    }
+}
