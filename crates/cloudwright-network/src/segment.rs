@@ -229,10 +229,11 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
     crate::topology::forget();
     let mut out = Vec::new();
     // tiers of subnets, and the interfaces of every placed resource
-    let mut tiers: BTreeMap<(String, String), (Tier, String)> = BTreeMap::new();
+    // keyed by the subnet's identity: no key to build on every lookup
+    let mut tiers: std::collections::HashMap<usize, (Tier, String)> = Default::default();
     let mut tier_of = |s: &Resource| {
         tiers
-            .entry((s.root.to_string(), s.address.clone()))
+            .entry(s as *const Resource as usize)
             .or_insert_with(|| policy.tier(graph, s))
             .clone()
     };
@@ -271,7 +272,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         }
     }
     // subnet ranges per VPC, with their tiers
-    let mut ranges: BTreeMap<(String, String), Vec<TieredRange<'_>>> = BTreeMap::new();
+    let mut ranges: std::collections::HashMap<usize, Vec<TieredRange<'_>>> = Default::default();
     for s in graph.of_type("aws_subnet") {
         if s.mode != Mode::Managed {
             continue;
@@ -282,7 +283,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         if let Fact::Known(range) = subnet_range(s) {
             let (t, _) = tier_of(s);
             ranges
-                .entry((vpc.root.to_string(), vpc.address.clone()))
+                .entry(vpc as *const Resource as usize)
                 .or_default()
                 .push((range, t, s));
         }
@@ -315,8 +316,10 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         };
         let to = tier_of(side.subnet).0;
         let engine = engine_port(r);
-        let vpc_key = (side.vpc.root.to_string(), side.vpc.address.clone());
-        let vpc_ranges = ranges.get(&vpc_key).cloned().unwrap_or_default();
+        let no_ranges = Vec::new();
+        let vpc_ranges = ranges
+            .get(&(side.vpc as *const Resource as usize))
+            .unwrap_or(&no_ranges);
         let mut seen = BTreeSet::new();
         for g in &side.groups {
             let perms = match sg_permissions(graph, g, false) {
@@ -335,7 +338,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
             };
             for p in perms {
                 for cube in p.space.cubes() {
-                    for (range, from, subnet) in &vpc_ranges {
+                    for (range, from, subnet) in vpc_ranges {
                         if cube.sources.intersect(range).is_empty() {
                             continue;
                         }
@@ -397,6 +400,11 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         }
     }
     // 2. nothing in the app or data tier reachable from the internet directly
+    let side_of: std::collections::HashMap<(&str, &str), usize> = sides
+        .iter()
+        .enumerate()
+        .map(|(i, (r, _))| ((&*r.root, r.address.as_str()), i))
+        .collect();
     for e in exposures {
         if !e.via.is_empty() {
             continue;
@@ -404,12 +412,10 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         if e.path.first().is_some_and(|h| h.kind == "front-door") {
             continue;
         }
-        let Some((r, list)) = sides
-            .iter()
-            .find(|(r, _)| r.address == e.resource && *r.root == *e.root)
-        else {
+        let Some(&at) = side_of.get(&(e.root.as_str(), e.resource.as_str())) else {
             continue;
         };
+        let (r, list) = &sides[at];
         if let Some(i) = list.iter().find(|i| tier_of(i.subnet).0 != Tier::Public) {
             if e.verdict == Verdict::Unknown {
                 out.push(Violation {
