@@ -141,3 +141,68 @@ fn a_missing_region_or_service_says_so() {
         "the offer index has no AmazonRDS (is this the AWS Price List?)"
     );
 }
+
+/// The same update over HTTP: a server on the loopback address serves the
+/// fixture Price List the way pricing.us-east-1.amazonaws.com lays it out.
+#[test]
+fn the_price_list_is_read_over_http_too() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let root = price_list();
+    // serves a bounded number of requests, then stops
+    let server = std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            reader.read_line(&mut request).unwrap();
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap() == 0 || header == "\r\n" {
+                    break;
+                }
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+            match std::fs::read(root.join(path.trim_start_matches('/'))) {
+                Ok(body) => {
+                    write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    )
+                    .unwrap();
+                    stream.write_all(&body).unwrap();
+                }
+                Err(_) => {
+                    write!(
+                        stream,
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    )
+                    .unwrap();
+                }
+            }
+        }
+    });
+    let source = Source::parse(&format!("http://127.0.0.1:{port}"));
+    let mut o = options(Format::Csv);
+    o.services = vec!["AmazonEC2".into()];
+    // index, region index, offer file: three requests
+    let updated = update(&source, &o).unwrap();
+    assert_eq!(updated.records.len(), 4, "{:?}", updated.records);
+    assert!(updated.files[0].contains(&format!(
+        "http://127.0.0.1:{port}/offers/v1.0/aws/AmazonEC2/20250601/us-east-1/index.csv"
+    )));
+    // a missing file is the URL and the status
+    let mut o = options(Format::Csv);
+    o.services = vec!["AmazonEC2".into()];
+    o.regions = vec!["us-east-1".into()];
+    let missing = Source::parse(&format!("http://127.0.0.1:{port}/nowhere"));
+    let err = update(&missing, &o).unwrap_err();
+    assert!(
+        err.contains("/nowhere/offers/v1.0/aws/index.json") && err.contains("404"),
+        "{err}"
+    );
+    server.join().unwrap();
+}
