@@ -12,17 +12,25 @@ const RULE_TYPES: &[&str] = &[
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
     // what outputs pass on (a group may be attached by another
-    // configuration): every dotted prefix of their unknown origins, per root
-    let mut exported = std::collections::HashSet::new();
+    // configuration): the unknown origins naming a security group, per root
+    let mut origins: Vec<(&str, std::sync::Arc<str>)> = Vec::new();
     for m in &ctx.graph.modules {
         for o in &m.outputs {
-            let mut origins = Vec::new();
-            o.value.unknown_origins(&mut origins);
-            for origin in origins {
-                for (i, _) in origin.match_indices('.') {
-                    exported.insert((m.root_dir.clone(), origin[..i].to_string()));
-                }
-            }
+            let mut found = Vec::new();
+            o.value.unknown_origins(&mut found);
+            origins.extend(
+                found
+                    .into_iter()
+                    .filter(|x| x.contains("aws_security_group."))
+                    .map(|x| (m.root_dir.as_str(), x)),
+            );
+        }
+    }
+    // every dotted prefix of those origins, borrowed: no key to build per group
+    let mut exported: std::collections::HashSet<(&str, &str)> = Default::default();
+    for (root, origin) in &origins {
+        for (i, _) in origin.match_indices('.') {
+            exported.insert((root, &origin[..i]));
         }
     }
     for group in ctx.resources(&["aws_security_group"]) {
@@ -31,7 +39,7 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             .graph
             .referrers(group)
             .any(|(r, _)| !RULE_TYPES.contains(&r.resource_type.as_str()));
-        if attached || exported.contains(&(group.root.to_string(), group.address.clone())) {
+        if attached || exported.contains(&(&*group.root, group.address.as_str())) {
             continue;
         }
         report.fail(
