@@ -38,8 +38,31 @@ pub fn subnet_zone(subnet: &Resource) -> Fact<String> {
     ))
 }
 
-/// The zones of a resource's interfaces.
+thread_local! {
+    /// Zones by resource identity, for one simulation (every scenario asks
+    /// the same questions of the same components).
+    static ZONES: std::cell::RefCell<std::collections::HashMap<usize, Zones>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Forgets the remembered zones; called at the start and end of every
+/// simulation (a graph may be freed and another built at the same address).
+pub fn forget() {
+    ZONES.with(|z| z.borrow_mut().clear());
+}
+
+/// The zones of a resource's interfaces (remembered for the simulation).
 pub fn zones(graph: &Graph, r: &Resource) -> Zones {
+    let key = r as *const Resource as usize;
+    if let Some(hit) = ZONES.with(|z| z.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let found = zones_uncached(graph, r);
+    ZONES.with(|z| z.borrow_mut().insert(key, found.clone()));
+    found
+}
+
+fn zones_uncached(graph: &Graph, r: &Resource) -> Zones {
     let sides = match interfaces(graph, r) {
         Fact::Known(s) => s,
         Fact::Unknown(w) => return Zones::Unknown(w),

@@ -775,6 +775,7 @@ pub struct Options {
 pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
     let declared = &options.services;
     cloudwright_network::topology::forget();
+    crate::placement::forget();
     let mut svcs = services(graph);
     let mut notes = Vec::new();
     declare(graph, &mut svcs, declared, &mut notes);
@@ -856,5 +857,6 @@ pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
         .collect();
     report.availability.extend(of_fronts);
     cloudwright_network::topology::forget();
+    crate::placement::forget();
     report
 }

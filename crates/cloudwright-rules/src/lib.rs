@@ -233,19 +233,23 @@ pub fn run(graph: &Graph, rules: &[&'static Rule]) -> Outcome {
 /// is the same whatever the thread scheduling.
 pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> Outcome {
     let ctx = Context::with_settings(graph, settings.clone());
-    // the rules that read a shared engine analysis (network, IAM,
-    // resilience) first: one thread computes it while the others run the
-    // per-resource rules, instead of threads meeting it late and waiting
-    let mut ordered: Vec<&'static Rule> = rules.to_vec();
-    ordered.sort_by_key(|r| !reads_an_engine(r));
-    let reports: Vec<Report> = ordered
-        .par_iter()
-        .map(|rule| {
-            let mut report = Report::new(rule);
-            (rule.check)(&ctx, &mut report);
-            report
-        })
-        .collect();
+    // The rules that read a shared engine analysis (network, IAM,
+    // resilience, security-group normalisation) run one after another on
+    // one thread, which computes each analysis once; the per-resource rules
+    // run on every thread beside them, and take the first thread back when
+    // it is done. No thread ever waits for an analysis another computes.
+    let run = |rule: &&'static Rule| {
+        let mut report = Report::new(rule);
+        (rule.check)(&ctx, &mut report);
+        report
+    };
+    let (engine, local): (Vec<&'static Rule>, Vec<&'static Rule>) =
+        rules.iter().partition(|r| reads_an_engine(r));
+    let (mut reports, rest) = rayon::join(
+        || engine.iter().map(run).collect::<Vec<Report>>(),
+        || local.par_iter().map(run).collect::<Vec<Report>>(),
+    );
+    reports.extend(rest);
     let mut outcome = Outcome::default();
     for report in reports {
         let rule_id = report.rule.id;
@@ -272,7 +276,7 @@ pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> 
 }
 
 /// Whether a rule reads an analysis shared through the context (computed
-/// once per run by the first rule that asks).
+/// once per run, on the thread that runs these rules).
 fn reads_an_engine(rule: &Rule) -> bool {
     [
         "CW-AWS-NET-",

@@ -97,13 +97,19 @@ pub fn effective_tags(r: &Resource) -> Result<Vec<(String, Value)>, String> {
 
 /// Keys compare without case, `-`, `_` or spaces (`Cost-Center` is
 /// `costcenter`), without allocating.
+/// A key's bytes as tag keys compare: no case, no `-`, `_` or space.
+fn folded(s: &str) -> impl Iterator<Item = u8> + '_ {
+    s.bytes()
+        .filter(|c| !matches!(c, b'-' | b'_' | b' '))
+        .map(|c| c.to_ascii_lowercase())
+}
+
+fn fold(s: &str) -> Vec<u8> {
+    folded(s).collect()
+}
+
 fn same_key(a: &str, b: &str) -> bool {
-    fn fold(s: &str) -> impl Iterator<Item = u8> + '_ {
-        s.bytes()
-            .filter(|c| !matches!(c, b'-' | b'_' | b' '))
-            .map(|c| c.to_ascii_lowercase())
-    }
-    fold(a).eq(fold(b))
+    folded(a).eq(folded(b))
 }
 
 /// `*` matches any run of characters.
@@ -123,26 +129,48 @@ pub struct Judgement {
 }
 
 impl TagPolicy {
+    /// The required keys folded as [`same_key`] compares them (no case, no
+    /// `-`, `_` or space), once for a whole run of [`TagPolicy::gaps`].
+    pub fn folded_required(&self) -> Vec<Vec<Vec<u8>>> {
+        self.required
+            .iter()
+            .map(|req| req.keys.iter().map(|k| fold(k)).collect())
+            .collect()
+    }
+
     /// The required tags a resource lacks and those known only after apply,
-    /// as bit masks over `required` (the first 64), without allocating:
-    /// the required-tags rule asks this of every taggable resource.
-    pub fn gaps(&self, r: &Resource) -> Result<(u64, u64), String> {
+    /// as bit masks over `required` (the first 64), folding each tag key
+    /// once: the required-tags rule asks this of every taggable resource.
+    /// `wanted` is [`TagPolicy::folded_required`].
+    pub fn gaps(&self, wanted: &[Vec<Vec<u8>>], r: &Resource) -> Result<(u64, u64), String> {
         let map = tag_map(r)?;
         let empty = cloudwright_model::Object::default();
         let tags = map.as_ref().and_then(|m| m.as_object()).unwrap_or(&empty);
+        // (requirement index → the tag's value) for the first key found
+        let mut seen: u64 = 0;
         let (mut missing, mut unknown) = (0u64, 0u64);
-        for (i, req) in self.required.iter().enumerate().take(64) {
-            let found = tags
-                .fields
-                .iter()
-                .find(|(k, _)| req.keys.iter().any(|want| same_key(k, want)));
-            match found {
-                None => missing |= 1 << i,
-                Some((_, v)) if v.is_unknown() => unknown |= 1 << i,
-                Some((_, v)) if v.as_str().is_none_or(|s| s.trim().is_empty()) => missing |= 1 << i,
-                Some(_) => {}
+        let mut key = Vec::with_capacity(32);
+        for (k, v) in tags.fields.iter() {
+            key.clear();
+            key.extend(folded(k));
+            for (i, wants) in wanted.iter().enumerate().take(64) {
+                if seen & (1 << i) != 0 || !wants.iter().any(|w| *w == key) {
+                    continue;
+                }
+                seen |= 1 << i;
+                if v.is_unknown() {
+                    unknown |= 1 << i;
+                } else if v.as_str().is_none_or(|s| s.trim().is_empty()) {
+                    missing |= 1 << i;
+                }
             }
         }
+        let all = if wanted.len() >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << wanted.len()) - 1
+        };
+        missing |= all & !seen;
         Ok((missing, unknown))
     }
 

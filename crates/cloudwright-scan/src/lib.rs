@@ -200,14 +200,10 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
             *flag = true;
         }
     }
-    let checked_by_rule = outcome.checked.clone();
-    let findings: Vec<Finding> = outcome
-        .findings
-        .into_iter()
-        .map(|mut f| {
-            if options.severity_overrides.is_empty() {
-                return f;
-            }
+    let checked_by_rule = outcome.checked;
+    let mut findings: Vec<Finding> = outcome.findings;
+    if !options.severity_overrides.is_empty() {
+        for f in &mut findings {
             if let Some(rule) = cloudwright_rules::find(f.rule_id) {
                 if let Some((_, s)) = options
                     .severity_overrides
@@ -217,10 +213,9 @@ pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> Sc
                     f.severity = *s;
                 }
             }
-            f
-        })
-        .filter(|f| f.severity >= options.min_severity)
-        .collect();
+        }
+    }
+    findings.retain(|f| f.severity >= options.min_severity);
     let mut applied = suppress::apply_with(graph, findings, options, directives);
     let mut baselined = 0;
     if let Some(known) = &options.baseline {

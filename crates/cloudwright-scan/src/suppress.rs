@@ -372,7 +372,8 @@ pub fn apply_with(
         warnings: Vec::new(),
     };
     let findings = apply_config(graph, findings, options, &mut applied);
-    if !options.inline_suppressions {
+    if !options.inline_suppressions || directives.is_empty() {
+        // nothing to match: the findings stay where they are
         applied.active = findings;
         return applied;
     }

@@ -90,9 +90,10 @@ crate::rule! {
             }
             // messages by missing set: most resources lack the same tags
             let mut messages: Vec<(u64, String)> = Vec::new();
+            let wanted = policy.folded_required();
             for r in taggable(ctx) {
                 report.checked(r);
-                match policy.gaps(r) {
+                match policy.gaps(&wanted, r) {
                     Err(why) => report.unknown(r, why),
                     Ok((missing, _)) if missing != 0 => {
                         let message = match messages.iter().find(|(m, _)| *m == missing) {
