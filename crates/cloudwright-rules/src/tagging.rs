@@ -154,7 +154,7 @@ impl TagPolicy {
             key.clear();
             key.extend(folded(k));
             for (i, wants) in wanted.iter().enumerate().take(64) {
-                if seen & (1 << i) != 0 || !wants.iter().any(|w| *w == key) {
+                if seen & (1 << i) != 0 || !wants.contains(&key) {
                     continue;
                 }
                 seen |= 1 << i;
