@@ -93,7 +93,8 @@ pub fn component_sla(graph: &Graph, r: &Resource) -> Result<Sla, String> {
         }
         "aws_elasticache_cluster" => "elasticache-single",
         "aws_efs_mount_target" => "efs",
-        "aws_opensearch_domain" => "opensearch",
+        "aws_opensearch_domain" | "aws_elasticsearch_domain" => "opensearch",
+        "aws_msk_cluster" => "msk",
         "aws_dynamodb_table" => "dynamodb",
         "aws_s3_bucket" => "s3",
         other => return Err(format!("no published SLA is on record for {other}")),
@@ -195,7 +196,7 @@ mod tests {
     #[test]
     fn the_sla_table_reads_whole_with_sources() {
         let t = super::table();
-        assert_eq!(t.len(), 17);
+        assert_eq!(t.len(), 18);
         assert!(t
             .iter()
             .all(|s| s.source.starts_with("https://aws.amazon.com/")));

@@ -105,6 +105,8 @@ const STORES: &[&str] = &[
     "aws_elasticache_cluster",
     "aws_efs_mount_target",
     "aws_opensearch_domain",
+    "aws_elasticsearch_domain",
+    "aws_msk_cluster",
 ];
 
 /// The compute behind a load balancer: what its listeners' target groups
@@ -733,12 +735,14 @@ fn judge_region(graph: &Graph, s: &Service<'_>, lost: &str) -> Option<EntryPoint
             if stranded.is_empty() {
                 (Status::Degraded, why)
             } else {
+                let verb = if stranded.len() == 1 {
+                    "has no copy"
+                } else {
+                    "have no copies"
+                };
                 (
                     Status::Down,
-                    format!(
-                        "{why}, but {} has no copy outside {lost}",
-                        stranded.join(", ")
-                    ),
+                    format!("{why}, but {} {verb} outside {lost}", stranded.join(", ")),
                 )
             }
         }

@@ -174,7 +174,9 @@ fn a_region_failover_serves_only_where_the_data_has_a_copy_elsewhere() {
     let (st, _, why) = status(&r, "eu-west-1", "aws_lb.this[\"stranded\"]");
     assert_eq!(st, Status::Down);
     assert!(
-        why.ends_with("but aws_db_instance.this[\"stranded\"] has no copy outside eu-west-1"),
+        why.ends_with(
+            "but aws_db_instance.this[\"stranded\"], aws_msk_cluster.events have no copies outside eu-west-1"
+        ),
         "{why}"
     );
     // an AZ of eu-west-1 is not a scenario for the standby in eu-central-1
@@ -242,7 +244,13 @@ fn composite_availability_multiplies_serial_slas_and_checks_the_target() {
     );
     assert_eq!(replicated.target, Some(99.9));
     assert_eq!(replicated.meets_target, Some(true));
+    // the stranded service also writes to Kafka (MSK, 99.9), which its
+    // security group admits it to: the weakest link
     let stranded = a("aws_lb.this[\"stranded\"]");
+    assert_eq!(
+        stranded.weakest,
+        Some(("aws_msk_cluster.events".to_string(), 99.9))
+    );
     assert_eq!(stranded.target, Some(99.99));
     assert_eq!(stranded.meets_target, Some(false));
     // API Gateway 99.95 × Lambda 99.95 × DynamoDB 99.99
@@ -299,7 +307,7 @@ fn global_front_doors_follow_their_origins_and_endpoints() {
     let (st, _, why) = status(&r, "eu-west-1", "aws_cloudfront_distribution.single");
     assert_eq!(st, Status::Down);
     assert!(
-        why.contains("aws_db_instance.this[\"stranded\"] has no copy outside eu-west-1"),
+        why.contains("aws_db_instance.this[\"stranded\"], aws_msk_cluster.events have no copies outside eu-west-1"),
         "{why}"
     );
     // the accelerator routes to the endpoint group in the other region
@@ -313,7 +321,7 @@ fn global_front_doors_follow_their_origins_and_endpoints() {
         .iter()
         .find(|a| a.address == "aws_cloudfront_distribution.single")
         .unwrap();
-    let origin = 0.9999f64 * 0.9999 * 0.9995;
+    let origin = 0.9999f64 * 0.9999 * 0.9995 * 0.999;
     assert_eq!(single.percent, Some((0.999 * origin * 1e6).round() / 1e4));
     // a standby whose placement is unknown leaves the estimate unknown
     let failover = r
