@@ -96,7 +96,7 @@ impl Usage {
     pub fn get(&self, address: &str, resource_type: &str, key: &str) -> Option<f64> {
         for (pattern, values) in &self.by_address {
             if let Some(v) = values.get(key) {
-                if matches(pattern, address) {
+                if cloudwright_model::glob::glob(pattern, address) {
                     return Some(*v);
                 }
             }
@@ -112,30 +112,6 @@ impl Usage {
 /// Infracost writes `name[*]` for every instance; we read it as `name*`.
 fn normalise_pattern(address: &str) -> String {
     address.replace("[*]", "*")
-}
-
-fn matches(pattern: &str, address: &str) -> bool {
-    if !pattern.contains('*') {
-        return pattern == address;
-    }
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let mut rest = address;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            match rest.strip_prefix(part) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(at) => rest = &rest[at + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    rest.is_empty()
 }
 
 type Entries = Vec<(String, BTreeMap<String, f64>)>;

@@ -8,6 +8,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod fields;
 pub mod finding;
+pub mod glob;
 pub mod graph;
 pub mod resource;
 pub mod source;

@@ -89,29 +89,9 @@ pub struct Policy {
 
 const PUBLIC_TYPES: &[&str] = &["aws_lb", "aws_alb", "aws_elb", "aws_nat_gateway"];
 
-/// `*` matches any run of characters.
+/// `*` matches any run of characters (see [`cloudwright_model::glob`]).
 pub fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let mut rest = text;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else {
-                return false;
-            };
-            rest = r;
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(at) => rest = &rest[at + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
+    cloudwright_model::glob::glob(pattern, text)
 }
 
 impl Policy {

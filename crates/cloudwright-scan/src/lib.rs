@@ -122,34 +122,14 @@ impl ScanReport {
 /// Does `pattern` (an id, an alias, or a glob with `*`) select `rule`?
 pub fn selects(pattern: &str, rule: &Rule) -> bool {
     if pattern.contains('*') {
-        return glob_match(&pattern.to_ascii_uppercase(), &rule.id.to_ascii_uppercase())
-            || rule
-                .aliases
-                .all()
-                .any(|a| glob_match(&pattern.to_ascii_uppercase(), &a.to_ascii_uppercase()));
+        return cloudwright_model::glob::glob(
+            &pattern.to_ascii_uppercase(),
+            &rule.id.to_ascii_uppercase(),
+        ) || rule.aliases.all().any(|a| {
+            cloudwright_model::glob::glob(&pattern.to_ascii_uppercase(), &a.to_ascii_uppercase())
+        });
     }
     rule.answers_to(pattern)
-}
-
-fn glob_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let mut rest = text;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            match rest.strip_prefix(part) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(at) => rest = &rest[at + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    rest.is_empty() || parts.len() > 1
 }
 
 /// The rules `options` select; an unknown name in `only`/`skip` is an error.
