@@ -56,27 +56,15 @@ fn component_cost(c: &Component) -> String {
     }
 }
 
-fn pad(rows: &[Vec<String>], out: &mut dyn Write) -> std::io::Result<()> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; columns];
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
-    }
-    for row in rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            if i + 1 == row.len() {
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
+/// What the total covers, in words.
+fn counts(e: &Estimate) -> String {
+    format!(
+        "{} priced resources, {} free, {} not priced; {} usage-based components without usage are not in the total",
+        e.resources.len(),
+        e.free,
+        e.unpriced.len(),
+        e.usage_pending
+    )
 }
 
 pub fn write_text(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
@@ -106,7 +94,7 @@ pub fn write_text(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
                 ]
             })
             .collect();
-        pad(&rows, out)?;
+        crate::table::write(out, &rows, false)?;
         writeln!(out)?;
     }
     if !e.unpriced.is_empty() {
@@ -118,12 +106,9 @@ pub fn write_text(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(
         out,
-        "Monthly cost: {} ({} priced resources, {} free, {} not priced; {} usage-based components without usage are not in the total)",
+        "Monthly cost: {} ({})",
         money(e.total_monthly_cost),
-        e.resources.len(),
-        e.free,
-        e.unpriced.len(),
-        e.usage_pending
+        counts(e)
     )?;
     if let Some(source) = &e.usage_source {
         writeln!(out, "Usage from {source}")?;
@@ -262,12 +247,9 @@ fn md(s: &str) -> String {
 pub fn write_markdown(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "## Monthly cost: {}\n\n{} priced resources, {} free, {} not priced; {} usage-based components without usage are not in the total.\n",
+        "## Monthly cost: {}\n\n{}.\n",
         money(e.total_monthly_cost),
-        e.resources.len(),
-        e.free,
-        e.unpriced.len(),
-        e.usage_pending
+        counts(e)
     )?;
     writeln!(
         out,
@@ -341,7 +323,7 @@ pub fn write_diff_text(d: &CostDiff, out: &mut dyn Write) -> std::io::Result<()>
             .iter()
             .map(|c| vec![format!("    {}", c.name), c.detail.clone(), signed(c.delta)])
             .collect();
-        pad(&rows, out)?;
+        crate::table::write(out, &rows, false)?;
     }
     if !d.unpriced.is_empty() {
         writeln!(out, "\nNot priced in the change ({}):", d.unpriced.len())?;

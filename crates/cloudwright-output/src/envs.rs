@@ -21,21 +21,7 @@ pub fn write_text(c: &EnvComparison, out: &mut dyn std::io::Write) -> std::io::R
         row.extend(d.values.iter().map(|v| cell(v).to_string()));
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
-        .collect();
-    for (n, row) in rows.iter().enumerate() {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        writeln!(out, "{}", line.join("  ").trim_end())?;
-        if n == 0 {
-            let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-            writeln!(out, "{}", rule.join("  "))?;
-        }
-    }
+    crate::table::write(out, &rows, true)?;
     if !c.only_in.is_empty() {
         writeln!(out, "\nOnly in some environments:")?;
         for (address, envs) in &c.only_in {

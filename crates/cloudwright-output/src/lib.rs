@@ -10,3 +10,4 @@ pub mod resilience;
 pub mod resources;
 pub mod review;
 pub mod scan;
+pub mod table;

@@ -58,34 +58,8 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         row.extend((0..r.scenarios.len()).map(|i| cell(r, i, e)));
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|i| {
-            rows.iter()
-                .map(|row| row[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
     writeln!(out, "== Failure scenarios\n")?;
-    for (n, row) in rows.iter().enumerate() {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        writeln!(out, "{}", line.join("  ").trim_end())?;
-        if n == 0 {
-            writeln!(
-                out,
-                "{}",
-                widths
-                    .iter()
-                    .map(|w| "─".repeat(*w))
-                    .collect::<Vec<_>>()
-                    .join("  ")
-            )?;
-        }
-    }
+    crate::table::write(out, &rows, true)?;
     writeln!(out)?;
     for s in &r.scenarios {
         for e in s.entry_points.iter().filter(|e| !e.reason.is_empty()) {
