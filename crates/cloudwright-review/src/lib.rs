@@ -5,8 +5,9 @@
 //! stays healthy.
 //!
 //! The model is loaded once (by the caller); the rules run through the
-//! scan pipeline and, beside them on the other cores, the exposure, IAM,
-//! resilience and cost engines. A change review is two reviews compared
+//! scan pipeline in a context the review keeps, and the exposure, IAM and
+//! resilience analyses they compute there are the review's too; cost and
+//! resource access run beside them. A change review is two reviews compared
 //! section by section.
 
 pub mod change;
@@ -44,51 +45,43 @@ pub struct ReviewOptions<'a> {
     pub usage: &'a Usage,
 }
 
-/// Runs every engine on one model.
+/// Runs every engine on one model. The rules run in a context the review
+/// keeps, so the exposure, IAM and resilience analyses they compute are
+/// read from it rather than computed again; cost and resource access run
+/// beside them.
 pub fn review(graph: &Graph, options: &ReviewOptions<'_>) -> Review {
-    let ((scan, exposures), ((principals, access), (resilience, cost))) = rayon::join(
-        || {
-            rayon::join(
-                || cloudwright_scan::scan(graph, options.rules, options.scan),
-                || {
-                    let mut e = cloudwright_network::exposure::internet_exposure(graph);
-                    e.sort_by_key(|x| x.verdict != Verdict::Reachable);
-                    e
-                },
-            )
-        },
+    let ctx =
+        cloudwright_rules::check::Context::with_settings(graph, options.scan.settings.clone());
+    let (scan, (access, cost)) = rayon::join(
+        || cloudwright_scan::scan_in(&ctx, options.rules, options.scan),
         || {
             rayon::join(
                 || {
-                    let principals: Vec<Analysis> = cloudwright_iam::escalation::analyse(graph)
-                        .into_iter()
-                        .filter(|a| a.admin_equivalent || !a.escalation_paths.is_empty())
-                        .collect();
-                    let access: Vec<Access> = cloudwright_iam::access::resource_access(graph)
+                    cloudwright_iam::access::resource_access(graph)
                         .into_iter()
                         // trust to AWS services is how roles work, not an opening
                         .filter(|a| !matches!(a.classification, "account" | "service"))
-                        .collect();
-                    (principals, access)
+                        .collect::<Vec<Access>>()
                 },
-                || {
-                    (
-                        cloudwright_resilience::simulate_with(
-                            graph,
-                            &options.scan.settings.resilience,
-                        ),
-                        cloudwright_cost::estimate(graph, options.catalogue, options.usage),
-                    )
-                },
+                || cloudwright_cost::estimate(graph, options.catalogue, options.usage),
             )
         },
     );
+    // computed by the rules when they ran; here only when they were not selected
+    let mut exposures = ctx.exposures().to_vec();
+    exposures.sort_by_key(|x| x.verdict != Verdict::Reachable);
+    let principals: Vec<Analysis> = ctx
+        .iam_analysis()
+        .iter()
+        .filter(|a| a.admin_equivalent || !a.escalation_paths.is_empty())
+        .cloned()
+        .collect();
     Review {
         scan,
         exposures,
         principals,
         access,
-        resilience,
+        resilience: ctx.resilience().clone(),
         cost,
     }
 }

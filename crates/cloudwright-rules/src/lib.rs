@@ -232,7 +232,13 @@ pub fn run(graph: &Graph, rules: &[&'static Rule]) -> Outcome {
 /// Runs the given rules over the graph in parallel. Output is sorted, so it
 /// is the same whatever the thread scheduling.
 pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> Outcome {
-    let ctx = Context::with_settings(graph, settings.clone());
+    run_in(&Context::with_settings(graph, settings.clone()), rules)
+}
+
+/// [`run_with`] in a context the caller keeps: the engine analyses the
+/// rules computed (exposure, IAM, resilience) stay readable afterwards.
+pub fn run_in(ctx: &Context<'_>, rules: &[&'static Rule]) -> Outcome {
+    let graph = ctx.graph;
     // The rules that read a shared engine analysis (network, IAM,
     // resilience, security-group normalisation) run one after another on
     // one thread, which computes each analysis once; the per-resource rules
@@ -240,7 +246,7 @@ pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> 
     // it is done. No thread ever waits for an analysis another computes.
     let run = |rule: &&'static Rule| {
         let mut report = Report::new(rule);
-        (rule.check)(&ctx, &mut report);
+        (rule.check)(ctx, &mut report);
         report
     };
     let (engine, local): (Vec<&'static Rule>, Vec<&'static Rule>) =

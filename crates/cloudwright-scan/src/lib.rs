@@ -151,10 +151,22 @@ pub fn select_rules(options: &ScanOptions) -> Result<Vec<&'static Rule>, String>
 
 /// Runs the selected rules and applies suppressions.
 pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> ScanReport {
+    let ctx = cloudwright_rules::check::Context::with_settings(graph, options.settings.clone());
+    scan_in(&ctx, rules, options)
+}
+
+/// [`scan`] in a context the caller keeps, so the engine analyses the
+/// rules computed can be read afterwards (the review reads them).
+pub fn scan_in(
+    ctx: &cloudwright_rules::check::Context<'_>,
+    rules: &[&'static Rule],
+    options: &ScanOptions,
+) -> ScanReport {
+    let graph = ctx.graph;
     // suppression comments and tagging coverage are read while the rules run
     let wants_tagging = rules.iter().any(|r| r.id == "CW-TF-TAG-001");
     let (outcome, (directives, tagging)) = rayon::join(
-        || cloudwright_rules::run_with(graph, rules, &options.settings),
+        || cloudwright_rules::run_in(ctx, rules),
         || {
             rayon::join(
                 || {
