@@ -128,16 +128,7 @@ pub fn composite(
     compute: &[&Resource],
     stores: &[&Resource],
 ) -> Availability {
-    let mut out = Availability {
-        address: entry.address.clone(),
-        root: entry.root.to_string(),
-        percent: None,
-        weakest: None,
-        components: Vec::new(),
-        target: target(entry),
-        meets_target: None,
-        unknown: None,
-    };
+    let mut out = Availability::of(entry);
     let mut serial = Vec::new();
     for r in std::iter::once(&entry).chain(stores.iter()) {
         match component_sla(graph, r) {
@@ -167,20 +158,42 @@ pub fn composite(
         }
         serial.push(1.0 - down_all);
     }
-    let product: f64 = serial.iter().product();
-    let percent = (product * 1e6).round() / 1e4;
-    out.weakest = out
+    let weakest = out
         .components
         .iter()
         .min_by(|a, b| a.1.percent.total_cmp(&b.1.percent))
         .map(|(a, s)| (a.clone(), s.percent));
-    out.meets_target = out.target.map(|t| percent >= t);
-    out.percent = Some(percent);
+    out.settle(serial.iter().product(), weakest);
     out
 }
 
+impl Availability {
+    /// An estimate for `entry`, with its declared target, not yet made.
+    pub(crate) fn of(entry: &Resource) -> Availability {
+        Availability {
+            address: entry.address.clone(),
+            root: entry.root.to_string(),
+            percent: None,
+            weakest: None,
+            components: Vec::new(),
+            target: target(entry),
+            meets_target: None,
+            unknown: None,
+        }
+    }
+
+    /// Records the composite (a fraction) as a percent to four decimals,
+    /// the weakest link, and whether the target is met.
+    pub(crate) fn settle(&mut self, product: f64, weakest: Option<(String, f64)>) {
+        let percent = (product * 1e6).round() / 1e4;
+        self.percent = Some(percent);
+        self.weakest = weakest;
+        self.meets_target = self.target.map(|t| percent >= t);
+    }
+}
+
 /// `availability_target` tag: `99.9`, `99.9%`.
-pub(crate) fn target(r: &Resource) -> Option<f64> {
+fn target(r: &Resource) -> Option<f64> {
     let tags = r.get("tags_all").or_else(|| r.get("tags"))?;
     let obj = tags.as_object()?;
     let found = obj

@@ -126,16 +126,7 @@ pub fn composite(
     let own = crate::availability::table()
         .into_iter()
         .find(|s| s.kind == kind);
-    let mut out = crate::availability::Availability {
-        address: front.entry.address.clone(),
-        root: front.entry.root.to_string(),
-        percent: None,
-        weakest: None,
-        components: Vec::new(),
-        target: None,
-        meets_target: None,
-        unknown: None,
-    };
+    let mut out = crate::availability::Availability::of(front.entry);
     let Some(own) = own else { return out };
     let mut product = own.percent / 100.0;
     out.components
@@ -170,11 +161,7 @@ pub fn composite(
         ));
         return out;
     }
-    let percent = (product * 1e6).round() / 1e4;
-    out.percent = Some(percent);
-    out.weakest = Some(weakest);
-    out.target = crate::availability::target(front.entry);
-    out.meets_target = out.target.map(|t| percent >= t);
+    out.settle(product, Some(weakest));
     out
 }
 
