@@ -1,8 +1,8 @@
 //! `cloudwright cost`, `cost diff` and `pricing`: wiring only.
 
 use crate::{
-    emit, finish, load_reporting, split_output, BaseCheckout, InputArgs, EXIT_FINDINGS, EXIT_INPUT,
-    EXIT_OK,
+    check_formats, emit, fail, finish, load_reporting, split_output, BaseCheckout, InputArgs,
+    EXIT_FINDINGS, EXIT_OK,
 };
 use clap::{Args, Subcommand};
 use cloudwright_cost::diff::Threshold;
@@ -150,24 +150,6 @@ pub(crate) fn usage(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Usage,
         }
     }
     Ok(Usage::default())
-}
-
-fn check_formats(outputs: &[String], allowed: &[&str], command: &str) -> Result<(), String> {
-    for spec in outputs {
-        let (format, _) = split_output(spec);
-        if !allowed.contains(&format) {
-            return Err(format!(
-                "unknown output format {format:?} for `{command}` (use {})",
-                allowed.join(", ")
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn fail(message: String) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(EXIT_INPUT)
 }
 
 pub(crate) fn run(command: CostCommand) -> ExitCode {

@@ -367,6 +367,35 @@ pub(crate) fn config_for(
     }
 }
 
+/// An input or usage error: said on stderr, exit 2.
+pub(crate) fn fail(message: String) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_INPUT)
+}
+
+/// Every `-o` names a format the command writes.
+pub(crate) fn check_formats(
+    outputs: &[String],
+    allowed: &[&str],
+    command: &str,
+) -> Result<(), String> {
+    for spec in outputs {
+        let (format, _) = split_output(spec);
+        if !allowed.contains(&format) {
+            let (last, rest) = allowed.split_last().unwrap_or((&"", &[]));
+            let choices = if rest.is_empty() {
+                last.to_string()
+            } else {
+                format!("{} or {last}", rest.join(", "))
+            };
+            return Err(format!(
+                "unknown output format {format:?} for `{command}` (use {choices})"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `FORMAT` or `FORMAT=FILE`.
 pub(crate) fn split_output(spec: &str) -> (&str, Option<&str>) {
     match spec.split_once('=') {
@@ -861,12 +890,8 @@ fn iam(args: IamArgs) -> ExitCode {
 }
 
 fn resilience(args: ResilienceArgs) -> ExitCode {
-    for spec in &args.outputs {
-        let (format, _) = split_output(spec);
-        if !matches!(format, "text" | "json" | "markdown") {
-            eprintln!("error: unknown output format {format:?} for `resilience` (use text, json or markdown)");
-            return ExitCode::from(EXIT_INPUT);
-        }
+    if let Err(e) = check_formats(&args.outputs, &["text", "json", "markdown"], "resilience") {
+        return fail(e);
     }
     let declared = match config_for(args.config.as_ref(), &args.input.paths) {
         Ok(c) => c.settings().resilience,

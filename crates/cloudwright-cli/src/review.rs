@@ -1,7 +1,8 @@
 //! `cloudwright review`: wiring only.
 
 use crate::{
-    emit, load_reporting, split_output, BaseCheckout, InputArgs, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
+    check_formats, emit, fail, load_reporting, split_output, BaseCheckout, InputArgs,
+    EXIT_FINDINGS, EXIT_INPUT, EXIT_OK,
 };
 use clap::Args;
 use cloudwright_review::{Condition, ReviewOptions};
@@ -35,19 +36,9 @@ pub(crate) struct ReviewArgs {
     usage_file: Option<PathBuf>,
 }
 
-fn fail(message: String) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(EXIT_INPUT)
-}
-
 pub(crate) fn run(args: ReviewArgs) -> ExitCode {
-    for spec in &args.outputs {
-        let (format, _) = split_output(spec);
-        if !matches!(format, "text" | "json" | "markdown") {
-            return fail(format!(
-                "unknown output format {format:?} for `review` (use text, json or markdown)"
-            ));
-        }
+    if let Err(e) = check_formats(&args.outputs, &["text", "json", "markdown"], "review") {
+        return fail(e);
     }
     let conditions = match Condition::parse_all(&args.fail_on) {
         Ok(c) => c,
