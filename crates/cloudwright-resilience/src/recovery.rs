@@ -187,9 +187,10 @@ fn tag(r: &Resource, key: &str) -> Option<String> {
 
 /// The AWS Backup selections of each (root, resource address) they
 /// select, found once.
-type Selections<'g> = std::collections::HashMap<(String, String), Vec<&'g Resource>>;
+pub type Selections<'g> = std::collections::HashMap<(String, String), Vec<&'g Resource>>;
 
-fn selections(graph: &Graph) -> Selections<'_> {
+/// The AWS Backup selections of each (root, resource address), indexed once.
+pub fn selections(graph: &Graph) -> Selections<'_> {
     let mut out: Selections<'_> = Default::default();
     for sel in graph
         .of_type("aws_backup_selection")
@@ -216,20 +217,14 @@ fn selections(graph: &Graph) -> Selections<'_> {
 /// A backup plan selecting `r` whose rules copy recovery points to a vault
 /// in another region (`copy_action.destination_vault_arn` naming a vault
 /// whose provider is elsewhere).
-fn backup_copy_elsewhere(graph: &Graph, r: &Resource, here: Option<&str>) -> Option<String> {
-    for sel in graph
-        .of_type("aws_backup_selection")
-        .filter(|s| s.mode == Mode::Managed && s.root == r.root)
-    {
-        let selects = sel.references.iter().any(|x| {
-            x.attribute.starts_with("resources")
-                && graph
-                    .resource_in(&sel.root, &x.target)
-                    .is_some_and(|t| std::ptr::eq(t, r))
-        });
-        if !selects {
-            continue;
-        }
+fn backup_copy_elsewhere(
+    graph: &Graph,
+    selected: &Selections<'_>,
+    r: &Resource,
+    here: Option<&str>,
+) -> Option<String> {
+    let key = (r.root.to_string(), r.address.clone());
+    for sel in selected.get(&key).map_or(&[][..], Vec::as_slice) {
         let plans = sel
             .references
             .iter()
@@ -297,8 +292,13 @@ fn backup_interval(graph: &Graph, selected: &Selections<'_>, r: &Resource) -> Op
 /// A copy in another region: cross-region read replicas, Aurora global
 /// clusters, DynamoDB replicas, S3 replication to a bucket elsewhere.
 pub fn standby(graph: &Graph, r: &Resource) -> Option<String> {
+    standby_with(graph, &selections(graph), r)
+}
+
+/// [`standby`] with the backup selections already indexed ([`selections`]).
+pub fn standby_with(graph: &Graph, selected: &Selections<'_>, r: &Resource) -> Option<String> {
     let here = region(r);
-    if let Some(copy) = backup_copy_elsewhere(graph, r, here.as_deref()) {
+    if let Some(copy) = backup_copy_elsewhere(graph, selected, r, here.as_deref()) {
         return Some(copy);
     }
     match r.resource_type.as_str() {
@@ -506,7 +506,7 @@ pub fn recovery_with(graph: &Graph, model: &RecoveryModel) -> Vec<DataStore> {
                 objective_rpo,
                 objective_rto,
                 violations,
-                standby_region: standby(graph, r),
+                standby_region: standby_with(graph, &selected, r),
                 unknown,
             });
         }

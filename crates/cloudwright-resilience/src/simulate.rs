@@ -716,7 +716,12 @@ fn failover_elsewhere(
     })
 }
 
-fn judge_region(graph: &Graph, s: &Service<'_>, lost: &str) -> Option<EntryPoint> {
+fn judge_region(
+    graph: &Graph,
+    selected: &crate::recovery::Selections<'_>,
+    s: &Service<'_>,
+    lost: &str,
+) -> Option<EntryPoint> {
     let here = region(s.entry)?;
     if here != lost {
         return None;
@@ -729,7 +734,7 @@ fn judge_region(graph: &Graph, s: &Service<'_>, lost: &str) -> Option<EntryPoint
                 .stores
                 .iter()
                 .filter(|d| region(d).as_deref() == Some(lost))
-                .filter(|d| crate::recovery::standby(graph, d).is_none())
+                .filter(|d| crate::recovery::standby_with(graph, selected, d).is_none())
                 .map(|d| d.address.as_str())
                 .collect();
             if stranded.is_empty() {
@@ -833,10 +838,11 @@ pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
             entry_points,
         });
     }
+    let selected = crate::recovery::selections(graph);
     for reg in &regions {
         let mut entry_points: Vec<EntryPoint> = svcs
             .iter()
-            .filter_map(|s| judge_region(graph, s, reg))
+            .filter_map(|s| judge_region(graph, &selected, s, reg))
             .collect();
         let in_front: Vec<EntryPoint> = fronts
             .iter()
