@@ -44,7 +44,9 @@ pub struct PriceRecord {
 }
 
 impl PriceRecord {
-    fn key(&self) -> String {
+    /// The selection a record prices (service, region, family, attributes,
+    /// unit): records with the same key are tiers of one price.
+    pub(crate) fn key(&self) -> String {
         selection_key(
             &self.service,
             &self.region,

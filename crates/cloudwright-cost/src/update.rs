@@ -449,8 +449,11 @@ impl Collector {
             effective: effective.chars().take(10).collect(),
             source: source.to_string(),
         };
-        let line = record.to_line();
-        let key: String = line.split('\t').take(6).collect::<Vec<_>>().join("\t");
+        let key = format!(
+            "{}|{}",
+            record.key(),
+            crate::catalogue::number(record.tier_start)
+        );
         match self.by_key.get(&key) {
             Some(existing) if existing.usd != record.usd => {
                 self.conflicts.insert(key, ());
