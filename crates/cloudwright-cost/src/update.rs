@@ -410,7 +410,7 @@ fn selection(service: &str, family: &str, attributes: &HashMap<String, String>) 
 struct Collector {
     /// key → record
     by_key: BTreeMap<String, PriceRecord>,
-    conflicts: BTreeMap<String, ()>,
+    conflicts: std::collections::BTreeSet<String>,
 }
 
 impl Collector {
@@ -456,7 +456,7 @@ impl Collector {
         );
         match self.by_key.get(&key) {
             Some(existing) if existing.usd != record.usd => {
-                self.conflicts.insert(key, ());
+                self.conflicts.insert(key);
             }
             Some(_) => {}
             None => {
@@ -467,15 +467,11 @@ impl Collector {
     }
 
     fn finish(self) -> (Vec<PriceRecord>, Vec<String>) {
-        let dropped: Vec<String> = self
-            .conflicts
-            .keys()
-            .map(|k| k.replace('\t', " "))
-            .collect();
+        let dropped: Vec<String> = self.conflicts.iter().map(|k| k.replace('|', " ")).collect();
         let records = self
             .by_key
             .into_iter()
-            .filter(|(k, _)| !self.conflicts.contains_key(k))
+            .filter(|(k, _)| !self.conflicts.contains(k))
             .map(|(_, r)| r)
             .collect();
         (records, dropped)
