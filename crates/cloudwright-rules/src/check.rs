@@ -189,6 +189,45 @@ impl<'g> Context<'g> {
         }
     }
 
+    /// Computes the analyses `rules` read, each as a task of its own on the
+    /// thread pool (they are independent of one another), so the rules
+    /// that read them find them ready.
+    pub fn prepare(&self, rules: &[&Rule]) {
+        let wanted = |a: Analysis| rules.iter().any(|r| Analysis::read_by(r).contains(&a));
+        rayon::scope(|s| {
+            if wanted(Analysis::Segmentation) {
+                // exposure first: segmentation reads it
+                s.spawn(|_| {
+                    self.segmentation();
+                });
+            } else if wanted(Analysis::Exposure) {
+                s.spawn(|_| {
+                    self.exposures();
+                });
+            }
+            if wanted(Analysis::NetworkDesign) {
+                s.spawn(|_| {
+                    self.network_design();
+                });
+            }
+            if wanted(Analysis::Iam) {
+                s.spawn(|_| {
+                    self.iam_analysis();
+                });
+            }
+            if wanted(Analysis::SecurityGroups) {
+                s.spawn(|_| {
+                    self.security_group_rules();
+                });
+            }
+            if wanted(Analysis::Resilience) {
+                s.spawn(|_| {
+                    self.resilience();
+                });
+            }
+        });
+    }
+
     /// Every role and user: administrator or not, escalation paths (the
     /// IAM engine), computed once per run.
     pub fn iam_analysis(&self) -> &[cloudwright_iam::escalation::Analysis] {
@@ -370,7 +409,7 @@ impl<'g> Context<'g> {
 /// Where a rule writes its results.
 pub struct Report {
     pub rule: &'static Rule,
-    pub findings: Vec<Finding>,
+    pub findings: Findings,
     /// (resource address, why the check could not be decided)
     pub unknown: Vec<(String, String)>,
     /// Resources the rule inspected (by identity: addresses repeat across
@@ -378,11 +417,55 @@ pub struct Report {
     pub checked: Vec<usize>,
 }
 
+/// A rule's findings, in the order it reported them, kept in chunks of
+/// bounded size: a rule with tens of thousands of findings (a tagging
+/// policy on a large tree) never copies them all to grow one vector. Each
+/// slot is taken exactly once when the findings of all rules are merged
+/// into one sorted list ([`crate::run_in`]), so every finding moves once.
+#[derive(Debug, Default)]
+pub struct Findings {
+    chunks: Vec<Vec<Option<Finding>>>,
+}
+
+impl Findings {
+    /// Findings per chunk (a chunk grows like a vector up to this).
+    const CHUNK: usize = 1024;
+
+    /// Adds a finding and returns it for the rule to complete.
+    pub fn push(&mut self, finding: Finding) -> &mut Finding {
+        if self.chunks.last().is_none_or(|c| c.len() == Self::CHUNK) {
+            self.chunks.push(Vec::new());
+        }
+        let last = self.chunks.len() - 1;
+        let chunk = &mut self.chunks[last];
+        chunk.push(None);
+        let slot = chunk.len() - 1;
+        chunk[slot].insert(finding)
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Finding> {
+        self.chunks.iter().flatten().flatten()
+    }
+
+    /// The slots, for the merge to take each finding out of.
+    pub(crate) fn slots_mut(&mut self) -> impl Iterator<Item = &mut Option<Finding>> {
+        self.chunks.iter_mut().flatten()
+    }
+}
+
 impl Report {
     pub fn new(rule: &'static Rule) -> Report {
         Report {
             rule,
-            findings: Vec::new(),
+            findings: Findings::default(),
             unknown: Vec::new(),
             checked: Vec::new(),
         }
@@ -430,9 +513,7 @@ impl Report {
             related: Vec::new(),
             evidence,
             remediation: self.rule.remediation,
-        });
-        let last = self.findings.len() - 1;
-        &mut self.findings[last]
+        })
     }
 
     /// A failure on something that is not a resource (a provider block).
@@ -458,9 +539,7 @@ impl Report {
             related: Vec::new(),
             evidence: Vec::new(),
             remediation: self.rule.remediation,
-        });
-        let last = self.findings.len() - 1;
-        &mut self.findings[last]
+        })
     }
 
     /// The check could not be decided for `r`.
@@ -718,6 +797,43 @@ impl<'g> Context<'g> {
             }
         }
         undecided.map_or(Tri::Known(false), Tri::Unknown)
+    }
+}
+
+/// An analysis computed once per run and shared by the rules that read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Analysis {
+    /// What the internet can reach ([`Context::exposures`]).
+    Exposure,
+    /// Segmentation policy violations ([`Context::segmentation`]).
+    Segmentation,
+    /// Network design checks ([`Context::network_design`]).
+    NetworkDesign,
+    /// IAM escalation ([`Context::iam_analysis`]).
+    Iam,
+    /// Normalised security-group rules ([`Context::security_group_rules`]).
+    SecurityGroups,
+    /// Outage scenarios and recovery ([`Context::resilience`]).
+    Resilience,
+}
+
+impl Analysis {
+    /// The analyses a rule reads (none for a rule that looks at one
+    /// resource and its companions at a time).
+    pub fn read_by(rule: &Rule) -> &'static [Analysis] {
+        use Analysis::*;
+        const READERS: &[(&str, &[Analysis])] = &[
+            ("CW-AWS-NET-", &[Exposure, Segmentation, NetworkDesign]),
+            ("CW-AWS-VPC-005", &[Segmentation, NetworkDesign]),
+            ("CW-AWS-IAM-013", &[Iam]),
+            ("CW-AWS-IAM-014", &[Iam]),
+            ("CW-AWS-RES-00", &[Resilience]),
+            ("CW-AWS-SG-", &[SecurityGroups]),
+        ];
+        READERS
+            .iter()
+            .find(|(prefix, _)| rule.id.starts_with(prefix))
+            .map_or(&[], |(_, read)| read)
     }
 }
 

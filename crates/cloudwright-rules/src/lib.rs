@@ -239,27 +239,33 @@ pub fn run_with(graph: &Graph, rules: &[&'static Rule], settings: &Settings) -> 
 /// rules computed (exposure, IAM, resilience) stay readable afterwards.
 pub fn run_in(ctx: &Context<'_>, rules: &[&'static Rule]) -> Outcome {
     let graph = ctx.graph;
-    // The rules that read a shared engine analysis (network, IAM,
-    // resilience, security-group normalisation) run one after another on
-    // one thread, which computes each analysis once; the per-resource rules
-    // run on every thread beside them, and take the first thread back when
-    // it is done. No thread ever waits for an analysis another computes.
     let run = |rule: &&'static Rule| {
         let mut report = Report::new(rule);
         (rule.check)(ctx, &mut report);
         report
     };
-    let (engine, local): (Vec<&'static Rule>, Vec<&'static Rule>) =
-        rules.iter().partition(|r| reads_an_engine(r));
+    // The shared engine analyses (network, IAM, resilience, security-group
+    // normalisation) are computed first, each as a task of its own, while
+    // the per-resource rules run beside them; the rules that read an
+    // analysis run once it is there, so no thread waits for an analysis
+    // another thread is computing.
+    let (engine, local): (Vec<&'static Rule>, Vec<&'static Rule>) = rules
+        .iter()
+        .partition(|r| !check::Analysis::read_by(r).is_empty());
     let (mut reports, rest) = rayon::join(
-        || engine.iter().map(run).collect::<Vec<Report>>(),
+        || {
+            ctx.prepare(&engine);
+            engine.par_iter().map(run).collect::<Vec<Report>>()
+        },
         || local.par_iter().map(run).collect::<Vec<Report>>(),
     );
     reports.extend(rest);
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        findings: merge(&mut reports),
+        ..Default::default()
+    };
     for report in reports {
         let rule_id = report.rule.id;
-        outcome.findings.extend(report.findings);
         outcome
             .unknown
             .extend(report.unknown.into_iter().map(|(r, why)| (rule_id, r, why)));
@@ -267,33 +273,64 @@ pub fn run_in(ctx: &Context<'_>, rules: &[&'static Rule]) -> Outcome {
             .checked
             .push((rule_id, to_indices(graph, report.checked)));
     }
-    // a total order (root and message break ties), so the unstable sort — no
-    // scratch copy of 100k findings — is deterministic
-    outcome.findings.sort_unstable_by(|a, b| {
-        (&a.resource, a.rule_id, &a.attribute, &a.message).cmp(&(
-            &b.resource,
-            b.rule_id,
-            &b.attribute,
-            &b.message,
-        ))
-    });
     outcome.unknown.sort();
     outcome
 }
 
-/// Whether a rule reads an analysis shared through the context (computed
-/// once per run, on the thread that runs these rules).
-fn reads_an_engine(rule: &Rule) -> bool {
-    [
-        "CW-AWS-NET-",
-        "CW-AWS-VPC-005",
-        "CW-AWS-IAM-013",
-        "CW-AWS-IAM-014",
-        "CW-AWS-RES-00",
-        "CW-AWS-SG-",
-    ]
-    .iter()
-    .any(|p| rule.id.starts_with(p))
+/// The findings of all reports in one list, sorted; each finding moves
+/// once, from its report's slot to its place in the list.
+fn merge(reports: &mut [Report]) -> Vec<Finding> {
+    let mut slots: Vec<&mut Option<Finding>> = reports
+        .iter_mut()
+        .flat_map(|r| r.findings.slots_mut())
+        .collect();
+    let order = sorted_order(&slots);
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// The order of findings by resource, rule, attribute, root and message: a
+/// total order, so the result is the same whatever order the rules ran in.
+///
+/// On a large tree this is 100k+ findings whose addresses share long
+/// prefixes and repeat across root modules. So addresses, rules,
+/// attributes and roots are ranked once each (there are few distinct
+/// values) and the order is found on those small integers, in parallel;
+/// messages are compared only to break the remaining ties.
+fn sorted_order(slots: &[&mut Option<Finding>]) -> Vec<usize> {
+    // each value's rank among the distinct values, in the slots' order
+    fn ranks<'a>(values: impl Iterator<Item = &'a str>) -> Vec<u32> {
+        let mut ids: foldhash::HashMap<&str, u32> = Default::default();
+        let mut distinct: Vec<&str> = Vec::new();
+        let first_seen: Vec<u32> = values
+            .map(|v| {
+                *ids.entry(v).or_insert_with(|| {
+                    distinct.push(v);
+                    (distinct.len() - 1) as u32
+                })
+            })
+            .collect();
+        let mut sorted: Vec<u32> = (0..distinct.len() as u32).collect();
+        sorted.sort_unstable_by_key(|&id| distinct[id as usize]);
+        let mut rank = vec![0u32; distinct.len()];
+        for (r, &id) in (0u32..).zip(&sorted) {
+            rank[id as usize] = r;
+        }
+        first_seen.into_iter().map(|id| rank[id as usize]).collect()
+    }
+    let findings: Vec<&Finding> = slots.iter().filter_map(|s| s.as_ref()).collect();
+    let of = |field: fn(&Finding) -> &str| ranks(findings.iter().map(|f| field(f)));
+    let ((address, rule), (attribute, root)) = rayon::join(
+        || rayon::join(|| of(|f| &f.resource), || of(|f| f.rule_id)),
+        || rayon::join(|| of(|f| &f.attribute), || of(|f| &f.root)),
+    );
+    let mut order: Vec<([u32; 4], usize)> = (0..findings.len())
+        .map(|i| ([address[i], rule[i], attribute[i], root[i]], i))
+        .collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| findings[a.1].message.cmp(&findings[b.1].message))
+    });
+    order.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The rule reference (`docs/rules.md`), generated from the rules' metadata.
@@ -358,4 +395,61 @@ pub fn reference_markdown() -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings of two rules over resources repeated across roots, more
+    /// than a chunk's worth, come out in the order a plain sort on the
+    /// whole key gives.
+    #[test]
+    fn merged_findings_are_sorted_on_the_whole_key() {
+        let rules = all();
+        let mut reports: Vec<Report> = rules[..2].iter().map(|r| Report::new(r)).collect();
+        for n in 0..3000u32 {
+            let report = &mut reports[(n % 2) as usize];
+            let finding = report.findings.push(Finding {
+                rule_id: report.rule.id,
+                severity: report.rule.severity,
+                title: report.rule.title,
+                message: format!("message {}", n % 3),
+                resource: format!("module.m[{}].aws_s3_bucket.b", (n * 7919) % 13),
+                root: format!("live/team-{}", (n * 104_729) % 5),
+                resource_type: "aws_s3_bucket".into(),
+                attribute: if n % 4 == 0 {
+                    "acl".into()
+                } else {
+                    String::new()
+                },
+                span: None,
+                related: Vec::new(),
+                evidence: Vec::new(),
+                remediation: "",
+            });
+            finding.message.push_str(&format!(" #{n}"));
+        }
+        let merged = merge(&mut reports);
+        let key = |f: &Finding| {
+            (
+                f.resource.clone(),
+                f.rule_id,
+                f.attribute.clone(),
+                f.root.clone(),
+                f.message.clone(),
+            )
+        };
+        let mut expected: Vec<_> = reports
+            .iter()
+            .flat_map(|r| r.findings.iter())
+            .map(key)
+            .collect();
+        // the merge took every finding out of its slot
+        assert!(expected.is_empty());
+        expected = merged.iter().map(key).collect();
+        expected.sort();
+        assert_eq!(merged.len(), 3000);
+        assert_eq!(merged.iter().map(key).collect::<Vec<_>>(), expected);
+    }
 }
