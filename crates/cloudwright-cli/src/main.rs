@@ -292,7 +292,6 @@ fn asked_traffic(
 }
 
 fn main() -> ExitCode {
-    alloc::tune();
     let cli = Cli::parse();
     match cli.command {
         Command::Review(args) => review::run(args),
@@ -319,7 +318,7 @@ pub(crate) fn load(input: &InputArgs) -> Graph {
             .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
             .collect(),
     };
-    cloudwright_terraform::load(&input.paths, &options)
+    alloc::loading(|| cloudwright_terraform::load(&input.paths, &options))
 }
 
 /// [`load`], and what could not be loaded said on stderr (file:line:col,

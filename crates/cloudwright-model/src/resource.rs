@@ -195,8 +195,7 @@ impl Resource {
     /// An attribute by dotted path, with list indices as numbers
     /// (`root_block_device.0.encrypted`).
     pub fn get_path(&self, path: &str) -> Option<Value> {
-        let parts: Vec<&str> = path.split('.').collect();
-        self.attributes.get_path(&parts)
+        self.attributes.get_segments(path.split('.'))
     }
 
     /// The span of an attribute, falling back to the closest enclosing block.

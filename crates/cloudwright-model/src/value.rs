@@ -251,17 +251,45 @@ impl Value {
     /// Follows a dotted attribute path (`versioning.0.enabled` style is not
     /// supported; use [`Value::get`] and list indexing for nested blocks).
     pub fn get_path(&self, path: &[&str]) -> Option<Value> {
-        let mut current = self.clone();
-        for segment in path {
-            current = match current.strip() {
-                Value::List(items) => {
-                    let index: usize = segment.parse().ok()?;
-                    items.get(index)?.clone()
+        self.get_segments(path.iter().copied())
+    }
+
+    /// [`Value::get_path`] over any sequence of segments. Plain maps and
+    /// lists are walked by reference and only the value found is cloned;
+    /// from a sensitive, computed or unknown value on, each step is taken
+    /// by [`Value::get`], which marks what it returns.
+    pub fn get_segments<'p>(&self, path: impl IntoIterator<Item = &'p str>) -> Option<Value> {
+        let mut path = path.into_iter();
+        let mut current = self;
+        while let Some(segment) = path.next() {
+            let next = match current {
+                Value::List(items) => items.get(segment.parse::<usize>().ok()?),
+                Value::Map(obj) => obj.fields.get(segment),
+                _ => None,
+            };
+            current = match next {
+                Some(value) => value,
+                None => {
+                    let mut owned = current.step(segment)?;
+                    for segment in path {
+                        owned = owned.step(segment)?;
+                    }
+                    return Some(owned);
                 }
-                _ => current.get(segment)?,
             };
         }
-        Some(current)
+        Some(current.clone())
+    }
+
+    /// One step of a path: a list index or a field.
+    fn step(&self, segment: &str) -> Option<Value> {
+        match self.strip() {
+            Value::List(items) => {
+                let index: usize = segment.parse().ok()?;
+                items.get(index).cloned()
+            }
+            _ => self.get(segment),
+        }
     }
 
     /// Name of the value's type as Terraform would describe it in an error.

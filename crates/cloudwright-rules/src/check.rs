@@ -14,22 +14,18 @@ pub(crate) use cloudwright_model::tri::{classify, describe_unknown};
 /// The value at a dotted path, unclassified: `None` when the path is not
 /// there; an unknown value met on the way is returned as it is.
 fn lookup(r: &Resource, path: &str) -> Option<Value> {
-    let mut current = r.attributes.clone();
+    let mut current = &r.attributes;
     for segment in path.split('.') {
         if current.is_unknown() {
-            return Some(current);
+            break;
         }
         current = match current.strip() {
-            Value::List(items) => segment
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| items.get(i))?
-                .clone(),
-            Value::Map(obj) => obj.fields.get(segment)?.clone(),
+            Value::List(items) => items.get(segment.parse::<usize>().ok()?)?,
+            Value::Map(obj) => obj.fields.get(segment)?,
             _ => return None,
         };
     }
-    Some(current)
+    Some(current.clone())
 }
 
 /// The value at a dotted path (`versioning.0.enabled`; list indices as numbers).

@@ -285,7 +285,9 @@ fn merge(reports: &mut [Report]) -> Vec<Finding> {
         .flat_map(|r| r.findings.slots_mut())
         .collect();
     let order = sorted_order(&slots);
-    order.into_iter().filter_map(|i| slots[i].take()).collect()
+    let mut merged = Vec::with_capacity(order.len());
+    merged.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    merged
 }
 
 /// The order of findings by resource, rule, attribute, root and message: a
