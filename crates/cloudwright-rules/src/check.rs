@@ -3,7 +3,7 @@
 //! rule writes its findings to.
 
 use crate::Rule;
-use cloudwright_model::{Evidence, Finding, Graph, Mode, Resource, Value};
+use cloudwright_model::{Evidence, Finding, FindingData, Graph, Mode, Resource, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -413,30 +413,20 @@ pub struct Report {
     pub checked: Vec<usize>,
 }
 
-/// A rule's findings, in the order it reported them, kept in chunks of
-/// bounded size: a rule with tens of thousands of findings (a tagging
-/// policy on a large tree) never copies them all to grow one vector. Each
-/// slot is taken exactly once when the findings of all rules are merged
-/// into one sorted list ([`crate::run_in`]), so every finding moves once.
+/// A rule's findings, in the order it reported them. Each slot is taken
+/// exactly once when the findings of all rules are merged into one sorted
+/// list ([`crate::run_in`]).
 #[derive(Debug, Default)]
 pub struct Findings {
-    chunks: Vec<Vec<Option<Finding>>>,
+    slots: Vec<Option<Finding>>,
 }
 
 impl Findings {
-    /// Findings per chunk (a chunk grows like a vector up to this).
-    const CHUNK: usize = 1024;
-
     /// Adds a finding and returns it for the rule to complete.
-    pub fn push(&mut self, finding: Finding) -> &mut Finding {
-        if self.chunks.last().is_none_or(|c| c.len() == Self::CHUNK) {
-            self.chunks.push(Vec::new());
-        }
-        let last = self.chunks.len() - 1;
-        let chunk = &mut self.chunks[last];
-        chunk.push(None);
-        let slot = chunk.len() - 1;
-        chunk[slot].insert(finding)
+    pub fn push(&mut self, finding: FindingData) -> &mut Finding {
+        self.slots.push(None);
+        let last = self.slots.len() - 1;
+        self.slots[last].insert(finding.into())
     }
 
     pub fn len(&self) -> usize {
@@ -448,12 +438,12 @@ impl Findings {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Finding> {
-        self.chunks.iter().flatten().flatten()
+        self.slots.iter().flatten()
     }
 
     /// The slots, for the merge to take each finding out of.
     pub(crate) fn slots_mut(&mut self) -> impl Iterator<Item = &mut Option<Finding>> {
-        self.chunks.iter_mut().flatten()
+        self.slots.iter_mut()
     }
 }
 
@@ -492,7 +482,7 @@ impl Report {
                 });
             }
         }
-        self.findings.push(Finding {
+        self.findings.push(FindingData {
             rule_id: self.rule.id,
             severity: self.rule.severity,
             title: self.rule.title,
@@ -522,7 +512,7 @@ impl Report {
         span: Option<cloudwright_model::Span>,
         message: impl Into<String>,
     ) -> &mut Finding {
-        self.findings.push(Finding {
+        self.findings.push(FindingData {
             rule_id: self.rule.id,
             severity: self.rule.severity,
             title: self.rule.title,

@@ -403,8 +403,7 @@ pub fn reference_markdown() -> String {
 mod tests {
     use super::*;
 
-    /// Findings of two rules over resources repeated across roots, more
-    /// than a chunk's worth, come out in the order a plain sort on the
+    /// Findings of two rules over resources repeated across roots come out in the order a plain sort on the
     /// whole key gives.
     #[test]
     fn merged_findings_are_sorted_on_the_whole_key() {
@@ -412,7 +411,7 @@ mod tests {
         let mut reports: Vec<Report> = rules[..2].iter().map(|r| Report::new(r)).collect();
         for n in 0..3000u32 {
             let report = &mut reports[(n % 2) as usize];
-            let finding = report.findings.push(Finding {
+            let finding = report.findings.push(cloudwright_model::FindingData {
                 rule_id: report.rule.id,
                 severity: report.rule.severity,
                 title: report.rule.title,
