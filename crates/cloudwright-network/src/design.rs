@@ -617,6 +617,17 @@ pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
 /// for cannot happen (a broken dependency, or a dead rule).
 pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
     let mut out = Vec::new();
+    // what each source group lets out, computed once per group however
+    // many rules name it: the TCP ports its CIDR egress allows toward
+    // private ranges (or why that is unknown), and its egress rules that
+    // name other groups
+    struct Egress {
+        to_private: PortSet,
+        unknown: Option<String>,
+        to_groups: Vec<crate::topology::GroupPermission>,
+    }
+    let private = AddrSet::everywhere().difference(&AddrSet::internet());
+    let mut egress: std::collections::HashMap<usize, Egress> = Default::default();
     for sg in managed(graph, "aws_security_group") {
         for perm in sg_group_permissions(graph, sg, false) {
             if !perm.protocols.contains(TCP) {
@@ -629,33 +640,46 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
                 if src.address == sg.address {
                     continue;
                 }
-                // what the source allows out toward this group
-                let mut allowed = PortSet::empty();
-                let mut unknown = None;
-                match sg_permissions(graph, src, true) {
-                    Fact::Known(perms) => {
-                        for p in perms {
-                            for c in p.space.cubes() {
-                                // a CIDR egress rule reaches the group when
-                                // it covers the private ranges it lives in;
-                                // any private coverage counts
-                                let private =
-                                    AddrSet::everywhere().difference(&AddrSet::internet());
-                                if c.protocols.contains(TCP)
-                                    && !c.sources.intersect(&private).is_empty()
-                                {
-                                    allowed = allowed.union(&c.ports);
+                let e = egress
+                    .entry(src as *const Resource as usize)
+                    .or_insert_with(|| {
+                        let mut to_private = PortSet::empty();
+                        let mut unknown = None;
+                        match sg_permissions(graph, src, true) {
+                            Fact::Known(perms) => {
+                                for p in perms {
+                                    for c in p.space.cubes() {
+                                        // a CIDR egress rule reaches the group
+                                        // when it covers the private ranges it
+                                        // lives in; any private coverage counts
+                                        if c.protocols.contains(TCP)
+                                            && !c.sources.intersect(&private).is_empty()
+                                        {
+                                            to_private = to_private.union(&c.ports);
+                                        }
+                                    }
                                 }
                             }
+                            Fact::Unknown(w) => unknown = Some(w),
                         }
-                    }
-                    Fact::Unknown(w) => unknown = Some(w),
-                }
-                for p in sg_group_permissions(graph, src, true) {
-                    if p.protocols.contains(TCP) && p.from_groups.contains(&sg.address) {
+                        let to_groups = sg_group_permissions(graph, src, true)
+                            .into_iter()
+                            .filter(|p| p.protocols.contains(TCP))
+                            .collect();
+                        Egress {
+                            to_private,
+                            unknown,
+                            to_groups,
+                        }
+                    });
+                // what the source allows out toward this group
+                let mut allowed = e.to_private.clone();
+                for p in &e.to_groups {
+                    if p.from_groups.contains(&sg.address) {
                         allowed = allowed.union(&p.ports);
                     }
                 }
+                let unknown = e.unknown.clone();
                 if !perm.ports.intersect(&allowed).is_empty() {
                     continue;
                 }

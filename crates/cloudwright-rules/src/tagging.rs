@@ -80,21 +80,6 @@ fn tag_map(r: &Resource) -> Result<Option<Value>, String> {
     Ok(Some(tags))
 }
 
-/// The effective tags of a resource as pairs, or why they are known only
-/// after apply.
-pub fn effective_tags(r: &Resource) -> Result<Vec<(String, Value)>, String> {
-    Ok(tag_map(r)?
-        .and_then(|t| {
-            t.as_object().map(|o| {
-                o.fields
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect()
-            })
-        })
-        .unwrap_or_default())
-}
-
 /// Keys compare without case, `-`, `_` or spaces (`Cost-Center` is
 /// `costcenter`), without allocating.
 /// A key's bytes as tag keys compare: no case, no `-`, `_` or space.
@@ -268,36 +253,64 @@ impl Coverage {
 pub fn coverage(graph: &Graph, policy: &TagPolicy) -> Coverage {
     let mut c = Coverage::default();
     let keys = policy.keys();
+    // every name of every counted key, folded once; each tag key of each
+    // resource is folded once and looked up among them
+    let names: Vec<Vec<Vec<u8>>> = keys
+        .iter()
+        .map(|(_, names)| names.iter().map(|n| fold(n)).collect())
+        .collect();
+    let wanted = policy.folded_required();
+    // without value rules, "fully tagged" is "no gaps", which needs no
+    // allocation per resource
+    let plain =
+        policy.required.len() <= 64 && policy.values.is_empty() && policy.patterns.is_empty();
     let mut by_key = vec![0usize; keys.len()];
-    let mut by_module: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut carried = vec![false; keys.len()];
+    let mut key = Vec::with_capacity(32);
+    let mut by_module: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for r in graph
         .resources
         .iter()
         .filter(|r| r.mode == Mode::Managed && is_taggable(&r.resource_type))
     {
         c.taggable += 1;
-        let module = by_module.entry(r.module.clone()).or_default();
+        let module = by_module.entry(r.module.as_str()).or_default();
         module.0 += 1;
-        let Ok(tags) = effective_tags(r) else {
+        let Ok(map) = tag_map(r) else {
             c.unknown += 1;
             continue;
         };
-        for (i, (_, names)) in keys.iter().enumerate() {
-            if tags
-                .iter()
-                .any(|(k, _)| names.iter().any(|n| same_key(k, n)))
-            {
-                by_key[i] += 1;
+        carried.fill(false);
+        for k in map
+            .iter()
+            .filter_map(|m| m.as_object())
+            .flat_map(|o| o.fields.keys())
+        {
+            key.clear();
+            key.extend(folded(k));
+            for (i, names) in names.iter().enumerate() {
+                carried[i] |= names.contains(&key);
             }
         }
-        if let Ok(j) = policy.judge(r) {
-            if j.missing.is_empty() && j.invalid.is_empty() && j.unknown.is_empty() {
-                c.fully_tagged += 1;
-                module.1 += 1;
-            }
+        for (count, carried) in by_key.iter_mut().zip(&carried) {
+            *count += usize::from(*carried);
+        }
+        let fully = if plain {
+            policy.gaps(&wanted, r) == Ok((0, 0))
+        } else {
+            policy
+                .judge(r)
+                .is_ok_and(|j| j.missing.is_empty() && j.invalid.is_empty() && j.unknown.is_empty())
+        };
+        if fully {
+            c.fully_tagged += 1;
+            module.1 += 1;
         }
     }
-    c.by_module = by_module.into_iter().map(|(m, (t, f))| (m, t, f)).collect();
+    c.by_module = by_module
+        .into_iter()
+        .map(|(m, (t, f))| (m.to_string(), t, f))
+        .collect();
     c.by_key = keys.into_iter().map(|(k, _)| k).zip(by_key).collect();
     c
 }
