@@ -115,11 +115,11 @@ pub struct FindingData {
     /// Resource address (unique within `root`).
     pub resource: String,
     /// The root module the resource belongs to (`.` for the scanned directory).
-    pub root: String,
-    pub resource_type: String,
+    pub root: compact_str::CompactString,
+    pub resource_type: compact_str::CompactString,
     /// Attribute path the finding is about (`""` for the resource as a whole);
     /// part of the stable fingerprint.
-    pub attribute: String,
+    pub attribute: compact_str::CompactString,
     /// Primary location: the attribute when it is set, else the block.
     pub span: Option<Span>,
     pub related: Vec<RelatedLocation>,

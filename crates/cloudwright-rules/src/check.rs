@@ -488,9 +488,9 @@ impl Report {
             title: self.rule.title,
             message: message.into(),
             resource: r.address.clone(),
-            root: r.root.to_string(),
-            resource_type: r.resource_type.clone(),
-            attribute: attribute.to_string(),
+            root: r.root.as_ref().into(),
+            resource_type: r.resource_type.as_str().into(),
+            attribute: attribute.into(),
             span: if attribute.is_empty() {
                 r.span
             } else {
@@ -518,9 +518,9 @@ impl Report {
             title: self.rule.title,
             message: message.into(),
             resource: address.to_string(),
-            root: root.to_string(),
-            resource_type: kind.to_string(),
-            attribute: attribute.to_string(),
+            root: root.into(),
+            resource_type: kind.into(),
+            attribute: attribute.into(),
             span,
             related: Vec::new(),
             evidence: Vec::new(),

@@ -417,12 +417,12 @@ mod tests {
                 title: report.rule.title,
                 message: format!("message {}", n % 3),
                 resource: format!("module.m[{}].aws_s3_bucket.b", (n * 7919) % 13),
-                root: format!("live/team-{}", (n * 104_729) % 5),
+                root: format!("live/team-{}", (n * 104_729) % 5).into(),
                 resource_type: "aws_s3_bucket".into(),
                 attribute: if n % 4 == 0 {
                     "acl".into()
                 } else {
-                    String::new()
+                    Default::default()
                 },
                 span: None,
                 related: Vec::new(),

@@ -35,9 +35,9 @@ impl Baseline {
             .map(|f| BaselineEntry {
                 fingerprint: f.fingerprint(),
                 rule: f.rule_id.to_string(),
-                root: f.root.clone(),
+                root: f.root.to_string(),
                 resource: f.resource.clone(),
-                attribute: f.attribute.clone(),
+                attribute: f.attribute.to_string(),
             })
             .collect();
         entries.sort_by(|a, b| {
