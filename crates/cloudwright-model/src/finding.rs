@@ -110,8 +110,9 @@ pub struct FindingData {
     pub rule_id: &'static str,
     pub severity: FindingSeverity,
     pub title: &'static str,
-    /// What is wrong with this resource, in a sentence.
-    pub message: String,
+    /// What is wrong with this resource, in a sentence (shared: a rule
+    /// that says the same of 60,000 resources keeps the sentence once).
+    pub message: std::sync::Arc<str>,
     /// Resource address (unique within `root`).
     pub resource: String,
     /// The root module the resource belongs to (`.` for the scanned directory).

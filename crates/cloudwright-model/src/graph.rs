@@ -5,7 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::resource::{Mode, Resource, VariableOrigin};
 use crate::source::{SourceMap, Span};
 use crate::value::Value;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 /// The `terraform {}` settings of a module.

@@ -144,8 +144,8 @@ pub fn referring<'g>(
 type MemoKey = (usize, usize, &'static str, &'static str);
 
 thread_local! {
-    static MEMO: std::cell::RefCell<std::collections::HashMap<MemoKey, Vec<usize>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static MEMO: std::cell::RefCell<foldhash::HashMap<MemoKey, Vec<usize>>> =
+        Default::default();
 }
 
 /// Forgets the remembered answers of [`referring`]; called at the start

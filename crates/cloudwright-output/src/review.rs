@@ -28,7 +28,7 @@ fn finding_json(graph: &Graph, f: &Finding) -> Json {
         "rule": f.rule_id,
         "severity": f.severity.as_str(),
         "title": f.title,
-        "message": f.message,
+        "message": &*f.message,
         "resource": f.resource,
         "root": f.root,
         "location": f.span.map(|s| json!({"file": graph.sources.get(s.file).display_path, "line": s.line})),

@@ -335,7 +335,7 @@ fn finding_json(ctx: &Context<'_>, f: &Finding) -> Json {
         "aliases": aliases,
         "severity": f.severity.as_str(),
         "title": f.title,
-        "message": f.message,
+        "message": &*f.message,
         "resource": f.resource,
         "root": f.root,
         "resource_type": f.resource_type,

@@ -469,7 +469,7 @@ impl Report {
         &mut self,
         r: &Resource,
         attribute: &str,
-        message: impl Into<String>,
+        message: impl Into<Arc<str>>,
     ) -> &mut Finding {
         let mut evidence = Vec::new();
         if !attribute.is_empty() {
@@ -510,7 +510,7 @@ impl Report {
         kind: &str,
         attribute: &str,
         span: Option<cloudwright_model::Span>,
-        message: impl Into<String>,
+        message: impl Into<Arc<str>>,
     ) -> &mut Finding {
         self.findings.push(FindingData {
             rule_id: self.rule.id,

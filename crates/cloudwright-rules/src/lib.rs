@@ -415,7 +415,7 @@ mod tests {
                 rule_id: report.rule.id,
                 severity: report.rule.severity,
                 title: report.rule.title,
-                message: format!("message {}", n % 3),
+                message: format!("message {}", n % 3).into(),
                 resource: format!("module.m[{}].aws_s3_bucket.b", (n * 7919) % 13),
                 root: format!("live/team-{}", (n * 104_729) % 5).into(),
                 resource_type: "aws_s3_bucket".into(),
@@ -429,7 +429,7 @@ mod tests {
                 evidence: Vec::new(),
                 remediation: "",
             });
-            finding.message.push_str(&format!(" #{n}"));
+            finding.message = format!("{} #{n}", finding.message).into();
         }
         let merged = merge(&mut reports);
         let key = |f: &Finding| {

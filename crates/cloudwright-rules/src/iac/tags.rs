@@ -89,7 +89,7 @@ crate::rule! {
                 return;
             }
             // messages by missing set: most resources lack the same tags
-            let mut messages: Vec<(u64, String)> = Vec::new();
+            let mut messages: Vec<(u64, std::sync::Arc<str>)> = Vec::new();
             let wanted = policy.folded_required();
             for r in taggable(ctx) {
                 report.checked(r);
@@ -100,7 +100,7 @@ crate::rule! {
                             Some((_, text)) => text.clone(),
                             None => {
                                 let names = policy.names(missing);
-                                let text = format!("missing required tag{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", "));
+                                let text: std::sync::Arc<str> = format!("missing required tag{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", ")).into();
                                 messages.push((missing, text.clone()));
                                 text
                             }
