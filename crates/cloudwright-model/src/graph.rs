@@ -88,7 +88,38 @@ pub struct ModuleInstance {
 }
 
 /// (root module, address): what identifies a resource across root modules.
-type RootAddress = (Arc<str>, String);
+/// Root module → address → value, looked up by a `(&str, &str)` pair
+/// without building an owned key (the engines ask millions of times).
+#[derive(Debug)]
+struct ByRoot<V>(HashMap<Arc<str>, HashMap<String, V>>);
+
+impl<V> Default for ByRoot<V> {
+    fn default() -> Self {
+        ByRoot(HashMap::new())
+    }
+}
+
+impl<V> ByRoot<V> {
+    fn get(&self, root: &str, address: &str) -> Option<&V> {
+        self.0.get(root)?.get(address)
+    }
+
+    fn contains(&self, root: &str, address: &str) -> bool {
+        self.get(root, address).is_some()
+    }
+
+    fn entry(
+        &mut self,
+        root: &Arc<str>,
+        address: String,
+    ) -> std::collections::hash_map::Entry<'_, String, V> {
+        self.0.entry(root.clone()).or_default().entry(address)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.0.values_mut().flat_map(HashMap::values_mut)
+    }
+}
 
 /// The evaluated infrastructure of one load.
 #[derive(Debug, Default)]
@@ -98,11 +129,11 @@ pub struct Graph {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
     /// (root, address) → index
-    by_address: HashMap<RootAddress, usize>,
+    by_address: ByRoot<usize>,
     /// resource type → indices (managed and data)
     by_type: HashMap<String, Vec<usize>>,
     /// (root, target instance or block address) → (referrer index, reference index)
-    referrers: HashMap<RootAddress, Vec<(usize, usize)>>,
+    referrers: ByRoot<Vec<(usize, usize)>>,
 }
 
 impl Graph {
@@ -135,20 +166,18 @@ impl Graph {
         });
         diagnostics.sort_by_key(|d| d.sort_key(&sources));
         diagnostics.dedup();
-        let mut by_address: HashMap<RootAddress, usize> = HashMap::new();
+        let mut by_address: ByRoot<usize> = ByRoot::default();
         for (i, r) in resources.iter().enumerate() {
-            by_address
-                .entry((r.root.clone(), r.address.clone()))
-                .or_insert(i);
+            by_address.entry(&r.root, r.address.clone()).or_insert(i);
         }
         link_unknown_origins(&mut resources, &by_address);
-        let mut referrers: HashMap<RootAddress, Vec<(usize, usize)>> = HashMap::new();
+        let mut referrers: ByRoot<Vec<(usize, usize)>> = ByRoot::default();
         for (i, r) in resources.iter().enumerate() {
             for (j, reference) in r.references.iter().enumerate() {
                 // under the exact target only: a reference to the block as a
                 // whole is found through the block's own key
                 referrers
-                    .entry((r.root.clone(), reference.target.clone()))
+                    .entry(&r.root, reference.target.clone())
                     .or_default()
                     .push((i, j));
             }
@@ -175,7 +204,7 @@ impl Graph {
     /// The resource with this address in this root module.
     pub fn resource_in(&self, root: &str, address: &str) -> Option<&Resource> {
         self.by_address
-            .get(&(Arc::from(root), address.to_string()))
+            .get(root, address)
             .map(|&i| &self.resources[i])
     }
 
@@ -228,7 +257,7 @@ impl Graph {
         let list = if block == target.address {
             None
         } else {
-            self.referrers.get(&(target.root.clone(), block))
+            self.referrers.get(&target.root, &block)
         };
         list.into_iter().flatten().map(move |&(i, j)| {
             let r = &self.resources[i];
@@ -243,7 +272,7 @@ impl Graph {
         target: &Resource,
     ) -> impl Iterator<Item = (&'a Resource, &'a str)> {
         self.referrers
-            .get(&(target.root.clone(), target.address.clone()))
+            .get(&target.root, &target.address)
             .into_iter()
             .flatten()
             .map(move |&(i, j)| {
@@ -258,8 +287,8 @@ impl Graph {
         target: &Resource,
     ) -> impl Iterator<Item = (&'a Resource, &'a str)> {
         let mut hits: Vec<(usize, usize)> = Vec::new();
-        for key in [target.address.clone(), target.block_address()] {
-            if let Some(list) = self.referrers.get(&(target.root.clone(), key)) {
+        for key in [target.address.as_str(), &target.block_address()] {
+            if let Some(list) = self.referrers.get(&target.root, key) {
                 hits.extend(list.iter().copied());
             }
         }
@@ -316,7 +345,7 @@ impl Graph {
 /// An unknown value whose origin is `aws_subnet.private["a"].id` links its
 /// resource to that exact instance, even when the reference went through
 /// locals, variables, module outputs or `for` expressions.
-fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<RootAddress, usize>) {
+fn link_unknown_origins(resources: &mut [Resource], by_address: &ByRoot<usize>) {
     for r in resources.iter_mut() {
         let Some(obj) = r.attributes.as_object() else {
             continue;
@@ -351,12 +380,12 @@ fn link_unknown_origins(resources: &mut [Resource], by_address: &HashMap<RootAdd
 fn split_origin(
     root: &Arc<str>,
     origin: &str,
-    by_address: &HashMap<RootAddress, usize>,
+    by_address: &ByRoot<usize>,
 ) -> Option<(String, Option<String>)> {
     let mut end = origin.len();
     loop {
         let candidate = &origin[..end];
-        if by_address.contains_key(&(root.clone(), candidate.to_string())) {
+        if by_address.contains(root, candidate) {
             let rest = origin[end..].trim_start_matches('.');
             let attribute = rest
                 .split(['.', '['])

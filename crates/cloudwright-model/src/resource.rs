@@ -187,9 +187,33 @@ impl Resource {
         }
     }
 
+    /// Is `address` this resource's [`Resource::block_address`]? Without
+    /// building it.
+    pub fn is_block(&self, address: &str) -> bool {
+        let rest = if self.module.is_empty() {
+            Some(address)
+        } else {
+            address
+                .strip_prefix(self.module.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+        };
+        let rest = match self.mode {
+            Mode::Managed => rest,
+            Mode::Data => rest.and_then(|r| r.strip_prefix("data.")),
+        };
+        rest.and_then(|r| r.strip_prefix(self.resource_type.as_str()))
+            .and_then(|r| r.strip_prefix('.'))
+            == Some(self.name.as_str())
+    }
+
     /// An attribute by name (`None` when not set).
     pub fn get(&self, name: &str) -> Option<Value> {
-        self.attributes.as_object()?.fields.get(name).cloned()
+        self.get_ref(name).cloned()
+    }
+
+    /// [`Resource::get`] without the copy: for hot paths that only look.
+    pub fn get_ref(&self, name: &str) -> Option<&Value> {
+        self.attributes.as_object()?.fields.get(name)
     }
 
     /// An attribute by dotted path, with list indices as numbers
@@ -208,6 +232,55 @@ impl Resource {
             match p.rfind(['.', '[']) {
                 Some(i) => p = &p[..i],
                 None => return self.span,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_block_agrees_with_block_address() {
+        let resources = [
+            ("", Mode::Managed, "aws_s3_bucket", "logs"),
+            ("module.net", Mode::Managed, "aws_subnet", "private"),
+            (
+                "module.a[\"x\"].module.b",
+                Mode::Data,
+                "aws_iam_policy_document",
+                "p",
+            ),
+        ];
+        for (module, mode, kind, name) in resources {
+            let r = Resource {
+                address: String::new(),
+                root: ".".into(),
+                mode,
+                resource_type: kind.into(),
+                name: name.into(),
+                module: module.into(),
+                index: None,
+                provider: ProviderRef::default(),
+                attributes: Value::Null,
+                span: None,
+                attribute_spans: Default::default(),
+                references: Vec::new(),
+                provenance: Default::default(),
+                origin: Origin::Configuration,
+                actions: Vec::new(),
+            };
+            let block = r.block_address();
+            assert!(r.is_block(&block), "{block}");
+            for other in [
+                format!("{block}x"),
+                format!("{block}[0]"),
+                block[..block.len() - 1].to_string(),
+                format!("data.{block}"),
+                String::new(),
+            ] {
+                assert!(!r.is_block(&other), "{other} is not {block}");
             }
         }
     }

@@ -919,7 +919,7 @@ pub fn endpoint<'g>(graph: &'g Graph, spec: &str) -> Result<Endpoint<'g>, String
         .iter()
         .filter(|r| r.mode == cloudwright_model::Mode::Managed)
         .filter(|r| root.is_none_or(|root| *r.root == *root))
-        .filter(|r| r.address == address || r.block_address() == address)
+        .filter(|r| r.address == address || r.is_block(address))
         .collect();
     if found.is_empty() {
         return Err(format!(

@@ -29,16 +29,27 @@ pub fn targets<'g>(
     attribute: &str,
     target_type: &str,
 ) -> Fact<Vec<&'g Resource>> {
-    let value = r.get_path(attribute);
-    let elements: Vec<Value> = match value.as_ref().map(Value::strip) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::List(items)) => items.to_vec(),
-        Some(v) => vec![v.clone()],
+    // looked at in place where the attribute is set (the usual case)
+    let owned;
+    let value = match r.get_ref(attribute) {
+        Some(v) => Some(v),
+        None => {
+            owned = r.get_path(attribute);
+            owned.as_ref()
+        }
+    };
+    let elements: &[Value] = match value {
+        None => &[],
+        Some(v) => match v.strip() {
+            Value::Null => &[],
+            Value::List(items) => items,
+            _ => std::slice::from_ref(v),
+        },
     };
     let mut out: Vec<&'g Resource> = Vec::new();
     // the precise answer: where each unknown element will come from
     let mut unresolved = None;
-    for e in &elements {
+    for e in elements {
         match e.strip() {
             Value::Unknown(_) => match origin_resource(graph, &r.root, e) {
                 Some(t) if t.resource_type == target_type && t.mode == Mode::Managed => out.push(t),
@@ -82,9 +93,7 @@ pub fn targets<'g>(
         if out.is_empty() && unresolved.is_none() {
             for reference in &refs {
                 for t in graph.of_type(target_type) {
-                    if t.root == r.root
-                        && t.mode == Mode::Managed
-                        && t.block_address() == reference.target
+                    if t.root == r.root && t.mode == Mode::Managed && t.is_block(&reference.target)
                     {
                         out.push(t);
                     }

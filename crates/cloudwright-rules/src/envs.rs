@@ -141,18 +141,13 @@ pub fn compare(envs: &[Environment<'_>]) -> Comparison {
     for (block, resource_type) in &blocks {
         let counts: Vec<usize> = envs
             .iter()
-            .map(|e| {
-                e.resources
-                    .iter()
-                    .filter(|r| r.block_address() == *block)
-                    .count()
-            })
+            .map(|e| e.resources.iter().filter(|r| r.is_block(block)).count())
             .collect();
         let counted = counts.iter().any(|&n| n > 1)
             || envs.iter().any(|e| {
                 e.resources
                     .iter()
-                    .any(|r| r.block_address() == *block && r.index.is_some())
+                    .any(|r| r.is_block(block) && r.index.is_some())
             });
         if counted && counts.windows(2).any(|w| w[0] != w[1]) {
             c.differences.push(Difference {
@@ -177,11 +172,7 @@ pub fn compare(envs: &[Environment<'_>]) -> Comparison {
         if here.len() < envs.len() {
             // counted blocks are reported as counts
             let block_counted = c.differences.iter().any(|d| {
-                d.kind == "count"
-                    && present
-                        .iter()
-                        .flatten()
-                        .any(|r| r.block_address() == d.resource)
+                d.kind == "count" && present.iter().flatten().any(|r| r.is_block(&d.resource))
             });
             if !block_counted {
                 c.only_in.push((address.to_string(), here));

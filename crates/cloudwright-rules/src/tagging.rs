@@ -63,10 +63,10 @@ pub use cloudwright_model::aws::is_taggable;
 
 /// The effective tags of a resource (`tags_all`, else `tags`), or why
 /// they are known only after apply; `None` when it has none.
-fn tag_map(r: &Resource) -> Result<Option<Value>, String> {
-    let tags = match r.get("tags_all").filter(|v| !v.is_null()) {
+fn tag_map(r: &Resource) -> Result<Option<&Value>, String> {
+    let tags = match r.get_ref("tags_all").filter(|v| !v.is_null()) {
         Some(v) => v,
-        None => match r.get("tags") {
+        None => match r.get_ref("tags") {
             Some(v) => v,
             None => return Ok(None),
         },
