@@ -128,8 +128,25 @@ pub fn referring<'g>(
     kind: &'static str,
     attribute: &'static str,
 ) -> Vec<&'g Resource> {
-    // the engine asks the same question for every interface in a subnet or
-    // VPC: answers are remembered for the run (see `forget`)
+    let wanted = move |(r, a): &(&'g Resource, &str)| {
+        r.resource_type == kind && r.mode == Mode::Managed && *a == attribute
+    };
+    // exact references first, straight from the graph's index: a reference
+    // to the whole block is recorded for every instance and would make
+    // this quadratic
+    let mut exact: Vec<&'g Resource> = graph
+        .referrers_exact(to)
+        .filter(wanted)
+        .map(|(r, _)| r)
+        .collect();
+    if !exact.is_empty() {
+        exact.sort_by(|a, b| a.address.cmp(&b.address));
+        exact.dedup_by(|a, b| a.address == b.address);
+        return exact;
+    }
+    // references to the block resolve each referrer's value: the engine
+    // asks the same question for every interface in a subnet or VPC, so
+    // these answers are remembered for the run (see `forget`)
     let key = (
         graph as *const Graph as usize,
         to as *const Resource as usize,
@@ -139,7 +156,18 @@ pub fn referring<'g>(
     if let Some(hit) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
         return hit.into_iter().map(|i| &graph.resources[i]).collect();
     }
-    let found = referring_uncached(graph, to, kind, attribute);
+    let mut found: Vec<&'g Resource> = graph
+        .referrers_block(to)
+        .filter(wanted)
+        .map(|(r, _)| r)
+        // keep the referrers whose value resolves to this instance
+        .filter(|r| match targets(graph, r, attribute, &to.resource_type) {
+            Fact::Known(list) => list.iter().any(|t| t.address == to.address),
+            Fact::Unknown(_) => false,
+        })
+        .collect();
+    found.sort_by(|a, b| a.address.cmp(&b.address));
+    found.dedup_by(|a, b| a.address == b.address);
     let base = graph.resources.as_ptr() as usize;
     let size = std::mem::size_of::<Resource>().max(1);
     let indices: Vec<usize> = found
@@ -162,44 +190,6 @@ thread_local! {
 /// address).
 pub fn forget() {
     MEMO.with(|m| m.borrow_mut().clear());
-}
-
-fn referring_uncached<'g>(
-    graph: &'g Graph,
-    to: &Resource,
-    kind: &str,
-    attribute: &str,
-) -> Vec<&'g Resource> {
-    let wanted = |(r, a): &(&'g Resource, &str)| {
-        r.resource_type == kind && r.mode == Mode::Managed && *a == attribute
-    };
-    // exact references first: a reference to the whole block is recorded
-    // for every instance and would make this quadratic
-    let mut exact: Vec<&'g Resource> = graph
-        .referrers_exact(to)
-        .filter(wanted)
-        .map(|(r, _)| r)
-        .collect();
-    if !exact.is_empty() {
-        exact.sort_by(|a, b| a.address.cmp(&b.address));
-        exact.dedup_by(|a, b| a.address == b.address);
-        return exact;
-    }
-    let mut out: Vec<&'g Resource> = graph
-        .referrers_block(to)
-        .filter(wanted)
-        .map(|(r, _)| r)
-        // a reference to the whole block (`aws_subnet.this[each.key]`) is
-        // recorded for every instance: keep the referrers whose value
-        // resolves to this one
-        .filter(|r| match targets(graph, r, attribute, &to.resource_type) {
-            Fact::Known(list) => list.iter().any(|t| t.address == to.address),
-            Fact::Unknown(_) => false,
-        })
-        .collect();
-    out.sort_by(|a, b| a.address.cmp(&b.address));
-    out.dedup_by(|a, b| a.address == b.address);
-    out
 }
 
 pub fn string(v: &Value) -> Option<&str> {
@@ -742,14 +732,16 @@ pub fn sg_group_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Vec<G
     };
     if let Some(v) = sg.get(kind) {
         for (i, block) in v.as_list().unwrap_or_default().iter().enumerate() {
-            let groups: Vec<String> = list(block.get("security_groups"))
+            let mut groups: Vec<String> = list(block.get("security_groups"))
                 .iter()
                 .filter_map(|g| origin_resource(graph, &sg.root, g))
                 .map(|g| g.address.clone())
                 .collect();
-            let mut groups = groups;
             if block.get("self").and_then(|v| v.strip().as_bool()) == Some(true) {
                 groups.push(sg.address.clone());
+            }
+            if groups.is_empty() {
+                continue;
             }
             push(
                 sg,
