@@ -280,10 +280,9 @@ pub fn run_in(ctx: &Context<'_>, rules: &[&'static Rule]) -> Outcome {
 /// The findings of all reports in one list, sorted; each finding moves
 /// once, from its report's slot to its place in the list.
 fn merge(reports: &mut [Report]) -> Vec<Finding> {
-    let mut slots: Vec<&mut Option<Finding>> = reports
-        .iter_mut()
-        .flat_map(|r| r.findings.slots_mut())
-        .collect();
+    let mut slots: Vec<&mut Option<Finding>> =
+        Vec::with_capacity(reports.iter().map(|r| r.findings.len()).sum());
+    slots.extend(reports.iter_mut().flat_map(|r| r.findings.slots_mut()));
     let order = sorted_order(&slots);
     let mut merged = Vec::with_capacity(order.len());
     merged.extend(order.into_iter().filter_map(|i| slots[i].take()));
@@ -319,7 +318,8 @@ fn sorted_order(slots: &[&mut Option<Finding>]) -> Vec<usize> {
         }
         first_seen.into_iter().map(|id| rank[id as usize]).collect()
     }
-    let findings: Vec<&Finding> = slots.iter().filter_map(|s| s.as_ref()).collect();
+    let mut findings: Vec<&Finding> = Vec::with_capacity(slots.len());
+    findings.extend(slots.iter().filter_map(|s| s.as_ref()));
     let of = |field: fn(&Finding) -> &str| ranks(findings.iter().map(|f| field(f)));
     let ((address, rule), (attribute, root)) = rayon::join(
         || rayon::join(|| of(|f| &f.resource), || of(|f| f.rule_id)),
