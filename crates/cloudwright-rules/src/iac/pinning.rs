@@ -418,7 +418,9 @@ fn literal_arns(v: &Value, out: &mut Vec<(String, String)>) {
         return literal_arns(doc, out);
     }
     match v.strip() {
-        Value::String(s) => {
+        // most strings have no colon at all: a byte search rules them out
+        // before the substring search
+        Value::String(s) if s.contains(':') => {
             let mut rest: &str = s;
             while let Some(at) = rest.find("arn:aws") {
                 let arn = &rest[at..];

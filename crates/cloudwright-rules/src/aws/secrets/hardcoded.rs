@@ -106,7 +106,7 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         };
         for (name, value) in obj.fields.iter() {
             let text = match value.strip() {
-                Value::String(s) if !s.is_empty() => s.to_string(),
+                Value::String(s) if !s.is_empty() => &**s,
                 Value::Unknown(_) => {
                     if secret_argument(name) {
                         report.checked(r);
@@ -115,9 +115,9 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 }
                 _ => continue,
             };
-            let kind = if crate::aws::secrets::looks_like_access_key(&text) {
+            let kind = if crate::aws::secrets::looks_like_access_key(text) {
                 "an AWS access key id"
-            } else if crate::aws::secrets::looks_like_private_key(&text) {
+            } else if crate::aws::secrets::looks_like_private_key(text) {
                 "a private key"
             } else if secret_argument(name) {
                 "a secret"

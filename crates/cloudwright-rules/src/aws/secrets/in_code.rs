@@ -6,28 +6,15 @@ use crate::check::Context;
 use crate::Report;
 use cloudwright_model::{Value, ValueSource, VariableOrigin};
 
-/// The string leaves of a value with their key (`name` for a plain string).
-fn strings<'a>(name: &'a str, v: &'a Value, out: &mut Vec<(String, String)>) {
-    match v.strip() {
-        Value::String(s) => out.push((name.to_string(), s.to_string())),
-        Value::List(items) => items.iter().for_each(|i| strings(name, i, out)),
-        Value::Map(obj) => {
-            for (k, val) in obj.fields.iter() {
-                let mut leaf = Vec::new();
-                strings(k, val, &mut leaf);
-                out.extend(leaf);
-            }
-        }
-        _ => {}
-    }
-}
-
+/// The first string leaf of a value holding a secret, with its key (`name`
+/// for a plain string), depth first; nothing is copied but the key found.
 fn first_secret(name: &str, v: &Value) -> Option<(String, &'static str)> {
-    let mut leaves = Vec::new();
-    strings(name, v, &mut leaves);
-    leaves
-        .into_iter()
-        .find_map(|(k, s)| secret_literal(&k, &s).map(|kind| (k, kind)))
+    match v.strip() {
+        Value::String(s) => secret_literal(name, s).map(|kind| (name.to_string(), kind)),
+        Value::List(items) => items.iter().find_map(|i| first_secret(name, i)),
+        Value::Map(obj) => obj.fields.iter().find_map(|(k, val)| first_secret(k, val)),
+        _ => None,
+    }
 }
 
 fn check_variables(ctx: &Context<'_>, report: &mut Report) {
