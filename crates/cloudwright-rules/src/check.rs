@@ -189,39 +189,41 @@ impl<'g> Context<'g> {
     /// thread pool (they are independent of one another), so the rules
     /// that read them find them ready.
     pub fn prepare(&self, rules: &[&Rule]) {
-        let wanted = |a: Analysis| rules.iter().any(|r| Analysis::read_by(r).contains(&a));
+        let wanted = |a: &Analysis| rules.iter().any(|r| Analysis::read_by(r).contains(a));
+        let mut tasks: Vec<Analysis> = Analysis::ALL.into_iter().filter(wanted).collect();
+        if tasks.contains(&Analysis::Segmentation) {
+            // segmentation computes the exposure it reads
+            tasks.retain(|a| *a != Analysis::Exposure);
+        }
         rayon::scope(|s| {
-            if wanted(Analysis::Segmentation) {
-                // exposure first: segmentation reads it
-                s.spawn(|_| {
-                    self.segmentation();
-                });
-            } else if wanted(Analysis::Exposure) {
-                s.spawn(|_| {
-                    self.exposures();
-                });
-            }
-            if wanted(Analysis::NetworkDesign) {
-                s.spawn(|_| {
-                    self.network_design();
-                });
-            }
-            if wanted(Analysis::Iam) {
-                s.spawn(|_| {
-                    self.iam_analysis();
-                });
-            }
-            if wanted(Analysis::SecurityGroups) {
-                s.spawn(|_| {
-                    self.security_group_rules();
-                });
-            }
-            if wanted(Analysis::Resilience) {
-                s.spawn(|_| {
-                    self.resilience();
-                });
+            for analysis in tasks {
+                s.spawn(move |_| self.compute(analysis));
             }
         });
+    }
+
+    /// Computes one analysis (each is kept in the context once computed).
+    fn compute(&self, analysis: Analysis) {
+        match analysis {
+            Analysis::Exposure => {
+                self.exposures();
+            }
+            Analysis::Segmentation => {
+                self.segmentation();
+            }
+            Analysis::NetworkDesign => {
+                self.network_design();
+            }
+            Analysis::Iam => {
+                self.iam_analysis();
+            }
+            Analysis::SecurityGroups => {
+                self.security_group_rules();
+            }
+            Analysis::Resilience => {
+                self.resilience();
+            }
+        }
     }
 
     /// Every role and user: administrator or not, escalation paths (the
@@ -804,6 +806,16 @@ pub enum Analysis {
 }
 
 impl Analysis {
+    /// Every analysis.
+    pub const ALL: [Analysis; 6] = [
+        Analysis::Exposure,
+        Analysis::Segmentation,
+        Analysis::NetworkDesign,
+        Analysis::Iam,
+        Analysis::SecurityGroups,
+        Analysis::Resilience,
+    ];
+
     /// The analyses a rule reads (none for a rule that looks at one
     /// resource and its companions at a time).
     pub fn read_by(rule: &Rule) -> &'static [Analysis] {
