@@ -128,6 +128,16 @@ impl TagPolicy {
     /// once: the required-tags rule asks this of every taggable resource.
     /// `wanted` is [`TagPolicy::folded_required`].
     pub fn gaps(&self, wanted: &[Vec<Vec<u8>>], r: &Resource) -> Result<(u64, u64), String> {
+        self.gaps_with(wanted, r, |_| {})
+    }
+
+    /// [`TagPolicy::gaps`], showing `each_key` every tag key as folded.
+    fn gaps_with(
+        &self,
+        wanted: &[Vec<Vec<u8>>],
+        r: &Resource,
+        mut each_key: impl FnMut(&[u8]),
+    ) -> Result<(u64, u64), String> {
         let map = tag_map(r)?;
         let empty = cloudwright_model::Object::default();
         let tags = map.as_ref().and_then(|m| m.as_object()).unwrap_or(&empty);
@@ -138,6 +148,7 @@ impl TagPolicy {
         for (k, v) in tags.fields.iter() {
             key.clear();
             key.extend(folded(k));
+            each_key(&key);
             for (i, wants) in wanted.iter().enumerate().take(64) {
                 if seen & (1 << i) != 0 || !wants.contains(&key) {
                     continue;
@@ -266,7 +277,6 @@ pub fn coverage(graph: &Graph, policy: &TagPolicy) -> Coverage {
         policy.required.len() <= 64 && policy.values.is_empty() && policy.patterns.is_empty();
     let mut by_key = vec![0usize; keys.len()];
     let mut carried = vec![false; keys.len()];
-    let mut key = Vec::with_capacity(32);
     let mut by_module: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for r in graph
         .resources
@@ -276,27 +286,22 @@ pub fn coverage(graph: &Graph, policy: &TagPolicy) -> Coverage {
         c.taggable += 1;
         let module = by_module.entry(r.module.as_str()).or_default();
         module.0 += 1;
-        let Ok(map) = tag_map(r) else {
+        carried.fill(false);
+        // one pass over the tags: the keys carried, and what is missing
+        let gaps = policy.gaps_with(&wanted, r, |key| {
+            for (carried, names) in carried.iter_mut().zip(&names) {
+                *carried |= names.iter().any(|n| n == key);
+            }
+        });
+        if gaps.is_err() {
             c.unknown += 1;
             continue;
-        };
-        carried.fill(false);
-        for k in map
-            .iter()
-            .filter_map(|m| m.as_object())
-            .flat_map(|o| o.fields.keys())
-        {
-            key.clear();
-            key.extend(folded(k));
-            for (i, names) in names.iter().enumerate() {
-                carried[i] |= names.contains(&key);
-            }
         }
         for (count, carried) in by_key.iter_mut().zip(&carried) {
             *count += usize::from(*carried);
         }
         let fully = if plain {
-            policy.gaps(&wanted, r) == Ok((0, 0))
+            gaps == Ok((0, 0))
         } else {
             policy
                 .judge(r)
