@@ -629,8 +629,8 @@ fn field(block: &Value, name: &str) -> Tri<Value> {
 }
 
 fn normalize_protocol(v: Tri<String>) -> Tri<Option<String>> {
-    v.map(|p| {
-        let p = p.to_ascii_lowercase();
+    v.map(|mut p| {
+        p.make_ascii_lowercase();
         if p == "-1" || p == "all" {
             None
         } else {
@@ -680,11 +680,13 @@ impl<'g> Context<'g> {
             match r.resource_type.as_str() {
                 "aws_security_group" | "aws_default_security_group" => {
                     for (kind, ingress) in [("ingress", true), ("egress", false)] {
-                        let n = match count(r, kind) {
-                            Tri::Known(n) => n,
+                        let value = get(r, kind);
+                        let blocks: &[Value] = match &value {
+                            Tri::Known(v) => v.as_list().unwrap_or_default(),
+                            Tri::Absent => &[],
                             // a dynamic block over an unknown collection: the
                             // rules themselves are unknown
-                            _ => {
+                            Tri::Unknown(_) => {
                                 out.push(SecurityGroupRule {
                                     resource: r,
                                     path: kind.to_string(),
@@ -702,11 +704,7 @@ impl<'g> Context<'g> {
                                 continue;
                             }
                         };
-                        let blocks = match get(r, kind) {
-                            Tri::Known(v) => v.as_list().map(<[Value]>::to_vec).unwrap_or_default(),
-                            _ => Vec::new(),
-                        };
-                        for (i, block) in blocks.iter().enumerate().take(n) {
+                        for (i, block) in blocks.iter().enumerate() {
                             out.push(SecurityGroupRule {
                                 resource: r,
                                 path: format!("{kind}[{i}]"),
