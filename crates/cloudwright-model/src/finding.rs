@@ -103,6 +103,77 @@ impl std::ops::DerefMut for Finding {
     }
 }
 
+/// A finding's message: written for the finding, or shared by many (a
+/// rule that says the same of 60,000 resources keeps the sentence once).
+/// Either way it reads as a `str`.
+#[derive(Clone, Debug)]
+pub enum Message {
+    Own(String),
+    Shared(std::sync::Arc<str>),
+}
+
+impl std::ops::Deref for Message {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Message::Own(s) => s,
+            Message::Shared(s) => s,
+        }
+    }
+}
+
+/// Compared as the text it holds, however it is stored.
+impl PartialEq for Message {
+    fn eq(&self, other: &Message) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Message {}
+
+impl PartialOrd for Message {
+    fn partial_cmp(&self, other: &Message) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Message {
+    fn cmp(&self, other: &Message) -> std::cmp::Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl From<String> for Message {
+    fn from(s: String) -> Message {
+        Message::Own(s)
+    }
+}
+
+impl From<&str> for Message {
+    fn from(s: &str) -> Message {
+        Message::Own(s.to_string())
+    }
+}
+
+impl From<std::sync::Arc<str>> for Message {
+    fn from(s: std::sync::Arc<str>) -> Message {
+        Message::Shared(s)
+    }
+}
+
+impl From<&std::sync::Arc<str>> for Message {
+    fn from(s: &std::sync::Arc<str>) -> Message {
+        Message::Shared(s.clone())
+    }
+}
+
 /// What a [`Finding`] says.
 #[derive(Clone, Debug)]
 pub struct FindingData {
@@ -110,9 +181,8 @@ pub struct FindingData {
     pub rule_id: &'static str,
     pub severity: FindingSeverity,
     pub title: &'static str,
-    /// What is wrong with this resource, in a sentence (shared: a rule
-    /// that says the same of 60,000 resources keeps the sentence once).
-    pub message: std::sync::Arc<str>,
+    /// What is wrong with this resource, in a sentence.
+    pub message: Message,
     /// Resource address (unique within `root`).
     pub resource: String,
     /// The root module the resource belongs to (`.` for the scanned directory).
@@ -183,5 +253,15 @@ mod tests {
         f.attribute = "policy".into();
         assert_ne!(a, f.fingerprint());
         assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn messages_compare_as_text_however_stored() {
+        let own = Message::from("missing required tag team");
+        let shared = Message::from(std::sync::Arc::<str>::from("missing required tag team"));
+        assert_eq!(own, shared);
+        assert_eq!(&*shared, "missing required tag team");
+        assert!(Message::from("a") < Message::from(std::sync::Arc::<str>::from("b")));
+        assert_eq!(shared.to_string(), "missing required tag team");
     }
 }

@@ -17,7 +17,7 @@ pub mod value;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use fields::{Fields, SortedMap};
-pub use finding::{Evidence, Finding, FindingData, FindingSeverity, RelatedLocation};
+pub use finding::{Evidence, Finding, FindingData, FindingSeverity, Message, RelatedLocation};
 pub use graph::{
     Backend, Graph, ModuleCall, ModuleInstance, OutputInfo, ProviderConfig, RequiredProvider,
     TerraformSettings, VariableInfo,

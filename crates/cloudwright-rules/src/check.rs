@@ -471,7 +471,7 @@ impl Report {
         &mut self,
         r: &Resource,
         attribute: &str,
-        message: impl Into<Arc<str>>,
+        message: impl Into<cloudwright_model::Message>,
     ) -> &mut Finding {
         let mut evidence = Vec::new();
         if !attribute.is_empty() {
@@ -512,7 +512,7 @@ impl Report {
         kind: &str,
         attribute: &str,
         span: Option<cloudwright_model::Span>,
-        message: impl Into<Arc<str>>,
+        message: impl Into<cloudwright_model::Message>,
     ) -> &mut Finding {
         self.findings.push(FindingData {
             rule_id: self.rule.id,
