@@ -124,6 +124,9 @@ impl<V> ByRoot<V> {
 /// The evaluated infrastructure of one load.
 #[derive(Debug, Default)]
 pub struct Graph {
+    /// Unique to this graph in the process (0 for an empty default graph):
+    /// what engines key per-run memos by, where an address could be reused.
+    id: u64,
     pub resources: Vec<Resource>,
     pub modules: Vec<ModuleInstance>,
     pub sources: SourceMap,
@@ -190,7 +193,9 @@ impl Graph {
         for (i, r) in resources.iter().enumerate() {
             by_type.entry(r.resource_type.clone()).or_default().push(i);
         }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Graph {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             resources,
             modules,
             sources,
@@ -199,6 +204,11 @@ impl Graph {
             by_type,
             referrers,
         }
+    }
+
+    /// This graph's identity in the process (see the field).
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The resource with this address in this root module.

@@ -715,7 +715,6 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
 
 /// Every design check.
 pub fn checks(graph: &Graph, policy: &Policy) -> Vec<Violation> {
-    crate::topology::forget();
     let mut out = overlapping_ranges(graph, policy);
     out.extend(local_overrides(graph));
     out.extend(no_egress(graph, policy));
@@ -723,6 +722,5 @@ pub fn checks(graph: &Graph, policy: &Policy) -> Vec<Violation> {
     out.extend(missing_gateway_endpoints(graph));
     out.extend(subnet_capacity(graph));
     out.extend(dead_rules(graph));
-    crate::topology::forget();
     out
 }

@@ -480,7 +480,6 @@ const DIRECT: &[&str] = &[
 /// possibly so (verdict unknown, with what is missing). Resources that
 /// cannot be reached are absent.
 pub fn internet_exposure(graph: &Graph) -> Vec<Exposure> {
-    crate::topology::forget();
     let mut out = Vec::new();
     for r in DIRECT.iter().flat_map(|t| graph.of_type(t)) {
         if r.mode != cloudwright_model::Mode::Managed {
@@ -509,7 +508,6 @@ pub fn internet_exposure(graph: &Graph) -> Vec<Exposure> {
     }
     out.extend(front_doors(graph));
     out.sort_by(|a, b| (&a.root, &a.resource).cmp(&(&b.root, &b.resource)));
-    crate::topology::forget();
     out
 }
 
@@ -1445,9 +1443,7 @@ pub fn from_internet(
         return answer;
     }
     // not exposed: say what stops the direct path
-    crate::topology::forget();
     let blocker = diagnose(graph, to, &clients, asked);
-    crate::topology::forget();
     match blocker {
         Fact::Known((hop, change)) => {
             answer.outcome = Outcome::Blocked;

@@ -602,13 +602,6 @@ fn transit_joins(
 /// Can traffic (`asked`: protocols × ports) from resource `from` reach
 /// resource `to`?
 pub fn between(graph: &Graph, from: &Resource, to: &Resource, asked: &HeaderSpace) -> Answer {
-    crate::topology::forget();
-    let answer = between_uncached(graph, from, to, asked);
-    crate::topology::forget();
-    answer
-}
-
-fn between_uncached(graph: &Graph, from: &Resource, to: &Resource, asked: &HeaderSpace) -> Answer {
     let sources = match interfaces(graph, from) {
         Fact::Known(s) if s.is_empty() => {
             return Answer::unknown(

@@ -206,7 +206,6 @@ type TieredRange<'g> = (AddrSet, Tier, &'g Resource);
 /// Every violation of the policy in the graph. `exposures` is the
 /// internet exposure of the same graph.
 pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec<Violation> {
-    crate::topology::forget();
     let mut out = Vec::new();
     // tiers of subnets, and the interfaces of every placed resource
     // keyed by the subnet's identity: no key to build on every lookup
@@ -430,7 +429,6 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
             });
         }
     }
-    crate::topology::forget();
     out
 }
 

@@ -146,15 +146,12 @@ pub fn referring<'g>(
     }
     // references to the block resolve each referrer's value: the engine
     // asks the same question for every interface in a subnet or VPC, so
-    // these answers are remembered for the run (see `forget`)
-    let key = (
-        graph as *const Graph as usize,
-        to as *const Resource as usize,
-        kind,
-        attribute,
-    );
-    if let Some(hit) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
-        return hit.into_iter().map(|i| &graph.resources[i]).collect();
+    // these answers are remembered (see `Memo`)
+    let key = index_of(graph, to).map(|at| (at, kind, attribute));
+    if let Some(key) = key {
+        if let Some(hit) = with_memo(graph, |m| m.referring.get(&key).cloned()).flatten() {
+            return hit.into_iter().map(|i| &graph.resources[i]).collect();
+        }
     }
     let mut found: Vec<&'g Resource> = graph
         .referrers_block(to)
@@ -168,28 +165,64 @@ pub fn referring<'g>(
         .collect();
     found.sort_by(|a, b| a.address.cmp(&b.address));
     found.dedup_by(|a, b| a.address == b.address);
-    let base = graph.resources.as_ptr() as usize;
-    let size = std::mem::size_of::<Resource>().max(1);
-    let indices: Vec<usize> = found
-        .iter()
-        .map(|r| (*r as *const Resource as usize - base) / size)
-        .collect();
-    MEMO.with(|m| m.borrow_mut().insert(key, indices));
+    if let Some(key) = key {
+        let indices: Vec<usize> = found.iter().filter_map(|r| index_of(graph, r)).collect();
+        with_memo(graph, |m| m.referring.insert(key, indices));
+    }
     found
 }
 
-type MemoKey = (usize, usize, &'static str, &'static str);
-
-thread_local! {
-    static MEMO: std::cell::RefCell<foldhash::HashMap<MemoKey, Vec<usize>>> =
-        Default::default();
+/// A resource's index in `graph.resources`; `None` for one that is not in
+/// it (never remembered).
+fn index_of(graph: &Graph, r: &Resource) -> Option<usize> {
+    let offset = (r as *const Resource as usize).checked_sub(graph.resources.as_ptr() as usize)?;
+    let size = std::mem::size_of::<Resource>().max(1);
+    let index = offset / size;
+    (offset % size == 0 && index < graph.resources.len()).then_some(index)
 }
 
-/// Forgets the remembered answers of [`referring`]; called at the start
-/// of every analysis (a graph may be freed and another built at the same
-/// address).
+/// What the network analyses remember of one graph, per thread: the
+/// exposure, segmentation and design analyses ask the same questions of
+/// the same resources (who refers to a subnet, where an instance sits).
+/// Keyed by the graph's identity, so answers never outlive their graph:
+/// a thread that meets another graph starts afresh.
+#[derive(Default)]
+struct Memo {
+    graph: u64,
+    /// (target, referrer type, attribute) → referrers, for references to
+    /// a whole block.
+    referring: foldhash::HashMap<(usize, &'static str, &'static str), Vec<usize>>,
+    /// Resource → its interfaces as (subnet, VPC, groups, default group).
+    interfaces: foldhash::HashMap<usize, Fact<Vec<InterfaceAt>>>,
+}
+
+type InterfaceAt = (usize, usize, Vec<usize>, bool);
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = Default::default();
+}
+
+/// Runs `f` on this thread's memo of `graph` (`None` for a graph without
+/// identity, which is never remembered).
+fn with_memo<T>(graph: &Graph, f: impl FnOnce(&mut Memo) -> T) -> Option<T> {
+    if graph.id() == 0 {
+        return None;
+    }
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.graph != graph.id() {
+            *m = Memo {
+                graph: graph.id(),
+                ..Default::default()
+            };
+        }
+        Some(f(&mut m))
+    })
+}
+
+/// Forgets this thread's remembered answers (a benchmark's cold start).
 pub fn forget() {
-    MEMO.with(|m| m.borrow_mut().clear());
+    MEMO.with(|m| *m.borrow_mut() = Memo::default());
 }
 
 pub fn string(v: &Value) -> Option<&str> {
@@ -890,6 +923,49 @@ pub fn is_placed(resource_type: &str) -> bool {
 /// domain); `Unknown` when its subnets or groups are not in the
 /// configuration.
 pub fn interfaces<'g>(graph: &'g Graph, r: &'g Resource) -> Fact<Vec<Interface<'g>>> {
+    let Some(at) = index_of(graph, r) else {
+        return interfaces_uncached(graph, r);
+    };
+    let rebuild = |list: &[InterfaceAt]| {
+        list.iter()
+            .map(|(subnet, vpc, groups, default_group)| Interface {
+                resource: r,
+                subnet: &graph.resources[*subnet],
+                vpc: &graph.resources[*vpc],
+                groups: groups.iter().map(|&g| &graph.resources[g]).collect(),
+                default_group: *default_group,
+            })
+            .collect()
+    };
+    if let Some(hit) = with_memo(graph, |m| m.interfaces.get(&at).cloned()).flatten() {
+        return hit.map(|list| rebuild(&list));
+    }
+    let found = interfaces_uncached(graph, r);
+    let remembered = match &found {
+        Fact::Known(list) => list
+            .iter()
+            .map(|i| {
+                Some((
+                    index_of(graph, i.subnet)?,
+                    index_of(graph, i.vpc)?,
+                    i.groups
+                        .iter()
+                        .map(|g| index_of(graph, g))
+                        .collect::<Option<Vec<_>>>()?,
+                    i.default_group,
+                ))
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Fact::Known),
+        Fact::Unknown(w) => Some(Fact::Unknown(w.clone())),
+    };
+    if let Some(fact) = remembered {
+        with_memo(graph, |m| m.interfaces.insert(at, fact));
+    }
+    found
+}
+
+fn interfaces_uncached<'g>(graph: &'g Graph, r: &'g Resource) -> Fact<Vec<Interface<'g>>> {
     // an Aurora instance sits where its cluster does
     if r.resource_type == "aws_rds_cluster_instance" {
         return match target(graph, r, "cluster_identifier", "aws_rds_cluster") {

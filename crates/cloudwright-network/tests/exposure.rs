@@ -319,3 +319,15 @@ fn auto_scaling_groups_and_ecs_tasks_with_public_addresses_are_exposed() {
     assert_eq!(found[1].path[0].detail, "assign_public_ip = true");
     assert_eq!(found[0].severity(), "high");
 }
+
+/// The engine remembers answers per graph and thread; a graph loaded after
+/// another was freed (at the same addresses, as often as not) is judged on
+/// its own: the same resources, public then private then public again.
+#[test]
+fn answers_remembered_for_one_graph_never_serve_the_next() {
+    for _ in 0..3 {
+        assert_eq!(exposures("exposed_instance").len(), 1);
+        assert!(exposures("no_public_ip").is_empty());
+        assert!(exposures("no_igw_route").is_empty());
+    }
+}
