@@ -670,7 +670,31 @@ impl<'g> Context<'g> {
     }
 
     fn collect_security_group_rules(&self) -> Vec<SecurityGroupRule<'g>> {
-        let mut out = Vec::new();
+        // sized once: on a large tree this is 100k+ rules, and growing the
+        // vector copies them into fresh memory again and again
+        let groups = ["aws_security_group", "aws_default_security_group"];
+        let blocks: usize = self
+            .resources(&groups)
+            .map(|r| {
+                ["ingress", "egress"]
+                    .iter()
+                    .map(|kind| {
+                        r.get_ref(kind)
+                            .and_then(Value::as_list)
+                            .map_or(1, <[Value]>::len)
+                    })
+                    .sum::<usize>()
+            })
+            .sum();
+        let rule_resources: usize = [
+            "aws_security_group_rule",
+            "aws_vpc_security_group_ingress_rule",
+            "aws_vpc_security_group_egress_rule",
+        ]
+        .iter()
+        .map(|t| self.graph.of_type(t).count())
+        .sum();
+        let mut out = Vec::with_capacity(blocks + rule_resources);
         for r in self
             .graph
             .resources
