@@ -403,8 +403,8 @@ pub fn reference_markdown() -> String {
 mod tests {
     use super::*;
 
-    /// Findings of two rules over resources repeated across roots come out in the order a plain sort on the
-    /// whole key gives.
+    /// Findings of two rules over resources repeated across roots come out
+    /// in the order a plain sort on the whole key gives.
     #[test]
     fn merged_findings_are_sorted_on_the_whole_key() {
         let rules = all();
