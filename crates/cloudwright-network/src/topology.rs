@@ -131,17 +131,38 @@ pub fn referring<'g>(
     let wanted = move |(r, a): &(&'g Resource, &str)| {
         r.resource_type == kind && r.mode == Mode::Managed && *a == attribute
     };
-    // exact references first, straight from the graph's index: a reference
-    // to the whole block is recorded for every instance and would make
-    // this quadratic
-    let mut exact: Vec<&'g Resource> = graph
-        .referrers_exact(to)
-        .filter(wanted)
-        .map(|(r, _)| r)
-        .collect();
+    // exact references first: a reference to the whole block is recorded
+    // for every instance and would make this quadratic. They come from an
+    // index of `kind`'s `attribute` references, built once per graph and
+    // thread (asking the graph who refers to a security group walks every
+    // instance that uses it, and the analyses ask for every group).
+    let remembered = index_of(graph, to).and_then(|at| {
+        with_memo(graph, |m| {
+            m.exact
+                .entry((kind, attribute))
+                .or_insert_with(|| exact_referrers(graph, kind, attribute))
+                .get(&at)
+                .cloned()
+        })
+    });
+    let exact: Vec<&'g Resource> = match remembered {
+        Some(list) => list
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| &graph.resources[i])
+            .collect(),
+        None => {
+            let mut exact: Vec<&'g Resource> = graph
+                .referrers_exact(to)
+                .filter(wanted)
+                .map(|(r, _)| r)
+                .collect();
+            exact.sort_by(|a, b| a.address.cmp(&b.address));
+            exact.dedup_by(|a, b| a.address == b.address);
+            exact
+        }
+    };
     if !exact.is_empty() {
-        exact.sort_by(|a, b| a.address.cmp(&b.address));
-        exact.dedup_by(|a, b| a.address == b.address);
         return exact;
     }
     // references to the block resolve each referrer's value: the engine
@@ -172,6 +193,35 @@ pub fn referring<'g>(
     found
 }
 
+/// Target → the managed resources of `kind` whose `attribute` refers to
+/// exactly that instance, in address order (as `referring` answers).
+fn exact_referrers(
+    graph: &Graph,
+    kind: &str,
+    attribute: &str,
+) -> foldhash::HashMap<usize, Vec<usize>> {
+    let mut index: foldhash::HashMap<usize, Vec<usize>> = Default::default();
+    for r in graph.of_type(kind).filter(|r| r.mode == Mode::Managed) {
+        let Some(from) = index_of(graph, r) else {
+            continue;
+        };
+        for reference in r.references.iter().filter(|x| x.attribute == attribute) {
+            if let Some(to) = graph
+                .resource_in(&r.root, &reference.target)
+                .and_then(|t| index_of(graph, t))
+            {
+                index.entry(to).or_default().push(from);
+            }
+        }
+    }
+    let address = |i: &usize| graph.resources[*i].address.as_str();
+    for list in index.values_mut() {
+        list.sort_by(|a, b| address(a).cmp(address(b)));
+        list.dedup_by(|a, b| address(a) == address(b));
+    }
+    index
+}
+
 /// A resource's index in `graph.resources`; `None` for one that is not in
 /// it (never remembered).
 fn index_of(graph: &Graph, r: &Resource) -> Option<usize> {
@@ -189,6 +239,9 @@ fn index_of(graph: &Graph, r: &Resource) -> Option<usize> {
 #[derive(Default)]
 struct Memo {
     graph: u64,
+    /// (referrer type, attribute) → target → referrers naming exactly that
+    /// instance.
+    exact: foldhash::HashMap<(&'static str, &'static str), foldhash::HashMap<usize, Vec<usize>>>,
     /// (target, referrer type, attribute) → referrers, for references to
     /// a whole block.
     referring: foldhash::HashMap<(usize, &'static str, &'static str), Vec<usize>>,
