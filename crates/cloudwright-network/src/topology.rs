@@ -162,7 +162,9 @@ pub fn referring<'g>(
             exact
         }
     };
-    if !exact.is_empty() {
+    // only an instance of a `count`/`for_each` block has a block address
+    // of its own to be referred to by
+    if !exact.is_empty() || to.index.is_none() {
         return exact;
     }
     // references to the block resolve each referrer's value: the engine
