@@ -159,6 +159,7 @@ pub struct Context<'g> {
     design: std::sync::OnceLock<Vec<cloudwright_network::segment::Violation>>,
     iam: std::sync::OnceLock<Vec<cloudwright_iam::escalation::Analysis>>,
     resilience: std::sync::OnceLock<cloudwright_resilience::Report>,
+    tagging: std::sync::OnceLock<crate::tagging::Tagging>,
     /// Indices (into `graph.modules`) of the root modules that manage
     /// resources, found once for the IaC rules.
     managing: std::sync::OnceLock<Vec<usize>>,
@@ -180,6 +181,7 @@ impl<'g> Context<'g> {
             design: std::sync::OnceLock::new(),
             iam: std::sync::OnceLock::new(),
             resilience: std::sync::OnceLock::new(),
+            tagging: std::sync::OnceLock::new(),
             managing: std::sync::OnceLock::new(),
             settings,
         }
@@ -223,6 +225,9 @@ impl<'g> Context<'g> {
             Analysis::Resilience => {
                 self.resilience();
             }
+            Analysis::Tagging => {
+                self.tagging();
+            }
         }
     }
 
@@ -250,6 +255,13 @@ impl<'g> Context<'g> {
         self.resilience.get_or_init(|| {
             cloudwright_resilience::simulate_with(self.graph, &self.settings.resilience)
         })
+    }
+
+    /// Tagging coverage and every taggable resource's gaps against the
+    /// required tags, computed once per run.
+    pub fn tagging(&self) -> &crate::tagging::Tagging {
+        self.tagging
+            .get_or_init(|| crate::tagging::analyse(self.graph, &self.settings.tags))
     }
 
     /// The environment a resource belongs to (see [`crate::env`]).
@@ -825,17 +837,20 @@ pub enum Analysis {
     SecurityGroups,
     /// Outage scenarios and recovery ([`Context::resilience`]).
     Resilience,
+    /// Tagging coverage and gaps ([`Context::tagging`]).
+    Tagging,
 }
 
 impl Analysis {
     /// Every analysis.
-    pub const ALL: [Analysis; 6] = [
+    pub const ALL: [Analysis; 7] = [
         Analysis::Exposure,
         Analysis::Segmentation,
         Analysis::NetworkDesign,
         Analysis::Iam,
         Analysis::SecurityGroups,
         Analysis::Resilience,
+        Analysis::Tagging,
     ];
 
     /// The analyses a rule reads (none for a rule that looks at one
@@ -849,6 +864,7 @@ impl Analysis {
             ("CW-AWS-IAM-014", &[Iam]),
             ("CW-AWS-RES-00", &[Resilience]),
             ("CW-AWS-SG-", &[SecurityGroups]),
+            ("CW-TF-TAG-001", &[Tagging]),
         ];
         READERS
             .iter()

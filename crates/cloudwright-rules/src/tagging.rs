@@ -261,8 +261,30 @@ impl Coverage {
     }
 }
 
+/// The tagging of a tree, from one pass over each taggable resource's tags:
+/// the coverage summary, and each resource's gaps against the required
+/// tags (what the required-tags rule reports).
+#[derive(Clone, Debug, Default)]
+pub struct Tagging {
+    pub coverage: Coverage,
+    /// (index in `graph.resources`, [`TagPolicy::gaps`]) for every taggable
+    /// managed resource, in graph order.
+    pub gaps: Vec<(usize, Gaps)>,
+}
+
+/// Missing and unknown required tags as masks ([`TagPolicy::gaps`]), or
+/// why the tags as a whole are known only after apply.
+pub type Gaps = Result<(u64, u64), String>;
+
+/// How much of the estate is tagged.
 pub fn coverage(graph: &Graph, policy: &TagPolicy) -> Coverage {
+    analyse(graph, policy).coverage
+}
+
+/// [`Tagging`] of a tree.
+pub fn analyse(graph: &Graph, policy: &TagPolicy) -> Tagging {
     let mut c = Coverage::default();
+    let mut all_gaps = Vec::new();
     let keys = policy.keys();
     // every name of every counted key, folded once; each tag key of each
     // resource is folded once and looked up among them
@@ -278,10 +300,11 @@ pub fn coverage(graph: &Graph, policy: &TagPolicy) -> Coverage {
     let mut by_key = vec![0usize; keys.len()];
     let mut carried = vec![false; keys.len()];
     let mut by_module: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-    for r in graph
+    for (i, r) in graph
         .resources
         .iter()
-        .filter(|r| r.mode == Mode::Managed && is_taggable(&r.resource_type))
+        .enumerate()
+        .filter(|(_, r)| r.mode == Mode::Managed && is_taggable(&r.resource_type))
     {
         c.taggable += 1;
         let module = by_module.entry(r.module.as_str()).or_default();
@@ -293,6 +316,7 @@ pub fn coverage(graph: &Graph, policy: &TagPolicy) -> Coverage {
                 *carried |= names.iter().any(|n| n == key);
             }
         });
+        all_gaps.push((i, gaps.clone()));
         if gaps.is_err() {
             c.unknown += 1;
             continue;
@@ -317,5 +341,8 @@ pub fn coverage(graph: &Graph, policy: &TagPolicy) -> Coverage {
         .map(|(m, (t, f))| (m.to_string(), t, f))
         .collect();
     c.by_key = keys.into_iter().map(|(k, _)| k).zip(by_key).collect();
-    c
+    Tagging {
+        coverage: c,
+        gaps: all_gaps,
+    }
 }

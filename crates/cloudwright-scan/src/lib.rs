@@ -163,27 +163,23 @@ pub fn scan_in(
     options: &ScanOptions,
 ) -> ScanReport {
     let graph = ctx.graph;
-    // suppression comments and tagging coverage are read while the rules run
-    let wants_tagging = rules.iter().any(|r| r.id == "CW-TF-TAG-001");
-    let (outcome, (directives, tagging)) = rayon::join(
+    // suppression comments are read while the rules run
+    let (outcome, directives) = rayon::join(
         || cloudwright_rules::run_in(ctx, rules),
         || {
-            rayon::join(
-                || {
-                    if options.inline_suppressions {
-                        suppress::directives(graph)
-                    } else {
-                        Default::default()
-                    }
-                },
-                || {
-                    wants_tagging.then(|| {
-                        cloudwright_rules::tagging::coverage(graph, &options.settings.tags)
-                    })
-                },
-            )
+            if options.inline_suppressions {
+                suppress::directives(graph)
+            } else {
+                Default::default()
+            }
         },
     );
+    // the coverage summary, from the tagging analysis the required-tags
+    // rule read
+    let tagging = rules
+        .iter()
+        .any(|r| r.id == "CW-TF-TAG-001")
+        .then(|| ctx.tagging().coverage.clone());
     // a flag per resource: the rules check millions of (rule, resource)
     // pairs on a large tree, too many for a hash set
     let mut checked = vec![false; graph.resources.len()];

@@ -90,25 +90,25 @@ crate::rule! {
             }
             // messages by missing set: most resources lack the same tags
             let mut messages: Vec<(u64, std::sync::Arc<str>)> = Vec::new();
-            let wanted = policy.folded_required();
-            for r in taggable(ctx) {
+            for (i, gaps) in &ctx.tagging().gaps {
+                let r = &ctx.graph.resources[*i];
                 report.checked(r);
-                match policy.gaps(&wanted, r) {
-                    Err(why) => report.unknown(r, why),
-                    Ok((missing, _)) if missing != 0 => {
-                        let message = match messages.iter().find(|(m, _)| *m == missing) {
+                match gaps {
+                    Err(why) => report.unknown(r, why.clone()),
+                    Ok((missing, _)) if *missing != 0 => {
+                        let message = match messages.iter().find(|(m, _)| m == missing) {
                             Some((_, text)) => text.clone(),
                             None => {
-                                let names = policy.names(missing);
+                                let names = policy.names(*missing);
                                 let text: std::sync::Arc<str> = format!("missing required tag{} {}", if names.len() == 1 { "" } else { "s" }, names.join(", ")).into();
-                                messages.push((missing, text.clone()));
+                                messages.push((*missing, text.clone()));
                                 text
                             }
                         };
                         report.fail(r, "", message);
                     }
-                    Ok((_, unknown)) if unknown != 0 => {
-                        report.unknown(r, format!("tag {} is known only after apply", policy.names(unknown).join(", ")));
+                    Ok((_, unknown)) if *unknown != 0 => {
+                        report.unknown(r, format!("tag {} is known only after apply", policy.names(*unknown).join(", ")));
                     }
                     Ok(_) => {}
                 }
