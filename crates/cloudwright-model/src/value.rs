@@ -497,6 +497,58 @@ mod tests {
     }
 
     #[test]
+    fn paths_through_plain_sensitive_computed_and_unknown_values() {
+        let inner = Object {
+            fields: BTreeMap::from([("bucket".to_string(), Value::string("logs"))]).into(),
+            computed: Some("aws_s3_bucket.logs".into()),
+        };
+        let secret = Object {
+            fields: BTreeMap::from([("password".to_string(), Value::string("hunter2"))]).into(),
+            computed: None,
+        };
+        let root = Object {
+            fields: BTreeMap::from([
+                (
+                    "list".to_string(),
+                    Value::List(Arc::new(vec![Value::Map(Arc::new(inner))])),
+                ),
+                (
+                    "secret".to_string(),
+                    Value::Map(Arc::new(secret)).sensitive(),
+                ),
+                ("later".to_string(), Value::unknown_from("aws_vpc.main")),
+            ])
+            .into(),
+            computed: None,
+        };
+        let v = Value::Map(Arc::new(root));
+        // plain maps and lists, walked in place
+        assert_eq!(
+            v.get_path(&["list", "0", "bucket"]).unwrap().as_str(),
+            Some("logs")
+        );
+        assert!(v.get_path(&["list", "1", "bucket"]).is_none());
+        assert!(v.get_path(&["list", "x"]).is_none());
+        assert!(v.get_path(&["nothing"]).is_none());
+        // a field the computed object does not have is unknown, with its origin
+        let id = v.get_path(&["list", "0", "id"]).unwrap();
+        assert_eq!(
+            id.as_unknown().unwrap().origin.as_deref(),
+            Some("aws_s3_bucket.logs.id")
+        );
+        // through a sensitive value the result stays sensitive
+        let password = v.get_path(&["secret", "password"]).unwrap();
+        assert!(password.is_sensitive());
+        assert_eq!(password.strip().as_str(), Some("hunter2"));
+        // through an unknown value the origin grows
+        let cidr = v.get_path(&["later", "cidr_block"]).unwrap();
+        assert_eq!(
+            cidr.as_unknown().unwrap().origin.as_deref(),
+            Some("aws_vpc.main.cidr_block")
+        );
+    }
+
+    #[test]
     fn equality_is_three_valued() {
         let a = Value::list(vec![Value::Number(1.0), Value::unknown()]);
         let b = Value::list(vec![Value::Number(1.0), Value::Number(2.0)]);
