@@ -1047,10 +1047,7 @@ fn scan(mut args: ScanArgs) -> ExitCode {
         let (format, file) = split_output(spec);
         let written = match format {
             "json" => emit(file, |w| cloudwright_output::scan::write_json(&ctx, w)),
-            "sarif" => emit(file, |w| {
-                serde_json::to_writer_pretty(&mut *w, &cloudwright_output::scan::to_sarif(&ctx))?;
-                writeln!(w)
-            }),
+            "sarif" => emit(file, |w| cloudwright_output::scan::write_sarif(&ctx, w)),
             "junit" => emit(file, |w| {
                 w.write_all(cloudwright_output::scan::to_junit(&ctx).as_bytes())
             }),
