@@ -29,30 +29,53 @@ pub struct Context<'a> {
 
 /// A file path for CI formats: relative to `ci_base` when the file is below
 /// it, else as displayed.
-fn ci_path(ctx: &Context<'_>, file: cloudwright_model::FileId) -> String {
-    let source = ctx.graph.sources.get(file);
-    if let Some(base) = ctx.ci_base {
-        let absolute = source
-            .path
-            .canonicalize()
-            .unwrap_or_else(|_| source.path.clone());
-        if let Ok(rel) = absolute.strip_prefix(base) {
-            return rel.to_string_lossy().replace('\\', "/");
-        }
-    }
-    source.display_path.clone()
+/// Paths as CI systems want them (relative to the checkout), each file's
+/// resolved once: resolving means a `canonicalize` system call, and a
+/// large tree has 100k+ findings in a few thousand files.
+struct CiPaths<'c, 'a> {
+    ctx: &'c Context<'a>,
+    known: std::cell::RefCell<std::collections::HashMap<cloudwright_model::FileId, String>>,
 }
 
-fn ci_location(ctx: &Context<'_>, span: &Option<Span>) -> Option<(String, u32, u32, u32, u32)> {
-    span.map(|s| {
-        (
-            ci_path(ctx, s.file),
-            s.line,
-            s.column,
-            s.end_line,
-            s.end_column,
-        )
-    })
+impl<'c, 'a> CiPaths<'c, 'a> {
+    fn new(ctx: &'c Context<'a>) -> Self {
+        CiPaths {
+            ctx,
+            known: Default::default(),
+        }
+    }
+
+    fn path(&self, file: cloudwright_model::FileId) -> String {
+        self.known
+            .borrow_mut()
+            .entry(file)
+            .or_insert_with(|| {
+                let source = self.ctx.graph.sources.get(file);
+                if let Some(base) = self.ctx.ci_base {
+                    let absolute = source
+                        .path
+                        .canonicalize()
+                        .unwrap_or_else(|_| source.path.clone());
+                    if let Ok(rel) = absolute.strip_prefix(base) {
+                        return rel.to_string_lossy().replace('\\', "/");
+                    }
+                }
+                source.display_path.clone()
+            })
+            .clone()
+    }
+
+    fn location(&self, span: &Option<Span>) -> Option<(String, u32, u32, u32, u32)> {
+        span.map(|s| {
+            (
+                self.path(s.file),
+                s.line,
+                s.column,
+                s.end_line,
+                s.end_column,
+            )
+        })
+    }
 }
 
 fn location(graph: &Graph, span: &Option<Span>) -> Option<(String, u32, u32, u32, u32)> {
@@ -501,9 +524,10 @@ pub fn write_sarif(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Re
         .map(|f| (f, None))
         .chain(ctx.report.suppressed.iter().map(|(f, s)| (f, Some(s))));
     let total = ctx.report.findings.len() + ctx.report.suppressed.len();
+    let paths = CiPaths::new(ctx);
     for (i, (f, suppression)) in results.enumerate() {
         let index = rule_index.get(f.rule_id).copied().unwrap_or(0);
-        let text = serde_json::to_string(&sarif_result(ctx, index, f, suppression))
+        let text = serde_json::to_string(&sarif_result(&paths, index, f, suppression))
             .map_err(std::io::Error::other)?;
         writeln!(w, "      {text}{}", if i + 1 < total { "," } else { "" })?;
     }
@@ -516,7 +540,7 @@ pub fn write_sarif(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Re
 /// One SARIF result: the finding at its location, with related locations
 /// and, when suppressed in source, the suppression.
 fn sarif_result(
-    ctx: &Context<'_>,
+    paths: &CiPaths<'_, '_>,
     rule_index: usize,
     f: &Finding,
     suppression: Option<&cloudwright_scan::Suppression>,
@@ -529,7 +553,7 @@ fn sarif_result(
         "partialFingerprints": {"cloudwright/v1": f.fingerprint()},
         "properties": {"resource": f.resource, "root": f.root},
     });
-    if let Some((file, line, column, end_line, end_column)) = ci_location(ctx, &f.span) {
+    if let Some((file, line, column, end_line, end_column)) = paths.location(&f.span) {
         j["locations"] = json!([{
             "physicalLocation": {
                 "artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
@@ -547,7 +571,7 @@ fn sarif_result(
                     "id": i,
                     "message": {"text": r.message},
                     "physicalLocation": {
-                        "artifactLocation": {"uri": ci_path(ctx, r.span.file), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": paths.path(r.span.file), "uriBaseId": "%SRCROOT%"},
                         "region": {"startLine": r.span.line, "startColumn": r.span.column},
                     },
                 })
@@ -587,12 +611,17 @@ fn xml_escape(s: &str) -> String {
 pub fn to_junit(ctx: &Context<'_>) -> String {
     let mut suites = String::new();
     let (mut total_tests, mut total_failures) = (0usize, 0usize);
+    // each rule's findings, gathered in one pass
+    let mut by_rule: std::collections::HashMap<&str, Vec<&Finding>> = Default::default();
+    for f in &ctx.report.findings {
+        by_rule.entry(f.rule_id).or_default().push(f);
+    }
     for rule in &ctx.report.rules {
-        let findings: Vec<&Finding> = ctx
-            .report
-            .findings
+        let findings: &[&Finding] = by_rule.get(rule.id).map_or(&[], Vec::as_slice);
+        // the resources with a finding of this rule, for the passing cases
+        let failing: std::collections::HashSet<(&str, &str)> = findings
             .iter()
-            .filter(|f| f.rule_id == rule.id)
+            .map(|f| (f.root.as_str(), f.resource.as_str()))
             .collect();
         let checked: &[usize] = ctx
             .report
@@ -604,7 +633,7 @@ pub fn to_junit(ctx: &Context<'_>) -> String {
         let mut cases = String::new();
         let mut tests = 0;
         // failing cases: one per finding
-        for f in &findings {
+        for f in findings {
             let file = location(ctx.graph, &f.span)
                 .map(|(file, line, ..)| format!("{file}:{line}"))
                 .unwrap_or_default();
@@ -634,10 +663,7 @@ pub fn to_junit(ctx: &Context<'_>) -> String {
         // passing cases: checked resources without a finding of this rule
         for &i in checked {
             let r = &ctx.graph.resources[i];
-            if findings
-                .iter()
-                .any(|f| f.resource == r.address && f.root == *r.root)
-            {
+            if failing.contains(&(&*r.root, r.address.as_str())) {
                 continue;
             }
             let name = if &*r.root == "." {
@@ -690,6 +716,7 @@ fn gh_property(s: &str) -> String {
 /// `::error file=…,line=…::message` workflow commands.
 pub fn to_github(ctx: &Context<'_>) -> String {
     let mut out = String::new();
+    let paths = CiPaths::new(ctx);
     for f in &ctx.report.findings {
         let level = match f.severity {
             FindingSeverity::Critical | FindingSeverity::High => "error",
@@ -701,7 +728,7 @@ pub fn to_github(ctx: &Context<'_>) -> String {
             "{}: {} — fix: {}",
             f.resource, f.message, f.remediation
         ));
-        match ci_location(ctx, &f.span) {
+        match paths.location(&f.span) {
             Some((file, line, column, end_line, end_column)) => {
                 let _ = writeln!(
                     out,
