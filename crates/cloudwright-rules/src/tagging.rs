@@ -276,11 +276,6 @@ pub struct Tagging {
 /// why the tags as a whole are known only after apply.
 pub type Gaps = Result<(u64, u64), String>;
 
-/// How much of the estate is tagged.
-pub fn coverage(graph: &Graph, policy: &TagPolicy) -> Coverage {
-    analyse(graph, policy).coverage
-}
-
 /// [`Tagging`] of a tree.
 pub fn analyse(graph: &Graph, policy: &TagPolicy) -> Tagging {
     let mut c = Coverage::default();
