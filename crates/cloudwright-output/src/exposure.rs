@@ -11,6 +11,15 @@ fn location(graph: &Graph, span: Option<Span>) -> Option<(String, u32)> {
     span.map(|s| (graph.sources.get(s.file).display_path.clone(), s.line))
 }
 
+/// ` via the load balancer, …` after an exposed resource, or nothing.
+pub(crate) fn via_text(via: &[String]) -> String {
+    if via.is_empty() {
+        String::new()
+    } else {
+        format!(" via {}", via.join(", "))
+    }
+}
+
 fn services_text(e: &Exposure) -> String {
     cloudwright_network::exposure::describe_services(&e.services)
 }
@@ -74,11 +83,7 @@ pub fn write_text(
         match e.verdict {
             Verdict::Reachable => {
                 reachable += 1;
-                let via = if e.via.is_empty() {
-                    String::new()
-                } else {
-                    format!(" via {}", e.via.join(", "))
-                };
+                let via = via_text(&e.via);
                 writeln!(
                     out,
                     "{}  reachable from the internet: {} from {}{via}{at}",

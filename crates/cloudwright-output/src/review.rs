@@ -127,11 +127,7 @@ pub fn write_text(
         ex.len()
     )?;
     for e in ex.iter().take(TOP) {
-        let via = if e.via.is_empty() {
-            String::new()
-        } else {
-            format!(" via {}", e.via.join(", "))
-        };
+        let via = crate::exposure::via_text(&e.via);
         writeln!(
             out,
             "  {}  {} from {}{via}",

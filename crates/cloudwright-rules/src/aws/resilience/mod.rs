@@ -133,8 +133,7 @@ crate::rule! {
         kics: [],
         remediation: "Configure what the objective needs, or revise the objective.",
         check: |ctx, report| {
-            for d in &ctx.resilience().data_stores {
-                let Some(r) = ctx.graph.resource_in(&d.root, &d.address) else { continue };
+            for (d, r) in data_stores(ctx) {
                 if let Some(why) = &d.unknown {
                     report.unknown(r, why.clone());
                     continue;
@@ -452,8 +451,7 @@ crate::rule! {
                 .as_deref()
                 .and_then(cloudwright_model::date::parse_ymd);
             let today = cloudwright_model::date::parse_ymd(&settings.today);
-            for d in &ctx.resilience().data_stores {
-                let Some(r) = ctx.graph.resource_in(&d.root, &d.address) else { continue };
+            for (d, r) in data_stores(ctx) {
                 if d.objective_rpo.is_none() && d.objective_rto.is_none() {
                     // an objective known only after apply may be one
                     if let Some(why) = ["tags.rpo", "tags.rto"].iter().find_map(|p| match get_str(r, p) {
@@ -534,8 +532,7 @@ crate::rule! {
         kics: [],
         remediation: "Replicate to another region, or add an AWS Backup copy action to a vault in another region.",
         check: |ctx, report| {
-            for d in &ctx.resilience().data_stores {
-                let Some(r) = ctx.graph.resource_in(&d.root, &d.address) else { continue };
+            for (d, r) in data_stores(ctx) {
                 match crate::check::get_str(r, "tags.dr") {
                     Tri::Known(v) if v.eq_ignore_ascii_case("region") => {}
                     Tri::Unknown(why) => {
@@ -551,4 +548,19 @@ crate::rule! {
             }
         },
     }
+}
+
+/// The data stores the resilience engine judged, with their resources.
+fn data_stores<'c, 'g>(
+    ctx: &'c Context<'g>,
+) -> impl Iterator<
+    Item = (
+        &'c cloudwright_resilience::recovery::DataStore,
+        &'g cloudwright_model::Resource,
+    ),
+> {
+    ctx.resilience()
+        .data_stores
+        .iter()
+        .filter_map(move |d| Some((d, ctx.graph.resource_in(&d.root, &d.address)?)))
 }
