@@ -168,12 +168,6 @@ impl From<std::sync::Arc<str>> for Message {
     }
 }
 
-impl From<&std::sync::Arc<str>> for Message {
-    fn from(s: &std::sync::Arc<str>) -> Message {
-        Message::Shared(s.clone())
-    }
-}
-
 /// What a [`Finding`] says.
 #[derive(Clone, Debug)]
 pub struct FindingData {
