@@ -480,20 +480,12 @@ fn parse_file(path: &Path) -> ParsedFile {
                 offset: e.offset,
             })
     } else {
-        // hcl-edit recurses per nesting level; refuse absurd nesting up front
-        // rather than risk the stack.
-        match nesting_too_deep(&text) {
-            Some(offset) => Err(FileProblem::Syntax {
-                message: "expressions are nested too deeply (more than 128 levels)".into(),
-                offset,
-            }),
-            None => crate::hcl::parse_body(&text)
-                .map(|body| (body, Vec::new()))
-                .map_err(|e| FileProblem::Syntax {
-                    message: e.message,
-                    offset: e.offset,
-                }),
-        }
+        crate::hcl::parse_body(&text)
+            .map(|body| (body, Vec::new()))
+            .map_err(|e| FileProblem::Syntax {
+                message: e.message,
+                offset: e.offset,
+            })
     };
     ParsedFile {
         path: path.to_path_buf(),
@@ -501,35 +493,6 @@ fn parse_file(path: &Path) -> ParsedFile {
         json,
         result,
     }
-}
-
-/// Offset where bracket nesting first exceeds 128 levels (outside strings and
-/// comments, approximately), or `None`.
-fn nesting_too_deep(text: &str) -> Option<usize> {
-    let mut depth: i32 = 0;
-    let mut in_string = false;
-    let mut prev = 0u8;
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            if b == b'"' && prev != b'\\' {
-                in_string = false;
-            }
-        } else {
-            match b {
-                b'"' => in_string = true,
-                b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    if depth > 128 {
-                        return Some(i);
-                    }
-                }
-                b')' | b']' | b'}' => depth -= 1,
-                _ => {}
-            }
-        }
-        prev = if prev == b'\\' && b == b'\\' { 0 } else { b };
-    }
-    None
 }
 
 fn display_path(root: &Path, path: &Path) -> String {

@@ -1,7 +1,10 @@
-//! Native HCL syntax: parse with `hcl-edit`, convert into [`crate::syntax`].
+//! The reference parse for the differential test: `hcl-edit` (the parser
+//! Cloudwright used before its own), converted into the same syntax tree.
 
-use crate::syntax::*;
+#![allow(dead_code)]
+
 use cloudwright_model::Value;
+use cloudwright_terraform::syntax::*;
 use hcl_edit::expr::{
     BinaryOperator, Expression, ObjectKey as HclKey, TraversalOperator, UnaryOperator,
 };
@@ -380,30 +383,4 @@ fn dedent_lines(s: &str, indent: usize) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn converts_blocks_attributes_and_ranges() {
-        let text = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n";
-        let body = parse_body(text).unwrap();
-        let block = &body.blocks[0];
-        assert_eq!(block.kind, "resource");
-        assert_eq!(block.labels, vec!["aws_s3_bucket", "b"]);
-        let attr = &block.body.attributes[0];
-        assert_eq!(attr.name, "bucket");
-        assert_eq!(
-            &text[attr.range.start as usize..attr.range.start as usize + 6],
-            "bucket"
-        );
-    }
-
-    #[test]
-    fn syntax_error_has_an_offset() {
-        let err = parse_body("resource \"a\" \"b\" {\n  x = \n}\n").unwrap_err();
-        assert!(err.offset > 0, "{err:?}");
-    }
 }

@@ -1,0 +1,374 @@
+//! Native HCL syntax (`.tf`, `.tfvars`, template files): a hand-written
+//! recursive-descent parser straight into [`crate::syntax`].
+//!
+//! One pass over the bytes, no token list and no concrete syntax tree: the
+//! parser skips whitespace and comments as it goes and builds only the nodes
+//! the evaluator reads. Newlines matter where HCL says they do — they end an
+//! argument in a body and separate the items of an object constructor — and
+//! are ignored inside `()`, `[]`, `${ }` and `for` expressions.
+//!
+//! Where it is lenient: a newline right after a binary operator, `?` or `:`
+//! continues the expression (HCL asks for parentheses there). Configurations
+//! Terraform accepts parse the same; a few it rejects parse too.
+//!
+//! Nesting deeper than [`MAX_DEPTH`] levels is a syntax error, so no input can
+//! exhaust the stack of the parser or of the tree walks after it.
+
+mod expr;
+mod template;
+
+use crate::syntax::{Attribute, Block, Body, Expr, Range, TemplatePart};
+
+/// Expressions, blocks and template directives nested deeper than this are
+/// refused; real configurations stay far below it.
+pub const MAX_DEPTH: u32 = 128;
+
+/// A syntax error at a byte offset of the parsed text.
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    pub message: String,
+    pub offset: usize,
+}
+
+/// Parses a native-syntax file body.
+pub fn parse_body(text: &str) -> Result<Body, SyntaxError> {
+    let mut p = Parser::new(text);
+    let body = p.body(None)?;
+    Ok(body)
+}
+
+/// Parses a bare template: a `templatefile` file, or a `.tf.json` string
+/// value. No backslash escapes (those belong to quoted strings); `$${` and
+/// `%%{` escape the template sequences.
+pub fn parse_template(text: &str) -> Result<Vec<TemplatePart>, SyntaxError> {
+    let mut p = Parser::new(text);
+    p.bare_template()
+}
+
+/// Parses a single expression (`-var` values, `.tf.json` references, type
+/// constraints written as strings).
+pub fn parse_expr(text: &str) -> Result<Expr, SyntaxError> {
+    let mut p = Parser::new(text);
+    p.skip_ws(false)?;
+    let expr = p.expr(false)?;
+    p.skip_ws(false)?;
+    if !p.at_end() {
+        return Err(p.unexpected("after the expression"));
+    }
+    Ok(expr)
+}
+
+pub(crate) struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: u32,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Parser<'a> {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+        }
+    }
+
+    // ---- the cursor ----
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    /// The byte at the cursor; 0 at the end of the text.
+    fn peek(&self) -> u8 {
+        self.peek_at(0)
+    }
+
+    fn peek_at(&self, ahead: usize) -> u8 {
+        self.bytes.get(self.pos + ahead).copied().unwrap_or(0)
+    }
+
+    fn starts_with(&self, s: &str) -> bool {
+        self.bytes[self.pos.min(self.bytes.len())..].starts_with(s.as_bytes())
+    }
+
+    /// `word` at the cursor, not followed by a character that would make it
+    /// a longer identifier.
+    fn keyword_at(&self, word: &str) -> bool {
+        self.starts_with(word) && !self.continues_ident(self.pos + word.len())
+    }
+
+    fn error(&self, message: impl Into<String>, offset: usize) -> SyntaxError {
+        SyntaxError {
+            message: message.into(),
+            offset: offset.min(self.bytes.len()),
+        }
+    }
+
+    /// "expected X, found Y" at the cursor.
+    fn expected(&self, what: &str) -> SyntaxError {
+        self.error(format!("expected {what}, found {}", self.found()), self.pos)
+    }
+
+    fn unexpected(&self, context: &str) -> SyntaxError {
+        self.error(format!("unexpected {} {context}", self.found()), self.pos)
+    }
+
+    /// What is at the cursor, for a message.
+    fn found(&self) -> String {
+        if self.at_end() {
+            return "the end of the file".into();
+        }
+        match self.text[self.pos..].chars().next() {
+            Some('\n') | Some('\r') => "a newline".into(),
+            Some(c) if c.is_control() => format!("the control character U+{:04X}", c as u32),
+            Some(c) => format!("`{c}`"),
+            None => "the end of the file".into(),
+        }
+    }
+
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), SyntaxError> {
+        if self.peek() == byte && !self.at_end() {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.expected(what))
+        }
+    }
+
+    /// One level deeper; refuses past [`MAX_DEPTH`]. Pair with `leave`.
+    fn enter(&mut self) -> Result<(), SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(
+                format!("expressions are nested too deeply (more than {MAX_DEPTH} levels)"),
+                self.pos,
+            ));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    // ---- whitespace and comments ----
+
+    /// Skips spaces, tabs, carriage returns and comments, stopping at a
+    /// newline (a `#`/`//` comment ends before its newline).
+    fn skip_space(&mut self) -> Result<(), SyntaxError> {
+        loop {
+            match self.peek() {
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'#' => self.skip_line_comment(),
+                b'/' if self.peek_at(1) == b'/' => self.skip_line_comment(),
+                b'/' if self.peek_at(1) == b'*' => {
+                    let start = self.pos;
+                    match self.text[self.pos + 2..].find("*/") {
+                        Some(i) => self.pos += 2 + i + 2,
+                        None => return Err(self.error("this `/*` comment is never closed", start)),
+                    }
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn skip_line_comment(&mut self) {
+        self.pos = match self.bytes[self.pos..].iter().position(|&b| b == b'\n') {
+            Some(i) => self.pos + i,
+            None => self.bytes.len(),
+        };
+    }
+
+    /// Skips whitespace and comments; newlines too unless they are
+    /// `significant` here.
+    fn skip_ws(&mut self, significant: bool) -> Result<(), SyntaxError> {
+        loop {
+            self.skip_space()?;
+            if !significant && self.peek() == b'\n' {
+                self.pos += 1;
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    // ---- identifiers ----
+
+    fn starts_ident(&self, at: usize) -> bool {
+        match self.bytes.get(at) {
+            Some(b) if b.is_ascii_alphabetic() || *b == b'_' => true,
+            Some(b) if *b >= 0x80 => self.text[at..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphabetic),
+            _ => false,
+        }
+    }
+
+    fn continues_ident(&self, at: usize) -> bool {
+        match self.bytes.get(at) {
+            Some(b) if b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-' => true,
+            Some(b) if *b >= 0x80 => self.text[at..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric),
+            _ => false,
+        }
+    }
+
+    /// An identifier at the cursor (letters, digits, `_`, `-`; not starting
+    /// with a digit or `-`), or `None` with the cursor unmoved.
+    fn ident(&mut self) -> Option<&'a str> {
+        if !self.starts_ident(self.pos) {
+            return None;
+        }
+        let start = self.pos;
+        let mut end = start;
+        while end < self.bytes.len() {
+            let b = self.bytes[end];
+            if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+                end += 1;
+            } else if b >= 0x80 && self.continues_ident(end) {
+                end += self.text[end..].chars().next().map_or(1, char::len_utf8);
+            } else {
+                break;
+            }
+        }
+        self.pos = end;
+        Some(&self.text[start..end])
+    }
+
+    fn expect_ident(&mut self, what: &str) -> Result<&'a str, SyntaxError> {
+        self.ident().ok_or_else(|| self.expected(what))
+    }
+
+    // ---- bodies ----
+
+    /// The items of a body up to the end of the text (`open` is `None`) or
+    /// up to the `}` closing the block opened at `open`, left unconsumed.
+    fn body(&mut self, open: Option<usize>) -> Result<Body, SyntaxError> {
+        let mut body = Body::default();
+        loop {
+            self.skip_ws(false)?;
+            if self.at_end() {
+                return match open {
+                    Some(at) => Err(self.error(
+                        "this block's `{` is never closed: expected `}` before the end of the file",
+                        at,
+                    )),
+                    None => Ok(body),
+                };
+            }
+            if open.is_some() && self.peek() == b'}' {
+                return Ok(body);
+            }
+            self.item(&mut body)?;
+        }
+    }
+
+    /// One argument (`name = value`) or block (`type "label" { … }`).
+    fn item(&mut self, body: &mut Body) -> Result<(), SyntaxError> {
+        let start = self.pos;
+        let name = self.expect_ident("an argument name or a block type")?;
+        self.skip_space()?;
+        if self.peek() == b'=' && self.peek_at(1) != b'=' {
+            body.attributes.push(self.attribute_value(start, name)?);
+        } else {
+            body.blocks.push(self.block(start, name)?);
+        }
+        self.end_of_line("after the closing `}` or the argument's value")
+    }
+
+    /// `= value` of an argument whose name started at `start`.
+    fn attribute_value(&mut self, start: usize, name: &str) -> Result<Attribute, SyntaxError> {
+        self.pos += 1;
+        self.skip_space()?;
+        let expr = self.expr(true)?;
+        Ok(Attribute {
+            name: name.to_string(),
+            range: Range::new(start, self.pos),
+            expr,
+        })
+    }
+
+    /// The labels and body of a block whose type name started at `start`.
+    fn block(&mut self, start: usize, kind: &str) -> Result<Block, SyntaxError> {
+        let mut labels = Vec::new();
+        loop {
+            self.skip_space()?;
+            match self.peek() {
+                b'{' => break,
+                b'"' => labels.push(self.quoted_label()?),
+                _ => match self.ident() {
+                    Some(label) => labels.push(label.to_string()),
+                    None => {
+                        return Err(self
+                            .expected("`=` for an argument, or a block label or `{` for a block"))
+                    }
+                },
+            }
+        }
+        let open = self.pos;
+        self.pos += 1;
+        self.enter()?;
+        self.skip_space()?;
+        let body = match self.peek() {
+            b'\n' => self.body(Some(open))?,
+            b'}' => Body::default(),
+            _ => self.single_line_body()?,
+        };
+        self.expect(b'}', "`}` to close the block")?;
+        self.leave();
+        Ok(Block {
+            kind: kind.to_string(),
+            labels,
+            body,
+            range: Range::new(start, self.pos),
+        })
+    }
+
+    /// `block { name = value }` on one line: one argument at most.
+    fn single_line_body(&mut self) -> Result<Body, SyntaxError> {
+        let start = self.pos;
+        let name = self.expect_ident("an argument name or a newline after `{`")?;
+        self.skip_space()?;
+        if !(self.peek() == b'=' && self.peek_at(1) != b'=') {
+            return Err(self.error(
+                "a block on a single line may hold one argument only; put nested blocks on their own lines",
+                start,
+            ));
+        }
+        let attribute = self.attribute_value(start, name)?;
+        self.skip_space()?;
+        Ok(Body {
+            attributes: vec![attribute],
+            blocks: Vec::new(),
+        })
+    }
+
+    /// A newline (or the end of the text) must follow an argument or block.
+    fn end_of_line(&mut self, context: &str) -> Result<(), SyntaxError> {
+        self.skip_space()?;
+        match self.peek() {
+            b'\n' => {
+                self.pos += 1;
+                Ok(())
+            }
+            _ if self.at_end() => Ok(()),
+            _ => Err(self.error(
+                format!(
+                    "unexpected {} {context}; each argument and block goes on its own line",
+                    self.found()
+                ),
+                self.pos,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
