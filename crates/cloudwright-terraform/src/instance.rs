@@ -166,8 +166,16 @@ impl Loader<'_> {
             path_cwd: self.fs.root_dir.to_string_lossy().into_owned(),
             ..Default::default()
         };
-        let (nodes, names) = declare(&def, &mut scope);
-        let order = self.evaluation_order(&def, &nodes, &names);
+        let plan = def
+            .plan
+            .get_or_init(|| Arc::new(EvalPlan::new(&def)))
+            .clone();
+        // Every declared name has traces, so a reference to a name whose
+        // value is not available (in a cycle) is Unknown, not undeclared.
+        for name in &plan.names {
+            scope.traces.insert(name.clone(), Vec::new());
+        }
+        self.report_cycles(&def, &plan);
         let mut info = ModuleInstance {
             address: req.address.clone(),
             dir: def.display_dir.clone(),
@@ -177,7 +185,7 @@ impl Loader<'_> {
         let mut providers = req.providers.clone();
         let mut inputs = req.inputs;
         let mut outputs = BTreeMap::new();
-        for node in order {
+        for &node in &plan.order {
             match node {
                 Node::Var(i) => {
                     self.eval_variable(&def, i, &mut scope, &mut inputs, req.call_span, &mut info)
@@ -268,35 +276,64 @@ impl Loader<'_> {
     }
 }
 
-/// Registers every declared name (so a reference to a name whose value is
-/// not available, in a cycle, is Unknown rather than "undeclared") and
-/// returns the nodes with a name → node index.
-fn declare(def: &ModuleDef, scope: &mut ModuleScope) -> (Vec<Node>, HashMap<String, usize>) {
+/// What evaluating an instance of a module needs that depends only on the
+/// module's source: its nodes (variables, locals, resources, module calls,
+/// outputs, providers), their names, and the order to evaluate them in.
+/// Worked out once per module definition and shared by all its instances.
+#[derive(Debug)]
+pub struct EvalPlan {
+    nodes: Vec<Node>,
+    /// The name of each node (`var.x`, `aws_vpc.main`), in node order.
+    names: Vec<String>,
+    order: Vec<Node>,
+    /// Dependency cycles, as node indexes.
+    cycles: Vec<Vec<usize>>,
+}
+
+impl EvalPlan {
+    fn new(def: &ModuleDef) -> EvalPlan {
+        let (nodes, names) = declare(def);
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        let (order, cycles) = evaluation_order(def, &nodes, &index);
+        EvalPlan {
+            order: order.into_iter().map(|i| nodes[i]).collect(),
+            nodes,
+            names,
+            cycles,
+        }
+    }
+}
+
+/// Every declared name, with its node.
+fn declare(def: &ModuleDef) -> (Vec<Node>, Vec<String>) {
     let mut nodes = Vec::new();
-    let mut names = HashMap::new();
-    let mut add = |name: String, node: Node, nodes: &mut Vec<Node>| {
-        scope.traces.insert(name.clone(), Vec::new());
-        names.insert(name, nodes.len());
+    let mut names = Vec::new();
+    let mut add = |name: String, node: Node| {
+        names.push(name);
         nodes.push(node);
     };
     for (i, (name, _)) in def.variables.iter().enumerate() {
-        add(format!("var.{name}"), Node::Var(i), &mut nodes);
+        add(format!("var.{name}"), Node::Var(i));
     }
     for (i, (name, ..)) in def.locals.iter().enumerate() {
-        add(format!("local.{name}"), Node::Local(i), &mut nodes);
+        add(format!("local.{name}"), Node::Local(i));
     }
     for (i, r) in def.resources.iter().enumerate() {
         let key = match r.mode {
             cloudwright_model::Mode::Data => format!("data.{}.{}", r.resource_type, r.name),
             cloudwright_model::Mode::Managed => format!("{}.{}", r.resource_type, r.name),
         };
-        add(key, Node::Resource(i), &mut nodes);
+        add(key, Node::Resource(i));
     }
     for (i, (name, _)) in def.module_calls.iter().enumerate() {
-        add(format!("module.{name}"), Node::Module(i), &mut nodes);
+        add(format!("module.{name}"), Node::Module(i));
     }
     for (i, (name, _)) in def.outputs.iter().enumerate() {
-        add(format!("output.{name}"), Node::Output(i), &mut nodes);
+        add(format!("output.{name}"), Node::Output(i));
     }
     for (i, at) in def.providers.iter().enumerate() {
         let block = def.block(*at);
@@ -309,96 +346,98 @@ fn declare(def: &ModuleDef, scope: &mut ModuleScope) -> (Vec<Node>, HashMap<Stri
             Some(a) => format!("provider.{name}.{a}"),
             None => format!("provider.{name}"),
         };
-        add(key, Node::Provider(i), &mut nodes);
+        add(key, Node::Provider(i));
     }
     (nodes, names)
 }
 
-impl Loader<'_> {
-    /// Dependencies of each node, then a depth-first topological order.
-    /// Cycles are reported once; their members evaluate with Unknown for the
-    /// reference that closes the cycle.
-    fn evaluation_order(
-        &mut self,
-        def: &ModuleDef,
-        nodes: &[Node],
-        names: &HashMap<String, usize>,
-    ) -> Vec<Node> {
-        let deps: Vec<Vec<usize>> = nodes
-            .iter()
-            .map(|node| {
-                let mut refs = Vec::new();
-                let mut provider_dep = None;
-                match *node {
-                    Node::Var(_) => {}
-                    Node::Local(i) => {
-                        let (_, f, b, a) = def.locals[i];
-                        def.local(f, b, a).expr.references(&mut refs);
-                    }
-                    Node::Resource(i) => {
-                        let r = &def.resources[i];
-                        let block = def.block(r.at);
-                        block.body.references(&mut refs);
-                        let provider = resource_provider_address(block, &r.resource_type);
-                        provider_dep = Some(format!("provider.{provider}"));
-                    }
-                    Node::Module(i) | Node::Output(i) | Node::Provider(i) => {
-                        let at = match *node {
-                            Node::Module(_) => def.module_calls[i].1,
-                            Node::Output(_) => def.outputs[i].1,
-                            _ => def.providers[i],
-                        };
-                        def.block(at).body.references(&mut refs);
-                    }
+/// Dependencies of each node, then a depth-first topological order and the
+/// cycles found; their members evaluate with Unknown for the reference that
+/// closes the cycle.
+fn evaluation_order(
+    def: &ModuleDef,
+    nodes: &[Node],
+    names: &HashMap<&str, usize>,
+) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let mut deps: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|node| {
+            let mut refs = Vec::new();
+            let mut provider_dep = None;
+            match *node {
+                Node::Var(_) => {}
+                Node::Local(i) => {
+                    let (_, f, b, a) = def.locals[i];
+                    def.local(f, b, a).expr.references(&mut refs);
                 }
-                let mut out: Vec<usize> = refs
-                    .iter()
-                    .filter_map(|path| reference_node(path, names))
-                    .collect();
-                if let Some(p) = provider_dep.and_then(|p| names.get(&p)) {
-                    out.push(*p);
+                Node::Resource(i) => {
+                    let r = &def.resources[i];
+                    let block = def.block(r.at);
+                    block.body.references(&mut refs);
+                    let provider = resource_provider_address(block, &r.resource_type);
+                    provider_dep = Some(format!("provider.{provider}"));
                 }
-                out.sort_unstable();
-                out.dedup();
-                out
-            })
-            .collect();
-        // a module call sees its parent's providers: evaluate them first
-        // (their `default_tags` become the module's resources' `tags_all`),
-        // unless the provider itself depends on the module — the EKS
-        // pattern, `host = module.eks.endpoint` — which would be a cycle
-        let mut deps = deps;
-        let providers: Vec<usize> = (0..nodes.len())
-            .filter(|&i| matches!(nodes[i], Node::Provider(_)))
-            .collect();
-        let reaches = |from: usize, to: usize, deps: &[Vec<usize>]| {
-            let mut seen = vec![false; deps.len()];
-            let mut stack = vec![from];
-            while let Some(n) = stack.pop() {
-                if n == to {
-                    return true;
-                }
-                if !std::mem::replace(&mut seen[n], true) {
-                    stack.extend(deps[n].iter().copied());
+                Node::Module(i) | Node::Output(i) | Node::Provider(i) => {
+                    let at = match *node {
+                        Node::Module(_) => def.module_calls[i].1,
+                        Node::Output(_) => def.outputs[i].1,
+                        _ => def.providers[i],
+                    };
+                    def.block(at).body.references(&mut refs);
                 }
             }
-            false
-        };
-        for m in 0..nodes.len() {
-            if !matches!(nodes[m], Node::Module(_)) {
-                continue;
+            let mut out: Vec<usize> = refs
+                .iter()
+                .filter_map(|path| reference_node(path, names))
+                .collect();
+            if let Some(p) = provider_dep.and_then(|p| names.get(p.as_str())) {
+                out.push(*p);
             }
-            for &p in &providers {
-                if !deps[m].contains(&p) && !reaches(p, m, &deps) {
-                    deps[m].push(p);
-                }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    // a module call sees its parent's providers: evaluate them first
+    // (their `default_tags` become the module's resources' `tags_all`),
+    // unless the provider itself depends on the module — the EKS
+    // pattern, `host = module.eks.endpoint` — which would be a cycle
+    let providers: Vec<usize> = (0..nodes.len())
+        .filter(|&i| matches!(nodes[i], Node::Provider(_)))
+        .collect();
+    let reaches = |from: usize, to: usize, deps: &[Vec<usize>]| {
+        let mut seen = vec![false; deps.len()];
+        let mut stack = vec![from];
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[n], true) {
+                stack.extend(deps[n].iter().copied());
             }
         }
-        let (order, cycles) = topological_order(&deps);
-        for cycle in cycles {
-            let label = |i: usize| node_label(def, nodes[i]);
+        false
+    };
+    for m in 0..nodes.len() {
+        if !matches!(nodes[m], Node::Module(_)) {
+            continue;
+        }
+        for &p in &providers {
+            if !deps[m].contains(&p) && !reaches(p, m, &deps) {
+                deps[m].push(p);
+            }
+        }
+    }
+    topological_order(&deps)
+}
+
+impl Loader<'_> {
+    /// Reports the plan's dependency cycles for this instance.
+    fn report_cycles(&mut self, def: &ModuleDef, plan: &EvalPlan) {
+        for cycle in &plan.cycles {
+            let label = |i: usize| node_label(def, plan.nodes[i]);
             let path: Vec<String> = cycle.iter().map(|&i| label(i)).collect();
-            let (file, range) = node_location(def, nodes[cycle[0]]);
+            let (file, range) = node_location(def, plan.nodes[cycle[0]]);
             let span = self.span(file, range);
             self.diagnostics.push(
                 Diagnostic::error(format!(
@@ -409,18 +448,17 @@ impl Loader<'_> {
                 .at(span),
             );
         }
-        order.into_iter().map(|i| nodes[i]).collect()
     }
 }
 
-fn reference_node(path: &[String], names: &HashMap<String, usize>) -> Option<usize> {
+fn reference_node(path: &[String], names: &HashMap<&str, usize>) -> Option<usize> {
     let key = match path.first()?.as_str() {
         "var" | "local" | "module" => format!("{}.{}", path[0], path.get(1)?),
         "data" => format!("data.{}.{}", path.get(1)?, path.get(2)?),
         "path" | "terraform" | "self" | "count" | "each" => return None,
         t => format!("{t}.{}", path.get(1)?),
     };
-    names.get(&key).copied()
+    names.get(key.as_str()).copied()
 }
 
 fn node_label(def: &ModuleDef, node: Node) -> String {

@@ -35,6 +35,8 @@ pub struct ModuleDef {
     pub module_calls: Vec<(String, At)>,
     pub providers: Vec<At>,
     pub terraform_blocks: Vec<At>,
+    /// How to evaluate an instance, worked out once for all instances.
+    pub plan: std::sync::OnceLock<Arc<crate::instance::EvalPlan>>,
 }
 
 impl ModuleDef {

@@ -367,12 +367,14 @@ impl<'a> Parser<'a> {
                 out.push(element?);
                 return Ok(None);
             }
-            other => return Err(self.error(
-                format!(
+            other => {
+                return Err(self.error(
+                    format!(
                     "unknown template directive `{other}`; expected if, for, else, endif or endfor"
                 ),
-                at,
-            )),
+                    at,
+                ))
+            }
         };
         let strip_after = self.close_tag()?;
         Ok(Some(Tag {
