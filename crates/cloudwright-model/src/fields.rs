@@ -48,6 +48,20 @@ impl<V> SortedMap<V> {
         self.0.binary_search_by(|(k, _)| compare(k.as_bytes(), key))
     }
 
+    /// Holds exactly the entries of `map` (compared in order, without
+    /// converting it).
+    pub fn same_as<K: AsRef<str>>(&self, map: &BTreeMap<K, V>) -> bool
+    where
+        V: PartialEq,
+    {
+        self.0.len() == map.len()
+            && self
+                .0
+                .iter()
+                .zip(map)
+                .all(|((k, v), (k2, v2))| k.as_str() == k2.as_ref() && v == v2)
+    }
+
     pub fn get(&self, key: &str) -> Option<&V> {
         self.position(key).ok().map(|i| &self.0[i].1)
     }

@@ -71,14 +71,45 @@ pub struct Loader<'s> {
     pub modules_src: &'s Mutex<dyn ModuleSource + 's>,
     pub manifest: ModulesManifest,
     pub fs: Arc<FsContext>,
-    pub resources: Vec<Resource>,
+    /// The resource instances evaluated so far, one vector per resource
+    /// block instance (each allocated at its final size): the load moves
+    /// them into the model's one vector once, instead of growing a vector
+    /// per root by doubling.
+    pub resources: Vec<Vec<Resource>>,
     pub modules: Vec<ModuleInstance>,
     pub diagnostics: Vec<Diagnostic>,
-    pub root_display: String,
-    /// Per block (file, start): the last span and provenance maps, shared by
-    /// every instance whose maps are equal (most are: module instances and
-    /// `for_each` instances of one block).
-    pub shared: HashMap<(FileId, u32), SharedMaps>,
+    /// The root module's directory as displayed, shared by its resources.
+    pub root_display: Arc<str>,
+    /// Span and provenance maps shared by the instances of a block whose
+    /// maps are equal, across all roots.
+    pub shared: &'s Mutex<SharedMapCache>,
+}
+
+/// Per block (file, start): the last few distinct span and provenance maps
+/// of its instances. Most instances of a block have equal maps — the
+/// `for_each` instances of one block, and the instances of a shared module
+/// called the same way from many roots — and then share one copy.
+pub type SharedMapCache = HashMap<(FileId, u32), (Vec<SpanMap>, Vec<ProvenanceMap>)>;
+
+/// How many distinct maps of one block are kept for sharing.
+const SHARED_VARIANTS: usize = 4;
+
+/// The kept map equal to `map`, or `map` itself, now kept (replacing the
+/// oldest when the block already has [`SHARED_VARIANTS`]). Compared before
+/// conversion: most instances find their map kept.
+fn share<V: PartialEq>(
+    kept: &mut Vec<Arc<cloudwright_model::SortedMap<V>>>,
+    map: BTreeMap<String, V>,
+) -> Arc<cloudwright_model::SortedMap<V>> {
+    if let Some(found) = kept.iter().find(|k| k.same_as(&map)) {
+        return found.clone();
+    }
+    let map = Arc::new(cloudwright_model::SortedMap::from(map));
+    if kept.len() == SHARED_VARIANTS {
+        kept.remove(0);
+    }
+    kept.push(map.clone());
+    map
 }
 
 pub type SpanMap = Arc<cloudwright_model::SortedMap<Span>>;
@@ -116,26 +147,9 @@ impl Loader<'_> {
         spans: BTreeMap<String, Span>,
         provenance: BTreeMap<String, Vec<ValueSource>>,
     ) -> SharedMaps {
-        let spans = cloudwright_model::SortedMap::from(spans);
-        let provenance = cloudwright_model::SortedMap::from(provenance);
-        let entry = self.shared.entry((file, start));
-        match entry {
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                let (s, p) = e.get_mut();
-                if **s != spans {
-                    *s = Arc::new(spans);
-                }
-                if **p != provenance {
-                    *p = Arc::new(provenance);
-                }
-                (s.clone(), p.clone())
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let maps = (Arc::new(spans), Arc::new(provenance));
-                e.insert(maps.clone());
-                maps
-            }
-        }
+        let mut cache = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        let (kept_spans, kept_provenance) = cache.entry((file, start)).or_default();
+        (share(kept_spans, spans), share(kept_provenance, provenance))
     }
 
     fn span(&self, file: FileId, range: crate::syntax::Range) -> Span {
@@ -179,7 +193,7 @@ impl Loader<'_> {
         let mut info = ModuleInstance {
             address: req.address.clone(),
             dir: def.display_dir.clone(),
-            root_dir: self.root_display.clone(),
+            root_dir: self.root_display.to_string(),
             ..Default::default()
         };
         let mut providers = req.providers.clone();
@@ -202,7 +216,7 @@ impl Loader<'_> {
                     } else {
                         scope.resources.insert(key, value);
                     }
-                    self.resources.extend(instances);
+                    self.resources.push(instances);
                 }
                 Node::Module(i) => {
                     let (name, value, output_traces) = self.eval_module_call(

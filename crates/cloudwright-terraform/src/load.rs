@@ -3,7 +3,8 @@
 
 use crate::eval::FsContext;
 use crate::instance::{
-    normalize, InputValue, InstanceRequest, Loader, ModuleSource, ModulesManifest, VariableInput,
+    normalize, InputValue, InstanceRequest, Loader, ModuleSource, ModulesManifest, SharedMapCache,
+    VariableInput,
 };
 use crate::json_syntax;
 use crate::module::ModuleDef;
@@ -147,6 +148,7 @@ pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMa
     roots.sort_by(|a, b| a.dir.cmp(&b.dir));
     let shared_sources = Mutex::new(std::mem::take(sources));
     let shared_cache = Mutex::new(cache);
+    let shared_maps = Mutex::new(SharedMapCache::new());
     let sandbox = scan_root_abs.clone();
     // Root modules are independent: evaluate them in parallel.
     // Each task owns its root's definition and drops it from the cache when
@@ -155,7 +157,14 @@ pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMa
     let results: Vec<Loaded> = roots
         .into_par_iter()
         .map(|root| {
-            let loaded = eval_root(&root, options, &shared_sources, &shared_cache, &sandbox);
+            let loaded = eval_root(
+                &root,
+                options,
+                &shared_sources,
+                &shared_cache,
+                &shared_maps,
+                &sandbox,
+            );
             shared_cache
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -186,6 +195,7 @@ fn eval_root(
     options: &LoadOptions,
     sources: &Mutex<SourceMap>,
     cache: &Mutex<ModuleCache>,
+    shared_maps: &Mutex<SharedMapCache>,
     sandbox: &Path,
 ) -> Loaded {
     let mut diagnostics = Vec::new();
@@ -201,8 +211,8 @@ fn eval_root(
         resources: Vec::new(),
         modules: Vec::new(),
         diagnostics,
-        root_display: root.display_dir.clone(),
-        shared: HashMap::new(),
+        root_display: root.display_dir.as_str().into(),
+        shared: shared_maps,
     };
     let inputs = root_inputs(root, options, &mut loader);
     let mut ancestry = vec![root.dir.clone()];
@@ -215,8 +225,13 @@ fn eval_root(
         call_span: None,
         ancestry: &mut ancestry,
     });
+    // One vector of the root's size, filled from the evaluation's chunks.
+    let mut resources = Vec::with_capacity(loader.resources.iter().map(Vec::len).sum());
+    for chunk in loader.resources {
+        resources.extend(chunk);
+    }
     Loaded {
-        resources: loader.resources,
+        resources,
         modules: loader.modules,
         diagnostics: loader.diagnostics,
     }

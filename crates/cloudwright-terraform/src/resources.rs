@@ -492,9 +492,10 @@ pub fn eval_resource(
     let mut ev = Evaluator::new(scope, &source, file, &fs);
     let expansion = expansion(&mut ev, block);
     let block_span = ev.span(block.range);
-    let mut values = Vec::new();
-    let mut resources = Vec::new();
-    for instance_key in expansion.keys() {
+    let keys = expansion.keys();
+    let mut values = Vec::with_capacity(keys.len());
+    let mut resources = Vec::with_capacity(keys.len());
+    for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
         let address = format!("{block_address}{}", instance_key.suffix());
         let mut spans = BTreeMap::new();
@@ -524,7 +525,12 @@ pub fn eval_resource(
                 computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref())
             }
         }
-        let closed = close(&Value::map(fields.clone()));
+        let closed = close(&Value::map(
+            fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect::<cloudwright_model::Fields>(),
+        ));
         let mut references = Vec::new();
         let mut provenance: BTreeMap<String, Vec<cloudwright_model::ValueSource>> = BTreeMap::new();
         for (attribute, mut attr_traces) in traces {
@@ -553,7 +559,7 @@ pub fn eval_resource(
             loader.shared_maps(file, block.range.start, spans, provenance);
         resources.push(Resource {
             address: address.clone(),
-            root: loader.root_display.as_str().into(),
+            root: loader.root_display.clone(),
             mode: decl.mode,
             resource_type: decl.resource_type.clone(),
             name: decl.name.clone(),

@@ -657,3 +657,36 @@ fn modules_inherit_default_tags_whatever_the_declaration_order() {
         r#"{team = "platform"}"#
     );
 }
+
+#[test]
+fn instances_of_a_shared_module_in_different_roots_share_their_span_maps() {
+    let g = load_fixture("shared_module_roots");
+    assert_clean(&g);
+    let dev = g
+        .resource_in("live/dev", "module.logs.aws_s3_bucket.this")
+        .expect("dev bucket");
+    let prod = g
+        .resource_in("live/prod", "module.logs.aws_s3_bucket.this")
+        .expect("prod bucket");
+    assert_eq!(
+        dev.get("bucket")
+            .and_then(|v| v.as_str().map(String::from))
+            .as_deref(),
+        Some("logs-dev")
+    );
+    assert_eq!(
+        prod.get("bucket")
+            .and_then(|v| v.as_str().map(String::from))
+            .as_deref(),
+        Some("logs-prod")
+    );
+    // the same block in the same file: one copy of its spans for both roots
+    assert!(std::sync::Arc::ptr_eq(
+        &dev.attribute_spans,
+        &prod.attribute_spans
+    ));
+    let bucket = dev.attribute_spans.get("bucket").expect("span of bucket");
+    assert_eq!((bucket.line, bucket.column), (6, 3));
+    // the provenance differs (each root's own module call): not shared
+    assert!(!std::sync::Arc::ptr_eq(&dev.provenance, &prod.provenance));
+}
