@@ -48,20 +48,6 @@ impl<V> SortedMap<V> {
         self.0.binary_search_by(|(k, _)| compare(k.as_bytes(), key))
     }
 
-    /// Holds exactly the entries of `map` (compared in order, without
-    /// converting it).
-    pub fn same_as<K: AsRef<str>>(&self, map: &BTreeMap<K, V>) -> bool
-    where
-        V: PartialEq,
-    {
-        self.0.len() == map.len()
-            && self
-                .0
-                .iter()
-                .zip(map)
-                .all(|((k, v), (k2, v2))| k.as_str() == k2.as_ref() && v == v2)
-    }
-
     pub fn get(&self, key: &str) -> Option<&V> {
         self.position(key).ok().map(|i| &self.0[i].1)
     }
@@ -71,11 +57,11 @@ impl<V> SortedMap<V> {
     }
 
     /// Inserts or replaces; returns the previous value.
-    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
-        match self.position(&key) {
+    pub fn insert(&mut self, key: impl AsRef<str> + Into<Key>, value: V) -> Option<V> {
+        match self.position(key.as_ref()) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
-                self.0.insert(i, (Key::from(key), value));
+                self.0.insert(i, (key.into(), value));
                 None
             }
         }

@@ -973,9 +973,9 @@ pub fn to_template_string(v: &Value) -> Result<Option<String>, String> {
 
 /// Builds the object of one resource or module instance: its fields, and
 /// unknown computed attributes for everything else.
-pub fn instance_object(fields: BTreeMap<String, Value>, address: &str) -> Value {
+pub fn instance_object(fields: cloudwright_model::Fields, address: &str) -> Value {
     Value::Map(Arc::new(Object {
-        fields: fields.into(),
+        fields,
         computed: Some(address.into()),
     }))
 }

@@ -95,16 +95,15 @@ pub type SharedMapCache = HashMap<(FileId, u32), (Vec<SpanMap>, Vec<ProvenanceMa
 const SHARED_VARIANTS: usize = 4;
 
 /// The kept map equal to `map`, or `map` itself, now kept (replacing the
-/// oldest when the block already has [`SHARED_VARIANTS`]). Compared before
-/// conversion: most instances find their map kept.
+/// oldest when the block already has [`SHARED_VARIANTS`]).
 fn share<V: PartialEq>(
     kept: &mut Vec<Arc<cloudwright_model::SortedMap<V>>>,
-    map: BTreeMap<String, V>,
+    map: cloudwright_model::SortedMap<V>,
 ) -> Arc<cloudwright_model::SortedMap<V>> {
-    if let Some(found) = kept.iter().find(|k| k.same_as(&map)) {
+    if let Some(found) = kept.iter().find(|k| ***k == map) {
         return found.clone();
     }
-    let map = Arc::new(cloudwright_model::SortedMap::from(map));
+    let map = Arc::new(map);
     if kept.len() == SHARED_VARIANTS {
         kept.remove(0);
     }
@@ -144,12 +143,15 @@ impl Loader<'_> {
         &mut self,
         file: FileId,
         start: u32,
-        spans: BTreeMap<String, Span>,
+        spans: resources::Spans,
         provenance: BTreeMap<String, Vec<ValueSource>>,
     ) -> SharedMaps {
         let mut cache = self.shared.lock().unwrap_or_else(|p| p.into_inner());
         let (kept_spans, kept_provenance) = cache.entry((file, start)).or_default();
-        (share(kept_spans, spans), share(kept_provenance, provenance))
+        (
+            share(kept_spans, spans),
+            share(kept_provenance, provenance.into()),
+        )
     }
 
     fn span(&self, file: FileId, range: crate::syntax::Range) -> Span {
@@ -780,7 +782,7 @@ impl Loader<'_> {
         let file = def.file_id(at);
         let source = self.source(file);
         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
-        let mut spans = BTreeMap::new();
+        let mut spans = resources::Spans::new();
         let fields = resources::eval_body(&mut ev, &block.body, "", &mut spans, &[], None);
         let span = ev.span(block.range);
         self.diagnostics.append(&mut ev.diagnostics);
@@ -833,7 +835,8 @@ impl Loader<'_> {
         let address = format!("{}module.{name}", scope.prefix());
         let source_text = literal_string(block.body.attribute("source"));
         let version = literal_string(block.body.attribute("version"));
-        let unknown_module = |address: &str| crate::eval::instance_object(BTreeMap::new(), address);
+        let unknown_module =
+            |address: &str| crate::eval::instance_object(Default::default(), address);
 
         let Some(source_text) = source_text else {
             self.diagnostics.push(
@@ -961,7 +964,7 @@ impl Loader<'_> {
                     "backend" => {
                         let source = self.source(file);
                         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
-                        let mut spans = BTreeMap::new();
+                        let mut spans = resources::Spans::new();
                         let fields =
                             resources::eval_body(&mut ev, &inner.body, "", &mut spans, &[], None);
                         self.diagnostics.append(&mut ev.diagnostics);

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// are unknown (an ARN known after apply), the text is unknown but its
 /// structure is kept (`Value::unknown_document`); any other unknown part —
 /// an effect, a whole list, a condition's test — makes it unknown outright.
-pub fn render(fields: &BTreeMap<String, Value>) -> Value {
+pub fn render(fields: &cloudwright_model::Fields) -> Value {
     let relevant = [
         "version",
         "policy_id",

@@ -8,8 +8,8 @@ use crate::module::ModuleDef;
 use crate::policy_document;
 use crate::syntax::{Block, Body, ExprKind};
 use cloudwright_model::{
-    aws, format_number, InstanceKey, Mode, Object, Origin, ProviderRef, Reference, Resource, Span,
-    Value,
+    aws, format_number, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
+    Resource, SortedMap, Span, Value,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -67,6 +67,10 @@ impl Expansion {
         }
     }
 }
+
+/// The span of each attribute and nested block of an instance, by path
+/// (`ingress[0].cidr_blocks`).
+pub type Spans = SortedMap<Span>;
 
 /// Largest `count` or `for_each` Cloudwright expands.
 const MAX_INSTANCES: usize = 10_000;
@@ -247,24 +251,28 @@ pub fn eval_body(
     ev: &mut Evaluator<'_>,
     body: &Body,
     path: &str,
-    spans: &mut BTreeMap<String, Span>,
+    spans: &mut Spans,
     skip: &[&str],
     mut sink: Option<&mut BodySink<'_>>,
-) -> BTreeMap<String, Value> {
-    let mut fields = BTreeMap::new();
+) -> Fields {
+    let mut fields = Fields::new();
     for attr in &body.attributes {
         if skip.contains(&attr.name.as_str()) {
             continue;
         }
         let mark = ev.traces.len();
         let value = ev.eval(&attr.expr);
-        let key = join(path, &attr.name);
-        spans.insert(key, ev.span(attr.range));
+        let span = ev.span(attr.range);
+        if path.is_empty() {
+            spans.insert(attr.name.as_str(), span);
+        } else {
+            spans.insert(join(path, &attr.name), span);
+        }
         if let Some(sink) = sink.as_deref_mut() {
             let traces = ev.traces.split_off(mark);
             sink.traces.push((attr.name.clone(), traces));
         }
-        fields.insert(attr.name.clone(), value);
+        fields.insert(attr.name.as_str(), value);
     }
     // block type → (objects, unknown) in order of first appearance
     let mut groups: Vec<(String, Vec<Value>, bool)> = Vec::new();
@@ -343,9 +351,9 @@ fn join(path: &str, name: &str) -> String {
 
 /// A nested block's object; open (unset attributes unknown) when it belongs
 /// to a resource instance, so references to computed nested attributes work.
-fn block_object(fields: BTreeMap<String, Value>, address: Option<&str>, path: &str) -> Value {
+fn block_object(fields: Fields, address: Option<&str>, path: &str) -> Value {
     Value::Map(Arc::new(Object {
-        fields: fields.into(),
+        fields,
         computed: address.map(|a| format!("{a}.{path}").into()),
     }))
 }
@@ -358,7 +366,7 @@ fn expand_dynamic(
     kind: &str,
     path: &str,
     first_index: usize,
-    spans: &mut BTreeMap<String, Span>,
+    spans: &mut Spans,
     address: Option<&str>,
 ) -> Option<Vec<Value>> {
     let Some(for_each) = block.body.attribute("for_each") else {
@@ -498,7 +506,7 @@ pub fn eval_resource(
     for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
         let address = format!("{block_address}{}", instance_key.suffix());
-        let mut spans = BTreeMap::new();
+        let mut spans = Spans::new();
         let mut traces = Vec::new();
         let mut sink = BodySink {
             traces: &mut traces,
@@ -525,12 +533,7 @@ pub fn eval_resource(
                 computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref())
             }
         }
-        let closed = close(&Value::map(
-            fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.clone()))
-                .collect::<cloudwright_model::Fields>(),
-        ));
+        let closed = close(&Value::map(fields.clone()));
         let mut references = Vec::new();
         let mut provenance: BTreeMap<String, Vec<cloudwright_model::ValueSource>> = BTreeMap::new();
         for (attribute, mut attr_traces) in traces {
@@ -586,9 +589,9 @@ pub fn eval_resource(
 /// resource's `tags_all` (resource tags win on conflicts).
 fn apply_default_tags(
     resource_type: &str,
-    fields: &mut BTreeMap<String, Value>,
+    fields: &mut Fields,
     default_tags: Option<&Value>,
-    spans: &mut BTreeMap<String, Span>,
+    spans: &mut Spans,
     block_span: Span,
 ) {
     if !aws::is_taggable(resource_type) || fields.contains_key("tags_all") {
@@ -601,8 +604,8 @@ fn apply_default_tags(
     let span = spans.get("tags").copied().unwrap_or(block_span);
     if let (None, Some(defaults @ Value::Map(_))) = (&tags, default_tags) {
         // the common case: share the provider's map instead of copying it
-        spans.insert("tags_all".into(), span);
-        fields.insert("tags_all".into(), defaults.clone());
+        spans.insert("tags_all", span);
+        fields.insert("tags_all", defaults.clone());
         return;
     }
     let mut merged = BTreeMap::new();
@@ -615,32 +618,30 @@ fn apply_default_tags(
             }
             Value::Null => {}
             _ => {
-                fields.insert("tags_all".into(), Value::unknown());
+                fields.insert("tags_all", Value::unknown());
                 return;
             }
         }
     }
-    spans.insert("tags_all".into(), span);
-    fields.insert("tags_all".into(), Value::map(merged));
+    spans.insert("tags_all", span);
+    fields.insert("tags_all", Value::map(merged));
 }
 
 /// Data sources whose results follow from the configuration alone.
-fn computed_data_attributes(
-    resource_type: &str,
-    fields: &mut BTreeMap<String, Value>,
-    region: Option<&Value>,
-) {
+fn computed_data_attributes(resource_type: &str, fields: &mut Fields, region: Option<&Value>) {
     match resource_type {
         "aws_iam_policy_document" => {
             let json = policy_document::render(fields);
-            fields.insert("minified_json".into(), json.clone());
-            fields.insert("json".into(), json);
+            fields.insert("minified_json", json.clone());
+            fields.insert("json", json);
         }
         "aws_region" => {
             let given = fields.get("name").or_else(|| fields.get("region")).cloned();
             if let Some(r) = given.or_else(|| region.cloned()) {
                 for k in ["name", "region", "id"] {
-                    fields.entry(k.to_string()).or_insert_with(|| r.clone());
+                    if !fields.contains_key(k) {
+                        fields.insert(k, r.clone());
+                    }
                 }
             }
         }
@@ -653,9 +654,9 @@ fn computed_data_attributes(
                 } else {
                     ("aws", "amazonaws.com")
                 };
-                fields.insert("partition".into(), Value::string(partition));
-                fields.insert("id".into(), Value::string(partition));
-                fields.insert("dns_suffix".into(), Value::string(suffix));
+                fields.insert("partition", Value::string(partition));
+                fields.insert("id", Value::string(partition));
+                fields.insert("dns_suffix", Value::string(suffix));
             }
         }
         _ => {}
