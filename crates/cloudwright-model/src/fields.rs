@@ -43,6 +43,10 @@ impl<V> SortedMap<V> {
         SortedMap(Vec::new())
     }
 
+    pub fn with_capacity(capacity: usize) -> SortedMap<V> {
+        SortedMap(Vec::with_capacity(capacity))
+    }
+
     fn position(&self, key: &str) -> Result<usize, usize> {
         let key = key.as_bytes();
         self.0.binary_search_by(|(k, _)| compare(k.as_bytes(), key))

@@ -29,24 +29,29 @@ pub enum Trace {
 }
 
 /// The named values of one module instance, filled in dependency order.
+/// Looked up for every reference an expression makes: hashed with foldhash,
+/// not SipHash (the keys are the configuration's own names).
 #[derive(Default)]
 pub struct ModuleScope {
     /// `""` for the root module, else `module.a.module.b["x"]`.
     pub address: String,
-    pub vars: HashMap<String, Value>,
-    pub locals: HashMap<String, Value>,
+    pub vars: FastMap<Value>,
+    pub locals: FastMap<Value>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)
-    pub resources: HashMap<String, Value>,
+    pub resources: FastMap<Value>,
     /// `aws_iam_policy_document.x` → same shapes as resources
-    pub data: HashMap<String, Value>,
-    pub modules: HashMap<String, Value>,
+    pub data: FastMap<Value>,
+    pub modules: FastMap<Value>,
     /// Traces of named values (`var.x`, `local.y`, `module.z`), so that
     /// expressions referring to them inherit references and provenance.
-    pub traces: HashMap<String, Vec<Trace>>,
+    pub traces: FastMap<Vec<Trace>>,
     /// `path.module` relative to the root module directory.
     pub path_module: String,
     pub path_cwd: String,
 }
+
+/// Names to values, hashed with foldhash.
+pub type FastMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 impl ModuleScope {
     /// `module.net.` style prefix for absolute addresses.
@@ -690,16 +695,17 @@ impl<'a> Evaluator<'a> {
                 } else {
                     (&scope.locals, "local value")
                 };
-                let key = format!("{root}.{name}");
+                let key = compact_str::format_compact!("{root}.{name}");
+                let key = key.as_str();
                 match table.get(name) {
                     Some(v) => {
-                        if let Some(traces) = scope.traces.get(&key) {
+                        if let Some(traces) = scope.traces.get(key) {
                             self.traces.extend(traces.iter().cloned());
                         }
                         let v = v.clone();
                         self.apply_ops(v, &ops[1..], range)
                     }
-                    None if scope.traces.contains_key(&key) => {
+                    None if scope.traces.contains_key(key) => {
                         // declared, but its value is not available (cycle): unknown
                         Value::unknown()
                     }

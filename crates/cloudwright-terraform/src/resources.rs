@@ -255,7 +255,7 @@ pub fn eval_body(
     skip: &[&str],
     mut sink: Option<&mut BodySink<'_>>,
 ) -> Fields {
-    let mut fields = Fields::new();
+    let mut fields = Fields::with_capacity(body.attributes.len() + body.blocks.len());
     for attr in &body.attributes {
         if skip.contains(&attr.name.as_str()) {
             continue;
@@ -506,8 +506,9 @@ pub fn eval_resource(
     for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
         let address = format!("{block_address}{}", instance_key.suffix());
-        let mut spans = Spans::new();
-        let mut traces = Vec::new();
+        let mut spans =
+            Spans::with_capacity(block.body.attributes.len() + block.body.blocks.len() + 1);
+        let mut traces = Vec::with_capacity(block.body.attributes.len() + block.body.blocks.len());
         let mut sink = BodySink {
             traces: &mut traces,
             address: &address,
