@@ -165,8 +165,8 @@ mod tests {
         .collect();
         assert_eq!(f.keys().collect::<Vec<_>>(), vec!["a", "b"]);
         assert_eq!(f.get("b").and_then(Value::as_number), Some(3.0));
-        assert!(f.insert("c".into(), Value::Null).is_none());
-        assert!(f.insert("a".into(), Value::Bool(true)).is_some());
+        assert!(f.insert("c", Value::Null).is_none());
+        assert!(f.insert("a", Value::Bool(true)).is_some());
         assert_eq!(f.remove("b").and_then(|v| v.as_number()), Some(3.0));
         assert_eq!(f.len(), 2);
         assert!(f.contains_key("c") && !f.contains_key("b"));
