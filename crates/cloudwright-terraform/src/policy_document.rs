@@ -26,7 +26,7 @@ pub fn render(fields: &cloudwright_model::Fields) -> Value {
     ];
     if relevant
         .iter()
-        .filter_map(|k| fields.get(*k))
+        .filter_map(|k| fields.get(k))
         .any(Value::contains_unknown)
     {
         return Value::unknown();
@@ -319,7 +319,8 @@ mod tests {
                 ])]),
             ),
         ]);
-        let fields = BTreeMap::from([("statement".to_string(), Value::list(vec![st]))]);
+        let fields =
+            cloudwright_model::Fields::from([("statement".to_string(), Value::list(vec![st]))]);
         let json = render(&fields);
         assert_eq!(
             json.as_str().unwrap(),
@@ -333,7 +334,7 @@ mod tests {
             ("sid", s("A")),
             ("actions", Value::list(vec![s("s3:*")])),
         ]);
-        let fields = BTreeMap::from([
+        let fields = cloudwright_model::Fields::from([
             ("statement".to_string(), Value::list(vec![base])),
             (
                 "override_policy_documents".to_string(),
@@ -353,7 +354,8 @@ mod tests {
     #[test]
     fn unknown_parts_make_the_document_unknown() {
         let st = obj(vec![("resources", Value::list(vec![Value::unknown()]))]);
-        let fields = BTreeMap::from([("statement".to_string(), Value::list(vec![st]))]);
+        let fields =
+            cloudwright_model::Fields::from([("statement".to_string(), Value::list(vec![st]))]);
         assert!(render(&fields).is_unknown());
     }
 }
