@@ -6,6 +6,7 @@ use crate::resource::{Mode, Resource, VariableOrigin};
 use crate::source::{SourceMap, Span};
 use crate::value::Value;
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// The `terraform {}` settings of a module.
@@ -107,18 +108,6 @@ impl<V> ByRoot<V> {
     fn contains(&self, root: &str, address: &str) -> bool {
         self.get(root, address).is_some()
     }
-
-    fn entry(
-        &mut self,
-        root: &Arc<str>,
-        address: String,
-    ) -> std::collections::hash_map::Entry<'_, String, V> {
-        self.0.entry(root.clone()).or_default().entry(address)
-    }
-
-    fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
-        self.0.values_mut().flat_map(HashMap::values_mut)
-    }
 }
 
 /// The evaluated infrastructure of one load.
@@ -148,8 +137,9 @@ impl Graph {
         mut diagnostics: Vec<Diagnostic>,
     ) -> Graph {
         // Unstable sort: it needs no scratch copy of the resources (the
-        // largest vector of the load) and is deterministic for a given input.
-        resources.sort_unstable_by(|a, b| {
+        // largest vector of the load) and is deterministic for a given input
+        // (no two resources share a root and an address).
+        resources.par_sort_unstable_by(|a, b| {
             (
                 &a.root,
                 &a.module,
@@ -169,29 +159,55 @@ impl Graph {
         });
         diagnostics.sort_by_key(|d| d.sort_key(&sources));
         diagnostics.dedup();
-        let mut by_address: ByRoot<usize> = ByRoot::default();
-        for (i, r) in resources.iter().enumerate() {
-            by_address.entry(&r.root, r.address.clone()).or_insert(i);
-        }
+        // Sorted by root first: each root's resources are one run, and its
+        // indexes are built in parallel with the other roots'.
+        let roots = root_runs(&resources);
+        let by_address = ByRoot(
+            roots
+                .par_iter()
+                .map(|(root, run)| {
+                    let mut map = HashMap::with_capacity_and_hasher(run.len(), Default::default());
+                    for i in run.clone() {
+                        map.entry(resources[i].address.clone()).or_insert(i);
+                    }
+                    (root.clone(), map)
+                })
+                .collect(),
+        );
         link_unknown_origins(&mut resources, &by_address);
-        let mut referrers: ByRoot<Vec<(usize, usize)>> = ByRoot::default();
-        for (i, r) in resources.iter().enumerate() {
-            for (j, reference) in r.references.iter().enumerate() {
-                // under the exact target only: a reference to the block as a
-                // whole is found through the block's own key
-                referrers
-                    .entry(&r.root, reference.target.clone())
-                    .or_default()
-                    .push((i, j));
-            }
-        }
-        for list in referrers.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
+        let referrers = ByRoot(
+            roots
+                .par_iter()
+                .map(|(root, run)| {
+                    let mut map: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
+                    for i in run.clone() {
+                        for (j, reference) in resources[i].references.iter().enumerate() {
+                            // under the exact target only: a reference to the
+                            // block as a whole is found through the block's own key
+                            match map.get_mut(reference.target.as_str()) {
+                                Some(list) => list.push((i, j)),
+                                None => {
+                                    map.insert(reference.target.clone(), vec![(i, j)]);
+                                }
+                            }
+                        }
+                    }
+                    for list in map.values_mut() {
+                        list.sort_unstable();
+                        list.dedup();
+                    }
+                    (root.clone(), map)
+                })
+                .collect(),
+        );
         let mut by_type: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
-            by_type.entry(r.resource_type.clone()).or_default().push(i);
+            match by_type.get_mut(r.resource_type.as_str()) {
+                Some(list) => list.push(i),
+                None => {
+                    by_type.insert(r.resource_type.clone(), vec![i]);
+                }
+            }
         }
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Graph {
@@ -355,10 +371,22 @@ impl Graph {
 /// An unknown value whose origin is `aws_subnet.private["a"].id` links its
 /// resource to that exact instance, even when the reference went through
 /// locals, variables, module outputs or `for` expressions.
+/// Each root module's run of resources in a list sorted by root.
+fn root_runs(resources: &[Resource]) -> Vec<(Arc<str>, std::ops::Range<usize>)> {
+    let mut runs: Vec<(Arc<str>, std::ops::Range<usize>)> = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
+        match runs.last_mut() {
+            Some((root, run)) if **root == *r.root => run.end = i + 1,
+            _ => runs.push((r.root.clone(), i..i + 1)),
+        }
+    }
+    runs
+}
+
 fn link_unknown_origins(resources: &mut [Resource], by_address: &ByRoot<usize>) {
-    for r in resources.iter_mut() {
+    resources.par_iter_mut().for_each(|r| {
         let Some(obj) = r.attributes.as_object() else {
-            continue;
+            return;
         };
         let mut found = Vec::new();
         for (attribute, value) in &obj.fields {
@@ -382,7 +410,7 @@ fn link_unknown_origins(resources: &mut [Resource], by_address: &ByRoot<usize>) 
             r.references.sort();
             r.references.dedup();
         }
-    }
+    });
 }
 
 /// Splits `module.a.aws_s3_bucket.b["k"].id` into the longest prefix that is
