@@ -209,12 +209,12 @@ impl<'a> Evaluator<'a> {
         let mut sensitive = false;
         for (key, value) in items {
             let key = match key {
-                ObjectKey::Ident(name) => name.clone(),
+                ObjectKey::Ident(name) => name.to_string(),
                 ObjectKey::Expr(e) => {
                     // `foo = 1` where foo is a bare word parses as a variable:
                     // HCL takes a lone identifier key literally.
                     if let ExprKind::Variable(name) = &e.kind {
-                        name.clone()
+                        name.to_string()
                     } else {
                         let k = self.eval(e);
                         sensitive |= k.is_sensitive();
@@ -697,7 +697,7 @@ impl<'a> Evaluator<'a> {
                 };
                 let key = compact_str::format_compact!("{root}.{name}");
                 let key = key.as_str();
-                match table.get(name) {
+                match table.get(name.as_str()) {
                     Some(v) => {
                         if let Some(traces) = scope.traces.get(key) {
                             self.traces.extend(traces.iter().cloned());
@@ -738,7 +738,7 @@ impl<'a> Evaluator<'a> {
                     return self.error(range, "`module` must be followed by a module name");
                 };
                 let key = format!("module.{name}");
-                let Some(v) = scope.modules.get(name).cloned() else {
+                let Some(v) = scope.modules.get(name.as_str()).cloned() else {
                     if scope.traces.contains_key(&key) {
                         return Value::unknown_from(format!("{}{key}", scope.prefix()));
                     }

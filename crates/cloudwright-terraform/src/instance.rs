@@ -144,7 +144,7 @@ impl Loader<'_> {
         file: FileId,
         start: u32,
         spans: resources::Spans,
-        provenance: BTreeMap<String, Vec<ValueSource>>,
+        provenance: BTreeMap<crate::syntax::Name, Vec<ValueSource>>,
     ) -> SharedMaps {
         let mut cache = self.shared.lock().unwrap_or_else(|p| p.into_inner());
         let (kept_spans, kept_provenance) = cache.entry((file, start)).or_default();
@@ -579,7 +579,7 @@ fn topological_order(deps: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
 pub fn resource_provider_address(block: &Block, resource_type: &str) -> String {
     if let Some(attr) = block.body.attribute("provider") {
         match &attr.expr.kind {
-            ExprKind::Variable(name) => return name.clone(),
+            ExprKind::Variable(name) => return name.to_string(),
             ExprKind::Traversal(base, ops) => {
                 if let (ExprKind::Variable(name), [TraversalOp::GetAttr(alias)]) =
                     (&base.kind, ops.as_slice())
@@ -787,7 +787,11 @@ impl Loader<'_> {
         let span = ev.span(block.range);
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
-        let name = block.labels.first().cloned().unwrap_or_default();
+        let name = block
+            .labels
+            .first()
+            .map(|l| l.to_string())
+            .unwrap_or_default();
         let alias = fields
             .get("alias")
             .and_then(|v| v.as_str().map(str::to_string));
@@ -907,7 +911,7 @@ impl Loader<'_> {
                 let value = ev.eval(&attr.expr);
                 let traces = std::mem::take(&mut ev.traces);
                 inputs.insert(
-                    attr.name.clone(),
+                    attr.name.to_string(),
                     VariableInput {
                         value: InputValue::Value(value),
                         origin: VariableOrigin::ModuleInput(ev.span(attr.range)),
@@ -970,7 +974,11 @@ impl Loader<'_> {
                         self.diagnostics.append(&mut ev.diagnostics);
                         drop(ev);
                         settings.backend = Some(Backend {
-                            kind: inner.labels.first().cloned().unwrap_or_default(),
+                            kind: inner
+                                .labels
+                                .first()
+                                .map(|l| l.to_string())
+                                .unwrap_or_default(),
                             config: resources::close(&Value::map(fields)),
                             span: self.span(file, inner.range),
                         });
@@ -1012,7 +1020,7 @@ impl Loader<'_> {
                                 _ => (None, literal_string(Some(attr))),
                             };
                             settings.required_providers.push(RequiredProvider {
-                                name: attr.name.clone(),
+                                name: attr.name.to_string(),
                                 source,
                                 version,
                                 span,
@@ -1060,7 +1068,7 @@ fn module_providers(block: &Block, parent: &Providers) -> Providers {
         if let ExprKind::Object(items) = &attr.expr.kind {
             for (key, value) in items {
                 let child_key = match key {
-                    crate::syntax::ObjectKey::Ident(n) => Some(n.clone()),
+                    crate::syntax::ObjectKey::Ident(n) => Some(n.to_string()),
                     crate::syntax::ObjectKey::Expr(e) => static_provider_address(e),
                 };
                 if let (Some(child_key), Some(parent_key)) =
@@ -1078,7 +1086,7 @@ fn module_providers(block: &Block, parent: &Providers) -> Providers {
 
 fn static_provider_address(e: &crate::syntax::Expr) -> Option<String> {
     match &e.kind {
-        ExprKind::Variable(n) => Some(n.clone()),
+        ExprKind::Variable(n) => Some(n.to_string()),
         ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
             (ExprKind::Variable(n), [TraversalOp::GetAttr(a)]) => Some(format!("{n}.{a}")),
             _ => None,

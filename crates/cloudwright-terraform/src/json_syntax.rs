@@ -324,7 +324,7 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
                 // moved, import, check, removed …: kept as unlabeled blocks
                 for item in as_items(value) {
                     body.blocks.push(Block {
-                        kind: key.clone(),
+                        kind: key.as_str().into(),
                         labels: vec![],
                         body: block_body(key, item, &mut errors),
                         range,
@@ -365,8 +365,8 @@ fn labelled_blocks(
         if remaining == 0 {
             for item in as_items(node) {
                 out.blocks.push(Block {
-                    kind: kind.to_string(),
-                    labels: labels.clone(),
+                    kind: kind.into(),
+                    labels: labels.iter().map(|l| l.as_str().into()).collect(),
                     body: block_body(kind, item, errors),
                     range: Range::new(range.start as usize, item.range.end as usize),
                 });
@@ -444,7 +444,7 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
                 Expr::literal(value.to_value(), value.range)
             };
             body.attributes.push(Attribute {
-                name: key.clone(),
+                name: key.as_str().into(),
                 expr,
                 range,
             });
@@ -458,7 +458,7 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
                 _ => Expr::literal(Value::Null, value.range),
             };
             body.attributes.push(Attribute {
-                name: key.clone(),
+                name: key.as_str().into(),
                 expr,
                 range,
             });
@@ -481,7 +481,7 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
         };
         if !is_block {
             body.attributes.push(Attribute {
-                name: key.clone(),
+                name: key.as_str().into(),
                 expr: expression(value, errors),
                 range,
             });
@@ -494,7 +494,7 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
             _ => {
                 for item in as_items(value) {
                     body.blocks.push(Block {
-                        kind: key.clone(),
+                        kind: key.as_str().into(),
                         labels: vec![],
                         body: block_body(key, item, errors),
                         range: Range::new(key_range.start as usize, item.range.end as usize),
@@ -514,7 +514,7 @@ fn attributes_only(node: &JsonNode, errors: &mut ConversionErrors) -> Body {
                 continue;
             }
             body.attributes.push(Attribute {
-                name: key.clone(),
+                name: key.as_str().into(),
                 expr: expression(value, errors),
                 range: Range::new(key_range.start as usize, value.range.end as usize),
             });
@@ -569,7 +569,7 @@ fn expression(node: &JsonNode, errors: &mut ConversionErrors) -> Expr {
             members
                 .iter()
                 .filter(|(k, _, _)| k != "//")
-                .map(|(k, _, v)| (ObjectKey::Ident(k.clone()), expression(v, errors)))
+                .map(|(k, _, v)| (ObjectKey::Ident(k.as_str().into()), expression(v, errors)))
                 .collect(),
         ),
         _ => ExprKind::Literal(node.to_value()),

@@ -752,7 +752,7 @@ fn read_tfvars(
     let mut ev = crate::eval::Evaluator::new(&scope, &source, id, &loader.fs);
     for attr in &body.attributes {
         let v = ev.eval(&attr.expr);
-        out.push((attr.name.clone(), v, Some(ev.span(attr.range))));
+        out.push((attr.name.to_string(), v, Some(ev.span(attr.range))));
     }
     for block in &body.blocks {
         ev.error(

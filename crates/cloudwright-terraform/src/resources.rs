@@ -6,7 +6,7 @@ use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
 use crate::instance::{dedup, resource_provider_address, Loader, Providers};
 use crate::module::ModuleDef;
 use crate::policy_document;
-use crate::syntax::{Block, Body, ExprKind};
+use crate::syntax::{Block, Body, ExprKind, Name};
 use cloudwright_model::{
     aws, format_number, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
     Resource, SortedMap, Span, Value,
@@ -240,7 +240,7 @@ const RESOURCE_META: &[&str] = &[
 /// Where evaluated spans and traces of a body go.
 pub struct BodySink<'a> {
     /// Per top-level attribute (or block type): the traces of its expressions.
-    pub traces: &'a mut Vec<(String, Vec<Trace>)>,
+    pub traces: &'a mut Vec<(Name, Vec<Trace>)>,
     /// Absolute address of the instance, for unknown computed attributes of nested blocks.
     pub address: &'a str,
 }
@@ -275,7 +275,7 @@ pub fn eval_body(
         fields.insert(attr.name.as_str(), value);
     }
     // block type → (objects, unknown) in order of first appearance
-    let mut groups: Vec<(String, Vec<Value>, bool)> = Vec::new();
+    let mut groups: Vec<(Name, Vec<Value>, bool)> = Vec::new();
     for block in &body.blocks {
         if skip.contains(&block.kind.as_str()) {
             continue;
@@ -378,7 +378,7 @@ fn expand_dynamic(
     };
     let iterator = match block.body.attribute("iterator").map(|a| &a.expr.kind) {
         Some(ExprKind::Variable(name)) => name.clone(),
-        _ => kind.to_string(),
+        _ => kind.into(),
     };
     let Some(content) = block.body.blocks_of("content").next() else {
         ev.error(
@@ -536,7 +536,7 @@ pub fn eval_resource(
         }
         let closed = close(&Value::map(fields.clone()));
         let mut references = Vec::new();
-        let mut provenance: BTreeMap<String, Vec<cloudwright_model::ValueSource>> = BTreeMap::new();
+        let mut provenance: BTreeMap<Name, Vec<cloudwright_model::ValueSource>> = BTreeMap::new();
         for (attribute, mut attr_traces) in traces {
             dedup(&mut attr_traces);
             for t in attr_traces {
@@ -547,7 +547,7 @@ pub fn eval_resource(
                     } => {
                         if *target != *address && *target != *block_address {
                             references.push(Reference {
-                                attribute: attribute.clone(),
+                                attribute: attribute.to_string(),
                                 target: target.to_string(),
                                 target_attribute: target_attribute.map(|a| a.to_string()),
                             });

@@ -7,6 +7,11 @@
 
 use cloudwright_model::{FileId, Value};
 
+/// A name in the configuration (an argument, block type, label, variable,
+/// attribute, function): nearly always short, so stored inline without an
+/// allocation of its own.
+pub type Name = compact_str::CompactString;
+
 /// Byte range `[start, end)` in the file of the enclosing [`ConfigFile`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Range {
@@ -50,15 +55,15 @@ impl Body {
 
 #[derive(Clone, Debug)]
 pub struct Attribute {
-    pub name: String,
+    pub name: Name,
     pub expr: Expr,
     pub range: Range,
 }
 
 #[derive(Clone, Debug)]
 pub struct Block {
-    pub kind: String,
-    pub labels: Vec<String>,
+    pub kind: Name,
+    pub labels: Vec<Name>,
     pub body: Body,
     pub range: Range,
 }
@@ -76,7 +81,7 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     Object(Vec<(ObjectKey, Expr)>),
     /// A bare name: `var`, `local`, `each`, `aws_vpc`, or a `for` variable.
-    Variable(String),
+    Variable(Name),
     Traversal(Box<Expr>, Vec<TraversalOp>),
     Call(Box<Call>),
     Conditional(Box<[Expr; 3]>),
@@ -88,13 +93,13 @@ pub enum ExprKind {
 #[derive(Clone, Debug)]
 pub enum ObjectKey {
     /// An unquoted identifier: always the literal name.
-    Ident(String),
+    Ident(Name),
     Expr(Expr),
 }
 
 #[derive(Clone, Debug)]
 pub enum TraversalOp {
-    GetAttr(String),
+    GetAttr(Name),
     Index(Expr),
     /// `[*]`: the rest of the traversal applies to each element.
     FullSplat,
@@ -105,7 +110,7 @@ pub enum TraversalOp {
 #[derive(Clone, Debug)]
 pub struct Call {
     /// Function name, with a `provider::x::` namespace joined by `::`.
-    pub name: String,
+    pub name: Name,
     pub args: Vec<Expr>,
     /// The final argument was written `args...`.
     pub expand_final: bool,
@@ -136,8 +141,8 @@ pub enum BinaryOp {
 
 #[derive(Clone, Debug)]
 pub struct ForExpr {
-    pub key_var: Option<String>,
-    pub value_var: String,
+    pub key_var: Option<Name>,
+    pub value_var: Name,
     pub collection: Expr,
     /// Present for an object-producing `for` (`{ for k, v in x : k => v }`).
     pub key_expr: Option<Expr>,
@@ -157,8 +162,8 @@ pub enum TemplatePart {
         otherwise: Vec<TemplatePart>,
     },
     For {
-        key_var: Option<String>,
-        value_var: String,
+        key_var: Option<Name>,
+        value_var: Name,
         collection: Expr,
         body: Vec<TemplatePart>,
     },
@@ -180,7 +185,7 @@ impl Expr {
         self.collect_refs(&mut bound, out);
     }
 
-    fn collect_refs(&self, bound: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    fn collect_refs(&self, bound: &mut Vec<Name>, out: &mut Vec<Vec<String>>) {
         match &self.kind {
             ExprKind::Literal(_) => {}
             ExprKind::Template(parts) => collect_template_refs(parts, bound, out),
@@ -195,16 +200,16 @@ impl Expr {
             }
             ExprKind::Variable(name) => {
                 if !bound.contains(name) {
-                    out.push(vec![name.clone()]);
+                    out.push(vec![name.to_string()]);
                 }
             }
             ExprKind::Traversal(base, ops) => {
                 if let ExprKind::Variable(name) = &base.kind {
                     if !bound.contains(name) {
-                        let mut path = vec![name.clone()];
+                        let mut path = vec![name.to_string()];
                         for op in ops {
                             match op {
-                                TraversalOp::GetAttr(a) => path.push(a.clone()),
+                                TraversalOp::GetAttr(a) => path.push(a.to_string()),
                                 TraversalOp::Index(Expr {
                                     kind: ExprKind::Literal(Value::String(s)),
                                     ..
@@ -246,7 +251,7 @@ impl Expr {
 
 fn collect_template_refs(
     parts: &[TemplatePart],
-    bound: &mut Vec<String>,
+    bound: &mut Vec<Name>,
     out: &mut Vec<Vec<String>>,
 ) {
     for part in parts {

@@ -84,12 +84,12 @@ pub fn parse_type(
                                 ObjectKey::Expr(Expr {
                                     kind: ExprKind::Literal(Value::String(s)),
                                     ..
-                                }) => s.to_string(),
+                                }) => s.as_ref().into(),
                                 _ => {
                                     return Err("object attribute names must be identifiers".into())
                                 }
                             };
-                            attrs.push(parse_object_attribute(name, ty, eval_default)?);
+                            attrs.push(parse_object_attribute(name.to_string(), ty, eval_default)?);
                         }
                         attrs.sort_by(|a, b| a.name.cmp(&b.name));
                         Ok(Type::Object(attrs))

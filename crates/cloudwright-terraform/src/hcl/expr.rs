@@ -148,7 +148,7 @@ impl<'a> Parser<'a> {
                         legacy_indexes = true;
                     } else {
                         let name = self.expect_ident("an attribute name after `.`")?;
-                        ops.push(TraversalOp::GetAttr(name.to_string()));
+                        ops.push(TraversalOp::GetAttr(name.into()));
                     }
                 }
                 b'[' => {
@@ -264,7 +264,7 @@ impl<'a> Parser<'a> {
         }
         let end = self.pos;
         self.skip_ws(nl)?;
-        let mut function = name.to_string();
+        let mut function = Name::from(name);
         while self.starts_with("::") {
             // provider::aws::arn_parse(…)
             self.pos += 2;
@@ -278,7 +278,7 @@ impl<'a> Parser<'a> {
         if self.peek() != b'(' {
             self.pos = end;
             return Ok(Expr {
-                kind: ExprKind::Variable(name.to_string()),
+                kind: ExprKind::Variable(name.into()),
                 range: span(start, end),
             });
         }
@@ -388,7 +388,7 @@ impl<'a> Parser<'a> {
         if let Some(name) = self.ident() {
             self.skip_space()?;
             if matches!(self.peek(), b'=' | b':') && self.peek_at(1) != b'=' {
-                return Ok(ObjectKey::Ident(name.to_string()));
+                return Ok(ObjectKey::Ident(name.into()));
             }
             self.pos = save;
         }
@@ -406,9 +406,9 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.skip_ws(false)?;
             let second = self.expect_ident("a value variable name after `,`")?;
-            (Some(first.to_string()), second.to_string())
+            (Some(first.into()), second.into())
         } else {
-            (None, first.to_string())
+            (None, first.into())
         };
         self.skip_ws(false)?;
         if !self.keyword_at("in") {

@@ -289,7 +289,7 @@ impl<'a> Parser<'a> {
         self.skip_space()?;
         let expr = self.expr(true)?;
         Ok(Attribute {
-            name: name.to_string(),
+            name: name.into(),
             range: Range::new(start, self.pos),
             expr,
         })
@@ -302,9 +302,9 @@ impl<'a> Parser<'a> {
             self.skip_space()?;
             match self.peek() {
                 b'{' => break,
-                b'"' => labels.push(self.quoted_label()?),
+                b'"' => labels.push(self.quoted_label()?.into()),
                 _ => match self.ident() {
-                    Some(label) => labels.push(label.to_string()),
+                    Some(label) => labels.push(label.into()),
                     None => {
                         return Err(self
                             .expected("`=` for an argument, or a block label or `{` for a block"))
@@ -324,7 +324,7 @@ impl<'a> Parser<'a> {
         self.expect(b'}', "`}` to close the block")?;
         self.leave();
         Ok(Block {
-            kind: kind.to_string(),
+            kind: kind.into(),
             labels,
             body,
             range: Range::new(start, self.pos),

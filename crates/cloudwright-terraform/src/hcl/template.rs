@@ -438,9 +438,9 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.skip_ws(false)?;
             let second = self.expect_ident("a value variable name after `,`")?;
-            (Some(first.to_string()), second.to_string())
+            (Some(first.into()), second.into())
         } else {
-            (None, first.to_string())
+            (None, first.into())
         };
         self.skip_ws(false)?;
         if !self.keyword_at("in") {

@@ -16,7 +16,7 @@ fn show(e: &Expr) -> String {
             Value::Null => "null".into(),
             other => format!("{other:?}"),
         },
-        ExprKind::Variable(name) => name.clone(),
+        ExprKind::Variable(name) => name.to_string(),
         ExprKind::Template(parts) => format!("tpl({})", show_parts(parts)),
         ExprKind::Tuple(items) => format!("[{}]", list(items)),
         ExprKind::Object(items) => {
@@ -79,7 +79,7 @@ fn show(e: &Expr) -> String {
         ExprKind::For(f) => {
             let vars = match &f.key_var {
                 Some(k) => format!("{k}, {}", f.value_var),
-                None => f.value_var.clone(),
+                None => f.value_var.to_string(),
             };
             let body = match &f.key_expr {
                 Some(k) => format!("{} => {}", show(k), show(&f.value_expr)),

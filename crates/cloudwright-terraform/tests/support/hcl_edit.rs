@@ -63,7 +63,7 @@ fn convert_body(body: &hcl_edit::structure::Body, fallback: Range) -> Body {
             Structure::Attribute(attr) => {
                 let range = range_of(attr.span(), fallback);
                 out.attributes.push(Attribute {
-                    name: attr.key.as_str().to_string(),
+                    name: attr.key.as_str().into(),
                     expr: convert_expr(&attr.value, range),
                     range,
                 });
@@ -71,13 +71,13 @@ fn convert_body(body: &hcl_edit::structure::Body, fallback: Range) -> Body {
             Structure::Block(block) => {
                 let range = range_of(block.span(), fallback);
                 out.blocks.push(Block {
-                    kind: block.ident.as_str().to_string(),
+                    kind: block.ident.as_str().into(),
                     labels: block
                         .labels
                         .iter()
                         .map(|l| match l {
-                            BlockLabel::Ident(i) => i.as_str().to_string(),
-                            BlockLabel::String(s) => s.value().clone(),
+                            BlockLabel::Ident(i) => i.as_str().into(),
+                            BlockLabel::String(s) => s.value().as_str().into(),
                         })
                         .collect(),
                     body: convert_body(&block.body, range),
@@ -105,7 +105,7 @@ pub(crate) fn convert_expr(expr: &Expression, fallback: Range) -> Expr {
             obj.iter()
                 .map(|(k, v)| {
                     let key = match k {
-                        HclKey::Ident(i) => ObjectKey::Ident(i.as_str().to_string()),
+                        HclKey::Ident(i) => ObjectKey::Ident(i.as_str().into()),
                         HclKey::Expression(e) => {
                             // `(var.x) = …` keys are expressions; a bare
                             // traversal like `foo.bar` is also an expression key.
@@ -127,7 +127,7 @@ pub(crate) fn convert_expr(expr: &Expression, fallback: Range) -> Expr {
             h.indent(),
         )),
         Expression::Parenthesis(p) => return convert_expr(p.inner(), range),
-        Expression::Variable(v) => ExprKind::Variable(v.as_str().to_string()),
+        Expression::Variable(v) => ExprKind::Variable(v.as_str().into()),
         Expression::Conditional(c) => ExprKind::Conditional(Box::new([
             convert_expr(&c.cond_expr, range),
             convert_expr(&c.true_expr, range),
@@ -141,7 +141,7 @@ pub(crate) fn convert_expr(expr: &Expression, fallback: Range) -> Expr {
             }
             name.push_str(call.name.name.as_str());
             ExprKind::Call(Box::new(Call {
-                name,
+                name: name.into(),
                 args: call.args.iter().map(|e| convert_expr(e, range)).collect(),
                 expand_final: call.args.expand_final(),
             }))
@@ -153,9 +153,7 @@ pub(crate) fn convert_expr(expr: &Expression, fallback: Range) -> Expr {
                 ops.push(match op.value() {
                     TraversalOperator::AttrSplat(_) => TraversalOp::AttrSplat,
                     TraversalOperator::FullSplat(_) => TraversalOp::FullSplat,
-                    TraversalOperator::GetAttr(name) => {
-                        TraversalOp::GetAttr(name.as_str().to_string())
-                    }
+                    TraversalOperator::GetAttr(name) => TraversalOp::GetAttr(name.as_str().into()),
                     TraversalOperator::Index(e) => TraversalOp::Index(convert_expr(e, range)),
                     TraversalOperator::LegacyIndex(i) => {
                         TraversalOp::Index(Expr::literal(Value::Number(*i.value() as f64), range))
@@ -208,8 +206,8 @@ pub(crate) fn convert_expr(expr: &Expression, fallback: Range) -> Expr {
             )
         }
         Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
-            key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
-            value_var: f.intro.value_var.as_str().to_string(),
+            key_var: f.intro.key_var.as_ref().map(|k| k.as_str().into()),
+            value_var: f.intro.value_var.as_str().into(),
             collection: convert_expr(&f.intro.collection_expr, range),
             key_expr: f.key_expr.as_ref().map(|e| convert_expr(e, range)),
             value_expr: convert_expr(&f.value_expr, range),
@@ -316,8 +314,8 @@ fn convert_template_level(
                     let end_strip = d.endfor_expr.strip;
                     parts.push((
                         TemplatePart::For {
-                            key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
-                            value_var: d.for_expr.value_var.as_str().to_string(),
+                            key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().into()),
+                            value_var: d.for_expr.value_var.as_str().into(),
                             collection: convert_expr(&d.for_expr.collection_expr, range),
                             body: sub(
                                 &d.for_expr.template,
