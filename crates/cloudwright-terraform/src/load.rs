@@ -9,7 +9,7 @@ use crate::instance::{
 use crate::json_syntax;
 use crate::module::ModuleDef;
 use crate::syntax::{Body, ConfigFile};
-use cloudwright_model::{Diagnostic, Graph, SourceFile, SourceMap, Value, VariableOrigin};
+use cloudwright_model::{Diagnostic, FileId, Graph, SourceFile, SourceMap, Value, VariableOrigin};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -101,75 +101,86 @@ pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMa
         .canonicalize()
         .unwrap_or_else(|_| scan_root.to_path_buf());
     let files = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
-    let parsed = parse_files(&files);
-    let mut by_dir: BTreeMap<PathBuf, Vec<Arc<ConfigFile>>> = BTreeMap::new();
-    for file in parsed {
-        let dir = file
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        if let Some(config) = register(file, &scan_root_abs, sources, &mut out.diagnostics) {
-            by_dir.entry(dir).or_default().push(config);
+    // Pass 1: read and parse every file, directory by directory in
+    // parallel, to learn which directories call which as local modules;
+    // each file's syntax is dropped at once, so the trees of all files never
+    // live together. A root's files are parsed again by the task that
+    // evaluates it, and freed when it is done.
+    let scanned: Vec<ScannedDir> = by_directory(files)
+        .into_par_iter()
+        .map(|(dir, paths)| scan_dir(dir, &paths))
+        .collect();
+    let mut dirs: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
+    // A directory another scanned directory calls as a local module is not a root.
+    let mut called = HashSet::new();
+    for dir in scanned {
+        for file in dir.files {
+            if let Some(id) = register(file, &scan_root_abs, sources, &mut out.diagnostics) {
+                dirs.entry(dir.dir.clone()).or_default().push(id);
+            }
         }
+        called.extend(dir.calls);
     }
+    // Pass 2: the called directories (shared modules) are parsed once, in
+    // parallel, and kept for every root that calls them.
+    let module_dirs: Vec<(&PathBuf, &Vec<FileId>)> = dirs
+        .iter()
+        .filter(|(dir, _)| called.contains(*dir))
+        .collect();
+    let modules: Vec<(PathBuf, ModuleDef, Vec<Diagnostic>)> = module_dirs
+        .into_par_iter()
+        .map(|(dir, ids)| {
+            let mut diagnostics = Vec::new();
+            let def = module_def_of(&scan_root_abs, dir, ids, sources, &mut diagnostics);
+            (dir.clone(), def, diagnostics)
+        })
+        .collect();
     let mut cache = ModuleCache {
         defs: HashMap::new(),
         scan_root: scan_root_abs.clone(),
     };
-    for (dir, files) in by_dir {
-        let display = display_dir(&scan_root_abs, &dir);
-        let def = ModuleDef::new(dir.clone(), display, files, sources, &mut out.diagnostics);
+    for (dir, def, mut diagnostics) in modules {
+        out.diagnostics.append(&mut diagnostics);
         cache.defs.insert(dir, Some(Arc::new(def)));
     }
-    // A directory another scanned directory calls as a local module is not a root.
-    let mut called = HashSet::new();
-    for def in cache.defs.values().flatten() {
-        for (_, at) in &def.module_calls {
-            let block = def.block(*at);
-            if let Some(src) = crate::instance::literal_string(block.body.attribute("source")) {
-                if src.starts_with("./") || src.starts_with("../") {
-                    let target = normalize(&def.dir.join(src));
-                    // a module calling its own directory is an error reported
-                    // at evaluation, not a reason to skip the directory
-                    if target != def.dir {
-                        called.insert(target);
-                    }
-                }
-            }
-        }
-    }
-    let mut roots: Vec<Arc<ModuleDef>> = cache
-        .defs
-        .iter()
-        .filter(|(dir, _)| !called.contains(*dir))
-        .filter_map(|(_, d)| d.clone())
+    let roots: Vec<(PathBuf, Vec<FileId>)> = dirs
+        .into_iter()
+        .filter(|(dir, _)| !called.contains(dir))
         .collect();
-    roots.sort_by(|a, b| a.dir.cmp(&b.dir));
     let shared_sources = Mutex::new(std::mem::take(sources));
     let shared_cache = Mutex::new(cache);
     let shared_maps = Mutex::new(SharedMapCache::new());
     let sandbox = scan_root_abs.clone();
-    // Root modules are independent: evaluate them in parallel.
-    // Each task owns its root's definition and drops it from the cache when
-    // done, so the syntax of a root's own files is freed as soon as that
-    // root is evaluated (shared modules stay cached for the other roots).
+    // Root modules are independent: evaluate them in parallel. Each task
+    // parses its root's files, evaluates them and drops their syntax.
     let results: Vec<Loaded> = roots
         .into_par_iter()
-        .map(|root| {
-            let loaded = eval_root(
-                &root,
+        .map(|(dir, ids)| {
+            let mut diagnostics = Vec::new();
+            let texts: Vec<Arc<SourceFile>> = {
+                let sources = shared_sources.lock().unwrap_or_else(|p| p.into_inner());
+                ids.iter().map(|&id| sources.get_shared(id)).collect()
+            };
+            // parsed without holding the lock; declared with it (duplicate
+            // declarations are reported with their source lines)
+            let files = parse_registered(texts.into_iter().zip(&ids));
+            let root = ModuleDef::new(
+                dir.clone(),
+                display_dir(&scan_root_abs, &dir),
+                files,
+                &shared_sources.lock().unwrap_or_else(|p| p.into_inner()),
+                &mut diagnostics,
+            );
+            let mut loaded = eval_root(
+                &Arc::new(root),
                 options,
                 &shared_sources,
                 &shared_cache,
                 &shared_maps,
                 &sandbox,
             );
-            shared_cache
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .defs
-                .remove(&root.dir);
+            diagnostics.append(&mut loaded.diagnostics);
+            loaded.diagnostics = diagnostics;
             loaded
         })
         .collect();
@@ -261,18 +272,17 @@ impl ModuleSource for ModuleCache {
             .filter(|p| p.is_file() && is_config_file(p))
             .collect();
         paths.sort();
-        let mut files = Vec::new();
+        let mut ids = Vec::new();
         for file in parse_files(&paths) {
-            files.extend(register(file, &self.scan_root, sources, diagnostics));
+            ids.extend(register(file, &self.scan_root, sources, diagnostics));
         }
         let def = if paths.is_empty() {
             None
         } else {
-            let display = display_dir(&self.scan_root, &dir);
-            Some(Arc::new(ModuleDef::new(
-                dir.clone(),
-                display,
-                files,
+            Some(Arc::new(module_def_of(
+                &self.scan_root,
+                &dir,
+                &ids,
                 sources,
                 diagnostics,
             )))
@@ -362,7 +372,6 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
 struct ParsedFile {
     path: PathBuf,
     text: Arc<str>,
-    json: bool,
     result: Result<(Body, json_syntax::ConversionErrors), FileProblem>,
 }
 
@@ -405,19 +414,19 @@ fn parse_files(paths: &[PathBuf]) -> Vec<ParsedFile> {
     paths.par_iter().map(|p| parse_file(p)).collect()
 }
 
-/// Adds a parsed file to the source map and turns it into configuration,
-/// reporting its syntax problems; `None` when the file could not be parsed.
+/// Adds a read file to the source map, reporting its syntax problems;
+/// `None` when the file could not be parsed.
 fn register(
     file: ParsedFile,
     scan_root: &Path,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Arc<ConfigFile>> {
+) -> Option<FileId> {
     let display = display_path(scan_root, &file.path);
     let id = sources.add(SourceFile::new(display.clone(), file.path, file.text));
     let source = sources.get(id);
     match file.result {
-        Ok((body, problems)) => {
+        Ok((_, problems)) => {
             for (message, range) in problems {
                 diagnostics.push(Diagnostic::error(message).at(source.span(
                     id,
@@ -425,11 +434,7 @@ fn register(
                     range.end,
                 )));
             }
-            Some(Arc::new(ConfigFile {
-                file: id,
-                body,
-                json: file.json,
-            }))
+            Some(id)
         }
         Err(problem) => {
             diagnostics.push(problem.into_diagnostic(id, source, &display));
@@ -438,12 +443,93 @@ fn register(
     }
 }
 
+/// A scanned directory after pass 1: its files (their syntax dropped) and
+/// the directories it calls as local modules.
+struct ScannedDir {
+    dir: PathBuf,
+    files: Vec<ParsedFile>,
+    calls: Vec<PathBuf>,
+}
+
+/// The discovered files grouped by directory (discovery lists each
+/// directory's files together).
+fn by_directory(files: Vec<PathBuf>) -> Vec<(PathBuf, Vec<PathBuf>)> {
+    let mut out: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+    for file in files {
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        match out.last_mut() {
+            Some((last, paths)) if *last == dir => paths.push(file),
+            _ => out.push((dir, vec![file])),
+        }
+    }
+    out
+}
+
+/// Pass 1 for one directory: parse its files, note the local modules it
+/// calls, drop the syntax.
+fn scan_dir(dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
+    let mut calls = Vec::new();
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let mut file = parse_file(path);
+        if let Ok((body, _)) = &mut file.result {
+            for block in body.blocks_of("module") {
+                let Some(src) = crate::instance::literal_string(block.body.attribute("source"))
+                else {
+                    continue;
+                };
+                if src.starts_with("./") || src.starts_with("../") {
+                    let target = normalize(&dir.join(src));
+                    // a module calling its own directory is an error reported
+                    // at evaluation, not a reason to skip the directory
+                    if target != dir {
+                        calls.push(target);
+                    }
+                }
+            }
+            *body = Body::default();
+        }
+        files.push(file);
+    }
+    ScannedDir { dir, files, calls }
+}
+
+/// A scanned directory's declarations, from the files pass 1 registered.
+fn module_def_of(
+    scan_root: &Path,
+    dir: &Path,
+    ids: &[FileId],
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ModuleDef {
+    let files = parse_registered(ids.iter().map(|&id| sources.get_shared(id)).zip(ids));
+    let display = display_dir(scan_root, dir);
+    ModuleDef::new(dir.to_path_buf(), display, files, sources, diagnostics)
+}
+
+/// Parses registered files again from their text; the problems of those
+/// that fail were reported when they were registered.
+fn parse_registered<'a>(
+    files: impl Iterator<Item = (Arc<SourceFile>, &'a FileId)>,
+) -> Vec<Arc<ConfigFile>> {
+    files
+        .filter_map(|(source, &id)| {
+            let json = source.path.to_string_lossy().ends_with(".json");
+            let (body, _) = parse_text(&source.text, json).ok()?;
+            Some(Arc::new(ConfigFile {
+                file: id,
+                body,
+                json,
+            }))
+        })
+        .collect()
+}
+
 fn parse_file(path: &Path) -> ParsedFile {
     let json = path.to_string_lossy().ends_with(".json");
     let fail = |text: Arc<str>, problem| ParsedFile {
         path: path.to_path_buf(),
         text,
-        json,
         result: Err(problem),
     };
     match std::fs::metadata(path) {
@@ -487,26 +573,33 @@ fn parse_file(path: &Path) -> ParsedFile {
             );
         }
     };
-    let result = if json {
-        json_syntax::parse_json(&text)
+    let result = parse_text(&text, json);
+    ParsedFile {
+        path: path.to_path_buf(),
+        text,
+        result,
+    }
+}
+
+/// The syntax of a file's text (native or JSON).
+fn parse_text(
+    text: &str,
+    json: bool,
+) -> Result<(Body, json_syntax::ConversionErrors), FileProblem> {
+    if json {
+        json_syntax::parse_json(text)
             .map(|node| json_syntax::convert_config(&node))
             .map_err(|e| FileProblem::Syntax {
                 message: e.message,
                 offset: e.offset,
             })
     } else {
-        crate::hcl::parse_body(&text)
+        crate::hcl::parse_body(text)
             .map(|body| (body, Vec::new()))
             .map_err(|e| FileProblem::Syntax {
                 message: e.message,
                 offset: e.offset,
             })
-    };
-    ParsedFile {
-        path: path.to_path_buf(),
-        text,
-        json,
-        result,
     }
 }
 
