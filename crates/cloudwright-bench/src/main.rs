@@ -11,7 +11,7 @@ mod alloc;
 
 mod corpus;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn usage() -> ! {
@@ -82,11 +82,9 @@ fn main() {
 
 /// The IAM engine's full analysis (principals, policies, escalation
 /// paths) on a loaded corpus.
-fn iam(dir: &PathBuf, repeat: usize) {
+fn iam(dir: &Path, repeat: usize) {
     let start = Instant::now();
-    let graph = alloc::loading(|| {
-        cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default())
-    });
+    let graph = load_corpus(dir);
     let loaded = start.elapsed().as_secs_f64();
     let roles = graph.of_type("aws_iam_role").count();
     let policies = graph.of_type("aws_iam_role_policy").count();
@@ -116,16 +114,14 @@ fn iam(dir: &PathBuf, repeat: usize) {
     println!("analysis:  {best:.3} s best of {repeat} ({summary})");
 }
 
-fn load(dir: &PathBuf, repeat: usize) {
+fn load(dir: &Path, repeat: usize) {
     let (files, bytes) = corpus::measure(dir);
     let threads = rayon::current_num_threads();
     let mut best = f64::MAX;
     let mut summary = String::new();
     for run in 0..repeat.max(1) {
         let start = Instant::now();
-        let graph = alloc::loading(|| {
-            cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default())
-        });
+        let graph = load_corpus(dir);
         let secs = start.elapsed().as_secs_f64();
         let drop_start = Instant::now();
         best = best.min(secs);
@@ -143,7 +139,7 @@ fn load(dir: &PathBuf, repeat: usize) {
         );
         // freed as the load frees its syntax trees (returned at once), so
         // the next run starts from what a fresh process has
-        alloc::loading(|| drop(graph));
+        alloc::freeing(|| drop(graph));
         eprintln!("run {}: load {:.3} s (freeing the model afterwards: {:.3} s, skipped by the CLI at exit)", run + 1, secs, drop_start.elapsed().as_secs_f64());
     }
     let mb = bytes as f64 / 1e6;
@@ -187,6 +183,13 @@ fn parse(dir: &std::path::Path, repeat: usize) {
     );
 }
 
+/// Loads a corpus as the CLI does (allocator tuning included).
+fn load_corpus(dir: &std::path::Path) -> cloudwright_model::Graph {
+    alloc::loading(|assemble| {
+        cloudwright_terraform::load_with(&[dir.to_path_buf()], &Default::default(), assemble)
+    })
+}
+
 /// Peak resident set size of this process (Linux `VmHWM`).
 fn peak_rss() -> Option<String> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -197,11 +200,9 @@ fn peak_rss() -> Option<String> {
 
 /// Times the rule engine on a loaded corpus: all rules as `scan` runs them
 /// (in parallel), then each rule alone, slowest first.
-fn cost(dir: &PathBuf, repeat: usize) {
+fn cost(dir: &Path, repeat: usize) {
     let start = Instant::now();
-    let graph = alloc::loading(|| {
-        cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default())
-    });
+    let graph = load_corpus(dir);
     let load = start.elapsed().as_secs_f64();
     let catalogue = cloudwright_cost::Catalogue::embedded();
     let usage = cloudwright_cost::Usage::default();
@@ -230,22 +231,18 @@ fn cost(dir: &PathBuf, repeat: usize) {
     std::mem::forget(graph);
 }
 
-fn rules(dir: &PathBuf, repeat: usize) {
+fn rules(dir: &Path, repeat: usize) {
     // the load, best of `repeat` like the scan below, each run freed as a
     // fresh process would have it
     let mut load = f64::MAX;
     for _ in 1..repeat.max(1) {
         let start = Instant::now();
-        let graph = alloc::loading(|| {
-            cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default())
-        });
+        let graph = load_corpus(dir);
         load = load.min(start.elapsed().as_secs_f64());
-        alloc::loading(|| drop(graph));
+        alloc::freeing(|| drop(graph));
     }
     let start = Instant::now();
-    let graph = alloc::loading(|| {
-        cloudwright_terraform::load(std::slice::from_ref(dir), &Default::default())
-    });
+    let graph = load_corpus(dir);
     load = load.min(start.elapsed().as_secs_f64());
     let all = cloudwright_rules::all();
     let mut best = f64::MAX;
@@ -259,7 +256,7 @@ fn rules(dir: &PathBuf, repeat: usize) {
         let report = cloudwright_scan::scan(&graph, &all, &Default::default());
         best = best.min(start.elapsed().as_secs_f64());
         findings = report.findings.len();
-        alloc::loading(|| drop(report));
+        alloc::freeing(|| drop(report));
     }
     println!(
         "load:        {load:.3} s best of {} ({} resources)",

@@ -11,27 +11,48 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// its v2 and v3 headers); `libmimalloc-sys` does not export the name.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Runs `load` with freed memory returned to the OS at once, then puts
-/// mimalloc's purge delay back as it was.
+/// Runs a load with mimalloc tuned for each of its phases, then puts the
+/// purge delay back as it was. `load` receives the hook to pass to
+/// [`cloudwright_terraform::load_with`].
 ///
-/// Loading frees each root's syntax tree as soon as the root is
-/// evaluated; with mimalloc's default delay that memory stays resident for
-/// the whole load, and peak RSS on the 10k-file corpus is ≈ 400 MB instead
-/// of ≈ 300 MB. After the load the default serves better: the rules and
-/// engines allocate and free a great deal, and memory kept for a moment is
-/// reused instead of being faulted in afresh (≈ 5% of the rules' time on
-/// that corpus; docs/benchmarks.md). `MIMALLOC_PURGE_DELAY` in the
+/// While roots are evaluated, mimalloc's default delay: the memory one root
+/// frees is reused by the next without being returned to the OS and
+/// faulted in afresh (returning it at once, as an earlier version did,
+/// made the kernel zero pages for a third of the load: 0.92 → 0.72 s median
+/// on the 10k-file corpus, docs/benchmarks.md). Before the model is
+/// assembled — one vector of every resource, the graph's indexes — the
+/// evaluation's freed memory is returned on every thread, and freed memory
+/// is returned at once while the per-root vectors are moved: otherwise
+/// both copies are resident together and the peak grows by ≈ 25 MB (302 →
+/// 281 MB). After the load the default serves better again: the rules and
+/// engines allocate and free a great deal. `MIMALLOC_PURGE_DELAY` in the
 /// environment wins throughout.
-pub fn loading<T>(load: impl FnOnce() -> T) -> T {
+pub fn loading<T>(load: impl FnOnce(&mut dyn FnMut()) -> T) -> T {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-        return load();
+        return load(&mut || {});
     }
     // SAFETY: `mi_option_get`/`mi_option_set` only read and store an
     // integer in mimalloc's option table, and the option exists in the
-    // linked version.
+    // linked version; `mi_collect` only returns the calling thread's free
+    // memory.
     let before = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
-    let loaded = load();
+    let mut assembling = || {
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+        rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
+        unsafe { libmimalloc_sys::mi_collect(true) };
+    };
+    let loaded = load(&mut assembling);
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, before) };
     loaded
+}
+
+/// Runs `free` (dropping a model) with freed memory returned at once, as a
+/// fresh process would start the next run: for the benchmark harness.
+#[allow(dead_code)]
+pub fn freeing(free: impl FnOnce()) {
+    // SAFETY: as in `loading`.
+    let before = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    free();
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, before) };
 }

@@ -318,7 +318,7 @@ pub(crate) fn load(input: &InputArgs) -> Graph {
             .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
             .collect(),
     };
-    alloc::loading(|| cloudwright_terraform::load(&input.paths, &options))
+    alloc::loading(|assemble| cloudwright_terraform::load_with(&input.paths, &options, assemble))
 }
 
 /// [`load`], and what could not be loaded said on stderr (file:line:col,

@@ -18,4 +18,4 @@ pub mod resources;
 pub mod syntax;
 pub mod types;
 
-pub use load::{load, LoadOptions};
+pub use load::{load, load_with, LoadOptions};

@@ -34,19 +34,27 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Loads Terraform configuration (directories or files) into one graph.
 /// Plan and state JSON files are recognised by content and loaded by [`crate::plan`].
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
+    load_with(paths, options, &mut || {})
+}
+
+/// [`load`], calling `before_assembly` once every root module is evaluated
+/// and before the model is assembled (the resources of all roots moved into
+/// one vector, the graph's indexes built): the moment the evaluation's
+/// temporary memory is all free. The CLI returns that memory to the OS
+/// there (its `alloc` module), so the assembly does not add to the peak.
+pub fn load_with(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    before_assembly: &mut dyn FnMut(),
+) -> Graph {
     let mut sources = SourceMap::default();
-    let mut diagnostics = Vec::new();
-    let mut resources = Vec::new();
-    let mut modules = Vec::new();
+    let mut parts = Vec::new();
     for path in paths {
         let plan_or_state = path
             .extension()
             .is_some_and(|e| e == "json" || e == "tfstate");
         if path.is_file() && plan_or_state && !is_tf_json(path) {
-            let mut part = crate::plan::load_plan_or_state(path, options, &mut sources);
-            diagnostics.append(&mut part.diagnostics);
-            concat(&mut resources, part.resources);
-            concat(&mut modules, part.modules);
+            parts.push(crate::plan::load_plan_or_state(path, options, &mut sources));
             continue;
         }
         let dir = if path.is_file() {
@@ -55,31 +63,45 @@ pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
             path.clone()
         };
         if !dir.is_dir() {
-            diagnostics.push(
-                Diagnostic::error(format!(
+            parts.push(Loaded {
+                diagnostics: vec![Diagnostic::error(format!(
                     "{} does not exist or is not a directory",
                     path.display()
                 ))
-                .in_file(path.display().to_string()),
-            );
+                .in_file(path.display().to_string())],
+                ..Default::default()
+            });
             continue;
         }
-        let mut tree = load_tree(&dir, options, &mut sources);
-        diagnostics.append(&mut tree.diagnostics);
-        concat(&mut resources, tree.resources);
-        concat(&mut modules, tree.modules);
+        parts.extend(load_tree_parts(&dir, options, &mut sources));
     }
-    Graph::new(resources, modules, sources, diagnostics)
+    before_assembly();
+    let all = assemble(parts);
+    Graph::new(all.resources, all.modules, sources, all.diagnostics)
 }
 
-/// Appends `part`, taking it over whole when `into` is empty (the common
-/// case of one path): the model's largest vectors are never copied.
-fn concat<T>(into: &mut Vec<T>, mut part: Vec<T>) {
-    if into.is_empty() {
-        *into = part;
-    } else {
-        into.append(&mut part);
+/// The parts of a load in one `Loaded`. Sized once: growing by doubling
+/// would hold two copies of the largest vector of the load at its peak; the
+/// only part with resources (one root) is taken over without a copy.
+fn assemble(parts: Vec<Loaded>) -> Loaded {
+    let mut out = Loaded::default();
+    let with_resources = parts.iter().filter(|p| !p.resources.is_empty()).count();
+    if with_resources > 1 {
+        out.resources
+            .reserve_exact(parts.iter().map(|p| p.resources.len()).sum());
     }
+    out.modules
+        .reserve_exact(parts.iter().map(|p| p.modules.len()).sum());
+    for mut part in parts {
+        if out.resources.is_empty() && with_resources == 1 {
+            std::mem::swap(&mut out.resources, &mut part.resources);
+        } else {
+            out.resources.append(&mut part.resources);
+        }
+        out.modules.append(&mut part.modules);
+        out.diagnostics.append(&mut part.diagnostics);
+    }
+    out
 }
 
 fn is_tf_json(path: &Path) -> bool {
@@ -96,6 +118,16 @@ pub struct Loaded {
 
 /// Loads every root module under one scanned directory.
 pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMap) -> Loaded {
+    assemble(load_tree_parts(scan_root, options, sources))
+}
+
+/// Every root module under one scanned directory, one part per root (the
+/// first holds the directory's own diagnostics).
+fn load_tree_parts(
+    scan_root: &Path,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+) -> Vec<Loaded> {
     let mut out = Loaded::default();
     let scan_root_abs = scan_root
         .canonicalize()
@@ -187,18 +219,10 @@ pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMa
     *sources = shared_sources
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
-    // Sized once: growing by doubling would hold two copies of the largest
-    // vector of the load at its peak.
-    out.resources
-        .reserve_exact(results.iter().map(|p| p.resources.len()).sum());
-    out.modules
-        .reserve_exact(results.iter().map(|p| p.modules.len()).sum());
-    for mut part in results {
-        out.resources.append(&mut part.resources);
-        out.modules.append(&mut part.modules);
-        out.diagnostics.append(&mut part.diagnostics);
-    }
-    out
+    let mut parts = Vec::with_capacity(results.len() + 1);
+    parts.push(out);
+    parts.extend(results);
+    parts
 }
 
 fn eval_root(
