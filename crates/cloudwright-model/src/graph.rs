@@ -138,25 +138,11 @@ impl Graph {
     ) -> Graph {
         // Unstable sort: it needs no scratch copy of the resources (the
         // largest vector of the load) and is deterministic for a given input
-        // (no two resources share a root and an address).
-        resources.par_sort_unstable_by(|a, b| {
-            (
-                &a.root,
-                &a.module,
-                a.mode,
-                &a.resource_type,
-                &a.name,
-                &a.index,
-            )
-                .cmp(&(
-                    &b.root,
-                    &b.module,
-                    b.mode,
-                    &b.resource_type,
-                    &b.name,
-                    &b.index,
-                ))
-        });
+        // (no two resources share a root and an address). Loaders that
+        // sort each part (the Terraform loader sorts each root's resources
+        // in the task that evaluated them) hand over runs already in order,
+        // which the sort only checks.
+        resources.par_sort_unstable_by(Resource::canonical_order);
         diagnostics.sort_by_key(|d| d.sort_key(&sources));
         diagnostics.dedup();
         // Sorted by root first: each root's resources are one run, and its

@@ -174,6 +174,27 @@ pub struct Resource {
 }
 
 impl Resource {
+    /// The order of resources in a graph: by root module, module instance,
+    /// mode, type, name and instance key.
+    pub fn canonical_order(a: &Resource, b: &Resource) -> std::cmp::Ordering {
+        (
+            &a.root,
+            &a.module,
+            a.mode,
+            &a.resource_type,
+            &a.name,
+            &a.index,
+        )
+            .cmp(&(
+                &b.root,
+                &b.module,
+                b.mode,
+                &b.resource_type,
+                &b.name,
+                &b.index,
+            ))
+    }
+
     /// The address without the instance key: `module.net.aws_subnet.private`.
     pub fn block_address(&self) -> String {
         let prefix = if self.module.is_empty() {

@@ -260,11 +260,14 @@ fn eval_root(
         call_span: None,
         ancestry: &mut ancestry,
     });
-    // One vector of the root's size, filled from the evaluation's chunks.
+    // One vector of the root's size, filled from the evaluation's chunks
+    // and put in the model's order here, on this root's thread: the graph
+    // then only checks the order.
     let mut resources = Vec::with_capacity(loader.resources.iter().map(Vec::len).sum());
     for chunk in loader.resources {
         resources.extend(chunk);
     }
+    resources.sort_unstable_by(cloudwright_model::Resource::canonical_order);
     Loaded {
         resources,
         modules: loader.modules,
