@@ -140,14 +140,14 @@ fn load_tree_parts(
     // evaluates it, and freed when it is done.
     let scanned: Vec<ScannedDir> = by_directory(files)
         .into_par_iter()
-        .map(|(dir, paths)| scan_dir(dir, &paths))
+        .map(|(dir, paths)| scan_dir(&scan_root_abs, dir, &paths))
         .collect();
     let mut dirs: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     // A directory another scanned directory calls as a local module is not a root.
     let mut called = HashSet::new();
     for dir in scanned {
         for file in dir.files {
-            if let Some(id) = register(file, &scan_root_abs, sources, &mut out.diagnostics) {
+            if let Some(id) = register(file, sources, &mut out.diagnostics) {
                 dirs.entry(dir.dir.clone()).or_default().push(id);
             }
         }
@@ -301,7 +301,11 @@ impl ModuleSource for ModuleCache {
         paths.sort();
         let mut ids = Vec::new();
         for file in parse_files(&paths) {
-            ids.extend(register(file, &self.scan_root, sources, diagnostics));
+            ids.extend(register(
+                ReadFile::new(file, &self.scan_root),
+                sources,
+                diagnostics,
+            ));
         }
         let def = if paths.is_empty() {
             None
@@ -441,19 +445,34 @@ fn parse_files(paths: &[PathBuf]) -> Vec<ParsedFile> {
     paths.par_iter().map(|p| parse_file(p)).collect()
 }
 
+/// A file read and parsed: its source (line index built) and what parsing
+/// found, the syntax itself dropped.
+struct ReadFile {
+    source: SourceFile,
+    problems: Result<json_syntax::ConversionErrors, FileProblem>,
+}
+
+impl ReadFile {
+    fn new(file: ParsedFile, scan_root: &Path) -> ReadFile {
+        let display = display_path(scan_root, &file.path);
+        ReadFile {
+            source: SourceFile::new(display, file.path, file.text),
+            problems: file.result.map(|(_, problems)| problems),
+        }
+    }
+}
+
 /// Adds a read file to the source map, reporting its syntax problems;
 /// `None` when the file could not be parsed.
 fn register(
-    file: ParsedFile,
-    scan_root: &Path,
+    file: ReadFile,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<FileId> {
-    let display = display_path(scan_root, &file.path);
-    let id = sources.add(SourceFile::new(display.clone(), file.path, file.text));
+    let id = sources.add(file.source);
     let source = sources.get(id);
-    match file.result {
-        Ok((_, problems)) => {
+    match file.problems {
+        Ok(problems) => {
             for (message, range) in problems {
                 diagnostics.push(Diagnostic::error(message).at(source.span(
                     id,
@@ -464,6 +483,7 @@ fn register(
             Some(id)
         }
         Err(problem) => {
+            let display = source.display_path.clone();
             diagnostics.push(problem.into_diagnostic(id, source, &display));
             None
         }
@@ -474,7 +494,7 @@ fn register(
 /// the directories it calls as local modules.
 struct ScannedDir {
     dir: PathBuf,
-    files: Vec<ParsedFile>,
+    files: Vec<ReadFile>,
     calls: Vec<PathBuf>,
 }
 
@@ -494,7 +514,7 @@ fn by_directory(files: Vec<PathBuf>) -> Vec<(PathBuf, Vec<PathBuf>)> {
 
 /// Pass 1 for one directory: parse its files, note the local modules it
 /// calls, drop the syntax.
-fn scan_dir(dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
+fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
     let mut calls = Vec::new();
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
@@ -516,7 +536,7 @@ fn scan_dir(dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
             }
             *body = Body::default();
         }
-        files.push(file);
+        files.push(ReadFile::new(file, scan_root));
     }
     ScannedDir { dir, files, calls }
 }
