@@ -177,22 +177,22 @@ impl Resource {
     /// The order of resources in a graph: by root module, module instance,
     /// mode, type, name and instance key.
     pub fn canonical_order(a: &Resource, b: &Resource) -> std::cmp::Ordering {
-        (
-            &a.root,
-            &a.module,
-            a.mode,
-            &a.resource_type,
-            &a.name,
-            &a.index,
-        )
-            .cmp(&(
-                &b.root,
+        // the resources of a root share its name: most pairs compared while
+        // sorting do, and are told equal without comparing the text
+        let root = if Arc::ptr_eq(&a.root, &b.root) {
+            std::cmp::Ordering::Equal
+        } else {
+            a.root.cmp(&b.root)
+        };
+        root.then_with(|| {
+            (&a.module, a.mode, &a.resource_type, &a.name, &a.index).cmp(&(
                 &b.module,
                 b.mode,
                 &b.resource_type,
                 &b.name,
                 &b.index,
             ))
+        })
     }
 
     /// The address without the instance key: `module.net.aws_subnet.private`.

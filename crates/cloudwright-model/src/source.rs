@@ -31,16 +31,20 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// The text is ASCII: a column is a byte distance, no characters to count.
+    ascii: bool,
 }
 
 impl SourceFile {
     pub fn new(display_path: String, path: PathBuf, text: Arc<str>) -> Self {
         let line_starts = line_starts(&text);
+        let ascii = text.is_ascii();
         SourceFile {
             display_path,
             path,
             text,
             line_starts,
+            ascii,
         }
     }
 
@@ -52,6 +56,12 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let line_start = self.line_starts[line_index] as usize;
+        if self.ascii {
+            return (
+                line_index as u32 + 1,
+                (offset as usize - line_start) as u32 + 1,
+            );
+        }
         let mut end = offset as usize;
         while end > line_start && !self.text.is_char_boundary(end) {
             end -= 1;
@@ -177,5 +187,19 @@ mod tests {
         assert_eq!(f.line_col(5), (2, 2));
         assert_eq!(f.line_text(2), "\u{e9}xy");
         assert_eq!(f.line_col(999), (3, 1));
+    }
+
+    #[test]
+    fn ascii_text_takes_the_byte_distance_as_the_column() {
+        let f = SourceFile::new(
+            "a.tf".into(),
+            "a.tf".into(),
+            "ab
+  xy"
+            .into(),
+        );
+        assert_eq!(f.line_col(1), (1, 2));
+        assert_eq!(f.line_col(5), (2, 3));
+        assert_eq!(f.line_col(999), (2, 5));
     }
 }
