@@ -92,7 +92,7 @@ pub struct ModuleInstance {
 /// Root module → address → value, looked up by a `(&str, &str)` pair
 /// without building an owned key (the engines ask millions of times).
 #[derive(Debug)]
-struct ByRoot<V>(HashMap<Arc<str>, HashMap<String, V>>);
+struct ByRoot<V>(HashMap<Arc<str>, HashMap<Arc<str>, V>>);
 
 impl<V> Default for ByRoot<V> {
     fn default() -> Self {
@@ -154,7 +154,7 @@ impl Graph {
                 .map(|(root, run)| {
                     let mut map = HashMap::with_capacity_and_hasher(run.len(), Default::default());
                     for i in run.clone() {
-                        map.entry(resources[i].address.clone()).or_insert(i);
+                        map.entry(resources[i].address.as_str().into()).or_insert(i);
                     }
                     (root.clone(), map)
                 })
@@ -165,12 +165,12 @@ impl Graph {
             roots
                 .par_iter()
                 .map(|(root, run)| {
-                    let mut map: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
+                    let mut map: HashMap<Arc<str>, Vec<(usize, usize)>> = HashMap::default();
                     for i in run.clone() {
                         for (j, reference) in resources[i].references.iter().enumerate() {
                             // under the exact target only: a reference to the
                             // block as a whole is found through the block's own key
-                            match map.get_mut(reference.target.as_str()) {
+                            match map.get_mut(&*reference.target) {
                                 Some(list) => list.push((i, j)),
                                 None => {
                                     map.insert(reference.target.clone(), vec![(i, j)]);
@@ -381,9 +381,9 @@ fn link_unknown_origins(resources: &mut [Resource], by_address: &ByRoot<usize>) 
             for origin in origins {
                 if let Some((target, target_attribute)) = split_origin(&r.root, &origin, by_address)
                 {
-                    if target != r.address {
+                    if *target != *r.address {
                         found.push(crate::Reference {
-                            attribute: attribute.to_string(),
+                            attribute: attribute.into(),
                             target,
                             target_attribute,
                         });
@@ -405,7 +405,7 @@ fn split_origin(
     root: &Arc<str>,
     origin: &str,
     by_address: &ByRoot<usize>,
-) -> Option<(String, Option<String>)> {
+) -> Option<(Arc<str>, Option<Arc<str>>)> {
     let mut end = origin.len();
     loop {
         let candidate = &origin[..end];
@@ -415,8 +415,8 @@ fn split_origin(
                 .split(['.', '['])
                 .next()
                 .filter(|a| !a.is_empty())
-                .map(str::to_string);
-            return Some((candidate.to_string(), attribute));
+                .map(Arc::from);
+            return Some((candidate.into(), attribute));
         }
         end = candidate.rfind(['.', '['])?;
         if end == 0 {

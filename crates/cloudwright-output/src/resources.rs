@@ -137,7 +137,7 @@ fn resource_json(graph: &Graph, r: &Resource) -> Json {
         "references".into(),
         r.references
             .iter()
-            .map(|x| json!({"attribute": x.attribute, "target": x.target, "target_attribute": x.target_attribute}))
+            .map(|x| json!({"attribute": x.attribute.as_str(), "target": &*x.target, "target_attribute": x.target_attribute.as_deref()}))
             .collect::<Vec<_>>()
             .into(),
     );
@@ -229,7 +229,7 @@ pub fn write_text(graph: &Graph, w: &mut dyn std::io::Write) -> std::io::Result<
         for reference in &r.references {
             let target = match &reference.target_attribute {
                 Some(a) => format!("{}.{a}", reference.target),
-                None => reference.target.clone(),
+                None => reference.target.to_string(),
             };
             let _ = writeln!(out, "  ↳ {} → {}", reference.attribute, target);
         }

@@ -520,9 +520,9 @@ fn references_from_config(resource: &Resource, expressions: &Json) -> Vec<Refere
                 _ => continue,
             };
             out.push(Reference {
-                attribute: attribute.clone(),
-                target: absolute(&resource.module, &target),
-                target_attribute: attr,
+                attribute: attribute.as_str().into(),
+                target: absolute(&resource.module, &target).into(),
+                target_attribute: attr.map(std::sync::Arc::from),
             });
         }
     }

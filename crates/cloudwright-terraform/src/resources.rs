@@ -547,9 +547,9 @@ pub fn eval_resource(
                     } => {
                         if *target != *address && *target != *block_address {
                             references.push(Reference {
-                                attribute: attribute.to_string(),
-                                target: target.to_string(),
-                                target_attribute: target_attribute.map(|a| a.to_string()),
+                                attribute: attribute.clone(),
+                                target,
+                                target_attribute,
                             });
                         }
                     }

@@ -80,7 +80,7 @@ fn modules_nest_three_deep_with_inputs_in_and_outputs_out() {
     assert!(
         top.references
             .iter()
-            .any(|x| x.target == q && x.target_attribute.as_deref() == Some("name")),
+            .any(|x| &*x.target == q && x.target_attribute.as_deref() == Some("name")),
         "{:?}",
         top.references
     );
@@ -245,7 +245,7 @@ fn unknown_values_propagate_with_their_origin() {
     for i in 0..3 {
         let target = format!("aws_subnet.s[{i}]");
         assert!(
-            r.references.iter().any(|x| x.target == target),
+            r.references.iter().any(|x| *x.target == *target),
             "missing {target}: {:?}",
             r.references
         );
@@ -608,7 +608,7 @@ fn plan_json_loads_with_unknowns_actions_and_tf_spans() {
     assert!(pab
         .references
         .iter()
-        .any(|x| x.target == "aws_s3_bucket.logs"));
+        .any(|x| &*x.target == "aws_s3_bucket.logs"));
     let web0 = g
         .resources
         .iter()
