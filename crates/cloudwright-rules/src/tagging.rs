@@ -93,6 +93,13 @@ fn fold(s: &str) -> Vec<u8> {
     folded(s).collect()
 }
 
+/// Two folded keys are the same; most pairs differ in length or in their
+/// first byte, told apart without a call to `memcmp`.
+#[inline]
+fn same_folded(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a == b
+}
+
 fn same_key(a: &str, b: &str) -> bool {
     folded(a).eq(folded(b))
 }
@@ -150,7 +157,7 @@ impl TagPolicy {
             key.extend(folded(k));
             each_key(&key);
             for (i, wants) in wanted.iter().enumerate().take(64) {
-                if seen & (1 << i) != 0 || !wants.contains(&key) {
+                if seen & (1 << i) != 0 || !wants.iter().any(|w| same_folded(w, &key)) {
                     continue;
                 }
                 seen |= 1 << i;
@@ -295,20 +302,44 @@ pub fn analyse(graph: &Graph, policy: &TagPolicy) -> Tagging {
     let mut by_key = vec![0usize; keys.len()];
     let mut carried = vec![false; keys.len()];
     let mut by_module: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-    for (i, r) in graph
-        .resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.mode == Mode::Managed && is_taggable(&r.resource_type))
-    {
+    // the graph lists a module instance's resources together: count each
+    // run, and fold it into the per-module totals when the module changes
+    let mut run: (&str, usize, usize) = ("", 0, 0);
+    fn flush<'g>(
+        by_module: &mut std::collections::BTreeMap<&'g str, (usize, usize)>,
+        run: &mut (&'g str, usize, usize),
+    ) {
+        if run.1 > 0 {
+            let totals = by_module.entry(run.0).or_default();
+            totals.0 += run.1;
+            totals.1 += run.2;
+        }
+        *run = ("", 0, 0);
+    }
+    // the graph lists resources of a type together within a module
+    // instance: the taggable-type table is searched once per run
+    let mut last_type: (&str, bool) = ("", false);
+    for (i, r) in graph.resources.iter().enumerate() {
+        if r.mode != Mode::Managed {
+            continue;
+        }
+        if last_type.0 != r.resource_type {
+            last_type = (&r.resource_type, is_taggable(&r.resource_type));
+        }
+        if !last_type.1 {
+            continue;
+        }
         c.taggable += 1;
-        let module = by_module.entry(r.module.as_str()).or_default();
-        module.0 += 1;
+        if run.0 != r.module {
+            flush(&mut by_module, &mut run);
+            run.0 = &r.module;
+        }
+        run.1 += 1;
         carried.fill(false);
         // one pass over the tags: the keys carried, and what is missing
         let gaps = policy.gaps_with(&wanted, r, |key| {
             for (carried, names) in carried.iter_mut().zip(&names) {
-                *carried |= names.iter().any(|n| n == key);
+                *carried |= names.iter().any(|n| same_folded(n, key));
             }
         });
         all_gaps.push((i, gaps.clone()));
@@ -328,9 +359,10 @@ pub fn analyse(graph: &Graph, policy: &TagPolicy) -> Tagging {
         };
         if fully {
             c.fully_tagged += 1;
-            module.1 += 1;
+            run.2 += 1;
         }
     }
+    flush(&mut by_module, &mut run);
     c.by_module = by_module
         .into_iter()
         .map(|(m, (t, f))| (m.to_string(), t, f))
