@@ -395,10 +395,9 @@ impl<'a> Parser<'a> {
         Ok(ObjectKey::Expr(self.expr(true)?))
     }
 
-    /// The rest of `[for k, v in coll : value if cond]` or
-    /// `{for k, v in coll : key => value... if cond}`, from `for`.
-    fn for_expr(&mut self, start: usize, close: u8) -> Parsed {
-        self.pos += 3;
+    /// `k, v in collection` after `for`, in an expression or a template
+    /// directive.
+    pub(super) fn for_intro(&mut self) -> Result<(Option<Name>, Name, Expr), SyntaxError> {
         self.skip_ws(false)?;
         let first = self.expect_ident("a variable name after `for`")?;
         self.skip_ws(false)?;
@@ -417,6 +416,14 @@ impl<'a> Parser<'a> {
         self.pos += 2;
         self.skip_ws(false)?;
         let collection = self.expr(false)?;
+        Ok((key_var, value_var, collection))
+    }
+
+    /// The rest of `[for k, v in coll : value if cond]` or
+    /// `{for k, v in coll : key => value... if cond}`, from `for`.
+    fn for_expr(&mut self, start: usize, close: u8) -> Parsed {
+        self.pos += 3;
+        let (key_var, value_var, collection) = self.for_intro()?;
         self.skip_ws(false)?;
         self.expect(b':', "`:` after the collection of the `for` expression")?;
         self.skip_ws(false)?;

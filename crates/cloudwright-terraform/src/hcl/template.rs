@@ -353,16 +353,13 @@ impl<'a> Parser<'a> {
             "else" => Closer::Else,
             "endif" => Closer::EndIf,
             "endfor" => Closer::EndFor,
-            "if" => {
+            "if" | "for" => {
                 self.enter()?;
-                let element = self.if_directive(kind, strip_before, at);
-                self.leave();
-                out.push(element?);
-                return Ok(None);
-            }
-            "for" => {
-                self.enter()?;
-                let element = self.for_directive(kind, strip_before, at);
+                let element = if word == "if" {
+                    self.if_directive(kind, strip_before, at)
+                } else {
+                    self.for_directive(kind, strip_before, at)
+                };
                 self.leave();
                 out.push(element?);
                 return Ok(None);
@@ -431,24 +428,7 @@ impl<'a> Parser<'a> {
         strip_before: bool,
         at: usize,
     ) -> Result<Element, SyntaxError> {
-        self.skip_ws(false)?;
-        let first = self.expect_ident("a variable name after `for`")?;
-        self.skip_ws(false)?;
-        let (key_var, value_var) = if self.peek() == b',' {
-            self.pos += 1;
-            self.skip_ws(false)?;
-            let second = self.expect_ident("a value variable name after `,`")?;
-            (Some(first.into()), second.into())
-        } else {
-            (None, first.into())
-        };
-        self.skip_ws(false)?;
-        if !self.keyword_at("in") {
-            return Err(self.expected("`in` after the `for` variables"));
-        }
-        self.pos += 2;
-        self.skip_ws(false)?;
-        let collection = self.expr(false)?;
+        let (key_var, value_var, collection) = self.for_intro()?;
         let for_strip_after = self.close_tag()?;
         let (body, end) = self.elements(kind)?;
         if end.closer != Closer::EndFor {
