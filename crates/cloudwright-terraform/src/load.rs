@@ -299,21 +299,32 @@ impl ModuleSource for ModuleCache {
             .filter(|p| p.is_file() && is_config_file(p))
             .collect();
         paths.sort();
-        let mut ids = Vec::new();
-        for file in parse_files(&paths) {
-            ids.extend(register(
-                ReadFile::new(file, &self.scan_root),
-                sources,
-                diagnostics,
-            ));
+        // parsed once, kept: registered for their text, the syntax taken over
+        let mut files = Vec::new();
+        for mut file in parse_files(&paths) {
+            let json = file.path.to_string_lossy().ends_with(".json");
+            let body = file
+                .result
+                .as_mut()
+                .ok()
+                .map(|(body, _)| std::mem::take(body));
+            let registered = register(ReadFile::new(file, &self.scan_root), sources, diagnostics);
+            if let (Some(id), Some(body)) = (registered, body) {
+                files.push(Arc::new(ConfigFile {
+                    file: id,
+                    body,
+                    json,
+                }));
+            }
         }
         let def = if paths.is_empty() {
             None
         } else {
-            Some(Arc::new(module_def_of(
-                &self.scan_root,
-                &dir,
-                &ids,
+            let display = display_dir(&self.scan_root, &dir);
+            Some(Arc::new(ModuleDef::new(
+                dir.clone(),
+                display,
+                files,
                 sources,
                 diagnostics,
             )))
