@@ -14,8 +14,13 @@ pub(crate) use cloudwright_model::tri::{classify, describe_unknown};
 /// The value at a dotted path, unclassified: `None` when the path is not
 /// there; an unknown value met on the way is returned as it is.
 fn lookup(r: &Resource, path: &str) -> Option<Value> {
+    lookup_segments(r, path.split('.'))
+}
+
+/// [`lookup`] over any sequence of segments.
+fn lookup_segments<'p>(r: &Resource, segments: impl Iterator<Item = &'p str>) -> Option<Value> {
     let mut current = &r.attributes;
-    for segment in path.split('.') {
+    for segment in segments {
         if current.is_unknown() {
             break;
         }
@@ -487,7 +492,12 @@ impl Report {
     ) -> &mut Finding {
         let mut evidence = Vec::new();
         if !attribute.is_empty() {
-            if let Tri::Known(value) = get(r, &dotted(attribute)) {
+            // `ingress[0].cidr_blocks` read as `ingress.0.cidr_blocks`,
+            // without building that string for every finding
+            let segments = attribute
+                .split(['.', '['])
+                .map(|s| s.strip_suffix(']').unwrap_or(s));
+            if let Some(Tri::Known(value)) = lookup_segments(r, segments).map(classify) {
                 let top = attribute.split(['.', '[']).next().unwrap_or(attribute);
                 evidence.push(Evidence {
                     attribute: attribute.to_string(),
