@@ -609,13 +609,12 @@ fn apply_default_tags(
         fields.insert("tags_all", defaults.clone());
         return;
     }
-    let mut merged = BTreeMap::new();
+    // the defaults first, the resource's own after them: a later entry wins
+    let mut merged = Vec::new();
     for source in [default_tags, tags.as_ref()].into_iter().flatten() {
         match source.strip() {
             Value::Map(obj) => {
-                for (k, v) in &obj.fields {
-                    merged.insert(k, v.clone());
-                }
+                merged.extend(obj.fields.iter().map(|(k, v)| (k, v.clone())));
             }
             Value::Null => {}
             _ => {
@@ -625,7 +624,10 @@ fn apply_default_tags(
         }
     }
     spans.insert("tags_all", span);
-    fields.insert("tags_all", Value::map(merged));
+    fields.insert(
+        "tags_all",
+        Value::map(merged.into_iter().collect::<Fields>()),
+    );
 }
 
 /// Data sources whose results follow from the configuration alone.
