@@ -35,23 +35,23 @@ pub enum Trace {
 pub struct ModuleScope {
     /// `""` for the root module, else `module.a.module.b["x"]`.
     pub address: String,
-    pub vars: FastMap<Value>,
-    pub locals: FastMap<Value>,
+    pub vars: FastMap<String, Value>,
+    pub locals: FastMap<String, Value>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)
-    pub resources: FastMap<Value>,
+    pub resources: FastMap<String, Value>,
     /// `aws_iam_policy_document.x` → same shapes as resources
-    pub data: FastMap<Value>,
-    pub modules: FastMap<Value>,
+    pub data: FastMap<String, Value>,
+    pub modules: FastMap<String, Value>,
     /// Traces of named values (`var.x`, `local.y`, `module.z`), so that
     /// expressions referring to them inherit references and provenance.
-    pub traces: FastMap<Vec<Trace>>,
+    pub traces: FastMap<String, Vec<Trace>>,
     /// `path.module` relative to the root module directory.
     pub path_module: String,
     pub path_cwd: String,
 }
 
 /// Names to values, hashed with foldhash.
-pub type FastMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl ModuleScope {
     /// `module.net.` style prefix for absolute addresses.

@@ -83,6 +83,10 @@ pub struct Loader<'s> {
     /// Span and provenance maps shared by the instances of a block whose
     /// maps are equal, across all roots.
     pub shared: &'s Mutex<SharedMapCache>,
+    /// The source files this root's evaluation has looked up, so a span or
+    /// a source needs no lock on the shared map (spans are asked for by the
+    /// hundred thousand, from every thread).
+    pub seen_sources: std::cell::RefCell<crate::eval::FastMap<FileId, Arc<SourceFile>>>,
 }
 
 /// Per block (file, start): the last few distinct span and provenance maps
@@ -155,11 +159,22 @@ impl Loader<'_> {
     }
 
     fn span(&self, file: FileId, range: crate::syntax::Range) -> Span {
-        self.source(file).span(file, range.start, range.end)
+        self.with_source(file, |source| source.span(file, range.start, range.end))
     }
 
     pub fn source(&self, file: FileId) -> Arc<SourceFile> {
-        self.sources_mut().get_shared(file)
+        self.with_source(file, Arc::clone)
+    }
+
+    /// `f` of a source file, looked up in the shared map once per root.
+    fn with_source<T>(&self, file: FileId, f: impl FnOnce(&Arc<SourceFile>) -> T) -> T {
+        if let Some(source) = self.seen_sources.borrow().get(&file) {
+            return f(source);
+        }
+        let source = self.sources_mut().get_shared(file);
+        let out = f(&source);
+        self.seen_sources.borrow_mut().insert(file, source);
+        out
     }
 
     /// The shared source map. A poisoned lock means another root's

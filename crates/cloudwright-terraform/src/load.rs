@@ -248,6 +248,7 @@ fn eval_root(
         diagnostics,
         root_display: root.display_dir.as_str().into(),
         shared: shared_maps,
+        seen_sources: Default::default(),
     };
     let inputs = root_inputs(root, options, &mut loader);
     let mut ancestry = vec![root.dir.clone()];
