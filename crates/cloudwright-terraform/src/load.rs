@@ -153,6 +153,7 @@ fn load_tree_parts(
         }
         called.extend(dir.calls);
     }
+    let shared_sources = Mutex::new(std::mem::take(sources));
     // Pass 2: the called directories (shared modules) are parsed once, in
     // parallel, and kept for every root that calls them.
     let module_dirs: Vec<(&PathBuf, &Vec<FileId>)> = dirs
@@ -163,7 +164,7 @@ fn load_tree_parts(
         .into_par_iter()
         .map(|(dir, ids)| {
             let mut diagnostics = Vec::new();
-            let def = module_def_of(&scan_root_abs, dir, ids, sources, &mut diagnostics);
+            let def = module_def_of(&scan_root_abs, dir, ids, &shared_sources, &mut diagnostics);
             (dir.clone(), def, diagnostics)
         })
         .collect();
@@ -179,7 +180,6 @@ fn load_tree_parts(
         .into_iter()
         .filter(|(dir, _)| !called.contains(dir))
         .collect();
-    let shared_sources = Mutex::new(std::mem::take(sources));
     let shared_cache = Mutex::new(cache);
     let shared_maps = Mutex::new(SharedMapCache::new());
     let sandbox = scan_root_abs.clone();
@@ -189,18 +189,11 @@ fn load_tree_parts(
         .into_par_iter()
         .map(|(dir, ids)| {
             let mut diagnostics = Vec::new();
-            let texts: Vec<Arc<SourceFile>> = {
-                let sources = shared_sources.lock().unwrap_or_else(|p| p.into_inner());
-                ids.iter().map(|&id| sources.get_shared(id)).collect()
-            };
-            // parsed without holding the lock; declared with it (duplicate
-            // declarations are reported with their source lines)
-            let files = parse_registered(texts.into_iter().zip(&ids));
-            let root = ModuleDef::new(
-                dir.clone(),
-                display_dir(&scan_root_abs, &dir),
-                files,
-                &shared_sources.lock().unwrap_or_else(|p| p.into_inner()),
+            let root = module_def_of(
+                &scan_root_abs,
+                &dir,
+                &ids,
+                &shared_sources,
                 &mut diagnostics,
             );
             let mut loaded = eval_root(
@@ -554,16 +547,24 @@ fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
 }
 
 /// A scanned directory's declarations, from the files pass 1 registered.
+/// The files are parsed without holding the lock on the shared sources,
+/// and declared with it (duplicate declarations are reported with their
+/// source lines).
 fn module_def_of(
     scan_root: &Path,
     dir: &Path,
     ids: &[FileId],
-    sources: &SourceMap,
+    sources: &Mutex<SourceMap>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ModuleDef {
-    let files = parse_registered(ids.iter().map(|&id| sources.get_shared(id)).zip(ids));
+    let lock = || sources.lock().unwrap_or_else(|p| p.into_inner());
+    let texts: Vec<Arc<SourceFile>> = {
+        let sources = lock();
+        ids.iter().map(|&id| sources.get_shared(id)).collect()
+    };
+    let files = parse_registered(texts.into_iter().zip(ids));
     let display = display_dir(scan_root, dir);
-    ModuleDef::new(dir.to_path_buf(), display, files, sources, diagnostics)
+    ModuleDef::new(dir.to_path_buf(), display, files, &lock(), diagnostics)
 }
 
 /// Parses registered files again from their text; the problems of those
