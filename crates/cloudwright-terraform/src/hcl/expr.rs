@@ -283,28 +283,12 @@ impl<'a> Parser<'a> {
             });
         }
         self.pos += 1;
-        let mut args = Vec::new();
-        let mut expand_final = false;
-        loop {
-            self.skip_ws(false)?;
-            if self.peek() == b')' {
-                break;
-            }
-            args.push(self.expr(false)?);
-            self.skip_ws(false)?;
-            if self.starts_with("...") {
-                self.pos += 3;
-                expand_final = true;
-                self.skip_ws(false)?;
-                break;
-            }
-            match self.peek() {
-                b',' => self.pos += 1,
-                b')' => break,
-                _ => return Err(self.expected("`,` or `)` in the argument list")),
-            }
-        }
-        self.expect(b')', "`)` to close the argument list")?;
+        let (args, expand_final) = self.list_items(
+            b')',
+            "`,` or `)` in the argument list",
+            "`)` to close the argument list",
+            true,
+        )?;
         Ok(Expr {
             kind: ExprKind::Call(Box::new(Call {
                 name: function,
@@ -315,6 +299,41 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Comma-separated expressions up to `close`, which is consumed; a
+    /// trailing comma is allowed, and with `expand` a `...` after the last
+    /// one (`f(xs...)`), reported in the second value.
+    fn list_items(
+        &mut self,
+        close: u8,
+        separator: &str,
+        closing: &str,
+        expand: bool,
+    ) -> Result<(Vec<Expr>, bool), SyntaxError> {
+        let mut items = Vec::new();
+        let mut expanded = false;
+        loop {
+            self.skip_ws(false)?;
+            if self.peek() == close {
+                break;
+            }
+            items.push(self.expr(false)?);
+            self.skip_ws(false)?;
+            if expand && self.starts_with("...") {
+                self.pos += 3;
+                expanded = true;
+                self.skip_ws(false)?;
+                break;
+            }
+            match self.peek() {
+                b',' => self.pos += 1,
+                c if c == close => break,
+                _ => return Err(self.expected(separator)),
+            }
+        }
+        self.expect(close, closing)?;
+        Ok((items, expanded))
+    }
+
     /// `[a, b]` or `[for … : …]`.
     fn tuple(&mut self) -> Parsed {
         let start = self.pos;
@@ -323,21 +342,12 @@ impl<'a> Parser<'a> {
         if self.keyword_at("for") {
             return self.for_expr(start, b']');
         }
-        let mut items = Vec::new();
-        loop {
-            self.skip_ws(false)?;
-            if self.peek() == b']' {
-                break;
-            }
-            items.push(self.expr(false)?);
-            self.skip_ws(false)?;
-            match self.peek() {
-                b',' => self.pos += 1,
-                b']' => break,
-                _ => return Err(self.expected("`,` or `]` in the list")),
-            }
-        }
-        self.pos += 1;
+        let (items, _) = self.list_items(
+            b']',
+            "`,` or `]` in the list",
+            "`]` to close the list",
+            false,
+        )?;
         Ok(Expr {
             kind: ExprKind::Tuple(items),
             range: span(start, self.pos),
