@@ -170,6 +170,7 @@ fn load_tree_parts(
         .collect();
     let mut cache = ModuleCache {
         defs: HashMap::new(),
+        canonical: HashMap::new(),
         scan_root: scan_root_abs.clone(),
     };
     for (dir, def, mut diagnostics) in modules {
@@ -272,6 +273,10 @@ fn eval_root(
 /// Module directories by path, parsed on first use when outside the scan.
 struct ModuleCache {
     defs: HashMap<PathBuf, Option<Arc<ModuleDef>>>,
+    /// The canonical directory of each directory a module call named:
+    /// every instance of a call asks again, and resolving symbolic links
+    /// is a system call per path component.
+    canonical: HashMap<PathBuf, PathBuf>,
     scan_root: PathBuf,
 }
 
@@ -282,7 +287,14 @@ impl ModuleSource for ModuleCache {
         sources: &mut SourceMap,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Arc<ModuleDef>> {
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let dir = match self.canonical.get(dir) {
+            Some(canonical) => canonical.clone(),
+            None => {
+                let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+                self.canonical.insert(dir.to_path_buf(), canonical.clone());
+                canonical
+            }
+        };
         if let Some(def) = self.defs.get(&dir) {
             return def.clone();
         }
@@ -592,8 +604,21 @@ fn parse_file(path: &Path) -> ParsedFile {
         text,
         result: Err(problem),
     };
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
+    // one open: the size checked on the open file, then read to its end
+    let read = || -> std::io::Result<Option<Vec<u8>>> {
+        use std::io::Read;
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if len > MAX_FILE_BYTES {
+            return Ok(None);
+        }
+        let mut bytes = Vec::with_capacity(len as usize + 1);
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
+    };
+    let bytes = match read() {
+        Ok(Some(b)) => b,
+        Ok(None) => {
             return fail(
                 "".into(),
                 FileProblem::Unreadable(format!(
@@ -602,16 +627,6 @@ fn parse_file(path: &Path) -> ParsedFile {
                 )),
             )
         }
-        Err(e) => {
-            return fail(
-                "".into(),
-                FileProblem::Unreadable(format!("cannot read file: {e}")),
-            )
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
         Err(e) => {
             return fail(
                 "".into(),
