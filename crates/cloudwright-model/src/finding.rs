@@ -62,7 +62,7 @@ pub struct Evidence {
     /// address and path for cross-resource evidence).
     pub attribute: String,
     pub value: Value,
-    pub provenance: Vec<ValueSource>,
+    pub provenance: Vec<std::sync::Arc<ValueSource>>,
 }
 
 /// Another place that matters for a finding (the companion resource, the

@@ -168,7 +168,7 @@ pub struct Resource {
     pub references: Vec<Reference>,
     /// Where the value of each top-level attribute came from (shared like
     /// the spans).
-    pub provenance: Arc<SortedMap<Vec<ValueSource>>>,
+    pub provenance: Arc<SortedMap<Vec<Arc<ValueSource>>>>,
     pub origin: Origin,
     /// Planned actions (`create`, `update`, `delete`, …) for plan input.
     pub actions: Vec<String>,

@@ -166,10 +166,10 @@ fn tagging_json(t: &cloudwright_scan::TagCoverage) -> Json {
 }
 
 /// Where a value came from, in words.
-pub fn provenance_text(graph: &Graph, sources: &[ValueSource]) -> String {
+pub fn provenance_text(graph: &Graph, sources: &[std::sync::Arc<ValueSource>]) -> String {
     let parts: Vec<String> = sources
         .iter()
-        .filter_map(|s| match s {
+        .filter_map(|s| match &**s {
             ValueSource::Variable {
                 module,
                 name,

@@ -25,7 +25,7 @@ pub enum Trace {
         attribute: Option<Arc<str>>,
     },
     /// A variable, local or module output the value passed through.
-    Source(ValueSource),
+    Source(Arc<ValueSource>),
 }
 
 /// The named values of one module instance, filled in dependency order.

@@ -116,7 +116,7 @@ fn share<V: PartialEq>(
 }
 
 pub type SpanMap = Arc<cloudwright_model::SortedMap<Span>>;
-pub type ProvenanceMap = Arc<cloudwright_model::SortedMap<Vec<ValueSource>>>;
+pub type ProvenanceMap = Arc<cloudwright_model::SortedMap<Vec<Arc<ValueSource>>>>;
 pub type SharedMaps = (SpanMap, ProvenanceMap);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -148,7 +148,7 @@ impl Loader<'_> {
         file: FileId,
         start: u32,
         spans: resources::Spans,
-        provenance: BTreeMap<crate::syntax::Name, Vec<ValueSource>>,
+        provenance: BTreeMap<crate::syntax::Name, Vec<Arc<ValueSource>>>,
     ) -> SharedMaps {
         let mut cache = self.shared.lock().unwrap_or_else(|p| p.into_inner());
         let (kept_spans, kept_provenance) = cache.entry((file, start)).or_default();
@@ -748,11 +748,11 @@ impl Loader<'_> {
         }
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
-        traces.push(Trace::Source(ValueSource::Variable {
+        traces.push(Trace::Source(Arc::new(ValueSource::Variable {
             module: scope.address.as_str().into(),
             name: name.as_str().into(),
             set_by: origin.clone(),
-        }));
+        })));
         scope.traces.insert(format!("var.{name}"), traces);
         scope.vars.insert(name.clone(), value.clone());
         info.variables.push(VariableInfo {
@@ -775,11 +775,11 @@ impl Loader<'_> {
         let span = ev.span(attr.range);
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
-        traces.push(Trace::Source(ValueSource::Local {
+        traces.push(Trace::Source(Arc::new(ValueSource::Local {
             module: scope.address.as_str().into(),
             name: name.as_str().into(),
             span,
-        }));
+        })));
         dedup(&mut traces);
         scope.traces.insert(format!("local.{name}"), traces);
         scope.locals.insert(name.clone(), value);

@@ -536,7 +536,8 @@ pub fn eval_resource(
         }
         let closed = close(&Value::map(fields.clone()));
         let mut references = Vec::new();
-        let mut provenance: BTreeMap<Name, Vec<cloudwright_model::ValueSource>> = BTreeMap::new();
+        let mut provenance: BTreeMap<Name, Vec<Arc<cloudwright_model::ValueSource>>> =
+            BTreeMap::new();
         for (attribute, mut attr_traces) in traces {
             dedup(&mut attr_traces);
             for t in attr_traces {

@@ -173,7 +173,7 @@ fn variable_precedence_follows_terraform() {
     let r = g.resource("aws_ssm_parameter.p").unwrap();
     let auto = r.provenance["value"]
         .iter()
-        .find_map(|s| match s {
+        .find_map(|s| match &**s {
             ValueSource::Variable {
                 name,
                 set_by: VariableOrigin::File { path, span },

@@ -504,7 +504,7 @@ fn check_literals(ctx: &Context<'_>, report: &mut Report) {
             let derived = r
                 .provenance
                 .get(name)
-                .is_some_and(|s: &Vec<ValueSource>| !s.is_empty());
+                .is_some_and(|s: &Vec<std::sync::Arc<ValueSource>>| !s.is_empty());
             if derived {
                 continue;
             }

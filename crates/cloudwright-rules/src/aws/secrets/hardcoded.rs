@@ -75,7 +75,7 @@ pub(crate) fn secret_argument(name: &str) -> bool {
 /// Where the value was written, for the message.
 fn written_in(r: &Resource, attribute: &str, graph: &cloudwright_model::Graph) -> String {
     for source in r.provenance.get(attribute).into_iter().flatten() {
-        if let ValueSource::Variable { name, set_by, .. } = source {
+        if let ValueSource::Variable { name, set_by, .. } = &**source {
             return match set_by {
                 VariableOrigin::File { path, span } => match span {
                     Some(s) => format!("in {path}:{} (variable `{name}`)", s.line),

@@ -30,7 +30,7 @@ fn check_variables(ctx: &Context<'_>, report: &mut Report) {
                 continue;
             }
             for source in sources {
-                if let ValueSource::Variable { name, .. } = source {
+                if let ValueSource::Variable { name, .. } = &**source {
                     reported_by_resources.insert((&*r.root, r.module.as_str(), &**name));
                 }
             }
