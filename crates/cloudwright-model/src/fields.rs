@@ -18,6 +18,10 @@ pub struct SortedMap<V>(Vec<(Key, V)>);
 /// bytes: stored inline, they cost no allocation of their own.
 type Key = CompactString;
 
+/// Up to this many entries, a lookup compares keys for equality one by
+/// one rather than searching the order.
+const LINEAR_SCAN: usize = 16;
+
 /// The attributes of an object.
 pub type Fields = SortedMap<Value>;
 
@@ -52,12 +56,26 @@ impl<V> SortedMap<V> {
         self.0.binary_search_by(|(k, _)| compare(k.as_bytes(), key))
     }
 
+    /// The index of `key` when present. Most maps are small: those are
+    /// scanned for an equal key, which is a length compared for nearly
+    /// every entry (faster than the mispredicted branches of a binary
+    /// search, and no ordering of bytes to compute); larger ones are
+    /// searched.
+    #[inline]
+    fn find(&self, key: &str) -> Option<usize> {
+        if self.0.len() > LINEAR_SCAN {
+            return self.position(key).ok();
+        }
+        let key = key.as_bytes();
+        self.0.iter().position(|(k, _)| k.as_bytes() == key)
+    }
+
     pub fn get(&self, key: &str) -> Option<&V> {
-        self.position(key).ok().map(|i| &self.0[i].1)
+        self.find(key).map(|i| &self.0[i].1)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.position(key).is_ok()
+        self.find(key).is_some()
     }
 
     /// Inserts or replaces; returns the previous value.
