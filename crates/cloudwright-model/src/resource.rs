@@ -156,7 +156,8 @@ pub struct Resource {
     /// Module instance address, `""` for the root module.
     pub module: String,
     pub index: Option<InstanceKey>,
-    pub provider: ProviderRef,
+    /// Shared by the instances of a block.
+    pub provider: Arc<ProviderRef>,
     /// The evaluated attributes: an object; nested blocks are lists of objects.
     pub attributes: Value,
     /// The whole block.
@@ -284,7 +285,7 @@ mod tests {
                 name: name.into(),
                 module: module.into(),
                 index: None,
-                provider: ProviderRef::default(),
+                provider: Default::default(),
                 attributes: Value::Null,
                 span: None,
                 attribute_spans: Default::default(),

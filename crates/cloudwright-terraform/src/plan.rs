@@ -340,11 +340,11 @@ fn resource_from_json(
         name,
         module,
         index,
-        provider: ProviderRef {
+        provider: std::sync::Arc::new(ProviderRef {
             name: provider_name,
             alias: None,
             region: Some(region),
-        },
+        }),
         attributes,
         span: None,
         attribute_spans: Default::default(),

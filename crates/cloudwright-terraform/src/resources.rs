@@ -478,7 +478,7 @@ pub fn eval_resource(
     let provider = providers.get(&provider_address);
     let region = provider.and_then(|p| p.attributes.get("region"));
     let provider_ref =
-        ProviderRef {
+        Arc::new(ProviderRef {
             name: provider_address
                 .split('.')
                 .next()
@@ -488,7 +488,7 @@ pub fn eval_resource(
             region: Some(region.clone().unwrap_or_else(|| {
                 Value::unknown_from(format!("provider.{provider_address}.region"))
             })),
-        };
+        });
     let default_tags = provider
         .and_then(|p| p.attributes.get("default_tags"))
         .and_then(|dt| match dt.strip() {
