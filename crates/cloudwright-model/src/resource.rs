@@ -198,7 +198,24 @@ impl Resource {
     }
 
     /// The address without the instance key: `module.net.aws_subnet.private`.
-    pub fn block_address(&self) -> String {
+    /// Borrowed from [`Resource::address`], which begins with it.
+    pub fn block_address(&self) -> std::borrow::Cow<'_, str> {
+        let module = if self.module.is_empty() {
+            0
+        } else {
+            self.module.len() + 1
+        };
+        let data = match self.mode {
+            Mode::Managed => 0,
+            Mode::Data => "data.".len(),
+        };
+        let len = module + data + self.resource_type.len() + 1 + self.name.len();
+        if let Some(prefix) = self.address.get(..len) {
+            if self.is_block(prefix) {
+                return prefix.into();
+            }
+        }
+        // an address of another shape (built by hand): from the parts
         let prefix = if self.module.is_empty() {
             String::new()
         } else {
@@ -208,6 +225,7 @@ impl Resource {
             Mode::Managed => format!("{prefix}{}.{}", self.resource_type, self.name),
             Mode::Data => format!("{prefix}data.{}.{}", self.resource_type, self.name),
         }
+        .into()
     }
 
     /// Is `address` this resource's [`Resource::block_address`]? Without
@@ -304,6 +322,17 @@ mod tests {
                 String::new(),
             ] {
                 assert!(!r.is_block(&other), "{other} is not {block}");
+            }
+            // an instance's block address is borrowed from its address
+            let built = block.into_owned();
+            for suffix in ["", "[0]", "[\"a.b[c]\"]"] {
+                let instance = Resource {
+                    address: format!("{built}{suffix}"),
+                    ..r.clone()
+                };
+                let borrowed = instance.block_address();
+                assert!(matches!(borrowed, std::borrow::Cow::Borrowed(_)));
+                assert_eq!(borrowed, built);
             }
         }
     }

@@ -135,7 +135,7 @@ pub fn compare(envs: &[Environment<'_>]) -> Comparison {
         .flat_map(|e| {
             e.resources
                 .iter()
-                .map(|r| (r.block_address(), r.resource_type.clone()))
+                .map(|r| (r.block_address().into_owned(), r.resource_type.clone()))
         })
         .collect();
     for (block, resource_type) in &blocks {
