@@ -4,8 +4,8 @@
 //! `aws:PrincipalOrgID`/`aws:PrincipalOrgPaths`), `account` (this account),
 //! or `service` (an AWS service principal).
 
-use crate::document::{statements, Statement};
-use cloudwright_model::{Graph, Mode, Resource, Span, Tri, Value};
+use crate::document::{attribute_statements, Statement};
+use cloudwright_model::{Graph, Mode, Resource, Span, Tri};
 
 /// Where resource policies live: (type, attribute). `aws_lambda_permission`
 /// grants are read from their `principal` and `source_*` arguments.
@@ -123,19 +123,9 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
                 Some(v) if v.is_null() => continue,
                 Some(v) => v,
             };
-            let parsed = match doc.document() {
-                Some(d) => statements(Tri::Known(d.clone())),
-                None => match doc.strip() {
-                    Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {
-                        Ok(j) => statements(Tri::Known(Value::from_json(&j))),
-                        Err(_) => continue,
-                    },
-                    Value::Unknown(_) => {
-                        Tri::Unknown(format!("{}.{attr} is known only after apply", r.address))
-                    }
-                    other => statements(Tri::Known(other.clone())),
-                },
-            };
+            let parsed = attribute_statements(&doc, || {
+                format!("{}.{attr} is known only after apply", r.address)
+            });
             let st = match parsed {
                 Tri::Known(st) => st,
                 Tri::Unknown(why) => {

@@ -142,15 +142,39 @@ const CALLER_KEYS: &[&str] = &[
 /// The statements of a policy document: unknown when the document is not
 /// known before apply, absent when not set.
 pub fn statements(v: Tri<Value>) -> Tri<Vec<Statement>> {
-    let doc = match v {
-        Tri::Known(v) => v,
-        Tri::Absent => return Tri::Absent,
-        Tri::Unknown(w) => return Tri::Unknown(w),
-    };
-    let json = to_json(&doc);
+    match v {
+        Tri::Known(doc) => statements_in(&to_json(&doc)),
+        Tri::Absent => Tri::Absent,
+        Tri::Unknown(w) => Tri::Unknown(w),
+    }
+}
+
+/// The statements of the policy document an attribute holds: JSON text
+/// (`jsonencode`, a heredoc, `aws_iam_policy_document.json`) decoded
+/// straight into statements, a document whose text is known only after
+/// apply read for its known structure, an object taken as the document.
+/// Text that is not JSON is absent (the provider rejects it); an unknown
+/// value is unknown, `why` saying so.
+pub fn attribute_statements(v: &Value, why: impl FnOnce() -> String) -> Tri<Vec<Statement>> {
+    if let Some(doc) = v.document() {
+        return statements_in(&to_json(doc));
+    }
+    match v.strip() {
+        Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(json) => statements_in(&json),
+            Err(_) => Tri::Absent,
+        },
+        Value::Unknown(_) => Tri::Unknown(why()),
+        Value::Null => Tri::Absent,
+        other => statements_in(&to_json(other)),
+    }
+}
+
+/// The statements of a policy document as JSON.
+fn statements_in(json: &serde_json::Value) -> Tri<Vec<Statement>> {
     let raw = match json.get("Statement") {
-        Some(serde_json::Value::Array(items)) => items.clone(),
-        Some(single @ serde_json::Value::Object(_)) => vec![single.clone()],
+        Some(serde_json::Value::Array(items)) => items.as_slice(),
+        Some(single @ serde_json::Value::Object(_)) => std::slice::from_ref(single),
         Some(serde_json::Value::String(s)) if is_unknown(s) => {
             return Tri::Unknown("the policy's statements are known only after apply".into())
         }

@@ -6,7 +6,7 @@
 //! whose contents are not bundled, is recorded as missing — the analysis
 //! then says so instead of guessing.
 
-use crate::document::{statements, Statement};
+use crate::document::{attribute_statements, statements, Statement};
 use crate::eval::Policy;
 use cloudwright_model::{Graph, Mode, Resource, Span, Tri, Value};
 
@@ -89,29 +89,10 @@ pub struct Subject<'g> {
     pub missing: Vec<String>,
 }
 
-/// A policy document at `path` of `r`.
-fn document(r: &Resource, path: &str) -> Tri<Value> {
-    let Some(v) = r.get_path(path) else {
-        return Tri::Absent;
-    };
-    if let Some(doc) = v.document() {
-        return Tri::Known(doc.clone());
-    }
-    match v.strip() {
-        Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(json) => Tri::Known(Value::from_json(&json)),
-            Err(_) => Tri::Absent,
-        },
-        Value::Unknown(_) => {
-            Tri::Unknown(format!("{}.{path} is known only after apply", r.address))
-        }
-        Value::Null => Tri::Absent,
-        other => Tri::Known(other.clone()),
-    }
-}
-
 fn located(r: &Resource, path: &str, name: String, missing: &mut Vec<String>) -> Option<Located> {
-    match statements(document(r, path)) {
+    let document = r.get_path(path)?;
+    let known_after_apply = || format!("{}.{path} is known only after apply", r.address);
+    match attribute_statements(&document, known_after_apply) {
         Tri::Known(st) => Some(Located {
             policy: Policy {
                 name,

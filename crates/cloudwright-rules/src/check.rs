@@ -64,6 +64,15 @@ pub fn get_document(r: &Resource, path: &str) -> Tri<Value> {
     }
 }
 
+/// The statements of the policy document at `path` of `r`, decoded from
+/// its text straight into statements (see [`get_document`]).
+pub fn get_statements(r: &Resource, path: &str) -> Tri<Vec<cloudwright_iam::document::Statement>> {
+    match lookup(r, path) {
+        Some(v) => cloudwright_iam::document::attribute_statements(&v, || describe_unknown(&v)),
+        None => Tri::Absent,
+    }
+}
+
 /// Does `attribute` of `r` refer to another resource (directly or through
 /// variables and module outputs)? Such a value is known only after apply,
 /// but it is set: a resource's `id` or `arn` is never null.

@@ -1,7 +1,7 @@
 //! IAM policy documents as rules read them, parsed once from the JSON that
 //! the loader produced (`jsonencode`, heredoc, `aws_iam_policy_document`).
 
-use crate::check::{get_document, Context, Tri};
+use crate::check::{get_statements, Context, Tri};
 use crate::Report;
 
 pub use cloudwright_iam::document::{is_unknown, Statement, UNKNOWN};
@@ -15,7 +15,7 @@ pub use cloudwright_iam::document::statements;
 /// deny to every principal is undecidable: the deny may close the grant.
 pub fn report_public_grants(ctx: &Context<'_>, report: &mut Report, types: &[&str], noun: &str) {
     for r in ctx.resources(types) {
-        let statements = match statements(get_document(r, "policy")) {
+        let statements = match get_statements(r, "policy") {
             Tri::Known(s) => s,
             // an inline policy is optional on the protected resource
             Tri::Absent => {

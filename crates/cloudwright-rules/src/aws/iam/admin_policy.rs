@@ -1,5 +1,4 @@
-use crate::check::{get, get_document, get_str, Context, Tri};
-use crate::policy::statements;
+use crate::check::{get, get_statements, get_str, Context, Tri};
 use crate::Report;
 use cloudwright_model::Resource;
 
@@ -60,7 +59,7 @@ crate::rule! {
 const ADMIN_ARN_SUFFIX: &str = ":iam::aws:policy/AdministratorAccess";
 
 fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str) {
-    match statements(get_document(r, path)) {
+    match get_statements(r, path) {
         Tri::Known(list) => {
             let mut undecided = None;
             for st in &list {

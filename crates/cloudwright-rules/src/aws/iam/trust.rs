@@ -1,6 +1,6 @@
 //! Role trust policies (who may assume a role) and `NotAction` grants.
 
-use crate::check::{get_document, Context, Tri};
+use crate::check::{get_document, get_statements, Context, Tri};
 use crate::policy::{statements, Statement};
 use crate::Report;
 use cloudwright_iam::document::is_unknown;
@@ -17,7 +17,7 @@ fn allows_assume(st: &Statement) -> bool {
 fn check_any_principal(ctx: &Context<'_>, report: &mut Report) {
     for role in ctx.resources(&["aws_iam_role"]) {
         report.checked(role);
-        let list = match statements(get_document(role, "assume_role_policy")) {
+        let list = match get_statements(role, "assume_role_policy") {
             Tri::Known(list) => list,
             Tri::Unknown(why) => {
                 report.unknown(role, why);
@@ -323,7 +323,7 @@ crate::rule! {
 fn check_not_action(ctx: &Context<'_>, report: &mut Report) {
     for doc in super::policy_documents(ctx) {
         report.checked(doc.resource);
-        match statements(get_document(doc.resource, &doc.path)) {
+        match get_statements(doc.resource, &doc.path) {
             Tri::Known(list) => {
                 // with Resource "*", CW-AWS-IAM-001 reports it
                 if let Some(st) = list

@@ -1,5 +1,4 @@
-use crate::check::{get_document, Context, Tri};
-use crate::policy::statements;
+use crate::check::{get_statements, Context, Tri};
 use crate::Report;
 use cloudwright_model::Resource;
 
@@ -116,7 +115,7 @@ fn writing_actions(actions: &[String]) -> Vec<String> {
 }
 
 fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str) {
-    match statements(get_document(r, path)) {
+    match get_statements(r, path) {
         Tri::Known(list) => {
             let mut found = Vec::new();
             let mut undecided = None;

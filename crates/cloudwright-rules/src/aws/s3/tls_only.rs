@@ -1,5 +1,4 @@
-use crate::check::{get_document, Context, Tri};
-use crate::policy::statements;
+use crate::check::{get_statements, Context, Tri};
 use crate::Report;
 use cloudwright_model::Resource;
 
@@ -65,7 +64,7 @@ crate::rule! {
 
 /// Does the policy deny insecure transport? Three-valued.
 fn denies_insecure(r: &Resource, path: &str) -> Tri<bool> {
-    match statements(get_document(r, path)) {
+    match get_statements(r, path) {
         Tri::Known(list) => {
             let insecure = |st: &crate::policy::Statement| {
                 st.conditions
