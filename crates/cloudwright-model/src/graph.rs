@@ -405,7 +405,7 @@ fn split_origin(
     root: &Arc<str>,
     origin: &str,
     by_address: &ByRoot<usize>,
-) -> Option<(Arc<str>, Option<Arc<str>>)> {
+) -> Option<(Arc<str>, Option<compact_str::CompactString>)> {
     let mut end = origin.len();
     loop {
         let candidate = &origin[..end];
@@ -415,7 +415,7 @@ fn split_origin(
                 .split(['.', '['])
                 .next()
                 .filter(|a| !a.is_empty())
-                .map(Arc::from);
+                .map(compact_str::CompactString::from);
             return Some((candidate.into(), attribute));
         }
         end = candidate.rfind(['.', '['])?;

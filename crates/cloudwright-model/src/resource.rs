@@ -63,7 +63,7 @@ pub struct Reference {
     /// a block that refers to the same target holds one string.
     pub target: Arc<str>,
     /// The referenced attribute (`id`, `arn`), when the reference names one.
-    pub target_attribute: Option<Arc<str>>,
+    pub target_attribute: Option<compact_str::CompactString>,
 }
 
 /// How a value reached an attribute: the variables, locals and outputs it

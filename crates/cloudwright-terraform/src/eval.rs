@@ -22,7 +22,7 @@ pub enum Trace {
     /// attribute read from it.
     Reference {
         target: Arc<str>,
-        attribute: Option<Arc<str>>,
+        attribute: Option<crate::syntax::Name>,
     },
     /// A variable, local or module output the value passed through.
     Source(Arc<ValueSource>),
@@ -45,6 +45,10 @@ pub struct ModuleScope {
     /// Traces of named values (`var.x`, `local.y`, `module.z`), so that
     /// expressions referring to them inherit references and provenance.
     pub traces: FastMap<String, Vec<Trace>>,
+    /// Every name the module declares (`var.x`, `aws_vpc.main`): a name
+    /// declared but without a value (in a cycle) is unknown, not undeclared.
+    /// The module definition's set, shared by its instances.
+    pub declared: Arc<FastSet<String>>,
     /// `path.module` relative to the root module directory.
     pub path_module: String,
     pub path_cwd: String,
@@ -53,13 +57,32 @@ pub struct ModuleScope {
 /// Names to values, hashed with foldhash.
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+/// A set of names, hashed with foldhash.
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 impl ModuleScope {
-    /// `module.net.` style prefix for absolute addresses.
-    pub fn prefix(&self) -> String {
-        if self.address.is_empty() {
-            String::new()
+    /// `module.net.` style prefix for absolute addresses, written where it
+    /// is formatted (`format!("{}{key}", scope.prefix())`).
+    pub fn prefix(&self) -> Prefix<'_> {
+        Prefix(&self.address)
+    }
+
+    /// Does the module declare `name` (`var.x`, `module.y`, `aws_vpc.z`)?
+    pub fn declares(&self, name: &str) -> bool {
+        self.traces.contains_key(name) || self.declared.contains(name)
+    }
+}
+
+/// A module address as the prefix of the addresses inside it: nothing for
+/// the root module, else the address and a dot.
+pub struct Prefix<'a>(&'a str);
+
+impl std::fmt::Display for Prefix<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() {
+            Ok(())
         } else {
-            format!("{}.", self.address)
+            write!(f, "{}.", self.0)
         }
     }
 }
@@ -100,7 +123,7 @@ pub struct Evaluator<'a> {
     pub file: FileId,
     pub fs: &'a FsContext,
     /// `count`, `each`, `for` variables and dynamic-block iterators, innermost last.
-    pub bindings: Vec<(String, Value)>,
+    pub bindings: Vec<(crate::syntax::Name, Value)>,
     pub diagnostics: Vec<Diagnostic>,
     pub traces: Vec<Trace>,
     /// Nesting depth guard for pathological input.
@@ -150,7 +173,7 @@ impl<'a> Evaluator<'a> {
             .any(|d| d.severity == Severity::Error)
     }
 
-    pub fn bind(&mut self, name: impl Into<String>, value: Value) {
+    pub fn bind(&mut self, name: impl Into<crate::syntax::Name>, value: Value) {
         self.bindings.push((name.into(), value));
     }
 
@@ -204,24 +227,26 @@ impl<'a> Evaluator<'a> {
     }
 
     fn eval_object(&mut self, items: &[(ObjectKey, Expr)]) -> Value {
-        let mut fields = BTreeMap::new();
+        // built in the model's sorted map (inline keys; a later duplicate
+        // key wins, as in Terraform)
+        let mut fields = cloudwright_model::Fields::with_capacity(items.len());
         let mut unknown_key = false;
         let mut sensitive = false;
         for (key, value) in items {
-            let key = match key {
-                ObjectKey::Ident(name) => name.to_string(),
+            let key: crate::syntax::Name = match key {
+                ObjectKey::Ident(name) => name.clone(),
                 ObjectKey::Expr(e) => {
                     // `foo = 1` where foo is a bare word parses as a variable:
                     // HCL takes a lone identifier key literally.
                     if let ExprKind::Variable(name) = &e.kind {
-                        name.to_string()
+                        name.clone()
                     } else {
                         let k = self.eval(e);
                         sensitive |= k.is_sensitive();
                         match k.strip() {
-                            Value::String(s) => s.to_string(),
-                            Value::Number(n) => format_number(*n),
-                            Value::Bool(b) => b.to_string(),
+                            Value::String(s) => s.as_ref().into(),
+                            Value::Number(n) => format_number(*n).into(),
+                            Value::Bool(b) => b.to_string().into(),
                             Value::Unknown(_) => {
                                 unknown_key = true;
                                 continue;
@@ -705,7 +730,7 @@ impl<'a> Evaluator<'a> {
                         let v = v.clone();
                         self.apply_ops(v, &ops[1..], range)
                     }
-                    None if scope.traces.contains_key(key) => {
+                    None if scope.declares(key) => {
                         // declared, but its value is not available (cycle): unknown
                         Value::unknown()
                     }
@@ -737,9 +762,9 @@ impl<'a> Evaluator<'a> {
                 let Some(TraversalOp::GetAttr(name)) = ops.first() else {
                     return self.error(range, "`module` must be followed by a module name");
                 };
-                let key = format!("module.{name}");
+                let key = compact_str::format_compact!("module.{name}");
                 let Some(v) = scope.modules.get(name.as_str()).cloned() else {
-                    if scope.traces.contains_key(&key) {
+                    if scope.declares(&key) {
                         return Value::unknown_from(format!("{}{key}", scope.prefix()));
                     }
                     return self.error(range, format!("reference to undeclared module `{key}`"));
@@ -749,11 +774,16 @@ impl<'a> Evaluator<'a> {
                     TraversalOp::GetAttr(o) => Some(o),
                     _ => None,
                 });
-                if let Some(traces) = output.and_then(|o| scope.traces.get(&format!("{key}.{o}"))) {
+                let traces = output.and_then(|o| {
+                    scope
+                        .traces
+                        .get(compact_str::format_compact!("{key}.{o}").as_str())
+                });
+                if let Some(traces) = traces {
                     self.traces.extend(traces.iter().cloned());
                 }
                 let address = format!("{}{key}", scope.prefix());
-                self.record_reference(&address, &v, &ops[1..]);
+                self.record_reference(address, &v, &ops[1..]);
                 self.apply_ops(v, &ops[1..], range)
             }
             "data" => {
@@ -762,10 +792,10 @@ impl<'a> Evaluator<'a> {
                 else {
                     return self.error(range, "`data` must be followed by a type and a name");
                 };
-                let key = format!("{t}.{n}");
+                let key = compact_str::format_compact!("{t}.{n}");
                 let address = format!("{}data.{key}", scope.prefix());
-                let Some(v) = scope.data.get(&key).cloned() else {
-                    if scope.traces.contains_key(&format!("data.{key}")) {
+                let Some(v) = scope.data.get(key.as_str()).cloned() else {
+                    if scope.declares(&format!("data.{key}")) {
                         return Value::unknown_from(address);
                     }
                     return self.error(
@@ -773,30 +803,30 @@ impl<'a> Evaluator<'a> {
                         format!("reference to undeclared data source `data.{key}`"),
                     );
                 };
-                self.record_reference(&address, &v, &ops[2..]);
+                self.record_reference(address, &v, &ops[2..]);
                 self.apply_ops(v, &ops[2..], range)
             }
             resource_type => {
                 let Some(TraversalOp::GetAttr(n)) = ops.first() else {
                     return self.error(range, format!("unknown name `{resource_type}`"));
                 };
-                let key = format!("{resource_type}.{n}");
+                let key = compact_str::format_compact!("{resource_type}.{n}");
                 let address = format!("{}{key}", scope.prefix());
-                let Some(v) = scope.resources.get(&key).cloned() else {
-                    if scope.traces.contains_key(&key) {
+                let Some(v) = scope.resources.get(key.as_str()).cloned() else {
+                    if scope.declares(&key) {
                         return Value::unknown_from(address);
                     }
                     return self.error(range, format!("reference to undeclared resource `{key}`"));
                 };
-                self.record_reference(&address, &v, &ops[1..]);
+                self.record_reference(address, &v, &ops[1..]);
                 self.apply_ops(v, &ops[1..], range)
             }
         }
     }
 
     /// Records which instance and attribute a reference reads, for graph edges.
-    fn record_reference(&mut self, address: &str, value: &Value, ops: &[TraversalOp]) {
-        let mut target = address.to_string();
+    fn record_reference(&mut self, address: String, value: &Value, ops: &[TraversalOp]) {
+        let mut target = address;
         let mut rest = ops;
         let instanced = matches!(value.strip(), Value::List(_) | Value::Map(_))
             && !matches!(value.strip(), Value::Map(o) if o.computed.is_some());
@@ -809,7 +839,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         let attribute = match rest.first() {
-            Some(TraversalOp::GetAttr(a)) => Some(a.as_str().into()),
+            Some(TraversalOp::GetAttr(a)) => Some(a.clone()),
             _ => None,
         };
         self.traces.push(Trace::Reference {

@@ -201,11 +201,7 @@ impl Loader<'_> {
             .plan
             .get_or_init(|| Arc::new(EvalPlan::new(&def)))
             .clone();
-        // Every declared name has traces, so a reference to a name whose
-        // value is not available (in a cycle) is Unknown, not undeclared.
-        for name in &plan.names {
-            scope.traces.insert(name.clone(), Vec::new());
-        }
+        scope.declared = plan.declared.clone();
         self.report_cycles(&def, &plan);
         let mut info = ModuleInstance {
             address: req.address.clone(),
@@ -314,8 +310,9 @@ impl Loader<'_> {
 #[derive(Debug)]
 pub struct EvalPlan {
     nodes: Vec<Node>,
-    /// The name of each node (`var.x`, `aws_vpc.main`), in node order.
-    names: Vec<String>,
+    /// The name of each node (`var.x`, `aws_vpc.main`), for the scopes of
+    /// the module's instances.
+    declared: Arc<crate::eval::FastSet<String>>,
     order: Vec<Node>,
     /// Dependency cycles, as node indexes.
     cycles: Vec<Vec<usize>>,
@@ -333,7 +330,7 @@ impl EvalPlan {
         EvalPlan {
             order: order.into_iter().map(|i| nodes[i]).collect(),
             nodes,
-            names,
+            declared: Arc::new(names.into_iter().collect()),
             cycles,
         }
     }
@@ -482,12 +479,13 @@ impl Loader<'_> {
     }
 }
 
-fn reference_node(path: &[String], names: &HashMap<&str, usize>) -> Option<usize> {
+fn reference_node(path: &[crate::syntax::Name], names: &HashMap<&str, usize>) -> Option<usize> {
+    use compact_str::format_compact;
     let key = match path.first()?.as_str() {
-        "var" | "local" | "module" => format!("{}.{}", path[0], path.get(1)?),
-        "data" => format!("data.{}.{}", path.get(1)?, path.get(2)?),
+        "var" | "local" | "module" => format_compact!("{}.{}", path[0], path.get(1)?),
+        "data" => format_compact!("data.{}.{}", path.get(1)?, path.get(2)?),
         "path" | "terraform" | "self" | "count" | "each" => return None,
-        t => format!("{t}.{}", path.get(1)?),
+        t => format_compact!("{t}.{}", path.get(1)?),
     };
     names.get(key.as_str()).copied()
 }

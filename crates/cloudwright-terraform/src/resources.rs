@@ -269,7 +269,8 @@ pub fn eval_body(
             spans.insert(join(path, &attr.name), span);
         }
         if let Some(sink) = sink.as_deref_mut() {
-            let traces = ev.traces.split_off(mark);
+            // allocated only when the attribute traced something
+            let traces = ev.traces.drain(mark..).collect();
             sink.traces.push((attr.name.clone(), traces));
         }
         fields.insert(attr.name.as_str(), value);
@@ -302,7 +303,7 @@ pub fn eval_body(
                 groups.len() - 1
             }
         };
-        let address = sink.as_ref().map(|s| s.address.to_string());
+        let address = sink.as_ref().map(|s| s.address);
         if block.kind == "dynamic" {
             let expanded = expand_dynamic(
                 ev,
@@ -311,7 +312,7 @@ pub fn eval_body(
                 path,
                 groups[index].1.len(),
                 spans,
-                address.as_deref(),
+                address,
             );
             match expanded {
                 Some(objects) => groups[index].1.extend(objects),
@@ -323,10 +324,10 @@ pub fn eval_body(
             let inner = eval_body(ev, &block.body, &item_path, spans, &[], None);
             groups[index]
                 .1
-                .push(block_object(inner, address.as_deref(), &item_path));
+                .push(block_object(inner, address, &item_path));
         }
         if let Some(sink) = sink.as_deref_mut() {
-            let traces = ev.traces.split_off(mark);
+            let traces = ev.traces.drain(mark..).collect();
             sink.traces.push((kind.clone(), traces));
         }
     }

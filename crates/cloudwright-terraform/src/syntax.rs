@@ -180,12 +180,12 @@ impl Expr {
     /// Every reference the expression makes, as its root name and the static
     /// attribute names that follow (`var.x` → `["var", "x"]`). Used to order
     /// evaluation; names bound by `for` expressions are excluded.
-    pub fn references(&self, out: &mut Vec<Vec<String>>) {
+    pub fn references(&self, out: &mut Vec<Vec<Name>>) {
         let mut bound = Vec::new();
         self.collect_refs(&mut bound, out);
     }
 
-    fn collect_refs(&self, bound: &mut Vec<Name>, out: &mut Vec<Vec<String>>) {
+    fn collect_refs(&self, bound: &mut Vec<Name>, out: &mut Vec<Vec<Name>>) {
         match &self.kind {
             ExprKind::Literal(_) => {}
             ExprKind::Template(parts) => collect_template_refs(parts, bound, out),
@@ -200,20 +200,20 @@ impl Expr {
             }
             ExprKind::Variable(name) => {
                 if !bound.contains(name) {
-                    out.push(vec![name.to_string()]);
+                    out.push(vec![name.clone()]);
                 }
             }
             ExprKind::Traversal(base, ops) => {
                 if let ExprKind::Variable(name) = &base.kind {
                     if !bound.contains(name) {
-                        let mut path = vec![name.to_string()];
+                        let mut path = vec![name.clone()];
                         for op in ops {
                             match op {
-                                TraversalOp::GetAttr(a) => path.push(a.to_string()),
+                                TraversalOp::GetAttr(a) => path.push(a.clone()),
                                 TraversalOp::Index(Expr {
                                     kind: ExprKind::Literal(Value::String(s)),
                                     ..
-                                }) if path.len() == 1 => path.push(s.to_string()),
+                                }) if path.len() == 1 => path.push(Name::from(&**s)),
                                 _ => break,
                             }
                         }
@@ -237,7 +237,7 @@ impl Expr {
                 let mark = bound.len();
                 bound.extend(f.key_var.iter().cloned());
                 bound.push(f.value_var.clone());
-                for e in [&f.key_expr, &Some(f.value_expr.clone()), &f.cond]
+                for e in [f.key_expr.as_ref(), Some(&f.value_expr), f.cond.as_ref()]
                     .into_iter()
                     .flatten()
                 {
@@ -249,11 +249,7 @@ impl Expr {
     }
 }
 
-fn collect_template_refs(
-    parts: &[TemplatePart],
-    bound: &mut Vec<Name>,
-    out: &mut Vec<Vec<String>>,
-) {
+fn collect_template_refs(parts: &[TemplatePart], bound: &mut Vec<Name>, out: &mut Vec<Vec<Name>>) {
     for part in parts {
         match part {
             TemplatePart::Literal(_) => {}
@@ -286,7 +282,7 @@ fn collect_template_refs(
 
 impl Body {
     /// References made anywhere in the body, nested blocks included.
-    pub fn references(&self, out: &mut Vec<Vec<String>>) {
+    pub fn references(&self, out: &mut Vec<Vec<Name>>) {
         for a in &self.attributes {
             a.expr.references(out);
         }

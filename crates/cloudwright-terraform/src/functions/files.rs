@@ -186,7 +186,7 @@ fn templatefile(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallRes
     let saved_scope = ev.scope;
     let saved_bindings = std::mem::take(&mut ev.bindings);
     ev.scope = &TEMPLATE_SCOPE;
-    ev.bindings = vars.into_iter().collect();
+    ev.bindings = vars.into_iter().map(|(k, v)| (k.into(), v)).collect();
     let result = ev.eval(&expr);
     ev.scope = saved_scope;
     ev.bindings = saved_bindings;
