@@ -133,11 +133,13 @@ fn load_tree_parts(
         .canonicalize()
         .unwrap_or_else(|_| scan_root.to_path_buf());
     let files = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
-    // Pass 1: read and parse every file, directory by directory in
-    // parallel, to learn which directories call which as local modules;
-    // each file's syntax is dropped at once, so the trees of all files never
-    // live together. A root's files are parsed again by the task that
-    // evaluates it, and freed when it is done.
+    // Pass 1: read every file, directory by directory in parallel, and
+    // skim it for the local modules it calls (`hcl::module_sources`, a
+    // full parse only where the skim gives up), to learn which
+    // directories call which. Each file is parsed once, later: by the
+    // task that evaluates its root (and freed when it is done), or once
+    // for all callers of its shared module; that parse reports its syntax
+    // errors.
     let scanned: Vec<ScannedDir> = by_directory(files)
         .into_par_iter()
         .map(|(dir, paths)| scan_dir(&scan_root_abs, dir, &paths))
@@ -529,19 +531,16 @@ fn by_directory(files: Vec<PathBuf>) -> Vec<(PathBuf, Vec<PathBuf>)> {
     out
 }
 
-/// Pass 1 for one directory: parse its files, note the local modules it
-/// calls, drop the syntax.
+/// Pass 1 for one directory: read its files and note the local modules
+/// they call.
 fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
     let mut calls = Vec::new();
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
-        let mut file = parse_file(path);
-        if let Ok((body, _)) = &mut file.result {
-            for block in body.blocks_of("module") {
-                let Some(src) = crate::instance::literal_string(block.body.attribute("source"))
-                else {
-                    continue;
-                };
+        let (text, read) = read_source(path);
+        if read.is_ok() {
+            let json = path.to_string_lossy().ends_with(".json");
+            for src in module_sources(&text, json) {
                 if src.starts_with("./") || src.starts_with("../") {
                     let target = normalize(&dir.join(src));
                     // a module calling its own directory is an error reported
@@ -551,11 +550,33 @@ fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
                     }
                 }
             }
-            *body = Body::default();
         }
-        files.push(ReadFile::new(file, scan_root));
+        let display = display_path(scan_root, path);
+        files.push(ReadFile {
+            source: SourceFile::new(display, path.to_path_buf(), text),
+            // syntax problems are reported where the file is parsed
+            problems: read.map(|()| Vec::new()),
+        });
     }
     ScannedDir { dir, files, calls }
+}
+
+/// The literal `source` of each top-level `module` block of a file:
+/// skimmed, or from the parsed file where the skim gives up (and none
+/// when it does not parse).
+fn module_sources(text: &str, json: bool) -> Vec<String> {
+    if !json {
+        if let Some(sources) = crate::hcl::module_sources(text) {
+            return sources.into_iter().map(str::to_string).collect();
+        }
+    }
+    match parse_text(text, json) {
+        Ok((body, _)) => body
+            .blocks_of("module")
+            .filter_map(|b| crate::instance::literal_string(b.body.attribute("source")))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// A scanned directory's declarations, from the files pass 1 registered.
@@ -574,36 +595,58 @@ fn module_def_of(
         let sources = lock();
         ids.iter().map(|&id| sources.get_shared(id)).collect()
     };
-    let files = parse_registered(texts.into_iter().zip(ids));
+    let files = parse_registered(texts.into_iter().zip(ids), diagnostics);
     let display = display_dir(scan_root, dir);
     ModuleDef::new(dir.to_path_buf(), display, files, &lock(), diagnostics)
 }
 
-/// Parses registered files again from their text; the problems of those
-/// that fail were reported when they were registered.
+/// Parses registered files from their text, reporting their syntax
+/// problems; a file that does not parse is left out.
 fn parse_registered<'a>(
     files: impl Iterator<Item = (Arc<SourceFile>, &'a FileId)>,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<ConfigFile>> {
     files
         .filter_map(|(source, &id)| {
             let json = source.path.to_string_lossy().ends_with(".json");
-            let (body, _) = parse_text(&source.text, json).ok()?;
-            Some(Arc::new(ConfigFile {
-                file: id,
-                body,
-                json,
-            }))
+            match parse_text(&source.text, json) {
+                Ok((body, problems)) => {
+                    for (message, range) in problems {
+                        diagnostics.push(Diagnostic::error(message).at(source.span(
+                            id,
+                            range.start,
+                            range.end,
+                        )));
+                    }
+                    Some(Arc::new(ConfigFile {
+                        file: id,
+                        body,
+                        json,
+                    }))
+                }
+                Err(problem) => {
+                    diagnostics.push(problem.into_diagnostic(id, &source, &source.display_path));
+                    None
+                }
+            }
         })
         .collect()
 }
 
 fn parse_file(path: &Path) -> ParsedFile {
+    let (text, read) = read_source(path);
     let json = path.to_string_lossy().ends_with(".json");
-    let fail = |text: Arc<str>, problem| ParsedFile {
+    let result = read.and_then(|()| parse_text(&text, json));
+    ParsedFile {
         path: path.to_path_buf(),
         text,
-        result: Err(problem),
-    };
+        result,
+    }
+}
+
+/// A file's text, or why it could not be read (its lossy text when it is
+/// not UTF-8).
+fn read_source(path: &Path) -> (Arc<str>, Result<(), FileProblem>) {
     // one open: the size checked on the open file, then read to its end
     let read = || -> std::io::Result<Option<Vec<u8>>> {
         use std::io::Read;
@@ -619,40 +662,28 @@ fn parse_file(path: &Path) -> ParsedFile {
     let bytes = match read() {
         Ok(Some(b)) => b,
         Ok(None) => {
-            return fail(
-                "".into(),
-                FileProblem::Unreadable(format!(
-                    "file is larger than {} MiB; skipped",
-                    MAX_FILE_BYTES >> 20
-                )),
-            )
+            let problem = FileProblem::Unreadable(format!(
+                "file is larger than {} MiB; skipped",
+                MAX_FILE_BYTES >> 20
+            ));
+            return ("".into(), Err(problem));
         }
         Err(e) => {
-            return fail(
-                "".into(),
-                FileProblem::Unreadable(format!("cannot read file: {e}")),
-            )
+            let problem = FileProblem::Unreadable(format!("cannot read file: {e}"));
+            return ("".into(), Err(problem));
         }
     };
-    let text: Arc<str> = match String::from_utf8(bytes) {
-        Ok(s) => s.into(),
+    match String::from_utf8(bytes) {
+        Ok(s) => (s.into(), Ok(())),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let lossy: Arc<str> = String::from_utf8_lossy(e.as_bytes()).into_owned().into();
-            return fail(
-                lossy,
-                FileProblem::Syntax {
-                    message: "the file is not valid UTF-8 (Terraform requires UTF-8)".into(),
-                    offset: valid,
-                },
-            );
+            let problem = FileProblem::Syntax {
+                message: "the file is not valid UTF-8 (Terraform requires UTF-8)".into(),
+                offset: valid,
+            };
+            (lossy, Err(problem))
         }
-    };
-    let result = parse_text(&text, json);
-    ParsedFile {
-        path: path.to_path_buf(),
-        text,
-        result,
     }
 }
 

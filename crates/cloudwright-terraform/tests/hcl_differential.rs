@@ -104,6 +104,48 @@ fn the_parser_builds_the_same_tree_as_hcl_edit() {
     );
 }
 
+/// The module sources discovery reads from a parsed file.
+fn parsed_module_sources(body: &cloudwright_terraform::syntax::Body) -> Vec<String> {
+    body.blocks_of("module")
+        .filter_map(|b| cloudwright_terraform::instance::literal_string(b.body.attribute("source")))
+        .collect()
+}
+
+#[test]
+fn skimmed_module_sources_agree_with_the_parser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["examples", "crates"] {
+        files_under(&root.join(dir), &mut files);
+    }
+    if let Some(extra) = std::env::var_os("CLOUDWRIGHT_DIFF_DIR") {
+        files_under(Path::new(&extra), &mut files);
+    }
+    let (mut skimmed, mut calls) = (0, 0);
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "tf"))
+    {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(body) = cloudwright_terraform::hcl::parse_body(&text) else {
+            continue;
+        };
+        let parsed = parsed_module_sources(&body);
+        if let Some(sources) = cloudwright_terraform::hcl::module_sources(&text) {
+            skimmed += 1;
+            calls += sources.len();
+            assert_eq!(sources, parsed, "{}", path.display());
+        }
+    }
+    // the skim follows nearly every real file, module calls included
+    assert!(
+        skimmed > 350 && calls > 20,
+        "{skimmed} files skimmed, {calls} calls"
+    );
+}
+
 #[test]
 fn templates_and_single_expressions_parse_as_hcl_edit_parses_them() {
     let templates = [

@@ -15,7 +15,10 @@
 //! exhaust the stack of the parser or of the tree walks after it.
 
 mod expr;
+mod skim;
 mod template;
+
+pub use skim::module_sources;
 
 use crate::syntax::{Attribute, Block, Body, Expr, Range, TemplatePart};
 

@@ -434,3 +434,97 @@ fn nesting_beyond_the_limit_is_an_error_not_a_stack_overflow() {
         assert!(e.message.contains("nested too deeply"), "{e:?}");
     }
 }
+
+#[test]
+fn the_skim_finds_module_sources_through_every_construct() {
+    let text = r#"
+# a module "commented" { source = "../no" }
+/* module "x" {
+  source = "../no"
+} */
+terraform {
+  required_version = ">= 1.6"
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "${var.name}-}{-${jsonencode({ a = "}" })}"
+  policy = <<-EOT
+    module "inside_a_heredoc" {
+      source = "../no"
+    }
+    ${ "}" }
+  EOT
+  tags   = { for k, v in var.tags : k => "${v}}" if v != "{" }
+  dynamic "rule" {
+    for_each = [1, 2]
+    content { id = rule.value }
+  }
+}
+
+module "network" {
+  source     = "../modules/network"
+  cidr_block = var.cidr # a comment } with a brace
+  azs = [
+    "a", "b",
+  ]
+  ids   = aws_instance.web.*
+  count = var.enabled ?
+    1 : 0
+  providers = {
+    aws = aws.west
+  }
+}
+
+module "one_line" { source = "./one" }
+
+module "registry" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.0.0"
+}
+
+module "no_source" {
+  name = "x"
+}
+"#;
+    let parsed: Vec<String> = parse_body(text)
+        .unwrap()
+        .blocks_of("module")
+        .filter_map(|b| crate::instance::literal_string(b.body.attribute("source")))
+        .collect();
+    let skimmed = module_sources(text).expect("the skim follows the file");
+    assert_eq!(
+        skimmed,
+        [
+            "../modules/network",
+            "./one",
+            "terraform-aws-modules/vpc/aws"
+        ]
+    );
+    assert_eq!(skimmed, parsed);
+}
+
+#[test]
+fn the_skim_gives_up_where_only_a_parse_can_tell() {
+    for text in [
+        // an argument at the top level
+        "x = 1\n",
+        // a source that is not a plain string
+        "module \"m\" {\n  source = \"../${var.dir}\"\n}\n",
+        "module \"m\" {\n  source = \"..\\/m\"\n}\n",
+        "module \"m\" {\n  source = local.dir\n}\n",
+        "module \"m\" {\n  source = \"../a\" + \"b\"\n}\n",
+        "module \"m\" {\n  source = \"../a\"\n  source = \"../b\"\n}\n",
+        // broken structure
+        "module \"m\" {\n  source = \"../a\"\n",
+        "resource \"a\" \"b\" {\n  x = [1, 2)\n}\n",
+        "resource \"a\" \"b\" {\n  x = \"unclosed\n}\n",
+        "resource \"a\" \"b\" {\n  x = <<EOT\nno end\n}\n",
+        "resource \"a\" \"b\" {} trailing\n",
+        "/* never closed\n",
+    ] {
+        assert_eq!(module_sources(text), None, "{text:?}");
+    }
+    // deeply nested template sequences are refused, not a stack overflow
+    let deep = format!("a {{\n  x = {}\n}}\n", "\"${".repeat(10_000));
+    assert_eq!(module_sources(&deep), None);
+}
