@@ -15,11 +15,13 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// purge delay back as it was. `load` receives the hook to pass to
 /// [`cloudwright_terraform::load_with`].
 ///
-/// While roots are evaluated, mimalloc's default delay: the memory one root
-/// frees is reused by the next without being returned to the OS and
-/// faulted in afresh (returning it at once, as an earlier version did,
-/// made the kernel zero pages for a third of the load: 0.92 → 0.72 s median
-/// on the 10k-file corpus, docs/benchmarks.md). Before the model is
+/// While roots are evaluated, freed memory is never returned to the OS: the
+/// memory one root frees is reused by the next instead of being faulted in
+/// and zeroed afresh (returning it at once, as an earlier version did, made
+/// the kernel zero pages for a third of the load: 0.92 → 0.72 s median on
+/// the 10k-file corpus; mimalloc's default delay of 10 ms still returned
+/// ≈ 80 MB that was faulted in again: system time 0.36 → 0.19 s without it,
+/// the same peak, docs/benchmarks.md). Before the model is
 /// assembled — one vector of every resource, the graph's indexes — the
 /// evaluation's freed memory is returned on every thread, and freed memory
 /// is returned at once while the per-root vectors are moved: otherwise
@@ -36,6 +38,7 @@ pub fn loading<T>(load: impl FnOnce(&mut dyn FnMut()) -> T) -> T {
     // linked version; `mi_collect` only returns the calling thread's free
     // memory.
     let before = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     let mut assembling = || {
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
         rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
