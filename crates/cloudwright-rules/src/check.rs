@@ -177,6 +177,9 @@ pub struct Context<'g> {
     /// Indices (into `graph.modules`) of the root modules that manage
     /// resources, found once for the IaC rules.
     managing: std::sync::OnceLock<Vec<usize>>,
+    /// Identity policy documents with their statements, decoded once for
+    /// the IAM rules that read them.
+    policy_documents: std::sync::OnceLock<Vec<crate::aws::iam::PolicyDocument<'g>>>,
     pub settings: crate::Settings,
 }
 
@@ -197,8 +200,16 @@ impl<'g> Context<'g> {
             resilience: std::sync::OnceLock::new(),
             tagging: std::sync::OnceLock::new(),
             managing: std::sync::OnceLock::new(),
+            policy_documents: std::sync::OnceLock::new(),
             settings,
         }
+    }
+
+    /// Every identity policy document in the configuration, its statements
+    /// decoded once per run (several IAM rules read each of them).
+    pub(crate) fn policy_documents(&self) -> &[crate::aws::iam::PolicyDocument<'g>] {
+        self.policy_documents
+            .get_or_init(|| crate::aws::iam::policy_documents(self))
     }
 
     /// Computes the analyses `rules` read, each as a task of its own on the

@@ -1,4 +1,5 @@
-use crate::check::{get, get_statements, get_str, Context, Tri};
+use crate::check::{get, get_str, Context, Tri};
+use crate::policy::Statement;
 use crate::Report;
 use cloudwright_model::Resource;
 
@@ -58,11 +59,16 @@ crate::rule! {
 
 const ADMIN_ARN_SUFFIX: &str = ":iam::aws:policy/AdministratorAccess";
 
-fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str) {
-    match get_statements(r, path) {
+fn check_document(
+    report: &mut Report,
+    r: &Resource,
+    statements: &Tri<Vec<Statement>>,
+    attribute: &str,
+) {
+    match statements {
         Tri::Known(list) => {
             let mut undecided = None;
-            for st in &list {
+            for st in list {
                 // could an unknown part make this statement an admin grant?
                 let could_allow = st.allow || st.has_unknown("Effect");
                 let could_all_actions =
@@ -107,9 +113,9 @@ fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for doc in super::policy_documents(ctx) {
+    for doc in ctx.policy_documents() {
         report.checked(doc.resource);
-        check_document(report, doc.resource, &doc.path, &doc.attribute);
+        check_document(report, doc.resource, &doc.statements, &doc.attribute);
     }
     for role in ctx.resources(&["aws_iam_role"]) {
         report.checked(role);

@@ -29,17 +29,20 @@ pub fn rules() -> Vec<&'static Rule> {
 }
 
 /// Where a policy document is written: the resource, the dotted path to
-/// read it at, and the attribute path a finding points at.
+/// read it at, the attribute path a finding points at, and its statements.
 pub(crate) struct PolicyDocument<'g> {
     pub resource: &'g cloudwright_model::Resource,
-    pub path: String,
     pub attribute: String,
+    pub statements: crate::check::Tri<Vec<crate::policy::Statement>>,
 }
 
 /// Every identity policy document written in the configuration: the
 /// `policy` of `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`
 /// and `aws_iam_group_policy`, and each `inline_policy` of `aws_iam_role`.
+/// Read through [`crate::check::Context::policy_documents`], which keeps
+/// them for the run.
 pub(crate) fn policy_documents<'g>(ctx: &crate::check::Context<'g>) -> Vec<PolicyDocument<'g>> {
+    use crate::check::get_statements;
     let mut out = Vec::new();
     for r in ctx.resources(&[
         "aws_iam_policy",
@@ -49,8 +52,8 @@ pub(crate) fn policy_documents<'g>(ctx: &crate::check::Context<'g>) -> Vec<Polic
     ]) {
         out.push(PolicyDocument {
             resource: r,
-            path: "policy".into(),
             attribute: "policy".into(),
+            statements: get_statements(r, "policy"),
         });
     }
     for role in ctx.resources(&["aws_iam_role"]) {
@@ -58,8 +61,8 @@ pub(crate) fn policy_documents<'g>(ctx: &crate::check::Context<'g>) -> Vec<Polic
             for i in 0..n {
                 out.push(PolicyDocument {
                     resource: role,
-                    path: format!("inline_policy.{i}.policy"),
                     attribute: format!("inline_policy[{i}].policy"),
+                    statements: get_statements(role, &format!("inline_policy.{i}.policy")),
                 });
             }
         }

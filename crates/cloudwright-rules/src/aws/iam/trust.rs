@@ -321,9 +321,9 @@ crate::rule! {
 }
 
 fn check_not_action(ctx: &Context<'_>, report: &mut Report) {
-    for doc in super::policy_documents(ctx) {
+    for doc in ctx.policy_documents() {
         report.checked(doc.resource);
-        match get_statements(doc.resource, &doc.path) {
+        match &doc.statements {
             Tri::Known(list) => {
                 // with Resource "*", CW-AWS-IAM-001 reports it
                 if let Some(st) = list

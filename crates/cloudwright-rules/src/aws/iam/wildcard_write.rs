@@ -1,4 +1,5 @@
-use crate::check::{get_statements, Context, Tri};
+use crate::check::{Context, Tri};
+use crate::policy::Statement;
 use crate::Report;
 use cloudwright_model::Resource;
 
@@ -114,8 +115,13 @@ fn writing_actions(actions: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str) {
-    match get_statements(r, path) {
+fn check_document(
+    report: &mut Report,
+    r: &Resource,
+    statements: &Tri<Vec<Statement>>,
+    attribute: &str,
+) {
+    match statements {
         Tri::Known(list) => {
             let mut found = Vec::new();
             let mut undecided = None;
@@ -126,7 +132,7 @@ fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str
                 found.extend(writing_actions(&st.actions));
             }
             // statements whose unknown parts could make them a wildcard write
-            for st in &list {
+            for st in list {
                 let could = (st.allow || st.has_unknown("Effect"))
                     && (st.all_resources() || st.has_unknown("Resource"))
                     && (st.has_unknown("Action") || !writing_actions(&st.actions).is_empty());
@@ -163,8 +169,8 @@ fn check_document(report: &mut Report, r: &Resource, path: &str, attribute: &str
 }
 
 fn check(ctx: &Context<'_>, report: &mut Report) {
-    for doc in super::policy_documents(ctx) {
+    for doc in ctx.policy_documents() {
         report.checked(doc.resource);
-        check_document(report, doc.resource, &doc.path, &doc.attribute);
+        check_document(report, doc.resource, &doc.statements, &doc.attribute);
     }
 }
