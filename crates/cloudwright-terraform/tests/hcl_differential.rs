@@ -129,14 +129,17 @@ fn skimmed_module_sources_agree_with_the_parser() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        let Ok(body) = cloudwright_terraform::hcl::parse_body(&text) else {
-            continue;
-        };
-        let parsed = parsed_module_sources(&body);
-        if let Some(sources) = cloudwright_terraform::hcl::module_sources(&text) {
-            skimmed += 1;
-            calls += sources.len();
-            assert_eq!(sources, parsed, "{}", path.display());
+        // as written, and with Windows line endings
+        for text in [text.clone(), text.replace('\n', "\r\n")] {
+            let Ok(body) = cloudwright_terraform::hcl::parse_body(&text) else {
+                continue;
+            };
+            let parsed = parsed_module_sources(&body);
+            if let Some(sources) = cloudwright_terraform::hcl::module_sources(&text) {
+                skimmed += 1;
+                calls += sources.len();
+                assert_eq!(sources, parsed, "{}", path.display());
+            }
         }
     }
     // the skim follows nearly every real file, module calls included
