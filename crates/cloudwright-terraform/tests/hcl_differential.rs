@@ -142,10 +142,11 @@ fn skimmed_module_sources_agree_with_the_parser() {
             }
         }
     }
-    // the skim follows nearly every real file, module calls included
+    // the skim follows nearly every real text, both line endings, module
+    // calls included (99.9% of the bench corpus)
     assert!(
-        skimmed > 350 && calls > 20,
-        "{skimmed} files skimmed, {calls} calls"
+        skimmed > 900 && calls > 40,
+        "{skimmed} texts skimmed, {calls} calls"
     );
 }
 
