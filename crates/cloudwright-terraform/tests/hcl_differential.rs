@@ -29,6 +29,20 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The repository's `.tf` and `.tfvars` files, and those under
+/// `CLOUDWRIGHT_DIFF_DIR`.
+fn compared_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["examples", "crates"] {
+        files_under(&root.join(dir), &mut files);
+    }
+    if let Some(extra) = std::env::var_os("CLOUDWRIGHT_DIFF_DIR") {
+        files_under(Path::new(&extra), &mut files);
+    }
+    files
+}
+
 /// Where two debug renderings first differ, with some context.
 fn first_difference(a: &str, b: &str) -> String {
     let at = a
@@ -53,14 +67,7 @@ fn first_difference(a: &str, b: &str) -> String {
 
 #[test]
 fn the_parser_builds_the_same_tree_as_hcl_edit() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    for dir in ["examples", "crates"] {
-        files_under(&root.join(dir), &mut files);
-    }
-    if let Some(extra) = std::env::var_os("CLOUDWRIGHT_DIFF_DIR") {
-        files_under(Path::new(&extra), &mut files);
-    }
+    let files = compared_files();
     assert!(files.len() > 400, "only {} files found", files.len());
     let mut mismatches = Vec::new();
     for path in &files {
@@ -113,14 +120,7 @@ fn parsed_module_sources(body: &cloudwright_terraform::syntax::Body) -> Vec<Stri
 
 #[test]
 fn skimmed_module_sources_agree_with_the_parser() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    for dir in ["examples", "crates"] {
-        files_under(&root.join(dir), &mut files);
-    }
-    if let Some(extra) = std::env::var_os("CLOUDWRIGHT_DIFF_DIR") {
-        files_under(Path::new(&extra), &mut files);
-    }
+    let files = compared_files();
     let (mut skimmed, mut calls) = (0, 0);
     for path in files
         .iter()

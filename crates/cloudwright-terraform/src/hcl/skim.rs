@@ -260,24 +260,9 @@ impl<'a> Parser<'a> {
         if self.peek() != b'\n' {
             return None;
         }
-        let mut line = self.pos + 1;
-        loop {
-            if line >= self.bytes.len() {
-                return None;
-            }
-            let line_end = self.bytes[line..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(self.bytes.len(), |i| line + i);
-            let text = &self.text[line..line_end];
-            let trimmed = text.trim_start_matches([' ', '\t']);
-            let content = trimmed.trim_end_matches('\r');
-            if content == marker {
-                self.pos = line_end - (trimmed.len() - content.len());
-                return Some(());
-            }
-            line = line_end + 1;
-        }
+        let (_, after) = self.heredoc_close(self.pos + 1, marker)?;
+        self.pos = after;
+        Some(())
     }
 
     /// Only a comment may follow a block's `}` on its line.

@@ -95,28 +95,11 @@ impl<'a> Parser<'a> {
         }
         self.pos += 1;
         let content = self.pos;
-        // The closing line holds only the marker, maybe indented.
-        let mut line = content;
-        let (end, after) = loop {
-            if line >= self.bytes.len() {
-                return Err(self.error(
-                    format!(
-                        "this heredoc is never closed: expected a line holding only `{marker}`"
-                    ),
-                    start,
-                ));
-            }
-            let line_end = self.bytes[line..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(self.bytes.len(), |i| line + i);
-            let text = &self.text[line..line_end];
-            let trimmed = text.trim_start_matches([' ', '\t']);
-            if trimmed.trim_end_matches('\r') == marker {
-                let after = line_end - (trimmed.len() - trimmed.trim_end_matches('\r').len());
-                break (line, after);
-            }
-            line = line_end + 1;
+        let Some((end, after)) = self.heredoc_close(content, marker) else {
+            return Err(self.error(
+                format!("this heredoc is never closed: expected a line holding only `{marker}`"),
+                start,
+            ));
         };
         let indent = if flush {
             common_indent(&self.text[content..end])
@@ -133,6 +116,26 @@ impl<'a> Parser<'a> {
             kind: ExprKind::Template(finish(elements, false, false)),
             range: Range::new(start, after),
         })
+    }
+
+    /// Where a heredoc whose content starts at `content` closes: the start
+    /// of the first line holding only `marker` (maybe indented), and the
+    /// offset just after the marker.
+    pub(super) fn heredoc_close(&self, content: usize, marker: &str) -> Option<(usize, usize)> {
+        let mut line = content;
+        while line < self.bytes.len() {
+            let line_end = self.bytes[line..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(self.bytes.len(), |i| line + i);
+            let trimmed = self.text[line..line_end].trim_start_matches([' ', '\t']);
+            let text = trimmed.trim_end_matches('\r');
+            if text == marker {
+                return Some((line, line_end - (trimmed.len() - text.len())));
+            }
+            line = line_end + 1;
+        }
+        None
     }
 
     /// The whole text as a template.
