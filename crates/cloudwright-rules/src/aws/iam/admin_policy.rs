@@ -1,7 +1,5 @@
 use crate::check::{get, get_str, Context, Tri};
-use crate::policy::Statement;
 use crate::Report;
-use cloudwright_model::Resource;
 
 crate::rule! {
     /// ## What it checks
@@ -59,13 +57,9 @@ crate::rule! {
 
 const ADMIN_ARN_SUFFIX: &str = ":iam::aws:policy/AdministratorAccess";
 
-fn check_document(
-    report: &mut Report,
-    r: &Resource,
-    statements: &Tri<Vec<Statement>>,
-    attribute: &str,
-) {
-    match statements {
+fn check_document(report: &mut Report, doc: &super::PolicyDocument<'_>) {
+    let (r, attribute) = (doc.resource, doc.attribute.as_str());
+    match &doc.statements {
         Tri::Known(list) => {
             let mut undecided = None;
             for st in list {
@@ -115,7 +109,7 @@ fn check_document(
 fn check(ctx: &Context<'_>, report: &mut Report) {
     for doc in ctx.policy_documents() {
         report.checked(doc.resource);
-        check_document(report, doc.resource, &doc.statements, &doc.attribute);
+        check_document(report, doc);
     }
     for role in ctx.resources(&["aws_iam_role"]) {
         report.checked(role);

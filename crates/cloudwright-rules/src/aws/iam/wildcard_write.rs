@@ -1,7 +1,5 @@
 use crate::check::{Context, Tri};
-use crate::policy::Statement;
 use crate::Report;
-use cloudwright_model::Resource;
 
 crate::rule! {
     /// ## What it checks
@@ -115,13 +113,9 @@ fn writing_actions(actions: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn check_document(
-    report: &mut Report,
-    r: &Resource,
-    statements: &Tri<Vec<Statement>>,
-    attribute: &str,
-) {
-    match statements {
+fn check_document(report: &mut Report, doc: &super::PolicyDocument<'_>) {
+    let (r, attribute) = (doc.resource, doc.attribute.as_str());
+    match &doc.statements {
         Tri::Known(list) => {
             let mut found = Vec::new();
             let mut undecided = None;
@@ -171,6 +165,6 @@ fn check_document(
 fn check(ctx: &Context<'_>, report: &mut Report) {
     for doc in ctx.policy_documents() {
         report.checked(doc.resource);
-        check_document(report, doc.resource, &doc.statements, &doc.attribute);
+        check_document(report, doc);
     }
 }
