@@ -101,6 +101,37 @@ impl<V> SortedMap<V> {
         self.0.is_empty()
     }
 
+    /// The entries of both maps, `over`'s winning where both have a key:
+    /// one pass over the two sorted lists into a vector sized once.
+    pub fn merged(&self, over: &SortedMap<V>) -> SortedMap<V>
+    where
+        V: Clone,
+    {
+        let (a, b) = (&self.0, &over.0);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match compare(a[i].0.as_bytes(), b[j].0.as_bytes()) {
+                std::cmp::Ordering::Less => {
+                    out.push(a[i].clone());
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(b[j].clone());
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    out.push(b[j].clone());
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out.extend_from_slice(&a[i..]);
+        out.extend_from_slice(&b[j..]);
+        SortedMap(out)
+    }
+
     /// Entries in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> + ExactSizeIterator {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
@@ -203,5 +234,38 @@ mod tests {
         let map: Fields = words.iter().map(|w| (w.to_string(), Value::Null)).collect();
         assert!(words.iter().all(|w| map.contains_key(w)));
         assert!(!map.contains_key("aa") && !map.contains_key("tags_") && !map.contains_key("é!"));
+    }
+
+    #[test]
+    fn merged_maps_keep_every_key_and_the_second_wins() {
+        let num = |n: f64| Value::Number(n);
+        let defaults: Fields = [("env", num(1.0)), ("owner", num(2.0)), ("team", num(3.0))].into();
+        let own: Fields = [("app", num(4.0)), ("env", num(5.0)), ("zone", num(6.0))].into();
+        let pairs = |f: &Fields| -> Vec<(String, f64)> {
+            f.iter()
+                .map(|(k, v)| (k.to_string(), v.as_number().unwrap()))
+                .collect()
+        };
+        let merged = defaults.merged(&own);
+        assert_eq!(
+            pairs(&merged),
+            [
+                ("app", 4.0),
+                ("env", 5.0),
+                ("owner", 2.0),
+                ("team", 3.0),
+                ("zone", 6.0)
+            ]
+            .map(|(k, n)| (k.to_string(), n))
+        );
+        // the same as collecting both, later entries winning
+        let collected: Fields = defaults
+            .iter()
+            .chain(own.iter())
+            .map(|(k, v)| (k, v.clone()))
+            .collect();
+        assert_eq!(pairs(&merged), pairs(&collected));
+        assert_eq!(pairs(&Fields::new().merged(&own)), pairs(&own));
+        assert_eq!(pairs(&own.merged(&Fields::new())), pairs(&own));
     }
 }

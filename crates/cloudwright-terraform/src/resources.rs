@@ -165,36 +165,32 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
 /// Binds `count.index` / `each.key` / `each.value` for one instance; returns
 /// how many bindings to remove afterwards.
 pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -> usize {
-    let object = |fields: Vec<(&str, Value)>| {
-        Value::map(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect::<cloudwright_model::Fields>(),
-        )
-    };
+    let object = |fields: cloudwright_model::Fields| Value::map(fields);
     match (expansion, key) {
         (Expansion::Count(_), Key::Index(i)) => {
-            ev.bind("count", object(vec![("index", Value::Number(*i as f64))]));
+            ev.bind(
+                "count",
+                object([("index", Value::Number(*i as f64))].into()),
+            );
             1
         }
         (Expansion::ForEach(entries), Key::Name(k)) => {
+            // the entries are in key order
             let value = entries
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
+                .binary_search_by(|(key, _)| key.as_str().cmp(k))
+                .map(|i| entries[i].1.clone())
                 .unwrap_or_default();
             ev.bind(
                 "each",
-                object(vec![("key", Value::string(k.as_str())), ("value", value)]),
+                object([("key", Value::string(k.as_str())), ("value", value)].into()),
             );
             1
         }
         (Expansion::Unknown, _) => {
-            ev.bind("count", object(vec![("index", Value::unknown())]));
+            ev.bind("count", object([("index", Value::unknown())].into()));
             ev.bind(
                 "each",
-                object(vec![("key", Value::unknown()), ("value", Value::unknown())]),
+                object([("key", Value::unknown()), ("value", Value::unknown())].into()),
             );
             2
         }
@@ -611,25 +607,22 @@ fn apply_default_tags(
         fields.insert("tags_all", defaults.clone());
         return;
     }
-    // the defaults first, the resource's own after them: a later entry wins
-    let mut merged = Vec::new();
-    for source in [default_tags, tags.as_ref()].into_iter().flatten() {
-        match source.strip() {
-            Value::Map(obj) => {
-                merged.extend(obj.fields.iter().map(|(k, v)| (k, v.clone())));
-            }
-            Value::Null => {}
-            _ => {
+    // the defaults, the resource's own winning where both set a key
+    let none = Fields::new();
+    let mut maps = [&none, &none];
+    for (slot, source) in maps.iter_mut().zip([default_tags, tags.as_ref()]) {
+        match source.map(Value::strip) {
+            Some(Value::Map(obj)) => *slot = &obj.fields,
+            None | Some(Value::Null) => {}
+            Some(_) => {
                 fields.insert("tags_all", Value::unknown());
                 return;
             }
         }
     }
+    let merged = maps[0].merged(maps[1]);
     spans.insert("tags_all", span);
-    fields.insert(
-        "tags_all",
-        Value::map(merged.into_iter().collect::<Fields>()),
-    );
+    fields.insert("tags_all", Value::map(merged));
 }
 
 /// Data sources whose results follow from the configuration alone.
