@@ -89,11 +89,72 @@ pub struct Loader<'s> {
     pub seen_sources: std::cell::RefCell<crate::eval::FastMap<FileId, Arc<SourceFile>>>,
 }
 
-/// Per block (file, start): the last few distinct span and provenance maps
-/// of its instances. Most instances of a block have equal maps — the
-/// `for_each` instances of one block, and the instances of a shared module
-/// called the same way from many roots — and then share one copy.
-pub type SharedMapCache = HashMap<(FileId, u32), (Vec<SpanMap>, Vec<ProvenanceMap>)>;
+/// Per block (file, start): the maps its instances share, across all roots.
+pub type SharedMapCache = HashMap<(FileId, u32), BlockMaps>;
+
+/// The span and provenance maps of one block's instances. Most instances of
+/// a block have equal maps — the `for_each` instances of one block, and the
+/// instances of a shared module called the same way from many roots — and
+/// then share one copy.
+#[derive(Default)]
+pub struct BlockMaps {
+    /// The last few distinct provenance maps.
+    provenance: Vec<ProvenanceMap>,
+    /// For a block with `dynamic` blocks (whose spans depend on what they
+    /// iterate over): the last few distinct span maps.
+    spans: Vec<SpanMap>,
+    /// For a block without: its spans, which follow from its text alone,
+    /// so only its first instance records them; and the same with the span
+    /// of the `tags_all` that provider default tags add.
+    fixed: Option<SpanMap>,
+    fixed_tagged: Option<SpanMap>,
+}
+
+impl BlockMaps {
+    /// The spans of a block without `dynamic` blocks, when an instance has
+    /// recorded them.
+    pub fn fixed_spans(&self) -> Option<SpanMap> {
+        self.fixed.clone()
+    }
+
+    /// The shared spans of an instance. For a block with fixed spans
+    /// (`known`, filled in from `recorded` when its first instance recorded
+    /// them) the block's; otherwise `recorded`'s shared copy. `tags_all` is
+    /// the span of the `tags_all` the provider's default tags added.
+    pub fn instance_spans(
+        &mut self,
+        fixed: bool,
+        known: &mut Option<SpanMap>,
+        mut recorded: resources::Spans,
+        tags_all: Option<Span>,
+    ) -> SpanMap {
+        if !fixed {
+            if let Some(span) = tags_all {
+                recorded.insert("tags_all", span);
+            }
+            return share(&mut self.spans, recorded);
+        }
+        let body = known
+            .get_or_insert_with(|| self.fixed.get_or_insert_with(|| Arc::new(recorded)).clone())
+            .clone();
+        match tags_all {
+            None => body,
+            Some(span) => self
+                .fixed_tagged
+                .get_or_insert_with(|| {
+                    let mut tagged = (*body).clone();
+                    tagged.insert("tags_all", span);
+                    Arc::new(tagged)
+                })
+                .clone(),
+        }
+    }
+
+    /// The shared copy of an instance's provenance map.
+    pub fn provenance(&mut self, provenance: cloudwright_model::SortedMap<Vec<Arc<ValueSource>>>) -> ProvenanceMap {
+        share(&mut self.provenance, provenance)
+    }
+}
 
 /// How many distinct maps of one block are kept for sharing.
 const SHARED_VARIANTS: usize = 4;
@@ -117,7 +178,6 @@ fn share<V: PartialEq>(
 
 pub type SpanMap = Arc<cloudwright_model::SortedMap<Span>>;
 pub type ProvenanceMap = Arc<cloudwright_model::SortedMap<Vec<Arc<ValueSource>>>>;
-pub type SharedMaps = (SpanMap, ProvenanceMap);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Node {
@@ -142,20 +202,11 @@ pub struct InstanceRequest<'a> {
 }
 
 impl Loader<'_> {
-    /// The shared copy of equal maps for instances of one block.
-    pub fn shared_maps(
-        &mut self,
-        file: FileId,
-        start: u32,
-        spans: resources::Spans,
-        provenance: BTreeMap<crate::syntax::Name, Vec<Arc<ValueSource>>>,
-    ) -> SharedMaps {
+    /// `f` of the maps shared by the instances of the block at `start` of
+    /// `file`, under the lock of the shared cache.
+    pub fn block_maps<T>(&self, file: FileId, start: u32, f: impl FnOnce(&mut BlockMaps) -> T) -> T {
         let mut cache = self.shared.lock().unwrap_or_else(|p| p.into_inner());
-        let (kept_spans, kept_provenance) = cache.entry((file, start)).or_default();
-        (
-            share(kept_spans, spans),
-            share(kept_provenance, provenance.into()),
-        )
+        f(cache.entry((file, start)).or_default())
     }
 
     fn span(&self, file: FileId, range: crate::syntax::Range) -> Span {
@@ -795,8 +846,7 @@ impl Loader<'_> {
         let file = def.file_id(at);
         let source = self.source(file);
         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
-        let mut spans = resources::Spans::new();
-        let fields = resources::eval_body(&mut ev, &block.body, "", &mut spans, &[], None);
+        let fields = resources::eval_body(&mut ev, &block.body, "", None, &[], None);
         let span = ev.span(block.range);
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
@@ -981,9 +1031,8 @@ impl Loader<'_> {
                     "backend" => {
                         let source = self.source(file);
                         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
-                        let mut spans = resources::Spans::new();
                         let fields =
-                            resources::eval_body(&mut ev, &inner.body, "", &mut spans, &[], None);
+                            resources::eval_body(&mut ev, &inner.body, "", None, &[], None);
                         self.diagnostics.append(&mut ev.diagnostics);
                         drop(ev);
                         settings.backend = Some(Backend {

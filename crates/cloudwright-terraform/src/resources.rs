@@ -242,12 +242,13 @@ pub struct BodySink<'a> {
 }
 
 /// Evaluates a body: attributes by name, nested blocks as lists of objects
-/// keyed by block type, `dynamic` blocks expanded in place.
+/// keyed by block type, `dynamic` blocks expanded in place. The spans of
+/// what it evaluates go to `spans` when given.
 pub fn eval_body(
     ev: &mut Evaluator<'_>,
     body: &Body,
     path: &str,
-    spans: &mut Spans,
+    mut spans: Option<&mut Spans>,
     skip: &[&str],
     mut sink: Option<&mut BodySink<'_>>,
 ) -> Fields {
@@ -258,11 +259,13 @@ pub fn eval_body(
         }
         let mark = ev.traces.len();
         let value = ev.eval(&attr.expr);
-        let span = ev.span(attr.range);
-        if path.is_empty() {
-            spans.insert(attr.name.as_str(), span);
-        } else {
-            spans.insert(join(path, &attr.name), span);
+        if let Some(spans) = spans.as_deref_mut() {
+            let span = ev.span(attr.range);
+            if path.is_empty() {
+                spans.insert(attr.name.as_str(), span);
+            } else {
+                spans.insert(join(path, &attr.name), span);
+            }
         }
         if let Some(sink) = sink.as_deref_mut() {
             // allocated only when the attribute traced something
@@ -307,7 +310,7 @@ pub fn eval_body(
                 &kind,
                 path,
                 groups[index].1.len(),
-                spans,
+                spans.as_deref_mut(),
                 address,
             );
             match expanded {
@@ -316,8 +319,10 @@ pub fn eval_body(
             }
         } else {
             let item_path = format!("{}[{}]", join(path, &kind), groups[index].1.len());
-            spans.insert(item_path.clone(), ev.span(block.range));
-            let inner = eval_body(ev, &block.body, &item_path, spans, &[], None);
+            if let Some(spans) = spans.as_deref_mut() {
+                spans.insert(item_path.as_str(), ev.span(block.range));
+            }
+            let inner = eval_body(ev, &block.body, &item_path, spans.as_deref_mut(), &[], None);
             groups[index]
                 .1
                 .push(block_object(inner, address, &item_path));
@@ -363,7 +368,7 @@ fn expand_dynamic(
     kind: &str,
     path: &str,
     first_index: usize,
-    spans: &mut Spans,
+    mut spans: Option<&mut Spans>,
     address: Option<&str>,
 ) -> Option<Vec<Value>> {
     let Some(for_each) = block.body.attribute("for_each") else {
@@ -418,8 +423,10 @@ fn expand_dynamic(
         ]));
         ev.bind(iterator.clone(), iter_value);
         let item_path = format!("{}[{}]", join(path, kind), first_index + i);
-        spans.insert(item_path.clone(), ev.span(content.range));
-        let inner = eval_body(ev, &content.body, &item_path, spans, &[], None);
+        if let Some(spans) = spans.as_deref_mut() {
+            spans.insert(item_path.as_str(), ev.span(content.range));
+        }
+        let inner = eval_body(ev, &content.body, &item_path, spans.as_deref_mut(), &[], None);
         ev.unbind(1);
         out.push(block_object(inner, address, &item_path));
     }
@@ -500,11 +507,23 @@ pub fn eval_resource(
     let keys = expansion.keys();
     let mut values = Vec::with_capacity(keys.len());
     let mut resources = Vec::with_capacity(keys.len());
+    // without `dynamic` blocks the spans follow from the text alone: only
+    // the block's first instance (in any root) records them
+    let fixed = !has_dynamic(&block.body);
+    let mut known_spans = if fixed {
+        loader.block_maps(file, block.range.start, |maps| maps.fixed_spans())
+    } else {
+        None
+    };
     for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
         let address = format!("{block_address}{}", instance_key.suffix());
-        let mut spans =
-            Spans::with_capacity(block.body.attributes.len() + block.body.blocks.len() + 1);
+        let record = known_spans.is_none();
+        let mut spans = if record {
+            Spans::with_capacity(block.body.attributes.len() + block.body.blocks.len() + 1)
+        } else {
+            Spans::new()
+        };
         let mut traces = Vec::with_capacity(block.body.attributes.len() + block.body.blocks.len());
         let mut sink = BodySink {
             traces: &mut traces,
@@ -514,27 +533,27 @@ pub fn eval_resource(
             &mut ev,
             &block.body,
             "",
-            &mut spans,
+            record.then_some(&mut spans),
             RESOURCE_META,
             Some(&mut sink),
         );
         ev.unbind(bound);
-        match decl.mode {
-            Mode::Managed => apply_default_tags(
-                &decl.resource_type,
-                &mut fields,
-                default_tags.as_ref(),
-                &mut spans,
-                block_span,
-            ),
+        let tagged = match decl.mode {
+            Mode::Managed => apply_default_tags(&decl.resource_type, &mut fields, default_tags.as_ref()),
             Mode::Data => {
-                computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref())
+                computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref());
+                false
             }
-        }
+        };
+        // `tags_all` is where the resource's `tags` are, or its block
+        let tags_all_span = tagged.then(|| {
+            let body = known_spans.as_deref().unwrap_or(&spans);
+            body.get("tags").copied().unwrap_or(block_span)
+        });
         let closed = close(&Value::map(fields.clone()));
         let mut references = Vec::new();
-        let mut provenance: BTreeMap<Name, Vec<Arc<cloudwright_model::ValueSource>>> =
-            BTreeMap::new();
+        // attribute → sources, in the order the attributes were evaluated
+        let mut provenance: Vec<(Name, Vec<Arc<cloudwright_model::ValueSource>>)> = Vec::new();
         for (attribute, mut attr_traces) in traces {
             dedup(&mut attr_traces);
             for t in attr_traces {
@@ -551,14 +570,20 @@ pub fn eval_resource(
                             });
                         }
                     }
-                    Trace::Source(s) => provenance.entry(attribute.clone()).or_default().push(s),
+                    // a block type's traces come once per block
+                    Trace::Source(s) => match provenance.iter_mut().find(|(a, _)| *a == attribute) {
+                        Some((_, sources)) => sources.push(s),
+                        None => provenance.push((attribute.clone(), vec![s])),
+                    },
                 }
             }
         }
         references.sort();
         references.dedup();
-        let (attribute_spans, provenance) =
-            loader.shared_maps(file, block.range.start, spans, provenance);
+        let (attribute_spans, provenance) = loader.block_maps(file, block.range.start, |maps| {
+            let spans = maps.instance_spans(fixed, &mut known_spans, spans, tags_all_span);
+            (spans, maps.provenance(provenance.into_iter().collect()))
+        });
         resources.push(Resource {
             address: address.clone(),
             root: loader.root_display.clone(),
@@ -585,27 +610,24 @@ pub fn eval_resource(
 }
 
 /// The AWS provider merges its `default_tags` into every taggable
-/// resource's `tags_all` (resource tags win on conflicts).
+/// resource's `tags_all` (resource tags win on conflicts). Whether it set a
+/// known `tags_all`, which has the span of `tags` (or of the block).
 fn apply_default_tags(
     resource_type: &str,
     fields: &mut Fields,
     default_tags: Option<&Value>,
-    spans: &mut Spans,
-    block_span: Span,
-) {
+) -> bool {
     if !aws::is_taggable(resource_type) || fields.contains_key("tags_all") {
-        return;
+        return false;
     }
     let tags = fields.get("tags").cloned().filter(|t| !t.is_null());
     if tags.is_none() && default_tags.is_none() {
-        return;
+        return false;
     }
-    let span = spans.get("tags").copied().unwrap_or(block_span);
     if let (None, Some(defaults @ Value::Map(_))) = (&tags, default_tags) {
         // the common case: share the provider's map instead of copying it
-        spans.insert("tags_all", span);
         fields.insert("tags_all", defaults.clone());
-        return;
+        return true;
     }
     // the defaults, the resource's own winning where both set a key
     let none = Fields::new();
@@ -616,13 +638,20 @@ fn apply_default_tags(
             None | Some(Value::Null) => {}
             Some(_) => {
                 fields.insert("tags_all", Value::unknown());
-                return;
+                return false;
             }
         }
     }
     let merged = maps[0].merged(maps[1]);
-    spans.insert("tags_all", span);
     fields.insert("tags_all", Value::map(merged));
+    true
+}
+
+/// Whether a body has `dynamic` blocks, at any depth.
+fn has_dynamic(body: &Body) -> bool {
+    body.blocks
+        .iter()
+        .any(|b| b.kind == "dynamic" || has_dynamic(&b.body))
 }
 
 /// Data sources whose results follow from the configuration alone.
