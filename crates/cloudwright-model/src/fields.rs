@@ -132,6 +132,11 @@ impl<V> SortedMap<V> {
         SortedMap(out)
     }
 
+    /// The same keys, each value mapped by `f`: one vector, no sorting.
+    pub fn map_values<U>(&self, mut f: impl FnMut(&V) -> U) -> SortedMap<U> {
+        SortedMap(self.0.iter().map(|(k, v)| (k.clone(), f(v))).collect())
+    }
+
     /// Entries in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> + ExactSizeIterator {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
@@ -234,6 +239,17 @@ mod tests {
         let map: Fields = words.iter().map(|w| (w.to_string(), Value::Null)).collect();
         assert!(words.iter().all(|w| map.contains_key(w)));
         assert!(!map.contains_key("aa") && !map.contains_key("tags_") && !map.contains_key("é!"));
+    }
+
+    #[test]
+    fn mapped_values_keep_their_keys_in_order() {
+        let map: Fields = [("zone", Value::Number(3.0)), ("app", Value::Number(1.0))].into();
+        let doubled = map.map_values(|v| v.as_number().unwrap_or_default() * 2.0);
+        assert_eq!(
+            doubled.iter().map(|(k, v)| (k, *v)).collect::<Vec<_>>(),
+            [("app", 2.0), ("zone", 6.0)]
+        );
+        assert_eq!(doubled.get("zone"), Some(&6.0));
     }
 
     #[test]

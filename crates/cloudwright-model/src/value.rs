@@ -79,7 +79,10 @@ impl Unknown {
     /// object keeps the origin path growing so links stay precise.
     pub fn attr(&self, name: &str) -> Unknown {
         Unknown {
-            origin: self.origin.as_ref().map(|o| format!("{o}.{name}").into()),
+            origin: self
+                .origin
+                .as_ref()
+                .map(|o| crate::text::concat([o, ".", name]).into()),
         }
     }
 
@@ -241,7 +244,7 @@ impl Value {
                 None => obj
                     .computed
                     .as_ref()
-                    .map(|o| Value::unknown_from(format!("{o}.{name}"))),
+                    .map(|o| Value::unknown_from(crate::text::concat([o, ".", name]))),
             },
             Value::Unknown(u) => Some(Value::Unknown(u.attr(name))),
             _ => None,

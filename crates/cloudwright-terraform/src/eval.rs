@@ -8,7 +8,7 @@
 use crate::functions;
 use crate::syntax::*;
 use cloudwright_model::{
-    format_number, Diagnostic, FileId, Object, Severity, SourceFile, Span, Unknown, Value,
+    format_number, text, Diagnostic, FileId, Object, Severity, SourceFile, Span, Unknown, Value,
     ValueSource,
 };
 use std::collections::{BTreeMap, HashMap};
@@ -76,6 +76,18 @@ impl ModuleScope {
 /// A module address as the prefix of the addresses inside it: nothing for
 /// the root module, else the address and a dot.
 pub struct Prefix<'a>(&'a str);
+
+impl<'a> Prefix<'a> {
+    /// The address and the dot (both empty for the root module), to join
+    /// with [`cloudwright_model::text::concat`].
+    pub fn parts(&self) -> [&'a str; 2] {
+        if self.0.is_empty() {
+            ["", ""]
+        } else {
+            [self.0, "."]
+        }
+    }
+}
 
 impl std::fmt::Display for Prefix<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -720,7 +732,7 @@ impl<'a> Evaluator<'a> {
                 } else {
                     (&scope.locals, "local value")
                 };
-                let key = compact_str::format_compact!("{root}.{name}");
+                let key = text::concat_compact([root, ".", name]);
                 let key = key.as_str();
                 match table.get(name.as_str()) {
                     Some(v) => {
@@ -762,10 +774,11 @@ impl<'a> Evaluator<'a> {
                 let Some(TraversalOp::GetAttr(name)) = ops.first() else {
                     return self.error(range, "`module` must be followed by a module name");
                 };
-                let key = compact_str::format_compact!("module.{name}");
+                let key = text::concat_compact(["module.", name]);
                 let Some(v) = scope.modules.get(name.as_str()).cloned() else {
                     if scope.declares(&key) {
-                        return Value::unknown_from(format!("{}{key}", scope.prefix()));
+                        let [module, dot] = scope.prefix().parts();
+                        return Value::unknown_from(text::concat([module, dot, &key]));
                     }
                     return self.error(range, format!("reference to undeclared module `{key}`"));
                 };
@@ -777,12 +790,13 @@ impl<'a> Evaluator<'a> {
                 let traces = output.and_then(|o| {
                     scope
                         .traces
-                        .get(compact_str::format_compact!("{key}.{o}").as_str())
+                        .get(text::concat_compact([&key, ".", o]).as_str())
                 });
                 if let Some(traces) = traces {
                     self.traces.extend(traces.iter().cloned());
                 }
-                let address = format!("{}{key}", scope.prefix());
+                let [module, dot] = scope.prefix().parts();
+                let address = text::concat([module, dot, &key]);
                 self.record_reference(address, &v, &ops[1..]);
                 self.apply_ops(v, &ops[1..], range)
             }
@@ -792,8 +806,9 @@ impl<'a> Evaluator<'a> {
                 else {
                     return self.error(range, "`data` must be followed by a type and a name");
                 };
-                let key = compact_str::format_compact!("{t}.{n}");
-                let address = format!("{}data.{key}", scope.prefix());
+                let key = text::concat_compact([t, ".", n]);
+                let [module, dot] = scope.prefix().parts();
+                let address = text::concat([module, dot, "data.", &key]);
                 let Some(v) = scope.data.get(key.as_str()).cloned() else {
                     if scope.declares(&format!("data.{key}")) {
                         return Value::unknown_from(address);
@@ -810,8 +825,9 @@ impl<'a> Evaluator<'a> {
                 let Some(TraversalOp::GetAttr(n)) = ops.first() else {
                     return self.error(range, format!("unknown name `{resource_type}`"));
                 };
-                let key = compact_str::format_compact!("{resource_type}.{n}");
-                let address = format!("{}{key}", scope.prefix());
+                let key = text::concat_compact([resource_type, ".", n]);
+                let [module, dot] = scope.prefix().parts();
+                let address = text::concat([module, dot, &key]);
                 let Some(v) = scope.resources.get(key.as_str()).cloned() else {
                     if scope.declares(&key) {
                         return Value::unknown_from(address);
@@ -971,7 +987,7 @@ impl<'a> Evaluator<'a> {
                 match obj.fields.get(&k) {
                     Some(v) => v.clone(),
                     None => match &obj.computed {
-                        Some(o) => Value::unknown_from(format!("{o}[{k:?}]")),
+                        Some(o) => Value::unknown_from(text::keyed(o, &k)),
                         None => {
                             self.error(range, format!("the map has no element for the key {k:?}"))
                         }

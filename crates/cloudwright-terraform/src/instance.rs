@@ -151,7 +151,10 @@ impl BlockMaps {
     }
 
     /// The shared copy of an instance's provenance map.
-    pub fn provenance(&mut self, provenance: cloudwright_model::SortedMap<Vec<Arc<ValueSource>>>) -> ProvenanceMap {
+    pub fn provenance(
+        &mut self,
+        provenance: cloudwright_model::SortedMap<Vec<Arc<ValueSource>>>,
+    ) -> ProvenanceMap {
         share(&mut self.provenance, provenance)
     }
 }
@@ -204,7 +207,12 @@ pub struct InstanceRequest<'a> {
 impl Loader<'_> {
     /// `f` of the maps shared by the instances of the block at `start` of
     /// `file`, under the lock of the shared cache.
-    pub fn block_maps<T>(&self, file: FileId, start: u32, f: impl FnOnce(&mut BlockMaps) -> T) -> T {
+    pub fn block_maps<T>(
+        &self,
+        file: FileId,
+        start: u32,
+        f: impl FnOnce(&mut BlockMaps) -> T,
+    ) -> T {
         let mut cache = self.shared.lock().unwrap_or_else(|p| p.into_inner());
         f(cache.entry((file, start)).or_default())
     }
@@ -992,7 +1000,7 @@ impl Loader<'_> {
         let mut output_traces: BTreeMap<String, Vec<Trace>> = BTreeMap::new();
         ancestry.push(child_def.dir.clone());
         for (key, inputs) in instances {
-            let instance_address = format!("{address}{}", key.suffix());
+            let instance_address = key.address(&address);
             let (value, traces_of_outputs) = self.eval_module(InstanceRequest {
                 def: child_def.clone(),
                 address: instance_address,

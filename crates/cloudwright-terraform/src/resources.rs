@@ -8,7 +8,7 @@ use crate::module::ModuleDef;
 use crate::policy_document;
 use crate::syntax::{Block, Body, ExprKind, Name};
 use cloudwright_model::{
-    aws, format_number, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
+    aws, format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
     Resource, SortedMap, Span, Value,
 };
 use std::collections::BTreeMap;
@@ -35,13 +35,14 @@ pub enum Key {
 }
 
 impl Key {
-    /// `""`, `[0]`, `["a"]` or `[?]`.
-    pub fn suffix(&self) -> String {
+    /// The address of this instance of the block at `block`:
+    /// `block`, `block[0]`, `block["a"]` or `block[?]`.
+    pub fn address(&self, block: &str) -> String {
         match self {
-            Key::None => String::new(),
-            Key::Index(i) => format!("[{i}]"),
-            Key::Name(s) => format!("[{s:?}]"),
-            Key::Unknown => "[?]".to_string(),
+            Key::None => block.to_string(),
+            Key::Index(i) => text::indexed([block], *i),
+            Key::Name(s) => text::keyed(block, s),
+            Key::Unknown => text::concat([block, "[?]"]),
         }
     }
 
@@ -318,7 +319,7 @@ pub fn eval_body(
                 None => groups[index].2 = true,
             }
         } else {
-            let item_path = format!("{}[{}]", join(path, &kind), groups[index].1.len());
+            let item_path = item_path(path, &kind, groups[index].1.len());
             if let Some(spans) = spans.as_deref_mut() {
                 spans.insert(item_path.as_str(), ev.span(block.range));
             }
@@ -347,7 +348,16 @@ fn join(path: &str, name: &str) -> String {
     if path.is_empty() {
         name.to_string()
     } else {
-        format!("{path}.{name}")
+        text::concat([path, ".", name])
+    }
+}
+
+/// The path of a nested block: `ingress[0]`, `rule[1].statement[0]`.
+fn item_path(path: &str, kind: &str, index: usize) -> String {
+    if path.is_empty() {
+        text::indexed([kind], index)
+    } else {
+        text::indexed([path, ".", kind], index)
     }
 }
 
@@ -356,7 +366,7 @@ fn join(path: &str, name: &str) -> String {
 fn block_object(fields: Fields, address: Option<&str>, path: &str) -> Value {
     Value::Map(Arc::new(Object {
         fields,
-        computed: address.map(|a| format!("{a}.{path}").into()),
+        computed: address.map(|a| text::concat([a, ".", path]).into()),
     }))
 }
 
@@ -422,11 +432,18 @@ fn expand_dynamic(
             ("value".to_string(), value),
         ]));
         ev.bind(iterator.clone(), iter_value);
-        let item_path = format!("{}[{}]", join(path, kind), first_index + i);
+        let item_path = item_path(path, kind, first_index + i);
         if let Some(spans) = spans.as_deref_mut() {
             spans.insert(item_path.as_str(), ev.span(content.range));
         }
-        let inner = eval_body(ev, &content.body, &item_path, spans.as_deref_mut(), &[], None);
+        let inner = eval_body(
+            ev,
+            &content.body,
+            &item_path,
+            spans.as_deref_mut(),
+            &[],
+            None,
+        );
         ev.unbind(1);
         out.push(block_object(inner, address, &item_path));
     }
@@ -447,16 +464,16 @@ pub fn close(v: &Value) -> Value {
         return v.clone();
     }
     match v {
-        Value::Map(o) => Value::map(
-            o.fields
-                .iter()
-                .map(|(k, v)| (k, close(v)))
-                .collect::<cloudwright_model::Fields>(),
-        ),
+        Value::Map(o) => Value::map(close_fields(&o.fields)),
         Value::List(items) => Value::list(items.iter().map(close).collect()),
         Value::Sensitive(inner) => close(inner).sensitive(),
         other => other.clone(),
     }
+}
+
+/// Closed copies of the values of an object's fields.
+fn close_fields(fields: &Fields) -> Fields {
+    fields.map_values(close)
 }
 
 /// Evaluates a resource or data block into its instances. Returns the scope
@@ -473,10 +490,11 @@ pub fn eval_resource(
     let block = def.block(decl.at);
     let file = def.file_id(decl.at);
     let source = loader.source(file);
-    let key = format!("{}.{}", decl.resource_type, decl.name);
+    let key = text::concat([&decl.resource_type, ".", &decl.name]);
+    let [module, dot] = scope.prefix().parts();
     let block_address = match decl.mode {
-        Mode::Managed => format!("{}{key}", scope.prefix()),
-        Mode::Data => format!("{}data.{key}", scope.prefix()),
+        Mode::Managed => text::concat([module, dot, &key]),
+        Mode::Data => text::concat([module, dot, "data.", &key]),
     };
     let provider_address = resource_provider_address(block, &decl.resource_type);
     let provider = providers.get(&provider_address);
@@ -517,7 +535,7 @@ pub fn eval_resource(
     };
     for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
-        let address = format!("{block_address}{}", instance_key.suffix());
+        let address = instance_key.address(&block_address);
         let record = known_spans.is_none();
         let mut spans = if record {
             Spans::with_capacity(block.body.attributes.len() + block.body.blocks.len() + 1)
@@ -539,7 +557,9 @@ pub fn eval_resource(
         );
         ev.unbind(bound);
         let tagged = match decl.mode {
-            Mode::Managed => apply_default_tags(&decl.resource_type, &mut fields, default_tags.as_ref()),
+            Mode::Managed => {
+                apply_default_tags(&decl.resource_type, &mut fields, default_tags.as_ref())
+            }
             Mode::Data => {
                 computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref());
                 false
@@ -550,7 +570,7 @@ pub fn eval_resource(
             let body = known_spans.as_deref().unwrap_or(&spans);
             body.get("tags").copied().unwrap_or(block_span)
         });
-        let closed = close(&Value::map(fields.clone()));
+        let closed = Value::map(close_fields(&fields));
         let mut references = Vec::new();
         // attribute → sources, in the order the attributes were evaluated
         let mut provenance: Vec<(Name, Vec<Arc<cloudwright_model::ValueSource>>)> = Vec::new();
@@ -571,10 +591,12 @@ pub fn eval_resource(
                         }
                     }
                     // a block type's traces come once per block
-                    Trace::Source(s) => match provenance.iter_mut().find(|(a, _)| *a == attribute) {
-                        Some((_, sources)) => sources.push(s),
-                        None => provenance.push((attribute.clone(), vec![s])),
-                    },
+                    Trace::Source(s) => {
+                        match provenance.iter_mut().find(|(a, _)| *a == attribute) {
+                            Some((_, sources)) => sources.push(s),
+                            None => provenance.push((attribute.clone(), vec![s])),
+                        }
+                    }
                 }
             }
         }

@@ -1,0 +1,87 @@
+//! The strings a load builds by the hundred thousand — addresses, attribute
+//! paths, the origins of unknown values — joined from their pieces into one
+//! allocation of the exact size. `format!` costs several times as much for
+//! these: its formatting machinery, and a buffer grown as it writes
+//! (docs/benchmarks.md).
+
+use compact_str::CompactString;
+
+/// The pieces, one after the other.
+pub fn concat<const N: usize>(parts: [&str; N]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// [`concat`] into a [`CompactString`]: kept inline when short.
+pub fn concat_compact<const N: usize>(parts: [&str; N]) -> CompactString {
+    let mut out = CompactString::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// The pieces and `[index]`, as `format!("{path}[{index}]")` writes it.
+pub fn indexed<const N: usize>(parts: [&str; N], index: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(index);
+    let mut out =
+        String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + digits.len() + 2);
+    for part in parts {
+        out.push_str(part);
+    }
+    out.push('[');
+    out.push_str(digits);
+    out.push(']');
+    out
+}
+
+/// `path["key"]`, the key quoted as `format!("{path}[{key:?}]")` quotes it.
+pub fn keyed(path: &str, key: &str) -> String {
+    // printable ASCII other than `"` and `\` is written as it is
+    if key
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        concat([path, "[\"", key, "\"]"])
+    } else {
+        format!("{path}[{key:?}]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joined_strings_read_as_format_writes_them() {
+        assert_eq!(
+            concat(["module.net", ".", "aws_vpc.this"]),
+            "module.net.aws_vpc.this"
+        );
+        assert_eq!(concat::<0>([]), "");
+        assert_eq!(concat_compact(["var", ".", "name"]), "var.name");
+        for i in [0, 7, 10, 12345, usize::MAX] {
+            assert_eq!(indexed(["ingress"], i), format!("ingress[{i}]"));
+            assert_eq!(indexed(["a", ".", "b"], i), format!("a.b[{i}]"));
+        }
+        for key in [
+            "a",
+            "private-a",
+            "",
+            "say \"hi\"",
+            "back\\slash",
+            "tab\there",
+            "é",
+            "\u{7f}",
+        ] {
+            assert_eq!(
+                keyed("aws_subnet.this", key),
+                format!("aws_subnet.this[{key:?}]")
+            );
+        }
+    }
+}
