@@ -8,7 +8,7 @@ use crate::resources;
 use crate::syntax::{Attribute, Block, ExprKind, TraversalOp};
 use crate::types::{convert, parse_type, Type};
 use cloudwright_model::{
-    Backend, Diagnostic, FileId, ModuleCall, ModuleInstance, OutputInfo, ProviderConfig,
+    text, Backend, Diagnostic, FileId, ModuleCall, ModuleInstance, OutputInfo, ProviderConfig,
     RequiredProvider, Resource, SourceFile, SourceMap, Span, TerraformSettings, Value, ValueSource,
     VariableInfo, VariableOrigin,
 };
@@ -303,7 +303,7 @@ impl Loader<'_> {
                     for (output, traces) in output_traces {
                         scope
                             .traces
-                            .insert(format!("module.{name}.{output}"), traces);
+                            .insert(text::concat(["module.", &name, ".", &output]), traces);
                     }
                     scope.modules.insert(name, value);
                 }
@@ -325,7 +325,7 @@ impl Loader<'_> {
                     let traces = std::mem::take(&mut ev.traces);
                     self.diagnostics.append(&mut ev.diagnostics);
                     drop(ev);
-                    scope.traces.insert(format!("output.{name}"), traces);
+                    scope.traces.insert(text::concat(["output.", name]), traces);
                     info.outputs.push(OutputInfo {
                         name: name.clone(),
                         value: value.clone(),
@@ -354,7 +354,7 @@ impl Loader<'_> {
         // Traces of outputs travel with the module value to the caller.
         let mut object_traces = BTreeMap::new();
         for (name, _) in &def.outputs {
-            if let Some(t) = scope.traces.remove(&format!("output.{name}")) {
+            if let Some(t) = scope.traces.remove(&text::concat(["output.", name])) {
                 object_traces.insert(name.clone(), t);
             }
         }
@@ -404,23 +404,25 @@ fn declare(def: &ModuleDef) -> (Vec<Node>, Vec<String>) {
         nodes.push(node);
     };
     for (i, (name, _)) in def.variables.iter().enumerate() {
-        add(format!("var.{name}"), Node::Var(i));
+        add(text::concat(["var.", name]), Node::Var(i));
     }
     for (i, (name, ..)) in def.locals.iter().enumerate() {
-        add(format!("local.{name}"), Node::Local(i));
+        add(text::concat(["local.", name]), Node::Local(i));
     }
     for (i, r) in def.resources.iter().enumerate() {
         let key = match r.mode {
-            cloudwright_model::Mode::Data => format!("data.{}.{}", r.resource_type, r.name),
-            cloudwright_model::Mode::Managed => format!("{}.{}", r.resource_type, r.name),
+            cloudwright_model::Mode::Data => {
+                text::concat(["data.", &r.resource_type, ".", &r.name])
+            }
+            cloudwright_model::Mode::Managed => text::concat([&r.resource_type, ".", &r.name]),
         };
         add(key, Node::Resource(i));
     }
     for (i, (name, _)) in def.module_calls.iter().enumerate() {
-        add(format!("module.{name}"), Node::Module(i));
+        add(text::concat(["module.", name]), Node::Module(i));
     }
     for (i, (name, _)) in def.outputs.iter().enumerate() {
-        add(format!("output.{name}"), Node::Output(i));
+        add(text::concat(["output.", name]), Node::Output(i));
     }
     for (i, at) in def.providers.iter().enumerate() {
         let block = def.block(*at);
@@ -556,8 +558,10 @@ fn node_label(def: &ModuleDef, node: Node) -> String {
         Node::Resource(i) => {
             let r = &def.resources[i];
             match r.mode {
-                cloudwright_model::Mode::Data => format!("data.{}.{}", r.resource_type, r.name),
-                cloudwright_model::Mode::Managed => format!("{}.{}", r.resource_type, r.name),
+                cloudwright_model::Mode::Data => {
+                    text::concat(["data.", &r.resource_type, ".", &r.name])
+                }
+                cloudwright_model::Mode::Managed => text::concat([&r.resource_type, ".", &r.name]),
             }
         }
         Node::Module(i) => format!("module.{}", def.module_calls[i].0),
@@ -760,7 +764,7 @@ impl Loader<'_> {
                         .help(format!("give it a value with --var {name}=… or --var-file")),
                     );
                     (
-                        Value::unknown_from(format!("var.{name}")),
+                        Value::unknown_from(text::concat(["var.", name])),
                         VariableOrigin::Unset,
                     )
                 }
@@ -810,7 +814,7 @@ impl Loader<'_> {
             name: name.as_str().into(),
             set_by: origin.clone(),
         })));
-        scope.traces.insert(format!("var.{name}"), traces);
+        scope.traces.insert(text::concat(["var.", name]), traces);
         scope.vars.insert(name.clone(), value.clone());
         info.variables.push(VariableInfo {
             name: name.clone(),
@@ -838,7 +842,7 @@ impl Loader<'_> {
             span,
         })));
         dedup(&mut traces);
-        scope.traces.insert(format!("local.{name}"), traces);
+        scope.traces.insert(text::concat(["local.", name]), traces);
         scope.locals.insert(name.clone(), value);
     }
 

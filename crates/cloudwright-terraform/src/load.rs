@@ -148,10 +148,15 @@ fn load_tree_parts(
     // A directory another scanned directory calls as a local module is not a root.
     let mut called = HashSet::new();
     for dir in scanned {
-        for file in dir.files {
-            if let Some(id) = register(file, sources, &mut out.diagnostics) {
-                dirs.entry(dir.dir.clone()).or_default().push(id);
-            }
+        let ids: Vec<FileId> = dir
+            .files
+            .into_iter()
+            .filter_map(|file| register(file, sources, &mut out.diagnostics))
+            .collect();
+        if !ids.is_empty() {
+            // one entry per directory (a directory comes in more than one
+            // part when a subdirectory's files sort between its own)
+            dirs.entry(dir.dir).or_default().extend(ids);
         }
         called.extend(dir.calls);
     }
@@ -385,6 +390,9 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
         .git_exclude(true)
         .require_git(false)
         .follow_links(false)
+        // depth first in name order is the order of the sorted paths: the
+        // sort below then only checks it
+        .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     for entry in walker {
         let entry = match entry {

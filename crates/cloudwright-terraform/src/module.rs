@@ -1,7 +1,7 @@
 //! A module directory's declarations, gathered from all of its files.
 
 use crate::syntax::{Attribute, Block, ConfigFile};
-use cloudwright_model::{Diagnostic, Mode, SourceMap};
+use cloudwright_model::{text, Diagnostic, Mode, SourceMap};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -104,7 +104,7 @@ impl ModuleDef {
                     "variable" => {
                         if let Some(name) = label(0) {
                             if !duplicate(
-                                format!("var.{name}"),
+                                text::concat(["var.", &name]),
                                 fi,
                                 bi,
                                 file,
@@ -119,7 +119,7 @@ impl ModuleDef {
                     "locals" => {
                         for (ai, attr) in block.body.attributes.iter().enumerate() {
                             if !duplicate(
-                                format!("local.{}", attr.name),
+                                text::concat(["local.", &attr.name]),
                                 fi,
                                 bi,
                                 file,
@@ -134,7 +134,7 @@ impl ModuleDef {
                     "output" => {
                         if let Some(name) = label(0) {
                             if !duplicate(
-                                format!("output.{name}"),
+                                text::concat(["output.", &name]),
                                 fi,
                                 bi,
                                 file,
@@ -168,9 +168,9 @@ impl ModuleDef {
                             Mode::Managed
                         };
                         let key = if mode == Mode::Data {
-                            format!("data.{t}.{n}")
+                            text::concat(["data.", &t, ".", &n])
                         } else {
-                            format!("{t}.{n}")
+                            text::concat([&t, ".", &n])
                         };
                         let what = if mode == Mode::Data {
                             "data source"
@@ -189,7 +189,7 @@ impl ModuleDef {
                     "module" => {
                         if let Some(name) = label(0) {
                             if !duplicate(
-                                format!("module.{name}"),
+                                text::concat(["module.", &name]),
                                 fi,
                                 bi,
                                 file,
