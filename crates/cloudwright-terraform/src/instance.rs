@@ -380,7 +380,7 @@ pub struct EvalPlan {
 impl EvalPlan {
     fn new(def: &ModuleDef) -> EvalPlan {
         let (nodes, names) = declare(def);
-        let index: HashMap<&str, usize> = names
+        let index: crate::eval::FastMap<&str, usize> = names
             .iter()
             .enumerate()
             .map(|(i, n)| (n.as_str(), i))
@@ -446,25 +446,26 @@ fn declare(def: &ModuleDef) -> (Vec<Node>, Vec<String>) {
 fn evaluation_order(
     def: &ModuleDef,
     nodes: &[Node],
-    names: &HashMap<&str, usize>,
+    names: &crate::eval::FastMap<&str, usize>,
 ) -> (Vec<usize>, Vec<Vec<usize>>) {
     let mut deps: Vec<Vec<usize>> = nodes
         .iter()
         .map(|node| {
-            let mut refs = Vec::new();
+            let mut out: Vec<usize> = Vec::new();
+            let mut add = |path: &[&str]| out.extend(reference_node(path, names));
             let mut provider_dep = None;
             match *node {
                 Node::Var(_) => {}
                 Node::Local(i) => {
                     let (_, f, b, a) = def.locals[i];
-                    def.local(f, b, a).expr.references(&mut refs);
+                    def.local(f, b, a).expr.references(&mut add);
                 }
                 Node::Resource(i) => {
                     let r = &def.resources[i];
                     let block = def.block(r.at);
-                    block.body.references(&mut refs);
+                    block.body.references(&mut add);
                     let provider = resource_provider_address(block, &r.resource_type);
-                    provider_dep = Some(format!("provider.{provider}"));
+                    provider_dep = Some(text::concat(["provider.", &provider]));
                 }
                 Node::Module(i) | Node::Output(i) | Node::Provider(i) => {
                     let at = match *node {
@@ -472,13 +473,9 @@ fn evaluation_order(
                         Node::Output(_) => def.outputs[i].1,
                         _ => def.providers[i],
                     };
-                    def.block(at).body.references(&mut refs);
+                    def.block(at).body.references(&mut add);
                 }
             }
-            let mut out: Vec<usize> = refs
-                .iter()
-                .filter_map(|path| reference_node(path, names))
-                .collect();
             if let Some(p) = provider_dep.and_then(|p| names.get(p.as_str())) {
                 out.push(*p);
             }
@@ -540,13 +537,12 @@ impl Loader<'_> {
     }
 }
 
-fn reference_node(path: &[crate::syntax::Name], names: &HashMap<&str, usize>) -> Option<usize> {
-    use compact_str::format_compact;
-    let key = match path.first()?.as_str() {
-        "var" | "local" | "module" => format_compact!("{}.{}", path[0], path.get(1)?),
-        "data" => format_compact!("data.{}.{}", path.get(1)?, path.get(2)?),
+fn reference_node(path: &[&str], names: &crate::eval::FastMap<&str, usize>) -> Option<usize> {
+    let key = match *path.first()? {
+        root @ ("var" | "local" | "module") => text::concat_compact([root, ".", path.get(1)?]),
+        "data" => text::concat_compact(["data.", path.get(1)?, ".", path.get(2)?]),
         "path" | "terraform" | "self" | "count" | "each" => return None,
-        t => format_compact!("{t}.{}", path.get(1)?),
+        t => text::concat_compact([t, ".", path.get(1)?]),
     };
     names.get(key.as_str()).copied()
 }

@@ -177,15 +177,17 @@ impl Expr {
         }
     }
 
-    /// Every reference the expression makes, as its root name and the static
-    /// attribute names that follow (`var.x` → `["var", "x"]`). Used to order
-    /// evaluation; names bound by `for` expressions are excluded.
-    pub fn references(&self, out: &mut Vec<Vec<Name>>) {
+    /// Every reference the expression makes, as its root name and up to two
+    /// static names that follow (`var.x` → `["var", "x"]`,
+    /// `data.aws_ami.ubuntu.id` → `["data", "aws_ami", "ubuntu"]`): what
+    /// names the object referred to. Used to order evaluation; names bound
+    /// by `for` expressions are excluded.
+    pub fn references(&self, out: &mut dyn FnMut(&[&str])) {
         let mut bound = Vec::new();
         self.collect_refs(&mut bound, out);
     }
 
-    fn collect_refs(&self, bound: &mut Vec<Name>, out: &mut Vec<Vec<Name>>) {
+    fn collect_refs<'a>(&'a self, bound: &mut Vec<&'a str>, out: &mut dyn FnMut(&[&str])) {
         match &self.kind {
             ExprKind::Literal(_) => {}
             ExprKind::Template(parts) => collect_template_refs(parts, bound, out),
@@ -199,25 +201,32 @@ impl Expr {
                 }
             }
             ExprKind::Variable(name) => {
-                if !bound.contains(name) {
-                    out.push(vec![name.clone()]);
+                if !bound.contains(&name.as_str()) {
+                    out(&[name.as_str()]);
                 }
             }
             ExprKind::Traversal(base, ops) => {
                 if let ExprKind::Variable(name) = &base.kind {
-                    if !bound.contains(name) {
-                        let mut path = vec![name.clone()];
+                    if !bound.contains(&name.as_str()) {
+                        // what names a referenceable object: three names at
+                        // most (`data.aws_ami.ubuntu`, `var.x`, `aws_vpc.main`)
+                        let mut path = [name.as_str(), "", ""];
+                        let mut len = 1;
                         for op in ops {
+                            if len == path.len() {
+                                break;
+                            }
                             match op {
-                                TraversalOp::GetAttr(a) => path.push(a.clone()),
+                                TraversalOp::GetAttr(a) => path[len] = a.as_str(),
                                 TraversalOp::Index(Expr {
                                     kind: ExprKind::Literal(Value::String(s)),
                                     ..
-                                }) if path.len() == 1 => path.push(Name::from(&**s)),
+                                }) if len == 1 => path[len] = s,
                                 _ => break,
                             }
+                            len += 1;
                         }
-                        out.push(path);
+                        out(&path[..len]);
                     }
                 } else {
                     base.collect_refs(bound, out);
@@ -235,8 +244,8 @@ impl Expr {
             ExprKind::For(f) => {
                 f.collection.collect_refs(bound, out);
                 let mark = bound.len();
-                bound.extend(f.key_var.iter().cloned());
-                bound.push(f.value_var.clone());
+                bound.extend(f.key_var.iter().map(|k| k.as_str()));
+                bound.push(f.value_var.as_str());
                 for e in [f.key_expr.as_ref(), Some(&f.value_expr), f.cond.as_ref()]
                     .into_iter()
                     .flatten()
@@ -249,7 +258,11 @@ impl Expr {
     }
 }
 
-fn collect_template_refs(parts: &[TemplatePart], bound: &mut Vec<Name>, out: &mut Vec<Vec<Name>>) {
+fn collect_template_refs<'a>(
+    parts: &'a [TemplatePart],
+    bound: &mut Vec<&'a str>,
+    out: &mut dyn FnMut(&[&str]),
+) {
     for part in parts {
         match part {
             TemplatePart::Literal(_) => {}
@@ -271,8 +284,8 @@ fn collect_template_refs(parts: &[TemplatePart], bound: &mut Vec<Name>, out: &mu
             } => {
                 collection.collect_refs(bound, out);
                 let mark = bound.len();
-                bound.extend(key_var.iter().cloned());
-                bound.push(value_var.clone());
+                bound.extend(key_var.iter().map(|k| k.as_str()));
+                bound.push(value_var.as_str());
                 collect_template_refs(body, bound, out);
                 bound.truncate(mark);
             }
@@ -282,7 +295,7 @@ fn collect_template_refs(parts: &[TemplatePart], bound: &mut Vec<Name>, out: &mu
 
 impl Body {
     /// References made anywhere in the body, nested blocks included.
-    pub fn references(&self, out: &mut Vec<Vec<Name>>) {
+    pub fn references(&self, out: &mut dyn FnMut(&[&str])) {
         for a in &self.attributes {
             a.expr.references(out);
         }
