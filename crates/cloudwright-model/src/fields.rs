@@ -137,6 +137,11 @@ impl<V> SortedMap<V> {
         SortedMap(self.0.iter().map(|(k, v)| (k.clone(), f(v))).collect())
     }
 
+    /// Gives back the room reserved beyond the entries.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     /// Entries in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &V)> + ExactSizeIterator {
         self.0.iter().map(|(k, v)| (k.as_str(), v))

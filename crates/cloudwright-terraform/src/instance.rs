@@ -104,50 +104,61 @@ pub struct BlockMaps {
     /// iterate over): the last few distinct span maps.
     spans: Vec<SpanMap>,
     /// For a block without: its spans, which follow from its text alone,
-    /// so only its first instance records them; and the same with the span
-    /// of the `tags_all` that provider default tags add.
+    /// so only its first instance records them; without and with the span
+    /// of the `tags_all` that provider default tags add. Each is made when
+    /// an instance needs it (most blocks need only one).
     fixed: Option<SpanMap>,
     fixed_tagged: Option<SpanMap>,
 }
 
 impl BlockMaps {
-    /// The spans of a block without `dynamic` blocks, when an instance has
-    /// recorded them.
+    /// The spans of a block without `dynamic` blocks, once an instance has
+    /// recorded them: either variant (they differ only in `tags_all`).
     pub fn fixed_spans(&self) -> Option<SpanMap> {
-        self.fixed.clone()
+        self.fixed.clone().or_else(|| self.fixed_tagged.clone())
     }
 
-    /// The shared spans of an instance. For a block with fixed spans
-    /// (`known`, filled in from `recorded` when its first instance recorded
-    /// them) the block's; otherwise `recorded`'s shared copy. `tags_all` is
-    /// the span of the `tags_all` the provider's default tags added.
+    /// The shared spans of an instance. For a block with fixed spans, the
+    /// block's (`known` is filled in when this instance recorded them);
+    /// otherwise `recorded`'s shared copy. `tags_all` is the span of the
+    /// `tags_all` the provider's default tags added.
     pub fn instance_spans(
         &mut self,
         fixed: bool,
         known: &mut Option<SpanMap>,
-        mut recorded: resources::Spans,
+        recorded: resources::Spans,
         tags_all: Option<Span>,
     ) -> SpanMap {
-        if !fixed {
+        let tagged = |mut map: resources::Spans| {
             if let Some(span) = tags_all {
-                recorded.insert("tags_all", span);
+                map.insert("tags_all", span);
             }
-            return share(&mut self.spans, recorded);
+            map
+        };
+        if !fixed {
+            return share(&mut self.spans, tagged(recorded));
         }
-        let body = known
-            .get_or_insert_with(|| self.fixed.get_or_insert_with(|| Arc::new(recorded)).clone())
-            .clone();
-        match tags_all {
-            None => body,
-            Some(span) => self
-                .fixed_tagged
-                .get_or_insert_with(|| {
-                    let mut tagged = (*body).clone();
-                    tagged.insert("tags_all", span);
-                    Arc::new(tagged)
-                })
-                .clone(),
+        let (wanted, other) = match tags_all {
+            Some(_) => (&mut self.fixed_tagged, &self.fixed),
+            None => (&mut self.fixed, &self.fixed_tagged),
+        };
+        if let Some(kept) = wanted {
+            known.get_or_insert_with(|| kept.clone());
+            return kept.clone();
         }
+        // this instance recorded them, or the other variant has them
+        let map = match other.as_ref().or(known.as_ref()) {
+            Some(base) => {
+                let mut map = (**base).clone();
+                map.remove("tags_all");
+                tagged(map)
+            }
+            None => tagged(recorded),
+        };
+        let map = Arc::new(fitted(map));
+        *wanted = Some(map.clone());
+        known.get_or_insert_with(|| map.clone());
+        map
     }
 
     /// The shared copy of an instance's provenance map.
@@ -157,6 +168,14 @@ impl BlockMaps {
     ) -> ProvenanceMap {
         share(&mut self.provenance, provenance)
     }
+}
+
+/// A map about to be kept for the life of the model, without the room it
+/// reserved and did not fill (a recorded span map is sized for the
+/// top-level entries and grows with the nested ones).
+fn fitted<V>(mut map: cloudwright_model::SortedMap<V>) -> cloudwright_model::SortedMap<V> {
+    map.shrink_to_fit();
+    map
 }
 
 /// How many distinct maps of one block are kept for sharing.
@@ -171,7 +190,7 @@ fn share<V: PartialEq>(
     if let Some(found) = kept.iter().find(|k| ***k == map) {
         return found.clone();
     }
-    let map = Arc::new(map);
+    let map = Arc::new(fitted(map));
     if kept.len() == SHARED_VARIANTS {
         kept.remove(0);
     }

@@ -571,7 +571,13 @@ pub fn eval_resource(
             body.get("tags").copied().unwrap_or(block_span)
         });
         let closed = Value::map(close_fields(&fields));
-        let mut references = Vec::new();
+        // sized for every reference traced (an upper bound: duplicates go)
+        let traced = traces
+            .iter()
+            .flat_map(|(_, t)| t)
+            .filter(|t| matches!(t, Trace::Reference { .. }))
+            .count();
+        let mut references = Vec::with_capacity(traced);
         // attribute → sources, in the order the attributes were evaluated
         let mut provenance: Vec<(Name, Vec<Arc<cloudwright_model::ValueSource>>)> = Vec::new();
         for (attribute, mut attr_traces) in traces {

@@ -690,3 +690,48 @@ fn instances_of_a_shared_module_in_different_roots_share_their_span_maps() {
     // the provenance differs (each root's own module call): not shared
     assert!(!std::sync::Arc::ptr_eq(&dev.provenance, &prod.provenance));
 }
+
+#[test]
+fn default_tags_give_a_shared_block_the_span_of_tags_all_only_where_they_apply() {
+    let g = load_fixture("shared_module_roots");
+    assert_clean(&g);
+    let queue = |root: &str| {
+        g.resource_in(root, "module.logs.aws_sqs_queue.events")
+            .unwrap_or_else(|| panic!("queue in {root}"))
+    };
+    let (dev, prod, stage) = (queue("live/dev"), queue("live/prod"), queue("live/stage"));
+    // no tags and no default tags: no `tags_all`, one map for both roots
+    assert!(std::sync::Arc::ptr_eq(
+        &dev.attribute_spans,
+        &prod.attribute_spans
+    ));
+    assert_eq!(dev.attribute_spans.keys().collect::<Vec<_>>(), ["name"]);
+    assert!(dev.get("tags_all").is_none());
+    // stage's provider adds default tags: `tags_all` at the block, the
+    // rest as in the other roots
+    assert_eq!(
+        stage
+            .get("tags_all")
+            .and_then(|t| t.get("Environment"))
+            .and_then(|v| v.as_str().map(String::from))
+            .as_deref(),
+        Some("stage")
+    );
+    assert_eq!(
+        stage.attribute_spans.keys().collect::<Vec<_>>(),
+        ["name", "tags_all"]
+    );
+    assert_eq!(stage.attribute_spans["tags_all"].line, 12);
+    assert_eq!(stage.attribute_spans["name"], dev.attribute_spans["name"]);
+    // the bucket has tags everywhere: `tags_all` at them in every root
+    let bucket = |root: &str| {
+        g.resource_in(root, "module.logs.aws_s3_bucket.this")
+            .unwrap_or_else(|| panic!("bucket in {root}"))
+    };
+    let (dev, stage) = (bucket("live/dev"), bucket("live/stage"));
+    assert!(std::sync::Arc::ptr_eq(
+        &dev.attribute_spans,
+        &stage.attribute_spans
+    ));
+    assert_eq!(dev.attribute_spans["tags_all"].line, 7);
+}
