@@ -657,9 +657,16 @@ impl SecurityGroupRule<'_> {
 
 /// `0.0.0.0/0` or `::/0` (any prefix of length zero).
 pub fn is_world(cidr: &str) -> bool {
-    cidr.trim()
-        .parse::<ipnet::IpNet>()
-        .is_ok_and(|n| n.prefix_len() == 0)
+    let cidr = cidr.trim();
+    // a prefix length of zero is written with zeros only: most CIDRs are
+    // told apart by their last characters, without parsing the address
+    let zero_prefix = cidr
+        .rsplit_once('/')
+        .is_some_and(|(_, len)| !len.is_empty() && len.bytes().all(|b| b == b'0'));
+    zero_prefix
+        && cidr
+            .parse::<ipnet::IpNet>()
+            .is_ok_and(|n| n.prefix_len() == 0)
 }
 
 /// A field of a nested-block object, three-valued.
@@ -914,5 +921,17 @@ mod tests {
         assert!(!is_world("0.0.0.0/1"));
         assert!(!is_world("10.0.0.0/8"));
         assert!(!is_world("not a cidr"));
+        assert!(is_world(" 0.0.0.0/0 "));
+        assert!(is_world("10.1.2.3/0"));
+        assert!(!is_world("0.0.0.0/10"));
+        assert!(!is_world("0.0.0.0/"));
+        assert!(!is_world("/0"));
+        // every string the parser reads as a zero-length prefix still is one
+        for cidr in ["0.0.0.0/00", "::/00", "0.0.0.0/000", "0.0.0.0/+0"] {
+            let parsed = cidr
+                .parse::<ipnet::IpNet>()
+                .is_ok_and(|n| n.prefix_len() == 0);
+            assert_eq!(is_world(cidr), parsed, "{cidr}");
+        }
     }
 }

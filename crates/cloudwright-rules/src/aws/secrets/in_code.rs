@@ -235,6 +235,10 @@ crate::rule! {
 /// an HCL file: (name, value, byte offset of the value).
 fn local_literals(text: &str) -> Vec<(&str, &str, usize)> {
     let mut out = Vec::new();
+    // most files have no locals: one search instead of the walk below
+    if !text.contains("locals") {
+        return out;
+    }
     let mut depth = 0usize;
     let mut in_locals = false;
     let mut offset = 0usize;
@@ -271,15 +275,17 @@ fn local_literals(text: &str) -> Vec<(&str, &str, usize)> {
                 }
             }
         }
-        // braces outside strings
+        // braces outside strings (bytes: every byte of a multi-byte
+        // character is none of these and ends an escape, as the character
+        // would)
         let mut in_string = false;
         let mut escaped = false;
-        for c in line.chars() {
-            match c {
-                '\\' if in_string => escaped = !escaped,
-                '"' if !escaped => in_string = !in_string,
-                '{' if !in_string => depth += 1,
-                '}' if !in_string => {
+        for b in line.bytes() {
+            match b {
+                b'\\' if in_string => escaped = !escaped,
+                b'"' if !escaped => in_string = !in_string,
+                b'{' if !in_string => depth += 1,
+                b'}' if !in_string => {
                     depth = depth.saturating_sub(1);
                     if depth == 0 {
                         in_locals = false;
@@ -287,7 +293,7 @@ fn local_literals(text: &str) -> Vec<(&str, &str, usize)> {
                 }
                 _ => escaped = false,
             }
-            if c != '\\' {
+            if b != b'\\' {
                 escaped = false;
             }
         }
@@ -305,6 +311,10 @@ fn check_locals(ctx: &Context<'_>, report: &mut Report) {
         if !file.display_path.ends_with(".tf") {
             continue;
         }
+        let literals = local_literals(&file.text);
+        if literals.is_empty() {
+            continue;
+        }
         let dir = std::path::Path::new(&file.display_path)
             .parent()
             .map(|p| p.to_string_lossy().into_owned())
@@ -313,7 +323,7 @@ fn check_locals(ctx: &Context<'_>, report: &mut Report) {
             .get(if dir.is_empty() { "." } else { dir.as_str() })
             .map(|r| r.to_string())
             .unwrap_or_default();
-        for (name, value, at) in local_literals(&file.text) {
+        for (name, value, at) in literals {
             if let Some(kind) = secret_literal(name, value) {
                 let span = file.span(id, at as u32, (at + value.len()) as u32);
                 report.fail_at(
@@ -390,5 +400,16 @@ mod tests {
             .map(|(n, v, _)| (n, v))
             .collect();
         assert_eq!(found, vec![("token", "abc"), ("key", "v")]);
+    }
+
+    #[test]
+    fn braces_in_strings_and_non_ascii_text_do_not_end_the_block() {
+        let text = "locals {\n  msg = \"é{ \\\"}\"\n  token = \"abc\"\n}\nresource \"r\" \"n\" {\n  x = \"y\"\n}\n";
+        let found: Vec<_> = local_literals(text)
+            .into_iter()
+            .map(|(n, v, _)| (n, v))
+            .collect();
+        assert_eq!(found, vec![("msg", "é{ \\\"}"), ("token", "abc")]);
+        assert!(local_literals("resource \"r\" \"n\" {\n  token = \"abc\"\n}\n").is_empty());
     }
 }
