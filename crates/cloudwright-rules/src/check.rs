@@ -780,7 +780,7 @@ impl<'g> Context<'g> {
                         for (i, block) in blocks.iter().enumerate() {
                             out.push(SecurityGroupRule {
                                 resource: r,
-                                path: format!("{kind}[{i}]"),
+                                path: cloudwright_model::text::indexed([kind], i),
                                 ingress,
                                 protocol: normalize_protocol(field(block, "protocol").string()),
                                 from_port: field(block, "from_port").number().map(|n| n as i64),
