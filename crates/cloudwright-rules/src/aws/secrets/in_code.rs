@@ -392,24 +392,24 @@ crate::rule! {
 mod tests {
     use super::local_literals;
 
+    /// (name, value) of each literal found.
+    fn literals(text: &str) -> Vec<(&str, &str)> {
+        local_literals(text)
+            .into_iter()
+            .map(|(n, v, _)| (n, v))
+            .collect()
+    }
+
     #[test]
     fn finds_literals_in_locals_only() {
         let text = "variable \"x\" { default = \"a\" }\nlocals {\n  token = \"abc\"\n  name  = \"${var.x}\"\n  nested = {\n    key = \"v\"\n  }\n}\nresource \"r\" \"n\" {\n  password = \"p\"\n}\n";
-        let found: Vec<_> = local_literals(text)
-            .into_iter()
-            .map(|(n, v, _)| (n, v))
-            .collect();
-        assert_eq!(found, vec![("token", "abc"), ("key", "v")]);
+        assert_eq!(literals(text), [("token", "abc"), ("key", "v")]);
     }
 
     #[test]
     fn braces_in_strings_and_non_ascii_text_do_not_end_the_block() {
         let text = "locals {\n  msg = \"é{ \\\"}\"\n  token = \"abc\"\n}\nresource \"r\" \"n\" {\n  x = \"y\"\n}\n";
-        let found: Vec<_> = local_literals(text)
-            .into_iter()
-            .map(|(n, v, _)| (n, v))
-            .collect();
-        assert_eq!(found, vec![("msg", "é{ \\\"}"), ("token", "abc")]);
-        assert!(local_literals("resource \"r\" \"n\" {\n  token = \"abc\"\n}\n").is_empty());
+        assert_eq!(literals(text), [("msg", "é{ \\\"}"), ("token", "abc")]);
+        assert!(literals("resource \"r\" \"n\" {\n  token = \"abc\"\n}\n").is_empty());
     }
 }
