@@ -118,14 +118,13 @@ impl BlockMaps {
         self.fixed.clone().or_else(|| self.fixed_tagged.clone())
     }
 
-    /// The shared spans of an instance. For a block with fixed spans, the
-    /// block's (`known` is filled in when this instance recorded them);
-    /// otherwise `recorded`'s shared copy. `tags_all` is the span of the
-    /// `tags_all` the provider's default tags added.
+    /// The shared spans of an instance: for a block with fixed spans the
+    /// block's, made from what its first instance `recorded`; otherwise
+    /// `recorded`'s shared copy. `tags_all` is the span of the `tags_all`
+    /// the provider's default tags added.
     pub fn instance_spans(
         &mut self,
         fixed: bool,
-        known: &mut Option<SpanMap>,
         recorded: resources::Spans,
         tags_all: Option<Span>,
     ) -> SpanMap {
@@ -143,11 +142,11 @@ impl BlockMaps {
             None => (&mut self.fixed, &self.fixed_tagged),
         };
         if let Some(kept) = wanted {
-            known.get_or_insert_with(|| kept.clone());
             return kept.clone();
         }
-        // this instance recorded them, or the other variant has them
-        let map = match other.as_ref().or(known.as_ref()) {
+        // the other variant with `tags_all` added or taken away; else this
+        // is the block's first instance, which recorded them
+        let map = match other {
             Some(base) => {
                 let mut map = (**base).clone();
                 map.remove("tags_all");
@@ -157,7 +156,6 @@ impl BlockMaps {
         };
         let map = Arc::new(fitted(map));
         *wanted = Some(map.clone());
-        known.get_or_insert_with(|| map.clone());
         map
     }
 

@@ -166,13 +166,9 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
 /// Binds `count.index` / `each.key` / `each.value` for one instance; returns
 /// how many bindings to remove afterwards.
 pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -> usize {
-    let object = |fields: cloudwright_model::Fields| Value::map(fields);
     match (expansion, key) {
         (Expansion::Count(_), Key::Index(i)) => {
-            ev.bind(
-                "count",
-                object([("index", Value::Number(*i as f64))].into()),
-            );
+            ev.bind("count", Value::map([("index", Value::Number(*i as f64))]));
             1
         }
         (Expansion::ForEach(entries), Key::Name(k)) => {
@@ -183,15 +179,15 @@ pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -
                 .unwrap_or_default();
             ev.bind(
                 "each",
-                object([("key", Value::string(k.as_str())), ("value", value)].into()),
+                Value::map([("key", Value::string(k.as_str())), ("value", value)]),
             );
             1
         }
         (Expansion::Unknown, _) => {
-            ev.bind("count", object([("index", Value::unknown())].into()));
+            ev.bind("count", Value::map([("index", Value::unknown())]));
             ev.bind(
                 "each",
-                object([("key", Value::unknown()), ("value", Value::unknown())].into()),
+                Value::map([("key", Value::unknown()), ("value", Value::unknown())]),
             );
             2
         }
@@ -609,9 +605,13 @@ pub fn eval_resource(
         references.sort();
         references.dedup();
         let (attribute_spans, provenance) = loader.block_maps(file, block.range.start, |maps| {
-            let spans = maps.instance_spans(fixed, &mut known_spans, spans, tags_all_span);
+            let spans = maps.instance_spans(fixed, spans, tags_all_span);
             (spans, maps.provenance(provenance.into_iter().collect()))
         });
+        if fixed {
+            // either variant tells the spans: the next instances record none
+            known_spans.get_or_insert_with(|| attribute_spans.clone());
+        }
         resources.push(Resource {
             address: address.clone(),
             root: loader.root_display.clone(),
