@@ -25,25 +25,29 @@ pub struct Sla {
     pub source: &'static str,
 }
 
-/// The SLA table.
-pub fn table() -> Vec<Sla> {
-    TABLE
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let f: Vec<&'static str> = l.split('\t').collect();
-            Some(Sla {
-                kind: f.first()?,
-                percent: f.get(1)?.parse().ok()?,
-                covers: f.get(2)?,
-                source: f.get(3)?,
+/// The SLA table, read from its text once.
+pub fn table() -> &'static [Sla] {
+    static TABLE_ROWS: std::sync::LazyLock<Vec<Sla>> = std::sync::LazyLock::new(|| {
+        TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let f: Vec<&'static str> = l.split('\t').collect();
+                Some(Sla {
+                    kind: f.first()?,
+                    percent: f.get(1)?.parse().ok()?,
+                    covers: f.get(2)?,
+                    source: f.get(3)?,
+                })
             })
-        })
-        .collect()
+            .collect()
+    });
+    &TABLE_ROWS
 }
 
-fn sla(kind: &str) -> Option<Sla> {
-    table().into_iter().find(|s| s.kind == kind)
+/// The SLA row of a kind of component.
+pub fn sla(kind: &str) -> Option<Sla> {
+    table().iter().find(|s| s.kind == kind).cloned()
 }
 
 /// The SLA row that applies to a component as configured.

@@ -123,9 +123,7 @@ pub fn composite(
     } else {
         "global-accelerator"
     };
-    let own = crate::availability::table()
-        .into_iter()
-        .find(|s| s.kind == kind);
+    let own = crate::availability::sla(kind);
     let mut out = crate::availability::Availability::of(front.entry);
     let Some(own) = own else { return out };
     let mut product = own.percent / 100.0;
