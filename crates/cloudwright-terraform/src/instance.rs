@@ -288,6 +288,7 @@ impl Loader<'_> {
         let mut providers = req.providers.clone();
         let mut inputs = req.inputs;
         let mut outputs = BTreeMap::new();
+        let mut provider_refs = resources::ProviderRefs::default();
         for &node in &plan.order {
             match node {
                 Node::Var(i) => {
@@ -295,11 +296,19 @@ impl Loader<'_> {
                 }
                 Node::Local(i) => self.eval_local(&def, i, &mut scope),
                 Node::Provider(i) => {
-                    self.eval_provider(&def, def.providers[i], &scope, &mut providers, &mut info)
+                    self.eval_provider(&def, def.providers[i], &scope, &mut providers, &mut info);
+                    // a reference made before (in a dependency cycle) is stale
+                    provider_refs.clear();
                 }
                 Node::Resource(i) => {
-                    let (key, value, instances) =
-                        resources::eval_resource(self, &def, i, &scope, &providers);
+                    let (key, value, instances) = resources::eval_resource(
+                        self,
+                        &def,
+                        i,
+                        &scope,
+                        &providers,
+                        &mut provider_refs,
+                    );
                     if def.resources[i].mode == cloudwright_model::Mode::Data {
                         scope.data.insert(key, value);
                     } else {

@@ -472,6 +472,10 @@ fn close_fields(fields: &Fields) -> Fields {
     fields.map_values(close)
 }
 
+/// The provider references of a module instance's resources, by provider
+/// address: one record for all the resources of a provider.
+pub type ProviderRefs = crate::eval::FastMap<String, Arc<ProviderRef>>;
+
 /// Evaluates a resource or data block into its instances. Returns the scope
 /// key (`aws_vpc.main`, `aws_iam_policy_document.x`), the value references
 /// see, and the model's resources.
@@ -481,6 +485,7 @@ pub fn eval_resource(
     i: usize,
     scope: &ModuleScope,
     providers: &Providers,
+    provider_refs: &mut ProviderRefs,
 ) -> (String, Value, Vec<Resource>) {
     let decl = &def.resources[i];
     let block = def.block(decl.at);
@@ -495,18 +500,24 @@ pub fn eval_resource(
     let provider_address = resource_provider_address(block, &decl.resource_type);
     let provider = providers.get(&provider_address);
     let region = provider.and_then(|p| p.attributes.get("region"));
-    let provider_ref =
-        Arc::new(ProviderRef {
-            name: provider_address
-                .split('.')
-                .next()
-                .unwrap_or_default()
-                .to_string(),
-            alias: provider_address.split_once('.').map(|(_, a)| a.to_string()),
-            region: Some(region.clone().unwrap_or_else(|| {
-                Value::unknown_from(format!("provider.{provider_address}.region"))
-            })),
-        });
+    let provider_ref = match provider_refs.get(&provider_address) {
+        Some(shared) => shared.clone(),
+        None => {
+            let made = Arc::new(ProviderRef {
+                name: provider_address
+                    .split('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                alias: provider_address.split_once('.').map(|(_, a)| a.to_string()),
+                region: Some(region.clone().unwrap_or_else(|| {
+                    Value::unknown_from(text::concat(["provider.", &provider_address, ".region"]))
+                })),
+            });
+            provider_refs.insert(provider_address.clone(), made.clone());
+            made
+        }
+    };
     let default_tags = provider
         .and_then(|p| p.attributes.get("default_tags"))
         .and_then(|dt| match dt.strip() {
