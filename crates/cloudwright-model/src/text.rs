@@ -15,13 +15,25 @@ pub fn concat<const N: usize>(parts: [&str; N]) -> String {
     out
 }
 
-/// [`concat`] into a [`CompactString`]: kept inline when short.
+/// [`concat`] into a [`CompactString`]: kept inline when short (joined on
+/// the stack first: growing a `CompactString` piece by piece costs several
+/// times as much).
 pub fn concat_compact<const N: usize>(parts: [&str; N]) -> CompactString {
-    let mut out = CompactString::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for part in parts {
-        out.push_str(part);
+    const INLINE: usize = std::mem::size_of::<CompactString>();
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    if len > INLINE {
+        return concat(parts).into();
     }
-    out
+    let mut buf = [0u8; INLINE];
+    let mut at = 0;
+    for part in parts {
+        buf[at..at + part.len()].copy_from_slice(part.as_bytes());
+        at += part.len();
+    }
+    // whole pieces of text, one after the other: always text
+    std::str::from_utf8(&buf[..len])
+        .map(CompactString::new)
+        .unwrap_or_default()
 }
 
 /// The pieces and `[index]`, as `format!("{path}[{index}]")` writes it.
@@ -64,6 +76,12 @@ mod tests {
         );
         assert_eq!(concat::<0>([]), "");
         assert_eq!(concat_compact(["var", ".", "name"]), "var.name");
+        assert_eq!(concat_compact(["é", "ü"]), "éü");
+        let long = ["module.network_with_a_long_name", ".", "aws_vpc.this"];
+        assert_eq!(concat_compact(long), concat(long));
+        let exactly_inline = ["a".repeat(20), ".".into(), "bcd".into()];
+        let exactly_inline = exactly_inline.each_ref().map(String::as_str);
+        assert_eq!(concat_compact(exactly_inline).len(), 24);
         for i in [0, 7, 10, 12345, usize::MAX] {
             assert_eq!(indexed(["ingress"], i), format!("ingress[{i}]"));
             assert_eq!(indexed(["a", ".", "b"], i), format!("a.b[{i}]"));

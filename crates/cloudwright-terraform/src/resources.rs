@@ -623,14 +623,16 @@ pub fn eval_resource(
             // either variant tells the spans: the next instances record none
             known_spans.get_or_insert_with(|| attribute_spans.clone());
         }
+        let index = instance_key.instance_key();
+        values.push((instance_key, instance_object(fields, &address)));
         resources.push(Resource {
-            address: address.clone(),
+            address,
             root: loader.root_display.clone(),
             mode: decl.mode,
             resource_type: decl.resource_type.clone(),
             name: decl.name.clone(),
             module: scope.address.clone(),
-            index: instance_key.instance_key(),
+            index,
             provider: provider_ref.clone(),
             attributes: closed,
             span: Some(block_span),
@@ -640,7 +642,6 @@ pub fn eval_resource(
             origin: Origin::Configuration,
             actions: Vec::new(),
         });
-        values.push((instance_key, instance_object(fields, &address)));
     }
     loader.diagnostics.append(&mut ev.diagnostics);
     drop(ev);

@@ -43,6 +43,21 @@ impl<'a> Parser<'a> {
     /// A quoted string: a literal when it holds no template sequence.
     pub(super) fn quoted(&mut self) -> Result<Expr, SyntaxError> {
         let start = self.pos;
+        // most strings are plain text up to the closing quote: taken as
+        // they are, without building template elements
+        let rest = &self.bytes[start + 1..];
+        if let Some(len) = rest
+            .iter()
+            .position(|b| matches!(b, b'"' | b'\\' | b'$' | b'%' | b'\n'))
+            .filter(|&len| rest[len] == b'"')
+        {
+            self.pos = start + 1 + len + 1;
+            let text = &self.text[start + 1..start + 1 + len];
+            return Ok(Expr::literal(
+                Value::string(text),
+                Range::new(start, self.pos),
+            ));
+        }
         self.pos += 1;
         let (elements, tag) = self.elements(Kind::Quoted)?;
         if tag.closer != Closer::End {
