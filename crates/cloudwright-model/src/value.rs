@@ -426,7 +426,7 @@ fn number_to_json(n: f64) -> serde_json::Value {
 /// Formats a number the way Terraform prints it: integers without a fraction.
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e21 {
-        format!("{}", n as i128)
+        itoa::Buffer::new().format(n as i128).to_string()
     } else {
         let s = format!("{n}");
         s

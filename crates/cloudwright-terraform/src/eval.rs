@@ -452,8 +452,11 @@ impl<'a> Evaluator<'a> {
                         match key.strip() {
                             Value::Unknown(_) => unknown = true,
                             Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-                                let key =
-                                    to_template_string(&key).ok().flatten().unwrap_or_default();
+                                let key = to_template_string(&key)
+                                    .ok()
+                                    .flatten()
+                                    .unwrap_or_default()
+                                    .into_owned();
                                 if f.grouping {
                                     groups.entry(key).or_default().push(value);
                                 } else {
@@ -1009,11 +1012,11 @@ impl<'a> Evaluator<'a> {
 }
 
 /// The string form a value takes inside a template; `Ok(None)` for unknown.
-pub fn to_template_string(v: &Value) -> Result<Option<String>, String> {
+pub fn to_template_string(v: &Value) -> Result<Option<std::borrow::Cow<'_, str>>, String> {
     match v.strip() {
-        Value::String(s) => Ok(Some(s.to_string())),
-        Value::Number(n) => Ok(Some(format_number(*n))),
-        Value::Bool(b) => Ok(Some(b.to_string())),
+        Value::String(s) => Ok(Some(std::borrow::Cow::Borrowed(s))),
+        Value::Number(n) => Ok(Some(format_number(*n).into())),
+        Value::Bool(b) => Ok(Some(if *b { "true" } else { "false" }.into())),
         Value::Unknown(_) => Ok(None),
         Value::Null => Err("a null value cannot be used in a string template".into()),
         other => Err(format!(

@@ -11,7 +11,6 @@ use cloudwright_model::{
     aws, format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
     Resource, SortedMap, Span, Value,
 };
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// How many instances a block has.
@@ -423,10 +422,7 @@ fn expand_dynamic(
     };
     let mut out = Vec::with_capacity(entries.len());
     for (i, (key, value)) in entries.into_iter().enumerate() {
-        let iter_value = Value::map(BTreeMap::from([
-            ("key".to_string(), key),
-            ("value".to_string(), value),
-        ]));
+        let iter_value = Value::map([("key", key), ("value", value)]);
         ev.bind(iterator.clone(), iter_value);
         let item_path = item_path(path, kind, first_index + i);
         if let Some(spans) = spans.as_deref_mut() {

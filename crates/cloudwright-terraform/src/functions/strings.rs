@@ -359,7 +359,8 @@ fn format_one(
             Value::Null => "null".into(),
             other => to_template_string(other)
                 .map_err(super::CallError::Failed)?
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                .into_owned(),
         },
         's' => {
             let s = string(arg)?;
