@@ -351,39 +351,98 @@ pub fn write_text(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
 
 // ---------------------------------------------------------------- JSON
 
+/// One finding of the JSON report, serialized as it is (no intermediate
+/// JSON tree): the report writes 100k+ of them.
+#[derive(serde::Serialize)]
+struct FindingOut<'a> {
+    rule: &'a str,
+    aliases: &'a [&'static str],
+    severity: &'static str,
+    title: &'a str,
+    message: &'a str,
+    resource: &'a str,
+    root: &'a str,
+    resource_type: &'a str,
+    attribute: &'a str,
+    fingerprint: String,
+    location: Option<LocationOut<'a>>,
+    related: Vec<RelatedOut<'a>>,
+    evidence: Vec<EvidenceOut<'a>>,
+    remediation: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct LocationOut<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(serde::Serialize)]
+struct RelatedOut<'a> {
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+}
+
+#[derive(serde::Serialize)]
+struct EvidenceOut<'a> {
+    attribute: &'a str,
+    value: Json,
+    provenance: String,
+}
+
+fn finding_out<'a>(
+    graph: &'a Graph,
+    f: &'a Finding,
+    aliases: &'a [&'static str],
+) -> FindingOut<'a> {
+    let file = |span: &Span| graph.sources.get(span.file).display_path.as_str();
+    FindingOut {
+        rule: f.rule_id,
+        aliases,
+        severity: f.severity.as_str(),
+        title: f.title,
+        message: &f.message,
+        resource: &f.resource,
+        root: &f.root,
+        resource_type: &f.resource_type,
+        attribute: &f.attribute,
+        fingerprint: f.fingerprint(),
+        location: f.span.as_ref().map(|s| LocationOut {
+            file: file(s),
+            line: s.line,
+            column: s.column,
+            end_line: s.end_line,
+            end_column: s.end_column,
+        }),
+        related: f
+            .related
+            .iter()
+            .map(|r| RelatedOut {
+                message: &r.message,
+                file: file(&r.span),
+                line: r.span.line,
+            })
+            .collect(),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|e| EvidenceOut {
+                attribute: &e.attribute,
+                value: e.value.to_json(),
+                provenance: provenance_text(graph, &e.provenance),
+            })
+            .collect(),
+        remediation: f.remediation,
+    }
+}
+
 fn finding_json(ctx: &Context<'_>, f: &Finding) -> Json {
-    let loc = location(ctx.graph, &f.span).map(|(file, line, column, end_line, end_column)| {
-        json!({"file": file, "line": line, "column": column, "end_line": end_line, "end_column": end_column})
-    });
-    let aliases = ctx
-        .report
-        .rule(f.rule_id)
-        .map(|r| r.aliases.clone())
-        .unwrap_or_default();
-    json!({
-        "rule": f.rule_id,
-        "aliases": aliases,
-        "severity": f.severity.as_str(),
-        "title": f.title,
-        "message": &*f.message,
-        "resource": f.resource,
-        "root": f.root,
-        "resource_type": f.resource_type,
-        "attribute": f.attribute,
-        "fingerprint": f.fingerprint(),
-        "location": loc,
-        "related": f.related.iter().map(|r| json!({
-            "message": r.message,
-            "file": ctx.graph.sources.get(r.span.file).display_path,
-            "line": r.span.line,
-        })).collect::<Vec<_>>(),
-        "evidence": f.evidence.iter().map(|e| json!({
-            "attribute": e.attribute,
-            "value": e.value.to_json(),
-            "provenance": provenance_text(ctx.graph, &e.provenance),
-        })).collect::<Vec<_>>(),
-        "remediation": f.remediation,
-    })
+    let aliases = ctx.report.rule(f.rule_id).map_or(&[][..], |r| &r.aliases);
+    serde_json::to_value(finding_out(ctx.graph, f, aliases)).unwrap_or_default()
 }
 
 /// Writes the JSON report one finding at a time (bounded memory however
@@ -397,10 +456,23 @@ pub fn write_json(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
         json!(SCHEMA_VERSION),
         tail["tool"]
     )?;
+    // each rule's aliases, found once
+    let aliases: std::collections::HashMap<&str, &[&'static str]> = ctx
+        .report
+        .rules
+        .iter()
+        .map(|r| (r.id, r.aliases.as_slice()))
+        .collect();
     let n = ctx.report.findings.len();
+    let mut line = Vec::new();
     for (i, f) in ctx.report.findings.iter().enumerate() {
-        let text = serde_json::to_string(&finding_json(ctx, f)).map_err(std::io::Error::other)?;
-        writeln!(w, "    {text}{}", if i + 1 < n { "," } else { "" })?;
+        let of_rule = aliases.get(f.rule_id).copied().unwrap_or_default();
+        line.clear();
+        line.extend_from_slice(b"    ");
+        serde_json::to_writer(&mut line, &finding_out(ctx.graph, f, of_rule))
+            .map_err(std::io::Error::other)?;
+        line.extend_from_slice(if i + 1 < n { b",\n" } else { b"\n" });
+        w.write_all(&line)?;
     }
     write!(w, "  ]")?;
     for key in ["suppressed", "unknown", "summary", "tagging", "diagnostics"] {
