@@ -597,11 +597,15 @@ pub fn write_sarif(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Re
         .chain(ctx.report.suppressed.iter().map(|(f, s)| (f, Some(s))));
     let total = ctx.report.findings.len() + ctx.report.suppressed.len();
     let paths = CiPaths::new(ctx);
+    let mut line = Vec::new();
     for (i, (f, suppression)) in results.enumerate() {
         let index = rule_index.get(f.rule_id).copied().unwrap_or(0);
-        let text = serde_json::to_string(&sarif_result(&paths, index, f, suppression))
+        line.clear();
+        line.extend_from_slice(b"      ");
+        serde_json::to_writer(&mut line, &sarif_result(&paths, index, f, suppression))
             .map_err(std::io::Error::other)?;
-        writeln!(w, "      {text}{}", if i + 1 < total { "," } else { "" })?;
+        line.extend_from_slice(if i + 1 < total { b",\n" } else { b"\n" });
+        w.write_all(&line)?;
     }
     writeln!(
         w,
@@ -611,52 +615,161 @@ pub fn write_sarif(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Re
 
 /// One SARIF result: the finding at its location, with related locations
 /// and, when suppressed in source, the suppression.
-fn sarif_result(
+/// One SARIF result, serialized as it is (no intermediate JSON tree).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: SarifText,
+    partial_fingerprints: SarifFingerprints,
+    properties: SarifProperties<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locations: Option<[SarifLocation; 1]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[SarifSuppression; 1]>,
+}
+
+#[derive(serde::Serialize)]
+struct SarifText {
+    text: String,
+}
+
+#[derive(serde::Serialize)]
+struct SarifFingerprints {
+    #[serde(rename = "cloudwright/v1")]
+    v1: String,
+}
+
+#[derive(serde::Serialize)]
+struct SarifProperties<'a> {
+    resource: &'a str,
+    root: &'a str,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    physical_location: SarifPhysical<SarifRegion>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysical<R> {
+    artifact_location: SarifArtifact,
+    region: R,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifArtifact {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRelated<'a> {
+    id: usize,
+    message: SarifTextRef<'a>,
+    physical_location: SarifPhysical<SarifStart>,
+}
+
+#[derive(serde::Serialize)]
+struct SarifTextRef<'a> {
+    text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifStart {
+    start_line: u32,
+    start_column: u32,
+}
+
+#[derive(serde::Serialize)]
+struct SarifSuppression {
+    kind: &'static str,
+    justification: String,
+}
+
+fn sarif_result<'a>(
     paths: &CiPaths<'_, '_>,
     rule_index: usize,
-    f: &Finding,
+    f: &'a Finding,
     suppression: Option<&cloudwright_scan::Suppression>,
-) -> Json {
-    let mut j = json!({
-        "ruleId": f.rule_id,
-        "ruleIndex": rule_index,
-        "level": sarif_level(f.severity),
-        "message": {"text": format!("{}: {}", f.resource, f.message)},
-        "partialFingerprints": {"cloudwright/v1": f.fingerprint()},
-        "properties": {"resource": f.resource, "root": f.root},
-    });
-    if let Some((file, line, column, end_line, end_column)) = paths.location(&f.span) {
-        j["locations"] = json!([{
-            "physicalLocation": {
-                "artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": line, "startColumn": column, "endLine": end_line.max(line), "endColumn": end_column.max(1)},
-            },
-        }]);
-    }
-    if !f.related.is_empty() {
-        j["relatedLocations"] = f
+) -> SarifResult<'a> {
+    let artifact = |uri: String| SarifArtifact {
+        uri,
+        uri_base_id: "%SRCROOT%",
+    };
+    SarifResult {
+        rule_id: f.rule_id,
+        rule_index,
+        level: sarif_level(f.severity),
+        message: SarifText {
+            text: format!("{}: {}", f.resource, f.message),
+        },
+        partial_fingerprints: SarifFingerprints {
+            v1: f.fingerprint(),
+        },
+        properties: SarifProperties {
+            resource: &f.resource,
+            root: &f.root,
+        },
+        locations: paths
+            .location(&f.span)
+            .map(|(file, line, column, end_line, end_column)| {
+                [SarifLocation {
+                    physical_location: SarifPhysical {
+                        artifact_location: artifact(file),
+                        region: SarifRegion {
+                            start_line: line,
+                            start_column: column,
+                            end_line: end_line.max(line),
+                            end_column: end_column.max(1),
+                        },
+                    },
+                }]
+            }),
+        related_locations: f
             .related
             .iter()
             .enumerate()
-            .map(|(i, r)| {
-                json!({
-                    "id": i,
-                    "message": {"text": r.message},
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": paths.path(r.span.file), "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": r.span.line, "startColumn": r.span.column},
+            .map(|(i, r)| SarifRelated {
+                id: i,
+                message: SarifTextRef { text: &r.message },
+                physical_location: SarifPhysical {
+                    artifact_location: artifact(paths.path(r.span.file)),
+                    region: SarifStart {
+                        start_line: r.span.line,
+                        start_column: r.span.column,
                     },
-                })
+                },
             })
-            .collect();
+            .collect(),
+        suppressions: suppression.map(|s| {
+            [SarifSuppression {
+                kind: "inSource",
+                justification: s
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| format!("{} suppression comment", s.kind.as_str())),
+            }]
+        }),
     }
-    if let Some(s) = suppression {
-        j["suppressions"] = json!([{
-            "kind": "inSource",
-            "justification": s.reason.clone().unwrap_or_else(|| format!("{} suppression comment", s.kind.as_str())),
-        }]);
-    }
-    j
 }
 
 fn first_paragraph(doc: &str) -> String {
