@@ -15,15 +15,28 @@ pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Resul
         out,
         "{{\n  \"schema_version\": \"{SCHEMA_VERSION}\",\n  \"resources\": ["
     )?;
+    let mut text = Vec::new();
+    let mut line = Vec::new();
     for (i, r) in graph.resources.iter().enumerate() {
-        let text = serde_json::to_string_pretty(&resource_json(graph, r))
+        text.clear();
+        serde_json::to_writer_pretty(&mut text, &resource_json(graph, r))
             .map_err(std::io::Error::other)?;
-        let sep = if i + 1 < graph.resources.len() {
-            ","
+        // indented by four, each line (JSON text holds no raw newline
+        // inside a string: a newline is always the pretty printer's)
+        line.clear();
+        line.extend_from_slice(b"    ");
+        for &b in &text {
+            line.push(b);
+            if b == b'\n' {
+                line.extend_from_slice(b"    ");
+            }
+        }
+        line.extend_from_slice(if i + 1 < graph.resources.len() {
+            b",\n"
         } else {
-            ""
-        };
-        writeln!(out, "{}{sep}", indent(&text, 4))?;
+            b"\n"
+        });
+        out.write_all(&line)?;
     }
     let rest = json!({
         "modules": modules_json(graph),
@@ -36,14 +49,6 @@ pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Resul
         .trim_end_matches('}')
         .trim_end();
     writeln!(out, "  ],{inner}\n}}")
-}
-
-fn indent(text: &str, by: usize) -> String {
-    let pad = " ".repeat(by);
-    text.lines()
-        .map(|l| format!("{pad}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// The same document as one value (for tests and embedding).
