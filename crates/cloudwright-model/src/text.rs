@@ -51,16 +51,28 @@ pub fn indexed<const N: usize>(parts: [&str; N], index: usize) -> String {
     out
 }
 
+/// Does `format!("{s:?}")` write `s` as it is between the quotes? So it
+/// does printable ASCII other than `"` and `\`.
+fn quotes_as_is(s: &str) -> bool {
+    s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+}
+
 /// `path["key"]`, the key quoted as `format!("{path}[{key:?}]")` quotes it.
 pub fn keyed(path: &str, key: &str) -> String {
-    // printable ASCII other than `"` and `\` is written as it is
-    if key
-        .bytes()
-        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
-    {
+    if quotes_as_is(key) {
         concat([path, "[\"", key, "\"]"])
     } else {
         format!("{path}[{key:?}]")
+    }
+}
+
+/// `"text"`, quoted as `format!("{text:?}")` quotes it.
+pub fn quoted(text: &str) -> String {
+    if quotes_as_is(text) {
+        concat(["\"", text, "\""])
+    } else {
+        format!("{text:?}")
     }
 }
 
@@ -96,6 +108,7 @@ mod tests {
             "é",
             "\u{7f}",
         ] {
+            assert_eq!(quoted(key), format!("{key:?}"));
             assert_eq!(
                 keyed("aws_subnet.this", key),
                 format!("aws_subnet.this[{key:?}]")

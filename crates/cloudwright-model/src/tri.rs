@@ -43,7 +43,7 @@ impl<T> Tri<T> {
 /// Why a value is unknown, in words (where it will come from).
 pub fn describe_unknown(v: &Value) -> String {
     match v.as_unknown().and_then(|u| u.origin.as_deref()) {
-        Some(origin) => format!("known only after apply (from {origin})"),
+        Some(origin) => crate::text::concat(["known only after apply (from ", origin, ")"]),
         None => "known only after apply".to_string(),
     }
 }

@@ -5,7 +5,7 @@
 //! directory (`envs/prod`, `environments/staging`, `live/dev/eu-west-1`).
 
 use crate::check::{tag, Tri};
-use cloudwright_model::Resource;
+use cloudwright_model::{text, Resource};
 
 /// The kind of environment a name stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,7 +66,12 @@ pub fn of_root(configured: &[(String, String)], root: &str) -> Option<Environmen
             return Some(Environment {
                 name: name.clone(),
                 class: Class::of(name),
-                how: format!("cloudwright.toml maps {pattern:?} to {name:?}"),
+                how: text::concat([
+                    "cloudwright.toml maps ",
+                    &text::quoted(pattern),
+                    " to ",
+                    &text::quoted(name),
+                ]),
             });
         }
     }
@@ -76,7 +81,7 @@ pub fn of_root(configured: &[(String, String)], root: &str) -> Option<Environmen
         .map(|(part, class)| Environment {
             name: part.to_ascii_lowercase(),
             class: Some(class),
-            how: format!("the root module's directory {root:?}"),
+            how: text::concat(["the root module's directory ", &text::quoted(root)]),
         })
 }
 
@@ -91,7 +96,7 @@ pub fn of(configured: &[(String, String)], r: &Resource) -> Tri<Option<Environme
     match tag(r, &["environment", "env", "stage"]) {
         Tri::Known(Some(name)) => Tri::Known(Some(Environment {
             class: Class::of(&name),
-            how: format!("tagged {name:?}"),
+            how: text::concat(["tagged ", &text::quoted(&name)]),
             name,
         })),
         Tri::Unknown(why) => match of_root(configured, &r.root) {
