@@ -8,7 +8,12 @@ use compact_str::CompactString;
 
 /// The pieces, one after the other.
 pub fn concat<const N: usize>(parts: [&str; N]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    joined(parts, 0)
+}
+
+/// The pieces joined, with room for `more` bytes after them.
+fn joined<const N: usize>(parts: [&str; N], more: usize) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + more);
     for part in parts {
         out.push_str(part);
     }
@@ -40,11 +45,7 @@ pub fn concat_compact<const N: usize>(parts: [&str; N]) -> CompactString {
 pub fn indexed<const N: usize>(parts: [&str; N], index: usize) -> String {
     let mut digits = itoa::Buffer::new();
     let digits = digits.format(index);
-    let mut out =
-        String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + digits.len() + 2);
-    for part in parts {
-        out.push_str(part);
-    }
+    let mut out = joined(parts, digits.len() + 2);
     out.push('[');
     out.push_str(digits);
     out.push(']');

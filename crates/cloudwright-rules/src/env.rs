@@ -89,9 +89,13 @@ pub fn of_root(configured: &[(String, String)], root: &str) -> Option<Environmen
 /// root directory. `Known(None)` when nothing says; `Unknown` when the
 /// tag is known only after apply and nothing else decides.
 pub fn of(configured: &[(String, String)], r: &Resource) -> Tri<Option<Environment>> {
-    if let Some(e) = of_root(configured, &r.root).filter(|e| e.how.starts_with("cloudwright.toml"))
+    // worked out once: it decides first when configured, last otherwise
+    let by_root = of_root(configured, &r.root);
+    if by_root
+        .as_ref()
+        .is_some_and(|e| e.how.starts_with("cloudwright.toml"))
     {
-        return Tri::Known(Some(e));
+        return Tri::Known(by_root);
     }
     match tag(r, &["environment", "env", "stage"]) {
         Tri::Known(Some(name)) => Tri::Known(Some(Environment {
@@ -99,10 +103,10 @@ pub fn of(configured: &[(String, String)], r: &Resource) -> Tri<Option<Environme
             how: text::concat(["tagged ", &text::quoted(&name)]),
             name,
         })),
-        Tri::Unknown(why) => match of_root(configured, &r.root) {
+        Tri::Unknown(why) => match by_root {
             Some(e) => Tri::Known(Some(e)),
             None => Tri::Unknown(why),
         },
-        _ => Tri::Known(of_root(configured, &r.root)),
+        _ => Tri::Known(by_root),
     }
 }

@@ -61,41 +61,29 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 impl ModuleScope {
-    /// `module.net.` style prefix for absolute addresses, written where it
-    /// is formatted (`format!("{}{key}", scope.prefix())`).
-    pub fn prefix(&self) -> Prefix<'_> {
-        Prefix(&self.address)
+    /// The absolute address of something the module declares: the
+    /// module's address and a dot (nothing for the root module), then
+    /// `parts` joined (`module.net.` + `aws_vpc.main`), allocated once.
+    pub fn address_of<const N: usize>(&self, parts: [&str; N]) -> String {
+        let prefix = if self.address.is_empty() {
+            0
+        } else {
+            self.address.len() + 1
+        };
+        let mut out = String::with_capacity(prefix + parts.iter().map(|p| p.len()).sum::<usize>());
+        if prefix > 0 {
+            out.push_str(&self.address);
+            out.push('.');
+        }
+        for part in parts {
+            out.push_str(part);
+        }
+        out
     }
 
     /// Does the module declare `name` (`var.x`, `module.y`, `aws_vpc.z`)?
     pub fn declares(&self, name: &str) -> bool {
         self.traces.contains_key(name) || self.declared.contains(name)
-    }
-}
-
-/// A module address as the prefix of the addresses inside it: nothing for
-/// the root module, else the address and a dot.
-pub struct Prefix<'a>(&'a str);
-
-impl<'a> Prefix<'a> {
-    /// The address and the dot (both empty for the root module), to join
-    /// with [`cloudwright_model::text::concat`].
-    pub fn parts(&self) -> [&'a str; 2] {
-        if self.0.is_empty() {
-            ["", ""]
-        } else {
-            [self.0, "."]
-        }
-    }
-}
-
-impl std::fmt::Display for Prefix<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            write!(f, "{}.", self.0)
-        }
     }
 }
 
@@ -780,8 +768,7 @@ impl<'a> Evaluator<'a> {
                 let key = text::concat_compact(["module.", name]);
                 let Some(v) = scope.modules.get(name.as_str()).cloned() else {
                     if scope.declares(&key) {
-                        let [module, dot] = scope.prefix().parts();
-                        return Value::unknown_from(text::concat([module, dot, &key]));
+                        return Value::unknown_from(scope.address_of([&key]));
                     }
                     return self.error(range, format!("reference to undeclared module `{key}`"));
                 };
@@ -798,8 +785,7 @@ impl<'a> Evaluator<'a> {
                 if let Some(traces) = traces {
                     self.traces.extend(traces.iter().cloned());
                 }
-                let [module, dot] = scope.prefix().parts();
-                let address = text::concat([module, dot, &key]);
+                let address = scope.address_of([&key]);
                 self.record_reference(address, &v, &ops[1..]);
                 self.apply_ops(v, &ops[1..], range)
             }
@@ -810,8 +796,7 @@ impl<'a> Evaluator<'a> {
                     return self.error(range, "`data` must be followed by a type and a name");
                 };
                 let key = text::concat_compact([t, ".", n]);
-                let [module, dot] = scope.prefix().parts();
-                let address = text::concat([module, dot, "data.", &key]);
+                let address = scope.address_of(["data.", &key]);
                 let Some(v) = scope.data.get(key.as_str()).cloned() else {
                     if scope.declares(&format!("data.{key}")) {
                         return Value::unknown_from(address);
@@ -829,8 +814,7 @@ impl<'a> Evaluator<'a> {
                     return self.error(range, format!("unknown name `{resource_type}`"));
                 };
                 let key = text::concat_compact([resource_type, ".", n]);
-                let [module, dot] = scope.prefix().parts();
-                let address = text::concat([module, dot, &key]);
+                let address = scope.address_of([&key]);
                 let Some(v) = scope.resources.get(key.as_str()).cloned() else {
                     if scope.declares(&key) {
                         return Value::unknown_from(address);

@@ -933,7 +933,7 @@ impl Loader<'_> {
         } else {
             format!("{key_path}.{name}")
         };
-        let address = format!("{}module.{name}", scope.prefix());
+        let address = scope.address_of(["module.", name]);
         let source_text = literal_string(block.body.attribute("source"));
         let version = literal_string(block.body.attribute("version"));
         let unknown_module =

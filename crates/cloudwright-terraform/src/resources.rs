@@ -472,6 +472,27 @@ fn close_fields(fields: &Fields) -> Fields {
 /// address: one record for all the resources of a provider.
 pub type ProviderRefs = crate::eval::FastMap<String, Arc<ProviderRef>>;
 
+/// The module instance's reference to the provider at `address` (`aws`,
+/// `aws.west`), made on first use.
+fn provider_ref(
+    refs: &mut ProviderRefs,
+    address: &str,
+    region: Option<&Value>,
+) -> Arc<ProviderRef> {
+    if let Some(shared) = refs.get(address) {
+        return shared.clone();
+    }
+    let made = Arc::new(ProviderRef {
+        name: address.split('.').next().unwrap_or_default().to_string(),
+        alias: address.split_once('.').map(|(_, a)| a.to_string()),
+        region: Some(region.cloned().unwrap_or_else(|| {
+            Value::unknown_from(text::concat(["provider.", address, ".region"]))
+        })),
+    });
+    refs.insert(address.to_string(), made.clone());
+    made
+}
+
 /// Evaluates a resource or data block into its instances. Returns the scope
 /// key (`aws_vpc.main`, `aws_iam_policy_document.x`), the value references
 /// see, and the model's resources.
@@ -488,32 +509,14 @@ pub fn eval_resource(
     let file = def.file_id(decl.at);
     let source = loader.source(file);
     let key = text::concat([&decl.resource_type, ".", &decl.name]);
-    let [module, dot] = scope.prefix().parts();
     let block_address = match decl.mode {
-        Mode::Managed => text::concat([module, dot, &key]),
-        Mode::Data => text::concat([module, dot, "data.", &key]),
+        Mode::Managed => scope.address_of([&key]),
+        Mode::Data => scope.address_of(["data.", &key]),
     };
     let provider_address = resource_provider_address(block, &decl.resource_type);
     let provider = providers.get(&provider_address);
     let region = provider.and_then(|p| p.attributes.get("region"));
-    let provider_ref = match provider_refs.get(&provider_address) {
-        Some(shared) => shared.clone(),
-        None => {
-            let made = Arc::new(ProviderRef {
-                name: provider_address
-                    .split('.')
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-                alias: provider_address.split_once('.').map(|(_, a)| a.to_string()),
-                region: Some(region.clone().unwrap_or_else(|| {
-                    Value::unknown_from(text::concat(["provider.", &provider_address, ".region"]))
-                })),
-            });
-            provider_refs.insert(provider_address.clone(), made.clone());
-            made
-        }
-    };
+    let provider_ref = provider_ref(provider_refs, &provider_address, region.as_ref());
     let default_tags = provider
         .and_then(|p| p.attributes.get("default_tags"))
         .and_then(|dt| match dt.strip() {
