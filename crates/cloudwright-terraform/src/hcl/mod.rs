@@ -22,6 +22,18 @@ pub use skim::module_sources;
 
 use crate::syntax::{Attribute, Block, Body, Expr, Range, TemplatePart};
 
+/// The ASCII bytes that continue an identifier: letters, digits, `_`, `-`.
+static IDENT_ASCII: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    table
+};
+
 /// Expressions, blocks and template directives nested deeper than this are
 /// refused; real configurations stay far below it.
 pub const MAX_DEPTH: u32 = 128;
@@ -161,10 +173,39 @@ impl<'a> Parser<'a> {
 
     /// Skips spaces, tabs, carriage returns and comments, stopping at a
     /// newline (a `#`/`//` comment ends before its newline).
+    #[inline]
     fn skip_space(&mut self) -> Result<(), SyntaxError> {
+        self.skip_blanks(false)
+    }
+
+    /// The cursor past the run of blank bytes there (spaces, tabs,
+    /// carriage returns; newlines too when `newlines`): indentation and
+    /// alignment are long runs, taken in one pass.
+    fn skip_run(&mut self, newlines: bool) {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        self.pos += rest
+            .iter()
+            .position(|&b| !(matches!(b, b' ' | b'\t' | b'\r') || (newlines && b == b'\n')))
+            .unwrap_or(rest.len());
+    }
+
+    /// Skips blanks and comments, and newlines unless they are
+    /// significant (`newlines` false). Called between most tokens, and most
+    /// often with nothing to skip: that case is told inline from one byte.
+    #[inline]
+    fn skip_blanks(&mut self, newlines: bool) -> Result<(), SyntaxError> {
+        match self.peek() {
+            b' ' | b'\t' | b'\r' | b'#' | b'/' => self.skip_blanks_slow(newlines),
+            b'\n' if newlines => self.skip_blanks_slow(newlines),
+            _ => Ok(()),
+        }
+    }
+
+    #[inline(never)]
+    fn skip_blanks_slow(&mut self, newlines: bool) -> Result<(), SyntaxError> {
         loop {
+            self.skip_run(newlines);
             match self.peek() {
-                b' ' | b'\t' | b'\r' => self.pos += 1,
                 b'#' => self.skip_line_comment(),
                 b'/' if self.peek_at(1) == b'/' => self.skip_line_comment(),
                 b'/' if self.peek_at(1) == b'*' => {
@@ -180,7 +221,7 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_line_comment(&mut self) {
-        self.pos = match self.bytes[self.pos..].iter().position(|&b| b == b'\n') {
+        self.pos = match memchr::memchr(b'\n', &self.bytes[self.pos..]) {
             Some(i) => self.pos + i,
             None => self.bytes.len(),
         };
@@ -188,15 +229,9 @@ impl<'a> Parser<'a> {
 
     /// Skips whitespace and comments; newlines too unless they are
     /// `significant` here.
+    #[inline]
     fn skip_ws(&mut self, significant: bool) -> Result<(), SyntaxError> {
-        loop {
-            self.skip_space()?;
-            if !significant && self.peek() == b'\n' {
-                self.pos += 1;
-            } else {
-                return Ok(());
-            }
-        }
+        self.skip_blanks(!significant)
     }
 
     // ---- identifiers ----
@@ -231,11 +266,13 @@ impl<'a> Parser<'a> {
         }
         let start = self.pos;
         let mut end = start;
-        while end < self.bytes.len() {
-            let b = self.bytes[end];
-            if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
-                end += 1;
-            } else if b >= 0x80 && self.continues_ident(end) {
+        loop {
+            // the ASCII run in one pass; a non-ASCII letter continues it
+            end += self.bytes[end..]
+                .iter()
+                .position(|&b| !IDENT_ASCII[usize::from(b)])
+                .unwrap_or(self.bytes.len() - end);
+            if end < self.bytes.len() && self.bytes[end] >= 0x80 && self.continues_ident(end) {
                 end += self.text[end..].chars().next().map_or(1, char::len_utf8);
             } else {
                 break;
