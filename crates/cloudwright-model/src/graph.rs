@@ -104,10 +104,6 @@ impl<V> ByRoot<V> {
     fn get(&self, root: &str, address: &str) -> Option<&V> {
         self.0.get(root)?.get(address)
     }
-
-    fn contains(&self, root: &str, address: &str) -> bool {
-        self.get(root, address).is_some()
-    }
 }
 
 /// The evaluated infrastructure of one load.
@@ -129,7 +125,8 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Builds the indexes; call once after all resources are in place.
+    /// Builds the indexes; call once after all resources are in place,
+    /// with their references complete ([`link_unknown_origins`]).
     pub fn new(
         mut resources: Vec<Resource>,
         modules: Vec<ModuleInstance>,
@@ -160,7 +157,6 @@ impl Graph {
                 })
                 .collect(),
         );
-        link_unknown_origins(&mut resources, &by_address);
         let referrers = ByRoot(
             roots
                 .par_iter()
@@ -369,47 +365,67 @@ fn root_runs(resources: &[Resource]) -> Vec<(Arc<str>, std::ops::Range<usize>)> 
     runs
 }
 
-fn link_unknown_origins(resources: &mut [Resource], by_address: &ByRoot<usize>) {
-    resources.par_iter_mut().for_each(|r| {
+/// Adds to each resource the references its unknown values imply: an
+/// attribute whose value is unknown with the origin
+/// `module.net.aws_vpc.this.id` refers to `module.net.aws_vpc.this`
+/// (attribute `id`) when that resource is among `resources`, in the same
+/// root module. [`Graph::new`] expects the references complete: loaders
+/// call this on each root's resources as soon as they are evaluated, while
+/// they are still in the cache of the thread that made them (a pass over
+/// the whole model afterwards waited on memory for a tenth of the load).
+pub fn link_unknown_origins(resources: &mut [Resource]) {
+    let addresses: foldhash::HashSet<(&str, &str)> = resources
+        .iter()
+        .map(|r| (&*r.root, r.address.as_str()))
+        .collect();
+    let mut linked: Vec<(usize, Vec<crate::Reference>)> = Vec::new();
+    let mut origins = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
         let Some(obj) = r.attributes.as_object() else {
-            return;
+            continue;
         };
         let mut found = Vec::new();
         for (attribute, value) in &obj.fields {
-            let mut origins = Vec::new();
+            origins.clear();
             value.unknown_origins(&mut origins);
-            for origin in origins {
-                if let Some((target, target_attribute)) = split_origin(&r.root, &origin, by_address)
-                {
-                    if *target != *r.address {
-                        found.push(crate::Reference {
-                            attribute: attribute.into(),
-                            target,
-                            target_attribute,
-                        });
-                    }
+            for origin in &origins {
+                let Some((target, target_attribute)) = split_origin(origin, |candidate| {
+                    addresses.contains(&(&*r.root, candidate))
+                }) else {
+                    continue;
+                };
+                if *target != *r.address {
+                    found.push(crate::Reference {
+                        attribute: attribute.into(),
+                        target,
+                        target_attribute,
+                    });
                 }
             }
         }
         if !found.is_empty() {
-            r.references.extend(found);
-            r.references.sort();
-            r.references.dedup();
+            linked.push((i, found));
         }
-    });
+    }
+    drop(addresses);
+    for (i, found) in linked {
+        let references = &mut resources[i].references;
+        references.extend(found);
+        references.sort();
+        references.dedup();
+    }
 }
 
 /// Splits `module.a.aws_s3_bucket.b["k"].id` into the longest prefix that is
 /// a resource address and the attribute after it.
 fn split_origin(
-    root: &Arc<str>,
     origin: &str,
-    by_address: &ByRoot<usize>,
+    is_resource: impl Fn(&str) -> bool,
 ) -> Option<(Arc<str>, Option<compact_str::CompactString>)> {
     let mut end = origin.len();
     loop {
         let candidate = &origin[..end];
-        if by_address.contains(root, candidate) {
+        if is_resource(candidate) {
             let rest = origin[end..].trim_start_matches('.');
             let attribute = rest
                 .split(['.', '['])

@@ -54,7 +54,9 @@ pub fn load_with(
             .extension()
             .is_some_and(|e| e == "json" || e == "tfstate");
         if path.is_file() && plan_or_state && !is_tf_json(path) {
-            parts.push(crate::plan::load_plan_or_state(path, options, &mut sources));
+            let mut part = crate::plan::load_plan_or_state(path, options, &mut sources);
+            cloudwright_model::link_unknown_origins(&mut part.resources);
+            parts.push(part);
             continue;
         }
         let dir = if path.is_file() {
@@ -270,6 +272,7 @@ fn eval_root(
         resources.extend(chunk);
     }
     resources.sort_unstable_by(cloudwright_model::Resource::canonical_order);
+    cloudwright_model::link_unknown_origins(&mut resources);
     Loaded {
         resources,
         modules: loader.modules,
