@@ -350,9 +350,6 @@ impl Graph {
     }
 }
 
-/// An unknown value whose origin is `aws_subnet.private["a"].id` links its
-/// resource to that exact instance, even when the reference went through
-/// locals, variables, module outputs or `for` expressions.
 /// Each root module's run of resources in a list sorted by root.
 fn root_runs(resources: &[Resource]) -> Vec<(Arc<str>, std::ops::Range<usize>)> {
     let mut runs: Vec<(Arc<str>, std::ops::Range<usize>)> = Vec::new();
@@ -369,10 +366,12 @@ fn root_runs(resources: &[Resource]) -> Vec<(Arc<str>, std::ops::Range<usize>)> 
 /// attribute whose value is unknown with the origin
 /// `module.net.aws_vpc.this.id` refers to `module.net.aws_vpc.this`
 /// (attribute `id`) when that resource is among `resources`, in the same
-/// root module. [`Graph::new`] expects the references complete: loaders
-/// call this on each root's resources as soon as they are evaluated, while
-/// they are still in the cache of the thread that made them (a pass over
-/// the whole model afterwards waited on memory for a tenth of the load).
+/// root module: the exact instance, even when the reference went through
+/// locals, variables, module outputs or `for` expressions. [`Graph::new`]
+/// expects the references complete: loaders call this on each root's
+/// resources as soon as they are evaluated, while they are still in the
+/// cache of the thread that made them (a pass over the whole model
+/// afterwards waited on memory for a tenth of the load).
 pub fn link_unknown_origins(resources: &mut [Resource]) {
     let addresses: foldhash::HashSet<(&str, &str)> = resources
         .iter()
