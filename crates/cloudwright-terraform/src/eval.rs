@@ -967,7 +967,7 @@ impl<'a> Evaluator<'a> {
             },
             (Value::Map(obj), _) => {
                 let k = match key.strip() {
-                    Value::String(s) => s.to_string(),
+                    Value::String(s) => String::from(&**s),
                     Value::Number(n) => format_number(*n),
                     _ => return self.error(range, "a map key must be a string"),
                 };

@@ -282,7 +282,7 @@ impl Loader<'_> {
         let mut info = ModuleInstance {
             address: req.address.clone(),
             dir: def.display_dir.clone(),
-            root_dir: self.root_display.to_string(),
+            root_dir: String::from(&*self.root_display),
             ..Default::default()
         };
         let mut providers = req.providers.clone();
@@ -677,7 +677,7 @@ fn topological_order(deps: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
 pub fn resource_provider_address(block: &Block, resource_type: &str) -> String {
     if let Some(attr) = block.body.attribute("provider") {
         match &attr.expr.kind {
-            ExprKind::Variable(name) => return name.to_string(),
+            ExprKind::Variable(name) => return name.as_str().to_owned(),
             ExprKind::Traversal(base, ops) => {
                 if let (ExprKind::Variable(name), [TraversalOp::GetAttr(alias)]) =
                     (&base.kind, ops.as_slice())
@@ -697,7 +697,7 @@ pub fn resource_provider_address(block: &Block, resource_type: &str) -> String {
 
 pub fn literal_string(attr: Option<&Attribute>) -> Option<String> {
     match &attr?.expr.kind {
-        ExprKind::Literal(Value::String(s)) => Some(s.to_string()),
+        ExprKind::Literal(Value::String(s)) => Some(String::from(&**s)),
         ExprKind::Template(parts) => match parts.as_slice() {
             [crate::syntax::TemplatePart::Literal(s)] => Some(s.clone()),
             [] => Some(String::new()),
@@ -887,7 +887,7 @@ impl Loader<'_> {
         let name = block
             .labels
             .first()
-            .map(|l| l.to_string())
+            .map(|l| l.as_str().to_owned())
             .unwrap_or_default();
         let alias = fields
             .get("alias")
@@ -1008,7 +1008,7 @@ impl Loader<'_> {
                 let value = ev.eval(&attr.expr);
                 let traces = std::mem::take(&mut ev.traces);
                 inputs.insert(
-                    attr.name.to_string(),
+                    attr.name.as_str().to_owned(),
                     VariableInput {
                         value: InputValue::Value(value),
                         origin: VariableOrigin::ModuleInput(ev.span(attr.range)),
@@ -1073,7 +1073,7 @@ impl Loader<'_> {
                             kind: inner
                                 .labels
                                 .first()
-                                .map(|l| l.to_string())
+                                .map(|l| l.as_str().to_owned())
                                 .unwrap_or_default(),
                             config: resources::close(&Value::map(fields)),
                             span: self.span(file, inner.range),
@@ -1098,7 +1098,7 @@ impl Loader<'_> {
                                             };
                                             (name == key).then(|| match &v.kind {
                                                 ExprKind::Literal(Value::String(s)) => {
-                                                    Some(s.to_string())
+                                                    Some(String::from(&**s))
                                                 }
                                                 ExprKind::Template(p) => match p.as_slice() {
                                                     [crate::syntax::TemplatePart::Literal(s)] => {
@@ -1116,7 +1116,7 @@ impl Loader<'_> {
                                 _ => (None, literal_string(Some(attr))),
                             };
                             settings.required_providers.push(RequiredProvider {
-                                name: attr.name.to_string(),
+                                name: attr.name.as_str().to_owned(),
                                 source,
                                 version,
                                 span,
@@ -1164,7 +1164,7 @@ fn module_providers(block: &Block, parent: &Providers) -> Providers {
         if let ExprKind::Object(items) = &attr.expr.kind {
             for (key, value) in items {
                 let child_key = match key {
-                    crate::syntax::ObjectKey::Ident(n) => Some(n.to_string()),
+                    crate::syntax::ObjectKey::Ident(n) => Some(n.as_str().to_owned()),
                     crate::syntax::ObjectKey::Expr(e) => static_provider_address(e),
                 };
                 if let (Some(child_key), Some(parent_key)) =
@@ -1182,7 +1182,7 @@ fn module_providers(block: &Block, parent: &Providers) -> Providers {
 
 fn static_provider_address(e: &crate::syntax::Expr) -> Option<String> {
     match &e.kind {
-        ExprKind::Variable(n) => Some(n.to_string()),
+        ExprKind::Variable(n) => Some(n.as_str().to_owned()),
         ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
             (ExprKind::Variable(n), [TraversalOp::GetAttr(a)]) => Some(format!("{n}.{a}")),
             _ => None,

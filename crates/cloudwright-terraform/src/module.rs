@@ -99,7 +99,7 @@ impl ModuleDef {
                     file: fi,
                     index: bi,
                 };
-                let label = |i: usize| block.labels.get(i).map(|l| l.to_string());
+                let label = |i: usize| block.labels.get(i).map(|l| l.as_str().to_owned());
                 match block.kind.as_str() {
                     "variable" => {
                         if let Some(name) = label(0) {
@@ -127,7 +127,7 @@ impl ModuleDef {
                                 "local value",
                                 diagnostics,
                             ) {
-                                def.locals.push((attr.name.to_string(), fi, bi, ai));
+                                def.locals.push((attr.name.as_str().to_owned(), fi, bi, ai));
                             }
                         }
                     }

@@ -119,14 +119,14 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
             Value::Map(obj) => Expansion::ForEach(
                 obj.fields
                     .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .map(|(k, v)| (k.to_owned(), v.clone()))
                     .collect(),
             ),
             Value::List(items) => {
                 let mut entries = Vec::new();
                 for item in items.iter() {
                     match item.strip() {
-                        Value::String(s) => entries.push((s.to_string(), item.clone())),
+                        Value::String(s) => entries.push((String::from(&**s), item.clone())),
                         Value::Unknown(_) => {
                             ev.warn(attr.range, "`for_each` holds values known only after apply; one instance with an unknown key stands for all of them");
                             return Expansion::Unknown;

@@ -343,7 +343,7 @@ fn one_arg(mut args: Vec<Value>) -> Result<Value, CallError> {
 /// A string argument; numbers and bools convert as Terraform converts them.
 pub(crate) fn string(v: &Value) -> Result<String, CallError> {
     match v {
-        Value::String(s) => Ok(s.to_string()),
+        Value::String(s) => Ok(String::from(&**s)),
         Value::Number(n) => Ok(format_number(*n)),
         Value::Bool(b) => Ok(b.to_string()),
         Value::Null => fail("argument must not be null"),

@@ -82,10 +82,10 @@ impl<'a> Parser<'a> {
     }
 
     /// A block label: a quoted string without template sequences.
-    pub(super) fn quoted_label(&mut self) -> Result<String, SyntaxError> {
+    pub(super) fn quoted_label(&mut self) -> Result<crate::syntax::Name, SyntaxError> {
         let start = self.pos;
         match self.quoted()?.kind {
-            ExprKind::Literal(Value::String(s)) => Ok(s.to_string()),
+            ExprKind::Literal(Value::String(s)) => Ok(crate::syntax::Name::from(&*s)),
             _ => Err(self.error(
                 "a block label is a plain string: it cannot hold `${ }` or `%{ }`",
                 start,
