@@ -128,6 +128,9 @@ pub struct Evaluator<'a> {
     pub traces: Vec<Trace>,
     /// Nesting depth guard for pathological input.
     depth: u32,
+    /// Where templates are rendered before their text is copied into the
+    /// value: reused, so a rendering grows no string of its own.
+    template_buf: String,
 }
 
 const MAX_DEPTH: u32 = 200;
@@ -148,6 +151,7 @@ impl<'a> Evaluator<'a> {
             diagnostics: Vec::new(),
             traces: Vec::new(),
             depth: 0,
+            template_buf: String::new(),
         }
     }
 
@@ -282,15 +286,18 @@ impl<'a> Evaluator<'a> {
             // "${x}" alone yields x itself, not its string form
             return self.eval(e);
         }
-        let mut out = String::new();
+        // a template inside this one renders into a buffer of its own
+        let mut out = std::mem::take(&mut self.template_buf);
+        out.clear();
         let mut unknown = false;
         let mut sensitive = false;
         self.render_template(parts, &mut out, &mut unknown, &mut sensitive);
         let v = if unknown {
             Value::unknown()
         } else {
-            Value::string(out)
+            Value::string(out.as_str())
         };
+        self.template_buf = out;
         if sensitive {
             v.sensitive()
         } else {

@@ -585,9 +585,11 @@ pub fn eval_resource(
             .count();
         let mut references = Vec::with_capacity(traced);
         // attribute → sources, in the order the attributes were evaluated
-        let mut provenance: Vec<(Name, Vec<Arc<cloudwright_model::ValueSource>>)> = Vec::new();
+        let mut provenance: Vec<(Name, Vec<Arc<cloudwright_model::ValueSource>>)> =
+            Vec::with_capacity(traces.len());
         for (attribute, mut attr_traces) in traces {
             dedup(&mut attr_traces);
+            let attr_traces_len = attr_traces.len();
             for t in attr_traces {
                 match t {
                     Trace::Reference {
@@ -606,7 +608,12 @@ pub fn eval_resource(
                     Trace::Source(s) => {
                         match provenance.iter_mut().find(|(a, _)| *a == attribute) {
                             Some((_, sources)) => sources.push(s),
-                            None => provenance.push((attribute.clone(), vec![s])),
+                            None => {
+                                // sized for the attribute's traces: an upper bound
+                                let mut sources = Vec::with_capacity(attr_traces_len);
+                                sources.push(s);
+                                provenance.push((attribute.clone(), sources));
+                            }
                         }
                     }
                 }
