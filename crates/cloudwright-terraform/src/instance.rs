@@ -2,7 +2,7 @@
 //! its resources and data sources expanded by `count`/`for_each`, its module
 //! calls recursively, its outputs.
 
-use crate::eval::{Evaluator, FsContext, ModuleScope, Trace};
+use crate::eval::{Evaluator, FastMap, FsContext, ModuleScope, Trace};
 use crate::module::{At, ModuleDef};
 use crate::resources;
 use crate::syntax::{Attribute, Block, ExprKind, TraversalOp};
@@ -43,7 +43,7 @@ pub struct ProviderInfo {
     pub attributes: Value,
 }
 
-pub type Providers = HashMap<String, ProviderInfo>;
+pub type Providers = FastMap<String, ProviderInfo>;
 
 /// Finds the module definition of a directory (parsing it on first use).
 pub trait ModuleSource {
@@ -90,7 +90,7 @@ pub struct Loader<'s> {
 }
 
 /// Per block (file, start): the maps its instances share, across all roots.
-pub type SharedMapCache = HashMap<(FileId, u32), BlockMaps>;
+pub type SharedMapCache = FastMap<(FileId, u32), BlockMaps>;
 
 /// The span and provenance maps of one block's instances. Most instances of
 /// a block have equal maps — the `for_each` instances of one block, and the
@@ -215,7 +215,7 @@ pub struct InstanceRequest<'a> {
     pub address: String,
     /// Key in modules.json (`vpc.subnets`), empty for the root.
     pub key_path: String,
-    pub inputs: HashMap<String, VariableInput>,
+    pub inputs: FastMap<String, VariableInput>,
     pub providers: Providers,
     pub call_span: Option<Span>,
     pub ancestry: &'a mut Vec<PathBuf>,
@@ -267,8 +267,23 @@ impl Loader<'_> {
         req: InstanceRequest<'_>,
     ) -> (Value, BTreeMap<String, Vec<Trace>>) {
         let def = req.def.clone();
+        // the maps sized for what the module declares: they fill without rehashing
+        fn sized<V>(n: usize) -> FastMap<String, V> {
+            FastMap::with_capacity_and_hasher(n, Default::default())
+        }
+        let data = def
+            .resources
+            .iter()
+            .filter(|r| r.mode == cloudwright_model::Mode::Data)
+            .count();
         let mut scope = ModuleScope {
             address: req.address.clone(),
+            vars: sized(def.variables.len()),
+            locals: sized(def.locals.len()),
+            resources: sized(def.resources.len() - data),
+            data: sized(data),
+            modules: sized(def.module_calls.len()),
+            traces: sized(def.variables.len() + def.locals.len() + def.outputs.len()),
             path_module: relative_path(&self.fs.root_dir, &def.dir),
             path_cwd: self.fs.root_dir.to_string_lossy().into_owned(),
             ..Default::default()
@@ -728,7 +743,7 @@ impl Loader<'_> {
         def: &ModuleDef,
         i: usize,
         scope: &mut ModuleScope,
-        inputs: &mut HashMap<String, VariableInput>,
+        inputs: &mut FastMap<String, VariableInput>,
         call_span: Option<Span>,
         info: &mut ModuleInstance,
     ) {
@@ -996,7 +1011,7 @@ impl Loader<'_> {
         let mut instances = Vec::new();
         for key in expansion.keys() {
             let bound = resources::bind_instance(&mut ev, &expansion, &key);
-            let mut inputs = HashMap::new();
+            let mut inputs = FastMap::default();
             for attr in &block.body.attributes {
                 if matches!(
                     attr.name.as_str(),

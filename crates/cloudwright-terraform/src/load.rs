@@ -191,7 +191,7 @@ fn load_tree_parts(
         .filter(|(dir, _)| !called.contains(dir))
         .collect();
     let shared_cache = Mutex::new(cache);
-    let shared_maps = Mutex::new(SharedMapCache::new());
+    let shared_maps = Mutex::new(SharedMapCache::default());
     let sandbox = scan_root_abs.clone();
     // Root modules are independent: evaluate them in parallel. Each task
     // parses its root's files, evaluates them and drops their syntax.
@@ -260,7 +260,7 @@ fn eval_root(
         address: String::new(),
         key_path: String::new(),
         inputs,
-        providers: HashMap::new(),
+        providers: Default::default(),
         call_span: None,
         ancestry: &mut ancestry,
     });
@@ -794,8 +794,8 @@ fn root_inputs(
     root: &ModuleDef,
     options: &LoadOptions,
     loader: &mut Loader<'_>,
-) -> HashMap<String, VariableInput> {
-    let mut inputs: HashMap<String, VariableInput> = HashMap::new();
+) -> crate::eval::FastMap<String, VariableInput> {
+    let mut inputs = crate::eval::FastMap::<String, VariableInput>::default();
     let declared: HashSet<&str> = root.variables.iter().map(|(n, _)| n.as_str()).collect();
     for (name, value) in &options.env_vars {
         if declared.contains(name.as_str()) {

@@ -2,7 +2,6 @@
 
 use crate::syntax::{Attribute, Block, ConfigFile};
 use cloudwright_model::{text, Diagnostic, Mode, SourceMap};
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -67,7 +66,9 @@ impl ModuleDef {
             files,
             ..Default::default()
         };
-        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+        let blocks = def.files.iter().map(|f| f.body.blocks.len()).sum();
+        let mut seen: crate::eval::FastMap<String, (usize, usize)> =
+            crate::eval::FastMap::with_capacity_and_hasher(blocks, Default::default());
         let mut duplicate = |key: String,
                              file: usize,
                              index: usize,
