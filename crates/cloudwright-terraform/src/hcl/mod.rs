@@ -342,7 +342,7 @@ impl<'a> Parser<'a> {
             self.skip_space()?;
             match self.peek() {
                 b'{' => break,
-                b'"' => labels.push(self.quoted_label()?.into()),
+                b'"' => labels.push(self.quoted_label()?),
                 _ => match self.ident() {
                     Some(label) => labels.push(label.into()),
                     None => {
