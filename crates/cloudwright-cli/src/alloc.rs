@@ -5,7 +5,55 @@
 /// Loading allocates many small values; mimalloc frees and reuses them far
 /// faster than the system allocator (measured in docs/benchmarks.md).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: MiMalloc = MiMalloc;
+
+/// mimalloc, asked for plain blocks where the alignment asked for is one
+/// every block has: the `mimalloc` crate's allocator asks for every block
+/// by alignment, whose checks cost more than the allocation itself on the
+/// load's millions of small allocations (docs/benchmarks.md).
+struct MiMalloc;
+
+/// Every mimalloc block is aligned to at least a machine word.
+const WORD: usize = std::mem::size_of::<usize>();
+
+// SAFETY: each method forwards to the mimalloc function with the contract
+// `GlobalAlloc` asks for: `mi_malloc`/`mi_zalloc`/`mi_realloc` return
+// blocks aligned to at least a word (`MI_INTPTR_SIZE`), so they serve
+// layouts whose alignment is a word or less; larger alignments go to the
+// `_aligned` variants; `mi_free` frees blocks from any of them.
+unsafe impl std::alloc::GlobalAlloc for MiMalloc {
+    #[inline]
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if layout.align() <= WORD {
+            libmimalloc_sys::mi_malloc(layout.size()).cast()
+        } else {
+            libmimalloc_sys::mi_malloc_aligned(layout.size(), layout.align()).cast()
+        }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if layout.align() <= WORD {
+            libmimalloc_sys::mi_zalloc(layout.size()).cast()
+        } else {
+            libmimalloc_sys::mi_zalloc_aligned(layout.size(), layout.align()).cast()
+        }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: std::alloc::Layout) {
+        libmimalloc_sys::mi_free(ptr.cast());
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        if layout.align() <= WORD {
+            libmimalloc_sys::mi_realloc(ptr.cast(), new_size).cast()
+        } else {
+            libmimalloc_sys::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
+        }
+    }
+}
 
 /// `mi_option_purge_delay` in mimalloc's `mi_option_e` (the same number in
 /// its v2 and v3 headers); `libmimalloc-sys` does not export the name.
