@@ -50,11 +50,32 @@ impl SourceFile {
 
     /// One-based (line, column) of a byte offset; out-of-range offsets clamp to the end.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let offset = offset.min(self.text.len() as u32);
-        let line_index = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let offset = self.clamp(offset);
+        self.line_col_on(self.line_index(offset, 0), offset)
+    }
+
+    fn clamp(&self, offset: u32) -> u32 {
+        offset.min(self.text.len() as u32)
+    }
+
+    /// The index of the line holding `offset`, which is on line `from` or
+    /// after it. Spans are short: their end is nearly always on their start's
+    /// line or one of the next few, looked at before searching the rest.
+    fn line_index(&self, offset: u32, from: usize) -> usize {
+        let starts = &self.line_starts[from..];
+        for (k, &line_start) in starts.iter().enumerate().skip(1).take(4) {
+            if line_start > offset {
+                return from + k - 1;
+            }
+        }
+        match starts.binary_search(&offset) {
+            Ok(i) => from + i,
+            Err(i) => from + i - 1,
+        }
+    }
+
+    /// One-based (line, column) of `offset`, on the line of index `line_index`.
+    fn line_col_on(&self, line_index: usize, offset: u32) -> (u32, u32) {
         let line_start = self.line_starts[line_index] as usize;
         if self.ascii {
             return (
@@ -84,8 +105,11 @@ impl SourceFile {
     }
 
     pub fn span(&self, file: FileId, start: u32, end: u32) -> Span {
-        let (line, column) = self.line_col(start);
-        let (end_line, end_column) = self.line_col(end);
+        let (from, to) = (self.clamp(start), self.clamp(end));
+        let start_line = self.line_index(from, 0);
+        let end_line = self.line_index(to, if to >= from { start_line } else { 0 });
+        let (line, column) = self.line_col_on(start_line, from);
+        let (end_line, end_column) = self.line_col_on(end_line, to);
         Span {
             file,
             start,
@@ -100,12 +124,7 @@ impl SourceFile {
 
 fn line_starts(text: &str) -> Vec<u32> {
     let mut starts = vec![0];
-    starts.extend(
-        text.bytes()
-            .enumerate()
-            .filter(|(_, b)| *b == b'\n')
-            .map(|(i, _)| i as u32 + 1),
-    );
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
     starts
 }
 
@@ -201,5 +220,32 @@ mod tests {
         assert_eq!(f.line_col(1), (1, 2));
         assert_eq!(f.line_col(5), (2, 3));
         assert_eq!(f.line_col(999), (2, 5));
+    }
+
+    #[test]
+    fn a_span_ends_where_line_col_puts_its_end_however_far_it_reaches() {
+        // ten lines "l0".."l9", each three bytes with its newline
+        let text: String = (0..10).map(|i| format!("l{i}\n")).collect();
+        let f = SourceFile::new("a.tf".into(), "a.tf".into(), text.as_str().into());
+        let id = FileId(0);
+        // counted afresh: the line is one more than the newlines before the
+        // offset, the column one more than the bytes since the last of them
+        let place = |offset: u32| {
+            let before = &text[..(offset as usize).min(text.len())];
+            let line = before.matches('\n').count() as u32 + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            (line, column as u32)
+        };
+        for start in 0..=text.len() as u32 {
+            for end in [start, start + 1, start + 4, start + 13, start + 29, 999] {
+                let span = f.span(id, start, end);
+                assert_eq!((span.start, span.end), (start, end));
+                assert_eq!((span.line, span.column), place(start), "start {start}");
+                assert_eq!((span.end_line, span.end_column), place(end), "end {end}");
+            }
+        }
+        // an end before the start is still placed where it is
+        let backwards = f.span(id, 20, 2);
+        assert_eq!((backwards.end_line, backwards.end_column), (1, 3));
     }
 }
