@@ -266,12 +266,21 @@ fn eval_root(
     });
     // One vector of the root's size, filled from the evaluation's chunks
     // and put in the model's order here, on this root's thread: the graph
-    // then only checks the order.
-    let mut resources = Vec::with_capacity(loader.resources.iter().map(Vec::len).sum());
-    for chunk in loader.resources {
+    // then only checks the order. A chunk is one block's instances, in
+    // order already: the chunks are ordered by their first instance (moving
+    // a chunk is moving three words, a resource is some thirty), and the
+    // whole sorted only should a chunk's instances interleave with another's.
+    let order = cloudwright_model::Resource::canonical_order;
+    let mut chunks = loader.resources;
+    chunks.retain(|c| !c.is_empty());
+    chunks.sort_unstable_by(|a, b| order(&a[0], &b[0]));
+    let mut resources = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
         resources.extend(chunk);
     }
-    resources.sort_unstable_by(cloudwright_model::Resource::canonical_order);
+    if !resources.is_sorted_by(|a, b| order(a, b).is_le()) {
+        resources.sort_unstable_by(order);
+    }
     cloudwright_model::link_unknown_origins(&mut resources);
     Loaded {
         resources,
