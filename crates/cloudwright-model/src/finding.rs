@@ -207,17 +207,22 @@ impl FindingData {
     /// Stable identity across reformatting and edits elsewhere: rule, root
     /// module, resource address and attribute path — never line numbers.
     pub fn fingerprint(&self) -> String {
-        let input = format!(
-            "{}\u{0}{}\u{0}{}\u{0}{}",
-            self.rule_id, self.root, self.resource, self.attribute
-        );
-        // FNV-1a, 64 bit: stable across versions and platforms
+        // FNV-1a, 64 bit, of the parts joined by NUL bytes: stable across
+        // versions and platforms (hashed part by part, never joined)
         let mut hash: u64 = 0xcbf29ce484222325;
-        for b in input.bytes() {
-            hash ^= b as u64;
-            hash = hash.wrapping_mul(0x100000001b3);
+        let parts = [self.rule_id, &*self.root, &*self.resource, &*self.attribute];
+        for (i, part) in parts.into_iter().enumerate() {
+            let separator: &[u8] = if i == 0 { b"" } else { b"\0" };
+            for &b in separator.iter().chain(part.as_bytes()) {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x100000001b3);
+            }
         }
-        format!("{hash:016x}")
+        // sixteen lower-case hex digits, as `{hash:016x}` writes them
+        (0..16)
+            .rev()
+            .map(|i| char::from(b"0123456789abcdef"[(hash >> (i * 4)) as usize & 0xf]))
+            .collect()
     }
 }
 
@@ -247,6 +252,30 @@ mod tests {
         f.attribute = "policy".into();
         assert_ne!(a, f.fingerprint());
         assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn fingerprint_is_fnv1a_of_the_parts_joined_by_nul() {
+        let f = FindingData {
+            rule_id: "CW-X-1",
+            severity: FindingSeverity::High,
+            title: "t",
+            message: "m".into(),
+            resource: "aws_s3_bucket.b".into(),
+            root: ".".into(),
+            resource_type: "aws_s3_bucket".into(),
+            attribute: "acl".into(),
+            span: None,
+            related: vec![],
+            evidence: vec![],
+            remediation: "",
+        };
+        let mut hash: u64 = 0xcbf29ce484222325;
+        for b in "CW-X-1\0.\0aws_s3_bucket.b\0acl".bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x100000001b3);
+        }
+        assert_eq!(f.fingerprint(), format!("{hash:016x}"));
     }
 
     #[test]
