@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod envs;
 pub mod exposure;
 pub mod iam;
+mod json;
 pub mod resilience;
 pub mod resources;
 pub mod review;

@@ -394,6 +394,89 @@ struct EvidenceOut<'a> {
     provenance: String,
 }
 
+impl FindingOut<'_> {
+    /// The finding as compact JSON: the bytes `serde_json::to_writer`
+    /// writes for it, written directly (a large report spends most of
+    /// its time escaping strings; `json` does it a word at a time).
+    fn write_compact(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
+        use crate::json::{push_key, push_str, push_strs, push_u32};
+        let field = |out: &mut Vec<u8>, key: &str, value: &str| {
+            push_key(out, key);
+            push_str(out, value);
+            out.push(b',');
+        };
+        out.push(b'{');
+        field(out, "rule", self.rule);
+        push_key(out, "aliases");
+        push_strs(out, self.aliases);
+        out.push(b',');
+        field(out, "severity", self.severity);
+        field(out, "title", self.title);
+        field(out, "message", self.message);
+        field(out, "resource", self.resource);
+        field(out, "root", self.root);
+        field(out, "resource_type", self.resource_type);
+        field(out, "attribute", self.attribute);
+        field(out, "fingerprint", &self.fingerprint);
+        push_key(out, "location");
+        match &self.location {
+            None => out.extend_from_slice(b"null"),
+            Some(l) => {
+                out.push(b'{');
+                field(out, "file", l.file);
+                for (key, n) in [
+                    ("line", l.line),
+                    ("column", l.column),
+                    ("end_line", l.end_line),
+                    ("end_column", l.end_column),
+                ] {
+                    if key != "line" {
+                        out.push(b',');
+                    }
+                    push_key(out, key);
+                    push_u32(out, n);
+                }
+                out.push(b'}');
+            }
+        }
+        out.push(b',');
+        push_key(out, "related");
+        out.push(b'[');
+        for (i, r) in self.related.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'{');
+            field(out, "message", r.message);
+            field(out, "file", r.file);
+            push_key(out, "line");
+            push_u32(out, r.line);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],");
+        push_key(out, "evidence");
+        out.push(b'[');
+        for (i, e) in self.evidence.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.push(b'{');
+            field(out, "attribute", e.attribute);
+            push_key(out, "value");
+            serde_json::to_writer(&mut *out, &e.value).map_err(std::io::Error::other)?;
+            out.push(b',');
+            push_key(out, "provenance");
+            push_str(out, &e.provenance);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],");
+        push_key(out, "remediation");
+        push_str(out, self.remediation);
+        out.push(b'}');
+        Ok(())
+    }
+}
+
 fn finding_out<'a>(
     graph: &'a Graph,
     f: &'a Finding,
@@ -469,8 +552,7 @@ pub fn write_json(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
         let of_rule = aliases.get(f.rule_id).copied().unwrap_or_default();
         line.clear();
         line.extend_from_slice(b"    ");
-        serde_json::to_writer(&mut line, &finding_out(ctx.graph, f, of_rule))
-            .map_err(std::io::Error::other)?;
+        finding_out(ctx.graph, f, of_rule).write_compact(&mut line)?;
         line.extend_from_slice(if i + 1 < n { b",\n" } else { b"\n" });
         w.write_all(&line)?;
     }
@@ -1009,4 +1091,83 @@ pub fn to_markdown(ctx: &Context<'_>) -> String {
 
 fn md_escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report's findings are written by hand: the bytes must be those
+    /// serde_json writes for the same record, whatever it holds.
+    #[test]
+    fn a_finding_is_written_as_serde_json_writes_it() {
+        let full = FindingOut {
+            rule: "CW-AWS-S3-1",
+            aliases: &["CKV_AWS_20", "AVD-AWS-0086"],
+            severity: "high",
+            title: "S3 bucket \"public\"",
+            message: "bucket \\ allows\tpublic\nread \u{1} é 日本",
+            resource: "module.net.aws_s3_bucket.b[\"a\"]",
+            root: "live/prod",
+            resource_type: "aws_s3_bucket",
+            attribute: "acl",
+            fingerprint: "0123456789abcdef".into(),
+            location: Some(LocationOut {
+                file: "live/prod/main.tf",
+                line: 12,
+                column: 3,
+                end_line: 4_294_967_295,
+                end_column: 0,
+            }),
+            related: vec![
+                RelatedOut {
+                    message: "set here",
+                    file: "a.tf",
+                    line: 1,
+                },
+                RelatedOut {
+                    message: "",
+                    file: "b \"c\".tf",
+                    line: 2,
+                },
+            ],
+            evidence: vec![
+                EvidenceOut {
+                    attribute: "acl",
+                    value: serde_json::json!({"b": [1, 2.5, null, true], "a": "x\"y"}),
+                    provenance: "var.acl (terraform.tfvars)".into(),
+                },
+                EvidenceOut {
+                    attribute: "policy",
+                    value: Json::Null,
+                    provenance: String::new(),
+                },
+            ],
+            remediation: "Set `acl = \"private\"`.",
+        };
+        // no aliases, location, related locations or evidence
+        let bare = FindingOut {
+            aliases: &[],
+            ..bare_copy(&full)
+        };
+        for finding in [&full, &bare] {
+            let mut ours = Vec::new();
+            finding.write_compact(&mut ours).unwrap();
+            let theirs = serde_json::to_vec(finding).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+        }
+    }
+
+    fn bare_copy<'a>(f: &FindingOut<'a>) -> FindingOut<'a> {
+        FindingOut {
+            fingerprint: f.fingerprint.clone(),
+            location: None,
+            related: Vec::new(),
+            evidence: Vec::new(),
+            ..*f
+        }
+    }
 }
