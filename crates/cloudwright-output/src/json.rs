@@ -12,13 +12,22 @@ pub fn push_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let mut plain = 0; // start of the run not yet copied
     let mut at = 0;
+    let mut tail_checked = false;
     while at < bytes.len() {
-        // skip whole words with nothing to escape
+        // skip whole words with nothing to escape; the last, short one
+        // is looked at once, padded with a letter
         if let Some(word) = bytes.get(at..at + 8) {
             let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
             if !needs_escape(word) {
                 at += 8;
                 continue;
+            }
+        } else if !tail_checked {
+            tail_checked = true;
+            let mut word = [b'a'; 8];
+            word[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+            if !needs_escape(u64::from_le_bytes(word)) {
+                break;
             }
         }
         let b = bytes[at];
