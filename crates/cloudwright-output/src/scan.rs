@@ -684,8 +684,7 @@ pub fn write_sarif(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Re
         let index = rule_index.get(f.rule_id).copied().unwrap_or(0);
         line.clear();
         line.extend_from_slice(b"      ");
-        serde_json::to_writer(&mut line, &sarif_result(&paths, index, f, suppression))
-            .map_err(std::io::Error::other)?;
+        sarif_result(&paths, index, f, suppression).write_compact(&mut line);
         line.extend_from_slice(if i + 1 < total { b",\n" } else { b"\n" });
         w.write_all(&line)?;
     }
@@ -787,6 +786,131 @@ struct SarifSuppression {
     justification: String,
 }
 
+impl SarifResult<'_> {
+    /// The result as compact JSON, the bytes `serde_json::to_writer`
+    /// writes for it (see [`FindingOut::write_compact`]).
+    fn write_compact(&self, out: &mut Vec<u8>) {
+        use crate::json::{push_key, push_str, push_u32};
+        let text = |out: &mut Vec<u8>, key: &str, value: &str| {
+            push_key(out, key);
+            out.push(b'{');
+            push_key(out, "text");
+            push_str(out, value);
+            out.push(b'}');
+        };
+        let artifact = |out: &mut Vec<u8>, a: &SarifArtifact| {
+            push_key(out, "artifactLocation");
+            out.push(b'{');
+            push_key(out, "uri");
+            push_str(out, &a.uri);
+            out.push(b',');
+            push_key(out, "uriBaseId");
+            push_str(out, a.uri_base_id);
+            out.push(b'}');
+        };
+        let numbers = |out: &mut Vec<u8>, fields: &[(&str, u32)]| {
+            out.push(b'{');
+            for (i, (key, n)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                push_key(out, key);
+                push_u32(out, *n);
+            }
+            out.push(b'}');
+        };
+        out.push(b'{');
+        push_key(out, "ruleId");
+        push_str(out, self.rule_id);
+        out.push(b',');
+        push_key(out, "ruleIndex");
+        out.extend_from_slice(itoa::Buffer::new().format(self.rule_index).as_bytes());
+        out.push(b',');
+        push_key(out, "level");
+        push_str(out, self.level);
+        out.push(b',');
+        text(out, "message", &self.message.text);
+        out.push(b',');
+        push_key(out, "partialFingerprints");
+        out.push(b'{');
+        push_key(out, "cloudwright/v1");
+        push_str(out, &self.partial_fingerprints.v1);
+        out.extend_from_slice(b"},");
+        push_key(out, "properties");
+        out.push(b'{');
+        push_key(out, "resource");
+        push_str(out, self.properties.resource);
+        out.push(b',');
+        push_key(out, "root");
+        push_str(out, self.properties.root);
+        out.push(b'}');
+        if let Some([location]) = &self.locations {
+            let (p, r) = (
+                &location.physical_location,
+                &location.physical_location.region,
+            );
+            out.push(b',');
+            push_key(out, "locations");
+            out.extend_from_slice(b"[{");
+            push_key(out, "physicalLocation");
+            out.push(b'{');
+            artifact(out, &p.artifact_location);
+            out.push(b',');
+            push_key(out, "region");
+            numbers(
+                out,
+                &[
+                    ("startLine", r.start_line),
+                    ("startColumn", r.start_column),
+                    ("endLine", r.end_line),
+                    ("endColumn", r.end_column),
+                ],
+            );
+            out.extend_from_slice(b"}}]");
+        }
+        if !self.related_locations.is_empty() {
+            out.push(b',');
+            push_key(out, "relatedLocations");
+            out.push(b'[');
+            for (i, related) in self.related_locations.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.push(b'{');
+                push_key(out, "id");
+                out.extend_from_slice(itoa::Buffer::new().format(related.id).as_bytes());
+                out.push(b',');
+                text(out, "message", related.message.text);
+                out.push(b',');
+                push_key(out, "physicalLocation");
+                out.push(b'{');
+                artifact(out, &related.physical_location.artifact_location);
+                out.push(b',');
+                push_key(out, "region");
+                let r = &related.physical_location.region;
+                numbers(
+                    out,
+                    &[("startLine", r.start_line), ("startColumn", r.start_column)],
+                );
+                out.extend_from_slice(b"}}");
+            }
+            out.push(b']');
+        }
+        if let Some([suppression]) = &self.suppressions {
+            out.push(b',');
+            push_key(out, "suppressions");
+            out.extend_from_slice(b"[{");
+            push_key(out, "kind");
+            push_str(out, suppression.kind);
+            out.push(b',');
+            push_key(out, "justification");
+            push_str(out, &suppression.justification);
+            out.extend_from_slice(b"}]");
+        }
+        out.push(b'}');
+    }
+}
+
 fn sarif_result<'a>(
     paths: &CiPaths<'_, '_>,
     rule_index: usize,
@@ -802,7 +926,7 @@ fn sarif_result<'a>(
         rule_index,
         level: sarif_level(f.severity),
         message: SarifText {
-            text: format!("{}: {}", f.resource, f.message),
+            text: cloudwright_model::text::concat([&f.resource, ": ", &f.message]),
         },
         partial_fingerprints: SarifFingerprints {
             v1: f.fingerprint(),
@@ -1158,6 +1282,78 @@ mod tests {
                 String::from_utf8(ours).unwrap(),
                 String::from_utf8(theirs).unwrap()
             );
+        }
+    }
+
+    /// SARIF results too, with and without their optional parts.
+    #[test]
+    fn a_sarif_result_is_written_as_serde_json_writes_it() {
+        for full in [true, false] {
+            let result = sarif_sample(full);
+            let mut ours = Vec::new();
+            result.write_compact(&mut ours);
+            let theirs = serde_json::to_vec(&result).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+        }
+    }
+
+    fn sarif_sample(full: bool) -> SarifResult<'static> {
+        let artifact = |uri: &str| SarifArtifact {
+            uri: uri.into(),
+            uri_base_id: "%SRCROOT%",
+        };
+        let related = |id: usize, text: &'static str, uri: &str| SarifRelated {
+            id,
+            message: SarifTextRef { text },
+            physical_location: SarifPhysical {
+                artifact_location: artifact(uri),
+                region: SarifStart {
+                    start_line: 5,
+                    start_column: 6,
+                },
+            },
+        };
+        SarifResult {
+            rule_id: "CW-AWS-S3-1",
+            rule_index: 17,
+            level: "error",
+            message: SarifText {
+                text: "aws_s3_bucket.b[\"a\"]: bucket\tis \u{1} public é".into(),
+            },
+            partial_fingerprints: SarifFingerprints {
+                v1: "0123456789abcdef".into(),
+            },
+            properties: SarifProperties {
+                resource: "aws_s3_bucket.b[\"a\"]",
+                root: "live/prod",
+            },
+            locations: full.then(|| {
+                [SarifLocation {
+                    physical_location: SarifPhysical {
+                        artifact_location: artifact("live/prod/main.tf"),
+                        region: SarifRegion {
+                            start_line: 1,
+                            start_column: 2,
+                            end_line: 3,
+                            end_column: 4_294_967_295,
+                        },
+                    },
+                }]
+            }),
+            related_locations: if full {
+                vec![related(0, "here", "a \"b\".tf"), related(1, "", "c.tf")]
+            } else {
+                Vec::new()
+            },
+            suppressions: full.then(|| {
+                [SarifSuppression {
+                    kind: "inSource",
+                    justification: "accepted \"risk\"".into(),
+                }]
+            }),
         }
     }
 
