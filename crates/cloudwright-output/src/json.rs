@@ -101,6 +101,55 @@ pub fn push_u32(out: &mut Vec<u8>, n: u32) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
+/// `value` as serde_json's pretty printer writes it (two spaces a level,
+/// `": "` after keys, `[]` and `{}` when empty), as if nested `level`
+/// levels deep: its lines after the first indented by `level` more.
+pub fn push_pretty(out: &mut Vec<u8>, value: &serde_json::Value, level: usize) {
+    use serde_json::Value as J;
+    let indent = |out: &mut Vec<u8>, level: usize| {
+        for _ in 0..level {
+            out.extend_from_slice(b"  ");
+        }
+    };
+    match value {
+        J::Null => out.extend_from_slice(b"null"),
+        J::Bool(true) => out.extend_from_slice(b"true"),
+        J::Bool(false) => out.extend_from_slice(b"false"),
+        // numbers as serde_json writes them (whole, or by the shortest
+        // exact decimal): few, and not worth a second implementation
+        J::Number(n) => {
+            let _ = serde_json::to_writer(&mut *out, n);
+        }
+        J::String(s) => push_str(out, s),
+        J::Array(items) if items.is_empty() => out.extend_from_slice(b"[]"),
+        J::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+                indent(out, level + 1);
+                push_pretty(out, item, level + 1);
+            }
+            out.push(b'\n');
+            indent(out, level);
+            out.push(b']');
+        }
+        J::Object(map) if map.is_empty() => out.extend_from_slice(b"{}"),
+        J::Object(map) => {
+            out.push(b'{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+                indent(out, level + 1);
+                push_str(out, key);
+                out.extend_from_slice(b": ");
+                push_pretty(out, item, level + 1);
+            }
+            out.push(b'\n');
+            indent(out, level);
+            out.push(b'}');
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +185,37 @@ mod tests {
         for case in &cases {
             assert_eq!(ours(case), serde_json::to_string(case).unwrap(), "{case:?}");
         }
+    }
+
+    #[test]
+    fn pretty_json_is_what_serde_json_pretty_prints() {
+        let value = serde_json::json!({
+            "s": "a \"quoted\" \n string é",
+            "n": [0, -3, 1.5, 1e20, 12345678901234567890u64, 0.1],
+            "empty": {"list": [], "map": {}},
+            "nested": [[1, [2, {"k": null}]], {"b": true, "a": false}],
+            "null": null,
+        });
+        for v in [
+            value.clone(),
+            serde_json::json!([]),
+            serde_json::json!("x"),
+            value["nested"].clone(),
+        ] {
+            let mut ours = Vec::new();
+            push_pretty(&mut ours, &v, 0);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string_pretty(&v).unwrap()
+            );
+        }
+        // two levels in: the lines after the first indented four more
+        let mut ours = Vec::new();
+        push_pretty(&mut ours, &value, 2);
+        let theirs = serde_json::to_string_pretty(&value)
+            .unwrap()
+            .replace('\n', "\n    ");
+        assert_eq!(String::from_utf8(ours).unwrap(), theirs);
     }
 
     #[test]

@@ -15,22 +15,12 @@ pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Resul
         out,
         "{{\n  \"schema_version\": \"{SCHEMA_VERSION}\",\n  \"resources\": ["
     )?;
-    let mut text = Vec::new();
     let mut line = Vec::new();
     for (i, r) in graph.resources.iter().enumerate() {
-        text.clear();
-        serde_json::to_writer_pretty(&mut text, &resource_json(graph, r))
-            .map_err(std::io::Error::other)?;
-        // indented by four, each line (JSON text holds no raw newline
-        // inside a string: a newline is always the pretty printer's)
+        // pretty printed two levels in
         line.clear();
         line.extend_from_slice(b"    ");
-        for &b in &text {
-            line.push(b);
-            if b == b'\n' {
-                line.extend_from_slice(b"    ");
-            }
-        }
+        crate::json::push_pretty(&mut line, &resource_json(graph, r), 2);
         line.extend_from_slice(if i + 1 < graph.resources.len() {
             b",\n"
         } else {
