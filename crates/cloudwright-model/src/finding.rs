@@ -210,19 +210,25 @@ impl FindingData {
         // FNV-1a, 64 bit, of the parts joined by NUL bytes: stable across
         // versions and platforms (hashed part by part, never joined)
         let mut hash: u64 = 0xcbf29ce484222325;
-        let parts = [self.rule_id, &*self.root, &*self.resource, &*self.attribute];
-        for (i, part) in parts.into_iter().enumerate() {
-            let separator: &[u8] = if i == 0 { b"" } else { b"\0" };
-            for &b in separator.iter().chain(part.as_bytes()) {
+        let mut feed = |bytes: &[u8]| {
+            for &b in bytes {
                 hash ^= u64::from(b);
                 hash = hash.wrapping_mul(0x100000001b3);
             }
+        };
+        feed(self.rule_id.as_bytes());
+        for part in [&*self.root, &*self.resource, &*self.attribute] {
+            feed(b"\0");
+            feed(part.as_bytes());
         }
         // sixteen lower-case hex digits, as `{hash:016x}` writes them
-        (0..16)
-            .rev()
-            .map(|i| char::from(b"0123456789abcdef"[(hash >> (i * 4)) as usize & 0xf]))
-            .collect()
+        let mut hex = String::with_capacity(16);
+        for shift in (0..16).rev().map(|i| i * 4) {
+            hex.push(char::from(
+                b"0123456789abcdef"[(hash >> shift) as usize & 0xf],
+            ));
+        }
+        hex
     }
 }
 
