@@ -106,11 +106,6 @@ pub fn push_u32(out: &mut Vec<u8>, n: u32) {
 /// levels deep: its lines after the first indented by `level` more.
 pub fn push_pretty(out: &mut Vec<u8>, value: &serde_json::Value, level: usize) {
     use serde_json::Value as J;
-    let indent = |out: &mut Vec<u8>, level: usize| {
-        for _ in 0..level {
-            out.extend_from_slice(b"  ");
-        }
-    };
     match value {
         J::Null => out.extend_from_slice(b"null"),
         J::Bool(true) => out.extend_from_slice(b"true"),
@@ -121,31 +116,119 @@ pub fn push_pretty(out: &mut Vec<u8>, value: &serde_json::Value, level: usize) {
             let _ = serde_json::to_writer(&mut *out, n);
         }
         J::String(s) => push_str(out, s),
-        J::Array(items) if items.is_empty() => out.extend_from_slice(b"[]"),
-        J::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-                indent(out, level + 1);
-                push_pretty(out, item, level + 1);
-            }
-            out.push(b'\n');
-            indent(out, level);
-            out.push(b']');
-        }
-        J::Object(map) if map.is_empty() => out.extend_from_slice(b"{}"),
+        J::Array(items) => push_list(out, items, level, push_pretty),
         J::Object(map) => {
-            out.push(b'{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-                indent(out, level + 1);
-                push_str(out, key);
-                out.extend_from_slice(b": ");
-                push_pretty(out, item, level + 1);
+            let mut o = PrettyObject::open(out, level);
+            for (key, item) in map {
+                o.tree(out, key, item);
             }
-            out.push(b'\n');
-            indent(out, level);
+            o.close(out);
+        }
+    }
+}
+
+/// Writes the lines of an object's members: `begin` opens the object
+/// (`{` and its first member's line), `member` each further one.
+pub struct PrettyObject {
+    level: usize,
+    members: usize,
+}
+
+impl PrettyObject {
+    /// An object nested `level` deep, opened.
+    pub fn open(out: &mut Vec<u8>, level: usize) -> PrettyObject {
+        out.push(b'{');
+        PrettyObject { level, members: 0 }
+    }
+
+    /// The next member's key; its value follows, written at
+    /// [`PrettyObject::inner`] depth.
+    pub fn key(&mut self, out: &mut Vec<u8>, key: &str) {
+        out.extend_from_slice(if self.members == 0 { b"\n" } else { b",\n" });
+        indent(out, self.level + 1);
+        push_str(out, key);
+        out.extend_from_slice(b": ");
+        self.members += 1;
+    }
+
+    /// The depth of the members' values.
+    pub fn inner(&self) -> usize {
+        self.level + 1
+    }
+
+    /// A member holding a JSON tree.
+    pub fn tree(&mut self, out: &mut Vec<u8>, key: &str, value: &serde_json::Value) {
+        self.key(out, key);
+        push_pretty(out, value, self.inner());
+    }
+
+    /// A member holding a string.
+    pub fn str(&mut self, out: &mut Vec<u8>, key: &str, value: &str) {
+        self.key(out, key);
+        push_str(out, value);
+    }
+
+    pub fn close(self, out: &mut Vec<u8>) {
+        if self.members == 0 {
             out.push(b'}');
+            return;
+        }
+        out.push(b'\n');
+        indent(out, self.level);
+        out.push(b'}');
+    }
+}
+
+/// A pretty list nested `level` deep, each item written by `item` one
+/// level deeper; `[]` when empty.
+pub fn push_list<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    level: usize,
+    item: impl Fn(&mut Vec<u8>, &T, usize),
+) {
+    if items.is_empty() {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    out.push(b'[');
+    for (i, it) in items.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        indent(out, level + 1);
+        item(out, it, level + 1);
+    }
+    out.push(b'\n');
+    indent(out, level);
+    out.push(b']');
+}
+
+fn indent(out: &mut Vec<u8>, level: usize) {
+    for _ in 0..level {
+        out.extend_from_slice(b"  ");
+    }
+}
+
+/// A model value pretty printed as [`cloudwright_model::Value::to_json`]
+/// and [`push_pretty`] together would write it, without the tree.
+pub fn push_value(out: &mut Vec<u8>, value: &cloudwright_model::Value, level: usize) {
+    use cloudwright_model::Value;
+    match value {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(_) => push_pretty(out, &value.to_json(), level),
+        Value::String(s) => push_str(out, s),
+        Value::List(items) => push_list(out, items, level, push_value),
+        Value::Map(obj) => {
+            let mut o = PrettyObject::open(out, level);
+            for (key, item) in obj.fields.iter() {
+                o.key(out, key);
+                push_value(out, item, o.inner());
+            }
+            o.close(out);
+        }
+        Value::Unknown(_) | Value::Document(_) | Value::Sensitive(_) => {
+            push_pretty(out, &value.to_json(), level)
         }
     }
 }
@@ -216,6 +299,40 @@ mod tests {
             .unwrap()
             .replace('\n', "\n    ");
         assert_eq!(String::from_utf8(ours).unwrap(), theirs);
+    }
+
+    #[test]
+    fn a_model_value_is_written_as_its_json_tree_pretty_prints() {
+        use cloudwright_model::{Fields, Value};
+        let mut inner = Fields::new();
+        inner.insert("b", Value::Number(1.5));
+        inner.insert("a", Value::list(vec![]));
+        let mut fields = Fields::new();
+        fields.insert("name", Value::string("x \"y\""));
+        fields.insert("count", Value::Number(3.0));
+        fields.insert("big", Value::Number(1e20));
+        fields.insert("on", Value::Bool(true));
+        fields.insert("none", Value::Null);
+        fields.insert("id", Value::unknown_from("aws_vpc.main.id".to_string()));
+        fields.insert("any", Value::unknown());
+        fields.insert("secret", Value::string("hunter2").sensitive());
+        fields.insert("policy", Value::unknown_document(Value::map(Fields::new())));
+        fields.insert("empty", Value::map(Fields::new()));
+        fields.insert(
+            "nested",
+            Value::list(vec![Value::map(inner), Value::Bool(false)]),
+        );
+        let value = Value::map(fields);
+        for level in [0, 2] {
+            let mut ours = Vec::new();
+            push_value(&mut ours, &value, level);
+            let mut theirs = Vec::new();
+            push_pretty(&mut theirs, &value.to_json(), level);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Resul
         // pretty printed two levels in
         line.clear();
         line.extend_from_slice(b"    ");
-        crate::json::push_pretty(&mut line, &resource_json(graph, r), 2);
+        push_resource(&mut line, graph, r, 2);
         line.extend_from_slice(if i + 1 < graph.resources.len() {
             b",\n"
         } else {
@@ -78,83 +78,76 @@ fn modules_json(graph: &Graph) -> Json {
     )
 }
 
+/// One resource of the document as a JSON tree (for [`to_json`]): the
+/// text [`push_resource`] writes, read back, so the two cannot differ.
 fn resource_json(graph: &Graph, r: &Resource) -> Json {
-    let mut m = Map::new();
-    m.insert("address".into(), r.address.clone().into());
-    m.insert("root".into(), r.root.to_string().into());
-    m.insert("type".into(), r.resource_type.clone().into());
-    m.insert("name".into(), r.name.clone().into());
-    m.insert("mode".into(), r.mode.as_str().into());
-    m.insert("module".into(), r.module.clone().into());
-    m.insert(
-        "index".into(),
-        match &r.index {
-            None => Json::Null,
-            Some(cloudwright_model::InstanceKey::Int(i)) => (*i).into(),
-            Some(cloudwright_model::InstanceKey::Str(s)) => s.clone().into(),
-            Some(cloudwright_model::InstanceKey::Unknown) => json!({"unknown": true}),
-        },
-    );
-    m.insert("provider".into(), r.provider.config_address().into());
-    m.insert(
-        "region".into(),
-        r.provider
-            .region
-            .as_ref()
-            .map(Value::to_json)
-            .unwrap_or(Json::Null),
-    );
-    m.insert(
-        "origin".into(),
-        serde_json::to_value(r.origin).unwrap_or(Json::Null),
+    let mut out = Vec::new();
+    push_resource(&mut out, graph, r, 0);
+    serde_json::from_slice(&out).unwrap_or_default()
+}
+
+/// One resource of the document, pretty printed `level` deep: written
+/// directly (its attributes are most of a large document's bytes), the
+/// small parts built as JSON trees.
+fn push_resource(out: &mut Vec<u8>, graph: &Graph, r: &Resource, level: usize) {
+    let mut o = crate::json::PrettyObject::open(out, level);
+    o.str(out, "address", &r.address);
+    o.str(out, "root", &r.root);
+    o.str(out, "type", &r.resource_type);
+    o.str(out, "name", &r.name);
+    o.str(out, "mode", r.mode.as_str());
+    o.str(out, "module", &r.module);
+    let index = match &r.index {
+        None => Json::Null,
+        Some(cloudwright_model::InstanceKey::Int(i)) => (*i).into(),
+        Some(cloudwright_model::InstanceKey::Str(s)) => s.as_str().into(),
+        Some(cloudwright_model::InstanceKey::Unknown) => json!({"unknown": true}),
+    };
+    o.tree(out, "index", &index);
+    o.str(out, "provider", &r.provider.config_address());
+    o.key(out, "region");
+    match &r.provider.region {
+        Some(region) => crate::json::push_value(out, region, o.inner()),
+        None => out.extend_from_slice(b"null"),
+    }
+    o.tree(
+        out,
+        "origin",
+        &serde_json::to_value(r.origin).unwrap_or(Json::Null),
     );
     if !r.actions.is_empty() {
-        m.insert("actions".into(), r.actions.clone().into());
+        o.tree(out, "actions", &r.actions.clone().into());
     }
-    m.insert("attributes".into(), r.attributes.to_json());
-    m.insert(
-        "location".into(),
-        match &r.span {
-            Some(s) => json!({"file": graph.sources.get(s.file).display_path, "line": s.line, "column": s.column, "end_line": s.end_line}),
-            None => Json::Null,
-        },
-    );
-    m.insert(
-        "attribute_locations".into(),
-        Json::Object(
-            r.attribute_spans
-                .iter()
-                .map(|(k, s)| (k.to_string(), json!({"line": s.line, "column": s.column})))
-                .collect(),
-        ),
-    );
-    m.insert(
-        "references".into(),
-        r.references
-            .iter()
-            .map(|x| json!({"attribute": x.attribute.as_str(), "target": &*x.target, "target_attribute": x.target_attribute.as_deref()}))
-            .collect::<Vec<_>>()
-            .into(),
-    );
-    m.insert(
-        "provenance".into(),
-        Json::Object(
-            r.provenance
-                .iter()
-                .map(|(k, sources)| {
-                    (
-                        k.to_string(),
-                        sources
-                            .iter()
-                            .map(|s| source_json(graph, s))
-                            .collect::<Vec<_>>()
-                            .into(),
-                    )
-                })
-                .collect(),
-        ),
-    );
-    Json::Object(m)
+    o.key(out, "attributes");
+    crate::json::push_value(out, &r.attributes, o.inner());
+    let location = match &r.span {
+        Some(s) => {
+            json!({"file": graph.sources.get(s.file).display_path, "line": s.line, "column": s.column, "end_line": s.end_line})
+        }
+        None => Json::Null,
+    };
+    o.tree(out, "location", &location);
+    o.key(out, "attribute_locations");
+    let mut spans = crate::json::PrettyObject::open(out, o.inner());
+    for (path, s) in r.attribute_spans.iter() {
+        spans.tree(out, path, &json!({"line": s.line, "column": s.column}));
+    }
+    spans.close(out);
+    o.key(out, "references");
+    crate::json::push_list(out, &r.references, o.inner(), |out, x, level| {
+        let reference = json!({"attribute": x.attribute.as_str(), "target": &*x.target, "target_attribute": x.target_attribute.as_deref()});
+        crate::json::push_pretty(out, &reference, level)
+    });
+    o.key(out, "provenance");
+    let mut provenance = crate::json::PrettyObject::open(out, o.inner());
+    for (attribute, sources) in r.provenance.iter() {
+        provenance.key(out, attribute);
+        crate::json::push_list(out, sources, provenance.inner(), |out, s, level| {
+            crate::json::push_pretty(out, &source_json(graph, s), level)
+        });
+    }
+    provenance.close(out);
+    o.close(out);
 }
 
 fn source_json(graph: &Graph, s: &ValueSource) -> Json {
