@@ -168,6 +168,21 @@ impl PrettyObject {
         push_str(out, value);
     }
 
+    /// A member holding a whole number.
+    pub fn u32(&mut self, out: &mut Vec<u8>, key: &str, value: u32) {
+        self.key(out, key);
+        push_u32(out, value);
+    }
+
+    /// A member holding a string or `null`.
+    pub fn opt_str(&mut self, out: &mut Vec<u8>, key: &str, value: Option<&str>) {
+        self.key(out, key);
+        match value {
+            Some(v) => push_str(out, v),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+
     pub fn close(self, out: &mut Vec<u8>) {
         if self.members == 0 {
             out.push(b'}');

@@ -2,7 +2,7 @@
 
 use crate::diagnostics;
 use cloudwright_model::{Graph, Resource, Severity, Value, ValueSource, VariableOrigin};
-use serde_json::{json, Map, Value as Json};
+use serde_json::{json, Value as Json};
 use std::fmt::Write;
 
 /// Version of the `resources -o json` document; bumped on incompatible change.
@@ -135,55 +135,61 @@ fn push_resource(out: &mut Vec<u8>, graph: &Graph, r: &Resource, level: usize) {
     spans.close(out);
     o.key(out, "references");
     crate::json::push_list(out, &r.references, o.inner(), |out, x, level| {
-        let reference = json!({"attribute": x.attribute.as_str(), "target": &*x.target, "target_attribute": x.target_attribute.as_deref()});
-        crate::json::push_pretty(out, &reference, level)
+        let mut reference = crate::json::PrettyObject::open(out, level);
+        reference.str(out, "attribute", &x.attribute);
+        reference.str(out, "target", &x.target);
+        reference.opt_str(out, "target_attribute", x.target_attribute.as_deref());
+        reference.close(out);
     });
     o.key(out, "provenance");
     let mut provenance = crate::json::PrettyObject::open(out, o.inner());
     for (attribute, sources) in r.provenance.iter() {
         provenance.key(out, attribute);
         crate::json::push_list(out, sources, provenance.inner(), |out, s, level| {
-            crate::json::push_pretty(out, &source_json(graph, s), level)
+            push_source(out, graph, s, level)
         });
     }
     provenance.close(out);
     o.close(out);
 }
 
-fn source_json(graph: &Graph, s: &ValueSource) -> Json {
+/// Where a value came from, pretty printed `level` deep.
+fn push_source(out: &mut Vec<u8>, graph: &Graph, s: &ValueSource, level: usize) {
+    let mut o = crate::json::PrettyObject::open(out, level);
     match s {
         ValueSource::Variable {
             module,
             name,
             set_by,
         } => {
-            let mut m = Map::new();
-            m.insert("kind".into(), "variable".into());
-            m.insert("module".into(), module.to_string().into());
-            m.insert("name".into(), name.to_string().into());
-            m.insert("set_by".into(), set_by.to_string().into());
+            o.str(out, "kind", "variable");
+            o.str(out, "module", module);
+            o.str(out, "name", name);
+            o.str(out, "set_by", &set_by.to_string());
             let span = match set_by {
                 VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
                 VariableOrigin::File { span, .. } => *span,
                 _ => None,
             };
             if let Some(s) = span {
-                m.insert(
-                    "file".into(),
-                    graph.sources.get(s.file).display_path.clone().into(),
-                );
-                m.insert("line".into(), s.line.into());
+                o.str(out, "file", &graph.sources.get(s.file).display_path);
+                o.u32(out, "line", s.line);
             }
-            Json::Object(m)
         }
-        ValueSource::Local { module, name, span } => json!({
-            "kind": "local", "module": &**module, "name": &**name,
-            "file": graph.sources.get(span.file).display_path, "line": span.line,
-        }),
+        ValueSource::Local { module, name, span } => {
+            o.str(out, "kind", "local");
+            o.str(out, "module", module);
+            o.str(out, "name", name);
+            o.str(out, "file", &graph.sources.get(span.file).display_path);
+            o.u32(out, "line", span.line);
+        }
         ValueSource::ModuleOutput { module, name } => {
-            json!({"kind": "module_output", "module": &**module, "name": &**name})
+            o.str(out, "kind", "module_output");
+            o.str(out, "module", module);
+            o.str(out, "name", name);
         }
     }
+    o.close(out);
 }
 
 /// Human listing: each resource with its attributes and where they are set.
