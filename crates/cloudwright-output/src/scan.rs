@@ -226,10 +226,15 @@ pub fn write_text(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
     if ctx.show_suppressed {
         items.extend(ctx.report.suppressed.iter().map(|(f, s)| (f, Some(s))));
     }
-    // keys built once per finding, not at every comparison
-    items
-        .sort_by_cached_key(|(f, _)| (location(ctx.graph, &f.span), f.rule_id, f.resource.clone()));
-    let mut current_file: Option<String> = None;
+    // keys built once per finding (borrowed), not at every comparison
+    let place = |span: &Option<Span>| {
+        span.map(|s| {
+            let file = ctx.graph.sources.get(s.file).display_path.as_str();
+            (file, s.line, s.column, s.end_line, s.end_column)
+        })
+    };
+    items.sort_by_cached_key(|(f, _)| (place(&f.span), f.rule_id, f.resource.as_str()));
+    let mut current_file: Option<&str> = None;
     for (f, suppressed) in items {
         // written as it goes, a screenful at a time
         if out.len() > 1 << 16 {
@@ -239,14 +244,10 @@ pub fn write_text(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
         // findings are grouped by file, with a heading per file
         let file = f
             .span
-            .map(|s| ctx.graph.sources.get(s.file).display_path.clone())
+            .map(|s| ctx.graph.sources.get(s.file).display_path.as_str())
             .unwrap_or_default();
-        if current_file.as_deref() != Some(file.as_str()) {
-            let heading = if file.is_empty() {
-                "(no file)".to_string()
-            } else {
-                file.clone()
-            };
+        if current_file != Some(file) {
+            let heading = if file.is_empty() { "(no file)" } else { file };
             let _ = writeln!(out, "━━ {heading}\n");
             current_file = Some(file);
         }
@@ -264,23 +265,30 @@ pub fn write_text(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
                     "  --> {}:{}:{}",
                     file.display_path, span.line, span.column
                 );
-                let number = span.line.to_string();
-                let pad = " ".repeat(number.len());
+                let mut digits = itoa::Buffer::new();
+                let number = digits.format(span.line);
+                let pad = |out: &mut String, n: usize, c: char| out.extend((0..n).map(|_| c));
                 let text = file.line_text(span.line);
-                let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{number} | {}", text.replace('\t', "    "));
+                pad(&mut out, number.len(), ' ');
+                out.push_str(" |\n");
+                out.push_str(number);
+                out.push_str(" | ");
+                match text.contains('\t') {
+                    true => out.push_str(&text.replace('\t', "    ")),
+                    false => out.push_str(text),
+                }
+                out.push('\n');
                 let start = span.column.saturating_sub(1) as usize;
                 let width = if span.end_line == span.line && span.end_column > span.column {
                     (span.end_column - span.column) as usize
                 } else {
                     text.chars().count().saturating_sub(start).max(1)
                 };
-                let _ = writeln!(
-                    out,
-                    "{pad} | {}{}",
-                    " ".repeat(start),
-                    "^".repeat(width.clamp(1, 80))
-                );
+                pad(&mut out, number.len(), ' ');
+                out.push_str(" | ");
+                pad(&mut out, start, ' ');
+                pad(&mut out, width.clamp(1, 80), '^');
+                out.push('\n');
             }
             None => {
                 let _ = writeln!(out, "  --> {}", f.resource);
