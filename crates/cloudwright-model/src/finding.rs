@@ -236,9 +236,8 @@ impl FindingData {
 mod tests {
     use super::*;
 
-    #[test]
-    fn fingerprint_ignores_location() {
-        let mut f = FindingData {
+    fn sample() -> FindingData {
+        FindingData {
             rule_id: "CW-X-1",
             severity: FindingSeverity::High,
             title: "t",
@@ -251,7 +250,12 @@ mod tests {
             related: vec![],
             evidence: vec![],
             remediation: "",
-        };
+        }
+    }
+
+    #[test]
+    fn fingerprint_ignores_location() {
+        let mut f = sample();
         let a = f.fingerprint();
         f.message = "other words".into();
         assert_eq!(a, f.fingerprint());
@@ -262,20 +266,7 @@ mod tests {
 
     #[test]
     fn fingerprint_is_fnv1a_of_the_parts_joined_by_nul() {
-        let f = FindingData {
-            rule_id: "CW-X-1",
-            severity: FindingSeverity::High,
-            title: "t",
-            message: "m".into(),
-            resource: "aws_s3_bucket.b".into(),
-            root: ".".into(),
-            resource_type: "aws_s3_bucket".into(),
-            attribute: "acl".into(),
-            span: None,
-            related: vec![],
-            evidence: vec![],
-            remediation: "",
-        };
+        let f = sample();
         let mut hash: u64 = 0xcbf29ce484222325;
         for b in "CW-X-1\0.\0aws_s3_bucket.b\0acl".bytes() {
             hash ^= u64::from(b);

@@ -194,6 +194,23 @@ impl PrettyObject {
     }
 }
 
+/// A compact JSON list, each item written by `item`.
+pub fn push_compact_list<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    mut item: impl FnMut(&mut Vec<u8>, &T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    out.push(b'[');
+    for (i, it) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        item(out, it)?;
+    }
+    out.push(b']');
+    Ok(())
+}
+
 /// A pretty list nested `level` deep, each item written by `item` one
 /// level deeper; `[]` when empty.
 pub fn push_list<T>(

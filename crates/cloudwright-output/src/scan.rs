@@ -407,7 +407,7 @@ impl FindingOut<'_> {
     /// writes for it, written directly (a large report spends most of
     /// its time escaping strings; `json` does it a word at a time).
     fn write_compact(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
-        use crate::json::{push_key, push_str, push_strs, push_u32};
+        use crate::json::{push_compact_list, push_key, push_str, push_strs, push_u32};
         let field = |out: &mut Vec<u8>, key: &str, value: &str| {
             push_key(out, key);
             push_str(out, value);
@@ -449,25 +449,18 @@ impl FindingOut<'_> {
         }
         out.push(b',');
         push_key(out, "related");
-        out.push(b'[');
-        for (i, r) in self.related.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        push_compact_list(out, &self.related, |out, r| {
             out.push(b'{');
             field(out, "message", r.message);
             field(out, "file", r.file);
             push_key(out, "line");
             push_u32(out, r.line);
             out.push(b'}');
-        }
-        out.extend_from_slice(b"],");
+            Ok(())
+        })?;
+        out.push(b',');
         push_key(out, "evidence");
-        out.push(b'[');
-        for (i, e) in self.evidence.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
+        push_compact_list(out, &self.evidence, |out, e| {
             out.push(b'{');
             field(out, "attribute", e.attribute);
             push_key(out, "value");
@@ -476,8 +469,9 @@ impl FindingOut<'_> {
             push_key(out, "provenance");
             push_str(out, &e.provenance);
             out.push(b'}');
-        }
-        out.extend_from_slice(b"],");
+            Ok(())
+        })?;
+        out.push(b',');
         push_key(out, "remediation");
         push_str(out, self.remediation);
         out.push(b'}');
@@ -692,7 +686,7 @@ pub fn write_sarif(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Re
         let index = rule_index.get(f.rule_id).copied().unwrap_or(0);
         line.clear();
         line.extend_from_slice(b"      ");
-        sarif_result(&paths, index, f, suppression).write_compact(&mut line);
+        sarif_result(&paths, index, f, suppression).write_compact(&mut line)?;
         line.extend_from_slice(if i + 1 < total { b",\n" } else { b"\n" });
         w.write_all(&line)?;
     }
@@ -797,8 +791,8 @@ struct SarifSuppression {
 impl SarifResult<'_> {
     /// The result as compact JSON, the bytes `serde_json::to_writer`
     /// writes for it (see [`FindingOut::write_compact`]).
-    fn write_compact(&self, out: &mut Vec<u8>) {
-        use crate::json::{push_key, push_str, push_u32};
+    fn write_compact(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
+        use crate::json::{push_compact_list, push_key, push_str, push_u32};
         let text = |out: &mut Vec<u8>, key: &str, value: &str| {
             push_key(out, key);
             out.push(b'{');
@@ -879,11 +873,7 @@ impl SarifResult<'_> {
         if !self.related_locations.is_empty() {
             out.push(b',');
             push_key(out, "relatedLocations");
-            out.push(b'[');
-            for (i, related) in self.related_locations.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
+            push_compact_list(out, &self.related_locations, |out, related| {
                 out.push(b'{');
                 push_key(out, "id");
                 out.extend_from_slice(itoa::Buffer::new().format(related.id).as_bytes());
@@ -901,8 +891,8 @@ impl SarifResult<'_> {
                     &[("startLine", r.start_line), ("startColumn", r.start_column)],
                 );
                 out.extend_from_slice(b"}}");
-            }
-            out.push(b']');
+                Ok(())
+            })?;
         }
         if let Some([suppression]) = &self.suppressions {
             out.push(b',');
@@ -916,6 +906,7 @@ impl SarifResult<'_> {
             out.extend_from_slice(b"}]");
         }
         out.push(b'}');
+        Ok(())
     }
 }
 
@@ -1299,7 +1290,7 @@ mod tests {
         for full in [true, false] {
             let result = sarif_sample(full);
             let mut ours = Vec::new();
-            result.write_compact(&mut ours);
+            result.write_compact(&mut ours).unwrap();
             let theirs = serde_json::to_vec(&result).unwrap();
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
