@@ -654,6 +654,17 @@ impl<'a> Evaluator<'a> {
                 );
                 Value::unknown()
             }
+            Err(functions::CallError::Unsupported(what)) => {
+                let span = self.span(range);
+                self.diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "{}(): {what} is not supported by Cloudwright yet; its result is treated as unknown",
+                        call.name
+                    ))
+                    .at(span),
+                );
+                Value::unknown()
+            }
             Err(functions::CallError::Unknown) => {
                 let span = self.span(range);
                 let message = if call.name.contains("::") {

@@ -735,3 +735,22 @@ fn default_tags_give_a_shared_block_the_span_of_tags_all_only_where_they_apply()
     ));
     assert_eq!(dev.attribute_spans["tags_all"].line, 7);
 }
+
+#[test]
+fn functions_without_a_known_result_are_unknown_and_say_why() {
+    let g = load_fixture("functions_partial");
+    let p = "aws_ssm_parameter.p";
+    assert!(attr(&g, p, "value").is_unknown());
+    assert!(attr(&g, p, "description").is_unknown());
+    assert!(attr(&g, p, "tier").is_unknown());
+    let mut warnings = messages(&g, Severity::Warning);
+    warnings.sort();
+    assert_eq!(
+        warnings,
+        [
+            "function base64gzip() is not supported by Cloudwright yet; its result is treated as unknown",
+            "textencodebase64(): the \"Shift_JIS\" encoding (supported: UTF-8, UTF-16LE, UTF-16BE, ISO-8859-1) is not supported by Cloudwright yet; its result is treated as unknown",
+        ]
+    );
+    assert!(messages(&g, Severity::Error).is_empty());
+}

@@ -22,11 +22,17 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         }),
         "base64decode" => arity(args, 1).and_then(|_| base64_text(&string(&args[0])?)),
         "textdecodebase64" => arity(args, 2).and_then(|_| {
-            let encoding = string(&args[1])?;
-            if !encoding.eq_ignore_ascii_case("UTF-8") {
-                return Err(super::CallError::NotImplemented);
-            }
-            base64_text(&string(&args[0])?)
+            let encoding = TextEncoding::named(&string(&args[1])?)?;
+            encoding
+                .decode(&base64_bytes(&string(&args[0])?)?)
+                .map(Value::string)
+        }),
+        "textencodebase64" => arity(args, 2).and_then(|_| {
+            let encoding = TextEncoding::named(&string(&args[1])?)?;
+            let bytes = encoding.encode(&string(&args[0])?)?;
+            Ok(Value::string(
+                base64::engine::general_purpose::STANDARD.encode(bytes),
+            ))
         }),
         "urlencode" => {
             arity(args, 1).and_then(|_| Ok(Value::string(url_encode(&string(&args[0])?))))
@@ -45,13 +51,99 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     })
 }
 
+/// The character encodings `textencodebase64` and `textdecodebase64`
+/// support here: UTF-8, UTF-16 in either byte order (Windows user data is
+/// UTF-16LE) and ISO-8859-1. Terraform accepts every IANA name Go's text
+/// package knows; the others are reported as not supported (unknown).
+enum TextEncoding {
+    Utf8,
+    Utf16 { little_endian: bool },
+    Latin1,
+}
+
+impl TextEncoding {
+    fn named(given: &str) -> Result<TextEncoding, super::CallError> {
+        let name = given.to_ascii_uppercase().replace('_', "-");
+        Ok(match name.as_str() {
+            "UTF-8" | "UTF8" => TextEncoding::Utf8,
+            "UTF-16LE" => TextEncoding::Utf16 {
+                little_endian: true,
+            },
+            "UTF-16BE" => TextEncoding::Utf16 {
+                little_endian: false,
+            },
+            "ISO-8859-1" | "LATIN1" | "ISO-IR-100" | "L1" | "IBM819" | "CP819" => {
+                TextEncoding::Latin1
+            }
+            _ => {
+                return Err(super::CallError::Unsupported(format!(
+                    "the {given:?} encoding (supported: UTF-8, UTF-16LE, UTF-16BE, ISO-8859-1)"
+                )))
+            }
+        })
+    }
+
+    fn encode(&self, text: &str) -> Result<Vec<u8>, super::CallError> {
+        Ok(match self {
+            TextEncoding::Utf8 => text.as_bytes().to_vec(),
+            TextEncoding::Utf16 { little_endian } => text
+                .encode_utf16()
+                .flat_map(|unit| match little_endian {
+                    true => unit.to_le_bytes(),
+                    false => unit.to_be_bytes(),
+                })
+                .collect(),
+            TextEncoding::Latin1 => {
+                let mut out = Vec::with_capacity(text.len());
+                for c in text.chars() {
+                    match u8::try_from(u32::from(c)) {
+                        Ok(b) => out.push(b),
+                        Err(_) => {
+                            return fail(format!(
+                                "the given string contains characters that cannot be represented in ISO-8859-1 ({c:?})"
+                            ))
+                        }
+                    }
+                }
+                out
+            }
+        })
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<String, super::CallError> {
+        match self {
+            TextEncoding::Utf8 => String::from_utf8(bytes.to_vec())
+                .or_else(|_| fail("the decoded bytes are not valid UTF-8")),
+            TextEncoding::Utf16 { little_endian } => {
+                if !bytes.len().is_multiple_of(2) {
+                    return fail("UTF-16 text must have an even number of bytes");
+                }
+                let units = bytes.chunks_exact(2).map(|pair| {
+                    let pair = [pair[0], pair[1]];
+                    match little_endian {
+                        true => u16::from_le_bytes(pair),
+                        false => u16::from_be_bytes(pair),
+                    }
+                });
+                char::decode_utf16(units)
+                    .collect::<Result<String, _>>()
+                    .or_else(|_| fail("the decoded bytes are not valid UTF-16"))
+            }
+            TextEncoding::Latin1 => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
+        }
+    }
+}
+
 fn base64_text(s: &str) -> CallResult {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(s.trim())
-        .or_else(|e| fail(format!("invalid base64: {e}")))?;
-    String::from_utf8(bytes)
+    TextEncoding::Utf8
+        .decode(&base64_bytes(s)?)
         .map(Value::string)
-        .or_else(|_| fail("the decoded bytes are not valid UTF-8"))
+}
+
+fn base64_bytes(s: &str) -> Result<Vec<u8>, super::CallError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(s.trim())
+        .or_else(|e| fail(format!("invalid base64: {e}")))
 }
 
 /// `jsonencode` as Terraform produces it: compact, object keys sorted, and

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256, Sha512};
 use std::path::Path;
 use std::sync::LazyLock;
 
-/// Template files see only the variables passed to `templatefile`.
+/// Templates (`templatefile`, `templatestring`) see only the variables passed to them.
 static TEMPLATE_SCOPE: LazyLock<ModuleScope> = LazyLock::new(ModuleScope::default);
 
 /// Largest file `file()` and friends will read.
@@ -55,6 +55,7 @@ pub fn call(
         }),
         "fileset" => fileset(ev, args),
         "templatefile" => templatefile(ev, args, range),
+        "templatestring" => templatestring(ev, args, range),
         "abspath" => arity(args, 1).and_then(|_| {
             let p = string(&args[0])?;
             let joined = ev.fs.root_dir.join(&p);
@@ -158,7 +159,29 @@ fn walk(
 fn templatefile(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallResult {
     arity(args, 2)?;
     let text = read_text(ev, &args[..1])?;
-    let vars = match &args[1] {
+    let name = format!("{:?}", string(&args[0]).unwrap_or_default());
+    render_template(ev, &text, &name, &args[1], range)
+}
+
+/// `templatestring(ref, vars)`: a string from elsewhere in the module (a
+/// local, or a data source's body) rendered as a template, as `templatefile`
+/// renders a file. Terraform accepts only a reference as the first
+/// argument (OpenTofu a string literal too); both come here as a string.
+fn templatestring(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallResult {
+    arity(args, 2)?;
+    let text = string(&args[0])?;
+    render_template(ev, &text, "string", &args[1], range)
+}
+
+/// `text` rendered as a template that sees only `vars` (an object).
+fn render_template(
+    ev: &mut Evaluator<'_>,
+    text: &str,
+    name: &str,
+    vars: &Value,
+    range: Range,
+) -> CallResult {
+    let vars = match vars {
         Value::Map(obj) => obj.fields.clone(),
         Value::Null => Default::default(),
         other => {
@@ -168,12 +191,10 @@ fn templatefile(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallRes
             ))
         }
     };
-    let parts = crate::hcl::parse_template(&text).or_else(|e| {
+    let parts = crate::hcl::parse_template(text).or_else(|e| {
         fail(format!(
-            "syntax error in template {:?} at byte {}: {}",
-            string(&args[0]).unwrap_or_default(),
-            e.offset,
-            e.message
+            "syntax error in template {name} at byte {}: {}",
+            e.offset, e.message
         ))
     })?;
     let expr = relocate(

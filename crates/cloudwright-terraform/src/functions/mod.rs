@@ -31,6 +31,9 @@ pub enum CallError {
     Failed(String),
     /// A real Terraform function Cloudwright does not evaluate.
     NotImplemented,
+    /// A function Cloudwright evaluates, called with an argument it does
+    /// not carry (an encoding): what, in a phrase.
+    Unsupported(String),
     /// No such function.
     Unknown,
 }
@@ -166,9 +169,7 @@ fn dispatch(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
         return r;
     }
     match name {
-        "base64gzip" | "textencodebase64" | "templatestring" | "type" => {
-            Err(CallError::NotImplemented)
-        }
+        "base64gzip" | "type" => Err(CallError::NotImplemented),
         "list" | "map" => fail(format!(
             "{name}() was removed in Terraform 0.15; use tolist([...]) or tomap({{...}})"
         )),
