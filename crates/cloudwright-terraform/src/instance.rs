@@ -730,10 +730,10 @@ fn literal_bool(attr: Option<&Attribute>) -> Option<bool> {
 }
 
 fn relative_path(root: &Path, dir: &Path) -> String {
-    match dir.strip_prefix(root) {
-        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
-        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
-        Err(_) => dir.to_string_lossy().into_owned(),
+    match crate::load::below(root, dir) {
+        Some(rel) if rel.is_empty() => ".".to_string(),
+        Some(rel) => rel.replace('\\', "/"),
+        None => dir.to_string_lossy().into_owned(),
     }
 }
 

@@ -730,18 +730,44 @@ fn parse_text(
 }
 
 fn display_path(root: &Path, path: &Path) -> String {
-    match path.strip_prefix(root) {
-        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
-        Err(_) => relative_to(root, path),
+    match below(root, path) {
+        Some(rel) => rel.replace('\\', "/"),
+        None => relative_to(root, path),
     }
 }
 
 fn display_dir(root: &Path, dir: &Path) -> String {
-    match dir.strip_prefix(root) {
-        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
-        Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
-        Err(_) => relative_to(root, dir),
+    match below(root, dir) {
+        Some(rel) if rel.is_empty() => ".".to_string(),
+        Some(rel) => rel.replace('\\', "/"),
+        None => relative_to(root, dir),
     }
+}
+
+/// `path` relative to `root` when it lies below it (`""` for `root`
+/// itself), as `Path::strip_prefix` finds it: compared as text first —
+/// walked paths are spelled with their root as a prefix, and comparing
+/// components was 1% of a load — and by components when the text does
+/// not settle it.
+pub(crate) fn below<'a>(root: &Path, path: &'a Path) -> Option<std::borrow::Cow<'a, str>> {
+    const SEPARATOR: char = std::path::MAIN_SEPARATOR;
+    if let (Some(root_text), Some(text)) = (root.to_str(), path.to_str()) {
+        if let Some(rest) = text.strip_prefix(root_text) {
+            if rest.is_empty() {
+                return Some("".into());
+            }
+            // one separator, then plain components: what components give
+            let plain = rest.strip_prefix(SEPARATOR).filter(|rel| {
+                !root_text.is_empty() && rel.split(SEPARATOR).all(|c| !c.is_empty() && c != ".")
+            });
+            if let Some(rel) = plain {
+                return Some(rel.into());
+            }
+        }
+    }
+    path.strip_prefix(root)
+        .ok()
+        .map(|rel| rel.to_string_lossy())
 }
 
 /// `path` relative to `base` with `..` steps, for files outside the scan root.
@@ -981,4 +1007,37 @@ fn read_tfvars(
     }
     loader.diagnostics.append(&mut ev.diagnostics);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::below;
+    use std::path::Path;
+
+    #[test]
+    fn below_agrees_with_strip_prefix() {
+        let root = Path::new("/scan/root");
+        for path in [
+            "/scan/root",
+            "/scan/root/",
+            "/scan/root/a/b.tf",
+            "/scan/rootless/a.tf",
+            "/scan/root//a.tf",
+            "/scan/root/./a.tf",
+            "/scan/root/a/./b.tf",
+            "/scan/other/a.tf",
+            "/scan",
+        ] {
+            let path = Path::new(path);
+            let expected = path
+                .strip_prefix(root)
+                .ok()
+                .map(|rel| rel.to_string_lossy().into_owned());
+            assert_eq!(
+                below(root, path).map(|c| c.into_owned()),
+                expected,
+                "{path:?}"
+            );
+        }
+    }
 }
