@@ -643,23 +643,17 @@ impl<'a> Evaluator<'a> {
                 let msg = format!("{}(): {msg}", call.name);
                 self.error(range, msg)
             }
-            Err(functions::CallError::NotImplemented) => {
+            Err(
+                e @ (functions::CallError::NotImplemented | functions::CallError::Unsupported(_)),
+            ) => {
+                let what = match e {
+                    functions::CallError::Unsupported(what) => format!("{}(): {what}", call.name),
+                    _ => format!("function {}()", call.name),
+                };
                 let span = self.span(range);
                 self.diagnostics.push(
                     Diagnostic::warning(format!(
-                        "function {}() is not supported by Cloudwright yet; its result is treated as unknown",
-                        call.name
-                    ))
-                    .at(span),
-                );
-                Value::unknown()
-            }
-            Err(functions::CallError::Unsupported(what)) => {
-                let span = self.span(range);
-                self.diagnostics.push(
-                    Diagnostic::warning(format!(
-                        "{}(): {what} is not supported by Cloudwright yet; its result is treated as unknown",
-                        call.name
+                        "{what} is not supported by Cloudwright yet; its result is treated as unknown"
                     ))
                     .at(span),
                 );
