@@ -41,21 +41,6 @@ pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Resul
     writeln!(out, "  ],{inner}\n}}")
 }
 
-/// The same document as one value (for tests and embedding).
-pub fn to_json(graph: &Graph) -> Json {
-    let resources: Vec<Json> = graph
-        .resources
-        .iter()
-        .map(|r| resource_json(graph, r))
-        .collect();
-    json!({
-        "schema_version": SCHEMA_VERSION,
-        "resources": resources,
-        "modules": modules_json(graph),
-        "diagnostics": diagnostics::to_json(&graph.diagnostics, &graph.sources),
-    })
-}
-
 fn modules_json(graph: &Graph) -> Json {
     Json::Array(
         graph
@@ -76,14 +61,6 @@ fn modules_json(graph: &Graph) -> Json {
             })
             .collect(),
     )
-}
-
-/// One resource of the document as a JSON tree (for [`to_json`]): the
-/// text [`push_resource`] writes, read back, so the two cannot differ.
-fn resource_json(graph: &Graph, r: &Resource) -> Json {
-    let mut out = Vec::new();
-    push_resource(&mut out, graph, r, 0);
-    serde_json::from_slice(&out).unwrap_or_default()
 }
 
 /// One resource of the document, pretty printed `level` deep: written
