@@ -126,7 +126,7 @@ pub fn price(
     Ok(Some(PricedResource {
         address: r.address.clone(),
         root: r.root.to_string(),
-        resource_type: r.resource_type.clone(),
+        resource_type: r.resource_type.to_string(),
         region,
         monthly_cost: total,
         components: out,
@@ -165,7 +165,7 @@ pub fn estimate(graph: &Graph, catalogue: &Catalogue, usage: &Usage) -> Estimate
             Err(reason) => e.unpriced.push(Unpriced {
                 address: r.address.clone(),
                 root: r.root.to_string(),
-                resource_type: r.resource_type.clone(),
+                resource_type: r.resource_type.to_string(),
                 reason,
             }),
         }

@@ -235,7 +235,7 @@ fn entry(
     Access {
         address: r.address.clone(),
         root: r.root.to_string(),
-        resource_type: r.resource_type.clone(),
+        resource_type: r.resource_type.to_string(),
         classification,
         principals,
         actions,

@@ -330,7 +330,7 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
             let name = r
                 .get("name")
                 .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_else(|| r.name.clone());
+                .unwrap_or_else(|| r.name.to_string());
             let path = r
                 .get("path")
                 .and_then(|v| v.as_str().map(str::to_string))

@@ -119,7 +119,7 @@ pub struct Graph {
     /// (root, address) → index
     by_address: ByRoot<usize>,
     /// resource type → indices (managed and data)
-    by_type: HashMap<String, Vec<usize>>,
+    by_type: HashMap<crate::text::Shared, Vec<usize>>,
     /// (root, target instance or block address) → (referrer index, reference index)
     referrers: ByRoot<Vec<(usize, usize)>>,
 }
@@ -182,7 +182,7 @@ impl Graph {
                 })
                 .collect(),
         );
-        let mut by_type: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_type: HashMap<crate::text::Shared, Vec<usize>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
             match by_type.get_mut(r.resource_type.as_str()) {
                 Some(list) => list.push(i),

@@ -149,12 +149,13 @@ pub struct Resource {
     /// `aws_vpc.main`), so the graph keys resources by (root, address).
     pub root: Arc<str>,
     pub mode: Mode,
-    /// `aws_subnet`
-    pub resource_type: String,
+    /// `aws_subnet` (shared by the instances of a block)
+    pub resource_type: crate::text::Shared,
     /// `private`
-    pub name: String,
-    /// Module instance address, `""` for the root module.
-    pub module: String,
+    pub name: crate::text::Shared,
+    /// Module instance address, `""` for the root module (shared by the
+    /// module instance's resources).
+    pub module: crate::text::Shared,
     pub index: Option<InstanceKey>,
     /// Shared by the instances of a block.
     pub provider: Arc<ProviderRef>,

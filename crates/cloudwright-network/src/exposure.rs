@@ -762,7 +762,7 @@ fn unknown(r: &Resource, missing: String) -> Exposure {
     Exposure {
         resource: r.address.clone(),
         root: r.root.to_string(),
-        resource_type: r.resource_type.clone(),
+        resource_type: r.resource_type.to_string(),
         verdict: Verdict::Unknown,
         services: Vec::new(),
         sources: Vec::new(),
@@ -874,7 +874,7 @@ fn reachable(r: &Resource, through: &HeaderSpace, path: Vec<Hop>, via: Vec<Strin
     Exposure {
         resource: r.address.clone(),
         root: r.root.to_string(),
-        resource_type: r.resource_type.clone(),
+        resource_type: r.resource_type.to_string(),
         verdict: Verdict::Reachable,
         services: services(through),
         sources: sources(through),

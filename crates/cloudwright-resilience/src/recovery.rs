@@ -499,7 +499,7 @@ pub fn recovery_with(graph: &Graph, model: &RecoveryModel) -> Vec<DataStore> {
             out.push(DataStore {
                 address: r.address.clone(),
                 root: r.root.to_string(),
-                resource_type: r.resource_type.clone(),
+                resource_type: r.resource_type.to_string(),
                 rpo_seconds: rpo,
                 rto_seconds: rto,
                 basis,

@@ -135,7 +135,7 @@ pub fn compare(envs: &[Environment<'_>]) -> Comparison {
         .flat_map(|e| {
             e.resources
                 .iter()
-                .map(|r| (r.block_address().into_owned(), r.resource_type.clone()))
+                .map(|r| (r.block_address().into_owned(), r.resource_type.to_string()))
         })
         .collect();
     for (block, resource_type) in &blocks {
@@ -193,7 +193,7 @@ pub fn compare(envs: &[Environment<'_>]) -> Comparison {
             if values.windows(2).any(|w| w[0] != w[1]) {
                 c.differences.push(Difference {
                     resource: address.to_string(),
-                    resource_type: resource_type.clone(),
+                    resource_type: resource_type.to_string(),
                     kind,
                     setting: crate::setting::display_path(path),
                     values,

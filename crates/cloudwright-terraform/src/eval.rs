@@ -35,6 +35,8 @@ pub enum Trace {
 pub struct ModuleScope {
     /// `""` for the root module, else `module.a.module.b["x"]`.
     pub address: String,
+    /// The same, shared by the module instance's resources.
+    pub module: cloudwright_model::text::Shared,
     pub vars: FastMap<String, Value>,
     pub locals: FastMap<String, Value>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)

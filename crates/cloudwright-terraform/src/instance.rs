@@ -278,6 +278,7 @@ impl Loader<'_> {
             .count();
         let mut scope = ModuleScope {
             address: req.address.clone(),
+            module: req.address.as_str().into(),
             vars: sized(def.variables.len()),
             locals: sized(def.locals.len()),
             resources: sized(def.resources.len() - data),

@@ -15,8 +15,9 @@ pub struct At {
 #[derive(Debug)]
 pub struct ResourceDecl {
     pub mode: Mode,
-    pub resource_type: String,
-    pub name: String,
+    /// Shared with every instance of the block, in every root.
+    pub resource_type: cloudwright_model::text::Shared,
+    pub name: cloudwright_model::text::Shared,
     pub at: At,
 }
 
@@ -181,8 +182,8 @@ impl ModuleDef {
                         if !duplicate(key, fi, bi, file, block.range, what, diagnostics) {
                             def.resources.push(ResourceDecl {
                                 mode,
-                                resource_type: t,
-                                name: n,
+                                resource_type: t.into(),
+                                name: n.into(),
                                 at,
                             });
                         }

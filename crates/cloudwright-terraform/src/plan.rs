@@ -252,7 +252,7 @@ fn load_state(json: &Json, out: &mut Loaded) {
             let Some(mut resource) = resource_from_json(&synthetic, Origin::State, &regions) else {
                 continue;
             };
-            resource.module = module.to_string();
+            resource.module = module.into();
             // sensitive_attributes: [[{"type":"get_attr","value":"password"}], …]
             for p in inst
                 .get("sensitive_attributes")
@@ -336,9 +336,9 @@ fn resource_from_json(
         address,
         root: "".into(),
         mode,
-        resource_type,
-        name,
-        module,
+        resource_type: resource_type.into(),
+        name: name.into(),
+        module: module.into(),
         index,
         provider: std::sync::Arc::new(ProviderRef {
             name: provider_name,

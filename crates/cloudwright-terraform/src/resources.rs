@@ -637,7 +637,7 @@ pub fn eval_resource(
             mode: decl.mode,
             resource_type: decl.resource_type.clone(),
             name: decl.name.clone(),
-            module: scope.address.clone(),
+            module: scope.module.clone(),
             index,
             provider: provider_ref.clone(),
             attributes: closed,
