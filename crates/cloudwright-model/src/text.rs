@@ -79,6 +79,19 @@ pub fn quoted(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_shared_string_compares_and_orders_as_its_text() {
+        let a = Shared::from("aws_s3_bucket");
+        let b = Shared::from(String::from("aws_vpc"));
+        assert!(a == "aws_s3_bucket" && "aws_s3_bucket" == a && a == *"aws_s3_bucket");
+        assert!(a == String::from("aws_s3_bucket") && a != "aws_vpc");
+        assert!(a < b && a.as_str() < b.as_str());
+        assert_eq!(a.clone(), a);
+        assert_eq!(format!("{a} {a:?}"), "aws_s3_bucket \"aws_s3_bucket\"");
+        let map: std::collections::HashMap<Shared, u8> = [(a.clone(), 1)].into();
+        assert_eq!(map.get("aws_s3_bucket"), Some(&1));
+    }
+
     use super::*;
 
     #[test]
