@@ -83,8 +83,11 @@ mod tests {
     fn a_shared_string_compares_and_orders_as_its_text() {
         let a = Shared::from("aws_s3_bucket");
         let b = Shared::from(String::from("aws_vpc"));
-        assert!(a == "aws_s3_bucket" && "aws_s3_bucket" == a && a == *"aws_s3_bucket");
-        assert!(a == String::from("aws_s3_bucket") && a != "aws_vpc");
+        assert_eq!(a, "aws_s3_bucket");
+        assert_eq!("aws_s3_bucket", a);
+        let owned = String::from("aws_s3_bucket");
+        assert_eq!(a, owned);
+        assert_ne!(a, "aws_vpc");
         assert!(a < b && a.as_str() < b.as_str());
         assert_eq!(a.clone(), a);
         assert_eq!(format!("{a} {a:?}"), "aws_s3_bucket \"aws_s3_bucket\"");
