@@ -299,6 +299,9 @@ impl Loader<'_> {
             address: req.address.clone(),
             dir: def.display_dir.clone(),
             root_dir: String::from(&*self.root_display),
+            // kept for the model's life: sized once, not by doubling
+            variables: Vec::with_capacity(def.variables.len()),
+            outputs: Vec::with_capacity(def.outputs.len()),
             ..Default::default()
         };
         let mut providers = req.providers.clone();
