@@ -77,161 +77,46 @@ fn needs_escape(word: u64) -> bool {
     (below_space | zero_byte(quote) | zero_byte(backslash)) != 0
 }
 
-/// A JSON array of strings.
-pub fn push_strs(out: &mut Vec<u8>, items: &[&str]) {
-    out.push(b'[');
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+/// How a document is laid out: compact (no whitespace, as
+/// `serde_json::to_writer` writes) or pretty printed (as
+/// `serde_json::to_writer_pretty` writes: two spaces a level, `": "` after
+/// keys, `[]` and `{}` when empty) as if nested some levels deep.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Layout {
+    Compact,
+    Pretty(usize),
+}
+
+impl Layout {
+    /// The layout of what is nested one level deeper.
+    pub fn inner(self) -> Layout {
+        match self {
+            Layout::Compact => Layout::Compact,
+            Layout::Pretty(level) => Layout::Pretty(level + 1),
         }
-        push_str(out, item);
     }
-    out.push(b']');
-}
 
-/// `"key":`, the key written as it is (the callers' keys are plain names).
-pub fn push_key(out: &mut Vec<u8>, key: &str) {
-    out.push(b'"');
-    out.extend_from_slice(key.as_bytes());
-    out.extend_from_slice(b"\":");
-}
-
-/// A whole number, as serde_json writes it.
-pub fn push_u32(out: &mut Vec<u8>, n: u32) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-}
-
-/// `value` as serde_json's pretty printer writes it (two spaces a level,
-/// `": "` after keys, `[]` and `{}` when empty), as if nested `level`
-/// levels deep: its lines after the first indented by `level` more.
-pub fn push_pretty(out: &mut Vec<u8>, value: &serde_json::Value, level: usize) {
-    use serde_json::Value as J;
-    match value {
-        J::Null => out.extend_from_slice(b"null"),
-        J::Bool(true) => out.extend_from_slice(b"true"),
-        J::Bool(false) => out.extend_from_slice(b"false"),
-        // numbers as serde_json writes them (whole, or by the shortest
-        // exact decimal): few, and not worth a second implementation
-        J::Number(n) => {
-            let _ = serde_json::to_writer(&mut *out, n);
-        }
-        J::String(s) => push_str(out, s),
-        J::Array(items) => push_list(out, items, level, push_pretty),
-        J::Object(map) => {
-            let mut o = PrettyObject::open(out, level);
-            for (key, item) in map {
-                o.tree(out, key, item);
+    /// What comes before the item of index `i` of a list or object.
+    #[inline]
+    fn separate(self, out: &mut Vec<u8>, i: usize) {
+        match self {
+            Layout::Compact if i > 0 => out.push(b','),
+            Layout::Compact => {}
+            Layout::Pretty(level) => {
+                out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+                indent(out, level + 1);
             }
-            o.close(out);
-        }
-    }
-}
-
-/// Writes the lines of an object's members: `begin` opens the object
-/// (`{` and its first member's line), `member` each further one.
-pub struct PrettyObject {
-    level: usize,
-    members: usize,
-}
-
-impl PrettyObject {
-    /// An object nested `level` deep, opened.
-    pub fn open(out: &mut Vec<u8>, level: usize) -> PrettyObject {
-        out.push(b'{');
-        PrettyObject { level, members: 0 }
-    }
-
-    /// The next member's key; its value follows, written at
-    /// [`PrettyObject::inner`] depth.
-    pub fn key(&mut self, out: &mut Vec<u8>, key: &str) {
-        out.extend_from_slice(if self.members == 0 { b"\n" } else { b",\n" });
-        indent(out, self.level + 1);
-        push_str(out, key);
-        out.extend_from_slice(b": ");
-        self.members += 1;
-    }
-
-    /// The depth of the members' values.
-    pub fn inner(&self) -> usize {
-        self.level + 1
-    }
-
-    /// A member holding a JSON tree.
-    pub fn tree(&mut self, out: &mut Vec<u8>, key: &str, value: &serde_json::Value) {
-        self.key(out, key);
-        push_pretty(out, value, self.inner());
-    }
-
-    /// A member holding a string.
-    pub fn str(&mut self, out: &mut Vec<u8>, key: &str, value: &str) {
-        self.key(out, key);
-        push_str(out, value);
-    }
-
-    /// A member holding a whole number.
-    pub fn u32(&mut self, out: &mut Vec<u8>, key: &str, value: u32) {
-        self.key(out, key);
-        push_u32(out, value);
-    }
-
-    /// A member holding a string or `null`.
-    pub fn opt_str(&mut self, out: &mut Vec<u8>, key: &str, value: Option<&str>) {
-        self.key(out, key);
-        match value {
-            Some(v) => push_str(out, v),
-            None => out.extend_from_slice(b"null"),
         }
     }
 
-    pub fn close(self, out: &mut Vec<u8>) {
-        if self.members == 0 {
-            out.push(b'}');
-            return;
+    /// What comes after the last of `n` items, before the closing bracket.
+    #[inline]
+    fn finish(self, out: &mut Vec<u8>, n: usize) {
+        if let (Layout::Pretty(level), 1..) = (self, n) {
+            out.push(b'\n');
+            indent(out, level);
         }
-        out.push(b'\n');
-        indent(out, self.level);
-        out.push(b'}');
     }
-}
-
-/// A compact JSON list, each item written by `item`.
-pub fn push_compact_list<T>(
-    out: &mut Vec<u8>,
-    items: &[T],
-    mut item: impl FnMut(&mut Vec<u8>, &T) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    out.push(b'[');
-    for (i, it) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        item(out, it)?;
-    }
-    out.push(b']');
-    Ok(())
-}
-
-/// A pretty list nested `level` deep, each item written by `item` one
-/// level deeper; `[]` when empty.
-pub fn push_list<T>(
-    out: &mut Vec<u8>,
-    items: &[T],
-    level: usize,
-    item: impl Fn(&mut Vec<u8>, &T, usize),
-) {
-    if items.is_empty() {
-        out.extend_from_slice(b"[]");
-        return;
-    }
-    out.push(b'[');
-    for (i, it) in items.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        indent(out, level + 1);
-        item(out, it, level + 1);
-    }
-    out.push(b'\n');
-    indent(out, level);
-    out.push(b']');
 }
 
 fn indent(out: &mut Vec<u8>, level: usize) {
@@ -240,27 +125,153 @@ fn indent(out: &mut Vec<u8>, level: usize) {
     }
 }
 
-/// A model value pretty printed as [`cloudwright_model::Value::to_json`]
-/// and [`push_pretty`] together would write it, without the tree.
-pub fn push_value(out: &mut Vec<u8>, value: &cloudwright_model::Value, level: usize) {
+/// A list, each item written by `item` in the layout one level deeper.
+pub fn push_list<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    layout: Layout,
+    mut item: impl FnMut(&mut Vec<u8>, &T, Layout),
+) {
+    out.push(b'[');
+    for (i, it) in items.iter().enumerate() {
+        layout.separate(out, i);
+        item(out, it, layout.inner());
+    }
+    layout.finish(out, items.len());
+    out.push(b']');
+}
+
+/// An object, written member by member: [`Object::key`] or
+/// [`Object::name`], then the value in the layout [`Object::inner`] gives;
+/// or one of the shorthands, which take the document's own names.
+pub struct Object {
+    layout: Layout,
+    members: usize,
+}
+
+impl Object {
+    #[inline]
+    pub fn open(out: &mut Vec<u8>, layout: Layout) -> Object {
+        out.push(b'{');
+        Object { layout, members: 0 }
+    }
+
+    /// The next member's key, from the data (escaped); its value follows.
+    pub fn key(&mut self, out: &mut Vec<u8>, key: &str) {
+        self.layout.separate(out, self.members);
+        push_str(out, key);
+        self.colon(out);
+    }
+
+    /// The next member's key, one of the document's own plain names
+    /// (written as it is); its value follows.
+    #[inline]
+    pub fn name(&mut self, out: &mut Vec<u8>, name: &'static str) {
+        self.layout.separate(out, self.members);
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.push(b'"');
+        self.colon(out);
+    }
+
+    #[inline]
+    fn colon(&mut self, out: &mut Vec<u8>) {
+        out.extend_from_slice(match self.layout {
+            Layout::Compact => b":",
+            Layout::Pretty(_) => b": ",
+        });
+        self.members += 1;
+    }
+
+    /// The layout of the members' values.
+    pub fn inner(&self) -> Layout {
+        self.layout.inner()
+    }
+
+    /// A member holding a JSON tree.
+    pub fn tree(&mut self, out: &mut Vec<u8>, key: &str, value: &serde_json::Value) {
+        self.key(out, key);
+        push_tree(out, value, self.inner());
+    }
+
+    /// A member holding a string.
+    pub fn str(&mut self, out: &mut Vec<u8>, name: &'static str, value: &str) {
+        self.name(out, name);
+        push_str(out, value);
+    }
+
+    /// A member holding a string or `null`.
+    pub fn opt_str(&mut self, out: &mut Vec<u8>, name: &'static str, value: Option<&str>) {
+        self.name(out, name);
+        match value {
+            Some(v) => push_str(out, v),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+
+    /// A member holding a whole number.
+    pub fn int(&mut self, out: &mut Vec<u8>, name: &'static str, value: impl itoa::Integer) {
+        self.name(out, name);
+        push_int(out, value);
+    }
+
+    #[inline]
+    pub fn close(self, out: &mut Vec<u8>) {
+        self.layout.finish(out, self.members);
+        out.push(b'}');
+    }
+}
+
+/// A whole number, as serde_json writes it.
+pub fn push_int(out: &mut Vec<u8>, n: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// A JSON tree, as serde_json writes it in `layout`.
+pub fn push_tree(out: &mut Vec<u8>, value: &serde_json::Value, layout: Layout) {
+    use serde_json::Value as J;
+    match value {
+        J::Null => out.extend_from_slice(b"null"),
+        J::Bool(true) => out.extend_from_slice(b"true"),
+        J::Bool(false) => out.extend_from_slice(b"false"),
+        // numbers as serde_json writes them (whole, or by the shortest
+        // exact decimal): few, and not worth a second implementation;
+        // writing into a vector cannot fail
+        J::Number(n) => {
+            let _ = serde_json::to_writer(&mut *out, n);
+        }
+        J::String(s) => push_str(out, s),
+        J::Array(items) => push_list(out, items, layout, push_tree),
+        J::Object(map) => {
+            let mut o = Object::open(out, layout);
+            for (key, item) in map {
+                o.tree(out, key, item);
+            }
+            o.close(out);
+        }
+    }
+}
+
+/// A model value as its JSON tree ([`cloudwright_model::Value::to_json`])
+/// would be written, without building the tree.
+pub fn push_value(out: &mut Vec<u8>, value: &cloudwright_model::Value, layout: Layout) {
     use cloudwright_model::Value;
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(_) => push_pretty(out, &value.to_json(), level),
         Value::String(s) => push_str(out, s),
-        Value::List(items) => push_list(out, items, level, push_value),
+        Value::List(items) => push_list(out, items, layout, push_value),
         Value::Map(obj) => {
-            let mut o = PrettyObject::open(out, level);
+            let mut o = Object::open(out, layout);
             for (key, item) in obj.fields.iter() {
                 o.key(out, key);
                 push_value(out, item, o.inner());
             }
             o.close(out);
         }
-        Value::Unknown(_) | Value::Document(_) | Value::Sensitive(_) => {
-            push_pretty(out, &value.to_json(), level)
+        Value::Number(_) | Value::Unknown(_) | Value::Document(_) | Value::Sensitive(_) => {
+            push_tree(out, &value.to_json(), layout)
         }
     }
 }
@@ -318,15 +329,21 @@ mod tests {
             value["nested"].clone(),
         ] {
             let mut ours = Vec::new();
-            push_pretty(&mut ours, &v, 0);
+            push_tree(&mut ours, &v, Layout::Pretty(0));
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
                 serde_json::to_string_pretty(&v).unwrap()
             );
+            let mut ours = Vec::new();
+            push_tree(&mut ours, &v, Layout::Compact);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(&v).unwrap()
+            );
         }
         // two levels in: the lines after the first indented four more
         let mut ours = Vec::new();
-        push_pretty(&mut ours, &value, 2);
+        push_tree(&mut ours, &value, Layout::Pretty(2));
         let theirs = serde_json::to_string_pretty(&value)
             .unwrap()
             .replace('\n', "\n    ");
@@ -355,11 +372,11 @@ mod tests {
             Value::list(vec![Value::map(inner), Value::Bool(false)]),
         );
         let value = Value::map(fields);
-        for level in [0, 2] {
+        for layout in [Layout::Pretty(0), Layout::Pretty(2), Layout::Compact] {
             let mut ours = Vec::new();
-            push_value(&mut ours, &value, level);
+            push_value(&mut ours, &value, layout);
             let mut theirs = Vec::new();
-            push_pretty(&mut theirs, &value.to_json(), level);
+            push_tree(&mut theirs, &value.to_json(), layout);
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
                 String::from_utf8(theirs).unwrap()
@@ -370,11 +387,12 @@ mod tests {
     #[test]
     fn numbers_and_lists_as_serde_json_writes_them() {
         let mut out = Vec::new();
-        push_u32(&mut out, 4_294_967_295);
+        push_int(&mut out, 4_294_967_295u32);
         out.push(b' ');
-        push_strs(&mut out, &["a", "b\"c"]);
+        let strs = |out: &mut Vec<u8>, s: &&str, _| push_str(out, s);
+        push_list(&mut out, &["a", "b\"c"], Layout::Compact, strs);
         out.push(b' ');
-        push_strs(&mut out, &[]);
+        push_list(&mut out, &[], Layout::Compact, strs);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"4294967295 ["a","b\"c"] []"#

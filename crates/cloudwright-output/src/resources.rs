@@ -1,7 +1,10 @@
 //! `cloudwright resources`: what Cloudwright understood, for people and machines.
 
 use crate::diagnostics;
-use cloudwright_model::{Graph, Resource, Severity, Value, ValueSource, VariableOrigin};
+use crate::json::{push_int, push_list, push_str, push_value, Layout, Object};
+use cloudwright_model::{
+    Graph, InstanceKey, Resource, Severity, Value, ValueSource, VariableOrigin,
+};
 use serde_json::{json, Value as Json};
 use std::fmt::Write;
 
@@ -20,7 +23,7 @@ pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Resul
         // pretty printed two levels in
         line.clear();
         line.extend_from_slice(b"    ");
-        push_resource(&mut line, graph, r, 2);
+        push_resource(&mut line, graph, r, Layout::Pretty(2));
         line.extend_from_slice(if i + 1 < graph.resources.len() {
             b",\n"
         } else {
@@ -63,28 +66,32 @@ fn modules_json(graph: &Graph) -> Json {
     )
 }
 
-/// One resource of the document, pretty printed `level` deep: written
-/// directly (its attributes are most of a large document's bytes), the
-/// small parts built as JSON trees.
-fn push_resource(out: &mut Vec<u8>, graph: &Graph, r: &Resource, level: usize) {
-    let mut o = crate::json::PrettyObject::open(out, level);
+/// One resource of the document, written directly (its attributes are
+/// most of a large document's bytes).
+fn push_resource(out: &mut Vec<u8>, graph: &Graph, r: &Resource, layout: Layout) {
+    let mut o = Object::open(out, layout);
     o.str(out, "address", &r.address);
     o.str(out, "root", &r.root);
     o.str(out, "type", &r.resource_type);
     o.str(out, "name", &r.name);
     o.str(out, "mode", r.mode.as_str());
     o.str(out, "module", &r.module);
-    let index = match &r.index {
-        None => Json::Null,
-        Some(cloudwright_model::InstanceKey::Int(i)) => (*i).into(),
-        Some(cloudwright_model::InstanceKey::Str(s)) => s.as_str().into(),
-        Some(cloudwright_model::InstanceKey::Unknown) => json!({"unknown": true}),
-    };
-    o.tree(out, "index", &index);
+    o.name(out, "index");
+    match &r.index {
+        None => out.extend_from_slice(b"null"),
+        Some(InstanceKey::Int(i)) => push_int(out, *i),
+        Some(InstanceKey::Str(s)) => push_str(out, s),
+        Some(InstanceKey::Unknown) => {
+            let mut unknown = Object::open(out, o.inner());
+            unknown.name(out, "unknown");
+            out.extend_from_slice(b"true");
+            unknown.close(out);
+        }
+    }
     o.str(out, "provider", &r.provider.config_address());
-    o.key(out, "region");
+    o.name(out, "region");
     match &r.provider.region {
-        Some(region) => crate::json::push_value(out, region, o.inner()),
+        Some(region) => push_value(out, region, o.inner()),
         None => out.extend_from_slice(b"null"),
     }
     o.tree(
@@ -93,46 +100,56 @@ fn push_resource(out: &mut Vec<u8>, graph: &Graph, r: &Resource, level: usize) {
         &serde_json::to_value(r.origin).unwrap_or(Json::Null),
     );
     if !r.actions.is_empty() {
-        o.tree(out, "actions", &r.actions.clone().into());
+        o.name(out, "actions");
+        push_list(out, &r.actions, o.inner(), |out, a, _| push_str(out, a));
     }
-    o.key(out, "attributes");
-    crate::json::push_value(out, &r.attributes, o.inner());
-    let location = match &r.span {
+    o.name(out, "attributes");
+    push_value(out, &r.attributes, o.inner());
+    o.name(out, "location");
+    match &r.span {
         Some(s) => {
-            json!({"file": graph.sources.get(s.file).display_path, "line": s.line, "column": s.column, "end_line": s.end_line})
+            let mut location = Object::open(out, o.inner());
+            location.str(out, "file", &graph.sources.get(s.file).display_path);
+            location.int(out, "line", s.line);
+            location.int(out, "column", s.column);
+            location.int(out, "end_line", s.end_line);
+            location.close(out);
         }
-        None => Json::Null,
-    };
-    o.tree(out, "location", &location);
-    o.key(out, "attribute_locations");
-    let mut spans = crate::json::PrettyObject::open(out, o.inner());
+        None => out.extend_from_slice(b"null"),
+    }
+    o.name(out, "attribute_locations");
+    let mut spans = Object::open(out, o.inner());
     for (path, s) in r.attribute_spans.iter() {
-        spans.tree(out, path, &json!({"line": s.line, "column": s.column}));
+        spans.key(out, path);
+        let mut span = Object::open(out, spans.inner());
+        span.int(out, "line", s.line);
+        span.int(out, "column", s.column);
+        span.close(out);
     }
     spans.close(out);
-    o.key(out, "references");
-    crate::json::push_list(out, &r.references, o.inner(), |out, x, level| {
-        let mut reference = crate::json::PrettyObject::open(out, level);
+    o.name(out, "references");
+    push_list(out, &r.references, o.inner(), |out, x, layout| {
+        let mut reference = Object::open(out, layout);
         reference.str(out, "attribute", &x.attribute);
         reference.str(out, "target", &x.target);
         reference.opt_str(out, "target_attribute", x.target_attribute.as_deref());
         reference.close(out);
     });
-    o.key(out, "provenance");
-    let mut provenance = crate::json::PrettyObject::open(out, o.inner());
+    o.name(out, "provenance");
+    let mut provenance = Object::open(out, o.inner());
     for (attribute, sources) in r.provenance.iter() {
         provenance.key(out, attribute);
-        crate::json::push_list(out, sources, provenance.inner(), |out, s, level| {
-            push_source(out, graph, s, level)
+        push_list(out, sources, provenance.inner(), |out, s, layout| {
+            push_source(out, graph, s, layout)
         });
     }
     provenance.close(out);
     o.close(out);
 }
 
-/// Where a value came from, pretty printed `level` deep.
-fn push_source(out: &mut Vec<u8>, graph: &Graph, s: &ValueSource, level: usize) {
-    let mut o = crate::json::PrettyObject::open(out, level);
+/// Where a value came from.
+fn push_source(out: &mut Vec<u8>, graph: &Graph, s: &ValueSource, layout: Layout) {
+    let mut o = Object::open(out, layout);
     match s {
         ValueSource::Variable {
             module,
@@ -150,7 +167,7 @@ fn push_source(out: &mut Vec<u8>, graph: &Graph, s: &ValueSource, level: usize) 
             };
             if let Some(s) = span {
                 o.str(out, "file", &graph.sources.get(s.file).display_path);
-                o.u32(out, "line", s.line);
+                o.int(out, "line", s.line);
             }
         }
         ValueSource::Local { module, name, span } => {
@@ -158,7 +175,7 @@ fn push_source(out: &mut Vec<u8>, graph: &Graph, s: &ValueSource, level: usize) 
             o.str(out, "module", module);
             o.str(out, "name", name);
             o.str(out, "file", &graph.sources.get(span.file).display_path);
-            o.u32(out, "line", span.line);
+            o.int(out, "line", span.line);
         }
         ValueSource::ModuleOutput { module, name } => {
             o.str(out, "kind", "module_output");

@@ -406,76 +406,54 @@ impl FindingOut<'_> {
     /// The finding as compact JSON: the bytes `serde_json::to_writer`
     /// writes for it, written directly (a large report spends most of
     /// its time escaping strings; `json` does it a word at a time).
-    fn write_compact(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
-        use crate::json::{push_compact_list, push_key, push_str, push_strs, push_u32};
-        let field = |out: &mut Vec<u8>, key: &str, value: &str| {
-            push_key(out, key);
-            push_str(out, value);
-            out.push(b',');
-        };
-        out.push(b'{');
-        field(out, "rule", self.rule);
-        push_key(out, "aliases");
-        push_strs(out, self.aliases);
-        out.push(b',');
-        field(out, "severity", self.severity);
-        field(out, "title", self.title);
-        field(out, "message", self.message);
-        field(out, "resource", self.resource);
-        field(out, "root", self.root);
-        field(out, "resource_type", self.resource_type);
-        field(out, "attribute", self.attribute);
-        field(out, "fingerprint", &self.fingerprint);
-        push_key(out, "location");
+    fn write_compact(&self, out: &mut Vec<u8>) {
+        use crate::json::{push_list, push_str, push_tree, Layout, Object};
+        let mut o = Object::open(out, Layout::Compact);
+        o.str(out, "rule", self.rule);
+        o.name(out, "aliases");
+        push_list(out, self.aliases, Layout::Compact, |out, a, _| {
+            push_str(out, a)
+        });
+        o.str(out, "severity", self.severity);
+        o.str(out, "title", self.title);
+        o.str(out, "message", self.message);
+        o.str(out, "resource", self.resource);
+        o.str(out, "root", self.root);
+        o.str(out, "resource_type", self.resource_type);
+        o.str(out, "attribute", self.attribute);
+        o.str(out, "fingerprint", &self.fingerprint);
+        o.name(out, "location");
         match &self.location {
             None => out.extend_from_slice(b"null"),
             Some(l) => {
-                out.push(b'{');
-                field(out, "file", l.file);
-                for (key, n) in [
-                    ("line", l.line),
-                    ("column", l.column),
-                    ("end_line", l.end_line),
-                    ("end_column", l.end_column),
-                ] {
-                    if key != "line" {
-                        out.push(b',');
-                    }
-                    push_key(out, key);
-                    push_u32(out, n);
-                }
-                out.push(b'}');
+                let mut location = Object::open(out, Layout::Compact);
+                location.str(out, "file", l.file);
+                location.int(out, "line", l.line);
+                location.int(out, "column", l.column);
+                location.int(out, "end_line", l.end_line);
+                location.int(out, "end_column", l.end_column);
+                location.close(out);
             }
         }
-        out.push(b',');
-        push_key(out, "related");
-        push_compact_list(out, &self.related, |out, r| {
-            out.push(b'{');
-            field(out, "message", r.message);
-            field(out, "file", r.file);
-            push_key(out, "line");
-            push_u32(out, r.line);
-            out.push(b'}');
-            Ok(())
-        })?;
-        out.push(b',');
-        push_key(out, "evidence");
-        push_compact_list(out, &self.evidence, |out, e| {
-            out.push(b'{');
-            field(out, "attribute", e.attribute);
-            push_key(out, "value");
-            serde_json::to_writer(&mut *out, &e.value).map_err(std::io::Error::other)?;
-            out.push(b',');
-            push_key(out, "provenance");
-            push_str(out, &e.provenance);
-            out.push(b'}');
-            Ok(())
-        })?;
-        out.push(b',');
-        push_key(out, "remediation");
-        push_str(out, self.remediation);
-        out.push(b'}');
-        Ok(())
+        o.name(out, "related");
+        push_list(out, &self.related, Layout::Compact, |out, r, _| {
+            let mut related = Object::open(out, Layout::Compact);
+            related.str(out, "message", r.message);
+            related.str(out, "file", r.file);
+            related.int(out, "line", r.line);
+            related.close(out);
+        });
+        o.name(out, "evidence");
+        push_list(out, &self.evidence, Layout::Compact, |out, e, _| {
+            let mut evidence = Object::open(out, Layout::Compact);
+            evidence.str(out, "attribute", e.attribute);
+            evidence.name(out, "value");
+            push_tree(out, &e.value, Layout::Compact);
+            evidence.str(out, "provenance", &e.provenance);
+            evidence.close(out);
+        });
+        o.str(out, "remediation", self.remediation);
+        o.close(out);
     }
 }
 
@@ -554,7 +532,7 @@ pub fn write_json(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Res
         let of_rule = aliases.get(f.rule_id).copied().unwrap_or_default();
         line.clear();
         line.extend_from_slice(b"    ");
-        finding_out(ctx.graph, f, of_rule).write_compact(&mut line)?;
+        finding_out(ctx.graph, f, of_rule).write_compact(&mut line);
         line.extend_from_slice(if i + 1 < n { b",\n" } else { b"\n" });
         w.write_all(&line)?;
     }
@@ -686,7 +664,7 @@ pub fn write_sarif(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Re
         let index = rule_index.get(f.rule_id).copied().unwrap_or(0);
         line.clear();
         line.extend_from_slice(b"      ");
-        sarif_result(&paths, index, f, suppression).write_compact(&mut line)?;
+        sarif_result(&paths, index, f, suppression).write_compact(&mut line);
         line.extend_from_slice(if i + 1 < total { b",\n" } else { b"\n" });
         w.write_all(&line)?;
     }
@@ -791,122 +769,91 @@ struct SarifSuppression {
 impl SarifResult<'_> {
     /// The result as compact JSON, the bytes `serde_json::to_writer`
     /// writes for it (see [`FindingOut::write_compact`]).
-    fn write_compact(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
-        use crate::json::{push_compact_list, push_key, push_str, push_u32};
-        let text = |out: &mut Vec<u8>, key: &str, value: &str| {
-            push_key(out, key);
-            out.push(b'{');
-            push_key(out, "text");
-            push_str(out, value);
-            out.push(b'}');
+    fn write_compact(&self, out: &mut Vec<u8>) {
+        use crate::json::{push_list, Layout, Object};
+        const C: Layout = Layout::Compact;
+        // `{"text": …}`
+        let text = |out: &mut Vec<u8>, o: &mut Object, name: &'static str, value: &str| {
+            o.name(out, name);
+            let mut t = Object::open(out, C);
+            t.str(out, "text", value);
+            t.close(out);
         };
-        let artifact = |out: &mut Vec<u8>, a: &SarifArtifact| {
-            push_key(out, "artifactLocation");
-            out.push(b'{');
-            push_key(out, "uri");
-            push_str(out, &a.uri);
-            out.push(b',');
-            push_key(out, "uriBaseId");
-            push_str(out, a.uri_base_id);
-            out.push(b'}');
-        };
-        let numbers = |out: &mut Vec<u8>, fields: &[(&str, u32)]| {
-            out.push(b'{');
-            for (i, (key, n)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                push_key(out, key);
-                push_u32(out, *n);
+        // `{"artifactLocation": {…}, "region": {…}}`, the region's numbers
+        let physical = |out: &mut Vec<u8>, a: &SarifArtifact, region: &[(&'static str, u32)]| {
+            let mut p = Object::open(out, C);
+            p.name(out, "artifactLocation");
+            let mut artifact = Object::open(out, C);
+            artifact.str(out, "uri", &a.uri);
+            artifact.str(out, "uriBaseId", a.uri_base_id);
+            artifact.close(out);
+            p.name(out, "region");
+            let mut r = Object::open(out, C);
+            for &(key, n) in region {
+                r.int(out, key, n);
             }
-            out.push(b'}');
+            r.close(out);
+            p.close(out);
         };
-        out.push(b'{');
-        push_key(out, "ruleId");
-        push_str(out, self.rule_id);
-        out.push(b',');
-        push_key(out, "ruleIndex");
-        out.extend_from_slice(itoa::Buffer::new().format(self.rule_index).as_bytes());
-        out.push(b',');
-        push_key(out, "level");
-        push_str(out, self.level);
-        out.push(b',');
-        text(out, "message", &self.message.text);
-        out.push(b',');
-        push_key(out, "partialFingerprints");
-        out.push(b'{');
-        push_key(out, "cloudwright/v1");
-        push_str(out, &self.partial_fingerprints.v1);
-        out.extend_from_slice(b"},");
-        push_key(out, "properties");
-        out.push(b'{');
-        push_key(out, "resource");
-        push_str(out, self.properties.resource);
-        out.push(b',');
-        push_key(out, "root");
-        push_str(out, self.properties.root);
-        out.push(b'}');
-        if let Some([location]) = &self.locations {
-            let (p, r) = (
-                &location.physical_location,
-                &location.physical_location.region,
-            );
-            out.push(b',');
-            push_key(out, "locations");
-            out.extend_from_slice(b"[{");
-            push_key(out, "physicalLocation");
-            out.push(b'{');
-            artifact(out, &p.artifact_location);
-            out.push(b',');
-            push_key(out, "region");
-            numbers(
-                out,
-                &[
+        let mut o = Object::open(out, C);
+        o.str(out, "ruleId", self.rule_id);
+        o.int(out, "ruleIndex", self.rule_index);
+        o.str(out, "level", self.level);
+        text(out, &mut o, "message", &self.message.text);
+        o.name(out, "partialFingerprints");
+        let mut fingerprints = Object::open(out, C);
+        fingerprints.str(out, "cloudwright/v1", &self.partial_fingerprints.v1);
+        fingerprints.close(out);
+        o.name(out, "properties");
+        let mut properties = Object::open(out, C);
+        properties.str(out, "resource", self.properties.resource);
+        properties.str(out, "root", self.properties.root);
+        properties.close(out);
+        if let Some(locations) = &self.locations {
+            o.name(out, "locations");
+            push_list(out, locations, C, |out, location, _| {
+                let (p, r) = (
+                    &location.physical_location,
+                    &location.physical_location.region,
+                );
+                let mut l = Object::open(out, C);
+                l.name(out, "physicalLocation");
+                let region = [
                     ("startLine", r.start_line),
                     ("startColumn", r.start_column),
                     ("endLine", r.end_line),
                     ("endColumn", r.end_column),
-                ],
-            );
-            out.extend_from_slice(b"}}]");
+                ];
+                physical(out, &p.artifact_location, &region);
+                l.close(out);
+            });
         }
         if !self.related_locations.is_empty() {
-            out.push(b',');
-            push_key(out, "relatedLocations");
-            push_compact_list(out, &self.related_locations, |out, related| {
-                out.push(b'{');
-                push_key(out, "id");
-                out.extend_from_slice(itoa::Buffer::new().format(related.id).as_bytes());
-                out.push(b',');
-                text(out, "message", related.message.text);
-                out.push(b',');
-                push_key(out, "physicalLocation");
-                out.push(b'{');
-                artifact(out, &related.physical_location.artifact_location);
-                out.push(b',');
-                push_key(out, "region");
-                let r = &related.physical_location.region;
-                numbers(
-                    out,
-                    &[("startLine", r.start_line), ("startColumn", r.start_column)],
+            o.name(out, "relatedLocations");
+            push_list(out, &self.related_locations, C, |out, related, _| {
+                let (p, r) = (
+                    &related.physical_location,
+                    &related.physical_location.region,
                 );
-                out.extend_from_slice(b"}}");
-                Ok(())
-            })?;
+                let mut l = Object::open(out, C);
+                l.int(out, "id", related.id);
+                text(out, &mut l, "message", related.message.text);
+                l.name(out, "physicalLocation");
+                let region = [("startLine", r.start_line), ("startColumn", r.start_column)];
+                physical(out, &p.artifact_location, &region);
+                l.close(out);
+            });
         }
-        if let Some([suppression]) = &self.suppressions {
-            out.push(b',');
-            push_key(out, "suppressions");
-            out.extend_from_slice(b"[{");
-            push_key(out, "kind");
-            push_str(out, suppression.kind);
-            out.push(b',');
-            push_key(out, "justification");
-            push_str(out, &suppression.justification);
-            out.extend_from_slice(b"}]");
+        if let Some(suppressions) = &self.suppressions {
+            o.name(out, "suppressions");
+            push_list(out, suppressions, C, |out, suppression, _| {
+                let mut s = Object::open(out, C);
+                s.str(out, "kind", suppression.kind);
+                s.str(out, "justification", &suppression.justification);
+                s.close(out);
+            });
         }
-        out.push(b'}');
-        Ok(())
+        o.close(out);
     }
 }
 
@@ -1275,7 +1222,7 @@ mod tests {
         };
         for finding in [&full, &bare] {
             let mut ours = Vec::new();
-            finding.write_compact(&mut ours).unwrap();
+            finding.write_compact(&mut ours);
             let theirs = serde_json::to_vec(finding).unwrap();
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
@@ -1290,7 +1237,7 @@ mod tests {
         for full in [true, false] {
             let result = sarif_sample(full);
             let mut ours = Vec::new();
-            result.write_compact(&mut ours).unwrap();
+            result.write_compact(&mut ours);
             let theirs = serde_json::to_vec(&result).unwrap();
             assert_eq!(
                 String::from_utf8(ours).unwrap(),
