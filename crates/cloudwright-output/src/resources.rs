@@ -122,6 +122,10 @@ fn push_resource(out: &mut Vec<u8>, graph: &Graph, r: &Resource, layout: Layout)
     for (path, s) in r.attribute_spans.iter() {
         spans.key(out, path);
         let mut span = Object::open(out, spans.inner());
+        // set by an override file: where
+        if r.span.is_some_and(|block| block.file != s.file) {
+            span.str(out, "file", &graph.sources.get(s.file).display_path);
+        }
         span.int(out, "line", s.line);
         span.int(out, "column", s.column);
         span.close(out);
@@ -212,7 +216,7 @@ pub fn write_text(graph: &Graph, w: &mut dyn std::io::Write) -> std::io::Result<
             let _ = writeln!(out, "  # planned: {}", r.actions.join(", "));
         }
         if let Some(obj) = r.attributes.as_object() {
-            write_fields(&mut out, r, obj, "", 1);
+            write_fields(&mut out, &graph.sources, r, obj, "", 1);
         }
         for reference in &r.references {
             let target = match &reference.target_attribute {
@@ -245,6 +249,7 @@ pub fn write_text(graph: &Graph, w: &mut dyn std::io::Write) -> std::io::Result<
 
 fn write_fields(
     out: &mut String,
+    sources: &cloudwright_model::SourceMap,
     r: &Resource,
     obj: &cloudwright_model::Object,
     path: &str,
@@ -271,11 +276,11 @@ fn write_fields(
                 let line = r
                     .attribute_spans
                     .get(&item_path)
-                    .map(|s| format!("  # line {}", s.line))
+                    .map(|s| where_set(sources, r, s))
                     .unwrap_or_default();
                 let _ = writeln!(out, "{indent}{name} {{{line}");
                 if let Some(o) = item.as_object() {
-                    write_fields(out, r, o, &item_path, depth + 1);
+                    write_fields(out, sources, r, o, &item_path, depth + 1);
                 }
                 let _ = writeln!(out, "{indent}}}");
             }
@@ -284,8 +289,23 @@ fn write_fields(
         let line = r
             .attribute_spans
             .get(&full)
-            .map(|s| format!("  # line {}", s.line))
+            .map(|s| where_set(sources, r, s))
             .unwrap_or_default();
         let _ = writeln!(out, "{indent}{name:<width$} = {value}{line}");
+    }
+}
+
+/// Where an attribute was set: its line in the resource's file, or the
+/// file and line of an override file that set it.
+fn where_set(
+    sources: &cloudwright_model::SourceMap,
+    r: &Resource,
+    span: &cloudwright_model::Span,
+) -> String {
+    if r.span.is_some_and(|block| block.file != span.file) {
+        let file = &sources.get(span.file).display_path;
+        format!("  # {file}:{}", span.line)
+    } else {
+        format!("  # line {}", span.line)
     }
 }

@@ -133,6 +133,9 @@ pub struct Evaluator<'a> {
     /// Where templates are rendered before their text is copied into the
     /// value: reused, so a rendering grows no string of its own.
     template_buf: String,
+    /// While an attribute or block merged in from an override file is
+    /// evaluated: that file, where its ranges are.
+    foreign: crate::syntax::Origin,
 }
 
 const MAX_DEPTH: u32 = 200;
@@ -154,11 +157,45 @@ impl<'a> Evaluator<'a> {
             traces: Vec::new(),
             depth: 0,
             template_buf: String::new(),
+            foreign: None,
         }
     }
 
     pub fn span(&self, range: Range) -> Span {
-        self.source.span(self.file, range.start, range.end)
+        match &self.foreign {
+            Some(f) => f.source.span(f.file, range.start, range.end),
+            None => self.source.span(self.file, range.start, range.end),
+        }
+    }
+
+    /// Enters an attribute or block of `origin`: until [`Evaluator::leave`]
+    /// (given what this returns), ranges are in its file. Nested items
+    /// inherit their enclosing item's file, so `None` changes nothing.
+    pub fn enter(&mut self, origin: &crate::syntax::Origin) -> Option<crate::syntax::Origin> {
+        origin.as_ref().map(|o| self.foreign.replace(o.clone()))
+    }
+
+    /// An attribute's value, evaluated in the file it comes from.
+    pub fn eval_attr(&mut self, attr: &crate::syntax::Attribute) -> Value {
+        let entered = self.enter(&attr.origin);
+        let value = self.eval(&attr.expr);
+        self.leave(entered);
+        value
+    }
+
+    /// The span of an attribute or block of `origin` at `range`.
+    pub fn span_in(&self, origin: &crate::syntax::Origin, range: Range) -> Span {
+        match origin {
+            Some(f) => f.source.span(f.file, range.start, range.end),
+            None => self.span(range),
+        }
+    }
+
+    /// Leaves what [`Evaluator::enter`] entered.
+    pub fn leave(&mut self, entered: Option<crate::syntax::Origin>) {
+        if let Some(previous) = entered {
+            self.foreign = previous;
+        }
     }
 
     /// Reports an evaluation error at `range` and yields Unknown.

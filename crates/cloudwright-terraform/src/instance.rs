@@ -359,7 +359,7 @@ impl Loader<'_> {
                     let source = self.source(file);
                     let mut ev = Evaluator::new(&scope, &source, file, &self.fs);
                     let mut value = match block.body.attribute("value") {
-                        Some(attr) => ev.eval(&attr.expr),
+                        Some(attr) => ev.eval_attr(attr),
                         None => Value::Null,
                     };
                     let sensitive =
@@ -759,8 +759,9 @@ impl Loader<'_> {
         let mut ev = Evaluator::new(&empty, &source, file, &self.fs);
         let ty = match block.body.attribute("type") {
             Some(attr) => {
+                let entered = ev.enter(&attr.origin);
                 let mut const_eval = |e: &crate::syntax::Expr| ev.eval(e);
-                match parse_type(&attr.expr, &mut const_eval) {
+                let ty = match parse_type(&attr.expr, &mut const_eval) {
                     Ok(t) => Some(t),
                     Err(msg) => {
                         ev.error(
@@ -769,12 +770,14 @@ impl Loader<'_> {
                         );
                         None
                     }
-                }
+                };
+                ev.leave(entered);
+                ty
             }
             None => None,
         };
         let default_attr = block.body.attribute("default");
-        let default = default_attr.map(|a| ev.eval(&a.expr));
+        let default = default_attr.map(|a| ev.eval_attr(a));
         let nullable = literal_bool(block.body.attribute("nullable")).unwrap_or(true);
         let sensitive = literal_bool(block.body.attribute("sensitive")).unwrap_or(false);
         let block_span = ev.span(block.range);
@@ -792,9 +795,10 @@ impl Loader<'_> {
             None => match &default {
                 Some(v) => (
                     v.clone(),
-                    VariableOrigin::Default(
-                        ev.span(default_attr.map(|a| a.range).unwrap_or(block.range)),
-                    ),
+                    VariableOrigin::Default(match default_attr {
+                        Some(a) => ev.span_in(&a.origin, a.range),
+                        None => block_span,
+                    }),
                 ),
                 None if scope.address.is_empty() => {
                     ev.diagnostics.push(
@@ -1024,13 +1028,13 @@ impl Loader<'_> {
                     continue;
                 }
                 ev.traces.clear();
-                let value = ev.eval(&attr.expr);
+                let value = ev.eval_attr(attr);
                 let traces = std::mem::take(&mut ev.traces);
                 inputs.insert(
                     attr.name.as_str().to_owned(),
                     VariableInput {
                         value: InputValue::Value(value),
-                        origin: VariableOrigin::ModuleInput(ev.span(attr.range)),
+                        origin: VariableOrigin::ModuleInput(ev.span_in(&attr.origin, attr.range)),
                         traces,
                     },
                 );
@@ -1071,7 +1075,9 @@ impl Loader<'_> {
 
     fn terraform_settings(&mut self, def: &ModuleDef, scope: &ModuleScope) -> TerraformSettings {
         let mut settings = TerraformSettings::default();
-        for at in &def.terraform_blocks {
+        let blocks = def.terraform_blocks.iter().map(|at| (at, false));
+        let overrides = def.terraform_overrides.iter().map(|at| (at, true));
+        for (at, is_override) in blocks.chain(overrides) {
             let block = def.block(*at);
             let file = def.file_id(*at);
             if let Some(attr) = block.body.attribute("required_version") {
@@ -1088,6 +1094,10 @@ impl Loader<'_> {
                             resources::eval_body(&mut ev, &inner.body, "", None, &[], None);
                         self.diagnostics.append(&mut ev.diagnostics);
                         drop(ev);
+                        if is_override {
+                            // a backend and a cloud block exclude each other
+                            settings.cloud = None;
+                        }
                         settings.backend = Some(Backend {
                             kind: inner
                                 .labels
@@ -1098,7 +1108,12 @@ impl Loader<'_> {
                             span: self.span(file, inner.range),
                         });
                     }
-                    "cloud" => settings.cloud = Some(self.span(file, inner.range)),
+                    "cloud" => {
+                        if is_override {
+                            settings.backend = None;
+                        }
+                        settings.cloud = Some(self.span(file, inner.range));
+                    }
                     "required_providers" => {
                         for attr in &inner.body.attributes {
                             let span = self.span(file, attr.range);
@@ -1134,6 +1149,10 @@ impl Loader<'_> {
                                 // legacy `aws = "~> 5.0"`
                                 _ => (None, literal_string(Some(attr))),
                             };
+                            if is_override {
+                                // replaces the requirement for this provider alone
+                                settings.required_providers.retain(|p| p.name != attr.name);
+                            }
                             settings.required_providers.push(RequiredProvider {
                                 name: attr.name.as_str().to_owned(),
                                 source,

@@ -307,6 +307,7 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
                         labels: vec![],
                         body: attributes_only(item, &mut errors),
                         range,
+                        origin: None,
                     });
                 }
             }
@@ -317,6 +318,7 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
                         labels: vec![],
                         body: block_body("terraform", item, &mut errors),
                         range,
+                        origin: None,
                     });
                 }
             }
@@ -328,6 +330,7 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
                         labels: vec![],
                         body: block_body(key, item, &mut errors),
                         range,
+                        origin: None,
                     });
                 }
             }
@@ -369,6 +372,7 @@ fn labelled_blocks(
                     labels: labels.iter().map(|l| l.as_str().into()).collect(),
                     body: block_body(kind, item, errors),
                     range: Range::new(range.start as usize, item.range.end as usize),
+                    origin: None,
                 });
             }
             return;
@@ -447,6 +451,7 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
                 name: key.as_str().into(),
                 expr,
                 range,
+                origin: None,
             });
             continue;
         }
@@ -461,6 +466,7 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
                 name: key.as_str().into(),
                 expr,
                 range,
+                origin: None,
             });
             continue;
         }
@@ -484,6 +490,7 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
                 name: key.as_str().into(),
                 expr: expression(value, errors),
                 range,
+                origin: None,
             });
             continue;
         }
@@ -498,6 +505,7 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
                         labels: vec![],
                         body: block_body(key, item, errors),
                         range: Range::new(key_range.start as usize, item.range.end as usize),
+                        origin: None,
                     });
                 }
             }
@@ -517,6 +525,7 @@ fn attributes_only(node: &JsonNode, errors: &mut ConversionErrors) -> Body {
                 name: key.as_str().into(),
                 expr: expression(value, errors),
                 range: Range::new(key_range.start as usize, value.range.end as usize),
+                origin: None,
             });
         }
     }

@@ -367,7 +367,9 @@ fn is_config_file(p: &Path) -> bool {
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
-fn is_override_file(p: &Path) -> bool {
+/// `override.tf`, `*_override.tf` (and their `.tf.json`): merged into the
+/// module's other files after them ([`crate::module::ModuleDef::new`]).
+pub(crate) fn is_override_file(p: &Path) -> bool {
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -422,15 +424,6 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
         }
         let rel = path.strip_prefix(root).unwrap_or(path);
         if excluded.is_match(rel) {
-            continue;
-        }
-        if is_override_file(path) {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "override files are not merged yet; this file is not part of the evaluated configuration",
-                )
-                .in_file(display_path(root, path)),
-            );
             continue;
         }
         files.push(path.to_path_buf());

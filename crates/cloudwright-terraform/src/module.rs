@@ -1,6 +1,6 @@
 //! A module directory's declarations, gathered from all of its files.
 
-use crate::syntax::{Attribute, Block, ConfigFile};
+use crate::syntax::{Attribute, Block, Body, ConfigFile, Foreign, Origin};
 use cloudwright_model::{text, Diagnostic, Mode, SourceMap};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,6 +35,10 @@ pub struct ModuleDef {
     pub module_calls: Vec<(String, At)>,
     pub providers: Vec<At>,
     pub terraform_blocks: Vec<At>,
+    /// `terraform` blocks of override files, in the order they apply: each
+    /// setting they make replaces the primary files' one (a provider
+    /// requirement by its name).
+    pub terraform_overrides: Vec<At>,
     /// How to evaluate an instance, worked out once for all instances.
     pub plan: std::sync::OnceLock<Arc<crate::instance::EvalPlan>>,
 }
@@ -95,7 +99,15 @@ impl ModuleDef {
             seen.insert(key, (file, index));
             false
         };
+        let is_override: Vec<bool> = def
+            .files
+            .iter()
+            .map(|f| crate::load::is_override_file(&sources.get(f.file).path))
+            .collect();
         for (fi, file) in def.files.clone().iter().enumerate() {
+            if is_override[fi] {
+                continue;
+            }
             for (bi, block) in file.body.blocks.iter().enumerate() {
                 let at = At {
                     file: fi,
@@ -210,6 +222,205 @@ impl ModuleDef {
                 }
             }
         }
+        // Override files, in file-name order, after every primary file.
+        for fi in (0..def.files.len()).filter(|&fi| is_override[fi]) {
+            let file = def.files[fi].clone();
+            let origin: Origin = Some(Arc::new(Foreign {
+                file: file.file,
+                source: sources.get_shared(file.file),
+            }));
+            for (bi, block) in file.body.blocks.iter().enumerate() {
+                let at = At {
+                    file: fi,
+                    index: bi,
+                };
+                def.apply_override(block, at, &origin, sources, diagnostics);
+            }
+        }
         def
+    }
+
+    /// Merges one top-level block of an override file into the block it
+    /// overrides, the way Terraform does
+    /// (<https://developer.hashicorp.com/terraform/language/files/override>):
+    /// its arguments replace the original's of the same name, its nested
+    /// blocks replace all of the original's of their type, `locals` replace
+    /// value by value, `lifecycle` merges argument by argument. A block
+    /// with nothing to override is an error, as in Terraform (except a
+    /// provider's default configuration, which it then declares).
+    fn apply_override(
+        &mut self,
+        block: &Block,
+        at: At,
+        origin: &Origin,
+        sources: &SourceMap,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let file = self.files[at.file].file;
+        let error = |diagnostics: &mut Vec<Diagnostic>,
+                     range: crate::syntax::Range,
+                     message: String| {
+            let src = sources.get(file);
+            diagnostics.push(Diagnostic::error(message).at(src.span(file, range.start, range.end)));
+        };
+        let label = |i: usize| block.labels.get(i).map(|l| l.as_str()).unwrap_or_default();
+        let missing = |what: &str, name: &str| {
+            format!("override: there is no {what} {name:?} to override; an override file can only change what a primary file declares")
+        };
+        let target = match block.kind.as_str() {
+            "locals" => {
+                for (ai, attr) in block.body.attributes.iter().enumerate() {
+                    match self.locals.iter_mut().find(|l| l.0 == attr.name) {
+                        // the override's definition replaces the original's
+                        Some(local) => (local.1, local.2, local.3) = (at.file, at.index, ai),
+                        None => error(
+                            diagnostics,
+                            attr.range,
+                            missing("local value", attr.name.as_str()),
+                        ),
+                    }
+                }
+                return;
+            }
+            "terraform" => {
+                self.terraform_overrides.push(at);
+                return;
+            }
+            "variable" => self.variables.iter().find(|v| v.0 == label(0)).map(|v| v.1),
+            "output" => self.outputs.iter().find(|o| o.0 == label(0)).map(|o| o.1),
+            "module" => self
+                .module_calls
+                .iter()
+                .find(|m| m.0 == label(0))
+                .map(|m| m.1),
+            "resource" | "data" => {
+                let mode = if block.kind == "data" {
+                    Mode::Data
+                } else {
+                    Mode::Managed
+                };
+                self.resources
+                    .iter()
+                    .find(|r| {
+                        r.mode == mode && *r.resource_type == *label(0) && *r.name == *label(1)
+                    })
+                    .map(|r| r.at)
+            }
+            "provider" => {
+                let alias = |b: &Block| crate::instance::literal_string(b.body.attribute("alias"));
+                let wanted = alias(block);
+                let found = self.providers.iter().copied().find(|p| {
+                    let base = self.block(*p);
+                    base.labels.first().map(|l| l.as_str()) == Some(label(0))
+                        && alias(base) == wanted
+                });
+                match (found, wanted) {
+                    (Some(found), _) => Some(found),
+                    // an absent default configuration is an empty one
+                    (None, None) => {
+                        self.providers.push(at);
+                        return;
+                    }
+                    (None, Some(alias)) => {
+                        let what = format!("`{}` provider configuration with the alias", label(0));
+                        error(diagnostics, block.range, missing(&what, &alias));
+                        return;
+                    }
+                }
+            }
+            "moved" => {
+                error(diagnostics, block.range, "override: `moved` blocks can appear only in primary files, not in override files".to_string());
+                return;
+            }
+            // import, removed, check: no effect on the evaluated model
+            _ => return,
+        };
+        let Some(target) = target else {
+            let what = match block.kind.as_str() {
+                "resource" => format!("`{}` resource", label(0)),
+                "data" => format!("`{}` data source", label(0)),
+                "module" => "module call".to_string(),
+                other => other.to_string(),
+            };
+            let name = if block.kind == "resource" || block.kind == "data" {
+                label(1)
+            } else {
+                label(0)
+            };
+            error(diagnostics, block.range, missing(&what, name));
+            return;
+        };
+        let mut body = block.body.clone();
+        if let Some(depends_on) = body.attribute("depends_on") {
+            error(
+                diagnostics,
+                depends_on.range,
+                "override: `depends_on` may not be overridden; this argument is ignored"
+                    .to_string(),
+            );
+            body.attributes.retain(|a| a.name != "depends_on");
+        }
+        let is_resource = matches!(block.kind.as_str(), "resource" | "data");
+        let base = &mut Arc::make_mut(&mut self.files[target.file]).body.blocks[target.index].body;
+        if is_resource {
+            merge_lifecycle(base, &mut body, origin);
+        }
+        merge_body(base, body, origin);
+    }
+}
+
+/// Terraform's merge of an override body into the original: each argument
+/// replaces the original's of the same name; the nested blocks of a type
+/// (`dynamic "x"` being of type `x`) replace all of the original's of that
+/// type; the rest of the original stays. What is merged in keeps its file.
+fn merge_body(base: &mut Body, over: Body, origin: &Origin) {
+    for mut attr in over.attributes {
+        if attr.origin.is_none() {
+            attr.origin = origin.clone();
+        }
+        match base.attributes.iter_mut().find(|a| a.name == attr.name) {
+            Some(existing) => *existing = attr,
+            None => base.attributes.push(attr),
+        }
+    }
+    let block_type = |b: &Block| -> String {
+        if b.kind == "dynamic" {
+            b.labels.first().map(|l| l.to_string()).unwrap_or_default()
+        } else {
+            b.kind.to_string()
+        }
+    };
+    let replaced: Vec<String> = over.blocks.iter().map(block_type).collect();
+    base.blocks.retain(|b| !replaced.contains(&block_type(b)));
+    for mut block in over.blocks {
+        if block.origin.is_none() {
+            block.origin = origin.clone();
+        }
+        base.blocks.push(block);
+    }
+}
+
+/// A resource's `lifecycle` merges argument by argument: the override's
+/// `lifecycle` is taken out of `over` and its arguments merged into the
+/// original's (which is created when there is none).
+fn merge_lifecycle(base: &mut Body, over: &mut Body, origin: &Origin) {
+    let Some(i) = over.blocks.iter().position(|b| b.kind == "lifecycle") else {
+        return;
+    };
+    let lifecycle = over.blocks.remove(i);
+    over.blocks.retain(|b| b.kind != "lifecycle");
+    match base.blocks.iter_mut().find(|b| b.kind == "lifecycle") {
+        Some(existing) => {
+            let arguments = Body {
+                attributes: lifecycle.body.attributes,
+                blocks: Vec::new(),
+            };
+            merge_body(&mut existing.body, arguments, origin);
+        }
+        None => {
+            let mut lifecycle = lifecycle;
+            lifecycle.origin = origin.clone();
+            base.blocks.push(lifecycle);
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
 use crate::instance::{dedup, resource_provider_address, Loader, Providers};
 use crate::module::ModuleDef;
 use crate::policy_document;
-use crate::syntax::{Block, Body, ExprKind, Name};
+use crate::syntax::{Attribute, Block, Body, ExprKind, Name};
 use cloudwright_model::{
     aws, format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
     Resource, SortedMap, Span, Value,
@@ -79,87 +79,103 @@ const MAX_INSTANCES: usize = 10_000;
 pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
     let count = block.body.attribute("count");
     let for_each = block.body.attribute("for_each");
-    if let (Some(_), Some(fe)) = (count, for_each) {
-        ev.error(fe.range, "`count` and `for_each` cannot be used together");
-        return Expansion::Unknown;
-    }
-    if let Some(attr) = count {
-        let v = ev.eval(&attr.expr);
-        return match v.strip() {
-            Value::Unknown(_) => {
-                ev.warn(attr.range, "`count` depends on values known only after apply; one instance with an unknown index stands for all of them");
+    let (attr, expand): (_, fn(&mut Evaluator<'_>, &Attribute) -> Expansion) =
+        match (count, for_each) {
+            (Some(_), Some(fe)) => {
+                let entered = ev.enter(&fe.origin);
+                ev.error(fe.range, "`count` and `for_each` cannot be used together");
+                ev.leave(entered);
+                return Expansion::Unknown;
+            }
+            (Some(attr), None) => (attr, count_expansion),
+            (None, Some(attr)) => (attr, for_each_expansion),
+            (None, None) => return Expansion::Single,
+        };
+    let entered = ev.enter(&attr.origin);
+    let expansion = expand(ev, attr);
+    ev.leave(entered);
+    expansion
+}
+
+fn count_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
+    let v = ev.eval(&attr.expr);
+    match v.strip() {
+        Value::Unknown(_) => {
+            ev.warn(attr.range, "`count` depends on values known only after apply; one instance with an unknown index stands for all of them");
+            Expansion::Unknown
+        }
+        _ => match v.as_number() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_INSTANCES => {
+                Expansion::Count(n as usize)
+            }
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => {
+                ev.error(
+                    attr.range,
+                    format!(
+                        "`count` of {} is larger than Cloudwright expands ({MAX_INSTANCES})",
+                        format_number(n)
+                    ),
+                );
                 Expansion::Unknown
             }
             _ => {
-                match v.as_number() {
-                    Some(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_INSTANCES => {
-                        Expansion::Count(n as usize)
-                    }
-                    Some(n) if n >= 0.0 && n.fract() == 0.0 => {
-                        ev.error(attr.range, format!("`count` of {} is larger than Cloudwright expands ({MAX_INSTANCES})", format_number(n)));
-                        Expansion::Unknown
-                    }
-                    _ => {
-                        let msg =
-                            format!("`count` must be a whole number of zero or more, got {v}");
-                        ev.error(attr.range, msg);
-                        Expansion::Unknown
-                    }
-                }
-            }
-        };
-    }
-    if let Some(attr) = for_each {
-        let v = ev.eval(&attr.expr);
-        return match v.strip() {
-            Value::Unknown(_) => {
-                ev.warn(attr.range, "`for_each` depends on values known only after apply; one instance with an unknown key stands for all of them");
-                Expansion::Unknown
-            }
-            Value::Map(obj) => Expansion::ForEach(
-                obj.fields
-                    .iter()
-                    .map(|(k, v)| (k.to_owned(), v.clone()))
-                    .collect(),
-            ),
-            Value::List(items) => {
-                let mut entries = Vec::new();
-                for item in items.iter() {
-                    match item.strip() {
-                        Value::String(s) => entries.push((String::from(&**s), item.clone())),
-                        Value::Unknown(_) => {
-                            ev.warn(attr.range, "`for_each` holds values known only after apply; one instance with an unknown key stands for all of them");
-                            return Expansion::Unknown;
-                        }
-                        other => {
-                            let msg = format!(
-                                "`for_each` over a list needs strings (a set of strings), got {}",
-                                other.type_name()
-                            );
-                            ev.error(attr.range, msg);
-                            return Expansion::Unknown;
-                        }
-                    }
-                }
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
-                entries.dedup_by(|a, b| a.0 == b.0);
-                Expansion::ForEach(entries)
-            }
-            Value::Null => {
-                ev.error(attr.range, "`for_each` must not be null");
-                Expansion::Unknown
-            }
-            other => {
-                let msg = format!(
-                    "`for_each` must be a map or a set of strings, got {}",
-                    other.type_name()
-                );
+                let msg = format!("`count` must be a whole number of zero or more, got {v}");
                 ev.error(attr.range, msg);
                 Expansion::Unknown
             }
-        };
+        },
     }
-    Expansion::Single
+}
+
+fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
+    let v = ev.eval(&attr.expr);
+    match v.strip() {
+        Value::Unknown(_) => {
+            ev.warn(attr.range, "`for_each` depends on values known only after apply; one instance with an unknown key stands for all of them");
+            Expansion::Unknown
+        }
+        Value::Map(obj) => Expansion::ForEach(
+            obj.fields
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.clone()))
+                .collect(),
+        ),
+        Value::List(items) => {
+            let mut entries = Vec::new();
+            for item in items.iter() {
+                match item.strip() {
+                    Value::String(s) => entries.push((String::from(&**s), item.clone())),
+                    Value::Unknown(_) => {
+                        ev.warn(attr.range, "`for_each` holds values known only after apply; one instance with an unknown key stands for all of them");
+                        return Expansion::Unknown;
+                    }
+                    other => {
+                        let msg = format!(
+                            "`for_each` over a list needs strings (a set of strings), got {}",
+                            other.type_name()
+                        );
+                        ev.error(attr.range, msg);
+                        return Expansion::Unknown;
+                    }
+                }
+            }
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            entries.dedup_by(|a, b| a.0 == b.0);
+            Expansion::ForEach(entries)
+        }
+        Value::Null => {
+            ev.error(attr.range, "`for_each` must not be null");
+            Expansion::Unknown
+        }
+        other => {
+            let msg = format!(
+                "`for_each` must be a map or a set of strings, got {}",
+                other.type_name()
+            );
+            ev.error(attr.range, msg);
+            Expansion::Unknown
+        }
+    }
 }
 
 /// Binds `count.index` / `each.key` / `each.value` for one instance; returns
@@ -254,6 +270,7 @@ pub fn eval_body(
             continue;
         }
         let mark = ev.traces.len();
+        let entered = ev.enter(&attr.origin);
         let value = ev.eval(&attr.expr);
         if let Some(spans) = spans.as_deref_mut() {
             let span = ev.span(attr.range);
@@ -263,6 +280,7 @@ pub fn eval_body(
                 spans.insert(join(path, &attr.name), span);
             }
         }
+        ev.leave(entered);
         if let Some(sink) = sink.as_deref_mut() {
             // allocated only when the attribute traced something
             let traces = ev.traces.drain(mark..).collect();
@@ -277,6 +295,7 @@ pub fn eval_body(
             continue;
         }
         let mark = ev.traces.len();
+        let entered = ev.enter(&block.origin);
         let kind = if block.kind == "dynamic" {
             match block.labels.first() {
                 Some(l) => l.clone(),
@@ -285,6 +304,7 @@ pub fn eval_body(
                         block.range,
                         "a `dynamic` block needs a label naming the block type",
                     );
+                    ev.leave(entered);
                     continue;
                 }
             }
@@ -323,6 +343,7 @@ pub fn eval_body(
                 .1
                 .push(block_object(inner, address, &item_path));
         }
+        ev.leave(entered);
         if let Some(sink) = sink.as_deref_mut() {
             let traces = ev.traces.drain(mark..).collect();
             sink.traces.push((kind.clone(), traces));

@@ -5,7 +5,8 @@
 //! (`.tf.json`) are converted into this one form, so the evaluator has a single
 //! input and the parser could be swapped without touching it.
 
-use cloudwright_model::{FileId, Value};
+use cloudwright_model::{FileId, SourceFile, Value};
+use std::sync::Arc;
 
 /// A name in the configuration (an argument, block type, label, variable,
 /// attribute, function): nearly always short, so stored inline without an
@@ -28,8 +29,21 @@ impl Range {
     }
 }
 
-/// One parsed configuration file.
+/// The file an attribute or block merged in from an override file comes
+/// from (its ranges are in that file, not in the file of the block it was
+/// merged into).
 #[derive(Debug)]
+pub struct Foreign {
+    pub file: FileId,
+    pub source: Arc<SourceFile>,
+}
+
+/// Where the ranges of an attribute or block are: `None` in the file of
+/// its enclosing [`ConfigFile`], or in the override file it came from.
+pub type Origin = Option<Arc<Foreign>>;
+
+/// One parsed configuration file.
+#[derive(Clone, Debug)]
 pub struct ConfigFile {
     pub file: FileId,
     pub body: Body,
@@ -58,6 +72,7 @@ pub struct Attribute {
     pub name: Name,
     pub expr: Expr,
     pub range: Range,
+    pub origin: Origin,
 }
 
 #[derive(Clone, Debug)]
@@ -66,6 +81,7 @@ pub struct Block {
     pub labels: Vec<Name>,
     pub body: Body,
     pub range: Range,
+    pub origin: Origin,
 }
 
 #[derive(Clone, Debug)]

@@ -754,3 +754,148 @@ fn functions_without_a_known_result_are_unknown_and_say_why() {
     );
     assert!(messages(&g, Severity::Error).is_empty());
 }
+
+/// The file and line of a span, for assertions.
+fn file_line(g: &Graph, span: cloudwright_model::Span) -> (String, u32) {
+    (g.sources.get(span.file).display_path.clone(), span.line)
+}
+
+#[test]
+fn override_files_merge_into_the_blocks_they_override() {
+    let g = load_fixture("overrides");
+    // arguments replace the original's; the later override file wins
+    let sg = "aws_security_group.web";
+    assert_eq!(
+        attr(&g, sg, "description").as_str(),
+        Some("web tier, TLS from the VPN")
+    );
+    // nested blocks of a type replace all of the original's of that type
+    let egress = attr(&g, sg, "egress");
+    let egress = egress.as_list().unwrap();
+    assert_eq!(egress.len(), 1);
+    assert_eq!(egress[0].get("from_port").unwrap().to_string(), "443");
+    assert_eq!(
+        egress[0].get("cidr_blocks").unwrap().to_string(),
+        r#"["10.0.0.0/8"]"#
+    );
+    // a dynamic block of a type the override leaves alone stays, and reads
+    // the overridden local
+    let ports: Vec<_> = attr(&g, sg, "ingress")
+        .as_list()
+        .unwrap()
+        .iter()
+        .map(|i| i.get("from_port").unwrap().to_string())
+        .collect();
+    assert_eq!(ports, ["443", "8443"]);
+    // what an override set is located in the override file
+    let r = g.resource(sg).unwrap();
+    let at = |path: &str| file_line(&g, r.attribute_spans[path]);
+    assert_eq!(at("description"), ("z_override.tf".into(), 7));
+    assert_eq!(at("egress[0]"), ("override.tf".into(), 12));
+    assert_eq!(at("egress[0].cidr_blocks"), ("override.tf".into(), 16));
+    assert_eq!(at("ingress[1].to_port"), ("main.tf".into(), 48));
+    assert_eq!(at("name"), ("main.tf".into(), 41));
+    assert_eq!(file_line(&g, r.span.unwrap()), ("main.tf".into(), 40));
+
+    // a variable's default, a local (value by value), a module call's input
+    assert_eq!(
+        attr(&g, "aws_cloudwatch_log_group.app", "retention_in_days").to_string(),
+        "90"
+    );
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.logs", "tags.owner").as_str(),
+        Some("security")
+    );
+    // in JSON syntax too; the local it reads is the last override's
+    let group = "aws_cloudwatch_log_group.app";
+    assert_eq!(
+        attr(&g, group, "tags.source").as_str(),
+        Some("security-json")
+    );
+    let tags = g.resource(group).unwrap().attribute_spans["tags"];
+    assert_eq!(file_line(&g, tags), ("tags_override.tf.json".into(), 5));
+    let queue = "module.queue.aws_sqs_queue.q";
+    assert_eq!(attr(&g, queue, "name").as_str(), Some("queue-security"));
+    // an override file in a called module's directory
+    assert_eq!(
+        attr(&g, queue, "sqs_managed_sse_enabled").to_string(),
+        "true"
+    );
+    let root = g.modules.iter().find(|m| m.address.is_empty()).unwrap();
+    let retention = root
+        .variables
+        .iter()
+        .find(|v| v.name == "retention")
+        .unwrap();
+    match &retention.set_by {
+        VariableOrigin::Default(span) => {
+            assert_eq!(file_line(&g, *span), ("override.tf".into(), 2))
+        }
+        other => panic!("retention set by {other:?}"),
+    }
+    // an output's value and sensitivity
+    let output = root.outputs.iter().find(|o| o.name == "bucket").unwrap();
+    assert!(output.sensitive && output.value.is_sensitive());
+    assert_eq!(output.value.as_str(), Some("overridden-app-dev-logs"));
+    // the default provider configuration, merged
+    let region = g.resource(sg).unwrap().provider.region.clone();
+    assert_eq!(
+        region
+            .and_then(|r| r.as_str().map(str::to_string))
+            .as_deref(),
+        Some("us-east-1")
+    );
+    // terraform settings one by one: a provider requirement by its name,
+    // a `cloud` block replacing the backend
+    let settings = &root.terraform;
+    let version = |name: &str| {
+        settings
+            .required_providers
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.version.clone())
+    };
+    assert_eq!(version("aws").as_deref(), Some("~> 5.40"));
+    assert_eq!(version("random").as_deref(), Some("~> 3.0"));
+    assert_eq!(settings.required_providers.len(), 2);
+    assert!(settings.backend.is_none());
+    assert_eq!(
+        file_line(&g, settings.cloud.unwrap()),
+        ("z_override.tf".into(), 21)
+    );
+    assert_eq!(
+        settings.required_version.as_ref().map(|v| v.0.as_str()),
+        Some(">= 1.5.0")
+    );
+
+    // what Terraform rejects is reported where it is written, and the
+    // rest still loads
+    let errors: Vec<(String, (String, u32))> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.message.clone(), file_line(&g, d.span.unwrap())))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "override: `depends_on` may not be overridden; this argument is ignored".to_string(),
+                ("override.tf".to_string(), 25)
+            ),
+            (
+                "override: there is no `aws_s3_bucket` resource \"missing\" to override; an override file can only change what a primary file declares".to_string(),
+                ("override.tf".to_string(), 28)
+            ),
+            (
+                "override: there is no `aws` provider configuration with the alias \"replica\" to override; an override file can only change what a primary file declares".to_string(),
+                ("z_override.tf".to_string(), 30)
+            ),
+        ]
+    );
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.logs", "bucket").as_str(),
+        Some("app-dev-logs")
+    );
+    assert_eq!(g.resources.len(), 4, "{:?}", addresses(&g));
+}

@@ -332,6 +332,7 @@ impl<'a> Parser<'a> {
             name: name.into(),
             range: Range::new(start, self.pos),
             expr,
+            origin: None,
         })
     }
 
@@ -368,6 +369,7 @@ impl<'a> Parser<'a> {
             labels,
             body,
             range: Range::new(start, self.pos),
+            origin: None,
         })
     }
 

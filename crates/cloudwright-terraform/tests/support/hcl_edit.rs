@@ -66,6 +66,7 @@ fn convert_body(body: &hcl_edit::structure::Body, fallback: Range) -> Body {
                     name: attr.key.as_str().into(),
                     expr: convert_expr(&attr.value, range),
                     range,
+                    origin: None,
                 });
             }
             Structure::Block(block) => {
@@ -82,6 +83,7 @@ fn convert_body(body: &hcl_edit::structure::Body, fallback: Range) -> Body {
                         .collect(),
                     body: convert_body(&block.body, range),
                     range,
+                    origin: None,
                 });
             }
         }
