@@ -129,7 +129,8 @@ impl<V> SortedMap<V> {
         }
         out.extend_from_slice(&a[i..]);
         out.extend_from_slice(&b[j..]);
-        SortedMap(out)
+        // keys both maps have leave room unused: the result is kept
+        SortedMap(exact(out))
     }
 
     /// The same keys, each value mapped by `f`: one vector, no sorting.
@@ -137,9 +138,11 @@ impl<V> SortedMap<V> {
         SortedMap(self.0.iter().map(|(k, v)| (k.clone(), f(v))).collect())
     }
 
-    /// Gives back the room reserved beyond the entries.
+    /// Gives back the room reserved beyond the entries: the entries are
+    /// moved to a vector of their size. (Shrinking in place frees nothing
+    /// with mimalloc, which keeps a block shrunk by less than half.)
     pub fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
+        self.0 = exact(std::mem::take(&mut self.0));
     }
 
     /// Entries in key order.
@@ -207,6 +210,16 @@ impl<V> std::ops::Index<&str> for SortedMap<V> {
             None => panic!("no entry {key:?}"),
         }
     }
+}
+
+/// `v` in a vector of its length: a copy when it has room to spare.
+pub fn exact<T>(v: Vec<T>) -> Vec<T> {
+    if v.capacity() == v.len() {
+        return v;
+    }
+    let mut fitted = Vec::with_capacity(v.len());
+    fitted.extend(v);
+    fitted
 }
 
 #[cfg(test)]

@@ -642,6 +642,8 @@ pub fn eval_resource(
         }
         references.sort();
         references.dedup();
+        // sized for every trace: the model keeps only what is left
+        let references = cloudwright_model::fields::exact(references);
         let (attribute_spans, provenance) = loader.block_maps(file, block.range.start, |maps| {
             let spans = maps.instance_spans(fixed, spans, tags_all_span);
             (spans, maps.provenance(provenance.into_iter().collect()))
