@@ -6,7 +6,7 @@ use crate::eval::{Evaluator, FastMap, FsContext, ModuleScope, Trace};
 use crate::module::{At, ModuleDef};
 use crate::resources;
 use crate::syntax::{Attribute, Block, ExprKind, TraversalOp};
-use crate::types::{convert, parse_type, Type};
+use crate::types::{convert, parse_type, type_name, Type};
 use cloudwright_model::{
     text, Backend, Diagnostic, FileId, ModuleCall, ModuleInstance, OutputInfo, ProviderConfig,
     RequiredProvider, Resource, SourceFile, SourceMap, Span, TerraformSettings, Value, ValueSource,
@@ -830,20 +830,30 @@ impl Loader<'_> {
         } else {
             raw
         };
+        let set_at = match &origin {
+            VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
+            VariableOrigin::File { span, .. } => *span,
+            _ => None,
+        };
         if let Some(t) = &ty {
             match convert(&value, t) {
                 Ok(v) => value = v,
                 Err(msg) => {
-                    let at = match &origin {
-                        VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
-                        VariableOrigin::File { span, .. } => *span,
-                        _ => None,
+                    // neither the message nor the line that sets a
+                    // sensitive value may show it
+                    let (at, msg) = match set_at {
+                        Some(span) if !sensitive => (span, msg),
+                        _ if sensitive => (
+                            block_span,
+                            format!("the sensitive value is not of type {}", type_name(t)),
+                        ),
+                        _ => (block_span, msg),
                     };
                     ev.diagnostics.push(
                         Diagnostic::error(format!(
                             "invalid value for variable `{name}` (set by {origin}): {msg}"
                         ))
-                        .at_opt(at.or(Some(block_span))),
+                        .at(at),
                     );
                     value = Value::unknown();
                 }
@@ -854,6 +864,9 @@ impl Loader<'_> {
         }
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
+        for validation in block.body.blocks_of("validation") {
+            self.check_validation(name, &value, &origin, set_at, file, validation);
+        }
         traces.push(Trace::Source(Arc::new(ValueSource::Variable {
             module: scope.address.as_str().into(),
             name: name.as_str().into(),
@@ -868,6 +881,88 @@ impl Loader<'_> {
             sensitive,
             span: block_span,
         });
+    }
+
+    /// Checks a variable's final value against one of its `validation`
+    /// blocks, as Terraform does before planning: a `condition` that is
+    /// false is an error where the value was set, with the block's
+    /// `error_message`. A condition that depends on values known only
+    /// after apply is left to Terraform; one that refers to anything but
+    /// the variable itself (Terraform 1.9 allows other objects) is not
+    /// checked.
+    fn check_validation(
+        &mut self,
+        name: &str,
+        value: &Value,
+        origin: &VariableOrigin,
+        set_at: Option<Span>,
+        file: FileId,
+        validation: &crate::syntax::Block,
+    ) {
+        let Some(condition) = validation.body.attribute("condition") else {
+            return;
+        };
+        let mut only_self = true;
+        validation.body.references(&mut |parts| {
+            only_self &= matches!(parts, ["var", n, ..] if *n == name);
+        });
+        if !only_self {
+            return;
+        }
+        let mut scope = ModuleScope::default();
+        scope.vars.insert(name.to_owned(), value.clone());
+        let source = self.source(file);
+        let mut ev = Evaluator::new(&scope, &source, file, &self.fs);
+        let result = ev.eval_attr(condition);
+        let condition_span = ev.span_in(&condition.origin, condition.range);
+        let message = validation
+            .body
+            .attribute("error_message")
+            .map(|m| ev.eval_attr(m));
+        self.diagnostics.append(&mut ev.diagnostics);
+        drop(ev);
+        let checked_at = {
+            let source = self.source(condition_span.file);
+            format!("{}:{}", source.display_path, condition_span.line)
+        };
+        let passed = match result.strip() {
+            Value::Unknown(_) => return,
+            other => other.as_bool(),
+        };
+        let diagnostic = match passed {
+            Some(true) => return,
+            Some(false) => {
+                // the message may quote the value: never a sensitive one
+                let message = match &message {
+                    Some(m) if m.is_sensitive() => {
+                        "(its error message refers to a sensitive value)".to_string()
+                    }
+                    Some(m) => match m.as_str() {
+                        Some(text) => text.to_string(),
+                        None => "(its error message is known only after apply)".to_string(),
+                    },
+                    None => "(it has no error message)".to_string(),
+                };
+                // the line that sets a sensitive value would show it
+                let at = match set_at {
+                    Some(span) if !value.is_sensitive() => span,
+                    _ => condition_span,
+                };
+                Diagnostic::error(format!(
+                    "invalid value for variable `{name}` (set by {origin}): {message}"
+                ))
+                .at(at)
+                .help(format!(
+                    "Terraform rejects this value: it fails the validation at {checked_at}"
+                ))
+            }
+            None => Diagnostic::error(format!(
+                "the validation condition of variable `{name}` must be true or false, not {}",
+                result.strip().type_name()
+            ))
+            .at(condition_span),
+        };
+        self.diagnostics.push(diagnostic);
     }
 
     fn eval_local(&mut self, def: &ModuleDef, i: usize, scope: &mut ModuleScope) {

@@ -214,7 +214,7 @@ fn convert_all(items: &[Value], elem: &Type) -> Result<Vec<Value>, String> {
         .collect()
 }
 
-fn type_name(t: &Type) -> String {
+pub fn type_name(t: &Type) -> String {
     match t {
         Type::Any => "any".into(),
         Type::String => "string".into(),

@@ -899,3 +899,76 @@ fn override_files_merge_into_the_blocks_they_override() {
     );
     assert_eq!(g.resources.len(), 4, "{:?}", addresses(&g));
 }
+
+#[test]
+fn variable_validations_reject_values_terraform_would_reject() {
+    let g = load_fixture("variable_validation");
+    let errors: Vec<(String, (String, u32))> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.message.clone(), file_line(&g, d.span.unwrap())))
+        .collect();
+    let expect = |m: &str, file: &str, line: u32| (m.to_string(), (file.to_string(), line));
+    assert_eq!(
+        errors,
+        [
+            // a module input, at the argument that sets it
+            expect(
+                "invalid value for variable `instance_class` (set by module input): instance_class must be a db.* class.",
+                "main.tf",
+                7
+            ),
+            // tfvars values, at their lines; the message may quote the value
+            expect(
+                "invalid value for variable `environment` (set by terraform.tfvars): environment must be dev or prod.",
+                "terraform.tfvars",
+                1
+            ),
+            expect(
+                "invalid value for variable `vpc_cidr` (set by terraform.tfvars): vpc_cidr must be a CIDR block, got not-a-cidr.",
+                "terraform.tfvars",
+                2
+            ),
+            // a sensitive value is neither quoted nor shown by its line
+            expect(
+                "invalid value for variable `db_password` (set by terraform.tfvars): (its error message refers to a sensitive value)",
+                "variables.tf",
+                30
+            ),
+            expect(
+                "the validation condition of variable `name` must be true or false, not string",
+                "variables.tf",
+                49
+            ),
+            expect(
+                "invalid value for variable `api_token_ttl` (set by terraform.tfvars): the sensitive value is not of type number",
+                "variables.tf",
+                54
+            ),
+        ]
+    );
+    // passing conditions, conditions on values known only after apply
+    // (`vpc_id` from `aws_vpc.main.id`) and conditions on other objects
+    // (`max_size`) report nothing; every diagnostic says where it was checked
+    let helps: Vec<&str> = g
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert!(helps.contains(
+        &"Terraform rejects this value: it fails the validation at modules/db/main.tf:4"
+    ));
+    for d in &g.diagnostics {
+        let text = format!("{} {:?}", d.message, d.help);
+        assert!(
+            !text.contains("short") && !text.contains("s3cr3t"),
+            "{text}"
+        );
+    }
+    // the values are still loaded
+    assert_eq!(
+        attr(&g, "module.db.aws_db_instance.this", "instance_class").as_str(),
+        Some("m5.large")
+    );
+}
