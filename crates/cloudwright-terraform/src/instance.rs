@@ -2,6 +2,7 @@
 //! its resources and data sources expanded by `count`/`for_each`, its module
 //! calls recursively, its outputs.
 
+use crate::conditions::Outcome;
 use crate::eval::{Evaluator, FastMap, FsContext, ModuleScope, Trace};
 use crate::module::{At, ModuleDef};
 use crate::resources;
@@ -367,6 +368,12 @@ impl Loader<'_> {
                     if sensitive {
                         value = value.sensitive();
                     }
+                    let subject = match scope.address.as_str() {
+                        "" => format!("output `{name}`"),
+                        module => format!("output `{name}` of `{module}`"),
+                    };
+                    let preconditions = block.body.blocks_of("precondition");
+                    crate::conditions::check_all(&mut ev, preconditions, "precondition", &subject);
                     let traces = std::mem::take(&mut ev.traces);
                     self.diagnostics.append(&mut ev.diagnostics);
                     drop(ev);
@@ -380,6 +387,9 @@ impl Loader<'_> {
                     outputs.insert(name.clone(), value);
                 }
             }
+        }
+        for at in &def.checks {
+            self.eval_check(&def, *at, &scope);
         }
         for input in inputs.keys() {
             // arguments of a module call that the module does not declare
@@ -883,6 +893,38 @@ impl Loader<'_> {
         });
     }
 
+    /// The assertions of a `check` block, with everything the module
+    /// evaluated in scope; failing ones are warnings, as in Terraform. An
+    /// assertion on the block's own scoped data source (read only at
+    /// apply) is not checked.
+    fn eval_check(&mut self, def: &ModuleDef, at: At, scope: &ModuleScope) {
+        let block = def.block(at);
+        let file = def.file_id(at);
+        let scoped: Vec<String> = block
+            .body
+            .blocks_of("data")
+            .filter_map(|d| Some(format!("{}.{}", d.labels.first()?, d.labels.get(1)?)))
+            .collect();
+        let name = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+        let subject = match scope.address.as_str() {
+            "" => format!("check `{name}`"),
+            module => format!("check `{name}` of `{module}`"),
+        };
+        let source = self.source(file);
+        let mut ev = Evaluator::new(scope, &source, file, &self.fs);
+        let checked = block.body.blocks_of("assert").filter(|assert| {
+            let mut on_scoped_data = false;
+            assert.body.references(&mut |parts| {
+                if let ["data", kind, data_name, ..] = parts {
+                    on_scoped_data |= scoped.contains(&format!("{kind}.{data_name}"));
+                }
+            });
+            !on_scoped_data
+        });
+        crate::conditions::check_all(&mut ev, checked, "assert", &subject);
+        self.diagnostics.append(&mut ev.diagnostics);
+    }
+
     /// Checks a variable's final value against one of its `validation`
     /// blocks, as Terraform does before planning: a `condition` that is
     /// false is an error where the value was set, with the block's
@@ -899,9 +941,6 @@ impl Loader<'_> {
         file: FileId,
         validation: &crate::syntax::Block,
     ) {
-        let Some(condition) = validation.body.attribute("condition") else {
-            return;
-        };
         let mut only_self = true;
         validation.body.references(&mut |parts| {
             only_self &= matches!(parts, ["var", n, ..] if *n == name);
@@ -913,35 +952,18 @@ impl Loader<'_> {
         scope.vars.insert(name.to_owned(), value.clone());
         let source = self.source(file);
         let mut ev = Evaluator::new(&scope, &source, file, &self.fs);
-        let result = ev.eval_attr(condition);
-        let condition_span = ev.span_in(&condition.origin, condition.range);
-        let message = validation
-            .body
-            .attribute("error_message")
-            .map(|m| ev.eval_attr(m));
+        let checked = crate::conditions::evaluate(&mut ev, validation);
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
-        let checked_at = {
-            let source = self.source(condition_span.file);
-            format!("{}:{}", source.display_path, condition_span.line)
+        let Some((outcome, condition_span)) = checked else {
+            return;
         };
-        let passed = match result.strip() {
-            Value::Unknown(_) => return,
-            other => other.as_bool(),
-        };
-        let diagnostic = match passed {
-            Some(true) => return,
-            Some(false) => {
-                // the message may quote the value: never a sensitive one
-                let message = match &message {
-                    Some(m) if m.is_sensitive() => {
-                        "(its error message refers to a sensitive value)".to_string()
-                    }
-                    Some(m) => match m.as_str() {
-                        Some(text) => text.to_string(),
-                        None => "(its error message is known only after apply)".to_string(),
-                    },
-                    None => "(it has no error message)".to_string(),
+        let diagnostic = match outcome {
+            Outcome::Holds | Outcome::Unknown => return,
+            Outcome::Fails(message) => {
+                let checked_at = {
+                    let source = self.source(condition_span.file);
+                    format!("{}:{}", source.display_path, condition_span.line)
                 };
                 // the line that sets a sensitive value would show it
                 let at = match set_at {
@@ -956,9 +978,8 @@ impl Loader<'_> {
                     "Terraform rejects this value: it fails the validation at {checked_at}"
                 ))
             }
-            None => Diagnostic::error(format!(
-                "the validation condition of variable `{name}` must be true or false, not {}",
-                result.strip().type_name()
+            Outcome::NotBool(type_name) => Diagnostic::error(format!(
+                "the validation condition of variable `{name}` must be true or false, not {type_name}"
             ))
             .at(condition_span),
         };

@@ -5,6 +5,7 @@
 //! dynamic blocks, functions) → one [`cloudwright_model::Graph`].
 //! Plan and state JSON load into the same model ([`plan`]).
 
+pub mod conditions;
 pub mod eval;
 pub mod functions;
 pub mod hcl;

@@ -39,6 +39,9 @@ pub struct ModuleDef {
     /// setting they make replaces the primary files' one (a provider
     /// requirement by its name).
     pub terraform_overrides: Vec<At>,
+    /// `check` blocks, whose assertions are checked once the module is
+    /// evaluated.
+    pub checks: Vec<At>,
     /// How to evaluate an instance, worked out once for all instances.
     pub plan: std::sync::OnceLock<Arc<crate::instance::EvalPlan>>,
 }
@@ -217,7 +220,8 @@ impl ModuleDef {
                     }
                     "provider" => def.providers.push(at),
                     "terraform" => def.terraform_blocks.push(at),
-                    // moved, import, removed, check: no effect on the evaluated model
+                    "check" => def.checks.push(at),
+                    // moved, import, removed: no effect on the evaluated model
                     _ => {}
                 }
             }

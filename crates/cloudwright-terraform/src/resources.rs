@@ -555,6 +555,12 @@ pub fn eval_resource(
     // without `dynamic` blocks the spans follow from the text alone: only
     // the block's first instance (in any root) records them
     let fixed = !has_dynamic(&block.body);
+    let checks_conditions = block.body.blocks_of("lifecycle").any(|l| {
+        l.body
+            .blocks
+            .iter()
+            .any(|b| b.kind == "precondition" || b.kind == "postcondition")
+    });
     let mut known_spans = if fixed {
         loader.block_maps(file, block.range.start, |maps| maps.fixed_spans())
     } else {
@@ -582,6 +588,20 @@ pub fn eval_resource(
             RESOURCE_META,
             Some(&mut sink),
         );
+        if checks_conditions {
+            // a postcondition reads the instance as `self`
+            ev.bind("self", instance_object(fields.clone(), &address));
+            let subject = format!("`{address}`");
+            for lifecycle in block.body.blocks_of("lifecycle") {
+                let entered = ev.enter(&lifecycle.origin);
+                for kind in ["precondition", "postcondition"] {
+                    let blocks = lifecycle.body.blocks_of(kind);
+                    crate::conditions::check_all(&mut ev, blocks, kind, &subject);
+                }
+                ev.leave(entered);
+            }
+            ev.unbind(1);
+        }
         ev.unbind(bound);
         let tagged = match decl.mode {
             Mode::Managed => {

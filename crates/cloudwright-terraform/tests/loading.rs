@@ -972,3 +972,67 @@ fn variable_validations_reject_values_terraform_would_reject() {
         Some("m5.large")
     );
 }
+
+#[test]
+fn preconditions_postconditions_and_checks_are_checked_where_known() {
+    let g = load_fixture("conditions");
+    let mut found: Vec<(Severity, String, (String, u32))> = g
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.severity,
+                d.message.clone(),
+                file_line(&g, d.span.unwrap()),
+            )
+        })
+        .collect();
+    found.sort_by(|a, b| (&a.2, &a.1).cmp(&(&b.2, &b.1)));
+    let at = |file: &str, line: u32| (file.to_string(), line);
+    assert_eq!(
+        found,
+        [
+            (
+                Severity::Error,
+                "output `size` of `module.child`: its precondition fails: size 10 is over 8.".to_string(),
+                at("child/main.tf", 8)
+            ),
+            // per instance, with `count.index` bound
+            (
+                Severity::Error,
+                "`aws_instance.web[1]`: its precondition fails: only the first instance may exist (index 1).".to_string(),
+                at("main.tf", 21)
+            ),
+            // `self` is the instance
+            (
+                Severity::Error,
+                "`aws_instance.web[0]`: its postcondition fails: prod needs a larger instance than t3.micro.".to_string(),
+                at("main.tf", 30)
+            ),
+            (
+                Severity::Error,
+                "`aws_instance.web[1]`: its postcondition fails: prod needs a larger instance than t3.micro.".to_string(),
+                at("main.tf", 30)
+            ),
+            (
+                Severity::Error,
+                "output `instances`: its precondition fails: too many instances: 4.".to_string(),
+                at("main.tf", 43)
+            ),
+            // a check block's assertion is a warning, as in Terraform
+            (
+                Severity::Warning,
+                "check `health`: an assertion fails: checks expect dev.".to_string(),
+                at("main.tf", 59)
+            ),
+            (
+                Severity::Error,
+                "check `health`: the condition of its assert must be true or false, not string".to_string(),
+                at("main.tf", 63)
+            ),
+        ]
+    );
+    // conditions on the AMI, `self.public_ip` and the scoped data source
+    // are known only at apply: nothing is said of them
+    assert_eq!(g.resources.len(), 3, "{:?}", addresses(&g));
+}
