@@ -760,6 +760,15 @@ fn file_line(g: &Graph, span: cloudwright_model::Span) -> (String, u32) {
     (g.sources.get(span.file).display_path.clone(), span.line)
 }
 
+/// The messages of the diagnostics of a severity, with their file and line.
+fn located(g: &Graph, severity: Severity) -> Vec<(String, (String, u32))> {
+    g.diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .map(|d| (d.message.clone(), file_line(g, d.span.unwrap())))
+        .collect()
+}
+
 #[test]
 fn override_files_merge_into_the_blocks_they_override() {
     let g = load_fixture("overrides");
@@ -870,12 +879,7 @@ fn override_files_merge_into_the_blocks_they_override() {
 
     // what Terraform rejects is reported where it is written, and the
     // rest still loads
-    let errors: Vec<(String, (String, u32))> = g
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| (d.message.clone(), file_line(&g, d.span.unwrap())))
-        .collect();
+    let errors = located(&g, Severity::Error);
     assert_eq!(
         errors,
         [
@@ -903,12 +907,7 @@ fn override_files_merge_into_the_blocks_they_override() {
 #[test]
 fn variable_validations_reject_values_terraform_would_reject() {
     let g = load_fixture("variable_validation");
-    let errors: Vec<(String, (String, u32))> = g
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| (d.message.clone(), file_line(&g, d.span.unwrap())))
-        .collect();
+    let errors = located(&g, Severity::Error);
     let expect = |m: &str, file: &str, line: u32| (m.to_string(), (file.to_string(), line));
     assert_eq!(
         errors,
@@ -976,61 +975,54 @@ fn variable_validations_reject_values_terraform_would_reject() {
 #[test]
 fn preconditions_postconditions_and_checks_are_checked_where_known() {
     let g = load_fixture("conditions");
-    let mut found: Vec<(Severity, String, (String, u32))> = g
-        .diagnostics
-        .iter()
-        .map(|d| {
-            (
-                d.severity,
-                d.message.clone(),
-                file_line(&g, d.span.unwrap()),
-            )
-        })
-        .collect();
-    found.sort_by(|a, b| (&a.2, &a.1).cmp(&(&b.2, &b.1)));
-    let at = |file: &str, line: u32| (file.to_string(), line);
+    let mut errors = located(&g, Severity::Error);
+    errors.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    let at = |message: &str, file: &str, line: u32| (message.to_string(), (file.to_string(), line));
     assert_eq!(
-        found,
+        errors,
         [
-            (
-                Severity::Error,
-                "output `size` of `module.child`: its precondition fails: size 10 is over 8.".to_string(),
-                at("child/main.tf", 8)
+            at(
+                "output `size` of `module.child`: its precondition fails: size 10 is over 8.",
+                "child/main.tf",
+                8
             ),
             // per instance, with `count.index` bound
-            (
-                Severity::Error,
-                "`aws_instance.web[1]`: its precondition fails: only the first instance may exist (index 1).".to_string(),
-                at("main.tf", 21)
+            at(
+                "`aws_instance.web[1]`: its precondition fails: only the first instance may exist (index 1).",
+                "main.tf",
+                21
             ),
             // `self` is the instance
-            (
-                Severity::Error,
-                "`aws_instance.web[0]`: its postcondition fails: prod needs a larger instance than t3.micro.".to_string(),
-                at("main.tf", 30)
+            at(
+                "`aws_instance.web[0]`: its postcondition fails: prod needs a larger instance than t3.micro.",
+                "main.tf",
+                30
             ),
-            (
-                Severity::Error,
-                "`aws_instance.web[1]`: its postcondition fails: prod needs a larger instance than t3.micro.".to_string(),
-                at("main.tf", 30)
+            at(
+                "`aws_instance.web[1]`: its postcondition fails: prod needs a larger instance than t3.micro.",
+                "main.tf",
+                30
             ),
-            (
-                Severity::Error,
-                "output `instances`: its precondition fails: too many instances: 4.".to_string(),
-                at("main.tf", 43)
+            at(
+                "output `instances`: its precondition fails: too many instances: 4.",
+                "main.tf",
+                43
             ),
-            // a check block's assertion is a warning, as in Terraform
-            (
-                Severity::Warning,
-                "check `health`: an assertion fails: checks expect dev.".to_string(),
-                at("main.tf", 59)
-            ),
-            (
-                Severity::Error,
-                "check `health`: the condition of its assert must be true or false, not string".to_string(),
-                at("main.tf", 63)
+            at(
+                "check `health`: the condition of its assert must be true or false, not string",
+                "main.tf",
+                63
             ),
         ]
+    );
+    // a check block's failing assertion is a warning, as in Terraform
+    assert_eq!(
+        located(&g, Severity::Warning),
+        [at(
+            "check `health`: an assertion fails: checks expect dev.",
+            "main.tf",
+            59
+        )]
     );
     // conditions on the AMI, `self.public_ip` and the scoped data source
     // are known only at apply: nothing is said of them
