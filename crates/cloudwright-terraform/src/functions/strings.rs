@@ -70,9 +70,8 @@ fn split(args: &[Value]) -> CallResult {
     arity(args, 2)?;
     let sep = string(&args[0])?;
     let s = string(&args[1])?;
-    if s.is_empty() {
-        return Ok(Value::list(vec![]));
-    }
+    // Terraform splits with Go's `strings.Split`: "" is [""] (one empty
+    // element), except with an empty separator, which gives no element
     if sep.is_empty() {
         return Ok(string_list(s.chars().map(|c| c.to_string())));
     }
