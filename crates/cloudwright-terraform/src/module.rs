@@ -387,14 +387,13 @@ fn merge_body(base: &mut Body, over: Body, origin: &Origin) {
             None => base.attributes.push(attr),
         }
     }
-    let block_type = |b: &Block| -> String {
-        if b.kind == "dynamic" {
-            b.labels.first().map(|l| l.to_string()).unwrap_or_default()
-        } else {
-            b.kind.to_string()
+    fn block_type(b: &Block) -> &str {
+        match b.kind.as_str() {
+            "dynamic" => b.labels.first().map_or("", |l| l.as_str()),
+            kind => kind,
         }
-    };
-    let replaced: Vec<String> = over.blocks.iter().map(block_type).collect();
+    }
+    let replaced: Vec<&str> = over.blocks.iter().map(block_type).collect();
     base.blocks.retain(|b| !replaced.contains(&block_type(b)));
     for mut block in over.blocks {
         if block.origin.is_none() {
