@@ -205,3 +205,54 @@ fn ci_integrations_run_commands_that_exist() {
         .code();
     assert!(matches!(code, Some(0) | Some(1)), "{conditions}: {code:?}");
 }
+
+/// A change that renames everything with `moved` blocks (a resource, one
+/// renamed twice, a counted resource, a module call) and makes one real
+/// change (a larger instance type): the review sees the same resources —
+/// no finding fixed and found again, no cost removed and added — and
+/// exactly the real change.
+#[test]
+fn change_review_follows_moved_blocks() {
+    let (base, head) = (
+        "crates/cloudwright-cli/tests/fixtures/moved/before",
+        "crates/cloudwright-cli/tests/fixtures/moved/after",
+    );
+    let out = run(&["review", base, head, "-o", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(j["findings"]["new"], serde_json::json!([]));
+    assert_eq!(j["findings"]["fixed"], serde_json::json!([]));
+    let changes: Vec<(String, String, f64)> = j["cost"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap().to_string(),
+                r["change"].as_str().unwrap().to_string(),
+                r["delta_monthly_cost"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (
+                "aws_instance.app[0]".to_string(),
+                "changed".to_string(),
+                58.25
+            ),
+            (
+                "aws_instance.app[1]".to_string(),
+                "changed".to_string(),
+                58.25
+            ),
+        ]
+    );
+    assert_eq!(j["headline"], "+$116.51/mo");
+}

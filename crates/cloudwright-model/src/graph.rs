@@ -86,6 +86,46 @@ pub struct ModuleInstance {
     pub module_calls: Vec<ModuleCall>,
     pub variables: Vec<VariableInfo>,
     pub outputs: Vec<OutputInfo>,
+    /// `moved` blocks: objects this configuration calls by a new address.
+    pub moves: Vec<Move>,
+}
+
+/// A `moved { from = …  to = … }` block, its addresses absolute (the module
+/// instance's address prefixed): a resource (`aws_instance.a`, all of its
+/// instances), one instance (`aws_instance.a[0]`) or a module call
+/// (`module.old`, everything in it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Move {
+    pub from: String,
+    pub to: String,
+    pub span: Span,
+}
+
+impl Move {
+    /// `address` as this move renames it: the object moved, or an object
+    /// inside it (an instance of a moved resource, a resource of a moved
+    /// module); `None` when the move does not concern it.
+    pub fn apply(&self, address: &str) -> Option<String> {
+        let rest = address.strip_prefix(self.from.as_str())?;
+        let inside = rest.is_empty() || rest.starts_with('.') || rest.starts_with('[');
+        // `aws_instance.a[0]` moved says nothing of `aws_instance.a[1]`;
+        // `aws_instance.a` moved does not move `aws_instance.ab`
+        (inside && !(rest.starts_with('[') && self.from.ends_with(']')))
+            .then(|| format!("{}{rest}", self.to))
+    }
+}
+
+/// `address` after every move of a configuration, followed as Terraform
+/// follows them (a chain `a → b`, `b → c` takes `a` to `c`; a cycle stops).
+pub fn moved_address(moves: &[Move], address: &str) -> String {
+    let mut current = address.to_string();
+    for _ in 0..=moves.len() {
+        match moves.iter().find_map(|m| m.apply(&current)) {
+            Some(next) if next != current => current = next,
+            _ => break,
+        }
+    }
+    current
 }
 
 /// (root module, address): what identifies a resource across root modules.
@@ -462,6 +502,60 @@ pub fn strip_instance_key(address: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mv(from: &str, to: &str) -> Move {
+        Move {
+            from: from.into(),
+            to: to.into(),
+            span: Span {
+                file: crate::FileId(0),
+                start: 0,
+                end: 0,
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn moves_rename_what_they_move_and_nothing_else() {
+        let moves = [
+            mv("aws_instance.web", "aws_instance.app"),
+            mv("aws_s3_bucket.a", "aws_s3_bucket.b"),
+            mv("aws_s3_bucket.b", "aws_s3_bucket.c"),
+            mv("module.old", "module.new"),
+            mv("aws_eip.ip[0]", "aws_eip.first"),
+            mv("aws_sqs_queue.x", "aws_sqs_queue.y"),
+            mv("aws_sqs_queue.y", "aws_sqs_queue.x"),
+        ];
+        let moved = |a: &str| moved_address(&moves, a);
+        // a resource with all of its instances
+        assert_eq!(moved("aws_instance.web"), "aws_instance.app");
+        assert_eq!(moved("aws_instance.web[1]"), "aws_instance.app[1]");
+        assert_eq!(moved("aws_instance.web[\"k\"]"), "aws_instance.app[\"k\"]");
+        // not a longer name that begins alike
+        assert_eq!(moved("aws_instance.webhook"), "aws_instance.webhook");
+        // a chain is followed
+        assert_eq!(moved("aws_s3_bucket.a"), "aws_s3_bucket.c");
+        // a module call with everything in it
+        assert_eq!(moved("module.old.aws_vpc.this"), "module.new.aws_vpc.this");
+        assert_eq!(
+            moved("module.old[\"a\"].aws_vpc.this"),
+            "module.new[\"a\"].aws_vpc.this"
+        );
+        assert_eq!(
+            moved("module.older.aws_vpc.this"),
+            "module.older.aws_vpc.this"
+        );
+        // one instance moved says nothing of the others
+        assert_eq!(moved("aws_eip.ip[0]"), "aws_eip.first");
+        assert_eq!(moved("aws_eip.ip[1]"), "aws_eip.ip[1]");
+        // a cycle stops
+        let x = moved("aws_sqs_queue.x");
+        assert!(x == "aws_sqs_queue.x" || x == "aws_sqs_queue.y", "{x}");
+    }
 
     #[test]
     fn strips_the_final_instance_key_only() {

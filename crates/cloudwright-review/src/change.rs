@@ -102,12 +102,15 @@ fn scenario_name(kind: &str, name: &str) -> String {
 }
 
 /// (scenario, entry point) → (status, reason)
-fn fates(r: &Review) -> BTreeMap<(String, String), (Status, String)> {
+fn fates(r: &Review, names: &Renames) -> BTreeMap<(String, String), (Status, String)> {
     let mut out = BTreeMap::new();
     for s in &r.resilience.scenarios {
         for e in &s.entry_points {
             out.insert(
-                (scenario_name(s.kind, &s.name), e.address.clone()),
+                (
+                    scenario_name(s.kind, &s.name),
+                    names.name(&e.root, &e.address),
+                ),
                 (e.status.clone(), e.reason.clone()),
             );
         }
@@ -119,16 +122,55 @@ fn difference<T: Ord + Clone>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> Vec<T> {
     a.difference(b).cloned().collect()
 }
 
+/// The head configuration's `moved` blocks, by root module: every
+/// comparison reads the base's objects under the addresses the head moves
+/// them to, so a moved resource is the same resource — not one removed and
+/// another added, with its findings fixed and found again.
+struct Renames(BTreeMap<String, Vec<cloudwright_model::Move>>);
+
+impl Renames {
+    fn of(head: &Review) -> Renames {
+        let mut by_root: BTreeMap<String, Vec<cloudwright_model::Move>> = BTreeMap::new();
+        for (root, m) in &head.moves {
+            by_root.entry(root.clone()).or_default().push(m.clone());
+        }
+        Renames(by_root)
+    }
+
+    /// The head's address of the base's object at `address` in `root`.
+    fn name(&self, root: &str, address: &str) -> String {
+        match self.0.get(root) {
+            Some(moves) => cloudwright_model::moved_address(moves, address),
+            None => address.to_string(),
+        }
+    }
+}
+
 /// What the change from `base` to `head` does, engine by engine.
 pub fn compare(base: &Review, head: &Review) -> ChangeReview {
-    let prints = |r: &Review| -> BTreeMap<String, Finding> {
-        r.scan
-            .findings
-            .iter()
-            .map(|f| (f.fingerprint(), f.clone()))
-            .collect()
-    };
-    let (before, after) = (prints(base), prints(head));
+    let renames = Renames::of(head);
+    let before: BTreeMap<String, Finding> = base
+        .scan
+        .findings
+        .iter()
+        .map(|f| {
+            let moved = renames.name(&f.root, &f.resource);
+            let print = if moved == f.resource {
+                f.fingerprint()
+            } else {
+                let mut as_moved = f.clone();
+                as_moved.resource = moved;
+                as_moved.fingerprint()
+            };
+            (print, f.clone())
+        })
+        .collect();
+    let after: BTreeMap<String, Finding> = head
+        .scan
+        .findings
+        .iter()
+        .map(|f| (f.fingerprint(), f.clone()))
+        .collect();
     let mut new_findings: Vec<Finding> = after
         .iter()
         .filter(|(k, _)| !before.contains_key(*k))
@@ -150,35 +192,60 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
             .then(a.resource.cmp(&b.resource))
     });
 
-    let exposures = |r: &Review| -> BTreeSet<ExposureSummary> {
+    // each side's keys under the head's addresses (the head's own are)
+    let none = Renames(BTreeMap::new());
+    let exposures = |r: &Review, names: &Renames| -> BTreeSet<ExposureSummary> {
         r.exposures
             .iter()
             .filter(|e| e.verdict == Verdict::Reachable)
-            .map(ExposureSummary::of)
+            .map(|e| {
+                let mut summary = ExposureSummary::of(e);
+                summary.resource = names.name(&e.root, &summary.resource);
+                for hop in &mut summary.via {
+                    *hop = names.name(&e.root, hop);
+                }
+                summary
+            })
             .collect()
     };
-    let (eb, eh) = (exposures(base), exposures(head));
+    let (eb, eh) = (exposures(base, &renames), exposures(head, &none));
 
-    let escalations =
-        |r: &Review| -> BTreeSet<(String, String)> { r.escalations().into_iter().collect() };
-    let (xb, xh) = (escalations(base), escalations(head));
-    let admins = |r: &Review| -> BTreeSet<String> {
+    let escalations = |r: &Review, names: &Renames| -> BTreeSet<(String, String)> {
+        r.principals
+            .iter()
+            .flat_map(|a| {
+                a.escalation_paths.iter().map(move |p| {
+                    (
+                        names.name(&a.root, &a.address),
+                        names.name(&a.root, &p.target),
+                    )
+                })
+            })
+            .collect()
+    };
+    let (xb, xh) = (escalations(base, &renames), escalations(head, &none));
+    let admins = |r: &Review, names: &Renames| -> BTreeSet<String> {
         r.principals
             .iter()
             .filter(|a| a.admin_equivalent)
-            .map(|a| a.address.clone())
+            .map(|a| names.name(&a.root, &a.address))
             .collect()
     };
-    let access = |r: &Review| -> BTreeSet<(String, String)> {
+    let access = |r: &Review, names: &Renames| -> BTreeSet<(String, String)> {
         r.access
             .iter()
             .filter(|a| a.unknown.is_none())
-            .map(|a| (a.address.clone(), a.classification.to_string()))
+            .map(|a| {
+                (
+                    names.name(&a.root, &a.address),
+                    a.classification.to_string(),
+                )
+            })
             .collect()
     };
-    let (ab, ah) = (access(base), access(head));
+    let (ab, ah) = (access(base, &renames), access(head, &none));
 
-    let (fb, fh) = (fates(base), fates(head));
+    let (fb, fh) = (fates(base, &renames), fates(head, &none));
     let mut worse = Vec::new();
     let mut better = Vec::new();
     for (key, (status, reason)) in &fh {
@@ -201,17 +268,22 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
             _ => {}
         }
     }
-    let violations = |r: &Review| -> BTreeSet<(String, String)> {
+    let violations = |r: &Review, names: &Renames| -> BTreeSet<(String, String)> {
         r.resilience
             .data_stores
             .iter()
             .flat_map(|d| {
+                let address = names.name(&d.root, &d.address);
                 d.violations
                     .iter()
-                    .map(move |v| (d.address.clone(), v.clone()))
+                    .map(move |v| (address.clone(), v.clone()))
             })
             .collect()
     };
+    let mut base_cost = base.cost.clone();
+    for r in &mut base_cost.resources {
+        r.address = renames.name(&r.root, &r.address);
+    }
     ChangeReview {
         new_findings,
         fixed_findings,
@@ -219,12 +291,12 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         closed: difference(&eb, &eh),
         new_escalations: difference(&xh, &xb),
         closed_escalations: difference(&xb, &xh),
-        new_admins: difference(&admins(head), &admins(base)),
+        new_admins: difference(&admins(head, &none), &admins(base, &renames)),
         new_access: difference(&ah, &ab),
         closed_access: difference(&ab, &ah),
-        cost: cloudwright_cost::diff(&base.cost, &head.cost),
+        cost: cloudwright_cost::diff(&base_cost, &head.cost),
         worse,
         better,
-        new_violations: difference(&violations(head), &violations(base)),
+        new_violations: difference(&violations(head, &none), &violations(base, &renames)),
     }
 }

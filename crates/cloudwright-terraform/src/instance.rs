@@ -391,6 +391,11 @@ impl Loader<'_> {
         for at in &def.checks {
             self.eval_check(&def, *at, &scope);
         }
+        for at in &def.moves {
+            if let Some(m) = self.moved(&def, *at, &scope.address) {
+                info.moves.push(m);
+            }
+        }
         for input in inputs.keys() {
             // arguments of a module call that the module does not declare
             if !req.address.is_empty() {
@@ -893,6 +898,42 @@ impl Loader<'_> {
         });
     }
 
+    /// A `moved` block's addresses, made absolute with the module
+    /// instance's `address`; a block whose `from` or `to` is not an
+    /// address is an error.
+    fn moved(&mut self, def: &ModuleDef, at: At, address: &str) -> Option<cloudwright_model::Move> {
+        let block = def.block(at);
+        let file = def.file_id(at);
+        let span = self.span(file, block.range);
+        let source = self.source(file);
+        let mut ends = ["from", "to"].map(|end| {
+            let attr = block.body.attribute(end)?;
+            // an address is written as a reference (`aws_instance.a[0]`) or,
+            // in JSON syntax, as a string
+            let text = literal_string(Some(attr)).unwrap_or_else(|| {
+                let range = attr.expr.range;
+                source.text[range.start as usize..range.end as usize]
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect()
+            });
+            is_address(&text).then(|| match address {
+                "" => text,
+                module => format!("{module}.{text}"),
+            })
+        });
+        let (Some(from), Some(to)) = (ends[0].take(), ends[1].take()) else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "a `moved` block needs `from` and `to` addresses (`from = aws_instance.old`)",
+                )
+                .at(span),
+            );
+            return None;
+        };
+        Some(cloudwright_model::Move { from, to, span })
+    }
+
     /// The assertions of a `check` block, with everything the module
     /// evaluated in scope; failing ones are warnings, as in Terraform. An
     /// assertion on the block's own scoped data source (read only at
@@ -1363,4 +1404,18 @@ pub fn normalize(path: &Path) -> PathBuf {
 pub fn dedup(traces: &mut Vec<Trace>) {
     traces.sort();
     traces.dedup();
+}
+
+/// Whether `text` reads as a resource, instance or module address:
+/// dotted names with `[…]` keys (`module.a["x"].aws_instance.b[0]`).
+fn is_address(text: &str) -> bool {
+    let head = text.split('[').next().unwrap_or_default();
+    !head.is_empty()
+        && head.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+        && text.matches('[').count() == text.matches(']').count()
 }

@@ -42,6 +42,8 @@ pub struct ModuleDef {
     /// `check` blocks, whose assertions are checked once the module is
     /// evaluated.
     pub checks: Vec<At>,
+    /// `moved` blocks.
+    pub moves: Vec<At>,
     /// How to evaluate an instance, worked out once for all instances.
     pub plan: std::sync::OnceLock<Arc<crate::instance::EvalPlan>>,
 }
@@ -221,7 +223,8 @@ impl ModuleDef {
                     "provider" => def.providers.push(at),
                     "terraform" => def.terraform_blocks.push(at),
                     "check" => def.checks.push(at),
-                    // moved, import, removed: no effect on the evaluated model
+                    "moved" => def.moves.push(at),
+                    // import, removed: no effect on the evaluated model
                     _ => {}
                 }
             }

@@ -1028,3 +1028,53 @@ fn preconditions_postconditions_and_checks_are_checked_where_known() {
     // are known only at apply: nothing is said of them
     assert_eq!(g.resources.len(), 3, "{:?}", addresses(&g));
 }
+
+#[test]
+fn moved_blocks_are_kept_with_absolute_addresses() {
+    let g = load_fixture("moved");
+    let mut moves: Vec<(String, String, (String, u32))> = g
+        .modules
+        .iter()
+        .flat_map(|m| &m.moves)
+        .map(|m| (m.from.clone(), m.to.clone(), file_line(&g, m.span)))
+        .collect();
+    moves.sort();
+    let mv = |from: &str, to: &str, file: &str, line: u32| {
+        (from.to_string(), to.to_string(), (file.to_string(), line))
+    };
+    assert_eq!(
+        moves,
+        [
+            // JSON syntax writes the addresses as strings
+            mv("aws_s3_bucket.a", "aws_s3_bucket.b", "main.tf", 5),
+            mv(
+                "aws_s3_bucket.legacy[0]",
+                "aws_s3_bucket.b",
+                "moved.tf.json",
+                2
+            ),
+            mv("module.queue", "module.queues", "main.tf", 16),
+            // inside each instance of a module, under its address
+            mv(
+                "module.queues[\"events\"].aws_sqs_queue.q",
+                "module.queues[\"events\"].aws_sqs_queue.this",
+                "modules/queue/main.tf",
+                9
+            ),
+            mv(
+                "module.queues[\"orders\"].aws_sqs_queue.q",
+                "module.queues[\"orders\"].aws_sqs_queue.this",
+                "modules/queue/main.tf",
+                9
+            ),
+        ]
+    );
+    assert_eq!(
+        located(&g, Severity::Error),
+        [(
+            "a `moved` block needs `from` and `to` addresses (`from = aws_instance.old`)"
+                .to_string(),
+            ("main.tf".to_string(), 22)
+        )]
+    );
+}
