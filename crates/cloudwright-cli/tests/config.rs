@@ -187,3 +187,48 @@ fn a_baseline_survives_reformatting_and_file_moves() {
         Some(2)
     );
 }
+
+/// A resource renamed with a `moved` block keeps its baselined findings:
+/// they were recorded under its old address.
+#[test]
+fn a_baseline_follows_moved_blocks() {
+    let t = Tree::new("baseline-moved");
+    t.write("main.tf", BUCKETS);
+    let out = t.run(&[
+        "scan",
+        ".",
+        "--write-baseline",
+        "baseline.json",
+        "-o",
+        "json",
+    ]);
+    let before = json(&out)["summary"]["findings"].as_u64().unwrap();
+    // every bucket renamed, one of them twice over
+    let renamed = BUCKETS
+        .replace("\"legacy\" {", "\"archive\" {")
+        .replace("\"data\" {", "\"datasets\" {")
+        + "moved {\n  from = aws_s3_bucket.legacy\n  to   = aws_s3_bucket.old\n}\n"
+        + "moved {\n  from = aws_s3_bucket.old\n  to   = aws_s3_bucket.archive\n}\n"
+        + "moved {\n  from = aws_s3_bucket.data\n  to   = aws_s3_bucket.datasets\n}\n";
+    assert_ne!(renamed, BUCKETS);
+    t.write("main.tf", &renamed);
+    let out = t.run(&["scan", ".", "--baseline", "baseline.json", "-o", "json"]);
+    let j = json(&out);
+    assert_eq!(j["summary"]["findings"], 0, "{}", j["findings"]);
+    assert_eq!(j["summary"]["baselined"].as_u64(), Some(before));
+    // without the moved blocks they are new findings
+    t.write(
+        "main.tf",
+        &BUCKETS
+            .replace("\"legacy\" {", "\"archive\" {")
+            .replace("\"data\" {", "\"datasets\" {"),
+    );
+    let out = t.run(&["scan", ".", "--baseline", "baseline.json", "-o", "json"]);
+    let j = json(&out);
+    let found = j["summary"]["findings"].as_u64().unwrap();
+    assert!(found > 0);
+    assert_eq!(found + j["summary"]["baselined"].as_u64().unwrap(), before);
+    assert!(j["findings"].as_array().unwrap().iter().all(|f| {
+        f["resource"] == "aws_s3_bucket.archive" || f["resource"] == "aws_s3_bucket.datasets"
+    }));
+}

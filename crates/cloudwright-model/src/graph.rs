@@ -106,13 +106,22 @@ impl Move {
     /// inside it (an instance of a moved resource, a resource of a moved
     /// module); `None` when the move does not concern it.
     pub fn apply(&self, address: &str) -> Option<String> {
-        let rest = address.strip_prefix(self.from.as_str())?;
-        let inside = rest.is_empty() || rest.starts_with('.') || rest.starts_with('[');
-        // `aws_instance.a[0]` moved says nothing of `aws_instance.a[1]`;
-        // `aws_instance.a` moved does not move `aws_instance.ab`
-        (inside && !(rest.starts_with('[') && self.from.ends_with(']')))
-            .then(|| format!("{}{rest}", self.to))
+        rename(address, &self.from, &self.to)
     }
+
+    /// The address `address` had before this move (the move undone).
+    pub fn undo(&self, address: &str) -> Option<String> {
+        rename(address, &self.to, &self.from)
+    }
+}
+
+/// `address` with the object `from` (or the object it is inside) called `to`.
+fn rename(address: &str, from: &str, to: &str) -> Option<String> {
+    let rest = address.strip_prefix(from)?;
+    let inside = rest.is_empty() || rest.starts_with('.') || rest.starts_with('[');
+    // `aws_instance.a[0]` moved says nothing of `aws_instance.a[1]`;
+    // `aws_instance.a` moved does not move `aws_instance.ab`
+    (inside && !(rest.starts_with('[') && from.ends_with(']'))).then(|| format!("{to}{rest}"))
 }
 
 /// `address` after every move of a configuration, followed as Terraform
@@ -126,6 +135,23 @@ pub fn moved_address(moves: &[Move], address: &str) -> String {
         }
     }
     current
+}
+
+/// The addresses the object at `address` had before the moves, latest
+/// first (`c` after `a → b`, `b → c`: `b`, then `a`).
+pub fn earlier_addresses(moves: &[Move], address: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = address.to_string();
+    for _ in 0..moves.len() {
+        match moves.iter().find_map(|m| m.undo(&current)) {
+            Some(before) if before != address && !out.contains(&before) => {
+                out.push(before.clone());
+                current = before;
+            }
+            _ => break,
+        }
+    }
+    out
 }
 
 /// (root module, address): what identifies a resource across root modules.
@@ -242,6 +268,17 @@ impl Graph {
             by_type,
             referrers,
         }
+    }
+
+    /// The configuration's `moved` blocks, by root module.
+    pub fn moves(&self) -> std::collections::BTreeMap<String, Vec<Move>> {
+        let mut out: std::collections::BTreeMap<String, Vec<Move>> = Default::default();
+        for m in self.modules.iter().filter(|m| !m.moves.is_empty()) {
+            out.entry(m.root_dir.clone())
+                .or_default()
+                .extend(m.moves.iter().cloned());
+        }
+        out
     }
 
     /// This graph's identity in the process (see the field).
@@ -552,7 +589,18 @@ mod tests {
         // one instance moved says nothing of the others
         assert_eq!(moved("aws_eip.ip[0]"), "aws_eip.first");
         assert_eq!(moved("aws_eip.ip[1]"), "aws_eip.ip[1]");
+        // and undone, for what was recorded under the old names
+        assert_eq!(
+            earlier_addresses(&moves, "aws_s3_bucket.c"),
+            ["aws_s3_bucket.b", "aws_s3_bucket.a"]
+        );
+        assert_eq!(
+            earlier_addresses(&moves, "module.new.aws_vpc.this"),
+            ["module.old.aws_vpc.this"]
+        );
+        assert!(earlier_addresses(&moves, "aws_s3_bucket.d").is_empty());
         // a cycle stops
+        assert!(earlier_addresses(&moves, "aws_sqs_queue.x").len() <= 1);
         let x = moved("aws_sqs_queue.x");
         assert!(x == "aws_sqs_queue.x" || x == "aws_sqs_queue.y", "{x}");
     }

@@ -126,20 +126,12 @@ fn difference<T: Ord + Clone>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> Vec<T> {
 /// comparison reads the base's objects under the addresses the head moves
 /// them to, so a moved resource is the same resource — not one removed and
 /// another added, with its findings fixed and found again.
-struct Renames(BTreeMap<String, Vec<cloudwright_model::Move>>);
+struct Renames<'a>(Option<&'a BTreeMap<String, Vec<cloudwright_model::Move>>>);
 
-impl Renames {
-    fn of(head: &Review) -> Renames {
-        let mut by_root: BTreeMap<String, Vec<cloudwright_model::Move>> = BTreeMap::new();
-        for (root, m) in &head.moves {
-            by_root.entry(root.clone()).or_default().push(m.clone());
-        }
-        Renames(by_root)
-    }
-
+impl Renames<'_> {
     /// The head's address of the base's object at `address` in `root`.
     fn name(&self, root: &str, address: &str) -> String {
-        match self.0.get(root) {
+        match self.0.and_then(|moves| moves.get(root)) {
             Some(moves) => cloudwright_model::moved_address(moves, address),
             None => address.to_string(),
         }
@@ -148,7 +140,7 @@ impl Renames {
 
 /// What the change from `base` to `head` does, engine by engine.
 pub fn compare(base: &Review, head: &Review) -> ChangeReview {
-    let renames = Renames::of(head);
+    let renames = Renames(Some(&head.moves));
     let before: BTreeMap<String, Finding> = base
         .scan
         .findings
@@ -193,7 +185,7 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
     });
 
     // each side's keys under the head's addresses (the head's own are)
-    let none = Renames(BTreeMap::new());
+    let none = Renames(None);
     let exposures = |r: &Review, names: &Renames| -> BTreeSet<ExposureSummary> {
         r.exposures
             .iter()

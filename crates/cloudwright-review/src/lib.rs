@@ -37,7 +37,7 @@ pub struct Review {
     pub cost: Estimate,
     /// The configuration's `moved` blocks, by root module: a change review
     /// reads the base's objects under the addresses the head moves them to.
-    pub moves: Vec<(String, cloudwright_model::Move)>,
+    pub moves: std::collections::BTreeMap<String, Vec<cloudwright_model::Move>>,
 }
 
 /// What a review needs besides the model.
@@ -86,11 +86,7 @@ pub fn review(graph: &Graph, options: &ReviewOptions<'_>) -> Review {
         access,
         resilience: ctx.resilience().clone(),
         cost,
-        moves: graph
-            .modules
-            .iter()
-            .flat_map(|m| m.moves.iter().map(|mv| (m.root_dir.clone(), mv.clone())))
-            .collect(),
+        moves: graph.moves(),
     }
 }
 

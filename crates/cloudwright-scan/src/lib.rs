@@ -149,6 +149,28 @@ pub fn select_rules(options: &ScanOptions) -> Result<Vec<&'static Rule>, String>
         .collect())
 }
 
+/// Whether the baseline holds a finding: by its fingerprint, or by the one
+/// it had before the configuration's `moved` blocks renamed its resource.
+fn baselined_as(
+    f: &Finding,
+    known: &std::collections::HashSet<String>,
+    moves: &std::collections::BTreeMap<String, Vec<cloudwright_model::Move>>,
+) -> bool {
+    if known.contains(&f.fingerprint()) {
+        return true;
+    }
+    let Some(moves) = moves.get(f.root.as_str()) else {
+        return false;
+    };
+    cloudwright_model::earlier_addresses(moves, &f.resource)
+        .into_iter()
+        .any(|earlier| {
+            let mut before = f.clone();
+            before.resource = earlier;
+            known.contains(&before.fingerprint())
+        })
+}
+
 /// Runs the selected rules and applies suppressions.
 pub fn scan(graph: &Graph, rules: &[&'static Rule], options: &ScanOptions) -> ScanReport {
     let ctx = cloudwright_rules::check::Context::with_settings(graph, options.settings.clone());
@@ -208,7 +230,8 @@ pub fn scan_in(
     let mut baselined = 0;
     if let Some(known) = &options.baseline {
         let before = applied.active.len();
-        applied.active.retain(|f| !known.contains(&f.fingerprint()));
+        let moves = graph.moves();
+        applied.active.retain(|f| !baselined_as(f, known, &moves));
         baselined = before - applied.active.len();
     }
     ScanReport {
