@@ -338,6 +338,27 @@ proptest! {
     }
 
     #[test]
+    fn token_soup_in_an_override_file_never_panics(text in hcl_soup()) {
+        let t = TempTree::new();
+        t.write("good.tf", GOOD).write("soup_override.tf", &text);
+        let g = t.load();
+        prop_assert!(g.resource("aws_s3_bucket.good").is_some());
+    }
+
+    #[test]
+    fn random_conditions_and_moves_never_panic(expr in expression()) {
+        let t = TempTree::new();
+        t.write("main.tf", format!(
+            "variable \"v\" {{\n  default = 1\n  validation {{\n    condition = {expr}\n    error_message = {expr}\n  }}\n}}\n\
+             resource \"aws_vpc\" \"v\" {{\n  lifecycle {{\n    precondition {{\n      condition = {expr}\n      error_message = \"x\"\n    }}\n  }}\n}}\n\
+             check \"c\" {{\n  assert {{\n    condition = {expr}\n    error_message = \"x\"\n  }}\n}}\n\
+             moved {{\n  from = {expr}\n  to = aws_vpc.v\n}}\n"
+        ));
+        let g = t.load();
+        prop_assert!(g.resource("aws_vpc.v").is_some() || g.has_errors());
+    }
+
+    #[test]
     fn random_expressions_never_panic(expr in expression()) {
         let t = TempTree::new();
         t.write("main.tf", format!("variable \"unset\" {{}}\nresource \"aws_vpc\" \"v\" {{}}\nresource \"aws_ssm_parameter\" \"p\" {{\n  value = {expr}\n}}\n"));
