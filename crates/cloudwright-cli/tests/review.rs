@@ -256,3 +256,49 @@ fn change_review_follows_moved_blocks() {
     );
     assert_eq!(j["headline"], "+$116.51/mo");
 }
+
+/// `import` and `removed { lifecycle { destroy = false } }` hand objects
+/// over without creating or destroying them: the review says so beside the
+/// cost, and a released object's findings are not counted as fixed (a
+/// `removed` block that destroys is a removal like any other).
+#[test]
+fn change_review_tells_imports_and_releases_from_creation_and_destruction() {
+    let (base, head) = (
+        "crates/cloudwright-cli/tests/fixtures/handover/before",
+        "crates/cloudwright-cli/tests/fixtures/handover/after",
+    );
+    let out = run(&["review", base, head, "-o", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let fixed: Vec<&str> = j["findings"]["fixed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["resource"].as_str().unwrap())
+        .collect();
+    assert_eq!(fixed.len(), 7);
+    assert!(fixed.iter().all(|r| *r == "aws_s3_bucket.old"), "{fixed:?}");
+    assert_eq!(
+        j["management"],
+        serde_json::json!([
+            {"address": "aws_instance.adopted", "change": "imported", "monthly_cost": 16.64},
+            {"address": "aws_db_instance.legacy", "change": "released", "monthly_cost": 16.41},
+        ])
+    );
+    let headline = j["headline"].as_str().unwrap();
+    assert!(
+        headline.contains("imports 1 object already running")
+            && headline.contains("leaves 1 object running outside Terraform"),
+        "{headline}"
+    );
+    let text = stdout(&run(&["review", base, head]));
+    assert!(
+        text.contains("← aws_db_instance.legacy  released with `destroy = false`: it keeps running unmanaged — $16.41/mo is still paid; its findings are not fixed"),
+        "{text}"
+    );
+}

@@ -88,6 +88,36 @@ pub struct ModuleInstance {
     pub outputs: Vec<OutputInfo>,
     /// `moved` blocks: objects this configuration calls by a new address.
     pub moves: Vec<Move>,
+    /// `import` blocks and `removed` blocks that keep the object: objects
+    /// whose existence the configuration does not change, only whether
+    /// Terraform manages them.
+    pub handovers: Vec<Handover>,
+}
+
+/// An object Terraform starts or stops managing without creating or
+/// destroying it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handover {
+    /// Absolute address of a resource, an instance or a module call.
+    pub address: String,
+    pub kind: HandoverKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandoverKind {
+    /// `import { to = … }`: an existing object taken under management.
+    Import,
+    /// `removed { from = …  lifecycle { destroy = false } }`: left running,
+    /// no longer managed.
+    Release,
+}
+
+impl Handover {
+    /// Whether the object at `address` is this one or inside it.
+    pub fn covers(&self, address: &str) -> bool {
+        rename(address, &self.address, &self.address).is_some()
+    }
 }
 
 /// A `moved { from = …  to = … }` block, its addresses absolute (the module
@@ -268,6 +298,18 @@ impl Graph {
             by_type,
             referrers,
         }
+    }
+
+    /// The configuration's `import` and keeping `removed` blocks, by root
+    /// module.
+    pub fn handovers(&self) -> std::collections::BTreeMap<String, Vec<Handover>> {
+        let mut out: std::collections::BTreeMap<String, Vec<Handover>> = Default::default();
+        for m in self.modules.iter().filter(|m| !m.handovers.is_empty()) {
+            out.entry(m.root_dir.clone())
+                .or_default()
+                .extend(m.handovers.iter().cloned());
+        }
+        out
     }
 
     /// The configuration's `moved` blocks, by root module.

@@ -166,7 +166,7 @@ fn estimate_json_without_resources(e: &Estimate) -> Json {
 }
 
 /// Cents, so totals print as people read them (JSON keeps numbers).
-fn round(usd: f64) -> f64 {
+pub fn round(usd: f64) -> f64 {
     (usd * 100.0).round() / 100.0
 }
 

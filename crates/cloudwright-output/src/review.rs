@@ -7,8 +7,8 @@
 
 use crate::cost::{money, signed};
 use crate::diagnostics::plural;
-use cloudwright_model::{Finding, FindingSeverity, Graph};
-use cloudwright_review::change::ExposureSummary;
+use cloudwright_model::{Finding, FindingSeverity, Graph, HandoverKind};
+use cloudwright_review::change::{ExposureSummary, HandoverChange};
 use cloudwright_review::{ChangeReview, Review};
 use serde_json::{json, Value as Json};
 use std::io::Write;
@@ -370,6 +370,20 @@ pub fn change_headline(c: &ChangeReview) -> String {
     if c.cost.delta.abs() >= 0.005 {
         parts.push(format!("{}/mo", signed(c.cost.delta)));
     }
+    let handed = |kind: HandoverKind| c.handovers.iter().filter(|h| h.kind == kind).count();
+    let (imported, released) = (handed(HandoverKind::Import), handed(HandoverKind::Release));
+    if imported > 0 {
+        parts.push(format!(
+            "imports {} already running",
+            plural(imported, "object")
+        ));
+    }
+    if released > 0 {
+        parts.push(format!(
+            "leaves {} running outside Terraform",
+            plural(released, "object")
+        ));
+    }
     let serious = c
         .new_findings
         .iter()
@@ -509,8 +523,45 @@ pub fn write_change_text(
     for (a, v) in &c.new_violations {
         writeln!(out, "  ✗ {a}: {v}")?;
     }
+    if !c.handovers.is_empty() {
+        writeln!(out, "Management: {}", management_summary(c))?;
+        for h in &c.handovers {
+            writeln!(out, "  {}", handover_line(h, |a| a.to_string()))?;
+        }
+    }
     writeln!(out, "Cost:")?;
     crate::cost::write_diff_text(&c.cost, out)
+}
+
+/// `1 imported, 2 released (left running)`
+fn management_summary(c: &ChangeReview) -> String {
+    let count = |kind| c.handovers.iter().filter(|h| h.kind == kind).count();
+    format!(
+        "{} imported, {} released (left running)",
+        count(HandoverKind::Import),
+        count(HandoverKind::Release)
+    )
+}
+
+/// One imported or released object, its address written by `address`:
+/// what it means for the bill and the findings.
+fn handover_line(h: &HandoverChange, address: impl Fn(&str) -> String) -> String {
+    let cost = |what: &str| match h.monthly_cost {
+        Some(c) => format!(" — {}{what}", money(c)),
+        None => String::new(),
+    };
+    match h.kind {
+        HandoverKind::Import => format!(
+            "→ {}  imported: it was already running{}; its findings are not new in the account",
+            address(&h.address),
+            cost("/mo was already paid")
+        ),
+        HandoverKind::Release => format!(
+            "← {}  released with `destroy = false`: it keeps running unmanaged{}; its findings are not fixed",
+            address(&h.address),
+            cost("/mo is still paid")
+        ),
+    }
 }
 
 pub fn write_change_json(
@@ -545,6 +596,11 @@ pub fn write_change_json(
             "better": c.better.iter().map(scenario).collect::<Vec<_>>(),
             "new_violations": c.new_violations.iter().map(|(a, v)| json!({"address": a, "violation": v})).collect::<Vec<_>>(),
         },
+        "management": c.handovers.iter().map(|h| json!({
+            "address": h.address,
+            "change": match h.kind { HandoverKind::Import => "imported", HandoverKind::Release => "released" },
+            "monthly_cost": h.monthly_cost.map(crate::cost::round),
+        })).collect::<Vec<_>>(),
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -671,6 +727,14 @@ pub fn write_change_markdown(
                     .iter()
                     .map(|(a, v)| format!("`{}`: {}", md(a), md(v))),
             )
+            .collect(),
+    )?;
+    section(
+        out,
+        format!("Management: {}", management_summary(c)),
+        c.handovers
+            .iter()
+            .map(|h| handover_line(h, |a| format!("`{}`", md(a))))
             .collect(),
     )?;
     crate::cost::write_diff_markdown(&c.cost, out)

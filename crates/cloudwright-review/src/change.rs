@@ -82,6 +82,21 @@ pub struct ChangeReview {
     pub better: Vec<ScenarioChange>,
     /// Recovery objectives violated now and not before: (address, violation).
     pub new_violations: Vec<(String, String)>,
+    /// Objects the change hands over without creating or destroying them:
+    /// imported, or released from management and left running. Their cost
+    /// is in the cost diff (it follows what Terraform manages) but is not a
+    /// change in what is paid; a released object's findings and exposures
+    /// are not counted as fixed or closed.
+    pub handovers: Vec<HandoverChange>,
+}
+
+/// An object imported or released by the change, with its monthly cost
+/// where it is priced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HandoverChange {
+    pub address: String,
+    pub kind: cloudwright_model::HandoverKind,
+    pub monthly_cost: Option<f64>,
 }
 
 fn rank(s: &Status) -> Option<u8> {
@@ -138,6 +153,57 @@ impl Renames<'_> {
     }
 }
 
+/// Whether the head releases the base's object at `address` in `root`
+/// (`removed` with `destroy = false`): it keeps existing, unmanaged.
+fn released(head: &Review, root: &str, address: &str) -> bool {
+    head.handovers.get(root).is_some_and(|hs| {
+        hs.iter()
+            .any(|h| h.kind == cloudwright_model::HandoverKind::Release && h.covers(address))
+    })
+}
+
+/// The objects the head imports or releases, priced from the side that
+/// manages them.
+fn handovers(base: &Review, head: &Review, renames: &Renames<'_>) -> Vec<HandoverChange> {
+    use cloudwright_model::HandoverKind;
+    let mut out = Vec::new();
+    for (root, hs) in &head.handovers {
+        for h in hs {
+            // a release is priced by the base, an import by the head
+            let side = match h.kind {
+                HandoverKind::Release => &base.cost,
+                HandoverKind::Import => &head.cost,
+            };
+            let base_has = |address: &str| {
+                base.cost
+                    .resources
+                    .iter()
+                    .any(|r| r.root == *root && renames.name(root, &r.address) == address)
+            };
+            let priced: Vec<&cloudwright_cost::estimate::PricedResource> = side
+                .resources
+                .iter()
+                .filter(|r| r.root == *root && h.covers(&r.address))
+                // an import of what the base already managed changes nothing
+                .filter(|r| h.kind == HandoverKind::Release || !base_has(&r.address))
+                .collect();
+            if priced.is_empty() {
+                out.push(HandoverChange {
+                    address: h.address.clone(),
+                    kind: h.kind,
+                    monthly_cost: None,
+                });
+            }
+            out.extend(priced.into_iter().map(|r| HandoverChange {
+                address: r.address.clone(),
+                kind: h.kind,
+                monthly_cost: Some(r.monthly_cost),
+            }));
+        }
+    }
+    out
+}
+
 /// What the change from `base` to `head` does, engine by engine.
 pub fn compare(base: &Review, head: &Review) -> ChangeReview {
     let renames = Renames(Some(&head.moves));
@@ -145,6 +211,8 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         .scan
         .findings
         .iter()
+        // what the head releases is not fixed: it keeps running, unmanaged
+        .filter(|f| !released(head, &f.root, &f.resource))
         .map(|f| {
             let moved = renames.name(&f.root, &f.resource);
             let print = if moved == f.resource {
@@ -190,6 +258,7 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         r.exposures
             .iter()
             .filter(|e| e.verdict == Verdict::Reachable)
+            .filter(|e| !released(head, &e.root, &e.resource))
             .map(|e| {
                 let mut summary = ExposureSummary::of(e);
                 summary.resource = names.name(&e.root, &summary.resource);
@@ -205,6 +274,7 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
     let escalations = |r: &Review, names: &Renames| -> BTreeSet<(String, String)> {
         r.principals
             .iter()
+            .filter(|a| !released(head, &a.root, &a.address))
             .flat_map(|a| {
                 a.escalation_paths.iter().map(move |p| {
                     (
@@ -227,6 +297,7 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         r.access
             .iter()
             .filter(|a| a.unknown.is_none())
+            .filter(|a| !released(head, &a.root, &a.address))
             .map(|a| {
                 (
                     names.name(&a.root, &a.address),
@@ -290,5 +361,6 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         worse,
         better,
         new_violations: difference(&violations(head, &none), &violations(base, &renames)),
+        handovers: handovers(base, head, &renames),
     }
 }

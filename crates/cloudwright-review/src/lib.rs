@@ -38,6 +38,9 @@ pub struct Review {
     /// The configuration's `moved` blocks, by root module: a change review
     /// reads the base's objects under the addresses the head moves them to.
     pub moves: std::collections::BTreeMap<String, Vec<cloudwright_model::Move>>,
+    /// Its `import` blocks and `removed` blocks that keep their object, by
+    /// root module.
+    pub handovers: std::collections::BTreeMap<String, Vec<cloudwright_model::Handover>>,
 }
 
 /// What a review needs besides the model.
@@ -87,6 +90,7 @@ pub fn review(graph: &Graph, options: &ReviewOptions<'_>) -> Review {
         resilience: ctx.resilience().clone(),
         cost,
         moves: graph.moves(),
+        handovers: graph.handovers(),
     }
 }
 

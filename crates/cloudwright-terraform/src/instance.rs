@@ -396,6 +396,11 @@ impl Loader<'_> {
                 info.moves.push(m);
             }
         }
+        for at in &def.handovers {
+            if let Some(h) = self.handover(&def, *at, &scope.address) {
+                info.handovers.push(h);
+            }
+        }
         for input in inputs.keys() {
             // arguments of a module call that the module does not declare
             if !req.address.is_empty() {
@@ -906,22 +911,7 @@ impl Loader<'_> {
         let file = def.file_id(at);
         let span = self.span(file, block.range);
         let source = self.source(file);
-        let mut ends = ["from", "to"].map(|end| {
-            let attr = block.body.attribute(end)?;
-            // an address is written as a reference (`aws_instance.a[0]`) or,
-            // in JSON syntax, as a string
-            let text = literal_string(Some(attr)).unwrap_or_else(|| {
-                let range = attr.expr.range;
-                source.text[range.start as usize..range.end as usize]
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect()
-            });
-            is_address(&text).then(|| match address {
-                "" => text,
-                module => format!("{module}.{text}"),
-            })
-        });
+        let mut ends = ["from", "to"].map(|end| address_in(block, end, &source, address));
         let (Some(from), Some(to)) = (ends[0].take(), ends[1].take()) else {
             self.diagnostics.push(
                 Diagnostic::error(
@@ -932,6 +922,63 @@ impl Loader<'_> {
             return None;
         };
         Some(cloudwright_model::Move { from, to, span })
+    }
+
+    /// An `import` block's object, or a `removed` block's that keeps it
+    /// (`lifecycle { destroy = false }`); `None` for a `removed` block
+    /// that destroys (the object simply leaves the configuration). An
+    /// `import` with `for_each` stands for every instance of its resource.
+    fn handover(
+        &mut self,
+        def: &ModuleDef,
+        at: At,
+        address: &str,
+    ) -> Option<cloudwright_model::Handover> {
+        use cloudwright_model::HandoverKind;
+        let block = def.block(at);
+        let file = def.file_id(at);
+        let span = self.span(file, block.range);
+        let (end, kind) = match block.kind.as_str() {
+            "import" => ("to", HandoverKind::Import),
+            _ => ("from", HandoverKind::Release),
+        };
+        if kind == HandoverKind::Release {
+            let destroy = block
+                .body
+                .blocks_of("lifecycle")
+                .find_map(|l| literal_bool(l.body.attribute("destroy")));
+            if destroy != Some(false) {
+                return None;
+            }
+        }
+        let source = self.source(file);
+        let target = match (kind, block.body.attribute("for_each")) {
+            // `to = aws_instance.x[each.key]`: the resource, all its instances
+            (HandoverKind::Import, Some(_)) => block.body.attribute(end).map(|attr| {
+                let text = address_text(attr, &source);
+                let resource = text.split('[').next().unwrap_or_default().to_string();
+                match address {
+                    "" => resource,
+                    module => format!("{module}.{resource}"),
+                }
+            }),
+            _ => address_in(block, end, &source, address),
+        };
+        let Some(target) = target.filter(|t| is_address(t)) else {
+            self.diagnostics.push(
+                Diagnostic::error(format!(
+                    "an `{}` block needs a `{end}` address (`{end} = aws_instance.example`)",
+                    block.kind
+                ))
+                .at(span),
+            );
+            return None;
+        };
+        Some(cloudwright_model::Handover {
+            address: target,
+            kind,
+            span,
+        })
     }
 
     /// The assertions of a `check` block, with everything the module
@@ -1404,6 +1451,37 @@ pub fn normalize(path: &Path) -> PathBuf {
 pub fn dedup(traces: &mut Vec<Trace>) {
     traces.sort();
     traces.dedup();
+}
+
+/// The address an argument of a `moved`, `import` or `removed` block
+/// names, made absolute with the module instance's `address`; `None` when
+/// it is missing or not an address.
+fn address_in(
+    block: &crate::syntax::Block,
+    name: &str,
+    source: &SourceFile,
+    address: &str,
+) -> Option<String> {
+    let text = address_text(block.body.attribute(name)?, source);
+    is_address(&text).then(|| match address {
+        "" => text,
+        module => format!("{module}.{text}"),
+    })
+}
+
+/// An address as written: a reference (`aws_instance.a[0]`) or, in JSON
+/// syntax, a string.
+fn address_text(attr: &Attribute, source: &SourceFile) -> String {
+    literal_string(Some(attr)).unwrap_or_else(|| {
+        let range = attr.expr.range;
+        source
+            .text
+            .get(range.start as usize..range.end as usize)
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    })
 }
 
 /// Whether `text` reads as a resource, instance or module address:

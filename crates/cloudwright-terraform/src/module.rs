@@ -44,6 +44,8 @@ pub struct ModuleDef {
     pub checks: Vec<At>,
     /// `moved` blocks.
     pub moves: Vec<At>,
+    /// `import` and `removed` blocks.
+    pub handovers: Vec<At>,
     /// How to evaluate an instance, worked out once for all instances.
     pub plan: std::sync::OnceLock<Arc<crate::instance::EvalPlan>>,
 }
@@ -224,7 +226,7 @@ impl ModuleDef {
                     "terraform" => def.terraform_blocks.push(at),
                     "check" => def.checks.push(at),
                     "moved" => def.moves.push(at),
-                    // import, removed: no effect on the evaluated model
+                    "import" | "removed" => def.handovers.push(at),
                     _ => {}
                 }
             }
@@ -339,7 +341,7 @@ impl ModuleDef {
                 error(diagnostics, block.range, "override: `moved` blocks can appear only in primary files, not in override files".to_string());
                 return;
             }
-            // import, removed, check: no effect on the evaluated model
+            // import, removed, check: not merged
             _ => return,
         };
         let Some(target) = target else {

@@ -1077,4 +1077,28 @@ fn moved_blocks_are_kept_with_absolute_addresses() {
             ("main.tf".to_string(), 22)
         )]
     );
+    // objects handed over without being created or destroyed: a `removed`
+    // block that keeps its object, an `import` (with `for_each`: the
+    // resource, every instance)
+    let handovers: Vec<(String, cloudwright_model::HandoverKind, u32)> = g
+        .modules
+        .iter()
+        .flat_map(|m| &m.handovers)
+        .map(|h| (h.address.clone(), h.kind, h.span.line))
+        .collect();
+    assert_eq!(
+        handovers,
+        [
+            (
+                "aws_s3_bucket.gone".to_string(),
+                cloudwright_model::HandoverKind::Release,
+                27
+            ),
+            (
+                "aws_s3_bucket.b".to_string(),
+                cloudwright_model::HandoverKind::Import,
+                39
+            ),
+        ]
+    );
 }
