@@ -301,4 +301,11 @@ fn change_review_tells_imports_and_releases_from_creation_and_destruction() {
         text.contains("← aws_db_instance.legacy  released with `destroy = false`: it keeps running unmanaged — $16.41/mo is still paid; its findings are not fixed"),
         "{text}"
     );
+    // `cost-increase` is about what is paid: Terraform-managed cost grows
+    // by $0.23, the bill does not (the import was paid, the release still is)
+    assert_eq!(j["cost"]["delta_monthly_cost"], 0.23);
+    let out = run(&["review", base, head, "--fail-on", "cost-increase>0.1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = run(&["review", base, head, "--fail-on", "cost-increase>-1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
 }

@@ -216,13 +216,16 @@ impl Threshold {
 
     /// Whether the change goes above the threshold.
     pub fn exceeded(self, d: &CostDiff) -> bool {
+        self.exceeded_by(d.delta, d.base_total)
+    }
+
+    /// Whether a monthly `delta` from `base_total` goes above the threshold.
+    pub fn exceeded_by(self, delta: f64, base_total: f64) -> bool {
         match self {
-            Threshold::Usd(n) => d.delta > n,
-            Threshold::Percent(p) => match d.delta_pct {
-                Some(pct) => pct > p,
-                // from nothing, any increase is unbounded
-                None => d.delta > 0.0,
-            },
+            Threshold::Usd(n) => delta > n,
+            Threshold::Percent(p) if base_total > 0.0 => delta / base_total * 100.0 > p,
+            // from nothing, any increase is unbounded
+            Threshold::Percent(_) => delta > 0.0,
         }
     }
 }

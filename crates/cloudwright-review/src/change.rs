@@ -90,6 +90,23 @@ pub struct ChangeReview {
     pub handovers: Vec<HandoverChange>,
 }
 
+impl ChangeReview {
+    /// The change in the monthly bill: the cost diff (which follows what
+    /// Terraform manages) without what imported objects already cost and
+    /// with what released ones still cost.
+    pub fn paid_delta(&self) -> f64 {
+        let handed = |kind| -> f64 {
+            self.handovers
+                .iter()
+                .filter(|h| h.kind == kind)
+                .filter_map(|h| h.monthly_cost)
+                .sum()
+        };
+        self.cost.delta - handed(cloudwright_model::HandoverKind::Import)
+            + handed(cloudwright_model::HandoverKind::Release)
+    }
+}
+
 /// An object imported or released by the change, with its monthly cost
 /// where it is priced.
 #[derive(Clone, Debug, PartialEq)]

@@ -65,9 +65,12 @@ impl Condition {
                 let n = c.new_escalations.len() + c.new_admins.len();
                 (n > 0).then(|| format!("{n} new escalation path(s) or administrator(s)"))
             }
-            Condition::CostIncrease(t) => t
-                .exceeded(&c.cost)
-                .then(|| format!("the monthly cost grows by ${:.2}", c.cost.delta)),
+            // what is paid: an import was paid before, a release still is
+            Condition::CostIncrease(t) => {
+                let paid = c.paid_delta();
+                t.exceeded_by(paid, c.cost.base_total)
+                    .then(|| format!("the monthly cost grows by ${paid:.2}"))
+            }
             Condition::ResilienceRegression => {
                 let n = c.worse.len() + c.new_violations.len();
                 (n > 0)
