@@ -549,9 +549,31 @@ impl<'a> Evaluator<'a> {
     fn eval_conditional(&mut self, parts: &[Expr; 3]) -> Value {
         let [cond, yes, no] = parts;
         let c = self.eval(cond);
+        // the result has the type both branches convert to: a number or a
+        // bool chosen against a string is its string (`true ? 1 : "a"` is
+        // "1"); a sensitive condition makes the result sensitive
+        let chosen = |ev: &mut Self, taken: &Expr, other: &Expr| {
+            let v = ev.eval(taken);
+            let v = match v.strip() {
+                Value::Number(_) | Value::Bool(_) if is_string_expr(other) => {
+                    let text = Value::string(v.strip().to_string());
+                    if v.is_sensitive() {
+                        text.sensitive()
+                    } else {
+                        text
+                    }
+                }
+                _ => v,
+            };
+            if c.is_sensitive() {
+                v.sensitive()
+            } else {
+                v
+            }
+        };
         match c.as_bool() {
-            Some(true) => self.eval(yes),
-            Some(false) => self.eval(no),
+            Some(true) => chosen(self, yes, no),
+            Some(false) => chosen(self, no, yes),
             None if c.is_unknown() => {
                 // Both branches equal → the answer is known anyway.
                 let a = self.eval(yes);
@@ -1073,4 +1095,18 @@ pub fn instance_object(fields: cloudwright_model::Fields, address: &str) -> Valu
 /// An unknown with the given absolute origin.
 pub fn unknown_at(origin: &str) -> Value {
     Value::Unknown(Unknown::with_origin(origin))
+}
+
+/// Whether an expression is a string whatever it evaluates to: a quoted
+/// literal, or a template with text of its own (a template that is one
+/// interpolation and nothing else is the interpolated value itself).
+fn is_string_expr(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Literal(v) => matches!(v, Value::String(_)),
+        ExprKind::Template(parts) => !matches!(
+            parts.as_slice(),
+            [crate::syntax::TemplatePart::Interpolation(_)]
+        ),
+        _ => false,
+    }
 }

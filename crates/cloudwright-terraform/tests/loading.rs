@@ -439,6 +439,8 @@ fn sensitive_values_are_marked_and_never_rendered() {
     // anything computed from a sensitive value is sensitive
     assert!(attr(&g, db, "username").is_sensitive());
     assert!(!attr(&g, db, "port").is_sensitive());
+    let engine = attr(&g, db, "engine");
+    assert!(engine.is_sensitive() && engine.as_str() == Some("postgres"));
     let json = attr(&g, db, "password").to_json();
     assert_eq!(json, serde_json::json!({"sensitive": true}));
     let output = &g.module("").unwrap().outputs[0];
