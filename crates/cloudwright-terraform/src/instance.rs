@@ -368,10 +368,7 @@ impl Loader<'_> {
                     if sensitive {
                         value = value.sensitive();
                     }
-                    let subject = match scope.address.as_str() {
-                        "" => format!("output `{name}`"),
-                        module => format!("output `{name}` of `{module}`"),
-                    };
+                    let subject = subject("output", name, &scope.address);
                     let preconditions = block.body.blocks_of("precondition");
                     crate::conditions::check_all(&mut ev, preconditions, "precondition", &subject);
                     let traces = std::mem::take(&mut ev.traces);
@@ -861,13 +858,11 @@ impl Loader<'_> {
                 Err(msg) => {
                     // neither the message nor the line that sets a
                     // sensitive value may show it
-                    let (at, msg) = match set_at {
-                        Some(span) if !sensitive => (span, msg),
-                        _ if sensitive => (
-                            block_span,
-                            format!("the sensitive value is not of type {}", type_name(t)),
-                        ),
-                        _ => (block_span, msg),
+                    let (at, msg) = if sensitive {
+                        let msg = format!("the sensitive value is not of type {}", type_name(t));
+                        (block_span, msg)
+                    } else {
+                        (set_at.unwrap_or(block_span), msg)
                     };
                     ev.diagnostics.push(
                         Diagnostic::error(format!(
@@ -952,19 +947,15 @@ impl Loader<'_> {
             }
         }
         let source = self.source(file);
-        let target = match (kind, block.body.attribute("for_each")) {
+        let text = block.body.attribute(end).map(|a| address_text(a, &source));
+        let text = match (kind, block.body.attribute("for_each")) {
             // `to = aws_instance.x[each.key]`: the resource, all its instances
-            (HandoverKind::Import, Some(_)) => block.body.attribute(end).map(|attr| {
-                let text = address_text(attr, &source);
-                let resource = text.split('[').next().unwrap_or_default().to_string();
-                match address {
-                    "" => resource,
-                    module => format!("{module}.{resource}"),
-                }
-            }),
-            _ => address_in(block, end, &source, address),
+            (HandoverKind::Import, Some(_)) => {
+                text.map(|t| t.split('[').next().unwrap_or_default().to_string())
+            }
+            _ => text,
         };
-        let Some(target) = target.filter(|t| is_address(t)) else {
+        let Some(target) = text.filter(|t| is_address(t)).map(|t| absolute(t, address)) else {
             self.diagnostics.push(
                 Diagnostic::error(format!(
                     "an `{}` block needs a `{end}` address (`{end} = aws_instance.example`)",
@@ -994,10 +985,7 @@ impl Loader<'_> {
             .filter_map(|d| Some(format!("{}.{}", d.labels.first()?, d.labels.get(1)?)))
             .collect();
         let name = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
-        let subject = match scope.address.as_str() {
-            "" => format!("check `{name}`"),
-            module => format!("check `{name}` of `{module}`"),
-        };
+        let subject = subject("check", name, &scope.address);
         let source = self.source(file);
         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
         let checked = block.body.blocks_of("assert").filter(|assert| {
@@ -1453,6 +1441,15 @@ pub fn dedup(traces: &mut Vec<Trace>) {
     traces.dedup();
 }
 
+/// How diagnostics name a module's output or check: `` output `x` ``,
+/// `` check `y` of `module.a` ``.
+fn subject(kind: &str, name: &str, module: &str) -> String {
+    match module {
+        "" => format!("{kind} `{name}`"),
+        module => format!("{kind} `{name}` of `{module}`"),
+    }
+}
+
 /// The address an argument of a `moved`, `import` or `removed` block
 /// names, made absolute with the module instance's `address`; `None` when
 /// it is missing or not an address.
@@ -1463,10 +1460,15 @@ fn address_in(
     address: &str,
 ) -> Option<String> {
     let text = address_text(block.body.attribute(name)?, source);
-    is_address(&text).then(|| match address {
+    is_address(&text).then(|| absolute(text, address))
+}
+
+/// An address in the module instance at `module`, made absolute.
+fn absolute(text: String, module: &str) -> String {
+    match module {
         "" => text,
         module => format!("{module}.{text}"),
-    })
+    }
 }
 
 /// An address as written: a reference (`aws_instance.a[0]`) or, in JSON
