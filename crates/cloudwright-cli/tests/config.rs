@@ -134,16 +134,7 @@ fn init_writes_a_valid_starter_file_once() {
 #[test]
 fn a_baseline_survives_reformatting_and_file_moves() {
     let t = Tree::new("baseline");
-    t.write("main.tf", BUCKETS);
-    let out = t.run(&[
-        "scan",
-        ".",
-        "--write-baseline",
-        "baseline.json",
-        "-o",
-        "json",
-    ]);
-    let before = json(&out)["summary"]["findings"].as_u64().unwrap();
+    let before = baseline_of_buckets(&t);
     assert!(before >= 4);
     // reformat, reorder, and move one bucket to another file
     t.write(
@@ -193,16 +184,7 @@ fn a_baseline_survives_reformatting_and_file_moves() {
 #[test]
 fn a_baseline_follows_moved_blocks() {
     let t = Tree::new("baseline-moved");
-    t.write("main.tf", BUCKETS);
-    let out = t.run(&[
-        "scan",
-        ".",
-        "--write-baseline",
-        "baseline.json",
-        "-o",
-        "json",
-    ]);
-    let before = json(&out)["summary"]["findings"].as_u64().unwrap();
+    let before = baseline_of_buckets(&t);
     // every bucket renamed, one of them twice over
     let renamed = BUCKETS
         .replace("\"legacy\" {", "\"archive\" {")
@@ -231,4 +213,18 @@ fn a_baseline_follows_moved_blocks() {
     assert!(j["findings"].as_array().unwrap().iter().all(|f| {
         f["resource"] == "aws_s3_bucket.archive" || f["resource"] == "aws_s3_bucket.datasets"
     }));
+}
+
+/// Writes `BUCKETS` and a baseline of its findings; how many it holds.
+fn baseline_of_buckets(t: &Tree) -> u64 {
+    t.write("main.tf", BUCKETS);
+    let out = t.run(&[
+        "scan",
+        ".",
+        "--write-baseline",
+        "baseline.json",
+        "-o",
+        "json",
+    ]);
+    json(&out)["summary"]["findings"].as_u64().unwrap()
 }

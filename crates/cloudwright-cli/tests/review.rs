@@ -217,14 +217,7 @@ fn change_review_follows_moved_blocks() {
         "crates/cloudwright-cli/tests/fixtures/moved/before",
         "crates/cloudwright-cli/tests/fixtures/moved/after",
     );
-    let out = run(&["review", base, head, "-o", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let j = change_json(base, head);
     assert_eq!(j["findings"]["new"], serde_json::json!([]));
     assert_eq!(j["findings"]["fixed"], serde_json::json!([]));
     let changes: Vec<(String, String, f64)> = j["cost"]["resources"]
@@ -267,14 +260,7 @@ fn change_review_tells_imports_and_releases_from_creation_and_destruction() {
         "crates/cloudwright-cli/tests/fixtures/handover/before",
         "crates/cloudwright-cli/tests/fixtures/handover/after",
     );
-    let out = run(&["review", base, head, "-o", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let j = change_json(base, head);
     let fixed: Vec<&str> = j["findings"]["fixed"]
         .as_array()
         .unwrap()
@@ -308,4 +294,16 @@ fn change_review_tells_imports_and_releases_from_creation_and_destruction() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let out = run(&["review", base, head, "--fail-on", "cost-increase>-1"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+}
+
+/// The JSON change review of `base` → `head`, which must succeed.
+fn change_json(base: &str, head: &str) -> serde_json::Value {
+    let out = run(&["review", base, head, "-o", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&stdout(&out)).unwrap()
 }

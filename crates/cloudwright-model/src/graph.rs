@@ -303,22 +303,24 @@ impl Graph {
     /// The configuration's `import` and keeping `removed` blocks, by root
     /// module.
     pub fn handovers(&self) -> std::collections::BTreeMap<String, Vec<Handover>> {
-        let mut out: std::collections::BTreeMap<String, Vec<Handover>> = Default::default();
-        for m in self.modules.iter().filter(|m| !m.handovers.is_empty()) {
-            out.entry(m.root_dir.clone())
-                .or_default()
-                .extend(m.handovers.iter().cloned());
-        }
-        out
+        self.by_root_module(|m| &m.handovers)
     }
 
     /// The configuration's `moved` blocks, by root module.
     pub fn moves(&self) -> std::collections::BTreeMap<String, Vec<Move>> {
-        let mut out: std::collections::BTreeMap<String, Vec<Move>> = Default::default();
-        for m in self.modules.iter().filter(|m| !m.moves.is_empty()) {
+        self.by_root_module(|m| &m.moves)
+    }
+
+    /// What the module instances hold of one kind, gathered by root module.
+    fn by_root_module<T: Clone>(
+        &self,
+        of: impl Fn(&ModuleInstance) -> &Vec<T>,
+    ) -> std::collections::BTreeMap<String, Vec<T>> {
+        let mut out: std::collections::BTreeMap<String, Vec<T>> = Default::default();
+        for m in self.modules.iter().filter(|m| !of(m).is_empty()) {
             out.entry(m.root_dir.clone())
                 .or_default()
-                .extend(m.moves.iter().cloned());
+                .extend(of(m).iter().cloned());
         }
         out
     }
