@@ -1436,8 +1436,14 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// The traces in order, each once. Traces that compare equal are equal,
+/// so an unstable sort (no scratch buffer to allocate, as the stable one
+/// has) orders them the same.
 pub fn dedup(traces: &mut Vec<Trace>) {
-    traces.sort();
+    if traces.len() < 2 {
+        return;
+    }
+    traces.sort_unstable();
     traces.dedup();
 }
 
