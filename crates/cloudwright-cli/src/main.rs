@@ -317,6 +317,7 @@ pub(crate) fn load(input: &InputArgs) -> Graph {
         env_vars: std::env::vars()
             .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
             .collect(),
+        workspace: std::env::var("TF_WORKSPACE").ok(),
     };
     alloc::loading(|assemble| cloudwright_terraform::load_with(&input.paths, &options, assemble))
 }

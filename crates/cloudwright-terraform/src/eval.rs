@@ -96,6 +96,8 @@ impl ModuleScope {
 pub struct FsContext {
     pub root_dir: PathBuf,
     pub sandbox: PathBuf,
+    /// `terraform.workspace` of the root module being evaluated.
+    pub workspace: String,
 }
 
 impl FsContext {
@@ -827,7 +829,8 @@ impl<'a> Evaluator<'a> {
             }
             "terraform" => match ops.first() {
                 Some(TraversalOp::GetAttr(name)) if name == "workspace" => {
-                    self.apply_ops(Value::string("default"), &ops[1..], range)
+                    let workspace = Value::string(self.fs.workspace.as_str());
+                    self.apply_ops(workspace, &ops[1..], range)
                 }
                 _ => Value::unknown(),
             },

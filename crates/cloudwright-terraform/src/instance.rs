@@ -1361,6 +1361,9 @@ impl Loader<'_> {
     }
 }
 
+/// The workspace Terraform starts in.
+pub const DEFAULT_WORKSPACE: &str = "default";
+
 /// A `-var` or `TF_VAR_` value: taken as a string for primitive (or
 /// unconstrained) variables, parsed as an HCL expression for collections.
 fn text_input(text: &str, ty: Option<&Type>) -> Value {
@@ -1373,6 +1376,7 @@ fn text_input(text: &str, ty: Option<&Type>) -> Value {
                 let fs = FsContext {
                     root_dir: PathBuf::new(),
                     sandbox: PathBuf::from("/nonexistent"),
+                    workspace: DEFAULT_WORKSPACE.to_string(),
                 };
                 let mut ev = Evaluator::new(&scope, &file, FileId(0), &fs);
                 ev.eval(&expr)

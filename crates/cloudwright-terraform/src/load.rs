@@ -26,6 +26,9 @@ pub struct LoadOptions {
     pub excludes: Vec<String>,
     /// `TF_VAR_name` values (the CLI passes the process environment).
     pub env_vars: Vec<(String, String)>,
+    /// `TF_WORKSPACE`: the workspace every root module is evaluated in
+    /// (`terraform.workspace`), before what `.terraform/environment` says.
+    pub workspace: Option<String>,
 }
 
 /// Largest configuration file Cloudwright reads.
@@ -245,6 +248,7 @@ fn eval_root(
         fs: Arc::new(FsContext {
             root_dir: root.dir.clone(),
             sandbox: sandbox.to_path_buf(),
+            workspace: workspace(&root.dir, options),
         }),
         resources: Vec::new(),
         modules: Vec::new(),
@@ -287,6 +291,26 @@ fn eval_root(
         modules: loader.modules,
         diagnostics: loader.diagnostics,
     }
+}
+
+/// The workspace a root module is evaluated in, chosen as Terraform
+/// chooses it: `TF_WORKSPACE`, else the one `terraform workspace select`
+/// recorded in `.terraform/environment`, else `default`.
+fn workspace(root: &Path, options: &LoadOptions) -> String {
+    let named = |name: &str| {
+        let name = name.trim();
+        (!name.is_empty() && !name.contains(['\n', '/'])).then(|| name.to_string())
+    };
+    options
+        .workspace
+        .as_deref()
+        .and_then(named)
+        .or_else(|| {
+            std::fs::read_to_string(root.join(".terraform/environment"))
+                .ok()
+                .and_then(|text| named(&text))
+        })
+        .unwrap_or_else(|| crate::instance::DEFAULT_WORKSPACE.to_string())
 }
 
 /// Module directories by path, parsed on first use when outside the scan.

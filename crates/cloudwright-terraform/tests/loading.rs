@@ -161,6 +161,7 @@ fn variable_precedence_follows_terraform() {
             ("from_cli".into(), "env".into()),
             ("list_from_env".into(), "[\"x\", \"y\"]".into()),
         ],
+        workspace: None,
     };
     let g = load(&[fixture("tfvars_precedence")], &options);
     assert_clean(&g);
@@ -1102,5 +1103,35 @@ fn moved_blocks_are_kept_with_absolute_addresses() {
                 39
             ),
         ]
+    );
+}
+
+#[test]
+fn terraform_workspace_is_chosen_as_terraform_chooses_it() {
+    let workspace_of = |options: &LoadOptions| {
+        let g = load(&[fixture("workspace")], options);
+        assert_clean(&g);
+        (
+            attr(&g, "aws_instance.app", "instance_type")
+                .as_str()
+                .map(str::to_string),
+            attr(&g, "aws_instance.app", "tags.Name")
+                .as_str()
+                .map(str::to_string),
+        )
+    };
+    // the one `terraform workspace select` recorded in .terraform/environment
+    assert_eq!(
+        workspace_of(&LoadOptions::default()),
+        (Some("t3.small".into()), Some("app-staging".into()))
+    );
+    // TF_WORKSPACE first
+    let options = LoadOptions {
+        workspace: Some("prod".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        workspace_of(&options),
+        (Some("m6i.large".into()), Some("app-prod".into()))
     );
 }
