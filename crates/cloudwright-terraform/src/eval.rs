@@ -865,6 +865,23 @@ impl<'a> Evaluator<'a> {
                 self.record_reference(address, &v, &ops[1..]);
                 self.apply_ops(v, &ops[1..], range)
             }
+            "ephemeral" => {
+                let (Some(TraversalOp::GetAttr(t)), Some(TraversalOp::GetAttr(n))) =
+                    (ops.first(), ops.get(1))
+                else {
+                    return self.error(range, "`ephemeral` must be followed by a type and a name");
+                };
+                let key = text::concat(["ephemeral.", t, ".", n]);
+                if !scope.declares(&key) {
+                    return self.error(
+                        range,
+                        format!("reference to undeclared ephemeral resource `{key}`"),
+                    );
+                }
+                // opened during a run and never stored: known only then
+                let v = Value::unknown_from(scope.address_of([&key]));
+                self.apply_ops(v, &ops[2..], range)
+            }
             "data" => {
                 let (Some(TraversalOp::GetAttr(t)), Some(TraversalOp::GetAttr(n))) =
                     (ops.first(), ops.get(1))

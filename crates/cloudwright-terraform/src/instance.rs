@@ -363,8 +363,9 @@ impl Loader<'_> {
                         Some(attr) => ev.eval_attr(attr),
                         None => Value::Null,
                     };
-                    let sensitive =
-                        literal_bool(block.body.attribute("sensitive")).unwrap_or(false);
+                    let sensitive = ["sensitive", "ephemeral"]
+                        .iter()
+                        .any(|a| literal_bool(block.body.attribute(a)) == Some(true));
                     if sensitive {
                         value = value.sensitive();
                     }
@@ -451,7 +452,12 @@ impl EvalPlan {
         EvalPlan {
             order: order.into_iter().map(|i| nodes[i]).collect(),
             nodes,
-            declared: Arc::new(names.into_iter().collect()),
+            declared: Arc::new(
+                names
+                    .into_iter()
+                    .chain(def.ephemerals.iter().cloned())
+                    .collect(),
+            ),
             cycles,
         }
     }
@@ -796,7 +802,10 @@ impl Loader<'_> {
         let default_attr = block.body.attribute("default");
         let default = default_attr.map(|a| ev.eval_attr(a));
         let nullable = literal_bool(block.body.attribute("nullable")).unwrap_or(true);
-        let sensitive = literal_bool(block.body.attribute("sensitive")).unwrap_or(false);
+        // an ephemeral value (Terraform 1.10) is never stored: never printed
+        let sensitive = ["sensitive", "ephemeral"]
+            .iter()
+            .any(|a| literal_bool(block.body.attribute(a)) == Some(true));
         let block_span = ev.span(block.range);
         let input = inputs.remove(name);
         let mut traces = Vec::new();

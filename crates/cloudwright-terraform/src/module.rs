@@ -44,6 +44,9 @@ pub struct ModuleDef {
     pub checks: Vec<At>,
     /// `moved` blocks.
     pub moves: Vec<At>,
+    /// `ephemeral.TYPE.NAME` of each `ephemeral` block (Terraform 1.10):
+    /// read during a run and never stored, so never known here.
+    pub ephemerals: Vec<String>,
     /// `import` and `removed` blocks.
     pub handovers: Vec<At>,
     /// How to evaluate an instance, worked out once for all instances.
@@ -219,6 +222,22 @@ impl ModuleDef {
                                 diagnostics,
                             ) {
                                 def.module_calls.push((name, at));
+                            }
+                        }
+                    }
+                    "ephemeral" => {
+                        if let (Some(t), Some(n)) = (label(0), label(1)) {
+                            let key = text::concat(["ephemeral.", &t, ".", &n]);
+                            if !duplicate(
+                                key.clone(),
+                                fi,
+                                bi,
+                                file,
+                                block.range,
+                                "ephemeral resource",
+                                diagnostics,
+                            ) {
+                                def.ephemerals.push(key);
                             }
                         }
                     }

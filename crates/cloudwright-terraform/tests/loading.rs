@@ -1135,3 +1135,32 @@ fn terraform_workspace_is_chosen_as_terraform_chooses_it() {
         (Some("m6i.large".into()), Some("app-prod".into()))
     );
 }
+
+/// Terraform 1.10's ephemeral resources and values: references to an
+/// `ephemeral` block are known only during a run (unknown, with their
+/// origin — never an undeclared-resource error), and an ephemeral variable
+/// or output is never printed.
+#[test]
+fn ephemeral_resources_and_values_are_unknown_and_never_printed() {
+    let g = load_fixture("ephemeral");
+    assert_clean(&g);
+    let db = "aws_db_instance.main";
+    assert_eq!(
+        origin(&attr(&g, db, "password_wo")).as_deref(),
+        Some("ephemeral.aws_secretsmanager_secret_version.db.secret_string")
+    );
+    assert_eq!(
+        origin(&attr(&g, db, "username")).as_deref(),
+        Some("ephemeral.random_password.pw[0].result")
+    );
+    let root = g.module("").unwrap();
+    let variable = root
+        .variables
+        .iter()
+        .find(|v| v.name == "db_password")
+        .unwrap();
+    assert!(variable.sensitive && variable.value.is_sensitive());
+    assert!(root.outputs[0].value.is_sensitive());
+    // not resources of the model: they are never in the state
+    assert_eq!(addresses(&g), [db]);
+}
