@@ -110,7 +110,8 @@ fn assemble(parts: Vec<Loaded>) -> Loaded {
 }
 
 fn is_tf_json(path: &Path) -> bool {
-    path.to_string_lossy().ends_with(".tf.json")
+    let name = path.to_string_lossy();
+    name.ends_with(".tf.json") || name.ends_with(".tofu.json")
 }
 
 /// Resources, modules and diagnostics of one part of a load.
@@ -348,6 +349,7 @@ impl ModuleSource for ModuleCache {
             .filter(|p| p.is_file() && is_config_file(p))
             .collect();
         paths.sort();
+        tofu_precedence(&mut paths);
         // parsed once, kept: registered for their text, the syntax taken over
         let mut files = Vec::new();
         for mut file in parse_files(&paths) {
@@ -383,22 +385,52 @@ impl ModuleSource for ModuleCache {
     }
 }
 
-fn is_config_file(p: &Path) -> bool {
+/// A configuration file: `.tf`, `.tf.json`, and OpenTofu's `.tofu` and
+/// `.tofu.json`.
+pub(crate) fn is_config_file(p: &Path) -> bool {
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    name.ends_with(".tf") || name.ends_with(".tf.json")
+    [".tf", ".tf.json", ".tofu", ".tofu.json"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
-/// `override.tf`, `*_override.tf` (and their `.tf.json`): merged into the
-/// module's other files after them ([`crate::module::ModuleDef::new`]).
+/// OpenTofu's extension precedence: where `foo.tofu` (`foo.tofu.json`)
+/// stands beside `foo.tf` (`foo.tf.json`), only the `.tofu` file is part
+/// of the configuration — how a module supports both tools.
+fn tofu_precedence(paths: &mut Vec<PathBuf>) {
+    if !paths.iter().any(|p| p.to_string_lossy().contains(".tofu")) {
+        return;
+    }
+    let present: HashSet<PathBuf> = paths.iter().cloned().collect();
+    paths.retain(|p| {
+        let name = p.to_string_lossy();
+        let tofu = if let Some(stem) = name.strip_suffix(".tf.json") {
+            format!("{stem}.tofu.json")
+        } else if let Some(stem) = name.strip_suffix(".tf") {
+            format!("{stem}.tofu")
+        } else {
+            return true;
+        };
+        !present.contains(Path::new(&tofu))
+    });
+}
+
+/// `override.tf`, `*_override.tf` (and their `.tf.json`, `.tofu`,
+/// `.tofu.json`): merged into the module's other files after them
+/// ([`crate::module::ModuleDef::new`]).
 pub(crate) fn is_override_file(p: &Path) -> bool {
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    let stem = name.trim_end_matches(".json").trim_end_matches(".tf");
+    let name = name.trim_end_matches(".json");
+    let stem = name
+        .strip_suffix(".tf")
+        .or_else(|| name.strip_suffix(".tofu"))
+        .unwrap_or(name);
     stem == "override" || stem.ends_with("_override")
 }
 
@@ -453,6 +485,7 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
         files.push(path.to_path_buf());
     }
     files.sort();
+    tofu_precedence(&mut files);
     files
 }
 

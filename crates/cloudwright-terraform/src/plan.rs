@@ -111,8 +111,11 @@ fn load_plan(
     let dir = path.parent().unwrap_or(Path::new("."));
     let has_config = std::fs::read_dir(dir)
         .map(|rd| {
-            rd.flatten()
-                .any(|e| e.path().extension().is_some_and(|x| x == "tf"))
+            rd.flatten().any(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "tf" || x == "tofu")
+            })
         })
         .unwrap_or(false);
     let mut config_resources: HashMap<String, Resource> = HashMap::new();

@@ -1164,3 +1164,23 @@ fn ephemeral_resources_and_values_are_unknown_and_never_printed() {
     // not resources of the model: they are never in the state
     assert_eq!(addresses(&g), [db]);
 }
+
+/// OpenTofu's `.tofu` and `.tofu.json` files are configuration too, and a
+/// `.tofu` file hides the `.tf` file of the same name (how a module
+/// supports both tools); override files may be `.tofu` as well.
+#[test]
+fn tofu_files_load_and_take_precedence_over_their_tf_twins() {
+    let g = load_fixture("tofu");
+    assert_clean(&g);
+    assert_eq!(
+        addresses(&g),
+        ["aws_s3_bucket.b", "aws_sns_topic.t", "aws_sqs_queue.q"]
+    );
+    let b = "aws_s3_bucket.b";
+    assert_eq!(attr(&g, b, "bucket").as_str(), Some("from-tofu"));
+    assert_eq!(attr(&g, b, "tags.tool").as_str(), Some("opentofu"));
+    let r = g.resource(b).unwrap();
+    assert_eq!(file_line(&g, r.span.unwrap()), ("main.tofu".into(), 1));
+    // the shadowed main.tf is not read at all
+    assert!(g.sources.files().all(|(_, f)| f.display_path != "main.tf"));
+}

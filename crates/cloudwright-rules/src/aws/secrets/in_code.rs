@@ -308,7 +308,7 @@ fn check_locals(ctx: &Context<'_>, report: &mut Report) {
         roots.entry(m.dir.as_str()).or_insert(m.root_dir.as_str());
     }
     for (id, file) in ctx.graph.sources.files() {
-        if !file.display_path.ends_with(".tf") {
+        if !(file.display_path.ends_with(".tf") || file.display_path.ends_with(".tofu")) {
             continue;
         }
         let literals = local_literals(&file.text);
