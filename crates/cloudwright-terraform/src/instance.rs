@@ -1158,15 +1158,27 @@ impl Loader<'_> {
             format!("{key_path}.{name}")
         };
         let address = scope.address_of(["module.", name]);
-        let source_text = literal_string(block.body.attribute("source"));
+        let source_attr = block.body.attribute("source");
+        // OpenTofu (1.8) evaluates a source made of variables and locals
+        // before anything else: such a source is read the same way
+        let source_text = literal_string(source_attr).or_else(|| {
+            let attr = source_attr?;
+            let source = self.source(file);
+            let mut ev = Evaluator::new(scope, &source, file, &self.fs);
+            let value = ev.eval_attr(attr);
+            self.diagnostics.append(&mut ev.diagnostics);
+            value.as_str().map(str::to_string)
+        });
         let version = literal_string(block.body.attribute("version"));
         let unknown_module =
             |address: &str| crate::eval::instance_object(Default::default(), address);
 
         let Some(source_text) = source_text else {
             self.diagnostics.push(
-                Diagnostic::error(format!("module `{name}` needs a literal `source` string"))
-                    .at(call_span),
+                Diagnostic::error(format!(
+                    "module `{name}` needs a `source` string known before planning (a literal, or variables and locals)"
+                ))
+                .at(call_span),
             );
             return (name.clone(), unknown_module(&address), BTreeMap::new());
         };

@@ -223,6 +223,24 @@ fn load_tree_parts(
             loaded
         })
         .collect();
+    // A directory another root calls through a source only evaluation
+    // could tell (OpenTofu's early-evaluated `source = "./${var.x}"`) is a
+    // module, not a root: its evaluation as a root is dropped.
+    let called_late: HashSet<String> = results
+        .iter()
+        .flat_map(|part| &part.modules)
+        .filter(|m| !m.address.is_empty())
+        .map(|m| m.dir.clone())
+        .collect();
+    let mut results = results;
+    if !called_late.is_empty() {
+        results.retain(|part| {
+            !part
+                .modules
+                .iter()
+                .any(|m| m.address.is_empty() && called_late.contains(&m.dir))
+        });
+    }
     *sources = shared_sources
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());

@@ -1184,3 +1184,28 @@ fn tofu_files_load_and_take_precedence_over_their_tf_twins() {
     // the shadowed main.tf is not read at all
     assert!(g.sources.files().all(|(_, f)| f.display_path != "main.tf"));
 }
+
+/// A module source made of variables and locals (OpenTofu 1.8's early
+/// evaluation) is evaluated; the directory it names is a module, not one
+/// more root, although no literal source names it (the directory nothing
+/// calls stays a root).
+#[test]
+fn a_module_source_from_variables_is_evaluated() {
+    let g = load_fixture("module_source_vars");
+    let found: Vec<(&str, &str)> = g
+        .resources
+        .iter()
+        .map(|r| (&*r.root, r.address.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (".", "module.app.aws_instance.this"),
+            ("modules/large", "aws_instance.this")
+        ]
+    );
+    assert_eq!(
+        attr(&g, "module.app.aws_instance.this", "instance_type").as_str(),
+        Some("t3.micro")
+    );
+}
