@@ -946,7 +946,7 @@ impl<'a> Evaluator<'a> {
 
     /// The instance key text (`[0]`, `["a"]`) of an index expression, evaluated
     /// without recording anything.
-    fn static_key(&mut self, e: &Expr) -> Option<String> {
+    pub fn static_key(&mut self, e: &Expr) -> Option<String> {
         let mark = self.diagnostics.len();
         let traces = self.traces.len();
         let v = self.eval(e);

@@ -717,24 +717,35 @@ fn topological_order(deps: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
 /// `aws` or `aws.west` from a resource's `provider` argument, or the
 /// provider implied by the type's prefix.
 pub fn resource_provider_address(block: &Block, resource_type: &str) -> String {
+    resource_provider(block, resource_type).0
+}
+
+/// The provider configuration a resource block uses: its address (`aws`,
+/// `aws.west`, `aws.by_region`) and, for one instance of a provider with
+/// `for_each` (OpenTofu 1.9: `provider = aws.by_region[each.key]`), the
+/// expression of its key.
+pub fn resource_provider<'b>(
+    block: &'b Block,
+    resource_type: &str,
+) -> (String, Option<&'b crate::syntax::Expr>) {
     if let Some(attr) = block.body.attribute("provider") {
         match &attr.expr.kind {
-            ExprKind::Variable(name) => return name.as_str().to_owned(),
-            ExprKind::Traversal(base, ops) => {
-                if let (ExprKind::Variable(name), [TraversalOp::GetAttr(alias)]) =
-                    (&base.kind, ops.as_slice())
-                {
-                    return format!("{name}.{alias}");
+            ExprKind::Variable(name) => return (name.as_str().to_owned(), None),
+            ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
+                (ExprKind::Variable(name), [TraversalOp::GetAttr(alias)]) => {
+                    return (format!("{name}.{alias}"), None)
                 }
-            }
+                (
+                    ExprKind::Variable(name),
+                    [TraversalOp::GetAttr(alias), TraversalOp::Index(key)],
+                ) => return (format!("{name}.{alias}"), Some(key)),
+                _ => {}
+            },
             _ => {}
         }
     }
-    resource_type
-        .split('_')
-        .next()
-        .unwrap_or(resource_type)
-        .to_string()
+    let implied = resource_type.split('_').next().unwrap_or(resource_type);
+    (implied.to_string(), None)
 }
 
 pub fn literal_string(attr: Option<&Attribute>) -> Option<String> {
@@ -1092,6 +1103,8 @@ impl Loader<'_> {
         scope.locals.insert(name.clone(), value);
     }
 
+    /// A provider configuration; one per instance for OpenTofu's
+    /// `for_each` on providers (1.9), each known as `aws.by_region["eu"]`.
     fn eval_provider(
         &mut self,
         def: &ModuleDef,
@@ -1104,37 +1117,44 @@ impl Loader<'_> {
         let file = def.file_id(at);
         let source = self.source(file);
         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
-        let fields = resources::eval_body(&mut ev, &block.body, "", None, &[], None);
-        let span = ev.span(block.range);
-        self.diagnostics.append(&mut ev.diagnostics);
-        drop(ev);
         let name = block
             .labels
             .first()
             .map(|l| l.as_str().to_owned())
             .unwrap_or_default();
-        let alias = fields
-            .get("alias")
-            .and_then(|v| v.as_str().map(str::to_string));
-        let attributes = resources::close(&Value::map(fields));
-        let key = match &alias {
-            Some(a) => format!("{name}.{a}"),
-            None => name.clone(),
+        let span = ev.span(block.range);
+        let expansion = match block.body.attribute("for_each") {
+            Some(_) => resources::expansion(&mut ev, block),
+            None => resources::Expansion::Single,
         };
-        providers.insert(
-            key,
-            ProviderInfo {
+        for key in expansion.keys() {
+            let bound = resources::bind_instance(&mut ev, &expansion, &key);
+            let fields = resources::eval_body(&mut ev, &block.body, "", None, &["for_each"], None);
+            ev.unbind(bound);
+            let alias = fields
+                .get("alias")
+                .and_then(|v| v.as_str().map(|a| key.address(a)));
+            let attributes = resources::close(&Value::map(fields));
+            let address = match &alias {
+                Some(a) => format!("{name}.{a}"),
+                None => name.clone(),
+            };
+            providers.insert(
+                address,
+                ProviderInfo {
+                    name: name.clone(),
+                    alias: alias.clone(),
+                    attributes: attributes.clone(),
+                },
+            );
+            info.providers.push(ProviderConfig {
                 name: name.clone(),
-                alias: alias.clone(),
-                attributes: attributes.clone(),
-            },
-        );
-        info.providers.push(ProviderConfig {
-            name,
-            alias,
-            attributes,
-            span,
-        });
+                alias,
+                attributes,
+                span,
+            });
+        }
+        self.diagnostics.append(&mut ev.diagnostics);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1227,11 +1247,11 @@ impl Loader<'_> {
         let source = self.source(file);
         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
         let expansion = resources::expansion(&mut ev, block);
-        let child_providers = module_providers(block, providers);
-        // (instance key, inputs) for each instance
+        // (instance key, inputs, providers) for each instance
         let mut instances = Vec::new();
         for key in expansion.keys() {
             let bound = resources::bind_instance(&mut ev, &expansion, &key);
+            let child_providers = module_providers(block, providers, &mut ev);
             let mut inputs = FastMap::default();
             for attr in &block.body.attributes {
                 if matches!(
@@ -1253,7 +1273,7 @@ impl Loader<'_> {
                 );
             }
             ev.unbind(bound);
-            instances.push((key, inputs));
+            instances.push((key, inputs, child_providers));
         }
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
@@ -1261,14 +1281,14 @@ impl Loader<'_> {
         let mut values = Vec::new();
         let mut output_traces: BTreeMap<String, Vec<Trace>> = BTreeMap::new();
         ancestry.push(child_def.dir.clone());
-        for (key, inputs) in instances {
+        for (key, inputs, child_providers) in instances {
             let instance_address = key.address(&address);
             let (value, traces_of_outputs) = self.eval_module(InstanceRequest {
                 def: child_def.clone(),
                 address: instance_address,
                 key_path: child_key.clone(),
                 inputs,
-                providers: child_providers.clone(),
+                providers: child_providers,
                 call_span: Some(call_span),
                 ancestry,
             });
@@ -1408,8 +1428,10 @@ fn text_input(text: &str, ty: Option<&Type>) -> Value {
 }
 
 /// The providers a child module sees: its parent's default configurations,
-/// and the `providers = { aws = aws.west }` mapping of the call.
-fn module_providers(block: &Block, parent: &Providers) -> Providers {
+/// and the `providers = { aws = aws.west }` mapping of the call (an
+/// instance of a provider with `for_each` chosen by key with `ev`'s
+/// bindings: `aws = aws.by_region[each.key]`).
+fn module_providers(block: &Block, parent: &Providers, ev: &mut Evaluator<'_>) -> Providers {
     let mut out: Providers = parent
         .iter()
         .filter(|(_, p)| p.alias.is_none())
@@ -1423,7 +1445,7 @@ fn module_providers(block: &Block, parent: &Providers) -> Providers {
                     crate::syntax::ObjectKey::Expr(e) => static_provider_address(e),
                 };
                 if let (Some(child_key), Some(parent_key)) =
-                    (child_key, static_provider_address(value))
+                    (child_key, provider_instance_address(value, ev))
                 {
                     if let Some(p) = parent.get(&parent_key) {
                         out.insert(child_key, p.clone());
@@ -1444,6 +1466,20 @@ fn static_provider_address(e: &crate::syntax::Expr) -> Option<String> {
         },
         _ => None,
     }
+}
+
+/// The provider configuration an expression names (`aws.west`), with the
+/// key of an instance of a provider with `for_each` evaluated by `ev`
+/// (`aws.by_region[each.key]` → `aws.by_region["eu"]`).
+fn provider_instance_address(e: &crate::syntax::Expr, ev: &mut Evaluator<'_>) -> Option<String> {
+    if let ExprKind::Traversal(base, ops) = &e.kind {
+        if let (ExprKind::Variable(n), [TraversalOp::GetAttr(a), TraversalOp::Index(key)]) =
+            (&base.kind, ops.as_slice())
+        {
+            return Some(format!("{n}.{a}{}", ev.static_key(key)?));
+        }
+    }
+    static_provider_address(e)
 }
 
 /// Removes `.` and `..` components without touching the filesystem.

@@ -3,7 +3,7 @@
 //! changes meaning (`default_tags` → `tags_all`).
 
 use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
-use crate::instance::{dedup, resource_provider_address, Loader, Providers};
+use crate::instance::{dedup, resource_provider, Loader, Providers};
 use crate::module::ModuleDef;
 use crate::policy_document;
 use crate::syntax::{Attribute, Block, Body, ExprKind, Name};
@@ -514,6 +514,32 @@ fn provider_ref(
     made
 }
 
+/// What a resource takes from its provider configuration.
+struct Chosen {
+    region: Option<Value>,
+    /// `default_tags { tags = … }`
+    default_tags: Option<Value>,
+    reference: Arc<ProviderRef>,
+}
+
+impl Chosen {
+    fn of(providers: &Providers, refs: &mut ProviderRefs, address: &str) -> Chosen {
+        let provider = providers.get(address);
+        let region = provider.and_then(|p| p.attributes.get("region"));
+        let default_tags = provider
+            .and_then(|p| p.attributes.get("default_tags"))
+            .and_then(|dt| match dt.strip() {
+                Value::List(items) => items.first().and_then(|o| o.get("tags")),
+                _ => None,
+            });
+        Chosen {
+            reference: provider_ref(refs, address, region.as_ref()),
+            region,
+            default_tags,
+        }
+    }
+}
+
 /// Evaluates a resource or data block into its instances. Returns the scope
 /// key (`aws_vpc.main`, `aws_iam_policy_document.x`), the value references
 /// see, and the model's resources.
@@ -534,16 +560,8 @@ pub fn eval_resource(
         Mode::Managed => scope.address_of([&key]),
         Mode::Data => scope.address_of(["data.", &key]),
     };
-    let provider_address = resource_provider_address(block, &decl.resource_type);
-    let provider = providers.get(&provider_address);
-    let region = provider.and_then(|p| p.attributes.get("region"));
-    let provider_ref = provider_ref(provider_refs, &provider_address, region.as_ref());
-    let default_tags = provider
-        .and_then(|p| p.attributes.get("default_tags"))
-        .and_then(|dt| match dt.strip() {
-            Value::List(items) => items.first().and_then(|o| o.get("tags")),
-            _ => None,
-        });
+    let (provider_address, provider_key) = resource_provider(block, &decl.resource_type);
+    let block_provider = Chosen::of(providers, provider_refs, &provider_address);
 
     let fs = loader.fs.clone();
     let mut ev = Evaluator::new(scope, &source, file, &fs);
@@ -568,6 +586,18 @@ pub fn eval_resource(
     };
     for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
+        // an instance of a provider with `for_each`, chosen by this
+        // instance's key (`aws.by_region[each.key]`)
+        let instance_provider = provider_key.map(|key| {
+            let key = ev.static_key(key).unwrap_or_else(|| "[?]".to_string());
+            let address = text::concat([&provider_address, &key]);
+            Chosen::of(providers, provider_refs, &address)
+        });
+        let Chosen {
+            region,
+            default_tags,
+            reference: provider_ref,
+        } = instance_provider.as_ref().unwrap_or(&block_provider);
         let address = instance_key.address(&block_address);
         let record = known_spans.is_none();
         let mut spans = if record {

@@ -1209,3 +1209,54 @@ fn a_module_source_from_variables_is_evaluated() {
         Some("t3.micro")
     );
 }
+
+/// OpenTofu 1.9's `for_each` on a provider: one configuration per key,
+/// chosen per resource instance (`provider = aws.by_region[each.key]`)
+/// and per module instance (`providers = { aws = aws.by_region[each.key] }`).
+#[test]
+fn provider_instances_are_chosen_by_key() {
+    let g = load_fixture("provider_for_each");
+    assert_clean(&g);
+    let found: Vec<(String, String, Option<String>)> = g
+        .resources
+        .iter()
+        .map(|r| {
+            let provider = match &r.provider.alias {
+                Some(alias) => format!("{}.{alias}", r.provider.name),
+                None => r.provider.name.clone(),
+            };
+            let region = r
+                .provider
+                .region
+                .as_ref()
+                .and_then(|v| v.as_str().map(str::to_string));
+            (r.address.clone(), provider, region)
+        })
+        .collect();
+    let row = |a: &str, p: &str, r: &str| (a.to_string(), p.to_string(), Some(r.to_string()));
+    assert_eq!(
+        found,
+        [
+            row(
+                "aws_s3_bucket.logs[\"eu\"]",
+                "aws.by_region[\"eu\"]",
+                "eu-west-1"
+            ),
+            row(
+                "aws_s3_bucket.logs[\"us\"]",
+                "aws.by_region[\"us\"]",
+                "us-east-1"
+            ),
+            row(
+                "module.queue[\"eu\"].aws_sqs_queue.this",
+                "aws",
+                "eu-west-1"
+            ),
+            row(
+                "module.queue[\"us\"].aws_sqs_queue.this",
+                "aws",
+                "us-east-1"
+            ),
+        ]
+    );
+}
