@@ -746,6 +746,7 @@ fn functions_without_a_known_result_are_unknown_and_say_why() {
     assert!(attr(&g, p, "value").is_unknown());
     assert!(attr(&g, p, "description").is_unknown());
     assert!(attr(&g, p, "tier").is_unknown());
+    assert!(attr(&g, p, "data_type").is_unknown());
     let mut warnings = messages(&g, Severity::Warning);
     warnings.sort();
     assert_eq!(
@@ -756,6 +757,12 @@ fn functions_without_a_known_result_are_unknown_and_say_why() {
         ]
     );
     assert!(messages(&g, Severity::Error).is_empty());
+    // a provider function needs its provider: a note, not a warning (the
+    // configuration is fine; only its value is out of reach)
+    assert_eq!(
+        messages(&g, Severity::Info),
+        ["provider-defined function provider::time::rfc3339_parse() cannot be evaluated offline; its result is treated as unknown"]
+    );
 }
 
 /// The file and line of a span, for assertions.

@@ -14,6 +14,7 @@ mod files;
 mod hashing;
 mod network;
 mod numeric;
+mod provider_aws;
 mod strings;
 mod time;
 mod types;
@@ -83,7 +84,7 @@ const PASS_UNKNOWN: &[&str] = &[
 ];
 
 pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) -> CallResult {
-    if name.contains("::") {
+    if name.contains("::") && !provider_aws::is_known(name) {
         return Err(CallError::Unknown);
     }
     if APPLY_TIME.contains(&name) {
@@ -144,6 +145,9 @@ fn dispatch(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     if let Some(r) = strings::call(name, &args) {
         return r;
     }
+    if let Some(r) = provider_aws::call(name, &args) {
+        return r;
+    }
     if let Some(r) = collections::call(name, &args) {
         return r;
     }
@@ -179,7 +183,7 @@ fn dispatch(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
 
 /// Every function name Cloudwright knows (implemented or knowingly not).
 pub fn is_known_function(name: &str) -> bool {
-    KNOWN.binary_search(&name).is_ok()
+    KNOWN.binary_search(&name).is_ok() || provider_aws::is_known(name)
 }
 
 /// Sorted list of Terraform's built-in functions.
