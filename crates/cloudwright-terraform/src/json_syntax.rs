@@ -47,6 +47,12 @@ pub fn parse_json(text: &str) -> Result<JsonNode, JsonError> {
         pos: 0,
         depth: 0,
     };
+    if text.starts_with('\u{feff}') {
+        // Terraform's JSON parser does not skip one either
+        return Err(p.err(
+            "the file begins with a byte order mark (U+FEFF), which JSON does not allow; save it as UTF-8 without one",
+        ));
+    }
     p.skip_ws();
     let v = p.value()?;
     p.skip_ws();

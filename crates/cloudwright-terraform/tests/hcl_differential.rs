@@ -74,6 +74,11 @@ fn the_parser_builds_the_same_tree_as_hcl_edit() {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
+        // Terraform skips a leading byte order mark (hashicorp/terraform
+        // #19715), hcl-edit does not: those files are the loader tests'
+        if text.starts_with('\u{feff}') {
+            continue;
+        }
         let ours = cloudwright_terraform::hcl::parse_body(&text);
         let reference = hcl_edit::parse_body(&text);
         match (ours, reference) {

@@ -1267,3 +1267,21 @@ fn provider_instances_are_chosen_by_key() {
         ]
     );
 }
+
+/// A UTF-8 byte order mark at the start of a native-syntax file (`.tf`,
+/// `.tfvars`) is skipped, as Terraform skips it; JSON does not allow one,
+/// and the diagnostic says so.
+#[test]
+fn a_byte_order_mark_is_skipped_in_native_syntax() {
+    let g = load_fixture("bom");
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.b", "bucket").as_str(),
+        Some("from-tfvars")
+    );
+    let b = g.resource("aws_s3_bucket.b").unwrap();
+    assert_eq!(file_line(&g, b.span.unwrap()), ("main.tf".into(), 1));
+    assert_eq!(
+        messages(&g, Severity::Error),
+        ["syntax error: the file begins with a byte order mark (U+FEFF), which JSON does not allow; save it as UTF-8 without one"]
+    );
+}

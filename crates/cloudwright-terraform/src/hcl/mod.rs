@@ -48,6 +48,11 @@ pub struct SyntaxError {
 /// Parses a native-syntax file body.
 pub fn parse_body(text: &str) -> Result<Body, SyntaxError> {
     let mut p = Parser::new(text);
+    // a UTF-8 byte order mark (editors on Windows write one) is skipped,
+    // as Terraform skips it; offsets stay those of the file
+    if text.starts_with('\u{feff}') {
+        p.pos = '\u{feff}'.len_utf8();
+    }
     let body = p.body(None)?;
     Ok(body)
 }
