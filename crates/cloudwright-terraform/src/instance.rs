@@ -390,7 +390,7 @@ impl Loader<'_> {
             self.eval_check(&def, *at, &scope);
         }
         for at in &def.moves {
-            if let Some(m) = self.moved(&def, *at, &scope.address) {
+            if let Some(m) = self.moved(&def, *at, &scope) {
                 info.moves.push(m);
             }
         }
@@ -921,11 +921,31 @@ impl Loader<'_> {
     /// A `moved` block's addresses, made absolute with the module
     /// instance's `address`; a block whose `from` or `to` is not an
     /// address is an error.
-    fn moved(&mut self, def: &ModuleDef, at: At, address: &str) -> Option<cloudwright_model::Move> {
+    fn moved(
+        &mut self,
+        def: &ModuleDef,
+        at: At,
+        scope: &ModuleScope,
+    ) -> Option<cloudwright_model::Move> {
         let block = def.block(at);
         let file = def.file_id(at);
         let span = self.span(file, block.range);
         let source = self.source(file);
+        // a resource or module call moved away must no longer be declared
+        if let Some(from) = block.body.attribute("from") {
+            let text = address_text(from, &source);
+            let whole = text.split('.').count() == 2 && !text.contains('[');
+            if whole && scope.declared.contains(&text) {
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "moved: `{text}` is still declared in this module; Terraform refuses to move an object that still exists"
+                    ))
+                    .at(span)
+                    .help("remove the old block, or the `moved` block"),
+                );
+            }
+        }
+        let address = scope.address.as_str();
         let mut ends = ["from", "to"].map(|end| address_in(block, end, &source, address));
         let (Some(from), Some(to)) = (ends[0].take(), ends[1].take()) else {
             self.diagnostics.push(

@@ -1057,6 +1057,7 @@ fn moved_blocks_are_kept_with_absolute_addresses() {
         [
             // JSON syntax writes the addresses as strings
             mv("aws_s3_bucket.a", "aws_s3_bucket.b", "main.tf", 5),
+            mv("aws_s3_bucket.b", "aws_s3_bucket.c", "main.tf", 46),
             mv(
                 "aws_s3_bucket.legacy[0]",
                 "aws_s3_bucket.b",
@@ -1081,11 +1082,18 @@ fn moved_blocks_are_kept_with_absolute_addresses() {
     );
     assert_eq!(
         located(&g, Severity::Error),
-        [(
-            "a `moved` block needs `from` and `to` addresses (`from = aws_instance.old`)"
-                .to_string(),
-            ("main.tf".to_string(), 22)
-        )]
+        [
+            (
+                "a `moved` block needs `from` and `to` addresses (`from = aws_instance.old`)"
+                    .to_string(),
+                ("main.tf".to_string(), 22)
+            ),
+            (
+                "moved: `aws_s3_bucket.b` is still declared in this module; Terraform refuses to move an object that still exists"
+                    .to_string(),
+                ("main.tf".to_string(), 46)
+            ),
+        ]
     );
     // objects handed over without being created or destroyed: a `removed`
     // block that keeps its object, an `import` (with `for_each`: the
