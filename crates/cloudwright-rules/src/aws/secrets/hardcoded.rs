@@ -6,8 +6,9 @@ crate::rule! {
     /// ## What it checks
     /// Secrets are not written in the configuration: password, token and
     /// secret arguments (`password`, `master_password`, `auth_token`,
-    /// `secret_string`, anything named `*_password`, `*_secret`, `*_token`)
-    /// whose value is known before apply — written literally, or coming from
+    /// `secret_string`, anything named `*_password`, `*_secret`, `*_token`,
+    /// and their write-only forms such as `password_wo`, whose value stays
+    /// out of the state but not out of the code) whose value is known before apply — written literally, or coming from
     /// a variable default or a `.tfvars` file — and any argument holding an
     /// AWS access key id or a PEM private key. Values that come from
     /// `random_password`, a secrets manager data source, or a variable with
@@ -54,6 +55,9 @@ crate::rule! {
 }
 
 pub(crate) fn secret_argument(name: &str) -> bool {
+    // a write-only argument (Terraform 1.11's `password_wo`) keeps its
+    // value out of the state, not out of the configuration
+    let name = name.strip_suffix("_wo").unwrap_or(name);
     const EXACT: &[&str] = &[
         "password",
         "master_password",
