@@ -919,8 +919,8 @@ impl Loader<'_> {
     }
 
     /// A `moved` block's addresses, made absolute with the module
-    /// instance's `address`; a block whose `from` or `to` is not an
-    /// address is an error.
+    /// instance's address. A block whose `from` or `to` is not an address,
+    /// or whose `from` is still declared, is an error.
     fn moved(
         &mut self,
         def: &ModuleDef,
