@@ -368,6 +368,15 @@ impl Loader<'_> {
                         .any(|a| literal_bool(block.body.attribute(a)) == Some(true));
                     if sensitive {
                         value = value.sensitive();
+                    } else if scope.address.is_empty() && value.contains_sensitive() {
+                        // Terraform refuses to plan such a root output
+                        ev.diagnostics.push(
+                            Diagnostic::error(format!(
+                                "output `{name}` refers to sensitive values; a root module output that does must be marked `sensitive = true`"
+                            ))
+                            .at(ev.span(block.range))
+                            .help("add `sensitive = true` to the output, or wrap the value in nonsensitive() where showing it is safe"),
+                        );
                     }
                     let subject = subject("output", name, &scope.address);
                     let preconditions = block.body.blocks_of("precondition");

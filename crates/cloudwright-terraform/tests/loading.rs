@@ -1293,3 +1293,26 @@ fn a_byte_order_mark_is_skipped_in_native_syntax() {
         ["syntax error: the file begins with a byte order mark (U+FEFF), which JSON does not allow; save it as UTF-8 without one"]
     );
 }
+
+/// Terraform refuses to plan a root module output that carries a sensitive
+/// value without `sensitive = true`; a module's outputs, a marked output
+/// and a `nonsensitive()` value are fine.
+#[test]
+fn a_root_output_with_a_sensitive_value_must_say_so() {
+    let g = load_fixture("sensitive_output");
+    assert_eq!(
+        located(&g, Severity::Error),
+        [(
+            "output `connection` refers to sensitive values; a root module output that does must be marked `sensitive = true`".to_string(),
+            ("main.tf".to_string(), 13)
+        )]
+    );
+    // the value is still kept, and never shown
+    let root = g.module("").unwrap();
+    let connection = root
+        .outputs
+        .iter()
+        .find(|o| o.name == "connection")
+        .unwrap();
+    assert!(connection.value.contains_sensitive());
+}
