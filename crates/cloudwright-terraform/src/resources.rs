@@ -565,6 +565,20 @@ pub fn eval_resource(
 
     let fs = loader.fs.clone();
     let mut ev = Evaluator::new(scope, &source, file, &fs);
+    // the root module configures every alias its resources name (a
+    // module's come from its caller, through `providers`)
+    let unconfigured = |address: &str| {
+        scope.address.is_empty() && address.contains('.') && !providers.contains_key(address)
+    };
+    let provider_attr = block.body.attribute("provider");
+    if let (Some(attr), None) = (provider_attr, provider_key) {
+        if unconfigured(&provider_address) {
+            ev.error(
+                attr.range,
+                format!("provider `{provider_address}` is not configured: the root module has no `provider` block with that alias"),
+            );
+        }
+    }
     let expansion = expansion(&mut ev, block);
     let block_span = ev.span(block.range);
     let keys = expansion.keys();
@@ -591,6 +605,15 @@ pub fn eval_resource(
         let instance_provider = provider_key.map(|key| {
             let key = ev.static_key(key).unwrap_or_else(|| "[?]".to_string());
             let address = text::concat([&provider_address, &key]);
+            // (a provider whose `for_each` is unknown has an instance `[?]`)
+            let keys_known = !providers.contains_key(&text::concat([&provider_address, "[?]"]));
+            if key != "[?]" && keys_known && unconfigured(&address) {
+                let range = provider_attr.map_or(block.range, |a| a.range);
+                ev.error(
+                    range,
+                    format!("provider `{address}` is not configured: the provider's `for_each` has no such key"),
+                );
+            }
             Chosen::of(providers, provider_refs, &address)
         });
         let Chosen {

@@ -1316,3 +1316,24 @@ fn a_root_output_with_a_sensitive_value_must_say_so() {
         .unwrap();
     assert!(connection.value.contains_sensitive());
 }
+
+/// A resource of the root module that names a provider configuration the
+/// root does not declare (an alias, or a key a provider's `for_each` does
+/// not have) is an error at its `provider` argument.
+#[test]
+fn a_provider_that_is_not_configured_is_an_error() {
+    let g = load_fixture("provider_missing");
+    assert_eq!(
+        located(&g, Severity::Error),
+        [
+            (
+                "provider `aws.by_region[\"ap\"]` is not configured: the provider's `for_each` has no such key".to_string(),
+                ("main.tofu".to_string(), 13)
+            ),
+            (
+                "provider `aws.west` is not configured: the root module has no `provider` block with that alias".to_string(),
+                ("main.tofu".to_string(), 18)
+            ),
+        ]
+    );
+}
