@@ -129,6 +129,11 @@ fn count_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
 
 fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
     let v = ev.eval(&attr.expr);
+    if v.is_sensitive() {
+        // its keys would show in every instance's address
+        ev.error(attr.range, "`for_each` must not be sensitive: its keys would be shown in the instances' addresses (Terraform refuses it; use nonsensitive() on what is safe to show)");
+        return Expansion::Unknown;
+    }
     match v.strip() {
         Value::Unknown(_) => {
             ev.warn(attr.range, "`for_each` depends on values known only after apply; one instance with an unknown key stands for all of them");
@@ -514,6 +519,36 @@ fn provider_ref(
     made
 }
 
+/// Each object a block's `depends_on` names must be declared in its module
+/// (Terraform refuses the configuration otherwise); the argument has no
+/// other effect on the model.
+pub fn check_depends_on(ev: &mut Evaluator<'_>, body: &Body) {
+    let Some(attr) = body.attribute("depends_on") else {
+        return;
+    };
+    let mut missing = Vec::new();
+    attr.expr.references(&mut |parts| {
+        let key = match parts {
+            ["module", name, ..] => text::concat(["module.", name]),
+            ["data", kind, name, ..] => text::concat(["data.", kind, ".", name]),
+            ["var" | "local" | "each" | "count" | "path" | "terraform" | "self", ..] => return,
+            [kind, name, ..] => text::concat([kind, ".", name]),
+            _ => return,
+        };
+        if !ev.scope.declares(&key) && !missing.contains(&key) {
+            missing.push(key);
+        }
+    });
+    let entered = ev.enter(&attr.origin);
+    for key in missing {
+        ev.error(
+            attr.range,
+            format!("depends_on: `{key}` is not declared in this module"),
+        );
+    }
+    ev.leave(entered);
+}
+
 /// What a resource takes from its provider configuration.
 struct Chosen {
     region: Option<Value>,
@@ -579,6 +614,7 @@ pub fn eval_resource(
             );
         }
     }
+    check_depends_on(&mut ev, &block.body);
     let expansion = expansion(&mut ev, block);
     let block_span = ev.span(block.range);
     let keys = expansion.keys();
