@@ -738,6 +738,10 @@ pub fn resource_provider<'b>(
     resource_type: &str,
 ) -> (String, Option<&'b crate::syntax::Expr>) {
     if let Some(attr) = block.body.attribute("provider") {
+        // JSON syntax writes the reference as a string: `"aws.west"`
+        if let Some(text) = literal_string(Some(attr)) {
+            return (text, None);
+        }
         match &attr.expr.kind {
             ExprKind::Variable(name) => return (name.as_str().to_owned(), None),
             ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {

@@ -531,6 +531,7 @@ pub fn check_depends_on(ev: &mut Evaluator<'_>, body: &Body) {
         let key = match parts {
             ["module", name, ..] => text::concat(["module.", name]),
             ["data", kind, name, ..] => text::concat(["data.", kind, ".", name]),
+            ["ephemeral", kind, name, ..] => text::concat(["ephemeral.", kind, ".", name]),
             ["var" | "local" | "each" | "count" | "path" | "terraform" | "self", ..] => return,
             [kind, name, ..] => text::concat([kind, ".", name]),
             _ => return,

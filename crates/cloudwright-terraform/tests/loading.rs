@@ -429,6 +429,13 @@ fn tf_json_configuration_loads_like_hcl() {
     );
     let r = g.resource("aws_s3_bucket.b").unwrap();
     assert_eq!(r.attribute_spans["bucket"].line, 7);
+    // a provider reference is a string in JSON
+    let west = g.resource("aws_sqs_queue.west").unwrap();
+    assert_eq!(west.provider.alias.as_deref(), Some("west"));
+    assert_eq!(
+        west.provider.region.as_ref().and_then(|r| r.as_str()),
+        Some("us-west-2")
+    );
 }
 
 #[test]
