@@ -1493,6 +1493,12 @@ fn module_providers(block: &Block, parent: &Providers, ev: &mut Evaluator<'_>) -
 fn static_provider_address(e: &crate::syntax::Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Variable(n) => Some(n.as_str().to_owned()),
+        // JSON syntax: `"providers": {"aws": "aws.west"}`
+        ExprKind::Literal(Value::String(s)) => Some(String::from(&**s)),
+        ExprKind::Template(parts) => match parts.as_slice() {
+            [crate::syntax::TemplatePart::Literal(s)] => Some(s.clone()),
+            _ => None,
+        },
         ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
             (ExprKind::Variable(n), [TraversalOp::GetAttr(a)]) => Some(format!("{n}.{a}")),
             _ => None,

@@ -436,6 +436,12 @@ fn tf_json_configuration_loads_like_hcl() {
         west.provider.region.as_ref().and_then(|r| r.as_str()),
         Some("us-west-2")
     );
+    // and so is a module call's providers mapping
+    let topic = g.resource("module.q.aws_sns_topic.t").unwrap();
+    assert_eq!(
+        topic.provider.region.as_ref().and_then(|r| r.as_str()),
+        Some("us-west-2")
+    );
 }
 
 #[test]
