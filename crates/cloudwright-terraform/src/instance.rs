@@ -398,6 +398,30 @@ impl Loader<'_> {
         for at in &def.checks {
             self.eval_check(&def, *at, &scope);
         }
+        // validations on other objects (Terraform 1.9), with all in scope
+        for (name, at) in &def.variables {
+            let block = def.block(*at);
+            for validation in block.body.blocks_of("validation") {
+                if refers_only_to(validation, name) {
+                    continue;
+                }
+                let Some(var) = info.variables.iter().find(|v| v.name == *name) else {
+                    continue;
+                };
+                let (value, origin) = (var.value.clone(), var.set_by.clone());
+                let set_at = origin_span(&origin);
+                let file = def.file_id(*at);
+                self.check_validation(
+                    name,
+                    &value,
+                    &origin,
+                    set_at,
+                    file,
+                    validation,
+                    Some(&scope),
+                );
+            }
+        }
         for at in &def.moves {
             if let Some(m) = self.moved(&def, *at, &scope) {
                 info.moves.push(m);
@@ -880,11 +904,7 @@ impl Loader<'_> {
         } else {
             raw
         };
-        let set_at = match &origin {
-            VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
-            VariableOrigin::File { span, .. } => *span,
-            _ => None,
-        };
+        let set_at = origin_span(&origin);
         if let Some(t) = &ty {
             match convert(&value, t) {
                 Ok(v) => value = v,
@@ -913,7 +933,7 @@ impl Loader<'_> {
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
         for validation in block.body.blocks_of("validation") {
-            self.check_validation(name, &value, &origin, set_at, file, validation);
+            self.check_validation(name, &value, &origin, set_at, file, validation, None);
         }
         traces.push(Trace::Source(Arc::new(ValueSource::Variable {
             module: scope.address.as_str().into(),
@@ -1061,6 +1081,7 @@ impl Loader<'_> {
     /// after apply is left to Terraform; one that refers to anything but
     /// the variable itself (Terraform 1.9 allows other objects) is not
     /// checked.
+    #[allow(clippy::too_many_arguments)]
     fn check_validation(
         &mut self,
         name: &str,
@@ -1069,18 +1090,24 @@ impl Loader<'_> {
         set_at: Option<Span>,
         file: FileId,
         validation: &crate::syntax::Block,
+        module: Option<&ModuleScope>,
     ) {
-        let mut only_self = true;
-        validation.body.references(&mut |parts| {
-            only_self &= matches!(parts, ["var", n, ..] if *n == name);
-        });
-        if !only_self {
-            return;
-        }
-        let mut scope = ModuleScope::default();
-        scope.vars.insert(name.to_owned(), value.clone());
+        // a validation of the variable alone is checked as the variable is
+        // evaluated; one on other objects too, once the module is
+        let alone = refers_only_to(validation, name);
+        let own;
+        let scope = match module {
+            None if alone => {
+                let mut scope = ModuleScope::default();
+                scope.vars.insert(name.to_owned(), value.clone());
+                own = scope;
+                &own
+            }
+            Some(module) if !alone => module,
+            _ => return,
+        };
         let source = self.source(file);
-        let mut ev = Evaluator::new(&scope, &source, file, &self.fs);
+        let mut ev = Evaluator::new(scope, &source, file, &self.fs);
         let checked = crate::conditions::evaluate(&mut ev, validation);
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
@@ -1545,6 +1572,24 @@ pub fn dedup(traces: &mut Vec<Trace>) {
     }
     traces.sort_unstable();
     traces.dedup();
+}
+
+/// Where a variable's value is written, when it is written in a file.
+fn origin_span(origin: &VariableOrigin) -> Option<Span> {
+    match origin {
+        VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
+        VariableOrigin::File { span, .. } => *span,
+        _ => None,
+    }
+}
+
+/// Whether a validation refers to its own variable and nothing else.
+fn refers_only_to(validation: &Block, name: &str) -> bool {
+    let mut only = true;
+    validation.body.references(&mut |parts| {
+        only &= matches!(parts, ["var", n, ..] if *n == name);
+    });
+    only
 }
 
 /// How diagnostics name a module's output or check: `` output `x` ``,

@@ -958,6 +958,12 @@ fn variable_validations_reject_values_terraform_would_reject() {
                 "variables.tf",
                 30
             ),
+            // on another variable (Terraform 1.9): checked once the module is
+            expect(
+                "invalid value for variable `max_size` (set by default): max_size below instance_count.",
+                "variables.tf",
+                37
+            ),
             expect(
                 "the validation condition of variable `name` must be true or false, not string",
                 "variables.tf",
@@ -970,9 +976,9 @@ fn variable_validations_reject_values_terraform_would_reject() {
             ),
         ]
     );
-    // passing conditions, conditions on values known only after apply
-    // (`vpc_id` from `aws_vpc.main.id`) and conditions on other objects
-    // (`max_size`) report nothing; every diagnostic says where it was checked
+    // passing conditions and conditions on values known only after apply
+    // (`vpc_id` from `aws_vpc.main.id`) report nothing; every diagnostic
+    // says where it was checked
     let helps: Vec<&str> = g
         .diagnostics
         .iter()
