@@ -132,7 +132,9 @@ fn line_starts(text: &str) -> Vec<u32> {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<Arc<SourceFile>>,
-    by_path: std::collections::HashMap<PathBuf, FileId>,
+    /// Hashed with foldhash: a path hashes component by component, and a
+    /// load adds one per file.
+    by_path: std::collections::HashMap<PathBuf, FileId, foldhash::fast::RandomState>,
 }
 
 impl SourceMap {

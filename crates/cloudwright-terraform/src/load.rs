@@ -11,7 +11,7 @@ use crate::module::ModuleDef;
 use crate::syntax::{Body, ConfigFile};
 use cloudwright_model::{Diagnostic, FileId, Graph, SourceFile, SourceMap, Value, VariableOrigin};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -152,7 +152,7 @@ fn load_tree_parts(
         .collect();
     let mut dirs: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     // A directory another scanned directory calls as a local module is not a root.
-    let mut called = HashSet::new();
+    let mut called: crate::eval::FastSet<PathBuf> = Default::default();
     for dir in scanned {
         let ids: Vec<FileId> = dir
             .files
@@ -182,8 +182,8 @@ fn load_tree_parts(
         })
         .collect();
     let mut cache = ModuleCache {
-        defs: HashMap::new(),
-        canonical: HashMap::new(),
+        defs: Default::default(),
+        canonical: Default::default(),
         scan_root: scan_root_abs.clone(),
     };
     for (dir, def, mut diagnostics) in modules {
@@ -334,11 +334,11 @@ fn workspace(root: &Path, options: &LoadOptions) -> String {
 
 /// Module directories by path, parsed on first use when outside the scan.
 struct ModuleCache {
-    defs: HashMap<PathBuf, Option<Arc<ModuleDef>>>,
+    defs: crate::eval::FastMap<PathBuf, Option<Arc<ModuleDef>>>,
     /// The canonical directory of each directory a module call named:
     /// every instance of a call asks again, and resolving symbolic links
     /// is a system call per path component.
-    canonical: HashMap<PathBuf, PathBuf>,
+    canonical: crate::eval::FastMap<PathBuf, PathBuf>,
     scan_root: PathBuf,
 }
 
