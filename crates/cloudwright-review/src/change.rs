@@ -360,10 +360,19 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
             })
             .collect()
     };
-    let mut base_cost = base.cost.clone();
-    for r in &mut base_cost.resources {
-        r.address = renames.name(&r.root, &r.address);
-    }
+    // the base's estimate under the head's addresses (a copy only when
+    // the head moves something)
+    let moved_cost;
+    let base_cost = if head.moves.is_empty() {
+        &base.cost
+    } else {
+        let mut cost = base.cost.clone();
+        for r in &mut cost.resources {
+            r.address = renames.name(&r.root, &r.address);
+        }
+        moved_cost = cost;
+        &moved_cost
+    };
     ChangeReview {
         new_findings,
         fixed_findings,
@@ -374,7 +383,7 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         new_admins: difference(&admins(head, &none), &admins(base, &renames)),
         new_access: difference(&ah, &ab),
         closed_access: difference(&ab, &ah),
-        cost: cloudwright_cost::diff(&base_cost, &head.cost),
+        cost: cloudwright_cost::diff(base_cost, &head.cost),
         worse,
         better,
         new_violations: difference(&violations(head, &none), &violations(base, &renames)),
