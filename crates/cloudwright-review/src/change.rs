@@ -163,10 +163,15 @@ struct Renames<'a>(Option<&'a BTreeMap<String, Vec<cloudwright_model::Move>>>);
 impl Renames<'_> {
     /// The head's address of the base's object at `address` in `root`.
     fn name(&self, root: &str, address: &str) -> String {
-        match self.0.and_then(|moves| moves.get(root)) {
-            Some(moves) => cloudwright_model::moved_address(moves, address),
-            None => address.to_string(),
-        }
+        self.moved(root, address)
+            .unwrap_or_else(|| address.to_string())
+    }
+
+    /// The head's address of the base's object, where a move changes it.
+    fn moved(&self, root: &str, address: &str) -> Option<String> {
+        let moves = self.0?.get(root)?;
+        let moved = cloudwright_model::moved_address(moves, address);
+        (moved != address).then_some(moved)
     }
 }
 
@@ -231,13 +236,13 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         // what the head releases is not fixed: it keeps running, unmanaged
         .filter(|f| !released(head, &f.root, &f.resource))
         .map(|f| {
-            let moved = renames.name(&f.root, &f.resource);
-            let print = if moved == f.resource {
-                f.fingerprint()
-            } else {
-                let mut as_moved = f.clone();
-                as_moved.resource = moved;
-                as_moved.fingerprint()
+            let print = match renames.moved(&f.root, &f.resource) {
+                None => f.fingerprint(),
+                Some(moved) => {
+                    let mut as_moved = f.clone();
+                    as_moved.resource = moved;
+                    as_moved.fingerprint()
+                }
             };
             (print, f.clone())
         })
