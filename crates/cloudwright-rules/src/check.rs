@@ -4,7 +4,7 @@
 
 use crate::Rule;
 use cloudwright_model::{Evidence, Finding, FindingData, Graph, Mode, Resource, Value};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::{Arc, Mutex};
 
 pub use cloudwright_model::Tri;
