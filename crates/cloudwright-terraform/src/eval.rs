@@ -557,7 +557,7 @@ impl<'a> Evaluator<'a> {
         let chosen = |ev: &mut Self, taken: &Expr, other: &Expr| {
             let v = ev.eval(taken);
             let v = match v.strip() {
-                Value::Number(_) | Value::Bool(_) if is_string_expr(other) => {
+                Value::Number(_) | Value::Bool(_) if ev.is_string(other) => {
                     let text = Value::string(v.strip().to_string());
                     if v.is_sensitive() {
                         text.sensitive()
@@ -591,6 +591,23 @@ impl<'a> Evaluator<'a> {
                 self.error(cond.range, msg)
             }
         }
+    }
+
+    /// Whether the branch not taken of a conditional is a string: written
+    /// as one, or evaluating to a known one (evaluated aside: nothing it
+    /// reports or traces is kept, as Terraform only asks its type).
+    fn is_string(&mut self, e: &Expr) -> bool {
+        if is_string_expr(e) {
+            return true;
+        }
+        if matches!(e.kind, ExprKind::Literal(_)) {
+            return false;
+        }
+        let (mark, traces) = (self.diagnostics.len(), self.traces.len());
+        let v = self.eval(e);
+        self.diagnostics.truncate(mark);
+        self.traces.truncate(traces);
+        matches!(v.strip(), Value::String(_))
     }
 
     fn eval_unary(&mut self, op: UnaryOp, v: Value, range: Range) -> Value {
