@@ -399,28 +399,18 @@ impl Loader<'_> {
             self.eval_check(&def, *at, &scope);
         }
         // validations on other objects (Terraform 1.9), with all in scope
-        for (name, at) in &def.variables {
-            let block = def.block(*at);
-            for validation in block.body.blocks_of("validation") {
-                if refers_only_to(validation, name) {
-                    continue;
-                }
-                let Some(var) = info.variables.iter().find(|v| v.name == *name) else {
-                    continue;
-                };
-                let (value, origin) = (var.value.clone(), var.set_by.clone());
-                let set_at = origin_span(&origin);
-                let file = def.file_id(*at);
-                self.check_validation(
-                    name,
-                    &value,
-                    &origin,
-                    set_at,
-                    file,
-                    validation,
-                    Some(&scope),
-                );
-            }
+        for &(i, k) in &plan.cross_validations {
+            let (name, at) = &def.variables[i];
+            let Some(validation) = def.block(*at).body.blocks_of("validation").nth(k) else {
+                continue;
+            };
+            let Some(var) = info.variables.iter().find(|v| v.name == *name) else {
+                continue;
+            };
+            let (value, origin) = (var.value.clone(), var.set_by.clone());
+            let set_at = origin_span(&origin);
+            let file = def.file_id(*at);
+            self.check_validation(name, &value, &origin, set_at, file, validation, &scope);
         }
         for at in &def.moves {
             if let Some(m) = self.moved(&def, *at, &scope) {
@@ -471,6 +461,10 @@ pub struct EvalPlan {
     order: Vec<Node>,
     /// Dependency cycles, as node indexes.
     cycles: Vec<Vec<usize>>,
+    /// The validations that refer to more than their own variable
+    /// (Terraform 1.9), as (variable index, validation block index): checked
+    /// once the module is evaluated; the others as the variable is.
+    cross_validations: Vec<(usize, usize)>,
 }
 
 impl EvalPlan {
@@ -492,6 +486,19 @@ impl EvalPlan {
                     .collect(),
             ),
             cycles,
+            cross_validations: def
+                .variables
+                .iter()
+                .enumerate()
+                .flat_map(|(i, (name, at))| {
+                    def.block(*at)
+                        .body
+                        .blocks_of("validation")
+                        .enumerate()
+                        .filter(|(_, v)| !refers_only_to(v, name))
+                        .map(move |(k, _)| (i, k))
+                })
+                .collect(),
         }
     }
 }
@@ -932,8 +939,15 @@ impl Loader<'_> {
         }
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
-        for validation in block.body.blocks_of("validation") {
-            self.check_validation(name, &value, &origin, set_at, file, validation, None);
+        // the validations of the variable alone, in a scope of just it
+        let cross = def.plan.get().map(|p| &p.cross_validations);
+        for (k, validation) in block.body.blocks_of("validation").enumerate() {
+            if cross.is_some_and(|c| c.contains(&(i, k))) {
+                continue;
+            }
+            let mut alone = ModuleScope::default();
+            alone.vars.insert(name.clone(), value.clone());
+            self.check_validation(name, &value, &origin, set_at, file, validation, &alone);
         }
         traces.push(Trace::Source(Arc::new(ValueSource::Variable {
             module: scope.address.as_str().into(),
@@ -964,11 +978,14 @@ impl Loader<'_> {
         let file = def.file_id(at);
         let span = self.span(file, block.range);
         let source = self.source(file);
+        let [from, to] = ["from", "to"].map(|end| {
+            let text = address_text(block.body.attribute(end)?, &source);
+            is_address(&text).then_some(text)
+        });
         // a resource or module call moved away must no longer be declared
-        if let Some(from) = block.body.attribute("from") {
-            let text = address_text(from, &source);
+        if let Some(text) = &from {
             let whole = text.split('.').count() == 2 && !text.contains('[');
-            if whole && scope.declared.contains(&text) {
+            if whole && scope.declared.contains(text) {
                 self.diagnostics.push(
                     Diagnostic::error(format!(
                         "moved: `{text}` is still declared in this module; Terraform refuses to move an object that still exists"
@@ -978,9 +995,7 @@ impl Loader<'_> {
                 );
             }
         }
-        let address = scope.address.as_str();
-        let mut ends = ["from", "to"].map(|end| address_in(block, end, &source, address));
-        let (Some(from), Some(to)) = (ends[0].take(), ends[1].take()) else {
+        let (Some(from), Some(to)) = (from, to) else {
             self.diagnostics.push(
                 Diagnostic::error(
                     "a `moved` block needs `from` and `to` addresses (`from = aws_instance.old`)",
@@ -989,7 +1004,12 @@ impl Loader<'_> {
             );
             return None;
         };
-        Some(cloudwright_model::Move { from, to, span })
+        let address = scope.address.as_str();
+        Some(cloudwright_model::Move {
+            from: absolute(from, address),
+            to: absolute(to, address),
+            span,
+        })
     }
 
     /// An `import` block's object, or a `removed` block's that keeps it
@@ -1077,10 +1097,8 @@ impl Loader<'_> {
     /// Checks a variable's final value against one of its `validation`
     /// blocks, as Terraform does before planning: a `condition` that is
     /// false is an error where the value was set, with the block's
-    /// `error_message`. A condition that depends on values known only
-    /// after apply is left to Terraform; one that refers to anything but
-    /// the variable itself (Terraform 1.9 allows other objects) is not
-    /// checked.
+    /// `error_message`, the condition evaluated in `scope`. A condition
+    /// that depends on values known only after apply is left to Terraform.
     #[allow(clippy::too_many_arguments)]
     fn check_validation(
         &mut self,
@@ -1090,22 +1108,8 @@ impl Loader<'_> {
         set_at: Option<Span>,
         file: FileId,
         validation: &crate::syntax::Block,
-        module: Option<&ModuleScope>,
+        scope: &ModuleScope,
     ) {
-        // a validation of the variable alone is checked as the variable is
-        // evaluated; one on other objects too, once the module is
-        let alone = refers_only_to(validation, name);
-        let own;
-        let scope = match module {
-            None if alone => {
-                let mut scope = ModuleScope::default();
-                scope.vars.insert(name.to_owned(), value.clone());
-                own = scope;
-                &own
-            }
-            Some(module) if !alone => module,
-            _ => return,
-        };
         let source = self.source(file);
         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
         let checked = crate::conditions::evaluate(&mut ev, validation);
@@ -1599,19 +1603,6 @@ fn subject(kind: &str, name: &str, module: &str) -> String {
         "" => format!("{kind} `{name}`"),
         module => format!("{kind} `{name}` of `{module}`"),
     }
-}
-
-/// The address an argument of a `moved`, `import` or `removed` block
-/// names, made absolute with the module instance's `address`; `None` when
-/// it is missing or not an address.
-fn address_in(
-    block: &crate::syntax::Block,
-    name: &str,
-    source: &SourceFile,
-    address: &str,
-) -> Option<String> {
-    let text = address_text(block.body.attribute(name)?, source);
-    is_address(&text).then(|| absolute(text, address))
 }
 
 /// An address in the module instance at `module`, made absolute.
