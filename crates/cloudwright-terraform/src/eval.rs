@@ -603,11 +603,17 @@ impl<'a> Evaluator<'a> {
         if matches!(e.kind, ExprKind::Literal(_)) {
             return false;
         }
+        matches!(self.eval_aside(e).strip(), Value::String(_))
+    }
+
+    /// An expression's value with nothing it reports or traces kept: for
+    /// what a value is (a key, a type), not for the value itself.
+    fn eval_aside(&mut self, e: &Expr) -> Value {
         let (mark, traces) = (self.diagnostics.len(), self.traces.len());
         let v = self.eval(e);
         self.diagnostics.truncate(mark);
         self.traces.truncate(traces);
-        matches!(v.strip(), Value::String(_))
+        v
     }
 
     fn eval_unary(&mut self, op: UnaryOp, v: Value, range: Range) -> Value {
@@ -964,12 +970,7 @@ impl<'a> Evaluator<'a> {
     /// The instance key text (`[0]`, `["a"]`) of an index expression, evaluated
     /// without recording anything.
     pub fn static_key(&mut self, e: &Expr) -> Option<String> {
-        let mark = self.diagnostics.len();
-        let traces = self.traces.len();
-        let v = self.eval(e);
-        self.diagnostics.truncate(mark);
-        self.traces.truncate(traces);
-        match v.strip() {
+        match self.eval_aside(e).strip() {
             Value::Number(n) => Some(format!("[{}]", format_number(*n))),
             Value::String(s) => Some(format!("[{s:?}]")),
             _ => None,
