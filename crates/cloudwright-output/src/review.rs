@@ -370,8 +370,8 @@ pub fn change_headline(c: &ChangeReview) -> String {
     if c.cost.delta.abs() >= 0.005 {
         parts.push(format!("{}/mo", signed(c.cost.delta)));
     }
-    let handed = |kind: HandoverKind| c.handovers.iter().filter(|h| h.kind == kind).count();
-    let (imported, released) = (handed(HandoverKind::Import), handed(HandoverKind::Release));
+    let imported = c.handed(HandoverKind::Import).count();
+    let released = c.handed(HandoverKind::Release).count();
     if imported > 0 {
         parts.push(format!(
             "imports {} already running",
@@ -535,11 +535,10 @@ pub fn write_change_text(
 
 /// `1 imported, 2 released (left running)`
 fn management_summary(c: &ChangeReview) -> String {
-    let count = |kind| c.handovers.iter().filter(|h| h.kind == kind).count();
     format!(
         "{} imported, {} released (left running)",
-        count(HandoverKind::Import),
-        count(HandoverKind::Release)
+        c.handed(HandoverKind::Import).count(),
+        c.handed(HandoverKind::Release).count()
     )
 }
 

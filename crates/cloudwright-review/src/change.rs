@@ -95,15 +95,17 @@ impl ChangeReview {
     /// Terraform manages) without what imported objects already cost and
     /// with what released ones still cost.
     pub fn paid_delta(&self) -> f64 {
-        let handed = |kind| -> f64 {
-            self.handovers
-                .iter()
-                .filter(|h| h.kind == kind)
-                .filter_map(|h| h.monthly_cost)
-                .sum()
-        };
-        self.cost.delta - handed(cloudwright_model::HandoverKind::Import)
-            + handed(cloudwright_model::HandoverKind::Release)
+        let cost = |kind| -> f64 { self.handed(kind).filter_map(|h| h.monthly_cost).sum() };
+        self.cost.delta - cost(cloudwright_model::HandoverKind::Import)
+            + cost(cloudwright_model::HandoverKind::Release)
+    }
+
+    /// The objects the change imports, or releases.
+    pub fn handed(
+        &self,
+        kind: cloudwright_model::HandoverKind,
+    ) -> impl Iterator<Item = &HandoverChange> {
+        self.handovers.iter().filter(move |h| h.kind == kind)
     }
 }
 
