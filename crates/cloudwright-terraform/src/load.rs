@@ -653,6 +653,9 @@ fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
 /// skimmed, or from the parsed file where the skim gives up (and none
 /// when it does not parse).
 fn module_sources(text: &str, json: bool) -> Vec<String> {
+    if !may_call_modules(text, json) {
+        return Vec::new();
+    }
     if !json {
         if let Some(sources) = crate::hcl::module_sources(text) {
             return sources.into_iter().map(str::to_string).collect();
@@ -665,6 +668,24 @@ fn module_sources(text: &str, json: bool) -> Vec<String> {
             .collect(),
         Err(_) => Vec::new(),
     }
+}
+
+/// Whether the text may declare a `module` block: it has the word
+/// `module` standing alone (not `module.x`, `modules/`, `my_module`).
+/// Most files only refer to modules, or do not mention them: they are
+/// neither skimmed nor, in JSON syntax, parsed twice. A JSON key could
+/// spell the word with `\u` escapes: JSON with any escape is looked at.
+fn may_call_modules(text: &str, json: bool) -> bool {
+    let bytes = text.as_bytes();
+    if json && memchr::memmem::find(bytes, b"\\u").is_some() {
+        return true;
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
+    memchr::memmem::find_iter(bytes, b"module").any(|at| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + b"module".len()).copied();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
 }
 
 /// A scanned directory's declarations, from the files pass 1 registered.
@@ -1079,8 +1100,38 @@ fn read_tfvars(
 
 #[cfg(test)]
 mod tests {
-    use super::below;
+    use super::{below, may_call_modules, module_sources};
     use std::path::Path;
+
+    #[test]
+    fn files_that_cannot_declare_modules_are_not_skimmed() {
+        // references, paths and longer names are not blocks
+        for text in [
+            "resource \"a\" \"b\" { vpc = module.network.vpc_id }\n",
+            "locals { dir = \"../modules/x\"\n  my_module = 1 }\n",
+            "output \"o\" { value = var.module }\n",
+            "",
+        ] {
+            assert!(!may_call_modules(text, false), "{text}");
+            assert_eq!(module_sources(text, false), Vec::<String>::new());
+        }
+        for (text, json) in [
+            ("module \"a\" {\n  source = \"./a\"\n}\n", false),
+            ("module\"a\"{\n  source = \"./a\"\n}\n", false),
+            ("  module \"a\" {\n source = \"./a\"\n}\n", false),
+            ("{\"module\": {\"a\": {\"source\": \"./a\"}}}", true),
+            ("{\"\\u006dodule\": {\"a\": {\"source\": \"./a\"}}}", true),
+        ] {
+            assert!(may_call_modules(text, json), "{text}");
+            assert_eq!(
+                module_sources(text, json),
+                vec!["./a".to_string()],
+                "{text}"
+            );
+        }
+        // a word in a string only costs a skim
+        assert!(may_call_modules("locals { d = \"a module\" }\n", false));
+    }
 
     #[test]
     fn below_agrees_with_strip_prefix() {

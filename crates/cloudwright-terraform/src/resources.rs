@@ -630,6 +630,7 @@ pub fn eval_resource(
             .iter()
             .any(|b| b.kind == "precondition" || b.kind == "postcondition")
     });
+    let taggable = decl.mode == Mode::Managed && aws::is_taggable(&decl.resource_type);
     let mut known_spans = if fixed {
         loader.block_maps(file, block.range.start, |maps| maps.fixed_spans())
     } else {
@@ -694,9 +695,7 @@ pub fn eval_resource(
         }
         ev.unbind(bound);
         let tagged = match decl.mode {
-            Mode::Managed => {
-                apply_default_tags(&decl.resource_type, &mut fields, default_tags.as_ref())
-            }
+            Mode::Managed => taggable && apply_default_tags(&mut fields, default_tags.as_ref()),
             Mode::Data => {
                 computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref());
                 false
@@ -789,14 +788,11 @@ pub fn eval_resource(
 }
 
 /// The AWS provider merges its `default_tags` into every taggable
-/// resource's `tags_all` (resource tags win on conflicts). Whether it set a
-/// known `tags_all`, which has the span of `tags` (or of the block).
-fn apply_default_tags(
-    resource_type: &str,
-    fields: &mut Fields,
-    default_tags: Option<&Value>,
-) -> bool {
-    if !aws::is_taggable(resource_type) || fields.contains_key("tags_all") {
+/// resource's `tags_all` (resource tags win on conflicts); `fields` are a
+/// taggable resource's. Whether it set a known `tags_all`, which has the
+/// span of `tags` (or of the block).
+fn apply_default_tags(fields: &mut Fields, default_tags: Option<&Value>) -> bool {
+    if fields.contains_key("tags_all") {
         return false;
     }
     let tags = fields.get("tags").cloned().filter(|t| !t.is_null());
