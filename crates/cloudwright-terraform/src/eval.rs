@@ -44,8 +44,12 @@ pub struct ModuleScope {
     /// `aws_iam_policy_document.x` → same shapes as resources
     pub data: FastMap<String, Value>,
     pub modules: FastMap<String, Value>,
-    /// Traces of named values (`var.x`, `local.y`, `module.z`), so that
-    /// expressions referring to them inherit references and provenance.
+    /// Traces of named values, so that expressions referring to them
+    /// inherit references and provenance: of variables and locals by name
+    /// (looked up for every reference, without forming `var.x`), of module
+    /// outputs (`module.z.out`) and this module's outputs (`output.o`).
+    pub var_traces: FastMap<String, Vec<Trace>>,
+    pub local_traces: FastMap<String, Vec<Trace>>,
     pub traces: FastMap<String, Vec<Trace>>,
     /// Every name the module declares (`var.x`, `aws_vpc.main`): a name
     /// declared but without a value (in a cycle) is unknown, not undeclared.
@@ -816,26 +820,28 @@ impl<'a> Evaluator<'a> {
                 let Some(TraversalOp::GetAttr(name)) = ops.first() else {
                     return self.error(range, format!("`{root}` must be followed by a name"));
                 };
-                let (table, what) = if root == "var" {
-                    (&scope.vars, "input variable")
+                let (table, traces, what) = if root == "var" {
+                    (&scope.vars, &scope.var_traces, "input variable")
                 } else {
-                    (&scope.locals, "local value")
+                    (&scope.locals, &scope.local_traces, "local value")
                 };
-                let key = text::concat_compact([root, ".", name]);
-                let key = key.as_str();
                 match table.get(name.as_str()) {
                     Some(v) => {
-                        if let Some(traces) = scope.traces.get(key) {
+                        if let Some(traces) = traces.get(name.as_str()) {
                             self.traces.extend(traces.iter().cloned());
                         }
                         let v = v.clone();
                         self.apply_ops(v, &ops[1..], range)
                     }
-                    None if scope.declares(key) => {
-                        // declared, but its value is not available (cycle): unknown
-                        Value::unknown()
+                    None => {
+                        let key = text::concat_compact([root, ".", name]);
+                        if scope.declares(&key) {
+                            // declared, but its value is not available (cycle): unknown
+                            Value::unknown()
+                        } else {
+                            self.error(range, format!("reference to undeclared {what} `{key}`"))
+                        }
                     }
-                    None => self.error(range, format!("reference to undeclared {what} `{key}`")),
                 }
             }
             "path" => {

@@ -285,7 +285,9 @@ impl Loader<'_> {
             resources: sized(def.resources.len() - data),
             data: sized(data),
             modules: sized(def.module_calls.len()),
-            traces: sized(def.variables.len() + def.locals.len() + def.outputs.len()),
+            var_traces: sized(def.variables.len()),
+            local_traces: sized(def.locals.len()),
+            traces: sized(def.outputs.len() + def.module_calls.len()),
             path_module: relative_path(&self.fs.root_dir, &def.dir),
             path_cwd: self.fs.root_dir.to_string_lossy().into_owned(),
             ..Default::default()
@@ -954,7 +956,7 @@ impl Loader<'_> {
             name: name.as_str().into(),
             set_by: origin.clone(),
         })));
-        scope.traces.insert(text::concat(["var.", name]), traces);
+        scope.var_traces.insert(name.clone(), traces);
         scope.vars.insert(name.clone(), value.clone());
         info.variables.push(VariableInfo {
             name: name.clone(),
@@ -1163,7 +1165,7 @@ impl Loader<'_> {
             span,
         })));
         dedup(&mut traces);
-        scope.traces.insert(text::concat(["local.", name]), traces);
+        scope.local_traces.insert(name.clone(), traces);
         scope.locals.insert(name.clone(), value);
     }
 
