@@ -495,29 +495,9 @@ fn close_fields(fields: &Fields) -> Fields {
 }
 
 /// The provider references of a module instance's resources, by provider
-/// address: one record for all the resources of a provider.
-pub type ProviderRefs = crate::eval::FastMap<String, Arc<ProviderRef>>;
-
-/// The module instance's reference to the provider at `address` (`aws`,
-/// `aws.west`), made on first use.
-fn provider_ref(
-    refs: &mut ProviderRefs,
-    address: &str,
-    region: Option<&Value>,
-) -> Arc<ProviderRef> {
-    if let Some(shared) = refs.get(address) {
-        return shared.clone();
-    }
-    let made = Arc::new(ProviderRef {
-        name: address.split('.').next().unwrap_or_default().to_string(),
-        alias: address.split_once('.').map(|(_, a)| a.to_string()),
-        region: Some(region.cloned().unwrap_or_else(|| {
-            Value::unknown_from(text::concat(["provider.", address, ".region"]))
-        })),
-    });
-    refs.insert(address.to_string(), made.clone());
-    made
-}
+/// address: one record for all the resources of a provider, made on first
+/// use with what its resources read of it.
+pub type ProviderRefs = crate::eval::FastMap<String, Chosen>;
 
 /// Each object a block's `depends_on` names must be declared in its module
 /// (Terraform refuses the configuration otherwise); the argument has no
@@ -551,7 +531,9 @@ pub fn check_depends_on(ev: &mut Evaluator<'_>, body: &Body) {
 }
 
 /// What a resource takes from its provider configuration.
-struct Chosen {
+/// The provider configuration (`aws`, `aws.west`) a resource uses.
+#[derive(Clone)]
+pub struct Chosen {
     region: Option<Value>,
     /// `default_tags { tags = … }`
     default_tags: Option<Value>,
@@ -560,6 +542,9 @@ struct Chosen {
 
 impl Chosen {
     fn of(providers: &Providers, refs: &mut ProviderRefs, address: &str) -> Chosen {
+        if let Some(chosen) = refs.get(address) {
+            return chosen.clone();
+        }
         let provider = providers.get(address);
         let region = provider.and_then(|p| p.attributes.get("region"));
         let default_tags = provider
@@ -568,11 +553,20 @@ impl Chosen {
                 Value::List(items) => items.first().and_then(|o| o.get("tags")),
                 _ => None,
             });
-        Chosen {
-            reference: provider_ref(refs, address, region.as_ref()),
+        let reference = Arc::new(ProviderRef {
+            name: address.split('.').next().unwrap_or_default().to_string(),
+            alias: address.split_once('.').map(|(_, a)| a.to_string()),
+            region: Some(region.clone().unwrap_or_else(|| {
+                Value::unknown_from(text::concat(["provider.", address, ".region"]))
+            })),
+        });
+        let chosen = Chosen {
             region,
             default_tags,
-        }
+            reference,
+        };
+        refs.insert(address.to_string(), chosen.clone());
+        chosen
     }
 }
 
