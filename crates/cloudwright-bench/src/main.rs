@@ -118,13 +118,19 @@ fn load(dir: &Path, repeat: usize) {
     let (files, bytes) = corpus::measure(dir);
     let threads = rayon::current_num_threads();
     let mut best = f64::MAX;
+    // of the best run: until the model is assembled (files found, read,
+    // parsed, evaluated), then assembling it (one vector, the indexes)
+    let mut best_evaluated = 0.0;
     let mut summary = String::new();
     for run in 0..repeat.max(1) {
         let start = Instant::now();
-        let graph = load_corpus(dir);
+        let (graph, evaluated) = load_corpus_timed(dir);
         let secs = start.elapsed().as_secs_f64();
         let drop_start = Instant::now();
-        best = best.min(secs);
+        if secs < best {
+            best = secs;
+            best_evaluated = evaluated;
+        }
         let errors = graph
             .diagnostics
             .iter()
@@ -148,9 +154,17 @@ fn load(dir: &Path, repeat: usize) {
     println!("threads:     {threads}");
     println!("best time:   {best:.3} s");
     println!(
+        "  of which:  {best_evaluated:.3} s to find, read, parse and evaluate the files; {:.3} s to assemble the model",
+        best - best_evaluated
+    );
+    println!(
         "throughput:  {:.1} MB/s total, {:.1} MB/s per core",
         mb / best,
         mb / best / threads as f64
+    );
+    println!(
+        "  parse and evaluate (files found and read included, assembly not): {:.1} MB/s per core",
+        mb / best_evaluated / threads as f64
     );
     println!(
         "peak RSS:    {}",
@@ -185,9 +199,22 @@ fn parse(dir: &std::path::Path, repeat: usize) {
 
 /// Loads a corpus as the CLI does (allocator tuning included).
 fn load_corpus(dir: &std::path::Path) -> cloudwright_model::Graph {
-    alloc::loading(|assemble| {
-        cloudwright_terraform::load_with(&[dir.to_path_buf()], &Default::default(), assemble)
-    })
+    load_corpus_timed(dir).0
+}
+
+/// [`load_corpus`], and the seconds it took until the model's assembly
+/// began (every file found, read, parsed and evaluated).
+fn load_corpus_timed(dir: &std::path::Path) -> (cloudwright_model::Graph, f64) {
+    let start = Instant::now();
+    let mut evaluated = 0.0;
+    let graph = alloc::loading(|assemble| {
+        let mut hook = || {
+            evaluated = start.elapsed().as_secs_f64();
+            assemble();
+        };
+        cloudwright_terraform::load_with(&[dir.to_path_buf()], &Default::default(), &mut hook)
+    });
+    (graph, evaluated)
 }
 
 /// Peak resident set size of this process (Linux `VmHWM`).
