@@ -37,6 +37,9 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "urlencode" => {
             arity(args, 1).and_then(|_| Ok(Value::string(url_encode(&string(&args[0])?))))
         }
+        // OpenTofu's (1.7, 1.8); Terraform has neither
+        "urldecode" => arity(args, 1).and_then(|_| url_decode(&string(&args[0])?)),
+        "base64gunzip" => arity(args, 1).and_then(|_| gunzip(&base64_bytes(&string(&args[0])?)?)),
         "csvdecode" => arity(args, 1).and_then(|_| csv_decode(&string(&args[0])?)),
         "yamldecode" => arity(args, 1).and_then(|_| yaml_decode(&string(&args[0])?)),
         "yamlencode" => arity(args, 1).map(|_| {
@@ -222,6 +225,50 @@ fn url_encode(s: &str) -> String {
     out
 }
 
+/// `urldecode` (OpenTofu): Go's `url.QueryUnescape` — `+` is a space,
+/// `%XX` a byte — and the bytes must be UTF-8.
+fn url_decode(s: &str) -> CallResult {
+    let bytes = s.as_bytes();
+    let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                bytes.get(i + 1).and_then(|&b| digit(b)),
+                bytes.get(i + 2).and_then(|&b| digit(b)),
+            ) {
+                (Some(high), Some(low)) => {
+                    out.push(high << 4 | low);
+                    i += 2;
+                }
+                _ => {
+                    let escape: String = s[i..].chars().take(3).collect();
+                    return fail(format!("invalid URL escape {escape:?}"));
+                }
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out)
+        .map(Value::string)
+        .or_else(|_| fail("the decoded text is not valid UTF-8"))
+}
+
+/// `base64gunzip` (OpenTofu): the text of a gzip stream, which must be UTF-8.
+fn gunzip(compressed: &[u8]) -> CallResult {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    if let Err(e) = flate2::read::GzDecoder::new(compressed).read_to_end(&mut bytes) {
+        return fail(format!("failed to gunzip: {e}"));
+    }
+    String::from_utf8(bytes)
+        .map(Value::string)
+        .or_else(|_| fail("the decompressed text is not valid UTF-8"))
+}
+
 /// `csvdecode`: the first row names the columns; every value is a string.
 fn csv_decode(s: &str) -> CallResult {
     let rows = parse_csv(s)?;
@@ -390,6 +437,54 @@ fn yaml_scalar(v: &Value, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(r: CallResult) -> String {
+        match r {
+            Ok(Value::String(s)) => s.to_string(),
+            other => panic!("not a string: {other:?}"),
+        }
+    }
+
+    fn failure(r: CallResult) -> String {
+        match r {
+            Err(super::super::CallError::Failed(msg)) => msg,
+            other => panic!("not a failure: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn urldecode_is_query_unescape() {
+        // OpenTofu's documented examples
+        assert_eq!(text(url_decode("Hello+World%21")), "Hello World!");
+        assert_eq!(text(url_decode("%E2%98%83")), "☃");
+        assert_eq!(
+            text(url_decode("foo%3Abar%40localhost%3Ffoo%3Dbar%26bar%3Dbaz")),
+            "foo:bar@localhost?foo=bar&bar=baz"
+        );
+        assert_eq!(text(url_decode("a%2fb%2Fc")), "a/b/c");
+        assert_eq!(text(url_decode(&url_encode("a b/ü?"))), "a b/ü?");
+        assert_eq!(failure(url_decode("100%zz")), "invalid URL escape \"%zz\"");
+        assert_eq!(failure(url_decode("50%4")), "invalid URL escape \"%4\"");
+        assert_eq!(
+            failure(url_decode("%FF")),
+            "the decoded text is not valid UTF-8"
+        );
+    }
+
+    #[test]
+    fn base64gunzip_decompresses_a_gzip_stream() {
+        let args = [Value::string(
+            "H4sIAAAAAAACA1NW1E/KzNNPSizO4EpNzshXyEjNycnnAgAM6oPUFwAAAA==",
+        )];
+        let out = call("base64gunzip", &args).expect("an encoding function");
+        assert_eq!(text(out), "#!/bin/bash\necho hello\n");
+        let not_gzip = [Value::string("SGVsbG8=")];
+        let out = call("base64gunzip", &not_gzip).expect("an encoding function");
+        assert!(failure(out).starts_with("failed to gunzip: "));
+        let not_text = [Value::string("H4sIAAAAAAACA/v/DwCWMPiIAgAAAA==")];
+        let out = call("base64gunzip", &not_text).expect("an encoding function");
+        assert_eq!(failure(out), "the decompressed text is not valid UTF-8");
+    }
 
     #[test]
     fn jsonencode_sorts_keys_and_escapes_html() {
