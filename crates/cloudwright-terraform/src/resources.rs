@@ -691,7 +691,17 @@ pub fn eval_resource(
         let tagged = match decl.mode {
             Mode::Managed => taggable && apply_default_tags(&mut fields, default_tags.as_ref()),
             Mode::Data => {
-                computed_data_attributes(&decl.resource_type, &mut fields, region.as_ref());
+                let provider = ProviderFacts {
+                    region: region.as_ref(),
+                    default_tags: default_tags.as_ref(),
+                };
+                computed_data_attributes(
+                    &mut ev,
+                    block,
+                    &decl.resource_type,
+                    &mut fields,
+                    provider,
+                );
                 false
             }
         };
@@ -823,8 +833,23 @@ fn has_dynamic(body: &Body) -> bool {
         .any(|b| b.kind == "dynamic" || has_dynamic(&b.body))
 }
 
-/// Data sources whose results follow from the configuration alone.
-fn computed_data_attributes(resource_type: &str, fields: &mut Fields, region: Option<&Value>) {
+/// What a data source may read of its provider's configuration.
+struct ProviderFacts<'a> {
+    region: Option<&'a Value>,
+    /// `default_tags { tags = … }`; `None` when the provider sets none.
+    default_tags: Option<&'a Value>,
+}
+
+/// Data sources whose results follow from the configuration alone. An
+/// argument the provider would refuse (`arn` that is not one) is an error
+/// where it is written; an unknown argument leaves the results unknown.
+fn computed_data_attributes(
+    ev: &mut Evaluator<'_>,
+    block: &Block,
+    resource_type: &str,
+    fields: &mut Fields,
+    provider: ProviderFacts<'_>,
+) {
     match resource_type {
         "aws_iam_policy_document" => {
             let json = policy_document::render(fields);
@@ -833,7 +858,7 @@ fn computed_data_attributes(resource_type: &str, fields: &mut Fields, region: Op
         }
         "aws_region" => {
             let given = fields.get("name").or_else(|| fields.get("region")).cloned();
-            if let Some(r) = given.or_else(|| region.cloned()) {
+            if let Some(r) = given.or_else(|| provider.region.cloned()) {
                 for k in ["name", "region", "id"] {
                     if !fields.contains_key(k) {
                         fields.insert(k, r.clone());
@@ -842,7 +867,7 @@ fn computed_data_attributes(resource_type: &str, fields: &mut Fields, region: Op
             }
         }
         "aws_partition" => {
-            if let Some(r) = region.and_then(Value::as_str) {
+            if let Some(r) = provider.region.and_then(Value::as_str) {
                 let (partition, suffix) = if r.starts_with("cn-") {
                     ("aws-cn", "amazonaws.com.cn")
                 } else if r.starts_with("us-gov-") {
@@ -855,6 +880,104 @@ fn computed_data_attributes(resource_type: &str, fields: &mut Fields, region: Op
                 fields.insert("dns_suffix", Value::string(suffix));
             }
         }
+        // an ARN in its parts, as the provider parses it (the AWS SDK's `arn`)
+        "aws_arn" => {
+            let Some(arn) = fields.get("arn").cloned() else {
+                return;
+            };
+            let Some(text) = arn.strip().as_str() else {
+                return;
+            };
+            match crate::functions::Arn::parse(text) {
+                Ok(parts) => {
+                    let sensitive = arn.is_sensitive();
+                    let mark = |s: String| {
+                        let v = Value::string(s);
+                        if sensitive {
+                            v.sensitive()
+                        } else {
+                            v
+                        }
+                    };
+                    fields.insert("partition", mark(parts.partition));
+                    fields.insert("service", mark(parts.service));
+                    fields.insert("region", mark(parts.region));
+                    fields.insert("account", mark(parts.account_id));
+                    fields.insert("resource", mark(parts.resource));
+                    fields.insert("id", arn);
+                }
+                Err(_) => data_argument_error(
+                    ev,
+                    block,
+                    "arn",
+                    "`arn` is not an ARN (arn:partition:service:region:account:resource)",
+                ),
+            }
+        }
+        // the provider's default tags (none: an empty map)
+        "aws_default_tags" => {
+            let tags = provider
+                .default_tags
+                .cloned()
+                .unwrap_or_else(|| Value::map(Fields::new()));
+            fields.insert("tags", tags);
+        }
+        // hashicorp/template's `template_file` (archived, still common):
+        // `template` rendered with `vars`, as `templatestring` renders it
+        "template_file" => {
+            let Some(template) = fields.get("template").cloned() else {
+                return;
+            };
+            if template.is_unknown() {
+                return;
+            }
+            let Some(text) = template.strip().as_str() else {
+                return;
+            };
+            let vars = fields.get("vars").cloned().unwrap_or(Value::Null);
+            if vars.is_unknown() {
+                return;
+            }
+            let at = block
+                .body
+                .attribute("template")
+                .map_or(block.range, |a| a.range);
+            match crate::functions::render_template(
+                ev,
+                text,
+                "given to template_file",
+                vars.strip(),
+                at,
+            ) {
+                Ok(rendered) => {
+                    let rendered = if template.is_sensitive() || vars.contains_sensitive() {
+                        rendered.sensitive()
+                    } else {
+                        rendered
+                    };
+                    fields.insert("rendered", rendered);
+                }
+                Err(crate::functions::CallError::Failed(message)) => {
+                    data_argument_error(ev, block, "template", &message)
+                }
+                // an unimplemented function in the template: reported there
+                Err(_) => {}
+            }
+        }
         _ => {}
+    }
+}
+
+/// An error at a data source's argument (its block when it is not written).
+fn data_argument_error(ev: &mut Evaluator<'_>, block: &Block, argument: &str, message: &str) {
+    match block.body.attribute(argument) {
+        Some(attr) => {
+            let entered = ev.enter(&attr.origin);
+            ev.error(attr.range, message);
+            ev.leave(entered);
+        }
+        None => {
+            ev.error(block.range, message);
+        }
     }
 }

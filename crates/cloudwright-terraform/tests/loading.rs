@@ -501,6 +501,77 @@ fn provider_default_tags_merge_into_tags_all() {
 }
 
 #[test]
+fn data_sources_that_follow_from_the_configuration_are_evaluated() {
+    let g = load_fixture("computed_data");
+    let errors: Vec<(String, u32)> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.message.clone(), d.span.unwrap().line))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "`arn` is not an ARN (arn:partition:service:region:account:resource)".to_string(),
+                41
+            ),
+            (
+                "syntax error in template given to template_file at byte 10: expected `}` to close the interpolation, found the end of the file".to_string(),
+                71
+            ),
+        ]
+    );
+    // aws_arn: the parts, the resource keeping its further `:`
+    let audit = r#"data.aws_arn.queue["audit"]"#;
+    for (part, expected) in [
+        ("partition", "aws-cn"),
+        ("service", "sqs"),
+        ("region", "cn-north-1"),
+        ("account", "210987654321"),
+        ("resource", "audit:fifo"),
+        ("id", "arn:aws-cn:sqs:cn-north-1:210987654321:audit:fifo"),
+    ] {
+        assert_eq!(attr(&g, audit, part).as_str(), Some(expected), "{part}");
+    }
+    assert_eq!(
+        attr(&g, "aws_ssm_parameter.urls", "value").as_str(),
+        Some(
+            r#"{"audit":"https://sqs.cn-north-1.amazonaws.com/210987654321/audit:fifo","orders":"https://sqs.eu-west-1.amazonaws.com/123456789012/orders"}"#
+        )
+    );
+    // an ARN known only after apply: its parts too, with no wrong guess
+    let computed = g.resource("data.aws_arn.computed").unwrap();
+    assert!(computed.get("arn").unwrap().is_unknown());
+    assert!(computed.get("service").is_none());
+    assert!(g
+        .resource("data.aws_arn.broken")
+        .unwrap()
+        .get("service")
+        .is_none());
+    // aws_default_tags: the provider's, or none
+    assert_eq!(
+        attr(&g, "data.aws_default_tags.current", "tags").to_string(),
+        r#"{env = "prod", team = "platform"}"#
+    );
+    assert_eq!(
+        attr(&g, "data.aws_default_tags.bare", "tags").to_string(),
+        "{}"
+    );
+    // template_file: rendered with its vars; unknown while a var is
+    assert_eq!(
+        attr(&g, "data.template_file.user_data", "rendered").as_str(),
+        Some("#!/bin/bash\necho hello from web\nopen 80\nopen 443\n")
+    );
+    assert!(attr(&g, "data.template_file.waiting", "rendered").is_unknown());
+    assert!(g
+        .resource("data.template_file.bad")
+        .unwrap()
+        .get("rendered")
+        .is_none());
+}
+
+#[test]
 fn policy_documents_render_to_json_wherever_written() {
     let g = load_fixture("policy_document");
     assert_clean(&g);

@@ -174,7 +174,7 @@ fn templatestring(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallR
 }
 
 /// `text` rendered as a template that sees only `vars` (an object).
-fn render_template(
+pub(crate) fn render_template(
     ev: &mut Evaluator<'_>,
     text: &str,
     name: &str,

@@ -25,6 +25,8 @@ use cloudwright_model::{format_number, Object, Value};
 use std::sync::Arc;
 
 pub use encoding::json_encode;
+pub(crate) use files::render_template;
+pub(crate) use provider_aws::Arn;
 
 #[derive(Debug)]
 pub enum CallError {

@@ -28,16 +28,16 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
 
 /// `arn:partition:service:region:account-id:resource` in its parts, the
 /// resource keeping any further `:`.
-struct Arn {
-    partition: String,
-    service: String,
-    region: String,
-    account_id: String,
-    resource: String,
+pub(crate) struct Arn {
+    pub partition: String,
+    pub service: String,
+    pub region: String,
+    pub account_id: String,
+    pub resource: String,
 }
 
 impl Arn {
-    fn parse(text: &str) -> Result<Arn, super::CallError> {
+    pub(crate) fn parse(text: &str) -> Result<Arn, super::CallError> {
         let Some(rest) = text.strip_prefix("arn:") else {
             return fail("arn: invalid prefix");
         };
