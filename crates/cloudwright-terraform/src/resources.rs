@@ -868,17 +868,31 @@ fn computed_data_attributes(
         }
         "aws_partition" => {
             if let Some(r) = provider.region.and_then(Value::as_str) {
-                let (partition, suffix) = if r.starts_with("cn-") {
-                    ("aws-cn", "amazonaws.com.cn")
-                } else if r.starts_with("us-gov-") {
-                    ("aws-us-gov", "amazonaws.com")
-                } else {
-                    ("aws", "amazonaws.com")
-                };
+                let (partition, suffix) = partition_of(r);
                 fields.insert("partition", Value::string(partition));
                 fields.insert("id", Value::string(partition));
                 fields.insert("dns_suffix", Value::string(suffix));
             }
+        }
+        // the principal a service acts as, as the provider composes it
+        "aws_service_principal" => {
+            let region = match fields.get("region") {
+                Some(given) => Some(given.clone()),
+                None => provider.region.cloned(),
+            };
+            let (Some(service), Some(region)) = (
+                fields
+                    .get("service_name")
+                    .and_then(|v| v.as_str().map(str::to_string)),
+                region.as_ref().and_then(|r| r.as_str().map(str::to_string)),
+            ) else {
+                return;
+            };
+            let suffix = service_principal_suffix(&service, &region);
+            fields.insert("id", Value::string(format!("{service}.{region}.{suffix}")));
+            fields.insert("name", Value::string(format!("{service}.{suffix}")));
+            fields.insert("suffix", Value::string(suffix));
+            fields.insert("region", Value::string(region));
         }
         // an ARN in its parts, as the provider parses it (the AWS SDK's `arn`)
         "aws_arn" => {
@@ -965,6 +979,44 @@ fn computed_data_attributes(
             }
         }
         _ => {}
+    }
+}
+
+/// The partition of a region and its DNS suffix (the AWS SDK's
+/// `endpoints` partitions: the region name tells them apart).
+fn partition_of(region: &str) -> (&'static str, &'static str) {
+    const PARTITIONS: &[(&str, &str, &str)] = &[
+        ("cn-", "aws-cn", "amazonaws.com.cn"),
+        ("us-gov-", "aws-us-gov", "amazonaws.com"),
+        ("us-iso-", "aws-iso", "c2s.ic.gov"),
+        ("us-isob-", "aws-iso-b", "sc2s.sgov.gov"),
+        ("eu-isoe-", "aws-iso-e", "cloud.adc-e.uk"),
+        ("us-isof-", "aws-iso-f", "csp.hci.ic.gov"),
+        ("eusc-", "aws-eusc", "amazonaws.eu"),
+    ];
+    PARTITIONS
+        .iter()
+        .find(|(prefix, ..)| region.starts_with(prefix))
+        .map_or(("aws", "amazonaws.com"), |&(_, partition, suffix)| {
+            (partition, suffix)
+        })
+}
+
+/// What follows a service's name in its principal: `amazonaws.com`, but
+/// for a few services of a few partitions the partition's DNS suffix (the
+/// provider's `servicePrincipalNameForPartition`).
+fn service_principal_suffix(service: &str, region: &str) -> &'static str {
+    let (partition, dns_suffix) = partition_of(region);
+    let own = match partition {
+        "aws-iso" => ["cloudhsm", "config", "logs", "workspaces"].contains(&service),
+        "aws-iso-b" => ["dms", "logs"].contains(&service),
+        "aws-cn" => ["codedeploy", "elasticmapreduce", "logs"].contains(&service),
+        _ => false,
+    };
+    if own {
+        dns_suffix
+    } else {
+        "amazonaws.com"
     }
 }
 

@@ -569,6 +569,37 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
         .unwrap()
         .get("rendered")
         .is_none());
+    // aws_service_principal: amazonaws.com but where a partition has its own
+    for (address, id, name) in [
+        (
+            "data.aws_service_principal.ec2",
+            "ec2.eu-west-1.amazonaws.com",
+            "ec2.amazonaws.com",
+        ),
+        (
+            "data.aws_service_principal.ec2_cn",
+            "ec2.cn-northwest-1.amazonaws.com",
+            "ec2.amazonaws.com",
+        ),
+        (
+            "data.aws_service_principal.logs_cn",
+            "logs.cn-north-1.amazonaws.com.cn",
+            "logs.amazonaws.com.cn",
+        ),
+    ] {
+        assert_eq!(attr(&g, address, "id").as_str(), Some(id));
+        assert_eq!(attr(&g, address, "name").as_str(), Some(name));
+    }
+    assert_eq!(
+        attr(&g, "data.aws_iam_policy_document.trust", "json").as_str(),
+        Some(
+            r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"}}],"Version":"2012-10-17"}"#
+        )
+    );
+    assert_eq!(
+        attr(&g, "data.aws_partition.cn", "dns_suffix").as_str(),
+        Some("amazonaws.com.cn")
+    );
 }
 
 #[test]
