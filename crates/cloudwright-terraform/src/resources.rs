@@ -874,6 +874,30 @@ fn computed_data_attributes(
                 fields.insert("dns_suffix", Value::string(suffix));
             }
         }
+        // the account Elastic Load Balancing writes access logs from
+        "aws_elb_service_account" => {
+            let region = match fields.get("region") {
+                Some(given) => Some(given.clone()),
+                None => provider.region.cloned(),
+            };
+            let Some(region) = region.as_ref().and_then(|r| r.as_str().map(str::to_string)) else {
+                return;
+            };
+            let Some(account) = elb_log_account(&region) else {
+                let message = format!("unsupported AWS Region: {region} (Elastic Load Balancing has no log delivery account there; newer Regions deliver as the service principal logdelivery.elasticloadbalancing.amazonaws.com)");
+                return data_argument_error(ev, block, "region", &message);
+            };
+            // the partition is the provider's
+            let partition = provider
+                .region
+                .and_then(Value::as_str)
+                .map_or("aws", |r| partition_of(r).0);
+            fields.insert("id", Value::string(account));
+            fields.insert(
+                "arn",
+                Value::string(format!("arn:{partition}:iam::{account}:root")),
+            );
+        }
         // the principal a service acts as, as the provider composes it
         "aws_service_principal" => {
             let region = match fields.get("region") {
@@ -1000,6 +1024,42 @@ fn partition_of(region: &str) -> (&'static str, &'static str) {
         .map_or(("aws", "amazonaws.com"), |&(_, partition, suffix)| {
             (partition, suffix)
         })
+}
+
+/// The account Elastic Load Balancing delivers access logs from, in the
+/// Regions that have one (AWS's "Enable access logs for your Application
+/// Load Balancer": Regions opened after August 2022 grant the log delivery
+/// service principal instead).
+fn elb_log_account(region: &str) -> Option<&'static str> {
+    const ACCOUNTS: &[(&str, &str)] = &[
+        ("af-south-1", "098369216593"),
+        ("ap-east-1", "754344448648"),
+        ("ap-northeast-1", "582318560864"),
+        ("ap-northeast-2", "600734575887"),
+        ("ap-northeast-3", "383597477331"),
+        ("ap-south-1", "718504428378"),
+        ("ap-southeast-1", "114774131450"),
+        ("ap-southeast-2", "783225319266"),
+        ("ap-southeast-3", "589379963580"),
+        ("ca-central-1", "985666609251"),
+        ("cn-north-1", "638102146993"),
+        ("cn-northwest-1", "037604701340"),
+        ("eu-central-1", "054676820928"),
+        ("eu-north-1", "897822967062"),
+        ("eu-south-1", "635631232127"),
+        ("eu-west-1", "156460612806"),
+        ("eu-west-2", "652711504416"),
+        ("eu-west-3", "009996457667"),
+        ("me-south-1", "076674570225"),
+        ("sa-east-1", "507241528517"),
+        ("us-east-1", "127311923021"),
+        ("us-east-2", "033677994240"),
+        ("us-gov-east-1", "190560391635"),
+        ("us-gov-west-1", "048591011584"),
+        ("us-west-1", "027434742980"),
+        ("us-west-2", "797873946194"),
+    ];
+    ACCOUNTS.iter().find(|(r, _)| *r == region).map(|(_, a)| *a)
 }
 
 /// What follows a service's name in its principal: `amazonaws.com`, but

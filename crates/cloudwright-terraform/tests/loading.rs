@@ -520,6 +520,10 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
                 "syntax error in template given to template_file at byte 10: expected `}` to close the interpolation, found the end of the file".to_string(),
                 71
             ),
+            (
+                "unsupported AWS Region: ap-southeast-4 (Elastic Load Balancing has no log delivery account there; newer Regions deliver as the service principal logdelivery.elasticloadbalancing.amazonaws.com)".to_string(),
+                120
+            ),
         ]
     );
     // aws_arn: the parts, the resource keeping its further `:`
@@ -599,6 +603,16 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
     assert_eq!(
         attr(&g, "data.aws_partition.cn", "dns_suffix").as_str(),
         Some("amazonaws.com.cn")
+    );
+    // aws_elb_service_account: the Region's log delivery account, in the
+    // provider's partition
+    assert_eq!(
+        attr(&g, "data.aws_elb_service_account.main", "arn").as_str(),
+        Some("arn:aws:iam::156460612806:root")
+    );
+    assert_eq!(
+        attr(&g, "data.aws_elb_service_account.gov", "id").as_str(),
+        Some("048591011584")
     );
 }
 

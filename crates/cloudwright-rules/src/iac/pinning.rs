@@ -452,7 +452,8 @@ crate::rule! {
     /// output in their provenance) do not embed account ids in ARNs
     /// (`arn:aws:iam::123456789012:role/deploy`). Values built from
     /// `data.aws_caller_identity`, `data.aws_partition`, variables or
-    /// locals pass. Informational.
+    /// locals pass, and so do accounts the provider supplies
+    /// (`data.aws_elb_service_account`). Informational.
     ///
     /// ## Why it matters
     /// The same code is meant to build dev, staging and production, often
@@ -493,6 +494,18 @@ crate::rule! {
 }
 
 fn check_literals(ctx: &Context<'_>, report: &mut Report) {
+    // accounts the provider supplies (Elastic Load Balancing's log
+    // delivery account of a Region) are read, not written
+    let supplied: std::collections::HashSet<String> = ctx
+        .graph
+        .resources
+        .iter()
+        .filter(|r| {
+            r.mode == cloudwright_model::Mode::Data
+                && r.resource_type.as_str() == "aws_elb_service_account"
+        })
+        .filter_map(|r| r.get("id").and_then(|id| id.as_str().map(str::to_string)))
+        .collect();
     for r in ctx.graph.resources.iter().filter(|r| {
         r.mode == cloudwright_model::Mode::Managed
             && matches!(r.origin, cloudwright_model::Origin::Configuration)
@@ -510,6 +523,7 @@ fn check_literals(ctx: &Context<'_>, report: &mut Report) {
             }
             let mut found = Vec::new();
             literal_arns(value, &mut found);
+            found.retain(|(account, _)| !supplied.contains(account.as_str()));
             if let Some((account, region)) = found.first() {
                 let region = if region.is_empty() {
                     String::new()
