@@ -857,10 +857,12 @@ fn computed_data_attributes(
             fields.insert("json", json);
         }
         "aws_region" => {
-            let given = fields.get("name").or_else(|| fields.get("region")).cloned();
+            let given = set(fields, "name")
+                .or_else(|| set(fields, "region"))
+                .cloned();
             if let Some(r) = given.or_else(|| provider.region.cloned()) {
                 for k in ["name", "region", "id"] {
-                    if !fields.contains_key(k) {
+                    if set(fields, k).is_none() {
                         fields.insert(k, r.clone());
                     }
                 }
@@ -876,7 +878,7 @@ fn computed_data_attributes(
         }
         // the account Elastic Load Balancing writes access logs from
         "aws_elb_service_account" => {
-            let region = match fields.get("region") {
+            let region = match set(fields, "region") {
                 Some(given) => Some(given.clone()),
                 None => provider.region.cloned(),
             };
@@ -900,7 +902,7 @@ fn computed_data_attributes(
         }
         // the principal a service acts as, as the provider composes it
         "aws_service_principal" => {
-            let region = match fields.get("region") {
+            let region = match set(fields, "region") {
                 Some(given) => Some(given.clone()),
                 None => provider.region.cloned(),
             };
@@ -1078,6 +1080,11 @@ fn service_principal_suffix(service: &str, region: &str) -> &'static str {
     } else {
         "amazonaws.com"
     }
+}
+
+/// An argument's value when it is set: `null` is the argument left out.
+fn set<'a>(fields: &'a Fields, argument: &str) -> Option<&'a Value> {
+    fields.get(argument).filter(|v| !v.is_null())
 }
 
 /// An error at a data source's argument (its block when it is not written).

@@ -614,6 +614,18 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
         attr(&g, "data.aws_elb_service_account.gov", "id").as_str(),
         Some("048591011584")
     );
+    // a null argument is the provider's default
+    for part in ["name", "region", "id"] {
+        assert_eq!(
+            attr(&g, "data.aws_region.current", part).as_str(),
+            Some("eu-west-1"),
+            "{part}"
+        );
+    }
+    assert_eq!(
+        attr(&g, "data.aws_service_principal.s3", "id").as_str(),
+        Some("s3.eu-west-1.amazonaws.com")
+    );
 }
 
 #[test]
