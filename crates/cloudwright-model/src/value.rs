@@ -33,10 +33,13 @@ pub enum Value {
     Sensitive(Arc<Value>),
     /// A JSON document whose text is known only after apply because some
     /// values in it are (`jsonencode({ Resource = aws_s3_bucket.b.arn, … })`),
-    /// holding its decoded structure with those values unknown. To every
+    /// holding its decoded structure with those values unknown; or an
+    /// encoding Cloudwright does not reproduce byte for byte
+    /// (`base64gzip(script)`), holding the text it encodes. To every
     /// operation it is an unknown value ([`Value::strip`] returns
-    /// [`UNKNOWN`]); rules read the known parts — a `"*"` principal —
-    /// through [`Value::document`] without pretending to know the text.
+    /// [`UNKNOWN`]); rules read the known parts — a `"*"` principal, a
+    /// secret in a script — through [`Value::document`] without pretending
+    /// to know the text.
     Document(Arc<Value>),
 }
 
@@ -116,17 +119,32 @@ impl Value {
     }
 
     /// The unknown text of a JSON document whose structure is `document`
-    /// (which holds unknown values); see [`Value::Document`].
+    /// (which holds unknown values), or of an encoding of the text
+    /// `document`; see [`Value::Document`].
     pub fn unknown_document(document: Value) -> Value {
         Value::Document(Arc::new(document))
     }
 
-    /// The known structure of a document whose text is unknown
+    /// The known structure of a JSON document whose text is unknown
     /// ([`Value::Document`]), through a sensitive mark.
     pub fn document(&self) -> Option<&Value> {
         match self {
-            Value::Document(doc) => Some(doc),
+            Value::Document(doc) if !matches!(**doc, Value::String(_)) => Some(doc),
             Value::Sensitive(inner) => inner.document(),
+            _ => None,
+        }
+    }
+
+    /// The text an encoding Cloudwright does not reproduce encodes
+    /// (`base64gzip(script)`: the script; [`Value::Document`]), through a
+    /// sensitive mark.
+    pub fn encoded_text(&self) -> Option<&str> {
+        match self {
+            Value::Document(doc) => match &**doc {
+                Value::String(text) => Some(text),
+                _ => None,
+            },
+            Value::Sensitive(inner) => inner.encoded_text(),
             _ => None,
         }
     }

@@ -110,6 +110,22 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
             return Ok(mark(doc.clone(), sensitive));
         }
     }
+    // Go's gzip bytes are not reproduced: the result is unknown, and keeps
+    // the text it compresses for the rules that read user data
+    if name == "base64gzip" && args.len() == 1 && !args[0].contains_unknown() {
+        let text = string(&args[0])?;
+        let span = ev.span(range);
+        ev.diagnostics.push(
+            cloudwright_model::Diagnostic::info(
+                "base64gzip(): Cloudwright does not reproduce the gzip bytes; the result is treated as unknown, and rules that read user data read the text it compresses",
+            )
+            .at(span),
+        );
+        return Ok(mark(
+            Value::unknown_document(Value::string(text)),
+            sensitive,
+        ));
+    }
     if name == "jsonencode"
         && args.len() == 1
         && !args[0].is_unknown()
@@ -175,7 +191,9 @@ fn dispatch(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
         return r;
     }
     match name {
-        "base64gzip" | "type" => Err(CallError::NotImplemented),
+        // a known argument is taken before (`call`): here, a wrong count
+        "base64gzip" => arity(&args, 1).and_then(|_| fail("base64gzip() needs one string")),
+        "type" => Err(CallError::NotImplemented),
         "list" | "map" => fail(format!(
             "{name}() was removed in Terraform 0.15; use tolist([...]) or tomap({{...}})"
         )),

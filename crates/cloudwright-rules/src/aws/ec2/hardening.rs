@@ -5,7 +5,7 @@ use crate::check::{get_str, Context, Tri};
 use crate::setting::{require, require_where, Absent, Setting, Want};
 use crate::Report;
 use base64::Engine as _;
-use cloudwright_model::Resource;
+use cloudwright_model::{Resource, Value};
 
 crate::rule! {
     /// ## What it checks
@@ -116,19 +116,18 @@ crate::rule! {
 }
 
 /// The user data of an instance, launch template or launch configuration
-/// as text (launch templates take it base64-encoded).
+/// as text (launch templates take it base64-encoded; `base64gzip(script)`
+/// is read as the script it compresses).
 fn user_data(r: &Resource) -> Tri<(String, &'static str)> {
     for (attr, encoded) in [
         ("user_data", r.resource_type == "aws_launch_template"),
         ("user_data_base64", true),
     ] {
+        if let Some(script) = r.get(attr).as_ref().and_then(Value::encoded_text) {
+            return Tri::Known((script.to_string(), attr));
+        }
         match get_str(r, attr) {
             Tri::Known(text) => {
-                let attr: &'static str = if attr == "user_data" {
-                    "user_data"
-                } else {
-                    "user_data_base64"
-                };
                 if encoded {
                     if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(text.trim())
                     {
