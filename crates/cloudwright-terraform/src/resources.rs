@@ -962,6 +962,45 @@ fn computed_data_attributes(
                 .unwrap_or_else(|| Value::map(Fields::new()));
             fields.insert("tags", tags);
         }
+        // hashicorp/cloudinit's MIME message (and hashicorp/template's
+        // older data source): gzip and base64 by default, bytes Cloudwright
+        // does not reproduce; the parts stay readable to the rules
+        "cloudinit_config" | "template_cloudinit_config" => {
+            let Some(parts) = fields
+                .get("part")
+                .and_then(|p| p.as_list().map(<[Value]>::to_vec))
+            else {
+                return;
+            };
+            let mut texts = Vec::with_capacity(parts.len());
+            let mut sensitive = false;
+            for part in &parts {
+                let Some(content) = part.get("content") else {
+                    return;
+                };
+                sensitive |= content.is_sensitive();
+                match content.strip() {
+                    Value::String(text) => texts.push(text.to_string()),
+                    _ => return,
+                }
+            }
+            let span = ev.span(block.range);
+            ev.diagnostics.push(
+                cloudwright_model::Diagnostic::info(format!(
+                    "{resource_type}: Cloudwright does not reproduce the rendered MIME message; `rendered` is treated as unknown, and rules that read user data read its parts"
+                ))
+                .at(span),
+            );
+            let rendered = Value::unknown_document(Value::string(texts.join("\n")));
+            fields.insert(
+                "rendered",
+                if sensitive {
+                    rendered.sensitive()
+                } else {
+                    rendered
+                },
+            );
+        }
         // hashicorp/template's `template_file` (archived, still common):
         // `template` rendered with `vars`, as `templatestring` renders it
         "template_file" => {

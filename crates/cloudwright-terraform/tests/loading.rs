@@ -626,6 +626,20 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
         attr(&g, "data.aws_service_principal.s3", "id").as_str(),
         Some("s3.eu-west-1.amazonaws.com")
     );
+    // cloudinit_config: the MIME message is not written, its parts are read
+    let boot = g.resource("data.cloudinit_config.boot").unwrap();
+    let rendered = boot.get("rendered").unwrap();
+    assert!(rendered.is_unknown());
+    assert_eq!(
+        rendered.encoded_text(),
+        Some("packages: [nginx]\n\n#!/bin/bash\necho hello from web\nopen 80\nopen 443\n")
+    );
+    let waiting = g.resource("data.cloudinit_config.waiting").unwrap();
+    assert!(waiting.get("rendered").is_none());
+    assert_eq!(
+        messages(&g, Severity::Info),
+        ["cloudinit_config: Cloudwright does not reproduce the rendered MIME message; `rendered` is treated as unknown, and rules that read user data read its parts"]
+    );
 }
 
 #[test]
