@@ -6,6 +6,7 @@
 //! Plan and state JSON load into the same model ([`plan`]).
 
 pub mod conditions;
+pub mod data_sources;
 pub mod eval;
 pub mod functions;
 pub mod hcl;
