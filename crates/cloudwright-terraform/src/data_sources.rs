@@ -1,6 +1,6 @@
 //! Data sources whose results follow from the configuration alone — the
 //! provider's region, partition and default tags, policy documents, ARNs,
-//! service principals, templates — computed as their providers compute
+//! service principals, templates, local files — computed as their providers compute
 //! them; where Cloudwright does not reproduce the bytes (cloud-init's MIME
 //! message), the result stays unknown with what it encodes kept for rules.
 
@@ -168,6 +168,29 @@ pub fn computed_attributes(
                     rendered
                 },
             );
+        }
+        // hashicorp/local's files, read as `file()` reads them (inside the
+        // scanned tree); the sensitive one's content is never shown
+        "local_file" | "local_sensitive_file" => {
+            let Some(filename) = set(fields, "filename").cloned() else {
+                return;
+            };
+            if filename.contains_unknown() {
+                return;
+            }
+            match crate::functions::file_attributes(ev, &filename) {
+                Ok(attributes) => {
+                    let hidden = resource_type == "local_sensitive_file";
+                    for (name, value) in attributes {
+                        let secret = hidden && matches!(name, "content" | "content_base64");
+                        fields.insert(name, if secret { value.sensitive() } else { value });
+                    }
+                }
+                Err(crate::functions::CallError::Failed(message)) => {
+                    data_argument_error(ev, block, "filename", &message)
+                }
+                Err(_) => {}
+            }
         }
         // hashicorp/template's `template_file` (archived, still common):
         // `template` rendered with `vars`, as `templatestring` renders it

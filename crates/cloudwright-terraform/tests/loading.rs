@@ -524,6 +524,10 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
                 "unsupported AWS Region: ap-southeast-4 (Elastic Load Balancing has no log delivery account there; newer Regions deliver as the service principal logdelivery.elasticloadbalancing.amazonaws.com)".to_string(),
                 120
             ),
+            (
+                "\"/etc/passwd\" is outside the scanned directory; Cloudwright reads no file outside it".to_string(),
+                169
+            ),
         ]
     );
     // aws_arn: the parts, the resource keeping its further `:`
@@ -633,6 +637,26 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
     assert_eq!(
         rendered.encoded_text(),
         Some("packages: [nginx]\n\n#!/bin/bash\necho hello from web\nopen 80\nopen 443\n")
+    );
+    // local_file: the content and its digests, as hashicorp/local gives them
+    let boot = "data.local_file.boot";
+    assert_eq!(
+        attr(&g, boot, "content").as_str(),
+        Some("#!/bin/bash\necho boot\n")
+    );
+    assert_eq!(
+        attr(&g, boot, "id").as_str(),
+        Some("cc93963826b6c59344b2bfbfcda8d43b9beb228c")
+    );
+    assert_eq!(
+        attr(&g, boot, "content_base64sha256").as_str(),
+        Some("VI1ISuBF91D9YUmby57uEruj4Vg+8PAfsRHfRuTwdug=")
+    );
+    let hidden = g.resource("data.local_sensitive_file.boot").unwrap();
+    assert!(hidden.get("content").unwrap().is_sensitive());
+    assert_eq!(
+        hidden.get("content_md5").unwrap().as_str(),
+        Some("ac95f02a8564446c1c5ee2ad45a9e768")
     );
     let waiting = g.resource("data.cloudinit_config.waiting").unwrap();
     assert!(waiting.get("rendered").is_none());

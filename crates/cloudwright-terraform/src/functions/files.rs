@@ -103,6 +103,31 @@ fn read_bytes(ev: &Evaluator<'_>, args: &[Value]) -> Result<Vec<u8>, super::Call
     std::fs::read(&resolved).or_else(|e| fail(format!("cannot read {path:?}: {e}")))
 }
 
+/// A file's content and digests as hashicorp/local's `local_file` data
+/// source gives them (`id` is the SHA-1): read once, under the same rules
+/// as `file()`.
+pub(crate) fn file_attributes(
+    ev: &Evaluator<'_>,
+    path: &Value,
+) -> Result<Vec<(&'static str, Value)>, super::CallError> {
+    let bytes = read_bytes(ev, std::slice::from_ref(path))?;
+    let text = String::from_utf8(bytes.clone()).or_else(|_| fail("the file is not valid UTF-8"))?;
+    let base64 = |b: &[u8]| Value::string(base64::engine::general_purpose::STANDARD.encode(b));
+    let hex = |b: &[u8]| Value::string(super::hashing::hex(b));
+    let sha1 = hex(&Sha1::digest(&bytes));
+    Ok(vec![
+        ("content", Value::string(text)),
+        ("content_base64", base64(&bytes)),
+        ("content_md5", hex(&Md5::digest(&bytes))),
+        ("content_sha1", sha1.clone()),
+        ("content_sha256", hex(&Sha256::digest(&bytes))),
+        ("content_sha512", hex(&Sha512::digest(&bytes))),
+        ("content_base64sha256", base64(&Sha256::digest(&bytes))),
+        ("content_base64sha512", base64(&Sha512::digest(&bytes))),
+        ("id", sha1),
+    ])
+}
+
 fn read_text(ev: &Evaluator<'_>, args: &[Value]) -> Result<String, super::CallError> {
     let bytes = read_bytes(ev, args)?;
     String::from_utf8(bytes)

@@ -25,7 +25,7 @@ use cloudwright_model::{format_number, Object, Value};
 use std::sync::Arc;
 
 pub use encoding::json_encode;
-pub(crate) use files::render_template;
+pub(crate) use files::{file_attributes, render_template};
 pub(crate) use provider_aws::Arn;
 
 #[derive(Debug)]
