@@ -494,10 +494,9 @@ fn root_runs(resources: &[Resource]) -> Vec<(Arc<str>, std::ops::Range<usize>)> 
 /// cache of the thread that made them (a pass over the whole model
 /// afterwards waited on memory for a tenth of the load).
 pub fn link_unknown_origins(resources: &mut [Resource]) {
-    let addresses: foldhash::HashSet<(&str, &str)> = resources
-        .iter()
-        .map(|r| (&*r.root, r.address.as_str()))
-        .collect();
+    // made when an origin is not already a reference (most are: the
+    // evaluator traced `vpc_id = aws_vpc.main.id` as it read it)
+    let mut addresses: Option<foldhash::HashSet<(&str, &str)>> = None;
     let mut linked: Vec<(usize, Vec<crate::Reference>)> = Vec::new();
     let mut origins = Vec::new();
     for (i, r) in resources.iter().enumerate() {
@@ -509,6 +508,19 @@ pub fn link_unknown_origins(resources: &mut [Resource]) {
             origins.clear();
             value.unknown_origins(&mut origins);
             for origin in &origins {
+                let traced = r
+                    .references
+                    .iter()
+                    .any(|known| known.attribute == *attribute && names(known, origin));
+                if traced {
+                    continue;
+                }
+                let addresses = addresses.get_or_insert_with(|| {
+                    resources
+                        .iter()
+                        .map(|r| (&*r.root, r.address.as_str()))
+                        .collect()
+                });
                 let Some((target, target_attribute)) = split_origin(origin, |candidate| {
                     addresses.contains(&(&*r.root, candidate))
                 }) else {
@@ -534,6 +546,18 @@ pub fn link_unknown_origins(resources: &mut [Resource]) {
         references.sort();
         references.dedup();
     }
+}
+
+/// Whether a reference names exactly the attribute an origin is:
+/// `aws_vpc.main` and `id` for `aws_vpc.main.id`.
+fn names(reference: &crate::Reference, origin: &str) -> bool {
+    let Some(attribute) = &reference.target_attribute else {
+        return false;
+    };
+    origin
+        .strip_prefix(&*reference.target)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|rest| rest == attribute.as_str())
 }
 
 /// Splits `module.a.aws_s3_bucket.b["k"].id` into the longest prefix that is
