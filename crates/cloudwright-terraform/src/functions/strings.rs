@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     Some(match name {
         "chomp" => unary(args, |s| s.trim_end_matches(['\n', '\r']).to_string()),
-        "lower" => unary(args, |s| s.to_lowercase()),
-        "upper" => unary(args, |s| s.to_uppercase()),
+        "lower" => unary(args, |s| s.chars().map(lower_case).collect()),
+        "upper" => unary(args, |s| s.chars().map(upper_case).collect()),
         "strrev" => unary(args, |s| s.chars().rev().collect()),
         "trimspace" => unary(args, |s| s.trim().to_string()),
         "title" => unary(args, title),
@@ -52,18 +52,62 @@ fn binary_bool(args: &[Value], f: impl Fn(&str, &str) -> bool) -> CallResult {
     Ok(Value::Bool(f(&string(&args[0])?, &string(&args[1])?)))
 }
 
+/// `title` as Go's `strings.Title`: the first letter after a separator —
+/// an ASCII character other than a letter, digit or `_`, or a Unicode
+/// space — in title case (`my_bucket` → `My_bucket`, `don't` → `Don'T`).
 fn title(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut at_word_start = true;
-    for c in s.chars() {
-        if at_word_start && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
+    let separator = |c: char| {
+        if c.is_ascii() {
+            !(c.is_ascii_alphanumeric() || c == '_')
         } else {
-            out.push(c);
+            c.is_whitespace()
         }
-        at_word_start = !c.is_alphanumeric() && c != '\'';
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut previous = ' ';
+    for c in s.chars() {
+        out.push(if separator(previous) {
+            title_case(c)
+        } else {
+            c
+        });
+        previous = c;
     }
     out
+}
+
+/// Go's `unicode.ToUpper`: one character for one (a letter whose upper
+/// case is two, like `ß`, stays as it is: `upper("straße")` is `STRAßE`).
+fn upper_case(c: char) -> char {
+    let mut upper = c.to_uppercase();
+    match (upper.next(), upper.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    }
+}
+
+/// Go's `unicode.ToLower`: one character for one (`İ` is `i`).
+fn lower_case(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Go's `unicode.ToTitle`: upper case, but the title forms of the Latin
+/// digraphs (`ǆ` → `ǅ`).
+fn title_case(c: char) -> char {
+    match c {
+        '\u{1C4}'..='\u{1C6}' => '\u{1C5}',
+        '\u{1C7}'..='\u{1C9}' => '\u{1C8}',
+        '\u{1CA}'..='\u{1CC}' => '\u{1CB}',
+        '\u{1F1}'..='\u{1F3}' => '\u{1F2}',
+        _ => upper_case(c),
+    }
 }
 
 fn split(args: &[Value]) -> CallResult {
@@ -417,14 +461,68 @@ fn format_one(
         }
         'g' | 'G' => {
             let n = number(arg)?;
-            let s = match precision {
-                Some(p) => format!("{:.*}", p, n),
-                None => format_number(n),
-            };
-            signed(n, s)
+            let s = go_general(n, precision);
+            signed(n, if verb == 'G' { s.to_uppercase() } else { s })
         }
         other => return fail(format!("unsupported format verb %{other}")),
     })
+}
+
+/// `%g` as Go's `big.Float` writes it: `%e` when the exponent is below
+/// -4 or at least the precision (6 for the shortest form), `%f`
+/// otherwise, with `precision` significant digits (the shortest that
+/// identify the number when none is given) and no trailing zeros.
+fn go_general(n: f64, precision: Option<usize>) -> String {
+    if n == 0.0 {
+        return "0".to_string();
+    }
+    // the significant digits, and where the point is: n = 0.d1d2… × 10^point
+    let scientific = match precision {
+        None => format!("{:e}", n.abs()),
+        Some(p) => format!("{:.*e}", p.max(1) - 1, n.abs()),
+    };
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let point = exponent.parse::<i64>().unwrap_or(0) + 1;
+    let count = digits.len() as i64;
+    let mut prec = precision.map_or(count, |p| p.max(1) as i64);
+    let mut eprec = prec;
+    if eprec > count && count >= point {
+        eprec = count;
+    }
+    if precision.is_none() {
+        eprec = 6;
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let exp = point - 1;
+    if exp < -4 || exp >= eprec {
+        prec = prec.min(count);
+        let (first, rest) = digits.split_at(1);
+        let fraction = &rest[..(prec - 1) as usize];
+        let dot = if fraction.is_empty() { "" } else { "." };
+        let exp_sign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{first}{dot}{fraction}e{exp_sign}{:02}", exp.abs());
+    }
+    if prec > point {
+        prec = count;
+    }
+    let decimals = (prec - point).max(0);
+    let digit = |i: i64| -> char {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| digits.as_bytes().get(i))
+            .map_or('0', |&b| b as char)
+    };
+    let whole: String = if point > 0 {
+        (0..point).map(digit).collect()
+    } else {
+        "0".to_string()
+    };
+    let fraction: String = (point..point + decimals).map(digit).collect();
+    let dot = if fraction.is_empty() { "" } else { "." };
+    format!("{sign}{whole}{dot}{fraction}")
 }
 
 /// Rust writes `1.5e2`; Go writes `1.5e+02`.
@@ -447,6 +545,49 @@ mod tests {
 
     fn s(v: &str) -> Value {
         Value::string(v)
+    }
+
+    #[test]
+    fn general_format_is_gos() {
+        // what Go's fmt writes for each
+        for (spec, n, expected) in [
+            ("%g", 0.0000123, "1.23e-05"),
+            ("%g", 0.0001, "0.0001"),
+            ("%g", 0.00001, "1e-05"),
+            ("%g", 123456.0, "123456"),
+            ("%g", 1234567.0, "1.234567e+06"),
+            ("%g", 1e6, "1e+06"),
+            ("%g", 1.5, "1.5"),
+            ("%g", 12.0, "12"),
+            ("%g", -2.5e-7, "-2.5e-07"),
+            ("%g", 0.0, "0"),
+            ("%.3g", 2.71828, "2.72"),
+            ("%.3g", 1234.5, "1.23e+03"),
+            ("%.10g", 1.5, "1.5"),
+            ("%.0g", 123.0, "1e+02"),
+            ("%.2g", 0.000123, "0.00012"),
+            ("%G", 1e-7, "1E-07"),
+            ("%+g", 2.0, "+2"),
+        ] {
+            let out = format_values(spec, &[Value::Number(n)]).unwrap();
+            assert_eq!(out, expected, "{spec} of {n}");
+        }
+    }
+
+    #[test]
+    fn case_functions_map_one_character_to_one_as_go_does() {
+        assert_eq!(
+            title("my_bucket is-here don't 1st"),
+            "My_bucket Is-Here Don'T 1st"
+        );
+        assert_eq!(title("ǆungla straße"), "ǅungla Straße");
+        let call = |name: &str, arg: &str| {
+            let out = super::call(name, &[s(arg)]).unwrap().unwrap();
+            out.as_str().unwrap().to_string()
+        };
+        assert_eq!(call("upper", "straße"), "STRAßE");
+        assert_eq!(call("lower", "İSTANBUL ΟΔΟΣ"), "istanbul οδοσ");
+        assert_eq!(call("title", "hello world"), "Hello World");
     }
 
     #[test]
