@@ -400,6 +400,9 @@ fn format_one(
         'v' => match arg {
             Value::List(_) | Value::Map(_) => super::json_encode(arg),
             Value::Null => "null".into(),
+            // cty writes a number as `%g` does (`1.234567e+06`), unlike
+            // an interpolation (`1234567`)
+            Value::Number(n) => go_general(*n, None),
             other => to_template_string(other)
                 .map_err(super::CallError::Failed)?
                 .unwrap_or_default()
@@ -568,6 +571,8 @@ mod tests {
             ("%.2g", 0.000123, "0.00012"),
             ("%G", 1e-7, "1E-07"),
             ("%+g", 2.0, "+2"),
+            ("%v", 1234567.0, "1.234567e+06"),
+            ("%v", 8080.0, "8080"),
         ] {
             let out = format_values(spec, &[Value::Number(n)]).unwrap();
             assert_eq!(out, expected, "{spec} of {n}");
