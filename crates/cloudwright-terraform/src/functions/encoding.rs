@@ -381,38 +381,68 @@ fn yaml_value(y: &Yaml) -> CallResult {
 
 /// The value after a `- ` or `key:` marker: a nested block on the next
 /// lines, or a scalar on the same line.
-fn yaml_entry_value(item: &Value, indent: usize, out: &mut String) {
-    if is_collection(item) {
-        out.push('\n');
-        yaml_encode(item, indent + 2, out);
-    } else {
-        out.push(' ');
-        yaml_scalar(item, out);
-        out.push('\n');
-    }
+/// `yamlencode` in the block style Terraform emits (go-yaml's: strings
+/// double-quoted; a sequence under a key not indented, a collection in a
+/// sequence item begun on the item's line):
+///
+/// ```yaml
+/// "bar": "baz"
+/// "foo":
+/// - 1
+/// - "a": "b"
+///   "c": "d"
+/// ```
+fn yaml_encode(v: &Value, indent: usize, out: &mut String) {
+    yaml_node(v, indent, false, out);
 }
 
-/// `yamlencode` in the block style Terraform emits (strings double-quoted).
-fn yaml_encode(v: &Value, indent: usize, out: &mut String) {
-    let pad = " ".repeat(indent);
+/// A node at `indent`; `inline` when its first line continues a `- `
+/// already written.
+fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) {
+    let pad = |first: bool, out: &mut String| {
+        if !(first && inline) {
+            out.extend(std::iter::repeat_n(' ', indent));
+        }
+    };
     match v.strip() {
         Value::List(items) if !items.is_empty() => {
-            for item in items.iter() {
-                out.push_str(&pad);
+            for (i, item) in items.iter().enumerate() {
+                pad(i == 0, out);
                 out.push('-');
-                yaml_entry_value(item, indent, out);
+                if is_collection(item) {
+                    out.push(' ');
+                    yaml_node(item, indent + 2, true, out);
+                } else {
+                    out.push(' ');
+                    yaml_scalar(item, out);
+                    out.push('\n');
+                }
             }
         }
         Value::Map(obj) if !obj.fields.is_empty() => {
-            for (k, item) in &obj.fields {
-                out.push_str(&pad);
+            for (i, (k, item)) in obj.fields.iter().enumerate() {
+                pad(i == 0, out);
                 encode_string(k, out);
                 out.push(':');
-                yaml_entry_value(item, indent, out);
+                match item.strip() {
+                    Value::List(l) if !l.is_empty() => {
+                        out.push('\n');
+                        yaml_node(item, indent, false, out);
+                    }
+                    Value::Map(m) if !m.fields.is_empty() => {
+                        out.push('\n');
+                        yaml_node(item, indent + 2, false, out);
+                    }
+                    _ => {
+                        out.push(' ');
+                        yaml_scalar(item, out);
+                        out.push('\n');
+                    }
+                }
             }
         }
         other => {
-            out.push_str(&pad);
+            pad(true, out);
             yaml_scalar(other, out);
             out.push('\n');
         }
@@ -509,8 +539,39 @@ mod tests {
         yaml_encode(&v, 0, &mut out);
         assert_eq!(
             out,
-            "\"a\": 1\n\"b\":\n  - \"x\"\n  - true\n\"c\":\n  \"d\": null\n"
+            "\"a\": 1\n\"b\":\n- \"x\"\n- true\n\"c\":\n  \"d\": null\n"
         );
+    }
+
+    #[test]
+    fn yamlencode_is_block_style_as_terraform_writes_it() {
+        let encode = |v: &Value| {
+            let mut out = String::new();
+            yaml_encode(v, 0, &mut out);
+            out
+        };
+        // the Terraform documentation's examples
+        let n = |x: f64| Value::Number(x);
+        let v = Value::map([
+            ("foo", Value::list(vec![n(1.0), n(2.0), n(3.0)])),
+            ("bar", Value::string("baz")),
+        ]);
+        assert_eq!(encode(&v), "\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n");
+        let inner = Value::map([("a", Value::string("b")), ("c", Value::string("d"))]);
+        let v = Value::map([
+            ("foo", Value::list(vec![n(1.0), inner, n(3.0)])),
+            ("bar", Value::string("baz")),
+        ]);
+        assert_eq!(
+            encode(&v),
+            "\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n- 3\n"
+        );
+        // a sequence in a sequence, a sequence under a key in an item
+        let v = Value::list(vec![
+            Value::list(vec![n(1.0), n(2.0)]),
+            Value::map([("k", Value::list(vec![n(3.0)])), ("e", Value::list(vec![]))]),
+        ]);
+        assert_eq!(encode(&v), "- - 1\n  - 2\n- \"e\": []\n  \"k\":\n  - 3\n");
     }
 
     #[test]
