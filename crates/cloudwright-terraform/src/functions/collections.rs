@@ -4,6 +4,7 @@ use super::{arity, boolean, fail, integer, list, number, object, string, strings
 use crate::types::set_of;
 use cloudwright_model::{format_number, Value};
 use std::collections::BTreeMap;
+use unicode_segmentation::UnicodeSegmentation;
 
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     Some(match name {
@@ -119,7 +120,8 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
 fn length(args: &[Value]) -> CallResult {
     arity(args, 1)?;
     Ok(Value::Number(match &args[0] {
-        Value::String(s) => s.chars().count() as f64,
+        // characters are grapheme clusters, as cty counts them
+        Value::String(s) => s.graphemes(true).count() as f64,
         Value::List(items) => items.len() as f64,
         Value::Map(obj) => obj.fields.len() as f64,
         other => {

@@ -4,13 +4,14 @@ use super::{arity, fail, integer, list, number, string, string_list, CallResult}
 use crate::eval::to_template_string;
 use cloudwright_model::{format_number, Value};
 use std::collections::BTreeMap;
+use unicode_segmentation::UnicodeSegmentation;
 
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     Some(match name {
         "chomp" => unary(args, |s| s.trim_end_matches(['\n', '\r']).to_string()),
         "lower" => unary(args, |s| s.chars().map(lower_case).collect()),
         "upper" => unary(args, |s| s.chars().map(upper_case).collect()),
-        "strrev" => unary(args, |s| s.chars().rev().collect()),
+        "strrev" => unary(args, |s| s.graphemes(true).rev().collect()),
         "trimspace" => unary(args, |s| s.trim().to_string()),
         "title" => unary(args, title),
         "startswith" => binary_bool(args, |s, p| s.starts_with(p)),
@@ -155,28 +156,34 @@ fn indent(args: &[Value]) -> CallResult {
     Ok(Value::string(out))
 }
 
+/// `substr` as cty counts: in grapheme clusters (`e` and a combining
+/// accent are one character); a negative offset counts from the end (and
+/// from the start once past it), an offset past the end gives `""`, a
+/// negative length the rest.
 fn substr(args: &[Value]) -> CallResult {
     arity(args, 3)?;
-    let chars: Vec<char> = string(&args[0])?.chars().collect();
-    let len = chars.len() as i64;
+    let text = string(&args[0])?;
     let mut offset = integer(&args[1])?;
     let length = integer(&args[2])?;
+    let clusters: Vec<&str> = text.graphemes(true).collect();
     if offset < 0 {
-        offset += len;
+        offset += clusters.len() as i64;
+    } else if length == 0 {
+        return Ok(Value::string(""));
     }
-    if offset < 0 || offset > len {
-        return fail("substr: offset out of range");
+    let start = offset.max(0) as usize;
+    if start > clusters.len() {
+        return Ok(Value::string(""));
     }
-    let end = if length < 0 {
-        len
+    let rest = &clusters[start..];
+    // cty takes the rest for a negative length, and — counting to a
+    // length it never reaches — for a zero one after a negative offset
+    let taken = if length <= 0 {
+        rest
     } else {
-        (offset + length).min(len)
+        &rest[..rest.len().min(length as usize)]
     };
-    Ok(Value::string(
-        chars[offset as usize..end as usize]
-            .iter()
-            .collect::<String>(),
-    ))
+    Ok(Value::string(taken.concat()))
 }
 
 /// Terraform's `replace`: a substring wrapped in `/…/` is a regular expression
@@ -353,7 +360,7 @@ pub fn format_values(spec: &str, args: &[Value]) -> Result<String, super::CallEr
         let body = format_one(verb, &flags, precision, arg)?;
         // a width beyond any real use is a mistake or an attack on memory
         let width: usize = width.parse::<usize>().unwrap_or(0).min(MAX_PADDING);
-        let pad = width.saturating_sub(body.chars().count());
+        let pad = width.saturating_sub(body.graphemes(true).count());
         if flags.contains('-') {
             out.push_str(&body);
             out.push_str(&" ".repeat(pad));
@@ -411,7 +418,7 @@ fn format_one(
         's' => {
             let s = string(arg)?;
             match precision {
-                Some(p) => s.chars().take(p).collect(),
+                Some(p) => s.graphemes(true).take(p).collect(),
                 None => s,
             }
         }
@@ -642,5 +649,30 @@ mod tests {
             Some("llo")
         );
         assert_eq!(title("hello world-wide"), "Hello World-Wide");
+    }
+
+    #[test]
+    fn characters_are_grapheme_clusters_as_cty_counts_them() {
+        // "noël" written with a combining diaeresis: four characters
+        let noel = "noe\u{308}l";
+        let sub = |offset: f64, length: f64| {
+            let out = substr(&[s(noel), Value::Number(offset), Value::Number(length)]).unwrap();
+            out.as_str().unwrap().to_string()
+        };
+        assert_eq!(sub(2.0, 1.0), "e\u{308}");
+        assert_eq!(sub(-2.0, -1.0), "e\u{308}l");
+        assert_eq!(sub(-10.0, 2.0), "no");
+        assert_eq!(sub(9.0, 2.0), "");
+        assert_eq!(sub(1.0, 0.0), "");
+        // cty counts to a zero length it never reaches: the rest
+        assert_eq!(sub(-2.0, 0.0), "e\u{308}l");
+        let reversed = super::call("strrev", &[s(noel)]).unwrap().unwrap();
+        assert_eq!(reversed.as_str(), Some("le\u{308}on"));
+        let length = super::super::collections::call("length", &[s(noel)]);
+        assert_eq!(length.unwrap().unwrap().to_string(), "4");
+        assert_eq!(
+            format_values("%-5s|%.2s|", &[s(noel), s(noel)]).unwrap(),
+            "noe\u{308}l |no|"
+        );
     }
 }
