@@ -4,7 +4,6 @@ use super::{arity, boolean, fail, integer, list, number, object, string, strings
 use crate::types::set_of;
 use cloudwright_model::{format_number, Value};
 use std::collections::BTreeMap;
-use unicode_segmentation::UnicodeSegmentation;
 
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     Some(match name {
@@ -121,7 +120,7 @@ fn length(args: &[Value]) -> CallResult {
     arity(args, 1)?;
     Ok(Value::Number(match &args[0] {
         // characters are grapheme clusters, as cty counts them
-        Value::String(s) => s.graphemes(true).count() as f64,
+        Value::String(s) => super::strings::cluster_count(s) as f64,
         Value::List(items) => items.len() as f64,
         Value::Map(obj) => obj.fields.len() as f64,
         other => {

@@ -156,6 +156,16 @@ fn indent(args: &[Value]) -> CallResult {
     Ok(Value::string(out))
 }
 
+/// How many characters (grapheme clusters) a string has; plain ASCII
+/// without a carriage return (CR LF is one cluster) counts its bytes.
+pub(super) fn cluster_count(s: &str) -> usize {
+    if s.is_ascii() && !s.contains('\r') {
+        s.len()
+    } else {
+        s.graphemes(true).count()
+    }
+}
+
 /// `substr` as cty counts: in grapheme clusters (`e` and a combining
 /// accent are one character); a negative offset counts from the end (and
 /// from the start once past it), an offset past the end gives `""`, a
@@ -165,25 +175,35 @@ fn substr(args: &[Value]) -> CallResult {
     let text = string(&args[0])?;
     let mut offset = integer(&args[1])?;
     let length = integer(&args[2])?;
-    let clusters: Vec<&str> = text.graphemes(true).collect();
+    // where each character starts, and the end (plain ASCII: every byte)
+    let bounds: Vec<usize> = if text.is_ascii() && !text.contains('\r') {
+        (0..=text.len()).collect()
+    } else {
+        text.grapheme_indices(true)
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect()
+    };
+    let count = bounds.len() as i64 - 1;
     if offset < 0 {
-        offset += clusters.len() as i64;
+        offset += count;
     } else if length == 0 {
         return Ok(Value::string(""));
     }
-    let start = offset.max(0) as usize;
-    if start > clusters.len() {
+    let start = offset.max(0);
+    if start > count {
         return Ok(Value::string(""));
     }
-    let rest = &clusters[start..];
     // cty takes the rest for a negative length, and — counting to a
     // length it never reaches — for a zero one after a negative offset
-    let taken = if length <= 0 {
-        rest
+    let end = if length <= 0 {
+        count
     } else {
-        &rest[..rest.len().min(length as usize)]
+        (start + length).min(count)
     };
-    Ok(Value::string(taken.concat()))
+    Ok(Value::string(
+        &text[bounds[start as usize]..bounds[end as usize]],
+    ))
 }
 
 /// Terraform's `replace`: a substring wrapped in `/…/` is a regular expression
@@ -360,7 +380,11 @@ pub fn format_values(spec: &str, args: &[Value]) -> Result<String, super::CallEr
         let body = format_one(verb, &flags, precision, arg)?;
         // a width beyond any real use is a mistake or an attack on memory
         let width: usize = width.parse::<usize>().unwrap_or(0).min(MAX_PADDING);
-        let pad = width.saturating_sub(body.graphemes(true).count());
+        let pad = if width == 0 {
+            0
+        } else {
+            width.saturating_sub(cluster_count(&body))
+        };
         if flags.contains('-') {
             out.push_str(&body);
             out.push_str(&" ".repeat(pad));
