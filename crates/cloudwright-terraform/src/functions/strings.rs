@@ -9,8 +9,14 @@ use unicode_segmentation::UnicodeSegmentation;
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     Some(match name {
         "chomp" => unary(args, |s| s.trim_end_matches(['\n', '\r']).to_string()),
-        "lower" => unary(args, |s| s.chars().map(lower_case).collect()),
-        "upper" => unary(args, |s| s.chars().map(upper_case).collect()),
+        "lower" => unary(args, |s| match s.is_ascii() {
+            true => s.to_ascii_lowercase(),
+            false => s.chars().map(lower_case).collect(),
+        }),
+        "upper" => unary(args, |s| match s.is_ascii() {
+            true => s.to_ascii_uppercase(),
+            false => s.chars().map(upper_case).collect(),
+        }),
         "strrev" => unary(args, |s| s.graphemes(true).rev().collect()),
         "trimspace" => unary(args, |s| s.trim().to_string()),
         "title" => unary(args, title),
@@ -156,10 +162,15 @@ fn indent(args: &[Value]) -> CallResult {
     Ok(Value::string(out))
 }
 
-/// How many characters (grapheme clusters) a string has; plain ASCII
-/// without a carriage return (CR LF is one cluster) counts its bytes.
+/// Whether every byte of a string is a character of its own: ASCII
+/// without a carriage return (CR LF is one grapheme cluster).
+fn one_byte_characters(s: &str) -> bool {
+    s.is_ascii() && !s.contains('\r')
+}
+
+/// How many characters (grapheme clusters) a string has.
 pub(super) fn cluster_count(s: &str) -> usize {
-    if s.is_ascii() && !s.contains('\r') {
+    if one_byte_characters(s) {
         s.len()
     } else {
         s.graphemes(true).count()
@@ -175,8 +186,8 @@ fn substr(args: &[Value]) -> CallResult {
     let text = string(&args[0])?;
     let mut offset = integer(&args[1])?;
     let length = integer(&args[2])?;
-    // where each character starts, and the end (plain ASCII: every byte)
-    let bounds: Vec<usize> = if text.is_ascii() && !text.contains('\r') {
+    // where each character starts, and the end
+    let bounds: Vec<usize> = if one_byte_characters(&text) {
         (0..=text.len()).collect()
     } else {
         text.grapheme_indices(true)
