@@ -208,6 +208,10 @@ pub fn computed_attributes(
             if vars.is_unknown() {
                 return;
             }
+            if !matches!(vars.strip(), Value::Map(_) | Value::Null) {
+                let message = format!("`vars` must be a map, not {}", vars.type_name());
+                return data_argument_error(ev, block, "vars", &message);
+            }
             let at = block
                 .body
                 .attribute("template")

@@ -528,6 +528,7 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
                 "\"/etc/passwd\" is outside the scanned directory; Cloudwright reads no file outside it".to_string(),
                 169
             ),
+            ("`vars` must be a map, not string".to_string(), 174),
         ]
     );
     // aws_arn: the parts, the resource keeping its further `:`
