@@ -93,10 +93,13 @@ pub fn computed_attributes(
             let Some(arn) = fields.get("arn").cloned() else {
                 return;
             };
-            let Some(text) = arn.strip().as_str() else {
-                return;
+            // a number or a bool converts to its string, as Terraform does
+            let text = match arn.strip() {
+                Value::String(text) => text.to_string(),
+                Value::Number(_) | Value::Bool(_) => arn.strip().to_string(),
+                _ => return,
             };
-            match crate::functions::Arn::parse(text) {
+            match crate::functions::Arn::parse(&text) {
                 Ok(parts) => {
                     let sensitive = arn.is_sensitive();
                     let mark = |s: String| {
