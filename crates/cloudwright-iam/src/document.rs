@@ -227,12 +227,14 @@ fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
     }
 }
 
+/// A statement read in one pass over its keys (each `get` on a JSON map
+/// hashes its key, and a statement was asked for ten of them).
 fn statement(s: &serde_json::Value) -> Statement {
-    let flatten = |v: Option<&serde_json::Value>| {
+    let flatten = |v: &serde_json::Value| {
         let mut out = Vec::new();
         match v {
-            Some(serde_json::Value::String(p)) => out.push(("*".to_string(), p.clone())),
-            Some(serde_json::Value::Object(m)) => {
+            serde_json::Value::String(p) => out.push(("*".to_string(), p.clone())),
+            serde_json::Value::Object(m) => {
                 for (kind, ids) in m {
                     for id in strings(Some(ids)) {
                         out.push((kind.clone(), id));
@@ -243,31 +245,29 @@ fn statement(s: &serde_json::Value) -> Statement {
         }
         out
     };
-    let principals = flatten(s.get("Principal"));
-    let not_principals = flatten(s.get("NotPrincipal"));
-    let unknown = s
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(_, v)| contains_unknown(v))
-                .map(|(k, _)| k.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    Statement {
-        unknown,
-        sid: s.get("Sid").and_then(|v| v.as_str()).map(str::to_string),
-        allow: s.get("Effect").and_then(|e| e.as_str()) == Some("Allow"),
-        actions: strings(s.get("Action")),
-        not_actions: strings(s.get("NotAction")),
-        resources: strings(s.get("Resource")),
-        not_resources: strings(s.get("NotResource")),
-        principals,
-        has_not_principal: s.get("NotPrincipal").is_some(),
-        not_principals,
-        conditions: s
-            .get("Condition")
-            .cloned()
-            .unwrap_or(serde_json::Value::Null),
+    let mut out = Statement::default();
+    let Some(fields) = s.as_object() else {
+        return out;
+    };
+    for (key, v) in fields {
+        if contains_unknown(v) {
+            out.unknown.push(key.clone());
+        }
+        match key.as_str() {
+            "Sid" => out.sid = v.as_str().map(str::to_string),
+            "Effect" => out.allow = v.as_str() == Some("Allow"),
+            "Action" => out.actions = strings(Some(v)),
+            "NotAction" => out.not_actions = strings(Some(v)),
+            "Resource" => out.resources = strings(Some(v)),
+            "NotResource" => out.not_resources = strings(Some(v)),
+            "Principal" => out.principals = flatten(v),
+            "NotPrincipal" => {
+                out.has_not_principal = true;
+                out.not_principals = flatten(v);
+            }
+            "Condition" => out.conditions = v.clone(),
+            _ => {}
+        }
     }
+    out
 }
