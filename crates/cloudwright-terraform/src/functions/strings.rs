@@ -621,6 +621,19 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        // every finite number: the shortest %g reads back as the number,
+        // and with a precision it keeps that many significant digits
+        #[test]
+        fn general_format_reads_back(n in proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO, p in 1usize..17) {
+            let shortest = go_general(n, None);
+            proptest::prop_assert_eq!(shortest.parse::<f64>().ok(), Some(n), "{}", shortest);
+            let rounded: f64 = go_general(n, Some(p)).parse().unwrap();
+            let tolerance = n.abs() * 10f64.powi(1 - p as i32);
+            proptest::prop_assert!((rounded - n).abs() <= tolerance, "{} at {} digits: {}", n, p, rounded);
+        }
+    }
+
     #[test]
     fn case_functions_map_one_character_to_one_as_go_does() {
         assert_eq!(
