@@ -543,6 +543,36 @@ mod tests {
         );
     }
 
+    /// Values yamlencode takes: nested lists and objects of strings (any
+    /// characters), whole numbers, bools and nulls.
+    fn yaml_values() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            any::<String>().prop_map(Value::string),
+            (-1_000_000i64..1_000_000).prop_map(|n| Value::Number(n as f64)),
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Null),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::list),
+                proptest::collection::btree_map("[a-z_ :\"-]{0,6}", inner, 0..4)
+                    .prop_map(Value::map),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        // what yamlencode writes, a YAML parser reads back as the value
+        #[test]
+        fn yamlencode_reads_back(v in yaml_values()) {
+            let mut out = String::new();
+            yaml_encode(&v, 0, &mut out);
+            let back = yaml_decode(&out).unwrap_or_else(|e| panic!("{out:?}: {e:?}"));
+            proptest::prop_assert_eq!(back.equals(&v), Some(true), "{:?} read back as {}", out, back);
+        }
+    }
+
     #[test]
     fn yamlencode_is_block_style_as_terraform_writes_it() {
         let encode = |v: &Value| {

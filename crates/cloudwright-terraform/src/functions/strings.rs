@@ -629,6 +629,8 @@ mod tests {
             let shortest = go_general(n, None);
             proptest::prop_assert_eq!(shortest.parse::<f64>().ok(), Some(n), "{}", shortest);
             let rounded: f64 = go_general(n, Some(p)).parse().unwrap();
+            // (rounding up the largest numbers leaves what f64 holds)
+            proptest::prop_assume!(rounded.is_finite());
             let tolerance = n.abs() * 10f64.powi(1 - p as i32);
             proptest::prop_assert!((rounded - n).abs() <= tolerance, "{} at {} digits: {}", n, p, rounded);
         }
