@@ -42,13 +42,13 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "base64gunzip" => arity(args, 1).and_then(|_| gunzip(&base64_bytes(&string(&args[0])?)?)),
         "csvdecode" => arity(args, 1).and_then(|_| csv_decode(&string(&args[0])?)),
         "yamldecode" => arity(args, 1).and_then(|_| yaml_decode(&string(&args[0])?)),
-        "yamlencode" => arity(args, 1).map(|_| {
+        "yamlencode" => arity(args, 1).and_then(|_| {
             let mut out = String::new();
-            yaml_encode(&args[0], 0, &mut out);
+            yaml_encode(&args[0], 0, &mut out).map_err(super::CallError::Unsupported)?;
             if !out.ends_with('\n') {
                 out.push('\n');
             }
-            Value::string(out)
+            Ok(Value::string(out))
         }),
         _ => return None,
     })
@@ -392,13 +392,17 @@ fn yaml_value(y: &Yaml) -> CallResult {
 /// - "a": "b"
 ///   "c": "d"
 /// ```
-fn yaml_encode(v: &Value, indent: usize, out: &mut String) {
-    yaml_node(v, indent, false, out);
+///
+/// A string Terraform writes otherwise — one with a line break (a literal
+/// block), one folded at the 80th column, a key too long to be a simple
+/// one — is not written: `Err` says which, and the result is unknown.
+fn yaml_encode(v: &Value, indent: usize, out: &mut String) -> Result<(), String> {
+    yaml_node(v, indent, false, out)
 }
 
 /// A node at `indent`; `inline` when its first line continues a `- `
 /// already written.
-fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) {
+fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) -> Result<(), String> {
     let pad = |first: bool, out: &mut String| {
         if !(first && inline) {
             out.extend(std::iter::repeat_n(' ', indent));
@@ -408,13 +412,11 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) {
         Value::List(items) if !items.is_empty() => {
             for (i, item) in items.iter().enumerate() {
                 pad(i == 0, out);
-                out.push('-');
+                out.push_str("- ");
                 if is_collection(item) {
-                    out.push(' ');
-                    yaml_node(item, indent + 2, true, out);
+                    yaml_node(item, indent + 2, true, out)?;
                 } else {
-                    out.push(' ');
-                    yaml_scalar(item, out);
+                    yaml_scalar(item, out)?;
                     out.push('\n');
                 }
             }
@@ -422,20 +424,25 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) {
         Value::Map(obj) if !obj.fields.is_empty() => {
             for (i, (k, item)) in obj.fields.iter().enumerate() {
                 pad(i == 0, out);
-                encode_string(k, out);
+                // go-yaml writes a longer key as a complex one (`? `)
+                if k.len() > 128 {
+                    return Err("a map key over 128 bytes".into());
+                }
+                // a key is never folded (go-yaml's simple key context)
+                yaml_string(k, false, out)?;
                 out.push(':');
                 match item.strip() {
                     Value::List(l) if !l.is_empty() => {
                         out.push('\n');
-                        yaml_node(item, indent, false, out);
+                        yaml_node(item, indent, false, out)?;
                     }
                     Value::Map(m) if !m.fields.is_empty() => {
                         out.push('\n');
-                        yaml_node(item, indent + 2, false, out);
+                        yaml_node(item, indent + 2, false, out)?;
                     }
                     _ => {
                         out.push(' ');
-                        yaml_scalar(item, out);
+                        yaml_scalar(item, out)?;
                         out.push('\n');
                     }
                 }
@@ -443,10 +450,11 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) {
         }
         other => {
             pad(true, out);
-            yaml_scalar(other, out);
+            yaml_scalar(other, out)?;
             out.push('\n');
         }
     }
+    Ok(())
 }
 
 fn is_collection(v: &Value) -> bool {
@@ -454,14 +462,73 @@ fn is_collection(v: &Value) -> bool {
         || matches!(v.strip(), Value::Map(m) if !m.fields.is_empty())
 }
 
-fn yaml_scalar(v: &Value, out: &mut String) {
+fn yaml_scalar(v: &Value, out: &mut String) -> Result<(), String> {
     match v.strip() {
         Value::List(_) => out.push_str("[]"),
         Value::Map(_) => out.push_str("{}"),
-        Value::String(s) => encode_string(s, out),
+        Value::String(s) => yaml_string(s, true, out)?,
         Value::Null | Value::Unknown(_) | Value::Document(_) => out.push_str("null"),
         other => out.push_str(&other.to_string()),
     }
+    Ok(())
+}
+
+/// A string double-quoted as go-yaml's emitter writes it (with Unicode
+/// on): printable characters as they are — libyaml's printable, which
+/// leaves out characters past U+FFFF — and `"`, `\\` and the others
+/// escaped. A line feed makes Terraform choose a literal block, and a
+/// space past the 80th column of a value (`folds`) a folded line: neither
+/// is written here.
+fn yaml_string(s: &str, folds: bool, out: &mut String) -> Result<(), String> {
+    if s.contains('\n') {
+        return Err("a string with a line break (Terraform writes a literal block)".into());
+    }
+    let line_start = out.rfind('\n').map_or(0, |i| i + 1);
+    let mut column = out[line_start..].chars().count();
+    let chars: Vec<char> = s.chars().collect();
+    out.push('"');
+    column += 1;
+    let mut spaces = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let printable = matches!(c, '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+            && c != '\u{FEFF}';
+        if !printable || c == '"' || c == '\\' {
+            let escape = match c {
+                '\0' => "\\0".to_string(),
+                '\u{7}' => "\\a".to_string(),
+                '\u{8}' => "\\b".to_string(),
+                '\t' => "\\t".to_string(),
+                '\u{B}' => "\\v".to_string(),
+                '\u{C}' => "\\f".to_string(),
+                '\r' => "\\r".to_string(),
+                '\u{1B}' => "\\e".to_string(),
+                '"' => "\\\"".to_string(),
+                '\\' => "\\\\".to_string(),
+                '\u{85}' => "\\N".to_string(),
+                '\u{2028}' => "\\L".to_string(),
+                '\u{2029}' => "\\P".to_string(),
+                c if (c as u32) <= 0xFF => format!("\\x{:02X}", c as u32),
+                c if (c as u32) <= 0xFFFF => format!("\\u{:04X}", c as u32),
+                c => format!("\\U{:08X}", c as u32),
+            };
+            column += escape.len();
+            out.push_str(&escape);
+            spaces = false;
+        } else if c == ' ' {
+            if folds && !spaces && column > 80 && i > 0 && i + 1 < chars.len() {
+                return Err("a string past the 80th column (Terraform folds it)".into());
+            }
+            out.push(' ');
+            column += 1;
+            spaces = true;
+        } else {
+            out.push(c);
+            column += 1;
+            spaces = false;
+        }
+    }
+    out.push('"');
+    Ok(())
 }
 
 #[cfg(test)]
@@ -536,7 +603,7 @@ mod tests {
         let v = yaml_decode("a: 1\nb:\n  - x\n  - true\nc: {d: null}\n").unwrap();
         assert_eq!(v.to_string(), "{a = 1, b = [\"x\", true], c = {d = null}}");
         let mut out = String::new();
-        yaml_encode(&v, 0, &mut out);
+        yaml_encode(&v, 0, &mut out).unwrap();
         assert_eq!(
             out,
             "\"a\": 1\n\"b\":\n- \"x\"\n- true\n\"c\":\n  \"d\": null\n"
@@ -567,7 +634,8 @@ mod tests {
         #[test]
         fn yamlencode_reads_back(v in yaml_values()) {
             let mut out = String::new();
-            yaml_encode(&v, 0, &mut out);
+            // what Terraform writes as a block or folds is not written
+            proptest::prop_assume!(yaml_encode(&v, 0, &mut out).is_ok());
             let back = yaml_decode(&out).unwrap_or_else(|e| panic!("{out:?}: {e:?}"));
             proptest::prop_assert_eq!(back.equals(&v), Some(true), "{:?} read back as {}", out, back);
         }
@@ -577,23 +645,23 @@ mod tests {
     fn yamlencode_is_block_style_as_terraform_writes_it() {
         let encode = |v: &Value| {
             let mut out = String::new();
-            yaml_encode(v, 0, &mut out);
-            out
+            yaml_encode(v, 0, &mut out).map(|()| out)
         };
+        let encode_ok = |v: &Value| encode(v).unwrap();
         // the Terraform documentation's examples
         let n = |x: f64| Value::Number(x);
         let v = Value::map([
             ("foo", Value::list(vec![n(1.0), n(2.0), n(3.0)])),
             ("bar", Value::string("baz")),
         ]);
-        assert_eq!(encode(&v), "\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n");
+        assert_eq!(encode_ok(&v), "\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n");
         let inner = Value::map([("a", Value::string("b")), ("c", Value::string("d"))]);
         let v = Value::map([
             ("foo", Value::list(vec![n(1.0), inner, n(3.0)])),
             ("bar", Value::string("baz")),
         ]);
         assert_eq!(
-            encode(&v),
+            encode_ok(&v),
             "\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n- 3\n"
         );
         // a sequence in a sequence, a sequence under a key in an item
@@ -601,7 +669,26 @@ mod tests {
             Value::list(vec![n(1.0), n(2.0)]),
             Value::map([("k", Value::list(vec![n(3.0)])), ("e", Value::list(vec![]))]),
         ]);
-        assert_eq!(encode(&v), "- - 1\n  - 2\n- \"e\": []\n  \"k\":\n  - 3\n");
+        assert_eq!(
+            encode_ok(&v),
+            "- - 1\n  - 2\n- \"e\": []\n  \"k\":\n  - 3\n"
+        );
+        // strings as go-yaml writes them: printable characters as they
+        // are, the rest escaped; a line break or a fold is not written
+        let text = |t: &str| Value::map([("k", Value::string(t))]);
+        assert_eq!(encode_ok(&text("<a&b> é")), "\"k\": \"<a&b> é\"\n");
+        assert_eq!(
+            encode_ok(&text("tab\there \"q\" \\ \u{1F600} \u{85}")),
+            "\"k\": \"tab\\there \\\"q\\\" \\\\ \\U0001F600 \\N\"\n"
+        );
+        assert!(encode(&text("two\nlines"))
+            .unwrap_err()
+            .contains("literal block"));
+        let long = "word ".repeat(20);
+        assert!(encode(&text(&long)).unwrap_err().contains("80th column"));
+        // a long key is not folded
+        let key = "k".repeat(40) + " " + &"k".repeat(60);
+        assert!(encode(&Value::map([(key.as_str(), Value::Null)])).is_ok());
     }
 
     #[test]
