@@ -416,7 +416,7 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) -> Result
                 if is_collection(item) {
                     yaml_node(item, indent + 2, true, out)?;
                 } else {
-                    yaml_scalar(item, out)?;
+                    yaml_scalar(item, indent + 2, out)?;
                     out.push('\n');
                 }
             }
@@ -424,12 +424,12 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) -> Result
         Value::Map(obj) if !obj.fields.is_empty() => {
             for (i, (k, item)) in obj.fields.iter().enumerate() {
                 pad(i == 0, out);
-                // go-yaml writes a longer key as a complex one (`? `)
-                if k.len() > 128 {
-                    return Err("a map key over 128 bytes".into());
+                // go-yaml writes a longer or multi-line key as a complex one (`? `)
+                if k.len() > 128 || k.contains('\n') {
+                    return Err("a map key over 128 bytes or with a line break".into());
                 }
                 // a key is never folded (go-yaml's simple key context)
-                yaml_string(k, false, out)?;
+                yaml_string(k, None, out)?;
                 out.push(':');
                 match item.strip() {
                     Value::List(l) if !l.is_empty() => {
@@ -442,7 +442,7 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) -> Result
                     }
                     _ => {
                         out.push(' ');
-                        yaml_scalar(item, out)?;
+                        yaml_scalar(item, indent + 2, out)?;
                         out.push('\n');
                     }
                 }
@@ -450,7 +450,7 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) -> Result
         }
         other => {
             pad(true, out);
-            yaml_scalar(other, out)?;
+            yaml_scalar(other, indent + 2, out)?;
             out.push('\n');
         }
     }
@@ -462,42 +462,78 @@ fn is_collection(v: &Value) -> bool {
         || matches!(v.strip(), Value::Map(m) if !m.fields.is_empty())
 }
 
-fn yaml_scalar(v: &Value, out: &mut String) -> Result<(), String> {
+/// A scalar (or an empty collection); a block string's lines go at
+/// `indent`.
+fn yaml_scalar(v: &Value, indent: usize, out: &mut String) -> Result<(), String> {
     match v.strip() {
         Value::List(_) => out.push_str("[]"),
         Value::Map(_) => out.push_str("{}"),
-        Value::String(s) => yaml_string(s, true, out)?,
+        Value::String(s) => yaml_string(s, Some(indent), out)?,
         Value::Null | Value::Unknown(_) | Value::Document(_) => out.push_str("null"),
         other => out.push_str(&other.to_string()),
     }
     Ok(())
 }
 
-/// A string double-quoted as go-yaml's emitter writes it (with Unicode
-/// on): printable characters as they are — libyaml's printable, which
-/// leaves out characters past U+FFFF — and `"`, `\\` and the others
-/// escaped. A line feed makes Terraform choose a literal block, and a
-/// space past the 80th column of a value (`folds`) a folded line: neither
-/// is written here.
-fn yaml_string(s: &str, folds: bool, out: &mut String) -> Result<(), String> {
-    if s.contains('\n') {
-        return Err("a string with a line break (Terraform writes a literal block)".into());
+/// Whether libyaml counts a character printable (a line feed is; what
+/// lies past U+FFFF is not).
+fn yaml_printable(c: char) -> bool {
+    matches!(c, '\n' | '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        && c != '\u{FEFF}'
+}
+
+/// A string as go-yaml's emitter writes the one cty hands it: with a line
+/// feed, a literal block (`|`) where libyaml allows one — no unprintable
+/// character, no space before a line break or at the end — else
+/// double-quoted (Unicode on): printable characters as they are, `"`,
+/// `\\` and the others escaped. `block` is where a value's block lines go;
+/// `None` for a key, which is never folded nor a block. A space past the
+/// 80th column makes go-yaml fold the line, and a string ending in two
+/// line feeds makes it end the document with `...`: neither is written
+/// here.
+fn yaml_string(s: &str, block: Option<usize>, out: &mut String) -> Result<(), String> {
+    let chars: Vec<char> = s.chars().collect();
+    let block_allowed =
+        chars.iter().all(|&c| yaml_printable(c)) && !s.contains(" \n") && !s.ends_with(' ');
+    if let (Some(indent), true, true) = (block, s.contains('\n'), block_allowed) {
+        if s == "\n" || s.ends_with("\n\n") {
+            return Err(
+                "a string ending in line breaks (Terraform ends the document after it)".into(),
+            );
+        }
+        out.push('|');
+        if s.starts_with([' ', '\n']) {
+            out.push('2');
+        }
+        let body = match s.strip_suffix('\n') {
+            Some(body) => body,
+            None => {
+                out.push('-');
+                s
+            }
+        };
+        for line in body.split('\n') {
+            out.push('\n');
+            if !line.is_empty() {
+                out.extend(std::iter::repeat_n(' ', indent));
+                out.push_str(line);
+            }
+        }
+        return Ok(());
     }
     let line_start = out.rfind('\n').map_or(0, |i| i + 1);
     let mut column = out[line_start..].chars().count();
-    let chars: Vec<char> = s.chars().collect();
     out.push('"');
     column += 1;
     let mut spaces = false;
     for (i, &c) in chars.iter().enumerate() {
-        let printable = matches!(c, '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-            && c != '\u{FEFF}';
-        if !printable || c == '"' || c == '\\' {
+        if !yaml_printable(c) || c == '\n' || c == '"' || c == '\\' {
             let escape = match c {
                 '\0' => "\\0".to_string(),
                 '\u{7}' => "\\a".to_string(),
                 '\u{8}' => "\\b".to_string(),
                 '\t' => "\\t".to_string(),
+                '\n' => "\\n".to_string(),
                 '\u{B}' => "\\v".to_string(),
                 '\u{C}' => "\\f".to_string(),
                 '\r' => "\\r".to_string(),
@@ -515,7 +551,7 @@ fn yaml_string(s: &str, folds: bool, out: &mut String) -> Result<(), String> {
             out.push_str(&escape);
             spaces = false;
         } else if c == ' ' {
-            if folds && !spaces && column > 80 && i > 0 && i + 1 < chars.len() {
+            if block.is_some() && !spaces && column > 80 && i > 0 && i + 1 < chars.len() {
                 return Err("a string past the 80th column (Terraform folds it)".into());
             }
             out.push(' ');
@@ -616,6 +652,8 @@ mod tests {
         use proptest::prelude::*;
         let leaf = prop_oneof![
             any::<String>().prop_map(Value::string),
+            // lines, spaces and blank lines: literal blocks
+            "[a-z \n]{0,12}".prop_map(Value::string),
             (-1_000_000i64..1_000_000).prop_map(|n| Value::Number(n as f64)),
             any::<bool>().prop_map(Value::Bool),
             Just(Value::Null),
@@ -681,9 +719,26 @@ mod tests {
             encode_ok(&text("tab\there \"q\" \\ \u{1F600} \u{85}")),
             "\"k\": \"tab\\there \\\"q\\\" \\\\ \\U0001F600 \\N\"\n"
         );
-        assert!(encode(&text("two\nlines"))
+        // a line feed: a literal block, chomped as the text ends
+        assert_eq!(
+            encode_ok(&text("two\nlines")),
+            "\"k\": |-\n  two\n  lines\n"
+        );
+        assert_eq!(
+            encode_ok(&text("one\n\nthree\n")),
+            "\"k\": |\n  one\n\n  three\n"
+        );
+        assert_eq!(encode_ok(&text(" lead\nx")), "\"k\": |2-\n   lead\n  x\n");
+        let items = Value::list(vec![Value::string("a\nb"), Value::string("c")]);
+        assert_eq!(encode_ok(&items), "- |-\n  a\n  b\n- \"c\"\n");
+        let under_key = Value::map([("k", Value::list(vec![Value::string("a\nb")]))]);
+        assert_eq!(encode_ok(&under_key), "\"k\":\n- |-\n  a\n  b\n");
+        // …unless libyaml forbids the block: double-quoted, escaped
+        assert_eq!(encode_ok(&text("a\tb\nc")), "\"k\": \"a\\tb\\nc\"\n");
+        assert_eq!(encode_ok(&text("a \nb")), "\"k\": \"a \\nb\"\n");
+        assert!(encode(&text("end\n\n"))
             .unwrap_err()
-            .contains("literal block"));
+            .contains("ends the document"));
         let long = "word ".repeat(20);
         assert!(encode(&text(&long)).unwrap_err().contains("80th column"));
         // a long key is not folded
