@@ -393,9 +393,11 @@ fn yaml_value(y: &Yaml) -> CallResult {
 ///   "c": "d"
 /// ```
 ///
-/// A string Terraform writes otherwise — one with a line break (a literal
-/// block), one folded at the 80th column, a key too long to be a simple
-/// one — is not written: `Err` says which, and the result is unknown.
+/// Text with line feeds is a literal block, a long line folded, as
+/// go-yaml writes them; what go-yaml writes in ways not followed here — a
+/// string ending in two line feeds (the document then ends with `...`), a
+/// key too long or multi-line to be a simple one — is not written: `Err`
+/// says which, and the result is unknown.
 fn yaml_encode(v: &Value, indent: usize, out: &mut String) -> Result<(), String> {
     yaml_node(v, indent, false, out)
 }
@@ -486,11 +488,11 @@ fn yaml_printable(c: char) -> bool {
 /// feed, a literal block (`|`) where libyaml allows one — no unprintable
 /// character, no space before a line break or at the end — else
 /// double-quoted (Unicode on): printable characters as they are, `"`,
-/// `\\` and the others escaped. `block` is where a value's block lines go;
-/// `None` for a key, which is never folded nor a block. A space past the
-/// 80th column makes go-yaml fold the line, and a string ending in two
-/// line feeds makes it end the document with `...`: neither is written
-/// here.
+/// `\\` and the others escaped, a line folded at a space past the 80th
+/// column. `block` is where a value's block and folded lines go; `None`
+/// for a key, which is never folded nor a block. A string ending in two
+/// line feeds makes go-yaml end the document with `...`: it is not
+/// written here.
 fn yaml_string(s: &str, block: Option<usize>, out: &mut String) -> Result<(), String> {
     let chars: Vec<char> = s.chars().collect();
     let block_allowed =
@@ -551,11 +553,23 @@ fn yaml_string(s: &str, block: Option<usize>, out: &mut String) -> Result<(), St
             out.push_str(&escape);
             spaces = false;
         } else if c == ' ' {
-            if block.is_some() && !spaces && column > 80 && i > 0 && i + 1 < chars.len() {
-                return Err("a string past the 80th column (Terraform folds it)".into());
+            match block {
+                // folded: the space becomes a line break at the value's
+                // indentation (a following space kept by a `\\`)
+                Some(indent) if !spaces && column > 80 && i > 0 && i + 1 < chars.len() => {
+                    out.push('\n');
+                    out.extend(std::iter::repeat_n(' ', indent));
+                    column = indent;
+                    if chars[i + 1] == ' ' {
+                        out.push('\\');
+                        column += 1;
+                    }
+                }
+                _ => {
+                    out.push(' ');
+                    column += 1;
+                }
             }
-            out.push(' ');
-            column += 1;
             spaces = true;
         } else {
             out.push(c);
@@ -654,6 +668,8 @@ mod tests {
             any::<String>().prop_map(Value::string),
             // lines, spaces and blank lines: literal blocks
             "[a-z \n]{0,12}".prop_map(Value::string),
+            // long lines with single and double spaces: folded
+            "([a-z]{1,8} {1,2}){10,30}[a-z]".prop_map(Value::string),
             (-1_000_000i64..1_000_000).prop_map(|n| Value::Number(n as f64)),
             any::<bool>().prop_map(Value::Bool),
             Just(Value::Null),
@@ -739,8 +755,15 @@ mod tests {
         assert!(encode(&text("end\n\n"))
             .unwrap_err()
             .contains("ends the document"));
-        let long = "word ".repeat(20);
-        assert!(encode(&text(&long)).unwrap_err().contains("80th column"));
+        // a space past the 80th column: the line folded at the value's indentation
+        let long = "word ".repeat(19) + "word";
+        assert_eq!(
+            encode_ok(&text(&long)),
+            format!(
+                "\"k\": \"{}word\n  word word word word\"\n",
+                "word ".repeat(15)
+            )
+        );
         // a long key is not folded
         let key = "k".repeat(40) + " " + &"k".repeat(60);
         assert!(encode(&Value::map([(key.as_str(), Value::Null)])).is_ok());
