@@ -653,6 +653,22 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
         attr(&g, boot, "content_base64sha256").as_str(),
         Some("VI1ISuBF91D9YUmby57uEruj4Vg+8PAfsRHfRuTwdug=")
     );
+    // the file functions give what local_file gives
+    let digests = attr(&g, "aws_ssm_parameter.digests", "value");
+    let digests: serde_json::Value = serde_json::from_str(digests.as_str().unwrap()).unwrap();
+    let digests = digests.as_object().unwrap();
+    assert_eq!(digests.len(), 7);
+    for (attribute, value) in digests {
+        assert_eq!(
+            attr(&g, boot, attribute).as_str(),
+            value.as_str(),
+            "{attribute}"
+        );
+    }
+    assert_eq!(
+        digests["content_sha256"],
+        "548d484ae045f750fd61499bcb9eee12bba3e1583ef0f01fb111df46e4f076e8"
+    );
     let hidden = g.resource("data.local_sensitive_file.boot").unwrap();
     assert!(hidden.get("content").unwrap().is_sensitive());
     assert_eq!(

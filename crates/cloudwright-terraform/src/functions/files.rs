@@ -19,34 +19,71 @@ static TEMPLATE_SCOPE: LazyLock<ModuleScope> = LazyLock::new(ModuleScope::defaul
 /// Largest file `file()` and friends will read.
 const MAX_FILE: u64 = 16 * 1024 * 1024;
 
+/// An encoding or digest of a file's bytes: the function that gives it,
+/// and the attribute hashicorp/local's `local_file` gives it as.
+struct FileDigest {
+    function: &'static str,
+    attribute: &'static str,
+    of: fn(&[u8]) -> Value,
+}
+
+fn base64_of(bytes: &[u8]) -> Value {
+    Value::string(base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+fn hex_of(bytes: &[u8]) -> Value {
+    Value::string(super::hashing::hex(bytes))
+}
+
+const FILE_DIGESTS: &[FileDigest] = &[
+    FileDigest {
+        function: "filebase64",
+        attribute: "content_base64",
+        of: base64_of,
+    },
+    FileDigest {
+        function: "filemd5",
+        attribute: "content_md5",
+        of: |b| hex_of(&Md5::digest(b)),
+    },
+    FileDigest {
+        function: "filesha1",
+        attribute: "content_sha1",
+        of: |b| hex_of(&Sha1::digest(b)),
+    },
+    FileDigest {
+        function: "filesha256",
+        attribute: "content_sha256",
+        of: |b| hex_of(&Sha256::digest(b)),
+    },
+    FileDigest {
+        function: "filesha512",
+        attribute: "content_sha512",
+        of: |b| hex_of(&Sha512::digest(b)),
+    },
+    FileDigest {
+        function: "filebase64sha256",
+        attribute: "content_base64sha256",
+        of: |b| base64_of(&Sha256::digest(b)),
+    },
+    FileDigest {
+        function: "filebase64sha512",
+        attribute: "content_base64sha512",
+        of: |b| base64_of(&Sha512::digest(b)),
+    },
+];
+
 pub fn call(
     ev: &mut Evaluator<'_>,
     name: &str,
     args: &[Value],
     range: Range,
 ) -> Option<CallResult> {
+    if let Some(digest) = FILE_DIGESTS.iter().find(|d| d.function == name) {
+        return Some(read_bytes(ev, args).map(|bytes| (digest.of)(&bytes)));
+    }
     Some(match name {
         "file" => read_text(ev, args).map(Value::string),
-        "filebase64" => read_bytes(ev, args)
-            .map(|b| Value::string(base64::engine::general_purpose::STANDARD.encode(b))),
-        "filemd5" => {
-            read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Md5::digest(b))))
-        }
-        "filesha1" => {
-            read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha1::digest(b))))
-        }
-        "filesha256" => {
-            read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha256::digest(b))))
-        }
-        "filesha512" => {
-            read_bytes(ev, args).map(|b| Value::string(super::hashing::hex(&Sha512::digest(b))))
-        }
-        "filebase64sha256" => read_bytes(ev, args).map(|b| {
-            Value::string(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b)))
-        }),
-        "filebase64sha512" => read_bytes(ev, args).map(|b| {
-            Value::string(base64::engine::general_purpose::STANDARD.encode(Sha512::digest(b)))
-        }),
         "fileexists" => arity(args, 1).and_then(|_| {
             let path = string(&args[0])?;
             Ok(Value::Bool(
@@ -112,20 +149,11 @@ pub(crate) fn file_attributes(
 ) -> Result<Vec<(&'static str, Value)>, super::CallError> {
     let bytes = read_bytes(ev, std::slice::from_ref(path))?;
     let text = String::from_utf8(bytes.clone()).or_else(|_| fail("the file is not valid UTF-8"))?;
-    let base64 = |b: &[u8]| Value::string(base64::engine::general_purpose::STANDARD.encode(b));
-    let hex = |b: &[u8]| Value::string(super::hashing::hex(b));
-    let sha1 = hex(&Sha1::digest(&bytes));
-    Ok(vec![
-        ("content", Value::string(text)),
-        ("content_base64", base64(&bytes)),
-        ("content_md5", hex(&Md5::digest(&bytes))),
-        ("content_sha1", sha1.clone()),
-        ("content_sha256", hex(&Sha256::digest(&bytes))),
-        ("content_sha512", hex(&Sha512::digest(&bytes))),
-        ("content_base64sha256", base64(&Sha256::digest(&bytes))),
-        ("content_base64sha512", base64(&Sha512::digest(&bytes))),
-        ("id", sha1),
-    ])
+    let mut out = vec![("content", Value::string(text))];
+    out.extend(FILE_DIGESTS.iter().map(|d| (d.attribute, (d.of)(&bytes))));
+    let sha1 = hex_of(&Sha1::digest(&bytes));
+    out.push(("id", sha1));
+    Ok(out)
 }
 
 fn read_text(ev: &Evaluator<'_>, args: &[Value]) -> Result<String, super::CallError> {
