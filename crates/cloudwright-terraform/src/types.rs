@@ -155,8 +155,8 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
             "false" => Ok(Value::Bool(false)),
             _ => Err(format!("cannot convert {s:?} to a bool")),
         },
-        (Value::List(items), Type::List(elem)) => Ok(Value::list(convert_all(items, elem)?)),
-        (Value::List(items), Type::Set(elem)) => set_of(convert_all(items, elem)?),
+        (Value::List(items), Type::List(elem)) => Ok(Value::list(convert_elements(items, elem)?)),
+        (Value::List(items), Type::Set(elem)) => set_of(convert_elements(items, elem)?),
         (Value::List(items), Type::Tuple(types)) => {
             if items.len() != types.len() {
                 return Err(format!(
@@ -173,16 +173,25 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
                     .collect::<Result<_, _>>()?,
             ))
         }
-        (Value::Map(obj), Type::Map(elem)) => Ok(Value::map(
-            obj.fields
-                .iter()
-                .map(|(k, v)| {
-                    convert(v, elem)
-                        .map(|v| (k, v))
-                        .map_err(|e| format!("element {k:?}: {e}"))
-                })
-                .collect::<Result<cloudwright_model::Fields, _>>()?,
-        )),
+        (Value::Map(obj), Type::Map(elem)) => {
+            let convert_values = |elem: &Type, fields: &cloudwright_model::Fields| {
+                fields
+                    .iter()
+                    .map(|(k, v)| {
+                        convert(v, elem)
+                            .map(|v| (k, v))
+                            .map_err(|e| format!("element {k:?}: {e}"))
+                    })
+                    .collect::<Result<cloudwright_model::Fields, _>>()
+            };
+            let mut fields = convert_values(elem, &obj.fields)?;
+            if has_any(elem) {
+                if let Some(t) = unified(&fields.values().collect::<Vec<_>>()) {
+                    fields = convert_values(&t, &fields)?;
+                }
+            }
+            Ok(Value::map(fields))
+        }
         (Value::Map(obj), Type::Object(attrs)) => {
             let mut fields = BTreeMap::new();
             for attr in attrs {
@@ -203,6 +212,116 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
             v.type_name(),
             type_name(t)
         )),
+    }
+}
+
+/// A collection's elements converted to its element type; where that type
+/// leaves something to the values (`list(any)`, `map(any)`, `tomap`), the
+/// elements then take the one type they all convert to, as Terraform
+/// requires of a collection (`tolist([1, "a"])` is `["1", "a"]`).
+fn convert_elements(items: &[Value], elem: &Type) -> Result<Vec<Value>, String> {
+    let out = convert_all(items, elem)?;
+    if has_any(elem) {
+        if let Some(t) = unified(&out.iter().collect::<Vec<_>>()) {
+            return convert_all(&out, &t);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a type leaves some part of it to the value (`any`).
+fn has_any(t: &Type) -> bool {
+    match t {
+        Type::Any => true,
+        Type::List(e) | Type::Set(e) | Type::Map(e) => has_any(e),
+        Type::Tuple(types) => types.iter().any(has_any),
+        Type::Object(attrs) => attrs.iter().any(|a| has_any(&a.ty)),
+        Type::String | Type::Number | Type::Bool => false,
+    }
+}
+
+/// The one type values take together, as cty unifies their types: mixed
+/// strings, numbers and bools are strings; sequences of one length unify
+/// position by position (of several lengths, into a list of their
+/// elements' type); objects with the same attributes attribute by
+/// attribute (with different ones, into a map of their values' type).
+/// Nulls and unknown values take any type. `None` when the values need no
+/// conversion, or are of kinds no type holds together (a list beside a
+/// string), which are left as they are.
+fn unified(values: &[&Value]) -> Option<Type> {
+    let known: Vec<&Value> = values
+        .iter()
+        .map(|v| v.strip())
+        .filter(|v| !v.is_null() && !v.is_unknown())
+        .collect();
+    let first = *known.first()?;
+    match first {
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+            let mut mixed = false;
+            for v in &known {
+                match v {
+                    Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+                        mixed |= std::mem::discriminant(*v) != std::mem::discriminant(first)
+                    }
+                    _ => return None,
+                }
+            }
+            mixed.then_some(Type::String)
+        }
+        Value::List(items) => {
+            let mut lists = Vec::with_capacity(known.len());
+            for v in &known {
+                match v {
+                    Value::List(other) => lists.push(other),
+                    _ => return None,
+                }
+            }
+            let len = items.len();
+            if lists.iter().all(|l| l.len() == len) {
+                let types: Vec<Type> = (0..len)
+                    .map(|i| {
+                        let column: Vec<&Value> = lists.iter().map(|l| &l[i]).collect();
+                        unified(&column).unwrap_or(Type::Any)
+                    })
+                    .collect();
+                (!types.iter().all(|t| matches!(t, Type::Any))).then_some(Type::Tuple(types))
+            } else {
+                let all: Vec<&Value> = lists.iter().flat_map(|l| l.iter()).collect();
+                unified(&all).map(|t| Type::List(Box::new(t)))
+            }
+        }
+        Value::Map(obj) => {
+            let mut maps = Vec::with_capacity(known.len());
+            for v in &known {
+                match v {
+                    Value::Map(other) => maps.push(&other.fields),
+                    _ => return None,
+                }
+            }
+            let same_keys = maps.iter().all(|m| {
+                m.len() == obj.fields.len() && m.keys().zip(obj.fields.keys()).all(|(a, b)| a == b)
+            });
+            if same_keys {
+                let attrs: Vec<ObjectAttribute> = obj
+                    .fields
+                    .keys()
+                    .map(|k| {
+                        let column: Vec<&Value> = maps.iter().filter_map(|m| m.get(k)).collect();
+                        ObjectAttribute {
+                            name: k.to_string(),
+                            ty: unified(&column).unwrap_or(Type::Any),
+                            optional: false,
+                            default: None,
+                        }
+                    })
+                    .collect();
+                (!attrs.iter().all(|a| matches!(a.ty, Type::Any))).then_some(Type::Object(attrs))
+            } else {
+                let all: Vec<&Value> = maps.iter().flat_map(|m| m.values()).collect();
+                unified(&all).map(|t| Type::Map(Box::new(t)))
+            }
+        }
+        _ => None,
     }
 }
 
@@ -228,12 +347,17 @@ pub fn type_name(t: &Type) -> String {
     }
 }
 
-/// Terraform's `toset`: duplicates removed; strings and numbers in their
-/// natural order (the order `for_each` and `for` iterate a set in).
+/// Terraform's `toset`: the elements of one type (`toset([1, "1"])` is
+/// `["1"]`), duplicates removed; strings and numbers in their natural
+/// order (the order `for_each` and `for` iterate a set in).
 pub fn set_of(items: Vec<Value>) -> Result<Value, String> {
     if items.iter().any(Value::contains_unknown) {
         return Ok(Value::unknown());
     }
+    let items = match unified(&items.iter().collect::<Vec<_>>()) {
+        Some(t) => convert_all(&items, &t)?,
+        None => items,
+    };
     let mut out: Vec<Value> = Vec::with_capacity(items.len());
     for v in items {
         if !out.iter().any(|o| o.equals(&v) == Some(true)) {

@@ -1,7 +1,7 @@
 //! Type conversion functions: `tostring`, `tonumber`, `tobool`, `tolist`, `toset`, `tomap`.
 
 use super::{arity, fail, CallResult};
-use crate::types::{convert, set_of, Type};
+use crate::types::{convert, Type};
 use cloudwright_model::Value;
 
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
@@ -11,16 +11,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "tobool" => Type::Bool,
         "tolist" => Type::List(Box::new(Type::Any)),
         "tomap" => Type::Map(Box::new(Type::Any)),
-        "toset" => {
-            return Some(arity(args, 1).and_then(|_| match &args[0] {
-                Value::List(items) => set_of(items.to_vec()).or_else(fail),
-                Value::Null => Ok(Value::Null),
-                other => fail(format!(
-                    "cannot convert a {} value to a set",
-                    other.type_name()
-                )),
-            }))
-        }
+        "toset" => Type::Set(Box::new(Type::Any)),
         "ephemeralasnull" => return Some(arity(args, 1).map(|_| args[0].clone())),
         _ => return None,
     };
