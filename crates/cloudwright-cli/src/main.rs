@@ -169,6 +169,12 @@ struct ResourcesArgs {
     /// Output format: `text` or `json`, optionally `FORMAT=FILE`; may repeat.
     #[arg(short = 'o', long = "output", default_value = "text")]
     outputs: Vec<String>,
+    /// Also list each module instance's input variables — the value and
+    /// where it was set (a tfvars file and line, the default, `--var`,
+    /// `TF_VAR_`, the module call) — and its output values (text; the
+    /// JSON document always has them).
+    #[arg(long)]
+    values: bool,
 }
 
 #[derive(Args)]
@@ -442,7 +448,10 @@ fn resources(args: ResourcesArgs) -> ExitCode {
                 cloudwright_output::resources::write_json(&graph, w)
             }),
             _ => emit(file, |w| {
-                cloudwright_output::resources::write_text(&graph, w)
+                let options = cloudwright_output::resources::TextOptions {
+                    values: args.values,
+                };
+                cloudwright_output::resources::write_text(&graph, options, w)
             }),
         };
         if let Err(e) = written {

@@ -16,6 +16,76 @@ fn resources_text_on_the_bundled_example() {
     insta::assert_snapshot!("resources_text", stdout(&out));
 }
 
+/// `--values`: each module instance's variables, where each was set (the
+/// tfvars line that won, the default, the module call), and its outputs;
+/// sensitive ones never shown.
+#[test]
+fn resources_values_on_the_bundled_example() {
+    let out = run(&["resources", "examples/three-tier", "--values"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let values = &text[text.find("root module  (.)").expect("values listed")..];
+    let line = |name: &str| {
+        let start = values.find(&format!("  {name} ")).expect(name);
+        values[start..]
+            .lines()
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(
+        line("var.environment"),
+        "var.environment = \"prod\" # terraform.tfvars:2"
+    );
+    assert_eq!(
+        line("var.db_password"),
+        "var.db_password = (sensitive value) # terraform.tfvars:15"
+    );
+    assert_eq!(
+        line("var.region"),
+        "var.region = \"eu-west-1\" # default, variables.tf:18"
+    );
+    assert!(
+        !text.contains("example-only-not-a-secret"),
+        "a sensitive value was printed"
+    );
+    insta::assert_snapshot!("resources_values_text", values);
+    let json = run(&["resources", "examples/three-tier", "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let network = json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["address"] == "module.network")
+        .unwrap();
+    assert_eq!(
+        network["variables"][1],
+        serde_json::json!({"name": "cidr_block", "value": "10.20.0.0/16", "sensitive": false,
+            "set_by": "module input", "file": "main.tf", "line": 68})
+    );
+    assert_eq!(
+        network["outputs"][3],
+        serde_json::json!({"name": "vpc_id", "value": {"unknown": true, "origin": "module.network.aws_vpc.this.id"},
+            "sensitive": false, "file": "modules/network/outputs.tf", "line": 1})
+    );
+    let root = json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["address"] == "")
+        .unwrap();
+    let password = root["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "db_password")
+        .unwrap();
+    assert_eq!(password["value"], serde_json::json!({"sensitive": true}));
+    assert_eq!(password["set_by"], "terraform.tfvars");
+}
+
 #[test]
 fn resources_json_on_the_bundled_example() {
     let out = run(&["resources", "examples/three-tier", "-o", "json"]);

@@ -3,7 +3,8 @@
 use crate::diagnostics;
 use crate::json::{push_int, push_list, push_str, push_value, Layout, Object};
 use cloudwright_model::{
-    Graph, InstanceKey, Resource, Severity, Value, ValueSource, VariableOrigin,
+    Graph, InstanceKey, ModuleInstance, Resource, Severity, Span, Value, ValueSource,
+    VariableOrigin,
 };
 use serde_json::{json, Value as Json};
 use std::fmt::Write;
@@ -50,6 +51,36 @@ fn modules_json(graph: &Graph) -> Json {
             .modules
             .iter()
             .map(|m| {
+                let at = |span: Option<Span>, entry: &mut serde_json::Map<String, Json>| {
+                    if let Some(s) = span {
+                        entry.insert(
+                            "file".into(),
+                            graph.sources.get(s.file).display_path.clone().into(),
+                        );
+                        entry.insert("line".into(), s.line.into());
+                    }
+                };
+                let variables: Vec<Json> = by_name(&m.variables, |v| &v.name)
+                    .map(|v| {
+                        let mut entry = serde_json::Map::new();
+                        entry.insert("name".into(), v.name.clone().into());
+                        entry.insert("value".into(), v.value.to_json());
+                        entry.insert("sensitive".into(), v.sensitive.into());
+                        entry.insert("set_by".into(), v.set_by.to_string().into());
+                        at(set_at(&v.set_by), &mut entry);
+                        Json::Object(entry)
+                    })
+                    .collect();
+                let outputs: Vec<Json> = by_name(&m.outputs, |o| &o.name)
+                    .map(|o| {
+                        let mut entry = serde_json::Map::new();
+                        entry.insert("name".into(), o.name.clone().into());
+                        entry.insert("value".into(), o.value.to_json());
+                        entry.insert("sensitive".into(), o.sensitive.into());
+                        at(Some(o.span), &mut entry);
+                        Json::Object(entry)
+                    })
+                    .collect();
                 json!({
                     "address": m.address,
                     "dir": m.dir,
@@ -60,6 +91,8 @@ fn modules_json(graph: &Graph) -> Json {
                         "version": c.version,
                         "resolved_dir": c.resolved_dir,
                     })).collect::<Vec<_>>(),
+                    "variables": variables,
+                    "outputs": outputs,
                 })
             })
             .collect(),
@@ -164,12 +197,7 @@ fn push_source(out: &mut Vec<u8>, graph: &Graph, s: &ValueSource, layout: Layout
             o.str(out, "module", module);
             o.str(out, "name", name);
             o.str(out, "set_by", &set_by.to_string());
-            let span = match set_by {
-                VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
-                VariableOrigin::File { span, .. } => *span,
-                _ => None,
-            };
-            if let Some(s) = span {
+            if let Some(s) = set_at(set_by) {
                 o.str(out, "file", &graph.sources.get(s.file).display_path);
                 o.int(out, "line", s.line);
             }
@@ -190,15 +218,44 @@ fn push_source(out: &mut Vec<u8>, graph: &Graph, s: &ValueSource, layout: Layout
     o.close(out);
 }
 
+/// Where a variable's value is written, when it is written in a file.
+fn set_at(set_by: &VariableOrigin) -> Option<Span> {
+    match set_by {
+        VariableOrigin::Default(s) | VariableOrigin::ModuleInput(s) => Some(*s),
+        VariableOrigin::File { span, .. } => *span,
+        _ => None,
+    }
+}
+
+/// Items in the order of their names (the model keeps them in the order
+/// they were evaluated).
+fn by_name<T>(items: &[T], name: impl Fn(&T) -> &String) -> impl Iterator<Item = &T> {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort_by(|a, b| name(a).cmp(name(b)));
+    sorted.into_iter()
+}
+
+/// What the human listing shows besides the resources.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    /// Each module instance's input variables (the value and where it was
+    /// set) and output values, after the resources.
+    pub values: bool,
+}
+
 /// Human listing: each resource with its attributes and where they are set.
-pub fn render_text(graph: &Graph) -> String {
+pub fn render_text(graph: &Graph, options: TextOptions) -> String {
     let mut out = Vec::new();
-    let _ = write_text(graph, &mut out);
+    let _ = write_text(graph, options, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// Writes the human listing one resource at a time.
-pub fn write_text(graph: &Graph, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write_text(
+    graph: &Graph,
+    options: TextOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     for r in &graph.resources {
         let mut out = String::new();
         let location = r
@@ -228,6 +285,16 @@ pub fn write_text(graph: &Graph, w: &mut dyn std::io::Write) -> std::io::Result<
         out.push('\n');
         w.write_all(out.as_bytes())?;
     }
+    if options.values {
+        // each root module, then the module instances it calls
+        let mut modules: Vec<&ModuleInstance> = graph.modules.iter().collect();
+        modules.sort_by(|a, b| (&a.root_dir, &a.address).cmp(&(&b.root_dir, &b.address)));
+        for m in modules {
+            let mut out = String::new();
+            write_module_values(&mut out, graph, m);
+            w.write_all(out.as_bytes())?;
+        }
+    }
     let mut out = String::new();
     let (errors, warnings, _) = diagnostics::counts(&graph.diagnostics);
     out.push_str(&diagnostics::render_text(
@@ -245,6 +312,47 @@ pub fn write_text(graph: &Graph, w: &mut dyn std::io::Write) -> std::io::Result<
         diagnostics::plural(warnings, "warning"),
     );
     w.write_all(out.as_bytes())
+}
+
+/// A module instance's input variables and output values: each with its
+/// value (sensitive ones never shown) and where it was set.
+fn write_module_values(out: &mut String, graph: &Graph, m: &ModuleInstance) {
+    let at = |s: &Span| format!("{}:{}", graph.sources.get(s.file).display_path, s.line);
+    let mut lines: Vec<(String, String, String)> = Vec::new();
+    for v in by_name(&m.variables, |v| &v.name) {
+        let set_by = match &v.set_by {
+            VariableOrigin::Default(s) => format!("default, {}", at(s)),
+            VariableOrigin::File { span: Some(s), .. } => at(s),
+            VariableOrigin::File { path, span: None } => path.to_string(),
+            VariableOrigin::CommandLine => "--var".to_string(),
+            VariableOrigin::Environment => format!("TF_VAR_{}", v.name),
+            VariableOrigin::ModuleInput(s) => format!("module input, {}", at(s)),
+            VariableOrigin::Unset => "no value given".to_string(),
+        };
+        lines.push((format!("var.{}", v.name), v.value.to_string(), set_by));
+    }
+    for o in by_name(&m.outputs, |o| &o.name) {
+        lines.push((
+            format!("output.{}", o.name),
+            o.value.to_string(),
+            at(&o.span),
+        ));
+    }
+    let title = if m.address.is_empty() {
+        "root module"
+    } else {
+        &m.address
+    };
+    let _ = writeln!(out, "{title}  ({})", m.dir);
+    let width = lines
+        .iter()
+        .map(|(l, ..)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (label, value, set_by) in lines {
+        let _ = writeln!(out, "  {label:<width$} = {value}  # {set_by}");
+    }
+    out.push('\n');
 }
 
 fn write_fields(
