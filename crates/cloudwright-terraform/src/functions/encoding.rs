@@ -1,10 +1,11 @@
 //! Encoding functions: JSON, YAML, base64, CSV, URL.
 
-use super::{arity, fail, string, CallResult};
+use super::{arity, fail, string, CallError, CallResult};
 use base64::Engine as _;
 use cloudwright_model::{format_number, Value};
-use std::collections::BTreeMap;
-use yaml_rust2::{Yaml, YamlLoader};
+use std::collections::{BTreeMap, HashMap};
+use yaml_rust2::parser::Tag;
+use yaml_rust2::scanner::TScalarStyle;
 
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     Some(match name {
@@ -338,45 +339,391 @@ fn parse_csv(s: &str) -> Result<Vec<Vec<String>>, super::CallError> {
     Ok(rows)
 }
 
+/// `yamldecode` as Terraform decodes (go-cty-yaml): a single document;
+/// plain scalars resolved by YAML 1.1's rules (`yes`, `on`, `y` are true;
+/// `~` is null; `1_000` is a number; `2024-1-5` a timestamp, written as
+/// RFC 3339), quoted and block scalars strings unless tagged; mapping keys
+/// resolved the same way and then written as strings (`on:` is the key
+/// "true", as Terraform has it); anchors and aliases followed.
 fn yaml_decode(s: &str) -> CallResult {
-    let docs = YamlLoader::load_from_str(s).or_else(|e| fail(format!("invalid YAML: {e}")))?;
-    match docs.len() {
-        0 => Ok(Value::Null),
-        1 => yaml_value(&docs[0]),
-        _ => fail("the string holds more than one YAML document"),
+    let mut decoder = YamlDecoder::default();
+    let mut parser = yaml_rust2::parser::Parser::new_from_str(s);
+    if let Err(e) = parser.load(&mut decoder, true) {
+        return fail(format!("invalid YAML: {e}"));
+    }
+    if let Some(e) = decoder.error {
+        return Err(e);
+    }
+    Ok(decoder.result.unwrap_or(Value::Null))
+}
+
+const YAML_TAG: &str = "tag:yaml.org,2002:";
+
+#[derive(Default)]
+struct YamlDecoder {
+    /// Open sequences and mappings, innermost last.
+    stack: Vec<YamlFrame>,
+    /// Values of completed anchors, by the parser's anchor id.
+    anchors: HashMap<usize, Value>,
+    /// Anchors whose node is still open (an alias to one is a cycle).
+    open_anchors: Vec<usize>,
+    documents: usize,
+    result: Option<Value>,
+    error: Option<CallError>,
+}
+
+enum YamlFrame {
+    Sequence(Vec<Value>, usize),
+    /// The fields so far, the key waiting for its value, the anchor.
+    Mapping(BTreeMap<String, Value>, Option<String>, usize),
+}
+
+impl YamlDecoder {
+    fn fail(&mut self, message: impl Into<String>) {
+        self.error = Some(CallError::Failed(message.into()));
+    }
+
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(YamlFrame::Mapping(_, None, _)))
+    }
+
+    fn add(&mut self, value: Value, anchor: usize) {
+        if anchor > 0 {
+            self.open_anchors.retain(|a| *a != anchor);
+            self.anchors.insert(anchor, value.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.result = Some(value),
+            Some(YamlFrame::Sequence(items, _)) => items.push(value),
+            Some(YamlFrame::Mapping(fields, key, _)) => {
+                if let Some(k) = key.take() {
+                    fields.insert(k, value);
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, frame: YamlFrame, anchor: usize, tag: Option<&Tag>, kind: &str) {
+        if self.expecting_key() {
+            self.fail("only strings are allowed as mapping keys");
+            return;
+        }
+        if let Some(t) = tag.map(full_tag) {
+            if t != format!("{YAML_TAG}{}", &kind[..3]) {
+                self.fail(format!("can't interpret {kind} as {t}"));
+                return;
+            }
+        }
+        if anchor > 0 {
+            self.open_anchors.push(anchor);
+        }
+        self.stack.push(frame);
     }
 }
 
-fn yaml_value(y: &Yaml) -> CallResult {
-    Ok(match y {
-        Yaml::Null => Value::Null,
-        Yaml::Boolean(b) => Value::Bool(*b),
-        Yaml::Integer(i) => Value::Number(*i as f64),
-        Yaml::Real(r) => match r.parse::<f64>() {
-            Ok(n) => Value::Number(n),
-            Err(_) => match r.to_ascii_lowercase().as_str() {
-                ".inf" | "+.inf" => return fail("infinite numbers are not supported"),
-                _ => Value::string(r.as_str()),
-            },
-        },
-        Yaml::String(s) => Value::string(s.as_str()),
-        Yaml::Array(items) => Value::list(items.iter().map(yaml_value).collect::<Result<_, _>>()?),
-        Yaml::Hash(h) => {
-            let mut fields = BTreeMap::new();
-            for (k, v) in h {
-                let key = match k {
-                    Yaml::String(s) | Yaml::Real(s) => s.clone(),
-                    Yaml::Integer(i) => i.to_string(),
-                    Yaml::Boolean(b) => b.to_string(),
-                    Yaml::Null => "null".to_string(),
-                    _ => return fail("YAML mapping keys must be scalars"),
-                };
-                fields.insert(key, yaml_value(v)?);
-            }
-            Value::map(fields)
+impl yaml_rust2::parser::MarkedEventReceiver for YamlDecoder {
+    fn on_event(&mut self, event: yaml_rust2::Event, _mark: yaml_rust2::scanner::Marker) {
+        use yaml_rust2::Event;
+        if self.error.is_some() {
+            return;
         }
-        Yaml::Alias(_) | Yaml::BadValue => return fail("unsupported YAML construct"),
+        match event {
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.fail("only a single document is allowed");
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let tag = match &tag {
+                    Some(t) => full_tag(t),
+                    // quoted and block scalars are strings
+                    None if style != TScalarStyle::Plain => format!("{YAML_TAG}str"),
+                    None => String::new(),
+                };
+                let value = match resolve_yaml_scalar(&tag, &text) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.error = Some(e);
+                        return;
+                    }
+                };
+                if self.expecting_key() {
+                    let key = match value {
+                        Value::Null => Err("mapping key cannot be null"),
+                        Value::String(s) => Ok(s.to_string()),
+                        Value::Number(n) => Ok(format_number(n)),
+                        Value::Bool(b) => Ok(b.to_string()),
+                        _ => Err("only strings are allowed as mapping keys"),
+                    };
+                    match key {
+                        Ok(k) => {
+                            if let Some(YamlFrame::Mapping(_, key, _)) = self.stack.last_mut() {
+                                *key = Some(k);
+                            }
+                        }
+                        Err(e) => self.fail(e),
+                    }
+                } else {
+                    self.add(value, anchor);
+                }
+            }
+            Event::SequenceStart(anchor, tag) => self.open(
+                YamlFrame::Sequence(Vec::new(), anchor),
+                anchor,
+                tag.as_ref(),
+                "sequence",
+            ),
+            Event::MappingStart(anchor, tag) => self.open(
+                YamlFrame::Mapping(BTreeMap::new(), None, anchor),
+                anchor,
+                tag.as_ref(),
+                "mapping",
+            ),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, anchor) = match self.stack.pop() {
+                    Some(YamlFrame::Sequence(items, anchor)) => (Value::list(items), anchor),
+                    Some(YamlFrame::Mapping(fields, _, anchor)) => (Value::map(fields), anchor),
+                    None => return,
+                };
+                self.add(value, anchor);
+            }
+            Event::Alias(id) => {
+                if self.expecting_key() {
+                    self.fail("only strings are allowed as mapping keys");
+                } else if self.open_anchors.contains(&id) {
+                    self.fail("cannot refer to an anchor from inside its own definition");
+                } else if let Some(v) = self.anchors.get(&id).cloned() {
+                    self.add(v, 0);
+                } else {
+                    self.fail("reference to an undefined anchor");
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A tag in full (`!!str` is `tag:yaml.org,2002:str`).
+fn full_tag(t: &Tag) -> String {
+    format!("{}{}", t.handle, t.suffix)
+}
+
+/// A scalar's value by go-cty-yaml's rules (YAML 1.1's, for plain ones).
+fn resolve_yaml_scalar(tag: &str, src: &str) -> CallResult {
+    let tag = tag
+        .strip_prefix(YAML_TAG)
+        .map_or(if tag.is_empty() { Some("") } else { None }, Some);
+    let Some(tag) = tag.filter(|t| {
+        [
+            "",
+            "str",
+            "bool",
+            "int",
+            "float",
+            "null",
+            "timestamp",
+            "binary",
+        ]
+        .contains(t)
+    }) else {
+        return fail("unsupported YAML tag");
+    };
+    let mut tag = tag;
+    let first = src.bytes().next();
+    let hint = match first {
+        None => Some('M'),
+        Some(b'+' | b'-' | b'0'..=b'9') => Some('D'),
+        Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => {
+            Some('M')
+        }
+        Some(b'.') => Some('.'),
+        _ => None,
+    };
+    let plain = src.replace('_', "");
+    if hint.is_some() && tag != "str" && tag != "binary" {
+        match src {
+            "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+                return Ok(Value::Bool(true))
+            }
+            "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off"
+            | "OFF" => return Ok(Value::Bool(false)),
+            "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
+            ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf"
+            | "-.INF" => return fail("infinite numbers are not supported"),
+            ".nan" | ".NaN" | ".NAN" => return fail("floating point NaN is not supported"),
+            _ => {}
+        }
+        match hint {
+            Some('.') => {
+                if let Some(n) = yaml_number(src) {
+                    return n;
+                }
+            }
+            Some('D') => {
+                if tag.is_empty() || tag == "timestamp" {
+                    if let Some(t) = yaml_timestamp(src) {
+                        return Ok(Value::string(t));
+                    }
+                }
+                if let Some(n) = yaml_number(&plain) {
+                    return n;
+                }
+                if plain.starts_with("0b") || plain.starts_with("-0b") {
+                    tag = "int";
+                }
+            }
+            _ => {}
+        }
+    }
+    match tag {
+        "str" => Ok(Value::string(src)),
+        "binary" => match base64::engine::general_purpose::STANDARD.decode(src) {
+            Ok(_) => Ok(Value::string(src)),
+            Err(_) => fail(format!(
+                "cannot parse {src:?} as !!binary: not valid base64"
+            )),
+        },
+        "bool" => match resolve_yaml_scalar("", src) {
+            Ok(Value::Bool(b)) => Ok(Value::Bool(b)),
+            _ => fail(format!("cannot parse {src:?} as !!bool")),
+        },
+        "int" | "float" => {
+            if let Some(n) = yaml_number(&plain) {
+                return n;
+            }
+            // Go's strconv.ParseInt with base 0: 0x, 0o, 0b prefixes
+            let (negative, digits) = match plain.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, plain.strip_prefix('+').unwrap_or(&plain)),
+            };
+            let parsed = [
+                ("0x", 16),
+                ("0X", 16),
+                ("0o", 8),
+                ("0O", 8),
+                ("0b", 2),
+                ("0B", 2),
+            ]
+            .iter()
+            .find_map(|(p, radix)| digits.strip_prefix(p).map(|d| (d, *radix)))
+            .or_else(|| (digits.len() > 1 && digits.starts_with('0')).then(|| (&digits[1..], 8)))
+            .and_then(|(d, radix)| u64::from_str_radix(d, radix).ok());
+            match parsed {
+                Some(n) if negative => Ok(Value::Number(-(n as f64))),
+                Some(n) => Ok(Value::Number(n as f64)),
+                None => fail(format!("cannot parse {src:?} as !!{tag}")),
+            }
+        }
+        "timestamp" => match yaml_timestamp(src) {
+            Some(t) => Ok(Value::string(t)),
+            None => fail(format!("cannot parse {src:?} as !!timestamp")),
+        },
+        "null" => Ok(Value::Null),
+        _ => Ok(Value::string(src)),
+    }
+}
+
+/// A decimal number as cty parses one (`1e3`, `.5`, `+1`; no `nan`, no
+/// hexadecimal); infinity is an error (it has no value here).
+fn yaml_number(s: &str) -> Option<CallResult> {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let well_formed = !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
+        && body.bytes().any(|b| b.is_ascii_digit());
+    if !well_formed {
+        return match body {
+            "Inf" | "inf" => Some(fail("infinite numbers are not supported")),
+            _ => None,
+        };
+    }
+    let n: f64 = s.parse().ok()?;
+    Some(if n.is_finite() {
+        Ok(Value::Number(n))
+    } else {
+        fail("infinite numbers are not supported")
     })
+}
+
+/// One or two digits at the start of `rest` (taken off it), at most `max`.
+fn one_or_two_digits(rest: &mut &str, max: u32) -> Option<u32> {
+    let n = rest.bytes().take(2).take_while(u8::is_ascii_digit).count();
+    let v: u32 = rest.get(..n).filter(|d| !d.is_empty())?.parse().ok()?;
+    *rest = &rest[n..];
+    (v <= max).then_some(v)
+}
+
+/// A YAML timestamp in the forms go-cty-yaml reads (`2006-1-2`,
+/// `2006-1-2T15:4:5.999Z07:00`, `2006-1-2 15:4:5.999`), written as
+/// RFC 3339 without fractional seconds (Go's `time.RFC3339`).
+fn yaml_timestamp(s: &str) -> Option<String> {
+    // year: exactly four digits, then '-'
+    if s.len() < 5 || !s.as_bytes()[..4].iter().all(u8::is_ascii_digit) || s.as_bytes()[4] != b'-' {
+        return None;
+    }
+    let mut rest = &s[5..];
+    let year: i32 = s[..4].parse().ok()?;
+    let month = one_or_two_digits(&mut rest, 12)?;
+    rest = rest.strip_prefix('-')?;
+    let day = one_or_two_digits(&mut rest, 31)?;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day == 0 || day > days_in_month {
+        return None;
+    }
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    if rest.is_empty() {
+        return Some(format!("{date}T00:00:00Z"));
+    }
+    let zoned = if let Some(r) = rest.strip_prefix(['T', 't']) {
+        rest = r;
+        true
+    } else {
+        rest = rest.strip_prefix(' ')?;
+        false
+    };
+    let hour = one_or_two_digits(&mut rest, 23)?;
+    rest = rest.strip_prefix(':')?;
+    let minute = one_or_two_digits(&mut rest, 59)?;
+    rest = rest.strip_prefix(':')?;
+    let second = one_or_two_digits(&mut rest, 59)?;
+    if let Some(r) = rest.strip_prefix(['.', ',']) {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        rest = &r[n..];
+    }
+    let time = format!("{date}T{hour:02}:{minute:02}:{second:02}");
+    if !zoned {
+        return rest.is_empty().then(|| format!("{time}Z"));
+    }
+    match rest {
+        "Z" => Some(format!("{time}Z")),
+        zone => {
+            let b = zone.as_bytes();
+            let ok = b.len() == 6
+                && matches!(b[0], b'+' | b'-')
+                && b[1..3].iter().all(u8::is_ascii_digit)
+                && b[3] == b':'
+                && b[4..6].iter().all(u8::is_ascii_digit);
+            // Go writes a zero offset as Z
+            (ok).then(|| {
+                if &zone[1..] == "00:00" {
+                    format!("{time}Z")
+                } else {
+                    format!("{time}{zone}")
+                }
+            })
+        }
+    }
 }
 
 /// The value after a `- ` or `key:` marker: a nested block on the next
@@ -596,6 +943,30 @@ mod tests {
         match r {
             Err(super::super::CallError::Failed(msg)) => msg,
             other => panic!("not a failure: {other:?}"),
+        }
+    }
+
+    /// What Terraform refuses in YAML, go-cty-yaml's messages.
+    #[test]
+    fn yaml_that_terraform_refuses_is_an_error() {
+        for (yaml, message) in [
+            ("a: 1\n---\nb: 2", "only a single document is allowed"),
+            (
+                "a: &x [*x]",
+                "cannot refer to an anchor from inside its own definition",
+            ),
+            ("? [a]\n: 1", "only strings are allowed as mapping keys"),
+            ("~: 1", "mapping key cannot be null"),
+            ("a: !!bool maybe", "cannot parse \"maybe\" as !!bool"),
+            ("a: .nan", "floating point NaN is not supported"),
+            ("a: .inf", "infinite numbers are not supported"),
+            ("a: !!nope x", "unsupported YAML tag"),
+            (
+                "!!map [a]",
+                "can't interpret sequence as tag:yaml.org,2002:map",
+            ),
+        ] {
+            assert_eq!(failure(yaml_decode(yaml)), message, "{yaml}");
         }
     }
 
