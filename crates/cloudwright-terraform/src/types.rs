@@ -248,7 +248,7 @@ fn has_any(t: &Type) -> bool {
 /// Nulls and unknown values take any type. `None` when the values need no
 /// conversion, or are of kinds no type holds together (a list beside a
 /// string), which are left as they are.
-fn unified(values: &[&Value]) -> Option<Type> {
+pub(crate) fn unified(values: &[&Value]) -> Option<Type> {
     let known: Vec<&Value> = values
         .iter()
         .map(|v| v.strip())

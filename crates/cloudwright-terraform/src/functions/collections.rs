@@ -1,7 +1,7 @@
 //! Collection functions: <https://developer.hashicorp.com/terraform/language/functions#collection-functions>
 
 use super::{arity, boolean, fail, integer, list, number, object, string, strings, CallResult};
-use crate::types::set_of;
+use crate::types::{convert, set_of, unified, Type};
 use cloudwright_model::{format_number, Value};
 use std::collections::BTreeMap;
 
@@ -52,7 +52,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "contains" => contains(args),
         "distinct" => arity(args, 1).and_then(|_| {
             let mut out: Vec<Value> = Vec::new();
-            for v in list(&args[0])? {
+            for v in list(&as_list_of_one_type(&args[0]))? {
                 if !out.iter().any(|o| o.equals(v) == Some(true)) {
                     out.push(v.clone());
                 }
@@ -249,12 +249,26 @@ fn coalescelist(args: &[Value]) -> CallResult {
     fail("no non-empty list in the arguments")
 }
 
+/// A list argument of a function whose parameter is `list(any)`
+/// (`distinct`, `chunklist`): its elements of the one type they convert to
+/// (`distinct([1, "1"])` is `["1"]`). Anything else is returned as it is.
+fn as_list_of_one_type(v: &Value) -> Value {
+    convert(v, &Type::List(Box::new(Type::Any))).unwrap_or_else(|_| v.clone())
+}
+
+/// The first argument neither null nor `""`, of the type all the
+/// arguments convert to (`coalesce(1, "a")` is `"1"`).
 fn coalesce(args: &[Value]) -> CallResult {
+    let common = unified(&args.iter().collect::<Vec<_>>());
     for a in args {
+        let a = match &common {
+            Some(t) => convert(a, t).unwrap_or_else(|_| a.clone()),
+            None => a.clone(),
+        };
         match a {
             Value::Null => continue,
             Value::String(s) if s.is_empty() => continue,
-            other => return Ok(other.clone()),
+            other => return Ok(other),
         }
     }
     fail("no non-null, non-empty argument")
@@ -279,7 +293,8 @@ fn contains(args: &[Value]) -> CallResult {
 
 fn chunklist(args: &[Value]) -> CallResult {
     arity(args, 2)?;
-    let items = list(&args[0])?;
+    let converted = as_list_of_one_type(&args[0]);
+    let items = list(&converted)?;
     let size = integer(&args[1])?;
     if size < 0 {
         return fail("chunk size must not be negative");
