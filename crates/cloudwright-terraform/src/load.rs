@@ -961,8 +961,9 @@ fn root_inputs(
             if !declared.contains(name.as_str()) {
                 loader.diagnostics.push(
                     Diagnostic::warning(format!(
-                        "value for undeclared variable `{name}` in {}",
-                        file.display()
+                        "value for undeclared variable `{name}` in {}: root module {} does not declare it",
+                        file.display(),
+                        root.display_dir
                     ))
                     .at_opt(span)
                     .help("declare it with a `variable` block, or remove it"),

@@ -186,6 +186,42 @@ fn variable_precedence_follows_terraform() {
     assert_eq!(auto, ("b.auto.tfvars".to_string(), 1));
 }
 
+/// A `--var-file` given for a tree of root modules applies to each: each
+/// takes the values it declares, and a value a root does not declare is a
+/// warning that names the root (Terraform warns alike for a file's
+/// undeclared values).
+#[test]
+fn a_var_file_applies_to_every_root_and_names_the_root_that_lacks_a_variable() {
+    let options = LoadOptions {
+        var_files: vec![fixture("var_file_roots/prod.tfvars")],
+        ..LoadOptions::default()
+    };
+    let g = load(&[fixture("var_file_roots")], &options);
+    assert_eq!(
+        attr(&g, "aws_vpc.main", "tags.Environment").as_str(),
+        Some("prod")
+    );
+    assert_eq!(
+        attr(
+            &g,
+            "aws_s3_bucket_lifecycle_configuration.logs",
+            "rule.0.expiration.0.days"
+        )
+        .as_number(),
+        Some(365.0)
+    );
+    let prod = fixture("var_file_roots/prod.tfvars");
+    let mut warnings = messages(&g, Severity::Warning);
+    warnings.sort();
+    assert_eq!(
+        warnings,
+        [
+            format!("value for undeclared variable `environment` in {}: root module storage does not declare it", prod.display()),
+            format!("value for undeclared variable `retention_days` in {}: root module network does not declare it", prod.display()),
+        ]
+    );
+}
+
 #[test]
 fn optional_attributes_get_their_defaults() {
     let g = load_fixture("optional_defaults");
