@@ -222,7 +222,7 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
 fn convert_elements(items: &[Value], elem: &Type) -> Result<Vec<Value>, String> {
     let out = convert_all(items, elem)?;
     if has_any(elem) {
-        if let Some(t) = unified(&out.iter().collect::<Vec<_>>()) {
+        if let Some(t) = common_type(&out) {
             return convert_all(&out, &t);
         }
     }
@@ -248,7 +248,26 @@ fn has_any(t: &Type) -> bool {
 /// Nulls and unknown values take any type. `None` when the values need no
 /// conversion, or are of kinds no type holds together (a list beside a
 /// string), which are left as they are.
-pub(crate) fn unified(values: &[&Value]) -> Option<Type> {
+/// [`unified`] of a slice, without a pass of its own over values already
+/// of one primitive type (the common case: a list of strings).
+pub(crate) fn common_type(values: &[Value]) -> Option<Type> {
+    let mut kind = None;
+    for v in values.iter().map(Value::strip) {
+        match v {
+            Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+                let d = std::mem::discriminant(v);
+                if *kind.get_or_insert(d) != d {
+                    return unified(&values.iter().collect::<Vec<_>>());
+                }
+            }
+            Value::Null | Value::Unknown(_) => {}
+            _ => return unified(&values.iter().collect::<Vec<_>>()),
+        }
+    }
+    None
+}
+
+fn unified(values: &[&Value]) -> Option<Type> {
     let known: Vec<&Value> = values
         .iter()
         .map(|v| v.strip())
@@ -354,7 +373,7 @@ pub fn set_of(items: Vec<Value>) -> Result<Value, String> {
     if items.iter().any(Value::contains_unknown) {
         return Ok(Value::unknown());
     }
-    let items = match unified(&items.iter().collect::<Vec<_>>()) {
+    let items = match common_type(&items) {
         Some(t) => convert_all(&items, &t)?,
         None => items,
     };

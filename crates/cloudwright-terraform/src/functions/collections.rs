@@ -1,7 +1,7 @@
 //! Collection functions: <https://developer.hashicorp.com/terraform/language/functions#collection-functions>
 
 use super::{arity, boolean, fail, integer, list, number, object, string, strings, CallResult};
-use crate::types::{convert, set_of, unified, Type};
+use crate::types::{common_type, convert, set_of, Type};
 use cloudwright_model::{format_number, Value};
 use std::collections::BTreeMap;
 
@@ -259,7 +259,7 @@ fn as_list_of_one_type(v: &Value) -> Value {
 /// The first argument neither null nor `""`, of the type all the
 /// arguments convert to (`coalesce(1, "a")` is `"1"`).
 fn coalesce(args: &[Value]) -> CallResult {
-    let common = unified(&args.iter().collect::<Vec<_>>());
+    let common = common_type(args);
     for a in args {
         let a = match &common {
             Some(t) => convert(a, t).unwrap_or_else(|_| a.clone()),
