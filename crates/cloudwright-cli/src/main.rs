@@ -171,8 +171,9 @@ struct ResourcesArgs {
     outputs: Vec<String>,
     /// Also list each module instance's input variables — the value and
     /// where it was set (a tfvars file and line, the default, `--var`,
-    /// `TF_VAR_`, the module call) — and its output values (text; the
-    /// JSON document always has them).
+    /// `TF_VAR_`, the module call) — its local values and its output
+    /// values (the JSON document always has the variables and outputs,
+    /// and the locals with this flag).
     #[arg(long)]
     values: bool,
 }
@@ -316,7 +317,12 @@ fn main() -> ExitCode {
 }
 
 pub(crate) fn load(input: &InputArgs) -> Graph {
-    let options = LoadOptions {
+    load_with(input, load_options(input))
+}
+
+/// What the command line and the environment say of the load.
+fn load_options(input: &InputArgs) -> LoadOptions {
+    LoadOptions {
         var_files: input.var_files.clone(),
         vars: input.vars.clone(),
         excludes: input.excludes.clone(),
@@ -324,7 +330,11 @@ pub(crate) fn load(input: &InputArgs) -> Graph {
             .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
             .collect(),
         workspace: std::env::var("TF_WORKSPACE").ok(),
-    };
+        keep_locals: false,
+    }
+}
+
+fn load_with(input: &InputArgs, options: LoadOptions) -> Graph {
     alloc::loading(|assemble| cloudwright_terraform::load_with(&input.paths, &options, assemble))
 }
 
@@ -440,7 +450,12 @@ fn resources(args: ResourcesArgs) -> ExitCode {
             return ExitCode::from(EXIT_INPUT);
         }
     }
-    let graph = load(&args.input);
+    // the local values only for the listing that shows them
+    let options = LoadOptions {
+        keep_locals: args.values,
+        ..load_options(&args.input)
+    };
+    let graph = load_with(&args.input, options);
     for spec in &args.outputs {
         let (format, file) = split_output(spec);
         let written = match format {

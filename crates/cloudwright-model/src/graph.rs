@@ -65,6 +65,14 @@ pub struct VariableInfo {
     pub span: Span,
 }
 
+/// A local value of a module instance, as evaluated.
+#[derive(Clone, Debug)]
+pub struct LocalInfo {
+    pub name: String,
+    pub value: Value,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct OutputInfo {
     pub name: String,
@@ -85,6 +93,10 @@ pub struct ModuleInstance {
     pub providers: Vec<ProviderConfig>,
     pub module_calls: Vec<ModuleCall>,
     pub variables: Vec<VariableInfo>,
+    /// Its local values: kept only when the load is asked to
+    /// (`LoadOptions::keep_locals`, for `resources --values`); empty
+    /// otherwise, as no engine reads them.
+    pub locals: Vec<LocalInfo>,
     pub outputs: Vec<OutputInfo>,
     /// `moved` blocks: objects this configuration calls by a new address.
     pub moves: Vec<Move>,

@@ -21,7 +21,7 @@ pub use fields::{Fields, SortedMap};
 pub use finding::{Evidence, Finding, FindingData, FindingSeverity, Message, RelatedLocation};
 pub use graph::{
     earlier_addresses, link_unknown_origins, moved_address, Backend, Graph, Handover, HandoverKind,
-    ModuleCall, ModuleInstance, Move, OutputInfo, ProviderConfig, RequiredProvider,
+    LocalInfo, ModuleCall, ModuleInstance, Move, OutputInfo, ProviderConfig, RequiredProvider,
     TerraformSettings, VariableInfo,
 };
 pub use resource::{

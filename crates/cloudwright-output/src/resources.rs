@@ -81,7 +81,16 @@ fn modules_json(graph: &Graph) -> Json {
                         Json::Object(entry)
                     })
                     .collect();
-                json!({
+                let locals: Vec<Json> = by_name(&m.locals, |l| &l.name)
+                    .map(|l| {
+                        let mut entry = serde_json::Map::new();
+                        entry.insert("name".into(), l.name.clone().into());
+                        entry.insert("value".into(), l.value.to_json());
+                        at(Some(l.span), &mut entry);
+                        Json::Object(entry)
+                    })
+                    .collect();
+                let mut module = json!({
                     "address": m.address,
                     "dir": m.dir,
                     "root": m.root_dir,
@@ -93,7 +102,12 @@ fn modules_json(graph: &Graph) -> Json {
                     })).collect::<Vec<_>>(),
                     "variables": variables,
                     "outputs": outputs,
-                })
+                });
+                // kept when asked for (`--values`)
+                if !locals.is_empty() {
+                    module["locals"] = Json::Array(locals);
+                }
+                module
             })
             .collect(),
     )
@@ -330,6 +344,13 @@ fn write_module_values(out: &mut String, graph: &Graph, m: &ModuleInstance) {
             VariableOrigin::Unset => "no value given".to_string(),
         };
         lines.push((format!("var.{}", v.name), v.value.to_string(), set_by));
+    }
+    for l in by_name(&m.locals, |l| &l.name) {
+        lines.push((
+            format!("local.{}", l.name),
+            l.value.to_string(),
+            at(&l.span),
+        ));
     }
     for o in by_name(&m.outputs, |o| &o.name) {
         lines.push((

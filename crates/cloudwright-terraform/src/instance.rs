@@ -88,6 +88,8 @@ pub struct Loader<'s> {
     /// a source needs no lock on the shared map (spans are asked for by the
     /// hundred thousand, from every thread).
     pub seen_sources: std::cell::RefCell<crate::eval::FastMap<FileId, Arc<SourceFile>>>,
+    /// Keep each module instance's local values in the model.
+    pub keep_locals: bool,
 }
 
 /// Per block (file, start): the maps its instances share, across all roots.
@@ -438,6 +440,19 @@ impl Loader<'_> {
             }
         }
         info.terraform = self.terraform_settings(&def, &scope);
+        if self.keep_locals {
+            for (name, f, b, a) in &def.locals {
+                let Some(value) = scope.locals.get(name) else {
+                    continue;
+                };
+                let span = self.span(def.files[*f].file, def.local(*f, *b, *a).range);
+                info.locals.push(cloudwright_model::LocalInfo {
+                    name: name.clone(),
+                    value: value.clone(),
+                    span,
+                });
+            }
+        }
         self.modules.push(info);
         // Traces of outputs travel with the module value to the caller.
         let mut object_traces = BTreeMap::new();

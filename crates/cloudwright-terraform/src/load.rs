@@ -29,6 +29,9 @@ pub struct LoadOptions {
     /// `TF_WORKSPACE`: the workspace every root module is evaluated in
     /// (`terraform.workspace`), before what `.terraform/environment` says.
     pub workspace: Option<String>,
+    /// Keep each module instance's local values in the model
+    /// (`ModuleInstance::locals`), for `resources --values`.
+    pub keep_locals: bool,
 }
 
 /// Largest configuration file Cloudwright reads.
@@ -275,6 +278,7 @@ fn eval_root(
         root_display: root.display_dir.as_str().into(),
         shared: shared_maps,
         seen_sources: Default::default(),
+        keep_locals: options.keep_locals,
     };
     let inputs = root_inputs(root, options, &mut loader);
     let mut ancestry = vec![root.dir.clone()];

@@ -162,6 +162,7 @@ fn variable_precedence_follows_terraform() {
             ("list_from_env".into(), "[\"x\", \"y\"]".into()),
         ],
         workspace: None,
+        keep_locals: false,
     };
     let g = load(&[fixture("tfvars_precedence")], &options);
     assert_clean(&g);
@@ -220,6 +221,43 @@ fn a_var_file_applies_to_every_root_and_names_the_root_that_lacks_a_variable() {
             format!("value for undeclared variable `retention_days` in {}: root module network does not declare it", prod.display()),
         ]
     );
+}
+
+/// Local values are kept in the model when asked for (`resources
+/// --values`), each with the line that set it — an override file's where
+/// one overrides it.
+#[test]
+fn local_values_are_kept_when_asked_for_with_where_they_are_set() {
+    let options = LoadOptions {
+        keep_locals: true,
+        ..LoadOptions::default()
+    };
+    let g = load(&[fixture("overrides")], &options);
+    let root = g.module("").unwrap();
+    let locals: Vec<(String, String, (String, u32))> = root
+        .locals
+        .iter()
+        .map(|l| (l.name.clone(), l.value.to_string(), file_line(&g, l.span)))
+        .collect();
+    let at = |file: &str, line: u32| (file.to_string(), line);
+    assert_eq!(
+        locals,
+        [
+            ("name".into(), "\"app-dev\"".into(), at("main.tf", 35)),
+            (
+                "owner".into(),
+                "\"security\"".into(),
+                at("z_override.tf", 3)
+            ),
+            ("ports".into(), "[443, 8443]".into(), at("override.tf", 6)),
+        ]
+    );
+    // not kept otherwise: no engine reads them
+    assert!(load_fixture("overrides")
+        .module("")
+        .unwrap()
+        .locals
+        .is_empty());
 }
 
 #[test]
