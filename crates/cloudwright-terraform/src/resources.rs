@@ -164,6 +164,20 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
                     }
                 }
             }
+            // a list written as one is a tuple, which Terraform refuses
+            // (only a set has no order to key instances by); the instances
+            // are still those of its set, so the rest can be checked
+            let tuple = match &attr.expr.kind {
+                ExprKind::Tuple(_) => true,
+                ExprKind::For(f) => f.key_expr.is_none(),
+                _ => false,
+            };
+            if tuple {
+                ev.error(
+                    attr.range,
+                    "`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()",
+                );
+            }
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             entries.dedup_by(|a, b| a.0 == b.0);
             Expansion::ForEach(entries)

@@ -1624,7 +1624,7 @@ fn a_provider_that_is_not_configured_is_an_error() {
 /// What Terraform refuses at plan time is an error where it is written: a
 /// sensitive `for_each`, a `depends_on` naming what is not declared.
 #[test]
-fn sensitive_for_each_and_undeclared_depends_on_are_errors() {
+fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
     let g = load_fixture("refused");
     let msg = |m: &str, line: u32| (m.to_string(), ("main.tf".to_string(), line));
     assert_eq!(
@@ -1633,8 +1633,15 @@ fn sensitive_for_each_and_undeclared_depends_on_are_errors() {
             msg("`for_each` must not be sensitive: its keys would be shown in the instances' addresses (Terraform refuses it; use nonsensitive() on what is safe to show)", 13),
             msg("depends_on: `aws_sqs_queue.missing` is not declared in this module", 19),
             msg("depends_on: `module.gone` is not declared in this module", 19),
+            msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 29),
+            msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 34),
         ]
     );
-    // the rest loads
+    // the rest loads, a listed for_each with the instances of its set
     assert!(g.resource("aws_s3_bucket.fine").is_some());
+    assert!(g.resource("aws_sqs_queue.listed[\"payments\"]").is_some());
+    assert!(g
+        .resource("aws_sqs_queue.listed_by_for[\"AUDIT\"]")
+        .is_some());
+    assert!(g.resource("aws_sqs_queue.set[\"orders\"]").is_some());
 }
