@@ -80,6 +80,18 @@ impl<V> SortedMap<V> {
 
     /// Inserts or replaces; returns the previous value.
     pub fn insert(&mut self, key: impl AsRef<str> + Into<Key>, value: V) -> Option<V> {
+        // keys often come in order (a map built from a sorted one, a
+        // `for` over a map): then the entry goes at the end
+        let after_last = match self.0.last() {
+            None => true,
+            Some((last, _)) => {
+                compare(last.as_bytes(), key.as_ref().as_bytes()) == std::cmp::Ordering::Less
+            }
+        };
+        if after_last {
+            self.0.push((key.into(), value));
+            return None;
+        }
         match self.position(key.as_ref()) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
