@@ -93,10 +93,19 @@ pub fn call(
         "fileset" => fileset(ev, args),
         "templatefile" => templatefile(ev, args, range),
         "templatestring" => templatestring(ev, args, range),
+        // Go's filepath.Abs: joined to the working directory Terraform
+        // runs in (the root module's), then cleaned
         "abspath" => arity(args, 1).and_then(|_| {
             let p = string(&args[0])?;
-            let joined = ev.fs.root_dir.join(&p);
-            Ok(Value::string(joined.to_string_lossy().replace('\\', "/")))
+            let mut joined = ev.fs.root_dir.join(&p);
+            if joined.is_relative() {
+                if let Ok(cwd) = std::env::current_dir() {
+                    joined = cwd.join(joined);
+                }
+            }
+            Ok(Value::string(clean_path(
+                &joined.to_string_lossy().replace('\\', "/"),
+            )))
         }),
         "dirname" => arity(args, 1).and_then(|_| {
             let p = string(&args[0])?;
@@ -274,4 +283,50 @@ pub(crate) fn render_template(
         ),
         other => other,
     })
+}
+
+/// A path cleaned as Go's `path.Clean` cleans it: `.` elements and
+/// repeated slashes gone, `..` taken against the element before it (not
+/// above the root of an absolute path).
+fn clean_path(p: &str) -> String {
+    let absolute = p.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if absolute => {}
+                _ => parts.push(".."),
+            },
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_path;
+
+    #[test]
+    fn paths_are_cleaned_as_go_cleans_them() {
+        for (path, clean) in [
+            ("/a/b/.", "/a/b"),
+            ("/a/./b//c/", "/a/b/c"),
+            ("/a/b/../../..", "/"),
+            ("a/../../b", "../b"),
+            ("./", "."),
+            ("", "."),
+        ] {
+            assert_eq!(clean_path(path), clean, "{path}");
+        }
+    }
 }
