@@ -4,6 +4,18 @@ mod common;
 
 use common::{run, stdout};
 
+/// The item of a JSON list that `matches`; the test fails without one.
+fn item(
+    list: &serde_json::Value,
+    matches: impl Fn(&serde_json::Value) -> bool,
+) -> &serde_json::Value {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .find(|x| matches(x))
+        .expect("an item that matches")
+}
+
 #[test]
 fn resources_text_on_the_bundled_example() {
     let out = run(&["resources", "examples/three-tier"]);
@@ -54,12 +66,7 @@ fn resources_values_on_the_bundled_example() {
     insta::assert_snapshot!("resources_values_text", values);
     let json = run(&["resources", "examples/three-tier", "-o", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    let network = json["modules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["address"] == "module.network")
-        .unwrap();
+    let network = item(&json["modules"], |m| m["address"] == "module.network");
     assert_eq!(
         network["variables"][1],
         serde_json::json!({"name": "cidr_block", "value": "10.20.0.0/16", "sensitive": false,
@@ -70,18 +77,8 @@ fn resources_values_on_the_bundled_example() {
         serde_json::json!({"name": "vpc_id", "value": {"unknown": true, "origin": "module.network.aws_vpc.this.id"},
             "sensitive": false, "file": "modules/network/outputs.tf", "line": 1})
     );
-    let root = json["modules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["address"] == "")
-        .unwrap();
-    let password = root["variables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["name"] == "db_password")
-        .unwrap();
+    let root = item(&json["modules"], |m| m["address"] == "");
+    let password = item(&root["variables"], |v| v["name"] == "db_password");
     assert_eq!(password["value"], serde_json::json!({"sensitive": true}));
     assert_eq!(password["set_by"], "terraform.tfvars");
 }
@@ -106,12 +103,9 @@ fn resources_json_on_the_bundled_example() {
             assert!(r.get(key).is_some(), "{key} missing in {}", r["address"]);
         }
     }
-    let db = json["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["address"] == "aws_db_instance.main")
-        .unwrap();
+    let db = item(&json["resources"], |r| {
+        r["address"] == "aws_db_instance.main"
+    });
     assert_eq!(
         db["attributes"]["password"],
         serde_json::json!({"sensitive": true})
@@ -144,12 +138,7 @@ fn per_environment_var_files_change_the_model() {
         .filter(|r| r["type"] == "aws_subnet")
         .count();
     assert_eq!(subnets, 6, "dev uses two AZs");
-    let asg = json["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["type"] == "aws_autoscaling_group")
-        .unwrap();
+    let asg = item(&json["resources"], |r| r["type"] == "aws_autoscaling_group");
     assert_eq!(asg["attributes"]["min_size"], 1);
 }
 
@@ -313,12 +302,7 @@ fn envs_compares_root_modules_and_tfvars_files() {
         json["environments"],
         serde_json::json!(["dev", "staging", "prod"])
     );
-    let multi_az = json["differences"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["setting"] == "multi_az")
-        .unwrap();
+    let multi_az = item(&json["differences"], |d| d["setting"] == "multi_az");
     assert_eq!(multi_az["kind"], "resilience");
     assert_eq!(multi_az["values"]["prod"], "true");
     assert_eq!(multi_az["values"]["dev"], "false");
@@ -387,12 +371,9 @@ fn iam_principals_escalation_paths_and_resource_access() {
         "json",
     ]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let passer = json["principals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["address"] == "aws_iam_role.passer")
-        .unwrap();
+    let passer = item(&json["principals"], |p| {
+        p["address"] == "aws_iam_role.passer"
+    });
     assert_eq!(passer["admin_equivalent"], false);
     let path = &passer["escalation_paths"][0];
     assert_eq!(path["target"], "aws_iam_role.deployer");
@@ -456,18 +437,12 @@ fn resilience_scenarios_and_recovery_objectives() {
         "json",
     ]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let az_b = json["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["kind"] == "az" && s["name"] == "eu-west-1b")
-        .unwrap();
-    let single_db = az_b["entry_points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["address"] == "aws_lb.this[\"single_db\"]")
-        .unwrap();
+    let az_b = item(&json["scenarios"], |s| {
+        s["kind"] == "az" && s["name"] == "eu-west-1b"
+    });
+    let single_db = item(&az_b["entry_points"], |e| {
+        e["address"] == "aws_lb.this[\"single_db\"]"
+    });
     assert_eq!(single_db["status"], "down");
     assert!(json["single_points_of_failure"].as_array().unwrap().len() >= 4);
     assert_eq!(json["data_stores"][0]["objective"]["rpo_seconds"], 900);
@@ -488,12 +463,7 @@ fn resilience_reads_services_declared_in_cloudwright_toml() {
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let az = json["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "eu-west-1a")
-        .unwrap();
+    let az = item(&json["scenarios"], |s| s["name"] == "eu-west-1a");
     let lb = &az["entry_points"][0];
     assert_eq!(lb["address"], "aws_lb.public");
     assert_eq!(lb["status"], "down");

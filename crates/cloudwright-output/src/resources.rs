@@ -51,44 +51,23 @@ fn modules_json(graph: &Graph) -> Json {
             .modules
             .iter()
             .map(|m| {
-                let at = |span: Option<Span>, entry: &mut serde_json::Map<String, Json>| {
-                    if let Some(s) = span {
-                        entry.insert(
-                            "file".into(),
-                            graph.sources.get(s.file).display_path.clone().into(),
-                        );
-                        entry.insert("line".into(), s.line.into());
-                    }
-                };
                 let variables: Vec<Json> = by_name(&m.variables, |v| &v.name)
                     .map(|v| {
-                        let mut entry = serde_json::Map::new();
-                        entry.insert("name".into(), v.name.clone().into());
-                        entry.insert("value".into(), v.value.to_json());
-                        entry.insert("sensitive".into(), v.sensitive.into());
-                        entry.insert("set_by".into(), v.set_by.to_string().into());
-                        at(set_at(&v.set_by), &mut entry);
-                        Json::Object(entry)
+                        let extra = [
+                            ("sensitive", v.sensitive.into()),
+                            ("set_by", v.set_by.to_string().into()),
+                        ];
+                        named_value(graph, &v.name, &v.value, extra, set_at(&v.set_by))
                     })
                     .collect();
                 let outputs: Vec<Json> = by_name(&m.outputs, |o| &o.name)
                     .map(|o| {
-                        let mut entry = serde_json::Map::new();
-                        entry.insert("name".into(), o.name.clone().into());
-                        entry.insert("value".into(), o.value.to_json());
-                        entry.insert("sensitive".into(), o.sensitive.into());
-                        at(Some(o.span), &mut entry);
-                        Json::Object(entry)
+                        let extra = [("sensitive", o.sensitive.into())];
+                        named_value(graph, &o.name, &o.value, extra, Some(o.span))
                     })
                     .collect();
                 let locals: Vec<Json> = by_name(&m.locals, |l| &l.name)
-                    .map(|l| {
-                        let mut entry = serde_json::Map::new();
-                        entry.insert("name".into(), l.name.clone().into());
-                        entry.insert("value".into(), l.value.to_json());
-                        at(Some(l.span), &mut entry);
-                        Json::Object(entry)
-                    })
+                    .map(|l| named_value(graph, &l.name, &l.value, [], Some(l.span)))
                     .collect();
                 let mut module = json!({
                     "address": m.address,
@@ -111,6 +90,30 @@ fn modules_json(graph: &Graph) -> Json {
             })
             .collect(),
     )
+}
+
+/// A variable, local or output of a module instance: its name, its value
+/// (a sensitive one never written), what else is said of it, and the file
+/// and line where it is set.
+fn named_value<const N: usize>(
+    graph: &Graph,
+    name: &str,
+    value: &Value,
+    extra: [(&str, Json); N],
+    span: Option<Span>,
+) -> Json {
+    let mut entry = serde_json::Map::new();
+    entry.insert("name".into(), name.into());
+    entry.insert("value".into(), value.to_json());
+    for (key, v) in extra {
+        entry.insert(key.into(), v);
+    }
+    if let Some(s) = span {
+        let file = &graph.sources.get(s.file).display_path;
+        entry.insert("file".into(), file.as_str().into());
+        entry.insert("line".into(), s.line.into());
+    }
+    Json::Object(entry)
 }
 
 /// One resource of the document, written directly (its attributes are
