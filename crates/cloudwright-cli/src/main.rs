@@ -176,6 +176,11 @@ struct ResourcesArgs {
     /// and the locals with this flag).
     #[arg(long)]
     values: bool,
+    /// Only the resources whose address or type matches (`*` wildcards:
+    /// `module.network.*`, `aws_s3_bucket`, `*aws_db_instance.main*`);
+    /// may repeat. Diagnostics are all shown.
+    #[arg(long, value_name = "PATTERN")]
+    only: Vec<String>,
 }
 
 #[derive(Args)]
@@ -456,17 +461,18 @@ fn resources(args: ResourcesArgs) -> ExitCode {
         ..load_options(&args.input)
     };
     let graph = load_with(&args.input, options);
+    let listing = cloudwright_output::resources::Listing {
+        values: args.values,
+        only: &args.only,
+    };
     for spec in &args.outputs {
         let (format, file) = split_output(spec);
         let written = match format {
             "json" => emit(file, |w| {
-                cloudwright_output::resources::write_json(&graph, w)
+                cloudwright_output::resources::write_json(&graph, &listing, w)
             }),
             _ => emit(file, |w| {
-                let options = cloudwright_output::resources::TextOptions {
-                    values: args.values,
-                };
-                cloudwright_output::resources::write_text(&graph, options, w)
+                cloudwright_output::resources::write_text(&graph, &listing, w)
             }),
         };
         if let Err(e) = written {

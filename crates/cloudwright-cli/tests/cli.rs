@@ -83,6 +83,62 @@ fn resources_values_on_the_bundled_example() {
     assert_eq!(password["set_by"], "terraform.tfvars");
 }
 
+/// `--only`: the resources whose address or type matches, and the module
+/// instances that hold them; the count says how many of all are shown.
+#[test]
+fn resources_only_lists_what_matches() {
+    let out = run(&[
+        "resources",
+        "examples/three-tier",
+        "--only",
+        "module.network.aws_subnet.*private*",
+        "--only",
+        "aws_db_instance",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let headers: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("  [aws]  "))
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            "aws_db_instance.main",
+            "module.network.aws_subnet.this[\"private-eu-west-1a\"]",
+            "module.network.aws_subnet.this[\"private-eu-west-1b\"]",
+            "module.network.aws_subnet.this[\"private-eu-west-1c\"]",
+        ]
+    );
+    assert!(text.ends_with(
+        "4 of 57 resource instances shown in 3 module instances from 13 files; 0 errors, 0 warnings\n"
+    ));
+    let json = run(&[
+        "resources",
+        "examples/three-tier",
+        "-o",
+        "json",
+        "--only",
+        "aws_lb",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let addresses: Vec<&str> = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(addresses, ["module.web.aws_lb.this"]);
+    let modules: Vec<&str> = json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(modules, ["module.web"]);
+}
+
 #[test]
 fn resources_json_on_the_bundled_example() {
     let out = run(&["resources", "examples/three-tier", "-o", "json"]);

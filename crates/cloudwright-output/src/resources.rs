@@ -2,6 +2,7 @@
 
 use crate::diagnostics;
 use crate::json::{push_int, push_list, push_str, push_value, Layout, Object};
+use cloudwright_model::glob::glob;
 use cloudwright_model::{
     Graph, InstanceKey, ModuleInstance, Resource, Severity, Span, Value, ValueSource,
     VariableOrigin,
@@ -12,20 +13,75 @@ use std::fmt::Write;
 /// Version of the `resources -o json` document; bumped on incompatible change.
 pub const SCHEMA_VERSION: &str = "1";
 
+/// What a listing shows of the model.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Listing<'a> {
+    /// Each module instance's input variables (the value and where it was
+    /// set), local values (when the load kept them) and output values;
+    /// after the resources in text (the JSON document always has the
+    /// variables and outputs).
+    pub values: bool,
+    /// Only the resources whose address or type matches one of these
+    /// (`*` wildcards), and the module instances that hold them or whose
+    /// address matches; every resource when empty.
+    pub only: &'a [String],
+}
+
+impl Listing<'_> {
+    fn shows(&self, r: &Resource) -> bool {
+        self.only.is_empty()
+            || self
+                .only
+                .iter()
+                .any(|p| glob(p, &r.address) || glob(p, &r.resource_type))
+    }
+
+    /// The module instances shown: those that hold a shown resource or
+    /// whose address matches (all, without a filter).
+    fn modules<'g>(&self, graph: &'g Graph) -> Vec<&'g ModuleInstance> {
+        if self.only.is_empty() {
+            return graph.modules.iter().collect();
+        }
+        let holding: std::collections::HashSet<(&str, &str)> = graph
+            .resources
+            .iter()
+            .filter(|r| self.shows(r))
+            .map(|r| (&*r.root, &*r.module))
+            .collect();
+        graph
+            .modules
+            .iter()
+            .filter(|m| {
+                holding.contains(&(m.root_dir.as_str(), m.address.as_str()))
+                    || self.only.iter().any(|p| glob(p, &m.address))
+            })
+            .collect()
+    }
+}
+
 /// Writes the `resources -o json` document, one resource at a time so that
 /// memory stays bounded however large the model is.
-pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write_json(
+    graph: &Graph,
+    listing: &Listing<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     writeln!(
         out,
         "{{\n  \"schema_version\": \"{SCHEMA_VERSION}\",\n  \"resources\": ["
     )?;
     let mut line = Vec::new();
-    for (i, r) in graph.resources.iter().enumerate() {
+    let mut shown = graph
+        .resources
+        .iter()
+        .filter(|r| listing.shows(r))
+        .peekable();
+    while let Some(r) = shown.next() {
         // pretty printed two levels in
         line.clear();
         line.extend_from_slice(b"    ");
         push_resource(&mut line, graph, r, Layout::Pretty(2));
-        line.extend_from_slice(if i + 1 < graph.resources.len() {
+        line.extend_from_slice(if shown.peek().is_some() {
             b",\n"
         } else {
             b"\n"
@@ -33,7 +89,7 @@ pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Resul
         out.write_all(&line)?;
     }
     let rest = json!({
-        "modules": modules_json(graph),
+        "modules": modules_json(graph, listing),
         "diagnostics": diagnostics::to_json(&graph.diagnostics, &graph.sources),
     });
     let rest = serde_json::to_string_pretty(&rest).map_err(std::io::Error::other)?;
@@ -45,11 +101,11 @@ pub fn write_json(graph: &Graph, out: &mut dyn std::io::Write) -> std::io::Resul
     writeln!(out, "  ],{inner}\n}}")
 }
 
-fn modules_json(graph: &Graph) -> Json {
+fn modules_json(graph: &Graph, listing: &Listing<'_>) -> Json {
     Json::Array(
-        graph
-            .modules
-            .iter()
+        listing
+            .modules(graph)
+            .into_iter()
             .map(|m| {
                 let variables: Vec<Json> = by_name(&m.variables, |v| &v.name)
                     .map(|v| {
@@ -252,28 +308,22 @@ fn by_name<T>(items: &[T], name: impl Fn(&T) -> &String) -> impl Iterator<Item =
     sorted.into_iter()
 }
 
-/// What the human listing shows besides the resources.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TextOptions {
-    /// Each module instance's input variables (the value and where it was
-    /// set) and output values, after the resources.
-    pub values: bool,
-}
-
 /// Human listing: each resource with its attributes and where they are set.
-pub fn render_text(graph: &Graph, options: TextOptions) -> String {
+pub fn render_text(graph: &Graph, listing: &Listing<'_>) -> String {
     let mut out = Vec::new();
-    let _ = write_text(graph, options, &mut out);
+    let _ = write_text(graph, listing, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
 /// Writes the human listing one resource at a time.
 pub fn write_text(
     graph: &Graph,
-    options: TextOptions,
+    listing: &Listing<'_>,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    for r in &graph.resources {
+    let mut shown = 0;
+    for r in graph.resources.iter().filter(|r| listing.shows(r)) {
+        shown += 1;
         let mut out = String::new();
         let location = r
             .span
@@ -302,9 +352,9 @@ pub fn write_text(
         out.push('\n');
         w.write_all(out.as_bytes())?;
     }
-    if options.values {
+    if listing.values {
         // each root module, then the module instances it calls
-        let mut modules: Vec<&ModuleInstance> = graph.modules.iter().collect();
+        let mut modules = listing.modules(graph);
         modules.sort_by(|a, b| (&a.root_dir, &a.address).cmp(&(&b.root_dir, &b.address)));
         for m in modules {
             let mut out = String::new();
@@ -319,10 +369,16 @@ pub fn write_text(
         &graph.sources,
         Severity::Info,
     ));
+    let instances = diagnostics::plural(graph.resources.len(), "resource instance");
+    let instances = if listing.only.is_empty() {
+        instances
+    } else {
+        format!("{shown} of {instances} shown")
+    };
     let _ = writeln!(
         out,
         "{} in {} from {}; {}, {}",
-        diagnostics::plural(graph.resources.len(), "resource instance"),
+        instances,
         diagnostics::plural(graph.modules.len(), "module instance"),
         diagnostics::plural(graph.sources.len(), "file"),
         diagnostics::plural(errors, "error"),
