@@ -22,6 +22,9 @@ pub enum Expansion {
     ForEach(Vec<(String, Value)>),
     /// `count`/`for_each` is known only after apply.
     Unknown,
+    /// OpenTofu's `lifecycle { enabled = false }`: no instance, and the
+    /// block's value is null.
+    Disabled,
 }
 
 /// The key of one instance.
@@ -64,6 +67,7 @@ impl Expansion {
                 entries.iter().map(|(k, _)| Key::Name(k.clone())).collect()
             }
             Expansion::Unknown => vec![Key::Unknown],
+            Expansion::Disabled => Vec::new(),
         }
     }
 }
@@ -75,10 +79,29 @@ pub type Spans = SortedMap<Span>;
 /// Largest `count` or `for_each` Cloudwright expands.
 const MAX_INSTANCES: usize = 10_000;
 
-/// Evaluates `count` / `for_each` of a resource or module block.
+/// Evaluates `count` / `for_each` of a resource or module block, or
+/// OpenTofu's `lifecycle { enabled = … }` (1.11).
 pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
     let count = block.body.attribute("count");
     let for_each = block.body.attribute("for_each");
+    let enabled = block
+        .body
+        .blocks_of("lifecycle")
+        .find_map(|l| l.body.attribute("enabled"));
+    if let Some(attr) = enabled {
+        let entered = ev.enter(&attr.origin);
+        let expansion = if count.is_some() || for_each.is_some() {
+            ev.error(
+                attr.range,
+                "`enabled` cannot be used together with `count` or `for_each`",
+            );
+            Expansion::Unknown
+        } else {
+            enabled_expansion(ev, attr)
+        };
+        ev.leave(entered);
+        return expansion;
+    }
     let (attr, expand): (_, fn(&mut Evaluator<'_>, &Attribute) -> Expansion) =
         match (count, for_each) {
             (Some(_), Some(fe)) => {
@@ -95,6 +118,24 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
     let expansion = expand(ev, attr);
     ev.leave(entered);
     expansion
+}
+
+/// `lifecycle { enabled = … }`: one instance without a key, or none.
+fn enabled_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
+    let v = ev.eval(&attr.expr);
+    match v.strip() {
+        Value::Bool(true) => Expansion::Single,
+        Value::Bool(false) => Expansion::Disabled,
+        Value::Unknown(_) => {
+            ev.warn(attr.range, "`enabled` depends on values known only after apply; the instance is evaluated as if it were enabled");
+            Expansion::Single
+        }
+        _ => {
+            let msg = format!("`enabled` must be true or false, got {v}");
+            ev.error(attr.range, msg);
+            Expansion::Single
+        }
+    }
 }
 
 fn count_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
@@ -249,6 +290,7 @@ pub fn collect_instances(expansion: &Expansion, values: Vec<(Key, Value)>, addre
                 .collect::<cloudwright_model::Fields>(),
         ),
         Expansion::Unknown => Value::unknown_from(address),
+        Expansion::Disabled => Value::Null,
     }
 }
 

@@ -260,6 +260,44 @@ fn local_values_are_kept_when_asked_for_with_where_they_are_set() {
         .is_empty());
 }
 
+/// OpenTofu 1.11's `lifecycle { enabled = … }`: one instance without a key
+/// (referred to without `[0]`), or none, the block's value then null;
+/// refused beside `count` or `for_each`.
+#[test]
+fn the_enabled_meta_argument_makes_one_instance_or_none() {
+    let g = load_fixture("enabled");
+    // disabled blocks (a resource, a module) have no instance; one refused
+    // beside `count` stands for its instances, as a refused `count` does
+    assert_eq!(
+        addresses(&g),
+        [
+            "aws_sns_topic.alerts",
+            "aws_sqs_queue.both[?]",
+            "aws_sqs_queue.orders"
+        ],
+    );
+    assert_eq!(
+        attr(&g, "aws_sns_topic.alerts", "name").as_str(),
+        Some("alerts-orders")
+    );
+    let root = g.module("").unwrap();
+    let output = |name: &str| {
+        root.outputs
+            .iter()
+            .find(|o| o.name == name)
+            .map(|o| o.value.to_string())
+    };
+    assert_eq!(output("dlq").as_deref(), Some("\"none\""));
+    assert_eq!(output("audit").as_deref(), Some("\"off\""));
+    assert_eq!(
+        located(&g, Severity::Error),
+        [(
+            "`enabled` cannot be used together with `count` or `for_each`".to_string(),
+            ("main.tf".to_string(), 37)
+        )]
+    );
+}
+
 #[test]
 fn optional_attributes_get_their_defaults() {
     let g = load_fixture("optional_defaults");
