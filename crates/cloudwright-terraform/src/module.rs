@@ -246,8 +246,60 @@ impl ModuleDef {
                     "check" => def.checks.push(at),
                     "moved" => def.moves.push(at),
                     "import" | "removed" => def.handovers.push(at),
-                    _ => {}
+                    // Terraform 1.14's actions run on events; they declare
+                    // no infrastructure
+                    "action" => {}
+                    other => {
+                        let src = sources.get(file.file);
+                        let hint = match closest_block_type(other) {
+                            Some(known) => format!("did you mean `{known}`?"),
+                            None => format!("a configuration file holds {TOP_LEVEL_LIST}"),
+                        };
+                        diagnostics.push(
+                            Diagnostic::error(format!(
+                                "unsupported block type `{other}`: Terraform does not expect it here, and the block is not read"
+                            ))
+                            .at(src.span(file.file, block.range.start, block.range.end))
+                            .help(hint),
+                        );
+                        continue;
+                    }
                 }
+                // a block that names what it declares needs its label
+                let (needs, what) = match block.kind.as_str() {
+                    "variable" | "output" | "module" | "provider" | "check" => (1, "a name"),
+                    "ephemeral" => (2, "a type and a name"),
+                    _ => (0, ""),
+                };
+                if block.labels.len() < needs {
+                    let src = sources.get(file.file);
+                    let article = if block.kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "{article} `{}` block needs {what} label; the block is not read",
+                            block.kind
+                        ))
+                        .at(src.span(
+                            file.file,
+                            block.range.start,
+                            block.range.end,
+                        )),
+                    );
+                }
+            }
+            for attr in &file.body.attributes {
+                let src = sources.get(file.file);
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unsupported argument `{}`: a configuration file holds blocks, not arguments, at its top level; it is not read",
+                        attr.name
+                    ))
+                    .at(src.span(file.file, attr.range.start, attr.range.end)),
+                );
             }
         }
         // Override files, in file-name order, after every primary file.
@@ -450,4 +502,51 @@ fn merge_lifecycle(base: &mut Body, over: &mut Body, origin: &Origin) {
             base.blocks.push(lifecycle);
         }
     }
+}
+
+/// The block types a configuration file holds at its top level.
+const TOP_LEVEL: &[&str] = &[
+    "terraform",
+    "variable",
+    "locals",
+    "output",
+    "provider",
+    "resource",
+    "data",
+    "ephemeral",
+    "module",
+    "moved",
+    "import",
+    "removed",
+    "check",
+    "action",
+];
+
+const TOP_LEVEL_LIST: &str = "terraform, variable, locals, output, provider, resource, data, ephemeral, module, moved, import, removed, check and action blocks";
+
+/// The known block type a misspelt one is closest to (at most two edits
+/// away), for a "did you mean" hint.
+fn closest_block_type(kind: &str) -> Option<&'static str> {
+    TOP_LEVEL
+        .iter()
+        .map(|known| (edit_distance(kind, known), *known))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, known)| known)
+}
+
+/// Levenshtein distance between two short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }

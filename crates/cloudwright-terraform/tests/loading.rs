@@ -298,6 +298,38 @@ fn the_enabled_meta_argument_makes_one_instance_or_none() {
     );
 }
 
+/// What Terraform does not expect at the top level of a file is an error
+/// where it is written — a misspelt block type with the type it is close
+/// to — never a block silently skipped; the rest still loads.
+#[test]
+fn unsupported_top_level_blocks_and_arguments_are_errors() {
+    let g = load_fixture("unsupported_blocks");
+    let at = |m: &str, line: u32| (m.to_string(), ("main.tf".to_string(), line));
+    assert_eq!(
+        located(&g, Severity::Error),
+        [
+            at("unsupported block type `resouce`: Terraform does not expect it here, and the block is not read", 2),
+            at("unsupported argument `bucket_prefix`: a configuration file holds blocks, not arguments, at its top level; it is not read", 10),
+            at("an `output` block needs a name label; the block is not read", 12),
+            at("unsupported block type `locales`: Terraform does not expect it here, and the block is not read", 16),
+        ]
+    );
+    let helps: Vec<Option<&str>> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("unsupported block type"))
+        .map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            Some("did you mean `resource`?"),
+            Some("did you mean `locals`?")
+        ]
+    );
+    assert_eq!(addresses(&g), ["aws_s3_bucket.data"]);
+}
+
 #[test]
 fn optional_attributes_get_their_defaults() {
     let g = load_fixture("optional_defaults");
