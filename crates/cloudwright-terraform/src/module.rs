@@ -251,7 +251,7 @@ impl ModuleDef {
                     "action" => {}
                     other => {
                         let src = sources.get(file.file);
-                        let hint = match closest_block_type(other) {
+                        let hint = match closest(other, TOP_LEVEL) {
                             Some(known) => format!("did you mean `{known}`?"),
                             None => format!("a configuration file holds {TOP_LEVEL_LIST}"),
                         };
@@ -263,6 +263,37 @@ impl ModuleDef {
                             .help(hint),
                         );
                         continue;
+                    }
+                }
+                // the arguments of a variable or output block are
+                // Terraform's: a misspelt one (`defualt`) is refused, not
+                // read past as if the block did not set it
+                let allowed: &[&str] = match block.kind.as_str() {
+                    "variable" => VARIABLE_ARGUMENTS,
+                    "output" => OUTPUT_ARGUMENTS,
+                    _ => &[],
+                };
+                if !allowed.is_empty() {
+                    for attr in &block.body.attributes {
+                        if allowed.contains(&attr.name.as_str()) {
+                            continue;
+                        }
+                        let src = sources.get(file.file);
+                        let mut diagnostic = Diagnostic::error(format!(
+                            "unsupported argument `{}` in {} `{}`; it is not read",
+                            attr.name,
+                            block.kind,
+                            block.labels.first().map(|l| l.as_str()).unwrap_or("")
+                        ))
+                        .at(src.span(
+                            file.file,
+                            attr.range.start,
+                            attr.range.end,
+                        ));
+                        if let Some(known) = closest(&attr.name, allowed) {
+                            diagnostic = diagnostic.help(format!("did you mean `{known}`?"));
+                        }
+                        diagnostics.push(diagnostic);
                     }
                 }
                 // a block that names what it declares needs its label
@@ -524,15 +555,37 @@ const TOP_LEVEL: &[&str] = &[
 
 const TOP_LEVEL_LIST: &str = "terraform, variable, locals, output, provider, resource, data, ephemeral, module, moved, import, removed, check and action blocks";
 
-/// The known block type a misspelt one is closest to (at most two edits
-/// away), for a "did you mean" hint.
-fn closest_block_type(kind: &str) -> Option<&'static str> {
-    TOP_LEVEL
+/// The arguments of a `variable` block (`ephemeral`: Terraform 1.10;
+/// `deprecated`: OpenTofu 1.10).
+const VARIABLE_ARGUMENTS: &[&str] = &[
+    "default",
+    "type",
+    "description",
+    "sensitive",
+    "nullable",
+    "ephemeral",
+    "deprecated",
+];
+
+/// The arguments of an `output` block.
+const OUTPUT_ARGUMENTS: &[&str] = &[
+    "value",
+    "description",
+    "sensitive",
+    "depends_on",
+    "ephemeral",
+    "deprecated",
+];
+
+/// The known word a misspelt one is closest to (at most two edits away),
+/// for a "did you mean" hint.
+fn closest(word: &str, known: &[&'static str]) -> Option<&'static str> {
+    known
         .iter()
-        .map(|known| (edit_distance(kind, known), *known))
+        .map(|k| (edit_distance(word, k), *k))
         .filter(|(d, _)| *d <= 2)
         .min()
-        .map(|(_, known)| known)
+        .map(|(_, k)| k)
 }
 
 /// Levenshtein distance between two short words.

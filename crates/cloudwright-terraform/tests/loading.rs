@@ -298,9 +298,10 @@ fn the_enabled_meta_argument_makes_one_instance_or_none() {
     );
 }
 
-/// What Terraform does not expect at the top level of a file is an error
-/// where it is written — a misspelt block type with the type it is close
-/// to — never a block silently skipped; the rest still loads.
+/// What Terraform does not expect at the top level of a file, or in a
+/// variable or output block, is an error where it is written — a misspelt
+/// word with the one it is close to — never silently skipped; the rest
+/// still loads.
 #[test]
 fn unsupported_top_level_blocks_and_arguments_are_errors() {
     let g = load_fixture("unsupported_blocks");
@@ -312,6 +313,8 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             at("unsupported argument `bucket_prefix`: a configuration file holds blocks, not arguments, at its top level; it is not read", 10),
             at("an `output` block needs a name label; the block is not read", 12),
             at("unsupported block type `locales`: Terraform does not expect it here, and the block is not read", 16),
+            at("unsupported argument `defualt` in variable `region`; it is not read", 29),
+            at("unsupported argument `sensitiv` in output `bucket`; it is not read", 34),
         ]
     );
     let helps: Vec<Option<&str>> = g
