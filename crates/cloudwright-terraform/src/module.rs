@@ -109,6 +109,18 @@ impl ModuleDef {
             seen.insert(key, (file, index));
             false
         };
+        // HCL sets an argument once per body: a second setting is refused
+        for file in &def.files {
+            let src = sources.get(file.file);
+            // (a local set twice is a duplicate declaration, said below)
+            for block in file.body.blocks.iter().filter(|b| b.kind != "locals") {
+                redefined_arguments(
+                    &block.body,
+                    &|range| src.span(file.file, range.start, range.end),
+                    diagnostics,
+                );
+            }
+        }
         let is_override: Vec<bool> = def
             .files
             .iter()
@@ -532,6 +544,30 @@ fn merge_lifecycle(base: &mut Body, over: &mut Body, origin: &Origin) {
             lifecycle.origin = origin.clone();
             base.blocks.push(lifecycle);
         }
+    }
+}
+
+/// An error for each argument set a second time in a body or the bodies
+/// nested in it (HCL refuses the file: "Attribute redefined").
+fn redefined_arguments(
+    body: &crate::syntax::Body,
+    span: &dyn Fn(crate::syntax::Range) -> cloudwright_model::Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (i, attr) in body.attributes.iter().enumerate() {
+        if let Some(first) = body.attributes[..i].iter().find(|a| a.name == attr.name) {
+            let first_line = span(first.range).line;
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the argument `{}` is set twice in this block (first on line {first_line}); each argument may be set only once, and Terraform refuses the configuration",
+                    attr.name
+                ))
+                .at(span(attr.range)),
+            );
+        }
+    }
+    for block in &body.blocks {
+        redefined_arguments(&block.body, span, diagnostics);
     }
 }
 

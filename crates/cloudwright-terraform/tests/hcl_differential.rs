@@ -98,6 +98,10 @@ fn the_parser_builds_the_same_tree_as_hcl_edit() {
                 e.offset,
                 e.message
             )),
+            // an argument set twice: the loader reports it where it is
+            // set (ModuleDef) and reads the rest of the file, rather
+            // than losing the file to a syntax error
+            (Ok(_), Err(e)) if e.message.contains("redefined attribute") => {}
             (Ok(_), Err(e)) => mismatches.push(format!(
                 "{}: accepted, but hcl-edit rejects it at {}: {}",
                 path.display(),

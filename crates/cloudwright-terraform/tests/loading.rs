@@ -299,7 +299,8 @@ fn the_enabled_meta_argument_makes_one_instance_or_none() {
 }
 
 /// What Terraform does not expect at the top level of a file, or in a
-/// variable or output block, is an error where it is written — a misspelt
+/// variable or output block, and an argument set twice, is an error where
+/// it is written — a misspelt
 /// word with the one it is close to — never silently skipped; the rest
 /// still loads.
 #[test]
@@ -315,6 +316,8 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             at("unsupported block type `locales`: Terraform does not expect it here, and the block is not read", 16),
             at("unsupported argument `defualt` in variable `region`; it is not read", 29),
             at("unsupported argument `sensitiv` in output `bucket`; it is not read", 34),
+            at("the argument `enabled` is set twice in this block (first on line 40); each argument may be set only once, and Terraform refuses the configuration", 41),
+            at("the argument `bucket` is set twice in this block (first on line 38); each argument may be set only once, and Terraform refuses the configuration", 43),
         ]
     );
     let helps: Vec<Option<&str>> = g
@@ -330,7 +333,7 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             Some("did you mean `locals`?")
         ]
     );
-    assert_eq!(addresses(&g), ["aws_s3_bucket.data"]);
+    assert_eq!(addresses(&g), ["aws_s3_bucket.data", "aws_s3_bucket.twice"]);
 }
 
 #[test]
