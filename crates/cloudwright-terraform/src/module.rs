@@ -280,10 +280,10 @@ impl ModuleDef {
                 // the arguments of a variable or output block are
                 // Terraform's: a misspelt one (`defualt`) is refused, not
                 // read past as if the block did not set it
-                let allowed: &[&str] = match block.kind.as_str() {
-                    "variable" => VARIABLE_ARGUMENTS,
-                    "output" => OUTPUT_ARGUMENTS,
-                    _ => &[],
+                let (allowed, allowed_blocks): (&[&str], &[&str]) = match block.kind.as_str() {
+                    "variable" => (VARIABLE_ARGUMENTS, &["validation"]),
+                    "output" => (OUTPUT_ARGUMENTS, &["precondition"]),
+                    _ => (&[], &[]),
                 };
                 if !allowed.is_empty() {
                     for attr in &block.body.attributes {
@@ -303,6 +303,27 @@ impl ModuleDef {
                             attr.range.end,
                         ));
                         if let Some(known) = closest(&attr.name, allowed) {
+                            diagnostic = diagnostic.help(format!("did you mean `{known}`?"));
+                        }
+                        diagnostics.push(diagnostic);
+                    }
+                    for inner in &block.body.blocks {
+                        if allowed_blocks.contains(&inner.kind.as_str()) {
+                            continue;
+                        }
+                        let src = sources.get(file.file);
+                        let mut diagnostic = Diagnostic::error(format!(
+                            "unsupported block type `{}` in {} `{}`; it is not read",
+                            inner.kind,
+                            block.kind,
+                            block.labels.first().map(|l| l.as_str()).unwrap_or("")
+                        ))
+                        .at(src.span(
+                            file.file,
+                            inner.range.start,
+                            inner.range.end,
+                        ));
+                        if let Some(known) = closest(&inner.kind, allowed_blocks) {
                             diagnostic = diagnostic.help(format!("did you mean `{known}`?"));
                         }
                         diagnostics.push(diagnostic);

@@ -318,19 +318,24 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             at("unsupported argument `sensitiv` in output `bucket`; it is not read", 34),
             at("the argument `enabled` is set twice in this block (first on line 40); each argument may be set only once, and Terraform refuses the configuration", 41),
             at("the argument `bucket` is set twice in this block (first on line 38); each argument may be set only once, and Terraform refuses the configuration", 43),
+            at("unsupported block type `validaton` in variable `size`; it is not read", 48),
         ]
     );
     let helps: Vec<Option<&str>> = g
         .diagnostics
         .iter()
-        .filter(|d| d.message.starts_with("unsupported block type"))
+        .filter(|d| d.message.starts_with("unsupported"))
         .map(|d| d.help.as_deref())
         .collect();
     assert_eq!(
         helps,
         [
             Some("did you mean `resource`?"),
-            Some("did you mean `locals`?")
+            None,
+            Some("did you mean `locals`?"),
+            Some("did you mean `default`?"),
+            Some("did you mean `sensitive`?"),
+            Some("did you mean `validation`?"),
         ]
     );
     assert_eq!(addresses(&g), ["aws_s3_bucket.data", "aws_s3_bucket.twice"]);
