@@ -283,6 +283,17 @@ impl ModuleDef {
                 let (allowed, allowed_blocks): (&[&str], &[&str]) = match block.kind.as_str() {
                     "variable" => (VARIABLE_ARGUMENTS, &["validation"]),
                     "output" => (OUTPUT_ARGUMENTS, &["precondition"]),
+                    // (`encryption`: OpenTofu 1.7's state encryption)
+                    "terraform" => (
+                        &["required_version", "experiments", "language"],
+                        &[
+                            "required_providers",
+                            "backend",
+                            "cloud",
+                            "provider_meta",
+                            "encryption",
+                        ],
+                    ),
                     _ => (&[], &[]),
                 };
                 if !allowed.is_empty() {
@@ -292,10 +303,9 @@ impl ModuleDef {
                         }
                         let src = sources.get(file.file);
                         let mut diagnostic = Diagnostic::error(format!(
-                            "unsupported argument `{}` in {} `{}`; it is not read",
+                            "unsupported argument `{}` in {}; it is not read",
                             attr.name,
-                            block.kind,
-                            block.labels.first().map(|l| l.as_str()).unwrap_or("")
+                            block_named(block)
                         ))
                         .at(src.span(
                             file.file,
@@ -313,10 +323,9 @@ impl ModuleDef {
                         }
                         let src = sources.get(file.file);
                         let mut diagnostic = Diagnostic::error(format!(
-                            "unsupported block type `{}` in {} `{}`; it is not read",
+                            "unsupported block type `{}` in {}; it is not read",
                             inner.kind,
-                            block.kind,
-                            block.labels.first().map(|l| l.as_str()).unwrap_or("")
+                            block_named(block)
                         ))
                         .at(src.span(
                             file.file,
@@ -611,6 +620,14 @@ const TOP_LEVEL: &[&str] = &[
 ];
 
 const TOP_LEVEL_LIST: &str = "terraform, variable, locals, output, provider, resource, data, ephemeral, module, moved, import, removed, check and action blocks";
+
+/// A block as a message names it: variable `region`, the `terraform` block.
+fn block_named(block: &crate::syntax::Block) -> String {
+    match block.labels.first() {
+        Some(label) => format!("{} `{label}`", block.kind),
+        None => format!("the `{}` block", block.kind),
+    }
+}
 
 /// The arguments of a `variable` block (`ephemeral`: Terraform 1.10;
 /// `deprecated`: OpenTofu 1.10).

@@ -319,6 +319,7 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             at("the argument `enabled` is set twice in this block (first on line 40); each argument may be set only once, and Terraform refuses the configuration", 41),
             at("the argument `bucket` is set twice in this block (first on line 38); each argument may be set only once, and Terraform refuses the configuration", 43),
             at("unsupported block type `validaton` in variable `size`; it is not read", 48),
+            at("unsupported argument `required_verison` in the `terraform` block; it is not read", 55),
         ]
     );
     let helps: Vec<Option<&str>> = g
@@ -336,6 +337,7 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             Some("did you mean `default`?"),
             Some("did you mean `sensitive`?"),
             Some("did you mean `validation`?"),
+            Some("did you mean `required_version`?"),
         ]
     );
     assert_eq!(addresses(&g), ["aws_s3_bucket.data", "aws_s3_bucket.twice"]);
