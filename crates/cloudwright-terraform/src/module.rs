@@ -113,12 +113,15 @@ impl ModuleDef {
         for file in &def.files {
             let src = sources.get(file.file);
             // (a local set twice is a duplicate declaration, said below)
+            let span = |range: crate::syntax::Range| src.span(file.file, range.start, range.end);
             for block in file.body.blocks.iter().filter(|b| b.kind != "locals") {
-                redefined_arguments(
-                    &block.body,
-                    &|range| src.span(file.file, range.start, range.end),
-                    diagnostics,
-                );
+                redefined_arguments(&block.body, &span, diagnostics);
+                if matches!(
+                    block.kind.as_str(),
+                    "resource" | "data" | "ephemeral" | "module"
+                ) {
+                    meta_blocks(&block.body, true, &span, diagnostics);
+                }
             }
         }
         let is_override: Vec<bool> = def
@@ -598,6 +601,70 @@ fn redefined_arguments(
     }
     for block in &body.blocks {
         redefined_arguments(&block.body, span, diagnostics);
+    }
+}
+
+/// The arguments Terraform (and OpenTofu) read in a resource's `lifecycle`
+/// block (`enabled`: OpenTofu 1.11; `action_trigger`: Terraform 1.14).
+const LIFECYCLE_ARGUMENTS: &[&str] = &[
+    "create_before_destroy",
+    "prevent_destroy",
+    "ignore_changes",
+    "replace_triggered_by",
+    "enabled",
+];
+const LIFECYCLE_BLOCKS: &[&str] = &["precondition", "postcondition", "action_trigger"];
+const DYNAMIC_ARGUMENTS: &[&str] = &["for_each", "iterator", "labels"];
+
+/// An error for each word a `lifecycle` block (of the resource itself) or
+/// a `dynamic` block (at any depth) does not take: a misspelt
+/// `prevent_destory` would otherwise be read as no setting at all.
+fn meta_blocks(
+    body: &crate::syntax::Body,
+    top: bool,
+    span: &dyn Fn(crate::syntax::Range) -> cloudwright_model::Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for block in &body.blocks {
+        let (arguments, blocks): (&[&str], &[&str]) = match block.kind.as_str() {
+            "lifecycle" if top => (LIFECYCLE_ARGUMENTS, LIFECYCLE_BLOCKS),
+            "dynamic" => (DYNAMIC_ARGUMENTS, &["content"]),
+            _ => {
+                meta_blocks(&block.body, false, span, diagnostics);
+                continue;
+            }
+        };
+        let words = block
+            .body
+            .attributes
+            .iter()
+            .map(|a| (a.name.as_str(), a.range, "argument", arguments))
+            .chain(
+                block
+                    .body
+                    .blocks
+                    .iter()
+                    .map(|b| (b.kind.as_str(), b.range, "block type", blocks)),
+            );
+        for (word, range, what, known) in words {
+            if known.contains(&word) {
+                continue;
+            }
+            let mut diagnostic = Diagnostic::error(format!(
+                "unsupported {what} `{word}` in a `{}` block; it is not read",
+                block.kind
+            ))
+            .at(span(range));
+            if let Some(k) = closest(word, known) {
+                diagnostic = diagnostic.help(format!("did you mean `{k}`?"));
+            }
+            diagnostics.push(diagnostic);
+        }
+        if block.kind == "dynamic" {
+            for content in block.body.blocks_of("content") {
+                meta_blocks(&content.body, false, span, diagnostics);
+            }
+        }
     }
 }
 

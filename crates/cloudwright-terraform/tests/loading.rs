@@ -320,6 +320,8 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             at("the argument `bucket` is set twice in this block (first on line 38); each argument may be set only once, and Terraform refuses the configuration", 43),
             at("unsupported block type `validaton` in variable `size`; it is not read", 48),
             at("unsupported argument `required_verison` in the `terraform` block; it is not read", 55),
+            at("unsupported argument `iterater` in a `dynamic` block; it is not read", 62),
+            at("unsupported argument `prevent_destory` in a `lifecycle` block; it is not read", 70),
         ]
     );
     let helps: Vec<Option<&str>> = g
@@ -338,9 +340,18 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             Some("did you mean `sensitive`?"),
             Some("did you mean `validation`?"),
             Some("did you mean `required_version`?"),
+            Some("did you mean `iterator`?"),
+            Some("did you mean `prevent_destroy`?"),
         ]
     );
-    assert_eq!(addresses(&g), ["aws_s3_bucket.data", "aws_s3_bucket.twice"]);
+    assert_eq!(
+        addresses(&g),
+        [
+            "aws_s3_bucket.data",
+            "aws_s3_bucket.twice",
+            "aws_security_group.web"
+        ]
+    );
 }
 
 #[test]
