@@ -240,14 +240,6 @@ fn has_any(t: &Type) -> bool {
     }
 }
 
-/// The one type values take together, as cty unifies their types: mixed
-/// strings, numbers and bools are strings; sequences of one length unify
-/// position by position (of several lengths, into a list of their
-/// elements' type); objects with the same attributes attribute by
-/// attribute (with different ones, into a map of their values' type).
-/// Nulls and unknown values take any type. `None` when the values need no
-/// conversion, or are of kinds no type holds together (a list beside a
-/// string), which are left as they are.
 /// [`unified`] of a slice, without a pass of its own over values already
 /// of one primitive type (the common case: a list of strings).
 pub(crate) fn common_type(values: &[Value]) -> Option<Type> {
@@ -267,6 +259,14 @@ pub(crate) fn common_type(values: &[Value]) -> Option<Type> {
     None
 }
 
+/// The one type values take together, as cty unifies their types: mixed
+/// strings, numbers and bools are strings; sequences of one length unify
+/// position by position (of several lengths, into a list of their
+/// elements' type); objects with the same attributes attribute by
+/// attribute (with different ones, into a map of their values' type).
+/// Nulls and unknown values take any type. `None` when the values need no
+/// conversion, or are of kinds no type holds together (a list beside a
+/// string), which are left as they are.
 fn unified(values: &[&Value]) -> Option<Type> {
     let known: Vec<&Value> = values
         .iter()

@@ -354,7 +354,12 @@ fn yaml_decode(s: &str) -> CallResult {
     if let Some(e) = decoder.error {
         return Err(e);
     }
-    Ok(decoder.result.unwrap_or(Value::Null))
+    // an empty string, or only comments, holds no document: go-cty-yaml
+    // refuses it
+    match decoder.result {
+        Some(v) if decoder.documents > 0 => Ok(v),
+        _ => fail("missing start of document"),
+    }
 }
 
 const YAML_TAG: &str = "tag:yaml.org,2002:";
@@ -965,6 +970,8 @@ mod tests {
                 "!!map [a]",
                 "can't interpret sequence as tag:yaml.org,2002:map",
             ),
+            ("", "missing start of document"),
+            ("# only a comment\n", "missing start of document"),
         ] {
             assert_eq!(failure(yaml_decode(yaml)), message, "{yaml}");
         }
