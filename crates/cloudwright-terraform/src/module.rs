@@ -139,6 +139,32 @@ impl ModuleDef {
                     index: bi,
                 };
                 let label = |i: usize| block.labels.get(i).map(|l| l.as_str().to_owned());
+                // a block that names what it declares needs its label
+                let (needs, what) = match block.kind.as_str() {
+                    "variable" | "output" | "module" | "provider" | "check" => (1, "a name"),
+                    "ephemeral" => (2, "a type and a name"),
+                    _ => (0, ""),
+                };
+                if block.labels.len() < needs {
+                    let src = sources.get(file.file);
+                    let article = if block.kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "{article} `{}` block needs {what} label; the block is not read",
+                            block.kind
+                        ))
+                        .at(src.span(
+                            file.file,
+                            block.range.start,
+                            block.range.end,
+                        )),
+                    );
+                    continue;
+                }
                 match block.kind.as_str() {
                     "variable" => {
                         if let Some(name) = label(0) {
@@ -268,7 +294,10 @@ impl ModuleDef {
                         let src = sources.get(file.file);
                         let hint = match closest(other, TOP_LEVEL) {
                             Some(known) => format!("did you mean `{known}`?"),
-                            None => format!("a configuration file holds {TOP_LEVEL_LIST}"),
+                            None => format!(
+                                "a configuration file holds {} blocks",
+                                TOP_LEVEL.join(", ")
+                            ),
                         };
                         diagnostics.push(
                             Diagnostic::error(format!(
@@ -340,31 +369,6 @@ impl ModuleDef {
                         }
                         diagnostics.push(diagnostic);
                     }
-                }
-                // a block that names what it declares needs its label
-                let (needs, what) = match block.kind.as_str() {
-                    "variable" | "output" | "module" | "provider" | "check" => (1, "a name"),
-                    "ephemeral" => (2, "a type and a name"),
-                    _ => (0, ""),
-                };
-                if block.labels.len() < needs {
-                    let src = sources.get(file.file);
-                    let article = if block.kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                        "an"
-                    } else {
-                        "a"
-                    };
-                    diagnostics.push(
-                        Diagnostic::error(format!(
-                            "{article} `{}` block needs {what} label; the block is not read",
-                            block.kind
-                        ))
-                        .at(src.span(
-                            file.file,
-                            block.range.start,
-                            block.range.end,
-                        )),
-                    );
                 }
             }
             for attr in &file.body.attributes {
@@ -685,8 +689,6 @@ const TOP_LEVEL: &[&str] = &[
     "check",
     "action",
 ];
-
-const TOP_LEVEL_LIST: &str = "terraform, variable, locals, output, provider, resource, data, ephemeral, module, moved, import, removed, check and action blocks";
 
 /// A block as a message names it: variable `region`, the `terraform` block.
 fn block_named(block: &crate::syntax::Block) -> String {
