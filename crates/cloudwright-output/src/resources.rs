@@ -1,7 +1,7 @@
 //! `cloudwright resources`: what Cloudwright understood, for people and machines.
 
 use crate::diagnostics;
-use crate::json::{push_int, push_list, push_str, push_value, Layout, Object};
+use crate::json::{push_int, push_list, push_str, push_tree, push_value, Layout, Object};
 use cloudwright_model::glob::glob;
 use cloudwright_model::{
     Graph, InstanceKey, ModuleInstance, Resource, Severity, Span, Value, ValueSource,
@@ -88,64 +88,62 @@ pub fn write_json(
         });
         out.write_all(&line)?;
     }
-    let rest = json!({
-        "modules": modules_json(graph, listing),
-        "diagnostics": diagnostics::to_json(&graph.diagnostics, &graph.sources),
-    });
-    let rest = serde_json::to_string_pretty(&rest).map_err(std::io::Error::other)?;
-    // splice the remaining members into the open object
-    let inner = rest
-        .trim_start_matches('{')
-        .trim_end_matches('}')
-        .trim_end();
-    writeln!(out, "  ],{inner}\n}}")
+    // the module instances one at a time too (their variables and
+    // outputs are a large document's second largest part)
+    out.write_all(b"  ],\n  \"modules\": [")?;
+    let modules = listing.modules(graph);
+    for (i, m) in modules.iter().enumerate() {
+        line.clear();
+        line.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        push_tree(&mut line, &module_json(graph, m), Layout::Pretty(2));
+        out.write_all(&line)?;
+    }
+    out.write_all(if modules.is_empty() { b"]" } else { b"\n  ]" })?;
+    line.clear();
+    line.extend_from_slice(b",\n  \"diagnostics\": ");
+    let diagnostics = diagnostics::to_json(&graph.diagnostics, &graph.sources);
+    push_tree(&mut line, &diagnostics, Layout::Pretty(1));
+    line.extend_from_slice(b"\n}\n");
+    out.write_all(&line)
 }
 
-fn modules_json(graph: &Graph, listing: &Listing<'_>) -> Json {
-    Json::Array(
-        listing
-            .modules(graph)
-            .into_iter()
-            .map(|m| {
-                let variables: Vec<Json> = by_name(&m.variables, |v| &v.name)
-                    .map(|v| {
-                        let extra = [
-                            ("sensitive", v.sensitive.into()),
-                            ("set_by", v.set_by.to_string().into()),
-                        ];
-                        named_value(graph, &v.name, &v.value, extra, set_at(&v.set_by))
-                    })
-                    .collect();
-                let outputs: Vec<Json> = by_name(&m.outputs, |o| &o.name)
-                    .map(|o| {
-                        let extra = [("sensitive", o.sensitive.into())];
-                        named_value(graph, &o.name, &o.value, extra, Some(o.span))
-                    })
-                    .collect();
-                let locals: Vec<Json> = by_name(&m.locals, |l| &l.name)
-                    .map(|l| named_value(graph, &l.name, &l.value, [], Some(l.span)))
-                    .collect();
-                let mut module = json!({
-                    "address": m.address,
-                    "dir": m.dir,
-                    "root": m.root_dir,
-                    "calls": m.module_calls.iter().map(|c| json!({
-                        "name": c.name,
-                        "source": c.source,
-                        "version": c.version,
-                        "resolved_dir": c.resolved_dir,
-                    })).collect::<Vec<_>>(),
-                    "variables": variables,
-                    "outputs": outputs,
-                });
-                // kept when asked for (`--values`)
-                if !locals.is_empty() {
-                    module["locals"] = Json::Array(locals);
-                }
-                module
-            })
-            .collect(),
-    )
+fn module_json(graph: &Graph, m: &ModuleInstance) -> Json {
+    let variables: Vec<Json> = by_name(&m.variables, |v| &v.name)
+        .map(|v| {
+            let extra = [
+                ("sensitive", v.sensitive.into()),
+                ("set_by", v.set_by.to_string().into()),
+            ];
+            named_value(graph, &v.name, &v.value, extra, set_at(&v.set_by))
+        })
+        .collect();
+    let outputs: Vec<Json> = by_name(&m.outputs, |o| &o.name)
+        .map(|o| {
+            let extra = [("sensitive", o.sensitive.into())];
+            named_value(graph, &o.name, &o.value, extra, Some(o.span))
+        })
+        .collect();
+    let locals: Vec<Json> = by_name(&m.locals, |l| &l.name)
+        .map(|l| named_value(graph, &l.name, &l.value, [], Some(l.span)))
+        .collect();
+    let mut module = json!({
+        "address": m.address,
+        "dir": m.dir,
+        "root": m.root_dir,
+        "calls": m.module_calls.iter().map(|c| json!({
+            "name": c.name,
+            "source": c.source,
+            "version": c.version,
+            "resolved_dir": c.resolved_dir,
+        })).collect::<Vec<_>>(),
+        "variables": variables,
+        "outputs": outputs,
+    });
+    // kept when asked for (`--values`)
+    if !locals.is_empty() {
+        module["locals"] = Json::Array(locals);
+    }
+    module
 }
 
 /// A variable, local or output of a module instance: its name, its value
