@@ -338,7 +338,7 @@ pub fn write_text(
             let _ = writeln!(out, "  # planned: {}", r.actions.join(", "));
         }
         if let Some(obj) = r.attributes.as_object() {
-            write_fields(&mut out, &graph.sources, r, obj, "", 1);
+            write_fields(&mut out, graph, listing, r, obj, "", 1);
         }
         for reference in &r.references {
             let target = match &reference.target_attribute {
@@ -388,18 +388,10 @@ pub fn write_text(
 /// A module instance's input variables and output values: each with its
 /// value (sensitive ones never shown) and where it was set.
 fn write_module_values(out: &mut String, graph: &Graph, m: &ModuleInstance) {
-    let at = |s: &Span| format!("{}:{}", graph.sources.get(s.file).display_path, s.line);
+    let at = |s: &Span| file_line(graph, s);
     let mut lines: Vec<(String, String, String)> = Vec::new();
     for v in by_name(&m.variables, |v| &v.name) {
-        let set_by = match &v.set_by {
-            VariableOrigin::Default(s) => format!("default, {}", at(s)),
-            VariableOrigin::File { span: Some(s), .. } => at(s),
-            VariableOrigin::File { path, span: None } => path.to_string(),
-            VariableOrigin::CommandLine => "--var".to_string(),
-            VariableOrigin::Environment => format!("TF_VAR_{}", v.name),
-            VariableOrigin::ModuleInput(s) => format!("module input, {}", at(s)),
-            VariableOrigin::Unset => "no value given".to_string(),
-        };
+        let set_by = set_by_text(graph, &v.set_by, &v.name);
         lines.push((format!("var.{}", v.name), v.value.to_string(), set_by));
     }
     for l in by_name(&m.locals, |l| &l.name) {
@@ -433,14 +425,51 @@ fn write_module_values(out: &mut String, graph: &Graph, m: &ModuleInstance) {
     out.push('\n');
 }
 
+/// `file:line` of a span.
+fn file_line(graph: &Graph, s: &Span) -> String {
+    format!("{}:{}", graph.sources.get(s.file).display_path, s.line)
+}
+
+/// Where a variable's value was set, in a few words: the tfvars line that
+/// won, the default, `--var`, `TF_VAR_name`, the module call's argument.
+fn set_by_text(graph: &Graph, set_by: &VariableOrigin, name: &str) -> String {
+    match set_by {
+        VariableOrigin::Default(s) => format!("default, {}", file_line(graph, s)),
+        VariableOrigin::File { span: Some(s), .. } => file_line(graph, s),
+        VariableOrigin::File { path, span: None } => path.to_string(),
+        VariableOrigin::CommandLine => "--var".to_string(),
+        VariableOrigin::Environment => format!("TF_VAR_{name}"),
+        VariableOrigin::ModuleInput(s) => format!("module input, {}", file_line(graph, s)),
+        VariableOrigin::Unset => "no value given".to_string(),
+    }
+}
+
+/// Where a top-level attribute's value came from (`--values`): the
+/// variables, locals and module outputs it was computed from, as the scan
+/// report words them — ` ← var.environment set in terraform.tfvars:2`.
+fn provenance_text(graph: &Graph, r: &Resource, attribute: &str) -> String {
+    let text = r
+        .provenance
+        .get(attribute)
+        .map(|sources| crate::scan::provenance_text(graph, sources))
+        .unwrap_or_default();
+    if text.is_empty() {
+        text
+    } else {
+        format!(" ← {text}")
+    }
+}
+
 fn write_fields(
     out: &mut String,
-    sources: &cloudwright_model::SourceMap,
+    graph: &Graph,
+    listing: &Listing<'_>,
     r: &Resource,
     obj: &cloudwright_model::Object,
     path: &str,
     depth: usize,
 ) {
+    let sources = &graph.sources;
     let indent = "  ".repeat(depth);
     let width = obj
         .fields
@@ -466,7 +495,7 @@ fn write_fields(
                     .unwrap_or_default();
                 let _ = writeln!(out, "{indent}{name} {{{line}");
                 if let Some(o) = item.as_object() {
-                    write_fields(out, sources, r, o, &item_path, depth + 1);
+                    write_fields(out, graph, listing, r, o, &item_path, depth + 1);
                 }
                 let _ = writeln!(out, "{indent}}}");
             }
@@ -477,7 +506,12 @@ fn write_fields(
             .get(&full)
             .map(|s| where_set(sources, r, s))
             .unwrap_or_default();
-        let _ = writeln!(out, "{indent}{name:<width$} = {value}{line}");
+        let from = if listing.values && path.is_empty() {
+            provenance_text(graph, r, name)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "{indent}{name:<width$} = {value}{line}{from}");
     }
 }
 

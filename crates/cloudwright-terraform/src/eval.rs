@@ -134,6 +134,9 @@ pub struct Evaluator<'a> {
     pub bindings: Vec<(crate::syntax::Name, Value)>,
     pub diagnostics: Vec<Diagnostic>,
     pub traces: Vec<Trace>,
+    /// The variables, locals and module outputs the block's `for_each`
+    /// was computed from: a value read through `each` came from them too.
+    pub each_sources: Vec<Trace>,
     /// Nesting depth guard for pathological input.
     depth: u32,
     /// Where templates are rendered before their text is copied into the
@@ -161,6 +164,7 @@ impl<'a> Evaluator<'a> {
             bindings: Vec::new(),
             diagnostics: Vec::new(),
             traces: Vec::new(),
+            each_sources: Vec::new(),
             depth: 0,
             template_buf: String::new(),
             foreign: None,
@@ -812,6 +816,9 @@ impl<'a> Evaluator<'a> {
     fn eval_traversal(&mut self, root: &str, ops: &[TraversalOp], range: Range) -> Value {
         if let Some(v) = self.binding(root) {
             let v = v.clone();
+            if root == "each" && !self.each_sources.is_empty() {
+                self.traces.extend(self.each_sources.iter().cloned());
+            }
             return self.apply_ops(v, ops, range);
         }
         let scope = self.scope;

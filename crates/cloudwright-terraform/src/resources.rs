@@ -115,7 +115,17 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
             (None, None) => return Expansion::Single,
         };
     let entered = ev.enter(&attr.origin);
+    let mark = ev.traces.len();
     let expansion = expand(ev, attr);
+    if for_each.is_some() {
+        // what `each.key` and `each.value` are read from
+        ev.each_sources = ev.traces[mark..]
+            .iter()
+            .filter(|t| matches!(t, Trace::Source(_)))
+            .cloned()
+            .collect();
+        crate::instance::dedup(&mut ev.each_sources);
+    }
     ev.leave(entered);
     expansion
 }
