@@ -137,6 +137,9 @@ pub struct Evaluator<'a> {
     /// The variables, locals and module outputs the block's `for_each`
     /// was computed from: a value read through `each` came from them too.
     pub each_sources: Vec<Trace>,
+    /// How many traces there were once the `for_each` was evaluated: an
+    /// attribute's traces come after.
+    pub each_floor: usize,
     /// Nesting depth guard for pathological input.
     depth: u32,
     /// Where templates are rendered before their text is copied into the
@@ -165,9 +168,25 @@ impl<'a> Evaluator<'a> {
             diagnostics: Vec::new(),
             traces: Vec::new(),
             each_sources: Vec::new(),
+            each_floor: 0,
             depth: 0,
             template_buf: String::new(),
             foreign: None,
+        }
+    }
+
+    /// The sources of the block's `for_each`, traced once per attribute
+    /// however often it reads `each`.
+    fn trace_each(&mut self) {
+        let Some(first) = self.each_sources.first() else {
+            return;
+        };
+        let from = self.each_floor.min(self.traces.len());
+        let traced = self.traces[from..].iter().any(
+            |t| matches!((t, first), (Trace::Source(a), Trace::Source(b)) if Arc::ptr_eq(a, b)),
+        );
+        if !traced {
+            self.traces.extend(self.each_sources.iter().cloned());
         }
     }
 
@@ -816,8 +835,8 @@ impl<'a> Evaluator<'a> {
     fn eval_traversal(&mut self, root: &str, ops: &[TraversalOp], range: Range) -> Value {
         if let Some(v) = self.binding(root) {
             let v = v.clone();
-            if root == "each" && !self.each_sources.is_empty() {
-                self.traces.extend(self.each_sources.iter().cloned());
+            if root == "each" {
+                self.trace_each();
             }
             return self.apply_ops(v, ops, range);
         }

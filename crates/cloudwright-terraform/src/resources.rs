@@ -125,6 +125,7 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
             .cloned()
             .collect();
         crate::instance::dedup(&mut ev.each_sources);
+        ev.each_floor = ev.traces.len();
     }
     ev.leave(entered);
     expansion
