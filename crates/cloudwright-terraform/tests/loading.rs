@@ -110,6 +110,19 @@ fn for_each_and_count_over_module_calls() {
     let port = m.variables.iter().find(|v| v.name == "port").unwrap();
     assert_eq!(port.value.as_number(), Some(1000.0));
     assert!(matches!(port.set_by, VariableOrigin::ModuleInput(_)));
+    // a value read through `each` came from what `for_each` was computed
+    // from: the service's name is traced to the root's var.services
+    let r = g
+        .resource("module.svc[\"api\"].aws_ecs_service.this")
+        .unwrap();
+    let from: Vec<String> = r.provenance["name"]
+        .iter()
+        .filter_map(|s| match &**s {
+            ValueSource::Variable { module, name, .. } => Some(format!("{module}:var.{name}")),
+            _ => None,
+        })
+        .collect();
+    assert!(from.contains(&":var.services".to_string()), "{from:?}");
 }
 
 #[test]
