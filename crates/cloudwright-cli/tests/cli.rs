@@ -123,20 +123,15 @@ fn resources_only_lists_what_matches() {
         "aws_lb",
     ]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    let addresses: Vec<&str> = json["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["address"].as_str().unwrap())
-        .collect();
-    assert_eq!(addresses, ["module.web.aws_lb.this"]);
-    let modules: Vec<&str> = json["modules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["address"].as_str().unwrap())
-        .collect();
-    assert_eq!(modules, ["module.web"]);
+    let addresses = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["address"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(addresses(&json["resources"]), ["module.web.aws_lb.this"]);
+    assert_eq!(addresses(&json["modules"]), ["module.web"]);
 }
 
 #[test]

@@ -142,7 +142,7 @@ impl ModuleDef {
                 // a block that names what it declares needs its label
                 let (needs, what) = match block.kind.as_str() {
                     "variable" | "output" | "module" | "provider" | "check" => (1, "a name"),
-                    "ephemeral" => (2, "a type and a name"),
+                    "resource" | "data" | "ephemeral" => (2, "a type and a name"),
                     _ => (0, ""),
                 };
                 if block.labels.len() < needs {
@@ -212,19 +212,8 @@ impl ModuleDef {
                         }
                     }
                     "resource" | "data" => {
+                        // (both labels are there: checked above)
                         let (Some(t), Some(n)) = (label(0), label(1)) else {
-                            let src = sources.get(file.file);
-                            diagnostics.push(
-                                Diagnostic::error(format!(
-                                    "a `{}` block needs a type and a name label",
-                                    block.kind
-                                ))
-                                .at(src.span(
-                                    file.file,
-                                    block.range.start,
-                                    block.range.end,
-                                )),
-                            );
                             continue;
                         };
                         let mode = if block.kind == "data" {
@@ -329,46 +318,11 @@ impl ModuleDef {
                     _ => (&[], &[]),
                 };
                 if !allowed.is_empty() {
-                    for attr in &block.body.attributes {
-                        if allowed.contains(&attr.name.as_str()) {
-                            continue;
-                        }
-                        let src = sources.get(file.file);
-                        let mut diagnostic = Diagnostic::error(format!(
-                            "unsupported argument `{}` in {}; it is not read",
-                            attr.name,
-                            block_named(block)
-                        ))
-                        .at(src.span(
-                            file.file,
-                            attr.range.start,
-                            attr.range.end,
-                        ));
-                        if let Some(known) = closest(&attr.name, allowed) {
-                            diagnostic = diagnostic.help(format!("did you mean `{known}`?"));
-                        }
-                        diagnostics.push(diagnostic);
-                    }
-                    for inner in &block.body.blocks {
-                        if allowed_blocks.contains(&inner.kind.as_str()) {
-                            continue;
-                        }
-                        let src = sources.get(file.file);
-                        let mut diagnostic = Diagnostic::error(format!(
-                            "unsupported block type `{}` in {}; it is not read",
-                            inner.kind,
-                            block_named(block)
-                        ))
-                        .at(src.span(
-                            file.file,
-                            inner.range.start,
-                            inner.range.end,
-                        ));
-                        if let Some(known) = closest(&inner.kind, allowed_blocks) {
-                            diagnostic = diagnostic.help(format!("did you mean `{known}`?"));
-                        }
-                        diagnostics.push(diagnostic);
-                    }
+                    let src = sources.get(file.file);
+                    let span =
+                        |range: crate::syntax::Range| src.span(file.file, range.start, range.end);
+                    let whose = block_named(block);
+                    unsupported_words(block, allowed, allowed_blocks, &whose, &span, diagnostics);
                 }
             }
             for attr in &file.body.attributes {
@@ -638,37 +592,50 @@ fn meta_blocks(
                 continue;
             }
         };
-        let words = block
-            .body
-            .attributes
-            .iter()
-            .map(|a| (a.name.as_str(), a.range, "argument", arguments))
-            .chain(
-                block
-                    .body
-                    .blocks
-                    .iter()
-                    .map(|b| (b.kind.as_str(), b.range, "block type", blocks)),
-            );
-        for (word, range, what, known) in words {
-            if known.contains(&word) {
-                continue;
-            }
-            let mut diagnostic = Diagnostic::error(format!(
-                "unsupported {what} `{word}` in a `{}` block; it is not read",
-                block.kind
-            ))
-            .at(span(range));
-            if let Some(k) = closest(word, known) {
-                diagnostic = diagnostic.help(format!("did you mean `{k}`?"));
-            }
-            diagnostics.push(diagnostic);
-        }
+        let whose = format!("a `{}` block", block.kind);
+        unsupported_words(block, arguments, blocks, &whose, span, diagnostics);
         if block.kind == "dynamic" {
             for content in block.body.blocks_of("content") {
                 meta_blocks(&content.body, false, span, diagnostics);
             }
         }
+    }
+}
+
+/// An error for each argument or nested block of `block` that is not
+/// among `arguments` / `blocks`, with the known word it is closest to.
+fn unsupported_words(
+    block: &crate::syntax::Block,
+    arguments: &[&'static str],
+    blocks: &[&'static str],
+    whose: &str,
+    span: &dyn Fn(crate::syntax::Range) -> cloudwright_model::Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let words = block
+        .body
+        .attributes
+        .iter()
+        .map(|a| (a.name.as_str(), a.range, "argument", arguments))
+        .chain(
+            block
+                .body
+                .blocks
+                .iter()
+                .map(|b| (b.kind.as_str(), b.range, "block type", blocks)),
+        );
+    for (word, range, what, known) in words {
+        if known.contains(&word) {
+            continue;
+        }
+        let mut diagnostic = Diagnostic::error(format!(
+            "unsupported {what} `{word}` in {whose}; it is not read"
+        ))
+        .at(span(range));
+        if let Some(k) = closest(word, known) {
+            diagnostic = diagnostic.help(format!("did you mean `{k}`?"));
+        }
+        diagnostics.push(diagnostic);
     }
 }
 
