@@ -38,6 +38,9 @@ pub struct ModuleScope {
     /// The same, shared by the module instance's resources.
     pub module: cloudwright_model::text::Shared,
     pub vars: FastMap<String, Value>,
+    /// The variables whose type constraint is a list or a tuple (a
+    /// `for_each` over one is refused: Terraform wants a map or a set).
+    pub list_vars: Vec<String>,
     pub locals: FastMap<String, Value>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)
     pub resources: FastMap<String, Value>,

@@ -972,6 +972,9 @@ impl Loader<'_> {
             set_by: origin.clone(),
         })));
         scope.var_traces.insert(name.clone(), traces);
+        if matches!(ty, Some(Type::List(_) | Type::Tuple(_))) {
+            scope.list_vars.push(name.clone());
+        }
         scope.vars.insert(name.clone(), value.clone());
         info.variables.push(VariableInfo {
             name: name.clone(),

@@ -6,7 +6,7 @@ use crate::data_sources;
 use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
 use crate::instance::{dedup, resource_provider, Loader, Providers};
 use crate::module::ModuleDef;
-use crate::syntax::{Attribute, Block, Body, ExprKind, Name};
+use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
 use cloudwright_model::{
     aws, format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
     Resource, SortedMap, Span, Value,
@@ -222,6 +222,13 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
             let tuple = match &attr.expr.kind {
                 ExprKind::Tuple(_) => true,
                 ExprKind::For(f) => f.key_expr.is_none(),
+                // a variable typed `list(…)` or `tuple(…)`
+                ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
+                    (ExprKind::Variable(root), [TraversalOp::GetAttr(name)]) => {
+                        root == "var" && ev.scope.list_vars.iter().any(|v| v == name.as_str())
+                    }
+                    _ => false,
+                },
                 _ => false,
             };
             if tuple {

@@ -1742,6 +1742,7 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
             msg("depends_on: `module.gone` is not declared in this module", 19),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 29),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 34),
+            msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 54),
         ]
     );
     // the rest loads, a listed for_each with the instances of its set
@@ -1751,4 +1752,7 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
         .resource("aws_sqs_queue.listed_by_for[\"AUDIT\"]")
         .is_some());
     assert!(g.resource("aws_sqs_queue.set[\"orders\"]").is_some());
+    assert!(g
+        .resource("aws_sns_topic.from_set_var[\"alerts\"]")
+        .is_some());
 }
