@@ -281,20 +281,13 @@ impl ModuleDef {
                     "action" => {}
                     other => {
                         let src = sources.get(file.file);
-                        let hint = match closest(other, TOP_LEVEL) {
-                            Some(known) => format!("did you mean `{known}`?"),
-                            None => format!(
-                                "a configuration file holds {} blocks",
-                                TOP_LEVEL.join(", ")
-                            ),
-                        };
-                        diagnostics.push(
-                            Diagnostic::error(format!(
-                                "unsupported block type `{other}`: Terraform does not expect it here, and the block is not read"
-                            ))
-                            .at(src.span(file.file, block.range.start, block.range.end))
-                            .help(hint),
-                        );
+                        let at = src.span(file.file, block.range.start, block.range.end);
+                        diagnostics.push(unsupported(
+                            format!("unsupported block type `{other}`"),
+                            "the block is not read",
+                            closest(other, TOP_LEVEL),
+                            at,
+                        ));
                         continue;
                     }
                 }
@@ -628,14 +621,34 @@ fn unsupported_words(
         if known.contains(&word) {
             continue;
         }
-        let mut diagnostic = Diagnostic::error(format!(
-            "unsupported {what} `{word}` in {whose}; it is not read"
+        diagnostics.push(unsupported(
+            format!("unsupported {what} `{word}` in {whose}"),
+            "it is not read",
+            closest(word, known),
+            span(range),
+        ));
+    }
+}
+
+/// A word Terraform does not take where it is written. One a known word
+/// is close to is taken for a misspelling, which Terraform refuses: an
+/// error, with the word meant. Any other may belong to a Terraform or
+/// OpenTofu newer than what Cloudwright knows: a warning, so a scan does
+/// not fail on valid configuration.
+fn unsupported(
+    what: String,
+    consequence: &str,
+    meant: Option<&str>,
+    at: cloudwright_model::Span,
+) -> Diagnostic {
+    match meant {
+        Some(known) => Diagnostic::error(format!("{what}: Terraform refuses it, and {consequence}"))
+            .at(at)
+            .help(format!("did you mean `{known}`?")),
+        None => Diagnostic::warning(format!(
+            "{what}: a word Cloudwright does not know here (from a newer Terraform or OpenTofu?), and {consequence}"
         ))
-        .at(span(range));
-        if let Some(k) = closest(word, known) {
-            diagnostic = diagnostic.help(format!("did you mean `{k}`?"));
-        }
-        diagnostics.push(diagnostic);
+        .at(at),
     }
 }
 

@@ -323,18 +323,18 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
     assert_eq!(
         located(&g, Severity::Error),
         [
-            at("unsupported block type `resouce`: Terraform does not expect it here, and the block is not read", 2),
+            at("unsupported block type `resouce`: Terraform refuses it, and the block is not read", 2),
             at("unsupported argument `bucket_prefix`: a configuration file holds blocks, not arguments, at its top level; it is not read", 10),
             at("an `output` block needs a name label; the block is not read", 12),
-            at("unsupported block type `locales`: Terraform does not expect it here, and the block is not read", 16),
-            at("unsupported argument `defualt` in variable `region`; it is not read", 29),
-            at("unsupported argument `sensitiv` in output `bucket`; it is not read", 34),
+            at("unsupported block type `locales`: Terraform refuses it, and the block is not read", 16),
+            at("unsupported argument `defualt` in variable `region`: Terraform refuses it, and it is not read", 29),
+            at("unsupported argument `sensitiv` in output `bucket`: Terraform refuses it, and it is not read", 34),
             at("the argument `enabled` is set twice in this block (first on line 40); each argument may be set only once, and Terraform refuses the configuration", 41),
             at("the argument `bucket` is set twice in this block (first on line 38); each argument may be set only once, and Terraform refuses the configuration", 43),
-            at("unsupported block type `validaton` in variable `size`; it is not read", 48),
-            at("unsupported argument `required_verison` in the `terraform` block; it is not read", 55),
-            at("unsupported argument `iterater` in a `dynamic` block; it is not read", 62),
-            at("unsupported argument `prevent_destory` in a `lifecycle` block; it is not read", 70),
+            at("unsupported block type `validaton` in variable `size`: Terraform refuses it, and it is not read", 48),
+            at("unsupported argument `required_verison` in the `terraform` block: Terraform refuses it, and it is not read", 55),
+            at("unsupported argument `iterater` in a `dynamic` block: Terraform refuses it, and it is not read", 62),
+            at("unsupported argument `prevent_destory` in a `lifecycle` block: Terraform refuses it, and it is not read", 70),
         ]
     );
     let helps: Vec<Option<&str>> = g
@@ -355,7 +355,14 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             Some("did you mean `required_version`?"),
             Some("did you mean `iterator`?"),
             Some("did you mean `prevent_destroy`?"),
+            None,
         ]
+    );
+    // a word no known one is close to may be a newer Terraform's: a
+    // warning, so a scan of valid configuration does not fail on it
+    assert_eq!(
+        located(&g, Severity::Warning),
+        [at("unsupported block type `stack`: a word Cloudwright does not know here (from a newer Terraform or OpenTofu?), and the block is not read", 75)]
     );
     assert_eq!(
         addresses(&g),
