@@ -477,7 +477,10 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
             continue;
         }
         let is_block = match kind {
-            "module" | "output" | "locals" => false,
+            // an output's and a module call's only nested blocks
+            "output" => key == "precondition",
+            "module" => key == "lifecycle",
+            "locals" => false,
             _ => match &value.kind {
                 JsonKind::Object(_) => {
                     !MAP_ARGUMENTS.contains(&key.as_str())

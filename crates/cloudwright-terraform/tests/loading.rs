@@ -624,6 +624,10 @@ fn tf_json_configuration_loads_like_hcl() {
         west.provider.region.as_ref().and_then(|r| r.as_str()),
         Some("us-west-2")
     );
+    // an output's precondition and a module call's lifecycle are blocks
+    // in JSON too (read as arguments, they were warned of as unknown)
+    let output = &g.module("").unwrap().outputs[0];
+    assert_eq!(output.value.as_str(), Some("app-prod"));
     // and so is a module call's providers mapping
     let topic = g.resource("module.q.aws_sns_topic.t").unwrap();
     assert_eq!(
