@@ -308,9 +308,30 @@ impl ModuleDef {
                             "encryption",
                         ],
                     ),
-                    _ => (&[], &[]),
+                    "moved" => (&["from", "to"], &[]),
+                    // (`identity`: Terraform 1.12)
+                    "import" => (&["to", "id", "identity", "provider", "for_each"], &[]),
+                    "removed" => (&["from"], &["lifecycle", "provisioner"]),
+                    "check" => (&[], &["data", "assert"]),
+                    // any name is a local; no block is
+                    "locals" => (&[], &[]),
+                    _ => {
+                        continue;
+                    }
                 };
-                if !allowed.is_empty() {
+                if block.kind == "locals" {
+                    let src = sources.get(file.file);
+                    for inner in &block.body.blocks {
+                        let at = src.span(file.file, inner.range.start, inner.range.end);
+                        diagnostics.push(
+                            Diagnostic::error(format!(
+                                "a `locals` block holds `name = value` assignments, not blocks: `{}` is not read",
+                                inner.kind
+                            ))
+                            .at(at),
+                        );
+                    }
+                } else {
                     let src = sources.get(file.file);
                     let span =
                         |range: crate::syntax::Range| src.span(file.file, range.start, range.end);

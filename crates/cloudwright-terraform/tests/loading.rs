@@ -335,6 +335,9 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             at("unsupported argument `required_verison` in the `terraform` block: Terraform refuses it, and it is not read", 55),
             at("unsupported argument `iterater` in a `dynamic` block: Terraform refuses it, and it is not read", 62),
             at("unsupported argument `prevent_destory` in a `lifecycle` block: Terraform refuses it, and it is not read", 70),
+            at("a `moved` block needs `from` and `to` addresses (`from = aws_instance.old`)", 79),
+            at("unsupported argument `form` in the `moved` block: Terraform refuses it, and it is not read", 80),
+            at("a `locals` block holds `name = value` assignments, not blocks: `tags` is not read", 86),
         ]
     );
     let helps: Vec<Option<&str>> = g
@@ -356,6 +359,7 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             Some("did you mean `iterator`?"),
             Some("did you mean `prevent_destroy`?"),
             None,
+            Some("did you mean `from`?"),
         ]
     );
     // a word no known one is close to may be a newer Terraform's: a
