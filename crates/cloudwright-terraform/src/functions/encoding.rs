@@ -1071,6 +1071,12 @@ mod tests {
             let back = yaml_decode(&out).unwrap_or_else(|e| panic!("{out:?}: {e:?}"));
             proptest::prop_assert_eq!(back.equals(&v), Some(true), "{:?} read back as {}", out, back);
         }
+
+        // any text: a value or go-cty-yaml's error, never a panic
+        #[test]
+        fn yamldecode_of_any_text_never_panics(text in "[-:&*!|>'\"#%@`{}\\[\\], ?~.0-9a-zA-Z_\n\t]{0,40}") {
+            let _ = yaml_decode(&text);
+        }
     }
 
     #[test]
