@@ -143,6 +143,9 @@ pub struct Evaluator<'a> {
     /// How many traces there were once the `for_each` was evaluated: an
     /// attribute's traces come after.
     pub each_floor: usize,
+    /// Evaluating a constant (a variables file, a `TF_VAR_` or `--var`
+    /// value): no references, no function calls, as Terraform has it.
+    pub constant: bool,
     /// Nesting depth guard for pathological input.
     depth: u32,
     /// Where templates are rendered before their text is copied into the
@@ -172,6 +175,7 @@ impl<'a> Evaluator<'a> {
             traces: Vec::new(),
             each_sources: Vec::new(),
             each_floor: 0,
+            constant: false,
             depth: 0,
             template_buf: String::new(),
             foreign: None,
@@ -290,6 +294,10 @@ impl<'a> Evaluator<'a> {
                     self.apply_ops(v, ops, expr.range)
                 }
             },
+            ExprKind::Call(_) if self.constant => self.error(
+                expr.range,
+                "functions may not be called here: a variable's value is a constant",
+            ),
             ExprKind::Call(call) => self.eval_call(call, expr.range),
             ExprKind::Conditional(parts) => self.eval_conditional(parts),
             ExprKind::Unary(op, operand) => {
@@ -842,6 +850,12 @@ impl<'a> Evaluator<'a> {
                 self.trace_each();
             }
             return self.apply_ops(v, ops, range);
+        }
+        if self.constant {
+            return self.error(
+                range,
+                "variables may not be used here: a variable's value is a constant",
+            );
         }
         let scope = self.scope;
         match root {

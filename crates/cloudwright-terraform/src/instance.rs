@@ -1504,6 +1504,7 @@ fn text_input(text: &str, ty: Option<&Type>) -> Value {
                     workspace: DEFAULT_WORKSPACE.to_string(),
                 };
                 let mut ev = Evaluator::new(&scope, &file, FileId(0), &fs);
+                ev.constant = true;
                 ev.eval(&expr)
             }
             Err(_) => Value::string(text),

@@ -1086,9 +1086,10 @@ fn read_tfvars(
             return out;
         }
     };
-    // tfvars hold constant values: evaluate with an empty scope
+    // tfvars hold constant values: no references, no function calls
     let scope = crate::eval::ModuleScope::default();
     let mut ev = crate::eval::Evaluator::new(&scope, &source, id, &loader.fs);
+    ev.constant = true;
     for attr in &body.attributes {
         let v = ev.eval(&attr.expr);
         out.push((attr.name.to_string(), v, Some(ev.span(attr.range))));

@@ -378,6 +378,33 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
     );
 }
 
+/// A variables file holds constants, as Terraform reads it: a function
+/// call or a reference is an error where written and the value unknown
+/// (`for` expressions over constants are constants).
+#[test]
+fn variables_files_hold_constants() {
+    let g = load_fixture("tfvars_constant");
+    let at = |m: &str, line: u32| (m.to_string(), ("terraform.tfvars".to_string(), line));
+    assert_eq!(
+        located(&g, Severity::Error),
+        [
+            at(
+                "functions may not be called here: a variable's value is a constant",
+                2
+            ),
+            at(
+                "variables may not be used here: a variable's value is a constant",
+                3
+            ),
+        ]
+    );
+    assert!(attr(&g, "aws_sqs_queue.q", "name").is_unknown());
+    assert_eq!(
+        attr(&g, "aws_sqs_queue.q", "tags.ports").as_str(),
+        Some("8080,8443")
+    );
+}
+
 #[test]
 fn optional_attributes_get_their_defaults() {
     let g = load_fixture("optional_defaults");
