@@ -1333,9 +1333,9 @@ impl Loader<'_> {
         let expansion = resources::expansion(&mut ev, block);
         // (instance key, inputs, providers) for each instance
         let mut instances = Vec::new();
-        for key in expansion.keys() {
+        for (n, key) in expansion.keys().into_iter().enumerate() {
             let bound = resources::bind_instance(&mut ev, &expansion, &key);
-            let child_providers = module_providers(block, providers, &mut ev);
+            let child_providers = module_providers(block, providers, &mut ev, n == 0);
             let mut inputs = FastMap::default();
             for attr in &block.body.attributes {
                 if matches!(
@@ -1516,7 +1516,17 @@ fn text_input(text: &str, ty: Option<&Type>) -> Value {
 /// and the `providers = { aws = aws.west }` mapping of the call (an
 /// instance of a provider with `for_each` chosen by key with `ev`'s
 /// bindings: `aws = aws.by_region[each.key]`).
-fn module_providers(block: &Block, parent: &Providers, ev: &mut Evaluator<'_>) -> Providers {
+/// The provider configurations a module call passes to its instance: the
+/// caller's default ones, and what `providers` maps. A mapping to a
+/// configuration the root module does not have is an error (said for the
+/// first instance: `report`), and the child has no such configuration —
+/// not the default one in its place.
+fn module_providers(
+    block: &Block,
+    parent: &Providers,
+    ev: &mut Evaluator<'_>,
+    report: bool,
+) -> Providers {
     let mut out: Providers = parent
         .iter()
         .filter(|(_, p)| p.alias.is_none())
@@ -1532,8 +1542,20 @@ fn module_providers(block: &Block, parent: &Providers, ev: &mut Evaluator<'_>) -
                 if let (Some(child_key), Some(parent_key)) =
                     (child_key, provider_instance_address(value, ev))
                 {
-                    if let Some(p) = parent.get(&parent_key) {
-                        out.insert(child_key, p.clone());
+                    match parent.get(&parent_key) {
+                        Some(p) => {
+                            out.insert(child_key, p.clone());
+                        }
+                        None => {
+                            // (a module's own aliases come from its caller)
+                            if report && ev.scope.address.is_empty() && parent_key.contains('.') {
+                                ev.error(
+                                    value.range,
+                                    format!("provider `{parent_key}` is not configured: the root module has no `provider` block with that alias"),
+                                );
+                            }
+                            out.remove(&child_key);
+                        }
                     }
                 }
             }

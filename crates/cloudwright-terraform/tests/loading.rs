@@ -1749,9 +1749,9 @@ fn a_root_output_with_a_sensitive_value_must_say_so() {
     assert!(connection.value.contains_sensitive());
 }
 
-/// A resource of the root module that names a provider configuration the
-/// root does not declare (an alias, or a key a provider's `for_each` does
-/// not have) is an error at its `provider` argument.
+/// A resource or module call of the root module that names a provider
+/// configuration the root does not declare (an alias, or a key a
+/// provider's `for_each` does not have) is an error where it names it.
 #[test]
 fn a_provider_that_is_not_configured_is_an_error() {
     let g = load_fixture("provider_missing");
@@ -1766,8 +1766,20 @@ fn a_provider_that_is_not_configured_is_an_error() {
                 "provider `aws.west` is not configured: the root module has no `provider` block with that alias".to_string(),
                 ("main.tofu".to_string(), 18)
             ),
+            (
+                "provider `aws.nope` is not configured: the root module has no `provider` block with that alias".to_string(),
+                ("main.tofu".to_string(), 29)
+            ),
         ]
     );
+    // not the default configuration (eu-west-1) in its place
+    let region = g
+        .resource("module.logs.aws_s3_bucket.l")
+        .unwrap()
+        .provider
+        .region
+        .clone();
+    assert!(region.is_some_and(|r| r.is_unknown()));
 }
 
 /// What Terraform refuses at plan time is an error where it is written: a
