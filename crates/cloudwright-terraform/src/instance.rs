@@ -1515,9 +1515,7 @@ fn text_input(text: &str, ty: Option<&Type>) -> Value {
 /// The providers a child module sees: its parent's default configurations,
 /// and the `providers = { aws = aws.west }` mapping of the call (an
 /// instance of a provider with `for_each` chosen by key with `ev`'s
-/// bindings: `aws = aws.by_region[each.key]`).
-/// The provider configurations a module call passes to its instance: the
-/// caller's default ones, and what `providers` maps. A mapping to a
+/// bindings: `aws = aws.by_region[each.key]`). A mapping to a
 /// configuration the root module does not have is an error (said for the
 /// first instance: `report`), and the child has no such configuration —
 /// not the default one in its place.
@@ -1549,10 +1547,7 @@ fn module_providers(
                         None => {
                             // (a module's own aliases come from its caller)
                             if report && ev.scope.address.is_empty() && parent_key.contains('.') {
-                                ev.error(
-                                    value.range,
-                                    format!("provider `{parent_key}` is not configured: the root module has no `provider` block with that alias"),
-                                );
+                                ev.error(value.range, unconfigured_alias(&parent_key));
                             }
                             out.remove(&child_key);
                         }
@@ -1562,6 +1557,11 @@ fn module_providers(
         }
     }
     out
+}
+
+/// What is said of a provider alias the root module does not configure.
+pub fn unconfigured_alias(address: &str) -> String {
+    format!("provider `{address}` is not configured: the root module has no `provider` block with that alias")
 }
 
 fn static_provider_address(e: &crate::syntax::Expr) -> Option<String> {

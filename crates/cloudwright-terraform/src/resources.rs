@@ -679,7 +679,7 @@ pub fn eval_resource(
         if unconfigured(&provider_address) {
             ev.error(
                 attr.range,
-                format!("provider `{provider_address}` is not configured: the root module has no `provider` block with that alias"),
+                crate::instance::unconfigured_alias(&provider_address),
             );
         }
     }
