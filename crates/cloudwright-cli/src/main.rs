@@ -335,7 +335,7 @@ fn load_options(input: &InputArgs) -> LoadOptions {
             .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
             .collect(),
         workspace: std::env::var("TF_WORKSPACE").ok(),
-        keep_locals: false,
+        ..LoadOptions::default()
     }
 }
 

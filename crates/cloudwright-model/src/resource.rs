@@ -99,6 +99,8 @@ pub enum VariableOrigin {
     CommandLine,
     /// `TF_VAR_name`
     Environment,
+    /// the `variables` of a `terraform show -json` plan being read
+    Plan,
     /// the argument of a module call
     ModuleInput(Span),
     /// no value was given and there is no default
@@ -112,6 +114,7 @@ impl fmt::Display for VariableOrigin {
             VariableOrigin::File { path, .. } => write!(f, "{path}"),
             VariableOrigin::CommandLine => f.write_str("--var"),
             VariableOrigin::Environment => f.write_str("environment (TF_VAR_)"),
+            VariableOrigin::Plan => f.write_str("the plan"),
             VariableOrigin::ModuleInput(_) => f.write_str("module input"),
             VariableOrigin::Unset => f.write_str("unset"),
         }

@@ -439,6 +439,7 @@ fn set_by_text(graph: &Graph, set_by: &VariableOrigin, name: &str) -> String {
         VariableOrigin::File { path, span: None } => path.to_string(),
         VariableOrigin::CommandLine => "--var".to_string(),
         VariableOrigin::Environment => format!("TF_VAR_{name}"),
+        VariableOrigin::Plan => "the plan".to_string(),
         VariableOrigin::ModuleInput(s) => format!("module input, {}", file_line(graph, s)),
         VariableOrigin::Unset => "no value given".to_string(),
     }

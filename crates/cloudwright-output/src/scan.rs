@@ -197,6 +197,7 @@ pub fn provenance_text(graph: &Graph, sources: &[std::sync::Arc<ValueSource>]) -
                         sp.line
                     ),
                     VariableOrigin::CommandLine => format!("{scope}var.{name} set by --var"),
+                    VariableOrigin::Plan => format!("{scope}var.{name} set in the plan"),
                     VariableOrigin::Environment => {
                         format!("{scope}var.{name} set by TF_VAR_{name}")
                     }

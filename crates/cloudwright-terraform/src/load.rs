@@ -32,6 +32,9 @@ pub struct LoadOptions {
     /// Keep each module instance's local values in the model
     /// (`ModuleInstance::locals`), for `resources --values`.
     pub keep_locals: bool,
+    /// `name=value` of the variables of a plan being read, over every
+    /// other source (the plan was made with them).
+    pub plan_vars: Vec<String>,
 }
 
 /// Largest configuration file Cloudwright reads.
@@ -987,17 +990,23 @@ fn root_inputs(
             );
         }
     }
-    for assignment in &options.vars {
+    // `--var`, then the values a plan being read was made with
+    let assignments = (options
+        .vars
+        .iter()
+        .map(|a| (a, VariableOrigin::CommandLine)))
+    .chain(options.plan_vars.iter().map(|a| (a, VariableOrigin::Plan)));
+    for (assignment, origin) in assignments {
         let Some((name, value)) = assignment.split_once('=') else {
             loader.diagnostics.push(Diagnostic::error(format!(
-                "--var {assignment:?} must have the form name=value"
+                "{origin} {assignment:?} must have the form name=value"
             )));
             continue;
         };
         let name = name.trim();
         if !declared.contains(name) {
             loader.diagnostics.push(Diagnostic::warning(format!(
-                "--var sets `{name}`, which root module {} does not declare",
+                "{origin} sets `{name}`, which root module {} does not declare",
                 root.display_dir
             )));
             continue;
@@ -1006,7 +1015,7 @@ fn root_inputs(
             name.to_string(),
             VariableInput {
                 value: InputValue::Text(value.to_string()),
-                origin: VariableOrigin::CommandLine,
+                origin,
                 traces: Vec::new(),
             },
         );

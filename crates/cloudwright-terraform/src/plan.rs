@@ -132,7 +132,7 @@ fn load_plan(
                     Json::String(s) => s.clone(),
                     other => other.to_string(),
                 };
-                opts.vars.push(format!("{name}={text}"));
+                opts.plan_vars.push(format!("{name}={text}"));
             }
         }
         let mut loaded = load_tree(dir, &opts, sources);

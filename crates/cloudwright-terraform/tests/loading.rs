@@ -175,7 +175,7 @@ fn variable_precedence_follows_terraform() {
             ("list_from_env".into(), "[\"x\", \"y\"]".into()),
         ],
         workspace: None,
-        keep_locals: false,
+        ..LoadOptions::default()
     };
     let g = load(&[fixture("tfvars_precedence")], &options);
     assert_clean(&g);
@@ -1038,6 +1038,16 @@ fn plan_json_loads_with_unknowns_actions_and_tf_spans() {
         .unwrap();
     assert!(web0.get("user_data").unwrap().is_sensitive());
     assert_eq!(web0.attribute_spans["ami"].line, 14);
+    // the configuration was evaluated with the plan's variables: set by it
+    let env = g
+        .module("")
+        .unwrap()
+        .variables
+        .iter()
+        .find(|v| v.name == "env")
+        .unwrap();
+    assert_eq!(env.value.as_str(), Some("prod"));
+    assert_eq!(env.set_by, VariableOrigin::Plan);
 }
 
 #[test]

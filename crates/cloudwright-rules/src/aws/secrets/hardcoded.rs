@@ -90,7 +90,9 @@ fn written_in(r: &Resource, attribute: &str, graph: &cloudwright_model::Graph) -
                     graph.sources.get(s.file).display_path,
                     s.line
                 ),
-                VariableOrigin::CommandLine | VariableOrigin::Environment => return String::new(),
+                VariableOrigin::CommandLine
+                | VariableOrigin::Environment
+                | VariableOrigin::Plan => return String::new(),
                 _ => continue,
             };
         }
