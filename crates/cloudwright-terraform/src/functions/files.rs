@@ -10,6 +10,7 @@ use cloudwright_model::Value;
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -233,6 +234,46 @@ fn templatestring(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallR
     arity(args, 2)?;
     let text = string(&args[0])?;
     render_template(ev, &text, "string", &args[1], range)
+}
+
+/// `provider::terraform::decode_tfvars(content)`: the object a variables
+/// file's text sets, read as Terraform reads such a file — `name = value`
+/// assignments of constants (no references, no function calls).
+pub(crate) fn decode_tfvars(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallResult {
+    arity(args, 1)?;
+    let text = string(&args[0])?;
+    let body = crate::hcl::parse_body(&text).or_else(|e| {
+        fail(format!(
+            "failed to decode tfvars content: {} (at byte {})",
+            e.message, e.offset
+        ))
+    })?;
+    if let Some(block) = body.blocks.first() {
+        return fail(format!(
+            "failed to decode tfvars content: blocks are not allowed here (`{}`)",
+            block.kind
+        ));
+    }
+    let saved_scope = ev.scope;
+    let saved_bindings = std::mem::take(&mut ev.bindings);
+    let saved_constant = std::mem::replace(&mut ev.constant, true);
+    ev.scope = &TEMPLATE_SCOPE;
+    let mark = ev.diagnostics.len();
+    let mut fields = BTreeMap::new();
+    for attr in &body.attributes {
+        let expr = relocate(attr.expr.clone(), range);
+        fields.insert(attr.name.to_string(), ev.eval(&expr));
+    }
+    ev.scope = saved_scope;
+    ev.bindings = saved_bindings;
+    ev.constant = saved_constant;
+    // the content's own errors are the call's
+    if ev.diagnostics.len() > mark {
+        let first = ev.diagnostics[mark].message.clone();
+        ev.diagnostics.truncate(mark);
+        return fail(format!("failed to decode tfvars content: {first}"));
+    }
+    Ok(Value::map(fields))
 }
 
 /// `text` rendered as a template that sees only `vars` (an object).

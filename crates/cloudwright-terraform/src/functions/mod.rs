@@ -86,6 +86,14 @@ const PASS_UNKNOWN: &[&str] = &[
 ];
 
 pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) -> CallResult {
+    match name {
+        DECODE_TFVARS => return files::decode_tfvars(ev, &args, range),
+        "provider::terraform::encode_tfvars" | "provider::terraform::encode_expr" => {
+            let what = "writing text as Terraform's hclwrite formats it";
+            return Err(CallError::Unsupported(what.into()));
+        }
+        _ => {}
+    }
     if name.contains("::") && !provider_aws::is_known(name) {
         return Err(CallError::Unknown);
     }
@@ -201,9 +209,13 @@ fn dispatch(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     }
 }
 
+/// Terraform's builtin provider's function that reads a variables file's
+/// text (Terraform 1.8, OpenTofu 1.7).
+const DECODE_TFVARS: &str = "provider::terraform::decode_tfvars";
+
 /// Every function name Cloudwright knows (implemented or knowingly not).
 pub fn is_known_function(name: &str) -> bool {
-    KNOWN.binary_search(&name).is_ok() || provider_aws::is_known(name)
+    KNOWN.binary_search(&name).is_ok() || provider_aws::is_known(name) || name == DECODE_TFVARS
 }
 
 /// Sorted list of Terraform's built-in functions.
