@@ -923,12 +923,32 @@ impl Loader<'_> {
                 }
             },
         };
+        let set_at = origin_span(&origin);
+        // `nullable = false`: a null given is the default; with no default
+        // (or a null one) Terraform refuses it
+        if !nullable {
+            if let (Some(attr), Some(Value::Null)) = (default_attr, &default) {
+                let at = ev.span_in(&attr.origin, attr.range);
+                ev.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "variable `{name}`: a null default is not valid with `nullable = false`"
+                    ))
+                    .at(at),
+                );
+            } else if raw.is_null() && default.is_none() {
+                ev.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "variable `{name}` is not nullable, but it is set to null (set by {origin}) and has no default"
+                    ))
+                    .at(set_at.unwrap_or(block_span)),
+                );
+            }
+        }
         let mut value = if raw.is_null() && !nullable {
             default.clone().unwrap_or(Value::Null)
         } else {
             raw
         };
-        let set_at = origin_span(&origin);
         if let Some(t) = &ty {
             match convert(&value, t) {
                 Ok(v) => value = v,

@@ -405,6 +405,30 @@ fn variables_files_hold_constants() {
     );
 }
 
+/// `nullable = false`: a null given takes the default; a null default, or
+/// a null with no default, is refused as Terraform refuses it.
+#[test]
+fn variables_that_are_not_nullable() {
+    let g = load_fixture("not_nullable");
+    assert_eq!(
+        attr(&g, "module.with_default.aws_sqs_queue.q", "delay_seconds").as_number(),
+        Some(5.0)
+    );
+    assert_eq!(
+        located(&g, Severity::Error),
+        [
+            (
+                "variable `retention`: a null default is not valid with `nullable = false`".to_string(),
+                ("main.tf".to_string(), 4)
+            ),
+            (
+                "variable `name` is not nullable, but it is set to null (set by module input) and has no default".to_string(),
+                ("main.tf".to_string(), 15)
+            ),
+        ]
+    );
+}
+
 #[test]
 fn optional_attributes_get_their_defaults() {
     let g = load_fixture("optional_defaults");
