@@ -365,7 +365,10 @@ impl Loader<'_> {
                     let mut ev = Evaluator::new(&scope, &source, file, &self.fs);
                     let mut value = match block.body.attribute("value") {
                         Some(attr) => ev.eval_attr(attr),
-                        None => Value::Null,
+                        None => ev.error(
+                            block.range,
+                            format!("output `{name}` needs a `value` argument"),
+                        ),
                     };
                     let sensitive = ["sensitive", "ephemeral"]
                         .iter()

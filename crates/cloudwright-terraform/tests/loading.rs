@@ -406,7 +406,8 @@ fn variables_files_hold_constants() {
 }
 
 /// `nullable = false`: a null given takes the default; a null default, or
-/// a null with no default, is refused as Terraform refuses it.
+/// a null with no default, is refused as Terraform refuses it — as is an
+/// output without its value.
 #[test]
 fn variables_that_are_not_nullable() {
     let g = load_fixture("not_nullable");
@@ -424,6 +425,10 @@ fn variables_that_are_not_nullable() {
             (
                 "variable `name` is not nullable, but it is set to null (set by module input) and has no default".to_string(),
                 ("main.tf".to_string(), 15)
+            ),
+            (
+                "output `forgotten` needs a `value` argument".to_string(),
+                ("main.tf".to_string(), 18)
             ),
         ]
     );
