@@ -271,7 +271,20 @@ impl ModuleDef {
                             }
                         }
                     }
-                    "provider" => def.providers.push(at),
+                    "provider" => {
+                        // one configuration per name and alias: `provider.aws`,
+                        // `provider.aws.west`
+                        let alias = crate::instance::literal_string(block.body.attribute("alias"));
+                        let name = label(0).unwrap_or_default();
+                        let key = match &alias {
+                            Some(a) => text::concat(["provider.", &name, ".", a]),
+                            None => text::concat(["provider.", &name]),
+                        };
+                        let what = "provider configuration";
+                        if !duplicate(key, fi, bi, file, block.range, what, diagnostics) {
+                            def.providers.push(at);
+                        }
+                    }
                     "terraform" => def.terraform_blocks.push(at),
                     "check" => def.checks.push(at),
                     "moved" => def.moves.push(at),

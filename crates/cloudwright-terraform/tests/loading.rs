@@ -406,10 +406,10 @@ fn variables_files_hold_constants() {
 }
 
 /// `nullable = false`: a null given takes the default; a null default, or
-/// a null with no default, is refused as Terraform refuses it — as is an
-/// output without its value.
+/// a null with no default, is refused as Terraform refuses it — as are an
+/// output without its value and a second default provider configuration.
 #[test]
-fn variables_that_are_not_nullable() {
+fn non_nullable_variables_valueless_outputs_and_duplicate_providers_are_refused() {
     let g = load_fixture("not_nullable");
     assert_eq!(
         attr(&g, "module.with_default.aws_sqs_queue.q", "delay_seconds").as_number(),
@@ -430,7 +430,23 @@ fn variables_that_are_not_nullable() {
                 "output `forgotten` needs a `value` argument".to_string(),
                 ("main.tf".to_string(), 18)
             ),
+            (
+                "duplicate provider configuration `provider.aws`; the first declaration is used".to_string(),
+                ("main.tf".to_string(), 27)
+            ),
         ]
+    );
+    let region = g
+        .resource("module.with_default.aws_sqs_queue.q")
+        .unwrap()
+        .provider
+        .region
+        .clone();
+    assert_eq!(
+        region
+            .and_then(|r| r.as_str().map(str::to_string))
+            .as_deref(),
+        Some("eu-west-1")
     );
 }
 
