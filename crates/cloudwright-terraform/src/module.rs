@@ -165,6 +165,24 @@ impl ModuleDef {
                     );
                     continue;
                 }
+                // the names it declares (a resource's second label, the
+                // first of the others; a provider's is its type)
+                let names = match block.kind.as_str() {
+                    "resource" | "data" | "ephemeral" => block.labels.get(1..2),
+                    "variable" | "output" | "module" | "check" => block.labels.get(..1),
+                    _ => None,
+                };
+                for name in names.into_iter().flatten() {
+                    if !is_identifier(name) {
+                        let src = sources.get(file.file);
+                        diagnostics.push(
+                            Diagnostic::error(format!(
+                                "invalid name `{name}`: a name starts with a letter or an underscore and holds only letters, digits, underscores and dashes"
+                            ))
+                            .at(src.span(file.file, block.range.start, block.range.end)),
+                        );
+                    }
+                }
                 match block.kind.as_str() {
                     "variable" => {
                         if let Some(name) = label(0) {
@@ -733,6 +751,13 @@ const OUTPUT_ARGUMENTS: &[&str] = &[
     "ephemeral",
     "deprecated",
 ];
+
+/// Whether a name is one HCL takes as an identifier (Terraform's names).
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
 
 /// The known word a misspelt one is closest to (at most two edits away),
 /// for a "did you mean" hint.

@@ -338,6 +338,7 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
             at("a `moved` block needs `from` and `to` addresses (`from = aws_instance.old`)", 79),
             at("unsupported argument `form` in the `moved` block: Terraform refuses it, and it is not read", 80),
             at("a `locals` block holds `name = value` assignments, not blocks: `tags` is not read", 86),
+            at("invalid name `1st`: a name starts with a letter or an underscore and holds only letters, digits, underscores and dashes", 91),
         ]
     );
     let helps: Vec<Option<&str>> = g
@@ -373,7 +374,9 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
         [
             "aws_s3_bucket.data",
             "aws_s3_bucket.twice",
-            "aws_security_group.web"
+            "aws_security_group.web",
+            // read all the same, so the rest can be checked
+            "aws_sqs_queue.1st",
         ]
     );
 }
