@@ -906,7 +906,10 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => Value::unknown(),
             },
-            "self" => Value::unknown_from("self"),
+            "self" => self.error(
+                range,
+                "`self` is only valid in a resource's own conditions, provisioners and connection",
+            ),
             "count" => self.error(range, "`count.index` is only valid in a block with `count`"),
             "each" => self.error(range, "`each` is only valid in a block with `for_each`"),
             "module" => {

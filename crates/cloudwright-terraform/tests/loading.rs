@@ -1859,6 +1859,7 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 29),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 34),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 54),
+            msg("`self` is only valid in a resource's own conditions, provisioners and connection", 65),
         ]
     );
     // the rest loads, a listed for_each with the instances of its set
