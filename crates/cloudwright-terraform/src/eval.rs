@@ -63,6 +63,30 @@ pub struct ModuleScope {
     pub path_cwd: String,
 }
 
+/// Two ordered lists without repeats as one (what sorting their
+/// concatenation and dropping repeats would give).
+fn merge_sorted(a: Vec<Trace>, b: &[Trace]) -> Vec<Trace> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.iter().peekable();
+    for t in a {
+        while let Some(&next) = b.peek() {
+            match next.cmp(&t) {
+                std::cmp::Ordering::Less => {
+                    out.push(next.clone());
+                    b.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    b.next();
+                }
+                std::cmp::Ordering::Greater => break,
+            }
+        }
+        out.push(t);
+    }
+    out.extend(b.cloned());
+    out
+}
+
 /// Names to values, hashed with foldhash.
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
@@ -140,9 +164,9 @@ pub struct Evaluator<'a> {
     /// The variables, locals and module outputs the block's `for_each`
     /// was computed from: a value read through `each` came from them too.
     pub each_sources: Vec<Trace>,
-    /// How many traces there were once the `for_each` was evaluated: an
-    /// attribute's traces come after.
-    pub each_floor: usize,
+    /// Whether what is being evaluated read `each`: its traces then take
+    /// `each_sources` too, merged in once (see `take_traces`).
+    pub read_each: bool,
     /// Evaluating a constant (a variables file, a `TF_VAR_` or `--var`
     /// value): no references, no function calls, as Terraform has it.
     pub constant: bool,
@@ -174,7 +198,7 @@ impl<'a> Evaluator<'a> {
             diagnostics: Vec::new(),
             traces: Vec::new(),
             each_sources: Vec::new(),
-            each_floor: 0,
+            read_each: false,
             constant: false,
             depth: 0,
             template_buf: String::new(),
@@ -182,19 +206,16 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The sources of the block's `for_each`, traced once per attribute
-    /// however often it reads `each`.
-    fn trace_each(&mut self) {
-        let Some(first) = self.each_sources.first() else {
-            return;
-        };
-        let from = self.each_floor.min(self.traces.len());
-        let traced = self.traces[from..].iter().any(
-            |t| matches!((t, first), (Trace::Source(a), Trace::Source(b)) if Arc::ptr_eq(a, b)),
-        );
-        if !traced {
-            self.traces.extend(self.each_sources.iter().cloned());
+    /// The traces recorded since `mark`, in order and without repeats, with
+    /// the sources of the block's `for_each` when `each` was read: those
+    /// are in order already, and merged in rather than sorted again.
+    pub fn take_traces(&mut self, mark: usize) -> Vec<Trace> {
+        let mut traces: Vec<Trace> = self.traces.drain(mark..).collect();
+        crate::instance::dedup(&mut traces);
+        if std::mem::take(&mut self.read_each) && !self.each_sources.is_empty() {
+            traces = merge_sorted(traces, &self.each_sources);
         }
+        traces
     }
 
     pub fn span(&self, range: Range) -> Span {
@@ -847,7 +868,7 @@ impl<'a> Evaluator<'a> {
         if let Some(v) = self.binding(root) {
             let v = v.clone();
             if root == "each" {
-                self.trace_each();
+                self.read_each = true;
             }
             return self.apply_ops(v, ops, range);
         }

@@ -1368,8 +1368,9 @@ impl Loader<'_> {
                     continue;
                 }
                 ev.traces.clear();
+                ev.read_each = false;
                 let value = ev.eval_attr(attr);
-                let traces = std::mem::take(&mut ev.traces);
+                let traces = ev.take_traces(0);
                 inputs.insert(
                     attr.name.as_str().to_owned(),
                     VariableInput {

@@ -4,7 +4,7 @@
 
 use crate::data_sources;
 use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
-use crate::instance::{dedup, resource_provider, Loader, Providers};
+use crate::instance::{resource_provider, Loader, Providers};
 use crate::module::ModuleDef;
 use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
 use cloudwright_model::{
@@ -125,7 +125,6 @@ pub fn expansion(ev: &mut Evaluator<'_>, block: &Block) -> Expansion {
             .cloned()
             .collect();
         crate::instance::dedup(&mut ev.each_sources);
-        ev.each_floor = ev.traces.len();
     }
     ev.leave(entered);
     expansion
@@ -349,6 +348,9 @@ pub fn eval_body(
             continue;
         }
         let mark = ev.traces.len();
+        if sink.is_some() {
+            ev.read_each = false;
+        }
         let entered = ev.enter(&attr.origin);
         let value = ev.eval(&attr.expr);
         if let Some(spans) = spans.as_deref_mut() {
@@ -362,7 +364,7 @@ pub fn eval_body(
         ev.leave(entered);
         if let Some(sink) = sink.as_deref_mut() {
             // allocated only when the attribute traced something
-            let traces = ev.traces.drain(mark..).collect();
+            let traces = ev.take_traces(mark);
             sink.traces.push((attr.name.clone(), traces));
         }
         fields.insert(attr.name.as_str(), value);
@@ -374,6 +376,9 @@ pub fn eval_body(
             continue;
         }
         let mark = ev.traces.len();
+        if sink.is_some() {
+            ev.read_each = false;
+        }
         let entered = ev.enter(&block.origin);
         let kind = if block.kind == "dynamic" {
             match block.labels.first() {
@@ -424,7 +429,7 @@ pub fn eval_body(
         }
         ev.leave(entered);
         if let Some(sink) = sink.as_deref_mut() {
-            let traces = ev.traces.drain(mark..).collect();
+            let traces = ev.take_traces(mark);
             sink.traces.push((kind.clone(), traces));
         }
     }
@@ -795,8 +800,8 @@ pub fn eval_resource(
         // attribute → sources, in the order the attributes were evaluated
         let mut provenance: Vec<(Name, Vec<Arc<cloudwright_model::ValueSource>>)> =
             Vec::with_capacity(traces.len());
-        for (attribute, mut attr_traces) in traces {
-            dedup(&mut attr_traces);
+        // (each in order without repeats: `Evaluator::take_traces`)
+        for (attribute, attr_traces) in traces {
             let attr_traces_len = attr_traces.len();
             for t in attr_traces {
                 match t {
