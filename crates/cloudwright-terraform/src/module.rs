@@ -139,14 +139,19 @@ impl ModuleDef {
                     index: bi,
                 };
                 let label = |i: usize| block.labels.get(i).map(|l| l.as_str().to_owned());
-                // a block that names what it declares needs its label
+                // a block that names what it declares needs its labels, the
+                // last of which is the name it declares (a provider's is its
+                // type)
                 let (needs, what) = match block.kind.as_str() {
                     "variable" | "output" | "module" | "provider" | "check" => (1, "a name"),
                     "resource" | "data" | "ephemeral" => (2, "a type and a name"),
                     _ => (0, ""),
                 };
-                if block.labels.len() < needs {
+                let block_span = || {
                     let src = sources.get(file.file);
+                    src.span(file.file, block.range.start, block.range.end)
+                };
+                if block.labels.len() < needs {
                     let article = if block.kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
                         "an"
                     } else {
@@ -157,29 +162,18 @@ impl ModuleDef {
                             "{article} `{}` block needs {what} label; the block is not read",
                             block.kind
                         ))
-                        .at(src.span(
-                            file.file,
-                            block.range.start,
-                            block.range.end,
-                        )),
+                        .at(block_span()),
                     );
                     continue;
                 }
-                // the names it declares (a resource's second label, the
-                // first of the others; a provider's is its type)
-                let names = match block.kind.as_str() {
-                    "resource" | "data" | "ephemeral" => block.labels.get(1..2),
-                    "variable" | "output" | "module" | "check" => block.labels.get(..1),
-                    _ => None,
-                };
-                for name in names.into_iter().flatten() {
+                if needs > 0 && block.kind != "provider" {
+                    let name = &block.labels[needs - 1];
                     if !is_identifier(name) {
-                        let src = sources.get(file.file);
                         diagnostics.push(
                             Diagnostic::error(format!(
                                 "invalid name `{name}`: a name starts with a letter or an underscore and holds only letters, digits, underscores and dashes"
                             ))
-                            .at(src.span(file.file, block.range.start, block.range.end)),
+                            .at(block_span()),
                         );
                     }
                 }

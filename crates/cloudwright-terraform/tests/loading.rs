@@ -319,7 +319,7 @@ fn the_enabled_meta_argument_makes_one_instance_or_none() {
 #[test]
 fn unsupported_top_level_blocks_and_arguments_are_errors() {
     let g = load_fixture("unsupported_blocks");
-    let at = |m: &str, line: u32| (m.to_string(), ("main.tf".to_string(), line));
+    let at = |m: &str, line: u32| diagnostic_at(m, "main.tf", line);
     assert_eq!(
         located(&g, Severity::Error),
         [
@@ -387,7 +387,7 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
 #[test]
 fn variables_files_hold_constants() {
     let g = load_fixture("tfvars_constant");
-    let at = |m: &str, line: u32| (m.to_string(), ("terraform.tfvars".to_string(), line));
+    let at = |m: &str, line: u32| diagnostic_at(m, "terraform.tfvars", line);
     assert_eq!(
         located(&g, Severity::Error),
         [
@@ -421,22 +421,10 @@ fn non_nullable_variables_valueless_outputs_and_duplicate_providers_are_refused(
     assert_eq!(
         located(&g, Severity::Error),
         [
-            (
-                "variable `retention`: a null default is not valid with `nullable = false`".to_string(),
-                ("main.tf".to_string(), 4)
-            ),
-            (
-                "variable `name` is not nullable, but it is set to null (set by module input) and has no default".to_string(),
-                ("main.tf".to_string(), 15)
-            ),
-            (
-                "output `forgotten` needs a `value` argument".to_string(),
-                ("main.tf".to_string(), 18)
-            ),
-            (
-                "duplicate provider configuration `provider.aws`; the first declaration is used".to_string(),
-                ("main.tf".to_string(), 27)
-            ),
+            diagnostic_at("variable `retention`: a null default is not valid with `nullable = false`", "main.tf", 4),
+            diagnostic_at("variable `name` is not nullable, but it is set to null (set by module input) and has no default", "main.tf", 15),
+            diagnostic_at("output `forgotten` needs a `value` argument", "main.tf", 18),
+            diagnostic_at("duplicate provider configuration `provider.aws`; the first declaration is used", "main.tf", 27),
         ]
     );
     let region = g
@@ -1259,6 +1247,11 @@ fn file_line(g: &Graph, span: cloudwright_model::Span) -> (String, u32) {
 }
 
 /// The messages of the diagnostics of a severity, with their file and line.
+/// A diagnostic as `located` lists it.
+fn diagnostic_at(message: &str, file: &str, line: u32) -> (String, (String, u32)) {
+    (message.to_string(), (file.to_string(), line))
+}
+
 fn located(g: &Graph, severity: Severity) -> Vec<(String, (String, u32))> {
     g.diagnostics
         .iter()
@@ -1381,18 +1374,9 @@ fn override_files_merge_into_the_blocks_they_override() {
     assert_eq!(
         errors,
         [
-            (
-                "override: `depends_on` may not be overridden; this argument is ignored".to_string(),
-                ("override.tf".to_string(), 25)
-            ),
-            (
-                "override: there is no `aws_s3_bucket` resource \"missing\" to override; an override file can only change what a primary file declares".to_string(),
-                ("override.tf".to_string(), 28)
-            ),
-            (
-                "override: there is no `aws` provider configuration with the alias \"replica\" to override; an override file can only change what a primary file declares".to_string(),
-                ("z_override.tf".to_string(), 30)
-            ),
+            diagnostic_at("override: `depends_on` may not be overridden; this argument is ignored", "override.tf", 25),
+            diagnostic_at("override: there is no `aws_s3_bucket` resource \"missing\" to override; an override file can only change what a primary file declares", "override.tf", 28),
+            diagnostic_at("override: there is no `aws` provider configuration with the alias \"replica\" to override; an override file can only change what a primary file declares", "z_override.tf", 30),
         ]
     );
     assert_eq!(
@@ -1481,7 +1465,7 @@ fn preconditions_postconditions_and_checks_are_checked_where_known() {
     let g = load_fixture("conditions");
     let mut errors = located(&g, Severity::Error);
     errors.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-    let at = |message: &str, file: &str, line: u32| (message.to_string(), (file.to_string(), line));
+    let at = diagnostic_at;
     assert_eq!(
         errors,
         [
@@ -1820,18 +1804,9 @@ fn a_provider_that_is_not_configured_is_an_error() {
     assert_eq!(
         located(&g, Severity::Error),
         [
-            (
-                "provider `aws.by_region[\"ap\"]` is not configured: the provider's `for_each` has no such key".to_string(),
-                ("main.tofu".to_string(), 13)
-            ),
-            (
-                "provider `aws.west` is not configured: the root module has no `provider` block with that alias".to_string(),
-                ("main.tofu".to_string(), 18)
-            ),
-            (
-                "provider `aws.nope` is not configured: the root module has no `provider` block with that alias".to_string(),
-                ("main.tofu".to_string(), 29)
-            ),
+            diagnostic_at("provider `aws.by_region[\"ap\"]` is not configured: the provider's `for_each` has no such key", "main.tofu", 13),
+            diagnostic_at("provider `aws.west` is not configured: the root module has no `provider` block with that alias", "main.tofu", 18),
+            diagnostic_at("provider `aws.nope` is not configured: the root module has no `provider` block with that alias", "main.tofu", 29),
         ]
     );
     // not the default configuration (eu-west-1) in its place
@@ -1849,7 +1824,7 @@ fn a_provider_that_is_not_configured_is_an_error() {
 #[test]
 fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
     let g = load_fixture("refused");
-    let msg = |m: &str, line: u32| (m.to_string(), ("main.tf".to_string(), line));
+    let msg = |m: &str, line: u32| diagnostic_at(m, "main.tf", line);
     assert_eq!(
         located(&g, Severity::Error),
         [

@@ -516,25 +516,13 @@ fn full_tag(t: &Tag) -> String {
 
 /// A scalar's value by go-cty-yaml's rules (YAML 1.1's, for plain ones).
 fn resolve_yaml_scalar(tag: &str, src: &str) -> CallResult {
-    let tag = tag
-        .strip_prefix(YAML_TAG)
-        .map_or(if tag.is_empty() { Some("") } else { None }, Some);
-    let Some(tag) = tag.filter(|t| {
-        [
-            "",
-            "str",
-            "bool",
-            "int",
-            "float",
-            "null",
-            "timestamp",
-            "binary",
-        ]
-        .contains(t)
-    }) else {
-        return fail("unsupported YAML tag");
+    // `tag` is in full (`tag:yaml.org,2002:str`), or "" for none
+    const RESOLVABLE: &[&str] = &["str", "bool", "int", "float", "null", "timestamp", "binary"];
+    let mut tag = match tag.strip_prefix(YAML_TAG) {
+        _ if tag.is_empty() => "",
+        Some(short) if RESOLVABLE.contains(&short) => short,
+        _ => return fail("unsupported YAML tag"),
     };
-    let mut tag = tag;
     let first = src.bytes().next();
     let hint = match first {
         None => Some('M'),
