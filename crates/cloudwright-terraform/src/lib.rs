@@ -17,6 +17,7 @@ pub mod module;
 pub mod plan;
 pub mod policy_document;
 pub mod resources;
+pub mod schema;
 pub mod syntax;
 pub mod types;
 

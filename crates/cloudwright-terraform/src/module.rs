@@ -390,7 +390,52 @@ impl ModuleDef {
                 def.apply_override(block, at, &origin, sources, diagnostics);
             }
         }
+        def.check_provider_schemas(sources, diagnostics);
         def
+    }
+
+    /// Checks each AWS resource, data source and `provider "aws"` block
+    /// (overrides applied) against the AWS provider's schema.
+    fn check_provider_schemas(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+        let resources = self.resources.iter().filter_map(|r| {
+            let block = self.block(r.at);
+            let (provider, _) = crate::instance::resource_provider(block, &r.resource_type);
+            let aws =
+                provider.split('.').next() == Some("aws") && r.resource_type.starts_with("aws_");
+            let (section, whose) = match r.mode {
+                Mode::Data => ("data", format!("data.{}.{}", r.resource_type, r.name)),
+                Mode::Managed => ("resource", format!("{}.{}", r.resource_type, r.name)),
+            };
+            aws.then_some((r.at, section, &*r.resource_type, whose))
+        });
+        let providers = self.providers.iter().filter_map(|&at| {
+            let block = self.block(at);
+            (block.labels.first().is_some_and(|l| l == "aws"))
+                .then(|| (at, "provider", "aws", block_named(block)))
+        });
+        for (at, section, type_name, whose) in resources.chain(providers) {
+            let block = self.block(at);
+            let file = &self.files[at.file];
+            // (what an override file merged in is in that file)
+            let span = |range: crate::syntax::Range, origin: &Origin| match origin
+                .as_ref()
+                .or(block.origin.as_ref())
+            {
+                Some(foreign) => foreign.source.span(foreign.file, range.start, range.end),
+                None => sources
+                    .get(file.file)
+                    .span(file.file, range.start, range.end),
+            };
+            crate::schema::check_block(
+                section,
+                type_name,
+                block,
+                file.json,
+                &whose,
+                &span,
+                diagnostics,
+            );
+        }
     }
 
     /// Merges one top-level block of an override file into the block it
@@ -755,7 +800,7 @@ fn is_identifier(name: &str) -> bool {
 
 /// The known word a misspelt one is closest to (at most two edits away),
 /// for a "did you mean" hint.
-fn closest(word: &str, known: &[&'static str]) -> Option<&'static str> {
+pub(crate) fn closest(word: &str, known: &[&'static str]) -> Option<&'static str> {
     known
         .iter()
         .map(|k| (edit_distance(word, k), *k))

@@ -381,6 +381,92 @@ fn unsupported_top_level_blocks_and_arguments_are_errors() {
     );
 }
 
+/// AWS resources, data sources and the provider block are checked against
+/// the AWS provider's schema (4.66.1, 5.99.1 and 6.25.0 merged): a
+/// misspelt name is an error with the name meant, a name no version knows
+/// a warning, a missing required one a warning; what is written is still
+/// read as written.
+#[test]
+fn aws_blocks_are_checked_against_the_provider_schema() {
+    let g = load_fixture("provider_schema");
+    let at = |m: &str, line: u32| diagnostic_at(m, "main.tf", line);
+    let versions = "AWS provider 4.66.1, 5.99.1 and 6.25.0";
+    let refused = |m: &str, meant: &str| {
+        format!("{m} in {versions}; Terraform refuses it, and what reads `{meant}` sees it unset")
+    };
+    assert_eq!(
+        located(&g, Severity::Error),
+        [
+            diagnostic_at(
+                &refused("unsupported argument `fifo_queu` in aws_sqs_queue.jobs: not an argument of aws_sqs_queue", "fifo_queue"),
+                "extra.tf.json",
+                7
+            ),
+            at(&refused("unsupported argument `regoin` in provider `aws`: not an argument of the provider configuration", "region"), 2),
+            at(&refused("unsupported argument `encrypt` in aws_ebs_volume.data: not an argument of aws_ebs_volume", "encrypted"), 11),
+            at(&refused("unsupported block type `ingres` in aws_security_group.web: not a block type of aws_security_group", "ingress"), 17),
+            at(&refused("unsupported argument `form_port` in aws_security_group.web: not an argument of `egress` blocks of aws_security_group", "from_port"), 24),
+            at("`tags` is an argument of aws_security_group, not a block, in aws_security_group.web: Terraform refuses the block", 29),
+            at(&refused("unsupported argument `cidr_block` in aws_security_group.dynamic: not an argument of `ingress` blocks of aws_security_group", "cidr_blocks"), 43),
+            at(&refused("unsupported block type `egres` in aws_security_group.dynamic: not a block type of aws_security_group", "egress"), 46),
+            at(&format!("unknown resource type `aws_s3_bukcet`: {versions} has none of that name; Terraform refuses it, and no rule reads it as `aws_s3_bucket`"), 52),
+        ]
+    );
+    let helps: Vec<&str> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "did you mean `fifo_queue`?",
+            "did you mean `region`?",
+            "did you mean `encrypted`?",
+            "did you mean `ingress`?",
+            "did you mean `from_port`?",
+            "write `tags = …`",
+            "did you mean `cidr_blocks`?",
+            "did you mean `egress`?",
+            "did you mean `aws_s3_bucket`?",
+        ]
+    );
+    let newer = "(from a newer provider?)";
+    assert_eq!(
+        located(&g, Severity::Warning),
+        [
+            diagnostic_at(
+                &format!("unsupported argument `kms_master_key` in aws_sqs_queue.jobs: not an argument of aws_sqs_queue in {versions} {newer}; it is kept as written, unchecked"),
+                "extra.tf.json",
+                6
+            ),
+            at("aws_lb_listener.front does not set `default_action`, a required block of aws_lb_listener: Terraform refuses the configuration", 56),
+            at(&format!("unsupported argument `quantum_entangler` in aws_instance.future: not an argument of aws_instance in {versions} {newer}; it is kept as written, unchecked"), 64),
+            at(&format!("unknown data source `aws_quantum_computer`: {versions} has none of that name {newer}; its arguments are not checked"), 67),
+        ]
+    );
+    // read as written all the same
+    assert_eq!(
+        attr(&g, "aws_ebs_volume.data", "encrypt").as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        attr(&g, "aws_s3_bukcet.logs", "bucket").as_str(),
+        Some("logs")
+    );
+    // 4.x/5.x arguments (`vpc`, `name`) and other providers' blocks pass
+    assert_eq!(attr(&g, "aws_eip.nat", "vpc").as_bool(), Some(true));
+    assert_eq!(
+        attr(&g, "aws_db_instance.legacy", "name").as_str(),
+        Some("orders")
+    );
+    assert_eq!(
+        attr(&g, "google_storage_bucket.b", "nmae").as_str(),
+        Some("b")
+    );
+}
+
 /// A variables file holds constants, as Terraform reads it: a function
 /// call or a reference is an error where written and the value unknown
 /// (`for` expressions over constants are constants).
@@ -483,7 +569,7 @@ fn unknown_values_propagate_with_their_origin() {
         Some("aws_subnet.s[0].id")
     );
     // operations on unknown give unknown
-    assert!(attr(&g, lb, "description").is_unknown());
+    assert!(attr(&g, lb, "name_prefix").is_unknown());
     assert!(attr(&g, lb, "internal").is_unknown());
     // ... unless both branches agree
     assert_eq!(attr(&g, lb, "idle_timeout").as_number(), Some(60.0));
