@@ -9,6 +9,7 @@
 //! references).
 
 use crate::hcl;
+use crate::schema::{Kind as SchemaKind, Node, Schemas};
 use crate::syntax::relocate as shift;
 use crate::syntax::*;
 use cloudwright_model::Value;
@@ -322,7 +323,7 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
                     body.blocks.push(Block {
                         kind: "terraform".into(),
                         labels: vec![],
-                        body: block_body("terraform", item, &mut errors),
+                        body: block_body("terraform", item, None, &mut errors),
                         range,
                         origin: None,
                     });
@@ -334,7 +335,7 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
                     body.blocks.push(Block {
                         kind: key.as_str().into(),
                         labels: vec![],
-                        body: block_body(key, item, &mut errors),
+                        body: block_body(key, item, None, &mut errors),
                         range,
                         origin: None,
                     });
@@ -372,11 +373,12 @@ fn labelled_blocks(
         errors: &mut ConversionErrors,
     ) {
         if remaining == 0 {
+            let schema = aws_schema(kind, labels);
             for item in as_items(node) {
                 out.blocks.push(Block {
                     kind: kind.into(),
                     labels: labels.iter().map(|l| l.as_str().into()).collect(),
-                    body: block_body(kind, item, errors),
+                    body: block_body(kind, item, schema, errors),
                     range: Range::new(range.start as usize, item.range.end as usize),
                     origin: None,
                 });
@@ -430,9 +432,28 @@ const MAP_ARGUMENTS: &[&str] = &[
     "values",
 ];
 
+/// The AWS provider's schema of a `resource`, `data` or `provider` block,
+/// which says which of its keys are nested blocks.
+fn aws_schema(kind: &str, labels: &[String]) -> Option<&'static Node> {
+    let type_name = labels.first()?;
+    let aws = match kind {
+        "resource" | "data" => type_name.starts_with("aws_"),
+        "provider" => type_name == "aws",
+        _ => false,
+    };
+    aws.then(|| Schemas::aws().get(kind, type_name)).flatten()
+}
+
 /// The body of a block: which keys are attributes and which nested blocks
-/// depends on the block type.
-fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Body {
+/// depends on the block type — on the provider's schema where there is one
+/// (an AWS block's map argument is an object, like a nested block), else
+/// on the key.
+fn block_body(
+    kind: &str,
+    node: &JsonNode,
+    schema: Option<&'static Node>,
+    errors: &mut ConversionErrors,
+) -> Body {
     let JsonKind::Object(members) = &node.kind else {
         errors.push((
             format!("the body of a `{kind}` block must be a JSON object"),
@@ -476,11 +497,21 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
             });
             continue;
         }
-        let is_block = match kind {
+        let known = schema.and_then(|s| s.child(key));
+        let objects = match &value.kind {
+            JsonKind::Object(_) => true,
+            JsonKind::Array(items) => {
+                !items.is_empty() && items.iter().all(|i| matches!(i.kind, JsonKind::Object(_)))
+            }
+            _ => false,
+        };
+        let is_block = match (kind, known.map(|n| n.kind)) {
+            (_, Some(SchemaKind::Argument)) => false,
+            (_, Some(SchemaKind::Block)) => objects,
             // an output's and a module call's only nested blocks
-            "output" => key == "precondition",
-            "module" => key == "lifecycle",
-            "locals" => false,
+            ("output", _) => key == "precondition",
+            ("module", _) => key == "lifecycle",
+            ("locals", _) => false,
             _ => match &value.kind {
                 JsonKind::Object(_) => {
                     !MAP_ARGUMENTS.contains(&key.as_str())
@@ -512,7 +543,7 @@ fn block_body(kind: &str, node: &JsonNode, errors: &mut ConversionErrors) -> Bod
                     body.blocks.push(Block {
                         kind: key.as_str().into(),
                         labels: vec![],
-                        body: block_body(key, item, errors),
+                        body: block_body(key, item, known, errors),
                         range: Range::new(key_range.start as usize, item.range.end as usize),
                         origin: None,
                     });

@@ -51,34 +51,48 @@ impl Node {
     }
 }
 
-/// Every schema of the bundled data.
+/// Every schema of the bundled data. Only the headings are read up front
+/// (one pass over the text); a schema's names are read the first time it
+/// is looked up.
 #[derive(Debug)]
 pub struct Schemas {
     pub versions: Vec<&'static str>,
-    /// (`resource` | `data` | `provider`, type, schema), sorted
-    schemas: Vec<(&'static str, &'static str, Node)>,
+    /// sorted by (section, type), as the data is written
+    schemas: Vec<Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// `resource` | `data` | `provider`
+    section: &'static str,
+    type_name: &'static str,
+    /// the heading's line and the lines under it
+    text: &'static str,
+    node: OnceLock<Node>,
 }
 
 impl Schemas {
-    /// The bundled schemas, read once per process.
+    /// The bundled schemas, indexed once per process.
     pub fn aws() -> &'static Schemas {
         static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
-        SCHEMAS.get_or_init(|| Schemas::parse(DATA))
+        SCHEMAS.get_or_init(|| Schemas::index(DATA))
     }
 
     pub fn get(&self, section: &str, type_name: &str) -> Option<&Node> {
-        self.schemas
-            .binary_search_by(|(s, t, _)| (*s, *t).cmp(&(section, type_name)))
-            .ok()
-            .map(|i| &self.schemas[i].2)
+        let i = self
+            .schemas
+            .binary_search_by(|e| (e.section, e.type_name).cmp(&(section, type_name)))
+            .ok()?;
+        let entry = &self.schemas[i];
+        Some(entry.node.get_or_init(|| parse_schema(entry.text)))
     }
 
     /// The type names of one section (`resource`, `data`).
     pub fn types<'a>(&'a self, section: &'a str) -> impl Iterator<Item = &'static str> + 'a {
         self.schemas
             .iter()
-            .filter(move |(s, ..)| *s == section)
-            .map(|(_, t, _)| *t)
+            .filter(move |e| e.section == section)
+            .map(|e| e.type_name)
     }
 
     /// "4.66.1, 5.99.1 and 6.25.0"
@@ -90,67 +104,92 @@ impl Schemas {
         }
     }
 
-    fn parse(text: &'static str) -> Schemas {
+    fn index(text: &'static str) -> Schemas {
         let mut versions = Vec::new();
-        let mut schemas = Vec::new();
-        // the nodes being filled, by depth (0: the schema itself)
-        let mut stack: Vec<Node> = Vec::new();
-        let mut heading: Option<(&'static str, &'static str)> = None;
-        // closes the nodes deeper than `depth`, each into its parent
-        let fold = |stack: &mut Vec<Node>, depth: usize| {
-            while stack.len() > depth.max(1) {
-                let Some(done) = stack.pop() else { break };
-                if let Some(parent) = stack.last_mut() {
-                    parent.children.push(done);
-                }
-            }
-        };
-        for line in text.lines() {
-            if line.starts_with('#') || line.is_empty() {
+        let mut schemas: Vec<Entry> = Vec::new();
+        let mut offset = 0;
+        // (the start of the schema being indexed)
+        let mut open: Option<(usize, &'static str, &'static str)> = None;
+        for line in text.split_inclusive('\n') {
+            let at = offset;
+            offset += line.len();
+            if line.starts_with([' ', '#', '\n']) {
                 continue;
             }
             if let Some(list) = line.strip_prefix("versions ") {
-                versions = list.split(' ').collect();
+                versions = list.trim_end().split(' ').collect();
                 continue;
             }
-            let depth = line.len() - line.trim_start_matches(' ').len();
-            let mut words = line[depth..].split(' ');
-            let (Some(kind), Some(name), Some(mask)) = (words.next(), words.next(), words.next())
-            else {
-                continue;
-            };
-            let node = Node {
-                name,
-                kind: match kind {
-                    "a" => Kind::Argument,
-                    "b" => Kind::Block,
-                    "o" => Kind::Either,
-                    "?" => Kind::Open,
-                    // a schema's heading
-                    _ => Kind::Block,
-                },
-                versions: mask.parse().unwrap_or(0),
-                required: words.next() == Some("!"),
-                children: Vec::new(),
-            };
-            if depth == 0 {
-                fold(&mut stack, 1);
-                if let (Some(root), Some((section, type_name))) = (stack.pop(), heading) {
-                    schemas.push((section, type_name, root));
+            let mut words = line.split(' ');
+            if let (Some(section), Some(type_name)) = (words.next(), words.next()) {
+                if let Some((start, section, type_name)) = open.take() {
+                    schemas.push(entry(section, type_name, &text[start..at]));
                 }
-                heading = Some((kind, name));
-            } else {
-                fold(&mut stack, depth);
+                open = Some((at, section, type_name));
             }
-            stack.push(node);
         }
-        fold(&mut stack, 1);
-        if let (Some(root), Some((section, type_name))) = (stack.pop(), heading) {
-            schemas.push((section, type_name, root));
+        if let Some((start, section, type_name)) = open {
+            schemas.push(entry(section, type_name, &text[start..]));
         }
-        schemas.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        schemas.sort_by(|a, b| (a.section, a.type_name).cmp(&(b.section, b.type_name)));
         Schemas { versions, schemas }
     }
+}
+
+fn entry(section: &'static str, type_name: &'static str, text: &'static str) -> Entry {
+    Entry {
+        section,
+        type_name,
+        text,
+        node: OnceLock::new(),
+    }
+}
+
+/// One schema's lines: its heading, then its names indented by depth.
+fn parse_schema(text: &'static str) -> Node {
+    // the nodes being filled, by depth (0: the schema itself)
+    let mut stack: Vec<Node> = Vec::new();
+    // closes the nodes deeper than `depth`, each into its parent
+    let fold = |stack: &mut Vec<Node>, depth: usize| {
+        while stack.len() > depth.max(1) {
+            let Some(done) = stack.pop() else { break };
+            if let Some(parent) = stack.last_mut() {
+                parent.children.push(done);
+            }
+        }
+    };
+    for line in text.lines() {
+        let depth = line.len() - line.trim_start_matches(' ').len();
+        let mut words = line[depth..].split(' ');
+        let (Some(kind), Some(name), Some(mask)) = (words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
+        let node = Node {
+            name,
+            kind: match kind {
+                "a" => Kind::Argument,
+                "b" => Kind::Block,
+                "o" => Kind::Either,
+                "?" => Kind::Open,
+                // the schema's heading
+                _ => Kind::Block,
+            },
+            versions: mask.parse().unwrap_or(0),
+            required: words.next() == Some("!"),
+            children: Vec::new(),
+        };
+        fold(&mut stack, depth);
+        stack.push(node);
+    }
+    fold(&mut stack, 1);
+    stack.pop().unwrap_or(Node {
+        name: "",
+        kind: Kind::Open,
+        versions: 0,
+        required: false,
+        children: Vec::new(),
+    })
 }
 
 /// Terraform's own arguments and blocks of a resource or data block.

@@ -465,6 +465,12 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
         attr(&g, "google_storage_bucket.b", "nmae").as_str(),
         Some("b")
     );
+    // in JSON, the schema says which objects are maps and which blocks
+    let glue = "aws_glue_job.etl";
+    let language = attr(&g, glue, "default_arguments.--job-language");
+    assert_eq!(language.as_str(), Some("python"));
+    let script = attr(&g, glue, "command.0.script_location");
+    assert_eq!(script.as_str(), Some("s3://scripts/etl.py"));
 }
 
 /// A variables file holds constants, as Terraform reads it: a function
