@@ -399,22 +399,25 @@ impl ModuleDef {
     fn check_provider_schemas(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
         let resources = self.resources.iter().filter_map(|r| {
             let block = self.block(r.at);
-            let (provider, _) = crate::instance::resource_provider(block, &r.resource_type);
-            let aws =
-                provider.split('.').next() == Some("aws") && r.resource_type.starts_with("aws_");
-            let (section, whose) = match r.mode {
-                Mode::Data => ("data", format!("data.{}.{}", r.resource_type, r.name)),
-                Mode::Managed => ("resource", format!("{}.{}", r.resource_type, r.name)),
+            let aws = r.resource_type.starts_with("aws_") && uses_aws_provider(block);
+            let section = match r.mode {
+                Mode::Data => "data",
+                Mode::Managed => "resource",
             };
-            aws.then_some((r.at, section, &*r.resource_type, whose))
+            aws.then_some((r.at, section, &*r.resource_type))
         });
         let providers = self.providers.iter().filter_map(|&at| {
             let block = self.block(at);
-            (block.labels.first().is_some_and(|l| l == "aws"))
-                .then(|| (at, "provider", "aws", block_named(block)))
+            (block.labels.first().is_some_and(|l| l == "aws")).then_some((at, "provider", "aws"))
         });
-        for (at, section, type_name, whose) in resources.chain(providers) {
+        for (at, section, type_name) in resources.chain(providers) {
             let block = self.block(at);
+            // (only a message needs the block's name)
+            let whose = || match (section, block.labels.get(1)) {
+                ("data", Some(name)) => text::concat(["data.", type_name, ".", name]),
+                ("resource", Some(name)) => text::concat([type_name, ".", name]),
+                _ => block_named(block),
+            };
             let file = &self.files[at.file];
             // (what an override file merged in is in that file)
             let span = |range: crate::syntax::Range, origin: &Origin| match origin
@@ -741,6 +744,24 @@ fn unsupported(
         ))
         .at(at),
     }
+}
+
+/// Whether a resource block uses a configuration of the `aws` provider
+/// (`provider = aws.west`, or none: implied by its type's prefix).
+fn uses_aws_provider(block: &Block) -> bool {
+    use crate::syntax::ExprKind;
+    let Some(attr) = block.body.attribute("provider") else {
+        return true;
+    };
+    let root = match &attr.expr.kind {
+        // JSON syntax writes the reference as a string: `"aws.west"`
+        ExprKind::Literal(cloudwright_model::Value::String(s)) => {
+            return s.split('.').next() == Some("aws");
+        }
+        ExprKind::Traversal(base, _) => &base.kind,
+        other => other,
+    };
+    matches!(root, ExprKind::Variable(name) if name == "aws")
 }
 
 /// The block types a configuration file holds at its top level.

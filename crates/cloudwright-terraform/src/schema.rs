@@ -107,17 +107,20 @@ impl Schemas {
     fn index(text: &'static str) -> Schemas {
         let mut versions = Vec::new();
         let mut schemas: Vec<Entry> = Vec::new();
-        let mut offset = 0;
         // (the start of the schema being indexed)
         let mut open: Option<(usize, &'static str, &'static str)> = None;
-        for line in text.split_inclusive('\n') {
-            let at = offset;
-            offset += line.len();
-            if line.starts_with([' ', '#', '\n']) {
+        let bytes = text.as_bytes();
+        let line_starts =
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        for at in line_starts {
+            // names are indented: only headings start a line
+            if matches!(bytes.get(at), None | Some(b' ' | b'#' | b'\n')) {
                 continue;
             }
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |e| at + e);
+            let line = &text[at..end];
             if let Some(list) = line.strip_prefix("versions ") {
-                versions = list.trim_end().split(' ').collect();
+                versions = list.split(' ').collect();
                 continue;
             }
             let mut words = line.split(' ');
@@ -199,13 +202,13 @@ const DATA_META_BLOCKS: &[&str] = &["lifecycle", "dynamic"];
 
 /// Checks one `resource` / `data` block (`section`) of an AWS type, or a
 /// `provider "aws"` block (`section` "provider", `type_name` "aws"),
-/// against the schema. `whose` names it in messages.
+/// against the schema. `whose` names it, for messages.
 pub fn check_block(
     section: &str,
     type_name: &str,
     block: &Block,
     json: bool,
-    whose: &str,
+    whose: &dyn Fn() -> String,
     span: &dyn Fn(Range, &Origin) -> Span,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -224,9 +227,9 @@ pub fn check_block(
         _ => (&["version", "for_each"], &[]),
     };
     let subject = if section == "provider" {
-        "the provider configuration".to_string()
+        "the provider configuration"
     } else {
-        type_name.to_string()
+        type_name
     };
     let checker = Checker {
         schemas,
@@ -247,9 +250,9 @@ pub fn check_block(
 
 struct Checker<'a> {
     schemas: &'static Schemas,
-    /// what takes the names: `aws_vpc`, `the provider`
-    subject: String,
-    whose: &'a str,
+    /// what takes the names: `aws_vpc`, `the provider configuration`
+    subject: &'a str,
+    whose: &'a dyn Fn() -> String,
     json: bool,
     span: &'a dyn Fn(Range, &Origin) -> Span,
 }
@@ -298,7 +301,8 @@ impl Checker<'_> {
                     diagnostics.push(
                         Diagnostic::error(format!(
                             "`{name}` is an argument of {}, not a block, in {}: Terraform refuses the block",
-                            self.subject, self.whose
+                            self.subject,
+                            (self.whose)()
                         ))
                         .at((self.span)(block.range, &block.origin))
                         .help(format!("write `{name} = …`")),
@@ -339,9 +343,9 @@ impl Checker<'_> {
                 _ => ("block", format!("a `{} {{ … }}` block", node.name)),
             };
             let place = if top {
-                self.whose.to_string()
+                (self.whose)()
             } else {
-                format!("this `{}` block of {}", schema.name, self.whose)
+                format!("this `{}` block of {}", schema.name, (self.whose)())
             };
             // a warning: Terraform refuses the configuration, but nothing
             // written is read differently for it
@@ -368,14 +372,14 @@ impl Checker<'_> {
         let known: Vec<&'static str> = schema.children.iter().map(|c| c.name).collect();
         let at = (self.span)(range, origin);
         let owner = if top {
-            self.subject.clone()
+            self.subject.to_string()
         } else {
             format!("`{}` blocks of {}", schema.name, self.subject)
         };
         let article = if what == "argument" { "an" } else { "a" };
         let message = format!(
             "unsupported {what} `{name}` in {}: not {article} {what} of {owner} in AWS provider {}",
-            self.whose,
+            (self.whose)(),
             self.schemas.version_list()
         );
         diagnostics.push(match crate::module::closest(name, &known) {
