@@ -506,7 +506,7 @@ fn block_body(
             _ => false,
         };
         let is_block = match (kind, known.map(|n| n.kind)) {
-            (_, Some(SchemaKind::Argument)) => false,
+            (_, Some(SchemaKind::Argument | SchemaKind::Computed)) => false,
             (_, Some(SchemaKind::Block)) => objects,
             // an output's and a module call's only nested blocks
             ("output", _) => key == "precondition",

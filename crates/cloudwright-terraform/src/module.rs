@@ -391,7 +391,54 @@ impl ModuleDef {
             }
         }
         def.check_provider_schemas(sources, diagnostics);
+        def.check_attribute_references(sources, diagnostics);
         def
+    }
+
+    /// Checks each reference to an attribute of one of the module's AWS
+    /// resources or data sources (`aws_vpc.main.cidr_block`,
+    /// `data.aws_ami.ubuntu.id`) against the provider's schema: a name the
+    /// resource type neither takes nor exports is refused by Terraform, and
+    /// would otherwise read as a value known only after apply.
+    fn check_attribute_references(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+        let declared: crate::eval::FastSet<(bool, &str, &str)> = self
+            .resources
+            .iter()
+            .filter(|r| r.resource_type.starts_with("aws_"))
+            .map(|r| (r.mode == Mode::Data, &*r.resource_type, &*r.name))
+            .collect();
+        if declared.is_empty() {
+            return;
+        }
+        for file in self.files.iter() {
+            let span = |range: crate::syntax::Range, origin: &Origin| match origin {
+                Some(foreign) => foreign.source.span(foreign.file, range.start, range.end),
+                None => sources
+                    .get(file.file)
+                    .span(file.file, range.start, range.end),
+            };
+            let mut check = |expr: &crate::syntax::Expr, origin: &Origin| {
+                expr.traversals(&mut |root, ops, range| {
+                    let Some((data, type_name, name, rest)) = resource_reference(root, ops) else {
+                        return;
+                    };
+                    if declared.contains(&(data, type_name, name)) {
+                        let at = || span(range, origin);
+                        crate::schema::check_reference(
+                            data,
+                            type_name,
+                            name,
+                            rest,
+                            &at,
+                            diagnostics,
+                        );
+                    }
+                });
+            };
+            for block in &file.body.blocks {
+                each_expression(&block.body, &block.origin, &mut check);
+            }
+        }
     }
 
     /// Checks each AWS resource, data source and `provider "aws"` block
@@ -746,6 +793,48 @@ fn unsupported(
     }
 }
 
+/// Every expression of a body, nested blocks included, with the override
+/// file it came from.
+fn each_expression<'a>(
+    body: &'a Body,
+    origin: &'a Origin,
+    f: &mut dyn FnMut(&'a crate::syntax::Expr, &'a Origin),
+) {
+    for attr in &body.attributes {
+        f(
+            &attr.expr,
+            if attr.origin.is_some() {
+                &attr.origin
+            } else {
+                origin
+            },
+        );
+    }
+    for block in &body.blocks {
+        let inner = if block.origin.is_some() {
+            &block.origin
+        } else {
+            origin
+        };
+        each_expression(&block.body, inner, f);
+    }
+}
+
+/// A traversal that reads a resource or data source: (data?, type, name,
+/// the operations after the name). `aws_vpc.main[0].id` →
+/// `(false, "aws_vpc", "main", [[0], .id])`.
+fn resource_reference<'a>(
+    root: &'a str,
+    ops: &'a [crate::syntax::TraversalOp],
+) -> Option<(bool, &'a str, &'a str, &'a [crate::syntax::TraversalOp])> {
+    use crate::syntax::TraversalOp::GetAttr;
+    match (root, ops) {
+        ("data", [GetAttr(t), GetAttr(n), rest @ ..]) => Some((true, t.as_str(), n.as_str(), rest)),
+        (t, [GetAttr(n), rest @ ..]) if t.starts_with("aws_") => Some((false, t, n.as_str(), rest)),
+        _ => None,
+    }
+}
+
 /// Whether a resource block uses a configuration of the `aws` provider
 /// (`provider = aws.west`, or none: implied by its type's prefix).
 fn uses_aws_provider(block: &Block) -> bool {
@@ -819,15 +908,22 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
-/// The known word a misspelt one is closest to (at most two edits away),
-/// for a "did you mean" hint.
+/// The known word a misspelt one is closest to, for a "did you mean" hint:
+/// one it is the first words of (`cidr` for `cidr_block`: the shortest such),
+/// else one at most two edits away.
 pub(crate) fn closest(word: &str, known: &[&'static str]) -> Option<&'static str> {
-    known
+    let truncated = known
         .iter()
-        .map(|k| (edit_distance(word, k), *k))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, k)| k)
+        .filter(|k| k.len() > word.len() && k.starts_with(word) && k[word.len()..].starts_with('_'))
+        .min_by_key(|k| (k.len(), **k));
+    truncated.copied().or_else(|| {
+        known
+            .iter()
+            .map(|k| (edit_distance(word, k), *k))
+            .filter(|(d, _)| *d <= 2)
+            .min()
+            .map(|(_, k)| k)
+    })
 }
 
 /// Levenshtein distance between two short words.

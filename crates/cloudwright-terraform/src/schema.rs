@@ -12,7 +12,7 @@
 //! Terraform refuses and which would leave the setting unread), else a
 //! warning (it may come from a newer provider).
 
-use crate::syntax::{Block, Body, Origin, Range};
+use crate::syntax::{Block, Body, Origin, Range, TraversalOp};
 use cloudwright_model::{Diagnostic, Span};
 use std::sync::OnceLock;
 
@@ -29,6 +29,8 @@ pub enum Kind {
     Either,
     /// either form, contents unknown: not checked
     Open,
+    /// exported by the provider (`arn`): read in references, never set
+    Computed,
 }
 
 #[derive(Debug)]
@@ -175,6 +177,7 @@ fn parse_schema(text: &'static str) -> Node {
                 "b" => Kind::Block,
                 "o" => Kind::Either,
                 "?" => Kind::Open,
+                "c" => Kind::Computed,
                 // the schema's heading
                 _ => Kind::Block,
             },
@@ -271,7 +274,12 @@ impl Checker<'_> {
         let top = !meta_arguments.is_empty();
         for attr in &body.attributes {
             let name = attr.name.as_str();
-            if meta_arguments.contains(&name) || schema.child(name).is_some() {
+            let node = schema.child(name);
+            if node.is_some_and(|n| n.kind == Kind::Computed) {
+                self.computed(name, (attr.range, &attr.origin), diagnostics);
+                continue;
+            }
+            if meta_arguments.contains(&name) || node.is_some() {
                 // (a block type written `name = [{…}]` is taken: some
                 // providers' blocks are attributes as blocks)
                 continue;
@@ -307,6 +315,9 @@ impl Checker<'_> {
                         .at((self.span)(block.range, &block.origin))
                         .help(format!("write `{name} = …`")),
                     );
+                }
+                Kind::Computed => {
+                    self.computed(name, (block.range, &block.origin), diagnostics);
                 }
                 Kind::Block | Kind::Either => {
                     if let Some(content) = content {
@@ -360,6 +371,23 @@ impl Checker<'_> {
         }
     }
 
+    /// An error for an exported attribute written as an argument.
+    fn computed(
+        &self,
+        name: &str,
+        (range, origin): (Range, &Origin),
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "`{name}` in {}: {} exports `{name}` once it is created; it is not an argument, and Terraform refuses to set it",
+                (self.whose)(),
+                self.subject
+            ))
+            .at((self.span)(range, origin)),
+        );
+    }
+
     fn unknown_name(
         &self,
         schema: &Node,
@@ -369,7 +397,12 @@ impl Checker<'_> {
         (range, origin): (Range, &Origin),
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        let known: Vec<&'static str> = schema.children.iter().map(|c| c.name).collect();
+        let known: Vec<&'static str> = schema
+            .children
+            .iter()
+            .filter(|c| c.kind != Kind::Computed)
+            .map(|c| c.name)
+            .collect();
         let at = (self.span)(range, origin);
         let owner = if top {
             self.subject.to_string()
@@ -394,6 +427,65 @@ impl Checker<'_> {
             .at(at),
         });
     }
+}
+
+/// Checks the attribute a reference to an AWS resource or data source
+/// reads (`aws_vpc.main[0].cidr` reads `cidr`), past any instance key or
+/// splat; `at` locates the reference.
+pub fn check_reference(
+    data: bool,
+    type_name: &str,
+    name: &str,
+    ops: &[TraversalOp],
+    at: &dyn Fn() -> Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let attribute = ops.iter().find_map(|op| match op {
+        TraversalOp::GetAttr(a) => Some(Some(a.as_str())),
+        TraversalOp::Index(_) | TraversalOp::FullSplat | TraversalOp::AttrSplat => None,
+    });
+    // (the whole object, or an index only: nothing to check)
+    let Some(Some(attribute)) = attribute else {
+        return;
+    };
+    // the first operation that is not an instance key or a splat
+    if ops
+        .iter()
+        .take_while(|op| !matches!(op, TraversalOp::GetAttr(_)))
+        .count()
+        > 2
+    {
+        return;
+    }
+    let schemas = Schemas::aws();
+    let section = if data { "data" } else { "resource" };
+    let Some(schema) = schemas.get(section, type_name) else {
+        return;
+    };
+    if schema.child(attribute).is_some() {
+        return;
+    }
+    let address = if data {
+        format!("data.{type_name}.{name}")
+    } else {
+        format!("{type_name}.{name}")
+    };
+    let known: Vec<&'static str> = schema.children.iter().map(|c| c.name).collect();
+    let message = format!(
+        "unsupported attribute `{attribute}` in a reference to {address}: {type_name} has no attribute of that name in AWS provider {}",
+        schemas.version_list()
+    );
+    diagnostics.push(match crate::module::closest(attribute, &known) {
+        Some(meant) => Diagnostic::error(format!(
+            "{message}; Terraform refuses the reference, and its value is unknown here"
+        ))
+        .at(at())
+        .help(format!("did you mean `{meant}`?")),
+        None => Diagnostic::warning(format!(
+            "{message} (from a newer provider?); its value is unknown here"
+        ))
+        .at(at()),
+    });
 }
 
 fn unknown_type(
@@ -441,6 +533,8 @@ mod tests {
             vpc.child("cidr_block").map(|c| c.kind),
             Some(Kind::Argument)
         );
+        // exported, never set
+        assert_eq!(vpc.child("arn").map(|c| c.kind), Some(Kind::Computed));
         // `region` on a resource is new in 6.x
         assert_eq!(vpc.child("region").map(|c| c.versions), Some(0b100));
         let listener = s.get("resource", "aws_lb_listener").expect("listener");

@@ -199,66 +199,83 @@ impl Expr {
     /// names the object referred to. Used to order evaluation; names bound
     /// by `for` expressions are excluded.
     pub fn references(&self, out: &mut dyn FnMut(&[&str])) {
-        let mut bound = Vec::new();
-        self.collect_refs(&mut bound, out);
+        self.traversals(&mut |name, ops, _| {
+            // what names a referenceable object: three names at most
+            // (`data.aws_ami.ubuntu`, `var.x`, `aws_vpc.main`)
+            let mut path = [name, "", ""];
+            let mut len = 1;
+            for op in ops {
+                if len == path.len() {
+                    break;
+                }
+                match op {
+                    TraversalOp::GetAttr(a) => path[len] = a.as_str(),
+                    TraversalOp::Index(Expr {
+                        kind: ExprKind::Literal(Value::String(s)),
+                        ..
+                    }) if len == 1 => path[len] = s,
+                    _ => break,
+                }
+                len += 1;
+            }
+            out(&path[..len]);
+        });
     }
 
-    fn collect_refs<'a>(&'a self, bound: &mut Vec<&'a str>, out: &mut dyn FnMut(&[&str])) {
+    /// Every traversal of a named value the expression makes: the name, the
+    /// operations that follow it (`aws_vpc.main[0].id` → `aws_vpc`,
+    /// `.main`, `[0]`, `.id`) and the traversal's range. Names bound by
+    /// `for` expressions are excluded.
+    pub fn traversals(&self, out: &mut dyn FnMut(&str, &[TraversalOp], Range)) {
+        let mut bound = Vec::new();
+        self.walk_traversals(&mut bound, out);
+    }
+
+    fn walk_traversals<'a>(
+        &'a self,
+        bound: &mut Vec<&'a str>,
+        out: &mut dyn FnMut(&str, &[TraversalOp], Range),
+    ) {
         match &self.kind {
             ExprKind::Literal(_) => {}
-            ExprKind::Template(parts) => collect_template_refs(parts, bound, out),
-            ExprKind::Tuple(items) => items.iter().for_each(|e| e.collect_refs(bound, out)),
+            ExprKind::Template(parts) => template_traversals(parts, bound, out),
+            ExprKind::Tuple(items) => items.iter().for_each(|e| e.walk_traversals(bound, out)),
             ExprKind::Object(items) => {
                 for (k, v) in items {
                     if let ObjectKey::Expr(k) = k {
-                        k.collect_refs(bound, out);
+                        k.walk_traversals(bound, out);
                     }
-                    v.collect_refs(bound, out);
+                    v.walk_traversals(bound, out);
                 }
             }
             ExprKind::Variable(name) => {
                 if !bound.contains(&name.as_str()) {
-                    out(&[name.as_str()]);
+                    out(name.as_str(), &[], self.range);
                 }
             }
             ExprKind::Traversal(base, ops) => {
-                if let ExprKind::Variable(name) = &base.kind {
-                    if !bound.contains(&name.as_str()) {
-                        // what names a referenceable object: three names at
-                        // most (`data.aws_ami.ubuntu`, `var.x`, `aws_vpc.main`)
-                        let mut path = [name.as_str(), "", ""];
-                        let mut len = 1;
-                        for op in ops {
-                            if len == path.len() {
-                                break;
-                            }
-                            match op {
-                                TraversalOp::GetAttr(a) => path[len] = a.as_str(),
-                                TraversalOp::Index(Expr {
-                                    kind: ExprKind::Literal(Value::String(s)),
-                                    ..
-                                }) if len == 1 => path[len] = s,
-                                _ => break,
-                            }
-                            len += 1;
+                match &base.kind {
+                    ExprKind::Variable(name) => {
+                        if !bound.contains(&name.as_str()) {
+                            out(name.as_str(), ops, self.range);
                         }
-                        out(&path[..len]);
                     }
-                } else {
-                    base.collect_refs(bound, out);
+                    _ => base.walk_traversals(bound, out),
                 }
                 for op in ops {
                     if let TraversalOp::Index(e) = op {
-                        e.collect_refs(bound, out);
+                        e.walk_traversals(bound, out);
                     }
                 }
             }
-            ExprKind::Call(call) => call.args.iter().for_each(|e| e.collect_refs(bound, out)),
-            ExprKind::Conditional(parts) => parts.iter().for_each(|e| e.collect_refs(bound, out)),
-            ExprKind::Unary(_, e) => e.collect_refs(bound, out),
-            ExprKind::Binary(_, parts) => parts.iter().for_each(|e| e.collect_refs(bound, out)),
+            ExprKind::Call(call) => call.args.iter().for_each(|e| e.walk_traversals(bound, out)),
+            ExprKind::Conditional(parts) => {
+                parts.iter().for_each(|e| e.walk_traversals(bound, out))
+            }
+            ExprKind::Unary(_, e) => e.walk_traversals(bound, out),
+            ExprKind::Binary(_, parts) => parts.iter().for_each(|e| e.walk_traversals(bound, out)),
             ExprKind::For(f) => {
-                f.collection.collect_refs(bound, out);
+                f.collection.walk_traversals(bound, out);
                 let mark = bound.len();
                 bound.extend(f.key_var.iter().map(|k| k.as_str()));
                 bound.push(f.value_var.as_str());
@@ -266,7 +283,7 @@ impl Expr {
                     .into_iter()
                     .flatten()
                 {
-                    e.collect_refs(bound, out);
+                    e.walk_traversals(bound, out);
                 }
                 bound.truncate(mark);
             }
@@ -274,23 +291,23 @@ impl Expr {
     }
 }
 
-fn collect_template_refs<'a>(
+fn template_traversals<'a>(
     parts: &'a [TemplatePart],
     bound: &mut Vec<&'a str>,
-    out: &mut dyn FnMut(&[&str]),
+    out: &mut dyn FnMut(&str, &[TraversalOp], Range),
 ) {
     for part in parts {
         match part {
             TemplatePart::Literal(_) => {}
-            TemplatePart::Interpolation(e) => e.collect_refs(bound, out),
+            TemplatePart::Interpolation(e) => e.walk_traversals(bound, out),
             TemplatePart::If {
                 cond,
                 then,
                 otherwise,
             } => {
-                cond.collect_refs(bound, out);
-                collect_template_refs(then, bound, out);
-                collect_template_refs(otherwise, bound, out);
+                cond.walk_traversals(bound, out);
+                template_traversals(then, bound, out);
+                template_traversals(otherwise, bound, out);
             }
             TemplatePart::For {
                 key_var,
@@ -298,11 +315,11 @@ fn collect_template_refs<'a>(
                 collection,
                 body,
             } => {
-                collection.collect_refs(bound, out);
+                collection.walk_traversals(bound, out);
                 let mark = bound.len();
                 bound.extend(key_var.iter().map(|k| k.as_str()));
                 bound.push(value_var.as_str());
-                collect_template_refs(body, bound, out);
+                template_traversals(body, bound, out);
                 bound.truncate(mark);
             }
         }

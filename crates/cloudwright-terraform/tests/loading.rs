@@ -410,6 +410,9 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
             at(&refused("unsupported argument `cidr_block` in aws_security_group.dynamic: not an argument of `ingress` blocks of aws_security_group", "cidr_blocks"), 43),
             at(&refused("unsupported block type `egres` in aws_security_group.dynamic: not a block type of aws_security_group", "egress"), 46),
             at(&format!("unknown resource type `aws_s3_bukcet`: {versions} has none of that name; Terraform refuses it, and no rule reads it as `aws_s3_bucket`"), 52),
+            at("`arn` in aws_vpc.main: aws_vpc exports `arn` once it is created; it is not an argument, and Terraform refuses to set it", 86),
+            at(&format!("unsupported attribute `cidr` in a reference to aws_vpc.main: aws_vpc has no attribute of that name in {versions}; Terraform refuses the reference, and its value is unknown here"), 96),
+            at(&format!("unsupported attribute `image_idd` in a reference to data.aws_ami.ubuntu: aws_ami has no attribute of that name in {versions}; Terraform refuses the reference, and its value is unknown here"), 99),
         ]
     );
     let helps: Vec<&str> = g
@@ -430,6 +433,8 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
             "did you mean `cidr_blocks`?",
             "did you mean `egress`?",
             "did you mean `aws_s3_bucket`?",
+            "did you mean `cidr_block`?",
+            "did you mean `image_id`?",
         ]
     );
     let newer = "(from a newer provider?)";
@@ -437,14 +442,23 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
         located(&g, Severity::Warning),
         [
             diagnostic_at(
-                &format!("unsupported argument `kms_master_key` in aws_sqs_queue.jobs: not an argument of aws_sqs_queue in {versions} {newer}; it is kept as written, unchecked"),
+                &format!("unsupported argument `quantum_cache` in aws_sqs_queue.jobs: not an argument of aws_sqs_queue in {versions} {newer}; it is kept as written, unchecked"),
                 "extra.tf.json",
                 6
             ),
             at("aws_lb_listener.front does not set `default_action`, a required block of aws_lb_listener: Terraform refuses the configuration", 56),
             at(&format!("unsupported argument `quantum_entangler` in aws_instance.future: not an argument of aws_instance in {versions} {newer}; it is kept as written, unchecked"), 64),
             at(&format!("unknown data source `aws_quantum_computer`: {versions} has none of that name {newer}; its arguments are not checked"), 67),
+            at(&format!("unsupported attribute `quantum_zone` in a reference to aws_vpc.main: aws_vpc has no attribute of that name in {versions} {newer}; its value is unknown here"), 97),
         ]
+    );
+    // an exported attribute a reference reads is fine (`owner_id`), and
+    // what a misspelt reference reads is unknown, with its origin
+    let subnet = "aws_subnet.a";
+    assert!(origin(&attr(&g, subnet, "tags.owner")).is_some_and(|o| o.ends_with("owner_id")));
+    assert_eq!(
+        origin(&attr(&g, subnet, "tags.image")).as_deref(),
+        Some("data.aws_ami.ubuntu.image_idd")
     );
     // read as written all the same
     assert_eq!(

@@ -58,6 +58,8 @@ struct Node {
     attribute: bool,
     /// the nested schema could not be read: its contents are not checked
     open: bool,
+    /// exported by the provider, not set in configuration (`arn`)
+    computed: bool,
     /// required in the versions counted in `required_in`
     required_in: u32,
     /// bit i: version i has this name
@@ -91,7 +93,7 @@ fn aws_schema(args: &[String]) -> Result<String, String> {
     out.push_str("# versions: bit i of each line's mask is the i-th version below\n");
     out.push_str("# a schema: `resource|data|provider TYPE MASK`, then its names one a line, indented by depth:\n");
     out.push_str("#   `KIND NAME MASK [!]`, KIND a = argument, b = nested block, o = either,\n");
-    out.push_str("#   ? = either, contents not known; ! = required\n");
+    out.push_str("#   ? = either, contents not known, c = exported attribute (computed, not set); ! = required\n");
     out.push_str(&format!("versions {}\n", versions.join(" ")));
     for ((kind, name), node) in &merged {
         out.push_str(&format!("{kind} {name} {}\n", node.versions));
@@ -102,10 +104,11 @@ fn aws_schema(args: &[String]) -> Result<String, String> {
 
 fn write_children(out: &mut String, children: &BTreeMap<String, Node>, depth: usize) {
     for (name, node) in children {
-        let kind = match (node.block, node.attribute, node.open) {
-            (_, _, true) => '?',
-            (true, true, _) => 'o',
-            (true, false, _) => 'b',
+        let kind = match (node.block, node.attribute, node.open, node.computed) {
+            (_, _, _, true) => 'c',
+            (_, _, true, _) => '?',
+            (true, true, _, _) => 'o',
+            (true, false, _, _) => 'b',
             _ => 'a',
         };
         let required = node.required_in != 0 && node.required_in == node.versions;
@@ -120,6 +123,8 @@ fn write_children(out: &mut String, children: &BTreeMap<String, Node>, depth: us
 }
 
 fn merge(into: &mut Node, from: Node, bit: u32) {
+    // settable in any version wins over exported only
+    into.computed = (into.versions == 0 || into.computed) && from.computed;
     into.block |= from.block;
     into.attribute |= from.attribute;
     into.open |= from.open;
@@ -134,6 +139,8 @@ fn merge(into: &mut Node, from: Node, bit: u32) {
 
 struct Patterns {
     resource_type: Regex,
+    /// an attribute the resource's class reads back (`getStringAttribute('arn')`)
+    exported: Regex,
     entry: Regex,
     /// bindings before 2024 (AWS provider 4.x) have no `synthesizeHclAttributes`:
     /// `name: expr,` lines, no block flag
@@ -150,6 +157,10 @@ struct Patterns {
 fn read_package(lib: &Path) -> Result<Schemas, String> {
     let p = Patterns {
         resource_type: Regex::new(r#"(\w+)\.tfResourceType = "(\w+)";"#).unwrap(),
+        exported: Regex::new(
+            r#"get\w*Attribute\('(\w+)'\)|interpolationForAttribute\('(\w+)'\)|new \w+\(this, "(\w+)""#,
+        )
+        .unwrap(),
         entry: Regex::new(
             r#"(?s)\n\s+(\w+): \{\s*value: (.*?),\s*isBlock: (true|false),\s*type: "(\w+)",\s*storageClassType: "(\w+)",\s*\}"#,
         )
@@ -201,6 +212,26 @@ fn read_package(lib: &Path) -> Result<Schemas, String> {
             ..Node::default()
         };
         node.children = file.entries(&p, synth, &format!("{class}Config"), 0);
+        // what the class exports beyond its arguments: the attributes the
+        // provider computes (a provider configuration exports none)
+        if kind != "provider" {
+            let start = js
+                .find(&format!("class {class} extends cdktf."))
+                .unwrap_or(0);
+            let end = js[start..]
+                .find(&format!("exports.{class} = {class};"))
+                .map_or(js.len(), |e| start + e);
+            for m in p.exported.captures_iter(&js[start..end]) {
+                let name = (1..=3).find_map(|i| m.get(i)).map_or("", |g| g.as_str());
+                node.children
+                    .entry(name.to_string())
+                    .or_insert_with(|| Node {
+                        attribute: true,
+                        computed: true,
+                        ..Node::default()
+                    });
+            }
+        }
         schemas.insert((kind.to_string(), type_name), node);
     }
     Ok(schemas)
