@@ -908,22 +908,15 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
 }
 
-/// The known word a misspelt one is closest to, for a "did you mean" hint:
-/// one it is the first words of (`cidr` for `cidr_block`: the shortest such),
-/// else one at most two edits away.
+/// The known word a misspelt one is closest to (at most two edits away),
+/// for a "did you mean" hint.
 pub(crate) fn closest(word: &str, known: &[&'static str]) -> Option<&'static str> {
-    let truncated = known
+    known
         .iter()
-        .filter(|k| k.len() > word.len() && k.starts_with(word) && k[word.len()..].starts_with('_'))
-        .min_by_key(|k| (k.len(), **k));
-    truncated.copied().or_else(|| {
-        known
-            .iter()
-            .map(|k| (edit_distance(word, k), *k))
-            .filter(|(d, _)| *d <= 2)
-            .min()
-            .map(|(_, k)| k)
-    })
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k)
 }
 
 /// Levenshtein distance between two short words.

@@ -415,16 +415,19 @@ impl Checker<'_> {
             (self.whose)(),
             self.schemas.version_list()
         );
-        diagnostics.push(match crate::module::closest(name, &known) {
-            Some(meant) => Diagnostic::error(format!(
+        diagnostics.push(match meant(name, &known) {
+            Some((meant, true)) => Diagnostic::error(format!(
                 "{message}; Terraform refuses it, and what reads `{meant}` sees it unset"
             ))
             .at(at)
             .help(format!("did you mean `{meant}`?")),
-            None => Diagnostic::warning(format!(
-                "{message} (from a newer provider?); it is kept as written, unchecked"
-            ))
-            .at(at),
+            other => hinted(
+                Diagnostic::warning(format!(
+                    "{message} (from a newer provider?); it is kept as written, unchecked"
+                ))
+                .at(at),
+                other,
+            ),
         });
     }
 }
@@ -475,17 +478,39 @@ pub fn check_reference(
         "unsupported attribute `{attribute}` in a reference to {address}: {type_name} has no attribute of that name in AWS provider {}",
         schemas.version_list()
     );
-    diagnostics.push(match crate::module::closest(attribute, &known) {
-        Some(meant) => Diagnostic::error(format!(
+    diagnostics.push(match meant(attribute, &known) {
+        Some((meant, true)) => Diagnostic::error(format!(
             "{message}; Terraform refuses the reference, and its value is unknown here"
         ))
         .at(at())
         .help(format!("did you mean `{meant}`?")),
-        None => Diagnostic::warning(format!(
-            "{message} (from a newer provider?); its value is unknown here"
-        ))
-        .at(at()),
+        other => hinted(
+            Diagnostic::warning(format!(
+                "{message} (from a newer provider?); its value is unknown here"
+            ))
+            .at(at()),
+            other,
+        ),
     });
+}
+
+/// The known name an unknown one was meant as, and whether it is a
+/// misspelling (a known name at most two edits away): the shortest known
+/// name the word is the first words of (`cidr` → `cidr_block`), else the
+/// closest. A name that is only the start of a known one may be a newer
+/// provider's, so it is not taken for a misspelling on that ground alone.
+fn meant(word: &str, known: &[&'static str]) -> Option<(&'static str, bool)> {
+    let close = crate::module::closest(word, known);
+    let truncated = known
+        .iter()
+        .filter(|k| k.len() > word.len() && k.starts_with(word) && k[word.len()..].starts_with('_'))
+        .min_by_key(|k| (k.len(), **k))
+        .copied();
+    match (truncated, close) {
+        (Some(name), close) => Some((name, close.is_some())),
+        (None, Some(name)) => Some((name, true)),
+        (None, None) => None,
+    }
 }
 
 fn unknown_type(
@@ -505,17 +530,28 @@ fn unknown_type(
         "unknown {what} `{type_name}`: AWS provider {} has none of that name",
         schemas.version_list()
     );
-    diagnostics.push(match crate::module::closest(type_name, &known) {
-        Some(meant) => Diagnostic::error(format!(
+    diagnostics.push(match meant(type_name, &known) {
+        Some((meant, true)) => Diagnostic::error(format!(
             "{message}; Terraform refuses it, and no rule reads it as `{meant}`"
         ))
         .at(at)
         .help(format!("did you mean `{meant}`?")),
-        None => Diagnostic::warning(format!(
-            "{message} (from a newer provider?); its arguments are not checked"
-        ))
-        .at(at),
+        other => hinted(
+            Diagnostic::warning(format!(
+                "{message} (from a newer provider?); its arguments are not checked"
+            ))
+            .at(at),
+            other,
+        ),
     });
+}
+
+/// A warning with the name it may have been meant as, if any.
+fn hinted(warning: Diagnostic, meant: Option<(&str, bool)>) -> Diagnostic {
+    match meant {
+        Some((name, _)) => warning.help(format!("did you mean `{name}`?")),
+        None => warning,
+    }
 }
 
 #[cfg(test)]

@@ -400,7 +400,7 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
             diagnostic_at(
                 &refused("unsupported argument `fifo_queu` in aws_sqs_queue.jobs: not an argument of aws_sqs_queue", "fifo_queue"),
                 "extra.tf.json",
-                7
+                8
             ),
             at(&refused("unsupported argument `regoin` in provider `aws`: not an argument of the provider configuration", "region"), 2),
             at(&refused("unsupported argument `encrypt` in aws_ebs_volume.data: not an argument of aws_ebs_volume", "encrypted"), 11),
@@ -446,6 +446,11 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
                 "extra.tf.json",
                 6
             ),
+            diagnostic_at(
+                &format!("unsupported argument `kms_master_key` in aws_sqs_queue.jobs: not an argument of aws_sqs_queue in {versions} {newer}; it is kept as written, unchecked"),
+                "extra.tf.json",
+                7
+            ),
             at("aws_lb_listener.front does not set `default_action`, a required block of aws_lb_listener: Terraform refuses the configuration", 56),
             at(&format!("unsupported argument `quantum_entangler` in aws_instance.future: not an argument of aws_instance in {versions} {newer}; it is kept as written, unchecked"), 64),
             at(&format!("unknown data source `aws_quantum_computer`: {versions} has none of that name {newer}; its arguments are not checked"), 67),
@@ -459,6 +464,16 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
     assert_eq!(
         origin(&attr(&g, subnet, "tags.image")).as_deref(),
         Some("data.aws_ami.ubuntu.image_idd")
+    );
+    // a name that is only the start of a known one may be a newer
+    // provider's: a warning, with the name it may have been meant as
+    let kms = g
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`kms_master_key`"));
+    assert_eq!(
+        kms.and_then(|d| d.help.as_deref()),
+        Some("did you mean `kms_master_key_id`?")
     );
     // read as written all the same
     assert_eq!(
