@@ -502,6 +502,100 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
     assert_eq!(script.as_str(), Some("s3://scripts/etl.py"));
 }
 
+/// The idioms of widely used registry modules (optional object attributes
+/// tested against null, `try` chains over map keys and conversions,
+/// `dynamic` blocks over `[x]`-or-`[]`, `any`-typed lists of objects with
+/// different attributes, counts from `length(keys(…))`) evaluate to what
+/// Terraform plans.
+#[test]
+fn registry_module_idioms_evaluate_as_terraform_plans_them() {
+    let g = load_fixture("module_idioms");
+    assert_clean(&g);
+    let logs = "module.logs.";
+    let site = "module.site.";
+    let a = |prefix: &str, address: &str, path: &str| attr(&g, &format!("{prefix}{address}"), path);
+    let empty = |v: Value| v.as_list().map(<[Value]>::len) == Some(0);
+    // try(): a missing key, then a failed tobool, then title(lower(…))
+    let versioning = "aws_s3_bucket_versioning.this[0]";
+    let status = "versioning_configuration.0.status";
+    assert_eq!(a(logs, versioning, status).as_str(), Some("Suspended"));
+    let mfa_delete = "versioning_configuration.0.mfa_delete";
+    assert_eq!(a(logs, versioning, mfa_delete).as_str(), Some("Disabled"));
+    // a map(string) value "true" is a condition
+    assert_eq!(a(site, versioning, status).as_str(), Some("Enabled"));
+    assert!(a(site, versioning, mfa_delete).is_null());
+    // optional attributes: defaults, nulls, blocks made or not
+    let logging = "aws_s3_bucket_logging.this[0]";
+    assert_eq!(a(site, logging, "target_prefix").as_str(), Some("logs/"));
+    let format = "target_object_key_format.0";
+    let date_source = format!("{format}.partitioned_prefix.0.partition_date_source");
+    assert_eq!(
+        a(site, logging, &date_source).as_str(),
+        Some("DeliveryTime")
+    );
+    assert!(empty(a(site, logging, &format!("{format}.simple_prefix"))));
+    let sse = "aws_s3_bucket_server_side_encryption_configuration.this[0]";
+    let by_default = "rule.0.apply_server_side_encryption_by_default.0";
+    let algorithm = a(logs, sse, &format!("{by_default}.sse_algorithm"));
+    assert_eq!(algorithm.as_str(), Some("AES256"));
+    assert!(a(logs, sse, &format!("{by_default}.kms_master_key_id")).is_null());
+    let lifecycle = "aws_s3_bucket_lifecycle_configuration.this[0]";
+    assert_eq!(
+        a(logs, lifecycle, "rule.0.status").as_str(),
+        Some("Enabled")
+    );
+    let days = a(logs, lifecycle, "rule.0.expiration.0.days");
+    assert_eq!(days.as_number(), Some(90.0));
+    let prefix = a(logs, lifecycle, "rule.0.filter.0.prefix");
+    assert_eq!(prefix.as_str(), Some("logs/"));
+    assert_eq!(
+        a(logs, lifecycle, "rule.1.status").as_str(),
+        Some("Disabled")
+    );
+    assert!(a(logs, lifecycle, "rule.1.filter.0.prefix").is_null());
+    assert!(empty(a(logs, lifecycle, "rule.1.expiration")));
+    // an `any` list of objects keeps each object's own attributes
+    let acl = "aws_s3_bucket_acl.this[0]";
+    let grant = "access_control_policy.0.grant";
+    let id = a(site, acl, &format!("{grant}.0.grantee.0.id"));
+    assert_eq!(id.as_str(), Some("abc"));
+    assert!(a(site, acl, &format!("{grant}.0.grantee.0.uri")).is_null());
+    assert!(a(site, acl, &format!("{grant}.1.grantee.0.id")).is_null());
+    // try() falls through to a data source known only after apply
+    assert_eq!(
+        origin(&a(site, acl, "access_control_policy.0.owner.0.id")).as_deref(),
+        Some("module.site.data.aws_canonical_user_id.this[0].id")
+    );
+    assert!(empty(a(logs, acl, "access_control_policy")));
+    let website = "aws_s3_bucket_website_configuration.this[0]";
+    let redirect = "routing_rule.0.redirect.0";
+    let host = a(site, website, &format!("{redirect}.host_name"));
+    assert_eq!(host.as_str(), Some("example.com"));
+    assert!(a(site, website, &format!("{redirect}.replace_key_with")).is_null());
+    // counts: what is not configured is not created
+    let mut have: Vec<&str> = addresses(&g);
+    have.sort();
+    assert_eq!(
+        have,
+        [
+            "module.logs.aws_s3_bucket.this[0]",
+            "module.logs.aws_s3_bucket_acl.this[0]",
+            "module.logs.aws_s3_bucket_lifecycle_configuration.this[0]",
+            "module.logs.aws_s3_bucket_public_access_block.this[0]",
+            "module.logs.aws_s3_bucket_server_side_encryption_configuration.this[0]",
+            "module.logs.aws_s3_bucket_versioning.this[0]",
+            "module.logs.data.aws_canonical_user_id.this[0]",
+            "module.site.aws_s3_bucket.this[0]",
+            "module.site.aws_s3_bucket_acl.this[0]",
+            "module.site.aws_s3_bucket_logging.this[0]",
+            "module.site.aws_s3_bucket_public_access_block.this[0]",
+            "module.site.aws_s3_bucket_versioning.this[0]",
+            "module.site.aws_s3_bucket_website_configuration.this[0]",
+            "module.site.data.aws_canonical_user_id.this[0]",
+        ]
+    );
+}
+
 /// A variables file holds constants, as Terraform reads it: a function
 /// call or a reference is an error where written and the value unknown
 /// (`for` expressions over constants are constants).
