@@ -596,6 +596,95 @@ fn registry_module_idioms_evaluate_as_terraform_plans_them() {
     );
 }
 
+/// The count arithmetic of network modules: subnets and NAT gateways per
+/// AZ or single, `element` wrapping around, `try` over instances that may
+/// not exist, AZ names and AZ IDs told apart by `regexall`, and the
+/// collection functions they lean on.
+#[test]
+fn network_module_idioms_evaluate_as_terraform_plans_them() {
+    let g = load_fixture("network_idioms");
+    assert_clean(&g);
+    let count = |prefix: &str| {
+        g.resources
+            .iter()
+            .filter(|r| r.address.starts_with(prefix))
+            .count()
+    };
+    // one NAT gateway per AZ, or a single one
+    assert_eq!(count("module.vpc.aws_nat_gateway.this["), 3);
+    assert_eq!(count("module.single.aws_nat_gateway.this["), 1);
+    assert_eq!(count("module.single.aws_route_table.private["), 1);
+    // the fourth private subnet wraps around to the first route table
+    let association = attr(
+        &g,
+        "module.vpc.aws_route_table_association.private[3]",
+        "route_table_id",
+    );
+    assert_eq!(
+        origin(&association).as_deref(),
+        Some("module.vpc.aws_route_table.private[0].id")
+    );
+    // an AZ ID is not an AZ name
+    let public =
+        |i: usize, path: &str| attr(&g, &format!("module.vpc.aws_subnet.public[{i}]"), path);
+    assert_eq!(public(0, "availability_zone").as_str(), Some("eu-west-1a"));
+    assert!(public(0, "availability_zone_id").is_null());
+    assert!(public(2, "availability_zone").is_null());
+    assert_eq!(public(2, "availability_zone_id").as_str(), Some("euw1-az3"));
+    // try(): a name given for the first subnet only; per-AZ tags merged
+    assert_eq!(public(0, "tags.Name").as_str(), Some("edge-a"));
+    assert_eq!(
+        public(1, "tags.Name").as_str(),
+        Some("prod-public-eu-west-1b")
+    );
+    assert_eq!(public(1, "tags.tier").as_str(), Some("edge"));
+    // the secondary CIDR's association, when there is one, carries the VPC id
+    let vpc_id = |module: &str| {
+        origin(&attr(
+            &g,
+            &format!("module.{module}.aws_subnet.private[0]"),
+            "vpc_id",
+        ))
+    };
+    assert_eq!(
+        vpc_id("vpc").as_deref(),
+        Some("module.vpc.aws_vpc.this[0].id")
+    );
+    assert_eq!(
+        vpc_id("single").as_deref(),
+        Some("module.single.aws_vpc.this[0].id")
+    );
+    // nested for + flatten keyed into for_each
+    let rule = attr(
+        &g,
+        "module.vpc.aws_security_group_rule.tiers[\"web-443\"]",
+        "from_port",
+    );
+    assert_eq!(rule.as_number(), Some(443.0));
+    assert_eq!(count("module.vpc.aws_security_group_rule.tiers["), 3);
+    let tags = attr(&g, "module.vpc.aws_vpc.this[0]", "tags.Name");
+    assert_eq!(tags.as_str(), Some("prod-vpc"));
+    // setproduct, zipmap over a slice, coalescelist
+    let output = |module: &str, name: &str| {
+        let m = g.module(module).unwrap_or_else(|| panic!("no {module}"));
+        let o = m.outputs.iter().find(|o| o.name == name);
+        o.map(|o| o.value.to_string()).unwrap_or_default()
+    };
+    assert_eq!(
+        output("module.single", "az_pairs"),
+        r#"["eu-west-1a/a", "eu-west-1a/b", "eu-west-1b/a", "eu-west-1b/b"]"#
+    );
+    assert_eq!(
+        output("module.single", "zipped"),
+        r#"{eu-west-1a = "10.1.1.0/24", eu-west-1b = "10.1.2.0/24"}"#
+    );
+    assert_eq!(output("module.vpc", "first_non_empty"), r#"["none"]"#);
+    assert_eq!(
+        output("module.single", "first_non_empty"),
+        r#"["100.64.0.0/16"]"#
+    );
+}
+
 /// A variables file holds constants, as Terraform reads it: a function
 /// call or a reference is an error where written and the value unknown
 /// (`for` expressions over constants are constants).
