@@ -685,6 +685,84 @@ fn network_module_idioms_evaluate_as_terraform_plans_them() {
     );
 }
 
+/// Module calls with `for_each` over a filtered map of `any`-typed
+/// settings merged with defaults (`try` chains, `coalesce`, `lookup` with
+/// a nested default), a template rendered into user data, and Terraform's
+/// collection and network functions, as Terraform plans them.
+#[test]
+fn node_group_idioms_evaluate_as_terraform_plans_them() {
+    let g = load_fixture("node_group_idioms");
+    assert_clean(&g);
+    let ng = |key: &str, path: &str| {
+        attr(
+            &g,
+            &format!("module.ng[\"{key}\"].aws_eks_node_group.this"),
+            path,
+        )
+    };
+    assert_eq!(ng("general", "capacity_type").as_str(), Some("ON_DEMAND"));
+    assert_eq!(ng("spot", "capacity_type").as_str(), Some("SPOT"));
+    assert_eq!(ng("spot", "instance_types.0").as_str(), Some("t3.medium"));
+    assert_eq!(
+        ng("general", "labels").to_string(),
+        r#"{role = "general", team = "platform"}"#
+    );
+    assert_eq!(
+        ng("general", "scaling_config.0.desired_size").as_number(),
+        Some(3.0)
+    );
+    assert_eq!(
+        ng("spot", "scaling_config.0.desired_size").as_number(),
+        Some(2.0)
+    );
+    assert_eq!(
+        ng("spot", "scaling_config.0.max_size").as_number(),
+        Some(2.0)
+    );
+    // taints keyed by their key, so in key order; `$1_` names a group
+    // called "1_" in Go's regexp templates, as in Rust's
+    assert_eq!(ng("spot", "taint.0.key").as_str(), Some("dedicated"));
+    assert_eq!(
+        ng("spot", "taint.0.effect").as_str(),
+        Some("PREFENSCHEDULE")
+    );
+    assert_eq!(ng("spot", "taint.1.effect").as_str(), Some("NSCHEDULE"));
+    assert!(ng("spot", "taint.0.value").is_null());
+    assert_eq!(
+        ng("general", "taint").as_list().map(<[Value]>::len),
+        Some(0)
+    );
+    // the `disabled` group is filtered out
+    let groups = g
+        .resources
+        .iter()
+        .filter(|r| r.address.starts_with("module.ng["))
+        .count();
+    assert_eq!(groups, 2);
+    let root = g.module("").expect("root module");
+    let output = |name: &str| {
+        let o = root.outputs.iter().find(|o| o.name == name);
+        o.map(|o| o.value.to_string()).unwrap_or_default()
+    };
+    assert_eq!(
+        output("spot_user_data"),
+        r##""#!/bin/bash\n/etc/eks/bootstrap.sh spot --use-max-pods false \\\n  --kubelet-extra-args '--node-labels=team=platform'\necho \"team\"\n""##
+    );
+    assert_eq!(
+        output("cidrs"),
+        r#"["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/24"]"#
+    );
+    assert_eq!(output("by_az"), r#"{db = ["a"], web = ["a", "b"]}"#);
+    assert_eq!(output("picked"), r#"["i-1", "i-3"]"#);
+    assert_eq!(output("ranges"), "[2, 8, 14]");
+    assert_eq!(output("total"), "6");
+    assert_eq!(output("found"), "2");
+    assert_eq!(output("words"), r#"["a=1", "b=2"]"#);
+    assert_eq!(output("ok"), "true");
+    assert_eq!(output("rev"), r#"["a", "b"]"#);
+    assert_eq!(output("groups"), r#"["general", "spot"]"#);
+}
+
 /// A variables file holds constants, as Terraform reads it: a function
 /// call or a reference is an error where written and the value unknown
 /// (`for` expressions over constants are constants).
