@@ -415,20 +415,13 @@ impl Checker<'_> {
             (self.whose)(),
             self.schemas.version_list()
         );
-        diagnostics.push(match meant(name, &known) {
-            Some((meant, true)) => Diagnostic::error(format!(
-                "{message}; Terraform refuses it, and what reads `{meant}` sees it unset"
-            ))
-            .at(at)
-            .help(format!("did you mean `{meant}`?")),
-            other => hinted(
-                Diagnostic::warning(format!(
-                    "{message} (from a newer provider?); it is kept as written, unchecked"
-                ))
-                .at(at),
-                other,
-            ),
-        });
+        diagnostics.push(not_in_schema(
+            message,
+            (name, &known),
+            |meant| format!("Terraform refuses it, and what reads `{meant}` sees it unset"),
+            "it is kept as written, unchecked",
+            at,
+        ));
     }
 }
 
@@ -478,20 +471,13 @@ pub fn check_reference(
         "unsupported attribute `{attribute}` in a reference to {address}: {type_name} has no attribute of that name in AWS provider {}",
         schemas.version_list()
     );
-    diagnostics.push(match meant(attribute, &known) {
-        Some((meant, true)) => Diagnostic::error(format!(
-            "{message}; Terraform refuses the reference, and its value is unknown here"
-        ))
-        .at(at())
-        .help(format!("did you mean `{meant}`?")),
-        other => hinted(
-            Diagnostic::warning(format!(
-                "{message} (from a newer provider?); its value is unknown here"
-            ))
-            .at(at()),
-            other,
-        ),
-    });
+    diagnostics.push(not_in_schema(
+        message,
+        (attribute, &known),
+        |_| "Terraform refuses the reference, and its value is unknown here".to_string(),
+        "its value is unknown here",
+        at(),
+    ));
 }
 
 /// The known name an unknown one was meant as, and whether it is a
@@ -530,27 +516,39 @@ fn unknown_type(
         "unknown {what} `{type_name}`: AWS provider {} has none of that name",
         schemas.version_list()
     );
-    diagnostics.push(match meant(type_name, &known) {
-        Some((meant, true)) => Diagnostic::error(format!(
-            "{message}; Terraform refuses it, and no rule reads it as `{meant}`"
-        ))
-        .at(at)
-        .help(format!("did you mean `{meant}`?")),
-        other => hinted(
-            Diagnostic::warning(format!(
-                "{message} (from a newer provider?); its arguments are not checked"
-            ))
-            .at(at),
-            other,
-        ),
-    });
+    diagnostics.push(not_in_schema(
+        message,
+        (type_name, &known),
+        |meant| format!("Terraform refuses it, and no rule reads it as `{meant}`"),
+        "its arguments are not checked",
+        at,
+    ));
 }
 
-/// A warning with the name it may have been meant as, if any.
-fn hinted(warning: Diagnostic, meant: Option<(&str, bool)>) -> Diagnostic {
-    match meant {
-        Some((name, _)) => warning.help(format!("did you mean `{name}`?")),
-        None => warning,
+/// A name the schemas do not have (`word` among the `known` ones where it
+/// is written): an error, saying what follows (`refused`), when it is a
+/// misspelling of a known one; else a warning, saying what Cloudwright
+/// does with it (`unchecked`), with the name it may have been meant as.
+fn not_in_schema(
+    message: String,
+    (word, known): (&str, &[&'static str]),
+    refused: impl Fn(&str) -> String,
+    unchecked: &str,
+    at: Span,
+) -> Diagnostic {
+    match meant(word, known) {
+        Some((meant, true)) => Diagnostic::error(format!("{message}; {}", refused(meant)))
+            .at(at)
+            .help(format!("did you mean `{meant}`?")),
+        other => {
+            let warning =
+                Diagnostic::warning(format!("{message} (from a newer provider?); {unchecked}"))
+                    .at(at);
+            match other {
+                Some((name, _)) => warning.help(format!("did you mean `{name}`?")),
+                None => warning,
+            }
+        }
     }
 }
 
