@@ -411,12 +411,7 @@ impl ModuleDef {
             return;
         }
         for file in self.files.iter() {
-            let span = |range: crate::syntax::Range, origin: &Origin| match origin {
-                Some(foreign) => foreign.source.span(foreign.file, range.start, range.end),
-                None => sources
-                    .get(file.file)
-                    .span(file.file, range.start, range.end),
-            };
+            let span = |range, origin: &Origin| locate(sources, file, origin, &None, range);
             let mut check = |expr: &crate::syntax::Expr, origin: &Origin| {
                 expr.traversals(&mut |root, ops, range| {
                     let Some((data, type_name, name, rest)) = resource_reference(root, ops) else {
@@ -466,16 +461,7 @@ impl ModuleDef {
                 _ => block_named(block),
             };
             let file = &self.files[at.file];
-            // (what an override file merged in is in that file)
-            let span = |range: crate::syntax::Range, origin: &Origin| match origin
-                .as_ref()
-                .or(block.origin.as_ref())
-            {
-                Some(foreign) => foreign.source.span(foreign.file, range.start, range.end),
-                None => sources
-                    .get(file.file)
-                    .span(file.file, range.start, range.end),
-            };
+            let span = |range, origin: &Origin| locate(sources, file, origin, &block.origin, range);
             crate::schema::check_block(
                 section,
                 type_name,
@@ -790,6 +776,23 @@ fn unsupported(
             "{what}: a word Cloudwright does not know here (from a newer Terraform or OpenTofu?), and {consequence}"
         ))
         .at(at),
+    }
+}
+
+/// Where a range of one of the module's files is: in the override file an
+/// item came from (its `origin`, else the enclosing block's), or in `file`.
+fn locate(
+    sources: &SourceMap,
+    file: &ConfigFile,
+    origin: &Origin,
+    enclosing: &Origin,
+    range: crate::syntax::Range,
+) -> cloudwright_model::Span {
+    match origin.as_ref().or(enclosing.as_ref()) {
+        Some(foreign) => foreign.source.span(foreign.file, range.start, range.end),
+        None => sources
+            .get(file.file)
+            .span(file.file, range.start, range.end),
     }
 }
 

@@ -436,23 +436,14 @@ pub fn check_reference(
     at: &dyn Fn() -> Span,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    // past instance keys and splats (none: the whole object or an instance)
     let attribute = ops.iter().find_map(|op| match op {
-        TraversalOp::GetAttr(a) => Some(Some(a.as_str())),
+        TraversalOp::GetAttr(a) => Some(a.as_str()),
         TraversalOp::Index(_) | TraversalOp::FullSplat | TraversalOp::AttrSplat => None,
     });
-    // (the whole object, or an index only: nothing to check)
-    let Some(Some(attribute)) = attribute else {
+    let Some(attribute) = attribute else {
         return;
     };
-    // the first operation that is not an instance key or a splat
-    if ops
-        .iter()
-        .take_while(|op| !matches!(op, TraversalOp::GetAttr(_)))
-        .count()
-        > 2
-    {
-        return;
-    }
     let schemas = Schemas::aws();
     let section = if data { "data" } else { "resource" };
     let Some(schema) = schemas.get(section, type_name) else {
