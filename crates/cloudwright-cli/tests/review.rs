@@ -27,6 +27,7 @@ fn review_of_the_example_has_every_section() {
         "4. Resilience",
         "5. Cost",
         "6. IaC hygiene",
+        "7. Configuration",
     ] {
         assert!(text.contains(section), "{section} missing:\n{text}");
     }
@@ -306,4 +307,49 @@ fn change_json(base: &str, head: &str) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+/// What the loader finds wrong is part of the review: a change that
+/// misspells an argument (`encrypt`: the volume is then unencrypted) adds
+/// a configuration error, said first in the headline; one it corrects is
+/// mended. Problems are matched by message and file, not line.
+#[test]
+fn change_review_says_what_the_change_does_to_the_configuration() {
+    let before = "crates/cloudwright-cli/tests/fixtures/configuration/before";
+    let after = "crates/cloudwright-cli/tests/fixtures/configuration/after";
+    let out = run(&["review", before, after, "-o", "json"]);
+    // (the configuration does not load cleanly)
+    assert_eq!(out.status.code(), Some(2));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        j["headline"],
+        "adds 1 configuration error · +$8.80/mo · 1 new high or critical findings"
+    );
+    let new = j["configuration"]["new"].as_array().unwrap();
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0]["severity"], "error");
+    assert_eq!(
+        (new[0]["file"].as_str(), new[0]["line"].as_u64()),
+        (Some("main.tf"), Some(8))
+    );
+    assert!(new[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("unsupported argument `encrypt` in aws_ebs_volume.data"));
+    let mended = j["configuration"]["mended"].as_array().unwrap();
+    assert_eq!(mended.len(), 1);
+    assert!(mended[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`message_retention_secnds`"));
+    // and the finding the misspelling causes
+    assert_eq!(j["findings"]["new"][0]["rule"], "CW-AWS-EC2-002");
+
+    let out = run(&["review", after, "-o", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(j["headline"]
+        .as_str()
+        .unwrap()
+        .starts_with("1 configuration error · "));
+    assert_eq!(j["configuration"].as_array().unwrap().len(), 1);
 }

@@ -9,7 +9,7 @@ use crate::cost::{money, signed};
 use crate::diagnostics::plural;
 use cloudwright_model::{Finding, FindingSeverity, Graph, HandoverKind};
 use cloudwright_review::change::{ExposureSummary, HandoverChange};
-use cloudwright_review::{ChangeReview, Review};
+use cloudwright_review::{ChangeReview, ConfigProblem, Review};
 use serde_json::{json, Value as Json};
 use std::io::Write;
 
@@ -64,6 +64,10 @@ fn severity_counts(findings: &[&Finding]) -> String {
 /// The whole-tree verdict: what needs fixing before it ships.
 pub fn tree_headline(r: &Review) -> String {
     let mut parts = Vec::new();
+    let errors = r.configuration.iter().filter(|p| p.is_error()).count();
+    if errors > 0 {
+        parts.push(plural(errors, "configuration error"));
+    }
     let exposed = r.reachable().count();
     if exposed > 0 {
         parts.push(plural(exposed, "internet exposure path"));
@@ -273,7 +277,33 @@ pub fn write_text(
         )?;
     }
     more(out, hygiene.len())?;
+    let errors = r.configuration.iter().filter(|p| p.is_error()).count();
+    writeln!(
+        out,
+        "\n7. Configuration — {}, {}: what Terraform would refuse or Cloudwright could not read  (cloudwright resources {path})",
+        plural(errors, "error"),
+        plural(r.configuration.len() - errors, "warning")
+    )?;
+    for p in r.configuration.iter().take(TOP) {
+        writeln!(out, "  {}", problem_line(p))?;
+    }
+    more(out, r.configuration.len())?;
     Ok(())
+}
+
+/// `error main.tf:11: unsupported argument …`
+fn problem_line(p: &ConfigProblem) -> String {
+    format!(
+        "{} {}:{}: {}",
+        p.severity.as_str(),
+        p.file,
+        p.line,
+        p.message
+    )
+}
+
+fn problem_json(p: &ConfigProblem) -> Json {
+    json!({"severity": p.severity.as_str(), "message": p.message, "file": p.file, "line": p.line})
 }
 
 /// Everything but the findings, which [`write_json`] streams.
@@ -298,6 +328,7 @@ fn tree_json(r: &Review) -> Json {
         "resilience": crate::resilience::report_json(&r.resilience),
         "cost": crate::cost::estimate_json(&r.cost),
         "tagging": r.scan.tagging.as_ref().map(|t| json!({"taggable": t.taggable, "fully_tagged": t.fully_tagged, "unknown": t.unknown})),
+        "configuration": r.configuration.iter().map(problem_json).collect::<Vec<_>>(),
     })
 }
 
@@ -344,6 +375,10 @@ pub fn write_markdown(
 /// · 2 new high findings · AZ loss now takes down aws_lb.orders`.
 pub fn change_headline(c: &ChangeReview) -> String {
     let mut parts = Vec::new();
+    let errors = c.new_problems.iter().filter(|p| p.is_error()).count();
+    if errors > 0 {
+        parts.push(format!("adds {}", plural(errors, "configuration error")));
+    }
     if !c.opened.is_empty() {
         parts.push(format!("opens {}", plural(c.opened.len(), "exposure path")));
     }
@@ -418,7 +453,7 @@ pub fn change_headline(c: &ChangeReview) -> String {
         ));
     }
     if parts.is_empty() {
-        "no change in exposure, identity, findings, resilience or cost".into()
+        "no change in exposure, identity, findings, resilience, cost or configuration".into()
     } else {
         parts.join(" · ")
     }
@@ -529,8 +564,26 @@ pub fn write_change_text(
             writeln!(out, "  {}", handover_line(h, |a| a.to_string()))?;
         }
     }
+    writeln!(out, "Configuration: {}", configuration_summary(c))?;
+    for p in &c.new_problems {
+        writeln!(out, "  + {}", problem_line(p))?;
+    }
+    for p in &c.fixed_problems {
+        writeln!(out, "  - {}", problem_line(p))?;
+    }
     writeln!(out, "Cost:")?;
     crate::cost::write_diff_text(&c.cost, out)
+}
+
+/// `2 new (1 error), 1 mended`
+fn configuration_summary(c: &ChangeReview) -> String {
+    let errors = c.new_problems.iter().filter(|p| p.is_error()).count();
+    format!(
+        "{} new ({}), {} mended",
+        c.new_problems.len(),
+        plural(errors, "error"),
+        c.fixed_problems.len()
+    )
 }
 
 /// `1 imported, 2 released (left running)`
@@ -594,6 +647,10 @@ pub fn write_change_json(
             "worse": c.worse.iter().map(scenario).collect::<Vec<_>>(),
             "better": c.better.iter().map(scenario).collect::<Vec<_>>(),
             "new_violations": c.new_violations.iter().map(|(a, v)| json!({"address": a, "violation": v})).collect::<Vec<_>>(),
+        },
+        "configuration": {
+            "new": c.new_problems.iter().map(problem_json).collect::<Vec<_>>(),
+            "mended": c.fixed_problems.iter().map(problem_json).collect::<Vec<_>>(),
         },
         "management": c.handovers.iter().map(|h| json!({
             "address": h.address,
@@ -725,6 +782,27 @@ pub fn write_change_markdown(
                 c.new_violations
                     .iter()
                     .map(|(a, v)| format!("`{}`: {}", md(a), md(v))),
+            )
+            .collect(),
+    )?;
+    section(
+        out,
+        format!("Configuration: {}", configuration_summary(c)),
+        c.new_problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "**{}** `{}:{}`: {}",
+                    p.severity.as_str(),
+                    md(&p.file),
+                    p.line,
+                    md(&p.message)
+                )
+            })
+            .chain(
+                c.fixed_problems
+                    .iter()
+                    .map(|p| format!("mended: `{}`: {}", md(&p.file), md(&p.message))),
             )
             .collect(),
     )?;

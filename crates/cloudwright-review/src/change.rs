@@ -3,7 +3,7 @@
 //! escalation paths and public access new and closed, the cost delta, and
 //! the failure scenarios that got worse or better.
 
-use crate::Review;
+use crate::{ConfigProblem, Review};
 use cloudwright_cost::CostDiff;
 use cloudwright_model::Finding;
 use cloudwright_network::exposure::{Exposure, Verdict};
@@ -82,6 +82,11 @@ pub struct ChangeReview {
     pub better: Vec<ScenarioChange>,
     /// Recovery objectives violated now and not before: (address, violation).
     pub new_violations: Vec<(String, String)>,
+    /// Loader errors and warnings the change brings (a misspelt argument,
+    /// an unknown resource type) and those it mends: compared by severity,
+    /// message and file, not line, which the change may shift.
+    pub new_problems: Vec<ConfigProblem>,
+    pub fixed_problems: Vec<ConfigProblem>,
     /// Objects the change hands over without creating or destroying them:
     /// imported, or released from management and left running. Their cost
     /// is in the cost diff (it follows what Terraform manages) but is not a
@@ -395,5 +400,28 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         better,
         new_violations: difference(&violations(head, &none), &violations(base, &renames)),
         handovers: handovers(base, head, &renames),
+        new_problems: unmatched(&head.configuration, &base.configuration),
+        fixed_problems: unmatched(&base.configuration, &head.configuration),
     }
+}
+
+/// The problems of `these` that `those` has no match for, one for one
+/// (by severity, message and file: a change shifts lines).
+fn unmatched(these: &[ConfigProblem], those: &[ConfigProblem]) -> Vec<ConfigProblem> {
+    let key = |p: &ConfigProblem| (p.severity, p.message.clone(), p.file.clone());
+    let mut left: BTreeMap<_, usize> = BTreeMap::new();
+    for p in those {
+        *left.entry(key(p)).or_default() += 1;
+    }
+    these
+        .iter()
+        .filter(|p| match left.get_mut(&key(p)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .cloned()
+        .collect()
 }

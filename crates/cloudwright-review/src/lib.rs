@@ -41,6 +41,46 @@ pub struct Review {
     /// Its `import` blocks and `removed` blocks that keep their object, by
     /// root module.
     pub handovers: std::collections::BTreeMap<String, Vec<cloudwright_model::Handover>>,
+    /// What the loader found wrong with the configuration (errors: Terraform
+    /// refuses it, or part of it could not be read; warnings), in order.
+    pub configuration: Vec<ConfigProblem>,
+}
+
+/// One error or warning of the loader, located.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ConfigProblem {
+    pub severity: cloudwright_model::Severity,
+    pub file: String,
+    pub line: u32,
+    pub message: String,
+}
+
+impl ConfigProblem {
+    /// Errors and warnings of a model's load, in order (notes left out).
+    pub fn of(graph: &Graph) -> Vec<ConfigProblem> {
+        use cloudwright_model::Severity;
+        let mut problems: Vec<ConfigProblem> = graph
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Info)
+            .map(|d| {
+                let (file, line, _) = d.position(&graph.sources);
+                ConfigProblem {
+                    severity: d.severity,
+                    message: d.message.clone(),
+                    file,
+                    line,
+                }
+            })
+            .collect();
+        // errors first, then by place
+        problems.sort();
+        problems
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == cloudwright_model::Severity::Error
+    }
 }
 
 /// What a review needs besides the model.
@@ -91,6 +131,7 @@ pub fn review(graph: &Graph, options: &ReviewOptions<'_>) -> Review {
         cost,
         moves: graph.moves(),
         handovers: graph.handovers(),
+        configuration: ConfigProblem::of(graph),
     }
 }
 
