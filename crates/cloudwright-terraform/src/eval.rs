@@ -41,6 +41,9 @@ pub struct ModuleScope {
     /// The variables whose type constraint is a list or a tuple (a
     /// `for_each` over one is refused: Terraform wants a map or a set).
     pub list_vars: Vec<String>,
+    /// The locals whose expression makes a list or a tuple (see
+    /// [`ModuleScope::makes_list`]).
+    pub list_locals: Vec<String>,
     pub locals: FastMap<String, Value>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)
     pub resources: FastMap<String, Value>,
@@ -62,6 +65,57 @@ pub struct ModuleScope {
     pub path_module: String,
     pub path_cwd: String,
 }
+
+impl ModuleScope {
+    /// Whether an expression, as written, makes a list or a tuple — which a
+    /// `for_each` refuses (it wants a map or a set: only a set's elements
+    /// have no order to key instances by). Values carry no type, so this is
+    /// read from the expression: a tuple or a list `for`, a variable typed
+    /// `list(…)`/`tuple(…)`, a local written so, a function that returns a
+    /// list (`keys`, `concat`, `distinct`, `flatten` …), or a conditional
+    /// both of whose branches do.
+    pub fn makes_list(&self, expr: &crate::syntax::Expr) -> bool {
+        use crate::syntax::{ExprKind, TraversalOp};
+        match &expr.kind {
+            ExprKind::Tuple(_) => true,
+            ExprKind::For(f) => f.key_expr.is_none(),
+            ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
+                (ExprKind::Variable(root), [TraversalOp::GetAttr(name)]) => match root.as_str() {
+                    "var" => self.list_vars.iter().any(|v| v == name.as_str()),
+                    "local" => self.list_locals.iter().any(|v| v == name.as_str()),
+                    _ => false,
+                },
+                _ => false,
+            },
+            ExprKind::Call(call) => LIST_FUNCTIONS.contains(&call.name.as_str()),
+            ExprKind::Conditional(parts) => {
+                self.makes_list(&parts[1]) && self.makes_list(&parts[2])
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Functions whose result is always a list or a tuple, whatever their
+/// arguments (a set given to `concat` or `sort` comes back a list).
+const LIST_FUNCTIONS: &[&str] = &[
+    "chunklist",
+    "coalescelist",
+    "compact",
+    "concat",
+    "distinct",
+    "flatten",
+    "formatlist",
+    "keys",
+    "matchkeys",
+    "range",
+    "reverse",
+    "slice",
+    "sort",
+    "split",
+    "tolist",
+    "values",
+];
 
 /// Two ordered lists without repeats as one (what sorting their
 /// concatenation and dropping repeats would give).

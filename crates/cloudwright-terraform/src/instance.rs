@@ -1206,6 +1206,9 @@ impl Loader<'_> {
             span,
         })));
         dedup(&mut traces);
+        if scope.makes_list(&attr.expr) {
+            scope.list_locals.push(name.clone());
+        }
         scope.local_traces.insert(name.clone(), traces);
         scope.locals.insert(name.clone(), value);
     }

@@ -6,7 +6,7 @@ use crate::data_sources;
 use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
 use crate::instance::{resource_provider, Loader, Providers};
 use crate::module::ModuleDef;
-use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
+use crate::syntax::{Attribute, Block, Body, ExprKind, Name};
 use cloudwright_model::{
     aws, format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
     Resource, SortedMap, Span, Value,
@@ -218,19 +218,7 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
             // a list written as one is a tuple, which Terraform refuses
             // (only a set has no order to key instances by); the instances
             // are still those of its set, so the rest can be checked
-            let tuple = match &attr.expr.kind {
-                ExprKind::Tuple(_) => true,
-                ExprKind::For(f) => f.key_expr.is_none(),
-                // a variable typed `list(…)` or `tuple(…)`
-                ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
-                    (ExprKind::Variable(root), [TraversalOp::GetAttr(name)]) => {
-                        root == "var" && ev.scope.list_vars.iter().any(|v| v == name.as_str())
-                    }
-                    _ => false,
-                },
-                _ => false,
-            };
-            if tuple {
+            if ev.scope.makes_list(&attr.expr) {
                 ev.error(
                     attr.range,
                     "`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()",

@@ -2217,8 +2217,15 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 34),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 54),
             msg("`self` is only valid in a resource's own conditions, provisioners and connection", 65),
+            msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 82),
+            msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 87),
+            msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 92),
         ]
     );
+    assert!(g
+        .resource("aws_sqs_queue.from_set_local[\"orders\"]")
+        .is_some());
+    assert!(g.resource("aws_sqs_queue.from_map[\"audit\"]").is_some());
     // the rest loads, a listed for_each with the instances of its set
     assert!(g.resource("aws_s3_bucket.fine").is_some());
     assert!(g.resource("aws_sqs_queue.listed[\"payments\"]").is_some());
