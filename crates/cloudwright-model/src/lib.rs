@@ -15,6 +15,7 @@ pub mod source;
 pub mod text;
 pub mod tri;
 pub mod value;
+pub mod version;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use fields::{Fields, SortedMap};

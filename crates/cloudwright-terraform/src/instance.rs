@@ -812,6 +812,36 @@ pub fn resource_provider<'b>(
     (implied.to_string(), None)
 }
 
+/// A `required_providers` entry's `source` and `version`: `aws = { source
+/// = "hashicorp/aws", version = "~> 5.0" }`, or the legacy `aws = "~> 5.0"`.
+pub fn provider_requirement(attr: &Attribute) -> (Option<String>, Option<String>) {
+    match &attr.expr.kind {
+        ExprKind::Object(items) => {
+            let get = |key: &str| {
+                items.iter().find_map(|(k, v)| {
+                    let name = match k {
+                        crate::syntax::ObjectKey::Ident(n) => n.as_str(),
+                        crate::syntax::ObjectKey::Expr(e) => match &e.kind {
+                            ExprKind::Variable(n) => n.as_str(),
+                            _ => return None,
+                        },
+                    };
+                    (name == key).then(|| match &v.kind {
+                        ExprKind::Literal(Value::String(s)) => Some(String::from(&**s)),
+                        ExprKind::Template(p) => match p.as_slice() {
+                            [crate::syntax::TemplatePart::Literal(s)] => Some(s.clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    })?
+                })
+            };
+            (get("source"), get("version"))
+        }
+        _ => (None, literal_string(Some(attr))),
+    }
+}
+
 pub fn literal_string(attr: Option<&Attribute>) -> Option<String> {
     match &attr?.expr.kind {
         ExprKind::Literal(Value::String(s)) => Some(String::from(&**s)),
@@ -1461,38 +1491,7 @@ impl Loader<'_> {
                     "required_providers" => {
                         for attr in &inner.body.attributes {
                             let span = self.span(file, attr.range);
-                            let (source, version) = match &attr.expr.kind {
-                                ExprKind::Object(items) => {
-                                    let get = |key: &str| {
-                                        items.iter().find_map(|(k, v)| {
-                                            let name = match k {
-                                                crate::syntax::ObjectKey::Ident(n) => n.as_str(),
-                                                crate::syntax::ObjectKey::Expr(e) => {
-                                                    match &e.kind {
-                                                        ExprKind::Variable(n) => n.as_str(),
-                                                        _ => return None,
-                                                    }
-                                                }
-                                            };
-                                            (name == key).then(|| match &v.kind {
-                                                ExprKind::Literal(Value::String(s)) => {
-                                                    Some(String::from(&**s))
-                                                }
-                                                ExprKind::Template(p) => match p.as_slice() {
-                                                    [crate::syntax::TemplatePart::Literal(s)] => {
-                                                        Some(s.clone())
-                                                    }
-                                                    _ => None,
-                                                },
-                                                _ => None,
-                                            })?
-                                        })
-                                    };
-                                    (get("source"), get("version"))
-                                }
-                                // legacy `aws = "~> 5.0"`
-                                _ => (None, literal_string(Some(attr))),
-                            };
+                            let (source, version) = provider_requirement(attr);
                             if is_override {
                                 // replaces the requirement for this provider alone
                                 settings.required_providers.retain(|p| p.name != attr.name);

@@ -390,8 +390,23 @@ impl ModuleDef {
                 def.apply_override(block, at, &origin, sources, diagnostics);
             }
         }
-        def.check_provider_schemas(sources, diagnostics);
-        def.check_attribute_references(sources, diagnostics);
+        let allowed = def.aws_versions();
+        if allowed.mask == 0 {
+            // a provider older or newer than any carried: nothing to check by
+            let schemas = crate::schema::Schemas::aws();
+            diagnostics.push(
+                Diagnostic::info(format!(
+                    "{} requires AWS provider `{}`; Cloudwright carries the schemas of {}, so its AWS blocks' arguments are not checked",
+                    if def.display_dir.is_empty() { "." } else { &def.display_dir },
+                    allowed.constraint.as_deref().unwrap_or_default(),
+                    schemas.version_list(u8::MAX)
+                ))
+                .in_file(def.display_dir.clone()),
+            );
+        } else {
+            def.check_provider_schemas(&allowed, sources, diagnostics);
+            def.check_attribute_references(&allowed, sources, diagnostics);
+        }
         def
     }
 
@@ -400,7 +415,12 @@ impl ModuleDef {
     /// `data.aws_ami.ubuntu.id`) against the provider's schema: a name the
     /// resource type neither takes nor exports is refused by Terraform, and
     /// would otherwise read as a value known only after apply.
-    fn check_attribute_references(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+    fn check_attribute_references(
+        &self,
+        allowed: &crate::schema::Allowed,
+        sources: &SourceMap,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let declared: crate::eval::FastSet<(bool, &str, &str)> = self
             .resources
             .iter()
@@ -424,6 +444,7 @@ impl ModuleDef {
                             type_name,
                             name,
                             rest,
+                            allowed,
                             &at,
                             diagnostics,
                         );
@@ -436,9 +457,36 @@ impl ModuleDef {
         }
     }
 
+    /// The AWS provider versions the module's own `required_providers`
+    /// constraints allow, of those whose schemas Cloudwright carries (bit i:
+    /// the i-th of [`crate::schema::Schemas::versions`]), and the
+    /// constraints as written. Without a constraint, all of them.
+    pub fn aws_versions(&self) -> crate::schema::Allowed {
+        let constraints = |blocks: &[At]| -> Vec<String> {
+            blocks
+                .iter()
+                .flat_map(|&at| self.block(at).body.blocks_of("required_providers"))
+                .filter_map(|b| b.body.attribute("aws"))
+                .filter_map(|attr| crate::instance::provider_requirement(attr).1)
+                .collect()
+        };
+        // an override file's requirement replaces the primary files'
+        let overridden = constraints(&self.terraform_overrides);
+        let constraints = match overridden.last() {
+            Some(last) => vec![last.clone()],
+            None => constraints(&self.terraform_blocks),
+        };
+        crate::schema::Allowed::of(&constraints)
+    }
+
     /// Checks each AWS resource, data source and `provider "aws"` block
     /// (overrides applied) against the AWS provider's schema.
-    fn check_provider_schemas(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+    fn check_provider_schemas(
+        &self,
+        allowed: &crate::schema::Allowed,
+        sources: &SourceMap,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let resources = self.resources.iter().filter_map(|r| {
             let block = self.block(r.at);
             let aws = r.resource_type.starts_with("aws_") && uses_aws_provider(block);
@@ -463,10 +511,10 @@ impl ModuleDef {
             let file = &self.files[at.file];
             let span = |range, origin: &Origin| locate(sources, file, origin, &block.origin, range);
             crate::schema::check_block(
-                section,
-                type_name,
+                (section, type_name),
                 block,
                 file.json,
+                allowed,
                 &whose,
                 &span,
                 diagnostics,

@@ -68,6 +68,8 @@ struct Entry {
     /// `resource` | `data` | `provider`
     section: &'static str,
     type_name: &'static str,
+    /// the versions that have the type
+    versions: u8,
     /// the heading's line and the lines under it
     text: &'static str,
     node: OnceLock<Node>,
@@ -89,17 +91,26 @@ impl Schemas {
         Some(entry.node.get_or_init(|| parse_schema(entry.text)))
     }
 
-    /// The type names of one section (`resource`, `data`).
-    pub fn types<'a>(&'a self, section: &'a str) -> impl Iterator<Item = &'static str> + 'a {
+    /// The type names of one section (`resource`, `data`) that versions of
+    /// the mask have.
+    pub fn types<'a>(
+        &'a self,
+        section: &'a str,
+        mask: u8,
+    ) -> impl Iterator<Item = &'static str> + 'a {
         self.schemas
             .iter()
-            .filter(move |e| e.section == section)
+            .filter(move |e| e.section == section && e.versions & mask != 0)
             .map(|e| e.type_name)
     }
 
-    /// "4.66.1, 5.99.1 and 6.25.0"
-    pub fn version_list(&self) -> String {
-        match self.versions.split_last() {
+    /// The versions of a mask: "4.66.1, 5.99.1 and 6.25.0".
+    pub fn version_list(&self, mask: u8) -> String {
+        let names: Vec<&str> = (0..self.versions.len())
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| self.versions[i])
+            .collect();
+        match names.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
             Some((last, _)) => last.to_string(),
             None => String::new(),
@@ -110,7 +121,7 @@ impl Schemas {
         let mut versions = Vec::new();
         let mut schemas: Vec<Entry> = Vec::new();
         // (the start of the schema being indexed)
-        let mut open: Option<(usize, &'static str, &'static str)> = None;
+        let mut open: Option<(usize, Heading)> = None;
         let bytes = text.as_bytes();
         let line_starts =
             std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
@@ -127,24 +138,29 @@ impl Schemas {
             }
             let mut words = line.split(' ');
             if let (Some(section), Some(type_name)) = (words.next(), words.next()) {
-                if let Some((start, section, type_name)) = open.take() {
-                    schemas.push(entry(section, type_name, &text[start..at]));
+                let versions = words.next().and_then(|m| m.parse().ok()).unwrap_or(0);
+                if let Some((start, heading)) = open.take() {
+                    schemas.push(entry(heading, &text[start..at]));
                 }
-                open = Some((at, section, type_name));
+                open = Some((at, (section, type_name, versions)));
             }
         }
-        if let Some((start, section, type_name)) = open {
-            schemas.push(entry(section, type_name, &text[start..]));
+        if let Some((start, heading)) = open {
+            schemas.push(entry(heading, &text[start..]));
         }
         schemas.sort_by(|a, b| (a.section, a.type_name).cmp(&(b.section, b.type_name)));
         Schemas { versions, schemas }
     }
 }
 
-fn entry(section: &'static str, type_name: &'static str, text: &'static str) -> Entry {
+/// A schema's heading: section, type, versions.
+type Heading = (&'static str, &'static str, u8);
+
+fn entry((section, type_name, versions): Heading, text: &'static str) -> Entry {
     Entry {
         section,
         type_name,
+        versions,
         text,
         node: OnceLock::new(),
     }
@@ -198,6 +214,66 @@ fn parse_schema(text: &'static str) -> Node {
     })
 }
 
+/// The provider versions a module allows, of those whose schemas are
+/// carried: what it may write is what those versions take.
+#[derive(Clone, Debug)]
+pub struct Allowed {
+    /// bit i: the i-th of [`Schemas::versions`]
+    pub mask: u8,
+    /// The module's constraints as written (`~> 6.0`), if any.
+    pub constraint: Option<String>,
+}
+
+impl Allowed {
+    /// From a module's `version` constraints on the AWS provider; every
+    /// carried version when there are none or they cannot be read.
+    pub fn of(constraints: &[String]) -> Allowed {
+        let versions = &Schemas::aws().versions;
+        let all = Allowed {
+            mask: ((1u16 << versions.len()) - 1) as u8,
+            constraint: None,
+        };
+        let refs: Vec<&str> = constraints.iter().map(String::as_str).collect();
+        let Some((low, high)) = cloudwright_model::version::allowed_range(&refs) else {
+            return all;
+        };
+        if constraints.is_empty() {
+            return all;
+        }
+        let mask = versions
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| {
+                cloudwright_model::version::parse_version(v)
+                    .is_some_and(|(v, _)| v >= low && high.is_none_or(|h| v < h))
+            })
+            .fold(0u8, |m, (i, _)| m | (1 << i));
+        Allowed {
+            mask,
+            constraint: Some(constraints.join(", ")),
+        }
+    }
+
+    fn has(&self, node: &Node) -> bool {
+        node.versions & self.mask != 0
+    }
+
+    /// ", which the module's `~> 6.0` allows" when it constrains them.
+    fn which(&self) -> String {
+        match &self.constraint {
+            Some(c) => format!(", which the module's `{c}` allows"),
+            None => String::new(),
+        }
+    }
+
+    /// "; it is one in 4.66.1 and 5.99.1" for a name only other versions
+    /// have, else nothing.
+    fn elsewhere(&self, schemas: &Schemas, node: Option<&Node>) -> Option<String> {
+        let node = node.filter(|n| !self.has(n))?;
+        Some(schemas.version_list(node.versions))
+    }
+}
+
 /// Terraform's own arguments and blocks of a resource or data block.
 const META_ARGUMENTS: &[&str] = &["count", "for_each", "provider", "depends_on"];
 const RESOURCE_META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection", "dynamic"];
@@ -207,19 +283,28 @@ const DATA_META_BLOCKS: &[&str] = &["lifecycle", "dynamic"];
 /// `provider "aws"` block (`section` "provider", `type_name` "aws"),
 /// against the schema. `whose` names it, for messages.
 pub fn check_block(
-    section: &str,
-    type_name: &str,
+    (section, type_name): (&str, &str),
     block: &Block,
     json: bool,
+    allowed: &Allowed,
     whose: &dyn Fn() -> String,
     span: &dyn Fn(Range, &Origin) -> Span,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let schemas = Schemas::aws();
-    let Some(schema) = schemas.get(section, type_name) else {
+    let schema = schemas.get(section, type_name);
+    let Some(schema) = schema.filter(|s| allowed.has(s)) else {
         if section != "provider" {
             let at = span(block.range, &block.origin);
-            unknown_type(schemas, section, type_name, at, diagnostics);
+            unknown_type(
+                schemas,
+                section,
+                type_name,
+                schema,
+                allowed,
+                at,
+                diagnostics,
+            );
         }
         return;
     };
@@ -236,6 +321,7 @@ pub fn check_block(
     };
     let checker = Checker {
         schemas,
+        allowed,
         subject,
         whose,
         json,
@@ -253,6 +339,7 @@ pub fn check_block(
 
 struct Checker<'a> {
     schemas: &'static Schemas,
+    allowed: &'a Allowed,
     /// what takes the names: `aws_vpc`, `the provider configuration`
     subject: &'a str,
     whose: &'a dyn Fn() -> String,
@@ -274,7 +361,7 @@ impl Checker<'_> {
         let top = !meta_arguments.is_empty();
         for attr in &body.attributes {
             let name = attr.name.as_str();
-            let node = schema.child(name);
+            let node = self.child(schema, name);
             if node.is_some_and(|n| n.kind == Kind::Computed) {
                 self.computed(name, (attr.range, &attr.origin), diagnostics);
                 continue;
@@ -299,7 +386,7 @@ impl Checker<'_> {
             if block.kind != "dynamic" && meta_blocks.contains(&name) {
                 continue;
             }
-            let Some(node) = schema.child(name) else {
+            let Some(node) = self.child(schema, name) else {
                 let at = (block.range, &block.origin);
                 self.unknown_name(schema, top, name, "block type", at, diagnostics);
                 continue;
@@ -340,7 +427,11 @@ impl Checker<'_> {
         top: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        for node in schema.children.iter().filter(|c| c.required) {
+        for node in schema
+            .children
+            .iter()
+            .filter(|c| c.required && self.allowed.has(c))
+        {
             let set = body.attribute(node.name).is_some()
                 || body.blocks.iter().any(|b| {
                     b.kind == node.name
@@ -369,6 +460,11 @@ impl Checker<'_> {
                 .help(format!("add {form}")),
             );
         }
+    }
+
+    /// A name of `schema` in the versions the module allows.
+    fn child<'s>(&self, schema: &'s Node, name: &str) -> Option<&'s Node> {
+        schema.child(name).filter(|c| self.allowed.has(c))
     }
 
     /// An error for an exported attribute written as an argument.
@@ -400,7 +496,7 @@ impl Checker<'_> {
         let known: Vec<&'static str> = schema
             .children
             .iter()
-            .filter(|c| c.kind != Kind::Computed)
+            .filter(|c| c.kind != Kind::Computed && self.allowed.has(c))
             .map(|c| c.name)
             .collect();
         let at = (self.span)(range, origin);
@@ -411,10 +507,20 @@ impl Checker<'_> {
         };
         let article = if what == "argument" { "an" } else { "a" };
         let message = format!(
-            "unsupported {what} `{name}` in {}: not {article} {what} of {owner} in AWS provider {}",
+            "unsupported {what} `{name}` in {}: not {article} {what} of {owner} in AWS provider {}{}",
             (self.whose)(),
-            self.schemas.version_list()
+            self.schemas.version_list(self.allowed.mask),
+            self.allowed.which()
         );
+        if let Some(other) = self.allowed.elsewhere(self.schemas, schema.child(name)) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "{message}; it is one in {other}, which the module does not allow: Terraform refuses it"
+                ))
+                .at(at),
+            );
+            return;
+        }
         diagnostics.push(not_in_schema(
             message,
             (name, &known),
@@ -433,6 +539,7 @@ pub fn check_reference(
     type_name: &str,
     name: &str,
     ops: &[TraversalOp],
+    allowed: &Allowed,
     at: &dyn Fn() -> Span,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -446,10 +553,12 @@ pub fn check_reference(
     };
     let schemas = Schemas::aws();
     let section = if data { "data" } else { "resource" };
-    let Some(schema) = schemas.get(section, type_name) else {
+    // (a type the versions do not have is said where it is declared)
+    let Some(schema) = schemas.get(section, type_name).filter(|s| allowed.has(s)) else {
         return;
     };
-    if schema.child(attribute).is_some() {
+    let node = schema.child(attribute);
+    if node.is_some_and(|n| allowed.has(n)) {
         return;
     }
     let address = if data {
@@ -457,11 +566,26 @@ pub fn check_reference(
     } else {
         format!("{type_name}.{name}")
     };
-    let known: Vec<&'static str> = schema.children.iter().map(|c| c.name).collect();
+    let known: Vec<&'static str> = schema
+        .children
+        .iter()
+        .filter(|c| allowed.has(c))
+        .map(|c| c.name)
+        .collect();
     let message = format!(
-        "unsupported attribute `{attribute}` in a reference to {address}: {type_name} has no attribute of that name in AWS provider {}",
-        schemas.version_list()
+        "unsupported attribute `{attribute}` in a reference to {address}: {type_name} has no attribute of that name in AWS provider {}{}",
+        schemas.version_list(allowed.mask),
+        allowed.which()
     );
+    if let Some(other) = allowed.elsewhere(schemas, node) {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "{message}; {type_name} has it in {other}, which the module does not allow: Terraform refuses the reference"
+            ))
+            .at(at()),
+        );
+        return;
+    }
     diagnostics.push(not_in_schema(
         message,
         (attribute, &known),
@@ -490,10 +614,14 @@ fn meant(word: &str, known: &[&'static str]) -> Option<(&'static str, bool)> {
     }
 }
 
+/// A type the allowed versions do not have (`schema`: the one other
+/// versions have, if any).
 fn unknown_type(
     schemas: &Schemas,
     section: &str,
     type_name: &str,
+    schema: Option<&Node>,
+    allowed: &Allowed,
     at: Span,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -502,11 +630,21 @@ fn unknown_type(
     } else {
         "resource type"
     };
-    let known: Vec<&'static str> = schemas.types(section).collect();
+    let known: Vec<&'static str> = schemas.types(section, allowed.mask).collect();
     let message = format!(
-        "unknown {what} `{type_name}`: AWS provider {} has none of that name",
-        schemas.version_list()
+        "unknown {what} `{type_name}`: AWS provider {}{} has none of that name",
+        schemas.version_list(allowed.mask),
+        allowed.which()
     );
+    if let Some(other) = allowed.elsewhere(schemas, schema) {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "{message}; {other} has it, which the module does not allow: Terraform refuses it"
+            ))
+            .at(at),
+        );
+        return;
+    }
     diagnostics.push(not_in_schema(
         message,
         (type_name, &known),
@@ -551,8 +689,10 @@ mod tests {
     fn the_bundled_data_reads_into_schemas() {
         let s = Schemas::aws();
         assert_eq!(s.versions, ["4.66.1", "5.99.1", "6.25.0"]);
-        assert!(s.types("resource").count() > 1500);
-        assert!(s.types("data").count() > 600);
+        assert!(s.types("resource", 0b111).count() > 1500);
+        assert!(s.types("data", 0b111).count() > 600);
+        // types new in 5.x and 6.x are not 4.66.1's
+        assert!(s.types("resource", 0b001).count() < s.types("resource", 0b100).count());
         let vpc = s.get("resource", "aws_vpc").expect("aws_vpc");
         assert_eq!(
             vpc.child("cidr_block").map(|c| c.kind),

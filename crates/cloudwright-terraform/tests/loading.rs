@@ -763,6 +763,62 @@ fn node_group_idioms_evaluate_as_terraform_plans_them() {
     assert_eq!(output("groups"), r#"["general", "spot"]"#);
 }
 
+/// A module's own `required_providers` constraint on the AWS provider says
+/// which of the carried schemas apply: a name only versions it excludes
+/// have is refused (removed in 6.0, or new in it), and a module that
+/// requires a version none of them is goes unchecked, with a note.
+#[test]
+fn the_provider_version_a_module_requires_decides_its_schema() {
+    let g = load_fixture("provider_versions");
+    let elsewhere = |what: &str, allowed: &str, constraint: &str, other: &str| {
+        format!("{what}: not an argument of {} in AWS provider {allowed}, which the module's `{constraint}` allows; it is one in {other}, which the module does not allow: Terraform refuses it",
+            what.split(" in ").nth(1).and_then(|r| r.split('.').next()).unwrap_or_default())
+    };
+    assert_eq!(
+        located(&g, Severity::Error),
+        [
+            diagnostic_at(
+                &elsewhere(
+                    "unsupported argument `region` in aws_sqs_queue.east",
+                    "5.99.1",
+                    "~> 5.0",
+                    "6.25.0"
+                ),
+                "legacy/main.tf",
+                9
+            ),
+            diagnostic_at(
+                &elsewhere(
+                    "unsupported argument `vpc` in aws_eip.nat",
+                    "6.25.0",
+                    "~> 6.0",
+                    "4.66.1 and 5.99.1"
+                ),
+                "main.tf",
+                12
+            ),
+            diagnostic_at(
+                &elsewhere(
+                    "unsupported argument `name` in aws_db_instance.db",
+                    "6.25.0",
+                    "~> 6.0",
+                    "4.66.1"
+                ),
+                "main.tf",
+                16
+            ),
+        ]
+    );
+    assert_eq!(
+        messages(&g, Severity::Info),
+        ["ancient requires AWS provider `>= 2.0, < 3.0`; Cloudwright carries the schemas of 4.66.1, 5.99.1 and 6.25.0, so its AWS blocks' arguments are not checked"]
+    );
+    assert!(messages(&g, Severity::Warning).is_empty());
+    // read as written all the same
+    let acl = attr(&g, "module.ancient.aws_s3_bucket.old", "acll");
+    assert_eq!(acl.as_str(), Some("private"));
+}
+
 /// A variables file holds constants, as Terraform reads it: a function
 /// call or a reference is an error where written and the value unknown
 /// (`for` expressions over constants are constants).
