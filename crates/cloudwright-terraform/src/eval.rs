@@ -1164,8 +1164,25 @@ impl<'a> Evaluator<'a> {
                     range,
                     format!("attempt to get attribute `{name}` from a null value"),
                 ),
-                Value::Map(_) => {
-                    self.error(range, format!("this object has no attribute `{name}`"))
+                Value::Map(object) => {
+                    // (a module's outputs, a variable's object type: the
+                    // names it has are few, and the one meant is among them)
+                    let names: Vec<&str> = object.fields.keys().collect();
+                    let help = match crate::module::closest(name, &names) {
+                        Some(meant) => Some(format!("did you mean `{meant}`?")),
+                        None if !names.is_empty() && names.len() <= 8 => {
+                            Some(format!("it has: {}", names.join(", ")))
+                        }
+                        None => None,
+                    };
+                    let span = self.span(range);
+                    let mut d = Diagnostic::error(format!("this object has no attribute `{name}`"))
+                        .at(span);
+                    if let Some(help) = help {
+                        d = d.help(help);
+                    }
+                    self.diagnostics.push(d);
+                    Value::unknown()
                 }
                 Value::List(_) => self.error(
                     range,

@@ -961,7 +961,7 @@ fn is_identifier(name: &str) -> bool {
 
 /// The known word a misspelt one is closest to (at most two edits away),
 /// for a "did you mean" hint.
-pub(crate) fn closest(word: &str, known: &[&'static str]) -> Option<&'static str> {
+pub(crate) fn closest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
         .map(|k| (edit_distance(word, k), *k))

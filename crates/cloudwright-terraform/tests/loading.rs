@@ -819,6 +819,40 @@ fn the_provider_version_a_module_requires_decides_its_schema() {
     assert_eq!(acl.as_str(), Some("private"));
 }
 
+/// An attribute an object does not have (a module output, an object
+/// variable's attribute) is an error with the name meant, or the names it
+/// has; inside `try` it is what makes the next argument be taken.
+#[test]
+fn a_missing_attribute_says_which_names_the_object_has() {
+    let g = load_fixture("attribute_typos");
+    let errors: Vec<(String, Option<&str>)> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.message.clone(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "this object has no attribute `bucket_arm`".to_string(),
+                Some("did you mean `bucket_arn`?")
+            ),
+            (
+                "this object has no attribute `subnets`".to_string(),
+                Some("it has: subnet_ids, vpc_id")
+            ),
+        ]
+    );
+    let root = g.module("").expect("root");
+    let safe = root
+        .outputs
+        .iter()
+        .find(|o| o.name == "safe")
+        .expect("safe");
+    assert_eq!(safe.value.to_string(), r#"["subnet-1"]"#);
+}
+
 /// A variables file holds constants, as Terraform reads it: a function
 /// call or a reference is an error where written and the value unknown
 /// (`for` expressions over constants are constants).
