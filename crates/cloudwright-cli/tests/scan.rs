@@ -186,7 +186,9 @@ fn sarif_validates_against_the_official_schema() {
     let dir = std::env::temp_dir().join(format!("cloudwright-sarif-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("main.tf"), "resource \"aws_s3_bucket\" \"b\" {\n  # cloudwright:ignore CW-AWS-S3-003 scratch\n  bucket = \"b\"\n}\n").unwrap();
-    for target in [repo().join(EXAMPLE), dir.clone()] {
+    // and load errors, as the run's notifications
+    let schema_errors = repo().join(SCHEMA_ERRORS);
+    for target in [repo().join(EXAMPLE), dir.clone(), schema_errors] {
         let out = run(&["scan", target.to_str().unwrap(), "-o", "sarif"]);
         let sarif: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
         let errors: Vec<String> = validator
@@ -201,4 +203,50 @@ fn sarif_validates_against_the_official_schema() {
         assert!(validator.iter_errors(&broken).count() >= 2);
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A tree with what Terraform would refuse (a misspelt argument, an
+/// unknown resource type): the loader's errors and warnings.
+const SCHEMA_ERRORS: &str = "crates/cloudwright-terraform/tests/fixtures/provider_schema";
+
+/// What the loader finds wrong reaches the places a pull request shows:
+/// GitHub annotations on the line, and the SARIF run's notifications.
+#[test]
+fn configuration_errors_reach_annotations_and_code_scanning() {
+    let out = run(&["scan", SCHEMA_ERRORS, "-o", "github"]);
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("`encrypt`"))
+        .expect("an annotation for the misspelt argument");
+    assert!(
+        line.starts_with(&format!(
+            "::error file={SCHEMA_ERRORS}/main.tf,line=11,col=3,endLine=11,endColumn=27,title=Cloudwright configuration::unsupported argument `encrypt` in aws_ebs_volume.data"
+        )),
+        "{line}"
+    );
+    assert!(line.ends_with("— did you mean `encrypted`?"), "{line}");
+
+    let out = run(&["scan", SCHEMA_ERRORS, "-o", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+    let encrypt = notifications
+        .iter()
+        .find(|n| n["message"]["text"].as_str().unwrap().contains("`encrypt`"))
+        .expect("a notification for the misspelt argument");
+    assert_eq!(encrypt["level"], "error");
+    let location = &encrypt["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        format!("{SCHEMA_ERRORS}/main.tf")
+    );
+    assert_eq!(location["region"]["startLine"], 11);
+    let levels: Vec<&str> = notifications
+        .iter()
+        .map(|n| n["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels.iter().filter(|l| **l == "error").count(), 12);
+    assert_eq!(levels.iter().filter(|l| **l == "warning").count(), 6);
 }

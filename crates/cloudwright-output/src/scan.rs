@@ -669,9 +669,38 @@ pub fn write_sarif(ctx: &Context<'_>, w: &mut dyn std::io::Write) -> std::io::Re
         line.extend_from_slice(if i + 1 < total { b",\n" } else { b"\n" });
         w.write_all(&line)?;
     }
+    // what Terraform would refuse, or Cloudwright could not read: the
+    // run's notifications (code scanning shows them with the tool's status)
+    let notifications: Vec<Json> = ctx
+        .graph
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+        .map(|d| {
+            let level = match d.severity {
+                Severity::Error => "error",
+                _ => "warning",
+            };
+            let text = match &d.help {
+                Some(help) => format!("{} — {help}", d.message),
+                None => d.message.clone(),
+            };
+            let mut n = json!({"level": level, "message": {"text": text}});
+            if let Some((file, line, column, end_line, end_column)) = paths.location(&d.span) {
+                n["locations"] = json!([{"physicalLocation": {
+                    "artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column},
+                }}]);
+            }
+            n
+        })
+        .collect();
+    let invocation =
+        json!([{"executionSuccessful": true, "toolExecutionNotifications": notifications}]);
     writeln!(
         w,
-        "    ],\n    \"columnKind\": \"unicodeCodePoints\"\n  }}]\n}}"
+        "    ],\n    \"invocations\": {},\n    \"columnKind\": \"unicodeCodePoints\"\n  }}]\n}}",
+        serde_json::to_string(&invocation).map_err(std::io::Error::other)?
     )
 }
 
@@ -1055,6 +1084,34 @@ fn gh_property(s: &str) -> String {
 pub fn to_github(ctx: &Context<'_>) -> String {
     let mut out = String::new();
     let paths = CiPaths::new(ctx);
+    // what Terraform would refuse, or Cloudwright could not read, first
+    for d in ctx
+        .graph
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+    {
+        let level = match d.severity {
+            Severity::Error => "error",
+            _ => "warning",
+        };
+        let message = match &d.help {
+            Some(help) => gh_escape(&format!("{} — {help}", d.message)),
+            None => gh_escape(&d.message),
+        };
+        match paths.location(&d.span) {
+            Some((file, line, column, end_line, end_column)) => {
+                let _ = writeln!(
+                    out,
+                    "::{level} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title=Cloudwright configuration::{message}",
+                    gh_property(&file)
+                );
+            }
+            None => {
+                let _ = writeln!(out, "::{level} title=Cloudwright configuration::{message}");
+            }
+        }
+    }
     for f in &ctx.report.findings {
         let level = match f.severity {
             FindingSeverity::Critical | FindingSeverity::High => "error",
