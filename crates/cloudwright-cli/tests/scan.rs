@@ -243,6 +243,12 @@ fn configuration_errors_reach_annotations_and_code_scanning() {
         format!("{SCHEMA_ERRORS}/main.tf")
     );
     assert_eq!(location["region"]["startLine"], 11);
+    let out = run(&["scan", SCHEMA_ERRORS, "-o", "markdown"]);
+    let md = stdout(&out);
+    assert!(
+        md.starts_with("## Cloudwright scan\n\n❌ **Configuration:** 12 errors, 6 warnings\n\n- warning `extra.tf.json:6`: unsupported argument `quantum_cache`"),
+        "{md}"
+    );
     let levels: Vec<&str> = notifications
         .iter()
         .map(|n| n["level"].as_str().unwrap())

@@ -1145,6 +1145,35 @@ pub fn to_github(ctx: &Context<'_>) -> String {
 pub fn to_markdown(ctx: &Context<'_>) -> String {
     let r = ctx.report;
     let mut out = String::from("## Cloudwright scan\n\n");
+    // what Terraform would refuse, or Cloudwright could not read, first
+    let problems: Vec<&cloudwright_model::Diagnostic> = ctx
+        .graph
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+        .collect();
+    if !problems.is_empty() {
+        let (errors, warnings, _) = diagnostics::counts(&ctx.graph.diagnostics);
+        let _ = writeln!(
+            out,
+            "{} **Configuration:** {}, {}\n",
+            if errors > 0 { "❌" } else { "⚠️" },
+            diagnostics::plural(errors, "error"),
+            diagnostics::plural(warnings, "warning")
+        );
+        for d in problems {
+            let loc = location(ctx.graph, &d.span)
+                .map(|(file, line, ..)| format!(" `{file}:{line}`"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- {}{loc}: {}",
+                d.severity.as_str(),
+                md_escape(&d.message)
+            );
+        }
+        out.push('\n');
+    }
     if r.findings.is_empty() {
         out.push_str("✅ **No findings.**\n\n");
     } else {
