@@ -254,7 +254,9 @@ fn statement(s: &serde_json::Value) -> Statement {
             out.unknown.push(key.clone());
         }
         match key.as_str() {
-            "Sid" => out.sid = v.as_str().map(str::to_string),
+            // (an empty `Sid`, as the provider writes a statement without
+            // one, is none)
+            "Sid" => out.sid = v.as_str().filter(|s| !s.is_empty()).map(str::to_string),
             "Effect" => out.allow = v.as_str() == Some("Allow"),
             "Action" => out.actions = strings(Some(v)),
             "NotAction" => out.not_actions = strings(Some(v)),

@@ -28,8 +28,8 @@ pub fn computed_attributes(
 ) {
     match resource_type {
         "aws_iam_policy_document" => {
-            let json = policy_document::render(fields);
-            fields.insert("minified_json", json.clone());
+            let (json, minified) = policy_document::render(fields);
+            fields.insert("minified_json", minified);
             fields.insert("json", json);
         }
         "aws_region" => {

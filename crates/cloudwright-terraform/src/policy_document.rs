@@ -7,15 +7,28 @@
 //! `override_policy_documents` replace those with the same `Sid` or are
 //! appended. <https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document>
 
-use crate::functions::json_encode;
+use crate::functions::encoding::encode_string;
+use cloudwright_model::format_number;
 use cloudwright_model::Value;
 use std::collections::BTreeMap;
 
-/// The policy JSON. When only elements of lists inside `statement` blocks
-/// are unknown (an ARN known after apply), the text is unknown but its
-/// structure is kept (`Value::unknown_document`); any other unknown part —
-/// an effect, a whole list, a condition's test — makes it unknown outright.
-pub fn render(fields: &cloudwright_model::Fields) -> Value {
+/// The policy's `json` and `minified_json`. When only elements of lists
+/// inside `statement` blocks are unknown (an ARN known after apply), the
+/// text is unknown but its structure is kept (`Value::unknown_document`);
+/// any other unknown part — an effect, a whole list, a condition's test —
+/// makes it unknown outright.
+pub fn render(fields: &cloudwright_model::Fields) -> (Value, Value) {
+    match document(fields) {
+        Ok(policy) => (
+            Value::string(provider_text(&policy, true)),
+            Value::string(provider_text(&policy, false)),
+        ),
+        Err(unknown) => (unknown.clone(), unknown),
+    }
+}
+
+/// The merged document, or the unknown value its text is.
+fn document(fields: &cloudwright_model::Fields) -> Result<Value, Value> {
     let relevant = [
         "version",
         "policy_id",
@@ -29,7 +42,7 @@ pub fn render(fields: &cloudwright_model::Fields) -> Value {
         .filter_map(|k| fields.get(k))
         .any(Value::contains_unknown)
     {
-        return Value::unknown();
+        return Err(Value::unknown());
     }
     if let Some(blocks) = fields.get("statement") {
         if blocks.is_unknown()
@@ -37,7 +50,7 @@ pub fn render(fields: &cloudwright_model::Fields) -> Value {
                 .as_list()
                 .is_some_and(|l| l.iter().any(structural_unknown))
         {
-            return Value::unknown();
+            return Err(Value::unknown());
         }
     }
     let mut statements: Vec<Value> = Vec::new();
@@ -60,7 +73,7 @@ pub fn render(fields: &cloudwright_model::Fields) -> Value {
     for doc in documents("source_policy_documents", "source_json") {
         match parse_statements(&doc) {
             Some(list) => statements.extend(list),
-            None => return Value::unknown(),
+            None => return Err(Value::unknown()),
         }
     }
     for st in fields
@@ -75,7 +88,7 @@ pub fn render(fields: &cloudwright_model::Fields) -> Value {
             Some(list) => list
                 .into_iter()
                 .for_each(|s| merge_statement(&mut statements, s)),
-            None => return Value::unknown(),
+            None => return Err(Value::unknown()),
         }
     }
     let mut policy = BTreeMap::new();
@@ -90,9 +103,9 @@ pub fn render(fields: &cloudwright_model::Fields) -> Value {
     policy.insert("Statement".to_string(), Value::list(statements));
     let policy = Value::map(policy);
     if policy.contains_unknown() {
-        return Value::unknown_document(policy);
+        return Err(Value::unknown_document(policy));
     }
-    Value::string(json_encode(&policy))
+    Ok(policy)
 }
 
 /// Is a part of a `statement` block that shapes the document unknown (as
@@ -164,14 +177,11 @@ fn merge_statement(statements: &mut Vec<Value>, new: Value) {
 /// One `statement` block as policy JSON.
 fn statement(block: &Value) -> Value {
     let mut out = BTreeMap::new();
-    if let Some(sid) = block
+    // (the provider writes a statement's `Sid` even when it is empty)
+    let sid = block
         .get("sid")
-        .and_then(|v| v.as_str().map(str::to_string))
-    {
-        if !sid.is_empty() {
-            out.insert("Sid".to_string(), Value::string(sid));
-        }
-    }
+        .and_then(|v| v.as_str().map(str::to_string));
+    out.insert("Sid".to_string(), Value::string(sid.unwrap_or_default()));
     let effect = block
         .get("effect")
         .and_then(|v| v.as_str().map(str::to_string))
@@ -185,7 +195,7 @@ fn statement(block: &Value) -> Value {
     ] {
         if let Some(list) = block
             .get(field)
-            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+            .and_then(|v| v.as_list().map(set_of_strings))
         {
             if !list.is_empty() {
                 out.insert(key.to_string(), one_or_many(list));
@@ -218,9 +228,10 @@ fn statement(block: &Value) -> Value {
             ) else {
                 continue;
             };
+            // (a list: its order is kept)
             let values = c
                 .get("values")
-                .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+                .and_then(|v| v.as_list().map(|l| l.iter().map(as_string).collect()))
                 .unwrap_or_default();
             by_test
                 .entry(test)
@@ -242,6 +253,128 @@ fn statement(block: &Value) -> Value {
     Value::map(out)
 }
 
+/// A set of strings as the provider writes it: each element once, in
+/// reverse order (`policyDecodeConfigStringList`); numbers and booleans as
+/// the strings Terraform converts them to. Unknown elements stay, last.
+fn set_of_strings(list: &[Value]) -> Vec<Value> {
+    let mut out: Vec<Value> = list.iter().map(as_string).collect();
+    out.sort_by(|a, b| match (a.as_str(), b.as_str()) {
+        (Some(a), Some(b)) => b.cmp(a),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    out.dedup_by(|a, b| a.as_str().is_some() && a.as_str() == b.as_str());
+    out
+}
+
+/// A number or a boolean as the string the schema's type makes it.
+fn as_string(v: &Value) -> Value {
+    match v.strip() {
+        Value::Number(n) => Value::string(format_number(*n)),
+        Value::Bool(b) => Value::string(if *b { "true" } else { "false" }),
+        _ => v.clone(),
+    }
+}
+
+/// The document's text as the provider writes it (Go's `encoding/json`):
+/// `json` indented by two spaces, `minified_json` compact; the document's
+/// and each statement's keys in the provider's order, a statement's `Sid`
+/// written even when empty, other objects' keys sorted.
+fn provider_text(policy: &Value, indent: bool) -> String {
+    let mut out = String::new();
+    write_json(policy, Level::Document, indent, 0, &mut out);
+    out
+}
+
+/// Where an object is in the document: its keys' order.
+#[derive(Clone, Copy)]
+enum Level {
+    Document,
+    Statements,
+    Statement,
+    Other,
+}
+
+const DOCUMENT_KEYS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+];
+
+fn write_json(v: &Value, level: Level, indent: bool, depth: usize, out: &mut String) {
+    let newline = |out: &mut String, depth: usize| {
+        if indent {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+        }
+    };
+    match v.strip() {
+        Value::List(items) if !items.is_empty() => {
+            out.push('[');
+            let inner = match level {
+                Level::Statements => Level::Statement,
+                _ => Level::Other,
+            };
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_json(item, inner, indent, depth + 1, out);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Value::Map(object) if !object.fields.is_empty() || matches!(level, Level::Statement) => {
+            let order: &[&str] = match level {
+                Level::Document => DOCUMENT_KEYS,
+                Level::Statement => STATEMENT_KEYS,
+                _ => &[],
+            };
+            let empty = Value::string("");
+            // the known keys in their order (`Sid` always), then the rest
+            let entries = order
+                .iter()
+                .filter_map(|k| match object.fields.get(k) {
+                    Some(v) => Some((*k, v)),
+                    None if *k == "Sid" => Some((*k, &empty)),
+                    None => None,
+                })
+                .chain(object.fields.iter().filter(|(k, _)| !order.contains(k)));
+            out.push('{');
+            for (i, (k, v)) in entries.enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                encode_string(k, out);
+                out.push_str(if indent { ": " } else { ":" });
+                let inner = match (level, k) {
+                    (Level::Document, "Statement") => Level::Statements,
+                    _ => Level::Other,
+                };
+                write_json(v, inner, indent, depth + 1, out);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+        Value::List(_) => out.push_str("[]"),
+        Value::Map(_) => out.push_str("{}"),
+        Value::String(s) => encode_string(s, out),
+        Value::Number(n) => out.push_str(&format_number(*n)),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        _ => out.push_str("null"),
+    }
+}
+
 fn one_or_many(mut list: Vec<Value>) -> Value {
     if list.len() == 1 {
         list.remove(0)
@@ -256,7 +389,7 @@ fn principals(blocks: &[Value]) -> Option<Value> {
         let t = b.get("type").and_then(|v| v.as_str().map(str::to_string))?;
         let ids = b
             .get("identifiers")
-            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+            .and_then(|v| v.as_list().map(set_of_strings))
             .unwrap_or_default();
         // `type = "*"`, `identifiers = ["*"]` is the anonymous principal "*"
         if t == "*" {
@@ -321,10 +454,35 @@ mod tests {
         ]);
         let fields =
             cloudwright_model::Fields::from([("statement".to_string(), Value::list(vec![st]))]);
-        let json = render(&fields);
+        let (json, minified) = render(&fields);
+        // as the provider writes it: its key order, sets reversed
+        assert_eq!(
+            minified.as_str().unwrap(),
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b"],"Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#
+        );
+        // `json` indented as Go's json.MarshalIndent(doc, "", "  ")
         assert_eq!(
             json.as_str().unwrap(),
-            r#"{"Statement":[{"Action":"s3:GetObject","Condition":{"Bool":{"aws:SecureTransport":"true"}},"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b"],"Sid":"Read"}],"Version":"2012-10-17"}"#
+            "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"Read\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": [\n        \"arn:aws:s3:::b/*\",\n        \"arn:aws:s3:::b\"\n      ],\n      \"Principal\": {\n        \"AWS\": \"arn:aws:iam::111122223333:root\"\n      },\n      \"Condition\": {\n        \"Bool\": {\n          \"aws:SecureTransport\": \"true\"\n        }\n      }\n    }\n  ]\n}"
+        );
+    }
+
+    #[test]
+    fn sets_are_written_once_each_in_reverse_order_and_sid_always() {
+        let st = obj(vec![(
+            "actions",
+            Value::list(vec![
+                s("s3:GetObject"),
+                s("s3:PutObject"),
+                s("s3:GetObject"),
+            ]),
+        )]);
+        let fields =
+            cloudwright_model::Fields::from([("statement".to_string(), Value::list(vec![st]))]);
+        let (_, minified) = render(&fields);
+        assert_eq!(
+            minified.as_str().unwrap(),
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":["s3:PutObject","s3:GetObject"]}]}"#
         );
     }
 
@@ -343,7 +501,7 @@ mod tests {
                 )]),
             ),
         ]);
-        let json = render(&fields);
+        let (_, json) = render(&fields);
         assert!(
             json.as_str().unwrap().contains(r#""Effect":"Deny""#),
             "{json}"
@@ -356,6 +514,6 @@ mod tests {
         let st = obj(vec![("resources", Value::list(vec![Value::unknown()]))]);
         let fields =
             cloudwright_model::Fields::from([("statement".to_string(), Value::list(vec![st]))]);
-        assert!(render(&fields).is_unknown());
+        assert!(render(&fields).0.is_unknown());
     }
 }

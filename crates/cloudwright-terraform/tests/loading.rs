@@ -1330,11 +1330,16 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
         assert_eq!(attr(&g, address, "id").as_str(), Some(id));
         assert_eq!(attr(&g, address, "name").as_str(), Some(name));
     }
+    // `json` as the provider writes it (indented), `minified_json` compact
+    assert_eq!(
+        attr(&g, "data.aws_iam_policy_document.trust", "minified_json").as_str(),
+        Some(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}]}"#
+        )
+    );
     assert_eq!(
         attr(&g, "data.aws_iam_policy_document.trust", "json").as_str(),
-        Some(
-            r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"}}],"Version":"2012-10-17"}"#
-        )
+        Some("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"sts:AssumeRole\",\n      \"Principal\": {\n        \"Service\": \"ec2.amazonaws.com\"\n      }\n    }\n  ]\n}")
     );
     assert_eq!(
         attr(&g, "data.aws_partition.cn", "dns_suffix").as_str(),
@@ -1420,9 +1425,7 @@ fn policy_documents_render_to_json_wherever_written() {
     assert_clean(&g);
     assert_eq!(
         attr(&g, "aws_iam_role.r", "assume_role_policy").as_str(),
-        Some(
-            r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":"*"}}],"Version":"2012-10-17"}"#
-        )
+        Some("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"sts:AssumeRole\",\n      \"Principal\": {\n        \"AWS\": \"*\"\n      }\n    }\n  ]\n}")
     );
     assert_eq!(
         attr(&g, "aws_iam_policy.inline", "policy").as_str(),

@@ -190,7 +190,8 @@ fn encode_into(v: &Value, out: &mut String) {
     }
 }
 
-fn encode_string(s: &str, out: &mut String) {
+/// A JSON string as Go's `encoding/json` writes it (`<`, `>`, `&` escaped).
+pub(crate) fn encode_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -9,7 +9,7 @@
 //! `uuid`, `bcrypt`) return Unknown, which is their honest value at plan time.
 
 mod collections;
-mod encoding;
+pub(crate) mod encoding;
 mod files;
 mod hashing;
 mod network;
