@@ -19,10 +19,11 @@ use std::collections::BTreeMap;
 /// makes it unknown outright.
 pub fn render(fields: &cloudwright_model::Fields) -> (Value, Value) {
     match document(fields) {
-        Ok(policy) => (
-            Value::string(provider_text(&policy, true)),
-            Value::string(provider_text(&policy, false)),
-        ),
+        Ok(policy) => {
+            let json = provider_text(&policy);
+            let minified = minify(&json);
+            (Value::string(json), Value::string(minified))
+        }
         Err(unknown) => (unknown.clone(), unknown),
     }
 }
@@ -278,12 +279,37 @@ fn as_string(v: &Value) -> Value {
 }
 
 /// The document's text as the provider writes it (Go's `encoding/json`):
-/// `json` indented by two spaces, `minified_json` compact; the document's
+/// `json` indented by two spaces (`minified_json` is [`minify`]'s); the document's
 /// and each statement's keys in the provider's order, a statement's `Sid`
 /// written even when empty, other objects' keys sorted.
-fn provider_text(policy: &Value, indent: bool) -> String {
-    let mut out = String::new();
-    write_json(policy, Level::Document, indent, 0, &mut out);
+fn provider_text(policy: &Value) -> String {
+    let mut out = String::with_capacity(512);
+    write_json(policy, Level::Document, 0, &mut out);
+    out
+}
+
+/// The indented text without the whitespace between its tokens (what
+/// `json.Marshal` writes for the same document): strings are left as they
+/// are, the only whitespace outside them is the indentation's.
+fn minify(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !matches!(c, ' ' | '\n') {
+            out.push(c);
+        }
+    }
     out
 }
 
@@ -309,11 +335,11 @@ const STATEMENT_KEYS: &[&str] = &[
     "Condition",
 ];
 
-fn write_json(v: &Value, level: Level, indent: bool, depth: usize, out: &mut String) {
+fn write_json(v: &Value, level: Level, depth: usize, out: &mut String) {
     let newline = |out: &mut String, depth: usize| {
-        if indent {
-            out.push('\n');
-            out.push_str(&"  ".repeat(depth));
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
         }
     };
     match v.strip() {
@@ -328,7 +354,7 @@ fn write_json(v: &Value, level: Level, indent: bool, depth: usize, out: &mut Str
                     out.push(',');
                 }
                 newline(out, depth + 1);
-                write_json(item, inner, indent, depth + 1, out);
+                write_json(item, inner, depth + 1, out);
             }
             newline(out, depth);
             out.push(']');
@@ -339,16 +365,22 @@ fn write_json(v: &Value, level: Level, indent: bool, depth: usize, out: &mut Str
                 Level::Statement => STATEMENT_KEYS,
                 _ => &[],
             };
-            let empty = Value::string("");
-            // the known keys in their order (`Sid` always), then the rest
+            // the known keys in their order (`Sid` always: `None` is the
+            // empty one), then the rest
             let entries = order
                 .iter()
                 .filter_map(|k| match object.fields.get(k) {
-                    Some(v) => Some((*k, v)),
-                    None if *k == "Sid" => Some((*k, &empty)),
+                    Some(v) => Some((*k, Some(v))),
+                    None if *k == "Sid" => Some((*k, None)),
                     None => None,
                 })
-                .chain(object.fields.iter().filter(|(k, _)| !order.contains(k)));
+                .chain(
+                    object
+                        .fields
+                        .iter()
+                        .filter(|(k, _)| !order.contains(k))
+                        .map(|(k, v)| (k, Some(v))),
+                );
             out.push('{');
             for (i, (k, v)) in entries.enumerate() {
                 if i > 0 {
@@ -356,12 +388,15 @@ fn write_json(v: &Value, level: Level, indent: bool, depth: usize, out: &mut Str
                 }
                 newline(out, depth + 1);
                 encode_string(k, out);
-                out.push_str(if indent { ": " } else { ":" });
+                out.push_str(": ");
                 let inner = match (level, k) {
                     (Level::Document, "Statement") => Level::Statements,
                     _ => Level::Other,
                 };
-                write_json(v, inner, indent, depth + 1, out);
+                match v {
+                    Some(v) => write_json(v, inner, depth + 1, out),
+                    None => out.push_str("\"\""),
+                }
             }
             newline(out, depth);
             out.push('}');
@@ -465,6 +500,12 @@ mod tests {
             json.as_str().unwrap(),
             "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"Read\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": [\n        \"arn:aws:s3:::b/*\",\n        \"arn:aws:s3:::b\"\n      ],\n      \"Principal\": {\n        \"AWS\": \"arn:aws:iam::111122223333:root\"\n      },\n      \"Condition\": {\n        \"Bool\": {\n          \"aws:SecureTransport\": \"true\"\n        }\n      }\n    }\n  ]\n}"
         );
+    }
+
+    #[test]
+    fn minifying_leaves_strings_as_they_are() {
+        let text = "{\n  \"Sid\": \"a: \\\" b\",\n  \"X\": [\n    \"c d\"\n  ]\n}";
+        assert_eq!(minify(text), "{\"Sid\":\"a: \\\" b\",\"X\":[\"c d\"]}");
     }
 
     #[test]

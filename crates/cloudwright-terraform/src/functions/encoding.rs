@@ -193,22 +193,39 @@ fn encode_into(v: &Value, out: &mut String) {
 /// A JSON string as Go's `encoding/json` writes it (`<`, `>`, `&` escaped).
 pub(crate) fn encode_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
+    // runs of bytes written as they are, pushed whole (what needs escaping
+    // is ASCII but for U+2028 and U+2029, E2 80 A8/A9 in UTF-8)
+    let bytes = s.as_bytes();
+    let mut clean = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (escape, width): (std::borrow::Cow<'static, str>, usize) = match bytes[i] {
+            b'"' => ("\\\"".into(), 1),
+            b'\\' => ("\\\\".into(), 1),
+            b'\n' => ("\\n".into(), 1),
+            b'\r' => ("\\r".into(), 1),
+            b'\t' => ("\\t".into(), 1),
+            b'<' => ("\\u003c".into(), 1),
+            b'>' => ("\\u003e".into(), 1),
+            b'&' => ("\\u0026".into(), 1),
+            b if b < 0x20 => (format!("\\u{b:04x}").into(), 1),
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                let last = if bytes[i + 2] == 0xA8 { "8" } else { "9" };
+                (format!("\\u202{last}").into(), 3)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[clean..i]);
+        out.push_str(&escape);
+        i += width;
+        clean = i;
     }
+    out.push_str(&s[clean..]);
     out.push('"');
 }
 
@@ -1012,6 +1029,13 @@ mod tests {
         assert_eq!(
             json_encode(&v),
             r#"{"a":[1,true,null],"b":"\u003ca\u0026b\u003e"}"#
+        );
+        // as Go's encoding/json: quotes, backslashes and control characters
+        // escaped, U+2028/U+2029 too, other text as it is
+        let text = Value::string("é \"q\" \\ \u{1}\t\u{2028}\u{2029}€\n");
+        assert_eq!(
+            json_encode(&text),
+            r#""é \"q\" \\ \u0001\t\u2028\u2029€\n""#
         );
     }
 
