@@ -1099,18 +1099,8 @@ pub fn to_github(ctx: &Context<'_>) -> String {
             Some(help) => gh_escape(&format!("{} — {help}", d.message)),
             None => gh_escape(&d.message),
         };
-        match paths.location(&d.span) {
-            Some((file, line, column, end_line, end_column)) => {
-                let _ = writeln!(
-                    out,
-                    "::{level} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title=Cloudwright configuration::{message}",
-                    gh_property(&file)
-                );
-            }
-            None => {
-                let _ = writeln!(out, "::{level} title=Cloudwright configuration::{message}");
-            }
-        }
+        let title = "Cloudwright configuration";
+        annotate(&mut out, &paths, (level, title), &d.span, &message);
     }
     for f in &ctx.report.findings {
         let level = match f.severity {
@@ -1123,20 +1113,32 @@ pub fn to_github(ctx: &Context<'_>) -> String {
             "{}: {} — fix: {}",
             f.resource, f.message, f.remediation
         ));
-        match paths.location(&f.span) {
-            Some((file, line, column, end_line, end_column)) => {
-                let _ = writeln!(
-                    out,
-                    "::{level} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={title}::{message}",
-                    gh_property(&file)
-                );
-            }
-            None => {
-                let _ = writeln!(out, "::{level} title={title}::{message}");
-            }
-        }
+        annotate(&mut out, &paths, (level, &title), &f.span, &message);
     }
     out
+}
+
+/// One workflow command: `::LEVEL file=…,line=…,title=TITLE::MESSAGE`
+/// (the title and message already escaped).
+fn annotate(
+    out: &mut String,
+    paths: &CiPaths<'_, '_>,
+    (level, title): (&str, &str),
+    span: &Option<Span>,
+    message: &str,
+) {
+    match paths.location(span) {
+        Some((file, line, column, end_line, end_column)) => {
+            let _ = writeln!(
+                out,
+                "::{level} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={title}::{message}",
+                gh_property(&file)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "::{level} title={title}::{message}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------- Markdown

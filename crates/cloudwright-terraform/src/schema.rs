@@ -517,17 +517,17 @@ impl Checker<'_> {
             self.schemas.version_list(self.allowed.mask),
             self.allowed.which()
         );
-        if let Some(other) = self.allowed.elsewhere(self.schemas, schema.child(name)) {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "{message}; it is one in {other}, which the module does not allow: Terraform refuses it"
-                ))
-                .at(at),
-            );
-            return;
-        }
+        let elsewhere = self
+            .allowed
+            .elsewhere(self.schemas, schema.child(name))
+            .map(|other| {
+                format!(
+                    "it is one in {other}, which the module does not allow: Terraform refuses it"
+                )
+            });
         diagnostics.push(not_in_schema(
             message,
+            elsewhere,
             (name, &known),
             |meant| format!("Terraform refuses it, and what reads `{meant}` sees it unset"),
             "it is kept as written, unchecked",
@@ -582,17 +582,12 @@ pub fn check_reference(
         schemas.version_list(allowed.mask),
         allowed.which()
     );
-    if let Some(other) = allowed.elsewhere(schemas, node) {
-        diagnostics.push(
-            Diagnostic::error(format!(
-                "{message}; {type_name} has it in {other}, which the module does not allow: Terraform refuses the reference"
-            ))
-            .at(at()),
-        );
-        return;
-    }
+    let elsewhere = allowed.elsewhere(schemas, node).map(|other| {
+        format!("{type_name} has it in {other}, which the module does not allow: Terraform refuses the reference")
+    });
     diagnostics.push(not_in_schema(
         message,
+        elsewhere,
         (attribute, &known),
         |_| "Terraform refuses the reference, and its value is unknown here".to_string(),
         "its value is unknown here",
@@ -641,17 +636,12 @@ fn unknown_type(
         schemas.version_list(allowed.mask),
         allowed.which()
     );
-    if let Some(other) = allowed.elsewhere(schemas, schema) {
-        diagnostics.push(
-            Diagnostic::error(format!(
-                "{message}; {other} has it, which the module does not allow: Terraform refuses it"
-            ))
-            .at(at),
-        );
-        return;
-    }
+    let elsewhere = allowed.elsewhere(schemas, schema).map(|other| {
+        format!("{other} has it, which the module does not allow: Terraform refuses it")
+    });
     diagnostics.push(not_in_schema(
         message,
+        elsewhere,
         (type_name, &known),
         |meant| format!("Terraform refuses it, and no rule reads it as `{meant}`"),
         "its arguments are not checked",
@@ -660,16 +650,22 @@ fn unknown_type(
 }
 
 /// A name the schemas do not have (`word` among the `known` ones where it
-/// is written): an error, saying what follows (`refused`), when it is a
-/// misspelling of a known one; else a warning, saying what Cloudwright
-/// does with it (`unchecked`), with the name it may have been meant as.
+/// is written): an error when versions the module excludes have it
+/// (`elsewhere` says so), or when it is a misspelling of a known one
+/// (saying what follows, `refused`); else a warning, saying what
+/// Cloudwright does with it (`unchecked`), with the name it may have been
+/// meant as.
 fn not_in_schema(
     message: String,
+    elsewhere: Option<String>,
     (word, known): (&str, &[&'static str]),
     refused: impl Fn(&str) -> String,
     unchecked: &str,
     at: Span,
 ) -> Diagnostic {
+    if let Some(elsewhere) = elsewhere {
+        return Diagnostic::error(format!("{message}; {elsewhere}")).at(at);
+    }
     match meant(word, known) {
         Some((meant, true)) => Diagnostic::error(format!("{message}; {}", refused(meant)))
             .at(at)
