@@ -340,6 +340,13 @@ pub fn check_block(
         meta_blocks,
         diagnostics,
     );
+    if section == "resource" {
+        for lifecycle in block.body.blocks_of("lifecycle") {
+            if let Some(attr) = lifecycle.body.attribute("ignore_changes") {
+                checker.ignore_changes(schema, attr, diagnostics);
+            }
+        }
+    }
 }
 
 struct Checker<'a> {
@@ -464,6 +471,59 @@ impl Checker<'_> {
                 .at((self.span)(range, origin))
                 .help(format!("add {form}")),
             );
+        }
+    }
+
+    /// The names `lifecycle { ignore_changes = [...] }` lists are the
+    /// resource's arguments (`tags`, `tags["team"]`, `ingress[0].cidr_blocks`):
+    /// a misspelt one would leave the changes it meant to ignore planned.
+    fn ignore_changes(
+        &self,
+        schema: &Node,
+        attr: &crate::syntax::Attribute,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        use crate::syntax::ExprKind;
+        let ExprKind::Tuple(items) = &attr.expr.kind else {
+            // (`all`, or a form Terraform refuses for other reasons)
+            return;
+        };
+        for item in items {
+            let name = match &item.kind {
+                ExprKind::Variable(name) => name,
+                ExprKind::Traversal(base, _) => match &base.kind {
+                    ExprKind::Variable(name) => name,
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if self.child(schema, name).is_some() {
+                continue;
+            }
+            let known: Vec<&'static str> = schema
+                .children
+                .iter()
+                .filter(|c| self.allowed.has(c))
+                .map(|c| c.name)
+                .collect();
+            let message = format!(
+                "unsupported attribute `{name}` in `ignore_changes` of {}: not an argument of {} in AWS provider {}{}",
+                (self.whose)(),
+                self.subject,
+                self.schemas.version_list(self.allowed.mask),
+                self.allowed.which()
+            );
+            let elsewhere = self.allowed.elsewhere(self.schemas, schema.child(name)).map(|other| {
+                format!("it is one in {other}, which the module does not allow: Terraform refuses it")
+            });
+            diagnostics.push(not_in_schema(
+                message,
+                elsewhere,
+                (name, &known),
+                |meant| format!("Terraform refuses it, and changes to `{meant}` are not ignored"),
+                "it is kept as written, unchecked",
+                (self.span)(item.range, &attr.origin),
+            ));
         }
     }
 
