@@ -292,25 +292,26 @@ fn provider_text(policy: &Value) -> String {
 /// `json.Marshal` writes for the same document): strings are left as they
 /// are, the only whitespace outside them is the indentation's.
 fn minify(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
+    // (only ASCII bytes are dropped, so what is kept is whole characters)
+    let mut out = Vec::with_capacity(json.len());
     let (mut in_string, mut escaped) = (false, false);
-    for c in json.chars() {
+    for &b in json.as_bytes() {
         if in_string {
-            out.push(c);
-            match (escaped, c) {
+            out.push(b);
+            match (escaped, b) {
                 (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
                 _ => {}
             }
-        } else if c == '"' {
+        } else if b == b'"' {
             in_string = true;
-            out.push(c);
-        } else if !matches!(c, ' ' | '\n') {
-            out.push(c);
+            out.push(b);
+        } else if !matches!(b, b' ' | b'\n') {
+            out.push(b);
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Where an object is in the document: its keys' order.
@@ -504,8 +505,8 @@ mod tests {
 
     #[test]
     fn minifying_leaves_strings_as_they_are() {
-        let text = "{\n  \"Sid\": \"a: \\\" b\",\n  \"X\": [\n    \"c d\"\n  ]\n}";
-        assert_eq!(minify(text), "{\"Sid\":\"a: \\\" b\",\"X\":[\"c d\"]}");
+        let text = "{\n  \"Sid\": \"a: \\\" b\",\n  \"X\": [\n    \"c é d\"\n  ]\n}";
+        assert_eq!(minify(text), "{\"Sid\":\"a: \\\" b\",\"X\":[\"c é d\"]}");
     }
 
     #[test]
