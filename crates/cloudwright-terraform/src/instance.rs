@@ -576,11 +576,12 @@ fn evaluation_order(
     nodes: &[Node],
     names: &crate::eval::FastMap<&str, usize>,
 ) -> (Vec<usize>, Vec<Vec<usize>>) {
+    let refs = References::new(def, nodes);
     let mut deps: Vec<Vec<usize>> = nodes
         .iter()
         .map(|node| {
             let mut out: Vec<usize> = Vec::new();
-            let mut add = |path: &[&str]| out.extend(reference_node(path, names));
+            let mut add = |path: &[&str]| out.extend(refs.node(path));
             let mut provider_dep = None;
             match *node {
                 Node::Var(_) => {}
@@ -665,14 +666,46 @@ impl Loader<'_> {
     }
 }
 
-fn reference_node(path: &[&str], names: &crate::eval::FastMap<&str, usize>) -> Option<usize> {
-    let key = match *path.first()? {
-        root @ ("var" | "local" | "module") => text::concat_compact([root, ".", path.get(1)?]),
-        "data" => text::concat_compact(["data.", path.get(1)?, ".", path.get(2)?]),
-        "path" | "terraform" | "self" | "count" | "each" => return None,
-        t => text::concat_compact([t, ".", path.get(1)?]),
-    };
-    names.get(key.as_str()).copied()
+/// The nodes an expression's references name, looked up by their parts
+/// (`var.x` is `("var", "x")`, `data.t.n` is `(t, n)` among data sources)
+/// without joining them into a name.
+struct References<'d> {
+    named: crate::eval::FastMap<(&'d str, &'d str), usize>,
+    data: crate::eval::FastMap<(&'d str, &'d str), usize>,
+}
+
+impl<'d> References<'d> {
+    fn new(def: &'d ModuleDef, nodes: &[Node]) -> References<'d> {
+        let mut named = crate::eval::FastMap::default();
+        let mut data = crate::eval::FastMap::default();
+        for (i, node) in nodes.iter().enumerate() {
+            match *node {
+                Node::Var(v) => _ = named.insert(("var", def.variables[v].0.as_str()), i),
+                Node::Local(l) => _ = named.insert(("local", def.locals[l].0.as_str()), i),
+                Node::Module(m) => _ = named.insert(("module", def.module_calls[m].0.as_str()), i),
+                Node::Resource(r) => {
+                    let r = &def.resources[r];
+                    let key = (&*r.resource_type, &*r.name);
+                    match r.mode {
+                        cloudwright_model::Mode::Data => data.insert(key, i),
+                        cloudwright_model::Mode::Managed => named.insert(key, i),
+                    };
+                }
+                Node::Output(_) | Node::Provider(_) => {}
+            }
+        }
+        References { named, data }
+    }
+
+    /// The node a reference's path (`["var", "x"]`, `["data", "t", "n"]`)
+    /// names, if the module declares it.
+    fn node(&self, path: &[&str]) -> Option<usize> {
+        match *path.first()? {
+            "data" => self.data.get(&(*path.get(1)?, *path.get(2)?)).copied(),
+            "path" | "terraform" | "self" | "count" | "each" => None,
+            root => self.named.get(&(root, *path.get(1)?)).copied(),
+        }
+    }
 }
 
 fn node_label(def: &ModuleDef, node: Node) -> String {
