@@ -239,12 +239,10 @@ impl Allowed {
             constraint: None,
         };
         let refs: Vec<&str> = constraints.iter().map(String::as_str).collect();
-        let Some((low, high)) = cloudwright_model::version::allowed_range(&refs) else {
+        let range = cloudwright_model::version::allowed_range(&refs);
+        let (Some((low, high)), false) = (range, constraints.is_empty()) else {
             return all;
         };
-        if constraints.is_empty() {
-            return all;
-        }
         let mask = versions
             .iter()
             .enumerate()
@@ -261,6 +259,25 @@ impl Allowed {
 
     fn has(&self, node: &Node) -> bool {
         node.versions & self.mask != 0
+    }
+
+    /// The names of `schema` these versions have (for the name meant),
+    /// the exported ones too unless only what can be set is wanted.
+    fn names(&self, schema: &Node, settable: bool) -> Vec<&'static str> {
+        schema
+            .children
+            .iter()
+            .filter(|c| self.has(c) && !(settable && c.kind == Kind::Computed))
+            .map(|c| c.name)
+            .collect()
+    }
+
+    /// "it is one in 4.66.1, which the module does not allow: Terraform
+    /// refuses it", for a name of `schema` only excluded versions have.
+    fn refused_elsewhere(&self, schemas: &Schemas, schema: &Node, name: &str) -> Option<String> {
+        self.elsewhere(schemas, schema.child(name)).map(|other| {
+            format!("it is one in {other}, which the module does not allow: Terraform refuses it")
+        })
     }
 
     /// ", which the module's `~> 6.0` allows" when it constrains them.
@@ -500,12 +517,7 @@ impl Checker<'_> {
             if self.child(schema, name).is_some() {
                 continue;
             }
-            let known: Vec<&'static str> = schema
-                .children
-                .iter()
-                .filter(|c| self.allowed.has(c))
-                .map(|c| c.name)
-                .collect();
+            let known = self.allowed.names(schema, false);
             let message = format!(
                 "unsupported attribute `{name}` in `ignore_changes` of {}: not an argument of {} in AWS provider {}{}",
                 (self.whose)(),
@@ -513,12 +525,9 @@ impl Checker<'_> {
                 self.schemas.version_list(self.allowed.mask),
                 self.allowed.which()
             );
-            let elsewhere = self.allowed.elsewhere(self.schemas, schema.child(name)).map(|other| {
-                format!("it is one in {other}, which the module does not allow: Terraform refuses it")
-            });
             diagnostics.push(not_in_schema(
                 message,
-                elsewhere,
+                self.allowed.refused_elsewhere(self.schemas, schema, name),
                 (name, &known),
                 |meant| format!("Terraform refuses it, and changes to `{meant}` are not ignored"),
                 "it is kept as written, unchecked",
@@ -558,12 +567,7 @@ impl Checker<'_> {
         (range, origin): (Range, &Origin),
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        let known: Vec<&'static str> = schema
-            .children
-            .iter()
-            .filter(|c| c.kind != Kind::Computed && self.allowed.has(c))
-            .map(|c| c.name)
-            .collect();
+        let known = self.allowed.names(schema, true);
         let at = (self.span)(range, origin);
         let owner = if top {
             self.subject.to_string()
@@ -577,17 +581,9 @@ impl Checker<'_> {
             self.schemas.version_list(self.allowed.mask),
             self.allowed.which()
         );
-        let elsewhere = self
-            .allowed
-            .elsewhere(self.schemas, schema.child(name))
-            .map(|other| {
-                format!(
-                    "it is one in {other}, which the module does not allow: Terraform refuses it"
-                )
-            });
         diagnostics.push(not_in_schema(
             message,
-            elsewhere,
+            self.allowed.refused_elsewhere(self.schemas, schema, name),
             (name, &known),
             |meant| format!("Terraform refuses it, and what reads `{meant}` sees it unset"),
             "it is kept as written, unchecked",
@@ -631,12 +627,7 @@ pub fn check_reference(
     } else {
         format!("{type_name}.{name}")
     };
-    let known: Vec<&'static str> = schema
-        .children
-        .iter()
-        .filter(|c| allowed.has(c))
-        .map(|c| c.name)
-        .collect();
+    let known = allowed.names(schema, false);
     let message = format!(
         "unsupported attribute `{attribute}` in a reference to {address}: {type_name} has no attribute of that name in AWS provider {}{}",
         schemas.version_list(allowed.mask),
