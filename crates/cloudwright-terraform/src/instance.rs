@@ -1302,7 +1302,8 @@ impl Loader<'_> {
         };
         for key in expansion.keys() {
             let bound = resources::bind_instance(&mut ev, &expansion, &key);
-            let fields = resources::eval_body(&mut ev, &block.body, "", None, &["for_each"], None);
+            let fields =
+                resources::eval_body(&mut ev, &block.body, "", None, &["for_each"], None, None);
             ev.unbind(bound);
             let alias = fields
                 .get("alias")
@@ -1498,7 +1499,7 @@ impl Loader<'_> {
                         let source = self.source(file);
                         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
                         let fields =
-                            resources::eval_body(&mut ev, &inner.body, "", None, &[], None);
+                            resources::eval_body(&mut ev, &inner.body, "", None, &[], None, None);
                         self.diagnostics.append(&mut ev.diagnostics);
                         drop(ev);
                         if is_override {

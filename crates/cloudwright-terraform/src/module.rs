@@ -19,6 +19,9 @@ pub struct ResourceDecl {
     pub resource_type: cloudwright_model::text::Shared,
     pub name: cloudwright_model::text::Shared,
     pub at: At,
+    /// The types the AWS provider's schema gives the block's arguments,
+    /// when it is of a type the module's provider versions have.
+    pub types: Option<crate::schema::BodyTypes>,
 }
 
 /// Everything one module directory declares.
@@ -249,6 +252,7 @@ impl ModuleDef {
                                 resource_type: t.into(),
                                 name: n.into(),
                                 at,
+                                types: None,
                             });
                         }
                     }
@@ -482,25 +486,28 @@ impl ModuleDef {
     /// Checks each AWS resource, data source and `provider "aws"` block
     /// (overrides applied) against the AWS provider's schema.
     fn check_provider_schemas(
-        &self,
+        &mut self,
         allowed: &crate::schema::Allowed,
         sources: &SourceMap,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        let resources = self.resources.iter().filter_map(|r| {
+        let resources = self.resources.iter().enumerate().filter_map(|(i, r)| {
             let block = self.block(r.at);
             let aws = r.resource_type.starts_with("aws_") && uses_aws_provider(block);
             let section = match r.mode {
                 Mode::Data => "data",
                 Mode::Managed => "resource",
             };
-            aws.then_some((r.at, section, &*r.resource_type))
+            aws.then_some((Some(i), r.at, section, &*r.resource_type))
         });
         let providers = self.providers.iter().filter_map(|&at| {
             let block = self.block(at);
-            (block.labels.first().is_some_and(|l| l == "aws")).then_some((at, "provider", "aws"))
+            (block.labels.first().is_some_and(|l| l == "aws"))
+                .then_some((None, at, "provider", "aws"))
         });
-        for (at, section, type_name) in resources.chain(providers) {
+        // resource → its schema, for converting its arguments' values
+        let mut typed = Vec::new();
+        for (resource, at, section, type_name) in resources.chain(providers) {
             let block = self.block(at);
             // (only a message needs the block's name)
             let whose = || match (section, block.labels.get(1)) {
@@ -510,7 +517,7 @@ impl ModuleDef {
             };
             let file = &self.files[at.file];
             let span = |range, origin: &Origin| locate(sources, file, origin, &block.origin, range);
-            crate::schema::check_block(
+            let types = crate::schema::check_block(
                 (section, type_name),
                 block,
                 file.json,
@@ -519,6 +526,12 @@ impl ModuleDef {
                 &span,
                 diagnostics,
             );
+            if let (Some(i), Some(types)) = (resource, types) {
+                typed.push((i, types));
+            }
+        }
+        for (i, types) in typed {
+            self.resources[i].types = Some(types);
         }
     }
 

@@ -319,9 +319,63 @@ pub struct BodySink<'a> {
     pub address: &'a str,
 }
 
+/// The provider's schema of a body being evaluated: its arguments'
+/// values are converted to the types it gives them, as Terraform does
+/// before the provider sees them.
+#[derive(Clone, Copy)]
+pub struct Typed<'a> {
+    pub types: &'a crate::schema::BodyTypes,
+    /// the block, for messages: `aws_instance.web`
+    pub subject: &'a str,
+}
+
+impl<'a> Typed<'a> {
+    /// The types of the body's `i`-th nested block (a `dynamic` block's
+    /// content).
+    fn nested(self, i: usize) -> Option<Typed<'a>> {
+        let types = self.types.blocks.get(i)?.as_ref()?;
+        Some(Typed { types, ..self })
+    }
+
+    /// The body's `i`-th argument's value converted to its type; an error
+    /// (and the value as it was) when Terraform would refuse it.
+    fn conform(
+        self,
+        ev: &mut Evaluator<'_>,
+        (i, attr): (usize, &Attribute),
+        path: &str,
+        value: Value,
+    ) -> Value {
+        let Some(ty) = self.types.attributes.get(i).copied().flatten() else {
+            return value;
+        };
+        match crate::types::conform(&value, ty) {
+            Ok(converted) => converted.unwrap_or(value),
+            Err(why) => {
+                let name = join(path, &attr.name);
+                let got = match value.strip() {
+                    Value::List(_) | Value::Map(_) => {
+                        format!(" (the value is a {})", value.type_name())
+                    }
+                    _ => String::new(),
+                };
+                ev.error(
+                    attr.range,
+                    format!(
+                        "inappropriate value for `{name}` in {}: {why}{got}; Terraform refuses it",
+                        self.subject
+                    ),
+                );
+                value
+            }
+        }
+    }
+}
+
 /// Evaluates a body: attributes by name, nested blocks as lists of objects
 /// keyed by block type, `dynamic` blocks expanded in place. The spans of
-/// what it evaluates go to `spans` when given.
+/// what it evaluates go to `spans` when given; with a schema, arguments
+/// are converted to their types.
 pub fn eval_body(
     ev: &mut Evaluator<'_>,
     body: &Body,
@@ -329,9 +383,10 @@ pub fn eval_body(
     mut spans: Option<&mut Spans>,
     skip: &[&str],
     mut sink: Option<&mut BodySink<'_>>,
+    typed: Option<Typed<'_>>,
 ) -> Fields {
     let mut fields = Fields::with_capacity(body.attributes.len() + body.blocks.len());
-    for attr in &body.attributes {
+    for (ai, attr) in body.attributes.iter().enumerate() {
         if skip.contains(&attr.name.as_str()) {
             continue;
         }
@@ -340,7 +395,10 @@ pub fn eval_body(
             ev.read_each = false;
         }
         let entered = ev.enter(&attr.origin);
-        let value = ev.eval(&attr.expr);
+        let mut value = ev.eval(&attr.expr);
+        if let Some(typed) = typed {
+            value = typed.conform(ev, (ai, attr), path, value);
+        }
         if let Some(spans) = spans.as_deref_mut() {
             let span = ev.span(attr.range);
             if path.is_empty() {
@@ -359,7 +417,7 @@ pub fn eval_body(
     }
     // block type → (objects, unknown) in order of first appearance
     let mut groups: Vec<(Name, Vec<Value>, bool)> = Vec::new();
-    for block in &body.blocks {
+    for (bi, block) in body.blocks.iter().enumerate() {
         if skip.contains(&block.kind.as_str()) {
             continue;
         }
@@ -395,11 +453,11 @@ pub fn eval_body(
             let expanded = expand_dynamic(
                 ev,
                 block,
-                &kind,
+                (&kind, groups[index].1.len()),
                 path,
-                groups[index].1.len(),
                 spans.as_deref_mut(),
                 address,
+                typed.and_then(|t| t.nested(bi)),
             );
             match expanded {
                 Some(objects) => groups[index].1.extend(objects),
@@ -410,7 +468,15 @@ pub fn eval_body(
             if let Some(spans) = spans.as_deref_mut() {
                 spans.insert(item_path.as_str(), ev.span(block.range));
             }
-            let inner = eval_body(ev, &block.body, &item_path, spans.as_deref_mut(), &[], None);
+            let inner = eval_body(
+                ev,
+                &block.body,
+                &item_path,
+                spans.as_deref_mut(),
+                &[],
+                None,
+                typed.and_then(|t| t.nested(bi)),
+            );
             groups[index]
                 .1
                 .push(block_object(inner, address, &item_path));
@@ -458,16 +524,18 @@ fn block_object(fields: Fields, address: Option<&str>, path: &str) -> Value {
     }))
 }
 
-/// Expands `dynamic "kind" { for_each = …  iterator = it  content { … } }`.
-/// `None` when `for_each` is unknown (how many blocks there are is unknown).
+/// Expands `dynamic "kind" { for_each = …  iterator = it  content { … } }`,
+/// its blocks numbered from `first_index` (the blocks of the kind before
+/// it). `None` when `for_each` is unknown (how many blocks there are is
+/// unknown).
 fn expand_dynamic(
     ev: &mut Evaluator<'_>,
     block: &Block,
-    kind: &str,
+    (kind, first_index): (&str, usize),
     path: &str,
-    first_index: usize,
     mut spans: Option<&mut Spans>,
     address: Option<&str>,
+    typed: Option<Typed<'_>>,
 ) -> Option<Vec<Value>> {
     let Some(for_each) = block.body.attribute("for_each") else {
         ev.error(
@@ -528,6 +596,7 @@ fn expand_dynamic(
             spans.as_deref_mut(),
             &[],
             None,
+            typed,
         );
         ev.unbind(1);
         out.push(block_object(inner, address, &item_path));
@@ -662,6 +731,15 @@ pub fn eval_resource(
 
     let fs = loader.fs.clone();
     let mut ev = Evaluator::new(scope, &source, file, &fs);
+    let subject = decl.types.as_ref().map(|_| match decl.mode {
+        Mode::Managed => key.clone(),
+        Mode::Data => text::concat(["data.", &key]),
+    });
+    let typed = decl
+        .types
+        .as_ref()
+        .zip(subject.as_deref())
+        .map(|(types, subject)| Typed { types, subject });
     // the root module configures every alias its resources name (a
     // module's come from its caller, through `providers`)
     let unconfigured = |address: &str| {
@@ -739,6 +817,7 @@ pub fn eval_resource(
             record.then_some(&mut spans),
             RESOURCE_META,
             Some(&mut sink),
+            typed,
         );
         if checks_conditions {
             // a postcondition reads the instance as `self`

@@ -18,6 +18,7 @@
 //! attributes are checked the same way ([`check_reference`]).
 
 use crate::syntax::{Block, Body, Origin, Range, TraversalOp};
+use crate::types::Type;
 use cloudwright_model::{Diagnostic, Span};
 use std::sync::OnceLock;
 
@@ -45,6 +46,10 @@ pub struct Node {
     /// bit i: the i-th version of [`Schemas::versions`] has this name
     pub versions: u8,
     pub required: bool,
+    /// An argument's value type (`string`, `set(string)`): what Terraform
+    /// converts the value to before the provider sees it. `None` for
+    /// blocks and for arguments whose type is not carried.
+    pub ty: Option<Type>,
     /// sorted by name
     pub children: Vec<Node>,
 }
@@ -56,6 +61,18 @@ impl Node {
             .ok()
             .map(|i| &self.children[i])
     }
+}
+
+/// The value types of one body's arguments and of its nested blocks'
+/// arguments, by position in the body (a `dynamic` block's: its
+/// `content`'s), read from the schema while a block of a module is
+/// checked, rather than looked up by name for each of its instances.
+#[derive(Debug)]
+pub struct BodyTypes {
+    /// by index into the body's attributes
+    pub attributes: Vec<Option<&'static Type>>,
+    /// by index into the body's blocks
+    pub blocks: Vec<Option<BodyTypes>>,
 }
 
 /// Every schema of the bundled data. Only the headings are read up front
@@ -191,6 +208,13 @@ fn parse_schema(text: &'static str) -> Node {
         else {
             continue;
         };
+        let (mut ty, mut required) = (None, false);
+        for word in words {
+            match word {
+                "!" => required = true,
+                _ => ty = value_type(word.as_bytes()),
+            }
+        }
         let node = Node {
             name,
             kind: match kind {
@@ -203,7 +227,8 @@ fn parse_schema(text: &'static str) -> Node {
                 _ => Kind::Block,
             },
             versions: mask.parse().unwrap_or(0),
-            required: words.next() == Some("!"),
+            required,
+            ty,
             children: Vec::new(),
         };
         fold(&mut stack, depth);
@@ -215,8 +240,26 @@ fn parse_schema(text: &'static str) -> Node {
         kind: Kind::Open,
         versions: 0,
         required: false,
+        ty: None,
         children: Vec::new(),
     })
+}
+
+/// A value type in the data's notation: `s`, `n`, `b`, `*`; `l`, `e`, `m`
+/// for a list, set or map of what follows (`es` is `set(string)`).
+fn value_type(word: &[u8]) -> Option<Type> {
+    let (first, rest) = word.split_first()?;
+    let inner = || value_type(rest).map(Box::new);
+    match first {
+        b's' => Some(Type::String),
+        b'n' => Some(Type::Number),
+        b'b' => Some(Type::Bool),
+        b'*' => Some(Type::Any),
+        b'l' => inner().map(Type::List),
+        b'e' => inner().map(Type::Set),
+        b'm' => inner().map(Type::Map),
+        _ => None,
+    }
 }
 
 /// The provider versions a module allows, of those whose schemas are
@@ -303,7 +346,9 @@ const DATA_META_BLOCKS: &[&str] = &["lifecycle", "dynamic"];
 
 /// Checks one `resource` / `data` block (`section`) of an AWS type, or a
 /// `provider "aws"` block (`section` "provider", `type_name` "aws"),
-/// against the schema. `whose` names it, for messages.
+/// against the schema. `whose` names it, for messages. The types of its
+/// arguments, when the module's provider versions have the block's type
+/// and any of its arguments has one.
 pub fn check_block(
     (section, type_name): (&str, &str),
     block: &Block,
@@ -312,7 +357,7 @@ pub fn check_block(
     whose: &dyn Fn() -> String,
     span: &dyn Fn(Range, &Origin) -> Span,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Option<BodyTypes> {
     let schemas = Schemas::aws();
     let schema = schemas.get(section, type_name);
     let Some(schema) = schema.filter(|s| allowed.has(s)) else {
@@ -328,7 +373,7 @@ pub fn check_block(
                 diagnostics,
             );
         }
-        return;
+        return None;
     };
     let (meta_arguments, meta_blocks): (&[&str], &[&str]) = match section {
         "resource" => (META_ARGUMENTS, RESOURCE_META_BLOCKS),
@@ -349,7 +394,7 @@ pub fn check_block(
         json,
         span,
     };
-    checker.body(
+    let types = checker.body(
         schema,
         &block.body,
         (block.range, &block.origin),
@@ -364,6 +409,7 @@ pub fn check_block(
             }
         }
     }
+    types
 }
 
 struct Checker<'a> {
@@ -377,20 +423,27 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// Checks a body; the types of its arguments and its blocks'
+    /// (`None` when none has one).
     fn body(
         &self,
-        schema: &Node,
+        schema: &'static Node,
         body: &Body,
         at: (Range, &Origin),
         meta_arguments: &[&str],
         meta_blocks: &[&str],
         diagnostics: &mut Vec<Diagnostic>,
-    ) {
+    ) -> Option<BodyTypes> {
         // (nested blocks have no meta-arguments)
         let top = !meta_arguments.is_empty();
+        let mut types = BodyTypes {
+            attributes: Vec::with_capacity(body.attributes.len()),
+            blocks: Vec::with_capacity(body.blocks.len()),
+        };
         for attr in &body.attributes {
             let name = attr.name.as_str();
             let node = self.child(schema, name);
+            types.attributes.push(node.and_then(|n| n.ty.as_ref()));
             if node.is_some_and(|n| n.kind == Kind::Computed) {
                 self.computed(name, (attr.range, &attr.origin), diagnostics);
                 continue;
@@ -404,6 +457,7 @@ impl Checker<'_> {
             self.unknown_name(schema, top, name, "argument", at, diagnostics);
         }
         for block in &body.blocks {
+            types.blocks.push(None);
             let (name, content) = if block.kind == "dynamic" {
                 let Some(label) = block.labels.first() else {
                     continue;
@@ -438,13 +492,20 @@ impl Checker<'_> {
                 Kind::Block | Kind::Either => {
                     if let Some(content) = content {
                         let at = (content.range, &content.origin);
-                        self.body(node, &content.body, at, &[], &["dynamic"], diagnostics);
+                        let nested =
+                            self.body(node, &content.body, at, &[], &["dynamic"], diagnostics);
+                        if let Some(slot) = types.blocks.last_mut() {
+                            *slot = nested;
+                        }
                     }
                 }
                 _ => {}
             }
         }
         self.required(schema, body, at, top, diagnostics);
+        let typed = types.attributes.iter().any(Option::is_some)
+            || types.blocks.iter().any(Option::is_some);
+        typed.then_some(types)
     }
 
     /// A warning for each required argument or block the body does not set.

@@ -144,17 +144,13 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
         (Value::Number(n), Type::String) => Ok(Value::string(format_number(*n))),
         (Value::Bool(b), Type::String) => Ok(Value::string(b.to_string())),
         (Value::Number(_), Type::Number) => Ok(value.clone()),
-        (Value::String(s), Type::Number) => s
-            .trim()
-            .parse()
+        (Value::String(s), Type::Number) => string_to_number(s.trim())
             .map(Value::Number)
-            .map_err(|_| format!("cannot convert {s:?} to a number")),
+            .ok_or_else(|| format!("cannot convert {s:?} to a number")),
         (Value::Bool(_), Type::Bool) => Ok(value.clone()),
-        (Value::String(s), Type::Bool) => match &**s {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(format!("cannot convert {s:?} to a bool")),
-        },
+        (Value::String(s), Type::Bool) => string_to_bool(s)
+            .map(Value::Bool)
+            .map_err(|e| format!("cannot convert {s:?}: {e}")),
         (Value::List(items), Type::List(elem)) => Ok(Value::list(convert_elements(items, elem)?)),
         (Value::List(items), Type::Set(elem)) => set_of(convert_elements(items, elem)?),
         (Value::List(items), Type::Tuple(types)) => {
@@ -212,6 +208,147 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
             v.type_name(),
             type_name(t)
         )),
+    }
+}
+
+/// A number written as a string, as Terraform reads one (decimal, with an
+/// optional sign, fraction and exponent; not `inf`, `nan` or hex).
+pub(crate) fn string_to_number(s: &str) -> Option<f64> {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let decimal = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    decimal.then(|| s.parse().ok()).flatten()
+}
+
+/// A bool written as a string: `"true"` / `"1"`, `"false"` / `"0"`, as
+/// Terraform converts them; its message otherwise.
+pub(crate) fn string_to_bool(s: &str) -> Result<bool, String> {
+    match s {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => Err(format!(
+            "a bool is required; to convert from string, use lowercase \"{}\"",
+            s.to_ascii_lowercase()
+        )),
+        _ => Err("a bool is required".to_string()),
+    }
+}
+
+/// Terraform's conversion of an argument's value to the type the
+/// provider's schema gives the argument, before the provider sees it (and
+/// what a plan shows): `"443"` set where a number is wanted is 443, `5`
+/// where a string is wanted is `"5"`, a list given for a set loses its
+/// repeats and is in the set's order. `Ok(None)` when the value already
+/// is of the type. The error is Terraform's own wording (`string
+/// required`, `element 0: a number is required`). Unknown values, and
+/// collections holding any, are left as they are.
+pub fn conform(value: &Value, ty: &Type) -> Result<Option<Value>, String> {
+    match (value, ty) {
+        (Value::Sensitive(inner), _) => Ok(conform(inner, ty)?.map(Value::sensitive)),
+        (Value::Unknown(_) | Value::Null | Value::Document(_), _)
+        | (_, Type::Any)
+        | (Value::String(_), Type::String)
+        | (Value::Number(_), Type::Number)
+        | (Value::Bool(_), Type::Bool) => Ok(None),
+        (Value::Number(n), Type::String) => Ok(Some(Value::string(format_number(*n)))),
+        (Value::Bool(b), Type::String) => {
+            Ok(Some(Value::string(if *b { "true" } else { "false" })))
+        }
+        (Value::String(s), Type::Number) => string_to_number(s)
+            .map(|n| Some(Value::Number(n)))
+            .ok_or_else(|| "a number is required".to_string()),
+        (Value::String(s), Type::Bool) => string_to_bool(s).map(|b| Some(Value::Bool(b))),
+        (Value::List(items), Type::List(elem) | Type::Set(elem)) => {
+            // copied only from the first element that changes
+            let mut out: Option<Vec<Value>> = None;
+            for (i, item) in items.iter().enumerate() {
+                let converted = conform(item, elem).map_err(|e| format!("element {i}: {e}"))?;
+                match (converted, &mut out) {
+                    (Some(c), None) => {
+                        let mut copy = Vec::with_capacity(items.len());
+                        copy.extend_from_slice(&items[..i]);
+                        copy.push(c);
+                        out = Some(copy);
+                    }
+                    (Some(c), Some(copy)) => copy.push(c),
+                    (None, Some(copy)) => copy.push(item.clone()),
+                    (None, None) => {}
+                }
+            }
+            if let Type::Set(_) = ty {
+                if let Some(set) = distinct(out.as_deref().unwrap_or(items)) {
+                    return Ok(Some(set));
+                }
+            }
+            Ok(out.map(Value::list))
+        }
+        (Value::Map(obj), Type::Map(elem)) => {
+            // copied only when an element changes
+            let mut fields: Option<cloudwright_model::Fields> = None;
+            for (i, (k, v)) in obj.fields.iter().enumerate() {
+                let converted = conform(v, elem).map_err(|e| format!("element {k:?}: {e}"))?;
+                match (converted, &mut fields) {
+                    (Some(c), None) => {
+                        let mut copy = cloudwright_model::Fields::with_capacity(obj.fields.len());
+                        for (k, v) in obj.fields.iter().take(i) {
+                            copy.insert(k, v.clone());
+                        }
+                        copy.insert(k, c);
+                        fields = Some(copy);
+                    }
+                    (Some(c), Some(copy)) => {
+                        copy.insert(k, c);
+                    }
+                    (None, Some(copy)) => {
+                        copy.insert(k, v.clone());
+                    }
+                    (None, None) => {}
+                }
+            }
+            Ok(fields.map(Value::map))
+        }
+        (_, t) => Err(format!("{} required", friendly_name(t))),
+    }
+}
+
+/// A set's elements once each, in its order (strings and numbers sorted),
+/// when that differs from `items`; `None` when they already are. With
+/// unknown elements, only known repeats go and the order stays (which
+/// elements the unknown ones equal is not known).
+fn distinct(items: &[Value]) -> Option<Value> {
+    // the common case: strings already in order, once each
+    let ordered = items.windows(2).all(|w| match (&w[0], &w[1]) {
+        (Value::String(a), Value::String(b)) => a < b,
+        _ => false,
+    });
+    if ordered && items.first().is_none_or(|v| matches!(v, Value::String(_))) {
+        return None;
+    }
+    if items.iter().any(Value::contains_unknown) {
+        let mut out: Vec<Value> = Vec::with_capacity(items.len());
+        for v in items {
+            if !out.iter().any(|o| o.equals(v) == Some(true)) {
+                out.push(v.clone());
+            }
+        }
+        return (out.len() < items.len()).then(|| Value::list(out));
+    }
+    let set = set_of(items.to_vec()).ok()?;
+    let same = set.as_list().is_some_and(|s| {
+        s.len() == items.len() && s.iter().zip(items).all(|(a, b)| a.equals(b) == Some(true))
+    });
+    (!same).then_some(set)
+}
+
+/// A type as Terraform names it in a mismatch: `list of string`.
+fn friendly_name(t: &Type) -> String {
+    match t {
+        Type::List(e) => format!("list of {}", friendly_name(e)),
+        Type::Set(e) => format!("set of {}", friendly_name(e)),
+        Type::Map(e) => format!("map of {}", friendly_name(e)),
+        other => type_name(other),
     }
 }
 
@@ -423,6 +560,75 @@ mod tests {
             convert(&missing, &t).unwrap_err(),
             "attribute \"name\" is required"
         );
+    }
+
+    #[test]
+    fn strings_convert_to_numbers_and_bools_as_terraform_reads_them() {
+        for (s, n) in [("1e3", 1000.0), ("-2.5", -2.5), (".5", 0.5), ("+7", 7.0)] {
+            assert_eq!(string_to_number(s), Some(n), "{s}");
+        }
+        for s in ["inf", "NaN", " 5", "0x10", "", "1_000", "5 "] {
+            assert_eq!(string_to_number(s), None, "{s}");
+        }
+        assert_eq!(string_to_bool("1"), Ok(true));
+        assert_eq!(string_to_bool("0"), Ok(false));
+        assert_eq!(
+            string_to_bool("FALSE").unwrap_err(),
+            r#"a bool is required; to convert from string, use lowercase "false""#
+        );
+        assert_eq!(string_to_bool("yes").unwrap_err(), "a bool is required");
+    }
+
+    #[test]
+    fn arguments_conform_to_their_schema_types() {
+        let list = |items: &[&str]| Value::list(items.iter().map(|s| Value::string(*s)).collect());
+        // nothing to convert: nothing copied
+        assert!(conform(&list(&["a"]), &ty("list(string)"))
+            .unwrap()
+            .is_none());
+        assert!(conform(&list(&["a", "b"]), &ty("set(string)"))
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            conform(&list(&["b", "a", "b"]), &ty("set(string)"))
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            r#"["a", "b"]"#
+        );
+        let ports = Value::list(vec![Value::string("443"), Value::Number(80.0)]);
+        assert_eq!(
+            conform(&ports, &ty("set(number)"))
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "[80, 443]"
+        );
+        assert_eq!(
+            conform(&list(&["1", "x"]), &ty("list(number)")).unwrap_err(),
+            "element 1: a number is required"
+        );
+        let tags = Value::map([("n", Value::Number(3.0)), ("b", Value::Bool(true))]);
+        assert_eq!(
+            conform(&tags, &ty("map(string)"))
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            r#"{b = "true", n = "3"}"#
+        );
+        assert_eq!(
+            conform(&tags, &ty("list(string)")).unwrap_err(),
+            "list of string required"
+        );
+        assert_eq!(
+            conform(&list(&["a"]), &Type::String).unwrap_err(),
+            "string required"
+        );
+        // a secret stays one, converted
+        let secret = Value::Number(5.0).sensitive();
+        let converted = conform(&secret, &Type::String).unwrap().unwrap();
+        assert!(converted.is_sensitive());
+        assert_eq!(converted.strip().as_str(), Some("5"));
     }
 
     #[test]

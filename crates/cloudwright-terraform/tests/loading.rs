@@ -770,6 +770,90 @@ fn node_group_idioms_evaluate_as_terraform_plans_them() {
 /// have is refused (removed in 6.0, or new in it), and a module that
 /// requires a version none of them is goes unchecked, with a note.
 #[test]
+fn arguments_take_the_types_of_the_provider_schema() {
+    let g = load_fixture("provider_types");
+    let sg = "aws_security_group.web";
+    // strings for numbers, numbers for strings, "1" for true, as Terraform
+    // converts them; a set loses its repeats and is in order
+    assert_eq!(attr(&g, sg, "ingress.0.from_port").to_string(), "443");
+    assert_eq!(
+        attr(&g, sg, "ingress.0.security_groups").to_string(),
+        r#"["sg-a", "sg-b"]"#
+    );
+    // through a dynamic block's content too
+    assert_eq!(attr(&g, sg, "egress.0.from_port").to_string(), "80");
+    assert_eq!(attr(&g, sg, "egress.1.to_port").to_string(), "8080");
+    assert_eq!(attr(&g, sg, "egress.0.protocol").as_str(), Some("-1"));
+    assert_eq!(attr(&g, sg, "egress.0.self").to_string(), "true");
+    let web = "aws_instance.web[1]";
+    assert_eq!(
+        attr(&g, web, "associate_public_ip_address").to_string(),
+        "false"
+    );
+    assert_eq!(attr(&g, web, "tags.Count").as_str(), Some("1"));
+    // with an element known only after apply, only the known repeat goes
+    let groups = attr(&g, web, "vpc_security_group_ids");
+    let groups = groups.as_list().unwrap();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(
+        origin(&groups[0]).as_deref(),
+        Some("aws_security_group.web.id")
+    );
+    assert_eq!(groups[1].as_str(), Some("sg-1"));
+    // a launch template's `encrypted` is a string in the provider's schema
+    let ebs = "block_device_mappings.0.ebs.0";
+    assert_eq!(
+        attr(&g, "aws_launch_template.app", &format!("{ebs}.encrypted")).as_str(),
+        Some("true")
+    );
+    assert_eq!(
+        attr(&g, "aws_launch_template.app", &format!("{ebs}.volume_size")).to_string(),
+        "30"
+    );
+    // and what reads it reads the string
+    assert_eq!(
+        attr(&g, "aws_ssm_parameter.encrypted", "value").as_str(),
+        Some("yes")
+    );
+    assert_eq!(
+        attr(&g, "data.aws_ami.ubuntu", "most_recent").to_string(),
+        "true"
+    );
+    // what Terraform refuses, once for both instances, the value kept as written
+    let at = |m: &str, line: u32| diagnostic_at(m, "main.tf", line);
+    let refused = |name: &str, why: &str| {
+        format!("inappropriate value for `{name}` in aws_instance.web: {why}; Terraform refuses it")
+    };
+    assert_eq!(
+        located(&g, Severity::Error),
+        [
+            at(
+                &refused("subnet_id", "string required (the value is a list)"),
+                44
+            ),
+            at(&refused("monitoring", "a bool is required"), 45),
+            at(
+                &refused(
+                    "ebs_optimized",
+                    r#"a bool is required; to convert from string, use lowercase "true""#
+                ),
+                46
+            ),
+            at(
+                &refused("root_block_device[0].volume_size", "a number is required"),
+                50
+            ),
+            at(
+                &refused("root_block_device[0].encrypted", "bool required"),
+                51
+            ),
+        ]
+    );
+    assert_eq!(attr(&g, web, "monitoring").as_str(), Some("yes"));
+    assert_eq!(messages(&g, Severity::Warning), Vec::<String>::new());
+}
+
+#[test]
 fn the_provider_version_a_module_requires_decides_its_schema() {
     let g = load_fixture("provider_versions");
     let elsewhere = |what: &str, allowed: &str, constraint: &str, other: &str| {

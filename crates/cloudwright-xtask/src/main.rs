@@ -3,7 +3,9 @@
 //!
 //! `aws-schema VERSION=DIR...` writes the AWS provider's configuration
 //! schema (which arguments and nested blocks each resource type, data
-//! source and the provider itself accept, and which are required) in the
+//! source and the provider itself accept, which are required, and the
+//! value types of the arguments that hold primitives or collections of
+//! them) in the
 //! text format `crates/cloudwright-terraform/src/schema.rs` reads. Each
 //! DIR is the `lib` folder of an `@cdktf/provider-aws` npm package — the
 //! bindings HashiCorp generated from `terraform providers schema -json`
@@ -22,7 +24,9 @@
 //!
 //! The schemas of several versions are merged: a name is accepted when any
 //! version has it (each line says which), and required only when every
-//! version that has it requires it.
+//! version that has it requires it. An argument's type is the one its
+//! versions agree on (a 4.x binding's list may be a set; a later one
+//! says); where they differ it is left open (`*`).
 
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -64,6 +68,11 @@ struct Node {
     required_in: u32,
     /// bit i: version i has this name
     versions: u32,
+    /// an argument's value type (see [`value_type`]), `*` when versions
+    /// disagree
+    ty: Option<String>,
+    /// the type comes from a binding that does not tell a list from a set
+    weak: bool,
     children: BTreeMap<String, Node>,
 }
 
@@ -94,6 +103,10 @@ fn aws_schema(args: &[String]) -> Result<String, String> {
     out.push_str("# a schema: `resource|data|provider TYPE MASK`, then its names one a line, indented by depth:\n");
     out.push_str("#   `KIND NAME MASK [!]`, KIND a = argument, b = nested block, o = either,\n");
     out.push_str("#   ? = either, contents not known, c = exported attribute (computed, not set); ! = required\n");
+    out.push_str(
+        "# an argument's value type follows its mask: s string, n number, b bool, * any;\n",
+    );
+    out.push_str("#   l list of, e set of, m map of (`es`: set of string; a list or set when a version did not say)\n");
     out.push_str(&format!("versions {}\n", versions.join(" ")));
     for ((kind, name), node) in &merged {
         out.push_str(&format!("{kind} {name} {}\n", node.versions));
@@ -114,6 +127,10 @@ fn write_children(out: &mut String, children: &BTreeMap<String, Node>, depth: us
         let required = node.required_in != 0 && node.required_in == node.versions;
         out.push_str(&" ".repeat(depth));
         out.push_str(&format!("{kind} {name} {}", node.versions));
+        if let (Some(ty), 'a') = (&node.ty, kind) {
+            out.push(' ');
+            out.push_str(ty);
+        }
         if required {
             out.push_str(" !");
         }
@@ -129,11 +146,99 @@ fn merge(into: &mut Node, from: Node, bit: u32) {
     into.attribute |= from.attribute;
     into.open |= from.open;
     into.versions |= bit;
+    merge_type(into, from.ty, from.weak);
     if from.required_in != 0 {
         into.required_in |= bit;
     }
     for (name, child) in from.children {
         merge(into.children.entry(name).or_default(), child, bit);
+    }
+}
+
+/// Merges one version's value type into a name's: a type from a binding
+/// that does not tell lists from sets yields to one that does; versions
+/// that disagree leave the type open (`*`: not converted, not checked).
+fn merge_type(into: &mut Node, ty: Option<String>, weak: bool) {
+    let Some(ty) = ty else { return };
+    let Some(have) = &into.ty else {
+        into.ty = Some(ty);
+        into.weak = weak;
+        return;
+    };
+    let loose = |t: &str| t.replace('e', "l");
+    if *have == ty {
+        into.weak &= weak;
+    } else if (into.weak || weak) && loose(have) == loose(&ty) {
+        if into.weak && !weak {
+            into.ty = Some(ty);
+            into.weak = false;
+        }
+    } else {
+        into.ty = Some("*".to_string());
+        into.weak = false;
+    }
+}
+
+/// An argument's value type in the schema file's notation, from a
+/// binding's `type` and `storageClassType` (`set`, `stringList` → `es`),
+/// or, for a legacy binding, from its value mapper
+/// (`cdktf.listMapper(cdktf.stringToTerraform, false)` → `ls`, a list or a
+/// set). `None` for what is not a primitive or a collection of them.
+fn value_type(collection: &str, storage: &str) -> Option<String> {
+    let mut rest = storage;
+    let mut out = String::new();
+    // `stringListList`: the outermost collection is the last word
+    let mut layers = Vec::new();
+    loop {
+        if let Some(r) = rest.strip_suffix("List") {
+            layers.push('l');
+            rest = r;
+        } else if let Some(r) = rest.strip_suffix("Map") {
+            layers.push('m');
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let primitive = match rest {
+        "string" => 's',
+        "number" => 'n',
+        "boolean" => 'b',
+        "any" => '*',
+        _ => return None,
+    };
+    for (i, layer) in layers.iter().enumerate() {
+        // the binding's `type` says whether the outermost list is a set
+        let layer = if i == 0 && *layer == 'l' && collection == "set" {
+            'e'
+        } else {
+            *layer
+        };
+        out.push(layer);
+    }
+    out.push(primitive);
+    Some(out)
+}
+
+fn legacy_value_type(value: &str) -> Option<String> {
+    let primitive = |f: &str| match f {
+        "string" => Some('s'),
+        "number" => Some('n'),
+        "boolean" => Some('b'),
+        "any" => Some('*'),
+        _ => None,
+    };
+    let inner = |v: &str, prefix: &str| {
+        v.strip_prefix(prefix)
+            .and_then(|r| r.split_once("ToTerraform"))
+            .and_then(|(f, _)| primitive(f))
+    };
+    if let Some(p) = inner(value, "cdktf.listMapper(cdktf.") {
+        Some(format!("l{p}"))
+    } else if let Some(p) = inner(value, "cdktf.hashMapper(cdktf.") {
+        Some(format!("m{p}"))
+    } else {
+        inner(value, "cdktf.").map(String::from)
     }
 }
 
@@ -306,6 +411,11 @@ impl<'a> File<'a> {
             } else {
                 (&e[1], &e[2], &e[3] == "true", &e[5])
             };
+            let ty = if self.legacy {
+                legacy_value_type(value)
+            } else {
+                value_type(&e[4], storage)
+            };
             let camel = p.camel.captures(value).map(|c| c[1].to_string());
             let mut node = Node {
                 required_in: u32::from(camel.as_deref().is_some_and(|c| required.contains(c))),
@@ -331,7 +441,11 @@ impl<'a> File<'a> {
                     node.attribute = true;
                     node.open = true;
                 }
-                _ => node.attribute = true,
+                _ => {
+                    node.attribute = true;
+                    node.ty = ty;
+                    node.weak = self.legacy;
+                }
             }
             out.insert(name.to_string(), node);
         }
