@@ -45,13 +45,13 @@ pub fn parse_type(
             "set" => Ok(Type::Set(Box::new(Type::Any))),
             other => Err(format!("unknown type `{other}`")),
         },
-        // Terraform 0.11 quoted type names
-        ExprKind::Literal(Value::String(s)) => match &**s {
-            "string" => Ok(Type::String),
-            "list" => Ok(Type::List(Box::new(Type::Any))),
-            "map" => Ok(Type::Map(Box::new(Type::Any))),
-            other => Err(format!("unknown type {other:?}")),
-        },
+        // Terraform 0.11's quoted type names, which Terraform now refuses
+        // (and then takes the variable as `any`)
+        ExprKind::Literal(Value::String(s)) => Err(match &**s {
+            "string" => "a quoted type constraint is a Terraform 0.11 form that Terraform now refuses: remove the quotes around \"string\"".to_string(),
+            "list" | "map" => format!("a quoted type constraint is a Terraform 0.11 form that Terraform now refuses: remove the quotes around \"{s}\" and write {s}(string) to say its elements are strings"),
+            other => format!("unknown type {other:?}: a type constraint is written without quotes (`string`, `list(string)`)"),
+        }),
         ExprKind::Call(call) => {
             let arg = |i: usize| {
                 call.args

@@ -2399,7 +2399,12 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 82),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 87),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 92),
+            msg("invalid type for variable `legacy_tags`: a quoted type constraint is a Terraform 0.11 form that Terraform now refuses: remove the quotes around \"map\" and write map(string) to say its elements are strings", 108),
         ]
+    );
+    assert_eq!(
+        attr(&g, "aws_sqs_queue.legacy", "tags").to_string(),
+        r#"{team = "core"}"#
     );
     assert!(g
         .resource("aws_sqs_queue.from_set_local[\"orders\"]")
