@@ -72,10 +72,15 @@ impl ModuleScope {
     /// have no order to key instances by). Values carry no type, so this is
     /// read from the expression: a tuple or a list `for`, a variable typed
     /// `list(…)`/`tuple(…)`, a local written so, a function that returns a
-    /// list (`keys`, `concat`, `distinct`, `flatten` …), or a conditional
-    /// both of whose branches do.
+    /// list (`keys`, `concat`, `distinct`, `flatten` …), a splat of a
+    /// resource or data source (`aws_subnet.private[*].id`: a tuple
+    /// whatever the resource's instances), or a conditional both of whose
+    /// branches do.
     pub fn makes_list(&self, expr: &crate::syntax::Expr) -> bool {
         use crate::syntax::{ExprKind, TraversalOp};
+        let splat = |op: Option<&TraversalOp>| {
+            matches!(op, Some(TraversalOp::FullSplat | TraversalOp::AttrSplat))
+        };
         match &expr.kind {
             ExprKind::Tuple(_) => true,
             ExprKind::For(f) => f.key_expr.is_none(),
@@ -84,6 +89,12 @@ impl ModuleScope {
                     "var" => self.list_vars.iter().any(|v| v == name.as_str()),
                     "local" => self.list_locals.iter().any(|v| v == name.as_str()),
                     _ => false,
+                },
+                (ExprKind::Variable(root), _) => match root.as_str() {
+                    "data" => splat(ops.get(2)),
+                    "var" | "local" | "module" | "each" | "count" | "self" | "path"
+                    | "terraform" => false,
+                    _ => splat(ops.get(1)),
                 },
                 _ => false,
             },

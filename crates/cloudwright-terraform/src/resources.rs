@@ -185,7 +185,18 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
         ev.error(attr.range, "`for_each` must not be sensitive: its keys would be shown in the instances' addresses (Terraform refuses it; use nonsensitive() on what is safe to show)");
         return Expansion::Unknown;
     }
+    // a list written as one is a tuple, which Terraform refuses whatever
+    // its elements (only a set has no order to key instances by)
+    let listed =
+        matches!(v.strip(), Value::List(_) | Value::Unknown(_)) && ev.scope.makes_list(&attr.expr);
+    if listed {
+        ev.error(
+            attr.range,
+            "`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()",
+        );
+    }
     match v.strip() {
+        Value::Unknown(_) if listed => Expansion::Unknown,
         Value::Unknown(_) => {
             ev.warn(attr.range, "`for_each` depends on values known only after apply; one instance with an unknown key stands for all of them");
             Expansion::Unknown
@@ -202,7 +213,9 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
                 match item.strip() {
                     Value::String(s) => entries.push((String::from(&**s), item.clone())),
                     Value::Unknown(_) => {
-                        ev.warn(attr.range, "`for_each` holds values known only after apply; one instance with an unknown key stands for all of them");
+                        if !listed {
+                            ev.warn(attr.range, "`for_each` holds values known only after apply; one instance with an unknown key stands for all of them");
+                        }
                         return Expansion::Unknown;
                     }
                     other => {
@@ -215,15 +228,8 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
                     }
                 }
             }
-            // a list written as one is a tuple, which Terraform refuses
-            // (only a set has no order to key instances by); the instances
-            // are still those of its set, so the rest can be checked
-            if ev.scope.makes_list(&attr.expr) {
-                ev.error(
-                    attr.range,
-                    "`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()",
-                );
-            }
+            // (a refused list's instances are still those of its set, so
+            // the rest can be checked)
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             entries.dedup_by(|a, b| a.0 == b.0);
             Expansion::ForEach(entries)

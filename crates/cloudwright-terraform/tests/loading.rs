@@ -2400,8 +2400,15 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 87),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 92),
             msg("invalid type for variable `legacy_tags`: a quoted type constraint is a Terraform 0.11 form that Terraform now refuses: remove the quotes around \"map\" and write map(string) to say its elements are strings", 108),
+            msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 126),
+            msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 132),
         ]
     );
+    // refused, with no word about unknown keys; a known one still expands
+    assert_eq!(messages(&g, Severity::Warning), Vec::<String>::new());
+    assert!(g
+        .resource("aws_sqs_queue.by_cidr[\"10.0.1.0/24\"]")
+        .is_some());
     assert_eq!(
         attr(&g, "aws_sqs_queue.legacy", "tags").to_string(),
         r#"{team = "core"}"#
