@@ -107,6 +107,14 @@ impl ModuleScope {
     }
 }
 
+/// A tuple, object or `for` constructor.
+fn is_constructor(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Tuple(_) | ExprKind::Object(_) | ExprKind::For(_)
+    )
+}
+
 /// Functions whose result is always a list or a tuple, whatever their
 /// arguments (a set given to `concat` or `sort` comes back a list).
 const LIST_FUNCTIONS: &[&str] = &[
@@ -674,12 +682,35 @@ impl<'a> Evaluator<'a> {
 
     fn eval_conditional(&mut self, parts: &[Expr; 3]) -> Value {
         let [cond, yes, no] = parts;
+        // (the whole expression, for messages)
+        let whole = Range {
+            start: cond.range.start,
+            end: no.range.end.max(cond.range.end),
+        };
         let c = self.eval(cond);
         // the result has the type both branches convert to: a number or a
         // bool chosen against a string is its string (`true ? 1 : "a"` is
         // "1"); a sensitive condition makes the result sensitive
         let chosen = |ev: &mut Self, taken: &Expr, other: &Expr| {
-            let v = ev.eval(taken);
+            let mut v = ev.eval(taken);
+            // both results must share one type, whichever is taken: asked
+            // where one is written as a collection, the usual mistake
+            // (`cond ? { a = [1] } : {}`); the result takes that type
+            // (`cond ? { a = 1 } : { b = "x" }` is a map of strings)
+            if is_constructor(taken) || is_constructor(other) {
+                let o = ev.eval_aside(other);
+                let (t, f) = if std::ptr::eq(taken, yes) {
+                    (&v, &o)
+                } else {
+                    (&o, &v)
+                };
+                ev.check_result_types(whole, t, f);
+                if let Some(ty) = crate::types::unified(&[&v, &o]) {
+                    if let Ok(converted) = crate::types::convert(&v, &ty) {
+                        v = converted;
+                    }
+                }
+            }
             let v = match v.strip() {
                 Value::Number(_) | Value::Bool(_) if ev.is_string(other) => {
                     let text = Value::string(v.strip().to_string());
@@ -704,6 +735,7 @@ impl<'a> Evaluator<'a> {
                 // Both branches equal → the answer is known anyway.
                 let a = self.eval(yes);
                 let b = self.eval(no);
+                self.check_result_types(whole, &a, &b);
                 if a.equals(&b) == Some(true) {
                     a
                 } else {
@@ -714,6 +746,17 @@ impl<'a> Evaluator<'a> {
                 let msg = format!("condition must be bool, not {}", c.type_name());
                 self.error(cond.range, msg)
             }
+        }
+    }
+
+    /// An error when a conditional's results have no type in common,
+    /// which Terraform refuses whichever result the condition chooses.
+    fn check_result_types(&mut self, whole: Range, yes: &Value, no: &Value) {
+        if let Some(why) = crate::types::not_unifiable(&[yes, no]) {
+            self.error(
+                whole,
+                format!("inconsistent conditional result types: Terraform requires the true and false results to have one type in common, whichever is chosen, and these have none ({why}); it refuses the configuration"),
+            );
         }
     }
 

@@ -404,7 +404,7 @@ pub(crate) fn common_type(values: &[Value]) -> Option<Type> {
 /// Nulls and unknown values take any type. `None` when the values need no
 /// conversion, or are of kinds no type holds together (a list beside a
 /// string), which are left as they are.
-fn unified(values: &[&Value]) -> Option<Type> {
+pub(crate) fn unified(values: &[&Value]) -> Option<Type> {
     let known: Vec<&Value> = values
         .iter()
         .map(|v| v.strip())
@@ -478,6 +478,108 @@ fn unified(values: &[&Value]) -> Option<Type> {
             }
         }
         _ => None,
+    }
+}
+
+/// Why values' types do not unify as cty unifies them (a conditional's
+/// two results, which Terraform requires to share one type): `None` when
+/// they do, or may. A null, an unknown value and a resource's object (whose
+/// unset attributes are not known here) take any type; strings, numbers
+/// and bools unify as strings, but numbers and bools alone do not;
+/// sequences of one length unify position by position, of several lengths
+/// as a list of all their elements; objects with the same attributes
+/// attribute by attribute, with different ones as a map of all their
+/// values.
+pub(crate) fn not_unifiable(values: &[&Value]) -> Option<String> {
+    clash(values).map(|(mut path, what)| {
+        path.reverse();
+        match path.is_empty() {
+            true => what,
+            false => format!("at {}: {what}", path.join(", ")),
+        }
+    })
+}
+
+/// Where values' types clash (innermost first) and what clashes there.
+fn clash(values: &[&Value]) -> Option<(Vec<String>, String)> {
+    let known: Vec<&Value> = values
+        .iter()
+        .map(|v| v.strip())
+        .filter(|v| match v {
+            Value::Null | Value::Unknown(_) | Value::Document(_) => false,
+            Value::Map(o) => o.computed.is_none(),
+            _ => true,
+        })
+        .collect();
+    let first = *known.first()?;
+    let kind = |v: &Value| match v {
+        Value::List(_) => "a list",
+        Value::Map(_) => "an object",
+        _ => "a primitive",
+    };
+    if let Some(other) = known.iter().find(|v| kind(v) != kind(first)) {
+        let name = |v: &Value| match v {
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a bool",
+            _ => kind(v),
+        };
+        return Some((Vec::new(), format!("{} and {}", name(first), name(other))));
+    }
+    match first {
+        Value::List(items) => {
+            let lists: Vec<&[Value]> = known.iter().filter_map(|v| v.as_list()).collect();
+            if lists.iter().all(|l| l.len() == items.len()) {
+                (0..items.len()).find_map(|i| {
+                    let column: Vec<&Value> = lists.iter().map(|l| &l[i]).collect();
+                    clash(&column).map(|(mut path, what)| {
+                        path.push(format!("element {i}"));
+                        (path, what)
+                    })
+                })
+            } else {
+                let all: Vec<&Value> = lists.iter().flat_map(|l| l.iter()).collect();
+                clash(&all).map(|(_, what)| {
+                    let what =
+                        format!("lists of different lengths whose elements share no type: {what}");
+                    (Vec::new(), what)
+                })
+            }
+        }
+        Value::Map(obj) => {
+            let maps: Vec<&cloudwright_model::Fields> = known
+                .iter()
+                .filter_map(|v| v.as_object())
+                .map(|o| &o.fields)
+                .collect();
+            let same_keys = maps.iter().all(|m| {
+                m.len() == obj.fields.len() && m.keys().zip(obj.fields.keys()).all(|(a, b)| a == b)
+            });
+            if same_keys {
+                obj.fields.keys().find_map(|k| {
+                    let column: Vec<&Value> = maps.iter().filter_map(|m| m.get(k)).collect();
+                    clash(&column).map(|(mut path, what)| {
+                        path.push(format!("attribute {k:?}"));
+                        (path, what)
+                    })
+                })
+            } else {
+                let all: Vec<&Value> = maps.iter().flat_map(|m| m.values()).collect();
+                clash(&all).map(|(_, what)| {
+                    let what = format!(
+                        "objects with different attributes whose values share no type: {what}"
+                    );
+                    (Vec::new(), what)
+                })
+            }
+        }
+        _ => {
+            let has = |f: fn(&Value) -> bool| known.iter().any(|v| f(v));
+            let mixed = !has(|v| matches!(v, Value::String(_)))
+                && has(|v| matches!(v, Value::Number(_)))
+                && has(|v| matches!(v, Value::Bool(_)));
+            mixed.then(|| (Vec::new(), "a number and a bool".to_string()))
+        }
     }
 }
 

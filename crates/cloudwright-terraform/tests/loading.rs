@@ -854,6 +854,35 @@ fn arguments_take_the_types_of_the_provider_schema() {
 }
 
 #[test]
+fn conditional_results_must_share_a_type() {
+    let g = load_fixture("conditional_types");
+    let at = |why: &str, line: u32| {
+        diagnostic_at(
+            &format!("inconsistent conditional result types: Terraform requires the true and false results to have one type in common, whichever is chosen, and these have none ({why}); it refuses the configuration"),
+            "main.tf",
+            line,
+        )
+    };
+    assert_eq!(
+        located(&g, Severity::Error),
+        [
+            at(
+                "objects with different attributes whose values share no type: a string and a list",
+                15
+            ),
+            at("a string and a list", 16),
+            at(r#"at element 0, attribute "port": a number and a list"#, 17),
+        ]
+    );
+    // the others take the type both results share: strings for a number,
+    // a map of strings for objects with different attributes
+    assert_eq!(
+        attr(&g, "aws_ssm_parameter.p", "value").as_str(),
+        Some(r#"["443",[],{"a":"1"},{"team":"core"},["team"],{"a":{"b":"1"}},"a"]"#)
+    );
+}
+
+#[test]
 fn the_provider_version_a_module_requires_decides_its_schema() {
     let g = load_fixture("provider_versions");
     let elsewhere = |what: &str, allowed: &str, constraint: &str, other: &str| {
