@@ -1103,6 +1103,9 @@ impl<'a> Evaluator<'a> {
                         format!("reference to undeclared data source `data.{key}`"),
                     );
                 };
+                if let Some(refused) = self.unexpected_key(&v, &ops[2..], range, "data.", &key) {
+                    return refused;
+                }
                 self.record_reference(address, &v, &ops[2..]);
                 self.apply_ops(v, &ops[2..], range)
             }
@@ -1118,10 +1121,41 @@ impl<'a> Evaluator<'a> {
                     }
                     return self.error(range, format!("reference to undeclared resource `{key}`"));
                 };
+                if let Some(refused) = self.unexpected_key(&v, &ops[1..], range, "", &key) {
+                    return refused;
+                }
                 self.record_reference(address, &v, &ops[1..]);
                 self.apply_ops(v, &ops[1..], range)
             }
         }
+    }
+
+    /// An error when a resource or data source is read with an instance
+    /// key it does not have, or without one it needs, which Terraform
+    /// refuses: `aws_instance.web[0]` where `web` has neither `count` nor
+    /// `for_each` (its value is the instance's own object), or
+    /// `aws_instance.web.id` where it has one (its value the instances).
+    fn unexpected_key(
+        &mut self,
+        value: &Value,
+        ops: &[TraversalOp],
+        range: Range,
+        prefix: &str,
+        key: &str,
+    ) -> Option<Value> {
+        let message = match (value.strip(), ops.first()) {
+            (Value::Map(o), Some(TraversalOp::Index(_))) if o.computed.is_some() => format!(
+                "`{prefix}{key}` has neither `count` nor `for_each`: a reference to it takes no instance key (remove the `[…]` after its name); Terraform refuses it"
+            ),
+            (Value::Map(o), Some(TraversalOp::GetAttr(name))) if o.computed.is_none() => format!(
+                "`{prefix}{key}` has `for_each`: its attributes are read on one instance (`{prefix}{key}[each.key].{name}`, `{prefix}{key}[\"…\"].{name}`) or on all (`values({prefix}{key})[*].{name}`); Terraform refuses `{prefix}{key}.{name}`"
+            ),
+            (Value::List(_), Some(TraversalOp::GetAttr(name))) => format!(
+                "`{prefix}{key}` has `count`: its attributes are read on one instance (`{prefix}{key}[0].{name}`, `{prefix}{key}[count.index].{name}`) or on all (`{prefix}{key}[*].{name}`); Terraform refuses `{prefix}{key}.{name}`"
+            ),
+            _ => return None,
+        };
+        Some(self.error(range, message))
     }
 
     /// Records which instance and attribute a reference reads, for graph edges.

@@ -2431,6 +2431,9 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
             msg("invalid type for variable `legacy_tags`: a quoted type constraint is a Terraform 0.11 form that Terraform now refuses: remove the quotes around \"map\" and write map(string) to say its elements are strings", 108),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 126),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 132),
+            msg("`aws_sqs_queue.single` has neither `count` nor `for_each`: a reference to it takes no instance key (remove the `[…]` after its name); Terraform refuses it", 142),
+            msg("`aws_sqs_queue.from_map` has `for_each`: its attributes are read on one instance (`aws_sqs_queue.from_map[each.key].name`, `aws_sqs_queue.from_map[\"…\"].name`) or on all (`values(aws_sqs_queue.from_map)[*].name`); Terraform refuses `aws_sqs_queue.from_map.name`", 146),
+            msg("`aws_subnet.private` has `count`: its attributes are read on one instance (`aws_subnet.private[0].id`, `aws_subnet.private[count.index].id`) or on all (`aws_subnet.private[*].id`); Terraform refuses `aws_subnet.private.id`", 146),
         ]
     );
     // refused, with no word about unknown keys; a known one still expands
