@@ -6,7 +6,7 @@ use crate::data_sources;
 use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
 use crate::instance::{resource_provider, Loader, Providers};
 use crate::module::ModuleDef;
-use crate::syntax::{Attribute, Block, Body, ExprKind, Name};
+use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
 use cloudwright_model::{
     aws, format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
     Resource, SortedMap, Span, Value,
@@ -644,21 +644,67 @@ pub type ProviderRefs = crate::eval::FastMap<String, Chosen>;
 /// Each object a block's `depends_on` names must be declared in its module
 /// (Terraform refuses the configuration otherwise); the argument has no
 /// other effect on the model.
+/// A traversal as written: `aws_sqs_queue.q[0].arn`.
+fn traversal_text(root: &str, ops: &[TraversalOp]) -> String {
+    let mut out = String::from(root);
+    for op in ops {
+        match op {
+            TraversalOp::GetAttr(n) => {
+                out.push('.');
+                out.push_str(n);
+            }
+            TraversalOp::Index(e) => match &e.kind {
+                ExprKind::Literal(Value::String(k)) => out.push_str(&format!("[{k:?}]")),
+                ExprKind::Literal(Value::Number(n)) => {
+                    out.push_str(&format!("[{}]", cloudwright_model::format_number(*n)))
+                }
+                _ => out.push_str("[…]"),
+            },
+            TraversalOp::FullSplat => out.push_str("[*]"),
+            TraversalOp::AttrSplat => out.push_str(".*"),
+        }
+    }
+    out
+}
+
 pub fn check_depends_on(ev: &mut Evaluator<'_>, body: &Body) {
     let Some(attr) = body.attribute("depends_on") else {
         return;
     };
     let mut missing = Vec::new();
-    attr.expr.references(&mut |parts| {
-        let key = match parts {
-            ["module", name, ..] => text::concat(["module.", name]),
-            ["data", kind, name, ..] => text::concat(["data.", kind, ".", name]),
-            ["ephemeral", kind, name, ..] => text::concat(["ephemeral.", kind, ".", name]),
-            ["var" | "local" | "each" | "count" | "path" | "terraform" | "self", ..] => return,
-            [kind, name, ..] => text::concat([kind, ".", name]),
+    // (the reference written, the object it names, where)
+    let mut partial: Vec<(String, String, crate::syntax::Range)> = Vec::new();
+    attr.expr.traversals(&mut |root, ops, range| {
+        let name = |i: usize| match ops.get(i) {
+            Some(TraversalOp::GetAttr(n)) => Some(n.as_str()),
+            _ => None,
+        };
+        // the names that make the object's key, and how many operations
+        // name the object (an instance key after them; for a module, the
+        // output read: Terraform takes `module.x.out` as a whole object)
+        let (key, mut named) = match (root, name(0), name(1)) {
+            ("module", Some(n), _) => (text::concat(["module.", n]), 1),
+            ("data" | "ephemeral", Some(t), Some(n)) => (text::concat([root, ".", t, ".", n]), 2),
+            ("var" | "local", Some(_), _) => (String::new(), 1),
+            ("each" | "count" | "path" | "terraform" | "self", ..) => return,
+            (t, Some(n), _) => (text::concat([t, ".", n]), 1),
             _ => return,
         };
-        if !ev.scope.declares(&key) && !missing.contains(&key) {
+        if matches!(ops.get(named), Some(TraversalOp::Index(_))) {
+            named += 1;
+        }
+        if root == "module" && name(named).is_some() {
+            named += 1;
+        }
+        if ops.len() > named {
+            let object = match key.is_empty() {
+                true => text::concat([root, ".", name(0).unwrap_or_default()]),
+                false => key.clone(),
+            };
+            let written = traversal_text(root, ops);
+            partial.push((written, object, range));
+        }
+        if !key.is_empty() && !ev.scope.declares(&key) && !missing.contains(&key) {
             missing.push(key);
         }
     });
@@ -667,6 +713,12 @@ pub fn check_depends_on(ev: &mut Evaluator<'_>, body: &Body) {
         ev.error(
             attr.range,
             format!("depends_on: `{key}` is not declared in this module"),
+        );
+    }
+    for (written, object, range) in partial {
+        ev.error(
+            range,
+            format!("depends_on: `{written}` is an attribute of `{object}`; depends_on takes whole objects (`{object}`), and Terraform refuses it"),
         );
     }
     ev.leave(entered);
