@@ -775,10 +775,48 @@ fn meta_blocks(
         };
         let whose = format!("a `{}` block", block.kind);
         unsupported_words(block, arguments, blocks, &whose, span, diagnostics);
+        if block.kind == "lifecycle" {
+            literal_lifecycle_flags(&block.body, span, diagnostics);
+        }
         if block.kind == "dynamic" {
             for content in block.body.blocks_of("content") {
                 meta_blocks(&content.body, false, span, diagnostics);
             }
+        }
+    }
+}
+
+/// An error for `prevent_destroy` / `create_before_destroy` written as
+/// anything but a literal: Terraform decodes them before any value exists
+/// ("Variables not allowed", "Function calls not allowed"), so a
+/// `prevent_destroy = var.protect` is refused, not read.
+fn literal_lifecycle_flags(
+    body: &crate::syntax::Body,
+    span: &dyn Fn(crate::syntax::Range) -> cloudwright_model::Span,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    use crate::syntax::ExprKind;
+    use cloudwright_model::Value;
+    for attr in &body.attributes {
+        if !matches!(
+            attr.name.as_str(),
+            "prevent_destroy" | "create_before_destroy"
+        ) {
+            continue;
+        }
+        let literal = match &attr.expr.kind {
+            ExprKind::Literal(Value::Bool(_)) => true,
+            ExprKind::Literal(Value::String(s)) => matches!(&**s, "true" | "false"),
+            _ => false,
+        };
+        if !literal {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "`{}` in a `lifecycle` block must be written as true or false: Terraform reads it before any value exists and refuses a variable, a function call or any other expression here",
+                    attr.name
+                ))
+                .at(span(attr.expr.range)),
+            );
         }
     }
 }
