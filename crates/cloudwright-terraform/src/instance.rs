@@ -1420,6 +1420,7 @@ impl Loader<'_> {
 
         let source = self.source(file);
         let mut ev = Evaluator::new(scope, &source, file, &self.fs);
+        resources::check_depends_on(&mut ev, &block.body);
         let expansion = resources::expansion(&mut ev, block);
         // (instance key, inputs, providers) for each instance
         let mut instances = Vec::new();

@@ -2436,6 +2436,8 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
             msg("`aws_subnet.private` has `count`: its attributes are read on one instance (`aws_subnet.private[0].id`, `aws_subnet.private[count.index].id`) or on all (`aws_subnet.private[*].id`); Terraform refuses `aws_subnet.private.id`", 146),
             msg("depends_on: `aws_sqs_queue.single.arn` is an attribute of `aws_sqs_queue.single`; depends_on takes whole objects (`aws_sqs_queue.single`), and Terraform refuses it", 151),
             msg("`prevent_destroy` in a `lifecycle` block must be written as true or false: Terraform reads it before any value exists and refuses a variable, a function call or any other expression here", 162),
+            msg("depends_on: `module.gone` is not declared in this module", 169),
+            msg("depends_on: `aws_sqs_queue.single.url` is an attribute of `aws_sqs_queue.single`; depends_on takes whole objects (`aws_sqs_queue.single`), and Terraform refuses it", 169),
         ]
     );
     // refused, with no word about unknown keys; a known one still expands
