@@ -44,6 +44,8 @@ pub struct ModuleScope {
     /// The locals whose expression makes a list or a tuple (see
     /// [`ModuleScope::makes_list`]).
     pub list_locals: Vec<String>,
+    /// The outputs of module calls whose expression does: `vpc.subnet_ids`.
+    pub list_outputs: Vec<String>,
     pub locals: FastMap<String, Value>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)
     pub resources: FastMap<String, Value>,
@@ -74,8 +76,8 @@ impl ModuleScope {
     /// `list(…)`/`tuple(…)`, a local written so, a function that returns a
     /// list (`keys`, `concat`, `distinct`, `flatten` …), a splat of a
     /// resource or data source (`aws_subnet.private[*].id`: a tuple
-    /// whatever the resource's instances), or a conditional both of whose
-    /// branches do.
+    /// whatever the resource's instances), a module output whose
+    /// expression makes one, or a conditional both of whose branches do.
     pub fn makes_list(&self, expr: &crate::syntax::Expr) -> bool {
         use crate::syntax::{ExprKind, TraversalOp};
         let splat = |op: Option<&TraversalOp>| {
@@ -90,6 +92,21 @@ impl ModuleScope {
                     "local" => self.list_locals.iter().any(|v| v == name.as_str()),
                     _ => false,
                 },
+                (ExprKind::Variable(root), _) if root == "module" => {
+                    // `module.vpc.ids`, `module.vpc[0].ids`
+                    let output = match ops.as_slice() {
+                        [TraversalOp::GetAttr(m), TraversalOp::GetAttr(o)]
+                        | [TraversalOp::GetAttr(m), TraversalOp::Index(_), TraversalOp::GetAttr(o)] => {
+                            Some((m, o))
+                        }
+                        _ => None,
+                    };
+                    output.is_some_and(|(m, o)| {
+                        self.list_outputs
+                            .iter()
+                            .any(|l| l.split_once('.') == Some((m.as_str(), o.as_str())))
+                    })
+                }
                 (ExprKind::Variable(root), _) => match root.as_str() {
                     "data" => splat(ops.get(2)),
                     "var" | "local" | "module" | "each" | "count" | "self" | "path"

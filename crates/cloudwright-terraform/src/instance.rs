@@ -265,10 +265,13 @@ impl Loader<'_> {
 
     /// Evaluates a module instance; returns its object of outputs and, per
     /// output, the traces (references, provenance) of its value.
+    /// Evaluates one module instance: its value (an object of its
+    /// outputs), the traces of each output, and the outputs whose
+    /// expression makes a list ([`ModuleScope::makes_list`]).
     pub fn eval_module(
         &mut self,
         req: InstanceRequest<'_>,
-    ) -> (Value, BTreeMap<String, Vec<Trace>>) {
+    ) -> (Value, BTreeMap<String, Vec<Trace>>, Vec<String>) {
         let def = req.def.clone();
         // the maps sized for what the module declares: they fill without rehashing
         fn sized<V>(n: usize) -> FastMap<String, V> {
@@ -312,6 +315,7 @@ impl Loader<'_> {
         let mut providers = req.providers.clone();
         let mut inputs = req.inputs;
         let mut outputs = BTreeMap::new();
+        let mut list_outputs = Vec::new();
         let mut provider_refs = resources::ProviderRefs::default();
         for &node in &plan.order {
             match node {
@@ -341,7 +345,7 @@ impl Loader<'_> {
                     self.resources.push(instances);
                 }
                 Node::Module(i) => {
-                    let (name, value, output_traces) = self.eval_module_call(
+                    let (name, value, output_traces, lists) = self.eval_module_call(
                         &def,
                         i,
                         &scope,
@@ -355,6 +359,9 @@ impl Loader<'_> {
                             .traces
                             .insert(text::concat(["module.", &name, ".", &output]), traces);
                     }
+                    for output in lists {
+                        scope.list_outputs.push(text::concat([&name, ".", &output]));
+                    }
                     scope.modules.insert(name, value);
                 }
                 Node::Output(i) => {
@@ -364,7 +371,12 @@ impl Loader<'_> {
                     let source = self.source(file);
                     let mut ev = Evaluator::new(&scope, &source, file, &self.fs);
                     let mut value = match block.body.attribute("value") {
-                        Some(attr) => ev.eval_attr(attr),
+                        Some(attr) => {
+                            if scope.makes_list(&attr.expr) {
+                                list_outputs.push(name.clone());
+                            }
+                            ev.eval_attr(attr)
+                        }
                         None => ev.error(
                             block.range,
                             format!("output `{name}` needs a `value` argument"),
@@ -464,7 +476,7 @@ impl Loader<'_> {
                 object_traces.insert(name.clone(), t);
             }
         }
-        (Value::map(outputs), object_traces)
+        (Value::map(outputs), object_traces, list_outputs)
     }
 }
 
@@ -1341,7 +1353,7 @@ impl Loader<'_> {
         key_path: &str,
         ancestry: &mut Vec<PathBuf>,
         info: &mut ModuleInstance,
-    ) -> (String, Value, BTreeMap<String, Vec<Trace>>) {
+    ) -> (String, Value, BTreeMap<String, Vec<Trace>>, Vec<String>) {
         let (name, at) = &def.module_calls[i];
         let block = def.block(*at);
         let file = def.file_id(*at);
@@ -1374,7 +1386,12 @@ impl Loader<'_> {
                 ))
                 .at(call_span),
             );
-            return (name.clone(), unknown_module(&address), BTreeMap::new());
+            return (
+                name.clone(),
+                unknown_module(&address),
+                BTreeMap::new(),
+                Vec::new(),
+            );
         };
         let child_dir = if source_text.starts_with("./") || source_text.starts_with("../") {
             Some(normalize(&def.dir.join(&source_text)))
@@ -1406,7 +1423,12 @@ impl Loader<'_> {
             };
             self.diagnostics
                 .push(Diagnostic::warning(message).at(call_span).help(help));
-            return (name.clone(), unknown_module(&address), BTreeMap::new());
+            return (
+                name.clone(),
+                unknown_module(&address),
+                BTreeMap::new(),
+                Vec::new(),
+            );
         };
         if ancestry.contains(&child_def.dir) || ancestry.len() >= MAX_MODULE_DEPTH {
             self.diagnostics.push(
@@ -1415,7 +1437,12 @@ impl Loader<'_> {
                 ))
                 .at(call_span),
             );
-            return (name.clone(), unknown_module(&address), BTreeMap::new());
+            return (
+                name.clone(),
+                unknown_module(&address),
+                BTreeMap::new(),
+                Vec::new(),
+            );
         }
 
         let source = self.source(file);
@@ -1456,10 +1483,11 @@ impl Loader<'_> {
 
         let mut values = Vec::new();
         let mut output_traces: BTreeMap<String, Vec<Trace>> = BTreeMap::new();
+        let mut list_outputs = Vec::new();
         ancestry.push(child_def.dir.clone());
         for (key, inputs, child_providers) in instances {
             let instance_address = key.address(&address);
-            let (value, traces_of_outputs) = self.eval_module(InstanceRequest {
+            let (value, traces_of_outputs, lists) = self.eval_module(InstanceRequest {
                 def: child_def.clone(),
                 address: instance_address,
                 key_path: child_key.clone(),
@@ -1472,6 +1500,11 @@ impl Loader<'_> {
                 let entry = output_traces.entry(output).or_default();
                 entry.extend(traces);
             }
+            for output in lists {
+                if !list_outputs.contains(&output) {
+                    list_outputs.push(output);
+                }
+            }
             values.push((key, value));
         }
         ancestry.pop();
@@ -1479,7 +1512,7 @@ impl Loader<'_> {
             dedup(traces);
         }
         let value = resources::collect_instances(&expansion, values, &address);
-        (name.clone(), value, output_traces)
+        (name.clone(), value, output_traces, list_outputs)
     }
 
     fn terraform_settings(&mut self, def: &ModuleDef, scope: &ModuleScope) -> TerraformSettings {

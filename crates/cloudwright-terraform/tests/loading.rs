@@ -2438,6 +2438,7 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
             msg("`prevent_destroy` in a `lifecycle` block must be written as true or false: Terraform reads it before any value exists and refuses a variable, a function call or any other expression here", 162),
             msg("depends_on: `module.gone` is not declared in this module", 169),
             msg("depends_on: `aws_sqs_queue.single.url` is an attribute of `aws_sqs_queue.single`; depends_on takes whole objects (`aws_sqs_queue.single`), and Terraform refuses it", 169),
+            msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 174),
         ]
     );
     // refused, with no word about unknown keys; a known one still expands
@@ -2460,6 +2461,7 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
         .resource("aws_sqs_queue.listed_by_for[\"AUDIT\"]")
         .is_some());
     assert!(g.resource("aws_sqs_queue.set[\"orders\"]").is_some());
+    assert!(g.resource("aws_sqs_queue.per_id_in_set[\"b\"]").is_some());
     assert!(g
         .resource("aws_sns_topic.from_set_var[\"alerts\"]")
         .is_some());
