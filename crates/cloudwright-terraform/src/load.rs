@@ -520,7 +520,7 @@ struct ParsedFile {
     result: Result<(Body, json_syntax::ConversionErrors), FileProblem>,
 }
 
-enum FileProblem {
+pub(crate) enum FileProblem {
     Unreadable(String),
     Syntax { message: String, offset: usize },
 }
@@ -804,7 +804,7 @@ fn read_source(path: &Path) -> (Arc<str>, Result<(), FileProblem>) {
 }
 
 /// The syntax of a file's text (native or JSON).
-fn parse_text(
+pub(crate) fn parse_text(
     text: &str,
     json: bool,
 ) -> Result<(Body, json_syntax::ConversionErrors), FileProblem> {

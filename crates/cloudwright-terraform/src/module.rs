@@ -29,6 +29,9 @@ pub struct ResourceDecl {
 pub struct ModuleDef {
     pub dir: PathBuf,
     pub display_dir: String,
+    /// The AWS provider version the directory's `.terraform.lock.hcl`
+    /// selects (a root's, after `terraform init`).
+    pub locked_aws: Option<String>,
     pub files: Vec<Arc<ConfigFile>>,
     pub variables: Vec<(String, At)>,
     /// (name, file, index of the `locals` block, index of the attribute)
@@ -394,15 +397,26 @@ impl ModuleDef {
                 def.apply_override(block, at, &origin, sources, diagnostics);
             }
         }
+        def.locked_aws = locked_aws_version(&def.dir);
         let allowed = def.aws_versions();
         if allowed.mask == 0 {
             // a provider older or newer than any carried: nothing to check by
             let schemas = crate::schema::Schemas::aws();
+            let dir = if def.display_dir.is_empty() {
+                "."
+            } else {
+                &def.display_dir
+            };
+            let requires = match &allowed.locked {
+                Some(v) => format!("{dir} locks AWS provider {v} in `.terraform.lock.hcl`"),
+                None => format!(
+                    "{dir} requires AWS provider `{}`",
+                    allowed.constraint.as_deref().unwrap_or_default()
+                ),
+            };
             diagnostics.push(
                 Diagnostic::info(format!(
-                    "{} requires AWS provider `{}`; Cloudwright carries the schemas of {}, so its AWS blocks' arguments are not checked",
-                    if def.display_dir.is_empty() { "." } else { &def.display_dir },
-                    allowed.constraint.as_deref().unwrap_or_default(),
+                    "{requires}; Cloudwright carries the schemas of {}, so its AWS blocks' arguments are not checked",
                     schemas.version_list(u8::MAX)
                 ))
                 .in_file(def.display_dir.clone()),
@@ -480,7 +494,11 @@ impl ModuleDef {
             Some(last) => vec![last.clone()],
             None => constraints(&self.terraform_blocks),
         };
-        crate::schema::Allowed::of(&constraints)
+        let allowed = crate::schema::Allowed::of(&constraints);
+        match &self.locked_aws {
+            Some(version) => allowed.locked_to(version),
+            None => allowed,
+        }
     }
 
     /// Checks each AWS resource, data source and `provider "aws"` block
@@ -784,6 +802,24 @@ fn meta_blocks(
             }
         }
     }
+}
+
+/// The version of the AWS provider (`hashicorp/aws`, from either
+/// registry) that a directory's `.terraform.lock.hcl` selects. A lock file
+/// that cannot be read or holds none is no selection: the module's
+/// constraints decide alone.
+fn locked_aws_version(dir: &std::path::Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(".terraform.lock.hcl")).ok()?;
+    let (body, _) = crate::load::parse_text(&text, false).ok()?;
+    body.blocks
+        .iter()
+        .filter(|b| b.kind == "provider")
+        .find(|b| {
+            b.labels
+                .first()
+                .is_some_and(|l| l.ends_with("/hashicorp/aws"))
+        })
+        .and_then(|b| crate::instance::literal_string(b.body.attribute("version")))
 }
 
 /// An error for `prevent_destroy` / `create_before_destroy` written as

@@ -270,6 +270,8 @@ pub struct Allowed {
     pub mask: u8,
     /// The module's constraints as written (`~> 6.0`), if any.
     pub constraint: Option<String>,
+    /// The version the module's `.terraform.lock.hcl` selects, if any.
+    pub locked: Option<String>,
 }
 
 impl Allowed {
@@ -280,6 +282,7 @@ impl Allowed {
         let all = Allowed {
             mask: ((1u16 << versions.len()) - 1) as u8,
             constraint: None,
+            locked: None,
         };
         let refs: Vec<&str> = constraints.iter().map(String::as_str).collect();
         let range = cloudwright_model::version::allowed_range(&refs);
@@ -297,6 +300,31 @@ impl Allowed {
         Allowed {
             mask,
             constraint: Some(constraints.join(", ")),
+            locked: None,
+        }
+    }
+
+    /// Narrowed to the major version of what a lock file selects (the
+    /// carried schema of that major stands for it: 5.31.0 is checked as
+    /// 5.99.1). The lock file wins over a constraint it contradicts: it is
+    /// what `terraform init` installed.
+    pub fn locked_to(self, version: &str) -> Allowed {
+        let Some(((major, ..), _)) = cloudwright_model::version::parse_version(version) else {
+            return self;
+        };
+        let same_major = Schemas::aws()
+            .versions
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| {
+                cloudwright_model::version::parse_version(v).is_some_and(|((m, ..), _)| m == major)
+            })
+            .fold(0u8, |m, (i, _)| m | (1 << i));
+        let narrowed = self.mask & same_major;
+        Allowed {
+            mask: if narrowed == 0 { same_major } else { narrowed },
+            locked: Some(version.to_string()),
+            ..self
         }
     }
 
@@ -319,15 +347,32 @@ impl Allowed {
     /// refuses it", for a name of `schema` only excluded versions have.
     fn refused_elsewhere(&self, schemas: &Schemas, schema: &Node, name: &str) -> Option<String> {
         self.elsewhere(schemas, schema.child(name)).map(|other| {
-            format!("it is one in {other}, which the module does not allow: Terraform refuses it")
+            format!(
+                "it is one in {other}, {}: Terraform refuses it",
+                self.excluded()
+            )
         })
     }
 
-    /// ", which the module's `~> 6.0` allows" when it constrains them.
+    /// "which the module does not allow", of versions the constraint (or
+    /// the lock file) leaves out.
+    fn excluded(&self) -> &'static str {
+        match self.locked {
+            Some(_) => "which the lock file does not select",
+            None => "which the module does not allow",
+        }
+    }
+
+    /// ", which the module's `~> 6.0` allows" when it constrains them;
+    /// " (for 6.2.0, which the module's `.terraform.lock.hcl` selects)"
+    /// when a lock file does.
     fn which(&self) -> String {
-        match &self.constraint {
-            Some(c) => format!(", which the module's `{c}` allows"),
-            None => String::new(),
+        match (&self.locked, &self.constraint) {
+            (Some(v), _) => {
+                format!(" (for {v}, which the module's `.terraform.lock.hcl` selects)")
+            }
+            (None, Some(c)) => format!(", which the module's `{c}` allows"),
+            (None, None) => String::new(),
         }
     }
 
@@ -695,7 +740,10 @@ pub fn check_reference(
         allowed.which()
     );
     let elsewhere = allowed.elsewhere(schemas, node).map(|other| {
-        format!("{type_name} has it in {other}, which the module does not allow: Terraform refuses the reference")
+        format!(
+            "{type_name} has it in {other}, {}: Terraform refuses the reference",
+            allowed.excluded()
+        )
     });
     diagnostics.push(not_in_schema(
         message,
@@ -749,7 +797,10 @@ fn unknown_type(
         allowed.which()
     );
     let elsewhere = allowed.elsewhere(schemas, schema).map(|other| {
-        format!("{other} has it, which the module does not allow: Terraform refuses it")
+        format!(
+            "{other} has it, {}: Terraform refuses it",
+            allowed.excluded()
+        )
     });
     diagnostics.push(not_in_schema(
         message,

@@ -902,6 +902,12 @@ fn the_provider_version_a_module_requires_decides_its_schema() {
                 "legacy/main.tf",
                 9
             ),
+            // no constraint, but the lock file selects 6.x
+            diagnostic_at(
+                "unsupported argument `vpc` in aws_eip.nat: not an argument of aws_eip in AWS provider 6.25.0 (for 6.2.0, which the module's `.terraform.lock.hcl` selects); it is one in 4.66.1 and 5.99.1, which the lock file does not select: Terraform refuses it",
+                "locked/main.tf",
+                11
+            ),
             diagnostic_at(
                 &elsewhere(
                     "unsupported argument `vpc` in aws_eip.nat",
@@ -926,7 +932,10 @@ fn the_provider_version_a_module_requires_decides_its_schema() {
     );
     assert_eq!(
         messages(&g, Severity::Info),
-        ["ancient requires AWS provider `>= 2.0, < 3.0`; Cloudwright carries the schemas of 4.66.1, 5.99.1 and 6.25.0, so its AWS blocks' arguments are not checked"]
+        [
+            "ancient requires AWS provider `>= 2.0, < 3.0`; Cloudwright carries the schemas of 4.66.1, 5.99.1 and 6.25.0, so its AWS blocks' arguments are not checked",
+            "locked_old locks AWS provider 3.76.1 in `.terraform.lock.hcl`; Cloudwright carries the schemas of 4.66.1, 5.99.1 and 6.25.0, so its AWS blocks' arguments are not checked",
+        ]
     );
     assert!(messages(&g, Severity::Warning).is_empty());
     // read as written all the same
