@@ -397,6 +397,7 @@ impl ModuleDef {
                 def.apply_override(block, at, &origin, sources, diagnostics);
             }
         }
+        def.check_module_versions(sources, diagnostics);
         def.locked_aws = locked_aws_version(&def.dir);
         let allowed = def.aws_versions();
         if allowed.mask == 0 {
@@ -503,6 +504,43 @@ impl ModuleDef {
 
     /// Checks each AWS resource, data source and `provider "aws"` block
     /// (overrides applied) against the AWS provider's schema.
+    /// A module call's `version` applies only to a registry source: with a
+    /// local path, a Git or an HTTP source Terraform takes the source for a
+    /// registry address and refuses it.
+    fn check_module_versions(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+        for (name, at) in &self.module_calls {
+            let block = self.block(*at);
+            let Some(version) = block.body.attribute("version") else {
+                continue;
+            };
+            let Some(source) = crate::instance::literal_string(block.body.attribute("source"))
+            else {
+                continue;
+            };
+            let kind = if source.starts_with("./") || source.starts_with("../") {
+                "a local path"
+            } else if source.contains("::")
+                || source.starts_with("git@")
+                || source.starts_with("github.com/")
+                || source.starts_with("bitbucket.org/")
+                || source.contains("://")
+            {
+                "not a registry address"
+            } else {
+                continue;
+            };
+            let file = &self.files[at.file];
+            let span = locate(sources, file, &version.origin, &block.origin, version.range);
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "module `{name}` sets `version`, which applies only to registry modules, and its source `{source}` is {kind}: Terraform refuses it"
+                ))
+                .at(span)
+                .help("remove `version` (pin a Git source with `?ref=`)"),
+            );
+        }
+    }
+
     fn check_provider_schemas(
         &mut self,
         allowed: &crate::schema::Allowed,
