@@ -88,8 +88,15 @@ fn matches(want: Want, value: &Value) -> Tri<bool> {
     let v = value.strip();
     let known = |b: bool| Tri::Known(b);
     match want {
-        Want::True => v.as_bool().map_or(Tri::Known(false), known),
-        Want::False => v.as_bool().map_or(Tri::Known(false), |b| known(!b)),
+        // a value that is no bool is refused by Terraform (the loader says
+        // so): whether it means on or off is not known
+        Want::True | Want::False => match v.as_bool() {
+            Some(b) => known(b == matches!(want, Want::True)),
+            None => Tri::Unknown(format!(
+                "a {} where a bool is wanted, which Terraform refuses",
+                v.type_name()
+            )),
+        },
         Want::NonEmpty => known(v.as_str().is_some_and(|s| !s.trim().is_empty())),
         Want::AtLeast(n) => known(v.as_number().is_some_and(|x| x >= n)),
         Want::AtMost(n) => known(v.as_number().is_some_and(|x| x <= n)),
@@ -245,5 +252,24 @@ mod tests {
         assert_eq!(display_path("logging.0.enabled"), "logging[0].enabled");
         assert_eq!(display_path("kms_key_id"), "kms_key_id");
         assert_eq!(display_path("a.0.b.12"), "a[0].b[12]");
+    }
+
+    #[test]
+    fn a_flag_that_is_no_bool_is_neither_on_nor_off() {
+        let on = |v: Value| matches(Want::True, &v);
+        assert_eq!(on(Value::Bool(true)), Tri::Known(true));
+        assert_eq!(on(Value::string("false")), Tri::Known(false));
+        assert_eq!(
+            matches(Want::False, &Value::string("false")),
+            Tri::Known(true)
+        );
+        assert_eq!(
+            on(Value::string("yes")),
+            Tri::Unknown("a string where a bool is wanted, which Terraform refuses".into())
+        );
+        assert_eq!(
+            on(Value::Number(1.0)),
+            Tri::Unknown("a number where a bool is wanted, which Terraform refuses".into())
+        );
     }
 }
