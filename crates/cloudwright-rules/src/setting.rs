@@ -98,8 +98,14 @@ fn matches(want: Want, value: &Value) -> Tri<bool> {
             )),
         },
         Want::NonEmpty => known(v.as_str().is_some_and(|s| !s.trim().is_empty())),
-        Want::AtLeast(n) => known(v.as_number().is_some_and(|x| x >= n)),
-        Want::AtMost(n) => known(v.as_number().is_some_and(|x| x <= n)),
+        Want::AtLeast(_) | Want::AtMost(_) => match (v.as_number(), want) {
+            (Some(x), Want::AtLeast(n)) => known(x >= n),
+            (Some(x), _) => known(matches!(want, Want::AtMost(n) if x <= n)),
+            (None, _) => Tri::Unknown(format!(
+                "a {} where a number is wanted, which Terraform refuses",
+                v.type_name()
+            )),
+        },
         Want::OneOf(set) => known(
             v.as_str()
                 .is_some_and(|s| set.iter().any(|w| w.eq_ignore_ascii_case(s))),
@@ -255,7 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn a_flag_that_is_no_bool_is_neither_on_nor_off() {
+    fn a_value_of_the_wrong_type_is_neither_pass_nor_fail() {
         let on = |v: Value| matches(Want::True, &v);
         assert_eq!(on(Value::Bool(true)), Tri::Known(true));
         assert_eq!(on(Value::string("false")), Tri::Known(false));
@@ -270,6 +276,18 @@ mod tests {
         assert_eq!(
             on(Value::Number(1.0)),
             Tri::Unknown("a number where a bool is wanted, which Terraform refuses".into())
+        );
+        assert_eq!(
+            matches(Want::AtLeast(7.0), &Value::string("14")),
+            Tri::Known(true)
+        );
+        assert_eq!(
+            matches(Want::AtMost(7.0), &Value::Number(14.0)),
+            Tri::Known(false)
+        );
+        assert_eq!(
+            matches(Want::AtLeast(7.0), &Value::string("a week")),
+            Tri::Unknown("a string where a number is wanted, which Terraform refuses".into())
         );
     }
 }
