@@ -398,6 +398,7 @@ impl ModuleDef {
             }
         }
         def.check_module_versions(sources, diagnostics);
+        def.check_early_evaluation(sources, diagnostics);
         def.locked_aws = locked_aws_version(&def.dir);
         let allowed = def.aws_versions();
         if allowed.mask == 0 {
@@ -504,6 +505,60 @@ impl ModuleDef {
 
     /// Checks each AWS resource, data source and `provider "aws"` block
     /// (overrides applied) against the AWS provider's schema.
+    /// Variables and locals in a backend's settings or a module call's
+    /// `source`: OpenTofu 1.8 and later evaluates them before anything
+    /// else (and so does Cloudwright), Terraform refuses them ("Variables
+    /// not allowed"). A warning, unless the module is written for OpenTofu
+    /// (it has `.tofu` files).
+    fn check_early_evaluation(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+        let tofu = self.files.iter().any(|f| {
+            let path = sources.get(f.file).path.to_string_lossy();
+            path.ends_with(".tofu") || path.ends_with(".tofu.json")
+        });
+        if tofu {
+            return;
+        }
+        let mut warn = |at: At, attr: &crate::syntax::Attribute, block: &Block, what: String| {
+            let mut reads = None;
+            attr.expr.traversals(&mut |root, ops, _| {
+                if reads.is_none() && matches!(root, "var" | "local") {
+                    if let Some(crate::syntax::TraversalOp::GetAttr(name)) = ops.first() {
+                        reads = Some(text::concat([root, ".", name]));
+                    }
+                }
+            });
+            let Some(reads) = reads else { return };
+            let file = &self.files[at.file];
+            let span = locate(sources, file, &attr.origin, &block.origin, attr.range);
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "{what} reads `{reads}`: Terraform refuses variables and locals here (it reads this before any exists), OpenTofu 1.8 and later evaluates them, as Cloudwright does"
+                ))
+                .at(span),
+            );
+        };
+        for &at in self
+            .terraform_blocks
+            .iter()
+            .chain(&self.terraform_overrides)
+        {
+            let terraform = self.block(at);
+            for backend in terraform.body.blocks_of("backend") {
+                let kind = backend.labels.first().map_or("", |l| l.as_str());
+                for attr in &backend.body.attributes {
+                    let what = format!("`{}` of the `{kind}` backend", attr.name);
+                    warn(at, attr, backend, what);
+                }
+            }
+        }
+        for (name, at) in &self.module_calls {
+            let block = self.block(*at);
+            if let Some(source) = block.body.attribute("source") {
+                warn(*at, source, block, format!("the source of module `{name}`"));
+            }
+        }
+    }
+
     /// A module call's `version` applies only to a registry source: with a
     /// local path, a Git or an HTTP source Terraform takes the source for a
     /// registry address and refuses it.

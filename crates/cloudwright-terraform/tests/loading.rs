@@ -2300,6 +2300,19 @@ fn a_module_source_from_variables_is_evaluated() {
         attr(&g, "module.app.aws_instance.this", "instance_type").as_str(),
         Some("t3.micro")
     );
+    // read as OpenTofu reads it, with a word that Terraform would not
+    assert_eq!(
+        located(&g, Severity::Warning),
+        [diagnostic_at(
+            "the source of module `app` reads `local.modules`: Terraform refuses variables and locals here (it reads this before any exists), OpenTofu 1.8 and later evaluates them, as Cloudwright does",
+            "main.tf",
+            11
+        ), diagnostic_at(
+            "`key` of the `s3` backend reads `var.size`: Terraform refuses variables and locals here (it reads this before any exists), OpenTofu 1.8 and later evaluates them, as Cloudwright does",
+            "main.tf",
+            18
+        )]
+    );
 }
 
 /// OpenTofu 1.9's `for_each` on a provider: one configuration per key,
