@@ -109,8 +109,7 @@ impl ModuleScope {
                 }
                 (ExprKind::Variable(root), _) => match root.as_str() {
                     "data" => splat(ops.get(2)),
-                    "var" | "local" | "module" | "each" | "count" | "self" | "path"
-                    | "terraform" => false,
+                    "var" | "local" | "each" | "count" | "self" | "path" | "terraform" => false,
                     _ => splat(ops.get(1)),
                 },
                 _ => false,

@@ -616,7 +616,7 @@ impl ModuleDef {
             (block.labels.first().is_some_and(|l| l == "aws"))
                 .then_some((None, at, "provider", "aws"))
         });
-        // resource → its schema, for converting its arguments' values
+        // resource → the types of its arguments, for converting their values
         let mut typed = Vec::new();
         for (resource, at, section, type_name) in resources.chain(providers) {
             let block = self.block(at);

@@ -641,9 +641,6 @@ fn close_fields(fields: &Fields) -> Fields {
 /// use with what its resources read of it.
 pub type ProviderRefs = crate::eval::FastMap<String, Chosen>;
 
-/// Each object a block's `depends_on` names must be declared in its module
-/// (Terraform refuses the configuration otherwise); the argument has no
-/// other effect on the model.
 /// A traversal as written: `aws_sqs_queue.q[0].arn`.
 fn traversal_text(root: &str, ops: &[TraversalOp]) -> String {
     let mut out = String::from(root);
@@ -667,6 +664,10 @@ fn traversal_text(root: &str, ops: &[TraversalOp]) -> String {
     out
 }
 
+/// Each object a block's `depends_on` names must be declared in its module,
+/// and be a whole object (`aws_s3_bucket.logs`, not `….arn`): Terraform
+/// refuses the configuration otherwise. The argument has no other effect
+/// on the model.
 pub fn check_depends_on(ev: &mut Evaluator<'_>, body: &Body) {
     let Some(attr) = body.attribute("depends_on") else {
         return;
@@ -679,15 +680,18 @@ pub fn check_depends_on(ev: &mut Evaluator<'_>, body: &Body) {
             Some(TraversalOp::GetAttr(n)) => Some(n.as_str()),
             _ => None,
         };
-        // the names that make the object's key, and how many operations
-        // name the object (an instance key after them; for a module, the
-        // output read: Terraform takes `module.x.out` as a whole object)
-        let (key, mut named) = match (root, name(0), name(1)) {
-            ("module", Some(n), _) => (text::concat(["module.", n]), 1),
-            ("data" | "ephemeral", Some(t), Some(n)) => (text::concat([root, ".", t, ".", n]), 2),
-            ("var" | "local", Some(_), _) => (String::new(), 1),
+        // the object named, how many operations name it (an instance key
+        // after them; for a module, the output read: Terraform takes
+        // `module.x.out` as a whole object), and whether it must be
+        // declared here
+        let (object, mut named, declared) = match (root, name(0), name(1)) {
+            ("module", Some(n), _) => (text::concat(["module.", n]), 1, true),
+            ("data" | "ephemeral", Some(t), Some(n)) => {
+                (text::concat([root, ".", t, ".", n]), 2, true)
+            }
+            ("var" | "local", Some(n), _) => (text::concat([root, ".", n]), 1, false),
             ("each" | "count" | "path" | "terraform" | "self", ..) => return,
-            (t, Some(n), _) => (text::concat([t, ".", n]), 1),
+            (t, Some(n), _) => (text::concat([t, ".", n]), 1, true),
             _ => return,
         };
         if matches!(ops.get(named), Some(TraversalOp::Index(_))) {
@@ -697,15 +701,10 @@ pub fn check_depends_on(ev: &mut Evaluator<'_>, body: &Body) {
             named += 1;
         }
         if ops.len() > named {
-            let object = match key.is_empty() {
-                true => text::concat([root, ".", name(0).unwrap_or_default()]),
-                false => key.clone(),
-            };
-            let written = traversal_text(root, ops);
-            partial.push((written, object, range));
+            partial.push((traversal_text(root, ops), object.clone(), range));
         }
-        if !key.is_empty() && !ev.scope.declares(&key) && !missing.contains(&key) {
-            missing.push(key);
+        if declared && !ev.scope.declares(&object) && !missing.contains(&object) {
+            missing.push(object);
         }
     });
     let entered = ev.enter(&attr.origin);
@@ -789,15 +788,14 @@ pub fn eval_resource(
 
     let fs = loader.fs.clone();
     let mut ev = Evaluator::new(scope, &source, file, &fs);
-    let subject = decl.types.as_ref().map(|_| match decl.mode {
+    let subject = match decl.mode {
         Mode::Managed => key.clone(),
         Mode::Data => text::concat(["data.", &key]),
+    };
+    let typed = decl.types.as_ref().map(|types| Typed {
+        types,
+        subject: &subject,
     });
-    let typed = decl
-        .types
-        .as_ref()
-        .zip(subject.as_deref())
-        .map(|(types, subject)| Typed { types, subject });
     // the root module configures every alias its resources name (a
     // module's come from its caller, through `providers`)
     let unconfigured = |address: &str| {
