@@ -246,13 +246,13 @@ fn configuration_errors_reach_annotations_and_code_scanning() {
     let out = run(&["scan", SCHEMA_ERRORS, "-o", "markdown"]);
     let md = stdout(&out);
     assert!(
-        md.starts_with("## Cloudwright scan\n\n❌ **Configuration:** 13 errors, 6 warnings\n\n- warning `extra.tf.json:6`: unsupported argument `quantum_cache`"),
+        md.starts_with("## Cloudwright scan\n\n❌ **Configuration:** 14 errors, 6 warnings\n\n- warning `extra.tf.json:6`: unsupported argument `quantum_cache`"),
         "{md}"
     );
     let levels: Vec<&str> = notifications
         .iter()
         .map(|n| n["level"].as_str().unwrap())
         .collect();
-    assert_eq!(levels.iter().filter(|l| **l == "error").count(), 13);
+    assert_eq!(levels.iter().filter(|l| **l == "error").count(), 14);
     assert_eq!(levels.iter().filter(|l| **l == "warning").count(), 6);
 }

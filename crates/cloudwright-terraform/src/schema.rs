@@ -493,9 +493,14 @@ impl Checker<'_> {
                 self.computed(name, (attr.range, &attr.origin), diagnostics);
                 continue;
             }
-            if meta_arguments.contains(&name) || node.is_some() {
+            if let Some(node) = node.filter(|n| matches!(n.kind, Kind::Block | Kind::Either)) {
                 // (a block type written `name = [{…}]` is taken: some
-                // providers' blocks are attributes as blocks)
+                // providers' blocks are attributes as blocks; the names
+                // in its objects are checked as the blocks' would be)
+                self.objects(node, &attr.expr, &attr.origin, diagnostics);
+                continue;
+            }
+            if meta_arguments.contains(&name) || node.is_some() {
                 continue;
             }
             let at = (attr.range, &attr.origin);
@@ -551,6 +556,51 @@ impl Checker<'_> {
         let typed = types.attributes.iter().any(Option::is_some)
             || types.blocks.iter().any(Option::is_some);
         typed.then_some(types)
+    }
+
+    /// The names of the objects of a nested block type written as an
+    /// argument (`ingress = [{ from_port = 443, … }]`), checked against
+    /// the block type's schema, nested ones too: Terraform refuses a name
+    /// the type does not have. Only what is written as a list of object
+    /// constructors is read (what else makes the list is not checked).
+    fn objects(
+        &self,
+        schema: &Node,
+        expr: &crate::syntax::Expr,
+        origin: &Origin,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        use crate::syntax::{ExprKind, ObjectKey};
+        let items = match &expr.kind {
+            ExprKind::Tuple(items) => items.as_slice(),
+            ExprKind::Object(_) => std::slice::from_ref(expr),
+            _ => return,
+        };
+        for item in items {
+            let ExprKind::Object(pairs) = &item.kind else {
+                continue;
+            };
+            for (key, value) in pairs {
+                let name = match key {
+                    ObjectKey::Ident(n) => n.as_str(),
+                    ObjectKey::Expr(e) => match &e.kind {
+                        ExprKind::Variable(n) => n.as_str(),
+                        ExprKind::Literal(cloudwright_model::Value::String(s)) => s,
+                        _ => continue,
+                    },
+                };
+                match self.child(schema, name) {
+                    Some(node) if matches!(node.kind, Kind::Block | Kind::Either) => {
+                        self.objects(node, value, origin, diagnostics);
+                    }
+                    Some(_) => {}
+                    None => {
+                        let at = (value.range, origin);
+                        self.unknown_name(schema, false, name, "argument", at, diagnostics);
+                    }
+                }
+            }
+        }
     }
 
     /// A warning for each required argument or block the body does not set.

@@ -414,6 +414,7 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
             at(&format!("unsupported attribute `cidr` in a reference to aws_vpc.main: aws_vpc has no attribute of that name in {versions}; Terraform refuses the reference, and its value is unknown here"), 96),
             at(&format!("unsupported attribute `image_idd` in a reference to data.aws_ami.ubuntu: aws_ami has no attribute of that name in {versions}; Terraform refuses the reference, and its value is unknown here"), 99),
             at(&format!("unsupported attribute `user_dta` in `ignore_changes` of aws_instance.kept: not an argument of aws_instance in {versions}; Terraform refuses it, and changes to `user_data` are not ignored"), 109),
+            at(&refused("unsupported argument `cidr_block` in aws_security_group.listed: not an argument of `ingress` blocks of aws_security_group", "cidr_blocks"), 121),
         ]
     );
     let helps: Vec<&str> = g
@@ -437,6 +438,7 @@ fn aws_blocks_are_checked_against_the_provider_schema() {
             "did you mean `cidr_block`?",
             "did you mean `image_id`?",
             "did you mean `user_data`?",
+            "did you mean `cidr_blocks`?",
         ]
     );
     let newer = "(from a newer provider?)";
