@@ -131,6 +131,18 @@ fn is_constructor(e: &Expr) -> bool {
     )
 }
 
+/// What a conditional's other result may cheaply be evaluated aside for
+/// its type: a constructor, a literal, a template, a variable or a local.
+fn is_cheap(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Literal(_) | ExprKind::Template(_) => true,
+        ExprKind::Traversal(base, _) => {
+            matches!(&base.kind, ExprKind::Variable(root) if root == "var" || root == "local")
+        }
+        _ => is_constructor(e),
+    }
+}
+
 /// Functions whose result is always a list or a tuple, whatever their
 /// arguments (a set given to `concat` or `sort` comes back a list).
 const LIST_FUNCTIONS: &[&str] = &[
@@ -711,9 +723,10 @@ impl<'a> Evaluator<'a> {
             let mut v = ev.eval(taken);
             // both results must share one type, whichever is taken: asked
             // where one is written as a collection, the usual mistake
-            // (`cond ? { a = [1] } : {}`); the result takes that type
-            // (`cond ? { a = 1 } : { b = "x" }` is a map of strings)
-            if is_constructor(taken) || is_constructor(other) {
+            // (`cond ? { a = [1] } : {}`), or where the other is cheap to
+            // evaluate; the result takes that type (`cond ? { a = 1 } :
+            // { b = "x" }` is a map of strings)
+            if is_constructor(taken) || is_constructor(other) || is_cheap(other) {
                 let o = ev.eval_aside(other);
                 let (t, f) = if std::ptr::eq(taken, yes) {
                     (&v, &o)

@@ -874,6 +874,8 @@ fn conditional_results_must_share_a_type() {
             ),
             at("a string and a list", 16),
             at(r#"at element 0, attribute "port": a number and a list"#, 17),
+            at("a number and a bool", 18),
+            at("an object and a string", 19),
         ]
     );
     // the others take the type both results share: strings for a number,
