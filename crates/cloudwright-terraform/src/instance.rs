@@ -1312,10 +1312,19 @@ impl Loader<'_> {
             Some(_) => resources::expansion(&mut ev, block),
             None => resources::Expansion::Single,
         };
+        let subject = text::concat(["provider `", &name, "`"]);
+        let typed = def
+            .provider_types
+            .iter()
+            .find(|(a, _)| *a == at)
+            .map(|(_, types)| resources::Typed {
+                types,
+                subject: &subject,
+            });
         for key in expansion.keys() {
             let bound = resources::bind_instance(&mut ev, &expansion, &key);
             let fields =
-                resources::eval_body(&mut ev, &block.body, "", None, &["for_each"], None, None);
+                resources::eval_body(&mut ev, &block.body, "", None, &["for_each"], None, typed);
             ev.unbind(bound);
             let alias = fields
                 .get("alias")

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A block or attribute in one of the module's files.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct At {
     pub file: usize,
     pub index: usize,
@@ -40,6 +40,9 @@ pub struct ModuleDef {
     pub resources: Vec<ResourceDecl>,
     pub module_calls: Vec<(String, At)>,
     pub providers: Vec<At>,
+    /// The types the AWS provider's schema gives the arguments of each
+    /// `provider "aws"` block that has any.
+    pub provider_types: Vec<(At, crate::schema::BodyTypes)>,
     pub terraform_blocks: Vec<At>,
     /// `terraform` blocks of override files, in the order they apply: each
     /// setting they make replaces the primary files' one (a provider
@@ -616,7 +619,7 @@ impl ModuleDef {
             (block.labels.first().is_some_and(|l| l == "aws"))
                 .then_some((None, at, "provider", "aws"))
         });
-        // resource → the types of its arguments, for converting their values
+        // (resource or provider block, where, the types of its arguments)
         let mut typed = Vec::new();
         for (resource, at, section, type_name) in resources.chain(providers) {
             let block = self.block(at);
@@ -637,12 +640,17 @@ impl ModuleDef {
                 &span,
                 diagnostics,
             );
-            if let (Some(i), Some(types)) = (resource, types) {
-                typed.push((i, types));
+            match (resource, types) {
+                (Some(i), Some(types)) => typed.push((Some(i), at, types)),
+                (None, Some(types)) => typed.push((None, at, types)),
+                _ => {}
             }
         }
-        for (i, types) in typed {
-            self.resources[i].types = Some(types);
+        for (resource, at, types) in typed {
+            match resource {
+                Some(i) => self.resources[i].types = Some(types),
+                None => self.provider_types.push((at, types)),
+            }
         }
     }
 

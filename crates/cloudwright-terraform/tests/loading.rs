@@ -849,7 +849,13 @@ fn arguments_take_the_types_of_the_provider_schema() {
                 &refused("root_block_device[0].encrypted", "bool required"),
                 51
             ),
+            at("inappropriate value for `max_retries` in provider `aws`: a number is required; Terraform refuses it", 85),
         ]
+    );
+    // default tags are the provider's arguments: converted too
+    assert_eq!(
+        attr(&g, web, "tags_all.CostCentre").to_string(),
+        r#""1234""#
     );
     assert_eq!(attr(&g, web, "monitoring").as_str(), Some("yes"));
     assert_eq!(messages(&g, Severity::Warning), Vec::<String>::new());
