@@ -526,24 +526,30 @@ fn clash(values: &[&Value]) -> Option<(Vec<String>, String)> {
         };
         return Some((Vec::new(), format!("{} and {}", name(first), name(other))));
     }
+    // a clash inside one position (`element 0`, `attribute "a"`), or
+    // among all the elements of collections unified as one list or map
+    let within = |column: Vec<&Value>, step: String| {
+        clash(&column).map(|(mut path, what)| {
+            path.push(step);
+            (path, what)
+        })
+    };
+    let among = |all: Vec<&Value>, whose: &str| {
+        clash(&all).map(|(_, what)| (Vec::new(), format!("{whose} share no type: {what}")))
+    };
     match first {
         Value::List(items) => {
             let lists: Vec<&[Value]> = known.iter().filter_map(|v| v.as_list()).collect();
             if lists.iter().all(|l| l.len() == items.len()) {
                 (0..items.len()).find_map(|i| {
-                    let column: Vec<&Value> = lists.iter().map(|l| &l[i]).collect();
-                    clash(&column).map(|(mut path, what)| {
-                        path.push(format!("element {i}"));
-                        (path, what)
-                    })
+                    within(
+                        lists.iter().map(|l| &l[i]).collect(),
+                        format!("element {i}"),
+                    )
                 })
             } else {
-                let all: Vec<&Value> = lists.iter().flat_map(|l| l.iter()).collect();
-                clash(&all).map(|(_, what)| {
-                    let what =
-                        format!("lists of different lengths whose elements share no type: {what}");
-                    (Vec::new(), what)
-                })
+                let all = lists.iter().flat_map(|l| l.iter()).collect();
+                among(all, "lists of different lengths whose elements")
             }
         }
         Value::Map(obj) => {
@@ -557,20 +563,12 @@ fn clash(values: &[&Value]) -> Option<(Vec<String>, String)> {
             });
             if same_keys {
                 obj.fields.keys().find_map(|k| {
-                    let column: Vec<&Value> = maps.iter().filter_map(|m| m.get(k)).collect();
-                    clash(&column).map(|(mut path, what)| {
-                        path.push(format!("attribute {k:?}"));
-                        (path, what)
-                    })
+                    let column = maps.iter().filter_map(|m| m.get(k)).collect();
+                    within(column, format!("attribute {k:?}"))
                 })
             } else {
-                let all: Vec<&Value> = maps.iter().flat_map(|m| m.values()).collect();
-                clash(&all).map(|(_, what)| {
-                    let what = format!(
-                        "objects with different attributes whose values share no type: {what}"
-                    );
-                    (Vec::new(), what)
-                })
+                let all = maps.iter().flat_map(|m| m.values()).collect();
+                among(all, "objects with different attributes whose values")
             }
         }
         _ => {
