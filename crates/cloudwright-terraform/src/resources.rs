@@ -359,8 +359,10 @@ impl<'a> Typed<'a> {
             Ok(converted) => converted.unwrap_or(value),
             Err(why) => {
                 let name = join(path, &attr.name);
+                // (what the value is, when the whole of it is refused)
+                let whole = !why.starts_with("element") && !why.starts_with("attribute");
                 let got = match value.strip() {
-                    Value::List(_) | Value::Map(_) => {
+                    Value::List(_) | Value::Map(_) if whole => {
                         format!(" (the value is a {})", value.type_name())
                     }
                     _ => String::new(),

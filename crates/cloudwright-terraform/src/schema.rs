@@ -18,7 +18,7 @@
 //! attributes are checked the same way ([`check_reference`]).
 
 use crate::syntax::{Block, Body, Origin, Range, TraversalOp};
-use crate::types::Type;
+use crate::types::{ObjectAttribute, Type};
 use cloudwright_model::{Diagnostic, Span};
 use std::sync::OnceLock;
 
@@ -52,9 +52,41 @@ pub struct Node {
     pub ty: Option<Type>,
     /// sorted by name
     pub children: Vec<Node>,
+    /// A nested block type's value written as an argument (`ingress =
+    /// [{ … }]`): a list of objects of its typed names (see
+    /// [`Node::object_list`]).
+    objects: OnceLock<Option<Type>>,
 }
 
 impl Node {
+    /// The type a nested block type takes written as an argument, a list
+    /// of objects whose attributes are the block's typed names, each
+    /// optional (whether the provider requires them all is not known);
+    /// `None` for an argument, or a block with no typed names.
+    pub fn object_list(&self) -> Option<&Type> {
+        if !matches!(self.kind, Kind::Block | Kind::Either) {
+            return None;
+        }
+        self.objects
+            .get_or_init(|| {
+                let attributes: Vec<ObjectAttribute> = self
+                    .children
+                    .iter()
+                    .filter_map(|c| {
+                        let ty = c.ty.clone().or_else(|| c.object_list().cloned())?;
+                        Some(ObjectAttribute {
+                            name: c.name.to_string(),
+                            ty,
+                            optional: true,
+                            default: None,
+                        })
+                    })
+                    .collect();
+                (!attributes.is_empty()).then(|| Type::List(Box::new(Type::Object(attributes))))
+            })
+            .as_ref()
+    }
+
     pub fn child(&self, name: &str) -> Option<&Node> {
         self.children
             .binary_search_by(|c| c.name.cmp(name))
@@ -230,6 +262,7 @@ fn parse_schema(text: &'static str) -> Node {
             required,
             ty,
             children: Vec::new(),
+            objects: OnceLock::new(),
         };
         fold(&mut stack, depth);
         stack.push(node);
@@ -242,6 +275,7 @@ fn parse_schema(text: &'static str) -> Node {
         required: false,
         ty: None,
         children: Vec::new(),
+        objects: OnceLock::new(),
     })
 }
 
@@ -488,7 +522,9 @@ impl Checker<'_> {
         for attr in &body.attributes {
             let name = attr.name.as_str();
             let node = self.child(schema, name);
-            types.attributes.push(node.and_then(|n| n.ty.as_ref()));
+            types
+                .attributes
+                .push(node.and_then(|n| n.ty.as_ref().or_else(|| n.object_list())));
             if node.is_some_and(|n| n.kind == Kind::Computed) {
                 self.computed(name, (attr.range, &attr.origin), diagnostics);
                 continue;

@@ -284,6 +284,29 @@ pub fn conform(value: &Value, ty: &Type) -> Result<Option<Value>, String> {
             }
             Ok(out.map(Value::list))
         }
+        // a nested block type written as an argument: its attributes by
+        // name (what the type has not is left as written, and reported by
+        // the schema check)
+        (Value::Map(obj), Type::Object(attributes)) => {
+            if obj.computed.is_some() {
+                // a resource's own object: its unset attributes unknown
+                return Ok(None);
+            }
+            let mut fields: Option<cloudwright_model::Fields> = None;
+            for (k, v) in obj.fields.iter() {
+                let Some(attribute) = attributes.iter().find(|a| a.name == k) else {
+                    continue;
+                };
+                let converted =
+                    conform(v, &attribute.ty).map_err(|e| format!("attribute {k:?}: {e}"))?;
+                if let Some(c) = converted {
+                    fields
+                        .get_or_insert_with(|| obj.fields.clone())
+                        .insert(k, c);
+                }
+            }
+            Ok(fields.map(Value::map))
+        }
         (Value::Map(obj), Type::Map(elem)) => {
             // copied only when an element changes
             let mut fields: Option<cloudwright_model::Fields> = None;

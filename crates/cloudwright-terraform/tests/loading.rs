@@ -850,8 +850,13 @@ fn arguments_take_the_types_of_the_provider_schema() {
                 51
             ),
             at("inappropriate value for `max_retries` in provider `aws`: a number is required; Terraform refuses it", 85),
+            at("inappropriate value for `egress` in aws_security_group.listed: element 0: attribute \"from_port\": a number is required; Terraform refuses it", 106),
         ]
     );
+    // a block type written as a list of objects is converted by name
+    let listed = "aws_security_group.listed";
+    assert_eq!(attr(&g, listed, "ingress.0.from_port").to_string(), "22");
+    assert_eq!(attr(&g, listed, "ingress.0.self").to_string(), "false");
     // default tags are the provider's arguments: converted too
     assert_eq!(
         attr(&g, web, "tags_all.CostCentre").to_string(),
