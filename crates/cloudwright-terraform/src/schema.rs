@@ -709,23 +709,46 @@ impl Checker<'_> {
             if self.child(schema, name).is_some() {
                 continue;
             }
-            let known = self.allowed.names(schema, false);
-            let message = format!(
-                "unsupported attribute `{name}` in `ignore_changes` of {}: not an argument of {} in AWS provider {}{}",
+            let said = format!(
+                "unsupported attribute `{name}` in `ignore_changes` of {}: not an argument of {}",
                 (self.whose)(),
                 self.subject,
-                self.schemas.version_list(self.allowed.mask),
-                self.allowed.which()
             );
-            diagnostics.push(not_in_schema(
-                message,
-                self.allowed.refused_elsewhere(self.schemas, schema, name),
-                (name, &known),
+            diagnostics.push(self.not_a_name(
+                schema,
+                (name, false),
+                said,
                 |meant| format!("Terraform refuses it, and changes to `{meant}` are not ignored"),
-                "it is kept as written, unchecked",
                 (self.span)(item.range, &attr.origin),
             ));
         }
+    }
+
+    /// A name `schema` has not in the versions the module allows: what is
+    /// `said` of it, the versions, and the name meant (among the names that
+    /// can be set, or all, `settable`) with what `refused` says of it.
+    fn not_a_name(
+        &self,
+        schema: &Node,
+        (name, settable): (&str, bool),
+        said: String,
+        refused: impl Fn(&str) -> String,
+        at: Span,
+    ) -> Diagnostic {
+        let known = self.allowed.names(schema, settable);
+        let message = format!(
+            "{said} in AWS provider {}{}",
+            self.schemas.version_list(self.allowed.mask),
+            self.allowed.which()
+        );
+        not_in_schema(
+            message,
+            self.allowed.refused_elsewhere(self.schemas, schema, name),
+            (name, &known),
+            refused,
+            "it is kept as written, unchecked",
+            at,
+        )
     }
 
     /// A name of `schema` in the versions the module allows.
@@ -759,27 +782,22 @@ impl Checker<'_> {
         (range, origin): (Range, &Origin),
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        let known = self.allowed.names(schema, true);
-        let at = (self.span)(range, origin);
         let owner = if top {
             self.subject.to_string()
         } else {
             format!("`{}` blocks of {}", schema.name, self.subject)
         };
         let article = if what == "argument" { "an" } else { "a" };
-        let message = format!(
-            "unsupported {what} `{name}` in {}: not {article} {what} of {owner} in AWS provider {}{}",
+        let said = format!(
+            "unsupported {what} `{name}` in {}: not {article} {what} of {owner}",
             (self.whose)(),
-            self.schemas.version_list(self.allowed.mask),
-            self.allowed.which()
         );
-        diagnostics.push(not_in_schema(
-            message,
-            self.allowed.refused_elsewhere(self.schemas, schema, name),
-            (name, &known),
+        diagnostics.push(self.not_a_name(
+            schema,
+            (name, true),
+            said,
             |meant| format!("Terraform refuses it, and what reads `{meant}` sees it unset"),
-            "it is kept as written, unchecked",
-            at,
+            (self.span)(range, origin),
         ));
     }
 }
