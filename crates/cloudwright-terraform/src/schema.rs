@@ -380,9 +380,24 @@ impl Allowed {
     /// "it is one in 4.66.1, which the module does not allow: Terraform
     /// refuses it", for a name of `schema` only excluded versions have.
     fn refused_elsewhere(&self, schemas: &Schemas, schema: &Node, name: &str) -> Option<String> {
-        self.elsewhere(schemas, schema.child(name)).map(|other| {
+        let node = schema.child(name);
+        self.refused_for(schemas, node, |other| format!("it is one in {other}"), "it")
+    }
+
+    /// "`who` has it, which the module does not allow: Terraform refuses
+    /// `what`", for what only excluded versions have (`who` given their
+    /// list).
+    fn refused_for(
+        &self,
+        schemas: &Schemas,
+        node: Option<&Node>,
+        who: impl FnOnce(String) -> String,
+        what: &str,
+    ) -> Option<String> {
+        self.elsewhere(schemas, node).map(|other| {
             format!(
-                "it is one in {other}, {}: Terraform refuses it",
+                "{}, {}: Terraform refuses {what}",
+                who(other),
                 self.excluded()
             )
         })
@@ -843,12 +858,8 @@ pub fn check_reference(
         schemas.version_list(allowed.mask),
         allowed.which()
     );
-    let elsewhere = allowed.elsewhere(schemas, node).map(|other| {
-        format!(
-            "{type_name} has it in {other}, {}: Terraform refuses the reference",
-            allowed.excluded()
-        )
-    });
+    let has = |other| format!("{type_name} has it in {other}");
+    let elsewhere = allowed.refused_for(schemas, node, has, "the reference");
     diagnostics.push(not_in_schema(
         message,
         elsewhere,
@@ -900,12 +911,7 @@ fn unknown_type(
         schemas.version_list(allowed.mask),
         allowed.which()
     );
-    let elsewhere = allowed.elsewhere(schemas, schema).map(|other| {
-        format!(
-            "{other} has it, {}: Terraform refuses it",
-            allowed.excluded()
-        )
-    });
+    let elsewhere = allowed.refused_for(schemas, schema, |other| format!("{other} has it"), "it");
     diagnostics.push(not_in_schema(
         message,
         elsewhere,
