@@ -238,6 +238,23 @@ crate::rule! {
 }
 
 fn check_default_sg(ctx: &Context<'_>, report: &mut Report) {
+    // A VPC made here gets a default security group with AWS's rules (all
+    // traffic from its own members in, everything out) unless an
+    // `aws_default_security_group` takes it over.
+    for vpc in ctx.resources(&["aws_vpc", "aws_default_vpc"]) {
+        report.checked(vpc);
+        match ctx.companions(vpc, "aws_default_security_group", "vpc_id", &[]) {
+            Tri::Known(groups) if groups.is_empty() => {
+                report.fail(
+                    vpc,
+                    "",
+                    "the VPC's default security group keeps the rules AWS gives it (all traffic from its members, all outbound): no `aws_default_security_group` manages it",
+                );
+            }
+            Tri::Unknown(why) => report.unknown(vpc, why),
+            _ => {}
+        }
+    }
     for group in ctx.resources(&["aws_default_security_group"]) {
         report.checked(group);
         let mut undecided = None;
@@ -294,10 +311,15 @@ fn check_default_sg(ctx: &Context<'_>, report: &mut Report) {
 
 crate::rule! {
     /// ## What it checks
-    /// The default security group of a VPC allows nothing: an
-    /// `aws_default_security_group` has no `ingress` or `egress` blocks, and
-    /// no `aws_security_group_rule` / `aws_vpc_security_group_*_rule` is
-    /// attached to it.
+    /// The default security group of a VPC allows nothing: every VPC made
+    /// here (`aws_vpc`, `aws_default_vpc`) has an
+    /// `aws_default_security_group` managing its default group (without
+    /// one, the group keeps the rules AWS gives it: all traffic from its
+    /// own members, all outbound), that group has no `ingress` or `egress`
+    /// blocks, and no `aws_security_group_rule` /
+    /// `aws_vpc_security_group_*_rule` is attached to it. A default group
+    /// whose `vpc_id` is known only after apply and refers to nothing here
+    /// makes the VPCs of its root module undecidable.
     ///
     /// ## Why it matters
     /// Anything launched without an explicit security group gets the
@@ -307,6 +329,10 @@ crate::rule! {
     ///
     /// ## Failing example
     /// ```hcl
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
     /// resource "aws_default_security_group" "default" {
     ///   vpc_id = aws_vpc.main.id
     ///   ingress {
@@ -320,24 +346,29 @@ crate::rule! {
     ///
     /// ## Passing example
     /// ```hcl
+    /// resource "aws_vpc" "main" {
+    ///   cidr_block = "10.0.0.0/16"
+    /// }
+    ///
     /// resource "aws_default_security_group" "default" {
     ///   vpc_id = aws_vpc.main.id
     /// }
     /// ```
     ///
     /// ## How to fix
-    /// Manage the default group with no rules (Terraform then removes the
-    /// existing ones) and give every resource its own security group.
+    /// Manage each VPC's default group with an `aws_default_security_group`
+    /// that has no rules (Terraform then removes the existing ones) and give
+    /// every resource its own security group.
     pub static DEFAULT_SG_RULES = {
         id: "CW-AWS-VPC-004",
         title: "Default security group allows traffic",
         severity: Medium,
         category: "network",
-        resource_types: ["aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"],
+        resource_types: ["aws_vpc", "aws_default_vpc", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"],
         checkov: ["CKV2_AWS_12"],
         trivy: [],
         kics: ["9a4ef195-74b9-4c58-b8ed-2b2fe4353a75"],
-        remediation: "Remove all ingress and egress rules from the default security group.",
+        remediation: "Manage the default security group with an aws_default_security_group that has no ingress or egress rules.",
         check: check_default_sg,
     }
 }
