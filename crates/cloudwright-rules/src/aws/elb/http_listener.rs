@@ -49,7 +49,7 @@ crate::rule! {
         severity: High,
         category: "encryption",
         resource_types: ["aws_lb_listener", "aws_alb_listener"],
-        checkov: ["CKV_AWS_2"],
+        checkov: ["CKV_AWS_2", "CKV2_AWS_20"],
         trivy: ["AVD-AWS-0054", "aws-elb-http-not-used"],
         kics: ["de7f5e83-da88-4046-871f-ea18504b1d43"],
         remediation: "Redirect HTTP to HTTPS in the listener's default action.",

@@ -46,7 +46,7 @@ crate::rule! {
         severity: High,
         category: "iam",
         resource_types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
-        checkov: [],
+        checkov: ["CKV_AWS_290"],
         trivy: ["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
         kics: [],
         remediation: "Scope the statement's Resource to the ARNs the actions need.",
