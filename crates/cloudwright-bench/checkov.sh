@@ -12,6 +12,14 @@
 #    checks: RDS publicly accessible (CW-AWS-RDS-001 / CKV_AWS_17), RDS storage
 #    unencrypted (CW-AWS-RDS-002 / CKV_AWS_16), SSH open to the internet
 #    (CW-AWS-SG-001 / CKV_AWS_24, CKV_AWS_260).
+# 3. Disagreements: Checkov runs on the rules' fixtures
+#    (crates/cloudwright-rules/tests/fixtures/<RULE-ID>…), and every check of
+#    Checkov's that a rule names as its alias (docs/rules.md) is compared with
+#    the fixture's verdict, which the rules' tests hold Cloudwright to: a
+#    `pass_…` resource Checkov fails is a finding Checkov has and Cloudwright
+#    has not (Checkov's false positive, a deliberate difference the rule's
+#    documentation explains, or a gap of ours); a `fail_…` one Checkov passes
+#    is one Checkov misses.
 #
 # A developer's tool, not part of CI: the first run installs Checkov (pinned)
 # from PyPI into a virtualenv under ~/.cache/cloudwright/checkov. Checkov runs
@@ -103,4 +111,40 @@ for root in roots:
 n = sum(len(v) for v in holds.values())
 for name, label in (("cw", "cloudwright"), ("ckv", "checkov")):
     print(f"  {label}: {totals[name][0]} of {n} found, {totals[name][1]} false positives")
+EOF
+
+echo
+echo "== Checkov's aliased checks on the rules' fixtures, where they disagree"
+"$venv/bin/checkov" --framework terraform -o json --skip-download \
+  -d "$here/crates/cloudwright-rules/tests/fixtures" >"$work/rules.json" 2>/dev/null || true
+"$py" - "$work/rules.json" "$here/docs/rules.md" <<'EOF'
+import json, re, sys
+aliases = {}
+for line in open(sys.argv[2]):
+    m = re.match(r"\| \[(CW-[A-Z0-9-]+)\]\([^)]*\) \|[^|]*\|[^|]*\|[^|]*\| ([^|]*) \|", line)
+    for a in (m.group(2).split(",") if m else []):
+        if a.strip().startswith("CKV"):
+            aliases.setdefault(a.strip(), set()).add(m.group(1))
+runs = json.load(open(sys.argv[1]))
+runs = runs if isinstance(runs, list) else [runs]
+results = [r for r in runs if r.get("check_type") == "terraform"][0]["results"]
+agree, extra, missed = 0, [], []
+for kind in ("failed_checks", "passed_checks"):
+    for c in results.get(kind, []):
+        rule = re.match(r"(CW-[A-Z]+-[A-Z0-9]+-\d+)", c["file_path"].strip("/"))
+        if not rule or rule.group(1) not in aliases.get(c["check_id"], ()):
+            continue
+        name = c["resource"].split(".")[-1].split("[")[0]
+        row = f"  {rule.group(1):24} {c['check_id']:12} {c['resource']}"
+        if kind == "failed_checks" and name.startswith("pass"):
+            extra.append(row)
+        elif kind == "passed_checks" and name.startswith("fail"):
+            missed.append(row)
+        elif name.startswith("pass" if kind == "passed_checks" else "fail"):
+            agree += 1
+print(f"  {agree} verdicts on fail_/pass_ resources agree")
+print(f"  {len(extra)} resources Checkov fails that the fixtures pass:")
+print("\n".join(sorted(extra)))
+print(f"  {len(missed)} resources Checkov passes that the fixtures fail:")
+print("\n".join(sorted(missed)))
 EOF
