@@ -244,6 +244,14 @@ fn check_default_sg(ctx: &Context<'_>, report: &mut Report) {
     for vpc in ctx.resources(&["aws_vpc", "aws_default_vpc"]) {
         report.checked(vpc);
         match ctx.companions(vpc, "aws_default_security_group", "vpc_id", &[]) {
+            // the default VPC was there before this configuration: what its
+            // group allows now is not in the code
+            Tri::Known(groups) if groups.is_empty() && vpc.resource_type == "aws_default_vpc" => {
+                report.unknown(
+                    vpc,
+                    "the default VPC existed before this configuration and no `aws_default_security_group` manages its default security group, so its rules are not in the code",
+                );
+            }
             Tri::Known(groups) if groups.is_empty() => {
                 report.fail(
                     vpc,
@@ -312,14 +320,15 @@ fn check_default_sg(ctx: &Context<'_>, report: &mut Report) {
 crate::rule! {
     /// ## What it checks
     /// The default security group of a VPC allows nothing: every VPC made
-    /// here (`aws_vpc`, `aws_default_vpc`) has an
-    /// `aws_default_security_group` managing its default group (without
-    /// one, the group keeps the rules AWS gives it: all traffic from its
-    /// own members, all outbound), that group has no `ingress` or `egress`
-    /// blocks, and no `aws_security_group_rule` /
-    /// `aws_vpc_security_group_*_rule` is attached to it. A default group
-    /// whose `vpc_id` is known only after apply and refers to nothing here
-    /// makes the VPCs of its root module undecidable.
+    /// here (`aws_vpc`) has an `aws_default_security_group` managing its
+    /// default group (without one, the group keeps the rules AWS gives it:
+    /// all traffic from its own members, all outbound), that group has no
+    /// `ingress` or `egress` blocks, and no `aws_security_group_rule` /
+    /// `aws_vpc_security_group_*_rule` is attached to it. An adopted
+    /// default VPC (`aws_default_vpc`) without one is undecidable (its group
+    /// existed before the configuration), and so is every VPC of a root
+    /// module with a default group whose `vpc_id` is known only after apply
+    /// and refers to nothing here.
     ///
     /// ## Why it matters
     /// Anything launched without an explicit security group gets the
