@@ -47,7 +47,7 @@ crate::rule! {
         severity: Critical,
         category: "iam",
         resource_types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"],
-        checkov: ["CKV_AWS_62"],
+        checkov: ["CKV_AWS_62", "CKV_AWS_274"],
         trivy: ["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
         kics: ["2f37c4a3-58b9-4afe-8a87-d7f1d2286f84", "575a2155-6af1-4026-b1af-d5bc8fe2a904"],
         remediation: "Replace the wildcard with the actions and resources needed.",

@@ -41,7 +41,7 @@ crate::rule! {
         severity: High,
         category: "iam",
         resource_types: ["aws_lambda_permission"],
-        checkov: [],
+        checkov: ["CKV_AWS_301"],
         trivy: [],
         kics: ["e08ed7eb-f3ef-494d-9d22-2e3db756a347"],
         remediation: "Name the principal, or set source_arn / source_account / principal_org_id.",

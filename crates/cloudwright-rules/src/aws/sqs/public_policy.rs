@@ -56,7 +56,7 @@ crate::rule! {
         severity: High,
         category: "iam",
         resource_types: ["aws_sqs_queue", "aws_sqs_queue_policy"],
-        checkov: ["CKV_AWS_168"],
+        checkov: ["CKV_AWS_168", "CKV_AWS_387"],
         trivy: [],
         kics: ["abb06e5f-ef9a-4a99-98c6-376d396bfcdf"],
         remediation: "Name the principals, or add an aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID condition.",
