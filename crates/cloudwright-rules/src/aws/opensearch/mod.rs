@@ -443,7 +443,7 @@ crate::rule! {
         severity: Medium,
         category: "iam",
         resource_types: ["aws_opensearch_domain", "aws_elasticsearch_domain"],
-        checkov: [],
+        checkov: ["CKV2_AWS_52"],
         trivy: [],
         kics: [],
         remediation: "Add advanced_security_options { enabled = true }.",

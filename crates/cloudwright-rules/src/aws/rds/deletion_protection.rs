@@ -38,7 +38,7 @@ crate::rule! {
         severity: Medium,
         category: "backup",
         resource_types: ["aws_db_instance", "aws_rds_cluster"],
-        checkov: ["CKV_AWS_293"],
+        checkov: ["CKV_AWS_293", "CKV_AWS_139"],
         trivy: ["AVD-AWS-0177", "aws-rds-enable-deletion-protection"],
         kics: [],
         remediation: "Set deletion_protection = true.",
