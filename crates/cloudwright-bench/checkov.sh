@@ -32,7 +32,10 @@ version=3.3.30
 target="${CARGO_TARGET_DIR:-$here/target}"
 
 if [ ! -x "$venv/bin/checkov" ]; then
-  python3 -m venv "$venv"
+  python3 -m venv "$venv" || {
+    echo "checkov.sh: cannot make a virtualenv; install Python's venv module (Debian: apt-get install python3-venv)" >&2
+    exit 1
+  }
   "$venv/bin/pip" install --quiet "checkov==$version"
 fi
 cargo build --release --quiet -p cloudwright-cli --manifest-path "$here/Cargo.toml"
