@@ -1,11 +1,13 @@
 //! The same three misconfigurations (an RDS instance publicly accessible, its
 //! storage unencrypted, SSH open to the internet) written the ways real
 //! configurations write them: literals, variable defaults, tfvars files,
-//! locals and conditionals, module inputs two calls deep, `for_each`,
-//! `lookup`/`try`, `optional()` defaults, dynamic blocks. Every one must be
-//! found, and the safe controls beside them (the same resources switched off
-//! by `count`, an empty `for_each`, an empty dynamic block, tfvars or module
-//! inputs that make them safe) must not be. `docs/benchmarks.md` compares this
+//! locals and conditionals (chained too), module inputs two calls deep,
+//! module calls with `count` and `for_each`, `for_each` over resources,
+//! `for` filters, `lookup`/`try`/`merge`, `optional()` defaults, settings
+//! read with `jsondecode(file(…))`, dynamic blocks. Every one must be found,
+//! and the safe controls beside them (the same resources switched off by
+//! `count`, an empty `for_each`, an empty dynamic block, tfvars, module
+//! inputs or a `merge` override that make them safe) must not be. `docs/benchmarks.md` compares this
 //! tree with Checkov.
 
 use cloudwright_scan::{scan, select_rules, ScanOptions};
@@ -48,8 +50,8 @@ fn every_way_of_writing_a_misconfiguration_is_found_and_no_safe_control_is() {
     expected.sort();
     assert_eq!(
         expected.len(),
-        34,
-        "twelve roots, three findings each but two"
+        47,
+        "seventeen roots, three findings each but two"
     );
     assert!(!expected.iter().any(|l| l.starts_with("safe_")));
     assert_eq!(found, expected);
@@ -67,19 +69,25 @@ fn every_way_of_writing_a_misconfiguration_is_found_and_no_safe_control_is() {
         roots,
         [
             "auto_tfvars",
+            "count_module",
             "for_each_map",
+            "for_filter",
             "ingress_rule_for_each",
+            "jsondecode_file",
             "literal",
             "local_conditional",
             "lookup_map",
+            "merge_overrides",
             "module_input",
             "nested_modules",
             "optional_default",
             "safe_count_zero",
             "safe_dynamic_empty",
             "safe_for_each_empty",
+            "safe_merge",
             "safe_module_input",
             "safe_tfvars",
+            "ternary_chain",
             "tfvars",
             "tfvars_json",
             "variable_default",
