@@ -26,6 +26,16 @@
 # with --skip-download, so it does not try to reach its service.
 set -euo pipefail
 
+case "${1:-}" in
+  -h | --help)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+    exit 0
+    ;;
+esac
+for dir in "$@"; do
+  [ -d "$dir" ] || { echo "checkov.sh: $dir is not a directory" >&2; exit 2; }
+done
+
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 venv="${CHECKOV_VENV:-$HOME/.cache/cloudwright/checkov}"
 version=3.3.30
