@@ -7,8 +7,8 @@
 //! read with `jsondecode(file(…))`, dynamic blocks. Every one must be found,
 //! and the safe controls beside them (the same resources switched off by
 //! `count`, an empty `for_each`, an empty dynamic block, tfvars, module
-//! inputs or a `merge` override that make them safe) must not be. `docs/benchmarks.md` compares this
-//! tree with Checkov.
+//! inputs or a `merge` override that make them safe) must not be.
+//! `docs/benchmarks.md` compares this tree with Checkov.
 
 use cloudwright_scan::{scan, select_rules, ScanOptions};
 use cloudwright_terraform::{load, LoadOptions};
@@ -51,7 +51,7 @@ fn every_way_of_writing_a_misconfiguration_is_found_and_no_safe_control_is() {
     assert_eq!(
         expected.len(),
         47,
-        "seventeen roots, three findings each but two"
+        "seventeen roots with three findings each, but two with one"
     );
     assert!(!expected.iter().any(|l| l.starts_with("safe_")));
     assert_eq!(found, expected);
