@@ -328,7 +328,9 @@ crate::rule! {
     /// default VPC (`aws_default_vpc`) without one is undecidable (its group
     /// existed before the configuration), and so is every VPC of a root
     /// module with a default group whose `vpc_id` is known only after apply
-    /// and refers to nothing here.
+    /// and refers to nothing here. A default group managed by another
+    /// configuration (an account baseline) is not seen from this one:
+    /// suppress the finding with that reason.
     ///
     /// ## Why it matters
     /// Anything launched without an explicit security group gets the
