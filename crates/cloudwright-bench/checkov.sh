@@ -20,6 +20,8 @@
 #    has not (Checkov's false positive, a deliberate difference the rule's
 #    documentation explains, or a gap of ours); a `fail_…` one Checkov passes
 #    is one Checkov misses.
+# 4. Coverage: Checkov's AWS checks that no rule names as its alias, those
+#    on resource types a rule already reads listed one by one.
 #
 # A developer's tool, not part of CI: the first run installs Checkov (pinned)
 # from PyPI into a virtualenv under ~/.cache/cloudwright/checkov. Checkov runs
@@ -160,4 +162,30 @@ print(f"  {len(extra)} resources Checkov fails that the fixtures pass:")
 print("\n".join(sorted(extra)))
 print(f"  {len(missed)} resources Checkov passes that the fixtures fail:")
 print("\n".join(sorted(missed)))
+EOF
+
+echo
+echo "== Checkov's AWS checks no rule names as its alias"
+"$venv/bin/checkov" --list --framework terraform >"$work/list.txt" 2>/dev/null || true
+"$py" - "$work/list.txt" "$here/docs/rules.md" <<'EOF'
+import re, sys
+checks, entities = {}, {}
+for line in open(sys.argv[1]):
+    cells = [c.strip() for c in line.split("|")]
+    if len(cells) > 6 and re.match(r"CKV2?_AWS_\d+$", cells[2]) and cells[6] == "Terraform":
+        checks[cells[2]] = cells[5]
+        entities.setdefault(cells[2], set()).add(cells[4])
+aliased, read = set(), set()
+for line in open(sys.argv[2]):
+    m = re.match(r"\| \[(CW-[A-Z0-9-]+)\]\([^)]*\) \|[^|]*\|[^|]*\|[^|]*\| ([^|]*) \|", line)
+    aliased.update(a.strip() for a in (m.group(2).split(",") if m else []))
+    if line.startswith("**"):
+        read.update(re.findall(r"`(aws_[a-z0-9_]+)`", line))
+missing = sorted(set(checks) - aliased, key=lambda c: (c.startswith("CKV2"), int(c.rsplit("_", 1)[1])))
+print(f"  {len(checks)} checks, {len(checks) - len(missing)} named as aliases; of the other {len(missing)}:")
+on_read = [c for c in missing if entities[c] & read]
+print(f"  {len(on_read)} on resource types a rule reads:")
+for c in on_read:
+    print(f"    {c:12} {', '.join(sorted(entities[c] & read))[:50]:50} {checks[c][:90]}")
+print(f"  {len(missing) - len(on_read)} on resource types no rule reads")
 EOF
