@@ -139,7 +139,7 @@ pub(crate) fn usage(explicit: Option<&Path>, paths: &[PathBuf]) -> Result<Usage,
             if p.is_dir() {
                 p.clone()
             } else {
-                p.parent().map(Path::to_path_buf).unwrap_or_default()
+                cloudwright_terraform::load::directory_of(p)
             }
         })
         .unwrap_or_else(|| PathBuf::from("."));

@@ -207,6 +207,41 @@ fn broken_input_exits_2_and_still_reports_the_rest() {
     assert!(text.contains("2 |   bucket = "), "{text}");
 }
 
+/// A bare file name, run where the file is (`terraform show -json tfplan >
+/// plan.json && cloudwright scan plan.json`): the file's directory is `.`,
+/// not the empty path — the configuration beside a plan is read and its
+/// findings point at `.tf` lines; a `.tf` file names its directory.
+#[test]
+fn a_bare_file_name_is_read_in_the_current_directory() {
+    let dir = common::repo().join("crates/cloudwright-terraform/tests/fixtures/plan");
+    let run_here = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("run cloudwright")
+    };
+    let plan = run_here(&["resources", "plan.json", "-o", "json"]);
+    assert_eq!(plan.status.code(), Some(0), "{}", stdout(&plan));
+    let json: serde_json::Value = serde_json::from_slice(&plan.stdout).unwrap();
+    let bucket = item(&json["resources"], |r| r["address"] == "aws_s3_bucket.logs");
+    assert_eq!(bucket["location"]["file"], "main.tf");
+    assert_eq!(bucket["location"]["line"], 3);
+
+    let scan = run_here(&["scan", "plan.json", "--rule", "CW-AWS-S3-001"]);
+    let text = stdout(&scan);
+    assert!(text.contains("  --> main.tf:7:1"), "{text}");
+
+    let tf = run_here(&["resources", "main.tf"]);
+    assert_eq!(tf.status.code(), Some(0), "{}", stdout(&tf));
+    let text = stdout(&tf);
+    assert!(
+        text.contains("aws_s3_bucket.logs  [aws]  main.tf:3"),
+        "{text}"
+    );
+    assert!(!text.contains("does not exist"), "{text}");
+}
+
 #[test]
 fn unknown_output_format_is_a_usage_error() {
     let out = run(&["resources", "examples/three-tier", "-o", "yaml"]);

@@ -256,3 +256,26 @@ fn configuration_errors_reach_annotations_and_code_scanning() {
     assert_eq!(levels.iter().filter(|l| **l == "error").count(), 14);
     assert_eq!(levels.iter().filter(|l| **l == "warning").count(), 6);
 }
+
+/// A tree with nothing taggable says so, instead of "0 of 0 (100.0%)".
+#[test]
+fn tagging_coverage_of_a_tree_with_nothing_taggable() {
+    let dir = std::env::temp_dir().join(format!("cw-scan-untaggable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("main.tf"),
+        "locals {\n  name = \"x\"\n}\n\noutput \"name\" {\n  value = local.name\n}\n",
+    )
+    .unwrap();
+    let path = dir.to_string_lossy().into_owned();
+    let text = stdout(&run(&["scan", &path]));
+    let markdown = stdout(&run(&["scan", &path, "-o", "markdown"]));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(text.contains("Tagging: no taggable resources\n"), "{text}");
+    assert!(!text.contains("0 of 0"), "{text}");
+    assert!(
+        markdown.contains("**Tagging:** no taggable resources."),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("| Tag |"), "{markdown}");
+}

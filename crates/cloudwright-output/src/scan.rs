@@ -129,6 +129,9 @@ fn module_name(m: &str) -> &str {
 
 /// The tagging coverage block of the text report.
 fn tagging_text(t: &cloudwright_scan::TagCoverage) -> String {
+    if t.taggable == 0 {
+        return "Tagging: no taggable resources\n\n".to_string();
+    }
     let mut out = format!(
         "Tagging: {} of {} taggable resources fully tagged ({:.1}%)",
         t.fully_tagged,
@@ -1222,7 +1225,9 @@ pub fn to_markdown(ctx: &Context<'_>) -> String {
         }
         out.push_str("\n</details>\n\n");
     }
-    if let Some(t) = &r.tagging {
+    if r.tagging.as_ref().is_some_and(|t| t.taggable == 0) {
+        out.push_str("**Tagging:** no taggable resources.\n\n");
+    } else if let Some(t) = &r.tagging {
         let _ = writeln!(
             out,
             "**Tagging:** {} of {} taggable resources fully tagged ({:.1}%).\n",

@@ -42,6 +42,16 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Loads Terraform configuration (directories or files) into one graph.
 /// Plan and state JSON files are recognised by content and loaded by [`crate::plan`].
+/// The directory a file is in: `.` for a bare file name (`main.tf`,
+/// `plan.json`), whose `parent()` is the empty path, which is not a
+/// directory one can read.
+pub fn directory_of(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
     load_with(paths, options, &mut || {})
 }
@@ -69,7 +79,7 @@ pub fn load_with(
             continue;
         }
         let dir = if path.is_file() {
-            path.parent().map(Path::to_path_buf).unwrap_or_default()
+            directory_of(path)
         } else {
             path.clone()
         };

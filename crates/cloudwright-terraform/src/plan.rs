@@ -108,7 +108,8 @@ fn load_plan(
     let regions = provider_regions(json);
 
     // The configuration beside the plan, evaluated with the plan's variables.
-    let dir = path.parent().unwrap_or(Path::new("."));
+    let dir = crate::load::directory_of(path);
+    let dir = dir.as_path();
     let has_config = std::fs::read_dir(dir)
         .map(|rd| {
             rd.flatten().any(|e| {
