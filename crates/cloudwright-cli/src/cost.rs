@@ -223,8 +223,8 @@ fn diff(args: CostDiffArgs) -> ExitCode {
         Ok(u) => u,
         Err(e) => return fail(e),
     };
-    let base_graph = load_reporting(&base_input);
-    let head_graph = load_reporting(&head_input);
+    let base_graph = load_reporting(&base_input.compared());
+    let head_graph = load_reporting(&head_input.compared());
     let base = cloudwright_cost::estimate(&base_graph, &catalogue, &usage);
     let head = cloudwright_cost::estimate(&head_graph, &catalogue, &usage);
     let d = cloudwright_cost::diff(&base, &head);

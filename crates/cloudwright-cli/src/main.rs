@@ -160,6 +160,21 @@ pub(crate) struct InputArgs {
     /// Skip paths matching this glob (relative to the scanned directory); may repeat.
     #[arg(long = "exclude", value_name = "GLOB")]
     pub(crate) excludes: Vec<String>,
+    /// One side of a comparison (`review BASE HEAD`, `--base REF`, `cost
+    /// diff`), where a side with no configuration is one that did not
+    /// exist yet: not a mistyped path.
+    #[arg(skip)]
+    pub(crate) compared: bool,
+}
+
+impl InputArgs {
+    /// The same paths and settings as one side of a comparison.
+    pub(crate) fn compared(&self) -> InputArgs {
+        InputArgs {
+            compared: true,
+            ..self.clone()
+        }
+    }
 }
 
 #[derive(Args)]
@@ -340,7 +355,33 @@ fn load_options(input: &InputArgs) -> LoadOptions {
 }
 
 fn load_with(input: &InputArgs, options: LoadOptions) -> Graph {
-    alloc::loading(|assemble| cloudwright_terraform::load_with(&input.paths, &options, assemble))
+    let mut graph = alloc::loading(|assemble| {
+        cloudwright_terraform::load_with(&input.paths, &options, assemble)
+    });
+    // a path with no configuration below it is most often a mistyped one,
+    // and "0 findings" would read as a pass
+    if !input.compared
+        && graph.sources.is_empty()
+        && graph.resources.is_empty()
+        && !graph.has_errors()
+    {
+        let shown: Vec<String> = input
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        graph.diagnostics.push(
+            cloudwright_model::Diagnostic::error(format!(
+                "no Terraform configuration found in {}: nothing was checked",
+                shown.join(", ")
+            ))
+            .help(
+                "give the directory that holds the .tf (or .tf.json, .tofu) files, or a plan or \
+                 state file; the directories below it are read too, but not .terraform/ or .git/",
+            ),
+        );
+    }
+    graph
 }
 
 /// [`load`], and what could not be loaded said on stderr (file:line:col,
@@ -1288,10 +1329,14 @@ impl BaseCheckout {
             let relative = absolute
                 .strip_prefix(&work)
                 .map_err(|_| format!("{} is outside the repository", path.display()))?;
-            copy_downloaded_modules(&absolute, &temp.join(relative));
-            base_paths.push(temp.join(relative));
+            let base = temp.join(relative);
+            copy_downloaded_modules(&absolute, &base);
+            // a directory the change adds: nothing there at the base
+            std::fs::create_dir_all(&base).map_err(|e| format!("{}: {e}", base.display()))?;
+            base_paths.push(base);
         }
         checkout.input.paths = base_paths;
+        checkout.input.compared = true;
         Ok(checkout)
     }
 }

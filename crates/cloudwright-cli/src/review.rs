@@ -141,8 +141,8 @@ fn change(
     outputs: &[String],
     conditions: &[Condition],
 ) -> ExitCode {
-    let base_graph = load_reporting(base_input);
-    let head_graph = load_reporting(head_input);
+    let base_graph = load_reporting(&base_input.compared());
+    let head_graph = load_reporting(&head_input.compared());
     let base = cloudwright_review::review(&base_graph, options);
     let head = cloudwright_review::review(&head_graph, options);
     let c = cloudwright_review::compare(&base, &head);

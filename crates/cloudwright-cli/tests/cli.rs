@@ -202,9 +202,41 @@ fn broken_input_exits_2_and_still_reports_the_rest() {
     assert_eq!(out.status.code(), Some(2));
     let text = stdout(&out);
     assert!(text.contains("aws_s3_bucket.ok"), "{text}");
+    // the blocks after the error, in the same file
+    assert!(
+        text.contains("aws_s3_bucket.named  [aws]  broken.tf:16"),
+        "{text}"
+    );
     assert!(text.contains("error: syntax error"), "{text}");
-    assert!(text.contains("  --> broken.tf:2:12"), "{text}");
-    assert!(text.contains("2 |   bucket = "), "{text}");
+    assert!(text.contains("  --> broken.tf:6:12"), "{text}");
+    assert!(text.contains("6 |   bucket = "), "{text}");
+    assert!(
+        text.contains("lines 5–8 (`resource \"aws_s3_bucket\" \"broken\"`) were left out"),
+        "{text}"
+    );
+}
+
+/// A directory with no configuration is an input error, not "0 findings".
+#[test]
+fn a_directory_without_configuration_is_an_input_error() {
+    let dir = std::env::temp_dir().join(format!("cw-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("README.md"), "not terraform\n").unwrap();
+    let path = dir.to_string_lossy().into_owned();
+    let scan = run(&["scan", &path]);
+    let resources = run(&["resources", &path, "-o", "json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(scan.status.code(), Some(2));
+    let text = stdout(&scan);
+    assert!(
+        text.contains(&format!(
+            "error: no Terraform configuration found in {path}: nothing was checked"
+        )),
+        "{text}"
+    );
+    assert_eq!(resources.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&resources.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["severity"], "error");
 }
 
 /// A bare file name, run where the file is (`terraform show -json tfplan >

@@ -241,3 +241,55 @@ fn review_against_a_git_revision() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `review --base REF DIR` where the change adds DIR: at the base there is
+/// nothing, so everything in it is new — not an input error about a
+/// temporary directory that does not exist. The same for `cost diff`.
+#[test]
+fn review_of_a_directory_the_change_adds() {
+    let dir = std::env::temp_dir().join(format!("cloudwright-review-new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("old")).unwrap();
+    std::fs::write(
+        dir.join("old/main.tf"),
+        "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n}\n",
+    )
+    .unwrap();
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    std::fs::create_dir_all(dir.join("new")).unwrap();
+    std::fs::write(
+        dir.join("new/main.tf"),
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\nresource \"aws_instance\" \"app\" {\n  ami           = \"ami-1\"\n  instance_type = \"t3.small\"\n}\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let review = run(&["review", "--base", "HEAD", "new", "-o", "json"]);
+    let cost = run(&["cost", "diff", "--base", "HEAD", "new", "-o", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        review.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&review.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&review.stdout).unwrap();
+    let new: Vec<&str> = json["findings"]["new"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(new.contains(&"CW-AWS-EC2-001"), "{new:?}");
+    assert_eq!(cost.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&cost.stdout).unwrap();
+    // t3.small: 0.0208 × 730
+    assert_eq!(json["delta_monthly_cost"], 15.18);
+}

@@ -63,6 +63,8 @@ pub struct ModuleScope {
     /// declared but without a value (in a cycle) is unknown, not undeclared.
     /// The module definition's set, shared by its instances.
     pub declared: Arc<FastSet<String>>,
+    /// The module could be read only in part (see [`ModuleScope::declares`]).
+    pub partial: bool,
     /// `path.module` relative to the root module directory.
     pub path_module: String,
     pub path_cwd: String,
@@ -216,8 +218,11 @@ impl ModuleScope {
     }
 
     /// Does the module declare `name` (`var.x`, `module.y`, `aws_vpc.z`)?
+    /// Anything may be declared in the parts of a partly read module (a
+    /// syntax error's, reported): a name not found there is unknown, not
+    /// undeclared.
     pub fn declares(&self, name: &str) -> bool {
-        self.traces.contains_key(name) || self.declared.contains(name)
+        self.partial || self.traces.contains_key(name) || self.declared.contains(name)
     }
 }
 

@@ -302,6 +302,7 @@ impl Loader<'_> {
             .get_or_init(|| Arc::new(EvalPlan::new(&def)))
             .clone();
         scope.declared = plan.declared.clone();
+        scope.partial = def.partial;
         self.report_cycles(&def, &plan);
         let mut info = ModuleInstance {
             address: req.address.clone(),
@@ -443,7 +444,8 @@ impl Loader<'_> {
         }
         for input in inputs.keys() {
             // arguments of a module call that the module does not declare
-            if !req.address.is_empty() {
+            // (a partly read module may declare them where it was not read)
+            if !req.address.is_empty() && !def.partial {
                 let span = req.call_span;
                 self.diagnostics.push(
                     Diagnostic::error(format!(

@@ -8,7 +8,7 @@ use crate::instance::{
 };
 use crate::json_syntax;
 use crate::module::ModuleDef;
-use crate::syntax::{Body, ConfigFile};
+use crate::syntax::{Body, ConfigFile, Range};
 use cloudwright_model::{Diagnostic, FileId, Graph, SourceFile, SourceMap, Value, VariableOrigin};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
@@ -389,17 +389,17 @@ impl ModuleSource for ModuleCache {
         let mut files = Vec::new();
         for mut file in parse_files(&paths) {
             let json = file.path.to_string_lossy().ends_with(".json");
-            let body = file
-                .result
-                .as_mut()
-                .ok()
-                .map(|(body, _)| std::mem::take(body));
+            let (body, partial) = match file.result.as_mut() {
+                Ok((body, problems)) => (Some(std::mem::take(body)), !problems.is_empty()),
+                Err(_) => (None, false),
+            };
             let registered = register(ReadFile::new(file, &self.scan_root), sources, diagnostics);
             if let (Some(id), Some(body)) = (registered, body) {
                 files.push(Arc::new(ConfigFile {
                     file: id,
                     body,
                     json,
+                    partial,
                 }));
             }
         }
@@ -527,7 +527,7 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
 struct ParsedFile {
     path: PathBuf,
     text: Arc<str>,
-    result: Result<(Body, json_syntax::ConversionErrors), FileProblem>,
+    result: Result<(Body, Vec<Problem>), FileProblem>,
 }
 
 pub(crate) enum FileProblem {
@@ -573,7 +573,7 @@ fn parse_files(paths: &[PathBuf]) -> Vec<ParsedFile> {
 /// found, the syntax itself dropped.
 struct ReadFile {
     source: SourceFile,
-    problems: Result<json_syntax::ConversionErrors, FileProblem>,
+    problems: Result<Vec<Problem>, FileProblem>,
 }
 
 impl ReadFile {
@@ -597,12 +597,8 @@ fn register(
     let source = sources.get(id);
     match file.problems {
         Ok(problems) => {
-            for (message, range) in problems {
-                diagnostics.push(Diagnostic::error(message).at(source.span(
-                    id,
-                    range.start,
-                    range.end,
-                )));
+            for problem in problems {
+                diagnostics.push(problem.into_diagnostic(id, source));
             }
             Some(id)
         }
@@ -737,17 +733,15 @@ fn parse_registered<'a>(
             let json = source.path.to_string_lossy().ends_with(".json");
             match parse_text(&source.text, json) {
                 Ok((body, problems)) => {
-                    for (message, range) in problems {
-                        diagnostics.push(Diagnostic::error(message).at(source.span(
-                            id,
-                            range.start,
-                            range.end,
-                        )));
+                    let partial = !problems.is_empty();
+                    for problem in problems {
+                        diagnostics.push(problem.into_diagnostic(id, &source));
                     }
                     Some(Arc::new(ConfigFile {
                         file: id,
                         body,
                         json,
+                        partial,
                     }))
                 }
                 Err(problem) => {
@@ -814,24 +808,80 @@ fn read_source(path: &Path) -> (Arc<str>, Result<(), FileProblem>) {
 }
 
 /// The syntax of a file's text (native or JSON).
-pub(crate) fn parse_text(
-    text: &str,
-    json: bool,
-) -> Result<(Body, json_syntax::ConversionErrors), FileProblem> {
+pub(crate) fn parse_text(text: &str, json: bool) -> Result<(Body, Vec<Problem>), FileProblem> {
     if json {
         json_syntax::parse_json(text)
-            .map(|node| json_syntax::convert_config(&node))
+            .map(|node| {
+                let (body, errors) = json_syntax::convert_config(&node);
+                let problems = errors
+                    .into_iter()
+                    .map(|(message, range)| Problem {
+                        message,
+                        range,
+                        help: None,
+                    })
+                    .collect();
+                (body, problems)
+            })
             .map_err(|e| FileProblem::Syntax {
                 message: e.message,
                 offset: e.offset,
             })
     } else {
-        crate::hcl::parse_body(text)
-            .map(|body| (body, Vec::new()))
-            .map_err(|e| FileProblem::Syntax {
-                message: e.message,
-                offset: e.offset,
-            })
+        let (body, skipped) = crate::hcl::parse_body_recovering(text);
+        let problems = skipped.iter().map(|s| left_out(text, s)).collect();
+        Ok((body, problems))
+    }
+}
+
+/// A problem in a file that was still read: a `.tf.json` conversion
+/// error, or a syntax error and what was left out for it.
+pub(crate) struct Problem {
+    message: String,
+    range: Range,
+    help: Option<String>,
+}
+
+impl Problem {
+    fn into_diagnostic(self, id: FileId, source: &SourceFile) -> Diagnostic {
+        let diagnostic =
+            Diagnostic::error(self.message).at(source.span(id, self.range.start, self.range.end));
+        match self.help {
+            Some(help) => diagnostic.help(help),
+            None => diagnostic,
+        }
+    }
+}
+
+/// A syntax error reported at its place, with the lines left out for it.
+fn left_out(text: &str, skipped: &crate::hcl::Skipped) -> Problem {
+    let line_of = |offset: u32| {
+        let offset = (offset as usize).min(text.len());
+        1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count()
+    };
+    let Range { start, end } = skipped.left_out;
+    // the last line left out is the one before the line reading resumes at
+    let (first, last) = (line_of(start), line_of(end.saturating_sub(1).max(start)));
+    let (lines, were) = if first == last {
+        (format!("line {first}"), "was")
+    } else {
+        (format!("lines {first}–{last}"), "were")
+    };
+    let what = match &skipped.header {
+        Some((kind, labels)) if !labels.is_empty() => {
+            let labels: Vec<String> = labels.iter().map(|l| format!("\"{l}\"")).collect();
+            format!(" (`{kind} {}`)", labels.join(" "))
+        }
+        Some((kind, _)) => format!(" (`{kind}`)"),
+        None => String::new(),
+    };
+    let offset = skipped.error.offset as u32;
+    Problem {
+        message: format!("syntax error: {}", skipped.error.message),
+        range: Range { start: offset, end: offset },
+        help: Some(format!(
+            "fix the syntax; {lines}{what} {were} left out: what they declare is unknown, and the rest of the file and of the configuration was read"
+        )),
     }
 }
 
@@ -976,6 +1026,10 @@ fn root_inputs(
     for file in files {
         for (name, value, span) in read_tfvars(&file, loader) {
             if !declared.contains(name.as_str()) {
+                if root.partial {
+                    // perhaps declared where the module was not read
+                    continue;
+                }
                 loader.diagnostics.push(
                     Diagnostic::warning(format!(
                         "value for undeclared variable `{name}` in {}: root module {} does not declare it",
@@ -1015,6 +1069,9 @@ fn root_inputs(
         };
         let name = name.trim();
         if !declared.contains(name) {
+            if root.partial {
+                continue;
+            }
             loader.diagnostics.push(Diagnostic::warning(format!(
                 "{origin} sets `{name}`, which root module {} does not declare",
                 root.display_dir

@@ -60,6 +60,9 @@ pub struct ModuleDef {
     pub handovers: Vec<At>,
     /// How to evaluate an instance, worked out once for all instances.
     pub plan: std::sync::OnceLock<Arc<crate::instance::EvalPlan>>,
+    /// Parts of its files could not be read (syntax errors): a name it
+    /// does not declare may be declared there, and reads as unknown.
+    pub partial: bool,
 }
 
 impl ModuleDef {
@@ -87,6 +90,7 @@ impl ModuleDef {
         let mut def = ModuleDef {
             dir,
             display_dir,
+            partial: files.iter().any(|f| f.partial),
             files,
             ..Default::default()
         };

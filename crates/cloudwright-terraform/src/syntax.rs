@@ -49,6 +49,9 @@ pub struct ConfigFile {
     pub body: Body,
     /// `.tf.json` rather than native syntax.
     pub json: bool,
+    /// Parts of the file could not be read (syntax errors, reported): the
+    /// module may refer to what they declared.
+    pub partial: bool,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -1192,19 +1192,51 @@ fn registry_modules_are_read_from_modules_json() {
     assert_eq!(call.resolved_dir.as_deref(), Some(".terraform/modules/vpc"));
 }
 
+/// A syntax error leaves out the top-level block it is in, not its file:
+/// the blocks after it in the same file load, and what the left-out block
+/// declared — or anything a partly read module refers to — is unknown, not
+/// a cascade of "undeclared" errors.
 #[test]
 fn a_syntax_error_is_located_and_the_rest_still_loads() {
     let g = load_fixture("syntax_error");
     assert!(g.resource("aws_s3_bucket.ok").is_some());
+    assert!(g.resource("aws_s3_bucket.broken").is_none());
     let errors: Vec<_> = g
         .diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| d.severity != Severity::Info)
         .collect();
-    assert_eq!(errors.len(), 1);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].severity, Severity::Error);
+    assert_eq!(
+        errors[0].message,
+        "syntax error: expected an expression, found a newline"
+    );
+    assert_eq!(
+        errors[0].help.as_deref(),
+        Some(
+            "fix the syntax; lines 5–8 (`resource \"aws_s3_bucket\" \"broken\"`) were left out: \
+             what they declare is unknown, and the rest of the file and of the configuration was read"
+        )
+    );
     let span = errors[0].span.unwrap();
     assert_eq!(g.sources.get(span.file).display_path, "broken.tf");
-    assert_eq!((span.line, span.column), (2, 12));
+    assert_eq!((span.line, span.column), (6, 12));
+
+    // the blocks after the error, in the same file
+    let versioning = "aws_s3_bucket_versioning.after";
+    assert!(attr(&g, versioning, "bucket").is_unknown());
+    assert_eq!(
+        attr(&g, versioning, "versioning_configuration.0.status").as_str(),
+        Some("Enabled")
+    );
+    assert_eq!(
+        attr(&g, "aws_s3_bucket.named", "bucket").as_str(),
+        Some("logs-prod")
+    );
+    assert!(attr(&g, "aws_s3_bucket.named", "tags.Owner").is_unknown());
+    let named = g.resource("aws_s3_bucket.named").unwrap();
+    assert_eq!(named.span.map(|s| s.line), Some(16));
 }
 
 #[test]

@@ -57,6 +57,130 @@ pub fn parse_body(text: &str) -> Result<Body, SyntaxError> {
     Ok(body)
 }
 
+/// A syntax error in a file that was still read, and what was left out
+/// for it.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub error: SyntaxError,
+    /// The bytes left out: from the start of the top-level block (or
+    /// argument) the error is in to the next line that starts a top-level
+    /// block, or the end of the file.
+    pub left_out: Range,
+    /// The left-out block's type and labels (`resource`, `aws_s3_bucket`,
+    /// `logs`), when its first line reads as a block's.
+    pub header: Option<(String, Vec<String>)>,
+}
+
+/// The words that start a top-level block of a configuration file.
+const TOP_LEVEL_BLOCKS: &[&str] = &[
+    "check",
+    "data",
+    "ephemeral",
+    "import",
+    "locals",
+    "module",
+    "moved",
+    "output",
+    "provider",
+    "removed",
+    "resource",
+    "terraform",
+    "variable",
+];
+
+/// Parses a configuration file's body, reading on past syntax errors as a
+/// compiler does: a top-level block with an error is left out — from its
+/// start to the next line that starts a top-level block in its first
+/// column (`resource "…" "…" {`, as `terraform fmt` writes it) — and the
+/// blocks after it are read. Where [`parse_body`] gives up at the first
+/// error, this loses only the blocks the errors are in.
+pub fn parse_body_recovering(text: &str) -> (Body, Vec<Skipped>) {
+    let mut p = Parser::new(text);
+    if text.starts_with('\u{feff}') {
+        p.pos = '\u{feff}'.len_utf8();
+    }
+    let mut body = Body::default();
+    let mut skipped = Vec::new();
+    loop {
+        let blank_from = p.pos;
+        if let Err(error) = p.skip_ws(false) {
+            // a `/*` never closed: the rest of the file is inside it
+            skipped.push(Skipped {
+                left_out: Range::new(blank_from, text.len()),
+                header: None,
+                error,
+            });
+            break;
+        }
+        if p.at_end() {
+            break;
+        }
+        let start = p.pos;
+        let kept = (body.attributes.len(), body.blocks.len());
+        if let Err(error) = p.item(&mut body) {
+            // an item read whole but followed by more on its line is left
+            // out too: the error is its
+            body.attributes.truncate(kept.0);
+            body.blocks.truncate(kept.1);
+            let resume = next_top_level_block(text, start, error.offset);
+            skipped.push(Skipped {
+                left_out: Range::new(start, resume),
+                header: block_header(&text[start..]),
+                error,
+            });
+            p.pos = resume;
+            p.depth = 0;
+        }
+    }
+    (body, skipped)
+}
+
+/// The start of the first line after the one at `start`, and not before
+/// the line of `error`, that starts a top-level block in its first column;
+/// the end of the text when none does.
+fn next_top_level_block(text: &str, start: usize, error: usize) -> usize {
+    let bytes = text.as_bytes();
+    let error_line = memchr::memrchr(b'\n', &bytes[..error.min(bytes.len())]).map_or(0, |i| i + 1);
+    let mut line = match memchr::memchr(b'\n', &bytes[start..]) {
+        Some(i) => start + i + 1,
+        None => return bytes.len(),
+    };
+    while line < bytes.len() {
+        if line >= error_line && starts_top_level_block(&bytes[line..]) {
+            return line;
+        }
+        line = match memchr::memchr(b'\n', &bytes[line..]) {
+            Some(i) => line + i + 1,
+            None => bytes.len(),
+        };
+    }
+    bytes.len()
+}
+
+/// Whether a line starts with a top-level block's type followed by a
+/// blank, a label's quote or the block's `{`.
+fn starts_top_level_block(line: &[u8]) -> bool {
+    TOP_LEVEL_BLOCKS.iter().any(|word| {
+        line.starts_with(word.as_bytes())
+            && matches!(line.get(word.len()), Some(b' ' | b'\t' | b'"' | b'{'))
+    })
+}
+
+/// The type and labels of a block from its first line, up to its `{`.
+fn block_header(text: &str) -> Option<(String, Vec<String>)> {
+    let mut p = Parser::new(text);
+    let kind = p.ident()?.to_string();
+    let mut labels = Vec::new();
+    loop {
+        p.skip_space().ok()?;
+        match p.peek() {
+            b'{' => return Some((kind, labels)),
+            b'"' => labels.push(p.quoted_label().ok()?.to_string()),
+            _ => labels.push(p.ident()?.to_string()),
+        }
+    }
+}
+
 /// Parses a bare template: a `templatefile` file, or a `.tf.json` string
 /// value. No backslash escapes (those belong to quoted strings); `$${` and
 /// `%%{` escape the template sequences.

@@ -528,3 +528,119 @@ fn the_skim_gives_up_where_only_a_parse_can_tell() {
     let deep = format!("a {{\n  x = {}\n}}\n", "\"${".repeat(10_000));
     assert_eq!(module_sources(&deep), None);
 }
+
+/// Lines left out, 1-based (first, last), and the block header read.
+type LeftOut = (usize, usize, Option<String>);
+
+/// What a recovering parse kept (each top-level item as `kind.labels` or
+/// `name =`) and left out.
+fn recovered(text: &str) -> (Vec<String>, Vec<LeftOut>) {
+    let (body, skipped) = parse_body_recovering(text);
+    let mut kept: Vec<(u32, String)> = body
+        .blocks
+        .iter()
+        .map(|b| {
+            let mut name = b.kind.to_string();
+            for l in &b.labels {
+                name.push('.');
+                name.push_str(l);
+            }
+            (b.range.start, name)
+        })
+        .chain(
+            body.attributes
+                .iter()
+                .map(|a| (a.range.start, format!("{} =", a.name))),
+        )
+        .collect();
+    kept.sort();
+    let line = |offset: u32| 1 + text[..offset as usize].matches('\n').count();
+    let skipped = skipped
+        .iter()
+        .map(|s| {
+            let header = s.header.as_ref().map(|(kind, labels)| {
+                [kind.clone()]
+                    .into_iter()
+                    .chain(labels.clone())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            });
+            (
+                line(s.left_out.start),
+                line(s.left_out.end.saturating_sub(1).max(s.left_out.start)),
+                header,
+            )
+        })
+        .collect();
+    (kept.into_iter().map(|(_, n)| n).collect(), skipped)
+}
+
+#[test]
+fn a_recovering_parse_leaves_out_only_the_blocks_with_errors() {
+    // an error inside a block: the blocks before and after it are read
+    let text = "a \"x\" {\n  v = 1\n}\n\nresource \"t\" \"bad\" {\n  v = \n}\n\nresource \"t\" \"good\" {\n  v = 2\n}\n";
+    assert_eq!(
+        recovered(text),
+        (
+            vec!["a.x".to_string(), "resource.t.good".to_string()],
+            vec![(5, 8, Some("resource.t.bad".to_string()))]
+        )
+    );
+
+    // a block never closed swallows the ones after it; reading resumes at
+    // the next line that starts a top-level block
+    let text = "resource \"t\" \"open\" {\n  v = 1\n\nresource \"t\" \"next\" {\n  v = 2\n}\noutput \"o\" {\n  value = 1\n}\n";
+    assert_eq!(
+        recovered(text),
+        (
+            vec!["resource.t.next".to_string(), "output.o".to_string()],
+            vec![(1, 3, Some("resource.t.open".to_string()))]
+        )
+    );
+
+    // an error on the line of the next block (a call never closed): reading
+    // resumes there
+    let text = "locals {\n  x = f(1,\n}\nvariable \"v\" {\n}\n";
+    let (kept, skipped) = recovered(text);
+    assert_eq!(kept, vec!["variable.v".to_string()]);
+    assert_eq!(skipped, vec![(1, 3, Some("locals".to_string()))]);
+    let text = "locals {\n  x = f(1,\nvariable \"v\" {\n}\n";
+    assert_eq!(
+        recovered(text),
+        (
+            vec!["variable.v".to_string()],
+            vec![(1, 2, Some("locals".to_string()))]
+        )
+    );
+
+    // a block read whole but followed by more on its line is left out too
+    let text = "locals {\n} b\nterraform {\n}\n";
+    assert_eq!(
+        recovered(text),
+        (
+            vec!["terraform".to_string()],
+            vec![(1, 2, Some("locals".to_string()))]
+        )
+    );
+
+    // several errors, each reported; a heading that does not read as a block
+    let text = "x = = 1\nmodule \"m\" {\n  source = \"./m\"\n}\n}}\nterraform {\n}\n";
+    assert_eq!(
+        recovered(text),
+        (
+            vec!["module.m".to_string(), "terraform".to_string()],
+            vec![(1, 1, None), (5, 5, None)]
+        )
+    );
+
+    // a `/*` never closed: the rest of the file is inside it
+    let text = "a {\n}\n/* note\nb {\n}\n";
+    assert_eq!(recovered(text), (vec!["a".to_string()], vec![(3, 5, None)]));
+
+    // without errors, what the strict parse gives
+    let text = "a \"x\" {\n  v = [1, 2]\n}\nb = 2\n";
+    let (body, skipped) = parse_body_recovering(text);
+    assert!(skipped.is_empty());
+    let strict = parse_body(text).unwrap();
+    assert_eq!(format!("{body:?}"), format!("{strict:?}"));
+}
