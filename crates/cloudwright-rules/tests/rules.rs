@@ -366,3 +366,38 @@ fn every_rule_is_tested_through_variables_or_modules_and_with_unknowns() {
     }
     assert!(gaps.is_empty(), "{}", gaps.join("\n"));
 }
+
+/// A state file (or a plan) read without its configuration holds every
+/// value Terraform was given, whatever its source: a password there is
+/// undecidable for CW-AWS-SECRETS-001, not "written literally in the
+/// resource"; an access key id in any argument likewise.
+#[test]
+fn a_secret_in_a_state_file_without_its_configuration_is_undecidable() {
+    let dir = std::env::temp_dir().join(format!("cw-rules-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("terraform.tfstate");
+    std::fs::write(
+        &state,
+        r#"{"version": 4, "terraform_version": "1.9.8", "serial": 1, "lineage": "x", "outputs": {},
+  "resources": [
+    {"mode": "managed", "type": "aws_db_instance", "name": "main", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+     "instances": [{"schema_version": 2, "attributes": {"id": "db-1", "password": "hunter2hunter2", "storage_encrypted": true},
+       "sensitive_attributes": [[{"type": "get_attr", "value": "password"}]]}]}
+  ]}"#,
+    )
+    .unwrap();
+    let graph = load(std::slice::from_ref(&state), &LoadOptions::default());
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(graph.diagnostics.is_empty(), "{:?}", graph.diagnostics);
+    let rule = cloudwright_rules::find("CW-AWS-SECRETS-001").unwrap();
+    let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings_for("state"));
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+    assert_eq!(
+        outcome.unknown,
+        vec![(
+            "CW-AWS-SECRETS-001",
+            "aws_db_instance.main".to_string(),
+            "`password` holds a secret read from a state file: whether it is written in the configuration is not known without the configuration beside it".to_string()
+        )]
+    );
+}

@@ -1,6 +1,6 @@
 use crate::check::Context;
 use crate::Report;
-use cloudwright_model::{Resource, Value, ValueSource, VariableOrigin};
+use cloudwright_model::{Origin, Resource, Value, ValueSource, VariableOrigin};
 
 crate::rule! {
     /// ## What it checks
@@ -12,7 +12,10 @@ crate::rule! {
     /// a variable default or a `.tfvars` file — and any argument holding an
     /// AWS access key id or a PEM private key. Values that come from
     /// `random_password`, a secrets manager data source, or a variable with
-    /// no value in the code are unknown here, and pass.
+    /// no value in the code are unknown here, and pass. A plan or a state
+    /// file read without its configuration beside it holds every value
+    /// Terraform was given, whatever its source: a secret in it is
+    /// undecidable (where it was written is not known), not a finding.
     ///
     /// ## Why it matters
     /// Whatever is in the repository is in every clone, fork, CI log and
@@ -131,6 +134,20 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 continue;
             };
             report.checked(r);
+            if r.origin != Origin::Configuration && r.span.is_none() {
+                // a plan or a state holds every value Terraform was given,
+                // from wherever it came; without the configuration beside
+                // it, where is not known
+                let read = match r.origin {
+                    Origin::State => "a state file",
+                    _ => "a plan",
+                };
+                report.unknown(
+                    r,
+                    format!("`{name}` holds {kind} read from {read}: whether it is written in the configuration is not known without the configuration beside it"),
+                );
+                continue;
+            }
             let place = written_in(r, name, ctx.graph);
             // values given on the command line or in the environment are not in the code
             if place.is_empty() {
