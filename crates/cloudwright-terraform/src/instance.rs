@@ -371,6 +371,7 @@ impl Loader<'_> {
                     let file = def.file_id(*at);
                     let source = self.source(file);
                     let mut ev = Evaluator::new(&scope, &source, file, &self.fs);
+                    resources::check_depends_on(&mut ev, &block.body);
                     let mut value = match block.body.attribute("value") {
                         Some(attr) => {
                             if scope.makes_list(&attr.expr) {

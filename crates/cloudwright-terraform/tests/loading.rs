@@ -2479,7 +2479,8 @@ fn a_provider_that_is_not_configured_is_an_error() {
 }
 
 /// What Terraform refuses at plan time is an error where it is written: a
-/// sensitive `for_each`, a `depends_on` naming what is not declared.
+/// sensitive `for_each`, a `depends_on` (of a resource, a module call or an
+/// output) naming what is not declared.
 #[test]
 fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
     let g = load_fixture("refused");
@@ -2509,6 +2510,8 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
             msg("depends_on: `aws_sqs_queue.single.url` is an attribute of `aws_sqs_queue.single`; depends_on takes whole objects (`aws_sqs_queue.single`), and Terraform refuses it", 169),
             msg("`for_each` must be a map or a set of strings, not a list (a tuple): wrap it in toset()", 174),
             msg("module `pinned_local` sets `version`, which applies only to registry modules, and its source `./modules/noop` is a local path: Terraform refuses it", 185),
+            msg("depends_on: `aws_sqs_queue.nowhere` is not declared in this module", 191),
+            msg("depends_on: `module.gone` is not declared in this module", 191),
         ]
     );
     // refused, with no word about unknown keys; a known one still expands
