@@ -35,13 +35,15 @@ pub struct LoadOptions {
     /// `name=value` of the variables of a plan being read, over every
     /// other source (the plan was made with them).
     pub plan_vars: Vec<String>,
+    /// Evaluate only the root module in the scanned directory itself, not
+    /// the other roots below it: the configuration of a plan, which one
+    /// root made (another root's `aws_s3_bucket.this` is not the plan's).
+    pub root_only: bool,
 }
 
 /// Largest configuration file Cloudwright reads.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Loads Terraform configuration (directories or files) into one graph.
-/// Plan and state JSON files are recognised by content and loaded by [`crate::plan`].
 /// The directory a file is in: `.` for a bare file name (`main.tf`,
 /// `plan.json`), whose `parent()` is the empty path, which is not a
 /// directory one can read.
@@ -52,6 +54,8 @@ pub fn directory_of(file: &Path) -> PathBuf {
     }
 }
 
+/// Loads Terraform configuration (directories or files) into one graph.
+/// Plan and state JSON files are recognised by content and loaded by [`crate::plan`].
 pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Graph {
     load_with(paths, options, &mut || {})
 }
@@ -181,6 +185,12 @@ fn load_tree_parts(
             dirs.entry(dir.dir).or_default().extend(ids);
         }
         called.extend(dir.calls);
+    }
+    if options.root_only {
+        // the scanned directory's own root; the modules it calls are read
+        // as it calls them (the cache below), the other roots not at all
+        dirs.retain(|dir, _| *dir == scan_root_abs);
+        called.clear();
     }
     let shared_sources = Mutex::new(std::mem::take(sources));
     // Pass 2: the called directories (shared modules) are parsed once, in

@@ -122,6 +122,7 @@ fn load_plan(
     let mut config_resources: HashMap<String, Resource> = HashMap::new();
     if has_config {
         let mut opts = options.clone();
+        opts.root_only = true;
         for (name, v) in json
             .get("variables")
             .and_then(Json::as_object)

@@ -1690,7 +1690,12 @@ fn plan_json_loads_with_unknowns_actions_and_tf_spans() {
         bucket.provider.region.as_ref().unwrap().as_str(),
         Some("eu-central-1")
     );
-    // spans come from the .tf beside the plan, evaluated with the plan's variables
+    // spans come from the .tf beside the plan, evaluated with the plan's
+    // variables: its root module only, not examples/other below it
+    assert_eq!(
+        g.modules.iter().map(|m| m.dir.as_str()).collect::<Vec<_>>(),
+        ["."]
+    );
     let span = bucket.span.expect("span from main.tf");
     assert_eq!(
         (g.sources.get(span.file).display_path.as_str(), span.line),
