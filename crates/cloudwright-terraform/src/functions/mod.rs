@@ -12,6 +12,7 @@ mod collections;
 pub(crate) mod encoding;
 mod files;
 mod hashing;
+mod hclwrite;
 mod network;
 mod numeric;
 mod provider_aws;
@@ -86,15 +87,10 @@ const PASS_UNKNOWN: &[&str] = &[
 ];
 
 pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) -> CallResult {
-    match name {
-        DECODE_TFVARS => return files::decode_tfvars(ev, &args, range),
-        "provider::terraform::encode_tfvars" | "provider::terraform::encode_expr" => {
-            let what = "writing text as Terraform's hclwrite formats it";
-            return Err(CallError::Unsupported(what.into()));
-        }
-        _ => {}
+    if name == DECODE_TFVARS {
+        return files::decode_tfvars(ev, &args, range);
     }
-    if name.contains("::") && !provider_aws::is_known(name) {
+    if name.contains("::") && !is_known_function(name) {
         return Err(CallError::Unknown);
     }
     if APPLY_TIME.contains(&name) {
@@ -174,6 +170,9 @@ fn dispatch(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     if let Some(r) = provider_aws::call(name, &args) {
         return r;
     }
+    if let Some(r) = hclwrite::call(name, &args) {
+        return r;
+    }
     if let Some(r) = collections::call(name, &args) {
         return r;
     }
@@ -215,7 +214,14 @@ const DECODE_TFVARS: &str = "provider::terraform::decode_tfvars";
 
 /// Every function name Cloudwright knows (implemented or knowingly not).
 pub fn is_known_function(name: &str) -> bool {
-    KNOWN.binary_search(&name).is_ok() || provider_aws::is_known(name) || name == DECODE_TFVARS
+    KNOWN.binary_search(&name).is_ok()
+        || provider_aws::is_known(name)
+        || [
+            DECODE_TFVARS,
+            hclwrite::ENCODE_TFVARS,
+            hclwrite::ENCODE_EXPR,
+        ]
+        .contains(&name)
 }
 
 /// Sorted list of Terraform's built-in functions.
