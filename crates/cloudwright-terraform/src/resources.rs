@@ -877,6 +877,7 @@ pub fn eval_resource(
             Some(&mut sink),
             typed,
         );
+        crate::schema::mark_sensitive_arguments(&decl.resource_type, &mut fields);
         if checks_conditions {
             // a postcondition reads the instance as `self`
             ev.bind("self", instance_object(fields.clone(), &address));

@@ -955,6 +955,97 @@ fn not_in_schema(
     }
 }
 
+/// The arguments the AWS provider marks `Sensitive` that hold the secrets a
+/// configuration writes — passwords, tokens, secret values — as its source
+/// declares them (`Sensitive: true`; the write-only `_wo` forms too). The
+/// schema data above comes from bindings that do not carry the flag, so the
+/// list is kept here. Terraform shows such a value as `(sensitive value)`,
+/// and what is made from it is sensitive too (a root output of one must
+/// say `sensitive = true`). A dotted path goes through nested blocks.
+const SENSITIVE_ARGUMENTS: &[(&str, &[&str])] = &[
+    ("aws_api_gateway_api_key", &["value"]),
+    ("aws_db_instance", &["password", "password_wo"]),
+    ("aws_directory_service_directory", &["password"]),
+    ("aws_dms_endpoint", &["password"]),
+    (
+        "aws_docdb_cluster",
+        &["master_password", "master_password_wo"],
+    ),
+    (
+        "aws_elasticache_replication_group",
+        &["auth_token", "auth_token_wo"],
+    ),
+    (
+        "aws_elasticsearch_domain",
+        &["advanced_security_options.master_user_options.master_user_password"],
+    ),
+    ("aws_kms_ciphertext", &["plaintext"]),
+    ("aws_mq_broker", &["user.password"]),
+    (
+        "aws_opensearch_domain",
+        &["advanced_security_options.master_user_options.master_user_password"],
+    ),
+    (
+        "aws_rds_cluster",
+        &["master_password", "master_password_wo"],
+    ),
+    (
+        "aws_redshift_cluster",
+        &["master_password", "master_password_wo"],
+    ),
+    (
+        "aws_secretsmanager_secret_version",
+        &["secret_binary", "secret_string", "secret_string_wo"],
+    ),
+    ("aws_ssm_parameter", &["value", "value_wo"]),
+];
+
+/// Marks the values of the provider's sensitive arguments of a resource
+/// (or data source) of `resource_type` (see [`SENSITIVE_ARGUMENTS`]).
+pub fn mark_sensitive_arguments(resource_type: &str, fields: &mut cloudwright_model::Fields) {
+    let Some((_, paths)) = SENSITIVE_ARGUMENTS
+        .iter()
+        .find(|(t, _)| *t == resource_type)
+    else {
+        return;
+    };
+    for path in *paths {
+        let mut names = path.split('.');
+        let Some(first) = names.next() else {
+            continue;
+        };
+        let rest: Vec<&str> = names.collect();
+        if let Some(value) = fields.get(first) {
+            let marked = mark_at(value, &rest);
+            fields.insert(first, marked);
+        }
+    }
+}
+
+/// `value` with what `path` names in it marked sensitive: through the
+/// objects of nested blocks (lists of objects) and objects.
+fn mark_at(value: &cloudwright_model::Value, path: &[&str]) -> cloudwright_model::Value {
+    use cloudwright_model::{Object, Value};
+    let Some((name, rest)) = path.split_first() else {
+        return value.clone().sensitive();
+    };
+    match value {
+        Value::List(items) => Value::list(items.iter().map(|item| mark_at(item, path)).collect()),
+        Value::Map(object) => match object.fields.get(name) {
+            Some(inner) => {
+                let mut fields = object.fields.clone();
+                fields.insert(*name, mark_at(inner, rest));
+                Value::Map(std::sync::Arc::new(Object {
+                    fields,
+                    computed: object.computed.clone(),
+                }))
+            }
+            None => value.clone(),
+        },
+        _ => value.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1349,7 +1349,22 @@ fn tf_json_configuration_loads_like_hcl() {
 #[test]
 fn sensitive_values_are_marked_and_never_rendered() {
     let g = load_fixture("sensitive");
-    assert_clean(&g);
+    // a root output of a provider-sensitive argument must say so, as
+    // Terraform refuses it otherwise
+    assert_eq!(
+        located(&g, Severity::Error),
+        [diagnostic_at(
+            "output `leaked` refers to sensitive values; a root module output that does must be marked `sensitive = true`",
+            "main.tf",
+            43
+        )]
+    );
+    let secret = attr(&g, "aws_ssm_parameter.literal", "value");
+    assert!(secret.is_sensitive() && secret.as_str() == Some("written-in-the-code"));
+    assert!(attr(&g, "aws_mq_broker.broker", "user.0.password").is_sensitive());
+    assert!(!attr(&g, "aws_mq_broker.broker", "user.0.username").is_sensitive());
+    assert!(attr(&g, "aws_ssm_parameter.copy", "value").is_sensitive());
+    assert!(!attr(&g, "aws_ssm_parameter.copy", "description").is_sensitive());
     let db = "aws_db_instance.db";
     assert!(attr(&g, db, "password").is_sensitive());
     // anything computed from a sensitive value is sensitive
