@@ -303,8 +303,10 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
         let range = Range::new(key_range.start as usize, value.range.end as usize);
         match key.as_str() {
             "//" => {}
-            "resource" | "data" => labelled_blocks(key, value, 2, range, &mut body, &mut errors),
-            "module" | "variable" | "output" | "provider" => {
+            "resource" | "data" | "ephemeral" => {
+                labelled_blocks(key, value, 2, range, &mut body, &mut errors)
+            }
+            "module" | "variable" | "output" | "provider" | "check" => {
                 labelled_blocks(key, value, 1, range, &mut body, &mut errors)
             }
             "locals" => {
@@ -330,7 +332,7 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
                 }
             }
             _ => {
-                // moved, import, check, removed …: kept as unlabeled blocks
+                // moved, import, removed …: kept as unlabeled blocks
                 for item in as_items(value) {
                     body.blocks.push(Block {
                         kind: key.as_str().into(),
@@ -511,7 +513,8 @@ fn block_body(
             // an output's and a module call's only nested blocks
             ("output", _) => key == "precondition",
             ("module", _) => key == "lifecycle",
-            ("locals", _) => false,
+            // `aws = { source = …, version = … }`: arguments, each an object
+            ("locals" | "required_providers", _) => false,
             _ => match &value.kind {
                 JsonKind::Object(_) => {
                     !MAP_ARGUMENTS.contains(&key.as_str())
@@ -538,6 +541,8 @@ fn block_body(
             "dynamic" | "provisioner" | "backend" => {
                 labelled_blocks(key, value, 1, range, &mut body, errors)
             }
+            // a check's scoped data source: `data "type" "name" { … }`
+            "data" if kind == "check" => labelled_blocks(key, value, 2, range, &mut body, errors),
             _ => {
                 for item in as_items(value) {
                     body.blocks.push(Block {

@@ -1308,6 +1308,9 @@ fn cyclic_locals_are_reported_and_unknown() {
 #[test]
 fn tf_json_configuration_loads_like_hcl() {
     let g = load_fixture("tf_json");
+    // `check` (with its scoped `data` source) and `ephemeral` take their
+    // labels from the keys, as `resource` does (read as unlabeled blocks,
+    // they were errors)
     assert_clean(&g);
     assert_eq!(
         attr(&g, "aws_s3_bucket.b", "bucket").as_str(),
@@ -1343,6 +1346,23 @@ fn tf_json_configuration_loads_like_hcl() {
     assert_eq!(
         topic.provider.region.as_ref().and_then(|r| r.as_str()),
         Some("us-west-2")
+    );
+    // `required_providers` holds arguments, each an object (read as nested
+    // blocks, the provider looked undeclared)
+    let terraform = &g.module("").unwrap().terraform;
+    let providers: Vec<_> = terraform
+        .required_providers
+        .iter()
+        .map(|p| (p.name.as_str(), p.source.as_deref(), p.version.as_deref()))
+        .collect();
+    assert_eq!(providers, [("aws", Some("hashicorp/aws"), Some("~> 5.40"))]);
+    assert_eq!(
+        terraform.required_version.as_ref().map(|(v, _)| v.as_str()),
+        Some(">= 1.6")
+    );
+    assert_eq!(
+        terraform.backend.as_ref().map(|b| b.kind.as_str()),
+        Some("s3")
     );
 }
 
