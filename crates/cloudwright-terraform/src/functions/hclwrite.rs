@@ -351,14 +351,15 @@ fn space_cell(tokens: &mut [Token], cell: std::ops::Range<usize>) {
         if i + 1 >= cell.end {
             continue;
         }
-        let before = (i > cell.start).then(|| tokens[i - 1].kind);
-        let space = space_after(tokens[i].kind, &tokens[i].text, before, tokens[i + 1].kind);
+        let space = space_after(tokens[i].kind, tokens[i + 1].kind);
         tokens[i + 1].spaces = usize::from(space);
     }
 }
 
-/// `spaceAfterToken`, its cases in its order, for the kinds a value has.
-fn space_after(subject: Kind, text: &str, before: Option<Kind>, after: Kind) -> bool {
+/// `spaceAfterToken`, its cases in its order, for the kinds a value has
+/// (the ones that look at the token before — `in` in a `for`, a minus —
+/// never meet a value's tokens).
+fn space_after(subject: Kind, after: Kind) -> bool {
     use Kind::*;
     if after == Newline {
         return false;
@@ -371,9 +372,6 @@ fn space_after(subject: Kind, text: &str, before: Option<Kind>, after: Kind) -> 
     }
     if matches!(subject, QuotedLit | OQuote) || matches!(after, QuotedLit | CQuote) {
         return false;
-    }
-    if subject == Ident && text == "in" && before == Some(Ident) {
-        return true;
     }
     if after == OBrack && (matches!(subject, Ident | Number) || bracket_change(subject) < 0) {
         return false;

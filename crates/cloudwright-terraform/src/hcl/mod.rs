@@ -47,14 +47,7 @@ pub struct SyntaxError {
 
 /// Parses a native-syntax file body.
 pub fn parse_body(text: &str) -> Result<Body, SyntaxError> {
-    let mut p = Parser::new(text);
-    // a UTF-8 byte order mark (editors on Windows write one) is skipped,
-    // as Terraform skips it; offsets stay those of the file
-    if text.starts_with('\u{feff}') {
-        p.pos = '\u{feff}'.len_utf8();
-    }
-    let body = p.body(None)?;
-    Ok(body)
+    Parser::for_file(text).body(None)
 }
 
 /// A syntax error in a file that was still read, and what was left out
@@ -95,10 +88,7 @@ const TOP_LEVEL_BLOCKS: &[&str] = &[
 /// blocks after it are read. Where [`parse_body`] gives up at the first
 /// error, this loses only the blocks the errors are in.
 pub fn parse_body_recovering(text: &str) -> (Body, Vec<Skipped>) {
-    let mut p = Parser::new(text);
-    if text.starts_with('\u{feff}') {
-        p.pos = '\u{feff}'.len_utf8();
-    }
+    let mut p = Parser::for_file(text);
     let mut body = Body::default();
     let mut skipped = Vec::new();
     loop {
@@ -217,6 +207,17 @@ impl<'a> Parser<'a> {
             pos: 0,
             depth: 0,
         }
+    }
+
+    /// A parser at the start of a file's body: past a UTF-8 byte order
+    /// mark (editors on Windows write one), which Terraform skips too;
+    /// offsets stay those of the file.
+    fn for_file(text: &'a str) -> Parser<'a> {
+        let mut p = Parser::new(text);
+        if text.starts_with('\u{feff}') {
+            p.pos = '\u{feff}'.len_utf8();
+        }
+        p
     }
 
     // ---- the cursor ----
