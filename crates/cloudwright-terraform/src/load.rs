@@ -839,7 +839,16 @@ pub(crate) fn parse_text(text: &str, json: bool) -> Result<(Body, Vec<Problem>),
             })
     } else {
         let (body, skipped) = crate::hcl::parse_body_recovering(text);
-        let problems = skipped.iter().map(|s| left_out(text, s)).collect();
+        let problems = skipped
+            .iter()
+            .map(|s| {
+                left_out(
+                    text,
+                    s,
+                    "what is declared there is unknown, and the rest of the file and of the configuration was read",
+                )
+            })
+            .collect();
         Ok((body, problems))
     }
 }
@@ -864,7 +873,8 @@ impl Problem {
 }
 
 /// A syntax error reported at its place, with the lines left out for it.
-fn left_out(text: &str, skipped: &crate::hcl::Skipped) -> Problem {
+/// `consequence` says what follows from leaving the lines out.
+fn left_out(text: &str, skipped: &crate::hcl::Skipped, consequence: &str) -> Problem {
     let line_of = |offset: u32| {
         let offset = (offset as usize).min(text.len());
         1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count()
@@ -888,9 +898,12 @@ fn left_out(text: &str, skipped: &crate::hcl::Skipped) -> Problem {
     let offset = skipped.error.offset as u32;
     Problem {
         message: format!("syntax error: {}", skipped.error.message),
-        range: Range { start: offset, end: offset },
+        range: Range {
+            start: offset,
+            end: offset,
+        },
         help: Some(format!(
-            "fix the syntax; {lines}{what} {were} left out: what they declare is unknown, and the rest of the file and of the configuration was read"
+            "fix the syntax; {lines}{what} {were} left out: {consequence}"
         )),
     }
 }
@@ -1159,19 +1172,17 @@ fn read_tfvars(
         }
         return out;
     }
-    let body = match crate::hcl::parse_body(&text) {
-        Ok(b) => b,
-        Err(e) => {
-            loader.diagnostics.push(
-                Diagnostic::error(format!("syntax error: {}", e.message)).at(source.span(
-                    id,
-                    e.offset as u32,
-                    e.offset as u32,
-                )),
-            );
-            return out;
-        }
-    };
+    let (body, skipped) = crate::hcl::parse_assignments_recovering(&text);
+    for s in &skipped {
+        let problem = left_out(
+            &text,
+            s,
+            "the variables set there keep the values they have elsewhere, and the rest of the file was read",
+        );
+        loader
+            .diagnostics
+            .push(problem.into_diagnostic(id, &source));
+    }
     // tfvars hold constant values: no references, no function calls
     let scope = crate::eval::ModuleScope::default();
     let mut ev = crate::eval::Evaluator::new(&scope, &source, id, &loader.fs);

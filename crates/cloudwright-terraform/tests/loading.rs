@@ -1216,7 +1216,7 @@ fn a_syntax_error_is_located_and_the_rest_still_loads() {
         errors[0].help.as_deref(),
         Some(
             "fix the syntax; lines 5–8 (`resource \"aws_s3_bucket\" \"broken\"`) were left out: \
-             what they declare is unknown, and the rest of the file and of the configuration was read"
+             what is declared there is unknown, and the rest of the file and of the configuration was read"
         )
     );
     let span = errors[0].span.unwrap();
@@ -1237,6 +1237,35 @@ fn a_syntax_error_is_located_and_the_rest_still_loads() {
     assert!(attr(&g, "aws_s3_bucket.named", "tags.Owner").is_unknown());
     let named = g.resource("aws_s3_bucket.named").unwrap();
     assert_eq!(named.span.map(|s| s.line), Some(16));
+}
+
+/// A syntax error in a variables file leaves out the assignment it is in,
+/// not the file: the other values are still set.
+#[test]
+fn a_syntax_error_in_a_tfvars_file_leaves_out_one_assignment() {
+    let g = load_fixture("tfvars_syntax");
+    let errors: Vec<_> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].severity, Severity::Error);
+    assert_eq!(
+        errors[0].help.as_deref(),
+        Some(
+            "fix the syntax; line 2 (`b`) was left out: the variables set there keep the values \
+             they have elsewhere, and the rest of the file was read"
+        )
+    );
+    assert_eq!(
+        file_line(&g, errors[0].span.unwrap()),
+        ("terraform.tfvars".to_string(), 3)
+    );
+    assert_eq!(
+        attr(&g, "aws_sqs_queue.q", "name").as_str(),
+        Some("from-file-default-b-also-from-file")
+    );
 }
 
 #[test]

@@ -88,6 +88,19 @@ const TOP_LEVEL_BLOCKS: &[&str] = &[
 /// blocks after it are read. Where [`parse_body`] gives up at the first
 /// error, this loses only the blocks the errors are in.
 pub fn parse_body_recovering(text: &str) -> (Body, Vec<Skipped>) {
+    recovering(text, starts_top_level_block)
+}
+
+/// Parses a variables file (`.tfvars`), reading on past syntax errors: an
+/// assignment with an error is left out up to the next line that starts
+/// one (`name =` in its first column), and the others are read.
+pub fn parse_assignments_recovering(text: &str) -> (Body, Vec<Skipped>) {
+    recovering(text, starts_assignment)
+}
+
+/// A body's items, each with an error left out up to the next line that
+/// `starts_item` says begins one.
+fn recovering(text: &str, starts_item: fn(&[u8]) -> bool) -> (Body, Vec<Skipped>) {
     let mut p = Parser::for_file(text);
     let mut body = Body::default();
     let mut skipped = Vec::new();
@@ -112,7 +125,7 @@ pub fn parse_body_recovering(text: &str) -> (Body, Vec<Skipped>) {
             // out too: the error is its
             body.attributes.truncate(kept.0);
             body.blocks.truncate(kept.1);
-            let resume = next_top_level_block(text, start, error.offset);
+            let resume = next_item(text, start, error.offset, starts_item);
             skipped.push(Skipped {
                 left_out: Range::new(start, resume),
                 header: block_header(&text[start..]),
@@ -126,9 +139,9 @@ pub fn parse_body_recovering(text: &str) -> (Body, Vec<Skipped>) {
 }
 
 /// The start of the first line after the one at `start`, and not before
-/// the line of `error`, that starts a top-level block in its first column;
-/// the end of the text when none does.
-fn next_top_level_block(text: &str, start: usize, error: usize) -> usize {
+/// the line of `error`, that starts an item (`starts_item`); the end of the
+/// text when none does.
+fn next_item(text: &str, start: usize, error: usize, starts_item: fn(&[u8]) -> bool) -> usize {
     let bytes = text.as_bytes();
     let error_line = memchr::memrchr(b'\n', &bytes[..error.min(bytes.len())]).map_or(0, |i| i + 1);
     let mut line = match memchr::memchr(b'\n', &bytes[start..]) {
@@ -136,7 +149,7 @@ fn next_top_level_block(text: &str, start: usize, error: usize) -> usize {
         None => return bytes.len(),
     };
     while line < bytes.len() {
-        if line >= error_line && starts_top_level_block(&bytes[line..]) {
+        if line >= error_line && starts_item(&bytes[line..]) {
             return line;
         }
         line = match memchr::memchr(b'\n', &bytes[line..]) {
@@ -156,7 +169,25 @@ fn starts_top_level_block(line: &[u8]) -> bool {
     })
 }
 
-/// The type and labels of a block from its first line, up to its `{`.
+/// Whether a line starts with an argument's name and its `=`.
+fn starts_assignment(line: &[u8]) -> bool {
+    let name = line
+        .iter()
+        .take_while(|&&b| IDENT_ASCII[usize::from(b)])
+        .count();
+    if name == 0 || !(line[0].is_ascii_alphabetic() || line[0] == b'_') {
+        return false;
+    }
+    let rest = &line[name..];
+    let blanks = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    rest.get(blanks) == Some(&b'=') && rest.get(blanks + 1) != Some(&b'=')
+}
+
+/// The type and labels of a block from its first line, up to its `{` (an
+/// argument's name alone, up to its `=`).
 fn block_header(text: &str) -> Option<(String, Vec<String>)> {
     let mut p = Parser::new(text);
     let kind = p.ident()?.to_string();
@@ -165,6 +196,7 @@ fn block_header(text: &str) -> Option<(String, Vec<String>)> {
         p.skip_space().ok()?;
         match p.peek() {
             b'{' => return Some((kind, labels)),
+            b'=' if labels.is_empty() => return Some((kind, labels)),
             b'"' => labels.push(p.quoted_label().ok()?.to_string()),
             _ => labels.push(p.ident()?.to_string()),
         }

@@ -623,13 +623,14 @@ fn a_recovering_parse_leaves_out_only_the_blocks_with_errors() {
         )
     );
 
-    // several errors, each reported; a heading that does not read as a block
+    // several errors, each reported; an argument named by its name, a
+    // line that reads as neither by nothing
     let text = "x = = 1\nmodule \"m\" {\n  source = \"./m\"\n}\n}}\nterraform {\n}\n";
     assert_eq!(
         recovered(text),
         (
             vec!["module.m".to_string(), "terraform".to_string()],
-            vec![(1, 1, None), (5, 5, None)]
+            vec![(1, 1, Some("x".to_string())), (5, 5, None)]
         )
     );
 
@@ -643,4 +644,19 @@ fn a_recovering_parse_leaves_out_only_the_blocks_with_errors() {
     assert!(skipped.is_empty());
     let strict = parse_body(text).unwrap();
     assert_eq!(format!("{body:?}"), format!("{strict:?}"));
+}
+
+#[test]
+fn a_recovering_parse_of_assignments_resumes_at_the_next_name() {
+    // `x == 1` and an indented `y =` do not start an assignment
+    let text = "a = (1 +\nx == 1\n  y = 2\nb = 2\nc = \"ok\"\n";
+    let (body, skipped) = parse_assignments_recovering(text);
+    let names: Vec<&str> = body.attributes.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["b", "c"]);
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0].header, Some(("a".to_string(), vec![])));
+    assert_eq!(
+        &text[skipped[0].left_out.start as usize..skipped[0].left_out.end as usize],
+        "a = (1 +\nx == 1\n  y = 2\n"
+    );
 }
