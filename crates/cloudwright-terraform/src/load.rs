@@ -841,12 +841,14 @@ pub(crate) fn parse_text(text: &str, json: bool) -> Result<(Body, Vec<Problem>),
         let (body, skipped) = crate::hcl::parse_body_recovering(text);
         let problems = skipped
             .iter()
-            .map(|s| {
-                left_out(
-                    text,
-                    s,
-                    "what is declared there is unknown, and the rest of the file and of the configuration was read",
-                )
+            .enumerate()
+            .map(|(i, s)| {
+                let consequence = if i + 1 == crate::hcl::MAX_SKIPPED {
+                    "after this many syntax errors the rest of the file is not read; what is declared there is unknown"
+                } else {
+                    "what is declared there is unknown, and the rest of the file and of the configuration was read"
+                };
+                left_out(text, s, consequence)
             })
             .collect();
         Ok((body, problems))

@@ -64,6 +64,10 @@ pub struct Skipped {
     pub header: Option<(String, Vec<String>)>,
 }
 
+/// The syntax errors read past in one file; at the last, the rest of the
+/// file is left out.
+pub const MAX_SKIPPED: usize = 50;
+
 /// The words that start a top-level block of a configuration file.
 const TOP_LEVEL_BLOCKS: &[&str] = &[
     "check",
@@ -126,6 +130,13 @@ fn recovering(text: &str, starts_item: fn(&[u8]) -> bool) -> (Body, Vec<Skipped>
             body.attributes.truncate(kept.0);
             body.blocks.truncate(kept.1);
             let resume = next_item(text, start, error.offset, starts_item);
+            // past so many errors the file is not one to read on in (and
+            // each restart may scan to its end: the cap keeps that linear)
+            let resume = if skipped.len() + 1 >= MAX_SKIPPED {
+                text.len()
+            } else {
+                resume
+            };
             skipped.push(Skipped {
                 left_out: Range::new(start, resume),
                 header: block_header(&text[start..]),

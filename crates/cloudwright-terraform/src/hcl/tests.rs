@@ -660,3 +660,14 @@ fn a_recovering_parse_of_assignments_resumes_at_the_next_name() {
         "a = (1 +\nx == 1\n  y = 2\n"
     );
 }
+
+#[test]
+fn a_recovering_parse_gives_up_after_many_errors() {
+    let text: String = (0..200)
+        .map(|i| format!("locals {{\n  x{i} = <<EOT\n}}\n"))
+        .collect();
+    let (body, skipped) = parse_body_recovering(&text);
+    assert!(body.blocks.is_empty());
+    assert_eq!(skipped.len(), MAX_SKIPPED);
+    assert_eq!(skipped.last().unwrap().left_out.end as usize, text.len());
+}
