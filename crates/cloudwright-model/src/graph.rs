@@ -17,6 +17,10 @@ pub struct TerraformSettings {
     pub required_providers: Vec<RequiredProvider>,
     /// A `cloud {}` block (HCP Terraform / Terraform Enterprise) was configured.
     pub cloud: Option<Span>,
+    /// OpenTofu's client-side state encryption: an `encryption` block whose
+    /// `state` block names a `method` (the state is encrypted before any
+    /// backend stores it). Where that `state` block is.
+    pub state_encryption: Option<Span>,
 }
 
 #[derive(Clone, Debug)]

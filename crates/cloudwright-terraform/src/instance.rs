@@ -1568,6 +1568,15 @@ impl Loader<'_> {
                         }
                         settings.cloud = Some(self.span(file, inner.range));
                     }
+                    "encryption" => {
+                        let state = inner
+                            .body
+                            .blocks_of("state")
+                            .find(|state| state.body.attribute("method").is_some());
+                        if let Some(state) = state {
+                            settings.state_encryption = Some(self.span(file, state.range));
+                        }
+                    }
                     "required_providers" => {
                         for attr in &inner.body.attributes {
                             let span = self.span(file, attr.range);

@@ -169,7 +169,9 @@ crate::rule! {
     /// An S3 backend sets `encrypt = true`, so the state object is written
     /// with server-side encryption requested by Terraform (and a
     /// `kms_key_id` can make it a customer-managed key). An empty backend
-    /// block is undecidable.
+    /// block is undecidable. OpenTofu's client-side state encryption (an
+    /// `encryption` block whose `state` names a `method`) passes: the state
+    /// is encrypted before it reaches the bucket.
     ///
     /// ## Why it matters
     /// State holds every attribute Terraform knows — database passwords,
@@ -214,6 +216,10 @@ crate::rule! {
         remediation: "Set encrypt = true in the S3 backend.",
         check: |ctx, report| {
             for (m, b) in s3_roots(ctx) {
+                if m.terraform.state_encryption.is_some() {
+                    // OpenTofu encrypts the state before the backend sees it
+                    continue;
+                }
                 match setting(b, "encrypt") {
                     Tri::Known(Some(v)) if v.strip().as_bool() == Some(true) => {}
                     Tri::Unknown(why) => report.unknown_at("terraform.backend.s3", why),
