@@ -353,3 +353,23 @@ fn change_review_says_what_the_change_does_to_the_configuration() {
         .starts_with("1 configuration error · "));
     assert_eq!(j["configuration"].as_array().unwrap().len(), 1);
 }
+
+/// A change that breaks a block does not remove what the block declares:
+/// the head cannot read it, so its findings are not fixed and its cost is
+/// not saved (before, this change "fixed 5 findings" at "-$15.18/mo").
+#[test]
+fn change_review_does_not_count_what_the_head_could_not_read_as_gone() {
+    let before = "crates/cloudwright-cli/tests/fixtures/syntax-error/before";
+    let after = "crates/cloudwright-cli/tests/fixtures/syntax-error/after";
+    let out = run(&["review", before, after, "-o", "json"]);
+    assert_eq!(out.status.code(), Some(2), "the head does not load cleanly");
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // the one new finding is the group the unread instance attached
+    assert_eq!(j["headline"], "adds 1 configuration error · 1 new finding");
+    assert_eq!(j["findings"]["fixed"], serde_json::json!([]));
+    assert_eq!(j["cost"]["delta_monthly_cost"], 0.0);
+    assert_eq!(j["cost"]["head_monthly_cost"], 15.18);
+    let new = j["configuration"]["new"].as_array().unwrap();
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0]["line"], 9);
+}

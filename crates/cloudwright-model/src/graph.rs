@@ -108,6 +108,10 @@ pub struct ModuleInstance {
     /// whose existence the configuration does not change, only whether
     /// Terraform manages them.
     pub handovers: Vec<Handover>,
+    /// Parts of the module's files could not be read (syntax errors,
+    /// reported): objects it declares there are missing from the model,
+    /// not gone.
+    pub partial: bool,
 }
 
 /// An object Terraform starts or stops managing without creating or
@@ -320,6 +324,18 @@ impl Graph {
     /// module.
     pub fn handovers(&self) -> std::collections::BTreeMap<String, Vec<Handover>> {
         self.by_root_module(|m| &m.handovers)
+    }
+
+    /// The module instances that could be read only in part, by root
+    /// module: their addresses (`""` for a root module itself).
+    pub fn partly_read(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for m in self.modules.iter().filter(|m| m.partial) {
+            out.entry(m.root_dir.clone())
+                .or_default()
+                .push(m.address.clone());
+        }
+        out
     }
 
     /// The configuration's `moved` blocks, by root module.

@@ -4,7 +4,7 @@
 //! the failure scenarios that got worse or better.
 
 use crate::{ConfigProblem, Review};
-use cloudwright_cost::CostDiff;
+use cloudwright_cost::{CostDiff, Estimate};
 use cloudwright_model::Finding;
 use cloudwright_network::exposure::{Exposure, Verdict};
 use cloudwright_resilience::Status;
@@ -191,6 +191,25 @@ fn released(head: &Review, root: &str, address: &str) -> bool {
     })
 }
 
+/// Whether the head could read only part of the module instance that
+/// declares the base's object at `address` in `root` (a syntax error), or
+/// of a module above it: missing there, the object is not known to be gone.
+fn unread(head: &Review, root: &str, address: &str) -> bool {
+    head.partly_read.get(root).is_some_and(|modules| {
+        modules.iter().any(|m| {
+            m.is_empty()
+                || address
+                    .strip_prefix(m.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+    })
+}
+
+/// `items` without those in `unread`.
+fn without<T: Ord>(items: Vec<T>, unread: &BTreeSet<T>) -> Vec<T> {
+    items.into_iter().filter(|i| !unread.contains(i)).collect()
+}
+
 /// The objects the head imports or releases, priced from the side that
 /// manages them.
 fn handovers(base: &Review, head: &Review, renames: &Renames<'_>) -> Vec<HandoverChange> {
@@ -273,6 +292,8 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
     let mut fixed_findings: Vec<Finding> = before
         .iter()
         .filter(|(k, _)| !after.contains_key(*k))
+        // what the head could not read is not fixed: it is not known
+        .filter(|(_, f)| !unread(head, &f.root, &f.resource))
         .map(|(_, f)| f.clone())
         .collect();
     fixed_findings.sort_by(|a, b| {
@@ -283,11 +304,17 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
 
     // each side's keys under the head's addresses (the head's own are)
     let none = Renames(None);
-    let exposures = |r: &Review, names: &Renames| -> BTreeSet<ExposureSummary> {
+    // each engine's items of a side that `keep` keeps (the base's that the
+    // head could not read, to leave out of what the change closes)
+    type Keep<'k> = &'k dyn Fn(&str, &str) -> bool;
+    let all = |_: &str, _: &str| true;
+    let unread_in_head = |root: &str, address: &str| unread(head, root, address);
+    let exposures = |r: &Review, names: &Renames, keep: Keep| -> BTreeSet<ExposureSummary> {
         r.exposures
             .iter()
             .filter(|e| e.verdict == Verdict::Reachable)
             .filter(|e| !released(head, &e.root, &e.resource))
+            .filter(|e| keep(&e.root, &e.resource))
             .map(|e| {
                 let mut summary = ExposureSummary::of(e);
                 summary.resource = names.name(&e.root, &summary.resource);
@@ -298,12 +325,17 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
             })
             .collect()
     };
-    let (eb, eh) = (exposures(base, &renames), exposures(head, &none));
+    let (eb, eh) = (
+        exposures(base, &renames, &all),
+        exposures(head, &none, &all),
+    );
+    let eu = exposures(base, &renames, &unread_in_head);
 
-    let escalations = |r: &Review, names: &Renames| -> BTreeSet<(String, String)> {
+    let escalations = |r: &Review, names: &Renames, keep: Keep| -> BTreeSet<(String, String)> {
         r.principals
             .iter()
             .filter(|a| !released(head, &a.root, &a.address))
+            .filter(|a| keep(&a.root, &a.address))
             .flat_map(|a| {
                 a.escalation_paths.iter().map(move |p| {
                     (
@@ -314,7 +346,11 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
             })
             .collect()
     };
-    let (xb, xh) = (escalations(base, &renames), escalations(head, &none));
+    let (xb, xh) = (
+        escalations(base, &renames, &all),
+        escalations(head, &none, &all),
+    );
+    let xu = escalations(base, &renames, &unread_in_head);
     let admins = |r: &Review, names: &Renames| -> BTreeSet<String> {
         r.principals
             .iter()
@@ -322,11 +358,12 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
             .map(|a| names.name(&a.root, &a.address))
             .collect()
     };
-    let access = |r: &Review, names: &Renames| -> BTreeSet<(String, String)> {
+    let access = |r: &Review, names: &Renames, keep: Keep| -> BTreeSet<(String, String)> {
         r.access
             .iter()
             .filter(|a| a.unknown.is_none())
             .filter(|a| !released(head, &a.root, &a.address))
+            .filter(|a| keep(&a.root, &a.address))
             .map(|a| {
                 (
                     names.name(&a.root, &a.address),
@@ -335,7 +372,8 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
             })
             .collect()
     };
-    let (ab, ah) = (access(base, &renames), access(head, &none));
+    let (ab, ah) = (access(base, &renames, &all), access(head, &none, &all));
+    let au = access(base, &renames, &unread_in_head);
 
     let (fb, fh) = (fates(base, &renames), fates(head, &none));
     let mut worse = Vec::new();
@@ -389,13 +427,13 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         new_findings,
         fixed_findings,
         opened: difference(&eh, &eb),
-        closed: difference(&eb, &eh),
+        closed: without(difference(&eb, &eh), &eu),
         new_escalations: difference(&xh, &xb),
-        closed_escalations: difference(&xb, &xh),
+        closed_escalations: without(difference(&xb, &xh), &xu),
         new_admins: difference(&admins(head, &none), &admins(base, &renames)),
         new_access: difference(&ah, &ab),
-        closed_access: difference(&ab, &ah),
-        cost: cloudwright_cost::diff(base_cost, &head.cost),
+        closed_access: without(difference(&ab, &ah), &au),
+        cost: cloudwright_cost::diff(base_cost, &head_cost(base_cost, head)),
         worse,
         better,
         new_violations: difference(&violations(head, &none), &violations(base, &renames)),
@@ -403,6 +441,30 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         new_problems: unmatched(&head.configuration, &base.configuration),
         fixed_problems: unmatched(&base.configuration, &head.configuration),
     }
+}
+
+/// The head's estimate, with the base's resources the head could not read
+/// (a partly read module) as they were: not known to be removed, so not a
+/// saving.
+fn head_cost(base: &Estimate, head: &Review) -> Estimate {
+    let mut cost = head.cost.clone();
+    if head.partly_read.is_empty() {
+        return cost;
+    }
+    let priced: BTreeSet<(String, String)> = cost
+        .resources
+        .iter()
+        .map(|r| (r.root.clone(), r.address.clone()))
+        .collect();
+    for r in &base.resources {
+        if unread(head, &r.root, &r.address)
+            && !priced.contains(&(r.root.clone(), r.address.clone()))
+        {
+            cost.total_monthly_cost += r.monthly_cost;
+            cost.resources.push(r.clone());
+        }
+    }
+    cost
 }
 
 /// The problems of `these` that `those` has no match for, one for one

@@ -41,6 +41,10 @@ pub struct Review {
     /// Its `import` blocks and `removed` blocks that keep their object, by
     /// root module.
     pub handovers: std::collections::BTreeMap<String, Vec<cloudwright_model::Handover>>,
+    /// The module instances that could be read only in part (syntax
+    /// errors), by root module: a change review does not count what is
+    /// missing from them as removed or fixed.
+    pub partly_read: std::collections::BTreeMap<String, Vec<String>>,
     /// What the loader found wrong with the configuration (errors: Terraform
     /// refuses it, or part of it could not be read; warnings), in order.
     pub configuration: Vec<ConfigProblem>,
@@ -131,6 +135,7 @@ pub fn review(graph: &Graph, options: &ReviewOptions<'_>) -> Review {
         cost,
         moves: graph.moves(),
         handovers: graph.handovers(),
+        partly_read: graph.partly_read(),
         configuration: ConfigProblem::of(graph),
     }
 }

@@ -311,6 +311,7 @@ impl Loader<'_> {
             // kept for the model's life: sized once, not by doubling
             variables: Vec::with_capacity(def.variables.len()),
             outputs: Vec::with_capacity(def.outputs.len()),
+            partial: def.partial,
             ..Default::default()
         };
         let mut providers = req.providers.clone();
