@@ -226,7 +226,12 @@ fn diff(args: CostDiffArgs) -> ExitCode {
     let base_graph = load_reporting(&base_input.compared());
     let head_graph = load_reporting(&head_input.compared());
     let base = cloudwright_cost::estimate(&base_graph, &catalogue, &usage);
-    let head = cloudwright_cost::estimate(&head_graph, &catalogue, &usage);
+    let mut head = cloudwright_cost::estimate(&head_graph, &catalogue, &usage);
+    // what the head could not read (a syntax error) is not removed
+    let partly_read = head_graph.partly_read();
+    cloudwright_cost::keep_unread(&base, &mut head, |root, address| {
+        cloudwright_model::Graph::unread_in(&partly_read, root, address)
+    });
     let d = cloudwright_cost::diff(&base, &head);
     for spec in &args.outputs {
         let (format, file) = split_output(spec);

@@ -227,3 +227,22 @@ fn input_that_cannot_be_loaded_is_said_on_stderr() {
         );
     }
 }
+
+/// A change that breaks a block does not save what the block costs: the
+/// head cannot read it, so it is not removed.
+#[test]
+fn cost_diff_does_not_count_what_the_head_could_not_read_as_removed() {
+    let out = run(&[
+        "cost",
+        "diff",
+        "crates/cloudwright-cli/tests/fixtures/syntax-error/before",
+        "crates/cloudwright-cli/tests/fixtures/syntax-error/after",
+        "-o",
+        "json",
+    ]);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(j["base_monthly_cost"], 15.18);
+    assert_eq!(j["head_monthly_cost"], 15.18);
+    assert_eq!(j["delta_monthly_cost"], 0.0);
+    assert_eq!(j["resources"], serde_json::json!([]));
+}

@@ -141,6 +141,28 @@ fn component_diffs(
     out
 }
 
+/// `head` with the base's resources that `unread` says the head could not
+/// read (a syntax error left their block out) as they were: not known to
+/// be removed, so not a saving.
+pub fn keep_unread(base: &Estimate, head: &mut Estimate, unread: impl Fn(&str, &str) -> bool) {
+    let priced: std::collections::BTreeSet<(&str, &str)> = head
+        .resources
+        .iter()
+        .map(|r| (r.root.as_str(), r.address.as_str()))
+        .collect();
+    let kept: Vec<PricedResource> = base
+        .resources
+        .iter()
+        .filter(|r| unread(&r.root, &r.address))
+        .filter(|r| !priced.contains(&(r.root.as_str(), r.address.as_str())))
+        .cloned()
+        .collect();
+    for r in kept {
+        head.total_monthly_cost += r.monthly_cost;
+        head.resources.push(r);
+    }
+}
+
 /// What changes between two estimates.
 pub fn diff(base: &Estimate, head: &Estimate) -> CostDiff {
     let key = |r: &PricedResource| (r.root.clone(), r.address.clone());

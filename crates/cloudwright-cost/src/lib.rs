@@ -19,7 +19,7 @@ pub mod usage;
 pub mod whatif;
 
 pub use catalogue::{Catalogue, CatalogueError, PriceRecord};
-pub use diff::{diff, CostDiff};
+pub use diff::{diff, keep_unread, CostDiff};
 pub use estimate::{estimate, Estimate};
 pub use usage::Usage;
 

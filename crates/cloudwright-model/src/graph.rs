@@ -338,6 +338,25 @@ impl Graph {
         out
     }
 
+    /// Whether the object at `address` in `root` lies in a module instance
+    /// that `partly_read` (of [`Graph::partly_read`]) says could be read
+    /// only in part, or below one: missing there, it is not known to be
+    /// gone.
+    pub fn unread_in(
+        partly_read: &std::collections::BTreeMap<String, Vec<String>>,
+        root: &str,
+        address: &str,
+    ) -> bool {
+        partly_read.get(root).is_some_and(|modules| {
+            modules.iter().any(|m| {
+                m.is_empty()
+                    || address
+                        .strip_prefix(m.as_str())
+                        .is_some_and(|rest| rest.starts_with('.'))
+            })
+        })
+    }
+
     /// The configuration's `moved` blocks, by root module.
     pub fn moves(&self) -> std::collections::BTreeMap<String, Vec<Move>> {
         self.by_root_module(|m| &m.moves)

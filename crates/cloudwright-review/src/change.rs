@@ -195,14 +195,7 @@ fn released(head: &Review, root: &str, address: &str) -> bool {
 /// declares the base's object at `address` in `root` (a syntax error), or
 /// of a module above it: missing there, the object is not known to be gone.
 fn unread(head: &Review, root: &str, address: &str) -> bool {
-    head.partly_read.get(root).is_some_and(|modules| {
-        modules.iter().any(|m| {
-            m.is_empty()
-                || address
-                    .strip_prefix(m.as_str())
-                    .is_some_and(|rest| rest.starts_with('.'))
-        })
-    })
+    cloudwright_model::Graph::unread_in(&head.partly_read, root, address)
 }
 
 /// `items` without those in `unread`.
@@ -448,22 +441,7 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
 /// saving.
 fn head_cost(base: &Estimate, head: &Review) -> Estimate {
     let mut cost = head.cost.clone();
-    if head.partly_read.is_empty() {
-        return cost;
-    }
-    let priced: BTreeSet<(String, String)> = cost
-        .resources
-        .iter()
-        .map(|r| (r.root.clone(), r.address.clone()))
-        .collect();
-    for r in &base.resources {
-        if unread(head, &r.root, &r.address)
-            && !priced.contains(&(r.root.clone(), r.address.clone()))
-        {
-            cost.total_monthly_cost += r.monthly_cost;
-            cost.resources.push(r.clone());
-        }
-    }
+    cloudwright_cost::keep_unread(base, &mut cost, |root, address| unread(head, root, address));
     cost
 }
 
