@@ -214,6 +214,15 @@ fn broken_input_exits_2_and_still_reports_the_rest() {
         text.contains("lines 5–8 (`resource \"aws_s3_bucket\" \"broken\"`) were left out"),
         "{text}"
     );
+    // the JSON says which module instance was read only in part
+    let json = run(&[
+        "resources",
+        "crates/cloudwright-terraform/tests/fixtures/syntax_error",
+        "-o",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["modules"][0]["partial"], true);
 }
 
 /// A directory with no configuration is an input error, not "0 findings".

@@ -143,6 +143,10 @@ fn module_json(graph: &Graph, m: &ModuleInstance) -> Json {
     if !locals.is_empty() {
         module["locals"] = Json::Array(locals);
     }
+    // only when so: syntax errors left parts of its files out
+    if m.partial {
+        module["partial"] = Json::Bool(true);
+    }
     module
 }
 
