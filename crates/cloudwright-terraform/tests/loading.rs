@@ -1192,6 +1192,18 @@ fn registry_modules_are_read_from_modules_json() {
     assert_eq!(call.resolved_dir.as_deref(), Some(".terraform/modules/vpc"));
 }
 
+/// The one problem of a load that has one — an error, and no warnings.
+fn only_error(g: &Graph) -> &cloudwright_model::Diagnostic {
+    let problems: Vec<_> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+        .collect();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].severity, Severity::Error);
+    problems[0]
+}
+
 /// A syntax error leaves out the top-level block it is in, not its file:
 /// the blocks after it in the same file load, and what the left-out block
 /// declared — or anything a partly read module refers to — is unknown, not
@@ -1201,25 +1213,19 @@ fn a_syntax_error_is_located_and_the_rest_still_loads() {
     let g = load_fixture("syntax_error");
     assert!(g.resource("aws_s3_bucket.ok").is_some());
     assert!(g.resource("aws_s3_bucket.broken").is_none());
-    let errors: Vec<_> = g
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity != Severity::Info)
-        .collect();
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert_eq!(errors[0].severity, Severity::Error);
+    let error = only_error(&g);
     assert_eq!(
-        errors[0].message,
+        error.message,
         "syntax error: expected an expression, found a newline"
     );
     assert_eq!(
-        errors[0].help.as_deref(),
+        error.help.as_deref(),
         Some(
             "fix the syntax; lines 5–8 (`resource \"aws_s3_bucket\" \"broken\"`) were left out: \
              what is declared there is unknown, and the rest of the file and of the configuration was read"
         )
     );
-    let span = errors[0].span.unwrap();
+    let span = error.span.unwrap();
     assert_eq!(g.sources.get(span.file).display_path, "broken.tf");
     assert_eq!((span.line, span.column), (6, 12));
 
@@ -1244,22 +1250,16 @@ fn a_syntax_error_is_located_and_the_rest_still_loads() {
 #[test]
 fn a_syntax_error_in_a_tfvars_file_leaves_out_one_assignment() {
     let g = load_fixture("tfvars_syntax");
-    let errors: Vec<_> = g
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity != Severity::Info)
-        .collect();
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert_eq!(errors[0].severity, Severity::Error);
+    let error = only_error(&g);
     assert_eq!(
-        errors[0].help.as_deref(),
+        error.help.as_deref(),
         Some(
             "fix the syntax; line 2 (`b`) was left out: the variables set there keep the values \
              they have elsewhere, and the rest of the file was read"
         )
     );
     assert_eq!(
-        file_line(&g, errors[0].span.unwrap()),
+        file_line(&g, error.span.unwrap()),
         ("terraform.tfvars".to_string(), 3)
     );
     assert_eq!(
