@@ -962,6 +962,7 @@ fn not_in_schema(
 /// list is kept here. Terraform shows such a value as `(sensitive value)`,
 /// and what is made from it is sensitive too (a root output of one must
 /// say `sensitive = true`). A dotted path goes through nested blocks.
+/// Sorted by resource type.
 const SENSITIVE_ARGUMENTS: &[(&str, &[&str])] = &[
     ("aws_api_gateway_api_key", &["value"]),
     ("aws_db_instance", &["password", "password_wo"]),
@@ -1003,13 +1004,11 @@ const SENSITIVE_ARGUMENTS: &[(&str, &[&str])] = &[
 /// Marks the values of the provider's sensitive arguments of a resource
 /// (or data source) of `resource_type` (see [`SENSITIVE_ARGUMENTS`]).
 pub fn mark_sensitive_arguments(resource_type: &str, fields: &mut cloudwright_model::Fields) {
-    let Some((_, paths)) = SENSITIVE_ARGUMENTS
-        .iter()
-        .find(|(t, _)| *t == resource_type)
-    else {
+    // looked up for every resource instance: the table is sorted by type
+    let Ok(at) = SENSITIVE_ARGUMENTS.binary_search_by_key(&resource_type, |(t, _)| t) else {
         return;
     };
-    for path in *paths {
+    for path in SENSITIVE_ARGUMENTS[at].1 {
         let mut names = path.split('.');
         let Some(first) = names.next() else {
             continue;
@@ -1048,6 +1047,15 @@ fn mark_at(value: &cloudwright_model::Value, path: &[&str]) -> cloudwright_model
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_sensitive_arguments_are_sorted_by_type() {
+        let types: Vec<&str> = super::SENSITIVE_ARGUMENTS.iter().map(|(t, _)| *t).collect();
+        let mut sorted = types.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(types, sorted);
+    }
+
     use super::*;
 
     #[test]
