@@ -8,7 +8,10 @@
 //! and the safe controls beside them (the same resources switched off by
 //! `count`, an empty `for_each`, an empty dynamic block, tfvars, module
 //! inputs or a `merge` override that make them safe) must not be.
-//! `docs/benchmarks.md` compares this tree with Checkov.
+//! `docs/benchmarks.md` compares this tree with Checkov. Each way is a root
+//! module of its own, so the roots repeat the same resource blocks on
+//! purpose: sharing them through a module would make every case a module
+//! input, one of the ways under test.
 
 use cloudwright_scan::{scan, select_rules, ScanOptions};
 use cloudwright_terraform::{load, LoadOptions};
