@@ -17,6 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+mod cycles;
+
 /// Deepest module nesting Cloudwright follows.
 const MAX_MODULE_DEPTH: usize = 24;
 
@@ -297,13 +299,13 @@ impl Loader<'_> {
             path_cwd: self.fs.root_dir.to_string_lossy().into_owned(),
             ..Default::default()
         };
-        let plan = def
-            .plan
-            .get_or_init(|| Arc::new(EvalPlan::new(&def)))
-            .clone();
+        let plan = plan_of(&def);
         scope.declared = plan.declared.clone();
         scope.partial = def.partial;
-        self.report_cycles(&def, &plan);
+        let passes = match plan.cyclic.is_empty() {
+            true => Vec::new(),
+            false => self.cycle_passes(&def, &plan, &req.key_path),
+        };
         let mut info = ModuleInstance {
             address: req.address.clone(),
             dir: def.display_dir.clone(),
@@ -319,8 +321,39 @@ impl Loader<'_> {
         let mut outputs = BTreeMap::new();
         let mut list_outputs = Vec::new();
         let mut provider_refs = resources::ProviderRefs::default();
-        for &node in &plan.order {
+        // a stretch of the order evaluated again (a cycle between whole
+        // module calls that Terraform's graph does not have): (its start,
+        // its end, evaluations left, what it had added to before)
+        let mut repeat: Option<(usize, usize, usize, Marks)> = None;
+        let mut pos = 0;
+        while let Some(&node) = plan.order.get(pos) {
+            if repeat.is_none() {
+                let stretch = plan
+                    .cyclic
+                    .iter()
+                    .zip(&passes)
+                    .find(|(s, p)| s.span.start == pos && **p > 1);
+                if let Some((stretch, &passes)) = stretch {
+                    // variables depend on nothing: evaluated once, first
+                    for &node in &plan.order[stretch.span.clone()] {
+                        if let Node::Var(i) = node {
+                            self.eval_variable(
+                                &def,
+                                i,
+                                &mut scope,
+                                &mut inputs,
+                                req.call_span,
+                                &mut info,
+                            );
+                        }
+                    }
+                    let marks = Marks::take(self, &scope, &info, &list_outputs);
+                    repeat = Some((pos, stretch.span.end, passes - 1, marks));
+                }
+            }
+            pos += 1;
             match node {
+                Node::Var(_) if repeat.is_some() => {}
                 Node::Var(i) => {
                     self.eval_variable(&def, i, &mut scope, &mut inputs, req.call_span, &mut info)
                 }
@@ -416,6 +449,18 @@ impl Loader<'_> {
                     outputs.insert(name.clone(), value);
                 }
             }
+            if let Some((start, end, left, marks)) = &mut repeat {
+                if pos == *end {
+                    if *left == 0 {
+                        repeat = None;
+                    } else {
+                        *left -= 1;
+                        marks.restore(self, &mut scope, &mut info, &mut list_outputs);
+                        provider_refs.clear();
+                        pos = *start;
+                    }
+                }
+            }
         }
         for at in &def.checks {
             self.eval_check(&def, *at, &scope);
@@ -484,6 +529,68 @@ impl Loader<'_> {
     }
 }
 
+/// The definition's evaluation plan, worked out on first use.
+fn plan_of(def: &ModuleDef) -> Arc<EvalPlan> {
+    def.plan
+        .get_or_init(|| Arc::new(EvalPlan::new(def)))
+        .clone()
+}
+
+/// How far what a module instance's evaluation adds to had come before a
+/// stretch of its order, so the stretch can be evaluated again from there.
+struct Marks {
+    resources: usize,
+    modules: usize,
+    diagnostics: usize,
+    outputs: usize,
+    providers: usize,
+    module_calls: usize,
+    list_locals: usize,
+    list_outputs: usize,
+    instance_list_outputs: usize,
+}
+
+impl Marks {
+    fn take(
+        loader: &Loader,
+        scope: &ModuleScope,
+        info: &ModuleInstance,
+        lists: &[String],
+    ) -> Marks {
+        Marks {
+            resources: loader.resources.len(),
+            modules: loader.modules.len(),
+            diagnostics: loader.diagnostics.len(),
+            outputs: info.outputs.len(),
+            providers: info.providers.len(),
+            module_calls: info.module_calls.len(),
+            list_locals: scope.list_locals.len(),
+            list_outputs: scope.list_outputs.len(),
+            instance_list_outputs: lists.len(),
+        }
+    }
+
+    /// Takes back what was added since (the values in `scope` are kept:
+    /// the next evaluation reads them).
+    fn restore(
+        &self,
+        loader: &mut Loader,
+        scope: &mut ModuleScope,
+        info: &mut ModuleInstance,
+        lists: &mut Vec<String>,
+    ) {
+        loader.resources.truncate(self.resources);
+        loader.modules.truncate(self.modules);
+        loader.diagnostics.truncate(self.diagnostics);
+        info.outputs.truncate(self.outputs);
+        info.providers.truncate(self.providers);
+        info.module_calls.truncate(self.module_calls);
+        scope.list_locals.truncate(self.list_locals);
+        scope.list_outputs.truncate(self.list_outputs);
+        lists.truncate(self.instance_list_outputs);
+    }
+}
+
 /// What evaluating an instance of a module needs that depends only on the
 /// module's source: its nodes (variables, locals, resources, module calls,
 /// outputs, providers), their names, and the order to evaluate them in.
@@ -495,8 +602,16 @@ pub struct EvalPlan {
     /// the module's instances.
     declared: Arc<crate::eval::FastSet<String>>,
     order: Vec<Node>,
-    /// Dependency cycles, as node indexes.
-    cycles: Vec<Vec<usize>>,
+    /// What each node refers to, as node indexes.
+    deps: Vec<Vec<usize>>,
+    /// The stretches of `order` that hold dependency cycles between the
+    /// module's named values, with the cycles found in each.
+    cyclic: Vec<cycles::Stretch>,
+    /// Per output, the variables its value depends on (through locals,
+    /// resources and module calls), as variable indexes: the module's
+    /// side of the graph a caller's cycle check needs. Worked out when a
+    /// caller first asks.
+    output_inputs: std::sync::OnceLock<Vec<Vec<usize>>>,
     /// The validations that refer to more than their own variable
     /// (Terraform 1.9), as (variable index, validation block index): checked
     /// once the module is evaluated; the others as the variable is.
@@ -511,9 +626,12 @@ impl EvalPlan {
             .enumerate()
             .map(|(i, n)| (n.as_str(), i))
             .collect();
-        let (order, cycles) = evaluation_order(def, &nodes, &index);
+        let (deps, mut order, cycles) = evaluation_order(def, &nodes, &index);
         EvalPlan {
+            cyclic: cycles::stretches(&deps, &mut order, cycles),
             order: order.into_iter().map(|i| nodes[i]).collect(),
+            deps,
+            output_inputs: Default::default(),
             nodes,
             declared: Arc::new(
                 names
@@ -521,7 +639,6 @@ impl EvalPlan {
                     .chain(def.ephemerals.iter().cloned())
                     .collect(),
             ),
-            cycles,
             cross_validations: def
                 .variables
                 .iter()
@@ -591,7 +708,7 @@ fn evaluation_order(
     def: &ModuleDef,
     nodes: &[Node],
     names: &crate::eval::FastMap<&str, usize>,
-) -> (Vec<usize>, Vec<Vec<usize>>) {
+) -> (Vec<Vec<usize>>, Vec<usize>, Vec<Vec<usize>>) {
     let refs = References::new(def, nodes);
     let mut deps: Vec<Vec<usize>> = nodes
         .iter()
@@ -659,27 +776,8 @@ fn evaluation_order(
             }
         }
     }
-    topological_order(&deps)
-}
-
-impl Loader<'_> {
-    /// Reports the plan's dependency cycles for this instance.
-    fn report_cycles(&mut self, def: &ModuleDef, plan: &EvalPlan) {
-        for cycle in &plan.cycles {
-            let label = |i: usize| node_label(def, plan.nodes[i]);
-            let path: Vec<String> = cycle.iter().map(|&i| label(i)).collect();
-            let (file, range) = node_location(def, plan.nodes[cycle[0]]);
-            let span = self.span(file, range);
-            self.diagnostics.push(
-                Diagnostic::error(format!(
-                    "dependency cycle: {} → {}; values in the cycle are treated as unknown",
-                    path.join(" → "),
-                    path[0]
-                ))
-                .at(span),
-            );
-        }
-    }
+    let (order, cycles) = topological_order(&deps);
+    (deps, order, cycles)
 }
 
 /// The nodes an expression's references name, looked up by their parts
@@ -1356,6 +1454,32 @@ impl Loader<'_> {
         self.diagnostics.append(&mut ev.diagnostics);
     }
 
+    /// The directory a module call of `def` named `name` loads from
+    /// `source`, and the module there when it can be read.
+    fn child_def(
+        &mut self,
+        def: &ModuleDef,
+        name: &str,
+        source: &str,
+        key_path: &str,
+    ) -> (Option<PathBuf>, Option<Arc<ModuleDef>>) {
+        let dir = if source.starts_with("./") || source.starts_with("../") {
+            Some(normalize(&def.dir.join(source)))
+        } else {
+            let key = match key_path.is_empty() {
+                true => name.to_string(),
+                false => text::concat([key_path, ".", name]),
+            };
+            self.manifest.dirs.get(&key).cloned()
+        };
+        let module = dir.as_ref().and_then(|d| {
+            let mut modules = self.modules_src.lock().unwrap_or_else(|p| p.into_inner());
+            let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
+            modules.module_def(d, &mut sources, &mut self.diagnostics)
+        });
+        (dir, module)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn eval_module_call(
         &mut self,
@@ -1406,16 +1530,7 @@ impl Loader<'_> {
                 Vec::new(),
             );
         };
-        let child_dir = if source_text.starts_with("./") || source_text.starts_with("../") {
-            Some(normalize(&def.dir.join(&source_text)))
-        } else {
-            self.manifest.dirs.get(&child_key).cloned()
-        };
-        let child_def = child_dir.as_ref().and_then(|d| {
-            let mut modules = self.modules_src.lock().unwrap_or_else(|p| p.into_inner());
-            let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
-            modules.module_def(d, &mut sources, &mut self.diagnostics)
-        });
+        let (child_dir, child_def) = self.child_def(def, name, &source_text, key_path);
         info.module_calls.push(ModuleCall {
             name: name.clone(),
             source: source_text.clone(),

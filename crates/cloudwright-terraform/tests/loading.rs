@@ -1335,6 +1335,84 @@ fn cyclic_locals_are_reported_and_unknown() {
 }
 
 #[test]
+fn calls_reading_each_others_outputs_settle_unless_terraform_sees_a_cycle() {
+    let g = load_fixture("module_cycles");
+    // x and y read each other's outputs, but no output of either is made
+    // from the variable the other sets from it: evaluated until settled,
+    // not reported
+    let errors = messages(&g, Severity::Error);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("dependency cycle: module.p → module.q → module.p")
+            || errors[0].starts_with("dependency cycle: module.q → module.p → module.q"),
+        "{}",
+        errors[0]
+    );
+    let value = |address: &str| attr(&g, address, "value").as_str().map(str::to_string);
+    let name = |address: &str| attr(&g, address, "name").as_str().map(str::to_string);
+    assert_eq!(
+        name("module.y.aws_ssm_parameter.this").as_deref(),
+        Some("/relay/y")
+    );
+    assert_eq!(
+        value("module.x.aws_ssm_parameter.this").as_deref(),
+        Some("y")
+    );
+    assert_eq!(
+        value("module.y.aws_ssm_parameter.this").as_deref(),
+        Some("y+")
+    );
+    assert_eq!(
+        name("module.x.aws_ssm_parameter.this").as_deref(),
+        Some("/relay/x-y++")
+    );
+    assert_eq!(value("aws_ssm_parameter.summary").as_deref(), Some("y++"));
+    // each resource once, though its module was evaluated more than once
+    let count = |prefix: &str| {
+        g.resources
+            .iter()
+            .filter(|r| r.address.starts_with(prefix))
+            .count()
+    };
+    assert_eq!(count("module.x."), 1);
+    assert_eq!(count("module.y."), 1);
+    assert_eq!(
+        g.modules.iter().filter(|m| m.address == "module.x").count(),
+        1
+    );
+    // the references that closed the cycle are the settled values'
+    let references = |address: &str| -> Vec<String> {
+        let r = g.resource(address).unwrap();
+        r.references
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} → {}.{}",
+                    r.attribute,
+                    r.target,
+                    r.target_attribute.as_deref().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        references("module.x.aws_ssm_parameter.this"),
+        [
+            "name → module.x.relayed",
+            "name → module.y.label",
+            "name → module.y.relayed",
+            "value → module.y.label"
+        ]
+    );
+    // the real cycle's values stay unknown
+    assert!(attr(&g, "module.p.aws_ssm_parameter.this", "value").is_unknown());
+    assert_eq!(
+        name("module.p.aws_ssm_parameter.this").as_deref(),
+        Some("/relay/p")
+    );
+}
+
+#[test]
 fn tf_json_configuration_loads_like_hcl() {
     let g = load_fixture("tf_json");
     // `check` (with its scoped `data` source) and `ephemeral` take their
