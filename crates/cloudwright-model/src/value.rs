@@ -453,6 +453,10 @@ pub fn format_number(n: f64) -> String {
 
 /// A short, human rendering used in text output. Sensitive values are
 /// redacted; long strings are kept whole (renderers decide on truncation).
+/// An unknown is "(known after apply)" only when it is an attribute of a
+/// managed resource, as Terraform shows it; otherwise it is "(unknown)": a
+/// data source Terraform reads while planning, a root variable without a
+/// value, a module Cloudwright could not read, a value made from unknowns.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -481,12 +485,55 @@ impl fmt::Display for Value {
                 f.write_str("}")
             }
             Value::Unknown(u) => match &u.origin {
-                Some(o) => write!(f, "(known after apply: {o})"),
-                None => f.write_str("(known after apply)"),
+                Some(o) if computed_by_apply(o) => write!(f, "(known after apply: {o})"),
+                Some(o) => write!(f, "(unknown: {o})"),
+                None => f.write_str("(unknown)"),
             },
-            Value::Document(_) => f.write_str("(known after apply)"),
+            Value::Document(inner) => {
+                let mut origins = Vec::new();
+                inner.unknown_origins(&mut origins);
+                match !origins.is_empty() && origins.iter().all(|o| computed_by_apply(o)) {
+                    true => f.write_str("(known after apply)"),
+                    false => f.write_str("(unknown)"),
+                }
+            }
             Value::Sensitive(_) => f.write_str("(sensitive value)"),
         }
+    }
+}
+
+/// Whether an unknown's origin is an attribute of a managed resource
+/// (`aws_vpc.main.id`, `module.net["a"].aws_subnet.this[0].id`), which the
+/// provider computes when it applies — not a data source
+/// (`data.aws_ami.ubuntu.id`), a variable, a provider setting or the output
+/// of a module call (`module.kms.key_id`, when the module could not be read).
+pub fn computed_by_apply(origin: &str) -> bool {
+    let mut rest = origin;
+    while let Some(after) = rest.strip_prefix("module.") {
+        // the call's name, then its instance key
+        rest = &after[after.find(['.', '[']).unwrap_or(after.len())..];
+        if rest.starts_with('[') {
+            let close = match rest.starts_with("[\"") {
+                true => rest.find("\"]").map(|i| i + 2),
+                false => rest.find(']').map(|i| i + 1),
+            };
+            match close {
+                Some(c) => rest = &rest[c..],
+                None => return false,
+            }
+        }
+        match rest.strip_prefix('.') {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    match rest.split_once('.') {
+        Some((first, _)) => !matches!(
+            first,
+            "data" | "var" | "local" | "provider" | "path" | "terraform" | "each" | "count"
+        ),
+        // a module call's output
+        None => false,
     }
 }
 
@@ -494,6 +541,49 @@ impl fmt::Display for Value {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn only_resource_attributes_are_known_after_apply() {
+        let shown = |origin: &str| Value::unknown_from(origin).to_string();
+        assert_eq!(
+            shown("aws_vpc.main.id"),
+            "(known after apply: aws_vpc.main.id)"
+        );
+        assert_eq!(
+            shown("module.net[\"a.b\"].aws_subnet.this[0].id"),
+            "(known after apply: module.net[\"a.b\"].aws_subnet.this[0].id)"
+        );
+        assert_eq!(
+            shown("module.net.module.inner[1].aws_vpc.this"),
+            "(known after apply: module.net.module.inner[1].aws_vpc.this)"
+        );
+        assert_eq!(shown("module.kms.key_id"), "(unknown: module.kms.key_id)");
+        assert_eq!(
+            shown("module.kms[\"x\"].key_id"),
+            "(unknown: module.kms[\"x\"].key_id)"
+        );
+        assert_eq!(shown("module.kms"), "(unknown: module.kms)");
+        assert_eq!(
+            shown("module.a.data.aws_ami.ubuntu.id"),
+            "(unknown: module.a.data.aws_ami.ubuntu.id)"
+        );
+        assert_eq!(shown("var.password"), "(unknown: var.password)");
+        assert_eq!(
+            shown("provider.aws.region"),
+            "(unknown: provider.aws.region)"
+        );
+        assert_eq!(Value::unknown().to_string(), "(unknown)");
+        let doc = |v: Value| Value::unknown_document(Value::list(vec![v])).to_string();
+        assert_eq!(
+            doc(Value::unknown_from("aws_s3_bucket.b.arn")),
+            "(known after apply)"
+        );
+        assert_eq!(
+            doc(Value::unknown_from("data.aws_caller_identity.c.account_id")),
+            "(unknown)"
+        );
+        assert_eq!(doc(Value::string("gzip me")), "(unknown)");
+    }
 
     #[test]
     fn unknown_origin_grows_with_traversal() {
