@@ -872,10 +872,11 @@ fn iam(args: IamArgs) -> ExitCode {
                                     Err(_) => cloudwright_model::Tri::Absent,
                                 }
                             }
-                            cloudwright_model::Value::Unknown(_) => {
+                            cloudwright_model::Value::Unknown(u) => {
                                 cloudwright_model::Tri::Unknown(format!(
-                                    "{}.{attr} is known only after apply",
-                                    holder.address
+                                    "{}.{attr} is {}",
+                                    holder.address,
+                                    u.why()
                                 ))
                             }
                             other => cloudwright_model::Tri::Known(other.clone()),

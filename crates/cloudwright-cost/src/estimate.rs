@@ -62,9 +62,10 @@ pub struct Estimate {
 fn region(r: &Resource) -> Result<String, String> {
     match r.provider.region.as_ref().map(Value::strip) {
         Some(Value::String(s)) => Ok(s.to_string()),
-        Some(Value::Unknown(_)) => Err(format!(
-            "the region of {} is known only after apply",
-            r.provider.config_address()
+        Some(Value::Unknown(u)) => Err(format!(
+            "the region of {} is {}",
+            r.provider.config_address(),
+            u.why()
         )),
         _ => Err(format!(
             "{} sets no region (it would come from the environment)",

@@ -127,7 +127,7 @@ fn what_cannot_be_priced_is_listed_with_the_reason_never_at_zero() {
             ),
             (
                 "aws_instance.unknown_type",
-                "aws_instance.unknown_type.instance_type is known only after apply (from var.unset_type)"
+                "aws_instance.unknown_type.instance_type is not known from the code (from var.unset_type)"
             ),
         ]
     );

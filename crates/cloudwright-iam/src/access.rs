@@ -124,7 +124,7 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
                 Some(v) => v,
             };
             let parsed = attribute_statements(&doc, || {
-                format!("{}.{attr} is known only after apply", r.address)
+                format!("{}.{attr} is {}", r.address, doc.why_unknown())
             });
             let st = match parsed {
                 Tri::Known(st) => st,

@@ -91,8 +91,8 @@ pub struct Subject<'g> {
 
 fn located(r: &Resource, path: &str, name: String, missing: &mut Vec<String>) -> Option<Located> {
     let document = r.get_path(path)?;
-    let known_after_apply = || format!("{}.{path} is known only after apply", r.address);
-    match attribute_statements(&document, known_after_apply) {
+    let unknown = || format!("{}.{path} is {}", r.address, document.why_unknown());
+    match attribute_statements(&document, unknown) {
         Tri::Known(st) => Some(Located {
             policy: Policy {
                 name,
@@ -195,8 +195,9 @@ fn attached(
                 }
             },
             None => missing.push(format!(
-                "{}.{attribute} is known only after apply",
-                holder.address
+                "{}.{attribute} is {}",
+                holder.address,
+                arn.why_unknown()
             )),
         }
     }

@@ -72,6 +72,16 @@ impl Object {
 }
 
 impl Unknown {
+    /// Why the value is missing, as a finding or an estimate says it:
+    /// "known only after apply" for what a resource's provider computes
+    /// ([`computed_by_apply`]), "not known from the code" otherwise.
+    pub fn why(&self) -> &'static str {
+        match self.origin.as_deref().is_some_and(computed_by_apply) {
+            true => AFTER_APPLY,
+            false => NOT_FROM_CODE,
+        }
+    }
+
     pub fn with_origin(origin: impl Into<Arc<str>>) -> Self {
         Unknown {
             origin: Some(origin.into()),
@@ -242,6 +252,25 @@ impl Value {
         match self.strip() {
             Value::Map(obj) => Some(obj),
             _ => None,
+        }
+    }
+
+    /// Why a value is not known, as a finding or an estimate says it (see
+    /// [`Unknown::why`]); a document is "known only after apply" when every
+    /// unknown in it is what a resource's provider computes.
+    pub fn why_unknown(&self) -> &'static str {
+        match self {
+            Value::Sensitive(inner) => inner.why_unknown(),
+            Value::Unknown(u) => u.why(),
+            Value::Document(inner) => {
+                let mut origins = Vec::new();
+                inner.unknown_origins(&mut origins);
+                match !origins.is_empty() && origins.iter().all(|o| computed_by_apply(o)) {
+                    true => AFTER_APPLY,
+                    false => NOT_FROM_CODE,
+                }
+            }
+            _ => NOT_FROM_CODE,
         }
     }
 
@@ -489,18 +518,17 @@ impl fmt::Display for Value {
                 Some(o) => write!(f, "(unknown: {o})"),
                 None => f.write_str("(unknown)"),
             },
-            Value::Document(inner) => {
-                let mut origins = Vec::new();
-                inner.unknown_origins(&mut origins);
-                match !origins.is_empty() && origins.iter().all(|o| computed_by_apply(o)) {
-                    true => f.write_str("(known after apply)"),
-                    false => f.write_str("(unknown)"),
-                }
-            }
+            Value::Document(_) => match self.why_unknown() {
+                AFTER_APPLY => f.write_str("(known after apply)"),
+                _ => f.write_str("(unknown)"),
+            },
             Value::Sensitive(_) => f.write_str("(sensitive value)"),
         }
     }
 }
+
+const AFTER_APPLY: &str = "known only after apply";
+const NOT_FROM_CODE: &str = "not known from the code";
 
 /// Whether an unknown's origin is an attribute of a managed resource
 /// (`aws_vpc.main.id`, `module.net["a"].aws_subnet.this[0].id`), which the

@@ -110,7 +110,7 @@ fn summary_line(ctx: &Context<'_>) -> String {
     }
     let _ = write!(
         line,
-        ", {} suppressed, {} undecidable (values known only after apply); {} with {} checked",
+        ", {} suppressed, {} undecidable (values not known from the code); {} with {} checked",
         r.suppressed.len(),
         r.unknown.len(),
         diagnostics::plural(r.resources_checked, "resource"),

@@ -306,19 +306,9 @@ pub fn eks_node_group(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> 
     let instance_type = match r.get("instance_types").map(|v| v.strip().clone()) {
         Some(Value::List(l)) if !l.is_empty() => match l[0].strip() {
             Value::String(s) => s.to_string(),
-            _ => {
-                return Err(format!(
-                    "{}.instance_types is known only after apply",
-                    r.address
-                ))
-            }
+            other => return Err(super::unknown(r, "instance_types[0]", other)),
         },
-        Some(Value::Unknown(_)) => {
-            return Err(format!(
-                "{}.instance_types is known only after apply",
-                r.address
-            ))
-        }
+        Some(v @ Value::Unknown(_)) => return Err(super::unknown(r, "instance_types", &v)),
         // EKS's default for managed node groups
         _ => "t3.medium".to_string(),
     };
@@ -421,12 +411,7 @@ pub fn ecs_service(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
 fn lambda_arm(r: &Resource) -> Result<bool, String> {
     Ok(match r.get("architectures").map(|v| v.strip().clone()) {
         Some(Value::List(l)) => l.first().and_then(|v| v.as_str()) == Some("arm64"),
-        Some(Value::Unknown(_)) => {
-            return Err(format!(
-                "{}.architectures is known only after apply",
-                r.address
-            ))
-        }
+        Some(v @ Value::Unknown(_)) => return Err(super::unknown(r, "architectures", &v)),
         _ => false,
     })
 }

@@ -426,14 +426,14 @@ pub const FREE: &[&str] = &[
 
 // ---- reading attributes, three-valued ---------------------------------
 
-/// An attribute known only after apply: the reason a resource is unpriced.
+/// An attribute the code does not determine: the reason a resource is
+/// unpriced.
 fn unknown(r: &Resource, path: &str, v: &Value) -> String {
-    match v.as_unknown().and_then(|u| u.origin.as_deref()) {
-        Some(origin) => format!(
-            "{}.{path} is known only after apply (from {origin})",
-            r.address
-        ),
-        None => format!("{}.{path} is known only after apply", r.address),
+    let unknown = v.as_unknown().cloned().unwrap_or_default();
+    let why = unknown.why();
+    match unknown.origin.as_deref() {
+        Some(origin) => format!("{}.{path} is {why} (from {origin})", r.address),
+        None => format!("{}.{path} is {why}", r.address),
     }
 }
 
