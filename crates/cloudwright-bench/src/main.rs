@@ -10,13 +10,14 @@
 mod alloc;
 
 mod corpus;
+mod plan;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource"
+        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource\n  cloudwright-bench plan-corpus [--resources N] DIR   write plan.json and terraform.tfstate (default 20,000 resources)\n  cloudwright-bench plan [--repeat N] FILE      load a plan or state file and report time and peak memory"
     );
     std::process::exit(2)
 }
@@ -32,7 +33,9 @@ fn main() {
     let mut rest = args.into_iter();
     while let Some(a) = rest.next() {
         match a.as_str() {
-            "--roots" | "--repeat" => number = rest.next().and_then(|n| n.parse::<usize>().ok()),
+            "--roots" | "--repeat" | "--resources" => {
+                number = rest.next().and_then(|n| n.parse::<usize>().ok())
+            }
             "-h" | "--help" => usage(),
             _ => dir = Some(PathBuf::from(a)),
         }
@@ -67,6 +70,19 @@ fn main() {
             println!("wrote {}", dir.join("main.tf").display());
         }
         "iam" => iam(&dir, number.unwrap_or(3)),
+        "plan-corpus" => {
+            let written = plan::generate(&dir, number.unwrap_or(20_000)).unwrap_or_else(|e| {
+                eprintln!("error: {e}");
+                std::process::exit(1)
+            });
+            println!(
+                "wrote plan.json ({:.1} MB) and terraform.tfstate ({:.1} MB) to {}",
+                written.0 as f64 / 1e6,
+                written.1 as f64 / 1e6,
+                dir.display()
+            );
+        }
+        "plan" => plan_load(&dir, number.unwrap_or(3)),
         "network" => {
             if let Err(e) = std::fs::create_dir_all(&dir)
                 .and_then(|_| std::fs::write(dir.join("main.tf"), include_str!("network.tf")))
@@ -166,6 +182,32 @@ fn load(dir: &Path, repeat: usize) {
         "  parse and evaluate (files found and read included, assembly not): {:.1} MB/s per core",
         mb / best_evaluated / threads as f64
     );
+    println!(
+        "peak RSS:    {}",
+        peak_rss().unwrap_or_else(|| "unavailable".into())
+    );
+}
+
+/// Loading a plan or state file (no configuration beside it).
+fn plan_load(file: &Path, repeat: usize) {
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    let mut best = f64::MAX;
+    let mut summary = String::new();
+    for _ in 0..repeat.max(1) {
+        let start = Instant::now();
+        let graph = cloudwright_terraform::load(&[file.to_path_buf()], &Default::default());
+        best = best.min(start.elapsed().as_secs_f64());
+        summary = format!(
+            "{} resource instances, {} diagnostics",
+            graph.resources.len(),
+            graph.diagnostics.len()
+        );
+        alloc::freeing(|| drop(graph));
+    }
+    let mb = bytes as f64 / 1e6;
+    println!("file:        {} ({mb:.1} MB)", file.display());
+    println!("loaded:      {summary}");
+    println!("best time:   {best:.3} s ({:.1} MB/s)", mb / best);
     println!(
         "peak RSS:    {}",
         peak_rss().unwrap_or_else(|| "unavailable".into())
