@@ -58,15 +58,18 @@ pub struct Estimate {
     pub usage_source: Option<String>,
 }
 
-/// The region a resource's provider deploys to.
+/// The region a resource deploys to: its own `region`, else its provider's.
 fn region(r: &Resource) -> Result<String, String> {
-    match r.provider.region.as_ref().map(Value::strip) {
+    match r.region().map(Value::strip) {
         Some(Value::String(s)) => Ok(s.to_string()),
-        Some(Value::Unknown(u)) => Err(format!(
-            "the region of {} is {}",
-            r.provider.config_address(),
-            u.why()
-        )),
+        Some(Value::Unknown(u)) => Err(match r.get_ref("region").is_some_and(|v| !v.is_null()) {
+            true => format!("the region of {} is {}", r.address, u.why()),
+            false => format!(
+                "the region of {} is {}",
+                r.provider.config_address(),
+                u.why()
+            ),
+        }),
         _ => Err(format!(
             "{} sets no region (it would come from the environment)",
             r.provider.config_address()

@@ -45,6 +45,8 @@ fn every_resource_costs_its_quantity_times_the_catalogue_price() {
         ("aws_ebs_volume.data[\"b\"]", 200.0 * 0.125 + io2_iops),
         ("aws_ebs_volume.cold", 500.0 * 0.10),
         ("aws_eip.nat", 0.005 * h),
+        // its own region, not its provider's (Sydney)
+        ("aws_instance.own_region", 0.0114 * h),
         ("aws_nat_gateway.main", 0.045 * h + 1000.0 * 0.045),
         // 50 new connections/s = 2 LCU, 0.5 GB/h = 0.5 LCU: the larger counts
         ("aws_lb.web", 0.0225 * h + 2.0 * h * 0.008),
@@ -123,6 +125,10 @@ fn what_cannot_be_priced_is_listed_with_the_reason_never_at_zero() {
             ),
             (
                 "aws_instance.elsewhere",
+                "no price in the catalogue for ap-southeast-2 for Instance usage (Linux/UNIX, on-demand, t3.micro) (AmazonEC2 Compute Instance instanceType=t3.micro (Hrs))"
+            ),
+            (
+                "aws_instance.own_region_unpriced",
                 "no price in the catalogue for ap-southeast-2 for Instance usage (Linux/UNIX, on-demand, t3.micro) (AmazonEC2 Compute Instance instanceType=t3.micro (Hrs))"
             ),
             (

@@ -256,6 +256,18 @@ impl Resource {
         self.get_ref(name).cloned()
     }
 
+    /// The region the resource lives in: its own `region` argument when it
+    /// sets one (AWS provider 6 lets every regional resource choose, and a
+    /// plan or state records the region each is in), otherwise its
+    /// provider's. `None` when neither says (the region would come from the
+    /// environment).
+    pub fn region(&self) -> Option<&Value> {
+        match self.get_ref("region") {
+            Some(v) if !v.is_null() && self.provider.name == "aws" => Some(v),
+            _ => self.provider.region.as_ref(),
+        }
+    }
+
     /// [`Resource::get`] without the copy: for hot paths that only look.
     pub fn get_ref(&self, name: &str) -> Option<&Value> {
         self.attributes.as_object()?.fields.get(name)

@@ -198,7 +198,7 @@ fn push_resource(out: &mut Vec<u8>, graph: &Graph, r: &Resource, layout: Layout)
     }
     o.str(out, "provider", &r.provider.config_address());
     o.name(out, "region");
-    match &r.provider.region {
+    match r.region() {
         Some(region) => push_value(out, region, o.inner()),
         None => out.extend_from_slice(b"null"),
     }

@@ -85,12 +85,9 @@ fn zones_uncached(graph: &Graph, r: &Resource) -> Zones {
     Zones::Known(out)
 }
 
-/// The region a resource runs in: its provider's `region`.
+/// The region a resource runs in: its own `region`, else its provider's.
 pub fn region(r: &Resource) -> Option<String> {
-    r.provider
-        .region
-        .as_ref()
-        .and_then(|v| v.as_str().map(str::to_string))
+    r.region().and_then(|v| v.as_str().map(str::to_string))
 }
 
 /// The zone a single-instance resource sits in, when it says
