@@ -365,7 +365,12 @@ fn change_review_does_not_count_what_the_head_could_not_read_as_gone() {
     assert_eq!(out.status.code(), Some(2), "the head does not load cleanly");
     let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     // the one new finding is the group the unread instance attached
-    assert_eq!(j["headline"], "adds 1 configuration error · 1 new finding");
+    // ... and is said to lie in a module read only in part
+    assert_eq!(
+        j["headline"],
+        "adds 1 configuration error · 1 new finding (1 in modules read only in part)"
+    );
+    assert_eq!(j["findings"]["new"][0]["in_partly_read_module"], true);
     assert_eq!(j["findings"]["fixed"], serde_json::json!([]));
     assert_eq!(j["cost"]["delta_monthly_cost"], 0.0);
     assert_eq!(j["cost"]["head_monthly_cost"], 15.18);

@@ -424,10 +424,19 @@ pub fn change_headline(c: &ChangeReview) -> String {
         .iter()
         .filter(|f| f.severity >= FindingSeverity::High)
         .count();
+    // new findings in module instances the head read only in part may
+    // come from what was left out: said with their number
+    let unsure = match c.new_in_partly_read.len() {
+        0 => String::new(),
+        n => format!(" ({n} in modules read only in part)"),
+    };
     if serious > 0 {
-        parts.push(format!("{serious} new high or critical findings"));
+        parts.push(format!("{serious} new high or critical findings{unsure}"));
     } else if !c.new_findings.is_empty() {
-        parts.push(plural(c.new_findings.len(), "new finding"));
+        parts.push(format!(
+            "{}{unsure}",
+            plural(c.new_findings.len(), "new finding")
+        ));
     }
     if !c.fixed_findings.is_empty() {
         parts.push(format!(
@@ -507,12 +516,16 @@ pub fn write_change_text(
     for f in c.new_findings.iter().take(TOP) {
         writeln!(
             out,
-            "  + {} {} {}: {}  {}",
+            "  + {} {} {}: {}  {}{}",
             f.severity,
             f.rule_id,
             f.resource,
             f.message,
-            location(head, f)
+            location(head, f),
+            match c.new_in_partly_read.contains(&f.fingerprint()) {
+                true => "  (its module was read only in part: may come from what was left out)",
+                false => "",
+            }
         )?;
     }
     more(out, c.new_findings.len())?;
@@ -628,7 +641,11 @@ pub fn write_change_json(
         "kind": "change-review",
         "headline": change_headline(c),
         "findings": {
-            "new": c.new_findings.iter().map(|f| finding_json(head, f)).collect::<Vec<_>>(),
+            "new": c.new_findings.iter().map(|f| {
+                let mut j = finding_json(head, f);
+                j["in_partly_read_module"] = json!(c.new_in_partly_read.contains(&f.fingerprint()));
+                j
+            }).collect::<Vec<_>>(),
             "fixed": c.fixed_findings.iter().map(|f| finding_json(base, f)).collect::<Vec<_>>(),
         },
         "exposures": {
@@ -735,12 +752,16 @@ pub fn write_change_markdown(
             .iter()
             .map(|f| {
                 format!(
-                    "**{}** {} `{}`: {} ({})",
+                    "**{}** {} `{}`: {} ({}){}",
                     f.severity,
                     f.rule_id,
                     md(&f.resource),
                     md(&f.message),
-                    location(head, f)
+                    location(head, f),
+                    match c.new_in_partly_read.contains(&f.fingerprint()) {
+                        true => " — *its module was read only in part: this may come from what was left out*",
+                        false => "",
+                    }
                 )
             })
             .chain(

@@ -67,6 +67,11 @@ pub struct ScenarioChange {
 
 pub struct ChangeReview {
     pub new_findings: Vec<Finding>,
+    /// The fingerprints of the new findings on objects of module instances
+    /// the head could read only in part (a syntax error): they may come
+    /// from what was left out — a security group looks unattached when the
+    /// instance that uses it was in the unread block.
+    pub new_in_partly_read: BTreeSet<String>,
     pub fixed_findings: Vec<Finding>,
     pub opened: Vec<ExposureSummary>,
     pub closed: Vec<ExposureSummary>,
@@ -416,8 +421,14 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         moved_cost = cost;
         &moved_cost
     };
+    let new_in_partly_read = new_findings
+        .iter()
+        .filter(|f| unread(head, &f.root, &f.resource))
+        .map(|f| f.fingerprint())
+        .collect();
     ChangeReview {
         new_findings,
+        new_in_partly_read,
         fixed_findings,
         opened: difference(&eh, &eb),
         closed: without(difference(&eb, &eh), &eu),
