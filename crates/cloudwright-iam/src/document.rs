@@ -20,9 +20,11 @@ pub struct Statement {
     pub not_principals: Vec<(String, String)>,
     pub conditions: serde_json::Value,
     /// Keys of the statement (`Effect`, `Action`, `Resource`, `Principal`,
-    /// `Condition`, …) that hold a value known only after apply; such a
+    /// `Condition`, …) that hold a value the code does not determine, with
+    /// why ("known only after apply" when each is what a resource's
+    /// provider computes, see [`cloudwright_model::Unknown::why`]); such a
     /// value reads as [`UNKNOWN`] in the fields above.
-    pub unknown: Vec<String>,
+    pub unknown: Vec<(String, &'static str)>,
 }
 
 /// How a value known only after apply reads inside a parsed statement.
@@ -86,7 +88,10 @@ impl Statement {
         }
         if !self.any_principal() {
             return if self.has_unknown("Principal") {
-                Tri::Unknown("a principal of the policy is known only after apply".into())
+                Tri::Unknown(format!(
+                    "a principal of the policy is {}",
+                    self.why("Principal")
+                ))
             } else {
                 Tri::Known(false)
             };
@@ -95,17 +100,32 @@ impl Statement {
             return Tri::Known(false);
         }
         if self.has_unknown("Condition") {
-            return Tri::Unknown("a condition of the policy is known only after apply".into());
+            return Tri::Unknown(format!(
+                "a condition of the policy is {}",
+                self.why("Condition")
+            ));
         }
         if effect_unknown {
-            return Tri::Unknown("the effect of a statement is known only after apply".into());
+            return Tri::Unknown(format!(
+                "the effect of a statement is {}",
+                self.why("Effect")
+            ));
         }
         Tri::Known(true)
     }
 
-    /// Does `key` (`Action`, `Resource`, …) hold a value known only after apply?
+    /// Does `key` (`Action`, `Resource`, …) hold a value the code does not
+    /// determine?
     pub fn has_unknown(&self, key: &str) -> bool {
-        self.unknown.iter().any(|k| k == key)
+        self.unknown.iter().any(|(k, _)| k == key)
+    }
+
+    /// Why `key` is not known (see [`Statement::unknown`]).
+    pub fn why(&self, key: &str) -> &'static str {
+        self.unknown.iter().find(|(k, _)| k == key).map_or(
+            cloudwright_model::value::unknown_reason(false),
+            |(_, why)| why,
+        )
     }
 
     /// Why the statement's decisive parts are not all known: the first of
@@ -113,7 +133,7 @@ impl Statement {
     pub fn unknown_reason(&self, keys: &[&str]) -> Option<String> {
         keys.iter()
             .find(|k| self.has_unknown(k))
-            .map(|k| format!("the policy's {k} is known only after apply"))
+            .map(|k| format!("the policy's {k} is {}", self.why(k)))
     }
 }
 
@@ -176,7 +196,10 @@ fn statements_in(json: &serde_json::Value) -> Tri<Vec<Statement>> {
         Some(serde_json::Value::Array(items)) => items.as_slice(),
         Some(single @ serde_json::Value::Object(_)) => std::slice::from_ref(single),
         Some(serde_json::Value::String(s)) if is_unknown(s) => {
-            return Tri::Unknown("the policy's statements are known only after apply".into())
+            return Tri::Unknown(format!(
+                "the policy's statements are {}",
+                unknown_why(&serde_json::Value::String(s.clone())).unwrap_or_default()
+            ))
         }
         _ => return Tri::Known(Vec::new()),
     };
@@ -207,13 +230,27 @@ pub fn to_json(v: &Value) -> serde_json::Value {
     }
 }
 
-fn contains_unknown(v: &serde_json::Value) -> bool {
-    match v {
-        serde_json::Value::String(s) => is_unknown(s),
-        serde_json::Value::Array(items) => items.iter().any(contains_unknown),
-        serde_json::Value::Object(m) => m.values().any(contains_unknown),
-        _ => false,
+/// Why a part of a statement is not known, when it holds an unknown value:
+/// "known only after apply" when every unknown in it is what a resource's
+/// provider computes.
+fn unknown_why(v: &serde_json::Value) -> Option<&'static str> {
+    fn walk(v: &serde_json::Value, found: &mut bool, after_apply: &mut bool) {
+        match v {
+            serde_json::Value::String(s) if is_unknown(s) => {
+                *found = true;
+                *after_apply &=
+                    unknown_origin(s).is_some_and(cloudwright_model::value::computed_by_apply);
+            }
+            serde_json::Value::Array(items) => {
+                items.iter().for_each(|i| walk(i, found, after_apply))
+            }
+            serde_json::Value::Object(m) => m.values().for_each(|i| walk(i, found, after_apply)),
+            _ => {}
+        }
     }
+    let (mut found, mut after_apply) = (false, true);
+    walk(v, &mut found, &mut after_apply);
+    found.then(|| cloudwright_model::value::unknown_reason(after_apply))
 }
 
 fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
@@ -250,8 +287,8 @@ fn statement(s: &serde_json::Value) -> Statement {
         return out;
     };
     for (key, v) in fields {
-        if contains_unknown(v) {
-            out.unknown.push(key.clone());
+        if let Some(why) = unknown_why(v) {
+            out.unknown.push((key.clone(), why));
         }
         match key.as_str() {
             // (an empty `Sid`, as the provider writes a statement without

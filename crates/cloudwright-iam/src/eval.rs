@@ -390,12 +390,10 @@ fn names_principal(principals: &[(String, String)], who: &Principal) -> bool {
 /// Does a statement apply to the request? (Principal elements are read
 /// only for resource policies.)
 pub fn applies(s: &Statement, req: &Request, resource_policy: bool) -> Truth {
-    // a part known only after apply decides nothing: it may or may not match
-    let later = |key: &str| {
-        Truth::Depends(vec![format!(
-            "the statement's {key} is known only after apply"
-        )])
-    };
+    // a part the code does not determine decides nothing: it may or may
+    // not match
+    let later =
+        |key: &str| Truth::Depends(vec![format!("the statement's {key} is {}", s.why(key))]);
     let mut t = Truth::True;
     if s.actions.is_empty() && s.not_actions.is_empty() {
         return Truth::False;

@@ -40,11 +40,14 @@ impl<T> Tri<T> {
     }
 }
 
-/// Why a value is unknown, in words (where it will come from).
+/// Why a value is unknown, in words (and where it comes from): "known only
+/// after apply" for what a resource's provider computes, "not known from
+/// the code" otherwise ([`Value::why_unknown`]).
 pub fn describe_unknown(v: &Value) -> String {
+    let why = v.why_unknown();
     match v.as_unknown().and_then(|u| u.origin.as_deref()) {
-        Some(origin) => crate::text::concat(["known only after apply (from ", origin, ")"]),
-        None => "known only after apply".to_string(),
+        Some(origin) => crate::text::concat([why, " (from ", origin, ")"]),
+        None => why.to_string(),
     }
 }
 

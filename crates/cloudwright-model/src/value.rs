@@ -76,10 +76,7 @@ impl Unknown {
     /// "known only after apply" for what a resource's provider computes
     /// ([`computed_by_apply`]), "not known from the code" otherwise.
     pub fn why(&self) -> &'static str {
-        match self.origin.as_deref().is_some_and(computed_by_apply) {
-            true => AFTER_APPLY,
-            false => NOT_FROM_CODE,
-        }
+        unknown_reason(self.origin.as_deref().is_some_and(computed_by_apply))
     }
 
     pub fn with_origin(origin: impl Into<Arc<str>>) -> Self {
@@ -529,6 +526,16 @@ impl fmt::Display for Value {
 
 const AFTER_APPLY: &str = "known only after apply";
 const NOT_FROM_CODE: &str = "not known from the code";
+
+/// Why values are missing, in words: "known only after apply" when every
+/// one is what a resource's provider computes, "not known from the code"
+/// otherwise.
+pub fn unknown_reason(computed_by_apply: bool) -> &'static str {
+    match computed_by_apply {
+        true => AFTER_APPLY,
+        false => NOT_FROM_CODE,
+    }
+}
 
 /// Whether an unknown's origin is an attribute of a managed resource
 /// (`aws_vpc.main.id`, `module.net["a"].aws_subnet.this[0].id`), which the

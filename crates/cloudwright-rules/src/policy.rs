@@ -114,7 +114,10 @@ mod tests {
         let Tri::Known(st) = statements(Tri::Known(with_arn)) else {
             panic!()
         };
-        assert_eq!(st[0].unknown, vec!["Resource".to_string()]);
+        assert_eq!(
+            st[0].unknown,
+            vec![("Resource".to_string(), "known only after apply")]
+        );
         assert_eq!(st[0].public_grant(), Tri::Known(true));
     }
 }
