@@ -42,6 +42,51 @@ pub fn unknown_origin(s: &str) -> Option<&str> {
     s.strip_prefix(UNKNOWN)?.strip_prefix(':')
 }
 
+/// Around an unknown piece of a string known in part (its origin between).
+const PIECE_START: char = '\u{2}';
+const PIECE_END: char = '\u{3}';
+
+/// The text of a marker for a string known only in part: `UNKNOWN`, `~`,
+/// then the string with each unknown piece as `\u{2}origin\u{3}`.
+pub fn known_text(s: &str) -> Option<&str> {
+    s.strip_prefix(UNKNOWN)?.strip_prefix('~')
+}
+
+/// Whether an unknown principal could be `"*"`: not when it is a string
+/// known in part whose known text has more than asterisks
+/// (`arn:aws:iam::${account}:root` names an account, whatever the account).
+fn may_be_wildcard(s: &str) -> bool {
+    let Some(text) = known_text(s) else {
+        return true;
+    };
+    let mut inside = false;
+    for c in text.chars() {
+        match c {
+            PIECE_START => inside = true,
+            PIECE_END => inside = false,
+            '*' => {}
+            _ if !inside => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// The origins of the unknown pieces a marker carries (one for a plain
+/// unknown with an origin; `""` for a piece without one).
+fn marker_origins(s: &str) -> Vec<&str> {
+    if let Some(o) = unknown_origin(s) {
+        return vec![o];
+    }
+    let Some(text) = known_text(s) else {
+        return vec![""];
+    };
+    text.split(PIECE_START)
+        .skip(1)
+        .map(|p| p.split(PIECE_END).next().unwrap_or(""))
+        .collect()
+}
+
 impl Statement {
     pub fn has_condition(&self) -> bool {
         self.conditions.as_object().is_some_and(|c| !c.is_empty())
@@ -87,7 +132,11 @@ impl Statement {
             return Tri::Known(false);
         }
         if !self.any_principal() {
-            return if self.has_unknown("Principal") {
+            let may_be_anyone = self
+                .principals
+                .iter()
+                .any(|(_, id)| is_unknown(id) && may_be_wildcard(id));
+            return if may_be_anyone {
                 Tri::Unknown(format!(
                     "a principal of the policy is {}",
                     self.why("Principal")
@@ -206,9 +255,25 @@ fn statements_in(json: &serde_json::Value) -> Tri<Vec<Statement>> {
     Tri::Known(raw.iter().map(statement).collect())
 }
 
-/// A document as JSON, unknown values as [`UNKNOWN`].
+/// A document as JSON, unknown values as [`UNKNOWN`] (a string known in
+/// part with its known text: [`known_text`]).
 pub fn to_json(v: &Value) -> serde_json::Value {
     use serde_json::Value as J;
+    if let Some(pieces) = v.template() {
+        let mut text = format!("{UNKNOWN}~");
+        for piece in pieces {
+            match piece {
+                Value::String(s) => text.push_str(s),
+                Value::Unknown(u) => {
+                    text.push(PIECE_START);
+                    text.push_str(u.origin.as_deref().unwrap_or(""));
+                    text.push(PIECE_END);
+                }
+                _ => text.extend([PIECE_START, PIECE_END]),
+            }
+        }
+        return J::String(text);
+    }
     match v.strip() {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
@@ -225,7 +290,7 @@ pub fn to_json(v: &Value) -> serde_json::Value {
             Some(o) => format!("{UNKNOWN}:{o}"),
             None => UNKNOWN.to_string(),
         }),
-        Value::Document(_) => J::String(UNKNOWN.to_string()),
+        Value::Document(_) | Value::Template(_) => J::String(UNKNOWN.to_string()),
         Value::Sensitive(inner) => to_json(inner),
     }
 }
@@ -238,8 +303,9 @@ fn unknown_why(v: &serde_json::Value) -> Option<&'static str> {
         match v {
             serde_json::Value::String(s) if is_unknown(s) => {
                 *found = true;
-                *after_apply &=
-                    unknown_origin(s).is_some_and(cloudwright_model::value::computed_by_apply);
+                *after_apply &= marker_origins(s)
+                    .into_iter()
+                    .all(cloudwright_model::value::computed_by_apply);
             }
             serde_json::Value::Array(items) => {
                 items.iter().for_each(|i| walk(i, found, after_apply))

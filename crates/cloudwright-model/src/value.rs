@@ -41,6 +41,14 @@ pub enum Value {
     /// secret in a script — through [`Value::document`] without pretending
     /// to know the text.
     Document(Arc<Value>),
+    /// A string whose text is known only in part: its known pieces
+    /// (strings) and its unknown ones, in order — `"arn:aws:iam::${data.
+    /// aws_caller_identity.current.account_id}:root"` is the string
+    /// `arn:aws:iam::`, the account id, and the string `:root`. To every
+    /// operation it is an unknown value ([`Value::strip`] returns
+    /// [`UNKNOWN`]); rules read the known pieces through
+    /// [`Value::template`] (such a principal is an account, not `"*"`).
+    Template(Arc<[Value]>),
 }
 
 /// The unknown value without an origin, for references to unknowns.
@@ -142,6 +150,29 @@ impl Value {
         }
     }
 
+    /// A string known only in part, its pieces in order: known text and
+    /// unknown values; see [`Value::Template`]. `None` for a string made
+    /// only of unknowns (which is plain unknown).
+    pub fn partial_string(pieces: Vec<Value>) -> Value {
+        match pieces
+            .iter()
+            .any(|p| matches!(p, Value::String(s) if !s.is_empty()))
+        {
+            true => Value::Template(pieces.into()),
+            false => Value::unknown(),
+        }
+    }
+
+    /// The pieces of a string known only in part ([`Value::Template`]),
+    /// through a sensitive mark.
+    pub fn template(&self) -> Option<&[Value]> {
+        match self {
+            Value::Template(pieces) => Some(pieces),
+            Value::Sensitive(inner) => inner.template(),
+            _ => None,
+        }
+    }
+
     /// The text an encoding Cloudwright does not reproduce encodes
     /// (`base64gzip(script)`: the script; [`Value::Document`]), through a
     /// sensitive mark.
@@ -183,7 +214,7 @@ impl Value {
     pub fn strip(&self) -> &Value {
         match self {
             Value::Sensitive(inner) => inner.strip(),
-            Value::Document(_) => &UNKNOWN,
+            Value::Document(_) | Value::Template(_) => &UNKNOWN,
             v => v,
         }
     }
@@ -262,10 +293,14 @@ impl Value {
             Value::Document(inner) => {
                 let mut origins = Vec::new();
                 inner.unknown_origins(&mut origins);
-                match !origins.is_empty() && origins.iter().all(|o| computed_by_apply(o)) {
-                    true => AFTER_APPLY,
-                    false => NOT_FROM_CODE,
+                unknown_reason(!origins.is_empty() && origins.iter().all(|o| computed_by_apply(o)))
+            }
+            Value::Template(pieces) => {
+                let mut after_apply = true;
+                for piece in pieces.iter().filter(|p| !matches!(p, Value::String(_))) {
+                    after_apply &= piece.why_unknown() == AFTER_APPLY;
                 }
+                unknown_reason(after_apply)
             }
             _ => NOT_FROM_CODE,
         }
@@ -348,7 +383,7 @@ impl Value {
             Value::String(_) => "string",
             Value::List(_) => "list",
             Value::Map(_) => "object",
-            Value::Unknown(_) | Value::Document(_) => "unknown",
+            Value::Unknown(_) | Value::Document(_) | Value::Template(_) => "unknown",
             Value::Sensitive(inner) => inner.type_name(),
         }
     }
@@ -430,7 +465,7 @@ impl Value {
                 }
                 J::Object(m)
             }
-            Value::Document(_) => UNKNOWN.to_json(),
+            Value::Document(_) | Value::Template(_) => UNKNOWN.to_json(),
             Value::Sensitive(_) => {
                 let mut m = serde_json::Map::new();
                 m.insert("sensitive".into(), J::Bool(true));
@@ -519,6 +554,22 @@ impl fmt::Display for Value {
                 AFTER_APPLY => f.write_str("(known after apply)"),
                 _ => f.write_str("(unknown)"),
             },
+            // as written, each unknown piece `${…}` with where it comes from
+            Value::Template(pieces) => {
+                let label = match self.why_unknown() {
+                    AFTER_APPLY => "known after apply",
+                    _ => "unknown",
+                };
+                write!(f, "({label}: \"")?;
+                for piece in pieces.iter() {
+                    match piece {
+                        Value::String(s) => write!(f, "{}", s.escape_debug())?,
+                        Value::Unknown(Unknown { origin: Some(o) }) => write!(f, "${{{o}}}")?,
+                        _ => f.write_str("${…}")?,
+                    }
+                }
+                f.write_str("\")")
+            }
             Value::Sensitive(_) => f.write_str("(sensitive value)"),
         }
     }

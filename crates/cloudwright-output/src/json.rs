@@ -270,9 +270,11 @@ pub fn push_value(out: &mut Vec<u8>, value: &cloudwright_model::Value, layout: L
             }
             o.close(out);
         }
-        Value::Number(_) | Value::Unknown(_) | Value::Document(_) | Value::Sensitive(_) => {
-            push_tree(out, &value.to_json(), layout)
-        }
+        Value::Number(_)
+        | Value::Unknown(_)
+        | Value::Document(_)
+        | Value::Template(_)
+        | Value::Sensitive(_) => push_tree(out, &value.to_json(), layout),
     }
 }
 

@@ -94,6 +94,54 @@ mod tests {
     }
 
     #[test]
+    fn a_principal_known_in_part_is_not_everyone_unless_it_may_be_an_asterisk() {
+        let grant = |principal: Value| {
+            let doc = Value::from_json(&serde_json::json!({
+                "Statement": [{"Effect": "Allow", "Principal": {"AWS": "placeholder"}, "Action": "sqs:*"}]
+            }));
+            let mut doc = doc;
+            if let Value::Map(m) = &mut doc {
+                let st = &mut std::sync::Arc::make_mut(m).fields;
+                let mut first = st.get("Statement").unwrap().as_list().unwrap()[0].clone();
+                if let Value::Map(sm) = &mut first {
+                    let principal = Value::map([("AWS".to_string(), principal)]);
+                    std::sync::Arc::make_mut(sm)
+                        .fields
+                        .insert("Principal".to_string(), principal);
+                }
+                st.insert("Statement".to_string(), Value::list(vec![first]));
+            }
+            let Tri::Known(st) = statements(Tri::Known(doc)) else {
+                panic!()
+            };
+            (st[0].public_grant(), st[0].unknown.clone())
+        };
+        let account = Value::unknown_from("data.aws_caller_identity.current.account_id");
+        // `arn:aws:iam::${account}:root` is an account, whichever
+        let root = Value::partial_string(vec![
+            Value::string("arn:aws:iam::"),
+            account.clone(),
+            Value::string(":root"),
+        ]);
+        let (public, unknown) = grant(root);
+        assert_eq!(public, Tri::Known(false));
+        assert_eq!(
+            unknown,
+            vec![("Principal".to_string(), "not known from the code")]
+        );
+        // `*${suffix}` may be `*`; a plain unknown may be anything
+        let starred = Value::partial_string(vec![Value::string("*"), account]);
+        assert_eq!(
+            grant(starred).0,
+            Tri::Unknown("a principal of the policy is not known from the code".into())
+        );
+        assert_eq!(
+            grant(Value::unknown_from("aws_iam_role.r.arn")).0,
+            Tri::Unknown("a principal of the policy is known only after apply".into())
+        );
+    }
+
+    #[test]
     fn unknown_values_are_located_not_guessed() {
         let doc = Value::from_json(&serde_json::json!({
             "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"}]

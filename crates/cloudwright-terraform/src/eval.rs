@@ -495,13 +495,18 @@ impl<'a> Evaluator<'a> {
         // a template inside this one renders into a buffer of its own
         let mut out = std::mem::take(&mut self.template_buf);
         out.clear();
-        let mut unknown = false;
+        // the pieces before an unknown one, when there is one
+        let mut pieces = Vec::new();
         let mut sensitive = false;
-        self.render_template(parts, &mut out, &mut unknown, &mut sensitive);
-        let v = if unknown {
-            Value::unknown()
-        } else {
+        self.render_template(parts, &mut out, &mut pieces, &mut sensitive);
+        let v = if pieces.is_empty() {
             Value::string(out.as_str())
+        } else {
+            // a string known in part: `arn:aws:iam::${account}:root`
+            if !out.is_empty() {
+                pieces.push(Value::string(out.as_str()));
+            }
+            Value::partial_string(pieces)
         };
         self.template_buf = out;
         if sensitive {
@@ -511,13 +516,39 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Renders `parts` into `out`; an unknown piece ends the text known so
+    /// far, which moves to `pieces` followed by the unknown piece (a string
+    /// known in part: [`Value::partial_string`]).
     fn render_template(
         &mut self,
         parts: &[TemplatePart],
         out: &mut String,
-        unknown: &mut bool,
+        pieces: &mut Vec<Value>,
         sensitive: &mut bool,
     ) {
+        let unknown = |out: &mut String, pieces: &mut Vec<Value>, piece: &Value| {
+            if !out.is_empty() {
+                pieces.push(Value::string(out.as_str()));
+                out.clear();
+            }
+            match piece.template() {
+                // a string known in part inside this one: its pieces
+                Some(inner) => {
+                    for p in inner {
+                        match (p, pieces.last_mut()) {
+                            (Value::String(s), Some(Value::String(last))) => {
+                                *last = text::concat([last, s]).into();
+                            }
+                            _ => pieces.push(p.clone()),
+                        }
+                    }
+                }
+                None => pieces.push(match piece.as_unknown() {
+                    Some(u) => Value::Unknown(u.clone()),
+                    None => Value::unknown(),
+                }),
+            }
+        };
         for part in parts {
             match part {
                 TemplatePart::Literal(s) => out.push_str(s),
@@ -526,10 +557,10 @@ impl<'a> Evaluator<'a> {
                     *sensitive |= v.contains_sensitive();
                     match to_template_string(&v) {
                         Ok(Some(s)) => out.push_str(&s),
-                        Ok(None) => *unknown = true,
+                        Ok(None) => unknown(out, pieces, &v),
                         Err(msg) => {
                             self.error(e.range, msg);
-                            *unknown = true;
+                            unknown(out, pieces, &Value::unknown());
                         }
                     }
                 }
@@ -541,14 +572,14 @@ impl<'a> Evaluator<'a> {
                     let c = self.eval(cond);
                     *sensitive |= c.is_sensitive();
                     match c.as_bool() {
-                        Some(true) => self.render_template(then, out, unknown, sensitive),
-                        Some(false) => self.render_template(otherwise, out, unknown, sensitive),
-                        None if c.is_unknown() => *unknown = true,
+                        Some(true) => self.render_template(then, out, pieces, sensitive),
+                        Some(false) => self.render_template(otherwise, out, pieces, sensitive),
+                        None if c.is_unknown() => unknown(out, pieces, &Value::unknown()),
                         None => {
                             let msg =
                                 format!("template condition must be bool, not {}", c.type_name());
                             self.error(cond.range, msg);
-                            *unknown = true;
+                            unknown(out, pieces, &Value::unknown());
                         }
                     }
                 }
@@ -561,7 +592,7 @@ impl<'a> Evaluator<'a> {
                     let coll = self.eval(collection);
                     *sensitive |= coll.is_sensitive();
                     let Some(entries) = self.iteration_entries(&coll, collection.range) else {
-                        *unknown = true;
+                        unknown(out, pieces, &Value::unknown());
                         continue;
                     };
                     for (k, v) in entries {
@@ -571,7 +602,7 @@ impl<'a> Evaluator<'a> {
                             bound += 1;
                         }
                         self.bind(value_var.clone(), v);
-                        self.render_template(body, out, unknown, sensitive);
+                        self.render_template(body, out, pieces, sensitive);
                         self.unbind(bound);
                     }
                 }

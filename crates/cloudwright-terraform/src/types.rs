@@ -139,7 +139,9 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
         return convert(inner, ty).map(Value::sensitive);
     }
     match (value, ty) {
-        (Value::Unknown(_), _) | (_, Type::Any) | (Value::Null, _) => Ok(value.clone()),
+        (Value::Unknown(_) | Value::Document(_) | Value::Template(_), _)
+        | (_, Type::Any)
+        | (Value::Null, _) => Ok(value.clone()),
         (Value::String(_), Type::String) => Ok(value.clone()),
         (Value::Number(n), Type::String) => Ok(Value::string(format_number(*n))),
         (Value::Bool(b), Type::String) => Ok(Value::string(b.to_string())),
@@ -247,7 +249,7 @@ pub(crate) fn string_to_bool(s: &str) -> Result<bool, String> {
 pub fn conform(value: &Value, ty: &Type) -> Result<Option<Value>, String> {
     match (value, ty) {
         (Value::Sensitive(inner), _) => Ok(conform(inner, ty)?.map(Value::sensitive)),
-        (Value::Unknown(_) | Value::Null | Value::Document(_), _)
+        (Value::Unknown(_) | Value::Null | Value::Document(_) | Value::Template(_), _)
         | (_, Type::Any)
         | (Value::String(_), Type::String)
         | (Value::Number(_), Type::Number)

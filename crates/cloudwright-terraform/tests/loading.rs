@@ -1129,6 +1129,40 @@ fn unknown_values_propagate_with_their_origin() {
 }
 
 #[test]
+fn strings_known_in_part_keep_their_known_text() {
+    let g = load_fixture("partial_strings");
+    assert_clean(&g);
+    let shown = |address: &str, path: &str| attr(&g, address, path).to_string();
+    assert_eq!(
+        shown("aws_ssm_parameter.p", "description"),
+        "(unknown: \"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root\")"
+    );
+    // the pieces of the inner string joined with the outer's; a string of
+    // unknowns alone, and a directive on an unknown condition, unknown
+    assert_eq!(
+        shown("aws_ssm_parameter.p", "name"),
+        "(unknown: \"/[arn:aws:iam::${data.aws_caller_identity.current.account_id}:root]/${…}/a${…}c\")"
+    );
+    let value = attr(&g, "aws_ssm_parameter.p", "description");
+    let pieces = value.template().unwrap();
+    assert_eq!(pieces.len(), 3);
+    assert_eq!(pieces[0].as_str(), Some("arn:aws:iam::"));
+    assert!(value.is_unknown(), "to every operation it is unknown");
+    // a module's string variables take a string known in part and an
+    // unknown document as they are (they were "cannot be converted" errors)
+    assert_eq!(
+        shown("module.queue.aws_sqs_queue.this", "name"),
+        "(known after apply: \"q-${aws_s3_bucket.b.id}\")"
+    );
+    let policy = attr(&g, "module.queue.aws_sqs_queue.this", "policy");
+    let principal = policy
+        .document()
+        .unwrap()
+        .get_path(&["Statement", "0", "Principal"]);
+    assert_eq!(principal.unwrap().as_str(), Some("*"));
+}
+
+#[test]
 fn count_that_depends_on_unknowns_is_one_unknown_instance() {
     let g = load_fixture("unknowns");
     let maybe = g

@@ -160,7 +160,9 @@ pub fn json_encode(v: &Value) -> String {
 
 fn encode_into(v: &Value, out: &mut String) {
     match v.strip() {
-        Value::Null | Value::Unknown(_) | Value::Document(_) => out.push_str("null"),
+        Value::Null | Value::Unknown(_) | Value::Document(_) | Value::Template(_) => {
+            out.push_str("null")
+        }
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => out.push_str(&format_number(*n)),
         Value::String(s) => encode_string(s, out),
@@ -829,7 +831,9 @@ fn yaml_scalar(v: &Value, indent: usize, out: &mut String) -> Result<(), String>
         Value::List(_) => out.push_str("[]"),
         Value::Map(_) => out.push_str("{}"),
         Value::String(s) => yaml_string(s, Some(indent), out)?,
-        Value::Null | Value::Unknown(_) | Value::Document(_) => out.push_str("null"),
+        Value::Null | Value::Unknown(_) | Value::Document(_) | Value::Template(_) => {
+            out.push_str("null")
+        }
         other => out.push_str(&other.to_string()),
     }
     Ok(())

@@ -139,7 +139,7 @@ fn push_value(value: &Value, out: &mut Vec<Token>) -> Result<(), CallError> {
             out.push(Token::new(Kind::CBrace, "}"));
         }
         Value::Sensitive(inner) => push_value(inner, out)?,
-        Value::Unknown(_) | Value::Document(_) => {
+        Value::Unknown(_) | Value::Document(_) | Value::Template(_) => {
             // the caller answers unknown for an unknown argument first
             return Err(CallError::Unsupported(
                 "a value known only after apply".into(),

@@ -143,12 +143,41 @@ fn user_data(r: &Resource) -> Tri<(String, &'static str)> {
     Tri::Absent
 }
 
+/// The known text of user data written as a string known only in part
+/// (`"export DB_PASSWORD=… ${aws_db_instance.main.address}"`), its
+/// known pieces a line each.
+fn known_part_of_user_data(r: &Resource) -> Option<(String, &'static str)> {
+    ["user_data", "user_data_base64"]
+        .into_iter()
+        .find_map(|attr| {
+            let value = r.get_ref(attr)?;
+            let pieces = value.template()?;
+            let known: Vec<&str> = pieces.iter().filter_map(Value::as_str).collect();
+            Some((known.join("\n"), attr))
+        })
+}
+
 fn check_user_data(ctx: &Context<'_>, report: &mut Report) {
     for r in ctx.resources(&[
         "aws_instance",
         "aws_launch_template",
         "aws_launch_configuration",
     ]) {
+        // a script known only in part: a secret in its known text is one
+        if let Some((text, attr)) = known_part_of_user_data(r) {
+            if let Some(kind) = crate::aws::secrets::secret_in_script(&text) {
+                report.checked(r);
+                report
+                    .fail(
+                        r,
+                        attr,
+                        format!("the user data holds {kind} (value not shown)"),
+                    )
+                    .evidence
+                    .clear();
+                continue;
+            }
+        }
         match user_data(r) {
             Tri::Known((text, attr)) => {
                 report.checked(r);
@@ -178,7 +207,9 @@ crate::rule! {
     /// launch configurations holds no secret: no AWS access key, no private
     /// key, no literal assignment to a variable named like a password, token
     /// or key (`DB_PASSWORD=…`). Values read at boot (`$(aws
-    /// secretsmanager …)`, `$VAR`) are fine. Values are never printed.
+    /// secretsmanager …)`, `$VAR`) are fine. A script known only in part
+    /// (it interpolates an address known after apply) is read for its
+    /// known text. Values are never printed.
     ///
     /// ## Why it matters
     /// User data is not secret: anyone with `ec2:DescribeInstanceAttribute`
