@@ -499,6 +499,8 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
     }
     let excluded = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
     let mut files = Vec::new();
+    // directories with a Terragrunt configuration, to say which are not read
+    let mut terragrunt: Vec<PathBuf> = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -520,18 +522,72 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
             }
         };
         let path = entry.path();
-        if !entry.file_type().is_some_and(|t| t.is_file()) || !is_config_file(path) {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let terragrunt_file = path.file_name().is_some_and(|n| n == "terragrunt.hcl");
+        if !terragrunt_file && !is_config_file(path) {
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(path);
         if excluded.is_match(rel) {
             continue;
         }
-        files.push(path.to_path_buf());
+        match terragrunt_file {
+            true => terragrunt.extend(path.parent().map(Path::to_path_buf)),
+            false => files.push(path.to_path_buf()),
+        }
     }
     files.sort();
     tofu_precedence(&mut files);
+    if !terragrunt.is_empty() {
+        let read: HashSet<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+        // a configuration with others below it is the one they include
+        // (the remote state, the provider), not one that deploys
+        let included: Vec<bool> = terragrunt
+            .iter()
+            .map(|dir| terragrunt.iter().any(|d| d != dir && d.starts_with(dir)))
+            .collect();
+        let unread: Vec<PathBuf> = terragrunt
+            .iter()
+            .zip(included)
+            .filter(|(dir, included)| !included && !read.contains(dir.as_path()))
+            .map(|(dir, _)| dir.clone())
+            .collect();
+        diagnostics.extend(terragrunt_unread(root, &unread));
+    }
     files
+}
+
+/// What is not read of the directories that hold a Terragrunt
+/// configuration (`terragrunt.hcl`) and no Terraform files: Terragrunt
+/// assembles their configuration (a module from `terraform { source }`,
+/// its `inputs`), which Cloudwright does not do.
+fn terragrunt_unread(root: &Path, dirs: &[PathBuf]) -> Option<Diagnostic> {
+    const SHOWN: usize = 3;
+    let shown: Vec<String> = dirs
+        .iter()
+        .take(SHOWN)
+        .map(|d| display_dir(root, d))
+        .collect();
+    let more = match dirs.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let (count, hold, they) = match dirs.len() {
+        0 => return None,
+        1 => ("1 directory".to_string(), "holds", "it deploys"),
+        n => (format!("{n} directories"), "hold", "they deploy"),
+    };
+    Some(
+        Diagnostic::warning(format!(
+            "{count} ({}{more}) {hold} a Terragrunt configuration and no .tf files: Cloudwright does not read Terragrunt, so what {they} is not checked",
+            shown.join(", ")
+        ))
+        .help(
+            "check a plan instead (`terragrunt plan -out=plan.out`, then `terragrunt show -json plan.out > plan.json`, and give plan.json), or the modules their `terraform { source }` names (their variables are then unknown)",
+        ),
+    )
 }
 
 struct ParsedFile {

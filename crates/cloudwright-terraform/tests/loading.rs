@@ -1129,6 +1129,19 @@ fn unknown_values_propagate_with_their_origin() {
 }
 
 #[test]
+fn terragrunt_units_are_said_to_be_unread() {
+    let g = load_fixture("terragrunt");
+    // the module the units deploy is read (as a root: its variables unknown)
+    assert!(attr(&g, "aws_s3_bucket.data", "bucket").is_unknown());
+    // the units are not, and the load says so; the configuration they
+    // include (live/terragrunt.hcl) is not a unit
+    assert_eq!(
+        messages(&g, Severity::Warning),
+        ["2 directories (live/dev/app, live/prod/app) hold a Terragrunt configuration and no .tf files: Cloudwright does not read Terragrunt, so what they deploy is not checked"]
+    );
+}
+
+#[test]
 fn strings_known_in_part_keep_their_known_text() {
     let g = load_fixture("partial_strings");
     assert_clean(&g);
