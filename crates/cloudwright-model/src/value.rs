@@ -465,7 +465,13 @@ impl Value {
                 }
                 J::Object(m)
             }
-            Value::Document(_) | Value::Template(_) => UNKNOWN.to_json(),
+            Value::Document(_) => UNKNOWN.to_json(),
+            Value::Template(pieces) => {
+                let mut m = serde_json::Map::new();
+                m.insert("unknown".into(), J::Bool(true));
+                m.insert("text".into(), J::String(template_text(pieces)));
+                J::Object(m)
+            }
             Value::Sensitive(_) => {
                 let mut m = serde_json::Map::new();
                 m.insert("sensitive".into(), J::Bool(true));
@@ -554,25 +560,35 @@ impl fmt::Display for Value {
                 AFTER_APPLY => f.write_str("(known after apply)"),
                 _ => f.write_str("(unknown)"),
             },
-            // as written, each unknown piece `${…}` with where it comes from
             Value::Template(pieces) => {
                 let label = match self.why_unknown() {
                     AFTER_APPLY => "known after apply",
                     _ => "unknown",
                 };
-                write!(f, "({label}: \"")?;
-                for piece in pieces.iter() {
-                    match piece {
-                        Value::String(s) => write!(f, "{}", s.escape_debug())?,
-                        Value::Unknown(Unknown { origin: Some(o) }) => write!(f, "${{{o}}}")?,
-                        _ => f.write_str("${…}")?,
-                    }
-                }
-                f.write_str("\")")
+                write!(f, "({label}: {:?})", template_text(pieces))
             }
             Value::Sensitive(_) => f.write_str("(sensitive value)"),
         }
     }
+}
+
+/// A string known in part as written: its known text, each unknown piece
+/// `${…}` with where it comes from (`arn:aws:iam::${data.aws_caller_
+/// identity.current.account_id}:root`).
+fn template_text(pieces: &[Value]) -> String {
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            Value::String(s) => text.push_str(s),
+            Value::Unknown(Unknown { origin: Some(o) }) => {
+                text.push_str("${");
+                text.push_str(o);
+                text.push('}');
+            }
+            _ => text.push_str("${…}"),
+        }
+    }
+    text
 }
 
 const AFTER_APPLY: &str = "known only after apply";

@@ -1161,6 +1161,13 @@ fn strings_known_in_part_keep_their_known_text() {
     assert_eq!(pieces.len(), 3);
     assert_eq!(pieces[0].as_str(), Some("arn:aws:iam::"));
     assert!(value.is_unknown(), "to every operation it is unknown");
+    assert_eq!(
+        value.to_json(),
+        serde_json::json!({
+            "unknown": true,
+            "text": "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
+        })
+    );
     // a module's string variables take a string known in part and an
     // unknown document as they are (they were "cannot be converted" errors)
     assert_eq!(
