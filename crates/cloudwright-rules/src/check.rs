@@ -85,6 +85,18 @@ pub fn refers(r: &Resource, attribute: &str) -> bool {
     })
 }
 
+/// Is the value the `arn` or `id` of a managed resource, known only after
+/// apply (`aws_kms_key.trail.arn`)? Such a value is set — never null, never
+/// empty — and names what it names: a key's ARN is not an alias of an AWS
+/// managed key.
+pub fn resource_identifier(v: &Value) -> bool {
+    let Some(origin) = v.as_unknown().and_then(|u| u.origin.as_deref()) else {
+        return false;
+    };
+    let attribute = origin.rsplit('.').next().unwrap_or("");
+    cloudwright_model::value::computed_by_apply(origin) && matches!(attribute, "arn" | "id")
+}
+
 pub fn get_bool(r: &Resource, path: &str) -> Tri<bool> {
     get(r, path).boolean()
 }

@@ -177,6 +177,15 @@ pub fn evaluate(r: &Resource, setting: &Setting) -> Verdict {
             Absent::Passes => Verdict::Pass,
             Absent::Fails(why) => Verdict::Fail(String::new(), why.to_string()),
         },
+        // another resource's ARN or id is a non-empty string, and not an
+        // AWS managed key's alias
+        Tri::Unknown(_)
+            if matches!(setting.want, Want::NonEmpty | Want::NoneOf(_))
+                && r.get_path(setting.path)
+                    .is_some_and(|v| crate::check::resource_identifier(&v)) =>
+        {
+            Verdict::Pass
+        }
         Tri::Unknown(why) => Verdict::Unknown(why),
     }
 }

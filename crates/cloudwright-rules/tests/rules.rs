@@ -161,6 +161,13 @@ fn every_rule_behaves_as_its_fixture_says() {
                 ));
             }
         }
+        // a `pass_` resource is decided: passing is not being undecidable
+        for p in named("pass").intersection(&unknown) {
+            failures.push(format!(
+                "{}: {p} should pass, but is undecidable",
+                dir.display()
+            ));
+        }
         for f in &outcome.findings {
             assert_eq!(f.rule_id, rule.id);
             let loc = f

@@ -178,6 +178,11 @@ fn check_kms(ctx: &Context<'_>, report: &mut Report) {
         report.checked(trail);
         match get(trail, "kms_key_id") {
             Tri::Known(_) => {}
+            // a key's ARN known only after apply is a key
+            Tri::Unknown(_)
+                if trail
+                    .get("kms_key_id")
+                    .is_some_and(|v| crate::check::resource_identifier(&v)) => {}
             Tri::Absent => {
                 report.fail(
                     trail,

@@ -171,7 +171,7 @@ fn unknown_principals_are_own_account(doc: &Value) -> bool {
             if let Some(p) = st.get("Principal") {
                 p.unknown_origins(&mut origins);
                 let mut plain = false;
-                walk_unknown(&p, &mut plain);
+                walk_unknown(&p, &mut plain, &mut origins);
                 if plain {
                     return false;
                 }
@@ -181,12 +181,26 @@ fn unknown_principals_are_own_account(doc: &Value) -> bool {
     origins.iter().all(|o| o.contains("aws_caller_identity"))
 }
 
-/// Sets `plain` when an unknown value has no origin.
-fn walk_unknown(v: &Value, plain: &mut bool) {
+/// Sets `plain` when an unknown value has no origin; collects the origins
+/// of the unknown pieces of strings known in part
+/// (`arn:aws:iam::${data.aws_caller_identity.current.account_id}:root`).
+fn walk_unknown(v: &Value, plain: &mut bool, origins: &mut Vec<std::sync::Arc<str>>) {
+    if let Some(pieces) = v.template() {
+        for piece in pieces.iter().filter(|p| p.as_str().is_none()) {
+            match piece.as_unknown().and_then(|u| u.origin.clone()) {
+                Some(o) => origins.push(o),
+                None => *plain = true,
+            }
+        }
+        return;
+    }
     match v.strip() {
         Value::Unknown(u) if u.origin.is_none() => *plain = true,
-        Value::List(items) => items.iter().for_each(|i| walk_unknown(i, plain)),
-        Value::Map(obj) => obj.fields.values().for_each(|i| walk_unknown(i, plain)),
+        Value::List(items) => items.iter().for_each(|i| walk_unknown(i, plain, origins)),
+        Value::Map(obj) => obj
+            .fields
+            .values()
+            .for_each(|i| walk_unknown(i, plain, origins)),
         _ => {}
     }
 }
