@@ -89,7 +89,7 @@ fn check_containers(
 fn flag(c: &Value, key: &str) -> Tri<bool> {
     match c.get(key) {
         None => Tri::Absent,
-        Some(v) if v.is_unknown() => Tri::Unknown(format!("`{key}` is known only after apply")),
+        Some(v) if v.is_unknown() => Tri::Unknown(format!("`{key}` is {}", v.why_unknown())),
         Some(v) if v.is_null() => Tri::Absent,
         Some(v) => v.as_bool().map_or(Tri::Absent, Tri::Known),
     }
