@@ -49,11 +49,8 @@ fn has_key(s: &Statement, keys: &[&str]) -> bool {
         .any(|k| keys.contains(&k.to_ascii_lowercase().as_str()))
 }
 
-fn account_in(id: &str) -> Option<&str> {
-    if id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()) {
-        return Some(id);
-    }
-    id.split(':').nth(4).filter(|a| !a.is_empty())
+fn account_in(id: &str) -> Option<std::borrow::Cow<'_, str>> {
+    crate::document::principal_account(id)
 }
 
 /// Classifies one Allow statement.
@@ -77,10 +74,11 @@ pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<S
     };
     let org = has_key(s, &["aws:principalorgid", "aws:principalorgpaths"]);
     for (kind, id) in &s.principals {
+        let shown = crate::document::shown(id);
         names.push(if kind == "*" {
-            id.clone()
+            shown.into_owned()
         } else {
-            format!("{kind}:{id}")
+            format!("{kind}:{shown}")
         });
         match kind.as_str() {
             "Service" => raise("service", &mut class),
@@ -94,9 +92,8 @@ pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<S
                 }
             }
             "AWS" => match account_in(id) {
-                Some(a) if a == own_account || own_account == "self" && a == "self" => {
-                    raise("account", &mut class)
-                }
+                // (the account running Terraform is the own account)
+                Some(a) if a == own_account || a == "self" => raise("account", &mut class),
                 Some(_) => raise("cross-account", &mut class),
                 None => raise("account", &mut class),
             },
@@ -210,7 +207,7 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
             "service"
         } else {
             match account_in(&principal) {
-                Some(a) if a == own => "account",
+                Some(a) if a == own || a == "self" => "account",
                 Some(_) => "cross-account",
                 None => "account",
             }

@@ -52,6 +52,55 @@ pub fn known_text(s: &str) -> Option<&str> {
     s.strip_prefix(UNKNOWN)?.strip_prefix('~')
 }
 
+/// A value of a parsed statement as people read it: a marker of a value
+/// known only after apply as `(known after apply: origin)`, a string known
+/// in part as written (`arn:aws:iam::${data.aws_caller_identity.current.
+/// account_id}:root`), anything else as itself.
+pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(text) = known_text(s) {
+        let mut out = String::with_capacity(text.len());
+        for (i, part) in text.split(PIECE_START).enumerate() {
+            match (i, part.split_once(PIECE_END)) {
+                (0, _) | (_, None) => out.push_str(part),
+                (_, Some((origin, rest))) => {
+                    out.push_str("${");
+                    out.push_str(if origin.is_empty() { "…" } else { origin });
+                    out.push('}');
+                    out.push_str(rest);
+                }
+            }
+        }
+        return out.into();
+    }
+    match (is_unknown(s), unknown_origin(s)) {
+        (true, Some(origin)) => format!("(known after apply: {origin})").into(),
+        (true, None) => "(known after apply)".into(),
+        (false, _) => s.into(),
+    }
+}
+
+/// The account a principal (`arn:…:ACCOUNT:…` or a bare account id) names,
+/// when its text says: `Some("self")` for the account running Terraform,
+/// the account id written around an unknown value from
+/// `data.aws_caller_identity` (`arn:aws:iam::${…account_id}:root`).
+pub fn principal_account(id: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let text = match known_text(id) {
+        Some(text) => text,
+        None if is_unknown(id) => return None,
+        None => id,
+    };
+    if text.len() == 12 && text.chars().all(|c| c.is_ascii_digit()) {
+        return Some(text.into());
+    }
+    let account = text.split(':').nth(4).filter(|a| !a.is_empty())?;
+    if !account.contains(PIECE_START) {
+        return Some(account.into());
+    }
+    let origin = account.strip_prefix(PIECE_START)?.strip_suffix(PIECE_END)?;
+    let caller = origin.contains("aws_caller_identity") && origin.ends_with(".account_id");
+    caller.then_some("self".into())
+}
+
 /// Whether an unknown principal could be `"*"`: not when it is a string
 /// known in part whose known text has more than asterisks
 /// (`arn:aws:iam::${account}:root` names an account, whatever the account).
@@ -375,4 +424,55 @@ fn statement(s: &serde_json::Value) -> Statement {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The marker of `arn:aws:iam::${origin}:root` as a parsed statement
+    /// holds it.
+    fn account_root(origin: &str) -> String {
+        let pieces = vec![
+            Value::string("arn:aws:iam::"),
+            Value::unknown_from(origin),
+            Value::string(":root"),
+        ];
+        to_json(&Value::partial_string(pieces))
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn principals_known_in_part_read_as_written_and_name_their_account() {
+        let caller = account_root("data.aws_caller_identity.current.account_id");
+        assert!(is_unknown(&caller));
+        assert_eq!(
+            shown(&caller),
+            "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
+        );
+        assert_eq!(principal_account(&caller).as_deref(), Some("self"));
+        // another unknown account is not known to be this one
+        let other = account_root("aws_organizations_account.vendor.id");
+        assert_eq!(principal_account(&other), None);
+        assert_eq!(
+            principal_account("arn:aws:iam::111122223333:root").as_deref(),
+            Some("111122223333")
+        );
+        assert_eq!(
+            principal_account("111122223333").as_deref(),
+            Some("111122223333")
+        );
+        let plain = to_json(&Value::unknown_from("aws_iam_role.r.arn"));
+        assert_eq!(
+            shown(plain.as_str().unwrap()),
+            "(known after apply: aws_iam_role.r.arn)"
+        );
+        assert_eq!(principal_account(plain.as_str().unwrap()), None);
+        assert_eq!(
+            shown("arn:aws:iam::111122223333:root"),
+            "arn:aws:iam::111122223333:root"
+        );
+    }
 }

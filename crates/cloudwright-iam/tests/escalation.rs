@@ -174,6 +174,7 @@ fn resource_access_is_classified() {
         vec![
             ("aws_sqs_queue_policy.narrowed", "account"),
             ("aws_sqs_queue_policy.org", "organization"),
+            ("aws_sqs_queue_policy.own_account", "account"),
             ("aws_sqs_queue_policy.partner", "cross-account"),
             ("aws_sqs_queue_policy.public", "public"),
             ("aws_iam_role.partner", "cross-account"),
