@@ -144,7 +144,9 @@ impl Value {
     /// ([`Value::Document`]), through a sensitive mark.
     pub fn document(&self) -> Option<&Value> {
         match self {
-            Value::Document(doc) if !matches!(**doc, Value::String(_)) => Some(doc),
+            Value::Document(doc) if !matches!(**doc, Value::String(_) | Value::Template(_)) => {
+                Some(doc)
+            }
             Value::Sensitive(inner) => inner.document(),
             _ => None,
         }
@@ -169,6 +171,17 @@ impl Value {
         match self {
             Value::Template(pieces) => Some(pieces),
             Value::Sensitive(inner) => inner.template(),
+            _ => None,
+        }
+    }
+
+    /// The pieces of the string known only in part that an encoding
+    /// Cloudwright does not reproduce encodes (`base64encode` of a
+    /// template rendered around unknown values), through a sensitive mark.
+    pub fn encoded_template(&self) -> Option<&[Value]> {
+        match self {
+            Value::Document(doc) => doc.template(),
+            Value::Sensitive(inner) => inner.encoded_template(),
             _ => None,
         }
     }

@@ -238,7 +238,12 @@ pub struct FsContext {
 }
 
 impl FsContext {
-    pub fn resolve(&self, path: &str) -> Result<PathBuf, String> {
+    /// A path a function of the module at `module` (its `path.module`) may
+    /// read: relative to the root module, as Terraform takes it, and inside
+    /// the scanned directory — or inside the module's own directory, for a
+    /// module called from outside it (`source = "../shared/web"`) whose
+    /// templates and policies lie beside its code.
+    pub fn resolve(&self, path: &str, module: &str) -> Result<PathBuf, String> {
         let p = Path::new(path);
         let joined = if p.is_absolute() {
             p.to_path_buf()
@@ -248,9 +253,15 @@ impl FsContext {
         let canonical = joined
             .canonicalize()
             .map_err(|e| format!("cannot read {path:?}: {e}"))?;
-        if !canonical.starts_with(&self.sandbox) {
+        let in_module = || {
+            self.root_dir
+                .join(module)
+                .canonicalize()
+                .is_ok_and(|dir| canonical.starts_with(dir))
+        };
+        if !canonical.starts_with(&self.sandbox) && !in_module() {
             return Err(format!(
-                "{path:?} is outside the scanned directory; Cloudwright reads no file outside it"
+                "{path:?} is outside the scanned directory and the module's own; Cloudwright reads no file outside them"
             ));
         }
         Ok(canonical)

@@ -1168,6 +1168,18 @@ fn strings_known_in_part_keep_their_known_text() {
             "text": "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
         })
     );
+    // templates render around unknown values; an encoding of what they
+    // render is unknown, and keeps it
+    assert_eq!(
+        shown("aws_ssm_parameter.rendered", "description"),
+        "(known after apply: \"host=${aws_s3_bucket.b.id}\")"
+    );
+    let encoded = attr(&g, "aws_ssm_parameter.rendered", "value");
+    assert_eq!(
+        encoded.encoded_template().unwrap()[0].as_str(),
+        Some("host=")
+    );
+    assert!(encoded.document().is_none());
     // a module's string variables take a string known in part and an
     // unknown document as they are (they were "cannot be converted" errors)
     assert_eq!(
@@ -1622,7 +1634,7 @@ fn data_sources_that_follow_from_the_configuration_are_evaluated() {
                 120
             ),
             (
-                "\"/etc/passwd\" is outside the scanned directory; Cloudwright reads no file outside it".to_string(),
+                "\"/etc/passwd\" is outside the scanned directory and the module's own; Cloudwright reads no file outside them".to_string(),
                 169
             ),
             ("`vars` must be a map, not string".to_string(), 174),
@@ -1841,13 +1853,21 @@ fn file_functions_stay_inside_the_scanned_tree() {
         Some("inside-data")
     );
     assert!(attr(&g, "aws_ssm_parameter.outside", "value").is_unknown());
-    let errors = messages(&g, Severity::Error);
-    assert_eq!(errors.len(), 1);
-    assert!(
-        errors[0].contains("outside the scanned directory"),
-        "{}",
-        errors[0]
+    // a module called from outside the scanned directory reads its own
+    // files (its templates), and nothing else outside
+    assert_eq!(
+        attr(&g, "aws_ssm_parameter.from_module", "value").as_str(),
+        Some("module-data")
     );
+    assert!(attr(&g, "aws_ssm_parameter.module_escape", "value").is_unknown());
+    let errors = messages(&g, Severity::Error);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    for error in &errors {
+        assert!(
+            error.contains("is outside the scanned directory and the module's own"),
+            "{error}"
+        );
+    }
 }
 
 #[test]

@@ -88,7 +88,10 @@ pub fn call(
         "fileexists" => arity(args, 1).and_then(|_| {
             let path = string(&args[0])?;
             Ok(Value::Bool(
-                ev.fs.resolve(&path).map(|p| p.is_file()).unwrap_or(false),
+                ev.fs
+                    .resolve(&path, &ev.scope.path_module)
+                    .map(|p| p.is_file())
+                    .unwrap_or(false),
             ))
         }),
         "fileset" => fileset(ev, args),
@@ -141,7 +144,7 @@ pub fn call(
 fn read_bytes(ev: &Evaluator<'_>, args: &[Value]) -> Result<Vec<u8>, super::CallError> {
     arity(args, 1)?;
     let path = string(&args[0])?;
-    let resolved = ev.fs.resolve(&path).or_else(fail)?;
+    let resolved = ev.fs.resolve(&path, &ev.scope.path_module).or_else(fail)?;
     let meta =
         std::fs::metadata(&resolved).or_else(|e| fail(format!("cannot read {path:?}: {e}")))?;
     if meta.len() > MAX_FILE {
@@ -176,7 +179,7 @@ fn fileset(ev: &Evaluator<'_>, args: &[Value]) -> CallResult {
     arity(args, 2)?;
     let base = string(&args[0])?;
     let pattern = string(&args[1])?;
-    let dir = ev.fs.resolve(&base).or_else(fail)?;
+    let dir = ev.fs.resolve(&base, &ev.scope.path_module).or_else(fail)?;
     let matcher = globset::GlobBuilder::new(&pattern)
         .literal_separator(true)
         .build()

@@ -130,6 +130,24 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
             sensitive,
         ));
     }
+    // the encoding of a string known only in part is unknown; it keeps the
+    // string, for the rules that read user data
+    if matches!(name, "base64encode" | "base64gzip")
+        && args.len() == 1
+        && args[0].template().is_some()
+    {
+        return Ok(mark(Value::unknown_document(args[0].clone()), sensitive));
+    }
+    // a template renders around the unknown values it is given (a string
+    // known in part), when its text and the object of its values are known
+    if matches!(name, "templatefile" | "templatestring")
+        && args.len() == 2
+        && !args[0].contains_unknown()
+        && matches!(args[1].strip(), Value::Map(_))
+    {
+        let result = dispatch(ev, name, args, range)?;
+        return Ok(mark(result, sensitive));
+    }
     if name == "jsonencode"
         && args.len() == 1
         && !args[0].is_unknown()

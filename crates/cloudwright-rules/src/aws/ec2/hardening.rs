@@ -151,7 +151,7 @@ fn known_part_of_user_data(r: &Resource) -> Option<(String, &'static str)> {
         .into_iter()
         .find_map(|attr| {
             let value = r.get_ref(attr)?;
-            let pieces = value.template()?;
+            let pieces = value.template().or_else(|| value.encoded_template())?;
             let known: Vec<&str> = pieces.iter().filter_map(Value::as_str).collect();
             Some((known.join("\n"), attr))
         })
