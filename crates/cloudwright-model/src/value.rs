@@ -404,6 +404,21 @@ impl Value {
     /// Structural equality with three-valued logic: `None` when an unknown
     /// makes the answer unknowable.
     pub fn equals(&self, other: &Value) -> Option<bool> {
+        // a string known in part is a string, never null, and starts with
+        // its known text (as Terraform refines such a string)
+        for (partial, known) in [(self, other), (other, self)] {
+            if let Some(pieces) = partial.template() {
+                return match known.strip() {
+                    Value::String(s) if !template_may_be(pieces, s) => Some(false),
+                    Value::Null
+                    | Value::Bool(_)
+                    | Value::Number(_)
+                    | Value::List(_)
+                    | Value::Map(_) => Some(false),
+                    _ => None,
+                };
+            }
+        }
         match (self.strip(), other.strip()) {
             (Value::Unknown(_), _) | (_, Value::Unknown(_)) => None,
             (Value::Null, Value::Null) => Some(true),
@@ -585,6 +600,17 @@ impl fmt::Display for Value {
     }
 }
 
+/// Whether a string known in part (its `pieces`) may be `s`, as Terraform
+/// refines such a string: by its leading known text, less its last
+/// character (which an unknown piece could combine with, go-cty's
+/// `StringPrefix`). Nothing is said of how it ends or how long it is.
+fn template_may_be(pieces: &[Value], s: &str) -> bool {
+    let leading = pieces.first().and_then(Value::as_str).unwrap_or("");
+    let mut prefix = leading.chars();
+    prefix.next_back();
+    s.starts_with(prefix.as_str())
+}
+
 /// A string known in part as written: its known text, each unknown piece
 /// `${…}` with where it comes from (`arn:aws:iam::${data.aws_caller_
 /// identity.current.account_id}:root`).
@@ -656,6 +682,27 @@ pub fn computed_by_apply(origin: &str) -> bool {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn a_string_known_in_part_compares_by_its_prefix_as_terraform_refines_it() {
+        let partial = Value::partial_string(vec![
+            Value::string("abc"),
+            Value::unknown_from("aws_vpc.main.id"),
+        ]);
+        assert_eq!(partial.equals(&Value::string("xyz")), Some(false));
+        assert_eq!(partial.equals(&Value::string("")), Some(false));
+        assert_eq!(partial.equals(&Value::Null), Some(false));
+        assert_eq!(Value::Number(1.0).equals(&partial), Some(false));
+        // its last known character may combine with what follows
+        assert_eq!(partial.equals(&Value::string("abd")), None);
+        assert_eq!(partial.equals(&Value::string("abc-1")), None);
+        assert_eq!(partial.equals(&partial.clone()), None);
+        // a string of unknowns alone is plainly unknown
+        assert!(matches!(
+            Value::partial_string(vec![Value::unknown(), Value::string("")]),
+            Value::Unknown(_)
+        ));
+    }
 
     #[test]
     fn only_resource_attributes_are_known_after_apply() {

@@ -1168,6 +1168,12 @@ fn strings_known_in_part_keep_their_known_text() {
             "text": "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
         })
     );
+    // compared with known strings and null as Terraform refines them
+    assert!(g.resource("aws_s3_bucket.when_set[0]").is_some());
+    assert!(g
+        .resources
+        .iter()
+        .all(|r| !r.address.starts_with("aws_s3_bucket.when_other")));
     // templates render around unknown values; an encoding of what they
     // render is unknown, and keeps it
     assert_eq!(
