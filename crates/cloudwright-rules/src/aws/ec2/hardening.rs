@@ -158,6 +158,21 @@ fn known_part_of_user_data(r: &Resource) -> Option<(String, &'static str)> {
 }
 
 fn check_user_data(ctx: &Context<'_>, report: &mut Report) {
+    // reports a secret in `text`, the user data in `attr`; whether it did
+    let secret = |report: &mut Report, r: &Resource, attr: &str, text: &str| {
+        let Some(kind) = crate::aws::secrets::secret_in_script(text) else {
+            return false;
+        };
+        report
+            .fail(
+                r,
+                attr,
+                format!("the user data holds {kind} (value not shown)"),
+            )
+            .evidence
+            .clear();
+        true
+    };
     for r in ctx.resources(&[
         "aws_instance",
         "aws_launch_template",
@@ -165,32 +180,15 @@ fn check_user_data(ctx: &Context<'_>, report: &mut Report) {
     ]) {
         // a script known only in part: a secret in its known text is one
         if let Some((text, attr)) = known_part_of_user_data(r) {
-            if let Some(kind) = crate::aws::secrets::secret_in_script(&text) {
+            if secret(report, r, attr, &text) {
                 report.checked(r);
-                report
-                    .fail(
-                        r,
-                        attr,
-                        format!("the user data holds {kind} (value not shown)"),
-                    )
-                    .evidence
-                    .clear();
                 continue;
             }
         }
         match user_data(r) {
             Tri::Known((text, attr)) => {
                 report.checked(r);
-                if let Some(kind) = crate::aws::secrets::secret_in_script(&text) {
-                    report
-                        .fail(
-                            r,
-                            attr,
-                            format!("the user data holds {kind} (value not shown)"),
-                        )
-                        .evidence
-                        .clear();
-                }
+                secret(report, r, attr, &text);
             }
             Tri::Unknown(why) => {
                 report.checked(r);
