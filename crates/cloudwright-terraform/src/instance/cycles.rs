@@ -189,10 +189,10 @@ enum Parts {
         /// `count`, `for_each`, `providers`, `depends_on` and a computed
         /// `source`: what every output depends on
         meta: usize,
-        /// output name → fine node, with the variables it depends on;
-        /// `None` when the module's definition cannot be read (every
-        /// output then depends on every argument)
-        outputs: Option<Vec<(String, usize)>>,
+        /// The called module's definition and the fine node of each of its
+        /// outputs (in its order); `None` when the definition cannot be
+        /// read (every output then depends on every argument)
+        outputs: Option<(std::sync::Arc<ModuleDef>, Vec<usize>)>,
         any_output: usize,
     },
 }
@@ -332,11 +332,8 @@ impl Loader<'_> {
             let meta = add(&mut graph, at);
             let any_output = add(&mut graph, at);
             let outputs = self.call_def(def, i, key_path).map(|child| {
-                child
-                    .outputs
-                    .iter()
-                    .map(|(name, _)| (name.clone(), add(&mut graph, at)))
-                    .collect()
+                let nodes = child.outputs.iter().map(|_| add(&mut graph, at)).collect();
+                (child, nodes)
             });
             parts.push(Parts::Call {
                 args,
@@ -368,10 +365,15 @@ impl Loader<'_> {
                     } = &parts[at]
                     {
                         match (outputs, output) {
-                            (Some(outputs), Some(output)) => out.extend(
-                                outputs.iter().filter(|(o, _)| o == output).map(|(_, f)| *f),
+                            (Some((child, nodes)), Some(output)) => out.extend(
+                                child
+                                    .outputs
+                                    .iter()
+                                    .zip(nodes)
+                                    .filter(|((o, _), _)| o == output)
+                                    .map(|(_, f)| *f),
                             ),
-                            (Some(outputs), None) => out.extend(outputs.iter().map(|(_, f)| *f)),
+                            (Some((_, nodes)), None) => out.extend(nodes),
                             (None, _) => out.push(*any_output),
                         }
                     }
@@ -438,19 +440,11 @@ impl Loader<'_> {
                     deps.push((*meta, meta_deps));
                     let every_arg = || args.iter().map(|(_, f)| *f).chain([*meta]).collect();
                     deps.push((*any_output, every_arg()));
-                    if let Some(outputs) = outputs {
-                        let child = self.call_def(def, i, key_path);
-                        let child_plan = child.as_deref().map(super::plan_of);
-                        for (o, (_, f)) in outputs.iter().enumerate() {
-                            let vars = child_plan
-                                .as_ref()
-                                .and_then(|p| p.output_inputs().get(o).cloned());
-                            let (Some(vars), Some(child)) = (vars, child.as_ref()) else {
-                                deps.push((*f, every_arg()));
-                                continue;
-                            };
+                    if let Some((child, nodes)) = outputs {
+                        let child_plan = super::plan_of(child);
+                        for (vars, f) in child_plan.output_inputs().iter().zip(nodes) {
                             let mut out = vec![*meta];
-                            for v in vars {
+                            for &v in vars {
                                 let var = child.variables[v].0.as_str();
                                 out.extend(args.iter().filter(|(a, _)| a == var).map(|(_, f)| *f));
                             }
