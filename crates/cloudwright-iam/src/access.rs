@@ -61,8 +61,10 @@ pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<S
     let mut names = Vec::new();
     let mut class = None;
     let rank = |c: &str| match c {
-        "public" => 4,
-        "cross-account" => 3,
+        "public" => 5,
+        "cross-account" => 4,
+        // a principal the code does not determine may be another account
+        "unknown" => 3,
         "organization" => 2,
         "account" => 1,
         _ => 0,
@@ -95,6 +97,7 @@ pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<S
                 // (the account running Terraform is the own account)
                 Some(a) if a == own_account || a == "self" => raise("account", &mut class),
                 Some(_) => raise("cross-account", &mut class),
+                None if crate::document::is_unknown(id) => raise("unknown", &mut class),
                 None => raise("account", &mut class),
             },
             "Federated" => raise("cross-account", &mut class),
@@ -139,10 +142,16 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
                 Tri::Absent => continue,
             };
             let mut by_class: Vec<(&'static str, Vec<String>, Vec<String>, bool)> = Vec::new();
+            let mut unknown_why = None;
             for s in &st {
                 let Some((class, principals)) = classify(s, &own) else {
                     continue;
                 };
+                if class == "unknown" {
+                    unknown_why.get_or_insert_with(|| {
+                        format!("a principal of the policy is {}", s.why("Principal"))
+                    });
+                }
                 let mut actions = s.actions.clone();
                 if actions.is_empty() && !s.not_actions.is_empty() {
                     actions = s
@@ -166,7 +175,8 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
                 principals.dedup();
                 actions.sort();
                 actions.dedup();
-                out.push(entry(r, class, principals, actions, ext, None));
+                let why = (class == "unknown").then(|| unknown_why.clone()).flatten();
+                out.push(entry(r, class, principals, actions, ext, why));
             }
         }
     }

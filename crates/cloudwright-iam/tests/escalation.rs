@@ -177,6 +177,7 @@ fn resource_access_is_classified() {
             ("aws_sqs_queue_policy.own_account", "account"),
             ("aws_sqs_queue_policy.partner", "cross-account"),
             ("aws_sqs_queue_policy.public", "public"),
+            ("aws_sqs_queue_policy.unknown_partner", "unknown"),
             ("aws_iam_role.partner", "cross-account"),
             ("aws_lambda_permission.bucket", "service"),
             ("aws_lambda_permission.url", "public"),
@@ -187,6 +188,14 @@ fn resource_access_is_classified() {
         .find(|a| a.address == "aws_iam_role.partner")
         .unwrap();
     assert!(partner_role.external_id);
+    let unknown = access
+        .iter()
+        .find(|a| a.address == "aws_sqs_queue_policy.unknown_partner")
+        .unwrap();
+    assert_eq!(
+        unknown.unknown.as_deref(),
+        Some("a principal of the policy is not known from the code")
+    );
 }
 
 #[test]
