@@ -1168,6 +1168,19 @@ fn strings_known_in_part_keep_their_known_text() {
             "text": "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"
         })
     );
+    // format() as the template syntax
+    assert_eq!(
+        shown("aws_ssm_parameter.formatted", "description"),
+        shown("aws_ssm_parameter.p", "description")
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.formatted", "tags.padded"),
+        "(unknown)"
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.formatted", "tags.mixed"),
+        "(unknown: \"a/5/arn:aws:iam::${data.aws_caller_identity.current.account_id}:root\")"
+    );
     // compared with known strings and null as Terraform refines them
     assert!(g.resource("aws_s3_bucket.when_set[0]").is_some());
     assert!(g

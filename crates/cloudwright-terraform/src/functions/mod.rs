@@ -138,6 +138,15 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     {
         return Ok(mark(Value::unknown_document(args[0].clone()), sensitive));
     }
+    // `format` of a known format string with unknown arguments is a string
+    // known in part, when each unknown is a plain `%s` or `%v`
+    if name == "format" && args.len() > 1 && !args[0].contains_unknown() {
+        if let (Some(spec), true) = (args[0].as_str(), args[1..].iter().any(Value::is_unknown)) {
+            if let Some(v) = strings::format_partial(spec, &args[1..]) {
+                return Ok(mark(v, sensitive));
+            }
+        }
+    }
     // a template renders around the unknown values it is given (a string
     // known in part), when its text and the object of its values are known
     if matches!(name, "templatefile" | "templatestring")

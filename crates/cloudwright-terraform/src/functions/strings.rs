@@ -328,6 +328,79 @@ fn formatlist(args: &[Value]) -> CallResult {
 /// `%#v`, `%t`, `%b`, `%d`, `%o`, `%x`, `%X`, `%e`, `%E`, `%f`, `%g`, `%G`,
 /// `%s`, `%q`, with flags `+ - # 0 space`, width, precision and `%[n]` indices.
 pub fn format_values(spec: &str, args: &[Value]) -> Result<String, super::CallError> {
+    format_with(spec, args, &mut |_, _| {})
+}
+
+/// Where a placeholder for an unknown argument starts and ends.
+const PLACEHOLDER: (char, char) = ('\u{e000}', '\u{e001}');
+
+/// `format` with unknown arguments, each used as a plain `%s` or `%v`: a
+/// string known in part (`format("arn:aws:iam::%s:root", account)`), as
+/// the template `"arn:aws:iam::${account}:root"` is. `None` when an unknown
+/// argument is formatted otherwise (padded, quoted, as a number).
+pub fn format_partial(spec: &str, args: &[Value]) -> Option<Value> {
+    if spec.contains([PLACEHOLDER.0, PLACEHOLDER.1]) {
+        return None;
+    }
+    let unknown = |v: &Value| v.is_unknown();
+    let stand_ins: Vec<Value> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| match unknown(a) {
+            true => Value::string(format!("{}{i}{}", PLACEHOLDER.0, PLACEHOLDER.1)),
+            false => a.clone(),
+        })
+        .collect();
+    let mut plain = true;
+    let text = format_with(spec, &stand_ins, &mut |i, plain_verb| {
+        plain &= plain_verb || !args.get(i).is_some_and(unknown);
+    })
+    .ok()?;
+    if !plain || text.matches(PLACEHOLDER.0).count() != text.matches(PLACEHOLDER.1).count() {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(PLACEHOLDER.0) {
+        let after = &rest[start + PLACEHOLDER.0.len_utf8()..];
+        let end = after.find(PLACEHOLDER.1)?;
+        let arg = args.get(after[..end].parse::<usize>().ok()?)?;
+        if start > 0 {
+            pieces.push(Value::string(&rest[..start]));
+        }
+        match arg.template() {
+            Some(inner) => pieces.extend(inner.iter().cloned()),
+            None => pieces.push(match arg.as_unknown() {
+                Some(u) => Value::Unknown(u.clone()),
+                None => Value::unknown(),
+            }),
+        }
+        rest = &after[end + PLACEHOLDER.1.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Value::string(rest));
+    }
+    // adjacent known pieces (an inner template's beside the text) join
+    let mut joined: Vec<Value> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match (&piece, joined.last_mut()) {
+            (Value::String(s), Some(Value::String(last))) => {
+                *last = cloudwright_model::text::concat([last, s]).into();
+            }
+            _ => joined.push(piece),
+        }
+    }
+    Some(Value::partial_string(joined))
+}
+
+/// [`format_values`], telling `seen` each argument a verb formats (by
+/// index) and whether it is formatted plainly (`%s` or `%v`, no flags,
+/// width or precision).
+fn format_with(
+    spec: &str,
+    args: &[Value],
+    seen: &mut dyn FnMut(usize, bool),
+) -> Result<String, super::CallError> {
     let mut out = String::new();
     let mut chars = spec.chars().peekable();
     let mut next_arg = 0usize;
@@ -387,6 +460,8 @@ pub fn format_values(spec: &str, args: &[Value]) -> Result<String, super::CallEr
         let Some(arg) = args.get(next_arg) else {
             return fail(format!("not enough arguments for format string {spec:?}"));
         };
+        let plain = flags.is_empty() && width.is_empty() && precision.is_none();
+        seen(next_arg, plain && matches!(verb, 's' | 'v'));
         next_arg += 1;
         let body = format_one(verb, &flags, precision, arg)?;
         // a width beyond any real use is a mistake or an attack on memory
