@@ -330,7 +330,7 @@ fn exposure_text_and_json() {
     assert_eq!(json["exposures"][0]["verdict"], "unknown");
     assert_eq!(
         json["exposures"][0]["missing"][0],
-        "aws_instance.somewhere.subnet_id is known only after apply"
+        "aws_instance.somewhere.subnet_id is not known from the code"
     );
 }
 

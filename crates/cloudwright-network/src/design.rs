@@ -382,8 +382,9 @@ fn zone(subnet: &Resource) -> Fact<String> {
         match subnet.get(attribute) {
             Some(v) if v.is_unknown() => {
                 return Fact::Unknown(format!(
-                    "{}.{attribute} is known only after apply",
-                    subnet.address
+                    "{}.{attribute} is {}",
+                    subnet.address,
+                    v.why_unknown()
                 ))
             }
             Some(v) => {

@@ -350,9 +350,10 @@ fn acl(
 fn flag_value(r: &Resource, path: &str) -> Fact<Option<bool>> {
     match r.get_path(path) {
         Some(v) if v.is_unknown() => Fact::Unknown(format!(
-            "{}.{} is known only after apply",
+            "{}.{} is {}",
             r.address,
-            path.replace(".0.", ".")
+            path.replace(".0.", "."),
+            v.why_unknown()
         )),
         Some(v) => Fact::Known(match v.strip() {
             Value::Bool(b) => Some(*b),

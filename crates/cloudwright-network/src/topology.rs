@@ -56,8 +56,9 @@ pub fn targets<'g>(
                 Some(_) => {}
                 None => {
                     unresolved.get_or_insert(format!(
-                        "{}.{attribute} is known only after apply",
-                        r.address
+                        "{}.{attribute} is {}",
+                        r.address,
+                        e.why_unknown()
                     ));
                 }
             },
@@ -1161,8 +1162,9 @@ pub fn subnet_range(subnet: &Resource) -> Fact<AddrSet> {
         match subnet.get(attribute) {
             Some(v) if v.is_unknown() => {
                 return Fact::Unknown(format!(
-                    "{}.{attribute} is known only after apply",
-                    subnet.address
+                    "{}.{attribute} is {}",
+                    subnet.address,
+                    v.why_unknown()
                 ))
             }
             Some(v) => {

@@ -92,7 +92,7 @@ fn an_unknown_subnet_is_unknown_not_safe() {
     assert_eq!(found[0].verdict, Verdict::Unknown);
     assert_eq!(
         found[0].missing,
-        vec!["aws_instance.somewhere.subnet_id is known only after apply".to_string()]
+        vec!["aws_instance.somewhere.subnet_id is not known from the code".to_string()]
     );
 }
 

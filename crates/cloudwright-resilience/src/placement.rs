@@ -20,8 +20,9 @@ pub fn subnet_zone(subnet: &Resource) -> Fact<String> {
         match subnet.get(attribute) {
             Some(v) if v.is_unknown() => {
                 return Fact::Unknown(format!(
-                    "{}.{attribute} is known only after apply",
-                    subnet.address
+                    "{}.{attribute} is {}",
+                    subnet.address,
+                    v.why_unknown()
                 ))
             }
             Some(v) => {

@@ -120,8 +120,11 @@ fn deciding_settings(resource_type: &str) -> &'static [&'static str] {
 /// The first setting or objective tag of `r` known only after apply.
 fn unknown_input(r: &Resource) -> Option<String> {
     for path in deciding_settings(&r.resource_type) {
-        if r.get_path(path).is_some_and(|v| v.is_unknown()) {
-            return Some(format!("{}.{path} is known only after apply", r.address));
+        if let Some(v) = r
+            .get_path(path)
+            .filter(cloudwright_model::Value::is_unknown)
+        {
+            return Some(format!("{}.{path} is {}", r.address, v.why_unknown()));
         }
     }
     let tags = r.get("tags_all").or_else(|| r.get("tags"))?;

@@ -79,7 +79,7 @@ fn unknown_placement_is_unknown_never_surviving() {
     let r = report("stacks");
     let (st, _, why) = status(&r, "eu-west-1a", "aws_lb.unplaced");
     assert_eq!(st, Status::Unknown);
-    assert_eq!(why, "aws_lb.unplaced.subnets is known only after apply");
+    assert_eq!(why, "aws_lb.unplaced.subnets is not known from the code");
 }
 
 #[test]
