@@ -49,10 +49,6 @@ fn has_key(s: &Statement, keys: &[&str]) -> bool {
         .any(|k| keys.contains(&k.to_ascii_lowercase().as_str()))
 }
 
-fn account_in(id: &str) -> Option<std::borrow::Cow<'_, str>> {
-    crate::document::principal_account(id)
-}
-
 /// Classifies one Allow statement.
 pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<String>)> {
     if !s.allow {
@@ -93,7 +89,7 @@ pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<S
                     raise("public", &mut class)
                 }
             }
-            "AWS" => match account_in(id) {
+            "AWS" => match crate::document::principal_account(id) {
                 // (the account running Terraform is the own account)
                 Some(a) if a == own_account || a == "self" => raise("account", &mut class),
                 Some(_) => raise("cross-account", &mut class),
@@ -216,7 +212,7 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
         } else if principal.ends_with(".amazonaws.com") {
             "service"
         } else {
-            match account_in(&principal) {
+            match crate::document::principal_account(&principal) {
                 Some(a) if a == own || a == "self" => "account",
                 Some(_) => "cross-account",
                 None => "account",

@@ -52,6 +52,27 @@ pub fn known_text(s: &str) -> Option<&str> {
     s.strip_prefix(UNKNOWN)?.strip_prefix('~')
 }
 
+/// A piece of the text of a string known in part: known text, or the
+/// origin of an unknown piece (`""` when it has none).
+enum Piece<'a> {
+    Known(&'a str),
+    Unknown(&'a str),
+}
+
+/// The pieces of [`known_text`], in order.
+fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    text.split(PIECE_START).enumerate().flat_map(|(i, part)| {
+        let (origin, known) = match (i, part.split_once(PIECE_END)) {
+            (0, _) | (_, None) => (None, part),
+            (_, Some((origin, rest))) => (Some(origin), rest),
+        };
+        origin
+            .map(Piece::Unknown)
+            .into_iter()
+            .chain([Piece::Known(known)])
+    })
+}
+
 /// A value of a parsed statement as people read it: a marker of a value
 /// known only after apply as `(known after apply: origin)`, a string known
 /// in part as written (`arn:aws:iam::${data.aws_caller_identity.current.
@@ -59,14 +80,13 @@ pub fn known_text(s: &str) -> Option<&str> {
 pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
     if let Some(text) = known_text(s) {
         let mut out = String::with_capacity(text.len());
-        for (i, part) in text.split(PIECE_START).enumerate() {
-            match (i, part.split_once(PIECE_END)) {
-                (0, _) | (_, None) => out.push_str(part),
-                (_, Some((origin, rest))) => {
+        for piece in pieces(text) {
+            match piece {
+                Piece::Known(known) => out.push_str(known),
+                Piece::Unknown(origin) => {
                     out.push_str("${");
                     out.push_str(if origin.is_empty() { "…" } else { origin });
                     out.push('}');
-                    out.push_str(rest);
                 }
             }
         }
@@ -108,17 +128,7 @@ fn may_be_wildcard(s: &str) -> bool {
     let Some(text) = known_text(s) else {
         return true;
     };
-    let mut inside = false;
-    for c in text.chars() {
-        match c {
-            PIECE_START => inside = true,
-            PIECE_END => inside = false,
-            '*' => {}
-            _ if !inside => return false,
-            _ => {}
-        }
-    }
-    true
+    pieces(text).all(|p| !matches!(p, Piece::Known(known) if known.chars().any(|c| c != '*')))
 }
 
 /// The origins of the unknown pieces a marker carries (one for a plain
@@ -130,9 +140,11 @@ fn marker_origins(s: &str) -> Vec<&str> {
     let Some(text) = known_text(s) else {
         return vec![""];
     };
-    text.split(PIECE_START)
-        .skip(1)
-        .map(|p| p.split(PIECE_END).next().unwrap_or(""))
+    pieces(text)
+        .filter_map(|p| match p {
+            Piece::Unknown(origin) => Some(origin),
+            Piece::Known(_) => None,
+        })
         .collect()
 }
 

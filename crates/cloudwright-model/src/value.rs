@@ -156,11 +156,27 @@ impl Value {
     /// unknown values; see [`Value::Template`]. `None` for a string made
     /// only of unknowns (which is plain unknown).
     pub fn partial_string(pieces: Vec<Value>) -> Value {
-        match pieces
-            .iter()
-            .any(|p| matches!(p, Value::String(s) if !s.is_empty()))
-        {
-            true => Value::Template(pieces.into()),
+        let mut joined: Vec<Value> = Vec::with_capacity(pieces.len());
+        let mut push = |piece: Value| match (&piece, joined.last_mut()) {
+            (Value::String(s), _) if s.is_empty() => {}
+            (Value::String(s), Some(Value::String(last))) => {
+                *last = crate::text::concat([last, s]).into();
+            }
+            (Value::String(_), _) => joined.push(piece),
+            // an unknown piece is an unknown, with its origin when it has one
+            _ => joined.push(Value::Unknown(
+                piece.as_unknown().cloned().unwrap_or_default(),
+            )),
+        };
+        for piece in pieces {
+            // a string known in part within this one: its pieces
+            match piece.template() {
+                Some(inner) => inner.iter().cloned().for_each(&mut push),
+                None => push(piece),
+            }
+        }
+        match joined.iter().any(|p| matches!(p, Value::String(_))) {
+            true => Value::Template(joined.into()),
             false => Value::unknown(),
         }
     }

@@ -514,9 +514,7 @@ impl<'a> Evaluator<'a> {
             Value::string(out.as_str())
         } else {
             // a string known in part: `arn:aws:iam::${account}:root`
-            if !out.is_empty() {
-                pieces.push(Value::string(out.as_str()));
-            }
+            pieces.push(Value::string(out.as_str()));
             Value::partial_string(pieces)
         };
         self.template_buf = out;
@@ -538,27 +536,9 @@ impl<'a> Evaluator<'a> {
         sensitive: &mut bool,
     ) {
         let unknown = |out: &mut String, pieces: &mut Vec<Value>, piece: &Value| {
-            if !out.is_empty() {
-                pieces.push(Value::string(out.as_str()));
-                out.clear();
-            }
-            match piece.template() {
-                // a string known in part inside this one: its pieces
-                Some(inner) => {
-                    for p in inner {
-                        match (p, pieces.last_mut()) {
-                            (Value::String(s), Some(Value::String(last))) => {
-                                *last = text::concat([last, s]).into();
-                            }
-                            _ => pieces.push(p.clone()),
-                        }
-                    }
-                }
-                None => pieces.push(match piece.as_unknown() {
-                    Some(u) => Value::Unknown(u.clone()),
-                    None => Value::unknown(),
-                }),
-            }
+            pieces.push(Value::string(out.as_str()));
+            out.clear();
+            pieces.push(piece.clone());
         };
         for part in parts {
             match part {

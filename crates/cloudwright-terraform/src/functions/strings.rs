@@ -365,32 +365,12 @@ pub fn format_partial(spec: &str, args: &[Value]) -> Option<Value> {
         let after = &rest[start + PLACEHOLDER.0.len_utf8()..];
         let end = after.find(PLACEHOLDER.1)?;
         let arg = args.get(after[..end].parse::<usize>().ok()?)?;
-        if start > 0 {
-            pieces.push(Value::string(&rest[..start]));
-        }
-        match arg.template() {
-            Some(inner) => pieces.extend(inner.iter().cloned()),
-            None => pieces.push(match arg.as_unknown() {
-                Some(u) => Value::Unknown(u.clone()),
-                None => Value::unknown(),
-            }),
-        }
+        pieces.push(Value::string(&rest[..start]));
+        pieces.push(arg.clone());
         rest = &after[end + PLACEHOLDER.1.len_utf8()..];
     }
-    if !rest.is_empty() {
-        pieces.push(Value::string(rest));
-    }
-    // adjacent known pieces (an inner template's beside the text) join
-    let mut joined: Vec<Value> = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        match (&piece, joined.last_mut()) {
-            (Value::String(s), Some(Value::String(last))) => {
-                *last = cloudwright_model::text::concat([last, s]).into();
-            }
-            _ => joined.push(piece),
-        }
-    }
-    Some(Value::partial_string(joined))
+    pieces.push(Value::string(rest));
+    Some(Value::partial_string(pieces))
 }
 
 /// [`format_values`], telling `seen` each argument a verb formats (by
