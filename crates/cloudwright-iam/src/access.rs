@@ -190,7 +190,7 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
                     Vec::new(),
                     Vec::new(),
                     false,
-                    Some(format!("{}.principal is known only after apply", p.address)),
+                    Some(format!("{}.principal is {}", p.address, v.why_unknown())),
                 ));
                 continue;
             }

@@ -74,7 +74,8 @@ fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
 }
 
 /// A value of a parsed statement as people read it: a marker of a value
-/// known only after apply as `(known after apply: origin)`, a string known
+/// known only after apply as `(known after apply: origin)` (one the code
+/// does not determine otherwise, as `(unknown: origin)`), a string known
 /// in part as written (`arn:aws:iam::${data.aws_caller_identity.current.
 /// account_id}:root`), anything else as itself.
 pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
@@ -93,8 +94,11 @@ pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
         return out.into();
     }
     match (is_unknown(s), unknown_origin(s)) {
-        (true, Some(origin)) => format!("(known after apply: {origin})").into(),
-        (true, None) => "(known after apply)".into(),
+        (true, Some(origin)) if cloudwright_model::value::computed_by_apply(origin) => {
+            format!("(known after apply: {origin})").into()
+        }
+        (true, Some(origin)) => format!("(unknown: {origin})").into(),
+        (true, None) => "(unknown)".into(),
         (false, _) => s.into(),
     }
 }

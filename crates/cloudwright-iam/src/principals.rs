@@ -496,8 +496,9 @@ pub fn service_control_policies_with_notes(
             (Some(v), _) if v.as_str() == Some(account) => true,
             (Some(v), _) if v.is_unknown() => {
                 notes.push(format!(
-                    "{}.target_id is known only after apply: its service control policy is not applied",
-                    a.address
+                    "{}.target_id is {}: its service control policy is not applied",
+                    a.address,
+                    v.why_unknown()
                 ));
                 false
             }

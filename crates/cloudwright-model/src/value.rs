@@ -312,26 +312,33 @@ impl Value {
         }
     }
 
-    /// Why a value is not known, as a finding or an estimate says it (see
-    /// [`Unknown::why`]); a document is "known only after apply" when every
-    /// unknown in it is what a resource's provider computes.
+    /// Why a value is not known, or why the unknown parts of a list, map,
+    /// document or string known in part are, as a finding or an estimate
+    /// says it (see [`Unknown::why`]): "known only after apply" when every
+    /// unknown in it is what a resource's provider computes, "not known from
+    /// the code" otherwise.
     pub fn why_unknown(&self) -> &'static str {
-        match self {
-            Value::Sensitive(inner) => inner.why_unknown(),
-            Value::Unknown(u) => u.why(),
-            Value::Document(inner) => {
-                let mut origins = Vec::new();
-                inner.unknown_origins(&mut origins);
-                unknown_reason(!origins.is_empty() && origins.iter().all(|o| computed_by_apply(o)))
-            }
-            Value::Template(pieces) => {
-                let mut after_apply = true;
-                for piece in pieces.iter().filter(|p| !matches!(p, Value::String(_))) {
-                    after_apply &= piece.why_unknown() == AFTER_APPLY;
+        unknown_reason(self.unknowns_after_apply() == Some(true))
+    }
+
+    /// Whether every unknown in this value is what a resource's provider
+    /// computes; `None` when nothing in it is unknown.
+    fn unknowns_after_apply(&self) -> Option<bool> {
+        let all = |items: &mut dyn Iterator<Item = &Value>| {
+            items.fold(None, |acc: Option<bool>, v| {
+                match v.unknowns_after_apply() {
+                    None => acc,
+                    Some(b) => Some(acc.unwrap_or(true) && b),
                 }
-                unknown_reason(after_apply)
-            }
-            _ => NOT_FROM_CODE,
+            })
+        };
+        match self {
+            Value::Unknown(u) => Some(u.origin.as_deref().is_some_and(computed_by_apply)),
+            Value::Sensitive(inner) | Value::Document(inner) => inner.unknowns_after_apply(),
+            Value::Template(pieces) => all(&mut pieces.iter()),
+            Value::List(items) => all(&mut items.iter()),
+            Value::Map(obj) => all(&mut obj.fields.values()),
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => None,
         }
     }
 
@@ -844,6 +851,35 @@ mod tests {
         let c = Value::list(vec![Value::Number(3.0), Value::unknown()]);
         assert_eq!(a.equals(&b), None);
         assert_eq!(c.equals(&b), Some(false));
+    }
+
+    #[test]
+    fn why_a_collection_is_unknown_is_the_weakest_of_its_parts() {
+        let arn = Value::unknown_from("aws_iam_role.r.arn");
+        let var = Value::unknown_from("var.principal");
+        let plain = Value::unknown();
+        let list = |items: Vec<Value>| Value::list(items);
+        assert_eq!(arn.why_unknown(), "known only after apply");
+        assert_eq!(var.why_unknown(), "not known from the code");
+        // every unknown part computed by the provider
+        let both = list(vec![Value::string("a"), arn.clone(), arn.clone()]);
+        assert_eq!(both.why_unknown(), "known only after apply");
+        // one part from a variable, or made by an operation, is not
+        assert_eq!(
+            list(vec![arn.clone(), var]).why_unknown(),
+            "not known from the code"
+        );
+        assert_eq!(
+            list(vec![arn.clone(), plain]).why_unknown(),
+            "not known from the code"
+        );
+        // nested, through documents, strings known in part and sensitive values
+        let mut fields = Fields::default();
+        fields.insert("Resource", list(vec![arn.clone()]));
+        let doc = Value::Document(Arc::new(Value::Map(Arc::new(Object::new(fields)))));
+        assert_eq!(doc.why_unknown(), "known only after apply");
+        let text = Value::partial_string(vec![Value::string("x-"), arn.sensitive()]);
+        assert_eq!(text.why_unknown(), "known only after apply");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::topology::{
     interfaces, referring, route_table, routes, sg_group_permissions, sg_permissions, string,
     target, targets, Fact, Interface, Tier,
 };
-use cloudwright_model::{Graph, Mode, Resource};
+use cloudwright_model::{Graph, Mode, Resource, Value};
 use std::collections::BTreeMap;
 
 fn hop(kind: &'static str, r: &Resource, detail: impl Into<String>) -> Hop {
@@ -59,8 +59,13 @@ fn vpc_ranges(graph: &Graph, vpc: &Resource) -> Fact<Vec<ipnet::IpNet>> {
     let mut read = |r: &Resource| -> Result<(), String> {
         match r.get("cidr_block") {
             Some(v) if v.is_unknown() => Err(format!(
-                "{}.cidr_block is known only after apply (an IPAM allocation?)",
-                r.address
+                "{}.cidr_block is {}",
+                r.address,
+                match v.why_unknown() {
+                    why if r.get("ipv4_ipam_pool_id").is_some() =>
+                        format!("{why} (an IPAM allocation)"),
+                    why => why.to_string(),
+                }
             )),
             Some(v) => {
                 if let Some(n) = string(&v).and_then(|s| s.parse().ok()) {
@@ -471,14 +476,15 @@ pub fn missing_gateway_endpoints(graph: &Graph) -> Vec<Violation> {
                             .any(|a| matches!(target(graph, a, "route_table_id", "aws_route_table"), Fact::Known(Some(t)) if t.address == table.address)))
             })
             .collect();
-        if let Some(e) = attached
-            .iter()
-            .find(|e| e.get("service_name").is_some_and(|v| v.is_unknown()))
-        {
+        if let Some((e, name)) = attached.iter().find_map(|e| {
+            e.get("service_name")
+                .filter(Value::is_unknown)
+                .map(|name| (e, name))
+        }) {
             out.push(undecided(
                 "gateway-endpoint",
                 table,
-                format!("{}.service_name is known only after apply", e.address),
+                format!("{}.service_name is {}", e.address, name.why_unknown()),
             ));
             continue;
         }
@@ -541,13 +547,15 @@ pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
             return;
         }
         let value = r.get_path(count_attr);
-        if value.as_ref().is_some_and(|v| v.is_unknown()) {
+        if let Some(v_why) = value
+            .as_ref()
+            .filter(|v| v.is_unknown())
+            .map(Value::why_unknown)
+        {
             for s in subnets {
                 undecidable
                     .entry((s.root.to_string(), s.address.clone()))
-                    .or_insert_with(|| {
-                        format!("{}.{count_attr} is known only after apply", r.address)
-                    });
+                    .or_insert_with(|| format!("{}.{count_attr} is {}", r.address, v_why));
             }
             return;
         }

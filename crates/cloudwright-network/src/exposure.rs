@@ -194,8 +194,9 @@ fn internet_routes(graph: &Graph, subnet: &Resource, vpc: &Resource) -> Fact<(Ad
         for d in [dest, dest6].into_iter().flatten() {
             if d.is_unknown() {
                 return Err(format!(
-                    "a route destination of {} is known only after apply",
-                    r.address
+                    "a route destination of {} is {}",
+                    r.address,
+                    d.why_unknown()
                 ));
             }
             let Some(net) = string(&d).and_then(|s| s.parse::<ipnet::IpNet>().ok()) else {
@@ -228,8 +229,9 @@ fn internet_routes(graph: &Graph, subnet: &Resource, vpc: &Resource) -> Fact<(Ad
     if let Some(v) = table.get("route") {
         if v.is_unknown() {
             return Fact::Unknown(format!(
-                "the routes of {} are known only after apply",
-                table.address
+                "the routes of {} are {}",
+                table.address,
+                v.why_unknown()
             ));
         }
         for (i, block) in v.as_list().unwrap_or_default().iter().enumerate() {
@@ -555,7 +557,7 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
             Some(v) if v.is_unknown() => {
                 out.push(unknown(
                     r,
-                    format!("{}.enabled is known only after apply", r.address),
+                    format!("{}.enabled is {}", r.address, v.why_unknown()),
                 ));
                 continue;
             }
@@ -584,8 +586,9 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
             out.push(unknown(
                 r,
                 format!(
-                    "{}.endpoint_configuration is known only after apply",
-                    r.address
+                    "{}.endpoint_configuration is {}",
+                    r.address,
+                    types.as_ref().map_or("", Value::why_unknown)
                 ),
             ));
             continue;
@@ -629,7 +632,7 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
             Some(v) if v.is_unknown() => {
                 out.push(unknown(
                     r,
-                    format!("{}.authorization_type is known only after apply", r.address),
+                    format!("{}.authorization_type is {}", r.address, v.why_unknown()),
                 ));
                 continue;
             }
@@ -655,8 +658,9 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
                 out.push(unknown(
                     r,
                     format!(
-                        "{}.vpc_config.endpoint_public_access is known only after apply",
-                        r.address
+                        "{}.vpc_config.endpoint_public_access is {}",
+                        r.address,
+                        v.why_unknown()
                     ),
                 ));
                 continue;
@@ -676,8 +680,9 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
                     out.push(unknown(
                         r,
                         format!(
-                            "{}.vpc_config.public_access_cidrs is known only after apply",
-                            r.address
+                            "{}.vpc_config.public_access_cidrs is {}",
+                            r.address,
+                            Value::list(cidrs.clone()).why_unknown()
                         ),
                     ));
                     continue;
@@ -929,7 +934,7 @@ fn listeners<'g>(graph: &'g Graph, lb: &Resource) -> Fact<(HeaderSpace, Vec<&'g 
     for l in &list {
         let port = match l.get("port") {
             Some(v) if v.is_unknown() => {
-                return Fact::Unknown(format!("{}.port is known only after apply", l.address))
+                return Fact::Unknown(format!("{}.port is {}", l.address, v.why_unknown()))
             }
             Some(v) => v.strip().as_number().map(|n| n as u16),
             None => None,
@@ -966,7 +971,7 @@ fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
         Some(v) if v.is_unknown() => {
             return vec![unknown(
                 lb,
-                format!("{}.internal is known only after apply", lb.address),
+                format!("{}.internal is {}", lb.address, v.why_unknown()),
             )]
         }
         Some(v) if v.strip().as_bool() == Some(true) => return Vec::new(),
@@ -1651,7 +1656,11 @@ fn expose_classic(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
     if listeners.is_unknown() {
         return vec![unknown(
             lb,
-            format!("the listeners of {} are known only after apply", lb.address),
+            format!(
+                "the listeners of {} are {}",
+                lb.address,
+                listeners.why_unknown()
+            ),
         )];
     }
     // (lb port, instance port)

@@ -292,7 +292,7 @@ fn number(v: Option<Value>) -> Option<i64> {
 /// The protocols an SG or NACL entry names (`-1`/`all` is every protocol).
 pub fn protocols(p: &Value) -> Fact<ProtoSet> {
     if p.is_unknown() {
-        return Fact::Unknown("a protocol is known only after apply".into());
+        return Fact::Unknown(format!("a protocol is {}", p.why_unknown()));
     }
     let text = match p.strip() {
         Value::String(s) => s.to_ascii_lowercase(),
@@ -317,8 +317,8 @@ pub fn ports(protocols: &ProtoSet, from: Option<Value>, to: Option<Value>) -> Fa
     if protocols.is_full() {
         return Fact::Known(PortSet::full());
     }
-    if from.as_ref().is_some_and(Value::is_unknown) || to.as_ref().is_some_and(Value::is_unknown) {
-        return Fact::Unknown("a port is known only after apply".into());
+    if let Some(port) = [&from, &to].into_iter().flatten().find(|v| v.is_unknown()) {
+        return Fact::Unknown(format!("a port is {}", port.why_unknown()));
     }
     match (number(from), number(to)) {
         (Some(a), Some(b)) if a >= 0 && b >= a => Fact::Known(PortSet::range(
@@ -334,7 +334,7 @@ pub fn addresses(values: &[Value]) -> Fact<AddrSet> {
     let mut set = AddrSet::empty();
     for v in values {
         if v.is_unknown() {
-            return Fact::Unknown("a CIDR is known only after apply".into());
+            return Fact::Unknown(format!("a CIDR is {}", v.why_unknown()));
         }
         if let Some(net) = string(v).and_then(|s| s.trim().parse::<ipnet::IpNet>().ok()) {
             set = set.union(&AddrSet::from_net(&net));
@@ -369,8 +369,9 @@ pub fn prefix_list_cidrs(graph: &Graph, r: &Resource, ids: &[Value]) -> Fact<Vec
         match list.get("entry") {
             Some(v) if v.is_unknown() => {
                 return Fact::Unknown(format!(
-                    "the entries of {} are known only after apply",
-                    list.address
+                    "the entries of {} are {}",
+                    list.address,
+                    v.why_unknown()
                 ))
             }
             Some(v) => out.extend(
@@ -463,8 +464,9 @@ pub fn sg_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Fact<Vec<Pe
     match sg.get(kind) {
         Some(v) if v.is_unknown() => {
             return Fact::Unknown(format!(
-                "the {kind} blocks of {} are known only after apply",
-                sg.address
+                "the {kind} blocks of {} are {}",
+                sg.address,
+                v.why_unknown()
             ))
         }
         Some(v) => {
@@ -634,7 +636,7 @@ pub fn acl_entries(graph: &Graph, acl: &Resource, egress: bool) -> Fact<Vec<AclE
                    action_key: &str,
                    number_key: &str|
      -> Result<(), String> {
-        let any_unknown = [
+        let unknown = [
             "protocol",
             "from_port",
             "to_port",
@@ -644,12 +646,9 @@ pub fn acl_entries(graph: &Graph, acl: &Resource, egress: bool) -> Fact<Vec<AclE
             number_key,
         ]
         .iter()
-        .any(|k| fields(k).is_some_and(|v| v.is_unknown()));
-        if any_unknown {
-            return Err(format!(
-                "an entry of {} is known only after apply",
-                r.address
-            ));
+        .find_map(|k| fields(k).filter(Value::is_unknown));
+        if let Some(v) = unknown {
+            return Err(format!("an entry of {} is {}", r.address, v.why_unknown()));
         }
         let protocols = match protocols(&fields("protocol").unwrap_or_default()) {
             Fact::Known(p) => p,
@@ -689,8 +688,9 @@ pub fn acl_entries(graph: &Graph, acl: &Resource, egress: bool) -> Fact<Vec<AclE
     match acl.get(kind) {
         Some(v) if v.is_unknown() => {
             return Fact::Unknown(format!(
-                "the {kind} entries of {} are known only after apply",
-                acl.address
+                "the {kind} entries of {} are {}",
+                acl.address,
+                v.why_unknown()
             ))
         }
         Some(v) => {
@@ -1228,8 +1228,9 @@ pub fn routes<'g>(graph: &'g Graph, table: &'g Resource) -> Fact<Vec<Route<'g>>>
             match get(key) {
                 Some(d) if d.is_unknown() => {
                     return Err(format!(
-                        "a route destination of {} is known only after apply",
-                        source.address
+                        "a route destination of {} is {}",
+                        source.address,
+                        d.why_unknown()
                     ))
                 }
                 Some(d) => {
@@ -1252,8 +1253,9 @@ pub fn routes<'g>(graph: &'g Graph, table: &'g Resource) -> Fact<Vec<Route<'g>>>
     if let Some(v) = table.get("route") {
         if v.is_unknown() {
             return Fact::Unknown(format!(
-                "the routes of {} are known only after apply",
-                table.address
+                "the routes of {} are {}",
+                table.address,
+                v.why_unknown()
             ));
         }
         for (i, block) in v.as_list().unwrap_or_default().iter().enumerate() {

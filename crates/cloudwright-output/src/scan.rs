@@ -139,7 +139,7 @@ fn tagging_text(t: &cloudwright_scan::TagCoverage) -> String {
         t.percent()
     );
     if t.unknown > 0 {
-        let _ = write!(out, ", {} with tags known only after apply", t.unknown);
+        let _ = write!(out, ", {} whose tags are not known", t.unknown);
     }
     out.push('\n');
     let keys: Vec<String> = t

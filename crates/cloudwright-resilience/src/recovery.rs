@@ -117,7 +117,7 @@ fn deciding_settings(resource_type: &str) -> &'static [&'static str] {
     }
 }
 
-/// The first setting or objective tag of `r` known only after apply.
+/// The first setting or objective tag of `r` that is not known, and why.
 fn unknown_input(r: &Resource) -> Option<String> {
     for path in deciding_settings(&r.resource_type) {
         if let Some(v) = r
@@ -130,8 +130,9 @@ fn unknown_input(r: &Resource) -> Option<String> {
     let tags = r.get("tags_all").or_else(|| r.get("tags"))?;
     if tags.is_unknown() {
         return Some(format!(
-            "the tags of {} are known only after apply",
-            r.address
+            "the tags of {} are {}",
+            r.address,
+            tags.why_unknown()
         ));
     }
     let obj = tags.as_object()?;
@@ -141,12 +142,7 @@ fn unknown_input(r: &Resource) -> Option<String> {
         .find(|(k, v)| {
             (k.eq_ignore_ascii_case("rpo") || k.eq_ignore_ascii_case("rto")) && v.is_unknown()
         })
-        .map(|(k, _)| {
-            format!(
-                "the {k} objective of {} is known only after apply",
-                r.address
-            )
-        });
+        .map(|(k, v)| format!("the {k} objective of {} is {}", r.address, v.why_unknown()));
     unknown_objective
 }
 

@@ -144,7 +144,7 @@ pub fn tag(r: &Resource, keys: &[&str]) -> Tri<Option<String>> {
         let key = k.to_ascii_lowercase().replace(['-', '_', ' '], "");
         if keys.contains(&key.as_str()) {
             if val.is_unknown() {
-                return Tri::Unknown(format!("tag `{k}` is known only after apply"));
+                return Tri::Unknown(format!("tag `{k}` is {}", val.why_unknown()));
             }
             if let Some(s) = val.as_str() {
                 return Tri::Known(Some(s.to_ascii_lowercase()));
@@ -771,19 +771,16 @@ impl<'g> Context<'g> {
                             Tri::Absent => &[],
                             // a dynamic block over an unknown collection: the
                             // rules themselves are unknown
-                            Tri::Unknown(_) => {
+                            Tri::Unknown(why) => {
+                                let why = format!("`{kind}` blocks are {why}");
                                 out.push(SecurityGroupRule {
                                     resource: r,
                                     path: kind.to_string(),
                                     ingress,
-                                    protocol: Tri::Unknown(format!(
-                                        "`{kind}` blocks are known only after apply"
-                                    )),
+                                    protocol: Tri::Unknown(why.clone()),
                                     from_port: Tri::Unknown(String::new()),
                                     to_port: Tri::Unknown(String::new()),
-                                    cidrs: Tri::Unknown(format!(
-                                        "`{kind}` blocks are known only after apply"
-                                    )),
+                                    cidrs: Tri::Unknown(why),
                                     description: Tri::Absent,
                                 });
                                 continue;

@@ -87,7 +87,7 @@ pub fn of_root(configured: &[(String, String)], root: &str) -> Option<Environmen
 
 /// The environment of a resource: configuration, then its tag, then its
 /// root directory. `Known(None)` when nothing says; `Unknown` when the
-/// tag is known only after apply and nothing else decides.
+/// tag is not known and nothing else decides.
 pub fn of(configured: &[(String, String)], r: &Resource) -> Tri<Option<Environment>> {
     // worked out once: it decides first when configured, last otherwise
     let by_root = of_root(configured, &r.root);

@@ -62,7 +62,7 @@ impl Default for TagPolicy {
 pub use cloudwright_model::aws::is_taggable;
 
 /// The effective tags of a resource (`tags_all`, else `tags`), or why
-/// they are known only after apply; `None` when it has none.
+/// they are not known; `None` when it has none.
 fn tag_map(r: &Resource) -> Result<Option<&Value>, String> {
     let tags = match r.get_ref("tags_all").filter(|v| !v.is_null()) {
         Some(v) => v,
@@ -73,11 +73,22 @@ fn tag_map(r: &Resource) -> Result<Option<&Value>, String> {
     };
     if tags.is_unknown() {
         return Err(format!(
-            "the tags of {} are known only after apply",
-            r.address
+            "the tags of {} are {}",
+            r.address,
+            tags.why_unknown()
         ));
     }
     Ok(Some(tags))
+}
+
+/// Why the unknown values among a resource's effective tags are not known
+/// ("known only after apply" when each is what a resource's provider
+/// computes; see [`Value::why_unknown`]).
+pub fn unknown_tags_why(r: &Resource) -> &'static str {
+    match tag_map(r) {
+        Ok(Some(tags)) => tags.why_unknown(),
+        _ => cloudwright_model::value::unknown_reason(false),
+    }
 }
 
 /// Keys compare without case, `-`, `_` or spaces (`Cost-Center` is
@@ -116,7 +127,7 @@ pub struct Judgement {
     pub missing: Vec<String>,
     /// (key, value, what is allowed)
     pub invalid: Vec<(String, String, String)>,
-    /// Requirements whose value is known only after apply.
+    /// Requirements whose value is not known (see [`unknown_tags_why`]).
     pub unknown: Vec<String>,
 }
 
@@ -130,7 +141,7 @@ impl TagPolicy {
             .collect()
     }
 
-    /// The required tags a resource lacks and those known only after apply,
+    /// The required tags a resource lacks and those whose value is unknown,
     /// as bit masks over `required` (the first 64), folding each tag key
     /// once: the required-tags rule asks this of every taggable resource.
     /// `wanted` is [`TagPolicy::folded_required`].
@@ -250,7 +261,7 @@ pub struct Coverage {
     pub taggable: usize,
     /// Those carrying every required tag with an allowed value.
     pub fully_tagged: usize,
-    /// Those whose tags are known only after apply.
+    /// Those whose tags are not known.
     pub unknown: usize,
     /// Per module (`""` for root modules): (taggable, fully tagged).
     pub by_module: Vec<(String, usize, usize)>,
@@ -280,7 +291,7 @@ pub struct Tagging {
 }
 
 /// Missing and unknown required tags as masks ([`TagPolicy::gaps`]), or
-/// why the tags as a whole are known only after apply.
+/// why the tags as a whole are not known.
 pub type Gaps = Result<(u64, u64), String>;
 
 /// [`Tagging`] of a tree.

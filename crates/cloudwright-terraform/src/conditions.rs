@@ -52,7 +52,10 @@ fn error_message(ev: &mut Evaluator<'_>, block: &Block) -> String {
     }
     match message.as_str() {
         Some(text) => text.to_string(),
-        None => "(its error message is known only after apply)".to_string(),
+        None if message.is_unknown() => {
+            format!("(its error message is {})", message.why_unknown())
+        }
+        None => format!("(its error message is not a string: {message})"),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
 use crate::instance::{resource_provider, Loader, Providers};
 use crate::module::ModuleDef;
 use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
+use cloudwright_model::tri::describe_unknown;
 use cloudwright_model::{
     aws, format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
     Resource, SortedMap, Span, Value,
@@ -137,7 +138,11 @@ fn enabled_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
         Value::Bool(true) => Expansion::Single,
         Value::Bool(false) => Expansion::Disabled,
         Value::Unknown(_) => {
-            ev.warn(attr.range, "`enabled` depends on values known only after apply; the instance is evaluated as if it were enabled");
+            let msg = format!(
+                "`enabled` is {}; the instance is evaluated as if it were enabled",
+                describe_unknown(&v)
+            );
+            ev.warn(attr.range, msg);
             Expansion::Single
         }
         _ => {
@@ -152,7 +157,11 @@ fn count_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
     let v = ev.eval(&attr.expr);
     match v.strip() {
         Value::Unknown(_) => {
-            ev.warn(attr.range, "`count` depends on values known only after apply; one instance with an unknown index stands for all of them");
+            let msg = format!(
+                "`count` is {}; one instance with an unknown index stands for all of them",
+                describe_unknown(&v)
+            );
+            ev.warn(attr.range, msg);
             Expansion::Unknown
         }
         _ => match v.as_number() {
@@ -198,7 +207,11 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
     match v.strip() {
         Value::Unknown(_) if listed => Expansion::Unknown,
         Value::Unknown(_) => {
-            ev.warn(attr.range, "`for_each` depends on values known only after apply; one instance with an unknown key stands for all of them");
+            let msg = format!(
+                "`for_each` is {}; one instance with an unknown key stands for all of them",
+                describe_unknown(&v)
+            );
+            ev.warn(attr.range, msg);
             Expansion::Unknown
         }
         Value::Map(obj) => Expansion::ForEach(
@@ -214,7 +227,8 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
                     Value::String(s) => entries.push((String::from(&**s), item.clone())),
                     Value::Unknown(_) => {
                         if !listed {
-                            ev.warn(attr.range, "`for_each` holds values known only after apply; one instance with an unknown key stands for all of them");
+                            let msg = format!("a key of `for_each` is {}; one instance with an unknown key stands for all of them", describe_unknown(item));
+                            ev.warn(attr.range, msg);
                         }
                         return Expansion::Unknown;
                     }

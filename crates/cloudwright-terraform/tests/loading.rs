@@ -1227,7 +1227,7 @@ fn count_that_depends_on_unknowns_is_one_unknown_instance() {
         .expect("warning");
     assert!(warning
         .message
-        .contains("`count` depends on values known only after apply"));
+        .contains("`count` is not known from the code; one instance"));
     assert_eq!(warning.span.unwrap().line, 26);
     let g = load_fixture("unknown_count");
     assert!(
@@ -1238,7 +1238,10 @@ fn count_that_depends_on_unknowns_is_one_unknown_instance() {
     assert!(g.resource("aws_eip.e[?]").is_some());
     let warnings = messages(&g, Severity::Warning);
     assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert!(warnings[0].contains("known only after apply"));
+    assert!(warnings[0].contains("`count` is not known from the code; one instance"));
+    assert!(warnings[1].contains(
+        "`for_each` is not known from the code (from data.aws_availability_zones.az.names)"
+    ));
 }
 
 #[test]

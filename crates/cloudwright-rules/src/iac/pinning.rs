@@ -395,7 +395,7 @@ crate::rule! {
                         let any_unknown = v.is_unknown()
                             || v.as_list().is_some_and(|items| items.iter().any(Value::is_unknown));
                         if any_unknown {
-                            report.unknown_at(&address, format!("{key} is known only after apply"));
+                            report.unknown_at(&address, format!("{key} is {}", v.why_unknown()));
                             continue;
                         }
                         let paths: Vec<String> = match v.strip() {

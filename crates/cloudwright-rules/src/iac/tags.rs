@@ -1,7 +1,7 @@
 //! The tagging strategy as rules (the summary lives in `crate::tagging`).
 
 use crate::check::Context;
-use crate::tagging::is_taggable;
+use crate::tagging::{is_taggable, unknown_tags_why};
 
 fn taggable<'g>(ctx: &Context<'g>) -> impl Iterator<Item = &'g cloudwright_model::Resource> + 'g {
     ctx.graph
@@ -81,7 +81,7 @@ crate::rule! {
                             report.fail(r, "", format!("missing required tags {}", j.missing.join(", ")));
                         }
                         Ok(j) if !j.unknown.is_empty() => {
-                            report.unknown(r, format!("tag {} is known only after apply", j.unknown.join(", ")));
+                            report.unknown(r, format!("tag {} is {}", j.unknown.join(", "), unknown_tags_why(r)));
                         }
                         Ok(_) => {}
                     }
@@ -108,7 +108,7 @@ crate::rule! {
                         report.fail(r, "", message);
                     }
                     Ok((_, unknown)) if *unknown != 0 => {
-                        report.unknown(r, format!("tag {} is known only after apply", policy.names(*unknown).join(", ")));
+                        report.unknown(r, format!("tag {} is {}", policy.names(*unknown).join(", "), unknown_tags_why(r)));
                     }
                     Ok(_) => {}
                 }

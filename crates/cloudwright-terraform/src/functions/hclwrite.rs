@@ -141,9 +141,7 @@ fn push_value(value: &Value, out: &mut Vec<Token>) -> Result<(), CallError> {
         Value::Sensitive(inner) => push_value(inner, out)?,
         Value::Unknown(_) | Value::Document(_) | Value::Template(_) => {
             // the caller answers unknown for an unknown argument first
-            return Err(CallError::Unsupported(
-                "a value known only after apply".into(),
-            ));
+            return Err(CallError::Unsupported("an unknown value".into()));
         }
     }
     Ok(())

@@ -283,9 +283,10 @@ fn logs_s3_data_events(trail: &Resource) -> Tri<bool> {
                 {
                     match dr.get("type") {
                         Some(t) if t.is_unknown() => {
-                            undecided.get_or_insert(
-                                "a data resource type is known only after apply".to_string(),
-                            );
+                            undecided.get_or_insert(format!(
+                                "a data resource type is {}",
+                                t.why_unknown()
+                            ));
                         }
                         Some(t) if t.as_str() == Some("AWS::S3::Object") => {
                             return Tri::Known(true)
@@ -311,10 +312,10 @@ fn logs_s3_data_events(trail: &Resource) -> Tri<bool> {
                     if field.as_ref().and_then(|f| f.as_str()) == Some("resources.type") {
                         match equals {
                             Some(e) if e.is_unknown() => {
-                                undecided.get_or_insert(
-                                    "an advanced event selector is known only after apply"
-                                        .to_string(),
-                                );
+                                undecided.get_or_insert(format!(
+                                    "an advanced event selector is {}",
+                                    e.why_unknown()
+                                ));
                             }
                             Some(e)
                                 if e.as_list().is_some_and(|l| {

@@ -20,9 +20,15 @@ fn setting(env: &Resource, namespace: &str, name: &str) -> Tri<Option<String>> {
         let (ns, n) = (s.get("namespace"), s.get("name"));
         if ns.as_ref().is_some_and(|v| v.is_unknown()) || n.as_ref().is_some_and(|v| v.is_unknown())
         {
-            undecided.get_or_insert(
-                "a setting's namespace or name is known only after apply".to_string(),
-            );
+            let why = ns
+                .iter()
+                .chain(&n)
+                .find(|v| v.is_unknown())
+                .map(|v| v.why_unknown());
+            undecided.get_or_insert(format!(
+                "a setting's namespace or name is {}",
+                why.unwrap_or_default()
+            ));
             continue;
         }
         if ns.as_ref().and_then(|v| v.as_str()) == Some(namespace)
@@ -30,7 +36,7 @@ fn setting(env: &Resource, namespace: &str, name: &str) -> Tri<Option<String>> {
         {
             return match s.get("value") {
                 Some(v) if v.is_unknown() => {
-                    Tri::Unknown(format!("{namespace}:{name} is known only after apply"))
+                    Tri::Unknown(format!("{namespace}:{name} is {}", v.why_unknown()))
                 }
                 Some(v) => Tri::Known(Some(
                     v.as_str()

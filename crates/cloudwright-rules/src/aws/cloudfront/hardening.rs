@@ -159,7 +159,7 @@ fn s3_rest_origin(i: usize, origin: &Value) -> Tri<bool> {
             {
                 Tri::Known(true)
             } else {
-                Tri::Unknown(format!("origin[{i}].domain_name is known only after apply"))
+                Tri::Unknown(format!("origin[{i}].domain_name is {}", v.why_unknown()))
             }
         }
         Some(v) => Tri::Known(v.as_str().is_some_and(|s| {
@@ -294,7 +294,10 @@ fn check_origin_protocol(ctx: &Context<'_>, report: &mut Report) {
             };
             match custom.get("origin_protocol_policy") {
                 Some(p) if p.is_unknown() => {
-                    undecided.get_or_insert(format!("origin[{i}].custom_origin_config.origin_protocol_policy is known only after apply"));
+                    undecided.get_or_insert(format!(
+                        "origin[{i}].custom_origin_config.origin_protocol_policy is {}",
+                        p.why_unknown()
+                    ));
                 }
                 Some(p) if p.as_str() == Some("http-only") => {
                     report.fail(

@@ -166,12 +166,12 @@ pub(crate) fn parameter(group: &cloudwright_model::Resource, name: &str) -> Tri<
         let n = p.get("name");
         match n.as_ref() {
             Some(n) if n.is_unknown() => {
-                return Tri::Unknown("a parameter name is known only after apply".into())
+                return Tri::Unknown(format!("a parameter name is {}", n.why_unknown()))
             }
             Some(n) if n.as_str().is_some_and(|s| s.eq_ignore_ascii_case(name)) => {
                 return match p.get("value") {
                     Some(v) if v.is_unknown() => {
-                        Tri::Unknown(format!("parameter {name} is known only after apply"))
+                        Tri::Unknown(format!("parameter {name} is {}", v.why_unknown()))
                     }
                     Some(v) => Tri::Known(Some(match v.as_str() {
                         Some(s) => s.to_string(),

@@ -30,7 +30,7 @@ fn containers(r: &Resource) -> Tri<Vec<Value>> {
         Tri::Known(v) => match v.strip() {
             Value::List(items) => Tri::Known(items.to_vec()),
             Value::Unknown(_) => {
-                Tri::Unknown("the container definitions are known only after apply".into())
+                Tri::Unknown(format!("the container definitions are {}", v.why_unknown()))
             }
             _ => Tri::Absent,
         },
@@ -216,7 +216,10 @@ fn env_secrets(c: &Value) -> Tri<bool> {
         return Tri::Known(false);
     };
     if env.is_unknown() {
-        return Tri::Unknown("the container's environment is known only after apply".into());
+        return Tri::Unknown(format!(
+            "the container's environment is {}",
+            env.why_unknown()
+        ));
     }
     for entry in env.as_list().unwrap_or_default() {
         let name = entry.get("name");
@@ -303,12 +306,12 @@ fn insights(cluster: &Resource) -> Tri<Option<bool>> {
         let name = s.get("name");
         match name.as_ref() {
             Some(n) if n.is_unknown() => {
-                return Tri::Unknown("a setting name is known only after apply".into())
+                return Tri::Unknown(format!("a setting name is {}", n.why_unknown()))
             }
             Some(n) if n.as_str() == Some("containerInsights") => {
                 return match s.get("value") {
                     Some(v) if v.is_unknown() => {
-                        Tri::Unknown("containerInsights is known only after apply".into())
+                        Tri::Unknown(format!("containerInsights is {}", v.why_unknown()))
                     }
                     Some(v) => Tri::Known(Some(matches!(v.as_str(), Some("enabled" | "enhanced")))),
                     None => Tri::Known(Some(false)),
@@ -502,8 +505,7 @@ fn check_efs_transit(ctx: &Context<'_>, report: &mut Report) {
             any_efs = true;
             match efs.get("transit_encryption") {
                 Some(v) if v.is_unknown() => {
-                    undecided
-                        .get_or_insert("transit_encryption is known only after apply".to_string());
+                    undecided.get_or_insert(format!("transit_encryption is {}", v.why_unknown()));
                 }
                 Some(v) if v.as_str() == Some("ENABLED") => {}
                 _ => failing.push(i),

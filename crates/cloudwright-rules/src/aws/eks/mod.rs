@@ -92,7 +92,7 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 if items.iter().any(|v| v.is_unknown()) {
                     report.unknown(
                         cluster,
-                        "public_access_cidrs holds values known only after apply",
+                        format!("public_access_cidrs holds values {}", list.why_unknown()),
                     );
                 } else if let Some(world) = items
                     .iter()

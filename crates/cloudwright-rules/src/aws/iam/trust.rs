@@ -3,7 +3,8 @@
 use crate::check::{get_document, get_statements, Context, Tri};
 use crate::policy::{statements, Statement};
 use crate::Report;
-use cloudwright_iam::document::is_unknown;
+use cloudwright_iam::document::{is_unknown, shown};
+use cloudwright_model::value::unknown_reason;
 use cloudwright_model::Value;
 
 /// Does a statement allow assuming the role (`sts:AssumeRole*`, `sts:*`, `*`)?
@@ -38,9 +39,12 @@ fn check_any_principal(ctx: &Context<'_>, report: &mut Report) {
                     break;
                 }
                 Tri::Known(true) | Tri::Unknown(_) => {
-                    undecided.get_or_insert(
-                        "a part of the trust policy is known only after apply".to_string(),
-                    );
+                    undecided.get_or_insert_with(|| {
+                        st.unknown_reason(&["Principal", "Effect", "Action", "Condition"])
+                            .unwrap_or_else(|| {
+                                format!("a part of the trust policy is {}", unknown_reason(false))
+                            })
+                    });
                 }
                 _ => {}
             }
@@ -248,9 +252,10 @@ fn check_external_id(ctx: &Context<'_>, report: &mut Report) {
                 }
                 if is_unknown(id) {
                     if !unknown_principals_are_own_account(&doc) {
-                        undecided.get_or_insert(
-                            "a trusted principal is known only after apply".to_string(),
-                        );
+                        undecided.get_or_insert(format!(
+                            "a trusted principal is {}",
+                            st.why("Principal")
+                        ));
                     }
                     continue;
                 }
@@ -349,13 +354,7 @@ fn check_not_action(ctx: &Context<'_>, report: &mut Report) {
                     } else {
                         st.resources
                             .iter()
-                            .map(|r| {
-                                if is_unknown(r) {
-                                    "(known after apply)".to_string()
-                                } else {
-                                    r.clone()
-                                }
-                            })
+                            .map(|r| shown(r).into_owned())
                             .collect::<Vec<_>>()
                             .join(", ")
                     };

@@ -275,11 +275,11 @@ fn check_audit_logs(ctx: &Context<'_>, report: &mut Report) {
             let enabled = option.get("enabled");
             match (kind.as_ref(), enabled.as_ref()) {
                 (Some(k), _) if k.is_unknown() => {
-                    unknown.get_or_insert("a log_type is known only after apply");
+                    unknown.get_or_insert_with(|| format!("a log_type is {}", k.why_unknown()));
                 }
                 (Some(k), e) if k.as_str() == Some("AUDIT_LOGS") => match e {
                     Some(e) if e.is_unknown() => {
-                        unknown.get_or_insert("enabled is known only after apply");
+                        unknown.get_or_insert_with(|| format!("enabled is {}", e.why_unknown()));
                     }
                     Some(e) if e.as_bool() == Some(false) => {}
                     // `enabled` defaults to true

@@ -389,7 +389,7 @@ fn requires_ssl(group: &cloudwright_model::Resource) -> Tri<bool> {
         {
             return match p.get("value") {
                 Some(v) if v.is_unknown() => {
-                    Tri::Unknown("require_ssl is known only after apply".into())
+                    Tri::Unknown(format!("require_ssl is {}", v.why_unknown()))
                 }
                 Some(v) => Tri::Known(
                     v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
@@ -399,7 +399,7 @@ fn requires_ssl(group: &cloudwright_model::Resource) -> Tri<bool> {
             };
         }
         if p.is_unknown() {
-            return Tri::Unknown("parameter blocks are known only after apply".into());
+            return Tri::Unknown(format!("a parameter block is {}", p.why_unknown()));
         }
     }
     Tri::Known(false)
