@@ -1177,6 +1177,23 @@ fn strings_known_in_part_keep_their_known_text() {
         shown("aws_ssm_parameter.formatted", "tags.padded"),
         "(unknown)"
     );
+    // join() as the template syntax
+    assert_eq!(
+        shown("aws_ssm_parameter.joined", "description"),
+        shown("aws_ssm_parameter.p", "description")
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.joined", "tags.lists"),
+        shown("aws_ssm_parameter.p", "description")
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.joined", "tags.numbers"),
+        "(known after apply: \"1-true-${aws_s3_bucket.b.id}\")"
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.joined", "tags.unknown"),
+        "(unknown)"
+    );
     assert_eq!(
         shown("aws_ssm_parameter.formatted", "tags.mixed"),
         "(unknown: \"a/5/arn:aws:iam::${data.aws_caller_identity.current.account_id}:root\")"

@@ -147,6 +147,13 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
             }
         }
     }
+    // `join` of known lists holding unknown strings is a string known in
+    // part (`join(":", ["arn:aws:iam:", "", data.aws_caller_identity.c.account_id, "root"])`)
+    if name == "join" && args.len() > 1 && args.iter().any(Value::contains_unknown) {
+        if let Some(v) = strings::join_partial(&args) {
+            return Ok(mark(v, sensitive));
+        }
+    }
     // a template renders around the unknown values it is given (a string
     // known in part), when its text and the object of its values are known
     if matches!(name, "templatefile" | "templatestring")

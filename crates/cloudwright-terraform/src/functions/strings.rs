@@ -146,6 +146,33 @@ fn join(args: &[Value]) -> CallResult {
     Ok(Value::string(parts.join(&sep)))
 }
 
+/// `join` of a known separator and known lists whose elements are strings,
+/// some of them unknown: the string known in part that Terraform will
+/// make (`None` when the separator or a list is itself unknown, or an
+/// element is not a string, a number, a bool or an unknown string).
+pub fn join_partial(args: &[Value]) -> Option<Value> {
+    let sep = args.first()?.as_str()?;
+    let mut pieces = Vec::new();
+    for l in &args[1..] {
+        let Value::List(items) = l.strip() else {
+            return None;
+        };
+        for item in items.iter() {
+            if !pieces.is_empty() {
+                pieces.push(Value::string(sep));
+            }
+            match item.strip() {
+                _ if item.is_unknown() => pieces.push(item.clone()),
+                Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+                    pieces.push(Value::string(string(item).ok()?))
+                }
+                _ => return None,
+            }
+        }
+    }
+    Some(Value::partial_string(pieces))
+}
+
 fn indent(args: &[Value]) -> CallResult {
     arity(args, 2)?;
     let n = integer(&args[0])?.clamp(0, MAX_PADDING as i64) as usize;
