@@ -582,6 +582,70 @@ fn resilience_scenarios_and_recovery_objectives() {
 }
 
 #[test]
+fn resilience_without_entry_points_or_data_stores_says_so() {
+    // a network and nothing that takes traffic: no table of headings alone
+    let dir = "crates/cloudwright-network/tests/fixtures/segmentation";
+    let text = stdout(&run(&["resilience", dir]));
+    assert!(
+        text.starts_with("== Failure scenarios\n\nNo entry points: no load balancer, API, distribution or service in the configuration takes traffic"),
+        "{text}"
+    );
+    assert!(!text.contains("Entry point\n"), "{text}");
+    assert!(
+        text.contains("\nNone: availability is estimated for entry points.\n"),
+        "{text}"
+    );
+    let markdown = stdout(&run(&["resilience", dir, "-o", "markdown"]));
+    assert!(
+        !markdown.contains("| Entry point"),
+        "no empty table: {markdown}"
+    );
+    // and without data stores
+    let dir = "crates/cloudwright-network/tests/fixtures/no_igw_route";
+    let text = stdout(&run(&["resilience", dir]));
+    assert!(
+        text.contains("\nNo data stores in the configuration.\n"),
+        "{text}"
+    );
+    assert!(markdown.contains("No entry points:"), "{markdown}");
+}
+
+#[test]
+fn resilience_names_entry_points_no_scenario_covers() {
+    // load balancers in a subnet that does not say its zone, in no region:
+    // no scenario can be played, and that is said — not "0 entry points"
+    let dir = "crates/cloudwright-network/tests/fixtures/load_balancers";
+    let text = stdout(&run(&["resilience", dir]));
+    assert!(
+        text.starts_with(
+            "== Failure scenarios\n\nNot in any scenario — the configuration does not say where they run, so what an outage does to them is unknown:\n  ? aws_lb.web — aws_subnet.public does not say its Availability Zone (AWS picks one)\n  ? aws_elb.legacy — "
+        ),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\n2 entry points (2 in no scenario), 0 scenarios, 0 single points of failure, 0 objective violations\n"),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["resilience", dir, "-o", "json"]))).unwrap();
+    assert_eq!(json["scenarios"], serde_json::json!([]));
+    assert_eq!(
+        json["unplaced"][0],
+        serde_json::json!({
+            "address": "aws_lb.web",
+            "root": ".",
+            "reason": "aws_subnet.public does not say its Availability Zone (AWS picks one)"
+        })
+    );
+    let markdown = stdout(&run(&["resilience", dir, "-o", "markdown"]));
+    assert!(
+        markdown.contains("## Resilience\n\nNot in any scenario — ")
+            && markdown.contains("\n- `aws_lb.web` — aws_subnet.public does not say its Availability Zone (AWS picks one)\n"),
+        "{markdown}"
+    );
+}
+
+#[test]
 fn resilience_reads_services_declared_in_cloudwright_toml() {
     let out = run(&[
         "resilience",

@@ -44,6 +44,13 @@ fn rpo(v: Option<u64>) -> String {
     v.map_or_else(|| "none".into(), human)
 }
 
+/// What the sections say when they have nothing to show (a table of
+/// headings alone reads as a failure to print).
+const NO_DATA_STORES: &str = "No data stores in the configuration.";
+const NO_AVAILABILITY: &str = "None: availability is estimated for entry points.";
+const UNPLACED: &str = "Not in any scenario — the configuration does not say where they run, so what an outage does to them is unknown:";
+const NO_ENTRY_POINTS: &str = "No entry points: no load balancer, API, distribution or service in the configuration takes traffic, so no outage scenario is played (declare one with [[resilience.services]] in cloudwright.toml).";
+
 pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let names = entries(r);
     let mut rows: Vec<Vec<String>> = vec![[
@@ -59,7 +66,17 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         rows.push(row);
     }
     writeln!(out, "== Failure scenarios\n")?;
-    crate::table::write(out, &rows, true)?;
+    match (names.is_empty(), r.unplaced.is_empty()) {
+        (true, true) => writeln!(out, "{NO_ENTRY_POINTS}")?,
+        (true, false) => {}
+        (false, _) => crate::table::write(out, &rows, true)?,
+    }
+    if !r.unplaced.is_empty() {
+        writeln!(out, "{UNPLACED}")?;
+        for u in &r.unplaced {
+            writeln!(out, "  ? {} — {}", u.address, u.reason)?;
+        }
+    }
     writeln!(out)?;
     for s in &r.scenarios {
         for e in s.entry_points.iter().filter(|e| !e.reason.is_empty()) {
@@ -74,6 +91,9 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         }
     }
     writeln!(out, "\n== Data stores: recovery point and time\n")?;
+    if r.data_stores.is_empty() {
+        writeln!(out, "{NO_DATA_STORES}")?;
+    }
     for d in &r.data_stores {
         let objective = match (d.objective_rpo, d.objective_rto) {
             (None, None) => "no objective declared".to_string(),
@@ -100,6 +120,9 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         }
     }
     writeln!(out, "\n== Availability from published SLAs\n")?;
+    if r.availability.is_empty() {
+        writeln!(out, "{NO_AVAILABILITY}")?;
+    }
     for a in &r.availability {
         match (a.percent, &a.unknown) {
             (Some(p), _) => {
@@ -122,8 +145,12 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let violations: usize = r.data_stores.iter().map(|d| d.violations.len()).sum();
     writeln!(
         out,
-        "\n{} entry points, {} scenarios, {} single points of failure, {} objective violations",
-        names.len(),
+        "\n{} entry points{}, {} scenarios, {} single points of failure, {} objective violations",
+        names.len() + r.unplaced.len(),
+        match r.unplaced.len() {
+            0 => String::new(),
+            n => format!(" ({n} in no scenario)"),
+        },
         r.scenarios.len(),
         r.single_points_of_failure.len(),
         violations
@@ -173,6 +200,11 @@ pub fn report_json(r: &Report) -> serde_json::Value {
                 "address": c, "sla_percent": s.percent, "covers": s.covers, "source": s.source,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
+        "unplaced": r.unplaced.iter().map(|u| json!({
+            "address": u.address,
+            "root": u.root,
+            "reason": u.reason,
+        })).collect::<Vec<_>>(),
         "single_points_of_failure": r.single_points_of_failure.iter().map(|s| json!({
             "address": s.address,
             "root": s.root,
@@ -188,20 +220,33 @@ pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Resu
     let header: Vec<String> = (0..r.scenarios.len())
         .map(|i| scenario_name(r, i))
         .collect();
-    writeln!(
-        out,
-        "| Entry point | {} |\n|---|{}",
-        header.join(" | "),
-        "---|".repeat(header.len())
-    )?;
+    if names.is_empty() && r.unplaced.is_empty() {
+        writeln!(out, "{NO_ENTRY_POINTS}")?;
+    } else if !names.is_empty() {
+        writeln!(
+            out,
+            "| Entry point | {} |\n|---|{}",
+            header.join(" | "),
+            "---|".repeat(header.len())
+        )?;
+    }
     for e in &names {
         let cells: Vec<String> = (0..r.scenarios.len()).map(|i| cell(r, i, e)).collect();
         writeln!(out, "| `{e}` | {} |", cells.join(" | "))?;
     }
-    writeln!(
-        out,
-        "\n| Entry point | Availability (SLAs) | Weakest link | Target |\n|---|---|---|---|"
-    )?;
+    if !r.unplaced.is_empty() {
+        let gap = if names.is_empty() { "" } else { "\n" };
+        writeln!(out, "{gap}{UNPLACED}\n")?;
+        for u in &r.unplaced {
+            writeln!(out, "- `{}` — {}", u.address, u.reason)?;
+        }
+    }
+    if !r.availability.is_empty() {
+        writeln!(
+            out,
+            "\n| Entry point | Availability (SLAs) | Weakest link | Target |\n|---|---|---|---|"
+        )?;
+    }
     for a in &r.availability {
         writeln!(
             out,
@@ -219,10 +264,13 @@ pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Resu
             }
         )?;
     }
-    writeln!(
-        out,
-        "\n| Data store | RPO | RTO | Objective | Violations |\n|---|---|---|---|---|"
-    )?;
+    match r.data_stores.is_empty() {
+        true => writeln!(out, "\n{NO_DATA_STORES}")?,
+        false => writeln!(
+            out,
+            "\n| Data store | RPO | RTO | Objective | Violations |\n|---|---|---|---|---|"
+        )?,
+    }
     for d in &r.data_stores {
         writeln!(
             out,

@@ -78,6 +78,19 @@ pub struct Report {
     pub data_stores: Vec<crate::recovery::DataStore>,
     /// Each entry point's composite availability from published SLAs.
     pub availability: Vec<crate::availability::Availability>,
+    /// Entry points no scenario covers, and why: the configuration does
+    /// not say which Availability Zones or region they run in (a subnet
+    /// without `availability_zone`, a provider region from an unset
+    /// variable) — never read as surviving every outage.
+    pub unplaced: Vec<Unplaced>,
+}
+
+/// An entry point no AZ or region scenario covers (see [`Report::unplaced`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unplaced {
+    pub address: String,
+    pub root: String,
+    pub reason: String,
 }
 
 /// One service: an entry point and what it depends on.
@@ -766,6 +779,42 @@ fn judge_region(
     })
 }
 
+/// The services whose entry point no scenario judges, with why: the first
+/// of the entry point and its compute whose zones the configuration does
+/// not say, or the region it does not say.
+fn unplaced(graph: &Graph, svcs: &[Service<'_>], scenarios: &[Scenario]) -> Vec<Unplaced> {
+    svcs.iter()
+        .filter(|s| {
+            !scenarios.iter().any(|sc| {
+                sc.entry_points
+                    .iter()
+                    .any(|e| e.address == s.entry.address && e.root == *s.entry.root)
+            })
+        })
+        .map(|s| {
+            let placed = std::iter::once(&s.entry).chain(s.compute.iter());
+            let why = placed
+                .clone()
+                .find_map(|r| match zones(graph, r) {
+                    Zones::Unknown(why) => Some(why),
+                    Zones::Known(_) => None,
+                })
+                .or_else(|| {
+                    placed
+                        .filter(|r| region(r).is_none())
+                        .map(|r| format!("the region of {} is not known from the code", r.address))
+                        .next()
+                })
+                .unwrap_or_else(|| "no Availability Zone or region is known for it".to_string());
+            Unplaced {
+                address: s.entry.address.clone(),
+                root: s.entry.root.to_string(),
+                reason: why,
+            }
+        })
+        .collect()
+}
+
 /// Every AZ and region scenario, the single points of failure they reveal,
 /// and each data store's recovery.
 pub fn simulate(graph: &Graph) -> Report {
@@ -856,6 +905,7 @@ pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
             entry_points,
         });
     }
+    report.unplaced = unplaced(graph, &svcs, &report.scenarios);
     report.data_stores = crate::recovery::recovery_with(graph, &options.model);
     report.availability = svcs
         .iter()
