@@ -62,16 +62,18 @@ pub struct Estimate {
 fn region(r: &Resource) -> Result<String, String> {
     match r.region().map(Value::strip) {
         Some(Value::String(s)) => Ok(s.to_string()),
-        Some(Value::Unknown(u)) => Err(match r.get_ref("region").is_some_and(|v| !v.is_null()) {
-            true => format!("the region of {} is {}", r.address, u.why()),
-            false => format!(
-                "the region of {} is {}",
-                r.provider.config_address(),
-                u.why()
-            ),
-        }),
+        Some(v @ Value::Unknown(_)) => {
+            let why = cloudwright_model::tri::describe_unknown(v);
+            Err(match r.get_ref("region").is_some_and(|v| !v.is_null()) {
+                true => format!("the region of {} is {why}", r.address),
+                false => format!(
+                    "the region of provider {} is {why}",
+                    r.provider.config_address()
+                ),
+            })
+        }
         _ => Err(format!(
-            "{} sets no region (it would come from the environment)",
+            "provider {} sets no region (it would come from the environment)",
             r.provider.config_address()
         )),
     }

@@ -132,6 +132,10 @@ fn what_cannot_be_priced_is_listed_with_the_reason_never_at_zero() {
                 "no price in the catalogue for ap-southeast-2 for Instance usage (Linux/UNIX, on-demand, t3.micro) (AmazonEC2 Compute Instance instanceType=t3.micro (Hrs))"
             ),
             (
+                "aws_instance.region_unset",
+                "the region of provider aws.somewhere is not known from the code (from var.unset_region)"
+            ),
+            (
                 "aws_instance.unknown_type",
                 "aws_instance.unknown_type.instance_type is not known from the code (from var.unset_type)"
             ),

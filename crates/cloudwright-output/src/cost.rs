@@ -104,12 +104,7 @@ pub fn write_text(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
         }
         writeln!(out)?;
     }
-    writeln!(
-        out,
-        "Monthly cost: {} ({})",
-        money(e.total_monthly_cost),
-        counts(e)
-    )?;
+    writeln!(out, "Monthly cost: {} ({})", total(e), counts(e))?;
     if let Some(source) = &e.usage_source {
         writeln!(out, "Usage from {source}")?;
     }
@@ -244,13 +239,18 @@ fn md(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
+/// The total, as a lower bound when something is not in it (a resource
+/// not priced, a usage-based component without usage): never a bare $0
+/// for what could not be priced.
+fn total(e: &Estimate) -> String {
+    match e.unpriced.is_empty() && e.usage_pending == 0 {
+        true => money(e.total_monthly_cost),
+        false => format!("at least {}", money(e.total_monthly_cost)),
+    }
+}
+
 pub fn write_markdown(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "## Monthly cost: {}\n\n{}.\n",
-        money(e.total_monthly_cost),
-        counts(e)
-    )?;
+    writeln!(out, "## Monthly cost: {}\n\n{}.\n", total(e), counts(e))?;
     writeln!(
         out,
         "| Resource | Component | Quantity | Unit price | Monthly |"
