@@ -618,12 +618,12 @@ fn resilience_names_entry_points_no_scenario_covers() {
     let text = stdout(&run(&["resilience", dir]));
     assert!(
         text.starts_with(
-            "== Failure scenarios\n\nNot in any scenario — the configuration does not say where they run, so what an outage does to them is unknown:\n  ? aws_lb.web — aws_subnet.public does not say its Availability Zone (AWS picks one)\n  ? aws_elb.legacy — "
+            "== Failure scenarios\n\nOutages not played — the configuration does not say where these entry points run, so what the outage does to them is unknown:\n  ? aws_lb.web — no Availability Zone scenario: aws_subnet.public does not say its Availability Zone (AWS picks one)\n  ? aws_lb.web — no region scenario: the region of aws_lb.web is not known from the code\n  ? aws_elb.legacy — "
         ),
         "{text}"
     );
     assert!(
-        text.ends_with("\n2 entry points (2 in no scenario), 0 scenarios, 0 single points of failure, 0 objective violations\n"),
+        text.ends_with("\n2 entry points (2 not judged by every kind of scenario), 0 scenarios, 0 single points of failure, 0 objective violations\n"),
         "{text}"
     );
     let json: serde_json::Value =
@@ -632,6 +632,7 @@ fn resilience_names_entry_points_no_scenario_covers() {
     assert_eq!(
         json["unplaced"][0],
         serde_json::json!({
+            "kind": "az",
             "address": "aws_lb.web",
             "root": ".",
             "reason": "aws_subnet.public does not say its Availability Zone (AWS picks one)"
@@ -639,8 +640,8 @@ fn resilience_names_entry_points_no_scenario_covers() {
     );
     let markdown = stdout(&run(&["resilience", dir, "-o", "markdown"]));
     assert!(
-        markdown.contains("## Resilience\n\nNot in any scenario — ")
-            && markdown.contains("\n- `aws_lb.web` — aws_subnet.public does not say its Availability Zone (AWS picks one)\n"),
+        markdown.contains("## Resilience\n\nOutages not played — ")
+            && markdown.contains("\n- `aws_lb.web` — no Availability Zone scenario: aws_subnet.public does not say its Availability Zone (AWS picks one)\n"),
         "{markdown}"
     );
 }

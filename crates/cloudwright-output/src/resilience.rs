@@ -2,6 +2,7 @@
 //! of failure, and each data store's recovery (text, JSON
 //! `docs/json-resilience.md`, Markdown).
 
+use crate::diagnostics::plural;
 use cloudwright_resilience::recovery::human;
 use cloudwright_resilience::Report;
 use serde_json::json;
@@ -48,7 +49,31 @@ fn rpo(v: Option<u64>) -> String {
 /// headings alone reads as a failure to print).
 const NO_DATA_STORES: &str = "No data stores in the configuration.";
 const NO_AVAILABILITY: &str = "None: availability is estimated for entry points.";
-const UNPLACED: &str = "Not in any scenario — the configuration does not say where they run, so what an outage does to them is unknown:";
+const UNPLACED: &str = "Outages not played — the configuration does not say where these entry points run, so what the outage does to them is unknown:";
+
+fn unplaced_kind(u: &cloudwright_resilience::Unplaced) -> &'static str {
+    match u.kind {
+        "az" => "no Availability Zone scenario",
+        _ => "no region scenario",
+    }
+}
+
+/// Entry points in the scenarios or in none, each once.
+fn all_entries(r: &Report, names: &[String]) -> usize {
+    let mut all: Vec<&str> = names.iter().map(String::as_str).collect();
+    all.extend(r.unplaced.iter().map(|u| u.address.as_str()));
+    all.sort_unstable();
+    all.dedup();
+    all.len()
+}
+
+/// Entry points some kind of scenario does not judge, each once.
+fn unplaced_entries(r: &Report) -> usize {
+    let mut v: Vec<&str> = r.unplaced.iter().map(|u| u.address.as_str()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v.len()
+}
 const NO_ENTRY_POINTS: &str = "No entry points: no load balancer, API, distribution or service in the configuration takes traffic, so no outage scenario is played (declare one with [[resilience.services]] in cloudwright.toml).";
 
 pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -72,9 +97,18 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         (false, _) => crate::table::write(out, &rows, true)?,
     }
     if !r.unplaced.is_empty() {
+        if !names.is_empty() {
+            writeln!(out)?;
+        }
         writeln!(out, "{UNPLACED}")?;
         for u in &r.unplaced {
-            writeln!(out, "  ? {} — {}", u.address, u.reason)?;
+            writeln!(
+                out,
+                "  ? {} — {}: {}",
+                u.address,
+                unplaced_kind(u),
+                u.reason
+            )?;
         }
     }
     writeln!(out)?;
@@ -145,15 +179,18 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     let violations: usize = r.data_stores.iter().map(|d| d.violations.len()).sum();
     writeln!(
         out,
-        "\n{} entry points{}, {} scenarios, {} single points of failure, {} objective violations",
-        names.len() + r.unplaced.len(),
-        match r.unplaced.len() {
+        "\n{}{}, {}, {}, {}",
+        plural(all_entries(r, &names), "entry point"),
+        match unplaced_entries(r) {
             0 => String::new(),
-            n => format!(" ({n} in no scenario)"),
+            n => format!(" ({n} not judged by every kind of scenario)"),
         },
-        r.scenarios.len(),
-        r.single_points_of_failure.len(),
-        violations
+        plural(r.scenarios.len(), "scenario"),
+        match r.single_points_of_failure.len() {
+            1 => "1 single point of failure".to_string(),
+            n => format!("{n} single points of failure"),
+        },
+        plural(violations, "objective violation"),
     )
 }
 
@@ -201,6 +238,7 @@ pub fn report_json(r: &Report) -> serde_json::Value {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "unplaced": r.unplaced.iter().map(|u| json!({
+            "kind": u.kind,
             "address": u.address,
             "root": u.root,
             "reason": u.reason,
@@ -238,7 +276,13 @@ pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Resu
         let gap = if names.is_empty() { "" } else { "\n" };
         writeln!(out, "{gap}{UNPLACED}\n")?;
         for u in &r.unplaced {
-            writeln!(out, "- `{}` — {}", u.address, u.reason)?;
+            writeln!(
+                out,
+                "- `{}` — {}: {}",
+                u.address,
+                unplaced_kind(u),
+                u.reason
+            )?;
         }
     }
     if !r.availability.is_empty() {

@@ -14,4 +14,5 @@ pub use placement::Zones;
 pub use recovery::{recovery, DataStore, RecoveryModel};
 pub use simulate::{
     simulate, simulate_with, DeclaredService, EntryPoint, Options, Report, Scenario, Status,
+    Unplaced,
 };

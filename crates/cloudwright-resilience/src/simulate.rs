@@ -78,16 +78,20 @@ pub struct Report {
     pub data_stores: Vec<crate::recovery::DataStore>,
     /// Each entry point's composite availability from published SLAs.
     pub availability: Vec<crate::availability::Availability>,
-    /// Entry points no scenario covers, and why: the configuration does
-    /// not say which Availability Zones or region they run in (a subnet
-    /// without `availability_zone`, a provider region from an unset
-    /// variable) — never read as surviving every outage.
+    /// Entry points no AZ scenario, or no region scenario, judges, and
+    /// why: the configuration does not say which Availability Zones or
+    /// region they run in (a subnet without `availability_zone`, zones
+    /// from a data source, a provider region from an unset variable) —
+    /// never read as surviving the outage.
     pub unplaced: Vec<Unplaced>,
 }
 
-/// An entry point no AZ or region scenario covers (see [`Report::unplaced`]).
+/// An entry point no AZ scenario, or no region scenario, judges (see
+/// [`Report::unplaced`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unplaced {
+    /// `"az"` or `"region"`: the kind of scenario that does not judge it
+    pub kind: &'static str,
     pub address: String,
     pub root: String,
     pub reason: String,
@@ -779,40 +783,44 @@ fn judge_region(
     })
 }
 
-/// The services whose entry point no scenario judges, with why: the first
-/// of the entry point and its compute whose zones the configuration does
-/// not say, or the region it does not say.
+/// The services whose entry point no AZ scenario, or no region scenario,
+/// judges, with why: the first of the entry point and its compute whose
+/// zones the configuration does not say; the first whose region it does
+/// not say.
 fn unplaced(graph: &Graph, svcs: &[Service<'_>], scenarios: &[Scenario]) -> Vec<Unplaced> {
-    svcs.iter()
-        .filter(|s| {
-            !scenarios.iter().any(|sc| {
-                sc.entry_points
-                    .iter()
-                    .any(|e| e.address == s.entry.address && e.root == *s.entry.root)
-            })
+    let judged = |s: &Service<'_>, kind: &str| {
+        scenarios.iter().filter(|sc| sc.kind == kind).any(|sc| {
+            sc.entry_points
+                .iter()
+                .any(|e| e.address == s.entry.address && e.root == *s.entry.root)
         })
-        .map(|s| {
-            let placed = std::iter::once(&s.entry).chain(s.compute.iter());
-            let why = placed
-                .clone()
-                .find_map(|r| match zones(graph, r) {
+    };
+    let mut out = Vec::new();
+    for s in svcs {
+        let placed = || std::iter::once(&s.entry).chain(s.compute.iter());
+        for kind in ["az", "region"] {
+            if judged(s, kind) {
+                continue;
+            }
+            let why = match kind {
+                "az" => placed().find_map(|r| match zones(graph, r) {
                     Zones::Unknown(why) => Some(why),
                     Zones::Known(_) => None,
-                })
-                .or_else(|| {
-                    placed
-                        .filter(|r| region(r).is_none())
-                        .map(|r| format!("the region of {} is not known from the code", r.address))
-                        .next()
-                })
-                .unwrap_or_else(|| "no Availability Zone or region is known for it".to_string());
-            Unplaced {
+                }),
+                _ => placed()
+                    .find(|r| region(r).is_none())
+                    .map(|r| format!("the region of {} is not known from the code", r.address)),
+            };
+            out.push(Unplaced {
+                kind,
                 address: s.entry.address.clone(),
                 root: s.entry.root.to_string(),
-                reason: why,
-            }
-        })
-        .collect()
+                reason: why
+                    .unwrap_or_else(|| "where it runs is not known from the code".to_string()),
+            });
+        }
+    }
+    out
 }
 
 /// Every AZ and region scenario, the single points of failure they reveal,

@@ -89,7 +89,7 @@ fn check_az(ctx: &Context<'_>, report: &mut Report) {
     }
     // where the configuration does not say the zones, no scenario judges
     // the service: undecidable, never a pass
-    for u in &r.unplaced {
+    for u in r.unplaced.iter().filter(|u| u.kind == "az") {
         if let Some(res) = ctx.graph.resource_in(&u.root, &u.address) {
             report.checked(res);
             report.unknown(res, u.reason.clone());
