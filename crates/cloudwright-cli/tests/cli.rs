@@ -534,6 +534,32 @@ fn iam_principals_escalation_paths_and_resource_access() {
 }
 
 #[test]
+fn iam_never_reads_unanalysed_policies_as_none() {
+    // a principal whose policies could not be read may be an administrator
+    let text = stdout(&run(&[
+        "iam",
+        "crates/cloudwright-iam/tests/fixtures/escalation_scp",
+    ]));
+    assert!(
+        text.starts_with("== Administrator-equivalent\n\n(none found; 1 principal has policies not analysed, below)\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\n1 principal (1 with policies not analysed), 0 administrator-equivalent, 0 with an escalation path; 0 resource policies open beyond the account\n"),
+        "{text}"
+    );
+    // a resource policy the code does not decide is counted apart
+    let text = stdout(&run(&[
+        "iam",
+        "crates/cloudwright-iam/tests/fixtures/access",
+    ]));
+    assert!(
+        text.ends_with("; 4 resource policies open beyond the account, 1 undecidable\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn iam_what_a_principal_can_do_and_who_can_do_an_action() {
     let dir = "crates/cloudwright-iam/tests/fixtures/escalation";
     let out = run(&["iam", dir, "--principal", "aws_iam_role.passer"]);

@@ -10,7 +10,10 @@ use crate::document::{attribute_statements, statements, Statement};
 use crate::eval::Policy;
 use cloudwright_model::{Graph, Mode, Resource, Span, Tri, Value};
 
-/// AWS-managed policies whose documents are bundled.
+/// AWS-managed policies whose documents are bundled: the broad ones, and
+/// the ones most often attached to instances, functions, tasks and nodes
+/// (as AWS publishes them; the comment names the default version
+/// transcribed). Any other is recorded as not analysed.
 const MANAGED: &[(&str, &str)] = &[
     (
         "arn:aws:iam::aws:policy/AdministratorAccess",
@@ -43,6 +46,55 @@ const MANAGED: &[(&str, &str)] = &[
     (
         "arn:aws:iam::aws:policy/AmazonSNSFullAccess",
         r#"{"Statement":[{"Effect":"Allow","Action":["sns:*"],"Resource":"*"}]}"#,
+    ), // AmazonSSMManagedInstanceCore, default version v2
+    (
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        r#"{"Statement":[{"Effect":"Allow","Action":["ssm:DescribeAssociation","ssm:GetDeployablePatchSnapshotForInstance","ssm:GetDocument","ssm:DescribeDocument","ssm:GetManifest","ssm:GetParameter","ssm:GetParameters","ssm:ListAssociations","ssm:ListInstanceAssociations","ssm:PutInventory","ssm:PutComplianceItems","ssm:PutConfigurePackageResult","ssm:UpdateAssociationStatus","ssm:UpdateInstanceAssociationStatus","ssm:UpdateInstanceInformation"],"Resource":"*"},{"Effect":"Allow","Action":["ssmmessages:CreateControlChannel","ssmmessages:CreateDataChannel","ssmmessages:OpenControlChannel","ssmmessages:OpenDataChannel"],"Resource":"*"},{"Effect":"Allow","Action":["ec2messages:AcknowledgeMessage","ec2messages:DeleteMessage","ec2messages:FailMessage","ec2messages:GetEndpoint","ec2messages:GetMessages","ec2messages:SendReply"],"Resource":"*"}]}"#,
+    ),
+    // AWSLambdaBasicExecutionRole, default version v1
+    (
+        "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole",
+        r#"{"Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#,
+    ),
+    // AWSLambdaVPCAccessExecutionRole, default version v3
+    (
+        "arn:aws:iam::aws:policy/AWSLambdaVPCAccessExecutionRole",
+        r#"{"Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents","ec2:CreateNetworkInterface","ec2:DescribeNetworkInterfaces","ec2:DescribeSubnets","ec2:DeleteNetworkInterface","ec2:AssignPrivateIpAddresses","ec2:UnassignPrivateIpAddresses"],"Resource":"*"}]}"#,
+    ),
+    // AmazonECSTaskExecutionRolePolicy, default version v1
+    (
+        "arn:aws:iam::aws:policy/AmazonECSTaskExecutionRolePolicy",
+        r#"{"Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchCheckLayerAvailability","ecr:GetDownloadUrlForLayer","ecr:BatchGetImage","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#,
+    ),
+    // AmazonEC2ContainerRegistryReadOnly, default version v3
+    (
+        "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+        r#"{"Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchCheckLayerAvailability","ecr:GetDownloadUrlForLayer","ecr:GetRepositoryPolicy","ecr:DescribeRepositories","ecr:ListImages","ecr:DescribeImages","ecr:BatchGetImage","ecr:GetLifecyclePolicy","ecr:GetLifecyclePolicyPreview","ecr:ListTagsForResource","ecr:DescribeImageScanFindings"],"Resource":"*"}]}"#,
+    ),
+    // AmazonS3ReadOnlyAccess, default version v3
+    (
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+        r#"{"Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","s3:Describe*","s3-object-lambda:Get*","s3-object-lambda:List*"],"Resource":"*"}]}"#,
+    ),
+    // CloudWatchAgentServerPolicy, default version v3
+    (
+        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+        r#"{"Statement":[{"Effect":"Allow","Action":["cloudwatch:PutMetricData","ec2:DescribeVolumes","ec2:DescribeTags","logs:PutLogEvents","logs:PutRetentionPolicy","logs:DescribeLogStreams","logs:DescribeLogGroups","logs:CreateLogStream","logs:CreateLogGroup","xray:PutTraceSegments","xray:PutTelemetryRecords","xray:GetSamplingRules","xray:GetSamplingTargets","xray:GetSamplingStatisticSummaries"],"Resource":"*"},{"Effect":"Allow","Action":["ssm:GetParameter"],"Resource":"arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*"}]}"#,
+    ),
+    // AmazonEKSWorkerNodePolicy, default version v3
+    (
+        "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+        r#"{"Statement":[{"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:DescribeInstanceTypes","ec2:DescribeRouteTables","ec2:DescribeSecurityGroups","ec2:DescribeSubnets","ec2:DescribeVolumes","ec2:DescribeVolumesModifications","ec2:DescribeVpcs","eks:DescribeCluster","eks-auth:AssumeRoleForPodIdentity"],"Resource":"*"}]}"#,
+    ),
+    // AmazonEKS_CNI_Policy, default version v5
+    (
+        "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        r#"{"Statement":[{"Effect":"Allow","Action":["ec2:AssignPrivateIpAddresses","ec2:AttachNetworkInterface","ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface","ec2:DescribeInstances","ec2:DescribeTags","ec2:DescribeNetworkInterfaces","ec2:DescribeInstanceTypes","ec2:DescribeSubnets","ec2:DetachNetworkInterface","ec2:ModifyNetworkInterfaceAttribute","ec2:UnassignPrivateIpAddresses"],"Resource":"*"},{"Effect":"Allow","Action":["ec2:CreateTags"],"Resource":["arn:aws:ec2:*:*:network-interface/*"]}]}"#,
+    ),
+    // AWSXRayDaemonWriteAccess, default version v2
+    (
+        "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+        r#"{"Statement":[{"Effect":"Allow","Action":["xray:PutTraceSegments","xray:PutTelemetryRecords","xray:GetSamplingRules","xray:GetSamplingTargets","xray:GetSamplingStatisticSummaries"],"Resource":["*"]}]}"#,
     ),
 ];
 

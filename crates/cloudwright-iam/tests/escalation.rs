@@ -119,6 +119,24 @@ fn policies_that_cannot_be_read_are_reported() {
 }
 
 #[test]
+fn the_managed_policies_instances_commonly_carry_are_analysed() {
+    let all = analysis();
+    let node = get(&all, "aws_iam_role.ssm_node");
+    assert_eq!(node.missing, Vec::<String>::new());
+    assert!(!node.admin_equivalent);
+    assert!(node.escalation_paths.is_empty());
+    let ssm = cloudwright_iam::principals::managed_policy(
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    )
+    .unwrap();
+    assert_eq!(ssm.name, "AWS managed AmazonSSMManagedInstanceCore");
+    assert_eq!(ssm.statements.len(), 3);
+    assert!(ssm.statements[0]
+        .actions
+        .contains(&"ssm:GetParameters".to_string()));
+}
+
+#[test]
 fn a_service_control_policy_on_the_account_blocks_it() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/escalation_scp");
     let graph = load(&[dir], &LoadOptions::default());

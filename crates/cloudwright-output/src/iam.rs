@@ -2,6 +2,7 @@
 //! and resource access, as text or JSON (`docs/json-iam.md`); answers to
 //! "can P do A on R".
 
+use crate::diagnostics::plural;
 use cloudwright_iam::access::Access;
 use cloudwright_iam::escalation::Analysis;
 use cloudwright_iam::eval::{Decision, Outcome};
@@ -37,12 +38,25 @@ pub fn write_text(
         .iter()
         .filter(|p| !p.escalation_paths.is_empty())
         .collect();
+    // a principal whose policies could not be read may be any of these:
+    // "(none)" would read as a pass
+    let unanalysed = principals.iter().filter(|p| !p.missing.is_empty()).count();
+    let none = match unanalysed {
+        0 => "(none)".to_string(),
+        n => format!(
+            "(none found; {} policies not analysed, below)",
+            match n {
+                1 => "1 principal has".to_string(),
+                n => format!("{n} principals have"),
+            }
+        ),
+    };
     writeln!(out, "== Administrator-equivalent\n")?;
     for p in &admins {
         writeln!(out, "{}{}", p.address, at(graph, p.span))?;
     }
     if admins.is_empty() {
-        writeln!(out, "(none)")?;
+        writeln!(out, "{none}")?;
     }
     writeln!(out, "\n== Privilege escalation paths\n")?;
     for p in &escalating {
@@ -60,7 +74,7 @@ pub fn write_text(
         }
     }
     if escalating.is_empty() {
-        writeln!(out, "(none)")?;
+        writeln!(out, "{none}")?;
     }
     writeln!(out, "\n== Least privilege (granted on every resource)\n")?;
     let mut any = false;
@@ -95,7 +109,7 @@ pub fn write_text(
         writeln!(out, "{}: {}", p.address, parts.join("; "))?;
     }
     if !any {
-        writeln!(out, "(none)")?;
+        writeln!(out, "{none}")?;
     }
     writeln!(out, "\n== Resource access beyond the account\n")?;
     let wide: Vec<&Access> = access
@@ -131,13 +145,25 @@ pub fn write_text(
             writeln!(out, "{m}")?;
         }
     }
+    let undecided = wide.iter().filter(|a| a.unknown.is_some()).count();
     writeln!(
         out,
-        "\n{} principals, {} administrator-equivalent, {} with an escalation path; {} resource policies open beyond the account",
-        principals.len(),
+        "\n{}{}, {} administrator-equivalent, {} with an escalation path; {} open beyond the account{}",
+        plural(principals.len(), "principal"),
+        match unanalysed {
+            0 => String::new(),
+            n => format!(" ({n} with policies not analysed)"),
+        },
         admins.len(),
         escalating.len(),
-        wide.iter().filter(|a| a.unknown.is_none()).count()
+        match wide.len() - undecided {
+            1 => "1 resource policy".to_string(),
+            n => format!("{n} resource policies"),
+        },
+        match undecided {
+            0 => String::new(),
+            n => format!(", {n} undecidable"),
+        }
     )
 }
 
