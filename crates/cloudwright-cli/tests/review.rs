@@ -59,6 +59,34 @@ fn review_of_the_example_has_every_section() {
 }
 
 #[test]
+fn review_says_what_each_engine_could_not_judge() {
+    // a role with an AWS-managed policy that is not bundled
+    let dir = "crates/cloudwright-iam/tests/fixtures/escalation";
+    let text = stdout(&run(&["review", dir]));
+    assert!(
+        text.contains("1 resource or trust policy open beyond the account; 1 principal with policies not analysed  (cloudwright iam"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n5. Cost — at least $0.00 a month (0 priced, 1 not priced,"),
+        "{text}"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["review", dir, "-o", "json"]))).unwrap();
+    assert_eq!(
+        j["iam"]["not_analysed"][0]["principal"],
+        "aws_iam_role.opaque"
+    );
+    // load balancers in subnets that do not say their zones
+    let dir = "crates/cloudwright-network/tests/fixtures/load_balancers";
+    let text = stdout(&run(&["review", dir]));
+    assert!(
+        text.contains("\n4. Resilience — 0 down, 0 degraded across the failure scenarios (2 entry points not judged by every kind of scenario: where they run is not known from the code); "),
+        "{text}"
+    );
+}
+
+#[test]
 fn change_review_of_the_planted_change() {
     let out = run(&["review", BASE, HEAD]);
     assert_eq!(

@@ -242,7 +242,7 @@ fn md(s: &str) -> String {
 /// The total, as a lower bound when something is not in it (a resource
 /// not priced, a usage-based component without usage): never a bare $0
 /// for what could not be priced.
-fn total(e: &Estimate) -> String {
+pub(crate) fn total(e: &Estimate) -> String {
     match e.unpriced.is_empty() && e.usage_pending == 0 {
         true => money(e.total_monthly_cost),
         false => format!("at least {}", money(e.total_monthly_cost)),

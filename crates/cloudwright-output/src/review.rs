@@ -146,15 +146,24 @@ pub fn write_text(
         .filter(|a| a.admin_equivalent)
         .map(|a| a.address.as_str())
         .collect();
+    let unanalysed = r
+        .principals
+        .iter()
+        .filter(|a| !a.missing.is_empty())
+        .count();
     writeln!(
         out,
-        "\n2. Identity — {}, {}, {} open beyond the account  (cloudwright iam {path})",
+        "\n2. Identity — {}, {}, {} open beyond the account{}  (cloudwright iam {path})",
         plural(escalations.len(), "escalation path"),
         plural(admins.len(), "administrator-equivalent principal"),
         if r.access.len() == 1 {
             "1 resource or trust policy".to_string()
         } else {
             format!("{} resource or trust policies", r.access.len())
+        },
+        match unanalysed {
+            0 => String::new(),
+            n => format!("; {} with policies not analysed", plural(n, "principal")),
         },
     )?;
     for (who, to) in escalations.iter().take(TOP) {
@@ -211,11 +220,27 @@ pub fn write_text(
                 .map(move |v| (d.address.as_str(), v.as_str()))
         })
         .collect();
+    let mut unplaced: Vec<&str> = r
+        .resilience
+        .unplaced
+        .iter()
+        .map(|u| u.address.as_str())
+        .collect();
+    unplaced.sort_unstable();
+    unplaced.dedup();
     writeln!(
         out,
-        "\n4. Resilience — {} down, {} degraded across the failure scenarios; {}  (cloudwright resilience {path})",
+        "\n4. Resilience — {} down, {} degraded across the failure scenarios{}; {}  (cloudwright resilience {path})",
         down.len(),
         outages.len() - down.len(),
+        match unplaced.len() {
+            0 => String::new(),
+            n => format!(
+                " ({} not judged by every kind of scenario: where {} is not known from the code)",
+                plural(n, "entry point"),
+                if n == 1 { "it runs" } else { "they run" }
+            ),
+        },
         plural(violations.len(), "recovery objective violation"),
     )?;
     for (scenario, address, status, reason) in outages.iter().take(TOP) {
@@ -242,7 +267,7 @@ pub fn write_text(
     writeln!(
         out,
         "\n5. Cost — {} a month ({} priced, {} not priced, {} usage-based without usage)  (cloudwright cost {path})",
-        money(r.cost.total_monthly_cost),
+        crate::cost::total(&r.cost),
         r.cost.resources.len(),
         r.cost.unpriced.len(),
         r.cost.usage_pending
@@ -321,6 +346,9 @@ fn tree_json(r: &Review) -> Json {
                 "steps": p.steps.iter().map(|s| json!({"action": s.action, "detail": s.detail})).collect::<Vec<_>>(),
             }))).collect::<Vec<_>>(),
             "administrators": r.principals.iter().filter(|a| a.admin_equivalent).map(|a| a.address.clone()).collect::<Vec<_>>(),
+            "not_analysed": r.principals.iter().filter(|a| !a.missing.is_empty()).map(|a| json!({
+                "principal": a.address, "missing": a.missing,
+            })).collect::<Vec<_>>(),
             "resource_access": r.access.iter().map(|a| json!({
                 "address": a.address, "classification": a.classification, "principals": a.principals, "actions": a.actions,
             })).collect::<Vec<_>>(),

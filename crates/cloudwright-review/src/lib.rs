@@ -123,7 +123,8 @@ pub fn review(graph: &Graph, options: &ReviewOptions<'_>) -> Review {
     let principals: Vec<Analysis> = ctx
         .iam_analysis()
         .iter()
-        .filter(|a| a.admin_equivalent || !a.escalation_paths.is_empty())
+        // and those with a policy not analysed: they may be either
+        .filter(|a| a.admin_equivalent || !a.escalation_paths.is_empty() || !a.missing.is_empty())
         .cloned()
         .collect();
     Review {
