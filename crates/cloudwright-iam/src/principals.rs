@@ -391,7 +391,15 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
             let arn = format!("arn:aws:iam::{account}:{kind}{path}{name}");
             let mut identity = Vec::new();
             let mut missing = Vec::new();
-            // inline blocks on the role
+            // inline blocks on the role (a `dynamic` block over a collection
+            // the code does not determine: what they grant is not known)
+            if let Some(v) = r.get("inline_policy").filter(Value::is_unknown) {
+                missing.push(format!(
+                    "{}.inline_policy is {}",
+                    r.address,
+                    v.why_unknown()
+                ));
+            }
             if let Some(blocks) = r
                 .get("inline_policy")
                 .and_then(|v| v.as_list().map(<[Value]>::to_vec))

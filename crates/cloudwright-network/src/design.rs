@@ -135,8 +135,14 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
     }
     for ((_, tgw), list) in &by_tgw {
         for (i, (att, vpc)) in list.iter().enumerate() {
-            let Fact::Known(mine) = vpc_ranges(graph, vpc) else {
-                continue;
+            let mine = match vpc_ranges(graph, vpc) {
+                Fact::Known(mine) => mine,
+                Fact::Unknown(w) => {
+                    if list.len() > 1 {
+                        out.push(undecided("overlap", att, w));
+                    }
+                    continue;
+                }
             };
             for (other_att, other) in &list[..i] {
                 let Fact::Known(theirs) = vpc_ranges(graph, other) else {
@@ -202,8 +208,12 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
         if vgw.is_none() && !via_tgw && policy.on_premises.is_empty() {
             continue;
         }
-        let Fact::Known(mine) = vpc_ranges(graph, vpc) else {
-            continue;
+        let mine = match vpc_ranges(graph, vpc) {
+            Fact::Known(mine) => mine,
+            Fact::Unknown(w) => {
+                out.push(undecided("overlap", vpc, w));
+                continue;
+            }
         };
         for (net, source) in &on_prem {
             if let Some((x, y)) = overlap(&mine, std::slice::from_ref(net)) {
@@ -462,9 +472,14 @@ pub fn missing_gateway_endpoints(graph: &Graph) -> Vec<Violation> {
         if !done.insert((table.root.to_string(), table.address.clone())) {
             continue;
         }
-        let Fact::Known(Some(("nat_gateway_id", _, route))) = default_route(graph, subnet, vpc)
-        else {
-            continue;
+        let route = match default_route(graph, subnet, vpc) {
+            Fact::Known(Some(("nat_gateway_id", _, route))) => route,
+            // routes the code does not determine may send it through NAT
+            Fact::Unknown(w) => {
+                out.push(undecided("gateway-endpoint", table, w));
+                continue;
+            }
+            _ => continue,
         };
         let attached: Vec<&Resource> = managed(graph, "aws_vpc_endpoint")
             .filter(|e| {
@@ -597,8 +612,13 @@ pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
         if undecidable.contains_key(&(root.clone(), address.clone())) {
             continue;
         }
-        let Some(net) = subnet
-            .get("cidr_block")
+        let cidr = subnet.get("cidr_block");
+        if let Some(v) = cidr.as_ref().filter(|v| v.is_unknown()) {
+            let why = format!("{}.cidr_block is {}", subnet.address, v.why_unknown());
+            out.push(undecided("capacity", subnet, why));
+            continue;
+        }
+        let Some(net) = cidr
             .as_ref()
             .and_then(string)
             .and_then(|s| s.parse::<ipnet::IpNet>().ok())
@@ -638,6 +658,16 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
     let private = AddrSet::everywhere().difference(&AddrSet::internet());
     let mut egress: std::collections::HashMap<usize, Egress> = Default::default();
     for sg in managed(graph, "aws_security_group") {
+        // inline rules the code does not determine may admit any group
+        if let Some(v) = sg.get("ingress").filter(Value::is_unknown) {
+            let why = format!(
+                "the ingress blocks of {} are {}",
+                sg.address,
+                v.why_unknown()
+            );
+            out.push(undecided("dead-rule", sg, why));
+            continue;
+        }
         for perm in sg_group_permissions(graph, sg, false) {
             if !perm.protocols.contains(TCP) {
                 continue;

@@ -295,6 +295,26 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         };
         let to = tier_of(side.subnet).0;
         let engine = engine_port(r);
+        // a data store whose port the code does not determine: which
+        // flows the policy allows into it is not known
+        if to == Tier::Data && engine.is_none() {
+            let unknown = ["port", "engine"].iter().find_map(|k| {
+                r.get(k)
+                    .filter(|v| v.is_unknown())
+                    .map(|v| format!("{}.{k} is {}", r.address, v.why_unknown()))
+            });
+            if let Some(w) = unknown {
+                out.push(Violation {
+                    kind: "flow",
+                    resource: r.address.clone(),
+                    root: r.root.to_string(),
+                    message: String::new(),
+                    evidence: Vec::new(),
+                    unknown: Some(w),
+                });
+                continue;
+            }
+        }
         let no_ranges = Vec::new();
         let vpc_ranges = ranges
             .get(&(side.vpc as *const Resource as usize))

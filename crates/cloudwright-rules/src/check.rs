@@ -442,11 +442,35 @@ impl<'g> Context<'g> {
             }
         }
         match get_str(r, attribute) {
-            Tri::Known(value) => Tri::Known(self.graph.of_type(target_type).find(|t| {
-                t.root == r.root
-                    && t.mode == Mode::Managed
-                    && matches!(get_str(t, key), Tri::Known(k) if k == value)
-            })),
+            Tri::Known(value) => {
+                let candidates = || {
+                    self.graph
+                        .of_type(target_type)
+                        .filter(|t| t.root == r.root && t.mode == Mode::Managed)
+                };
+                if let Some(t) =
+                    candidates().find(|t| matches!(get_str(t, key), Tri::Known(k) if k == value))
+                {
+                    return Tri::Known(Some(t));
+                }
+                // one whose name the code does not determine may be it (a
+                // name known in part rules out the names it cannot be)
+                let named = cloudwright_model::Value::string(value.as_str());
+                match candidates().find_map(|t| match get_str(t, key) {
+                    Tri::Unknown(why)
+                        if t.get(key).unwrap_or_default().equals(&named) != Some(false) =>
+                    {
+                        Some((t, why))
+                    }
+                    _ => None,
+                }) {
+                    Some((t, why)) => Tri::Unknown(format!(
+                        "{}.{attribute} names `{value}`, which may be {} (its {key} is {why})",
+                        r.address, t.address
+                    )),
+                    None => Tri::Known(None),
+                }
+            }
             Tri::Absent => Tri::Known(None),
             Tri::Unknown(why) => Tri::Unknown(why),
         }
@@ -780,8 +804,8 @@ impl<'g> Context<'g> {
                                     protocol: Tri::Unknown(why.clone()),
                                     from_port: Tri::Unknown(String::new()),
                                     to_port: Tri::Unknown(String::new()),
-                                    cidrs: Tri::Unknown(why),
-                                    description: Tri::Absent,
+                                    cidrs: Tri::Unknown(why.clone()),
+                                    description: Tri::Unknown(why),
                                 });
                                 continue;
                             }
@@ -806,7 +830,24 @@ impl<'g> Context<'g> {
                 "aws_security_group_rule" => {
                     let ingress = match get_str(r, "type") {
                         Tri::Known(t) => t == "ingress",
-                        _ => continue,
+                        Tri::Absent => continue,
+                        // either direction: undecidable as both
+                        Tri::Unknown(why) => {
+                            let why = format!("`type` is {why}");
+                            for ingress in [true, false] {
+                                out.push(SecurityGroupRule {
+                                    resource: r,
+                                    path: String::new(),
+                                    ingress,
+                                    protocol: Tri::Unknown(why.clone()),
+                                    from_port: Tri::Unknown(String::new()),
+                                    to_port: Tri::Unknown(String::new()),
+                                    cidrs: Tri::Unknown(why.clone()),
+                                    description: get_str(r, "description"),
+                                });
+                            }
+                            continue;
+                        }
                     };
                     out.push(SecurityGroupRule {
                         resource: r,

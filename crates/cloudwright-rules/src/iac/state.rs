@@ -300,9 +300,37 @@ fn check_state_bucket(ctx: &Context<'_>, report: &mut Report) {
     if names.is_empty() {
         return;
     }
+    // a bucket whose name the code does not determine may be a state
+    // bucket no bucket is known to be
+    let unmatched: Vec<&str> = names
+        .iter()
+        .filter(|n| {
+            !ctx.resources(&["aws_s3_bucket"])
+                .any(|b| matches!(crate::check::get_str(b, "bucket"), Tri::Known(k) if k == **n))
+        })
+        .map(String::as_str)
+        .collect();
     for bucket in ctx.resources(&["aws_s3_bucket"]) {
         let name = match crate::check::get_str(bucket, "bucket") {
             Tri::Known(n) => n,
+            Tri::Unknown(why) => {
+                // a name known in part rules out the names it cannot be
+                let value = bucket.get("bucket").unwrap_or_default();
+                let maybe: Vec<&str> = unmatched
+                    .iter()
+                    .copied()
+                    .filter(|n| value.equals(&cloudwright_model::Value::string(*n)) != Some(false))
+                    .collect();
+                if !maybe.is_empty() {
+                    report.checked(bucket);
+                    let state = maybe.join(", ");
+                    report.unknown(
+                        bucket,
+                        format!("its name is {why}: it may be the state bucket {state}"),
+                    );
+                }
+                continue;
+            }
             _ => continue,
         };
         if !names.contains(&name) {

@@ -126,10 +126,12 @@ crate::rule! {
 fn check_macie(ctx: &Context<'_>, report: &mut Report) {
     let mut reported = std::collections::HashSet::new();
     for bucket in ctx.resources(&["aws_s3_bucket"]) {
-        match crate::aws::s3::governance::classification(bucket) {
-            Tri::Known(Some(c)) if crate::aws::s3::governance::sensitive_class(&c) => {}
+        // a classification the code does not determine may be sensitive
+        let unclassified = match sensitive(bucket) {
+            Tri::Known(true) => None,
+            Tri::Unknown(why) => Some(why),
             _ => continue,
-        }
+        };
         report.checked(bucket);
         if root_has(
             ctx,
@@ -141,9 +143,20 @@ fn check_macie(ctx: &Context<'_>, report: &mut Report) {
         ) {
             continue;
         }
-        if reported.insert(bucket.root.clone()) {
+        if let Some(why) = unclassified {
+            report.unknown(bucket, why);
+        } else if reported.insert(bucket.root.clone()) {
             report.fail(bucket, "", format!("bucket `{}` is classified sensitive, and this configuration does not enable Macie to discover what it holds", bucket.name));
         }
+    }
+}
+
+/// Whether a bucket's tags classify it as sensitive (see CW-AWS-S3-011).
+fn sensitive(bucket: &Resource) -> Tri<bool> {
+    match crate::aws::s3::governance::classification(bucket) {
+        Tri::Known(Some(c)) => Tri::Known(crate::aws::s3::governance::sensitive_class(&c)),
+        Tri::Known(None) | Tri::Absent => Tri::Known(false),
+        Tri::Unknown(why) => Tri::Unknown(why),
     }
 }
 
@@ -338,10 +351,11 @@ fn logs_s3_data_events(trail: &Resource) -> Tri<bool> {
 
 fn check_data_events(ctx: &Context<'_>, report: &mut Report) {
     for bucket in ctx.resources(&["aws_s3_bucket"]) {
-        match crate::aws::s3::governance::classification(bucket) {
-            Tri::Known(Some(c)) if crate::aws::s3::governance::sensitive_class(&c) => {}
+        let unclassified = match sensitive(bucket) {
+            Tri::Known(true) => None,
+            Tri::Unknown(why) => Some(why),
             _ => continue,
-        }
+        };
         let trails: Vec<&Resource> = ctx
             .resources(&["aws_cloudtrail"])
             .filter(|t| t.root == bucket.root)
@@ -365,7 +379,7 @@ fn check_data_events(ctx: &Context<'_>, report: &mut Report) {
         if logged {
             continue;
         }
-        match undecided {
+        match undecided.or(unclassified) {
             Some(why) => report.unknown(bucket, why),
             None => {
                 report.fail(bucket, "", format!("bucket `{}` is classified sensitive, but no trail logs S3 object-level (data) events: reads of its objects leave no audit record", bucket.name));

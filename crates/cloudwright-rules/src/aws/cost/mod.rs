@@ -82,11 +82,16 @@ fn successor_type(instance_type: &str) -> Option<String> {
 }
 
 /// Each element of the nested blocks at `blocks` (`root_block_device`),
-/// as its index path prefix.
-fn each_block(r: &Resource, blocks: &str) -> Vec<String> {
+/// as its index path prefix; blocks the code does not determine (a
+/// `dynamic` block over an unknown collection) are reported undecidable.
+fn each_block(report: &mut Report, r: &Resource, blocks: &str) -> Vec<String> {
     match get(r, blocks) {
         Tri::Known(Value::List(items)) => {
             (0..items.len()).map(|i| format!("{blocks}.{i}")).collect()
+        }
+        Tri::Unknown(why) => {
+            report.unknown(r, format!("`{blocks}` blocks are {why}"));
+            Vec::new()
         }
         _ => Vec::new(),
     }
@@ -158,7 +163,7 @@ fn check_gp2(ctx: &Context<'_>, report: &mut Report) {
     }
     for r in ctx.resources(&["aws_instance"]) {
         for block in ["root_block_device", "ebs_block_device"] {
-            for prefix in each_block(r, block) {
+            for prefix in each_block(report, r, block) {
                 judge_str(
                     ctx,
                     report,
@@ -172,7 +177,7 @@ fn check_gp2(ctx: &Context<'_>, report: &mut Report) {
         }
     }
     for r in ctx.resources(&["aws_launch_template"]) {
-        for prefix in each_block(r, "block_device_mappings") {
+        for prefix in each_block(report, r, "block_device_mappings") {
             judge_str(
                 ctx,
                 report,
@@ -322,6 +327,13 @@ crate::rule! {
 }
 
 fn check_piops(ctx: &Context<'_>, report: &mut Report) {
+    // instances' block devices, found before `judge` holds the report
+    let mut devices = Vec::new();
+    for r in ctx.resources(&["aws_instance"]) {
+        for block in ["root_block_device", "ebs_block_device"] {
+            devices.extend(each_block(report, r, block).into_iter().map(|p| (r, p)));
+        }
+    }
     let mut judge = |r: &Resource, type_path: &str, iops_path: &str, limit: f64| match (
         get_str(r, type_path),
         get_number(r, iops_path),
@@ -347,17 +359,13 @@ fn check_piops(ctx: &Context<'_>, report: &mut Report) {
     for r in ctx.resources(&["aws_db_instance"]) {
         judge(r, "storage_type", "iops", 12000.0);
     }
-    for r in ctx.resources(&["aws_instance"]) {
-        for block in ["root_block_device", "ebs_block_device"] {
-            for prefix in each_block(r, block) {
-                judge(
-                    r,
-                    &format!("{prefix}.volume_type"),
-                    &format!("{prefix}.iops"),
-                    16000.0,
-                );
-            }
-        }
+    for (r, prefix) in devices {
+        judge(
+            r,
+            &format!("{prefix}.volume_type"),
+            &format!("{prefix}.iops"),
+            16000.0,
+        );
     }
 }
 

@@ -87,34 +87,45 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
             }
             "aws_instance" | "aws_launch_configuration" => {
                 for block in ["root_block_device", "ebs_block_device"] {
-                    if let Tri::Known(n) = count(r, block) {
-                        for i in 0..n {
-                            verdict(
-                                report,
-                                r,
-                                &format!("{block}.{i}.encrypted"),
-                                &format!("{block}[{i}].encrypted"),
-                            );
-                        }
-                    }
-                }
-            }
-            _ => {
-                if let Tri::Known(n) = count(r, "block_device_mappings") {
-                    for i in 0..n {
-                        if let Tri::Known(m) = count(r, &format!("block_device_mappings.{i}.ebs")) {
-                            if m > 0 {
+                    match count(r, block) {
+                        Tri::Known(n) => {
+                            for i in 0..n {
                                 verdict(
                                     report,
                                     r,
-                                    &format!("block_device_mappings.{i}.ebs.0.encrypted"),
-                                    &format!("block_device_mappings[{i}].ebs[0].encrypted"),
+                                    &format!("{block}.{i}.encrypted"),
+                                    &format!("{block}[{i}].encrypted"),
                                 );
                             }
                         }
+                        Tri::Unknown(why) => {
+                            report.unknown(r, format!("`{block}` blocks are {why}"))
+                        }
+                        Tri::Absent => {}
                     }
                 }
             }
+            _ => match count(r, "block_device_mappings") {
+                Tri::Known(n) => {
+                    for i in 0..n {
+                        match count(r, &format!("block_device_mappings.{i}.ebs")) {
+                            Tri::Known(m) if m > 0 => verdict(
+                                report,
+                                r,
+                                &format!("block_device_mappings.{i}.ebs.0.encrypted"),
+                                &format!("block_device_mappings[{i}].ebs[0].encrypted"),
+                            ),
+                            Tri::Unknown(why) => report
+                                .unknown(r, format!("block_device_mappings[{i}].ebs is {why}")),
+                            _ => {}
+                        }
+                    }
+                }
+                Tri::Unknown(why) => {
+                    report.unknown(r, format!("`block_device_mappings` blocks are {why}"))
+                }
+                Tri::Absent => {}
+            },
         }
     }
 }

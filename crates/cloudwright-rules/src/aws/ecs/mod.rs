@@ -663,6 +663,13 @@ fn check_same_roles(ctx: &Context<'_>, report: &mut Report) {
                     _ => report.unknown(task, why),
                 }
             }
+            // one known, one not: they may be the same role
+            (Tri::Unknown(why), Tri::Known(_)) => {
+                report.unknown(task, format!("execution_role_arn is {why}"))
+            }
+            (Tri::Known(_), Tri::Unknown(why)) => {
+                report.unknown(task, format!("task_role_arn is {why}"))
+            }
             _ => {}
         }
     }

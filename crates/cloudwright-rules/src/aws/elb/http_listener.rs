@@ -70,7 +70,11 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         }
         let n = match count(l, "default_action") {
             Tri::Known(n) => n,
-            _ => continue,
+            Tri::Unknown(why) => {
+                report.unknown(l, format!("`default_action` blocks are {why}"));
+                continue;
+            }
+            Tri::Absent => continue,
         };
         for i in 0..n {
             let action = get_str(l, &format!("default_action.{i}.type"));

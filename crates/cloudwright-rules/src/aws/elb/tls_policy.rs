@@ -63,6 +63,15 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
     for l in ctx.resources(&["aws_lb_listener", "aws_alb_listener"]) {
         match get_str(l, "protocol") {
             Tri::Known(p) if p.eq_ignore_ascii_case("HTTPS") || p.eq_ignore_ascii_case("TLS") => {}
+            // it may be HTTPS: a strong policy passes either way
+            Tri::Unknown(why) => {
+                report.checked(l);
+                match get_str(l, "ssl_policy") {
+                    Tri::Known(policy) if !WEAK.contains(&policy.as_str()) => {}
+                    _ => report.unknown(l, format!("protocol is {why}")),
+                }
+                continue;
+            }
             _ => continue,
         }
         report.checked(l);

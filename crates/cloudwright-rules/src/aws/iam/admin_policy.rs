@@ -113,17 +113,24 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
     }
     for role in ctx.resources(&["aws_iam_role"]) {
         report.checked(role);
-        if let Tri::Known(arns) = get(role, "managed_policy_arns") {
-            if arns.as_list().is_some_and(|l| {
-                l.iter()
+        match get(role, "managed_policy_arns") {
+            Tri::Known(arns) => {
+                let arns = arns.as_list().unwrap_or_default();
+                if arns
+                    .iter()
                     .any(|a| a.as_str().is_some_and(|s| s.ends_with(ADMIN_ARN_SUFFIX)))
-            }) {
-                report.fail(
-                    role,
-                    "managed_policy_arns",
-                    "the role has the AWS-managed AdministratorAccess policy",
-                );
+                {
+                    report.fail(
+                        role,
+                        "managed_policy_arns",
+                        "the role has the AWS-managed AdministratorAccess policy",
+                    );
+                } else if let Some(a) = arns.iter().find(|a| a.is_unknown()) {
+                    report.unknown(role, format!("a managed policy ARN is {}", a.why_unknown()));
+                }
             }
+            Tri::Unknown(why) => report.unknown(role, format!("managed_policy_arns is {why}")),
+            Tri::Absent => {}
         }
     }
     for a in ctx.resources(&[

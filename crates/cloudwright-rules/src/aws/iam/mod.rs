@@ -57,14 +57,23 @@ pub(crate) fn policy_documents<'g>(ctx: &crate::check::Context<'g>) -> Vec<Polic
         });
     }
     for role in ctx.resources(&["aws_iam_role"]) {
-        if let crate::check::Tri::Known(n) = crate::check::count(role, "inline_policy") {
-            for i in 0..n {
-                out.push(PolicyDocument {
-                    resource: role,
-                    attribute: format!("inline_policy[{i}].policy"),
-                    statements: get_statements(role, &format!("inline_policy.{i}.policy")),
-                });
+        match crate::check::count(role, "inline_policy") {
+            crate::check::Tri::Known(n) => {
+                for i in 0..n {
+                    out.push(PolicyDocument {
+                        resource: role,
+                        attribute: format!("inline_policy[{i}].policy"),
+                        statements: get_statements(role, &format!("inline_policy.{i}.policy")),
+                    });
+                }
             }
+            // blocks the code does not determine: documents not known
+            crate::check::Tri::Unknown(why) => out.push(PolicyDocument {
+                resource: role,
+                attribute: "inline_policy".into(),
+                statements: crate::check::Tri::Unknown(format!("`inline_policy` blocks are {why}")),
+            }),
+            crate::check::Tri::Absent => {}
         }
     }
     out

@@ -385,8 +385,15 @@ crate::rule! {
         remediation: "Make the weakest link redundant, or revise the target.",
         check: |ctx, report| {
             for a in &ctx.resilience().availability {
-                let Some(target) = a.target else { continue };
                 let Some(r) = ctx.graph.resource_in(&a.root, &a.address) else { continue };
+                let Some(target) = a.target else {
+                    // a target tag the code does not determine may be missed
+                    if let Tri::Unknown(why) = crate::check::tag(r, &["availabilitytarget"]) {
+                        report.checked(r);
+                        report.unknown(r, why);
+                    }
+                    continue;
+                };
                 match (a.percent, &a.unknown) {
                     (Some(p), _) => {
                         report.checked(r);
@@ -461,8 +468,8 @@ crate::rule! {
             let today = cloudwright_model::date::parse_ymd(&settings.today);
             for (d, r) in data_stores(ctx) {
                 if d.objective_rpo.is_none() && d.objective_rto.is_none() {
-                    // an objective known only after apply may be one
-                    if let Some(why) = ["tags.rpo", "tags.rto"].iter().find_map(|p| match get_str(r, p) {
+                    // an objective the code does not determine may be one
+                    if let Some(why) = ["rpo", "rto"].iter().find_map(|k| match crate::check::tag(r, &[k]) {
                         Tri::Unknown(why) => Some(why),
                         _ => None,
                     }) {

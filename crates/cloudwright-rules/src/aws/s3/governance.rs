@@ -159,20 +159,18 @@ crate::rule! {
 
 /// Buckets that receive CloudTrail logs: named by a trail's
 /// `s3_bucket_name` (by reference or value) in the same root module.
-fn trail_buckets<'g>(ctx: &Context<'g>) -> Vec<(&'g Resource, &'g Resource)> {
-    let mut out = Vec::new();
-    for trail in ctx.resources(&["aws_cloudtrail"]) {
-        if let Tri::Known(Some(bucket)) =
-            ctx.referenced(trail, "s3_bucket_name", "aws_s3_bucket", "bucket")
-        {
-            out.push((bucket, trail));
-        }
-    }
-    out
-}
-
 fn check_object_lock(ctx: &Context<'_>, report: &mut Report) {
-    for (bucket, trail) in trail_buckets(ctx) {
+    for trail in ctx.resources(&["aws_cloudtrail"]) {
+        let bucket = match ctx.referenced(trail, "s3_bucket_name", "aws_s3_bucket", "bucket") {
+            Tri::Known(Some(bucket)) => bucket,
+            // which bucket the trail writes to is not known
+            Tri::Unknown(why) => {
+                report.checked(trail);
+                report.unknown(trail, why);
+                continue;
+            }
+            _ => continue,
+        };
         report.checked(bucket);
         match crate::check::get_bool(bucket, "object_lock_enabled") {
             Tri::Known(true) => {}

@@ -65,7 +65,25 @@ fn check_subnet_public_ip(ctx: &Context<'_>, report: &mut Report) {
     for subnet in ctx.resources(&["aws_subnet"]) {
         match private_tier(subnet) {
             Some(true) => {}
-            _ => continue,
+            // tags the code does not determine may name a private tier
+            None => {
+                let tags = match get(subnet, "tags_all") {
+                    Tri::Absent => get(subnet, "tags"),
+                    other => other,
+                };
+                if let Tri::Unknown(why) = tags {
+                    if !matches!(
+                        get_bool(subnet, "map_public_ip_on_launch"),
+                        Tri::Known(false) | Tri::Absent
+                    ) {
+                        report.checked(subnet);
+                        report
+                            .unknown(subnet, format!("its tier is not known: its tags are {why}"));
+                    }
+                }
+                continue;
+            }
+            Some(false) => continue,
         }
         report.checked(subnet);
         match get_bool(subnet, "map_public_ip_on_launch") {
@@ -89,7 +107,8 @@ crate::rule! {
     /// `Name`/`Tier`/`Type` tag says private, internal, app, data, db or
     /// isolated (or that carries EKS's `kubernetes.io/role/internal-elb`
     /// tag). Public subnets are expected to map public IPs, and subnets
-    /// whose tier nothing names are not judged.
+    /// whose tier nothing names are not judged (undecidable when their
+    /// tags are not known from the code).
     ///
     /// ## Why it matters
     /// The application and data tiers sit in private subnets so that
