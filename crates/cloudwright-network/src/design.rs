@@ -668,6 +668,32 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
             out.push(undecided("dead-rule", sg, why));
             continue;
         }
+        // a rule admitting groups on ports or from groups the code does
+        // not determine
+        let blocks = sg.get("ingress");
+        let unknown_part = blocks
+            .as_ref()
+            .and_then(Value::as_list)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| {
+                b.get("security_groups")
+                    .is_some_and(|g| g.is_unknown() || g.as_list().is_some_and(|l| !l.is_empty()))
+            })
+            .find_map(|b| {
+                ["security_groups", "protocol", "from_port", "to_port"]
+                    .iter()
+                    .find_map(|k| b.get(k).filter(Value::is_unknown).map(|v| (*k, v)))
+            });
+        if let Some((k, v)) = unknown_part {
+            let why = format!(
+                "an ingress rule's {k} of {} is {}",
+                sg.address,
+                v.why_unknown()
+            );
+            out.push(undecided("dead-rule", sg, why));
+            continue;
+        }
         for perm in sg_group_permissions(graph, sg, false) {
             if !perm.protocols.contains(TCP) {
                 continue;

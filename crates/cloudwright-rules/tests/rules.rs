@@ -258,6 +258,47 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
                     passed.push(format!("{name}: {address}.{key}"));
                 }
             }
+            // and each setting of the first of each nested block
+            let nested: Vec<(String, String)> = obj
+                .fields
+                .iter()
+                .filter_map(|(k, v)| Some((k, v.as_list()?.first()?.as_object()?)))
+                .flat_map(|(k, first)| {
+                    first
+                        .fields
+                        .iter()
+                        .filter(|(_, v)| !v.is_null())
+                        .map(move |(inner, _)| (k.to_string(), inner.to_string()))
+                })
+                .collect();
+            for (block, inner) in nested {
+                let mut changed = obj.clone();
+                let mut items = obj
+                    .fields
+                    .get(&block)
+                    .and_then(|v| v.as_list())
+                    .unwrap_or_default()
+                    .to_vec();
+                let mut first = items[0].as_object().cloned().unwrap_or_default();
+                first
+                    .fields
+                    .insert(inner.as_str(), cloudwright_model::Value::unknown());
+                items[0] = cloudwright_model::Value::Map(std::sync::Arc::new(first));
+                changed
+                    .fields
+                    .insert(block.as_str(), cloudwright_model::Value::list(items));
+                graph.resources[i].attributes =
+                    cloudwright_model::Value::Map(std::sync::Arc::new(changed));
+                let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings);
+                let decided = outcome.findings.iter().any(|f| f.resource == address)
+                    || outcome
+                        .unknown
+                        .iter()
+                        .any(|(_, r, _)| *r == address || !before.contains(r));
+                if !decided && !passes_when_unknown(&id, &name, &block) {
+                    passed.push(format!("{name}: {address}.{block}[0].{inner}"));
+                }
+            }
             graph.resources[i].attributes = original;
         }
     }

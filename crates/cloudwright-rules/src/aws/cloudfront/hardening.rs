@@ -286,9 +286,15 @@ fn check_origin_protocol(ctx: &Context<'_>, report: &mut Report) {
         let mut undecided = None;
         let mut failed = false;
         for (i, origin) in origins.iter().enumerate() {
-            let Some(custom) = origin
-                .get("custom_origin_config")
-                .and_then(|c| c.as_list().and_then(|l| l.first().cloned()))
+            let config = origin.get("custom_origin_config");
+            if let Some(c) = config.as_ref().filter(|c| c.is_unknown()) {
+                undecided.get_or_insert(format!(
+                    "origin[{i}].custom_origin_config is {}",
+                    c.why_unknown()
+                ));
+                continue;
+            }
+            let Some(custom) = config.and_then(|c| c.as_list().and_then(|l| l.first().cloned()))
             else {
                 continue;
             };

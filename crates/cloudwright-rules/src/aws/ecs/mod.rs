@@ -496,9 +496,16 @@ fn check_efs_transit(ctx: &Context<'_>, report: &mut Report) {
         let mut failing = Vec::new();
         let mut any_efs = false;
         for (i, volume) in volumes.iter().enumerate() {
-            let Some(efs) = volume
-                .get("efs_volume_configuration")
-                .and_then(|l| l.as_list().and_then(|l| l.first().cloned()))
+            let config = volume.get("efs_volume_configuration");
+            if let Some(c) = config.as_ref().filter(|c| c.is_unknown()) {
+                any_efs = true;
+                undecided.get_or_insert(format!(
+                    "volume[{i}].efs_volume_configuration is {}",
+                    c.why_unknown()
+                ));
+                continue;
+            }
+            let Some(efs) = config.and_then(|l| l.as_list().and_then(|l| l.first().cloned()))
             else {
                 continue;
             };
