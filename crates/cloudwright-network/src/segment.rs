@@ -191,6 +191,18 @@ pub fn engine_port(r: &Resource) -> Option<u16> {
     })
 }
 
+/// A flow into `r` the policy cannot judge, and why.
+fn undecided_flow(r: &Resource, why: String) -> Violation {
+    Violation {
+        kind: "flow",
+        resource: r.address.clone(),
+        root: r.root.to_string(),
+        message: String::new(),
+        evidence: Vec::new(),
+        unknown: Some(why),
+    }
+}
+
 fn resource_hop(kind: &'static str, r: &Resource, detail: String) -> Hop {
     Hop {
         kind,
@@ -304,14 +316,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                     .map(|v| format!("{}.{k} is {}", r.address, v.why_unknown()))
             });
             if let Some(w) = unknown {
-                out.push(Violation {
-                    kind: "flow",
-                    resource: r.address.clone(),
-                    root: r.root.to_string(),
-                    message: String::new(),
-                    evidence: Vec::new(),
-                    unknown: Some(w),
-                });
+                out.push(undecided_flow(r, w));
                 continue;
             }
         }
@@ -324,14 +329,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
             let perms = match sg_permissions(graph, g, false) {
                 Fact::Known(p) => p,
                 Fact::Unknown(w) => {
-                    out.push(Violation {
-                        kind: "flow",
-                        resource: r.address.clone(),
-                        root: r.root.to_string(),
-                        message: String::new(),
-                        evidence: Vec::new(),
-                        unknown: Some(w),
-                    });
+                    out.push(undecided_flow(r, w));
                     continue;
                 }
             };

@@ -6,10 +6,12 @@
 //! (never as a pass or a failure). Fixtures hold the failing value written
 //! literally, through a variable, and inside a module.
 
-use cloudwright_model::Mode;
+use cloudwright_model::value::Object;
+use cloudwright_model::{Mode, Value};
 use cloudwright_terraform::{load, LoadOptions};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -198,6 +200,41 @@ fn passes_when_unknown(id: &str, fixture: &str, key: &str) -> bool {
     }
 }
 
+/// A resource's attributes with one setting made unknown, for each setting
+/// it sets and each setting of the first of each kind of nested block:
+/// (what was made unknown, the top-level attribute, the attributes).
+fn unknown_variants(obj: &Object) -> Vec<(String, String, Object)> {
+    let set = |v: &Value| !v.is_null();
+    let mut out = Vec::new();
+    for (key, _) in obj.fields.iter().filter(|(_, v)| set(v)) {
+        let mut changed = obj.clone();
+        changed.fields.insert(key, Value::unknown());
+        // tags unknown make the effective tags unknown too
+        if key == "tags" && changed.fields.get("tags_all").is_some() {
+            changed.fields.insert("tags_all", Value::unknown());
+        }
+        out.push((key.to_string(), key.to_string(), changed));
+    }
+    for (block, value) in obj.fields.iter() {
+        let Some(items) = value.as_list() else {
+            continue;
+        };
+        let Some(first) = items.first().and_then(Value::as_object) else {
+            continue;
+        };
+        for (inner, _) in first.fields.iter().filter(|(_, v)| set(v)) {
+            let mut block_first = first.clone();
+            block_first.fields.insert(inner, Value::unknown());
+            let mut changed_items = items.to_vec();
+            changed_items[0] = Value::Map(Arc::new(block_first));
+            let mut changed = obj.clone();
+            changed.fields.insert(block, Value::list(changed_items));
+            out.push((format!("{block}[0].{inner}"), block.to_string(), changed));
+        }
+    }
+    out
+}
+
 /// A failing resource with one of its settings not determined by the code
 /// (what an unset variable gives) is undecidable or still failing — never
 /// passed: each `fail_` resource of each fixture is run through its rule
@@ -229,23 +266,8 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
                 continue;
             };
             let address = graph.resources[i].address.clone();
-            for key in obj
-                .fields
-                .keys()
-                .filter(|k| !obj.fields.get(k).is_some_and(|v| v.is_null()))
-            {
-                let mut changed = obj.clone();
-                changed
-                    .fields
-                    .insert(key, cloudwright_model::Value::unknown());
-                // tags unknown make the effective tags unknown too
-                if key == "tags" && changed.fields.get("tags_all").is_some() {
-                    changed
-                        .fields
-                        .insert("tags_all", cloudwright_model::Value::unknown());
-                }
-                graph.resources[i].attributes =
-                    cloudwright_model::Value::Map(std::sync::Arc::new(changed));
+            for (label, key, changed) in unknown_variants(obj) {
+                graph.resources[i].attributes = Value::Map(Arc::new(changed));
                 let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings);
                 // still failing, or undecided — on it or on the resource
                 // the rule reports it with (a bucket for its access block)
@@ -254,49 +276,8 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
                         .unknown
                         .iter()
                         .any(|(_, r, _)| *r == address || !before.contains(r));
-                if !decided && !passes_when_unknown(&id, &name, key) {
-                    passed.push(format!("{name}: {address}.{key}"));
-                }
-            }
-            // and each setting of the first of each nested block
-            let nested: Vec<(String, String)> = obj
-                .fields
-                .iter()
-                .filter_map(|(k, v)| Some((k, v.as_list()?.first()?.as_object()?)))
-                .flat_map(|(k, first)| {
-                    first
-                        .fields
-                        .iter()
-                        .filter(|(_, v)| !v.is_null())
-                        .map(move |(inner, _)| (k.to_string(), inner.to_string()))
-                })
-                .collect();
-            for (block, inner) in nested {
-                let mut changed = obj.clone();
-                let mut items = obj
-                    .fields
-                    .get(&block)
-                    .and_then(|v| v.as_list())
-                    .unwrap_or_default()
-                    .to_vec();
-                let mut first = items[0].as_object().cloned().unwrap_or_default();
-                first
-                    .fields
-                    .insert(inner.as_str(), cloudwright_model::Value::unknown());
-                items[0] = cloudwright_model::Value::Map(std::sync::Arc::new(first));
-                changed
-                    .fields
-                    .insert(block.as_str(), cloudwright_model::Value::list(items));
-                graph.resources[i].attributes =
-                    cloudwright_model::Value::Map(std::sync::Arc::new(changed));
-                let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings);
-                let decided = outcome.findings.iter().any(|f| f.resource == address)
-                    || outcome
-                        .unknown
-                        .iter()
-                        .any(|(_, r, _)| *r == address || !before.contains(r));
-                if !decided && !passes_when_unknown(&id, &name, &block) {
-                    passed.push(format!("{name}: {address}.{block}[0].{inner}"));
+                if !decided && !passes_when_unknown(&id, &name, &key) {
+                    passed.push(format!("{name}: {address}.{label}"));
                 }
             }
             graph.resources[i].attributes = original;
