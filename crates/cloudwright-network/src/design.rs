@@ -170,9 +170,20 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
         .iter()
         .filter_map(|s| s.parse().ok().map(|n| (n, None)))
         .collect();
+    // a static VPN route the code does not determine may name any range
+    let mut unknown_on_prem = None;
     for route in managed(graph, "aws_vpn_connection_route") {
-        if let Some(n) = route
-            .get("destination_cidr_block")
+        let destination = route.get("destination_cidr_block");
+        if let Some(v) = destination.as_ref().filter(|v| v.is_unknown()) {
+            unknown_on_prem.get_or_insert_with(|| {
+                format!(
+                    "{}.destination_cidr_block is {}",
+                    route.address,
+                    v.why_unknown()
+                )
+            });
+        }
+        if let Some(n) = destination
             .as_ref()
             .and_then(string)
             .and_then(|s| s.parse().ok())
@@ -180,7 +191,7 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
             on_prem.push((n, Some(route)));
         }
     }
-    if on_prem.is_empty() {
+    if on_prem.is_empty() && unknown_on_prem.is_none() {
         return out;
     }
     // VPCs with a VPN: a virtual private gateway, or a transit gateway that
@@ -215,6 +226,13 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
                 continue;
             }
         };
+        let overlapping = on_prem
+            .iter()
+            .any(|(net, _)| overlap(&mine, std::slice::from_ref(net)).is_some());
+        if let (false, Some(w)) = (overlapping, &unknown_on_prem) {
+            out.push(undecided("overlap", vpc, w.clone()));
+            continue;
+        }
         for (net, source) in &on_prem {
             if let Some((x, y)) = overlap(&mine, std::slice::from_ref(net)) {
                 let mut evidence = vec![hop("vpc", vpc, x.to_string())];
@@ -244,13 +262,24 @@ pub fn local_overrides(graph: &Graph) -> Vec<Violation> {
         let Fact::Known(Some(vpc)) = target(graph, table, "vpc_id", "aws_vpc") else {
             continue;
         };
-        let Fact::Known(ranges) = vpc_ranges(graph, vpc) else {
-            continue;
-        };
         let list = match routes(graph, table) {
             Fact::Known(l) => l,
             Fact::Unknown(w) => {
                 out.push(undecided("local-override", table, w));
+                continue;
+            }
+        };
+        let ranges = match vpc_ranges(graph, vpc) {
+            Fact::Known(ranges) => ranges,
+            // a specific route may fall inside a range the code does not
+            // determine
+            Fact::Unknown(w) => {
+                if list.iter().any(|r| {
+                    r.destination.prefix_len() > 0
+                        && !matches!(r.via, "network_interface_id" | "vpc_endpoint_id")
+                }) {
+                    out.push(undecided("local-override", table, w));
+                }
                 continue;
             }
         };
@@ -331,18 +360,31 @@ fn default_route<'g>(
 
 /// Does any security group on the interface allow egress to the internet
 /// on some port (the workload expects a way out)?
-fn wants_internet(graph: &Graph, side: &Interface<'_>) -> bool {
+fn wants_internet(graph: &Graph, side: &Interface<'_>) -> Fact<bool> {
     if side.default_group {
-        return true;
+        return Fact::Known(true);
     }
     let internet = HeaderSpace::from_cube(crate::sets::Cube {
         protocols: ProtoSet::full(),
         ports: PortSet::full(),
         sources: AddrSet::internet(),
     });
-    side.groups.iter().any(|g| {
-        matches!(sg_permissions(graph, g, true), Fact::Known(perms) if perms.iter().any(|p| !p.space.intersect(&internet).is_empty()))
-    })
+    // egress rules the code does not determine may allow it
+    let mut unknown = None;
+    for g in &side.groups {
+        match sg_permissions(graph, g, true) {
+            Fact::Known(perms) => {
+                if perms
+                    .iter()
+                    .any(|p| !p.space.intersect(&internet).is_empty())
+                {
+                    return Fact::Known(true);
+                }
+            }
+            Fact::Unknown(w) => unknown = unknown.or(Some(w)),
+        }
+    }
+    unknown.map_or(Fact::Known(false), Fact::Unknown)
 }
 
 const WORKLOADS: &[&str] = &[
@@ -360,15 +402,28 @@ pub fn no_egress(graph: &Graph, policy: &Policy) -> Vec<Violation> {
     let mut out = Vec::new();
     for t in WORKLOADS {
         for r in managed(graph, t) {
-            let Fact::Known(sides) = interfaces(graph, r) else {
-                continue;
+            let sides = match interfaces(graph, r) {
+                Fact::Known(sides) => sides,
+                Fact::Unknown(w) => {
+                    out.push(undecided("no-egress", r, w));
+                    continue;
+                }
             };
             for side in &sides {
                 if policy.tier(graph, side.subnet).0 == Tier::Public {
                     continue;
                 }
-                match default_route(graph, side.subnet, side.vpc) {
-                    Fact::Known(None) if wants_internet(graph, side) => {
+                let route = default_route(graph, side.subnet, side.vpc);
+                let wants = match route {
+                    Fact::Known(None) => wants_internet(graph, side),
+                    _ => Fact::Known(false),
+                };
+                if let Fact::Unknown(w) = wants {
+                    out.push(undecided("no-egress", r, w));
+                    break;
+                }
+                match route {
+                    Fact::Known(None) if wants == Fact::Known(true) => {
                         out.push(violation(
                             "no-egress",
                             r,
@@ -425,10 +480,19 @@ pub fn nat_across_zones(graph: &Graph) -> Vec<Violation> {
         let Fact::Known(Some(vpc)) = target(graph, subnet, "vpc_id", "aws_vpc") else {
             continue;
         };
-        let Fact::Known(Some(("nat_gateway_id", Some(nat), route))) =
-            default_route(graph, subnet, vpc)
-        else {
-            continue;
+        let (nat, route) = match default_route(graph, subnet, vpc) {
+            Fact::Known(Some(("nat_gateway_id", Some(nat), route))) => (nat, route),
+            // which NAT gateway, or whether one, is not known
+            Fact::Known(Some(("nat_gateway_id", None, route))) => {
+                let why = format!("the NAT gateway {} routes {} to is not in the configuration or not known from the code", route.address, subnet.address);
+                out.push(undecided("nat-zone", subnet, why));
+                continue;
+            }
+            Fact::Unknown(w) => {
+                out.push(undecided("nat-zone", subnet, w));
+                continue;
+            }
+            _ => continue,
         };
         let Fact::Known(Some(nat_subnet)) = target(graph, nat, "subnet_id", "aws_subnet") else {
             continue;
@@ -553,10 +617,22 @@ fn usable(net: &ipnet::IpNet) -> u64 {
 pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
     let mut demand: BTreeMap<(String, String), (u64, Vec<Hop>)> = BTreeMap::new();
     let mut undecidable: BTreeMap<(String, String), String> = BTreeMap::new();
+    // what scales into subnets the code does not determine: (root, how
+    // many at most, why)
+    let mut floating: Vec<(String, u64, String)> = Vec::new();
     let mut out = Vec::new();
     let mut add = |r: &Resource, count_attr: &str, subnets_attr: &str| {
-        let Fact::Known(subnets) = targets(graph, r, subnets_attr, "aws_subnet") else {
-            return;
+        let subnets = match targets(graph, r, subnets_attr, "aws_subnet") {
+            Fact::Known(subnets) => subnets,
+            Fact::Unknown(w) => {
+                let count = r
+                    .get_path(count_attr)
+                    .and_then(|v| v.strip().as_number())
+                    .map_or(u64::MAX, |n| n as u64);
+                let why = format!("the subnets {} scales into are not known: {w}", r.address);
+                floating.push((r.root.to_string(), count, why));
+                return;
+            }
         };
         if subnets.is_empty() {
             return;
@@ -599,6 +675,31 @@ pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
     }
     for r in managed(graph, "aws_ecs_service") {
         add(r, "desired_count", "network_configuration.0.subnets");
+    }
+    // a subnet that what scales into unknown subnets could fill
+    for subnet in managed(graph, "aws_subnet") {
+        let key = (subnet.root.to_string(), subnet.address.clone());
+        let Some((most, why)) = floating
+            .iter()
+            .filter(|(root, ..)| *root == key.0)
+            .map(|(_, n, why)| (*n, why))
+            .max_by_key(|(n, _)| *n)
+        else {
+            continue;
+        };
+        let Some(net) = subnet
+            .get("cidr_block")
+            .as_ref()
+            .and_then(string)
+            .and_then(|s| s.parse::<ipnet::IpNet>().ok())
+        else {
+            continue;
+        };
+        let need = demand.get(&key).map_or(0, |d| d.0);
+        let have = usable(&net);
+        if need <= have && need.saturating_add(most) > have {
+            undecidable.entry(key).or_insert_with(|| why.clone());
+        }
     }
     for ((root, address), why) in &undecidable {
         if let Some(subnet) = graph.resource_in(root, address) {
@@ -658,39 +759,8 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
     let private = AddrSet::everywhere().difference(&AddrSet::internet());
     let mut egress: std::collections::HashMap<usize, Egress> = Default::default();
     for sg in managed(graph, "aws_security_group") {
-        // inline rules the code does not determine may admit any group
-        if let Some(v) = sg.get("ingress").filter(Value::is_unknown) {
-            let why = format!(
-                "the ingress blocks of {} are {}",
-                sg.address,
-                v.why_unknown()
-            );
-            out.push(undecided("dead-rule", sg, why));
-            continue;
-        }
-        // a rule admitting groups on ports or from groups the code does
-        // not determine
-        let blocks = sg.get("ingress");
-        let unknown_part = blocks
-            .as_ref()
-            .and_then(Value::as_list)
-            .unwrap_or_default()
-            .iter()
-            .filter(|b| {
-                b.get("security_groups")
-                    .is_some_and(|g| g.is_unknown() || g.as_list().is_some_and(|l| !l.is_empty()))
-            })
-            .find_map(|b| {
-                ["security_groups", "protocol", "from_port", "to_port"]
-                    .iter()
-                    .find_map(|k| b.get(k).filter(Value::is_unknown).map(|v| (*k, v)))
-            });
-        if let Some((k, v)) = unknown_part {
-            let why = format!(
-                "an ingress rule's {k} of {} is {}",
-                sg.address,
-                v.why_unknown()
-            );
+        // rules the code does not determine may admit any group
+        if let Some(why) = crate::topology::sg_group_permissions_unknown(sg, false) {
             out.push(undecided("dead-rule", sg, why));
             continue;
         }

@@ -203,10 +203,25 @@ fn internet_routes(graph: &Graph, subnet: &Resource, vpc: &Resource) -> Fact<(Ad
                 continue;
             };
             let igw = match &gateway {
-                Some(g) if g.is_unknown() => g
-                    .as_unknown()
-                    .and_then(|u| u.origin.as_deref())
-                    .is_some_and(|o| o.contains("aws_internet_gateway.")),
+                Some(g) if g.is_unknown() => match g.as_unknown().and_then(|u| u.origin.as_deref())
+                {
+                    Some(o) if o.contains("aws_internet_gateway.") => true,
+                    // another resource of the configuration's
+                    Some(o) if cloudwright_model::value::computed_by_apply(o) => false,
+                    // a gateway the code does not determine may be the
+                    // internet's, for destinations on the internet
+                    _ if !AddrSet::from_net(&net)
+                        .intersect(&AddrSet::internet())
+                        .is_empty() =>
+                    {
+                        return Err(format!(
+                            "the gateway of a route of {} to {net} is {}",
+                            r.address,
+                            g.why_unknown()
+                        ));
+                    }
+                    _ => false,
+                },
                 Some(g) => string(g).is_some_and(|s| s.starts_with("igw-")),
                 None => false,
             };

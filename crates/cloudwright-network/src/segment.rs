@@ -95,6 +95,20 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 }
 
 impl Policy {
+    /// Why a subnet's tier under the policy may be other than [`Policy::tier`]
+    /// says: no tag, name or `cloudwright.toml` entry decided it, and its
+    /// tags or routes (a route to an internet gateway makes it public) are
+    /// not known from the code.
+    pub fn tier_unknown(&self, graph: &Graph, subnet: &Resource) -> Option<String> {
+        let (_, how) = self.tier(graph, subnet);
+        let labelled = ["tagged", "named", "classified"]
+            .iter()
+            .any(|p| how.starts_with(p));
+        (!labelled)
+            .then(|| crate::topology::subnet_tier_unknown(graph, subnet))
+            .flatten()
+    }
+
     /// A subnet's tier under the policy, and how it was decided.
     pub fn tier(&self, graph: &Graph, subnet: &Resource) -> (Tier, String) {
         for (pattern, tier) in &self.tiers {
@@ -191,6 +205,59 @@ pub fn engine_port(r: &Resource) -> Option<u16> {
     })
 }
 
+/// Why the flows into an interface cannot be judged: its own subnet's tier
+/// is not known, or a CIDR rule admits a range that may be a subnet whose
+/// tier or range the code does not determine.
+fn tier_unknown_flow(
+    graph: &Graph,
+    policy: &Policy,
+    side: &crate::topology::Interface<'_>,
+    uncertain: &[(Option<AddrSet>, String)],
+) -> Option<String> {
+    if let Some(w) = policy.tier_unknown(graph, side.subnet) {
+        return Some(w);
+    }
+    // rules naming groups that the code does not determine
+    if let Some(w) = side
+        .groups
+        .iter()
+        .find_map(|g| crate::topology::sg_group_permissions_unknown(g, false))
+    {
+        return Some(w);
+    }
+    if uncertain.is_empty() {
+        return None;
+    }
+    for g in &side.groups {
+        let Fact::Known(perms) = sg_permissions(graph, g, false) else {
+            continue;
+        };
+        for p in perms {
+            for cube in p.space.cubes() {
+                if let Some((_, w)) = uncertain.iter().find(|(range, _)| match range {
+                    Some(range) => !cube.sources.intersect(range).is_empty(),
+                    None => !cube.sources.is_empty(),
+                }) {
+                    return Some(w.clone());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Where `r` sits, which the policy cannot judge, and why.
+fn undecided_placement(r: &Resource, why: String) -> Violation {
+    Violation {
+        kind: "placement",
+        resource: r.address.clone(),
+        root: r.root.to_string(),
+        message: String::new(),
+        evidence: Vec::new(),
+        unknown: Some(why),
+    }
+}
+
 /// A flow into `r` the policy cannot judge, and why.
 fn undecided_flow(r: &Resource, why: String) -> Violation {
     Violation {
@@ -252,18 +319,15 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                     sides.push((*r, list));
                 }
             }
-            Fact::Unknown(w) => out.push(Violation {
-                kind: "placement",
-                resource: r.address.clone(),
-                root: r.root.to_string(),
-                message: String::new(),
-                evidence: Vec::new(),
-                unknown: Some(w),
-            }),
+            Fact::Unknown(w) => out.push(undecided_placement(r, w)),
         }
     }
     // subnet ranges per VPC, with their tiers
     let mut ranges: std::collections::HashMap<usize, Vec<TieredRange<'_>>> = Default::default();
+    // per VPC: subnets with a range (`None`: not known) whose tier or range
+    // the code does not determine, and why
+    let mut uncertain: std::collections::HashMap<usize, Vec<(Option<AddrSet>, String)>> =
+        Default::default();
     for s in graph.of_type("aws_subnet") {
         if s.mode != Mode::Managed {
             continue;
@@ -271,6 +335,23 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         let Fact::Known(Some(vpc)) = crate::topology::target(graph, s, "vpc_id", "aws_vpc") else {
             continue;
         };
+        // subnets whose range or tier the code does not determine: flows
+        // from them cannot be judged
+        let uncertain_tier = policy.tier_unknown(graph, s);
+        match subnet_range(s) {
+            Fact::Known(range) => {
+                if let Some(w) = uncertain_tier {
+                    uncertain
+                        .entry(vpc as *const Resource as usize)
+                        .or_default()
+                        .push((Some(range.clone()), w));
+                }
+            }
+            Fact::Unknown(w) => uncertain
+                .entry(vpc as *const Resource as usize)
+                .or_default()
+                .push((None, w)),
+        }
         if let Fact::Known(range) = subnet_range(s) {
             let (t, _) = tier_of(s);
             ranges
@@ -280,7 +361,19 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         }
     }
     for (r, list) in &sides {
-        // 1. the public tier holds only the edge
+        // 1. the public tier holds only the edge (a subnet whose tier the
+        // code does not determine may be public)
+        if !policy.allows_in_public(&r.resource_type)
+            && list.iter().all(|i| tier_of(i.subnet).0 != Tier::Public)
+        {
+            if let Some(w) = list
+                .iter()
+                .find_map(|i| policy.tier_unknown(graph, i.subnet))
+            {
+                out.push(undecided_placement(r, w));
+                continue;
+            }
+        }
         if !policy.allows_in_public(&r.resource_type) {
             if let Some(i) = list.iter().find(|i| tier_of(i.subnet).0 == Tier::Public) {
                 let (_, why) = tier_of(i.subnet);
@@ -324,6 +417,14 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         let vpc_ranges = ranges
             .get(&(side.vpc as *const Resource as usize))
             .unwrap_or(&no_ranges);
+        let no_uncertain = Vec::new();
+        let vpc_uncertain = uncertain
+            .get(&(side.vpc as *const Resource as usize))
+            .unwrap_or(&no_uncertain);
+        if let Some(w) = tier_unknown_flow(graph, policy, side, vpc_uncertain) {
+            out.push(undecided_flow(r, w));
+            continue;
+        }
         let mut seen = BTreeSet::new();
         for g in &side.groups {
             let perms = match sg_permissions(graph, g, false) {
@@ -413,6 +514,19 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
             continue;
         };
         let (r, list) = &sides[at];
+        // in the public tier only, as far as the code says
+        if list.iter().all(|i| tier_of(i.subnet).0 == Tier::Public) {
+            if let Some(w) = list
+                .iter()
+                .find_map(|i| policy.tier_unknown(graph, i.subnet))
+            {
+                out.push(Violation {
+                    kind: "direct-exposure",
+                    ..undecided_placement(r, w)
+                });
+            }
+            continue;
+        }
         if let Some(i) = list.iter().find(|i| tier_of(i.subnet).0 != Tier::Public) {
             if e.verdict == Verdict::Unknown {
                 out.push(Violation {

@@ -785,6 +785,41 @@ pub fn sg_ingress_from_groups(graph: &Graph, sg: &Resource) -> Vec<GroupPermissi
     sg_group_permissions(graph, sg, false)
 }
 
+/// Why [`sg_group_permissions`] may miss some of a group's rules in one
+/// direction: its inline blocks, or the groups, ports or protocol of a
+/// block naming groups, are not known from the code.
+pub fn sg_group_permissions_unknown(sg: &Resource, egress: bool) -> Option<String> {
+    let kind = if egress { "egress" } else { "ingress" };
+    let blocks = sg.get(kind)?;
+    if blocks.is_unknown() {
+        return Some(format!(
+            "the {kind} blocks of {} are {}",
+            sg.address,
+            blocks.why_unknown()
+        ));
+    }
+    blocks
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .filter(|b| {
+            b.get("security_groups")
+                .is_some_and(|g| g.is_unknown() || g.as_list().is_some_and(|l| !l.is_empty()))
+        })
+        .find_map(|b| {
+            ["security_groups", "protocol", "from_port", "to_port"]
+                .iter()
+                .find_map(|k| b.get(k).filter(Value::is_unknown).map(|v| (*k, v)))
+        })
+        .map(|(k, v)| {
+            format!(
+                "an {kind} rule's {k} of {} is {}",
+                sg.address,
+                v.why_unknown()
+            )
+        })
+}
+
 /// The permissions of a group in one direction that name other security
 /// groups (for egress, the groups traffic may go to).
 pub fn sg_group_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Vec<GroupPermission> {
@@ -1346,6 +1381,32 @@ fn tag_value(r: &Resource, keys: &[&str]) -> Option<String> {
             .flatten()
     });
     found
+}
+
+/// Why a subnet [`subnet_tier`] classifies by its routes, its subnet
+/// groups or for want of anything else may be of another tier: its tags,
+/// or its route table's routes, are not known from the code. `None` when
+/// what decided rests on what the code says.
+pub fn subnet_tier_unknown(graph: &Graph, subnet: &Resource) -> Option<String> {
+    let tags = subnet.get("tags_all").or_else(|| subnet.get("tags"));
+    if let Some(t) = tags.as_ref().filter(|t| t.is_unknown()) {
+        return Some(format!(
+            "the tags of {} are {}",
+            subnet.address,
+            t.why_unknown()
+        ));
+    }
+    let Fact::Known(Some(vpc)) = target(graph, subnet, "vpc_id", "aws_vpc") else {
+        return None;
+    };
+    match route_table(graph, subnet, vpc) {
+        Fact::Known(Some(table)) => match routes(graph, table) {
+            Fact::Unknown(w) => Some(w),
+            Fact::Known(_) => None,
+        },
+        Fact::Known(None) => None,
+        Fact::Unknown(w) => Some(w),
+    }
 }
 
 /// A subnet's tier and how it was told: a `tier`-like tag, the `Name`

@@ -102,6 +102,9 @@ struct Service<'g> {
     entry: &'g Resource,
     compute: Vec<&'g Resource>,
     stores: Vec<&'g Resource>,
+    /// Why a data store may depend on it unseen: its security group's rules
+    /// naming groups are not known from the code.
+    unknown: Option<String>,
 }
 
 /// Stores a function or task names in its environment (table names,
@@ -185,12 +188,13 @@ fn stores_by_root(graph: &Graph) -> StoresByRoot<'_> {
 }
 
 /// Data stores of the same root module whose security groups admit one of
-/// the compute's groups (security groups are matched within a root).
+/// the compute's groups (security groups are matched within a root), and
+/// why another may, unseen.
 fn dependencies<'g>(
     graph: &'g Graph,
     compute: &[&'g Resource],
     stores: &[&'g Resource],
-) -> Vec<&'g Resource> {
+) -> (Vec<&'g Resource>, Option<String>) {
     let mut groups = BTreeSet::new();
     for c in compute {
         if let Fact::Known(sides) = interfaces(graph, c) {
@@ -202,14 +206,20 @@ fn dependencies<'g>(
         }
     }
     let mut out = Vec::new();
+    let mut unknown = None;
     if groups.is_empty() {
-        return out;
+        return (out, unknown);
     }
     {
         for &store in stores {
             let Fact::Known(sides) = interfaces(graph, store) else {
                 continue;
             };
+            if unknown.is_none() {
+                unknown = sides.iter().flat_map(|s| s.groups.iter()).find_map(|g| {
+                    cloudwright_network::topology::sg_group_permissions_unknown(g, false)
+                });
+            }
             let admitted = sides.iter().flat_map(|s| s.groups.iter()).any(|g| {
                 sg_group_permissions(graph, g, false).iter().any(|p| {
                     p.from_groups
@@ -222,7 +232,7 @@ fn dependencies<'g>(
             }
         }
     }
-    out
+    (out, unknown)
 }
 
 /// Data stores the compute refers to in its environment variables, or
@@ -372,6 +382,7 @@ fn declare<'g>(
                     entry,
                     compute: Vec::new(),
                     stores: Vec::new(),
+                    unknown: None,
                 });
                 svcs.len() - 1
             }
@@ -403,7 +414,7 @@ fn services(graph: &Graph) -> Vec<Service<'_>> {
     for t in ["aws_lb", "aws_alb", "aws_elb"] {
         for lb in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
             let compute = backends(graph, lb);
-            let mut stores = dependencies(
+            let (mut stores, unknown) = dependencies(
                 graph,
                 &compute,
                 by_root.get(&*lb.root).map_or(&[][..], Vec::as_slice),
@@ -417,13 +428,14 @@ fn services(graph: &Graph) -> Vec<Service<'_>> {
                 entry: lb,
                 compute,
                 stores,
+                unknown,
             });
         }
     }
     for t in ["aws_api_gateway_rest_api", "aws_apigatewayv2_api"] {
         for api in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
             let compute = api_backends(graph, api);
-            let mut stores = dependencies(
+            let (mut stores, unknown) = dependencies(
                 graph,
                 &compute,
                 by_root.get(&*api.root).map_or(&[][..], Vec::as_slice),
@@ -437,6 +449,7 @@ fn services(graph: &Graph) -> Vec<Service<'_>> {
                 entry: api,
                 compute,
                 stores,
+                unknown,
             });
         }
     }
@@ -917,7 +930,17 @@ pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
     report.data_stores = crate::recovery::recovery_with(graph, &options.model);
     report.availability = svcs
         .iter()
-        .map(|s| crate::availability::composite(graph, s.entry, &s.compute, &s.stores))
+        .map(|s| {
+            let mut a = crate::availability::composite(graph, s.entry, &s.compute, &s.stores);
+            // a store that may depend on it unseen may be its weakest link
+            if let (Some(why), Some(_)) = (&s.unknown, a.percent) {
+                a.percent = None;
+                a.weakest = None;
+                a.meets_target = None;
+                a.unknown = Some(why.clone());
+            }
+            a
+        })
         .collect();
     let of_fronts: Vec<_> = fronts
         .iter()

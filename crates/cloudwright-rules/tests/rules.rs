@@ -268,6 +268,9 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
             let address = graph.resources[i].address.clone();
             for (label, key, changed) in unknown_variants(obj) {
                 graph.resources[i].attributes = Value::Map(Arc::new(changed));
+                // the engines remember answers per graph: the graph changed
+                cloudwright_network::topology::forget();
+                cloudwright_resilience::placement::forget();
                 let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings);
                 // still failing, or undecided — on it or on the resource
                 // the rule reports it with (a bucket for its access block)
@@ -288,6 +291,74 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
         "{} failing resources pass once one setting is unknown:\n{}",
         passed.len(),
         passed.join("\n")
+    );
+}
+
+/// The same of what a failing resource depends on: each setting of each
+/// other resource of a fixture (its security groups, subnets, route
+/// tables, companion resources) made unknown in turn leaves every finding
+/// in place, or makes something undecidable.
+#[test]
+fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
+    let mut lost = Vec::new();
+    for dir in fixtures() {
+        let id = rule_id(&dir);
+        let rule = cloudwright_rules::find(&id).unwrap();
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let settings = settings_for(&name);
+        let mut graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
+        cloudwright_network::topology::forget();
+        cloudwright_resilience::placement::forget();
+        let baseline = cloudwright_rules::run_with(&graph, &[rule], &settings);
+        let failing: BTreeSet<String> = baseline
+            .findings
+            .iter()
+            .filter(|f| graph.resource_in(&f.root, &f.resource).is_some())
+            .map(|f| f.resource.clone())
+            .collect();
+        if failing.is_empty() {
+            continue;
+        }
+        let before: BTreeSet<String> = baseline.unknown.into_iter().map(|(_, r, _)| r).collect();
+        let others: Vec<usize> = (0..graph.resources.len())
+            .filter(|&i| {
+                let r = &graph.resources[i];
+                r.mode == Mode::Managed
+                    && !["fail", "pass", "unknown"]
+                        .iter()
+                        .any(|p| r.name.starts_with(p))
+            })
+            .collect();
+        for j in others {
+            let original = graph.resources[j].attributes.clone();
+            let Some(obj) = original.as_object() else {
+                continue;
+            };
+            let address = graph.resources[j].address.clone();
+            for (label, _, changed) in unknown_variants(obj) {
+                graph.resources[j].attributes = Value::Map(Arc::new(changed));
+                cloudwright_network::topology::forget();
+                cloudwright_resilience::placement::forget();
+                let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings);
+                if outcome.unknown.iter().any(|(_, r, _)| !before.contains(r)) {
+                    continue;
+                }
+                for f in &failing {
+                    if !outcome.findings.iter().any(|x| x.resource == *f) {
+                        lost.push(format!(
+                            "{name}: {f} passes when {address}.{label} is unknown"
+                        ));
+                    }
+                }
+            }
+            graph.resources[j].attributes = original;
+        }
+    }
+    assert!(
+        lost.is_empty(),
+        "{} findings disappear silently:\n{}",
+        lost.len(),
+        lost.join("\n")
     );
 }
 
