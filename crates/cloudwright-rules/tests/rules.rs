@@ -186,6 +186,28 @@ fn every_rule_behaves_as_its_fixture_says() {
     insta::assert_snapshot!("findings", snapshot);
 }
 
+/// Runs `f` on the graph with each of [`unknown_variants`] of resource
+/// `i` in turn (what was made unknown, the top-level attribute), and puts
+/// the resource back as it was.
+fn with_each_unknown(
+    graph: &mut cloudwright_model::Graph,
+    i: usize,
+    mut f: impl FnMut(&cloudwright_model::Graph, &str, &str),
+) {
+    let original = graph.resources[i].attributes.clone();
+    let Some(obj) = original.as_object() else {
+        return;
+    };
+    for (label, key, changed) in unknown_variants(obj) {
+        graph.resources[i].attributes = Value::Map(Arc::new(changed));
+        // the engines remember answers per graph: the graph changed
+        cloudwright_network::topology::forget();
+        cloudwright_resilience::placement::forget();
+        f(graph, &label, &key);
+    }
+    graph.resources[i].attributes = original;
+}
+
 /// Settings whose value, unknown, rightly passes: what the rule looks for is
 /// a value written in the code.
 fn passes_when_unknown(id: &str, fixture: &str, key: &str) -> bool {
@@ -261,17 +283,9 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
             .map(|(_, r, _)| r)
             .collect();
         for i in failing {
-            let original = graph.resources[i].attributes.clone();
-            let Some(obj) = original.as_object() else {
-                continue;
-            };
             let address = graph.resources[i].address.clone();
-            for (label, key, changed) in unknown_variants(obj) {
-                graph.resources[i].attributes = Value::Map(Arc::new(changed));
-                // the engines remember answers per graph: the graph changed
-                cloudwright_network::topology::forget();
-                cloudwright_resilience::placement::forget();
-                let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings);
+            with_each_unknown(&mut graph, i, |graph, label, key| {
+                let outcome = cloudwright_rules::run_with(graph, &[rule], &settings);
                 // still failing, or undecided — on it or on the resource
                 // the rule reports it with (a bucket for its access block)
                 let decided = outcome.findings.iter().any(|f| f.resource == address)
@@ -279,11 +293,10 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
                         .unknown
                         .iter()
                         .any(|(_, r, _)| *r == address || !before.contains(r));
-                if !decided && !passes_when_unknown(&id, &name, &key) {
+                if !decided && !passes_when_unknown(&id, &name, key) {
                     passed.push(format!("{name}: {address}.{label}"));
                 }
-            }
-            graph.resources[i].attributes = original;
+            });
         }
     }
     assert!(
@@ -330,18 +343,11 @@ fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
             })
             .collect();
         for j in others {
-            let original = graph.resources[j].attributes.clone();
-            let Some(obj) = original.as_object() else {
-                continue;
-            };
             let address = graph.resources[j].address.clone();
-            for (label, _, changed) in unknown_variants(obj) {
-                graph.resources[j].attributes = Value::Map(Arc::new(changed));
-                cloudwright_network::topology::forget();
-                cloudwright_resilience::placement::forget();
-                let outcome = cloudwright_rules::run_with(&graph, &[rule], &settings);
+            with_each_unknown(&mut graph, j, |graph, label, _| {
+                let outcome = cloudwright_rules::run_with(graph, &[rule], &settings);
                 if outcome.unknown.iter().any(|(_, r, _)| !before.contains(r)) {
-                    continue;
+                    return;
                 }
                 for f in &failing {
                     if !outcome.findings.iter().any(|x| x.resource == *f) {
@@ -350,8 +356,7 @@ fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
                         ));
                     }
                 }
-            }
-            graph.resources[j].attributes = original;
+            });
         }
     }
     assert!(
