@@ -12,6 +12,7 @@ pub mod glob;
 pub mod graph;
 pub mod resource;
 pub mod source;
+pub mod testing;
 pub mod text;
 pub mod tri;
 pub mod value;

@@ -982,6 +982,11 @@ fn listeners<'g>(graph: &'g Graph, lb: &Resource) -> Fact<(HeaderSpace, Vec<&'g 
 /// An internet-facing load balancer as a front door, and the targets it
 /// forwards to whose security groups admit the load balancer's group.
 fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
+    let out = expose_load_balancer_alone(graph, lb);
+    with_unknown_backends(lb, || lb_backends(graph, lb), out)
+}
+
+fn expose_load_balancer_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
     match lb.get("internal") {
         Some(v) if v.is_unknown() => {
             return vec![unknown(
@@ -992,8 +997,12 @@ fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
         Some(v) if v.strip().as_bool() == Some(true) => return Vec::new(),
         _ => {}
     }
-    let kind = lb
-        .get("load_balancer_type")
+    let kind_value = lb.get("load_balancer_type");
+    if let Some(v) = kind_value.as_ref().filter(|v| v.is_unknown()) {
+        let why = format!("{}.load_balancer_type is {}", lb.address, v.why_unknown());
+        return vec![unknown(lb, why)];
+    }
+    let kind = kind_value
         .as_ref()
         .and_then(string)
         .unwrap_or("application")
@@ -1088,8 +1097,14 @@ fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
             {
                 continue;
             }
+            // a port the code does not determine may be any the groups admit
+            if let Some(v) = group.get("port").filter(|v| v.is_unknown()) {
+                let why = format!("{}.port is {}", group.address, v.why_unknown());
+                out.push(unknown(backend, format!("behind {}: {why}", lb.address)));
+                continue;
+            }
             let ports = port.map_or_else(PortSet::full, PortSet::single);
-            let Some((sg_hop, clients)) = target_admits(
+            let (sg_hop, clients) = match target_admits(
                 graph,
                 lb,
                 &lb_groups,
@@ -1098,8 +1113,13 @@ fn expose_load_balancer(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
                 &sgs,
                 &ports,
                 &through,
-            ) else {
-                continue;
+            ) {
+                Fact::Known(Some(x)) => x,
+                Fact::Known(None) => continue,
+                Fact::Unknown(w) => {
+                    out.push(unknown(backend, format!("behind {}: {w}", lb.address)));
+                    continue;
+                }
             };
             // the path through this listener only
             let mut p: Vec<Hop> = path
@@ -1150,9 +1170,49 @@ fn subnet_ranges(graph: &Graph, lb: &Resource) -> Option<AddrSet> {
 /// naming one of them; one that proxies (an ALB, or an NLB not preserving
 /// client addresses) by a CIDR rule covering its subnets; an NLB that
 /// preserves client addresses by a CIDR rule admitting the clients
-/// themselves.
+/// themselves. Unknown when they may, unseen: the targets' rules, or the
+/// load balancer's subnets' ranges, are not known from the code.
 #[allow(clippy::too_many_arguments)]
 fn target_admits(
+    graph: &Graph,
+    lb: &Resource,
+    lb_groups: &[String],
+    lb_subnets: &Option<AddrSet>,
+    group: &Resource,
+    sgs: &[&Resource],
+    ports: &PortSet,
+    through: &HeaderSpace,
+) -> Fact<Option<(Hop, HeaderSpace)>> {
+    if let Some(found) =
+        target_admits_known(graph, lb, lb_groups, lb_subnets, group, sgs, ports, through)
+    {
+        return Fact::Known(Some(found));
+    }
+    for sg in sgs {
+        if let Fact::Unknown(w) = sg_ingress(graph, sg) {
+            return Fact::Unknown(w);
+        }
+        if let Some(w) = crate::topology::sg_group_permissions_unknown(sg, false) {
+            return Fact::Unknown(w);
+        }
+    }
+    if lb_subnets.is_none() {
+        if let Fact::Known(subnets) = targets(graph, lb, "subnets", "aws_subnet") {
+            if let Some((s, v)) = subnets.iter().find_map(|s| {
+                s.get("cidr_block")
+                    .filter(|v| v.is_unknown())
+                    .map(|v| (s, v))
+            }) {
+                return Fact::Unknown(format!("{}.cidr_block is {}", s.address, v.why_unknown()));
+            }
+        }
+    }
+    Fact::Known(None)
+}
+
+/// [`target_admits`] on what the code says.
+#[allow(clippy::too_many_arguments)]
+fn target_admits_known(
     graph: &Graph,
     lb: &Resource,
     lb_groups: &[String],
@@ -1659,7 +1719,73 @@ pub fn narrow(exposures: Vec<Exposure>, asked: &HeaderSpace) -> Vec<Exposure> {
 /// security groups, and the instances registered with it (`instances`,
 /// `aws_elb_attachment`, Auto Scaling groups naming it in
 /// `load_balancers`) whose groups admit it on the instance port.
+/// The instances and Auto Scaling groups behind a classic load balancer.
+fn classic_backends<'g>(graph: &'g Graph, lb: &Resource) -> Vec<&'g Resource> {
+    let mut backends: Vec<&Resource> = match targets(graph, lb, "instances", "aws_instance") {
+        Fact::Known(list) => list,
+        Fact::Unknown(_) => Vec::new(),
+    };
+    for a in referring(graph, lb, "aws_elb_attachment", "elb") {
+        if let Fact::Known(Some(i)) = target(graph, a, "instance", "aws_instance") {
+            backends.push(i);
+        }
+    }
+    backends.extend(referring(
+        graph,
+        lb,
+        "aws_autoscaling_group",
+        "load_balancers",
+    ));
+    backends
+}
+
+/// The compute behind an application or network load balancer: what its
+/// listeners' target groups register.
+fn lb_backends<'g>(graph: &'g Graph, lb: &Resource) -> Vec<&'g Resource> {
+    let mut out: Vec<&Resource> = Vec::new();
+    for listener in referring(graph, lb, "aws_lb_listener", "load_balancer_arn") {
+        if let Fact::Known(Some(group)) =
+            target(graph, listener, "default_action", "aws_lb_target_group")
+        {
+            for (backend, _) in backends(graph, group) {
+                if !out.iter().any(|o| std::ptr::eq(*o, backend)) {
+                    out.push(backend);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A load balancer the code does not say is exposed or not: what is behind
+/// it may be reached through it, so it is undecidable too — never dropped.
+fn with_unknown_backends<'g>(
+    lb: &Resource,
+    backends: impl FnOnce() -> Vec<&'g Resource>,
+    mut out: Vec<Exposure>,
+) -> Vec<Exposure> {
+    let lb_at = |e: &Exposure| e.resource == lb.address && e.root == *lb.root;
+    let why = match out.iter().find(|e| lb_at(e)) {
+        Some(e) if e.verdict == Verdict::Unknown => e.missing.join("; "),
+        _ => return out,
+    };
+    for b in backends() {
+        if !out
+            .iter()
+            .any(|e| e.resource == b.address && e.root == *b.root)
+        {
+            out.push(unknown(b, format!("behind {}: {why}", lb.address)));
+        }
+    }
+    out
+}
+
 fn expose_classic(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
+    let out = expose_classic_alone(graph, lb);
+    with_unknown_backends(lb, || classic_backends(graph, lb), out)
+}
+
+fn expose_classic_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
     match flag_value(lb, "internal") {
         Fact::Known(Some(true)) => return Vec::new(),
         Fact::Unknown(w) => return vec![unknown(lb, w)],
@@ -1686,6 +1812,13 @@ fn expose_classic(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
                 .and_then(|v| v.strip().as_number())
                 .map(|n| n as u16)
         };
+        if let Some(v) = ["lb_port", "instance_port"]
+            .iter()
+            .find_map(|k| l.get(k).filter(|v| v.is_unknown()))
+        {
+            let why = format!("a listener port of {} is {}", lb.address, v.why_unknown());
+            return vec![unknown(lb, why)];
+        }
         if let (Some(a), Some(b)) = (n("lb_port"), n("instance_port")) {
             ports.push((a, b));
         }
@@ -1741,21 +1874,7 @@ fn expose_classic(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
     let mut out = vec![reachable(lb, &through, path.clone(), Vec::new())];
     let lb_groups: Vec<String> = groups.iter().map(|g| g.address.clone()).collect();
     let lb_subnets = subnet_ranges(graph, lb);
-    let mut backends: Vec<&Resource> = match targets(graph, lb, "instances", "aws_instance") {
-        Fact::Known(list) => list,
-        Fact::Unknown(_) => Vec::new(),
-    };
-    for a in referring(graph, lb, "aws_elb_attachment", "elb") {
-        if let Fact::Known(Some(i)) = target(graph, a, "instance", "aws_instance") {
-            backends.push(i);
-        }
-    }
-    backends.extend(referring(
-        graph,
-        lb,
-        "aws_autoscaling_group",
-        "load_balancers",
-    ));
+    let backends = classic_backends(graph, lb);
     let instance_ports = PortSet::from_ranges(ports.iter().map(|&(_, b)| (b, b)));
     for backend in backends {
         if out
@@ -1764,11 +1883,15 @@ fn expose_classic(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
         {
             continue;
         }
-        let Fact::Known(sides) = crate::topology::interfaces(graph, backend) else {
-            continue;
+        let sides = match crate::topology::interfaces(graph, backend) {
+            Fact::Known(sides) => sides,
+            Fact::Unknown(w) => {
+                out.push(unknown(backend, format!("behind {}: {w}", lb.address)));
+                continue;
+            }
         };
         let Some(side) = sides.first() else { continue };
-        let Some((sg_hop, clients)) = target_admits(
+        let (sg_hop, clients) = match target_admits(
             graph,
             lb,
             &lb_groups,
@@ -1777,8 +1900,13 @@ fn expose_classic(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
             &side.groups,
             &instance_ports,
             &through,
-        ) else {
-            continue;
+        ) {
+            Fact::Known(Some(x)) => x,
+            Fact::Known(None) => continue,
+            Fact::Unknown(w) => {
+                out.push(unknown(backend, format!("behind {}: {w}", lb.address)));
+                continue;
+            }
         };
         let mut p = path.clone();
         p.push(sg_hop);

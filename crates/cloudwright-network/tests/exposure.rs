@@ -348,3 +348,53 @@ fn answers_remembered_for_one_graph_never_serve_the_next() {
         assert!(exposures("no_igw_route").is_empty());
     }
 }
+
+/// What is reachable stays reachable, or becomes undecidable, when any
+/// setting of any resource of the fixture (the workload, its subnet, route
+/// table, gateway, security groups, ACLs) is not determined by the code —
+/// never silently safe.
+#[test]
+fn an_exposure_never_vanishes_when_a_setting_is_unknown() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    let mut lost = Vec::new();
+    for case in cases {
+        let mut graph = load(std::slice::from_ref(&case), &LoadOptions::default());
+        cloudwright_network::topology::forget();
+        let reachable: Vec<String> = internet_exposure(&graph)
+            .into_iter()
+            .filter(|e| e.verdict == Verdict::Reachable)
+            .map(|e| e.resource)
+            .collect();
+        if reachable.is_empty() {
+            continue;
+        }
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        for i in 0..graph.resources.len() {
+            let address = graph.resources[i].address.clone();
+            cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
+                cloudwright_network::topology::forget();
+                let now = internet_exposure(graph);
+                for r in &reachable {
+                    if !now.iter().any(|e| e.resource == *r) {
+                        lost.push(format!(
+                            "{name}: {r} is safe when {address}.{label} is unknown"
+                        ));
+                    }
+                }
+            });
+        }
+    }
+    assert!(
+        lost.is_empty(),
+        "{} exposures vanish silently:\n{}",
+        lost.len(),
+        lost.join("\n")
+    );
+}

@@ -6,12 +6,11 @@
 //! (never as a pass or a failure). Fixtures hold the failing value written
 //! literally, through a variable, and inside a module.
 
-use cloudwright_model::value::Object;
-use cloudwright_model::{Mode, Value};
+use cloudwright_model::testing::with_each_unknown;
+use cloudwright_model::Mode;
 use cloudwright_terraform::{load, LoadOptions};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -186,26 +185,18 @@ fn every_rule_behaves_as_its_fixture_says() {
     insta::assert_snapshot!("findings", snapshot);
 }
 
-/// Runs `f` on the graph with each of [`unknown_variants`] of resource
-/// `i` in turn (what was made unknown, the top-level attribute), and puts
-/// the resource back as it was.
-fn with_each_unknown(
+/// [`with_each_unknown`], the engines' memos forgotten before each run
+/// (they remember answers per graph, and the graph changed).
+fn each_unknown(
     graph: &mut cloudwright_model::Graph,
     i: usize,
     mut f: impl FnMut(&cloudwright_model::Graph, &str, &str),
 ) {
-    let original = graph.resources[i].attributes.clone();
-    let Some(obj) = original.as_object() else {
-        return;
-    };
-    for (label, key, changed) in unknown_variants(obj) {
-        graph.resources[i].attributes = Value::Map(Arc::new(changed));
-        // the engines remember answers per graph: the graph changed
+    with_each_unknown(graph, i, |graph, label, key| {
         cloudwright_network::topology::forget();
         cloudwright_resilience::placement::forget();
-        f(graph, &label, &key);
-    }
-    graph.resources[i].attributes = original;
+        f(graph, label, key)
+    })
 }
 
 /// Settings whose value, unknown, rightly passes: what the rule looks for is
@@ -220,41 +211,6 @@ fn passes_when_unknown(id: &str, fixture: &str, key: &str) -> bool {
         "CW-AWS-RDS-004" => fixture == "CW-AWS-RDS-004-envs" && key.starts_with("tags"),
         _ => false,
     }
-}
-
-/// A resource's attributes with one setting made unknown, for each setting
-/// it sets and each setting of the first of each kind of nested block:
-/// (what was made unknown, the top-level attribute, the attributes).
-fn unknown_variants(obj: &Object) -> Vec<(String, String, Object)> {
-    let set = |v: &Value| !v.is_null();
-    let mut out = Vec::new();
-    for (key, _) in obj.fields.iter().filter(|(_, v)| set(v)) {
-        let mut changed = obj.clone();
-        changed.fields.insert(key, Value::unknown());
-        // tags unknown make the effective tags unknown too
-        if key == "tags" && changed.fields.get("tags_all").is_some() {
-            changed.fields.insert("tags_all", Value::unknown());
-        }
-        out.push((key.to_string(), key.to_string(), changed));
-    }
-    for (block, value) in obj.fields.iter() {
-        let Some(items) = value.as_list() else {
-            continue;
-        };
-        let Some(first) = items.first().and_then(Value::as_object) else {
-            continue;
-        };
-        for (inner, _) in first.fields.iter().filter(|(_, v)| set(v)) {
-            let mut block_first = first.clone();
-            block_first.fields.insert(inner, Value::unknown());
-            let mut changed_items = items.to_vec();
-            changed_items[0] = Value::Map(Arc::new(block_first));
-            let mut changed = obj.clone();
-            changed.fields.insert(block, Value::list(changed_items));
-            out.push((format!("{block}[0].{inner}"), block.to_string(), changed));
-        }
-    }
-    out
 }
 
 /// A failing resource with one of its settings not determined by the code
@@ -284,7 +240,7 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
             .collect();
         for i in failing {
             let address = graph.resources[i].address.clone();
-            with_each_unknown(&mut graph, i, |graph, label, key| {
+            each_unknown(&mut graph, i, |graph, label, key| {
                 let outcome = cloudwright_rules::run_with(graph, &[rule], &settings);
                 // still failing, or undecided — on it or on the resource
                 // the rule reports it with (a bucket for its access block)
@@ -344,7 +300,7 @@ fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
             .collect();
         for j in others {
             let address = graph.resources[j].address.clone();
-            with_each_unknown(&mut graph, j, |graph, label, _| {
+            each_unknown(&mut graph, j, |graph, label, _| {
                 let outcome = cloudwright_rules::run_with(graph, &[rule], &settings);
                 if outcome.unknown.iter().any(|(_, r, _)| !before.contains(r)) {
                     return;
