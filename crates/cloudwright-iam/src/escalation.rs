@@ -195,12 +195,16 @@ fn instance_roles(graph: &Graph) -> Vec<(String, String, String)> {
 }
 
 /// Edges out of one subject: (target index or `None` for administrator, steps).
+/// The edges from subject `i`, and why it may reach a role the code does
+/// not let it judge (its trust policy or its name is not known).
+type Edges = (Vec<(Option<usize>, Vec<Step>)>, Option<String>);
+
 fn edges(
     subjects: &[Subject<'_>],
     sets: &[PolicySet],
     i: usize,
     instances: &[(String, String, String)],
-) -> Vec<(Option<usize>, Vec<Step>)> {
+) -> Edges {
     let s = &subjects[i];
     let set = &sets[i];
     let me = principal_of(s);
@@ -289,11 +293,38 @@ fn edges(
                 }))
         })
     };
+    let mut maybe = None;
     for (j, t) in subjects.iter().enumerate() {
         if j == i || t.resource.root != s.resource.root {
             continue;
         }
         let t_is_role = t.resource.resource_type == "aws_iam_role";
+        // a role whose trust policy or name (its ARN) the code does not
+        // determine: whether it may be assumed or passed is not known
+        if t_is_role && maybe.is_none() && (may_assume || may_pass) {
+            let name = t.resource.get("name").filter(|v| v.is_unknown());
+            let reaches = match &name {
+                Some(_) => statements.iter().any(|st| {
+                    st.resources.is_empty()
+                        || st
+                            .resources
+                            .iter()
+                            .any(|r| r.contains(":role/") || r == "*")
+                }),
+                None => could("sts:AssumeRole", &t.arn) || could("iam:PassRole", &t.arn),
+            };
+            if reaches && (t.trust.is_none() || name.is_some()) {
+                let what = if name.is_some() {
+                    "name"
+                } else {
+                    "trust policy"
+                };
+                maybe = Some(format!(
+                    "it may assume or pass {}, whose {what} is not known from the code",
+                    t.resource.address
+                ));
+            }
+        }
         if t_is_role {
             if let Some(trust) = &t.trust {
                 let assumable =
@@ -423,7 +454,7 @@ fn edges(
             }
         }
     }
-    out
+    (out, maybe)
 }
 
 /// Whether a subject can do every probe action on every resource.
@@ -445,12 +476,24 @@ pub fn analyse(graph: &Graph) -> Vec<Analysis> {
         .map(|(s, set)| admin(s, set))
         .collect();
     let instances = instance_roles(graph);
-    let adjacency: Vec<Vec<(Option<usize>, Vec<Step>)>> = (0..subjects.len())
+    let (adjacency, maybe): (Vec<_>, Vec<_>) = (0..subjects.len())
         .map(|i| edges(&subjects, &sets, i, &instances))
-        .collect();
+        .unzip();
+    // per root: an administrator role whose trust policy is not known
+    let mut open_admin: HashMap<&str, usize> = HashMap::new();
+    for (t, subject) in subjects.iter().enumerate() {
+        if admins[t] && subject.trust.is_none() && subject.resource.resource_type == "aws_iam_role"
+        {
+            open_admin.entry(&subject.resource.root).or_insert(t);
+        }
+    }
     let mut out = Vec::new();
     for (i, s) in subjects.iter().enumerate() {
         let mut paths = Vec::new();
+        let mut missing = s.missing.clone();
+        // a principal it can become whose policies are not analysed may be
+        // an administrator: without a known path, that is said
+        let mut through_unanalysed: Option<String> = None;
         if !admins[i] {
             // breadth-first: the shortest path to administrator power
             let mut seen = vec![false; subjects.len()];
@@ -458,6 +501,22 @@ pub fn analyse(graph: &Graph) -> Vec<Analysis> {
             let mut queue: VecDeque<(usize, Vec<Step>)> = VecDeque::from([(i, Vec::new())]);
             let mut found: HashMap<String, Vec<Step>> = HashMap::new();
             while let Some((n, steps)) = queue.pop_front() {
+                if let Some(why) = &maybe[n] {
+                    through_unanalysed.get_or_insert_with(|| why.clone());
+                }
+                // an administrator role whose trust policy is not known may
+                // name it, which needs no permission of its own
+                if through_unanalysed.is_none() {
+                    if let Some(&t) = open_admin
+                        .get(&*subjects[n].resource.root)
+                        .filter(|&&t| t != n)
+                    {
+                        through_unanalysed = Some(format!(
+                            "it may assume {}, an administrator whose trust policy is not known from the code",
+                            subjects[t].resource.address
+                        ));
+                    }
+                }
                 for (target, edge_steps) in &adjacency[n] {
                     let mut path = steps.clone();
                     path.extend(edge_steps.iter().cloned());
@@ -477,6 +536,14 @@ pub fn analyse(graph: &Graph) -> Vec<Analysis> {
                         }
                         Some(t) if !seen[*t] => {
                             seen[*t] = true;
+                            if !subjects[*t].missing.is_empty() {
+                                through_unanalysed.get_or_insert_with(|| {
+                                    format!(
+                                        "it can become {}, whose policies are not analysed",
+                                        subjects[*t].resource.address
+                                    )
+                                });
+                            }
                             queue.push_back((*t, path));
                         }
                         _ => {}
@@ -492,6 +559,9 @@ pub fn analyse(graph: &Graph) -> Vec<Analysis> {
                 .into_iter()
                 .map(|(target, steps)| Path { target, steps })
                 .collect();
+            if paths.is_empty() {
+                missing.extend(through_unanalysed);
+            }
         }
         out.push(Analysis {
             address: s.resource.address.clone(),
@@ -500,7 +570,7 @@ pub fn analyse(graph: &Graph) -> Vec<Analysis> {
             admin_equivalent: admins[i],
             span: s.resource.span,
             escalation_paths: paths,
-            missing: s.missing.clone(),
+            missing,
         });
     }
     out.sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));

@@ -391,6 +391,11 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
             let arn = format!("arn:aws:iam::{account}:{kind}{path}{name}");
             let mut identity = Vec::new();
             let mut missing = Vec::new();
+            // its ARN, which policies name, is not known: what they allow
+            // it on itself is not either
+            if let Some(v) = r.get("name").filter(Value::is_unknown) {
+                missing.push(format!("{}.name is {}", r.address, v.why_unknown()));
+            }
             // inline blocks on the role (a `dynamic` block over a collection
             // the code does not determine: what they grant is not known)
             if let Some(v) = r.get("inline_policy").filter(Value::is_unknown) {

@@ -299,3 +299,48 @@ fn the_other_patterns_pass_roles_to_services_rewrite_policies_and_take_over_user
         ("administrator".into(), s(&["iam:PutUserPolicy"]))
     );
 }
+
+/// An administrator or an escalation path stays, or the principal's
+/// policies are reported as not analysed, when any setting of any resource
+/// of the fixtures (policies, attachments, roles, boundaries) is not
+/// determined by the code — never a silent "no path".
+#[test]
+fn a_path_never_vanishes_when_a_setting_is_unknown() {
+    let mut lost = Vec::new();
+    for fixture in ["escalation", "patterns"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture);
+        let mut graph = load(&[dir], &LoadOptions::default());
+        let flagged: Vec<String> = analyse(&graph)
+            .into_iter()
+            .filter(|a| a.admin_equivalent || !a.escalation_paths.is_empty())
+            .map(|a| a.address)
+            .collect();
+        for i in 0..graph.resources.len() {
+            let address = graph.resources[i].address.clone();
+            cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
+                let now = analyse(graph);
+                for p in &flagged {
+                    let kept = now.iter().any(|a| {
+                        a.address == *p
+                            && (a.admin_equivalent
+                                || !a.escalation_paths.is_empty()
+                                || !a.missing.is_empty())
+                    });
+                    if !kept {
+                        lost.push(format!(
+                            "{fixture}: {p} has no path when {address}.{label} is unknown"
+                        ));
+                    }
+                }
+            });
+        }
+    }
+    assert!(
+        lost.is_empty(),
+        "{} paths vanish silently:\n{}",
+        lost.len(),
+        lost.join("\n")
+    );
+}
