@@ -1081,6 +1081,13 @@ fn expose_load_balancer_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
     let mut out = vec![reachable(lb, &through, path.clone(), Vec::new())];
     let lb_groups: Vec<String> = groups.iter().map(|g| g.address.clone()).collect();
     let lb_subnets = subnet_ranges(graph, lb);
+    let front = Front {
+        graph,
+        lb,
+        lb_groups: &lb_groups,
+        lb_subnets: &lb_subnets,
+        through: &through,
+    };
     for listener in listener_list {
         let group = match target(graph, listener, "default_action", "aws_lb_target_group") {
             Fact::Known(Some(g)) => g,
@@ -1104,16 +1111,7 @@ fn expose_load_balancer_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
                 continue;
             }
             let ports = port.map_or_else(PortSet::full, PortSet::single);
-            let (sg_hop, clients) = match target_admits(
-                graph,
-                lb,
-                &lb_groups,
-                &lb_subnets,
-                group,
-                &sgs,
-                &ports,
-                &through,
-            ) {
+            let (sg_hop, clients) = match target_admits(&front, group, &sgs, &ports) {
                 Fact::Known(Some(x)) => x,
                 Fact::Known(None) => continue,
                 Fact::Unknown(w) => {
@@ -1172,22 +1170,21 @@ fn subnet_ranges(graph: &Graph, lb: &Resource) -> Option<AddrSet> {
 /// preserves client addresses by a CIDR rule admitting the clients
 /// themselves. Unknown when they may, unseen: the targets' rules, or the
 /// load balancer's subnets' ranges, are not known from the code.
-#[allow(clippy::too_many_arguments)]
 fn target_admits(
-    graph: &Graph,
-    lb: &Resource,
-    lb_groups: &[String],
-    lb_subnets: &Option<AddrSet>,
+    lb: &Front<'_>,
     group: &Resource,
     sgs: &[&Resource],
     ports: &PortSet,
-    through: &HeaderSpace,
 ) -> Fact<Option<(Hop, HeaderSpace)>> {
-    if let Some(found) =
-        target_admits_known(graph, lb, lb_groups, lb_subnets, group, sgs, ports, through)
-    {
+    if let Some(found) = target_admits_known(lb, group, sgs, ports) {
         return Fact::Known(Some(found));
     }
+    let Front {
+        graph,
+        lb,
+        lb_subnets,
+        ..
+    } = *lb;
     for sg in sgs {
         if let Fact::Unknown(w) = sg_ingress(graph, sg) {
             return Fact::Unknown(w);
@@ -1210,18 +1207,31 @@ fn target_admits(
     Fact::Known(None)
 }
 
+/// A load balancer as its targets see it: its security groups, its
+/// subnets' ranges, and the internet traffic that gets through it.
+#[derive(Clone, Copy)]
+struct Front<'a> {
+    graph: &'a Graph,
+    lb: &'a Resource,
+    lb_groups: &'a [String],
+    lb_subnets: &'a Option<AddrSet>,
+    through: &'a HeaderSpace,
+}
+
 /// [`target_admits`] on what the code says.
-#[allow(clippy::too_many_arguments)]
 fn target_admits_known(
-    graph: &Graph,
-    lb: &Resource,
-    lb_groups: &[String],
-    lb_subnets: &Option<AddrSet>,
+    lb: &Front<'_>,
     group: &Resource,
     sgs: &[&Resource],
     ports: &PortSet,
-    through: &HeaderSpace,
 ) -> Option<(Hop, HeaderSpace)> {
+    let Front {
+        graph,
+        lb,
+        lb_groups,
+        lb_subnets,
+        through,
+    } = *lb;
     for sg in sgs {
         for perm in crate::topology::sg_ingress_from_groups(graph, sg) {
             let from_lb = perm.from_groups.iter().any(|g| lb_groups.contains(g));
@@ -1874,6 +1884,13 @@ fn expose_classic_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
     let mut out = vec![reachable(lb, &through, path.clone(), Vec::new())];
     let lb_groups: Vec<String> = groups.iter().map(|g| g.address.clone()).collect();
     let lb_subnets = subnet_ranges(graph, lb);
+    let front = Front {
+        graph,
+        lb,
+        lb_groups: &lb_groups,
+        lb_subnets: &lb_subnets,
+        through: &through,
+    };
     let backends = classic_backends(graph, lb);
     let instance_ports = PortSet::from_ranges(ports.iter().map(|&(_, b)| (b, b)));
     for backend in backends {
@@ -1891,16 +1908,7 @@ fn expose_classic_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
             }
         };
         let Some(side) = sides.first() else { continue };
-        let (sg_hop, clients) = match target_admits(
-            graph,
-            lb,
-            &lb_groups,
-            &lb_subnets,
-            lb,
-            &side.groups,
-            &instance_ports,
-            &through,
-        ) {
+        let (sg_hop, clients) = match target_admits(&front, lb, &side.groups, &instance_ports) {
             Fact::Known(Some(x)) => x,
             Fact::Known(None) => continue,
             Fact::Unknown(w) => {

@@ -185,6 +185,30 @@ fn every_rule_behaves_as_its_fixture_says() {
     insta::assert_snapshot!("findings", snapshot);
 }
 
+/// A rule fixture loaded: its rule, its directory's name, the settings it
+/// runs with, and its graph.
+struct Case {
+    id: String,
+    rule: &'static cloudwright_rules::Rule,
+    name: String,
+    settings: cloudwright_rules::Settings,
+    graph: cloudwright_model::Graph,
+}
+
+fn cases() -> impl Iterator<Item = Case> {
+    fixtures().into_iter().map(|dir| {
+        let id = rule_id(&dir);
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        Case {
+            rule: cloudwright_rules::find(&id).unwrap(),
+            settings: settings_for(&name),
+            graph: load(std::slice::from_ref(&dir), &LoadOptions::default()),
+            id,
+            name,
+        }
+    })
+}
+
 /// [`with_each_unknown`], the engines' memos forgotten before each run
 /// (they remember answers per graph, and the graph changed).
 fn each_unknown(
@@ -220,12 +244,14 @@ fn passes_when_unknown(id: &str, fixture: &str, key: &str) -> bool {
 #[test]
 fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
     let mut passed = Vec::new();
-    for dir in fixtures() {
-        let id = rule_id(&dir);
-        let rule = cloudwright_rules::find(&id).unwrap();
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let settings = settings_for(&name);
-        let mut graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
+    for Case {
+        id,
+        rule,
+        name,
+        settings,
+        mut graph,
+    } in cases()
+    {
         let failing: Vec<usize> = (0..graph.resources.len())
             .filter(|&i| {
                 let r = &graph.resources[i];
@@ -270,12 +296,14 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
 #[test]
 fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
     let mut lost = Vec::new();
-    for dir in fixtures() {
-        let id = rule_id(&dir);
-        let rule = cloudwright_rules::find(&id).unwrap();
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let settings = settings_for(&name);
-        let mut graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
+    for Case {
+        rule,
+        name,
+        settings,
+        mut graph,
+        ..
+    } in cases()
+    {
         cloudwright_network::topology::forget();
         cloudwright_resilience::placement::forget();
         let baseline = cloudwright_rules::run_with(&graph, &[rule], &settings);
