@@ -410,3 +410,58 @@ fn the_recovery_model_is_the_teams_to_set() {
     // single-AZ, 100 GB: 45 minutes + 10 s per GB
     assert_eq!(legacy.rto_seconds, Some(45 * 60 + 10 * 100));
 }
+
+/// What an outage takes down or degrades stays so, or becomes unknown, or
+/// the entry point is listed as not judged, when any setting of any
+/// resource of the fixtures is not determined by the code — never
+/// silently "serving".
+#[test]
+fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
+    let mut lost = Vec::new();
+    for case in ["stacks", "regions", "dr"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(case);
+        let mut graph = load(&[dir], &LoadOptions::default());
+        let hurt: Vec<(String, String)> = simulate(&graph)
+            .scenarios
+            .iter()
+            .flat_map(|s| {
+                s.entry_points
+                    .iter()
+                    .filter(|e| matches!(e.status, Status::Down | Status::Degraded))
+                    .map(move |e| (s.name.clone(), e.address.clone()))
+            })
+            .collect();
+        assert!(!hurt.is_empty(), "{case}: no outage to keep");
+        for i in 0..graph.resources.len() {
+            let address = graph.resources[i].address.clone();
+            cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
+                let now = simulate(graph);
+                for (scenario, entry) in &hurt {
+                    let still = now
+                        .scenarios
+                        .iter()
+                        .filter(|s| s.name == *scenario)
+                        .any(|s| {
+                            s.entry_points
+                                .iter()
+                                .any(|e| e.address == *entry && e.status != Status::Serving)
+                        })
+                        || now.unplaced.iter().any(|u| u.address == *entry);
+                    if !still {
+                        lost.push(format!(
+                            "{case}: {entry} serves in {scenario} when {address}.{label} is unknown"
+                        ));
+                    }
+                }
+            });
+        }
+    }
+    assert!(
+        lost.is_empty(),
+        "{} outages vanish silently:\n{}",
+        lost.len(),
+        lost.join("\n")
+    );
+}
