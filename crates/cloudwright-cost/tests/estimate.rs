@@ -330,3 +330,43 @@ fn the_priced_fixtures_cover_every_priced_type() {
         .collect();
     assert!(missing.is_empty(), "no fixture prices {missing:?}");
 }
+
+/// A priced resource whose setting the code does not determine keeps its
+/// price, or is listed as not priced (with why) — never priced silently at
+/// another amount: each setting of every resource of the fixture is made
+/// unknown in turn.
+#[test]
+fn a_price_never_changes_silently_when_a_setting_is_unknown() {
+    let dir = fixture("priced");
+    let mut graph = load(std::slice::from_ref(&dir), &LoadOptions::default());
+    let usage = Usage::read(&dir.join("cloudwright-usage.yml")).unwrap();
+    let catalogue = Catalogue::embedded();
+    let baseline = estimate(&graph, &catalogue, &usage);
+    let mut changed = Vec::new();
+    for i in 0..graph.resources.len() {
+        let address = graph.resources[i].address.clone();
+        cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
+            let now = estimate(graph, &catalogue, &usage);
+            for before in &baseline.resources {
+                let unpriced = now.unpriced.iter().any(|u| u.address == before.address);
+                let same = now
+                    .resources
+                    .iter()
+                    .find(|r| r.address == before.address)
+                    .is_some_and(|r| close(r.monthly_cost, before.monthly_cost));
+                if !unpriced && !same {
+                    changed.push(format!(
+                        "{} is priced differently when {address}.{label} is unknown",
+                        before.address
+                    ));
+                }
+            }
+        });
+    }
+    assert!(
+        changed.is_empty(),
+        "{} prices change silently:\n{}",
+        changed.len(),
+        changed.join("\n")
+    );
+}
