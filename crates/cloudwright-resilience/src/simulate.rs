@@ -634,6 +634,21 @@ fn egress_loss(graph: &Graph, compute: &[&Resource], z: &str) -> Option<String> 
     })
 }
 
+/// An entry point judged serving or degraded while a data store may depend
+/// on it unseen (see [`Service::unknown`]) is unknown: that store may be
+/// lost with the zone or region.
+fn unseen(s: &Service<'_>, e: EntryPoint) -> EntryPoint {
+    match (&s.unknown, &e.status) {
+        (Some(why), Status::Serving | Status::Degraded) => EntryPoint {
+            status: Status::Unknown,
+            capacity_pct: None,
+            reason: why.clone(),
+            ..e
+        },
+        _ => e,
+    }
+}
+
 fn judge_az(graph: &Graph, s: &Service<'_>, z: &str) -> EntryPoint {
     let mut status = Status::Serving;
     let mut reasons: Vec<String> = Vec::new();
@@ -884,7 +899,7 @@ pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
         let mut entry_points: Vec<EntryPoint> = svcs
             .iter()
             .filter(|s| region(s.entry).is_none_or(|r| z.starts_with(&r)))
-            .map(|s| judge_az(graph, s, z))
+            .map(|s| unseen(s, judge_az(graph, s, z)))
             .collect();
         let in_front: Vec<EntryPoint> = fronts
             .iter()
@@ -912,7 +927,7 @@ pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
     for reg in &regions {
         let mut entry_points: Vec<EntryPoint> = svcs
             .iter()
-            .filter_map(|s| judge_region(graph, &selected, s, reg))
+            .filter_map(|s| judge_region(graph, &selected, s, reg).map(|e| unseen(s, e)))
             .collect();
         let in_front: Vec<EntryPoint> = fronts
             .iter()

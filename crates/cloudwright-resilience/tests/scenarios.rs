@@ -465,3 +465,37 @@ fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
         lost.join("\n")
     );
 }
+
+#[test]
+fn a_store_that_may_depend_on_a_service_unseen_makes_its_outages_unknown() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stacks");
+    let mut graph = load(&[dir], &LoadOptions::default());
+    let lb = "aws_lb.this[\"resilient\"]";
+    assert_eq!(
+        status(&simulate(&graph), "eu-west-1a", lb).0,
+        Status::Degraded
+    );
+    // the database's group admits groups the code does not determine
+    let i = graph
+        .resources
+        .iter()
+        .position(|r| r.address == "aws_security_group.db[\"resilient\"]")
+        .unwrap();
+    let attributes = graph.resources[i].attributes.clone();
+    let (_, _, changed) =
+        cloudwright_model::testing::unknown_variants(attributes.as_object().unwrap())
+            .into_iter()
+            .find(|(label, ..)| label == "ingress[0].security_groups")
+            .unwrap();
+    graph.resources[i].attributes = cloudwright_model::Value::Map(std::sync::Arc::new(changed));
+    let r = simulate(&graph);
+    let (s, capacity, reason) = status(&r, "eu-west-1a", lb);
+    assert_eq!(s, Status::Unknown);
+    assert_eq!(capacity, None);
+    assert_eq!(
+        reason,
+        "an ingress rule's security_groups of aws_security_group.db[\"resilient\"] is not known from the code"
+    );
+    let a = r.availability.iter().find(|a| a.address == lb).unwrap();
+    assert_eq!(a.percent, None);
+}
