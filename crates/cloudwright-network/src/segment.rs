@@ -402,7 +402,8 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         let engine = engine_port(r);
         // a data store whose port the code does not determine: which
         // flows the policy allows into it is not known
-        if to == Tier::Data && engine.is_none() {
+        let port_unknown = r.get("port").is_some_and(|v| v.is_unknown());
+        if to == Tier::Data && (engine.is_none() || port_unknown) {
             let unknown = ["port", "engine"].iter().find_map(|k| {
                 r.get(k)
                     .filter(|v| v.is_unknown())

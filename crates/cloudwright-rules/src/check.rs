@@ -413,10 +413,51 @@ impl<'g> Context<'g> {
         }
         found.sort_by(|a, b| a.address.cmp(&b.address));
         found.dedup_by(|a, b| a.address == b.address);
+        if found.is_empty() {
+            if let Some(why) = self.maybe_named(target, keys, &index.by_value) {
+                return Tri::Unknown(why);
+            }
+        }
         match (found.is_empty(), index.unresolved.get(&*target.root)) {
             (true, Some(why)) => Tri::Unknown(why.clone()),
             _ => Tri::Known(found),
         }
+    }
+
+    /// Why a companion naming a resource by a literal name may name
+    /// `target`, whose name the code does not determine: the name it gives
+    /// is no other resource's of the same type in the root, and the
+    /// target's name (known in part, perhaps) may be it.
+    fn maybe_named(
+        &self,
+        target: &Resource,
+        keys: &[&str],
+        by_value: &HashMap<String, Vec<&'g Resource>>,
+    ) -> Option<String> {
+        let (key, why) = keys.iter().find_map(|k| match get_str(target, k) {
+            Tri::Unknown(why) => Some((*k, why)),
+            _ => None,
+        })?;
+        let own = target.get(key).unwrap_or_default();
+        let taken = |name: &str| {
+            self.graph.of_type(&target.resource_type).any(|t| {
+                t.root == target.root
+                    && keys
+                        .iter()
+                        .any(|k| matches!(get_str(t, k), Tri::Known(v) if v == name))
+            })
+        };
+        let (name, c) = by_value
+            .iter()
+            .flat_map(|(name, cs)| cs.iter().map(move |c| (name, c)))
+            .filter(|(_, c)| c.root == target.root)
+            .find(|(name, _)| {
+                own.equals(&Value::string(name.as_str())) != Some(false) && !taken(name)
+            })?;
+        Some(format!(
+            "{} names `{name}`, which may be {} (its {key} is {why})",
+            c.address, target.address
+        ))
     }
 }
 

@@ -351,6 +351,43 @@ fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
     );
 }
 
+/// A passing resource with one of its settings unknown passes or is
+/// undecidable — never failed on a guess.
+#[test]
+fn a_passing_resource_with_a_setting_made_unknown_is_never_failed() {
+    let mut failed = Vec::new();
+    for Case {
+        rule,
+        name,
+        settings,
+        mut graph,
+        ..
+    } in cases()
+    {
+        let passing: Vec<usize> = (0..graph.resources.len())
+            .filter(|&i| {
+                let r = &graph.resources[i];
+                r.mode == Mode::Managed && r.name.starts_with("pass")
+            })
+            .collect();
+        for i in passing {
+            let address = graph.resources[i].address.clone();
+            each_unknown(&mut graph, i, |graph, label, _| {
+                let outcome = cloudwright_rules::run_with(graph, &[rule], &settings);
+                if outcome.findings.iter().any(|f| f.resource == address) {
+                    failed.push(format!("{name}: {address} fails when {label} is unknown"));
+                }
+            });
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} passing resources fail once a setting is unknown:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
 #[test]
 fn every_rule_has_a_fixture_and_complete_documentation() {
     let covered: BTreeSet<String> = fixtures().iter().map(|d| rule_id(d)).collect();

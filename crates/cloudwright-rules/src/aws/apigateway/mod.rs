@@ -342,7 +342,8 @@ fn check_route_auth(ctx: &Context<'_>, report: &mut Report) {
             }
             _ => Tri::Absent,
         };
-        match (get_str(route, "route_key"), websocket) {
+        let route_key = get_str(route, "route_key");
+        match (route_key.clone(), websocket) {
             (Tri::Known(key), Tri::Known(true)) if key != "$connect" => continue,
             (Tri::Known(key), _) if key.starts_with("OPTIONS ") || key == "$disconnect" => continue,
             (Tri::Known(key), Tri::Absent)
@@ -359,6 +360,15 @@ fn check_route_auth(ctx: &Context<'_>, report: &mut Report) {
         report.checked(route);
         let key = get_str(route, "api_key_required");
         if key == Tri::Known("true".into()) {
+            continue;
+        }
+        // a route key the code does not determine may be one that cannot
+        // carry an authorizer
+        if let Tri::Unknown(why) = route_key {
+            if !matches!(get_str(route, "authorization_type"), Tri::Known(t) if !t.eq_ignore_ascii_case("NONE"))
+            {
+                report.unknown(route, format!("route_key is {why}"));
+            }
             continue;
         }
         match get_str(route, "authorization_type") {

@@ -64,6 +64,34 @@ fn alarmed(ctx: &Context<'_>, r: &Resource) -> bool {
         })
 }
 
+/// Why an alarm naming something by a literal dimension value may be about
+/// `r`, whose name the code does not determine.
+fn unknown_name_maybe_alarmed(ctx: &Context<'_>, r: &Resource) -> Option<String> {
+    let (key, why) = [
+        "name",
+        "identifier",
+        "cluster_identifier",
+        "replication_group_id",
+    ]
+    .iter()
+    .find_map(|k| match get_str(r, k) {
+        Tri::Unknown(why) => Some((*k, why)),
+        _ => None,
+    })?;
+    let alarm = ctx
+        .graph
+        .of_type("aws_cloudwatch_metric_alarm")
+        .filter(|a| a.root == r.root && a.mode == Mode::Managed)
+        .find(|a| match get(a, "dimensions") {
+            Tri::Known(Value::Map(d)) => d.fields.values().any(|v| v.as_str().is_some()),
+            _ => false,
+        })?;
+    Some(format!(
+        "{} names a resource by its name, which may be {} (its {key} is {why})",
+        alarm.address, r.address
+    ))
+}
+
 crate::rule! {
     /// ## What it checks
     /// In production, every load balancer, RDS instance or Aurora cluster,
@@ -140,6 +168,10 @@ fn check_alarms(ctx: &Context<'_>, report: &mut Report) {
         }
         report.checked(r);
         if !alarmed(ctx, r) {
+            if let Some(why) = unknown_name_maybe_alarmed(ctx, r) {
+                report.unknown(r, why);
+                continue;
+            }
             report.fail(
                 r,
                 "",

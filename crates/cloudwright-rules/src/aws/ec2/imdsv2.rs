@@ -63,10 +63,18 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         "aws_launch_configuration",
     ]) {
         report.checked(r);
-        if let Tri::Known(endpoint) = get_str(r, "metadata_options.0.http_endpoint") {
-            if endpoint == "disabled" {
-                continue;
+        // an endpoint the code does not determine may be disabled
+        let endpoint_unknown = match get_str(r, "metadata_options.0.http_endpoint") {
+            Tri::Known(endpoint) if endpoint == "disabled" => continue,
+            Tri::Unknown(why) => Some(why),
+            _ => None,
+        };
+        if let Some(why) = endpoint_unknown {
+            if !matches!(get_str(r, "metadata_options.0.http_tokens"), Tri::Known(t) if t == "required")
+            {
+                report.unknown(r, format!("http_endpoint is {why}"));
             }
+            continue;
         }
         match get_str(r, "metadata_options.0.http_tokens") {
             Tri::Known(t) if t == "required" => {}

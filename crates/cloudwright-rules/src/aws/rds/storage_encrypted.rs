@@ -55,15 +55,21 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         {
             continue;
         }
+        // Serverless v1 is always encrypted: an engine mode the code does
+        // not determine may be it
+        let mut mode_unknown = None;
         if db.resource_type == "aws_rds_cluster" {
-            if let Tri::Known(mode) = get_str(db, "engine_mode") {
-                if mode == "serverless" {
-                    continue;
-                }
+            match get_str(db, "engine_mode") {
+                Tri::Known(mode) if mode == "serverless" => continue,
+                Tri::Unknown(why) => mode_unknown = Some(format!("engine_mode is {why}")),
+                _ => {}
             }
         }
         match get_bool(db, "storage_encrypted") {
             Tri::Known(true) => {}
+            Tri::Known(false) | Tri::Absent if mode_unknown.is_some() => {
+                report.unknown(db, mode_unknown.unwrap_or_default());
+            }
             Tri::Known(false) => {
                 report.fail(db, "storage_encrypted", "storage_encrypted is false: data, snapshots and backups are stored unencrypted");
             }

@@ -557,8 +557,23 @@ crate::rule! {
                     _ => continue,
                 }
                 report.checked(r);
-                if d.standby_region.is_none() {
-                    report.fail(r, "tags.dr", "the objective is to survive a region loss, but no copy of the data is kept in another region");
+                // replicas the code does not determine may be elsewhere
+                let replicas = r.get("replica");
+                let unknown_replica = replicas.as_ref().and_then(|v| {
+                    if v.is_unknown() {
+                        return Some(v.why_unknown());
+                    }
+                    v.as_list()?
+                        .iter()
+                        .find_map(|x| x.get("region_name").filter(|n| n.is_unknown()))
+                        .map(|n| n.why_unknown())
+                });
+                match (&d.standby_region, unknown_replica) {
+                    (Some(_), _) => {}
+                    (None, Some(why)) => report.unknown(r, format!("its replicas are {why}")),
+                    (None, None) => {
+                        report.fail(r, "tags.dr", "the objective is to survive a region loss, but no copy of the data is kept in another region");
+                    }
                 }
             }
         },
