@@ -613,8 +613,16 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
             .unwrap_or_default()
             .iter()
             .any(|t| string(t) == Some("PRIVATE"));
-        if private || disabled_default_endpoint(r) {
+        if private {
             continue;
+        }
+        match disabled_default_endpoint(r) {
+            Fact::Known(true) => continue,
+            Fact::Unknown(w) => {
+                out.push(unknown(r, w));
+                continue;
+            }
+            Fact::Known(false) => {}
         }
         out.push(front_door(
             r,
@@ -625,8 +633,13 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
         ));
     }
     for r in managed("aws_apigatewayv2_api") {
-        if disabled_default_endpoint(r) {
-            continue;
+        match disabled_default_endpoint(r) {
+            Fact::Known(true) => continue,
+            Fact::Unknown(w) => {
+                out.push(unknown(r, w));
+                continue;
+            }
+            Fact::Known(false) => {}
         }
         let protocol = r
             .get("protocol_type")
@@ -774,9 +787,15 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
 
 /// `disable_execute_api_endpoint = true`: the default endpoint is off
 /// (a custom domain may still serve the API; that is a separate door).
-fn disabled_default_endpoint(r: &Resource) -> bool {
-    r.get("disable_execute_api_endpoint")
-        .is_some_and(|v| v.strip().as_bool() == Some(true))
+fn disabled_default_endpoint(r: &Resource) -> Fact<bool> {
+    match r.get("disable_execute_api_endpoint") {
+        Some(v) if v.is_unknown() => Fact::Unknown(format!(
+            "{}.disable_execute_api_endpoint is {}",
+            r.address,
+            v.why_unknown()
+        )),
+        v => Fact::Known(v.is_some_and(|v| v.strip().as_bool() == Some(true))),
+    }
 }
 
 fn unknown(r: &Resource, missing: String) -> Exposure {
