@@ -334,6 +334,18 @@ fn a_path_never_vanishes_when_a_setting_is_unknown() {
                         ));
                     }
                 }
+                // and no path is claimed on a guess
+                for a in now
+                    .iter()
+                    .filter(|a| a.admin_equivalent || !a.escalation_paths.is_empty())
+                {
+                    if !flagged.contains(&a.address) {
+                        lost.push(format!(
+                            "{fixture}: {} gains a path when {address}.{label} is unknown",
+                            a.address
+                        ));
+                    }
+                }
             });
         }
     }
