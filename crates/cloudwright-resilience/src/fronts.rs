@@ -20,6 +20,9 @@ use cloudwright_network::topology::{referring, targets, Fact};
 pub struct Front<'g> {
     pub entry: &'g Resource,
     pub groups: Vec<Vec<&'g Resource>>,
+    /// Why its origins may fail over to each other unseen: its origin
+    /// groups are not known from the code.
+    pub unknown: Option<String>,
 }
 
 const ORIGIN_TYPES: &[&str] = &[
@@ -55,8 +58,12 @@ pub fn fronts(graph: &Graph) -> Vec<Front<'_>> {
     {
         let origins = origin_targets(graph, cf);
         // an origin group (failover) makes its members one group
-        let grouped = cf
-            .get("origin_group")
+        let origin_group = cf.get("origin_group");
+        let unknown = origin_group
+            .as_ref()
+            .filter(|v| v.is_unknown())
+            .map(|v| format!("{}.origin_group is {}", cf.address, v.why_unknown()));
+        let grouped = origin_group
             .and_then(|v| v.as_list().map(|l| !l.is_empty()))
             .unwrap_or(false);
         let groups = if grouped {
@@ -64,7 +71,11 @@ pub fn fronts(graph: &Graph) -> Vec<Front<'_>> {
         } else {
             origins.into_iter().map(|o| vec![o]).collect()
         };
-        out.push(Front { entry: cf, groups });
+        out.push(Front {
+            entry: cf,
+            groups,
+            unknown,
+        });
     }
     for ga in graph
         .of_type("aws_globalaccelerator_accelerator")
@@ -93,6 +104,7 @@ pub fn fronts(graph: &Graph) -> Vec<Front<'_>> {
         out.push(Front {
             entry: ga,
             groups: vec![endpoints],
+            unknown: None,
         });
     }
     out
@@ -217,6 +229,13 @@ pub fn judge(
             if st != Status::Serving && !why.is_empty() {
                 reasons.push(why);
             }
+        }
+    }
+    // origins that may fail over to each other unseen
+    if let (Status::Down, Some(why)) = (&status, &front.unknown) {
+        if front.groups.iter().flatten().count() > 1 {
+            status = Status::Unknown;
+            reasons = vec![why.clone()];
         }
     }
     EntryPoint {

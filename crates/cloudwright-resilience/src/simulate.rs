@@ -511,6 +511,17 @@ fn component(graph: &Graph, r: &Resource, z: &str) -> (Status, Option<u8>, Strin
                     format!("{} runs in {z} only", r.address),
                 );
             }
+            // a minimum the code does not determine may be one instance
+            if let Some((k, v)) = ["min_size", "desired_count"]
+                .iter()
+                .find_map(|k| r.get(k).filter(|v| v.is_unknown()).map(|v| (*k, v)))
+            {
+                return (
+                    Status::Unknown,
+                    None,
+                    format!("{}.{k} is {}", r.address, v.why_unknown()),
+                );
+            }
             if min <= 1.0 {
                 return (
                     Status::Down,
@@ -761,6 +772,37 @@ fn failover_elsewhere(
     })
 }
 
+/// Why a Route 53 record of the entry point's root may be a failover for
+/// it unseen: its failover policy, or the name of a failover record, is
+/// not known from the code.
+fn failover_unknown(graph: &Graph, entry: &Resource) -> Option<String> {
+    graph
+        .of_type("aws_route53_record")
+        .filter(|r| r.mode == Mode::Managed && r.root == entry.root)
+        .find_map(|r| {
+            let policy = r.get("failover_routing_policy");
+            let failover = policy.as_ref().is_some_and(|p| !p.is_null());
+            let unknown = ["failover_routing_policy", "failover_routing_policy.0.type"]
+                .iter()
+                .find_map(|p| r.get_path(p).filter(|v| v.is_unknown()).map(|v| (*p, v)))
+                .or_else(|| {
+                    failover
+                        .then(|| {
+                            r.get("name")
+                                .filter(|v| v.is_unknown())
+                                .map(|v| ("name", v))
+                        })
+                        .flatten()
+                })?;
+            Some(format!(
+                "{}.{} is {}",
+                r.address,
+                unknown.0,
+                unknown.1.why_unknown()
+            ))
+        })
+}
+
 fn judge_region(
     graph: &Graph,
     selected: &crate::recovery::Selections<'_>,
@@ -797,10 +839,14 @@ fn judge_region(
             }
         }
         Some(Err(why)) => (Status::Down, why),
-        None => (
-            Status::Down,
-            format!("{} and everything behind it are in {lost}, with no failover record to another region", s.entry.address),
-        ),
+        None => match failover_unknown(graph, s.entry) {
+            // a record the code does not determine may fail it over
+            Some(why) => (Status::Unknown, why),
+            None => (
+                Status::Down,
+                format!("{} and everything behind it are in {lost}, with no failover record to another region", s.entry.address),
+            ),
+        },
     };
     Some(EntryPoint {
         address: s.entry.address.clone(),

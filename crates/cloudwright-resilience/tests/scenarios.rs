@@ -414,7 +414,7 @@ fn the_recovery_model_is_the_teams_to_set() {
 /// What an outage takes down or degrades stays so, or becomes unknown, or
 /// the entry point is listed as not judged, when any setting of any
 /// resource of the fixtures is not determined by the code — never
-/// silently "serving".
+/// silently "serving"; and nothing goes down on a guess.
 #[test]
 fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
     let mut lost = Vec::new();
@@ -423,7 +423,19 @@ fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
             .join("tests/fixtures")
             .join(case);
         let mut graph = load(&[dir], &LoadOptions::default());
-        let hurt: Vec<(String, String)> = simulate(&graph)
+        let baseline = simulate(&graph);
+        // (scenario, entry point) not down as the fixture is written
+        let standing: Vec<(String, String)> = baseline
+            .scenarios
+            .iter()
+            .flat_map(|s| {
+                s.entry_points
+                    .iter()
+                    .filter(|e| e.status != Status::Down)
+                    .map(move |e| (s.name.clone(), e.address.clone()))
+            })
+            .collect();
+        let hurt: Vec<(String, String)> = baseline
             .scenarios
             .iter()
             .flat_map(|s| {
@@ -455,12 +467,29 @@ fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
                         ));
                     }
                 }
+                // and nothing goes down on a guess
+                for (scenario, entry) in &standing {
+                    let down = now
+                        .scenarios
+                        .iter()
+                        .filter(|s| s.name == *scenario)
+                        .any(|s| {
+                            s.entry_points
+                                .iter()
+                                .any(|e| e.address == *entry && e.status == Status::Down)
+                        });
+                    if down {
+                        lost.push(format!(
+                            "{case}: {entry} is down in {scenario} when {address}.{label} is unknown"
+                        ));
+                    }
+                }
             });
         }
     }
     assert!(
         lost.is_empty(),
-        "{} outages vanish silently:\n{}",
+        "{} outages vanish silently or appear on a guess:\n{}",
         lost.len(),
         lost.join("\n")
     );
