@@ -613,16 +613,8 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
             .unwrap_or_default()
             .iter()
             .any(|t| string(t) == Some("PRIVATE"));
-        if private {
+        if private || !default_endpoint_open(r, &mut out) {
             continue;
-        }
-        match disabled_default_endpoint(r) {
-            Fact::Known(true) => continue,
-            Fact::Unknown(w) => {
-                out.push(unknown(r, w));
-                continue;
-            }
-            Fact::Known(false) => {}
         }
         out.push(front_door(
             r,
@@ -633,13 +625,8 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
         ));
     }
     for r in managed("aws_apigatewayv2_api") {
-        match disabled_default_endpoint(r) {
-            Fact::Known(true) => continue,
-            Fact::Unknown(w) => {
-                out.push(unknown(r, w));
-                continue;
-            }
-            Fact::Known(false) => {}
+        if !default_endpoint_open(r, &mut out) {
+            continue;
         }
         let protocol = r
             .get("protocol_type")
@@ -787,6 +774,18 @@ fn front_doors(graph: &Graph) -> Vec<Exposure> {
 
 /// `disable_execute_api_endpoint = true`: the default endpoint is off
 /// (a custom domain may still serve the API; that is a separate door).
+/// Whether the API's default endpoint serves; when the code does not
+/// determine it, the API is recorded as undecidable in `out`.
+fn default_endpoint_open(r: &Resource, out: &mut Vec<Exposure>) -> bool {
+    match disabled_default_endpoint(r) {
+        Fact::Known(disabled) => !disabled,
+        Fact::Unknown(w) => {
+            out.push(unknown(r, w));
+            false
+        }
+    }
+}
+
 fn disabled_default_endpoint(r: &Resource) -> Fact<bool> {
     match r.get("disable_execute_api_endpoint") {
         Some(v) if v.is_unknown() => Fact::Unknown(format!(

@@ -223,6 +223,16 @@ fn each_unknown(
     })
 }
 
+/// Fails with every problem found, one a line, after how many.
+fn assert_none(problems: Vec<String>, what: &str) {
+    assert!(
+        problems.is_empty(),
+        "{} {what}:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 /// Settings whose value, unknown, rightly passes: what the rule looks for is
 /// a value written in the code.
 fn passes_when_unknown(id: &str, fixture: &str, key: &str) -> bool {
@@ -281,12 +291,7 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
             });
         }
     }
-    assert!(
-        passed.is_empty(),
-        "{} failing resources pass once one setting is unknown:\n{}",
-        passed.len(),
-        passed.join("\n")
-    );
+    assert_none(passed, "failing resources pass once one setting is unknown");
 }
 
 /// The same of what a failing resource depends on: each setting of each
@@ -343,12 +348,7 @@ fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
             });
         }
     }
-    assert!(
-        lost.is_empty(),
-        "{} findings disappear silently:\n{}",
-        lost.len(),
-        lost.join("\n")
-    );
+    assert_none(lost, "findings disappear silently");
 }
 
 /// A passing resource with one of its settings unknown passes or is
@@ -380,12 +380,7 @@ fn a_passing_resource_with_a_setting_made_unknown_is_never_failed() {
             });
         }
     }
-    assert!(
-        failed.is_empty(),
-        "{} passing resources fail once a setting is unknown:\n{}",
-        failed.len(),
-        failed.join("\n")
-    );
+    assert_none(failed, "passing resources fail once a setting is unknown");
 }
 
 #[test]
