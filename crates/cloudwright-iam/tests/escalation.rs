@@ -356,3 +356,51 @@ fn a_path_never_vanishes_when_a_setting_is_unknown() {
         lost.join("\n")
     );
 }
+
+/// A resource policy open beyond the account stays so or becomes
+/// undecidable, and none opens on a guess, when any setting of any
+/// resource of the fixture is not determined by the code.
+#[test]
+fn resource_access_never_changes_silently_when_a_setting_is_unknown() {
+    use cloudwright_iam::access::resource_access;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/access");
+    let mut graph = load(&[dir], &LoadOptions::default());
+    let wide = |a: &cloudwright_iam::access::Access| {
+        a.unknown.is_none() && matches!(a.classification, "public" | "cross-account")
+    };
+    let open: Vec<String> = resource_access(&graph)
+        .iter()
+        .filter(|a| wide(a))
+        .map(|a| a.address.clone())
+        .collect();
+    assert!(!open.is_empty());
+    let mut changed = Vec::new();
+    for i in 0..graph.resources.len() {
+        let address = graph.resources[i].address.clone();
+        cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
+            let now = resource_access(graph);
+            for o in &open {
+                let kept = now
+                    .iter()
+                    .any(|a| a.address == *o && (wide(a) || a.unknown.is_some()));
+                if !kept {
+                    changed.push(format!("{o} closes when {address}.{label} is unknown"));
+                }
+            }
+            for a in now.iter().filter(|a| wide(a)) {
+                if !open.contains(&a.address) {
+                    changed.push(format!(
+                        "{} opens when {address}.{label} is unknown",
+                        a.address
+                    ));
+                }
+            }
+        });
+    }
+    assert!(
+        changed.is_empty(),
+        "{} resource policies change silently:\n{}",
+        changed.len(),
+        changed.join("\n")
+    );
+}
