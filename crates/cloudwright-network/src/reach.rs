@@ -178,6 +178,10 @@ fn groups_step(
                 undecided.get_or_insert(w);
             }
         }
+        // rules naming groups the code does not determine may name the peer's
+        if let Some(w) = crate::topology::sg_group_permissions_unknown(g, egress) {
+            undecided.get_or_insert(w);
+        }
         for p in sg_group_permissions(graph, g, egress) {
             if !p
                 .from_groups

@@ -226,3 +226,49 @@ fn eks_nodes_are_placed_by_their_launch_template_or_unknown_without_one() {
         vec!["aws_eks_node_group.default_sg uses the cluster security group EKS creates, which is outside the configuration".to_string()]
     );
 }
+
+/// A flow that is reachable, or blocked, stays so or becomes unknown when
+/// any setting of any resource of the fixture is not determined by the
+/// code — never flips on a guess.
+#[test]
+fn a_flow_never_flips_when_a_setting_is_unknown() {
+    let asked = traffic(ProtoSet::single(TCP), PortSet::single(5432));
+    let mut flipped = Vec::new();
+    for (case, from, to) in [
+        ("reach_peering", "aws_instance.app", "aws_instance.db"),
+        ("reach_nacl", "aws_instance.a", "aws_instance.db"),
+        ("reach_nacl", "aws_instance.b", "aws_instance.db"),
+    ] {
+        let mut g = graph(case);
+        let outcome = |g: &Graph| {
+            cloudwright_network::topology::forget();
+            let (Ok(f), Ok(t)) = (endpoint(g, from), endpoint(g, to)) else {
+                return Outcome::Unknown;
+            };
+            let answers = ask(g, &f, &t, &asked);
+            match answers.as_slice() {
+                [a] => a.outcome,
+                _ => Outcome::Unknown,
+            }
+        };
+        let before = outcome(&g);
+        assert_ne!(before, Outcome::Unknown, "{case}: {from} → {to}");
+        for i in 0..g.resources.len() {
+            let address = g.resources[i].address.clone();
+            cloudwright_model::testing::with_each_unknown(&mut g, i, |g, label, _| {
+                let now = outcome(g);
+                if now != before && now != Outcome::Unknown {
+                    flipped.push(format!(
+                        "{case}: {from} → {to} is {now:?}, not {before:?}, when {address}.{label} is unknown"
+                    ));
+                }
+            });
+        }
+    }
+    assert!(
+        flipped.is_empty(),
+        "{} flows flip on a guess:\n{}",
+        flipped.len(),
+        flipped.join("\n")
+    );
+}
