@@ -337,27 +337,19 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
         };
         // subnets whose range or tier the code does not determine: flows
         // from them cannot be judged
-        let uncertain_tier = policy.tier_unknown(graph, s);
+        let vpc_key = vpc as *const Resource as usize;
         match subnet_range(s) {
             Fact::Known(range) => {
-                if let Some(w) = uncertain_tier {
+                if let Some(w) = policy.tier_unknown(graph, s) {
                     uncertain
-                        .entry(vpc as *const Resource as usize)
+                        .entry(vpc_key)
                         .or_default()
                         .push((Some(range.clone()), w));
                 }
+                let (t, _) = tier_of(s);
+                ranges.entry(vpc_key).or_default().push((range, t, s));
             }
-            Fact::Unknown(w) => uncertain
-                .entry(vpc as *const Resource as usize)
-                .or_default()
-                .push((None, w)),
-        }
-        if let Fact::Known(range) = subnet_range(s) {
-            let (t, _) = tier_of(s);
-            ranges
-                .entry(vpc as *const Resource as usize)
-                .or_default()
-                .push((range, t, s));
+            Fact::Unknown(w) => uncertain.entry(vpc_key).or_default().push((None, w)),
         }
     }
     for (r, list) in &sides {
