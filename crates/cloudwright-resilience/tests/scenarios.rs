@@ -411,6 +411,28 @@ fn the_recovery_model_is_the_teams_to_set() {
     assert_eq!(legacy.rto_seconds, Some(45 * 60 + 10 * 100));
 }
 
+/// (scenario, entry point) of every entry point whose status `keep` accepts.
+fn judged(r: &Report, keep: impl Fn(&Status) -> bool) -> Vec<(String, String)> {
+    r.scenarios
+        .iter()
+        .flat_map(|s| {
+            s.entry_points
+                .iter()
+                .filter(|e| keep(&e.status))
+                .map(move |e| (s.name.clone(), e.address.clone()))
+        })
+        .collect()
+}
+
+/// Whether `entry` is judged in `scenario` with a status `keep` accepts.
+fn in_scenario(r: &Report, scenario: &str, entry: &str, keep: impl Fn(&Status) -> bool) -> bool {
+    r.scenarios
+        .iter()
+        .filter(|s| s.name == scenario)
+        .flat_map(|s| &s.entry_points)
+        .any(|e| e.address == entry && keep(&e.status))
+}
+
 /// What an outage takes down or degrades stays so, or becomes unknown, or
 /// the entry point is listed as not judged, when any setting of any
 /// resource of the fixtures is not determined by the code — never
@@ -424,42 +446,17 @@ fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
             .join(case);
         let mut graph = load(&[dir], &LoadOptions::default());
         let baseline = simulate(&graph);
-        // (scenario, entry point) not down as the fixture is written
-        let standing: Vec<(String, String)> = baseline
-            .scenarios
-            .iter()
-            .flat_map(|s| {
-                s.entry_points
-                    .iter()
-                    .filter(|e| e.status != Status::Down)
-                    .map(move |e| (s.name.clone(), e.address.clone()))
-            })
-            .collect();
-        let hurt: Vec<(String, String)> = baseline
-            .scenarios
-            .iter()
-            .flat_map(|s| {
-                s.entry_points
-                    .iter()
-                    .filter(|e| matches!(e.status, Status::Down | Status::Degraded))
-                    .map(move |e| (s.name.clone(), e.address.clone()))
-            })
-            .collect();
+        let standing = judged(&baseline, |st| *st != Status::Down);
+        let hurt = judged(&baseline, |st| {
+            matches!(st, Status::Down | Status::Degraded)
+        });
         assert!(!hurt.is_empty(), "{case}: no outage to keep");
         for i in 0..graph.resources.len() {
             let address = graph.resources[i].address.clone();
             cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
                 let now = simulate(graph);
                 for (scenario, entry) in &hurt {
-                    let still = now
-                        .scenarios
-                        .iter()
-                        .filter(|s| s.name == *scenario)
-                        .any(|s| {
-                            s.entry_points
-                                .iter()
-                                .any(|e| e.address == *entry && e.status != Status::Serving)
-                        })
+                    let still = in_scenario(&now, scenario, entry, |st| *st != Status::Serving)
                         || now.unplaced.iter().any(|u| u.address == *entry);
                     if !still {
                         lost.push(format!(
@@ -469,15 +466,7 @@ fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
                 }
                 // and nothing goes down on a guess
                 for (scenario, entry) in &standing {
-                    let down = now
-                        .scenarios
-                        .iter()
-                        .filter(|s| s.name == *scenario)
-                        .any(|s| {
-                            s.entry_points
-                                .iter()
-                                .any(|e| e.address == *entry && e.status == Status::Down)
-                        });
+                    let down = in_scenario(&now, scenario, entry, |st| *st == Status::Down);
                     if down {
                         lost.push(format!(
                             "{case}: {entry} is down in {scenario} when {address}.{label} is unknown"

@@ -209,18 +209,32 @@ fn cases() -> impl Iterator<Item = Case> {
     })
 }
 
-/// [`with_each_unknown`], the engines' memos forgotten before each run
-/// (they remember answers per graph, and the graph changed).
-fn each_unknown(
-    graph: &mut cloudwright_model::Graph,
-    i: usize,
-    mut f: impl FnMut(&cloudwright_model::Graph, &str, &str),
-) {
-    with_each_unknown(graph, i, |graph, label, key| {
-        cloudwright_network::topology::forget();
-        cloudwright_resilience::placement::forget();
-        f(graph, label, key)
-    })
+/// The rule run on the graph, the engines' memos forgotten first (they
+/// remember answers per graph, and the harnesses change the graph under
+/// the same identity).
+fn run(
+    graph: &cloudwright_model::Graph,
+    rule: &'static cloudwright_rules::Rule,
+    settings: &cloudwright_rules::Settings,
+) -> cloudwright_rules::Outcome {
+    cloudwright_network::topology::forget();
+    cloudwright_resilience::placement::forget();
+    cloudwright_rules::run_with(graph, &[rule], settings)
+}
+
+/// The resources the rule left undecided.
+fn undecided(outcome: &cloudwright_rules::Outcome) -> BTreeSet<String> {
+    outcome.unknown.iter().map(|(_, r, _)| r.clone()).collect()
+}
+
+/// The managed resources whose name `keep` accepts, by index.
+fn managed_where(graph: &cloudwright_model::Graph, keep: impl Fn(&str) -> bool) -> Vec<usize> {
+    (0..graph.resources.len())
+        .filter(|&i| {
+            let r = &graph.resources[i];
+            r.mode == Mode::Managed && keep(&r.name)
+        })
+        .collect()
 }
 
 /// Fails with every problem found, one a line, after how many.
@@ -262,22 +276,12 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
         mut graph,
     } in cases()
     {
-        let failing: Vec<usize> = (0..graph.resources.len())
-            .filter(|&i| {
-                let r = &graph.resources[i];
-                r.mode == Mode::Managed && r.name.starts_with("fail")
-            })
-            .collect();
         // what the rule leaves undecided as the fixture is written
-        let before: BTreeSet<String> = cloudwright_rules::run_with(&graph, &[rule], &settings)
-            .unknown
-            .into_iter()
-            .map(|(_, r, _)| r)
-            .collect();
-        for i in failing {
+        let before = undecided(&run(&graph, rule, &settings));
+        for i in managed_where(&graph, |n| n.starts_with("fail")) {
             let address = graph.resources[i].address.clone();
-            each_unknown(&mut graph, i, |graph, label, key| {
-                let outcome = cloudwright_rules::run_with(graph, &[rule], &settings);
+            with_each_unknown(&mut graph, i, |graph, label, key| {
+                let outcome = run(graph, rule, &settings);
                 // still failing, or undecided — on it or on the resource
                 // the rule reports it with (a bucket for its access block)
                 let decided = outcome.findings.iter().any(|f| f.resource == address)
@@ -309,9 +313,7 @@ fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
         ..
     } in cases()
     {
-        cloudwright_network::topology::forget();
-        cloudwright_resilience::placement::forget();
-        let baseline = cloudwright_rules::run_with(&graph, &[rule], &settings);
+        let baseline = run(&graph, rule, &settings);
         let failing: BTreeSet<String> = baseline
             .findings
             .iter()
@@ -321,20 +323,14 @@ fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
         if failing.is_empty() {
             continue;
         }
-        let before: BTreeSet<String> = baseline.unknown.into_iter().map(|(_, r, _)| r).collect();
-        let others: Vec<usize> = (0..graph.resources.len())
-            .filter(|&i| {
-                let r = &graph.resources[i];
-                r.mode == Mode::Managed
-                    && !["fail", "pass", "unknown"]
-                        .iter()
-                        .any(|p| r.name.starts_with(p))
-            })
-            .collect();
+        let before = undecided(&baseline);
+        let others = managed_where(&graph, |n| {
+            !["fail", "pass", "unknown"].iter().any(|p| n.starts_with(p))
+        });
         for j in others {
             let address = graph.resources[j].address.clone();
-            each_unknown(&mut graph, j, |graph, label, _| {
-                let outcome = cloudwright_rules::run_with(graph, &[rule], &settings);
+            with_each_unknown(&mut graph, j, |graph, label, _| {
+                let outcome = run(graph, rule, &settings);
                 if outcome.unknown.iter().any(|(_, r, _)| !before.contains(r)) {
                     return;
                 }
@@ -364,16 +360,10 @@ fn a_passing_resource_with_a_setting_made_unknown_is_never_failed() {
         ..
     } in cases()
     {
-        let passing: Vec<usize> = (0..graph.resources.len())
-            .filter(|&i| {
-                let r = &graph.resources[i];
-                r.mode == Mode::Managed && r.name.starts_with("pass")
-            })
-            .collect();
-        for i in passing {
+        for i in managed_where(&graph, |n| n.starts_with("pass")) {
             let address = graph.resources[i].address.clone();
-            each_unknown(&mut graph, i, |graph, label, _| {
-                let outcome = cloudwright_rules::run_with(graph, &[rule], &settings);
+            with_each_unknown(&mut graph, i, |graph, label, _| {
+                let outcome = run(graph, rule, &settings);
                 if outcome.findings.iter().any(|f| f.resource == address) {
                     failed.push(format!("{name}: {address} fails when {label} is unknown"));
                 }
