@@ -38,17 +38,6 @@ fn violation(kind: &'static str, r: &Resource, message: String, evidence: Vec<Ho
     }
 }
 
-fn undecided(kind: &'static str, r: &Resource, why: String) -> Violation {
-    Violation {
-        kind,
-        resource: r.address.clone(),
-        root: r.root.to_string(),
-        message: String::new(),
-        evidence: Vec::new(),
-        unknown: Some(why),
-    }
-}
-
 fn managed<'g>(graph: &'g Graph, t: &'static str) -> impl Iterator<Item = &'g Resource> + 'g {
     graph.of_type(t).filter(|r| r.mode == Mode::Managed)
 }
@@ -117,7 +106,9 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
                     ));
                 }
             }
-            (Fact::Unknown(w), _) | (_, Fact::Unknown(w)) => out.push(undecided("overlap", p, w)),
+            (Fact::Unknown(w), _) | (_, Fact::Unknown(w)) => {
+                out.push(Violation::undecided("overlap", p, w))
+            }
         }
     }
     // VPCs per transit gateway
@@ -139,7 +130,7 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
                 Fact::Known(mine) => mine,
                 Fact::Unknown(w) => {
                     if list.len() > 1 {
-                        out.push(undecided("overlap", att, w));
+                        out.push(Violation::undecided("overlap", att, w));
                     }
                     continue;
                 }
@@ -222,7 +213,7 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
         let mine = match vpc_ranges(graph, vpc) {
             Fact::Known(mine) => mine,
             Fact::Unknown(w) => {
-                out.push(undecided("overlap", vpc, w));
+                out.push(Violation::undecided("overlap", vpc, w));
                 continue;
             }
         };
@@ -230,7 +221,7 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
             .iter()
             .any(|(net, _)| overlap(&mine, std::slice::from_ref(net)).is_some());
         if let (false, Some(w)) = (overlapping, &unknown_on_prem) {
-            out.push(undecided("overlap", vpc, w.clone()));
+            out.push(Violation::undecided("overlap", vpc, w.clone()));
             continue;
         }
         for (net, source) in &on_prem {
@@ -265,7 +256,7 @@ pub fn local_overrides(graph: &Graph) -> Vec<Violation> {
         let list = match routes(graph, table) {
             Fact::Known(l) => l,
             Fact::Unknown(w) => {
-                out.push(undecided("local-override", table, w));
+                out.push(Violation::undecided("local-override", table, w));
                 continue;
             }
         };
@@ -278,7 +269,7 @@ pub fn local_overrides(graph: &Graph) -> Vec<Violation> {
                     r.destination.prefix_len() > 0
                         && !matches!(r.via, "network_interface_id" | "vpc_endpoint_id")
                 }) {
-                    out.push(undecided("local-override", table, w));
+                    out.push(Violation::undecided("local-override", table, w));
                 }
                 continue;
             }
@@ -405,7 +396,7 @@ pub fn no_egress(graph: &Graph, policy: &Policy) -> Vec<Violation> {
             let sides = match interfaces(graph, r) {
                 Fact::Known(sides) => sides,
                 Fact::Unknown(w) => {
-                    out.push(undecided("no-egress", r, w));
+                    out.push(Violation::undecided("no-egress", r, w));
                     continue;
                 }
             };
@@ -419,7 +410,7 @@ pub fn no_egress(graph: &Graph, policy: &Policy) -> Vec<Violation> {
                     _ => Fact::Known(false),
                 };
                 if let Fact::Unknown(w) = wants {
-                    out.push(undecided("no-egress", r, w));
+                    out.push(Violation::undecided("no-egress", r, w));
                     break;
                 }
                 match route {
@@ -436,7 +427,7 @@ pub fn no_egress(graph: &Graph, policy: &Policy) -> Vec<Violation> {
                         break;
                     }
                     Fact::Unknown(w) => {
-                        out.push(undecided("no-egress", r, w));
+                        out.push(Violation::undecided("no-egress", r, w));
                         break;
                     }
                     _ => {}
@@ -485,11 +476,11 @@ pub fn nat_across_zones(graph: &Graph) -> Vec<Violation> {
             // which NAT gateway, or whether one, is not known
             Fact::Known(Some(("nat_gateway_id", None, route))) => {
                 let why = format!("the NAT gateway {} routes {} to is not in the configuration or not known from the code", route.address, subnet.address);
-                out.push(undecided("nat-zone", subnet, why));
+                out.push(Violation::undecided("nat-zone", subnet, why));
                 continue;
             }
             Fact::Unknown(w) => {
-                out.push(undecided("nat-zone", subnet, w));
+                out.push(Violation::undecided("nat-zone", subnet, w));
                 continue;
             }
             _ => continue,
@@ -510,7 +501,7 @@ pub fn nat_across_zones(graph: &Graph) -> Vec<Violation> {
                 ));
             }
             (Fact::Unknown(w), _) | (_, Fact::Unknown(w)) => {
-                out.push(undecided("nat-zone", subnet, w));
+                out.push(Violation::undecided("nat-zone", subnet, w));
             }
             _ => {}
         }
@@ -540,7 +531,7 @@ pub fn missing_gateway_endpoints(graph: &Graph) -> Vec<Violation> {
             Fact::Known(Some(("nat_gateway_id", _, route))) => route,
             // routes the code does not determine may send it through NAT
             Fact::Unknown(w) => {
-                out.push(undecided("gateway-endpoint", table, w));
+                out.push(Violation::undecided("gateway-endpoint", table, w));
                 continue;
             }
             _ => continue,
@@ -560,7 +551,7 @@ pub fn missing_gateway_endpoints(graph: &Graph) -> Vec<Violation> {
                 .filter(Value::is_unknown)
                 .map(|name| (e, name))
         }) {
-            out.push(undecided(
+            out.push(Violation::undecided(
                 "gateway-endpoint",
                 table,
                 format!("{}.service_name is {}", e.address, name.why_unknown()),
@@ -703,7 +694,7 @@ pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
     }
     for ((root, address), why) in &undecidable {
         if let Some(subnet) = graph.resource_in(root, address) {
-            out.push(undecided("capacity", subnet, why.clone()));
+            out.push(Violation::undecided("capacity", subnet, why.clone()));
         }
     }
     for ((root, address), (need, evidence)) in demand {
@@ -716,7 +707,7 @@ pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
         let cidr = subnet.get("cidr_block");
         if let Some(v) = cidr.as_ref().filter(|v| v.is_unknown()) {
             let why = format!("{}.cidr_block is {}", subnet.address, v.why_unknown());
-            out.push(undecided("capacity", subnet, why));
+            out.push(Violation::undecided("capacity", subnet, why));
             continue;
         }
         let Some(net) = cidr
@@ -761,7 +752,7 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
     for sg in managed(graph, "aws_security_group") {
         // rules the code does not determine may admit any group
         if let Some(why) = crate::topology::sg_group_permissions_unknown(sg, false) {
-            out.push(undecided("dead-rule", sg, why));
+            out.push(Violation::undecided("dead-rule", sg, why));
             continue;
         }
         for perm in sg_group_permissions(graph, sg, false) {
@@ -819,7 +810,7 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
                     continue;
                 }
                 if let Some(w) = unknown {
-                    out.push(undecided("dead-rule", sg, w));
+                    out.push(Violation::undecided("dead-rule", sg, w));
                     continue;
                 }
                 let first =

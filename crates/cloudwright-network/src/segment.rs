@@ -100,13 +100,14 @@ impl Policy {
     /// tags or routes (a route to an internet gateway makes it public) are
     /// not known from the code.
     pub fn tier_unknown(&self, graph: &Graph, subnet: &Resource) -> Option<String> {
-        let (_, how) = self.tier(graph, subnet);
-        let labelled = ["tagged", "named", "classified"]
+        if self
+            .tiers
             .iter()
-            .any(|p| how.starts_with(p));
-        (!labelled)
-            .then(|| crate::topology::subnet_tier_unknown(graph, subnet))
-            .flatten()
+            .any(|(pattern, _)| glob(pattern, &subnet.address))
+        {
+            return None;
+        }
+        crate::topology::subnet_tier_unknown(graph, subnet)
     }
 
     /// A subnet's tier under the policy, and how it was decided.
@@ -161,6 +162,20 @@ pub struct Violation {
     pub evidence: Vec<Hop>,
     /// When the check cannot be decided: what is missing.
     pub unknown: Option<String>,
+}
+
+impl Violation {
+    /// A check on `r` the policy or design cannot decide, and why.
+    pub(crate) fn undecided(kind: &'static str, r: &Resource, why: String) -> Violation {
+        Violation {
+            kind,
+            resource: r.address.clone(),
+            root: r.root.to_string(),
+            message: String::new(),
+            evidence: Vec::new(),
+            unknown: Some(why),
+        }
+    }
 }
 
 /// The engine port of a data store: its `port` attribute, else the
@@ -246,30 +261,6 @@ fn tier_unknown_flow(
     None
 }
 
-/// Where `r` sits, which the policy cannot judge, and why.
-fn undecided_placement(r: &Resource, why: String) -> Violation {
-    Violation {
-        kind: "placement",
-        resource: r.address.clone(),
-        root: r.root.to_string(),
-        message: String::new(),
-        evidence: Vec::new(),
-        unknown: Some(why),
-    }
-}
-
-/// A flow into `r` the policy cannot judge, and why.
-fn undecided_flow(r: &Resource, why: String) -> Violation {
-    Violation {
-        kind: "flow",
-        resource: r.address.clone(),
-        root: r.root.to_string(),
-        message: String::new(),
-        evidence: Vec::new(),
-        unknown: Some(why),
-    }
-}
-
 fn resource_hop(kind: &'static str, r: &Resource, detail: String) -> Hop {
     Hop {
         kind,
@@ -319,7 +310,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                     sides.push((*r, list));
                 }
             }
-            Fact::Unknown(w) => out.push(undecided_placement(r, w)),
+            Fact::Unknown(w) => out.push(Violation::undecided("placement", r, w)),
         }
     }
     // subnet ranges per VPC, with their tiers
@@ -362,7 +353,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                 .iter()
                 .find_map(|i| policy.tier_unknown(graph, i.subnet))
             {
-                out.push(undecided_placement(r, w));
+                out.push(Violation::undecided("placement", r, w));
                 continue;
             }
         }
@@ -402,7 +393,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                     .map(|v| format!("{}.{k} is {}", r.address, v.why_unknown()))
             });
             if let Some(w) = unknown {
-                out.push(undecided_flow(r, w));
+                out.push(Violation::undecided("flow", r, w));
                 continue;
             }
         }
@@ -415,7 +406,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
             .get(&(side.vpc as *const Resource as usize))
             .unwrap_or(&no_uncertain);
         if let Some(w) = tier_unknown_flow(graph, policy, side, vpc_uncertain) {
-            out.push(undecided_flow(r, w));
+            out.push(Violation::undecided("flow", r, w));
             continue;
         }
         let mut seen = BTreeSet::new();
@@ -423,7 +414,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
             let perms = match sg_permissions(graph, g, false) {
                 Fact::Known(p) => p,
                 Fact::Unknown(w) => {
-                    out.push(undecided_flow(r, w));
+                    out.push(Violation::undecided("flow", r, w));
                     continue;
                 }
             };
@@ -513,23 +504,17 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                 .iter()
                 .find_map(|i| policy.tier_unknown(graph, i.subnet))
             {
-                out.push(Violation {
-                    kind: "direct-exposure",
-                    ..undecided_placement(r, w)
-                });
+                out.push(Violation::undecided("direct-exposure", r, w));
             }
             continue;
         }
         if let Some(i) = list.iter().find(|i| tier_of(i.subnet).0 != Tier::Public) {
             if e.verdict == Verdict::Unknown {
-                out.push(Violation {
-                    kind: "direct-exposure",
-                    resource: r.address.clone(),
-                    root: r.root.to_string(),
-                    message: String::new(),
-                    evidence: Vec::new(),
-                    unknown: Some(e.missing.join("; ")),
-                });
+                out.push(Violation::undecided(
+                    "direct-exposure",
+                    r,
+                    e.missing.join("; "),
+                ));
                 continue;
             }
             let (t, why) = tier_of(i.subnet);

@@ -1388,6 +1388,9 @@ fn tag_value(r: &Resource, keys: &[&str]) -> Option<String> {
 /// or its route table's routes, are not known from the code. `None` when
 /// what decided rests on what the code says.
 pub fn subnet_tier_unknown(graph: &Graph, subnet: &Resource) -> Option<String> {
+    if labelled_tier(subnet).is_some() {
+        return None;
+    }
     let tags = subnet.get("tags_all").or_else(|| subnet.get("tags"));
     if let Some(t) = tags.as_ref().filter(|t| t.is_unknown()) {
         return Some(format!(
@@ -1409,30 +1412,30 @@ pub fn subnet_tier_unknown(graph: &Graph, subnet: &Resource) -> Option<String> {
     }
 }
 
+/// The tier a subnet's `tier`-like tag, else its `Name` tag, says.
+fn labelled_tier(subnet: &Resource) -> Option<(Tier, String)> {
+    let tier_keys = [
+        "tier",
+        "layer",
+        "subnettier",
+        "subnettype",
+        "type",
+        "role",
+        "network",
+    ];
+    if let Some(t) = tag_value(subnet, &tier_keys).and_then(|v| Some((Tier::parse(&v)?, v))) {
+        return Some((t.0, format!("tagged {:?}", t.1)));
+    }
+    let name = tag_value(subnet, &["name"])?;
+    Tier::parse(&name).map(|t| (t, format!("named {name:?}")))
+}
+
 /// A subnet's tier and how it was told: a `tier`-like tag, the `Name`
 /// tag, a default route to an internet gateway (public), membership of a
 /// database or cache subnet group (data), else private (app).
 pub fn subnet_tier(graph: &Graph, subnet: &Resource) -> (Tier, String) {
-    if let Some(v) = tag_value(
-        subnet,
-        &[
-            "tier",
-            "layer",
-            "subnettier",
-            "subnettype",
-            "type",
-            "role",
-            "network",
-        ],
-    ) {
-        if let Some(t) = Tier::parse(&v) {
-            return (t, format!("tagged {v:?}"));
-        }
-    }
-    if let Some(name) = tag_value(subnet, &["name"]) {
-        if let Some(t) = Tier::parse(&name) {
-            return (t, format!("named {name:?}"));
-        }
+    if let Some(labelled) = labelled_tier(subnet) {
+        return labelled;
     }
     if let Fact::Known(Some(vpc)) = target(graph, subnet, "vpc_id", "aws_vpc") {
         if let Fact::Known(Some(table)) = route_table(graph, subnet, vpc) {
