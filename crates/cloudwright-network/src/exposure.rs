@@ -1097,15 +1097,7 @@ fn expose_load_balancer_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
         return undecided.map(|w| unknown(lb, w)).into_iter().collect();
     };
     let mut out = vec![reachable(lb, &through, path.clone(), Vec::new())];
-    let lb_groups: Vec<String> = groups.iter().map(|g| g.address.clone()).collect();
-    let lb_subnets = subnet_ranges(graph, lb);
-    let front = Front {
-        graph,
-        lb,
-        lb_groups: &lb_groups,
-        lb_subnets: &lb_subnets,
-        through: &through,
-    };
+    let front = Front::of(graph, lb, &groups, &through);
     for listener in listener_list {
         let group = match target(graph, listener, "default_action", "aws_lb_target_group") {
             Fact::Known(Some(g)) => g,
@@ -1202,7 +1194,7 @@ fn target_admits(
         lb,
         lb_subnets,
         ..
-    } = *lb;
+    } = lb;
     for sg in sgs {
         if let Fact::Unknown(w) = sg_ingress(graph, sg) {
             return Fact::Unknown(w);
@@ -1227,13 +1219,29 @@ fn target_admits(
 
 /// A load balancer as its targets see it: its security groups, its
 /// subnets' ranges, and the internet traffic that gets through it.
-#[derive(Clone, Copy)]
 struct Front<'a> {
     graph: &'a Graph,
     lb: &'a Resource,
-    lb_groups: &'a [String],
-    lb_subnets: &'a Option<AddrSet>,
+    lb_groups: Vec<String>,
+    lb_subnets: Option<AddrSet>,
     through: &'a HeaderSpace,
+}
+
+impl<'a> Front<'a> {
+    fn of(
+        graph: &'a Graph,
+        lb: &'a Resource,
+        groups: &[&Resource],
+        through: &'a HeaderSpace,
+    ) -> Front<'a> {
+        Front {
+            graph,
+            lb,
+            lb_groups: groups.iter().map(|g| g.address.clone()).collect(),
+            lb_subnets: subnet_ranges(graph, lb),
+            through,
+        }
+    }
 }
 
 /// [`target_admits`] on what the code says.
@@ -1249,7 +1257,8 @@ fn target_admits_known(
         lb_groups,
         lb_subnets,
         through,
-    } = *lb;
+    } = lb;
+    let through: &HeaderSpace = through;
     for sg in sgs {
         for perm in crate::topology::sg_ingress_from_groups(graph, sg) {
             let from_lb = perm.from_groups.iter().any(|g| lb_groups.contains(g));
@@ -1900,15 +1909,7 @@ fn expose_classic_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
         return undecided.map(|w| unknown(lb, w)).into_iter().collect();
     };
     let mut out = vec![reachable(lb, &through, path.clone(), Vec::new())];
-    let lb_groups: Vec<String> = groups.iter().map(|g| g.address.clone()).collect();
-    let lb_subnets = subnet_ranges(graph, lb);
-    let front = Front {
-        graph,
-        lb,
-        lb_groups: &lb_groups,
-        lb_subnets: &lb_subnets,
-        through: &through,
-    };
+    let front = Front::of(graph, lb, &groups, &through);
     let backends = classic_backends(graph, lb);
     let instance_ports = PortSet::from_ranges(ports.iter().map(|&(_, b)| (b, b)));
     for backend in backends {
