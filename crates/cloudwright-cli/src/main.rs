@@ -861,8 +861,8 @@ fn iam(args: IamArgs) -> ExitCode {
                 });
             if let Some((holder, attr)) = cloudwright_iam::access::policy_of(&graph, target) {
                 let doc = match holder.get(attr) {
-                    Some(v) => match v.document() {
-                        Some(d) => cloudwright_model::Tri::Known(d.clone()),
+                    Some(v) => match v.json_document() {
+                        Some(d) => cloudwright_model::Tri::Known(d.into_owned()),
                         None => match v.strip() {
                             cloudwright_model::Value::String(t) => {
                                 match serde_json::from_str::<serde_json::Value>(t) {

@@ -125,14 +125,27 @@ pub fn principal_account(id: &str) -> Option<std::borrow::Cow<'_, str>> {
     caller.then_some("self".into())
 }
 
-/// Whether an unknown principal could be `"*"`: not when it is a string
-/// known in part whose known text has more than asterisks
-/// (`arn:aws:iam::${account}:root` names an account, whatever the account).
+/// Whether an unknown principal or resource could be `"*"`: not when it is
+/// a string known in part whose known text has more than asterisks
+/// (`arn:aws:iam::${account}:root` names an account, whatever the account),
+/// nor the ARN or id of a managed resource, alone or within such a string
+/// (`aws_s3_bucket.data.arn`, `${aws_s3_bucket.data.arn}*`: the provider
+/// sets it to that resource's, never empty, never `"*"`).
 fn may_be_wildcard(s: &str) -> bool {
+    let names_a_resource = |origin: &str| {
+        let attribute = origin.rsplit('.').next().unwrap_or("");
+        cloudwright_model::value::computed_by_apply(origin) && matches!(attribute, "arn" | "id")
+    };
+    if let Some(origin) = unknown_origin(s) {
+        return !names_a_resource(origin);
+    }
     let Some(text) = known_text(s) else {
         return true;
     };
-    pieces(text).all(|p| !matches!(p, Piece::Known(known) if known.chars().any(|c| c != '*')))
+    pieces(text).all(|p| match p {
+        Piece::Known(known) => known.chars().all(|c| c == '*'),
+        Piece::Unknown(origin) => !names_a_resource(origin),
+    })
 }
 
 /// The origins of the unknown pieces a marker carries (one for a plain
@@ -164,6 +177,18 @@ impl Statement {
 
     pub fn all_resources(&self) -> bool {
         self.resources.iter().any(|r| r == "*")
+    }
+
+    /// Could the statement apply to every resource: `"*"`, or a resource
+    /// the code does not determine that may be `"*"` (not a managed
+    /// resource's ARN, nor a string known in part such as
+    /// `${aws_s3_bucket.b.arn}/*`).
+    pub fn may_be_all_resources(&self) -> bool {
+        self.all_resources()
+            || self
+                .resources
+                .iter()
+                .any(|r| is_unknown(r) && may_be_wildcard(r))
     }
 
     /// Names every principal: `"*"`, `{"AWS": "*"}`, or a `NotPrincipal`.
@@ -286,12 +311,14 @@ pub fn statements(v: Tri<Value>) -> Tri<Vec<Statement>> {
 /// The statements of the policy document an attribute holds: JSON text
 /// (`jsonencode`, a heredoc, `aws_iam_policy_document.json`) decoded
 /// straight into statements, a document whose text is known only after
-/// apply read for its known structure, an object taken as the document.
+/// apply (`jsonencode` of unknown values, or JSON text written around them:
+/// [`Value::json_document`]) read for its known structure, an object taken
+/// as the document.
 /// Text that is not JSON is absent (the provider rejects it); an unknown
 /// value is unknown, `why` saying so.
 pub fn attribute_statements(v: &Value, why: impl FnOnce() -> String) -> Tri<Vec<Statement>> {
-    if let Some(doc) = v.document() {
-        return statements_in(&to_json(doc));
+    if let Some(doc) = v.json_document() {
+        return statements_in(&to_json(&doc));
     }
     match v.strip() {
         Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {

@@ -152,6 +152,27 @@ impl Value {
         }
     }
 
+    /// The structure of the JSON document a value holds while its text is
+    /// not known: a [`Value::Document`]'s, or that of a string known in part
+    /// ([`Value::Template`]) whose known text is JSON with every unknown
+    /// piece inside a string literal — a heredoc policy with
+    /// `"Resource": "${aws_s3_bucket.b.arn}/*"`. Such a string decodes to
+    /// the string known in part `arn` + `/*`, and one made of a single
+    /// unknown to that unknown (with its origin). An interpolated value is
+    /// read as string content, as Terraform writes it (a value holding a
+    /// quote would make the text invalid JSON, which the provider rejects).
+    /// `None` when the text is not JSON with unknowns only inside strings:
+    /// an unknown where a number, an object key or a whole list or object
+    /// is written may stand for any JSON, so nothing of the structure is known.
+    pub fn json_document(&self) -> Option<std::borrow::Cow<'_, Value>> {
+        if let Some(doc) = self.document() {
+            return Some(std::borrow::Cow::Borrowed(doc));
+        }
+        self.template()
+            .and_then(decode_json_known_in_part)
+            .map(std::borrow::Cow::Owned)
+    }
+
     /// A string known only in part, its pieces in order: known text and
     /// unknown values; see [`Value::Template`]. `None` for a string made
     /// only of unknowns (which is plain unknown).
@@ -549,6 +570,92 @@ impl Value {
     }
 }
 
+/// Where an unknown piece of a string known in part stands in its text
+/// while it is decoded as JSON: characters of a private-use area, which a
+/// JSON string may hold unescaped and nothing else in the text can hold.
+const HOLE_START: char = '\u{F8F0}';
+const HOLE_END: char = '\u{F8F1}';
+
+/// The pieces of a text in which unknown values stand as holes — `start`,
+/// the index of the value, `end` — in order: the known text around them
+/// (possibly empty) and the values `value` gives for the indices. `None`
+/// when a hole is not closed or names no value.
+pub fn pieces_around_holes<'v>(
+    text: &str,
+    (start, end): (char, char),
+    value: impl Fn(usize) -> Option<&'v Value>,
+) -> Option<Vec<Value>> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(start) {
+        parts.push(Value::string(&rest[..at]));
+        let after = &rest[at + start.len_utf8()..];
+        let close = after.find(end)?;
+        parts.push(value(after[..close].parse::<usize>().ok()?)?.clone());
+        rest = &after[close + end.len_utf8()..];
+    }
+    parts.push(Value::string(rest));
+    Some(parts)
+}
+
+/// See [`Value::json_document`].
+fn decode_json_known_in_part(pieces: &[Value]) -> Option<Value> {
+    match pieces.first() {
+        Some(Value::String(first)) if first.trim_start().starts_with(['{', '[']) => {}
+        _ => return None,
+    }
+    let mut text = String::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        match piece {
+            Value::String(s) if !s.contains([HOLE_START, HOLE_END]) => text.push_str(s),
+            Value::Unknown(_) => {
+                text.push(HOLE_START);
+                text.push_str(&i.to_string());
+                text.push(HOLE_END);
+            }
+            _ => return None,
+        }
+    }
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    with_holes(&json, pieces)
+}
+
+/// A decoded JSON value, its strings with holes made strings known in part.
+fn with_holes(json: &serde_json::Value, pieces: &[Value]) -> Option<Value> {
+    use serde_json::Value as J;
+    Some(match json {
+        J::String(s) if s.contains(HOLE_START) => {
+            let parts = pieces_around_holes(s, (HOLE_START, HOLE_END), |i| pieces.get(i))?;
+            match parts.as_slice() {
+                // a string that is one unknown is that unknown, origin kept
+                [Value::String(a), hole, Value::String(b)] if a.is_empty() && b.is_empty() => {
+                    hole.clone()
+                }
+                _ => Value::partial_string(parts),
+            }
+        }
+        J::Array(items) => Value::list(
+            items
+                .iter()
+                .map(|item| with_holes(item, pieces))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        J::Object(m) => {
+            let mut fields = Vec::with_capacity(m.len());
+            for (k, v) in m {
+                if k.contains(HOLE_START) {
+                    return None;
+                }
+                fields.push((k.clone(), with_holes(v, pieces)?));
+            }
+            Value::Map(Arc::new(Object::new(
+                fields.into_iter().collect::<Fields>(),
+            )))
+        }
+        other => Value::from_json(other),
+    })
+}
+
 fn number_to_json(n: f64) -> serde_json::Value {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
         serde_json::Value::from(n as i64)
@@ -725,6 +832,61 @@ mod tests {
             Value::partial_string(vec![Value::unknown(), Value::string("")]),
             Value::Unknown(_)
         ));
+    }
+
+    #[test]
+    fn json_text_known_in_part_decodes_with_its_unknowns_inside_strings() {
+        let arn = Value::unknown_from("aws_s3_bucket.b.arn");
+        let text = |pieces: Vec<Value>| Value::partial_string(pieces);
+        let policy = text(vec![
+            Value::string("{\"Statement\": [{\"Principal\": \"*\", \"Resource\": [\""),
+            arn.clone(),
+            Value::string("\", \""),
+            arn.clone(),
+            Value::string("/*\"], \"Sid\": \"a\\\"b\"}]}"),
+        ]);
+        let doc = policy.json_document().expect("decodes");
+        let statements = doc.get("Statement").unwrap();
+        let st = &statements.as_list().unwrap()[0];
+        assert_eq!(st.get("Principal").unwrap().as_str(), Some("*"));
+        assert_eq!(st.get("Sid").unwrap().as_str(), Some("a\"b"));
+        let resources = st.get("Resource").unwrap();
+        let resources = resources.as_list().unwrap();
+        // a string that is one unknown is that unknown, with its origin
+        assert_eq!(
+            resources[0].as_unknown().and_then(|u| u.origin.as_deref()),
+            Some("aws_s3_bucket.b.arn")
+        );
+        let known_in_part = resources[1].template().expect("a string known in part");
+        assert_eq!(known_in_part.len(), 2);
+        assert_eq!(known_in_part[1].as_str(), Some("/*"));
+
+        // an unknown where a list, a number or a key is written: no structure
+        for pieces in [
+            vec![
+                Value::string("{\"Action\": "),
+                arn.clone(),
+                Value::string("}"),
+            ],
+            vec![Value::string("{\"N\": 1"), arn.clone(), Value::string("}")],
+            vec![Value::string("{\""), arn.clone(), Value::string("\": 1}")],
+            vec![
+                Value::string("not json \""),
+                arn.clone(),
+                Value::string("\""),
+            ],
+            vec![
+                Value::string("{\"a\": \"\\"),
+                arn.clone(),
+                Value::string("\"}"),
+            ],
+        ] {
+            assert!(text(pieces.clone()).json_document().is_none(), "{pieces:?}");
+        }
+        // the text of a document from jsonencode keeps its structure
+        let doc = Value::unknown_document(Value::map([("a", arn.clone())]));
+        assert!(doc.json_document().is_some());
+        assert!(Value::string("{}").json_document().is_none());
     }
 
     #[test]

@@ -43,14 +43,15 @@ pub fn get(r: &Resource, path: &str) -> Tri<Value> {
 
 /// A JSON document attribute (a policy, container definitions) as a
 /// structured value: decoded from its text, or — when the text is unknown
-/// only because values inside it are — its known structure with those
+/// only because values inside it are (`jsonencode`, or JSON text written
+/// around them: [`Value::json_document`]) — its known structure with those
 /// values unknown. Text that is not JSON is absent (the provider rejects it).
 pub fn get_document(r: &Resource, path: &str) -> Tri<Value> {
     let Some(v) = lookup(r, path) else {
         return Tri::Absent;
     };
-    if let Some(doc) = v.document() {
-        return Tri::Known(doc.clone());
+    if let Some(doc) = v.json_document() {
+        return Tri::Known(doc.into_owned());
     }
     match v.strip() {
         Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {

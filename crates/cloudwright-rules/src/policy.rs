@@ -136,8 +136,17 @@ mod tests {
             Tri::Unknown("a principal of the policy is not known from the code".into())
         );
         assert_eq!(
-            grant(Value::unknown_from("aws_iam_role.r.arn")).0,
+            grant(Value::unknown_from("aws_s3_bucket.b.bucket")).0,
             Tri::Unknown("a principal of the policy is known only after apply".into())
+        );
+        assert_eq!(
+            grant(Value::unknown_from("var.principal")).0,
+            Tri::Unknown("a principal of the policy is not known from the code".into())
+        );
+        // a managed resource's ARN is that resource's, never `*`
+        assert_eq!(
+            grant(Value::unknown_from("aws_iam_role.r.arn")).0,
+            Tri::Known(false)
         );
     }
 

@@ -1228,6 +1228,53 @@ fn strings_known_in_part_keep_their_known_text() {
         .unwrap()
         .get_path(&["Statement", "0", "Principal"]);
     assert_eq!(principal.unwrap().as_str(), Some("*"));
+
+    // JSON written around values known after apply: its structure is known
+    let heredoc = attr(&g, "aws_s3_bucket_policy.heredoc", "policy");
+    let doc = heredoc.json_document().expect("a document");
+    let resources = doc.get_path(&["Statement", "0", "Resource"]).unwrap();
+    assert_eq!(
+        resources.to_string(),
+        "[(known after apply: aws_s3_bucket.b.arn), (known after apply: \"${aws_s3_bucket.b.arn}/*\")]"
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.replaced", "tags.principal"),
+        "\"*\"",
+        "jsondecode() of such a text"
+    );
+    // replace() of placeholders by unknown values
+    let replaced = attr(&g, "aws_ssm_parameter.replaced", "description");
+    assert_eq!(
+        replaced.to_string(),
+        "(unknown: \"{\\\"Statement\\\":[{\\\"Effect\\\":\\\"Deny\\\",\\\"Resource\\\":[\\\"${…}/*\\\"],\\\"Sid\\\":\\\"${data.aws_caller_identity.current.account_id}\\\"}]}\")"
+    );
+    let doc = replaced.json_document().expect("a document");
+    assert_eq!(
+        doc.get_path(&["Statement", "0", "Effect"])
+            .unwrap()
+            .as_str(),
+        Some("Deny")
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.replaced", "tags.found"),
+        "(unknown: \"a/${…}/b!\")"
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.replaced", "tags.edge"),
+        "(unknown)"
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.replaced", "tags.edge_end"),
+        "(unknown)"
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.replaced", "tags.regex"),
+        "(unknown)"
+    );
+    assert_eq!(
+        shown("aws_ssm_parameter.replaced", "tags.unchanged"),
+        "\"abc\""
+    );
 }
 
 #[test]

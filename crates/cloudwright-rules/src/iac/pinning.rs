@@ -414,8 +414,8 @@ crate::rule! {
 
 /// Account ids and regions written into ARNs of a value.
 fn literal_arns(v: &Value, out: &mut Vec<(String, String)>) {
-    if let Some(doc) = v.document() {
-        return literal_arns(doc, out);
+    if let Some(doc) = v.json_document() {
+        return literal_arns(&doc, out);
     }
     match v.strip() {
         // most strings have no colon at all: a byte search rules them out

@@ -108,10 +108,11 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     } else {
         args
     };
-    // a document whose text is unknown keeps its structure (Value::Document)
+    // a document whose text is unknown keeps its structure (Value::Document,
+    // or JSON text written around unknown values: Value::json_document)
     if name == "jsondecode" && args.len() == 1 {
-        if let Some(doc) = args[0].document() {
-            return Ok(mark(doc.clone(), sensitive));
+        if let Some(doc) = args[0].json_document() {
+            return Ok(mark(doc.into_owned(), sensitive));
         }
     }
     // Go's gzip bytes are not reproduced: the result is unknown, and keeps
@@ -151,6 +152,13 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     // part (`join(":", ["arn:aws:iam:", "", data.aws_caller_identity.c.account_id, "root"])`)
     if name == "join" && args.len() > 1 && args.iter().any(Value::contains_unknown) {
         if let Some(v) = strings::join_partial(&args) {
+            return Ok(mark(v, sensitive));
+        }
+    }
+    // `replace` in a string known in part, or by an unknown replacement
+    // (the placeholders of a policy replaced by a bucket's ARN)
+    if name == "replace" && args.len() == 3 && args.iter().any(Value::contains_unknown) {
+        if let Some(v) = strings::replace_partial(&args) {
             return Ok(mark(v, sensitive));
         }
     }

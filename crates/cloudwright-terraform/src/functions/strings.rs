@@ -263,6 +263,75 @@ fn replace(args: &[Value]) -> CallResult {
     Ok(Value::string(s.replace(&search, &replacement)))
 }
 
+/// `replace` of a plain substring where the string or the replacement is
+/// known only in part or unknown: the string known in part Terraform will
+/// make (`replace(policy_text, "_S3_BUCKET_ARN_", aws_s3_bucket.this.arn)`
+/// is the text with the bucket's ARN where the placeholder was). Each
+/// unknown piece of the string may itself hold the substring, so it stays
+/// unknown but is no longer the value it came from (no origin). `None` when
+/// the substring is unknown or a regular expression, or may run across the
+/// edge of an unknown piece (a known piece ends with its start, or starts
+/// with its end), so that where it matches is not known.
+pub fn replace_partial(args: &[Value]) -> Option<Value> {
+    let [subject, search, replacement] = args else {
+        return None;
+    };
+    let search = search.as_str()?;
+    if search.is_empty() || (search.len() >= 2 && search.starts_with('/') && search.ends_with('/'))
+    {
+        return None;
+    }
+    let pieces_of = |v: &Value| -> Option<Vec<Value>> {
+        match (v.template(), v.strip()) {
+            (Some(pieces), _) => Some(pieces.to_vec()),
+            (None, Value::String(_)) => Some(vec![v.strip().clone()]),
+            (None, Value::Unknown(_)) => Some(vec![v.strip().clone()]),
+            _ => None,
+        }
+    };
+    let (subject, replacement) = (pieces_of(subject)?, pieces_of(replacement)?);
+    // a match across the edge of an unknown piece
+    let straddles = |piece: &Value, before_unknown: bool, after_unknown: bool| {
+        let Some(text) = piece.as_str() else {
+            return false;
+        };
+        (1..search.len()).any(|n| {
+            (before_unknown && search.is_char_boundary(n) && text.ends_with(&search[..n]))
+                || (after_unknown
+                    && search.is_char_boundary(search.len() - n)
+                    && text.starts_with(&search[search.len() - n..]))
+        })
+    };
+    let mut out = Vec::new();
+    for (i, piece) in subject.iter().enumerate() {
+        let unknown_at = |j: Option<usize>| {
+            j.and_then(|j| subject.get(j))
+                .is_some_and(Value::is_unknown)
+        };
+        if straddles(piece, unknown_at(Some(i + 1)), unknown_at(i.checked_sub(1))) {
+            return None;
+        }
+        match piece.as_str() {
+            Some(text) => {
+                for (n, part) in text.split(search).enumerate() {
+                    if n > 0 {
+                        out.extend(replacement.iter().cloned());
+                    }
+                    out.push(Value::string(part));
+                }
+            }
+            None => out.push(Value::unknown()),
+        }
+    }
+    // a substring found nowhere leaves a known string as it is
+    if out.iter().all(|p| p.as_str().is_some()) {
+        return Some(Value::string(
+            out.iter().filter_map(Value::as_str).collect::<String>(),
+        ));
+    }
+    Some(Value::partial_string(out))
+}
+
 fn compile(pattern: &str) -> Result<regex::Regex, super::CallError> {
     regex::Regex::new(pattern).or_else(|e| fail(format!("invalid regular expression: {e}")))
 }
@@ -386,17 +455,8 @@ pub fn format_partial(spec: &str, args: &[Value]) -> Option<Value> {
     if !plain || text.matches(PLACEHOLDER.0).count() != text.matches(PLACEHOLDER.1).count() {
         return None;
     }
-    let mut pieces = Vec::new();
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find(PLACEHOLDER.0) {
-        let after = &rest[start + PLACEHOLDER.0.len_utf8()..];
-        let end = after.find(PLACEHOLDER.1)?;
-        let arg = args.get(after[..end].parse::<usize>().ok()?)?;
-        pieces.push(Value::string(&rest[..start]));
-        pieces.push(arg.clone());
-        rest = &after[end + PLACEHOLDER.1.len_utf8()..];
-    }
-    pieces.push(Value::string(rest));
+    let pieces =
+        cloudwright_model::value::pieces_around_holes(&text, PLACEHOLDER, |i| args.get(i))?;
     Some(Value::partial_string(pieces))
 }
 

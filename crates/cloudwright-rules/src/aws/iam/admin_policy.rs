@@ -67,7 +67,7 @@ fn check_document(report: &mut Report, doc: &super::PolicyDocument<'_>) {
                 let could_allow = st.allow || st.has_unknown("Effect");
                 let could_all_actions =
                     st.all_actions() || !st.not_actions.is_empty() || st.has_unknown("Action");
-                let could_all_resources = st.all_resources() || st.has_unknown("Resource");
+                let could_all_resources = st.may_be_all_resources();
                 if could_allow && could_all_actions && could_all_resources {
                     if let Some(why) =
                         st.unknown_reason(&["Effect", "Action", "NotAction", "Resource"])

@@ -128,7 +128,7 @@ fn check_document(report: &mut Report, doc: &super::PolicyDocument<'_>) {
             // statements whose unknown parts could make them a wildcard write
             for st in list {
                 let could = (st.allow || st.has_unknown("Effect"))
-                    && (st.all_resources() || st.has_unknown("Resource"))
+                    && st.may_be_all_resources()
                     && (st.has_unknown("Action") || !writing_actions(&st.actions).is_empty());
                 if could {
                     if let Some(why) = st.unknown_reason(&["Effect", "Resource", "Action"]) {
