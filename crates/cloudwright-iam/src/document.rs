@@ -132,10 +132,7 @@ pub fn principal_account(id: &str) -> Option<std::borrow::Cow<'_, str>> {
 /// (`aws_s3_bucket.data.arn`, `${aws_s3_bucket.data.arn}*`: the provider
 /// sets it to that resource's, never empty, never `"*"`).
 fn may_be_wildcard(s: &str) -> bool {
-    let names_a_resource = |origin: &str| {
-        let attribute = origin.rsplit('.').next().unwrap_or("");
-        cloudwright_model::value::computed_by_apply(origin) && matches!(attribute, "arn" | "id")
-    };
+    let names_a_resource = cloudwright_model::value::is_resource_identifier;
     if let Some(origin) = unknown_origin(s) {
         return !names_a_resource(origin);
     }

@@ -196,9 +196,14 @@ impl Value {
                 None => push(piece),
             }
         }
-        match joined.iter().any(|p| matches!(p, Value::String(_))) {
-            true => Value::Template(joined.into()),
-            false => Value::unknown(),
+        match (
+            joined.iter().any(|p| matches!(p, Value::String(_))),
+            joined.len(),
+        ) {
+            (true, _) => Value::Template(joined.into()),
+            // a string that is one unknown value is that value
+            (false, 1) => joined.pop().unwrap_or_default(),
+            (false, _) => Value::unknown(),
         }
     }
 
@@ -808,6 +813,15 @@ pub fn computed_by_apply(origin: &str) -> bool {
     }
 }
 
+/// Whether an unknown's origin is the ARN or id of a managed resource
+/// (`aws_kms_key.trail.arn`): a value the provider sets when it applies,
+/// never null, never empty, naming that resource (a key's ARN is not an
+/// alias of an AWS-managed key, a bucket's ARN is not `"*"`).
+pub fn is_resource_identifier(origin: &str) -> bool {
+    let attribute = origin.rsplit('.').next().unwrap_or("");
+    matches!(attribute, "arn" | "id") && computed_by_apply(origin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -827,11 +841,16 @@ mod tests {
         assert_eq!(partial.equals(&Value::string("abd")), None);
         assert_eq!(partial.equals(&Value::string("abc-1")), None);
         assert_eq!(partial.equals(&partial.clone()), None);
-        // a string of unknowns alone is plainly unknown
+        // a string of unknowns alone is plainly unknown; of one, that one
         assert!(matches!(
             Value::partial_string(vec![Value::unknown(), Value::string("")]),
             Value::Unknown(_)
         ));
+        let one = Value::partial_string(vec![
+            Value::string(""),
+            Value::unknown_from("aws_vpc.main.id"),
+        ]);
+        assert_eq!(one.to_string(), "(known after apply: aws_vpc.main.id)");
     }
 
     #[test]

@@ -94,8 +94,7 @@ pub fn resource_identifier(v: &Value) -> bool {
     let Some(origin) = v.as_unknown().and_then(|u| u.origin.as_deref()) else {
         return false;
     };
-    let attribute = origin.rsplit('.').next().unwrap_or("");
-    cloudwright_model::value::computed_by_apply(origin) && matches!(attribute, "arn" | "id")
+    cloudwright_model::value::is_resource_identifier(origin)
 }
 
 pub fn get_bool(r: &Resource, path: &str) -> Tri<bool> {

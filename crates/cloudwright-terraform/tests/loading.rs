@@ -1275,6 +1275,22 @@ fn strings_known_in_part_keep_their_known_text() {
         shown("aws_ssm_parameter.replaced", "tags.unchanged"),
         "\"abc\""
     );
+    // coalesce() past null and "" to a value certainly set
+    let coalesced = |path: &str| shown("aws_ssm_parameter.coalesced", path);
+    assert_eq!(
+        coalesced("description"),
+        "(known after apply: aws_s3_bucket.b.arn)"
+    );
+    assert_eq!(coalesced("tags.first_known"), "\"x\"");
+    assert_eq!(
+        coalesced("tags.last"),
+        "(unknown: data.aws_caller_identity.current.account_id)"
+    );
+    assert_eq!(coalesced("tags.may_be_empty"), "(unknown)");
+    assert_eq!(
+        coalesced("tags.joined_one"),
+        "(known after apply: aws_s3_bucket.b.arn)"
+    );
 }
 
 #[test]

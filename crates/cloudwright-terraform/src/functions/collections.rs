@@ -274,6 +274,35 @@ fn coalesce(args: &[Value]) -> CallResult {
     fail("no non-null, non-empty argument")
 }
 
+/// `coalesce` of strings some of which are unknown: the first argument that
+/// is certainly neither null nor `""` — a known string, a string known in
+/// part (its known text is not empty), a managed resource's ARN or id —
+/// when every argument before it is null or `""`; an unknown argument that
+/// only null and `""` follow (the result is that value, or an error); `None`
+/// (unknown) when an unknown that may be null or empty comes first, or an
+/// argument is not a string.
+pub fn coalesce_partial(args: &[Value]) -> Option<Value> {
+    let certainly_set = |a: &Value| {
+        a.template().is_some()
+            || a.as_unknown()
+                .and_then(|u| u.origin.as_deref())
+                .is_some_and(cloudwright_model::value::is_resource_identifier)
+    };
+    let empty = |a: &Value| a.is_null() || a.as_str() == Some("");
+    for (i, a) in args.iter().enumerate() {
+        match a.strip() {
+            _ if a.is_unknown() => {
+                return (certainly_set(a) || args[i + 1..].iter().all(empty)).then(|| a.clone());
+            }
+            Value::Null => {}
+            Value::String(s) if s.is_empty() => {}
+            Value::String(_) => return Some(a.clone()),
+            _ => return None,
+        }
+    }
+    None
+}
+
 fn contains(args: &[Value]) -> CallResult {
     arity(args, 2)?;
     let mut unknown = false;

@@ -162,6 +162,12 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
             return Ok(mark(v, sensitive));
         }
     }
+    // `coalesce` of a null variable and a resource's ARN is that ARN
+    if name == "coalesce" && args.iter().any(Value::is_unknown) {
+        if let Some(v) = collections::coalesce_partial(&args) {
+            return Ok(mark(v, sensitive));
+        }
+    }
     // a template renders around the unknown values it is given (a string
     // known in part), when its text and the object of its values are known
     if matches!(name, "templatefile" | "templatestring")
