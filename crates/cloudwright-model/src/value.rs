@@ -52,13 +52,21 @@ pub enum Value {
 }
 
 /// The unknown value without an origin, for references to unknowns.
-pub static UNKNOWN: Value = Value::Unknown(Unknown { origin: None });
+pub static UNKNOWN: Value = Value::Unknown(Unknown {
+    origin: None,
+    after_apply: false,
+});
 
 /// An unknown value and, where known, the resource attribute it will come from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Unknown {
     /// Absolute reference the value will come from, e.g. `module.net.aws_vpc.this.id`.
     pub origin: Option<Arc<str>>,
+    /// Made only from values a resource's provider computes when it applies
+    /// (`upper(aws_s3_bucket.b.id)`, `aws_vpc.a.cidr_block == "x"`), though
+    /// it comes from no one of them: known only after apply. (A value with
+    /// an origin says so by its origin: [`computed_by_apply`].)
+    pub after_apply: bool,
 }
 
 /// A keyed collection. `computed` marks the object of a resource (or module)
@@ -84,12 +92,19 @@ impl Unknown {
     /// "known only after apply" for what a resource's provider computes
     /// ([`computed_by_apply`]), "not known from the code" otherwise.
     pub fn why(&self) -> &'static str {
-        unknown_reason(self.origin.as_deref().is_some_and(computed_by_apply))
+        unknown_reason(self.is_after_apply())
+    }
+
+    /// Whether the value is known only after apply: what a resource's
+    /// provider computes, or made only from such values.
+    pub fn is_after_apply(&self) -> bool {
+        self.after_apply || self.origin.as_deref().is_some_and(computed_by_apply)
     }
 
     pub fn with_origin(origin: impl Into<Arc<str>>) -> Self {
         Unknown {
             origin: Some(origin.into()),
+            after_apply: false,
         }
     }
 
@@ -101,6 +116,7 @@ impl Unknown {
                 .origin
                 .as_ref()
                 .map(|o| crate::text::concat([o, ".", name]).into()),
+            after_apply: self.after_apply,
         }
     }
 
@@ -112,6 +128,7 @@ impl Unknown {
         };
         Unknown {
             origin: self.origin.as_ref().map(|o| format!("{o}{suffix}").into()),
+            after_apply: self.after_apply,
         }
     }
 }
@@ -131,6 +148,26 @@ impl Value {
 
     pub fn unknown() -> Value {
         Value::Unknown(Unknown::default())
+    }
+
+    /// A value known only after apply that comes from no one resource
+    /// attribute (`timestamp()`).
+    pub fn unknown_after_apply() -> Value {
+        Value::Unknown(Unknown {
+            origin: None,
+            after_apply: true,
+        })
+    }
+
+    /// The unknown value an operation on `inputs` makes when it cannot be
+    /// known (`upper(aws_s3_bucket.b.id)`): known only after apply when
+    /// every unknown in the inputs is ([`Value::why_unknown`]), not known
+    /// from the code otherwise.
+    pub fn unknown_made_from(inputs: &[Value]) -> Value {
+        Value::Unknown(Unknown {
+            origin: None,
+            after_apply: all_after_apply(inputs.iter()) == Some(true),
+        })
     }
 
     /// The unknown text of a JSON document whose structure is `document`
@@ -185,9 +222,10 @@ impl Value {
             }
             (Value::String(_), _) => joined.push(piece),
             // an unknown piece is an unknown, with its origin when it has one
-            _ => joined.push(Value::Unknown(
-                piece.as_unknown().cloned().unwrap_or_default(),
-            )),
+            _ => joined.push(match piece.as_unknown() {
+                Some(u) => Value::Unknown(u.clone()),
+                None => Value::unknown_made_from(std::slice::from_ref(&piece)),
+            }),
         };
         for piece in pieces {
             // a string known in part within this one: its pieces
@@ -203,7 +241,7 @@ impl Value {
             (true, _) => Value::Template(joined.into()),
             // a string that is one unknown value is that value
             (false, 1) => joined.pop().unwrap_or_default(),
-            (false, _) => Value::unknown(),
+            (false, _) => Value::unknown_made_from(&joined),
         }
     }
 
@@ -350,16 +388,9 @@ impl Value {
     /// Whether every unknown in this value is what a resource's provider
     /// computes; `None` when nothing in it is unknown.
     fn unknowns_after_apply(&self) -> Option<bool> {
-        let all = |items: &mut dyn Iterator<Item = &Value>| {
-            items.fold(None, |acc: Option<bool>, v| {
-                match v.unknowns_after_apply() {
-                    None => acc,
-                    Some(b) => Some(acc.unwrap_or(true) && b),
-                }
-            })
-        };
+        let all = |items: &mut dyn Iterator<Item = &Value>| all_after_apply(items);
         match self {
-            Value::Unknown(u) => Some(u.origin.as_deref().is_some_and(computed_by_apply)),
+            Value::Unknown(u) => Some(u.is_after_apply()),
             Value::Sensitive(inner) | Value::Document(inner) => inner.unknowns_after_apply(),
             Value::Template(pieces) => all(&mut pieces.iter()),
             Value::List(items) => all(&mut items.iter()),
@@ -581,6 +612,15 @@ impl Value {
 const HOLE_START: char = '\u{F8F0}';
 const HOLE_END: char = '\u{F8F1}';
 
+/// Whether every unknown in the values is known only after apply; `None`
+/// when none of them holds an unknown.
+fn all_after_apply<'v>(values: impl Iterator<Item = &'v Value>) -> Option<bool> {
+    values.fold(None, |acc, v| match v.unknowns_after_apply() {
+        None => acc,
+        Some(b) => Some(acc.unwrap_or(true) && b),
+    })
+}
+
 /// The pieces of a text in which unknown values stand as holes — `start`,
 /// the index of the value, `end` — in order: the known text around them
 /// (possibly empty) and the values `value` gives for the indices. `None`
@@ -717,6 +757,7 @@ impl fmt::Display for Value {
             Value::Unknown(u) => match &u.origin {
                 Some(o) if computed_by_apply(o) => write!(f, "(known after apply: {o})"),
                 Some(o) => write!(f, "(unknown: {o})"),
+                None if u.after_apply => f.write_str("(known after apply)"),
                 None => f.write_str("(unknown)"),
             },
             Value::Document(_) => match self.why_unknown() {
@@ -754,7 +795,9 @@ fn template_text(pieces: &[Value]) -> String {
     for piece in pieces {
         match piece {
             Value::String(s) => text.push_str(s),
-            Value::Unknown(Unknown { origin: Some(o) }) => {
+            Value::Unknown(Unknown {
+                origin: Some(o), ..
+            }) => {
                 text.push_str("${");
                 text.push_str(o);
                 text.push('}');
@@ -906,6 +949,30 @@ mod tests {
         let doc = Value::unknown_document(Value::map([("a", arn.clone())]));
         assert!(doc.json_document().is_some());
         assert!(Value::string("{}").json_document().is_none());
+    }
+
+    #[test]
+    fn what_is_made_from_values_known_after_apply_is_known_after_apply() {
+        let computed = Value::unknown_from("aws_s3_bucket.b.id");
+        let data = Value::unknown_from("data.aws_caller_identity.c.account_id");
+        let made = Value::unknown_made_from(&[computed.clone(), Value::string("x")]);
+        assert_eq!(made.to_string(), "(known after apply)");
+        assert_eq!(made.why_unknown(), "known only after apply");
+        // one input the code does not determine makes it not known from the code
+        let mixed = Value::unknown_made_from(&[computed.clone(), data.clone()]);
+        assert_eq!(mixed.to_string(), "(unknown)");
+        // made from what is made so, and kept through attributes and indices
+        let again = Value::unknown_made_from(std::slice::from_ref(&made));
+        assert_eq!(
+            again.get("name").unwrap().why_unknown(),
+            "known only after apply"
+        );
+        assert_eq!(
+            Value::unknown_made_from(&[]).why_unknown(),
+            "not known from the code"
+        );
+        let list = Value::list(vec![made, Value::string("a")]);
+        assert_eq!(list.why_unknown(), "known only after apply");
     }
 
     #[test]

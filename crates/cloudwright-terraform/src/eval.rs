@@ -795,7 +795,7 @@ impl<'a> Evaluator<'a> {
                 if a.equals(&b) == Some(true) {
                     a
                 } else {
-                    Value::unknown()
+                    Value::unknown_made_from(&[c, a, b])
                 }
             }
             None => {
@@ -842,7 +842,7 @@ impl<'a> Evaluator<'a> {
     fn eval_unary(&mut self, op: UnaryOp, v: Value, range: Range) -> Value {
         let sensitive = v.is_sensitive();
         let result = match (op, v.strip()) {
-            (_, Value::Unknown(_)) => Value::unknown(),
+            (_, Value::Unknown(_)) => Value::unknown_made_from(std::slice::from_ref(&v)),
             (UnaryOp::Not, _) => match v.as_bool() {
                 Some(b) => Value::Bool(!b),
                 None => {
@@ -887,7 +887,7 @@ impl<'a> Evaluator<'a> {
         match op {
             BinaryOp::Eq | BinaryOp::NotEq => match lhs.equals(rhs) {
                 Some(eq) => Value::Bool(eq == (op == BinaryOp::Eq)),
-                None => Value::unknown(),
+                None => Value::unknown_made_from(&[lhs.clone(), rhs.clone()]),
             },
             BinaryOp::And | BinaryOp::Or => match (lhs.as_bool(), rhs.as_bool()) {
                 (Some(a), Some(b)) => {
@@ -895,12 +895,14 @@ impl<'a> Evaluator<'a> {
                 }
                 (_, Some(false)) if op == BinaryOp::And => Value::Bool(false),
                 (_, Some(true)) if op == BinaryOp::Or => Value::Bool(true),
-                _ if lhs.is_unknown() || rhs.is_unknown() => Value::unknown(),
+                _ if lhs.is_unknown() || rhs.is_unknown() => {
+                    Value::unknown_made_from(&[lhs.clone(), rhs.clone()])
+                }
                 _ => self.error(range, "logical operators need bool operands"),
             },
             _ => {
                 if lhs.is_unknown() || rhs.is_unknown() {
-                    return Value::unknown();
+                    return Value::unknown_made_from(&[lhs.clone(), rhs.clone()]);
                 }
                 let (Some(a), Some(b)) = (lhs.as_number(), rhs.as_number()) else {
                     let msg = format!(
@@ -940,7 +942,10 @@ impl<'a> Evaluator<'a> {
             match args.pop() {
                 Some(last) => match last.strip() {
                     Value::List(items) => args.extend(items.iter().cloned()),
-                    Value::Unknown(_) => return Value::unknown(),
+                    Value::Unknown(_) => {
+                        args.push(last);
+                        return Value::unknown_made_from(&args);
+                    }
                     _ => return self.error(range, "the final argument before ... must be a list"),
                 },
                 None => return self.error(range, "... needs a final argument"),
@@ -1349,7 +1354,7 @@ impl<'a> Evaluator<'a> {
         let sensitive = value.is_sensitive() || key.is_sensitive();
         let result = match (value.strip(), key.strip()) {
             (Value::Unknown(u), _) => Value::Unknown(u.index(key.strip())),
-            (_, Value::Unknown(_)) => Value::unknown(),
+            (_, Value::Unknown(_)) => Value::unknown_made_from(&[value.clone(), key.clone()]),
             (Value::List(items), _) => match key.as_number() {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) < items.len() => {
                     items[n as usize].clone()

@@ -1175,7 +1175,8 @@ fn strings_known_in_part_keep_their_known_text() {
     );
     assert_eq!(
         shown("aws_ssm_parameter.formatted", "tags.padded"),
-        "(unknown)"
+        "(known after apply)",
+        "made only from values known after apply"
     );
     // join() as the template syntax
     assert_eq!(
@@ -1192,7 +1193,7 @@ fn strings_known_in_part_keep_their_known_text() {
     );
     assert_eq!(
         shown("aws_ssm_parameter.joined", "tags.unknown"),
-        "(unknown)"
+        "(known after apply)"
     );
     assert_eq!(
         shown("aws_ssm_parameter.formatted", "tags.mixed"),
@@ -1257,19 +1258,19 @@ fn strings_known_in_part_keep_their_known_text() {
     );
     assert_eq!(
         shown("aws_ssm_parameter.replaced", "tags.found"),
-        "(unknown: \"a/${…}/b!\")"
+        "(known after apply: \"a/${…}/b!\")"
     );
     assert_eq!(
         shown("aws_ssm_parameter.replaced", "tags.edge"),
-        "(unknown)"
+        "(known after apply)"
     );
     assert_eq!(
         shown("aws_ssm_parameter.replaced", "tags.edge_end"),
-        "(unknown)"
+        "(known after apply)"
     );
     assert_eq!(
         shown("aws_ssm_parameter.replaced", "tags.regex"),
-        "(unknown)"
+        "(known after apply)"
     );
     assert_eq!(
         shown("aws_ssm_parameter.replaced", "tags.unchanged"),
@@ -1307,7 +1308,7 @@ fn count_that_depends_on_unknowns_is_one_unknown_instance() {
         .expect("warning");
     assert!(warning
         .message
-        .contains("`count` is not known from the code; one instance"));
+        .contains("`count` is known only after apply; one instance"));
     assert_eq!(warning.span.unwrap().line, 26);
     let g = load_fixture("unknown_count");
     assert!(

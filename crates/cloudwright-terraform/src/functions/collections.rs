@@ -17,7 +17,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
             Ok(if flatten_into(&args[0], &mut out)? {
                 Value::list(out)
             } else {
-                Value::unknown()
+                Value::unknown_made_from(args)
             })
         }),
         "slice" => slice(args),
@@ -314,7 +314,7 @@ fn contains(args: &[Value]) -> CallResult {
         }
     }
     Ok(if unknown {
-        Value::unknown()
+        Value::unknown_made_from(args)
     } else {
         Value::Bool(false)
     })

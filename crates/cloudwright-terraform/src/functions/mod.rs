@@ -72,7 +72,9 @@ const STRUCTURAL: &[&str] = &[
     "setunion",
 ];
 
-/// Functions whose result is only known after apply.
+/// Functions whose result Cloudwright does not compute: the time and
+/// random values Terraform leaves unknown until it applies (`timestamp`,
+/// `uuid`), the plan's time, a random salt, a private key's decryption.
 const APPLY_TIME: &[&str] = &["timestamp", "plantimestamp", "uuid", "bcrypt", "rsadecrypt"];
 
 /// Conversion functions pass an unknown argument through, origin and all.
@@ -94,7 +96,11 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
         return Err(CallError::Unknown);
     }
     if APPLY_TIME.contains(&name) {
-        return Ok(Value::unknown());
+        // Terraform leaves these two unknown until it applies
+        return Ok(match name {
+            "timestamp" | "uuid" => Value::unknown_after_apply(),
+            _ => Value::unknown(),
+        });
     }
     match name {
         "sensitive" => return one_arg(args).map(Value::sensitive),
@@ -190,14 +196,14 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
             return Ok(mark(u.clone(), sensitive));
         }
         if is_known_function(name) {
-            return Ok(mark(Value::unknown(), sensitive));
+            return Ok(mark(Value::unknown_made_from(&args), sensitive));
         }
     }
     if !STRUCTURAL.contains(&name)
         && args.iter().any(Value::contains_unknown)
         && is_known_function(name)
     {
-        return Ok(mark(Value::unknown(), sensitive));
+        return Ok(mark(Value::unknown_made_from(&args), sensitive));
     }
     let result = dispatch(ev, name, args, range)?;
     Ok(mark(result, sensitive))

@@ -320,7 +320,8 @@ pub fn replace_partial(args: &[Value]) -> Option<Value> {
                     out.push(Value::string(part));
                 }
             }
-            None => out.push(Value::unknown()),
+            // the piece, with the substring replaced in it
+            None => out.push(Value::unknown_made_from(&[piece.clone(), args[2].clone()])),
         }
     }
     // a substring found nowhere leaves a known string as it is
