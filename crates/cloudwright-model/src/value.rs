@@ -952,6 +952,12 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_three_words() {
+        // the model holds millions of them: a larger value is a larger load
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+    }
+
+    #[test]
     fn what_is_made_from_values_known_after_apply_is_known_after_apply() {
         let computed = Value::unknown_from("aws_s3_bucket.b.id");
         let data = Value::unknown_from("data.aws_caller_identity.c.account_id");
