@@ -27,8 +27,9 @@ pub struct Statement {
     pub unknown: Vec<(String, &'static str)>,
 }
 
-/// How a value known only after apply reads inside a parsed statement.
-pub const UNKNOWN: &str = "\u{1}(known after apply)";
+/// How a value known only after apply reads inside a parsed statement
+/// ([`cloudwright_model::value::UNKNOWN_MARK`]).
+pub const UNKNOWN: &str = cloudwright_model::value::UNKNOWN_MARK;
 
 /// Is this string a value known only after apply (see [`UNKNOWN`])? The
 /// marker may carry where the value comes from: `UNKNOWN` followed by
@@ -43,8 +44,7 @@ pub fn unknown_origin(s: &str) -> Option<&str> {
 }
 
 /// Around an unknown piece of a string known in part (its origin between).
-const PIECE_START: char = '\u{2}';
-const PIECE_END: char = '\u{3}';
+use cloudwright_model::value::{PIECE_END, PIECE_START};
 
 /// The text of a marker for a string known only in part: `UNKNOWN`, `~`,
 /// then the string with each unknown piece as `\u{2}origin\u{3}`.
@@ -348,20 +348,8 @@ fn statements_in(json: &serde_json::Value) -> Tri<Vec<Statement>> {
 /// part with its known text: [`known_text`]).
 pub fn to_json(v: &Value) -> serde_json::Value {
     use serde_json::Value as J;
-    if let Some(pieces) = v.template() {
-        let mut text = format!("{UNKNOWN}~");
-        for piece in pieces {
-            match piece {
-                Value::String(s) => text.push_str(s),
-                Value::Unknown(u) => {
-                    text.push(PIECE_START);
-                    text.push_str(u.origin.as_deref().unwrap_or(""));
-                    text.push(PIECE_END);
-                }
-                _ => text.extend([PIECE_START, PIECE_END]),
-            }
-        }
-        return J::String(text);
+    if let Some(mark) = v.unknown_mark() {
+        return J::String(mark);
     }
     match v.strip() {
         Value::Null => J::Null,
@@ -375,11 +363,10 @@ pub fn to_json(v: &Value) -> serde_json::Value {
                 .map(|(k, v)| (k.to_string(), to_json(v)))
                 .collect(),
         ),
-        Value::Unknown(u) => J::String(match u.origin.as_deref() {
-            Some(o) => format!("{UNKNOWN}:{o}"),
-            None => UNKNOWN.to_string(),
-        }),
-        Value::Document(_) | Value::Template(_) => J::String(UNKNOWN.to_string()),
+        // (marked above)
+        Value::Unknown(_) | Value::Document(_) | Value::Template(_) => {
+            J::String(UNKNOWN.to_string())
+        }
         Value::Sensitive(inner) => to_json(inner),
     }
 }
@@ -399,7 +386,11 @@ fn unknown_why(v: &serde_json::Value) -> Option<&'static str> {
             serde_json::Value::Array(items) => {
                 items.iter().for_each(|i| walk(i, found, after_apply))
             }
-            serde_json::Value::Object(m) => m.values().for_each(|i| walk(i, found, after_apply)),
+            // (a key the code does not determine: a condition's variable)
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, i)| {
+                walk(&serde_json::Value::String(k.clone()), found, after_apply);
+                walk(i, found, after_apply)
+            }),
             _ => {}
         }
     }

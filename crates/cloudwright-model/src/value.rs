@@ -856,6 +856,47 @@ pub fn computed_by_apply(origin: &str) -> bool {
     }
 }
 
+/// How text that can only be a string — a policy's key or value read as
+/// JSON, where rules and the IAM engine read policies — holds a value the
+/// code does not determine: this mark, then `:` and the origin (a plain
+/// unknown with one), or `~` and the string known in part with each
+/// unknown piece as [`PIECE_START`], its origin (or nothing), [`PIECE_END`];
+/// or the mark alone. See [`Value::unknown_mark`].
+pub const UNKNOWN_MARK: &str = "\u{1}(known after apply)";
+/// Around an unknown piece of a string known in part, in [`UNKNOWN_MARK`]'s text.
+pub const PIECE_START: char = '\u{2}';
+pub const PIECE_END: char = '\u{3}';
+
+impl Value {
+    /// The value as [`UNKNOWN_MARK`] text, when it is unknown or a string
+    /// known in part (a document's text, whose structure is not kept, is
+    /// the mark alone).
+    pub fn unknown_mark(&self) -> Option<String> {
+        if let Some(pieces) = self.template() {
+            let mut text = format!("{UNKNOWN_MARK}~");
+            for piece in pieces {
+                match piece {
+                    Value::String(s) => text.push_str(s),
+                    Value::Unknown(u) => {
+                        text.push(PIECE_START);
+                        text.push_str(u.origin.as_deref().unwrap_or(""));
+                        text.push(PIECE_END);
+                    }
+                    _ => text.extend([PIECE_START, PIECE_END]),
+                }
+            }
+            return Some(text);
+        }
+        match self.strip() {
+            Value::Unknown(u) => Some(match u.origin.as_deref() {
+                Some(o) => format!("{UNKNOWN_MARK}:{o}"),
+                None => UNKNOWN_MARK.to_string(),
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// Whether an unknown's origin is the ARN or id of a managed resource
 /// (`aws_kms_key.trail.arn`): a value the provider sets when it applies,
 /// never null, never empty, naming that resource (a key's ARN is not an

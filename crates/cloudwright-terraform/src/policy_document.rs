@@ -13,10 +13,13 @@ use cloudwright_model::Value;
 use std::collections::BTreeMap;
 
 /// The policy's `json` and `minified_json`. When only elements of lists
-/// inside `statement` blocks are unknown (an ARN known after apply), the
-/// text is unknown but its structure is kept (`Value::unknown_document`);
-/// any other unknown part — an effect, a whole list, a condition's test —
-/// makes it unknown outright.
+/// inside `statement` blocks are unknown (an ARN known after apply), or a
+/// condition's variable or values (`"${replace(oidc.url, "https://", "")}:sub"`,
+/// the key of an EKS service account's trust), the text is unknown but its
+/// structure is kept (`Value::unknown_document`; an unknown variable is the
+/// key [`Value::unknown_mark`] writes, its known text kept); any other
+/// unknown part — an effect, a whole list, a condition's test — makes it
+/// unknown outright.
 pub fn render(fields: &cloudwright_model::Fields) -> (Value, Value) {
     match document(fields) {
         Ok(policy) => {
@@ -38,12 +41,12 @@ fn document(fields: &cloudwright_model::Fields) -> Result<Value, Value> {
         "source_json",
         "override_json",
     ];
-    if relevant
+    let relevant: Vec<Value> = relevant
         .iter()
-        .filter_map(|k| fields.get(k))
-        .any(Value::contains_unknown)
-    {
-        return Err(Value::unknown());
+        .filter_map(|k| fields.get(k).cloned())
+        .collect();
+    if relevant.iter().any(Value::contains_unknown) {
+        return Err(Value::unknown_made_from(&relevant));
     }
     if let Some(blocks) = fields.get("statement") {
         if blocks.is_unknown()
@@ -51,7 +54,7 @@ fn document(fields: &cloudwright_model::Fields) -> Result<Value, Value> {
                 .as_list()
                 .is_some_and(|l| l.iter().any(structural_unknown))
         {
-            return Err(Value::unknown());
+            return Err(Value::unknown_made_from(std::slice::from_ref(blocks)));
         }
     }
     let mut statements: Vec<Value> = Vec::new();
@@ -143,7 +146,7 @@ fn structural_unknown(block: &Value) -> bool {
     .any(|k| whole(field(block, k)))
         || blocks_with("principals", &["type", "identifiers"])
         || blocks_with("not_principals", &["type", "identifiers"])
-        || blocks_with("condition", &["test", "variable", "values"])
+        || blocks_with("condition", &["test"])
 }
 
 fn parse_statements(doc: &str) -> Option<Vec<Value>> {
@@ -224,20 +227,28 @@ fn statement(block: &Value) -> Value {
         for c in conditions {
             let (Some(test), Some(variable)) = (
                 c.get("test").and_then(|v| v.as_str().map(str::to_string)),
-                c.get("variable")
-                    .and_then(|v| v.as_str().map(str::to_string)),
+                c.get("variable"),
             ) else {
                 continue;
             };
             // (a list: its order is kept)
-            let values = c
-                .get("values")
-                .and_then(|v| v.as_list().map(|l| l.iter().map(as_string).collect()))
-                .unwrap_or_default();
-            by_test
-                .entry(test)
-                .or_default()
-                .insert(variable, one_or_many(values));
+            let values = match c.get("values") {
+                Some(v) if v.is_unknown() => v,
+                v => one_or_many(
+                    v.and_then(|v| v.as_list().map(|l| l.iter().map(as_string).collect()))
+                        .unwrap_or_default(),
+                ),
+            };
+            // a variable the code does not determine is its mark as the key
+            // (`${…}:sub` keeps its known text)
+            let Some(name) = variable
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| variable.unknown_mark())
+            else {
+                continue;
+            };
+            by_test.entry(test).or_default().insert(name, values);
         }
         if !by_test.is_empty() {
             out.insert(

@@ -1941,6 +1941,45 @@ fn documents_with_unknown_values_keep_their_structure() {
     // an unknown effect is an unknown shape: no document
     let json = attr(&g, "data.aws_iam_policy_document.shape_unknown", "json");
     assert!(json.is_unknown() && json.document().is_none());
+    assert_eq!(json.why_unknown(), "not known from the code");
+    // a condition's unknown key is its mark, its known text kept; the rest
+    // of the document is known
+    let json = attr(&g, "data.aws_iam_policy_document.irsa", "json");
+    let doc = json.document().expect("a document");
+    let statement = doc.get("Statement").unwrap().as_list().unwrap()[0].clone();
+    assert_eq!(
+        statement
+            .get_path(&["Principal", "Federated"])
+            .unwrap()
+            .to_string(),
+        "(known after apply: aws_iam_openid_connect_provider.oidc.arn)"
+    );
+    let condition = statement.get("Condition").unwrap();
+    let keys: Vec<String> = condition
+        .get("StringEquals")
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .fields
+        .keys()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        [format!(
+            "{}~{}{}:sub",
+            cloudwright_model::value::UNKNOWN_MARK,
+            cloudwright_model::value::PIECE_START,
+            cloudwright_model::value::PIECE_END
+        )]
+    );
+    assert_eq!(
+        condition
+            .get_path(&["StringLike", "aws:PrincipalTag/team"])
+            .unwrap()
+            .as_str(),
+        Some("platform")
+    );
     // jsondecode gives the structure back
     assert_eq!(
         attr(&g, "aws_ssm_parameter.decoded", "value").as_str(),

@@ -23,6 +23,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &trust::TRUST_ANY_PRINCIPAL,
         &trust::TRUST_CROSS_ACCOUNT,
         &trust::ALLOW_NOT_ACTION,
+        &trust::TRUST_WEB_IDENTITY_SUBJECT,
         &escalation::ESCALATION_PATH,
         &escalation::ADMIN_EQUIVALENT,
     ]

@@ -421,3 +421,257 @@ crate::rule! {
         check: check_not_action,
     }
 }
+
+/// What a `Federated` principal of a trust policy is, as far as its text
+/// says: an OpenID Connect provider (its host, when known), another kind of
+/// federation (SAML), or not known.
+enum Federation {
+    Oidc(Option<String>),
+    Other,
+    Unknown,
+}
+
+fn federation(id: &str) -> Federation {
+    if is_unknown(id) {
+        // an OIDC provider the configuration declares
+        return match cloudwright_iam::document::unknown_origin(id) {
+            Some(o) if o.contains("aws_iam_openid_connect_provider.") && o.ends_with(".arn") => {
+                Federation::Oidc(None)
+            }
+            _ => Federation::Unknown,
+        };
+    }
+    if let Some((_, host)) = id.split_once(":oidc-provider/") {
+        return Federation::Oidc(Some(host.to_string()));
+    }
+    if id.contains(":saml-provider/") {
+        return Federation::Other;
+    }
+    // web identity federation names the identity provider itself
+    // (`accounts.google.com`, `cognito-identity.amazonaws.com`)
+    Federation::Oidc(Some(id.to_string()))
+}
+
+/// Does a statement allow assuming a role with a web identity token?
+fn allows_web_identity(st: &Statement) -> bool {
+    st.actions.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        a == "*" || a == "sts:*" || a == "sts:assumerolewithwebidentity"
+    })
+}
+
+/// The claim that names who a token was issued to: `sub`, except for
+/// Cognito identity pools, whose tokens are scoped by `aud` (the pool).
+fn identity_claim(host: Option<&str>) -> &'static str {
+    match host {
+        Some("cognito-identity.amazonaws.com") => "aud",
+        _ => "sub",
+    }
+}
+
+/// How a statement's conditions restrict the token's subject: `Known(true)`
+/// when a condition on the claim admits named subjects, `Known(false)` when
+/// none does (no such condition, or only `"*"`/`"repo:*"`), `Unknown` when a
+/// condition key or its values are not known from the code.
+fn restricts_subject(st: &Statement, claim: &str) -> Tri<bool> {
+    let suffix = format!(":{claim}");
+    let Some(ops) = st.conditions.as_object() else {
+        return match st.has_unknown("Condition") {
+            true => Tri::Unknown(format!("the trust's Condition is {}", st.why("Condition"))),
+            false => Tri::Known(false),
+        };
+    };
+    let mut undecided = None;
+    for (op, keys) in ops {
+        // a negated operator (`StringNotEquals`) does not name who may
+        if op.to_ascii_lowercase().contains("not") {
+            continue;
+        }
+        let Some(keys) = keys.as_object() else {
+            undecided.get_or_insert(format!(
+                "the trust's {op} condition is not known from the code"
+            ));
+            continue;
+        };
+        for (key, values) in keys {
+            let text = cloudwright_iam::document::known_text(key).unwrap_or(key);
+            let on_claim = text.to_ascii_lowercase().ends_with(&suffix);
+            if is_unknown(key) && !on_claim && cloudwright_iam::document::known_text(key).is_none()
+            {
+                undecided.get_or_insert(format!(
+                    "a condition key of the trust is {}",
+                    st.why("Condition")
+                ));
+                continue;
+            }
+            if !on_claim {
+                continue;
+            }
+            let values: Vec<&serde_json::Value> = match values {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                single => vec![single],
+            };
+            let mut named = false;
+            for v in values {
+                match v.as_str() {
+                    Some(s)
+                        if is_unknown(s) && cloudwright_iam::document::known_text(s).is_none() =>
+                    {
+                        undecided.get_or_insert(format!(
+                            "the subjects the trust admits are {}",
+                            st.why("Condition")
+                        ));
+                    }
+                    Some("*") | Some("repo:*") => {}
+                    Some(_) => named = true,
+                    None => {}
+                }
+            }
+            if named {
+                return Tri::Known(true);
+            }
+        }
+    }
+    match undecided {
+        Some(why) => Tri::Unknown(why),
+        None => Tri::Known(false),
+    }
+}
+
+fn check_web_identity(ctx: &Context<'_>, report: &mut Report) {
+    for role in ctx.resources(&["aws_iam_role"]) {
+        report.checked(role);
+        let list = match get_statements(role, "assume_role_policy") {
+            Tri::Known(list) => list,
+            Tri::Unknown(why) => {
+                report.unknown(role, why);
+                continue;
+            }
+            Tri::Absent => continue,
+        };
+        let mut failing = None;
+        let mut undecided = None;
+        for st in list.iter().filter(|s| {
+            (s.allow || s.has_unknown("Effect"))
+                && (allows_web_identity(s) || s.has_unknown("Action"))
+        }) {
+            for (_, id) in st.principals.iter().filter(|(k, _)| k == "Federated") {
+                let host = match federation(id) {
+                    Federation::Oidc(host) => host,
+                    Federation::Other => continue,
+                    Federation::Unknown => {
+                        undecided.get_or_insert(format!(
+                            "a federated principal of the trust is {}",
+                            st.why("Principal")
+                        ));
+                        continue;
+                    }
+                };
+                let claim = identity_claim(host.as_deref());
+                match restricts_subject(st, claim) {
+                    Tri::Known(true) => {}
+                    Tri::Unknown(why) => {
+                        undecided.get_or_insert(why);
+                    }
+                    Tri::Known(false) | Tri::Absent => {
+                        if let Some(why) = st.unknown_reason(&["Effect", "Action"]) {
+                            undecided.get_or_insert(why);
+                            continue;
+                        }
+                        let provider = match (&host, cloudwright_iam::document::unknown_origin(id))
+                        {
+                            (Some(h), _) => format!("`{h}`"),
+                            (None, Some(origin)) => origin.trim_end_matches(".arn").to_string(),
+                            (None, None) => shown(id).into_owned(),
+                        };
+                        let github = host.as_deref() == Some("token.actions.githubusercontent.com");
+                        failing.get_or_insert(format!(
+                            "any identity the OIDC provider {provider} issues a token to{} may assume the role: the trust has no condition naming the token's `{claim}`",
+                            if github { " — any workflow of any GitHub repository —" } else { "" }
+                        ));
+                    }
+                }
+            }
+        }
+        match (failing, undecided) {
+            (Some(message), _) => {
+                report.fail(role, "assume_role_policy", message);
+            }
+            (None, Some(why)) => report.unknown(role, why),
+            _ => {}
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// Roles that trust an OpenID Connect identity provider — GitHub
+    /// Actions, an EKS cluster (IRSA), GitLab, Google, a Cognito identity
+    /// pool — for `sts:AssumeRoleWithWebIdentity` restrict which identities
+    /// may: a `StringEquals`/`StringLike` condition on the token's `sub`
+    /// claim (`token.actions.githubusercontent.com:sub`,
+    /// `oidc.eks.….amazonaws.com/id/…:sub`; `aud` for Cognito identity
+    /// pools) naming the subjects. A condition on `aud` alone, or a subject
+    /// of `"*"` or `"repo:*"`, does not. A key written around the
+    /// provider's URL known only after apply
+    /// (`"${replace(aws_iam_openid_connect_provider.eks.url, "https://", "")}:sub"`)
+    /// is read by its known `:sub`. SAML federation is not judged here.
+    ///
+    /// ## Why it matters
+    /// The provider issues tokens to far more identities than the one the
+    /// role is for: without a subject condition, any workflow of any
+    /// repository on GitHub, or any service account in the cluster, can
+    /// exchange its token for the role's credentials.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_iam_role" "deploy" {
+    ///   name = "github-deploy"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+    ///       Action    = "sts:AssumeRoleWithWebIdentity"
+    ///       Condition = { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" } }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_iam_role" "deploy" {
+    ///   name = "github-deploy"
+    ///   assume_role_policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+    ///       Action    = "sts:AssumeRoleWithWebIdentity"
+    ///       Condition = {
+    ///         StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+    ///         StringLike   = { "token.actions.githubusercontent.com:sub" = "repo:acme/deploy:ref:refs/heads/main" }
+    ///       }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add a `StringEquals` (or `StringLike`) condition on `<provider>:sub`
+    /// naming the repository and branch, or the namespace and service
+    /// account, that may assume the role.
+    pub static TRUST_WEB_IDENTITY_SUBJECT = {
+        id: "CW-AWS-IAM-015",
+        title: "IAM role trusts an OIDC provider without restricting the subject",
+        severity: High,
+        category: "iam",
+        resource_types: ["aws_iam_role"],
+        checkov: ["CKV_AWS_358"],
+        trivy: [],
+        kics: [],
+        remediation: "Add a condition on the token's sub claim naming who may assume the role.",
+        check: check_web_identity,
+    }
+}
