@@ -134,6 +134,25 @@ fn the_managed_policies_instances_commonly_carry_are_analysed() {
     assert!(ssm.statements[0]
         .actions
         .contains(&"ssm:GetParameters".to_string()));
+    // by their real ARNs, paths and all, in any partition
+    use cloudwright_iam::principals::managed_policy;
+    for arn in [
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+        "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController",
+        "arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    ] {
+        assert!(managed_policy(arn).is_some(), "{arn}");
+    }
+    // a policy AWS does not have under that path is not guessed at
+    assert!(managed_policy("arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole").is_none());
+    assert!(managed_policy("AmazonSSMManagedInstanceCore").is_none());
+    let eks = managed_policy("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy").unwrap();
+    assert_eq!(eks.statements.len(), 3);
+    assert!(eks.statements[1].has_condition());
 }
 
 #[test]
