@@ -253,18 +253,44 @@ impl FsContext {
         let canonical = joined
             .canonicalize()
             .map_err(|e| format!("cannot read {path:?}: {e}"))?;
-        let in_module = || {
-            self.root_dir
-                .join(module)
-                .canonicalize()
-                .is_ok_and(|dir| canonical.starts_with(dir))
-        };
-        if !canonical.starts_with(&self.sandbox) && !in_module() {
+        if !self.inside(&canonical, module) {
             return Err(format!(
                 "{path:?} is outside the scanned directory and the module's own; Cloudwright reads no file outside them"
             ));
         }
         Ok(canonical)
+    }
+
+    /// Whether a canonical path is in the scanned directory or the module's.
+    fn inside(&self, canonical: &Path, module: &str) -> bool {
+        canonical.starts_with(&self.sandbox)
+            || self
+                .root_dir
+                .join(module)
+                .canonicalize()
+                .is_ok_and(|dir| canonical.starts_with(dir))
+    }
+
+    /// Whether `path` names no file, in a directory [`FsContext::resolve`]
+    /// would read from (a build artifact not made yet).
+    pub fn missing_inside(&self, path: &str, module: &str) -> bool {
+        let joined = self.root_dir.join(path);
+        let mut existing = joined.as_path();
+        while !existing.exists() {
+            match existing.parent() {
+                Some(parent) => existing = parent,
+                None => return false,
+            }
+        }
+        let plain_rest = joined.strip_prefix(existing).is_ok_and(|rest| {
+            rest.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        });
+        existing != joined
+            && plain_rest
+            && existing
+                .canonicalize()
+                .is_ok_and(|dir| self.inside(&dir, module))
     }
 }
 

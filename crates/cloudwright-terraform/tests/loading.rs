@@ -2010,6 +2010,22 @@ fn file_functions_stay_inside_the_scanned_tree() {
             "{error}"
         );
     }
+    // the digest of a build artifact not made yet is unknown, with a warning
+    assert!(attr(&g, "aws_lambda_function.built", "source_code_hash").is_unknown());
+    assert_eq!(
+        attr(&g, "aws_lambda_function.built", "tags.data")
+            .as_str()
+            .map(str::len),
+        Some(64)
+    );
+    let warnings = messages(&g, Severity::Warning);
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.starts_with("filebase64sha256"))
+            .collect::<Vec<_>>(),
+        ["filebase64sha256(): \"./build/fn.zip\" does not exist — a build artifact (a function's zip, a layer) made before `terraform plan`? Its digest is treated as unknown"]
+    );
 }
 
 #[test]

@@ -81,6 +81,18 @@ pub fn call(
     range: Range,
 ) -> Option<CallResult> {
     if let Some(digest) = FILE_DIGESTS.iter().find(|d| d.function == name) {
+        if let Some(missing) = build_artifact(ev, args) {
+            // (Terraform refuses the plan without it; a scan of the
+            // repository runs before the build that makes it)
+            let span = ev.span(range);
+            ev.diagnostics.push(
+                cloudwright_model::Diagnostic::warning(format!(
+                    "{name}(): {missing:?} does not exist — a build artifact (a function's zip, a layer) made before `terraform plan`? Its digest is treated as unknown"
+                ))
+                .at(span),
+            );
+            return Some(Ok(Value::unknown()));
+        }
         return Some(read_bytes(ev, args).map(|bytes| (digest.of)(&bytes)));
     }
     Some(match name {
@@ -139,6 +151,18 @@ pub fn call(
         }),
         _ => return None,
     })
+}
+
+/// The path a digest function is given, when it is inside the scanned
+/// tree and no file is there.
+fn build_artifact(ev: &Evaluator<'_>, args: &[Value]) -> Option<String> {
+    let [path] = args else {
+        return None;
+    };
+    let path = path.as_str()?;
+    ev.fs
+        .missing_inside(path, &ev.scope.path_module)
+        .then(|| path.to_string())
 }
 
 fn read_bytes(ev: &Evaluator<'_>, args: &[Value]) -> Result<Vec<u8>, super::CallError> {
