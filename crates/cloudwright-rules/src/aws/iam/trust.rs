@@ -209,6 +209,23 @@ fn walk_unknown(v: &Value, plain: &mut bool, origins: &mut Vec<std::sync::Arc<st
     }
 }
 
+/// A role's trust fails with the first failing statement's message, else
+/// is undecidable with the first reason, else passes.
+fn conclude(
+    report: &mut Report,
+    role: &cloudwright_model::Resource,
+    failing: Option<String>,
+    undecided: Option<String>,
+) {
+    match (failing, undecided) {
+        (Some(message), _) => {
+            report.fail(role, "assume_role_policy", message);
+        }
+        (None, Some(why)) => report.unknown(role, why),
+        _ => {}
+    }
+}
+
 fn check_external_id(ctx: &Context<'_>, report: &mut Report) {
     // the accounts of each root, found once (a root has many roles)
     let mut accounts: std::collections::HashMap<std::sync::Arc<str>, Vec<String>> =
@@ -266,13 +283,8 @@ fn check_external_id(ctx: &Context<'_>, report: &mut Report) {
                 }
             }
         }
-        match (failing, undecided) {
-            (Some(account), _) => {
-                report.fail(role, "assume_role_policy", format!("account {account} may assume the role without an sts:ExternalId condition (confused deputy)"));
-            }
-            (None, Some(why)) => report.unknown(role, why),
-            _ => {}
-        }
+        let failing = failing.map(|account| format!("account {account} may assume the role without an sts:ExternalId condition (confused deputy)"));
+        conclude(report, role, failing, undecided);
     }
 }
 
@@ -593,13 +605,7 @@ fn check_web_identity(ctx: &Context<'_>, report: &mut Report) {
                 }
             }
         }
-        match (failing, undecided) {
-            (Some(message), _) => {
-                report.fail(role, "assume_role_policy", message);
-            }
-            (None, Some(why)) => report.unknown(role, why),
-            _ => {}
-        }
+        conclude(report, role, failing, undecided);
     }
 }
 
