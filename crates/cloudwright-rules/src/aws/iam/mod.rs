@@ -24,6 +24,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &trust::TRUST_CROSS_ACCOUNT,
         &trust::ALLOW_NOT_ACTION,
         &trust::TRUST_WEB_IDENTITY_SUBJECT,
+        &wildcard_write::IAM_SERVICE_WILDCARD,
         &escalation::ESCALATION_PATH,
         &escalation::ADMIN_EQUIVALENT,
     ]

@@ -168,3 +168,122 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         check_document(report, doc);
     }
 }
+
+crate::rule! {
+    /// ## What it checks
+    /// IAM policies do not grant every action of a service (`s3:*`,
+    /// `dynamodb:*`) or every action (`*`) on the resources they name: an
+    /// `Allow` statement with such an `Action` and a `Resource` other than
+    /// `"*"` (on `"*"`, CW-AWS-IAM-001 and CW-AWS-IAM-003 report it).
+    /// Partial wildcards (`s3:Get*`) are not reported.
+    ///
+    /// ## Why it matters
+    /// `s3:*` on a bucket is more than reading and writing objects: it is
+    /// also deleting the bucket, replacing its policy (opening it to
+    /// anyone) and turning off its encryption, versioning or object lock —
+    /// and whatever actions the service adds later. A workload rarely needs
+    /// more than a few actions.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_iam_role_policy" "app" {
+    ///   role = aws_iam_role.app.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "s3:*", Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"] }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_iam_role_policy" "app" {
+    ///   role = aws_iam_role.app.id
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "${aws_s3_bucket.data.arn}/*" }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// List the actions the workload calls (CloudTrail or IAM Access
+    /// Analyzer's policy generation shows them).
+    pub static IAM_SERVICE_WILDCARD = {
+        id: "CW-AWS-IAM-016",
+        title: "IAM policy grants every action of a service",
+        severity: Medium,
+        category: "iam",
+        resource_types: ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+        checkov: ["CKV_AWS_63"],
+        trivy: ["AVD-AWS-0057", "aws-iam-no-policy-wildcards"],
+        kics: [],
+        remediation: "Replace the wildcard with the actions the workload needs.",
+        check: check_service_wildcard,
+    }
+}
+
+/// The actions of a statement that are every action, or every action of a
+/// service.
+fn service_wildcards(actions: &[String]) -> Vec<&str> {
+    actions
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a == "*" || a.split_once(':').is_some_and(|(_, name)| name == "*"))
+        .collect()
+}
+
+fn check_service_wildcard(ctx: &Context<'_>, report: &mut Report) {
+    for doc in ctx.policy_documents() {
+        let (r, attribute) = (doc.resource, doc.attribute.as_str());
+        report.checked(r);
+        let list = match &doc.statements {
+            Tri::Known(list) => list,
+            Tri::Unknown(why) => {
+                report.unknown(r, why.clone());
+                continue;
+            }
+            Tri::Absent => continue,
+        };
+        let mut undecided = None;
+        let mut failed = false;
+        for st in list.iter().filter(|s| s.allow || s.has_unknown("Effect")) {
+            let wildcards = service_wildcards(&st.actions);
+            // on every resource, the rules for "*" report it
+            if st.all_resources() {
+                continue;
+            }
+            if wildcards.is_empty() {
+                if st.has_unknown("Action") {
+                    undecided.get_or_insert(format!("the policy's Action is {}", st.why("Action")));
+                }
+                continue;
+            }
+            if let Some(why) = st.unknown_reason(&["Effect"]) {
+                undecided.get_or_insert(why);
+                continue;
+            }
+            let on = match st.resources.is_empty() {
+                true => "the resources not in NotResource".to_string(),
+                false => st
+                    .resources
+                    .iter()
+                    .map(|x| cloudwright_iam::document::shown(x).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            report.fail(
+                r,
+                attribute,
+                format!("a statement allows {} on {on}", wildcards.join(", ")),
+            );
+            failed = true;
+            break;
+        }
+        if !failed {
+            if let Some(why) = undecided {
+                report.unknown(r, why);
+            }
+        }
+    }
+}
