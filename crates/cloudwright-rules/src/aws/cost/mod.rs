@@ -19,6 +19,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &HA_NON_PRODUCTION,
         &UNATTACHED_EIP,
         &NONCURRENT_VERSIONS,
+        &INCOMPLETE_UPLOADS,
         &DETAILED_MONITORING_NON_PRODUCTION,
         &DYNAMODB_FIXED_CAPACITY,
     ]
@@ -684,24 +685,67 @@ crate::rule! {
     }
 }
 
-fn has_noncurrent_rule(blocks: &Value) -> bool {
-    blocks.as_list().unwrap_or_default().iter().any(|rule| {
-        let enabled = match rule
-            .get("status")
-            .as_ref()
-            .and_then(|v| v.as_str().map(str::to_string))
-        {
-            Some(s) => s == "Enabled",
-            None => rule
-                .get("enabled")
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false),
-        };
-        enabled
-            && rule.get("noncurrent_version_expiration").is_some_and(|n| {
-                n.as_list().is_some_and(|l| !l.is_empty()) || n.as_object().is_some()
-            })
-    })
+/// Whether a lifecycle rule block is on (`status = "Enabled"`, or the
+/// inline `lifecycle_rule`'s `enabled = true` of provider v3) and holds a
+/// non-empty `block`.
+fn enabled_rule_with(rule: &Value, block: &str) -> bool {
+    let enabled = match rule
+        .get("status")
+        .as_ref()
+        .and_then(|v| v.as_str().map(str::to_string))
+    {
+        Some(s) => s == "Enabled",
+        None => rule
+            .get("enabled")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+    };
+    enabled
+        && rule
+            .get(block)
+            .is_some_and(|n| n.as_list().is_some_and(|l| !l.is_empty()) || n.as_object().is_some())
+}
+
+/// Whether any lifecycle rule of a bucket — its inline `lifecycle_rule`
+/// blocks (provider v3) or those of its `aws_s3_bucket_lifecycle_configuration`
+/// — is on and holds `block`: `Absent` when the bucket has no lifecycle
+/// configuration at all, `Unknown` when a configuration's rules are not
+/// known from the code.
+fn lifecycle_has(ctx: &Context<'_>, bucket: &Resource, block: &str) -> Tri<bool> {
+    let has = |rules: &Value| {
+        rules
+            .as_list()
+            .unwrap_or_default()
+            .iter()
+            .any(|rule| enabled_rule_with(rule, block))
+    };
+    let mut unknown = None;
+    let mut configured = false;
+    match get(bucket, "lifecycle_rule") {
+        Tri::Known(rules) if has(&rules) => return Tri::Known(true),
+        Tri::Known(rules) => configured = rules.as_list().is_some_and(|l| !l.is_empty()),
+        Tri::Unknown(w) => unknown = Some(w),
+        Tri::Absent => {}
+    }
+    match crate::aws::s3::bucket_companions(ctx, bucket, "aws_s3_bucket_lifecycle_configuration") {
+        Tri::Known(configs) => {
+            for c in configs {
+                configured = true;
+                match get(c, "rule") {
+                    Tri::Known(rules) if has(&rules) => return Tri::Known(true),
+                    Tri::Unknown(w) => unknown = Some(w),
+                    _ => {}
+                }
+            }
+        }
+        Tri::Absent => {}
+        Tri::Unknown(w) => return Tri::Unknown(w),
+    }
+    match (unknown, configured) {
+        (Some(w), _) => Tri::Unknown(w),
+        (None, true) => Tri::Known(false),
+        (None, false) => Tri::Absent,
+    }
 }
 
 fn check_noncurrent(ctx: &Context<'_>, report: &mut Report) {
@@ -734,38 +778,115 @@ fn check_noncurrent(ctx: &Context<'_>, report: &mut Report) {
             _ => continue,
         }
         report.checked(bucket);
-        if let Tri::Known(inline) = get(bucket, "lifecycle_rule") {
-            if has_noncurrent_rule(&inline) {
-                continue;
-            }
-        }
-        match crate::aws::s3::bucket_companions(
-            ctx,
-            bucket,
-            "aws_s3_bucket_lifecycle_configuration",
-        ) {
-            Tri::Known(configs) => {
-                let mut unknown = None;
-                let mut found = false;
-                for c in configs {
-                    match get(c, "rule") {
-                        Tri::Known(rules) => found |= has_noncurrent_rule(&rules),
-                        Tri::Unknown(w) => unknown = Some(w),
-                        Tri::Absent => {}
-                    }
-                }
-                if found {
-                    continue;
-                }
-                match unknown {
-                    Some(w) => report.unknown(bucket, w),
-                    None => {
-                        report.fail(bucket, "", "versioned, with no rule expiring noncurrent versions: every overwrite is kept and billed forever");
-                    }
-                }
+        match lifecycle_has(ctx, bucket, "noncurrent_version_expiration") {
+            Tri::Known(true) => {}
+            Tri::Known(false) => {
+                report.fail(bucket, "", "versioned, with no rule expiring noncurrent versions: every overwrite is kept and billed forever");
             }
             Tri::Absent => {
                 report.fail(bucket, "", "versioned, with no lifecycle configuration: every overwrite is kept and billed forever");
+            }
+            Tri::Unknown(w) => report.unknown(bucket, w),
+        }
+    }
+}
+
+crate::rule! {
+    /// ## What it checks
+    /// S3 buckets with a lifecycle configuration abort incomplete multipart
+    /// uploads: an enabled rule holding `abort_incomplete_multipart_upload`
+    /// (`days_after_initiation`), in the `aws_s3_bucket_lifecycle_configuration`
+    /// or the inline `lifecycle_rule` (`abort_incomplete_multipart_upload_days`,
+    /// provider v3). A bucket with no lifecycle configuration at all is
+    /// CW-AWS-S3-009's.
+    ///
+    /// ## Why it matters
+    /// The parts of an upload that never completed — a crashed client, a
+    /// cancelled deploy — stay in the bucket, invisible in listings and
+    /// billed as storage, until a rule aborts them. Lifecycle rules that
+    /// expire objects do not touch them.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// resource "aws_s3_bucket_lifecycle_configuration" "logs" {
+    ///   bucket = aws_s3_bucket.logs.id
+    ///   rule {
+    ///     id     = "expire"
+    ///     status = "Enabled"
+    ///     filter {}
+    ///     expiration { days = 90 }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// resource "aws_s3_bucket_lifecycle_configuration" "logs" {
+    ///   bucket = aws_s3_bucket.logs.id
+    ///   rule {
+    ///     id     = "expire"
+    ///     status = "Enabled"
+    ///     filter {}
+    ///     expiration { days = 90 }
+    ///     abort_incomplete_multipart_upload { days_after_initiation = 7 }
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Add `abort_incomplete_multipart_upload { days_after_initiation = 7 }`
+    /// to a rule that covers the whole bucket.
+    pub static INCOMPLETE_UPLOADS = {
+        id: "CW-AWS-COST-010",
+        title: "Bucket keeps incomplete multipart uploads forever",
+        severity: Low,
+        category: "cost",
+        resource_types: ["aws_s3_bucket"],
+        checkov: ["CKV_AWS_300"],
+        trivy: [],
+        kics: [],
+        remediation: "Add abort_incomplete_multipart_upload to a lifecycle rule.",
+        check: check_incomplete_uploads,
+    }
+}
+
+fn check_incomplete_uploads(ctx: &Context<'_>, report: &mut Report) {
+    for bucket in ctx.resources(&["aws_s3_bucket"]) {
+        report.checked(bucket);
+        // the inline rules of provider v3 say it with a number
+        let mut inline = Tri::Known(false);
+        if let Tri::Known(rules) = get(bucket, "lifecycle_rule") {
+            for rule in rules.as_list().unwrap_or_default() {
+                let days = rule
+                    .get("abort_incomplete_multipart_upload_days")
+                    .unwrap_or_default();
+                let enabled = rule.get("enabled").unwrap_or_default();
+                if days.is_null() || enabled.as_bool() == Some(false) {
+                    continue;
+                }
+                match days.is_unknown() || enabled.is_unknown() {
+                    true => {
+                        inline = Tri::Unknown(format!(
+                            "a lifecycle rule's abort setting is {}",
+                            Value::unknown_made_from(&[days, enabled]).why_unknown()
+                        ))
+                    }
+                    false => inline = Tri::Known(true),
+                }
+            }
+        }
+        let verdict = match (
+            inline,
+            lifecycle_has(ctx, bucket, "abort_incomplete_multipart_upload"),
+        ) {
+            (Tri::Known(true), _) | (_, Tri::Known(true)) => Tri::Known(true),
+            (Tri::Unknown(w), _) | (_, Tri::Unknown(w)) => Tri::Unknown(w),
+            (_, other) => other,
+        };
+        match verdict {
+            Tri::Known(true) | Tri::Absent => {}
+            Tri::Known(false) => {
+                report.fail(bucket, "", "no lifecycle rule aborts incomplete multipart uploads: their parts are kept and billed forever, unseen");
             }
             Tri::Unknown(w) => report.unknown(bucket, w),
         }
