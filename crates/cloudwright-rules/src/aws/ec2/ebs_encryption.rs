@@ -5,7 +5,8 @@ use cloudwright_model::Resource;
 crate::rule! {
     /// ## What it checks
     /// EBS volumes are encrypted: `aws_ebs_volume` with `encrypted = true`,
-    /// and the `root_block_device` / `ebs_block_device` of instances, the
+    /// and the `root_block_device` (which an instance without one leaves to
+    /// its AMI) / `ebs_block_device` of instances, the
     /// `block_device_mappings[*].ebs` of launch templates and the block
     /// devices of launch configurations. Account-wide EBS encryption by
     /// default (`aws_ebs_encryption_by_default` with `enabled = true`)
@@ -86,6 +87,12 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 verdict(report, r, "encrypted", "encrypted");
             }
             "aws_instance" | "aws_launch_configuration" => {
+                // no `root_block_device`: the root volume is the AMI's
+                // snapshot's, encrypted only if that is or the account
+                // encrypts by default — as when the block does not say
+                if matches!(count(r, "root_block_device"), Tri::Known(0) | Tri::Absent) {
+                    report.fail(r, "", "no root_block_device sets encrypted: the root volume is unencrypted unless the AMI's snapshot is encrypted or the account encrypts by default");
+                }
                 for block in ["root_block_device", "ebs_block_device"] {
                     match count(r, block) {
                         Tri::Known(n) => {
