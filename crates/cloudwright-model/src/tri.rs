@@ -45,7 +45,7 @@ impl<T> Tri<T> {
 /// the code" otherwise ([`Value::why_unknown`]).
 pub fn describe_unknown(v: &Value) -> String {
     let why = v.why_unknown();
-    match v.as_unknown().and_then(|u| u.origin.as_deref()) {
+    match v.as_unknown().and_then(|u| u.origin()) {
         Some(origin) => crate::text::concat([why, " (from ", origin, ")"]),
         None => why.to_string(),
     }

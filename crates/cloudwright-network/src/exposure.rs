@@ -203,8 +203,7 @@ fn internet_routes(graph: &Graph, subnet: &Resource, vpc: &Resource) -> Fact<(Ad
                 continue;
             };
             let igw = match &gateway {
-                Some(g) if g.is_unknown() => match g.as_unknown().and_then(|u| u.origin.as_deref())
-                {
+                Some(g) if g.is_unknown() => match g.as_unknown().and_then(|u| u.origin()) {
                     Some(o) if o.contains("aws_internet_gateway.") => true,
                     // another resource of the configuration's
                     Some(o) if cloudwright_model::value::computed_by_apply(o) => false,

@@ -755,7 +755,7 @@ pub fn acl_admits(entries: &[AclEntry], offered: &HeaderSpace) -> (HeaderSpace, 
 /// The managed resource an unknown value will come from
 /// (`aws_security_group.alb.id` → the group), if any.
 pub fn origin_resource<'g>(graph: &'g Graph, root: &str, v: &Value) -> Option<&'g Resource> {
-    let origin = v.as_unknown()?.origin.as_deref()?;
+    let origin = v.as_unknown()?.origin()?;
     // strip attribute segments until an address resolves
     let mut end = origin.len();
     loop {

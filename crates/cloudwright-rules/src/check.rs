@@ -91,7 +91,7 @@ pub fn refers(r: &Resource, attribute: &str) -> bool {
 /// empty — and names what it names: a key's ARN is not an alias of an AWS
 /// managed key.
 pub fn resource_identifier(v: &Value) -> bool {
-    let Some(origin) = v.as_unknown().and_then(|u| u.origin.as_deref()) else {
+    let Some(origin) = v.as_unknown().and_then(|u| u.origin()) else {
         return false;
     };
     cloudwright_model::value::is_resource_identifier(origin)

@@ -53,8 +53,7 @@ fn assert_clean(g: &Graph) {
 }
 
 fn origin(v: &Value) -> Option<String> {
-    v.as_unknown()
-        .and_then(|u| u.origin.as_deref().map(str::to_string))
+    v.as_unknown().and_then(|u| u.origin().map(str::to_string))
 }
 
 #[test]

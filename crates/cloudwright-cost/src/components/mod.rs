@@ -435,7 +435,7 @@ pub const FREE: &[&str] = &[
 fn unknown(r: &Resource, path: &str, v: &Value) -> String {
     let unknown = v.as_unknown().cloned().unwrap_or_default();
     let why = unknown.why();
-    match unknown.origin.as_deref() {
+    match unknown.origin() {
         Some(origin) => format!("{}.{path} is {why} (from {origin})", r.address),
         None => format!("{}.{path} is {why}", r.address),
     }

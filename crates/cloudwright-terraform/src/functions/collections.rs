@@ -285,7 +285,7 @@ pub fn coalesce_partial(args: &[Value]) -> Option<Value> {
     let certainly_set = |a: &Value| {
         a.template().is_some()
             || a.as_unknown()
-                .and_then(|u| u.origin.as_deref())
+                .and_then(|u| u.origin())
                 .is_some_and(cloudwright_model::value::is_resource_identifier)
     };
     let empty = |a: &Value| a.is_null() || a.as_str() == Some("");

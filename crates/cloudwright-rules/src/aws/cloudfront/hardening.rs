@@ -149,10 +149,7 @@ fn s3_rest_origin(i: usize, origin: &Value) -> Tri<bool> {
     match origin.get("domain_name") {
         Some(v) if v.is_unknown() => {
             // a bucket's domain name, known after apply
-            let from = v
-                .as_unknown()
-                .and_then(|u| u.origin.as_deref())
-                .unwrap_or("");
+            let from = v.as_unknown().and_then(|u| u.origin()).unwrap_or("");
             if from.contains("aws_s3_bucket.")
                 && (from.ends_with(".bucket_regional_domain_name")
                     || from.ends_with(".bucket_domain_name"))

@@ -191,7 +191,7 @@ fn unknown_principals_are_own_account(doc: &Value) -> bool {
 fn walk_unknown(v: &Value, plain: &mut bool, origins: &mut Vec<std::sync::Arc<str>>) {
     if let Some(pieces) = v.template() {
         for piece in pieces.iter().filter(|p| p.as_str().is_none()) {
-            match piece.as_unknown().and_then(|u| u.origin.clone()) {
+            match piece.as_unknown().and_then(|u| u.origin_arc().cloned()) {
                 Some(o) => origins.push(o),
                 None => *plain = true,
             }
@@ -199,7 +199,7 @@ fn walk_unknown(v: &Value, plain: &mut bool, origins: &mut Vec<std::sync::Arc<st
         return;
     }
     match v.strip() {
-        Value::Unknown(u) if u.origin.is_none() => *plain = true,
+        Value::Unknown(u) if u.origin().is_none() => *plain = true,
         Value::List(items) => items.iter().for_each(|i| walk_unknown(i, plain, origins)),
         Value::Map(obj) => obj
             .fields
