@@ -40,6 +40,12 @@ pub fn is_unknown(s: &str) -> bool {
 
 /// The origin a marker carries, if any.
 pub fn unknown_origin(s: &str) -> Option<&str> {
+    marked_origin(s).filter(|o| !cloudwright_model::value::is_no_origin(o))
+}
+
+/// The origin text a marker carries, the mark of a value made from values
+/// known after apply included.
+fn marked_origin(s: &str) -> Option<&str> {
     s.strip_prefix(UNKNOWN)?.strip_prefix(':')
 }
 
@@ -86,14 +92,23 @@ pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
                 Piece::Known(known) => out.push_str(known),
                 Piece::Unknown(origin) => {
                     out.push_str("${");
-                    out.push_str(if origin.is_empty() { "…" } else { origin });
+                    out.push_str(match cloudwright_model::value::is_no_origin(origin) {
+                        true => "…",
+                        false => origin,
+                    });
                     out.push('}');
                 }
             }
         }
         return out.into();
     }
-    match (is_unknown(s), unknown_origin(s)) {
+    match (is_unknown(s), marked_origin(s)) {
+        (true, Some(origin)) if cloudwright_model::value::is_no_origin(origin) => {
+            match cloudwright_model::value::origin_after_apply(origin) {
+                true => "(known after apply)".into(),
+                false => "(unknown)".into(),
+            }
+        }
         (true, Some(origin)) if cloudwright_model::value::computed_by_apply(origin) => {
             format!("(known after apply: {origin})").into()
         }
@@ -148,7 +163,7 @@ fn may_be_wildcard(s: &str) -> bool {
 /// The origins of the unknown pieces a marker carries (one for a plain
 /// unknown with an origin; `""` for a piece without one).
 fn marker_origins(s: &str) -> Vec<&str> {
-    if let Some(o) = unknown_origin(s) {
+    if let Some(o) = marked_origin(s) {
         return vec![o];
     }
     let Some(text) = known_text(s) else {
@@ -381,7 +396,7 @@ fn unknown_why(v: &serde_json::Value) -> Option<&'static str> {
                 *found = true;
                 *after_apply &= marker_origins(s)
                     .into_iter()
-                    .all(cloudwright_model::value::computed_by_apply);
+                    .all(cloudwright_model::value::origin_after_apply);
             }
             serde_json::Value::Array(items) => {
                 items.iter().for_each(|i| walk(i, found, after_apply))
@@ -473,6 +488,32 @@ mod tests {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    #[test]
+    fn what_is_made_from_values_known_after_apply_reads_as_such() {
+        // `"${replace(aws_iam_openid_connect_provider.eks.url, "https://", "")}:sub"`
+        let made = Value::unknown_made_from(&[Value::unknown_from(
+            "aws_iam_openid_connect_provider.eks.url",
+        )]);
+        let key = Value::partial_string(vec![made.clone(), Value::string(":sub")]);
+        let key = to_json(&key).as_str().unwrap().to_string();
+        assert_eq!(shown(&key), "${…}:sub");
+        let statement = serde_json::json!({
+            "Effect": "Allow",
+            "Condition": {"StringEquals": {key: "system:serviceaccount:a:b"}},
+            "Resource": [to_json(&made)],
+        });
+        let Tri::Known(st) = statements_in(&serde_json::json!({ "Statement": [statement] })) else {
+            panic!()
+        };
+        assert_eq!(st[0].why("Condition"), "known only after apply");
+        assert_eq!(st[0].why("Resource"), "known only after apply");
+        assert_eq!(shown(&st[0].resources[0]), "(known after apply)");
+        assert_eq!(unknown_origin(&st[0].resources[0]), None);
+        // one not known from the code makes the whole so
+        let mixed = Value::unknown_made_from(&[made, Value::unknown_from("var.x")]);
+        assert_eq!(shown(to_json(&mixed).as_str().unwrap()), "(unknown)");
     }
 
     #[test]

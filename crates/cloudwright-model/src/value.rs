@@ -903,7 +903,7 @@ impl Value {
                     Value::String(s) => text.push_str(s),
                     Value::Unknown(u) => {
                         text.push(PIECE_START);
-                        text.push_str(u.origin().unwrap_or(""));
+                        text.push_str(u.origin.as_deref().unwrap_or(""));
                         text.push(PIECE_END);
                     }
                     _ => text.extend([PIECE_START, PIECE_END]),
@@ -912,13 +912,28 @@ impl Value {
             return Some(text);
         }
         match self.strip() {
-            Value::Unknown(u) => Some(match u.origin() {
+            // (an unknown made from values known after apply marks its
+            // sentinel origin: see `origin_after_apply`)
+            Value::Unknown(u) => Some(match u.origin.as_deref() {
                 Some(o) => format!("{UNKNOWN_MARK}:{o}"),
                 None => UNKNOWN_MARK.to_string(),
             }),
             _ => None,
         }
     }
+}
+
+/// Whether an origin an [`UNKNOWN_MARK`] carries is known only after apply:
+/// a managed resource's attribute ([`computed_by_apply`]), or the mark of a
+/// value made only from such, which has none ([`is_no_origin`] says so).
+pub fn origin_after_apply(origin: &str) -> bool {
+    origin == AFTER_APPLY_ORIGIN || computed_by_apply(origin)
+}
+
+/// Whether an origin an [`UNKNOWN_MARK`] carries stands for none: empty,
+/// or the mark of a value made only from values known after apply.
+pub fn is_no_origin(origin: &str) -> bool {
+    origin.is_empty() || origin == AFTER_APPLY_ORIGIN
 }
 
 /// Whether an unknown's origin is the ARN or id of a managed resource
