@@ -145,32 +145,9 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     {
         return Ok(mark(Value::unknown_document(args[0].clone()), sensitive));
     }
-    // `format` of a known format string with unknown arguments is a string
-    // known in part, when each unknown is a plain `%s` or `%v`
-    if name == "format" && args.len() > 1 && !args[0].contains_unknown() {
-        if let (Some(spec), true) = (args[0].as_str(), args[1..].iter().any(Value::is_unknown)) {
-            if let Some(v) = strings::format_partial(spec, &args[1..]) {
-                return Ok(mark(v, sensitive));
-            }
-        }
-    }
-    // `join` of known lists holding unknown strings is a string known in
-    // part (`join(":", ["arn:aws:iam:", "", data.aws_caller_identity.c.account_id, "root"])`)
-    if name == "join" && args.len() > 1 && args.iter().any(Value::contains_unknown) {
-        if let Some(v) = strings::join_partial(&args) {
-            return Ok(mark(v, sensitive));
-        }
-    }
-    // `replace` in a string known in part, or by an unknown replacement
-    // (the placeholders of a policy replaced by a bucket's ARN)
-    if name == "replace" && args.len() == 3 && args.iter().any(Value::contains_unknown) {
-        if let Some(v) = strings::replace_partial(&args) {
-            return Ok(mark(v, sensitive));
-        }
-    }
-    // `coalesce` of a null variable and a resource's ARN is that ARN
-    if name == "coalesce" && args.iter().any(Value::is_unknown) {
-        if let Some(v) = collections::coalesce_partial(&args) {
+    // functions that keep what is known of arguments known only in part
+    if args.iter().any(Value::contains_unknown) {
+        if let Some(v) = partial(name, &args) {
             return Ok(mark(v, sensitive));
         }
     }
@@ -207,6 +184,30 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     }
     let result = dispatch(ev, name, args, range)?;
     Ok(mark(result, sensitive))
+}
+
+/// What a function makes of arguments some of which are unknown, when it
+/// keeps what is known of them; `None` when the result is plainly unknown.
+fn partial(name: &str, args: &[Value]) -> Option<Value> {
+    match name {
+        // a known format string with unknown arguments, each a plain `%s`
+        // or `%v`: a string known in part
+        "format" if args.len() > 1 && !args[0].contains_unknown() => {
+            let unknown_args = args[1..].iter().any(Value::is_unknown);
+            unknown_args
+                .then(|| strings::format_partial(args[0].as_str()?, &args[1..]))
+                .flatten()
+        }
+        // known lists holding unknown strings (`join(":", ["arn:aws:iam:",
+        // "", data.aws_caller_identity.c.account_id, "root"])`)
+        "join" if args.len() > 1 => strings::join_partial(args),
+        // in a string known in part, or by an unknown replacement (the
+        // placeholders of a policy replaced by a bucket's ARN)
+        "replace" if args.len() == 3 => strings::replace_partial(args),
+        // past null and "" to a value certainly set (a resource's ARN)
+        "coalesce" if args.iter().any(Value::is_unknown) => collections::coalesce_partial(args),
+        _ => None,
+    }
 }
 
 fn mark(v: Value, sensitive: bool) -> Value {

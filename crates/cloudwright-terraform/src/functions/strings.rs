@@ -251,7 +251,7 @@ fn replace(args: &[Value]) -> CallResult {
     let s = string(&args[0])?;
     let search = string(&args[1])?;
     let replacement = string(&args[2])?;
-    if search.len() >= 2 && search.starts_with('/') && search.ends_with('/') {
+    if is_pattern(&search) {
         let re = compile(&search[1..search.len() - 1])?;
         return Ok(Value::string(
             re.replace_all(&s, replacement.as_str()).into_owned(),
@@ -261,6 +261,11 @@ fn replace(args: &[Value]) -> CallResult {
         return Ok(Value::string(s));
     }
     Ok(Value::string(s.replace(&search, &replacement)))
+}
+
+/// Whether `replace`'s substring is a regular expression (`/…/`).
+fn is_pattern(search: &str) -> bool {
+    search.len() >= 2 && search.starts_with('/') && search.ends_with('/')
 }
 
 /// `replace` of a plain substring where the string or the replacement is
@@ -277,15 +282,13 @@ pub fn replace_partial(args: &[Value]) -> Option<Value> {
         return None;
     };
     let search = search.as_str()?;
-    if search.is_empty() || (search.len() >= 2 && search.starts_with('/') && search.ends_with('/'))
-    {
+    if search.is_empty() || is_pattern(search) {
         return None;
     }
     let pieces_of = |v: &Value| -> Option<Vec<Value>> {
         match (v.template(), v.strip()) {
             (Some(pieces), _) => Some(pieces.to_vec()),
-            (None, Value::String(_)) => Some(vec![v.strip().clone()]),
-            (None, Value::Unknown(_)) => Some(vec![v.strip().clone()]),
+            (None, s @ (Value::String(_) | Value::Unknown(_))) => Some(vec![s.clone()]),
             _ => None,
         }
     };
@@ -303,12 +306,10 @@ pub fn replace_partial(args: &[Value]) -> Option<Value> {
         })
     };
     let mut out = Vec::new();
+    let unknown_at = |j: usize| subject.get(j).is_some_and(Value::is_unknown);
     for (i, piece) in subject.iter().enumerate() {
-        let unknown_at = |j: Option<usize>| {
-            j.and_then(|j| subject.get(j))
-                .is_some_and(Value::is_unknown)
-        };
-        if straddles(piece, unknown_at(Some(i + 1)), unknown_at(i.checked_sub(1))) {
+        let after_unknown = i.checked_sub(1).is_some_and(unknown_at);
+        if straddles(piece, unknown_at(i + 1), after_unknown) {
             return None;
         }
         match piece.as_str() {
