@@ -409,13 +409,12 @@ impl Value {
     /// Whether every unknown in this value is what a resource's provider
     /// computes; `None` when nothing in it is unknown.
     fn unknowns_after_apply(&self) -> Option<bool> {
-        let all = |items: &mut dyn Iterator<Item = &Value>| all_after_apply(items);
         match self {
             Value::Unknown(u) => Some(u.is_after_apply()),
             Value::Sensitive(inner) | Value::Document(inner) => inner.unknowns_after_apply(),
-            Value::Template(pieces) => all(&mut pieces.iter()),
-            Value::List(items) => all(&mut items.iter()),
-            Value::Map(obj) => all(&mut obj.fields.values()),
+            Value::Template(pieces) => all_after_apply(pieces.iter()),
+            Value::List(items) => all_after_apply(items.iter()),
+            Value::Map(obj) => all_after_apply(obj.fields.values()),
             Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => None,
         }
     }
