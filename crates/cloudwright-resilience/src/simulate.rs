@@ -615,34 +615,51 @@ fn component(graph: &Graph, r: &Resource, z: &str) -> (Status, Option<u8>, Strin
 }
 
 /// Compute whose subnets route their egress through a NAT gateway in `z`
-/// while they themselves are elsewhere.
-fn egress_loss(graph: &Graph, compute: &[&Resource], z: &str) -> Option<String> {
+/// while they themselves are elsewhere: degraded, with why; unknown when
+/// the zone of such a NAT gateway is not known from the code (it may be
+/// in `z`).
+fn egress_loss(graph: &Graph, compute: &[&Resource], z: &str) -> Option<(Status, String)> {
     let mut hit: BTreeSet<String> = BTreeSet::new();
     let mut nat_name = String::new();
+    let mut unknown = None;
     for c in compute {
         let Fact::Known(sides) = interfaces(graph, c) else {
             continue;
         };
         for s in sides {
-            let Some((nat, Fact::Known(nat_zone))) = egress_nat(graph, s.subnet) else {
+            let Some((nat, nat_zone)) = egress_nat(graph, s.subnet) else {
                 continue;
             };
-            if nat_zone == z {
-                if let Fact::Known(own) = crate::placement::subnet_zone(s.subnet) {
-                    if own != z {
-                        hit.insert(own);
-                        nat_name = nat.address.clone();
-                    }
+            // (a subnet whose own zone is unknown makes its compute unknown)
+            let Fact::Known(own) = crate::placement::subnet_zone(s.subnet) else {
+                continue;
+            };
+            match nat_zone {
+                Fact::Known(nat_zone) if nat_zone == z && own != z => {
+                    hit.insert(own);
+                    nat_name = nat.address.clone();
                 }
+                Fact::Known(_) => {}
+                Fact::Unknown(why) if own != z => {
+                    unknown.get_or_insert_with(|| {
+                        format!(
+                            "the egress of {} goes through {}, whose zone is not known: {why}",
+                            s.subnet.address, nat.address
+                        )
+                    });
+                }
+                Fact::Unknown(_) => {}
             }
         }
     }
-    (!hit.is_empty()).then(|| {
-        format!(
+    if !hit.is_empty() {
+        let why = format!(
             "{nat_name} in {z} carries the egress of subnets in {}: they lose it",
             hit.into_iter().collect::<Vec<_>>().join(", ")
-        )
-    })
+        );
+        return Some((Status::Degraded, why));
+    }
+    unknown.map(|why| (Status::Unknown, why))
 }
 
 /// An entry point judged serving or degraded while a data store may depend
@@ -702,8 +719,12 @@ fn judge_az(graph: &Graph, s: &Service<'_>, z: &str) -> EntryPoint {
             capacity = cap;
             worst(st, why, &mut status, &mut reasons);
         }
-        if let Some(why) = egress_loss(graph, &s.compute, z) {
-            worst(Status::Degraded, why, &mut status, &mut reasons);
+        match egress_loss(graph, &s.compute, z) {
+            Some((Status::Unknown, _)) if status != Status::Serving => {
+                // a lost egress would only degrade what is degraded already
+            }
+            Some((st, why)) => worst(st, why, &mut status, &mut reasons),
+            None => {}
         }
     }
     for d in &s.stores {

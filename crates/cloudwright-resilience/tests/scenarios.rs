@@ -50,6 +50,22 @@ fn a_single_nat_gateway_takes_the_other_azs_egress_with_it() {
 }
 
 #[test]
+fn a_nat_gateway_whose_zone_is_unknown_may_take_the_egress_with_any_zone() {
+    let r = report("nat_unknown");
+    // its compute is in eu-west-1b and eu-west-1c; the NAT gateway may be
+    // in eu-west-1a
+    let (st, _, why) = status(&r, "eu-west-1a", "aws_lb.app");
+    assert_eq!(st, Status::Unknown, "{why}");
+    assert!(
+        why.contains("the egress of aws_subnet.private[\"b\"] goes through aws_nat_gateway.this, whose zone is not known"),
+        "{why}"
+    );
+    // where the compute is hit, it is degraded either way
+    let (st, cap, why) = status(&r, "eu-west-1b", "aws_lb.app");
+    assert_eq!((st, cap), (Status::Degraded, Some(50)), "{why}");
+}
+
+#[test]
 fn a_single_az_database_and_a_single_instance_go_down() {
     let r = report("stacks");
     let (st, _, why) = status(&r, "eu-west-1b", "aws_lb.this[\"single_db\"]");
