@@ -116,25 +116,40 @@ pub fn flag(r: &Resource, path: &str) -> Option<bool> {
     }
 }
 
-/// The NAT gateway a subnet's default route uses, with the NAT's zone.
+/// The NAT gateway a subnet's default route uses, with the NAT's zone:
+/// `Known(None)` when it uses none (or its VPC is not in this
+/// configuration), unknown when its route table or routes are not known
+/// from the code.
 pub fn egress_nat<'g>(
     graph: &'g Graph,
     subnet: &'g Resource,
-) -> Option<(&'g Resource, Fact<String>)> {
-    let Fact::Known(Some(vpc)) = target(graph, subnet, "vpc_id", "aws_vpc") else {
-        return None;
+) -> Fact<Option<(&'g Resource, Fact<String>)>> {
+    let vpc = match target(graph, subnet, "vpc_id", "aws_vpc") {
+        Fact::Known(Some(vpc)) => vpc,
+        Fact::Known(None) => return Fact::Known(None),
+        Fact::Unknown(w) => return Fact::Unknown(w),
     };
-    let Fact::Known(Some(table)) = cloudwright_network::topology::route_table(graph, subnet, vpc)
-    else {
-        return None;
+    let table = match cloudwright_network::topology::route_table(graph, subnet, vpc) {
+        Fact::Known(Some(table)) => table,
+        Fact::Known(None) => return Fact::Known(None),
+        Fact::Unknown(w) => return Fact::Unknown(w),
     };
-    let Fact::Known(routes) = cloudwright_network::topology::routes(graph, table) else {
-        return None;
+    let routes = match cloudwright_network::topology::routes(graph, table) {
+        Fact::Known(routes) => routes,
+        Fact::Unknown(w) => return Fact::Unknown(w),
     };
-    let nat = routes
+    let Some(route) = routes
         .iter()
-        .find(|r| r.destination.prefix_len() == 0 && r.via == "nat_gateway_id")?
-        .target?;
+        .find(|r| r.destination.prefix_len() == 0 && r.via == "nat_gateway_id")
+    else {
+        return Fact::Known(None);
+    };
+    let Some(nat) = route.target else {
+        return Fact::Unknown(format!(
+            "the NAT gateway of {}'s default route is not in this configuration",
+            subnet.address
+        ));
+    };
     let zone = match target(graph, nat, "subnet_id", "aws_subnet") {
         Fact::Known(Some(s)) => subnet_zone(s),
         Fact::Known(None) => Fact::Unknown(format!(
@@ -143,5 +158,5 @@ pub fn egress_nat<'g>(
         )),
         Fact::Unknown(w) => Fact::Unknown(w),
     };
-    Some((nat, zone))
+    Fact::Known(Some((nat, zone)))
 }

@@ -627,12 +627,21 @@ fn egress_loss(graph: &Graph, compute: &[&Resource], z: &str) -> Option<(Status,
             continue;
         };
         for s in sides {
-            let Some((nat, nat_zone)) = egress_nat(graph, s.subnet) else {
-                continue;
-            };
             // (a subnet whose own zone is unknown makes its compute unknown)
             let Fact::Known(own) = crate::placement::subnet_zone(s.subnet) else {
                 continue;
+            };
+            let (nat, nat_zone) = match egress_nat(graph, s.subnet) {
+                Fact::Known(Some(found)) => found,
+                Fact::Known(None) => continue,
+                Fact::Unknown(why) => {
+                    if own != z {
+                        unknown.get_or_insert_with(|| {
+                            format!("the egress of {} is not known: {why}", s.subnet.address)
+                        });
+                    }
+                    continue;
+                }
             };
             match nat_zone {
                 Fact::Known(nat_zone) if nat_zone == z && own != z => {

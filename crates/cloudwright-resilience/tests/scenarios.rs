@@ -63,6 +63,31 @@ fn a_nat_gateway_whose_zone_is_unknown_may_take_the_egress_with_any_zone() {
     // where the compute is hit, it is degraded either way
     let (st, cap, why) = status(&r, "eu-west-1b", "aws_lb.app");
     assert_eq!((st, cap), (Status::Degraded, Some(50)), "{why}");
+
+    // the NAT gateway in eu-west-1a, but the private routes not known
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/nat_unknown");
+    let options = LoadOptions {
+        vars: vec!["nat_zone=eu-west-1a".into()],
+        ..Default::default()
+    };
+    let mut graph = load(&[dir], &options);
+    let i = graph
+        .resources
+        .iter()
+        .position(|r| r.address == "aws_route_table.private")
+        .unwrap();
+    let mut attributes = graph.resources[i].attributes.as_object().unwrap().clone();
+    attributes
+        .fields
+        .insert("route", cloudwright_model::Value::unknown());
+    graph.resources[i].attributes = cloudwright_model::Value::Map(std::sync::Arc::new(attributes));
+    let r = simulate(&graph);
+    let (st, _, why) = status(&r, "eu-west-1a", "aws_lb.app");
+    assert_eq!(st, Status::Unknown, "{why}");
+    assert!(
+        why.contains("the egress of aws_subnet.private[\"b\"] is not known"),
+        "{why}"
+    );
 }
 
 #[test]
