@@ -481,7 +481,7 @@ fn in_scenario(r: &Report, scenario: &str, entry: &str, keep: impl Fn(&Status) -
 #[test]
 fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
     let mut lost = Vec::new();
-    for case in ["stacks", "regions", "dr"] {
+    for case in ["stacks", "regions", "dr", "nat_unknown"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(case);
@@ -497,8 +497,25 @@ fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
             cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
                 let now = simulate(graph);
                 for (scenario, entry) in &hurt {
+                    // a scenario that no longer exists (its zone was named
+                    // only by the setting made unknown) leaves the entry
+                    // unknown in every other of its kind
+                    let kind = &baseline
+                        .scenarios
+                        .iter()
+                        .find(|s| s.name == *scenario)
+                        .unwrap()
+                        .kind;
+                    let vanished = !now.scenarios.iter().any(|s| s.name == *scenario);
+                    let unknown_elsewhere = now
+                        .scenarios
+                        .iter()
+                        .filter(|s| s.kind == *kind)
+                        .flat_map(|s| s.entry_points.iter().filter(|e| e.address == *entry))
+                        .all(|e| e.status == Status::Unknown);
                     let still = in_scenario(&now, scenario, entry, |st| *st != Status::Serving)
-                        || now.unplaced.iter().any(|u| u.address == *entry);
+                        || now.unplaced.iter().any(|u| u.address == *entry)
+                        || (vanished && unknown_elsewhere);
                     if !still {
                         lost.push(format!(
                             "{case}: {entry} serves in {scenario} when {address}.{label} is unknown"
