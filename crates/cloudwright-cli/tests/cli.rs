@@ -554,7 +554,7 @@ fn iam_never_reads_unanalysed_policies_as_none() {
         "crates/cloudwright-iam/tests/fixtures/access",
     ]));
     assert!(
-        text.ends_with("; 4 resource policies open beyond the account, 1 undecidable\n"),
+        text.ends_with("; 8 resource policies open beyond the account, 2 undecidable\n"),
         "{text}"
     );
 }

@@ -1,6 +1,10 @@
 //! Who a resource policy or trust policy lets in: every Allow statement's
 //! principals classified as `public` (anyone, no condition narrowing the
-//! caller), `cross-account` (another account), `organization` (narrowed by
+//! caller — or a web identity provider anyone can get a token from, such
+//! as GitHub Actions, with no condition naming the token's subject),
+//! `cross-account` (another account), `federated` (the identities an
+//! identity provider names, narrowed by a condition on the token's subject,
+//! or a SAML or cluster provider), `organization` (narrowed by
 //! `aws:PrincipalOrgID`/`aws:PrincipalOrgPaths`), `account` (this account),
 //! or `service` (an AWS service principal).
 
@@ -49,22 +53,28 @@ fn has_key(s: &Statement, keys: &[&str]) -> bool {
         .any(|k| keys.contains(&k.to_ascii_lowercase().as_str()))
 }
 
-/// Classifies one Allow statement.
-pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<String>)> {
+/// Classifies one Allow statement: its widest class, its principals, and
+/// why it is `unknown` when it is.
+pub fn classify(
+    s: &Statement,
+    own_account: &str,
+) -> Option<(&'static str, Vec<String>, Option<String>)> {
     if !s.allow {
         return None;
     }
     let mut names = Vec::new();
     let mut class = None;
     let rank = |c: &str| match c {
-        "public" => 5,
-        "cross-account" => 4,
+        "public" => 6,
+        "cross-account" => 5,
         // a principal the code does not determine may be another account
-        "unknown" => 3,
+        "unknown" => 4,
+        "federated" => 3,
         "organization" => 2,
         "account" => 1,
         _ => 0,
     };
+    let mut why = None;
     let raise = |c: &'static str, class: &mut Option<&'static str>| {
         if class.is_none_or(|x| rank(c) > rank(x)) {
             *class = Some(c);
@@ -93,10 +103,46 @@ pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<S
                 // (the account running Terraform is the own account)
                 Some(a) if a == own_account || a == "self" => raise("account", &mut class),
                 Some(_) => raise("cross-account", &mut class),
-                None if crate::document::is_unknown(id) => raise("unknown", &mut class),
+                None if crate::document::is_unknown(id) => {
+                    why.get_or_insert_with(|| {
+                        format!("a principal of the policy is {}", s.why("Principal"))
+                    });
+                    raise("unknown", &mut class)
+                }
                 None => raise("account", &mut class),
             },
-            "Federated" => raise("cross-account", &mut class),
+            "Federated" => {
+                use crate::federation::{
+                    federation, identity_claim, restricts_subject, Federation, PUBLIC_PROVIDERS,
+                };
+                match federation(id) {
+                    Federation::Other => raise("federated", &mut class),
+                    Federation::Unknown => {
+                        why.get_or_insert_with(|| {
+                            format!(
+                                "a federated principal of the policy is {}",
+                                s.why("Principal")
+                            )
+                        });
+                        raise("unknown", &mut class)
+                    }
+                    Federation::Oidc(host) => {
+                        let public = host
+                            .as_deref()
+                            .is_some_and(|h| PUBLIC_PROVIDERS.contains(&h));
+                        match restricts_subject(s, identity_claim(host.as_deref())) {
+                            Tri::Known(false) | Tri::Absent if public => {
+                                raise("public", &mut class)
+                            }
+                            Tri::Unknown(w) if public => {
+                                why.get_or_insert(w);
+                                raise("unknown", &mut class)
+                            }
+                            _ => raise("federated", &mut class),
+                        }
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -104,7 +150,7 @@ pub fn classify(s: &Statement, own_account: &str) -> Option<(&'static str, Vec<S
         names.push("NotPrincipal".into());
         raise(if org { "organization" } else { "public" }, &mut class);
     }
-    class.map(|c| (c, names))
+    class.map(|c| (c, names, why))
 }
 
 /// Every resource and trust policy's access, one entry per resource and
@@ -140,13 +186,11 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
             let mut by_class: Vec<(&'static str, Vec<String>, Vec<String>, bool)> = Vec::new();
             let mut unknown_why = None;
             for s in &st {
-                let Some((class, principals)) = classify(s, &own) else {
+                let Some((class, principals, why)) = classify(s, &own) else {
                     continue;
                 };
                 if class == "unknown" {
-                    unknown_why.get_or_insert_with(|| {
-                        format!("a principal of the policy is {}", s.why("Principal"))
-                    });
+                    unknown_why = unknown_why.or(why);
                 }
                 let mut actions = s.actions.clone();
                 if actions.is_empty() && !s.not_actions.is_empty() {

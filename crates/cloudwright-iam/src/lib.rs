@@ -7,6 +7,7 @@ pub mod catalogue_gen;
 pub mod document;
 pub mod escalation;
 pub mod eval;
+pub mod federation;
 pub mod glob;
 pub mod principals;
 pub mod privileges;

@@ -215,7 +215,12 @@ fn resource_access_is_classified() {
             ("aws_sqs_queue_policy.partner", "cross-account"),
             ("aws_sqs_queue_policy.public", "public"),
             ("aws_sqs_queue_policy.unknown_partner", "unknown"),
+            ("aws_iam_role.eks_pods", "federated"),
+            ("aws_iam_role.github_any", "public"),
+            ("aws_iam_role.github_repo", "federated"),
+            ("aws_iam_role.github_unknown_subject", "unknown"),
             ("aws_iam_role.partner", "cross-account"),
+            ("aws_iam_role.saml", "federated"),
             ("aws_lambda_permission.bucket", "service"),
             ("aws_lambda_permission.url", "public"),
         ]
@@ -232,6 +237,14 @@ fn resource_access_is_classified() {
     assert_eq!(
         unknown.unknown.as_deref(),
         Some("a principal of the policy is not known from the code")
+    );
+    let subject = access
+        .iter()
+        .find(|a| a.address == "aws_iam_role.github_unknown_subject")
+        .unwrap();
+    assert_eq!(
+        subject.unknown.as_deref(),
+        Some("the subjects the trust admits are not known from the code")
     );
 }
 

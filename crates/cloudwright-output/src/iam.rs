@@ -114,7 +114,12 @@ pub fn write_text(
     writeln!(out, "\n== Resource access beyond the account\n")?;
     let wide: Vec<&Access> = access
         .iter()
-        .filter(|a| matches!(a.classification, "public" | "cross-account" | "unknown"))
+        .filter(|a| {
+            matches!(
+                a.classification,
+                "public" | "cross-account" | "federated" | "unknown"
+            )
+        })
         .collect();
     for a in &wide {
         match &a.unknown {
