@@ -1322,6 +1322,15 @@ fn count_that_depends_on_unknowns_is_one_unknown_instance() {
     assert!(warnings[1].contains(
         "`for_each` is not known from the code (from data.aws_availability_zones.az.names)"
     ));
+    // slice() of the zones by known indices is that many zones
+    for i in 0..3 {
+        let zone = attr(&g, &format!("aws_subnet.three[{i}]"), "availability_zone");
+        assert_eq!(
+            zone.as_unknown().and_then(|u| u.origin()),
+            Some(format!("data.aws_availability_zones.az.names[{i}]").as_str())
+        );
+    }
+    assert!(g.resource("aws_subnet.three[3]").is_none());
 }
 
 #[test]

@@ -214,6 +214,32 @@ fn slice(args: &[Value]) -> CallResult {
     Ok(Value::list(items[start as usize..end as usize].to_vec()))
 }
 
+/// `slice` of a list the code does not determine, by known indices: that
+/// many elements, each the list's element at its index (Terraform refuses a
+/// range beyond the list, so when it evaluates the list has them):
+/// `slice(data.aws_availability_zones.available.names, 0, 3)` is three
+/// zones, `…names[0]` to `…names[2]`. `None` for anything else.
+pub fn slice_partial(args: &[Value]) -> Option<Value> {
+    let [list, start, end] = args else {
+        return None;
+    };
+    let Value::Unknown(u) = list.strip() else {
+        return None;
+    };
+    let (start, end) = (start.as_number()?, end.as_number()?);
+    let whole = |n: f64| n >= 0.0 && n.fract() == 0.0 && n <= MAX_SLICE;
+    if !whole(start) || !whole(end) || end < start {
+        return None;
+    }
+    let items = (start as usize..end as usize)
+        .map(|i| Value::Unknown(u.index(&Value::Number(i as f64))))
+        .collect();
+    Some(Value::list(items))
+}
+
+/// The longest range of an unknown list `slice` lays out.
+const MAX_SLICE: f64 = 1024.0;
+
 fn zipmap(args: &[Value]) -> CallResult {
     arity(args, 2)?;
     let keys = strings(&args[0])?;

@@ -206,6 +206,9 @@ fn partial(name: &str, args: &[Value]) -> Option<Value> {
         "replace" if args.len() == 3 => strings::replace_partial(args),
         // past null and "" to a value certainly set (a resource's ARN)
         "coalesce" if args.iter().any(Value::is_unknown) => collections::coalesce_partial(args),
+        // a known range of a list not known from the code
+        // (`slice(data.aws_availability_zones.available.names, 0, 3)`)
+        "slice" => collections::slice_partial(args),
         _ => None,
     }
 }
