@@ -146,7 +146,8 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
         return Ok(mark(Value::unknown_document(args[0].clone()), sensitive));
     }
     // functions that keep what is known of arguments known only in part
-    if args.iter().any(Value::contains_unknown) {
+    // (the name first: whether the arguments hold an unknown is a walk)
+    if PARTIAL.contains(&name) && args.iter().any(Value::contains_unknown) {
         if let Some(v) = partial(name, &args) {
             return Ok(mark(v, sensitive));
         }
@@ -185,6 +186,9 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     let result = dispatch(ev, name, args, range)?;
     Ok(mark(result, sensitive))
 }
+
+/// The functions [`partial`] knows.
+const PARTIAL: &[&str] = &["format", "join", "replace", "coalesce", "slice"];
 
 /// What a function makes of arguments some of which are unknown, when it
 /// keeps what is known of them; `None` when the result is plainly unknown.
