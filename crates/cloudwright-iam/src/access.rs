@@ -113,7 +113,8 @@ pub fn classify(
             },
             "Federated" => {
                 use crate::federation::{
-                    federation, identity_claim, restricts_subject, Federation, PUBLIC_PROVIDERS,
+                    federation, identity_claim, restricts_subject, subjects, Federation,
+                    PUBLIC_PROVIDERS,
                 };
                 match federation(id) {
                     Federation::Other => raise("federated", &mut class),
@@ -130,7 +131,16 @@ pub fn classify(
                         let public = host
                             .as_deref()
                             .is_some_and(|h| PUBLIC_PROVIDERS.contains(&h));
-                        match restricts_subject(s, identity_claim(host.as_deref())) {
+                        let claim = identity_claim(host.as_deref());
+                        let restricted = restricts_subject(s, claim);
+                        // the principal with the subjects its tokens must name
+                        if restricted == Tri::Known(true) {
+                            if let Some(last) = names.last_mut() {
+                                let admitted = subjects(s, claim).join(", ");
+                                last.push_str(&format!(" ({claim}: {admitted})"));
+                            }
+                        }
+                        match restricted {
                             Tri::Known(false) | Tri::Absent if public => {
                                 raise("public", &mut class)
                             }

@@ -133,3 +133,35 @@ pub fn restricts_subject(st: &Statement, claim: &str) -> Tri<bool> {
         None => Tri::Known(false),
     }
 }
+
+/// The subjects a statement's conditions on the token's `claim` admit, as
+/// written (`repo:acme/deploy:ref:refs/heads/main`).
+pub fn subjects(st: &Statement, claim: &str) -> Vec<String> {
+    let suffix = format!(":{claim}");
+    let mut out = Vec::new();
+    let Some(ops) = st.conditions.as_object() else {
+        return out;
+    };
+    for (op, keys) in ops {
+        if op.to_ascii_lowercase().contains("not") {
+            continue;
+        }
+        for (key, values) in keys.as_object().into_iter().flatten() {
+            let text = crate::document::known_text(key).unwrap_or(key);
+            if !text.to_ascii_lowercase().ends_with(&suffix) {
+                continue;
+            }
+            let values: Vec<&serde_json::Value> = match values {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                single => vec![single],
+            };
+            out.extend(
+                values
+                    .into_iter()
+                    .filter_map(|v| v.as_str())
+                    .map(|v| crate::document::shown(v).into_owned()),
+            );
+        }
+    }
+    out
+}

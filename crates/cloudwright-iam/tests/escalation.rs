@@ -238,6 +238,15 @@ fn resource_access_is_classified() {
         unknown.unknown.as_deref(),
         Some("a principal of the policy is not known from the code")
     );
+    // a federated trust names the subjects its tokens must carry
+    let repo = access
+        .iter()
+        .find(|a| a.address == "aws_iam_role.github_repo")
+        .unwrap();
+    assert_eq!(
+        repo.principals,
+        ["Federated:arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com (sub: repo:acme/deploy:*)"]
+    );
     let subject = access
         .iter()
         .find(|a| a.address == "aws_iam_role.github_unknown_subject")
