@@ -73,59 +73,49 @@ pub fn identity_claim(host: Option<&str>) -> &'static str {
 /// none does (no such condition, or only `"*"`/`"repo:*"`), `Unknown` when a
 /// condition key or its values are not known from the code.
 pub fn restricts_subject(st: &Statement, claim: &str) -> Tri<bool> {
-    let suffix = format!(":{claim}");
-    let Some(ops) = st.conditions.as_object() else {
+    if st.conditions.as_object().is_none() {
         return match st.has_unknown("Condition") {
             true => Tri::Unknown(format!("the trust's Condition is {}", st.why("Condition"))),
             false => Tri::Known(false),
         };
-    };
+    }
     let mut undecided = None;
-    for (op, keys) in ops {
-        // a negated operator (`StringNotEquals`) does not name who may
-        if op.to_ascii_lowercase().contains("not") {
-            continue;
-        }
-        let Some(keys) = keys.as_object() else {
-            undecided.get_or_insert(format!(
-                "the trust's {op} condition is not known from the code"
-            ));
-            continue;
-        };
-        for (key, values) in keys {
-            let text = crate::document::known_text(key).unwrap_or(key);
-            let on_claim = text.to_ascii_lowercase().ends_with(&suffix);
-            if is_unknown(key) && !on_claim && crate::document::known_text(key).is_none() {
+    for condition in naming_conditions(st) {
+        let (key, values) = match condition {
+            Ok(found) => found,
+            Err(op) => {
                 undecided.get_or_insert(format!(
-                    "a condition key of the trust is {}",
-                    st.why("Condition")
+                    "the trust's {op} condition is not known from the code"
                 ));
                 continue;
             }
-            if !on_claim {
-                continue;
-            }
-            let values: Vec<&serde_json::Value> = match values {
-                serde_json::Value::Array(items) => items.iter().collect(),
-                single => vec![single],
-            };
-            let mut named = false;
-            for v in values {
-                match v.as_str() {
-                    Some(s) if is_unknown(s) && crate::document::known_text(s).is_none() => {
-                        undecided.get_or_insert(format!(
-                            "the subjects the trust admits are {}",
-                            st.why("Condition")
-                        ));
-                    }
-                    Some("*") | Some("repo:*") => {}
-                    Some(_) => named = true,
-                    None => {}
+        };
+        if is_unknown(key) && crate::document::known_text(key).is_none() {
+            undecided.get_or_insert(format!(
+                "a condition key of the trust is {}",
+                st.why("Condition")
+            ));
+            continue;
+        }
+        if !on_claim(key, claim) {
+            continue;
+        }
+        let mut named = false;
+        for v in values {
+            match v.as_str() {
+                Some(s) if is_unknown(s) && crate::document::known_text(s).is_none() => {
+                    undecided.get_or_insert(format!(
+                        "the subjects the trust admits are {}",
+                        st.why("Condition")
+                    ));
                 }
+                Some("*") | Some("repo:*") => {}
+                Some(_) => named = true,
+                None => {}
             }
-            if named {
-                return Tri::Known(true);
-            }
+        }
+        if named {
+            return Tri::Known(true);
         }
     }
     match undecided {
@@ -134,34 +124,48 @@ pub fn restricts_subject(st: &Statement, claim: &str) -> Tri<bool> {
     }
 }
 
-/// The subjects a statement's conditions on the token's `claim` admit, as
-/// written (`repo:acme/deploy:ref:refs/heads/main`).
-pub fn subjects(st: &Statement, claim: &str) -> Vec<String> {
-    let suffix = format!(":{claim}");
+/// Each key of a statement's conditions whose operator names who may
+/// (not `StringNotEquals` and the like), with its values; `Err` with the
+/// operator when what it holds is not known from the code.
+fn naming_conditions(st: &Statement) -> Vec<Result<(&str, Vec<&serde_json::Value>), &str>> {
     let mut out = Vec::new();
-    let Some(ops) = st.conditions.as_object() else {
-        return out;
-    };
-    for (op, keys) in ops {
+    for (op, keys) in st.conditions.as_object().into_iter().flatten() {
         if op.to_ascii_lowercase().contains("not") {
             continue;
         }
-        for (key, values) in keys.as_object().into_iter().flatten() {
-            let text = crate::document::known_text(key).unwrap_or(key);
-            if !text.to_ascii_lowercase().ends_with(&suffix) {
-                continue;
-            }
-            let values: Vec<&serde_json::Value> = match values {
+        let Some(keys) = keys.as_object() else {
+            out.push(Err(op.as_str()));
+            continue;
+        };
+        for (key, values) in keys {
+            let values = match values {
                 serde_json::Value::Array(items) => items.iter().collect(),
                 single => vec![single],
             };
-            out.extend(
-                values
-                    .into_iter()
-                    .filter_map(|v| v.as_str())
-                    .map(|v| crate::document::shown(v).into_owned()),
-            );
+            out.push(Ok((key.as_str(), values)));
         }
     }
     out
+}
+
+/// Whether a condition key is the token's `claim` (`…:sub`), its known
+/// text read when it is written around an unknown provider URL.
+fn on_claim(key: &str, claim: &str) -> bool {
+    let text = crate::document::known_text(key).unwrap_or(key);
+    text.to_ascii_lowercase()
+        .strip_suffix(claim)
+        .is_some_and(|rest| rest.ends_with(':'))
+}
+
+/// The subjects a statement's conditions on the token's `claim` admit, as
+/// written (`repo:acme/deploy:ref:refs/heads/main`).
+pub fn subjects(st: &Statement, claim: &str) -> Vec<String> {
+    naming_conditions(st)
+        .into_iter()
+        .flatten()
+        .filter(|(key, _)| on_claim(key, claim))
+        .flat_map(|(_, values)| values)
+        .filter_map(|v| v.as_str())
+        .map(|v| crate::document::shown(v).into_owned())
+        .collect()
 }
