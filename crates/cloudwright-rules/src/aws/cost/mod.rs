@@ -850,31 +850,37 @@ crate::rule! {
     }
 }
 
+/// Whether an enabled inline `lifecycle_rule` (provider v3, which says it
+/// with a number of days) aborts incomplete uploads.
+fn inline_aborts(bucket: &Resource) -> Tri<bool> {
+    let Tri::Known(rules) = get(bucket, "lifecycle_rule") else {
+        return Tri::Known(false);
+    };
+    let mut verdict = Tri::Known(false);
+    for rule in rules.as_list().unwrap_or_default() {
+        let days = rule
+            .get("abort_incomplete_multipart_upload_days")
+            .unwrap_or_default();
+        let enabled = rule.get("enabled").unwrap_or_default();
+        if days.is_null() || enabled.as_bool() == Some(false) {
+            continue;
+        }
+        if !days.is_unknown() && !enabled.is_unknown() {
+            return Tri::Known(true);
+        }
+        let both = Value::list(vec![days, enabled]);
+        verdict = Tri::Unknown(format!(
+            "a lifecycle rule's abort setting is {}",
+            both.why_unknown()
+        ));
+    }
+    verdict
+}
+
 fn check_incomplete_uploads(ctx: &Context<'_>, report: &mut Report) {
     for bucket in ctx.resources(&["aws_s3_bucket"]) {
         report.checked(bucket);
-        // the inline rules of provider v3 say it with a number
-        let mut inline = Tri::Known(false);
-        if let Tri::Known(rules) = get(bucket, "lifecycle_rule") {
-            for rule in rules.as_list().unwrap_or_default() {
-                let days = rule
-                    .get("abort_incomplete_multipart_upload_days")
-                    .unwrap_or_default();
-                let enabled = rule.get("enabled").unwrap_or_default();
-                if days.is_null() || enabled.as_bool() == Some(false) {
-                    continue;
-                }
-                match days.is_unknown() || enabled.is_unknown() {
-                    true => {
-                        inline = Tri::Unknown(format!(
-                            "a lifecycle rule's abort setting is {}",
-                            Value::unknown_made_from(&[days, enabled]).why_unknown()
-                        ))
-                    }
-                    false => inline = Tri::Known(true),
-                }
-            }
-        }
+        let inline = inline_aborts(bucket);
         let verdict = match (
             inline,
             lifecycle_has(ctx, bucket, "abort_incomplete_multipart_upload"),
