@@ -43,6 +43,19 @@ pub(crate) struct PolicyDocument<'g> {
 /// and `aws_iam_group_policy`, and each `inline_policy` of `aws_iam_role`.
 /// Read through [`crate::check::Context::policy_documents`], which keeps
 /// them for the run.
+/// The resources a statement names, as people read them, for a finding's
+/// message (`NotResource` statements: the resources not in it).
+pub(crate) fn resources_shown(st: &cloudwright_iam::document::Statement) -> String {
+    if st.resources.is_empty() {
+        return "the resources not in NotResource".to_string();
+    }
+    st.resources
+        .iter()
+        .map(|r| cloudwright_iam::document::shown(r).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn policy_documents<'g>(ctx: &crate::check::Context<'g>) -> Vec<PolicyDocument<'g>> {
     use crate::check::get_statements;
     let mut out = Vec::new();

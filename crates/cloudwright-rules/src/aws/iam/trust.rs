@@ -361,15 +361,7 @@ fn check_not_action(ctx: &Context<'_>, report: &mut Report) {
                     .iter()
                     .find(|s| s.allow && !s.not_actions.is_empty() && !s.all_resources())
                 {
-                    let resources = if st.resources.is_empty() {
-                        "the resources not in NotResource".to_string()
-                    } else {
-                        st.resources
-                            .iter()
-                            .map(|r| shown(r).into_owned())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
+                    let resources = super::resources_shown(st);
                     report.fail(doc.resource, &doc.attribute, format!("allows every action except {} on {resources}: new actions AWS adds are granted automatically", st.not_actions.join(", ")));
                 }
             }

@@ -263,15 +263,7 @@ fn check_service_wildcard(ctx: &Context<'_>, report: &mut Report) {
                 undecided.get_or_insert(why);
                 continue;
             }
-            let on = match st.resources.is_empty() {
-                true => "the resources not in NotResource".to_string(),
-                false => st
-                    .resources
-                    .iter()
-                    .map(|x| cloudwright_iam::document::shown(x).into_owned())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            };
+            let on = super::resources_shown(st);
             report.fail(
                 r,
                 attribute,
