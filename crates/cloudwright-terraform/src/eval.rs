@@ -321,6 +321,15 @@ pub struct Evaluator<'a> {
     /// While an attribute or block merged in from an override file is
     /// evaluated: that file, where its ranges are.
     foreign: crate::syntax::Origin,
+    /// Functions beyond Terraform's, looked up before them: Terragrunt's,
+    /// in a `terragrunt.hcl`.
+    pub host: Option<&'a dyn FunctionHost>,
+}
+
+/// A set of functions an evaluation adds to Terraform's (Terragrunt's, in
+/// a `terragrunt.hcl`): `None` for a name it does not define.
+pub trait FunctionHost {
+    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>>;
 }
 
 const MAX_DEPTH: u32 = 200;
@@ -346,6 +355,7 @@ impl<'a> Evaluator<'a> {
             depth: 0,
             template_buf: String::new(),
             foreign: None,
+            host: None,
         }
     }
 
@@ -975,6 +985,13 @@ impl<'a> Evaluator<'a> {
                     _ => return self.error(range, "the final argument before ... must be a list"),
                 },
                 None => return self.error(range, "... needs a final argument"),
+            }
+        }
+        if let Some(host) = self.host {
+            match host.call(&call.name, &args) {
+                Some(Ok(v)) => return v,
+                Some(Err(msg)) => return self.error(range, format!("{}(): {msg}", call.name)),
+                None => {}
             }
         }
         match functions::call(self, &call.name, args, range) {

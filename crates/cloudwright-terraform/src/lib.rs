@@ -19,6 +19,7 @@ pub mod policy_document;
 pub mod resources;
 pub mod schema;
 pub mod syntax;
+pub mod terragrunt;
 pub mod types;
 
 pub use load::{load, load_with, LoadOptions};

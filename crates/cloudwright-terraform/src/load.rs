@@ -158,7 +158,7 @@ fn load_tree_parts(
     let scan_root_abs = scan_root
         .canonicalize()
         .unwrap_or_else(|_| scan_root.to_path_buf());
-    let files = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
+    let (files, unit_configs) = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
     // Pass 1: read every file, directory by directory in parallel, and
     // skim it for the local modules it calls (`hcl::module_sources`, a
     // full parse only where the skim gives up), to learn which
@@ -192,6 +192,24 @@ fn load_tree_parts(
         dirs.retain(|dir, _| *dir == scan_root_abs);
         called.clear();
     }
+    // Terragrunt units: the module each deploys is a module, not a root of
+    // its own; the unit is the root, evaluated with what Terragrunt adds
+    let units = match options.root_only {
+        true => Vec::new(),
+        false => read_units(
+            &scan_root_abs,
+            &unit_configs,
+            &dirs,
+            sources,
+            &mut out.diagnostics,
+        ),
+    };
+    for unit in &units {
+        called.insert(unit.module_dir.clone());
+        if dirs.contains_key(&unit.unit.dir) {
+            called.insert(unit.unit.dir.clone());
+        }
+    }
     let shared_sources = Mutex::new(std::mem::take(sources));
     // Pass 2: the called directories (shared modules) are parsed once, in
     // parallel, and kept for every root that calls them.
@@ -216,10 +234,12 @@ fn load_tree_parts(
         out.diagnostics.append(&mut diagnostics);
         cache.defs.insert(dir, Some(Arc::new(def)));
     }
-    let roots: Vec<(PathBuf, Vec<FileId>)> = dirs
+    let mut roots: Vec<RootJob> = dirs
         .into_iter()
         .filter(|(dir, _)| !called.contains(dir))
+        .map(|(dir, ids)| RootJob::Plain(dir, ids))
         .collect();
+    roots.extend(units.into_iter().map(|u| RootJob::Unit(Box::new(u))));
     let shared_cache = Mutex::new(cache);
     let shared_maps = Mutex::new(SharedMapCache::default());
     let sandbox = scan_root_abs.clone();
@@ -227,15 +247,24 @@ fn load_tree_parts(
     // parses its root's files, evaluates them and drops their syntax.
     let results: Vec<Loaded> = roots
         .into_par_iter()
-        .map(|(dir, ids)| {
+        .map(|job| {
             let mut diagnostics = Vec::new();
-            let root = module_def_of(
-                &scan_root_abs,
-                &dir,
-                &ids,
-                &shared_sources,
-                &mut diagnostics,
-            );
+            let (root, unit) = match job {
+                RootJob::Plain(dir, ids) => {
+                    let root = module_def_of(
+                        &scan_root_abs,
+                        &dir,
+                        &ids,
+                        &shared_sources,
+                        &mut diagnostics,
+                    );
+                    (root, None)
+                }
+                RootJob::Unit(unit) => {
+                    let root = unit.module_def(&shared_sources, &shared_cache, &mut diagnostics);
+                    (root, Some(unit.unit))
+                }
+            };
             let mut loaded = eval_root(
                 &Arc::new(root),
                 options,
@@ -243,6 +272,7 @@ fn load_tree_parts(
                 &shared_cache,
                 &shared_maps,
                 &sandbox,
+                unit.as_ref(),
             );
             diagnostics.append(&mut loaded.diagnostics);
             loaded.diagnostics = diagnostics;
@@ -276,6 +306,228 @@ fn load_tree_parts(
     parts
 }
 
+/// A root module to evaluate: a directory of `.tf` files, or a Terragrunt
+/// unit (the module it deploys, with what Terragrunt adds).
+enum RootJob {
+    Plain(PathBuf, Vec<FileId>),
+    Unit(Box<UnitRoot>),
+}
+
+/// A Terragrunt unit to evaluate as a root module.
+struct UnitRoot {
+    unit: crate::terragrunt::Unit,
+    /// The directory of the module it deploys.
+    module_dir: PathBuf,
+    /// The unit's directory, as displayed: the root module's name.
+    display: String,
+}
+
+/// The Terragrunt units among the configurations found, each with the
+/// module it deploys. A configuration other units include, with no
+/// `terraform { source }` and no `.tf` files beside it, is theirs, not a
+/// unit (`live/terragrunt.hcl`).
+fn read_units(
+    scan_root: &Path,
+    configs: &[PathBuf],
+    dirs: &BTreeMap<PathBuf, Vec<FileId>>,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<UnitRoot> {
+    use crate::terragrunt::{Reader, Source};
+    if configs.is_empty() {
+        return Vec::new();
+    }
+    let reader = Reader::new(scan_root, sources);
+    // deepest first: a configuration is known to be included before it is read
+    let mut order: Vec<&PathBuf> = configs.iter().collect();
+    order.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    let mut units = Vec::new();
+    for config in order {
+        let Some(dir) = config.parent() else {
+            continue;
+        };
+        let included = reader.included.borrow().contains(config.as_path());
+        if included && !dirs.contains_key(dir) && !reader.declares_source(config) {
+            continue;
+        }
+        let Some(unit) = reader.unit(config) else {
+            continue;
+        };
+        let display = display_dir(scan_root, &unit.dir);
+        let module_dir = match &unit.source {
+            Source::Own if dirs.contains_key(&unit.dir) => unit.dir.clone(),
+            Source::Own => {
+                reader.say(
+                    Diagnostic::warning(format!(
+                        "{display} holds a Terragrunt configuration with neither a `terraform {{ source }}` nor .tf files: it deploys nothing"
+                    ))
+                    .in_file(display_path(scan_root, config)),
+                );
+                continue;
+            }
+            Source::Local(module) if dirs.contains_key(module) => module.clone(),
+            Source::Local(module) => {
+                reader.say(
+                    Diagnostic::error(format!(
+                        "the module unit {display} deploys, {}, holds no .tf files in the scanned directory: the unit is not checked",
+                        display_dir(scan_root, module)
+                    ))
+                    .at_opt(unit.source_at)
+                    .help("check that `terraform { source }` names the module's directory, and scan a directory that holds both"),
+                );
+                continue;
+            }
+            Source::Remote(address) => {
+                match crate::terragrunt::cached_working_dir(&unit.dir, address) {
+                    Some(dir) => dir,
+                    None => {
+                        reader.say(
+                            Diagnostic::warning(format!(
+                                "unit {display} deploys a remote module ({address}), which Cloudwright does not download and Terragrunt has not downloaded into the unit's .terragrunt-cache: the unit is not checked"
+                            ))
+                            .at_opt(unit.source_at)
+                            .help("run `terragrunt init` in the unit first (Cloudwright then reads the module Terragrunt downloaded), or check a plan of it (`terragrunt plan -out=plan.out`, then `terragrunt show -json plan.out > plan.json`)"),
+                        );
+                        continue;
+                    }
+                }
+            }
+            Source::Unknown => continue,
+        };
+        units.push(UnitRoot {
+            unit,
+            module_dir,
+            display,
+        });
+    }
+    diagnostics.extend(reader.take_diagnostics());
+    units.sort_by(|a, b| a.unit.dir.cmp(&b.unit.dir));
+    units
+}
+
+impl UnitRoot {
+    /// The root module Terragrunt runs: the module's files, the unit's
+    /// own `.tf` files over them, and the files it generates.
+    fn module_def(
+        &self,
+        sources: &Mutex<SourceMap>,
+        cache: &Mutex<ModuleCache>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> ModuleDef {
+        let mut dirs = vec![self.module_dir.as_path()];
+        if self.unit.dir != self.module_dir {
+            dirs.push(self.unit.dir.as_path());
+        }
+        // (locked in the order module calls lock them: the modules first)
+        let mut modules = cache.lock().unwrap_or_else(|p| p.into_inner());
+        let mut sources = sources.lock().unwrap_or_else(|p| p.into_inner());
+        let defs: Vec<Arc<ModuleDef>> = dirs
+            .iter()
+            .filter_map(|dir| modules.module_def(dir, &mut sources, diagnostics))
+            .collect();
+        drop(modules);
+        let name_of = |file: &ConfigFile| {
+            let path = &sources.get(file.file).path;
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        // (name, file, written by Terragrunt: its signature first)
+        let mut files: Vec<(String, Arc<ConfigFile>, bool)> = Vec::new();
+        for file in defs.iter().flat_map(|d| d.files.iter()) {
+            let name = name_of(file);
+            let generated = sources
+                .get(file.file)
+                .text
+                .starts_with(crate::terragrunt::SIGNATURE);
+            files.retain(|(n, ..)| *n != name);
+            files.push((name, file.clone(), generated));
+        }
+        for generated in &self.unit.generated {
+            let file = Arc::new(generated.file.clone());
+            let Some(at) = files.iter().position(|(n, ..)| *n == generated.name) else {
+                files.push((generated.name.clone(), file, true));
+                continue;
+            };
+            let refused = match generated.if_exists.as_str() {
+                "overwrite" => None,
+                "skip" => continue,
+                "error" => Some("if_exists = \"error\""),
+                // `overwrite_terragrunt`: only a file Terragrunt wrote
+                _ => (!files[at].2).then_some(
+                    "if_exists = \"overwrite_terragrunt\", and it was not written by Terragrunt",
+                ),
+            };
+            if let Some(why) = refused {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "unit {} generates `{}`, which its module has a file of: Terragrunt refuses to replace it ({why}); read as generated",
+                        self.display, generated.name
+                    ))
+                    .at(generated.span),
+                );
+            }
+            files[at] = (generated.name.clone(), file, true);
+        }
+        if let Some(backend) = &self.unit.backend {
+            let foreign = Arc::new(crate::syntax::Foreign {
+                file: backend.file,
+                source: sources.get_shared(backend.file),
+            });
+            let mut filled = false;
+            for (_, file, _) in files.iter_mut() {
+                let declares = file.body.blocks_of("terraform").any(|t| {
+                    t.body
+                        .blocks_of("backend")
+                        .any(|b| b.labels.first().is_some_and(|l| *l == backend.kind))
+                });
+                if !declares || filled {
+                    continue;
+                }
+                let mut copy = ConfigFile::clone(file);
+                for t in copy
+                    .body
+                    .blocks
+                    .iter_mut()
+                    .filter(|b| b.kind == "terraform")
+                {
+                    for b in t.body.blocks.iter_mut().filter(|b| {
+                        b.kind == "backend" && b.labels.first().is_some_and(|l| *l == backend.kind)
+                    }) {
+                        for attr in &backend.attributes {
+                            b.body.attributes.retain(|a| a.name != attr.name);
+                            let mut attr = attr.clone();
+                            attr.origin = Some(foreign.clone());
+                            b.body.attributes.push(attr);
+                        }
+                    }
+                }
+                *file = Arc::new(copy);
+                filled = true;
+            }
+            if !filled {
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "`remote_state` configures backend \"{kind}\" without `generate`, and the module unit {} deploys declares no `backend \"{kind}\"` block to take its settings: the unit's state backend is not known",
+                        self.display,
+                        kind = backend.kind
+                    ))
+                    .at(backend.span)
+                    .help("add `generate = { path = \"backend.tf\", if_exists = \"overwrite_terragrunt\" }` to `remote_state`, or a `backend` block to the module"),
+                );
+            }
+        }
+        let files = files.into_iter().map(|(_, f, _)| f).collect();
+        ModuleDef::new(
+            self.module_dir.clone(),
+            self.display.clone(),
+            files,
+            &sources,
+            diagnostics,
+        )
+    }
+}
+
 fn eval_root(
     root: &Arc<ModuleDef>,
     options: &LoadOptions,
@@ -283,6 +535,7 @@ fn eval_root(
     cache: &Mutex<ModuleCache>,
     shared_maps: &Mutex<SharedMapCache>,
     sandbox: &Path,
+    unit: Option<&crate::terragrunt::Unit>,
 ) -> Loaded {
     let mut diagnostics = Vec::new();
     let manifest = read_manifest(&root.dir, &mut diagnostics);
@@ -303,7 +556,7 @@ fn eval_root(
         seen_sources: Default::default(),
         keep_locals: options.keep_locals,
     };
-    let inputs = root_inputs(root, options, &mut loader);
+    let inputs = root_inputs(root, options, unit, &mut loader);
     let mut ancestry = vec![root.dir.clone()];
     loader.eval_module(InstanceRequest {
         def: root.clone(),
@@ -481,7 +734,13 @@ pub(crate) fn is_override_file(p: &Path) -> bool {
 
 /// `.tf` and `.tf.json` files under a directory, honouring `.gitignore` and
 /// `--exclude`, skipping hidden directories (`.terraform`, `.git`).
-fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+/// The configuration files under `root` (sorted), and the Terragrunt
+/// configurations (`terragrunt.hcl`) among them.
+fn discover(
+    root: &Path,
+    excludes: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut globs = globset::GlobSetBuilder::new();
     for pattern in excludes {
         match globset::Glob::new(pattern) {
@@ -499,7 +758,6 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
     }
     let excluded = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
     let mut files = Vec::new();
-    // directories with a Terragrunt configuration, to say which are not read
     let mut terragrunt: Vec<PathBuf> = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
@@ -525,7 +783,9 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let terragrunt_file = path.file_name().is_some_and(|n| n == "terragrunt.hcl");
+        let terragrunt_file = path
+            .file_name()
+            .is_some_and(|n| n == crate::terragrunt::UNIT_FILE);
         if !terragrunt_file && !is_config_file(path) {
             continue;
         }
@@ -534,60 +794,13 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
             continue;
         }
         match terragrunt_file {
-            true => terragrunt.extend(path.parent().map(Path::to_path_buf)),
+            true => terragrunt.push(path.to_path_buf()),
             false => files.push(path.to_path_buf()),
         }
     }
     files.sort();
     tofu_precedence(&mut files);
-    if !terragrunt.is_empty() {
-        let read: HashSet<&Path> = files.iter().filter_map(|f| f.parent()).collect();
-        // a configuration with others below it is the one they include
-        // (the remote state, the provider), not one that deploys
-        let included: Vec<bool> = terragrunt
-            .iter()
-            .map(|dir| terragrunt.iter().any(|d| d != dir && d.starts_with(dir)))
-            .collect();
-        let unread: Vec<PathBuf> = terragrunt
-            .iter()
-            .zip(included)
-            .filter(|(dir, included)| !included && !read.contains(dir.as_path()))
-            .map(|(dir, _)| dir.clone())
-            .collect();
-        diagnostics.extend(terragrunt_unread(root, &unread));
-    }
-    files
-}
-
-/// What is not read of the directories that hold a Terragrunt
-/// configuration (`terragrunt.hcl`) and no Terraform files: Terragrunt
-/// assembles their configuration (a module from `terraform { source }`,
-/// its `inputs`), which Cloudwright does not do.
-fn terragrunt_unread(root: &Path, dirs: &[PathBuf]) -> Option<Diagnostic> {
-    const SHOWN: usize = 3;
-    let shown: Vec<String> = dirs
-        .iter()
-        .take(SHOWN)
-        .map(|d| display_dir(root, d))
-        .collect();
-    let more = match dirs.len().saturating_sub(SHOWN) {
-        0 => String::new(),
-        n => format!(" and {n} more"),
-    };
-    let (count, hold, they) = match dirs.len() {
-        0 => return None,
-        1 => ("1 directory".to_string(), "holds", "it deploys"),
-        n => (format!("{n} directories"), "hold", "they deploy"),
-    };
-    Some(
-        Diagnostic::warning(format!(
-            "{count} ({}{more}) {hold} a Terragrunt configuration and no .tf files: Cloudwright does not read Terragrunt, so what {they} is not checked",
-            shown.join(", ")
-        ))
-        .help(
-            "check a plan instead (`terragrunt plan -out=plan.out`, then `terragrunt show -json plan.out > plan.json`, and give plan.json), or the modules their `terraform { source }` names (their variables are then unknown)",
-        ),
-    )
+    (files, terragrunt)
 }
 
 struct ParsedFile {
@@ -602,7 +815,7 @@ pub(crate) enum FileProblem {
 }
 
 impl FileProblem {
-    fn into_diagnostic(
+    pub(crate) fn into_diagnostic(
         self,
         id: cloudwright_model::FileId,
         source: &SourceFile,
@@ -920,7 +1133,7 @@ pub(crate) struct Problem {
 }
 
 impl Problem {
-    fn into_diagnostic(self, id: FileId, source: &SourceFile) -> Diagnostic {
+    pub(crate) fn into_diagnostic(self, id: FileId, source: &SourceFile) -> Diagnostic {
         let diagnostic =
             Diagnostic::error(self.message).at(source.span(id, self.range.start, self.range.end));
         match self.help {
@@ -966,7 +1179,7 @@ fn left_out(text: &str, skipped: &crate::hcl::Skipped, consequence: &str) -> Pro
     }
 }
 
-fn display_path(root: &Path, path: &Path) -> String {
+pub(crate) fn display_path(root: &Path, path: &Path) -> String {
     match below(root, path) {
         Some(rel) => rel.replace('\\', "/"),
         None => relative_to(root, path),
@@ -1065,6 +1278,7 @@ fn read_manifest(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> ModulesManif
 fn root_inputs(
     root: &ModuleDef,
     options: &LoadOptions,
+    unit: Option<&crate::terragrunt::Unit>,
     loader: &mut Loader<'_>,
 ) -> crate::eval::FastMap<String, VariableInput> {
     let mut inputs = crate::eval::FastMap::<String, VariableInput>::default();
@@ -1081,28 +1295,73 @@ fn root_inputs(
             );
         }
     }
-    let mut files: Vec<PathBuf> = Vec::new();
-    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
-        let p = root.dir.join(name);
-        if p.is_file() {
-            files.push(p);
+    // a Terragrunt unit's `inputs` come as `TF_VAR_` variables, over the
+    // environment's own
+    for (name, value, span) in unit.iter().flat_map(|u| &u.inputs) {
+        if declared.contains(name.as_str()) {
+            let path = loader.source(span.file).display_path.as_str().into();
+            inputs.insert(
+                name.clone(),
+                VariableInput {
+                    value: InputValue::Value(value.clone()),
+                    origin: VariableOrigin::File {
+                        path,
+                        span: Some(*span),
+                    },
+                    traces: Vec::new(),
+                },
+            );
         }
     }
-    let mut auto: Vec<PathBuf> = std::fs::read_dir(&root.dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let n = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
-        })
-        .collect();
+    // Terragrunt's working directory holds the module's files and the
+    // unit's (theirs win): its variables files are read from both
+    let mut dirs = vec![root.dir.as_path()];
+    if let Some(unit) = unit.filter(|u| u.dir != root.dir) {
+        dirs.push(unit.dir.as_path());
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let found = dirs
+            .iter()
+            .rev()
+            .map(|d| d.join(name))
+            .find(|p| p.is_file());
+        files.extend(found);
+    }
+    let mut auto: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
+    for dir in &dirs {
+        for path in std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+        {
+            let Some(name) = path.file_name().map(|n| n.to_os_string()) else {
+                continue;
+            };
+            let text = name.to_string_lossy();
+            if text.ends_with(".auto.tfvars") || text.ends_with(".auto.tfvars.json") {
+                auto.retain(|(n, _)| *n != name);
+                auto.push((name, path));
+            }
+        }
+    }
     auto.sort();
-    files.extend(auto);
+    files.extend(auto.into_iter().map(|(_, p)| p));
+    // `extra_arguments` variables files, then `--var-file`
+    for (path, required, span) in unit.iter().flat_map(|u| &u.var_files) {
+        if path.is_file() {
+            files.push(path.clone());
+        } else if *required {
+            loader.diagnostics.push(
+                Diagnostic::error(format!(
+                    "required variables file {} does not exist: Terragrunt refuses to run this unit",
+                    path.display()
+                ))
+                .at(*span),
+            );
+        }
+    }
     files.extend(options.var_files.iter().cloned());
     for file in files {
         for (name, value, span) in read_tfvars(&file, loader) {

@@ -1127,16 +1127,176 @@ fn unknown_values_propagate_with_their_origin() {
     );
 }
 
+/// A Terragrunt unit is the root module Terragrunt runs: the module its
+/// `terraform { source }` names, with its `inputs` (over the included
+/// configuration's, merged shallow or deep), the files it generates (the
+/// provider with `default_tags`), the state backend `remote_state`
+/// completes and the variables files `extra_arguments` pass.
 #[test]
-fn terragrunt_units_are_said_to_be_unread() {
+fn terragrunt_units_are_the_roots_terragrunt_runs() {
     let g = load_fixture("terragrunt");
-    // the module the units deploy is read (as a root: its variables unknown)
-    assert!(attr(&g, "aws_s3_bucket.data", "bucket").is_unknown());
-    // the units are not, and the load says so; the configuration they
-    // include (live/terragrunt.hcl) is not a unit
+    let unit = |root: &str, address: &str, path: &str| {
+        let r = g
+            .resource_in(root, address)
+            .unwrap_or_else(|| panic!("no {address} in {root}; roots {:?}", g.roots()));
+        r.get_path(path)
+            .unwrap_or_else(|| panic!("{address} has no {path}: {}", r.attributes))
+    };
+    // the units are the roots; the configuration they include and the
+    // modules they deploy are not
+    assert_eq!(
+        g.roots(),
+        [
+            "live/dev/app",
+            "live/dev/cached",
+            "live/dev/own",
+            "live/prod/app",
+            "live/prod/network"
+        ]
+    );
+    // inputs, with the included configuration's locals (`expose`) and a
+    // configuration read with `read_terragrunt_config`
+    assert_eq!(
+        unit("live/prod/app", "aws_s3_bucket.data", "bucket").as_str(),
+        Some("app-prod")
+    );
+    // merged shallow, the unit's `tags` replace the included ones; deep, they add up
+    assert_eq!(
+        unit("live/prod/app", "aws_s3_bucket.data", "tags").to_string(),
+        "{Network = (known after apply: dependency.network.outputs.vpc_id), Tier = \"gold\"}"
+    );
+    assert_eq!(
+        unit("live/dev/app", "aws_s3_bucket.data", "tags").to_string(),
+        "{Network = null, Owner = \"dev-team\", Team = \"platform\", Tier = \"data\"}"
+    );
+    // a dependency's outputs are unknown, named by where they come from
+    let network = unit("live/prod/app", "aws_s3_bucket.data", "tags.Network");
+    assert_eq!(
+        origin(&network).as_deref(),
+        Some("dependency.network.outputs.vpc_id")
+    );
+    // the generated provider's default tags, per environment
+    assert_eq!(
+        unit(
+            "live/prod/app",
+            "aws_s3_bucket.data",
+            "tags_all.Environment"
+        )
+        .as_str(),
+        Some("prod")
+    );
+    assert_eq!(
+        unit("live/dev/own", "aws_sqs_queue.q", "tags_all.Environment").as_str(),
+        Some("dev")
+    );
+    // a required variables file of `extra_arguments` over `inputs`; an
+    // optional one that is absent is no problem
+    assert_eq!(
+        unit("live/prod/network", "aws_vpc.main", "tags.Name").as_str(),
+        Some("from-var-file")
+    );
+    // a unit with no `source` deploys the .tf files beside it
+    assert_eq!(
+        unit("live/dev/own", "aws_sqs_queue.q", "name").as_str(),
+        Some("dev-queue")
+    );
+    // a remote module Terragrunt downloaded is read from the unit's cache
+    assert_eq!(
+        unit("live/dev/cached", "aws_sqs_queue.q", "name").as_str(),
+        Some("cached-queue")
+    );
+    // `remote_state` completes the module's partial backend block, its
+    // key made by `path_relative_to_include()`
+    let root = |dir: &str| {
+        g.modules
+            .iter()
+            .find(|m| m.address.is_empty() && m.root_dir == dir)
+            .unwrap_or_else(|| panic!("no root {dir}"))
+    };
+    let backend = root("live/prod/app").terraform.backend.as_ref().unwrap();
+    assert_eq!(backend.kind, "s3");
+    assert_eq!(
+        backend.config.to_string(),
+        "{bucket = \"org-terraform-state\", encrypt = true, key = \"prod/app/terraform.tfstate\", region = \"eu-west-1\"}"
+    );
+    // the value's provenance names the unit's configuration and line
+    let r = g
+        .resource_in("live/prod/app", "aws_s3_bucket.data")
+        .unwrap();
+    let set_by = r.provenance["bucket"]
+        .iter()
+        .find_map(|s| match &**s {
+            ValueSource::Variable {
+                set_by: VariableOrigin::File { path, span },
+                ..
+            } => Some((path.to_string(), span.unwrap().line)),
+            _ => None,
+        })
+        .expect("bucket provenance");
+    assert_eq!(set_by, ("live/prod/app/terragrunt.hcl".to_string(), 17));
+    // what cannot be read is said, with where and what to do
+    let said: Vec<String> = g
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d
+                .span
+                .map(|s| format!("{}:{}", g.sources.get(s.file).display_path, s.line))
+                .unwrap_or_default();
+            format!("{:?} {at}: {}", d.severity, d.message)
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "Error live/dev/missing/terragrunt.hcl:6: the module unit live/dev/missing deploys, modules/nowhere, holds no .tf files in the scanned directory: the unit is not checked",
+            "Warning live/dev/remote/terragrunt.hcl:6: unit live/dev/remote deploys a remote module (git::https://example.com/org/modules.git//app?ref=v1.0.0), which Cloudwright does not download and Terragrunt has not downloaded into the unit's .terragrunt-cache: the unit is not checked",
+            "Warning live/terragrunt.hcl:9: `remote_state` configures backend \"s3\" without `generate`, and the module unit live/prod/network deploys declares no `backend \"s3\"` block to take its settings: the unit's state backend is not known",
+        ]
+    );
+}
+
+/// `remote_state` with `generate` writes the backend; a `generate` block
+/// writes its file where the lines of its heredoc are; `if_exists =
+/// "skip"` keeps the module's own file of that name. A cycle of locals and
+/// a nested include are said.
+#[test]
+fn terragrunt_generated_files_are_read_where_they_are_written() {
+    let g = load_fixture("terragrunt_generate");
+    assert_eq!(g.roots(), ["live/a"]);
+    assert_eq!(
+        attr(&g, "aws_sqs_queue.q", "name").as_str(),
+        Some("queue-a")
+    );
+    let root = g.modules.iter().find(|m| m.address.is_empty()).unwrap();
+    let backend = root.terraform.backend.as_ref().unwrap();
+    // `path_relative_to_include()` from root.hcl to the unit; an unset
+    // environment variable's default
+    assert_eq!(
+        backend.config.to_string(),
+        "{bucket = \"org-terraform-state\", dynamodb_table = \"terraform-locks\", key = \"live/a/terraform.tfstate\", region = \"us-east-2\"}"
+    );
+    let at =
+        |span: cloudwright_model::Span| (g.sources.get(span.file).display_path.clone(), span.line);
+    // the backend is where `remote_state` is; the version where the
+    // heredoc writes it
+    assert_eq!(at(backend.span), ("root.hcl".to_string(), 10));
+    let (version, span) = root.terraform.required_version.clone().unwrap();
+    assert_eq!(version, ">= 1.5");
+    assert_eq!(at(span), ("live/a/terragrunt.hcl".to_string(), 20));
+    // `skip`: the module's provider.tf, not the generated one
+    let region = root.providers[0].attributes.get("region").unwrap();
+    assert_eq!(region.as_str(), Some("ap-south-1"));
+    assert_eq!(
+        messages(&g, Severity::Error),
+        [
+            "local `first` refers to itself through other locals; its value is unknown",
+            "local `second` refers to itself through other locals; its value is unknown"
+        ]
+    );
     assert_eq!(
         messages(&g, Severity::Warning),
-        ["2 directories (live/dev/app, live/prod/app) hold a Terragrunt configuration and no .tf files: Cloudwright does not read Terragrunt, so what they deploy is not checked"]
+        ["an included configuration cannot include another (Terragrunt refuses nested includes); this `include` is not read"]
     );
 }
 
