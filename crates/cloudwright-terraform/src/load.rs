@@ -366,10 +366,18 @@ fn read_units(
                 continue;
             }
             Source::Local(module) if dirs.contains_key(module) => module.clone(),
+            // above a unit scanned alone, in its repository
+            Source::Local(module)
+                if !module.starts_with(scan_root)
+                    && reader.may_read(module)
+                    && has_config_files(module) =>
+            {
+                module.clone()
+            }
             Source::Local(module) => {
                 reader.say(
                     Diagnostic::error(format!(
-                        "the module unit {display} deploys, {}, holds no .tf files in the scanned directory: the unit is not checked",
+                        "the module unit {display} deploys, {}, holds no .tf files: the unit is not checked",
                         display_dir(scan_root, module)
                     ))
                     .at_opt(unit.source_at)
@@ -685,6 +693,15 @@ impl ModuleSource for ModuleCache {
 
 /// A configuration file: `.tf`, `.tf.json`, and OpenTofu's `.tofu` and
 /// `.tofu.json`.
+/// Whether a directory holds `.tf` or `.tf.json` files.
+pub(crate) fn has_config_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| e.path().is_file() && is_config_file(&e.path()))
+}
+
 pub(crate) fn is_config_file(p: &Path) -> bool {
     let name = p
         .file_name()

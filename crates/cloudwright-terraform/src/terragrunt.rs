@@ -90,6 +90,10 @@ pub(crate) struct Backend {
 /// Reads units' configurations, each file parsed and registered once.
 pub(crate) struct Reader<'s> {
     scan_root: PathBuf,
+    /// What a unit may read: the repository the scanned directory is in
+    /// (a unit's parent configuration and module are in it, above a unit
+    /// scanned alone), else the scanned directory.
+    reach: PathBuf,
     sources: RefCell<&'s mut SourceMap>,
     files: RefCell<HashMap<PathBuf, Option<Parsed>>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
@@ -111,6 +115,7 @@ impl<'s> Reader<'s> {
     pub fn new(scan_root: &Path, sources: &'s mut SourceMap) -> Reader<'s> {
         Reader {
             scan_root: scan_root.to_path_buf(),
+            reach: reach(scan_root),
             sources: RefCell::new(sources),
             files: Default::default(),
             diagnostics: Default::default(),
@@ -149,10 +154,10 @@ impl<'s> Reader<'s> {
 
     fn read_new(&self, path: &Path, at: Option<Span>) -> Option<Parsed> {
         let display = crate::load::display_path(&self.scan_root, path);
-        if !path.starts_with(&self.scan_root) {
+        if !self.may_read(path) {
             self.say(
                 Diagnostic::error(format!(
-                    "{display} is outside the scanned directory; Cloudwright reads no file outside it"
+                    "{display} is outside the scanned directory and its repository; Cloudwright reads no file outside them"
                 ))
                 .at_opt(at)
                 .help("scan the directory that holds both the unit and the configuration it reads"),
@@ -188,6 +193,12 @@ impl<'s> Reader<'s> {
                 None
             }
         }
+    }
+
+    /// Whether a unit may read `path`: in the scanned directory or the
+    /// repository it is in.
+    pub fn may_read(&self, path: &Path) -> bool {
+        path.starts_with(&self.reach)
     }
 
     /// Whether a configuration sets `terraform { source }` itself.
@@ -360,6 +371,15 @@ impl<'s> Reader<'s> {
     }
 }
 
+/// The repository a directory is in (the nearest directory above it with
+/// a `.git`), else the directory itself.
+fn reach(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
 /// Where a unit's `source` points: a local directory (`../modules//vpc`
 /// is `../modules/vpc`, the part after `//` being a subdirectory of what
 /// Terragrunt copies) or a remote address.
@@ -399,10 +419,7 @@ pub(crate) fn cached_working_dir(unit_dir: &Path, address: &str) -> Option<PathB
                 Some(sub) => copy.join(sub),
                 None => copy,
             };
-            let has_tf = entries(&dir)
-                .iter()
-                .any(|p| p.is_file() && crate::load::is_config_file(p));
-            if !has_tf {
+            if !crate::load::has_config_files(&dir) {
                 continue;
             }
             let modified = std::fs::metadata(&dir)
@@ -1121,6 +1138,8 @@ impl FunctionHost for Frame<'_, '_> {
                     return Some(Ok(Value::unknown()));
                 };
                 match std::env::var(var) {
+                    // (a secret's value is never shown)
+                    Ok(v) if names_secret(var) => Ok(Value::string(v).sensitive()),
                     Ok(v) => Ok(Value::string(v)),
                     Err(_) => match args.get(1) {
                         Some(default) => Ok(default.clone()),
@@ -1209,6 +1228,22 @@ impl Frame<'_, '_> {
         };
         frame.evaluate(&file, true).exposed()
     }
+}
+
+/// Whether an environment variable's name says it holds a secret.
+fn names_secret(name: &str) -> bool {
+    let name = name.to_ascii_uppercase();
+    [
+        "PASS",
+        "SECRET",
+        "TOKEN",
+        "KEY",
+        "CREDENTIAL",
+        "PRIVATE",
+        "AUTH",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
 }
 
 fn strings(items: &[&str]) -> Value {
@@ -1372,6 +1407,15 @@ fn remap_template(parts: &mut [TemplatePart], f: &dyn Fn(u32) -> u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn environment_variables_named_as_secrets_are_sensitive() {
+        assert!(names_secret("DB_PASSWORD"));
+        assert!(names_secret("github_token"));
+        assert!(names_secret("AWS_SECRET_ACCESS_KEY"));
+        assert!(!names_secret("AWS_REGION"));
+        assert!(!names_secret("ENVIRONMENT"));
+    }
 
     #[test]
     fn relative_paths_step_up_and_down() {

@@ -1249,7 +1249,7 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
     assert_eq!(
         said,
         [
-            "Error live/dev/missing/terragrunt.hcl:6: the module unit live/dev/missing deploys, modules/nowhere, holds no .tf files in the scanned directory: the unit is not checked",
+            "Error live/dev/missing/terragrunt.hcl:6: the module unit live/dev/missing deploys, modules/nowhere, holds no .tf files: the unit is not checked",
             "Warning live/dev/remote/terragrunt.hcl:6: unit live/dev/remote deploys a remote module (git::https://example.com/org/modules.git//app?ref=v1.0.0), which Cloudwright does not download and Terragrunt has not downloaded into the unit's .terragrunt-cache: the unit is not checked",
             "Warning live/terragrunt.hcl:9: `remote_state` configures backend \"s3\" without `generate`, and the module unit live/prod/network deploys declares no `backend \"s3\"` block to take its settings: the unit's state backend is not known",
         ]

@@ -204,6 +204,51 @@ fn garbage_and_empty_files_are_diagnosed() {
     assert!(g.resource("aws_s3_bucket.good").is_some());
 }
 
+/// Broken Terragrunt configurations: each said, the rest of the tree read.
+#[test]
+fn broken_terragrunt_units_are_diagnosed() {
+    let t = TempTree::new();
+    t.write("good.tf", GOOD)
+        .write(
+            "mod/main.tf",
+            "resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n}\n",
+        )
+        .write("units/truncated/terragrunt.hcl", "include {\n  path = ")
+        .write("units/garbage/terragrunt.hcl", [0u8, 159, 146, 150].repeat(50))
+        .write(
+            "units/selfread/terragrunt.hcl",
+            "locals {\n  me = read_terragrunt_config(\"terragrunt.hcl\")\n}\nterraform {\n  source = \"../../mod\"\n}\n",
+        )
+        .write(
+            "units/outside/terragrunt.hcl",
+            "include \"x\" {\n  path = \"/etc/passwd\"\n}\ninclude \"dir\" {\n  path = \".\"\n}\nterraform {\n  source = local.nope\n}\n",
+        )
+        .write(
+            "units/badfunctions/terragrunt.hcl",
+            "locals {\n  a = find_in_parent_folders(\"no-such-file.hcl\")\n  b = path_relative_to_include(1, 2, 3)\n}\nterraform {\n  source = \"../../mod\"\n}\n",
+        );
+    let g = t.load();
+    let errs = errors(&g);
+    for expected in [
+        "syntax error",
+        "cannot read",
+        "outside the scanned directory",
+        "no attribute `nope`",
+        "no no-such-file.hcl in the parent folders",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.contains(expected)),
+            "missing {expected:?} in {errs:#?}"
+        );
+    }
+    assert!(g.resource("aws_s3_bucket.good").is_some());
+    // the units that name a readable module still load it
+    assert!(g.resource_in("units/selfread", "aws_sqs_queue.q").is_some());
+    assert!(g
+        .resource_in("units/badfunctions", "aws_sqs_queue.q")
+        .is_some());
+}
+
 /// HCL-looking token soup.
 fn hcl_soup() -> impl Strategy<Value = String> {
     let token = prop_oneof![
