@@ -651,6 +651,22 @@ impl Frame<'_, '_> {
             }
         }
         ev.bind("include", unlabeled.unwrap_or_else(|| Value::map(exposed)));
+        // feature flags, at their defaults (`--feature` is Terragrunt's
+        // command line, not the configuration)
+        let mut features = Fields::new();
+        for block in body.blocks_of("feature") {
+            let Some(name) = block.labels.first() else {
+                continue;
+            };
+            let value = match block.body.attribute("default") {
+                Some(attr) => ev.eval(&attr.expr),
+                None => Value::Null,
+            };
+            let mut flag = Fields::new();
+            flag.insert("value", value);
+            features.insert(name.as_str(), Value::map(flag));
+        }
+        ev.bind("feature", Value::map(features));
         let locals = frame.locals(&mut ev, file, &body);
         ev.bind("local", Value::map(locals.clone()));
         let mut out = Evaluated {

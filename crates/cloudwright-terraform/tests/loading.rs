@@ -1195,7 +1195,8 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
         unit("live/prod/network", "aws_vpc.main", "tags.Name").as_str(),
         Some("from-var-file")
     );
-    // a unit with no `source` deploys the .tf files beside it
+    // a unit with no `source` deploys the .tf files beside it; a feature
+    // flag takes its default
     assert_eq!(
         unit("live/dev/own", "aws_sqs_queue.q", "name").as_str(),
         Some("dev-queue")
