@@ -707,13 +707,22 @@ fn envs(args: EnvsArgs) -> ExitCode {
     } else {
         graphs
             .iter()
-            .map(|(name, graph)| Environment {
-                name: name.clone(),
-                resources: graph
+            .map(|(name, graph)| {
+                let resources: Vec<_> = graph
                     .resources
                     .iter()
                     .filter(|r| r.mode == cloudwright_model::Mode::Managed)
-                    .collect(),
+                    .collect();
+                // a tree of several root modules: matched by root too
+                let components = match graph.roots().len() {
+                    0 | 1 => Vec::new(),
+                    _ => resources.iter().map(|r| r.root.to_string()).collect(),
+                };
+                Environment {
+                    name: name.clone(),
+                    resources,
+                    components,
+                }
             })
             .collect()
     };

@@ -468,6 +468,31 @@ fn envs_compares_root_modules_and_tfvars_files() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Terragrunt's layout (`live/<environment>/<component>`): an environment
+/// of several units, compared component by component.
+#[test]
+fn envs_compares_terragrunt_units_by_component() {
+    let dir = "crates/cloudwright-cli/tests/fixtures/envs/terragrunt";
+    let out = run(&["envs", dir]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    insta::assert_snapshot!("envs_terragrunt_text", stdout(&out));
+    let out = run(&["envs", dir, "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["environments"], serde_json::json!(["dev", "prod"]));
+    let class = item(&json["differences"], |d| d["setting"] == "instance_class");
+    assert_eq!(class["resource"], "live/*/db: aws_db_instance.main");
+    assert_eq!(class["values"]["prod"], "\"db.r6g.large\"");
+    assert_eq!(
+        json["only_in"],
+        serde_json::json!([{"resource": "live/*/queue: aws_sqs_queue.q", "environments": ["dev"]}])
+    );
+}
+
 #[test]
 fn envs_on_the_bundled_example_with_its_tfvars_files() {
     let out = run(&[

@@ -28,13 +28,17 @@ pub fn write_text(c: &EnvComparison, out: &mut dyn std::io::Write) -> std::io::R
             writeln!(out, "  {address}: {}", envs.join(", "))?;
         }
     }
+    let plural = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
     writeln!(
         out,
-        "\n{} differences across {} environments ({}); {} resources only in some",
-        c.differences.len(),
+        "\n{} across {} environments ({}); {} only in some",
+        plural(c.differences.len(), "difference", "differences"),
         c.environments.len(),
         c.environments.join(", "),
-        c.only_in.len()
+        plural(c.only_in.len(), "resource", "resources")
     )
 }
 

@@ -48,26 +48,106 @@ pub const SETTINGS: &[(&str, &str)] = &[
 pub struct Environment<'g> {
     pub name: String,
     pub resources: Vec<&'g Resource>,
+    /// For an environment of several root modules (`live/dev/app` and
+    /// `live/dev/db`, Terragrunt's layout): the component of each resource
+    /// (beside `resources`), the root's directory with the environment's
+    /// part as `*` (`live/*/app`). Resources are matched across
+    /// environments by component and address. Empty for an environment of
+    /// one root module.
+    pub components: Vec<String>,
+}
+
+impl Environment<'_> {
+    /// What matches the `i`th resource's `address` (or its block's)
+    /// across environments.
+    fn key(&self, i: usize, address: &str) -> String {
+        match self.components.get(i) {
+            Some(component) => cloudwright_model::text::concat([component, ": ", address]),
+            None => address.to_string(),
+        }
+    }
 }
 
 /// The environments of one load: each root module is one, named by
-/// [`crate::env::of_root`] or its directory's last component.
+/// [`crate::env::of_root`] or its directory's last component — except
+/// that the root modules of one named environment (`live/dev/app`,
+/// `live/dev/db`) are one environment of several components.
 pub fn by_root<'g>(graph: &'g Graph, configured: &[(String, String)]) -> Vec<Environment<'g>> {
     let mut roots: BTreeMap<String, Vec<&'g Resource>> = BTreeMap::new();
     for r in graph.resources.iter().filter(|r| r.mode == Mode::Managed) {
         roots.entry(r.root.to_string()).or_default().push(r);
     }
-    let mut out: Vec<Environment<'g>> = roots
+    // (name, component when the name is an environment's) per root
+    let named: Vec<(String, Option<String>, Vec<&'g Resource>)> = roots
         .into_iter()
-        .map(|(root, resources)| Environment {
-            name: crate::env::of_root(configured, &root)
-                .map(|e| e.name)
-                .unwrap_or_else(|| root.rsplit(['/', '\\']).next().unwrap_or(&root).to_string()),
-            resources,
-        })
+        .map(
+            |(root, resources)| match crate::env::of_root(configured, &root) {
+                Some(env) => {
+                    let component = component(&root, &env.name);
+                    (env.name, Some(component), resources)
+                }
+                None => {
+                    let name = root.rsplit(['/', '\\']).next().unwrap_or(&root).to_string();
+                    (name, None, resources)
+                }
+            },
+        )
         .collect();
+    // when an environment has several root modules, every named one is
+    // matched by component (`live/prod/app` has `live/dev/app`'s)
+    let by_component = named.iter().enumerate().any(|(i, (name, c, _))| {
+        c.is_some()
+            && named[..i]
+                .iter()
+                .any(|(other, oc, _)| other == name && oc.is_some())
+    });
+    let mut out: Vec<Environment<'g>> = Vec::new();
+    for (name, component, resources) in &named {
+        match component {
+            Some(component) if by_component => {
+                let at = match out
+                    .iter()
+                    .position(|e| e.name == *name && !e.components.is_empty())
+                {
+                    Some(at) => at,
+                    None => {
+                        out.push(Environment {
+                            name: name.clone(),
+                            resources: Vec::new(),
+                            components: Vec::new(),
+                        });
+                        out.len() - 1
+                    }
+                };
+                let env = &mut out[at];
+                env.components
+                    .extend(std::iter::repeat_n(component.clone(), resources.len()));
+                env.resources.extend(resources.iter().copied());
+            }
+            _ => out.push(Environment {
+                name: name.clone(),
+                resources: resources.clone(),
+                components: Vec::new(),
+            }),
+        }
+    }
     sort(&mut out);
     out
+}
+
+/// A root module's component: its directory with the part that names the
+/// environment as `*` (`live/dev/app` → `live/*/app`); the directory
+/// itself when no part does.
+fn component(root: &str, env: &str) -> String {
+    let parts: Vec<&str> = root.split(['/', '\\']).collect();
+    match parts.iter().rposition(|p| p.eq_ignore_ascii_case(env)) {
+        Some(at) => {
+            let mut parts = parts;
+            parts[at] = "*";
+            parts.join("/")
+        }
+        None => root.to_string(),
+    }
 }
 
 /// Development first, production last, others by name.
@@ -116,38 +196,55 @@ pub struct Comparison {
 }
 
 pub fn compare(envs: &[Environment<'_>]) -> Comparison {
-    let index: Vec<BTreeMap<&str, &Resource>> = envs
+    let keyed: Vec<Vec<(String, &Resource)>> = envs
         .iter()
         .map(|e| {
             e.resources
                 .iter()
-                .map(|r| (r.address.as_str(), *r))
+                .enumerate()
+                .map(|(i, r)| (e.key(i, &r.address), *r))
                 .collect()
         })
+        .collect();
+    let index: Vec<BTreeMap<&str, &Resource>> = keyed
+        .iter()
+        .map(|k| k.iter().map(|(key, r)| (key.as_str(), *r)).collect())
         .collect();
     let mut c = Comparison {
         environments: envs.iter().map(|e| e.name.clone()).collect(),
         ..Default::default()
     };
     // instance counts per block
+    // (keyed block, resource type) → per environment: its resources' keys
+    let block_of = |e: &Environment<'_>, i: usize, r: &Resource| e.key(i, &r.block_address());
     let blocks: BTreeSet<(String, String)> = envs
         .iter()
         .flat_map(|e| {
             e.resources
                 .iter()
-                .map(|r| (r.block_address().into_owned(), r.resource_type.to_string()))
+                .enumerate()
+                .map(move |(i, r)| (block_of(e, i, r), r.resource_type.to_string()))
         })
         .collect();
-    for (block, resource_type) in &blocks {
-        let counts: Vec<usize> = envs
+    let in_block = |e: &Environment<'_>, block: &str| -> Vec<bool> {
+        e.resources
             .iter()
-            .map(|e| e.resources.iter().filter(|r| r.is_block(block)).count())
+            .enumerate()
+            .map(|(i, r)| block_of(e, i, r) == block)
+            .collect()
+    };
+    for (block, resource_type) in &blocks {
+        let members: Vec<Vec<bool>> = envs.iter().map(|e| in_block(e, block)).collect();
+        let counts: Vec<usize> = members
+            .iter()
+            .map(|m| m.iter().filter(|&&b| b).count())
             .collect();
         let counted = counts.iter().any(|&n| n > 1)
-            || envs.iter().any(|e| {
+            || envs.iter().zip(&members).any(|(e, m)| {
                 e.resources
                     .iter()
-                    .any(|r| r.is_block(block) && r.index.is_some())
+                    .zip(m)
+                    .any(|(r, &member)| member && r.index.is_some())
             });
         if counted && counts.windows(2).any(|w| w[0] != w[1]) {
             c.differences.push(Difference {
@@ -172,7 +269,9 @@ pub fn compare(envs: &[Environment<'_>]) -> Comparison {
         if here.len() < envs.len() {
             // counted blocks are reported as counts
             let block_counted = c.differences.iter().any(|d| {
-                d.kind == "count" && present.iter().flatten().any(|r| r.is_block(&d.resource))
+                d.kind == "count"
+                    && cloudwright_model::graph::strip_instance_key(address).unwrap_or(address)
+                        == d.resource
             });
             if !block_counted {
                 c.only_in.push((address.to_string(), here));
