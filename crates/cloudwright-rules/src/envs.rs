@@ -215,41 +215,32 @@ pub fn compare(envs: &[Environment<'_>]) -> Comparison {
         ..Default::default()
     };
     // instance counts per block
-    // (keyed block, resource type) → per environment: its resources' keys
-    let block_of = |e: &Environment<'_>, i: usize, r: &Resource| e.key(i, &r.block_address());
-    let blocks: BTreeSet<(String, String)> = envs
+    // per environment: keyed block → (instances, any with an instance key)
+    let mut types: BTreeMap<String, &str> = BTreeMap::new();
+    let per_env: Vec<BTreeMap<String, (usize, bool)>> = envs
         .iter()
-        .flat_map(|e| {
-            e.resources
-                .iter()
-                .enumerate()
-                .map(move |(i, r)| (block_of(e, i, r), r.resource_type.to_string()))
+        .map(|e| {
+            let mut blocks: BTreeMap<String, (usize, bool)> = BTreeMap::new();
+            for (i, r) in e.resources.iter().enumerate() {
+                let block = e.key(i, &r.block_address());
+                types.entry(block.clone()).or_insert(&r.resource_type);
+                let entry = blocks.entry(block).or_default();
+                entry.0 += 1;
+                entry.1 |= r.index.is_some();
+            }
+            blocks
         })
         .collect();
-    let in_block = |e: &Environment<'_>, block: &str| -> Vec<bool> {
-        e.resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| block_of(e, i, r) == block)
-            .collect()
-    };
-    for (block, resource_type) in &blocks {
-        let members: Vec<Vec<bool>> = envs.iter().map(|e| in_block(e, block)).collect();
-        let counts: Vec<usize> = members
-            .iter()
-            .map(|m| m.iter().filter(|&&b| b).count())
-            .collect();
-        let counted = counts.iter().any(|&n| n > 1)
-            || envs.iter().zip(&members).any(|(e, m)| {
-                e.resources
-                    .iter()
-                    .zip(m)
-                    .any(|(r, &member)| member && r.index.is_some())
-            });
+    let mut counted_blocks: BTreeSet<&str> = BTreeSet::new();
+    for (block, resource_type) in &types {
+        let of = |m: &BTreeMap<String, (usize, bool)>| m.get(block).copied().unwrap_or_default();
+        let counts: Vec<usize> = per_env.iter().map(|m| of(m).0).collect();
+        let counted = counts.iter().any(|&n| n > 1) || per_env.iter().any(|m| of(m).1);
         if counted && counts.windows(2).any(|w| w[0] != w[1]) {
+            counted_blocks.insert(block);
             c.differences.push(Difference {
                 resource: block.clone(),
-                resource_type: resource_type.clone(),
+                resource_type: resource_type.to_string(),
                 kind: "count",
                 setting: "instances".into(),
                 values: counts.iter().map(|n| Some(n.to_string())).collect(),
@@ -268,11 +259,8 @@ pub fn compare(envs: &[Environment<'_>]) -> Comparison {
             .collect();
         if here.len() < envs.len() {
             // counted blocks are reported as counts
-            let block_counted = c.differences.iter().any(|d| {
-                d.kind == "count"
-                    && cloudwright_model::graph::strip_instance_key(address).unwrap_or(address)
-                        == d.resource
-            });
+            let block = cloudwright_model::graph::strip_instance_key(address).unwrap_or(address);
+            let block_counted = counted_blocks.contains(block);
             if !block_counted {
                 c.only_in.push((address.to_string(), here));
             }
