@@ -62,6 +62,190 @@ pub fn generate(dir: &Path, roots: usize) -> io::Result<Stats> {
     Ok(stats)
 }
 
+/// A Terragrunt layout over the same module library: one `root.hcl`
+/// (remote state and provider generated), an `env.hcl` per environment
+/// read with `read_terragrunt_config`, and per team and environment four
+/// units — network, database, bucket, role — the database reading the
+/// network's outputs through a `dependency` block.
+pub fn generate_terragrunt(dir: &Path, teams: usize) -> io::Result<Stats> {
+    let mut stats = Stats {
+        files: 0,
+        bytes: 0,
+        roots: 0,
+        shared_modules: 0,
+    };
+    let write = |path: &Path, text: String, stats: &mut Stats| -> io::Result<()> {
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p)?;
+        }
+        stats.files += 1;
+        stats.bytes += text.len();
+        std::fs::write(path, text)
+    };
+    for v in 0..VARIANTS {
+        for (name, files) in [
+            ("network", network_module()),
+            ("iam_role", iam_module()),
+            ("bucket", bucket_module()),
+            ("database", database_module()),
+        ] {
+            stats.shared_modules += 1;
+            for (file, text) in files {
+                let path = dir.join(format!("modules/{name}-v{v}/{file}"));
+                write(&path, text, &mut stats)?;
+            }
+        }
+    }
+    write(
+        &dir.join("live/root.hcl"),
+        TERRAGRUNT_ROOT.into(),
+        &mut stats,
+    )?;
+    let include = r#"include "root" {
+  path   = find_in_parent_folders("root.hcl")
+  expose = true
+}
+
+locals {
+  env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+}
+"#;
+    for team in 0..teams {
+        let v = team % VARIANTS;
+        for (e, env) in ["dev", "staging", "prod"].into_iter().enumerate() {
+            let base = dir.join(format!("live/team-{team:03}/{env}"));
+            let env_hcl = format!(
+                "locals {{\n  environment = \"{env}\"\n  team        = \"team-{team:03}\"\n  cidr        = \"10.{}.0.0/16\"\n  multi_az    = {}\n}}\n",
+                (team * 3 + e) % 250,
+                env == "prod"
+            );
+            write(&base.join("env.hcl"), env_hcl, &mut stats)?;
+            let units = [
+                (
+                    "network",
+                    format!(
+                        r#"{include}
+terraform {{
+  source = "../../../../modules//network-v{v}"
+}}
+
+inputs = {{
+  name       = "${{local.env.team}}-${{local.env.environment}}"
+  cidr_block = local.env.cidr
+  azs        = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+  single_nat = !local.env.multi_az
+}}
+"#
+                    ),
+                ),
+                (
+                    "database",
+                    format!(
+                        r#"{include}
+terraform {{
+  source = "${{get_parent_terragrunt_dir("root")}}/../modules/database-v{v}"
+}}
+
+dependency "network" {{
+  config_path = "../network"
+  mock_outputs = {{
+    vpc_id             = "vpc-00000000"
+    private_subnet_ids = ["subnet-00000000"]
+  }}
+}}
+
+inputs = {{
+  name           = "${{local.env.team}}-${{local.env.environment}}-db"
+  vpc_id         = dependency.network.outputs.vpc_id
+  subnet_ids     = dependency.network.outputs.private_subnet_ids
+  instance_class = local.env.multi_az ? "db.r6g.large" : "db.t4g.medium"
+  multi_az       = local.env.multi_az
+  client_sg_ids  = []
+}}
+"#
+                    ),
+                ),
+                (
+                    "bucket",
+                    format!(
+                        r#"{include}
+terraform {{
+  source = "../../../../modules/bucket-v{v}"
+}}
+
+inputs = {{
+  name = "${{local.env.team}}-${{local.env.environment}}-data"
+}}
+"#
+                    ),
+                ),
+                (
+                    "role",
+                    format!(
+                        r#"{include}
+terraform {{
+  source = "../../../../modules/iam_role-v{v}"
+}}
+
+inputs = {{
+  name = "${{local.env.team}}-${{local.env.environment}}-app"
+}}
+"#
+                    ),
+                ),
+            ];
+            for (component, text) in units {
+                write(
+                    &base.join(component).join("terragrunt.hcl"),
+                    text,
+                    &mut stats,
+                )?;
+                stats.roots += 1;
+            }
+        }
+    }
+    Ok(stats)
+}
+
+/// The configuration every unit of the Terragrunt corpus includes.
+const TERRAGRUNT_ROOT: &str = r#"locals {
+  region = "eu-west-1"
+  env    = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+}
+
+remote_state {
+  backend = "s3"
+  generate = {
+    path      = "backend.tf"
+    if_exists = "overwrite_terragrunt"
+  }
+  config = {
+    bucket         = "org-terraform-state"
+    key            = "${path_relative_to_include()}/terraform.tfstate"
+    region         = local.region
+    dynamodb_table = "terraform-locks"
+    encrypt        = true
+  }
+}
+
+generate "provider" {
+  path      = "provider.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<EOF
+provider "aws" {
+  region = "${local.region}"
+  default_tags {
+    tags = {
+      Environment = "${local.env.environment}"
+      Team        = "${local.env.team}"
+      ManagedBy   = "terragrunt"
+    }
+  }
+}
+EOF
+}
+"#;
+
 /// Files and bytes of `.tf` under a directory.
 pub fn measure(dir: &Path) -> (usize, usize) {
     let files = tf_files(dir);
