@@ -14,16 +14,24 @@ pub enum Zones {
     Unknown(String),
 }
 
-/// A subnet's Availability Zone.
+/// A subnet's Availability Zone: its name, or a zone known by its place
+/// in the zones a data source lists (see [`listed_zone`]).
 pub fn subnet_zone(subnet: &Resource) -> Fact<String> {
     for attribute in ["availability_zone", "availability_zone_id"] {
         match subnet.get(attribute) {
             Some(v) if v.is_unknown() => {
+                let listed = v
+                    .as_unknown()
+                    .and_then(|u| u.origin())
+                    .and_then(|origin| listed_zone(origin, &subnet.root));
+                if let Some(zone) = listed {
+                    return Fact::Known(zone);
+                }
                 return Fact::Unknown(format!(
                     "{}.{attribute} is {}",
                     subnet.address,
                     v.why_unknown()
-                ))
+                ));
             }
             Some(v) => {
                 if let Some(z) = v.as_str() {
@@ -37,6 +45,51 @@ pub fn subnet_zone(subnet: &Resource) -> Fact<String> {
         "{} does not say its Availability Zone (AWS picks one)",
         subnet.address
     ))
+}
+
+/// A zone known by its place in the list an `aws_availability_zones` data
+/// source returns (`data.aws_availability_zones.available.names[1]`, or
+/// its `zone_ids[1]`, the same zone): which zone it is is known only at
+/// plan time, but the list's zones are distinct, so two places are two
+/// zones and one place is one zone. Named `<source>.names[<i>]`, with the
+/// root module when it is not the scanned directory (each root's data
+/// source is its own). Such zones compare only with zones of the same
+/// list (see [`namespace`]): `eu-west-1a` may be any of them.
+pub fn listed_zone(origin: &str, root: &str) -> Option<String> {
+    let (source, rest) = origin
+        .rsplit_once(".names[")
+        .or_else(|| origin.rsplit_once(".zone_ids["))?;
+    let index: usize = rest.strip_suffix(']')?.parse().ok()?;
+    // `data.aws_availability_zones.NAME`, perhaps inside a module
+    let data = source.rfind("data.aws_availability_zones.")?;
+    let name = &source[data + "data.aws_availability_zones.".len()..];
+    if name.is_empty() || name.contains(['.', '[']) {
+        return None;
+    }
+    Some(match root {
+        "" | "." => format!("{source}.names[{index}]"),
+        root => format!("{source}.names[{index}] of {root}"),
+    })
+}
+
+/// What a zone compares with: `None` for a zone by its name (all names
+/// compare), the data source and root for a zone by its place in a
+/// data source's list.
+pub fn namespace(zone: &str) -> Option<String> {
+    let (source, rest) = zone.split_once(".names[")?;
+    let root = rest.split_once("] of ").map(|(_, root)| root);
+    Some(match root {
+        Some(root) => format!("{source} of {root}"),
+        None => source.to_string(),
+    })
+}
+
+/// How the zones of a namespace are described.
+pub fn described(namespace: &Option<String>) -> String {
+    match namespace {
+        None => "zones written by name".to_string(),
+        Some(source) => format!("the zones {source} lists"),
+    }
 }
 
 thread_local! {
@@ -82,6 +135,15 @@ fn zones_uncached(graph: &Graph, r: &Resource) -> Zones {
             }
             Fact::Unknown(w) => return Zones::Unknown(w),
         }
+    }
+    let namespaces: BTreeSet<Option<String>> = out.iter().map(|z| namespace(z)).collect();
+    if namespaces.len() > 1 {
+        let listed: Vec<String> = namespaces.iter().map(described).collect();
+        return Zones::Unknown(format!(
+            "{} is in {}, which cannot be compared (any of the listed zones may be one named)",
+            r.address,
+            listed.join(" and ")
+        ));
     }
     Zones::Known(out)
 }
@@ -159,4 +221,42 @@ pub fn egress_nat<'g>(
         Fact::Unknown(w) => Fact::Unknown(w),
     };
     Fact::Known(Some((nat, zone)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_zone_is_its_data_source_and_place() {
+        let zone = |origin: &str, root: &str| listed_zone(origin, root);
+        assert_eq!(
+            zone("data.aws_availability_zones.available.names[2]", ".").as_deref(),
+            Some("data.aws_availability_zones.available.names[2]")
+        );
+        // a zone id is the same zone as the name at its place
+        assert_eq!(
+            zone(
+                "module.vpc.data.aws_availability_zones.az.zone_ids[0]",
+                "live/prod"
+            )
+            .as_deref(),
+            Some("module.vpc.data.aws_availability_zones.az.names[0] of live/prod")
+        );
+        assert_eq!(
+            zone("data.aws_availability_zones.available.names", "."),
+            None
+        );
+        assert_eq!(zone("data.aws_subnets.x.names[0]", "."), None);
+        assert_eq!(zone("var.azs[0]", "."), None);
+        assert_eq!(namespace("eu-west-1a"), None);
+        assert_eq!(
+            namespace("data.aws_availability_zones.az.names[1] of live/prod").as_deref(),
+            Some("data.aws_availability_zones.az of live/prod")
+        );
+        assert_eq!(
+            namespace("data.aws_availability_zones.az.names[0]"),
+            namespace("data.aws_availability_zones.az.names[1]")
+        );
+    }
 }

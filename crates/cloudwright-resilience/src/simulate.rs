@@ -643,10 +643,22 @@ fn egress_loss(graph: &Graph, compute: &[&Resource], z: &str) -> Option<(Status,
                     continue;
                 }
             };
+            let comparable =
+                |zone: &str| crate::placement::namespace(zone) == crate::placement::namespace(z);
             match nat_zone {
                 Fact::Known(nat_zone) if nat_zone == z && own != z => {
                     hit.insert(own);
                     nat_name = nat.address.clone();
+                }
+                // a NAT gateway in a zone by name, compute in a listed
+                // zone (or the other way): it may be in `z`
+                Fact::Known(nat_zone) if !comparable(&nat_zone) && own != z => {
+                    unknown.get_or_insert_with(|| {
+                        format!(
+                            "the egress of {} goes through {} in {nat_zone}, which may or may not be {z}",
+                            s.subnet.address, nat.address
+                        )
+                    });
                 }
                 Fact::Known(_) => {}
                 Fact::Unknown(why) if own != z => {
@@ -887,6 +899,21 @@ fn judge_region(
     })
 }
 
+/// The namespaces (see [`crate::placement::namespace`]) of the zones a
+/// service's entry point, compute and stores are known to be in.
+fn namespaces(graph: &Graph, s: &Service<'_>) -> BTreeSet<Option<String>> {
+    std::iter::once(&s.entry)
+        .chain(s.compute.iter())
+        .chain(s.stores.iter())
+        .filter_map(|r| match zones(graph, r) {
+            Zones::Known(zs) => Some(zs),
+            Zones::Unknown(_) => None,
+        })
+        .flatten()
+        .map(|z| crate::placement::namespace(&z))
+        .collect()
+}
+
 /// The services whose entry point no AZ scenario, or no region scenario,
 /// judges, with why: the first of the entry point and its compute whose
 /// zones the configuration does not say; the first whose region it does
@@ -907,10 +934,23 @@ fn unplaced(graph: &Graph, svcs: &[Service<'_>], scenarios: &[Scenario]) -> Vec<
                 continue;
             }
             let why = match kind {
-                "az" => placed().find_map(|r| match zones(graph, r) {
-                    Zones::Unknown(why) => Some(why),
-                    Zones::Known(_) => None,
-                }),
+                "az" => placed()
+                    .find_map(|r| match zones(graph, r) {
+                        Zones::Unknown(why) => Some(why),
+                        Zones::Known(_) => None,
+                    })
+                    .or_else(|| {
+                        let spaces = namespaces(graph, s);
+                        (spaces.len() > 1).then(|| {
+                            let listed: Vec<String> =
+                                spaces.iter().map(crate::placement::described).collect();
+                            format!(
+                                "{} and what it depends on are in {}, which cannot be compared (any of the listed zones may be one named)",
+                                s.entry.address,
+                                listed.join(" and ")
+                            )
+                        })
+                    }),
                 _ => placed()
                     .find(|r| region(r).is_none())
                     .map(|r| format!("the region of {} is not known from the code", r.address)),
@@ -971,10 +1011,15 @@ pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
     };
     for z in &az {
         // an AZ belongs to its region (`eu-west-1a` to `eu-west-1`): a
-        // service in another region is not in this scenario
+        // service in another region is not in this scenario; a zone a data
+        // source lists judges only services in that list's zones, and a
+        // zone by name only services in zones by name (the others may or
+        // may not be in it)
+        let space = crate::placement::namespace(z);
         let mut entry_points: Vec<EntryPoint> = svcs
             .iter()
-            .filter(|s| region(s.entry).is_none_or(|r| z.starts_with(&r)))
+            .filter(|s| space.is_some() || region(s.entry).is_none_or(|r| z.starts_with(&r)))
+            .filter(|s| namespaces(graph, s).iter().all(|n| *n == space))
             .map(|s| unseen(s, judge_az(graph, s, z)))
             .collect();
         let in_front: Vec<EntryPoint> = fronts

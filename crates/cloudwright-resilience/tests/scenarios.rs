@@ -90,6 +90,57 @@ fn a_nat_gateway_whose_zone_is_unknown_may_take_the_egress_with_any_zone() {
     );
 }
 
+/// Zones from `data.aws_availability_zones` are played by their place in
+/// the list: two places are two zones, one place one zone; a service also
+/// in a zone written by name is judged only where the answer does not
+/// depend on which zone that is.
+#[test]
+fn zones_a_data_source_lists_are_played_by_their_place() {
+    let r = report("data_zones");
+    let first = "data.aws_availability_zones.available.names[0]";
+    let second = "data.aws_availability_zones.available.names[1]";
+    let names: Vec<&str> = r
+        .scenarios
+        .iter()
+        .filter(|s| s.kind == "az")
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, [first, second]);
+    for zone in [first, second] {
+        let (st, cap, why) = status(&r, zone, "aws_lb.app");
+        assert_eq!((st, cap), (Status::Degraded, Some(50)), "{zone}: {why}");
+    }
+    assert_eq!(status(&r, first, "aws_lb.one").0, Status::Down);
+    assert_eq!(status(&r, second, "aws_lb.one").0, Status::Serving);
+    // in eu-west-1a and the first listed zone: down with the first (its
+    // only target is there), unknown with the second (eu-west-1a may be it)
+    assert_eq!(status(&r, first, "aws_lb.mixed").0, Status::Down);
+    let (st, _, why) = status(&r, second, "aws_lb.mixed");
+    assert_eq!(st, Status::Unknown);
+    assert_eq!(
+        why,
+        "aws_lb.mixed is in zones written by name and the zones data.aws_availability_zones.available lists, which cannot be compared (any of the listed zones may be one named)"
+    );
+    let spof: Vec<(&str, &str)> = r
+        .single_points_of_failure
+        .iter()
+        .map(|s| (s.address.as_str(), s.scenario.as_str()))
+        .collect();
+    assert_eq!(
+        spof,
+        [
+            (
+                "aws_lb.mixed",
+                "loss of data.aws_availability_zones.available.names[0]"
+            ),
+            (
+                "aws_lb.one",
+                "loss of data.aws_availability_zones.available.names[0]"
+            )
+        ]
+    );
+}
+
 #[test]
 fn a_single_az_database_and_a_single_instance_go_down() {
     let r = report("stacks");
@@ -481,7 +532,7 @@ fn in_scenario(r: &Report, scenario: &str, entry: &str, keep: impl Fn(&Status) -
 #[test]
 fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
     let mut lost = Vec::new();
-    for case in ["stacks", "regions", "dr", "nat_unknown"] {
+    for case in ["stacks", "regions", "dr", "nat_unknown", "data_zones"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(case);
