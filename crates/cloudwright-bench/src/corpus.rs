@@ -26,14 +26,6 @@ pub fn generate(dir: &Path, roots: usize) -> io::Result<Stats> {
         roots,
         shared_modules: 0,
     };
-    let write = |path: &Path, text: String, stats: &mut Stats| -> io::Result<()> {
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p)?;
-        }
-        stats.files += 1;
-        stats.bytes += text.len();
-        std::fs::write(path, text)
-    };
     for v in 0..VARIANTS {
         for (name, files) in [
             ("network", network_module()),
@@ -73,14 +65,6 @@ pub fn generate_terragrunt(dir: &Path, teams: usize) -> io::Result<Stats> {
         bytes: 0,
         roots: 0,
         shared_modules: 0,
-    };
-    let write = |path: &Path, text: String, stats: &mut Stats| -> io::Result<()> {
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p)?;
-        }
-        stats.files += 1;
-        stats.bytes += text.len();
-        std::fs::write(path, text)
     };
     for v in 0..VARIANTS {
         for (name, files) in [
@@ -245,6 +229,16 @@ provider "aws" {
 EOF
 }
 "#;
+
+/// Writes a file of the corpus, counting it.
+fn write(path: &Path, text: String, stats: &mut Stats) -> io::Result<()> {
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p)?;
+    }
+    stats.files += 1;
+    stats.bytes += text.len();
+    std::fs::write(path, text)
+}
 
 /// Files and bytes of `.tf` under a directory.
 pub fn measure(dir: &Path) -> (usize, usize) {

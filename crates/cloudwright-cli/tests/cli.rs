@@ -4,6 +4,16 @@ mod common;
 
 use common::{run, stdout};
 
+/// Fails the test, showing what the command said, unless it exited 0.
+fn succeeded(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The item of a JSON list that `matches`; the test fails without one.
 fn item(
     list: &serde_json::Value,
@@ -19,12 +29,7 @@ fn item(
 #[test]
 fn resources_text_on_the_bundled_example() {
     let out = run(&["resources", "examples/three-tier"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!("resources_text", stdout(&out));
 }
 
@@ -301,12 +306,7 @@ fn a_missing_path_is_an_input_error() {
 fn exposure_text_and_json() {
     let dir = "crates/cloudwright-network/tests/fixtures/public_rds";
     let out = run(&["exposure", dir]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!("exposure_text", stdout(&out));
     let out = run(&["exposure", dir, "-o", "json"]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -343,12 +343,7 @@ fn exposure_text_and_json() {
 #[test]
 fn exposure_on_the_bundled_example_goes_through_the_load_balancer() {
     let out = run(&["exposure", "examples/three-tier"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!("exposure_example_text", stdout(&out));
 }
 
@@ -422,12 +417,7 @@ fn exposure_questions_between_resources() {
 fn envs_compares_root_modules_and_tfvars_files() {
     let dir = "crates/cloudwright-cli/tests/fixtures/envs/envs";
     let out = run(&["envs", dir]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!("envs_text", stdout(&out));
     let out = run(&["envs", dir, "-o", "json"]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -451,12 +441,7 @@ fn envs_compares_root_modules_and_tfvars_files() {
         "-o",
         "markdown",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!("envs_tfvars_markdown", stdout(&out));
     // one environment is not a comparison
     let out = run(&[
@@ -474,12 +459,7 @@ fn envs_compares_root_modules_and_tfvars_files() {
 fn envs_compares_terragrunt_units_by_component() {
     let dir = "crates/cloudwright-cli/tests/fixtures/envs/terragrunt";
     let out = run(&["envs", dir]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!("envs_terragrunt_text", stdout(&out));
     let out = run(&["envs", dir, "-o", "json"]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -503,24 +483,14 @@ fn envs_on_the_bundled_example_with_its_tfvars_files() {
         "--env",
         "prod=examples/three-tier/envs/prod.tfvars",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!("envs_example_text", stdout(&out));
 }
 
 #[test]
 fn iam_principals_escalation_paths_and_resource_access() {
     let out = run(&["iam", "examples/three-tier"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!("iam_example_text", stdout(&out));
     let out = run(&[
         "iam",
@@ -605,12 +575,7 @@ fn iam_what_a_principal_can_do_and_who_can_do_an_action() {
 #[test]
 fn resilience_scenarios_and_recovery_objectives() {
     let out = run(&["resilience", "examples/three-tier"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     insta::assert_snapshot!("resilience_example_text", stdout(&out));
     let out = run(&["resilience", "examples/three-tier", "-o", "markdown"]);
     insta::assert_snapshot!("resilience_example_markdown", stdout(&out));
@@ -705,12 +670,7 @@ fn resilience_reads_services_declared_in_cloudwright_toml() {
         "-o",
         "json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let az = item(&json["scenarios"], |s| s["name"] == "eu-west-1a");
     let lb = &az["entry_points"][0];
