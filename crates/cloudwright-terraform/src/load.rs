@@ -803,6 +803,22 @@ fn discover(
         let terragrunt_file = path
             .file_name()
             .is_some_and(|n| n == crate::terragrunt::UNIT_FILE);
+        if path
+            .file_name()
+            .is_some_and(|n| n == crate::terragrunt::STACK_FILE)
+        {
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            if !excluded.is_match(rel) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "this Terragrunt stack is not read (Cloudwright does not generate its units): the units it generates are not checked",
+                    )
+                    .in_file(display_path(root, path))
+                    .help("run `terragrunt stack generate` and scan the generated units (in .terragrunt-stack), or check their plans"),
+                );
+            }
+            continue;
+        }
         if !terragrunt_file && !is_config_file(path) {
             continue;
         }

@@ -1243,6 +1243,7 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
             let at = d
                 .span
                 .map(|s| format!("{}:{}", g.sources.get(s.file).display_path, s.line))
+                .or_else(|| d.path.clone())
                 .unwrap_or_default();
             format!("{:?} {at}: {}", d.severity, d.message)
         })
@@ -1252,6 +1253,7 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
         [
             "Error live/dev/missing/terragrunt.hcl:6: the module unit live/dev/missing deploys, modules/nowhere, holds no .tf files: the unit is not checked",
             "Warning live/dev/remote/terragrunt.hcl:6: unit live/dev/remote deploys a remote module (git::https://example.com/org/modules.git//app?ref=v1.0.0), which Cloudwright does not download and Terragrunt has not downloaded into the unit's .terragrunt-cache: the unit is not checked",
+            "Warning live/dev/terragrunt.stack.hcl: this Terragrunt stack is not read (Cloudwright does not generate its units): the units it generates are not checked",
             "Warning live/terragrunt.hcl:9: `remote_state` configures backend \"s3\" without `generate`, and the module unit live/prod/network deploys declares no `backend \"s3\"` block to take its settings: the unit's state backend is not known",
         ]
     );
