@@ -192,25 +192,21 @@ fn load_tree_parts(
         dirs.retain(|dir, _| *dir == scan_root_abs);
         called.clear();
     }
+    let shared_sources = Mutex::new(std::mem::take(sources));
     // Terragrunt units: the module each deploys is a module, not a root of
     // its own; the unit is the root, evaluated with what Terragrunt adds
+    let reader = crate::terragrunt::Reader::new(&scan_root_abs, &shared_sources);
     let units = match options.root_only {
         true => Vec::new(),
-        false => read_units(
-            &scan_root_abs,
-            &unit_configs,
-            &dirs,
-            sources,
-            &mut out.diagnostics,
-        ),
+        false => read_units(&reader, &scan_root_abs, &unit_configs, &dirs),
     };
+    out.diagnostics.extend(reader.take_diagnostics());
     for unit in &units {
         called.insert(unit.module_dir.clone());
         if dirs.contains_key(&unit.unit.dir) {
             called.insert(unit.unit.dir.clone());
         }
     }
-    let shared_sources = Mutex::new(std::mem::take(sources));
     // Pass 2: the called directories (shared modules) are parsed once, in
     // parallel, and kept for every root that calls them.
     let module_dirs: Vec<(&PathBuf, &Vec<FileId>)> = dirs
@@ -239,46 +235,102 @@ fn load_tree_parts(
         .filter(|(dir, _)| !called.contains(dir))
         .map(|(dir, ids)| RootJob::Plain(dir, ids))
         .collect();
-    roots.extend(units.into_iter().map(|u| RootJob::Unit(Box::new(u))));
+    // a unit that depends on another waits for its outputs
+    let unit_dirs: HashSet<PathBuf> = units.iter().map(|u| u.unit.dir.clone()).collect();
+    let (waiting, ready): (Vec<UnitRoot>, Vec<UnitRoot>) = units
+        .into_iter()
+        .partition(|u| u.unit.dependencies.iter().any(|d| unit_dirs.contains(d)));
+    roots.extend(ready.into_iter().map(|u| RootJob::Unit(Box::new(u))));
     let shared_cache = Mutex::new(cache);
     let shared_maps = Mutex::new(SharedMapCache::default());
     let sandbox = scan_root_abs.clone();
     // Root modules are independent: evaluate them in parallel. Each task
     // parses its root's files, evaluates them and drops their syntax.
-    let results: Vec<Loaded> = roots
-        .into_par_iter()
-        .map(|job| {
-            let mut diagnostics = Vec::new();
-            let (root, unit) = match job {
-                RootJob::Plain(dir, ids) => {
-                    let root = module_def_of(
-                        &scan_root_abs,
-                        &dir,
-                        &ids,
-                        &shared_sources,
-                        &mut diagnostics,
-                    );
-                    (root, None)
-                }
-                RootJob::Unit(unit) => {
-                    let root = unit.module_def(&shared_sources, &shared_cache, &mut diagnostics);
-                    (root, Some(unit.unit))
-                }
-            };
-            let mut loaded = eval_root(
-                &Arc::new(root),
-                options,
-                &shared_sources,
-                &shared_cache,
-                &shared_maps,
-                &sandbox,
-                unit.as_ref(),
+    let evaluate = |roots: Vec<RootJob>| -> Vec<Loaded> {
+        roots
+            .into_par_iter()
+            .map(|job| {
+                let mut diagnostics = Vec::new();
+                let (root, unit) = match job {
+                    RootJob::Plain(dir, ids) => {
+                        let root = module_def_of(
+                            &scan_root_abs,
+                            &dir,
+                            &ids,
+                            &shared_sources,
+                            &mut diagnostics,
+                        );
+                        (root, None)
+                    }
+                    RootJob::Unit(unit) => {
+                        let root =
+                            unit.module_def(&shared_sources, &shared_cache, &mut diagnostics);
+                        (root, Some(unit.unit))
+                    }
+                };
+                let mut loaded = eval_root(
+                    &Arc::new(root),
+                    options,
+                    &shared_sources,
+                    &shared_cache,
+                    &shared_maps,
+                    &sandbox,
+                    unit.as_ref(),
+                );
+                diagnostics.append(&mut loaded.diagnostics);
+                loaded.diagnostics = diagnostics;
+                loaded
+            })
+            .collect()
+    };
+    let mut results = evaluate(roots);
+    // then the units that depend on others, once these are evaluated
+    let mut waiting = waiting;
+    let mut evaluated: HashSet<PathBuf> = unit_dirs.clone();
+    evaluated.retain(|d| !waiting.iter().any(|u| u.unit.dir == *d));
+    let mut recorded = 0;
+    while !waiting.is_empty() {
+        record_outputs(&reader, &results[recorded..], &scan_root_abs);
+        recorded = results.len();
+        let (next, rest): (Vec<UnitRoot>, Vec<UnitRoot>) = waiting.into_iter().partition(|u| {
+            u.unit
+                .dependencies
+                .iter()
+                .all(|d| !unit_dirs.contains(d) || evaluated.contains(d))
+        });
+        let (next, rest) = if next.is_empty() {
+            // a cycle, which Terragrunt refuses: evaluated with the outputs
+            // of the units in it unknown
+            let names: Vec<String> = rest.iter().map(|u| u.display.clone()).collect();
+            out.diagnostics.push(
+                Diagnostic::error(format!(
+                    "Terragrunt units depend on each other in a cycle ({}): Terragrunt refuses to run them; the outputs they read of each other are unknown",
+                    names.join(", ")
+                ))
+                .help("remove one of the `dependency` blocks that close the cycle"),
             );
-            diagnostics.append(&mut loaded.diagnostics);
-            loaded.diagnostics = diagnostics;
-            loaded
-        })
-        .collect();
+            (rest, Vec::new())
+        } else {
+            // read again: their `dependency` blocks now have outputs
+            let next = next
+                .into_iter()
+                .map(|u| match reader.unit(&u.unit.config) {
+                    Some(unit) => UnitRoot { unit, ..u },
+                    None => u,
+                })
+                .collect();
+            (next, rest)
+        };
+        evaluated.extend(next.iter().map(|u: &UnitRoot| u.unit.dir.clone()));
+        results.extend(evaluate(
+            next.into_iter()
+                .map(|u| RootJob::Unit(Box::new(u)))
+                .collect(),
+        ));
+        waiting = rest;
+    }
+    out.diagnostics.extend(reader.take_diagnostics());
+    drop(reader);
     // A directory another root calls through a source only evaluation
     // could tell (OpenTofu's early-evaluated `source = "./${var.x}"`) is a
     // module, not a root: its evaluation as a root is dropped.
@@ -288,7 +340,6 @@ fn load_tree_parts(
         .filter(|m| !m.address.is_empty())
         .map(|m| m.dir.clone())
         .collect();
-    let mut results = results;
     if !called_late.is_empty() {
         results.retain(|part| {
             !part
@@ -327,17 +378,15 @@ struct UnitRoot {
 /// `terraform { source }` and no `.tf` files beside it, is theirs, not a
 /// unit (`live/terragrunt.hcl`).
 fn read_units(
+    reader: &crate::terragrunt::Reader<'_>,
     scan_root: &Path,
     configs: &[PathBuf],
     dirs: &BTreeMap<PathBuf, Vec<FileId>>,
-    sources: &mut SourceMap,
-    diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<UnitRoot> {
-    use crate::terragrunt::{Reader, Source};
+    use crate::terragrunt::Source;
     if configs.is_empty() {
         return Vec::new();
     }
-    let reader = Reader::new(scan_root, sources);
     // deepest first: a configuration is known to be included before it is read
     let mut order: Vec<&PathBuf> = configs.iter().collect();
     order.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
@@ -408,9 +457,27 @@ fn read_units(
             display,
         });
     }
-    diagnostics.extend(reader.take_diagnostics());
     units.sort_by(|a, b| a.unit.dir.cmp(&b.unit.dir));
     units
+}
+
+/// The outputs of the Terragrunt units among evaluated roots, for the
+/// units that depend on them: an object of each root module's outputs.
+fn record_outputs(reader: &crate::terragrunt::Reader<'_>, parts: &[Loaded], scan_root: &Path) {
+    for part in parts {
+        for m in part.modules.iter().filter(|m| m.address.is_empty()) {
+            let mut outputs = cloudwright_model::Fields::with_capacity(m.outputs.len());
+            for o in &m.outputs {
+                let value = match o.sensitive {
+                    true => o.value.clone().sensitive(),
+                    false => o.value.clone(),
+                };
+                outputs.insert(o.name.as_str(), value);
+            }
+            let dir = normalize(&scan_root.join(&m.root_dir));
+            reader.set_outputs(&dir, Value::map(outputs));
+        }
+    }
 }
 
 impl UnitRoot {

@@ -41,6 +41,10 @@ const MAX_DEPTH: u32 = 8;
 pub(crate) struct Unit {
     /// The unit's directory (where its `terragrunt.hcl` is).
     pub dir: PathBuf,
+    /// Its `terragrunt.hcl`.
+    pub config: PathBuf,
+    /// The directories of the units it depends on (`dependency` blocks).
+    pub dependencies: Vec<PathBuf>,
     /// The module the unit deploys.
     pub source: Source,
     /// Where `terraform { source }` is set.
@@ -97,7 +101,10 @@ pub(crate) struct Reader<'s> {
     /// (a unit's parent configuration and module are in it, above a unit
     /// scanned alone), else the scanned directory.
     reach: PathBuf,
-    sources: RefCell<&'s mut SourceMap>,
+    sources: &'s std::sync::Mutex<SourceMap>,
+    /// The outputs of the units evaluated so far, by directory: what a
+    /// `dependency` on one of them reads.
+    outputs: RefCell<HashMap<PathBuf, Value>>,
     files: RefCell<HashMap<PathBuf, Option<Parsed>>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
     /// Diagnostics already given: a shared configuration evaluated for
@@ -115,11 +122,12 @@ struct Parsed {
 }
 
 impl<'s> Reader<'s> {
-    pub fn new(scan_root: &Path, sources: &'s mut SourceMap) -> Reader<'s> {
+    pub fn new(scan_root: &Path, sources: &'s std::sync::Mutex<SourceMap>) -> Reader<'s> {
         Reader {
             scan_root: scan_root.to_path_buf(),
             reach: reach(scan_root),
-            sources: RefCell::new(sources),
+            sources,
+            outputs: Default::default(),
             files: Default::default(),
             diagnostics: Default::default(),
             said: Default::default(),
@@ -175,7 +183,7 @@ impl<'s> Reader<'s> {
             }
         };
         let text: Arc<str> = text.into();
-        let mut sources = self.sources.borrow_mut();
+        let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
         let id = sources.add(SourceFile::new(display, path.to_path_buf(), text.clone()));
         let source = sources.get_shared(id);
         drop(sources);
@@ -227,10 +235,17 @@ impl<'s> Reader<'s> {
             depth: 0,
         };
         let evaluated = frame.evaluate(&file, true);
-        Some(self.assemble(&dir, evaluated))
+        Some(self.assemble(config, evaluated))
     }
 
-    fn assemble(&self, dir: &Path, e: Evaluated) -> Unit {
+    /// Records a unit's outputs (an object of its root module's outputs),
+    /// for the units that depend on it.
+    pub fn set_outputs(&self, dir: &Path, outputs: Value) {
+        self.outputs.borrow_mut().insert(dir.to_path_buf(), outputs);
+    }
+
+    fn assemble(&self, config: &Path, e: Evaluated) -> Unit {
+        let dir = config.parent().unwrap_or(Path::new("."));
         let source = match &e.source {
             None => Source::Own,
             Some((value, span)) => match value.as_str() {
@@ -308,6 +323,12 @@ impl<'s> Reader<'s> {
         }
         Unit {
             dir: dir.to_path_buf(),
+            config: config.to_path_buf(),
+            dependencies: e
+                .dependencies
+                .iter()
+                .filter_map(|(_, d, _)| d.clone())
+                .collect(),
             source,
             source_at: e.source.as_ref().map(|(_, span)| *span),
             inputs: e.inputs,
@@ -457,7 +478,9 @@ struct Evaluated {
     var_files: Vec<(String, Vec<VarFile>)>,
     generate: Vec<Generate>,
     remote_state: Option<RemoteState>,
-    dependencies: Vec<(String, Value)>,
+    /// Each `dependency`: its name, the directory of the unit it names,
+    /// and its value (`outputs`).
+    dependencies: Vec<(String, Option<PathBuf>, Value)>,
 }
 
 /// A variables file `extra_arguments` passes: its path, whether it is
@@ -680,10 +703,12 @@ impl Frame<'_, '_> {
             let Some(name) = block.labels.first() else {
                 continue;
             };
+            let mut dir = None;
             if let Some(attr) = block.body.attribute("config_path") {
                 let path = ev.eval(&attr.expr);
                 if let Some(p) = path.as_str() {
-                    if !self.config_dir().join(p).is_dir() {
+                    let joined = crate::instance::normalize(&self.config_dir().join(p));
+                    if !joined.is_dir() {
                         self.reader.say(
                             Diagnostic::warning(format!(
                                 "dependency `{name}`: {p} is not a directory"
@@ -691,24 +716,34 @@ impl Frame<'_, '_> {
                             .at(self.reader.span(file, attr.range)),
                         );
                     }
+                    dir = Some(joined);
                 }
             }
-            let outputs = Value::unknown_from(format!("dependency.{name}.outputs"));
+            // the outputs of a unit evaluated before this one, their
+            // unknowns named by the dependency; else unknown
+            let origin = format!("dependency.{name}.outputs");
+            let outputs = match dir
+                .as_ref()
+                .and_then(|d| self.reader.outputs.borrow().get(d).cloned())
+            {
+                Some(outputs) => foreign(&outputs, &origin),
+                None => Value::unknown_from(origin),
+            };
             let mut fields = Fields::new();
             fields.insert("outputs", outputs);
             out.dependencies
-                .push((name.to_string(), Value::map(fields)));
+                .push((name.to_string(), dir, Value::map(fields)));
         }
         // a dependency an included configuration declares is the unit's too
         let mut dependencies = Fields::new();
         for (_, e, _, merge) in &included {
             if *merge != Merge::None {
-                for (name, v) in &e.dependencies {
+                for (name, _, v) in &e.dependencies {
                     dependencies.insert(name.as_str(), v.clone());
                 }
             }
         }
-        for (name, v) in &out.dependencies {
+        for (name, _, v) in &out.dependencies {
             dependencies.insert(name.as_str(), v.clone());
         }
         ev.bind("dependency", Value::map(dependencies));
@@ -986,7 +1021,7 @@ impl Evaluated {
         }
         fields.insert("inputs", Value::map(inputs));
         let mut deps = Fields::new();
-        for (k, v) in &self.dependencies {
+        for (k, _, v) in &self.dependencies {
             deps.insert(k.as_str(), v.clone());
         }
         fields.insert("dependency", Value::map(deps));
@@ -1070,7 +1105,51 @@ fn merge_into(parent: Evaluated, mut child: Evaluated, merge: Merge) -> Evaluate
     if child.remote_state.is_none() {
         child.remote_state = parent.remote_state;
     }
+    let mut dependencies = parent.dependencies;
+    for d in child.dependencies {
+        dependencies.retain(|p| p.0 != d.0);
+        dependencies.push(d);
+    }
+    child.dependencies = dependencies;
     child
+}
+
+/// Another unit's outputs as this one reads them: known values as they
+/// are; every unknown in them (which names that unit's resources, not this
+/// one's) named by the dependency (`dependency.vpc.outputs.vpc_id`).
+fn foreign(outputs: &Value, origin: &str) -> Value {
+    fn walk(v: &Value, origin: &str) -> Value {
+        match v {
+            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => v.clone(),
+            Value::List(items) => Value::list(items.iter().map(|i| walk(i, origin)).collect()),
+            Value::Map(object) => {
+                let fields = object.fields.map_values(|f| walk(f, origin));
+                Value::Map(Arc::new(cloudwright_model::value::Object {
+                    fields,
+                    computed: object.computed.as_ref().map(|_| origin.into()),
+                }))
+            }
+            Value::Sensitive(inner) => walk(inner, origin).sensitive(),
+            // (an unknown, or a document or string known in part: unknown)
+            _ => Value::unknown_from(origin),
+        }
+    }
+    match outputs.as_object() {
+        Some(o) => {
+            let fields = o.fields.iter().map(|(name, v)| {
+                (
+                    name,
+                    walk(v, &cloudwright_model::text::concat([origin, ".", name])),
+                )
+            });
+            let mut out = Fields::with_capacity(o.fields.len());
+            for (name, v) in fields {
+                out.insert(name, v);
+            }
+            Value::map(out)
+        }
+        None => walk(outputs, origin),
+    }
 }
 
 /// Terragrunt's deep merge: objects merged key by key, lists

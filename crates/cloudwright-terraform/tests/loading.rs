@@ -1163,13 +1163,14 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
     // merged shallow, the unit's `tags` replace the included ones; deep, they add up
     assert_eq!(
         unit("live/prod/app", "aws_s3_bucket.data", "tags").to_string(),
-        "{Network = (known after apply: dependency.network.outputs.vpc_id), Tier = \"gold\"}"
+        "{Cidr = \"10.20.0.0/16\", Network = (known after apply: dependency.network.outputs.vpc_id), Tier = \"gold\"}"
     );
     assert_eq!(
         unit("live/dev/app", "aws_s3_bucket.data", "tags").to_string(),
         "{Network = null, Owner = \"dev-team\", Team = \"platform\", Tier = \"data\"}"
     );
-    // a dependency's outputs are unknown, named by where they come from
+    // a dependency's outputs are those of its unit, evaluated first; what
+    // is unknown there is unknown here, named by the dependency
     let network = unit("live/prod/app", "aws_s3_bucket.data", "tags.Network");
     assert_eq!(
         origin(&network).as_deref(),
@@ -1234,7 +1235,7 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
             _ => None,
         })
         .expect("bucket provenance");
-    assert_eq!(set_by, ("live/prod/app/terragrunt.hcl".to_string(), 17));
+    assert_eq!(set_by, ("live/prod/app/terragrunt.hcl".to_string(), 18));
     // what cannot be read is said, with where and what to do
     let said: Vec<String> = g
         .diagnostics

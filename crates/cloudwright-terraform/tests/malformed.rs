@@ -224,6 +224,14 @@ fn broken_terragrunt_units_are_diagnosed() {
             "include \"x\" {\n  path = \"/etc/passwd\"\n}\ninclude \"dir\" {\n  path = \".\"\n}\nterraform {\n  source = local.nope\n}\n",
         )
         .write(
+            "units/cycle_a/terragrunt.hcl",
+            "dependency \"b\" {\n  config_path = \"../cycle_b\"\n}\nterraform {\n  source = \"../../mod\"\n}\n",
+        )
+        .write(
+            "units/cycle_b/terragrunt.hcl",
+            "dependency \"a\" {\n  config_path = \"../cycle_a\"\n}\nterraform {\n  source = \"../../mod\"\n}\n",
+        )
+        .write(
             "units/badfunctions/terragrunt.hcl",
             "locals {\n  a = find_in_parent_folders(\"no-such-file.hcl\")\n  b = path_relative_to_include(1, 2, 3)\n}\nterraform {\n  source = \"../../mod\"\n}\n",
         );
@@ -235,6 +243,7 @@ fn broken_terragrunt_units_are_diagnosed() {
         "outside the scanned directory",
         "no attribute `nope`",
         "no no-such-file.hcl in the parent folders",
+        "depend on each other in a cycle (units/cycle_a, units/cycle_b)",
     ] {
         assert!(
             errs.iter().any(|e| e.contains(expected)),
@@ -247,6 +256,9 @@ fn broken_terragrunt_units_are_diagnosed() {
     assert!(g
         .resource_in("units/badfunctions", "aws_sqs_queue.q")
         .is_some());
+    for unit in ["units/cycle_a", "units/cycle_b"] {
+        assert!(g.resource_in(unit, "aws_sqs_queue.q").is_some());
+    }
 }
 
 /// HCL-looking token soup.
