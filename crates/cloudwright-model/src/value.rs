@@ -242,6 +242,9 @@ impl Value {
                 *last = crate::text::concat([last, s]).into();
             }
             (Value::String(_), _) => joined.push(piece),
+            // the JSON text of a value with unknowns in it (`jsonencode`):
+            // kept, its structure read where the text is JSON
+            _ if piece.document().is_some() => joined.push(piece),
             // an unknown piece is an unknown, with its origin when it has one
             _ => joined.push(match piece.as_unknown() {
                 Some(u) => Value::Unknown(u.clone()),
@@ -682,6 +685,16 @@ fn decode_json_known_in_part(pieces: &[Value]) -> Option<Value> {
                 text.push_str(&i.to_string());
                 text.push(HOLE_END);
             }
+            // a JSON value of its own (`${jsonencode(x)}`): where a value
+            // stands, a string of its hole alone, replaced by its structure
+            // (anywhere else the quotes make the text invalid)
+            _ if piece.document().is_some() => {
+                text.push('"');
+                text.push(HOLE_START);
+                text.push_str(&i.to_string());
+                text.push(HOLE_END);
+                text.push('"');
+            }
             _ => return None,
         }
     }
@@ -696,9 +709,13 @@ fn with_holes(json: &serde_json::Value, pieces: &[Value]) -> Option<Value> {
         J::String(s) if s.contains(HOLE_START) => {
             let parts = pieces_around_holes(s, (HOLE_START, HOLE_END), |i| pieces.get(i))?;
             match parts.as_slice() {
-                // a string that is one unknown is that unknown, origin kept
+                // a string that is one unknown is that unknown, origin kept;
+                // one that is a document, its structure
                 [Value::String(a), hole, Value::String(b)] if a.is_empty() && b.is_empty() => {
-                    hole.clone()
+                    match hole.document() {
+                        Some(structure) => structure.clone(),
+                        None => hole.clone(),
+                    }
                 }
                 _ => Value::partial_string(parts),
             }
@@ -1024,9 +1041,32 @@ mod tests {
         ] {
             assert!(text(pieces.clone()).json_document().is_none(), "{pieces:?}");
         }
-        // the text of a document from jsonencode keeps its structure
+        // the text of a document from jsonencode keeps its structure, also
+        // where it stands for a value in JSON text around it
         let doc = Value::unknown_document(Value::map([("a", arn.clone())]));
         assert!(doc.json_document().is_some());
+        let actions = Value::unknown_document(Value::list(vec![
+            Value::string("s3:GetObject"),
+            arn.clone(),
+        ]));
+        let around = text(vec![
+            Value::string("{\"Effect\": \"Allow\", \"Action\": "),
+            actions.clone(),
+            Value::string(", \"Resource\": \"*\"}"),
+        ]);
+        let decoded = around.json_document().expect("decodes");
+        assert_eq!(decoded.get("Effect").unwrap().as_str(), Some("Allow"));
+        let action = decoded.get("Action").unwrap();
+        let action = action.as_list().expect("the document's list");
+        assert_eq!(action[0].as_str(), Some("s3:GetObject"));
+        assert!(action[1].is_unknown());
+        // inside a string literal it is no JSON value: nothing is known
+        let inside = text(vec![
+            Value::string("{\"Action\": \"x"),
+            actions,
+            Value::string("\"}"),
+        ]);
+        assert!(inside.json_document().is_none());
         assert!(Value::string("{}").json_document().is_none());
     }
 
