@@ -160,6 +160,12 @@ pub(crate) struct InputArgs {
     /// Skip paths matching this glob (relative to the scanned directory); may repeat.
     #[arg(long = "exclude", value_name = "GLOB")]
     pub(crate) excludes: Vec<String>,
+    /// Read the remote module of a Terragrunt unit from a local checkout:
+    /// SOURCE is its `terraform { source }` up to `//`
+    /// (`git::git@github.com:acme/modules.git`), DIR the checkout; may
+    /// repeat (Terragrunt's --source-map; also `TG_SOURCE_MAP`).
+    #[arg(long = "terragrunt-source-map", value_name = "SOURCE=DIR", value_parser = source_map_pair)]
+    pub(crate) terragrunt_source_map: Vec<String>,
     /// One side of a comparison (`review BASE HEAD`, `--base REF`, `cost
     /// diff`), where a side with no configuration is one that did not
     /// exist yet: not a mistyped path.
@@ -350,8 +356,46 @@ fn load_options(input: &InputArgs) -> LoadOptions {
             .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
             .collect(),
         workspace: std::env::var("TF_WORKSPACE").ok(),
+        terragrunt_source_map: source_map(input),
         ..LoadOptions::default()
     }
+}
+
+/// A `SOURCE=DIR` pair of `--terragrunt-source-map`.
+fn source_map_pair(pair: &str) -> Result<String, String> {
+    match pair.rsplit_once('=') {
+        Some((source, dir)) if !source.trim().is_empty() && !dir.trim().is_empty() => {
+            Ok(pair.to_string())
+        }
+        _ => Err(format!(
+            "{pair:?} must be SOURCE=DIR: a module source up to its `//` and the directory that holds a checkout of it"
+        )),
+    }
+}
+
+/// `--terragrunt-source-map`, then `TG_SOURCE_MAP` (or the older
+/// `TERRAGRUNT_SOURCE_MAP`): `SOURCE=DIR` pairs, the environment's
+/// separated by commas, as Terragrunt reads them. The last `=` splits a
+/// pair (a source may hold one: `?ref=`).
+fn source_map(input: &InputArgs) -> Vec<(String, PathBuf)> {
+    let from_env = ["TG_SOURCE_MAP", "TERRAGRUNT_SOURCE_MAP"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok())
+        .unwrap_or_default();
+    input
+        .terragrunt_source_map
+        .iter()
+        .map(String::as_str)
+        .chain(from_env.split(',').filter(|p| !p.trim().is_empty()))
+        .filter_map(|pair| {
+            let split = pair.rsplit_once('=');
+            if split.is_none() {
+                eprintln!("warning: {pair:?} in TG_SOURCE_MAP is not SOURCE=DIR; it is ignored");
+            }
+            split
+        })
+        .map(|(source, dir)| (source.trim().to_string(), PathBuf::from(dir.trim())))
+        .collect()
 }
 
 fn load_with(input: &InputArgs, options: LoadOptions) -> Graph {

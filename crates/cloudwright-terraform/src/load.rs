@@ -39,6 +39,11 @@ pub struct LoadOptions {
     /// the other roots below it: the configuration of a plan, which one
     /// root made (another root's `aws_s3_bucket.this` is not the plan's).
     pub root_only: bool,
+    /// Terragrunt's `--source-map`: a remote module source (up to its
+    /// `//`, without `?ref=`) and the local directory that holds it; a
+    /// unit whose `terraform { source }` starts with one reads its module
+    /// from there.
+    pub terragrunt_source_map: Vec<(String, PathBuf)>,
 }
 
 /// Largest configuration file Cloudwright reads.
@@ -198,7 +203,13 @@ fn load_tree_parts(
     let reader = crate::terragrunt::Reader::new(&scan_root_abs, &shared_sources);
     let units = match options.root_only {
         true => Vec::new(),
-        false => read_units(&reader, &scan_root_abs, &unit_configs, &dirs),
+        false => read_units(
+            &reader,
+            &scan_root_abs,
+            &unit_configs,
+            &dirs,
+            &options.terragrunt_source_map,
+        ),
     };
     out.diagnostics.extend(reader.take_diagnostics());
     for unit in &units {
@@ -382,6 +393,7 @@ fn read_units(
     scan_root: &Path,
     configs: &[PathBuf],
     dirs: &BTreeMap<PathBuf, Vec<FileId>>,
+    source_map: &[(String, PathBuf)],
 ) -> Vec<UnitRoot> {
     use crate::terragrunt::Source;
     if configs.is_empty() {
@@ -435,15 +447,31 @@ fn read_units(
                 continue;
             }
             Source::Remote(address) => {
-                match crate::terragrunt::cached_working_dir(&unit.dir, address) {
-                    Some(dir) => dir,
-                    None => {
+                let mapped = crate::terragrunt::mapped_source(address, source_map);
+                let found = mapped
+                    .clone()
+                    .filter(|dir| has_config_files(dir))
+                    .or_else(|| crate::terragrunt::cached_working_dir(&unit.dir, address));
+                match (found, mapped) {
+                    (Some(dir), _) => dir,
+                    (None, Some(mapped)) => {
+                        reader.say(
+                            Diagnostic::error(format!(
+                                "unit {display} deploys {address}, which --terragrunt-source-map puts in {}: it holds no .tf files, so the unit is not checked",
+                                mapped.display()
+                            ))
+                            .at_opt(unit.source_at)
+                            .help("check the directory given for the source (its subdirectory after `//` is the module)"),
+                        );
+                        continue;
+                    }
+                    (None, None) => {
                         reader.say(
                             Diagnostic::warning(format!(
                                 "unit {display} deploys a remote module ({address}), which Cloudwright does not download and Terragrunt has not downloaded into the unit's .terragrunt-cache: the unit is not checked"
                             ))
                             .at_opt(unit.source_at)
-                            .help("run `terragrunt init` in the unit first (Cloudwright then reads the module Terragrunt downloaded), or check a plan of it (`terragrunt plan -out=plan.out`, then `terragrunt show -json plan.out > plan.json`)"),
+                            .help("give a local checkout of it with `--terragrunt-source-map SOURCE=DIR` (Terragrunt's --source-map), run `terragrunt init` in the unit first (Cloudwright then reads the module Terragrunt downloaded), or check a plan of it (`terragrunt plan -out=plan.out`, then `terragrunt show -json plan.out > plan.json`)"),
                         );
                         continue;
                     }

@@ -460,12 +460,48 @@ pub(crate) fn cached_working_dir(unit_dir: &Path, address: &str) -> Option<PathB
 /// The subdirectory of a remote source (`…/repo.git//modules/vpc?ref=v1`
 /// → `modules/vpc`).
 fn subdirectory(address: &str) -> Option<String> {
-    let rest = address.split_once("::").map_or(address, |(_, r)| r);
-    let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
-    let rest = rest.split('?').next().unwrap_or(rest);
-    let (_, sub) = rest.split_once("//")?;
-    let sub = sub.trim_matches('/');
-    (!sub.is_empty()).then(|| sub.to_string())
+    split_source(address).1
+}
+
+/// A remote source's root (what is downloaded: up to its `//`, without
+/// the query) and the subdirectory after the `//`.
+fn split_source(address: &str) -> (&str, Option<String>) {
+    let without_query = address.split('?').next().unwrap_or(address);
+    // the `//` after a scheme (`https://`, `git::ssh://`) is not the split
+    let scheme = without_query
+        .find("://")
+        .map_or(0, |at| at + "://".len())
+        .max(without_query.find("::").map_or(0, |at| at + "::".len()));
+    match without_query[scheme..].find("//") {
+        Some(at) => {
+            let root = &without_query[..scheme + at];
+            let sub = without_query[scheme + at + 2..].trim_matches('/');
+            (root, (!sub.is_empty()).then(|| sub.to_string()))
+        }
+        None => (without_query, None),
+    }
+}
+
+/// Where Terragrunt's `--source-map` puts a remote source: the local
+/// directory given for its root, and the subdirectory in it.
+pub(crate) fn mapped_source(address: &str, map: &[(String, PathBuf)]) -> Option<PathBuf> {
+    let (root, sub) = split_source(address);
+    let root = root.trim_end_matches('/');
+    let (_, dir) = map.iter().find(|(source, _)| {
+        source
+            .split('?')
+            .next()
+            .unwrap_or(source)
+            .trim_end_matches('/')
+            == root
+    })?;
+    let dir = match sub {
+        Some(sub) => dir.join(sub),
+        None => dir.clone(),
+    };
+    Some(crate::instance::normalize(
+        &dir.canonicalize().unwrap_or(dir),
+    ))
 }
 
 /// A configuration evaluated: what a unit takes from it.
@@ -1559,6 +1595,40 @@ mod tests {
             None
         );
         assert_eq!(sub("github.com/acme/infra?ref=v1"), None);
+    }
+
+    #[test]
+    fn a_source_map_names_the_checkout_of_a_remote_source() {
+        let map = vec![(
+            "git::git@github.com:acme/modules.git".to_string(),
+            PathBuf::from("/checkouts/modules"),
+        )];
+        assert_eq!(
+            mapped_source(
+                "git::git@github.com:acme/modules.git//networking/vpc?ref=v0.3.0",
+                &map
+            ),
+            Some(PathBuf::from("/checkouts/modules/networking/vpc"))
+        );
+        assert_eq!(
+            mapped_source("git::git@github.com:acme/other.git//vpc?ref=v1", &map),
+            None
+        );
+        let https = vec![(
+            "git::https://github.com/acme/modules.git".to_string(),
+            PathBuf::from("/m"),
+        )];
+        assert_eq!(
+            mapped_source(
+                "git::https://github.com/acme/modules.git//vpc?ref=v1",
+                &https
+            ),
+            Some(PathBuf::from("/m/vpc"))
+        );
+        assert_eq!(
+            split_source("tfr:///terraform-aws-modules/vpc/aws?version=5.0.0"),
+            ("tfr:///terraform-aws-modules/vpc/aws", None)
+        );
     }
 
     #[test]

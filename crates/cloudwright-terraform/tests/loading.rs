@@ -1260,6 +1260,27 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
     );
 }
 
+/// Terragrunt's `--source-map`: a remote module read from a local checkout.
+#[test]
+fn a_terragrunt_source_map_reads_a_remote_module_from_a_checkout() {
+    let options = LoadOptions {
+        terragrunt_source_map: vec![(
+            "git::https://example.com/org/modules.git".to_string(),
+            fixture("terragrunt/modules"),
+        )],
+        ..LoadOptions::default()
+    };
+    let g = load(&[fixture("terragrunt")], &options);
+    let bucket = g
+        .resource_in("live/dev/remote", "aws_s3_bucket.data")
+        .expect("the unit's module, from the checkout");
+    // the unit gives no name: unset, as Terraform would refuse it
+    assert!(bucket.get("bucket").is_some());
+    assert!(!messages(&g, Severity::Warning)
+        .iter()
+        .any(|m| m.contains("live/dev/remote")));
+}
+
 /// `remote_state` with `generate` writes the backend; a `generate` block
 /// writes its file where the lines of its heredoc are; `if_exists =
 /// "skip"` keeps the module's own file of that name. A cycle of locals and
