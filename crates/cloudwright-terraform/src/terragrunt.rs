@@ -165,7 +165,9 @@ impl<'s> Reader<'s> {
 
     fn read_new(&self, path: &Path, at: Option<Span>) -> Option<Parsed> {
         let display = crate::load::display_path(&self.scan_root, path);
-        if !self.may_read(path) {
+        // (where a link leads, not where it is)
+        let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if !self.may_read(&real) {
             self.say(
                 Diagnostic::error(format!(
                     "{display} is outside the scanned directory and its repository; Cloudwright reads no file outside them"
@@ -285,20 +287,34 @@ impl<'s> Reader<'s> {
         if let Some(state) = &e.remote_state {
             match &state.generate {
                 Some((name, if_exists)) => {
-                    let text = format!("terraform {{\n  backend \"{}\" {{\n  }}\n}}\n", state.kind);
-                    let mut body = match crate::load::parse_text(&text, false) {
-                        Ok((body, _)) => body,
-                        Err(_) => Body::default(),
+                    // `terraform { backend "<kind>" { <config> } }`, where
+                    // the `remote_state` block is
+                    let block = |kind: &str, labels: Vec<crate::syntax::Name>, body: Body| Block {
+                        kind: kind.into(),
+                        labels,
+                        body,
+                        range: state.range,
+                        origin: None,
                     };
-                    let at = Range::new(state.range.start as usize, state.range.start as usize);
-                    remap_body(&mut body, &|_| at.start);
-                    if let Some(b) = body
-                        .blocks
-                        .first_mut()
-                        .and_then(|t| t.body.blocks.first_mut())
-                    {
-                        b.body.attributes = state.attributes.clone();
-                    }
+                    let backend = block(
+                        "backend",
+                        vec![state.kind.as_str().into()],
+                        Body {
+                            attributes: state.attributes.clone(),
+                            blocks: Vec::new(),
+                        },
+                    );
+                    let body = Body {
+                        attributes: Vec::new(),
+                        blocks: vec![block(
+                            "terraform",
+                            Vec::new(),
+                            Body {
+                                attributes: Vec::new(),
+                                blocks: vec![backend],
+                            },
+                        )],
+                    };
                     generated.push(Generated {
                         name: name.clone(),
                         if_exists: if_exists.clone(),
