@@ -898,18 +898,24 @@ fn discover(
         let terragrunt_file = path
             .file_name()
             .is_some_and(|n| n == crate::terragrunt::UNIT_FILE);
-        if path
-            .file_name()
-            .is_some_and(|n| n == crate::terragrunt::STACK_FILE)
-        {
+        let unread = path.file_name().and_then(|n| match n.to_str()? {
+            crate::terragrunt::STACK_FILE => Some((
+                "this Terragrunt stack is not read (Cloudwright does not generate its units): the units it generates are not checked",
+                "run `terragrunt stack generate` and scan the generated units (in .terragrunt-stack), or check their plans",
+            )),
+            "terragrunt.hcl.json" => Some((
+                "this Terragrunt configuration in JSON is not read: the unit is not checked as Terragrunt runs it",
+                "write it as terragrunt.hcl, or check the unit's plan",
+            )),
+            _ => None,
+        });
+        if let Some((message, help)) = unread {
             let rel = path.strip_prefix(root).unwrap_or(path);
             if !excluded.is_match(rel) {
                 diagnostics.push(
-                    Diagnostic::warning(
-                        "this Terragrunt stack is not read (Cloudwright does not generate its units): the units it generates are not checked",
-                    )
-                    .in_file(display_path(root, path))
-                    .help("run `terragrunt stack generate` and scan the generated units (in .terragrunt-stack), or check their plans"),
+                    Diagnostic::warning(message)
+                        .in_file(display_path(root, path))
+                        .help(help),
                 );
             }
             continue;
