@@ -112,6 +112,13 @@ pub(crate) struct Reader<'s> {
     said: RefCell<HashSet<String>>,
     /// Configurations another one includes: not units by themselves.
     pub included: RefCell<HashSet<PathBuf>>,
+    /// `find_in_parent_folders` by (directory, name): the same search for
+    /// every unit of a directory.
+    found: RefCell<HashMap<(PathBuf, String), Option<PathBuf>>>,
+    /// `read_terragrunt_config` by (path, unit, depth): a unit's
+    /// configuration and the one it includes read the same file; emptied
+    /// when outputs arrive (a `dependency` in it may read them).
+    read_configs: RefCell<HashMap<(PathBuf, PathBuf, u32), Value>>,
 }
 
 #[derive(Clone)]
@@ -132,6 +139,8 @@ impl<'s> Reader<'s> {
             diagnostics: Default::default(),
             said: Default::default(),
             included: Default::default(),
+            found: Default::default(),
+            read_configs: Default::default(),
         }
     }
 
@@ -244,6 +253,22 @@ impl<'s> Reader<'s> {
     /// for the units that depend on it.
     pub fn set_outputs(&self, dir: &Path, outputs: Value) {
         self.outputs.borrow_mut().insert(dir.to_path_buf(), outputs);
+        self.read_configs.borrow_mut().clear();
+    }
+
+    /// The nearest `name` in the directories above `dir`.
+    fn find_above(&self, dir: &Path, name: &str) -> Option<PathBuf> {
+        let key = (dir.to_path_buf(), name.to_string());
+        if let Some(found) = self.found.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = dir
+            .ancestors()
+            .skip(1)
+            .map(|d| d.join(name))
+            .find(|candidate| candidate.exists());
+        self.found.borrow_mut().insert(key, found.clone());
+        found
     }
 
     fn assemble(&self, config: &Path, e: Evaluated) -> Unit {
@@ -1237,25 +1262,16 @@ impl FunctionHost for Frame<'_, '_> {
                     return Some(Ok(Value::unknown()));
                 }
                 let target = string_arg(0).unwrap_or(UNIT_FILE);
-                let mut dir = self.config_dir();
-                loop {
-                    let Some(up) = dir.parent() else {
-                        return Some(match args.get(1) {
-                            Some(fallback) => Ok(fallback.clone()),
-                            None => Err(format!(
-                                "no {target} in the parent folders of {}",
-                                crate::load::display_path(
-                                    &self.reader.scan_root,
-                                    &self.config_dir()
-                                )
-                            )),
-                        });
-                    };
-                    dir = up.to_path_buf();
-                    let candidate = dir.join(target);
-                    if candidate.exists() {
-                        break Ok(path_value(&candidate));
-                    }
+                match (
+                    self.reader.find_above(&self.config_dir(), target),
+                    args.get(1),
+                ) {
+                    (Some(found), _) => Ok(path_value(&found)),
+                    (None, Some(fallback)) => Ok(fallback.clone()),
+                    (None, None) => Err(format!(
+                        "no {target} in the parent folders of {}",
+                        crate::load::display_path(&self.reader.scan_root, &self.config_dir())
+                    )),
                 }
             }
             "get_terragrunt_dir" => Ok(path_value(&self.config_dir())),
@@ -1340,7 +1356,7 @@ impl FunctionHost for Frame<'_, '_> {
             | "get_platform"
             | "run_cmd" => Ok(Value::unknown()),
             "sops_decrypt_file" => Ok(Value::unknown().sensitive()),
-            "read_terragrunt_config" => Ok(self.read_config(args)),
+            "read_terragrunt_config" => self.read_config(args),
             _ => return None,
         };
         Some(result)
@@ -1351,22 +1367,32 @@ impl Frame<'_, '_> {
     /// `read_terragrunt_config(path, default)`: another configuration,
     /// evaluated with its own paths, as an object of its `locals`,
     /// `inputs` and `dependency` blocks.
-    fn read_config(&self, args: &[Value]) -> Value {
+    fn read_config(&self, args: &[Value]) -> Result<Value, String> {
         let Some(path) = args.first().and_then(Value::as_str) else {
-            return Value::unknown();
+            return Ok(Value::unknown());
         };
         let path = crate::instance::normalize(&self.config_dir().join(path));
         if self.depth >= MAX_DEPTH {
-            return Value::unknown();
+            return Err(format!(
+                "configurations read one another more than {MAX_DEPTH} deep; the result is unknown"
+            ));
         }
-        let exists = path.is_file();
-        match (exists, args.get(1)) {
-            (false, Some(default)) => return default.clone(),
-            (false, None) => return Value::unknown(),
+        match (path.is_file(), args.get(1)) {
+            (false, Some(default)) => return Ok(default.clone()),
+            (false, None) => {
+                return Err(format!(
+                    "{} is not a file (Terragrunt refuses it without a default)",
+                    crate::load::display_path(&self.reader.scan_root, &path)
+                ))
+            }
             _ => {}
         }
+        let key = (path.clone(), self.unit_dir.clone(), self.depth);
+        if let Some(known) = self.reader.read_configs.borrow().get(&key) {
+            return Ok(known.clone());
+        }
         let Some(file) = self.reader.read(&path, None) else {
-            return args.get(1).cloned().unwrap_or_else(Value::unknown);
+            return Ok(args.get(1).cloned().unwrap_or_else(Value::unknown));
         };
         let frame = Frame {
             reader: self.reader,
@@ -1376,7 +1402,12 @@ impl Frame<'_, '_> {
             parent: None,
             depth: self.depth + 1,
         };
-        frame.evaluate(&file, true).exposed()
+        let value = frame.evaluate(&file, true).exposed();
+        self.reader
+            .read_configs
+            .borrow_mut()
+            .insert(key, value.clone());
+        Ok(value)
     }
 }
 
