@@ -297,8 +297,13 @@ fn load_tree_parts(
     let mut results = evaluate(roots);
     // then the units that depend on others, once these are evaluated
     let mut waiting = waiting;
-    let mut evaluated: HashSet<PathBuf> = unit_dirs.clone();
-    evaluated.retain(|d| !waiting.iter().any(|u| u.unit.dir == *d));
+    let waiting_dirs: HashSet<&PathBuf> = waiting.iter().map(|u| &u.unit.dir).collect();
+    let mut evaluated: HashSet<PathBuf> = unit_dirs
+        .iter()
+        .filter(|d| !waiting_dirs.contains(d))
+        .cloned()
+        .collect();
+    drop(waiting_dirs);
     let mut recorded = 0;
     while !waiting.is_empty() {
         record_outputs(&reader, &results[recorded..], &scan_root_abs);

@@ -14,6 +14,7 @@
 //! applied; `mock_outputs` are placeholders, not read), the AWS caller's
 //! identity, `run_cmd` (Cloudwright runs no command).
 
+use crate::eval::FastMap;
 use crate::eval::{Evaluator, FsContext, FunctionHost, ModuleScope};
 use crate::syntax::{
     Attribute, Block, Body, ConfigFile, Expr, ExprKind, ObjectKey, Range, TemplatePart, TraversalOp,
@@ -21,6 +22,7 @@ use crate::syntax::{
 use cloudwright_model::{Diagnostic, Fields, FileId, SourceFile, SourceMap, Span, Value};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -104,8 +106,8 @@ pub(crate) struct Reader<'s> {
     sources: &'s std::sync::Mutex<SourceMap>,
     /// The outputs of the units evaluated so far, by directory: what a
     /// `dependency` on one of them reads.
-    outputs: RefCell<HashMap<PathBuf, Value>>,
-    files: RefCell<HashMap<PathBuf, Option<Parsed>>>,
+    outputs: RefCell<FastMap<OsString, Value>>,
+    files: RefCell<FastMap<OsString, Option<Parsed>>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
     /// Diagnostics already given: a shared configuration evaluated for
     /// every unit that includes it says each thing once.
@@ -114,11 +116,11 @@ pub(crate) struct Reader<'s> {
     pub included: RefCell<HashSet<PathBuf>>,
     /// `find_in_parent_folders` by (directory, name): the same search for
     /// every unit of a directory.
-    found: RefCell<HashMap<(PathBuf, String), Option<PathBuf>>>,
+    found: RefCell<FastMap<(OsString, String), Option<PathBuf>>>,
     /// `read_terragrunt_config` by (path, unit, depth): a unit's
     /// configuration and the one it includes read the same file; emptied
     /// when outputs arrive (a `dependency` in it may read them).
-    read_configs: RefCell<HashMap<(PathBuf, PathBuf, u32), Value>>,
+    read_configs: RefCell<FastMap<(OsString, OsString, u32), Value>>,
 }
 
 #[derive(Clone)]
@@ -164,11 +166,13 @@ impl<'s> Reader<'s> {
     /// be read.
     fn read(&self, path: &Path, at: Option<Span>) -> Option<Parsed> {
         let path = crate::instance::normalize(path);
-        if let Some(known) = self.files.borrow().get(&path) {
+        if let Some(known) = self.files.borrow().get(path.as_os_str()) {
             return known.clone();
         }
         let parsed = self.read_new(&path, at);
-        self.files.borrow_mut().insert(path, parsed.clone());
+        self.files
+            .borrow_mut()
+            .insert(path.into_os_string(), parsed.clone());
         parsed
     }
 
@@ -252,13 +256,15 @@ impl<'s> Reader<'s> {
     /// Records a unit's outputs (an object of its root module's outputs),
     /// for the units that depend on it.
     pub fn set_outputs(&self, dir: &Path, outputs: Value) {
-        self.outputs.borrow_mut().insert(dir.to_path_buf(), outputs);
+        self.outputs
+            .borrow_mut()
+            .insert(dir.as_os_str().to_owned(), outputs);
         self.read_configs.borrow_mut().clear();
     }
 
     /// The nearest `name` in the directories above `dir`.
     fn find_above(&self, dir: &Path, name: &str) -> Option<PathBuf> {
-        let key = (dir.to_path_buf(), name.to_string());
+        let key = (dir.as_os_str().to_owned(), name.to_string());
         if let Some(found) = self.found.borrow().get(&key) {
             return found.clone();
         }
@@ -801,7 +807,7 @@ impl Frame<'_, '_> {
             let origin = format!("dependency.{name}.outputs");
             let outputs = match dir
                 .as_ref()
-                .and_then(|d| self.reader.outputs.borrow().get(d).cloned())
+                .and_then(|d| self.reader.outputs.borrow().get(d.as_os_str()).cloned())
             {
                 Some(outputs) => foreign(&outputs, &origin),
                 None => Value::unknown_from(origin),
@@ -1387,7 +1393,13 @@ impl Frame<'_, '_> {
             }
             _ => {}
         }
-        let key = (path.clone(), self.unit_dir.clone(), self.depth);
+        // (paths are normalized: their text is the key; hashing a path
+        // walks its components)
+        let key = (
+            path.as_os_str().to_owned(),
+            self.unit_dir.as_os_str().to_owned(),
+            self.depth,
+        );
         if let Some(known) = self.reader.read_configs.borrow().get(&key) {
             return Ok(known.clone());
         }
