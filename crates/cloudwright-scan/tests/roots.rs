@@ -28,3 +28,55 @@ fn a_companion_in_one_root_does_not_protect_a_namesake_in_another() {
     dev.root = "prod".into();
     assert_ne!(fp, dev.fingerprint());
 }
+
+/// Terragrunt units are the roots: a setting one unit's `inputs` make is
+/// that unit's (Checkov, reading the module alone, cannot tell prod's
+/// public bucket from dev's private one), and the state backend the
+/// included `remote_state` configures is checked for every unit.
+#[test]
+fn terragrunt_units_are_scanned_as_the_roots_terragrunt_runs() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terragrunt");
+    let graph = load(&[dir], &LoadOptions::default());
+    assert_eq!(
+        graph.roots(),
+        vec!["live/dev/bucket", "live/prod/bucket", "live/prod/vpc"]
+    );
+    let options = ScanOptions {
+        only: vec!["CW-AWS-S3-001".into(), "CW-TF-STATE-003".into()],
+        ..Default::default()
+    };
+    let report = scan(&graph, &select_rules(&options).unwrap(), &options);
+    let failing: Vec<(&str, &str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule_id, f.root.as_str(), f.resource.as_str()))
+        .collect();
+    assert_eq!(
+        failing,
+        vec![
+            (
+                "CW-AWS-S3-001",
+                "live/prod/bucket",
+                "aws_s3_bucket_public_access_block.this"
+            ),
+            ("CW-TF-STATE-003", "live/dev/bucket", "terraform.backend.s3"),
+            (
+                "CW-TF-STATE-003",
+                "live/prod/bucket",
+                "terraform.backend.s3"
+            ),
+            ("CW-TF-STATE-003", "live/prod/vpc", "terraform.backend.s3"),
+        ]
+    );
+    // the backend's finding is where the included configuration sets it
+    let state = report
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "CW-TF-STATE-003")
+        .unwrap();
+    let span = state.span.unwrap();
+    assert_eq!(
+        graph.sources.get(span.file).display_path,
+        "live/terragrunt.hcl"
+    );
+}
