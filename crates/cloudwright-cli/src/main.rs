@@ -1078,6 +1078,9 @@ fn scan(mut args: ScanArgs) -> ExitCode {
     args.input
         .excludes
         .extend(config.scan.exclude.iter().cloned());
+    args.input
+        .terragrunt_source_map
+        .extend(config.terragrunt_source_map());
     for spec in &args.outputs {
         let (format, _) = split_output(spec);
         if !SCAN_FORMATS.contains(&format) {

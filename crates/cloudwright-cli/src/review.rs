@@ -50,6 +50,9 @@ pub(crate) fn run(args: ReviewArgs) -> ExitCode {
     };
     let mut input = args.input.clone();
     input.excludes.extend(config.scan.exclude.iter().cloned());
+    input
+        .terragrunt_source_map
+        .extend(config.terragrunt_source_map());
     let scan_options = config.scan_options();
     let rules = match cloudwright_scan::select_rules(&scan_options) {
         Ok(r) => r,

@@ -32,9 +32,35 @@ pub struct Config {
     pub observability: ObservabilitySection,
     #[serde(default)]
     pub resilience: ResilienceSection,
+    #[serde(default)]
+    pub terragrunt: TerragruntSection,
     /// Where the file was read from (set after loading).
     #[serde(skip)]
     pub path: PathBuf,
+}
+
+/// `[terragrunt]`: how Terragrunt units are read.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerragruntSection {
+    /// Terragrunt's `--source-map`: a remote module source (up to its
+    /// `//`) → the directory of a local checkout of it, relative to this
+    /// file.
+    #[serde(default)]
+    pub source_map: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// `[terragrunt] source_map` as `SOURCE=DIR` pairs, each directory
+    /// relative to this file's.
+    pub fn terragrunt_source_map(&self) -> Vec<String> {
+        let base = self.path.parent().unwrap_or(std::path::Path::new("."));
+        self.terragrunt
+            .source_map
+            .iter()
+            .map(|(source, dir)| format!("{source}={}", base.join(dir).display()))
+            .collect()
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -530,6 +556,11 @@ fail_on = "medium"
 # Resource types the team provides a shared module for (CW-TF-MODULE-001).
 [iac.shared_modules]
 # aws_vpc = "git::https://github.com/acme/tf-modules.git//vpc?ref=v3.2.0"
+
+# Terragrunt units whose `terraform { source }` is a remote module: read it
+# from a local checkout (Terragrunt's --source-map), relative to this file.
+[terragrunt.source_map]
+# "git::git@github.com:acme/tf-modules.git" = "../tf-modules"
 "#;
 
 #[cfg(test)]
@@ -550,6 +581,17 @@ mod tests {
         let p = write(STARTER);
         let c = load(&p).unwrap();
         assert_eq!(c.scan.fail_on.as_deref(), Some("medium"));
+    }
+
+    #[test]
+    fn a_terragrunt_source_map_is_relative_to_the_file() {
+        let p = write("[terragrunt.source_map]\n\"git::git@github.com:acme/m.git\" = \"../m\"\n");
+        let c = load(&p).unwrap();
+        let dir = p.parent().unwrap().join("../m");
+        assert_eq!(
+            c.terragrunt_source_map(),
+            [format!("git::git@github.com:acme/m.git={}", dir.display())]
+        );
     }
 
     #[test]
