@@ -406,3 +406,65 @@ fn change_review_does_not_count_what_the_head_could_not_read_as_gone() {
     assert_eq!(new.len(), 1);
     assert_eq!(new[0]["line"], 9);
 }
+
+/// A change to Terragrunt units: each finding it fixes is named with its
+/// unit, since every unit has the same addresses (and the included
+/// `remote_state` is one line for all of them).
+#[test]
+fn change_review_of_terragrunt_units_names_each_unit() {
+    let base = "crates/cloudwright-scan/tests/fixtures/terragrunt";
+    let head = std::env::temp_dir().join(format!("cw-review-tg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&head);
+    let copy = |from: &std::path::Path, to: &std::path::Path| -> std::io::Result<()> {
+        for entry in walk(from) {
+            let rel = entry.strip_prefix(from).unwrap();
+            let dest = to.join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap())?;
+            std::fs::copy(&entry, &dest)?;
+        }
+        Ok(())
+    };
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    copy(&repo.join(base), &head).unwrap();
+    // prod's bucket made private, the shared state encrypted
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = head.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit(
+        "live/prod/bucket/terragrunt.hcl",
+        "public      = true",
+        "public      = false",
+    );
+    edit("live/terragrunt.hcl", "encrypt = false", "encrypt = true");
+    let out = run(&["review", base, head.to_str().unwrap()]);
+    let text = stdout(&out);
+    let _ = std::fs::remove_dir_all(&head);
+    let fixed: Vec<&str> = text.lines().filter(|l| l.starts_with("  - ")).collect();
+    assert_eq!(
+        fixed,
+        [
+            "  - high CW-AWS-S3-001 live/prod/bucket: aws_s3_bucket_public_access_block.this  modules/bucket/main.tf:12",
+            "  - medium CW-TF-STATE-003 live/prod/bucket: terraform.backend.s3  live/terragrunt.hcl:7",
+            "  - medium CW-TF-STATE-003 live/prod/vpc: terraform.backend.s3  live/terragrunt.hcl:7",
+            "  - medium CW-TF-STATE-003 live/dev/bucket: terraform.backend.s3  live/terragrunt.hcl:7",
+        ],
+        "{text}"
+    );
+}
+
+/// Every file below a directory.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

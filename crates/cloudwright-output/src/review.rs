@@ -17,6 +17,16 @@ const SCHEMA_VERSION: &str = "1";
 /// How many items a section shows before "… and N more".
 const TOP: usize = 8;
 
+/// A finding's resource, after its root module when that is not the
+/// scanned directory (several roots — Terragrunt units, environments —
+/// have namesakes).
+fn subject(f: &Finding) -> String {
+    match f.root.as_str() {
+        "" | "." => f.resource.clone(),
+        root => format!("{root}: {}", f.resource),
+    }
+}
+
 fn location(graph: &Graph, f: &Finding) -> String {
     f.span
         .map(|s| format!("{}:{}", graph.sources.get(s.file).display_path, s.line))
@@ -547,7 +557,7 @@ pub fn write_change_text(
             "  + {} {} {}: {}  {}{}",
             f.severity,
             f.rule_id,
-            f.resource,
+            subject(f),
             f.message,
             location(head, f),
             match c.new_in_partly_read.contains(&f.fingerprint()) {
@@ -563,7 +573,7 @@ pub fn write_change_text(
             "  - {} {} {}  {}",
             f.severity,
             f.rule_id,
-            f.resource,
+            subject(f),
             location(base, f)
         )?;
     }
@@ -783,7 +793,7 @@ pub fn write_change_markdown(
                     "**{}** {} `{}`: {} ({}){}",
                     f.severity,
                     f.rule_id,
-                    md(&f.resource),
+                    md(&subject(f)),
                     md(&f.message),
                     location(head, f),
                     match c.new_in_partly_read.contains(&f.fingerprint()) {
@@ -795,7 +805,7 @@ pub fn write_change_markdown(
             .chain(
                 c.fixed_findings
                     .iter()
-                    .map(|f| format!("fixed: {} `{}`", f.rule_id, md(&f.resource))),
+                    .map(|f| format!("fixed: {} `{}`", f.rule_id, md(&subject(f)))),
             )
             .collect(),
     )?;
