@@ -420,6 +420,15 @@ fn read_units(
             continue;
         };
         let display = display_dir(scan_root, &unit.dir);
+        if let Some((why, at)) = unit.skipped {
+            reader.say(
+                Diagnostic::info(format!(
+                    "unit {display} is not checked: Terragrunt does not run it ({why})"
+                ))
+                .at(at),
+            );
+            continue;
+        }
         let module_dir = match &unit.source {
             Source::Own if dirs.contains_key(&unit.dir) => unit.dir.clone(),
             Source::Own => {

@@ -51,6 +51,9 @@ pub(crate) struct Unit {
     pub source: Source,
     /// Where `terraform { source }` is set.
     pub source_at: Option<Span>,
+    /// Why Terragrunt does not run it (`skip = true`, an `exclude` block
+    /// whose `if` holds for plans), and where that is said.
+    pub skipped: Option<(&'static str, Span)>,
     /// The values of `inputs`, each with the span of its expression.
     pub inputs: Vec<(String, Value, Span)>,
     /// Variables files passed with `-var-file` (`extra_arguments`), and
@@ -368,7 +371,13 @@ impl<'s> Reader<'s> {
                 }
             }
         }
+        let skipped = match (e.skip, e.exclude) {
+            (Some((true, at)), _) => Some(("`skip = true`", at)),
+            (_, Some((true, at))) => Some(("an `exclude` block that leaves it out of plans", at)),
+            _ => None,
+        };
         Unit {
+            skipped,
             dir: dir.to_path_buf(),
             config: config.to_path_buf(),
             dependencies: e
@@ -554,6 +563,10 @@ pub(crate) fn mapped_source(address: &str, map: &[(String, PathBuf)]) -> Option<
 /// A configuration evaluated: what a unit takes from it.
 #[derive(Default)]
 struct Evaluated {
+    /// `skip`, and an `exclude` block's verdict for plans: each with
+    /// where it is set (a unit's over an included configuration's).
+    skip: Option<(bool, Span)>,
+    exclude: Option<(bool, Span)>,
     locals: Fields,
     inputs: Vec<(String, Value, Span)>,
     source: Option<(Value, Span)>,
@@ -934,6 +947,27 @@ impl Frame<'_, '_> {
     /// `inputs`, `terraform`, `generate` and `remote_state`.
     fn rest(&self, ev: &mut Evaluator<'_>, file: &Parsed, body: &Body, out: &mut Evaluated) {
         let span = |range: Range| self.reader.span(file, range);
+        if let Some(attr) = body.attribute("skip") {
+            if let Some(skip) = ev.eval(&attr.expr).as_bool() {
+                out.skip = Some((skip, span(attr.range)));
+            }
+        }
+        // `exclude { if = …, actions = [...] }`: the unit is left out of
+        // the actions named (a plan among them: "all", "plan")
+        if let Some(block) = body.blocks_of("exclude").last() {
+            let condition = block.body.attribute("if").map(|a| ev.eval(&a.expr));
+            let actions = block.body.attribute("actions").map(|a| ev.eval(&a.expr));
+            let plans = actions
+                .as_ref()
+                .and_then(Value::as_list)
+                .is_some_and(|list| {
+                    list.iter()
+                        .any(|a| matches!(a.as_str(), Some("all" | "plan" | "all_except_output")))
+                });
+            if let Some(excluded) = condition.and_then(|c| c.as_bool()) {
+                out.exclude = Some((excluded && plans, span(block.range)));
+            }
+        }
         if let Some(attr) = body.attribute("inputs") {
             out.inputs = object_items(ev, &attr.expr)
                 .into_iter()
@@ -1188,6 +1222,8 @@ fn merge_into(parent: Evaluated, mut child: Evaluated, merge: Merge) -> Evaluate
     if child.remote_state.is_none() {
         child.remote_state = parent.remote_state;
     }
+    child.skip = child.skip.or(parent.skip);
+    child.exclude = child.exclude.or(parent.exclude);
     let mut dependencies = parent.dependencies;
     for d in child.dependencies {
         dependencies.retain(|p| p.0 != d.0);

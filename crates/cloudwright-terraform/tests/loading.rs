@@ -1252,9 +1252,11 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
     assert_eq!(
         said,
         [
+            "Info live/dev/excluded/terragrunt.hcl:5: unit live/dev/excluded is not checked: Terragrunt does not run it (an `exclude` block that leaves it out of plans)",
             "Warning live/dev/json/terragrunt.hcl.json: this Terragrunt configuration in JSON is not read: the unit is not checked as Terragrunt runs it",
             "Error live/dev/missing/terragrunt.hcl:6: the module unit live/dev/missing deploys, modules/nowhere, holds no .tf files: the unit is not checked",
             "Warning live/dev/remote/terragrunt.hcl:6: unit live/dev/remote deploys a remote module (git::https://example.com/org/modules.git//app?ref=v1.0.0), which Cloudwright does not download and Terragrunt has not downloaded into the unit's .terragrunt-cache: the unit is not checked",
+            "Info live/dev/skipped/terragrunt.hcl:6: unit live/dev/skipped is not checked: Terragrunt does not run it (`skip = true`)",
             "Warning live/dev/terragrunt.stack.hcl: this Terragrunt stack is not read (Cloudwright does not generate its units): the units it generates are not checked",
             "Warning live/terragrunt.hcl:9: `remote_state` configures backend \"s3\" without `generate`, and the module unit live/prod/network deploys declares no `backend \"s3\"` block to take its settings: the unit's state backend is not known",
         ]
