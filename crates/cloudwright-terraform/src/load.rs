@@ -296,55 +296,15 @@ fn load_tree_parts(
     };
     let mut results = evaluate(roots);
     // then the units that depend on others, once these are evaluated
-    let mut waiting = waiting;
-    let waiting_dirs: HashSet<&PathBuf> = waiting.iter().map(|u| &u.unit.dir).collect();
-    let mut evaluated: HashSet<PathBuf> = unit_dirs
-        .iter()
-        .filter(|d| !waiting_dirs.contains(d))
-        .cloned()
-        .collect();
-    drop(waiting_dirs);
-    let mut recorded = 0;
-    while !waiting.is_empty() {
-        record_outputs(&reader, &results[recorded..], &scan_root_abs);
-        recorded = results.len();
-        let (next, rest): (Vec<UnitRoot>, Vec<UnitRoot>) = waiting.into_iter().partition(|u| {
-            u.unit
-                .dependencies
-                .iter()
-                .all(|d| !unit_dirs.contains(d) || evaluated.contains(d))
-        });
-        let (next, rest) = if next.is_empty() {
-            // a cycle, which Terragrunt refuses: evaluated with the outputs
-            // of the units in it unknown
-            let names: Vec<String> = rest.iter().map(|u| u.display.clone()).collect();
-            out.diagnostics.push(
-                Diagnostic::error(format!(
-                    "Terragrunt units depend on each other in a cycle ({}): Terragrunt refuses to run them; the outputs they read of each other are unknown",
-                    names.join(", ")
-                ))
-                .help("remove one of the `dependency` blocks that close the cycle"),
-            );
-            (rest, Vec::new())
-        } else {
-            // read again: their `dependency` blocks now have outputs
-            let next = next
-                .into_iter()
-                .map(|u| match reader.unit(&u.unit.config) {
-                    Some(unit) => UnitRoot { unit, ..u },
-                    None => u,
-                })
-                .collect();
-            (next, rest)
-        };
-        evaluated.extend(next.iter().map(|u: &UnitRoot| u.unit.dir.clone()));
-        results.extend(evaluate(
-            next.into_iter()
-                .map(|u| RootJob::Unit(Box::new(u)))
-                .collect(),
-        ));
-        waiting = rest;
-    }
+    evaluate_waiting(
+        &reader,
+        waiting,
+        &unit_dirs,
+        &scan_root_abs,
+        &evaluate,
+        &mut results,
+        &mut out.diagnostics,
+    );
     out.diagnostics.extend(reader.take_diagnostics());
     drop(reader);
     // A directory another root calls through a source only evaluation
@@ -501,6 +461,68 @@ fn read_units(
     }
     units.sort_by(|a, b| a.unit.dir.cmp(&b.unit.dir));
     units
+}
+
+/// Evaluates the Terragrunt units that depend on other units, in waves:
+/// each wave the units whose dependencies are all evaluated, read again
+/// with their outputs. Units left waiting on a cycle are evaluated last,
+/// with the outputs they wait for unknown.
+fn evaluate_waiting(
+    reader: &crate::terragrunt::Reader<'_>,
+    mut waiting: Vec<UnitRoot>,
+    unit_dirs: &HashSet<PathBuf>,
+    scan_root: &Path,
+    evaluate: &dyn Fn(Vec<RootJob>) -> Vec<Loaded>,
+    results: &mut Vec<Loaded>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let waiting_dirs: HashSet<&PathBuf> = waiting.iter().map(|u| &u.unit.dir).collect();
+    let mut evaluated: HashSet<PathBuf> = unit_dirs
+        .iter()
+        .filter(|d| !waiting_dirs.contains(d))
+        .cloned()
+        .collect();
+    drop(waiting_dirs);
+    let mut recorded = 0;
+    while !waiting.is_empty() {
+        record_outputs(reader, &results[recorded..], scan_root);
+        recorded = results.len();
+        let (ready, rest): (Vec<UnitRoot>, Vec<UnitRoot>) = waiting.into_iter().partition(|u| {
+            u.unit
+                .dependencies
+                .iter()
+                .all(|d| !unit_dirs.contains(d) || evaluated.contains(d))
+        });
+        let (next, rest) = if ready.is_empty() {
+            // a cycle, which Terragrunt refuses
+            let names: Vec<String> = rest.iter().map(|u| u.display.clone()).collect();
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "Terragrunt units depend on a cycle of `dependency` blocks ({}): Terragrunt refuses to run them; the outputs they wait for are unknown",
+                    names.join(", ")
+                ))
+                .help("remove one of the `dependency` blocks that close the cycle"),
+            );
+            (rest, Vec::new())
+        } else {
+            // read again: their `dependency` blocks now have outputs
+            let ready = ready
+                .into_iter()
+                .map(|u| match reader.unit(&u.unit.config) {
+                    Some(unit) => UnitRoot { unit, ..u },
+                    None => u,
+                })
+                .collect();
+            (ready, rest)
+        };
+        evaluated.extend(next.iter().map(|u: &UnitRoot| u.unit.dir.clone()));
+        results.extend(evaluate(
+            next.into_iter()
+                .map(|u| RootJob::Unit(Box::new(u)))
+                .collect(),
+        ));
+        waiting = rest;
+    }
 }
 
 /// The outputs of the Terragrunt units among evaluated roots, for the

@@ -243,7 +243,7 @@ fn broken_terragrunt_units_are_diagnosed() {
         "outside the scanned directory",
         "no attribute `nope`",
         "no no-such-file.hcl in the parent folders",
-        "depend on each other in a cycle (units/cycle_a, units/cycle_b)",
+        "depend on a cycle of `dependency` blocks (units/cycle_a, units/cycle_b)",
     ] {
         assert!(
             errs.iter().any(|e| e.contains(expected)),
