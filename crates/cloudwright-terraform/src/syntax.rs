@@ -345,63 +345,81 @@ impl Body {
 /// string, a template file) one range in the current file: offsets inside
 /// that text do not map to the file (escapes, other files).
 pub fn relocate(mut expr: Expr, range: Range) -> Expr {
-    fn visit(e: &mut Expr, range: Range) {
-        e.range = range;
-        match &mut e.kind {
-            ExprKind::Template(parts) => parts.iter_mut().for_each(|p| visit_part(p, range)),
-            ExprKind::Tuple(items) => items.iter_mut().for_each(|i| visit(i, range)),
-            ExprKind::Object(items) => items.iter_mut().for_each(|(k, v)| {
-                if let ObjectKey::Expr(k) = k {
-                    visit(k, range);
-                }
-                visit(v, range)
-            }),
-            ExprKind::Traversal(base, ops) => {
-                visit(base, range);
-                for op in ops {
-                    if let TraversalOp::Index(i) = op {
-                        visit(i, range);
-                    }
-                }
-            }
-            ExprKind::Call(c) => c.args.iter_mut().for_each(|a| visit(a, range)),
-            ExprKind::Conditional(parts) => parts.iter_mut().for_each(|p| visit(p, range)),
-            ExprKind::Unary(_, e) => visit(e, range),
-            ExprKind::Binary(_, parts) => parts.iter_mut().for_each(|p| visit(p, range)),
-            ExprKind::For(f) => {
-                visit(&mut f.collection, range);
-                visit(&mut f.value_expr, range);
-                if let Some(k) = &mut f.key_expr {
-                    visit(k, range);
-                }
-                if let Some(c) = &mut f.cond {
-                    visit(c, range);
-                }
-            }
-            ExprKind::Literal(_) | ExprKind::Variable(_) => {}
-        }
-    }
-    fn visit_part(p: &mut TemplatePart, range: Range) {
+    map_ranges(&mut expr, &|_| range);
+    expr
+}
+
+/// Replaces every range of an expression (its nodes', its template
+/// parts') by what `f` makes of it.
+pub fn map_ranges(e: &mut Expr, f: &dyn Fn(Range) -> Range) {
+    fn visit_part(p: &mut TemplatePart, f: &dyn Fn(Range) -> Range) {
         match p {
             TemplatePart::Literal(_) => {}
-            TemplatePart::Interpolation(e) => visit(e, range),
+            TemplatePart::Interpolation(e) => map_ranges(e, f),
             TemplatePart::If {
                 cond,
                 then,
                 otherwise,
             } => {
-                visit(cond, range);
-                then.iter_mut().for_each(|p| visit_part(p, range));
-                otherwise.iter_mut().for_each(|p| visit_part(p, range));
+                map_ranges(cond, f);
+                then.iter_mut().for_each(|p| visit_part(p, f));
+                otherwise.iter_mut().for_each(|p| visit_part(p, f));
             }
             TemplatePart::For {
                 collection, body, ..
             } => {
-                visit(collection, range);
-                body.iter_mut().for_each(|p| visit_part(p, range));
+                map_ranges(collection, f);
+                body.iter_mut().for_each(|p| visit_part(p, f));
             }
         }
     }
-    visit(&mut expr, range);
-    expr
+    e.range = f(e.range);
+    match &mut e.kind {
+        ExprKind::Template(parts) => parts.iter_mut().for_each(|p| visit_part(p, f)),
+        ExprKind::Tuple(items) => items.iter_mut().for_each(|i| map_ranges(i, f)),
+        ExprKind::Object(items) => items.iter_mut().for_each(|(k, v)| {
+            if let ObjectKey::Expr(k) = k {
+                map_ranges(k, f);
+            }
+            map_ranges(v, f)
+        }),
+        ExprKind::Traversal(base, ops) => {
+            map_ranges(base, f);
+            for op in ops {
+                if let TraversalOp::Index(i) = op {
+                    map_ranges(i, f);
+                }
+            }
+        }
+        ExprKind::Call(c) => c.args.iter_mut().for_each(|a| map_ranges(a, f)),
+        ExprKind::Conditional(parts) => parts.iter_mut().for_each(|p| map_ranges(p, f)),
+        ExprKind::Unary(_, e) => map_ranges(e, f),
+        ExprKind::Binary(_, parts) => parts.iter_mut().for_each(|p| map_ranges(p, f)),
+        ExprKind::For(fe) => {
+            map_ranges(&mut fe.collection, f);
+            map_ranges(&mut fe.value_expr, f);
+            if let Some(k) = &mut fe.key_expr {
+                map_ranges(k, f);
+            }
+            if let Some(c) = &mut fe.cond {
+                map_ranges(c, f);
+            }
+        }
+        ExprKind::Literal(_) | ExprKind::Variable(_) => {}
+    }
+}
+
+impl Body {
+    /// Replaces every range of a body (attributes, blocks, expressions) by
+    /// what `f` makes of it.
+    pub fn map_ranges(&mut self, f: &dyn Fn(Range) -> Range) {
+        for attr in &mut self.attributes {
+            attr.range = f(attr.range);
+            map_ranges(&mut attr.expr, f);
+        }
+        for block in &mut self.blocks {
+            block.range = f(block.range);
+            block.body.map_ranges(f);
+        }
+    }
 }

@@ -16,9 +16,7 @@
 
 use crate::eval::FastMap;
 use crate::eval::{Evaluator, FsContext, FunctionHost, ModuleScope};
-use crate::syntax::{
-    Attribute, Block, Body, ConfigFile, Expr, ExprKind, ObjectKey, Range, TemplatePart, TraversalOp,
-};
+use crate::syntax::{Attribute, Block, Body, ConfigFile, Expr, ExprKind, ObjectKey, Range};
 use cloudwright_model::{Diagnostic, Fields, FileId, SourceFile, SourceMap, Span, Value};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -436,7 +434,13 @@ impl<'s> Reader<'s> {
         }
         let source = &g.contents_source;
         let map = LineMap::new(text, &source.text, g.contents_range);
-        remap_body(&mut body, &|offset| map.offset(offset));
+        body.map_ranges(&|r| {
+            let start = map.offset(r.start);
+            Range {
+                start,
+                end: map.offset(r.end).max(start),
+            }
+        });
         Some(Generated {
             name: g.name.clone(),
             if_exists: g.if_exists.clone(),
@@ -1545,90 +1549,6 @@ impl LineMap {
                 (start + column).min(end)
             }
             None => self.fallback,
-        }
-    }
-}
-
-/// Applies `f` to every range of a body.
-fn remap_body(body: &mut Body, f: &dyn Fn(u32) -> u32) {
-    for attr in &mut body.attributes {
-        remap_range(&mut attr.range, f);
-        remap_expr(&mut attr.expr, f);
-    }
-    for block in &mut body.blocks {
-        remap_block(block, f);
-    }
-}
-
-fn remap_block(block: &mut Block, f: &dyn Fn(u32) -> u32) {
-    remap_range(&mut block.range, f);
-    remap_body(&mut block.body, f);
-}
-
-fn remap_range(range: &mut Range, f: &dyn Fn(u32) -> u32) {
-    range.start = f(range.start);
-    range.end = f(range.end).max(range.start);
-}
-
-fn remap_expr(expr: &mut Expr, f: &dyn Fn(u32) -> u32) {
-    remap_range(&mut expr.range, f);
-    match &mut expr.kind {
-        ExprKind::Literal(_) | ExprKind::Variable(_) => {}
-        ExprKind::Template(parts) => remap_template(parts, f),
-        ExprKind::Tuple(items) => items.iter_mut().for_each(|e| remap_expr(e, f)),
-        ExprKind::Object(items) => {
-            for (k, v) in items {
-                if let ObjectKey::Expr(k) = k {
-                    remap_expr(k, f);
-                }
-                remap_expr(v, f);
-            }
-        }
-        ExprKind::Traversal(root, ops) => {
-            remap_expr(root, f);
-            for op in ops {
-                if let TraversalOp::Index(e) = op {
-                    remap_expr(e, f);
-                }
-            }
-        }
-        ExprKind::Call(call) => call.args.iter_mut().for_each(|e| remap_expr(e, f)),
-        ExprKind::Conditional(parts) => parts.iter_mut().for_each(|e| remap_expr(e, f)),
-        ExprKind::Unary(_, e) => remap_expr(e, f),
-        ExprKind::Binary(_, parts) => parts.iter_mut().for_each(|e| remap_expr(e, f)),
-        ExprKind::For(for_expr) => {
-            remap_expr(&mut for_expr.collection, f);
-            if let Some(k) = &mut for_expr.key_expr {
-                remap_expr(k, f);
-            }
-            remap_expr(&mut for_expr.value_expr, f);
-            if let Some(c) = &mut for_expr.cond {
-                remap_expr(c, f);
-            }
-        }
-    }
-}
-
-fn remap_template(parts: &mut [TemplatePart], f: &dyn Fn(u32) -> u32) {
-    for part in parts {
-        match part {
-            TemplatePart::Literal(_) => {}
-            TemplatePart::Interpolation(e) => remap_expr(e, f),
-            TemplatePart::If {
-                cond,
-                then,
-                otherwise,
-            } => {
-                remap_expr(cond, f);
-                remap_template(then, f);
-                remap_template(otherwise, f);
-            }
-            TemplatePart::For {
-                collection, body, ..
-            } => {
-                remap_expr(collection, f);
-                remap_template(body, f);
-            }
         }
     }
 }
