@@ -665,7 +665,7 @@ impl Frame<'_, '_> {
         let scope = ModuleScope::default();
         let fs = FsContext {
             root_dir: self.config_dir(),
-            sandbox: self.reader.scan_root.clone(),
+            sandbox: self.reader.reach.clone(),
             workspace: "default".into(),
         };
         let body = file.body.clone();

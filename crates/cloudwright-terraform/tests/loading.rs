@@ -3120,3 +3120,54 @@ fn sensitive_or_listed_for_each_and_undeclared_depends_on_are_errors() {
         .resource("aws_sns_topic.from_set_var[\"alerts\"]")
         .is_some());
 }
+
+/// A Terragrunt unit scanned alone reads what its configuration names above
+/// it — the configuration it includes, a file its locals read — from its
+/// repository, and nothing beyond the repository.
+#[test]
+fn a_terragrunt_unit_scanned_alone_reads_its_repository_not_beyond() {
+    let top = std::env::temp_dir().join(format!("cw-tg-reach-{}", std::process::id()));
+    let repo = top.join("repo");
+    let unit = repo.join("live/queue");
+    let _ = std::fs::remove_dir_all(&top);
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(&unit).unwrap();
+    std::fs::write(top.join("outside.yaml"), "name: outside\n").unwrap();
+    std::fs::write(repo.join("common.yaml"), "name: shared-queue\n").unwrap();
+    std::fs::write(repo.join("root.hcl"), "inputs = {\n  tier = \"gold\"\n}\n").unwrap();
+    std::fs::write(
+        unit.join("terragrunt.hcl"),
+        r#"include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+locals {
+  common  = yamldecode(file("../../common.yaml"))
+  outside = try(yamldecode(file("../../../outside.yaml")), { name = "refused" })
+}
+inputs = {
+  name  = local.common.name
+  other = local.outside.name
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        unit.join("main.tf"),
+        "variable \"name\" {}\nvariable \"other\" {}\nvariable \"tier\" {}\nresource \"aws_sqs_queue\" \"q\" {\n  name = var.name\n  tags = { Tier = var.tier, Other = var.other }\n}\n",
+    )
+    .unwrap();
+    let g = load(std::slice::from_ref(&unit), &LoadOptions::default());
+    let _ = std::fs::remove_dir_all(&top);
+    assert_eq!(
+        attr(&g, "aws_sqs_queue.q", "name").as_str(),
+        Some("shared-queue")
+    );
+    assert_eq!(
+        attr(&g, "aws_sqs_queue.q", "tags.Tier").as_str(),
+        Some("gold")
+    );
+    assert_eq!(
+        attr(&g, "aws_sqs_queue.q", "tags.Other").as_str(),
+        Some("refused")
+    );
+}
