@@ -424,6 +424,27 @@ proptest! {
     }
 
     #[test]
+    fn random_terragrunt_configurations_never_panic(expr in expression(), soup in hcl_soup()) {
+        let t = TempTree::new();
+        t.write("good.tf", GOOD)
+            .write("mod/main.tf", "variable \"v\" {\n  default = null\n}\nresource \"aws_sqs_queue\" \"q\" {\n  name = var.v\n}\n")
+            .write("live/root.hcl", format!(
+                "locals {{\n  r = {expr}\n}}\nremote_state {{\n  backend = \"s3\"\n  generate = {{ path = \"backend.tf\", if_exists = {expr} }}\n  config = {{ key = {expr}, bucket = local.r }}\n}}\n\
+                 generate \"p\" {{\n  path = \"provider.tf\"\n  contents = {expr}\n}}\ninputs = {expr}\n"
+            ))
+            .write("live/a/terragrunt.hcl", format!(
+                "include \"root\" {{\n  path = find_in_parent_folders(\"root.hcl\")\n  expose = {expr}\n  merge_strategy = {expr}\n}}\n\
+                 locals {{\n  x = {expr}\n  y = read_terragrunt_config({expr}, {{}})\n}}\n\
+                 dependency \"b\" {{\n  config_path = {expr}\n}}\n\
+                 terraform {{\n  source = \"../../mod\"\n  extra_arguments \"e\" {{\n    commands = {expr}\n    optional_var_files = {expr}\n  }}\n}}\n\
+                 skip = {expr}\ninputs = {{ v = {expr} }}\n"
+            ))
+            .write("live/b/terragrunt.hcl", &soup);
+        let g = t.load();
+        prop_assert!(g.resource("aws_s3_bucket.good").is_some());
+    }
+
+    #[test]
     fn random_expressions_never_panic(expr in expression()) {
         let t = TempTree::new();
         t.write("main.tf", format!("variable \"unset\" {{}}\nresource \"aws_vpc\" \"v\" {{}}\nresource \"aws_ssm_parameter\" \"p\" {{\n  value = {expr}\n}}\n"));
