@@ -681,3 +681,19 @@ fn resilience_reads_services_declared_in_cloudwright_toml() {
         "aws_elasticache_replication_group.sessions has no automatic failover to another AZ"
     );
 }
+
+/// Terragrunt units share their module's files: each resource says its
+/// unit (its root module), with the values the unit's inputs, generated
+/// provider and included configuration give it.
+#[test]
+fn resources_of_terragrunt_units_say_their_unit() {
+    let out = run(&[
+        "resources",
+        "crates/cloudwright-scan/tests/fixtures/terragrunt",
+    ]);
+    succeeded(&out);
+    let text = stdout(&out);
+    assert!(text
+        .contains("aws_s3_bucket.this  [aws]  modules/bucket/main.tf:7  (root live/prod/bucket)"));
+    insta::assert_snapshot!("resources_terragrunt_text", text);
+}

@@ -324,6 +324,9 @@ pub fn write_text(
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let mut shown = 0;
+    // with several root modules, each resource's (Terragrunt units share
+    // their module's files: the file does not tell them apart)
+    let several_roots = graph.roots().len() > 1;
     for r in graph.resources.iter().filter(|r| listing.shows(r)) {
         shown += 1;
         let mut out = String::new();
@@ -331,9 +334,13 @@ pub fn write_text(
             .span
             .map(|s| format!("{}:{}", graph.sources.get(s.file).display_path, s.line))
             .unwrap_or_else(|| format!("({:?})", r.origin).to_lowercase());
+        let root = match several_roots {
+            true => format!("  (root {})", r.root),
+            false => String::new(),
+        };
         let _ = writeln!(
             out,
-            "{}  [{}]  {}",
+            "{}  [{}]  {}{root}",
             r.address,
             r.provider.config_address(),
             location
