@@ -867,7 +867,7 @@ pub fn unknown_reason(computed_by_apply: bool) -> &'static str {
 /// (`data.aws_ami.ubuntu.id`), a variable, a provider setting or the output
 /// of a module call (`module.kms.key_id`, when the module could not be read).
 pub fn computed_by_apply(origin: &str) -> bool {
-    let mut rest = origin;
+    let mut rest = origin_root(origin).1;
     while let Some(after) = rest.strip_prefix("module.") {
         // the call's name, then its instance key
         rest = &after[after.find(['.', '[']).unwrap_or(after.len())..];
@@ -956,6 +956,18 @@ pub fn is_no_origin(origin: &str) -> bool {
 /// (`aws_kms_key.trail.arn`): a value the provider sets when it applies,
 /// never null, never empty, naming that resource (a key's ARN is not an
 /// alias of an AWS-managed key, a bucket's ARN is not `"*"`).
+/// The root module an origin names when it is another's, and the address
+/// in it: `live/prod/network//aws_subnet.private[0].id` is an attribute of
+/// a resource of root module `live/prod/network` (a Terragrunt
+/// dependency's output, read by another unit). An address never holds
+/// `//`; an origin without it is an address of the resource's own root.
+pub fn origin_root(origin: &str) -> (Option<&str>, &str) {
+    match origin.split_once("//") {
+        Some((root, address)) => (Some(root), address),
+        None => (None, origin),
+    }
+}
+
 pub fn is_resource_identifier(origin: &str) -> bool {
     let attribute = origin.rsplit('.').next().unwrap_or("");
     matches!(attribute, "arn" | "id") && computed_by_apply(origin)

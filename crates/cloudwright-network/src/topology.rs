@@ -756,6 +756,11 @@ pub fn acl_admits(entries: &[AclEntry], offered: &HeaderSpace) -> (HeaderSpace, 
 /// (`aws_security_group.alb.id` → the group), if any.
 pub fn origin_resource<'g>(graph: &'g Graph, root: &str, v: &Value) -> Option<&'g Resource> {
     let origin = v.as_unknown()?.origin()?;
+    // (another root module's resource: a Terragrunt dependency's output)
+    let (root, origin) = match cloudwright_model::value::origin_root(origin) {
+        (Some(other), address) => (other, address),
+        (None, address) => (root, address),
+    };
     // strip attribute segments until an address resolves
     let mut end = origin.len();
     loop {

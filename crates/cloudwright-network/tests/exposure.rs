@@ -404,3 +404,30 @@ fn an_exposure_never_vanishes_when_a_setting_is_unknown() {
         lost.join("\n")
     );
 }
+
+/// Terragrunt units: the bastion's unit places it in a subnet of the
+/// network unit (a `dependency` output); the path to the internet runs
+/// through the other unit's route table and gateway.
+#[test]
+fn an_exposure_path_runs_through_another_terragrunt_unit() {
+    let found = exposures("terragrunt_units");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let e = &found[0];
+    assert_eq!(
+        (e.root.as_str(), e.resource.as_str()),
+        ("live/bastion", "aws_instance.bastion")
+    );
+    assert_eq!(e.verdict, Verdict::Reachable);
+    assert_eq!(
+        kinds(e),
+        vec![
+            "public-address",
+            "internet-gateway",
+            "route",
+            "network-acl",
+            "security-group"
+        ]
+    );
+    assert_eq!(e.path[2].address, "aws_route_table.public");
+    assert_eq!(e.path[2].detail, "route[0]: 0.0.0.0/0 → internet gateway");
+}

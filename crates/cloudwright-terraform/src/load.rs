@@ -539,7 +539,7 @@ fn record_outputs(reader: &crate::terragrunt::Reader<'_>, parts: &[Loaded], scan
                 outputs.insert(o.name.as_str(), value);
             }
             let dir = normalize(&scan_root.join(&m.root_dir));
-            reader.set_outputs(&dir, Value::map(outputs));
+            reader.set_outputs(&dir, &m.root_dir, Value::map(outputs));
         }
     }
 }

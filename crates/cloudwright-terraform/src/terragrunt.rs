@@ -107,7 +107,7 @@ pub(crate) struct Reader<'s> {
     sources: &'s std::sync::Mutex<SourceMap>,
     /// The outputs of the units evaluated so far, by directory: what a
     /// `dependency` on one of them reads.
-    outputs: RefCell<FastMap<OsString, Value>>,
+    outputs: RefCell<FastMap<OsString, (String, Value)>>,
     files: RefCell<FastMap<OsString, Option<Parsed>>>,
     diagnostics: RefCell<Vec<Diagnostic>>,
     /// Diagnostics already given: a shared configuration evaluated for
@@ -256,10 +256,10 @@ impl<'s> Reader<'s> {
 
     /// Records a unit's outputs (an object of its root module's outputs),
     /// for the units that depend on it.
-    pub fn set_outputs(&self, dir: &Path, outputs: Value) {
+    pub fn set_outputs(&self, dir: &Path, root: &str, outputs: Value) {
         self.outputs
             .borrow_mut()
-            .insert(dir.as_os_str().to_owned(), outputs);
+            .insert(dir.as_os_str().to_owned(), (root.to_string(), outputs));
         self.read_configs.borrow_mut().clear();
     }
 
@@ -826,7 +826,7 @@ impl Frame<'_, '_> {
                 .as_ref()
                 .and_then(|d| self.reader.outputs.borrow().get(d.as_os_str()).cloned())
             {
-                Some(outputs) => foreign(&outputs, &origin),
+                Some((root, outputs)) => foreign(&outputs, &origin, &root),
                 None => Value::unknown_from(origin),
             };
             let mut fields = Fields::new();
@@ -1238,36 +1238,51 @@ fn merge_into(parent: Evaluated, mut child: Evaluated, merge: Merge) -> Evaluate
 }
 
 /// Another unit's outputs as this one reads them: known values as they
-/// are; every unknown in them (which names that unit's resources, not this
-/// one's) named by the dependency (`dependency.vpc.outputs.vpc_id`).
-fn foreign(outputs: &Value, origin: &str) -> Value {
-    fn walk(v: &Value, origin: &str) -> Value {
-        match v {
-            Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => v.clone(),
-            Value::List(items) => Value::list(items.iter().map(|i| walk(i, origin)).collect()),
-            Value::Map(object) => {
-                let fields = object.fields.map_values(|f| walk(f, origin));
-                Value::Map(Arc::new(cloudwright_model::value::Object {
-                    fields,
-                    computed: object.computed.as_ref().map(|_| origin.into()),
-                }))
+/// are; an unknown that names a resource of that unit names it in that
+/// unit's root module (`live/prod/network//aws_subnet.private[0].id`, see
+/// [`cloudwright_model::value::origin_root`]), so the engines find it;
+/// any other unknown is named by the dependency
+/// (`dependency.vpc.outputs.vpc_id`).
+fn foreign(outputs: &Value, origin: &str, root: &str) -> Value {
+    let qualified = |o: &str| match cloudwright_model::value::origin_root(o) {
+        (Some(_), _) => o.to_string(),
+        (None, address) => cloudwright_model::text::concat([root, "//", address]),
+    };
+    let walk = |v: &Value, origin: &str| -> Value {
+        fn go(v: &Value, origin: &str, qualified: &dyn Fn(&str) -> String) -> Value {
+            match v {
+                Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => v.clone(),
+                Value::List(items) => {
+                    Value::list(items.iter().map(|i| go(i, origin, qualified)).collect())
+                }
+                Value::Map(object) => {
+                    let fields = object.fields.map_values(|f| go(f, origin, qualified));
+                    Value::Map(Arc::new(cloudwright_model::value::Object {
+                        fields,
+                        computed: object.computed.as_deref().map(|c| qualified(c).into()),
+                    }))
+                }
+                Value::Sensitive(inner) => go(inner, origin, qualified).sensitive(),
+                Value::Unknown(u) => match u.origin() {
+                    Some(o) if cloudwright_model::value::computed_by_apply(o) => {
+                        Value::unknown_from(qualified(o))
+                    }
+                    _ => Value::unknown_from(origin),
+                },
+                // (a document or a string known in part: unknown)
+                _ => Value::unknown_from(origin),
             }
-            Value::Sensitive(inner) => walk(inner, origin).sensitive(),
-            // (an unknown, or a document or string known in part: unknown)
-            _ => Value::unknown_from(origin),
         }
-    }
+        go(v, origin, &qualified)
+    };
     match outputs.as_object() {
         Some(o) => {
-            let fields = o.fields.iter().map(|(name, v)| {
-                (
+            let mut out = Fields::with_capacity(o.fields.len());
+            for (name, v) in o.fields.iter() {
+                out.insert(
                     name,
                     walk(v, &cloudwright_model::text::concat([origin, ".", name])),
-                )
-            });
-            let mut out = Fields::with_capacity(o.fields.len());
-            for (name, v) in fields {
-                out.insert(name, v);
+                );
             }
             Value::map(out)
         }

@@ -1163,18 +1163,18 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
     // merged shallow, the unit's `tags` replace the included ones; deep, they add up
     assert_eq!(
         unit("live/prod/app", "aws_s3_bucket.data", "tags").to_string(),
-        "{Cidr = \"10.20.0.0/16\", Network = (known after apply: dependency.network.outputs.vpc_id), Tier = \"gold\"}"
+        "{Cidr = \"10.20.0.0/16\", Network = (known after apply: live/prod/network//aws_vpc.main.id), Tier = \"gold\"}"
     );
     assert_eq!(
         unit("live/dev/app", "aws_s3_bucket.data", "tags").to_string(),
         "{Network = null, Owner = \"dev-team\", Team = \"platform\", Tier = \"data\"}"
     );
-    // a dependency's outputs are those of its unit, evaluated first; what
-    // is unknown there is unknown here, named by the dependency
+    // a dependency's outputs are those of its unit, evaluated first; an
+    // attribute of one of its resources names it in its root module
     let network = unit("live/prod/app", "aws_s3_bucket.data", "tags.Network");
     assert_eq!(
         origin(&network).as_deref(),
-        Some("dependency.network.outputs.vpc_id")
+        Some("live/prod/network//aws_vpc.main.id")
     );
     // the generated provider's default tags, per environment
     assert_eq!(
