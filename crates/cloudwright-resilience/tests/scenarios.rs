@@ -626,3 +626,17 @@ fn a_store_that_may_depend_on_a_service_unseen_makes_its_outages_unknown() {
     let a = r.availability.iter().find(|a| a.address == lb).unwrap();
     assert_eq!(a.percent, None);
 }
+
+/// Terragrunt units: a load balancer and its instance in one unit, placed
+/// in the network unit's subnet (a `dependency` output), are in that
+/// subnet's zone.
+#[test]
+fn placement_runs_through_another_terragrunt_unit() {
+    let r = report("terragrunt_units");
+    let (st, _, why) = status(&r, "eu-west-1a", "aws_lb.b");
+    assert_eq!(st, Status::Down);
+    assert_eq!(
+        why,
+        "aws_lb.b has subnets in eu-west-1a only; aws_instance.bastion is a single instance in eu-west-1a"
+    );
+}
