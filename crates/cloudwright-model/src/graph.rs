@@ -273,13 +273,18 @@ impl Graph {
                 })
                 .collect(),
         );
-        let referrers = ByRoot(
+        let mut referrers = ByRoot(
             roots
                 .par_iter()
                 .map(|(root, run)| {
                     let mut map: HashMap<Arc<str>, Vec<(usize, usize)>> = HashMap::default();
                     for i in run.clone() {
                         for (j, reference) in resources[i].references.iter().enumerate() {
+                            // (another root's resource: indexed under that root,
+                            // below; an address holds no `/`)
+                            if reference.target.as_bytes().contains(&b'/') {
+                                continue;
+                            }
                             // under the exact target only: a reference to the
                             // block as a whole is found through the block's own key
                             match map.get_mut(&*reference.target) {
@@ -298,6 +303,21 @@ impl Graph {
                 })
                 .collect(),
         );
+        // references to another root's resources (see [`link_foreign_origins`])
+        for (i, r) in resources.iter().enumerate() {
+            for (j, reference) in r.references.iter().enumerate() {
+                if !reference.target.as_bytes().contains(&b'/') {
+                    continue;
+                }
+                if let (Some(root), address) = crate::value::origin_root(&reference.target) {
+                    if let Some(map) = referrers.0.get_mut(root) {
+                        let list = map.entry(address.into()).or_default();
+                        list.push((i, j));
+                        list.sort_unstable();
+                    }
+                }
+            }
+        }
         let mut by_type: HashMap<crate::text::Shared, Vec<usize>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
             match by_type.get_mut(r.resource_type.as_str()) {
@@ -632,6 +652,53 @@ fn split_origin(
         end = candidate.rfind(['.', '['])?;
         if end == 0 {
             return None;
+        }
+    }
+}
+
+/// Links the attributes whose unknown values name another root module's
+/// resource (`live/prod/network//aws_subnet.public.id`: a Terragrunt
+/// dependency's output) to it: a reference whose target is `root//address`,
+/// which [`Graph::new`] indexes under that root, so asking who refers to
+/// the subnet finds the other unit's instance. Only for loads that read
+/// such outputs (every other origin is an address in its own root).
+pub fn link_foreign_origins(resources: &mut [Resource]) {
+    let addresses: foldhash::HashSet<(&str, &str)> = resources
+        .iter()
+        .map(|r| (&*r.root, r.address.as_str()))
+        .collect();
+    let mut linked: Vec<(usize, crate::Reference)> = Vec::new();
+    let mut origins = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
+        let Some(obj) = r.attributes.as_object() else {
+            continue;
+        };
+        for (attribute, value) in &obj.fields {
+            origins.clear();
+            value.unknown_origins(&mut origins);
+            for origin in &origins {
+                let (Some(root), address) = crate::value::origin_root(origin) else {
+                    continue;
+                };
+                let found =
+                    split_origin(address, |candidate| addresses.contains(&(root, candidate)));
+                if let Some((target, target_attribute)) = found {
+                    linked.push((
+                        i,
+                        crate::Reference {
+                            attribute: attribute.into(),
+                            target: crate::text::concat([root, "//", &target]).into(),
+                            target_attribute,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    for (i, reference) in linked {
+        let references = &mut resources[i].references;
+        if !references.contains(&reference) {
+            references.push(reference);
         }
     }
 }

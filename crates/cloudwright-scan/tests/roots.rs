@@ -80,3 +80,25 @@ fn terragrunt_units_are_scanned_as_the_roots_terragrunt_runs() {
         "live/terragrunt.hcl"
     );
 }
+
+/// A resource another Terragrunt unit uses through a `dependency` output
+/// is used: the Elastic IP of one unit, held by the other's NAT gateway,
+/// is not "attached to nothing" — the graph links the two roots.
+#[test]
+fn a_resource_another_terragrunt_unit_uses_is_used() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terragrunt_links");
+    let graph = load(&[dir], &LoadOptions::default());
+    let eip = graph.resource_in("live/eip", "aws_eip.nat").unwrap();
+    let users: Vec<(&str, &str)> = graph
+        .referrers(eip)
+        .map(|(r, attribute)| (&*r.root, attribute))
+        .filter(|(_, attribute)| *attribute == "allocation_id")
+        .collect();
+    assert_eq!(users, vec![("live/nat", "allocation_id")]);
+    let options = ScanOptions {
+        only: vec!["CW-AWS-COST-006".into()],
+        ..Default::default()
+    };
+    let report = scan(&graph, &select_rules(&options).unwrap(), &options);
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}

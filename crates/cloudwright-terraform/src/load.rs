@@ -130,6 +130,10 @@ fn assemble(parts: Vec<Loaded>) -> Loaded {
         }
         out.modules.append(&mut part.modules);
         out.diagnostics.append(&mut part.diagnostics);
+        out.foreign_origins |= part.foreign_origins;
+    }
+    if out.foreign_origins {
+        cloudwright_model::link_foreign_origins(&mut out.resources);
     }
     out
 }
@@ -145,6 +149,10 @@ pub struct Loaded {
     pub resources: Vec<cloudwright_model::Resource>,
     pub modules: Vec<cloudwright_model::ModuleInstance>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Values of another root's outputs were read (Terragrunt
+    /// dependencies): the assembly links what they name
+    /// ([`cloudwright_model::link_foreign_origins`]).
+    pub foreign_origins: bool,
 }
 
 /// Loads every root module under one scanned directory.
@@ -296,6 +304,7 @@ fn load_tree_parts(
     };
     let mut results = evaluate(roots);
     // then the units that depend on others, once these are evaluated
+    out.foreign_origins = !waiting.is_empty();
     evaluate_waiting(
         &reader,
         waiting,
@@ -728,6 +737,7 @@ fn eval_root(
         resources,
         modules: loader.modules,
         diagnostics: loader.diagnostics,
+        foreign_origins: false,
     }
 }
 
