@@ -244,10 +244,23 @@ impl Graph {
     /// Builds the indexes; call once after all resources are in place,
     /// with their references complete ([`link_unknown_origins`]).
     pub fn new(
+        resources: Vec<Resource>,
+        modules: Vec<ModuleInstance>,
+        sources: SourceMap,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Graph {
+        Graph::with_foreign_references(resources, modules, sources, diagnostics, false)
+    }
+
+    /// [`Graph::new`] for resources some of whose references name another
+    /// root's resources (`root//address`, [`link_foreign_origins`]): those
+    /// are indexed under that root.
+    pub fn with_foreign_references(
         mut resources: Vec<Resource>,
         modules: Vec<ModuleInstance>,
         sources: SourceMap,
         mut diagnostics: Vec<Diagnostic>,
+        foreign: bool,
     ) -> Graph {
         // Unstable sort: it needs no scratch copy of the resources (the
         // largest vector of the load) and is deterministic for a given input
@@ -282,7 +295,7 @@ impl Graph {
                         for (j, reference) in resources[i].references.iter().enumerate() {
                             // (another root's resource: indexed under that root,
                             // below; an address holds no `/`)
-                            if reference.target.as_bytes().contains(&b'/') {
+                            if foreign && reference.target.as_bytes().contains(&b'/') {
                                 continue;
                             }
                             // under the exact target only: a reference to the
@@ -304,16 +317,15 @@ impl Graph {
                 .collect(),
         );
         // references to another root's resources (see [`link_foreign_origins`])
-        for (i, r) in resources.iter().enumerate() {
-            for (j, reference) in r.references.iter().enumerate() {
-                if !reference.target.as_bytes().contains(&b'/') {
-                    continue;
-                }
-                if let (Some(root), address) = crate::value::origin_root(&reference.target) {
-                    if let Some(map) = referrers.0.get_mut(root) {
-                        let list = map.entry(address.into()).or_default();
-                        list.push((i, j));
-                        list.sort_unstable();
+        if foreign {
+            for (i, r) in resources.iter().enumerate() {
+                for (j, reference) in r.references.iter().enumerate() {
+                    if let (Some(root), address) = crate::value::origin_root(&reference.target) {
+                        if let Some(map) = referrers.0.get_mut(root) {
+                            let list = map.entry(address.into()).or_default();
+                            list.push((i, j));
+                            list.sort_unstable();
+                        }
                     }
                 }
             }

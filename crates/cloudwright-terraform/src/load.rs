@@ -107,7 +107,13 @@ pub fn load_with(
     }
     before_assembly();
     let all = assemble(parts);
-    Graph::new(all.resources, all.modules, sources, all.diagnostics)
+    Graph::with_foreign_references(
+        all.resources,
+        all.modules,
+        sources,
+        all.diagnostics,
+        all.foreign_origins,
+    )
 }
 
 /// The parts of a load in one `Loaded`. Sized once: growing by doubling
