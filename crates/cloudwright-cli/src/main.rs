@@ -1368,6 +1368,9 @@ impl BaseCheckout {
         // the whole tree, so modules in sibling directories (../modules) are there
         repo.checkout_subdir(commit, std::path::Path::new("."), &temp)
             .map_err(|e| e.to_string())?;
+        // marked as the repository's top, as the working tree is: what a
+        // Terragrunt unit reads above the scanned directory is in reach
+        let _ = std::fs::create_dir_all(temp.join(".git"));
         let mut checkout = BaseCheckout {
             input: input.clone(),
             temp: temp.clone(),
@@ -1405,7 +1408,9 @@ impl Drop for BaseCheckout {
 }
 
 /// `.terraform/modules` is not committed; the base revision uses the modules
-/// downloaded in the working tree, so registry modules evaluate the same.
+/// downloaded in the working tree, so registry modules evaluate the same —
+/// and the configuration files of the modules Terragrunt downloaded
+/// (`.terragrunt-cache`, without the providers it also holds).
 fn copy_downloaded_modules(from: &std::path::Path, to: &std::path::Path) {
     fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         let _ = std::fs::create_dir_all(to);
@@ -1416,6 +1421,34 @@ fn copy_downloaded_modules(from: &std::path::Path, to: &std::path::Path) {
                 Ok(t) if t.is_dir() => copy_dir(&p, &target),
                 Ok(t) if t.is_file() => {
                     let _ = std::fs::copy(&p, &target);
+                }
+                _ => {}
+            }
+        }
+    }
+    /// The configuration files below `from` (a download of modules, and
+    /// of the providers Terraform installed there, which are not copied).
+    fn copy_config(from: &std::path::Path, to: &std::path::Path, depth: u32) {
+        if depth > 16 {
+            return;
+        }
+        for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+            let p = entry.path();
+            let name = entry.file_name();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() && name != "providers" => {
+                    copy_config(&p, &to.join(&name), depth + 1)
+                }
+                Ok(t) if t.is_file() => {
+                    let text = name.to_string_lossy();
+                    let config = [".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".hcl"]
+                        .iter()
+                        .any(|x| text.ends_with(x))
+                        || text == "modules.json";
+                    if config {
+                        let _ = std::fs::create_dir_all(to);
+                        let _ = std::fs::copy(&p, to.join(&name));
+                    }
                 }
                 _ => {}
             }
@@ -1435,6 +1468,10 @@ fn copy_downloaded_modules(from: &std::path::Path, to: &std::path::Path) {
                 if modules.is_dir() {
                     copy_dir(&modules, &to.join(".terraform/modules"));
                 }
+                continue;
+            }
+            if name == ".terragrunt-cache" {
+                copy_config(&entry.path(), &to.join(&name), 0);
                 continue;
             }
             walk(&entry.path(), &to.join(&name), depth + 1);

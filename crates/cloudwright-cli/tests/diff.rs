@@ -293,3 +293,45 @@ fn review_of_a_directory_the_change_adds() {
     // t3.small: 0.0208 × 730
     assert_eq!(json["delta_monthly_cost"], 15.18);
 }
+
+/// A Terragrunt unit scanned alone, at the base as in the working tree:
+/// the configuration it includes from above the scanned directory is read
+/// on both sides, so a finding it decides is not new.
+#[test]
+fn a_terragrunt_unit_compares_with_its_base() {
+    let dir = std::env::temp_dir().join(format!("cloudwright-diff-tg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("live/queue")).unwrap();
+    std::fs::create_dir_all(dir.join("modules/queue")).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    // the included configuration leaves the queue unencrypted
+    std::fs::write(
+        dir.join("live/root.hcl"),
+        "inputs = {\n  encrypted = false\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("live/queue/terragrunt.hcl"),
+        "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\nterraform {\n  source = \"../../modules/queue\"\n}\n",
+    )
+    .unwrap();
+    let module = |name: &str| {
+        format!("variable \"encrypted\" {{ type = bool }}\nresource \"aws_sqs_queue\" \"q\" {{\n  name                    = \"{name}\"\n  sqs_managed_sse_enabled = var.encrypted\n}}\n")
+    };
+    std::fs::write(dir.join("modules/queue/main.tf"), module("jobs")).unwrap();
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    let only = ["live/queue", "--rule", "CW-AWS-SQS-*"];
+    let everything = scan(&dir, &only);
+    assert!(
+        rules_and_resources(&everything)
+            .iter()
+            .any(|(_, r)| r == "aws_sqs_queue.q"),
+        "{everything}"
+    );
+    // the change renames the queue: its finding was there at the base
+    std::fs::write(dir.join("modules/queue/main.tf"), module("jobs-2")).unwrap();
+    let changed = scan(&dir, &[&only[..], &["--diff-base", "main"]].concat());
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(rules_and_resources(&changed), vec![], "{changed}");
+}
