@@ -128,6 +128,14 @@ fn what_cannot_be_priced_is_listed_with_the_reason_never_at_zero() {
                 "no price in the catalogue for ap-southeast-2 for Instance usage (Linux/UNIX, on-demand, t3.micro) (AmazonEC2 Compute Instance instanceType=t3.micro (Hrs))"
             ),
             (
+                "aws_instance.from_template",
+                "aws_instance.from_template takes its instance type from a launch template; set instance_type to price it"
+            ),
+            (
+                "aws_instance.no_type",
+                "aws_instance.no_type sets no instance_type and no launch template (AWS refuses it): nothing to price"
+            ),
+            (
                 "aws_instance.own_region_unpriced",
                 "no price in the catalogue for ap-southeast-2 for Instance usage (Linux/UNIX, on-demand, t3.micro) (AmazonEC2 Compute Instance instanceType=t3.micro (Hrs))"
             ),

@@ -115,10 +115,20 @@ pub fn instance(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
     let Some(instance_type) = text(r, "instance_type")? else {
         // from a launch template: priced there is not possible, the
         // template is free; say so
-        return Err(format!(
-            "{} takes its instance type from a launch template; set instance_type to price it",
-            r.address
-        ));
+        let from_template = r
+            .get("launch_template")
+            .and_then(|v| v.as_list().map(|l| !l.is_empty()))
+            .unwrap_or(false);
+        return Err(match from_template {
+            true => format!(
+                "{} takes its instance type from a launch template; set instance_type to price it",
+                r.address
+            ),
+            false => format!(
+                "{} sets no instance_type and no launch template (AWS refuses it): nothing to price",
+                r.address
+            ),
+        });
     };
     if let Some(t) = text(r, "tenancy")? {
         if t != "default" {
