@@ -133,7 +133,7 @@ fn what_cannot_be_priced_is_listed_with_the_reason_never_at_zero() {
             ),
             (
                 "aws_instance.no_type",
-                "aws_instance.no_type sets no instance_type and no launch template (AWS refuses it): nothing to price"
+                "aws_instance.no_type sets no instance_type and no launch template (the AWS provider requires one): nothing to price"
             ),
             (
                 "aws_instance.own_region_unpriced",

@@ -125,7 +125,7 @@ pub fn instance(ctx: &Ctx<'_>, r: &Resource) -> Result<Vec<Spec>, String> {
                 r.address
             ),
             false => format!(
-                "{} sets no instance_type and no launch template (AWS refuses it): nothing to price",
+                "{} sets no instance_type and no launch template (the AWS provider requires one): nothing to price",
                 r.address
             ),
         });
