@@ -615,7 +615,10 @@ struct RemoteState {
 #[derive(Clone, Copy, PartialEq)]
 enum Merge {
     Shallow,
-    Deep,
+    /// `deep` (lists concatenated) or `deep_map_only` (lists the child's).
+    Deep {
+        lists: bool,
+    },
     None,
 }
 
@@ -698,8 +701,8 @@ impl Frame<'_, '_> {
                 continue;
             };
             let path = crate::instance::normalize(&self.config_dir().join(path));
-            include_paths.push((label, path.clone()));
-            include_blocks.push((block, path));
+            include_paths.push((label.clone(), path.clone()));
+            include_blocks.push((block, path, label));
         }
         let frame = Frame {
             reader: self.reader,
@@ -709,7 +712,7 @@ impl Frame<'_, '_> {
             parent: self.parent.clone(),
             depth: self.depth,
         };
-        for (block, path) in include_blocks {
+        for (block, path, label) in include_blocks {
             let at = self.reader.span(file, block.range);
             let Some(target) = self.reader.read(&path, Some(at)) else {
                 continue;
@@ -732,7 +735,8 @@ impl Frame<'_, '_> {
                 None => Merge::Shallow,
                 Some((v, span)) => match v.as_str() {
                     Some("shallow") => Merge::Shallow,
-                    Some("deep") | Some("deep_map_only") => Merge::Deep,
+                    Some("deep") => Merge::Deep { lists: true },
+                    Some("deep_map_only") => Merge::Deep { lists: false },
                     Some("no_merge") => Merge::None,
                     _ => {
                         self.reader.say(
@@ -753,11 +757,6 @@ impl Frame<'_, '_> {
                 parent: Some(path),
                 depth: self.depth,
             };
-            let label = block
-                .labels
-                .first()
-                .map(|l| l.to_string())
-                .unwrap_or_default();
             included.push((label, parent.evaluate(&target, false), expose, merge));
         }
         let mut ev = Evaluator::new(&scope, &file.source, file.id, &fs);
@@ -1197,7 +1196,7 @@ fn merge_into(parent: Evaluated, mut child: Evaluated, merge: Merge) -> Evaluate
         match inputs.iter_mut().find(|(pk, ..)| *pk == k) {
             Some(existing) => {
                 let merged = match merge {
-                    Merge::Deep => deep_merge(&existing.1, &v),
+                    Merge::Deep { lists } => deep_merge(&existing.1, &v, lists),
                     _ => v,
                 };
                 *existing = (k, merged, span);
@@ -1290,22 +1289,22 @@ fn foreign(outputs: &Value, origin: &str, root: &str) -> Value {
     }
 }
 
-/// Terragrunt's deep merge: objects merged key by key, lists
-/// concatenated, anything else the child's.
-fn deep_merge(parent: &Value, child: &Value) -> Value {
+/// Terragrunt's deep merge: objects merged key by key, lists concatenated
+/// (`deep`; `deep_map_only` keeps the child's), anything else the child's.
+fn deep_merge(parent: &Value, child: &Value, lists: bool) -> Value {
     match (parent.strip(), child.strip()) {
         (Value::Map(p), Value::Map(c)) if p.computed.is_none() && c.computed.is_none() => {
             let mut fields = p.fields.clone();
             for (k, v) in c.fields.iter() {
                 let merged = match p.fields.get(k) {
-                    Some(pv) => deep_merge(pv, v),
+                    Some(pv) => deep_merge(pv, v, lists),
                     None => v.clone(),
                 };
                 fields.insert(k, merged);
             }
             Value::map(fields)
         }
-        (Value::List(p), Value::List(c)) => {
+        (Value::List(p), Value::List(c)) if lists => {
             Value::list(p.iter().chain(c.iter()).cloned().collect())
         }
         _ => child.clone(),
@@ -1571,6 +1570,29 @@ impl LineMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_merges_add_maps_and_concatenate_lists_or_not() {
+        let parent = Value::map([
+            ("a", Value::list(vec![Value::string("x")])),
+            (
+                "m",
+                Value::map([("k", Value::string("p")), ("q", Value::string("p"))]),
+            ),
+        ]);
+        let child = Value::map([
+            ("a", Value::list(vec![Value::string("y")])),
+            ("m", Value::map([("k", Value::string("c"))])),
+        ]);
+        assert_eq!(
+            deep_merge(&parent, &child, true).to_string(),
+            "{a = [\"x\", \"y\"], m = {k = \"c\", q = \"p\"}}"
+        );
+        assert_eq!(
+            deep_merge(&parent, &child, false).to_string(),
+            "{a = [\"y\"], m = {k = \"c\", q = \"p\"}}"
+        );
+    }
 
     #[test]
     fn environment_variables_named_as_secrets_are_sensitive() {
