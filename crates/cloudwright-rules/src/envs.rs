@@ -135,18 +135,32 @@ pub fn by_root<'g>(graph: &'g Graph, configured: &[(String, String)]) -> Vec<Env
     out
 }
 
-/// A root module's component: its directory with the part that names the
-/// environment as `*` (`live/dev/app` → `live/*/app`); the directory
-/// itself when no part does.
+/// A root module's component: its directory with every part that names
+/// the environment as `*` (`live/dev/app` → `live/*/app`;
+/// `prod/us-east-1/prod/mysql`, an account and an environment of one name,
+/// → `*/us-east-1/*/mysql`); the directory itself when no part does.
 fn component(root: &str, env: &str) -> String {
-    let parts: Vec<&str> = root.split(['/', '\\']).collect();
-    match parts.iter().rposition(|p| p.eq_ignore_ascii_case(env)) {
-        Some(at) => {
-            let mut parts = parts;
-            parts[at] = "*";
-            parts.join("/")
-        }
-        None => root.to_string(),
+    root.split(['/', '\\'])
+        .map(|part| match part.eq_ignore_ascii_case(env) {
+            true => "*",
+            false => part,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::component;
+
+    #[test]
+    fn a_component_is_its_directory_with_the_environment_as_a_wildcard() {
+        assert_eq!(component("live/dev/app", "dev"), "live/*/app");
+        assert_eq!(
+            component("prod/us-east-1/prod/mysql", "prod"),
+            "*/us-east-1/*/mysql"
+        );
+        assert_eq!(component("live/shared/app", "dev"), "live/shared/app");
     }
 }
 
