@@ -802,6 +802,18 @@ impl Frame<'_, '_> {
             let Some(name) = block.labels.first() else {
                 continue;
             };
+            let flag = |ev: &mut Evaluator<'_>, attribute: &str| {
+                block
+                    .body
+                    .attribute(attribute)
+                    .and_then(|a| ev.eval(&a.expr).as_bool())
+            };
+            // `enabled = false`: no dependency at all
+            if flag(&mut ev, "enabled") == Some(false) {
+                continue;
+            }
+            // `skip_outputs = true`: Terragrunt does not read them
+            let skip_outputs = flag(&mut ev, "skip_outputs") == Some(true);
             let mut dir = None;
             if let Some(attr) = block.body.attribute("config_path") {
                 let path = ev.eval(&attr.expr);
@@ -823,6 +835,7 @@ impl Frame<'_, '_> {
             let origin = format!("dependency.{name}.outputs");
             let outputs = match dir
                 .as_ref()
+                .filter(|_| !skip_outputs)
                 .and_then(|d| self.reader.outputs.borrow().get(d.as_os_str()).cloned())
             {
                 Some((root, outputs)) => foreign(&outputs, &origin, &root),

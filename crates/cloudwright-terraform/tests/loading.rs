@@ -3171,3 +3171,43 @@ inputs = {
         Some("refused")
     );
 }
+
+/// A dependency whose outputs Terragrunt does not read (`skip_outputs`)
+/// gives unknown outputs even when its unit is evaluated first; a disabled
+/// one (`enabled = false`) is no dependency.
+#[test]
+fn terragrunt_dependencies_that_skip_outputs_give_unknowns() {
+    let top = std::env::temp_dir().join(format!("cw-tg-skip-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&top);
+    for (dir, config, module) in [
+        (
+            "net",
+            "terraform {\n  source = \"../mod-net\"\n}\n",
+            "output \"cidr\" {\n  value = \"10.1.0.0/16\"\n}\n",
+        ),
+        (
+            "app",
+            "terraform {\n  source = \"../mod-app\"\n}\ndependency \"read\" {\n  config_path = \"../net\"\n}\ndependency \"skipped\" {\n  config_path  = \"../net\"\n  skip_outputs = true\n}\ndependency \"off\" {\n  config_path = \"../nowhere\"\n  enabled     = false\n}\ninputs = {\n  read    = dependency.read.outputs.cidr\n  skipped = dependency.skipped.outputs.cidr\n}\n",
+            "variable \"read\" {}\nvariable \"skipped\" {}\nresource \"aws_ssm_parameter\" \"p\" {\n  name  = var.read\n  value = var.skipped\n  type  = \"String\"\n}\n",
+        ),
+    ] {
+        std::fs::create_dir_all(top.join(dir)).unwrap();
+        std::fs::create_dir_all(top.join(format!("mod-{dir}"))).unwrap();
+        std::fs::write(top.join(dir).join("terragrunt.hcl"), config).unwrap();
+        std::fs::write(top.join(format!("mod-{dir}/main.tf")), module).unwrap();
+    }
+    let g = load(std::slice::from_ref(&top), &LoadOptions::default());
+    let _ = std::fs::remove_dir_all(&top);
+    assert!(!messages(&g, Severity::Warning)
+        .iter()
+        .any(|m| m.contains("nowhere")));
+    assert_eq!(
+        attr(&g, "aws_ssm_parameter.p", "name").as_str(),
+        Some("10.1.0.0/16")
+    );
+    let skipped = attr(&g, "aws_ssm_parameter.p", "value");
+    assert_eq!(
+        origin(&skipped).as_deref(),
+        Some("dependency.skipped.outputs.cidr")
+    );
+}
