@@ -112,6 +112,9 @@ pub struct ModuleInstance {
     /// reported): objects it declares there are missing from the model,
     /// not gone.
     pub partial: bool,
+    /// For the root module of a Terragrunt unit: its `terraform { source }`
+    /// as Terragrunt reads it, and where that is set.
+    pub terragrunt_source: Option<(String, Span)>,
 }
 
 /// An object Terraform starts or stops managing without creating or

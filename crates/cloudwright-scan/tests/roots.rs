@@ -102,3 +102,43 @@ fn a_resource_another_terragrunt_unit_uses_is_used() {
     let report = scan(&graph, &select_rules(&options).unwrap(), &options);
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
+
+/// The module a Terragrunt unit deploys is pinned as a module call is: a
+/// git source to a tag or a commit, a registry one to a version.
+#[test]
+fn a_terragrunt_unit_pins_its_module() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terragrunt_pins");
+    let checkout = dir.join("checkout");
+    let options = LoadOptions {
+        terragrunt_source_map: vec![
+            (
+                "git::https://example.com/acme/m.git".into(),
+                checkout.clone(),
+            ),
+            ("git::git@github.com:acme/m.git".into(), checkout.clone()),
+            ("https://github.com/acme/m.git".into(), checkout.clone()),
+            ("tfr:///acme/q/aws".into(), checkout.join("q")),
+        ],
+        ..LoadOptions::default()
+    };
+    let graph = load(&[dir.join("live")], &options);
+    assert_eq!(graph.roots().len(), 5, "{:?}", graph.diagnostics);
+    let scan_options = ScanOptions {
+        only: vec!["CW-TF-PIN-003".into()],
+        ..Default::default()
+    };
+    let report = scan(&graph, &select_rules(&scan_options).unwrap(), &scan_options);
+    let failing: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.root.as_str(), &*f.message))
+        .collect();
+    assert_eq!(
+        failing,
+        vec![
+            ("fail_branch", "the unit's \"git::https://example.com/acme/m.git//q?ref=main\" pins ref=main, which reads as a branch, not a tag or commit"),
+            ("fail_no_ref", "the unit's \"git::git@github.com:acme/m.git//q\" has no ?ref=: it follows the default branch"),
+            ("fail_tfr", "the unit's \"tfr:///acme/q/aws\" has no ?version=: every run takes the latest release"),
+        ]
+    );
+}

@@ -727,6 +727,14 @@ fn eval_root(
     // order already: the chunks are ordered by their first instance (moving
     // a chunk is moving three words, a resource is some thirty), and the
     // whole sorted only should a chunk's instances interleave with another's.
+    // a unit's root: where its module comes from (a supply-chain pin)
+    if let Some(unit) = unit {
+        if let (Some(text), Some(at)) = (&unit.source_text, unit.source_at) {
+            if let Some(root) = loader.modules.iter_mut().find(|m| m.address.is_empty()) {
+                root.terragrunt_source = Some((text.clone(), at));
+            }
+        }
+    }
     let order = cloudwright_model::Resource::canonical_order;
     let mut chunks = loader.resources;
     chunks.retain(|c| !c.is_empty());

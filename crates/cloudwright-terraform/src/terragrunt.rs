@@ -47,8 +47,9 @@ pub(crate) struct Unit {
     pub dependencies: Vec<PathBuf>,
     /// The module the unit deploys.
     pub source: Source,
-    /// Where `terraform { source }` is set.
+    /// Where `terraform { source }` is set, and what it says.
     pub source_at: Option<Span>,
+    pub source_text: Option<String>,
     /// Why Terragrunt does not run it (`skip = true`, an `exclude` block
     /// whose `if` holds for plans), and where that is said.
     pub skipped: Option<(&'static str, Span)>,
@@ -385,6 +386,10 @@ impl<'s> Reader<'s> {
                 .collect(),
             source,
             source_at: e.source.as_ref().map(|(_, span)| *span),
+            source_text: e
+                .source
+                .as_ref()
+                .and_then(|(v, _)| v.as_str().map(str::to_string)),
             inputs: e.inputs,
             var_files,
             generated,

@@ -254,6 +254,29 @@ fn module_pin(source: &str, version: Option<&str>) -> Option<Result<(), String>>
     })
 }
 
+/// Whether a Terragrunt unit's `terraform { source }` is pinned: `None`
+/// for a local path or a source of another kind (an archive, S3).
+fn terragrunt_pin(source: &str) -> Option<Result<(), String>> {
+    if let Some(registry) = source.strip_prefix("tfr://") {
+        let version = registry
+            .split_once("?version=")
+            .or_else(|| registry.split_once("&version="))
+            .map(|(_, v)| v.split('&').next().unwrap_or(v));
+        return Some(match version {
+            None => Err("has no ?version=: every run takes the latest release".into()),
+            Some(_) => Ok(()),
+        });
+    }
+    // a git repository by URL (go-getter's detection: `.git`, GitHub)
+    let repository = source.split("//").take(2).collect::<Vec<_>>().join("//");
+    let git_url = (source.starts_with("https://") || source.starts_with("ssh://"))
+        && (repository.contains(".git") || source.contains("github.com/"));
+    match git_url {
+        true => module_pin(&format!("git::{source}"), None),
+        false => module_pin(source, None),
+    }
+}
+
 /// `v1.2.3`, `1.2`, `release-1.4` with digits, or a commit hash.
 fn is_tag_or_commit(r: &str) -> bool {
     let hex = r.len() >= 7 && r.len() <= 40 && r.chars().all(|c| c.is_ascii_hexdigit());
@@ -270,7 +293,10 @@ crate::rule! {
     /// Modules called from the registry have a `version` with an upper
     /// bound; modules from git pin a tag or a commit (`?ref=v1.4.2`,
     /// `?ref=<sha>`), not a branch (`?ref=main`) or nothing. Local paths
-    /// and archives are not checked.
+    /// and archives are not checked. So is the module a Terragrunt unit
+    /// deploys (`terraform { source }`): a git source (`git::…`,
+    /// `https://…/repo.git//path`) pins a tag or a commit, a registry one
+    /// (`tfr:///…`) a `?version=`.
     ///
     /// ## Why it matters
     /// An unpinned module changes under you: the next `terraform init`
@@ -314,6 +340,11 @@ crate::rule! {
         check: |ctx, report| {
             let mut seen = BTreeSet::new();
             for m in &ctx.graph.modules {
+                if let Some((source, span)) = &m.terragrunt_source {
+                    if let Some(Err(why)) = terragrunt_pin(source) {
+                        report.fail_at(&m.root_dir, "terraform", "terraform", "source", Some(*span), format!("the unit's {source:?} {why}"));
+                    }
+                }
                 for call in &m.module_calls {
                     if !seen.insert((call.span.file, call.span.line, call.span.column)) {
                         continue;
