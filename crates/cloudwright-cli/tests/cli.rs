@@ -697,3 +697,33 @@ fn resources_of_terragrunt_units_say_their_unit() {
         .contains("aws_s3_bucket.this  [aws]  modules/bucket/main.tf:7  (root live/prod/bucket)"));
     insta::assert_snapshot!("resources_terragrunt_text", text);
 }
+
+/// An exposure path through another Terragrunt unit names that unit at
+/// each of its hops.
+#[test]
+fn exposure_paths_through_another_unit_name_it() {
+    let out = run(&[
+        "exposure",
+        "crates/cloudwright-network/tests/fixtures/terragrunt_units",
+    ]);
+    succeeded(&out);
+    let text = stdout(&out);
+    assert!(
+        text.contains("↳ route            live/network: aws_route_table.public — route[0]: 0.0.0.0/0 → internet gateway (modules/network/main.tf:7)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("↳ security-group   aws_security_group.ssh.ingress[0] — admits it"),
+        "{text}"
+    );
+    let out = run(&[
+        "exposure",
+        "crates/cloudwright-network/tests/fixtures/terragrunt_units",
+        "-o",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let route = &json["exposures"][0]["path"][2];
+    assert_eq!(route["root"], "live/network");
+    assert_eq!(json["exposures"][0]["root"], "live/bastion");
+}

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 
 fn hop(kind: &'static str, r: &Resource, detail: impl Into<String>) -> Hop {
     Hop {
+        root: Some(r.root.clone()),
         kind,
         address: r.address.clone(),
         detail: detail.into(),
@@ -296,6 +297,7 @@ pub fn local_overrides(graph: &Graph) -> Vec<Violation> {
                         r.via.trim_end_matches("_id").replace('_', " ")
                     ),
                     evidence: vec![Hop {
+                        root: None,
                         kind: "route",
                         address: place.clone(),
                         detail: format!("{} more specific than the local route", r.destination),
@@ -332,6 +334,7 @@ fn default_route<'g>(
             .find(|r| r.destination.prefix_len() == 0 && r.destination.addr().is_ipv4())
             .map(|r| {
                 let h = Hop {
+                    root: None,
                     kind: "route",
                     address: if r.attribute.is_empty() {
                         r.address.clone()
@@ -826,6 +829,7 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
                     ),
                     evidence: vec![
                         Hop {
+                            root: None,
                             detail: format!("admits {source} on {ports}"),
                             ..first
                         },

@@ -24,6 +24,10 @@ pub struct Hop {
     /// `public-address`, `internet-gateway`, `route`, `network-acl`, `security-group`
     pub kind: &'static str,
     pub address: String,
+    /// The root module of the hop's resource, where the path knows it: it
+    /// may be another's than the exposed resource's (a Terragrunt unit's
+    /// subnet, route table and gateway are the network unit's).
+    pub root: Option<std::sync::Arc<str>>,
     pub detail: String,
     pub span: Option<Span>,
 }
@@ -66,6 +70,7 @@ pub fn rule_hop(
 ) -> Hop {
     Hop {
         kind: "security-group",
+        root: None,
         address: if attribute.is_empty() {
             address.to_string()
         } else {
@@ -169,6 +174,7 @@ fn hop(kind: &'static str, r: &Resource, detail: impl Into<String>) -> Hop {
     Hop {
         kind,
         address: r.address.clone(),
+        root: Some(r.root.clone()),
         detail: detail.into(),
         span: r.span,
     }
@@ -314,6 +320,7 @@ fn acl(
         let h = Hop {
             kind: "network-acl",
             address: vpc.address.clone(),
+            root: Some(vpc.root.clone()),
             detail: "the VPC's default network ACL allows all traffic".into(),
             span: vpc.span,
         };
@@ -347,6 +354,7 @@ fn acl(
         .map(|&i| Hop {
             kind: "network-acl",
             address: inbound[i].address.clone(),
+            root: Some(acl.root.clone()),
             detail: format!("inbound rule {} allows", inbound[i].number),
             span: inbound[i].span,
         })
@@ -354,6 +362,7 @@ fn acl(
     hops.extend(used_out.iter().map(|&i| Hop {
         kind: "network-acl",
         address: outbound[i].address.clone(),
+        root: Some(acl.root.clone()),
         detail: format!("outbound rule {} allows the replies", outbound[i].number),
         span: outbound[i].span,
     }));
@@ -1657,6 +1666,7 @@ fn diagnose(
         return Fact::Known((
             Hop {
                 kind: "security-group",
+                root: Some(first.root.clone()),
                 address: if names.is_empty() {
                     format!("the default security group of {}", vpc.address)
                 } else {

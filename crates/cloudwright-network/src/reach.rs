@@ -133,6 +133,7 @@ fn groups_step(
             HeaderSpace::empty()
         };
         let hop = Hop {
+            root: None,
             kind: "security-group",
             address: side.vpc.address.clone(),
             detail: detail.into(),
@@ -233,6 +234,7 @@ fn acl_step(
         Fact::Known(Some(a)) => a,
         Fact::Known(None) => {
             let hop = Hop {
+                root: None,
                 kind: "network-acl",
                 address: side.vpc.address.clone(),
                 detail: "the VPC's default network ACL allows all traffic".into(),
@@ -280,6 +282,7 @@ fn acl_step(
             admitted = admitted.union(&matched);
             let what = if reply { " the replies" } else { "" };
             hops.push(Hop {
+                root: None,
                 kind: "network-acl",
                 address: e.address.clone(),
                 detail: format!("{direction} rule {} allows{what}", e.number),
@@ -287,6 +290,7 @@ fn acl_step(
             });
         } else if blocker.is_none() {
             blocker = Some(Hop {
+                root: None,
                 kind: "network-acl",
                 address: e.address.clone(),
                 detail: format!("{direction} rule {} denies it", e.number),
@@ -297,6 +301,7 @@ fn acl_step(
     }
     let blocker = blocker.or_else(|| {
         Some(Hop {
+            root: None,
             kind: "network-acl",
             address: acl.address.clone(),
             detail: format!("no {direction} rule matches: the implicit deny drops it"),
@@ -357,6 +362,7 @@ fn route_across(
     let own = vpc_range(side.vpc);
     if !own.intersect(dest).is_empty() {
         let hop = Hop {
+            root: None,
             kind: "route",
             address: side.vpc.address.clone(),
             detail: format!(
@@ -406,6 +412,7 @@ fn route_across(
     };
     let Some(route) = best else {
         let hop = Hop {
+            root: None,
             kind: "route",
             address: table_name.clone(),
             detail: "no route covers the destination".into(),
@@ -432,6 +439,7 @@ fn route_across(
         |t| t.address.clone(),
     );
     let hop = Hop {
+        root: None,
         kind: "route",
         address: place,
         detail: format!("{} → {target_name}", route.destination),
@@ -701,6 +709,7 @@ fn flow(graph: &Graph, a: &Interface<'_>, b: &Interface<'_>, asked: &HeaderSpace
     // 1. routes
     if a.vpc.address == b.vpc.address && a.vpc.root == b.vpc.root {
         path.push(Hop {
+            root: None,
             kind: "route",
             address: a.vpc.address.clone(),
             detail: "the local route within the VPC".into(),
@@ -785,6 +794,7 @@ fn flow(graph: &Graph, a: &Interface<'_>, b: &Interface<'_>, asked: &HeaderSpace
                         }
                         let hop = blocker.expect("an ACL that passes nothing names its blocker");
                         let hop = Hop {
+                            root: None,
                             detail: format!(
                                 "{} (the replies, to ephemeral ports 1024-65535)",
                                 hop.detail
@@ -869,6 +879,7 @@ fn sg_blocker(
     };
     (
         Hop {
+            root: None,
             kind: "security-group",
             address,
             detail,

@@ -263,6 +263,7 @@ fn tier_unknown_flow(
 
 fn resource_hop(kind: &'static str, r: &Resource, detail: String) -> Hop {
     Hop {
+        root: Some(r.root.clone()),
         kind,
         address: r.address.clone(),
         detail,

@@ -430,4 +430,7 @@ fn an_exposure_path_runs_through_another_terragrunt_unit() {
     );
     assert_eq!(e.path[2].address, "aws_route_table.public");
     assert_eq!(e.path[2].detail, "route[0]: 0.0.0.0/0 → internet gateway");
+    // each hop says whose it is: the network unit's route, the bastion's own address
+    assert_eq!(e.path[2].root.as_deref(), Some("live/network"));
+    assert_eq!(e.path[0].root.as_deref(), Some("live/bastion"));
 }

@@ -95,7 +95,8 @@ pub fn write_text(
                     let loc = location(graph, h.span)
                         .map(|(f, l)| format!(" ({f}:{l})"))
                         .unwrap_or_default();
-                    writeln!(out, "  ↳ {:<16} {} — {}{loc}", h.kind, h.address, h.detail)?;
+                    let address = hop_address(h, &e.root);
+                    writeln!(out, "  ↳ {:<16} {address} — {}{loc}", h.kind, h.detail)?;
                 }
             }
             Verdict::Unknown => {
@@ -121,14 +122,7 @@ pub fn write_json(
 ) -> std::io::Result<()> {
     let mut items = Vec::new();
     for e in ordered(exposures) {
-        let path: Vec<_> = e
-            .path
-            .iter()
-            .map(|h| {
-                let (file, line) = location(graph, h.span).unzip();
-                json!({"kind": h.kind, "address": h.address, "detail": h.detail, "file": file, "line": line})
-            })
-            .collect();
+        let path: Vec<_> = e.path.iter().map(|h| hop_json(graph, h)).collect();
         let verdict = match e.verdict {
             Verdict::Reachable => "reachable",
             Verdict::Unknown => "unknown",
@@ -253,7 +247,7 @@ pub fn write_markdown(
                     out,
                     "1. **{}** `{}` — {}{loc}",
                     h.kind,
-                    h.address,
+                    hop_address(h, &x.root),
                     markdown_escape(&h.detail)
                 )?;
             }
@@ -577,7 +571,17 @@ pub fn write_answers_text(
 
 fn hop_json(graph: &Graph, h: &cloudwright_network::exposure::Hop) -> serde_json::Value {
     let (file, line) = location(graph, h.span).unzip();
-    json!({"kind": h.kind, "address": h.address, "detail": h.detail, "file": file, "line": line})
+    let root = h.root.as_deref();
+    json!({"kind": h.kind, "address": h.address, "root": root, "detail": h.detail, "file": file, "line": line})
+}
+
+/// A hop's resource, after its root module when that is another than the
+/// exposed resource's (a Terragrunt unit's path through the network unit).
+fn hop_address(h: &cloudwright_network::exposure::Hop, root: &str) -> String {
+    match &h.root {
+        Some(other) if **other != *root => format!("{other}: {}", h.address),
+        _ => h.address.clone(),
+    }
 }
 
 /// Answers to `--from/--to` questions as JSON (`docs/json-exposure.md`).
