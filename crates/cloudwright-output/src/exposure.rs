@@ -71,12 +71,14 @@ pub fn write_text(
     let mut reachable = 0;
     let mut unknown = 0;
     let mut group = "";
+    let several_roots = graph.roots().len() > 1;
     for e in ordered(exposures) {
         if e.severity() != group {
             group = e.severity();
             let title = GROUPS.iter().find(|(g, _)| *g == group).map_or("", |g| g.1);
             writeln!(out, "== {title}\n")?;
         }
+        let resource = subject(e, several_roots);
         let at = location(graph, e.span)
             .map(|(f, l)| format!("  {f}:{l}"))
             .unwrap_or_default();
@@ -86,8 +88,7 @@ pub fn write_text(
                 let via = via_text(&e.via);
                 writeln!(
                     out,
-                    "{}  reachable from the internet: {} from {}{via}{at}",
-                    e.resource,
+                    "{resource}  reachable from the internet: {} from {}{via}{at}",
                     services_text(e),
                     sources_text(e)
                 )?;
@@ -101,7 +102,7 @@ pub fn write_text(
             }
             Verdict::Unknown => {
                 unknown += 1;
-                writeln!(out, "{}  undecidable{at}", e.resource)?;
+                writeln!(out, "{resource}  undecidable{at}")?;
                 for m in &e.missing {
                     writeln!(out, "  ? {m}")?;
                 }
@@ -573,6 +574,15 @@ fn hop_json(graph: &Graph, h: &cloudwright_network::exposure::Hop) -> serde_json
     let (file, line) = location(graph, h.span).unzip();
     let root = h.root.as_deref();
     json!({"kind": h.kind, "address": h.address, "root": root, "detail": h.detail, "file": file, "line": line})
+}
+
+/// The exposed resource, after its root module when there are several
+/// (Terragrunt units deploying one module share its addresses and files).
+fn subject(e: &Exposure, several_roots: bool) -> String {
+    match several_roots {
+        true => format!("{}: {}", e.root, e.resource),
+        false => e.resource.clone(),
+    }
 }
 
 /// A hop's resource, after its root module when that is another than the
