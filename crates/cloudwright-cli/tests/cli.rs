@@ -716,6 +716,13 @@ fn exposure_paths_through_another_unit_name_it() {
         text.contains("↳ security-group   aws_security_group.ssh.ingress[0] — admits it"),
         "{text}"
     );
+    // with several roots, the exposed resource says its own
+    assert!(
+        text.contains(
+            "live/bastion: aws_instance.bastion  reachable from the internet: tcp 22 from 0.0.0.0/0"
+        ),
+        "{text}"
+    );
     let out = run(&[
         "exposure",
         "crates/cloudwright-network/tests/fixtures/terragrunt_units",
