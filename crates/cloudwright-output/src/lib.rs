@@ -12,3 +12,13 @@ pub mod resources;
 pub mod review;
 pub mod scan;
 pub mod table;
+
+/// A resource's address after its root module when that is not the
+/// scanned directory (`live/prod: aws_s3_bucket.data`): several root
+/// modules — environments, Terragrunt units — have namesakes.
+pub(crate) fn with_root(root: &str, address: &str) -> String {
+    match root {
+        "" | "." => address.to_string(),
+        root => format!("{root}: {address}"),
+    }
+}

@@ -21,10 +21,7 @@ const TOP: usize = 8;
 /// scanned directory (several roots — Terragrunt units, environments —
 /// have namesakes).
 fn subject(f: &Finding) -> String {
-    match f.root.as_str() {
-        "" | "." => f.resource.clone(),
-        root => format!("{root}: {}", f.resource),
-    }
+    crate::with_root(&f.root, &f.resource)
 }
 
 fn location(graph: &Graph, f: &Finding) -> String {

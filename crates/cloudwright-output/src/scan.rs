@@ -1007,11 +1007,7 @@ pub fn to_junit(ctx: &Context<'_>) -> String {
             let file = location(ctx.graph, &f.span)
                 .map(|(file, line, ..)| format!("{file}:{line}"))
                 .unwrap_or_default();
-            let name = if f.root == "." || f.root.is_empty() {
-                f.resource.clone()
-            } else {
-                format!("{}: {}", f.root, f.resource)
-            };
+            let name = crate::with_root(&f.root, &f.resource);
             let _ = writeln!(
                 cases,
                 "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\">",

@@ -1414,8 +1414,9 @@ pub(crate) fn below<'a>(root: &Path, path: &'a Path) -> Option<std::borrow::Cow<
         .map(|rel| rel.to_string_lossy())
 }
 
-/// `path` relative to `base` with `..` steps, for files outside the scan root.
-fn relative_to(base: &Path, path: &Path) -> String {
+/// `path` relative to `base` with `..` steps (`""` for `base` itself): for
+/// files outside the scan root, and Terragrunt's relative-path functions.
+pub(crate) fn relative_to(base: &Path, path: &Path) -> String {
     let base: Vec<_> = base.components().collect();
     let target: Vec<_> = path.components().collect();
     let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();

@@ -16,6 +16,7 @@
 
 use crate::eval::FastMap;
 use crate::eval::{Evaluator, FsContext, FunctionHost, ModuleScope};
+use crate::load::relative_to as relative;
 use crate::syntax::{Attribute, Block, Body, ConfigFile, Expr, ExprKind, ObjectKey, Range};
 use cloudwright_model::{Diagnostic, Fields, FileId, SourceFile, SourceMap, Span, Value};
 use std::cell::RefCell;
@@ -1513,21 +1514,6 @@ fn names_secret(name: &str) -> bool {
 
 fn strings(items: &[&str]) -> Value {
     Value::list(items.iter().map(|s| Value::string(*s)).collect())
-}
-
-/// `to` relative to `from`, with `..` steps (`""` for the same directory).
-fn relative(from: &Path, to: &Path) -> String {
-    let from: Vec<_> = from.components().collect();
-    let to: Vec<_> = to.components().collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = Vec::new();
-    for _ in common..from.len() {
-        parts.push("..".into());
-    }
-    for c in &to[common..] {
-        parts.push(c.as_os_str().to_string_lossy().into_owned());
-    }
-    parts.join("/")
 }
 
 /// Puts an offset of a generated file on the configuration line that
