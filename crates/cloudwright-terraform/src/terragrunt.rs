@@ -14,8 +14,7 @@
 //! applied; `mock_outputs` are placeholders, not read), the AWS caller's
 //! identity, `run_cmd` (Cloudwright runs no command).
 
-use crate::eval::FastMap;
-use crate::eval::{Evaluator, FsContext, FunctionHost, ModuleScope};
+use crate::eval::{Evaluator, FastMap, FsContext, FunctionHost, ModuleScope};
 use crate::load::relative_to as relative;
 use crate::syntax::{Attribute, Block, Body, ConfigFile, Expr, ExprKind, ObjectKey, Range};
 use cloudwright_model::{Diagnostic, Fields, FileId, SourceFile, SourceMap, Span, Value};
