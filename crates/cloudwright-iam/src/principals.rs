@@ -2,138 +2,50 @@
 //! with every identity policy attached to them (inline blocks, role/user
 //! policies, attachments, `managed_policy_arns`, group memberships), their
 //! permissions boundaries and, for roles, their trust policies. A policy
-//! whose document is not known before apply, or an AWS-managed policy
-//! whose contents are not bundled, is recorded as missing — the analysis
-//! then says so instead of guessing.
+//! whose document is not known before apply, one named by an ARN outside
+//! the configuration, or an AWS-managed policy not in the bundled table
+//! (`crate::managed`: every policy AWS published when it was generated) is
+//! recorded as missing — the analysis then says so instead of guessing.
 
 use crate::document::{attribute_statements, statements, Statement};
 use crate::eval::Policy;
+use crate::managed::{Lookup, Published};
 use cloudwright_model::{Graph, Mode, Resource, Span, Tri, Value};
-
-/// AWS-managed policies whose documents are bundled: the broad ones, and
-/// the ones most often attached to instances, functions, tasks and nodes
-/// (as AWS publishes them; the comment names the default version
-/// transcribed). Any other is recorded as not analysed.
-const MANAGED: &[(&str, &str)] = &[
-    (
-        "arn:aws:iam::aws:policy/AdministratorAccess",
-        r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
-    ),
-    (
-        "arn:aws:iam::aws:policy/PowerUserAccess",
-        r#"{"Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},{"Effect":"Allow","Action":["iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeOrganization","account:ListRegions","account:GetAccountInformation"],"Resource":"*"}]}"#,
-    ),
-    (
-        "arn:aws:iam::aws:policy/IAMFullAccess",
-        r#"{"Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}"#,
-    ),
-    (
-        "arn:aws:iam::aws:policy/AmazonS3FullAccess",
-        r#"{"Statement":[{"Effect":"Allow","Action":["s3:*","s3-object-lambda:*"],"Resource":"*"}]}"#,
-    ),
-    (
-        "arn:aws:iam::aws:policy/AmazonEC2FullAccess",
-        r#"{"Statement":[{"Effect":"Allow","Action":["ec2:*","elasticloadbalancing:*","cloudwatch:*","autoscaling:*"],"Resource":"*"},{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*"}]}"#,
-    ),
-    (
-        "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
-        r#"{"Statement":[{"Effect":"Allow","Action":["dynamodb:*","dax:*"],"Resource":"*"}]}"#,
-    ),
-    (
-        "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
-        r#"{"Statement":[{"Effect":"Allow","Action":["sqs:*"],"Resource":"*"}]}"#,
-    ),
-    (
-        "arn:aws:iam::aws:policy/AmazonSNSFullAccess",
-        r#"{"Statement":[{"Effect":"Allow","Action":["sns:*"],"Resource":"*"}]}"#,
-    ), // AmazonSSMManagedInstanceCore, default version v2
-    (
-        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        r#"{"Statement":[{"Effect":"Allow","Action":["ssm:DescribeAssociation","ssm:GetDeployablePatchSnapshotForInstance","ssm:GetDocument","ssm:DescribeDocument","ssm:GetManifest","ssm:GetParameter","ssm:GetParameters","ssm:ListAssociations","ssm:ListInstanceAssociations","ssm:PutInventory","ssm:PutComplianceItems","ssm:PutConfigurePackageResult","ssm:UpdateAssociationStatus","ssm:UpdateInstanceAssociationStatus","ssm:UpdateInstanceInformation"],"Resource":"*"},{"Effect":"Allow","Action":["ssmmessages:CreateControlChannel","ssmmessages:CreateDataChannel","ssmmessages:OpenControlChannel","ssmmessages:OpenDataChannel"],"Resource":"*"},{"Effect":"Allow","Action":["ec2messages:AcknowledgeMessage","ec2messages:DeleteMessage","ec2messages:FailMessage","ec2messages:GetEndpoint","ec2messages:GetMessages","ec2messages:SendReply"],"Resource":"*"}]}"#,
-    ),
-    // AWSLambdaBasicExecutionRole, default version v1
-    (
-        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-        r#"{"Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#,
-    ),
-    // AWSLambdaVPCAccessExecutionRole, default version v3
-    (
-        "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-        r#"{"Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents","ec2:CreateNetworkInterface","ec2:DescribeNetworkInterfaces","ec2:DescribeSubnets","ec2:DeleteNetworkInterface","ec2:AssignPrivateIpAddresses","ec2:UnassignPrivateIpAddresses"],"Resource":"*"}]}"#,
-    ),
-    // AmazonECSTaskExecutionRolePolicy, default version v1
-    (
-        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-        r#"{"Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchCheckLayerAvailability","ecr:GetDownloadUrlForLayer","ecr:BatchGetImage","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#,
-    ),
-    // AmazonEC2ContainerRegistryReadOnly, default version v3
-    (
-        "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-        r#"{"Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchCheckLayerAvailability","ecr:GetDownloadUrlForLayer","ecr:GetRepositoryPolicy","ecr:DescribeRepositories","ecr:ListImages","ecr:DescribeImages","ecr:BatchGetImage","ecr:GetLifecyclePolicy","ecr:GetLifecyclePolicyPreview","ecr:ListTagsForResource","ecr:DescribeImageScanFindings"],"Resource":"*"}]}"#,
-    ),
-    // AmazonS3ReadOnlyAccess, default version v3
-    (
-        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
-        r#"{"Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","s3:Describe*","s3-object-lambda:Get*","s3-object-lambda:List*"],"Resource":"*"}]}"#,
-    ),
-    // CloudWatchAgentServerPolicy, default version v3
-    (
-        "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
-        r#"{"Statement":[{"Effect":"Allow","Action":["cloudwatch:PutMetricData","ec2:DescribeVolumes","ec2:DescribeTags","logs:PutLogEvents","logs:PutRetentionPolicy","logs:DescribeLogStreams","logs:DescribeLogGroups","logs:CreateLogStream","logs:CreateLogGroup","xray:PutTraceSegments","xray:PutTelemetryRecords","xray:GetSamplingRules","xray:GetSamplingTargets","xray:GetSamplingStatisticSummaries"],"Resource":"*"},{"Effect":"Allow","Action":["ssm:GetParameter"],"Resource":"arn:aws:ssm:*:*:parameter/AmazonCloudWatch-*"}]}"#,
-    ),
-    // AmazonEKSWorkerNodePolicy, default version v3
-    (
-        "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-        r#"{"Statement":[{"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:DescribeInstanceTypes","ec2:DescribeRouteTables","ec2:DescribeSecurityGroups","ec2:DescribeSubnets","ec2:DescribeVolumes","ec2:DescribeVolumesModifications","ec2:DescribeVpcs","eks:DescribeCluster","eks-auth:AssumeRoleForPodIdentity"],"Resource":"*"}]}"#,
-    ),
-    // AmazonEKS_CNI_Policy, default version v5
-    (
-        "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-        r#"{"Statement":[{"Effect":"Allow","Action":["ec2:AssignPrivateIpAddresses","ec2:AttachNetworkInterface","ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface","ec2:DescribeInstances","ec2:DescribeTags","ec2:DescribeNetworkInterfaces","ec2:DescribeInstanceTypes","ec2:DescribeSubnets","ec2:DetachNetworkInterface","ec2:ModifyNetworkInterfaceAttribute","ec2:UnassignPrivateIpAddresses"],"Resource":"*"},{"Effect":"Allow","Action":["ec2:CreateTags"],"Resource":["arn:aws:ec2:*:*:network-interface/*"]}]}"#,
-    ),
-    // AWSXRayDaemonWriteAccess, default version v2
-    (
-        "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
-        r#"{"Statement":[{"Effect":"Allow","Action":["xray:PutTraceSegments","xray:PutTelemetryRecords","xray:GetSamplingRules","xray:GetSamplingTargets","xray:GetSamplingStatisticSummaries"],"Resource":["*"]}]}"#,
-    ),
-    // AmazonEKSClusterPolicy, default version v9
-    (
-        "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
-        r#"{"Statement":[{"Effect":"Allow","Action":["autoscaling:DescribeAutoScalingGroups","autoscaling:UpdateAutoScalingGroup","ec2:AttachVolume","ec2:AuthorizeSecurityGroupIngress","ec2:CreateRoute","ec2:CreateSecurityGroup","ec2:CreateTags","ec2:CreateVolume","ec2:DeleteRoute","ec2:DeleteSecurityGroup","ec2:DeleteVolume","ec2:DescribeInstances","ec2:DescribeRouteTables","ec2:DescribeSecurityGroups","ec2:DescribeSubnets","ec2:DescribeVolumes","ec2:DescribeVolumesModifications","ec2:DescribeVpcs","ec2:DescribeDhcpOptions","ec2:DescribeNetworkInterfaces","ec2:DescribeAvailabilityZones","ec2:DetachVolume","ec2:ModifyInstanceAttribute","ec2:ModifyVolume","ec2:RevokeSecurityGroupIngress","ec2:DescribeAccountAttributes","ec2:DescribeAddresses","ec2:DescribeInternetGateways","ec2:DescribeInstanceTopology","elasticloadbalancing:AddTags","elasticloadbalancing:ApplySecurityGroupsToLoadBalancer","elasticloadbalancing:AttachLoadBalancerToSubnets","elasticloadbalancing:ConfigureHealthCheck","elasticloadbalancing:CreateListener","elasticloadbalancing:CreateLoadBalancer","elasticloadbalancing:CreateLoadBalancerListeners","elasticloadbalancing:CreateLoadBalancerPolicy","elasticloadbalancing:CreateTargetGroup","elasticloadbalancing:DeleteListener","elasticloadbalancing:DeleteLoadBalancer","elasticloadbalancing:DeleteLoadBalancerListeners","elasticloadbalancing:DeleteTargetGroup","elasticloadbalancing:DeregisterInstancesFromLoadBalancer","elasticloadbalancing:DeregisterTargets","elasticloadbalancing:DescribeListeners","elasticloadbalancing:DescribeLoadBalancerAttributes","elasticloadbalancing:DescribeLoadBalancerPolicies","elasticloadbalancing:DescribeLoadBalancers","elasticloadbalancing:DescribeTargetGroupAttributes","elasticloadbalancing:DescribeTargetGroups","elasticloadbalancing:DescribeTargetHealth","elasticloadbalancing:DetachLoadBalancerFromSubnets","elasticloadbalancing:ModifyListener","elasticloadbalancing:ModifyLoadBalancerAttributes","elasticloadbalancing:ModifyTargetGroup","elasticloadbalancing:ModifyTargetGroupAttributes","elasticloadbalancing:RegisterInstancesWithLoadBalancer","elasticloadbalancing:RegisterTargets","elasticloadbalancing:SetLoadBalancerPoliciesForBackendServer","elasticloadbalancing:SetLoadBalancerPoliciesOfListener","kms:DescribeKey"],"Resource":"*"},{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*","Condition":{"StringEquals":{"iam:AWSServiceName":"elasticloadbalancing.amazonaws.com"}}},{"Effect":"Allow","Action":"ec2:DeleteNetworkInterface","Resource":"*","Condition":{"StringEquals":{"ec2:ResourceTag/eks:eni:owner":"amazon-vpc-cni"}}}]}"#,
-    ),
-    // AmazonEKSVPCResourceController, default version v1
-    (
-        "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController",
-        r#"{"Statement":[{"Effect":"Allow","Action":"ec2:CreateNetworkInterfacePermission","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"ec2:ResourceTag/eks:eni:owner":"eks-vpc-resource-controller"}}},{"Effect":"Allow","Action":["ec2:CreateNetworkInterface","ec2:DetachNetworkInterface","ec2:ModifyNetworkInterfaceAttribute","ec2:DeleteNetworkInterface","ec2:AttachNetworkInterface","ec2:UnassignPrivateIpAddresses","ec2:AssignPrivateIpAddresses"],"Resource":"*"}]}"#,
-    ),
-    // AmazonRDSEnhancedMonitoringRole, default version v1
-    (
-        "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-        r#"{"Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:PutRetentionPolicy"],"Resource":["arn:aws:logs:*:*:log-group:RDS*"]},{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents","logs:DescribeLogStreams","logs:GetLogEvents"],"Resource":["arn:aws:logs:*:*:log-group:RDS*:log-stream:*"]}]}"#,
-    ),
-];
 
 /// The bundled document of an AWS-managed policy, by its ARN in any
 /// partition (`arn:aws-cn:iam::aws:policy/…` names the same document).
 pub fn managed_policy(arn: &str) -> Option<Policy> {
-    let name = arn.rsplit('/').next().unwrap_or(arn);
-    fn in_partition(a: &str) -> Option<&str> {
-        a.split_once(":iam::").map(|(_, rest)| rest)
+    match crate::managed::managed_policies().lookup(arn)? {
+        Lookup::Found(published) => published_policy(published),
+        Lookup::ElsewhereAs(_) | Lookup::Unknown => None,
     }
-    let wanted = in_partition(arn)?;
-    MANAGED
-        .iter()
-        .find(|(a, _)| arn.starts_with("arn:") && in_partition(a) == Some(wanted))
-        .and_then(|(_, doc)| {
-            let json: serde_json::Value = serde_json::from_str(doc).ok()?;
-            match statements(Tri::Known(Value::from_json(&json))) {
-                Tri::Known(st) => Some(Policy {
-                    name: format!("AWS managed {name}"),
-                    statements: st,
-                }),
-                _ => None,
-            }
-        })
+}
+
+fn published_policy(published: Published<'_>) -> Option<Policy> {
+    let json: serde_json::Value = serde_json::from_str(published.document).ok()?;
+    match statements(Tri::Known(Value::from_json(&json))) {
+        Tri::Known(st) => Some(Policy {
+            name: format!("AWS managed {}", published.name),
+            statements: st,
+        }),
+        _ => None,
+    }
+}
+
+/// Why the `aws` account's policy an ARN names is not analysed.
+fn not_bundled(arn: &str) -> String {
+    let table = crate::managed::managed_policies();
+    match table.lookup(arn) {
+        Some(Lookup::ElsewhereAs(tail)) => format!(
+            "no AWS-managed policy has this ARN (AWS's policy of that name is arn:aws:iam::aws:policy/{tail}; attaching this one fails)"
+        ),
+        Some(Lookup::Found(_)) => "its document could not be read".to_string(),
+        _ => format!(
+            "not among the {} AWS-managed policies bundled ({}); contents unknown",
+            table.len(),
+            table.source
+        ),
+    }
 }
 
 /// A policy with where it is written.
@@ -259,8 +171,13 @@ fn attached(
                     });
                     match local.and_then(|p| located(p, "policy", p.address.clone(), missing)) {
                         Some(l) => out.push(l),
+                        None if a.contains(":iam::aws:policy/") => missing.push(format!(
+                            "{a} (attached by {}): {}",
+                            holder.address,
+                            not_bundled(a)
+                        )),
                         None => missing.push(format!(
-                            "{a} (attached by {}): managed policy, contents not bundled",
+                            "{a} (attached by {}): a policy not in the configuration, contents unknown",
                             holder.address
                         )),
                     }

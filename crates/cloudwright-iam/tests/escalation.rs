@@ -112,10 +112,41 @@ fn a_deny_a_boundary_or_a_resource_constraint_blocks_it() {
 #[test]
 fn policies_that_cannot_be_read_are_reported() {
     let all = analysis();
+    let table = cloudwright_iam::managed::managed_policies();
+    // (a set: in order)
     assert_eq!(
         get(&all, "aws_iam_role.opaque").missing,
-        vec!["arn:aws:iam::aws:policy/AmazonRDSFullAccess (attached by aws_iam_role.opaque): managed policy, contents not bundled".to_string()]
+        vec![
+            "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole (attached by aws_iam_role.opaque): no AWS-managed policy has this ARN (AWS's policy of that name is arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole; attaching this one fails)".to_string(),
+            format!("arn:aws:iam::aws:policy/ExamplePublishedLaterAccess (attached by aws_iam_role.opaque): not among the {} AWS-managed policies bundled ({}); contents unknown", table.len(), table.source),
+        ]
     );
+    // a role with a policy not analysed is never said to have no path
+    assert!(get(&all, "aws_iam_role.opaque").escalation_paths.is_empty());
+}
+
+#[test]
+fn every_aws_managed_policy_is_bundled_and_analysed() {
+    let table = cloudwright_iam::managed::managed_policies();
+    assert!(table.len() >= 1500, "{}", table.len());
+    assert!(table.source.starts_with("moto "), "{}", table.source);
+    let all = analysis();
+    let rds = get(&all, "aws_iam_role.rds_admin");
+    assert_eq!(rds.missing, Vec::<String>::new());
+    assert!(!rds.admin_equivalent);
+    let policy =
+        cloudwright_iam::principals::managed_policy("arn:aws:iam::aws:policy/AmazonRDSFullAccess")
+            .unwrap();
+    assert_eq!(policy.name, "AWS managed AmazonRDSFullAccess");
+    assert_eq!(policy.statements[0].actions[0], "rds:*");
+    // its service-linked role grant holds only under its condition
+    assert!(policy.statements[2].has_condition());
+    // every document in the table reads as a policy
+    let unread: Vec<String> = table
+        .names()
+        .filter(|arn| cloudwright_iam::principals::managed_policy(arn).is_none())
+        .collect();
+    assert_eq!(unread, Vec::<String>::new());
 }
 
 #[test]
