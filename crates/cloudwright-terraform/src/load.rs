@@ -379,21 +379,37 @@ fn read_units(
     if configs.is_empty() {
         return Vec::new();
     }
-    // deepest first: a configuration is known to be included before it is read
+    // deepest first: a configuration is known to be included before it is
+    // read; the configurations of one depth are read in parallel
     let mut order: Vec<&PathBuf> = configs.iter().collect();
     order.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    // included by another, and neither deploying a module nor beside .tf files
+    let only_included = |config: &Path| {
+        reader.is_included(config)
+            && config.parent().is_some_and(|dir| !dirs.contains_key(dir))
+            && !reader.declares_source(config)
+    };
+    let mut read = Vec::new();
+    for depth in order.chunk_by(|a, b| a.components().count() == b.components().count()) {
+        let candidates: Vec<&PathBuf> = depth
+            .iter()
+            .filter(|c| !only_included(c))
+            .copied()
+            .collect();
+        let units: Vec<(&PathBuf, Option<crate::terragrunt::Unit>)> = candidates
+            .into_par_iter()
+            .map(|config| (config, reader.unit(config)))
+            .collect();
+        // (one of the same depth may have included it)
+        read.extend(
+            units
+                .into_iter()
+                .filter(|(config, _)| !only_included(config))
+                .filter_map(|(_, unit)| unit),
+        );
+    }
     let mut units = Vec::new();
-    for config in order {
-        let Some(dir) = config.parent() else {
-            continue;
-        };
-        let included = reader.included.borrow().contains(config.as_path());
-        if included && !dirs.contains_key(dir) && !reader.declares_source(config) {
-            continue;
-        }
-        let Some(unit) = reader.unit(config) else {
-            continue;
-        };
+    for unit in read {
         let display = display_dir(scan_root, &unit.dir);
         if let Some((why, at)) = unit.skipped {
             reader.say(
@@ -411,7 +427,7 @@ fn read_units(
                     Diagnostic::warning(format!(
                         "{display} holds a Terragrunt configuration with neither a `terraform {{ source }}` nor .tf files: it deploys nothing"
                     ))
-                    .in_file(display_path(scan_root, config)),
+                    .in_file(display_path(scan_root, &unit.config)),
                 );
                 continue;
             }
@@ -522,7 +538,7 @@ fn evaluate_waiting(
         } else {
             // read again: their `dependency` blocks now have outputs
             let ready = ready
-                .into_iter()
+                .into_par_iter()
                 .map(|u| match reader.unit(&u.unit.config) {
                     Some(unit) => UnitRoot { unit, ..u },
                     None => u,

@@ -18,11 +18,10 @@ use crate::eval::{Evaluator, FastMap, FsContext, FunctionHost, ModuleScope};
 use crate::load::relative_to as relative;
 use crate::syntax::{Attribute, Block, Body, ConfigFile, Expr, ExprKind, ObjectKey, Range};
 use cloudwright_model::{Diagnostic, Fields, FileId, SourceFile, SourceMap, Span, Value};
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 /// The file that makes a directory a Terragrunt unit.
 pub const UNIT_FILE: &str = "terragrunt.hcl";
@@ -98,7 +97,8 @@ pub(crate) struct Backend {
     pub span: Span,
 }
 
-/// Reads units' configurations, each file parsed and registered once.
+/// Reads units' configurations, each file parsed and registered once;
+/// shared by the threads that read units in parallel.
 pub(crate) struct Reader<'s> {
     scan_root: PathBuf,
     /// What a unit may read: the repository the scanned directory is in
@@ -108,21 +108,27 @@ pub(crate) struct Reader<'s> {
     sources: &'s std::sync::Mutex<SourceMap>,
     /// The outputs of the units evaluated so far, by directory: what a
     /// `dependency` on one of them reads.
-    outputs: RefCell<FastMap<OsString, (String, Value)>>,
-    files: RefCell<FastMap<OsString, Option<Parsed>>>,
-    diagnostics: RefCell<Vec<Diagnostic>>,
+    outputs: Mutex<FastMap<OsString, (String, Value)>>,
+    /// each file read by the first thread to need it, the others waiting
+    files: Mutex<FastMap<OsString, Arc<OnceLock<Option<Parsed>>>>>,
+    diagnostics: Mutex<Vec<Diagnostic>>,
     /// Diagnostics already given: a shared configuration evaluated for
     /// every unit that includes it says each thing once.
-    said: RefCell<HashSet<String>>,
+    said: Mutex<HashSet<String>>,
     /// Configurations another one includes: not units by themselves.
-    pub included: RefCell<HashSet<PathBuf>>,
+    included: Mutex<HashSet<PathBuf>>,
     /// `find_in_parent_folders` by (directory, name): the same search for
     /// every unit of a directory.
-    found: RefCell<FastMap<(OsString, String), Option<PathBuf>>>,
+    found: Mutex<FastMap<(OsString, String), Option<PathBuf>>>,
     /// `read_terragrunt_config` by (path, unit, depth): a unit's
     /// configuration and the one it includes read the same file; emptied
     /// when outputs arrive (a `dependency` in it may read them).
-    read_configs: RefCell<FastMap<(OsString, OsString, u32), Value>>,
+    read_configs: Mutex<FastMap<(OsString, OsString, u32), Value>>,
+}
+
+/// A lock of the reader's, whatever a thread that panicked holding it left.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[derive(Clone)]
@@ -150,13 +156,13 @@ impl<'s> Reader<'s> {
 
     /// The diagnostics of every configuration read.
     pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
-        std::mem::take(&mut self.diagnostics.borrow_mut())
+        std::mem::take(&mut lock(&self.diagnostics))
     }
 
     pub fn say(&self, diagnostic: Diagnostic) {
         let key = format!("{diagnostic:?}");
-        if self.said.borrow_mut().insert(key) {
-            self.diagnostics.borrow_mut().push(diagnostic);
+        if lock(&self.said).insert(key) {
+            lock(&self.diagnostics).push(diagnostic);
         }
     }
 
@@ -168,14 +174,11 @@ impl<'s> Reader<'s> {
     /// be read.
     fn read(&self, path: &Path, at: Option<Span>) -> Option<Parsed> {
         let path = crate::instance::normalize(path);
-        if let Some(known) = self.files.borrow().get(path.as_os_str()) {
-            return known.clone();
-        }
-        let parsed = self.read_new(&path, at);
-        self.files
-            .borrow_mut()
-            .insert(path.into_os_string(), parsed.clone());
-        parsed
+        let cell = lock(&self.files)
+            .entry(path.as_os_str().to_owned())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| self.read_new(&path, at)).clone()
     }
 
     fn read_new(&self, path: &Path, at: Option<Span>) -> Option<Parsed> {
@@ -223,6 +226,11 @@ impl<'s> Reader<'s> {
         }
     }
 
+    /// Whether another configuration includes `config` (so far).
+    pub fn is_included(&self, config: &Path) -> bool {
+        lock(&self.included).contains(config)
+    }
+
     /// Whether a unit may read `path`: in the scanned directory or the
     /// repository it is in.
     pub fn may_read(&self, path: &Path) -> bool {
@@ -258,16 +266,14 @@ impl<'s> Reader<'s> {
     /// Records a unit's outputs (an object of its root module's outputs),
     /// for the units that depend on it.
     pub fn set_outputs(&self, dir: &Path, root: &str, outputs: Value) {
-        self.outputs
-            .borrow_mut()
-            .insert(dir.as_os_str().to_owned(), (root.to_string(), outputs));
-        self.read_configs.borrow_mut().clear();
+        lock(&self.outputs).insert(dir.as_os_str().to_owned(), (root.to_string(), outputs));
+        lock(&self.read_configs).clear();
     }
 
     /// The nearest `name` in the directories above `dir`.
     fn find_above(&self, dir: &Path, name: &str) -> Option<PathBuf> {
         let key = (dir.as_os_str().to_owned(), name.to_string());
-        if let Some(found) = self.found.borrow().get(&key) {
+        if let Some(found) = lock(&self.found).get(&key) {
             return found.clone();
         }
         let found = dir
@@ -275,7 +281,7 @@ impl<'s> Reader<'s> {
             .skip(1)
             .map(|d| d.join(name))
             .find(|candidate| candidate.exists());
-        self.found.borrow_mut().insert(key, found.clone());
+        lock(&self.found).insert(key, found.clone());
         found
     }
 
@@ -722,7 +728,7 @@ impl Frame<'_, '_> {
             let Some(target) = self.reader.read(&path, Some(at)) else {
                 continue;
             };
-            self.reader.included.borrow_mut().insert(path.clone());
+            lock(&self.reader.included).insert(path.clone());
             let mut ev = Evaluator::new(&scope, &file.source, file.id, &fs);
             ev.host = Some(&frame);
             let expose = block
@@ -841,7 +847,7 @@ impl Frame<'_, '_> {
             let outputs = match dir
                 .as_ref()
                 .filter(|_| !skip_outputs)
-                .and_then(|d| self.reader.outputs.borrow().get(d.as_os_str()).cloned())
+                .and_then(|d| lock(&self.reader.outputs).get(d.as_os_str()).cloned())
             {
                 Some((root, outputs)) => foreign(&outputs, &origin, &root),
                 None => Value::unknown_from(origin),
@@ -1472,7 +1478,7 @@ impl Frame<'_, '_> {
             self.unit_dir.as_os_str().to_owned(),
             self.depth,
         );
-        if let Some(known) = self.reader.read_configs.borrow().get(&key) {
+        if let Some(known) = lock(&self.reader.read_configs).get(&key) {
             return Ok(known.clone());
         }
         let Some(file) = self.reader.read(&path, None) else {
@@ -1487,10 +1493,7 @@ impl Frame<'_, '_> {
             depth: self.depth + 1,
         };
         let value = frame.evaluate(&file, true).exposed();
-        self.reader
-            .read_configs
-            .borrow_mut()
-            .insert(key, value.clone());
+        lock(&self.reader.read_configs).insert(key, value.clone());
         Ok(value)
     }
 }
