@@ -1145,6 +1145,11 @@ impl<'a> Evaluator<'a> {
             ),
             "count" => self.error(range, "`count.index` is only valid in a block with `count`"),
             "each" => self.error(range, "`each` is only valid in a block with `for_each`"),
+            // (a Terragrunt configuration: a stack gives the units it generates values)
+            "values" if self.host.is_some() => self.error(
+                range,
+                "`values` is only set in a unit or stack that a stack generates with a `values` attribute; Terragrunt refuses it here",
+            ),
             "module" => {
                 let Some(TraversalOp::GetAttr(name)) = ops.first() else {
                     return self.error(range, "`module` must be followed by a module name");

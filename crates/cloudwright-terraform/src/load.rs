@@ -217,19 +217,29 @@ fn load_tree_parts(
     let reader = crate::terragrunt::Reader::new(&scan_root_abs, &shared_sources);
     let units = match options.root_only {
         true => Vec::new(),
-        false => read_units(
-            &reader,
-            &scan_root_abs,
-            &unit_configs,
-            &dirs,
-            &options.terragrunt_source_map,
-        ),
+        false => {
+            // the units stacks generate, where they would be generated;
+            // what they are copied from is not a unit of its own
+            let (stack_files, mut configs): (Vec<PathBuf>, Vec<PathBuf>) = unit_configs
+                .into_iter()
+                .partition(|p| p.ends_with(crate::terragrunt::STACK_FILE));
+            let stacks = reader.read_stacks(&stack_files, &options.terragrunt_source_map);
+            configs.retain(|c| c.parent().is_none_or(|d| !stacks.templates.contains(d)));
+            configs.extend(stacks.units);
+            read_units(
+                &reader,
+                &scan_root_abs,
+                &configs,
+                &dirs,
+                &options.terragrunt_source_map,
+            )
+        }
     };
     out.diagnostics.extend(reader.take_diagnostics());
     for unit in &units {
         called.insert(unit.module_dir.clone());
-        if dirs.contains_key(&unit.unit.dir) {
-            called.insert(unit.unit.dir.clone());
+        if dirs.contains_key(&unit.own_dir) {
+            called.insert(unit.own_dir.clone());
         }
     }
     // Pass 2: the called directories (shared modules) are parsed once, in
@@ -360,6 +370,9 @@ struct UnitRoot {
     unit: crate::terragrunt::Unit,
     /// The directory of the module it deploys.
     module_dir: PathBuf,
+    /// Where the unit's own files are: its directory, or for a unit a
+    /// stack generates, the directory it is copied from.
+    own_dir: PathBuf,
     /// The unit's directory, as displayed: the root module's name.
     display: String,
 }
@@ -420,8 +433,9 @@ fn read_units(
             );
             continue;
         }
+        let own_dir = reader.real(&unit.dir);
         let module_dir = match &unit.source {
-            Source::Own if dirs.contains_key(&unit.dir) => unit.dir.clone(),
+            Source::Own if dirs.contains_key(&own_dir) => own_dir.clone(),
             Source::Own => {
                 reader.say(
                     Diagnostic::warning(format!(
@@ -487,6 +501,7 @@ fn read_units(
         units.push(UnitRoot {
             unit,
             module_dir,
+            own_dir,
             display,
         });
     }
@@ -585,8 +600,8 @@ impl UnitRoot {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> ModuleDef {
         let mut dirs = vec![self.module_dir.as_path()];
-        if self.unit.dir != self.module_dir {
-            dirs.push(self.unit.dir.as_path());
+        if self.own_dir != self.module_dir {
+            dirs.push(self.own_dir.as_path());
         }
         // (locked in the order module calls lock them: the modules first)
         let mut modules = cache.lock().unwrap_or_else(|p| p.into_inner());
@@ -971,14 +986,11 @@ fn discover(
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let terragrunt_file = path
-            .file_name()
-            .is_some_and(|n| n == crate::terragrunt::UNIT_FILE);
+        // (units and stacks)
+        let terragrunt_file = path.file_name().is_some_and(|n| {
+            n == crate::terragrunt::UNIT_FILE || n == crate::terragrunt::STACK_FILE
+        });
         let unread = path.file_name().and_then(|n| match n.to_str()? {
-            crate::terragrunt::STACK_FILE => Some((
-                "this Terragrunt stack is not read (Cloudwright does not generate its units): the units it generates are not checked",
-                "run `terragrunt stack generate` and scan the generated units (in .terragrunt-stack), or check their plans",
-            )),
             "terragrunt.hcl.json" => Some((
                 "this Terragrunt configuration in JSON is not read: the unit is not checked as Terragrunt runs it",
                 "write it as terragrunt.hcl, or check the unit's plan",

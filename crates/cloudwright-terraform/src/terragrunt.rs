@@ -26,7 +26,10 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 /// The file that makes a directory a Terragrunt unit.
 pub const UNIT_FILE: &str = "terragrunt.hcl";
 
-/// A Terragrunt stack: units generated at run time (not read).
+mod stack;
+
+/// A Terragrunt stack: the units it generates are read where they would
+/// be generated (see `stack`).
 pub const STACK_FILE: &str = "terragrunt.stack.hcl";
 
 /// How the files Terragrunt generates begin (`if_exists =
@@ -109,8 +112,9 @@ pub(crate) struct Reader<'s> {
     /// The outputs of the units evaluated so far, by directory: what a
     /// `dependency` on one of them reads.
     outputs: Mutex<FastMap<OsString, (String, Value)>>,
-    /// each file read by the first thread to need it, the others waiting
-    files: Mutex<FastMap<OsString, Arc<OnceLock<Option<Parsed>>>>>,
+    /// each file read by the first thread to need it, the others waiting;
+    /// with what reading it said
+    files: Mutex<FastMap<OsString, Arc<OnceLock<Read>>>>,
     diagnostics: Mutex<Vec<Diagnostic>>,
     /// Diagnostics already given: a shared configuration evaluated for
     /// every unit that includes it says each thing once.
@@ -124,12 +128,25 @@ pub(crate) struct Reader<'s> {
     /// configuration and the one it includes read the same file; emptied
     /// when outputs arrive (a `dependency` in it may read them).
     read_configs: Mutex<FastMap<(OsString, OsString, u32), Value>>,
+    /// The directories of the units and stacks that stacks generate
+    /// (`.terragrunt-stack/<path>`), each with the directory it is a copy
+    /// of, deepest first: their files are read from there.
+    copies: Mutex<Vec<(PathBuf, PathBuf)>>,
+    /// The `values` a stack gives each unit or stack it generates, by the
+    /// generated directory.
+    values: Mutex<FastMap<OsString, Value>>,
+    /// While stacks are read for what they name: nothing is said.
+    quiet: std::sync::atomic::AtomicBool,
 }
 
 /// A lock of the reader's, whatever a thread that panicked holding it left.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
+
+/// A configuration file read (`None` when it cannot be), with what reading
+/// it said.
+type Read = (Option<Parsed>, Vec<Diagnostic>);
 
 #[derive(Clone)]
 struct Parsed {
@@ -151,6 +168,9 @@ impl<'s> Reader<'s> {
             included: Default::default(),
             found: Default::default(),
             read_configs: Default::default(),
+            copies: Default::default(),
+            values: Default::default(),
+            quiet: Default::default(),
         }
     }
 
@@ -160,6 +180,9 @@ impl<'s> Reader<'s> {
     }
 
     pub fn say(&self, diagnostic: Diagnostic) {
+        if self.quiet.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         let key = format!("{diagnostic:?}");
         if lock(&self.said).insert(key) {
             lock(&self.diagnostics).push(diagnostic);
@@ -173,20 +196,35 @@ impl<'s> Reader<'s> {
     /// A configuration file, parsed (once); `None`, said, when it cannot
     /// be read.
     fn read(&self, path: &Path, at: Option<Span>) -> Option<Parsed> {
-        let path = crate::instance::normalize(path);
+        // (a file of a generated unit is its source's)
+        let path = self.real(&crate::instance::normalize(path));
         let cell = lock(&self.files)
             .entry(path.as_os_str().to_owned())
             .or_default()
             .clone();
-        cell.get_or_init(|| self.read_new(&path, at)).clone()
+        let (parsed, said) = cell.get_or_init(|| {
+            let mut said = Vec::new();
+            let parsed = self.read_new(&path, at, &mut said);
+            (parsed, said)
+        });
+        // (said again each time: said once, a quiet reading loses nothing)
+        for d in said {
+            self.say(d.clone());
+        }
+        parsed.clone()
     }
 
-    fn read_new(&self, path: &Path, at: Option<Span>) -> Option<Parsed> {
+    fn read_new(
+        &self,
+        path: &Path,
+        at: Option<Span>,
+        said: &mut Vec<Diagnostic>,
+    ) -> Option<Parsed> {
         let display = crate::load::display_path(&self.scan_root, path);
         // (where a link leads, not where it is)
         let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if !self.may_read(&real) {
-            self.say(
+            said.push(
                 Diagnostic::error(format!(
                     "{display} is outside the scanned directory and its repository; Cloudwright reads no file outside them"
                 ))
@@ -198,7 +236,7 @@ impl<'s> Reader<'s> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                self.say(Diagnostic::error(format!("cannot read {display}: {e}")).at_opt(at));
+                said.push(Diagnostic::error(format!("cannot read {display}: {e}")).at_opt(at));
                 return None;
             }
         };
@@ -210,7 +248,7 @@ impl<'s> Reader<'s> {
         match crate::load::parse_text(&text, false) {
             Ok((body, problems)) => {
                 for problem in problems {
-                    self.say(problem.into_diagnostic(id, &source));
+                    said.push(problem.into_diagnostic(id, &source));
                 }
                 Some(Parsed {
                     id,
@@ -220,9 +258,23 @@ impl<'s> Reader<'s> {
             }
             Err(problem) => {
                 let display = source.display_path.clone();
-                self.say(problem.into_diagnostic(id, &source, &display));
+                said.push(problem.into_diagnostic(id, &source, &display));
                 None
             }
+        }
+    }
+
+    /// Where the files of a generated unit or stack are: a path in a
+    /// directory a stack generates is in the directory it copies.
+    pub fn real(&self, path: &Path) -> PathBuf {
+        let copies = lock(&self.copies);
+        match copies.iter().find(|(copy, _)| path.starts_with(copy)) {
+            Some((copy, original)) => match path.strip_prefix(copy) {
+                Ok(rest) if rest.as_os_str().is_empty() => original.clone(),
+                Ok(rest) => original.join(rest),
+                Err(_) => path.to_path_buf(),
+            },
+            None => path.to_path_buf(),
         }
     }
 
@@ -258,6 +310,7 @@ impl<'s> Reader<'s> {
             includes: Vec::new(),
             parent: None,
             depth: 0,
+            values: lock(&self.values).get(dir.as_os_str()).cloned(),
         };
         let evaluated = frame.evaluate(&file, true);
         Some(self.assemble(config, evaluated))
@@ -280,7 +333,7 @@ impl<'s> Reader<'s> {
             .ancestors()
             .skip(1)
             .map(|d| d.join(name))
-            .find(|candidate| candidate.exists());
+            .find(|candidate| self.real(candidate).exists());
         lock(&self.found).insert(key, found.clone());
         found
     }
@@ -290,7 +343,11 @@ impl<'s> Reader<'s> {
         let source = match &e.source {
             None => Source::Own,
             Some((value, span)) => match value.as_str() {
-                Some(text) => module_source(dir, text),
+                Some(text) => match module_source(dir, text) {
+                    // (a generated unit's relative source, where it is)
+                    Source::Local(path) => Source::Local(self.real(&path)),
+                    other => other,
+                },
                 None => {
                     self.say(
                         Diagnostic::warning(
@@ -647,6 +704,8 @@ struct Frame<'r, 's> {
     /// While an included configuration is evaluated: its path.
     parent: Option<PathBuf>,
     depth: u32,
+    /// The `values` the stack that generates the unit gives it.
+    values: Option<Value>,
 }
 
 impl Frame<'_, '_> {
@@ -678,7 +737,8 @@ impl Frame<'_, '_> {
     fn evaluate(&self, file: &Parsed, includes: bool) -> Evaluated {
         let scope = ModuleScope::default();
         let fs = FsContext {
-            root_dir: self.config_dir(),
+            // (a generated unit's files are its source's)
+            root_dir: self.reader.real(&self.config_dir()),
             sandbox: self.reader.reach.clone(),
             workspace: "default".into(),
         };
@@ -722,6 +782,7 @@ impl Frame<'_, '_> {
             includes: include_paths,
             parent: self.parent.clone(),
             depth: self.depth,
+            values: self.values.clone(),
         };
         for (block, path, label) in include_blocks {
             let at = self.reader.span(file, block.range);
@@ -767,11 +828,15 @@ impl Frame<'_, '_> {
                 includes: Vec::new(),
                 parent: Some(path),
                 depth: self.depth,
+                values: self.values.clone(),
             };
             included.push((label, parent.evaluate(&target, false), expose, merge));
         }
         let mut ev = Evaluator::new(&scope, &file.source, file.id, &fs);
         ev.host = Some(&frame);
+        if let Some(values) = &self.values {
+            ev.bind("values", values.clone());
+        }
         // `include.<label>` (or `include` for an unlabeled one) when exposed
         let mut exposed = Fields::new();
         let mut unlabeled = None;
@@ -830,7 +895,7 @@ impl Frame<'_, '_> {
                 let path = ev.eval(&attr.expr);
                 if let Some(p) = path.as_str() {
                     let joined = crate::instance::normalize(&self.config_dir().join(p));
-                    if !joined.is_dir() {
+                    if !self.reader.real(&joined).is_dir() {
                         self.reader.say(
                             Diagnostic::warning(format!(
                                 "dependency `{name}`: {p} is not a directory"
@@ -880,7 +945,15 @@ impl Frame<'_, '_> {
 
     /// The diagnostics an evaluator gathered, to the reader.
     fn absorb(&self, ev: &mut Evaluator<'_>) {
-        for d in ev.diagnostics.drain(..) {
+        // a blueprint's lines are those of every unit copied from it: which one
+        let generated = self.reader.real(&self.unit_dir) != self.unit_dir;
+        for mut d in ev.diagnostics.drain(..) {
+            if generated && d.help.is_none() {
+                let unit = crate::load::display_path(&self.reader.scan_root, &self.unit_dir);
+                d = d.help(format!(
+                    "in {unit}, which a stack generates from these lines"
+                ));
+            }
             self.reader.say(d);
         }
     }
@@ -1461,7 +1534,7 @@ impl Frame<'_, '_> {
                 "configurations read one another more than {MAX_DEPTH} deep; the result is unknown"
             ));
         }
-        match (path.is_file(), args.get(1)) {
+        match (self.reader.real(&path).is_file(), args.get(1)) {
             (false, Some(default)) => return Ok(default.clone()),
             (false, None) => {
                 return Err(format!(
@@ -1491,6 +1564,7 @@ impl Frame<'_, '_> {
             includes: Vec::new(),
             parent: None,
             depth: self.depth + 1,
+            values: self.values.clone(),
         };
         let value = frame.evaluate(&file, true).exposed();
         lock(&self.reader.read_configs).insert(key, value.clone());

@@ -1257,7 +1257,7 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
             "Error live/dev/missing/terragrunt.hcl:6: the module unit live/dev/missing deploys, modules/nowhere, holds no .tf files: the unit is not checked",
             "Warning live/dev/remote/terragrunt.hcl:6: unit live/dev/remote deploys a remote module (git::https://example.com/org/modules.git//app?ref=v1.0.0), which Cloudwright does not download and Terragrunt has not downloaded into the unit's .terragrunt-cache: the unit is not checked",
             "Info live/dev/skipped/terragrunt.hcl:6: unit live/dev/skipped is not checked: Terragrunt does not run it (`skip = true`)",
-            "Warning live/dev/terragrunt.stack.hcl: this Terragrunt stack is not read (Cloudwright does not generate its units): the units it generates are not checked",
+            "Warning live/dev/terragrunt.stack.hcl:2: unit `queue` copies modules/app, which holds no terragrunt.hcl (Terragrunt refuses to generate it): live/dev/.terragrunt-stack/queue is not checked",
             "Warning live/terragrunt.hcl:9: `remote_state` configures backend \"s3\" without `generate`, and the module unit live/prod/network deploys declares no `backend \"s3\"` block to take its settings: the unit's state backend is not known",
         ]
     );
@@ -3210,4 +3210,145 @@ fn terragrunt_dependencies_that_skip_outputs_give_unknowns() {
         origin(&skipped).as_deref(),
         Some("dependency.skipped.outputs.cidr")
     );
+}
+
+/// Terragrunt stacks: the units `terragrunt stack generate` would write
+/// are read where it would write them, from the blueprints they copy,
+/// with the values the stack gives them; stacks generate stacks.
+#[test]
+fn terragrunt_stacks_generate_their_units_in_place() {
+    let g = load_fixture("terragrunt_stack");
+    assert_eq!(
+        g.roots(),
+        [
+            "live/dev/.terragrunt-stack/app",
+            "live/dev/.terragrunt-stack/network",
+            "live/dev/.terragrunt-stack/unvalued",
+            "live/prod/.terragrunt-stack/svc/.terragrunt-stack/app",
+            "live/prod/.terragrunt-stack/svc/.terragrunt-stack/network",
+        ]
+    );
+    let unit = |root: &str, address: &str, path: &str| {
+        let r = g
+            .resource_in(root, address)
+            .unwrap_or_else(|| panic!("no {address} in {root}"));
+        r.get_path(path)
+            .unwrap_or_else(|| panic!("{address} has no {path}: {}", r.attributes))
+    };
+    // values from the stack, through its locals
+    let dev = "live/dev/.terragrunt-stack";
+    assert_eq!(
+        unit(&format!("{dev}/network"), "aws_vpc.main", "cidr_block").as_str(),
+        Some("10.0.0.0/16")
+    );
+    assert_eq!(
+        unit(&format!("{dev}/app"), "aws_security_group.app", "name").as_str(),
+        Some("dev-app")
+    );
+    // a value the unit's blueprint defaults with `try`
+    assert_eq!(
+        unit(&format!("{dev}/app"), "aws_security_group.app", "tags.Size").as_str(),
+        Some("small")
+    );
+    // a dependency named by `unit.network.path`, its outputs those of the
+    // generated network unit
+    assert_eq!(
+        origin(&unit(
+            &format!("{dev}/app"),
+            "aws_security_group.app",
+            "vpc_id"
+        ))
+        .as_deref(),
+        Some("live/dev/.terragrunt-stack/network//aws_vpc.main.id")
+    );
+    // the included configuration's functions see the generated directory
+    assert_eq!(
+        unit(
+            &format!("{dev}/app"),
+            "aws_security_group.app",
+            "tags_all.Unit"
+        )
+        .as_str(),
+        Some("app")
+    );
+    // a stack the prod stack generates, with its values; a relative
+    // dependency between the units it generates
+    let svc = "live/prod/.terragrunt-stack/svc/.terragrunt-stack";
+    assert_eq!(
+        unit(&format!("{svc}/network"), "aws_vpc.main", "tags.Name").as_str(),
+        Some("prod-net")
+    );
+    assert_eq!(
+        unit(&format!("{svc}/app"), "aws_security_group.app", "tags.Size").as_str(),
+        Some("large")
+    );
+    assert_eq!(
+        origin(&unit(
+            &format!("{svc}/app"),
+            "aws_security_group.app",
+            "vpc_id"
+        ))
+        .as_deref(),
+        Some("live/prod/.terragrunt-stack/svc/.terragrunt-stack/network//aws_vpc.main.id")
+    );
+    // findings point at the blueprint's lines
+    let r = g
+        .resource_in(&format!("{dev}/network"), "aws_vpc.main")
+        .unwrap();
+    assert_eq!(
+        g.sources.get(r.span.unwrap().file).display_path,
+        "catalog/modules/network/main.tf"
+    );
+    let said: Vec<String> = g
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let at = d
+                .span
+                .map(|s| format!("{}:{}", g.sources.get(s.file).display_path, s.line))
+                .or_else(|| d.path.clone())
+                .unwrap_or_default();
+            format!("{:?} {at}: {}", d.severity, d.message)
+        })
+        .collect();
+    // (which generated unit a blueprint's line is read for)
+    assert_eq!(
+        g.diagnostics[0].help.as_deref(),
+        Some("in live/dev/.terragrunt-stack/unvalued, which a stack generates from these lines")
+    );
+    assert_eq!(
+        said,
+        [
+            "Error catalog/units/network/terragrunt.hcl:11: `values` is only set in a unit or stack that a stack generates with a `values` attribute; Terragrunt refuses it here",
+            "Error catalog/units/network/terragrunt.hcl:12: `values` is only set in a unit or stack that a stack generates with a `values` attribute; Terragrunt refuses it here",
+            "Warning live/dev/terragrunt.stack.hcl:24: unit `bare` copies catalog/modules/app, which holds no terragrunt.hcl (Terragrunt refuses to generate it): live/dev/.terragrunt-stack/bare is not checked",
+            "Error live/dev/terragrunt.stack.hcl:29: the `path` of unit `escape` (../../elsewhere) leaves the directory it is generated in: Terragrunt refuses it; it is not read",
+            "Warning live/prod/terragrunt.stack.hcl:9: unit `legacy` comes from a remote source (git::https://example.com/org/catalog.git//units/app?ref=v1.0.0), which Cloudwright does not download: live/prod/legacy is not checked",
+        ]
+    );
+}
+
+/// A stack's remote unit, read from the checkout `--terragrunt-source-map`
+/// gives; `stack.<name>.path` names where another stack generates.
+#[test]
+fn a_terragrunt_stack_reads_a_remote_unit_from_a_checkout() {
+    let options = LoadOptions {
+        terragrunt_source_map: vec![(
+            "git::https://example.com/org/catalog.git".to_string(),
+            fixture("terragrunt_stack/catalog"),
+        )],
+        ..LoadOptions::default()
+    };
+    let g = load(&[fixture("terragrunt_stack")], &options);
+    let sg = g
+        .resource_in("live/prod/legacy", "aws_security_group.app")
+        .expect("the unit, generated beside the stack file");
+    assert_eq!(sg.get("name").unwrap().as_str(), Some("legacy-app"));
+    assert_eq!(
+        origin(&sg.get("vpc_id").unwrap()).as_deref(),
+        Some("live/prod/.terragrunt-stack/svc/.terragrunt-stack/network//aws_vpc.main.id")
+    );
+    assert!(!messages(&g, Severity::Warning)
+        .iter()
+        .any(|m| m.contains("legacy")));
 }

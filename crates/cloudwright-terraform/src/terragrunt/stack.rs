@@ -1,0 +1,425 @@
+//! Terragrunt stacks (`terragrunt.stack.hcl`): blueprints whose `unit`
+//! and `stack` blocks `terragrunt stack generate` copies into
+//! `.terragrunt-stack/<path>` (or `<path>` with `no_dot_terragrunt_stack`),
+//! each with the `values` the block gives it. Nothing is written: the
+//! generated directories are read where they would be — a unit's files
+//! from the directory it is copied from, evaluated with the generated
+//! directory's paths and its `values` — so the units a stack generates are
+//! checked like the units written by hand, and a stack generated already
+//! is not read twice (`.terragrunt-stack` is hidden, never walked).
+
+use super::{lock, module_source, Frame, Reader, Source, STACK_FILE, UNIT_FILE};
+use crate::eval::{Evaluator, FsContext, ModuleScope};
+use crate::syntax::Block;
+use cloudwright_model::{Diagnostic, Fields, Span, Value};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+
+/// How deep stacks may generate stacks (Terragrunt's own bound).
+const MAX_DEPTH: u32 = 100;
+
+/// What the stacks of a tree generate.
+#[derive(Default)]
+pub(crate) struct Stacks {
+    /// The configurations of the units they generate, in their generated
+    /// directories (`live/dev/.terragrunt-stack/vpc/terragrunt.hcl`).
+    pub units: Vec<PathBuf>,
+    /// The directories units and stacks are copied from: blueprints, not
+    /// units or stacks of their own.
+    pub templates: HashSet<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Unit,
+    Stack,
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Unit => "unit",
+            Kind::Stack => "stack",
+        }
+    }
+
+    /// The file the copied directory must hold.
+    fn file(self) -> &'static str {
+        match self {
+            Kind::Unit => UNIT_FILE,
+            Kind::Stack => STACK_FILE,
+        }
+    }
+}
+
+/// A `unit` or `stack` block, evaluated.
+struct Component {
+    kind: Kind,
+    name: String,
+    /// Where it is generated, when its `path` is known and allowed.
+    dest: Option<PathBuf>,
+    source: Value,
+    values: Option<Value>,
+    no_validation: bool,
+    span: Span,
+}
+
+impl Reader<'_> {
+    /// Reads the stacks found in the tree (their `terragrunt.stack.hcl`
+    /// files): the units they generate, through the stacks they generate
+    /// in turn. A stack another stack copies is a blueprint, read only as
+    /// the copy, with the values given to it.
+    pub fn read_stacks(&self, files: &[PathBuf], source_map: &[(String, PathBuf)]) -> Stacks {
+        let mut out = Stacks::default();
+        if files.is_empty() {
+            return out;
+        }
+        // which stacks are blueprints: read once, quietly, for what they copy
+        self.quiet.store(true, Ordering::Relaxed);
+        let mut blueprints = HashSet::new();
+        for file in files {
+            for c in self.components(file, None) {
+                if let Some(dir) = self.local_source(file, &c.source, source_map) {
+                    if c.kind == Kind::Stack {
+                        blueprints.insert(dir);
+                    }
+                }
+            }
+        }
+        self.quiet.store(false, Ordering::Relaxed);
+        for file in files {
+            let dir = file.parent().unwrap_or(Path::new(""));
+            if !blueprints.contains(dir) {
+                self.expand(file, None, 0, source_map, &mut out);
+            }
+        }
+        out.templates.extend(blueprints);
+        out
+    }
+
+    /// Generates what one stack file names; `values` are those its
+    /// generating stack gives it.
+    fn expand(
+        &self,
+        file: &Path,
+        values: Option<Value>,
+        depth: u32,
+        source_map: &[(String, PathBuf)],
+        out: &mut Stacks,
+    ) {
+        if depth > MAX_DEPTH {
+            self.say(
+                Diagnostic::error(format!(
+                    "stacks generate stacks more than {MAX_DEPTH} deep; {} is not read",
+                    crate::load::display_path(&self.scan_root, file)
+                ))
+                .help("check for a stack that generates itself"),
+            );
+            return;
+        }
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        for c in self.components(file, values) {
+            let Some(dest) = c.dest.clone() else {
+                continue;
+            };
+            if !seen.insert(dest.clone()) {
+                self.say(
+                    Diagnostic::error(format!(
+                        "{} `{}` is generated where another unit or stack of this stack is ({}): Terragrunt would overwrite one with the other; it is not read",
+                        c.kind.word(),
+                        c.name,
+                        crate::load::display_path(&self.scan_root, &dest)
+                    ))
+                    .at(c.span),
+                );
+                continue;
+            }
+            let display = crate::load::display_path(&self.scan_root, &dest);
+            let Some(original) = self.copied_from(file, &c, &dest, source_map) else {
+                continue;
+            };
+            if !self.real(&original).join(c.kind.file()).is_file() {
+                let why = match c.no_validation {
+                    true => "",
+                    false => " (Terragrunt refuses to generate it)",
+                };
+                self.say(
+                    Diagnostic::warning(format!(
+                        "{} `{}` copies {}, which holds no {}{why}: {display} is not checked",
+                        c.kind.word(),
+                        c.name,
+                        crate::load::display_path(&self.scan_root, &original),
+                        c.kind.file()
+                    ))
+                    .at(c.span)
+                    .help("check that `source` names the directory of the unit or stack"),
+                );
+                continue;
+            }
+            if original != dest {
+                let mut copies = lock(&self.copies);
+                copies.push((dest.clone(), original.clone()));
+                // deepest first: a copy inside another is found before it
+                copies.sort_by_key(|(copy, _)| std::cmp::Reverse(copy.components().count()));
+                drop(copies);
+                out.templates.insert(self.real(&original));
+            }
+            if let Some(v) = &c.values {
+                lock(&self.values).insert(dest.clone().into_os_string(), v.clone());
+            }
+            match c.kind {
+                Kind::Unit => out.units.push(dest.join(UNIT_FILE)),
+                Kind::Stack => {
+                    self.expand(&dest.join(STACK_FILE), c.values, depth + 1, source_map, out)
+                }
+            }
+        }
+    }
+
+    /// The directory a component is copied from: a local one (relative
+    /// to the stack file), the checkout `--terragrunt-source-map` gives for
+    /// a remote one, else the copy `terragrunt stack generate` made
+    /// already; `None`, said, when none is there to read.
+    fn copied_from(
+        &self,
+        file: &Path,
+        c: &Component,
+        dest: &Path,
+        source_map: &[(String, PathBuf)],
+    ) -> Option<PathBuf> {
+        if let Some(dir) = self.local_source(file, &c.source, source_map) {
+            return Some(dir);
+        }
+        let display = crate::load::display_path(&self.scan_root, dest);
+        let Some(address) = c.source.as_str() else {
+            self.say(
+                Diagnostic::warning(format!(
+                    "the `source` of {} `{}` is not known from the configuration: {display} is not checked",
+                    c.kind.word(),
+                    c.name
+                ))
+                .at(c.span),
+            );
+            return None;
+        };
+        // generated already (`terragrunt stack generate`): the copy is there
+        if dest.join(c.kind.file()).is_file() {
+            return Some(dest.to_path_buf());
+        }
+        self.say(
+            Diagnostic::warning(format!(
+                "{} `{}` comes from a remote source ({address}), which Cloudwright does not download: {display} is not checked",
+                c.kind.word(),
+                c.name
+            ))
+            .at(c.span)
+            .help("give a local checkout of it with `--terragrunt-source-map SOURCE=DIR` (Terragrunt's --source-map), or run `terragrunt stack generate` first (Cloudwright then reads the generated copy)"),
+        );
+        None
+    }
+
+    /// A component's source when it is a directory here: local, or a
+    /// remote source's checkout given with `--terragrunt-source-map`.
+    fn local_source(
+        &self,
+        file: &Path,
+        source: &Value,
+        source_map: &[(String, PathBuf)],
+    ) -> Option<PathBuf> {
+        let text = source.as_str()?;
+        let dir = file.parent().unwrap_or(Path::new(""));
+        match module_source(dir, text) {
+            Source::Local(path) => Some(self.real(&path)),
+            Source::Remote(address) => super::mapped_source(&address, source_map),
+            Source::Own | Source::Unknown => None,
+        }
+    }
+
+    /// The `unit` and `stack` blocks of a stack file (and of the files it
+    /// includes), evaluated with its `locals`, the `values` given to it,
+    /// and `unit.<name>.path` / `stack.<name>.path` for each block.
+    fn components(&self, file: &Path, values: Option<Value>) -> Vec<Component> {
+        let Some(parsed) = self.read(file, None) else {
+            return Vec::new();
+        };
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let frame = Frame {
+            reader: self,
+            unit_dir: dir.clone(),
+            config: file.to_path_buf(),
+            includes: Vec::new(),
+            parent: None,
+            depth: 0,
+            values: values.clone(),
+        };
+        let scope = ModuleScope::default();
+        let fs = FsContext {
+            root_dir: self.real(&dir),
+            sandbox: self.reach.clone(),
+            workspace: "default".into(),
+        };
+        let mut ev = Evaluator::new(&scope, &parsed.source, parsed.id, &fs);
+        ev.host = Some(&frame);
+        if let Some(values) = &values {
+            ev.bind("values", values.clone());
+        }
+        let locals = frame.locals(&mut ev, &parsed, &parsed.body);
+        ev.bind("local", Value::map(locals));
+        // the blocks of this file, then those of the files it includes
+        // (which may hold neither locals nor includes of their own)
+        let mut files = vec![parsed.clone()];
+        for block in parsed.body.blocks_of("include") {
+            let at = self.span(&parsed, block.range);
+            let path = block.body.attribute("path").map(|a| ev.eval(&a.expr));
+            match path.as_ref().and_then(Value::as_str) {
+                Some(p) => {
+                    let path = crate::instance::normalize(&dir.join(p));
+                    files.extend(self.read(&path, Some(at)));
+                }
+                None => self.say(
+                    Diagnostic::error("this `include` needs a known `path`; it is not read").at(at),
+                ),
+            }
+        }
+        let bindings = ev.bindings.clone();
+        frame.absorb(&mut ev);
+        drop(ev);
+        let blocks: Vec<(&super::Parsed, &Block, Kind)> = files
+            .iter()
+            .flat_map(|f| {
+                f.body
+                    .blocks
+                    .iter()
+                    .filter_map(move |b| match b.kind.as_str() {
+                        "unit" => Some((f, b, Kind::Unit)),
+                        "stack" => Some((f, b, Kind::Stack)),
+                        _ => None,
+                    })
+            })
+            .collect();
+        // (an evaluator in a block's file, with the stack file's bindings)
+        fn in_file<'e>(
+            f: &'e super::Parsed,
+            (scope, fs, host): (
+                &'e ModuleScope,
+                &'e FsContext,
+                &'e dyn crate::eval::FunctionHost,
+            ),
+            bindings: &[(crate::syntax::Name, Value)],
+        ) -> Evaluator<'e> {
+            let mut ev = Evaluator::new(scope, &f.source, f.id, fs);
+            ev.host = Some(host);
+            ev.bindings = bindings.to_vec();
+            ev
+        }
+        let context = (&scope, &fs, &frame as &dyn crate::eval::FunctionHost);
+        let evaluator = |f| in_file(f, context, &bindings);
+        // where each is generated first: the blocks' values may name it
+        let mut dests = Vec::with_capacity(blocks.len());
+        let mut refs = [Fields::new(), Fields::new()];
+        for &(f, block, kind) in &blocks {
+            let mut ev = evaluator(f);
+            let dest = self.destination(&mut ev, f, block, kind, &dir);
+            if let (Some(name), Some(dest)) = (block.labels.first(), &dest) {
+                let mut fields = Fields::new();
+                fields.insert("name", Value::string(name.as_str()));
+                fields.insert("path", Value::string(dest.to_string_lossy().as_ref()));
+                refs[(kind == Kind::Stack) as usize].insert(name.as_str(), Value::map(fields));
+            }
+            frame.absorb(&mut ev);
+            dests.push(dest);
+        }
+        let [units, stacks] = refs;
+        let (units, stacks) = (Value::map(units), Value::map(stacks));
+        let mut out = Vec::with_capacity(blocks.len());
+        for ((f, block, kind), dest) in blocks.into_iter().zip(dests) {
+            let span = self.span(f, block.range);
+            let Some(name) = block.labels.first() else {
+                self.say(
+                    Diagnostic::error(format!(
+                        "a `{}` block needs a name label; it is not read",
+                        kind.word()
+                    ))
+                    .at(span),
+                );
+                continue;
+            };
+            let mut ev = evaluator(f);
+            ev.bind("unit", units.clone());
+            ev.bind("stack", stacks.clone());
+            let mut attribute = |n: &str| block.body.attribute(n).map(|a| ev.eval(&a.expr));
+            let source = attribute("source");
+            let values = attribute("values");
+            let no_validation = attribute("no_validation").and_then(|v| v.as_bool()) == Some(true);
+            frame.absorb(&mut ev);
+            let Some(source) = source else {
+                self.say(
+                    Diagnostic::error(format!(
+                        "{} `{name}` needs a `source`; it is not read",
+                        kind.word()
+                    ))
+                    .at(span),
+                );
+                continue;
+            };
+            out.push(Component {
+                kind,
+                name: name.to_string(),
+                dest,
+                source,
+                values: values.filter(|v| !v.is_null()),
+                no_validation,
+                span,
+            });
+        }
+        out
+    }
+
+    /// Where a `unit` or `stack` block is generated: `path` under
+    /// `.terragrunt-stack` (under the stack's own directory with
+    /// `no_dot_terragrunt_stack = true`), which must stay inside it.
+    fn destination(
+        &self,
+        ev: &mut Evaluator<'_>,
+        file: &super::Parsed,
+        block: &Block,
+        kind: Kind,
+        dir: &Path,
+    ) -> Option<PathBuf> {
+        let span = self.span(file, block.range);
+        let name = block.labels.first().map(|l| l.as_str()).unwrap_or_default();
+        let no_dot = block
+            .body
+            .attribute("no_dot_terragrunt_stack")
+            .and_then(|a| ev.eval(&a.expr).as_bool())
+            == Some(true);
+        let path = block.body.attribute("path").map(|a| ev.eval(&a.expr));
+        let Some(path) = path.as_ref().and_then(Value::as_str) else {
+            self.say(
+                Diagnostic::error(format!(
+                    "{} `{name}` needs a `path` known from the configuration; it is not read",
+                    kind.word()
+                ))
+                .at(span),
+            );
+            return None;
+        };
+        let base = match no_dot {
+            true => dir.to_path_buf(),
+            false => dir.join(".terragrunt-stack"),
+        };
+        let dest = crate::instance::normalize(&base.join(path));
+        if Path::new(path).is_absolute() || !dest.starts_with(&base) || dest == base {
+            self.say(
+                Diagnostic::error(format!(
+                    "the `path` of {} `{name}` ({path}) leaves the directory it is generated in: Terragrunt refuses it; it is not read",
+                    kind.word()
+                ))
+                .at(span),
+            );
+            return None;
+        }
+        Some(dest)
+    }
+}
