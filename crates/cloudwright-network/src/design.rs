@@ -816,8 +816,13 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
                     out.push(Violation::undecided("dead-rule", sg, w));
                     continue;
                 }
-                let first =
-                    crate::exposure::rule_hop(&perm.address, &perm.attribute, perm.span, "");
+                let first = crate::exposure::rule_hop(
+                    &perm.root,
+                    &perm.address,
+                    &perm.attribute,
+                    perm.span,
+                    "",
+                );
                 let place = first.address.clone();
                 let ports = crate::exposure::traffic_text(&ProtoSet::single(TCP), &perm.ports);
                 out.push(Violation {

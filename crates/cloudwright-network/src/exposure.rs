@@ -63,6 +63,7 @@ const EPHEMERAL: (u16, u16) = (1024, 65535);
 /// block (`aws_security_group.db.ingress[0]`), the rule resource itself
 /// otherwise.
 pub fn rule_hop(
+    root: &std::sync::Arc<str>,
     address: &str,
     attribute: &str,
     span: Option<Span>,
@@ -70,7 +71,7 @@ pub fn rule_hop(
 ) -> Hop {
     Hop {
         kind: "security-group",
-        root: None,
+        root: Some(root.clone()),
         address: if attribute.is_empty() {
             address.to_string()
         } else {
@@ -842,7 +843,13 @@ fn groups_admit(
                     let reach = p.space.intersect(&from_routed);
                     if !reach.is_empty() {
                         admitted = admitted.union(&reach);
-                        hops.push(rule_hop(&p.address, &p.attribute, p.span, "admits it"));
+                        hops.push(rule_hop(
+                            &p.root,
+                            &p.address,
+                            &p.attribute,
+                            p.span,
+                            "admits it",
+                        ));
                     }
                 }
             }
@@ -1272,6 +1279,7 @@ fn target_admits_known(
             let from_lb = perm.from_groups.iter().any(|g| lb_groups.contains(g));
             if from_lb && perm.protocols.contains(TCP) && ports.difference(&perm.ports).is_empty() {
                 let h = rule_hop(
+                    &perm.root,
                     &perm.address,
                     &perm.attribute,
                     perm.span,
@@ -1322,6 +1330,7 @@ fn target_admits_known(
                 }));
                 if !clients.is_empty() {
                     let h = rule_hop(
+                        &perm.root,
                         &perm.address,
                         &perm.attribute,
                         perm.span,
@@ -1335,6 +1344,7 @@ fn target_admits_known(
                 });
                 if covered {
                     let h = rule_hop(
+                        &perm.root,
                         &perm.address,
                         &perm.attribute,
                         perm.span,

@@ -167,6 +167,7 @@ fn groups_step(
                     if !hit.is_empty() {
                         admitted = admitted.union(&hit);
                         hops.push(crate::exposure::rule_hop(
+                            &p.root,
                             &p.address,
                             &p.attribute,
                             p.span,
@@ -205,6 +206,7 @@ fn groups_step(
                     "admits the source's security group"
                 };
                 hops.push(crate::exposure::rule_hop(
+                    &p.root,
                     &p.address,
                     &p.attribute,
                     p.span,

@@ -426,6 +426,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                             continue;
                         }
                         let evidence = rule_hop(
+                            &p.root,
                             &p.address,
                             &p.attribute,
                             p.span,
@@ -456,6 +457,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                     let key = (g.root.to_string(), source.clone());
                     for from in group_tiers.get(&key).into_iter().flatten() {
                         let evidence = rule_hop(
+                            &p.root,
                             &p.address,
                             &p.attribute,
                             p.span,

@@ -407,6 +407,8 @@ fn list(v: Option<Value>) -> Vec<Value> {
 #[derive(Clone, Debug)]
 pub struct Permission {
     pub space: HeaderSpace,
+    /// the root module of the rule's resource
+    pub root: std::sync::Arc<str>,
     pub address: String,
     pub attribute: String,
     pub span: Option<cloudwright_model::Span>,
@@ -454,6 +456,7 @@ pub fn sg_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Fact<Vec<Pe
                 ports,
                 sources,
             }),
+            root: r.root.clone(),
             address: r.address.clone(),
             attribute,
             span,
@@ -778,6 +781,8 @@ pub struct GroupPermission {
     pub ports: PortSet,
     /// Addresses of the source groups.
     pub from_groups: Vec<String>,
+    /// the root module of the rule's resource
+    pub root: std::sync::Arc<str>,
     pub address: String,
     pub attribute: String,
     pub span: Option<cloudwright_model::Span>,
@@ -854,6 +859,7 @@ pub fn sg_group_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Vec<G
             protocols,
             ports,
             from_groups: groups,
+            root: r.root.clone(),
             address: r.address.clone(),
             attribute,
             span,

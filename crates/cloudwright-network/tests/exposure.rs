@@ -433,4 +433,6 @@ fn an_exposure_path_runs_through_another_terragrunt_unit() {
     // each hop says whose it is: the network unit's route, the bastion's own address
     assert_eq!(e.path[2].root.as_deref(), Some("live/network"));
     assert_eq!(e.path[0].root.as_deref(), Some("live/bastion"));
+    // a security-group rule's hop too
+    assert_eq!(e.path[4].root.as_deref(), Some("live/bastion"));
 }
