@@ -58,8 +58,11 @@ pub fn generate(dir: &Path, roots: usize) -> io::Result<Stats> {
 /// (remote state and provider generated), an `env.hcl` per environment
 /// read with `read_terragrunt_config`, and per team and environment four
 /// units — network, database, bucket, role — the database reading the
-/// network's outputs through a `dependency` block.
-pub fn generate_terragrunt(dir: &Path, teams: usize) -> io::Result<Stats> {
+/// network's outputs through a `dependency` block. With `stacks`, the four
+/// units are blueprints (`catalog/units/<unit>`), and a
+/// `terragrunt.stack.hcl` per team and environment generates them, the
+/// module version their `values`.
+pub fn generate_terragrunt(dir: &Path, teams: usize, stacks: bool) -> io::Result<Stats> {
     let mut stats = Stats {
         files: 0,
         bytes: 0,
@@ -94,6 +97,25 @@ locals {
   env = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
 }
 "#;
+    if stacks {
+        // the blueprints: the module version is the stack's to give
+        for (component, text) in terragrunt_units(include, "${values.variant}") {
+            let text = text
+                .replace(
+                    "\"../../../../modules//",
+                    "\"${get_parent_terragrunt_dir(\"root\")}/../modules//",
+                )
+                .replace(
+                    "\"../../../../modules/",
+                    "\"${get_parent_terragrunt_dir(\"root\")}/../modules/",
+                );
+            write(
+                &dir.join(format!("catalog/units/{component}/terragrunt.hcl")),
+                text,
+                &mut stats,
+            )?;
+        }
+    }
     for team in 0..teams {
         let v = team % VARIANTS;
         for (e, env) in ["dev", "staging", "prod"].into_iter().enumerate() {
@@ -104,11 +126,39 @@ locals {
                 env == "prod"
             );
             write(&base.join("env.hcl"), env_hcl, &mut stats)?;
-            let units = [
-                (
-                    "network",
-                    format!(
-                        r#"{include}
+            if stacks {
+                let mut stack = String::new();
+                for (component, _) in terragrunt_units(include, "") {
+                    stack.push_str(&format!(
+                        "unit \"{component}\" {{\n  source = \"../../../catalog/units/{component}\"\n  path   = \"{component}\"\n  values = {{\n    variant = {v}\n  }}\n}}\n\n"
+                    ));
+                    stats.roots += 1;
+                }
+                write(&base.join("terragrunt.stack.hcl"), stack, &mut stats)?;
+                continue;
+            }
+            let units = terragrunt_units(include, &v.to_string());
+            for (component, text) in units {
+                write(
+                    &base.join(component).join("terragrunt.hcl"),
+                    text,
+                    &mut stats,
+                )?;
+                stats.roots += 1;
+            }
+        }
+    }
+    Ok(stats)
+}
+
+/// The four units of a team's environment in the Terragrunt corpus, the
+/// module version `v` (a number, or the expression giving it).
+fn terragrunt_units(include: &str, v: &str) -> [(&'static str, String); 4] {
+    [
+        (
+            "network",
+            format!(
+                r#"{include}
 terraform {{
   source = "../../../../modules//network-v{v}"
 }}
@@ -120,12 +170,12 @@ inputs = {{
   single_nat = !local.env.multi_az
 }}
 "#
-                    ),
-                ),
-                (
-                    "database",
-                    format!(
-                        r#"{include}
+            ),
+        ),
+        (
+            "database",
+            format!(
+                r#"{include}
 terraform {{
   source = "${{get_parent_terragrunt_dir("root")}}/../modules/database-v{v}"
 }}
@@ -147,12 +197,12 @@ inputs = {{
   client_sg_ids  = []
 }}
 "#
-                    ),
-                ),
-                (
-                    "bucket",
-                    format!(
-                        r#"{include}
+            ),
+        ),
+        (
+            "bucket",
+            format!(
+                r#"{include}
 terraform {{
   source = "../../../../modules/bucket-v{v}"
 }}
@@ -161,12 +211,12 @@ inputs = {{
   name = "${{local.env.team}}-${{local.env.environment}}-data"
 }}
 "#
-                    ),
-                ),
-                (
-                    "role",
-                    format!(
-                        r#"{include}
+            ),
+        ),
+        (
+            "role",
+            format!(
+                r#"{include}
 terraform {{
   source = "../../../../modules/iam_role-v{v}"
 }}
@@ -175,20 +225,9 @@ inputs = {{
   name = "${{local.env.team}}-${{local.env.environment}}-app"
 }}
 "#
-                    ),
-                ),
-            ];
-            for (component, text) in units {
-                write(
-                    &base.join(component).join("terragrunt.hcl"),
-                    text,
-                    &mut stats,
-                )?;
-                stats.roots += 1;
-            }
-        }
-    }
-    Ok(stats)
+            ),
+        ),
+    ]
 }
 
 /// The configuration every unit of the Terragrunt corpus includes.

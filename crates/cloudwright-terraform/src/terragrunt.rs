@@ -130,8 +130,8 @@ pub(crate) struct Reader<'s> {
     read_configs: Mutex<FastMap<(OsString, OsString, u32), Value>>,
     /// The directories of the units and stacks that stacks generate
     /// (`.terragrunt-stack/<path>`), each with the directory it is a copy
-    /// of, deepest first: their files are read from there.
-    copies: Mutex<Vec<(PathBuf, PathBuf)>>,
+    /// of: their files are read from there.
+    copies: Mutex<FastMap<OsString, PathBuf>>,
     /// The `values` a stack gives each unit or stack it generates, by the
     /// generated directory.
     values: Mutex<FastMap<OsString, Value>>,
@@ -268,14 +268,20 @@ impl<'s> Reader<'s> {
     /// directory a stack generates is in the directory it copies.
     pub fn real(&self, path: &Path) -> PathBuf {
         let copies = lock(&self.copies);
-        match copies.iter().find(|(copy, _)| path.starts_with(copy)) {
-            Some((copy, original)) => match path.strip_prefix(copy) {
-                Ok(rest) if rest.as_os_str().is_empty() => original.clone(),
-                Ok(rest) => original.join(rest),
-                Err(_) => path.to_path_buf(),
-            },
-            None => path.to_path_buf(),
+        if copies.is_empty() {
+            return path.to_path_buf();
         }
+        // the deepest copy the path is in (a stack's copy holds its units')
+        for dir in path.ancestors() {
+            if let Some(original) = copies.get(dir.as_os_str()) {
+                return match path.strip_prefix(dir) {
+                    Ok(rest) if rest.as_os_str().is_empty() => original.clone(),
+                    Ok(rest) => original.join(rest),
+                    Err(_) => path.to_path_buf(),
+                };
+            }
+        }
+        path.to_path_buf()
     }
 
     /// Whether another configuration includes `config` (so far).

@@ -158,11 +158,7 @@ impl Reader<'_> {
                 continue;
             }
             if original != dest {
-                let mut copies = lock(&self.copies);
-                copies.push((dest.clone(), original.clone()));
-                // deepest first: a copy inside another is found before it
-                copies.sort_by_key(|(copy, _)| std::cmp::Reverse(copy.components().count()));
-                drop(copies);
+                lock(&self.copies).insert(dest.clone().into_os_string(), original.clone());
                 out.templates.insert(self.real(&original));
             }
             if let Some(v) = &c.values {
