@@ -736,3 +736,23 @@ fn exposure_paths_through_another_unit_name_it() {
     assert_eq!(route["root"], "live/network");
     assert_eq!(json["exposures"][0]["root"], "live/bastion");
 }
+
+/// With several roots (Terragrunt units), `iam` names each principal with
+/// its root, and a path into another unit names that unit.
+#[test]
+fn iam_names_the_roots_of_principals_across_terragrunt_units() {
+    let out = run(&[
+        "iam",
+        "crates/cloudwright-iam/tests/fixtures/terragrunt_units",
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("\nlive/ci: aws_iam_role.ci → live/deploy: aws_iam_role.deployer (modules/ci/main.tf:2)\n  ↳ sts:AssumeRole               assumes live/deploy: aws_iam_role.deployer, whose trust policy admits it (modules/ci/main.tf:2)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nlive/other: aws_iam_role.ci: 1 write actions\n"),
+        "{text}"
+    );
+    assert!(text.contains("1 with an escalation path"), "{text}");
+}

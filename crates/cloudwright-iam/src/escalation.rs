@@ -159,15 +159,75 @@ fn trusts(trust: &Located, who: &Principal, role_arn: &str) -> bool {
 
 /// Does the trust policy name this principal's ARN itself (then no
 /// identity permission is needed within the account)?
-fn names_exactly(trust: &Located, who: &Subject<'_>) -> bool {
+/// `address` is the principal's, qualified with its root when the trust
+/// policy is another root's.
+fn names_exactly(trust: &Located, who: &Subject<'_>, address: &str) -> bool {
     trust.policy.statements.iter().any(|s| {
         s.allow
             && s.principals.iter().any(|(kind, id)| {
-                kind == "AWS"
-                    && (*id == who.arn
-                        || crate::eval::from_address(id, Some(&who.resource.address)))
+                kind == "AWS" && (*id == who.arn || crate::eval::from_address(id, Some(address)))
             })
     })
+}
+
+/// A principal's address with its root module (`live/ci//aws_iam_role.ci`),
+/// as an origin read from another unit's outputs names it.
+fn qualified(s: &Subject<'_>) -> String {
+    format!("{}//{}", s.resource.root, s.resource.address)
+}
+
+/// A principal as another's analysis names it: with its root module when
+/// it is another's (`live/ci: aws_iam_role.ci`).
+fn named(t: &Subject<'_>, from: &Subject<'_>) -> String {
+    match t.resource.root == from.resource.root {
+        true => t.resource.address.clone(),
+        false => format!("{}: {}", t.resource.root, t.resource.address),
+    }
+}
+
+/// The principals of other root modules each principal is linked with
+/// by a reference: a trust policy naming a principal, or a policy naming a
+/// role, by a value read from the other's outputs (a Terragrunt
+/// `dependency`), in either direction. Roots are otherwise apart: another
+/// root may be another account, and its same-named roles are not these.
+fn links(subjects: &[Subject<'_>]) -> Vec<Vec<usize>> {
+    let index: HashMap<(&str, &str), usize> = subjects
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((&*s.resource.root, s.resource.address.as_str()), i))
+        .collect();
+    let mut out = vec![Vec::new(); subjects.len()];
+    for (i, s) in subjects.iter().enumerate() {
+        let trust = s
+            .trust
+            .iter()
+            .flat_map(|t| t.policy.statements.iter())
+            .flat_map(|st| st.principals.iter().map(|(_, id)| id));
+        let resources = s
+            .identity
+            .iter()
+            .flat_map(|l| l.policy.statements.iter())
+            .filter(|st| st.allow)
+            .flat_map(|st| st.resources.iter());
+        for pattern in trust.chain(resources) {
+            let Some(origin) = crate::document::unknown_origin(pattern) else {
+                continue;
+            };
+            let (Some(root), rest) = cloudwright_model::value::origin_root(origin) else {
+                continue;
+            };
+            let Some((address, _attribute)) = rest.rsplit_once('.') else {
+                continue;
+            };
+            if let Some(&j) = index.get(&(root, address)) {
+                if j != i && !out[i].contains(&j) {
+                    out[i].push(j);
+                    out[j].push(i);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The instance profiles' roles of instances: (instance address, role address).
@@ -204,6 +264,7 @@ fn edges(
     sets: &[PolicySet],
     i: usize,
     instances: &[(String, String, String)],
+    links: &[Vec<usize>],
 ) -> Edges {
     let s = &subjects[i];
     let set = &sets[i];
@@ -294,14 +355,31 @@ fn edges(
         })
     };
     let mut maybe = None;
+    let me_qualified = {
+        let mut p = principal_of(s);
+        p.address = Some(qualified(s));
+        p
+    };
     for (j, t) in subjects.iter().enumerate() {
-        if j == i || t.resource.root != s.resource.root {
+        let apart = t.resource.root != s.resource.root;
+        if j == i || (apart && !links[i].contains(&j)) {
             continue;
         }
+        // another root's principal is named with its root, and names this
+        // one with this one's
+        let (me, my_address, t_address, t_name) = match apart {
+            true => (&me_qualified, qualified(s), qualified(t), named(t, s)),
+            false => (
+                &me,
+                s.resource.address.clone(),
+                t.resource.address.clone(),
+                t.resource.address.clone(),
+            ),
+        };
         let t_is_role = t.resource.resource_type == "aws_iam_role";
         // a role whose trust policy or name (its ARN) the code does not
         // determine: whether it may be assumed or passed is not known
-        if t_is_role && maybe.is_none() && (may_assume || may_pass) {
+        if t_is_role && !apart && maybe.is_none() && (may_assume || may_pass) {
             let name = t.resource.get("name").filter(|v| v.is_unknown());
             let reaches = match &name {
                 Some(_) => statements.iter().any(|st| {
@@ -327,13 +405,16 @@ fn edges(
         }
         if t_is_role {
             if let Some(trust) = &t.trust {
-                let assumable =
-                    names_exactly(trust, s) || (may_assume && could("sts:AssumeRole", &t.arn));
-                if assumable && trusts(trust, &me, &t.arn) {
-                    let step = if names_exactly(trust, s) {
+                // within its account, a role the trust names needs no
+                // permission of its own; another root may be another
+                // account, where it does
+                let free = !apart && names_exactly(trust, s, &my_address);
+                let assumable = free || (may_assume && could("sts:AssumeRole", &t.arn));
+                if assumable && trusts(trust, me, &t.arn) {
+                    let step = if free {
                         Some(Step {
                             action: "sts:AssumeRole".into(),
-                            detail: format!("{}'s trust policy names it", t.resource.address),
+                            detail: format!("{t_name}'s trust policy names it"),
                             policy: Some(trust.policy.name.clone()),
                             span: trust.span,
                         })
@@ -343,11 +424,8 @@ fn edges(
                             set,
                             "sts:AssumeRole",
                             &t.arn,
-                            Some(&t.resource.address),
-                            format!(
-                                "assumes {}, whose trust policy admits it",
-                                t.resource.address
-                            ),
+                            Some(&t_address),
+                            format!("assumes {t_name}, whose trust policy admits it"),
                         )
                     };
                     if let Some(step) = step {
@@ -365,8 +443,8 @@ fn edges(
                             set,
                             "iam:PassRole",
                             &t.arn,
-                            Some(&t.resource.address),
-                            format!("passes {} to {service}", t.resource.address),
+                            Some(&t_address),
+                            format!("passes {t_name} to {service}"),
                         );
                         let start: Option<Vec<Step>> = run
                             .iter()
@@ -395,19 +473,16 @@ fn edges(
                     set,
                     "iam:UpdateAssumeRolePolicy",
                     &t.arn,
-                    Some(&t.resource.address),
-                    format!(
-                        "rewrites {}'s trust policy to admit itself",
-                        t.resource.address
-                    ),
+                    Some(&t_address),
+                    format!("rewrites {t_name}'s trust policy to admit itself"),
                 );
                 let assume = can_on(
                     s,
                     set,
                     "sts:AssumeRole",
                     &t.arn,
-                    Some(&t.resource.address),
-                    format!("assumes {}", t.resource.address),
+                    Some(&t_address),
+                    format!("assumes {t_name}"),
                 );
                 if let (Some(a), Some(b)) = (update, assume) {
                     out.push((Some(j), vec![a, b]));
@@ -424,8 +499,7 @@ fn edges(
                             "ssm:SendCommand",
                             &arn,
                             format!(
-                                "runs commands on {instance}, whose instance profile is {}",
-                                t.resource.address
+                                "runs commands on {instance}, whose instance profile is {t_name}"
                             ),
                         ) {
                             out.push((Some(j), vec![step]));
@@ -445,8 +519,8 @@ fn edges(
                     set,
                     action,
                     &t.arn,
-                    Some(&t.resource.address),
-                    format!("{action} for {}: signs in as it", t.resource.address),
+                    Some(&t_address),
+                    format!("{action} for {t_name}: signs in as it"),
                 ) {
                     out.push((Some(j), vec![step]));
                     break;
@@ -476,8 +550,9 @@ pub fn analyse(graph: &Graph) -> Vec<Analysis> {
         .map(|(s, set)| admin(s, set))
         .collect();
     let instances = instance_roles(graph);
+    let links = links(&subjects);
     let (adjacency, maybe): (Vec<_>, Vec<_>) = (0..subjects.len())
-        .map(|i| edges(&subjects, &sets, i, &instances))
+        .map(|i| edges(&subjects, &sets, i, &instances, &links))
         .unzip();
     // per root: an administrator role whose trust policy is not known
     let mut open_admin: HashMap<&str, usize> = HashMap::new();
@@ -525,14 +600,12 @@ pub fn analyse(graph: &Graph) -> Vec<Analysis> {
                             let key = if n == i {
                                 "administrator".to_string()
                             } else {
-                                subjects[n].resource.address.clone()
+                                named(&subjects[n], s)
                             };
                             found.entry(key).or_insert(path);
                         }
                         Some(t) if admins[*t] => {
-                            found
-                                .entry(subjects[*t].resource.address.clone())
-                                .or_insert(path);
+                            found.entry(named(&subjects[*t], s)).or_insert(path);
                         }
                         Some(t) if !seen[*t] => {
                             seen[*t] = true;
@@ -540,7 +613,7 @@ pub fn analyse(graph: &Graph) -> Vec<Analysis> {
                                 through_unanalysed.get_or_insert_with(|| {
                                     format!(
                                         "it can become {}, whose policies are not analysed",
-                                        subjects[*t].resource.address
+                                        named(&subjects[*t], s)
                                     )
                                 });
                             }

@@ -327,12 +327,21 @@ fn substitute(pattern: &str, ctx: &HashMap<String, ContextValue>) -> Option<Stri
 }
 
 /// Does a value known only after apply come from `address`
-/// (`aws_s3_bucket.logs.arn` from `aws_s3_bucket.logs`)?
+/// (`aws_s3_bucket.logs.arn` from `aws_s3_bucket.logs`)? An address of
+/// another root module is qualified with it (`live/ci//aws_iam_role.ci`),
+/// as an origin read from another Terragrunt unit's outputs is: each
+/// matches only its like, so a plain origin — the policy's own root's —
+/// never names a resource of another root.
 pub fn from_address(pattern: &str, address: Option<&str>) -> bool {
+    use cloudwright_model::value::origin_root;
     match (crate::document::unknown_origin(pattern), address) {
-        (Some(origin), Some(a)) => origin
-            .strip_prefix(a)
-            .is_some_and(|rest| rest.starts_with('.')),
+        (Some(origin), Some(a)) => {
+            let ((origin_in, origin), (a_in, a)) = (origin_root(origin), origin_root(a));
+            origin_in == a_in
+                && origin
+                    .strip_prefix(a)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        }
         _ => false,
     }
 }

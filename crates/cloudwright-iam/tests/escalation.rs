@@ -476,3 +476,35 @@ fn resource_access_never_changes_silently_when_a_setting_is_unknown() {
         changed.join("\n")
     );
 }
+
+/// Terragrunt units: a role that trusts another unit's role, named by that
+/// unit's outputs, is a path from it — and only from it, not from the
+/// same role in a third unit.
+#[test]
+fn an_escalation_path_crosses_terragrunt_units_by_their_outputs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terragrunt_units");
+    let graph = load(&[dir], &LoadOptions::default());
+    assert!(!graph.has_errors(), "{:?}", graph.diagnostics);
+    let all = analyse(&graph);
+    let in_root = |root: &str, address: &str| {
+        all.iter()
+            .find(|a| a.root == root && a.address == address)
+            .unwrap_or_else(|| panic!("no {address} in {root}"))
+    };
+    let ci = in_root("live/ci", "aws_iam_role.ci");
+    assert_eq!(
+        route(ci),
+        vec![(
+            "live/deploy: aws_iam_role.deployer".to_string(),
+            vec!["sts:AssumeRole".to_string()]
+        )]
+    );
+    assert_eq!(
+        ci.escalation_paths[0].steps[0].detail,
+        "assumes live/deploy: aws_iam_role.deployer, whose trust policy admits it"
+    );
+    assert!(in_root("live/other", "aws_iam_role.ci")
+        .escalation_paths
+        .is_empty());
+    assert!(in_root("live/deploy", "aws_iam_role.deployer").admin_equivalent);
+}

@@ -51,9 +51,15 @@ pub fn write_text(
             }
         ),
     };
+    // with several roots, each principal and resource says its own
+    let several = graph.roots().len() > 1;
+    let name = |root: &str, address: &str| match several {
+        true => crate::with_root(root, address),
+        false => address.to_string(),
+    };
     writeln!(out, "== Administrator-equivalent\n")?;
     for p in &admins {
-        writeln!(out, "{}{}", p.address, at(graph, p.span))?;
+        writeln!(out, "{}{}", name(&p.root, &p.address), at(graph, p.span))?;
     }
     if admins.is_empty() {
         writeln!(out, "{none}")?;
@@ -61,7 +67,13 @@ pub fn write_text(
     writeln!(out, "\n== Privilege escalation paths\n")?;
     for p in &escalating {
         for path in &p.escalation_paths {
-            writeln!(out, "{} → {}{}", p.address, path.target, at(graph, p.span))?;
+            writeln!(
+                out,
+                "{} → {}{}",
+                name(&p.root, &p.address),
+                path.target,
+                at(graph, p.span)
+            )?;
             for s in &path.steps {
                 writeln!(
                     out,
@@ -106,7 +118,7 @@ pub fn write_text(
         if !lp.exfiltration_on_all.is_empty() {
             parts.push(format!("data reads {}", lp.exfiltration_on_all.join(", ")));
         }
-        writeln!(out, "{}: {}", p.address, parts.join("; "))?;
+        writeln!(out, "{}: {}", name(&p.root, &p.address), parts.join("; "))?;
     }
     if !any {
         writeln!(out, "{none}")?;
@@ -126,13 +138,13 @@ pub fn write_text(
             Some(why) => writeln!(
                 out,
                 "{}  undecidable: {why}{}",
-                a.address,
+                name(&a.root, &a.address),
                 at(graph, a.span)
             )?,
             None => writeln!(
                 out,
                 "{}  {}: {} may {}{}",
-                a.address,
+                name(&a.root, &a.address),
                 a.classification,
                 a.principals.join(", "),
                 a.actions.join(", "),
