@@ -3352,3 +3352,13 @@ fn a_terragrunt_stack_reads_a_remote_unit_from_a_checkout() {
         .iter()
         .any(|m| m.contains("legacy")));
 }
+
+/// A unit `terragrunt stack generate` wrote reads the `values` it wrote
+/// beside it (`terragrunt.values.hcl`).
+#[test]
+fn a_generated_terragrunt_unit_reads_its_values_file() {
+    let g = load_fixture("terragrunt_values");
+    assert_eq!(g.roots(), ["live/app"]);
+    let q = g.resource_in("live/app", "aws_sqs_queue.q").unwrap();
+    assert_eq!(q.get("name").unwrap().as_str(), Some("from-values"));
+}

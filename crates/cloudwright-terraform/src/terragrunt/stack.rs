@@ -240,6 +240,7 @@ impl Reader<'_> {
             return Vec::new();
         };
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let values = values.or_else(|| self.values_of(&dir));
         let frame = Frame {
             reader: self,
             unit_dir: dir.clone(),
