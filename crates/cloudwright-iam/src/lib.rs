@@ -8,6 +8,7 @@ pub mod document;
 pub mod escalation;
 pub mod eval;
 pub mod federation;
+pub mod generator;
 pub mod glob;
 pub mod managed;
 pub mod principals;

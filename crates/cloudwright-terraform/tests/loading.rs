@@ -52,6 +52,30 @@ fn assert_clean(g: &Graph) {
     assert!(problems.is_empty(), "unexpected diagnostics: {problems:#?}");
 }
 
+/// An attribute of a resource of a root module.
+fn in_root(g: &Graph, root: &str, address: &str, path: &str) -> Value {
+    let r = g
+        .resource_in(root, address)
+        .unwrap_or_else(|| panic!("no {address} in {root}; roots {:?}", g.roots()));
+    r.get_path(path)
+        .unwrap_or_else(|| panic!("{address} has no {path}: {}", r.attributes))
+}
+
+/// Every diagnostic: `Severity file:line: message`.
+fn said(g: &Graph) -> Vec<String> {
+    g.diagnostics
+        .iter()
+        .map(|d| {
+            let at = d
+                .span
+                .map(|s| format!("{}:{}", g.sources.get(s.file).display_path, s.line))
+                .or_else(|| d.path.clone())
+                .unwrap_or_default();
+            format!("{:?} {at}: {}", d.severity, d.message)
+        })
+        .collect()
+}
+
 fn origin(v: &Value) -> Option<String> {
     v.as_unknown().and_then(|u| u.origin().map(str::to_string))
 }
@@ -1135,13 +1159,7 @@ fn unknown_values_propagate_with_their_origin() {
 #[test]
 fn terragrunt_units_are_the_roots_terragrunt_runs() {
     let g = load_fixture("terragrunt");
-    let unit = |root: &str, address: &str, path: &str| {
-        let r = g
-            .resource_in(root, address)
-            .unwrap_or_else(|| panic!("no {address} in {root}; roots {:?}", g.roots()));
-        r.get_path(path)
-            .unwrap_or_else(|| panic!("{address} has no {path}: {}", r.attributes))
-    };
+    let unit = |root: &str, address: &str, path: &str| in_root(&g, root, address, path);
     // the units are the roots; the configuration they include and the
     // modules they deploy are not
     assert_eq!(
@@ -1237,18 +1255,7 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
         .expect("bucket provenance");
     assert_eq!(set_by, ("live/prod/app/terragrunt.hcl".to_string(), 18));
     // what cannot be read is said, with where and what to do
-    let said: Vec<String> = g
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let at = d
-                .span
-                .map(|s| format!("{}:{}", g.sources.get(s.file).display_path, s.line))
-                .or_else(|| d.path.clone())
-                .unwrap_or_default();
-            format!("{:?} {at}: {}", d.severity, d.message)
-        })
-        .collect();
+    let said = said(&g);
     assert_eq!(
         said,
         [
@@ -3228,13 +3235,7 @@ fn terragrunt_stacks_generate_their_units_in_place() {
             "live/prod/.terragrunt-stack/svc/.terragrunt-stack/network",
         ]
     );
-    let unit = |root: &str, address: &str, path: &str| {
-        let r = g
-            .resource_in(root, address)
-            .unwrap_or_else(|| panic!("no {address} in {root}"));
-        r.get_path(path)
-            .unwrap_or_else(|| panic!("{address} has no {path}: {}", r.attributes))
-    };
+    let unit = |root: &str, address: &str, path: &str| in_root(&g, root, address, path);
     // values from the stack, through its locals
     let dev = "live/dev/.terragrunt-stack";
     assert_eq!(
@@ -3299,18 +3300,7 @@ fn terragrunt_stacks_generate_their_units_in_place() {
         g.sources.get(r.span.unwrap().file).display_path,
         "catalog/modules/network/main.tf"
     );
-    let said: Vec<String> = g
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let at = d
-                .span
-                .map(|s| format!("{}:{}", g.sources.get(s.file).display_path, s.line))
-                .or_else(|| d.path.clone())
-                .unwrap_or_default();
-            format!("{:?} {at}: {}", d.severity, d.message)
-        })
-        .collect();
+    let said = said(&g);
     // (which generated unit a blueprint's line is read for)
     assert_eq!(
         g.diagnostics[0].help.as_deref(),
