@@ -447,9 +447,10 @@ fn change_review_of_terragrunt_units_names_each_unit() {
         fixed,
         [
             "  - high CW-AWS-S3-001 live/prod/bucket: aws_s3_bucket_public_access_block.this  modules/bucket/main.tf:12",
+            // (by severity, then unit)
+            "  - medium CW-TF-STATE-003 live/dev/bucket: terraform.backend.s3  live/terragrunt.hcl:7",
             "  - medium CW-TF-STATE-003 live/prod/bucket: terraform.backend.s3  live/terragrunt.hcl:7",
             "  - medium CW-TF-STATE-003 live/prod/vpc: terraform.backend.s3  live/terragrunt.hcl:7",
-            "  - medium CW-TF-STATE-003 live/dev/bucket: terraform.backend.s3  live/terragrunt.hcl:7",
         ],
         "{text}"
     );

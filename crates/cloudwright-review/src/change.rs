@@ -285,7 +285,9 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
     new_findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
+            .then(a.root.cmp(&b.root))
             .then(a.resource.cmp(&b.resource))
+            .then(a.rule_id.cmp(b.rule_id))
     });
     let mut fixed_findings: Vec<Finding> = before
         .iter()
@@ -297,7 +299,9 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
     fixed_findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
+            .then(a.root.cmp(&b.root))
             .then(a.resource.cmp(&b.resource))
+            .then(a.rule_id.cmp(b.rule_id))
     });
 
     // each side's keys under the head's addresses (the head's own are)
