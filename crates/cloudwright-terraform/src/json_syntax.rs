@@ -288,6 +288,10 @@ impl JsonNode {
 /// Problems converting a `.tf.json` file that are not JSON syntax errors.
 pub type ConversionErrors = Vec<(String, Range)>;
 
+/// A conversion of a JSON document into a body: Terraform's
+/// ([`convert_config`]) or Terragrunt's ([`convert_terragrunt`]).
+pub type Conversion = fn(&JsonNode) -> (Body, ConversionErrors);
+
 /// Converts a `.tf.json` document to a configuration body.
 pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
     let mut errors = Vec::new();
@@ -346,6 +350,133 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
         }
     }
     (body, errors)
+}
+
+/// A Terragrunt configuration in JSON (`terragrunt.hcl.json`) as the
+/// body its HCL would be: `include`, `dependency`, `generate` and
+/// `feature` are blocks keyed by their label (an `include` holding `path`
+/// itself has none), `locals`, `remote_state`, `exclude` and
+/// `dependencies` blocks of attributes, `terraform` a block whose
+/// `extra_arguments` and hooks are blocks keyed by name; every other key
+/// (`inputs`, `skip`, …) is an attribute.
+pub fn convert_terragrunt(root: &JsonNode) -> (Body, ConversionErrors) {
+    let mut errors = Vec::new();
+    let mut body = Body::default();
+    let JsonKind::Object(members) = &root.kind else {
+        errors.push((
+            "a terragrunt.hcl.json file must hold a JSON object".to_string(),
+            root.range,
+        ));
+        return (body, errors);
+    };
+    for (key, key_range, value) in members {
+        let range = Range::new(key_range.start as usize, value.range.end as usize);
+        let unlabeled = |body: &mut Body, block: Body| {
+            body.blocks.push(Block {
+                kind: key.as_str().into(),
+                labels: vec![],
+                body: block,
+                range,
+                origin: None,
+            })
+        };
+        match key.as_str() {
+            "//" => {}
+            "include" if has_key(value, "path") => {
+                for item in as_items(value) {
+                    unlabeled(&mut body, attributes_only(item, &mut errors));
+                }
+            }
+            "include" | "dependency" | "generate" | "feature" => keyed_blocks(
+                key,
+                value,
+                &mut body.blocks,
+                &mut errors,
+                &|item, errors| attributes_only(item, errors),
+            ),
+            "locals" | "remote_state" | "exclude" | "dependencies" | "errors" | "engine" => {
+                for item in as_items(value) {
+                    unlabeled(&mut body, attributes_only(item, &mut errors));
+                }
+            }
+            "terraform" => {
+                for item in as_items(value) {
+                    let mut block = Body::default();
+                    if let JsonKind::Object(members) = &item.kind {
+                        for (key, key_range, value) in members {
+                            match key.as_str() {
+                                "//" => {}
+                                "extra_arguments" | "before_hook" | "after_hook" | "error_hook" => {
+                                    keyed_blocks(
+                                        key,
+                                        value,
+                                        &mut block.blocks,
+                                        &mut errors,
+                                        &|item, errors| attributes_only(item, errors),
+                                    )
+                                }
+                                _ => block.attributes.push(Attribute {
+                                    name: key.as_str().into(),
+                                    expr: expression(value, &mut errors),
+                                    range: Range::new(
+                                        key_range.start as usize,
+                                        value.range.end as usize,
+                                    ),
+                                    origin: None,
+                                }),
+                            }
+                        }
+                    }
+                    unlabeled(&mut body, block);
+                }
+            }
+            _ => body.attributes.push(Attribute {
+                name: key.as_str().into(),
+                expr: expression(value, &mut errors),
+                range,
+                origin: None,
+            }),
+        }
+    }
+    (body, errors)
+}
+
+/// Whether a JSON object (or each object of an array) has `key`.
+fn has_key(node: &JsonNode, key: &str) -> bool {
+    as_items(node).iter().all(|item| match &item.kind {
+        JsonKind::Object(members) => members.iter().any(|(k, ..)| k == key),
+        _ => false,
+    })
+}
+
+/// Blocks of one label, an object keyed by it: `{"vpc": {...}}`.
+fn keyed_blocks(
+    kind: &str,
+    node: &JsonNode,
+    out: &mut Vec<Block>,
+    errors: &mut ConversionErrors,
+    body: &dyn Fn(&JsonNode, &mut ConversionErrors) -> Body,
+) {
+    for item in as_items(node) {
+        let JsonKind::Object(members) = &item.kind else {
+            errors.push((
+                format!("`{kind}` expects an object keyed by its labels"),
+                item.range,
+            ));
+            continue;
+        };
+        for (label, label_range, value) in members {
+            for block in as_items(value) {
+                out.push(Block {
+                    kind: kind.into(),
+                    labels: vec![label.as_str().into()],
+                    body: body(block, errors),
+                    range: Range::new(label_range.start as usize, block.range.end as usize),
+                    origin: None,
+                });
+            }
+        }
+    }
 }
 
 /// A JSON value that may be one object or an array of objects (Terraform
@@ -655,6 +786,44 @@ mod tests {
         assert!(parse_json("{\"a\": [1, 2").is_err());
         let deep = "[".repeat(10_000);
         assert!(parse_json(&deep).is_err());
+    }
+
+    #[test]
+    fn converts_terragrunt_blocks_by_their_keys() {
+        let text = r#"{
+          "include": {"path": "../root.hcl"},
+          "dependency": {"vpc": {"config_path": "../vpc"}, "db": {"config_path": "../db"}},
+          "remote_state": {"backend": "s3", "config": {"bucket": "b"}},
+          "terraform": {"source": "../m", "before_hook": {"lint": {"commands": ["plan"]}}},
+          "inputs": {"name": "x"}
+        }"#;
+        let (body, errors) = convert_terragrunt(&parse_json(text).unwrap());
+        assert!(errors.is_empty(), "{errors:?}");
+        let blocks: Vec<(String, Vec<String>)> = body
+            .blocks
+            .iter()
+            .map(|b| {
+                let labels = b.labels.iter().map(|l| l.to_string()).collect();
+                (b.kind.to_string(), labels)
+            })
+            .collect();
+        let named =
+            |k: &str, l: &[&str]| (k.to_string(), l.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            blocks,
+            vec![
+                named("include", &[]),
+                named("dependency", &["vpc"]),
+                named("dependency", &["db"]),
+                named("remote_state", &[]),
+                named("terraform", &[]),
+            ]
+        );
+        // `config` is an attribute of remote_state; hooks are blocks of terraform
+        assert!(body.blocks[3].body.attribute("config").is_some());
+        assert_eq!(&*body.blocks[4].body.blocks[0].kind, "before_hook");
+        assert!(body.blocks[4].body.attribute("source").is_some());
+        assert_eq!(body.attributes.len(), 1);
     }
 
     #[test]

@@ -986,28 +986,13 @@ fn discover(
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        // (units and stacks)
+        // (units, in HCL or JSON, and stacks)
         let terragrunt_file = path.file_name().is_some_and(|n| {
-            n == crate::terragrunt::UNIT_FILE || n == crate::terragrunt::STACK_FILE
+            n == crate::terragrunt::UNIT_FILE
+                || n == crate::terragrunt::STACK_FILE
+                || (n == crate::terragrunt::UNIT_FILE_JSON
+                    && !path.with_file_name(crate::terragrunt::UNIT_FILE).is_file())
         });
-        let unread = path.file_name().and_then(|n| match n.to_str()? {
-            "terragrunt.hcl.json" => Some((
-                "this Terragrunt configuration in JSON is not read: the unit is not checked as Terragrunt runs it",
-                "write it as terragrunt.hcl, or check the unit's plan",
-            )),
-            _ => None,
-        });
-        if let Some((message, help)) = unread {
-            let rel = path.strip_prefix(root).unwrap_or(path);
-            if !excluded.is_match(rel) {
-                diagnostics.push(
-                    Diagnostic::warning(message)
-                        .in_file(display_path(root, path))
-                        .help(help),
-                );
-            }
-            continue;
-        }
         if !terragrunt_file && !is_config_file(path) {
             continue;
         }
@@ -1310,10 +1295,19 @@ fn read_source(path: &Path) -> (Arc<str>, Result<(), FileProblem>) {
 
 /// The syntax of a file's text (native or JSON).
 pub(crate) fn parse_text(text: &str, json: bool) -> Result<(Body, Vec<Problem>), FileProblem> {
-    if json {
+    parse_text_as(text, json.then_some(json_syntax::convert_config))
+}
+
+/// A file's syntax tree: HCL, or JSON converted by `convert` (Terraform's
+/// JSON syntax, or Terragrunt's).
+pub(crate) fn parse_text_as(
+    text: &str,
+    convert: Option<json_syntax::Conversion>,
+) -> Result<(Body, Vec<Problem>), FileProblem> {
+    if let Some(convert) = convert {
         json_syntax::parse_json(text)
             .map(|node| {
-                let (body, errors) = json_syntax::convert_config(&node);
+                let (body, errors) = convert(&node);
                 let problems = errors
                     .into_iter()
                     .map(|(message, range)| Problem {

@@ -26,6 +26,9 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 /// The file that makes a directory a Terragrunt unit.
 pub const UNIT_FILE: &str = "terragrunt.hcl";
 
+/// The same in JSON, read when there is no `terragrunt.hcl`.
+pub const UNIT_FILE_JSON: &str = "terragrunt.hcl.json";
+
 mod stack;
 
 /// A Terragrunt stack: the units it generates are read where they would
@@ -249,7 +252,10 @@ impl<'s> Reader<'s> {
         let id = sources.add(SourceFile::new(display, path.to_path_buf(), text.clone()));
         let source = sources.get_shared(id);
         drop(sources);
-        match crate::load::parse_text(&text, false) {
+        // (Terragrunt's JSON syntax: `terragrunt.hcl.json`, `root.hcl.json`)
+        let json = path.extension().is_some_and(|e| e == "json");
+        let convert = json.then_some(crate::json_syntax::convert_terragrunt as _);
+        match crate::load::parse_text_as(&text, convert) {
             Ok((body, problems)) => {
                 for problem in problems {
                     said.push(problem.into_diagnostic(id, &source));

@@ -1167,10 +1167,30 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
         [
             "live/dev/app",
             "live/dev/cached",
+            "live/dev/json",
             "live/dev/own",
             "live/prod/app",
             "live/prod/network"
         ]
+    );
+    // a unit in JSON reads as its HCL would: the included configuration
+    // merged deep, locals with Terragrunt's functions
+    assert_eq!(
+        unit("live/dev/json", "aws_s3_bucket.data", "bucket").as_str(),
+        Some("app-json")
+    );
+    assert_eq!(
+        unit("live/dev/json", "aws_s3_bucket.data", "tags").to_string(),
+        "{Network = null, Owner = \"json-team\", Team = \"platform\", Tier = \"data\"}"
+    );
+    assert_eq!(
+        unit(
+            "live/dev/json",
+            "aws_s3_bucket.data",
+            "tags_all.Environment"
+        )
+        .as_str(),
+        Some("dev")
     );
     // inputs, with the included configuration's locals (`expose`) and a
     // configuration read with `read_terragrunt_config`
@@ -1260,7 +1280,6 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
         said,
         [
             "Info live/dev/excluded/terragrunt.hcl:5: unit live/dev/excluded is not checked: Terragrunt does not run it (an `exclude` block that leaves it out of plans)",
-            "Warning live/dev/json/terragrunt.hcl.json: this Terragrunt configuration in JSON is not read: the unit is not checked as Terragrunt runs it",
             "Error live/dev/missing/terragrunt.hcl:6: the module unit live/dev/missing deploys, modules/nowhere, holds no .tf files: the unit is not checked",
             "Warning live/dev/remote/terragrunt.hcl:6: unit live/dev/remote deploys a remote module (git::https://example.com/org/modules.git//app?ref=v1.0.0), which Cloudwright does not download and Terragrunt has not downloaded into the unit's .terragrunt-cache: the unit is not checked",
             "Info live/dev/skipped/terragrunt.hcl:6: unit live/dev/skipped is not checked: Terragrunt does not run it (`skip = true`)",
