@@ -1561,6 +1561,9 @@ impl FunctionHost for Frame<'_, '_> {
             | "run_cmd" => Ok(Value::unknown()),
             "sops_decrypt_file" => Ok(Value::unknown().sensitive()),
             "read_terragrunt_config" => self.read_config(args),
+            "read_tfvars_file" => self.read_tfvars(args),
+            // the errors Terragrunt retries: how it runs, not what it deploys
+            "get_default_retryable_errors" => Ok(Value::unknown()),
             _ => return None,
         };
         Some(result)
@@ -1568,6 +1571,54 @@ impl FunctionHost for Frame<'_, '_> {
 }
 
 impl Frame<'_, '_> {
+    /// `read_tfvars_file(path)`: a variables file (`.tfvars`, or
+    /// `.tfvars.json`), relative to the unit, as the JSON text of its
+    /// variables (`jsondecode(read_tfvars_file("common.tfvars"))`).
+    fn read_tfvars(&self, args: &[Value]) -> Result<Value, String> {
+        let Some(path) = args.first().and_then(Value::as_str) else {
+            return Ok(Value::unknown());
+        };
+        let path = crate::instance::normalize(&self.unit_dir.join(path));
+        let real = self.reader.real(&path);
+        let display = crate::load::display_path(&self.reader.scan_root, &real);
+        if !self.reader.may_read(&real) {
+            return Err(format!(
+                "{display} is outside the scanned directory and its repository; Cloudwright reads no file outside them"
+            ));
+        }
+        let text = std::fs::read_to_string(&real).map_err(|e| {
+            format!("cannot read {display} (Terragrunt refuses a missing file): {e}")
+        })?;
+        let variables = if display.ends_with(".json") {
+            let json: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("{display} is not JSON: {e}"))?;
+            Value::from_json(&json)
+        } else {
+            // (registered and parsed once, its syntax errors said)
+            let Some(file) = self.reader.read(&path, None) else {
+                return Ok(Value::unknown());
+            };
+            // each a constant, as in any variables file
+            let scope = ModuleScope::default();
+            let fs = FsContext {
+                root_dir: self.reader.real(&self.unit_dir),
+                sandbox: self.reader.reach.clone(),
+                workspace: "default".into(),
+            };
+            let mut ev = Evaluator::new(&scope, &file.source, file.id, &fs);
+            ev.constant = true;
+            let mut fields = Fields::with_capacity(file.body.attributes.len());
+            for attr in &file.body.attributes {
+                fields.insert(attr.name.as_str(), ev.eval(&attr.expr));
+            }
+            self.absorb(&mut ev);
+            Value::map(fields)
+        };
+        Ok(Value::string(crate::functions::encoding::json_encode(
+            &variables,
+        )))
+    }
+
     /// `read_terragrunt_config(path, default)`: another configuration,
     /// evaluated with its own paths, as an object of its `locals`,
     /// `inputs` and `dependency` blocks.

@@ -1240,6 +1240,16 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
         unit("live/dev/own", "aws_sqs_queue.q", "name").as_str(),
         Some("dev-queue")
     );
+    // `read_tfvars_file`: a variables file's JSON text
+    assert_eq!(
+        unit(
+            "live/dev/own",
+            "aws_sqs_queue.q",
+            "message_retention_seconds"
+        )
+        .as_number(),
+        Some(1209600.0)
+    );
     // a remote module Terragrunt downloaded is read from the unit's cache
     assert_eq!(
         unit("live/dev/cached", "aws_sqs_queue.q", "name").as_str(),
