@@ -469,3 +469,30 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A review of several roots (Terragrunt units) names each item's root —
+/// the units have the same addresses — and ranks each section's findings
+/// by severity (a state backend without locking before a missing tag).
+#[test]
+fn tree_review_of_terragrunt_units_names_each_unit() {
+    let text = stdout(&run(&[
+        "review",
+        "crates/cloudwright-scan/tests/fixtures/terragrunt",
+    ]));
+    assert!(
+        text.contains(
+            "\n  high CW-AWS-S3-001 live/prod/bucket: aws_s3_bucket_public_access_block.this: "
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  live/dev/bucket: aws_s3_bucket.this  $0.00\n  live/prod/bucket: aws_s3_bucket.this  $0.00\n"),
+        "{text}"
+    );
+    let hygiene = text.split("\n6. ").nth(1).unwrap();
+    let first = hygiene.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with("  high CW-TF-STATE-002 live/dev/bucket: terraform.backend.s3: "),
+        "{text}"
+    );
+}

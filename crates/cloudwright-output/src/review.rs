@@ -137,12 +137,15 @@ pub fn write_text(
         "1. Exposure — {} reachable from the internet, {undecided} undecidable  (cloudwright exposure {path})",
         ex.len()
     )?;
-    for e in ex.iter().take(TOP) {
+    // (each resource after its root module: several roots have namesakes)
+    for (e, x) in ex.iter().zip(r.reachable()).take(TOP) {
         let via = crate::exposure::via_text(&e.via);
         writeln!(
             out,
             "  {}  {} from {}{via}",
-            e.resource, e.services, e.sources
+            crate::with_root(&x.root, &e.resource),
+            e.services,
+            e.sources
         )?;
     }
     more(out, ex.len())?;
@@ -173,14 +176,26 @@ pub fn write_text(
             n => format!("; {} with policies not analysed", plural(n, "principal")),
         },
     )?;
-    for (who, to) in escalations.iter().take(TOP) {
+    let mut paths: Vec<(String, &str)> = r
+        .principals
+        .iter()
+        .flat_map(|a| {
+            let who = crate::with_root(&a.root, &a.address);
+            a.escalation_paths
+                .iter()
+                .map(move |p| (who.clone(), p.target.as_str()))
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    for (who, to) in paths.iter().take(TOP) {
         writeln!(out, "  {who} can become {to}")?;
     }
     for a in r.access.iter().take(TOP) {
         writeln!(
             out,
             "  {}: {} ({})",
-            a.address,
+            crate::with_root(&a.root, &a.address),
             a.classification,
             a.actions.join(", ")
         )?;
@@ -203,7 +218,7 @@ pub fn write_text(
             "  {} {} {}: {}  {}",
             f.severity,
             f.rule_id,
-            f.resource,
+            subject(f),
             f.message,
             location(graph, f)
         )?;
@@ -282,9 +297,17 @@ pub fn write_text(
     let mut drivers: Vec<_> = r.cost.resources.iter().collect();
     drivers.sort_by(|a, b| b.monthly_cost.total_cmp(&a.monthly_cost));
     for d in drivers.iter().take(5) {
-        writeln!(out, "  {}  {}", d.address, money(d.monthly_cost))?;
+        writeln!(
+            out,
+            "  {}  {}",
+            crate::with_root(&d.root, &d.address),
+            money(d.monthly_cost)
+        )?;
     }
-    let hygiene: Vec<&Finding> = r.hygiene_findings().collect();
+    // the most severe first, as in the security section (a state backend
+    // without locking before a missing tag)
+    let mut hygiene: Vec<&Finding> = r.hygiene_findings().collect();
+    hygiene.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let tagging = r
         .scan
         .tagging
@@ -305,7 +328,10 @@ pub fn write_text(
         writeln!(
             out,
             "  {} {} {}: {}",
-            f.severity, f.rule_id, f.resource, f.message
+            f.severity,
+            f.rule_id,
+            subject(f),
+            f.message
         )?;
     }
     more(out, hygiene.len())?;
