@@ -756,3 +756,18 @@ fn iam_names_the_roots_of_principals_across_terragrunt_units() {
     );
     assert!(text.contains("1 with an escalation path"), "{text}");
 }
+
+/// Two environments with the same load balancer: each is a row of its own,
+/// named with its root (they were one row, with the first one's fate).
+#[test]
+fn resilience_keeps_namesakes_of_several_roots_apart() {
+    let text = stdout(&run(&[
+        "resilience",
+        "crates/cloudwright-resilience/tests/fixtures/two_envs",
+    ]));
+    assert!(
+        text.contains("\ndev: aws_lb.web   down           down           down           down\nprod: aws_lb.web  degraded 66%   degraded 66%   degraded 66%   down\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n2 entry points, 4 scenarios"), "{text}");
+}

@@ -9,11 +9,15 @@ use serde_json::json;
 
 const SCHEMA_VERSION: &str = "1";
 
-fn cell(r: &Report, scenario: usize, entry: &str) -> String {
+/// An entry point: its root module and address (several roots — Terragrunt
+/// units, environments — have namesakes).
+type Entry = (String, String);
+
+fn cell(r: &Report, scenario: usize, (root, address): &Entry) -> String {
     r.scenarios[scenario]
         .entry_points
         .iter()
-        .find(|e| e.address == entry)
+        .find(|e| e.address == *address && *e.root == **root)
         .map(|e| match (e.status.name(), e.capacity_pct) {
             ("degraded", Some(p)) => format!("degraded {p}%"),
             (s, _) => s.to_string(),
@@ -21,15 +25,39 @@ fn cell(r: &Report, scenario: usize, entry: &str) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-fn entries(r: &Report) -> Vec<String> {
-    let mut v: Vec<String> = r
+fn entries(r: &Report) -> Vec<Entry> {
+    let mut v: Vec<Entry> = r
         .scenarios
         .iter()
-        .flat_map(|s| s.entry_points.iter().map(|e| e.address.clone()))
+        .flat_map(|s| {
+            s.entry_points
+                .iter()
+                .map(|e| (e.root.to_string(), e.address.clone()))
+        })
         .collect();
     v.sort();
     v.dedup();
     v
+}
+
+/// How the report names what is in a root module: after it when the
+/// report has several.
+fn namer(r: &Report) -> impl Fn(&str, &str) -> String {
+    let mut roots: Vec<&str> = r
+        .scenarios
+        .iter()
+        .flat_map(|s| s.entry_points.iter().map(|e| &*e.root))
+        .chain(r.unplaced.iter().map(|u| &*u.root))
+        .chain(r.data_stores.iter().map(|d| &*d.root))
+        .chain(r.availability.iter().map(|a| &*a.root))
+        .collect();
+    roots.sort_unstable();
+    roots.dedup();
+    let several = roots.len() > 1;
+    move |root: &str, address: &str| match several {
+        true => crate::with_root(root, address),
+        false => address.to_string(),
+    }
 }
 
 fn scenario_name(r: &Report, i: usize) -> String {
@@ -59,9 +87,12 @@ fn unplaced_kind(u: &cloudwright_resilience::Unplaced) -> &'static str {
 }
 
 /// Entry points in the scenarios or in none, each once.
-fn all_entries(r: &Report, names: &[String]) -> usize {
-    let mut all: Vec<&str> = names.iter().map(String::as_str).collect();
-    all.extend(r.unplaced.iter().map(|u| u.address.as_str()));
+fn all_entries(r: &Report, names: &[Entry]) -> usize {
+    let mut all: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(root, address)| (root.as_str(), address.as_str()))
+        .collect();
+    all.extend(r.unplaced.iter().map(|u| (&*u.root, u.address.as_str())));
     all.sort_unstable();
     all.dedup();
     all.len()
@@ -69,7 +100,11 @@ fn all_entries(r: &Report, names: &[String]) -> usize {
 
 /// Entry points some kind of scenario does not judge, each once.
 fn unplaced_entries(r: &Report) -> usize {
-    let mut v: Vec<&str> = r.unplaced.iter().map(|u| u.address.as_str()).collect();
+    let mut v: Vec<(&str, &str)> = r
+        .unplaced
+        .iter()
+        .map(|u| (&*u.root, u.address.as_str()))
+        .collect();
     v.sort_unstable();
     v.dedup();
     v.len()
@@ -78,6 +113,7 @@ const NO_ENTRY_POINTS: &str = "No entry points: no load balancer, API, distribut
 
 pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let names = entries(r);
+    let name = namer(r);
     let mut rows: Vec<Vec<String>> = vec![[
         vec!["Entry point".to_string()],
         (0..r.scenarios.len())
@@ -86,7 +122,7 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
     ]
     .concat()];
     for e in &names {
-        let mut row = vec![e.clone()];
+        let mut row = vec![name(&e.0, &e.1)];
         row.extend((0..r.scenarios.len()).map(|i| cell(r, i, e)));
         rows.push(row);
     }
@@ -105,7 +141,7 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             writeln!(
                 out,
                 "  ? {} — {}: {}",
-                u.address,
+                name(&u.root, &u.address),
                 unplaced_kind(u),
                 u.reason
             )?;
@@ -119,7 +155,7 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                 "{} {} — {}: {}",
                 if s.kind == "az" { "AZ" } else { "region" },
                 s.name,
-                e.address,
+                name(&e.root, &e.address),
                 e.reason
             )?;
         }
@@ -140,7 +176,7 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         writeln!(
             out,
             "{}  RPO {}  RTO {}  ({}){}  — {objective}",
-            d.address,
+            name(&d.root, &d.address),
             rpo(d.rpo_seconds),
             d.rto_seconds.map_or("—".into(), human),
             d.basis,
@@ -170,10 +206,10 @@ pub fn write_text(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                     .as_ref()
                     .map(|(w, s)| format!(" (weakest link {w}, {s}%)"))
                     .unwrap_or_default();
-                writeln!(out, "{}  {p}%{weakest}{target}", a.address)?;
+                writeln!(out, "{}  {p}%{weakest}{target}", name(&a.root, &a.address))?;
             }
-            (None, Some(why)) => writeln!(out, "{}  unknown: {why}", a.address)?,
-            (None, None) => writeln!(out, "{}  unknown", a.address)?,
+            (None, Some(why)) => writeln!(out, "{}  unknown: {why}", name(&a.root, &a.address))?,
+            (None, None) => writeln!(out, "{}  unknown", name(&a.root, &a.address))?,
         }
     }
     let violations: usize = r.data_stores.iter().map(|d| d.violations.len()).sum();
@@ -254,6 +290,7 @@ pub fn report_json(r: &Report) -> serde_json::Value {
 
 pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let names = entries(r);
+    let name = namer(r);
     writeln!(out, "## Resilience\n")?;
     let header: Vec<String> = (0..r.scenarios.len())
         .map(|i| scenario_name(r, i))
@@ -270,7 +307,7 @@ pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Resu
     }
     for e in &names {
         let cells: Vec<String> = (0..r.scenarios.len()).map(|i| cell(r, i, e)).collect();
-        writeln!(out, "| `{e}` | {} |", cells.join(" | "))?;
+        writeln!(out, "| `{}` | {} |", name(&e.0, &e.1), cells.join(" | "))?;
     }
     if !r.unplaced.is_empty() {
         let gap = if names.is_empty() { "" } else { "\n" };
@@ -279,7 +316,7 @@ pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Resu
             writeln!(
                 out,
                 "- `{}` — {}: {}",
-                u.address,
+                name(&u.root, &u.address),
                 unplaced_kind(u),
                 u.reason
             )?;
@@ -295,7 +332,7 @@ pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Resu
         writeln!(
             out,
             "| `{}` | {} | {} | {} |",
-            a.address,
+            name(&a.root, &a.address),
             a.percent
                 .map_or_else(|| "unknown".to_string(), |p| format!("{p}%")),
             a.weakest
@@ -319,7 +356,7 @@ pub fn write_markdown(r: &Report, out: &mut dyn std::io::Write) -> std::io::Resu
         writeln!(
             out,
             "| `{}` | {} | {} | {} | {} |",
-            d.address,
+            name(&d.root, &d.address),
             rpo(d.rpo_seconds),
             d.rto_seconds.map_or("—".into(), human),
             match (d.objective_rpo, d.objective_rto) {

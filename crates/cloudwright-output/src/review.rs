@@ -87,11 +87,12 @@ pub fn tree_headline(r: &Review) -> String {
     if serious > 0 {
         parts.push(format!("{serious} high or critical findings"));
     }
-    let spofs: std::collections::BTreeSet<&str> = r
+    // (namesakes of several roots are several services)
+    let spofs: std::collections::BTreeSet<(&str, &str)> = r
         .resilience
         .single_points_of_failure
         .iter()
-        .map(|s| s.address.as_str())
+        .map(|s| (&*s.root, s.address.as_str()))
         .collect();
     if !spofs.is_empty() {
         parts.push(format!(
@@ -231,22 +232,22 @@ pub fn write_text(
             .count(),
     )?;
     let outages = r.outages();
-    let down: Vec<_> = outages.iter().filter(|o| o.2 == "down").collect();
-    let violations: Vec<(&str, &str)> = r
+    let down: Vec<_> = outages.iter().filter(|o| o.3 == "down").collect();
+    let violations: Vec<(String, &str)> = r
         .resilience
         .data_stores
         .iter()
         .flat_map(|d| {
             d.violations
                 .iter()
-                .map(move |v| (d.address.as_str(), v.as_str()))
+                .map(move |v| (crate::with_root(&d.root, &d.address), v.as_str()))
         })
         .collect();
-    let mut unplaced: Vec<&str> = r
+    let mut unplaced: Vec<(&str, &str)> = r
         .resilience
         .unplaced
         .iter()
-        .map(|u| u.address.as_str())
+        .map(|u| (&*u.root, u.address.as_str()))
         .collect();
     unplaced.sort_unstable();
     unplaced.dedup();
@@ -265,7 +266,8 @@ pub fn write_text(
         },
         plural(violations.len(), "recovery objective violation"),
     )?;
-    for (scenario, address, status, reason) in outages.iter().take(TOP) {
+    for (scenario, root, address, status, reason) in outages.iter().take(TOP) {
+        let address = crate::with_root(root, address);
         writeln!(out, "  {scenario}: {address} {status} — {reason}")?;
     }
     more(out, outages.len())?;
@@ -281,7 +283,7 @@ pub fn write_text(
         writeln!(
             out,
             "  {}: availability {}% below its {}% target",
-            a.address,
+            crate::with_root(&a.root, &a.address),
             a.percent.unwrap_or_default(),
             a.target.unwrap_or_default()
         )?;

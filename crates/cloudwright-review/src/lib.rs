@@ -193,9 +193,9 @@ impl Review {
             .count()
     }
 
-    /// Entry points down or degraded in some scenario: (scenario, address,
-    /// status, reason).
-    pub fn outages(&self) -> Vec<(String, String, &'static str, String)> {
+    /// Entry points down or degraded in some scenario: (scenario, root,
+    /// address, status, reason).
+    pub fn outages(&self) -> Vec<(String, &str, String, &'static str, String)> {
         let mut out = Vec::new();
         for s in &self.resilience.scenarios {
             for e in &s.entry_points {
@@ -210,6 +210,7 @@ impl Review {
                     };
                     out.push((
                         scenario,
+                        &*e.root,
                         e.address.clone(),
                         e.status.name(),
                         e.reason.clone(),
