@@ -119,7 +119,10 @@ pub fn concerned(
     region_of: impl Fn(&Resource) -> Option<String>,
 ) -> bool {
     front.groups.iter().flatten().any(|m| {
-        judged.iter().any(|e| e.address == m.address) || region_of(m).as_deref() == Some(lost)
+        judged
+            .iter()
+            .any(|e| e.address == m.address && *e.root == *m.root)
+            || region_of(m).as_deref() == Some(lost)
     }) || front.groups.iter().all(Vec::is_empty)
 }
 
@@ -145,7 +148,10 @@ pub fn composite(
     for group in &front.groups {
         let mut down_all = 1.0;
         for m in group {
-            let percent = match members.iter().find(|a| a.address == m.address) {
+            let percent = match members
+                .iter()
+                .find(|a| a.address == m.address && *a.root == *m.root)
+            {
                 Some(a) => a.percent,
                 None => crate::availability::component_sla(graph, m)
                     .ok()
@@ -207,7 +213,10 @@ pub fn judge(
         // the best member of the group decides it
         let mut best: Option<(Status, String)> = None;
         for member in group {
-            let (st, why) = match judged.iter().find(|e| e.address == member.address) {
+            let judged_member = judged
+                .iter()
+                .find(|e| e.address == member.address && *e.root == *member.root);
+            let (st, why) = match judged_member {
                 Some(e) => (e.status.clone(), e.reason.clone()),
                 // not an entry point of this scenario: elsewhere, or
                 // regional (a bucket) — lost only with its region

@@ -169,8 +169,10 @@ fn backends<'g>(graph: &'g Graph, lb: &'g Resource) -> Vec<&'g Resource> {
             "load_balancers",
         ));
     }
-    out.sort_by(|a, b| a.address.cmp(&b.address));
-    out.dedup_by(|a, b| a.address == b.address);
+    // (by root too: a backend read from another unit's outputs may have
+    // a namesake here)
+    out.sort_by(|a, b| (&a.root, &a.address).cmp(&(&b.root, &b.address)));
+    out.dedup_by(|a, b| a.address == b.address && a.root == b.root);
     out
 }
 
@@ -227,7 +229,8 @@ fn dependencies<'g>(
                         .any(|f| groups.contains(&(g.root.to_string(), f.clone())))
                 })
             });
-            if admitted && !out.iter().any(|o: &&Resource| o.address == store.address) {
+            let listed = |o: &&Resource| o.address == store.address && o.root == store.root;
+            if admitted && !out.iter().any(listed) {
                 out.push(store);
             }
         }
@@ -787,7 +790,7 @@ fn failover_elsewhere(
     let name = |r: &Resource| r.get("name").and_then(|v| v.as_str().map(str::to_string));
     let primary = records.iter().find(|r| {
         kind(r).as_deref() == Some("PRIMARY")
-            && aliased(r).is_some_and(|t| t.address == entry.address)
+            && aliased(r).is_some_and(|t| t.address == entry.address && t.root == entry.root)
     })?;
     let secondary = records.iter().find(|r| {
         kind(r).as_deref() == Some("SECONDARY")
