@@ -765,9 +765,17 @@ fn resilience_keeps_namesakes_of_several_roots_apart() {
         "resilience",
         "crates/cloudwright-resilience/tests/fixtures/two_envs",
     ]));
-    assert!(
-        text.contains("\ndev: aws_lb.web   down           down           down           down\nprod: aws_lb.web  degraded 66%   degraded 66%   degraded 66%   down\n"),
+    let rows: Vec<&str> = text.lines().skip(4).take(4).collect();
+    assert_eq!(
+        rows,
+        [
+            "dev: aws_cloudfront_distribution.web   down           down           down           down",
+            "dev: aws_lb.web                        down           down           down           down",
+            // the distribution in front of prod's load balancer, not dev's
+            "prod: aws_cloudfront_distribution.web  degraded       degraded       degraded       down",
+            "prod: aws_lb.web                       degraded 66%   degraded 66%   degraded 66%   down",
+        ],
         "{text}"
     );
-    assert!(text.contains("\n2 entry points, 4 scenarios"), "{text}");
+    assert!(text.contains("\n4 entry points, 4 scenarios"), "{text}");
 }
