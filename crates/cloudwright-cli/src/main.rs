@@ -267,13 +267,16 @@ struct IamArgs {
     /// Output format: `text` or `json`, optionally `FORMAT=FILE`; may repeat.
     #[arg(short = 'o', long = "output", default_value = "text")]
     outputs: Vec<String>,
-    /// The principal of a question: an IAM role or user address.
+    /// The principal of a question: an IAM role or user address, with its
+    /// root module when several have it (`live/ci//aws_iam_role.ci`).
     #[arg(long)]
     principal: Option<String>,
     /// The action of a question (`s3:GetObject`).
     #[arg(long)]
     action: Option<String>,
-    /// The resource ARN of a question (default `*`).
+    /// The resource of a question: an ARN (default `*`), or a resource's
+    /// address (its policy then joins the question; with its root module
+    /// when several have it).
     #[arg(long)]
     resource: Option<String>,
     /// Print where the IAM action catalogue comes from and stop.
@@ -798,6 +801,41 @@ fn envs(args: EnvsArgs) -> ExitCode {
     ExitCode::from(if failed { EXIT_INPUT } else { EXIT_OK })
 }
 
+/// The item a name given on the command line names: an address
+/// (`aws_iam_role.ci`), or one qualified with its root module
+/// (`live/ci//aws_iam_role.ci`, or `live/ci: aws_iam_role.ci` as the
+/// outputs write it) when several roots have it. The error's `{what}` is
+/// for the caller to fill.
+fn named<'a, T>(
+    items: &'a [T],
+    name: &str,
+    resource: impl Fn(&T) -> &cloudwright_model::Resource,
+) -> Result<&'a T, String> {
+    let (root, address) = match name.split_once("//").or_else(|| name.split_once(": ")) {
+        Some((root, address)) => (Some(root), address),
+        None => (None, name),
+    };
+    let found: Vec<&T> = items
+        .iter()
+        .filter(|i| {
+            let r = resource(i);
+            r.address == address && root.is_none_or(|root| *r.root == *root)
+        })
+        .collect();
+    match found[..] {
+        [one] => Ok(one),
+        [] => Err(format!("no {{what}} {name:?} in the configuration")),
+        _ => {
+            let roots: Vec<String> = found.iter().map(|i| resource(i).root.to_string()).collect();
+            Err(format!(
+                "{{what}} {address} is in several root modules ({}): name one, as {}//{address}",
+                roots.join(", "),
+                roots[0]
+            ))
+        }
+    }
+}
+
 fn iam(args: IamArgs) -> ExitCode {
     let usage = |msg: String| {
         eprintln!("error: {msg}");
@@ -877,10 +915,9 @@ fn iam(args: IamArgs) -> ExitCode {
     if let (Some(principal), None) = (&args.principal, &args.action) {
         // what can P do
         let subjects = cloudwright_iam::principals::subjects(&graph);
-        let Some(s) = subjects.iter().find(|s| s.resource.address == *principal) else {
-            return usage(format!(
-                "no IAM role or user {principal:?} in the configuration"
-            ));
+        let s = match named(&subjects, principal, |s| s.resource) {
+            Ok(s) => s,
+            Err(why) => return usage(why.replace("{what}", "IAM role or user")),
         };
         let summary = cloudwright_iam::privileges::summary(s);
         let lp = cloudwright_iam::privileges::least_privilege(s);
@@ -894,21 +931,29 @@ fn iam(args: IamArgs) -> ExitCode {
             return usage("--principal needs --action (and optionally --resource)".into());
         };
         let subjects = cloudwright_iam::principals::subjects(&graph);
-        let Some(s) = subjects.iter().find(|s| s.resource.address == *principal) else {
-            return usage(format!(
-                "no IAM role or user {principal:?} in the configuration"
-            ));
+        let s = match named(&subjects, principal, |s| s.resource) {
+            Ok(s) => s,
+            Err(why) => return usage(why.replace("{what}", "IAM role or user")),
         };
         let mut resource = args.resource.clone().unwrap_or_else(|| "*".into());
         let mut set = cloudwright_iam::privileges::policy_set(s);
         // a resource named by address: its resource policy joins the set
         let mut resource_policy = None;
         let mut resource_address = None;
-        if let Some(target) = graph
+        let managed: Vec<&cloudwright_model::Resource> = graph
             .resources
             .iter()
-            .find(|r| r.address == resource && r.mode == cloudwright_model::Mode::Managed)
-        {
+            .filter(|r| r.mode == cloudwright_model::Mode::Managed)
+            .collect();
+        // (an ARN or pattern is not an address: it names nothing here)
+        let target = match named(&managed, &resource, |r| r) {
+            Ok(r) => Some(*r),
+            Err(why) if why.contains("several root modules") => {
+                return usage(why.replace("{what}", "resource"))
+            }
+            Err(_) => None,
+        };
+        if let Some(target) = target {
             let arn = target
                 .get("arn")
                 .and_then(|v| v.as_str().map(str::to_string))

@@ -779,3 +779,34 @@ fn resilience_keeps_namesakes_of_several_roots_apart() {
     );
     assert!(text.contains("\n4 entry points, 4 scenarios"), "{text}");
 }
+
+/// With several roots, `--principal` names one by its root when its address
+/// is in several, and an ambiguous one is refused, saying how to name it.
+#[test]
+fn iam_questions_name_a_principal_of_several_roots_by_its_root() {
+    let dir = "crates/cloudwright-iam/tests/fixtures/terragrunt_units";
+    let ask = |principal: &str| {
+        run(&[
+            "iam",
+            dir,
+            "--principal",
+            principal,
+            "--action",
+            "sts:AssumeRole",
+            "--resource",
+            "arn:aws:iam::123456789012:role/x",
+        ])
+    };
+    let out = ask("aws_iam_role.ci");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: IAM role or user aws_iam_role.ci is in several root modules (live/ci, live/other): name one, as live/ci//aws_iam_role.ci\n"
+    );
+    let text = stdout(&ask("live/other//aws_iam_role.ci"));
+    assert!(
+        text.starts_with("live/other//aws_iam_role.ci → sts:AssumeRole on arn:aws:iam::123456789012:role/x: allowed\n"),
+        "{text}"
+    );
+    succeeded(&ask("live/ci: aws_iam_role.ci"));
+}
