@@ -213,7 +213,7 @@ struct ExposureArgs {
     #[arg(short = 'o', long = "output", default_value = "text")]
     outputs: Vec<String>,
     /// Where traffic comes from: `internet` (the default), a public CIDR,
-    /// a resource address (`aws_instance.app`, `ROOT:ADDRESS`), or `any`.
+    /// a resource address (`aws_instance.app`, `ROOT//ADDRESS` or `ROOT: ADDRESS` to pick one root module), or `any`.
     #[arg(long)]
     from: Option<String>,
     /// Where it goes: a resource address, or `any` (everything the source

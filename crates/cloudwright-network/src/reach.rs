@@ -903,8 +903,9 @@ pub enum Endpoint<'g> {
     Any,
 }
 
-/// Reads `internet`, `any`, a CIDR, or a resource address (`ROOT:ADDRESS`
-/// to pick one root module).
+/// Reads `internet`, `any`, a CIDR, or a resource address (`ROOT//ADDRESS`,
+/// `ROOT:ADDRESS` or `ROOT: ADDRESS`, as the outputs write it, to pick one
+/// root module).
 pub fn endpoint<'g>(graph: &'g Graph, spec: &str) -> Result<Endpoint<'g>, String> {
     match spec {
         "internet" => return Ok(Endpoint::Internet(AddrSet::everywhere())),
@@ -920,8 +921,8 @@ pub fn endpoint<'g>(graph: &'g Graph, spec: &str) -> Result<Endpoint<'g>, String
         }
         return Ok(Endpoint::Internet(set));
     }
-    let (root, address) = match spec.split_once(':') {
-        Some((r, a)) => (Some(r), a),
+    let (root, address) = match spec.split_once("//").or_else(|| spec.split_once(':')) {
+        Some((r, a)) => (Some(r.trim()), a.trim()),
         None => (None, spec),
     };
     let found: Vec<&Resource> = graph

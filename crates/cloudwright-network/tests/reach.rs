@@ -272,3 +272,22 @@ fn a_flow_never_flips_when_a_setting_is_unknown() {
         flipped.join("\n")
     );
 }
+
+/// A resource of one root module, named as the outputs write it or with
+/// `//`: the same endpoint.
+#[test]
+fn an_endpoint_names_its_root_as_the_outputs_write_it() {
+    let g = graph("terragrunt_units");
+    let names = |spec: &str| match endpoint(&g, spec).unwrap() {
+        Endpoint::Resources(found) => found
+            .iter()
+            .map(|r| format!("{} {}", r.root, r.address))
+            .collect::<Vec<_>>(),
+        _ => panic!("{spec}: not resources"),
+    };
+    let bastion = vec!["live/bastion aws_instance.bastion".to_string()];
+    assert_eq!(names("live/bastion//aws_instance.bastion"), bastion);
+    assert_eq!(names("live/bastion: aws_instance.bastion"), bastion);
+    assert_eq!(names("live/bastion:aws_instance.bastion"), bastion);
+    assert!(endpoint(&g, "live/network//aws_instance.bastion").is_err());
+}
