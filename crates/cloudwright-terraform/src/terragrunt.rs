@@ -140,8 +140,9 @@ pub(crate) struct Reader<'s> {
     /// of: their files are read from there.
     copies: Mutex<FastMap<OsString, PathBuf>>,
     /// The `values` a stack gives each unit or stack it generates, by the
-    /// generated directory.
+    /// generated directory, with where each is written.
     values: Mutex<FastMap<OsString, Value>>,
+    value_spans: Mutex<FastMap<OsString, Vec<(String, Span)>>>,
     /// While stacks are read for what they name: nothing is said.
     quiet: std::sync::atomic::AtomicBool,
 }
@@ -177,6 +178,7 @@ impl<'s> Reader<'s> {
             read_configs: Default::default(),
             copies: Default::default(),
             values: Default::default(),
+            value_spans: Default::default(),
             quiet: Default::default(),
         }
     }
@@ -292,6 +294,14 @@ impl<'s> Reader<'s> {
             }
         }
         path.to_path_buf()
+    }
+
+    /// Where the stack that generates `dir` writes the value `name` it
+    /// gives it.
+    fn value_span(&self, dir: &Path, name: &str) -> Option<Span> {
+        let spans = lock(&self.value_spans);
+        let spans = spans.get(dir.as_os_str())?;
+        spans.iter().find(|(k, _)| k == name).map(|(_, s)| *s)
     }
 
     /// Whether another configuration includes `config` (so far).
@@ -1116,9 +1126,28 @@ impl Frame<'_, '_> {
             }
         }
         if let Some(attr) = body.attribute("inputs") {
+            // an input that is a value a stack gives (`values.name`) was
+            // written where the stack gives it
+            let given = |r: Range| {
+                let ExprKind::Object(items) = &attr.expr.kind else {
+                    return None;
+                };
+                let (_, e) = items.iter().find(|(_, e)| e.range == r)?;
+                let ExprKind::Traversal(base, ops) = &e.kind else {
+                    return None;
+                };
+                match (&base.kind, ops.as_slice()) {
+                    (ExprKind::Variable(v), [crate::syntax::TraversalOp::GetAttr(name)])
+                        if v == "values" =>
+                    {
+                        self.reader.value_span(&self.unit_dir, name)
+                    }
+                    _ => None,
+                }
+            };
             out.inputs = object_items(ev, &attr.expr)
                 .into_iter()
-                .map(|(k, v, r)| (k, v, span(r)))
+                .map(|(k, v, r)| (k, v, given(r).unwrap_or_else(|| span(r))))
                 .collect();
             if out.inputs.is_empty() {
                 let v = ev.eval(&attr.expr);

@@ -3325,6 +3325,18 @@ fn terragrunt_stacks_generate_their_units_in_place() {
     let r = g
         .resource_in(&format!("{dev}/network"), "aws_vpc.main")
         .unwrap();
+    // a value the stack gives was written in the stack file: its line
+    let set_by = r.provenance["cidr_block"]
+        .iter()
+        .find_map(|s| match &**s {
+            ValueSource::Variable {
+                set_by: VariableOrigin::File { path, span },
+                ..
+            } => Some((path.to_string(), span.unwrap().line)),
+            _ => None,
+        })
+        .expect("cidr_block provenance");
+    assert_eq!(set_by, ("live/dev/terragrunt.stack.hcl".to_string(), 10));
     assert_eq!(
         g.sources.get(r.span.unwrap().file).display_path,
         "catalog/modules/network/main.tf"

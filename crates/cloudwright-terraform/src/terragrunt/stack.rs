@@ -10,7 +10,7 @@
 
 use super::{lock, module_source, Frame, Reader, Source, STACK_FILE, UNIT_FILE};
 use crate::eval::{Evaluator, FsContext, ModuleScope};
-use crate::syntax::Block;
+use crate::syntax::{Block, ExprKind, ObjectKey};
 use cloudwright_model::{Diagnostic, Fields, Span, Value};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -61,6 +61,8 @@ struct Component {
     dest: Option<PathBuf>,
     source: Value,
     values: Option<Value>,
+    /// Where each of `values` is written.
+    value_spans: Vec<(String, Span)>,
     no_validation: bool,
     span: Span,
 }
@@ -163,6 +165,7 @@ impl Reader<'_> {
             }
             if let Some(v) = &c.values {
                 lock(&self.values).insert(dest.clone().into_os_string(), v.clone());
+                lock(&self.value_spans).insert(dest.clone().into_os_string(), c.value_spans);
             }
             match c.kind {
                 Kind::Unit => out.units.push(dest.join(UNIT_FILE)),
@@ -349,6 +352,24 @@ impl Reader<'_> {
             let source = attribute("source");
             let values = attribute("values");
             let no_validation = attribute("no_validation").and_then(|v| v.as_bool()) == Some(true);
+            // (each value's own line, when `values` is written as an object)
+            let value_spans = match block.body.attribute("values").map(|a| &a.expr.kind) {
+                Some(ExprKind::Object(items)) => items
+                    .iter()
+                    .filter_map(|(key, e)| {
+                        let key = match key {
+                            ObjectKey::Ident(name) => name.to_string(),
+                            ObjectKey::Expr(k) => match &k.kind {
+                                ExprKind::Variable(name) => name.to_string(),
+                                _ => ev.eval(k).as_str()?.to_string(),
+                            },
+                        };
+                        Some((key, self.span(f, e.range)))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+
             frame.absorb(&mut ev);
             let Some(source) = source else {
                 self.say(
@@ -366,6 +387,7 @@ impl Reader<'_> {
                 dest,
                 source,
                 values: values.filter(|v| !v.is_null()),
+                value_spans,
                 no_validation,
                 span,
             });
