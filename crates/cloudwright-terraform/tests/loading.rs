@@ -3260,6 +3260,7 @@ fn terragrunt_stacks_generate_their_units_in_place() {
             "live/dev/.terragrunt-stack/app",
             "live/dev/.terragrunt-stack/network",
             "live/dev/.terragrunt-stack/unvalued",
+            "live/prod/.terragrunt-stack/extra-net",
             "live/prod/.terragrunt-stack/svc/.terragrunt-stack/app",
             "live/prod/.terragrunt-stack/svc/.terragrunt-stack/network",
         ]
@@ -3320,6 +3321,16 @@ fn terragrunt_stacks_generate_their_units_in_place() {
         ))
         .as_deref(),
         Some("live/prod/.terragrunt-stack/svc/.terragrunt-stack/network//aws_vpc.main.id")
+    );
+    // a unit of a file the stack includes, its source relative to the stack
+    assert_eq!(
+        unit(
+            "live/prod/.terragrunt-stack/extra-net",
+            "aws_vpc.main",
+            "cidr_block"
+        )
+        .as_str(),
+        Some("10.2.0.0/16")
     );
     // findings point at the blueprint's lines
     let r = g
