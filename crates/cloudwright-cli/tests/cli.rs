@@ -769,11 +769,11 @@ fn resilience_keeps_namesakes_of_several_roots_apart() {
     assert_eq!(
         rows,
         [
-            "dev: aws_cloudfront_distribution.web   down           down           down           down",
-            "dev: aws_lb.web                        down           down           down           down",
+            "dev: module.web.aws_cloudfront_distribution.web   down           down           down           down",
+            "dev: module.web.aws_lb.web                        down           down           down           down",
             // the distribution in front of prod's load balancer, not dev's
-            "prod: aws_cloudfront_distribution.web  degraded       degraded       degraded       down",
-            "prod: aws_lb.web                       degraded 66%   degraded 66%   degraded 66%   down",
+            "prod: module.web.aws_cloudfront_distribution.web  degraded       degraded       degraded       down",
+            "prod: module.web.aws_lb.web                       degraded 66%   degraded 66%   degraded 66%   down",
         ],
         "{text}"
     );

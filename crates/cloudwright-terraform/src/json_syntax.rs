@@ -296,13 +296,7 @@ pub type Conversion = fn(&JsonNode) -> (Body, ConversionErrors);
 pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
     let mut errors = Vec::new();
     let mut body = Body::default();
-    let JsonKind::Object(members) = &root.kind else {
-        errors.push((
-            "a .tf.json file must hold a JSON object".to_string(),
-            root.range,
-        ));
-        return (body, errors);
-    };
+    let members = top_members(root, "a .tf.json file", &mut errors);
     for (key, key_range, value) in members {
         let range = Range::new(key_range.start as usize, value.range.end as usize);
         match key.as_str() {
@@ -362,13 +356,7 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
 pub fn convert_terragrunt(root: &JsonNode) -> (Body, ConversionErrors) {
     let mut errors = Vec::new();
     let mut body = Body::default();
-    let JsonKind::Object(members) = &root.kind else {
-        errors.push((
-            "a terragrunt.hcl.json file must hold a JSON object".to_string(),
-            root.range,
-        ));
-        return (body, errors);
-    };
+    let members = top_members(root, "a terragrunt.hcl.json file", &mut errors);
     for (key, key_range, value) in members {
         let range = Range::new(key_range.start as usize, value.range.end as usize);
         let unlabeled = |body: &mut Body, block: Body| {
@@ -439,6 +427,22 @@ pub fn convert_terragrunt(root: &JsonNode) -> (Body, ConversionErrors) {
         }
     }
     (body, errors)
+}
+
+/// The members of a document, which must be an object (`what` holds it);
+/// none, said, when it is not.
+fn top_members<'a>(
+    root: &'a JsonNode,
+    what: &str,
+    errors: &mut ConversionErrors,
+) -> &'a [(String, Range, JsonNode)] {
+    match &root.kind {
+        JsonKind::Object(members) => members,
+        _ => {
+            errors.push((format!("{what} must hold a JSON object"), root.range));
+            &[]
+        }
+    }
 }
 
 /// Whether a JSON object (or each object of an array) has `key`.

@@ -355,22 +355,34 @@ impl<'s> Reader<'s> {
         }
         let file = self.read(&path, None)?;
         // its attributes, each a value Terragrunt wrote
+        Some(self.constants(&file, dir))
+    }
+
+    /// A file's attributes, each a constant (a variables file, a values
+    /// file), as an object.
+    fn constants(&self, file: &Parsed, dir: &Path) -> Value {
         let scope = ModuleScope::default();
-        let fs = FsContext {
-            root_dir: self.real(dir),
-            sandbox: self.reach.clone(),
-            workspace: "default".into(),
-        };
+        let fs = self.files_of(dir);
         let mut ev = Evaluator::new(&scope, &file.source, file.id, &fs);
         ev.constant = true;
-        let mut values = Fields::with_capacity(file.body.attributes.len());
+        let mut fields = Fields::with_capacity(file.body.attributes.len());
         for attr in &file.body.attributes {
-            values.insert(attr.name.as_str(), ev.eval(&attr.expr));
+            fields.insert(attr.name.as_str(), ev.eval(&attr.expr));
         }
         for d in ev.diagnostics.drain(..) {
             self.say(d);
         }
-        Some(Value::map(values))
+        Value::map(fields)
+    }
+
+    /// What `file()` and its kind read in a configuration of `dir`: its
+    /// files (a generated unit's are its blueprint's), within reach.
+    fn files_of(&self, dir: &Path) -> FsContext {
+        FsContext {
+            root_dir: self.real(dir),
+            sandbox: self.reach.clone(),
+            workspace: "default".into(),
+        }
     }
 
     /// Records a unit's outputs (an object of its root module's outputs),
@@ -793,12 +805,7 @@ impl Frame<'_, '_> {
     /// dependencies, then the rest.
     fn evaluate(&self, file: &Parsed, includes: bool) -> Evaluated {
         let scope = ModuleScope::default();
-        let fs = FsContext {
-            // (a generated unit's files are its source's)
-            root_dir: self.reader.real(&self.config_dir()),
-            sandbox: self.reader.reach.clone(),
-            workspace: "default".into(),
-        };
+        let fs = self.reader.files_of(&self.config_dir());
         let body = file.body.clone();
         // includes: their paths first, with functions alone
         let mut included: Vec<(String, Evaluated, bool, Merge)> = Vec::new();
@@ -1628,20 +1635,7 @@ impl Frame<'_, '_> {
                 return Ok(Value::unknown());
             };
             // each a constant, as in any variables file
-            let scope = ModuleScope::default();
-            let fs = FsContext {
-                root_dir: self.reader.real(&self.unit_dir),
-                sandbox: self.reader.reach.clone(),
-                workspace: "default".into(),
-            };
-            let mut ev = Evaluator::new(&scope, &file.source, file.id, &fs);
-            ev.constant = true;
-            let mut fields = Fields::with_capacity(file.body.attributes.len());
-            for attr in &file.body.attributes {
-                fields.insert(attr.name.as_str(), ev.eval(&attr.expr));
-            }
-            self.absorb(&mut ev);
-            Value::map(fields)
+            self.reader.constants(&file, &self.unit_dir)
         };
         Ok(Value::string(crate::functions::encoding::json_encode(
             &variables,

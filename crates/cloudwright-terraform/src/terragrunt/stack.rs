@@ -254,11 +254,7 @@ impl Reader<'_> {
             values: values.clone(),
         };
         let scope = ModuleScope::default();
-        let fs = FsContext {
-            root_dir: self.real(&dir),
-            sandbox: self.reach.clone(),
-            workspace: "default".into(),
-        };
+        let fs = self.files_of(&dir);
         let mut ev = Evaluator::new(&scope, &parsed.source, parsed.id, &fs);
         ev.host = Some(&frame);
         if let Some(values) = &values {
