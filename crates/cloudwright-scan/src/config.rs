@@ -557,8 +557,9 @@ fail_on = "medium"
 [iac.shared_modules]
 # aws_vpc = "git::https://github.com/acme/tf-modules.git//vpc?ref=v3.2.0"
 
-# Terragrunt units whose `terraform { source }` is a remote module: read it
-# from a local checkout (Terragrunt's --source-map), relative to this file.
+# Terragrunt units whose `terraform { source }` is a remote module, and the
+# units and stacks a terragrunt.stack.hcl copies from a remote catalog: read
+# them from a local checkout (Terragrunt's --source-map), relative to this file.
 [terragrunt.source_map]
 # "git::git@github.com:acme/tf-modules.git" = "../tf-modules"
 "#;
