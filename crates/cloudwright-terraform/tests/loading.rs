@@ -3404,3 +3404,18 @@ fn a_generated_terragrunt_unit_reads_its_values_file() {
     let q = g.resource_in("live/app", "aws_sqs_queue.q").unwrap();
     assert_eq!(q.get("name").unwrap().as_str(), Some("from-values"));
 }
+
+/// A stack that copies itself is refused where it does, not expanded
+/// without end.
+#[test]
+fn a_terragrunt_stack_that_generates_itself_is_said() {
+    let dir = fixture("terragrunt_stack_cycle");
+    let g = load(&[dir], &LoadOptions::default());
+    assert_eq!(
+        said(&g),
+        [
+            "Error live/terragrunt.stack.hcl:2: stack `a` copies a stack that generates it: live/.terragrunt-stack/a is not read (Terragrunt would generate without end)",
+            "Error live/terragrunt.stack.hcl:6: stack `b` copies a stack that generates it: live/.terragrunt-stack/b is not read (Terragrunt would generate without end)",
+        ]
+    );
+}
