@@ -329,7 +329,11 @@ impl Reader<'_> {
         let mut refs = [Fields::new(), Fields::new()];
         for &(f, block, kind) in &blocks {
             let mut ev = evaluator(f);
-            let dest = self.destination(&mut ev, f, block, kind, &dir);
+            // (a block without its name is said below)
+            let dest = match block.labels.is_empty() {
+                true => None,
+                false => self.destination(&mut ev, f, block, kind, &dir),
+            };
             if let (Some(name), Some(dest)) = (block.labels.first(), &dest) {
                 let mut fields = Fields::new();
                 fields.insert("name", Value::string(name.as_str()));
@@ -395,7 +399,22 @@ impl Reader<'_> {
                 name: name.to_string(),
                 dest,
                 source,
-                values: values.filter(|v| !v.is_null()),
+                values: values.filter(|v| !v.is_null()).filter(|v| {
+                    // Terragrunt writes an object's attributes, nothing else
+                    let object = v.is_unknown() || v.as_object().is_some();
+                    if !object {
+                        let at = block.body.attribute("values").map(|a| self.span(f, a.range));
+                        self.say(
+                            Diagnostic::error(format!(
+                                "the `values` of {} `{name}` are a {}, not an object: Terragrunt refuses them; they are not given",
+                                kind.word(),
+                                v.type_name()
+                            ))
+                            .at_opt(at),
+                        );
+                    }
+                    object
+                }),
                 value_spans,
                 no_validation,
                 span,
