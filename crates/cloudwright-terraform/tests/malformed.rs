@@ -261,6 +261,49 @@ fn broken_terragrunt_units_are_diagnosed() {
     }
 }
 
+/// Broken Terragrunt stacks: each said, what can be generated generated.
+#[test]
+fn broken_terragrunt_stacks_are_diagnosed() {
+    let t = TempTree::new();
+    t.write("good.tf", GOOD)
+        .write("mod/main.tf", "variable \"name\" {\n  default = \"n\"\n}\nresource \"aws_sqs_queue\" \"q\" {\n  name = var.name\n}\n")
+        .write("u/terragrunt.hcl", "terraform {\n  source = \"../../../mod\"\n}\ninputs = { name = try(values.name, \"none\") }\n")
+        .write(
+            "live/terragrunt.stack.hcl",
+            "unit \"ok\" {\n  source = \"../u\"\n  path = \"ok\"\n  values = { name = \"given\" }\n}\n\
+             unit \"text\" {\n  source = \"../u\"\n  path = \"text\"\n  values = \"not an object\"\n}\n\
+             unit {\n  source = \"../u\"\n}\n\
+             unit \"nopath\" {\n  source = \"../u\"\n  path = 42\n}\n\
+             unit \"ref\" {\n  source = \"../u\"\n  path = \"ref\"\n  values = { name = unit.nope.path }\n}\n\
+             stack \"nowhere\" {\n  source = \"../nowhere\"\n  path = \"n\"\n}\n\
+             locals {\n  x = local.x\n}\n\
+             unit \"broken\" {\n  source = \n",
+        );
+    let g = t.load();
+    let errs = errors(&g);
+    for expected in [
+        "the `values` of unit `text` are a string, not an object",
+        "a `unit` block needs a name label",
+        "unit `nopath` needs a `path` known from the configuration",
+        "this object has no attribute `nope`",
+        "local `x` refers to itself",
+        "syntax error",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.contains(expected)),
+            "missing {expected:?} in {errs:#?}"
+        );
+    }
+    let name = |root: &str| {
+        g.resource_in(root, "aws_sqs_queue.q")
+            .and_then(|q| q.get("name"))
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    assert_eq!(name("live/.terragrunt-stack/ok").as_deref(), Some("given"));
+    assert_eq!(name("live/.terragrunt-stack/text").as_deref(), Some("none"));
+    assert!(g.resource("aws_s3_bucket.good").is_some());
+}
+
 /// HCL-looking token soup.
 fn hcl_soup() -> impl Strategy<Value = String> {
     let token = prop_oneof![
@@ -439,7 +482,14 @@ proptest! {
                  terraform {{\n  source = \"../../mod\"\n  extra_arguments \"e\" {{\n    commands = {expr}\n    optional_var_files = {expr}\n  }}\n}}\n\
                  skip = {expr}\ninputs = {{ v = {expr} }}\n"
             ))
-            .write("live/b/terragrunt.hcl", &soup);
+            .write("live/b/terragrunt.hcl", &soup)
+            .write("stack/terragrunt.stack.hcl", format!(
+                "locals {{\n  l = {expr}\n}}\n\
+                 unit \"u\" {{\n  source = {expr}\n  path = {expr}\n  values = {expr}\n  no_dot_terragrunt_stack = {expr}\n}}\n\
+                 unit \"a\" {{\n  source = \"../live/a\"\n  path = \"a\"\n  values = {{ v = {expr} }}\n}}\n\
+                 stack \"s\" {{\n  source = {expr}\n  path = \"s\"\n  values = {expr}\n}}\n"
+            ))
+            .write("stack2/terragrunt.stack.hcl", &soup);
         let g = t.load();
         prop_assert!(g.resource("aws_s3_bucket.good").is_some());
     }
