@@ -489,7 +489,11 @@ proptest! {
                  unit \"a\" {{\n  source = \"../live/a\"\n  path = \"a\"\n  values = {{ v = {expr} }}\n}}\n\
                  stack \"s\" {{\n  source = {expr}\n  path = \"s\"\n  values = {expr}\n}}\n"
             ))
-            .write("stack2/terragrunt.stack.hcl", &soup);
+            .write("stack2/terragrunt.stack.hcl", &soup)
+            .write("json/terragrunt.hcl.json", format!(
+                "{{\"include\": {{\"root\": {{\"path\": \"${{find_in_parent_folders(\\\"root.hcl\\\")}}\"}}}}, \"terraform\": {{\"source\": \"../mod\"}}, \"inputs\": {{\"v\": {}}}}}",
+                serde_json::to_string(&expr).unwrap_or_default()
+            ));
         let g = t.load();
         prop_assert!(g.resource("aws_s3_bucket.good").is_some());
     }
