@@ -301,12 +301,24 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
         let range = Range::new(key_range.start as usize, value.range.end as usize);
         match key.as_str() {
             "//" => {}
-            "resource" | "data" | "ephemeral" => {
-                labelled_blocks(key, value, 2, range, &mut body, &mut errors)
-            }
-            "module" | "variable" | "output" | "provider" | "check" => {
-                labelled_blocks(key, value, 1, range, &mut body, &mut errors)
-            }
+            "resource" | "data" | "ephemeral" => labelled_blocks(
+                key,
+                value,
+                2,
+                range,
+                &mut body,
+                &mut errors,
+                &terraform_body(key),
+            ),
+            "module" | "variable" | "output" | "provider" | "check" => labelled_blocks(
+                key,
+                value,
+                1,
+                range,
+                &mut body,
+                &mut errors,
+                &terraform_body(key),
+            ),
             "locals" => {
                 for item in as_items(value) {
                     body.blocks.push(Block {
@@ -375,13 +387,12 @@ pub fn convert_terragrunt(root: &JsonNode) -> (Body, ConversionErrors) {
                     unlabeled(&mut body, attributes_only(item, &mut errors));
                 }
             }
-            "include" | "dependency" | "generate" | "feature" => keyed_blocks(
-                key,
-                value,
-                &mut body.blocks,
-                &mut errors,
-                &|item, errors| attributes_only(item, errors),
-            ),
+            "include" | "dependency" | "generate" | "feature" => {
+                let of = |_: &[String], item: &JsonNode, errors: &mut ConversionErrors| {
+                    attributes_only(item, errors)
+                };
+                labelled_blocks(key, value, 1, range, &mut body, &mut errors, &of)
+            }
             "locals" | "remote_state" | "exclude" | "dependencies" | "errors" | "engine" => {
                 for item in as_items(value) {
                     unlabeled(&mut body, attributes_only(item, &mut errors));
@@ -395,12 +406,21 @@ pub fn convert_terragrunt(root: &JsonNode) -> (Body, ConversionErrors) {
                             match key.as_str() {
                                 "//" => {}
                                 "extra_arguments" | "before_hook" | "after_hook" | "error_hook" => {
-                                    keyed_blocks(
+                                    let of = |_: &[String], item: &JsonNode, e: &mut ConversionErrors| {
+                                        attributes_only(item, e)
+                                    };
+                                    let range = Range::new(
+                                        key_range.start as usize,
+                                        value.range.end as usize,
+                                    );
+                                    labelled_blocks(
                                         key,
                                         value,
-                                        &mut block.blocks,
+                                        1,
+                                        range,
+                                        &mut block,
                                         &mut errors,
-                                        &|item, errors| attributes_only(item, errors),
+                                        &of,
                                     )
                                 }
                                 _ => block.attributes.push(Attribute {
@@ -453,36 +473,6 @@ fn has_key(node: &JsonNode, key: &str) -> bool {
     })
 }
 
-/// Blocks of one label, an object keyed by it: `{"vpc": {...}}`.
-fn keyed_blocks(
-    kind: &str,
-    node: &JsonNode,
-    out: &mut Vec<Block>,
-    errors: &mut ConversionErrors,
-    body: &dyn Fn(&JsonNode, &mut ConversionErrors) -> Body,
-) {
-    for item in as_items(node) {
-        let JsonKind::Object(members) = &item.kind else {
-            errors.push((
-                format!("`{kind}` expects an object keyed by its labels"),
-                item.range,
-            ));
-            continue;
-        };
-        for (label, label_range, value) in members {
-            for block in as_items(value) {
-                out.push(Block {
-                    kind: kind.into(),
-                    labels: vec![label.as_str().into()],
-                    body: body(block, errors),
-                    range: Range::new(label_range.start as usize, block.range.end as usize),
-                    origin: None,
-                });
-            }
-        }
-    }
-}
-
 /// A JSON value that may be one object or an array of objects (Terraform
 /// allows both wherever a block can repeat).
 fn as_items(node: &JsonNode) -> Vec<&JsonNode> {
@@ -492,6 +482,14 @@ fn as_items(node: &JsonNode) -> Vec<&JsonNode> {
     }
 }
 
+/// The body of a Terraform block: attributes and nested blocks as the
+/// block type (and the AWS provider's schema, for its resources) has them.
+fn terraform_body(kind: &str) -> impl Fn(&[String], &JsonNode, &mut ConversionErrors) -> Body + '_ {
+    move |labels, item, errors| block_body(kind, item, aws_schema(kind, labels), errors)
+}
+
+/// Blocks keyed by their labels, one object level per label:
+/// `{"aws_s3_bucket": {"logs": {...}}}`; `body` converts each.
 fn labelled_blocks(
     kind: &str,
     node: &JsonNode,
@@ -499,9 +497,11 @@ fn labelled_blocks(
     range: Range,
     out: &mut Body,
     errors: &mut ConversionErrors,
+    body: &dyn Fn(&[String], &JsonNode, &mut ConversionErrors) -> Body,
 ) {
+    type Convert<'c> = &'c dyn Fn(&[String], &JsonNode, &mut ConversionErrors) -> Body;
     fn walk(
-        kind: &str,
+        (kind, body): (&str, Convert<'_>),
         node: &JsonNode,
         remaining: usize,
         labels: &mut Vec<String>,
@@ -510,12 +510,11 @@ fn labelled_blocks(
         errors: &mut ConversionErrors,
     ) {
         if remaining == 0 {
-            let schema = aws_schema(kind, labels);
             for item in as_items(node) {
                 out.blocks.push(Block {
                     kind: kind.into(),
                     labels: labels.iter().map(|l| l.as_str().into()).collect(),
-                    body: block_body(kind, item, schema, errors),
+                    body: body(labels, item, errors),
                     range: Range::new(range.start as usize, item.range.end as usize),
                     origin: None,
                 });
@@ -532,12 +531,28 @@ fn labelled_blocks(
             };
             for (key, key_range, value) in members {
                 labels.push(key.clone());
-                walk(kind, value, remaining - 1, labels, *key_range, out, errors);
+                walk(
+                    (kind, body),
+                    value,
+                    remaining - 1,
+                    labels,
+                    *key_range,
+                    out,
+                    errors,
+                );
                 labels.pop();
             }
         }
     }
-    walk(kind, node, labels, &mut Vec::new(), range, out, errors);
+    walk(
+        (kind, body),
+        node,
+        labels,
+        &mut Vec::new(),
+        range,
+        out,
+        errors,
+    );
 }
 
 /// Arguments whose object values are maps, not nested blocks. Without the
@@ -673,11 +688,25 @@ fn block_body(
             continue;
         }
         match key.as_str() {
-            "dynamic" | "provisioner" | "backend" => {
-                labelled_blocks(key, value, 1, range, &mut body, errors)
-            }
+            "dynamic" | "provisioner" | "backend" => labelled_blocks(
+                key,
+                value,
+                1,
+                range,
+                &mut body,
+                errors,
+                &terraform_body(key),
+            ),
             // a check's scoped data source: `data "type" "name" { … }`
-            "data" if kind == "check" => labelled_blocks(key, value, 2, range, &mut body, errors),
+            "data" if kind == "check" => labelled_blocks(
+                key,
+                value,
+                2,
+                range,
+                &mut body,
+                errors,
+                &terraform_body(key),
+            ),
             _ => {
                 for item in as_items(value) {
                     body.blocks.push(Block {
