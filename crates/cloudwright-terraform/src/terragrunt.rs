@@ -143,6 +143,9 @@ pub(crate) struct Reader<'s> {
     /// generated directory, with where each is written.
     values: Mutex<FastMap<OsString, Value>>,
     value_spans: Mutex<FastMap<OsString, Vec<(String, Span)>>>,
+    /// The `autoinclude` block a stack gives each unit it generates, by
+    /// the generated directory.
+    autoincludes: Mutex<FastMap<OsString, Arc<AutoInclude>>>,
     /// While stacks are read for what they name: nothing is said.
     quiet: std::sync::atomic::AtomicBool,
 }
@@ -150,6 +153,17 @@ pub(crate) struct Reader<'s> {
 /// A lock of the reader's, whatever a thread that panicked holding it left.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A `unit` block's `autoinclude`: configuration a stack adds to the unit
+/// it generates (`dependency` blocks, `inputs`), its expressions evaluated
+/// with the stack's locals, values and `unit.<name>.path`.
+pub(crate) struct AutoInclude {
+    file: Parsed,
+    body: Body,
+    bindings: Vec<(crate::syntax::Name, Value)>,
+    /// The stack's own values.
+    values: Option<Value>,
 }
 
 /// A configuration file read (`None` when it cannot be), with what reading
@@ -179,6 +193,7 @@ impl<'s> Reader<'s> {
             copies: Default::default(),
             values: Default::default(),
             value_spans: Default::default(),
+            autoincludes: Default::default(),
             quiet: Default::default(),
         }
     }
@@ -338,8 +353,36 @@ impl<'s> Reader<'s> {
             depth: 0,
             values: self.values_of(&dir),
         };
-        let evaluated = frame.evaluate(&file, true);
+        let mut evaluated = frame.evaluate(&file, true);
+        let auto = lock(&self.autoincludes).get(dir.as_os_str()).cloned();
+        if let Some(auto) = auto {
+            frame.auto_include(&auto, &mut evaluated);
+        }
         Some(self.assemble(config, evaluated))
+    }
+
+    /// The inputs the `autoinclude` of the stack that generates `dir`
+    /// sets: the unit's own of those names are not read (Terragrunt takes
+    /// the autoinclude's, and does not evaluate the unit's).
+    fn auto_inputs(&self, dir: &Path) -> Vec<String> {
+        let autoincludes = lock(&self.autoincludes);
+        let Some(auto) = autoincludes.get(dir.as_os_str()) else {
+            return Vec::new();
+        };
+        match auto.body.attribute("inputs").map(|a| &a.expr.kind) {
+            Some(ExprKind::Object(items)) => items
+                .iter()
+                .filter_map(|(key, _)| match key {
+                    ObjectKey::Ident(name) => Some(name.to_string()),
+                    ObjectKey::Expr(e) => match &e.kind {
+                        ExprKind::Variable(name) => Some(name.to_string()),
+                        ExprKind::Literal(v) => v.as_str().map(str::to_string),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// The `values` of a unit or stack: those the stack that generates it
@@ -938,54 +981,7 @@ impl Frame<'_, '_> {
             locals,
             ..Default::default()
         };
-        for block in body.blocks_of("dependency") {
-            let Some(name) = block.labels.first() else {
-                continue;
-            };
-            let flag = |ev: &mut Evaluator<'_>, attribute: &str| {
-                block
-                    .body
-                    .attribute(attribute)
-                    .and_then(|a| ev.eval(&a.expr).as_bool())
-            };
-            // `enabled = false`: no dependency at all
-            if flag(&mut ev, "enabled") == Some(false) {
-                continue;
-            }
-            // `skip_outputs = true`: Terragrunt does not read them
-            let skip_outputs = flag(&mut ev, "skip_outputs") == Some(true);
-            let mut dir = None;
-            if let Some(attr) = block.body.attribute("config_path") {
-                let path = ev.eval(&attr.expr);
-                if let Some(p) = path.as_str() {
-                    let joined = crate::instance::normalize(&self.config_dir().join(p));
-                    if !self.reader.real(&joined).is_dir() {
-                        self.reader.say(
-                            Diagnostic::warning(format!(
-                                "dependency `{name}`: {p} is not a directory"
-                            ))
-                            .at(self.reader.span(file, attr.range)),
-                        );
-                    }
-                    dir = Some(joined);
-                }
-            }
-            // the outputs of a unit evaluated before this one, their
-            // unknowns named by the dependency; else unknown
-            let origin = format!("dependency.{name}.outputs");
-            let outputs = match dir
-                .as_ref()
-                .filter(|_| !skip_outputs)
-                .and_then(|d| lock(&self.reader.outputs).get(d.as_os_str()).cloned())
-            {
-                Some((root, outputs)) => foreign(&outputs, &origin, &root),
-                None => Value::unknown_from(origin),
-            };
-            let mut fields = Fields::new();
-            fields.insert("outputs", outputs);
-            out.dependencies
-                .push((name.to_string(), dir, Value::map(fields)));
-        }
+        out.dependencies = self.dependencies(&mut ev, file, &body);
         // a dependency an included configuration declares is the unit's too
         let mut dependencies = Fields::new();
         for (_, e, _, merge) in &included {
@@ -1003,6 +999,129 @@ impl Frame<'_, '_> {
         self.absorb(&mut ev);
         for (_, parent, _, merge) in included {
             out = merge_into(parent, out, merge);
+        }
+        out
+    }
+
+    /// Adds a stack's `autoinclude` to the unit read: its dependencies
+    /// join the unit's (one of the same name replaces it), its inputs
+    /// replace the unit's of the same name. Written into the unit's
+    /// directory by Terragrunt, its relative paths are the unit's.
+    fn auto_include(&self, auto: &AutoInclude, out: &mut Evaluated) {
+        let frame = Frame {
+            reader: self.reader,
+            unit_dir: self.unit_dir.clone(),
+            config: self.unit_dir.join("terragrunt.autoinclude.hcl"),
+            includes: Vec::new(),
+            parent: None,
+            depth: self.depth,
+            values: auto.values.clone(),
+        };
+        let scope = ModuleScope::default();
+        // (what it reads with `file()` is beside the stack that wrote it)
+        let stack_dir = auto.file.source.path.parent().unwrap_or(Path::new(""));
+        let fs = self.reader.files_of(stack_dir);
+        let mut ev = Evaluator::new(&scope, &auto.file.source, auto.file.id, &fs);
+        ev.host = Some(&frame);
+        ev.bindings = auto.bindings.clone();
+        for (name, dir, value) in frame.dependencies(&mut ev, &auto.file, &auto.body) {
+            out.dependencies.retain(|(n, ..)| *n != name);
+            out.dependencies.push((name, dir, value));
+        }
+        let mut dependencies = Fields::new();
+        for (name, _, v) in &out.dependencies {
+            dependencies.insert(name.as_str(), v.clone());
+        }
+        ev.bind("dependency", Value::map(dependencies));
+        if let Some(attr) = auto.body.attribute("inputs") {
+            for (key, value, range) in object_items(&mut ev, &attr.expr, &[]) {
+                let span = self.reader.span(&auto.file, range);
+                out.inputs.retain(|(k, ..)| *k != key);
+                out.inputs.push((key, value, span));
+            }
+        }
+        // what else a unit's configuration may hold is not read from here
+        let others = auto
+            .body
+            .attributes
+            .iter()
+            .filter(|a| a.name != "inputs")
+            .map(|a| (a.name.as_str(), a.range))
+            .chain(
+                auto.body
+                    .blocks
+                    .iter()
+                    // (how Terragrunt runs, not what it deploys: as in a unit)
+                    .filter(|b| {
+                        !matches!(b.kind.as_str(), "dependency" | "dependencies" | "errors")
+                    })
+                    .map(|b| (b.kind.as_str(), b.range)),
+            );
+        for (what, range) in others {
+            self.reader.say(
+                Diagnostic::warning(format!(
+                    "`{what}` in an `autoinclude` is not read (its `dependency` blocks and `inputs` are)"
+                ))
+                .at(self.reader.span(&auto.file, range)),
+            );
+        }
+        frame.absorb(&mut ev);
+    }
+
+    /// The `dependency` blocks of a configuration: each its name, the
+    /// directory of the unit it names and its value (`outputs`: those of a
+    /// unit evaluated before, else unknown, named by the dependency).
+    fn dependencies(
+        &self,
+        ev: &mut Evaluator<'_>,
+        file: &Parsed,
+        body: &Body,
+    ) -> Vec<(String, Option<PathBuf>, Value)> {
+        let mut out = Vec::new();
+        for block in body.blocks_of("dependency") {
+            let Some(name) = block.labels.first() else {
+                continue;
+            };
+            let flag = |ev: &mut Evaluator<'_>, attribute: &str| {
+                block
+                    .body
+                    .attribute(attribute)
+                    .and_then(|a| ev.eval(&a.expr).as_bool())
+            };
+            // `enabled = false`: no dependency at all
+            if flag(ev, "enabled") == Some(false) {
+                continue;
+            }
+            // `skip_outputs = true`: Terragrunt does not read them
+            let skip_outputs = flag(ev, "skip_outputs") == Some(true);
+            let mut dir = None;
+            if let Some(attr) = block.body.attribute("config_path") {
+                let path = ev.eval(&attr.expr);
+                if let Some(p) = path.as_str() {
+                    let joined = crate::instance::normalize(&self.config_dir().join(p));
+                    if !self.reader.real(&joined).is_dir() {
+                        self.reader.say(
+                            Diagnostic::warning(format!(
+                                "dependency `{name}`: {p} is not a directory"
+                            ))
+                            .at(self.reader.span(file, attr.range)),
+                        );
+                    }
+                    dir = Some(joined);
+                }
+            }
+            let origin = format!("dependency.{name}.outputs");
+            let outputs = match dir
+                .as_ref()
+                .filter(|_| !skip_outputs)
+                .and_then(|d| lock(&self.reader.outputs).get(d.as_os_str()).cloned())
+            {
+                Some((root, outputs)) => foreign(&outputs, &origin, &root),
+                None => Value::unknown_from(origin),
+            };
+            let mut fields = Fields::new();
+            fields.insert("outputs", outputs);
+            out.push((name.to_string(), dir, Value::map(fields)));
         }
         out
     }
@@ -1152,7 +1271,8 @@ impl Frame<'_, '_> {
                     _ => None,
                 }
             };
-            out.inputs = object_items(ev, &attr.expr)
+            let replaced = self.reader.auto_inputs(&self.unit_dir);
+            out.inputs = object_items(ev, &attr.expr, &replaced)
                 .into_iter()
                 .map(|(k, v, r)| (k, v, given(r).unwrap_or_else(|| span(r))))
                 .collect();
@@ -1278,7 +1398,7 @@ impl Frame<'_, '_> {
             let attributes = block
                 .body
                 .attribute("config")
-                .map(|a| object_items(ev, &a.expr))
+                .map(|a| object_items(ev, &a.expr, &[]))
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(name, value, range)| Attribute {
@@ -1338,7 +1458,13 @@ impl Evaluated {
 /// an expression that is not an object constructor is evaluated whole,
 /// each of its keys given the expression's range. Nothing when it is not
 /// a known object.
-fn object_items(ev: &mut Evaluator<'_>, expr: &Expr) -> Vec<(String, Value, Range)> {
+/// The items of an object (written as one, or evaluated into one), each
+/// with the range of its value; those named in `skip` are not evaluated.
+fn object_items(
+    ev: &mut Evaluator<'_>,
+    expr: &Expr,
+    skip: &[String],
+) -> Vec<(String, Value, Range)> {
     if let ExprKind::Object(items) = &expr.kind {
         let mut out: Vec<(String, Value, Range)> = Vec::with_capacity(items.len());
         for (key, value) in items {
@@ -1346,10 +1472,14 @@ fn object_items(ev: &mut Evaluator<'_>, expr: &Expr) -> Vec<(String, Value, Rang
                 ObjectKey::Ident(name) => Some(name.to_string()),
                 ObjectKey::Expr(e) => ev.eval(e).as_str().map(str::to_string),
             };
-            let v = ev.eval(value);
             let Some(key) = key else {
+                ev.eval(value);
                 continue;
             };
+            if skip.contains(&key) {
+                continue;
+            }
+            let v = ev.eval(value);
             out.retain(|(k, ..)| *k != key);
             out.push((key, v, value.range));
         }

@@ -3260,6 +3260,7 @@ fn terragrunt_stacks_generate_their_units_in_place() {
             "live/dev/.terragrunt-stack/app",
             "live/dev/.terragrunt-stack/network",
             "live/dev/.terragrunt-stack/unvalued",
+            "live/dev/.terragrunt-stack/worker",
             "live/prod/.terragrunt-stack/extra-net",
             "live/prod/.terragrunt-stack/svc/.terragrunt-stack/app",
             "live/prod/.terragrunt-stack/svc/.terragrunt-stack/network",
@@ -3286,6 +3287,17 @@ fn terragrunt_stacks_generate_their_units_in_place() {
     assert_eq!(
         origin(&unit(
             &format!("{dev}/app"),
+            "aws_security_group.app",
+            "vpc_id"
+        ))
+        .as_deref(),
+        Some("live/dev/.terragrunt-stack/network//aws_vpc.main.id")
+    );
+    // a unit the stack wires (`autoinclude`): the dependency and the input
+    // it adds, the blueprint's own `values.vpc_id` not read
+    assert_eq!(
+        origin(&unit(
+            &format!("{dev}/worker"),
             "aws_security_group.app",
             "vpc_id"
         ))
@@ -3363,8 +3375,9 @@ fn terragrunt_stacks_generate_their_units_in_place() {
         [
             "Error catalog/units/network/terragrunt.hcl:11: `values` is only set in a unit or stack that a stack generates with a `values` attribute; Terragrunt refuses it here",
             "Error catalog/units/network/terragrunt.hcl:12: `values` is only set in a unit or stack that a stack generates with a `values` attribute; Terragrunt refuses it here",
-            "Warning live/dev/terragrunt.stack.hcl:24: unit `bare` copies catalog/modules/app, which holds no terragrunt.hcl (Terragrunt refuses to generate it): live/dev/.terragrunt-stack/bare is not checked",
-            "Error live/dev/terragrunt.stack.hcl:29: the `path` of unit `escape` (../../elsewhere) leaves the directory it is generated in: Terragrunt refuses it; it is not read",
+            "Warning live/dev/terragrunt.stack.hcl:43: `generate` in an `autoinclude` is not read (its `dependency` blocks and `inputs` are)",
+            "Warning live/dev/terragrunt.stack.hcl:51: unit `bare` copies catalog/modules/app, which holds no terragrunt.hcl (Terragrunt refuses to generate it): live/dev/.terragrunt-stack/bare is not checked",
+            "Error live/dev/terragrunt.stack.hcl:56: the `path` of unit `escape` (../../elsewhere) leaves the directory it is generated in: Terragrunt refuses it; it is not read",
             "Warning live/prod/terragrunt.stack.hcl:9: unit `legacy` comes from a remote source (git::https://example.com/org/catalog.git//units/app?ref=v1.0.0), which Cloudwright does not download: live/prod/legacy is not checked",
         ]
     );
