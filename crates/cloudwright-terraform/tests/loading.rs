@@ -3263,6 +3263,7 @@ fn terragrunt_stacks_generate_their_units_in_place() {
             "live/dev/.terragrunt-stack/worker",
             "live/prod/.terragrunt-stack/extra-net",
             "live/prod/.terragrunt-stack/svc/.terragrunt-stack/app",
+            "live/prod/.terragrunt-stack/svc/.terragrunt-stack/extra",
             "live/prod/.terragrunt-stack/svc/.terragrunt-stack/network",
         ]
     );
@@ -3334,6 +3335,11 @@ fn terragrunt_stacks_generate_their_units_in_place() {
         .as_deref(),
         Some("live/prod/.terragrunt-stack/svc/.terragrunt-stack/network//aws_vpc.main.id")
     );
+    // a unit a `stack` block's autoinclude adds to the stack it generates
+    assert_eq!(
+        unit(&format!("{svc}/extra"), "aws_vpc.main", "tags.Name").as_str(),
+        Some("prod-extra")
+    );
     // a unit of a file the stack includes, its source relative to the stack
     assert_eq!(
         unit(
@@ -3378,7 +3384,7 @@ fn terragrunt_stacks_generate_their_units_in_place() {
             "Warning live/dev/terragrunt.stack.hcl:43: `generate` in an `autoinclude` is not read (its `dependency` blocks and `inputs` are)",
             "Warning live/dev/terragrunt.stack.hcl:51: unit `bare` copies catalog/modules/app, which holds no terragrunt.hcl (Terragrunt refuses to generate it): live/dev/.terragrunt-stack/bare is not checked",
             "Error live/dev/terragrunt.stack.hcl:56: the `path` of unit `escape` (../../elsewhere) leaves the directory it is generated in: Terragrunt refuses it; it is not read",
-            "Warning live/prod/terragrunt.stack.hcl:9: unit `legacy` comes from a remote source (git::https://example.com/org/catalog.git//units/app?ref=v1.0.0), which Cloudwright does not download: live/prod/legacy is not checked",
+            "Warning live/prod/terragrunt.stack.hcl:20: unit `legacy` comes from a remote source (git::https://example.com/org/catalog.git//units/app?ref=v1.0.0), which Cloudwright does not download: live/prod/legacy is not checked",
         ]
     );
 }

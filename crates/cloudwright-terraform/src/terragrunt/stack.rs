@@ -85,7 +85,7 @@ impl Reader<'_> {
         let mut blueprints = HashSet::new();
         for file in files {
             let own = file.parent().unwrap_or(Path::new(""));
-            for c in self.components(file, None) {
+            for c in self.components(file, None, None) {
                 if let Some(dir) = self.local_source(file, &c.source, source_map) {
                     // (a stack copying itself is read, and said to loop)
                     if c.kind == Kind::Stack && dir != own {
@@ -98,7 +98,7 @@ impl Reader<'_> {
         for file in files {
             let dir = file.parent().unwrap_or(Path::new(""));
             if !blueprints.contains(dir) {
-                self.expand(file, None, &mut Vec::new(), source_map, &mut out);
+                self.expand(file, (None, None), &mut Vec::new(), source_map, &mut out);
             }
         }
         out.templates.extend(blueprints);
@@ -106,12 +106,12 @@ impl Reader<'_> {
     }
 
     /// Generates what one stack file names; `values` are those its
-    /// generating stack gives it, `chain` the blueprints of the stacks that
-    /// generate it.
+    /// generating stack gives it, with the `autoinclude` of its block,
+    /// `chain` the blueprints of the stacks that generate it.
     fn expand(
         &self,
         file: &Path,
-        values: Option<Value>,
+        (values, autoinclude): (Option<Value>, Option<AutoInclude>),
         chain: &mut Vec<PathBuf>,
         source_map: &[(String, PathBuf)],
         out: &mut Stacks,
@@ -128,7 +128,7 @@ impl Reader<'_> {
         }
         chain.push(self.real(file));
         let mut seen: HashSet<PathBuf> = HashSet::new();
-        for c in self.components(file, values) {
+        for c in self.components(file, values, autoinclude.as_ref()) {
             let Some(dest) = c.dest.clone() else {
                 continue;
             };
@@ -174,8 +174,11 @@ impl Reader<'_> {
                 lock(&self.values).insert(dest.clone().into_os_string(), v.clone());
                 lock(&self.value_spans).insert(dest.clone().into_os_string(), c.value_spans);
             }
-            if let Some(auto) = c.autoinclude {
-                lock(&self.autoincludes).insert(dest.clone().into_os_string(), Arc::new(auto));
+            let mut autoinclude = c.autoinclude;
+            if c.kind == Kind::Unit {
+                if let Some(auto) = autoinclude.take() {
+                    lock(&self.autoincludes).insert(dest.clone().into_os_string(), Arc::new(auto));
+                }
             }
             match c.kind {
                 Kind::Unit => out.units.push(dest.join(UNIT_FILE)),
@@ -187,9 +190,13 @@ impl Reader<'_> {
                     ))
                     .at(c.span),
                 ),
-                Kind::Stack => {
-                    self.expand(&dest.join(STACK_FILE), c.values, chain, source_map, out)
-                }
+                Kind::Stack => self.expand(
+                    &dest.join(STACK_FILE),
+                    (c.values, autoinclude),
+                    chain,
+                    source_map,
+                    out,
+                ),
             }
         }
         chain.pop();
@@ -256,8 +263,15 @@ impl Reader<'_> {
 
     /// The `unit` and `stack` blocks of a stack file (and of the files it
     /// includes), evaluated with its `locals`, the `values` given to it,
-    /// and `unit.<name>.path` / `stack.<name>.path` for each block.
-    fn components(&self, file: &Path, values: Option<Value>) -> Vec<Component> {
+    /// and `unit.<name>.path` / `stack.<name>.path` for each block; with
+    /// those the `autoinclude` of the block generating it adds (evaluated
+    /// where that block is, replacing blocks of the same name).
+    fn components(
+        &self,
+        file: &Path,
+        values: Option<Value>,
+        added: Option<&AutoInclude>,
+    ) -> Vec<Component> {
         let Some(parsed) = self.read(file, None) else {
             return Vec::new();
         };
@@ -301,19 +315,53 @@ impl Reader<'_> {
         let bindings = ev.bindings.clone();
         frame.absorb(&mut ev);
         drop(ev);
-        let blocks: Vec<(&super::Parsed, &Block, Kind)> = files
+        let kind_of = |b: &Block| match b.kind.as_str() {
+            "unit" => Some(Kind::Unit),
+            "stack" => Some(Kind::Stack),
+            _ => None,
+        };
+        // (file, block, kind, added by the generating block's autoinclude)
+        let mut blocks: Vec<(&super::Parsed, &Block, Kind, bool)> = files
             .iter()
             .flat_map(|f| {
                 f.body
                     .blocks
                     .iter()
-                    .filter_map(move |b| match b.kind.as_str() {
-                        "unit" => Some((f, b, Kind::Unit)),
-                        "stack" => Some((f, b, Kind::Stack)),
-                        _ => None,
-                    })
+                    .filter_map(move |b| kind_of(b).map(|k| (f, b, k, false)))
             })
             .collect();
+        if let Some(added) = added {
+            // (what else it holds: a stack's autoinclude adds components)
+            let others = added
+                .body
+                .attributes
+                .iter()
+                .map(|a| (a.name.as_str(), a.range));
+            let others = others.chain(
+                added
+                    .body
+                    .blocks
+                    .iter()
+                    .filter(|b| kind_of(b).is_none())
+                    .map(|b| (b.kind.as_str(), b.range)),
+            );
+            for (what, range) in others {
+                self.say(
+                    Diagnostic::warning(format!(
+                        "`{what}` in a stack's `autoinclude` is not read (its `unit` and `stack` blocks are)"
+                    ))
+                    .at(self.span(&added.file, range)),
+                );
+            }
+            for b in &added.body.blocks {
+                let Some(kind) = kind_of(b) else {
+                    continue;
+                };
+                // an added block replaces the stack's own of its name
+                blocks.retain(|(_, o, k, _)| !(*k == kind && o.labels.first() == b.labels.first()));
+                blocks.push((&added.file, b, kind, true));
+            }
+        }
         // (an evaluator in a block's file, with the stack file's bindings)
         fn in_file<'e>(
             f: &'e super::Parsed,
@@ -330,12 +378,15 @@ impl Reader<'_> {
             ev
         }
         let context = (&scope, &fs, &frame as &dyn crate::eval::FunctionHost);
-        let evaluator = |f| in_file(f, context, &bindings);
+        let evaluator = |f, from_added: bool| match (from_added, added) {
+            (true, Some(added)) => in_file(f, context, &added.bindings),
+            _ => in_file(f, context, &bindings),
+        };
         // where each is generated first: the blocks' values may name it
         let mut dests = Vec::with_capacity(blocks.len());
         let mut refs = [Fields::new(), Fields::new()];
-        for &(f, block, kind) in &blocks {
-            let mut ev = evaluator(f);
+        for &(f, block, kind, from_added) in &blocks {
+            let mut ev = evaluator(f, from_added);
             // (a block without its name is said below)
             let dest = match block.labels.is_empty() {
                 true => None,
@@ -353,7 +404,7 @@ impl Reader<'_> {
         let [units, stacks] = refs;
         let (units, stacks) = (Value::map(units), Value::map(stacks));
         let mut out = Vec::with_capacity(blocks.len());
-        for ((f, block, kind), dest) in blocks.into_iter().zip(dests) {
+        for ((f, block, kind, from_added), dest) in blocks.into_iter().zip(dests) {
             let span = self.span(f, block.range);
             let Some(name) = block.labels.first() else {
                 self.say(
@@ -365,27 +416,26 @@ impl Reader<'_> {
                 );
                 continue;
             };
-            let mut ev = evaluator(f);
-            ev.bind("unit", units.clone());
-            ev.bind("stack", stacks.clone());
-            // (evaluated with the unit it is added to)
-            let autoinclude = block.body.blocks_of("autoinclude").next().and_then(|a| {
-                if kind == Kind::Stack {
-                    self.say(
-                        Diagnostic::warning(
-                            "an `autoinclude` in a `stack` block is not read: the units it would add to the stack are not checked",
-                        )
-                        .at(self.span(f, a.range)),
-                    );
-                    return None;
-                }
-                Some(AutoInclude {
+            let mut ev = evaluator(f, from_added);
+            // (an added block names what its own stack generates)
+            if !from_added {
+                ev.bind("unit", units.clone());
+                ev.bind("stack", stacks.clone());
+            }
+            // evaluated with the unit it is added to, or with the stack it
+            // adds blocks to (an added block's own is not carried further,
+            // as Terragrunt has it)
+            let autoinclude = block
+                .body
+                .blocks_of("autoinclude")
+                .next()
+                .filter(|_| !from_added)
+                .map(|a| AutoInclude {
                     file: f.clone(),
                     body: a.body.clone(),
                     bindings: ev.bindings.clone(),
                     values: values_given.clone(),
-                })
-            });
+                });
             let mut attribute = |n: &str| block.body.attribute(n).map(|a| ev.eval(&a.expr));
             let source = attribute("source");
             let values = attribute("values");
