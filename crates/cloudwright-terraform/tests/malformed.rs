@@ -487,7 +487,8 @@ proptest! {
                 "locals {{\n  l = {expr}\n}}\n\
                  unit \"u\" {{\n  source = {expr}\n  path = {expr}\n  values = {expr}\n  no_dot_terragrunt_stack = {expr}\n}}\n\
                  unit \"a\" {{\n  source = \"../live/a\"\n  path = \"a\"\n  values = {{ v = {expr} }}\n  autoinclude {{\n    dependency \"d\" {{\n      config_path = {expr}\n    }}\n    inputs = {{ v = dependency.d.outputs.x, w = {expr} }}\n    locals {{\n      l = {expr}\n    }}\n  }}\n}}\n\
-                 stack \"s\" {{\n  source = {expr}\n  path = \"s\"\n  values = {expr}\n}}\n"
+                 stack \"s\" {{\n  source = {expr}\n  path = \"s\"\n  values = {expr}\n  autoinclude {{\n    unit \"x\" {{\n      source = {expr}\n      path = {expr}\n    }}\n    stray = {expr}\n  }}\n}}\n\
+                 stack \"t\" {{\n  source = \".\"\n  path = \"t\"\n  autoinclude {{\n    unit \"y\" {{\n      source = \"../live/a\"\n      path = {expr}\n    }}\n  }}\n}}\n"
             ))
             .write("stack2/terragrunt.stack.hcl", &soup)
             .write("json/terragrunt.hcl.json", format!(
