@@ -755,6 +755,11 @@ fn iam_names_the_roots_of_principals_across_terragrunt_units() {
         "{text}"
     );
     assert!(text.contains("1 with an escalation path"), "{text}");
+    // a trust naming another unit's role: which, and why it is undecidable
+    assert!(
+        text.contains("\nlive/deploy: aws_iam_role.deployer  undecidable: a principal of the policy is the ARN of live/ci: aws_iam_role.ci, known only after apply: its account is not known from the code (modules/deployer/main.tf:6)\n"),
+        "{text}"
+    );
 }
 
 /// Two environments with the same load balancer: each is a row of its own,

@@ -104,8 +104,13 @@ pub fn classify(
                 Some(a) if a == own_account || a == "self" => raise("account", &mut class),
                 Some(_) => raise("cross-account", &mut class),
                 None if crate::document::is_unknown(id) => {
-                    why.get_or_insert_with(|| {
-                        format!("a principal of the policy is {}", s.why("Principal"))
+                    why.get_or_insert_with(|| match principal_resource(id) {
+                        // (a provider of the root, or the other unit's,
+                        // may be another account's)
+                        Some(named) => format!(
+                            "a principal of the policy is the ARN of {named}, known only after apply: its account is not known from the code"
+                        ),
+                        None => format!("a principal of the policy is {}", s.why("Principal")),
                     });
                     raise("unknown", &mut class)
                 }
@@ -354,4 +359,19 @@ pub fn policy_of<'g>(graph: &'g Graph, r: &'g Resource) -> Option<(&'g Resource,
         }
     }
     None
+}
+
+/// The resource whose ARN or id a principal known only after apply is
+/// (`aws_iam_role.ci`, or `live/ci: aws_iam_role.ci` when another root's).
+fn principal_resource(id: &str) -> Option<String> {
+    let origin = crate::document::unknown_origin(id)?;
+    if !cloudwright_model::value::is_resource_identifier(origin) {
+        return None;
+    }
+    let (root, rest) = cloudwright_model::value::origin_root(origin);
+    let address = rest.rsplit_once('.').map_or(rest, |(a, _)| a);
+    Some(match root {
+        Some(root) => format!("{root}: {address}"),
+        None => address.to_string(),
+    })
 }
