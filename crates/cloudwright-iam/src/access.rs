@@ -171,7 +171,7 @@ pub fn classify(
 /// Every resource and trust policy's access, one entry per resource and
 /// classification.
 pub fn resource_access(graph: &Graph) -> Vec<Access> {
-    let own = crate::principals::account_of(graph);
+    let accounts = crate::principals::Accounts::of(graph);
     let mut out = Vec::new();
     for (t, attr) in RESOURCE_POLICIES {
         for r in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
@@ -201,7 +201,7 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
             let mut by_class: Vec<(&'static str, Vec<String>, Vec<String>, bool)> = Vec::new();
             let mut unknown_why = None;
             for s in &st {
-                let Some((class, principals, why)) = classify(s, &own) else {
+                let Some((class, principals, why)) = classify(s, accounts.of_root(&r.root)) else {
                     continue;
                 };
                 if class == "unknown" {
@@ -272,7 +272,7 @@ pub fn resource_access(graph: &Graph) -> Vec<Access> {
             "service"
         } else {
             match crate::document::principal_account(&principal) {
-                Some(a) if a == own || a == "self" => "account",
+                Some(a) if a == accounts.of_root(&p.root) || a == "self" => "account",
                 Some(_) => "cross-account",
                 None => "account",
             }

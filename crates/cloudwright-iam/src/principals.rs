@@ -196,9 +196,44 @@ fn attached(
 /// `allowed_account_ids`, else an account id written in the ARN of one of
 /// its roles or users, else `self` (unknown).
 pub fn account_of(graph: &Graph) -> String {
+    declared_account(graph, None).unwrap_or_else(|| "self".to_string())
+}
+
+/// Each root module's own account, as [`account_of`] finds it among the
+/// root's modules and principals; a root that says nothing of it takes the
+/// configuration's. Several roots may be several accounts (environments,
+/// Terragrunt units): an account one declares is not another's.
+pub struct Accounts {
+    by_root: std::collections::HashMap<String, String>,
+    any: String,
+}
+
+impl Accounts {
+    pub fn of(graph: &Graph) -> Accounts {
+        let any = account_of(graph);
+        let by_root = graph
+            .roots()
+            .into_iter()
+            .filter_map(|root| Some((root.to_string(), declared_account(graph, Some(root))?)))
+            .collect();
+        Accounts { by_root, any }
+    }
+
+    /// The account of a root module.
+    pub fn of_root(&self, root: &str) -> &str {
+        self.by_root.get(root).unwrap_or(&self.any)
+    }
+}
+
+/// The account the configuration (or one root module of it) declares:
+/// the AWS provider's `allowed_account_ids`, else an account id written in
+/// the ARN of one of its roles or users.
+fn declared_account(graph: &Graph, root: Option<&str>) -> Option<String> {
+    let in_root = |r: &str| root.is_none_or(|root| r == root);
     let from_provider = graph
         .modules
         .iter()
+        .filter(|m| in_root(&m.root_dir))
         .flat_map(|m| m.providers.iter())
         .filter(|p| p.name == "aws")
         .find_map(|p| {
@@ -212,11 +247,11 @@ pub fn account_of(graph: &Graph) -> String {
             graph
                 .of_type("aws_iam_role")
                 .chain(graph.of_type("aws_iam_user"))
+                .filter(|r| in_root(&r.root))
                 .filter_map(|r| r.get("arn").and_then(|v| v.as_str().map(str::to_string)))
                 .find_map(|arn| arn.split(':').nth(4).map(str::to_string))
         })
         .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| "self".to_string())
 }
 
 /// Which resources of a type name which others in an attribute: by
@@ -301,7 +336,7 @@ impl<'g> Index<'g> {
 
 /// Every managed role and user with its policies.
 pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
-    let account = account_of(graph);
+    let accounts = Accounts::of(graph);
     let mut out = Vec::new();
     let indexes: std::collections::HashMap<(&str, &str), Index<'_>> = [
         ("aws_iam_role_policy", "role"),
@@ -314,9 +349,16 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
     .into_iter()
     .map(|(t, a)| ((t, a), Index::new(graph, t, a)))
     .collect();
-    let (scps, scp_notes) = service_control_policies_with_notes(graph, &account);
+    // the service control policies that apply to each account
+    let mut scps_of: std::collections::HashMap<String, (Option<Vec<Located>>, Vec<String>)> =
+        Default::default();
     for (kind, t) in [("role", "aws_iam_role"), ("user", "aws_iam_user")] {
         for r in graph.of_type(t).filter(|r| r.mode == Mode::Managed) {
+            let account = accounts.of_root(&r.root);
+            let (scps, scp_notes) = scps_of
+                .entry(account.to_string())
+                .or_insert_with(|| service_control_policies_with_notes(graph, account))
+                .clone();
             let name = r
                 .get("name")
                 .and_then(|v| v.as_str().map(str::to_string))

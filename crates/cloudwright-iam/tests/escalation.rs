@@ -508,3 +508,37 @@ fn an_escalation_path_crosses_terragrunt_units_by_their_outputs() {
         .is_empty());
     assert!(in_root("live/deploy", "aws_iam_role.deployer").admin_equivalent);
 }
+
+/// Two roots in two accounts: a policy granting an account is judged
+/// against its own root's account (prod granting prod is its own account;
+/// it was judged against the first root's, dev's).
+#[test]
+fn each_root_is_judged_against_its_own_account() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/two_accounts");
+    let graph = load(&[dir], &LoadOptions::default());
+    assert!(!graph.has_errors(), "{:?}", graph.diagnostics);
+    let access = cloudwright_iam::access::resource_access(&graph);
+    let class = |root: &str| -> Vec<&str> {
+        access
+            .iter()
+            .filter(|a| a.root == root)
+            .map(|a| a.classification)
+            .collect()
+    };
+    // (the roles' trust policies admit a service)
+    assert_eq!(class("dev"), ["cross-account", "service"]);
+    assert_eq!(class("prod"), ["account", "service"]);
+    // a principal's ARN is in its own root's account
+    let subjects = cloudwright_iam::principals::subjects(&graph);
+    let arns: Vec<(&str, &str)> = subjects
+        .iter()
+        .map(|s| (&*s.resource.root, s.arn.as_str()))
+        .collect();
+    assert_eq!(
+        arns,
+        [
+            ("dev", "arn:aws:iam::111111111111:role/app"),
+            ("prod", "arn:aws:iam::222222222222:role/app")
+        ]
+    );
+}
