@@ -196,7 +196,38 @@ fn attached(
 /// `allowed_account_ids`, else an account id written in the ARN of one of
 /// its roles or users, else `self` (unknown).
 pub fn account_of(graph: &Graph) -> String {
-    declared_account(graph, None).unwrap_or_else(|| "self".to_string())
+    let from_provider = graph
+        .modules
+        .iter()
+        .flat_map(|m| m.providers.iter())
+        .find_map(allowed_account);
+    from_provider
+        .or_else(|| principals_of_kind(graph).find_map(arn_account))
+        .unwrap_or_else(|| "self".to_string())
+}
+
+/// The first of the `allowed_account_ids` of an AWS provider.
+fn allowed_account(p: &cloudwright_model::ProviderConfig) -> Option<String> {
+    if p.name != "aws" {
+        return None;
+    }
+    let ids = p.attributes.get("allowed_account_ids")?;
+    let first = ids.as_list()?.first()?.as_str()?;
+    (!first.is_empty()).then(|| first.to_string())
+}
+
+/// Roles and users.
+fn principals_of_kind(graph: &Graph) -> impl Iterator<Item = &Resource> {
+    graph
+        .of_type("aws_iam_role")
+        .chain(graph.of_type("aws_iam_user"))
+}
+
+/// The account written in a principal's ARN, when it is known.
+fn arn_account(r: &Resource) -> Option<String> {
+    let arn = r.get("arn")?;
+    let account = arn.as_str()?.split(':').nth(4)?;
+    (!account.is_empty()).then(|| account.to_string())
 }
 
 /// Each root module's own account, as [`account_of`] finds it among the
@@ -211,11 +242,22 @@ pub struct Accounts {
 impl Accounts {
     pub fn of(graph: &Graph) -> Accounts {
         let any = account_of(graph);
-        let by_root = graph
-            .roots()
-            .into_iter()
-            .filter_map(|root| Some((root.to_string(), declared_account(graph, Some(root))?)))
-            .collect();
+        let mut by_root: std::collections::HashMap<String, String> = Default::default();
+        // a provider's declaration first, else a principal's ARN
+        for m in &graph.modules {
+            if !by_root.contains_key(&m.root_dir) {
+                if let Some(a) = m.providers.iter().find_map(allowed_account) {
+                    by_root.insert(m.root_dir.clone(), a);
+                }
+            }
+        }
+        for r in principals_of_kind(graph) {
+            if !by_root.contains_key(&*r.root) {
+                if let Some(a) = arn_account(r) {
+                    by_root.insert(r.root.to_string(), a);
+                }
+            }
+        }
         Accounts { by_root, any }
     }
 
@@ -223,35 +265,6 @@ impl Accounts {
     pub fn of_root(&self, root: &str) -> &str {
         self.by_root.get(root).unwrap_or(&self.any)
     }
-}
-
-/// The account the configuration (or one root module of it) declares:
-/// the AWS provider's `allowed_account_ids`, else an account id written in
-/// the ARN of one of its roles or users.
-fn declared_account(graph: &Graph, root: Option<&str>) -> Option<String> {
-    let in_root = |r: &str| root.is_none_or(|root| r == root);
-    let from_provider = graph
-        .modules
-        .iter()
-        .filter(|m| in_root(&m.root_dir))
-        .flat_map(|m| m.providers.iter())
-        .filter(|p| p.name == "aws")
-        .find_map(|p| {
-            p.attributes.get("allowed_account_ids").and_then(|v| {
-                v.as_list()
-                    .and_then(|l| l.first().and_then(|a| a.as_str().map(str::to_string)))
-            })
-        });
-    from_provider
-        .or_else(|| {
-            graph
-                .of_type("aws_iam_role")
-                .chain(graph.of_type("aws_iam_user"))
-                .filter(|r| in_root(&r.root))
-                .filter_map(|r| r.get("arn").and_then(|v| v.as_str().map(str::to_string)))
-                .find_map(|arn| arn.split(':').nth(4).map(str::to_string))
-        })
-        .filter(|a| !a.is_empty())
 }
 
 /// Which resources of a type name which others in an attribute: by
