@@ -811,10 +811,7 @@ fn named<'a, T>(
     name: &str,
     resource: impl Fn(&T) -> &cloudwright_model::Resource,
 ) -> Result<&'a T, String> {
-    let (root, address) = match name.split_once("//").or_else(|| name.split_once(": ")) {
-        Some((root, address)) => (Some(root), address),
-        None => (None, name),
-    };
+    let (root, address) = cloudwright_model::graph::root_and_address(name);
     let found: Vec<&T> = items
         .iter()
         .filter(|i| {

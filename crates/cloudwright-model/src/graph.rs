@@ -718,6 +718,16 @@ pub fn link_foreign_origins(resources: &mut [Resource]) {
     }
 }
 
+/// A resource named by a user (`--principal`, `--to`): its address, with
+/// the root module before it when one is given — `live/ci//aws_iam_role.ci`,
+/// or `live/ci: aws_iam_role.ci` as the outputs write it.
+pub fn root_and_address(name: &str) -> (Option<&str>, &str) {
+    match name.split_once("//").or_else(|| name.split_once(':')) {
+        Some((root, address)) => (Some(root.trim()), address.trim()),
+        None => (None, name),
+    }
+}
+
 /// `aws_subnet.a["x"]` → `aws_subnet.a`; `None` when there is no trailing key.
 pub fn strip_instance_key(address: &str) -> Option<&str> {
     if !address.ends_with(']') {

@@ -921,10 +921,7 @@ pub fn endpoint<'g>(graph: &'g Graph, spec: &str) -> Result<Endpoint<'g>, String
         }
         return Ok(Endpoint::Internet(set));
     }
-    let (root, address) = match spec.split_once("//").or_else(|| spec.split_once(':')) {
-        Some((r, a)) => (Some(r.trim()), a.trim()),
-        None => (None, spec),
-    };
+    let (root, address) = cloudwright_model::graph::root_and_address(spec);
     let found: Vec<&Resource> = graph
         .resources
         .iter()

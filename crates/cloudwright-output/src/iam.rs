@@ -52,11 +52,7 @@ pub fn write_text(
         ),
     };
     // with several roots, each principal and resource says its own
-    let several = graph.roots().len() > 1;
-    let name = |root: &str, address: &str| match several {
-        true => crate::with_root(root, address),
-        false => address.to_string(),
-    };
+    let name = crate::namer(graph.roots().len() > 1);
     writeln!(out, "== Administrator-equivalent\n")?;
     for p in &admins {
         writeln!(out, "{}{}", name(&p.root, &p.address), at(graph, p.span))?;

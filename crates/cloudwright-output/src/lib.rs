@@ -22,3 +22,12 @@ pub(crate) fn with_root(root: &str, address: &str) -> String {
         root => format!("{root}: {address}"),
     }
 }
+
+/// How a report names what is in a root module: after it (as
+/// [`with_root`]) when the report spans several.
+pub(crate) fn namer(several: bool) -> impl Fn(&str, &str) -> String {
+    move |root: &str, address: &str| match several {
+        true => with_root(root, address),
+        false => address.to_string(),
+    }
+}

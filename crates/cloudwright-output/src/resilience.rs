@@ -53,11 +53,7 @@ fn namer(r: &Report) -> impl Fn(&str, &str) -> String {
         .collect();
     roots.sort_unstable();
     roots.dedup();
-    let several = roots.len() > 1;
-    move |root: &str, address: &str| match several {
-        true => crate::with_root(root, address),
-        false => address.to_string(),
-    }
+    crate::namer(roots.len() > 1)
 }
 
 fn scenario_name(r: &Report, i: usize) -> String {

@@ -3268,86 +3268,76 @@ fn terragrunt_stacks_generate_their_units_in_place() {
         ]
     );
     let unit = |root: &str, address: &str, path: &str| in_root(&g, root, address, path);
+    // (as text, and the origin of an unknown)
+    let text = |root: &str, address: &str, path: &str| {
+        unit(root, address, path).as_str().map(str::to_string)
+    };
+    let from = |root: &str, address: &str, path: &str| origin(&unit(root, address, path));
     // values from the stack, through its locals
     let dev = "live/dev/.terragrunt-stack";
     assert_eq!(
-        unit(&format!("{dev}/network"), "aws_vpc.main", "cidr_block").as_str(),
+        text(&format!("{dev}/network"), "aws_vpc.main", "cidr_block").as_deref(),
         Some("10.0.0.0/16")
     );
     assert_eq!(
-        unit(&format!("{dev}/app"), "aws_security_group.app", "name").as_str(),
+        text(&format!("{dev}/app"), "aws_security_group.app", "name").as_deref(),
         Some("dev-app")
     );
     // a value the unit's blueprint defaults with `try`
     assert_eq!(
-        unit(&format!("{dev}/app"), "aws_security_group.app", "tags.Size").as_str(),
+        text(&format!("{dev}/app"), "aws_security_group.app", "tags.Size").as_deref(),
         Some("small")
     );
     // a dependency named by `unit.network.path`, its outputs those of the
     // generated network unit
     assert_eq!(
-        origin(&unit(
-            &format!("{dev}/app"),
-            "aws_security_group.app",
-            "vpc_id"
-        ))
-        .as_deref(),
+        from(&format!("{dev}/app"), "aws_security_group.app", "vpc_id").as_deref(),
         Some("live/dev/.terragrunt-stack/network//aws_vpc.main.id")
     );
     // a unit the stack wires (`autoinclude`): the dependency and the input
     // it adds, the blueprint's own `values.vpc_id` not read
     assert_eq!(
-        origin(&unit(
-            &format!("{dev}/worker"),
-            "aws_security_group.app",
-            "vpc_id"
-        ))
-        .as_deref(),
+        from(&format!("{dev}/worker"), "aws_security_group.app", "vpc_id").as_deref(),
         Some("live/dev/.terragrunt-stack/network//aws_vpc.main.id")
     );
     // the included configuration's functions see the generated directory
     assert_eq!(
-        unit(
+        text(
             &format!("{dev}/app"),
             "aws_security_group.app",
             "tags_all.Unit"
         )
-        .as_str(),
+        .as_deref(),
         Some("app")
     );
     // a stack the prod stack generates, with its values; a relative
     // dependency between the units it generates
     let svc = "live/prod/.terragrunt-stack/svc/.terragrunt-stack";
     assert_eq!(
-        unit(&format!("{svc}/network"), "aws_vpc.main", "tags.Name").as_str(),
+        text(&format!("{svc}/network"), "aws_vpc.main", "tags.Name").as_deref(),
         Some("prod-net")
     );
     assert_eq!(
-        unit(&format!("{svc}/app"), "aws_security_group.app", "tags.Size").as_str(),
+        text(&format!("{svc}/app"), "aws_security_group.app", "tags.Size").as_deref(),
         Some("large")
     );
     assert_eq!(
-        origin(&unit(
-            &format!("{svc}/app"),
-            "aws_security_group.app",
-            "vpc_id"
-        ))
-        .as_deref(),
+        from(&format!("{svc}/app"), "aws_security_group.app", "vpc_id").as_deref(),
         Some("live/prod/.terragrunt-stack/svc/.terragrunt-stack/network//aws_vpc.main.id")
     );
     // a unit a `stack` block's autoinclude adds to the stack it generates
     assert_eq!(
-        unit(&format!("{svc}/extra"), "aws_vpc.main", "tags.Name").as_str(),
+        text(&format!("{svc}/extra"), "aws_vpc.main", "tags.Name").as_deref(),
         Some("prod-extra")
     );
     // a unit of a file the stack includes, its source relative to the stack
     assert_eq!(
-        unit(
+        text(
             "live/prod/.terragrunt-stack/extra-net",
             "aws_vpc.main",
             "cidr_block"
         )
-        .as_str(),
+        .as_deref(),
         Some("10.2.0.0/16")
     );
     // findings point at the blueprint's lines
