@@ -344,15 +344,12 @@ impl<'s> Reader<'s> {
     pub fn unit(&self, config: &Path) -> Option<Unit> {
         let dir = config.parent()?.to_path_buf();
         let file = self.read(config, None)?;
-        let frame = Frame {
-            reader: self,
-            unit_dir: dir.clone(),
-            config: config.to_path_buf(),
-            includes: Vec::new(),
-            parent: None,
-            depth: 0,
-            values: self.values_of(&dir),
-        };
+        let frame = Frame::new(
+            self,
+            (dir.clone(), config.to_path_buf()),
+            0,
+            self.values_of(&dir),
+        );
         let mut evaluated = frame.evaluate(&file, true);
         let auto = lock(&self.autoincludes).get(dir.as_os_str()).cloned();
         if let Some(auto) = auto {
@@ -820,6 +817,27 @@ struct Frame<'r, 's> {
     values: Option<Value>,
 }
 
+impl<'r, 's> Frame<'r, 's> {
+    /// The context of a configuration read by itself (not as another's
+    /// include): the unit it is for and its own path.
+    fn new(
+        reader: &'r Reader<'s>,
+        (unit_dir, config): (PathBuf, PathBuf),
+        depth: u32,
+        values: Option<Value>,
+    ) -> Self {
+        Frame {
+            reader,
+            unit_dir,
+            config,
+            includes: Vec::new(),
+            parent: None,
+            depth,
+            values,
+        }
+    }
+}
+
 impl Frame<'_, '_> {
     fn config_dir(&self) -> PathBuf {
         self.config
@@ -1008,15 +1026,15 @@ impl Frame<'_, '_> {
     /// replace the unit's of the same name. Written into the unit's
     /// directory by Terragrunt, its relative paths are the unit's.
     fn auto_include(&self, auto: &AutoInclude, out: &mut Evaluated) {
-        let frame = Frame {
-            reader: self.reader,
-            unit_dir: self.unit_dir.clone(),
-            config: self.unit_dir.join("terragrunt.autoinclude.hcl"),
-            includes: Vec::new(),
-            parent: None,
-            depth: self.depth,
-            values: auto.values.clone(),
-        };
+        let frame = Frame::new(
+            self.reader,
+            (
+                self.unit_dir.clone(),
+                self.unit_dir.join("terragrunt.autoinclude.hcl"),
+            ),
+            self.depth,
+            auto.values.clone(),
+        );
         let scope = ModuleScope::default();
         // (what it reads with `file()` is beside the stack that wrote it)
         let stack_dir = auto.file.source.path.parent().unwrap_or(Path::new(""));
@@ -1808,15 +1826,12 @@ impl Frame<'_, '_> {
         let Some(file) = self.reader.read(&path, None) else {
             return Ok(args.get(1).cloned().unwrap_or_else(Value::unknown));
         };
-        let frame = Frame {
-            reader: self.reader,
-            unit_dir: self.unit_dir.clone(),
-            config: path,
-            includes: Vec::new(),
-            parent: None,
-            depth: self.depth + 1,
-            values: self.values.clone(),
-        };
+        let frame = Frame::new(
+            self.reader,
+            (self.unit_dir.clone(), path),
+            self.depth + 1,
+            self.values.clone(),
+        );
         let value = frame.evaluate(&file, true).exposed();
         lock(&self.reader.read_configs).insert(key, value.clone());
         Ok(value)

@@ -278,15 +278,7 @@ impl Reader<'_> {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let values = values.or_else(|| self.values_of(&dir));
         let values_given = values.clone();
-        let frame = Frame {
-            reader: self,
-            unit_dir: dir.clone(),
-            config: file.to_path_buf(),
-            includes: Vec::new(),
-            parent: None,
-            depth: 0,
-            values: values.clone(),
-        };
+        let frame = Frame::new(self, (dir.clone(), file.to_path_buf()), 0, values.clone());
         let scope = ModuleScope::default();
         let fs = self.files_of(&dir);
         let mut ev = Evaluator::new(&scope, &parsed.source, parsed.id, &fs);
