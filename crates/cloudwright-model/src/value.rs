@@ -522,6 +522,22 @@ impl Value {
                 };
             }
         }
+        // so is the JSON text of a value with unknowns in it (`jsonencode`
+        // refines its result as not null) or an encoding of a text
+        for (document, known) in [(self, other), (other, self)] {
+            if is_document(document)
+                && matches!(
+                    known.strip(),
+                    Value::Null
+                        | Value::Bool(_)
+                        | Value::Number(_)
+                        | Value::List(_)
+                        | Value::Map(_)
+                )
+            {
+                return Some(false);
+            }
+        }
         match (self.strip(), other.strip()) {
             (Value::Unknown(_), _) | (_, Value::Unknown(_)) => None,
             (Value::Null, Value::Null) => Some(true),
@@ -817,6 +833,16 @@ impl fmt::Display for Value {
     }
 }
 
+/// Whether `v` is the text of a JSON document or encoding Cloudwright does
+/// not know ([`Value::Document`]), through a sensitive mark.
+fn is_document(v: &Value) -> bool {
+    match v {
+        Value::Document(_) => true,
+        Value::Sensitive(inner) => is_document(inner),
+        _ => false,
+    }
+}
+
 /// Whether a string known in part (its `pieces`) may be `s`, as Terraform
 /// refines such a string: by its leading known text, less its last
 /// character (which an unknown piece could combine with, go-cty's
@@ -1002,6 +1028,20 @@ mod tests {
             Value::unknown_from("aws_vpc.main.id"),
         ]);
         assert_eq!(one.to_string(), "(known after apply: aws_vpc.main.id)");
+    }
+
+    #[test]
+    fn the_unknown_text_of_a_document_is_a_string_never_null() {
+        let doc = Value::unknown_document(Value::map([(
+            "Resource",
+            Value::unknown_from("aws_s3_bucket.b.arn"),
+        )]));
+        assert_eq!(doc.equals(&Value::Null), Some(false));
+        assert_eq!(Value::Null.equals(&doc.clone().sensitive()), Some(false));
+        assert_eq!(doc.equals(&Value::Number(1.0)), Some(false));
+        // which text it is, is not known
+        assert_eq!(doc.equals(&Value::string("{}")), None);
+        assert_eq!(doc.equals(&doc.clone()), None);
     }
 
     #[test]

@@ -1569,7 +1569,8 @@ fn merge_into(parent: Evaluated, mut child: Evaluated, merge: Merge) -> Evaluate
 /// unit's root module (`live/prod/network//aws_subnet.private[0].id`, see
 /// [`cloudwright_model::value::origin_root`]), so the engines find it;
 /// any other unknown is named by the dependency
-/// (`dependency.vpc.outputs.vpc_id`).
+/// (`dependency.vpc.outputs.vpc_id`). A string known in part and a JSON
+/// document with unknowns in it cross as they are, their unknowns named so.
 fn foreign(outputs: &Value, origin: &str, root: &str) -> Value {
     let qualified = |o: &str| match cloudwright_model::value::origin_root(o) {
         (Some(_), _) => o.to_string(),
@@ -1596,8 +1597,13 @@ fn foreign(outputs: &Value, origin: &str, root: &str) -> Value {
                     }
                     _ => Value::unknown_from(origin),
                 },
-                // (a document or a string known in part: unknown)
-                _ => Value::unknown_from(origin),
+                // a string known in part keeps its known text, a JSON
+                // document its known structure; their unknown pieces are
+                // named as above
+                Value::Template(pieces) => {
+                    Value::Template(pieces.iter().map(|p| go(p, origin, qualified)).collect())
+                }
+                Value::Document(doc) => Value::unknown_document(go(doc, origin, qualified)),
             }
         }
         go(v, origin, &qualified)

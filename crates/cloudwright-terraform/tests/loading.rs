@@ -1201,7 +1201,7 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
     // merged shallow, the unit's `tags` replace the included ones; deep, they add up
     assert_eq!(
         unit("live/prod/app", "aws_s3_bucket.data", "tags").to_string(),
-        "{Cidr = \"10.20.0.0/16\", Network = (known after apply: live/prod/network//aws_vpc.main.id), Tier = \"gold\"}"
+        "{Cidr = \"10.20.0.0/16\", Label = (known after apply: \"vpc:${live/prod/network//aws_vpc.main.id}\"), Network = (known after apply: live/prod/network//aws_vpc.main.id), Tier = \"gold\"}"
     );
     assert_eq!(
         unit("live/dev/app", "aws_s3_bucket.data", "tags").to_string(),
@@ -1214,6 +1214,40 @@ fn terragrunt_units_are_the_roots_terragrunt_runs() {
         origin(&network).as_deref(),
         Some("live/prod/network//aws_vpc.main.id")
     );
+    // a string known in part keeps its known text across units, and a
+    // JSON document its structure (a bucket policy made in the network
+    // unit), their unknowns named in the unit that knows them
+    let label = unit("live/prod/app", "aws_s3_bucket.data", "tags.Label");
+    let pieces = label.template().expect("a string known in part");
+    assert_eq!(pieces[0].as_str(), Some("vpc:"));
+    assert_eq!(
+        origin(&pieces[1]).as_deref(),
+        Some("live/prod/network//aws_vpc.main.id")
+    );
+    let policy = unit("live/prod/app", "aws_s3_bucket_policy.data[0]", "policy");
+    let document = policy.document().expect("a document with unknowns in it");
+    let statements = document.get("Statement").expect("statements");
+    let statement = &statements.as_list().expect("a list of statements")[0];
+    assert_eq!(
+        statement
+            .get("Principal")
+            .and_then(|p| p.get("Service"))
+            .as_ref()
+            .and_then(Value::as_str),
+        Some("vpc-flow-logs.amazonaws.com")
+    );
+    assert_eq!(
+        statement
+            .get("Resource")
+            .as_ref()
+            .and_then(origin)
+            .as_deref(),
+        Some("live/prod/network//aws_vpc.main.arn")
+    );
+    // (the document is never null: the policy is made; with no policy, none)
+    assert!(g
+        .resource_in("live/dev/app", "aws_s3_bucket_policy.data[0]")
+        .is_none());
     // the generated provider's default tags, per environment
     assert_eq!(
         unit(
