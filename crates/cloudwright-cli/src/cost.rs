@@ -214,10 +214,14 @@ fn diff(args: CostDiffArgs) -> ExitCode {
                 };
                 (one(&args.input.paths[0]), one(&args.input.paths[1]), None)
             }
-            (None, _) => return fail(
-                "cost diff needs BASE and HEAD (two directories or two plan files), or --base REF"
+            (None, _) => match args.input.plan_change() {
+                // one plan: the change it makes to the state it starts from
+                Some((base, head)) => (base, head, None),
+                None => return fail(
+                "cost diff needs BASE and HEAD (two directories or two plan files), one plan file, or --base REF"
                     .into(),
-            ),
+                ),
+            },
         };
     let usage = match usage(args.pricing.usage_file.as_deref(), &head_input.paths) {
         Ok(u) => u,

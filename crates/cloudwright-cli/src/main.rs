@@ -171,6 +171,10 @@ pub(crate) struct InputArgs {
     /// exist yet: not a mistyped path.
     #[arg(skip)]
     pub(crate) compared: bool,
+    /// A plan read as the state it starts from (its `prior_state`): the
+    /// base side of the change one plan is.
+    #[arg(skip)]
+    pub(crate) plan_prior: bool,
 }
 
 impl InputArgs {
@@ -180,6 +184,22 @@ impl InputArgs {
             compared: true,
             ..self.clone()
         }
+    }
+
+    /// When the input is one `terraform show -json` plan, the change it
+    /// is: the state it starts from (base) and its planned values (head).
+    pub(crate) fn plan_change(&self) -> Option<(InputArgs, InputArgs)> {
+        let [path] = self.paths.as_slice() else {
+            return None;
+        };
+        if !path.is_file() || !cloudwright_terraform::plan::is_plan(path) {
+            return None;
+        }
+        let prior = InputArgs {
+            plan_prior: true,
+            ..self.clone()
+        };
+        Some((prior, self.clone()))
     }
 }
 
@@ -360,6 +380,7 @@ fn load_options(input: &InputArgs) -> LoadOptions {
             .collect(),
         workspace: std::env::var("TF_WORKSPACE").ok(),
         terragrunt_source_map: source_map(input),
+        plan_prior: input.plan_prior,
         ..LoadOptions::default()
     }
 }

@@ -87,6 +87,13 @@ pub(crate) fn run(args: ReviewArgs) -> ExitCode {
         let (base, head) = (one(&input.paths[0]), one(&input.paths[1]));
         return change(&base, &head, &options, &args.outputs, &conditions);
     }
+    if args.base.is_none() {
+        // one plan is a change: from the state it starts from to its
+        // planned values
+        if let Some((base, head)) = input.plan_change() {
+            return change(&base, &head, &options, &args.outputs, &conditions);
+        }
+    }
     let Some(reference) = &args.base else {
         // the whole tree
         let graph = load_reporting(&input);

@@ -211,6 +211,56 @@ fn cost_diff_of_two_plan_files() {
     );
 }
 
+/// One plan is a change: its cost is that of its planned values less that
+/// of the state it starts from — a resource it deletes is removed.
+#[test]
+fn cost_diff_of_one_plan() {
+    let out = run(&[
+        "cost",
+        "diff",
+        "crates/cloudwright-terraform/tests/fixtures/plan_change/plan.json",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let h = 730.0;
+    let root = 8.0 * 0.08;
+    let db = 0.018 * h + 20.0 * 0.115;
+    let base = (0.0104 * h + root) + (0.0208 * h + root) + db;
+    let head = 2.0 * (0.096 * h + root) + db;
+    let cents = |x: f64| (x * 100.0).round() / 100.0;
+    assert_eq!(json["base_monthly_cost"], cents(base));
+    assert_eq!(json["head_monthly_cost"], cents(head));
+    let changes: Vec<(&str, &str)> = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap(),
+                r["change"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            ("aws_instance.batch", "removed"),
+            ("aws_instance.web[0]", "changed"),
+            ("aws_instance.web[1]", "added"),
+        ]
+    );
+    // a directory is still not a change by itself
+    let out = run(&["cost", "diff", "examples/three-tier"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn input_that_cannot_be_loaded_is_said_on_stderr() {
     for command in [

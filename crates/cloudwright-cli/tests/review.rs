@@ -325,6 +325,62 @@ fn change_review_tells_imports_and_releases_from_creation_and_destruction() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
 }
 
+/// One plan is a change: `review plan.json` compares the state the plan
+/// starts from (`prior_state`) with its planned values — an SSH rule
+/// opened to the internet, an instance resized, one added, one deleted —
+/// and prints no secret of either (the database password in both).
+#[test]
+fn change_review_of_one_plan() {
+    let plan = "crates/cloudwright-terraform/tests/fixtures/plan_change/plan.json";
+    let out = run(&["review", plan, "-o", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(j["kind"], "change-review");
+    assert_eq!(
+        j["headline"],
+        "+$117.38/mo · 1 new high or critical findings · fixes 3 findings"
+    );
+    let listed = |side: &str| -> Vec<(String, String)> {
+        j["findings"][side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["resource"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let new = listed("new");
+    assert_eq!(
+        new[0],
+        (
+            "CW-AWS-SG-001".to_string(),
+            "aws_security_group.ssh".to_string()
+        )
+    );
+    // the deleted instance's findings are fixed: it is gone
+    let fixed = listed("fixed");
+    assert_eq!(fixed.len(), 3);
+    assert!(
+        fixed.iter().all(|(_, r)| r == "aws_instance.batch"),
+        "{fixed:?}"
+    );
+    // t3.micro → m5.large, a second m5.large, the batch instance deleted
+    assert_eq!(j["cost"]["delta_monthly_cost"], 117.38);
+    for format in ["text", "json", "markdown"] {
+        let out = run(&["review", plan, "-o", format]);
+        assert!(!stdout(&out).contains("correct-horse-battery"), "{format}");
+    }
+}
+
 /// The JSON change review of `base` → `head`, which must succeed.
 fn change_json(base: &str, head: &str) -> serde_json::Value {
     let out = run(&["review", base, head, "-o", "json"]);

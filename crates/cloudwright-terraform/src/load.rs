@@ -44,6 +44,10 @@ pub struct LoadOptions {
     /// unit whose `terraform { source }` starts with one reads its module
     /// from there.
     pub terragrunt_source_map: Vec<(String, PathBuf)>,
+    /// Read a `terraform show -json` plan as the state it starts from
+    /// (`prior_state`) rather than its planned values: the base of the
+    /// change one plan is (`review plan.json`, `cost diff plan.json`).
+    pub plan_prior: bool,
 }
 
 /// Largest configuration file Cloudwright reads.

@@ -2409,6 +2409,105 @@ fn state_files_load_with_module_addresses_and_sensitive_attributes() {
     );
 }
 
+/// One plan is a change: its planned values (what exists after apply,
+/// with each instance's actions) and the state it starts from. A deposed
+/// object's change is not the current object's; what the plan deletes is
+/// said once, where it is in the file.
+#[test]
+fn a_plan_reads_as_its_planned_values_or_as_the_state_it_starts_from() {
+    let plan = fixture("plan_change/plan.json");
+    let g = load(std::slice::from_ref(&plan), &LoadOptions::default());
+    assert_eq!(
+        addresses(&g),
+        vec![
+            "aws_db_instance.orders",
+            "aws_instance.web[0]",
+            "aws_instance.web[1]",
+            "aws_s3_bucket.logs",
+            "aws_security_group.ssh"
+        ]
+    );
+    let web = g.resource("aws_instance.web[0]").unwrap();
+    assert_eq!(web.get("instance_type").unwrap().as_str(), Some("m5.large"));
+    assert_eq!(web.actions, ["update"]);
+    assert_eq!(web.origin, cloudwright_model::Origin::Plan);
+    let created = g.resource("aws_instance.web[1]").unwrap();
+    assert_eq!(created.actions, ["create"]);
+    assert_eq!(
+        origin(&created.get("arn").unwrap()).as_deref(),
+        Some("aws_instance.web[1].arn")
+    );
+    assert!(
+        messages(&g, Severity::Error).is_empty(),
+        "{:?}",
+        g.diagnostics
+    );
+    let deleted: Vec<&cloudwright_model::Diagnostic> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Info)
+        .collect();
+    assert_eq!(deleted.len(), 1, "{:?}", g.diagnostics);
+    assert_eq!(
+        deleted[0].message,
+        "the plan deletes one resource instance, which is not in its planned state: aws_instance.batch"
+    );
+    let span = deleted[0].span.expect("located");
+    assert_eq!((span.line, span.column), (370, 5));
+
+    let options = LoadOptions {
+        plan_prior: true,
+        ..LoadOptions::default()
+    };
+    let prior = load(std::slice::from_ref(&plan), &options);
+    assert!(prior.diagnostics.is_empty(), "{:?}", prior.diagnostics);
+    assert_eq!(
+        addresses(&prior),
+        vec![
+            "aws_db_instance.orders",
+            "aws_instance.batch",
+            "aws_instance.web[0]",
+            "aws_s3_bucket.logs",
+            "aws_security_group.ssh"
+        ]
+    );
+    let web = prior.resource("aws_instance.web[0]").unwrap();
+    assert_eq!(web.get("instance_type").unwrap().as_str(), Some("t3.micro"));
+    assert_eq!(web.origin, cloudwright_model::Origin::State);
+    assert!(web.actions.is_empty());
+    // the region of the plan's provider; secrets marked as the plan marks them
+    assert_eq!(
+        web.provider.region.as_ref().and_then(Value::as_str),
+        Some("us-east-1")
+    );
+    let db = prior.resource("aws_db_instance.orders").unwrap();
+    assert!(db.get("password").unwrap().is_sensitive());
+}
+
+/// `terraform show -json` of a state: the values representation, child
+/// modules to any depth.
+#[test]
+fn a_shown_state_loads_like_a_state_file() {
+    let g = load(
+        &[fixture("plan_change/shown-state.json")],
+        &LoadOptions::default(),
+    );
+    assert!(g.diagnostics.is_empty(), "{:?}", g.diagnostics);
+    assert_eq!(
+        addresses(&g),
+        vec![
+            "aws_s3_bucket.logs",
+            "aws_security_group.ssh",
+            "module.data.aws_db_instance.orders"
+        ]
+    );
+    let db = g.resource("module.data.aws_db_instance.orders").unwrap();
+    assert_eq!(db.module, "module.data");
+    assert_eq!(db.origin, cloudwright_model::Origin::State);
+    assert!(db.get("password").unwrap().is_sensitive());
+    assert_eq!(db.get("engine").unwrap().as_str(), Some("postgres"));
+}
+
 #[test]
 fn modules_inherit_default_tags_whatever_the_declaration_order() {
     let g = load_fixture("default_tags_modules");

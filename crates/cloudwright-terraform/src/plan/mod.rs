@@ -8,15 +8,25 @@
 //! plan's variable values and each resource takes the spans of its block, so
 //! findings point at `.tf` lines rather than at line 0 of a JSON file.
 
+mod locate;
+
 use crate::load::{load_tree, LoadOptions, Loaded};
 use cloudwright_model::{
-    graph::strip_instance_key, Diagnostic, InstanceKey, Mode, Origin, ProviderRef, Reference,
-    Resource, SourceFile, SourceMap, Value,
+    graph::strip_instance_key, Diagnostic, FileId, InstanceKey, Mode, Origin, ProviderRef,
+    Reference, Resource, SourceFile, SourceMap, Value,
 };
+use locate::Step;
 use serde_json::Value as Json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+const PLAN_HELP: &str = "produce the plan with `terraform show -json plan.out > plan.json`";
+
+/// Loads a `terraform show -json` plan (its planned values, or with
+/// [`LoadOptions::plan_prior`] the state it starts from), a `terraform
+/// show -json` state, or a state file (format v4). What of it is not as
+/// Terraform writes it is said at its place in the file, and the rest is
+/// read.
 pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut SourceMap) -> Loaded {
     let mut out = Loaded::default();
     let display = path
@@ -36,31 +46,96 @@ pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut Sour
         path.to_path_buf(),
         text.as_str().into(),
     ));
+    let source = sources.get_shared(id);
     let json: Json = match serde_json::from_str(&text) {
         Ok(j) => j,
         Err(e) => {
             let offset = offset_of(&text, e.line(), e.column());
             out.diagnostics.push(
                 Diagnostic::error(format!("invalid JSON: {e}"))
-                    .at(sources.get(id).span(id, offset, offset))
-                    .help("produce the plan with `terraform show -json plan.out > plan.json`"),
+                    .at(source.span(id, offset, offset))
+                    .help(PLAN_HELP),
             );
             return out;
         }
     };
-    if json.get("planned_values").is_some() || json.get("resource_changes").is_some() {
-        load_plan(&json, path, options, sources, &mut out);
-    } else if json.get("version").and_then(Json::as_u64) == Some(4)
-        && json.get("resources").is_some()
-    {
-        load_state(&json, &mut out);
-    } else {
-        out.diagnostics.push(
+    let mut shape = Shape {
+        source: &source,
+        file: id,
+        diagnostics: Vec::new(),
+    };
+    match kind(&json) {
+        Kind::Plan if options.plan_prior => load_prior(&json, &mut shape, &mut out),
+        Kind::Plan => load_plan(&json, path, options, sources, &mut shape, &mut out),
+        Kind::ShownState => {
+            let regions = HashMap::new();
+            let values = json.get("values").unwrap_or(&Json::Null);
+            let mut resources = Vec::new();
+            shape.values(values, vec![Step::key("values")], Origin::State, &regions, |r, _| {
+                resources.push(r)
+            });
+            out.resources = resources;
+        }
+        Kind::State => load_state(&json, &mut shape, &mut out),
+        Kind::OldState(version) => shape.error(
+            &[Step::key("version")],
+            format!("a state file of format version {version}: Cloudwright reads version 4, which Terraform 0.12 and later write"),
+            Some("upgrade the state with a current Terraform, or give `terraform show -json` of it"),
+        ),
+        Kind::Other => out.diagnostics.push(
             Diagnostic::error("this JSON file is neither a Terraform plan (`terraform show -json`) nor a state file (format version 4)")
                 .in_file(display),
-        );
+        ),
     }
+    out.diagnostics.append(&mut shape.diagnostics);
     out
+}
+
+/// What a JSON file is, by its top-level keys.
+enum Kind {
+    /// `terraform show -json` of a plan
+    Plan,
+    /// `terraform show -json` of a state: `{"values": …}`
+    ShownState,
+    /// a state file, format v4
+    State,
+    /// a state file of another format version
+    OldState(u64),
+    Other,
+}
+
+fn kind(json: &Json) -> Kind {
+    if json.get("planned_values").is_some() || json.get("resource_changes").is_some() {
+        return Kind::Plan;
+    }
+    if json.get("values").is_some()
+        && (json.get("format_version").is_some() || json.get("terraform_version").is_some())
+    {
+        return Kind::ShownState;
+    }
+    match json.get("version").and_then(Json::as_u64) {
+        Some(4) if json.get("resources").is_some() => Kind::State,
+        Some(v) if v != 4 && (json.get("modules").is_some() || json.get("serial").is_some()) => {
+            Kind::OldState(v)
+        }
+        _ => Kind::Other,
+    }
+}
+
+/// Whether the JSON file at `path` is a `terraform show -json` plan: a
+/// change (from the state it starts from to its planned values), as
+/// `review` and `cost diff` read one plan. Read without building its values.
+pub fn is_plan(path: &Path) -> bool {
+    #[derive(serde::Deserialize)]
+    struct TopLevel {
+        planned_values: Option<serde::de::IgnoredAny>,
+        resource_changes: Option<serde::de::IgnoredAny>,
+    }
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    serde_json::from_reader::<_, TopLevel>(std::io::BufReader::new(file))
+        .is_ok_and(|t| t.planned_values.is_some() || t.resource_changes.is_some())
 }
 
 fn offset_of(text: &str, line: usize, column: usize) -> u32 {
@@ -72,22 +147,150 @@ fn offset_of(text: &str, line: usize, column: usize) -> u32 {
     (start + column.saturating_sub(1)).min(text.len()) as u32
 }
 
+/// Says what of a plan or state file is not as Terraform writes it, at
+/// its place in the file; and walks its values representations.
+struct Shape<'a> {
+    source: &'a SourceFile,
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Shape<'_> {
+    fn say(&mut self, diagnostic: Diagnostic, path: &[Step], help: Option<&str>) {
+        let at = locate::nearest(&self.source.text, path) as u32;
+        let mut d = diagnostic.at(self.source.span(self.file, at, at));
+        if let Some(help) = help {
+            d = d.help(help);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn error(&mut self, path: &[Step], message: impl Into<String>, help: Option<&str>) {
+        self.say(Diagnostic::error(message), path, help);
+    }
+
+    /// `value` as a list, or an error saying that `what` is not read.
+    fn list<'j>(&mut self, value: Option<&'j Json>, path: &[Step], what: &str) -> &'j [Json] {
+        match value {
+            None | Some(Json::Null) => &[],
+            Some(Json::Array(items)) => items,
+            Some(other) => {
+                self.error(
+                    path,
+                    format!(
+                        "`{}` is {}, not a list: {what} are not read",
+                        locate::display(path),
+                        json_kind(other)
+                    ),
+                    Some(PLAN_HELP),
+                );
+                &[]
+            }
+        }
+    }
+
+    /// Every resource instance of a values representation (`planned_values`,
+    /// a prior state's `values`, a shown state's `values`), its child
+    /// modules to any depth, given to `f` with the JSON it was read from;
+    /// what cannot be read is said.
+    fn values<'j>(
+        &mut self,
+        values: &'j Json,
+        path: Vec<Step>,
+        origin: Origin,
+        regions: &HashMap<String, Value>,
+        mut f: impl FnMut(Resource, &'j Json),
+    ) {
+        let mut stack: Vec<(&'j Json, Vec<Step>)> = Vec::new();
+        match values.get("root_module") {
+            Some(root) => {
+                let mut p = path;
+                p.push(Step::key("root_module"));
+                stack.push((root, p));
+            }
+            None if values.is_object() || values.is_null() => {}
+            None => {
+                let path = path.clone();
+                let what = json_kind(values);
+                self.error(
+                    &path,
+                    format!(
+                        "`{}` is {what}, not an object: its resources are not read",
+                        locate::display(&path)
+                    ),
+                    Some(PLAN_HELP),
+                );
+            }
+        }
+        while let Some((module, path)) = stack.pop() {
+            let mut at = path.clone();
+            at.push(Step::key("resources"));
+            for (i, r) in self
+                .list(module.get("resources"), &at, "the module's resources")
+                .iter()
+                .enumerate()
+            {
+                match resource_from_json(r, origin, regions) {
+                    Ok(resource) => f(resource, r),
+                    Err(why) => {
+                        let mut at = at.clone();
+                        at.push(Step::Index(i));
+                        self.error(
+                            &at,
+                            format!("a resource {why}: it is not read"),
+                            Some(PLAN_HELP),
+                        );
+                    }
+                }
+            }
+            let mut at = path.clone();
+            at.push(Step::key("child_modules"));
+            let children = self.list(module.get("child_modules"), &at, "the child modules");
+            for (i, child) in children.iter().enumerate().rev() {
+                let mut p = at.clone();
+                p.push(Step::Index(i));
+                stack.push((child, p));
+            }
+        }
+    }
+}
+
+/// `an object`, `a list`, … for messages.
+fn json_kind(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
 fn load_plan(
     json: &Json,
     path: &Path,
     options: &LoadOptions,
     sources: &mut SourceMap,
+    shape: &mut Shape<'_>,
     out: &mut Loaded,
 ) {
-    // resource_changes: address → (actions, after_unknown)
+    // resource_changes: address → (actions, after_unknown); a deposed
+    // object's change (the old object `create_before_destroy` replaces)
+    // is not the current object's
     let mut changes: HashMap<String, (Vec<String>, Option<&Json>)> = HashMap::new();
-    for rc in json
-        .get("resource_changes")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
+    let at = [Step::key("resource_changes")];
+    let listed = shape.list(json.get("resource_changes"), &at, "the resource changes");
+    for (i, rc) in listed.iter().enumerate() {
+        if rc.get("deposed").is_some() {
+            continue;
+        }
         let Some(address) = rc.get("address").and_then(Json::as_str) else {
+            shape.error(
+                &[Step::key("resource_changes"), Step::Index(i)],
+                "a resource change without an `address`: its actions are not read",
+                Some(PLAN_HELP),
+            );
             continue;
         };
         let actions = rc
@@ -153,20 +356,14 @@ fn load_plan(
         }
     }
 
-    let mut stack = Vec::new();
-    if let Some(root) = json.pointer("/planned_values/root_module") {
-        stack.push(root);
-    }
-    while let Some(module) = stack.pop() {
-        for r in module
-            .get("resources")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(mut resource) = resource_from_json(r, Origin::Plan, &regions) else {
-                continue;
-            };
+    let planned = json.get("planned_values").unwrap_or(&Json::Null);
+    let mut resources = Vec::new();
+    shape.values(
+        planned,
+        vec![Step::key("planned_values")],
+        Origin::Plan,
+        &regions,
+        |mut resource, _| {
             let (actions, after_unknown) =
                 changes.get(&resource.address).cloned().unwrap_or_default();
             resource.actions = actions;
@@ -197,33 +394,104 @@ fn load_plan(
                     resource.references = c.references.clone();
                 }
             }
-            out.resources.push(resource);
-        }
-        for child in module
-            .get("child_modules")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            stack.push(child);
-        }
-    }
+            resources.push(resource);
+        },
+    );
+    note_deletions(&changes, &resources, listed, shape);
+    out.resources.append(&mut resources);
 }
 
-fn load_state(json: &Json, out: &mut Loaded) {
+/// What the plan deletes is not in its planned values (it will not
+/// exist): said once, with where the change review sees it.
+fn note_deletions(
+    changes: &HashMap<String, (Vec<String>, Option<&Json>)>,
+    planned: &[Resource],
+    listed: &[Json],
+    shape: &mut Shape<'_>,
+) {
+    let kept: HashSet<&str> = planned.iter().map(|r| r.address.as_str()).collect();
+    let mut deleted: Vec<&str> = changes
+        .iter()
+        .filter(|(address, (actions, _))| {
+            actions.iter().any(|a| a == "delete")
+                && !actions.iter().any(|a| a == "create")
+                && !kept.contains(address.as_str())
+        })
+        .map(|(address, _)| address.as_str())
+        .collect();
+    if deleted.is_empty() {
+        return;
+    }
+    deleted.sort_unstable();
+    let first = listed
+        .iter()
+        .position(|rc| rc.get("address").and_then(Json::as_str) == Some(deleted[0]))
+        .unwrap_or(0);
+    let shown: Vec<&str> = deleted.iter().take(5).copied().collect();
+    let more = match deleted.len() - shown.len() {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    let (count, noun) = match deleted.len() {
+        1 => ("one".to_string(), "resource instance, which is"),
+        n => (n.to_string(), "resource instances, which are"),
+    };
+    let help = format!(
+        "`cloudwright review {file}` and `cloudwright cost diff {file}` compare the plan with the state it starts from",
+        file = shape.source.display_path
+    );
+    shape.say(
+        Diagnostic::info(format!(
+            "the plan deletes {count} {noun} not in its planned state: {}{more}",
+            shown.join(", ")
+        )),
+        &[Step::key("resource_changes"), Step::Index(first)],
+        Some(&help),
+    );
+}
+
+/// The state a plan starts from (`prior_state`): the base of the change
+/// the plan is. A plan with none starts from nothing (its first apply).
+fn load_prior(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
+    let regions = provider_regions(json);
+    let Some(values) = json.pointer("/prior_state/values") else {
+        return;
+    };
+    let mut resources = Vec::new();
+    shape.values(
+        values,
+        vec![Step::key("prior_state"), Step::key("values")],
+        Origin::State,
+        &regions,
+        |r, _| resources.push(r),
+    );
+    out.resources = resources;
+}
+
+fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
     let regions = HashMap::new();
-    for r in json
-        .get("resources")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
+    let at = [Step::key("resources")];
+    for (ri, r) in shape
+        .list(json.get("resources"), &at, "the state's resources")
+        .iter()
+        .enumerate()
     {
+        let here = |rest: &[Step]| {
+            let mut p = vec![Step::key("resources"), Step::Index(ri)];
+            p.extend_from_slice(rest);
+            p
+        };
         let module = r.get("module").and_then(Json::as_str).unwrap_or("");
         let mode = r.get("mode").and_then(Json::as_str).unwrap_or("managed");
         let (Some(t), Some(n)) = (
             r.get("type").and_then(Json::as_str),
             r.get("name").and_then(Json::as_str),
         ) else {
+            shape.error(
+                &here(&[]),
+                "a resource without a `type` and a `name`: its instances are not read",
+                None,
+            );
             continue;
         };
         let prefix = if module.is_empty() {
@@ -236,17 +504,30 @@ fn load_state(json: &Json, out: &mut Loaded) {
         } else {
             format!("{prefix}{t}.{n}")
         };
-        for inst in r
-            .get("instances")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
+        let instances_at = here(&[Step::key("instances")]);
+        let instances = shape.list(r.get("instances"), &instances_at, "its instances");
+        for (ii, inst) in instances.iter().enumerate() {
+            let at = |rest: &[Step]| {
+                let mut p = here(&[Step::key("instances"), Step::Index(ii)]);
+                p.extend_from_slice(rest);
+                p
+            };
             let key = inst.get("index_key");
             let address = match key {
                 Some(Json::Number(i)) => format!("{base}[{i}]"),
                 Some(Json::String(s)) => format!("{base}[{s:?}]"),
-                _ => base.clone(),
+                None | Some(Json::Null) => base.clone(),
+                Some(other) => {
+                    shape.error(
+                        &at(&[Step::key("index_key")]),
+                        format!(
+                            "an instance of {base} whose `index_key` is {}: a key is a number or a string, so the instance is not read",
+                            json_kind(other)
+                        ),
+                        None,
+                    );
+                    continue;
+                }
             };
             let synthetic = serde_json::json!({
                 "address": address,
@@ -257,29 +538,51 @@ fn load_state(json: &Json, out: &mut Loaded) {
                 "provider_name": r.get("provider").and_then(Json::as_str).unwrap_or(""),
                 "values": inst.get("attributes").cloned().unwrap_or(Json::Null),
             });
-            let Some(mut resource) = resource_from_json(&synthetic, Origin::State, &regions) else {
-                continue;
+            let mut resource = match resource_from_json(&synthetic, Origin::State, &regions) {
+                Ok(resource) => resource,
+                Err(why) => {
+                    shape.error(
+                        &at(&[]),
+                        format!("an instance of {base} {why}: it is not read"),
+                        None,
+                    );
+                    continue;
+                }
             };
             resource.module = module.into();
-            // sensitive_attributes: [[{"type":"get_attr","value":"password"}], …]
-            for p in inst
-                .get("sensitive_attributes")
-                .and_then(Json::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let steps: Vec<&str> = p
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|s| s.get("value").and_then(Json::as_str))
-                    .collect();
-                if let Some(first) = steps.first() {
-                    if let Some(Value::Map(obj)) = Some(&resource.attributes) {
-                        let mut fields = obj.fields.clone();
-                        if let Some(v) = fields.get(first).cloned() {
-                            fields.insert(first.to_string(), v.sensitive());
+            // sensitive_attributes: [[{"type":"get_attr","value":"password"}], …];
+            // the top-level attribute a path starts at is marked
+            let sensitive = inst.get("sensitive_attributes");
+            match sensitive {
+                None | Some(Json::Null) => {}
+                Some(Json::Array(paths)) => {
+                    for p in paths {
+                        let first = p
+                            .as_array()
+                            .and_then(|steps| steps.first())
+                            .and_then(|s| s.get("value"))
+                            .and_then(Json::as_str);
+                        if let (Some(first), Value::Map(obj)) = (first, &resource.attributes) {
+                            let mut fields = obj.fields.clone();
+                            if let Some(v) = fields.get(first).cloned() {
+                                fields.insert(first.to_string(), v.sensitive());
+                            }
+                            resource.attributes = Value::map(fields);
                         }
+                    }
+                }
+                // which attributes are secret is not known: none is printed
+                Some(other) => {
+                    shape.say(
+                        Diagnostic::warning(format!(
+                            "`sensitive_attributes` of {address} is {}, not a list of paths: which of its attributes are sensitive is not known, so all of them are treated as sensitive",
+                            json_kind(other)
+                        )),
+                        &at(&[Step::key("sensitive_attributes")]),
+                        None,
+                    );
+                    if let Value::Map(obj) = &resource.attributes {
+                        let fields = obj.fields.map_values(|v| v.clone().sensitive());
                         resource.attributes = Value::map(fields);
                     }
                 }
@@ -305,23 +608,51 @@ fn provider_regions(json: &Json) -> HashMap<String, Value> {
     out
 }
 
+/// A resource instance of a values representation, or why it is not one
+/// (`without an "address"`).
 fn resource_from_json(
     r: &Json,
     origin: Origin,
     regions: &HashMap<String, Value>,
-) -> Option<Resource> {
-    let address = r.get("address")?.as_str()?.to_string();
+) -> Result<Resource, String> {
+    let text = |key: &str| match r.get(key) {
+        Some(Json::String(s)) => Ok(s.clone()),
+        Some(other) => Err(format!(
+            "whose `{key}` is {}, not a string",
+            json_kind(other)
+        )),
+        None => Err(format!("without `{key}`")),
+    };
+    if !r.is_object() {
+        return Err(format!("that is {}, not an object", json_kind(r)));
+    }
+    let address = text("address")?;
     let mode = match r.get("mode").and_then(Json::as_str) {
         Some("data") => Mode::Data,
         _ => Mode::Managed,
     };
-    let resource_type = r.get("type")?.as_str()?.to_string();
-    let name = r.get("name")?.as_str()?.to_string();
+    let resource_type = text("type")?;
+    let name = text("name")?;
     let index = match r.get("index") {
         Some(Json::Number(n)) => n.as_i64().map(InstanceKey::Int),
         Some(Json::String(s)) => Some(InstanceKey::Str(s.clone())),
-        _ => None,
+        None | Some(Json::Null) => None,
+        Some(other) => {
+            return Err(format!(
+                "whose `index` is {}: a key is a number or a string",
+                json_kind(other)
+            ))
+        }
     };
+    match r.get("values") {
+        None | Some(Json::Null | Json::Object(_)) => {}
+        Some(other) => {
+            return Err(format!(
+                "whose `values` are {}, not an object of attributes",
+                json_kind(other)
+            ))
+        }
+    }
     let module = module_of(&address, mode, &resource_type);
     let provider_name = r
         .get("provider_name")
@@ -340,7 +671,7 @@ fn resource_from_json(
         .get(&provider_name)
         .cloned()
         .unwrap_or_else(|| Value::unknown_from(format!("provider.{provider_name}.region")));
-    Some(Resource {
+    Ok(Resource {
         address,
         root: "".into(),
         mode,
