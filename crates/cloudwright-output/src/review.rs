@@ -24,9 +24,17 @@ fn subject(f: &Finding) -> String {
     crate::with_root(&f.root, &f.resource)
 }
 
-fn location(graph: &Graph, f: &Finding) -> String {
+/// `main.tf:12`: where a finding is; `None` for one with no place (a plan
+/// or state resource without its configuration beside it).
+fn place(graph: &Graph, f: &Finding) -> Option<String> {
     f.span
         .map(|s| format!("{}:{}", graph.sources.get(s.file).display_path, s.line))
+}
+
+/// `  main.tf:12` after a finding's line, or nothing.
+fn location(graph: &Graph, f: &Finding) -> String {
+    place(graph, f)
+        .map(|p| format!("  {p}"))
         .unwrap_or_default()
 }
 
@@ -216,7 +224,7 @@ pub fn write_text(
     {
         writeln!(
             out,
-            "  {} {} {}: {}  {}",
+            "  {} {} {}: {}{}",
             f.severity,
             f.rule_id,
             subject(f),
@@ -579,7 +587,7 @@ pub fn write_change_text(
     for f in c.new_findings.iter().take(TOP) {
         writeln!(
             out,
-            "  + {} {} {}: {}  {}{}",
+            "  + {} {} {}: {}{}{}",
             f.severity,
             f.rule_id,
             subject(f),
@@ -595,7 +603,7 @@ pub fn write_change_text(
     for f in c.fixed_findings.iter().take(TOP) {
         writeln!(
             out,
-            "  - {} {} {}  {}",
+            "  - {} {} {}{}",
             f.severity,
             f.rule_id,
             subject(f),
@@ -815,12 +823,12 @@ pub fn write_change_markdown(
             .iter()
             .map(|f| {
                 format!(
-                    "**{}** {} `{}`: {} ({}){}",
+                    "**{}** {} `{}`: {}{}{}",
                     f.severity,
                     f.rule_id,
                     md(&subject(f)),
                     md(&f.message),
-                    location(head, f),
+                    place(head, f).map(|p| format!(" ({p})")).unwrap_or_default(),
                     match c.new_in_partly_read.contains(&f.fingerprint()) {
                         true => " — *its module was read only in part: this may come from what was left out*",
                         false => "",
