@@ -229,8 +229,17 @@ fn diff(args: CostDiffArgs) -> ExitCode {
     };
     let base_graph = load_reporting(&base_input.compared());
     let head_graph = load_reporting(&head_input.compared());
-    let base = cloudwright_cost::estimate(&base_graph, &catalogue, &usage);
+    let mut base = cloudwright_cost::estimate(&base_graph, &catalogue, &usage);
     let mut head = cloudwright_cost::estimate(&head_graph, &catalogue, &usage);
+    // what the head moves (`moved` blocks, a plan's `previous_address`)
+    // is the same resource under its new address
+    let moves = head_graph.moves();
+    if !moves.is_empty() {
+        base.renamed(|root, address| match moves.get(root) {
+            Some(m) => cloudwright_model::moved_address(m, address),
+            None => address.to_string(),
+        });
+    }
     // what the head could not read (a syntax error) is not removed
     let partly_read = head_graph.partly_read();
     cloudwright_cost::keep_unread(&base, &mut head, |root, address| {

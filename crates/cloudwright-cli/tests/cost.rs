@@ -232,8 +232,10 @@ fn cost_diff_of_one_plan() {
     let h = 730.0;
     let root = 8.0 * 0.08;
     let db = 0.018 * h + 20.0 * 0.115;
-    let base = (0.0104 * h + root) + (0.0208 * h + root) + db;
-    let head = 2.0 * (0.096 * h + root) + db;
+    // web[0], batch and legacy (t3.nano, released from management)
+    let base = (0.0104 * h + root) + (0.0208 * h + root) + (0.0052 * h + root) + db;
+    // two web instances and the imported Elastic IP
+    let head = 2.0 * (0.096 * h + root) + db + 0.005 * h;
     let cents = |x: f64| (x * 100.0).round() / 100.0;
     assert_eq!(json["base_monthly_cost"], cents(base));
     assert_eq!(json["head_monthly_cost"], cents(head));
@@ -251,7 +253,9 @@ fn cost_diff_of_one_plan() {
     assert_eq!(
         changes,
         vec![
+            ("aws_eip.nat", "added"),
             ("aws_instance.batch", "removed"),
+            ("aws_instance.legacy", "removed"),
             ("aws_instance.web[0]", "changed"),
             ("aws_instance.web[1]", "added"),
         ]

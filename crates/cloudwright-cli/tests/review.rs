@@ -277,6 +277,29 @@ fn change_review_follows_moved_blocks() {
         ]
     );
     assert_eq!(j["headline"], "+$116.51/mo");
+    // `cost diff` reads the moves too: two instances resized, not two
+    // removed and two added
+    let out = run(&["cost", "diff", base, head, "-o", "json"]);
+    let d: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let changed: Vec<(&str, &str)> = d["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap(),
+                r["change"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("aws_instance.app[0]", "changed"),
+            ("aws_instance.app[1]", "changed")
+        ]
+    );
+    assert_eq!(d["delta_monthly_cost"], 116.51);
 }
 
 /// `import` and `removed { lifecycle { destroy = false } }` hand objects
@@ -327,8 +350,10 @@ fn change_review_tells_imports_and_releases_from_creation_and_destruction() {
 
 /// One plan is a change: `review plan.json` compares the state the plan
 /// starts from (`prior_state`) with its planned values — an SSH rule
-/// opened to the internet, an instance resized, one added, one deleted —
-/// and prints no secret of either (the database password in both).
+/// opened to the internet, an instance resized, one added, one deleted, a
+/// bucket moved (`previous_address`: the same bucket), an address imported
+/// and one no longer managed (`forget`) — and prints no secret of either
+/// (the database password in both).
 #[test]
 fn change_review_of_one_plan() {
     let plan = "crates/cloudwright-terraform/tests/fixtures/plan_change/plan.json";
@@ -343,7 +368,14 @@ fn change_review_of_one_plan() {
     assert_eq!(j["kind"], "change-review");
     assert_eq!(
         j["headline"],
-        "+$117.38/mo · 1 new high or critical findings · fixes 3 findings"
+        "+$116.60/mo · imports 1 object already running · leaves 1 object running outside Terraform · 1 new high or critical findings · fixes 3 findings"
+    );
+    assert_eq!(
+        j["management"],
+        serde_json::json!([
+            {"address": "aws_eip.nat", "change": "imported", "monthly_cost": 3.65},
+            {"address": "aws_instance.legacy", "change": "released", "monthly_cost": 4.44},
+        ])
     );
     let listed = |side: &str| -> Vec<(String, String)> {
         j["findings"][side]
@@ -366,6 +398,8 @@ fn change_review_of_one_plan() {
             "aws_security_group.ssh".to_string()
         )
     );
+    // the moved bucket's findings are neither new nor fixed
+    assert!(!new.iter().any(|(_, r)| r.contains("bucket")), "{new:?}");
     // the deleted instance's findings are fixed: it is gone
     let fixed = listed("fixed");
     assert_eq!(fixed.len(), 3);
@@ -373,8 +407,10 @@ fn change_review_of_one_plan() {
         fixed.iter().all(|(_, r)| r == "aws_instance.batch"),
         "{fixed:?}"
     );
-    // t3.micro → m5.large, a second m5.large, the batch instance deleted
-    assert_eq!(j["cost"]["delta_monthly_cost"], 117.38);
+    // t3.micro → m5.large, a second m5.large, the batch instance deleted;
+    // what is managed also gains the imported address and loses the
+    // released instance
+    assert_eq!(j["cost"]["delta_monthly_cost"], 116.6);
     for format in ["text", "json", "markdown"] {
         let out = run(&["review", plan, "-o", format]);
         assert!(!stdout(&out).contains("correct-horse-battery"), "{format}");

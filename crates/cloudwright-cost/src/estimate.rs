@@ -58,6 +58,22 @@ pub struct Estimate {
     pub usage_source: Option<String>,
 }
 
+impl Estimate {
+    /// The same estimate with each resource (priced or not) under the
+    /// address `name` gives it in its root: the base of a change read under
+    /// the addresses the head's `moved` blocks (or a plan's
+    /// `previous_address`) give its objects, so a moved resource is not one
+    /// removed and another added.
+    pub fn renamed(&mut self, name: impl Fn(&str, &str) -> String) {
+        for r in &mut self.resources {
+            r.address = name(&r.root, &r.address);
+        }
+        for r in &mut self.unpriced {
+            r.address = name(&r.root, &r.address);
+        }
+    }
+}
+
 /// The region a resource deploys to: its own `region`, else its provider's.
 fn region(r: &Resource) -> Result<String, String> {
     match r.region().map(Value::strip) {

@@ -419,9 +419,7 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         &base.cost
     } else {
         let mut cost = base.cost.clone();
-        for r in &mut cost.resources {
-            r.address = renames.name(&r.root, &r.address);
-        }
+        cost.renamed(|root, address| renames.name(root, address));
         moved_cost = cost;
         &moved_cost
     };

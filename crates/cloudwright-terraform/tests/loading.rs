@@ -2421,10 +2421,40 @@ fn a_plan_reads_as_its_planned_values_or_as_the_state_it_starts_from() {
         addresses(&g),
         vec![
             "aws_db_instance.orders",
+            "aws_eip.nat",
             "aws_instance.web[0]",
             "aws_instance.web[1]",
-            "aws_s3_bucket.logs",
+            "aws_s3_bucket.audit_logs",
             "aws_security_group.ssh"
+        ]
+    );
+    // what it moves, imports and stops managing, as blocks would say
+    let moves: Vec<(String, String)> = g.moves()[""]
+        .iter()
+        .map(|m| (m.from.clone(), m.to.clone()))
+        .collect();
+    assert_eq!(
+        moves,
+        [(
+            "aws_s3_bucket.logs".to_string(),
+            "aws_s3_bucket.audit_logs".to_string()
+        )]
+    );
+    let handovers: Vec<(String, cloudwright_model::HandoverKind)> = g.handovers()[""]
+        .iter()
+        .map(|h| (h.address.clone(), h.kind))
+        .collect();
+    assert_eq!(
+        handovers,
+        [
+            (
+                "aws_eip.nat".to_string(),
+                cloudwright_model::HandoverKind::Import
+            ),
+            (
+                "aws_instance.legacy".to_string(),
+                cloudwright_model::HandoverKind::Release
+            )
         ]
     );
     let web = g.resource("aws_instance.web[0]").unwrap();
@@ -2453,7 +2483,7 @@ fn a_plan_reads_as_its_planned_values_or_as_the_state_it_starts_from() {
         "the plan deletes one resource instance, which is not in its planned state: aws_instance.batch"
     );
     let span = deleted[0].span.expect("located");
-    assert_eq!((span.line, span.column), (370, 5));
+    assert_eq!((span.line, span.column), (387, 5));
 
     let options = LoadOptions {
         plan_prior: true,
@@ -2466,6 +2496,7 @@ fn a_plan_reads_as_its_planned_values_or_as_the_state_it_starts_from() {
         vec![
             "aws_db_instance.orders",
             "aws_instance.batch",
+            "aws_instance.legacy",
             "aws_instance.web[0]",
             "aws_s3_bucket.logs",
             "aws_security_group.ssh"

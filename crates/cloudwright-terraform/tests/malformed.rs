@@ -730,7 +730,11 @@ fn plan_and_state_files_of_the_wrong_shape_are_located() {
         "odd.tfstate",
         "{\"version\": 4, \"resources\": [\n {\"mode\": \"managed\", \"type\": \"aws_s3_bucket\", \"name\": \"b\", \"provider\": \"provider[\\\"registry.terraform.io/hashicorp/aws\\\"]\", \"instances\": [\n  {\"index_key\": {\"a\": 1}, \"attributes\": {\"bucket\": \"x\"}},\n  {\"index_key\": \"k\", \"attributes\": {\"bucket\": \"y\", \"secret\": \"s3cr3t\"}, \"sensitive_attributes\": \"bad\"}]},\n {\"mode\": \"managed\", \"instances\": []}]}\n",
     )
-    .write("old.tfstate", r#"{"version": 3, "serial": 1, "modules": []}"#);
+    .write("old.tfstate", r#"{"version": 3, "serial": 1, "modules": []}"#)
+    .write(
+        "future.json",
+        r#"{"format_version": "2.0", "planned_values": {"root_module": {}}}"#,
+    );
     let said = |name: &str| -> (Vec<String>, Graph) {
         let g = load(&[t.0.join(name)], &LoadOptions::default());
         let lines = g
@@ -780,6 +784,12 @@ fn plan_and_state_files_of_the_wrong_shape_are_located() {
         old,
         ["Error 1:13: a state file of format version 3: Cloudwright reads version 4, which Terraform 0.12 and later write"]
     );
+    let (future, g) = said("future.json");
+    assert_eq!(
+        future,
+        ["Error 1:20: `terraform show -json` format version 2.0: Cloudwright reads versions 0.x and 1.x, and a new major version may mean anything else, so the file is not read"]
+    );
+    assert!(g.resources.is_empty());
 }
 
 fn addresses(g: &Graph) -> Vec<&str> {

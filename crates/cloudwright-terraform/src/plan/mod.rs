@@ -64,7 +64,27 @@ pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut Sour
         file: id,
         diagnostics: Vec::new(),
     };
-    match kind(&json) {
+    // Terraform's promise: a new major format version is not compatible,
+    // and a reader is to refuse it rather than misread it
+    let kind = kind(&json);
+    if matches!(kind, Kind::Plan | Kind::ShownState) {
+        if let Some(version) = json.get("format_version").and_then(Json::as_str) {
+            let major = version
+                .split('.')
+                .next()
+                .and_then(|m| m.parse::<u64>().ok());
+            if major.is_none_or(|m| m > 1) {
+                shape.error(
+                    &[Step::key("format_version")],
+                    format!("`terraform show -json` format version {version}: Cloudwright reads versions 0.x and 1.x, and a new major version may mean anything else, so the file is not read"),
+                    Some("use a Cloudwright that reads it, or a Terraform that writes format 1.x"),
+                );
+                out.diagnostics.append(&mut shape.diagnostics);
+                return out;
+            }
+        }
+    }
+    match kind {
         Kind::Plan if options.plan_prior => load_prior(&json, &mut shape, &mut out),
         Kind::Plan => load_plan(&json, path, options, sources, &mut shape, &mut out),
         Kind::ShownState => {
@@ -279,21 +299,25 @@ fn load_plan(
     // object's change (the old object `create_before_destroy` replaces)
     // is not the current object's
     let mut changes: HashMap<String, (Vec<String>, Option<&Json>)> = HashMap::new();
+    // what the plan moves, imports and stops managing, as the change
+    // review reads `moved`, `import` and `removed` blocks
+    let mut handled = cloudwright_model::ModuleInstance::default();
     let at = [Step::key("resource_changes")];
     let listed = shape.list(json.get("resource_changes"), &at, "the resource changes");
     for (i, rc) in listed.iter().enumerate() {
         if rc.get("deposed").is_some() {
             continue;
         }
+        let here = [Step::key("resource_changes"), Step::Index(i)];
         let Some(address) = rc.get("address").and_then(Json::as_str) else {
             shape.error(
-                &[Step::key("resource_changes"), Step::Index(i)],
+                &here,
                 "a resource change without an `address`: its actions are not read",
                 Some(PLAN_HELP),
             );
             continue;
         };
-        let actions = rc
+        let actions: Vec<String> = rc
             .pointer("/change/actions")
             .and_then(Json::as_array)
             .map(|a| {
@@ -302,6 +326,36 @@ fn load_plan(
                     .collect()
             })
             .unwrap_or_default();
+        let span = || {
+            let at = locate::nearest(&shape.source.text, &here) as u32;
+            shape.source.span(shape.file, at, at)
+        };
+        if let Some(from) = rc.get("previous_address").and_then(Json::as_str) {
+            if from != address {
+                handled.moves.push(cloudwright_model::Move {
+                    from: from.to_string(),
+                    to: address.to_string(),
+                    span: span(),
+                });
+            }
+        }
+        let kind = if rc
+            .pointer("/change/importing")
+            .is_some_and(|i| !i.is_null())
+        {
+            Some(cloudwright_model::HandoverKind::Import)
+        } else if actions.iter().any(|a| a == "forget") {
+            Some(cloudwright_model::HandoverKind::Release)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            handled.handovers.push(cloudwright_model::Handover {
+                address: address.to_string(),
+                kind,
+                span: span(),
+            });
+        }
         changes.insert(
             address.to_string(),
             (actions, rc.pointer("/change/after_unknown")),
@@ -399,6 +453,22 @@ fn load_plan(
     );
     note_deletions(&changes, &resources, listed, shape);
     out.resources.append(&mut resources);
+    // (the configuration beside the plan may say the same in its blocks)
+    let said = |m: &cloudwright_model::ModuleInstance| (m.moves.clone(), m.handovers.clone());
+    let (moves, handovers): (Vec<_>, Vec<_>) = out.modules.iter().map(said).unzip();
+    let moves: Vec<cloudwright_model::Move> = moves.into_iter().flatten().collect();
+    let handovers: Vec<cloudwright_model::Handover> = handovers.into_iter().flatten().collect();
+    handled
+        .moves
+        .retain(|m| !moves.iter().any(|c| c.from == m.from && c.to == m.to));
+    handled.handovers.retain(|h| {
+        !handovers
+            .iter()
+            .any(|c| c.address == h.address && c.kind == h.kind)
+    });
+    if !handled.moves.is_empty() || !handled.handovers.is_empty() {
+        out.modules.push(handled);
+    }
 }
 
 /// What the plan deletes is not in its planned values (it will not
