@@ -1021,10 +1021,15 @@ impl Frame<'_, '_> {
         out
     }
 
-    /// Adds a stack's `autoinclude` to the unit read: its dependencies
-    /// join the unit's (one of the same name replaces it), its inputs
-    /// replace the unit's of the same name. Written into the unit's
-    /// directory by Terragrunt, its relative paths are the unit's.
+    /// Adds a stack's `autoinclude` to the unit read, as Terragrunt merges
+    /// the partial configuration it writes beside the unit: its
+    /// dependencies join the unit's (one of the same name replaces it), its
+    /// inputs replace the unit's of the same name, and the rest of a unit's
+    /// configuration it holds (`terraform`, `generate`, `remote_state`,
+    /// `skip`, `exclude`) is merged over the unit's as an included
+    /// configuration's is; `local.x` is the stack's local, or one of its
+    /// own `locals` the stack does not have. Written into the
+    /// unit's directory by Terragrunt, its relative paths are the unit's.
     fn auto_include(&self, auto: &AutoInclude, out: &mut Evaluated) {
         let frame = Frame::new(
             self.reader,
@@ -1042,6 +1047,21 @@ impl Frame<'_, '_> {
         let mut ev = Evaluator::new(&scope, &auto.file.source, auto.file.id, &fs);
         ev.host = Some(&frame);
         ev.bindings = auto.bindings.clone();
+        // `local.x` is the stack's where the stack has it (Terragrunt
+        // resolves it when it generates the file), else the block's own
+        let stack_locals = auto
+            .bindings
+            .iter()
+            .rev()
+            .find(|(name, _)| name == "local")
+            .and_then(|(_, v)| v.as_object().map(|o| o.fields.clone()));
+        if auto.body.blocks_of("locals").next().is_some() {
+            let mut locals = frame.locals(&mut ev, &auto.file, &auto.body);
+            for (name, v) in stack_locals.iter().flat_map(|l| l.iter()) {
+                locals.insert(name, v.clone());
+            }
+            ev.bind("local", Value::map(locals));
+        }
         for (name, dir, value) in frame.dependencies(&mut ev, &auto.file, &auto.body) {
             out.dependencies.retain(|(n, ..)| *n != name);
             out.dependencies.push((name, dir, value));
@@ -1058,29 +1078,25 @@ impl Frame<'_, '_> {
                 out.inputs.push((key, value, span));
             }
         }
-        // what else a unit's configuration may hold is not read from here
-        let others = auto
+        // the rest, over the unit's as an included configuration's
+        let mut rest = auto.body.clone();
+        rest.attributes.retain(|a| a.name != "inputs");
+        let mut patch = Evaluated::default();
+        frame.rest(&mut ev, &auto.file, &rest, &mut patch);
+        let unit = std::mem::take(out);
+        let locals = unit.locals.clone();
+        *out = merge_into(unit, patch, Merge::Shallow);
+        out.locals = locals;
+        // what would change which configuration is read is not read here
+        for block in auto
             .body
-            .attributes
+            .blocks
             .iter()
-            .filter(|a| a.name != "inputs")
-            .map(|a| (a.name.as_str(), a.range))
-            .chain(
-                auto.body
-                    .blocks
-                    .iter()
-                    // (how Terragrunt runs, not what it deploys: as in a unit)
-                    .filter(|b| {
-                        !matches!(b.kind.as_str(), "dependency" | "dependencies" | "errors")
-                    })
-                    .map(|b| (b.kind.as_str(), b.range)),
-            );
-        for (what, range) in others {
+            .filter(|b| matches!(b.kind.as_str(), "include" | "feature"))
+        {
             self.reader.say(
-                Diagnostic::warning(format!(
-                    "`{what}` in an `autoinclude` is not read (its `dependency` blocks and `inputs` are)"
-                ))
-                .at(self.reader.span(&auto.file, range)),
+                Diagnostic::warning(format!("`{}` in an `autoinclude` is not read", block.kind))
+                    .at(self.reader.span(&auto.file, block.range)),
             );
         }
         frame.absorb(&mut ev);

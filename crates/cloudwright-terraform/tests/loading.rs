@@ -3464,6 +3464,11 @@ fn terragrunt_stacks_generate_their_units_in_place() {
         from(&format!("{dev}/worker"), "aws_security_group.app", "vpc_id").as_deref(),
         Some("live/dev/.terragrunt-stack/network//aws_vpc.main.id")
     );
+    // and the file it generates into the unit, with its own locals
+    assert_eq!(
+        text(&format!("{dev}/worker"), "aws_sqs_queue.jobs", "name").as_deref(),
+        Some("dev-worker-jobs")
+    );
     // the included configuration's functions see the generated directory
     assert_eq!(
         text(
@@ -3535,9 +3540,9 @@ fn terragrunt_stacks_generate_their_units_in_place() {
         [
             "Error catalog/units/network/terragrunt.hcl:11: `values` is only set in a unit or stack that a stack generates with a `values` attribute; Terragrunt refuses it here",
             "Error catalog/units/network/terragrunt.hcl:12: `values` is only set in a unit or stack that a stack generates with a `values` attribute; Terragrunt refuses it here",
-            "Warning live/dev/terragrunt.stack.hcl:43: `generate` in an `autoinclude` is not read (its `dependency` blocks and `inputs` are)",
-            "Warning live/dev/terragrunt.stack.hcl:51: unit `bare` copies catalog/modules/app, which holds no terragrunt.hcl (Terragrunt refuses to generate it): live/dev/.terragrunt-stack/bare is not checked",
-            "Error live/dev/terragrunt.stack.hcl:56: the `path` of unit `escape` (../../elsewhere) leaves the directory it is generated in: Terragrunt refuses it; it is not read",
+            "Warning live/dev/terragrunt.stack.hcl:55: `feature` in an `autoinclude` is not read",
+            "Warning live/dev/terragrunt.stack.hcl:62: unit `bare` copies catalog/modules/app, which holds no terragrunt.hcl (Terragrunt refuses to generate it): live/dev/.terragrunt-stack/bare is not checked",
+            "Error live/dev/terragrunt.stack.hcl:67: the `path` of unit `escape` (../../elsewhere) leaves the directory it is generated in: Terragrunt refuses it; it is not read",
             "Warning live/prod/terragrunt.stack.hcl:20: unit `legacy` comes from a remote source (git::https://example.com/org/catalog.git//units/app?ref=v1.0.0), which Cloudwright does not download: live/prod/legacy is not checked",
         ]
     );
