@@ -706,12 +706,14 @@ impl UnitRoot {
                 );
             }
         }
-        let files = files.into_iter().map(|(_, f, _)| f).collect();
+        let files: Vec<Arc<ConfigFile>> = files.into_iter().map(|(_, f, _)| f).collect();
+        let own = crate::module::ModuleSources::of(&files, &sources);
+        drop(sources);
         ModuleDef::new(
             self.module_dir.clone(),
             self.display.clone(),
             files,
-            &sources,
+            &own,
             diagnostics,
         )
     }
@@ -868,11 +870,12 @@ impl ModuleSource for ModuleCache {
             None
         } else {
             let display = display_dir(&self.scan_root, &dir);
+            let own = crate::module::ModuleSources::of(&files, sources);
             Some(Arc::new(ModuleDef::new(
                 dir.clone(),
                 display,
                 files,
-                sources,
+                &own,
                 diagnostics,
             )))
         };
@@ -1209,7 +1212,8 @@ fn module_def_of(
     };
     let files = parse_registered(texts.into_iter().zip(ids), diagnostics);
     let display = display_dir(scan_root, dir);
-    ModuleDef::new(dir.to_path_buf(), display, files, &lock(), diagnostics)
+    let own = crate::module::ModuleSources::of(&files, &lock());
+    ModuleDef::new(dir.to_path_buf(), display, files, &own, diagnostics)
 }
 
 /// Parses registered files from their text, reporting their syntax

@@ -1,7 +1,7 @@
 //! A module directory's declarations, gathered from all of its files.
 
 use crate::syntax::{Attribute, Block, Body, ConfigFile, Foreign, Origin};
-use cloudwright_model::{text, Diagnostic, Mode, SourceMap};
+use cloudwright_model::{text, Diagnostic, FileId, Mode, SourceFile, SourceMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -84,7 +84,7 @@ impl ModuleDef {
         dir: PathBuf,
         display_dir: String,
         files: Vec<Arc<ConfigFile>>,
-        sources: &SourceMap,
+        sources: &ModuleSources,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> ModuleDef {
         let mut def = ModuleDef {
@@ -445,7 +445,7 @@ impl ModuleDef {
     fn check_attribute_references(
         &self,
         allowed: &crate::schema::Allowed,
-        sources: &SourceMap,
+        sources: &ModuleSources,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let declared: crate::eval::FastSet<(bool, &str, &str)> = self
@@ -517,7 +517,7 @@ impl ModuleDef {
     /// else (and so does Cloudwright), Terraform refuses them ("Variables
     /// not allowed"). A warning, unless the module is written for OpenTofu
     /// (it has `.tofu` files).
-    fn check_early_evaluation(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+    fn check_early_evaluation(&self, sources: &ModuleSources, diagnostics: &mut Vec<Diagnostic>) {
         let tofu = self.files.iter().any(|f| {
             let path = sources.get(f.file).path.to_string_lossy();
             path.ends_with(".tofu") || path.ends_with(".tofu.json")
@@ -569,7 +569,7 @@ impl ModuleDef {
     /// A module call's `version` applies only to a registry source: with a
     /// local path, a Git or an HTTP source Terraform takes the source for a
     /// registry address and refuses it.
-    fn check_module_versions(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+    fn check_module_versions(&self, sources: &ModuleSources, diagnostics: &mut Vec<Diagnostic>) {
         for (name, at) in &self.module_calls {
             let block = self.block(*at);
             let Some(version) = block.body.attribute("version") else {
@@ -606,7 +606,7 @@ impl ModuleDef {
     fn check_provider_schemas(
         &mut self,
         allowed: &crate::schema::Allowed,
-        sources: &SourceMap,
+        sources: &ModuleSources,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let resources = self.resources.iter().enumerate().filter_map(|(i, r)| {
@@ -671,7 +671,7 @@ impl ModuleDef {
         block: &Block,
         at: At,
         origin: &Origin,
-        sources: &SourceMap,
+        sources: &ModuleSources,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let file = self.files[at.file].file;
@@ -1019,10 +1019,47 @@ fn unsupported(
     }
 }
 
+/// The source files of one module's definition, taken out of the shared
+/// map: a definition is then built without holding the map's lock, so
+/// root modules and Terragrunt units build theirs in parallel.
+pub struct ModuleSources(Vec<(FileId, Arc<SourceFile>)>);
+
+impl ModuleSources {
+    /// The sources of `files`, looked up in `map` (whose lock the caller
+    /// releases before building the definition).
+    pub fn of(files: &[Arc<ConfigFile>], map: &SourceMap) -> ModuleSources {
+        ModuleSources(
+            files
+                .iter()
+                .map(|f| (f.file, map.get_shared(f.file)))
+                .collect(),
+        )
+    }
+
+    fn get(&self, id: FileId) -> &SourceFile {
+        self.find(id).map_or(&EMPTY_SOURCE, |s| &**s)
+    }
+
+    fn get_shared(&self, id: FileId) -> Arc<SourceFile> {
+        self.find(id)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(SourceFile::new(String::new(), PathBuf::new(), "".into())))
+    }
+
+    fn find(&self, id: FileId) -> Option<&Arc<SourceFile>> {
+        self.0.iter().find(|(f, _)| *f == id).map(|(_, s)| s)
+    }
+}
+
+/// (what a file of no module's reads as: never, as every file a
+/// definition holds is among its sources)
+static EMPTY_SOURCE: std::sync::LazyLock<SourceFile> =
+    std::sync::LazyLock::new(|| SourceFile::new(String::new(), PathBuf::new(), "".into()));
+
 /// Where a range of one of the module's files is: in the override file an
 /// item came from (its `origin`, else the enclosing block's), or in `file`.
 fn locate(
-    sources: &SourceMap,
+    sources: &ModuleSources,
     file: &ConfigFile,
     origin: &Origin,
     enclosing: &Origin,
