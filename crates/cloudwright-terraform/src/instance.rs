@@ -15,7 +15,7 @@ use cloudwright_model::{
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 mod cycles;
 
@@ -50,6 +50,10 @@ pub type Providers = FastMap<String, ProviderInfo>;
 
 /// Finds the module definition of a directory (parsing it on first use).
 pub trait ModuleSource {
+    /// The definition of the module in `dir` when it was read already
+    /// (`Some(None)`: it could not be): found without the source map.
+    fn cached(&mut self, dir: &Path) -> Option<Option<Arc<ModuleDef>>>;
+
     fn module_def(
         &mut self,
         dir: &Path,
@@ -70,7 +74,7 @@ pub struct ModulesManifest {
 /// lock held only for a lookup or an insertion (lock order: modules, then
 /// sources).
 pub struct Loader<'s> {
-    pub sources: &'s Mutex<SourceMap>,
+    pub sources: &'s crate::load::SharedSources,
     pub modules_src: &'s Mutex<dyn ModuleSource + 's>,
     pub manifest: ModulesManifest,
     pub fs: Arc<FsContext>,
@@ -85,7 +89,7 @@ pub struct Loader<'s> {
     pub root_display: Arc<str>,
     /// Span and provenance maps shared by the instances of a block whose
     /// maps are equal, across all roots.
-    pub shared: &'s Mutex<SharedMapCache>,
+    pub shared: &'s SharedMapCache,
     /// The source files this root's evaluation has looked up, so a span or
     /// a source needs no lock on the shared map (spans are asked for by the
     /// hundred thousand, from every thread).
@@ -95,7 +99,32 @@ pub struct Loader<'s> {
 }
 
 /// Per block (file, start): the maps its instances share, across all roots.
-pub type SharedMapCache = FastMap<(FileId, u32), BlockMaps>;
+/// The maps shared by the instances of each block (by file and the
+/// block's start), for every root module evaluated: in shards, each under
+/// its own lock, as every resource instance of every thread takes one
+/// twice.
+pub struct SharedMapCache {
+    shards: [Mutex<FastMap<(FileId, u32), BlockMaps>>; MAP_SHARDS],
+}
+
+const MAP_SHARDS: usize = 16;
+
+impl Default for SharedMapCache {
+    fn default() -> Self {
+        SharedMapCache {
+            shards: std::array::from_fn(|_| Mutex::default()),
+        }
+    }
+}
+
+impl SharedMapCache {
+    fn shard(&self, file: FileId, start: u32) -> &Mutex<FastMap<(FileId, u32), BlockMaps>> {
+        let key = (file.0 as usize)
+            .wrapping_mul(31)
+            .wrapping_add(start as usize);
+        &self.shards[key % MAP_SHARDS]
+    }
+}
 
 /// The span and provenance maps of one block's instances. Most instances of
 /// a block have equal maps — the `for_each` instances of one block, and the
@@ -235,7 +264,11 @@ impl Loader<'_> {
         start: u32,
         f: impl FnOnce(&mut BlockMaps) -> T,
     ) -> T {
-        let mut cache = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = self
+            .shared
+            .shard(file, start)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         f(cache.entry((file, start)).or_default())
     }
 
@@ -252,7 +285,7 @@ impl Loader<'_> {
         if let Some(source) = self.seen_sources.borrow().get(&file) {
             return f(source);
         }
-        let source = self.sources_mut().get_shared(file);
+        let source = crate::load::read(self.sources).get_shared(file);
         let out = f(&source);
         self.seen_sources.borrow_mut().insert(file, source);
         out
@@ -261,8 +294,8 @@ impl Loader<'_> {
     /// The shared source map. A poisoned lock means another root's
     /// evaluation panicked; the map itself is still consistent (every
     /// insertion is one push).
-    pub fn sources_mut(&self) -> MutexGuard<'_, SourceMap> {
-        self.sources.lock().unwrap_or_else(|p| p.into_inner())
+    pub fn sources_mut(&self) -> std::sync::RwLockWriteGuard<'_, SourceMap> {
+        crate::load::write(self.sources)
     }
 
     /// Evaluates a module instance; returns its object of outputs and, per
@@ -1474,7 +1507,10 @@ impl Loader<'_> {
         };
         let module = dir.as_ref().and_then(|d| {
             let mut modules = self.modules_src.lock().unwrap_or_else(|p| p.into_inner());
-            let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(def) = modules.cached(d) {
+                return def;
+            }
+            let mut sources = crate::load::write(self.sources);
             modules.module_def(d, &mut sources, &mut self.diagnostics)
         });
         (dir, module)

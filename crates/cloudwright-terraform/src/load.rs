@@ -50,6 +50,20 @@ pub struct LoadOptions {
     pub plan_prior: bool,
 }
 
+/// The source map shared by the threads of a load: read far more often
+/// (a root's first look at each file) than written (a file registered).
+pub type SharedSources = std::sync::RwLock<SourceMap>;
+
+/// The shared source map for reading, whatever a panicked thread left.
+pub fn read(sources: &SharedSources) -> std::sync::RwLockReadGuard<'_, SourceMap> {
+    sources.read().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The shared source map for registering files.
+pub fn write(sources: &SharedSources) -> std::sync::RwLockWriteGuard<'_, SourceMap> {
+    sources.write().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Largest configuration file Cloudwright reads.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -215,7 +229,7 @@ fn load_tree_parts(
         dirs.retain(|dir, _| *dir == scan_root_abs);
         called.clear();
     }
-    let shared_sources = Mutex::new(std::mem::take(sources));
+    let shared_sources = SharedSources::new(std::mem::take(sources));
     // Terragrunt units: the module each deploys is a module, not a root of
     // its own; the unit is the root, evaluated with what Terragrunt adds
     let reader = crate::terragrunt::Reader::new(&scan_root_abs, &shared_sources);
@@ -267,6 +281,8 @@ fn load_tree_parts(
     };
     for (dir, def, mut diagnostics) in modules {
         out.diagnostics.append(&mut diagnostics);
+        // (found below the canonical scan root: its own canonical path)
+        cache.canonical.insert(dir.clone(), dir.clone());
         cache.defs.insert(dir, Some(Arc::new(def)));
     }
     let mut roots: Vec<RootJob> = dirs
@@ -281,7 +297,7 @@ fn load_tree_parts(
         .partition(|u| u.unit.dependencies.iter().any(|d| unit_dirs.contains(d)));
     roots.extend(ready.into_iter().map(|u| RootJob::Unit(Box::new(u))));
     let shared_cache = Mutex::new(cache);
-    let shared_maps = Mutex::new(SharedMapCache::default());
+    let shared_maps = SharedMapCache::default();
     let sandbox = scan_root_abs.clone();
     // Root modules are independent: evaluate them in parallel. Each task
     // parses its root's files, evaluates them and drops their syntax.
@@ -377,6 +393,9 @@ struct UnitRoot {
     /// Where the unit's own files are: its directory, or for a unit a
     /// stack generates, the directory it is copied from.
     own_dir: PathBuf,
+    /// Whether the scan found configuration files there (a unit beside
+    /// its own `.tf` files): only then is it read for them.
+    own_files: bool,
     /// The unit's directory, as displayed: the root module's name.
     display: String,
 }
@@ -505,6 +524,7 @@ fn read_units(
         units.push(UnitRoot {
             unit,
             module_dir,
+            own_files: dirs.contains_key(&own_dir),
             own_dir,
             display,
         });
@@ -599,22 +619,26 @@ impl UnitRoot {
     /// own `.tf` files over them, and the files it generates.
     fn module_def(
         &self,
-        sources: &Mutex<SourceMap>,
+        sources: &SharedSources,
         cache: &Mutex<ModuleCache>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> ModuleDef {
         let mut dirs = vec![self.module_dir.as_path()];
-        if self.own_dir != self.module_dir {
+        if self.own_dir != self.module_dir && self.own_files {
             dirs.push(self.own_dir.as_path());
         }
         // (locked in the order module calls lock them: the modules first)
         let mut modules = cache.lock().unwrap_or_else(|p| p.into_inner());
-        let mut sources = sources.lock().unwrap_or_else(|p| p.into_inner());
         let defs: Vec<Arc<ModuleDef>> = dirs
             .iter()
-            .filter_map(|dir| modules.module_def(dir, &mut sources, diagnostics))
+            .filter_map(|dir| match modules.cached(dir) {
+                Some(def) => def,
+                // (a module not read yet registers its files)
+                None => modules.module_def(dir, &mut write(sources), diagnostics),
+            })
             .collect();
         drop(modules);
+        let sources = read(sources);
         let name_of = |file: &ConfigFile| {
             let path = &sources.get(file.file).path;
             path.file_name()
@@ -722,9 +746,9 @@ impl UnitRoot {
 fn eval_root(
     root: &Arc<ModuleDef>,
     options: &LoadOptions,
-    sources: &Mutex<SourceMap>,
+    sources: &SharedSources,
     cache: &Mutex<ModuleCache>,
-    shared_maps: &Mutex<SharedMapCache>,
+    shared_maps: &SharedMapCache,
     sandbox: &Path,
     unit: Option<&crate::terragrunt::Unit>,
 ) -> Loaded {
@@ -822,21 +846,33 @@ struct ModuleCache {
     scan_root: PathBuf,
 }
 
-impl ModuleSource for ModuleCache {
-    fn module_def(
-        &mut self,
-        dir: &Path,
-        sources: &mut SourceMap,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Arc<ModuleDef>> {
-        let dir = match self.canonical.get(dir) {
+impl ModuleCache {
+    /// `dir` as the cache keys it: canonical (looked up once).
+    fn canonical(&mut self, dir: &Path) -> PathBuf {
+        match self.canonical.get(dir) {
             Some(canonical) => canonical.clone(),
             None => {
                 let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
                 self.canonical.insert(dir.to_path_buf(), canonical.clone());
                 canonical
             }
-        };
+        }
+    }
+}
+
+impl ModuleSource for ModuleCache {
+    fn cached(&mut self, dir: &Path) -> Option<Option<Arc<ModuleDef>>> {
+        let dir = self.canonical(dir);
+        self.defs.get(&dir).cloned()
+    }
+
+    fn module_def(
+        &mut self,
+        dir: &Path,
+        sources: &mut SourceMap,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Arc<ModuleDef>> {
+        let dir = self.canonical(dir);
         if let Some(def) = self.defs.get(&dir) {
             return def.clone();
         }
@@ -1202,10 +1238,10 @@ fn module_def_of(
     scan_root: &Path,
     dir: &Path,
     ids: &[FileId],
-    sources: &Mutex<SourceMap>,
+    sources: &SharedSources,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ModuleDef {
-    let lock = || sources.lock().unwrap_or_else(|p| p.into_inner());
+    let lock = || read(sources);
     let texts: Vec<Arc<SourceFile>> = {
         let sources = lock();
         ids.iter().map(|&id| sources.get_shared(id)).collect()

@@ -17,7 +17,7 @@
 use crate::eval::{Evaluator, FastMap, FsContext, FunctionHost, ModuleScope};
 use crate::load::relative_to as relative;
 use crate::syntax::{Attribute, Block, Body, ConfigFile, Expr, ExprKind, ObjectKey, Range};
-use cloudwright_model::{Diagnostic, Fields, FileId, SourceFile, SourceMap, Span, Value};
+use cloudwright_model::{Diagnostic, Fields, FileId, SourceFile, Span, Value};
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -115,7 +115,7 @@ pub(crate) struct Reader<'s> {
     /// (a unit's parent configuration and module are in it, above a unit
     /// scanned alone), else the scanned directory.
     reach: PathBuf,
-    sources: &'s std::sync::Mutex<SourceMap>,
+    sources: &'s crate::load::SharedSources,
     /// The outputs of the units evaluated so far, by directory: what a
     /// `dependency` on one of them reads.
     outputs: Mutex<FastMap<OsString, (String, Value)>>,
@@ -178,7 +178,7 @@ struct Parsed {
 }
 
 impl<'s> Reader<'s> {
-    pub fn new(scan_root: &Path, sources: &'s std::sync::Mutex<SourceMap>) -> Reader<'s> {
+    pub fn new(scan_root: &Path, sources: &'s crate::load::SharedSources) -> Reader<'s> {
         Reader {
             scan_root: scan_root.to_path_buf(),
             reach: reach(scan_root),
@@ -265,7 +265,7 @@ impl<'s> Reader<'s> {
             }
         };
         let text: Arc<str> = text.into();
-        let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
+        let mut sources = crate::load::write(self.sources);
         let id = sources.add(SourceFile::new(display, path.to_path_buf(), text.clone()));
         let source = sources.get_shared(id);
         drop(sources);
