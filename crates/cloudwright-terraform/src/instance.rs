@@ -1099,7 +1099,20 @@ impl Loader<'_> {
                 traces = input.traces;
                 let value = match input.value {
                     InputValue::Value(v) => v,
-                    InputValue::Text(text) => text_input(&text, ty.as_ref()),
+                    InputValue::Text(text) => match text_input(&text, ty.as_ref()) {
+                        Ok(v) => v,
+                        Err(why) => {
+                            ev.diagnostics.push(
+                                Diagnostic::error(format!(
+                                    "invalid value for variable `{name}` (set by {}): {why}; it is treated as unknown",
+                                    input.origin
+                                ))
+                                .at(block_span)
+                                .help(format!("a list, map or object value is written as an HCL expression: --var '{name}={{key = \"value\"}}'")),
+                            );
+                            Value::unknown()
+                        }
+                    },
                 };
                 (value, input.origin)
             }
@@ -1758,9 +1771,11 @@ pub const DEFAULT_WORKSPACE: &str = "default";
 
 /// A `-var` or `TF_VAR_` value: taken as a string for primitive (or
 /// unconstrained) variables, parsed as an HCL expression for collections.
-fn text_input(text: &str, ty: Option<&Type>) -> Value {
+fn text_input(text: &str, ty: Option<&Type>) -> Result<Value, String> {
     match ty {
-        None | Some(Type::String | Type::Number | Type::Bool | Type::Any) => Value::string(text),
+        None | Some(Type::String | Type::Number | Type::Bool | Type::Any) => {
+            Ok(Value::string(text))
+        }
         Some(_) => match crate::hcl::parse_expr(text) {
             Ok(expr) => {
                 let scope = ModuleScope::default();
@@ -1772,9 +1787,14 @@ fn text_input(text: &str, ty: Option<&Type>) -> Value {
                 };
                 let mut ev = Evaluator::new(&scope, &file, FileId(0), &fs);
                 ev.constant = true;
-                ev.eval(&expr)
+                let value = ev.eval(&expr);
+                // (a reference or a function call: Terraform takes constants only)
+                match ev.diagnostics.first() {
+                    Some(d) => Err(d.message.clone()),
+                    None => Ok(value),
+                }
             }
-            Err(_) => Value::string(text),
+            Err(e) => Err(format!("{text:?} is not an HCL expression ({})", e.message)),
         },
     }
 }

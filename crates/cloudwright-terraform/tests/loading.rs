@@ -223,6 +223,46 @@ fn variable_precedence_follows_terraform() {
     assert_eq!(auto, ("b.auto.tfvars".to_string(), 1));
 }
 
+/// A list, map or object value from the environment or `--var` is an HCL
+/// expression: one that does not parse, or that refers to something (a
+/// variable's value is a constant), is an error at the variable naming
+/// where it was set — not a string, and not a silent unknown.
+#[test]
+fn a_collection_from_the_environment_that_is_not_an_expression_is_an_error() {
+    let options = LoadOptions {
+        env_vars: vec![("list_from_env".into(), "[\"x\", ".into())],
+        vars: vec!["from_cli=cli".into(), "number_from_cli=41".into()],
+        ..LoadOptions::default()
+    };
+    let g = load(&[fixture("tfvars_precedence")], &options);
+    assert_eq!(
+        messages(&g, Severity::Error),
+        ["invalid value for variable `list_from_env` (set by environment (TF_VAR_)): \"[\\\"x\\\", \" is not an HCL expression (expected an expression, found the end of the file); it is treated as unknown"]
+    );
+    let options = LoadOptions {
+        vars: vec![
+            "from_cli=cli".into(),
+            "number_from_cli=41".into(),
+            "list_from_env=[var.other]".into(),
+        ],
+        ..LoadOptions::default()
+    };
+    let g = load(&[fixture("tfvars_precedence")], &options);
+    assert_eq!(
+        messages(&g, Severity::Error),
+        ["invalid value for variable `list_from_env` (set by --var): variables may not be used here: a variable's value is a constant; it is treated as unknown"]
+    );
+    let d = g
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .unwrap();
+    assert_eq!(
+        d.help.as_deref(),
+        Some("a list, map or object value is written as an HCL expression: --var 'list_from_env={key = \"value\"}'")
+    );
+}
+
 /// A `--var-file` given for a tree of root modules applies to each: each
 /// takes the values it declares, and a value a root does not declare is a
 /// warning that names the root (Terraform warns alike for a file's
