@@ -3,7 +3,7 @@
 //! instances but fewer, a NAT gateway per AZ, a bastion host).
 
 mod common;
-use common::{run, stdout};
+use common::{cost_changes, run, stdout};
 
 #[test]
 fn cost_of_the_example_in_every_format() {
@@ -185,17 +185,7 @@ fn cost_diff_of_two_plan_files() {
     let cents = |x: f64| (x * 100.0).round() / 100.0;
     assert_eq!(json["base_monthly_cost"], cents(base));
     assert_eq!(json["head_monthly_cost"], cents(head));
-    let changes: Vec<(&str, &str)> = json["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["address"].as_str().unwrap(),
-                r["change"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let changes = cost_changes(&json);
     assert_eq!(
         changes,
         vec![
@@ -239,17 +229,7 @@ fn cost_diff_of_one_plan() {
     let cents = |x: f64| (x * 100.0).round() / 100.0;
     assert_eq!(json["base_monthly_cost"], cents(base));
     assert_eq!(json["head_monthly_cost"], cents(head));
-    let changes: Vec<(&str, &str)> = json["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["address"].as_str().unwrap(),
-                r["change"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let changes = cost_changes(&json);
     assert_eq!(
         changes,
         vec![

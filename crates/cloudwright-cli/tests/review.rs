@@ -5,7 +5,7 @@
 //! NAT gateway per AZ) — each engine's contribution checked.
 
 mod common;
-use common::{run, stdout};
+use common::{cost_changes, rules_and_resources, run, stdout};
 
 const BASE: &str = "examples/three-tier";
 const HEAD: &str = "examples/three-tier-change";
@@ -281,17 +281,7 @@ fn change_review_follows_moved_blocks() {
     // removed and two added
     let out = run(&["cost", "diff", base, head, "-o", "json"]);
     let d: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let changed: Vec<(&str, &str)> = d["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["address"].as_str().unwrap(),
-                r["change"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let changed = cost_changes(&d);
     assert_eq!(
         changed,
         [
@@ -377,19 +367,7 @@ fn change_review_of_one_plan() {
             {"address": "aws_instance.legacy", "change": "released", "monthly_cost": 4.44},
         ])
     );
-    let listed = |side: &str| -> Vec<(String, String)> {
-        j["findings"][side]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["rule"].as_str().unwrap().to_string(),
-                    f["resource"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
-    };
+    let listed = |side: &str| rules_and_resources(&j["findings"][side]);
     let new = listed("new");
     assert_eq!(
         new[0],

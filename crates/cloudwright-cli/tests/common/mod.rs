@@ -22,3 +22,35 @@ pub fn run(args: &[&str]) -> Output {
 pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
+
+/// `(rule, resource)` of each finding of a JSON list of findings.
+#[allow(dead_code)] // (not every test binary reads findings)
+pub fn rules_and_resources(findings: &serde_json::Value) -> Vec<(String, String)> {
+    findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["resource"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `(address, change)` of each resource of a `cost diff -o json` document.
+#[allow(dead_code)] // (not every test binary diffs costs)
+pub fn cost_changes(diff: &serde_json::Value) -> Vec<(&str, &str)> {
+    diff["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap(),
+                r["change"].as_str().unwrap(),
+            )
+        })
+        .collect()
+}
