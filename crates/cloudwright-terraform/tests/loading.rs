@@ -1443,6 +1443,40 @@ fn strings_known_in_part_keep_their_known_text() {
     let g = load_fixture("partial_strings");
     assert_clean(&g);
     let shown = |address: &str, path: &str| attr(&g, address, path).to_string();
+    // cased, tested and cut where the known text decides; an unknown piece
+    // a function changed is no longer the value it came from
+    let cut = "aws_ssm_parameter.cut";
+    assert_eq!(
+        shown(cut, "description"),
+        "(unknown: \"arn:aws:iam::${…}:root\")"
+    );
+    // (tags are strings: the provider's schema converts the booleans; the
+    // known start less its last character decides, as in Terraform)
+    for (tag, expected) in [
+        ("upper", "(known after apply: \"LOGS-${…}\")"),
+        ("starts", "\"true\""),
+        ("edge", "(unknown)"),
+        ("other", "\"false\""),
+        ("undecided", "(known after apply)"),
+        (
+            "trimmed",
+            "(unknown: \"aws:iam::${data.aws_caller_identity.current.account_id}:root\")",
+        ),
+        (
+            "suffix",
+            "(unknown: \"arn:aws:iam::${data.aws_caller_identity.current.account_id}\")",
+        ),
+        (
+            "kept",
+            "(unknown: \"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root\")",
+        ),
+        ("short", "\"platform\""),
+        ("long", "(known after apply: \"platform${…}\")"),
+        ("middle", "(known after apply)"),
+        ("plain", "(known after apply)"),
+    ] {
+        assert_eq!(shown(cut, &format!("tags.{tag}")), expected, "{tag}");
+    }
     assert_eq!(
         shown("aws_ssm_parameter.p", "description"),
         "(unknown: \"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root\")"

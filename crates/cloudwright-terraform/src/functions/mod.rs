@@ -188,7 +188,19 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
 }
 
 /// The functions [`partial`] knows.
-const PARTIAL: &[&str] = &["format", "join", "replace", "coalesce", "slice"];
+const PARTIAL: &[&str] = &[
+    "format",
+    "join",
+    "replace",
+    "coalesce",
+    "slice",
+    "lower",
+    "upper",
+    "startswith",
+    "trimprefix",
+    "trimsuffix",
+    "substr",
+];
 
 /// What a function makes of arguments some of which are unknown, when it
 /// keeps what is known of them; `None` when the result is plainly unknown.
@@ -213,6 +225,15 @@ fn partial(name: &str, args: &[Value]) -> Option<Value> {
         // a known range of a list not known from the code
         // (`slice(data.aws_availability_zones.available.names, 0, 3)`)
         "slice" => collections::slice_partial(args),
+        // what is known of a string known in part, cased, tested or cut
+        // where its known text decides (`lower("${var.x}-${random_id.r.hex}")`,
+        // `substr(name, 0, 32)`)
+        "lower" | "upper" if args.len() == 1 => strings::cased_partial(name == "upper", &args[0]),
+        "startswith" if args.len() == 2 => strings::startswith_partial(args),
+        "trimprefix" | "trimsuffix" if args.len() == 2 => {
+            strings::trim_partial(name == "trimsuffix", args)
+        }
+        "substr" if args.len() == 3 => strings::substr_partial(args),
         _ => None,
     }
 }

@@ -334,6 +334,113 @@ pub fn replace_partial(args: &[Value]) -> Option<Value> {
     Some(Value::partial_string(out))
 }
 
+/// The known text a string known in part starts with, less its last
+/// character (which an unknown piece after it could combine with, as
+/// go-cty's `StringPrefix` has it): what Terraform itself knows of it.
+/// `None` for what is not a string known in part.
+fn known_start(v: &Value) -> Option<&str> {
+    let first = v.template()?.first()?.as_str()?;
+    let mut chars = first.chars();
+    chars.next_back();
+    Some(chars.as_str())
+}
+
+/// `lower`/`upper` of a string known in part: its known text cased, each
+/// unknown piece an unknown made from it (no longer the value it was).
+pub fn cased_partial(upper: bool, v: &Value) -> Option<Value> {
+    let pieces = v.template()?;
+    let case = |s: &str| match (upper, s.is_ascii()) {
+        (true, true) => s.to_ascii_uppercase(),
+        (true, false) => s.chars().map(upper_case).collect(),
+        (false, true) => s.to_ascii_lowercase(),
+        (false, false) => s.chars().map(lower_case).collect(),
+    };
+    Some(Value::partial_string(
+        pieces
+            .iter()
+            .map(|p| match p.as_str() {
+                Some(text) => Value::string(case(text)),
+                None => Value::unknown_made_from(std::slice::from_ref(p)),
+            })
+            .collect(),
+    ))
+}
+
+/// `startswith` of a string known in part and a known prefix, decided by
+/// the text it is known to start with, as Terraform decides it.
+pub fn startswith_partial(args: &[Value]) -> Option<Value> {
+    let (start, prefix) = (known_start(&args[0])?, args[1].as_str()?);
+    if start.starts_with(prefix) {
+        Some(Value::Bool(true))
+    } else if !prefix.starts_with(start) {
+        Some(Value::Bool(false))
+    } else {
+        None
+    }
+}
+
+/// `trimprefix`/`trimsuffix` of a string known in part: cut from its known
+/// text where that decides (the known start, or a known last piece, holds
+/// the affix whole, or certainly does not begin with it); `None` where an
+/// unknown piece may hold part of it.
+pub fn trim_partial(suffix: bool, args: &[Value]) -> Option<Value> {
+    let (pieces, affix) = (args[0].template()?, args[1].as_str()?);
+    let mut pieces = pieces.to_vec();
+    if suffix {
+        let last = pieces.last()?.as_str()?.to_string();
+        // (its first character, unless ASCII, may be a mark that combines
+        // with the unknown before it)
+        let mut chars = last.chars();
+        if !last.starts_with(|c: char| c.is_ascii()) {
+            chars.next();
+        }
+        let end = chars.as_str();
+        if end.ends_with(affix) {
+            let kept = &last[..last.len() - affix.len()];
+            *pieces.last_mut()? = Value::string(kept);
+        } else if affix.ends_with(end) {
+            return None;
+        }
+    } else {
+        let start = known_start(&args[0])?;
+        if start.starts_with(affix) {
+            let first = pieces.first()?.as_str()?[affix.len()..].to_string();
+            pieces[0] = Value::string(first);
+        } else if affix.starts_with(start) {
+            return None;
+        }
+    }
+    Some(Value::partial_string(pieces))
+}
+
+/// `substr` from the start of a string known in part: known where it ends
+/// within the known start, else the known start and what follows unknown.
+pub fn substr_partial(args: &[Value]) -> Option<Value> {
+    let start = known_start(&args[0])?;
+    let (offset, length) = (args[1].as_number()?, args[2].as_number()?);
+    if offset != 0.0 || length.fract() != 0.0 {
+        return None;
+    }
+    // (a negative length takes the rest: the whole string)
+    if length < 0.0 {
+        return Some(args[0].clone());
+    }
+    let characters: Vec<usize> = start
+        .grapheme_indices(true)
+        .map(|(i, _)| i)
+        .chain([start.len()])
+        .collect();
+    let known = characters.len() - 1;
+    if (length as usize) <= known {
+        return Some(Value::string(&start[..characters[length as usize]]));
+    }
+    // the known start, then an unknown cut of the rest
+    Some(Value::partial_string(vec![
+        Value::string(start),
+        Value::unknown_made_from(&args[..1]),
+    ]))
+}
+
 fn compile(pattern: &str) -> Result<regex::Regex, super::CallError> {
     regex::Regex::new(pattern).or_else(|e| fail(format!("invalid regular expression: {e}")))
 }
