@@ -393,6 +393,12 @@ fn change_review_of_one_plan() {
         let out = run(&["review", plan, "-o", format]);
         assert!(!stdout(&out).contains("correct-horse-battery"), "{format}");
     }
+    // with no configuration beside it, a finding is placed in the plan
+    let text = stdout(&run(&["review", plan]));
+    assert!(
+        text.contains("+ high CW-AWS-SG-001 aws_security_group.ssh: ingress from 0.0.0.0/0 (the whole internet) to 22 (SSH)  plan.json:23\n"),
+        "{text}"
+    );
 }
 
 /// The JSON change review of `base` → `head`, which must succeed.

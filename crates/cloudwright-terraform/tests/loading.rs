@@ -2534,6 +2534,12 @@ fn a_plan_reads_as_its_planned_values_or_as_the_state_it_starts_from() {
     let web = g.resource("aws_instance.web[0]").unwrap();
     assert_eq!(web.get("instance_type").unwrap().as_str(), Some("m5.large"));
     assert_eq!(web.actions, ["update"]);
+    // with no configuration beside the plan, a resource is placed where
+    // the plan holds it
+    assert_eq!(
+        file_line(&g, web.span.expect("placed in the plan")),
+        ("plan.json".to_string(), 54)
+    );
     assert_eq!(web.origin, cloudwright_model::Origin::Plan);
     let created = g.resource("aws_instance.web[1]").unwrap();
     assert_eq!(created.actions, ["create"]);
@@ -2578,6 +2584,10 @@ fn a_plan_reads_as_its_planned_values_or_as_the_state_it_starts_from() {
     );
     let web = prior.resource("aws_instance.web[0]").unwrap();
     assert_eq!(web.get("instance_type").unwrap().as_str(), Some("t3.micro"));
+    assert_eq!(
+        file_line(&prior, web.span.expect("placed in the prior state")),
+        ("plan.json".to_string(), 588)
+    );
     assert_eq!(web.origin, cloudwright_model::Origin::State);
     assert!(web.actions.is_empty());
     // the region of the plan's provider; secrets marked as the plan marks them

@@ -88,6 +88,29 @@ pub fn nearest(text: &str, path: &[Step]) -> usize {
         .unwrap_or(0)
 }
 
+/// Where each resource of a values representation (`planned_values`, a
+/// state's `values`) starts, by module: the module is the path of
+/// `child_modules` indices from `root_module` (`[]` for the root module,
+/// `[0, 2]` for the third child of the first). One pass over the text.
+pub fn resource_offsets(
+    text: &str,
+    values: &[Step],
+) -> std::collections::HashMap<Vec<usize>, Vec<usize>> {
+    let mut out = std::collections::HashMap::new();
+    let mut path = values.to_vec();
+    path.push(Step::key("root_module"));
+    let Some(at) = offset(text, &path) else {
+        return out;
+    };
+    let mut c = Cursor {
+        text,
+        bytes: text.as_bytes(),
+        at,
+    };
+    c.module(&mut Vec::new(), &mut out);
+    out
+}
+
 struct Cursor<'t> {
     text: &'t str,
     bytes: &'t [u8],
@@ -130,6 +153,60 @@ impl Cursor<'_> {
                     return Some(());
                 }
                 _ => self.at += 1,
+            }
+        }
+    }
+
+    /// A module object of a values representation, at the cursor: the
+    /// offsets of its resources, and of its children's, recorded.
+    fn module(
+        &mut self,
+        index: &mut Vec<usize>,
+        out: &mut std::collections::HashMap<Vec<usize>, Vec<usize>>,
+    ) -> Option<()> {
+        self.blanks();
+        self.expect(b'{')?;
+        loop {
+            self.blanks();
+            if self.peek()? == b'}' {
+                self.at += 1;
+                return Some(());
+            }
+            let key = self.string()?;
+            self.blanks();
+            self.expect(b':')?;
+            self.blanks();
+            match key.as_str() {
+                "resources" | "child_modules" if self.peek()? == b'[' => {
+                    self.at += 1;
+                    let mut n = 0;
+                    loop {
+                        self.blanks();
+                        if self.peek()? == b']' {
+                            self.at += 1;
+                            break;
+                        }
+                        if key == "resources" {
+                            out.entry(index.clone()).or_default().push(self.at);
+                            self.skip_value()?;
+                        } else {
+                            index.push(n);
+                            let read = self.module(index, out);
+                            index.pop();
+                            read?;
+                        }
+                        n += 1;
+                        self.blanks();
+                        if self.peek()? == b',' {
+                            self.at += 1;
+                        }
+                    }
+                }
+                _ => self.skip_value()?,
+            }
+            self.blanks();
+            if self.peek()? == b',' {
+                self.at += 1;
             }
         }
     }
@@ -210,6 +287,23 @@ mod tests {
         ];
         assert_eq!(&text[nearest(text, &missing)..][..5], "{\"y\":");
         assert_eq!(display(&missing), "a.x[1].q");
+    }
+
+    #[test]
+    fn resources_are_found_by_module_in_one_pass() {
+        let text = r#"{"values": {"root_module": {"resources": [{"a": 1}, {"b": [2]}],
+            "child_modules": [{"address": "module.x", "resources": [{"c": 3}],
+              "child_modules": [{"resources": [{"d": "]"}]}]}]}}}"#;
+        let found = resource_offsets(text, &[Step::key("values")]);
+        let starts = |index: &[usize]| -> Vec<&str> {
+            found[index].iter().map(|&o| &text[o..o + 4]).collect()
+        };
+        assert_eq!(starts(&[]), ["{\"a\"", "{\"b\""]);
+        assert_eq!(starts(&[0]), ["{\"c\""]);
+        assert_eq!(starts(&[0, 0]), ["{\"d\""]);
+        assert!(
+            resource_offsets("{\"values\": {\"root_module\": ", &[Step::key("values")]).is_empty()
+        );
     }
 
     #[test]

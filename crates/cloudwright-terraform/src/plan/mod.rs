@@ -221,12 +221,15 @@ impl Shape<'_> {
         regions: &HashMap<String, Value>,
         mut f: impl FnMut(Resource, &'j Json),
     ) {
-        let mut stack: Vec<(&'j Json, Vec<Step>)> = Vec::new();
+        // where each resource is in the file: its place, where no
+        // configuration beside the plan gives one
+        let offsets = locate::resource_offsets(&self.source.text, &path);
+        let mut stack: Vec<(&'j Json, Vec<Step>, Vec<usize>)> = Vec::new();
         match values.get("root_module") {
             Some(root) => {
                 let mut p = path;
                 p.push(Step::key("root_module"));
-                stack.push((root, p));
+                stack.push((root, p, Vec::new()));
             }
             None if values.is_object() || values.is_null() => {}
             None => {
@@ -242,16 +245,22 @@ impl Shape<'_> {
                 );
             }
         }
-        while let Some((module, path)) = stack.pop() {
+        while let Some((module, path, index)) = stack.pop() {
             let mut at = path.clone();
             at.push(Step::key("resources"));
+            let starts = offsets.get(&index).map(Vec::as_slice).unwrap_or_default();
             for (i, r) in self
                 .list(module.get("resources"), &at, "the module's resources")
                 .iter()
                 .enumerate()
             {
                 match resource_from_json(r, origin, regions) {
-                    Ok(resource) => f(resource, r),
+                    Ok(mut resource) => {
+                        resource.span = starts
+                            .get(i)
+                            .map(|&o| self.source.span(self.file, o as u32, o as u32));
+                        f(resource, r)
+                    }
                     Err(why) => {
                         let mut at = at.clone();
                         at.push(Step::Index(i));
@@ -269,7 +278,9 @@ impl Shape<'_> {
             for (i, child) in children.iter().enumerate().rev() {
                 let mut p = at.clone();
                 p.push(Step::Index(i));
-                stack.push((child, p));
+                let mut child_index = index.clone();
+                child_index.push(i);
+                stack.push((child, p, child_index));
             }
         }
     }

@@ -134,7 +134,10 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
                 continue;
             };
             report.checked(r);
-            if r.origin != Origin::Configuration && r.span.is_none() {
+            // (a plan's resource placed by its configuration has that
+            // block's attribute spans; one placed only in the plan's JSON
+            // has none)
+            if r.origin != Origin::Configuration && r.attribute_spans.is_empty() {
                 // a plan or a state holds every value Terraform was given,
                 // from wherever it came; without the configuration beside
                 // it, where is not known
