@@ -340,6 +340,42 @@ fn exposure_text_and_json() {
     );
 }
 
+/// A plan without its configuration (or a state) links resources by the
+/// IDs Terraform wrote: the bastion's SSH path runs through its subnet, the
+/// route table and the internet gateway; an unchanged plan is no change.
+#[test]
+fn exposure_of_a_plan_follows_the_ids_it_holds() {
+    let plan = "crates/cloudwright-terraform/tests/fixtures/plan_links/plan.json";
+    let out = run(&["exposure", plan, "-o", "json"]);
+    succeeded(&out);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let first = &json["exposures"][0];
+    assert_eq!(first["resource"], "aws_instance.bastion");
+    assert_eq!(first["verdict"], "reachable");
+    assert_eq!(first["from_port"], 22);
+    let hops: Vec<&str> = first["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            "aws_instance.bastion",
+            "aws_internet_gateway.gw",
+            "aws_route_table.public",
+            "aws_vpc.main",
+            "aws_security_group.ssh.ingress[0]"
+        ]
+    );
+    let out = run(&["review", plan]);
+    succeeded(&out);
+    assert!(stdout(&out).starts_with(
+        "Change review: no change in exposure, identity, findings, resilience, cost or configuration"
+    ));
+}
+
 #[test]
 fn exposure_on_the_bundled_example_goes_through_the_load_balancer() {
     let out = run(&["exposure", "examples/three-tier"]);

@@ -2599,6 +2599,66 @@ fn a_plan_reads_as_its_planned_values_or_as_the_state_it_starts_from() {
     assert!(db.get("password").unwrap().is_sensitive());
 }
 
+/// A state (or a plan's prior state, or a plan without its configuration)
+/// holds the IDs Terraform wrote, not the expressions: where a value is
+/// another resource's ID or ARN, it is a reference to it, as the
+/// expression was — an ID shaped as AWS makes them anywhere, a name only in
+/// an argument that takes one (a security group named like a role is not
+/// the role).
+#[test]
+fn resources_of_a_plan_or_state_refer_to_each_other_by_their_ids() {
+    let plan = fixture("plan_links/plan.json");
+    for plan_prior in [false, true] {
+        let options = LoadOptions {
+            plan_prior,
+            ..LoadOptions::default()
+        };
+        let g = load(std::slice::from_ref(&plan), &options);
+        assert!(g.diagnostics.is_empty(), "{:?}", g.diagnostics);
+        let refs = |address: &str| -> Vec<(String, String, String)> {
+            g.resource(address)
+                .unwrap()
+                .references
+                .iter()
+                .map(|r| {
+                    (
+                        r.attribute.to_string(),
+                        r.target.to_string(),
+                        r.target_attribute
+                            .as_deref()
+                            .unwrap_or_default()
+                            .to_string(),
+                    )
+                })
+                .collect()
+        };
+        let link = |a: &str, t: &str| (a.to_string(), t.to_string(), "id".to_string());
+        assert_eq!(
+            refs("aws_instance.bastion"),
+            [
+                link("iam_instance_profile", "aws_iam_instance_profile.ssh"),
+                link("subnet_id", "aws_subnet.public"),
+                link("vpc_security_group_ids[0]", "aws_security_group.ssh"),
+            ]
+        );
+        assert_eq!(
+            refs("aws_route_table.public"),
+            [
+                link("route[0].gateway_id", "aws_internet_gateway.gw"),
+                link("vpc_id", "aws_vpc.main"),
+            ]
+        );
+        assert_eq!(
+            refs("aws_iam_instance_profile.ssh"),
+            [link("role", "aws_iam_role.ssh")]
+        );
+        assert_eq!(
+            refs("aws_security_group.ssh"),
+            [link("vpc_id", "aws_vpc.main")]
+        );
+    }
+}
+
 /// `terraform show -json` of a state: the values representation, child
 /// modules to any depth.
 #[test]

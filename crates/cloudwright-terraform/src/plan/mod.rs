@@ -19,6 +19,7 @@ use locate::Step;
 use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 const PLAN_HELP: &str = "produce the plan with `terraform show -json plan.out > plan.json`";
 
@@ -94,6 +95,7 @@ pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut Sour
             shape.values(values, vec![Step::key("values")], Origin::State, &regions, |r, _| {
                 resources.push(r)
             });
+            link_by_value(&mut resources);
             out.resources = resources;
         }
         Kind::State => load_state(&json, &mut shape, &mut out),
@@ -463,6 +465,7 @@ fn load_plan(
         },
     );
     note_deletions(&changes, &resources, listed, shape);
+    link_by_value(&mut resources);
     out.resources.append(&mut resources);
     // (the configuration beside the plan may say the same in its blocks)
     let said = |m: &cloudwright_model::ModuleInstance| (m.moves.clone(), m.handovers.clone());
@@ -546,6 +549,7 @@ fn load_prior(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
         &regions,
         |r, _| resources.push(r),
     );
+    link_by_value(&mut resources);
     out.resources = resources;
 }
 
@@ -671,6 +675,125 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
             out.resources.push(resource);
         }
     }
+    link_by_value(&mut out.resources);
+}
+
+/// The references of resources a plan or a state holds without the
+/// expressions that made their values (a state; a plan's prior state; a
+/// plan's resources its configuration section does not describe): where
+/// Terraform wrote another resource's ID or ARN, the value is that
+/// resource's (`subnet_id = "subnet-0a1b…"` is `aws_subnet.public`'s `id`),
+/// so the engines link them as they link `aws_subnet.public.id` in a
+/// configuration. An ARN, and an ID shaped as AWS makes them
+/// (`sg-0123abcd`), are matched wherever they stand; an ID that is a name
+/// (an IAM role's, a bucket's) only in an argument that takes one
+/// (`role`, `bucket`, `*_id`, `*_name` …), so that a name that happens to
+/// equal another is not a reference.
+fn link_by_value(resources: &mut [Resource]) {
+    let mut by_value: HashMap<String, (Arc<str>, &'static str)> = HashMap::new();
+    for r in resources.iter() {
+        let target: Arc<str> = r.address.as_str().into();
+        for key in ["id", "arn"] {
+            if let Some(Value::String(v)) = r.get_ref(key).map(Value::strip) {
+                if !v.is_empty() {
+                    by_value
+                        .entry(v.to_string())
+                        .or_insert_with(|| (target.clone(), key));
+                }
+            }
+        }
+    }
+    if by_value.is_empty() {
+        return;
+    }
+    for r in resources.iter_mut() {
+        if !r.references.is_empty() {
+            continue;
+        }
+        let mut found = Vec::new();
+        if let Some(object) = r.attributes.as_object() {
+            for (name, v) in object.fields.iter() {
+                if matches!(name, "id" | "arn" | "tags" | "tags_all") {
+                    continue;
+                }
+                values_by_path(v, name, name, &mut |path, leaf, text| {
+                    let Some((target, key)) = by_value.get(text) else {
+                        return;
+                    };
+                    let linked = text.starts_with("arn:") || generated_id(text) || takes_name(leaf);
+                    if linked && **target != *r.address {
+                        found.push(Reference {
+                            attribute: path.into(),
+                            target: target.clone(),
+                            target_attribute: Some((*key).into()),
+                        });
+                    }
+                });
+            }
+        }
+        found.sort();
+        found.dedup();
+        r.references = found;
+    }
+}
+
+/// Each string in `v`, with its path (`ingress[0].security_groups[1]`) and
+/// the name of the argument it stands in (`security_groups`).
+fn values_by_path(v: &Value, path: &str, leaf: &str, f: &mut dyn FnMut(&str, &str, &str)) {
+    match v {
+        Value::String(s) => f(path, leaf, s),
+        Value::Sensitive(inner) => values_by_path(inner, path, leaf, f),
+        Value::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                values_by_path(item, &format!("{path}[{i}]"), leaf, f);
+            }
+        }
+        Value::Map(object) => {
+            for (k, item) in object.fields.iter() {
+                values_by_path(item, &format!("{path}.{k}"), k, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An ID as AWS generates them: a prefix, a dash and 8 to 17 hex digits
+/// (`sg-0123abcd`, `subnet-0a1b2c3d4e5f67890`, `eipalloc-…`).
+fn generated_id(text: &str) -> bool {
+    let Some((prefix, hex)) = text.rsplit_once('-') else {
+        return false;
+    };
+    !prefix.is_empty()
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && (8..=17).contains(&hex.len())
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// Whether an argument takes another resource by its ID or name.
+fn takes_name(argument: &str) -> bool {
+    matches!(
+        argument,
+        "role"
+            | "roles"
+            | "bucket"
+            | "user"
+            | "users"
+            | "group"
+            | "groups"
+            | "iam_instance_profile"
+            | "cluster"
+            | "queue_url"
+            | "topic"
+            | "repository"
+            | "security_groups"
+            | "subnets"
+    ) || ["_id", "_ids", "_name", "_names", "_arn", "_arns"]
+        .iter()
+        .any(|s| argument.ends_with(s))
 }
 
 /// Provider config key (`aws`, `aws.west`) → region from the plan's configuration.
