@@ -690,15 +690,15 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
 /// (`role`, `bucket`, `*_id`, `*_name` …), so that a name that happens to
 /// equal another is not a reference.
 fn link_by_value(resources: &mut [Resource]) {
-    let mut by_value: HashMap<String, (Arc<str>, &'static str)> = HashMap::new();
-    for r in resources.iter() {
-        let target: Arc<str> = r.address.as_str().into();
+    // (read in place: no copy of a value, a path made only for a match)
+    // (sized once: each doubling of a large table is fresh memory)
+    let mut by_value: crate::eval::FastMap<&str, (usize, &'static str)> =
+        crate::eval::FastMap::with_capacity_and_hasher(2 * resources.len(), Default::default());
+    for (i, r) in resources.iter().enumerate() {
         for key in ["id", "arn"] {
             if let Some(Value::String(v)) = r.get_ref(key).map(Value::strip) {
                 if !v.is_empty() {
-                    by_value
-                        .entry(v.to_string())
-                        .or_insert_with(|| (target.clone(), key));
+                    by_value.entry(v).or_insert((i, key));
                 }
             }
         }
@@ -706,51 +706,110 @@ fn link_by_value(resources: &mut [Resource]) {
     if by_value.is_empty() {
         return;
     }
-    for r in resources.iter_mut() {
+    let mut links: Vec<(usize, Reference)> = Vec::new();
+    // (each target's address shared by the references to it, made once)
+    let mut targets: Vec<Option<Arc<str>>> = vec![None; resources.len()];
+    for (i, r) in resources.iter().enumerate() {
         if !r.references.is_empty() {
             continue;
         }
-        let mut found = Vec::new();
-        if let Some(object) = r.attributes.as_object() {
-            for (name, v) in object.fields.iter() {
-                if matches!(name, "id" | "arn" | "tags" | "tags_all") {
-                    continue;
-                }
-                values_by_path(v, name, name, &mut |path, leaf, text| {
-                    let Some((target, key)) = by_value.get(text) else {
-                        return;
-                    };
-                    let linked = text.starts_with("arn:") || generated_id(text) || takes_name(leaf);
-                    if linked && **target != *r.address {
-                        found.push(Reference {
-                            attribute: path.into(),
-                            target: target.clone(),
-                            target_attribute: Some((*key).into()),
-                        });
-                    }
-                });
+        let Some(object) = r.attributes.as_object() else {
+            continue;
+        };
+        let mut path: Vec<PathStep<'_>> = Vec::new();
+        for (name, v) in object.fields.iter() {
+            if matches!(name, "id" | "arn" | "tags" | "tags_all") {
+                continue;
             }
+            path.push(PathStep::Key(name));
+            strings_in(v, &mut path, &mut |path, text| {
+                let Some(&(target, key)) = by_value.get(text) else {
+                    return;
+                };
+                let leaf = path.iter().rev().find_map(|s| match s {
+                    PathStep::Key(k) => Some(*k),
+                    PathStep::Index(_) => None,
+                });
+                let linked =
+                    text.starts_with("arn:") || generated_id(text) || leaf.is_some_and(takes_name);
+                if linked && target != i {
+                    links.push((
+                        i,
+                        Reference {
+                            attribute: path_text(path).into(),
+                            target: targets[target]
+                                .get_or_insert_with(|| resources[target].address.as_str().into())
+                                .clone(),
+                            target_attribute: Some(key.into()),
+                        },
+                    ));
+                }
+            });
+            path.pop();
         }
-        found.sort();
-        found.dedup();
-        r.references = found;
+    }
+    let mut touched = Vec::new();
+    for (i, reference) in links {
+        resources[i].references.push(reference);
+        touched.push(i);
+    }
+    touched.dedup();
+    for i in touched {
+        let references = &mut resources[i].references;
+        references.sort();
+        references.dedup();
+        references.shrink_to_fit();
     }
 }
 
-/// Each string in `v`, with its path (`ingress[0].security_groups[1]`) and
-/// the name of the argument it stands in (`security_groups`).
-fn values_by_path(v: &Value, path: &str, leaf: &str, f: &mut dyn FnMut(&str, &str, &str)) {
+/// A step of the path to a value inside an attribute.
+enum PathStep<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// `ingress[0].security_groups[1]`.
+fn path_text(path: &[PathStep<'_>]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            PathStep::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathStep::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// Each string in `v`, with the path to it.
+fn strings_in<'v>(
+    v: &'v Value,
+    path: &mut Vec<PathStep<'v>>,
+    f: &mut dyn FnMut(&[PathStep<'v>], &str),
+) {
     match v {
-        Value::String(s) => f(path, leaf, s),
-        Value::Sensitive(inner) => values_by_path(inner, path, leaf, f),
+        Value::String(s) => f(path, s),
+        Value::Sensitive(inner) => strings_in(inner, path, f),
         Value::List(items) => {
             for (i, item) in items.iter().enumerate() {
-                values_by_path(item, &format!("{path}[{i}]"), leaf, f);
+                path.push(PathStep::Index(i));
+                strings_in(item, path, f);
+                path.pop();
             }
         }
         Value::Map(object) => {
             for (k, item) in object.fields.iter() {
-                values_by_path(item, &format!("{path}.{k}"), k, f);
+                path.push(PathStep::Key(k));
+                strings_in(item, path, f);
+                path.pop();
             }
         }
         _ => {}
