@@ -41,10 +41,16 @@ pub fn display(path: &[Step]) -> String {
 /// the text has no such value (the path names what is missing: the caller
 /// points at the nearest ancestor that exists, [`nearest`]).
 pub fn offset(text: &str, path: &[Step]) -> Option<usize> {
+    offset_from(text, 0, path)
+}
+
+/// [`offset`] of `path` inside the value that starts at `start` (found
+/// before): the walk reads that value only, not the text before it.
+pub fn offset_from(text: &str, start: usize, path: &[Step]) -> Option<usize> {
     let mut c = Cursor {
         text,
         bytes: text.as_bytes(),
-        at: 0,
+        at: start,
     };
     for step in path {
         c.blanks();
@@ -82,10 +88,48 @@ pub fn offset(text: &str, path: &[Step]) -> Option<usize> {
 /// The offset of the value at `path`, or of its nearest ancestor the text
 /// has (a missing key is reported at the object that lacks it).
 pub fn nearest(text: &str, path: &[Step]) -> usize {
+    nearest_from(text, 0, path)
+}
+
+/// [`nearest`] inside the value that starts at `start`.
+pub fn nearest_from(text: &str, start: usize, path: &[Step]) -> usize {
     (0..=path.len())
         .rev()
-        .find_map(|n| offset(text, &path[..n]))
-        .unwrap_or(0)
+        .find_map(|n| offset_from(text, start, &path[..n]))
+        .unwrap_or(start)
+}
+
+/// Where each element of the list at `path` starts, in one walk: what a
+/// diagnostic about one of many elements is placed by, without walking
+/// the text again for each.
+pub fn element_offsets(text: &str, path: &[Step]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let Some(at) = offset(text, path) else {
+        return out;
+    };
+    let mut c = Cursor {
+        text,
+        bytes: text.as_bytes(),
+        at,
+    };
+    if c.expect(b'[').is_none() {
+        return out;
+    }
+    loop {
+        c.blanks();
+        match c.peek() {
+            None | Some(b']') => return out,
+            Some(_) => {}
+        }
+        out.push(c.at);
+        if c.skip_value().is_none() {
+            return out;
+        }
+        c.blanks();
+        if c.peek() == Some(b',') {
+            c.at += 1;
+        }
+    }
 }
 
 /// Where each resource of a values representation (`planned_values`, a
@@ -307,10 +351,29 @@ mod tests {
     }
 
     #[test]
+    fn the_elements_of_a_list_are_found_in_one_walk() {
+        let text = r#"{"a": [ {"x": "]"}, [1, 2] ,3 ], "b": 1}"#;
+        let found: Vec<&str> = element_offsets(text, &[Step::key("a")])
+            .into_iter()
+            .map(|o| &text[o..o + 2])
+            .collect();
+        assert_eq!(found, ["{\"", "[1", "3 "]);
+        assert!(element_offsets(text, &[Step::key("b")]).is_empty());
+        // a path inside an element found before
+        let second = element_offsets(text, &[Step::key("a")])[1];
+        assert_eq!(
+            offset_from(text, second, &[Step::Index(1)]).map(|o| &text[o..o + 1]),
+            Some("2")
+        );
+        assert_eq!(nearest_from(text, second, &[Step::Index(5)]), second);
+    }
+
+    #[test]
     fn broken_text_finds_nothing_and_never_panics() {
         for text in ["", "{", "{\"a\"", "[1,", "{\"a\": \"unterminated", "\"\\"] {
             assert_eq!(offset(text, &[Step::key("a"), Step::Index(0)]), None);
             let _ = nearest(text, &[Step::key("a")]);
+            let _ = element_offsets(text, &[Step::key("a")]);
         }
     }
 }

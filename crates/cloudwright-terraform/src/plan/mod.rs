@@ -179,12 +179,22 @@ struct Shape<'a> {
 
 impl Shape<'_> {
     fn say(&mut self, diagnostic: Diagnostic, path: &[Step], help: Option<&str>) {
-        let at = locate::nearest(&self.source.text, path) as u32;
-        let mut d = diagnostic.at(self.source.span(self.file, at, at));
+        let at = locate::nearest(&self.source.text, path);
+        self.say_at(diagnostic, at, help);
+    }
+
+    /// [`Shape::say`] at an offset found before (one of many elements of
+    /// a list, found in one walk).
+    fn say_at(&mut self, diagnostic: Diagnostic, at: usize, help: Option<&str>) {
+        let mut d = diagnostic.at(self.span(at));
         if let Some(help) = help {
             d = d.help(help);
         }
         self.diagnostics.push(d);
+    }
+
+    fn span(&self, at: usize) -> cloudwright_model::Span {
+        self.source.span(self.file, at as u32, at as u32)
     }
 
     fn error(&mut self, path: &[Step], message: impl Into<String>, help: Option<&str>) {
@@ -258,19 +268,18 @@ impl Shape<'_> {
             {
                 match resource_from_json(r, origin, regions) {
                     Ok(mut resource) => {
-                        resource.span = starts
-                            .get(i)
-                            .map(|&o| self.source.span(self.file, o as u32, o as u32));
+                        resource.span = starts.get(i).map(|&o| self.span(o));
                         f(resource, r)
                     }
                     Err(why) => {
-                        let mut at = at.clone();
-                        at.push(Step::Index(i));
-                        self.error(
-                            &at,
-                            format!("a resource {why}: it is not read"),
-                            Some(PLAN_HELP),
-                        );
+                        let message =
+                            Diagnostic::error(format!("a resource {why}: it is not read"));
+                        let place = starts.get(i).copied().unwrap_or_else(|| {
+                            let mut at = at.clone();
+                            at.push(Step::Index(i));
+                            locate::nearest(&self.source.text, &at)
+                        });
+                        self.say_at(message, place, Some(PLAN_HELP));
                     }
                 }
             }
@@ -317,15 +326,19 @@ fn load_plan(
     let mut handled = cloudwright_model::ModuleInstance::default();
     let at = [Step::key("resource_changes")];
     let listed = shape.list(json.get("resource_changes"), &at, "the resource changes");
+    // (where each change is, found in one walk)
+    let starts = locate::element_offsets(&shape.source.text, &at);
+    let start = |i: usize| starts.get(i).copied().unwrap_or_default();
     for (i, rc) in listed.iter().enumerate() {
         if rc.get("deposed").is_some() {
             continue;
         }
-        let here = [Step::key("resource_changes"), Step::Index(i)];
         let Some(address) = rc.get("address").and_then(Json::as_str) else {
-            shape.error(
-                &here,
-                "a resource change without an `address`: its actions are not read",
+            shape.say_at(
+                Diagnostic::error(
+                    "a resource change without an `address`: its actions are not read",
+                ),
+                start(i),
                 Some(PLAN_HELP),
             );
             continue;
@@ -339,10 +352,7 @@ fn load_plan(
                     .collect()
             })
             .unwrap_or_default();
-        let span = || {
-            let at = locate::nearest(&shape.source.text, &here) as u32;
-            shape.source.span(shape.file, at, at)
-        };
+        let span = || shape.span(start(i));
         if let Some(from) = rc.get("previous_address").and_then(Json::as_str) {
             if from != address {
                 handled.moves.push(cloudwright_model::Move {
@@ -464,7 +474,7 @@ fn load_plan(
             resources.push(resource);
         },
     );
-    note_deletions(&changes, &resources, listed, shape);
+    note_deletions(&changes, &resources, (listed, &starts), shape);
     link_by_value(&mut resources);
     out.resources.append(&mut resources);
     // (the configuration beside the plan may say the same in its blocks)
@@ -490,7 +500,7 @@ fn load_plan(
 fn note_deletions(
     changes: &HashMap<String, (Vec<String>, Option<&Json>)>,
     planned: &[Resource],
-    listed: &[Json],
+    (listed, starts): (&[Json], &[usize]),
     shape: &mut Shape<'_>,
 ) {
     let kept: HashSet<&str> = planned.iter().map(|r| r.address.as_str()).collect();
@@ -524,12 +534,12 @@ fn note_deletions(
         "`cloudwright review {file}` and `cloudwright cost diff {file}` compare the plan with the state it starts from",
         file = shape.source.display_path
     );
-    shape.say(
+    shape.say_at(
         Diagnostic::info(format!(
             "the plan deletes {count} {noun} not in its planned state: {}{more}",
             shown.join(", ")
         )),
-        &[Step::key("resource_changes"), Step::Index(first)],
+        starts.get(first).copied().unwrap_or_default(),
         Some(&help),
     );
 }
@@ -556,15 +566,17 @@ fn load_prior(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
 fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
     let regions = HashMap::new();
     let at = [Step::key("resources")];
+    // (where each resource is, found in one walk; what is wrong inside one
+    // is found from there)
+    let starts = locate::element_offsets(&shape.source.text, &at);
     for (ri, r) in shape
         .list(json.get("resources"), &at, "the state's resources")
         .iter()
         .enumerate()
     {
-        let here = |rest: &[Step]| {
-            let mut p = vec![Step::key("resources"), Step::Index(ri)];
-            p.extend_from_slice(rest);
-            p
+        let start = starts.get(ri).copied().unwrap_or_default();
+        let here = |shape: &Shape<'_>, rest: &[Step]| {
+            locate::nearest_from(&shape.source.text, start, rest)
         };
         let module = r.get("module").and_then(Json::as_str).unwrap_or("");
         let mode = r.get("mode").and_then(Json::as_str).unwrap_or("managed");
@@ -572,9 +584,11 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
             r.get("type").and_then(Json::as_str),
             r.get("name").and_then(Json::as_str),
         ) else {
-            shape.error(
-                &here(&[]),
-                "a resource without a `type` and a `name`: its instances are not read",
+            shape.say_at(
+                Diagnostic::error(
+                    "a resource without a `type` and a `name`: its instances are not read",
+                ),
+                start,
                 None,
             );
             continue;
@@ -589,13 +603,24 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
         } else {
             format!("{prefix}{t}.{n}")
         };
-        let instances_at = here(&[Step::key("instances")]);
-        let instances = shape.list(r.get("instances"), &instances_at, "its instances");
+        let instances = match r.get("instances") {
+            None | Some(Json::Null) => &[][..],
+            Some(Json::Array(items)) => items,
+            Some(other) => {
+                let message = format!(
+                    "`instances` of {base} is {}, not a list: its instances are not read",
+                    json_kind(other)
+                );
+                let place = here(shape, &[Step::key("instances")]);
+                shape.say_at(Diagnostic::error(message), place, None);
+                &[][..]
+            }
+        };
         for (ii, inst) in instances.iter().enumerate() {
-            let at = |rest: &[Step]| {
-                let mut p = here(&[Step::key("instances"), Step::Index(ii)]);
+            let at = |shape: &Shape<'_>, rest: &[Step]| {
+                let mut p = vec![Step::key("instances"), Step::Index(ii)];
                 p.extend_from_slice(rest);
-                p
+                here(shape, &p)
             };
             let key = inst.get("index_key");
             let address = match key {
@@ -603,14 +628,12 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
                 Some(Json::String(s)) => format!("{base}[{s:?}]"),
                 None | Some(Json::Null) => base.clone(),
                 Some(other) => {
-                    shape.error(
-                        &at(&[Step::key("index_key")]),
-                        format!(
-                            "an instance of {base} whose `index_key` is {}: a key is a number or a string, so the instance is not read",
-                            json_kind(other)
-                        ),
-                        None,
+                    let message = format!(
+                        "an instance of {base} whose `index_key` is {}: a key is a number or a string, so the instance is not read",
+                        json_kind(other)
                     );
+                    let place = at(shape, &[Step::key("index_key")]);
+                    shape.say_at(Diagnostic::error(message), place, None);
                     continue;
                 }
             };
@@ -626,11 +649,9 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
             let mut resource = match resource_from_json(&synthetic, Origin::State, &regions) {
                 Ok(resource) => resource,
                 Err(why) => {
-                    shape.error(
-                        &at(&[]),
-                        format!("an instance of {base} {why}: it is not read"),
-                        None,
-                    );
+                    let place = at(shape, &[]);
+                    let message = format!("an instance of {base} {why}: it is not read");
+                    shape.say_at(Diagnostic::error(message), place, None);
                     continue;
                 }
             };
@@ -658,12 +679,13 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
                 }
                 // which attributes are secret is not known: none is printed
                 Some(other) => {
-                    shape.say(
+                    let place = at(shape, &[Step::key("sensitive_attributes")]);
+                    shape.say_at(
                         Diagnostic::warning(format!(
                             "`sensitive_attributes` of {address} is {}, not a list of paths: which of its attributes are sensitive is not known, so all of them are treated as sensitive",
                             json_kind(other)
                         )),
-                        &at(&[Step::key("sensitive_attributes")]),
+                        place,
                         None,
                     );
                     if let Value::Map(obj) = &resource.attributes {
