@@ -1049,16 +1049,13 @@ impl Frame<'_, '_> {
         ev.bindings = auto.bindings.clone();
         // `local.x` is the stack's where the stack has it (Terragrunt
         // resolves it when it generates the file), else the block's own
-        let stack_locals = auto
-            .bindings
-            .iter()
-            .rev()
-            .find(|(name, _)| name == "local")
-            .and_then(|(_, v)| v.as_object().map(|o| o.fields.clone()));
         if auto.body.blocks_of("locals").next().is_some() {
             let mut locals = frame.locals(&mut ev, &auto.file, &auto.body);
-            for (name, v) in stack_locals.iter().flat_map(|l| l.iter()) {
-                locals.insert(name, v.clone());
+            let stack = auto.bindings.iter().rev().find(|(name, _)| name == "local");
+            if let Some(stack) = stack.and_then(|(_, v)| v.as_object()) {
+                for (name, v) in stack.fields.iter() {
+                    locals.insert(name, v.clone());
+                }
             }
             ev.bind("local", Value::map(locals));
         }

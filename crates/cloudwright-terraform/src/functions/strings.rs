@@ -9,14 +9,8 @@ use unicode_segmentation::UnicodeSegmentation;
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     Some(match name {
         "chomp" => unary(args, |s| s.trim_end_matches(['\n', '\r']).to_string()),
-        "lower" => unary(args, |s| match s.is_ascii() {
-            true => s.to_ascii_lowercase(),
-            false => s.chars().map(lower_case).collect(),
-        }),
-        "upper" => unary(args, |s| match s.is_ascii() {
-            true => s.to_ascii_uppercase(),
-            false => s.chars().map(upper_case).collect(),
-        }),
+        "lower" => unary(args, |s| cased(s, false)),
+        "upper" => unary(args, |s| cased(s, true)),
         "strrev" => unary(args, |s| s.graphemes(true).rev().collect()),
         "trimspace" => unary(args, |s| s.trim().to_string()),
         "title" => unary(args, title),
@@ -39,6 +33,17 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "formatlist" => formatlist(args),
         _ => return None,
     })
+}
+
+/// `s` in upper or lower case, rune by rune as Go's `strings.ToUpper` /
+/// `ToLower` (Terraform's `upper` and `lower`).
+fn cased(s: &str, upper: bool) -> String {
+    match (upper, s.is_ascii()) {
+        (true, true) => s.to_ascii_uppercase(),
+        (true, false) => s.chars().map(upper_case).collect(),
+        (false, true) => s.to_ascii_lowercase(),
+        (false, false) => s.chars().map(lower_case).collect(),
+    }
 }
 
 /// Largest padding `format` widths and `indent` produce.
@@ -349,17 +354,11 @@ fn known_start(v: &Value) -> Option<&str> {
 /// unknown piece an unknown made from it (no longer the value it was).
 pub fn cased_partial(upper: bool, v: &Value) -> Option<Value> {
     let pieces = v.template()?;
-    let case = |s: &str| match (upper, s.is_ascii()) {
-        (true, true) => s.to_ascii_uppercase(),
-        (true, false) => s.chars().map(upper_case).collect(),
-        (false, true) => s.to_ascii_lowercase(),
-        (false, false) => s.chars().map(lower_case).collect(),
-    };
     Some(Value::partial_string(
         pieces
             .iter()
             .map(|p| match p.as_str() {
-                Some(text) => Value::string(case(text)),
+                Some(text) => Value::string(cased(text, upper)),
                 None => Value::unknown_made_from(std::slice::from_ref(p)),
             })
             .collect(),
