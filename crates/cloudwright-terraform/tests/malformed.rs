@@ -795,3 +795,107 @@ fn plan_and_state_files_of_the_wrong_shape_are_located() {
 fn addresses(g: &Graph) -> Vec<&str> {
     g.resources.iter().map(|r| r.address.as_str()).collect()
 }
+
+/// The plan and state fixtures, mutated a few bytes at a time with the
+/// characters JSON's syntax turns on and loaded as plans, as the state a
+/// plan starts from, and as state: each load returns a model and
+/// diagnostics (a resource read, or said not to be), never a panic.
+/// Deterministic; `FUZZ_PLANS` raises the count for a longer local run.
+#[test]
+fn mutated_plans_and_states_never_panic_the_loader() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let texts: Vec<Vec<u8>> = [
+        "plan/plan.json",
+        "plan_change/plan.json",
+        "plan_change/shown-state.json",
+        "plan_links/plan.json",
+        "state/terraform.tfstate.json",
+    ]
+    .iter()
+    .map(|p| std::fs::read(fixtures.join(p)).unwrap())
+    .collect();
+    let alphabet = b"{}[]\":,0123456789-.eEtrufalsn \\\n";
+    let mut state: u64 = 0x0BAD_5EED_1234_5678;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state as usize
+    };
+    let rounds = std::env::var("FUZZ_PLANS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(60);
+    // a value replaced by one of another kind, or a key dropped, at a
+    // random place: JSON that parses, of the wrong shape
+    fn reshape(v: &mut serde_json::Value, next: &mut dyn FnMut() -> usize, depth: usize) {
+        let kinds = [
+            serde_json::json!(null),
+            serde_json::json!(5),
+            serde_json::json!("x"),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!([1, "a", {"b": null}]),
+            serde_json::json!({"a": [1]}),
+            serde_json::json!(true),
+        ];
+        let descend = depth < 12 && !next().is_multiple_of(5);
+        match v {
+            serde_json::Value::Object(m) if descend && !m.is_empty() => {
+                let key = m.keys().nth(next() % m.len()).cloned().unwrap_or_default();
+                if next().is_multiple_of(7) {
+                    m.remove(&key);
+                } else if let Some(child) = m.get_mut(&key) {
+                    reshape(child, next, depth + 1);
+                }
+            }
+            serde_json::Value::Array(items) if descend && !items.is_empty() => {
+                let i = next() % items.len();
+                reshape(&mut items[i], next, depth + 1);
+            }
+            _ => *v = kinds[next() % kinds.len()].clone(),
+        }
+    }
+    let t = TempTree::new();
+    for round in 0..rounds {
+        let mut bytes = texts[next() % texts.len()].clone();
+        if round % 2 == 0 {
+            if let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                for _ in 0..1 + next() % 3 {
+                    reshape(&mut json, &mut next, 0);
+                }
+                bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+            }
+            t.write(&format!("p{round}.json"), &bytes);
+            for plan_prior in [false, true] {
+                let options = LoadOptions {
+                    plan_prior,
+                    ..LoadOptions::default()
+                };
+                let _ = load(&[t.0.join(format!("p{round}.json"))], &options);
+            }
+            continue;
+        }
+        for _ in 0..1 + next() % 4 {
+            let at = next() % bytes.len().max(1);
+            let c = alphabet[next() % alphabet.len()];
+            match next() % 3 {
+                0 if !bytes.is_empty() => {
+                    bytes.remove(at);
+                }
+                1 => bytes.insert(at.min(bytes.len()), c),
+                _ if !bytes.is_empty() => bytes[at] = c,
+                _ => {}
+            }
+        }
+        let name = format!("p{round}.json");
+        t.write(&name, &bytes);
+        for plan_prior in [false, true] {
+            let options = LoadOptions {
+                plan_prior,
+                ..LoadOptions::default()
+            };
+            let _ = load(&[t.0.join(&name)], &options);
+        }
+    }
+}
