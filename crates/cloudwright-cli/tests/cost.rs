@@ -3,7 +3,7 @@
 //! instances but fewer, a NAT gateway per AZ, a bastion host).
 
 mod common;
-use common::{cost_changes, run, stdout};
+use common::{cost_changes, json_of, run, stdout};
 
 #[test]
 fn cost_of_the_example_in_every_format() {
@@ -163,7 +163,7 @@ fn pricing_info_shows_coverage_and_a_bad_catalogue_is_located() {
 
 #[test]
 fn cost_diff_of_two_plan_files() {
-    let out = run(&[
+    let json = json_of(&[
         "cost",
         "diff",
         "crates/cloudwright-cli/tests/fixtures/cost-plans/base.json",
@@ -171,13 +171,6 @@ fn cost_diff_of_two_plan_files() {
         "-o",
         "json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let h = 730.0;
     // two t3.large → three m5.large (20 GB gp3 root volumes), a NAT gateway added
     let base = 2.0 * (0.0832 * h + 20.0 * 0.08);
@@ -205,20 +198,13 @@ fn cost_diff_of_two_plan_files() {
 /// of the state it starts from — a resource it deletes is removed.
 #[test]
 fn cost_diff_of_one_plan() {
-    let out = run(&[
+    let json = json_of(&[
         "cost",
         "diff",
         "crates/cloudwright-terraform/tests/fixtures/plan_change/plan.json",
         "-o",
         "json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let h = 730.0;
     let root = 8.0 * 0.08;
     let db = 0.018 * h + 20.0 * 0.115;

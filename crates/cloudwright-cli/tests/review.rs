@@ -5,7 +5,7 @@
 //! NAT gateway per AZ) — each engine's contribution checked.
 
 mod common;
-use common::{cost_changes, rules_and_resources, run, stdout};
+use common::{cost_changes, json_of, rules_and_resources, run, stdout};
 
 const BASE: &str = "examples/three-tier";
 const HEAD: &str = "examples/three-tier-change";
@@ -347,14 +347,7 @@ fn change_review_tells_imports_and_releases_from_creation_and_destruction() {
 #[test]
 fn change_review_of_one_plan() {
     let plan = "crates/cloudwright-terraform/tests/fixtures/plan_change/plan.json";
-    let out = run(&["review", plan, "-o", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let j = json_of(&["review", plan, "-o", "json"]);
     assert_eq!(j["kind"], "change-review");
     assert_eq!(
         j["headline"],

@@ -508,6 +508,33 @@ proptest! {
     }
 }
 
+/// A deterministic xorshift sequence from `seed`: the fuzz tests' dice.
+fn xorshift(mut state: u64) -> impl FnMut() -> usize {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state as usize
+    }
+}
+
+/// Up to `most` edits of `bytes`, each a byte of `alphabet` inserted or
+/// written over one, or a byte removed.
+fn mutate(bytes: &mut Vec<u8>, alphabet: &[u8], most: usize, next: &mut impl FnMut() -> usize) {
+    for _ in 0..1 + next() % most {
+        let at = next() % bytes.len().max(1);
+        let c = alphabet[next() % alphabet.len()];
+        match next() % 3 {
+            0 if !bytes.is_empty() => {
+                bytes.remove(at);
+            }
+            1 => bytes.insert(at.min(bytes.len()), c),
+            _ if !bytes.is_empty() => bytes[at] = c,
+            _ => {}
+        }
+    }
+}
+
 /// Every `.tf` file of the repository, mutated a few bytes at a time with
 /// the characters HCL's syntax turns on: the parser answers with a tree or
 /// a located error, never a panic. Deterministic (a fixed xorshift seed);
@@ -543,31 +570,14 @@ fn mutated_real_files_never_panic_the_parser() {
         .collect();
     assert!(texts.len() > 30, "{} files", texts.len());
     let alphabet = b"{}[]()\"$%~<>-=.,:?!*\n\\#/ aEOT09_\t";
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state as usize
-    };
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
     let rounds = std::env::var("FUZZ_MUTATIONS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(20_000);
     for _ in 0..rounds {
         let mut bytes = texts[next() % texts.len()].as_bytes().to_vec();
-        for _ in 0..1 + next() % 6 {
-            let at = next() % bytes.len().max(1);
-            let c = alphabet[next() % alphabet.len()];
-            match next() % 3 {
-                0 if !bytes.is_empty() => {
-                    bytes.remove(at);
-                }
-                1 => bytes.insert(at.min(bytes.len()), c),
-                _ if !bytes.is_empty() => bytes[at] = c,
-                _ => {}
-            }
-        }
+        mutate(&mut bytes, alphabet, 6, &mut next);
         let Ok(text) = String::from_utf8(bytes) else {
             continue;
         };
@@ -632,13 +642,7 @@ fn mutated_fixture_trees_never_panic_the_loader() {
         trees.push(files);
     }
     assert!(trees.len() > 40, "{} trees", trees.len());
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state as usize
-    };
+    let mut next = xorshift(0x2545_F491_4F6C_DD1D);
     let is_config = |p: &Path| {
         let name = p.to_string_lossy();
         [".tf", ".hcl", ".tfvars", ".json", ".tofu", ".tftpl"]
@@ -815,13 +819,7 @@ fn mutated_plans_and_states_never_panic_the_loader() {
     .map(|p| std::fs::read(fixtures.join(p)).unwrap())
     .collect();
     let alphabet = b"{}[]\":,0123456789-.eEtrufalsn \\\n";
-    let mut state: u64 = 0x0BAD_5EED_1234_5678;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state as usize
-    };
+    let mut next = xorshift(0x0BAD_5EED_1234_5678);
     let rounds = std::env::var("FUZZ_PLANS")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -876,18 +874,7 @@ fn mutated_plans_and_states_never_panic_the_loader() {
             }
             continue;
         }
-        for _ in 0..1 + next() % 4 {
-            let at = next() % bytes.len().max(1);
-            let c = alphabet[next() % alphabet.len()];
-            match next() % 3 {
-                0 if !bytes.is_empty() => {
-                    bytes.remove(at);
-                }
-                1 => bytes.insert(at.min(bytes.len()), c),
-                _ if !bytes.is_empty() => bytes[at] = c,
-                _ => {}
-            }
-        }
+        mutate(&mut bytes, alphabet, 4, &mut next);
         let name = format!("p{round}.json");
         t.write(&name, &bytes);
         for plan_prior in [false, true] {

@@ -54,3 +54,16 @@ pub fn cost_changes(diff: &serde_json::Value) -> Vec<(&str, &str)> {
         })
         .collect()
 }
+
+/// The JSON document `cloudwright ARGS` writes, the run having succeeded.
+#[allow(dead_code)] // (not every test binary reads JSON output)
+pub fn json_of(args: &[&str]) -> serde_json::Value {
+    let out = run(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&stdout(&out)).unwrap()
+}

@@ -16,18 +16,25 @@ impl Step {
     }
 }
 
-/// The path as the document's keys and indices: `planned_values.root_module.resources[3]`.
-pub fn display(path: &[Step]) -> String {
+/// A step of a path borrowed from what it names: a map's key, or an index.
+pub enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// A path as Terraform and the JSON document write it:
+/// `planned_values.root_module.resources[3]`, `ingress[0].security_groups`.
+pub fn text_of(path: &[Seg<'_>]) -> String {
     let mut out = String::new();
     for step in path {
         match step {
-            Step::Key(k) => {
+            Seg::Key(k) => {
                 if !out.is_empty() {
                     out.push('.');
                 }
                 out.push_str(k);
             }
-            Step::Index(i) => {
+            Seg::Index(i) => {
                 out.push('[');
                 out.push_str(&i.to_string());
                 out.push(']');
@@ -35,6 +42,18 @@ pub fn display(path: &[Step]) -> String {
         }
     }
     out
+}
+
+/// The path into the document as text ([`text_of`]).
+pub fn display(path: &[Step]) -> String {
+    let segs: Vec<Seg<'_>> = path
+        .iter()
+        .map(|s| match s {
+            Step::Key(k) => Seg::Key(k),
+            Step::Index(i) => Seg::Index(*i),
+        })
+        .collect();
+    text_of(&segs)
 }
 
 /// The byte offset in `text` where the value at `path` starts; `None` when

@@ -15,7 +15,7 @@ use cloudwright_model::{
     graph::strip_instance_key, Diagnostic, FileId, InstanceKey, Mode, Origin, ProviderRef,
     Reference, Resource, SourceFile, SourceMap, Value,
 };
-use locate::Step;
+use locate::{Seg, Step};
 use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -738,19 +738,19 @@ fn link_by_value(resources: &mut [Resource]) {
         let Some(object) = r.attributes.as_object() else {
             continue;
         };
-        let mut path: Vec<PathStep<'_>> = Vec::new();
+        let mut path: Vec<Seg<'_>> = Vec::new();
         for (name, v) in object.fields.iter() {
             if matches!(name, "id" | "arn" | "tags" | "tags_all") {
                 continue;
             }
-            path.push(PathStep::Key(name));
+            path.push(Seg::Key(name));
             strings_in(v, &mut path, &mut |path, text| {
                 let Some(&(target, key)) = by_value.get(text) else {
                     return;
                 };
                 let leaf = path.iter().rev().find_map(|s| match s {
-                    PathStep::Key(k) => Some(*k),
-                    PathStep::Index(_) => None,
+                    Seg::Key(k) => Some(*k),
+                    Seg::Index(_) => None,
                 });
                 let linked =
                     text.starts_with("arn:") || generated_id(text) || leaf.is_some_and(takes_name);
@@ -758,7 +758,7 @@ fn link_by_value(resources: &mut [Resource]) {
                     links.push((
                         i,
                         Reference {
-                            attribute: path_text(path).into(),
+                            attribute: locate::text_of(path).into(),
                             target: targets[target]
                                 .get_or_insert_with(|| resources[target].address.as_str().into())
                                 .clone(),
@@ -784,52 +784,21 @@ fn link_by_value(resources: &mut [Resource]) {
     }
 }
 
-/// A step of the path to a value inside an attribute.
-enum PathStep<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-/// `ingress[0].security_groups[1]`.
-fn path_text(path: &[PathStep<'_>]) -> String {
-    let mut out = String::new();
-    for step in path {
-        match step {
-            PathStep::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            PathStep::Index(i) => {
-                out.push('[');
-                out.push_str(&i.to_string());
-                out.push(']');
-            }
-        }
-    }
-    out
-}
-
 /// Each string in `v`, with the path to it.
-fn strings_in<'v>(
-    v: &'v Value,
-    path: &mut Vec<PathStep<'v>>,
-    f: &mut dyn FnMut(&[PathStep<'v>], &str),
-) {
+fn strings_in<'v>(v: &'v Value, path: &mut Vec<Seg<'v>>, f: &mut dyn FnMut(&[Seg<'v>], &str)) {
     match v {
         Value::String(s) => f(path, s),
         Value::Sensitive(inner) => strings_in(inner, path, f),
         Value::List(items) => {
             for (i, item) in items.iter().enumerate() {
-                path.push(PathStep::Index(i));
+                path.push(Seg::Index(i));
                 strings_in(item, path, f);
                 path.pop();
             }
         }
         Value::Map(object) => {
             for (k, item) in object.fields.iter() {
-                path.push(PathStep::Key(k));
+                path.push(Seg::Key(k));
                 strings_in(item, path, f);
                 path.pop();
             }
