@@ -22,7 +22,8 @@ pub(crate) struct CostCommand {
 #[derive(Subcommand)]
 enum CostSubcommand {
     /// What a change costs: `cost diff BASE HEAD` (two directories or two
-    /// plan files), or `cost diff --base REF [PATH]` against a git revision.
+    /// plan files), `cost diff plan.json` (one plan: from the state it
+    /// starts from), or `cost diff --base REF [PATH]` against a git revision.
     Diff(CostDiffArgs),
 }
 

@@ -33,7 +33,8 @@ enum Command {
     /// One review across every engine — exposure paths, escalation paths
     /// and public access, security findings, failure scenarios and
     /// recovery objectives, cost, IaC hygiene and tagging — of a tree, or
-    /// of a change: `review --base REF PATH`, or `review BASE HEAD`.
+    /// of a change: `review --base REF PATH`, `review BASE HEAD`, or
+    /// `review plan.json` (one plan: from the state it starts from).
     Review(review::ReviewArgs),
     /// Check the configuration against the rules and report findings.
     Scan(ScanArgs),
