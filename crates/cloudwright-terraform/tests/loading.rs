@@ -2564,6 +2564,12 @@ fn a_plan_reads_as_its_planned_values_or_as_the_state_it_starts_from() {
     );
     let span = deleted[0].span.expect("located");
     assert_eq!((span.line, span.column), (387, 5));
+    // with no configuration beside it, what the plan says of its checks:
+    // a failing assertion (one Terraform could not decide is not failing)
+    assert_eq!(
+        messages(&g, Severity::Warning),
+        ["`check.backups`: an assertion fails (as the plan says): The orders database keeps fewer than 14 days of backups."]
+    );
 
     let options = LoadOptions {
         plan_prior: true,

@@ -475,6 +475,10 @@ fn load_plan(
         },
     );
     note_deletions(&changes, &resources, (listed, &starts), shape);
+    if !has_config {
+        // (beside its configuration, Cloudwright checks the conditions itself)
+        note_failed_checks(json, shape);
+    }
     link_by_value(&mut resources);
     out.resources.append(&mut resources);
     // (the configuration beside the plan may say the same in its blocks)
@@ -542,6 +546,64 @@ fn note_deletions(
         starts.get(first).copied().unwrap_or_default(),
         Some(&help),
     );
+}
+
+/// What the plan says of its checks (`check` blocks' assertions fail as
+/// warnings and the plan is still made; a failing precondition would have
+/// stopped it): each failing instance's problems, as Cloudwright says of
+/// the conditions it evaluates in a configuration. A check Terraform could
+/// not decide while planning (`unknown`) is not a failure.
+fn note_failed_checks(json: &Json, shape: &mut Shape<'_>) {
+    let at = [Step::key("checks")];
+    let Some(checks) = json.get("checks").and_then(Json::as_array) else {
+        return;
+    };
+    let starts = locate::element_offsets(&shape.source.text, &at);
+    for (i, check) in checks.iter().enumerate() {
+        let place = starts.get(i).copied().unwrap_or_default();
+        let kind = check.pointer("/address/kind").and_then(Json::as_str);
+        let object = check
+            .pointer("/address/to_display")
+            .and_then(Json::as_str)
+            .unwrap_or("a checkable object");
+        for instance in check
+            .get("instances")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let status = instance.get("status").and_then(Json::as_str);
+            if !matches!(status, Some("fail" | "error")) {
+                continue;
+            }
+            let shown = instance
+                .pointer("/address/to_display")
+                .and_then(Json::as_str)
+                .unwrap_or(object);
+            let problems: Vec<&str> = instance
+                .get("problems")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("message").and_then(Json::as_str))
+                .collect();
+            let messages = match problems.is_empty() {
+                true => vec!["(the plan gives no message)"],
+                false => problems,
+            };
+            for message in messages {
+                let diagnostic = match kind {
+                    Some("check") => Diagnostic::warning(format!(
+                        "`{shown}`: an assertion fails (as the plan says): {message}"
+                    )),
+                    _ => Diagnostic::error(format!(
+                        "`{shown}`: a condition fails (as the plan says): {message}"
+                    )),
+                };
+                shape.say_at(diagnostic, place, None);
+            }
+        }
+    }
 }
 
 /// The state a plan starts from (`prior_state`): the base of the change
