@@ -369,6 +369,12 @@ fn change_review_of_one_plan() {
             "aws_security_group.ssh".to_string()
         )
     );
+    // a check failing before and after is not new; one the change mends is
+    assert_eq!(j["configuration"]["new"], serde_json::json!([]));
+    assert_eq!(
+        j["configuration"]["mended"][0]["message"],
+        "`check.monitoring`: an assertion fails (as the plan says): web[0] has no detailed monitoring."
+    );
     // the moved bucket's findings are neither new nor fixed
     assert!(!new.iter().any(|(_, r)| r.contains("bucket")), "{new:?}");
     // the deleted instance's findings are fixed: it is gone

@@ -2576,7 +2576,16 @@ fn a_plan_reads_as_its_planned_values_or_as_the_state_it_starts_from() {
         ..LoadOptions::default()
     };
     let prior = load(std::slice::from_ref(&plan), &options);
-    assert!(prior.diagnostics.is_empty(), "{:?}", prior.diagnostics);
+    // the checks the prior state says fail: the change review tells one the
+    // change breaks from one already failing, and one it mends
+    assert_eq!(
+        messages(&prior, Severity::Warning),
+        [
+            "`check.backups`: an assertion fails (as the plan says): The orders database keeps fewer than 14 days of backups.",
+            "`check.monitoring`: an assertion fails (as the plan says): web[0] has no detailed monitoring."
+        ]
+    );
+    assert_eq!(prior.diagnostics.len(), 2, "{:?}", prior.diagnostics);
     assert_eq!(
         addresses(&prior),
         vec![

@@ -86,7 +86,7 @@ pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut Sour
         }
     }
     match kind {
-        Kind::Plan if options.plan_prior => load_prior(&json, &mut shape, &mut out),
+        Kind::Plan if options.plan_prior => load_prior(&json, path, &mut shape, &mut out),
         Kind::Plan => load_plan(&json, path, options, sources, &mut shape, &mut out),
         Kind::ShownState => {
             let regions = HashMap::new();
@@ -393,15 +393,7 @@ fn load_plan(
     // The configuration beside the plan, evaluated with the plan's variables.
     let dir = crate::load::directory_of(path);
     let dir = dir.as_path();
-    let has_config = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten().any(|e| {
-                e.path()
-                    .extension()
-                    .is_some_and(|x| x == "tf" || x == "tofu")
-            })
-        })
-        .unwrap_or(false);
+    let has_config = config_beside(path);
     let mut config_resources: HashMap<String, Resource> = HashMap::new();
     if has_config {
         let mut opts = options.clone();
@@ -477,7 +469,7 @@ fn load_plan(
     note_deletions(&changes, &resources, (listed, &starts), shape);
     if !has_config {
         // (beside its configuration, Cloudwright checks the conditions itself)
-        note_failed_checks(json, shape);
+        note_failed_checks(json, &[], shape);
     }
     link_by_value(&mut resources);
     out.resources.append(&mut resources);
@@ -548,13 +540,28 @@ fn note_deletions(
     );
 }
 
+/// Whether `.tf` files are beside the plan at `path`: its configuration,
+/// read with it.
+fn config_beside(path: &Path) -> bool {
+    std::fs::read_dir(crate::load::directory_of(path))
+        .map(|rd| {
+            rd.flatten().any(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "tf" || x == "tofu")
+            })
+        })
+        .unwrap_or(false)
+}
+
 /// What the plan says of its checks (`check` blocks' assertions fail as
 /// warnings and the plan is still made; a failing precondition would have
 /// stopped it): each failing instance's problems, as Cloudwright says of
 /// the conditions it evaluates in a configuration. A check Terraform could
 /// not decide while planning (`unknown`) is not a failure.
-fn note_failed_checks(json: &Json, shape: &mut Shape<'_>) {
-    let at = [Step::key("checks")];
+fn note_failed_checks(json: &Json, path: &[Step], shape: &mut Shape<'_>) {
+    let mut at = path.to_vec();
+    at.push(Step::key("checks"));
     let Some(checks) = json.get("checks").and_then(Json::as_array) else {
         return;
     };
@@ -608,8 +615,13 @@ fn note_failed_checks(json: &Json, shape: &mut Shape<'_>) {
 
 /// The state a plan starts from (`prior_state`): the base of the change
 /// the plan is. A plan with none starts from nothing (its first apply).
-fn load_prior(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
+fn load_prior(json: &Json, path: &Path, shape: &mut Shape<'_>, out: &mut Loaded) {
     let regions = provider_regions(json);
+    // the checks the state says fail, as the plan's are said, so that a
+    // change review tells a check the change breaks from one already failing
+    if let Some(prior) = json.get("prior_state").filter(|_| !config_beside(path)) {
+        note_failed_checks(prior, &[Step::key("prior_state")], shape);
+    }
     let Some(values) = json.pointer("/prior_state/values") else {
         return;
     };
