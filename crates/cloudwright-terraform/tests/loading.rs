@@ -1472,6 +1472,8 @@ fn strings_known_in_part_keep_their_known_text() {
         ),
         ("short", "\"platform\""),
         ("long", "(known after apply: \"platform${…}\")"),
+        // (every character but the last known one is: it may combine)
+        ("whole", "\"platform\""),
         ("middle", "(known after apply)"),
         ("plain", "(known after apply)"),
     ] {

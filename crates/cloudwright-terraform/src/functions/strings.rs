@@ -415,7 +415,7 @@ pub fn trim_partial(suffix: bool, args: &[Value]) -> Option<Value> {
 /// `substr` from the start of a string known in part: known where it ends
 /// within the known start, else the known start and what follows unknown.
 pub fn substr_partial(args: &[Value]) -> Option<Value> {
-    let start = known_start(&args[0])?;
+    let first = args[0].template()?.first()?.as_str()?;
     let (offset, length) = (args[1].as_number()?, args[2].as_number()?);
     if offset != 0.0 || length.fract() != 0.0 {
         return None;
@@ -424,16 +424,16 @@ pub fn substr_partial(args: &[Value]) -> Option<Value> {
     if length < 0.0 {
         return Some(args[0].clone());
     }
-    let characters: Vec<usize> = start
-        .grapheme_indices(true)
-        .map(|(i, _)| i)
-        .chain([start.len()])
-        .collect();
-    let known = characters.len() - 1;
-    if (length as usize) <= known {
-        return Some(Value::string(&start[..characters[length as usize]]));
+    // where each character of the known text starts; the last one may
+    // combine with what the unknown piece after it starts with, so the
+    // characters before it are the ones known
+    let characters: Vec<usize> = first.grapheme_indices(true).map(|(i, _)| i).collect();
+    let last = *characters.last()?;
+    if (length as usize) < characters.len() {
+        return Some(Value::string(&first[..characters[length as usize]]));
     }
     // the known start, then an unknown cut of the rest
+    let start = &first[..last];
     Some(Value::partial_string(vec![
         Value::string(start),
         Value::unknown_made_from(&args[..1]),
