@@ -402,14 +402,7 @@ fn change_review_of_one_plan() {
 
 /// The JSON change review of `base` → `head`, which must succeed.
 fn change_json(base: &str, head: &str) -> serde_json::Value {
-    let out = run(&["review", base, head, "-o", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(&stdout(&out)).unwrap()
+    json_of(&["review", base, head, "-o", "json"])
 }
 
 /// What the loader finds wrong is part of the review: a change that
