@@ -884,9 +884,13 @@ impl ModuleSource for ModuleCache {
             .collect();
         paths.sort();
         tofu_precedence(&mut paths);
-        // parsed once, kept: registered for their text, the syntax taken over
+        // parsed once, kept: registered for their text, the syntax taken
+        // over. One by one, not in parallel: the caller holds the module
+        // cache's and the source map's locks, and a thread waiting for a
+        // parallel task may take up another root's evaluation, which would
+        // wait for those locks on the thread that holds them.
         let mut files = Vec::new();
-        for mut file in parse_files(&paths) {
+        for mut file in paths.iter().map(|p| parse_file(p)) {
             let json = file.path.to_string_lossy().ends_with(".json");
             let (body, partial) = match file.result.as_mut() {
                 Ok((body, problems)) => (Some(std::mem::take(body)), !problems.is_empty()),
