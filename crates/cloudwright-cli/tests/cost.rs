@@ -175,9 +175,7 @@ fn cost_diff_of_two_plan_files() {
     // two t3.large → three m5.large (20 GB gp3 root volumes), a NAT gateway added
     let base = 2.0 * (0.0832 * h + 20.0 * 0.08);
     let head = 3.0 * (0.096 * h + 20.0 * 0.08) + 0.045 * h;
-    let cents = |x: f64| (x * 100.0).round() / 100.0;
-    assert_eq!(json["base_monthly_cost"], cents(base));
-    assert_eq!(json["head_monthly_cost"], cents(head));
+    assert_totals(&json, base, head);
     let changes = cost_changes(&json);
     assert_eq!(
         changes,
@@ -212,9 +210,7 @@ fn cost_diff_of_one_plan() {
     let base = (0.0104 * h + root) + (0.0208 * h + root) + (0.0052 * h + root) + db;
     // two web instances and the imported Elastic IP
     let head = 2.0 * (0.096 * h + root) + db + 0.005 * h;
-    let cents = |x: f64| (x * 100.0).round() / 100.0;
-    assert_eq!(json["base_monthly_cost"], cents(base));
-    assert_eq!(json["head_monthly_cost"], cents(head));
+    assert_totals(&json, base, head);
     let changes = cost_changes(&json);
     assert_eq!(
         changes,
@@ -265,4 +261,11 @@ fn cost_diff_does_not_count_what_the_head_could_not_read_as_removed() {
     assert_eq!(j["head_monthly_cost"], 15.18);
     assert_eq!(j["delta_monthly_cost"], 0.0);
     assert_eq!(j["resources"], serde_json::json!([]));
+}
+
+/// The monthly totals of a `cost diff -o json` document, to the cent.
+fn assert_totals(diff: &serde_json::Value, base: f64, head: f64) {
+    let cents = |x: f64| (x * 100.0).round() / 100.0;
+    assert_eq!(diff["base_monthly_cost"], cents(base));
+    assert_eq!(diff["head_monthly_cost"], cents(head));
 }

@@ -38,3 +38,14 @@ pub fn write_gz(out: &str, table: &str) -> Result<(), String> {
         .and_then(|_| gz.finish().map(|_| ()))
         .map_err(|e| format!("cannot write {out}: {e}"))
 }
+
+/// A generator's exit: success, or the error said and exit code 2.
+pub fn exit(result: Result<(), String>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}

@@ -301,24 +301,23 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
         let range = Range::new(key_range.start as usize, value.range.end as usize);
         match key.as_str() {
             "//" => {}
-            "resource" | "data" | "ephemeral" => labelled_blocks(
-                key,
-                value,
-                2,
-                range,
-                &mut body,
-                &mut errors,
-                &terraform_body(key),
-            ),
-            "module" | "variable" | "output" | "provider" | "check" => labelled_blocks(
-                key,
-                value,
-                1,
-                range,
-                &mut body,
-                &mut errors,
-                &terraform_body(key),
-            ),
+            "resource" | "data" | "ephemeral" | "module" | "variable" | "output" | "provider"
+            | "check" => {
+                // (a resource's type and name; one name for the others)
+                let labels = match key.as_str() {
+                    "resource" | "data" | "ephemeral" => 2,
+                    _ => 1,
+                };
+                labelled_blocks(
+                    key,
+                    value,
+                    labels,
+                    range,
+                    &mut body,
+                    &mut errors,
+                    &terraform_body(key),
+                )
+            }
             "locals" => {
                 for item in as_items(value) {
                     body.blocks.push(Block {

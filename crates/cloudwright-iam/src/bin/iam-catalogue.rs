@@ -6,13 +6,7 @@
 use cloudwright_iam::generator::{write_gz, Args};
 
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::from(2)
-        }
-    }
+    cloudwright_iam::generator::exit(run())
 }
 
 fn run() -> Result<(), String> {
