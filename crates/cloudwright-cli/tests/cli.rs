@@ -376,6 +376,58 @@ fn exposure_of_a_plan_follows_the_ids_it_holds() {
     ));
 }
 
+/// State split by layer, read together: the application's bastion is
+/// reached through the network layer's gateway and route, each hop said
+/// with the state file it is in.
+#[test]
+fn exposure_runs_across_state_files_of_several_layers() {
+    let layers = "crates/cloudwright-terraform/tests/fixtures/state_layers";
+    let (network, app) = (
+        format!("{layers}/network/terraform.tfstate"),
+        format!("{layers}/app/terraform.tfstate"),
+    );
+    let out = run(&["exposure", &network, &app, "-o", "json"]);
+    succeeded(&out);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let first = &json["exposures"][0];
+    assert_eq!(
+        (&first["root"], &first["resource"], &first["verdict"]),
+        (
+            &serde_json::json!("app/terraform.tfstate"),
+            &serde_json::json!("aws_instance.bastion"),
+            &serde_json::json!("reachable")
+        )
+    );
+    let hops: Vec<String> = first["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{}:{} {}",
+                h["file"].as_str().unwrap(),
+                h["line"],
+                h["address"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            "app/terraform.tfstate:98 aws_instance.bastion",
+            "network/terraform.tfstate:31 aws_internet_gateway.gw",
+            "network/terraform.tfstate:66 aws_route_table.public",
+            "network/terraform.tfstate:14 aws_vpc.main",
+            "app/terraform.tfstate:14 aws_security_group.ssh.ingress[0]"
+        ]
+    );
+    // the application's state alone does not say where its subnet is
+    let out = run(&["exposure", &app, "-o", "json"]);
+    succeeded(&out);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["exposures"][0]["verdict"], "unknown");
+}
+
 #[test]
 fn exposure_on_the_bundled_example_goes_through_the_load_balancer() {
     let out = run(&["exposure", "examples/three-tier"]);

@@ -298,7 +298,7 @@ impl Graph {
                         for (j, reference) in resources[i].references.iter().enumerate() {
                             // (another root's resource: indexed under that root,
                             // below; an address holds no `/`)
-                            if foreign && reference.target.as_bytes().contains(&b'/') {
+                            if foreign && crate::value::origin_root(&reference.target).0.is_some() {
                                 continue;
                             }
                             // under the exact target only: a reference to the
@@ -416,11 +416,18 @@ impl Graph {
         self.id
     }
 
-    /// The resource with this address in this root module.
+    /// The resource with this address in this root module, or in the root
+    /// module the address names (`live/network//aws_subnet.a`: the target
+    /// of a reference into another root, [`link_foreign_origins`]).
     pub fn resource_in(&self, root: &str, address: &str) -> Option<&Resource> {
-        self.by_address
+        let found = self
+            .by_address
             .get(root, address)
-            .map(|&i| &self.resources[i])
+            .or_else(|| match crate::value::origin_root(address) {
+                (Some(other), address) => self.by_address.get(other, address),
+                (None, _) => None,
+            });
+        found.map(|&i| &self.resources[i])
     }
 
     /// The first resource with this address in any root module (for a

@@ -978,22 +978,24 @@ pub fn is_no_origin(origin: &str) -> bool {
     origin.is_empty() || origin == AFTER_APPLY_ORIGIN
 }
 
+/// The root module an origin names when it is another's, and the address
+/// in it: `live/prod/network//aws_subnet.private[0].id` is an attribute of
+/// a resource of root module `live/prod/network` (a Terragrunt
+/// dependency's output, read by another unit; a resource of another state
+/// file its ID names). Only an instance key holds `//` in an address
+/// (`aws_s3_bucket.b["http://x"]`), after a `[`; an origin without a root
+/// before it is an address of the resource's own root.
+pub fn origin_root(origin: &str) -> (Option<&str>, &str) {
+    match origin.split_once("//") {
+        Some((root, address)) if !root.contains('[') => (Some(root), address),
+        _ => (None, origin),
+    }
+}
+
 /// Whether an unknown's origin is the ARN or id of a managed resource
 /// (`aws_kms_key.trail.arn`): a value the provider sets when it applies,
 /// never null, never empty, naming that resource (a key's ARN is not an
 /// alias of an AWS-managed key, a bucket's ARN is not `"*"`).
-/// The root module an origin names when it is another's, and the address
-/// in it: `live/prod/network//aws_subnet.private[0].id` is an attribute of
-/// a resource of root module `live/prod/network` (a Terragrunt
-/// dependency's output, read by another unit). An address never holds
-/// `//`; an origin without it is an address of the resource's own root.
-pub fn origin_root(origin: &str) -> (Option<&str>, &str) {
-    match origin.split_once("//") {
-        Some((root, address)) => (Some(root), address),
-        None => (None, origin),
-    }
-}
-
 pub fn is_resource_identifier(origin: &str) -> bool {
     let attribute = origin.rsplit('.').next().unwrap_or("");
     matches!(attribute, "arn" | "id") && computed_by_apply(origin)
@@ -1003,6 +1005,18 @@ pub fn is_resource_identifier(origin: &str) -> bool {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn an_origin_names_another_root_only_before_its_address() {
+        assert_eq!(
+            origin_root("live/network//aws_subnet.a[0].id"),
+            (Some("live/network"), "aws_subnet.a[0].id")
+        );
+        assert_eq!(origin_root("aws_subnet.a.id"), (None, "aws_subnet.a.id"));
+        // an instance key may hold `//`
+        let keyed = r#"aws_s3_bucket.b["http://x"].arn"#;
+        assert_eq!(origin_root(keyed), (None, keyed));
+    }
 
     #[test]
     fn a_string_known_in_part_compares_by_its_prefix_as_terraform_refines_it() {

@@ -48,6 +48,11 @@ pub struct LoadOptions {
     /// (`prior_state`) rather than its planned values: the base of the
     /// change one plan is (`review plan.json`, `cost diff plan.json`).
     pub plan_prior: bool,
+    /// The directory files and root modules are named relative to
+    /// (canonical): set by [`load`] when it reads several paths, so that
+    /// `a/main.tf` and `b/main.tf` — and their root modules — have names
+    /// of their own. `None`: relative to each scanned directory.
+    pub shown_from: Option<PathBuf>,
 }
 
 /// The source map shared by the threads of a load: read far more often
@@ -95,7 +100,31 @@ pub fn load_with(
 ) -> Graph {
     let mut sources = SourceMap::default();
     let mut parts = Vec::new();
-    for path in paths {
+    let mut plans_or_states = 0;
+    // Several paths: each named relative to what they have in common
+    // (`network/terraform.tfstate`, `app/main.tf`), so that two roots —
+    // two scanned directories, two state files — never share a name.
+    let several = several_paths(paths);
+    let options = match &several {
+        Some(several) => &LoadOptions {
+            shown_from: Some(several.shown_from.clone()),
+            ..options.clone()
+        },
+        None => options,
+    };
+    for (i, path) in paths.iter().enumerate() {
+        if let Some(within) = several.as_ref().and_then(|s| s.read_by[i]) {
+            parts.push(Loaded {
+                diagnostics: vec![Diagnostic::info(format!(
+                    "{} is read as part of {}, also given",
+                    path.display(),
+                    paths[within].display()
+                ))
+                .in_file(path.display().to_string())],
+                ..Default::default()
+            });
+            continue;
+        }
         let plan_or_state = path
             .extension()
             .is_some_and(|e| e == "json" || e == "tfstate");
@@ -103,6 +132,7 @@ pub fn load_with(
             let mut part = crate::plan::load_plan_or_state(path, options, &mut sources);
             cloudwright_model::link_unknown_origins(&mut part.resources);
             parts.push(part);
+            plans_or_states += 1;
             continue;
         }
         let dir = if path.is_file() {
@@ -124,7 +154,11 @@ pub fn load_with(
         parts.extend(load_tree_parts(&dir, options, &mut sources));
     }
     before_assembly();
-    let all = assemble(parts);
+    let mut all = assemble(parts);
+    // (a plan or a state read with another root: IDs that cross layers)
+    if plans_or_states > 0 && several.is_some() {
+        all.foreign_origins |= crate::plan::link_across_roots(&mut all.resources);
+    }
     Graph::with_foreign_references(
         all.resources,
         all.modules,
@@ -132,6 +166,60 @@ pub fn load_with(
         all.diagnostics,
         all.foreign_origins,
     )
+}
+
+/// How a load of several paths names what it reads.
+struct SeveralPaths {
+    /// The deepest directory that holds every path (canonical).
+    shown_from: PathBuf,
+    /// For each path, the earlier path that reads it already: the same
+    /// path twice, or a directory inside another given directory (whose
+    /// walk reads it).
+    read_by: Vec<Option<usize>>,
+}
+
+/// [`SeveralPaths`] for more than one path; `None` for one.
+fn several_paths(paths: &[PathBuf]) -> Option<SeveralPaths> {
+    if paths.len() < 2 {
+        return None;
+    }
+    let canonical: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
+        .collect();
+    let mut shown_from: Option<PathBuf> = None;
+    for path in &canonical {
+        shown_from = Some(match shown_from {
+            None if path.is_dir() => path.clone(),
+            None => directory_of(path),
+            Some(base) => base
+                .ancestors()
+                .find(|a| path.starts_with(a))
+                .map_or_else(PathBuf::new, Path::to_path_buf),
+        });
+    }
+    let plan_or_state = |p: &Path| {
+        p.is_file()
+            && !is_tf_json(p)
+            && p.extension().is_some_and(|e| e == "json" || e == "tfstate")
+    };
+    let read_by = canonical
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            canonical.iter().enumerate().position(|(j, other)| {
+                (other == path && j < i)
+                    || (other != path
+                        && !plan_or_state(path)
+                        && other.is_dir()
+                        && path.starts_with(other))
+            })
+        })
+        .collect();
+    Some(SeveralPaths {
+        shown_from: shown_from.unwrap_or_default(),
+        read_by,
+    })
 }
 
 /// The parts of a load in one `Loaded`. Sized once: growing by doubling
@@ -195,6 +283,12 @@ fn load_tree_parts(
     let scan_root_abs = scan_root
         .canonicalize()
         .unwrap_or_else(|_| scan_root.to_path_buf());
+    // (names shown relative to this: the scanned directory, or what the
+    // paths of a load of several have in common)
+    let shown = options
+        .shown_from
+        .clone()
+        .unwrap_or_else(|| scan_root_abs.clone());
     let (files, unit_configs) = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
     // Pass 1: read every file, directory by directory in parallel, and
     // skim it for the local modules it calls (`hcl::module_sources`, a
@@ -205,7 +299,7 @@ fn load_tree_parts(
     // errors.
     let scanned: Vec<ScannedDir> = by_directory(files)
         .into_par_iter()
-        .map(|(dir, paths)| scan_dir(&scan_root_abs, dir, &paths))
+        .map(|(dir, paths)| scan_dir(&shown, dir, &paths))
         .collect();
     let mut dirs: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     // A directory another scanned directory calls as a local module is not a root.
@@ -232,7 +326,7 @@ fn load_tree_parts(
     let shared_sources = SharedSources::new(std::mem::take(sources));
     // Terragrunt units: the module each deploys is a module, not a root of
     // its own; the unit is the root, evaluated with what Terragrunt adds
-    let reader = crate::terragrunt::Reader::new(&scan_root_abs, &shared_sources);
+    let reader = crate::terragrunt::Reader::new(&scan_root_abs, &shown, &shared_sources);
     let units = match options.root_only {
         true => Vec::new(),
         false => {
@@ -270,14 +364,14 @@ fn load_tree_parts(
         .into_par_iter()
         .map(|(dir, ids)| {
             let mut diagnostics = Vec::new();
-            let def = module_def_of(&scan_root_abs, dir, ids, &shared_sources, &mut diagnostics);
+            let def = module_def_of(&shown, dir, ids, &shared_sources, &mut diagnostics);
             (dir.clone(), def, diagnostics)
         })
         .collect();
     let mut cache = ModuleCache {
         defs: Default::default(),
         canonical: Default::default(),
-        scan_root: scan_root_abs.clone(),
+        shown_from: shown.clone(),
     };
     for (dir, def, mut diagnostics) in modules {
         out.diagnostics.append(&mut diagnostics);
@@ -308,13 +402,8 @@ fn load_tree_parts(
                 let mut diagnostics = Vec::new();
                 let (root, unit) = match job {
                     RootJob::Plain(dir, ids) => {
-                        let root = module_def_of(
-                            &scan_root_abs,
-                            &dir,
-                            &ids,
-                            &shared_sources,
-                            &mut diagnostics,
-                        );
+                        let root =
+                            module_def_of(&shown, &dir, &ids, &shared_sources, &mut diagnostics);
                         (root, None)
                     }
                     RootJob::Unit(unit) => {
@@ -345,7 +434,7 @@ fn load_tree_parts(
         &reader,
         waiting,
         &unit_dirs,
-        &scan_root_abs,
+        &shown,
         &evaluate,
         &mut results,
         &mut out.diagnostics,
@@ -446,7 +535,7 @@ fn read_units(
     }
     let mut units = Vec::new();
     for unit in read {
-        let display = display_dir(scan_root, &unit.dir);
+        let display = display_dir(&reader.shown_from, &unit.dir);
         if let Some((why, at)) = unit.skipped {
             reader.say(
                 Diagnostic::info(format!(
@@ -464,7 +553,7 @@ fn read_units(
                     Diagnostic::warning(format!(
                         "{display} holds a Terragrunt configuration with neither a `terraform {{ source }}` nor .tf files: it deploys nothing"
                     ))
-                    .in_file(display_path(scan_root, &unit.config)),
+                    .in_file(display_path(&reader.shown_from, &unit.config)),
                 );
                 continue;
             }
@@ -481,7 +570,7 @@ fn read_units(
                 reader.say(
                     Diagnostic::error(format!(
                         "the module unit {display} deploys, {}, holds no .tf files: the unit is not checked",
-                        display_dir(scan_root, module)
+                        display_dir(&reader.shown_from, module)
                     ))
                     .at_opt(unit.source_at)
                     .help("check that `terraform { source }` names the module's directory, and scan a directory that holds both"),
@@ -843,7 +932,8 @@ struct ModuleCache {
     /// every instance of a call asks again, and resolving symbolic links
     /// is a system call per path component.
     canonical: crate::eval::FastMap<PathBuf, PathBuf>,
-    scan_root: PathBuf,
+    /// What the names of files read later are shown relative to.
+    shown_from: PathBuf,
 }
 
 impl ModuleCache {
@@ -896,7 +986,7 @@ impl ModuleSource for ModuleCache {
                 Ok((body, problems)) => (Some(std::mem::take(body)), !problems.is_empty()),
                 Err(_) => (None, false),
             };
-            let registered = register(ReadFile::new(file, &self.scan_root), sources, diagnostics);
+            let registered = register(ReadFile::new(file, &self.shown_from), sources, diagnostics);
             if let (Some(id), Some(body)) = (registered, body) {
                 files.push(Arc::new(ConfigFile {
                     file: id,
@@ -909,7 +999,7 @@ impl ModuleSource for ModuleCache {
         let def = if paths.is_empty() {
             None
         } else {
-            let display = display_dir(&self.scan_root, &dir);
+            let display = display_dir(&self.shown_from, &dir);
             let own = crate::module::ModuleSources::of(&files, sources);
             Some(Arc::new(ModuleDef::new(
                 dir.clone(),

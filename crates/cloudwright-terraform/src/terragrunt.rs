@@ -110,7 +110,8 @@ pub(crate) struct Backend {
 /// Reads units' configurations, each file parsed and registered once;
 /// shared by the threads that read units in parallel.
 pub(crate) struct Reader<'s> {
-    scan_root: PathBuf,
+    /// What files and units are named relative to.
+    pub(crate) shown_from: PathBuf,
     /// What a unit may read: the repository the scanned directory is in
     /// (a unit's parent configuration and module are in it, above a unit
     /// scanned alone), else the scanned directory.
@@ -178,9 +179,13 @@ struct Parsed {
 }
 
 impl<'s> Reader<'s> {
-    pub fn new(scan_root: &Path, sources: &'s crate::load::SharedSources) -> Reader<'s> {
+    pub fn new(
+        scan_root: &Path,
+        shown_from: &Path,
+        sources: &'s crate::load::SharedSources,
+    ) -> Reader<'s> {
         Reader {
-            scan_root: scan_root.to_path_buf(),
+            shown_from: shown_from.to_path_buf(),
             reach: reach(scan_root),
             sources,
             outputs: Default::default(),
@@ -244,7 +249,7 @@ impl<'s> Reader<'s> {
         at: Option<Span>,
         said: &mut Vec<Diagnostic>,
     ) -> Option<Parsed> {
-        let display = crate::load::display_path(&self.scan_root, path);
+        let display = crate::load::display_path(&self.shown_from, path);
         // (where a link leads, not where it is)
         let real = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if !self.may_read(&real) {
@@ -1163,7 +1168,7 @@ impl Frame<'_, '_> {
         let generated = self.reader.real(&self.unit_dir) != self.unit_dir;
         for mut d in ev.diagnostics.drain(..) {
             if generated && d.help.is_none() {
-                let unit = crate::load::display_path(&self.reader.scan_root, &self.unit_dir);
+                let unit = crate::load::display_path(&self.reader.shown_from, &self.unit_dir);
                 d = d.help(format!(
                     "in {unit}, which a stack generates from these lines"
                 ));
@@ -1677,7 +1682,7 @@ impl FunctionHost for Frame<'_, '_> {
                     (None, Some(fallback)) => Ok(fallback.clone()),
                     (None, None) => Err(format!(
                         "no {target} in the parent folders of {}",
-                        crate::load::display_path(&self.reader.scan_root, &self.config_dir())
+                        crate::load::display_path(&self.reader.shown_from, &self.config_dir())
                     )),
                 }
             }
@@ -1783,7 +1788,7 @@ impl Frame<'_, '_> {
         };
         let path = crate::instance::normalize(&self.unit_dir.join(path));
         let real = self.reader.real(&path);
-        let display = crate::load::display_path(&self.reader.scan_root, &real);
+        let display = crate::load::display_path(&self.reader.shown_from, &real);
         if !self.reader.may_read(&real) {
             return Err(format!(
                 "{display} is outside the scanned directory and its repository; Cloudwright reads no file outside them"
@@ -1827,7 +1832,7 @@ impl Frame<'_, '_> {
             (false, None) => {
                 return Err(format!(
                     "{} is not a file (Terragrunt refuses it without a default)",
-                    crate::load::display_path(&self.reader.scan_root, &path)
+                    crate::load::display_path(&self.reader.shown_from, &path)
                 ))
             }
             _ => {}

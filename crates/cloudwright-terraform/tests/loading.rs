@@ -2475,6 +2475,9 @@ fn state_files_load_with_module_addresses_and_sensitive_attributes() {
         ]
     );
     let db = g.resource("aws_db_instance.db").unwrap();
+    // placed at its instance in the file
+    let at = g.sources.location(db.span.as_ref().unwrap());
+    assert_eq!((at.file.as_str(), at.line), ("terraform.tfstate.json", 12));
     assert!(db.get("password").unwrap().is_sensitive());
     assert_eq!(db.get("storage_encrypted").unwrap().as_bool(), Some(true));
     assert_eq!(
@@ -2483,6 +2486,154 @@ fn state_files_load_with_module_addresses_and_sensitive_attributes() {
             .module,
         "module.net"
     );
+}
+
+/// Several paths, each named relative to what they share: two scanned
+/// directories whose roots are both "the scanned directory" are two roots
+/// (`exposed_instance`, `public_rds`), not one whose resources collide; a
+/// path given twice, or inside another given directory, is read once.
+#[test]
+fn several_paths_are_named_apart_and_read_once() {
+    let network = |name: &str| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../cloudwright-network/tests/fixtures")
+            .join(name)
+    };
+    let (a, b) = (network("exposed_instance"), network("public_rds"));
+    let g = load(&[a.clone(), b.clone()], &LoadOptions::default());
+    assert_eq!(g.roots(), vec!["exposed_instance", "public_rds"]);
+    let vpcs: Vec<(&str, String)> = g
+        .of_type("aws_vpc")
+        .map(|r| {
+            let at = g.sources.location(r.span.as_ref().unwrap());
+            (&*r.root, format!("{}:{}", at.file, at.line))
+        })
+        .collect();
+    assert_eq!(
+        vpcs,
+        [
+            ("exposed_instance", "exposed_instance/main.tf:1".to_string()),
+            ("public_rds", "public_rds/main.tf:1".to_string())
+        ]
+    );
+    // the subnet each route table association names is its own root's
+    for r in g.of_type("aws_route_table_association") {
+        let subnet = r
+            .references
+            .iter()
+            .find(|x| x.attribute == "subnet_id")
+            .unwrap();
+        assert_eq!(g.resource_in(&r.root, &subnet.target).unwrap().root, r.root);
+    }
+    // one path alone keeps the names it always had
+    let alone = load(std::slice::from_ref(&a), &LoadOptions::default());
+    assert_eq!(alone.roots(), vec!["."]);
+    // the same directory twice, and a directory inside another, are read once
+    let twice = load(&[a.clone(), a.clone()], &LoadOptions::default());
+    assert_eq!(twice.resources.len(), alone.resources.len());
+    let parent = a.parent().unwrap().to_path_buf();
+    let nested = load(&[a.clone(), parent.clone()], &LoadOptions::default());
+    assert_eq!(
+        nested
+            .resources
+            .iter()
+            .filter(|r| &*r.root == "exposed_instance")
+            .count(),
+        alone.resources.len()
+    );
+    let info: Vec<&str> = nested
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Info && d.message.contains("also given"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        info,
+        [format!(
+            "{} is read as part of {}, also given",
+            a.display(),
+            parent.display()
+        )]
+    );
+}
+
+/// State split by layer — the network's in one file, the application's in
+/// another — is read as one infrastructure: where the application's state
+/// holds the ID of the network's subnet, that is a reference into the
+/// network's root (`network/terraform.tfstate//aws_subnet.public`), which
+/// the graph resolves. A value two roots hold (a plan and the state it
+/// was made from) names a resource of each and is not linked across.
+#[test]
+fn state_files_of_several_layers_link_by_the_ids_they_hold() {
+    let network = fixture("state_layers/network/terraform.tfstate");
+    let app = fixture("state_layers/app/terraform.tfstate");
+    let g = load(&[network.clone(), app.clone()], &LoadOptions::default());
+    assert!(g.diagnostics.is_empty(), "{:?}", g.diagnostics);
+    assert_eq!(
+        g.roots(),
+        vec!["app/terraform.tfstate", "network/terraform.tfstate"]
+    );
+    let bastion = g
+        .resource_in("app/terraform.tfstate", "aws_instance.bastion")
+        .unwrap();
+    let links: Vec<(&str, &str)> = bastion
+        .references
+        .iter()
+        .map(|x| (x.attribute.as_str(), &*x.target))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("iam_instance_profile", "aws_iam_instance_profile.ssh"),
+            ("subnet_id", "network/terraform.tfstate//aws_subnet.public"),
+            ("vpc_security_group_ids[0]", "aws_security_group.ssh")
+        ]
+    );
+    let subnet = g
+        .resource_in(
+            &bastion.root,
+            "network/terraform.tfstate//aws_subnet.public",
+        )
+        .unwrap();
+    assert_eq!(
+        (&*subnet.root, subnet.address.as_str()),
+        ("network/terraform.tfstate", "aws_subnet.public")
+    );
+    // asked from the subnet: the bastion in the other layer refers to it
+    let referrers: Vec<&str> = g
+        .referrers(subnet)
+        .map(|(r, _)| r.address.as_str())
+        .collect();
+    assert_eq!(
+        referrers,
+        ["aws_instance.bastion", "aws_route_table_association.public"]
+    );
+    // the security group's VPC is the network layer's
+    let sg = g
+        .resource_in("app/terraform.tfstate", "aws_security_group.ssh")
+        .unwrap();
+    assert_eq!(
+        sg.references.iter().map(|x| &*x.target).collect::<Vec<_>>(),
+        ["network/terraform.tfstate//aws_vpc.main"]
+    );
+    // a configuration naming the network layer's subnet by its ID
+    let config = fixture("state_layers/config");
+    let mixed = load(&[config, network.clone()], &LoadOptions::default());
+    let bastion = mixed.resource_in("config", "aws_instance.bastion").unwrap();
+    assert!(bastion.references.iter().any(|x| x.attribute == "subnet_id"
+        && &*x.target == "network/terraform.tfstate//aws_subnet.public"));
+    // each layer alone: nothing crosses, the subnet is not there
+    let alone = load(std::slice::from_ref(&app), &LoadOptions::default());
+    let bastion = alone.resource("aws_instance.bastion").unwrap();
+    assert!(bastion.references.iter().all(|x| !x.target.contains("//")));
+    // the plan the layers were read from, with them: its IDs are theirs too
+    let plan = fixture("plan_links/plan.json");
+    let g = load(&[plan, network, app], &LoadOptions::default());
+    assert!(g
+        .resources
+        .iter()
+        .flat_map(|r| &r.references)
+        .all(|x| !x.target.contains("//")));
 }
 
 /// One plan is a change: its planned values (what exists after apply,

@@ -30,10 +30,17 @@ const PLAN_HELP: &str = "produce the plan with `terraform show -json plan.out > 
 /// read.
 pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut SourceMap) -> Loaded {
     let mut out = Loaded::default();
-    let display = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    // (read with other paths: named as they are, and a root of its own)
+    let display = match &options.shown_from {
+        Some(base) => crate::load::display_path(
+            base,
+            &path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+        ),
+        None => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -106,10 +113,19 @@ pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut Sour
         ),
         Kind::Other => out.diagnostics.push(
             Diagnostic::error("this JSON file is neither a Terraform plan (`terraform show -json`) nor a state file (format version 4)")
-                .in_file(display),
+                .in_file(display.clone()),
         ),
     }
     out.diagnostics.append(&mut shape.diagnostics);
+    if options.shown_from.is_some() {
+        let root: Arc<str> = display.as_str().into();
+        for r in &mut out.resources {
+            r.root = root.clone();
+        }
+        for m in &mut out.modules {
+            m.root_dir = display.clone();
+        }
+    }
     out
 }
 
@@ -730,6 +746,8 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
                 }
             };
             resource.module = module.into();
+            // placed at its instance in the file
+            resource.span = Some(shape.span(at(shape, &[])));
             // sensitive_attributes: [[{"type":"get_attr","value":"password"}], …];
             // the top-level attribute a path starts at is marked
             let sensitive = inst.get("sensitive_attributes");
@@ -790,14 +808,8 @@ fn link_by_value(resources: &mut [Resource]) {
     // (sized once: each doubling of a large table is fresh memory)
     let mut by_value: crate::eval::FastMap<&str, (usize, &'static str)> =
         crate::eval::FastMap::with_capacity_and_hasher(2 * resources.len(), Default::default());
-    for (i, r) in resources.iter().enumerate() {
-        for key in ["id", "arn"] {
-            if let Some(Value::String(v)) = r.get_ref(key).map(Value::strip) {
-                if !v.is_empty() {
-                    by_value.entry(v).or_insert((i, key));
-                }
-            }
-        }
+    for (i, key, v) in identifiers(resources) {
+        by_value.entry(v).or_insert((i, key));
     }
     if by_value.is_empty() {
         return;
@@ -809,41 +821,133 @@ fn link_by_value(resources: &mut [Resource]) {
         if !r.references.is_empty() {
             continue;
         }
-        let Some(object) = r.attributes.as_object() else {
-            continue;
-        };
-        let mut path: Vec<Seg<'_>> = Vec::new();
-        for (name, v) in object.fields.iter() {
-            if matches!(name, "id" | "arn" | "tags" | "tags_all") {
-                continue;
+        value_links(r, &|text| by_value.get(text).copied(), &mut |path,
+                                                                  (
+            target,
+            key,
+        )| {
+            if target != i {
+                links.push((
+                    i,
+                    Reference {
+                        attribute: locate::text_of(path).into(),
+                        target: targets[target]
+                            .get_or_insert_with(|| resources[target].address.as_str().into())
+                            .clone(),
+                        target_attribute: Some(key.into()),
+                    },
+                ));
             }
-            path.push(Seg::Key(name));
-            strings_in(v, &mut path, &mut |path, text| {
-                let Some(&(target, key)) = by_value.get(text) else {
-                    return;
-                };
-                let leaf = path.iter().rev().find_map(|s| match s {
-                    Seg::Key(k) => Some(*k),
-                    Seg::Index(_) => None,
-                });
-                let linked =
-                    text.starts_with("arn:") || generated_id(text) || leaf.is_some_and(takes_name);
-                if linked && target != i {
-                    links.push((
-                        i,
-                        Reference {
-                            attribute: locate::text_of(path).into(),
-                            target: targets[target]
-                                .get_or_insert_with(|| resources[target].address.as_str().into())
-                                .clone(),
-                            target_attribute: Some(key.into()),
-                        },
-                    ));
+        });
+    }
+    add_references(resources, links);
+}
+
+/// [`link_by_value`] across root modules: where a resource holds the ID or
+/// ARN of a resource of another root — the state of an application layer
+/// naming a subnet of the network layer's state (`subnet_id =
+/// "subnet-0a1b…"`), or a configuration naming it — the value is a
+/// reference to that resource (`network/terraform.tfstate//aws_subnet.public`,
+/// as a Terragrunt dependency's output is), so exposure paths, escalation
+/// and placement run from one layer into the other. A value two root
+/// modules hold (a plan and the state it was made from, read together) is
+/// not linked: it names a resource of each. Whether anything was linked.
+pub fn link_across_roots(resources: &mut [Resource]) -> bool {
+    // value → the resource, or `None` when resources of two roots hold it
+    let mut by_value: crate::eval::FastMap<&str, Option<(usize, &'static str)>> =
+        crate::eval::FastMap::default();
+    for (i, key, v) in identifiers(resources) {
+        match by_value.entry(v) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Some((i, key)));
+            }
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                if e.get()
+                    .is_some_and(|(j, _)| resources[j].root != resources[i].root)
+                {
+                    e.insert(None);
                 }
-            });
-            path.pop();
+            }
         }
     }
+    let mut links: Vec<(usize, Reference)> = Vec::new();
+    let mut targets: Vec<Option<Arc<str>>> = vec![None; resources.len()];
+    for (i, r) in resources.iter().enumerate() {
+        let elsewhere = |text: &str| {
+            by_value
+                .get(text)
+                .copied()
+                .flatten()
+                .filter(|&(j, _)| resources[j].root != r.root)
+        };
+        value_links(r, &elsewhere, &mut |path, (target, key)| {
+            links.push((
+                i,
+                Reference {
+                    attribute: locate::text_of(path).into(),
+                    target: targets[target]
+                        .get_or_insert_with(|| {
+                            let t = &resources[target];
+                            cloudwright_model::text::concat([&t.root, "//", &t.address]).into()
+                        })
+                        .clone(),
+                    target_attribute: Some(key.into()),
+                },
+            ));
+        });
+    }
+    let linked = !links.is_empty();
+    add_references(resources, links);
+    linked
+}
+
+/// Each resource's own `id` and `arn`, where they are known and not empty.
+fn identifiers(resources: &[Resource]) -> impl Iterator<Item = (usize, &'static str, &str)> {
+    resources.iter().enumerate().flat_map(|(i, r)| {
+        ["id", "arn"]
+            .into_iter()
+            .filter_map(move |key| match r.get_ref(key).map(Value::strip) {
+                Some(Value::String(v)) if !v.is_empty() => Some((i, key, &**v)),
+                _ => None,
+            })
+    })
+}
+
+/// Each string among `r`'s arguments (not its own `id`, `arn` or tags)
+/// that `lookup` knows and that names what it equals: an ARN, an ID shaped
+/// as AWS makes them, or any value of an argument that takes a name.
+fn value_links<'r, T>(
+    r: &'r Resource,
+    lookup: &dyn Fn(&str) -> Option<T>,
+    found: &mut dyn FnMut(&[Seg<'r>], T),
+) {
+    let Some(object) = r.attributes.as_object() else {
+        return;
+    };
+    let mut path: Vec<Seg<'r>> = Vec::new();
+    for (name, v) in object.fields.iter() {
+        if matches!(name, "id" | "arn" | "tags" | "tags_all") {
+            continue;
+        }
+        path.push(Seg::Key(name));
+        strings_in(v, &mut path, &mut |path, text| {
+            let Some(target) = lookup(text) else {
+                return;
+            };
+            let leaf = path.iter().rev().find_map(|s| match s {
+                Seg::Key(k) => Some(*k),
+                Seg::Index(_) => None,
+            });
+            if text.starts_with("arn:") || generated_id(text) || leaf.is_some_and(takes_name) {
+                found(path, target);
+            }
+        });
+        path.pop();
+    }
+}
+
+/// Adds each resource's new references to those it has, once each.
+fn add_references(resources: &mut [Resource], links: Vec<(usize, Reference)>) {
     let mut touched = Vec::new();
     for (i, reference) in links {
         resources[i].references.push(reference);

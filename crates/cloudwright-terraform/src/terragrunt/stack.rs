@@ -120,7 +120,7 @@ impl Reader<'_> {
             self.say(
                 Diagnostic::error(format!(
                     "stacks generate stacks more than {MAX_DEPTH} deep; {} is not read",
-                    crate::load::display_path(&self.scan_root, file)
+                    crate::load::display_path(&self.shown_from, file)
                 ))
                 .help("check the `source` of the `stack` blocks that lead here"),
             );
@@ -138,13 +138,13 @@ impl Reader<'_> {
                         "{} `{}` is generated where another unit or stack of this stack is ({}): Terragrunt would overwrite one with the other; it is not read",
                         c.kind.word(),
                         c.name,
-                        crate::load::display_path(&self.scan_root, &dest)
+                        crate::load::display_path(&self.shown_from, &dest)
                     ))
                     .at(c.span),
                 );
                 continue;
             }
-            let display = crate::load::display_path(&self.scan_root, &dest);
+            let display = crate::load::display_path(&self.shown_from, &dest);
             let Some(original) = self.copied_from(file, &c, &dest, source_map) else {
                 continue;
             };
@@ -158,7 +158,7 @@ impl Reader<'_> {
                         "{} `{}` copies {}, which holds no {}{why}: {display} is not checked",
                         c.kind.word(),
                         c.name,
-                        crate::load::display_path(&self.scan_root, &original),
+                        crate::load::display_path(&self.shown_from, &original),
                         c.kind.file()
                     ))
                     .at(c.span)
@@ -216,7 +216,7 @@ impl Reader<'_> {
         if let Some(dir) = self.local_source(file, &c.source, source_map) {
             return Some(dir);
         }
-        let display = crate::load::display_path(&self.scan_root, dest);
+        let display = crate::load::display_path(&self.shown_from, dest);
         let Some(address) = c.source.as_str() else {
             self.say(
                 Diagnostic::warning(format!(
