@@ -428,6 +428,45 @@ fn exposure_runs_across_state_files_of_several_layers() {
     assert_eq!(json["exposures"][0]["verdict"], "unknown");
 }
 
+/// Roots layered through `terraform_remote_state`: the application root's
+/// bastion sits in the subnet the network root's output names, so its SSH
+/// path runs through the network root's gateway and route.
+#[test]
+fn exposure_runs_through_remote_state_into_the_root_that_writes_it() {
+    let out = run(&[
+        "exposure",
+        "crates/cloudwright-terraform/tests/fixtures/remote_state",
+        "-o",
+        "json",
+    ]);
+    succeeded(&out);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let exposures = json["exposures"].as_array().unwrap();
+    assert_eq!(exposures.len(), 1, "{exposures:?}");
+    let hops: Vec<String> = exposures[0]["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {}",
+                h["root"].as_str().unwrap(),
+                h["address"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            "app aws_instance.bastion",
+            "network aws_internet_gateway.gw",
+            "network aws_route_table.public",
+            "network aws_vpc.main",
+            "app aws_security_group.ssh.ingress[0]"
+        ]
+    );
+}
+
 #[test]
 fn exposure_on_the_bundled_example_goes_through_the_load_balancer() {
     let out = run(&["exposure", "examples/three-tier"]);

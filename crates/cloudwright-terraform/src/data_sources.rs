@@ -25,8 +25,18 @@ pub fn computed_attributes(
     resource_type: &str,
     fields: &mut Fields,
     provider: ProviderFacts<'_>,
+    address: &str,
 ) {
     match resource_type {
+        // another scanned root's outputs, where it writes the state read
+        "terraform_remote_state" => {
+            let fs = ev.fs;
+            if let Some(outputs) =
+                crate::remote_state::outputs(&fs.remote_states, fields, address, &fs.root_dir)
+            {
+                fields.insert("outputs", outputs);
+            }
+        }
         "aws_iam_policy_document" => {
             let (json, minified) = policy_document::render(fields);
             fields.insert("minified_json", minified);

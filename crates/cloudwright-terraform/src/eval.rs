@@ -229,12 +229,15 @@ impl ModuleScope {
 /// Filesystem access for `file()` and friends: relative paths resolve against
 /// the root module directory (Terraform's working directory) and must stay
 /// inside the scanned tree.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct FsContext {
     pub root_dir: PathBuf,
     pub sandbox: PathBuf,
     /// `terraform.workspace` of the root module being evaluated.
     pub workspace: String,
+    /// The states the load's other root modules write, for its
+    /// `terraform_remote_state` data sources ([`crate::remote_state`]).
+    pub remote_states: Arc<crate::remote_state::RemoteStates>,
 }
 
 impl FsContext {

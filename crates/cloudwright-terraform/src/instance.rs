@@ -1784,6 +1784,7 @@ fn text_input(text: &str, ty: Option<&Type>) -> Result<Value, String> {
                     root_dir: PathBuf::new(),
                     sandbox: PathBuf::from("/nonexistent"),
                     workspace: DEFAULT_WORKSPACE.to_string(),
+                    ..Default::default()
                 };
                 let mut ev = Evaluator::new(&scope, &file, FileId(0), &fs);
                 ev.constant = true;

@@ -16,6 +16,7 @@ pub mod load;
 pub mod module;
 pub mod plan;
 pub mod policy_document;
+pub mod remote_state;
 pub mod resources;
 pub mod schema;
 pub mod syntax;

@@ -392,10 +392,22 @@ fn load_tree_parts(
     roots.extend(ready.into_iter().map(|u| RootJob::Unit(Box::new(u))));
     let shared_cache = Mutex::new(cache);
     let shared_maps = SharedMapCache::default();
-    let sandbox = scan_root_abs.clone();
+    let reads = Reads {
+        sandbox: scan_root_abs.clone(),
+        remote_states: Default::default(),
+    };
+    // (the plain roots, in the order of their results: one whose
+    // `terraform_remote_state` another root writes is evaluated again)
+    let plain: Vec<(PathBuf, Vec<FileId>)> = roots
+        .iter()
+        .filter_map(|job| match job {
+            RootJob::Plain(dir, ids) => Some((dir.clone(), ids.clone())),
+            RootJob::Unit(_) => None,
+        })
+        .collect();
     // Root modules are independent: evaluate them in parallel. Each task
     // parses its root's files, evaluates them and drops their syntax.
-    let evaluate = |roots: Vec<RootJob>| -> Vec<Loaded> {
+    let evaluate_reading = |roots: Vec<RootJob>, reads: &Reads| -> Vec<Loaded> {
         roots
             .into_par_iter()
             .map(|job| {
@@ -418,7 +430,7 @@ fn load_tree_parts(
                     &shared_sources,
                     &shared_cache,
                     &shared_maps,
-                    &sandbox,
+                    reads,
                     unit.as_ref(),
                 );
                 diagnostics.append(&mut loaded.diagnostics);
@@ -427,6 +439,7 @@ fn load_tree_parts(
             })
             .collect()
     };
+    let evaluate = |roots: Vec<RootJob>| evaluate_reading(roots, &reads);
     let mut results = evaluate(roots);
     // then the units that depend on others, once these are evaluated
     out.foreign_origins = !waiting.is_empty();
@@ -439,6 +452,17 @@ fn load_tree_parts(
         &mut results,
         &mut out.diagnostics,
     );
+    // then the roots that read another's state, once it is evaluated
+    if read_remote_states(
+        &mut results,
+        &plain,
+        (&shown, options),
+        &reads,
+        &evaluate_reading,
+        &mut out.diagnostics,
+    ) {
+        out.foreign_origins = true;
+    }
     out.diagnostics.extend(reader.take_diagnostics());
     drop(reader);
     // A directory another root calls through a source only evaluation
@@ -689,18 +713,153 @@ fn evaluate_waiting(
 fn record_outputs(reader: &crate::terragrunt::Reader<'_>, parts: &[Loaded], scan_root: &Path) {
     for part in parts {
         for m in part.modules.iter().filter(|m| m.address.is_empty()) {
-            let mut outputs = cloudwright_model::Fields::with_capacity(m.outputs.len());
-            for o in &m.outputs {
-                let value = match o.sensitive {
-                    true => o.value.clone().sensitive(),
-                    false => o.value.clone(),
-                };
-                outputs.insert(o.name.as_str(), value);
-            }
             let dir = normalize(&scan_root.join(&m.root_dir));
-            reader.set_outputs(&dir, &m.root_dir, Value::map(outputs));
+            reader.set_outputs(&dir, &m.root_dir, root_outputs(m));
         }
     }
+}
+
+/// A root module's outputs as another root reads them: an object, the
+/// sensitive ones marked.
+fn root_outputs(m: &cloudwright_model::ModuleInstance) -> Value {
+    let mut outputs = cloudwright_model::Fields::with_capacity(m.outputs.len());
+    for o in &m.outputs {
+        let value = match o.sensitive {
+            true => o.value.clone().sensitive(),
+            false => o.value.clone(),
+        };
+        outputs.insert(o.name.as_str(), value);
+    }
+    Value::map(outputs)
+}
+
+/// What a root module's evaluation reads beyond its configuration: files
+/// inside `sandbox`, and the states the load's other roots write.
+struct Reads {
+    sandbox: PathBuf,
+    remote_states: Arc<crate::remote_state::RemoteStates>,
+}
+
+/// The states the evaluated roots write, where their backends keep them
+/// (a backend configured in part is completed from what `terraform init`
+/// recorded), with each root's outputs.
+fn written_states(
+    results: &[Loaded],
+    (shown, options): (&Path, &LoadOptions),
+) -> crate::remote_state::RemoteStates {
+    let mut states = crate::remote_state::RemoteStates::default();
+    for m in results
+        .iter()
+        .flat_map(|part| &part.modules)
+        .filter(|m| m.address.is_empty())
+    {
+        let Some(backend) = &m.terraform.backend else {
+            continue;
+        };
+        let dir = normalize(&shown.join(&m.root_dir));
+        let workspace = workspace(&dir, options);
+        let place = crate::remote_state::place(&backend.kind, &backend.config, &workspace, &dir)
+            .or_else(|| {
+                let recorded = crate::remote_state::initialised(&dir, &backend.kind)?;
+                crate::remote_state::place(&backend.kind, &recorded, &workspace, &dir)
+            });
+        if let Some(place) = place {
+            let written = crate::remote_state::Written {
+                root: m.root_dir.as_str().into(),
+                outputs: root_outputs(m),
+            };
+            states.insert(place, written);
+        }
+    }
+    states
+}
+
+/// Evaluates again, with the states the other roots write, each plain root
+/// (`plain[i]` is `results[i]`) with a `terraform_remote_state` that one
+/// of them writes: a root whose producers read states too after them, a
+/// cycle said and read as it stands. Whether any root was.
+fn read_remote_states(
+    results: &mut [Loaded],
+    plain: &[(PathBuf, Vec<FileId>)],
+    (shown, options): (&Path, &LoadOptions),
+    reads: &Reads,
+    evaluate: &dyn Fn(Vec<RootJob>, &Reads) -> Vec<Loaded>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let reads_state = |r: &&cloudwright_model::Resource| {
+        r.mode == cloudwright_model::Mode::Data && &*r.resource_type == "terraform_remote_state"
+    };
+    let reading = |part: &Loaded| part.resources.iter().any(|r| reads_state(&r));
+    if !results[..plain.len()].iter().any(reading) {
+        return false;
+    }
+    let written = written_states(results, (shown, options));
+    // each reading root → the roots it reads
+    let mut pending: Vec<(usize, Vec<Arc<str>>)> = Vec::new();
+    for (i, part) in results[..plain.len()].iter().enumerate() {
+        let mut producers: Vec<Arc<str>> = Vec::new();
+        for r in part.resources.iter().filter(reads_state) {
+            let Some(fields) = r.attributes.as_object().map(|o| &o.fields) else {
+                continue;
+            };
+            let dir = normalize(&shown.join(&*r.root));
+            let found = crate::remote_state::read_place(fields, &dir)
+                .and_then(|place| written.get(&place))
+                .map(|w| w.root.clone());
+            if let Some(root) = found.filter(|root| *root != r.root) {
+                producers.push(root);
+            }
+        }
+        if !producers.is_empty() {
+            producers.sort();
+            producers.dedup();
+            pending.push((i, producers));
+        }
+    }
+    if pending.is_empty() {
+        return false;
+    }
+    let root_of = |i: usize| -> Option<Arc<str>> {
+        results[i]
+            .modules
+            .iter()
+            .find(|m| m.address.is_empty())
+            .map(|m| m.root_dir.as_str().into())
+    };
+    let mut names: Vec<Option<Arc<str>>> = pending.iter().map(|(i, _)| root_of(*i)).collect();
+    while !pending.is_empty() {
+        let waiting: HashSet<Arc<str>> = names.iter().flatten().cloned().collect();
+        let mut ready: Vec<usize> = (0..pending.len())
+            .filter(|&k| pending[k].1.iter().all(|p| !waiting.contains(p)))
+            .collect();
+        if ready.is_empty() {
+            let cycle: Vec<&str> = names.iter().flatten().map(|n| &**n).collect();
+            diagnostics.push(Diagnostic::warning(format!(
+                "root modules read each other's state through `terraform_remote_state` ({}): each is read with the others' outputs as they stand without it",
+                cycle.join(", ")
+            )));
+            ready = (0..pending.len()).collect();
+        }
+        let reads = Reads {
+            sandbox: reads.sandbox.clone(),
+            remote_states: Arc::new(written_states(results, (shown, options))),
+        };
+        let jobs = ready
+            .iter()
+            .map(|&k| {
+                let (dir, ids) = &plain[pending[k].0];
+                RootJob::Plain(dir.clone(), ids.clone())
+            })
+            .collect();
+        for (&k, loaded) in ready.iter().zip(evaluate(jobs, &reads)) {
+            results[pending[k].0] = loaded;
+        }
+        for &k in ready.iter().rev() {
+            pending.remove(k);
+            names.remove(k);
+        }
+    }
+    true
 }
 
 impl UnitRoot {
@@ -838,7 +997,7 @@ fn eval_root(
     sources: &SharedSources,
     cache: &Mutex<ModuleCache>,
     shared_maps: &SharedMapCache,
-    sandbox: &Path,
+    reads: &Reads,
     unit: Option<&crate::terragrunt::Unit>,
 ) -> Loaded {
     let mut diagnostics = Vec::new();
@@ -849,8 +1008,9 @@ fn eval_root(
         manifest,
         fs: Arc::new(FsContext {
             root_dir: root.dir.clone(),
-            sandbox: sandbox.to_path_buf(),
+            sandbox: reads.sandbox.clone(),
             workspace: workspace(&root.dir, options),
+            remote_states: reads.remote_states.clone(),
         }),
         resources: Vec::new(),
         modules: Vec::new(),

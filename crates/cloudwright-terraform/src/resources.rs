@@ -920,6 +920,7 @@ pub fn eval_resource(
                     &decl.resource_type,
                     &mut fields,
                     provider,
+                    &address,
                 );
                 false
             }

@@ -427,6 +427,7 @@ impl<'s> Reader<'s> {
             root_dir: self.real(dir),
             sandbox: self.reach.clone(),
             workspace: "default".into(),
+            ..Default::default()
         }
     }
 
@@ -1589,7 +1590,7 @@ fn merge_into(parent: Evaluated, mut child: Evaluated, merge: Merge) -> Evaluate
 /// any other unknown is named by the dependency
 /// (`dependency.vpc.outputs.vpc_id`). A string known in part and a JSON
 /// document with unknowns in it cross as they are, their unknowns named so.
-fn foreign(outputs: &Value, origin: &str, root: &str) -> Value {
+pub(crate) fn foreign(outputs: &Value, origin: &str, root: &str) -> Value {
     let qualified = |o: &str| match cloudwright_model::value::origin_root(o) {
         (Some(_), _) => o.to_string(),
         (None, address) => cloudwright_model::text::concat([root, "//", address]),

@@ -2636,6 +2636,68 @@ fn state_files_of_several_layers_link_by_the_ids_they_hold() {
         .all(|x| !x.target.contains("//")));
 }
 
+/// `terraform_remote_state` between the roots of one scan: the data
+/// source reads the outputs of the root whose backend writes that state —
+/// configured in its `.tf` files (network) or completed by `terraform init`
+/// (dns, recorded in `.terraform/`) — after that root is evaluated, itself
+/// after the roots it reads (app ← dns ← network). A value an output takes
+/// from a resource names it in its root; `defaults` fill what the state
+/// lacks; a state no scanned root writes stays unknown, named by the data
+/// source.
+#[test]
+fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
+    let g = load_fixture("remote_state");
+    assert_clean(&g);
+    assert_eq!(g.roots(), vec!["app", "dns", "network"]);
+    let bastion = |path: &str| in_root(&g, "app", "aws_instance.bastion", path);
+    assert_eq!(
+        origin(&bastion("subnet_id")).as_deref(),
+        Some("network//aws_subnet.public.id")
+    );
+    assert_eq!(bastion("tags.Environment").as_str(), Some("prod"));
+    // through the dns root's output, which reads the network's state
+    assert_eq!(bastion("tags.Network").as_str(), Some("10.0.0.0/16"));
+    assert_eq!(
+        origin(&bastion("tags.Zone")).as_deref(),
+        Some("dns//aws_route53_zone.internal.zone_id")
+    );
+    assert_eq!(
+        origin(&bastion("tags.CostCentre")).as_deref(),
+        Some("data.terraform_remote_state.billing.outputs.cost_centre")
+    );
+    assert_eq!(
+        origin(&in_root(
+            &g,
+            "dns",
+            "aws_route53_zone.internal",
+            "vpc.0.vpc_id"
+        ))
+        .as_deref(),
+        Some("network//aws_vpc.main.id")
+    );
+    // the instance refers to the subnet in the network root, which the
+    // graph resolves and asks back
+    let instance = g.resource_in("app", "aws_instance.bastion").unwrap();
+    let subnet = instance
+        .references
+        .iter()
+        .find(|x| &*x.target == "network//aws_subnet.public")
+        .expect("a reference into the network root");
+    assert_eq!(subnet.attribute, "subnet_id");
+    let target = g.resource_in("app", &subnet.target).unwrap();
+    assert_eq!(&*target.root, "network");
+    assert!(g
+        .referrers(target)
+        .any(|(r, attribute)| r.address == "aws_instance.bastion" && attribute == "subnet_id"));
+    // one root alone: the state it reads is not in the scan
+    let alone = load(&[fixture("remote_state/app")], &LoadOptions::default());
+    let subnet = attr(&alone, "aws_instance.bastion", "subnet_id");
+    assert_eq!(
+        origin(&subnet).as_deref(),
+        Some("data.terraform_remote_state.network.outputs.public_subnet_ids[0]")
+    );
+}
+
 /// One plan is a change: its planned values (what exists after apply,
 /// with each instance's actions) and the state it starts from. A deposed
 /// object's change is not the current object's; what the plan deletes is

@@ -886,3 +886,45 @@ fn mutated_plans_and_states_never_panic_the_loader() {
         }
     }
 }
+
+/// Two roots that read each other's state through `terraform_remote_state`
+/// (Terraform would need one applied first): said once, and each read
+/// with the other's outputs as they stand.
+#[test]
+fn roots_reading_each_others_state_are_said_and_still_read() {
+    let backend = |key: &str| {
+        format!("terraform {{\n  backend \"s3\" {{\n    bucket = \"b\"\n    key    = \"{key}\"\n  }}\n}}\n")
+    };
+    let reads = |name: &str, key: &str| {
+        format!("data \"terraform_remote_state\" \"{name}\" {{\n  backend = \"s3\"\n  config = {{\n    bucket = \"b\"\n    key    = \"{key}\"\n  }}\n}}\n")
+    };
+    let tree = TempTree::new();
+    tree.write("a/main.tf", backend("a"))
+        .write("a/reads.tf", reads("b", "b"))
+        .write("a/out.tf", "output \"name\" {\n  value = \"a\"\n}\n")
+        .write("b/main.tf", backend("b"))
+        .write("b/reads.tf", reads("a", "a"))
+        .write(
+            "b/out.tf",
+            "output \"name\" {\n  value = \"b\"\n}\n\noutput \"seen\" {\n  value = data.terraform_remote_state.a.outputs.name\n}\n",
+        );
+    let g = tree.load();
+    let warnings: Vec<&str> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        warnings,
+        ["root modules read each other's state through `terraform_remote_state` (a, b): each is read with the others' outputs as they stand without it"]
+    );
+    let b_reads = g.resource_in("b", "data.terraform_remote_state.a").unwrap();
+    assert_eq!(
+        b_reads
+            .get_path("outputs.name")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .as_deref(),
+        Some("a")
+    );
+}
