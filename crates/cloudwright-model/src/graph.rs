@@ -17,6 +17,9 @@ pub struct TerraformSettings {
     pub required_providers: Vec<RequiredProvider>,
     /// A `cloud {}` block (HCP Terraform / Terraform Enterprise) was configured.
     pub cloud: Option<Span>,
+    /// That block's evaluated arguments (`organization`, `hostname`,
+    /// `workspaces` as a list of one object), closed.
+    pub cloud_config: Option<Value>,
     /// OpenTofu's client-side state encryption: an `encryption` block whose
     /// `state` block names a `method` (the state is encrypted before any
     /// backend stores it). Where that `state` block is.

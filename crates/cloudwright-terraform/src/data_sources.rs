@@ -29,12 +29,17 @@ pub fn computed_attributes(
 ) {
     match resource_type {
         // another scanned root's outputs, where it writes the state read
-        "terraform_remote_state" => {
+        "terraform_remote_state" | "tfe_outputs" => {
             let fs = ev.fs;
-            if let Some(outputs) =
-                crate::remote_state::outputs(&fs.remote_states, fields, address, &fs.root_dir)
-            {
-                fields.insert("outputs", outputs);
+            let read = crate::remote_state::read(
+                &fs.remote_states,
+                resource_type,
+                fields,
+                address,
+                &fs.root_dir,
+            );
+            for (name, value) in read {
+                fields.insert(name, value);
             }
         }
         "aws_iam_policy_document" => {

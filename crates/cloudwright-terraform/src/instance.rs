@@ -1692,6 +1692,23 @@ impl Loader<'_> {
         (name.clone(), value, output_traces, list_outputs)
     }
 
+    /// A `backend` or `cloud` block's arguments, evaluated (its nested
+    /// blocks as lists of objects) and closed.
+    fn block_config(
+        &mut self,
+        def: &ModuleDef,
+        at: crate::module::At,
+        block: &crate::syntax::Block,
+        scope: &ModuleScope,
+    ) -> Value {
+        let file = def.file_id(at);
+        let source = self.source(file);
+        let mut ev = Evaluator::new(scope, &source, file, &self.fs);
+        let fields = resources::eval_body(&mut ev, &block.body, "", None, &[], None, None);
+        self.diagnostics.append(&mut ev.diagnostics);
+        resources::close(&Value::map(fields))
+    }
+
     fn terraform_settings(&mut self, def: &ModuleDef, scope: &ModuleScope) -> TerraformSettings {
         let mut settings = TerraformSettings::default();
         let blocks = def.terraform_blocks.iter().map(|at| (at, false));
@@ -1707,15 +1724,11 @@ impl Loader<'_> {
             for inner in &block.body.blocks {
                 match inner.kind.as_str() {
                     "backend" => {
-                        let source = self.source(file);
-                        let mut ev = Evaluator::new(scope, &source, file, &self.fs);
-                        let fields =
-                            resources::eval_body(&mut ev, &inner.body, "", None, &[], None, None);
-                        self.diagnostics.append(&mut ev.diagnostics);
-                        drop(ev);
+                        let config = self.block_config(def, *at, inner, scope);
                         if is_override {
                             // a backend and a cloud block exclude each other
                             settings.cloud = None;
+                            settings.cloud_config = None;
                         }
                         settings.backend = Some(Backend {
                             kind: inner
@@ -1723,7 +1736,7 @@ impl Loader<'_> {
                                 .first()
                                 .map(|l| l.as_str().to_owned())
                                 .unwrap_or_default(),
-                            config: resources::close(&Value::map(fields)),
+                            config,
                             span: self.span(file, inner.range),
                         });
                     }
@@ -1732,6 +1745,7 @@ impl Loader<'_> {
                             settings.backend = None;
                         }
                         settings.cloud = Some(self.span(file, inner.range));
+                        settings.cloud_config = Some(self.block_config(def, *at, inner, scope));
                     }
                     "encryption" => {
                         let state = inner

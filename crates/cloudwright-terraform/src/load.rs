@@ -753,16 +753,18 @@ fn written_states(
         .flat_map(|part| &part.modules)
         .filter(|m| m.address.is_empty())
     {
-        let Some(backend) = &m.terraform.backend else {
-            continue;
+        // (a `cloud` block keeps the state in an HCP Terraform workspace)
+        let (kind, config) = match (&m.terraform.backend, &m.terraform.cloud_config) {
+            (Some(backend), _) => (backend.kind.as_str(), &backend.config),
+            (None, Some(cloud)) => ("cloud", cloud),
+            (None, None) => continue,
         };
         let dir = normalize(&shown.join(&m.root_dir));
         let workspace = workspace(&dir, options);
-        let place = crate::remote_state::place(&backend.kind, &backend.config, &workspace, &dir)
-            .or_else(|| {
-                let recorded = crate::remote_state::initialised(&dir, &backend.kind)?;
-                crate::remote_state::place(&backend.kind, &recorded, &workspace, &dir)
-            });
+        let place = crate::remote_state::place(kind, config, &workspace, &dir).or_else(|| {
+            let recorded = crate::remote_state::initialised(&dir, kind)?;
+            crate::remote_state::place(kind, &recorded, &workspace, &dir)
+        });
         if let Some(place) = place {
             let written = crate::remote_state::Written {
                 root: m.root_dir.as_str().into(),
@@ -787,7 +789,8 @@ fn read_remote_states(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
     let reads_state = |r: &&cloudwright_model::Resource| {
-        r.mode == cloudwright_model::Mode::Data && &*r.resource_type == "terraform_remote_state"
+        r.mode == cloudwright_model::Mode::Data
+            && crate::remote_state::reads_state(&r.resource_type)
     };
     let reading = |part: &Loaded| part.resources.iter().any(|r| reads_state(&r));
     if !results[..plain.len()].iter().any(reading) {
@@ -803,7 +806,7 @@ fn read_remote_states(
                 continue;
             };
             let dir = normalize(&shown.join(&*r.root));
-            let found = crate::remote_state::read_place(fields, &dir)
+            let found = crate::remote_state::read_place(&r.resource_type, fields, &dir)
                 .and_then(|place| written.get(&place))
                 .map(|w| w.root.clone());
             if let Some(root) = found.filter(|root| *root != r.root) {

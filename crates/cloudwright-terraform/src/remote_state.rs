@@ -107,9 +107,10 @@ pub fn place(kind: &str, config: &Value, workspace: &str, dir: &Path) -> Option<
             let path = crate::instance::normalize(&dir.join(path));
             Some(format!("local://{}", path.display()))
         }
-        // one named workspace of an organization (`workspaces { name }`, a
-        // block in a backend, an object in the data source's `config`)
-        "remote" => {
+        // a workspace of an organization (`workspaces { name }`, or its
+        // `prefix` and the workspace's name; a block in a backend or a
+        // `cloud` block, an object in the data source's `config`)
+        "remote" | "cloud" => {
             let organization = text("organization")?;
             let workspaces = config.as_object()?.fields.get("workspaces")?;
             let workspaces = match workspaces.as_list() {
@@ -117,7 +118,11 @@ pub fn place(kind: &str, config: &Value, workspace: &str, dir: &Path) -> Option<
                 Some(_) => return None,
                 None => workspaces,
             };
-            let name = workspaces.as_object()?.fields.get("name")?.as_str()?;
+            let workspaces = &workspaces.as_object()?.fields;
+            let name = match workspaces.get("name") {
+                Some(name) => name.as_str()?.to_string(),
+                None => format!("{}{workspace}", workspaces.get("prefix")?.as_str()?),
+            };
             let host = text("hostname").unwrap_or_else(|| "app.terraform.io".into());
             Some(format!("remote://{host}/{organization}/{name}"))
         }
@@ -139,43 +144,83 @@ pub fn initialised(dir: &Path, kind: &str) -> Option<Value> {
     Some(Value::from_json(backend.get("config")?))
 }
 
-/// The place a `terraform_remote_state` data source of a root in `dir`
-/// reads (`fields` its evaluated arguments): its `backend`, `config` and
-/// `workspace` — the default workspace unless it names one, whatever
-/// workspace the reading root is in.
-pub fn read_place(fields: &Fields, dir: &Path) -> Option<String> {
-    let kind = fields.get("backend")?.as_str()?;
-    let workspace = match fields.get("workspace") {
-        None | Some(Value::Null) => crate::instance::DEFAULT_WORKSPACE,
-        Some(v) => v.as_str()?,
-    };
-    place(kind, fields.get("config")?, workspace, dir)
+/// Whether a data source of this type reads another root's state.
+pub fn reads_state(resource_type: &str) -> bool {
+    matches!(resource_type, "terraform_remote_state" | "tfe_outputs")
 }
 
-/// The `outputs` of a `terraform_remote_state` data source whose backend
-/// a scanned root writes (`fields` its evaluated arguments, `address` its
-/// instance's): each output as that root evaluates it, crossed into this
-/// root ([`crate::terragrunt::foreign`]); `defaults` for an output the root
-/// does not have. `None` when no scanned root writes that state.
-pub fn outputs(remote: &RemoteStates, fields: &Fields, address: &str, dir: &Path) -> Option<Value> {
-    if remote.is_empty() {
-        return None;
+/// The place a data source that reads a state — of a root in `dir`,
+/// `fields` its evaluated arguments — reads: a `terraform_remote_state`'s
+/// `backend`, `config` and `workspace` (the default workspace unless it
+/// names one, whatever workspace the reading root is in); a `tfe_outputs`'
+/// `organization` and `workspace` on HCP Terraform (the provider's
+/// `hostname` is not read: another host does not match).
+pub fn read_place(resource_type: &str, fields: &Fields, dir: &Path) -> Option<String> {
+    match resource_type {
+        "terraform_remote_state" => {
+            let kind = fields.get("backend")?.as_str()?;
+            let workspace = match fields.get("workspace") {
+                None | Some(Value::Null) => crate::instance::DEFAULT_WORKSPACE,
+                Some(v) => v.as_str()?,
+            };
+            place(kind, fields.get("config")?, workspace, dir)
+        }
+        "tfe_outputs" => {
+            let organization = fields.get("organization")?.as_str()?;
+            let workspace = fields.get("workspace")?.as_str()?;
+            Some(format!(
+                "remote://app.terraform.io/{organization}/{workspace}"
+            ))
+        }
+        _ => None,
     }
-    let written = remote.get(&read_place(fields, dir)?)?;
-    let mut out = match fields.get("defaults").and_then(Value::as_object) {
-        Some(defaults) => defaults.fields.clone(),
-        None => Fields::new(),
+}
+
+/// What a data source that reads a state a scanned root writes sets
+/// (`fields` its evaluated arguments, `address` its instance's): each
+/// output as that root evaluates it, crossed into this root
+/// ([`crate::terragrunt::foreign`]). A `terraform_remote_state`'s
+/// `outputs`, with its `defaults` for an output the root does not have;
+/// a `tfe_outputs`' `values` (sensitive as a whole, as the provider marks
+/// them) and `nonsensitive_values`. Nothing when no scanned root writes
+/// that state.
+pub fn read(
+    remote: &RemoteStates,
+    resource_type: &str,
+    fields: &Fields,
+    address: &str,
+    dir: &Path,
+) -> Vec<(&'static str, Value)> {
+    if remote.is_empty() {
+        return Vec::new();
+    }
+    let Some(written) = read_place(resource_type, fields, dir).and_then(|p| remote.get(&p)) else {
+        return Vec::new();
     };
+    let remote_state = resource_type == "terraform_remote_state";
+    let attribute = if remote_state { "outputs" } else { "values" };
+    let mut out = match fields.get("defaults").and_then(Value::as_object) {
+        Some(defaults) if remote_state => defaults.fields.clone(),
+        _ => Fields::new(),
+    };
+    let mut plain = Fields::new();
     if let Some(object) = written.outputs.as_object() {
         for (name, value) in object.fields.iter() {
-            let origin = cloudwright_model::text::concat([address, ".outputs.", name]);
-            out.insert(
-                name,
-                crate::terragrunt::foreign(value, &origin, &written.root),
-            );
+            let origin = cloudwright_model::text::concat([address, ".", attribute, ".", name]);
+            let value = crate::terragrunt::foreign(value, &origin, &written.root);
+            if !value.is_sensitive() {
+                plain.insert(name, value.clone());
+            }
+            out.insert(name, value);
         }
     }
-    Some(Value::map(out))
+    match remote_state {
+        true => vec![("outputs", Value::map(out))],
+        false => vec![
+            ("values", Value::map(out).sensitive()),
+            ("nonsensitive_values", Value::map(plain)),
+        ],
+    }
 }
 
 #[cfg(test)]
@@ -304,7 +349,19 @@ mod tests {
         .into_iter()
         .collect();
         let dir = Path::new("/repo/live/app");
-        let out = outputs(&remote, &fields, "data.terraform_remote_state.net", dir).unwrap();
+        let read = |fields: &Fields| {
+            read(
+                &remote,
+                "terraform_remote_state",
+                fields,
+                "data.terraform_remote_state.net",
+                dir,
+            )
+        };
+        let set = read(&fields);
+        let [("outputs", out)] = &set[..] else {
+            panic!("{set:?}")
+        };
         let get = |name: &str| out.get(name).unwrap();
         assert_eq!(get("region").as_str(), Some("eu-west-1"));
         assert_eq!(get("team").as_str(), Some("platform"));
@@ -315,6 +372,6 @@ mod tests {
         // another workspace of that state is not what the root writes
         let mut other = fields.clone();
         other.insert("workspace", Value::string("dev"));
-        assert!(outputs(&remote, &other, "data.terraform_remote_state.net", dir).is_none());
+        assert!(read(&other).is_empty());
     }
 }

@@ -2648,7 +2648,7 @@ fn state_files_of_several_layers_link_by_the_ids_they_hold() {
 fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
     let g = load_fixture("remote_state");
     assert_clean(&g);
-    assert_eq!(g.roots(), vec!["app", "dns", "network"]);
+    assert_eq!(g.roots(), vec!["app", "dns", "network", "queue"]);
     let bastion = |path: &str| in_root(&g, "app", "aws_instance.bastion", path);
     assert_eq!(
         origin(&bastion("subnet_id")).as_deref(),
@@ -2665,6 +2665,18 @@ fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
         origin(&bastion("tags.CostCentre")).as_deref(),
         Some("data.terraform_remote_state.billing.outputs.cost_centre")
     );
+    // an HCP Terraform workspace (the queue root's `cloud` block), read by
+    // `tfe_outputs` and by `terraform_remote_state` of the `remote` backend
+    assert_eq!(bastion("tags.Queue").as_str(), Some("jobs"));
+    assert_eq!(
+        origin(&bastion("tags.QueueUrl")).as_deref(),
+        Some("queue//aws_sqs_queue.jobs.url")
+    );
+    let tfe = |path: &str| in_root(&g, "app", "data.tfe_outputs.queue", path);
+    assert!(tfe("values").is_sensitive());
+    let plain = tfe("nonsensitive_values");
+    let names: Vec<&str> = plain.as_object().unwrap().fields.keys().collect();
+    assert_eq!(names, ["queue_name", "queue_url"]);
     assert_eq!(
         origin(&in_root(
             &g,
