@@ -304,12 +304,17 @@ fn load_tree_parts(
     let mut dirs: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     // A directory another scanned directory calls as a local module is not a root.
     let mut called: crate::eval::FastSet<PathBuf> = Default::default();
+    // (directories whose files read another root's state)
+    let mut reading: crate::eval::FastSet<PathBuf> = Default::default();
     for dir in scanned {
         let ids: Vec<FileId> = dir
             .files
             .into_iter()
             .filter_map(|file| register(file, sources, &mut out.diagnostics))
             .collect();
+        if dir.reads_states {
+            reading.insert(dir.dir.clone());
+        }
         if !ids.is_empty() {
             // one entry per directory (a directory comes in more than one
             // part when a subdirectory's files sort between its own)
@@ -396,12 +401,22 @@ fn load_tree_parts(
         sandbox: scan_root_abs.clone(),
         remote_states: Default::default(),
     };
-    // (the plain roots, in the order of their results: one whose
-    // `terraform_remote_state` another root writes is evaluated again)
-    let plain: Vec<(PathBuf, Vec<FileId>)> = roots
+    // A root that reads another root's state waits for the others (see
+    // `read_remote_states`); the plain roots evaluated now, by the place of
+    // their results, for one that turns out to read a state after all.
+    let (later, roots): (Vec<RootJob>, Vec<RootJob>) = roots
+        .into_iter()
+        .partition(|job| matches!(job, RootJob::Plain(dir, _) if reading.contains(dir)));
+    let plain: Vec<PlainRoot> = roots
         .iter()
-        .filter_map(|job| match job {
-            RootJob::Plain(dir, ids) => Some((dir.clone(), ids.clone())),
+        .enumerate()
+        .filter_map(|(result, job)| match job {
+            RootJob::Plain(dir, ids) => Some(PlainRoot {
+                result,
+                dir: dir.clone(),
+                ids: ids.clone(),
+                held_back: false,
+            }),
             RootJob::Unit(_) => None,
         })
         .collect();
@@ -455,7 +470,7 @@ fn load_tree_parts(
     // then the roots that read another's state, once it is evaluated
     if read_remote_states(
         &mut results,
-        &plain,
+        (plain, later),
         (&shown, options),
         &reads,
         &evaluate_reading,
@@ -776,32 +791,71 @@ fn written_states(
     states
 }
 
-/// Evaluates again, with the states the other roots write, each plain root
-/// (`plain[i]` is `results[i]`) with a `terraform_remote_state` that one
-/// of them writes: a root whose producers read states too after them, a
-/// cycle said and read as it stands. Whether any root was.
+/// A plain root module and where its result is among a load's.
+struct PlainRoot {
+    result: usize,
+    dir: PathBuf,
+    ids: Vec<FileId>,
+    /// Held back from the first evaluation: its files read another
+    /// root's state.
+    held_back: bool,
+}
+
+/// The roots that read another root's state, evaluated with the states
+/// the others write: `later` (whose files name such a data source, held
+/// back from the first evaluation) now, with what the roots evaluated so
+/// far write; then again, in waves, each root that read a state written
+/// by a root evaluated with it (`later` too), after that root — and each
+/// root of `plain` (evaluated at first, by its result's place) that
+/// turned out to read one (a module it calls does). A cycle is said and
+/// read as it stands. Whether any root read another's state.
 fn read_remote_states(
-    results: &mut [Loaded],
-    plain: &[(PathBuf, Vec<FileId>)],
+    results: &mut Vec<Loaded>,
+    (mut roots, later): (Vec<PlainRoot>, Vec<RootJob>),
     (shown, options): (&Path, &LoadOptions),
     reads: &Reads,
     evaluate: &dyn Fn(Vec<RootJob>, &Reads) -> Vec<Loaded>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
-    let reads_state = |r: &&cloudwright_model::Resource| {
-        r.mode == cloudwright_model::Mode::Data
-            && crate::remote_state::reads_state(&r.resource_type)
+    let reading = |states: crate::remote_state::RemoteStates| Reads {
+        sandbox: reads.sandbox.clone(),
+        remote_states: Arc::new(states),
     };
-    let reading = |part: &Loaded| part.resources.iter().any(|r| reads_state(&r));
-    if !results[..plain.len()].iter().any(reading) {
-        return false;
+    if !later.is_empty() {
+        let first = results.len();
+        for (k, job) in later.iter().enumerate() {
+            if let RootJob::Plain(dir, ids) = job {
+                roots.push(PlainRoot {
+                    result: first + k,
+                    dir: dir.clone(),
+                    ids: ids.clone(),
+                    held_back: true,
+                });
+            }
+        }
+        let written = reading(written_states(results, (shown, options)));
+        results.extend(evaluate(later, &written));
     }
+    let name = |part: &Loaded| -> Option<Arc<str>> {
+        part.modules
+            .iter()
+            .find(|m| m.address.is_empty())
+            .map(|m| m.root_dir.as_str().into())
+    };
+    let held_back: HashSet<Arc<str>> = roots
+        .iter()
+        .filter(|r| r.held_back)
+        .filter_map(|r| name(&results[r.result]))
+        .collect();
     let written = written_states(results, (shown, options));
-    // each reading root → the roots it reads
+    // each root to read again → the roots it reads
     let mut pending: Vec<(usize, Vec<Arc<str>>)> = Vec::new();
-    for (i, part) in results[..plain.len()].iter().enumerate() {
+    for (k, root) in roots.iter().enumerate() {
         let mut producers: Vec<Arc<str>> = Vec::new();
-        for r in part.resources.iter().filter(reads_state) {
+        for r in results[root.result].resources.iter().filter(|r| {
+            r.mode == cloudwright_model::Mode::Data
+                && crate::remote_state::reads_state(&r.resource_type)
+        }) {
             let Some(fields) = r.attributes.as_object().map(|o| &o.fields) else {
                 continue;
             };
@@ -813,27 +867,23 @@ fn read_remote_states(
                 producers.push(root);
             }
         }
-        if !producers.is_empty() {
+        // (read with everything but what was held back with it)
+        let complete = root.held_back && producers.iter().all(|p| !held_back.contains(p));
+        if !producers.is_empty() && !complete {
             producers.sort();
             producers.dedup();
-            pending.push((i, producers));
+            pending.push((k, producers));
         }
     }
-    if pending.is_empty() {
-        return false;
-    }
-    let root_of = |i: usize| -> Option<Arc<str>> {
-        results[i]
-            .modules
-            .iter()
-            .find(|m| m.address.is_empty())
-            .map(|m| m.root_dir.as_str().into())
-    };
-    let mut names: Vec<Option<Arc<str>>> = pending.iter().map(|(i, _)| root_of(*i)).collect();
+    let any = !held_back.is_empty() || !pending.is_empty();
+    let mut names: Vec<Option<Arc<str>>> = pending
+        .iter()
+        .map(|(k, _)| name(&results[roots[*k].result]))
+        .collect();
     while !pending.is_empty() {
         let waiting: HashSet<Arc<str>> = names.iter().flatten().cloned().collect();
         let mut ready: Vec<usize> = (0..pending.len())
-            .filter(|&k| pending[k].1.iter().all(|p| !waiting.contains(p)))
+            .filter(|&p| pending[p].1.iter().all(|root| !waiting.contains(root)))
             .collect();
         if ready.is_empty() {
             let cycle: Vec<&str> = names.iter().flatten().map(|n| &**n).collect();
@@ -843,26 +893,23 @@ fn read_remote_states(
             )));
             ready = (0..pending.len()).collect();
         }
-        let reads = Reads {
-            sandbox: reads.sandbox.clone(),
-            remote_states: Arc::new(written_states(results, (shown, options))),
-        };
+        let written = reading(written_states(results, (shown, options)));
         let jobs = ready
             .iter()
-            .map(|&k| {
-                let (dir, ids) = &plain[pending[k].0];
-                RootJob::Plain(dir.clone(), ids.clone())
+            .map(|&p| {
+                let root = &roots[pending[p].0];
+                RootJob::Plain(root.dir.clone(), root.ids.clone())
             })
             .collect();
-        for (&k, loaded) in ready.iter().zip(evaluate(jobs, &reads)) {
-            results[pending[k].0] = loaded;
+        for (&p, loaded) in ready.iter().zip(evaluate(jobs, &written)) {
+            results[roots[pending[p].0].result] = loaded;
         }
-        for &k in ready.iter().rev() {
-            pending.remove(k);
-            names.remove(k);
+        for &p in ready.iter().rev() {
+            pending.remove(p);
+            names.remove(p);
         }
     }
-    true
+    any
 }
 
 impl UnitRoot {
@@ -1402,6 +1449,9 @@ struct ScannedDir {
     dir: PathBuf,
     files: Vec<ReadFile>,
     calls: Vec<PathBuf>,
+    /// A file names a data source that reads another root's state
+    /// (`"terraform_remote_state"`, `"tfe_outputs"`; in a comment too).
+    reads_states: bool,
 }
 
 /// The discovered files grouped by directory (discovery lists each
@@ -1423,8 +1473,13 @@ fn by_directory(files: Vec<PathBuf>) -> Vec<(PathBuf, Vec<PathBuf>)> {
 fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
     let mut calls = Vec::new();
     let mut files = Vec::with_capacity(paths.len());
+    let mut reads_states = false;
     for path in paths {
         let (text, read) = read_source(path);
+        reads_states = reads_states
+            || ["\"terraform_remote_state\"", "\"tfe_outputs\""]
+                .iter()
+                .any(|name| memchr::memmem::find(text.as_bytes(), name.as_bytes()).is_some());
         if read.is_ok() {
             let json = path.to_string_lossy().ends_with(".json");
             for src in module_sources(&text, json) {
@@ -1445,7 +1500,12 @@ fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
             problems: read.map(|()| Vec::new()),
         });
     }
-    ScannedDir { dir, files, calls }
+    ScannedDir {
+        dir,
+        files,
+        calls,
+        reads_states,
+    }
 }
 
 /// The literal `source` of each top-level `module` block of a file:
