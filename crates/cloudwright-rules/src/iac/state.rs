@@ -285,7 +285,8 @@ crate::rule! {
 }
 
 fn check_state_bucket(ctx: &Context<'_>, report: &mut Report) {
-    let names: Vec<String> = ctx
+    // each state bucket once (every root of an organisation names the same)
+    let names: std::collections::BTreeSet<String> = ctx
         .graph
         .modules
         .iter()
@@ -302,12 +303,16 @@ fn check_state_bucket(ctx: &Context<'_>, report: &mut Report) {
     }
     // a bucket whose name the code does not determine may be a state
     // bucket no bucket is known to be
+    let known: std::collections::HashSet<String> = ctx
+        .resources(&["aws_s3_bucket"])
+        .filter_map(|b| match crate::check::get_str(b, "bucket") {
+            Tri::Known(k) => Some(k),
+            _ => None,
+        })
+        .collect();
     let unmatched: Vec<&str> = names
         .iter()
-        .filter(|n| {
-            !ctx.resources(&["aws_s3_bucket"])
-                .any(|b| matches!(crate::check::get_str(b, "bucket"), Tri::Known(k) if k == **n))
-        })
+        .filter(|n| !known.contains(*n))
         .map(String::as_str)
         .collect();
     for bucket in ctx.resources(&["aws_s3_bucket"]) {
