@@ -483,30 +483,18 @@ fn change_review_of_terragrunt_units_names_each_unit() {
     let base = "crates/cloudwright-scan/tests/fixtures/terragrunt";
     let head = std::env::temp_dir().join(format!("cw-review-tg-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&head);
-    let copy = |from: &std::path::Path, to: &std::path::Path| -> std::io::Result<()> {
-        for entry in walk(from) {
-            let rel = entry.strip_prefix(from).unwrap();
-            let dest = to.join(rel);
-            std::fs::create_dir_all(dest.parent().unwrap())?;
-            std::fs::copy(&entry, &dest)?;
-        }
-        Ok(())
-    };
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    copy(&repo.join(base), &head).unwrap();
+    copy_tree(base, &head);
     // prod's bucket made private, the shared state encrypted
-    let edit = |file: &str, from: &str, to: &str| {
-        let path = head.join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{file}");
-        std::fs::write(&path, text.replace(from, to)).unwrap();
-    };
     edit(
-        "live/prod/bucket/terragrunt.hcl",
+        &head.join("live/prod/bucket/terragrunt.hcl"),
         "public      = true",
         "public      = false",
     );
-    edit("live/terragrunt.hcl", "encrypt = false", "encrypt = true");
+    edit(
+        &head.join("live/terragrunt.hcl"),
+        "encrypt = false",
+        "encrypt = true",
+    );
     let out = run(&["review", base, head.to_str().unwrap()]);
     let text = stdout(&out);
     let _ = std::fs::remove_dir_all(&head);
@@ -522,6 +510,106 @@ fn change_review_of_terragrunt_units_names_each_unit() {
         ],
         "{text}"
     );
+}
+
+/// A copy of a directory of the repository at `to`.
+fn copy_tree(from: &str, to: &std::path::Path) {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(from);
+    for entry in walk(&from) {
+        let dest = to.join(entry.strip_prefix(&from).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &dest).unwrap();
+    }
+}
+
+/// Replaces `from` (which the file must hold) with `to` in a file.
+fn edit(file: &std::path::Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{}", file.display());
+    std::fs::write(file, text.replace(from, to)).unwrap();
+}
+
+/// A change to one root that another reads through
+/// `terraform_remote_state` is reviewed where it takes effect: the network
+/// root's route to the internet removed, the application root's bastion
+/// (its files unchanged) is no longer reachable.
+#[test]
+fn change_review_follows_remote_state_into_the_roots_that_read_it() {
+    let base = "crates/cloudwright-terraform/tests/fixtures/remote_state";
+    let head = std::env::temp_dir().join(format!("cw-review-rs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&head);
+    copy_tree(base, &head);
+    edit(
+        &head.join("network/main.tf"),
+        "  route {\n    cidr_block = \"0.0.0.0/0\"\n    gateway_id = aws_internet_gateway.gw.id\n  }\n",
+        "",
+    );
+    let text = stdout(&run(&["review", base, head.to_str().unwrap()]));
+    let _ = std::fs::remove_dir_all(&head);
+    let exposure: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Exposure:"))
+        .take(2)
+        .collect();
+    assert_eq!(
+        exposure,
+        [
+            "Exposure: 0 opened, 1 closed",
+            "  - app: aws_instance.bastion  tcp 22 from 0.0.0.0/0"
+        ],
+        "{text}"
+    );
+}
+
+/// The same address in two roots is two resources: one bastion closed
+/// while the other, at the same address in another root, is opened is a
+/// path closed and one opened — not no change.
+#[test]
+fn change_review_tells_roots_apart() {
+    let exposed = "crates/cloudwright-network/tests/fixtures/exposed_instance";
+    let dir = std::env::temp_dir().join(format!("cw-review-roots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for side in ["base", "head"] {
+        for root in ["a", "b"] {
+            copy_tree(exposed, &dir.join(side).join(root));
+        }
+    }
+    let close = |root: &str| {
+        edit(
+            &dir.join(root).join("main.tf"),
+            "cidr_blocks = [\"0.0.0.0/0\"]",
+            "cidr_blocks = [\"10.0.0.0/8\"]",
+        )
+    };
+    close("base/b");
+    close("head/a");
+    let (base, head) = (dir.join("base"), dir.join("head"));
+    let json = json_of(&[
+        "review",
+        base.to_str().unwrap(),
+        head.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let roots = |side: &str| -> Vec<(String, String)> {
+        json["exposures"][side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["root"].as_str().unwrap().to_string(),
+                    e["resource"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let bastion = |root: &str| (root.to_string(), "aws_instance.bastion".to_string());
+    assert_eq!(roots("opened"), [bastion("b")], "{json}");
+    assert_eq!(roots("closed"), [bastion("a")], "{json}");
 }
 
 /// Every file below a directory.

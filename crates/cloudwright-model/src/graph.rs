@@ -738,6 +738,17 @@ pub fn root_and_address(name: &str) -> (Option<&str>, &str) {
     }
 }
 
+/// What a report calls a resource of a load of several root modules: its
+/// address after its root (`live/ci: aws_iam_role.ci`, which
+/// [`root_and_address`] reads back); the address alone in the scanned
+/// directory's own root (`.`, or `""` for a plan or a state).
+pub fn qualified(root: &str, address: &str) -> String {
+    match root {
+        "" | "." => address.to_string(),
+        root => crate::text::concat([root, ": ", address]),
+    }
+}
+
 /// `aws_subnet.a["x"]` → `aws_subnet.a`; `None` when there is no trailing key.
 pub fn strip_instance_key(address: &str) -> Option<&str> {
     if !address.ends_with(']') {

@@ -22,9 +22,9 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use fields::{Fields, SortedMap};
 pub use finding::{Evidence, Finding, FindingData, FindingSeverity, Message, RelatedLocation};
 pub use graph::{
-    earlier_addresses, link_foreign_origins, link_unknown_origins, moved_address, Backend, Graph,
-    Handover, HandoverKind, LocalInfo, ModuleCall, ModuleInstance, Move, OutputInfo,
-    ProviderConfig, RequiredProvider, TerraformSettings, VariableInfo,
+    earlier_addresses, link_foreign_origins, link_unknown_origins, moved_address, qualified,
+    Backend, Graph, Handover, HandoverKind, LocalInfo, ModuleCall, ModuleInstance, Move,
+    OutputInfo, ProviderConfig, RequiredProvider, TerraformSettings, VariableInfo,
 };
 pub use resource::{
     InstanceKey, Mode, Origin, ProviderRef, Reference, Resource, ValueSource, VariableOrigin,

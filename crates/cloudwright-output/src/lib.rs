@@ -17,10 +17,7 @@ pub mod table;
 /// scanned directory (`live/prod: aws_s3_bucket.data`): several root
 /// modules — environments, Terragrunt units — have namesakes.
 pub(crate) fn with_root(root: &str, address: &str) -> String {
-    match root {
-        "" | "." => address.to_string(),
-        root => format!("{root}: {address}"),
-    }
+    cloudwright_model::qualified(root, address)
 }
 
 /// How a report names what is in a root module: after it (as

@@ -52,7 +52,7 @@ fn finding_json(graph: &Graph, f: &Finding) -> Json {
 }
 
 fn exposure_json(e: &ExposureSummary) -> Json {
-    json!({"resource": e.resource, "type": e.resource_type, "services": e.services, "sources": e.sources, "via": e.via})
+    json!({"root": e.root, "resource": e.resource, "type": e.resource_type, "services": e.services, "sources": e.sources, "via": e.via})
 }
 
 fn severity_counts(findings: &[&Finding]) -> String {
@@ -553,10 +553,12 @@ pub fn write_change_text(
         c.closed.len()
     )?;
     for e in &c.opened {
-        writeln!(out, "  + {}  {} from {}", e.resource, e.services, e.sources)?;
+        let resource = crate::with_root(&e.root, &e.resource);
+        writeln!(out, "  + {resource}  {} from {}", e.services, e.sources)?;
     }
     for e in &c.closed {
-        writeln!(out, "  - {}  {} from {}", e.resource, e.services, e.sources)?;
+        let resource = crate::with_root(&e.root, &e.resource);
+        writeln!(out, "  - {resource}  {} from {}", e.services, e.sources)?;
     }
     writeln!(
         out,
@@ -780,12 +782,12 @@ pub fn write_change_markdown(
         ),
         c.opened
             .iter()
-            .map(|e| format!("➕ `{}` {} from {}", md(&e.resource), e.services, e.sources))
-            .chain(
-                c.closed
-                    .iter()
-                    .map(|e| format!("➖ `{}` {} from {}", md(&e.resource), e.services, e.sources)),
-            )
+            .map(|e| ("➕", e))
+            .chain(c.closed.iter().map(|e| ("➖", e)))
+            .map(|(sign, e)| {
+                let resource = md(&crate::with_root(&e.root, &e.resource));
+                format!("{sign} `{resource}` {} from {}", e.services, e.sources)
+            })
             .collect(),
     )?;
     section(

@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// An internet exposure, as the review shows and compares it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ExposureSummary {
+    /// The root module of the resource (`.` or `""` for a load of one).
+    pub root: String,
     pub resource: String,
     pub resource_type: String,
     /// `tcp 5432`, `tcp 80, 443`
@@ -44,6 +46,7 @@ impl ExposureSummary {
             })
             .collect();
         ExposureSummary {
+            root: e.root.clone(),
             resource: e.resource.clone(),
             resource_type: e.resource_type.clone(),
             services: services.join("; "),
@@ -174,9 +177,16 @@ struct Renames<'a>(Option<&'a BTreeMap<String, Vec<cloudwright_model::Move>>>);
 
 impl Renames<'_> {
     /// The head's address of the base's object at `address` in `root`.
-    fn name(&self, root: &str, address: &str) -> String {
+    fn address(&self, root: &str, address: &str) -> String {
         self.moved(root, address)
             .unwrap_or_else(|| address.to_string())
+    }
+
+    /// [`Renames::address`] after its root (`live/ci: aws_iam_role.ci`)
+    /// when that is not the scanned directory's own: the same address in
+    /// two roots is two objects.
+    fn name(&self, root: &str, address: &str) -> String {
+        cloudwright_model::qualified(root, &self.address(root, address))
     }
 
     /// The head's address of the base's object, where a move changes it.
@@ -224,7 +234,7 @@ fn handovers(base: &Review, head: &Review, renames: &Renames<'_>) -> Vec<Handove
                 base.cost
                     .resources
                     .iter()
-                    .any(|r| r.root == *root && renames.name(root, &r.address) == address)
+                    .any(|r| r.root == *root && renames.address(root, &r.address) == address)
             };
             let priced: Vec<&cloudwright_cost::estimate::PricedResource> = side
                 .resources
@@ -319,9 +329,9 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
             .filter(|e| keep(&e.root, &e.resource))
             .map(|e| {
                 let mut summary = ExposureSummary::of(e);
-                summary.resource = names.name(&e.root, &summary.resource);
+                summary.resource = names.address(&e.root, &summary.resource);
                 for hop in &mut summary.via {
-                    *hop = names.name(&e.root, hop);
+                    *hop = names.address(&e.root, hop);
                 }
                 summary
             })
@@ -419,7 +429,7 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
         &base.cost
     } else {
         let mut cost = base.cost.clone();
-        cost.renamed(|root, address| renames.name(root, address));
+        cost.renamed(|root, address| renames.address(root, address));
         moved_cost = cost;
         &moved_cost
     };
