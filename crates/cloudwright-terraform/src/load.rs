@@ -821,7 +821,8 @@ fn read_remote_states(
         sandbox: reads.sandbox.clone(),
         remote_states: Arc::new(states),
     };
-    if !later.is_empty() {
+    let held = !later.is_empty();
+    if held {
         let first = results.len();
         for (k, job) in later.iter().enumerate() {
             if let RootJob::Plain(dir, ids) = job {
@@ -835,6 +836,18 @@ fn read_remote_states(
         }
         let written = reading(written_states(results, (shown, options)));
         results.extend(evaluate(later, &written));
+    }
+    let reads_state = |r: &cloudwright_model::Resource| {
+        r.mode == cloudwright_model::Mode::Data
+            && crate::remote_state::reads_state(&r.resource_type)
+    };
+    // (the usual load: no root reads another's state)
+    if !held
+        && !roots
+            .iter()
+            .any(|root| results[root.result].resources.iter().any(reads_state))
+    {
+        return false;
     }
     let name = |part: &Loaded| -> Option<Arc<str>> {
         part.modules
@@ -852,10 +865,11 @@ fn read_remote_states(
     let mut pending: Vec<(usize, Vec<Arc<str>>)> = Vec::new();
     for (k, root) in roots.iter().enumerate() {
         let mut producers: Vec<Arc<str>> = Vec::new();
-        for r in results[root.result].resources.iter().filter(|r| {
-            r.mode == cloudwright_model::Mode::Data
-                && crate::remote_state::reads_state(&r.resource_type)
-        }) {
+        for r in results[root.result]
+            .resources
+            .iter()
+            .filter(|r| reads_state(r))
+        {
             let Some(fields) = r.attributes.as_object().map(|o| &o.fields) else {
                 continue;
             };
