@@ -1490,10 +1490,7 @@ fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
     let mut reads_states = false;
     for path in paths {
         let (text, read) = read_source(path);
-        reads_states = reads_states
-            || ["\"terraform_remote_state\"", "\"tfe_outputs\""]
-                .iter()
-                .any(|name| memchr::memmem::find(text.as_bytes(), name.as_bytes()).is_some());
+        reads_states = reads_states || names_a_state_reader(&text);
         if read.is_ok() {
             let json = path.to_string_lossy().ends_with(".json");
             for src in module_sources(&text, json) {
@@ -1520,6 +1517,20 @@ fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
         calls,
         reads_states,
     }
+}
+
+/// Whether a file names a data source that reads another root's state
+/// (`"terraform_remote_state"`, `"tfe_outputs"`; in a comment too). The
+/// searchers are built once: building one is most of a search of a file.
+fn names_a_state_reader(text: &str) -> bool {
+    use memchr::memmem::Finder;
+    static FINDERS: std::sync::LazyLock<[Finder<'static>; 2]> = std::sync::LazyLock::new(|| {
+        [
+            Finder::new("\"terraform_remote_state\""),
+            Finder::new("\"tfe_outputs\""),
+        ]
+    });
+    FINDERS.iter().any(|f| f.find(text.as_bytes()).is_some())
 }
 
 /// The literal `source` of each top-level `module` block of a file:
@@ -1554,7 +1565,10 @@ fn may_call_modules(text: &str, json: bool) -> bool {
         return true;
     }
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.';
-    memchr::memmem::find_iter(bytes, b"module").any(|at| {
+    // (built once, as in `names_a_state_reader`)
+    static MODULE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("module"));
+    MODULE.find_iter(bytes).any(|at| {
         let before = at.checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(at + b"module".len()).copied();
         !before.is_some_and(word) && !after.is_some_and(word)
