@@ -19,7 +19,10 @@ const VARIANTS: usize = 8;
 /// Extra resource files per root module.
 const EXTRA_FILES: usize = 9;
 
-pub fn generate(dir: &Path, roots: usize) -> io::Result<Stats> {
+/// With `remote_state`, each team's staging and prod roots read the dev
+/// root's state through `terraform_remote_state` (its VPC, in an output):
+/// two thirds of the roots wait for the third that writes what they read.
+pub fn generate(dir: &Path, roots: usize, remote_state: bool) -> io::Result<Stats> {
     let mut stats = Stats {
         files: 0,
         bytes: 0,
@@ -49,6 +52,25 @@ pub fn generate(dir: &Path, roots: usize) -> io::Result<Stats> {
         ));
         for (file, text) in root_module(r) {
             write(&root.join(file), text, &mut stats)?;
+        }
+        if remote_state && r % 3 != 0 {
+            let team = r / 3;
+            let text = format!(
+                r#"data "terraform_remote_state" "dev" {{
+  backend = "s3"
+  config = {{
+    bucket = "org-terraform-state"
+    key    = "team-{team}/dev/terraform.tfstate"
+    region = "eu-west-1"
+  }}
+}}
+
+output "dev_vpc_id" {{
+  value = data.terraform_remote_state.dev.outputs.vpc_id
+}}
+"#
+            );
+            write(&root.join("remote.tf"), text, &mut stats)?;
         }
     }
     Ok(stats)

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  cloudwright-bench generate [--roots N] DIR   write a corpus (default 600 roots ≈ 10,000 files)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource\n  cloudwright-bench plan-corpus [--resources N] DIR   write plan.json and terraform.tfstate (default 20,000 resources)\n  cloudwright-bench plan [--repeat N] FILE      load a plan or state file and report time and peak memory\n  cloudwright-bench terragrunt-corpus [--teams N] [--stacks] DIR   write a Terragrunt layout (default 60 teams × 3 environments × 4 units; with --stacks, a stack per team and environment generates the units from blueprints)"
+        "usage:\n  cloudwright-bench generate [--roots N] [--remote-state] DIR   write a corpus (default 600 roots ≈ 10,000 files; with --remote-state, staging and prod read dev's state)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource\n  cloudwright-bench plan-corpus [--resources N] DIR   write plan.json and terraform.tfstate (default 20,000 resources)\n  cloudwright-bench plan [--repeat N] FILE      load a plan or state file and report time and peak memory\n  cloudwright-bench terragrunt-corpus [--teams N] [--stacks] DIR   write a Terragrunt layout (default 60 teams × 3 environments × 4 units; with --stacks, a stack per team and environment generates the units from blueprints)"
     );
     std::process::exit(2)
 }
@@ -31,6 +31,7 @@ fn main() {
     let mut number = None;
     let mut dir = None;
     let mut stacks = false;
+    let mut remote_state = false;
     let mut rest = args.into_iter();
     while let Some(a) = rest.next() {
         match a.as_str() {
@@ -38,6 +39,7 @@ fn main() {
                 number = rest.next().and_then(|n| n.parse::<usize>().ok())
             }
             "--stacks" => stacks = true,
+            "--remote-state" => remote_state = true,
             "-h" | "--help" => usage(),
             _ => dir = Some(PathBuf::from(a)),
         }
@@ -45,10 +47,11 @@ fn main() {
     let Some(dir) = dir else { usage() };
     match command.as_str() {
         "generate" => {
-            let stats = corpus::generate(&dir, number.unwrap_or(600)).unwrap_or_else(|e| {
-                eprintln!("error: {e}");
-                std::process::exit(1)
-            });
+            let stats =
+                corpus::generate(&dir, number.unwrap_or(600), remote_state).unwrap_or_else(|e| {
+                    eprintln!("error: {e}");
+                    std::process::exit(1)
+                });
             println!(
                 "wrote {} files ({:.1} MB) in {} root modules and {} shared modules to {}",
                 stats.files,
