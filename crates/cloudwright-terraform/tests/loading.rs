@@ -1156,6 +1156,19 @@ fn unknown_values_propagate_with_their_origin() {
         origin(&attr(&g, lb, "security_groups.0")).as_deref(),
         Some("aws_subnet.s[0].id")
     );
+    let flat = attr(&g, "aws_lb.flat", "subnets");
+    let origins: Vec<Option<String>> = flat.as_list().unwrap().iter().map(origin).collect();
+    assert_eq!(
+        origins,
+        [
+            "aws_subnet.s[0].id",
+            "aws_subnet.s[0].id",
+            "aws_subnet.s[1].id",
+            "aws_subnet.s[2].id"
+        ]
+        .map(|o| Some(o.to_string()))
+    );
+    assert!(attr(&g, "aws_lb.flat", "security_groups").is_unknown());
     // operations on unknown give unknown
     assert!(attr(&g, lb, "name_prefix").is_unknown());
     assert!(attr(&g, lb, "internal").is_unknown());

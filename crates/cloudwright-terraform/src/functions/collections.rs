@@ -193,6 +193,14 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>) -> Result<bool, super::CallErro
                     return Ok(false);
                 }
             }
+            // (an ID or ARN a provider computes is a string, never a list:
+            // an element, as Terraform, knowing its type, keeps it)
+            Value::Unknown(u)
+                if u.origin()
+                    .is_some_and(cloudwright_model::value::is_resource_identifier) =>
+            {
+                out.push(item.clone())
+            }
             Value::Unknown(_) => return Ok(false),
             other => out.push(other.clone()),
         }
