@@ -125,10 +125,7 @@ pub fn load_with(
             });
             continue;
         }
-        let plan_or_state = path
-            .extension()
-            .is_some_and(|e| e == "json" || e == "tfstate");
-        if path.is_file() && plan_or_state && !is_tf_json(path) {
+        if is_plan_or_state(path) {
             let mut part = crate::plan::load_plan_or_state(path, options, &mut sources);
             cloudwright_model::link_unknown_origins(&mut part.resources);
             parts.push(part);
@@ -172,9 +169,9 @@ pub fn load_with(
 struct SeveralPaths {
     /// The deepest directory that holds every path (canonical).
     shown_from: PathBuf,
-    /// For each path, the earlier path that reads it already: the same
-    /// path twice, or a directory inside another given directory (whose
-    /// walk reads it).
+    /// For each path, another that reads it already: an earlier one that
+    /// is the same path, or a directory it is inside (whose walk reads it;
+    /// a plan or a state file is not walked to).
     read_by: Vec<Option<usize>>,
 }
 
@@ -198,11 +195,6 @@ fn several_paths(paths: &[PathBuf]) -> Option<SeveralPaths> {
                 .map_or_else(PathBuf::new, Path::to_path_buf),
         });
     }
-    let plan_or_state = |p: &Path| {
-        p.is_file()
-            && !is_tf_json(p)
-            && p.extension().is_some_and(|e| e == "json" || e == "tfstate")
-    };
     let read_by = canonical
         .iter()
         .enumerate()
@@ -210,7 +202,7 @@ fn several_paths(paths: &[PathBuf]) -> Option<SeveralPaths> {
             canonical.iter().enumerate().position(|(j, other)| {
                 (other == path && j < i)
                     || (other != path
-                        && !plan_or_state(path)
+                        && !is_plan_or_state(path)
                         && other.is_dir()
                         && path.starts_with(other))
             })
@@ -248,6 +240,16 @@ fn assemble(parts: Vec<Loaded>) -> Loaded {
         cloudwright_model::link_foreign_origins(&mut out.resources);
     }
     out
+}
+
+/// A file read as a plan or a state (recognised by content when read):
+/// `.json` other than Terraform's JSON syntax, and `.tfstate`.
+fn is_plan_or_state(path: &Path) -> bool {
+    path.is_file()
+        && !is_tf_json(path)
+        && path
+            .extension()
+            .is_some_and(|e| e == "json" || e == "tfstate")
 }
 
 fn is_tf_json(path: &Path) -> bool {
@@ -806,9 +808,9 @@ struct PlainRoot {
 /// back from the first evaluation) now, with what the roots evaluated so
 /// far write; then again, in waves, each root that read a state written
 /// by a root evaluated with it (`later` too), after that root — and each
-/// root of `plain` (evaluated at first, by its result's place) that
-/// turned out to read one (a module it calls does). A cycle is said and
-/// read as it stands. Whether any root read another's state.
+/// plain root of the first evaluation (`roots`, by its result's place)
+/// that turned out to read one (a module it calls does). A cycle is said
+/// and read as it stands. Whether any root read another's state.
 fn read_remote_states(
     results: &mut Vec<Loaded>,
     (mut roots, later): (Vec<PlainRoot>, Vec<RootJob>),
