@@ -854,8 +854,9 @@ fn link_by_value(resources: &mut [Resource]) {
 /// not linked: it names a resource of each. Whether anything was linked.
 pub fn link_across_roots(resources: &mut [Resource]) -> bool {
     // value → the resource, or `None` when resources of two roots hold it
+    // (sized once, as in `link_by_value`)
     let mut by_value: crate::eval::FastMap<&str, Option<(usize, &'static str)>> =
-        crate::eval::FastMap::default();
+        crate::eval::FastMap::with_capacity_and_hasher(2 * resources.len(), Default::default());
     for (i, key, v) in identifiers(resources) {
         match by_value.entry(v) {
             std::collections::hash_map::Entry::Vacant(e) => {
