@@ -376,6 +376,39 @@ fn exposure_of_a_plan_follows_the_ids_it_holds() {
     ));
 }
 
+/// Two environments of a Terragrunt tree given as two paths read what the
+/// whole tree reads, each unit named apart, each file counted once (the
+/// module and the parent configuration both read).
+#[test]
+fn several_paths_name_their_roots_and_count_each_file_once() {
+    let live = "crates/cloudwright-scan/tests/fixtures/terragrunt/live";
+    let out = run(&["resources", &format!("{live}/dev"), &format!("{live}/prod")]);
+    succeeded(&out);
+    let text = stdout(&out);
+    let roots: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("(root ").nth(1))
+        .map(|r| r.trim_end_matches(')'))
+        .collect();
+    assert_eq!(
+        roots,
+        [
+            "dev/bucket",
+            "dev/bucket",
+            "prod/bucket",
+            "prod/bucket",
+            "prod/vpc",
+            "prod/vpc"
+        ]
+    );
+    assert!(
+        text.ends_with(
+            "6 resource instances in 3 module instances from 8 files; 0 errors, 0 warnings\n"
+        ),
+        "{text}"
+    );
+}
+
 /// State split by layer, read together: the application's bastion is
 /// reached through the network layer's gateway and route, each hop said
 /// with the state file it is in.

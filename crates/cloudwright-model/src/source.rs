@@ -165,6 +165,12 @@ impl SourceMap {
         self.files.len()
     }
 
+    /// How many files were read, each path once (a module outside two
+    /// scanned directories is read for each).
+    pub fn paths(&self) -> usize {
+        self.by_path.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

@@ -389,7 +389,7 @@ pub fn write_text(
         "{} in {} from {}; {}, {}",
         instances,
         diagnostics::plural(graph.modules.len(), "module instance"),
-        diagnostics::plural(graph.sources.len(), "file"),
+        diagnostics::plural(graph.sources.paths(), "file"),
         diagnostics::plural(errors, "error"),
         diagnostics::plural(warnings, "warning"),
     );
