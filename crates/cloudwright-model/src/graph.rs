@@ -276,7 +276,14 @@ impl Graph {
         // which the sort only checks.
         resources.par_sort_unstable_by(Resource::canonical_order);
         diagnostics.sort_by_key(|d| d.sort_key(&sources));
-        diagnostics.dedup();
+        // (one file read for two scanned paths — a module outside both —
+        // is said of under each: the same message at the same place once)
+        diagnostics.dedup_by(|a, b| {
+            a.severity == b.severity
+                && a.message == b.message
+                && a.help == b.help
+                && a.position(&sources) == b.position(&sources)
+        });
         // Sorted by root first: each root's resources are one run, and its
         // indexes are built in parallel with the other roots'.
         let roots = root_runs(&resources);

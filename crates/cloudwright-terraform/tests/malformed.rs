@@ -928,3 +928,37 @@ fn roots_reading_each_others_state_are_said_and_still_read() {
         Some("a")
     );
 }
+
+/// A module outside two scanned paths is read for each: what is wrong in
+/// it is said once, at its place.
+#[test]
+fn a_module_two_paths_read_is_said_of_once() {
+    let tree = TempTree::new();
+    let call = "module \"m\" {\n  source = \"../../mod\"\n}\n";
+    tree.write("live/a/main.tf", call)
+        .write("live/b/main.tf", call)
+        .write(
+            "mod/main.tf",
+            "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n  acll   = \"private\"\n}\n",
+        );
+    let paths = [tree.0.join("live/a"), tree.0.join("live/b")];
+    let g = load(&paths, &LoadOptions::default());
+    let said: Vec<(String, u32)> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let (file, line, _) = d.position(&g.sources);
+            (file, line)
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [("../mod/main.tf".to_string(), 3)],
+        "{:?}",
+        g.diagnostics
+    );
+    // both roots have the module's bucket
+    assert_eq!(g.roots(), ["a", "b"]);
+    assert_eq!(g.resources.len(), 2);
+}
