@@ -335,3 +335,55 @@ fn a_terragrunt_unit_compares_with_its_base() {
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(rules_and_resources(&changed), vec![], "{changed}");
 }
+
+/// `review --base REF` of two root directories: each is a root of its
+/// own on both sides (they were both the scanned directory's `.`, their
+/// resources one), so the change to one is said of that one.
+#[test]
+fn review_of_two_roots_against_a_git_revision() {
+    let dir = std::env::temp_dir().join(format!("cloudwright-review-roots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let exposed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cloudwright-network/tests/fixtures/exposed_instance/main.tf");
+    let text = std::fs::read_to_string(exposed).unwrap();
+    for root in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(root)).unwrap();
+        std::fs::write(dir.join(root).join("main.tf"), &text).unwrap();
+    }
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    // b's SSH closed to the internet
+    let closed = text.replace(
+        "cidr_blocks = [\"0.0.0.0/0\"]",
+        "cidr_blocks = [\"10.0.0.0/8\"]",
+    );
+    assert_ne!(closed, text);
+    std::fs::write(dir.join("b/main.tf"), &closed).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cloudwright"))
+        .args(["review", "--base", "HEAD", "a", "b", "-o", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let closed: Vec<(&str, &str)> = json["exposures"]["closed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["root"].as_str().unwrap(), e["resource"].as_str().unwrap()))
+        .collect();
+    assert_eq!(closed, [("b", "aws_instance.bastion")], "{json}");
+    assert_eq!(json["exposures"]["opened"], serde_json::json!([]));
+    let fixed: Vec<(&str, &str)> = json["findings"]["fixed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["root"].as_str().unwrap(), f["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fixed,
+        [("b", "CW-AWS-NET-002"), ("b", "CW-AWS-SG-001")],
+        "{json}"
+    );
+}
