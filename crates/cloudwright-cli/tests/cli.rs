@@ -498,6 +498,21 @@ fn exposure_runs_through_remote_state_into_the_root_that_writes_it() {
             "app aws_security_group.ssh.ingress[0]"
         ]
     );
+    // the queue root's sensitive output, read by the app root, is never printed
+    for args in [
+        &["resources", "--values", "-o", "json"][..],
+        &["resources", "--values"],
+        &["scan", "-o", "json"],
+    ] {
+        let mut args = args.to_vec();
+        args.insert(
+            1,
+            "crates/cloudwright-terraform/tests/fixtures/remote_state",
+        );
+        let text = stdout(&run(&args));
+        assert!(!text.contains("not-a-real-token"), "{args:?}");
+        assert!(!text.is_empty(), "{args:?}");
+    }
 }
 
 #[test]

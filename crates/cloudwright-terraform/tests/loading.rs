@@ -2690,6 +2690,14 @@ fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
     let plain = tfe("nonsensitive_values");
     let names: Vec<&str> = plain.as_object().unwrap().fields.keys().collect();
     assert_eq!(names, ["queue_name", "queue_url"]);
+    // a sensitive output stays sensitive where it is read
+    let token = in_root(
+        &g,
+        "app",
+        "data.terraform_remote_state.queue",
+        "outputs.admin_token",
+    );
+    assert!(token.is_sensitive());
     assert_eq!(
         origin(&in_root(
             &g,
