@@ -2731,6 +2731,17 @@ fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
     );
 }
 
+/// A root whose own files name no state reader, calling a module that
+/// reads another root's state, is evaluated again once that state's root
+/// is: its module's security group is in the network root's VPC.
+#[test]
+fn remote_state_read_by_a_called_module_crosses_too() {
+    let g = load_fixture("remote_state_module");
+    assert_clean(&g);
+    let vpc = in_root(&g, "app", "module.reader.aws_security_group.app", "vpc_id");
+    assert_eq!(origin(&vpc).as_deref(), Some("network//aws_vpc.main.id"));
+}
+
 /// One plan is a change: its planned values (what exists after apply,
 /// with each instance's actions) and the state it starts from. A deposed
 /// object's change is not the current object's; what the plan deletes is
