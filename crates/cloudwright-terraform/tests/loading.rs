@@ -2742,6 +2742,28 @@ fn remote_state_read_by_a_called_module_crosses_too() {
     assert_eq!(origin(&vpc).as_deref(), Some("network//aws_vpc.main.id"));
 }
 
+/// A Terragrunt unit writes its state where its `remote_state` says (the
+/// key under the unit's path): a plain root that reads it reads the unit's
+/// outputs, its VPC the unit's.
+#[test]
+fn remote_state_a_terragrunt_unit_writes_is_read_by_a_plain_root() {
+    let g = load_fixture("remote_state_unit");
+    assert_clean(&g);
+    assert_eq!(g.roots(), vec!["app", "live/network"]);
+    let vpc = in_root(&g, "app", "aws_security_group.app", "vpc_id");
+    assert_eq!(
+        origin(&vpc).as_deref(),
+        Some("live/network//aws_vpc.this.id")
+    );
+    let sg = g.resource_in("app", "aws_security_group.app").unwrap();
+    let target = sg
+        .references
+        .iter()
+        .find(|x| x.attribute == "vpc_id" && x.target.contains("//"))
+        .map(|x| g.resource_in("app", &x.target).unwrap());
+    assert_eq!(target.map(|t| &*t.root), Some("live/network"));
+}
+
 /// One plan is a change: its planned values (what exists after apply,
 /// with each instance's actions) and the state it starts from. A deposed
 /// object's change is not the current object's; what the plan deletes is
