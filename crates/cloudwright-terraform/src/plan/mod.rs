@@ -871,32 +871,43 @@ pub fn link_across_roots(resources: &mut [Resource]) -> bool {
             }
         }
     }
-    let mut links: Vec<(usize, Reference)> = Vec::new();
+    // (every string of every resource looked up: in parallel; the few
+    // found made references after)
+    use rayon::prelude::*;
+    let found: Vec<(usize, String, usize, &'static str)> = resources
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, r)| {
+            let elsewhere = |text: &str| {
+                by_value
+                    .get(text)
+                    .copied()
+                    .flatten()
+                    .filter(|&(j, _)| resources[j].root != r.root)
+            };
+            let mut found = Vec::new();
+            value_links(r, &elsewhere, &mut |path, (target, key)| {
+                found.push((i, locate::text_of(path), target, key));
+            });
+            found
+        })
+        .collect();
     let mut targets: Vec<Option<Arc<str>>> = vec![None; resources.len()];
-    for (i, r) in resources.iter().enumerate() {
-        let elsewhere = |text: &str| {
-            by_value
-                .get(text)
-                .copied()
-                .flatten()
-                .filter(|&(j, _)| resources[j].root != r.root)
-        };
-        value_links(r, &elsewhere, &mut |path, (target, key)| {
-            links.push((
-                i,
-                Reference {
-                    attribute: locate::text_of(path).into(),
-                    target: targets[target]
-                        .get_or_insert_with(|| {
-                            let t = &resources[target];
-                            cloudwright_model::text::concat([&t.root, "//", &t.address]).into()
-                        })
-                        .clone(),
-                    target_attribute: Some(key.into()),
-                },
-            ));
-        });
-    }
+    let links: Vec<(usize, Reference)> = found
+        .into_iter()
+        .map(|(i, attribute, target, key)| {
+            let address = targets[target].get_or_insert_with(|| {
+                let t = &resources[target];
+                cloudwright_model::text::concat([&t.root, "//", &t.address]).into()
+            });
+            let reference = Reference {
+                attribute: attribute.into(),
+                target: address.clone(),
+                target_attribute: Some(key.into()),
+            };
+            (i, reference)
+        })
+        .collect();
     let linked = !links.is_empty();
     add_references(resources, links);
     linked
