@@ -386,7 +386,7 @@ fn load_tree_parts(
         cache.canonical.insert(dir.clone(), dir.clone());
         cache.defs.insert(dir, Some(Arc::new(def)));
     }
-    let mut roots: Vec<RootJob> = dirs
+    let roots: Vec<RootJob> = dirs
         .into_iter()
         .filter(|(dir, _)| !called.contains(dir))
         .map(|(dir, ids)| RootJob::Plain(dir, ids))
@@ -396,7 +396,16 @@ fn load_tree_parts(
     let (waiting, ready): (Vec<UnitRoot>, Vec<UnitRoot>) = units
         .into_iter()
         .partition(|u| u.unit.dependencies.iter().any(|d| unit_dirs.contains(d)));
-    roots.extend(ready.into_iter().map(|u| RootJob::Unit(Box::new(u))));
+    // (a unit whose module or own files read another root's state is
+    // evaluated after the plain roots, with the states they write)
+    let units_read_states = ready
+        .iter()
+        .chain(&waiting)
+        .any(|u| reading.contains(&u.module_dir) || reading.contains(&u.own_dir));
+    let ready: Vec<RootJob> = ready
+        .into_iter()
+        .map(|u| RootJob::Unit(Box::new(u)))
+        .collect();
     let shared_cache = Mutex::new(cache);
     let shared_maps = SharedMapCache::default();
     let reads = Reads {
@@ -456,8 +465,26 @@ fn load_tree_parts(
             })
             .collect()
     };
-    let evaluate = |roots: Vec<RootJob>| evaluate_reading(roots, &reads);
-    let mut results = evaluate(roots);
+    // The plain roots and the units in parallel; when a unit reads another
+    // root's state, the plain roots first, the units then with what they
+    // write (units read each other through `dependency`, below).
+    let (mut results, unit_reads) = match units_read_states {
+        false => {
+            let jobs = roots.into_iter().chain(ready).collect();
+            (evaluate_reading(jobs, &reads), None)
+        }
+        true => {
+            let mut results = evaluate_reading(roots, &reads);
+            let unit_reads = Reads {
+                sandbox: reads.sandbox.clone(),
+                remote_states: Arc::new(written_states(&results, (&shown, options))),
+            };
+            results.extend(evaluate_reading(ready, &unit_reads));
+            (results, Some(unit_reads))
+        }
+    };
+    let evaluate =
+        |roots: Vec<RootJob>| evaluate_reading(roots, unit_reads.as_ref().unwrap_or(&reads));
     // then the units that depend on others, once these are evaluated
     out.foreign_origins = !waiting.is_empty();
     evaluate_waiting(

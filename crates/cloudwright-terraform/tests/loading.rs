@@ -2744,12 +2744,13 @@ fn remote_state_read_by_a_called_module_crosses_too() {
 
 /// A Terragrunt unit writes its state where its `remote_state` says (the
 /// key under the unit's path): a plain root that reads it reads the unit's
-/// outputs, its VPC the unit's.
+/// outputs, its VPC the unit's; and a unit's module reads a plain root's
+/// state.
 #[test]
 fn remote_state_a_terragrunt_unit_writes_is_read_by_a_plain_root() {
     let g = load_fixture("remote_state_unit");
     assert_clean(&g);
-    assert_eq!(g.roots(), vec!["app", "live/network"]);
+    assert_eq!(g.roots(), vec!["app", "live/app", "live/network", "shared"]);
     let vpc = in_root(&g, "app", "aws_security_group.app", "vpc_id");
     assert_eq!(
         origin(&vpc).as_deref(),
@@ -2762,6 +2763,13 @@ fn remote_state_a_terragrunt_unit_writes_is_read_by_a_plain_root() {
         .find(|x| x.attribute == "vpc_id" && x.target.contains("//"))
         .map(|x| g.resource_in("app", &x.target).unwrap());
     assert_eq!(target.map(|t| &*t.root), Some("live/network"));
+    // and a unit's module reads a plain root's state: the unit is
+    // evaluated after the plain roots, with what they write
+    let key = in_root(&g, "live/app", "aws_cloudwatch_log_group.app", "kms_key_id");
+    assert_eq!(
+        origin(&key).as_deref(),
+        Some("shared//aws_kms_key.logs.arn")
+    );
 }
 
 /// One plan is a change: its planned values (what exists after apply,
