@@ -118,6 +118,11 @@ pub struct ModuleInstance {
     /// For the root module of a Terragrunt unit: its `terraform { source }`
     /// as Terragrunt reads it, and where that is set.
     pub terragrunt_source: Option<(String, Span)>,
+    /// For a root module: where its backend (or `cloud` block) keeps its
+    /// state in the workspace it is evaluated in ([`crate::state::place`]),
+    /// when the configuration — or, for a backend configured in part,
+    /// what `terraform init` recorded — says it in full.
+    pub state: Option<String>,
 }
 
 /// An object Terraform starts or stops managing without creating or

@@ -12,6 +12,7 @@ pub mod glob;
 pub mod graph;
 pub mod resource;
 pub mod source;
+pub mod state;
 pub mod testing;
 pub mod text;
 pub mod tri;

@@ -537,6 +537,9 @@ impl Loader<'_> {
             }
         }
         info.terraform = self.terraform_settings(&def, &scope);
+        if info.address.is_empty() {
+            info.state = self.state_place(&info.terraform);
+        }
         if self.keep_locals {
             for (name, f, b, a) in &def.locals {
                 let Some(value) = scope.locals.get(name) else {
@@ -1692,6 +1695,23 @@ impl Loader<'_> {
         (name.clone(), value, output_traces, list_outputs)
     }
 
+    /// Where the root module's backend (or `cloud` block) keeps its state
+    /// in the workspace it is evaluated in; a backend configured in part
+    /// completed from what `terraform init` recorded.
+    fn state_place(&self, settings: &TerraformSettings) -> Option<String> {
+        let (kind, config) = match (&settings.backend, &settings.cloud_config) {
+            (Some(backend), _) => (backend.kind.as_str(), &backend.config),
+            // (a `cloud` block keeps it in an HCP Terraform workspace)
+            (None, Some(cloud)) => ("cloud", cloud),
+            (None, None) => return None,
+        };
+        let (workspace, dir) = (&self.fs.workspace, &self.fs.root_dir);
+        cloudwright_model::state::place(kind, config, workspace, dir).or_else(|| {
+            let recorded = crate::remote_state::initialised(dir, kind)?;
+            cloudwright_model::state::place(kind, &recorded, workspace, dir)
+        })
+    }
+
     /// A `backend` or `cloud` block's arguments, evaluated (its nested
     /// blocks as lists of objects) and closed.
     fn block_config(
@@ -1780,8 +1800,7 @@ impl Loader<'_> {
     }
 }
 
-/// The workspace Terraform starts in.
-pub const DEFAULT_WORKSPACE: &str = "default";
+pub use cloudwright_model::state::DEFAULT_WORKSPACE;
 
 /// A `-var` or `TF_VAR_` value: taken as a string for primitive (or
 /// unconstrained) variables, parsed as an HCL expression for collections.

@@ -477,7 +477,7 @@ fn load_tree_parts(
             let mut results = evaluate_reading(roots, &reads);
             let unit_reads = Reads {
                 sandbox: reads.sandbox.clone(),
-                remote_states: Arc::new(written_states(&results, (&shown, options))),
+                remote_states: Arc::new(written_states(&results)),
             };
             results.extend(evaluate_reading(ready, &unit_reads));
             (results, Some(unit_reads))
@@ -500,7 +500,7 @@ fn load_tree_parts(
     if read_remote_states(
         &mut results,
         (plain, later),
-        (&shown, options),
+        &shown,
         &reads,
         &evaluate_reading,
         &mut out.diagnostics,
@@ -785,36 +785,20 @@ struct Reads {
 }
 
 /// The states the evaluated roots write, where their backends keep them
-/// (a backend configured in part is completed from what `terraform init`
-/// recorded), with each root's outputs.
-fn written_states(
-    results: &[Loaded],
-    (shown, options): (&Path, &LoadOptions),
-) -> crate::remote_state::RemoteStates {
+/// (`ModuleInstance::state`), with each root's outputs.
+fn written_states(results: &[Loaded]) -> crate::remote_state::RemoteStates {
     let mut states = crate::remote_state::RemoteStates::default();
     for m in results
         .iter()
         .flat_map(|part| &part.modules)
         .filter(|m| m.address.is_empty())
     {
-        // (a `cloud` block keeps the state in an HCP Terraform workspace)
-        let (kind, config) = match (&m.terraform.backend, &m.terraform.cloud_config) {
-            (Some(backend), _) => (backend.kind.as_str(), &backend.config),
-            (None, Some(cloud)) => ("cloud", cloud),
-            (None, None) => continue,
-        };
-        let dir = normalize(&shown.join(&m.root_dir));
-        let workspace = workspace(&dir, options);
-        let place = crate::remote_state::place(kind, config, &workspace, &dir).or_else(|| {
-            let recorded = crate::remote_state::initialised(&dir, kind)?;
-            crate::remote_state::place(kind, &recorded, &workspace, &dir)
-        });
-        if let Some(place) = place {
+        if let Some(place) = &m.state {
             let written = crate::remote_state::Written {
                 root: m.root_dir.as_str().into(),
                 outputs: root_outputs(m),
             };
-            states.insert(place, written);
+            states.insert(place.clone(), written);
         }
     }
     states
@@ -841,7 +825,7 @@ struct PlainRoot {
 fn read_remote_states(
     results: &mut Vec<Loaded>,
     (mut roots, later): (Vec<PlainRoot>, Vec<RootJob>),
-    (shown, options): (&Path, &LoadOptions),
+    shown: &Path,
     reads: &Reads,
     evaluate: &dyn Fn(Vec<RootJob>, &Reads) -> Vec<Loaded>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -863,7 +847,7 @@ fn read_remote_states(
                 });
             }
         }
-        let written = reading(written_states(results, (shown, options)));
+        let written = reading(written_states(results));
         results.extend(evaluate(later, &written));
     }
     let reads_state = |r: &cloudwright_model::Resource| {
@@ -889,7 +873,7 @@ fn read_remote_states(
         .filter(|r| r.held_back)
         .filter_map(|r| name(&results[r.result]))
         .collect();
-    let written = written_states(results, (shown, options));
+    let written = written_states(results);
     // each root to read again → the roots it reads
     let mut pending: Vec<(usize, Vec<Arc<str>>)> = Vec::new();
     for (k, root) in roots.iter().enumerate() {
@@ -936,7 +920,7 @@ fn read_remote_states(
             )));
             ready = (0..pending.len()).collect();
         }
-        let written = reading(written_states(results, (shown, options)));
+        let written = reading(written_states(results));
         let jobs = ready
             .iter()
             .map(|&p| {
