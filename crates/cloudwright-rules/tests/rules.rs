@@ -45,6 +45,10 @@ fn extra_expected(id: &str) -> &'static [&'static str] {
         "CW-TF-STATE-001" => &["fail_local:terraform", "fail_none:terraform"],
         "CW-TF-STATE-002" => &["fail_no_lock:terraform.backend.s3"],
         "CW-TF-STATE-003" => &["fail_plain:terraform.backend.s3"],
+        "CW-TF-STATE-005" => &[
+            "fail_app:terraform.backend",
+            "fail_network:terraform.backend",
+        ],
         "CW-TF-PIN-001" => &["fail_missing:terraform", "fail_open:terraform"],
         "CW-TF-PIN-002" => &[
             "fail_no_version:terraform.required_providers.aws",
@@ -66,6 +70,7 @@ fn extra_expected(id: &str) -> &'static [&'static str] {
 fn extra_unknown(id: &str) -> &'static [&'static str] {
     match id {
         "CW-TF-STATE-002" | "CW-TF-STATE-003" => &["terraform.backend.s3"],
+        "CW-TF-STATE-005" => &["terraform.backend"],
         "CW-TF-PROVIDER-001" => &["provider.aws.unknown"],
         _ => &[],
     }
@@ -509,6 +514,7 @@ const NO_INDIRECT_CASE: &[&str] = &[
     "CW-TF-STATE-001",
     "CW-TF-STATE-002",
     "CW-TF-STATE-003",
+    "CW-TF-STATE-005",
     "CW-TF-PIN-001",
     "CW-TF-PIN-002",
     "CW-TF-PIN-003",

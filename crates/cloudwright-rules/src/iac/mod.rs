@@ -17,6 +17,7 @@ pub fn rules() -> Vec<&'static Rule> {
         &state::NO_LOCKING,
         &state::STATE_NOT_ENCRYPTED,
         &state::STATE_BUCKET_UNPROTECTED,
+        &state::SHARED_STATE,
         &pinning::TERRAFORM_VERSION,
         &pinning::PROVIDER_VERSION,
         &pinning::MODULE_VERSION,

@@ -411,3 +411,110 @@ fn check_state_bucket(ctx: &Context<'_>, report: &mut Report) {
         }
     }
 }
+
+crate::rule! {
+    /// ## What it checks
+    /// No two root modules of the scan keep their state in the same place:
+    /// the same S3 bucket and key (in the same workspace), GCS prefix,
+    /// Azure container and key, local path or HCP Terraform workspace. A
+    /// backend configured in part is placed by what `terraform init`
+    /// recorded in `.terraform/terraform.tfstate`; one whose place the code
+    /// does not say is undecidable when the scan has another root. Each
+    /// root of such a pair fails, naming the other.
+    ///
+    /// ## Why it matters
+    /// One state holds one configuration. A root copied from another with
+    /// its backend block unchanged writes over the other's state: its next
+    /// plan proposes to destroy everything the other root created (not in
+    /// its configuration), and whichever applies last leaves the other's
+    /// resources unmanaged or gone. No linter that reads one root at a time
+    /// can see it.
+    ///
+    /// ## Failing example
+    /// ```hcl
+    /// # live/prod/network/main.tf
+    /// terraform {
+    ///   backend "s3" { bucket = "acme-terraform-state", key = "prod/terraform.tfstate" }
+    /// }
+    /// # live/prod/app/main.tf — copied, key left as it was
+    /// terraform {
+    ///   backend "s3" { bucket = "acme-terraform-state", key = "prod/terraform.tfstate" }
+    /// }
+    /// ```
+    ///
+    /// ## Passing example
+    /// ```hcl
+    /// # live/prod/app/main.tf
+    /// terraform {
+    ///   backend "s3" { bucket = "acme-terraform-state", key = "prod/app/terraform.tfstate" }
+    /// }
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give each root its own key (or prefix, path, workspace), and move
+    /// the state of the root that was written over with `terraform state
+    /// pull` / `push` or by importing its resources.
+    pub static SHARED_STATE = {
+        id: "CW-TF-STATE-005",
+        title: "Two root modules keep their state in one place",
+        severity: High,
+        category: "iac",
+        resource_types: [],
+        checkov: [],
+        trivy: [],
+        kics: [],
+        remediation: "Give each root module its own backend key (or prefix, path, workspace).",
+        check: check_shared_state,
+    }
+}
+
+fn check_shared_state(ctx: &Context<'_>, report: &mut Report) {
+    let roots = ctx.managing_roots();
+    // place → the roots that keep their state there, in root order
+    let mut by_place: std::collections::BTreeMap<&str, Vec<&ModuleInstance>> = Default::default();
+    for m in &roots {
+        let remote = m.terraform.backend.is_some() || m.terraform.cloud.is_some();
+        match &m.state {
+            Some(place) => by_place.entry(place).or_default().push(m),
+            // (with another root to share it with: where this one's is
+            // decides)
+            None if remote && roots.len() > 1 => report.unknown_at(
+                "terraform.backend",
+                format!(
+                    "where {} keeps its state is not in the code (a backend configured at `terraform init`, not initialised here, or known only at init): it may be another root's",
+                    m.root_dir
+                ),
+            ),
+            None => {}
+        }
+    }
+    for (place, roots) in by_place.into_iter().filter(|(_, roots)| roots.len() > 1) {
+        for m in &roots {
+            let others: Vec<&str> = roots
+                .iter()
+                .filter(|o| o.root_dir != m.root_dir)
+                .map(|o| o.root_dir.as_str())
+                .collect();
+            let span = root_span(ctx.graph, m);
+            let finding = report.fail_at(
+                &m.root_dir,
+                "terraform.backend",
+                "terraform",
+                "backend",
+                span,
+                format!(
+                    "its state is where {} keeps its own ({place}): each apply writes over the other's state, and each plan proposes to destroy what the other created",
+                    others.join(", ")
+                ),
+            );
+            for other in roots.iter().filter(|o| o.root_dir != m.root_dir) {
+                if let Some(span) = root_span(ctx.graph, other) {
+                    finding.related.push(cloudwright_model::RelatedLocation {
+                        message: format!("{}: the same state", other.root_dir),
+                        span,
+                    });
+                }
+            }
+        }
+    }
+}
