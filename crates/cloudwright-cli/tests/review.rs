@@ -612,6 +612,38 @@ fn change_review_tells_roots_apart() {
     assert_eq!(roots("closed"), [bastion("a")], "{json}");
 }
 
+/// An escalation a change adds in one of two roots is that root's: its
+/// principal named with the root, "administrator" as it is.
+#[test]
+fn change_review_names_the_root_of_a_new_escalation() {
+    let dir = std::env::temp_dir().join(format!("cw-review-esc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let role = "resource \"aws_iam_role\" \"ci\" {\n  name               = \"ci\"\n  assume_role_policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = { Service = \"codebuild.amazonaws.com\" } }] })\n}\n";
+    let escalating = "resource \"aws_iam_role_policy\" \"ci\" {\n  role   = aws_iam_role.ci.id\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"iam:PutRolePolicy\", Resource = \"*\" }] })\n}\n";
+    for side in ["base", "head"] {
+        for root in ["a", "b"] {
+            let root_dir = dir.join(side).join(root);
+            std::fs::create_dir_all(&root_dir).unwrap();
+            std::fs::write(root_dir.join("main.tf"), role).unwrap();
+        }
+    }
+    std::fs::write(dir.join("head/b/policy.tf"), escalating).unwrap();
+    let (base, head) = (dir.join("base"), dir.join("head"));
+    let json = json_of(&[
+        "review",
+        base.to_str().unwrap(),
+        head.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        json["iam"]["new_escalation_paths"],
+        serde_json::json!([{"principal": "b: aws_iam_role.ci", "target": "administrator"}]),
+        "{json}"
+    );
+}
+
 /// Every file below a directory.
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

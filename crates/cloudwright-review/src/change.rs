@@ -350,10 +350,13 @@ pub fn compare(base: &Review, head: &Review) -> ChangeReview {
             .filter(|a| keep(&a.root, &a.address))
             .flat_map(|a| {
                 a.escalation_paths.iter().map(move |p| {
-                    (
-                        names.name(&a.root, &a.address),
-                        names.name(&a.root, &p.target),
-                    )
+                    // (a target is "administrator", a principal of the same
+                    // root, or one of another root already named with it)
+                    let target = match p.target == "administrator" || p.target.contains(": ") {
+                        true => p.target.clone(),
+                        false => names.name(&a.root, &p.target),
+                    };
+                    (names.name(&a.root, &a.address), target)
                 })
             })
             .collect()
