@@ -1062,6 +1062,7 @@ impl UnitRoot {
             self.module_dir.clone(),
             self.display.clone(),
             files,
+            &defs,
             &own,
             diagnostics,
         )
@@ -1242,6 +1243,7 @@ impl ModuleSource for ModuleCache {
                 dir.clone(),
                 display,
                 files,
+                &[],
                 &own,
                 diagnostics,
             )))
@@ -1607,7 +1609,7 @@ fn module_def_of(
     let files = parse_registered(texts.into_iter().zip(ids), diagnostics);
     let display = display_dir(scan_root, dir);
     let own = crate::module::ModuleSources::of(&files, &lock());
-    ModuleDef::new(dir.to_path_buf(), display, files, &own, diagnostics)
+    ModuleDef::new(dir.to_path_buf(), display, files, &[], &own, diagnostics)
 }
 
 /// Parses registered files from their text, reporting their syntax

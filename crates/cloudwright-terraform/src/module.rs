@@ -32,6 +32,9 @@ pub struct ModuleDef {
     /// The AWS provider version the directory's `.terraform.lock.hcl`
     /// selects (a root's, after `terraform init`).
     pub locked_aws: Option<String>,
+    /// The AWS provider versions its requirements and lock allow
+    /// ([`ModuleDef::aws_versions`]), as its blocks were checked against.
+    pub aws_allowed: Option<crate::schema::Allowed>,
     pub files: Vec<Arc<ConfigFile>>,
     pub variables: Vec<(String, At)>,
     /// (name, file, index of the `locals` block, index of the attribute)
@@ -80,10 +83,15 @@ impl ModuleDef {
 
     /// Gathers the declarations of a directory's files (already parsed, in
     /// file-name order), reporting duplicates the way Terraform does.
+    /// `checked`: definitions already built of some of the same files (a
+    /// Terragrunt unit's module, under the files the unit generates): what
+    /// the provider's schema says of those files is taken from them, not
+    /// worked out again, when the same provider versions apply.
     pub fn new(
         dir: PathBuf,
         display_dir: String,
         files: Vec<Arc<ConfigFile>>,
+        checked: &[Arc<ModuleDef>],
         sources: &ModuleSources,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> ModuleDef {
@@ -408,6 +416,7 @@ impl ModuleDef {
         def.check_early_evaluation(sources, diagnostics);
         def.locked_aws = locked_aws_version(&def.dir);
         let allowed = def.aws_versions();
+        def.aws_allowed = Some(allowed.clone());
         if allowed.mask == 0 {
             // a provider older or newer than any carried: nothing to check by
             let schemas = crate::schema::Schemas::aws();
@@ -431,10 +440,56 @@ impl ModuleDef {
                 .in_file(def.display_dir.clone()),
             );
         } else {
-            def.check_provider_schemas(&allowed, sources, diagnostics);
-            def.check_attribute_references(&allowed, sources, diagnostics);
+            let shared = def.shared_files(checked, &allowed, &is_override);
+            def.check_provider_schemas(&allowed, &shared, sources, diagnostics);
+            def.check_attribute_references(&allowed, &shared, sources, diagnostics);
         }
         def
+    }
+
+    /// For each file, the definition in `checked` (and its index there)
+    /// that holds the same file checked under the same provider versions —
+    /// when this definition's other files declare no resource, data source
+    /// or override (what the shared files' checks depend on is then the
+    /// same). What those checks said was said when that definition was
+    /// built.
+    fn shared_files<'c>(
+        &self,
+        checked: &'c [Arc<ModuleDef>],
+        allowed: &crate::schema::Allowed,
+        is_override: &[bool],
+    ) -> Vec<Option<(&'c ModuleDef, usize)>> {
+        let none = vec![None; self.files.len()];
+        let same: Vec<&ModuleDef> = checked
+            .iter()
+            .map(|c| &**c)
+            .filter(|c| c.aws_allowed.as_ref() == Some(allowed))
+            .collect();
+        if same.is_empty() {
+            return none;
+        }
+        let shared: Vec<Option<(&ModuleDef, usize)>> = self
+            .files
+            .iter()
+            .map(|file| {
+                same.iter().find_map(|c| {
+                    let j = c.files.iter().position(|f| Arc::ptr_eq(f, file))?;
+                    Some((*c, j))
+                })
+            })
+            .collect();
+        let declares = |fi: usize| {
+            is_override[fi]
+                || self.files[fi]
+                    .body
+                    .blocks
+                    .iter()
+                    .any(|b| matches!(b.kind.as_str(), "resource" | "data"))
+        };
+        match (0..self.files.len()).any(|fi| shared[fi].is_none() && declares(fi)) {
+            true => none,
+            false => shared,
+        }
     }
 
     /// Checks each reference to an attribute of one of the module's AWS
@@ -445,6 +500,7 @@ impl ModuleDef {
     fn check_attribute_references(
         &self,
         allowed: &crate::schema::Allowed,
+        shared: &[Option<(&ModuleDef, usize)>],
         sources: &ModuleSources,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
@@ -457,7 +513,13 @@ impl ModuleDef {
         if declared.is_empty() {
             return;
         }
-        for file in self.files.iter() {
+        // (a shared file was checked with the same declarations)
+        for (_, file) in self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(fi, _)| shared[*fi].is_none())
+        {
             let span = |range, origin: &Origin| locate(sources, file, origin, &None, range);
             let mut check = |expr: &crate::syntax::Expr, origin: &Origin| {
                 expr.traversals(&mut |root, ops, range| {
@@ -606,6 +668,7 @@ impl ModuleDef {
     fn check_provider_schemas(
         &mut self,
         allowed: &crate::schema::Allowed,
+        shared: &[Option<(&ModuleDef, usize)>],
         sources: &ModuleSources,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
@@ -626,6 +689,29 @@ impl ModuleDef {
         // (resource or provider block, where, the types of its arguments)
         let mut typed = Vec::new();
         for (resource, at, section, type_name) in resources.chain(providers) {
+            // a block of a shared file: its types as that definition has them
+            if let Some((checked, j)) = shared[at.file] {
+                let theirs = At {
+                    file: j,
+                    index: at.index,
+                };
+                let types = match resource {
+                    Some(_) => checked
+                        .resources
+                        .iter()
+                        .find(|r| r.at == theirs)
+                        .and_then(|r| r.types.clone()),
+                    None => checked
+                        .provider_types
+                        .iter()
+                        .find(|(a, _)| *a == theirs)
+                        .map(|(_, t)| t.clone()),
+                };
+                if let Some(types) = types {
+                    typed.push((resource, at, types));
+                }
+                continue;
+            }
             let block = self.block(at);
             // (only a message needs the block's name)
             let whose = || match (section, block.labels.get(1)) {

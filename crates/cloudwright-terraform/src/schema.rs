@@ -99,7 +99,7 @@ impl Node {
 /// arguments, by position in the body (a `dynamic` block's: its
 /// `content`'s), read from the schema while a block of a module is
 /// checked, rather than looked up by name for each of its instances.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct BodyTypes {
     /// by index into the body's attributes
     pub attributes: Vec<Option<&'static Type>>,
@@ -298,7 +298,7 @@ fn value_type(word: &[u8]) -> Option<Type> {
 
 /// The provider versions a module allows, of those whose schemas are
 /// carried: what it may write is what those versions take.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Allowed {
     /// bit i: the i-th of [`Schemas::versions`]
     pub mask: u8,
