@@ -513,12 +513,19 @@ impl ModuleDef {
         if declared.is_empty() {
             return;
         }
-        // (a shared file was checked with the same declarations)
+        // (a shared file was checked with the same declarations — when its
+        // definition's are all there are: the unit's module alone, not
+        // its own files beside it, whose declarations its references may
+        // name)
+        let mut from = shared.iter().flatten().map(|(c, _)| *c as *const ModuleDef);
+        let one = from
+            .next()
+            .is_some_and(|first| from.all(|other| std::ptr::eq(first, other)));
         for (_, file) in self
             .files
             .iter()
             .enumerate()
-            .filter(|(fi, _)| shared[*fi].is_none())
+            .filter(|(fi, _)| !one || shared[*fi].is_none())
         {
             let span = |range, origin: &Origin| locate(sources, file, origin, &None, range);
             let mut check = |expr: &crate::syntax::Expr, origin: &Origin| {
