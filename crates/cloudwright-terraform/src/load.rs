@@ -386,10 +386,9 @@ fn load_tree_parts(
         cache.canonical.insert(dir.clone(), dir.clone());
         cache.defs.insert(dir, Some(Arc::new(def)));
     }
-    let roots: Vec<RootJob> = dirs
+    let roots: Vec<(PathBuf, Vec<FileId>)> = dirs
         .into_iter()
         .filter(|(dir, _)| !called.contains(dir))
-        .map(|(dir, ids)| RootJob::Plain(dir, ids))
         .collect();
     // a unit that depends on another waits for its outputs
     let unit_dirs: HashSet<PathBuf> = units.iter().map(|u| u.unit.dir.clone()).collect();
@@ -415,21 +414,22 @@ fn load_tree_parts(
     // A root that reads another root's state waits for the others (see
     // `read_remote_states`); the plain roots evaluated now, by the place of
     // their results, for one that turns out to read a state after all.
-    let (later, roots): (Vec<RootJob>, Vec<RootJob>) = roots
+    let (later, roots): (Vec<_>, Vec<_>) = roots
         .into_iter()
-        .partition(|job| matches!(job, RootJob::Plain(dir, _) if reading.contains(dir)));
+        .partition(|(dir, _)| reading.contains(dir));
     let plain: Vec<PlainRoot> = roots
         .iter()
         .enumerate()
-        .filter_map(|(result, job)| match job {
-            RootJob::Plain(dir, ids) => Some(PlainRoot {
-                result,
-                dir: dir.clone(),
-                ids: ids.clone(),
-                held_back: false,
-            }),
-            RootJob::Unit(_) => None,
+        .map(|(result, (dir, ids))| PlainRoot {
+            result,
+            dir: dir.clone(),
+            ids: ids.clone(),
+            held_back: false,
         })
+        .collect();
+    let roots: Vec<RootJob> = roots
+        .into_iter()
+        .map(|(dir, ids)| RootJob::Plain(dir, ids))
         .collect();
     // Root modules are independent: evaluate them in parallel. Each task
     // parses its root's files, evaluates them and drops their syntax.
@@ -824,7 +824,7 @@ struct PlainRoot {
 /// and read as it stands. Whether any root read another's state.
 fn read_remote_states(
     results: &mut Vec<Loaded>,
-    (mut roots, later): (Vec<PlainRoot>, Vec<RootJob>),
+    (mut roots, later): (Vec<PlainRoot>, Vec<(PathBuf, Vec<FileId>)>),
     shown: &Path,
     reads: &Reads,
     evaluate: &dyn Fn(Vec<RootJob>, &Reads) -> Vec<Loaded>,
@@ -837,18 +837,18 @@ fn read_remote_states(
     let held = !later.is_empty();
     if held {
         let first = results.len();
-        for (k, job) in later.iter().enumerate() {
-            if let RootJob::Plain(dir, ids) = job {
-                roots.push(PlainRoot {
-                    result: first + k,
-                    dir: dir.clone(),
-                    ids: ids.clone(),
-                    held_back: true,
-                });
-            }
+        let mut jobs = Vec::with_capacity(later.len());
+        for (k, (dir, ids)) in later.into_iter().enumerate() {
+            roots.push(PlainRoot {
+                result: first + k,
+                dir: dir.clone(),
+                ids: ids.clone(),
+                held_back: true,
+            });
+            jobs.push(RootJob::Plain(dir, ids));
         }
         let written = reading(written_states(results));
-        results.extend(evaluate(later, &written));
+        results.extend(evaluate(jobs, &written));
     }
     let reads_state = |r: &cloudwright_model::Resource| {
         r.mode == cloudwright_model::Mode::Data
