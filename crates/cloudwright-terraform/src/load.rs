@@ -887,11 +887,26 @@ fn read_remote_states(
                 continue;
             };
             let dir = normalize(&shown.join(&*r.root));
-            let found = crate::remote_state::read_place(&r.resource_type, fields, &dir)
-                .and_then(|place| written.get(&place))
-                .map(|w| w.root.clone());
-            if let Some(root) = found.filter(|root| *root != r.root) {
-                producers.push(root);
+            let place = crate::remote_state::read_place(&r.resource_type, fields, &dir);
+            let found = place.as_ref().and_then(|place| written.get(place));
+            match (found, &place) {
+                (Some(w), _) if w.root != r.root => producers.push(w.root.clone()),
+                (Some(_), _) => {}
+                // what a user can do about it
+                (None, Some(place)) => diagnostics.push(
+                    Diagnostic::info(format!(
+                        "{} reads the state at {place}, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)",
+                        r.block_address()
+                    ))
+                    .at_opt(r.span),
+                ),
+                (None, None) => diagnostics.push(
+                    Diagnostic::info(format!(
+                        "{} reads a state whose place the code does not say in full: its outputs are not known",
+                        r.block_address()
+                    ))
+                    .at_opt(r.span),
+                ),
             }
         }
         // (read with everything but what was held back with it)

@@ -2678,6 +2678,15 @@ fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
         origin(&bastion("tags.CostCentre")).as_deref(),
         Some("data.terraform_remote_state.billing.outputs.cost_centre")
     );
+    // and the load says what would make it known
+    let unwritten: Vec<String> = said(&g)
+        .into_iter()
+        .filter(|d| d.contains("reads the state"))
+        .collect();
+    assert_eq!(
+        unwritten,
+        ["Info app/main.tf:36: data.terraform_remote_state.billing reads the state at s3://acme-terraform-state/prod/billing/terraform.tfstate, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"]
+    );
     // an HCP Terraform workspace (the queue root's `cloud` block), read by
     // `tfe_outputs` and by `terraform_remote_state` of the `remote` backend
     assert_eq!(bastion("tags.Queue").as_str(), Some("jobs"));
