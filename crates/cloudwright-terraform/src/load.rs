@@ -180,9 +180,15 @@ fn several_paths(paths: &[PathBuf]) -> Option<SeveralPaths> {
     if paths.len() < 2 {
         return None;
     }
+    // (a path that is not there is said to be missing, and named as the
+    // others are: absolute from the working directory)
     let canonical: Vec<PathBuf> = paths
         .iter()
-        .map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf()))
+        .map(|p| {
+            p.canonicalize()
+                .or_else(|_| std::path::absolute(p).map(|a| normalize(&a)))
+                .unwrap_or_else(|_| p.to_path_buf())
+        })
         .collect();
     let mut shown_from: Option<PathBuf> = None;
     for path in &canonical {

@@ -2538,6 +2538,18 @@ fn several_paths_are_named_apart_and_read_once() {
             .unwrap();
         assert_eq!(g.resource_in(&r.root, &subnet.target).unwrap().root, r.root);
     }
+    // a path that is not there is an error, and the others are named as
+    // they would be with it (relative, not absolute)
+    let missing = a.with_file_name("no_such_root");
+    let g = load(&[missing.clone(), a.clone()], &LoadOptions::default());
+    assert_eq!(g.roots(), vec!["exposed_instance"]);
+    assert_eq!(
+        messages(&g, Severity::Error),
+        [format!(
+            "{} does not exist or is not a directory",
+            missing.display()
+        )]
+    );
     // one path alone keeps the names it always had
     let alone = load(std::slice::from_ref(&a), &LoadOptions::default());
     assert_eq!(alone.roots(), vec!["."]);
