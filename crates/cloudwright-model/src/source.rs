@@ -201,6 +201,22 @@ pub struct Location {
     pub end_column: u32,
 }
 
+/// Removes `.` and `..` components without touching the file system
+/// (`a/./b/../c` → `a/c`).
+pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 //! or two roots' backends — are seen to.
 
 use crate::value::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The workspace Terraform starts in.
 pub const DEFAULT_WORKSPACE: &str = "default";
@@ -67,7 +67,7 @@ pub fn place(kind: &str, config: &Value, workspace: &str, dir: &Path) -> Option<
                     format!("{dir}/{workspace}/terraform.tfstate")
                 }
             };
-            let path = normalize(&dir.join(path));
+            let path = crate::source::normalize(&dir.join(path));
             Some(format!("local://{}", path.display()))
         }
         // a workspace of an organization (`workspaces { name }`, or its
@@ -91,21 +91,6 @@ pub fn place(kind: &str, config: &Value, workspace: &str, dir: &Path) -> Option<
         }
         _ => None,
     }
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

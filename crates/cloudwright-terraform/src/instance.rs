@@ -1916,20 +1916,7 @@ fn provider_instance_address(e: &crate::syntax::Expr, ev: &mut Evaluator<'_>) ->
     static_provider_address(e)
 }
 
-/// Removes `.` and `..` components without touching the filesystem.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use cloudwright_model::source::normalize;
 
 /// The traces in order, each once. Traces that compare equal are equal,
 /// so an unstable sort (no scratch buffer to allocate, as the stable one
