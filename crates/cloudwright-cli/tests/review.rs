@@ -481,8 +481,7 @@ fn change_review_does_not_count_what_the_head_could_not_read_as_gone() {
 #[test]
 fn change_review_of_terragrunt_units_names_each_unit() {
     let base = "crates/cloudwright-scan/tests/fixtures/terragrunt";
-    let head = std::env::temp_dir().join(format!("cw-review-tg-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&head);
+    let head = scratch("cw-review-tg");
     copy_tree(base, &head);
     // prod's bucket made private, the shared state encrypted
     edit(
@@ -512,6 +511,13 @@ fn change_review_of_terragrunt_units_names_each_unit() {
     );
 }
 
+/// An empty place under the temporary directory for this test process.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
 /// A copy of a directory of the repository at `to`.
 fn copy_tree(from: &str, to: &std::path::Path) {
     let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -538,8 +544,7 @@ fn edit(file: &std::path::Path, from: &str, to: &str) {
 #[test]
 fn change_review_follows_remote_state_into_the_roots_that_read_it() {
     let base = "crates/cloudwright-terraform/tests/fixtures/remote_state";
-    let head = std::env::temp_dir().join(format!("cw-review-rs-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&head);
+    let head = scratch("cw-review-rs");
     copy_tree(base, &head);
     edit(
         &head.join("network/main.tf"),
@@ -569,8 +574,7 @@ fn change_review_follows_remote_state_into_the_roots_that_read_it() {
 #[test]
 fn change_review_tells_roots_apart() {
     let exposed = "crates/cloudwright-network/tests/fixtures/exposed_instance";
-    let dir = std::env::temp_dir().join(format!("cw-review-roots-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = scratch("cw-review-roots");
     for side in ["base", "head"] {
         for root in ["a", "b"] {
             copy_tree(exposed, &dir.join(side).join(root));
@@ -616,8 +620,7 @@ fn change_review_tells_roots_apart() {
 /// principal named with the root, "administrator" as it is.
 #[test]
 fn change_review_names_the_root_of_a_new_escalation() {
-    let dir = std::env::temp_dir().join(format!("cw-review-esc-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = scratch("cw-review-esc");
     let role = "resource \"aws_iam_role\" \"ci\" {\n  name               = \"ci\"\n  assume_role_policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = { Service = \"codebuild.amazonaws.com\" } }] })\n}\n";
     let escalating = "resource \"aws_iam_role_policy\" \"ci\" {\n  role   = aws_iam_role.ci.id\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"iam:PutRolePolicy\", Resource = \"*\" }] })\n}\n";
     for side in ["base", "head"] {
