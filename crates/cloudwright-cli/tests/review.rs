@@ -5,7 +5,7 @@
 //! NAT gateway per AZ) — each engine's contribution checked.
 
 mod common;
-use common::{cost_changes, json_of, rules_and_resources, run, stdout};
+use common::{cost_changes, json_of, pairs, rules_and_resources, run, stdout};
 
 const BASE: &str = "examples/three-tier";
 const HEAD: &str = "examples/three-tier-change";
@@ -598,22 +598,9 @@ fn change_review_tells_roots_apart() {
         "json",
     ]);
     let _ = std::fs::remove_dir_all(&dir);
-    let roots = |side: &str| -> Vec<(String, String)> {
-        json["exposures"][side]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                (
-                    e["root"].as_str().unwrap().to_string(),
-                    e["resource"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
-    };
-    let bastion = |root: &str| (root.to_string(), "aws_instance.bastion".to_string());
-    assert_eq!(roots("opened"), [bastion("b")], "{json}");
-    assert_eq!(roots("closed"), [bastion("a")], "{json}");
+    let roots = |side: &str| pairs(&json["exposures"][side], "root", "resource");
+    assert_eq!(roots("opened"), [("b", "aws_instance.bastion")], "{json}");
+    assert_eq!(roots("closed"), [("a", "aws_instance.bastion")], "{json}");
 }
 
 /// An escalation a change adds in one of two roots is that root's: its

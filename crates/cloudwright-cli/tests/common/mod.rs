@@ -26,16 +26,19 @@ pub fn stdout(o: &Output) -> String {
 /// `(rule, resource)` of each finding of a JSON list of findings.
 #[allow(dead_code)] // (not every test binary reads findings)
 pub fn rules_and_resources(findings: &serde_json::Value) -> Vec<(String, String)> {
-    findings
-        .as_array()
+    pairs(findings, "rule", "resource")
+        .into_iter()
+        .map(|(rule, resource)| (rule.to_string(), resource.to_string()))
+        .collect()
+}
+
+/// Two string fields of each object of a JSON list, in order.
+#[allow(dead_code)] // (not every test binary reads lists)
+pub fn pairs<'j>(list: &'j serde_json::Value, a: &str, b: &str) -> Vec<(&'j str, &'j str)> {
+    list.as_array()
         .unwrap()
         .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["resource"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|o| (o[a].as_str().unwrap(), o[b].as_str().unwrap()))
         .collect()
 }
 
