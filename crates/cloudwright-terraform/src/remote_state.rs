@@ -23,7 +23,7 @@ use std::sync::Arc;
 pub struct RemoteStates(FastMap<String, Written>);
 
 /// A scanned root module's state: its name and its root module's outputs.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Written {
     pub root: Arc<str>,
     pub outputs: Value,
@@ -36,7 +36,7 @@ impl RemoteStates {
 
     /// Records what `root` writes where its backend says; the first root
     /// to name a place keeps it (two roots writing one state is a
-    /// configuration error Terraform's locking would meet at apply).
+    /// configuration error, CW-TF-STATE-005).
     pub fn insert(&mut self, place: String, written: Written) {
         self.0.entry(place).or_insert(written);
     }
