@@ -281,8 +281,9 @@ impl Graph {
         // which the sort only checks.
         resources.par_sort_unstable_by(Resource::canonical_order);
         diagnostics.sort_by_key(|d| d.sort_key(&sources));
-        // (one file read for two scanned paths — a module outside both —
-        // is said of under each: the same message at the same place once)
+        // (one file read for two scanned paths — the Terragrunt parent
+        // configuration both paths' units include — is said of under
+        // each: the same message at the same place once)
         diagnostics.dedup_by(|a, b| {
             a.severity == b.severity
                 && a.message == b.message

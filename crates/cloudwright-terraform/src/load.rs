@@ -101,6 +101,8 @@ pub fn load_with(
     let mut sources = SourceMap::default();
     let mut parts = Vec::new();
     let mut plans_or_states = 0;
+    // (a module two paths call — outside both — is read once)
+    let mut modules = ModuleDefs::default();
     // Several paths: each named relative to what they have in common
     // (`network/terraform.tfstate`, `app/main.tf`), so that two roots —
     // two scanned directories, two state files — never share a name.
@@ -148,7 +150,7 @@ pub fn load_with(
             });
             continue;
         }
-        parts.extend(load_tree_parts(&dir, options, &mut sources));
+        parts.extend(load_tree_parts(&dir, options, &mut sources, &mut modules));
     }
     before_assembly();
     let mut all = assemble(parts);
@@ -277,15 +279,23 @@ pub struct Loaded {
 
 /// Loads every root module under one scanned directory.
 pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMap) -> Loaded {
-    assemble(load_tree_parts(scan_root, options, sources))
+    let mut modules = ModuleDefs::default();
+    assemble(load_tree_parts(scan_root, options, sources, &mut modules))
 }
+
+/// Module definitions by canonical directory (`None`: no configuration
+/// there): those one scanned path read, for the next path of a load.
+type ModuleDefs = crate::eval::FastMap<PathBuf, Option<Arc<ModuleDef>>>;
 
 /// Every root module under one scanned directory, one part per root (the
 /// first holds the directory's own diagnostics).
+/// `modules`: the module definitions earlier paths of the load read
+/// (taken, and given back with this path's).
 fn load_tree_parts(
     scan_root: &Path,
     options: &LoadOptions,
     sources: &mut SourceMap,
+    modules: &mut ModuleDefs,
 ) -> Vec<Loaded> {
     let mut out = Loaded::default();
     let scan_root_abs = scan_root
@@ -373,7 +383,7 @@ fn load_tree_parts(
         .iter()
         .filter(|(dir, _)| called.contains(*dir))
         .collect();
-    let modules: Vec<(PathBuf, ModuleDef, Vec<Diagnostic>)> = module_dirs
+    let module_defs: Vec<(PathBuf, ModuleDef, Vec<Diagnostic>)> = module_dirs
         .into_par_iter()
         .map(|(dir, ids)| {
             let mut diagnostics = Vec::new();
@@ -382,11 +392,11 @@ fn load_tree_parts(
         })
         .collect();
     let mut cache = ModuleCache {
-        defs: Default::default(),
+        defs: std::mem::take(modules),
         canonical: Default::default(),
         shown_from: shown.clone(),
     };
-    for (dir, def, mut diagnostics) in modules {
+    for (dir, def, mut diagnostics) in module_defs {
         out.diagnostics.append(&mut diagnostics);
         // (found below the canonical scan root: its own canonical path)
         cache.canonical.insert(dir.clone(), dir.clone());
@@ -535,6 +545,10 @@ fn load_tree_parts(
     *sources = shared_sources
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
+    *modules = shared_cache
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .defs;
     let mut parts = Vec::with_capacity(results.len() + 1);
     parts.push(out);
     parts.extend(results);

@@ -929,8 +929,8 @@ fn roots_reading_each_others_state_are_said_and_still_read() {
     );
 }
 
-/// A module outside two scanned paths is read for each: what is wrong in
-/// it is said once, at its place.
+/// A module outside two scanned paths is read once, for both: what is
+/// wrong in it is said once, at its place.
 #[test]
 fn a_module_two_paths_read_is_said_of_once() {
     let tree = TempTree::new();
@@ -958,7 +958,8 @@ fn a_module_two_paths_read_is_said_of_once() {
         "{:?}",
         g.diagnostics
     );
-    // both roots have the module's bucket
+    // both roots have the module's bucket, the module read once
     assert_eq!(g.roots(), ["a", "b"]);
     assert_eq!(g.resources.len(), 2);
+    assert_eq!(g.sources.len(), 3);
 }
