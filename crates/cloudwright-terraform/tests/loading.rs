@@ -2752,6 +2752,50 @@ fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
     );
 }
 
+/// The other backends place a state as their Terraform code does — Consul
+/// by path (a workspace's `-env:` key), PostgreSQL by server, database and
+/// schema whichever form the connection string takes — and what a place
+/// says is never a credential (an HTTP address's user, password, token).
+#[test]
+fn remote_state_matches_consul_pg_and_http_states_without_their_credentials() {
+    let g = load_fixture("remote_state_backends");
+    let sg = |path: &str| in_root(&g, "app", "aws_security_group.app", path);
+    assert_eq!(
+        origin(&sg("vpc_id")).as_deref(),
+        Some("network//aws_vpc.main.id")
+    );
+    assert_eq!(sg("tags.SubnetGroup").as_str(), Some("main"));
+    assert_eq!(
+        origin(&sg("tags.Legacy")).as_deref(),
+        Some("data.terraform_remote_state.legacy.outputs.name")
+    );
+    assert_eq!(
+        said(&g),
+        ["Info app/main.tf:32: data.terraform_remote_state.legacy reads the state at http:https://state.example.com/legacy?token=***, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"]
+    );
+    let mut places: Vec<(&str, Option<&str>)> = g
+        .modules
+        .iter()
+        .filter(|m| m.address.is_empty())
+        .map(|m| (m.root_dir.as_str(), m.state.as_deref()))
+        .collect();
+    places.sort();
+    assert_eq!(
+        places,
+        [
+            ("app", Some("kubernetes:///terraform/tfstate-default-app")),
+            (
+                "database",
+                Some("pg://pg.internal:5432/states/database/default")
+            ),
+            (
+                "network",
+                Some("consul://consul.internal:8500/terraform/network-env:prod")
+            ),
+        ]
+    );
+}
+
 /// A root whose own files name no state reader, calling a module that
 /// reads another root's state, is evaluated again once that state's root
 /// is: its module's security group is in the network root's VPC.
