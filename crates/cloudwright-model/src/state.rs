@@ -82,9 +82,14 @@ pub fn place(kind: &str, config: &Value, workspace: &str, dir: &Path) -> Option<
                 None => workspaces,
             };
             let workspaces = &workspaces.as_object()?.fields;
-            let name = match workspaces.get("name") {
-                Some(name) => name.as_str()?.to_string(),
-                None => format!("{}{workspace}", workspaces.get("prefix")?.as_str()?),
+            let name = match (workspaces.get("name"), workspaces.get("prefix")) {
+                (Some(name), _) => name.as_str()?.to_string(),
+                (None, Some(prefix)) => format!("{}{workspace}", prefix.as_str()?),
+                // a `cloud` block choosing by `tags` (or `project`): the
+                // workspace selected is the organization's by that name
+                // (there is no `default` among them)
+                (None, None) if kind == "cloud" && !default => workspace.to_string(),
+                (None, None) => return None,
             };
             let host = text("hostname").unwrap_or_else(|| "app.terraform.io".into());
             Some(format!("remote://{host}/{organization}/{name}"))
@@ -340,6 +345,22 @@ mod tests {
             place("remote", &block, "default", dir),
             place("remote", &object, "default", dir)
         );
+        // a `cloud` block selecting by tags writes the workspace selected
+        let tagged = config(&[
+            ("organization", Value::string("acme")),
+            (
+                "workspaces",
+                Value::list(vec![config(&[(
+                    "tags",
+                    Value::list(vec![Value::string("network")]),
+                )])]),
+            ),
+        ]);
+        assert_eq!(
+            place("cloud", &tagged, "network-prod", dir).as_deref(),
+            Some("remote://app.terraform.io/acme/network-prod")
+        );
+        assert_eq!(place("cloud", &tagged, "default", dir), None);
         // not said in full: no place
         let partial = config(&[("bucket", Value::string("b"))]);
         assert_eq!(place("s3", &partial, "default", dir), None);

@@ -2754,7 +2754,8 @@ fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
 
 /// The other backends place a state as their Terraform code does — Consul
 /// by path (a workspace's `-env:` key), PostgreSQL by server, database and
-/// schema whichever form the connection string takes — and what a place
+/// schema whichever form the connection string takes, an HCP Terraform
+/// `cloud` block choosing by tags as the workspace selected — and what a place
 /// says is never a credential (an HTTP address's user, password, token).
 #[test]
 fn remote_state_matches_consul_pg_and_http_states_without_their_credentials() {
@@ -2765,13 +2766,14 @@ fn remote_state_matches_consul_pg_and_http_states_without_their_credentials() {
         Some("network//aws_vpc.main.id")
     );
     assert_eq!(sg("tags.SubnetGroup").as_str(), Some("main"));
+    assert_eq!(sg("tags.Cache").as_str(), Some("cache"));
     assert_eq!(
         origin(&sg("tags.Legacy")).as_deref(),
         Some("data.terraform_remote_state.legacy.outputs.name")
     );
     assert_eq!(
         said(&g),
-        ["Info app/main.tf:32: data.terraform_remote_state.legacy reads the state at http:https://state.example.com/legacy?token=***, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"]
+        ["Info app/main.tf:38: data.terraform_remote_state.legacy reads the state at http:https://state.example.com/legacy?token=***, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"]
     );
     let mut places: Vec<(&str, Option<&str>)> = g
         .modules
@@ -2784,6 +2786,7 @@ fn remote_state_matches_consul_pg_and_http_states_without_their_credentials() {
         places,
         [
             ("app", Some("kubernetes:///terraform/tfstate-default-app")),
+            ("cache", Some("remote://app.terraform.io/acme/cache-prod")),
             (
                 "database",
                 Some("pg://pg.internal:5432/states/database/default")
