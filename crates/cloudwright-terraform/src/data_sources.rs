@@ -14,6 +14,8 @@ pub struct ProviderFacts<'a> {
     pub region: Option<&'a Value>,
     /// `default_tags { tags = … }`; `None` when the provider sets none.
     pub default_tags: Option<&'a Value>,
+    /// `hostname` (the `tfe` provider's); `None` when not set.
+    pub hostname: Option<&'a Value>,
 }
 
 /// Data sources whose results follow from the configuration alone. An
@@ -35,6 +37,7 @@ pub fn computed_attributes(
                 &fs.remote_states,
                 resource_type,
                 fields,
+                provider.hostname,
                 address,
                 &fs.root_dir,
             );

@@ -907,7 +907,9 @@ fn read_remote_states(
                 continue;
             };
             let dir = normalize(&shown.join(&*r.root));
-            let place = crate::remote_state::read_place(&r.resource_type, fields, &dir);
+            let modules = &results[root.result].modules;
+            let hostname = crate::remote_state::provider_hostname(modules, r);
+            let place = crate::remote_state::read_place(&r.resource_type, fields, hostname, &dir);
             let found = place.as_ref().and_then(|place| written.get(place));
             match (found, &place) {
                 (Some(w), _) if w.root != r.root => producers.push(w.root.clone()),

@@ -69,9 +69,15 @@ pub fn reads_state(resource_type: &str) -> bool {
 /// `fields` its evaluated arguments — reads: a `terraform_remote_state`'s
 /// `backend`, `config` and `workspace` (the default workspace unless it
 /// names one, whatever workspace the reading root is in); a `tfe_outputs`'
-/// `organization` and `workspace` on HCP Terraform (the provider's
-/// `hostname` is not read: another host does not match).
-pub fn read_place(resource_type: &str, fields: &Fields, dir: &Path) -> Option<String> {
+/// `organization` and `workspace` on the host its provider's `hostname`
+/// names (`app.terraform.io` when it names none; no place when it is not
+/// known).
+pub fn read_place(
+    resource_type: &str,
+    fields: &Fields,
+    hostname: Option<&Value>,
+    dir: &Path,
+) -> Option<String> {
     match resource_type {
         "terraform_remote_state" => {
             let kind = fields.get("backend")?.as_str()?;
@@ -84,16 +90,43 @@ pub fn read_place(resource_type: &str, fields: &Fields, dir: &Path) -> Option<St
         "tfe_outputs" => {
             let organization = fields.get("organization")?.as_str()?;
             let workspace = fields.get("workspace")?.as_str()?;
-            Some(format!(
-                "remote://app.terraform.io/{organization}/{workspace}"
-            ))
+            let host = match hostname {
+                None | Some(Value::Null) => "app.terraform.io",
+                Some(host) => host.as_str()?,
+            };
+            Some(format!("remote://{host}/{organization}/{workspace}"))
         }
         _ => None,
     }
 }
 
+/// The `hostname` the provider configuration a data source of the model
+/// uses sets, among `modules` (of its root): the configuration in its own
+/// module instance, else (unaliased) the root module's, which a module
+/// inherits. A configuration passed down under another name (`providers =
+/// { tfe = tfe.onprem }`) is not followed: such a read is placed on the
+/// default host.
+pub fn provider_hostname<'a>(
+    modules: &'a [cloudwright_model::ModuleInstance],
+    r: &cloudwright_model::Resource,
+) -> Option<&'a Value> {
+    let find = |module: &str| {
+        modules
+            .iter()
+            .filter(|m| m.address == module && m.root_dir == *r.root)
+            .flat_map(|m| &m.providers)
+            .find(|p| p.name == r.provider.name && p.alias == r.provider.alias)
+    };
+    let config = find(&r.module).or_else(|| match r.provider.alias {
+        None => find(""),
+        Some(_) => None,
+    })?;
+    config.attributes.as_object()?.fields.get("hostname")
+}
+
 /// What a data source that reads a state a scanned root writes sets
-/// (`fields` its evaluated arguments, `address` its instance's): each
+/// (`fields` its evaluated arguments, `hostname` its provider's, `address`
+/// its instance's): each
 /// output as that root evaluates it, crossed into this root
 /// ([`crate::terragrunt::foreign`]). A `terraform_remote_state`'s
 /// `outputs`, with its `defaults` for an output the root does not have;
@@ -104,13 +137,15 @@ pub fn read(
     remote: &RemoteStates,
     resource_type: &str,
     fields: &Fields,
+    hostname: Option<&Value>,
     address: &str,
     dir: &Path,
 ) -> Vec<(&'static str, Value)> {
     if remote.is_empty() {
         return Vec::new();
     }
-    let Some(written) = read_place(resource_type, fields, dir).and_then(|p| remote.get(&p)) else {
+    let place = read_place(resource_type, fields, hostname, dir);
+    let Some(written) = place.and_then(|p| remote.get(&p)) else {
         return Vec::new();
     };
     let remote_state = resource_type == "terraform_remote_state";
@@ -185,6 +220,7 @@ mod tests {
                 &remote,
                 "terraform_remote_state",
                 fields,
+                None,
                 "data.terraform_remote_state.net",
                 dir,
             )

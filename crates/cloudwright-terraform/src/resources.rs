@@ -746,6 +746,8 @@ pub struct Chosen {
     region: Option<Value>,
     /// `default_tags { tags = … }`
     default_tags: Option<Value>,
+    /// `hostname` (the `tfe` provider's: where `tfe_outputs` reads)
+    hostname: Option<Value>,
     reference: Arc<ProviderRef>,
 }
 
@@ -769,9 +771,11 @@ impl Chosen {
                 Value::unknown_from(text::concat(["provider.", address, ".region"]))
             })),
         });
+        let hostname = provider.and_then(|p| p.attributes.get("hostname"));
         let chosen = Chosen {
             region,
             default_tags,
+            hostname,
             reference,
         };
         refs.insert(address.to_string(), chosen.clone());
@@ -868,6 +872,7 @@ pub fn eval_resource(
         let Chosen {
             region,
             default_tags,
+            hostname,
             reference: provider_ref,
         } = instance_provider.as_ref().unwrap_or(&block_provider);
         let address = instance_key.address(&block_address);
@@ -913,6 +918,7 @@ pub fn eval_resource(
                 let provider = data_sources::ProviderFacts {
                     region: region.as_ref(),
                     default_tags: default_tags.as_ref(),
+                    hostname: hostname.as_ref(),
                 };
                 data_sources::computed_attributes(
                     &mut ev,

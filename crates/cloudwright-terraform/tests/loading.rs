@@ -2754,8 +2754,9 @@ fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
 
 /// The other backends place a state as their Terraform code does — Consul
 /// by path (a workspace's `-env:` key), PostgreSQL by server, database and
-/// schema whichever form the connection string takes, an HCP Terraform
-/// `cloud` block choosing by tags as the workspace selected — and what a place
+/// schema whichever form the connection string takes, a `cloud` block
+/// choosing by tags as the workspace selected (read by `tfe_outputs` on the
+/// host its provider names) — and what a place
 /// says is never a credential (an HTTP address's user, password, token).
 #[test]
 fn remote_state_matches_consul_pg_and_http_states_without_their_credentials() {
@@ -2773,7 +2774,7 @@ fn remote_state_matches_consul_pg_and_http_states_without_their_credentials() {
     );
     assert_eq!(
         said(&g),
-        ["Info app/main.tf:38: data.terraform_remote_state.legacy reads the state at http:https://state.example.com/legacy?token=***, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"]
+        ["Info app/main.tf:42: data.terraform_remote_state.legacy reads the state at http:https://state.example.com/legacy?token=***, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"]
     );
     let mut places: Vec<(&str, Option<&str>)> = g
         .modules
@@ -2786,7 +2787,7 @@ fn remote_state_matches_consul_pg_and_http_states_without_their_credentials() {
         places,
         [
             ("app", Some("kubernetes:///terraform/tfstate-default-app")),
-            ("cache", Some("remote://app.terraform.io/acme/cache-prod")),
+            ("cache", Some("remote://tfe.acme.internal/acme/cache-prod")),
             (
                 "database",
                 Some("pg://pg.internal:5432/states/database/default")
@@ -2796,6 +2797,19 @@ fn remote_state_matches_consul_pg_and_http_states_without_their_credentials() {
                 Some("consul://consul.internal:8500/terraform/network-env:prod")
             ),
         ]
+    );
+    // alone, the app root says where each state it reads is
+    let alone = load(
+        &[fixture("remote_state_backends/app")],
+        &LoadOptions::default(),
+    );
+    let unwritten: Vec<String> = said(&alone)
+        .into_iter()
+        .filter(|d| d.contains("tfe_outputs"))
+        .collect();
+    assert_eq!(
+        unwritten,
+        ["Info main.tf:36: data.tfe_outputs.cache reads the state at remote://tfe.acme.internal/acme/cache-prod, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"]
     );
 }
 
