@@ -515,6 +515,46 @@ fn exposure_runs_through_remote_state_into_the_root_that_writes_it() {
     }
 }
 
+/// A Terraform Stack is scanned deployment by deployment: each region's
+/// open SSH port is found in each deployment that deploys it; a
+/// deployment's state is HCP Terraform's and its Terraform version the
+/// stack's `.terraform-version`, so neither is reported missing.
+#[test]
+fn scan_reads_each_deployment_of_a_stack() {
+    let out = run(&[
+        "scan",
+        "crates/cloudwright-terraform/tests/fixtures/stacks",
+        "-o",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let mut open_ssh: Vec<String> = findings
+        .iter()
+        .filter(|f| f["rule"] == "CW-AWS-SG-001")
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["root"].as_str().unwrap(),
+                f["resource"].as_str().unwrap()
+            )
+        })
+        .collect();
+    open_ssh.sort();
+    assert_eq!(
+        open_ssh,
+        [
+            "web/deployment.production module.app[\"eu-west-1\"].aws_security_group.web",
+            "web/deployment.production module.app[\"us-east-1\"].aws_security_group.web",
+            "web/deployment.staging module.app[\"eu-west-1\"].aws_security_group.web",
+        ]
+    );
+    for rule in ["CW-TF-STATE-001", "CW-TF-PIN-001"] {
+        assert!(!findings.iter().any(|f| f["rule"] == rule), "{rule}");
+    }
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
+}
+
 #[test]
 fn exposure_on_the_bundled_example_goes_through_the_load_balancer() {
     let out = run(&["exposure", "examples/three-tier"]);

@@ -123,6 +123,10 @@ pub struct ModuleInstance {
     /// when the configuration — or, for a backend configured in part,
     /// what `terraform init` recorded — says it in full.
     pub state: Option<String>,
+    /// For the root module of a Terraform Stacks deployment: the
+    /// deployment's name and where its `deployment` block is (HCP
+    /// Terraform keeps each deployment's state, apart from the others').
+    pub stack_deployment: Option<(String, Span)>,
 }
 
 /// An object Terraform starts or stops managing without creating or

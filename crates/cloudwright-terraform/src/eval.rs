@@ -196,6 +196,50 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 /// A set of names, hashed with foldhash.
 pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
+/// An order to evaluate named values in, each after those it refers to
+/// (`deps[i]`: the indexes value `i` refers to), and the values on a cycle
+/// (each is in the order, after what it refers to off the cycle).
+pub fn dependency_order(deps: &[Vec<usize>]) -> (Vec<usize>, FastSet<usize>) {
+    // depth-first, the values being visited on `stack`: one met again
+    // there closes a cycle, and every value on it is in the cycle
+    struct Walk<'d> {
+        deps: &'d [Vec<usize>],
+        done: Vec<bool>,
+        stack: Vec<usize>,
+        order: Vec<usize>,
+        cyclic: FastSet<usize>,
+    }
+    impl Walk<'_> {
+        fn visit(&mut self, i: usize) {
+            if self.done[i] {
+                return;
+            }
+            if let Some(at) = self.stack.iter().position(|&s| s == i) {
+                self.cyclic.extend(self.stack[at..].iter().copied());
+                return;
+            }
+            self.stack.push(i);
+            for &d in &self.deps[i] {
+                self.visit(d);
+            }
+            self.stack.pop();
+            self.done[i] = true;
+            self.order.push(i);
+        }
+    }
+    let mut walk = Walk {
+        deps,
+        done: vec![false; deps.len()],
+        stack: Vec::new(),
+        order: Vec::with_capacity(deps.len()),
+        cyclic: FastSet::default(),
+    };
+    for i in 0..deps.len() {
+        walk.visit(i);
+    }
+    (walk.order, walk.cyclic)
+}
+
 impl ModuleScope {
     /// The absolute address of something the module declares: the
     /// module's address and a dot (nothing for the root module), then

@@ -1646,6 +1646,11 @@ impl Loader<'_> {
                 ev.read_each = false;
                 let value = ev.eval_attr(attr);
                 let traces = ev.take_traces(0);
+                if attr.name == crate::stacks::INPUTS_OBJECT {
+                    let span = ev.span_in(&attr.origin, attr.range);
+                    component_inputs(&mut ev, attr, value, &traces, &child_def, &mut inputs, span);
+                    continue;
+                }
                 inputs.insert(
                     attr.name.as_str().to_owned(),
                     VariableInput {
@@ -1738,6 +1743,8 @@ impl Loader<'_> {
             let file = def.file_id(*at);
             if let Some(attr) = block.body.attribute("required_version") {
                 if let Some(v) = literal_string(Some(attr)) {
+                    // (a Stack's is its `.terraform-version` file)
+                    let file = attr.origin.as_ref().map_or(file, |o| o.file);
                     settings.required_version = Some((v, self.span(file, attr.range)));
                 }
             }
@@ -1991,4 +1998,66 @@ fn is_address(text: &str) -> bool {
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         })
         && text.matches('[').count() == text.matches(']').count()
+}
+
+/// A Stack component's `inputs` not written as an object
+/// ([`crate::stacks::INPUTS_OBJECT`]): each attribute of its value sets the
+/// variable of its name, with the references of the whole expression that
+/// the attribute's value holds (a `merge` of a local and of outputs: the
+/// outputs for the attributes that hold them); a value not known sets
+/// every variable of the module unknown (whichever it sets, it sets them
+/// from what is unknown).
+fn component_inputs(
+    ev: &mut Evaluator<'_>,
+    attr: &crate::syntax::Attribute,
+    value: Value,
+    traces: &[Trace],
+    child: &ModuleDef,
+    inputs: &mut FastMap<String, VariableInput>,
+    span: cloudwright_model::Span,
+) {
+    let input = |value: Value, traces: Vec<Trace>| VariableInput {
+        value: InputValue::Value(value),
+        origin: VariableOrigin::ModuleInput(span),
+        traces,
+    };
+    match value.as_object() {
+        Some(object) => {
+            for (name, v) in object.fields.iter() {
+                let mut origins = Vec::new();
+                v.unknown_origins(&mut origins);
+                let held = traces
+                    .iter()
+                    .filter(|t| match t {
+                        Trace::Reference { target, .. } => origins.iter().any(|o| {
+                            o.strip_prefix(&**target)
+                                .is_some_and(|r| r.starts_with('.'))
+                        }),
+                        Trace::Source(_) => false,
+                    })
+                    .cloned()
+                    .collect();
+                // (a mark on the whole is on each of its parts)
+                let v = match value.is_sensitive() {
+                    true => v.clone().sensitive(),
+                    false => v.clone(),
+                };
+                inputs.insert(name.to_string(), input(v, held));
+            }
+        }
+        None if value.is_unknown() => {
+            for (name, _) in &child.variables {
+                inputs.insert(name.clone(), input(value.clone(), traces.to_vec()));
+            }
+        }
+        None => {
+            ev.error(
+                attr.expr.range,
+                format!(
+                    "a component's `inputs` is an object of its module's variables, not {}",
+                    value.type_name()
+                ),
+            );
+        }
+    }
 }

@@ -307,7 +307,11 @@ fn load_tree_parts(
         .shown_from
         .clone()
         .unwrap_or_else(|| scan_root_abs.clone());
-    let (files, unit_configs) = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
+    let Discovered {
+        files,
+        terragrunt: unit_configs,
+        stacks: stack_files,
+    } = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
     // Pass 1: read every file, directory by directory in parallel, and
     // skim it for the local modules it calls (`hcl::module_sources`, a
     // full parse only where the skim gives up), to learn which
@@ -340,10 +344,23 @@ fn load_tree_parts(
         }
         called.extend(dir.calls);
     }
+    // Terraform Stacks: each deployment a root module, each component a
+    // module it calls
+    let mut stacks = read_stacks(
+        stack_files,
+        &shown,
+        &scan_root_abs,
+        sources,
+        &mut out.diagnostics,
+    );
+    for stack in &stacks {
+        called.extend(stack.component_dirs.iter().cloned());
+    }
     if options.root_only {
         // the scanned directory's own root; the modules it calls are read
         // as it calls them (the cache below), the other roots not at all
         dirs.retain(|dir, _| *dir == scan_root_abs);
+        stacks.retain(|stack| stack.dir == scan_root_abs);
         called.clear();
     }
     let shared_sources = SharedSources::new(std::mem::take(sources));
@@ -443,9 +460,14 @@ fn load_tree_parts(
             held_back: false,
         })
         .collect();
+    // (the deployments after the plain roots: `plain` knows these by place)
+    let deployments = stacks.into_iter().map(Arc::new).flat_map(|stack| {
+        (0..stack.deployments.len()).map(move |k| RootJob::Deployment(stack.clone(), k))
+    });
     let roots: Vec<RootJob> = roots
         .into_iter()
         .map(|(dir, ids)| RootJob::Plain(dir, ids))
+        .chain(deployments)
         .collect();
     // Root modules are independent: evaluate them in parallel. Each task
     // parses its root's files, evaluates them and drops their syntax.
@@ -454,16 +476,29 @@ fn load_tree_parts(
             .into_par_iter()
             .map(|job| {
                 let mut diagnostics = Vec::new();
-                let (root, unit) = match job {
+                let (root, extra) = match job {
                     RootJob::Plain(dir, ids) => {
                         let root =
                             module_def_of(&shown, &dir, &ids, &shared_sources, &mut diagnostics);
-                        (root, None)
+                        (root, RootExtra::None)
                     }
                     RootJob::Unit(unit) => {
                         let root =
                             unit.module_def(&shared_sources, &shared_cache, &mut diagnostics);
-                        (root, Some(unit.unit))
+                        (root, RootExtra::Unit(Box::new(unit.unit)))
+                    }
+                    RootJob::Deployment(stack, k) => {
+                        let own =
+                            crate::module::ModuleSources::of(&stack.files, &read(&shared_sources));
+                        let root = ModuleDef::new(
+                            stack.dir.clone(),
+                            stack.deployments[k].root.clone(),
+                            stack.files.clone(),
+                            &[],
+                            &own,
+                            &mut diagnostics,
+                        );
+                        (root, RootExtra::Deployment(stack, k))
                     }
                 };
                 let mut loaded = eval_root(
@@ -473,7 +508,7 @@ fn load_tree_parts(
                     &shared_cache,
                     &shared_maps,
                     reads,
-                    unit.as_ref(),
+                    &extra,
                 );
                 diagnostics.append(&mut loaded.diagnostics);
                 loaded.diagnostics = diagnostics;
@@ -560,6 +595,33 @@ fn load_tree_parts(
 enum RootJob {
     Plain(PathBuf, Vec<FileId>),
     Unit(Box<UnitRoot>),
+    /// A Terraform Stacks deployment (by its place in its stack's).
+    Deployment(Arc<crate::stacks::Stack>, usize),
+}
+
+/// What a root module is evaluated with beyond its own files: a
+/// Terragrunt unit's inputs and variables files, a Stacks deployment's
+/// inputs.
+enum RootExtra {
+    None,
+    Unit(Box<crate::terragrunt::Unit>),
+    Deployment(Arc<crate::stacks::Stack>, usize),
+}
+
+impl RootExtra {
+    fn unit(&self) -> Option<&crate::terragrunt::Unit> {
+        match self {
+            RootExtra::Unit(unit) => Some(unit),
+            _ => None,
+        }
+    }
+
+    fn deployment(&self) -> Option<&crate::stacks::Deployment> {
+        match self {
+            RootExtra::Deployment(stack, k) => stack.deployments.get(*k),
+            _ => None,
+        }
+    }
 }
 
 /// A Terragrunt unit to evaluate as a root module.
@@ -1113,8 +1175,9 @@ fn eval_root(
     cache: &Mutex<ModuleCache>,
     shared_maps: &SharedMapCache,
     reads: &Reads,
-    unit: Option<&crate::terragrunt::Unit>,
+    extra: &RootExtra,
 ) -> Loaded {
+    let unit = extra.unit();
     let mut diagnostics = Vec::new();
     let manifest = read_manifest(&root.dir, &mut diagnostics);
     let mut loader = Loader {
@@ -1135,7 +1198,10 @@ fn eval_root(
         seen_sources: Default::default(),
         keep_locals: options.keep_locals,
     };
-    let inputs = root_inputs(root, options, unit, &mut loader);
+    let inputs = match extra.deployment() {
+        Some(deployment) => deployment_inputs(root, deployment, &mut loader),
+        None => root_inputs(root, options, unit, &mut loader),
+    };
     let mut ancestry = vec![root.dir.clone()];
     loader.eval_module(InstanceRequest {
         def: root.clone(),
@@ -1158,6 +1224,11 @@ fn eval_root(
             if let Some(root) = loader.modules.iter_mut().find(|m| m.address.is_empty()) {
                 root.terragrunt_source = Some((text.clone(), at));
             }
+        }
+    }
+    if let Some(deployment) = extra.deployment() {
+        if let Some(root) = loader.modules.iter_mut().find(|m| m.address.is_empty()) {
+            root.stack_deployment = Some((deployment.name.clone(), deployment.span));
         }
     }
     let order = cloudwright_model::Resource::canonical_order;
@@ -1350,13 +1421,20 @@ pub(crate) fn is_override_file(p: &Path) -> bool {
 
 /// `.tf` and `.tf.json` files under a directory, honouring `.gitignore` and
 /// `--exclude`, skipping hidden directories (`.terraform`, `.git`).
-/// The configuration files under `root` (sorted), and the Terragrunt
-/// configurations (`terragrunt.hcl`) among them.
-fn discover(
-    root: &Path,
-    excludes: &[String],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<PathBuf>, Vec<PathBuf>) {
+/// What discovery finds under a scanned directory.
+#[derive(Default)]
+struct Discovered {
+    /// The configuration files (sorted).
+    files: Vec<PathBuf>,
+    /// The Terragrunt configurations (`terragrunt.hcl`, stacks).
+    terragrunt: Vec<PathBuf>,
+    /// The files of Terraform Stacks (sorted).
+    stacks: Vec<PathBuf>,
+}
+
+/// The configuration files under `root`, the Terragrunt configurations
+/// and the files of Terraform Stacks.
+fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>) -> Discovered {
     let mut globs = globset::GlobSetBuilder::new();
     for pattern in excludes {
         match globset::Glob::new(pattern) {
@@ -1373,8 +1451,7 @@ fn discover(
         }
     }
     let excluded = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
-    let mut files = Vec::new();
-    let mut terragrunt: Vec<PathBuf> = Vec::new();
+    let mut found = Discovered::default();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
@@ -1406,21 +1483,88 @@ fn discover(
                 || (n == crate::terragrunt::UNIT_FILE_JSON
                     && !path.with_file_name(crate::terragrunt::UNIT_FILE).is_file())
         });
-        if !terragrunt_file && !is_config_file(path) {
+        let stack_file = !terragrunt_file && crate::stacks::is_stack_file(path);
+        if !terragrunt_file && !stack_file && !is_config_file(path) {
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(path);
         if excluded.is_match(rel) {
             continue;
         }
-        match terragrunt_file {
-            true => terragrunt.push(path.to_path_buf()),
-            false => files.push(path.to_path_buf()),
+        match (terragrunt_file, stack_file) {
+            (true, _) => found.terragrunt.push(path.to_path_buf()),
+            (_, true) => found.stacks.push(path.to_path_buf()),
+            _ => found.files.push(path.to_path_buf()),
         }
     }
-    files.sort();
-    tofu_precedence(&mut files);
-    (files, terragrunt)
+    found.files.sort();
+    found.stacks.sort();
+    tofu_precedence(&mut found.files);
+    found
+}
+
+/// The Terraform Stacks among the discovered files, one per directory:
+/// their files read, registered and parsed (a file that does not parse is
+/// left out, its error said), then read as a stack.
+fn read_stacks(
+    files: Vec<PathBuf>,
+    shown: &Path,
+    sandbox: &Path,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<crate::stacks::Stack> {
+    let mut stacks = Vec::new();
+    for (dir, paths) in by_directory(files) {
+        let mut files = (Vec::new(), Vec::new());
+        for parsed in parse_files(&paths) {
+            let component = parsed
+                .path
+                .file_name()
+                .is_some_and(|n| crate::stacks::is_component_file(&n.to_string_lossy()));
+            let display = display_path(shown, &parsed.path);
+            let id = sources.add(SourceFile::new(display, parsed.path, parsed.text));
+            let source = sources.get_shared(id);
+            let (body, partial) = match parsed.result {
+                Ok((body, problems)) => {
+                    let partial = !problems.is_empty();
+                    for problem in problems {
+                        diagnostics.push(problem.into_diagnostic(id, &source));
+                    }
+                    (body, partial)
+                }
+                Err(problem) => {
+                    diagnostics.push(problem.into_diagnostic(id, &source, &source.display_path));
+                    continue;
+                }
+            };
+            let file = crate::stacks::StackFile {
+                id,
+                source,
+                body,
+                partial,
+            };
+            match component {
+                true => files.0.push(file),
+                false => files.1.push(file),
+            }
+        }
+        let version_path = dir.join(crate::stacks::VERSION_FILE);
+        let version = std::fs::read_to_string(&version_path).ok().map(|text| {
+            let display = display_path(shown, &version_path);
+            let id = sources.add(SourceFile::new(display, version_path, text.into()));
+            (id, sources.get_shared(id))
+        });
+        let display = display_dir(shown, &dir);
+        stacks.push(crate::stacks::read(
+            dir,
+            display,
+            files,
+            version,
+            sandbox,
+            diagnostics,
+        ));
+    }
+    stacks
 }
 
 struct ParsedFile {
@@ -2081,6 +2225,45 @@ fn root_inputs(
             VariableInput {
                 value: InputValue::Text(value.to_string()),
                 origin,
+                traces: Vec::new(),
+            },
+        );
+    }
+    inputs
+}
+
+/// A Stacks deployment's root variables: its `inputs`, and nothing else
+/// (HCP Terraform reads no variables file, environment or command line
+/// for a stack).
+fn deployment_inputs(
+    root: &ModuleDef,
+    deployment: &crate::stacks::Deployment,
+    loader: &mut Loader<'_>,
+) -> crate::eval::FastMap<String, VariableInput> {
+    let mut inputs = crate::eval::FastMap::<String, VariableInput>::default();
+    for (name, value, span) in &deployment.inputs {
+        if !root.variables.iter().any(|(n, _)| n == name) {
+            if !root.partial {
+                loader.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "deployment `{}` sets `{name}`, which the stack does not declare: HCP Terraform refuses it",
+                        deployment.name
+                    ))
+                    .at(*span)
+                    .help("declare it with a `variable` block in the component configuration, or remove it"),
+                );
+            }
+            continue;
+        }
+        let path = loader.source(span.file).display_path.as_str().into();
+        inputs.insert(
+            name.clone(),
+            VariableInput {
+                value: InputValue::Value(value.clone()),
+                origin: VariableOrigin::File {
+                    path,
+                    span: Some(*span),
+                },
                 traces: Vec::new(),
             },
         );

@@ -1203,44 +1203,7 @@ impl Frame<'_, '_> {
                 d
             })
             .collect();
-        // depth-first, the locals being visited on `stack`: one met again
-        // there closes a cycle, and every local on it is in the cycle
-        struct Walk<'d> {
-            deps: &'d [Vec<usize>],
-            done: Vec<bool>,
-            stack: Vec<usize>,
-            order: Vec<usize>,
-            cyclic: HashSet<usize>,
-        }
-        impl Walk<'_> {
-            fn visit(&mut self, i: usize) {
-                if self.done[i] {
-                    return;
-                }
-                if let Some(at) = self.stack.iter().position(|&s| s == i) {
-                    self.cyclic.extend(self.stack[at..].iter().copied());
-                    return;
-                }
-                self.stack.push(i);
-                for &d in &self.deps[i] {
-                    self.visit(d);
-                }
-                self.stack.pop();
-                self.done[i] = true;
-                self.order.push(i);
-            }
-        }
-        let mut walk = Walk {
-            deps: &deps,
-            done: vec![false; attrs.len()],
-            stack: Vec::new(),
-            order: Vec::with_capacity(attrs.len()),
-            cyclic: HashSet::new(),
-        };
-        for i in 0..attrs.len() {
-            walk.visit(i);
-        }
-        let Walk { order, cyclic, .. } = walk;
+        let (order, cyclic) = crate::eval::dependency_order(&deps);
         let mut locals = Fields::with_capacity(attrs.len());
         for i in order {
             let attr = attrs[i];

@@ -2813,6 +2813,155 @@ fn remote_state_matches_consul_pg_and_http_states_without_their_credentials() {
     );
 }
 
+/// A Terraform Stack: each deployment is a root module (`web/deployment.
+/// production`), its components the module calls they stand for, each on
+/// the provider configuration of its region (a provider with `for_each`),
+/// with the deployment's inputs as the stack's variables. What only a run
+/// of HCP Terraform knows (an identity token, a variable set's value) is
+/// unknown, named by what it reads — a variable set's value sensitive too.
+/// The modules the components deploy are not roots of their own; the
+/// stack's `.terraform-version` stands for its `required_version`.
+#[test]
+fn stacks_deploy_their_components_once_per_deployment() {
+    let g = load_fixture("stacks");
+    assert_clean(&g);
+    assert_eq!(
+        g.roots(),
+        vec!["web/deployment.production", "web/deployment.staging"]
+    );
+    let in_production = |address: &str| {
+        g.resource_in("web/deployment.production", address)
+            .unwrap_or_else(|| panic!("no {address}"))
+    };
+    // one network per region of the deployment, each on its own provider
+    let vpc = in_production("module.network[\"us-east-1\"].aws_vpc.this");
+    assert_eq!(
+        vpc.get_path("cidr_block").unwrap().as_str(),
+        Some("10.30.0.0/16")
+    );
+    assert_eq!(
+        vpc.get_path("tags.Name").unwrap().as_str(),
+        Some("web-prod-us-east-1")
+    );
+    assert_eq!(
+        vpc.get_path("tags_all.Stack").unwrap().as_str(),
+        Some("web")
+    );
+    assert_eq!(
+        vpc.provider.region.as_ref().and_then(Value::as_str),
+        Some("us-east-1")
+    );
+    let staging: Vec<&str> = g
+        .resources
+        .iter()
+        .filter(|r| &*r.root == "web/deployment.staging")
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(
+        staging,
+        [
+            "module.app[\"eu-west-1\"].aws_instance.web",
+            "module.app[\"eu-west-1\"].aws_security_group.web",
+            "module.network[\"eu-west-1\"].aws_internet_gateway.this",
+            "module.network[\"eu-west-1\"].aws_route_table.public",
+            "module.network[\"eu-west-1\"].aws_route_table_association.public",
+            "module.network[\"eu-west-1\"].aws_subnet.public",
+            "module.network[\"eu-west-1\"].aws_vpc.this",
+        ]
+    );
+    assert_eq!(
+        in_root(
+            &g,
+            "web/deployment.staging",
+            "module.network[\"eu-west-1\"].aws_subnet.public",
+            "cidr_block"
+        )
+        .as_str(),
+        Some("10.10.0.0/24")
+    );
+    // inputs written as `merge(…)`: each input holds what it is given, an
+    // output of another component linking to its resource
+    let web = |root: &str, path: &str| {
+        in_root(&g, root, "module.app[\"eu-west-1\"].aws_instance.web", path)
+    };
+    assert_eq!(
+        origin(&web("web/deployment.production", "subnet_id")).as_deref(),
+        Some("module.network[\"eu-west-1\"].aws_subnet.public.id")
+    );
+    assert_eq!(
+        web("web/deployment.staging", "instance_type").as_str(),
+        Some("t3.micro")
+    );
+    let sized = web("web/deployment.production", "instance_type");
+    assert!(sized.is_sensitive() && sized.is_unknown());
+    let instance = in_production("module.app[\"eu-west-1\"].aws_instance.web");
+    let referred: Vec<(&str, &str)> = instance
+        .references
+        .iter()
+        .map(|r| (&*r.attribute, &*r.target))
+        .filter(|(a, _)| *a == "instance_type")
+        .collect();
+    assert!(referred.is_empty(), "{referred:?}");
+    // the root module of each deployment
+    let root = g
+        .modules
+        .iter()
+        .find(|m| m.address.is_empty() && m.root_dir == "web/deployment.production")
+        .unwrap();
+    let (name, at) = root.stack_deployment.as_ref().unwrap();
+    assert_eq!(name, "production");
+    assert_eq!(
+        (g.sources.get(at.file).display_path.as_str(), at.line),
+        ("web/deployments.tfdeploy.hcl", 24)
+    );
+    let (version, at) = root.terraform.required_version.as_ref().unwrap();
+    assert_eq!(version, "1.13.3");
+    assert_eq!(
+        g.sources.get(at.file).display_path,
+        "web/.terraform-version"
+    );
+    let token = root
+        .variables
+        .iter()
+        .find(|v| v.name == "identity_token")
+        .unwrap();
+    assert!(token.value.is_unknown() && token.value.is_sensitive());
+    assert_eq!(
+        root.terraform.required_providers[0].version.as_deref(),
+        Some("~> 5.70")
+    );
+}
+
+/// What HCP Terraform refuses in a stack is said where it is written, the
+/// rest still read: a component whose `inputs` are a variable's object, a
+/// deployment being destroyed left out.
+#[test]
+fn a_stack_with_mistakes_is_read_around_them() {
+    let g = load_fixture("stacks_broken");
+    assert_eq!(g.roots(), vec!["deployment.dev"]);
+    assert_eq!(
+        attr(&g, "module.logs.aws_s3_bucket.this", "bucket").as_str(),
+        Some("acme-dev-logs")
+    );
+    let said: Vec<String> = said(&g)
+        .into_iter()
+        .filter(|d| !d.contains("is not downloaded"))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "Error main.tfcomponent.hcl:2: argument `region` is not allowed at the top of a component configuration; it is ignored",
+            "Error main.tfcomponent.hcl:24: argument `region` of a Stack's provider block belongs in its `config` block; it is ignored",
+            "Error main.tfcomponent.hcl:30: a Stack's provider block has two labels, the provider and its name (`provider \"aws\" \"this\"`); read without a name",
+            "Error main.tfcomponent.hcl:34: `module` is not a block of a Stack's component configuration (component, provider, required_providers, variable, locals, output, removed); it is ignored",
+            "Error main.tfdeploy.hcl:4: deployment `dev` sets `unknown_input`, which the stack does not declare: HCP Terraform refuses it",
+            "Info main.tfdeploy.hcl:8: deployment.old is being destroyed (`destroy = true`): it is not read",
+            "Error main.tfdeploy.hcl:14: local `a` refers to itself through other locals; its value is unknown",
+            "Error main.tfdeploy.hcl:15: local `b` refers to itself through other locals; its value is unknown",
+        ]
+    );
+}
+
 /// A root whose own files name no state reader, calling a module that
 /// reads another root's state, is evaluated again once that state's root
 /// is: its module's security group is in the network root's VPC.

@@ -41,7 +41,9 @@ crate::rule! {
     /// Every root module that manages resources keeps its state remotely:
     /// a `backend` other than `local` (S3, `remote`, `gcs`, `azurerm`,
     /// `http`, …) or a `cloud {}` block. Reusable modules (called from
-    /// elsewhere) are not checked; plans and state files are skipped.
+    /// elsewhere) are not checked; plans and state files are skipped, and
+    /// so are Terraform Stacks deployments (HCP Terraform keeps their
+    /// state).
     ///
     /// ## Why it matters
     /// Local state lives on one laptop or CI runner: it is lost with the
@@ -85,7 +87,8 @@ crate::rule! {
         remediation: "Configure a remote backend (S3 with locking and encryption, or HCP Terraform).",
         check: |ctx, report| {
             for m in ctx.managing_roots() {
-                if m.terraform.cloud.is_some() {
+                // (HCP Terraform keeps a Stack deployment's state)
+                if m.terraform.cloud.is_some() || m.stack_deployment.is_some() {
                     continue;
                 }
                 let message = match &m.terraform.backend {
