@@ -229,12 +229,10 @@ fn component_configuration(
             }
             "variable" | "locals" => out.blocks.push(block),
             // `removed { from = component.x … }`: the component's
-            // resources leave the stack (destroyed), as a module's do
+            // resources leave the stack (destroyed), as a module's do (its
+            // `for_each`, `source` and `providers` say how to destroy them)
             "removed" => {
-                block
-                    .body
-                    .attributes
-                    .retain(|a| matches!(a.name.as_str(), "from" | "for_each"));
+                block.body.attributes.retain(|a| a.name == "from");
                 block.body.blocks.clear();
                 out.blocks.push(block);
             }
