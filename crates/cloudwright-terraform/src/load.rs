@@ -2101,18 +2101,7 @@ fn root_inputs(
     // environment's own
     for (name, value, span) in unit.iter().flat_map(|u| &u.inputs) {
         if declared.contains(name.as_str()) {
-            let path = loader.source(span.file).display_path.as_str().into();
-            inputs.insert(
-                name.clone(),
-                VariableInput {
-                    value: InputValue::Value(value.clone()),
-                    origin: VariableOrigin::File {
-                        path,
-                        span: Some(*span),
-                    },
-                    traces: Vec::new(),
-                },
-            );
+            inputs.insert(name.clone(), written_input(loader, value, *span));
         }
     }
     // Terragrunt's working directory holds the module's files and the
@@ -2255,20 +2244,22 @@ fn deployment_inputs(
             }
             continue;
         }
-        let path = loader.source(span.file).display_path.as_str().into();
-        inputs.insert(
-            name.clone(),
-            VariableInput {
-                value: InputValue::Value(value.clone()),
-                origin: VariableOrigin::File {
-                    path,
-                    span: Some(*span),
-                },
-                traces: Vec::new(),
-            },
-        );
+        inputs.insert(name.clone(), written_input(loader, value, *span));
     }
     inputs
+}
+
+/// A root variable's value as a file around it writes it (a Terragrunt
+/// unit's `inputs`, a Stacks deployment's), set by that file.
+fn written_input(loader: &Loader<'_>, value: &Value, span: cloudwright_model::Span) -> VariableInput {
+    VariableInput {
+        value: InputValue::Value(value.clone()),
+        origin: VariableOrigin::File {
+            path: loader.source(span.file).display_path.as_str().into(),
+            span: Some(span),
+        },
+        traces: Vec::new(),
+    }
 }
 
 /// The assignments of a `.tfvars` or `.tfvars.json` file, each with its span.
