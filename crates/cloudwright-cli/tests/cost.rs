@@ -45,6 +45,44 @@ fn cost_of_the_example_in_every_format() {
     insta::assert_snapshot!("cost_example_markdown", stdout(&out));
 }
 
+/// Each deployment of a Terraform Stack is priced in its own regions; an
+/// instance whose size a variable set gives (unknown here) is not priced,
+/// and with several roots each such says its root.
+#[test]
+fn cost_of_a_stack_prices_each_deployment() {
+    let dir = "crates/cloudwright-terraform/tests/fixtures/stacks";
+    let text = stdout(&run(&["cost", dir]));
+    assert!(
+        text.starts_with("Root module web/deployment.staging\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  module.app[\"us-east-1\"].aws_instance.web (root web/deployment.production): module.app[\"us-east-1\"].aws_instance.web.instance_type is known only after apply (from store.varset.sizing.instance_type)\n"),
+        "{text}"
+    );
+    let json = json_of(&["cost", dir, "-o", "json"]);
+    let priced: Vec<(&str, &str, &str)> = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["root"].as_str().unwrap(),
+                r["address"].as_str().unwrap(),
+                r["region"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        priced,
+        [(
+            "web/deployment.staging",
+            "module.app[\"eu-west-1\"].aws_instance.web",
+            "eu-west-1"
+        )]
+    );
+}
+
 #[test]
 fn cost_diff_of_the_planted_change() {
     let out = run(&[

@@ -67,6 +67,19 @@ fn counts(e: &Estimate) -> String {
     )
 }
 
+/// Whether the estimate's resources, priced or not, are of more than one
+/// root module: each unpriced one then says its root, as the priced ones
+/// are listed under theirs.
+fn several_roots(e: &Estimate) -> bool {
+    let mut roots = e
+        .resources
+        .iter()
+        .map(|r| &r.root)
+        .chain(e.unpriced.iter().map(|u| &u.root));
+    let first = roots.next();
+    roots.any(|r| Some(r) != first)
+}
+
 pub fn write_text(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
     let mut root = None;
     for r in &e.resources {
@@ -99,8 +112,12 @@ pub fn write_text(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
     }
     if !e.unpriced.is_empty() {
         writeln!(out, "Not priced ({}) — not in the total:", e.unpriced.len())?;
+        let several = several_roots(e);
         for u in &e.unpriced {
-            writeln!(out, "  {}: {}", u.address, u.reason)?;
+            match several {
+                true => writeln!(out, "  {} (root {}): {}", u.address, u.root, u.reason)?,
+                false => writeln!(out, "  {}: {}", u.address, u.reason)?,
+            }
         }
         writeln!(out)?;
     }
@@ -276,8 +293,18 @@ pub fn write_markdown(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> 
     }
     if !e.unpriced.is_empty() {
         writeln!(out, "\n### Not priced\n")?;
+        let several = several_roots(e);
         for u in &e.unpriced {
-            writeln!(out, "- `{}`: {}", md(&u.address), md(&u.reason))?;
+            match several {
+                true => writeln!(
+                    out,
+                    "- `{}` (root `{}`): {}",
+                    md(&u.address),
+                    md(&u.root),
+                    md(&u.reason)
+                )?,
+                false => writeln!(out, "- `{}`: {}", md(&u.address), md(&u.reason))?,
+            }
         }
     }
     Ok(())

@@ -2251,7 +2251,11 @@ fn deployment_inputs(
 
 /// A root variable's value as a file around it writes it (a Terragrunt
 /// unit's `inputs`, a Stacks deployment's), set by that file.
-fn written_input(loader: &Loader<'_>, value: &Value, span: cloudwright_model::Span) -> VariableInput {
+fn written_input(
+    loader: &Loader<'_>,
+    value: &Value,
+    span: cloudwright_model::Span,
+) -> VariableInput {
     VariableInput {
         value: InputValue::Value(value.clone()),
         origin: VariableOrigin::File {
