@@ -498,6 +498,26 @@ fn exposure_runs_through_remote_state_into_the_root_that_writes_it() {
             "app aws_security_group.ssh.ingress[0]"
         ]
     );
+    // the two layers given as two paths, the reader first: the same path
+    let fixture = "crates/cloudwright-terraform/tests/fixtures/remote_state";
+    let (app, network) = (format!("{fixture}/app"), format!("{fixture}/network"));
+    let out = run(&["exposure", &app, &network, "-o", "json"]);
+    succeeded(&out);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let exposures = json["exposures"].as_array().unwrap();
+    let hops_of_two: Vec<String> = exposures[0]["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {}",
+                h["root"].as_str().unwrap(),
+                h["address"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(hops_of_two, hops);
     // the queue root's sensitive output, read by the app root, is never printed
     for args in [
         &["resources", "--values", "-o", "json"][..],

@@ -99,7 +99,6 @@ pub fn load_with(
     before_assembly: &mut dyn FnMut(),
 ) -> Graph {
     let mut sources = SourceMap::default();
-    let mut parts = Vec::new();
     let mut plans_or_states = 0;
     // (a module two paths call — outside both — is read once)
     let mut modules = ModuleDefs::default();
@@ -114,7 +113,11 @@ pub fn load_with(
         },
         None => options,
     };
-    for (i, path) in paths.iter().enumerate() {
+    // each path's parts, in the order the paths are given
+    let mut loaded: Vec<Vec<Loaded>> = (0..paths.len()).map(|_| Vec::new()).collect();
+    for i in load_order(paths, several.as_ref(), options) {
+        let path = &paths[i];
+        let parts = &mut loaded[i];
         if let Some(within) = several.as_ref().and_then(|s| s.read_by[i]) {
             parts.push(Loaded {
                 diagnostics: vec![Diagnostic::info(format!(
@@ -150,8 +153,13 @@ pub fn load_with(
             });
             continue;
         }
-        parts.extend(load_tree_parts(&dir, options, &mut sources, &mut modules));
+        // (the roots of the paths loaded before, whose states it may read)
+        let earlier: Vec<&Loaded> = loaded.iter().flatten().collect();
+        let read = load_tree_parts(&dir, options, &mut sources, &mut modules, &earlier);
+        loaded[i] = read;
     }
+    let mut parts: Vec<Loaded> = loaded.into_iter().flatten().collect();
+    say_states_written_later(&mut parts);
     before_assembly();
     let mut all = assemble(parts);
     // (a plan or a state read with another root: IDs that cross layers)
@@ -165,6 +173,78 @@ pub fn load_with(
         all.diagnostics,
         all.foreign_origins,
     )
+}
+
+/// The order to load the paths of a load in: the given order, but a
+/// directory whose configuration names a data source that reads another
+/// root's state (`terraform_remote_state`, `tfe_outputs`) after the
+/// directories that name none — so that the roots of one path read the
+/// states the roots of another write, whichever is given first.
+fn load_order(
+    paths: &[PathBuf],
+    several: Option<&SeveralPaths>,
+    options: &LoadOptions,
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    let directories = paths.iter().filter(|p| p.is_dir()).count();
+    if several.is_none() || directories < 2 {
+        return order;
+    }
+    let reads: Vec<bool> = paths
+        .iter()
+        .map(|p| p.is_dir() && reads_states_under(p, &options.excludes))
+        .collect();
+    order.sort_by_key(|&i| reads[i]);
+    order
+}
+
+/// Whether a file under `dir` (as discovery finds them) names a data source
+/// that reads another root's state.
+fn reads_states_under(dir: &Path, excludes: &[String]) -> bool {
+    let found = discover(dir, excludes, &mut Vec::new());
+    found
+        .files
+        .par_iter()
+        .chain(found.terragrunt.par_iter())
+        .any(|file| std::fs::read_to_string(file).is_ok_and(|text| names_a_state_reader(&text)))
+}
+
+/// The message of a data source that reads a state no root of its path
+/// writes.
+fn unwritten_state(reader: &str, place: &str) -> String {
+    format!(
+        "{reader} reads the state at {place}, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"
+    )
+}
+
+/// A data source of one path that reads a state a root of a path loaded
+/// after it writes (two paths whose roots both read states, the reader
+/// given first): said as what it is, not as a state no root writes.
+fn say_states_written_later(parts: &mut [Loaded]) {
+    let written = written_states(parts.iter());
+    if written.is_empty() {
+        return;
+    }
+    for part in parts.iter_mut() {
+        for d in &mut part.diagnostics {
+            let Some((reader, place)) = d
+                .message
+                .strip_suffix(", which no root module of this load writes: its outputs are not known (load the root that writes it with this one)")
+                .and_then(|m| m.split_once(" reads the state at "))
+            else {
+                continue;
+            };
+            let Some(w) = written.get(place) else {
+                continue;
+            };
+            d.severity = cloudwright_model::Severity::Warning;
+            d.message = format!(
+                "{reader} reads the state at {place}, which root {} writes, but that root's path was loaded after this one's (both paths have roots that read states): its outputs are not known here",
+                w.root
+            );
+            d.help = Some(format!("give the path of {} before this one", w.root));
+        }
+    }
 }
 
 /// How a load of several paths names what it reads.
@@ -280,7 +360,13 @@ pub struct Loaded {
 /// Loads every root module under one scanned directory.
 pub fn load_tree(scan_root: &Path, options: &LoadOptions, sources: &mut SourceMap) -> Loaded {
     let mut modules = ModuleDefs::default();
-    assemble(load_tree_parts(scan_root, options, sources, &mut modules))
+    assemble(load_tree_parts(
+        scan_root,
+        options,
+        sources,
+        &mut modules,
+        &[],
+    ))
 }
 
 /// Module definitions by canonical directory (`None`: no configuration
@@ -290,12 +376,14 @@ type ModuleDefs = crate::eval::FastMap<PathBuf, Option<Arc<ModuleDef>>>;
 /// Every root module under one scanned directory, one part per root (the
 /// first holds the directory's own diagnostics).
 /// `modules`: the module definitions earlier paths of the load read
-/// (taken, and given back with this path's).
+/// (taken, and given back with this path's); `earlier`: their roots, whose
+/// states this path's roots may read.
 fn load_tree_parts(
     scan_root: &Path,
     options: &LoadOptions,
     sources: &mut SourceMap,
     modules: &mut ModuleDefs,
+    earlier: &[&Loaded],
 ) -> Vec<Loaded> {
     let mut out = Loaded::default();
     let scan_root_abs = scan_root
@@ -528,7 +616,7 @@ fn load_tree_parts(
             let mut results = evaluate_reading(roots, &reads);
             let unit_reads = Reads {
                 sandbox: reads.sandbox.clone(),
-                remote_states: Arc::new(written_states(&results)),
+                remote_states: Arc::new(written_states(earlier.iter().copied().chain(&results))),
             };
             results.extend(evaluate_reading(ready, &unit_reads));
             (results, Some(unit_reads))
@@ -550,6 +638,7 @@ fn load_tree_parts(
     // then the roots that read another's state, once it is evaluated
     if read_remote_states(
         &mut results,
+        earlier,
         (plain, later),
         &shown,
         &reads,
@@ -868,10 +957,11 @@ struct Reads {
 
 /// The states the evaluated roots write, where their backends keep them
 /// (`ModuleInstance::state`), with each root's outputs.
-fn written_states(results: &[Loaded]) -> crate::remote_state::RemoteStates {
+fn written_states<'a>(
+    results: impl Iterator<Item = &'a Loaded>,
+) -> crate::remote_state::RemoteStates {
     let mut states = crate::remote_state::RemoteStates::default();
     for m in results
-        .iter()
         .flat_map(|part| &part.modules)
         .filter(|m| m.address.is_empty())
     {
@@ -903,9 +993,11 @@ struct PlainRoot {
 /// by a root evaluated with it (`later` too), after that root — and each
 /// plain root of the first evaluation (`roots`, by its result's place)
 /// that turned out to read one (a module it calls does). A cycle is said
-/// and read as it stands. Whether any root read another's state.
+/// and read as it stands. The roots of the paths loaded before (`earlier`)
+/// write states too. Whether any root read another's state.
 fn read_remote_states(
     results: &mut Vec<Loaded>,
+    earlier: &[&Loaded],
     (mut roots, later): (Vec<PlainRoot>, Vec<(PathBuf, Vec<FileId>)>),
     shown: &Path,
     reads: &Reads,
@@ -929,7 +1021,9 @@ fn read_remote_states(
             });
             jobs.push(RootJob::Plain(dir, ids));
         }
-        let written = reading(written_states(results));
+        let written = reading(written_states(
+            earlier.iter().copied().chain(results.iter()),
+        ));
         results.extend(evaluate(jobs, &written));
     }
     let reads_state = |r: &cloudwright_model::Resource| {
@@ -955,7 +1049,7 @@ fn read_remote_states(
         .filter(|r| r.held_back)
         .filter_map(|r| name(&results[r.result]))
         .collect();
-    let written = written_states(results);
+    let written = written_states(earlier.iter().copied().chain(results.iter()));
     // each root to read again → the roots it reads
     let mut pending: Vec<(usize, Vec<Arc<str>>)> = Vec::new();
     for (k, root) in roots.iter().enumerate() {
@@ -978,11 +1072,7 @@ fn read_remote_states(
                 (Some(_), _) => {}
                 // what a user can do about it
                 (None, Some(place)) => diagnostics.push(
-                    Diagnostic::info(format!(
-                        "{} reads the state at {place}, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)",
-                        r.block_address()
-                    ))
-                    .at_opt(r.span),
+                    Diagnostic::info(unwritten_state(&r.block_address(), place)).at_opt(r.span),
                 ),
                 (None, None) => diagnostics.push(
                     Diagnostic::info(format!(
@@ -1019,7 +1109,9 @@ fn read_remote_states(
             )));
             ready = (0..pending.len()).collect();
         }
-        let written = reading(written_states(results));
+        let written = reading(written_states(
+            earlier.iter().copied().chain(results.iter()),
+        ));
         let jobs = ready
             .iter()
             .map(|&p| {

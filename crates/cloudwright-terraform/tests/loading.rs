@@ -2752,6 +2752,48 @@ fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
     );
 }
 
+/// Layers given as paths of their own read each other's states as they do
+/// in one scanned directory, whichever path is given first: a path whose
+/// roots read none is loaded first. Of two paths whose roots both read
+/// states, the later given is read with the earlier's; the earlier's read
+/// of the later's is said as such, with what to do.
+#[test]
+fn remote_state_crosses_paths_given_apart() {
+    let paths = |names: &[&str]| -> Vec<PathBuf> {
+        names
+            .iter()
+            .map(|n| fixture("remote_state").join(n))
+            .collect()
+    };
+    let g = load(&paths(&["app", "network", "dns"]), &LoadOptions::default());
+    let bastion = |g: &Graph, path: &str| in_root(g, "app", "aws_instance.bastion", path);
+    assert_eq!(
+        origin(&bastion(&g, "subnet_id")).as_deref(),
+        Some("network//aws_subnet.public.id")
+    );
+    // (dns reads network's state; app, given before it, reads dns's)
+    assert_eq!(
+        origin(&bastion(&g, "tags.Zone")).as_deref(),
+        Some("data.terraform_remote_state.dns.outputs.zone_id")
+    );
+    let later: Vec<String> = said(&g)
+        .into_iter()
+        .filter(|d| d.contains("prod/dns/"))
+        .collect();
+    assert_eq!(
+        later,
+        ["Warning app/main.tf:26: data.terraform_remote_state.dns reads the state at s3://acme-terraform-state/prod/dns/terraform.tfstate, which root dns writes, but that root's path was loaded after this one's (both paths have roots that read states): its outputs are not known here"]
+    );
+    // given in the order they read each other: all known
+    let g = load(&paths(&["dns", "app", "network"]), &LoadOptions::default());
+    assert_eq!(bastion(&g, "tags.Network").as_str(), Some("10.0.0.0/16"));
+    assert_eq!(
+        origin(&bastion(&g, "tags.Zone")).as_deref(),
+        Some("dns//aws_route53_zone.internal.zone_id")
+    );
+    assert!(said(&g).iter().all(|d| !d.starts_with("Warning")));
+}
+
 /// The other backends place a state as their Terraform code does — Consul
 /// by path (a workspace's `-env:` key), PostgreSQL by server, database and
 /// schema whichever form the connection string takes, a `cloud` block
