@@ -176,10 +176,11 @@ pub fn load_with(
 }
 
 /// The order to load the paths of a load in: the given order, but a
-/// directory whose configuration names a data source that reads another
-/// root's state (`terraform_remote_state`, `tfe_outputs`) after the
-/// directories that name none — so that the roots of one path read the
-/// states the roots of another write, whichever is given first.
+/// directory whose roots may read other roots (a data source that reads
+/// another root's state, `terraform_remote_state` or `tfe_outputs`; a
+/// Terragrunt `dependency`) after the directories whose roots read none —
+/// so that the roots of one path read what the roots of another write,
+/// whichever is given first.
 fn load_order(
     paths: &[PathBuf],
     several: Option<&SeveralPaths>,
@@ -192,21 +193,28 @@ fn load_order(
     }
     let reads: Vec<bool> = paths
         .iter()
-        .map(|p| p.is_dir() && reads_states_under(p, &options.excludes))
+        .map(|p| p.is_dir() && reads_other_roots(p, &options.excludes))
         .collect();
     order.sort_by_key(|&i| reads[i]);
     order
 }
 
-/// Whether a file under `dir` (as discovery finds them) names a data source
-/// that reads another root's state.
-fn reads_states_under(dir: &Path, excludes: &[String]) -> bool {
+/// Whether the roots under `dir` (as discovery finds them) may read other
+/// roots: a file names a data source that reads another root's state, or
+/// a Terragrunt configuration a `dependency`.
+fn reads_other_roots(dir: &Path, excludes: &[String]) -> bool {
     let found = discover(dir, excludes, &mut Vec::new());
-    found
+    let configuration = found
         .files
         .par_iter()
-        .chain(found.terragrunt.par_iter())
-        .any(|file| std::fs::read_to_string(file).is_ok_and(|text| names_a_state_reader(&text)))
+        .any(|file| std::fs::read_to_string(file).is_ok_and(|text| names_a_state_reader(&text)));
+    configuration
+        || found.terragrunt.par_iter().any(|file| {
+            std::fs::read_to_string(file).is_ok_and(|text| {
+                names_a_state_reader(&text)
+                    || memchr::memmem::find(text.as_bytes(), b"dependency").is_some()
+            })
+        })
 }
 
 /// The message of a data source that reads a state no root of its path
@@ -455,6 +463,8 @@ fn load_tree_parts(
     // Terragrunt units: the module each deploys is a module, not a root of
     // its own; the unit is the root, evaluated with what Terragrunt adds
     let reader = crate::terragrunt::Reader::new(&scan_root_abs, &shown, &shared_sources);
+    // (a unit's `dependency` may be a root of a path loaded before)
+    record_outputs(&reader, earlier.iter().copied(), &shown);
     let units = match options.root_only {
         true => Vec::new(),
         false => {
@@ -476,6 +486,12 @@ fn load_tree_parts(
         }
     };
     out.diagnostics.extend(reader.take_diagnostics());
+    out.diagnostics.extend(dependencies_not_loaded(
+        &units,
+        &scan_root_abs,
+        earlier,
+        &shown,
+    ));
     for unit in &units {
         called.insert(unit.module_dir.clone());
         if dirs.contains_key(&unit.own_dir) {
@@ -625,7 +641,8 @@ fn load_tree_parts(
     let evaluate =
         |roots: Vec<RootJob>| evaluate_reading(roots, unit_reads.as_ref().unwrap_or(&reads));
     // then the units that depend on others, once these are evaluated
-    out.foreign_origins = !waiting.is_empty();
+    // (or read the outputs of a path loaded before)
+    out.foreign_origins = !waiting.is_empty() || !earlier.is_empty();
     evaluate_waiting(
         &reader,
         waiting,
@@ -925,13 +942,54 @@ fn evaluate_waiting(
 
 /// The outputs of the Terragrunt units among evaluated roots, for the
 /// units that depend on them: an object of each root module's outputs.
-fn record_outputs(reader: &crate::terragrunt::Reader<'_>, parts: &[Loaded], scan_root: &Path) {
+fn record_outputs<'a>(
+    reader: &crate::terragrunt::Reader<'_>,
+    parts: impl IntoIterator<Item = &'a Loaded>,
+    scan_root: &Path,
+) {
     for part in parts {
         for m in part.modules.iter().filter(|m| m.address.is_empty()) {
             let dir = normalize(&scan_root.join(&m.root_dir));
             reader.set_outputs(&dir, &m.root_dir, root_outputs(m));
         }
     }
+}
+
+/// A unit's `dependency` on a directory outside the scanned one and every
+/// path loaded before: its outputs are unknown, said once per unit and
+/// dependency (Terragrunt would run it first; give its path too).
+fn dependencies_not_loaded(
+    units: &[UnitRoot],
+    scan_root: &Path,
+    earlier: &[&Loaded],
+    shown: &Path,
+) -> Vec<Diagnostic> {
+    let loaded: HashSet<PathBuf> = earlier
+        .iter()
+        .flat_map(|part| &part.modules)
+        .filter(|m| m.address.is_empty())
+        .map(|m| normalize(&shown.join(&m.root_dir)))
+        .collect();
+    let mut out = Vec::new();
+    for unit in units {
+        for dependency in &unit.unit.dependencies {
+            if dependency.starts_with(scan_root) || loaded.contains(dependency) {
+                continue;
+            }
+            let unit_name = match unit.display.as_str() {
+                "." => "this unit".to_string(),
+                display => format!("unit {display}"),
+            };
+            out.push(
+                Diagnostic::info(format!(
+                    "{unit_name} depends on {}, which is outside what this load reads: the outputs it reads from it are not known (give its path too)",
+                    display_dir(shown, dependency)
+                ))
+                .in_file(display_path(shown, &unit.unit.config)),
+            );
+        }
+    }
+    out
 }
 
 /// A root module's outputs as another root reads them: an object, the

@@ -2794,6 +2794,54 @@ fn remote_state_crosses_paths_given_apart() {
     assert!(said(&g).iter().all(|d| !d.starts_with("Warning")));
 }
 
+/// A Terragrunt unit and the unit it depends on given as paths of their
+/// own, the dependent first: it reads the other's outputs as it does when
+/// both are under one scanned directory. Alone, it says what it cannot
+/// read.
+#[test]
+fn terragrunt_dependencies_cross_paths_given_apart() {
+    let live = fixture("terragrunt/live/prod");
+    let g = load(
+        &[live.join("app"), live.join("network")],
+        &LoadOptions::default(),
+    );
+    let tags = |g: &Graph| {
+        g.resources
+            .iter()
+            .find(|r| r.get_path("tags.Tier").is_some())
+            .and_then(|r| r.get_path("tags"))
+            .expect("the app unit's tagged resource")
+    };
+    let tagged = tags(&g);
+    assert_eq!(
+        tagged
+            .get("Cidr")
+            .and_then(|v| v.as_str().map(str::to_string)),
+        Some("10.20.0.0/16".to_string())
+    );
+    assert_eq!(
+        tagged.get("Network").as_ref().and_then(origin).as_deref(),
+        Some("network//aws_vpc.main.id")
+    );
+    let alone = load(&[live.join("app")], &LoadOptions::default());
+    assert_eq!(
+        tags(&alone)
+            .get("Cidr")
+            .as_ref()
+            .and_then(origin)
+            .as_deref(),
+        Some("dependency.network.outputs.cidr")
+    );
+    let said: Vec<String> = said(&alone)
+        .into_iter()
+        .filter(|d| d.starts_with("Info"))
+        .collect();
+    assert_eq!(
+        said,
+        ["Info terragrunt.hcl: this unit depends on ../network, which is outside what this load reads: the outputs it reads from it are not known (give its path too)"]
+    );
+}
+
 /// The other backends place a state as their Terraform code does — Consul
 /// by path (a workspace's `-env:` key), PostgreSQL by server, database and
 /// schema whichever form the connection string takes, a `cloud` block
