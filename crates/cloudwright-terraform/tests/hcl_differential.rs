@@ -1,7 +1,8 @@
-//! The hand-written HCL parser against `hcl-edit`, on every `.tf` and
-//! `.tfvars` file in the repository (examples, loader fixtures, the rule
-//! pack's fixtures): the same syntax tree, ranges included, for every file
-//! `hcl-edit` accepts, and an error for every file it rejects.
+//! The hand-written HCL parser against `hcl-edit`, on every `.tf`,
+//! `.tfvars` and Terraform Stacks file in the repository (examples, loader
+//! fixtures, the rule pack's fixtures): the same syntax tree, ranges
+//! included, for every file `hcl-edit` accepts, and an error for every
+//! file it rejects.
 //!
 //! `CLOUDWRIGHT_DIFF_DIR=/path` adds a tree (a generated bench corpus, a
 //! real repository) to the comparison.
@@ -23,7 +24,11 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
             if name != "target" && name != ".git" {
                 files_under(&path, out);
             }
-        } else if name.ends_with(".tf") || name.ends_with(".tfvars") {
+        } else if name.ends_with(".tf")
+            || name.ends_with(".tfvars")
+            || name.ends_with(".tfcomponent.hcl")
+            || name.ends_with(".tfdeploy.hcl")
+        {
             out.push(path);
         }
     }
