@@ -2396,6 +2396,26 @@ fn deployment_inputs(
         }
         inputs.insert(name.clone(), written_input(loader, value, *span));
     }
+    // a variable without a default the deployment does not set
+    for (name, at) in &root.variables {
+        let has_default = root.block(*at).body.attribute("default").is_some();
+        if has_default || inputs.contains_key(name) {
+            continue;
+        }
+        loader.diagnostics.push(
+            Diagnostic::error(format!(
+                "deployment `{}` does not set `{name}`, which has no default: HCP Terraform refuses it; it is treated as unknown",
+                deployment.name
+            ))
+            .at(deployment.span)
+            .help(format!("set `{name}` in the deployment's `inputs`")),
+        );
+        let unknown = Value::unknown_from(format!("var.{name}"));
+        inputs.insert(
+            name.clone(),
+            written_input(loader, &unknown, deployment.span),
+        );
+    }
     inputs
 }
 

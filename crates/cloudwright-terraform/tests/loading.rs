@@ -3028,10 +3028,27 @@ fn stacks_deploy_their_components_once_per_deployment() {
 #[test]
 fn a_stack_with_mistakes_is_read_around_them() {
     let g = load_fixture("stacks_broken");
-    assert_eq!(g.roots(), vec!["deployment.dev"]);
+    assert_eq!(g.roots(), vec!["deployment.dev", "deployment.qa"]);
     assert_eq!(
-        attr(&g, "module.logs.aws_s3_bucket.this", "bucket").as_str(),
+        in_root(
+            &g,
+            "deployment.dev",
+            "module.logs.aws_s3_bucket.this",
+            "bucket"
+        )
+        .as_str(),
         Some("acme-dev-logs")
+    );
+    // a deployment that does not set a variable: every input unknown
+    assert_eq!(
+        origin(&in_root(
+            &g,
+            "deployment.qa",
+            "module.logs.aws_s3_bucket.this",
+            "bucket"
+        ))
+        .as_deref(),
+        Some("var.bucket_settings")
     );
     let said: Vec<String> = said(&g)
         .into_iter()
@@ -3048,6 +3065,7 @@ fn a_stack_with_mistakes_is_read_around_them() {
             "Info main.tfdeploy.hcl:8: deployment.old is being destroyed (`destroy = true`): it is not read",
             "Error main.tfdeploy.hcl:14: local `a` refers to itself through other locals; its value is unknown",
             "Error main.tfdeploy.hcl:15: local `b` refers to itself through other locals; its value is unknown",
+            "Error main.tfdeploy.hcl:18: deployment `qa` does not set `bucket_settings`, which has no default: HCP Terraform refuses it; it is treated as unknown",
         ]
     );
 }
