@@ -538,6 +538,13 @@ fn load_tree_parts(
         .iter()
         .chain(&waiting)
         .any(|u| reading.contains(&u.module_dir) || reading.contains(&u.own_dir));
+    // (such a unit may read another unit's state: kept to be read again)
+    let state_reading_units: Vec<UnitRoot> = ready
+        .iter()
+        .chain(&waiting)
+        .filter(|u| reading.contains(&u.module_dir) || reading.contains(&u.own_dir))
+        .cloned()
+        .collect();
     let ready: Vec<RootJob> = ready
         .into_iter()
         .map(|u| RootJob::Unit(Box::new(u)))
@@ -554,13 +561,12 @@ fn load_tree_parts(
     let (later, roots): (Vec<_>, Vec<_>) = roots
         .into_iter()
         .partition(|(dir, _)| reading.contains(dir));
-    let plain: Vec<PlainRoot> = roots
+    let mut plain: Vec<PlainRoot> = roots
         .iter()
         .enumerate()
         .map(|(result, (dir, ids))| PlainRoot {
             result,
-            dir: dir.clone(),
-            ids: ids.clone(),
+            job: Rerun::Plain(dir.clone(), ids.clone()),
             held_back: false,
         })
         .collect();
@@ -652,6 +658,30 @@ fn load_tree_parts(
         &mut results,
         &mut out.diagnostics,
     );
+    // the units whose module reads a state are read again like the plain
+    // roots that do (another unit's state is written only now), each with
+    // the outputs of its dependencies
+    if !state_reading_units.is_empty() {
+        record_outputs(&reader, results.iter(), &shown);
+        for u in state_reading_units {
+            let Some(result) = results.iter().position(|part| {
+                part.modules
+                    .iter()
+                    .any(|m| m.address.is_empty() && m.root_dir == u.display)
+            }) else {
+                continue;
+            };
+            let unit = match reader.unit(&u.unit.config) {
+                Some(unit) => UnitRoot { unit, ..u },
+                None => u,
+            };
+            plain.push(PlainRoot {
+                result,
+                job: Rerun::Unit(Box::new(unit)),
+                held_back: false,
+            });
+        }
+    }
     // then the roots that read another's state, once it is evaluated
     if read_remote_states(
         &mut results,
@@ -731,6 +761,7 @@ impl RootExtra {
 }
 
 /// A Terragrunt unit to evaluate as a root module.
+#[derive(Clone)]
 struct UnitRoot {
     unit: crate::terragrunt::Unit,
     /// The directory of the module it deploys.
@@ -1037,11 +1068,26 @@ fn written_states<'a>(
 /// A plain root module and where its result is among a load's.
 struct PlainRoot {
     result: usize,
-    dir: PathBuf,
-    ids: Vec<FileId>,
+    job: Rerun,
     /// Held back from the first evaluation: its files read another
     /// root's state.
     held_back: bool,
+}
+
+/// How to evaluate a root again: a directory's files, or a Terragrunt
+/// unit (whose module reads another root's state).
+enum Rerun {
+    Plain(PathBuf, Vec<FileId>),
+    Unit(Box<UnitRoot>),
+}
+
+impl Rerun {
+    fn job(&self) -> RootJob {
+        match self {
+            Rerun::Plain(dir, ids) => RootJob::Plain(dir.clone(), ids.clone()),
+            Rerun::Unit(unit) => RootJob::Unit(unit.clone()),
+        }
+    }
 }
 
 /// The roots that read another root's state, evaluated with the states
@@ -1073,8 +1119,7 @@ fn read_remote_states(
         for (k, (dir, ids)) in later.into_iter().enumerate() {
             roots.push(PlainRoot {
                 result: first + k,
-                dir: dir.clone(),
-                ids: ids.clone(),
+                job: Rerun::Plain(dir.clone(), ids.clone()),
                 held_back: true,
             });
             jobs.push(RootJob::Plain(dir, ids));
@@ -1172,10 +1217,7 @@ fn read_remote_states(
         ));
         let jobs = ready
             .iter()
-            .map(|&p| {
-                let root = &roots[pending[p].0];
-                RootJob::Plain(root.dir.clone(), root.ids.clone())
-            })
+            .map(|&p| roots[pending[p].0].job.job())
             .collect();
         for (&p, loaded) in ready.iter().zip(evaluate(jobs, &written)) {
             results[roots[pending[p].0].result] = loaded;

@@ -3084,7 +3084,7 @@ fn remote_state_read_by_a_called_module_crosses_too() {
 /// A Terragrunt unit writes its state where its `remote_state` says (the
 /// key under the unit's path): a plain root that reads it reads the unit's
 /// outputs, its VPC the unit's; and a unit's module reads a plain root's
-/// state.
+/// state, and another unit's.
 #[test]
 fn remote_state_a_terragrunt_unit_writes_is_read_by_a_plain_root() {
     let g = load_fixture("remote_state_unit");
@@ -3108,6 +3108,12 @@ fn remote_state_a_terragrunt_unit_writes_is_read_by_a_plain_root() {
     assert_eq!(
         origin(&key).as_deref(),
         Some("shared//aws_kms_key.logs.arn")
+    );
+    // and another unit's state: the unit is read again once the other is
+    let vpc = in_root(&g, "live/app", "aws_security_group.app", "vpc_id");
+    assert_eq!(
+        origin(&vpc).as_deref(),
+        Some("live/network//aws_vpc.this.id")
     );
 }
 
