@@ -217,12 +217,14 @@ fn reads_other_roots(dir: &Path, excludes: &[String]) -> bool {
         })
 }
 
+/// How the message of a data source that reads a state no root of its
+/// path writes ends (`say_states_written_later` finds it by this).
+const UNWRITTEN_STATE: &str = ", which no root module of this load writes: its outputs are not known (load the root that writes it with this one)";
+
 /// The message of a data source that reads a state no root of its path
 /// writes.
 fn unwritten_state(reader: &str, place: &str) -> String {
-    format!(
-        "{reader} reads the state at {place}, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"
-    )
+    format!("{reader} reads the state at {place}{UNWRITTEN_STATE}")
 }
 
 /// A data source of one path that reads a state a root of a path loaded
@@ -237,7 +239,7 @@ fn say_states_written_later(parts: &mut [Loaded]) {
         for d in &mut part.diagnostics {
             let Some((reader, place)) = d
                 .message
-                .strip_suffix(", which no root module of this load writes: its outputs are not known (load the root that writes it with this one)")
+                .strip_suffix(UNWRITTEN_STATE)
                 .and_then(|m| m.split_once(" reads the state at "))
             else {
                 continue;
@@ -533,18 +535,15 @@ fn load_tree_parts(
         .into_iter()
         .partition(|u| u.unit.dependencies.iter().any(|d| unit_dirs.contains(d)));
     // (a unit whose module or own files read another root's state is
-    // evaluated after the plain roots, with the states they write)
-    let units_read_states = ready
-        .iter()
-        .chain(&waiting)
-        .any(|u| reading.contains(&u.module_dir) || reading.contains(&u.own_dir));
-    // (such a unit may read another unit's state: kept to be read again)
+    // evaluated after the plain roots, with the states they write; it may
+    // read another unit's too: kept to be read again)
     let state_reading_units: Vec<UnitRoot> = ready
         .iter()
         .chain(&waiting)
         .filter(|u| reading.contains(&u.module_dir) || reading.contains(&u.own_dir))
         .cloned()
         .collect();
+    let units_read_states = !state_reading_units.is_empty();
     let ready: Vec<RootJob> = ready
         .into_iter()
         .map(|u| RootJob::Unit(Box::new(u)))
