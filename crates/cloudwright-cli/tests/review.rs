@@ -568,6 +568,42 @@ fn change_review_follows_remote_state_into_the_roots_that_read_it() {
     );
 }
 
+/// A Terraform Stack's deployment given one more region is reviewed as
+/// what it deploys there: the new region's open SSH path and its cost; the
+/// code shared by every region (a module's provider constraints) is
+/// neither fixed nor new because its first instance is another.
+#[test]
+fn change_review_of_a_stack_deployment_given_a_region() {
+    let base = "crates/cloudwright-terraform/tests/fixtures/stacks";
+    let head = scratch("cw-review-stack");
+    copy_tree(base, &head);
+    edit(
+        &head.join("web/deployments.tfdeploy.hcl"),
+        "regions        = [\"eu-west-1\"]\n    name           = \"web-staging\"\n    cidr_blocks    = { \"eu-west-1\" = \"10.10.0.0/16\" }",
+        "regions        = [\"eu-west-1\", \"eu-central-1\"]\n    name           = \"web-staging\"\n    cidr_blocks    = { \"eu-west-1\" = \"10.10.0.0/16\", \"eu-central-1\" = \"10.11.0.0/16\" }",
+    );
+    let json = json_of(&["review", base, head.to_str().unwrap(), "-o", "json"]);
+    let _ = std::fs::remove_dir_all(&head);
+    let opened: Vec<String> = json["exposures"]["opened"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["root"].as_str().unwrap(),
+                e["resource"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        opened,
+        ["web/deployment.staging module.app[\"eu-central-1\"].aws_instance.web"]
+    );
+    assert_eq!(json["findings"]["fixed"].as_array().map(Vec::len), Some(0));
+    assert_eq!(json["cost"]["delta_monthly_cost"], 12.41);
+}
+
 /// The same address in two roots is two resources: one bastion closed
 /// while the other, at the same address in another root, is opened is a
 /// path closed and one opened — not no change.

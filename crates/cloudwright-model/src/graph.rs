@@ -785,9 +785,45 @@ pub fn strip_instance_key(address: &str) -> Option<&str> {
     open.map(|i| &address[..i])
 }
 
+/// An address without any of its instance keys (`module.app["eu-west-1"].
+/// module.db[0]` → `module.app.module.db`): what is written once in the
+/// code, whichever instances it has.
+pub fn without_instance_keys(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let (mut depth, mut in_quotes, mut escaped) = (0usize, false, false);
+    for c in address.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_quotes => escaped = true,
+            '"' if depth > 0 => in_quotes = !in_quotes,
+            '[' if !in_quotes => depth += 1,
+            ']' if !in_quotes && depth > 0 => {
+                depth -= 1;
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instance_keys_go_wherever_they_are() {
+        assert_eq!(
+            without_instance_keys(
+                "module.app[\"eu-west-1\"].module.db[0].aws_db_instance.this[\"a]b\"]"
+            ),
+            "module.app.module.db.aws_db_instance.this"
+        );
+        assert_eq!(without_instance_keys("module.app"), "module.app");
+    }
 
     fn mv(from: &str, to: &str) -> Move {
         Move {

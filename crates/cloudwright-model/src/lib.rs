@@ -22,6 +22,7 @@ pub mod version;
 pub use diagnostic::{Diagnostic, Severity};
 pub use fields::{Fields, SortedMap};
 pub use finding::{Evidence, Finding, FindingData, FindingSeverity, Message, RelatedLocation};
+pub use graph::without_instance_keys;
 pub use graph::{
     earlier_addresses, link_foreign_origins, link_unknown_origins, moved_address, qualified,
     Backend, Graph, Handover, HandoverKind, LocalInfo, ModuleCall, ModuleInstance, Move,

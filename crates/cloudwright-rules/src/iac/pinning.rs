@@ -158,10 +158,13 @@ fn check_providers(ctx: &Context<'_>, report: &mut Report) {
                 if !seen_spans.insert((p.span.file, p.span.line, p.span.column)) {
                     continue;
                 }
+                // (the module's code, whichever instance is met first: a
+                // key added before it moves nothing)
                 let at = if m.address.is_empty() {
                     format!("terraform.required_providers.{}", p.name)
                 } else {
-                    format!("{}.terraform.required_providers.{}", m.address, p.name)
+                    let module = cloudwright_model::without_instance_keys(&m.address);
+                    format!("{module}.terraform.required_providers.{}", p.name)
                 };
                 match &p.version {
                     None => {
@@ -355,7 +358,8 @@ crate::rule! {
                     let address = if m.address.is_empty() {
                         format!("module.{}", call.name)
                     } else {
-                        format!("{}.module.{}", m.address, call.name)
+                        let module = cloudwright_model::without_instance_keys(&m.address);
+                        format!("{module}.module.{}", call.name)
                     };
                     report.fail_at(&m.root_dir, &address, "module", "source", Some(call.span), format!("{:?} {why}", call.source));
                 }
