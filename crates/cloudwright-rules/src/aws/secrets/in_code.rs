@@ -58,10 +58,13 @@ fn check_variables(ctx: &Context<'_>, report: &mut Report) {
             if !seen.insert((span.map(|s| (s.file, s.start)), var.name.clone())) {
                 continue;
             }
+            // (named without instance keys: the module's code, whichever
+            // instance comes first)
             let address = if module.address.is_empty() {
                 format!("var.{}", var.name)
             } else {
-                format!("{}.var.{}", module.address, var.name)
+                let module = cloudwright_model::without_instance_keys(&module.address);
+                format!("{module}.var.{}", var.name)
             };
             let what = if key == var.name {
                 String::new()
