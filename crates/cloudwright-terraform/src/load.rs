@@ -1674,8 +1674,9 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
                 || (n == crate::terragrunt::UNIT_FILE_JSON
                     && !path.with_file_name(crate::terragrunt::UNIT_FILE).is_file())
         });
-        let stack_file = !terragrunt_file && crate::stacks::is_stack_file(path);
-        if !terragrunt_file && !stack_file && !is_config_file(path) {
+        let config = !terragrunt_file && is_config_file(path);
+        let stack_file = !terragrunt_file && !config && crate::stacks::is_stack_file(path);
+        if !terragrunt_file && !stack_file && !config {
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(path);

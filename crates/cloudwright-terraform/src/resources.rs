@@ -771,7 +771,10 @@ impl Chosen {
                 Value::unknown_from(text::concat(["provider.", address, ".region"]))
             })),
         });
-        let hostname = provider.and_then(|p| p.attributes.get("hostname"));
+        // (looked up for the one provider that has it)
+        let hostname = provider
+            .filter(|p| p.name == "tfe")
+            .and_then(|p| p.attributes.get("hostname"));
         let chosen = Chosen {
             region,
             default_tags,
