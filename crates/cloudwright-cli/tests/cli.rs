@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{run, stdout};
+use common::{pairs, run, stdout};
 
 /// Fails the test, showing what the command said, unless it exited 0.
 fn succeeded(out: &std::process::Output) {
@@ -503,21 +503,11 @@ fn exposure_runs_through_remote_state_into_the_root_that_writes_it() {
     let (app, network) = (format!("{fixture}/app"), format!("{fixture}/network"));
     let out = run(&["exposure", &app, &network, "-o", "json"]);
     succeeded(&out);
-    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let exposures = json["exposures"].as_array().unwrap();
-    let hops_of_two: Vec<String> = exposures[0]["path"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            format!(
-                "{} {}",
-                h["root"].as_str().unwrap(),
-                h["address"].as_str().unwrap()
-            )
-        })
-        .collect();
-    assert_eq!(hops_of_two, hops);
+    let apart: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        pairs(&apart["exposures"][0]["path"], "root", "address"),
+        pairs(&exposures[0]["path"], "root", "address")
+    );
     // the queue root's sensitive output, read by the app root, is never printed
     for args in [
         &["resources", "--values", "-o", "json"][..],
@@ -549,16 +539,16 @@ fn scan_reads_each_deployment_of_a_stack() {
     ]);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let findings = json["findings"].as_array().unwrap();
-    let mut open_ssh: Vec<String> = findings
-        .iter()
-        .filter(|f| f["rule"] == "CW-AWS-SG-001")
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["root"].as_str().unwrap(),
-                f["resource"].as_str().unwrap()
-            )
-        })
+    let ssh = serde_json::Value::from(
+        findings
+            .iter()
+            .filter(|f| f["rule"] == "CW-AWS-SG-001")
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    let mut open_ssh: Vec<String> = pairs(&ssh, "root", "resource")
+        .into_iter()
+        .map(|(root, resource)| format!("{root} {resource}"))
         .collect();
     open_ssh.sort();
     assert_eq!(

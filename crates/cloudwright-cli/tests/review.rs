@@ -584,21 +584,12 @@ fn change_review_of_a_stack_deployment_given_a_region() {
     );
     let json = json_of(&["review", base, head.to_str().unwrap(), "-o", "json"]);
     let _ = std::fs::remove_dir_all(&head);
-    let opened: Vec<String> = json["exposures"]["opened"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            format!(
-                "{} {}",
-                e["root"].as_str().unwrap(),
-                e["resource"].as_str().unwrap()
-            )
-        })
-        .collect();
     assert_eq!(
-        opened,
-        ["web/deployment.staging module.app[\"eu-central-1\"].aws_instance.web"]
+        pairs(&json["exposures"]["opened"], "root", "resource"),
+        [(
+            "web/deployment.staging",
+            "module.app[\"eu-central-1\"].aws_instance.web"
+        )]
     );
     assert_eq!(json["findings"]["fixed"].as_array().map(Vec::len), Some(0));
     assert_eq!(json["cost"]["delta_monthly_cost"], 12.41);
