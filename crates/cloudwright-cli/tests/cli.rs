@@ -554,9 +554,9 @@ fn scan_reads_each_deployment_of_a_stack() {
     assert_eq!(
         open_ssh,
         [
-            "web/deployment.production module.app[\"eu-west-1\"].aws_security_group.web",
-            "web/deployment.production module.app[\"us-east-1\"].aws_security_group.web",
-            "web/deployment.staging module.app[\"eu-west-1\"].aws_security_group.web",
+            "web/deployment.production component.app[\"eu-west-1\"].aws_security_group.web",
+            "web/deployment.production component.app[\"us-east-1\"].aws_security_group.web",
+            "web/deployment.staging component.app[\"eu-west-1\"].aws_security_group.web",
         ]
     );
     for rule in ["CW-TF-STATE-001", "CW-TF-PIN-001"] {

@@ -57,7 +57,7 @@ fn cost_of_a_stack_prices_each_deployment() {
         "{text}"
     );
     assert!(
-        text.contains("  module.app[\"us-east-1\"].aws_instance.web (root web/deployment.production): module.app[\"us-east-1\"].aws_instance.web.instance_type is known only after apply (from store.varset.sizing.instance_type)\n"),
+        text.contains("  component.app[\"us-east-1\"].aws_instance.web (root web/deployment.production): component.app[\"us-east-1\"].aws_instance.web.instance_type is known only after apply (from store.varset.sizing.instance_type)\n"),
         "{text}"
     );
     let json = json_of(&["cost", dir, "-o", "json"]);
@@ -77,7 +77,7 @@ fn cost_of_a_stack_prices_each_deployment() {
         priced,
         [(
             "web/deployment.staging",
-            "module.app[\"eu-west-1\"].aws_instance.web",
+            "component.app[\"eu-west-1\"].aws_instance.web",
             "eu-west-1"
         )]
     );

@@ -588,7 +588,7 @@ fn change_review_of_a_stack_deployment_given_a_region() {
         pairs(&json["exposures"]["opened"], "root", "resource"),
         [(
             "web/deployment.staging",
-            "module.app[\"eu-central-1\"].aws_instance.web"
+            "component.app[\"eu-central-1\"].aws_instance.web"
         )]
     );
     assert_eq!(json["findings"]["fixed"].as_array().map(Vec::len), Some(0));

@@ -894,7 +894,11 @@ pub fn unknown_reason(computed_by_apply: bool) -> &'static str {
 /// of a module call (`module.kms.key_id`, when the module could not be read).
 pub fn computed_by_apply(origin: &str) -> bool {
     let mut rest = origin_root(origin).1;
-    while let Some(after) = rest.strip_prefix("module.") {
+    // (a module call, or a Terraform Stack's component)
+    while let Some(after) = rest
+        .strip_prefix("module.")
+        .or_else(|| rest.strip_prefix("component."))
+    {
         // the call's name, then its instance key
         rest = &after[after.find(['.', '[']).unwrap_or(after.len())..];
         if rest.starts_with('[') {

@@ -65,6 +65,8 @@ pub struct ModuleScope {
     pub declared: Arc<FastSet<String>>,
     /// The module could be read only in part (see [`ModuleScope::declares`]).
     pub partial: bool,
+    /// Its module calls are a Stack's components ([`ModuleScope::call_address`]).
+    pub components: bool,
     /// `path.module` relative to the root module directory.
     pub path_module: String,
     pub path_cwd: String,
@@ -259,6 +261,15 @@ impl ModuleScope {
             out.push_str(part);
         }
         out
+    }
+
+    /// The absolute address of the module call `name` declares:
+    /// `module.net`, or a Stack's component `component.net`.
+    pub fn call_address(&self, name: &str) -> String {
+        match self.components {
+            true => self.address_of(["component.", name]),
+            false => self.address_of(["module.", name]),
+        }
     }
 
     /// Does the module declare `name` (`var.x`, `module.y`, `aws_vpc.z`)?
@@ -1204,7 +1215,7 @@ impl<'a> Evaluator<'a> {
                 let key = text::concat_compact(["module.", name]);
                 let Some(v) = scope.modules.get(name.as_str()).cloned() else {
                     if scope.declares(&key) {
-                        return Value::unknown_from(scope.address_of([&key]));
+                        return Value::unknown_from(scope.call_address(name));
                     }
                     return self.error(range, format!("reference to undeclared module `{key}`"));
                 };
@@ -1221,7 +1232,7 @@ impl<'a> Evaluator<'a> {
                 if let Some(traces) = traces {
                     self.traces.extend(traces.iter().cloned());
                 }
-                let address = scope.address_of([&key]);
+                let address = scope.call_address(name);
                 self.record_reference(address, &v, &ops[1..]);
                 self.apply_ops(v, &ops[1..], range)
             }

@@ -335,6 +335,7 @@ impl Loader<'_> {
         let plan = plan_of(&def);
         scope.declared = plan.declared.clone();
         scope.partial = def.partial;
+        scope.components = def.components;
         let passes = match plan.cyclic.is_empty() {
             true => Vec::new(),
             false => self.cycle_passes(&def, &plan, &req.key_path),
@@ -1552,7 +1553,7 @@ impl Loader<'_> {
         } else {
             format!("{key_path}.{name}")
         };
-        let address = scope.address_of(["module.", name]);
+        let address = scope.call_address(name);
         let source_attr = block.body.attribute("source");
         // OpenTofu (1.8) evaluates a source made of variables and locals
         // before anything else: such a source is read the same way

@@ -599,7 +599,7 @@ fn load_tree_parts(
                     RootJob::Deployment(stack, k) => {
                         let own =
                             crate::module::ModuleSources::of(&stack.files, &read(&shared_sources));
-                        let root = ModuleDef::new(
+                        let mut root = ModuleDef::new(
                             stack.dir.clone(),
                             stack.deployments[k].root.clone(),
                             stack.files.clone(),
@@ -607,6 +607,7 @@ fn load_tree_parts(
                             &own,
                             &mut diagnostics,
                         );
+                        root.components = true;
                         (root, RootExtra::Deployment(stack, k))
                     }
                 };

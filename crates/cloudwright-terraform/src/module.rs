@@ -29,6 +29,9 @@ pub struct ResourceDecl {
 pub struct ModuleDef {
     pub dir: PathBuf,
     pub display_dir: String,
+    /// Its module calls are a Terraform Stack's components, addressed
+    /// `component.x` as HCP Terraform addresses them (a deployment's root).
+    pub components: bool,
     /// The AWS provider version the directory's `.terraform.lock.hcl`
     /// selects (a root's, after `terraform init`).
     pub locked_aws: Option<String>,

@@ -16,9 +16,9 @@
 //!   `store`'s values and an `upstream_input`'s outputs are known only to
 //!   HCP Terraform during a run: unknown, each named by what it reads.
 //!
-//! A component's resources are addressed as the module call they are
-//! (`module.vpc.aws_vpc.this`, where HCP Terraform writes
-//! `component.vpc.aws_vpc.this`), under a root named for the deployment
+//! A component's resources are addressed as HCP Terraform addresses them
+//! (`component.vpc.aws_vpc.this`: the module call is a component,
+//! `ModuleDef::components`), under a root named for the deployment
 //! (`stacks/web/deployment.prod`).
 
 use crate::eval::{Evaluator, FsContext, ModuleScope};

@@ -2924,7 +2924,7 @@ fn stacks_deploy_their_components_once_per_deployment() {
             .unwrap_or_else(|| panic!("no {address}"))
     };
     // one network per region of the deployment, each on its own provider
-    let vpc = in_production("module.network[\"us-east-1\"].aws_vpc.this");
+    let vpc = in_production("component.network[\"us-east-1\"].aws_vpc.this");
     assert_eq!(
         vpc.get_path("cidr_block").unwrap().as_str(),
         Some("10.30.0.0/16")
@@ -2950,20 +2950,20 @@ fn stacks_deploy_their_components_once_per_deployment() {
     assert_eq!(
         staging,
         [
-            "module.app[\"eu-west-1\"].aws_instance.web",
-            "module.app[\"eu-west-1\"].aws_security_group.web",
-            "module.network[\"eu-west-1\"].aws_internet_gateway.this",
-            "module.network[\"eu-west-1\"].aws_route_table.public",
-            "module.network[\"eu-west-1\"].aws_route_table_association.public",
-            "module.network[\"eu-west-1\"].aws_subnet.public",
-            "module.network[\"eu-west-1\"].aws_vpc.this",
+            "component.app[\"eu-west-1\"].aws_instance.web",
+            "component.app[\"eu-west-1\"].aws_security_group.web",
+            "component.network[\"eu-west-1\"].aws_internet_gateway.this",
+            "component.network[\"eu-west-1\"].aws_route_table.public",
+            "component.network[\"eu-west-1\"].aws_route_table_association.public",
+            "component.network[\"eu-west-1\"].aws_subnet.public",
+            "component.network[\"eu-west-1\"].aws_vpc.this",
         ]
     );
     assert_eq!(
         in_root(
             &g,
             "web/deployment.staging",
-            "module.network[\"eu-west-1\"].aws_subnet.public",
+            "component.network[\"eu-west-1\"].aws_subnet.public",
             "cidr_block"
         )
         .as_str(),
@@ -2972,11 +2972,16 @@ fn stacks_deploy_their_components_once_per_deployment() {
     // inputs written as `merge(…)`: each input holds what it is given, an
     // output of another component linking to its resource
     let web = |root: &str, path: &str| {
-        in_root(&g, root, "module.app[\"eu-west-1\"].aws_instance.web", path)
+        in_root(
+            &g,
+            root,
+            "component.app[\"eu-west-1\"].aws_instance.web",
+            path,
+        )
     };
     assert_eq!(
         origin(&web("web/deployment.production", "subnet_id")).as_deref(),
-        Some("module.network[\"eu-west-1\"].aws_subnet.public.id")
+        Some("component.network[\"eu-west-1\"].aws_subnet.public.id")
     );
     assert_eq!(
         web("web/deployment.staging", "instance_type").as_str(),
@@ -2984,7 +2989,7 @@ fn stacks_deploy_their_components_once_per_deployment() {
     );
     let sized = web("web/deployment.production", "instance_type");
     assert!(sized.is_sensitive() && sized.is_unknown());
-    let instance = in_production("module.app[\"eu-west-1\"].aws_instance.web");
+    let instance = in_production("component.app[\"eu-west-1\"].aws_instance.web");
     let referred: Vec<(&str, &str)> = instance
         .references
         .iter()
@@ -3033,7 +3038,7 @@ fn a_stack_with_mistakes_is_read_around_them() {
         in_root(
             &g,
             "deployment.dev",
-            "module.logs.aws_s3_bucket.this",
+            "component.logs.aws_s3_bucket.this",
             "bucket"
         )
         .as_str(),
@@ -3044,7 +3049,7 @@ fn a_stack_with_mistakes_is_read_around_them() {
         origin(&in_root(
             &g,
             "deployment.qa",
-            "module.logs.aws_s3_bucket.this",
+            "component.logs.aws_s3_bucket.this",
             "bucket"
         ))
         .as_deref(),

@@ -153,6 +153,36 @@ fn merge(args: &[Value]) -> CallResult {
     Ok(Value::map(fields))
 }
 
+/// `merge` of known objects (and nulls), some of them or of their
+/// attributes marked sensitive: the attributes keep their marks, the result
+/// is marked as a whole where an argument is; `None` for any other
+/// arguments (an unknown, a value of another type), which the plain
+/// `merge` answers.
+pub(crate) fn merge_keeping_marks(args: &[Value]) -> Option<Value> {
+    let mut whole = false;
+    let mut fields = BTreeMap::new();
+    for a in args {
+        let inner = match a {
+            Value::Sensitive(inner) => {
+                whole = true;
+                &**inner
+            }
+            other => other,
+        };
+        match inner {
+            Value::Null => {}
+            Value::Map(obj) => {
+                for (k, v) in &obj.fields {
+                    fields.insert(k, v.clone());
+                }
+            }
+            _ => return None,
+        }
+    }
+    let merged = Value::map(fields);
+    Some(if whole { merged.sensitive() } else { merged })
+}
+
 fn lookup(args: &[Value]) -> CallResult {
     if !(2..=3).contains(&args.len()) {
         return fail("lookup takes a map, a key and an optional default");
@@ -504,6 +534,24 @@ mod tests {
             Some(true)
         );
         assert!(contains(&[l, Value::string("z")]).unwrap().is_unknown());
+    }
+
+    #[test]
+    fn merge_keeps_each_mark_where_it_is() {
+        let obj = |pairs: &[(&str, Value)]| {
+            Value::map(pairs.iter().cloned().collect::<cloudwright_model::Fields>())
+        };
+        let tags = obj(&[("Owner", Value::string("ops"))]);
+        let secret = obj(&[("Token", Value::string("t").sensitive())]);
+        let merged = merge_keeping_marks(&[tags.clone(), secret.clone()]).unwrap();
+        assert!(!merged.is_sensitive());
+        assert!(!merged.get("Owner").unwrap().is_sensitive());
+        assert!(merged.get("Token").unwrap().is_sensitive());
+        // an argument marked as a whole marks the result as a whole
+        let merged = merge_keeping_marks(&[tags.clone().sensitive(), Value::Null]).unwrap();
+        assert!(merged.is_sensitive());
+        // anything but known objects and nulls is the plain merge's
+        assert!(merge_keeping_marks(&[tags, Value::unknown()]).is_none());
     }
 
     #[test]

@@ -108,6 +108,14 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
         "issensitive" => return one_arg(args).map(|v| Value::Bool(v.contains_sensitive())),
         _ => {}
     }
+    // `merge` keeps each attribute's mark on it, and marks the result as a
+    // whole only with its arguments' own marks (as cty's `merge` does): a
+    // sensitive tag does not hide the others
+    if name == "merge" {
+        if let Some(merged) = collections::merge_keeping_marks(&args) {
+            return Ok(merged);
+        }
+    }
     let sensitive = args.iter().any(Value::contains_sensitive);
     let args: Vec<Value> = if sensitive {
         args.iter().map(deep_strip).collect()
