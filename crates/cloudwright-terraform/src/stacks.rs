@@ -400,37 +400,10 @@ fn rewrite_body(body: &mut Body) {
 }
 
 fn rewrite(e: &mut Expr) {
-    fn part(p: &mut TemplatePart) {
-        match p {
-            TemplatePart::Literal(_) => {}
-            TemplatePart::Interpolation(e) => rewrite(e),
-            TemplatePart::If {
-                cond,
-                then,
-                otherwise,
-            } => {
-                rewrite(cond);
-                then.iter_mut().for_each(part);
-                otherwise.iter_mut().for_each(part);
-            }
-            TemplatePart::For {
-                collection, body, ..
-            } => {
-                rewrite(collection);
-                body.iter_mut().for_each(part);
-            }
-        }
-    }
-    match &mut e.kind {
+    crate::syntax::visit_mut(e, &mut |node| match &mut node.kind {
         ExprKind::Variable(name) if name == "component" => *name = "module".into(),
+        // `provider.aws.this[…]` → `aws.this[…]`
         ExprKind::Traversal(base, ops) => {
-            rewrite(base);
-            for op in ops.iter_mut() {
-                if let TraversalOp::Index(i) = op {
-                    rewrite(i);
-                }
-            }
-            // `provider.aws.this[…]` → `aws.this[…]`
             let provider = matches!(&base.kind, ExprKind::Variable(n) if n == "provider");
             if let (true, Some(TraversalOp::GetAttr(kind))) = (provider, ops.first()) {
                 let kind = kind.clone();
@@ -438,32 +411,8 @@ fn rewrite(e: &mut Expr) {
                 base.kind = ExprKind::Variable(kind);
             }
         }
-        ExprKind::Template(parts) => parts.iter_mut().for_each(part),
-        ExprKind::Tuple(items) => items.iter_mut().for_each(rewrite),
-        ExprKind::Object(items) => {
-            for (k, v) in items {
-                if let ObjectKey::Expr(k) = k {
-                    rewrite(k);
-                }
-                rewrite(v);
-            }
-        }
-        ExprKind::Call(c) => c.args.iter_mut().for_each(rewrite),
-        ExprKind::Conditional(parts) => parts.iter_mut().for_each(rewrite),
-        ExprKind::Unary(_, e) => rewrite(e),
-        ExprKind::Binary(_, parts) => parts.iter_mut().for_each(rewrite),
-        ExprKind::For(f) => {
-            rewrite(&mut f.collection);
-            rewrite(&mut f.value_expr);
-            if let Some(k) = &mut f.key_expr {
-                rewrite(k);
-            }
-            if let Some(c) = &mut f.cond {
-                rewrite(c);
-            }
-        }
-        ExprKind::Literal(_) | ExprKind::Variable(_) => {}
-    }
+        _ => {}
+    });
 }
 
 /// The deployments the deployment configuration declares, each with its

@@ -352,61 +352,67 @@ pub fn relocate(mut expr: Expr, range: Range) -> Expr {
 /// Replaces every range of an expression (its nodes', its template
 /// parts') by what `f` makes of it.
 pub fn map_ranges(e: &mut Expr, f: &dyn Fn(Range) -> Range) {
-    fn visit_part(p: &mut TemplatePart, f: &dyn Fn(Range) -> Range) {
+    visit_mut(e, &mut |node| node.range = f(node.range));
+}
+
+/// Calls `f` on every node of an expression — those inside its template
+/// parts too — each after the nodes inside it.
+pub fn visit_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+    fn visit_part(p: &mut TemplatePart, f: &mut dyn FnMut(&mut Expr)) {
         match p {
             TemplatePart::Literal(_) => {}
-            TemplatePart::Interpolation(e) => map_ranges(e, f),
+            TemplatePart::Interpolation(e) => visit_mut(e, f),
             TemplatePart::If {
                 cond,
                 then,
                 otherwise,
             } => {
-                map_ranges(cond, f);
+                visit_mut(cond, f);
                 then.iter_mut().for_each(|p| visit_part(p, f));
                 otherwise.iter_mut().for_each(|p| visit_part(p, f));
             }
             TemplatePart::For {
                 collection, body, ..
             } => {
-                map_ranges(collection, f);
+                visit_mut(collection, f);
                 body.iter_mut().for_each(|p| visit_part(p, f));
             }
         }
     }
-    e.range = f(e.range);
     match &mut e.kind {
         ExprKind::Template(parts) => parts.iter_mut().for_each(|p| visit_part(p, f)),
-        ExprKind::Tuple(items) => items.iter_mut().for_each(|i| map_ranges(i, f)),
+        ExprKind::Tuple(items) => items.iter_mut().for_each(|i| visit_mut(i, f)),
         ExprKind::Object(items) => items.iter_mut().for_each(|(k, v)| {
             if let ObjectKey::Expr(k) = k {
-                map_ranges(k, f);
+                visit_mut(k, f);
             }
-            map_ranges(v, f)
+            visit_mut(v, f)
         }),
         ExprKind::Traversal(base, ops) => {
-            map_ranges(base, f);
+            visit_mut(base, f);
             for op in ops {
                 if let TraversalOp::Index(i) = op {
-                    map_ranges(i, f);
+                    visit_mut(i, f);
                 }
             }
         }
-        ExprKind::Call(c) => c.args.iter_mut().for_each(|a| map_ranges(a, f)),
-        ExprKind::Conditional(parts) => parts.iter_mut().for_each(|p| map_ranges(p, f)),
-        ExprKind::Unary(_, e) => map_ranges(e, f),
-        ExprKind::Binary(_, parts) => parts.iter_mut().for_each(|p| map_ranges(p, f)),
+        ExprKind::Call(c) => c.args.iter_mut().for_each(|a| visit_mut(a, f)),
+        ExprKind::Conditional(parts) => parts.iter_mut().for_each(|p| visit_mut(p, f)),
+        ExprKind::Unary(_, e) => visit_mut(e, f),
+        ExprKind::Binary(_, parts) => parts.iter_mut().for_each(|p| visit_mut(p, f)),
         ExprKind::For(fe) => {
-            map_ranges(&mut fe.collection, f);
-            map_ranges(&mut fe.value_expr, f);
+            visit_mut(&mut fe.collection, f);
+            visit_mut(&mut fe.value_expr, f);
             if let Some(k) = &mut fe.key_expr {
-                map_ranges(k, f);
+                visit_mut(k, f);
             }
             if let Some(c) = &mut fe.cond {
-                map_ranges(c, f);
+                visit_mut(c, f);
             }
         }
         ExprKind::Literal(_) | ExprKind::Variable(_) => {}
     }
+    f(e);
 }
 
 impl Body {
