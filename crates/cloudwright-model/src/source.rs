@@ -138,7 +138,15 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// Adds a file; one added before at the same path, with the same text
+    /// and name, is that file (a path read again: its id again).
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        if let Some(&known) = self.by_path.get(&file.path) {
+            let same = &self.files[known.0 as usize];
+            if same.text == file.text && same.display_path == file.display_path {
+                return known;
+            }
+        }
         let id = FileId(self.files.len() as u32);
         self.by_path.entry(file.path.clone()).or_insert(id);
         self.files.push(Arc::new(file));

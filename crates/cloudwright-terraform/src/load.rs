@@ -11,7 +11,7 @@ use crate::module::ModuleDef;
 use crate::syntax::{Body, ConfigFile, Range};
 use cloudwright_model::{Diagnostic, FileId, Graph, SourceFile, SourceMap, Value, VariableOrigin};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -115,7 +115,8 @@ pub fn load_with(
     };
     // each path's parts, in the order the paths are given
     let mut loaded: Vec<Vec<Loaded>> = (0..paths.len()).map(|_| Vec::new()).collect();
-    for i in load_order(paths, several.as_ref(), options) {
+    let order = load_order(paths, several.as_ref(), options);
+    for &i in &order {
         let path = &paths[i];
         let parts = &mut loaded[i];
         if let Some(within) = several.as_ref().and_then(|s| s.read_by[i]) {
@@ -158,8 +159,39 @@ pub fn load_with(
         let read = load_tree_parts(&dir, options, &mut sources, &mut modules, &earlier);
         loaded[i] = read;
     }
-    let mut parts: Vec<Loaded> = loaded.into_iter().flatten().collect();
-    say_states_written_later(&mut parts);
+    // paths whose roots read each other's states, read again in the order
+    // they read them, each with all the others' roots (module definitions
+    // read afresh, so that what they say is said again with the roots
+    // that replace the first reading's)
+    let shown = options.shown_from.clone().unwrap_or_default();
+    if let Some((again, cycle)) = rereading_order(&loaded, &order, &shown) {
+        let mut modules = ModuleDefs::default();
+        for i in again {
+            let dir = match paths[i].is_file() {
+                true => directory_of(&paths[i]),
+                false => paths[i].clone(),
+            };
+            let others: Vec<&Loaded> = loaded
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .flat_map(|(_, parts)| parts)
+                .collect();
+            let read = load_tree_parts(&dir, options, &mut sources, &mut modules, &others);
+            loaded[i] = read;
+        }
+        if let Some(first) = cycle.first().and_then(|&i| loaded[i].first_mut()) {
+            let named: Vec<String> = cycle
+                .iter()
+                .map(|&i| paths[i].display().to_string())
+                .collect();
+            first.diagnostics.push(Diagnostic::warning(format!(
+                "the root modules of {} read each other's state through `terraform_remote_state`: each is read with the others' outputs as they stand",
+                named.join(", ")
+            )));
+        }
+    }
+    let parts: Vec<Loaded> = loaded.into_iter().flatten().collect();
     before_assembly();
     let mut all = assemble(parts);
     // (a plan or a state read with another root: IDs that cross layers)
@@ -199,6 +231,78 @@ fn load_order(
     order
 }
 
+/// After a load of several paths, the paths to read again, in this order:
+/// when a path's roots read a state that the roots of a path loaded after
+/// it write (two paths whose roots both read states, the reader given
+/// first), every path whose roots read another path's state, each after
+/// the paths it reads; and the paths on a cycle (read in the order given).
+/// `None` when every path read what it reads.
+fn rereading_order(
+    loaded: &[Vec<Loaded>],
+    order: &[usize],
+    shown: &Path,
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    let written = written_states(loaded.iter().flatten());
+    if written.is_empty() {
+        return None;
+    }
+    let path_of: HashMap<&str, usize> = loaded
+        .iter()
+        .enumerate()
+        .flat_map(|(i, parts)| {
+            parts
+                .iter()
+                .flat_map(|part| &part.modules)
+                .filter(|m| m.address.is_empty())
+                .map(move |m| (m.root_dir.as_str(), i))
+        })
+        .collect();
+    // path → the other paths whose states it reads
+    let mut reads: Vec<Vec<usize>> = vec![Vec::new(); loaded.len()];
+    for (i, parts) in loaded.iter().enumerate() {
+        for part in parts {
+            for (_, place) in state_reads(part, shown) {
+                let writer = place
+                    .and_then(|p| written.get(&p).map(|w| w.root.clone()))
+                    .and_then(|root| path_of.get(&*root).copied());
+                if let Some(j) = writer.filter(|&j| j != i && !reads[i].contains(&j)) {
+                    reads[i].push(j);
+                }
+            }
+        }
+    }
+    let position = |i: usize| order.iter().position(|&o| o == i).unwrap_or(usize::MAX);
+    let late = (0..loaded.len()).any(|i| reads[i].iter().any(|&j| position(j) > position(i)));
+    if !late {
+        return None;
+    }
+    // the reading paths, each after those it reads (in waves)
+    let mut left: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| !reads[i].is_empty())
+        .collect();
+    let (mut out, mut cycle) = (Vec::with_capacity(left.len()), Vec::new());
+    while !left.is_empty() {
+        let ready: Vec<usize> = left
+            .iter()
+            .copied()
+            .filter(|&i| reads[i].iter().all(|j| !left.contains(j)))
+            .collect();
+        // (a cycle: in the order given)
+        let next = match ready.is_empty() {
+            true => {
+                cycle = left.clone();
+                left.clone()
+            }
+            false => ready,
+        };
+        left.retain(|i| !next.contains(i));
+        out.extend(next);
+    }
+    Some((out, cycle))
+}
+
 /// Whether the roots under `dir` (as discovery finds them) may read other
 /// roots: a file names a data source that reads another root's state, or
 /// a Terragrunt configuration a `dependency`.
@@ -217,44 +321,12 @@ fn reads_other_roots(dir: &Path, excludes: &[String]) -> bool {
         })
 }
 
-/// How the message of a data source that reads a state no root of its
-/// path writes ends (`say_states_written_later` finds it by this).
-const UNWRITTEN_STATE: &str = ", which no root module of this load writes: its outputs are not known (load the root that writes it with this one)";
-
-/// The message of a data source that reads a state no root of its path
+/// The message of a data source that reads a state no root of the load
 /// writes.
 fn unwritten_state(reader: &str, place: &str) -> String {
-    format!("{reader} reads the state at {place}{UNWRITTEN_STATE}")
-}
-
-/// A data source of one path that reads a state a root of a path loaded
-/// after it writes (two paths whose roots both read states, the reader
-/// given first): said as what it is, not as a state no root writes.
-fn say_states_written_later(parts: &mut [Loaded]) {
-    let written = written_states(parts.iter());
-    if written.is_empty() {
-        return;
-    }
-    for part in parts.iter_mut() {
-        for d in &mut part.diagnostics {
-            let Some((reader, place)) = d
-                .message
-                .strip_suffix(UNWRITTEN_STATE)
-                .and_then(|m| m.split_once(" reads the state at "))
-            else {
-                continue;
-            };
-            let Some(w) = written.get(place) else {
-                continue;
-            };
-            d.severity = cloudwright_model::Severity::Warning;
-            d.message = format!(
-                "{reader} reads the state at {place}, which root {} writes, but that root's path was loaded after this one's (both paths have roots that read states): its outputs are not known here",
-                w.root
-            );
-            d.help = Some(format!("give the path of {} before this one", w.root));
-        }
-    }
+    format!(
+        "{reader} reads the state at {place}, which no root module of this load writes: its outputs are not known (load the root that writes it with this one)"
+    )
 }
 
 /// How a load of several paths names what it reads.
@@ -1090,6 +1162,27 @@ impl Rerun {
     }
 }
 
+/// The data sources of a part that read another root's state, each with
+/// the place it reads (`None` where the code does not say it in full).
+fn state_reads<'p>(
+    part: &'p Loaded,
+    shown: &'p Path,
+) -> impl Iterator<Item = (&'p cloudwright_model::Resource, Option<String>)> {
+    part.resources
+        .iter()
+        .filter(|r| {
+            r.mode == cloudwright_model::Mode::Data
+                && crate::remote_state::reads_state(&r.resource_type)
+        })
+        .filter_map(move |r| {
+            let fields = &r.attributes.as_object()?.fields;
+            let dir = normalize(&shown.join(&*r.root));
+            let hostname = crate::remote_state::provider_hostname(&part.modules, r);
+            let place = crate::remote_state::read_place(&r.resource_type, fields, hostname, &dir);
+            Some((r, place))
+        })
+}
+
 /// The roots that read another root's state, evaluated with the states
 /// the others write: `later` (whose files name such a data source, held
 /// back from the first evaluation) now, with what the roots evaluated so
@@ -1129,15 +1222,14 @@ fn read_remote_states(
         ));
         results.extend(evaluate(jobs, &written));
     }
-    let reads_state = |r: &cloudwright_model::Resource| {
-        r.mode == cloudwright_model::Mode::Data
-            && crate::remote_state::reads_state(&r.resource_type)
-    };
     // (the usual load: no root reads another's state)
     if !held
-        && !roots
-            .iter()
-            .any(|root| results[root.result].resources.iter().any(reads_state))
+        && !roots.iter().any(|root| {
+            results[root.result].resources.iter().any(|r| {
+                r.mode == cloudwright_model::Mode::Data
+                    && crate::remote_state::reads_state(&r.resource_type)
+            })
+        })
     {
         return false;
     }
@@ -1157,18 +1249,7 @@ fn read_remote_states(
     let mut pending: Vec<(usize, Vec<Arc<str>>)> = Vec::new();
     for (k, root) in roots.iter().enumerate() {
         let mut producers: Vec<Arc<str>> = Vec::new();
-        for r in results[root.result]
-            .resources
-            .iter()
-            .filter(|r| reads_state(r))
-        {
-            let Some(fields) = r.attributes.as_object().map(|o| &o.fields) else {
-                continue;
-            };
-            let dir = normalize(&shown.join(&*r.root));
-            let modules = &results[root.result].modules;
-            let hostname = crate::remote_state::provider_hostname(modules, r);
-            let place = crate::remote_state::read_place(&r.resource_type, fields, hostname, &dir);
+        for (r, place) in state_reads(&results[root.result], shown) {
             let found = place.as_ref().and_then(|place| written.get(place));
             match (found, &place) {
                 (Some(w), _) if w.root != r.root => producers.push(w.root.clone()),

@@ -927,6 +927,29 @@ fn roots_reading_each_others_state_are_said_and_still_read() {
             .as_deref(),
         Some("a")
     );
+    // the two given as paths of their own: the same reading, said so
+    let apart = load(
+        &[tree.0.join("b"), tree.0.join("a")],
+        &LoadOptions::default(),
+    );
+    let b_reads = apart
+        .resource_in("b", "data.terraform_remote_state.a")
+        .unwrap();
+    assert_eq!(
+        b_reads
+            .get_path("outputs.name")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .as_deref(),
+        Some("a")
+    );
+    let cycle: Vec<&str> = apart
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(cycle.len(), 1, "{cycle:?}");
+    assert!(cycle[0].contains("read each other's state"), "{cycle:?}");
 }
 
 /// A module outside two scanned paths is read once, for both: what is
