@@ -233,17 +233,22 @@ fn load_order(
 
 /// After a load of several paths, the paths to read again, in this order:
 /// when a path's roots read a state that the roots of a path loaded after
-/// it write (two paths whose roots both read states, the reader given
-/// first), every path whose roots read another path's state, each after
-/// the paths it reads; and the paths on a cycle (read in the order given).
-/// `None` when every path read what it reads.
+/// it write, or its Terragrunt units depend on a unit of such a path (two
+/// paths whose roots both read others, the reader given first), every path
+/// whose roots read another path's, each after the paths it reads; and
+/// the paths on a cycle (read in the order given). `None` when every path
+/// read what it reads.
 fn rereading_order(
     loaded: &[Vec<Loaded>],
     order: &[usize],
     shown: &Path,
 ) -> Option<(Vec<usize>, Vec<usize>)> {
     let written = written_states(loaded.iter().flatten());
-    if written.is_empty() {
+    let outside = loaded
+        .iter()
+        .flatten()
+        .any(|part| !part.outside_dependencies.is_empty());
+    if written.is_empty() && !outside {
         return None;
     }
     let path_of: HashMap<&str, usize> = loaded
@@ -257,10 +262,21 @@ fn rereading_order(
                 .map(move |m| (m.root_dir.as_str(), i))
         })
         .collect();
-    // path → the other paths whose states it reads
+    let path_of_dir: HashMap<PathBuf, usize> = path_of
+        .iter()
+        .map(|(root, &i)| (normalize(&shown.join(root)), i))
+        .collect();
+    // path → the other paths whose states (or units' outputs) it reads
     let mut reads: Vec<Vec<usize>> = vec![Vec::new(); loaded.len()];
     for (i, parts) in loaded.iter().enumerate() {
         for part in parts {
+            for dir in &part.outside_dependencies {
+                if let Some(&j) = path_of_dir.get(dir).filter(|&&j| j != i) {
+                    if !reads[i].contains(&j) {
+                        reads[i].push(j);
+                    }
+                }
+            }
             for (_, place) in state_reads(part, shown) {
                 let writer = place
                     .and_then(|p| written.get(&p).map(|w| w.root.clone()))
@@ -437,6 +453,10 @@ pub struct Loaded {
     /// dependencies): the assembly links what they name
     /// ([`cloudwright_model::link_foreign_origins`]).
     pub foreign_origins: bool,
+    /// The directories of the Terragrunt units this part's units depend on
+    /// that the load had not read when it read them (outside the scanned
+    /// directory and the paths read before).
+    pub outside_dependencies: Vec<PathBuf>,
 }
 
 /// Loads every root module under one scanned directory.
@@ -560,12 +580,10 @@ fn load_tree_parts(
         }
     };
     out.diagnostics.extend(reader.take_diagnostics());
-    out.diagnostics.extend(dependencies_not_loaded(
-        &units,
-        &scan_root_abs,
-        earlier,
-        &shown,
-    ));
+    for (dir, said) in dependencies_not_loaded(&units, &scan_root_abs, earlier, &shown) {
+        out.diagnostics.push(said);
+        out.outside_dependencies.push(dir);
+    }
     for unit in &units {
         called.insert(unit.module_dir.clone());
         if dirs.contains_key(&unit.own_dir) {
@@ -1066,7 +1084,7 @@ fn dependencies_not_loaded(
     scan_root: &Path,
     earlier: &[&Loaded],
     shown: &Path,
-) -> Vec<Diagnostic> {
+) -> Vec<(PathBuf, Diagnostic)> {
     let loaded: HashSet<PathBuf> = earlier
         .iter()
         .flat_map(|part| &part.modules)
@@ -1083,13 +1101,14 @@ fn dependencies_not_loaded(
                 "." => "this unit".to_string(),
                 display => format!("unit {display}"),
             };
-            out.push(
+            out.push((
+                dependency.clone(),
                 Diagnostic::info(format!(
                     "{unit_name} depends on {}, which is outside what this load reads: the outputs it reads from it are not known (give its path too)",
                     display_dir(shown, dependency)
                 ))
                 .in_file(display_path(shown, &unit.unit.config)),
-            );
+            ));
         }
     }
     out
@@ -1520,7 +1539,7 @@ fn eval_root(
         resources,
         modules: loader.modules,
         diagnostics: loader.diagnostics,
-        foreign_origins: false,
+        ..Default::default()
     }
 }
 

@@ -2835,6 +2835,50 @@ fn terragrunt_dependencies_cross_paths_given_apart() {
     );
 }
 
+/// A chain of Terragrunt units given as paths of their own, the last
+/// dependency last: each unit reads the outputs of the one it depends on,
+/// as when all are under one scanned directory.
+#[test]
+fn terragrunt_dependency_chains_cross_paths_in_any_order() {
+    let top = std::env::temp_dir().join(format!("cw-tg-chain-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&top);
+    let unit = |name: &str, config: &str, tf: &str| {
+        let dir = top.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("terragrunt.hcl"), config).unwrap();
+        std::fs::write(dir.join("main.tf"), tf).unwrap();
+        dir
+    };
+    let network = unit(
+        "network",
+        "inputs = {}\n",
+        "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.1.0.0/16\"\n}\noutput \"cidr\" {\n  value = aws_vpc.main.cidr_block\n}\n",
+    );
+    let db = unit(
+        "db",
+        "dependency \"network\" {\n  config_path = \"../network\"\n}\ninputs = {\n  cidr = dependency.network.outputs.cidr\n}\n",
+        "variable \"cidr\" {}\nresource \"aws_db_subnet_group\" \"main\" {\n  name       = \"db\"\n  subnet_ids = []\n  tags       = { Cidr = var.cidr }\n}\noutput \"cidr\" {\n  value = var.cidr\n}\n",
+    );
+    let app = unit(
+        "app",
+        "dependency \"db\" {\n  config_path = \"../db\"\n}\ninputs = {\n  cidr = dependency.db.outputs.cidr\n}\n",
+        "variable \"cidr\" {}\nresource \"aws_sqs_queue\" \"q\" {\n  name = \"app\"\n  tags = { Cidr = var.cidr }\n}\n",
+    );
+    let g = load(&[app, db, network], &LoadOptions::default());
+    let _ = std::fs::remove_dir_all(&top);
+    assert_eq!(
+        in_root(&g, "app", "aws_sqs_queue.q", "tags.Cidr").as_str(),
+        Some("10.1.0.0/16")
+    );
+    assert!(
+        said(&g)
+            .iter()
+            .all(|d| !d.contains("outside what this load reads")),
+        "{:?}",
+        said(&g)
+    );
+}
+
 /// The other backends place a state as their Terraform code does — Consul
 /// by path (a workspace's `-env:` key), PostgreSQL by server, database and
 /// schema whichever form the connection string takes, a `cloud` block
