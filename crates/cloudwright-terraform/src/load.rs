@@ -164,7 +164,11 @@ pub fn load_with(
     // read afresh, so that what they say is said again with the roots
     // that replace the first reading's)
     let shown = options.shown_from.clone().unwrap_or_default();
-    if let Some((again, cycle)) = rereading_order(&loaded, &order, &shown) {
+    let again = match several {
+        Some(_) => rereading_order(&loaded, &order, &shown),
+        None => None,
+    };
+    if let Some((again, cycle)) = again {
         let mut modules = ModuleDefs::default();
         for i in again {
             let dir = match paths[i].is_file() {
