@@ -67,6 +67,9 @@ pub trait ModuleSource {
 pub struct ModulesManifest {
     /// module key (`vpc`, `vpc.subnets`) → directory
     pub dirs: HashMap<String, PathBuf>,
+    /// The modules `terraform stacks init` downloaded (a Stack's), by
+    /// source.
+    pub bundle: Option<crate::source_bundle::SourceBundle>,
 }
 
 /// State of the evaluation of one root module. Root modules are evaluated
@@ -1510,7 +1513,7 @@ impl Loader<'_> {
         &mut self,
         def: &ModuleDef,
         name: &str,
-        source: &str,
+        (source, version): (&str, Option<&str>),
         key_path: &str,
     ) -> (Option<PathBuf>, Option<Arc<ModuleDef>>) {
         let dir = if source.starts_with("./") || source.starts_with("../") {
@@ -1520,7 +1523,11 @@ impl Loader<'_> {
                 true => name.to_string(),
                 false => text::concat([key_path, ".", name]),
             };
-            self.manifest.dirs.get(&key).cloned()
+            // (a Stack's source bundle holds modules by source instead)
+            self.manifest.dirs.get(&key).cloned().or_else(|| {
+                let bundle = self.manifest.bundle.as_ref()?;
+                bundle.dir_of(source, version)
+            })
         };
         let module = dir.as_ref().and_then(|d| {
             let mut modules = self.modules_src.lock().unwrap_or_else(|p| p.into_inner());
@@ -1583,7 +1590,8 @@ impl Loader<'_> {
                 Vec::new(),
             );
         };
-        let (child_dir, child_def) = self.child_def(def, name, &source_text, key_path);
+        let (child_dir, child_def) =
+            self.child_def(def, name, (&source_text, version.as_deref()), key_path);
         info.module_calls.push(ModuleCall {
             name: name.clone(),
             source: source_text.clone(),
@@ -1596,6 +1604,11 @@ impl Loader<'_> {
                 Some(d) if source_text.starts_with('.') => (
                     format!("module `{name}`: source directory {:?} has no Terraform files", d.display().to_string()),
                     "check the `source` path".to_string(),
+                ),
+                // (a Stack's components come with `terraform stacks init`)
+                _ if def.components => (
+                    format!("component `{name}` ({source_text}) is not downloaded; its outputs are treated as unknown"),
+                    "run `terraform stacks init` so Cloudwright can read .terraform/modules".to_string(),
                 ),
                 _ => (
                     format!("module `{name}` ({source_text}) is not downloaded; its outputs are treated as unknown"),

@@ -19,6 +19,7 @@ pub mod policy_document;
 pub mod remote_state;
 pub mod resources;
 pub mod schema;
+pub mod source_bundle;
 pub mod stacks;
 pub mod syntax;
 pub mod terragrunt;

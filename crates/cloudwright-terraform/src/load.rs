@@ -2337,6 +2337,11 @@ pub(crate) fn relative_to(base: &Path, path: &Path) -> String {
 fn read_manifest(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> ModulesManifest {
     let path = root.join(".terraform/modules/modules.json");
     let mut manifest = ModulesManifest::default();
+    match crate::source_bundle::SourceBundle::read(root) {
+        Ok(bundle) => manifest.bundle = bundle,
+        Err(e) => diagnostics
+            .push(Diagnostic::warning(e).help("run `terraform stacks init` again to rewrite it")),
+    }
     let Ok(text) = std::fs::read_to_string(&path) else {
         return manifest;
     };

@@ -3064,6 +3064,43 @@ fn stacks_deploy_their_components_once_per_deployment() {
     );
 }
 
+/// A Stack's components from the registry and from git are read from the
+/// source bundle `terraform stacks init` downloads (`.terraform/modules/
+/// terraform-sources.json`): a registry module at the highest bundled
+/// version its constraint allows, a git source's sub-directory in its
+/// package.
+#[test]
+fn stack_components_are_read_from_the_source_bundle() {
+    let g = load_fixture("stacks_registry");
+    assert_clean(&g);
+    assert_eq!(
+        addresses(&g),
+        [
+            "component.logs.aws_s3_bucket.this",
+            "component.logs.aws_s3_bucket_versioning.this",
+            "component.vpc.aws_vpc.this",
+        ]
+    );
+    assert_eq!(
+        attr(&g, "component.logs.aws_s3_bucket.this", "bucket").as_str(),
+        Some("acme-prod-logs")
+    );
+    let calls: Vec<(&str, Option<&str>)> = g
+        .modules
+        .iter()
+        .filter(|m| m.address.is_empty())
+        .flat_map(|m| &m.module_calls)
+        .map(|c| (c.name.as_str(), c.resolved_dir.as_deref()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("logs", Some(".terraform/modules/s3v4")),
+            ("vpc", Some(".terraform/modules/net/vpc")),
+        ]
+    );
+}
+
 /// What HCP Terraform refuses in a stack is said where it is written, the
 /// rest still read: a component whose `inputs` are a variable's object, a
 /// deployment being destroyed left out.
@@ -3092,7 +3129,12 @@ fn a_stack_with_mistakes_is_read_around_them() {
         .as_deref(),
         Some("var.bucket_settings")
     );
-    let said: Vec<String> = said(&g)
+    let said: Vec<String> = said(&g);
+    assert_eq!(
+        said[1],
+        "Warning main.tfcomponent.hcl:12: component `registry` (terraform-aws-modules/s3-bucket/aws) is not downloaded; its outputs are treated as unknown"
+    );
+    let said: Vec<String> = said
         .into_iter()
         .filter(|d| !d.contains("is not downloaded"))
         .collect();

@@ -472,8 +472,11 @@ impl Loader<'_> {
         key_path: &str,
     ) -> Option<std::sync::Arc<ModuleDef>> {
         let (name, at) = &def.module_calls[i];
-        let source = literal_string(def.block(*at).body.attribute("source"))?;
-        self.child_def(def, name, &source, key_path).1
+        let block = def.block(*at);
+        let source = literal_string(block.body.attribute("source"))?;
+        let version = literal_string(block.body.attribute("version"));
+        self.child_def(def, name, (&source, version.as_deref()), key_path)
+            .1
     }
 }
 
