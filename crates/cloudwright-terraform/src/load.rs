@@ -1475,7 +1475,16 @@ fn eval_root(
 ) -> Loaded {
     let unit = extra.unit();
     let mut diagnostics = Vec::new();
-    let manifest = read_manifest(&root.dir, &mut diagnostics);
+    let mut manifest = read_manifest(&root.dir, &mut diagnostics);
+    // (a Stack's modules come in a source bundle, looked for only there)
+    if root.components {
+        match crate::source_bundle::SourceBundle::read(&root.dir) {
+            Ok(bundle) => manifest.bundle = bundle,
+            Err(e) => diagnostics.push(
+                Diagnostic::warning(e).help("run `terraform stacks init` again to rewrite it"),
+            ),
+        }
+    }
     let mut loader = Loader {
         sources,
         modules_src: cache,
@@ -2337,11 +2346,6 @@ pub(crate) fn relative_to(base: &Path, path: &Path) -> String {
 fn read_manifest(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> ModulesManifest {
     let path = root.join(".terraform/modules/modules.json");
     let mut manifest = ModulesManifest::default();
-    match crate::source_bundle::SourceBundle::read(root) {
-        Ok(bundle) => manifest.bundle = bundle,
-        Err(e) => diagnostics
-            .push(Diagnostic::warning(e).help("run `terraform stacks init` again to rewrite it")),
-    }
     let Ok(text) = std::fs::read_to_string(&path) else {
         return manifest;
     };
