@@ -908,46 +908,32 @@ fn roots_reading_each_others_state_are_said_and_still_read() {
             "b/out.tf",
             "output \"name\" {\n  value = \"b\"\n}\n\noutput \"seen\" {\n  value = data.terraform_remote_state.a.outputs.name\n}\n",
         );
+    let warnings = |g: &cloudwright_model::Graph| -> Vec<String> {
+        g.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    // what b read of a's outputs
+    let seen = |g: &cloudwright_model::Graph| {
+        g.resource_in("b", "data.terraform_remote_state.a")
+            .and_then(|r| r.get_path("outputs.name"))
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
     let g = tree.load();
-    let warnings: Vec<&str> = g
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .map(|d| d.message.as_str())
-        .collect();
     assert_eq!(
-        warnings,
+        warnings(&g),
         ["root modules read each other's state through `terraform_remote_state` (a, b): each is read with the others' outputs as they stand without it"]
     );
-    let b_reads = g.resource_in("b", "data.terraform_remote_state.a").unwrap();
-    assert_eq!(
-        b_reads
-            .get_path("outputs.name")
-            .and_then(|v| v.as_str().map(str::to_string))
-            .as_deref(),
-        Some("a")
-    );
+    assert_eq!(seen(&g).as_deref(), Some("a"));
     // the two given as paths of their own: the same reading, said so
     let apart = load(
         &[tree.0.join("b"), tree.0.join("a")],
         &LoadOptions::default(),
     );
-    let b_reads = apart
-        .resource_in("b", "data.terraform_remote_state.a")
-        .unwrap();
-    assert_eq!(
-        b_reads
-            .get_path("outputs.name")
-            .and_then(|v| v.as_str().map(str::to_string))
-            .as_deref(),
-        Some("a")
-    );
-    let cycle: Vec<&str> = apart
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .map(|d| d.message.as_str())
-        .collect();
+    assert_eq!(seen(&apart).as_deref(), Some("a"));
+    let cycle = warnings(&apart);
     assert_eq!(cycle.len(), 1, "{cycle:?}");
     assert!(cycle[0].contains("read each other's state"), "{cycle:?}");
 }
