@@ -563,7 +563,8 @@ fn scan_reads_each_deployment_of_a_stack() {
         assert!(!findings.iter().any(|f| f["rule"] == rule), "{rule}");
     }
     assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
-    // the deployments are the stack's environments
+    // the deployments are the stack's environments, named by the
+    // deployments (a production deployment is production to the rules)
     let out = run(&[
         "envs",
         "crates/cloudwright-terraform/tests/fixtures/stacks",
@@ -574,11 +575,11 @@ fn scan_reads_each_deployment_of_a_stack() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         json["environments"],
-        serde_json::json!(["deployment.production", "deployment.staging"])
+        serde_json::json!(["staging", "production"])
     );
     let size = item(&json["differences"], |d| d["setting"] == "instance_type");
-    assert_eq!(size["values"]["deployment.staging"], "\"t3.micro\"");
-    assert_eq!(size["values"]["deployment.production"], "(sensitive value)");
+    assert_eq!(size["values"]["staging"], "\"t3.micro\"");
+    assert_eq!(size["values"]["production"], "(sensitive value)");
     assert_eq!(json["only_in"].as_array().map(Vec::len), Some(7));
 }
 

@@ -2,7 +2,8 @@
 //! ask more of production than of a sandbox. In order: `cloudwright.toml`
 //! (`[environments]`, root directory pattern → name), the resource's
 //! effective `environment`/`env`/`stage` tag, then the root module's
-//! directory (`envs/prod`, `environments/staging`, `live/dev/eu-west-1`).
+//! directory (`envs/prod`, `environments/staging`, `live/dev/eu-west-1`)
+//! or a Terraform Stack's deployment (`stacks/web/deployment.production`).
 
 use crate::check::{tag, Tri};
 use cloudwright_model::{text, Resource};
@@ -77,12 +78,20 @@ pub fn of_root(configured: &[(String, String)], root: &str) -> Option<Environmen
     }
     root.split(['/', '\\'])
         .rev()
+        .map(named_part)
         .find_map(|part| Class::of(part).map(|c| (part, c)))
         .map(|(part, class)| Environment {
             name: part.to_ascii_lowercase(),
             class: Some(class),
             how: text::concat(["the root module's directory ", &text::quoted(root)]),
         })
+}
+
+/// What a part of a root module's name says of its environment: a
+/// Terraform Stack's deployment (`stacks/web/deployment.production`) by its
+/// name, any other part as it is.
+pub fn named_part(part: &str) -> &str {
+    part.strip_prefix("deployment.").unwrap_or(part)
 }
 
 /// The environment of a resource: configuration, then its tag, then its

@@ -141,10 +141,12 @@ pub fn by_root<'g>(graph: &'g Graph, configured: &[(String, String)]) -> Vec<Env
 /// → `*/us-east-1/*/mysql`); the directory itself when no part does.
 fn component(root: &str, env: &str) -> String {
     root.split(['/', '\\'])
-        .map(|part| match part.eq_ignore_ascii_case(env) {
-            true => "*",
-            false => part,
-        })
+        .map(
+            |part| match crate::env::named_part(part).eq_ignore_ascii_case(env) {
+                true => "*",
+                false => part,
+            },
+        )
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -161,6 +163,10 @@ mod tests {
             "*/us-east-1/*/mysql"
         );
         assert_eq!(component("live/shared/app", "dev"), "live/shared/app");
+        assert_eq!(
+            component("stacks/web/deployment.prod", "prod"),
+            "stacks/web/*"
+        );
     }
 }
 
