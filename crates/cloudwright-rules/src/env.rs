@@ -119,3 +119,18 @@ pub fn of(configured: &[(String, String)], r: &Resource) -> Tri<Option<Environme
         _ => Tri::Known(by_root),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stack_deployment_names_its_environment() {
+        let production = of_root(&[], "stacks/web/deployment.production").unwrap();
+        assert_eq!(production.name, "production");
+        assert!(production.is_production());
+        let staging = of_root(&[], "deployment.staging").unwrap();
+        assert_eq!(staging.class, Some(Class::Staging));
+        assert_eq!(of_root(&[], "stacks/web/deployment.eu-west-1"), None);
+    }
+}
