@@ -743,6 +743,12 @@ fn load_tree_parts(
     // then the units that depend on others, once these are evaluated
     // (or read the outputs of a path loaded before)
     out.foreign_origins = !waiting.is_empty() || !earlier.is_empty();
+    // (the units that depend on others, kept when a unit may be read
+    // again for another unit's state: they then read it again after it)
+    let dependents: Vec<UnitRoot> = match state_reading_units.is_empty() {
+        true => Vec::new(),
+        false => waiting.clone(),
+    };
     evaluate_waiting(
         &reader,
         waiting,
@@ -777,7 +783,7 @@ fn load_tree_parts(
         }
     }
     // then the roots that read another's state, once it is evaluated
-    if read_remote_states(
+    let (read_states, read_again) = read_remote_states(
         &mut results,
         earlier,
         (plain, later),
@@ -785,9 +791,16 @@ fn load_tree_parts(
         &reads,
         &evaluate_reading,
         &mut out.diagnostics,
-    ) {
-        out.foreign_origins = true;
-    }
+    );
+    out.foreign_origins |= read_states;
+    refresh_dependents(
+        &reader,
+        dependents,
+        &read_again,
+        &shown,
+        &evaluate,
+        &mut results,
+    );
     out.diagnostics.extend(reader.take_diagnostics());
     drop(reader);
     // A directory another root calls through a source only evaluation
@@ -1065,6 +1078,81 @@ fn evaluate_waiting(
     }
 }
 
+/// The Terragrunt units that depend (through `dependency`, at any depth)
+/// on a unit read again for another unit's state, read again after it
+/// with its new outputs, in waves.
+fn refresh_dependents(
+    reader: &crate::terragrunt::Reader<'_>,
+    dependents: Vec<UnitRoot>,
+    read_again: &[Arc<str>],
+    shown: &Path,
+    evaluate: &dyn Fn(Vec<RootJob>) -> Vec<Loaded>,
+    results: &mut [Loaded],
+) {
+    if dependents.is_empty() || read_again.is_empty() {
+        return;
+    }
+    let dir_of = |root: &str| normalize(&shown.join(root));
+    // the directories read again, then each dependent of one, at any depth
+    let mut changed: HashSet<PathBuf> = read_again.iter().map(|r| dir_of(r)).collect();
+    let mut stale: Vec<UnitRoot> = Vec::new();
+    let mut rest = dependents;
+    loop {
+        let (now, later): (Vec<UnitRoot>, Vec<UnitRoot>) = rest
+            .into_iter()
+            .partition(|u| u.unit.dependencies.iter().any(|d| changed.contains(d)));
+        if now.is_empty() {
+            break;
+        }
+        changed.extend(now.iter().map(|u| u.unit.dir.clone()));
+        stale.extend(now);
+        rest = later;
+    }
+    // in waves: a unit after the stale units it depends on
+    while !stale.is_empty() {
+        let waiting: HashSet<&PathBuf> = stale.iter().map(|u| &u.unit.dir).collect();
+        let (ready, next): (Vec<usize>, Vec<usize>) = (0..stale.len()).partition(|&i| {
+            stale[i]
+                .unit
+                .dependencies
+                .iter()
+                .all(|d| !waiting.contains(d))
+        });
+        // (a cycle, said when the units were first read: as they stand)
+        let ready = match ready.is_empty() {
+            true => next.clone(),
+            false => ready,
+        };
+        record_outputs(reader, results.iter(), shown);
+        let mut jobs = Vec::with_capacity(ready.len());
+        let mut places = Vec::with_capacity(ready.len());
+        for &i in &ready {
+            let u = &stale[i];
+            let Some(place) = results.iter().position(|part| {
+                part.modules
+                    .iter()
+                    .any(|m| m.address.is_empty() && m.root_dir == u.display)
+            }) else {
+                continue;
+            };
+            let unit = match reader.unit(&u.unit.config) {
+                Some(unit) => UnitRoot { unit, ..u.clone() },
+                None => u.clone(),
+            };
+            jobs.push(RootJob::Unit(Box::new(unit)));
+            places.push(place);
+        }
+        for (place, loaded) in places.into_iter().zip(evaluate(jobs)) {
+            results[place] = loaded;
+        }
+        let mut k = 0;
+        stale.retain(|_| {
+            k += 1;
+            !ready.contains(&(k - 1))
+        });
+    }
+}
+
 /// The outputs of the Terragrunt units among evaluated roots, for the
 /// units that depend on them: an object of each root module's outputs.
 fn record_outputs<'a>(
@@ -1214,7 +1302,8 @@ fn state_reads<'p>(
 /// plain root of the first evaluation (`roots`, by its result's place)
 /// that turned out to read one (a module it calls does). A cycle is said
 /// and read as it stands. The roots of the paths loaded before (`earlier`)
-/// write states too. Whether any root read another's state.
+/// write states too. Whether any root read another's state, and the roots
+/// read again in the waves.
 fn read_remote_states(
     results: &mut Vec<Loaded>,
     earlier: &[&Loaded],
@@ -1223,7 +1312,7 @@ fn read_remote_states(
     reads: &Reads,
     evaluate: &dyn Fn(Vec<RootJob>, &Reads) -> Vec<Loaded>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> bool {
+) -> (bool, Vec<Arc<str>>) {
     let reading = |states: crate::remote_state::RemoteStates| Reads {
         sandbox: reads.sandbox.clone(),
         remote_states: Arc::new(states),
@@ -1254,7 +1343,7 @@ fn read_remote_states(
             })
         })
     {
-        return false;
+        return (false, Vec::new());
     }
     let name = |part: &Loaded| -> Option<Arc<str>> {
         part.modules
@@ -1303,6 +1392,7 @@ fn read_remote_states(
         .iter()
         .map(|(k, _)| name(&results[roots[*k].result]))
         .collect();
+    let read_again: Vec<Arc<str>> = names.iter().flatten().cloned().collect();
     while !pending.is_empty() {
         let waiting: HashSet<Arc<str>> = names.iter().flatten().cloned().collect();
         let mut ready: Vec<usize> = (0..pending.len())
@@ -1331,7 +1421,7 @@ fn read_remote_states(
             names.remove(p);
         }
     }
-    any
+    (any, read_again)
 }
 
 impl UnitRoot {

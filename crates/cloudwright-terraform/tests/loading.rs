@@ -3168,12 +3168,16 @@ fn remote_state_read_by_a_called_module_crosses_too() {
 /// A Terragrunt unit writes its state where its `remote_state` says (the
 /// key under the unit's path): a plain root that reads it reads the unit's
 /// outputs, its VPC the unit's; and a unit's module reads a plain root's
-/// state, and another unit's.
+/// state, and another unit's (a unit depending on it then reading it
+/// again).
 #[test]
 fn remote_state_a_terragrunt_unit_writes_is_read_by_a_plain_root() {
     let g = load_fixture("remote_state_unit");
     assert_clean(&g);
-    assert_eq!(g.roots(), vec!["app", "live/app", "live/network", "shared"]);
+    assert_eq!(
+        g.roots(),
+        vec!["app", "live/app", "live/network", "live/web", "shared"]
+    );
     let vpc = in_root(&g, "app", "aws_security_group.app", "vpc_id");
     assert_eq!(
         origin(&vpc).as_deref(),
@@ -3195,6 +3199,12 @@ fn remote_state_a_terragrunt_unit_writes_is_read_by_a_plain_root() {
     );
     // and another unit's state: the unit is read again once the other is
     let vpc = in_root(&g, "live/app", "aws_security_group.app", "vpc_id");
+    assert_eq!(
+        origin(&vpc).as_deref(),
+        Some("live/network//aws_vpc.this.id")
+    );
+    // and so is a unit that depends on it, with its new outputs
+    let vpc = in_root(&g, "live/web", "aws_security_group.web", "vpc_id");
     assert_eq!(
         origin(&vpc).as_deref(),
         Some("live/network//aws_vpc.this.id")
