@@ -1111,16 +1111,18 @@ fn refresh_dependents(
     // in waves: a unit after the stale units it depends on
     while !stale.is_empty() {
         let waiting: HashSet<&PathBuf> = stale.iter().map(|u| &u.unit.dir).collect();
-        let (ready, next): (Vec<usize>, Vec<usize>) = (0..stale.len()).partition(|&i| {
-            stale[i]
-                .unit
-                .dependencies
-                .iter()
-                .all(|d| !waiting.contains(d))
-        });
+        let ready: Vec<usize> = (0..stale.len())
+            .filter(|&i| {
+                stale[i]
+                    .unit
+                    .dependencies
+                    .iter()
+                    .all(|d| !waiting.contains(d))
+            })
+            .collect();
         // (a cycle, said when the units were first read: as they stand)
         let ready = match ready.is_empty() {
-            true => next.clone(),
+            true => (0..stale.len()).collect(),
             false => ready,
         };
         record_outputs(reader, results.iter(), shown);
@@ -1145,11 +1147,12 @@ fn refresh_dependents(
         for (place, loaded) in places.into_iter().zip(evaluate(jobs)) {
             results[place] = loaded;
         }
-        let mut k = 0;
-        stale.retain(|_| {
-            k += 1;
-            !ready.contains(&(k - 1))
-        });
+        stale = stale
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !ready.contains(i))
+            .map(|(_, u)| u)
+            .collect();
     }
 }
 
