@@ -168,7 +168,15 @@ pub fn place(kind: &str, config: &Value, workspace: &str, dir: &Path) -> Option<
 fn server(address: &str) -> String {
     let rest = address.split_once("://").map_or(address, |(_, rest)| rest);
     let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    host.rsplit_once('@').map_or(host, |(_, h)| h).to_string()
+    without_userinfo(host).to_string()
+}
+
+/// A URL's authority (or what follows it) without the `user:password@`
+/// it may start with.
+fn without_userinfo(authority: &str) -> &str {
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, rest)| rest)
 }
 
 /// The server and database a PostgreSQL connection string names, in either
@@ -179,8 +187,7 @@ fn postgres_database(conn: &str) -> String {
     let conn = conn.trim();
     if let Some((_, rest)) = conn.split_once("://") {
         let rest = rest.split(['?', '#']).next().unwrap_or(rest);
-        let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
-        return rest.to_string();
+        return without_userinfo(rest).to_string();
     }
     let value = |key: &str| {
         conn.split_whitespace()
@@ -202,7 +209,7 @@ fn without_credentials(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let (location, query) = rest.split_once('?').unwrap_or((rest, ""));
     let (authority, path) = location.split_once('/').unwrap_or((location, ""));
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = without_userinfo(authority);
     let mut out = match scheme {
         "" => host.to_string(),
         scheme => format!("{scheme}://{host}"),

@@ -659,7 +659,7 @@ fn load_tree_parts(
         .enumerate()
         .map(|(result, (dir, ids))| PlainRoot {
             result,
-            job: Rerun::Plain(dir.clone(), ids.clone()),
+            job: RootJob::Plain(dir.clone(), ids.clone()),
             held_back: false,
         })
         .collect();
@@ -777,7 +777,7 @@ fn load_tree_parts(
             };
             plain.push(PlainRoot {
                 result,
-                job: Rerun::Unit(Box::new(unit)),
+                job: RootJob::Unit(Box::new(unit)),
                 held_back: false,
             });
         }
@@ -835,6 +835,7 @@ fn load_tree_parts(
 
 /// A root module to evaluate: a directory of `.tf` files, or a Terragrunt
 /// unit (the module it deploys, with what Terragrunt adds).
+#[derive(Clone)]
 enum RootJob {
     Plain(PathBuf, Vec<FileId>),
     Unit(Box<UnitRoot>),
@@ -1254,26 +1255,12 @@ fn written_states<'a>(
 /// A plain root module and where its result is among a load's.
 struct PlainRoot {
     result: usize,
-    job: Rerun,
+    /// How to evaluate it again: a directory's files, or a Terragrunt unit
+    /// (whose module reads another root's state).
+    job: RootJob,
     /// Held back from the first evaluation: its files read another
     /// root's state.
     held_back: bool,
-}
-
-/// How to evaluate a root again: a directory's files, or a Terragrunt
-/// unit (whose module reads another root's state).
-enum Rerun {
-    Plain(PathBuf, Vec<FileId>),
-    Unit(Box<UnitRoot>),
-}
-
-impl Rerun {
-    fn job(&self) -> RootJob {
-        match self {
-            Rerun::Plain(dir, ids) => RootJob::Plain(dir.clone(), ids.clone()),
-            Rerun::Unit(unit) => RootJob::Unit(unit.clone()),
-        }
-    }
 }
 
 /// The data sources of a part that read another root's state, each with
@@ -1284,10 +1271,7 @@ fn state_reads<'p>(
 ) -> impl Iterator<Item = (&'p cloudwright_model::Resource, Option<String>)> {
     part.resources
         .iter()
-        .filter(|r| {
-            r.mode == cloudwright_model::Mode::Data
-                && crate::remote_state::reads_state(&r.resource_type)
-        })
+        .filter(|r| crate::remote_state::reads_state(r))
         .filter_map(move |r| {
             let fields = &r.attributes.as_object()?.fields;
             let dir = normalize(&shown.join(&*r.root));
@@ -1327,7 +1311,7 @@ fn read_remote_states(
         for (k, (dir, ids)) in later.into_iter().enumerate() {
             roots.push(PlainRoot {
                 result: first + k,
-                job: Rerun::Plain(dir.clone(), ids.clone()),
+                job: RootJob::Plain(dir.clone(), ids.clone()),
                 held_back: true,
             });
             jobs.push(RootJob::Plain(dir, ids));
@@ -1340,10 +1324,10 @@ fn read_remote_states(
     // (the usual load: no root reads another's state)
     if !held
         && !roots.iter().any(|root| {
-            results[root.result].resources.iter().any(|r| {
-                r.mode == cloudwright_model::Mode::Data
-                    && crate::remote_state::reads_state(&r.resource_type)
-            })
+            results[root.result]
+                .resources
+                .iter()
+                .any(crate::remote_state::reads_state)
         })
     {
         return (false, Vec::new());
@@ -1414,7 +1398,7 @@ fn read_remote_states(
         ));
         let jobs = ready
             .iter()
-            .map(|&p| roots[pending[p].0].job.job())
+            .map(|&p| roots[pending[p].0].job.clone())
             .collect();
         for (&p, loaded) in ready.iter().zip(evaluate(jobs, &written)) {
             results[roots[pending[p].0].result] = loaded;

@@ -60,9 +60,11 @@ pub fn initialised(dir: &Path, kind: &str) -> Option<Value> {
     Some(Value::from_json(backend.get("config")?))
 }
 
-/// Whether a data source of this type reads another root's state.
-pub fn reads_state(resource_type: &str) -> bool {
-    matches!(resource_type, "terraform_remote_state" | "tfe_outputs")
+/// Whether a resource of the model is a data source that reads another
+/// root's state.
+pub fn reads_state(r: &cloudwright_model::Resource) -> bool {
+    r.mode == cloudwright_model::Mode::Data
+        && matches!(&*r.resource_type, "terraform_remote_state" | "tfe_outputs")
 }
 
 /// The place a data source that reads a state — of a root in `dir`,
