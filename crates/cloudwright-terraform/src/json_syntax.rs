@@ -344,7 +344,7 @@ pub fn convert_config(root: &JsonNode) -> (Body, ConversionErrors) {
                 // moved, import, removed …: kept as unlabeled blocks
                 for item in as_items(value) {
                     body.blocks.push(Block {
-                        kind: key.as_str().into(),
+                        kind: crate::syntax::name(key),
                         labels: vec![],
                         body: block_body(key, item, None, &mut errors),
                         range,
@@ -372,7 +372,7 @@ pub fn convert_terragrunt(root: &JsonNode) -> (Body, ConversionErrors) {
         let range = Range::new(key_range.start as usize, value.range.end as usize);
         let unlabeled = |body: &mut Body, block: Body| {
             body.blocks.push(Block {
-                kind: key.as_str().into(),
+                kind: crate::syntax::name(key),
                 labels: vec![],
                 body: block,
                 range,
@@ -423,7 +423,7 @@ pub fn convert_terragrunt(root: &JsonNode) -> (Body, ConversionErrors) {
                                     )
                                 }
                                 _ => block.attributes.push(Attribute {
-                                    name: key.as_str().into(),
+                                    name: crate::syntax::name(key),
                                     expr: expression(value, &mut errors),
                                     range: Range::new(
                                         key_range.start as usize,
@@ -438,7 +438,7 @@ pub fn convert_terragrunt(root: &JsonNode) -> (Body, ConversionErrors) {
                 }
             }
             _ => body.attributes.push(Attribute {
-                name: key.as_str().into(),
+                name: crate::syntax::name(key),
                 expr: expression(value, &mut errors),
                 range,
                 origin: None,
@@ -512,7 +512,7 @@ fn labelled_blocks(
             for item in as_items(node) {
                 out.blocks.push(Block {
                     kind: kind.into(),
-                    labels: labels.iter().map(|l| l.as_str().into()).collect(),
+                    labels: labels.iter().map(|l| crate::syntax::name(l)).collect(),
                     body: body(labels, item, errors),
                     range: Range::new(range.start as usize, item.range.end as usize),
                     origin: None,
@@ -626,7 +626,7 @@ fn block_body(
                 Expr::literal(value.to_value(), value.range)
             };
             body.attributes.push(Attribute {
-                name: key.as_str().into(),
+                name: crate::syntax::name(key),
                 expr,
                 range,
                 origin: None,
@@ -641,7 +641,7 @@ fn block_body(
                 _ => Expr::literal(Value::Null, value.range),
             };
             body.attributes.push(Attribute {
-                name: key.as_str().into(),
+                name: crate::syntax::name(key),
                 expr,
                 range,
                 origin: None,
@@ -679,7 +679,7 @@ fn block_body(
         };
         if !is_block {
             body.attributes.push(Attribute {
-                name: key.as_str().into(),
+                name: crate::syntax::name(key),
                 expr: expression(value, errors),
                 range,
                 origin: None,
@@ -709,7 +709,7 @@ fn block_body(
             _ => {
                 for item in as_items(value) {
                     body.blocks.push(Block {
-                        kind: key.as_str().into(),
+                        kind: crate::syntax::name(key),
                         labels: vec![],
                         body: block_body(key, item, known, errors),
                         range: Range::new(key_range.start as usize, item.range.end as usize),
@@ -730,7 +730,7 @@ fn attributes_only(node: &JsonNode, errors: &mut ConversionErrors) -> Body {
                 continue;
             }
             body.attributes.push(Attribute {
-                name: key.as_str().into(),
+                name: crate::syntax::name(key),
                 expr: expression(value, errors),
                 range: Range::new(key_range.start as usize, value.range.end as usize),
                 origin: None,

@@ -424,7 +424,7 @@ pub fn eval_body(
         if let Some(spans) = spans.as_deref_mut() {
             let span = ev.span(attr.range);
             if path.is_empty() {
-                spans.insert(attr.name.as_str(), span);
+                spans.insert(attr.name.clone(), span);
             } else {
                 spans.insert(join(path, &attr.name), span);
             }
@@ -435,7 +435,7 @@ pub fn eval_body(
             let traces = ev.take_traces(mark);
             sink.traces.push((attr.name.clone(), traces));
         }
-        fields.insert(attr.name.as_str(), value);
+        fields.insert(attr.name.clone(), value);
     }
     // block type → (objects, unknown) in order of first appearance
     let mut groups: Vec<(Name, Vec<Value>, bool)> = Vec::new();

@@ -148,7 +148,7 @@ impl<'a> Parser<'a> {
                         legacy_indexes = true;
                     } else {
                         let name = self.expect_ident("an attribute name after `.`")?;
-                        ops.push(TraversalOp::GetAttr(name.into()));
+                        ops.push(TraversalOp::GetAttr(crate::syntax::name(name)));
                     }
                 }
                 b'[' => {
@@ -278,7 +278,7 @@ impl<'a> Parser<'a> {
         if self.peek() != b'(' {
             self.pos = end;
             return Ok(Expr {
-                kind: ExprKind::Variable(name.into()),
+                kind: ExprKind::Variable(crate::syntax::name(name)),
                 range: span(start, end),
             });
         }
@@ -398,7 +398,7 @@ impl<'a> Parser<'a> {
         if let Some(name) = self.ident() {
             self.skip_space()?;
             if matches!(self.peek(), b'=' | b':') && self.peek_at(1) != b'=' {
-                return Ok(ObjectKey::Ident(name.into()));
+                return Ok(ObjectKey::Ident(crate::syntax::name(name)));
             }
             self.pos = save;
         }
@@ -415,9 +415,12 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.skip_ws(false)?;
             let second = self.expect_ident("a value variable name after `,`")?;
-            (Some(first.into()), second.into())
+            (
+                Some(crate::syntax::name(first)),
+                crate::syntax::name(second),
+            )
         } else {
-            (None, first.into())
+            (None, crate::syntax::name(first))
         };
         self.skip_ws(false)?;
         if !self.keyword_at("in") {

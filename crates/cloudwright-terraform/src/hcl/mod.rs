@@ -502,7 +502,7 @@ impl<'a> Parser<'a> {
         self.skip_space()?;
         let expr = self.expr(true)?;
         Ok(Attribute {
-            name: name.into(),
+            name: crate::syntax::name(name),
             range: Range::new(start, self.pos),
             expr,
             origin: None,
@@ -518,7 +518,7 @@ impl<'a> Parser<'a> {
                 b'{' => break,
                 b'"' => labels.push(self.quoted_label()?),
                 _ => match self.ident() {
-                    Some(label) => labels.push(label.into()),
+                    Some(label) => labels.push(crate::syntax::name(label)),
                     None => {
                         return Err(self
                             .expected("`=` for an argument, or a block label or `{` for a block"))
@@ -538,7 +538,7 @@ impl<'a> Parser<'a> {
         self.expect(b'}', "`}` to close the block")?;
         self.leave();
         Ok(Block {
-            kind: kind.into(),
+            kind: crate::syntax::name(kind),
             labels,
             body,
             range: Range::new(start, self.pos),

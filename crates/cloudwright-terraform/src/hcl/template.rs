@@ -85,7 +85,7 @@ impl<'a> Parser<'a> {
     pub(super) fn quoted_label(&mut self) -> Result<crate::syntax::Name, SyntaxError> {
         let start = self.pos;
         match self.quoted()?.kind {
-            ExprKind::Literal(Value::String(s)) => Ok(crate::syntax::Name::from(&*s)),
+            ExprKind::Literal(Value::String(s)) => Ok(crate::syntax::name(&s)),
             _ => Err(self.error(
                 "a block label is a plain string: it cannot hold `${ }` or `%{ }`",
                 start,
