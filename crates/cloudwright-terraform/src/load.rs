@@ -13,7 +13,7 @@ use cloudwright_model::{Diagnostic, FileId, Graph, SourceFile, SourceMap, Value,
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// What the user passed on the command line.
 #[derive(Clone, Debug, Default)]
@@ -501,22 +501,26 @@ fn load_tree_parts(
         .shown_from
         .clone()
         .unwrap_or_else(|| scan_root_abs.clone());
-    let Discovered {
-        files,
-        terragrunt: unit_configs,
-        stacks: stack_files,
-    } = discover(&scan_root_abs, &options.excludes, &mut out.diagnostics);
-    // Pass 1: read every file, directory by directory in parallel, and
-    // skim it for the local modules it calls (`hcl::module_sources`, a
-    // full parse only where the skim gives up), to learn which
-    // directories call which. Each file is parsed once, later: by the
-    // task that evaluates its root (and freed when it is done), or once
-    // for all callers of its shared module; that parse reports its syntax
-    // errors.
-    let scanned: Vec<ScannedDir> = by_directory(files)
-        .into_par_iter()
-        .map(|(dir, paths)| scan_dir(&shown, dir, &paths))
-        .collect();
+    // Pass 1: find the files and read every one, directory by directory
+    // in parallel, and skim it for the local modules it calls
+    // (`hcl::module_sources`, a full parse only where the skim gives up),
+    // to learn which directories call which. Each file is parsed once,
+    // later: by the task that evaluates its root (and freed when it is
+    // done), or once for all callers of its shared module; that parse
+    // reports its syntax errors.
+    let (
+        Discovered {
+            terragrunt: unit_configs,
+            stacks: stack_files,
+            ..
+        },
+        scanned,
+    ) = discover_scanning(
+        &scan_root_abs,
+        &shown,
+        &options.excludes,
+        &mut out.diagnostics,
+    );
     let mut dirs: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     // A directory another scanned directory calls as a local module is not a root.
     let mut called: crate::eval::FastSet<PathBuf> = Default::default();
@@ -1814,9 +1818,38 @@ struct Discovered {
     stacks: Vec<PathBuf>,
 }
 
+impl Discovered {
+    fn add(&mut self, kind: Found, path: PathBuf) {
+        match kind {
+            Found::Config => self.files.push(path),
+            Found::Terragrunt => self.terragrunt.push(path),
+            Found::Stack => self.stacks.push(path),
+        }
+    }
+}
+
 /// The configuration files under `root`, the Terragrunt configurations
 /// and the files of Terraform Stacks.
-fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>) -> Discovered {
+/// What discovery finds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// A file of the configuration (`.tf`, `.tf.json`, `.tofu`, `.tofu.json`).
+    Config,
+    /// A Terragrunt configuration (a unit, in HCL or JSON, or a stack).
+    Terragrunt,
+    /// A file of a Terraform Stack.
+    Stack,
+}
+
+/// Walks the tree below `root` (`.gitignore` and `--exclude` respected,
+/// hidden directories skipped), telling `found` each file it finds, in the
+/// order of the sorted paths (depth first, in name order).
+fn walk(
+    root: &Path,
+    excludes: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+    mut found: impl FnMut(Found, &Path),
+) {
     let mut globs = globset::GlobSetBuilder::new();
     for pattern in excludes {
         match globset::Glob::new(pattern) {
@@ -1833,15 +1866,13 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
         }
     }
     let excluded = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
-    let mut found = Discovered::default();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(true)
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
         .follow_links(false)
-        // depth first in name order is the order of the sorted paths: the
-        // sort below then only checks it
+        // depth first in name order is the order of the sorted paths
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     for entry in walker {
@@ -1874,16 +1905,96 @@ fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>)
         if excluded.is_match(rel) {
             continue;
         }
-        match (terragrunt_file, stack_file) {
-            (true, _) => found.terragrunt.push(path.to_path_buf()),
-            (_, true) => found.stacks.push(path.to_path_buf()),
-            _ => found.files.push(path.to_path_buf()),
-        }
+        let kind = match (terragrunt_file, stack_file) {
+            (true, _) => Found::Terragrunt,
+            (_, true) => Found::Stack,
+            _ => Found::Config,
+        };
+        found(kind, path);
     }
+}
+
+fn discover(root: &Path, excludes: &[String], diagnostics: &mut Vec<Diagnostic>) -> Discovered {
+    let mut found = Discovered::default();
+    walk(root, excludes, diagnostics, |kind, path| {
+        found.add(kind, path.to_path_buf())
+    });
     found.files.sort();
     found.stacks.sort();
     tofu_precedence(&mut found.files);
     found
+}
+
+/// Discovery and the first pass over the configuration's files at once:
+/// each directory's files are read and skimmed ([`scan_dir`]) on the other
+/// cores as soon as the walk has listed them, while the walk — system
+/// calls, mostly — goes on. The same as [`discover`], then [`scan_dir`]
+/// over [`by_directory`] of its files.
+fn discover_scanning(
+    root: &Path,
+    shown: &Path,
+    excludes: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Discovered, Vec<ScannedDir>) {
+    let mut found = Discovered::default();
+    let scanned: Mutex<Vec<(usize, ScannedDir)>> = Mutex::new(Vec::new());
+    rayon::scope(|tasks| {
+        let scan = |index: usize, (dir, paths): (PathBuf, Vec<PathBuf>)| {
+            let scanned = &scanned;
+            tasks.spawn(move |_| {
+                let dir = scan_dir(shown, dir, &paths);
+                let mut scanned = scanned.lock().unwrap_or_else(PoisonError::into_inner);
+                scanned.push((index, dir));
+            });
+        };
+        // the directory whose files the walk is listing (one directory
+        // comes in more than one part when a subdirectory's files sort
+        // between its own, as with `by_directory`)
+        let mut listing: Option<(PathBuf, Vec<PathBuf>)> = None;
+        let mut parts = 0;
+        walk(root, excludes, diagnostics, |kind, path| {
+            if kind == Found::Config {
+                let dir = path.parent().unwrap_or(Path::new(""));
+                match &mut listing {
+                    Some((listed, paths)) if listed == dir => paths.push(path.to_path_buf()),
+                    _ => {
+                        let next = (dir.to_path_buf(), vec![path.to_path_buf()]);
+                        if let Some(part) = listing.replace(next) {
+                            scan(parts, part);
+                            parts += 1;
+                        }
+                    }
+                }
+            }
+            found.add(kind, path.to_path_buf());
+        });
+        if let Some(part) = listing {
+            scan(parts, part);
+        }
+    });
+    let mut scanned = scanned.into_inner().unwrap_or_else(PoisonError::into_inner);
+    scanned.sort_unstable_by_key(|(index, _)| *index);
+    let mut scanned: Vec<ScannedDir> = scanned.into_iter().map(|(_, dir)| dir).collect();
+    found.stacks.sort();
+    // where a `.tofu` file stands beside its `.tf` file, the directory is
+    // read again without the `.tf` file (the walk read it before it knew)
+    let listed = found.files.len();
+    tofu_precedence(&mut found.files);
+    if found.files.len() < listed {
+        let kept: HashSet<&Path> = found.files.iter().map(PathBuf::as_path).collect();
+        for dir in &mut scanned {
+            let paths: Vec<PathBuf> = dir.files.iter().map(|f| f.source.path.clone()).collect();
+            if paths.iter().any(|p| !kept.contains(p.as_path())) {
+                let paths: Vec<PathBuf> = paths
+                    .into_iter()
+                    .filter(|p| kept.contains(p.as_path()))
+                    .collect();
+                *dir = scan_dir(shown, std::mem::take(&mut dir.dir), &paths);
+            }
+        }
+        scanned.retain(|dir| !dir.files.is_empty());
+    }
+    (found, scanned)
 }
 
 /// The Terraform Stacks among the discovered files, one per directory:
