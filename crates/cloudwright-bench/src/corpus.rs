@@ -312,6 +312,56 @@ pub fn measure(dir: &Path) -> (usize, usize) {
     (files.len(), bytes)
 }
 
+/// `copies` copies of a hand-written configuration (`examples/three-tier`:
+/// a few resources per block, a `count` or `for_each` here and there), one
+/// directory each: a corpus at the density of configurations people
+/// write, beside the generated one, whose `for_each` over maps of
+/// services makes three times as many resource instances of each byte.
+/// Every file of `source` is copied but `.terraform` and hidden files.
+pub fn copies(source: &Path, dir: &Path, copies: usize) -> io::Result<Stats> {
+    let mut files = Vec::new();
+    let mut stack = vec![source.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
+                continue;
+            }
+            match path.is_dir() {
+                true => stack.push(path),
+                false => files.push((
+                    path.strip_prefix(source).unwrap_or(&path).to_path_buf(),
+                    std::fs::read(&path)?,
+                )),
+            }
+        }
+    }
+    let mut stats = Stats {
+        files: 0,
+        bytes: 0,
+        roots: copies,
+        shared_modules: 0,
+    };
+    for copy in 0..copies {
+        let root = dir.join(format!("copy-{copy:04}"));
+        for (path, content) in &files {
+            let to = root.join(path);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&to, content)?;
+            if path.extension().is_some_and(|e| e == "tf") {
+                stats.files += 1;
+                stats.bytes += content.len();
+            }
+        }
+    }
+    Ok(stats)
+}
+
 /// Every `.tf` file under a directory.
 pub fn tf_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
@@ -878,4 +928,38 @@ output "endpoint" {
 "#
         .into(),
     )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each copy is the example as it is: the copies load without a
+    /// diagnostic into as many resource instances each as the example.
+    #[test]
+    fn copies_of_the_example_load_as_the_example() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/three-tier");
+        let dir = std::env::temp_dir().join(format!("cloudwright-copies-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let stats = copies(&example, &dir, 2).unwrap();
+        let options = cloudwright_terraform::LoadOptions::default();
+        let one = cloudwright_terraform::load(std::slice::from_ref(&example), &options);
+        let two = cloudwright_terraform::load(std::slice::from_ref(&dir), &options);
+        let _ = std::fs::remove_dir_all(&dir);
+        let example_files = tf_files(&example);
+        assert_eq!(stats.files, 2 * example_files.len());
+        let bytes: usize = example_files
+            .iter()
+            .map(|f| std::fs::read(f).unwrap().len())
+            .sum();
+        assert_eq!(stats.bytes, 2 * bytes);
+        assert!(two.diagnostics.is_empty(), "{:?}", two.diagnostics);
+        assert_eq!(two.resources.len(), 2 * one.resources.len());
+        let roots: std::collections::BTreeSet<&str> =
+            two.resources.iter().map(|r| &*r.root).collect();
+        assert_eq!(
+            roots.into_iter().collect::<Vec<_>>(),
+            ["copy-0000", "copy-0001"]
+        );
+    }
 }

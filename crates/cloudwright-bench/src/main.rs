@@ -17,7 +17,7 @@ use std::time::Instant;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  cloudwright-bench generate [--roots N] [--remote-state] DIR   write a corpus (default 600 roots ≈ 10,000 files; with --remote-state, staging and prod read dev's state)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource\n  cloudwright-bench plan-corpus [--resources N] DIR   write plan.json and terraform.tfstate (default 20,000 resources)\n  cloudwright-bench plan [--repeat N] FILE      load a plan or state file and report time and peak memory\n  cloudwright-bench terragrunt-corpus [--teams N] [--stacks] DIR   write a Terragrunt layout (default 60 teams × 3 environments × 4 units; with --stacks, a stack per team and environment generates the units from blueprints)"
+        "usage:\n  cloudwright-bench generate [--roots N] [--remote-state] DIR   write a corpus (default 600 roots ≈ 10,000 files; with --remote-state, staging and prod read dev's state)\n  cloudwright-bench example-corpus [--copies N] DIR   write N copies of examples/three-tier (default 600 ≈ 9.7 MB, the generated corpus's size, at the density of hand-written configuration)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource\n  cloudwright-bench plan-corpus [--resources N] DIR   write plan.json and terraform.tfstate (default 20,000 resources)\n  cloudwright-bench plan [--repeat N] FILE      load a plan or state file and report time and peak memory\n  cloudwright-bench terragrunt-corpus [--teams N] [--stacks] DIR   write a Terragrunt layout (default 60 teams × 3 environments × 4 units; with --stacks, a stack per team and environment generates the units from blueprints)"
     );
     std::process::exit(2)
 }
@@ -35,7 +35,7 @@ fn main() {
     let mut rest = args.into_iter();
     while let Some(a) = rest.next() {
         match a.as_str() {
-            "--roots" | "--repeat" | "--resources" | "--teams" => {
+            "--roots" | "--repeat" | "--resources" | "--teams" | "--copies" => {
                 number = rest.next().and_then(|n| n.parse::<usize>().ok())
             }
             "--stacks" => stacks = true,
@@ -58,6 +58,20 @@ fn main() {
                 stats.bytes as f64 / 1e6,
                 stats.roots,
                 stats.shared_modules,
+                dir.display()
+            );
+        }
+        "example-corpus" => {
+            let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/three-tier");
+            let stats = corpus::copies(&example, &dir, number.unwrap_or(600)).unwrap_or_else(|e| {
+                eprintln!("error: {e}");
+                std::process::exit(1)
+            });
+            println!(
+                "wrote {} .tf files ({:.1} MB) in {} copies of examples/three-tier to {}",
+                stats.files,
+                stats.bytes as f64 / 1e6,
+                stats.roots,
                 dir.display()
             );
         }
