@@ -141,16 +141,29 @@ impl SourceMap {
     /// Adds a file; one added before at the same path, with the same text
     /// and name, is that file (a path read again: its id again).
     pub fn add(&mut self, file: SourceFile) -> FileId {
-        if let Some(&known) = self.by_path.get(&file.path) {
-            let same = &self.files[known.0 as usize];
-            if same.text == file.text && same.display_path == file.display_path {
-                return known;
+        let id = FileId(self.files.len() as u32);
+        // (the path hashed once: a path hashes component by component)
+        match self.by_path.entry(file.path.clone()) {
+            std::collections::hash_map::Entry::Occupied(known) => {
+                let known = *known.get();
+                let same = &self.files[known.0 as usize];
+                if same.text == file.text && same.display_path == file.display_path {
+                    return known;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(new) => {
+                new.insert(id);
             }
         }
-        let id = FileId(self.files.len() as u32);
-        self.by_path.entry(file.path.clone()).or_insert(id);
         self.files.push(Arc::new(file));
         id
+    }
+
+    /// Room for `additional` more files, so that adding them moves (and
+    /// hashes) no path again.
+    pub fn reserve(&mut self, additional: usize) {
+        self.files.reserve(additional);
+        self.by_path.reserve(additional);
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {

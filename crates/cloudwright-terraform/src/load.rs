@@ -526,6 +526,7 @@ fn load_tree_parts(
     let mut called: crate::eval::FastSet<PathBuf> = Default::default();
     // (directories whose files read another root's state)
     let mut reading: crate::eval::FastSet<PathBuf> = Default::default();
+    sources.reserve(scanned.iter().map(|dir| dir.files.len()).sum());
     for dir in scanned {
         let ids: Vec<FileId> = dir
             .files
@@ -831,6 +832,9 @@ fn load_tree_parts(
         .into_inner()
         .unwrap_or_else(|p| p.into_inner())
         .defs;
+    // (the cache of spans and provenance is freed on another core: the
+    // load goes on on this one, alone)
+    rayon::spawn(move || drop(shared_maps));
     let mut parts = Vec::with_capacity(results.len() + 1);
     parts.push(out);
     parts.extend(results);
@@ -1772,7 +1776,8 @@ pub(crate) fn is_config_file(p: &Path) -> bool {
 /// stands beside `foo.tf` (`foo.tf.json`), only the `.tofu` file is part
 /// of the configuration — how a module supports both tools.
 fn tofu_precedence(paths: &mut Vec<PathBuf>) {
-    if !paths.iter().any(|p| p.to_string_lossy().contains(".tofu")) {
+    let tofu = memchr::memmem::Finder::new(".tofu");
+    if !(paths.iter()).any(|p| tofu.find(p.as_os_str().as_encoded_bytes()).is_some()) {
         return;
     }
     let present: HashSet<PathBuf> = paths.iter().cloned().collect();
