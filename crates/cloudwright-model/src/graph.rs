@@ -353,14 +353,24 @@ impl Graph {
                 }
             }
         }
+        // (the resources of a type come in runs — a module instance's, in
+        // order — each looked up once)
         let mut by_type: HashMap<crate::text::Shared, Vec<usize>> = HashMap::new();
-        for (i, r) in resources.iter().enumerate() {
-            match by_type.get_mut(r.resource_type.as_str()) {
-                Some(list) => list.push(i),
+        let mut start = 0;
+        while start < resources.len() {
+            let resource_type = &resources[start].resource_type;
+            let end = start
+                + resources[start..]
+                    .iter()
+                    .take_while(|r| r.resource_type == *resource_type)
+                    .count();
+            match by_type.get_mut(resource_type.as_str()) {
+                Some(list) => list.extend(start..end),
                 None => {
-                    by_type.insert(r.resource_type.clone(), vec![i]);
+                    by_type.insert(resource_type.clone(), (start..end).collect());
                 }
             }
+            start = end;
         }
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Graph {
