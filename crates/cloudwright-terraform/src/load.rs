@@ -2514,6 +2514,18 @@ pub(crate) fn below<'a>(root: &Path, path: &'a Path) -> Option<std::borrow::Cow<
                 return Some(rel.into());
             }
         }
+        // both spelled as components give them (`/` and names, no `.`, no
+        // empty name): what the text does not have as a prefix the
+        // components do not either
+        let plain = |text: &str| {
+            SEPARATOR == '/'
+                && text.len() > 1
+                && text.starts_with('/')
+                && text[1..].split('/').all(|c| !c.is_empty() && c != ".")
+        };
+        if plain(root_text) && plain(text) {
+            return None;
+        }
     }
     path.strip_prefix(root)
         .ok()
@@ -2921,6 +2933,10 @@ mod tests {
             "/scan/root/a/./b.tf",
             "/scan/other/a.tf",
             "/scan",
+            "/scan/roo",
+            "/elsewhere/scan/root/a.tf",
+            "/",
+            "relative/a.tf",
         ] {
             let path = Path::new(path);
             let expected = path
