@@ -2,7 +2,7 @@
 
 use super::{arity, boolean, fail, integer, list, number, object, string, strings, CallResult};
 use crate::types::{common_type, convert, set_of, Type};
-use cloudwright_model::{format_number, Value};
+use cloudwright_model::{format_number, Fields, Value};
 use std::collections::BTreeMap;
 
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
@@ -141,16 +141,25 @@ fn concat(args: &[Value]) -> CallResult {
 }
 
 fn merge(args: &[Value]) -> CallResult {
-    let mut fields = BTreeMap::new();
+    let mut objects = Vec::with_capacity(args.len());
     for a in args {
-        if a.is_null() {
-            continue;
-        }
-        for (k, v) in &object(a)?.fields {
-            fields.insert(k, v.clone());
+        if !a.is_null() {
+            objects.push(&object(a)?.fields);
         }
     }
-    Ok(Value::map(fields))
+    Ok(Value::map(merged(&objects)))
+}
+
+/// The attributes of objects merged, a later object's winning where two
+/// have a key: each step one pass over two sorted lists.
+fn merged(objects: &[&Fields]) -> Fields {
+    match objects {
+        [] => Fields::new(),
+        [one] => (*one).clone(),
+        [first, second, rest @ ..] => {
+            (rest.iter()).fold(first.merged(second), |done, next| done.merged(next))
+        }
+    }
 }
 
 /// `merge` of known objects (and nulls), some of them or of their
@@ -160,7 +169,7 @@ fn merge(args: &[Value]) -> CallResult {
 /// `merge` answers.
 pub(crate) fn merge_keeping_marks(args: &[Value]) -> Option<Value> {
     let mut whole = false;
-    let mut fields = BTreeMap::new();
+    let mut objects = Vec::with_capacity(args.len());
     for a in args {
         let inner = match a {
             Value::Sensitive(inner) => {
@@ -171,15 +180,11 @@ pub(crate) fn merge_keeping_marks(args: &[Value]) -> Option<Value> {
         };
         match inner {
             Value::Null => {}
-            Value::Map(obj) => {
-                for (k, v) in &obj.fields {
-                    fields.insert(k, v.clone());
-                }
-            }
+            Value::Map(obj) => objects.push(&obj.fields),
             _ => return None,
         }
     }
-    let merged = Value::map(fields);
+    let merged = Value::map(merged(&objects));
     Some(if whole { merged.sensitive() } else { merged })
 }
 
