@@ -3,7 +3,6 @@
 
 use crate::syntax::{Expr, ExprKind, ObjectKey};
 use cloudwright_model::{format_number, Value};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub enum Type {
@@ -191,7 +190,7 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
             Ok(Value::map(fields))
         }
         (Value::Map(obj), Type::Object(attrs)) => {
-            let mut fields = BTreeMap::new();
+            let mut fields = Vec::with_capacity(attrs.len());
             for attr in attrs {
                 let given = obj.fields.get(&attr.name).filter(|v| !v.is_null());
                 let v = match (given, attr.optional) {
@@ -201,9 +200,12 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
                     (None, false) if obj.fields.contains_key(&attr.name) => Value::Null,
                     (None, false) => return Err(format!("attribute {:?} is required", attr.name)),
                 };
-                fields.insert(attr.name.clone(), v);
+                fields.push((attr.name.as_str(), v));
             }
-            Ok(Value::map(fields))
+            // (an object type's attributes are few: sorted once, no tree)
+            Ok(Value::map(
+                fields.into_iter().collect::<cloudwright_model::Fields>(),
+            ))
         }
         (v, t) => Err(format!(
             "a {} value cannot be converted to {}",
