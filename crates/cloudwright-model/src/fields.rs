@@ -78,6 +78,15 @@ impl<V> SortedMap<V> {
         self.find(key).is_some()
     }
 
+    /// The map of entries already in key order, no key twice (checked in
+    /// debug builds): no search, no sorting.
+    pub fn from_sorted(entries: Vec<(CompactString, V)>) -> SortedMap<V> {
+        debug_assert!(entries
+            .windows(2)
+            .all(|w| compare(w[0].0.as_bytes(), w[1].0.as_bytes()) == std::cmp::Ordering::Less));
+        SortedMap(entries)
+    }
+
     /// Inserts or replaces; returns the previous value.
     pub fn insert(&mut self, key: impl AsRef<str> + Into<Key>, value: V) -> Option<V> {
         // keys often come in order (a map built from a sorted one, a

@@ -268,7 +268,7 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
 pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -> usize {
     match (expansion, key) {
         (Expansion::Count(_), Key::Index(i)) => {
-            ev.bind("count", Value::map([("index", Value::Number(*i as f64))]));
+            ev.bind("count", count_object(Value::Number(*i as f64)));
             1
         }
         (Expansion::ForEach(entries), Key::Name(k)) => {
@@ -277,22 +277,31 @@ pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -
                 .binary_search_by(|(key, _)| key.as_str().cmp(k))
                 .map(|i| entries[i].1.clone())
                 .unwrap_or_default();
-            ev.bind(
-                "each",
-                Value::map([("key", Value::string(k.as_str())), ("value", value)]),
-            );
+            ev.bind("each", key_value(Value::string(k.as_str()), value));
             1
         }
         (Expansion::Unknown, _) => {
-            ev.bind("count", Value::map([("index", Value::unknown())]));
-            ev.bind(
-                "each",
-                Value::map([("key", Value::unknown()), ("value", Value::unknown())]),
-            );
+            ev.bind("count", count_object(Value::unknown()));
+            ev.bind("each", key_value(Value::unknown(), Value::unknown()));
             2
         }
         _ => 0,
     }
+}
+
+/// `count` of one instance: its `index` (built in key order, as the
+/// object's attributes are kept — no sorting per instance).
+fn count_object(index: Value) -> Value {
+    Value::map(Fields::from_sorted(vec![("index".into(), index)]))
+}
+
+/// `each` of one instance, a `dynamic` block's iterator: its `key` and
+/// `value` (in key order).
+fn key_value(key: Value, value: Value) -> Value {
+    Value::map(Fields::from_sorted(vec![
+        ("key".into(), key),
+        ("value".into(), value),
+    ]))
 }
 
 /// The value other expressions see for a block: the instance object, a list
@@ -605,7 +614,7 @@ fn expand_dynamic(
     };
     let mut out = Vec::with_capacity(entries.len());
     for (i, (key, value)) in entries.into_iter().enumerate() {
-        let iter_value = Value::map([("key", key), ("value", value)]);
+        let iter_value = key_value(key, value);
         ev.bind(iterator.clone(), iter_value);
         let item_path = item_path(path, kind, first_index + i);
         if let Some(spans) = spans.as_deref_mut() {
