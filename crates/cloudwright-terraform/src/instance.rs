@@ -355,7 +355,7 @@ impl Loader<'_> {
         };
         let mut providers = req.providers.clone();
         let mut inputs = req.inputs;
-        let mut outputs = BTreeMap::new();
+        let mut outputs = cloudwright_model::Fields::with_capacity(def.outputs.len());
         let mut list_outputs = Vec::new();
         let mut provider_refs = resources::ProviderRefs::default();
         // a stretch of the order evaluated again (a cycle between whole

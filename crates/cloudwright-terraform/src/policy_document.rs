@@ -179,15 +179,24 @@ fn merge_statement(statements: &mut Vec<Value>, new: Value) {
 }
 
 /// One `statement` block as policy JSON.
+/// An attribute a block sets: `None` when it sets none (an open block —
+/// a resource's, which references read — answers an attribute it does
+/// not set with an unknown named for it; where only a string or a list
+/// is read, not set and unknown come to the same, without making the
+/// unknown).
+fn set(block: &Value, name: &str) -> Option<Value> {
+    match block {
+        Value::Map(obj) => obj.fields.get(name).cloned(),
+        other => other.get(name),
+    }
+}
+
 fn statement(block: &Value) -> Value {
     let mut out = BTreeMap::new();
     // (the provider writes a statement's `Sid` even when it is empty)
-    let sid = block
-        .get("sid")
-        .and_then(|v| v.as_str().map(str::to_string));
+    let sid = set(block, "sid").and_then(|v| v.as_str().map(str::to_string));
     out.insert("Sid".to_string(), Value::string(sid.unwrap_or_default()));
-    let effect = block
-        .get("effect")
+    let effect = set(block, "effect")
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_else(|| "Allow".into());
     out.insert("Effect".to_string(), Value::string(effect));
@@ -197,10 +206,7 @@ fn statement(block: &Value) -> Value {
         ("resources", "Resource"),
         ("not_resources", "NotResource"),
     ] {
-        if let Some(list) = block
-            .get(field)
-            .and_then(|v| v.as_list().map(set_of_strings))
-        {
+        if let Some(list) = set(block, field).and_then(|v| v.as_list().map(set_of_strings)) {
             if !list.is_empty() {
                 out.insert(key.to_string(), one_or_many(list));
             }
@@ -210,18 +216,14 @@ fn statement(block: &Value) -> Value {
         ("principals", "Principal"),
         ("not_principals", "NotPrincipal"),
     ] {
-        if let Some(blocks) = block
-            .get(field)
-            .and_then(|v| v.as_list().map(<[Value]>::to_vec))
-        {
+        if let Some(blocks) = set(block, field).and_then(|v| v.as_list().map(<[Value]>::to_vec)) {
             if let Some(p) = principals(&blocks) {
                 out.insert(key.to_string(), p);
             }
         }
     }
-    if let Some(conditions) = block
-        .get("condition")
-        .and_then(|v| v.as_list().map(<[Value]>::to_vec))
+    if let Some(conditions) =
+        set(block, "condition").and_then(|v| v.as_list().map(<[Value]>::to_vec))
     {
         let mut by_test: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
         for c in conditions {
