@@ -1558,7 +1558,7 @@ impl Loader<'_> {
         let child_key = if key_path.is_empty() {
             name.clone()
         } else {
-            format!("{key_path}.{name}")
+            text::concat([key_path, ".", name])
         };
         let address = scope.call_address(name);
         let source_attr = block.body.attribute("source");
