@@ -192,6 +192,16 @@ fn merge_sorted(a: Vec<Trace>, b: &[Trace]) -> Vec<Trace> {
     out
 }
 
+impl ModuleScope {
+    /// A scope with no names in it, shared: what a variable's type and
+    /// default, or a template, are evaluated in (made once, not per use).
+    pub fn empty() -> &'static ModuleScope {
+        static EMPTY: std::sync::LazyLock<ModuleScope> =
+            std::sync::LazyLock::new(ModuleScope::default);
+        &EMPTY
+    }
+}
+
 /// Names to values, hashed with foldhash.
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 

@@ -1070,8 +1070,7 @@ impl Loader<'_> {
         let block = def.block(*at);
         let file = def.file_id(*at);
         let source = self.source(file);
-        let empty = ModuleScope::default();
-        let mut ev = Evaluator::new(&empty, &source, file, &self.fs);
+        let mut ev = Evaluator::new(ModuleScope::empty(), &source, file, &self.fs);
         let ty = match block.body.attribute("type") {
             Some(attr) => {
                 let entered = ev.enter(&attr.origin);

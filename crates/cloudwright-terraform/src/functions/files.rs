@@ -12,10 +12,6 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::LazyLock;
-
-/// Templates (`templatefile`, `templatestring`) see only the variables passed to them.
-static TEMPLATE_SCOPE: LazyLock<ModuleScope> = LazyLock::new(ModuleScope::default);
 
 /// Largest file `file()` and friends will read.
 const MAX_FILE: u64 = 16 * 1024 * 1024;
@@ -284,7 +280,7 @@ pub(crate) fn decode_tfvars(ev: &mut Evaluator<'_>, args: &[Value], range: Range
     let saved_scope = ev.scope;
     let saved_bindings = std::mem::take(&mut ev.bindings);
     let saved_constant = std::mem::replace(&mut ev.constant, true);
-    ev.scope = &TEMPLATE_SCOPE;
+    ev.scope = ModuleScope::empty();
     let mark = ev.diagnostics.len();
     let mut fields = BTreeMap::new();
     for attr in &body.attributes {
@@ -336,7 +332,8 @@ pub(crate) fn render_template(
     );
     let saved_scope = ev.scope;
     let saved_bindings = std::mem::take(&mut ev.bindings);
-    ev.scope = &TEMPLATE_SCOPE;
+    // a template sees only the variables passed to it
+    ev.scope = ModuleScope::empty();
     ev.bindings = vars.into_iter().map(|(k, v)| (k.into(), v)).collect();
     let result = ev.eval(&expr);
     ev.scope = saved_scope;
