@@ -303,6 +303,66 @@ pub struct FsContext {
     /// The states the load's other root modules write, for its
     /// `terraform_remote_state` data sources ([`crate::remote_state`]).
     pub remote_states: Arc<crate::remote_state::RemoteStates>,
+    /// What `file()` and friends have read in this load.
+    pub reads: FileReads,
+}
+
+/// What `file()`, `templatefile()` and friends read in one load, kept: a
+/// file is read once however many resource instances, module instances
+/// and root modules read it (a module's `user_data` template, its policy
+/// files), and a template parsed once for each place that renders it.
+/// Files do not change while they are loaded.
+#[derive(Clone, Debug, Default)]
+pub struct FileReads(Arc<std::sync::Mutex<KeptReads>>);
+
+/// A file's bytes, or why they cannot be read.
+type Read = Result<Arc<[u8]>, String>;
+
+#[derive(Debug, Default)]
+struct KeptReads {
+    /// (root module directory, path as given, the reading module's
+    /// `path.module`) → what reading it gives.
+    files: FastMap<(PathBuf, String, String), Read>,
+    /// (the template's bytes, the file and range of the call) → the
+    /// template, its ranges those of the call, or its syntax error.
+    templates: FastMap<(usize, FileId, Range), Result<Arc<Expr>, String>>,
+}
+
+impl FileReads {
+    fn kept(&self) -> std::sync::MutexGuard<'_, KeptReads> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The bytes `read` gives for (root, path, module), read once.
+    pub fn file(&self, key: (&Path, &str, &str), read: impl FnOnce() -> Read) -> Read {
+        let key = (key.0.to_path_buf(), key.1.to_string(), key.2.to_string());
+        if let Some(kept) = self.kept().files.get(&key) {
+            return kept.clone();
+        }
+        // (read without holding the others back)
+        let read = read();
+        self.kept().files.insert(key, read.clone());
+        read
+    }
+
+    /// The template `parse` makes of `text` (bytes [`FileReads::file`]
+    /// kept) for a call at `range` of `file`, parsed once.
+    pub fn template(
+        &self,
+        (text, file, range): (&Arc<[u8]>, FileId, Range),
+        parse: impl FnOnce() -> Result<Expr, String>,
+    ) -> Result<Arc<Expr>, String> {
+        // (the bytes are kept with the files: their address names them)
+        let key = (Arc::as_ptr(text) as *const u8 as usize, file, range);
+        if let Some(kept) = self.kept().templates.get(&key) {
+            return kept.clone();
+        }
+        let parsed = parse().map(Arc::new);
+        self.kept().templates.insert(key, parsed.clone());
+        parsed
+    }
 }
 
 impl FsContext {
@@ -444,6 +504,12 @@ impl<'a> Evaluator<'a> {
             Some(f) => f.source.span(f.file, range.start, range.end),
             None => self.source.span(self.file, range.start, range.end),
         }
+    }
+
+    /// The file the ranges being evaluated are in (an override file's, for
+    /// what was merged in from one).
+    pub fn current_file(&self) -> FileId {
+        self.foreign.as_ref().map_or(self.file, |f| f.file)
     }
 
     /// Enters an attribute or block of `origin`: until [`Evaluator::leave`]

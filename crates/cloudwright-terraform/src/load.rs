@@ -652,6 +652,7 @@ fn load_tree_parts(
     let reads = Reads {
         sandbox: scan_root_abs.clone(),
         remote_states: Default::default(),
+        files: Default::default(),
     };
     // A root that reads another root's state waits for the others (see
     // `read_remote_states`); the plain roots evaluated now, by the place of
@@ -738,6 +739,7 @@ fn load_tree_parts(
             let unit_reads = Reads {
                 sandbox: reads.sandbox.clone(),
                 remote_states: Arc::new(written_states(earlier.iter().copied().chain(&results))),
+                files: reads.files.clone(),
             };
             results.extend(evaluate_reading(ready, &unit_reads));
             (results, Some(unit_reads))
@@ -1237,6 +1239,8 @@ fn root_outputs(m: &cloudwright_model::ModuleInstance) -> Value {
 struct Reads {
     sandbox: PathBuf,
     remote_states: Arc<crate::remote_state::RemoteStates>,
+    /// What `file()` and friends have read, for every root of the load.
+    files: crate::eval::FileReads,
 }
 
 /// The states the evaluated roots write, where their backends keep them
@@ -1311,6 +1315,7 @@ fn read_remote_states(
     let reading = |states: crate::remote_state::RemoteStates| Reads {
         sandbox: reads.sandbox.clone(),
         remote_states: Arc::new(states),
+        files: reads.files.clone(),
     };
     let held = !later.is_empty();
     if held {
@@ -1579,6 +1584,7 @@ fn eval_root(
             sandbox: reads.sandbox.clone(),
             workspace: workspace(&root.dir, options),
             remote_states: reads.remote_states.clone(),
+            reads: reads.files.clone(),
         }),
         resources: Vec::new(),
         modules: Vec::new(),

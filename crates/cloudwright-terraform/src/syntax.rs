@@ -44,7 +44,7 @@ pub fn name(text: &str) -> Name {
 }
 
 /// Byte range `[start, end)` in the file of the enclosing [`ConfigFile`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Range {
     pub start: u32,
     pub end: u32,

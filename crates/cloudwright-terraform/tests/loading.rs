@@ -4484,3 +4484,30 @@ fn a_terragrunt_stack_that_generates_itself_is_said() {
         ]
     );
 }
+
+/// A file a module reads with `templatefile` or `file` is read once in a
+/// load and a template parsed once per call (kept for every instance and
+/// root that renders it): each rendering still has its own variables, and
+/// a relative path is still the root's own (`where.txt` of each root).
+#[test]
+fn files_read_once_are_rendered_and_resolved_per_caller() {
+    let g = load_fixture("file_reads");
+    assert_clean(&g);
+    for root in ["a", "b"] {
+        for i in 0..2 {
+            let address = format!("module.web.aws_instance.web[{i}]");
+            assert_eq!(
+                in_root(&g, root, &address, "user_data").as_str(),
+                Some(
+                    format!(
+                        "#!/bin/bash\necho \"{root}-{i}\" > /etc/hostname\nopen 80\nopen 443\n"
+                    )
+                    .as_str()
+                ),
+                "{root} {address}"
+            );
+        }
+        let where_ = in_root(&g, root, "aws_ssm_parameter.where", "value");
+        assert_eq!(where_.as_str(), Some(format!("root {root}").as_str()));
+    }
+}

@@ -12,6 +12,7 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Largest file `file()` and friends will read.
 const MAX_FILE: u64 = 16 * 1024 * 1024;
@@ -89,10 +90,10 @@ pub fn call(
             );
             return Some(Ok(Value::unknown()));
         }
-        return Some(read_bytes(ev, args).map(|bytes| (digest.of)(&bytes)));
+        return Some(read_bytes(ev, args).map(|bytes| (digest.of)(&bytes[..])));
     }
     Some(match name {
-        "file" => read_text(ev, args).map(Value::string),
+        "file" => read_text(ev, args),
         "fileexists" => arity(args, 1).and_then(|_| {
             let path = string(&args[0])?;
             Ok(Value::Bool(
@@ -161,16 +162,24 @@ fn build_artifact(ev: &Evaluator<'_>, args: &[Value]) -> Option<String> {
         .then(|| path.to_string())
 }
 
-fn read_bytes(ev: &Evaluator<'_>, args: &[Value]) -> Result<Vec<u8>, super::CallError> {
+/// A file's bytes, read once in a load ([`crate::eval::FileReads`]).
+fn read_bytes(ev: &Evaluator<'_>, args: &[Value]) -> Result<Arc<[u8]>, super::CallError> {
     arity(args, 1)?;
     let path = string(&args[0])?;
-    let resolved = ev.fs.resolve(&path, &ev.scope.path_module).or_else(fail)?;
-    let meta =
-        std::fs::metadata(&resolved).or_else(|e| fail(format!("cannot read {path:?}: {e}")))?;
-    if meta.len() > MAX_FILE {
-        return fail(format!("{path:?} is larger than {MAX_FILE} bytes"));
-    }
-    std::fs::read(&resolved).or_else(|e| fail(format!("cannot read {path:?}: {e}")))
+    let module = &ev.scope.path_module;
+    let key = (ev.fs.root_dir.as_path(), path.as_str(), module.as_str());
+    let read = ev.fs.reads.file(key, || {
+        let resolved = ev.fs.resolve(&path, module)?;
+        let meta =
+            std::fs::metadata(&resolved).map_err(|e| format!("cannot read {path:?}: {e}"))?;
+        if meta.len() > MAX_FILE {
+            return Err(format!("{path:?} is larger than {MAX_FILE} bytes"));
+        }
+        std::fs::read(&resolved)
+            .map(Arc::from)
+            .map_err(|e| format!("cannot read {path:?}: {e}"))
+    });
+    read.or_else(fail)
 }
 
 /// A file's content and digests as hashicorp/local's `local_file` data
@@ -181,7 +190,7 @@ pub(crate) fn file_attributes(
     path: &Value,
 ) -> Result<Vec<(&'static str, Value)>, super::CallError> {
     let bytes = read_bytes(ev, std::slice::from_ref(path))?;
-    let text = String::from_utf8(bytes.clone()).or_else(|_| fail("the file is not valid UTF-8"))?;
+    let text = std::str::from_utf8(&bytes).or_else(|_| fail("the file is not valid UTF-8"))?;
     let mut out = vec![("content", Value::string(text))];
     out.extend(FILE_DIGESTS.iter().map(|d| (d.attribute, (d.of)(&bytes))));
     let sha1 = hex_of(&Sha1::digest(&bytes));
@@ -189,9 +198,13 @@ pub(crate) fn file_attributes(
     Ok(out)
 }
 
-fn read_text(ev: &Evaluator<'_>, args: &[Value]) -> Result<String, super::CallError> {
+fn read_text(ev: &Evaluator<'_>, args: &[Value]) -> Result<Value, super::CallError> {
     let bytes = read_bytes(ev, args)?;
-    String::from_utf8(bytes)
+    text_of(&bytes).map(Value::string)
+}
+
+fn text_of(bytes: &[u8]) -> Result<&str, super::CallError> {
+    std::str::from_utf8(bytes)
         .or_else(|_| fail("the file is not valid UTF-8; use filebase64() for binary files"))
 }
 
@@ -244,9 +257,15 @@ fn walk(
 
 fn templatefile(ev: &mut Evaluator<'_>, args: &[Value], range: Range) -> CallResult {
     arity(args, 2)?;
-    let text = read_text(ev, &args[..1])?;
-    let name = format!("{:?}", string(&args[0]).unwrap_or_default());
-    render_template(ev, &text, &name, &args[1], range)
+    let bytes = read_bytes(ev, &args[..1])?;
+    let text = text_of(&bytes)?;
+    let site = (&bytes, ev.current_file(), range);
+    let template = ev.fs.reads.template(site, || {
+        let name = format!("{:?}", string(&args[0]).unwrap_or_default());
+        template_expr(text, &name, range)
+    });
+    let template = template.or_else(fail)?;
+    render(ev, &template, &args[1])
 }
 
 /// `templatestring(ref, vars)`: a string from elsewhere in the module (a
@@ -307,6 +326,30 @@ pub(crate) fn render_template(
     vars: &Value,
     range: Range,
 ) -> CallResult {
+    let template = template_expr(text, name, range).or_else(fail)?;
+    render(ev, &template, vars)
+}
+
+/// A template's text parsed, every range that of the call at `range` (the
+/// template's own offsets are not the file's); its syntax error.
+fn template_expr(text: &str, name: &str, range: Range) -> Result<Expr, String> {
+    let parts = crate::hcl::parse_template(text).map_err(|e| {
+        format!(
+            "syntax error in template {name} at byte {}: {}",
+            e.offset, e.message
+        )
+    })?;
+    Ok(relocate(
+        Expr {
+            kind: ExprKind::Template(parts),
+            range,
+        },
+        range,
+    ))
+}
+
+/// A template rendered with `vars`, which is all it sees.
+fn render(ev: &mut Evaluator<'_>, expr: &Expr, vars: &Value) -> CallResult {
     let vars = match vars {
         Value::Map(obj) => obj.fields.clone(),
         Value::Null => Default::default(),
@@ -317,25 +360,12 @@ pub(crate) fn render_template(
             ))
         }
     };
-    let parts = crate::hcl::parse_template(text).or_else(|e| {
-        fail(format!(
-            "syntax error in template {name} at byte {}: {}",
-            e.offset, e.message
-        ))
-    })?;
-    let expr = relocate(
-        Expr {
-            kind: ExprKind::Template(parts),
-            range,
-        },
-        range,
-    );
     let saved_scope = ev.scope;
     let saved_bindings = std::mem::take(&mut ev.bindings);
     // a template sees only the variables passed to it
     ev.scope = ModuleScope::empty();
     ev.bindings = vars.into_iter().map(|(k, v)| (k.into(), v)).collect();
-    let result = ev.eval(&expr);
+    let result = ev.eval(expr);
     ev.scope = saved_scope;
     ev.bindings = saved_bindings;
     // A template always produces a string, even for "${x}" alone.
