@@ -92,7 +92,9 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     if name == DECODE_TFVARS {
         return files::decode_tfvars(ev, &args, range);
     }
-    if name.contains("::") && !is_known_function(name) {
+    // (a provider function's namespace: `provider::aws::arn_parse`; a
+    // plain name holds no colon, found without a substring search)
+    if name.contains(':') && name.contains("::") && !is_known_function(name) {
         return Err(CallError::Unknown);
     }
     if APPLY_TIME.contains(&name) {
