@@ -47,11 +47,7 @@ fn main() {
     let Some(dir) = dir else { usage() };
     match command.as_str() {
         "generate" => {
-            let stats =
-                corpus::generate(&dir, number.unwrap_or(600), remote_state).unwrap_or_else(|e| {
-                    eprintln!("error: {e}");
-                    std::process::exit(1)
-                });
+            let stats = or_exit(corpus::generate(&dir, number.unwrap_or(600), remote_state));
             println!(
                 "wrote {} files ({:.1} MB) in {} root modules and {} shared modules to {}",
                 stats.files,
@@ -63,10 +59,7 @@ fn main() {
         }
         "example-corpus" => {
             let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/three-tier");
-            let stats = corpus::copies(&example, &dir, number.unwrap_or(600)).unwrap_or_else(|e| {
-                eprintln!("error: {e}");
-                std::process::exit(1)
-            });
+            let stats = or_exit(corpus::copies(&example, &dir, number.unwrap_or(600)));
             println!(
                 "wrote {} .tf files ({:.1} MB) in {} copies of examples/three-tier to {}",
                 stats.files,
@@ -76,11 +69,11 @@ fn main() {
             );
         }
         "terragrunt-corpus" => {
-            let stats = corpus::generate_terragrunt(&dir, number.unwrap_or(60), stacks)
-                .unwrap_or_else(|e| {
-                    eprintln!("error: {e}");
-                    std::process::exit(1)
-                });
+            let stats = or_exit(corpus::generate_terragrunt(
+                &dir,
+                number.unwrap_or(60),
+                stacks,
+            ));
             println!(
                 "wrote {} files ({:.1} MB) in {} Terragrunt units and {} shared modules to {}",
                 stats.files,
@@ -105,10 +98,7 @@ fn main() {
         }
         "iam" => iam(&dir, number.unwrap_or(3)),
         "plan-corpus" => {
-            let written = plan::generate(&dir, number.unwrap_or(20_000)).unwrap_or_else(|e| {
-                eprintln!("error: {e}");
-                std::process::exit(1)
-            });
+            let written = or_exit(plan::generate(&dir, number.unwrap_or(20_000)));
             println!(
                 "wrote plan.json ({:.1} MB) and terraform.tfstate ({:.1} MB) to {}",
                 written.0 as f64 / 1e6,
@@ -128,6 +118,14 @@ fn main() {
         }
         _ => usage(),
     }
+}
+
+/// What a generator gives, or its error said and the harness ended.
+fn or_exit<T>(result: std::io::Result<T>) -> T {
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        std::process::exit(1)
+    })
 }
 
 /// The IAM engine's full analysis (principals, policies, escalation
