@@ -771,20 +771,12 @@ fn load_tree_parts(
     if !state_reading_units.is_empty() {
         record_outputs(&reader, results.iter(), &shown);
         for u in state_reading_units {
-            let Some(result) = results.iter().position(|part| {
-                part.modules
-                    .iter()
-                    .any(|m| m.address.is_empty() && m.root_dir == u.display)
-            }) else {
+            let Some(result) = place_of_root(&results, &u.display) else {
                 continue;
-            };
-            let unit = match reader.unit(&u.unit.config) {
-                Some(unit) => UnitRoot { unit, ..u },
-                None => u,
             };
             plain.push(PlainRoot {
                 result,
-                job: RootJob::Unit(Box::new(unit)),
+                job: RootJob::Unit(Box::new(u.read_again(&reader))),
                 held_back: false,
             });
         }
@@ -876,6 +868,16 @@ impl RootExtra {
             _ => None,
         }
     }
+}
+
+/// Where in `results` the evaluation of the root module shown as
+/// `display` is.
+fn place_of_root(results: &[Loaded], display: &str) -> Option<usize> {
+    results.iter().position(|part| {
+        part.modules
+            .iter()
+            .any(|m| m.address.is_empty() && m.root_dir == display)
+    })
 }
 
 /// A Terragrunt unit to evaluate as a root module.
@@ -1141,18 +1143,10 @@ fn refresh_dependents(
         let mut places = Vec::with_capacity(ready.len());
         for &i in &ready {
             let u = &stale[i];
-            let Some(place) = results.iter().position(|part| {
-                part.modules
-                    .iter()
-                    .any(|m| m.address.is_empty() && m.root_dir == u.display)
-            }) else {
+            let Some(place) = place_of_root(results, &u.display) else {
                 continue;
             };
-            let unit = match reader.unit(&u.unit.config) {
-                Some(unit) => UnitRoot { unit, ..u.clone() },
-                None => u.clone(),
-            };
-            jobs.push(RootJob::Unit(Box::new(unit)));
+            jobs.push(RootJob::Unit(Box::new(u.clone().read_again(reader))));
             places.push(place);
         }
         for (place, loaded) in places.into_iter().zip(evaluate(jobs)) {
@@ -1425,6 +1419,15 @@ fn read_remote_states(
 }
 
 impl UnitRoot {
+    /// The unit with its configuration read again (the outputs of its
+    /// dependencies as they now stand); as it was if it cannot be.
+    fn read_again(self, reader: &crate::terragrunt::Reader) -> UnitRoot {
+        match reader.unit(&self.unit.config) {
+            Some(unit) => UnitRoot { unit, ..self },
+            None => self,
+        }
+    }
+
     /// The root module Terragrunt runs: the module's files, the unit's
     /// own `.tf` files over them, and the files it generates.
     fn module_def(
