@@ -22,6 +22,12 @@ pub struct ResourceDecl {
     /// The types the AWS provider's schema gives the block's arguments,
     /// when it is of a type the module's provider versions have.
     pub types: Option<crate::schema::BodyTypes>,
+    /// A managed resource whose `tags` the provider's `default_tags` join
+    /// (asked once per block, not per instance).
+    pub taggable: bool,
+    /// The arguments the provider marks sensitive (paths, `a.b` through
+    /// nested blocks): [`crate::schema::sensitive_arguments`].
+    pub sensitive: &'static [&'static str],
 }
 
 /// Everything one module directory declares.
@@ -270,6 +276,9 @@ impl ModuleDef {
                         if !duplicate(key, fi, bi, file, block.range, what, diagnostics) {
                             def.resources.push(ResourceDecl {
                                 mode,
+                                taggable: mode == Mode::Managed
+                                    && cloudwright_model::aws::is_taggable(&t),
+                                sensitive: crate::schema::sensitive_arguments(&t),
                                 resource_type: t.into(),
                                 name: n.into(),
                                 at,

@@ -9,7 +9,7 @@ use crate::module::ModuleDef;
 use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
 use cloudwright_model::tri::describe_unknown;
 use cloudwright_model::{
-    aws, format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
+    format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
     Resource, SortedMap, Span, Value,
 };
 use std::sync::Arc;
@@ -857,7 +857,7 @@ pub fn eval_resource(
             .iter()
             .any(|b| b.kind == "precondition" || b.kind == "postcondition")
     });
-    let taggable = decl.mode == Mode::Managed && aws::is_taggable(&decl.resource_type);
+    let taggable = decl.taggable;
     let mut known_spans = if fixed {
         loader.block_maps(file, block.range.start, |maps| maps.fixed_spans())
     } else {
@@ -908,7 +908,7 @@ pub fn eval_resource(
             Some(&mut sink),
             typed,
         );
-        crate::schema::mark_sensitive_arguments(&decl.resource_type, &mut fields);
+        crate::schema::mark_sensitive_arguments(decl.sensitive, &mut fields);
         if checks_conditions {
             // a postcondition reads the instance as `self`
             ev.bind("self", instance_object(fields.clone(), &address));

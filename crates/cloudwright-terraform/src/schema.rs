@@ -20,6 +20,7 @@
 use crate::syntax::{Block, Body, Origin, Range, TraversalOp};
 use crate::types::{ObjectAttribute, Type};
 use cloudwright_model::{Diagnostic, Span};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const DATA: &str = include_str!("../data/aws-provider-schema.txt");
@@ -115,6 +116,9 @@ pub struct Schemas {
     pub versions: Vec<&'static str>,
     /// sorted by (section, type), as the data is written
     schemas: Vec<Entry>,
+    /// (section, type) → its place in `schemas`: each block's schema is
+    /// looked up by hash, not by a search comparing names.
+    by_name: HashMap<(&'static str, &'static str), usize, foldhash::fast::FixedState>,
 }
 
 #[derive(Debug)]
@@ -137,11 +141,7 @@ impl Schemas {
     }
 
     pub fn get(&self, section: &str, type_name: &str) -> Option<&Node> {
-        let i = self
-            .schemas
-            .binary_search_by(|e| (e.section, e.type_name).cmp(&(section, type_name)))
-            .ok()?;
-        let entry = &self.schemas[i];
+        let entry = &self.schemas[*self.by_name.get(&(section, type_name))?];
         Some(entry.node.get_or_init(|| parse_schema(entry.text)))
     }
 
@@ -203,7 +203,14 @@ impl Schemas {
             schemas.push(entry(heading, &text[start..]));
         }
         schemas.sort_by(|a, b| (a.section, a.type_name).cmp(&(b.section, b.type_name)));
-        Schemas { versions, schemas }
+        let by_name = (schemas.iter().enumerate())
+            .map(|(i, e)| ((e.section, e.type_name), i))
+            .collect();
+        Schemas {
+            versions,
+            schemas,
+            by_name,
+        }
     }
 }
 
@@ -1001,14 +1008,20 @@ const SENSITIVE_ARGUMENTS: &[(&str, &[&str])] = &[
     ("aws_ssm_parameter", &["value", "value_wo"]),
 ];
 
-/// Marks the values of the provider's sensitive arguments of a resource
-/// (or data source) of `resource_type` (see [`SENSITIVE_ARGUMENTS`]).
-pub fn mark_sensitive_arguments(resource_type: &str, fields: &mut cloudwright_model::Fields) {
-    // looked up for every resource instance: the table is sorted by type
-    let Ok(at) = SENSITIVE_ARGUMENTS.binary_search_by_key(&resource_type, |(t, _)| t) else {
-        return;
-    };
-    for path in SENSITIVE_ARGUMENTS[at].1 {
+/// The provider's sensitive arguments of a resource (or data source) of
+/// `resource_type` (see [`SENSITIVE_ARGUMENTS`]); none for most types.
+pub fn sensitive_arguments(resource_type: &str) -> &'static [&'static str] {
+    // (the table is sorted by type)
+    match SENSITIVE_ARGUMENTS.binary_search_by_key(&resource_type, |(t, _)| t) {
+        Ok(at) => SENSITIVE_ARGUMENTS[at].1,
+        Err(_) => &[],
+    }
+}
+
+/// Marks the values of the sensitive arguments `paths` (of
+/// [`sensitive_arguments`]) in a resource instance's fields.
+pub fn mark_sensitive_arguments(paths: &[&str], fields: &mut cloudwright_model::Fields) {
+    for path in paths {
         let mut names = path.split('.');
         let Some(first) = names.next() else {
             continue;
