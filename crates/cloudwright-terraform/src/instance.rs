@@ -99,7 +99,14 @@ pub struct Loader<'s> {
     pub seen_sources: std::cell::RefCell<crate::eval::FastMap<FileId, Arc<SourceFile>>>,
     /// Keep each module instance's local values in the model.
     pub keep_locals: bool,
+    /// The directory and definition of each module call with a local
+    /// source, by (calling definition, call): found once for all the
+    /// calling module's instances.
+    pub local_children: crate::eval::FastMap<(usize, usize), Child>,
 }
+
+/// A module call's directory and definition (none: not found).
+pub type Child = (Option<PathBuf>, Option<Arc<ModuleDef>>);
 
 /// Per block (file, start): the maps its instances share, across all roots.
 /// The maps shared by the instances of each block (by file and the
@@ -1589,8 +1596,21 @@ impl Loader<'_> {
                 Vec::new(),
             );
         };
-        let (child_dir, child_def) =
-            self.child_def(def, name, (&source_text, version.as_deref()), key_path);
+        // (a local source names the same directory for every instance of
+        // the calling module: the definitions live as long as the load)
+        let local = source_attr.is_some_and(|a| literal_string(Some(a)).is_some())
+            && (source_text.starts_with("./") || source_text.starts_with("../"));
+        let memo = (def as *const ModuleDef as usize, i);
+        let (child_dir, child_def) = match self.local_children.get(&memo) {
+            Some(found) if local => found.clone(),
+            _ => {
+                let found = self.child_def(def, name, (&source_text, version.as_deref()), key_path);
+                if local {
+                    self.local_children.insert(memo, found.clone());
+                }
+                found
+            }
+        };
         info.module_calls.push(ModuleCall {
             name: name.clone(),
             source: source_text.clone(),

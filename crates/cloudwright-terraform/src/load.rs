@@ -1596,6 +1596,7 @@ fn eval_root(
         shared: shared_maps,
         seen_sources: Default::default(),
         keep_locals: options.keep_locals,
+        local_children: Default::default(),
     };
     let inputs = match extra.deployment() {
         Some(deployment) => deployment_inputs(root, deployment, &mut loader),
