@@ -178,6 +178,11 @@ impl<V> SortedMap<V> {
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
         self.0.iter().map(|(_, v)| v)
     }
+
+    /// The values in key order, to change in place (the keys stay).
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
 }
 
 impl<K: Into<Key>, V> From<BTreeMap<K, V>> for SortedMap<V> {

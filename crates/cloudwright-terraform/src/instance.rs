@@ -369,6 +369,10 @@ impl Loader<'_> {
         // module calls that Terraform's graph does not have): (its start,
         // its end, evaluations left, what it had added to before)
         let mut repeat: Option<(usize, usize, usize, Marks)> = None;
+        // where the instances of this module instance's own blocks are in
+        // `self.resources`: their objects are open (unset attributes
+        // unknown) until the end, closed then for the model
+        let mut own = Vec::with_capacity(def.resources.len());
         let mut pos = 0;
         while let Some(&node) = plan.order.get(pos) {
             if repeat.is_none() {
@@ -421,6 +425,7 @@ impl Loader<'_> {
                     } else {
                         scope.resources.insert(key, value);
                     }
+                    own.push(self.resources.len());
                     self.resources.push(instances);
                 }
                 Node::Module(i) => {
@@ -500,6 +505,7 @@ impl Loader<'_> {
                     } else {
                         *left -= 1;
                         marks.restore(self, &mut scope, &mut info, &mut list_outputs);
+                        own.retain(|&i| i < marks.resources);
                         provider_refs.clear();
                         pos = *start;
                     }
@@ -570,6 +576,13 @@ impl Loader<'_> {
         for (name, _) in &def.outputs {
             if let Some(t) = scope.traces.remove(&text::concat(["output.", name])) {
                 object_traces.insert(name.clone(), t);
+            }
+        }
+        // (what read them open is gone: most are closed without a copy)
+        drop(scope);
+        for i in own {
+            for resource in &mut self.resources[i] {
+                resources::close_in_place(&mut resource.attributes);
             }
         }
         (Value::map(outputs), object_traces, list_outputs)

@@ -661,6 +661,37 @@ fn close_fields(fields: &Fields) -> Fields {
     fields.map_values(close)
 }
 
+/// Closes every object of the value in place: [`close`] without a copy of
+/// what nothing else holds. A resource instance's object is closed so once
+/// its module instance is evaluated and the scope that read it open is
+/// gone; an object something else still holds (a module output that is the
+/// whole resource) is copied, and that holder keeps it open.
+pub fn close_in_place(v: &mut Value) {
+    fn needs(v: &Value) -> bool {
+        match v {
+            Value::Map(o) => o.computed.is_some() || o.fields.values().any(needs),
+            Value::List(items) => items.iter().any(needs),
+            Value::Sensitive(inner) => needs(inner),
+            _ => false,
+        }
+    }
+    if !needs(v) {
+        return;
+    }
+    match v {
+        Value::Map(o) => {
+            let o = Arc::make_mut(o);
+            o.computed = None;
+            // (the model keeps it: no room to spare)
+            o.fields.shrink_to_fit();
+            o.fields.values_mut().for_each(close_in_place);
+        }
+        Value::List(items) => Arc::make_mut(items).iter_mut().for_each(close_in_place),
+        Value::Sensitive(inner) => close_in_place(Arc::make_mut(inner)),
+        _ => {}
+    }
+}
+
 /// The provider references of a module instance's resources, by provider
 /// address: one record for all the resources of a provider, made on first
 /// use with what its resources read of it.
@@ -948,7 +979,6 @@ pub fn eval_resource(
             let body = known_spans.as_deref().unwrap_or(&spans);
             body.get("tags").copied().unwrap_or(block_span)
         });
-        let closed = Value::map(close_fields(&fields));
         // sized for every reference traced (an upper bound: duplicates go)
         let traced = traces
             .iter()
@@ -1004,7 +1034,10 @@ pub fn eval_resource(
             known_spans.get_or_insert_with(|| attribute_spans.clone());
         }
         let index = instance_key.instance_key();
-        values.push((instance_key, instance_object(fields, &address)));
+        // (the model's copy is closed in place once the module instance is
+        // evaluated: `close_in_place`)
+        let object = instance_object(fields, &address);
+        values.push((instance_key, object.clone()));
         resources.push(Resource {
             address,
             root: loader.root_display.clone(),
@@ -1014,7 +1047,7 @@ pub fn eval_resource(
             module: scope.module.clone(),
             index,
             provider: provider_ref.clone(),
-            attributes: closed,
+            attributes: object,
             span: Some(block_span),
             attribute_spans,
             references,
