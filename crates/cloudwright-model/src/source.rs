@@ -62,16 +62,16 @@ impl SourceFile {
     /// after it. Spans are short: their end is nearly always on their start's
     /// line or one of the next few, looked at before searching the rest.
     fn line_index(&self, offset: u32, from: usize) -> usize {
-        let starts = &self.line_starts[from..];
-        for (k, &line_start) in starts.iter().enumerate().skip(1).take(4) {
-            if line_start > offset {
-                return from + k - 1;
+        let starts = &self.line_starts;
+        let mut line = from;
+        for _ in 0..4 {
+            match starts.get(line + 1) {
+                Some(&next) if next <= offset => line += 1,
+                _ => return line,
             }
         }
-        match starts.binary_search(&offset) {
-            Ok(i) => from + i,
-            Err(i) => from + i - 1,
-        }
+        // (the lines after: the first line start beyond `offset`, less one)
+        line + starts[line + 1..].partition_point(|&s| s <= offset)
     }
 
     /// One-based (line, column) of `offset`, on the line of index `line_index`.
@@ -105,12 +105,24 @@ impl SourceFile {
     }
 
     pub fn span(&self, file: FileId, start: u32, end: u32) -> Span {
+        self.span_near(file, start, end, 0).0
+    }
+
+    /// [`SourceFile::span`], its line looked for from the line of index
+    /// `near` when it is not after `start` (the line of the span before:
+    /// a block's attributes are measured in order, a few lines apart);
+    /// with the index of the span's first line, the next one's `near`.
+    pub fn span_near(&self, file: FileId, start: u32, end: u32, near: usize) -> (Span, usize) {
         let (from, to) = (self.clamp(start), self.clamp(end));
-        let start_line = self.line_index(from, 0);
+        let near = match self.line_starts.get(near) {
+            Some(&line_start) if line_start <= from => near,
+            _ => 0,
+        };
+        let start_line = self.line_index(from, near);
         let end_line = self.line_index(to, if to >= from { start_line } else { 0 });
         let (line, column) = self.line_col_on(start_line, from);
         let (end_line, end_column) = self.line_col_on(end_line, to);
-        Span {
+        let span = Span {
             file,
             start,
             end,
@@ -118,7 +130,8 @@ impl SourceFile {
             column,
             end_line,
             end_column,
-        }
+        };
+        (span, start_line)
     }
 }
 
@@ -292,5 +305,18 @@ mod tests {
         // an end before the start is still placed where it is
         let backwards = f.span(id, 20, 2);
         assert_eq!((backwards.end_line, backwards.end_column), (1, 3));
+        // looked for from any line — before the span, past it, beyond the
+        // file — the same span, and its first line's index as the next hint
+        for start in 0..=text.len() as u32 {
+            for near in [0, 1, 3, 5, 9, 10, 400] {
+                let (span, line) = f.span_near(id, start, start + 4, near);
+                assert_eq!(
+                    span,
+                    f.span(id, start, start + 4),
+                    "start {start} near {near}"
+                );
+                assert_eq!(line as u32 + 1, span.line);
+            }
+        }
     }
 }

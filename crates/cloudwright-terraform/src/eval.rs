@@ -452,6 +452,9 @@ pub struct Evaluator<'a> {
     /// Functions beyond Terraform's, looked up before them: Terragrunt's,
     /// in a `terragrunt.hcl`.
     pub host: Option<&'a dyn FunctionHost>,
+    /// The line of the last span measured in `source`, where the next is
+    /// looked for first ([`SourceFile::span_near`]).
+    line_hint: std::cell::Cell<usize>,
 }
 
 /// A set of functions an evaluation adds to Terraform's (Terragrunt's, in
@@ -484,6 +487,7 @@ impl<'a> Evaluator<'a> {
             template_buf: String::new(),
             foreign: None,
             host: None,
+            line_hint: std::cell::Cell::new(0),
         }
     }
 
@@ -502,7 +506,14 @@ impl<'a> Evaluator<'a> {
     pub fn span(&self, range: Range) -> Span {
         match &self.foreign {
             Some(f) => f.source.span(f.file, range.start, range.end),
-            None => self.source.span(self.file, range.start, range.end),
+            None => {
+                let near = self.line_hint.get();
+                let (span, line) = self
+                    .source
+                    .span_near(self.file, range.start, range.end, near);
+                self.line_hint.set(line);
+                span
+            }
         }
     }
 
