@@ -495,9 +495,14 @@ impl<'a> Evaluator<'a> {
     /// the sources of the block's `for_each` when `each` was read: those
     /// are in order already, and merged in rather than sorted again.
     pub fn take_traces(&mut self, mark: usize) -> Vec<Trace> {
+        let with_each = std::mem::take(&mut self.read_each) && !self.each_sources.is_empty();
+        if self.traces.len() <= mark && !with_each {
+            // (a literal: nothing traced, nothing to sort)
+            return Vec::new();
+        }
         let mut traces: Vec<Trace> = self.traces.drain(mark..).collect();
         crate::instance::dedup(&mut traces);
-        if std::mem::take(&mut self.read_each) && !self.each_sources.is_empty() {
+        if with_each {
             traces = merge_sorted(traces, &self.each_sources);
         }
         traces

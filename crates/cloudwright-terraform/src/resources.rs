@@ -342,7 +342,8 @@ const RESOURCE_META: &[&str] = &[
 
 /// Where evaluated spans and traces of a body go.
 pub struct BodySink<'a> {
-    /// Per top-level attribute (or block type): the traces of its expressions.
+    /// Per top-level attribute (or block type) that traced something: the
+    /// traces of its expressions.
     pub traces: &'a mut Vec<(Name, Vec<Trace>)>,
     /// Absolute address of the instance, for unknown computed attributes of nested blocks.
     pub address: &'a str,
@@ -440,9 +441,12 @@ pub fn eval_body(
         }
         ev.leave(entered);
         if let Some(sink) = sink.as_deref_mut() {
-            // allocated only when the attribute traced something
+            // (an attribute that traced nothing adds nothing: neither
+            // references nor provenance)
             let traces = ev.take_traces(mark);
-            sink.traces.push((attr.name.clone(), traces));
+            if !traces.is_empty() {
+                sink.traces.push((attr.name.clone(), traces));
+            }
         }
         fields.insert(attr.name.clone(), value);
     }
@@ -515,7 +519,9 @@ pub fn eval_body(
         ev.leave(entered);
         if let Some(sink) = sink.as_deref_mut() {
             let traces = ev.take_traces(mark);
-            sink.traces.push((kind.clone(), traces));
+            if !traces.is_empty() {
+                sink.traces.push((kind.clone(), traces));
+            }
         }
     }
     for (kind, objects, unknown) in groups {
