@@ -628,6 +628,13 @@ pub fn link_unknown_origins(resources: &mut [Resource]) {
         };
         let mut found = Vec::new();
         for (attribute, value) in &obj.fields {
+            // (a string, a number: no unknown in it, nothing to walk)
+            if !matches!(
+                value,
+                Value::Unknown(_) | Value::List(_) | Value::Map(_) | Value::Sensitive(_)
+            ) {
+                continue;
+            }
             origins.clear();
             value.unknown_origins(&mut origins);
             for origin in &origins {

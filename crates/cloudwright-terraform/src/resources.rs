@@ -673,6 +673,7 @@ fn close_fields(fields: &Fields) -> Fields {
 /// gone; an object something else still holds (a module output that is the
 /// whole resource) is copied, and that holder keeps it open.
 pub fn close_in_place(v: &mut Value) {
+    /// Whether the value holds an open object (a string, a number: no).
     fn needs(v: &Value) -> bool {
         match v {
             Value::Map(o) => o.computed.is_some() || o.fields.values().any(needs),
@@ -680,6 +681,10 @@ pub fn close_in_place(v: &mut Value) {
             Value::Sensitive(inner) => needs(inner),
             _ => false,
         }
+    }
+    /// Whether the value may hold an object: told without a call.
+    fn may_hold(v: &Value) -> bool {
+        matches!(v, Value::Map(_) | Value::List(_) | Value::Sensitive(_))
     }
     if !needs(v) {
         return;
@@ -690,9 +695,15 @@ pub fn close_in_place(v: &mut Value) {
             o.computed = None;
             // (the model keeps it: no room to spare)
             o.fields.shrink_to_fit();
-            o.fields.values_mut().for_each(close_in_place);
+            o.fields
+                .values_mut()
+                .filter(|v| may_hold(v))
+                .for_each(close_in_place);
         }
-        Value::List(items) => Arc::make_mut(items).iter_mut().for_each(close_in_place),
+        Value::List(items) => Arc::make_mut(items)
+            .iter_mut()
+            .filter(|v| may_hold(v))
+            .for_each(close_in_place),
         Value::Sensitive(inner) => close_in_place(Arc::make_mut(inner)),
         _ => {}
     }
