@@ -494,12 +494,18 @@ impl<'a> Evaluator<'a> {
     /// The traces recorded since `mark`, in order and without repeats, with
     /// the sources of the block's `for_each` when `each` was read: those
     /// are in order already, and merged in rather than sorted again.
+    #[inline]
     pub fn take_traces(&mut self, mark: usize) -> Vec<Trace> {
         let with_each = std::mem::take(&mut self.read_each) && !self.each_sources.is_empty();
         if self.traces.len() <= mark && !with_each {
             // (a literal: nothing traced, nothing to sort)
             return Vec::new();
         }
+        self.take_traced(mark, with_each)
+    }
+
+    #[inline(never)]
+    fn take_traced(&mut self, mark: usize, with_each: bool) -> Vec<Trace> {
         let mut traces: Vec<Trace> = self.traces.drain(mark..).collect();
         crate::instance::dedup(&mut traces);
         if with_each {

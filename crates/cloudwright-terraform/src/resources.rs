@@ -343,7 +343,8 @@ const RESOURCE_META: &[&str] = &[
 /// Where evaluated spans and traces of a body go.
 pub struct BodySink<'a> {
     /// Per top-level attribute (or block type) that traced something: the
-    /// traces of its expressions.
+    /// traces of its expressions (of a block type's, each block's after the
+    /// one before), each name once.
     pub traces: &'a mut Vec<(Name, Vec<Trace>)>,
     /// Absolute address of the instance, for unknown computed attributes of nested blocks.
     pub address: &'a str,
@@ -520,7 +521,11 @@ pub fn eval_body(
         if let Some(sink) = sink.as_deref_mut() {
             let traces = ev.take_traces(mark);
             if !traces.is_empty() {
-                sink.traces.push((kind.clone(), traces));
+                // one entry per name: a kind's blocks after each other
+                match sink.traces.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, earlier)) => earlier.extend(traces),
+                    None => sink.traces.push((kind.clone(), traces)),
+                }
             }
         }
     }
@@ -1023,18 +1028,17 @@ pub fn eval_resource(
                             });
                         }
                     }
-                    // a block type's traces come once per block
-                    Trace::Source(s) => {
-                        match provenance.iter_mut().find(|(a, _)| *a == attribute) {
-                            Some((_, sources)) => sources.push(s),
-                            None => {
-                                // sized for the attribute's traces: an upper bound
-                                let mut sources = Vec::with_capacity(attr_traces_len);
-                                sources.push(s);
-                                provenance.push((attribute.clone(), sources));
-                            }
+                    // (each name comes once: its sources are the last
+                    // entry's, or the first of a new one)
+                    Trace::Source(s) => match provenance.last_mut() {
+                        Some((a, sources)) if *a == attribute => sources.push(s),
+                        _ => {
+                            // sized for the attribute's traces: an upper bound
+                            let mut sources = Vec::with_capacity(attr_traces_len);
+                            sources.push(s);
+                            provenance.push((attribute.clone(), sources));
                         }
-                    }
+                    },
                 }
             }
         }
