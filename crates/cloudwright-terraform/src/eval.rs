@@ -28,6 +28,15 @@ pub enum Trace {
     Source(Arc<ValueSource>),
 }
 
+/// A variable's or a local's value and its traces — what an expression
+/// that refers to it inherits (references, provenance): one lookup for
+/// both.
+#[derive(Debug, Default)]
+pub struct Named {
+    pub value: Value,
+    pub traces: Vec<Trace>,
+}
+
 /// The named values of one module instance, filled in dependency order.
 /// Looked up for every reference an expression makes: hashed with foldhash,
 /// not SipHash (the keys are the configuration's own names).
@@ -37,7 +46,8 @@ pub struct ModuleScope {
     pub address: String,
     /// The same, shared by the module instance's resources.
     pub module: cloudwright_model::text::Shared,
-    pub vars: FastMap<String, Value>,
+    /// Variables by name, with the traces of their values.
+    pub vars: FastMap<String, Named>,
     /// The variables whose type constraint is a list or a tuple (a
     /// `for_each` over one is refused: Terraform wants a map or a set).
     pub list_vars: Vec<String>,
@@ -46,18 +56,17 @@ pub struct ModuleScope {
     pub list_locals: Vec<String>,
     /// The outputs of module calls whose expression does: `vpc.subnet_ids`.
     pub list_outputs: Vec<String>,
-    pub locals: FastMap<String, Value>,
+    /// Locals by name, with the traces of their values.
+    pub locals: FastMap<String, Named>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)
     pub resources: FastMap<String, Value>,
     /// `aws_iam_policy_document.x` → same shapes as resources
     pub data: FastMap<String, Value>,
     pub modules: FastMap<String, Value>,
     /// Traces of named values, so that expressions referring to them
-    /// inherit references and provenance: of variables and locals by name
-    /// (looked up for every reference, without forming `var.x`), of module
-    /// outputs (`module.z.out`) and this module's outputs (`output.o`).
-    pub var_traces: FastMap<String, Vec<Trace>>,
-    pub local_traces: FastMap<String, Vec<Trace>>,
+    /// inherit references and provenance (variables' and locals' are kept
+    /// with their values, [`Named`]): of module outputs (`module.z.out`)
+    /// and this module's outputs (`output.o`).
     pub traces: FastMap<String, Vec<Trace>>,
     /// Every name the module declares (`var.x`, `aws_vpc.main`): a name
     /// declared but without a value (in a cycle) is unknown, not undeclared.
@@ -1252,17 +1261,15 @@ impl<'a> Evaluator<'a> {
                 let Some(TraversalOp::GetAttr(name)) = ops.first() else {
                     return self.error(range, format!("`{root}` must be followed by a name"));
                 };
-                let (table, traces, what) = if root == "var" {
-                    (&scope.vars, &scope.var_traces, "input variable")
+                let (table, what) = if root == "var" {
+                    (&scope.vars, "input variable")
                 } else {
-                    (&scope.locals, &scope.local_traces, "local value")
+                    (&scope.locals, "local value")
                 };
                 match table.get(name.as_str()) {
-                    Some(v) => {
-                        if let Some(traces) = traces.get(name.as_str()) {
-                            self.traces.extend(traces.iter().cloned());
-                        }
-                        let v = v.clone();
+                    Some(named) => {
+                        self.traces.extend(named.traces.iter().cloned());
+                        let v = named.value.clone();
                         self.apply_ops(v, &ops[1..], range)
                     }
                     None => {

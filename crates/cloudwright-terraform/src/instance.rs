@@ -3,7 +3,7 @@
 //! calls recursively, its outputs.
 
 use crate::conditions::Outcome;
-use crate::eval::{Evaluator, FastMap, FsContext, ModuleScope, Trace};
+use crate::eval::{Evaluator, FastMap, FsContext, ModuleScope, Named, Trace};
 use crate::module::{At, ModuleDef};
 use crate::resources;
 use crate::syntax::{Attribute, Block, ExprKind, TraversalOp};
@@ -335,8 +335,6 @@ impl Loader<'_> {
             resources: sized(def.resources.len() - data),
             data: sized(data),
             modules: sized(def.module_calls.len()),
-            var_traces: sized(def.variables.len()),
-            local_traces: sized(def.locals.len()),
             traces: sized(def.outputs.len() + def.module_calls.len()),
             path_module: relative_path(&self.fs.root_dir, &def.dir),
             path_cwd: self.fs.root_dir.to_string_lossy().into_owned(),
@@ -559,7 +557,7 @@ impl Loader<'_> {
         }
         if self.keep_locals {
             for (name, f, b, a) in &def.locals {
-                let Some(value) = scope.locals.get(name) else {
+                let Some(Named { value, .. }) = scope.locals.get(name) else {
                     continue;
                 };
                 let span = self.span(def.files[*f].file, def.local(*f, *b, *a).range);
@@ -1235,7 +1233,11 @@ impl Loader<'_> {
                 continue;
             }
             let mut alone = ModuleScope::default();
-            alone.vars.insert(name.clone(), value.clone());
+            let alone_value = Named {
+                value: value.clone(),
+                traces: Vec::new(),
+            };
+            alone.vars.insert(name.clone(), alone_value);
             self.check_validation(name, &value, &origin, set_at, file, validation, &alone);
         }
         traces.push(Trace::Source(Arc::new(ValueSource::Variable {
@@ -1243,11 +1245,14 @@ impl Loader<'_> {
             name: name.as_str().into(),
             set_by: origin.clone(),
         })));
-        scope.var_traces.insert(name.clone(), traces);
         if matches!(ty, Some(Type::List(_) | Type::Tuple(_))) {
             scope.list_vars.push(name.clone());
         }
-        scope.vars.insert(name.clone(), value.clone());
+        let named = Named {
+            value: value.clone(),
+            traces,
+        };
+        scope.vars.insert(name.clone(), named);
         info.variables.push(VariableInfo {
             name: name.clone(),
             value,
@@ -1458,8 +1463,7 @@ impl Loader<'_> {
         if scope.makes_list(&attr.expr) {
             scope.list_locals.push(name.clone());
         }
-        scope.local_traces.insert(name.clone(), traces);
-        scope.locals.insert(name.clone(), value);
+        scope.locals.insert(name.clone(), Named { value, traces });
     }
 
     /// A provider configuration; one per instance for OpenTofu's
