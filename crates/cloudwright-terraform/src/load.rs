@@ -1916,8 +1916,8 @@ fn walk(
         if !terragrunt_file && !stack_file && !config {
             continue;
         }
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        if excluded.is_match(rel) {
+        // (the path below the root found only when there are patterns)
+        if !excluded.is_empty() && excluded.is_match(path.strip_prefix(root).unwrap_or(path)) {
             continue;
         }
         let kind = match (terragrunt_file, stack_file) {
