@@ -2509,6 +2509,24 @@ fn display_dir(root: &Path, dir: &Path) -> String {
 /// walked paths are spelled with their root as a prefix, and comparing
 /// components was 1% of a load — and by components when the text does
 /// not settle it.
+/// Whether `rel` is components separated by `separator`, each a name:
+/// none empty, none `.` (what `Path::components` gives back as written).
+/// Found at the separators alone, not component by component.
+fn plain_components(rel: &str, separator: char) -> bool {
+    let (bytes, Ok(sep)) = (rel.as_bytes(), u8::try_from(separator)) else {
+        return rel.split(separator).all(|c| !c.is_empty() && c != ".");
+    };
+    let component_ok = |at: usize| match bytes.get(at) {
+        // (`at` is where a component starts: empty at the end or before
+        // the next separator; `.` alone)
+        None => false,
+        Some(&b) if b == sep => false,
+        Some(&b'.') => bytes.get(at + 1).is_some_and(|&b| b != sep),
+        Some(_) => true,
+    };
+    component_ok(0) && memchr::memchr_iter(sep, bytes).all(|i| component_ok(i + 1))
+}
+
 pub(crate) fn below<'a>(root: &Path, path: &'a Path) -> Option<std::borrow::Cow<'a, str>> {
     const SEPARATOR: char = std::path::MAIN_SEPARATOR;
     if let (Some(root_text), Some(text)) = (root.to_str(), path.to_str()) {
@@ -2517,9 +2535,9 @@ pub(crate) fn below<'a>(root: &Path, path: &'a Path) -> Option<std::borrow::Cow<
                 return Some("".into());
             }
             // one separator, then plain components: what components give
-            let plain = rest.strip_prefix(SEPARATOR).filter(|rel| {
-                !root_text.is_empty() && rel.split(SEPARATOR).all(|c| !c.is_empty() && c != ".")
-            });
+            let plain = rest
+                .strip_prefix(SEPARATOR)
+                .filter(|rel| !root_text.is_empty() && plain_components(rel, SEPARATOR));
             if let Some(rel) = plain {
                 return Some(rel.into());
             }
@@ -2531,7 +2549,7 @@ pub(crate) fn below<'a>(root: &Path, path: &'a Path) -> Option<std::borrow::Cow<
             SEPARATOR == '/'
                 && text.len() > 1
                 && text.starts_with('/')
-                && text[1..].split('/').all(|c| !c.is_empty() && c != ".")
+                && plain_components(&text[1..], '/')
         };
         if plain(root_text) && plain(text) {
             return None;
@@ -2897,7 +2915,7 @@ fn read_tfvars(
 
 #[cfg(test)]
 mod tests {
-    use super::{below, may_call_modules, module_sources};
+    use super::{below, may_call_modules, module_sources, plain_components};
     use std::path::Path;
 
     #[test]
@@ -2928,6 +2946,29 @@ mod tests {
         }
         // a word in a string only costs a skim
         assert!(may_call_modules("locals { d = \"a module\" }\n", false));
+    }
+
+    #[test]
+    fn plain_components_are_names_between_single_separators() {
+        for (rel, plain) in [
+            ("a", true),
+            ("a/b.tf", true),
+            (".terraform/modules", true),
+            ("a/..b/c", true),
+            ("a/../b", true),
+            ("", false),
+            ("/a", false),
+            ("a/", false),
+            ("a//b", false),
+            (".", false),
+            ("./a", false),
+            ("a/./b", false),
+            ("a/.", false),
+        ] {
+            assert_eq!(plain_components(rel, '/'), plain, "{rel:?}");
+            let by_components = rel.split('/').all(|c| !c.is_empty() && c != ".");
+            assert_eq!(plain_components(rel, '/'), by_components, "{rel:?}");
+        }
     }
 
     #[test]
