@@ -1074,19 +1074,42 @@ fn relative_path(root: &Path, dir: &Path) -> String {
     }
 }
 
+/// What a `variable` block declares, the same for every instance of its
+/// module: its type, its default, whether it takes null and whether it is
+/// sensitive, and where it is.
+#[derive(Debug)]
+pub struct VariableDecl {
+    ty: Option<Type>,
+    default: Option<Value>,
+    /// Where the default is written.
+    default_span: Option<Span>,
+    nullable: bool,
+    sensitive: bool,
+    block_span: Span,
+    /// What is wrong with the type or the default: said with each
+    /// instance, as Terraform says it for each use of the module.
+    diagnostics: Vec<Diagnostic>,
+}
+
 impl Loader<'_> {
-    fn eval_variable(
-        &mut self,
-        def: &ModuleDef,
-        i: usize,
-        scope: &mut ModuleScope,
-        inputs: &mut FastMap<String, VariableInput>,
-        call_span: Option<Span>,
-        info: &mut ModuleInstance,
-    ) {
-        let (name, at) = &def.variables[i];
-        let block = def.block(*at);
-        let file = def.file_id(*at);
+    /// The declarations of a module's variables, read on its first
+    /// instance.
+    fn variable_decls<'d>(&self, def: &'d ModuleDef) -> &'d [VariableDecl] {
+        if let Some(decls) = def.variable_decls.get() {
+            return decls;
+        }
+        let decls = def
+            .variables
+            .iter()
+            .map(|(name, at)| self.variable_decl(def, name, *at))
+            .collect();
+        // (another thread may have read them meanwhile: the same, kept once)
+        def.variable_decls.get_or_init(|| decls)
+    }
+
+    fn variable_decl(&self, def: &ModuleDef, name: &str, at: At) -> VariableDecl {
+        let block = def.block(at);
+        let file = def.file_id(at);
         let source = self.source(file);
         let mut ev = Evaluator::new(ModuleScope::empty(), &source, file, &self.fs);
         let ty = match block.body.attribute("type") {
@@ -1110,12 +1133,47 @@ impl Loader<'_> {
         };
         let default_attr = block.body.attribute("default");
         let default = default_attr.map(|a| ev.eval_attr(a));
+        let default_span = default_attr.map(|a| ev.span_in(&a.origin, a.range));
         let nullable = literal_bool(block.body.attribute("nullable")).unwrap_or(true);
         // an ephemeral value (Terraform 1.10) is never stored: never printed
         let sensitive = ["sensitive", "ephemeral"]
             .iter()
             .any(|a| literal_bool(block.body.attribute(a)) == Some(true));
         let block_span = ev.span(block.range);
+        VariableDecl {
+            ty,
+            default,
+            default_span,
+            nullable,
+            sensitive,
+            block_span,
+            diagnostics: std::mem::take(&mut ev.diagnostics),
+        }
+    }
+
+    fn eval_variable(
+        &mut self,
+        def: &ModuleDef,
+        i: usize,
+        scope: &mut ModuleScope,
+        inputs: &mut FastMap<String, VariableInput>,
+        call_span: Option<Span>,
+        info: &mut ModuleInstance,
+    ) {
+        let (name, at) = &def.variables[i];
+        let block = def.block(*at);
+        let file = def.file_id(*at);
+        let VariableDecl {
+            ty,
+            default,
+            default_span,
+            nullable,
+            sensitive,
+            block_span,
+            diagnostics: declared,
+        } = &self.variable_decls(def)[i];
+        let (nullable, sensitive, block_span) = (*nullable, *sensitive, *block_span);
+        let mut diagnostics = declared.clone();
         let input = inputs.remove(name);
         let mut traces = Vec::new();
         let (raw, origin) = match input {
@@ -1126,7 +1184,7 @@ impl Loader<'_> {
                     InputValue::Text(text) => match text_input(&text, ty.as_ref()) {
                         Ok(v) => v,
                         Err(why) => {
-                            ev.diagnostics.push(
+                            diagnostics.push(
                                 Diagnostic::error(format!(
                                     "invalid value for variable `{name}` (set by {}): {why}; it is treated as unknown",
                                     input.origin
@@ -1140,16 +1198,13 @@ impl Loader<'_> {
                 };
                 (value, input.origin)
             }
-            None => match &default {
+            None => match default {
                 Some(v) => (
                     v.clone(),
-                    VariableOrigin::Default(match default_attr {
-                        Some(a) => ev.span_in(&a.origin, a.range),
-                        None => block_span,
-                    }),
+                    VariableOrigin::Default(default_span.unwrap_or(block_span)),
                 ),
                 None if scope.address.is_empty() => {
-                    ev.diagnostics.push(
+                    diagnostics.push(
                         Diagnostic::info(format!(
                             "variable `{name}` has no value; it is treated as unknown"
                         ))
@@ -1162,7 +1217,7 @@ impl Loader<'_> {
                     )
                 }
                 None => {
-                    ev.diagnostics.push(
+                    diagnostics.push(
                         Diagnostic::error(format!(
                             "module `{}` is missing the required argument `{name}`",
                             scope.address
@@ -1177,16 +1232,15 @@ impl Loader<'_> {
         // `nullable = false`: a null given is the default; with no default
         // (or a null one) Terraform refuses it
         if !nullable {
-            if let (Some(attr), Some(Value::Null)) = (default_attr, &default) {
-                let at = ev.span_in(&attr.origin, attr.range);
-                ev.diagnostics.push(
+            if let (Some(at), Some(Value::Null)) = (default_span, default) {
+                diagnostics.push(
                     Diagnostic::error(format!(
                         "variable `{name}`: a null default is not valid with `nullable = false`"
                     ))
-                    .at(at),
+                    .at(*at),
                 );
             } else if raw.is_null() && default.is_none() {
-                ev.diagnostics.push(
+                diagnostics.push(
                     Diagnostic::error(format!(
                         "variable `{name}` is not nullable, but it is set to null (set by {origin}) and has no default"
                     ))
@@ -1199,7 +1253,7 @@ impl Loader<'_> {
         } else {
             raw
         };
-        if let Some(t) = &ty {
+        if let Some(t) = ty {
             match convert(&value, t) {
                 Ok(v) => value = v,
                 Err(msg) => {
@@ -1211,7 +1265,7 @@ impl Loader<'_> {
                     } else {
                         (set_at.unwrap_or(block_span), msg)
                     };
-                    ev.diagnostics.push(
+                    diagnostics.push(
                         Diagnostic::error(format!(
                             "invalid value for variable `{name}` (set by {origin}): {msg}"
                         ))
@@ -1224,8 +1278,7 @@ impl Loader<'_> {
         if sensitive {
             value = value.sensitive();
         }
-        self.diagnostics.append(&mut ev.diagnostics);
-        drop(ev);
+        self.diagnostics.append(&mut diagnostics);
         // the validations of the variable alone, in a scope of just it
         let cross = def.plan.get().map(|p| &p.cross_validations);
         for (k, validation) in block.body.blocks_of("validation").enumerate() {

@@ -72,6 +72,9 @@ pub struct ModuleDef {
     pub handovers: Vec<At>,
     /// How to evaluate an instance, worked out once for all instances.
     pub plan: std::sync::OnceLock<Arc<crate::instance::EvalPlan>>,
+    /// What each variable declares (by index in `variables`), read once
+    /// for all instances.
+    pub variable_decls: std::sync::OnceLock<Vec<crate::instance::VariableDecl>>,
     /// Parts of its files could not be read (syntax errors): a name it
     /// does not declare may be declared there, and reads as unknown.
     pub partial: bool,
