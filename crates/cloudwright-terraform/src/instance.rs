@@ -1163,17 +1163,10 @@ impl Loader<'_> {
         let (name, at) = &def.variables[i];
         let block = def.block(*at);
         let file = def.file_id(*at);
-        let VariableDecl {
-            ty,
-            default,
-            default_span,
-            nullable,
-            sensitive,
-            block_span,
-            diagnostics: declared,
-        } = &self.variable_decls(def)[i];
-        let (nullable, sensitive, block_span) = (*nullable, *sensitive, *block_span);
-        let mut diagnostics = declared.clone();
+        let decl = &self.variable_decls(def)[i];
+        let (ty, default, default_span) = (&decl.ty, &decl.default, &decl.default_span);
+        let (nullable, sensitive, block_span) = (decl.nullable, decl.sensitive, decl.block_span);
+        let mut diagnostics = decl.diagnostics.clone();
         let input = inputs.remove(name);
         let mut traces = Vec::new();
         let (raw, origin) = match input {

@@ -646,17 +646,19 @@ fn expand_dynamic(
     Some(out)
 }
 
+/// Whether the value holds an open object (a string, a number: no).
+fn holds_open(v: &Value) -> bool {
+    match v {
+        Value::Map(o) => o.computed.is_some() || o.fields.values().any(holds_open),
+        Value::List(items) => items.iter().any(holds_open),
+        Value::Sensitive(inner) => holds_open(inner),
+        _ => false,
+    }
+}
+
 /// The value with every object closed: engines see only what was set.
 pub fn close(v: &Value) -> Value {
-    fn needs(v: &Value) -> bool {
-        match v {
-            Value::Map(o) => o.computed.is_some() || o.fields.values().any(needs),
-            Value::List(items) => items.iter().any(needs),
-            Value::Sensitive(inner) => needs(inner),
-            _ => false,
-        }
-    }
-    if !needs(v) {
+    if !holds_open(v) {
         return v.clone();
     }
     match v {
@@ -678,20 +680,11 @@ fn close_fields(fields: &Fields) -> Fields {
 /// gone; an object something else still holds (a module output that is the
 /// whole resource) is copied, and that holder keeps it open.
 pub fn close_in_place(v: &mut Value) {
-    /// Whether the value holds an open object (a string, a number: no).
-    fn needs(v: &Value) -> bool {
-        match v {
-            Value::Map(o) => o.computed.is_some() || o.fields.values().any(needs),
-            Value::List(items) => items.iter().any(needs),
-            Value::Sensitive(inner) => needs(inner),
-            _ => false,
-        }
-    }
     /// Whether the value may hold an object: told without a call.
     fn may_hold(v: &Value) -> bool {
         matches!(v, Value::Map(_) | Value::List(_) | Value::Sensitive(_))
     }
-    if !needs(v) {
+    if !holds_open(v) {
         return;
     }
     match v {
