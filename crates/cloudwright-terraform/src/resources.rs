@@ -533,7 +533,9 @@ pub fn eval_body(
         let v = if unknown {
             Value::unknown()
         } else {
-            Value::list(objects)
+            // (kept by the model as it is: a block's one object in a
+            // vector of one, not of the four a first push makes room for)
+            Value::list(cloudwright_model::fields::exact(objects))
         };
         fields.insert(kind, v);
     }
