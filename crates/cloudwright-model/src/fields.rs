@@ -203,7 +203,7 @@ impl<K: Into<Key>, V> FromIterator<(K, V)> for SortedMap<V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> SortedMap<V> {
         let mut entries: Vec<(Key, V)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
         entries.reverse();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_by(|a, b| compare(a.0.as_bytes(), b.0.as_bytes()));
         entries.dedup_by(|later, earlier| later.0 == earlier.0);
         entries.shrink_to_fit();
         SortedMap(entries)
