@@ -1137,6 +1137,28 @@ fn optional_attributes_get_their_defaults() {
     );
 }
 
+/// A resource whose whole object a module outputs: what reads it through
+/// the output still finds its computed attributes unknown (the object is
+/// open there), while the model keeps the resource closed — only what its
+/// block sets, nested blocks included.
+#[test]
+fn a_resource_output_whole_stays_open_to_readers_and_closed_in_the_model() {
+    let g = load_fixture("whole_resource_output");
+    assert_clean(&g);
+    let bucket = g.resource("module.a.aws_s3_bucket.b").unwrap();
+    assert_eq!(
+        bucket.attributes.to_json(),
+        serde_json::json!({"bucket": "x", "versioning": [{"enabled": true}]})
+    );
+    assert!(bucket.get_path("arn").is_none());
+    assert!(bucket.get_path("versioning.0.mfa_delete").is_none());
+    let policy = attr(&g, "aws_s3_bucket_policy.p", "bucket");
+    assert_eq!(
+        origin(&policy).as_deref(),
+        Some("module.a.aws_s3_bucket.b.id")
+    );
+}
+
 #[test]
 fn unknown_values_propagate_with_their_origin() {
     let g = load_fixture("unknowns");
