@@ -137,8 +137,26 @@ mod tests {
 /// A string many holders share (a resource block's type and name, a module
 /// instance's address — the same for every instance made from them):
 /// cloned by a reference count, compared and read as a `str`.
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Shared(std::sync::Arc<str>);
+
+/// The order of the text; one copy shared is equal to itself without
+/// reading it (the instances of a block, sorted, compare their type, name
+/// and module so).
+impl Ord for Shared {
+    fn cmp(&self, other: &Shared) -> std::cmp::Ordering {
+        if std::sync::Arc::ptr_eq(&self.0, &other.0) {
+            return std::cmp::Ordering::Equal;
+        }
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for Shared {
+    fn partial_cmp(&self, other: &Shared) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Shared {
     pub fn as_str(&self) -> &str {
