@@ -344,16 +344,26 @@ impl FileReads {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// What `make` gives for `key` in the map `pick` chooses, made once
+    /// (and without holding the other threads back while it is made).
+    fn kept_or<K: std::hash::Hash + Eq, V: Clone>(
+        &self,
+        pick: fn(&mut KeptReads) -> &mut FastMap<K, V>,
+        key: K,
+        make: impl FnOnce() -> V,
+    ) -> V {
+        if let Some(kept) = pick(&mut self.kept()).get(&key) {
+            return kept.clone();
+        }
+        let made = make();
+        pick(&mut self.kept()).insert(key, made.clone());
+        made
+    }
+
     /// The bytes `read` gives for (root, path, module), read once.
     pub fn file(&self, key: (&Path, &str, &str), read: impl FnOnce() -> Read) -> Read {
         let key = (key.0.to_path_buf(), key.1.to_string(), key.2.to_string());
-        if let Some(kept) = self.kept().files.get(&key) {
-            return kept.clone();
-        }
-        // (read without holding the others back)
-        let read = read();
-        self.kept().files.insert(key, read.clone());
-        read
+        self.kept_or(|k| &mut k.files, key, read)
     }
 
     /// The template `parse` makes of `text` (bytes [`FileReads::file`]
@@ -365,12 +375,7 @@ impl FileReads {
     ) -> Result<Arc<Expr>, String> {
         // (the bytes are kept with the files: their address names them)
         let key = (Arc::as_ptr(text) as *const u8 as usize, file, range);
-        if let Some(kept) = self.kept().templates.get(&key) {
-            return kept.clone();
-        }
-        let parsed = parse().map(Arc::new);
-        self.kept().templates.insert(key, parsed.clone());
-        parsed
+        self.kept_or(|k| &mut k.templates, key, || parse().map(Arc::new))
     }
 }
 
