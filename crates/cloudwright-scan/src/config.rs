@@ -568,13 +568,36 @@ fail_on = "medium"
 mod tests {
     use super::*;
 
-    fn write(text: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("cw-config-{}-{}", std::process::id(), text.len()));
+    /// A configuration file in a directory of its own, removed when the
+    /// test is done with it.
+    struct Written {
+        dir: PathBuf,
+        file: PathBuf,
+    }
+
+    impl std::ops::Deref for Written {
+        type Target = Path;
+        fn deref(&self) -> &Path {
+            &self.file
+        }
+    }
+
+    impl Drop for Written {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    /// Writes `text` as a configuration file; each call gets its own
+    /// directory, so tests running at once never share one.
+    fn write(text: &str) -> Written {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("cw-config-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let p = dir.join(FILE_NAME);
-        std::fs::write(&p, text).unwrap();
-        p
+        let file = dir.join(FILE_NAME);
+        std::fs::write(&file, text).unwrap();
+        Written { dir, file }
     }
 
     #[test]
