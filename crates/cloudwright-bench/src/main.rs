@@ -10,6 +10,7 @@
 mod alloc;
 
 mod corpus;
+mod footprint;
 mod plan;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use std::time::Instant;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  cloudwright-bench generate [--roots N] [--remote-state] DIR   write a corpus (default 600 roots ≈ 10,000 files; with --remote-state, staging and prod read dev's state)\n  cloudwright-bench example-corpus [--copies N] DIR   write N copies of examples/three-tier (default 600 ≈ 9.7 MB, the generated corpus's size, at the density of hand-written configuration)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource\n  cloudwright-bench plan-corpus [--resources N] DIR   write plan.json and terraform.tfstate (default 20,000 resources)\n  cloudwright-bench plan [--repeat N] FILE      load a plan or state file and report time and peak memory\n  cloudwright-bench terragrunt-corpus [--teams N] [--stacks] DIR   write a Terragrunt layout (default 60 teams × 3 environments × 4 units; with --stacks, a stack per team and environment generates the units from blueprints)"
+        "usage:\n  cloudwright-bench generate [--roots N] [--remote-state] DIR   write a corpus (default 600 roots ≈ 10,000 files; with --remote-state, staging and prod read dev's state)\n  cloudwright-bench example-corpus [--copies N] DIR   write N copies of examples/three-tier (default 600 ≈ 9.7 MB, the generated corpus's size, at the density of hand-written configuration)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench footprint DIR               load it once and estimate the heap bytes each part of the model holds\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource\n  cloudwright-bench plan-corpus [--resources N] DIR   write plan.json and terraform.tfstate (default 20,000 resources)\n  cloudwright-bench plan [--repeat N] FILE      load a plan or state file and report time and peak memory\n  cloudwright-bench terragrunt-corpus [--teams N] [--stacks] DIR   write a Terragrunt layout (default 60 teams × 3 environments × 4 units; with --stacks, a stack per team and environment generates the units from blueprints)"
     );
     std::process::exit(2)
 }
@@ -85,6 +86,7 @@ fn main() {
         }
         "load" => load(&dir, number.unwrap_or(3)),
         "parse" => parse(&dir, number.unwrap_or(3)),
+        "footprint" => footprint(&dir),
         "rules" => rules(&dir, number.unwrap_or(3)),
         "cost" => cost(&dir, number.unwrap_or(3)),
         "iam-corpus" => {
@@ -322,6 +324,49 @@ fn peak_rss() -> Option<String> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(format!("{:.0} MB", kb / 1024.0))
+}
+
+/// Loads a corpus once and reports the heap bytes each part of the model
+/// holds ([`footprint::measure`]) beside the process's resident memory.
+fn footprint(dir: &Path) {
+    let graph = load_corpus(dir);
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<f64>().ok()
+        })
+        .map_or_else(
+            || "unavailable".into(),
+            |kb| format!("{:.1} MB", kb / 1024.0),
+        );
+    let parts = footprint::measure(&graph);
+    let total: usize = parts.iter().map(|p| p.bytes).sum();
+    println!(
+        "{} resource instances, {} module instances; resident after the load: {rss}",
+        graph.resources.len(),
+        graph.modules.len()
+    );
+    println!(
+        "{:<28} {:>10} {:>10} {:>9}",
+        "part", "MB", "blocks", "per res."
+    );
+    let per = |bytes: usize| bytes as f64 / graph.resources.len().max(1) as f64;
+    for (name, part) in footprint::PARTS.iter().zip(parts) {
+        println!(
+            "{name:<28} {:>10.1} {:>10} {:>9.0}",
+            part.bytes as f64 / 1e6,
+            part.blocks,
+            per(part.bytes)
+        );
+    }
+    println!(
+        "{:<28} {:>10.1} {:>10} {:>9.0}",
+        "model (estimated)",
+        total as f64 / 1e6,
+        "",
+        per(total)
+    );
 }
 
 /// Times the rule engine on a loaded corpus: all rules as `scan` runs them

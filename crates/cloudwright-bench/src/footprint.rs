@@ -1,0 +1,197 @@
+//! Where a loaded model's memory is: the heap bytes each part of it holds,
+//! shared blocks counted once (the first part to reach one is charged for
+//! it). An estimate from the sizes the model asks for — what mimalloc
+//! rounds each block up to is not counted — for deciding what to make
+//! smaller, not a measurement of the process.
+
+use cloudwright_model::{Graph, Resource, Value};
+use std::collections::HashSet;
+use std::mem::size_of;
+
+/// An `Arc`'s counts, before its value.
+const ARC_HEADER: usize = 2 * size_of::<usize>();
+
+/// Bytes and blocks charged to one part of the model.
+#[derive(Default, Clone, Copy)]
+pub struct Part {
+    pub bytes: usize,
+    pub blocks: usize,
+}
+
+impl Part {
+    fn add(&mut self, bytes: usize) {
+        self.bytes += bytes;
+        self.blocks += 1;
+    }
+}
+
+/// The parts of a model, in the order they are reported.
+pub const PARTS: [&str; 13] = [
+    "resource records",
+    "addresses and instance keys",
+    "attributes: objects",
+    "attributes: lists",
+    "attributes: strings",
+    "attributes: unknown origins",
+    "attributes: other",
+    "attribute spans",
+    "provenance",
+    "references",
+    "module instances",
+    "source files",
+    "diagnostics",
+];
+
+/// The heap bytes of each of [`PARTS`].
+pub fn measure(graph: &Graph) -> [Part; PARTS.len()] {
+    let mut parts = [Part::default(); PARTS.len()];
+    let mut seen = HashSet::new();
+    parts[0].add(graph.resources.capacity() * size_of::<Resource>());
+    for r in &graph.resources {
+        parts[1].add(r.address.capacity());
+        if let Some(cloudwright_model::InstanceKey::Str(s)) = &r.index {
+            parts[1].add(s.capacity());
+        }
+        value(&r.attributes, &mut seen, &mut parts[2..7]);
+        if seen.insert(std::sync::Arc::as_ptr(&r.attribute_spans) as *const u8) {
+            parts[7].add(
+                ARC_HEADER
+                    + size_of::<cloudwright_model::fields::SortedMap<cloudwright_model::Span>>()
+                    + r.attribute_spans.len()
+                        * (size_of::<compact_str::CompactString>()
+                            + size_of::<cloudwright_model::Span>()),
+            );
+            for key in r.attribute_spans.keys() {
+                heap_name(key, &mut parts[7]);
+            }
+        }
+        if seen.insert(std::sync::Arc::as_ptr(&r.provenance) as *const u8) {
+            parts[8].add(
+                ARC_HEADER
+                    + size_of::<cloudwright_model::fields::SortedMap<()>>()
+                    + r.provenance.len()
+                        * (size_of::<compact_str::CompactString>() + size_of::<Vec<()>>()),
+            );
+            for (key, sources) in r.provenance.iter() {
+                heap_name(key, &mut parts[8]);
+                parts[8].add(sources.capacity() * size_of::<usize>());
+                for s in sources {
+                    if seen.insert(std::sync::Arc::as_ptr(s) as *const u8) {
+                        parts[8].add(ARC_HEADER + size_of::<cloudwright_model::ValueSource>());
+                    }
+                }
+            }
+        }
+        if r.references.capacity() > 0 {
+            parts[9].add(r.references.capacity() * size_of::<cloudwright_model::Reference>());
+        }
+        for reference in &r.references {
+            heap_name(&reference.attribute, &mut parts[9]);
+            shared_str(&reference.target, &mut seen, &mut parts[9]);
+        }
+    }
+    parts[10].add(graph.modules.capacity() * size_of::<cloudwright_model::ModuleInstance>());
+    for m in &graph.modules {
+        for s in [&m.address, &m.dir, &m.root_dir] {
+            parts[10].add(s.capacity());
+        }
+        for v in &m.variables {
+            module_value(&v.value, &mut seen, &mut parts[10]);
+        }
+        for o in &m.outputs {
+            module_value(&o.value, &mut seen, &mut parts[10]);
+        }
+        let lists = m.variables.capacity() * size_of::<cloudwright_model::VariableInfo>()
+            + m.outputs.capacity() * size_of::<cloudwright_model::OutputInfo>()
+            + m.module_calls.capacity() * size_of::<cloudwright_model::ModuleCall>()
+            + m.providers.capacity() * size_of::<cloudwright_model::ProviderConfig>();
+        if lists > 0 {
+            parts[10].add(lists);
+        }
+    }
+    for (_, file) in graph.sources.files() {
+        // the text, and a line start for each line
+        parts[11].add(file.text.len() + ARC_HEADER);
+        parts[11]
+            .add((memchr::memchr_iter(b'\n', file.text.as_bytes()).count() + 1) * size_of::<u32>());
+        parts[11].add(file.display_path.capacity() + file.path.as_os_str().len());
+    }
+    parts[12].add(graph.diagnostics.capacity() * size_of::<cloudwright_model::Diagnostic>());
+    parts
+}
+
+/// A name's own allocation, when it is too long to be held inline.
+fn heap_name(name: &str, part: &mut Part) {
+    if name.len() > size_of::<compact_str::CompactString>() {
+        part.add(name.len());
+    }
+}
+
+fn shared_str(s: &std::sync::Arc<str>, seen: &mut HashSet<*const u8>, part: &mut Part) {
+    if seen.insert(s.as_ptr()) {
+        part.add(ARC_HEADER + s.len());
+    }
+}
+
+/// A module instance's value, charged to it whole.
+fn module_value(v: &Value, seen: &mut HashSet<*const u8>, part: &mut Part) {
+    let mut kinds = [Part::default(); 5];
+    value(v, seen, &mut kinds);
+    for k in kinds {
+        part.bytes += k.bytes;
+        part.blocks += k.blocks;
+    }
+}
+
+/// Charges a value's blocks by kind: objects, lists, strings, unknown
+/// origins, other (sensitive and document wrappers, templates).
+fn value(v: &Value, seen: &mut HashSet<*const u8>, kinds: &mut [Part]) {
+    match v {
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        Value::String(s) => shared_str(s, seen, &mut kinds[2]),
+        Value::List(items) => {
+            if seen.insert(std::sync::Arc::as_ptr(items) as *const u8) {
+                kinds[1].add(ARC_HEADER + size_of::<Vec<Value>>());
+                if items.capacity() > 0 {
+                    kinds[1].add(items.capacity() * size_of::<Value>());
+                }
+                items.iter().for_each(|i| value(i, seen, kinds));
+            }
+        }
+        Value::Map(object) => {
+            if seen.insert(std::sync::Arc::as_ptr(object) as *const u8) {
+                kinds[0].add(ARC_HEADER + size_of::<cloudwright_model::Object>());
+                if !object.fields.is_empty() {
+                    kinds[0].add(
+                        object.fields.len()
+                            * (size_of::<compact_str::CompactString>() + size_of::<Value>()),
+                    );
+                }
+                if let Some(c) = &object.computed {
+                    shared_str(c, seen, &mut kinds[3]);
+                }
+                for (k, v) in object.fields.iter() {
+                    heap_name(k, &mut kinds[0]);
+                    value(v, seen, kinds);
+                }
+            }
+        }
+        Value::Unknown(u) => {
+            if let Some(origin) = u.origin_arc() {
+                shared_str(origin, seen, &mut kinds[3]);
+            }
+        }
+        Value::Sensitive(inner) | Value::Document(inner) => {
+            if seen.insert(std::sync::Arc::as_ptr(inner) as *const u8) {
+                kinds[4].add(ARC_HEADER + size_of::<Value>());
+                value(inner, seen, kinds);
+            }
+        }
+        Value::Template(pieces) => {
+            if seen.insert(pieces.as_ptr() as *const u8) {
+                kinds[4].add(ARC_HEADER + pieces.len() * size_of::<Value>());
+                pieces.iter().for_each(|p| value(p, seen, kinds));
+            }
+        }
+    }
+}
