@@ -364,10 +364,16 @@ impl<'a> Parser<'a> {
 
     /// Skips blanks and comments, and newlines unless they are
     /// significant (`newlines` false). Called between most tokens, and most
-    /// often with nothing to skip: that case is told inline from one byte.
+    /// often with nothing to skip or one space (`name = "x"`): those cases
+    /// are told inline from two bytes.
     #[inline]
     fn skip_blanks(&mut self, newlines: bool) -> Result<(), SyntaxError> {
         match self.peek() {
+            // (one space before a token: all the slow path would skip)
+            b' ' if !matches!(self.peek_at(1), b' ' | b'\t' | b'\r' | b'#' | b'/' | b'\n') => {
+                self.pos += 1;
+                Ok(())
+            }
             b' ' | b'\t' | b'\r' | b'#' | b'/' => self.skip_blanks_slow(newlines),
             b'\n' if newlines => self.skip_blanks_slow(newlines),
             _ => Ok(()),
