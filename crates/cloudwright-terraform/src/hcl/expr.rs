@@ -121,7 +121,7 @@ impl<'a> Parser<'a> {
     fn postfix(&mut self, nl: bool) -> Parsed {
         let start = self.pos;
         let base = self.primary(nl)?;
-        let mut ops = Vec::new();
+        let mark = self.lists.ops.len();
         let mut end = self.pos;
         let mut legacy_indexes = false;
         loop {
@@ -133,7 +133,7 @@ impl<'a> Parser<'a> {
                     self.skip_space()?;
                     if self.peek() == b'*' {
                         self.pos += 1;
-                        ops.push(TraversalOp::AttrSplat);
+                        self.lists.ops.push(TraversalOp::AttrSplat);
                     } else if self.peek().is_ascii_digit() {
                         // legacy `list.0` index
                         let digits = self.pos;
@@ -141,14 +141,16 @@ impl<'a> Parser<'a> {
                             self.pos += 1;
                         }
                         let n: f64 = self.text[digits..self.pos].parse().unwrap_or(f64::NAN);
-                        ops.push(TraversalOp::Index(Expr::literal(
+                        self.lists.ops.push(TraversalOp::Index(Expr::literal(
                             Value::Number(n),
                             Range::default(),
                         )));
                         legacy_indexes = true;
                     } else {
                         let name = self.expect_ident("an attribute name after `.`")?;
-                        ops.push(TraversalOp::GetAttr(crate::syntax::name(name)));
+                        self.lists
+                            .ops
+                            .push(TraversalOp::GetAttr(crate::syntax::name(name)));
                     }
                 }
                 b'[' => {
@@ -158,12 +160,12 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         self.skip_ws(false)?;
                         self.expect(b']', "`]` after `[*`")?;
-                        ops.push(TraversalOp::FullSplat);
+                        self.lists.ops.push(TraversalOp::FullSplat);
                     } else {
                         let index = self.expr(false)?;
                         self.skip_ws(false)?;
                         self.expect(b']', "`]` to close the index")?;
-                        ops.push(TraversalOp::Index(index));
+                        self.lists.ops.push(TraversalOp::Index(index));
                     }
                 }
                 _ => {
@@ -173,9 +175,10 @@ impl<'a> Parser<'a> {
             }
             end = self.pos;
         }
-        if ops.is_empty() {
+        if self.lists.ops.len() == mark {
             return Ok(base);
         }
+        let mut ops = super::take(&mut self.lists.ops, mark);
         let range = span(start, end);
         if legacy_indexes {
             for op in &mut ops {
@@ -309,14 +312,15 @@ impl<'a> Parser<'a> {
         closing: &str,
         expand: bool,
     ) -> Result<(Vec<Expr>, bool), SyntaxError> {
-        let mut items = Vec::new();
+        let mark = self.lists.items.len();
         let mut expanded = false;
         loop {
             self.skip_ws(false)?;
             if self.peek() == close {
                 break;
             }
-            items.push(self.expr(false)?);
+            let item = self.expr(false)?;
+            self.lists.items.push(item);
             self.skip_ws(false)?;
             if expand && self.starts_with("...") {
                 self.pos += 3;
@@ -331,7 +335,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect(close, closing)?;
-        Ok((items, expanded))
+        Ok((super::take(&mut self.lists.items, mark), expanded))
     }
 
     /// `[a, b]` or `[for … : …]`.
@@ -363,7 +367,7 @@ impl<'a> Parser<'a> {
         if self.keyword_at("for") {
             return self.for_expr(start, b'}');
         }
-        let mut items = Vec::new();
+        let mark = self.lists.members.len();
         loop {
             self.skip_ws(false)?;
             if self.peek() == b'}' {
@@ -376,7 +380,8 @@ impl<'a> Parser<'a> {
                 _ => return Err(self.expected("`=` after the object key")),
             }
             self.skip_ws(false)?;
-            items.push((key, self.expr(true)?));
+            let value = self.expr(true)?;
+            self.lists.members.push((key, value));
             self.skip_space()?;
             match self.peek() {
                 b',' | b'\n' => self.pos += 1,
@@ -386,7 +391,7 @@ impl<'a> Parser<'a> {
         }
         self.pos += 1;
         Ok(Expr {
-            kind: ExprKind::Object(items),
+            kind: ExprKind::Object(super::take(&mut self.lists.members, mark)),
             range: span(start, self.pos),
         })
     }

@@ -20,7 +20,9 @@ mod template;
 
 pub use skim::module_sources;
 
-use crate::syntax::{Attribute, Block, Body, Expr, Range, TemplatePart};
+use crate::syntax::{
+    Attribute, Block, Body, Expr, Name, ObjectKey, Range, TemplatePart, TraversalOp,
+};
 
 /// The ASCII bytes that continue an identifier: letters, digits, `_`, `-`.
 static IDENT_ASCII: [bool; 256] = {
@@ -106,7 +108,6 @@ pub fn parse_assignments_recovering(text: &str) -> (Body, Vec<Skipped>) {
 /// `starts_item` says begins one.
 fn recovering(text: &str, starts_item: fn(&[u8]) -> bool) -> (Body, Vec<Skipped>) {
     let mut p = Parser::for_file(text);
-    let mut body = Body::default();
     let mut skipped = Vec::new();
     loop {
         let blank_from = p.pos;
@@ -123,12 +124,13 @@ fn recovering(text: &str, starts_item: fn(&[u8]) -> bool) -> (Body, Vec<Skipped>
             break;
         }
         let start = p.pos;
-        let kept = (body.attributes.len(), body.blocks.len());
-        if let Err(error) = p.item(&mut body) {
+        let kept = (p.lists.attributes.len(), p.lists.blocks.len());
+        if let Err(error) = p.item() {
             // an item read whole but followed by more on its line is left
-            // out too: the error is its
-            body.attributes.truncate(kept.0);
-            body.blocks.truncate(kept.1);
+            // out too: the error is its; so are the lists it was in
+            p.lists.attributes.truncate(kept.0);
+            p.lists.blocks.truncate(kept.1);
+            p.lists.clear_nested();
             let resume = next_item(text, start, error.offset, starts_item);
             // past so many errors the file is not one to read on in (and
             // each restart may scan to its end: the cap keeps that linear)
@@ -146,7 +148,7 @@ fn recovering(text: &str, starts_item: fn(&[u8]) -> bool) -> (Body, Vec<Skipped>
             p.depth = 0;
         }
     }
-    (body, skipped)
+    (p.body_from((0, 0)), skipped)
 }
 
 /// The start of the first line after the one at `start`, and not before
@@ -240,6 +242,50 @@ pub(crate) struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: u32,
+    lists: Lists,
+}
+
+/// The lists being parsed, one stack per kind of element: a list's
+/// elements are pushed on its stack (an inner list's above them, and taken
+/// off before they go on) and moved into a vector of their number once the
+/// list is closed ([`take`]). Vectors grown element by element held room
+/// for twice what they held, on average — half of a syntax tree's memory
+/// (module definitions are kept for the whole load), and the copies made
+/// growing them.
+#[derive(Default)]
+pub(crate) struct Lists {
+    attributes: Vec<Attribute>,
+    blocks: Vec<Block>,
+    labels: Vec<Name>,
+    pub(crate) ops: Vec<TraversalOp>,
+    pub(crate) items: Vec<Expr>,
+    pub(crate) members: Vec<(ObjectKey, Expr)>,
+}
+
+impl Lists {
+    /// Forgets the lists inside a body's items that an error left open
+    /// (below the marks of the lists after them, they would be kept, unread,
+    /// until the parse ends).
+    fn clear_nested(&mut self) {
+        self.labels.clear();
+        self.ops.clear();
+        self.items.clear();
+        self.members.clear();
+    }
+}
+
+/// The elements pushed on `stack` since `mark`, in a vector of their
+/// number: one copy of them all.
+pub(crate) fn take<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+    match mark {
+        // (`split_off(0)` would hand over the stack's own room)
+        0 => {
+            let mut out = Vec::with_capacity(stack.len());
+            out.append(stack);
+            out
+        }
+        _ => stack.split_off(mark),
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -249,6 +295,7 @@ impl<'a> Parser<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             depth: 0,
+            lists: Lists::default(),
         }
     }
 
@@ -470,7 +517,7 @@ impl<'a> Parser<'a> {
     /// The items of a body up to the end of the text (`open` is `None`) or
     /// up to the `}` closing the block opened at `open`, left unconsumed.
     fn body(&mut self, open: Option<usize>) -> Result<Body, SyntaxError> {
-        let mut body = Body::default();
+        let marks = (self.lists.attributes.len(), self.lists.blocks.len());
         loop {
             self.skip_ws(false)?;
             if self.at_end() {
@@ -479,25 +526,36 @@ impl<'a> Parser<'a> {
                         "this block's `{` is never closed: expected `}` before the end of the file",
                         at,
                     )),
-                    None => Ok(body),
+                    None => Ok(self.body_from(marks)),
                 };
             }
             if open.is_some() && self.peek() == b'}' {
-                return Ok(body);
+                return Ok(self.body_from(marks));
             }
-            self.item(&mut body)?;
+            self.item()?;
         }
     }
 
-    /// One argument (`name = value`) or block (`type "label" { … }`).
-    fn item(&mut self, body: &mut Body) -> Result<(), SyntaxError> {
+    /// The body of the items parsed since the stacks' `marks`.
+    fn body_from(&mut self, (attributes, blocks): (usize, usize)) -> Body {
+        Body {
+            attributes: take(&mut self.lists.attributes, attributes),
+            blocks: take(&mut self.lists.blocks, blocks),
+        }
+    }
+
+    /// One argument (`name = value`) or block (`type "label" { … }`), onto
+    /// the stack of its kind.
+    fn item(&mut self) -> Result<(), SyntaxError> {
         let start = self.pos;
         let name = self.expect_ident("an argument name or a block type")?;
         self.skip_space()?;
         if self.peek() == b'=' && self.peek_at(1) != b'=' {
-            body.attributes.push(self.attribute_value(start, name)?);
+            let attribute = self.attribute_value(start, name)?;
+            self.lists.attributes.push(attribute);
         } else {
-            body.blocks.push(self.block(start, name)?);
+            let block = self.block(start, name)?;
+            self.lists.blocks.push(block);
         }
         self.end_of_line("after the closing `}` or the argument's value")
     }
@@ -517,14 +575,17 @@ impl<'a> Parser<'a> {
 
     /// The labels and body of a block whose type name started at `start`.
     fn block(&mut self, start: usize, kind: &str) -> Result<Block, SyntaxError> {
-        let mut labels = Vec::new();
+        let mark = self.lists.labels.len();
         loop {
             self.skip_space()?;
             match self.peek() {
                 b'{' => break,
-                b'"' => labels.push(self.quoted_label()?),
+                b'"' => {
+                    let label = self.quoted_label()?;
+                    self.lists.labels.push(label);
+                }
                 _ => match self.ident() {
-                    Some(label) => labels.push(crate::syntax::name(label)),
+                    Some(label) => self.lists.labels.push(crate::syntax::name(label)),
                     None => {
                         return Err(self
                             .expected("`=` for an argument, or a block label or `{` for a block"))
@@ -532,6 +593,7 @@ impl<'a> Parser<'a> {
                 },
             }
         }
+        let labels = take(&mut self.lists.labels, mark);
         let open = self.pos;
         self.pos += 1;
         self.enter()?;

@@ -503,7 +503,9 @@ fn finish(mut parts: Vec<Element>, trim_first: bool, trim_last: bool) -> Vec<Tem
             }
         }
     }
-    let mut out: Vec<TemplatePart> = parts.into_iter().map(|p| p.0).collect();
+    // (into a vector of their number: the elements' grew as they came)
+    let mut out: Vec<TemplatePart> = Vec::with_capacity(n);
+    out.extend(parts.into_iter().map(|p| p.0));
     if trim_first {
         if let Some(TemplatePart::Literal(s)) = out.first_mut() {
             trim_start(s);

@@ -671,3 +671,34 @@ fn a_recovering_parse_gives_up_after_many_errors() {
     assert_eq!(skipped.len(), MAX_SKIPPED);
     assert_eq!(skipped.last().unwrap().left_out.end as usize, text.len());
 }
+
+#[test]
+fn the_lists_of_an_item_left_out_do_not_reach_the_items_after_it() {
+    // (each list is built on a stack its kind shares: the arguments and
+    // blocks the broken block had read, and its lists left open, go with it)
+    let text = "resource \"t\" \"bad\" {\n  ok = 1\n  inner {\n    ok = 2\n  }\n  tags = { a = var.x.y, b = [f(1, 2\n}\nresource \"t\" \"good\" {\n  v = [g(3), h.i.j]\n  nested \"n\" {\n    w = { k = l.m[0] }\n  }\n}\nx = 1\n";
+    let (body, skipped) = parse_body_recovering(text);
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(
+        skipped[0].header,
+        Some(("resource".into(), vec!["t".into(), "bad".into()]))
+    );
+    let [good] = body.blocks.as_slice() else {
+        panic!("{body:?}")
+    };
+    assert_eq!(good.labels, ["t", "good"]);
+    let [v] = good.body.attributes.as_slice() else {
+        panic!("{good:?}")
+    };
+    assert_eq!(show(&v.expr), "[g(3), h.i.j]");
+    let [nested] = good.body.blocks.as_slice() else {
+        panic!("{good:?}")
+    };
+    assert_eq!(nested.labels, ["n"]);
+    assert_eq!(show(&nested.body.attributes[0].expr), "{k = l.m[0]}");
+    let names: Vec<&str> = body.attributes.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["x"]);
+    // each list in a vector of its length
+    assert_eq!(good.body.attributes.capacity(), 1);
+    assert_eq!(good.labels.capacity(), 2);
+}
