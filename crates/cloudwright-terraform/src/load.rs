@@ -524,6 +524,8 @@ fn load_tree_parts(
     let mut dirs: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
     // A directory another scanned directory calls as a local module is not a root.
     let mut called: crate::eval::FastSet<PathBuf> = Default::default();
+    // (each directory's local calls, for when a module is last needed)
+    let mut calls_of: crate::eval::FastMap<PathBuf, Vec<PathBuf>> = Default::default();
     // (directories whose files read another root's state)
     let mut reading: crate::eval::FastSet<PathBuf> = Default::default();
     sources.reserve(scanned.iter().map(|dir| dir.files.len()).sum());
@@ -539,9 +541,10 @@ fn load_tree_parts(
         if !ids.is_empty() {
             // one entry per directory (a directory comes in more than one
             // part when a subdirectory's files sort between its own)
-            dirs.entry(dir.dir).or_default().extend(ids);
+            dirs.entry(dir.dir.clone()).or_default().extend(ids);
         }
-        called.extend(dir.calls);
+        called.extend(dir.calls.iter().cloned());
+        calls_of.entry(dir.dir).or_default().extend(dir.calls);
     }
     // Terraform Stacks: each deployment a root module, each component a
     // module it calls
@@ -660,6 +663,12 @@ fn load_tree_parts(
     let (later, roots): (Vec<_>, Vec<_>) = roots
         .into_iter()
         .partition(|(dir, _)| reading.contains(dir));
+    // (a load with Terragrunt units or Stacks keeps every module to the
+    // end: those reach modules in ways the calls counted here do not)
+    let releases = (unit_dirs.is_empty() && stacks.is_empty()).then(|| {
+        let cache = shared_cache.lock().unwrap_or_else(|p| p.into_inner());
+        Releases::new(&roots, &later, &calls_of, &cache.defs)
+    });
     let mut plain: Vec<PlainRoot> = roots
         .iter()
         .enumerate()
@@ -689,7 +698,7 @@ fn load_tree_parts(
                     RootJob::Plain(dir, ids) => {
                         let root =
                             module_def_of(&shown, &dir, &ids, &shared_sources, &mut diagnostics);
-                        (root, RootExtra::None)
+                        (root, RootExtra::Plain(dir))
                     }
                     RootJob::Unit(unit) => {
                         let root =
@@ -722,6 +731,9 @@ fn load_tree_parts(
                 );
                 diagnostics.append(&mut loaded.diagnostics);
                 loaded.diagnostics = diagnostics;
+                if let (RootExtra::Plain(dir), Some(releases)) = (&extra, &releases) {
+                    releases.evaluated(dir, &shared_cache);
+                }
                 loaded
             })
             .collect()
@@ -849,7 +861,8 @@ enum RootJob {
 /// Terragrunt unit's inputs and variables files, a Stacks deployment's
 /// inputs.
 enum RootExtra {
-    None,
+    /// A directory of `.tf` files: nothing beyond them.
+    Plain(PathBuf),
     Unit(Box<crate::terragrunt::Unit>),
     Deployment(Arc<crate::stacks::Stack>, usize),
 }
@@ -867,6 +880,92 @@ impl RootExtra {
             RootExtra::Deployment(stack, k) => stack.deployments.get(*k),
             _ => None,
         }
+    }
+}
+
+/// When each module definition is needed for the last time: how many of
+/// the root modules evaluated together still reach it through local module
+/// calls. A definition is dropped from the cache once the last of them is
+/// evaluated — the definitions of the modules each root has its own copy
+/// of are not all held until the load ends (their syntax trees were a
+/// fifth of the peak memory of 600 copies of the example). A module also
+/// reached by a root evaluated afterwards (one that reads another root's
+/// state) is kept; one needed again unforeseen (a source only evaluation
+/// tells) is read again, as on its first use.
+struct Releases {
+    /// The module directories counted.
+    dirs: Vec<PathBuf>,
+    /// How many roots not yet evaluated reach each.
+    waiting: Vec<std::sync::atomic::AtomicUsize>,
+    /// Each root's modules, by their place in `dirs`.
+    reach: crate::eval::FastMap<PathBuf, Vec<usize>>,
+}
+
+impl Releases {
+    fn new(
+        roots: &[(PathBuf, Vec<FileId>)],
+        later: &[(PathBuf, Vec<FileId>)],
+        calls_of: &crate::eval::FastMap<PathBuf, Vec<PathBuf>>,
+        defs: &crate::eval::FastMap<PathBuf, Option<Arc<ModuleDef>>>,
+    ) -> Releases {
+        // the module directories a directory reaches, itself excluded
+        let reached = |root: &PathBuf| -> Vec<&PathBuf> {
+            let mut seen: HashSet<&PathBuf> = HashSet::new();
+            let mut stack: Vec<&PathBuf> = calls_of.get(root).into_iter().flatten().collect();
+            while let Some(dir) = stack.pop() {
+                if dir != root && defs.contains_key(dir) && seen.insert(dir) {
+                    stack.extend(calls_of.get(dir).into_iter().flatten());
+                }
+            }
+            seen.into_iter().collect()
+        };
+        let kept: HashSet<&PathBuf> = later.iter().flat_map(|(dir, _)| reached(dir)).collect();
+        let mut place: crate::eval::FastMap<&PathBuf, usize> = Default::default();
+        let mut dirs = Vec::new();
+        let mut counts: Vec<usize> = Vec::new();
+        let mut reach: crate::eval::FastMap<PathBuf, Vec<usize>> = Default::default();
+        for (root, _) in roots {
+            let mut own = Vec::new();
+            for dir in reached(root).into_iter().filter(|d| !kept.contains(d)) {
+                let i = *place.entry(dir).or_insert_with(|| {
+                    dirs.push(dir.clone());
+                    counts.push(0);
+                    dirs.len() - 1
+                });
+                counts[i] += 1;
+                own.push(i);
+            }
+            reach.insert(root.clone(), own);
+        }
+        Releases {
+            dirs,
+            waiting: counts.into_iter().map(Into::into).collect(),
+            reach,
+        }
+    }
+
+    /// After `root` is evaluated: drops the definitions no root left
+    /// reaches (outside the lock on the cache).
+    fn evaluated(&self, root: &Path, cache: &Mutex<ModuleCache>) {
+        use std::sync::atomic::Ordering;
+        let Some(reach) = self.reach.get(root) else {
+            return;
+        };
+        let last: Vec<usize> = reach
+            .iter()
+            .copied()
+            .filter(|&i| self.waiting[i].fetch_sub(1, Ordering::AcqRel) == 1)
+            .collect();
+        if last.is_empty() {
+            return;
+        }
+        let dropped: Vec<_> = {
+            let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+            last.iter()
+                .filter_map(|&i| cache.defs.remove(&self.dirs[i]))
+                .collect()
+        };
+        drop(dropped);
     }
 }
 
@@ -2917,6 +3016,55 @@ fn read_tfvars(
 mod tests {
     use super::{below, may_call_modules, module_sources, plain_components};
     use std::path::Path;
+
+    #[test]
+    fn a_module_definition_is_dropped_once_the_last_root_reaching_it_is_evaluated() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/module_release");
+        let mut sources = cloudwright_model::SourceMap::default();
+        let mut modules = super::ModuleDefs::default();
+        let parts =
+            super::load_tree_parts(&dir, &Default::default(), &mut sources, &mut modules, &[]);
+        // every root read whole: `b` reaches `x` directly and through `y`
+        let mut addresses: Vec<String> = parts
+            .iter()
+            .flat_map(|p| &p.resources)
+            .map(|r| {
+                format!(
+                    "{} {} {:?}",
+                    r.root,
+                    r.address,
+                    r.attributes
+                        .get("name")
+                        .and_then(|n| n.as_str().map(str::to_string))
+                )
+            })
+            .collect();
+        addresses.sort();
+        assert_eq!(
+            addresses,
+            [
+                "live/a module.x.aws_sqs_queue.q Some(\"x-a\")",
+                "live/b module.x.aws_sqs_queue.q Some(\"x-b\")",
+                "live/b module.y.aws_sqs_queue.q Some(\"y\")",
+                "live/b module.y.module.x.aws_sqs_queue.q Some(\"x-y\")",
+                "live/c data.terraform_remote_state.a None",
+                "live/c module.z.aws_sqs_queue.q Some(\"z\")",
+            ]
+        );
+        assert!(parts.iter().all(|p| p
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != cloudwright_model::Severity::Error)));
+        // `x` and `y` went with `a` and `b`; `z` stayed for `c`, evaluated
+        // after them (it reads another root's state)
+        let root = dir.canonicalize().unwrap();
+        let kept: Vec<String> = modules
+            .keys()
+            .filter_map(|d| d.strip_prefix(&root).ok())
+            .map(|d| d.display().to_string())
+            .collect();
+        assert_eq!(kept, ["modules/z"]);
+    }
 
     #[test]
     fn files_that_cannot_declare_modules_are_not_skimmed() {
