@@ -893,12 +893,13 @@ impl RootExtra {
 /// state) is kept; one needed again unforeseen (a source only evaluation
 /// tells) is read again, as on its first use.
 struct Releases {
-    /// The module directories counted.
+    /// The directories of the call graph, by number.
     dirs: Vec<PathBuf>,
-    /// How many roots not yet evaluated reach each.
+    /// How many roots not yet evaluated reach each (0: a root, or a
+    /// module kept).
     waiting: Vec<std::sync::atomic::AtomicUsize>,
     /// Each root's modules, by their place in `dirs`.
-    reach: crate::eval::FastMap<PathBuf, Vec<usize>>,
+    reach: crate::eval::FastMap<std::ffi::OsString, Vec<usize>>,
 }
 
 impl Releases {
@@ -908,38 +909,63 @@ impl Releases {
         calls_of: &crate::eval::FastMap<PathBuf, Vec<PathBuf>>,
         defs: &crate::eval::FastMap<PathBuf, Option<Arc<ModuleDef>>>,
     ) -> Releases {
-        // the module directories a directory reaches, itself excluded
-        let reached = |root: &PathBuf| -> Vec<&PathBuf> {
-            let mut seen: HashSet<&PathBuf> = HashSet::new();
-            let mut stack: Vec<&PathBuf> = calls_of.get(root).into_iter().flatten().collect();
-            while let Some(dir) = stack.pop() {
-                if dir != root && defs.contains_key(dir) && seen.insert(dir) {
-                    stack.extend(calls_of.get(dir).into_iter().flatten());
-                }
-            }
-            seen.into_iter().collect()
-        };
-        let kept: HashSet<&PathBuf> = later.iter().flat_map(|(dir, _)| reached(dir)).collect();
-        let mut place: crate::eval::FastMap<&PathBuf, usize> = Default::default();
-        let mut dirs = Vec::new();
-        let mut counts: Vec<usize> = Vec::new();
-        let mut reach: crate::eval::FastMap<PathBuf, Vec<usize>> = Default::default();
-        for (root, _) in roots {
-            let mut own = Vec::new();
-            for dir in reached(root).into_iter().filter(|d| !kept.contains(d)) {
-                let i = *place.entry(dir).or_insert_with(|| {
-                    dirs.push(dir.clone());
-                    counts.push(0);
+        // The call graph by number, each directory's path hashed once (as
+        // bytes: a `Path` hashes component by component) — a pass over it
+        // per root, with no hashing, then finds what the root reaches.
+        let mut number: crate::eval::FastMap<&std::ffi::OsStr, usize> = Default::default();
+        let mut dirs: Vec<&PathBuf> = Vec::new();
+        for (dir, calls) in calls_of {
+            for d in std::iter::once(dir).chain(calls) {
+                number.entry(d.as_os_str()).or_insert_with(|| {
+                    dirs.push(d);
                     dirs.len() - 1
                 });
-                counts[i] += 1;
-                own.push(i);
             }
-            reach.insert(root.clone(), own);
+        }
+        let numbered = |d: &PathBuf| number.get(d.as_os_str()).copied();
+        let mut calls = vec![Vec::new(); dirs.len()];
+        for (dir, called) in calls_of {
+            if let Some(i) = numbered(dir) {
+                calls[i] = called.iter().filter_map(numbered).collect();
+            }
+        }
+        let module: Vec<bool> = dirs.iter().map(|d| defs.contains_key(*d)).collect();
+        // the modules a root reaches, itself excluded (`seen` marks with
+        // the root's turn: no clearing between roots)
+        let mut seen = vec![usize::MAX; dirs.len()];
+        let mut reached = |turn: usize, root: &PathBuf, out: &mut Vec<usize>| {
+            let Some(r) = numbered(root) else {
+                return;
+            };
+            seen[r] = turn;
+            let mut stack = calls[r].clone();
+            while let Some(d) = stack.pop() {
+                if module[d] && seen[d] != turn {
+                    seen[d] = turn;
+                    out.push(d);
+                    stack.extend(&calls[d]);
+                }
+            }
+        };
+        let mut kept = vec![false; dirs.len()];
+        let mut out = Vec::new();
+        for (turn, (dir, _)) in later.iter().enumerate() {
+            out.clear();
+            reached(turn, dir, &mut out);
+            out.iter().for_each(|&d| kept[d] = true);
+        }
+        let mut waiting = vec![0usize; dirs.len()];
+        let mut reach: crate::eval::FastMap<std::ffi::OsString, Vec<usize>> = Default::default();
+        for (turn, (root, _)) in roots.iter().enumerate() {
+            let mut own = Vec::new();
+            reached(later.len() + turn, root, &mut own);
+            own.retain(|&d| !kept[d]);
+            own.iter().for_each(|&d| waiting[d] += 1);
+            reach.insert(root.as_os_str().to_owned(), own);
         }
         Releases {
-            dirs,
-            waiting: counts.into_iter().map(Into::into).collect(),
+            dirs: dirs.into_iter().cloned().collect(),
+            waiting: waiting.into_iter().map(Into::into).collect(),
             reach,
         }
     }
@@ -948,7 +974,7 @@ impl Releases {
     /// reaches (outside the lock on the cache).
     fn evaluated(&self, root: &Path, cache: &Mutex<ModuleCache>) {
         use std::sync::atomic::Ordering;
-        let Some(reach) = self.reach.get(root) else {
+        let Some(reach) = self.reach.get(root.as_os_str()) else {
             return;
         };
         let last: Vec<usize> = reach
