@@ -248,18 +248,17 @@ pub(crate) struct Parser<'a> {
 /// The lists being parsed, one stack per kind of element: a list's
 /// elements are pushed on its stack (an inner list's above them, and taken
 /// off before they go on) and moved into a vector of their number once the
-/// list is closed ([`take`]). Vectors grown element by element held room
-/// for twice what they held, on average — half of a syntax tree's memory
-/// (module definitions are kept for the whole load), and the copies made
-/// growing them.
+/// list is closed ([`take`]). Vectors grown element by element held as much
+/// room as elements — half of a syntax tree's memory, kept with a module's
+/// definition while roots call it — and were copied as they grew.
 #[derive(Default)]
-pub(crate) struct Lists {
+struct Lists {
     attributes: Vec<Attribute>,
     blocks: Vec<Block>,
     labels: Vec<Name>,
-    pub(crate) ops: Vec<TraversalOp>,
-    pub(crate) items: Vec<Expr>,
-    pub(crate) members: Vec<(ObjectKey, Expr)>,
+    ops: Vec<TraversalOp>,
+    items: Vec<Expr>,
+    members: Vec<(ObjectKey, Expr)>,
 }
 
 impl Lists {
@@ -276,7 +275,7 @@ impl Lists {
 
 /// The elements pushed on `stack` since `mark`, in a vector of their
 /// number: one copy of them all.
-pub(crate) fn take<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+fn take<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
     match mark {
         // (`split_off(0)` would hand over the stack's own room)
         0 => {
