@@ -898,8 +898,10 @@ struct Releases {
     /// How many roots not yet evaluated reach each (0: a root, or a
     /// module kept).
     waiting: Vec<std::sync::atomic::AtomicUsize>,
-    /// Each root's modules, by their place in `dirs`.
-    reach: crate::eval::FastMap<std::ffi::OsString, Vec<usize>>,
+    /// Each root's modules, by their place in `dirs`, and whether the
+    /// root was evaluated (one read again for the states it reads counts
+    /// once).
+    reach: crate::eval::FastMap<std::ffi::OsString, (std::sync::atomic::AtomicBool, Vec<usize>)>,
 }
 
 impl Releases {
@@ -955,13 +957,13 @@ impl Releases {
             out.iter().for_each(|&d| kept[d] = true);
         }
         let mut waiting = vec![0usize; dirs.len()];
-        let mut reach: crate::eval::FastMap<std::ffi::OsString, Vec<usize>> = Default::default();
+        let mut reach: crate::eval::FastMap<_, _> = Default::default();
         for (turn, (root, _)) in roots.iter().enumerate() {
             let mut own = Vec::new();
             reached(later.len() + turn, root, &mut own);
             own.retain(|&d| !kept[d]);
             own.iter().for_each(|&d| waiting[d] += 1);
-            reach.insert(root.as_os_str().to_owned(), own);
+            reach.insert(root.as_os_str().to_owned(), (false.into(), own));
         }
         Releases {
             dirs: dirs.into_iter().cloned().collect(),
@@ -974,9 +976,12 @@ impl Releases {
     /// reaches (outside the lock on the cache).
     fn evaluated(&self, root: &Path, cache: &Mutex<ModuleCache>) {
         use std::sync::atomic::Ordering;
-        let Some(reach) = self.reach.get(root.as_os_str()) else {
+        let Some((done, reach)) = self.reach.get(root.as_os_str()) else {
             return;
         };
+        if done.swap(true, Ordering::AcqRel) {
+            return;
+        }
         let last: Vec<usize> = reach
             .iter()
             .copied()
