@@ -42,19 +42,31 @@ pub const PARTS: [&str; 13] = [
     "diagnostics",
 ];
 
+// each part's place in [`PARTS`]
+const RECORDS: usize = 0;
+const ADDRESSES: usize = 1;
+/// The five kinds of attribute value, from here on.
+const ATTRIBUTES: usize = 2;
+const SPANS: usize = 7;
+const PROVENANCE: usize = 8;
+const REFERENCES: usize = 9;
+const MODULES: usize = 10;
+const SOURCES: usize = 11;
+const DIAGNOSTICS: usize = 12;
+
 /// The heap bytes of each of [`PARTS`].
 pub fn measure(graph: &Graph) -> [Part; PARTS.len()] {
     let mut parts = [Part::default(); PARTS.len()];
     let mut seen = HashSet::new();
-    parts[0].add(graph.resources.capacity() * size_of::<Resource>());
+    parts[RECORDS].add(graph.resources.capacity() * size_of::<Resource>());
     for r in &graph.resources {
-        parts[1].add(r.address.capacity());
+        parts[ADDRESSES].add(r.address.capacity());
         if let Some(cloudwright_model::InstanceKey::Str(s)) = &r.index {
-            parts[1].add(s.capacity());
+            parts[ADDRESSES].add(s.capacity());
         }
-        value(&r.attributes, &mut seen, &mut parts[2..7]);
+        value(&r.attributes, &mut seen, &mut parts[ATTRIBUTES..SPANS]);
         if seen.insert(std::sync::Arc::as_ptr(&r.attribute_spans) as *const u8) {
-            parts[7].add(
+            parts[SPANS].add(
                 ARC_HEADER
                     + size_of::<cloudwright_model::fields::SortedMap<cloudwright_model::Span>>()
                     + r.attribute_spans.len()
@@ -62,61 +74,64 @@ pub fn measure(graph: &Graph) -> [Part; PARTS.len()] {
                             + size_of::<cloudwright_model::Span>()),
             );
             for key in r.attribute_spans.keys() {
-                heap_name(key, &mut parts[7]);
+                heap_name(key, &mut parts[SPANS]);
             }
         }
         if seen.insert(std::sync::Arc::as_ptr(&r.provenance) as *const u8) {
-            parts[8].add(
+            parts[PROVENANCE].add(
                 ARC_HEADER
                     + size_of::<cloudwright_model::fields::SortedMap<()>>()
                     + r.provenance.len()
                         * (size_of::<compact_str::CompactString>() + size_of::<Vec<()>>()),
             );
             for (key, sources) in r.provenance.iter() {
-                heap_name(key, &mut parts[8]);
-                parts[8].add(sources.capacity() * size_of::<usize>());
+                heap_name(key, &mut parts[PROVENANCE]);
+                parts[PROVENANCE].add(sources.capacity() * size_of::<usize>());
                 for s in sources {
                     if seen.insert(std::sync::Arc::as_ptr(s) as *const u8) {
-                        parts[8].add(ARC_HEADER + size_of::<cloudwright_model::ValueSource>());
+                        parts[PROVENANCE]
+                            .add(ARC_HEADER + size_of::<cloudwright_model::ValueSource>());
                     }
                 }
             }
         }
         if r.references.capacity() > 0 {
-            parts[9].add(r.references.capacity() * size_of::<cloudwright_model::Reference>());
+            parts[REFERENCES]
+                .add(r.references.capacity() * size_of::<cloudwright_model::Reference>());
         }
         for reference in &r.references {
-            heap_name(&reference.attribute, &mut parts[9]);
-            shared_str(&reference.target, &mut seen, &mut parts[9]);
+            heap_name(&reference.attribute, &mut parts[REFERENCES]);
+            shared_str(&reference.target, &mut seen, &mut parts[REFERENCES]);
         }
     }
-    parts[10].add(graph.modules.capacity() * size_of::<cloudwright_model::ModuleInstance>());
+    parts[MODULES].add(graph.modules.capacity() * size_of::<cloudwright_model::ModuleInstance>());
     for m in &graph.modules {
         for s in [&m.address, &m.dir, &m.root_dir] {
-            parts[10].add(s.capacity());
+            parts[MODULES].add(s.capacity());
         }
         for v in &m.variables {
-            module_value(&v.value, &mut seen, &mut parts[10]);
+            module_value(&v.value, &mut seen, &mut parts[MODULES]);
         }
         for o in &m.outputs {
-            module_value(&o.value, &mut seen, &mut parts[10]);
+            module_value(&o.value, &mut seen, &mut parts[MODULES]);
         }
         let lists = m.variables.capacity() * size_of::<cloudwright_model::VariableInfo>()
             + m.outputs.capacity() * size_of::<cloudwright_model::OutputInfo>()
             + m.module_calls.capacity() * size_of::<cloudwright_model::ModuleCall>()
             + m.providers.capacity() * size_of::<cloudwright_model::ProviderConfig>();
         if lists > 0 {
-            parts[10].add(lists);
+            parts[MODULES].add(lists);
         }
     }
     for (_, file) in graph.sources.files() {
         // the text, and a line start for each line
-        parts[11].add(file.text.len() + ARC_HEADER);
-        parts[11]
+        parts[SOURCES].add(file.text.len() + ARC_HEADER);
+        parts[SOURCES]
             .add((memchr::memchr_iter(b'\n', file.text.as_bytes()).count() + 1) * size_of::<u32>());
-        parts[11].add(file.display_path.capacity() + file.path.as_os_str().len());
+        parts[SOURCES].add(file.display_path.capacity() + file.path.as_os_str().len());
     }
-    parts[12].add(graph.diagnostics.capacity() * size_of::<cloudwright_model::Diagnostic>());
+    parts[DIAGNOSTICS]
+        .add(graph.diagnostics.capacity() * size_of::<cloudwright_model::Diagnostic>());
     parts
 }
 
@@ -193,5 +208,43 @@ fn value(v: &Value, seen: &mut HashSet<*const u8>, kinds: &mut [Part]) {
                 pieces.iter().for_each(|p| value(p, seen, kinds));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two instances of one block: each its own record, address and
+    /// object; one span map and one provenance map between them.
+    #[test]
+    fn shared_maps_are_counted_once_and_objects_by_their_fields() {
+        let dir =
+            std::env::temp_dir().join(format!("cloudwright-footprint-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            "resource \"aws_sqs_queue\" \"q\" {\n  count = 2\n  name  = \"queue\"\n}\n",
+        )
+        .unwrap();
+        let graph = cloudwright_terraform::load(std::slice::from_ref(&dir), &Default::default());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(graph.resources.len(), 2);
+        let parts = measure(&graph);
+        assert_eq!(parts[RECORDS].bytes, 2 * size_of::<Resource>());
+        // `aws_sqs_queue.q[0]`, `aws_sqs_queue.q[1]`
+        assert_eq!(parts[ADDRESSES].bytes, 2 * 18);
+        // each instance's object: its header and one field (`name`, the
+        // string shared: a literal evaluated once per block is one `Arc`)
+        let object = ARC_HEADER + size_of::<cloudwright_model::Object>();
+        let field = size_of::<compact_str::CompactString>() + size_of::<Value>();
+        assert_eq!(parts[ATTRIBUTES].blocks, 4);
+        assert_eq!(parts[ATTRIBUTES].bytes, 2 * (object + field));
+        assert_eq!(parts[ATTRIBUTES + 2].bytes, ARC_HEADER + "queue".len());
+        // one span map (block and `name`) for both
+        assert_eq!(parts[SPANS].blocks, 1);
+        assert_eq!(parts[REFERENCES].bytes, 0);
+        assert_eq!(parts[SOURCES].blocks, 3);
     }
 }
