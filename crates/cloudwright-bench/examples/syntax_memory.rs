@@ -13,7 +13,8 @@
 
 use cloudwright_model::Value;
 use cloudwright_terraform::syntax::{
-    Attribute, Block, Body, Call, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, TraversalOp,
+    Attribute, Block, Body, Call, Expr, ExprKind, ForDirective, ForExpr, IfDirective, ObjectKey,
+    TemplatePart, TraversalOp,
 };
 use std::collections::BTreeMap;
 use std::mem::size_of;
@@ -61,20 +62,16 @@ impl Tally {
             match part {
                 TemplatePart::Literal(s) => self.add("template text", s.len(), s.capacity()),
                 TemplatePart::Interpolation(e) => self.expr(e),
-                TemplatePart::If {
-                    cond,
-                    then,
-                    otherwise,
-                } => {
-                    self.expr(cond);
-                    self.parts(then);
-                    self.parts(otherwise);
+                TemplatePart::If(d) => {
+                    self.boxed::<IfDirective>("template ifs (boxed)");
+                    self.expr(&d.cond);
+                    self.parts(&d.then);
+                    self.parts(&d.otherwise);
                 }
-                TemplatePart::For {
-                    collection, body, ..
-                } => {
-                    self.expr(collection);
-                    self.parts(body);
+                TemplatePart::For(d) => {
+                    self.boxed::<ForDirective>("template fors (boxed)");
+                    self.expr(&d.collection);
+                    self.parts(&d.body);
                 }
             }
         }

@@ -761,11 +761,12 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
-                TemplatePart::If {
-                    cond,
-                    then,
-                    otherwise,
-                } => {
+                TemplatePart::If(directive) => {
+                    let crate::syntax::IfDirective {
+                        cond,
+                        then,
+                        otherwise,
+                    } = &**directive;
                     let c = self.eval(cond);
                     *sensitive |= c.is_sensitive();
                     match c.as_bool() {
@@ -780,12 +781,13 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
-                TemplatePart::For {
-                    key_var,
-                    value_var,
-                    collection,
-                    body,
-                } => {
+                TemplatePart::For(directive) => {
+                    let crate::syntax::ForDirective {
+                        key_var,
+                        value_var,
+                        collection,
+                        body,
+                    } = &**directive;
                     let coll = self.eval(collection);
                     *sensitive |= coll.is_sensitive();
                     let Some(entries) = self.iteration_entries(&coll, collection.range) else {

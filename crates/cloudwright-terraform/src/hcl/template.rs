@@ -430,11 +430,11 @@ impl<'a> Parser<'a> {
             _ => return Err(self.unclosed("%{ if }", "%{ endif }", at, tag)),
         };
         Ok((
-            TemplatePart::If {
+            TemplatePart::If(Box::new(IfDirective {
                 cond,
                 then,
                 otherwise,
-            },
+            })),
             strip_before,
             end.strip_after,
         ))
@@ -453,12 +453,12 @@ impl<'a> Parser<'a> {
             return Err(self.unclosed("%{ for }", "%{ endfor }", at, end));
         }
         Ok((
-            TemplatePart::For {
+            TemplatePart::For(Box::new(ForDirective {
                 key_var,
                 value_var,
                 collection,
                 body: finish(body, for_strip_after, end.strip_before),
-            },
+            })),
             strip_before,
             end.strip_after,
         ))

@@ -114,29 +114,21 @@ fn show_parts(parts: &[TemplatePart]) -> String {
         .map(|p| match p {
             TemplatePart::Literal(s) => format!("{s:?}"),
             TemplatePart::Interpolation(e) => format!("${{{}}}", show(e)),
-            TemplatePart::If {
-                cond,
-                then,
-                otherwise,
-            } => format!(
+            TemplatePart::If(d) => format!(
                 "if({}){{{}}}else{{{}}}",
-                show(cond),
-                show_parts(then),
-                show_parts(otherwise)
+                show(&d.cond),
+                show_parts(&d.then),
+                show_parts(&d.otherwise)
             ),
-            TemplatePart::For {
-                key_var,
-                value_var,
-                collection,
-                body,
-            } => format!(
-                "for({}{value_var} in {}){{{}}}",
-                key_var
+            TemplatePart::For(d) => format!(
+                "for({}{} in {}){{{}}}",
+                d.key_var
                     .as_ref()
                     .map(|k| format!("{k}, "))
                     .unwrap_or_default(),
-                show(collection),
-                show_parts(body)
+                d.value_var,
+                show(&d.collection),
+                show_parts(&d.body)
             ),
         })
         .collect::<Vec<_>>()

@@ -302,11 +302,11 @@ fn convert_template_level(
                         ),
                     };
                     parts.push((
-                        TemplatePart::If {
+                        TemplatePart::If(Box::new(IfDirective {
                             cond: convert_expr(&d.if_expr.cond_expr, range),
                             then,
                             otherwise,
-                        },
+                        })),
                         strips_before(if_strip),
                         strips_after(end_strip),
                     ));
@@ -315,7 +315,7 @@ fn convert_template_level(
                     let for_strip = d.for_expr.strip;
                     let end_strip = d.endfor_expr.strip;
                     parts.push((
-                        TemplatePart::For {
+                        TemplatePart::For(Box::new(ForDirective {
                             key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().into()),
                             value_var: d.for_expr.value_var.as_str().into(),
                             collection: convert_expr(&d.for_expr.collection_expr, range),
@@ -324,7 +324,7 @@ fn convert_template_level(
                                 strips_after(for_strip),
                                 strips_before(end_strip),
                             ),
-                        },
+                        })),
                         strips_before(for_strip),
                         strips_after(end_strip),
                     ));
