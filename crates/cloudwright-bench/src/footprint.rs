@@ -109,6 +109,10 @@ pub fn measure(graph: &Graph) -> [Part; PARTS.len()] {
         for s in [&m.address, &m.dir, &m.root_dir] {
             parts[MODULES].add(s.capacity());
         }
+        // (shared by the instances of modules without a `terraform {}` block)
+        if seen.insert(std::sync::Arc::as_ptr(&m.terraform) as *const u8) {
+            parts[MODULES].add(ARC_HEADER + size_of::<cloudwright_model::TerraformSettings>());
+        }
         for v in &m.variables {
             module_value(&v.value, &mut seen, &mut parts[MODULES]);
         }

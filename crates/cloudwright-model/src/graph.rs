@@ -26,6 +26,16 @@ pub struct TerraformSettings {
     pub state_encryption: Option<Span>,
 }
 
+impl TerraformSettings {
+    /// The settings of a module without a `terraform {}` block: none, one
+    /// copy shared by all such module instances.
+    pub fn none() -> Arc<TerraformSettings> {
+        static NONE: std::sync::LazyLock<Arc<TerraformSettings>> =
+            std::sync::LazyLock::new(Default::default);
+        NONE.clone()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Backend {
     /// `s3`, `local`, `remote`, …
@@ -96,7 +106,9 @@ pub struct ModuleInstance {
     pub dir: String,
     /// Address of the root module directory this instance was loaded under.
     pub root_dir: String,
-    pub terraform: TerraformSettings,
+    /// Shared: a few hundred bytes that only the instances of modules with
+    /// a `terraform {}` block fill; the others hold [`TerraformSettings::none`].
+    pub terraform: Arc<TerraformSettings>,
     pub providers: Vec<ProviderConfig>,
     pub module_calls: Vec<ModuleCall>,
     pub variables: Vec<VariableInfo>,

@@ -551,7 +551,11 @@ impl Loader<'_> {
                 );
             }
         }
-        info.terraform = self.terraform_settings(&def, &scope);
+        info.terraform = match def.terraform_blocks.is_empty() && def.terraform_overrides.is_empty()
+        {
+            true => TerraformSettings::none(),
+            false => Arc::new(self.terraform_settings(&def, &scope)),
+        };
         if info.address.is_empty() {
             info.state = self.state_place(&info.terraform);
         }
