@@ -551,10 +551,11 @@ impl Loader<'_> {
                 );
             }
         }
-        info.terraform = match def.terraform_blocks.is_empty() && def.terraform_overrides.is_empty()
-        {
-            true => TerraformSettings::none(),
-            false => Arc::new(self.terraform_settings(&def, &scope)),
+        let settings = !(def.terraform_blocks.is_empty() && def.terraform_overrides.is_empty());
+        info.terraform = if settings {
+            Arc::new(self.terraform_settings(&def, &scope))
+        } else {
+            TerraformSettings::none()
         };
         if info.address.is_empty() {
             info.state = self.state_place(&info.terraform);
