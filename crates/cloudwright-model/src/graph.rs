@@ -231,6 +231,66 @@ pub fn earlier_addresses(moves: &[Move], address: &str) -> Vec<String> {
     out
 }
 
+/// One root module's resources by address, each found by its address's
+/// hash and checked against the resource's own: no copy of the addresses
+/// (an index keyed by them held one string per resource).
+#[derive(Debug)]
+struct Addresses {
+    by_hash: HashMap<u64, usize>,
+    /// The addresses whose hash an earlier address of the root has (two
+    /// strings of one 64-bit hash: as good as never, but not never).
+    collided: HashMap<Arc<str>, usize>,
+    hash: fn(&str) -> u64,
+}
+
+impl Addresses {
+    /// The index of the resources at `run` (the first resource at an address
+    /// wins, as it did).
+    fn new(resources: &[Resource], run: std::ops::Range<usize>) -> Addresses {
+        Addresses::hashed_by(address_hash, resources, run)
+    }
+
+    fn hashed_by(
+        hash: fn(&str) -> u64,
+        resources: &[Resource],
+        run: std::ops::Range<usize>,
+    ) -> Addresses {
+        let mut index = Addresses {
+            by_hash: HashMap::with_capacity(run.len()),
+            collided: HashMap::new(),
+            hash,
+        };
+        for i in run {
+            let address = resources[i].address.as_str();
+            match index.by_hash.entry(hash(address)) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(i);
+                }
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    if resources[*first.get()].address != address {
+                        index.collided.entry(address.into()).or_insert(i);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    fn find(&self, resources: &[Resource], address: &str) -> Option<usize> {
+        match self.by_hash.get(&(self.hash)(address)) {
+            Some(&i) if resources[i].address == address => Some(i),
+            _ => self.collided.get(address).copied(),
+        }
+    }
+}
+
+/// An address's hash for [`Addresses`]: the same for one text throughout
+/// the process.
+fn address_hash(address: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x5eed).hash_one(address)
+}
+
 /// (root module, address): what identifies a resource across root modules.
 /// Root module → address → value, looked up by a `(&str, &str)` pair
 /// without building an owned key (the engines ask millions of times).
@@ -260,7 +320,7 @@ pub struct Graph {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
     /// (root, address) → index
-    by_address: ByRoot<usize>,
+    by_address: HashMap<Arc<str>, Addresses>,
     /// resource type → indices (managed and data)
     by_type: HashMap<crate::text::Shared, Vec<usize>>,
     /// (root, target instance or block address) → (referrer index, reference index)
@@ -309,18 +369,10 @@ impl Graph {
         // Sorted by root first: each root's resources are one run, and its
         // indexes are built in parallel with the other roots'.
         let roots = root_runs(&resources);
-        let by_address = ByRoot(
-            roots
-                .par_iter()
-                .map(|(root, run)| {
-                    let mut map = HashMap::with_capacity_and_hasher(run.len(), Default::default());
-                    for i in run.clone() {
-                        map.entry(resources[i].address.as_str().into()).or_insert(i);
-                    }
-                    (root.clone(), map)
-                })
-                .collect(),
-        );
+        let by_address = roots
+            .par_iter()
+            .map(|(root, run)| (root.clone(), Addresses::new(&resources, run.clone())))
+            .collect();
         let mut referrers = ByRoot(
             roots
                 .par_iter()
@@ -462,14 +514,14 @@ impl Graph {
     /// module the address names (`live/network//aws_subnet.a`: the target
     /// of a reference into another root, [`link_foreign_origins`]).
     pub fn resource_in(&self, root: &str, address: &str) -> Option<&Resource> {
-        let found = self
-            .by_address
-            .get(root, address)
-            .or_else(|| match crate::value::origin_root(address) {
-                (Some(other), address) => self.by_address.get(other, address),
-                (None, _) => None,
-            });
-        found.map(|&i| &self.resources[i])
+        let find = |root: &str, address: &str| {
+            let i = self.by_address.get(root)?.find(&self.resources, address)?;
+            Some(&self.resources[i])
+        };
+        find(root, address).or_else(|| match crate::value::origin_root(address) {
+            (Some(other), address) => find(other, address),
+            (None, _) => None,
+        })
     }
 
     /// The first resource with this address in any root module (for a
@@ -842,6 +894,45 @@ pub fn without_instance_keys(address: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every address given the same hash: each found all the same, by the
+    /// copy kept of it; the first of one address twice wins.
+    #[test]
+    fn addresses_of_one_hash_are_told_apart() {
+        let resource = |address: &str| Resource {
+            address: address.to_string(),
+            root: ".".into(),
+            mode: Mode::Managed,
+            resource_type: "aws_sqs_queue".into(),
+            name: "q".into(),
+            module: "".into(),
+            index: None,
+            provider: Default::default(),
+            attributes: Value::Null,
+            span: None,
+            attribute_spans: Default::default(),
+            references: Vec::new(),
+            provenance: Default::default(),
+            origin: crate::resource::Origin::Configuration,
+            actions: Vec::new(),
+        };
+        let resources: Vec<Resource> = ["a.x", "a.y", "a.z", "a.y"]
+            .into_iter()
+            .map(resource)
+            .collect();
+        for hash in [address_hash as fn(&str) -> u64, |_| 7] {
+            let index = Addresses::hashed_by(hash, &resources, 0..resources.len());
+            assert_eq!(index.find(&resources, "a.x"), Some(0));
+            assert_eq!(index.find(&resources, "a.y"), Some(1));
+            assert_eq!(index.find(&resources, "a.z"), Some(2));
+            assert_eq!(index.find(&resources, "a.w"), None);
+        }
+        // only the colliding addresses are copied
+        let index = Addresses::new(&resources, 0..resources.len());
+        assert!(index.collided.is_empty());
+        let index = Addresses::hashed_by(|_| 7, &resources, 0..resources.len());
+        assert_eq!(index.collided.len(), 2);
+    }
 
     #[test]
     fn instance_keys_go_wherever_they_are() {
