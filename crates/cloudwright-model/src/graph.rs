@@ -75,7 +75,7 @@ pub struct ModuleCall {
 
 #[derive(Clone, Debug)]
 pub struct VariableInfo {
-    pub name: String,
+    pub name: Arc<str>,
     pub value: Value,
     pub set_by: VariableOrigin,
     pub sensitive: bool,
@@ -92,7 +92,7 @@ pub struct LocalInfo {
 
 #[derive(Clone, Debug)]
 pub struct OutputInfo {
-    pub name: String,
+    pub name: Arc<str>,
     pub value: Value,
     pub sensitive: bool,
     pub span: Span,

@@ -108,7 +108,7 @@ pub fn write_json(
 }
 
 fn module_json(graph: &Graph, m: &ModuleInstance) -> Json {
-    let variables: Vec<Json> = by_name(&m.variables, |v| &v.name)
+    let variables: Vec<Json> = by_name(&m.variables, |v| &*v.name)
         .map(|v| {
             let extra = [
                 ("sensitive", v.sensitive.into()),
@@ -117,7 +117,7 @@ fn module_json(graph: &Graph, m: &ModuleInstance) -> Json {
             named_value(graph, &v.name, &v.value, extra, set_at(&v.set_by))
         })
         .collect();
-    let outputs: Vec<Json> = by_name(&m.outputs, |o| &o.name)
+    let outputs: Vec<Json> = by_name(&m.outputs, |o| &*o.name)
         .map(|o| {
             let extra = [("sensitive", o.sensitive.into())];
             named_value(graph, &o.name, &o.value, extra, Some(o.span))
@@ -304,7 +304,7 @@ fn set_at(set_by: &VariableOrigin) -> Option<Span> {
 
 /// Items in the order of their names (the model keeps them in the order
 /// they were evaluated).
-fn by_name<T>(items: &[T], name: impl Fn(&T) -> &String) -> impl Iterator<Item = &T> {
+fn by_name<T>(items: &[T], name: impl Fn(&T) -> &str) -> impl Iterator<Item = &T> {
     let mut sorted: Vec<&T> = items.iter().collect();
     sorted.sort_by(|a, b| name(a).cmp(name(b)));
     sorted.into_iter()
@@ -401,7 +401,7 @@ pub fn write_text(
 fn write_module_values(out: &mut String, graph: &Graph, m: &ModuleInstance) {
     let at = |s: &Span| file_line(graph, s);
     let mut lines: Vec<(String, String, String)> = Vec::new();
-    for v in by_name(&m.variables, |v| &v.name) {
+    for v in by_name(&m.variables, |v| &*v.name) {
         let set_by = set_by_text(graph, &v.set_by, &v.name);
         lines.push((format!("var.{}", v.name), v.value.to_string(), set_by));
     }
@@ -412,7 +412,7 @@ fn write_module_values(out: &mut String, graph: &Graph, m: &ModuleInstance) {
             at(&l.span),
         ));
     }
-    for o in by_name(&m.outputs, |o| &o.name) {
+    for o in by_name(&m.outputs, |o| &*o.name) {
         lines.push((
             format!("output.{}", o.name),
             o.value.to_string(),

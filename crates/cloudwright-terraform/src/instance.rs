@@ -456,7 +456,7 @@ impl Loader<'_> {
                     let mut value = match block.body.attribute("value") {
                         Some(attr) => {
                             if scope.makes_list(&attr.expr) {
-                                list_outputs.push(name.clone());
+                                list_outputs.push(name.to_string());
                             }
                             ev.eval_attr(attr)
                         }
@@ -493,7 +493,7 @@ impl Loader<'_> {
                         sensitive,
                         span: self.span(file, block.range),
                     });
-                    outputs.insert(name.clone(), value);
+                    outputs.insert(&**name, value);
                 }
             }
             if let Some((start, end, left, marks)) = &mut repeat {
@@ -578,7 +578,7 @@ impl Loader<'_> {
         let mut object_traces = BTreeMap::new();
         for (name, _) in &def.outputs {
             if let Some(t) = scope.traces.remove(&text::concat(["output.", name])) {
-                object_traces.insert(name.clone(), t);
+                object_traces.insert(name.to_string(), t);
             }
         }
         // (what read them open is gone: most are closed without a copy)
@@ -857,7 +857,7 @@ impl<'d> References<'d> {
         let mut data = crate::eval::FastMap::default();
         for (i, node) in nodes.iter().enumerate() {
             match *node {
-                Node::Var(v) => _ = named.insert(("var", def.variables[v].0.as_str()), i),
+                Node::Var(v) => _ = named.insert(("var", &*def.variables[v].0), i),
                 Node::Local(l) => _ = named.insert(("local", def.locals[l].0.as_str()), i),
                 Node::Module(m) => _ = named.insert(("module", def.module_calls[m].0.as_str()), i),
                 Node::Resource(r) => {
@@ -1172,7 +1172,7 @@ impl Loader<'_> {
         let (ty, default, default_span) = (&decl.ty, &decl.default, &decl.default_span);
         let (nullable, sensitive, block_span) = (decl.nullable, decl.sensitive, decl.block_span);
         let mut diagnostics = decl.diagnostics.clone();
-        let input = inputs.remove(name);
+        let input = inputs.remove(&**name);
         let mut traces = Vec::new();
         let (raw, origin) = match input {
             Some(input) => {
@@ -1288,22 +1288,22 @@ impl Loader<'_> {
                 value: value.clone(),
                 traces: Vec::new(),
             };
-            alone.vars.insert(name.clone(), alone_value);
+            alone.vars.insert(name.to_string(), alone_value);
             self.check_validation(name, &value, &origin, set_at, file, validation, &alone);
         }
         traces.push(Trace::Source(Arc::new(ValueSource::Variable {
             module: scope.address.as_str().into(),
-            name: name.as_str().into(),
+            name: name.clone(),
             set_by: origin.clone(),
         })));
         if matches!(ty, Some(Type::List(_) | Type::Tuple(_))) {
-            scope.list_vars.push(name.clone());
+            scope.list_vars.push(name.to_string());
         }
         let named = Named {
             value: value.clone(),
             traces,
         };
-        scope.vars.insert(name.clone(), named);
+        scope.vars.insert(name.to_string(), named);
         info.variables.push(VariableInfo {
             name: name.clone(),
             value,
@@ -2148,7 +2148,7 @@ fn component_inputs(
         }
         None if value.is_unknown() => {
             for (name, _) in &child.variables {
-                inputs.insert(name.clone(), input(value.clone(), traces.to_vec()));
+                inputs.insert(name.to_string(), input(value.clone(), traces.to_vec()));
             }
         }
         None => {

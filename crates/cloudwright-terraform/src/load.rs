@@ -1353,7 +1353,7 @@ fn root_outputs(m: &cloudwright_model::ModuleInstance) -> Value {
             true => o.value.clone().sensitive(),
             false => o.value.clone(),
         };
-        outputs.insert(o.name.as_str(), value);
+        outputs.insert(&*o.name, value);
     }
     Value::map(outputs)
 }
@@ -2753,7 +2753,7 @@ fn root_inputs(
     loader: &mut Loader<'_>,
 ) -> crate::eval::FastMap<String, VariableInput> {
     let mut inputs = crate::eval::FastMap::<String, VariableInput>::default();
-    let declared: HashSet<&str> = root.variables.iter().map(|(n, _)| n.as_str()).collect();
+    let declared: HashSet<&str> = root.variables.iter().map(|(n, _)| &**n).collect();
     for (name, value) in &options.env_vars {
         if declared.contains(name.as_str()) {
             inputs.insert(
@@ -2900,7 +2900,7 @@ fn deployment_inputs(
 ) -> crate::eval::FastMap<String, VariableInput> {
     let mut inputs = crate::eval::FastMap::<String, VariableInput>::default();
     for (name, value, span) in &deployment.inputs {
-        if !root.variables.iter().any(|(n, _)| n == name) {
+        if !root.variables.iter().any(|(n, _)| **n == **name) {
             if !root.partial {
                 loader.diagnostics.push(
                     Diagnostic::error(format!(
@@ -2918,7 +2918,7 @@ fn deployment_inputs(
     // a variable without a default the deployment does not set
     for (name, at) in &root.variables {
         let has_default = root.block(*at).body.attribute("default").is_some();
-        if has_default || inputs.contains_key(name) {
+        if has_default || inputs.contains_key(&**name) {
             continue;
         }
         loader.diagnostics.push(
@@ -2931,7 +2931,7 @@ fn deployment_inputs(
         );
         let unknown = Value::unknown_from(format!("var.{name}"));
         inputs.insert(
-            name.clone(),
+            name.to_string(),
             written_input(loader, &unknown, deployment.span),
         );
     }

@@ -45,10 +45,10 @@ pub struct ModuleDef {
     /// ([`ModuleDef::aws_versions`]), as its blocks were checked against.
     pub aws_allowed: Option<crate::schema::Allowed>,
     pub files: Vec<Arc<ConfigFile>>,
-    pub variables: Vec<(String, At)>,
+    pub variables: Vec<(Arc<str>, At)>,
     /// (name, file, index of the `locals` block, index of the attribute)
     pub locals: Vec<(String, usize, usize, usize)>,
-    pub outputs: Vec<(String, At)>,
+    pub outputs: Vec<(Arc<str>, At)>,
     pub resources: Vec<ResourceDecl>,
     pub module_calls: Vec<(String, At)>,
     pub providers: Vec<At>,
@@ -222,7 +222,7 @@ impl ModuleDef {
                                 "variable",
                                 diagnostics,
                             ) {
-                                def.variables.push((name, at));
+                                def.variables.push((name.into(), at));
                             }
                         }
                     }
@@ -252,7 +252,7 @@ impl ModuleDef {
                                 "output",
                                 diagnostics,
                             ) {
-                                def.outputs.push((name, at));
+                                def.outputs.push((name.into(), at));
                             }
                         }
                     }
@@ -812,8 +812,12 @@ impl ModuleDef {
                 self.terraform_overrides.push(at);
                 return;
             }
-            "variable" => self.variables.iter().find(|v| v.0 == label(0)).map(|v| v.1),
-            "output" => self.outputs.iter().find(|o| o.0 == label(0)).map(|o| o.1),
+            "variable" => self
+                .variables
+                .iter()
+                .find(|v| *v.0 == *label(0))
+                .map(|v| v.1),
+            "output" => self.outputs.iter().find(|o| *o.0 == *label(0)).map(|o| o.1),
             "module" => self
                 .module_calls
                 .iter()

@@ -130,7 +130,7 @@ fn for_each_and_count_over_module_calls() {
         Some("api=8080,worker=9090")
     );
     let m = g.module("module.counted[0]").expect("module instance");
-    let port = m.variables.iter().find(|v| v.name == "port").unwrap();
+    let port = m.variables.iter().find(|v| &*v.name == "port").unwrap();
     assert_eq!(port.value.as_number(), Some(1000.0));
     assert!(matches!(port.set_by, VariableOrigin::ModuleInput(_)));
     // a value read through `each` came from what `for_each` was computed
@@ -360,7 +360,7 @@ fn the_enabled_meta_argument_makes_one_instance_or_none() {
     let output = |name: &str| {
         root.outputs
             .iter()
-            .find(|o| o.name == name)
+            .find(|o| &*o.name == name)
             .map(|o| o.value.to_string())
     };
     assert_eq!(output("dlq").as_deref(), Some("\"none\""));
@@ -734,7 +734,7 @@ fn network_module_idioms_evaluate_as_terraform_plans_them() {
     // setproduct, zipmap over a slice, coalescelist
     let output = |module: &str, name: &str| {
         let m = g.module(module).unwrap_or_else(|| panic!("no {module}"));
-        let o = m.outputs.iter().find(|o| o.name == name);
+        let o = m.outputs.iter().find(|o| &*o.name == name);
         o.map(|o| o.value.to_string()).unwrap_or_default()
     };
     assert_eq!(
@@ -808,7 +808,7 @@ fn node_group_idioms_evaluate_as_terraform_plans_them() {
     assert_eq!(groups, 2);
     let root = g.module("").expect("root module");
     let output = |name: &str| {
-        let o = root.outputs.iter().find(|o| o.name == name);
+        let o = root.outputs.iter().find(|o| &*o.name == name);
         o.map(|o| o.value.to_string()).unwrap_or_default()
     };
     assert_eq!(
@@ -1050,7 +1050,7 @@ fn a_missing_attribute_says_which_names_the_object_has() {
     let safe = root
         .outputs
         .iter()
-        .find(|o| o.name == "safe")
+        .find(|o| &*o.name == "safe")
         .expect("safe");
     assert_eq!(safe.value.to_string(), r#"["subnet-1"]"#);
 }
@@ -2488,7 +2488,7 @@ fn plan_json_loads_with_unknowns_actions_and_tf_spans() {
         .unwrap()
         .variables
         .iter()
-        .find(|v| v.name == "env")
+        .find(|v| &*v.name == "env")
         .unwrap();
     assert_eq!(env.value.as_str(), Some("prod"));
     assert_eq!(env.set_by, VariableOrigin::Plan);
@@ -3077,7 +3077,7 @@ fn stacks_deploy_their_components_once_per_deployment() {
     let token = root
         .variables
         .iter()
-        .find(|v| v.name == "identity_token")
+        .find(|v| &*v.name == "identity_token")
         .unwrap();
     assert!(token.value.is_unknown() && token.value.is_sensitive());
     assert_eq!(
@@ -3661,7 +3661,7 @@ fn override_files_merge_into_the_blocks_they_override() {
     let retention = root
         .variables
         .iter()
-        .find(|v| v.name == "retention")
+        .find(|v| &*v.name == "retention")
         .unwrap();
     match &retention.set_by {
         VariableOrigin::Default(span) => {
@@ -3670,7 +3670,7 @@ fn override_files_merge_into_the_blocks_they_override() {
         other => panic!("retention set by {other:?}"),
     }
     // an output's value and sensitivity
-    let output = root.outputs.iter().find(|o| o.name == "bucket").unwrap();
+    let output = root.outputs.iter().find(|o| &*o.name == "bucket").unwrap();
     assert!(output.sensitive && output.value.is_sensitive());
     assert_eq!(output.value.as_str(), Some("overridden-app-dev-logs"));
     // the default provider configuration, merged
@@ -3986,7 +3986,7 @@ fn ephemeral_resources_and_values_are_unknown_and_never_printed() {
     let variable = root
         .variables
         .iter()
-        .find(|v| v.name == "db_password")
+        .find(|v| &*v.name == "db_password")
         .unwrap();
     assert!(variable.sensitive && variable.value.is_sensitive());
     assert!(root.outputs[0].value.is_sensitive());
@@ -4139,7 +4139,7 @@ fn a_root_output_with_a_sensitive_value_must_say_so() {
     let connection = root
         .outputs
         .iter()
-        .find(|o| o.name == "connection")
+        .find(|o| &*o.name == "connection")
         .unwrap();
     assert!(connection.value.contains_sensitive());
 }

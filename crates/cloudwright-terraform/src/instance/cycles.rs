@@ -370,7 +370,7 @@ impl Loader<'_> {
                                     .outputs
                                     .iter()
                                     .zip(nodes)
-                                    .filter(|((o, _), _)| o == output)
+                                    .filter(|((o, _), _)| **o == *output)
                                     .map(|(_, f)| *f),
                             ),
                             (Some((_, nodes)), None) => out.extend(nodes),
@@ -445,7 +445,7 @@ impl Loader<'_> {
                         for (vars, f) in child_plan.output_inputs().iter().zip(nodes) {
                             let mut out = vec![*meta];
                             for &v in vars {
-                                let var = child.variables[v].0.as_str();
+                                let var = &*child.variables[v].0;
                                 out.extend(args.iter().filter(|(a, _)| a == var).map(|(_, f)| *f));
                             }
                             deps.push((*f, out));

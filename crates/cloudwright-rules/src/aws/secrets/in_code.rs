@@ -41,7 +41,7 @@ fn check_variables(ctx: &Context<'_>, report: &mut Report) {
             if reported_by_resources.contains(&(
                 module.root_dir.as_str(),
                 module.address.as_str(),
-                var.name.as_str(),
+                &*var.name,
             )) {
                 continue;
             }
@@ -66,7 +66,7 @@ fn check_variables(ctx: &Context<'_>, report: &mut Report) {
                 let module = cloudwright_model::without_instance_keys(&module.address);
                 format!("{module}.var.{}", var.name)
             };
-            let what = if key == var.name {
+            let what = if *key == *var.name {
                 String::new()
             } else {
                 format!(" (`{key}`)")
