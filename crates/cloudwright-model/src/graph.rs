@@ -899,23 +899,8 @@ mod tests {
     /// copy kept of it; the first of one address twice wins.
     #[test]
     fn addresses_of_one_hash_are_told_apart() {
-        let resource = |address: &str| Resource {
-            address: address.to_string(),
-            root: ".".into(),
-            mode: Mode::Managed,
-            resource_type: "aws_sqs_queue".into(),
-            name: "q".into(),
-            module: "".into(),
-            index: None,
-            provider: Default::default(),
-            attributes: Value::Null,
-            span: None,
-            attribute_spans: Default::default(),
-            references: Vec::new(),
-            provenance: Default::default(),
-            origin: crate::resource::Origin::Configuration,
-            actions: Vec::new(),
-        };
+        let resource =
+            |address: &str| Resource::bare("", Mode::Managed, "aws_sqs_queue", "q", address);
         let resources: Vec<Resource> = ["a.x", "a.y", "a.z", "a.y"]
             .into_iter()
             .map(resource)

@@ -295,6 +295,37 @@ impl Resource {
 }
 
 #[cfg(test)]
+impl Resource {
+    /// A resource of the root module `.` with nothing set but its names
+    /// and address.
+    pub(crate) fn bare(
+        module: &str,
+        mode: Mode,
+        resource_type: &str,
+        name: &str,
+        address: &str,
+    ) -> Resource {
+        Resource {
+            address: address.to_string(),
+            root: ".".into(),
+            mode,
+            resource_type: resource_type.into(),
+            name: name.into(),
+            module: module.into(),
+            index: None,
+            provider: Default::default(),
+            attributes: Value::Null,
+            span: None,
+            attribute_spans: Default::default(),
+            references: Vec::new(),
+            provenance: Default::default(),
+            origin: Origin::Configuration,
+            actions: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -311,23 +342,7 @@ mod tests {
             ),
         ];
         for (module, mode, kind, name) in resources {
-            let r = Resource {
-                address: String::new(),
-                root: ".".into(),
-                mode,
-                resource_type: kind.into(),
-                name: name.into(),
-                module: module.into(),
-                index: None,
-                provider: Default::default(),
-                attributes: Value::Null,
-                span: None,
-                attribute_spans: Default::default(),
-                references: Vec::new(),
-                provenance: Default::default(),
-                origin: Origin::Configuration,
-                actions: Vec::new(),
-            };
+            let r = Resource::bare(module, mode, kind, name, "");
             let block = r.block_address();
             assert!(r.is_block(&block), "{block}");
             for other in [
