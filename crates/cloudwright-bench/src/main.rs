@@ -320,26 +320,23 @@ fn load_corpus_timed(dir: &std::path::Path) -> (cloudwright_model::Graph, f64) {
 
 /// Peak resident set size of this process (Linux `VmHWM`).
 fn peak_rss() -> Option<String> {
+    status_mb("VmHWM:").map(|mb| format!("{mb:.0} MB"))
+}
+
+/// A memory figure of this process (`VmHWM:`, `VmRSS:` in
+/// `/proc/self/status`; Linux only), in MB.
+fn status_mb(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(format!("{:.0} MB", kb / 1024.0))
+    Some(kb / 1024.0)
 }
 
 /// Loads a corpus once and reports the heap bytes each part of the model
 /// holds ([`footprint::measure`]) beside the process's resident memory.
 fn footprint(dir: &Path) {
     let graph = load_corpus(dir);
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
-            line.split_whitespace().nth(1)?.parse::<f64>().ok()
-        })
-        .map_or_else(
-            || "unavailable".into(),
-            |kb| format!("{:.1} MB", kb / 1024.0),
-        );
+    let rss = status_mb("VmRSS:").map_or_else(|| "unavailable".into(), |mb| format!("{mb:.1} MB"));
     let parts = footprint::measure(&graph);
     let total: usize = parts.iter().map(|p| p.bytes).sum();
     println!(

@@ -240,7 +240,6 @@ struct Addresses {
     /// The addresses whose hash an earlier address of the root has (two
     /// strings of one 64-bit hash: as good as never, but not never).
     collided: HashMap<Arc<str>, usize>,
-    hash: fn(&str) -> u64,
 }
 
 impl Addresses {
@@ -250,15 +249,15 @@ impl Addresses {
         Addresses::hashed_by(address_hash, resources, run)
     }
 
+    /// [`Addresses::new`] with another hash (the tests' colliding one).
     fn hashed_by(
-        hash: fn(&str) -> u64,
+        hash: impl Fn(&str) -> u64,
         resources: &[Resource],
         run: std::ops::Range<usize>,
     ) -> Addresses {
         let mut index = Addresses {
             by_hash: HashMap::with_capacity(run.len()),
             collided: HashMap::new(),
-            hash,
         };
         for i in run {
             let address = resources[i].address.as_str();
@@ -277,7 +276,13 @@ impl Addresses {
     }
 
     fn find(&self, resources: &[Resource], address: &str) -> Option<usize> {
-        match self.by_hash.get(&(self.hash)(address)) {
+        self.find_hashed(address_hash(address), resources, address)
+    }
+
+    /// [`Addresses::find`] given the address's hash, as the index was built
+    /// with.
+    fn find_hashed(&self, hash: u64, resources: &[Resource], address: &str) -> Option<usize> {
+        match self.by_hash.get(&hash) {
             Some(&i) if resources[i].address == address => Some(i),
             _ => self.collided.get(address).copied(),
         }
@@ -907,10 +912,11 @@ mod tests {
             .collect();
         for hash in [address_hash as fn(&str) -> u64, |_| 7] {
             let index = Addresses::hashed_by(hash, &resources, 0..resources.len());
-            assert_eq!(index.find(&resources, "a.x"), Some(0));
-            assert_eq!(index.find(&resources, "a.y"), Some(1));
-            assert_eq!(index.find(&resources, "a.z"), Some(2));
-            assert_eq!(index.find(&resources, "a.w"), None);
+            let find = |address| index.find_hashed(hash(address), &resources, address);
+            assert_eq!(find("a.x"), Some(0));
+            assert_eq!(find("a.y"), Some(1));
+            assert_eq!(find("a.z"), Some(2));
+            assert_eq!(find("a.w"), None);
         }
         // only the colliding addresses are copied
         let index = Addresses::new(&resources, 0..resources.len());

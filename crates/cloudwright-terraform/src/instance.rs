@@ -551,12 +551,7 @@ impl Loader<'_> {
                 );
             }
         }
-        let settings = !(def.terraform_blocks.is_empty() && def.terraform_overrides.is_empty());
-        info.terraform = if settings {
-            Arc::new(self.terraform_settings(&def, &scope))
-        } else {
-            TerraformSettings::none()
-        };
+        info.terraform = self.terraform_settings(&def, &scope);
         if info.address.is_empty() {
             info.state = self.state_place(&info.terraform);
         }
@@ -1835,7 +1830,16 @@ impl Loader<'_> {
         resources::close(&Value::map(fields))
     }
 
-    fn terraform_settings(&mut self, def: &ModuleDef, scope: &ModuleScope) -> TerraformSettings {
+    /// What a module's `terraform {}` blocks say; the shared empty settings
+    /// for a module without one.
+    fn terraform_settings(
+        &mut self,
+        def: &ModuleDef,
+        scope: &ModuleScope,
+    ) -> Arc<TerraformSettings> {
+        if def.terraform_blocks.is_empty() && def.terraform_overrides.is_empty() {
+            return TerraformSettings::none();
+        }
         let mut settings = TerraformSettings::default();
         let blocks = def.terraform_blocks.iter().map(|at| (at, false));
         let overrides = def.terraform_overrides.iter().map(|at| (at, true));
@@ -1904,7 +1908,7 @@ impl Loader<'_> {
                 }
             }
         }
-        settings
+        Arc::new(settings)
     }
 }
 
