@@ -146,7 +146,9 @@ fn heap_name(name: &str, part: &mut Part) {
     }
 }
 
-fn shared_str(s: &std::sync::Arc<str>, seen: &mut HashSet<*const u8>, part: &mut Part) {
+/// A shared string (an `Arc<str>` or a thin [`cloudwright_model::text::Shared`]:
+/// both hold two words of counts or length before the text).
+fn shared_str(s: &str, seen: &mut HashSet<*const u8>, part: &mut Part) {
     if seen.insert(s.as_ptr()) {
         part.add(ARC_HEADER + s.len());
     }
@@ -208,6 +210,7 @@ fn value(v: &Value, seen: &mut HashSet<*const u8>, kinds: &mut [Part]) {
         }
         Value::Template(pieces) => {
             if seen.insert(pieces.as_ptr() as *const u8) {
+                // (a thin slice: its count and length before the pieces)
                 kinds[4].add(ARC_HEADER + pieces.len() * size_of::<Value>());
                 pieces.iter().for_each(|p| value(p, seen, kinds));
             }

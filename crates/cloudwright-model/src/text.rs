@@ -135,20 +135,29 @@ mod tests {
 }
 
 /// A string many holders share (a resource block's type and name, a module
-/// instance's address — the same for every instance made from them):
-/// cloned by a reference count, compared and read as a `str`.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct Shared(std::sync::Arc<str>);
+/// instance's address — the same for every instance made from them; a
+/// string value): cloned by a reference count, compared and read as a
+/// `str`. One pointer wide — its length lives beside the text, not in the
+/// pointer — so a [`crate::Value`] holding one is 16 bytes, not 24.
+#[derive(Clone)]
+pub struct Shared(triomphe::ThinArc<(), u8>);
+
+impl Default for Shared {
+    fn default() -> Shared {
+        static EMPTY: std::sync::LazyLock<Shared> = std::sync::LazyLock::new(|| Shared::from(""));
+        EMPTY.clone()
+    }
+}
 
 /// The order of the text; one copy shared is equal to itself without
 /// reading it (the instances of a block, sorted, compare their type, name
 /// and module so).
 impl Ord for Shared {
     fn cmp(&self, other: &Shared) -> std::cmp::Ordering {
-        if std::sync::Arc::ptr_eq(&self.0, &other.0) {
+        if self.ptr_eq(other) {
             return std::cmp::Ordering::Equal;
         }
-        self.0.cmp(&other.0)
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -158,9 +167,31 @@ impl PartialOrd for Shared {
     }
 }
 
+impl PartialEq for Shared {
+    fn eq(&self, other: &Shared) -> bool {
+        self.ptr_eq(other) || self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Shared {}
+
+/// Hashed as its text, as [`std::borrow::Borrow<str>`] requires.
+impl std::hash::Hash for Shared {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
 impl Shared {
     pub fn as_str(&self) -> &str {
-        &self.0
+        // SAFETY: every `Shared` is made from a `str`'s bytes (the `From`
+        // conversions below are the only constructors) and never changed.
+        unsafe { std::str::from_utf8_unchecked(&self.0.slice) }
+    }
+
+    /// Whether both are the one shared copy.
+    pub fn ptr_eq(&self, other: &Shared) -> bool {
+        std::ptr::eq(self.0.ptr(), other.0.ptr())
     }
 }
 
@@ -168,78 +199,84 @@ impl std::ops::Deref for Shared {
     type Target = str;
 
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Shared {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::borrow::Borrow<str> for Shared {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&*self.0, f)
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl std::fmt::Display for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for Shared {
     fn from(s: &str) -> Shared {
-        Shared(s.into())
+        Shared(triomphe::ThinArc::from_header_and_slice((), s.as_bytes()))
     }
 }
 
 impl From<String> for Shared {
     fn from(s: String) -> Shared {
-        Shared(s.into())
+        Shared::from(s.as_str())
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Shared {
+    fn from(s: std::borrow::Cow<'_, str>) -> Shared {
+        Shared::from(&*s)
     }
 }
 
 impl PartialEq<str> for Shared {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == *other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Shared {
     fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
+        self.as_str() == &**other
     }
 }
 
 impl PartialEq<String> for Shared {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == &**other
     }
 }
 
 impl PartialEq<Shared> for str {
     fn eq(&self, other: &Shared) -> bool {
-        *self == *other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Shared> for &str {
     fn eq(&self, other: &Shared) -> bool {
-        **self == *other.0
+        *self == other.as_str()
     }
 }
 
 impl PartialEq<Shared> for String {
     fn eq(&self, other: &Shared) -> bool {
-        **self == *other.0
+        *self == other.as_str()
     }
 }

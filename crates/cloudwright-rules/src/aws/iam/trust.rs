@@ -188,7 +188,7 @@ fn unknown_principals_are_own_account(doc: &Value) -> bool {
 /// Sets `plain` when an unknown value has no origin; collects the origins
 /// of the unknown pieces of strings known in part
 /// (`arn:aws:iam::${data.aws_caller_identity.current.account_id}:root`).
-fn walk_unknown(v: &Value, plain: &mut bool, origins: &mut Vec<std::sync::Arc<str>>) {
+fn walk_unknown(v: &Value, plain: &mut bool, origins: &mut Vec<cloudwright_model::text::Shared>) {
     if let Some(pieces) = v.template() {
         for piece in pieces.iter().filter(|p| p.as_str().is_none()) {
             match piece.as_unknown().and_then(|u| u.origin_arc().cloned()) {

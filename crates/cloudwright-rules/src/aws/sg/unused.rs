@@ -13,7 +13,7 @@ const RULE_TYPES: &[&str] = &[
 fn check(ctx: &Context<'_>, report: &mut Report) {
     // what outputs pass on (a group may be attached by another
     // configuration): the unknown origins naming a security group, per root
-    let mut origins: Vec<(&str, std::sync::Arc<str>)> = Vec::new();
+    let mut origins: Vec<(&str, cloudwright_model::text::Shared)> = Vec::new();
     for m in &ctx.graph.modules {
         for o in &m.outputs {
             let mut found = Vec::new();
