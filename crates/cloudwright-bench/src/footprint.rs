@@ -2,8 +2,11 @@
 //! shared blocks counted once (the first part to reach one is charged for
 //! it). An estimate from the sizes the model asks for — what mimalloc
 //! rounds each block up to is not counted — for deciding what to make
-//! smaller, not a measurement of the process.
+//! smaller, not a measurement of the process. Names (attribute names, map
+//! keys) are interned for the process ([`Name`]): their text, the distinct
+//! names of the input, is charged to no part.
 
+use cloudwright_model::text::Name;
 use cloudwright_model::{Graph, Resource, Value};
 use std::collections::HashSet;
 use std::mem::size_of;
@@ -70,22 +73,16 @@ pub fn measure(graph: &Graph) -> [Part; PARTS.len()] {
                 ARC_HEADER
                     + size_of::<cloudwright_model::fields::SortedMap<cloudwright_model::Span>>()
                     + r.attribute_spans.len()
-                        * (size_of::<compact_str::CompactString>()
-                            + size_of::<cloudwright_model::Span>()),
+                        * (size_of::<Name>() + size_of::<cloudwright_model::Span>()),
             );
-            for key in r.attribute_spans.keys() {
-                heap_name(key, &mut parts[SPANS]);
-            }
         }
         if seen.insert(std::sync::Arc::as_ptr(&r.provenance) as *const u8) {
             parts[PROVENANCE].add(
                 ARC_HEADER
                     + size_of::<cloudwright_model::fields::SortedMap<()>>()
-                    + r.provenance.len()
-                        * (size_of::<compact_str::CompactString>() + size_of::<Vec<()>>()),
+                    + r.provenance.len() * (size_of::<Name>() + size_of::<Vec<()>>()),
             );
-            for (key, sources) in r.provenance.iter() {
-                heap_name(key, &mut parts[PROVENANCE]);
+            for sources in r.provenance.values() {
                 parts[PROVENANCE].add(sources.capacity() * size_of::<usize>());
                 for s in sources {
                     if seen.insert(std::sync::Arc::as_ptr(s) as *const u8) {
@@ -100,7 +97,6 @@ pub fn measure(graph: &Graph) -> [Part; PARTS.len()] {
                 .add(r.references.capacity() * size_of::<cloudwright_model::Reference>());
         }
         for reference in &r.references {
-            heap_name(&reference.attribute, &mut parts[REFERENCES]);
             shared_str(&reference.target, &mut seen, &mut parts[REFERENCES]);
         }
     }
@@ -137,13 +133,6 @@ pub fn measure(graph: &Graph) -> [Part; PARTS.len()] {
     parts[DIAGNOSTICS]
         .add(graph.diagnostics.capacity() * size_of::<cloudwright_model::Diagnostic>());
     parts
-}
-
-/// A name's own allocation, when it is too long to be held inline.
-fn heap_name(name: &str, part: &mut Part) {
-    if name.len() > size_of::<compact_str::CompactString>() {
-        part.add(name.len());
-    }
 }
 
 /// A shared string (an `Arc<str>` or a thin [`cloudwright_model::text::Shared`]:
@@ -183,16 +172,12 @@ fn value(v: &Value, seen: &mut HashSet<*const u8>, kinds: &mut [Part]) {
             if seen.insert(std::sync::Arc::as_ptr(object) as *const u8) {
                 kinds[0].add(ARC_HEADER + size_of::<cloudwright_model::Object>());
                 if !object.fields.is_empty() {
-                    kinds[0].add(
-                        object.fields.len()
-                            * (size_of::<compact_str::CompactString>() + size_of::<Value>()),
-                    );
+                    kinds[0].add(object.fields.len() * (size_of::<Name>() + size_of::<Value>()));
                 }
                 if let Some(c) = &object.computed {
                     shared_str(c, seen, &mut kinds[3]);
                 }
-                for (k, v) in object.fields.iter() {
-                    heap_name(k, &mut kinds[0]);
+                for v in object.fields.values() {
                     value(v, seen, kinds);
                 }
             }
@@ -245,7 +230,7 @@ mod tests {
         // each instance's object: its header and one field (`name`, the
         // string shared: a literal evaluated once per block is one `Arc`)
         let object = ARC_HEADER + size_of::<cloudwright_model::Object>();
-        let field = size_of::<compact_str::CompactString>() + size_of::<Value>();
+        let field = size_of::<Name>() + size_of::<Value>();
         assert_eq!(parts[ATTRIBUTES].blocks, 4);
         assert_eq!(parts[ATTRIBUTES].bytes, 2 * (object + field));
         assert_eq!(parts[ATTRIBUTES + 2].bytes, ARC_HEADER + "queue".len());

@@ -7,16 +7,16 @@
 //! few entries it holds; a sorted `Vec` costs exactly its entries and is
 //! searched as fast at these sizes. The API follows `BTreeMap`'s.
 
+pub use crate::text::Name;
 use crate::value::Value;
-use compact_str::CompactString;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SortedMap<V>(Vec<(Key, V)>);
 
-/// Keys are attribute names and map keys, nearly all shorter than 24
-/// bytes: stored inline, they cost no allocation of their own.
-type Key = CompactString;
+/// Keys are attribute names and map keys, interned: two words, copied
+/// without an allocation, the same few hundred texts over and over.
+type Key = Name;
 
 /// Up to this many entries, a lookup compares keys for equality one by
 /// one rather than searching the order.
@@ -80,7 +80,7 @@ impl<V> SortedMap<V> {
 
     /// The map of entries already in key order, no key twice (checked in
     /// debug builds): no search, no sorting.
-    pub fn from_sorted(entries: Vec<(CompactString, V)>) -> SortedMap<V> {
+    pub fn from_sorted(entries: Vec<(Name, V)>) -> SortedMap<V> {
         debug_assert!(entries
             .windows(2)
             .all(|w| compare(w[0].0.as_bytes(), w[1].0.as_bytes()) == std::cmp::Ordering::Less));
@@ -156,7 +156,7 @@ impl<V> SortedMap<V> {
 
     /// The same keys, each value mapped by `f`: one vector, no sorting.
     pub fn map_values<U>(&self, mut f: impl FnMut(&V) -> U) -> SortedMap<U> {
-        SortedMap(self.0.iter().map(|(k, v)| (k.clone(), f(v))).collect())
+        SortedMap(self.0.iter().map(|(k, v)| (*k, f(v))).collect())
     }
 
     /// Gives back the room reserved beyond the entries: the entries are
@@ -214,7 +214,7 @@ impl<V> IntoIterator for SortedMap<V> {
     type Item = (String, V);
     type IntoIter = std::iter::Map<std::vec::IntoIter<(Key, V)>, fn((Key, V)) -> (String, V)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter().map(|(k, v)| (k.into_string(), v))
+        self.0.into_iter().map(|(k, v)| (k.as_str().to_owned(), v))
     }
 }
 

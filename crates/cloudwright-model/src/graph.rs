@@ -764,7 +764,7 @@ fn names(reference: &crate::Reference, origin: &str) -> bool {
 fn split_origin(
     origin: &str,
     is_resource: impl Fn(&str) -> bool,
-) -> Option<(Arc<str>, Option<compact_str::CompactString>)> {
+) -> Option<(Arc<str>, Option<crate::text::Name>)> {
     let mut end = origin.len();
     loop {
         let candidate = &origin[..end];
@@ -774,7 +774,7 @@ fn split_origin(
                 .split(['.', '['])
                 .next()
                 .filter(|a| !a.is_empty())
-                .map(compact_str::CompactString::from);
+                .map(crate::text::Name::new);
             return Some((candidate.into(), attribute));
         }
         end = candidate.rfind(['.', '['])?;

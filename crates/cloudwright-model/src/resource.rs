@@ -57,13 +57,13 @@ pub enum Origin {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Reference {
     /// Attribute of the referring resource, e.g. `bucket` or `ingress[0].security_groups`.
-    pub attribute: compact_str::CompactString,
+    pub attribute: crate::text::Name,
     /// Absolute address of the referenced instance, or of the resource block
     /// when the instance could not be determined. Shared: every instance of
     /// a block that refers to the same target holds one string.
     pub target: Arc<str>,
     /// The referenced attribute (`id`, `arn`), when the reference names one.
-    pub target_attribute: Option<compact_str::CompactString>,
+    pub target_attribute: Option<crate::text::Name>,
 }
 
 /// How a value reached an attribute: the variables, locals and outputs it

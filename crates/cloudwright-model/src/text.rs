@@ -80,6 +80,27 @@ pub fn quoted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn a_name_is_kept_once_in_the_process_and_ordered_by_its_text() {
+        let long = "apply_server_side_encryption_by_default";
+        // read from other text than the first, and on another thread
+        // (whose own set has not seen it)
+        let copy = String::from(long);
+        let (a, b) = (Name::new(long), Name::new(&copy));
+        let c = std::thread::spawn(move || Name::new(&copy)).join().unwrap();
+        assert_eq!(a.as_str(), long);
+        assert!(std::ptr::eq(a.as_str(), b.as_str()) && std::ptr::eq(a.as_str(), c.as_str()));
+        assert_eq!(a, c);
+        assert_ne!(a, Name::new("apply_server_side_encryption"));
+        let mut names = [Name::new("tags"), Name::new("Name"), Name::new("acl"), a];
+        names.sort();
+        assert_eq!(names.map(|n| n.as_str()), ["Name", "acl", long, "tags"]);
+        assert_eq!(std::mem::size_of::<Name>(), 16);
+        let empty = String::from("x");
+        assert_eq!(Name::new(""), Name::new(&empty[..0]));
+        assert_eq!(Name::default(), "");
+    }
+
+    #[test]
     fn a_shared_string_compares_and_orders_as_its_text() {
         let a = Shared::from("aws_s3_bucket");
         let b = Shared::from(String::from("aws_vpc"));
@@ -278,5 +299,239 @@ impl PartialEq<Shared> for &str {
 impl PartialEq<Shared> for String {
     fn eq(&self, other: &Shared) -> bool {
         *self == other.as_str()
+    }
+}
+
+/// An attribute name or map key (`tags`, `Environment`, a `for_each`
+/// key): interned, so every occurrence refers to one copy that lives as
+/// long as the process. Two words, copied without a count or an
+/// allocation (the model holds a name per object field, over a million
+/// for a large organisation's configuration, nearly all the same few
+/// hundred); equal names are the same copy, told equal by their address.
+/// The copies kept are the distinct names of the input, at most its size.
+#[derive(Clone, Copy)]
+pub struct Name(&'static str);
+
+impl Name {
+    /// The interned copy of `text`: looked up first in this thread's own
+    /// cache (no lock, no atomic operation: one slot per hash, the last
+    /// name seen there), then in the process's set.
+    pub fn new(text: &str) -> Name {
+        const SLOTS: usize = 4096;
+        thread_local! {
+            static SEEN: [std::cell::Cell<&'static str>; SLOTS] =
+                const { [const { std::cell::Cell::new("") }; SLOTS] };
+        }
+        // the one empty name (an empty slot's text matches nothing else)
+        static EMPTY: &str = "";
+        if text.is_empty() {
+            return Name(EMPTY);
+        }
+        let hash = name_hash(text.as_bytes());
+        let slot = (hash as usize) % SLOTS;
+        let seen = SEEN.with(|seen| seen[slot].get());
+        if seen == text {
+            return Name(seen);
+        }
+        let kept = Name::kept(text, hash);
+        SEEN.with(|seen| seen[slot].set(kept));
+        Name(kept)
+    }
+
+    /// The process's copy of `text`, kept on first sight.
+    fn kept(text: &str, hash: u64) -> &'static str {
+        type Kept = std::collections::HashSet<&'static str, foldhash::fast::FixedState>;
+        // in shards: threads interning at once seldom wait for each other
+        const SHARDS: usize = 16;
+        static KEPT: std::sync::LazyLock<[std::sync::Mutex<Kept>; SHARDS]> =
+            std::sync::LazyLock::new(Default::default);
+        let mut set = KEPT[(hash >> 32) as usize % SHARDS]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match set.get(text) {
+            Some(kept) => kept,
+            None => {
+                let kept: &'static str = Box::leak(text.into());
+                set.insert(kept);
+                kept
+            }
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// A hash of a name's bytes, eight at a time (names are short): which
+/// slot of a thread's cache, which shard of the process's set.
+fn name_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Name) -> bool {
+        // one copy per text: the same text is the same address
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Name {}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
+        if self == other {
+            return std::cmp::Ordering::Equal;
+        }
+        self.0.cmp(other.0)
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Hashed as its text, as [`std::borrow::Borrow<str>`] requires.
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state)
+    }
+}
+
+impl Default for Name {
+    fn default() -> Name {
+        Name::new("")
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.0, f)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Name {
+        Name::new(s)
+    }
+}
+
+impl From<&&str> for Name {
+    fn from(s: &&str) -> Name {
+        Name::new(s)
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Name {
+        Name::new(&s)
+    }
+}
+
+impl From<&String> for Name {
+    fn from(s: &String) -> Name {
+        Name::new(s)
+    }
+}
+
+impl From<CompactString> for Name {
+    fn from(s: CompactString) -> Name {
+        Name::new(&s)
+    }
+}
+
+impl From<&Shared> for Name {
+    fn from(s: &Shared) -> Name {
+        Name::new(s)
+    }
+}
+
+impl From<std::borrow::Cow<'_, str>> for Name {
+    fn from(s: std::borrow::Cow<'_, str>) -> Name {
+        Name::new(&s)
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        self == other.0
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        self == other.0
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == other.0
+    }
+}
+
+impl serde::Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
     }
 }

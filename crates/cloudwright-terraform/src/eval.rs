@@ -661,12 +661,12 @@ impl<'a> Evaluator<'a> {
         let mut sensitive = false;
         for (key, value) in items {
             let key: crate::syntax::Name = match key {
-                ObjectKey::Ident(name) => name.clone(),
+                ObjectKey::Ident(name) => *name,
                 ObjectKey::Expr(e) => {
                     // `foo = 1` where foo is a bare word parses as a variable:
                     // HCL takes a lone identifier key literally.
                     if let ExprKind::Variable(name) = &e.kind {
-                        name.clone()
+                        *name
                     } else {
                         let k = self.eval(e);
                         sensitive |= k.is_sensitive();
@@ -797,10 +797,10 @@ impl<'a> Evaluator<'a> {
                     for (k, v) in entries {
                         let mut bound = 1;
                         if let Some(kv) = key_var {
-                            self.bind(kv.clone(), k);
+                            self.bind(*kv, k);
                             bound += 1;
                         }
-                        self.bind(value_var.clone(), v);
+                        self.bind(*value_var, v);
                         self.render_template(body, out, pieces, sensitive);
                         self.unbind(bound);
                     }
@@ -853,10 +853,10 @@ impl<'a> Evaluator<'a> {
         for (k, v) in entries {
             let mut bound = 1;
             if let Some(kv) = &f.key_var {
-                self.bind(kv.clone(), k);
+                self.bind(*kv, k);
                 bound += 1;
             }
-            self.bind(f.value_var.clone(), v);
+            self.bind(f.value_var, v);
             let include = match &f.cond {
                 None => Some(true),
                 Some(c) => {
@@ -1452,7 +1452,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         let attribute = match rest.first() {
-            Some(TraversalOp::GetAttr(a)) => Some(a.clone()),
+            Some(TraversalOp::GetAttr(a)) => Some(*a),
             _ => None,
         };
         self.traces.push(Trace::Reference {

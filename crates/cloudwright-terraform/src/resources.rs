@@ -435,7 +435,7 @@ pub fn eval_body(
         if let Some(spans) = spans.as_deref_mut() {
             let span = ev.span(attr.range);
             if path.is_empty() {
-                spans.insert(attr.name.clone(), span);
+                spans.insert(attr.name, span);
             } else {
                 spans.insert(join(path, &attr.name), span);
             }
@@ -446,10 +446,10 @@ pub fn eval_body(
             // references nor provenance)
             let traces = ev.take_traces(mark);
             if !traces.is_empty() {
-                sink.traces.push((attr.name.clone(), traces));
+                sink.traces.push((attr.name, traces));
             }
         }
-        fields.insert(attr.name.clone(), value);
+        fields.insert(attr.name, value);
     }
     // block type → (objects, unknown) in order of first appearance
     let mut groups: Vec<(Name, Vec<Value>, bool)> = Vec::new();
@@ -464,7 +464,7 @@ pub fn eval_body(
         let entered = ev.enter(&block.origin);
         let kind = if block.kind == "dynamic" {
             match block.labels.first() {
-                Some(l) => l.clone(),
+                Some(l) => *l,
                 None => {
                     ev.error(
                         block.range,
@@ -475,12 +475,12 @@ pub fn eval_body(
                 }
             }
         } else {
-            block.kind.clone()
+            block.kind
         };
         let index = match groups.iter().position(|(k, ..)| *k == kind) {
             Some(i) => i,
             None => {
-                groups.push((kind.clone(), Vec::new(), false));
+                groups.push((kind, Vec::new(), false));
                 groups.len() - 1
             }
         };
@@ -524,7 +524,7 @@ pub fn eval_body(
                 // one entry per name: a kind's blocks after each other
                 match sink.traces.iter_mut().find(|(k, _)| *k == kind) {
                     Some((_, earlier)) => earlier.extend(traces),
-                    None => sink.traces.push((kind.clone(), traces)),
+                    None => sink.traces.push((kind, traces)),
                 }
             }
         }
@@ -589,7 +589,7 @@ fn expand_dynamic(
         return Some(Vec::new());
     };
     let iterator = match block.body.attribute("iterator").map(|a| &a.expr.kind) {
-        Some(ExprKind::Variable(name)) => name.clone(),
+        Some(ExprKind::Variable(name)) => *name,
         _ => kind.into(),
     };
     let Some(content) = block.body.blocks_of("content").next() else {
@@ -628,7 +628,7 @@ fn expand_dynamic(
     let mut out = Vec::with_capacity(entries.len());
     for (i, (key, value)) in entries.into_iter().enumerate() {
         let iter_value = key_value(key, value);
-        ev.bind(iterator.clone(), iter_value);
+        ev.bind(iterator, iter_value);
         let item_path = item_path(path, kind, first_index + i);
         if let Some(spans) = spans.as_deref_mut() {
             spans.insert(item_path.as_str(), ev.span(content.range));
@@ -1017,7 +1017,7 @@ pub fn eval_resource(
                     } => {
                         if *target != *address && *target != *block_address {
                             references.push(Reference {
-                                attribute: attribute.clone(),
+                                attribute,
                                 target,
                                 target_attribute,
                             });
@@ -1031,7 +1031,7 @@ pub fn eval_resource(
                             // sized for the attribute's traces: an upper bound
                             let mut sources = Vec::with_capacity(attr_traces_len);
                             sources.push(s);
-                            provenance.push((attribute.clone(), sources));
+                            provenance.push((attribute, sources));
                         }
                     },
                 }

@@ -363,9 +363,9 @@ fn provider(
 /// An object key's name when it is one written as such (`a = …`, `"a" = …`).
 fn key_name(key: &ObjectKey) -> Option<Name> {
     match key {
-        ObjectKey::Ident(name) => Some(name.clone()),
+        ObjectKey::Ident(name) => Some(*name),
         ObjectKey::Expr(e) => match &e.kind {
-            ExprKind::Variable(name) => Some(name.clone()),
+            ExprKind::Variable(name) => Some(*name),
             ExprKind::Literal(Value::String(s)) => Some(s.as_ref().into()),
             ExprKind::Template(parts) => match parts.as_slice() {
                 [TemplatePart::Literal(s)] => Some(s.as_str().into()),
@@ -406,7 +406,7 @@ fn rewrite(e: &mut Expr) {
         ExprKind::Traversal(base, ops) => {
             let provider = matches!(&base.kind, ExprKind::Variable(n) if n == "provider");
             if let (true, Some(TraversalOp::GetAttr(kind))) = (provider, ops.first()) {
-                let kind = kind.clone();
+                let kind = *kind;
                 ops.remove(0);
                 base.kind = ExprKind::Variable(kind);
             }

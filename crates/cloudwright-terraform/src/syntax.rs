@@ -9,38 +9,14 @@ use cloudwright_model::{FileId, SourceFile, Value};
 use std::sync::Arc;
 
 /// A name in the configuration (an argument, block type, label, variable,
-/// attribute, function): nearly always short, so stored inline without an
-/// allocation of its own.
-pub type Name = compact_str::CompactString;
+/// attribute, function): interned ([`cloudwright_model::text::Name`]), so
+/// that it becomes an object key — once per resource instance that sets
+/// it — by a copy of two words.
+pub type Name = cloudwright_model::text::Name;
 
-/// The longest name stored inline in a [`Name`].
-const INLINE_NAME: usize = std::mem::size_of::<Name>();
-
-/// A name read from the configuration. One longer than a [`Name`] holds
-/// inline (`server_side_encryption_configuration`) is interned: every
-/// occurrence refers to one copy that lives as long as the process, so
-/// cloning it — once per resource instance that sets it, as an object
-/// key — costs no allocation. The copies kept are the distinct long names
-/// of the input, at most its size.
+/// A name read from the configuration.
 pub fn name(text: &str) -> Name {
-    if text.len() <= INLINE_NAME {
-        return Name::new(text);
-    }
-    type Kept = std::collections::HashSet<&'static str, foldhash::fast::FixedState>;
-    static LONG: std::sync::Mutex<Option<Kept>> = std::sync::Mutex::new(None);
-    let mut long = LONG
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let kept = long.get_or_insert_with(Kept::default);
-    let text = match kept.get(text) {
-        Some(text) => *text,
-        None => {
-            let text: &'static str = Box::leak(text.into());
-            kept.insert(text);
-            text
-        }
-    };
-    Name::const_new(text)
+    Name::new(text)
 }
 
 /// Byte range `[start, end)` in the file of the enclosing [`ConfigFile`].
@@ -471,28 +447,5 @@ impl Body {
             block.range = f(block.range);
             block.body.map_ranges(f);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::name;
-
-    #[test]
-    fn long_names_are_kept_once_and_cloned_without_allocating() {
-        let long = "apply_server_side_encryption_by_default";
-        // (the second read from other text than the first)
-        let copy = String::from(long);
-        let (a, b) = (name(long), name(copy.as_str()));
-        assert_eq!((a.as_str(), b.as_str()), (long, long));
-        // one kept copy, which a clone refers to rather than copies
-        let (a, b) = (
-            a.as_static_str().unwrap(),
-            b.clone().as_static_str().unwrap(),
-        );
-        assert!(std::ptr::eq(a, b));
-        let short = name("cidr_blocks");
-        assert!(!short.is_heap_allocated() && short.as_static_str().is_none());
-        assert_eq!(short, "cidr_blocks");
     }
 }

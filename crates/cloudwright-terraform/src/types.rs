@@ -75,11 +75,11 @@ pub fn parse_type(
                         let mut attrs = Vec::new();
                         for (key, ty) in items {
                             let name = match key {
-                                ObjectKey::Ident(n) => n.clone(),
+                                ObjectKey::Ident(n) => *n,
                                 ObjectKey::Expr(Expr {
                                     kind: ExprKind::Variable(n),
                                     ..
-                                }) => n.clone(),
+                                }) => *n,
                                 ObjectKey::Expr(Expr {
                                     kind: ExprKind::Literal(Value::String(s)),
                                     ..

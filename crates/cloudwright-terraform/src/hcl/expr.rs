@@ -271,8 +271,8 @@ impl<'a> Parser<'a> {
         while self.starts_with("::") {
             // provider::aws::arn_parse(…)
             self.pos += 2;
-            function.push_str("::");
-            function.push_str(self.expect_ident("a function name after `::`")?);
+            let next = self.expect_ident("a function name after `::`")?;
+            function = Name::new(&cloudwright_model::text::concat([&function, "::", next]));
             self.skip_ws(nl)?;
             if self.peek() != b'(' && !self.starts_with("::") {
                 return Err(self.expected("`(` after the function name"));

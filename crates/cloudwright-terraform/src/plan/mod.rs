@@ -1352,7 +1352,7 @@ fn references_from_config(resource: &Resource, expressions: &Json) -> Vec<Refere
             out.push(Reference {
                 attribute: attribute.as_str().into(),
                 target: absolute(&resource.module, &target).into(),
-                target_attribute: attr.map(compact_str::CompactString::from),
+                target_attribute: attr.map(cloudwright_model::text::Name::from),
             });
         }
     }
