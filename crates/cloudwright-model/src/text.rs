@@ -363,24 +363,12 @@ impl Name {
     }
 }
 
-/// A hash of a name's bytes, eight at a time (names are short): which
-/// slot of a thread's cache, which shard of the process's set.
+/// A hash of a name: which slot of a thread's cache, which shard of the
+/// process's set.
+#[inline]
 fn name_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (bytes.len() as u64).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        h = (h.rotate_left(23) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(23) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-    }
-    h ^ (h >> 29)
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x9E37_79B9_7F4A_7C15).hash_one(bytes)
 }
 
 impl PartialEq for Name {
