@@ -300,7 +300,7 @@ fn address_hash(address: &str) -> u64 {
 /// Root module → address → value, looked up by a `(&str, &str)` pair
 /// without building an owned key (the engines ask millions of times).
 #[derive(Debug)]
-struct ByRoot<V>(HashMap<Arc<str>, HashMap<Arc<str>, V>>);
+struct ByRoot<V>(HashMap<Arc<str>, HashMap<crate::text::Shared, V>>);
 
 impl<V> Default for ByRoot<V> {
     fn default() -> Self {
@@ -382,7 +382,8 @@ impl Graph {
             roots
                 .par_iter()
                 .map(|(root, run)| {
-                    let mut map: HashMap<Arc<str>, Vec<(usize, usize)>> = HashMap::default();
+                    let mut map: HashMap<crate::text::Shared, Vec<(usize, usize)>> =
+                        HashMap::default();
                     for i in run.clone() {
                         for (j, reference) in resources[i].references.iter().enumerate() {
                             // (another root's resource: indexed under that root,
@@ -764,7 +765,7 @@ fn names(reference: &crate::Reference, origin: &str) -> bool {
 fn split_origin(
     origin: &str,
     is_resource: impl Fn(&str) -> bool,
-) -> Option<(Arc<str>, Option<crate::text::Name>)> {
+) -> Option<(crate::text::Shared, Option<crate::text::Name>)> {
     let mut end = origin.len();
     loop {
         let candidate = &origin[..end];

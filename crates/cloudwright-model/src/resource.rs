@@ -61,7 +61,7 @@ pub struct Reference {
     /// Absolute address of the referenced instance, or of the resource block
     /// when the instance could not be determined. Shared: every instance of
     /// a block that refers to the same target holds one string.
-    pub target: Arc<str>,
+    pub target: crate::text::Shared,
     /// The referenced attribute (`id`, `arn`), when the reference names one.
     pub target_attribute: Option<crate::text::Name>,
 }

@@ -21,7 +21,7 @@ pub enum Trace {
     /// A resource, data source or module instance (absolute address) and the
     /// attribute read from it.
     Reference {
-        target: Arc<str>,
+        target: cloudwright_model::text::Shared,
         attribute: Option<crate::syntax::Name>,
     },
     /// A variable, local or module output the value passed through.

@@ -816,7 +816,7 @@ fn link_by_value(resources: &mut [Resource]) {
     }
     let mut links: Vec<(usize, Reference)> = Vec::new();
     // (each target's address shared by the references to it, made once)
-    let mut targets: Vec<Option<Arc<str>>> = vec![None; resources.len()];
+    let mut targets: Vec<Option<cloudwright_model::text::Shared>> = vec![None; resources.len()];
     for (i, r) in resources.iter().enumerate() {
         if !r.references.is_empty() {
             continue;
@@ -892,7 +892,7 @@ pub fn link_across_roots(resources: &mut [Resource]) -> bool {
             found
         })
         .collect();
-    let mut targets: Vec<Option<Arc<str>>> = vec![None; resources.len()];
+    let mut targets: Vec<Option<cloudwright_model::text::Shared>> = vec![None; resources.len()];
     let links: Vec<(usize, Reference)> = found
         .into_iter()
         .map(|(i, attribute, target, key)| {
