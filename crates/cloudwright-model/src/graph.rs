@@ -4,6 +4,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::resource::{Mode, Resource, VariableOrigin};
 use crate::source::{SourceMap, Span};
+use crate::text::Shared;
 use crate::value::Value;
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
@@ -300,7 +301,7 @@ fn address_hash(address: &str) -> u64 {
 /// Root module → address → value, looked up by a `(&str, &str)` pair
 /// without building an owned key (the engines ask millions of times).
 #[derive(Debug)]
-struct ByRoot<V>(HashMap<Arc<str>, HashMap<crate::text::Shared, V>>);
+struct ByRoot<V>(HashMap<Shared, HashMap<Shared, V>>);
 
 impl<V> Default for ByRoot<V> {
     fn default() -> Self {
@@ -325,7 +326,7 @@ pub struct Graph {
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
     /// (root, address) → index
-    by_address: HashMap<Arc<str>, Addresses>,
+    by_address: HashMap<Shared, Addresses>,
     /// resource type → indices (managed and data)
     by_type: HashMap<crate::text::Shared, Vec<usize>>,
     /// (root, target instance or block address) → (referrer index, reference index)
@@ -665,8 +666,8 @@ impl Graph {
 }
 
 /// Each root module's run of resources in a list sorted by root.
-fn root_runs(resources: &[Resource]) -> Vec<(Arc<str>, std::ops::Range<usize>)> {
-    let mut runs: Vec<(Arc<str>, std::ops::Range<usize>)> = Vec::new();
+fn root_runs(resources: &[Resource]) -> Vec<(Shared, std::ops::Range<usize>)> {
+    let mut runs: Vec<(Shared, std::ops::Range<usize>)> = Vec::new();
     for (i, r) in resources.iter().enumerate() {
         match runs.last_mut() {
             Some((root, run)) if **root == *r.root => run.end = i + 1,

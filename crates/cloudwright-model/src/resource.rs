@@ -150,7 +150,7 @@ pub struct Resource {
     /// the scanned directory itself; the file name for plans and state).
     /// Addresses repeat across roots (every environment has
     /// `aws_vpc.main`), so the graph keys resources by (root, address).
-    pub root: Arc<str>,
+    pub root: crate::text::Shared,
     pub mode: Mode,
     /// `aws_subnet` (shared by the instances of a block)
     pub resource_type: crate::text::Shared,
@@ -185,11 +185,7 @@ impl Resource {
     pub fn canonical_order(a: &Resource, b: &Resource) -> std::cmp::Ordering {
         // the resources of a root share its name: most pairs compared while
         // sorting do, and are told equal without comparing the text
-        let root = if Arc::ptr_eq(&a.root, &b.root) {
-            std::cmp::Ordering::Equal
-        } else {
-            a.root.cmp(&b.root)
-        };
+        let root = a.root.cmp(&b.root);
         root.then_with(|| {
             (&a.module, a.mode, &a.resource_type, &a.name, &a.index).cmp(&(
                 &b.module,

@@ -248,6 +248,12 @@ impl std::fmt::Display for Shared {
     }
 }
 
+impl serde::Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl From<&str> for Shared {
     fn from(s: &str) -> Shared {
         Shared(triomphe::ThinArc::from_header_and_slice((), s.as_bytes()))

@@ -27,7 +27,7 @@ pub struct Hop {
     /// The root module of the hop's resource, where the path knows it: it
     /// may be another's than the exposed resource's (a Terragrunt unit's
     /// subnet, route table and gateway are the network unit's).
-    pub root: Option<std::sync::Arc<str>>,
+    pub root: Option<cloudwright_model::text::Shared>,
     pub detail: String,
     pub span: Option<Span>,
 }
@@ -63,7 +63,7 @@ const EPHEMERAL: (u16, u16) = (1024, 65535);
 /// block (`aws_security_group.db.ingress[0]`), the rule resource itself
 /// otherwise.
 pub fn rule_hop(
-    root: &std::sync::Arc<str>,
+    root: &cloudwright_model::text::Shared,
     address: &str,
     attribute: &str,
     span: Option<Span>,

@@ -408,7 +408,7 @@ fn list(v: Option<Value>) -> Vec<Value> {
 pub struct Permission {
     pub space: HeaderSpace,
     /// the root module of the rule's resource
-    pub root: std::sync::Arc<str>,
+    pub root: cloudwright_model::text::Shared,
     pub address: String,
     pub attribute: String,
     pub span: Option<cloudwright_model::Span>,
@@ -782,7 +782,7 @@ pub struct GroupPermission {
     /// Addresses of the source groups.
     pub from_groups: Vec<String>,
     /// the root module of the rule's resource
-    pub root: std::sync::Arc<str>,
+    pub root: cloudwright_model::text::Shared,
     pub address: String,
     pub attribute: String,
     pub span: Option<cloudwright_model::Span>,

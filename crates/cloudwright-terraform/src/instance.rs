@@ -89,7 +89,7 @@ pub struct Loader<'s> {
     pub modules: Vec<ModuleInstance>,
     pub diagnostics: Vec<Diagnostic>,
     /// The root module's directory as displayed, shared by its resources.
-    pub root_display: Arc<str>,
+    pub root_display: cloudwright_model::text::Shared,
     /// Span and provenance maps shared by the instances of a block whose
     /// maps are equal, across all roots.
     pub shared: &'s SharedMapCache,

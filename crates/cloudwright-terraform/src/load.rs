@@ -1227,7 +1227,7 @@ fn evaluate_waiting(
 fn refresh_dependents(
     reader: &crate::terragrunt::Reader<'_>,
     dependents: Vec<UnitRoot>,
-    read_again: &[Arc<str>],
+    read_again: &[cloudwright_model::text::Shared],
     shown: &Path,
     evaluate: &dyn Fn(Vec<RootJob>) -> Vec<Loaded>,
     results: &mut [Loaded],
@@ -1435,7 +1435,7 @@ fn read_remote_states(
     reads: &Reads,
     evaluate: &dyn Fn(Vec<RootJob>, &Reads) -> Vec<Loaded>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (bool, Vec<Arc<str>>) {
+) -> (bool, Vec<cloudwright_model::text::Shared>) {
     let reading = |states: crate::remote_state::RemoteStates| Reads {
         sandbox: reads.sandbox.clone(),
         remote_states: Arc::new(states),
@@ -1469,22 +1469,22 @@ fn read_remote_states(
     {
         return (false, Vec::new());
     }
-    let name = |part: &Loaded| -> Option<Arc<str>> {
+    let name = |part: &Loaded| -> Option<cloudwright_model::text::Shared> {
         part.modules
             .iter()
             .find(|m| m.address.is_empty())
             .map(|m| m.root_dir.as_str().into())
     };
-    let held_back: HashSet<Arc<str>> = roots
+    let held_back: HashSet<cloudwright_model::text::Shared> = roots
         .iter()
         .filter(|r| r.held_back)
         .filter_map(|r| name(&results[r.result]))
         .collect();
     let written = written_states(earlier.iter().copied().chain(results.iter()));
     // each root to read again → the roots it reads
-    let mut pending: Vec<(usize, Vec<Arc<str>>)> = Vec::new();
+    let mut pending: Vec<(usize, Vec<cloudwright_model::text::Shared>)> = Vec::new();
     for (k, root) in roots.iter().enumerate() {
-        let mut producers: Vec<Arc<str>> = Vec::new();
+        let mut producers: Vec<cloudwright_model::text::Shared> = Vec::new();
         for (r, place) in state_reads(&results[root.result], shown) {
             let found = place.as_ref().and_then(|place| written.get(place));
             match (found, &place) {
@@ -1512,13 +1512,15 @@ fn read_remote_states(
         }
     }
     let any = !held_back.is_empty() || !pending.is_empty();
-    let mut names: Vec<Option<Arc<str>>> = pending
+    let mut names: Vec<Option<cloudwright_model::text::Shared>> = pending
         .iter()
         .map(|(k, _)| name(&results[roots[*k].result]))
         .collect();
-    let read_again: Vec<Arc<str>> = names.iter().flatten().cloned().collect();
+    let read_again: Vec<cloudwright_model::text::Shared> =
+        names.iter().flatten().cloned().collect();
     while !pending.is_empty() {
-        let waiting: HashSet<Arc<str>> = names.iter().flatten().cloned().collect();
+        let waiting: HashSet<cloudwright_model::text::Shared> =
+            names.iter().flatten().cloned().collect();
         let mut ready: Vec<usize> = (0..pending.len())
             .filter(|&p| pending[p].1.iter().all(|root| !waiting.contains(root)))
             .collect();

@@ -15,7 +15,6 @@
 use crate::eval::FastMap;
 use cloudwright_model::{Fields, Value};
 use std::path::Path;
-use std::sync::Arc;
 
 /// Where a state is kept, as one string (`s3://bucket/env:/dev/key`), and
 /// the outputs of the root module that writes it, each by the root's name.
@@ -25,7 +24,7 @@ pub struct RemoteStates(FastMap<String, Written>);
 /// A scanned root module's state: its name and its root module's outputs.
 #[derive(Debug)]
 pub struct Written {
-    pub root: Arc<str>,
+    pub root: cloudwright_model::text::Shared,
     pub outputs: Value,
 }
 

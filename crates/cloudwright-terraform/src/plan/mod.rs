@@ -19,7 +19,6 @@ use locate::{Seg, Step};
 use serde_json::Value as Json;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 
 const PLAN_HELP: &str = "produce the plan with `terraform show -json plan.out > plan.json`";
 
@@ -118,7 +117,7 @@ pub fn load_plan_or_state(path: &Path, options: &LoadOptions, sources: &mut Sour
     }
     out.diagnostics.append(&mut shape.diagnostics);
     if options.shown_from.is_some() {
-        let root: Arc<str> = display.as_str().into();
+        let root: cloudwright_model::text::Shared = display.as_str().into();
         for r in &mut out.resources {
             r.root = root.clone();
         }

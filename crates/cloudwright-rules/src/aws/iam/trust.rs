@@ -228,7 +228,7 @@ fn conclude(
 
 fn check_external_id(ctx: &Context<'_>, report: &mut Report) {
     // the accounts of each root, found once (a root has many roles)
-    let mut accounts: std::collections::HashMap<std::sync::Arc<str>, Vec<String>> =
+    let mut accounts: std::collections::HashMap<cloudwright_model::text::Shared, Vec<String>> =
         Default::default();
     for role in ctx.resources(&["aws_iam_role"]) {
         report.checked(role);
