@@ -452,38 +452,8 @@ impl From<&str> for Name {
     }
 }
 
-impl From<&&str> for Name {
-    fn from(s: &&str) -> Name {
-        Name::new(s)
-    }
-}
-
 impl From<String> for Name {
     fn from(s: String) -> Name {
-        Name::new(&s)
-    }
-}
-
-impl From<&String> for Name {
-    fn from(s: &String) -> Name {
-        Name::new(s)
-    }
-}
-
-impl From<CompactString> for Name {
-    fn from(s: CompactString) -> Name {
-        Name::new(&s)
-    }
-}
-
-impl From<&Shared> for Name {
-    fn from(s: &Shared) -> Name {
-        Name::new(s)
-    }
-}
-
-impl From<std::borrow::Cow<'_, str>> for Name {
-    fn from(s: std::borrow::Cow<'_, str>) -> Name {
         Name::new(&s)
     }
 }
