@@ -14,6 +14,17 @@ mod footprint;
 mod plan;
 
 use std::path::{Path, PathBuf};
+
+/// `println!` that ends the harness quietly once standard output is closed
+/// (`cloudwright-bench load DIR | head -3`) rather than panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
 use std::time::Instant;
 
 fn usage() -> ! {
@@ -49,7 +60,7 @@ fn main() {
     match command.as_str() {
         "generate" => {
             let stats = or_exit(corpus::generate(&dir, number.unwrap_or(600), remote_state));
-            println!(
+            out!(
                 "wrote {} files ({:.1} MB) in {} root modules and {} shared modules to {}",
                 stats.files,
                 stats.bytes as f64 / 1e6,
@@ -61,7 +72,7 @@ fn main() {
         "example-corpus" => {
             let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/three-tier");
             let stats = or_exit(corpus::copies(&example, &dir, number.unwrap_or(600)));
-            println!(
+            out!(
                 "wrote {} .tf files ({:.1} MB) in {} copies of examples/three-tier to {}",
                 stats.files,
                 stats.bytes as f64 / 1e6,
@@ -75,7 +86,7 @@ fn main() {
                 number.unwrap_or(60),
                 stacks,
             ));
-            println!(
+            out!(
                 "wrote {} files ({:.1} MB) in {} Terragrunt units and {} shared modules to {}",
                 stats.files,
                 stats.bytes as f64 / 1e6,
@@ -96,12 +107,12 @@ fn main() {
                 eprintln!("error: {e}");
                 std::process::exit(1);
             }
-            println!("wrote {}", dir.join("main.tf").display());
+            out!("wrote {}", dir.join("main.tf").display());
         }
         "iam" => iam(&dir, number.unwrap_or(3)),
         "plan-corpus" => {
             let written = or_exit(plan::generate(&dir, number.unwrap_or(20_000)));
-            println!(
+            out!(
                 "wrote plan.json ({:.1} MB) and terraform.tfstate ({:.1} MB) to {}",
                 written.0 as f64 / 1e6,
                 written.1 as f64 / 1e6,
@@ -116,7 +127,7 @@ fn main() {
                 eprintln!("error: {e}");
                 std::process::exit(1);
             }
-            println!("wrote {}", dir.join("main.tf").display());
+            out!("wrote {}", dir.join("main.tf").display());
         }
         _ => usage(),
     }
@@ -160,8 +171,8 @@ fn iam(dir: &Path, repeat: usize) {
             .count();
         summary = format!("{admins} administrator-equivalent, {paths} with an escalation path");
     }
-    println!("load:      {loaded:.3} s ({roles} roles, {policies} role policies)");
-    println!("analysis:  {best:.3} s best of {repeat} ({summary})");
+    out!("load:      {loaded:.3} s ({roles} roles, {policies} role policies)");
+    out!("analysis:  {best:.3} s best of {repeat} ({summary})");
 }
 
 fn load(dir: &Path, repeat: usize) {
@@ -203,32 +214,32 @@ fn load(dir: &Path, repeat: usize) {
         eprintln!("run {}: load {:.3} s (freeing the model afterwards: {:.3} s, skipped by the CLI at exit)", run + 1, secs, drop_start.elapsed().as_secs_f64());
     }
     let mb = bytes as f64 / 1e6;
-    println!("corpus:      {files} files, {mb:.1} MB of .tf");
-    println!("loaded:      {summary}");
-    println!("threads:     {threads}");
-    println!("best time:   {best:.3} s");
-    println!(
+    out!("corpus:      {files} files, {mb:.1} MB of .tf");
+    out!("loaded:      {summary}");
+    out!("threads:     {threads}");
+    out!("best time:   {best:.3} s");
+    out!(
         "  of which:  {best_evaluated:.3} s to find, read, parse and evaluate the files; {:.3} s to assemble the model",
         best - best_evaluated
     );
-    println!(
+    out!(
         "throughput:  {:.1} MB/s total, {:.1} MB/s per core",
         mb / best,
         mb / best / threads as f64
     );
-    println!(
+    out!(
         "  parse and evaluate (files found and read included, assembly not): {:.1} MB/s per core",
         mb / best_evaluated / threads as f64
     );
     if let Some(cpu) = best_cpu {
         // below 100% the cores waited: on each other, on the disk, or on
         // the parts of the load that run on one thread
-        println!(
+        out!(
             "cpu time:    {cpu:.3} s on all threads, the cores {:.0}% busy",
             100.0 * cpu / best / threads as f64
         );
     }
-    println!(
+    out!(
         "peak RSS:    {}",
         peak_rss().unwrap_or_else(|| "unavailable".into())
     );
@@ -264,10 +275,10 @@ fn plan_load(file: &Path, repeat: usize) {
         alloc::freeing(|| drop(graph));
     }
     let mb = bytes as f64 / 1e6;
-    println!("file:        {} ({mb:.1} MB)", file.display());
-    println!("loaded:      {summary}");
-    println!("best time:   {best:.3} s ({:.1} MB/s)", mb / best);
-    println!(
+    out!("file:        {} ({mb:.1} MB)", file.display());
+    out!("loaded:      {summary}");
+    out!("best time:   {best:.3} s ({:.1} MB/s)", mb / best);
+    out!(
         "peak RSS:    {}",
         peak_rss().unwrap_or_else(|| "unavailable".into())
     );
@@ -290,7 +301,7 @@ fn parse(dir: &std::path::Path, repeat: usize) {
     }
     let mb = bytes as f64 / 1e6;
     let threads = rayon::current_num_threads();
-    println!(
+    out!(
         "parse only:  {} files, {mb:.1} MB in {best:.3} s: {:.1} MB/s total, {:.1} MB/s per core",
         paths.len(),
         mb / best,
@@ -339,25 +350,28 @@ fn footprint(dir: &Path) {
     let rss = status_mb("VmRSS:").map_or_else(|| "unavailable".into(), |mb| format!("{mb:.1} MB"));
     let parts = footprint::measure(&graph);
     let total: usize = parts.iter().map(|p| p.bytes).sum();
-    println!(
+    out!(
         "{} resource instances, {} module instances; resident after the load: {rss}",
         graph.resources.len(),
         graph.modules.len()
     );
-    println!(
+    out!(
         "{:<28} {:>10} {:>10} {:>9}",
-        "part", "MB", "blocks", "per res."
+        "part",
+        "MB",
+        "blocks",
+        "per res."
     );
     let per = |bytes: usize| bytes as f64 / graph.resources.len().max(1) as f64;
     for (name, part) in footprint::PARTS.iter().zip(parts) {
-        println!(
+        out!(
             "{name:<28} {:>10.1} {:>10} {:>9.0}",
             part.bytes as f64 / 1e6,
             part.blocks,
             per(part.bytes)
         );
     }
-    println!(
+    out!(
         "{:<28} {:>10.1} {:>10} {:>9.0}",
         "model (estimated)",
         total as f64 / 1e6,
@@ -386,8 +400,8 @@ fn cost(dir: &Path, repeat: usize) {
         .iter()
         .filter(|r| r.mode == cloudwright_model::Mode::Managed)
         .count();
-    println!("load:        {load:.3} s ({managed} managed resources)");
-    println!(
+    out!("load:        {load:.3} s ({managed} managed resources)");
+    out!(
         "estimate:    {best:.3} s best of {} ({} priced, {} free, {} unpriced; ${:.2}/month): {:.0} resources/ms",
         repeat.max(1),
         e.resources.len(),
@@ -426,12 +440,12 @@ fn rules(dir: &Path, repeat: usize) {
         findings = report.findings.len();
         alloc::freeing(|| drop(report));
     }
-    println!(
+    out!(
         "load:        {load:.3} s best of {} ({} resources)",
         repeat.max(1),
         graph.resources.len()
     );
-    println!(
+    out!(
         "scan:        {best:.3} s best of {} (rules and suppressions; {} rules, {findings} findings): {:.0}% of the load",
         repeat.max(1),
         all.len(),
@@ -446,7 +460,7 @@ fn rules(dir: &Path, repeat: usize) {
         .collect();
     let start = Instant::now();
     cloudwright_rules::run(&graph, &local);
-    println!(
+    out!(
         "without the network-engine rules: {:.3} s ({} rules)",
         start.elapsed().as_secs_f64(),
         local.len()
@@ -465,7 +479,7 @@ fn rules(dir: &Path, repeat: usize) {
         .collect();
     each.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total: f64 = each.iter().map(|e| e.0).sum();
-    println!("one by one:  {total:.3} s in total; slowest:");
+    out!("one by one:  {total:.3} s in total; slowest:");
     for (secs, id) in each.iter().take(
         if std::env::var_os("CLOUDWRIGHT_BENCH_EVERY_RULE").is_some() {
             usize::MAX
@@ -473,7 +487,7 @@ fn rules(dir: &Path, repeat: usize) {
             40
         },
     ) {
-        println!("  {id:<28} {:.1} ms", secs * 1000.0);
+        out!("  {id:<28} {:.1} ms", secs * 1000.0);
     }
     std::mem::forget(graph);
 }
