@@ -20,6 +20,29 @@ fn joined<const N: usize>(parts: [&str; N], more: usize) -> String {
     out
 }
 
+/// Up to this many bytes, [`Shared::concat`] and [`Name::concat`] join
+/// their pieces on the stack rather than in a `String` dropped at once.
+const ON_STACK: usize = 192;
+
+/// `parts` joined, given to `make`: on the stack when short.
+fn with_joined<const N: usize, T>(parts: [&str; N], make: impl FnOnce(&str) -> T) -> T {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    if len > ON_STACK {
+        return make(&concat(parts));
+    }
+    let mut buf = [0u8; ON_STACK];
+    let mut at = 0;
+    for part in parts {
+        buf[at..at + part.len()].copy_from_slice(part.as_bytes());
+        at += part.len();
+    }
+    // whole pieces of text, one after the other: always text
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(text) => make(text),
+        Err(_) => make(&concat(parts)),
+    }
+}
+
 /// [`concat`] into a [`CompactString`]: kept inline when short (joined on
 /// the stack first: growing a `CompactString` piece by piece costs several
 /// times as much).
@@ -119,6 +142,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pieces_join_into_shared_strings_and_names_on_the_stack_or_not() {
+        let long = "x".repeat(ON_STACK);
+        for parts in [
+            ["module.a", ".", "aws_vpc.b"],
+            ["é", "", "ü"],
+            [&long, ".", "id"],
+        ] {
+            assert_eq!(Shared::concat(parts), concat(parts));
+            assert_eq!(Name::concat(parts), Name::new(&concat(parts)));
+        }
+    }
+
+    #[test]
     fn joined_strings_read_as_format_writes_them() {
         assert_eq!(
             concat(["module.net", ".", "aws_vpc.this"]),
@@ -208,6 +244,11 @@ impl Shared {
         // SAFETY: every `Shared` is made from a `str`'s bytes (the `From`
         // conversions below are the only constructors) and never changed.
         unsafe { std::str::from_utf8_unchecked(&self.0.slice) }
+    }
+
+    /// The pieces joined ([`concat`]), with no `String` between.
+    pub fn concat<const N: usize>(parts: [&str; N]) -> Shared {
+        with_joined(parts, |text| Shared::from(text))
     }
 
     /// Whether both are the one shared copy.
@@ -362,6 +403,11 @@ impl Name {
                 kept
             }
         }
+    }
+
+    /// The name of the pieces joined ([`concat`]), with no `String` between.
+    pub fn concat<const N: usize>(parts: [&str; N]) -> Name {
+        with_joined(parts, Name::new)
     }
 
     pub fn as_str(&self) -> &'static str {

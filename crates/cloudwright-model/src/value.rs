@@ -174,7 +174,7 @@ impl Unknown {
     /// object keeps the origin path growing so links stay precise.
     pub fn attr(&self, name: &str) -> Unknown {
         match self.origin_arc() {
-            Some(o) => Unknown::with_origin(crate::text::concat([o, ".", name])),
+            Some(o) => Unknown::with_origin(Shared::concat([o, ".", name])),
             None => self.clone(),
         }
     }
@@ -474,7 +474,7 @@ impl Value {
                 None => obj
                     .computed
                     .as_ref()
-                    .map(|o| Value::unknown_from(crate::text::concat([o, ".", name]))),
+                    .map(|o| Value::unknown_from(Shared::concat([o, ".", name]))),
             },
             Value::Unknown(u) => Some(Value::Unknown(u.attr(name))),
             _ => None,

@@ -437,7 +437,7 @@ pub fn eval_body(
             if path.is_empty() {
                 spans.insert(attr.name, span);
             } else {
-                spans.insert(join(path, &attr.name), span);
+                spans.insert(Name::concat([path, ".", &attr.name]), span);
             }
         }
         ev.leave(entered);
@@ -564,7 +564,7 @@ fn item_path(path: &str, kind: &str, index: usize) -> String {
 fn block_object(fields: Fields, address: Option<&str>, path: &str) -> Value {
     Value::Map(Arc::new(Object {
         fields,
-        computed: address.map(|a| text::concat([a, ".", path]).into()),
+        computed: address.map(|a| cloudwright_model::text::Shared::concat([a, ".", path])),
     }))
 }
 
