@@ -847,7 +847,9 @@ impl<'a> Evaluator<'a> {
             return Value::unknown();
         };
         let mut list = Vec::new();
-        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        // (key, value) in the order made: sorted once at the end, where a
+        // key made twice is found
+        let mut made: Vec<(cloudwright_model::text::Name, Value)> = Vec::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut unknown = false;
         for (k, v) in entries {
@@ -883,27 +885,12 @@ impl<'a> Evaluator<'a> {
                         match key.strip() {
                             Value::Unknown(_) => unknown = true,
                             Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-                                let key = to_template_string(&key)
-                                    .ok()
-                                    .flatten()
-                                    .unwrap_or_default()
-                                    .into_owned();
+                                let key =
+                                    to_template_string(&key).ok().flatten().unwrap_or_default();
                                 if f.grouping {
-                                    groups.entry(key).or_default().push(value);
+                                    groups.entry(key.into_owned()).or_default().push(value);
                                 } else {
-                                    match map.entry(key) {
-                                        std::collections::btree_map::Entry::Vacant(slot) => {
-                                            slot.insert(value);
-                                        }
-                                        std::collections::btree_map::Entry::Occupied(slot) => {
-                                            let msg = format!(
-                                                "duplicate object key {:?} in for expression; add `...` after the value to group them",
-                                                slot.key()
-                                            );
-                                            self.error(key_expr.range, msg);
-                                            unknown = true;
-                                        }
-                                    }
+                                    made.push((cloudwright_model::text::Name::new(&key), value));
                                 }
                             }
                             other => {
@@ -921,6 +908,18 @@ impl<'a> Evaluator<'a> {
             self.unbind(bound);
         }
         let _ = range;
+        // (stable: of two entries of one key, the one made first is first)
+        made.sort_by_key(|entry| entry.0);
+        if let (Some(key_expr), false) = (&f.key_expr, f.grouping) {
+            for pair in made.windows(2).filter(|pair| pair[0].0 == pair[1].0) {
+                let msg = format!(
+                    "duplicate object key {:?} in for expression; add `...` after the value to group them",
+                    pair[1].0.as_str()
+                );
+                self.error(key_expr.range, msg);
+                unknown = true;
+            }
+        }
         if unknown {
             return Value::unknown();
         }
@@ -934,7 +933,9 @@ impl<'a> Evaluator<'a> {
                     .collect::<cloudwright_model::Fields>(),
             )
         } else {
-            Value::map(map)
+            Value::map(cloudwright_model::Fields::from_sorted(
+                cloudwright_model::fields::exact(made),
+            ))
         };
         if coll.is_sensitive() {
             result.sensitive()

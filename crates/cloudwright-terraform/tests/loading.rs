@@ -1850,6 +1850,31 @@ fn for_expressions_splats_and_operators() {
 }
 
 #[test]
+fn for_expression_keys_are_ordered_and_a_key_made_twice_is_an_error() {
+    let g = load_fixture("for_keys");
+    let json = |address: &str| {
+        let value = attr(&g, address, "value");
+        serde_json::from_str::<serde_json::Value>(value.as_str().unwrap()).unwrap()
+    };
+    assert_eq!(
+        json("aws_ssm_parameter.ordered").to_string(),
+        r#"{"api":"API","db":"DB","web":"WEB"}"#
+    );
+    assert_eq!(
+        json("aws_ssm_parameter.grouped").to_string(),
+        r#"{"api":[2],"db":[1,3],"web":[0,4]}"#
+    );
+    assert!(attr(&g, "aws_ssm_parameter.twice", "value").is_unknown());
+    assert_eq!(
+        messages(&g, Severity::Error),
+        [
+            "duplicate object key \"db\" in for expression; add `...` after the value to group them",
+            "duplicate object key \"web\" in for expression; add `...` after the value to group them",
+        ]
+    );
+}
+
+#[test]
 fn function_library_matches_terraform() {
     let g = load_fixture("functions");
     assert_clean(&g);
