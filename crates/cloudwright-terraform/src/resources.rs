@@ -452,7 +452,7 @@ pub fn eval_body(
         fields.insert(attr.name, value);
     }
     // block type → (objects, unknown) in order of first appearance
-    let mut groups: Vec<(Name, Vec<Value>, bool)> = Vec::new();
+    let mut groups: Vec<(Name, Vec<Value>, bool)> = Vec::with_capacity(body.blocks.len());
     for (bi, block) in body.blocks.iter().enumerate() {
         if skip.contains(&block.kind.as_str()) {
             continue;
@@ -480,7 +480,8 @@ pub fn eval_body(
         let index = match groups.iter().position(|(k, ..)| *k == kind) {
             Some(i) => i,
             None => {
-                groups.push((kind, Vec::new(), false));
+                // (room for one block: most kinds have one, kept as made)
+                groups.push((kind, Vec::with_capacity(1), false));
                 groups.len() - 1
             }
         };
