@@ -24,13 +24,17 @@ fn joined<const N: usize>(parts: [&str; N], more: usize) -> String {
 /// their pieces on the stack rather than in a `String` dropped at once.
 const ON_STACK: usize = 192;
 
-/// `parts` joined, given to `make`: on the stack when short.
-fn with_joined<const N: usize, T>(parts: [&str; N], make: impl FnOnce(&str) -> T) -> T {
+/// `parts` joined, given to `make`: on the stack when they fit in `ROOM`
+/// bytes, in a `String` otherwise.
+fn with_joined<const N: usize, const ROOM: usize, T>(
+    parts: [&str; N],
+    make: impl FnOnce(&str) -> T,
+) -> T {
     let len: usize = parts.iter().map(|p| p.len()).sum();
-    if len > ON_STACK {
+    if len > ROOM {
         return make(&concat(parts));
     }
-    let mut buf = [0u8; ON_STACK];
+    let mut buf = [0u8; ROOM];
     let mut at = 0;
     for part in parts {
         buf[at..at + part.len()].copy_from_slice(part.as_bytes());
@@ -48,20 +52,7 @@ fn with_joined<const N: usize, T>(parts: [&str; N], make: impl FnOnce(&str) -> T
 /// times as much).
 pub fn concat_compact<const N: usize>(parts: [&str; N]) -> CompactString {
     const INLINE: usize = std::mem::size_of::<CompactString>();
-    let len: usize = parts.iter().map(|p| p.len()).sum();
-    if len > INLINE {
-        return concat(parts).into();
-    }
-    let mut buf = [0u8; INLINE];
-    let mut at = 0;
-    for part in parts {
-        buf[at..at + part.len()].copy_from_slice(part.as_bytes());
-        at += part.len();
-    }
-    // whole pieces of text, one after the other: always text
-    std::str::from_utf8(&buf[..len])
-        .map(CompactString::new)
-        .unwrap_or_default()
+    with_joined::<N, INLINE, _>(parts, |text| CompactString::new(text))
 }
 
 /// The pieces and `[index]`, as `format!("{path}[{index}]")` writes it.
@@ -248,7 +239,7 @@ impl Shared {
 
     /// The pieces joined ([`concat`]), with no `String` between.
     pub fn concat<const N: usize>(parts: [&str; N]) -> Shared {
-        with_joined(parts, |text| Shared::from(text))
+        with_joined::<N, ON_STACK, _>(parts, |text| Shared::from(text))
     }
 
     /// Whether both are the one shared copy.
@@ -407,7 +398,7 @@ impl Name {
 
     /// The name of the pieces joined ([`concat`]), with no `String` between.
     pub fn concat<const N: usize>(parts: [&str; N]) -> Name {
-        with_joined(parts, Name::new)
+        with_joined::<N, ON_STACK, _>(parts, Name::new)
     }
 
     pub fn as_str(&self) -> &'static str {
