@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SortedMap<V>(Vec<(Key, V)>);
 
-/// Keys are attribute names and map keys, interned: two words, copied
+/// Keys are attribute names and map keys, interned: one word, copied
 /// without an allocation, the same few hundred texts over and over.
 type Key = Name;
 

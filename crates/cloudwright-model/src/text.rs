@@ -108,7 +108,8 @@ mod tests {
         let mut names = [Name::new("tags"), Name::new("Name"), Name::new("acl"), a];
         names.sort();
         assert_eq!(names.map(|n| n.as_str()), ["Name", "acl", long, "tags"]);
-        assert_eq!(std::mem::size_of::<Name>(), 16);
+        assert_eq!(std::mem::size_of::<Name>(), 8);
+        assert_eq!(std::mem::size_of::<Option<Name>>(), 8);
         let empty = String::from("x");
         assert_eq!(Name::new(""), Name::new(&empty[..0]));
         assert_eq!(Name::default(), "");
@@ -342,13 +343,41 @@ impl PartialEq<Shared> for String {
 
 /// An attribute name or map key (`tags`, `Environment`, a `for_each`
 /// key): interned, so every occurrence refers to one copy that lives as
-/// long as the process. Two words, copied without a count or an
-/// allocation (the model holds a name per object field, over a million
-/// for a large organisation's configuration, nearly all the same few
-/// hundred); equal names are the same copy, told equal by their address.
-/// The copies kept are the distinct names of the input, at most its size.
+/// long as the process. One word — a pointer to the kept text's own
+/// pointer and length — copied without a count or an allocation (the
+/// model holds a name per object field, over a million for a large
+/// organisation's configuration, nearly all the same few hundred); equal
+/// names are the same copy, told equal by their address. The copies kept
+/// are the distinct names of the input, at most its size.
 #[derive(Clone, Copy)]
-pub struct Name(&'static str);
+pub struct Name(&'static NameText);
+
+/// A kept name's text, behind the one pointer a [`Name`] is.
+struct NameText(Box<str>);
+
+/// A kept name in the process's set, found by its text.
+#[derive(Clone, Copy)]
+struct Kept(&'static NameText);
+
+impl std::borrow::Borrow<str> for Kept {
+    fn borrow(&self) -> &str {
+        &self.0 .0
+    }
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Kept) -> bool {
+        *self.0 .0 == *other.0 .0
+    }
+}
+
+impl Eq for Kept {}
+
+impl std::hash::Hash for Kept {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (*self.0 .0).hash(state)
+    }
+}
 
 impl Name {
     /// The interned copy of `text`: looked up first in this thread's own
@@ -357,40 +386,36 @@ impl Name {
     pub fn new(text: &str) -> Name {
         const SLOTS: usize = 4096;
         thread_local! {
-            static SEEN: [std::cell::Cell<&'static str>; SLOTS] =
-                const { [const { std::cell::Cell::new("") }; SLOTS] };
-        }
-        // the one empty name (an empty slot's text matches nothing else)
-        static EMPTY: &str = "";
-        if text.is_empty() {
-            return Name(EMPTY);
+            static SEEN: [std::cell::Cell<Option<&'static NameText>>; SLOTS] =
+                const { [const { std::cell::Cell::new(None) }; SLOTS] };
         }
         let hash = name_hash(text.as_bytes());
         let slot = (hash as usize) % SLOTS;
-        let seen = SEEN.with(|seen| seen[slot].get());
-        if seen == text {
-            return Name(seen);
+        if let Some(seen) = SEEN.with(|seen| seen[slot].get()) {
+            if *seen.0 == *text {
+                return Name(seen);
+            }
         }
         let kept = Name::kept(text, hash);
-        SEEN.with(|seen| seen[slot].set(kept));
+        SEEN.with(|seen| seen[slot].set(Some(kept)));
         Name(kept)
     }
 
     /// The process's copy of `text`, kept on first sight.
-    fn kept(text: &str, hash: u64) -> &'static str {
-        type Kept = std::collections::HashSet<&'static str, foldhash::fast::FixedState>;
+    fn kept(text: &str, hash: u64) -> &'static NameText {
+        type Set = std::collections::HashSet<Kept, foldhash::fast::FixedState>;
         // in shards: threads interning at once seldom wait for each other
         const SHARDS: usize = 16;
-        static KEPT: std::sync::LazyLock<[std::sync::Mutex<Kept>; SHARDS]> =
+        static KEPT: std::sync::LazyLock<[std::sync::Mutex<Set>; SHARDS]> =
             std::sync::LazyLock::new(Default::default);
         let mut set = KEPT[(hash >> 32) as usize % SHARDS]
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         match set.get(text) {
-            Some(kept) => kept,
+            Some(kept) => kept.0,
             None => {
-                let kept: &'static str = Box::leak(text.into());
-                set.insert(kept);
+                let kept: &'static NameText = Box::leak(Box::new(NameText(text.into())));
+                set.insert(Kept(kept));
                 kept
             }
         }
@@ -402,7 +427,7 @@ impl Name {
     }
 
     pub fn as_str(&self) -> &'static str {
-        self.0
+        &self.0 .0
     }
 }
 
@@ -428,7 +453,7 @@ impl Ord for Name {
         if self == other {
             return std::cmp::Ordering::Equal;
         }
-        self.0.cmp(other.0)
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -441,7 +466,7 @@ impl PartialOrd for Name {
 /// Hashed as its text, as [`std::borrow::Borrow<str>`] requires.
 impl std::hash::Hash for Name {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state)
+        self.as_str().hash(state)
     }
 }
 
@@ -455,31 +480,31 @@ impl std::ops::Deref for Name {
     type Target = str;
 
     fn deref(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Name {
     fn as_ref(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
 impl std::borrow::Borrow<str> for Name {
     fn borrow(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
 impl std::fmt::Debug for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.0, f)
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl std::fmt::Display for Name {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -497,42 +522,42 @@ impl From<String> for Name {
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
-        self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<Name> for String {
     fn eq(&self, other: &Name) -> bool {
-        self == other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Name> for str {
     fn eq(&self, other: &Name) -> bool {
-        self == other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Name> for &str {
     fn eq(&self, other: &Name) -> bool {
-        *self == other.0
+        *self == other.as_str()
     }
 }
 
 impl serde::Serialize for Name {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.0)
+        serializer.serialize_str(self.as_str())
     }
 }

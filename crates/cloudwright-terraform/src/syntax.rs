@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// A name in the configuration (an argument, block type, label, variable,
 /// attribute, function): interned ([`cloudwright_model::text::Name`]), so
 /// that it becomes an object key — once per resource instance that sets
-/// it — by a copy of two words.
+/// it — by a copy of one word.
 pub type Name = cloudwright_model::text::Name;
 
 /// A name read from the configuration.
