@@ -4015,8 +4015,13 @@ fn ephemeral_resources_and_values_are_unknown_and_never_printed() {
         .unwrap();
     assert!(variable.sensitive && variable.value.is_sensitive());
     assert!(root.outputs[0].value.is_sensitive());
+    // ephemeralasnull: each ephemeral value null, the rest kept
+    assert_eq!(
+        attr(&g, "aws_ssm_parameter.masked", "value").as_str(),
+        Some(r#"{"list":[null,"kept"],"made":null,"plain":"kept","secret":null}"#)
+    );
     // not resources of the model: they are never in the state
-    assert_eq!(addresses(&g), [db]);
+    assert_eq!(addresses(&g), [db, "aws_ssm_parameter.masked"]);
 }
 
 /// OpenTofu's `.tofu` and `.tofu.json` files are configuration too, and a

@@ -78,15 +78,7 @@ const STRUCTURAL: &[&str] = &[
 const APPLY_TIME: &[&str] = &["timestamp", "plantimestamp", "uuid", "bcrypt", "rsadecrypt"];
 
 /// Conversion functions pass an unknown argument through, origin and all.
-const PASS_UNKNOWN: &[&str] = &[
-    "tostring",
-    "tonumber",
-    "tobool",
-    "tolist",
-    "toset",
-    "tomap",
-    "ephemeralasnull",
-];
+const PASS_UNKNOWN: &[&str] = &["tostring", "tonumber", "tobool", "tolist", "toset", "tomap"];
 
 pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) -> CallResult {
     if name == DECODE_TFVARS {
@@ -105,6 +97,7 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
         });
     }
     match name {
+        "ephemeralasnull" => return one_arg(args).map(|v| types::ephemeral_as_null(&v)),
         "sensitive" => return one_arg(args).map(Value::sensitive),
         "nonsensitive" => return one_arg(args).map(|v| deep_strip(&v)),
         "issensitive" => return one_arg(args).map(|v| Value::Bool(v.contains_sensitive())),
