@@ -40,11 +40,10 @@ fn with_joined<const N: usize, const ROOM: usize, T>(
         buf[at..at + part.len()].copy_from_slice(part.as_bytes());
         at += part.len();
     }
-    // whole pieces of text, one after the other: always text
-    match std::str::from_utf8(&buf[..len]) {
-        Ok(text) => make(text),
-        Err(_) => make(&concat(parts)),
-    }
+    // SAFETY: `buf[..len]` is whole `str`s one after another, which is
+    // UTF-8 (checking it again cost 3.7 M of the 1k corpus's 405 M
+    // instructions)
+    make(unsafe { std::str::from_utf8_unchecked(&buf[..len]) })
 }
 
 /// [`concat`] into a [`CompactString`]: kept inline when short (joined on
