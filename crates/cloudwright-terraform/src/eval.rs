@@ -78,7 +78,6 @@ pub struct ModuleScope {
     pub components: bool,
     /// `path.module` relative to the root module directory.
     pub path_module: String,
-    pub path_cwd: String,
 }
 
 impl ModuleScope {
@@ -1298,7 +1297,7 @@ impl<'a> Evaluator<'a> {
                 let v = match name.as_str() {
                     "module" => Value::string(scope.path_module.as_str()),
                     "root" => Value::string("."),
-                    "cwd" => Value::string(scope.path_cwd.as_str()),
+                    "cwd" => Value::string(self.fs.root_dir.to_string_lossy()),
                     other => return self.error(range, format!("unknown attribute path.{other}")),
                 };
                 self.apply_ops(v, &ops[1..], range)

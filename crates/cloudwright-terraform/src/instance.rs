@@ -337,7 +337,6 @@ impl Loader<'_> {
             modules: sized(def.module_calls.len()),
             traces: sized(def.outputs.len() + def.module_calls.len()),
             path_module: relative_path(&self.fs.root_dir, &def.dir),
-            path_cwd: self.fs.root_dir.to_string_lossy().into_owned(),
             ..Default::default()
         };
         let plan = plan_of(&def);

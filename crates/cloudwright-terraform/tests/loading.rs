@@ -4562,4 +4562,12 @@ fn files_read_once_are_rendered_and_resolved_per_caller() {
         let where_ = in_root(&g, root, "aws_ssm_parameter.where", "value");
         assert_eq!(where_.as_str(), Some(format!("root {root}").as_str()));
     }
+    let paths = in_root(&g, "a", "aws_ssm_parameter.paths", "value");
+    let paths: Vec<&str> = paths.as_str().unwrap().split('|').collect();
+    assert_eq!(paths[..2], [".", "."]);
+    let cwd = std::path::Path::new(paths[2]);
+    assert!(
+        cwd.is_absolute() && cwd.ends_with("file_reads/a"),
+        "{cwd:?}"
+    );
 }
