@@ -15,6 +15,10 @@ use std::sync::Arc;
 /// limits) — as does an unknown made from an ephemeral value by a function
 /// (`upper(ephemeral.x.y.z)`), which keeps no origin.
 pub fn ephemeral_as_null(v: &Value) -> Value {
+    // (a value holding none is returned as it is, not rebuilt)
+    if !is_ephemeral(v) {
+        return v.clone();
+    }
     match v {
         Value::Unknown(u) if u.origin().is_some_and(is_ephemeral_origin) => Value::Null,
         Value::List(items) => Value::list(items.iter().map(ephemeral_as_null).collect()),
