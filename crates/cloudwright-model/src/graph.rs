@@ -328,7 +328,7 @@ pub struct Graph {
     /// (root, address) → index
     by_address: HashMap<Shared, Addresses>,
     /// resource type → indices (managed and data)
-    by_type: HashMap<crate::text::Shared, Vec<usize>>,
+    by_type: HashMap<Shared, Vec<usize>>,
     /// (root, target instance or block address) → (referrer index, reference index)
     referrers: ByRoot<Vec<(usize, usize)>>,
 }
@@ -383,8 +383,7 @@ impl Graph {
             roots
                 .par_iter()
                 .map(|(root, run)| {
-                    let mut map: HashMap<crate::text::Shared, Vec<(usize, usize)>> =
-                        HashMap::default();
+                    let mut map: HashMap<Shared, Vec<(usize, usize)>> = HashMap::default();
                     for i in run.clone() {
                         for (j, reference) in resources[i].references.iter().enumerate() {
                             // (another root's resource: indexed under that root,
@@ -426,7 +425,7 @@ impl Graph {
         }
         // (the resources of a type come in runs — a module instance's, in
         // order — each looked up once)
-        let mut by_type: HashMap<crate::text::Shared, Vec<usize>> = HashMap::new();
+        let mut by_type: HashMap<Shared, Vec<usize>> = HashMap::new();
         let mut start = 0;
         while start < resources.len() {
             let resource_type = &resources[start].resource_type;
@@ -766,7 +765,7 @@ fn names(reference: &crate::Reference, origin: &str) -> bool {
 fn split_origin(
     origin: &str,
     is_resource: impl Fn(&str) -> bool,
-) -> Option<(crate::text::Shared, Option<crate::text::Name>)> {
+) -> Option<(Shared, Option<crate::text::Name>)> {
     let mut end = origin.len();
     loop {
         let candidate = &origin[..end];
