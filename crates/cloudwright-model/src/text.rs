@@ -65,6 +65,13 @@ pub fn indexed<const N: usize>(parts: [&str; N], index: usize) -> String {
     out
 }
 
+/// Appends `[index]` to `out`: `ingress` → `ingress[2]`.
+pub fn push_index(out: &mut String, index: usize) {
+    out.push('[');
+    out.push_str(itoa::Buffer::new().format(index));
+    out.push(']');
+}
+
 /// Does `format!("{s:?}")` write `s` as it is between the quotes? So it
 /// does printable ASCII other than `"` and `\`.
 fn quotes_as_is(s: &str) -> bool {

@@ -144,63 +144,48 @@ impl SharedMapCache {
 pub struct BlockMaps {
     /// The last few distinct provenance maps.
     provenance: Vec<ProvenanceMap>,
-    /// For a block with `dynamic` blocks (whose spans depend on what they
-    /// iterate over): the last few distinct span maps.
-    spans: Vec<SpanMap>,
-    /// For a block without: its spans, which follow from its text alone,
-    /// so only its first instance records them; without and with the span
-    /// of the `tags_all` that provider default tags add. Each is made when
-    /// an instance needs it (most blocks need only one).
-    fixed: Option<SpanMap>,
-    fixed_tagged: Option<SpanMap>,
+    /// The span maps of its instances by their shape (what the `dynamic`
+    /// blocks made: [`resources::Shape`]) and whether provider default tags
+    /// added `tags_all`: the last few distinct ones. A block without
+    /// `dynamic` blocks has one shape.
+    spans: Vec<(resources::Shape, bool, SpanMap)>,
 }
 
+/// How many span maps of one block are kept, by shape.
+const SHAPES_KEPT: usize = 16;
+
 impl BlockMaps {
-    /// The spans of a block without `dynamic` blocks, once an instance has
-    /// recorded them: either variant (they differ only in `tags_all`).
-    pub fn fixed_spans(&self) -> Option<SpanMap> {
-        self.fixed.clone().or_else(|| self.fixed_tagged.clone())
+    /// Whether an instance has told its spans.
+    pub fn has_spans(&self) -> bool {
+        !self.spans.is_empty()
     }
 
-    /// The shared spans of an instance: for a block with fixed spans the
-    /// block's, made from what its first instance `recorded`; otherwise
-    /// `recorded`'s shared copy. `tags_all` is the span of the `tags_all`
-    /// the provider's default tags added.
-    pub fn instance_spans(
+    /// The spans of an instance of this shape, when an instance of it has
+    /// told them.
+    pub fn spans(&self, shape: &[u32], tagged: bool) -> Option<SpanMap> {
+        self.spans
+            .iter()
+            .find(|(s, t, _)| *t == tagged && s.as_slice() == shape)
+            .map(|(.., spans)| spans.clone())
+    }
+
+    /// Keeps the spans of instances of this shape, and gives their shared
+    /// copy (another thread's when it kept them first).
+    pub fn keep_spans(
         &mut self,
-        fixed: bool,
-        recorded: resources::Spans,
-        tags_all: Option<Span>,
+        shape: resources::Shape,
+        tagged: bool,
+        spans: resources::Spans,
     ) -> SpanMap {
-        let tagged = |mut map: resources::Spans| {
-            if let Some(span) = tags_all {
-                map.insert("tags_all", span);
-            }
-            map
-        };
-        if !fixed {
-            return share(&mut self.spans, tagged(recorded));
+        if let Some(kept) = self.spans(&shape, tagged) {
+            return kept;
         }
-        let (wanted, other) = match tags_all {
-            Some(_) => (&mut self.fixed_tagged, &self.fixed),
-            None => (&mut self.fixed, &self.fixed_tagged),
-        };
-        if let Some(kept) = wanted {
-            return kept.clone();
+        let spans = Arc::new(fitted(spans));
+        if self.spans.len() == SHAPES_KEPT {
+            self.spans.remove(0);
         }
-        // the other variant with `tags_all` added or taken away; else this
-        // is the block's first instance, which recorded them
-        let map = match other {
-            Some(base) => {
-                let mut map = (**base).clone();
-                map.remove("tags_all");
-                tagged(map)
-            }
-            None => tagged(recorded),
-        };
-        let map = Arc::new(fitted(map));
-        *wanted = Some(map.clone());
-        map
+        self.spans.push((shape, tagged, spans.clone()));
+        spans
     }
 
     /// The shared copy of an instance's provenance map.

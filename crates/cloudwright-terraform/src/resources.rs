@@ -77,6 +77,28 @@ impl Expansion {
 /// (`ingress[0].cidr_blocks`).
 pub type Spans = SortedMap<Span>;
 
+/// How many blocks each `dynamic` block of a body made, in the order they
+/// were evaluated (a `dynamic` block's count before those its content
+/// made; 0 when how many is unknown): the one thing the spans of an
+/// instance's attributes depend on beyond the body's text.
+pub type Shape = Vec<u32>;
+
+/// What the evaluation of a body records beside its values, for the spans
+/// of what it evaluated: its [`Shape`] always, the spans themselves when
+/// asked (`spans`: the first instance of a block records them as it goes;
+/// the next ones find theirs by shape, [`body_spans`]).
+#[derive(Default)]
+pub struct Record {
+    pub shape: Shape,
+    pub spans: Option<Spans>,
+}
+
+impl Record {
+    fn spans(&mut self) -> Option<&mut Spans> {
+        self.spans.as_mut()
+    }
+}
+
 /// Largest `count` or `for_each` Cloudwright expands.
 const MAX_INSTANCES: usize = 10_000;
 
@@ -406,14 +428,14 @@ impl<'a> Typed<'a> {
 }
 
 /// Evaluates a body: attributes by name, nested blocks as lists of objects
-/// keyed by block type, `dynamic` blocks expanded in place. The spans of
-/// what it evaluates go to `spans` when given; with a schema, arguments
-/// are converted to their types.
+/// keyed by block type, `dynamic` blocks expanded in place; what it
+/// evaluated is recorded for its spans in `record` when given. With a
+/// schema, arguments are converted to their types.
 pub fn eval_body(
     ev: &mut Evaluator<'_>,
     body: &Body,
     path: &str,
-    mut spans: Option<&mut Spans>,
+    mut record: Option<&mut Record>,
     skip: &[&str],
     mut sink: Option<&mut BodySink<'_>>,
     typed: Option<Typed<'_>>,
@@ -432,7 +454,7 @@ pub fn eval_body(
         if let Some(typed) = typed {
             value = typed.conform(ev, (ai, attr), path, value);
         }
-        if let Some(spans) = spans.as_deref_mut() {
+        if let Some(spans) = record.as_deref_mut().and_then(Record::spans) {
             let span = ev.span(attr.range);
             if path.is_empty() {
                 spans.insert(attr.name, span);
@@ -487,29 +509,37 @@ pub fn eval_body(
         };
         let address = sink.as_ref().map(|s| s.address);
         if block.kind == "dynamic" {
+            // (its count before the counts of the blocks its content makes)
+            let slot = record.as_deref_mut().map(|record| {
+                record.shape.push(0);
+                record.shape.len() - 1
+            });
             let expanded = expand_dynamic(
                 ev,
                 block,
                 (&kind, groups[index].1.len()),
                 path,
-                spans.as_deref_mut(),
+                record.as_deref_mut(),
                 address,
                 typed.and_then(|t| t.nested(bi)),
             );
+            if let (Some(record), Some(slot)) = (record.as_deref_mut(), slot) {
+                record.shape[slot] = expanded.as_ref().map_or(0, Vec::len) as u32;
+            }
             match expanded {
                 Some(objects) => groups[index].1.extend(objects),
                 None => groups[index].2 = true,
             }
         } else {
             let item_path = item_path(path, &kind, groups[index].1.len());
-            if let Some(spans) = spans.as_deref_mut() {
+            if let Some(spans) = record.as_deref_mut().and_then(Record::spans) {
                 spans.insert(item_path.as_str(), ev.span(block.range));
             }
             let inner = eval_body(
                 ev,
                 &block.body,
                 &item_path,
-                spans.as_deref_mut(),
+                record.as_deref_mut(),
                 &[],
                 None,
                 typed.and_then(|t| t.nested(bi)),
@@ -541,6 +571,89 @@ pub fn eval_body(
         fields.insert(kind, v);
     }
     fields
+}
+
+/// The spans of what [`eval_body`] evaluated of `body`, told by its text
+/// and the `shape` that evaluation recorded: each attribute's and each
+/// nested block's by its path (`ingress[1].from_port`, `ingress[1]`), in
+/// the file each comes from. Walks the body as `eval_body` does; only the
+/// first instance of a shape needs it.
+pub fn body_spans(ev: &mut Evaluator<'_>, body: &Body, skip: &[&str], shape: &[u32]) -> Spans {
+    let mut spans = Spans::with_capacity(body.attributes.len() + body.blocks.len() + 1);
+    let mut path = String::with_capacity(64);
+    let mut shape = shape.iter();
+    walk_spans(ev, body, &mut path, skip, &mut shape, &mut spans);
+    spans
+}
+
+/// [`body_spans`] below `path`, the path of the block `body` is (empty
+/// at the top), given back as it came.
+fn walk_spans(
+    ev: &mut Evaluator<'_>,
+    body: &Body,
+    path: &mut String,
+    skip: &[&str],
+    shape: &mut std::slice::Iter<'_, u32>,
+    spans: &mut Spans,
+) {
+    let base = path.len();
+    for attr in &body.attributes {
+        if skip.contains(&attr.name.as_str()) {
+            continue;
+        }
+        let span = ev.span_in(&attr.origin, attr.range);
+        if base == 0 {
+            spans.insert(attr.name, span);
+        } else {
+            path.push('.');
+            path.push_str(&attr.name);
+            spans.insert(path.as_str(), span);
+            path.truncate(base);
+        }
+    }
+    // block type → how many blocks of it so far
+    let mut made: Vec<(Name, usize)> = Vec::new();
+    for block in &body.blocks {
+        if skip.contains(&block.kind.as_str()) {
+            continue;
+        }
+        let dynamic = block.kind == "dynamic";
+        let kind = match (dynamic, block.labels.first()) {
+            (false, _) => block.kind,
+            (true, Some(label)) => *label,
+            // (not evaluated: `eval_body` said why)
+            (true, None) => continue,
+        };
+        let index = match made.iter().position(|(k, _)| *k == kind) {
+            Some(i) => i,
+            None => {
+                made.push((kind, 0));
+                made.len() - 1
+            }
+        };
+        let entered = ev.enter(&block.origin);
+        let (count, content) = match dynamic {
+            true => (
+                shape.next().copied().unwrap_or(0) as usize,
+                block.body.blocks_of("content").next(),
+            ),
+            false => (1, Some(block)),
+        };
+        // (a `dynamic` block without `content` made none)
+        for i in content.map_or(0..0, |_| 0..count) {
+            let Some(item) = content else { break };
+            if base > 0 {
+                path.push('.');
+            }
+            path.push_str(&kind);
+            text::push_index(path, made[index].1 + i);
+            spans.insert(path.as_str(), ev.span(item.range));
+            walk_spans(ev, &item.body, path, &[], shape, spans);
+            path.truncate(base);
+        }
+        made[index].1 += count;
+        ev.leave(entered);
+    }
 }
 
 fn join(path: &str, name: &str) -> String {
@@ -578,7 +691,7 @@ fn expand_dynamic(
     block: &Block,
     (kind, first_index): (&str, usize),
     path: &str,
-    mut spans: Option<&mut Spans>,
+    mut record: Option<&mut Record>,
     address: Option<&str>,
     typed: Option<Typed<'_>>,
 ) -> Option<Vec<Value>> {
@@ -631,14 +744,14 @@ fn expand_dynamic(
         let iter_value = key_value(key, value);
         ev.bind(iterator, iter_value);
         let item_path = item_path(path, kind, first_index + i);
-        if let Some(spans) = spans.as_deref_mut() {
+        if let Some(spans) = record.as_deref_mut().and_then(Record::spans) {
             spans.insert(item_path.as_str(), ev.span(content.range));
         }
         let inner = eval_body(
             ev,
             &content.body,
             &item_path,
-            spans.as_deref_mut(),
+            record.as_deref_mut(),
             &[],
             None,
             typed,
@@ -897,9 +1010,6 @@ pub fn eval_resource(
     let keys = expansion.keys();
     let mut values = Vec::with_capacity(keys.len());
     let mut resources = Vec::with_capacity(keys.len());
-    // without `dynamic` blocks the spans follow from the text alone: only
-    // the block's first instance (in any root) records them
-    let fixed = !has_dynamic(&block.body);
     let checks_conditions = block.body.blocks_of("lifecycle").any(|l| {
         l.body
             .blocks
@@ -907,11 +1017,10 @@ pub fn eval_resource(
             .any(|b| b.kind == "precondition" || b.kind == "postcondition")
     });
     let taggable = decl.taggable;
-    let mut known_spans = if fixed {
-        loader.block_maps(file, block.range.start, |maps| maps.fixed_spans())
-    } else {
-        None
-    };
+    // whether an instance of the block (in any root) has told its spans:
+    // the first records them as it is evaluated, the next find theirs by
+    // shape
+    let mut spans_known = loader.block_maps(file, block.range.start, |maps| maps.has_spans());
     for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
         // an instance of a provider with `for_each`, chosen by this
@@ -937,11 +1046,11 @@ pub fn eval_resource(
             reference: provider_ref,
         } = instance_provider.as_ref().unwrap_or(&block_provider);
         let address = instance_key.address(&block_address);
-        let record = known_spans.is_none();
-        let mut spans = if record {
-            Spans::with_capacity(block.body.attributes.len() + block.body.blocks.len() + 1)
-        } else {
-            Spans::new()
+        let mut record = Record {
+            shape: Shape::new(),
+            spans: (!spans_known).then(|| {
+                Spans::with_capacity(block.body.attributes.len() + block.body.blocks.len() + 1)
+            }),
         };
         let mut traces = Vec::with_capacity(block.body.attributes.len() + block.body.blocks.len());
         let mut sink = BodySink {
@@ -952,7 +1061,7 @@ pub fn eval_resource(
             &mut ev,
             &block.body,
             "",
-            record.then_some(&mut spans),
+            Some(&mut record),
             RESOURCE_META,
             Some(&mut sink),
             typed,
@@ -992,11 +1101,6 @@ pub fn eval_resource(
                 false
             }
         };
-        // `tags_all` is where the resource's `tags` are, or its block
-        let tags_all_span = tagged.then(|| {
-            let body = known_spans.as_deref().unwrap_or(&spans);
-            body.get("tags").copied().unwrap_or(block_span)
-        });
         // sized for every reference traced (an upper bound: duplicates go)
         let traced = traces
             .iter()
@@ -1042,14 +1146,32 @@ pub fn eval_resource(
         references.dedup();
         // sized for every trace: the model keeps only what is left
         let references = cloudwright_model::fields::exact(references);
+        // `tags_all` is where the resource's `tags` are, or its block
+        let with_tags_all = |mut spans: Spans| {
+            if tagged {
+                let span = spans.get("tags").copied().unwrap_or(block_span);
+                spans.insert("tags_all", span);
+            }
+            spans
+        };
+        let Record { shape, spans } = record;
+        let recorded = spans.map(with_tags_all);
         let (attribute_spans, provenance) = loader.block_maps(file, block.range.start, |maps| {
-            let spans = maps.instance_spans(fixed, spans, tags_all_span);
+            let spans = match recorded {
+                Some(spans) => Some(maps.keep_spans(shape.clone(), tagged, spans)),
+                None => maps.spans(&shape, tagged),
+            };
             (spans, maps.provenance(provenance.into_iter().collect()))
         });
-        if fixed {
-            // either variant tells the spans: the next instances record none
-            known_spans.get_or_insert_with(|| attribute_spans.clone());
-        }
+        spans_known = true;
+        // the spans follow from the text and the shape: an instance of a
+        // shape not seen before walks the body for them
+        let attribute_spans = attribute_spans.unwrap_or_else(|| {
+            let spans = with_tags_all(body_spans(&mut ev, &block.body, RESOURCE_META, &shape));
+            loader.block_maps(file, block.range.start, |maps| {
+                maps.keep_spans(shape, tagged, spans)
+            })
+        });
         let index = instance_key.instance_key();
         // (the model's copy is closed in place once the module instance is
         // evaluated: `close_in_place`)
@@ -1112,11 +1234,4 @@ fn apply_default_tags(fields: &mut Fields, default_tags: Option<&Value>) -> bool
     let merged = maps[0].merged(maps[1]);
     fields.insert("tags_all", Value::map(merged));
     true
-}
-
-/// Whether a body has `dynamic` blocks, at any depth.
-fn has_dynamic(body: &Body) -> bool {
-    body.blocks
-        .iter()
-        .any(|b| b.kind == "dynamic" || has_dynamic(&b.body))
 }

@@ -187,6 +187,71 @@ fn dynamic_blocks_nest_and_keep_static_blocks() {
 }
 
 #[test]
+fn each_instance_has_the_spans_of_the_blocks_it_made() {
+    let g = load_fixture("dynamic_shapes");
+    // (path → line) of every span of an instance
+    let spans = |key: &str| -> Vec<(String, u32)> {
+        let r = g
+            .resource(&format!("acme_firewall.each[\"{key}\"]"))
+            .unwrap();
+        r.attribute_spans
+            .iter()
+            .map(|(path, span)| (path.to_string(), span.line))
+            .collect()
+    };
+    let owned = |pairs: &[(&str, u32)]| -> Vec<(String, u32)> {
+        pairs.iter().map(|(p, l)| (p.to_string(), *l)).collect()
+    };
+    // the first instance records its spans as it is evaluated; the others
+    // find theirs by what their dynamic blocks made, or walk the text for a
+    // shape not seen before
+    assert_eq!(
+        spans("a"),
+        owned(&[
+            ("name", 13),
+            ("rule[0]", 14),
+            ("rule[0].name", 15),
+            ("rule[1]", 20),
+            ("rule[1].name", 21),
+            ("rule[1].port[0]", 24),
+            ("rule[1].port[0].number", 25),
+        ])
+    );
+    assert_eq!(
+        spans("b"),
+        owned(&[
+            ("extra[0]", 32),
+            ("extra[0].note", 33),
+            ("name", 13),
+            ("rule[0]", 14),
+            ("rule[0].name", 15),
+            ("rule[1]", 20),
+            ("rule[1].name", 21),
+            ("rule[1].port[0]", 24),
+            ("rule[1].port[0].number", 25),
+            ("rule[1].port[1]", 24),
+            ("rule[1].port[1].number", 25),
+            ("rule[2]", 20),
+            ("rule[2].name", 21),
+            ("rule[2].port[0]", 24),
+            ("rule[2].port[0].number", 25),
+        ])
+    );
+    assert_eq!(
+        spans("c"),
+        owned(&[("name", 13), ("rule[0]", 14), ("rule[0].name", 15)])
+    );
+    // the shape of `a` (one rule of one port): its spans, shared
+    assert_eq!(spans("d"), spans("a"));
+    let a = g.resource("acme_firewall.each[\"a\"]").unwrap();
+    let d = g.resource("acme_firewall.each[\"d\"]").unwrap();
+    assert!(std::sync::Arc::ptr_eq(
+        &a.attribute_spans,
+        &d.attribute_spans
+    ));
+}
+
+#[test]
 fn variable_precedence_follows_terraform() {
     let options = LoadOptions {
         var_files: vec![fixture("tfvars_precedence/extra.tfvars")],
