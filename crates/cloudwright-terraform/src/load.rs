@@ -443,8 +443,15 @@ fn is_plan_or_state(path: &Path) -> bool {
 }
 
 fn is_tf_json(path: &Path) -> bool {
-    let name = path.to_string_lossy();
-    name.ends_with(".tf.json") || name.ends_with(".tofu.json")
+    ends_with(path, ".tf.json") || ends_with(path, ".tofu.json")
+}
+
+/// Whether the path's text ends with `suffix` (an extension: ASCII), told
+/// without converting the path to a string.
+pub(crate) fn ends_with(path: &Path, suffix: &str) -> bool {
+    path.as_os_str()
+        .as_encoded_bytes()
+        .ends_with(suffix.as_bytes())
 }
 
 /// Resources, modules and diagnostics of one part of a load.
@@ -1859,7 +1866,7 @@ impl ModuleSource for ModuleCache {
         // wait for those locks on the thread that holds them.
         let mut files = Vec::new();
         for mut file in paths.iter().map(|p| parse_file(p)) {
-            let json = file.path.to_string_lossy().ends_with(".json");
+            let json = ends_with(&file.path, ".json");
             let (body, partial) = match file.result.as_mut() {
                 Ok((body, problems)) => (Some(std::mem::take(body)), !problems.is_empty()),
                 Err(_) => (None, false),
@@ -1905,13 +1912,11 @@ pub(crate) fn has_config_files(dir: &Path) -> bool {
 }
 
 pub(crate) fn is_config_file(p: &Path) -> bool {
-    let name = p
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    [".tf", ".tf.json", ".tofu", ".tofu.json"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
+    // (a file name: a path that is not only a root or a `..`)
+    p.file_name().is_some()
+        && [".tf", ".tf.json", ".tofu", ".tofu.json"]
+            .iter()
+            .any(|ext| ends_with(p, ext))
 }
 
 /// OpenTofu's extension precedence: where `foo.tofu` (`foo.tofu.json`)
@@ -2329,7 +2334,7 @@ fn scan_dir(scan_root: &Path, dir: PathBuf, paths: &[PathBuf]) -> ScannedDir {
         let (text, read) = read_source(path);
         reads_states = reads_states || names_a_state_reader(&text);
         if read.is_ok() {
-            let json = path.to_string_lossy().ends_with(".json");
+            let json = ends_with(path, ".json");
             for src in module_sources(&text, json) {
                 if src.starts_with("./") || src.starts_with("../") {
                     let target = normalize(&dir.join(src));
@@ -2442,7 +2447,7 @@ fn parse_registered<'a>(
 ) -> Vec<Arc<ConfigFile>> {
     files
         .filter_map(|(source, &id)| {
-            let json = source.path.to_string_lossy().ends_with(".json");
+            let json = ends_with(&source.path, ".json");
             match parse_text(&source.text, json) {
                 Ok((body, problems)) => {
                     let partial = !problems.is_empty();
@@ -2467,7 +2472,7 @@ fn parse_registered<'a>(
 
 fn parse_file(path: &Path) -> ParsedFile {
     let (text, read) = read_source(path);
-    let json = path.to_string_lossy().ends_with(".json");
+    let json = ends_with(path, ".json");
     let result = read.and_then(|()| parse_text(&text, json));
     ParsedFile {
         path: path.to_path_buf(),

@@ -603,8 +603,8 @@ impl ModuleDef {
     /// (it has `.tofu` files).
     fn check_early_evaluation(&self, sources: &ModuleSources, diagnostics: &mut Vec<Diagnostic>) {
         let tofu = self.files.iter().any(|f| {
-            let path = sources.get(f.file).path.to_string_lossy();
-            path.ends_with(".tofu") || path.ends_with(".tofu.json")
+            let path = &sources.get(f.file).path;
+            crate::load::ends_with(path, ".tofu") || crate::load::ends_with(path, ".tofu.json")
         });
         if tofu {
             return;
