@@ -354,12 +354,7 @@ fn distinct(items: &[Value]) -> Option<Value> {
         return None;
     }
     if items.iter().any(Value::contains_unknown) {
-        let mut out: Vec<Value> = Vec::with_capacity(items.len());
-        for v in items {
-            if !out.iter().any(|o| o.equals(v) == Some(true)) {
-                out.push(v.clone());
-            }
-        }
+        let out = first_of_each(items);
         return (out.len() < items.len()).then(|| Value::list(out));
     }
     let set = set_of(items.to_vec()).ok()?;
@@ -630,6 +625,81 @@ pub fn type_name(t: &Type) -> String {
     }
 }
 
+/// The values once each, in the order they first come: a value that
+/// [`Value::equals`] tells equal to one before it goes (unknown values,
+/// equal to nothing for sure, all stay).
+pub fn first_of_each<'a>(items: impl IntoIterator<Item = &'a Value>) -> Vec<Value> {
+    let mut seen = Seen::default();
+    items
+        .into_iter()
+        .filter(|v| seen.insert(v))
+        .cloned()
+        .collect()
+}
+
+/// Values seen, to tell whether another equals one of them as
+/// [`Value::equals`] tells it for sure. Strings, numbers, bools and null —
+/// the elements of nearly every set — are found by hash; lists and
+/// objects by comparing them with each one seen.
+#[derive(Default)]
+pub struct Seen<'a> {
+    scalars: crate::eval::FastSet<Scalar<'a>>,
+    others: Vec<&'a Value>,
+}
+
+/// A scalar as `equals` compares it: strings by text (sensitive or not),
+/// numbers by value (`-0` is `0`; NaN equals nothing, not even itself).
+#[derive(PartialEq, Eq, Hash)]
+enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Number(u64),
+    String(&'a str),
+}
+
+impl<'a> Seen<'a> {
+    fn scalar(v: &'a Value) -> Option<Scalar<'a>> {
+        match v.strip() {
+            Value::Null => Some(Scalar::Null),
+            Value::Bool(b) => Some(Scalar::Bool(*b)),
+            Value::Number(n) if n.is_nan() => None,
+            Value::Number(n) => Some(Scalar::Number(if *n == 0.0 { 0 } else { n.to_bits() })),
+            Value::String(s) => Some(Scalar::String(s)),
+            _ => None,
+        }
+    }
+
+    /// Whether `v` equals a value seen.
+    pub fn contains(&self, v: &Value) -> bool {
+        match Seen::scalar(v) {
+            Some(scalar) => self.scalars.contains(&scalar),
+            None => self.others.iter().any(|o| o.equals(v) == Some(true)),
+        }
+    }
+
+    /// Adds `v`: whether it equals none seen before.
+    pub fn insert(&mut self, v: &'a Value) -> bool {
+        match Seen::scalar(v) {
+            Some(scalar) => self.scalars.insert(scalar),
+            None if self.contains(v) => false,
+            None => {
+                self.others.push(v);
+                true
+            }
+        }
+    }
+}
+
+impl<'a> FromIterator<&'a Value> for Seen<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a Value>>(items: I) -> Seen<'a> {
+        let mut seen = Seen::default();
+        for v in items {
+            seen.insert(v);
+        }
+        seen
+    }
+}
+
 /// Terraform's `toset`: the elements of one type (`toset([1, "1"])` is
 /// `["1"]`), duplicates removed; strings and numbers in their natural
 /// order (the order `for_each` and `for` iterate a set in).
@@ -641,12 +711,7 @@ pub fn set_of(items: Vec<Value>) -> Result<Value, String> {
         Some(t) => convert_all(&items, &t)?,
         None => items,
     };
-    let mut out: Vec<Value> = Vec::with_capacity(items.len());
-    for v in items {
-        if !out.iter().any(|o| o.equals(&v) == Some(true)) {
-            out.push(v);
-        }
-    }
+    let mut out = first_of_each(&items);
     if out.iter().all(|v| matches!(v.strip(), Value::String(_))) {
         out.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
     } else if out.iter().all(|v| matches!(v.strip(), Value::Number(_))) {
@@ -756,6 +821,59 @@ mod tests {
         let converted = conform(&secret, &Type::String).unwrap().unwrap();
         assert!(converted.is_sensitive());
         assert_eq!(converted.strip().as_str(), Some("5"));
+    }
+
+    #[test]
+    fn each_value_is_kept_once_where_it_first_comes() {
+        let s = Value::string;
+        let list = |items: Vec<Value>| Value::list(items);
+        let items = vec![
+            s("b"),
+            s("a"),
+            s("b").sensitive(),
+            Value::Number(-0.0),
+            Value::Number(0.0),
+            Value::Number(f64::NAN),
+            Value::Number(f64::NAN),
+            Value::Null,
+            Value::Null,
+            Value::Bool(true),
+            list(vec![s("x")]),
+            list(vec![s("x")]),
+            list(vec![s("y")]),
+            Value::unknown(),
+            Value::unknown(),
+            s("a"),
+        ];
+        let kept = first_of_each(&items);
+        let shown: Vec<String> = kept.iter().map(|v| format!("{v:?}")).collect();
+        let expected: Vec<String> = [
+            s("b"),
+            s("a"),
+            Value::Number(-0.0),
+            Value::Number(f64::NAN),
+            Value::Number(f64::NAN),
+            Value::Null,
+            Value::Bool(true),
+            list(vec![s("x")]),
+            list(vec![s("y")]),
+            Value::unknown(),
+            Value::unknown(),
+        ]
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect();
+        assert_eq!(shown, expected);
+        // a set of thousands, as `toset` makes it: each once, in order
+        let many: Vec<Value> = (0..3000)
+            .map(|i| Value::string(format!("k{}", i % 1500)))
+            .collect();
+        let set = set_of(many).unwrap();
+        let set = set.as_list().unwrap();
+        assert_eq!(set.len(), 1500);
+        assert_eq!(set[0].as_str(), Some("k0"));
+        assert_eq!(set[1].as_str(), Some("k1"));
+        assert_eq!(set[2].as_str(), Some("k10"));
     }
 
     #[test]

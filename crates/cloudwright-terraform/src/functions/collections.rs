@@ -1,7 +1,7 @@
 //! Collection functions: <https://developer.hashicorp.com/terraform/language/functions#collection-functions>
 
 use super::{arity, boolean, fail, integer, list, number, object, string, strings, CallResult};
-use crate::types::{common_type, convert, set_of, Type};
+use crate::types::{common_type, convert, set_of, Seen, Type};
 use cloudwright_model::{format_number, Fields, Value};
 use std::collections::BTreeMap;
 
@@ -51,13 +51,8 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         }),
         "contains" => contains(args),
         "distinct" => arity(args, 1).and_then(|_| {
-            let mut out: Vec<Value> = Vec::new();
-            for v in list(&as_list_of_one_type(&args[0]))? {
-                if !out.iter().any(|o| o.equals(v) == Some(true)) {
-                    out.push(v.clone());
-                }
-            }
-            Ok(Value::list(out))
+            let items = as_list_of_one_type(&args[0]);
+            Ok(Value::list(crate::types::first_of_each(list(&items)?)))
         }),
         "index" => arity(args, 2).and_then(|_| {
             list(&args[0])?
@@ -101,12 +96,12 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "matchkeys" => matchkeys(args),
         "transpose" => transpose(args),
         "setunion" => concat(args).and_then(|all| set_of(list(&all)?.to_vec()).or_else(fail)),
-        "setintersection" => set_op(args, |a, b| b.iter().any(|x| x.equals(a) == Some(true))),
+        "setintersection" => intersection(args),
         "setsubtract" => arity(args, 2).and_then(|_| {
-            let b = list(&args[1])?;
+            let b: Seen = list(&args[1])?.iter().collect();
             let kept = list(&args[0])?
                 .iter()
-                .filter(|a| !b.iter().any(|x| x.equals(a) == Some(true)))
+                .filter(|a| !b.contains(a))
                 .cloned()
                 .collect();
             set_of(kept).or_else(fail)
@@ -469,14 +464,15 @@ fn transpose(args: &[Value]) -> CallResult {
     ))
 }
 
-fn set_op(args: &[Value], keep: impl Fn(&Value, &[Value]) -> bool) -> CallResult {
+/// `setintersection`: the elements of the first set in every other.
+fn intersection(args: &[Value]) -> CallResult {
     let Some((first, rest)) = args.split_first() else {
         return fail("needs at least one set");
     };
     let mut current = list(first)?.to_vec();
     for other in rest {
-        let other = list(other)?;
-        current.retain(|v| keep(v, other));
+        let other: Seen = list(other)?.iter().collect();
+        current.retain(|v| other.contains(v));
     }
     set_of(current).or_else(fail)
 }
