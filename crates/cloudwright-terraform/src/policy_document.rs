@@ -74,9 +74,18 @@ fn document(fields: &cloudwright_model::Fields) -> Result<Value, Value> {
         }
         docs
     };
+    // where the first statement of each `Sid` is
+    let mut by_sid: crate::eval::FastMap<String, usize> = Default::default();
     for doc in documents("source_policy_documents", "source_json") {
         match parse_statements(&doc) {
-            Some(list) => statements.extend(list),
+            Some(list) => {
+                for st in list {
+                    if let Some(id) = sid(&st) {
+                        by_sid.entry(id).or_insert(statements.len());
+                    }
+                    statements.push(st);
+                }
+            }
             None => return Err(Value::unknown()),
         }
     }
@@ -85,13 +94,13 @@ fn document(fields: &cloudwright_model::Fields) -> Result<Value, Value> {
         .and_then(|v| v.as_list().map(<[Value]>::to_vec))
         .unwrap_or_default()
     {
-        merge_statement(&mut statements, statement(&st));
+        merge_statement(&mut statements, &mut by_sid, statement(&st));
     }
     for doc in documents("override_policy_documents", "override_json") {
         match parse_statements(&doc) {
             Some(list) => list
                 .into_iter()
-                .for_each(|s| merge_statement(&mut statements, s)),
+                .for_each(|s| merge_statement(&mut statements, &mut by_sid, s)),
             None => return Err(Value::unknown()),
         }
     }
@@ -165,14 +174,20 @@ fn sid(v: &Value) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn merge_statement(statements: &mut Vec<Value>, new: Value) {
+/// Adds a statement, in place of the first one with its `Sid` if there is
+/// one (`by_sid`: where that is).
+fn merge_statement(
+    statements: &mut Vec<Value>,
+    by_sid: &mut crate::eval::FastMap<String, usize>,
+    new: Value,
+) {
     if let Some(id) = sid(&new) {
-        if let Some(existing) = statements
-            .iter_mut()
-            .find(|s| sid(s).as_deref() == Some(id.as_str()))
-        {
-            *existing = new;
-            return;
+        match by_sid.get(&id) {
+            Some(&i) => {
+                statements[i] = new;
+                return;
+            }
+            None => _ = by_sid.insert(id, statements.len()),
         }
     }
     statements.push(new);
