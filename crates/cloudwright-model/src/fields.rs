@@ -87,6 +87,26 @@ impl<V> SortedMap<V> {
         SortedMap(entries)
     }
 
+    /// The map of entries in any order, a later entry winning over an
+    /// earlier one with its key: sorted once (entries inserted one by one
+    /// out of order move the ones after them each time — `ingress[10]`
+    /// goes before `ingress[2]`).
+    pub fn from_unsorted(mut entries: Vec<(Name, V)>) -> SortedMap<V> {
+        let ordered = |a: &(Name, V), b: &(Name, V)| compare(a.0.as_bytes(), b.0.as_bytes());
+        if !entries.is_sorted_by(|a, b| ordered(a, b) == std::cmp::Ordering::Less) {
+            // stable: of equal keys, the later entry is after the earlier
+            entries.sort_by(ordered);
+            entries.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    std::mem::swap(later, kept);
+                }
+                same
+            });
+        }
+        SortedMap(entries)
+    }
+
     /// Inserts or replaces; returns the previous value.
     pub fn insert(&mut self, key: impl AsRef<str> + Into<Key>, value: V) -> Option<V> {
         // keys often come in order (a map built from a sorted one, a
@@ -268,6 +288,45 @@ mod tests {
         assert_eq!(f.remove("b").and_then(|v| v.as_number()), Some(3.0));
         assert_eq!(f.len(), 2);
         assert!(f.contains_key("c") && !f.contains_key("b"));
+    }
+
+    #[test]
+    fn entries_in_any_order_make_the_map_inserting_them_would() {
+        let keys = [
+            "b",
+            "a",
+            "b",
+            "ingress[10]",
+            "ingress[2]",
+            "ingress[1].x",
+            "c",
+            "a",
+        ];
+        let entries: Vec<(Name, f64)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (Name::new(k), i as f64))
+            .collect();
+        let mut inserted = SortedMap::new();
+        for (k, v) in entries.clone() {
+            inserted.insert(k, v);
+        }
+        let sorted = SortedMap::from_unsorted(entries);
+        assert_eq!(sorted, inserted);
+        assert_eq!(
+            sorted.iter().map(|(k, v)| (k, *v)).collect::<Vec<_>>(),
+            vec![
+                ("a", 7.0),
+                ("b", 2.0),
+                ("c", 6.0),
+                ("ingress[10]", 3.0),
+                ("ingress[1].x", 5.0),
+                ("ingress[2]", 4.0),
+            ]
+        );
+        // in order already: taken as it is
+        let ordered = vec![(Name::new("a"), 1.0), (Name::new("b"), 2.0)];
+        assert_eq!(SortedMap::from_unsorted(ordered).len(), 2);
     }
 
     #[test]

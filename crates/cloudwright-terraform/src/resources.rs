@@ -90,11 +90,12 @@ pub type Shape = Vec<u32>;
 #[derive(Default)]
 pub struct Record {
     pub shape: Shape,
-    pub spans: Option<Spans>,
+    /// in the order evaluated ([`Spans::from_unsorted`] orders them once)
+    pub spans: Option<Vec<(Name, Span)>>,
 }
 
 impl Record {
-    fn spans(&mut self) -> Option<&mut Spans> {
+    fn spans(&mut self) -> Option<&mut Vec<(Name, Span)>> {
         self.spans.as_mut()
     }
 }
@@ -457,9 +458,9 @@ pub fn eval_body(
         if let Some(spans) = record.as_deref_mut().and_then(Record::spans) {
             let span = ev.span(attr.range);
             if path.is_empty() {
-                spans.insert(attr.name, span);
+                spans.push((attr.name, span));
             } else {
-                spans.insert(Name::concat([path, ".", &attr.name]), span);
+                spans.push((Name::concat([path, ".", &attr.name]), span));
             }
         }
         ev.leave(entered);
@@ -533,7 +534,7 @@ pub fn eval_body(
         } else {
             let item_path = item_path(path, &kind, groups[index].1.len());
             if let Some(spans) = record.as_deref_mut().and_then(Record::spans) {
-                spans.insert(item_path.as_str(), ev.span(block.range));
+                spans.push((Name::new(&item_path), ev.span(block.range)));
             }
             let inner = eval_body(
                 ev,
@@ -579,11 +580,11 @@ pub fn eval_body(
 /// the file each comes from. Walks the body as `eval_body` does; only the
 /// first instance of a shape needs it.
 pub fn body_spans(ev: &mut Evaluator<'_>, body: &Body, skip: &[&str], shape: &[u32]) -> Spans {
-    let mut spans = Spans::with_capacity(body.attributes.len() + body.blocks.len() + 1);
+    let mut spans = Vec::with_capacity(body.attributes.len() + body.blocks.len() + 1);
     let mut path = String::with_capacity(64);
     let mut shape = shape.iter();
     walk_spans(ev, body, &mut path, skip, &mut shape, &mut spans);
-    spans
+    Spans::from_unsorted(spans)
 }
 
 /// [`body_spans`] below `path`, the path of the block `body` is (empty
@@ -594,7 +595,7 @@ fn walk_spans(
     path: &mut String,
     skip: &[&str],
     shape: &mut std::slice::Iter<'_, u32>,
-    spans: &mut Spans,
+    spans: &mut Vec<(Name, Span)>,
 ) {
     let base = path.len();
     for attr in &body.attributes {
@@ -603,11 +604,11 @@ fn walk_spans(
         }
         let span = ev.span_in(&attr.origin, attr.range);
         if base == 0 {
-            spans.insert(attr.name, span);
+            spans.push((attr.name, span));
         } else {
             path.push('.');
             path.push_str(&attr.name);
-            spans.insert(path.as_str(), span);
+            spans.push((Name::new(path), span));
             path.truncate(base);
         }
     }
@@ -647,7 +648,7 @@ fn walk_spans(
             }
             path.push_str(&kind);
             text::push_index(path, made[index].1 + i);
-            spans.insert(path.as_str(), ev.span(item.range));
+            spans.push((Name::new(path), ev.span(item.range)));
             walk_spans(ev, &item.body, path, &[], shape, spans);
             path.truncate(base);
         }
@@ -745,7 +746,7 @@ fn expand_dynamic(
         ev.bind(iterator, iter_value);
         let item_path = item_path(path, kind, first_index + i);
         if let Some(spans) = record.as_deref_mut().and_then(Record::spans) {
-            spans.insert(item_path.as_str(), ev.span(content.range));
+            spans.push((Name::new(&item_path), ev.span(content.range)));
         }
         let inner = eval_body(
             ev,
@@ -1049,7 +1050,7 @@ pub fn eval_resource(
         let mut record = Record {
             shape: Shape::new(),
             spans: (!spans_known).then(|| {
-                Spans::with_capacity(block.body.attributes.len() + block.body.blocks.len() + 1)
+                Vec::with_capacity(block.body.attributes.len() + block.body.blocks.len() + 1)
             }),
         };
         let mut traces = Vec::with_capacity(block.body.attributes.len() + block.body.blocks.len());
@@ -1155,7 +1156,7 @@ pub fn eval_resource(
             spans
         };
         let Record { shape, spans } = record;
-        let recorded = spans.map(with_tags_all);
+        let recorded = spans.map(|spans| with_tags_all(Spans::from_unsorted(spans)));
         let (attribute_spans, provenance) = loader.block_maps(file, block.range.start, |maps| {
             let spans = match recorded {
                 Some(spans) => Some(maps.keep_spans(shape.clone(), tagged, spans)),
