@@ -1140,12 +1140,13 @@ impl ModuleSources {
     /// The sources of `files`, looked up in `map` (whose lock the caller
     /// releases before building the definition).
     pub fn of(files: &[Arc<ConfigFile>], map: &SourceMap) -> ModuleSources {
-        ModuleSources(
-            files
-                .iter()
-                .map(|f| (f.file, map.get_shared(f.file)))
-                .collect(),
-        )
+        let mut sources: Vec<(FileId, Arc<SourceFile>)> = files
+            .iter()
+            .map(|f| (f.file, map.get_shared(f.file)))
+            .collect();
+        // (by id, to be searched: a module may have thousands of files)
+        sources.sort_unstable_by_key(|(id, _)| *id);
+        ModuleSources(sources)
     }
 
     fn get(&self, id: FileId) -> &SourceFile {
@@ -1159,7 +1160,8 @@ impl ModuleSources {
     }
 
     fn find(&self, id: FileId) -> Option<&Arc<SourceFile>> {
-        self.0.iter().find(|(f, _)| *f == id).map(|(_, s)| s)
+        let i = self.0.binary_search_by_key(&id, |(f, _)| *f).ok()?;
+        Some(&self.0[i].1)
     }
 }
 
