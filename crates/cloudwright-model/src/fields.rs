@@ -174,6 +174,33 @@ impl<V> SortedMap<V> {
         SortedMap(exact(out))
     }
 
+    /// The entries of all the maps, a later map's winning where two have
+    /// a key (`merge(a, b, c)`): a pass over two sorted lists per map when
+    /// they are few; all gathered and sorted once when they are many
+    /// (`merge(local.parts...)` over a thousand one-key maps would copy
+    /// the growing result a thousand times).
+    pub fn merged_all(maps: &[&SortedMap<V>]) -> SortedMap<V>
+    where
+        V: Clone,
+    {
+        match maps {
+            [] => SortedMap::new(),
+            [one] => (*one).clone(),
+            [first, second, rest @ ..] if rest.len() <= 2 => {
+                (rest.iter()).fold(first.merged(second), |done, next| done.merged(next))
+            }
+            _ => {
+                let mut entries = Vec::with_capacity(maps.iter().map(|m| m.len()).sum());
+                for map in maps {
+                    entries.extend_from_slice(&map.0);
+                }
+                let mut all = SortedMap::from_unsorted(entries);
+                all.shrink_to_fit();
+                all
+            }
+        }
+    }
+
     /// The same keys, each value mapped by `f`: one vector, no sorting.
     pub fn map_values<U>(&self, mut f: impl FnMut(&V) -> U) -> SortedMap<U> {
         SortedMap(self.0.iter().map(|(k, v)| (*k, f(v))).collect())
@@ -327,6 +354,32 @@ mod tests {
         // in order already: taken as it is
         let ordered = vec![(Name::new("a"), 1.0), (Name::new("b"), 2.0)];
         assert_eq!(SortedMap::from_unsorted(ordered).len(), 2);
+    }
+
+    #[test]
+    fn many_maps_merge_as_two_at_a_time_would() {
+        let maps: Vec<SortedMap<f64>> = (0..7)
+            .map(|m| {
+                (0..5)
+                    .map(|k| (format!("k{}", (m * 3 + k) % 11), (m * 10 + k) as f64))
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&SortedMap<f64>> = maps.iter().collect();
+        let folded = (refs[2..])
+            .iter()
+            .fold(refs[0].merged(refs[1]), |done, next| done.merged(next));
+        for n in 0..=refs.len() {
+            let expected = match n {
+                0 => SortedMap::new(),
+                1 => refs[0].clone(),
+                _ => (refs[2..n])
+                    .iter()
+                    .fold(refs[0].merged(refs[1]), |done, next| done.merged(next)),
+            };
+            assert_eq!(SortedMap::merged_all(&refs[..n]), expected, "{n} maps");
+        }
+        assert_eq!(SortedMap::merged_all(&refs), folded);
     }
 
     #[test]

@@ -142,19 +142,7 @@ fn merge(args: &[Value]) -> CallResult {
             objects.push(&object(a)?.fields);
         }
     }
-    Ok(Value::map(merged(&objects)))
-}
-
-/// The attributes of objects merged, a later object's winning where two
-/// have a key: each step one pass over two sorted lists.
-fn merged(objects: &[&Fields]) -> Fields {
-    match objects {
-        [] => Fields::new(),
-        [one] => (*one).clone(),
-        [first, second, rest @ ..] => {
-            (rest.iter()).fold(first.merged(second), |done, next| done.merged(next))
-        }
-    }
+    Ok(Value::map(Fields::merged_all(&objects)))
 }
 
 /// `merge` of known objects (and nulls), some of them or of their
@@ -179,7 +167,7 @@ pub(crate) fn merge_keeping_marks(args: &[Value]) -> Option<Value> {
             _ => return None,
         }
     }
-    let merged = Value::map(merged(&objects));
+    let merged = Value::map(Fields::merged_all(&objects));
     Some(if whole { merged.sensitive() } else { merged })
 }
 
