@@ -371,6 +371,40 @@ pub struct BodySink<'a> {
     pub traces: &'a mut Vec<(Name, Vec<Trace>)>,
     /// Absolute address of the instance, for unknown computed attributes of nested blocks.
     pub address: &'a str,
+    /// The arguments the instances of a block share, when it has several.
+    pub shared: Option<&'a mut SharedArguments>,
+}
+
+/// The top-level arguments of a block with several instances that read
+/// nothing of the instance (not `count`, `each` or `self`): each is
+/// evaluated for the first instance, its value and traces kept for the
+/// others (`element(aws_instance.web[*].id, 0)` would be a list of every
+/// instance made again for each).
+pub struct SharedArguments {
+    /// Per argument: whether it reads the instance.
+    reads_instance: Vec<bool>,
+    /// Per argument: its value and traces, once evaluated.
+    kept: Vec<Option<(Value, Vec<Trace>)>>,
+}
+
+impl SharedArguments {
+    pub fn of(body: &Body) -> SharedArguments {
+        let reads_instance = body
+            .attributes
+            .iter()
+            .map(|attr| {
+                let mut reads = false;
+                attr.expr.traversals(&mut |root, _, _| {
+                    reads |= matches!(root, "count" | "each" | "self");
+                });
+                reads
+            })
+            .collect();
+        SharedArguments {
+            reads_instance,
+            kept: vec![None; body.attributes.len()],
+        }
+    }
 }
 
 /// The provider's schema of a body being evaluated: its arguments'
@@ -446,6 +480,21 @@ pub fn eval_body(
         if skip.contains(&attr.name.as_str()) {
             continue;
         }
+        let kept = sink
+            .as_deref()
+            .and_then(|s| s.shared.as_deref())
+            .and_then(|shared| shared.kept[ai].clone());
+        if let (Some((value, traces)), Some(sink)) = (kept, sink.as_deref_mut()) {
+            // (an argument every instance shares: evaluated once)
+            if let Some(spans) = record.as_deref_mut().and_then(Record::spans) {
+                spans.push((attr.name, ev.span_in(&attr.origin, attr.range)));
+            }
+            if !traces.is_empty() {
+                sink.traces.push((attr.name, traces));
+            }
+            fields.insert(attr.name, value);
+            continue;
+        }
         let mark = ev.traces.len();
         if sink.is_some() {
             ev.read_each = false;
@@ -468,6 +517,11 @@ pub fn eval_body(
             // (an attribute that traced nothing adds nothing: neither
             // references nor provenance)
             let traces = ev.take_traces(mark);
+            if let Some(shared) = sink.shared.as_deref_mut() {
+                if !shared.reads_instance[ai] {
+                    shared.kept[ai] = Some((value.clone(), traces.clone()));
+                }
+            }
             if !traces.is_empty() {
                 sink.traces.push((attr.name, traces));
             }
@@ -1022,6 +1076,7 @@ pub fn eval_resource(
     // the first records them as it is evaluated, the next find theirs by
     // shape
     let mut spans_known = loader.block_maps(file, block.range.start, |maps| maps.has_spans());
+    let mut shared = (keys.len() > 1).then(|| SharedArguments::of(&block.body));
     for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
         // an instance of a provider with `for_each`, chosen by this
@@ -1057,6 +1112,7 @@ pub fn eval_resource(
         let mut sink = BodySink {
             traces: &mut traces,
             address: &address,
+            shared: shared.as_mut(),
         };
         let mut fields = eval_body(
             &mut ev,

@@ -252,6 +252,56 @@ fn each_instance_has_the_spans_of_the_blocks_it_made() {
 }
 
 #[test]
+fn arguments_an_instance_does_not_read_are_every_instances() {
+    let g = load_fixture("shared_arguments");
+    for key in ["a", "b", "c"] {
+        let address = format!("aws_subnet.s[\"{key}\"]");
+        let r = g.resource(&address).unwrap();
+        // evaluated for the first instance, the same for the others: the
+        // value, the reference it makes, where it came from
+        let vpc_id = attr(&g, &address, "vpc_id");
+        assert_eq!(
+            vpc_id.as_unknown().and_then(|u| u.origin()),
+            Some("aws_vpc.v.id"),
+            "{address}"
+        );
+        assert!(
+            r.references
+                .iter()
+                .any(|x| &*x.attribute == "vpc_id" && &*x.target == "aws_vpc.v"),
+            "{address}: {:?}",
+            r.references
+        );
+        assert_eq!(attr(&g, &address, "tags.Region").as_str(), Some("eu"));
+        let from: Vec<String> = r.provenance["tags"]
+            .iter()
+            .filter_map(|s| match &**s {
+                ValueSource::Variable { name, .. } => Some(name.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(from, vec!["region_name"], "{address}");
+        // and what each reads of its own instance, its own
+        let zone = format!("eu-west-1{key}");
+        assert_eq!(
+            attr(&g, &address, "availability_zone").as_str(),
+            Some(zone.as_str())
+        );
+    }
+    // an argument every instance shares that cannot be evaluated is said
+    // once, where it is
+    let undeclared: Vec<_> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("var.owner"))
+        .collect();
+    assert_eq!(undeclared.len(), 1, "{undeclared:?}");
+    for i in 0..3 {
+        assert!(attr(&g, &format!("aws_eip.ip[{i}]"), "tags.Owner").is_unknown());
+    }
+}
+
+#[test]
 fn variable_precedence_follows_terraform() {
     let options = LoadOptions {
         var_files: vec![fixture("tfvars_precedence/extra.tfvars")],
