@@ -468,6 +468,11 @@ pub struct Evaluator<'a> {
     /// The line of the last span measured in `source`, where the next is
     /// looked for first ([`SourceFile::span_near`]).
     line_hint: std::cell::Cell<usize>,
+    /// Whether large lists and maps hold a sensitive value, by their
+    /// shared copy's address (the copy kept, so that the address stays
+    /// its): `lookup(local.big, each.key)` for each instance walks the map
+    /// once, not once per instance ([`Evaluator::holds_sensitive`]).
+    sensitive_memo: Option<FastMap<usize, (Value, bool)>>,
 }
 
 /// A set of functions an evaluation adds to Terraform's (Terragrunt's, in
@@ -477,6 +482,11 @@ pub trait FunctionHost {
 }
 
 const MAX_DEPTH: u32 = 200;
+
+/// From how many elements a list's or map's holding a sensitive value is
+/// remembered ([`Evaluator::holds_sensitive`]): smaller ones are walked
+/// faster than looked up.
+const MEMO_MIN: usize = 32;
 
 impl<'a> Evaluator<'a> {
     pub fn new(
@@ -501,7 +511,38 @@ impl<'a> Evaluator<'a> {
             foreign: None,
             host: None,
             line_hint: std::cell::Cell::new(0),
+            sensitive_memo: None,
         }
+    }
+
+    /// [`Value::contains_sensitive`], remembered for lists and maps of
+    /// [`MEMO_MIN`] elements or more.
+    #[inline]
+    pub fn holds_sensitive(&mut self, v: &Value) -> bool {
+        match v {
+            Value::List(items) if items.len() >= MEMO_MIN => self.remembered_sensitive(v),
+            Value::Map(obj) if obj.fields.len() >= MEMO_MIN => self.remembered_sensitive(v),
+            _ => v.contains_sensitive(),
+        }
+    }
+
+    #[inline(never)]
+    fn remembered_sensitive(&mut self, v: &Value) -> bool {
+        let key = match v {
+            Value::List(items) => Arc::as_ptr(items) as usize,
+            Value::Map(obj) => Arc::as_ptr(obj) as usize,
+            _ => return v.contains_sensitive(),
+        };
+        if let Some((_, holds)) = self.sensitive_memo.as_ref().and_then(|m| m.get(&key)) {
+            return *holds;
+        }
+        let holds = match v {
+            Value::List(items) => items.iter().any(|i| self.holds_sensitive(i)),
+            Value::Map(obj) => obj.fields.values().any(|i| self.holds_sensitive(i)),
+            _ => false,
+        };
+        (self.sensitive_memo.get_or_insert_default()).insert(key, (v.clone(), holds));
+        holds
     }
 
     /// The traces recorded since `mark`, in order and without repeats, with
@@ -750,7 +791,7 @@ impl<'a> Evaluator<'a> {
                 TemplatePart::Literal(s) => out.push_str(s),
                 TemplatePart::Interpolation(e) => {
                     let v = self.eval(e);
-                    *sensitive |= v.contains_sensitive();
+                    *sensitive |= self.holds_sensitive(&v);
                     match to_template_string(&v) {
                         Ok(Some(s)) => out.push_str(&s),
                         Ok(None) => unknown(out, pieces, &v),

@@ -2188,6 +2188,12 @@ fn sensitive_values_are_marked_and_never_rendered() {
     assert_eq!(json, serde_json::json!({"sensitive": true}));
     let output = &g.module("").unwrap().outputs[0];
     assert!(output.sensitive && output.value.is_sensitive());
+    for key in ["k1", "k2", "k3"] {
+        let queue = format!("aws_sqs_queue.read[\"{key}\"]");
+        let name = attr(&g, &queue, "name");
+        assert!(!name.is_sensitive() && name.as_str() == Some(&*key.replace('k', "v")));
+        assert!(attr(&g, &queue, "policy").is_sensitive(), "{queue}");
+    }
 }
 
 #[test]

@@ -111,7 +111,7 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
             return Ok(merged);
         }
     }
-    let sensitive = args.iter().any(Value::contains_sensitive);
+    let sensitive = args.iter().any(|a| ev.holds_sensitive(a));
     let args: Vec<Value> = if sensitive {
         args.iter().map(deep_strip).collect()
     } else {
