@@ -542,6 +542,14 @@ impl Value {
     /// Structural equality with three-valued logic: `None` when an unknown
     /// makes the answer unknowable.
     pub fn equals(&self, other: &Value) -> Option<bool> {
+        // (plain scalars, compared by the million in `contains` and
+        // `index` over long lists: told at once)
+        match (self, other) {
+            (Value::String(a), Value::String(b)) => return Some(a == b),
+            (Value::Number(a), Value::Number(b)) => return Some(a == b),
+            (Value::Bool(a), Value::Bool(b)) => return Some(a == b),
+            _ => {}
+        }
         // a string known in part is a string, never null, and starts with
         // its known text (as Terraform refines such a string)
         for (partial, known) in [(self, other), (other, self)] {

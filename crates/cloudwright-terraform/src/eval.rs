@@ -468,11 +468,11 @@ pub struct Evaluator<'a> {
     /// The line of the last span measured in `source`, where the next is
     /// looked for first ([`SourceFile::span_near`]).
     line_hint: std::cell::Cell<usize>,
-    /// Whether large lists and maps hold a sensitive value, by their
-    /// shared copy's address (the copy kept, so that the address stays
-    /// its): `lookup(local.big, each.key)` for each instance walks the map
-    /// once, not once per instance ([`Evaluator::holds_sensitive`]).
-    sensitive_memo: Option<FastMap<usize, (Value, bool)>>,
+    /// Whether large lists and maps hold a sensitive or an unknown value,
+    /// by their shared copy's address (the copy kept, so that the address
+    /// stays its): `lookup(local.big, each.key)` for each instance walks
+    /// the map once, not once per instance ([`Evaluator::holds_sensitive`]).
+    memo: Option<FastMap<usize, (Value, Holds)>>,
 }
 
 /// A set of functions an evaluation adds to Terraform's (Terragrunt's, in
@@ -482,6 +482,22 @@ pub trait FunctionHost {
 }
 
 const MAX_DEPTH: u32 = 200;
+
+/// What a value holds, anywhere inside it.
+#[derive(Clone, Copy, Default)]
+struct Holds {
+    sensitive: bool,
+    unknown: bool,
+}
+
+impl Holds {
+    fn of(v: &Value) -> Holds {
+        Holds {
+            sensitive: v.contains_sensitive(),
+            unknown: v.contains_unknown(),
+        }
+    }
+}
 
 /// From how many elements a list's or map's holding a sensitive value is
 /// remembered ([`Evaluator::holds_sensitive`]): smaller ones are walked
@@ -511,7 +527,7 @@ impl<'a> Evaluator<'a> {
             foreign: None,
             host: None,
             line_hint: std::cell::Cell::new(0),
-            sensitive_memo: None,
+            memo: None,
         }
     }
 
@@ -520,28 +536,49 @@ impl<'a> Evaluator<'a> {
     #[inline]
     pub fn holds_sensitive(&mut self, v: &Value) -> bool {
         match v {
-            Value::List(items) if items.len() >= MEMO_MIN => self.remembered_sensitive(v),
-            Value::Map(obj) if obj.fields.len() >= MEMO_MIN => self.remembered_sensitive(v),
+            Value::List(items) if items.len() >= MEMO_MIN => self.remembered(v).sensitive,
+            Value::Map(obj) if obj.fields.len() >= MEMO_MIN => self.remembered(v).sensitive,
             _ => v.contains_sensitive(),
         }
     }
 
+    /// [`Value::contains_unknown`], remembered as
+    /// [`Evaluator::holds_sensitive`] is.
+    #[inline]
+    pub fn holds_unknown(&mut self, v: &Value) -> bool {
+        match v {
+            Value::List(items) if items.len() >= MEMO_MIN => self.remembered(v).unknown,
+            Value::Map(obj) if obj.fields.len() >= MEMO_MIN => self.remembered(v).unknown,
+            _ => v.contains_unknown(),
+        }
+    }
+
     #[inline(never)]
-    fn remembered_sensitive(&mut self, v: &Value) -> bool {
+    fn remembered(&mut self, v: &Value) -> Holds {
         let key = match v {
             Value::List(items) => Arc::as_ptr(items) as usize,
             Value::Map(obj) => Arc::as_ptr(obj) as usize,
-            _ => return v.contains_sensitive(),
+            _ => return Holds::of(v),
         };
-        if let Some((_, holds)) = self.sensitive_memo.as_ref().and_then(|m| m.get(&key)) {
+        if let Some((_, holds)) = self.memo.as_ref().and_then(|m| m.get(&key)) {
             return *holds;
         }
-        let holds = match v {
-            Value::List(items) => items.iter().any(|i| self.holds_sensitive(i)),
-            Value::Map(obj) => obj.fields.values().any(|i| self.holds_sensitive(i)),
-            _ => false,
+        let mut holds = Holds::default();
+        let mut add = |ev: &mut Self, item: &Value| {
+            let h = match item {
+                Value::List(l) if l.len() >= MEMO_MIN => ev.remembered(item),
+                Value::Map(o) if o.fields.len() >= MEMO_MIN => ev.remembered(item),
+                _ => Holds::of(item),
+            };
+            holds.sensitive |= h.sensitive;
+            holds.unknown |= h.unknown;
         };
-        (self.sensitive_memo.get_or_insert_default()).insert(key, (v.clone(), holds));
+        match v {
+            Value::List(items) => items.iter().for_each(|i| add(self, i)),
+            Value::Map(obj) => obj.fields.values().for_each(|i| add(self, i)),
+            _ => {}
+        }
+        (self.memo.get_or_insert_default()).insert(key, (v.clone(), holds));
         holds
     }
 

@@ -150,7 +150,7 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     }
     // functions that keep what is known of arguments known only in part
     // (the name first: whether the arguments hold an unknown is a walk)
-    if PARTIAL.contains(&name) && args.iter().any(Value::contains_unknown) {
+    if PARTIAL.contains(&name) && args.iter().any(|a| ev.holds_unknown(a)) {
         if let Some(v) = partial(name, &args) {
             return Ok(mark(v, sensitive));
         }
@@ -168,7 +168,7 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
     if name == "jsonencode"
         && args.len() == 1
         && !args[0].is_unknown()
-        && args[0].contains_unknown()
+        && ev.holds_unknown(&args[0])
     {
         return Ok(mark(Value::unknown_document(args[0].clone()), sensitive));
     }
@@ -181,7 +181,7 @@ pub fn call(ev: &mut Evaluator<'_>, name: &str, args: Vec<Value>, range: Range) 
         }
     }
     if !STRUCTURAL.contains(&name)
-        && args.iter().any(Value::contains_unknown)
+        && args.iter().any(|a| ev.holds_unknown(a))
         && is_known_function(name)
     {
         return Ok(mark(Value::unknown_made_from(&args), sensitive));
