@@ -483,6 +483,18 @@ pub trait FunctionHost {
 
 const MAX_DEPTH: u32 = 200;
 
+/// Whether what a value holds is worth remembering
+/// ([`Evaluator::holds_sensitive`]): a list or map of [`MEMO_MIN`]
+/// elements or more that something else holds too.
+#[inline]
+fn worth_remembering(v: &Value) -> bool {
+    match v {
+        Value::List(items) => items.len() >= MEMO_MIN && Arc::strong_count(items) > 1,
+        Value::Map(obj) => obj.fields.len() >= MEMO_MIN && Arc::strong_count(obj) > 1,
+        _ => false,
+    }
+}
+
 /// What a value holds, anywhere inside it.
 #[derive(Clone, Copy, Default)]
 struct Holds {
@@ -532,13 +544,14 @@ impl<'a> Evaluator<'a> {
     }
 
     /// [`Value::contains_sensitive`], remembered for lists and maps of
-    /// [`MEMO_MIN`] elements or more.
+    /// [`MEMO_MIN`] elements or more held elsewhere too (a variable's, a
+    /// local's: read again by the next instance; a list made for one call,
+    /// a splat, is not kept alive by being remembered).
     #[inline]
     pub fn holds_sensitive(&mut self, v: &Value) -> bool {
-        match v {
-            Value::List(items) if items.len() >= MEMO_MIN => self.remembered(v).sensitive,
-            Value::Map(obj) if obj.fields.len() >= MEMO_MIN => self.remembered(v).sensitive,
-            _ => v.contains_sensitive(),
+        match worth_remembering(v) {
+            true => self.remembered(v).sensitive,
+            false => v.contains_sensitive(),
         }
     }
 
@@ -546,10 +559,9 @@ impl<'a> Evaluator<'a> {
     /// [`Evaluator::holds_sensitive`] is.
     #[inline]
     pub fn holds_unknown(&mut self, v: &Value) -> bool {
-        match v {
-            Value::List(items) if items.len() >= MEMO_MIN => self.remembered(v).unknown,
-            Value::Map(obj) if obj.fields.len() >= MEMO_MIN => self.remembered(v).unknown,
-            _ => v.contains_unknown(),
+        match worth_remembering(v) {
+            true => self.remembered(v).unknown,
+            false => v.contains_unknown(),
         }
     }
 
@@ -565,10 +577,9 @@ impl<'a> Evaluator<'a> {
         }
         let mut holds = Holds::default();
         let mut add = |ev: &mut Self, item: &Value| {
-            let h = match item {
-                Value::List(l) if l.len() >= MEMO_MIN => ev.remembered(item),
-                Value::Map(o) if o.fields.len() >= MEMO_MIN => ev.remembered(item),
-                _ => Holds::of(item),
+            let h = match worth_remembering(item) {
+                true => ev.remembered(item),
+                false => Holds::of(item),
             };
             holds.sensitive |= h.sensitive;
             holds.unknown |= h.unknown;
