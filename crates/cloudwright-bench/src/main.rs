@@ -12,6 +12,7 @@ mod alloc;
 mod corpus;
 mod footprint;
 mod plan;
+mod scaling;
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +30,7 @@ use std::time::Instant;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  cloudwright-bench generate [--roots N] [--remote-state] DIR   write a corpus (default 600 roots ≈ 10,000 files; with --remote-state, staging and prod read dev's state)\n  cloudwright-bench example-corpus [--copies N] DIR   write N copies of examples/three-tier (default 600 ≈ 9.7 MB, the generated corpus's size, at the density of hand-written configuration)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench footprint DIR               load it once and estimate the heap bytes each part of the model holds\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource\n  cloudwright-bench plan-corpus [--resources N] DIR   write plan.json and terraform.tfstate (default 20,000 resources)\n  cloudwright-bench plan [--repeat N] FILE      load a plan or state file and report time and peak memory\n  cloudwright-bench terragrunt-corpus [--teams N] [--stacks] DIR   write a Terragrunt layout (default 60 teams × 3 environments × 4 units; with --stacks, a stack per team and environment generates the units from blueprints)"
+        "usage:\n  cloudwright-bench generate [--roots N] [--remote-state] DIR   write a corpus (default 600 roots ≈ 10,000 files; with --remote-state, staging and prod read dev's state)\n  cloudwright-bench example-corpus [--copies N] DIR   write N copies of examples/three-tier (default 600 ≈ 9.7 MB, the generated corpus's size, at the density of hand-written configuration)\n  cloudwright-bench load [--repeat N] DIR       load it and report time, throughput and peak memory\n  cloudwright-bench parse [--repeat N] DIR      parse every file without evaluating\n  cloudwright-bench footprint DIR               load it once and estimate the heap bytes each part of the model holds\n  cloudwright-bench rules [--repeat N] DIR      time the load and the scan (best of N each), then each rule alone\n  cloudwright-bench network DIR                 write the exposure-engine network (50 VPCs, 1,000 subnets, 5,000 security groups, 20,000 instances)\n  cloudwright-bench iam-corpus DIR              write the IAM corpus (2,000 roles, 10 policies each)\n  cloudwright-bench iam [--repeat N] DIR        time the IAM escalation analysis on it\n  cloudwright-bench cost [--repeat N] DIR       load once, then time the monthly estimate of every resource\n  cloudwright-bench plan-corpus [--resources N] DIR   write plan.json and terraform.tfstate (default 20,000 resources)\n  cloudwright-bench plan [--repeat N] FILE      load a plan or state file and report time and peak memory\n  cloudwright-bench terragrunt-corpus [--teams N] [--stacks] DIR   write a Terragrunt layout (default 60 teams × 3 environments × 4 units; with --stacks, a stack per team and environment generates the units from blueprints)\n  cloudwright-bench scaling [--repeat N] DIR    write each idiom of the load at 1,000 and 2,000 (a count, a map, files, statements…) and compare their load times: about 2× is linear"
     );
     std::process::exit(2)
 }
@@ -95,6 +96,7 @@ fn main() {
                 dir.display()
             );
         }
+        "scaling" => scaling(&dir, number.unwrap_or(5)),
         "load" => load(&dir, number.unwrap_or(3)),
         "parse" => parse(&dir, number.unwrap_or(3)),
         "footprint" => footprint(&dir),
@@ -130,6 +132,61 @@ fn main() {
             out!("wrote {}", dir.join("main.tf").display());
         }
         _ => usage(),
+    }
+}
+
+/// Each idiom of [`scaling::IDIOMS`] loaded at 1,000 and 2,000 (best of
+/// `repeat` each), and how much longer the larger took.
+fn scaling(dir: &Path, repeat: usize) {
+    const N: usize = 1000;
+    or_exit(scaling::write(dir, N));
+    out!(
+        "{:<12} {:>9} {:>9} {:>6}  verdict",
+        "idiom",
+        "at 1,000",
+        "at 2,000",
+        "ratio"
+    );
+    for idiom in scaling::IDIOMS {
+        let best = |size: usize| -> f64 {
+            let root = dir.join(format!("{}-{size}", idiom.name));
+            let mut best = f64::MAX;
+            for _ in 0..repeat.max(1) {
+                let start = Instant::now();
+                let graph = load_corpus(&root);
+                best = best.min(start.elapsed().as_secs_f64());
+                let errors = graph
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == cloudwright_model::Severity::Error)
+                    .count();
+                if errors > 0 && idiom.name != "diagnostics" {
+                    eprintln!(
+                        "error: {} did not load cleanly: {errors} errors",
+                        root.display()
+                    );
+                    std::process::exit(1);
+                }
+                alloc::freeing(|| drop(graph));
+            }
+            best
+        };
+        let (small, large) = (best(N), best(2 * N));
+        let ratio = large / small;
+        // (timings this small wander by a few tenths)
+        let verdict = match (ratio < 2.6, idiom.inherent) {
+            (true, _) => "linear",
+            (false, true) => "quadratic, as in Terraform: each instance reads all the others",
+            (false, false) => "SUPERLINEAR",
+        };
+        out!(
+            "{:<12} {:>7.1}ms {:>7.1}ms {:>6.2}  {verdict} ({})",
+            idiom.name,
+            small * 1e3,
+            large * 1e3,
+            ratio,
+            idiom.what
+        );
     }
 }
 
