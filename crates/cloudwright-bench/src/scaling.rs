@@ -37,6 +37,21 @@ fn one(text: String) -> Vec<(String, String)> {
     vec![("main.tf".to_string(), text)]
 }
 
+/// `main.tf`, and the module `./mod` it calls: a queue named by its input.
+fn calling_a_queue(main: String) -> Vec<(String, String)> {
+    vec![
+        ("main.tf".to_string(), main),
+        (
+            "mod/main.tf".to_string(),
+            r#"variable "name" { type = string }
+resource "aws_sqs_queue" "q" { name = var.name }
+output "arn" { value = aws_sqs_queue.q.arn }
+"#
+            .to_string(),
+        ),
+    ]
+}
+
 pub const IDIOMS: &[Idiom] = &[
     Idiom {
         name: "count",
@@ -88,28 +103,15 @@ resource "aws_s3_bucket_versioning" "v" {{
         what: "`for_each = toset(list)` over a module call",
         inherent: false,
         files: |n| {
-            vec![
-                (
-                    "main.tf".to_string(),
-                    format!(
-                        r#"module "svc" {{
+            calling_a_queue(format!(
+                r#"module "svc" {{
   source   = "./mod"
   for_each = toset([for i in {} : "s${{i}}"])
   name     = each.key
 }}
 "#,
-                        range(n)
-                    ),
-                ),
-                (
-                    "mod/main.tf".to_string(),
-                    r#"variable "name" { type = string }
-resource "aws_sqs_queue" "q" { name = var.name }
-output "arn" { value = aws_sqs_queue.q.arn }
-"#
-                    .to_string(),
-                ),
-            ]
+                range(n)
+            ))
         },
     },
     Idiom {
@@ -298,17 +300,7 @@ resource "aws_ssm_parameter" "p" {
                     "module \"m{i}\" {{\n  source = \"./mod\"\n  name   = \"m{i}\"\n}}\n"
                 );
             }
-            vec![
-                ("main.tf".to_string(), text),
-                (
-                    "mod/main.tf".to_string(),
-                    r#"variable "name" { type = string }
-resource "aws_sqs_queue" "q" { name = var.name }
-output "arn" { value = aws_sqs_queue.q.arn }
-"#
-                    .to_string(),
-                ),
-            ]
+            calling_a_queue(text)
         },
     },
     Idiom {
