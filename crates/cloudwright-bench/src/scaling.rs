@@ -12,7 +12,6 @@
 //! growing result, a function's arguments walked for sensitive and unknown
 //! values at each call.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 /// One idiom: its name, what it stands for, and its files at size `n`.
@@ -31,6 +30,11 @@ fn range(n: usize) -> String {
         .map(|k| format!("range({}, {})", k * 1000, ((k + 1) * 1000).min(n)))
         .collect();
     format!("concat({})", parts.join(", "))
+}
+
+/// The texts of `0..n` one after the other.
+fn each(n: usize, text: impl Fn(usize) -> String) -> String {
+    (0..n).map(text).collect()
 }
 
 fn one(text: String) -> Vec<(String, String)> {
@@ -119,18 +123,13 @@ resource "aws_s3_bucket_versioning" "v" {{
         what: "resource blocks, each referencing the one before",
         inherent: false,
         files: |n| {
-            let mut text = String::new();
-            for i in 0..n {
+            one(each(n, |i| {
                 let vpc = match i {
                     0 => "\"vpc-1\"".to_string(),
                     _ => format!("aws_security_group.sg{}.vpc_id", i - 1),
                 };
-                let _ = write!(
-                    text,
-                    "resource \"aws_security_group\" \"sg{i}\" {{\n  name   = \"sg{i}\"\n  vpc_id = {vpc}\n}}\n"
-                );
-            }
-            one(text)
+                format!("resource \"aws_security_group\" \"sg{i}\" {{\n  name   = \"sg{i}\"\n  vpc_id = {vpc}\n}}\n")
+            }))
         },
     },
     Idiom {
@@ -176,15 +175,10 @@ resource "aws_s3_bucket_versioning" "v" {{
         what: "statements of one `aws_iam_policy_document`",
         inherent: false,
         files: |n| {
-            let mut text = String::from("data \"aws_iam_policy_document\" \"p\" {\n");
-            for i in 0..n {
-                let _ = write!(
-                    text,
-                    "  statement {{\n    sid       = \"S{i}\"\n    actions   = [\"s3:GetObject\"]\n    resources = [\"arn:aws:s3:::bucket{i}/*\"]\n  }}\n"
-                );
-            }
-            text.push_str("}\nresource \"aws_iam_policy\" \"p\" {\n  name   = \"p\"\n  policy = data.aws_iam_policy_document.p.json\n}\n");
-            one(text)
+            let statements = each(n, |i| {
+                format!("  statement {{\n    sid       = \"S{i}\"\n    actions   = [\"s3:GetObject\"]\n    resources = [\"arn:aws:s3:::bucket{i}/*\"]\n  }}\n")
+            });
+            one(format!("data \"aws_iam_policy_document\" \"p\" {{\n{statements}}}\nresource \"aws_iam_policy\" \"p\" {{\n  name   = \"p\"\n  policy = data.aws_iam_policy_document.p.json\n}}\n"))
         },
     },
     Idiom {
@@ -192,16 +186,14 @@ resource "aws_s3_bucket_versioning" "v" {{
         what: "a map of objects in `terraform.tfvars`, `optional()` defaults, `for_each` over it",
         inherent: false,
         files: |n| {
-            let mut tfvars = String::from("users = {\n");
-            for i in 0..n {
-                let _ = writeln!(
-                    tfvars,
-                    "  u{i} = {{ team = \"t{}\", admin = {} }}",
+            let users = each(n, |i| {
+                format!(
+                    "  u{i} = {{ team = \"t{}\", admin = {} }}\n",
                     i % 7,
                     i % 5 == 0
-                );
-            }
-            tfvars.push_str("}\n");
+                )
+            });
+            let tfvars = format!("users = {{\n{users}}}\n");
             vec![
                 ("terraform.tfvars".to_string(), tfvars),
                 (
@@ -293,14 +285,9 @@ resource "aws_ssm_parameter" "p" {
         what: "module blocks calling one module",
         inherent: false,
         files: |n| {
-            let mut text = String::new();
-            for i in 0..n {
-                let _ = write!(
-                    text,
-                    "module \"m{i}\" {{\n  source = \"./mod\"\n  name   = \"m{i}\"\n}}\n"
-                );
-            }
-            calling_a_queue(text)
+            calling_a_queue(each(n, |i| {
+                format!("module \"m{i}\" {{\n  source = \"./mod\"\n  name   = \"m{i}\"\n}}\n")
+            }))
         },
     },
     Idiom {
@@ -308,14 +295,9 @@ resource "aws_ssm_parameter" "p" {
         what: "aliased provider configurations, a resource on each",
         inherent: false,
         files: |n| {
-            let mut text = String::new();
-            for i in 0..n {
-                let _ = write!(
-                    text,
-                    "provider \"aws\" {{\n  alias  = \"p{i}\"\n  region = \"eu-west-1\"\n}}\nresource \"aws_sqs_queue\" \"q{i}\" {{\n  provider = aws.p{i}\n  name     = \"q{i}\"\n}}\n"
-                );
-            }
-            one(text)
+            one(each(n, |i| {
+                format!("provider \"aws\" {{\n  alias  = \"p{i}\"\n  region = \"eu-west-1\"\n}}\nresource \"aws_sqs_queue\" \"q{i}\" {{\n  provider = aws.p{i}\n  name     = \"q{i}\"\n}}\n")
+            }))
         },
     },
     Idiom {
@@ -323,14 +305,9 @@ resource "aws_ssm_parameter" "p" {
         what: "references to undeclared variables, an error each",
         inherent: false,
         files: |n| {
-            let mut text = String::new();
-            for i in 0..n {
-                let _ = writeln!(
-                    text,
-                    "resource \"aws_sqs_queue\" \"q{i}\" {{ name = var.missing{i} }}"
-                );
-            }
-            one(text)
+            one(each(n, |i| {
+                format!("resource \"aws_sqs_queue\" \"q{i}\" {{ name = var.missing{i} }}\n")
+            }))
         },
     },
     Idiom {
