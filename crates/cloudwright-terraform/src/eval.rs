@@ -468,11 +468,12 @@ pub struct Evaluator<'a> {
     /// The line of the last span measured in `source`, where the next is
     /// looked for first ([`SourceFile::span_near`]).
     line_hint: std::cell::Cell<usize>,
-    /// Whether large lists and maps hold a sensitive or an unknown value,
-    /// by their shared copy's address (the copy kept, so that the address
-    /// stays its): `lookup(local.big, each.key)` for each instance walks
-    /// the map once, not once per instance ([`Evaluator::holds_sensitive`]).
-    memo: Option<FastMap<usize, (Value, Holds)>>,
+    /// What is remembered while a block is evaluated, made on first use
+    /// (most evaluations need none).
+    kept: Option<Box<Kept>>,
+    /// Whether splats are kept: while the instances of a block of several
+    /// are evaluated, each reading them again.
+    pub remember_splats: bool,
 }
 
 /// A set of functions an evaluation adds to Terraform's (Terragrunt's, in
@@ -493,6 +494,19 @@ fn worth_remembering(v: &Value) -> bool {
         Value::Map(obj) => obj.fields.len() >= MEMO_MIN && Arc::strong_count(obj) > 1,
         _ => false,
     }
+}
+
+/// What an evaluation remembers, by the address of what it is about.
+#[derive(Default)]
+struct Kept {
+    /// Whether large lists and maps hold a sensitive or an unknown value,
+    /// by their shared copy's address (the copy kept, so that the address
+    /// stays its): `lookup(local.big, each.key)` for each instance walks
+    /// the map once, not once per instance ([`Evaluator::holds_sensitive`]).
+    holds: FastMap<usize, (Value, Holds)>,
+    /// The splats of what the scope holds, by their traversal's address in
+    /// the syntax tree, with their traces ([`Evaluator::eval_traversal`]).
+    splats: FastMap<usize, (Value, Vec<Trace>)>,
 }
 
 /// What a value holds, anywhere inside it.
@@ -539,7 +553,8 @@ impl<'a> Evaluator<'a> {
             foreign: None,
             host: None,
             line_hint: std::cell::Cell::new(0),
-            memo: None,
+            kept: None,
+            remember_splats: false,
         }
     }
 
@@ -572,7 +587,7 @@ impl<'a> Evaluator<'a> {
             Value::Map(obj) => Arc::as_ptr(obj) as usize,
             _ => return Holds::of(v),
         };
-        if let Some((_, holds)) = self.memo.as_ref().and_then(|m| m.get(&key)) {
+        if let Some((_, holds)) = self.kept.as_ref().and_then(|k| k.holds.get(&key)) {
             return *holds;
         }
         let mut holds = Holds::default();
@@ -589,7 +604,7 @@ impl<'a> Evaluator<'a> {
             Value::Map(obj) => obj.fields.values().for_each(|i| add(self, i)),
             _ => {}
         }
-        (self.memo.get_or_insert_default()).insert(key, (v.clone(), holds));
+        (self.kept.get_or_insert_default().holds).insert(key, (v.clone(), holds));
         holds
     }
 
@@ -1336,8 +1351,57 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Evaluates a reference: a root name and the traversal after it.
+    /// Evaluates a reference: a root name and the traversal after it. A
+    /// splat of what the scope holds (`aws_instance.web[*].id`, no name
+    /// bound by `count`, `each`, an iterator or a `for` in it) is the same
+    /// list however often it is read: while the instances of a block of
+    /// several are evaluated ([`Evaluator::remember_splats`]) it is made
+    /// once, with the traces it makes, and given again —
+    /// `element(aws_instance.web[*].id, count.index)` reads it for each.
+    #[inline]
     fn eval_traversal(&mut self, root: &str, ops: &[TraversalOp], range: Range) -> Value {
+        let splat =
+            |op: &TraversalOp| matches!(op, TraversalOp::FullSplat | TraversalOp::AttrSplat);
+        if self.remember_splats && ops.iter().any(splat) {
+            return self.eval_splat(root, ops, range);
+        }
+        self.eval_reference(root, ops, range)
+    }
+
+    #[inline(never)]
+    fn eval_splat(&mut self, root: &str, ops: &[TraversalOp], range: Range) -> Value {
+        // (a template's text is parsed for the call and seen in an empty
+        // scope: only the configuration's own expressions are kept)
+        if self.binding(root).is_some()
+            || self.constant
+            || std::ptr::eq(self.scope, ModuleScope::empty())
+        {
+            return self.eval_reference(root, ops, range);
+        }
+        let literal_indices = ops.iter().all(|op| match op {
+            TraversalOp::Index(e) => {
+                let mut reads = false;
+                e.traversals(&mut |_, _, _| reads = true);
+                !reads
+            }
+            _ => true,
+        });
+        if !literal_indices {
+            return self.eval_reference(root, ops, range);
+        }
+        let key = ops.as_ptr() as usize;
+        if let Some((value, traces)) = self.kept.as_ref().and_then(|k| k.splats.get(&key)) {
+            self.traces.extend(traces.iter().cloned());
+            return value.clone();
+        }
+        let mark = self.traces.len();
+        let value = self.eval_reference(root, ops, range);
+        let traces = self.traces[mark..].to_vec();
+        (self.kept.get_or_insert_default().splats).insert(key, (value.clone(), traces));
+        value
+    }
+
+    fn eval_reference(&mut self, root: &str, ops: &[TraversalOp], range: Range) -> Value {
         if let Some(v) = self.binding(root) {
             let v = v.clone();
             if root == "each" {

@@ -1077,6 +1077,7 @@ pub fn eval_resource(
     // shape
     let mut spans_known = loader.block_maps(file, block.range.start, |maps| maps.has_spans());
     let mut shared = (keys.len() > 1).then(|| SharedArguments::of(&block.body));
+    ev.remember_splats = keys.len() > 1;
     for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
         // an instance of a provider with `for_each`, chosen by this

@@ -299,6 +299,32 @@ fn arguments_an_instance_does_not_read_are_every_instances() {
     for i in 0..3 {
         assert!(attr(&g, &format!("aws_eip.ip[{i}]"), "tags.Owner").is_unknown());
     }
+    // a splat of every instance, read by each (made once): each picks its
+    // own element, and references the block and that instance
+    for i in 0..3 {
+        let address = format!("aws_eip.web[{i}]");
+        let instance = attr(&g, &address, "instance");
+        let origin = format!("aws_instance.web[{i}].id");
+        assert_eq!(
+            instance.as_unknown().and_then(|u| u.origin()),
+            Some(origin.as_str())
+        );
+        let targets: Vec<String> = g
+            .resource(&address)
+            .unwrap()
+            .references
+            .iter()
+            .map(|x| x.target.to_string())
+            .collect();
+        assert_eq!(
+            targets,
+            vec![
+                "aws_instance.web".to_string(),
+                format!("aws_instance.web[{i}]")
+            ],
+            "{address}"
+        );
+    }
 }
 
 #[test]
