@@ -10,7 +10,7 @@
 //! document's statements merged by reading every `Sid` again, a module's
 //! source files found by scanning them all, `merge(list...)` copying its
 //! growing result, a function's arguments walked for sensitive and unknown
-//! values at each call.
+//! values at each call, a splat of every instance made again for each.
 
 use std::path::Path;
 
@@ -18,8 +18,8 @@ use std::path::Path;
 pub struct Idiom {
     pub name: &'static str,
     pub what: &'static str,
-    /// Whether each of its `n` elements reads all `n` (a splat or a list
-    /// search per instance): quadratic in Terraform too.
+    /// Whether each of its `n` elements reads all `n` (a search of the
+    /// whole list per instance): quadratic in Terraform too.
     pub inherent: bool,
     pub files: fn(usize) -> Vec<(String, String)>,
 }
@@ -333,7 +333,7 @@ resource "aws_ssm_parameter" "p" {{
     Idiom {
         name: "splat",
         what: "`element(aws_instance.web[*].id, count.index)` for each instance",
-        inherent: true,
+        inherent: false,
         files: |n| {
             one(format!(
                 r#"resource "aws_instance" "web" {{
