@@ -525,9 +525,9 @@ impl Holds {
     }
 }
 
-/// From how many elements a list's or map's holding a sensitive value is
-/// remembered ([`Evaluator::holds_sensitive`]): smaller ones are walked
-/// faster than looked up.
+/// From how many elements what a list or map holds (a sensitive value, an
+/// unknown one) is remembered ([`Evaluator::holds_sensitive`]): smaller
+/// ones are walked faster than looked up.
 const MEMO_MIN: usize = 32;
 
 impl<'a> Evaluator<'a> {
