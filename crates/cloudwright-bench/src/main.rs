@@ -155,16 +155,8 @@ fn scaling(dir: &Path, repeat: usize) {
                 let start = Instant::now();
                 let graph = load_corpus(&root);
                 best = best.min(start.elapsed().as_secs_f64());
-                let errors = graph
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == cloudwright_model::Severity::Error)
-                    .count();
-                if errors > 0 && idiom.name != "diagnostics" {
-                    eprintln!(
-                        "error: {} did not load cleanly: {errors} errors",
-                        root.display()
-                    );
+                if graph.has_errors() && idiom.name != "diagnostics" {
+                    eprintln!("error: {} did not load cleanly", root.display());
                     std::process::exit(1);
                 }
                 alloc::freeing(|| drop(graph));

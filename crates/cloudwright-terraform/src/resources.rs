@@ -87,7 +87,6 @@ pub type Shape = Vec<u32>;
 /// of what it evaluated: its [`Shape`] always, the spans themselves when
 /// asked (`spans`: the first instance of a block records them as it goes;
 /// the next ones find theirs by shape, [`body_spans`]).
-#[derive(Default)]
 pub struct Record {
     pub shape: Shape,
     /// in the order evaluated ([`Spans::from_unsorted`] orders them once)
