@@ -176,6 +176,15 @@ const LIST_FUNCTIONS: &[&str] = &[
     "values",
 ];
 
+/// Appends `run`, traces in order without repeats, to `traces`, where it
+/// starts being kept in `run_start` ([`Evaluator::trace_run`]).
+fn append_run(traces: &mut Vec<Trace>, run_start: &mut usize, run: &[Trace]) {
+    if !run.is_empty() {
+        *run_start = traces.len();
+        traces.extend(run.iter().cloned());
+    }
+}
+
 /// Two ordered lists without repeats as one (what sorting their
 /// concatenation and dropping repeats would give).
 fn merge_sorted(a: Vec<Trace>, b: &[Trace]) -> Vec<Trace> {
@@ -444,7 +453,14 @@ pub struct Evaluator<'a> {
     /// `count`, `each`, `for` variables and dynamic-block iterators, innermost last.
     pub bindings: Vec<(crate::syntax::Name, Value)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What the expressions evaluated referred to, in the order they read
+    /// it: appended only through [`Evaluator::trace_run`] (which keeps
+    /// `run_start`), shortened freely.
     pub traces: Vec<Trace>,
+    /// Where the last run appended to `traces` starts: from there on they
+    /// are in order without repeats (a named value's traces, a
+    /// reference), so that traces taken from within one run need no sort.
+    run_start: usize,
     /// The variables, locals and module outputs the block's `for_each`
     /// was computed from: a value read through `each` came from them too.
     pub each_sources: Vec<Trace>,
@@ -545,6 +561,7 @@ impl<'a> Evaluator<'a> {
             bindings: Vec::new(),
             diagnostics: Vec::new(),
             traces: Vec::new(),
+            run_start: 0,
             each_sources: Vec::new(),
             read_each: false,
             constant: false,
@@ -623,12 +640,24 @@ impl<'a> Evaluator<'a> {
 
     #[inline(never)]
     fn take_traced(&mut self, mark: usize, with_each: bool) -> Vec<Trace> {
+        // (within one run since `mark`: already in order, without repeats)
+        let in_order = self.run_start <= mark;
         let mut traces: Vec<Trace> = self.traces.drain(mark..).collect();
-        crate::instance::dedup(&mut traces);
+        self.run_start = self.run_start.min(mark);
+        if !in_order {
+            crate::instance::dedup(&mut traces);
+        }
         if with_each {
             traces = merge_sorted(traces, &self.each_sources);
         }
         traces
+    }
+
+    /// Records `run`, traces in order without repeats (as
+    /// [`crate::instance::dedup`] leaves them): a named value's, one
+    /// reference.
+    fn trace_run(&mut self, run: &[Trace]) {
+        append_run(&mut self.traces, &mut self.run_start, run);
     }
 
     pub fn span(&self, range: Range) -> Span {
@@ -1391,12 +1420,13 @@ impl<'a> Evaluator<'a> {
         }
         let key = ops.as_ptr() as usize;
         if let Some((value, traces)) = self.kept.as_ref().and_then(|k| k.splats.get(&key)) {
-            self.traces.extend(traces.iter().cloned());
+            append_run(&mut self.traces, &mut self.run_start, traces);
             return value.clone();
         }
         let mark = self.traces.len();
         let value = self.eval_reference(root, ops, range);
-        let traces = self.traces[mark..].to_vec();
+        let mut traces = self.traces[mark..].to_vec();
+        crate::instance::dedup(&mut traces);
         (self.kept.get_or_insert_default().splats).insert(key, (value.clone(), traces));
         value
     }
@@ -1428,7 +1458,7 @@ impl<'a> Evaluator<'a> {
                 };
                 match table.get(name.as_str()) {
                     Some(named) => {
-                        self.traces.extend(named.traces.iter().cloned());
+                        self.trace_run(&named.traces);
                         let v = named.value.clone();
                         self.apply_ops(v, &ops[1..], range)
                     }
@@ -1495,7 +1525,7 @@ impl<'a> Evaluator<'a> {
                         .get(text::concat_compact([&key, ".", o]).as_str())
                 });
                 if let Some(traces) = traces {
-                    self.traces.extend(traces.iter().cloned());
+                    self.trace_run(traces);
                 }
                 let address = scope.call_address(name);
                 self.record_reference(address, &v, &ops[1..]);
@@ -1608,6 +1638,8 @@ impl<'a> Evaluator<'a> {
             Some(TraversalOp::GetAttr(a)) => Some(*a),
             _ => None,
         };
+        // (a run of one)
+        self.run_start = self.traces.len();
         self.traces.push(Trace::Reference {
             target: target.into(),
             attribute,

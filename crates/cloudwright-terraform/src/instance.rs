@@ -467,9 +467,11 @@ impl Loader<'_> {
                     let subject = subject("output", name, &scope.address);
                     let preconditions = block.body.blocks_of("precondition");
                     crate::conditions::check_all(&mut ev, preconditions, "precondition", &subject);
-                    let traces = std::mem::take(&mut ev.traces);
+                    let mut traces = std::mem::take(&mut ev.traces);
                     self.diagnostics.append(&mut ev.diagnostics);
                     drop(ev);
+                    // (in order without repeats: each reading of it copies them so)
+                    dedup(&mut traces);
                     scope.traces.insert(text::concat(["output.", name]), traces);
                     info.outputs.push(OutputInfo {
                         name: name.clone(),
@@ -1275,6 +1277,8 @@ impl Loader<'_> {
             name: name.clone(),
             set_by: origin.clone(),
         })));
+        // (in order without repeats: each reading of it copies them so)
+        dedup(&mut traces);
         if matches!(ty, Some(Type::List(_) | Type::Tuple(_))) {
             scope.list_vars.push(name.to_string());
         }
