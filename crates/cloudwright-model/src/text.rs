@@ -122,6 +122,22 @@ mod tests {
     }
 
     #[test]
+    fn texts_are_the_same_bytes_at_every_length() {
+        // each length from 0 to 20, and a difference at each position
+        let text = "abcdefghijklmnopqrst";
+        for n in 0..=text.len() {
+            let (a, b) = (&text.as_bytes()[..n], String::from(&text[..n]));
+            assert!(super::same_bytes(a, b.as_bytes()), "{n}");
+            for at in 0..n {
+                let mut other = b.clone().into_bytes();
+                other[at] = b'_';
+                assert!(!super::same_bytes(a, &other), "{n} {at}");
+            }
+            assert!(!super::same_bytes(a, &text.as_bytes()[..(n + 1).min(20)]) || n == 20);
+        }
+    }
+
+    #[test]
     fn a_shared_string_compares_and_orders_as_its_text() {
         let a = Shared::from("aws_s3_bucket");
         let b = Shared::from(String::from("aws_vpc"));
@@ -408,7 +424,7 @@ impl Name {
         let hash = name_hash(text.as_bytes());
         let slot = (hash as usize) % SLOTS;
         if let Some(seen) = SEEN.with(|seen| seen[slot].get()) {
-            if *seen.0 == *text {
+            if same_bytes(seen.0.as_bytes(), text.as_bytes()) {
                 return Name(seen);
             }
         }
@@ -444,6 +460,26 @@ impl Name {
 
     pub fn as_str(&self) -> &'static str {
         &self.0 .0
+    }
+}
+
+/// Whether two texts are the same bytes: one of up to 16 bytes (nearly
+/// every name) by two loads of each, overlapping, not a call to `memcmp`.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    fn word<const W: usize>(s: &[u8], at: usize) -> [u8; W] {
+        let mut w = [0; W];
+        w.copy_from_slice(&s[at..at + W]);
+        w
+    }
+    match n {
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
+        4..=7 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        _ => a == b,
     }
 }
 
