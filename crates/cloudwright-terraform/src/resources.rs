@@ -1036,14 +1036,15 @@ pub fn eval_resource(
 
     let fs = loader.fs.clone();
     let mut ev = Evaluator::new(scope, &source, file, &fs);
-    let subject = match decl.mode {
-        Mode::Managed => key.clone(),
-        Mode::Data => text::concat(["data.", &key]),
+    let data_subject;
+    let subject: &str = match decl.mode {
+        Mode::Managed => &key,
+        Mode::Data => {
+            data_subject = text::concat(["data.", &key]);
+            &data_subject
+        }
     };
-    let typed = decl.types.as_ref().map(|types| Typed {
-        types,
-        subject: &subject,
-    });
+    let typed = decl.types.as_ref().map(|types| Typed { types, subject });
     // the root module configures every alias its resources name (a
     // module's come from its caller, through `providers`)
     let unconfigured = |address: &str| {

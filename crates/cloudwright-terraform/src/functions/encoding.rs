@@ -192,6 +192,24 @@ fn encode_into(v: &Value, out: &mut String) {
     }
 }
 
+/// The bytes [`encode_string`] looks at: what it escapes, and the first
+/// byte of U+2028 and U+2029; every other byte is written as it is.
+const MAY_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    let mut i = 0;
+    let others = *b"\"\\<>&\xE2";
+    while i < others.len() {
+        table[others[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// A JSON string as Go's `encoding/json` writes it (`<`, `>`, `&` escaped).
 pub(crate) fn encode_string(s: &str, out: &mut String) {
     out.push('"');
@@ -201,6 +219,10 @@ pub(crate) fn encode_string(s: &str, out: &mut String) {
     let mut clean = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if !MAY_ESCAPE[usize::from(bytes[i])] {
+            i += 1;
+            continue;
+        }
         let (escape, width): (std::borrow::Cow<'static, str>, usize) = match bytes[i] {
             b'"' => ("\\\"".into(), 1),
             b'\\' => ("\\\\".into(), 1),
