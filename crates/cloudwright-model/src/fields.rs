@@ -74,6 +74,19 @@ impl<V> SortedMap<V> {
         self.find(key).map(|i| &self.0[i].1)
     }
 
+    /// [`SortedMap::get`] of a name already interned (an attribute name
+    /// from the syntax tree): the same text is the same name, so a small
+    /// map is scanned comparing addresses, never text.
+    #[inline]
+    pub fn get_name(&self, key: Name) -> Option<&V> {
+        let i = if self.0.len() > LINEAR_SCAN {
+            self.position(key.as_str()).ok()
+        } else {
+            self.0.iter().position(|(k, _)| *k == key)
+        };
+        i.map(|i| &self.0[i].1)
+    }
+
     pub fn contains_key(&self, key: &str) -> bool {
         self.find(key).is_some()
     }
@@ -315,6 +328,32 @@ mod tests {
         assert_eq!(f.remove("b").and_then(|v| v.as_number()), Some(3.0));
         assert_eq!(f.len(), 2);
         assert!(f.contains_key("c") && !f.contains_key("b"));
+    }
+
+    #[test]
+    fn a_name_is_found_as_its_text_is_in_small_and_large_maps() {
+        for size in [0, 3, LINEAR_SCAN, LINEAR_SCAN + 1, 40] {
+            let map: Fields = (0..size)
+                .map(|i| (format!("k{i}"), Value::Number(i as f64)))
+                .collect();
+            for i in 0..size + 2 {
+                // (a name read from other text than the map's keys)
+                let text = format!("k{i}");
+                let by_name = map.get_name(Name::new(&text)).and_then(Value::as_number);
+                assert_eq!(by_name, map.get(&text).and_then(Value::as_number));
+                assert_eq!(by_name, (i < size).then_some(i as f64), "{size} {i}");
+            }
+        }
+        // a computed object's attribute not set is unknown, by name too
+        let object = Value::Map(std::sync::Arc::new(crate::value::Object {
+            fields: [("id", Value::string("i-1"))].into_iter().collect(),
+            computed: Some("aws_instance.web".into()),
+        }));
+        let id = object.get_name(Name::new("id"));
+        assert_eq!(id.as_ref().and_then(Value::as_str), Some("i-1"));
+        let arn = object.get_name(Name::new("arn"));
+        assert_eq!(format!("{arn:?}"), format!("{:?}", object.get("arn")));
+        assert!(arn.is_some_and(|v| v.is_unknown()));
     }
 
     #[test]

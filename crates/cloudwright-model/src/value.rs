@@ -468,14 +468,38 @@ impl Value {
     /// (for resource objects), or `None` when the object has no such field.
     pub fn get(&self, name: &str) -> Option<Value> {
         match self {
-            Value::Sensitive(inner) => inner.get(name).map(Value::sensitive),
             Value::Map(obj) => match obj.fields.get(name) {
                 Some(v) => Some(v.clone()),
-                None => obj
-                    .computed
-                    .as_ref()
-                    .map(|o| Value::unknown_from(Shared::concat([o, ".", name]))),
+                None => self.get_missing(name),
             },
+            _ => self.get_missing(name),
+        }
+    }
+
+    /// [`Value::get`] of a name already interned (an attribute name from
+    /// the syntax tree): looked up by its address ([`SortedMap::get_name`]).
+    ///
+    /// [`SortedMap::get_name`]: crate::fields::SortedMap::get_name
+    pub fn get_name(&self, name: crate::text::Name) -> Option<Value> {
+        match self {
+            Value::Map(obj) => match obj.fields.get_name(name) {
+                Some(v) => Some(v.clone()),
+                None => self.get_missing(name.as_str()),
+            },
+            _ => self.get_missing(name.as_str()),
+        }
+    }
+
+    /// [`Value::get`] of what is not a field of a map: of a sensitive
+    /// value, a computed object's attribute not set (its fields were looked
+    /// in), an unknown value.
+    fn get_missing(&self, name: &str) -> Option<Value> {
+        match self {
+            Value::Sensitive(inner) => inner.get(name).map(Value::sensitive),
+            Value::Map(obj) => obj
+                .computed
+                .as_ref()
+                .map(|o| Value::unknown_from(Shared::concat([o, ".", name]))),
             Value::Unknown(u) => Some(Value::Unknown(u.attr(name))),
             _ => None,
         }

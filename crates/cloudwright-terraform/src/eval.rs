@@ -737,11 +737,13 @@ impl<'a> Evaluator<'a> {
         self.bindings.truncate(keep);
     }
 
-    fn binding(&self, name: &str) -> Option<&Value> {
+    /// The innermost value bound to `name` (names are compared by address:
+    /// each is kept once).
+    fn binding(&self, name: Name) -> Option<&Value> {
         self.bindings
             .iter()
             .rev()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
     }
 
@@ -762,9 +764,9 @@ impl<'a> Evaluator<'a> {
             ExprKind::Template(parts) => self.eval_template(parts),
             ExprKind::Tuple(items) => Value::list(items.iter().map(|e| self.eval(e)).collect()),
             ExprKind::Object(items) => self.eval_object(items),
-            ExprKind::Variable(name) => self.eval_traversal(name, &[], expr.range),
+            ExprKind::Variable(name) => self.eval_traversal(*name, &[], expr.range),
             ExprKind::Traversal(base, ops) => match &base.kind {
-                ExprKind::Variable(name) => self.eval_traversal(name, ops, expr.range),
+                ExprKind::Variable(name) => self.eval_traversal(*name, ops, expr.range),
                 _ => {
                     let v = self.eval(base);
                     self.apply_ops(v, ops, expr.range)
@@ -1388,7 +1390,7 @@ impl<'a> Evaluator<'a> {
     /// once, with the traces it makes, and given again —
     /// `element(aws_instance.web[*].id, count.index)` reads it for each.
     #[inline]
-    fn eval_traversal(&mut self, root: &str, ops: &[TraversalOp], range: Range) -> Value {
+    fn eval_traversal(&mut self, root: Name, ops: &[TraversalOp], range: Range) -> Value {
         let splat =
             |op: &TraversalOp| matches!(op, TraversalOp::FullSplat | TraversalOp::AttrSplat);
         if self.remember_splats && ops.iter().any(splat) {
@@ -1398,7 +1400,7 @@ impl<'a> Evaluator<'a> {
     }
 
     #[inline(never)]
-    fn eval_splat(&mut self, root: &str, ops: &[TraversalOp], range: Range) -> Value {
+    fn eval_splat(&mut self, root: Name, ops: &[TraversalOp], range: Range) -> Value {
         // (a template's text is parsed for the call and seen in an empty
         // scope: only the configuration's own expressions are kept)
         if self.binding(root).is_some()
@@ -1431,7 +1433,7 @@ impl<'a> Evaluator<'a> {
         value
     }
 
-    fn eval_reference(&mut self, root: &str, ops: &[TraversalOp], range: Range) -> Value {
+    fn eval_reference(&mut self, root: Name, ops: &[TraversalOp], range: Range) -> Value {
         if let Some(v) = self.binding(root) {
             let v = v.clone();
             if root == "each" {
@@ -1446,6 +1448,7 @@ impl<'a> Evaluator<'a> {
             );
         }
         let scope = self.scope;
+        let root = root.as_str();
         match root {
             "var" | "local" => {
                 let Some(TraversalOp::GetAttr(name)) = ops.first() else {
@@ -1662,7 +1665,7 @@ impl<'a> Evaluator<'a> {
         while i < ops.len() {
             match &ops[i] {
                 TraversalOp::GetAttr(name) => {
-                    value = self.get_attr(value, name, range);
+                    value = self.get_attr(value, *name, range);
                 }
                 TraversalOp::Index(e) => {
                     let key = self.eval(e);
@@ -1708,8 +1711,8 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn get_attr(&mut self, value: Value, name: &str, range: Range) -> Value {
-        match value.get(name) {
+    fn get_attr(&mut self, value: Value, name: Name, range: Range) -> Value {
+        match value.get_name(name) {
             Some(v) => v,
             None => match value.strip() {
                 Value::Null => self.error(
@@ -1720,7 +1723,7 @@ impl<'a> Evaluator<'a> {
                     // (a module's outputs, a variable's object type: the
                     // names it has are few, and the one meant is among them)
                     let names: Vec<&str> = object.fields.keys().collect();
-                    let help = match crate::module::closest(name, &names) {
+                    let help = match crate::module::closest(&name, &names) {
                         Some(meant) => Some(format!("did you mean `{meant}`?")),
                         None if !names.is_empty() && names.len() <= 8 => {
                             Some(format!("it has: {}", names.join(", ")))
