@@ -464,9 +464,16 @@ impl Loader<'_> {
                             .help("add `sensitive = true` to the output, or wrap the value in nonsensitive() where showing it is safe"),
                         );
                     }
-                    let subject = subject("output", name, &scope.address);
-                    let preconditions = block.body.blocks_of("precondition");
-                    crate::conditions::check_all(&mut ev, preconditions, "precondition", &subject);
+                    let mut preconditions = block.body.blocks_of("precondition").peekable();
+                    if preconditions.peek().is_some() {
+                        let subject = subject("output", name, &scope.address);
+                        crate::conditions::check_all(
+                            &mut ev,
+                            preconditions,
+                            "precondition",
+                            &subject,
+                        );
+                    }
                     let mut traces = std::mem::take(&mut ev.traces);
                     self.diagnostics.append(&mut ev.diagnostics);
                     drop(ev);
@@ -1269,7 +1276,7 @@ impl Loader<'_> {
                 value: value.clone(),
                 traces: Vec::new(),
             };
-            alone.vars.insert(name.to_string(), alone_value);
+            alone.vars.insert(String::from(&**name), alone_value);
             self.check_validation(name, &value, &origin, set_at, file, validation, &alone);
         }
         traces.push(Trace::Source(Arc::new(ValueSource::Variable {
@@ -1280,13 +1287,13 @@ impl Loader<'_> {
         // (in order without repeats: each reading of it copies them so)
         dedup(&mut traces);
         if matches!(ty, Some(Type::List(_) | Type::Tuple(_))) {
-            scope.list_vars.push(name.to_string());
+            scope.list_vars.push(String::from(&**name));
         }
         let named = Named {
             value: value.clone(),
             traces,
         };
-        scope.vars.insert(name.to_string(), named);
+        scope.vars.insert(String::from(&**name), named);
         info.variables.push(VariableInfo {
             name: name.clone(),
             value,

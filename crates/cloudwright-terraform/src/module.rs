@@ -397,7 +397,7 @@ impl ModuleDef {
                     let src = sources.get(file.file);
                     let span =
                         |range: crate::syntax::Range| src.span(file.file, range.start, range.end);
-                    let whose = block_named(block);
+                    let whose = || block_named(block);
                     unsupported_words(block, allowed, allowed_blocks, &whose, &span, diagnostics);
                 }
             }
@@ -609,7 +609,11 @@ impl ModuleDef {
         if tofu {
             return;
         }
-        let mut warn = |at: At, attr: &crate::syntax::Attribute, block: &Block, what: String| {
+        // (only a message needs what the attribute is)
+        let mut warn = |at: At,
+                        attr: &crate::syntax::Attribute,
+                        block: &Block,
+                        what: &dyn Fn() -> String| {
             let mut reads = None;
             attr.expr.traversals(&mut |root, ops, _| {
                 if reads.is_none() && matches!(root, "var" | "local") {
@@ -623,7 +627,8 @@ impl ModuleDef {
             let span = locate(sources, file, &attr.origin, &block.origin, attr.range);
             diagnostics.push(
                 Diagnostic::warning(format!(
-                    "{what} reads `{reads}`: Terraform refuses variables and locals here (it reads this before any exists), OpenTofu 1.8 and later evaluates them, as Cloudwright does"
+                    "{} reads `{reads}`: Terraform refuses variables and locals here (it reads this before any exists), OpenTofu 1.8 and later evaluates them, as Cloudwright does",
+                    what()
                 ))
                 .at(span),
             );
@@ -637,15 +642,17 @@ impl ModuleDef {
             for backend in terraform.body.blocks_of("backend") {
                 let kind = backend.labels.first().map_or("", |l| l.as_str());
                 for attr in &backend.body.attributes {
-                    let what = format!("`{}` of the `{kind}` backend", attr.name);
-                    warn(at, attr, backend, what);
+                    let what = || format!("`{}` of the `{kind}` backend", attr.name);
+                    warn(at, attr, backend, &what);
                 }
             }
         }
         for (name, at) in &self.module_calls {
             let block = self.block(*at);
             if let Some(source) = block.body.attribute("source") {
-                warn(*at, source, block, format!("the source of module `{name}`"));
+                warn(*at, source, block, &|| {
+                    format!("the source of module `{name}`")
+                });
             }
         }
     }
@@ -1008,7 +1015,7 @@ fn meta_blocks(
                 continue;
             }
         };
-        let whose = format!("a `{}` block", block.kind);
+        let whose = || format!("a `{}` block", block.kind);
         unsupported_words(block, arguments, blocks, &whose, span, diagnostics);
         if block.kind == "lifecycle" {
             literal_lifecycle_flags(&block.body, span, diagnostics);
@@ -1080,7 +1087,8 @@ fn unsupported_words(
     block: &crate::syntax::Block,
     arguments: &[&'static str],
     blocks: &[&'static str],
-    whose: &str,
+    // (only a message needs the block's name)
+    whose: &dyn Fn() -> String,
     span: &dyn Fn(crate::syntax::Range) -> cloudwright_model::Span,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -1101,7 +1109,7 @@ fn unsupported_words(
             continue;
         }
         diagnostics.push(unsupported(
-            format!("unsupported {what} `{word}` in {whose}"),
+            format!("unsupported {what} `{word}` in {}", whose()),
             "it is not read",
             closest(word, known),
             span(range),
