@@ -6,7 +6,7 @@
 use super::{arity, fail, integer, string, CallError, CallResult};
 use cloudwright_model::Value;
 use ipnet::IpNet;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv6Addr};
 
 pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
     Some(match name {
@@ -44,10 +44,24 @@ fn parse_prefix(s: &str) -> Result<Prefix, CallError> {
 }
 
 fn format_addr(addr: u128, bits: u32) -> String {
+    let mut out = String::with_capacity(20);
+    write_addr(addr, bits, &mut out);
+    out
+}
+
+/// An address as text: IPv4's four numbers written directly (what
+/// `Ipv4Addr`'s `Display` gives, without its padding machinery: every
+/// `cidrsubnet` writes one); IPv6 as `Ipv6Addr` writes it.
+fn write_addr(addr: u128, bits: u32, out: &mut String) {
     if bits == 32 {
-        Ipv4Addr::from(addr as u32).to_string()
+        for (i, octet) in (addr as u32).to_be_bytes().into_iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            push_small_number(out, u32::from(octet));
+        }
     } else {
-        Ipv6Addr::from(addr).to_string()
+        out.push_str(&Ipv6Addr::from(addr).to_string());
     }
 }
 
@@ -91,7 +105,7 @@ fn cidrnetmask(args: &[Value]) -> CallResult {
     } else {
         u32::MAX << (32 - p.len)
     };
-    Ok(Value::string(Ipv4Addr::from(mask).to_string()))
+    Ok(Value::string(format_addr(u128::from(mask), 32)))
 }
 
 fn subnet(p: &Prefix, newbits: i64, netnum: i64) -> Result<Prefix, CallError> {
@@ -119,7 +133,24 @@ fn subnet(p: &Prefix, newbits: i64, netnum: i64) -> Result<Prefix, CallError> {
 }
 
 fn show(p: &Prefix) -> String {
-    format!("{}/{}", format_addr(p.addr, p.bits), p.len)
+    let mut out = String::with_capacity(24);
+    write_addr(p.addr, p.bits, &mut out);
+    out.push('/');
+    push_small_number(&mut out, p.len);
+    out
+}
+
+/// Writes a number below 1,000 (an octet, a prefix length) in decimal.
+fn push_small_number(out: &mut String, n: u32) {
+    debug_assert!(n < 1000);
+    let digit = |d: u32| char::from(b'0' + (d % 10) as u8);
+    if n >= 100 {
+        out.push(digit(n / 100));
+    }
+    if n >= 10 {
+        out.push(digit(n / 10));
+    }
+    out.push(digit(n));
 }
 
 fn cidrsubnet(args: &[Value]) -> CallResult {
@@ -210,6 +241,28 @@ mod tests {
     }
     fn n(x: f64) -> Value {
         Value::Number(x)
+    }
+
+    #[test]
+    fn addresses_are_written_as_the_standard_library_writes_them() {
+        for octet in 0..=255u32 {
+            for len in [0, 7, 10, 32, 99, 100, 128] {
+                let addr = u128::from(octet << 24 | octet << 8 | 7);
+                let p = Prefix {
+                    addr,
+                    len,
+                    bits: 32,
+                };
+                let standard = std::net::Ipv4Addr::from(addr as u32);
+                assert_eq!(show(&p), format!("{standard}/{len}"));
+            }
+        }
+        let v6 = Prefix {
+            addr: 0x2001_0db8 << 96,
+            len: 32,
+            bits: 128,
+        };
+        assert_eq!(show(&v6), "2001:db8::/32");
     }
 
     #[test]
