@@ -122,6 +122,14 @@ mod tests {
     }
 
     #[test]
+    fn a_literal_name_is_the_name_of_its_text() {
+        let each = crate::name!("each");
+        assert_eq!(each, Name::new(&String::from("each")));
+        assert_eq!(each, crate::name!("each"));
+        assert_ne!(each, crate::name!("count"));
+    }
+
+    #[test]
     fn texts_are_the_same_bytes_at_every_length() {
         // each length from 0 to 20, and a difference at each position
         let text = "abcdefghijklmnopqrst";
@@ -409,6 +417,18 @@ impl std::hash::Hash for Kept {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         (*self.0 .0).hash(state)
     }
+}
+
+/// The interned copy of a literal name, looked up once for the process
+/// (`name!("each")`): for the names an evaluation makes for every
+/// instance, where even the thread's cache would hash the text each time.
+#[macro_export]
+macro_rules! name {
+    ($text:literal) => {{
+        static NAME: std::sync::LazyLock<$crate::text::Name> =
+            std::sync::LazyLock::new(|| $crate::text::Name::new($text));
+        *NAME
+    }};
 }
 
 impl Name {

@@ -47,8 +47,8 @@ pub fn computed_attributes(
         }
         "aws_iam_policy_document" => {
             let (json, minified) = policy_document::render(fields);
-            fields.insert("minified_json", minified);
-            fields.insert("json", json);
+            fields.insert(cloudwright_model::name!("minified_json"), minified);
+            fields.insert(cloudwright_model::name!("json"), json);
         }
         "aws_region" => {
             let given = set(fields, "name")

@@ -290,7 +290,10 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
 pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -> usize {
     match (expansion, key) {
         (Expansion::Count(_), Key::Index(i)) => {
-            ev.bind("count", count_object(Value::Number(*i as f64)));
+            ev.bind(
+                cloudwright_model::name!("count"),
+                count_object(Value::Number(*i as f64)),
+            );
             1
         }
         (Expansion::ForEach(entries), Key::Name(k)) => {
@@ -299,12 +302,21 @@ pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -
                 .binary_search_by(|(key, _)| key.as_str().cmp(k))
                 .map(|i| entries[i].1.clone())
                 .unwrap_or_default();
-            ev.bind("each", key_value(Value::string(k.as_str()), value));
+            ev.bind(
+                cloudwright_model::name!("each"),
+                key_value(Value::string(k.as_str()), value),
+            );
             1
         }
         (Expansion::Unknown, _) => {
-            ev.bind("count", count_object(Value::unknown()));
-            ev.bind("each", key_value(Value::unknown(), Value::unknown()));
+            ev.bind(
+                cloudwright_model::name!("count"),
+                count_object(Value::unknown()),
+            );
+            ev.bind(
+                cloudwright_model::name!("each"),
+                key_value(Value::unknown(), Value::unknown()),
+            );
             2
         }
         _ => 0,
@@ -314,15 +326,18 @@ pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -
 /// `count` of one instance: its `index` (built in key order, as the
 /// object's attributes are kept — no sorting per instance).
 fn count_object(index: Value) -> Value {
-    Value::map(Fields::from_sorted(vec![("index".into(), index)]))
+    Value::map(Fields::from_sorted(vec![(
+        cloudwright_model::name!("index"),
+        index,
+    )]))
 }
 
 /// `each` of one instance, a `dynamic` block's iterator: its `key` and
 /// `value` (in key order).
 fn key_value(key: Value, value: Value) -> Value {
     Value::map(Fields::from_sorted(vec![
-        ("key".into(), key),
-        ("value".into(), value),
+        (cloudwright_model::name!("key"), key),
+        (cloudwright_model::name!("value"), value),
     ]))
 }
 
@@ -1208,7 +1223,7 @@ pub fn eval_resource(
         let with_tags_all = |mut spans: Spans| {
             if tagged {
                 let span = spans.get("tags").copied().unwrap_or(block_span);
-                spans.insert("tags_all", span);
+                spans.insert(cloudwright_model::name!("tags_all"), span);
             }
             spans
         };
@@ -1273,7 +1288,7 @@ fn apply_default_tags(fields: &mut Fields, default_tags: Option<&Value>) -> bool
     }
     if let (None, Some(defaults @ Value::Map(_))) = (&tags, default_tags) {
         // the common case: share the provider's map instead of copying it
-        fields.insert("tags_all", defaults.clone());
+        fields.insert(cloudwright_model::name!("tags_all"), defaults.clone());
         return true;
     }
     // the defaults, the resource's own winning where both set a key
@@ -1284,12 +1299,12 @@ fn apply_default_tags(fields: &mut Fields, default_tags: Option<&Value>) -> bool
             Some(Value::Map(obj)) => *slot = &obj.fields,
             None | Some(Value::Null) => {}
             Some(_) => {
-                fields.insert("tags_all", Value::unknown());
+                fields.insert(cloudwright_model::name!("tags_all"), Value::unknown());
                 return false;
             }
         }
     }
     let merged = maps[0].merged(maps[1]);
-    fields.insert("tags_all", Value::map(merged));
+    fields.insert(cloudwright_model::name!("tags_all"), Value::map(merged));
     true
 }
