@@ -135,9 +135,34 @@ impl SourceFile {
     }
 }
 
+/// Where each line starts: after each `\n`. Eight bytes at a time, each
+/// newline among them found by its bit (lines are short: a search per
+/// line would cost more than the line).
 fn line_starts(text: &str) -> Vec<u32> {
-    let mut starts = vec![0];
-    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let bytes = text.as_bytes();
+    let mut starts = Vec::with_capacity(bytes.len() / 24 + 1);
+    starts.push(0);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0u32;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        // a zero byte where the text has `\n`, its high bit set in
+        // `found` (exactly: no carry crosses from one byte to the next)
+        let x = u64::from_le_bytes(word) ^ 0x0a0a_0a0a_0a0a_0a0a;
+        let mut found = !(((x & LOW) + LOW) | x | LOW);
+        while found != 0 {
+            starts.push(base + found.trailing_zeros() / 8 + 1);
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            starts.push(base + i as u32 + 1);
+        }
+    }
     starts
 }
 
@@ -253,6 +278,30 @@ pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lines_start_after_each_newline_whatever_is_around_it() {
+        // newlines at every offset of a word, beside the bytes a carry
+        // would confuse with one (0x0b, 0x8a, 0x09), and text not ASCII
+        let pieces = ["\n", "\x0b", "\t", "a", "é", "\n\n", "\u{28a}", "\r\n"];
+        let mut seed = 7u32;
+        for len in 0..200 {
+            let mut text = String::new();
+            for _ in 0..len {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
+            }
+            let expected: Vec<u32> = std::iter::once(0)
+                .chain(
+                    text.bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i as u32 + 1),
+                )
+                .collect();
+            assert_eq!(super::line_starts(&text), expected, "{text:?}");
+        }
+    }
+
     use super::*;
 
     #[test]
