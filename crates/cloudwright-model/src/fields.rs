@@ -29,7 +29,7 @@ pub type Fields = SortedMap<Value>;
 /// without a call to `memcmp` when it differs, as it does for most pairs
 /// of attribute names: the rules look attributes up by the million.
 #[inline]
-fn compare(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+pub fn compare(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     match (a.first(), b.first()) {
         (Some(x), Some(y)) if x != y => x.cmp(y),
         _ => a.cmp(b),

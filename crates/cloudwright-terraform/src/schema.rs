@@ -89,8 +89,10 @@ impl Node {
     }
 
     pub fn child(&self, name: &str) -> Option<&Node> {
+        // (names differ in their first letter more often than not)
+        let name = name.as_bytes();
         self.children
-            .binary_search_by(|c| c.name.cmp(name))
+            .binary_search_by(|c| cloudwright_model::fields::compare(c.name.as_bytes(), name))
             .ok()
             .map(|i| &self.children[i])
     }
