@@ -523,6 +523,16 @@ struct Kept {
     /// The splats of what the scope holds, by their traversal's address in
     /// the syntax tree, with their traces ([`Evaluator::eval_traversal`]).
     splats: FastMap<usize, (Value, Vec<Trace>)>,
+    /// Where each string of a large list of strings first stands, by the
+    /// list's shared copy's address (the copy kept); `None` for a list
+    /// holding anything else ([`Evaluator::position_in`]).
+    positions: FastMap<
+        usize,
+        (
+            Value,
+            Option<FastMap<cloudwright_model::text::Shared, usize>>,
+        ),
+    >,
 }
 
 /// What a value holds, anywhere inside it.
@@ -595,6 +605,39 @@ impl<'a> Evaluator<'a> {
             true => self.remembered(v).unknown,
             false => v.contains_unknown(),
         }
+    }
+
+    /// Where a string first stands in a large list that something else
+    /// holds too (a local's, a variable's), for `contains` and `index`
+    /// read for each instance (`contains(local.names, each.key)`): the list
+    /// is indexed once, each search a lookup. `Some(None)` when it is not
+    /// there; `None` when not told so — a small or unshared list, one
+    /// holding anything but known strings, a needle not a known string —
+    /// for the search element by element to decide.
+    pub fn position_in(&mut self, list: &Value, needle: &Value) -> Option<Option<usize>> {
+        let (Value::List(items), Value::String(needle)) = (list, needle) else {
+            return None;
+        };
+        if !worth_remembering(list) {
+            return None;
+        }
+        let kept = self.kept.get_or_insert_default();
+        let (_, index) = kept
+            .positions
+            .entry(Arc::as_ptr(items) as usize)
+            .or_insert_with(|| {
+                let mut index = FastMap::with_capacity_and_hasher(items.len(), Default::default());
+                for (i, item) in items.iter().enumerate() {
+                    let Value::String(s) = item else {
+                        return (list.clone(), None);
+                    };
+                    index.entry(s.clone()).or_insert(i);
+                }
+                (list.clone(), Some(index))
+            });
+        index
+            .as_ref()
+            .map(|index| index.get(needle.as_str()).copied())
     }
 
     #[inline(never)]

@@ -252,6 +252,34 @@ fn each_instance_has_the_spans_of_the_blocks_it_made() {
 }
 
 #[test]
+fn searches_of_a_large_shared_list_answer_as_element_by_element() {
+    let g = load_fixture("large_list_searches");
+    for (key, found, at) in [
+        ("n0", "true", "0"),
+        ("n5", "true", "5"),
+        ("last", "true", "39"),
+        ("absent", "false", "-1"),
+    ] {
+        let address = format!("aws_ssm_parameter.p[\"{key}\"]");
+        let tag = |name: &str| attr(&g, &address, &format!("tags.{name}"));
+        assert_eq!(tag("found").as_str(), Some(found), "{address}");
+        assert_eq!(tag("at").as_str(), Some(at), "{address}");
+        assert_eq!(tag("mixed").as_str(), Some("true"), "{address}");
+        assert_eq!(tag("mixed_at").as_str(), Some("38"), "{address}");
+        assert_eq!(tag("number").as_str(), Some("true"), "{address}");
+    }
+    // a value not in the list: index() fails, said where it is called
+    let missing: Vec<_> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("the value is not in the list"))
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0].span.map(|s| s.line), Some(28), "{missing:?}");
+    assert!(attr(&g, "aws_ssm_parameter.missing", "value").is_unknown());
+}
+
+#[test]
 fn arguments_an_instance_does_not_read_are_every_instances() {
     let g = load_fixture("shared_arguments");
     for key in ["a", "b", "c"] {

@@ -59,7 +59,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
                 .iter()
                 .position(|v| v.equals(&args[1]) == Some(true))
                 .map(|i| Value::Number(i as f64))
-                .ok_or_else(|| super::CallError::Failed("the value is not in the list".into()))
+                .ok_or_else(|| super::CallError::Failed(NOT_IN_LIST.into()))
         }),
         "chunklist" => chunklist(args),
         "alltrue" => arity(args, 1).and_then(|_| {
@@ -354,6 +354,9 @@ pub fn coalesce_partial(args: &[Value]) -> Option<Value> {
     }
     None
 }
+
+/// What `index` says of a value not in the list.
+pub(super) const NOT_IN_LIST: &str = "the value is not in the list";
 
 fn contains(args: &[Value]) -> CallResult {
     arity(args, 2)?;
