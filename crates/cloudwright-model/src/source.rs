@@ -263,6 +263,15 @@ pub struct Location {
 /// Removes `.` and `..` components without touching the file system
 /// (`a/./b/../c` → `a/c`).
 pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    if is_normal(path) {
+        // (most paths have nothing to remove: copied, not rebuilt)
+        return path.to_path_buf();
+    }
+    rebuilt(path)
+}
+
+/// The path made again from its components, `.` and `..` taken out.
+fn rebuilt(path: &std::path::Path) -> std::path::PathBuf {
     let mut out = std::path::PathBuf::new();
     for c in path.components() {
         match c {
@@ -276,8 +285,51 @@ pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
     out
 }
 
+/// Whether [`normalize`] would give the path back as it is: a Unix path
+/// without a `.` or `..` component, a doubled separator or a trailing one
+/// (which rebuilding from its components drops).
+fn is_normal(path: &std::path::Path) -> bool {
+    if !cfg!(unix) {
+        return false;
+    }
+    // each part between separators: none empty (but a leading root's), none
+    // `.` or `..` — told in one pass over the bytes
+    let bytes = path.as_os_str().as_encoded_bytes();
+    bytes
+        .split(|&b| b == b'/')
+        .enumerate()
+        .all(|(i, part)| !matches!(part, b"." | b"..") && (!part.is_empty() || i == 0))
+        && (bytes.len() < 2 || !bytes.ends_with(b"/"))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_path_already_normal_is_given_back_as_rebuilding_it_would() {
+        for p in [
+            "",
+            "/",
+            "a",
+            "/a/b",
+            "a/b/",
+            "a//b",
+            "./a",
+            "a/./b",
+            "a/../b",
+            "../a",
+            "a/..",
+            "a/.",
+            ".hidden/x",
+            "a/.b/..c",
+            "//a",
+            "/..",
+            "a/b/c/../../d",
+        ] {
+            let p = std::path::Path::new(p);
+            assert_eq!(super::normalize(p), super::rebuilt(p), "{p:?}");
+        }
+    }
+
     #[test]
     fn lines_start_after_each_newline_whatever_is_around_it() {
         // newlines at every offset of a word, beside the bytes a carry
