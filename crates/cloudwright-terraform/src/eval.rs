@@ -454,8 +454,8 @@ pub struct Evaluator<'a> {
     pub bindings: Vec<(crate::syntax::Name, Value)>,
     pub diagnostics: Vec<Diagnostic>,
     /// What the expressions evaluated referred to, in the order they read
-    /// it: appended only through [`Evaluator::trace_run`] (which keeps
-    /// `run_start`), shortened freely.
+    /// it: appended only where `run_start` is kept with it ([`append_run`],
+    /// a reference recorded), shortened freely.
     pub traces: Vec<Trace>,
     /// Where the last run appended to `traces` starts: from there on they
     /// are in order without repeats (a named value's traces, a
