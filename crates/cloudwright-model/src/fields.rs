@@ -63,11 +63,17 @@ impl<V> SortedMap<V> {
     /// searched.
     #[inline]
     fn find(&self, key: &str) -> Option<usize> {
+        let bytes = key.as_bytes();
+        self.find_by(key, |k| k.as_bytes() == bytes)
+    }
+
+    /// [`SortedMap::find`], a small map's keys told equal to `key` by `same`.
+    #[inline]
+    fn find_by(&self, key: &str, same: impl Fn(&Key) -> bool) -> Option<usize> {
         if self.0.len() > LINEAR_SCAN {
             return self.position(key).ok();
         }
-        let key = key.as_bytes();
-        self.0.iter().position(|(k, _)| k.as_bytes() == key)
+        self.0.iter().position(|(k, _)| same(k))
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {
@@ -79,12 +85,8 @@ impl<V> SortedMap<V> {
     /// map is scanned comparing addresses, never text.
     #[inline]
     pub fn get_name(&self, key: Name) -> Option<&V> {
-        let i = if self.0.len() > LINEAR_SCAN {
-            self.position(key.as_str()).ok()
-        } else {
-            self.0.iter().position(|(k, _)| *k == key)
-        };
-        i.map(|i| &self.0[i].1)
+        self.find_by(key.as_str(), |k| *k == key)
+            .map(|i| &self.0[i].1)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {

@@ -49,16 +49,17 @@ fn format_addr(addr: u128, bits: u32) -> String {
     out
 }
 
-/// An address as text: IPv4's four numbers written directly (what
+/// An address as text: IPv4's four numbers written by `itoa` (what
 /// `Ipv4Addr`'s `Display` gives, without its padding machinery: every
 /// `cidrsubnet` writes one); IPv6 as `Ipv6Addr` writes it.
 fn write_addr(addr: u128, bits: u32, out: &mut String) {
     if bits == 32 {
+        let mut digits = itoa::Buffer::new();
         for (i, octet) in (addr as u32).to_be_bytes().into_iter().enumerate() {
             if i > 0 {
                 out.push('.');
             }
-            push_small_number(out, u32::from(octet));
+            out.push_str(digits.format(octet));
         }
     } else {
         out.push_str(&Ipv6Addr::from(addr).to_string());
@@ -136,21 +137,8 @@ fn show(p: &Prefix) -> String {
     let mut out = String::with_capacity(24);
     write_addr(p.addr, p.bits, &mut out);
     out.push('/');
-    push_small_number(&mut out, p.len);
+    out.push_str(itoa::Buffer::new().format(p.len));
     out
-}
-
-/// Writes a number below 1,000 (an octet, a prefix length) in decimal.
-fn push_small_number(out: &mut String, n: u32) {
-    debug_assert!(n < 1000);
-    let digit = |d: u32| char::from(b'0' + (d % 10) as u8);
-    if n >= 100 {
-        out.push(digit(n / 100));
-    }
-    if n >= 10 {
-        out.push(digit(n / 10));
-    }
-    out.push(digit(n));
 }
 
 fn cidrsubnet(args: &[Value]) -> CallResult {
