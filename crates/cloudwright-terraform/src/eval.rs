@@ -37,6 +37,15 @@ pub struct Named {
     pub traces: Vec<Trace>,
 }
 
+/// A resource's, data source's or module call's value in its module
+/// instance, with its absolute address: what a reference to it records,
+/// made once and shared by every reference (`module.net.aws_vpc.main`).
+#[derive(Debug)]
+pub struct Declared {
+    pub value: Value,
+    pub address: cloudwright_model::text::Shared,
+}
+
 /// The named values of one module instance, filled in dependency order.
 /// Looked up for every reference an expression makes: hashed with foldhash,
 /// not SipHash (the keys are the configuration's own names).
@@ -59,10 +68,12 @@ pub struct ModuleScope {
     /// Locals by name, with the traces of their values.
     pub locals: FastMap<String, Named>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)
-    pub resources: FastMap<String, Value>,
+    pub resources: FastMap<String, Declared>,
     /// `aws_iam_policy_document.x` → same shapes as resources
-    pub data: FastMap<String, Value>,
-    pub modules: FastMap<String, Value>,
+    pub data: FastMap<String, Declared>,
+    /// `net` → the module call's outputs (an object, or a list or map of
+    /// them for `count`/`for_each`)
+    pub modules: FastMap<String, Declared>,
     /// Traces of named values, so that expressions referring to them
     /// inherit references and provenance (variables' and locals' are kept
     /// with their values, [`Named`]): of module outputs (`module.z.out`)
@@ -967,7 +978,9 @@ impl<'a> Evaluator<'a> {
                     } = &**directive;
                     let coll = self.eval(collection);
                     *sensitive |= coll.is_sensitive();
-                    let Some(entries) = self.iteration_entries(&coll, collection.range) else {
+                    let keys = key_var.is_some();
+                    let Some(entries) = self.iteration_entries(&coll, collection.range, keys)
+                    else {
                         unknown(out, pieces, &Value::unknown());
                         continue;
                     };
@@ -987,8 +1000,15 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Key/value pairs of a collection for `for`: lists give indices, maps
-    /// their keys in lexical order. `None` when the collection is unknown.
-    fn iteration_entries(&mut self, coll: &Value, range: Range) -> Option<Vec<(Value, Value)>> {
+    /// their keys in lexical order (made only when `keys`: a `for` that
+    /// binds no key gets nulls, not a string per entry). `None` when the
+    /// collection is unknown.
+    fn iteration_entries(
+        &mut self,
+        coll: &Value,
+        range: Range,
+        keys: bool,
+    ) -> Option<Vec<(Value, Value)>> {
         let marked = coll.is_sensitive();
         let mark = |v: Value| if marked { v.sensitive() } else { v };
         match coll.strip() {
@@ -1002,7 +1022,10 @@ impl<'a> Evaluator<'a> {
             Value::Map(obj) => Some(
                 obj.fields
                     .iter()
-                    .map(|(k, v)| (Value::string(k), mark(v.clone())))
+                    .map(|(k, v)| {
+                        let key = if keys { Value::string(k) } else { Value::Null };
+                        (key, mark(v.clone()))
+                    })
                     .collect(),
             ),
             Value::Unknown(_) => None,
@@ -1020,13 +1043,20 @@ impl<'a> Evaluator<'a> {
 
     fn eval_for(&mut self, f: &ForExpr, range: Range) -> Value {
         let coll = self.eval(&f.collection);
-        let Some(entries) = self.iteration_entries(&coll, f.collection.range) else {
+        let keys = f.key_var.is_some();
+        let Some(entries) = self.iteration_entries(&coll, f.collection.range, keys) else {
             return Value::unknown();
         };
-        let mut list = Vec::new();
+        // (sized for every entry: an upper bound, `if` may leave some out)
+        let (list_len, made_len) = match (&f.key_expr, f.grouping) {
+            (None, _) => (entries.len(), 0),
+            (Some(_), false) => (0, entries.len()),
+            (Some(_), true) => (0, 0),
+        };
+        let mut list = Vec::with_capacity(list_len);
         // (key, value) in the order made: sorted once at the end, where a
         // key made twice is found
-        let mut made: Vec<(cloudwright_model::text::Name, Value)> = Vec::new();
+        let mut made: Vec<(cloudwright_model::text::Name, Value)> = Vec::with_capacity(made_len);
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut unknown = false;
         for (k, v) in entries {
@@ -1101,7 +1131,7 @@ impl<'a> Evaluator<'a> {
             return Value::unknown();
         }
         let result = if f.key_expr.is_none() {
-            Value::list(list)
+            Value::list(cloudwright_model::fields::exact(list))
         } else if f.grouping {
             Value::map(
                 groups
@@ -1554,7 +1584,8 @@ impl<'a> Evaluator<'a> {
                     return self.error(range, "`module` must be followed by a module name");
                 };
                 let key = text::concat_compact(["module.", name]);
-                let Some(v) = scope.modules.get(name.as_str()).cloned() else {
+                let Some(Declared { value: v, address }) = scope.modules.get(name.as_str())
+                else {
                     if scope.declares(&key) {
                         return Value::unknown_from(scope.call_address(name));
                     }
@@ -1573,9 +1604,8 @@ impl<'a> Evaluator<'a> {
                 if let Some(traces) = traces {
                     self.trace_run(traces);
                 }
-                let address = scope.call_address(name);
-                self.record_reference(address, &v, &ops[1..]);
-                self.apply_ops(v, &ops[1..], range)
+                self.record_reference(address, v, &ops[1..]);
+                self.apply_ops(v.clone(), &ops[1..], range)
             }
             "ephemeral" => {
                 let (Some(TraversalOp::GetAttr(t)), Some(TraversalOp::GetAttr(n))) =
@@ -1601,39 +1631,38 @@ impl<'a> Evaluator<'a> {
                     return self.error(range, "`data` must be followed by a type and a name");
                 };
                 let key = text::concat_compact([t, ".", n]);
-                let address = scope.address_of(["data.", &key]);
-                let Some(v) = scope.data.get(key.as_str()).cloned() else {
+                let Some(Declared { value: v, address }) = scope.data.get(key.as_str()) else {
                     if scope.declares(&format!("data.{key}")) {
-                        return Value::unknown_from(address);
+                        return Value::unknown_from(scope.address_of(["data.", &key]));
                     }
                     return self.error(
                         range,
                         format!("reference to undeclared data source `data.{key}`"),
                     );
                 };
-                if let Some(refused) = self.unexpected_key(&v, &ops[2..], range, "data.", &key) {
+                if let Some(refused) = self.unexpected_key(v, &ops[2..], range, "data.", &key) {
                     return refused;
                 }
-                self.record_reference(address, &v, &ops[2..]);
-                self.apply_ops(v, &ops[2..], range)
+                self.record_reference(address, v, &ops[2..]);
+                self.apply_ops(v.clone(), &ops[2..], range)
             }
             resource_type => {
                 let Some(TraversalOp::GetAttr(n)) = ops.first() else {
                     return self.error(range, format!("unknown name `{resource_type}`"));
                 };
                 let key = text::concat_compact([resource_type, ".", n]);
-                let address = scope.address_of([&key]);
-                let Some(v) = scope.resources.get(key.as_str()).cloned() else {
+                let Some(Declared { value: v, address }) = scope.resources.get(key.as_str())
+                else {
                     if scope.declares(&key) {
-                        return Value::unknown_from(address);
+                        return Value::unknown_from(scope.address_of([&key]));
                     }
                     return self.error(range, format!("reference to undeclared resource `{key}`"));
                 };
-                if let Some(refused) = self.unexpected_key(&v, &ops[1..], range, "", &key) {
+                if let Some(refused) = self.unexpected_key(v, &ops[1..], range, "", &key) {
                     return refused;
                 }
-                self.record_reference(address, &v, &ops[1..]);
-                self.apply_ops(v, &ops[1..], range)
+                self.record_reference(address, v, &ops[1..]);
+                self.apply_ops(v.clone(), &ops[1..], range)
             }
         }
     }
@@ -1667,29 +1696,33 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Records which instance and attribute a reference reads, for graph edges.
-    fn record_reference(&mut self, address: String, value: &Value, ops: &[TraversalOp]) {
-        let mut target = address;
+    fn record_reference(
+        &mut self,
+        address: &cloudwright_model::text::Shared,
+        value: &Value,
+        ops: &[TraversalOp],
+    ) {
+        let mut target = None;
         let mut rest = ops;
         let instanced = matches!(value.strip(), Value::List(_) | Value::Map(_))
             && !matches!(value.strip(), Value::Map(o) if o.computed.is_some());
         if instanced {
             if let Some(TraversalOp::Index(e)) = rest.first() {
                 if let Some(key) = self.static_key(e) {
-                    target.push_str(&key);
+                    target = Some(cloudwright_model::text::Shared::concat([address, &key]));
                     rest = &rest[1..];
                 }
             }
         }
+        // (the block's address, shared: most references name no instance)
+        let target = target.unwrap_or_else(|| address.clone());
         let attribute = match rest.first() {
             Some(TraversalOp::GetAttr(a)) => Some(*a),
             _ => None,
         };
         // (a run of one)
         self.run_start = self.traces.len();
-        self.traces.push(Trace::Reference {
-            target: target.into(),
-            attribute,
-        });
+        self.traces.push(Trace::Reference { target, attribute });
     }
 
     /// The instance key text (`[0]`, `["a"]`) of an index expression, evaluated

@@ -3,7 +3,7 @@
 //! calls recursively, its outputs.
 
 use crate::conditions::Outcome;
-use crate::eval::{Evaluator, FastMap, FsContext, ModuleScope, Named, Trace};
+use crate::eval::{Declared, Evaluator, FastMap, FsContext, ModuleScope, Named, Trace};
 use crate::module::{At, ModuleDef};
 use crate::resources;
 use crate::syntax::{Attribute, Block, ExprKind, TraversalOp};
@@ -394,7 +394,7 @@ impl Loader<'_> {
                     provider_refs.clear();
                 }
                 Node::Resource(i) => {
-                    let (key, value, instances) = resources::eval_resource(
+                    let (key, declared, instances) = resources::eval_resource(
                         self,
                         &def,
                         i,
@@ -403,9 +403,9 @@ impl Loader<'_> {
                         &mut provider_refs,
                     );
                     if def.resources[i].mode == cloudwright_model::Mode::Data {
-                        scope.data.insert(key, value);
+                        scope.data.insert(key, declared);
                     } else {
-                        scope.resources.insert(key, value);
+                        scope.resources.insert(key, declared);
                     }
                     own.push(self.resources.len());
                     self.resources.push(instances);
@@ -428,7 +428,8 @@ impl Loader<'_> {
                     for output in lists {
                         scope.list_outputs.push(text::concat([&name, ".", &output]));
                     }
-                    scope.modules.insert(name, value);
+                    let address = scope.call_address(&name).into();
+                    scope.modules.insert(name, Declared { value, address });
                 }
                 Node::Output(i) => {
                     let (name, at) = &def.outputs[i];

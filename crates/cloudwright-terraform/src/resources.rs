@@ -3,7 +3,7 @@
 //! changes meaning (`default_tags` → `tags_all`).
 
 use crate::data_sources;
-use crate::eval::{instance_object, Evaluator, ModuleScope, Trace};
+use crate::eval::{instance_object, Declared, Evaluator, ModuleScope, Trace};
 use crate::instance::{resource_provider, Loader, Providers};
 use crate::module::ModuleDef;
 use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
@@ -1036,7 +1036,7 @@ pub fn eval_resource(
     scope: &ModuleScope,
     providers: &Providers,
     provider_refs: &mut ProviderRefs,
-) -> (String, Value, Vec<Resource>) {
+) -> (String, Declared, Vec<Resource>) {
     let decl = &def.resources[i];
     let block = def.block(decl.at);
     let file = def.file_id(decl.at);
@@ -1271,7 +1271,8 @@ pub fn eval_resource(
     loader.diagnostics.append(&mut ev.diagnostics);
     drop(ev);
     let value = collect_instances(&expansion, values, &block_address);
-    (key, value, resources)
+    let address = block_address.into();
+    (key, Declared { value, address }, resources)
 }
 
 /// The AWS provider merges its `default_tags` into every taggable
