@@ -1543,8 +1543,15 @@ impl Loader<'_> {
             });
         for key in expansion.keys() {
             let bound = resources::bind_instance(&mut ev, &expansion, &key);
-            let fields =
-                resources::eval_body(&mut ev, &block.body, "", None, &["for_each"], None, typed);
+            let fields = resources::eval_body(
+                &mut ev,
+                &block.body,
+                "",
+                None,
+                &[cloudwright_model::name!("for_each")],
+                None,
+                typed,
+            );
             ev.unbind(bound);
             let alias = fields
                 .get("alias")

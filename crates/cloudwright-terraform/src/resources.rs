@@ -366,16 +366,23 @@ pub fn collect_instances(expansion: &Expansion, values: Vec<(Key, Value)>, addre
 }
 
 /// Meta-arguments and meta-blocks: they shape Terraform's behaviour, they
-/// are not attributes of the resource.
-const RESOURCE_META: &[&str] = &[
-    "count",
-    "for_each",
-    "provider",
-    "depends_on",
-    "lifecycle",
-    "provisioner",
-    "connection",
-];
+/// are not attributes of the resource. Interned once: every attribute of
+/// every instance is told apart from them by address.
+fn resource_meta() -> &'static [Name] {
+    static META: std::sync::LazyLock<[Name; 7]> = std::sync::LazyLock::new(|| {
+        [
+            "count",
+            "for_each",
+            "provider",
+            "depends_on",
+            "lifecycle",
+            "provisioner",
+            "connection",
+        ]
+        .map(Name::new)
+    });
+    &*META
+}
 
 /// Where evaluated spans and traces of a body go.
 pub struct BodySink<'a> {
@@ -485,13 +492,13 @@ pub fn eval_body(
     body: &Body,
     path: &str,
     mut record: Option<&mut Record>,
-    skip: &[&str],
+    skip: &[Name],
     mut sink: Option<&mut BodySink<'_>>,
     typed: Option<Typed<'_>>,
 ) -> Fields {
     let mut fields = Fields::with_capacity(body.attributes.len() + body.blocks.len());
     for (ai, attr) in body.attributes.iter().enumerate() {
-        if skip.contains(&attr.name.as_str()) {
+        if skip.contains(&attr.name) {
             continue;
         }
         let kept = sink
@@ -545,7 +552,7 @@ pub fn eval_body(
     // block type → (objects, unknown) in order of first appearance
     let mut groups: Vec<(Name, Vec<Value>, bool)> = Vec::with_capacity(body.blocks.len());
     for (bi, block) in body.blocks.iter().enumerate() {
-        if skip.contains(&block.kind.as_str()) {
+        if skip.contains(&block.kind) {
             continue;
         }
         let mark = ev.traces.len();
@@ -647,7 +654,7 @@ pub fn eval_body(
 /// nested block's by its path (`ingress[1].from_port`, `ingress[1]`), in
 /// the file each comes from. Walks the body as `eval_body` does; only the
 /// first instance of a shape needs it.
-pub fn body_spans(ev: &mut Evaluator<'_>, body: &Body, skip: &[&str], shape: &[u32]) -> Spans {
+pub fn body_spans(ev: &mut Evaluator<'_>, body: &Body, skip: &[Name], shape: &[u32]) -> Spans {
     let mut spans = Vec::with_capacity(body.attributes.len() + body.blocks.len() + 1);
     let mut path = String::with_capacity(64);
     let mut shape = shape.iter();
@@ -661,13 +668,13 @@ fn walk_spans(
     ev: &mut Evaluator<'_>,
     body: &Body,
     path: &mut String,
-    skip: &[&str],
+    skip: &[Name],
     shape: &mut std::slice::Iter<'_, u32>,
     spans: &mut Vec<(Name, Span)>,
 ) {
     let base = path.len();
     for attr in &body.attributes {
-        if skip.contains(&attr.name.as_str()) {
+        if skip.contains(&attr.name) {
             continue;
         }
         let span = ev.span_in(&attr.origin, attr.range);
@@ -683,7 +690,7 @@ fn walk_spans(
     // block type → how many blocks of it so far
     let mut made: Vec<(Name, usize)> = Vec::new();
     for block in &body.blocks {
-        if skip.contains(&block.kind.as_str()) {
+        if skip.contains(&block.kind) {
             continue;
         }
         let dynamic = block.kind == "dynamic";
@@ -1135,7 +1142,7 @@ pub fn eval_resource(
             &block.body,
             "",
             Some(&mut record),
-            RESOURCE_META,
+            resource_meta(),
             Some(&mut sink),
             typed,
         );
@@ -1240,7 +1247,7 @@ pub fn eval_resource(
         // the spans follow from the text and the shape: an instance of a
         // shape not seen before walks the body for them
         let attribute_spans = attribute_spans.unwrap_or_else(|| {
-            let spans = with_tags_all(body_spans(&mut ev, &block.body, RESOURCE_META, &shape));
+            let spans = with_tags_all(body_spans(&mut ev, &block.body, resource_meta(), &shape));
             loader.block_maps(file, block.range.start, |maps| {
                 maps.keep_spans(shape, tagged, spans)
             })
