@@ -455,6 +455,44 @@ impl FsContext {
     }
 }
 
+/// An evaluator's working buffers, kept by its thread when it is dropped
+/// for the next one made there: a block's evaluator is made and dropped
+/// per block of every module instance, and would otherwise grow its
+/// bindings, traces and template text from nothing each time.
+#[derive(Default)]
+struct Buffers {
+    bindings: Vec<(crate::syntax::Name, Value)>,
+    traces: Vec<Trace>,
+    template_buf: String,
+}
+
+/// Buffers above this many elements are not kept (one evaluation of a
+/// large `for` need not hold its thread's memory).
+const SPARE_MOST: usize = 4096;
+
+thread_local! {
+    static SPARE: std::cell::Cell<Buffers> = std::cell::Cell::new(Buffers::default());
+}
+
+impl Drop for Evaluator<'_> {
+    fn drop(&mut self) {
+        if self.bindings.capacity() > SPARE_MOST || self.traces.capacity() > SPARE_MOST {
+            return;
+        }
+        // (cleared before they are kept: nothing they held outlives the
+        // evaluator)
+        self.bindings.clear();
+        self.traces.clear();
+        self.template_buf.clear();
+        let buffers = Buffers {
+            bindings: std::mem::take(&mut self.bindings),
+            traces: std::mem::take(&mut self.traces),
+            template_buf: std::mem::take(&mut self.template_buf),
+        };
+        SPARE.with(|spare| spare.set(buffers));
+    }
+}
+
 /// Evaluates expressions of one file in one module scope.
 pub struct Evaluator<'a> {
     pub scope: &'a ModuleScope,
@@ -574,20 +612,25 @@ impl<'a> Evaluator<'a> {
         file: FileId,
         fs: &'a FsContext,
     ) -> Self {
+        let Buffers {
+            bindings,
+            traces,
+            template_buf,
+        } = SPARE.with(|spare| spare.take());
         Evaluator {
             scope,
             source,
             file,
             fs,
-            bindings: Vec::new(),
+            bindings,
             diagnostics: Vec::new(),
-            traces: Vec::new(),
+            traces,
             run_start: 0,
             each_sources: Vec::new(),
             read_each: false,
             constant: false,
             depth: 0,
-            template_buf: String::new(),
+            template_buf,
             foreign: None,
             host: None,
             line_hint: std::cell::Cell::new(0),

@@ -103,6 +103,8 @@ pub struct Loader<'s> {
     /// source, by (calling definition, call): found once for all the
     /// calling module's instances.
     pub local_children: crate::eval::FastMap<(usize, usize), Child>,
+    /// Buffers every resource instance's evaluation reuses.
+    pub scratch: resources::InstanceScratch,
 }
 
 /// A module call's directory and definition (none: not found).
@@ -188,12 +190,15 @@ impl BlockMaps {
         spans
     }
 
-    /// The shared copy of an instance's provenance map.
-    pub fn provenance(
-        &mut self,
-        provenance: cloudwright_model::SortedMap<Vec<Arc<ValueSource>>>,
-    ) -> ProvenanceMap {
-        share(&mut self.provenance, provenance)
+    /// The shared copy of the provenance map an instance gathered: a kept
+    /// one when an instance before had the same (most do), else one made
+    /// of it and kept.
+    pub fn provenance_of(&mut self, gathered: &mut resources::ProvenanceScratch) -> ProvenanceMap {
+        gathered.sort();
+        if let Some(found) = self.provenance.iter().find(|k| gathered.same_as(k)) {
+            return found.clone();
+        }
+        keep(&mut self.provenance, gathered.to_map())
     }
 }
 
@@ -208,15 +213,12 @@ fn fitted<V>(mut map: cloudwright_model::SortedMap<V>) -> cloudwright_model::Sor
 /// How many distinct maps of one block are kept for sharing.
 const SHARED_VARIANTS: usize = 4;
 
-/// The kept map equal to `map`, or `map` itself, now kept (replacing the
-/// oldest when the block already has [`SHARED_VARIANTS`]).
-fn share<V: PartialEq>(
+/// `map` kept for the instances after (replacing the oldest when the
+/// block already has [`SHARED_VARIANTS`]), and its shared copy.
+fn keep<V>(
     kept: &mut Vec<Arc<cloudwright_model::SortedMap<V>>>,
     map: cloudwright_model::SortedMap<V>,
 ) -> Arc<cloudwright_model::SortedMap<V>> {
-    if let Some(found) = kept.iter().find(|k| ***k == map) {
-        return found.clone();
-    }
     let map = Arc::new(fitted(map));
     if kept.len() == SHARED_VARIANTS {
         kept.remove(0);

@@ -1736,6 +1736,7 @@ fn eval_root(
         seen_sources: Default::default(),
         keep_locals: options.keep_locals,
         local_children: Default::default(),
+        scratch: Default::default(),
     };
     let inputs = match extra.deployment() {
         Some(deployment) => deployment_inputs(root, deployment, &mut loader),

@@ -1036,6 +1036,81 @@ impl Chosen {
 /// Evaluates a resource or data block into its instances. Returns the scope
 /// key (`aws_vpc.main`, `aws_iam_policy_document.x`), the value references
 /// see, and the model's resources.
+/// What a resource instance's evaluation gathers before the model keeps
+/// it, in buffers reused by every instance a root evaluates.
+#[derive(Default)]
+pub struct InstanceScratch {
+    traces: Vec<(Name, Vec<Trace>)>,
+    references: Vec<Reference>,
+    provenance: ProvenanceScratch,
+}
+
+/// An instance's provenance while it is gathered: attribute → sources,
+/// in one buffer the instances of a block reuse. Made into a map of its
+/// own only when no instance before had the same
+/// ([`crate::instance::BlockMaps::provenance_of`]).
+#[derive(Default)]
+pub struct ProvenanceScratch {
+    /// Per attribute: its name and the range of its sources in `sources`.
+    pub attributes: Vec<(Name, std::ops::Range<usize>)>,
+    pub sources: Vec<Arc<cloudwright_model::ValueSource>>,
+}
+
+impl ProvenanceScratch {
+    fn clear(&mut self) {
+        self.attributes.clear();
+        self.sources.clear();
+    }
+
+    /// A source of `attribute`: an attribute's sources come together, the
+    /// first of them starting its entry.
+    fn push(&mut self, attribute: Name, source: Arc<cloudwright_model::ValueSource>, first: bool) {
+        let end = self.sources.len() + 1;
+        match self.attributes.last_mut() {
+            Some((a, range)) if *a == attribute && !first => range.end = end,
+            _ => self.attributes.push((attribute, end - 1..end)),
+        }
+        self.sources.push(source);
+    }
+
+    /// The attributes in the order of a map's keys, each once: of a name
+    /// gathered twice (an argument and a block of one name, both refused
+    /// where they are written), the later, as a map built of both keeps.
+    pub fn sort(&mut self) {
+        self.attributes
+            .sort_by(|a, b| cloudwright_model::fields::compare(a.0.as_bytes(), b.0.as_bytes()));
+        self.attributes.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                std::mem::swap(later, kept);
+            }
+            same
+        });
+    }
+
+    /// Whether `map` holds exactly these attributes and sources (sorted).
+    pub fn same_as(
+        &self,
+        map: &cloudwright_model::SortedMap<Vec<Arc<cloudwright_model::ValueSource>>>,
+    ) -> bool {
+        map.len() == self.attributes.len()
+            && map
+                .iter()
+                .zip(&self.attributes)
+                .all(|((k, v), (name, range))| *k == *name && v[..] == self.sources[range.clone()])
+    }
+
+    /// The map of its own (sorted).
+    pub fn to_map(&self) -> cloudwright_model::SortedMap<Vec<Arc<cloudwright_model::ValueSource>>> {
+        cloudwright_model::SortedMap::from_sorted(
+            self.attributes
+                .iter()
+                .map(|(name, range)| (*name, self.sources[range.clone()].to_vec()))
+                .collect(),
+        )
+    }
+}
+
 pub fn eval_resource(
     loader: &mut Loader<'_>,
     def: &ModuleDef,
@@ -1100,6 +1175,14 @@ pub fn eval_resource(
     let mut spans_known = loader.block_maps(file, block.range.start, |maps| maps.has_spans());
     let mut shared = (keys.len() > 1).then(|| SharedArguments::of(&block.body));
     ev.remember_splats = keys.len() > 1;
+    // an instance's traces, references and provenance are gathered in
+    // buffers every instance of the root reuses (the model keeps copies
+    // made to measure, or a provenance map kept before)
+    let InstanceScratch {
+        mut traces,
+        references: mut gathered,
+        mut provenance,
+    } = std::mem::take(&mut loader.scratch);
     for instance_key in keys {
         let bound = bind_instance(&mut ev, &expansion, &instance_key);
         // an instance of a provider with `for_each`, chosen by this
@@ -1131,7 +1214,7 @@ pub fn eval_resource(
                 Vec::with_capacity(block.body.attributes.len() + block.body.blocks.len() + 1)
             }),
         };
-        let mut traces = Vec::with_capacity(block.body.attributes.len() + block.body.blocks.len());
+        traces.clear();
         let mut sink = BodySink {
             traces: &mut traces,
             address: &address,
@@ -1181,19 +1264,11 @@ pub fn eval_resource(
                 false
             }
         };
-        // sized for every reference traced (an upper bound: duplicates go)
-        let traced = traces
-            .iter()
-            .flat_map(|(_, t)| t)
-            .filter(|t| matches!(t, Trace::Reference { .. }))
-            .count();
-        let mut references = Vec::with_capacity(traced);
         // attribute → sources, in the order the attributes were evaluated
-        let mut provenance: Vec<(Name, Vec<Arc<cloudwright_model::ValueSource>>)> =
-            Vec::with_capacity(traces.len());
+        provenance.clear();
         // (each in order without repeats: `Evaluator::take_traces`)
-        for (attribute, attr_traces) in traces {
-            let attr_traces_len = attr_traces.len();
+        for (attribute, attr_traces) in traces.drain(..) {
+            let mut first = true;
             for t in attr_traces {
                 match t {
                     Trace::Reference {
@@ -1201,31 +1276,25 @@ pub fn eval_resource(
                         attribute: target_attribute,
                     } => {
                         if *target != *address && *target != *block_address {
-                            references.push(Reference {
+                            gathered.push(Reference {
                                 attribute,
                                 target,
                                 target_attribute,
                             });
                         }
                     }
-                    // (each name comes once: its sources are the last
-                    // entry's, or the first of a new one)
-                    Trace::Source(s) => match provenance.last_mut() {
-                        Some((a, sources)) if *a == attribute => sources.push(s),
-                        _ => {
-                            // sized for the attribute's traces: an upper bound
-                            let mut sources = Vec::with_capacity(attr_traces_len);
-                            sources.push(s);
-                            provenance.push((attribute, sources));
-                        }
-                    },
+                    Trace::Source(s) => {
+                        provenance.push(attribute, s, first);
+                        first = false;
+                    }
                 }
             }
         }
-        references.sort();
-        references.dedup();
-        // sized for every trace: the model keeps only what is left
-        let references = cloudwright_model::fields::exact(references);
+        gathered.sort();
+        gathered.dedup();
+        // (what the model keeps, sized once; the buffer stays for the next)
+        let mut references = Vec::with_capacity(gathered.len());
+        references.append(&mut gathered);
         // `tags_all` is where the resource's `tags` are, or its block
         let with_tags_all = |mut spans: Spans| {
             if tagged {
@@ -1241,7 +1310,7 @@ pub fn eval_resource(
                 Some(spans) => Some(maps.keep_spans(shape.clone(), tagged, spans)),
                 None => maps.spans(&shape, tagged),
             };
-            (spans, maps.provenance(provenance.into_iter().collect()))
+            (spans, maps.provenance_of(&mut provenance))
         });
         spans_known = true;
         // the spans follow from the text and the shape: an instance of a
@@ -1275,6 +1344,11 @@ pub fn eval_resource(
             actions: Vec::new(),
         });
     }
+    loader.scratch = InstanceScratch {
+        traces,
+        references: gathered,
+        provenance,
+    };
     loader.diagnostics.append(&mut ev.diagnostics);
     drop(ev);
     let value = collect_instances(&expansion, values, &block_address);

@@ -4746,3 +4746,51 @@ fn files_read_once_are_rendered_and_resolved_per_caller() {
         "{cwd:?}"
     );
 }
+
+/// The variables a resource's provenance names for one attribute.
+fn provenance_variables(g: &Graph, address: &str, attribute: &str) -> Vec<String> {
+    let r = g
+        .resource(address)
+        .unwrap_or_else(|| panic!("no {address}"));
+    r.provenance
+        .get(attribute)
+        .unwrap_or_else(|| panic!("{address}: no provenance of {attribute}"))
+        .iter()
+        .filter_map(|s| match &**s {
+            ValueSource::Variable { name, .. } => Some(name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn instances_that_read_the_same_variables_share_one_provenance_map() {
+    let g = load_fixture("provenance_maps");
+    let web: Vec<_> = (0..3)
+        .map(|i| g.resource(&format!("aws_instance.web[{i}]")).unwrap())
+        .collect();
+    for (i, r) in web.iter().enumerate() {
+        let address = format!("aws_instance.web[{i}]");
+        assert_eq!(provenance_variables(&g, &address, "tags"), vec!["name"]);
+        assert_eq!(
+            attr(&g, &address, "tags.Name").as_str(),
+            Some(format!("web-{i}").as_str())
+        );
+        // one map, kept once for every instance
+        assert!(std::sync::Arc::ptr_eq(&r.provenance, &web[0].provenance));
+    }
+    // an argument set twice (said, and refused by Terraform): one entry,
+    // the later's, as its value is
+    assert!(said(&g).iter().any(|m| m.contains("`tags` is set twice")));
+    assert_eq!(
+        attr(&g, "aws_instance.twice", "tags.Size").as_str(),
+        Some("30")
+    );
+    let twice = g.resource("aws_instance.twice").unwrap();
+    let names: Vec<&str> = twice.provenance.keys().collect();
+    assert_eq!(names, vec!["tags"]);
+    assert_eq!(
+        provenance_variables(&g, "aws_instance.twice", "tags"),
+        vec!["block_size"]
+    );
+}
