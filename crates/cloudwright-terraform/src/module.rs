@@ -171,7 +171,7 @@ impl ModuleDef {
                     file: fi,
                     index: bi,
                 };
-                let label = |i: usize| block.labels.get(i).map(|l| l.as_str().to_owned());
+                let label = |i: usize| block.labels.get(i).map(|l| l.as_str());
                 // a block that names what it declares needs its labels, the
                 // last of which is the name it declares (a provider's is its
                 // type)
@@ -214,7 +214,7 @@ impl ModuleDef {
                     "variable" => {
                         if let Some(name) = label(0) {
                             if !duplicate(
-                                text::concat(["var.", &name]),
+                                text::concat(["var.", name]),
                                 fi,
                                 bi,
                                 file,
@@ -244,7 +244,7 @@ impl ModuleDef {
                     "output" => {
                         if let Some(name) = label(0) {
                             if !duplicate(
-                                text::concat(["output.", &name]),
+                                text::concat(["output.", name]),
                                 fi,
                                 bi,
                                 file,
@@ -267,9 +267,9 @@ impl ModuleDef {
                             Mode::Managed
                         };
                         let key = if mode == Mode::Data {
-                            text::concat(["data.", &t, ".", &n])
+                            text::concat(["data.", t, ".", n])
                         } else {
-                            text::concat([&t, ".", &n])
+                            text::concat([t, ".", n])
                         };
                         let what = if mode == Mode::Data {
                             "data source"
@@ -280,8 +280,8 @@ impl ModuleDef {
                             def.resources.push(ResourceDecl {
                                 mode,
                                 taggable: mode == Mode::Managed
-                                    && cloudwright_model::aws::is_taggable(&t),
-                                sensitive: crate::schema::sensitive_arguments(&t),
+                                    && cloudwright_model::aws::is_taggable(t),
+                                sensitive: crate::schema::sensitive_arguments(t),
                                 resource_type: t.into(),
                                 name: n.into(),
                                 at,
@@ -292,7 +292,7 @@ impl ModuleDef {
                     "module" => {
                         if let Some(name) = label(0) {
                             if !duplicate(
-                                text::concat(["module.", &name]),
+                                text::concat(["module.", name]),
                                 fi,
                                 bi,
                                 file,
@@ -300,13 +300,13 @@ impl ModuleDef {
                                 "module call",
                                 diagnostics,
                             ) {
-                                def.module_calls.push((name, at));
+                                def.module_calls.push((name.to_string(), at));
                             }
                         }
                     }
                     "ephemeral" => {
                         if let (Some(t), Some(n)) = (label(0), label(1)) {
-                            let key = text::concat(["ephemeral.", &t, ".", &n]);
+                            let key = text::concat(["ephemeral.", t, ".", n]);
                             if !duplicate(
                                 key.clone(),
                                 fi,
@@ -326,8 +326,8 @@ impl ModuleDef {
                         let alias = crate::instance::literal_string(block.body.attribute("alias"));
                         let name = label(0).unwrap_or_default();
                         let key = match &alias {
-                            Some(a) => text::concat(["provider.", &name, ".", a]),
-                            None => text::concat(["provider.", &name]),
+                            Some(a) => text::concat(["provider.", name, ".", a]),
+                            None => text::concat(["provider.", name]),
                         };
                         let what = "provider configuration";
                         if !duplicate(key, fi, bi, file, block.range, what, diagnostics) {

@@ -7,6 +7,7 @@ use crate::eval::{instance_object, Declared, Evaluator, ModuleScope, Trace};
 use crate::instance::{resource_provider, Loader, Providers};
 use crate::module::ModuleDef;
 use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
+use cloudwright_model::text::Shared;
 use cloudwright_model::tri::describe_unknown;
 use cloudwright_model::{
     format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
@@ -1124,9 +1125,12 @@ pub fn eval_resource(
     let file = def.file_id(decl.at);
     let source = loader.source(file);
     let key = text::concat([&decl.resource_type, ".", &decl.name]);
-    let block_address = match decl.mode {
-        Mode::Managed => scope.address_of([&key]),
-        Mode::Data => scope.address_of(["data.", &key]),
+    // (shared text: what references to the block record)
+    let block_address = match (decl.mode, scope.address.is_empty()) {
+        (Mode::Managed, true) => Shared::from(key.as_str()),
+        (Mode::Managed, false) => Shared::concat([&scope.address, ".", &key]),
+        (Mode::Data, true) => Shared::concat(["data.", &key]),
+        (Mode::Data, false) => Shared::concat([&scope.address, ".data.", &key]),
     };
     let (provider_address, provider_key) = resource_provider(block, &decl.resource_type);
     let block_provider = Chosen::of(providers, provider_refs, &provider_address);
@@ -1352,8 +1356,11 @@ pub fn eval_resource(
     loader.diagnostics.append(&mut ev.diagnostics);
     drop(ev);
     let value = collect_instances(&expansion, values, &block_address);
-    let address = block_address.into();
-    (key, Declared { value, address }, resources)
+    let declared = Declared {
+        value,
+        address: block_address,
+    };
+    (key, declared, resources)
 }
 
 /// The AWS provider merges its `default_tags` into every taggable
