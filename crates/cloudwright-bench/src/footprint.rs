@@ -63,7 +63,7 @@ pub fn measure(graph: &Graph) -> [Part; PARTS.len()] {
     let mut seen = HashSet::new();
     parts[RECORDS].add(graph.resources.capacity() * size_of::<Resource>());
     for r in &graph.resources {
-        parts[ADDRESSES].add(r.address.capacity());
+        shared_str(&r.address, &mut seen, &mut parts[ADDRESSES]);
         if let Some(cloudwright_model::InstanceKey::Str(s)) = &r.index {
             parts[ADDRESSES].add(s.capacity());
         }
@@ -225,8 +225,8 @@ mod tests {
         assert_eq!(graph.resources.len(), 2);
         let parts = measure(&graph);
         assert_eq!(parts[RECORDS].bytes, 2 * size_of::<Resource>());
-        // `aws_sqs_queue.q[0]`, `aws_sqs_queue.q[1]`
-        assert_eq!(parts[ADDRESSES].bytes, 2 * 18);
+        // `aws_sqs_queue.q[0]`, `aws_sqs_queue.q[1]`: shared text each
+        assert_eq!(parts[ADDRESSES].bytes, 2 * (ARC_HEADER + 18));
         // each instance's object: its header and one field (`name`, the
         // string shared: a literal evaluated once per block is one `Arc`)
         let object = ARC_HEADER + size_of::<cloudwright_model::Object>();

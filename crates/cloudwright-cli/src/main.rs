@@ -1011,7 +1011,7 @@ fn iam(args: IamArgs) -> ExitCode {
                 match cloudwright_iam::document::statements(doc) {
                     cloudwright_model::Tri::Known(st) => {
                         set.resource.push(cloudwright_iam::eval::Policy {
-                            name: holder.address.clone(),
+                            name: holder.address.to_string(),
                             statements: st,
                         });
                         resource_policy = Some(holder);
@@ -1025,10 +1025,10 @@ fn iam(args: IamArgs) -> ExitCode {
                     target.resource_type == "aws_kms_key" || target.resource_type == "aws_iam_role";
             }
             resource = arn;
-            resource_address = Some(target.address.clone());
+            resource_address = Some(target.address.to_string());
         }
         let mut who = cloudwright_iam::eval::Principal::aws(&s.arn);
-        who.address = Some(s.resource.address.clone());
+        who.address = Some(s.resource.address.to_string());
         let mut request = cloudwright_iam::eval::Request::new(who, action, &resource);
         request.resource_address = resource_address;
         let d = cloudwright_iam::eval::evaluate(&set, &request);
@@ -1063,7 +1063,7 @@ fn iam(args: IamArgs) -> ExitCode {
         .iter()
         .map(|s| {
             (
-                (s.resource.root.to_string(), s.resource.address.clone()),
+                (s.resource.root.to_string(), s.resource.address.to_string()),
                 cloudwright_iam::privileges::least_privilege(s),
             )
         })

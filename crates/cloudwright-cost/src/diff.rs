@@ -165,7 +165,7 @@ pub fn keep_unread(base: &Estimate, head: &mut Estimate, unread: impl Fn(&str, &
 
 /// What changes between two estimates.
 pub fn diff(base: &Estimate, head: &Estimate) -> CostDiff {
-    let key = |r: &PricedResource| (r.root.clone(), r.address.clone());
+    let key = |r: &PricedResource| (r.root.clone(), r.address.to_string());
     let base_by: BTreeMap<_, _> = base.resources.iter().map(|r| (key(r), r)).collect();
     let head_by: BTreeMap<_, _> = head.resources.iter().map(|r| (key(r), r)).collect();
     let mut keys: Vec<&(String, String)> = base_by.keys().chain(head_by.keys()).collect();
@@ -188,7 +188,7 @@ pub fn diff(base: &Estimate, head: &Estimate) -> CostDiff {
         let base_cost = b.map(|r| r.monthly_cost);
         let head_cost = h.map(|r| r.monthly_cost);
         resources.push(ResourceDiff {
-            address: any.address.clone(),
+            address: any.address.to_string(),
             root: any.root.clone(),
             resource_type: any.resource_type.clone(),
             change,

@@ -146,7 +146,7 @@ pub fn price(
         });
     }
     Ok(Some(PricedResource {
-        address: r.address.clone(),
+        address: r.address.to_string(),
         root: r.root.to_string(),
         resource_type: r.resource_type.to_string(),
         region,
@@ -185,7 +185,7 @@ pub fn estimate(graph: &Graph, catalogue: &Catalogue, usage: &Usage) -> Estimate
             }
             Ok(None) => e.free += 1,
             Err(reason) => e.unpriced.push(Unpriced {
-                address: r.address.clone(),
+                address: r.address.to_string(),
                 root: r.root.to_string(),
                 resource_type: r.resource_type.to_string(),
                 reason,

@@ -352,7 +352,7 @@ fn a_price_never_changes_silently_when_a_setting_is_unknown() {
     let baseline = estimate(&graph, &catalogue, &usage);
     let mut changed = Vec::new();
     for i in 0..graph.resources.len() {
-        let address = graph.resources[i].address.clone();
+        let address = graph.resources[i].address.to_string();
         cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
             let now = estimate(graph, &catalogue, &usage);
             for before in &baseline.resources {

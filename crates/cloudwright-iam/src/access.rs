@@ -295,7 +295,7 @@ fn entry(
     unknown: Option<String>,
 ) -> Access {
     Access {
-        address: r.address.clone(),
+        address: r.address.to_string(),
         root: r.root.to_string(),
         resource_type: r.resource_type.to_string(),
         classification,

@@ -122,7 +122,7 @@ fn can_on(
 
 fn principal_of(s: &Subject<'_>) -> Principal {
     let mut p = Principal::aws(&s.arn);
-    p.address = Some(s.resource.address.clone());
+    p.address = Some(s.resource.address.to_string());
     p
 }
 
@@ -180,7 +180,7 @@ fn qualified(s: &Subject<'_>) -> String {
 /// it is another's (`live/ci: aws_iam_role.ci`).
 fn named(t: &Subject<'_>, from: &Subject<'_>) -> String {
     match t.resource.root == from.resource.root {
-        true => t.resource.address.clone(),
+        true => t.resource.address.to_string(),
         false => format!("{}: {}", t.resource.root, t.resource.address),
     }
 }
@@ -248,7 +248,11 @@ fn instance_roles(graph: &Graph) -> Vec<(String, String, String)> {
             .filter(|x| x.attribute == "role")
             .find_map(|x| graph.resource_in(&profile.root, &x.target))
         {
-            out.push((i.root.to_string(), i.address.clone(), role.address.clone()));
+            out.push((
+                i.root.to_string(),
+                i.address.to_string(),
+                role.address.to_string(),
+            ));
         }
     }
     out
@@ -371,9 +375,9 @@ fn edges(
             true => (&me_qualified, qualified(s), qualified(t), named(t, s)),
             false => (
                 &me,
-                s.resource.address.clone(),
-                t.resource.address.clone(),
-                t.resource.address.clone(),
+                s.resource.address.to_string(),
+                t.resource.address.to_string(),
+                t.resource.address.to_string(),
             ),
         };
         let t_is_role = t.resource.resource_type == "aws_iam_role";
@@ -637,7 +641,7 @@ pub fn analyse(graph: &Graph) -> Vec<Analysis> {
             }
         }
         out.push(Analysis {
-            address: s.resource.address.clone(),
+            address: s.resource.address.to_string(),
             root: s.resource.root.to_string(),
             arn: s.arn.clone(),
             admin_equivalent: admins[i],

@@ -141,7 +141,7 @@ fn attached(
         if let Some(p) = graph.resource_in(&holder.root, &x.target) {
             if p.resource_type == "aws_iam_policy" {
                 found = true;
-                if let Some(l) = located(p, "policy", p.address.clone(), missing) {
+                if let Some(l) = located(p, "policy", p.address.to_string(), missing) {
                     out.push(l);
                 }
             }
@@ -169,7 +169,7 @@ fn attached(
                         p.root == holder.root
                             && p.get("arn").and_then(|v| v.as_str().map(|s| s == a)) == Some(true)
                     });
-                    match local.and_then(|p| located(p, "policy", p.address.clone(), missing)) {
+                    match local.and_then(|p| located(p, "policy", p.address.to_string(), missing)) {
                         Some(l) => out.push(l),
                         None if a.contains(":iam::aws:policy/") => missing.push(format!(
                             "{a} (attached by {}): {}",
@@ -293,7 +293,7 @@ impl<'g> Index<'g> {
             }) {
                 if let Some(t) = graph.resource_in(&h.root, &x.target) {
                     let list = by_target
-                        .entry((h.root.to_string(), t.address.clone()))
+                        .entry((h.root.to_string(), t.address.to_string()))
                         .or_default();
                     if !list.iter().any(|r| std::ptr::eq(*r, h)) {
                         list.push(h);
@@ -326,7 +326,7 @@ impl<'g> Index<'g> {
         let root = target.root.to_string();
         let mut out: Vec<&'g Resource> = self
             .by_target
-            .get(&(root.clone(), target.address.clone()))
+            .get(&(root.clone(), target.address.to_string()))
             .cloned()
             .unwrap_or_default();
         for k in ["name", "arn"] {
@@ -426,7 +426,7 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
                 )
             };
             for p in indexes[&(policy_type, link)].naming(r) {
-                if let Some(l) = located(p, "policy", p.address.clone(), &mut missing) {
+                if let Some(l) = located(p, "policy", p.address.to_string(), &mut missing) {
                     identity.push(l);
                 }
             }
@@ -446,7 +446,7 @@ pub fn subjects(graph: &Graph) -> Vec<Subject<'_>> {
                         .of_type("aws_iam_group_policy")
                         .filter(|p| p.root == r.root && names(graph, p, "group", g))
                     {
-                        if let Some(l) = located(p, "policy", p.address.clone(), &mut missing) {
+                        if let Some(l) = located(p, "policy", p.address.to_string(), &mut missing) {
                             identity.push(l);
                         }
                     }
@@ -576,7 +576,7 @@ pub fn service_control_policies_with_notes(
                 .and_then(|v| v.as_str().map(|t| t == "SERVICE_CONTROL_POLICY"))
                 .unwrap_or(true);
             if scp {
-                if let Some(l) = located(p, "content", p.address.clone(), &mut notes) {
+                if let Some(l) = located(p, "content", p.address.to_string(), &mut notes) {
                     out.push(l);
                 }
             }

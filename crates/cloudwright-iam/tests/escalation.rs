@@ -390,7 +390,7 @@ fn a_path_never_vanishes_when_a_setting_is_unknown() {
             .map(|a| a.address)
             .collect();
         for i in 0..graph.resources.len() {
-            let address = graph.resources[i].address.clone();
+            let address = graph.resources[i].address.to_string();
             cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
                 let now = analyse(graph);
                 for p in &flagged {
@@ -443,12 +443,12 @@ fn resource_access_never_changes_silently_when_a_setting_is_unknown() {
     let open: Vec<String> = resource_access(&graph)
         .iter()
         .filter(|a| wide(a))
-        .map(|a| a.address.clone())
+        .map(|a| a.address.to_string())
         .collect();
     assert!(!open.is_empty());
     let mut changed = Vec::new();
     for i in 0..graph.resources.len() {
-        let address = graph.resources[i].address.clone();
+        let address = graph.resources[i].address.to_string();
         cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
             let now = resource_access(graph);
             for o in &open {

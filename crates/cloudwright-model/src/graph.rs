@@ -576,7 +576,7 @@ impl Graph {
         target: &Resource,
     ) -> impl Iterator<Item = (&'a Resource, &'a str)> {
         let block = target.block_address();
-        let list = if block == target.address {
+        let list = if *block == *target.address {
             None
         } else {
             self.referrers.get(&target.root, &block)

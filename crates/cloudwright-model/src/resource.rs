@@ -145,7 +145,7 @@ impl ProviderRef {
 #[derive(Clone, Debug)]
 pub struct Resource {
     /// `module.net.aws_subnet.private["a"]`: unique within its root module.
-    pub address: String,
+    pub address: crate::text::Shared,
     /// The root module it belongs to (its directory as displayed, `.` for
     /// the scanned directory itself; the file name for plans and state).
     /// Addresses repeat across roots (every environment has
@@ -302,7 +302,7 @@ impl Resource {
         address: &str,
     ) -> Resource {
         Resource {
-            address: address.to_string(),
+            address: address.into(),
             root: ".".into(),
             mode,
             resource_type: resource_type.into(),
@@ -354,7 +354,7 @@ mod tests {
             let built = block.into_owned();
             for suffix in ["", "[0]", "[\"a.b[c]\"]"] {
                 let instance = Resource {
-                    address: format!("{built}{suffix}"),
+                    address: format!("{built}{suffix}").into(),
                     ..r.clone()
                 };
                 let borrowed = instance.block_address();

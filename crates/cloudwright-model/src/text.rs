@@ -74,7 +74,7 @@ pub fn push_index(out: &mut String, index: usize) {
 
 /// Does `format!("{s:?}")` write `s` as it is between the quotes? So it
 /// does printable ASCII other than `"` and `\`.
-fn quotes_as_is(s: &str) -> bool {
+pub fn quotes_as_is(s: &str) -> bool {
     s.bytes()
         .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
 }

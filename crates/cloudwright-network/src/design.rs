@@ -22,7 +22,7 @@ fn hop(kind: &'static str, r: &Resource, detail: impl Into<String>) -> Hop {
     Hop {
         root: Some(r.root.clone()),
         kind,
-        address: r.address.clone(),
+        address: r.address.to_string(),
         detail: detail.into(),
         span: r.span,
     }
@@ -31,7 +31,7 @@ fn hop(kind: &'static str, r: &Resource, detail: impl Into<String>) -> Hop {
 fn violation(kind: &'static str, r: &Resource, message: String, evidence: Vec<Hop>) -> Violation {
     Violation {
         kind,
-        resource: r.address.clone(),
+        resource: r.address.to_string(),
         root: r.root.to_string(),
         message,
         evidence,
@@ -120,7 +120,7 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
             target(graph, att, "vpc_id", "aws_vpc"),
         ) {
             by_tgw
-                .entry((tgw.root.to_string(), tgw.address.clone()))
+                .entry((tgw.root.to_string(), tgw.address.to_string()))
                 .or_default()
                 .push((att, vpc));
         }
@@ -191,7 +191,7 @@ pub fn overlapping_ranges(graph: &Graph, policy: &Policy) -> Vec<Violation> {
     let vpn_tgws: Vec<String> = managed(graph, "aws_vpn_connection")
         .filter_map(
             |c| match target(graph, c, "transit_gateway_id", "aws_ec2_transit_gateway") {
-                Fact::Known(Some(t)) => Some(t.address.clone()),
+                Fact::Known(Some(t)) => Some(t.address.to_string()),
                 _ => None,
             },
         )
@@ -282,13 +282,13 @@ pub fn local_overrides(graph: &Graph) -> Vec<Violation> {
             let allowed = matches!(r.via, "network_interface_id" | "vpc_endpoint_id");
             if inside && !allowed {
                 let place = if r.attribute.is_empty() {
-                    r.address.clone()
+                    r.address.to_string()
                 } else {
                     format!("{}.{}", r.address, r.attribute)
                 };
                 out.push(Violation {
                     kind: "local-override",
-                    resource: table.address.clone(),
+                    resource: table.address.to_string(),
                     root: table.root.to_string(),
                     message: format!(
                         "{place} sends {} — inside {}'s own range — to a {}: AWS accepts only a network interface or an endpoint there, so the route fails and subnets in that range stay unreachable as intended",
@@ -337,7 +337,7 @@ fn default_route<'g>(
                     root: None,
                     kind: "route",
                     address: if r.attribute.is_empty() {
-                        r.address.clone()
+                        r.address.to_string()
                     } else {
                         format!("{}.{}", r.address, r.attribute)
                     },
@@ -527,7 +527,7 @@ pub fn missing_gateway_endpoints(graph: &Graph) -> Vec<Violation> {
         let Fact::Known(Some(table)) = route_table(graph, subnet, vpc) else {
             continue;
         };
-        if !done.insert((table.root.to_string(), table.address.clone())) {
+        if !done.insert((table.root.to_string(), table.address.to_string())) {
             continue;
         }
         let route = match default_route(graph, subnet, vpc) {
@@ -639,7 +639,7 @@ pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
         {
             for s in subnets {
                 undecidable
-                    .entry((s.root.to_string(), s.address.clone()))
+                    .entry((s.root.to_string(), s.address.to_string()))
                     .or_insert_with(|| format!("{}.{count_attr} is {}", r.address, v_why));
             }
             return;
@@ -651,7 +651,7 @@ pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
         let per = (count as u64).div_ceil(subnets.len() as u64);
         for s in subnets {
             let entry = demand
-                .entry((s.root.to_string(), s.address.clone()))
+                .entry((s.root.to_string(), s.address.to_string()))
                 .or_default();
             entry.0 += per;
             entry.1.push(hop(
@@ -672,7 +672,7 @@ pub fn subnet_capacity(graph: &Graph) -> Vec<Violation> {
     }
     // a subnet that what scales into unknown subnets could fill
     for subnet in managed(graph, "aws_subnet") {
-        let key = (subnet.root.to_string(), subnet.address.clone());
+        let key = (subnet.root.to_string(), subnet.address.to_string());
         let Some((most, why)) = floating
             .iter()
             .filter(|(root, ..)| *root == key.0)
@@ -804,7 +804,7 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
                 // what the source allows out toward this group
                 let mut allowed = e.to_private.clone();
                 for p in &e.to_groups {
-                    if p.from_groups.contains(&sg.address) {
+                    if p.from_groups.iter().any(|g| *g == *sg.address) {
                         allowed = allowed.union(&p.ports);
                     }
                 }
@@ -823,11 +823,11 @@ pub fn dead_rules(graph: &Graph) -> Vec<Violation> {
                     perm.span,
                     "",
                 );
-                let place = first.address.clone();
+                let place = first.address.to_string();
                 let ports = crate::exposure::traffic_text(&ProtoSet::single(TCP), &perm.ports);
                 out.push(Violation {
                     kind: "dead-rule",
-                    resource: sg.address.clone(),
+                    resource: sg.address.to_string(),
                     root: sg.root.to_string(),
                     message: format!(
                         "{place} admits {source} on {ports}, but {source}'s egress never allows {ports} out: the connection this rule is for cannot be opened"

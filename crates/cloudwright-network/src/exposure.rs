@@ -174,7 +174,7 @@ impl Exposure {
 fn hop(kind: &'static str, r: &Resource, detail: impl Into<String>) -> Hop {
     Hop {
         kind,
-        address: r.address.clone(),
+        address: r.address.to_string(),
         root: Some(r.root.clone()),
         detail: detail.into(),
         span: r.span,
@@ -320,7 +320,7 @@ fn acl(
     let Some(acl) = chosen else {
         let h = Hop {
             kind: "network-acl",
-            address: vpc.address.clone(),
+            address: vpc.address.to_string(),
             root: Some(vpc.root.clone()),
             detail: "the VPC's default network ACL allows all traffic".into(),
             span: vpc.span,
@@ -354,7 +354,7 @@ fn acl(
         .iter()
         .map(|&i| Hop {
             kind: "network-acl",
-            address: inbound[i].address.clone(),
+            address: inbound[i].address.to_string(),
             root: Some(acl.root.clone()),
             detail: format!("inbound rule {} allows", inbound[i].number),
             span: inbound[i].span,
@@ -362,7 +362,7 @@ fn acl(
         .collect();
     hops.extend(used_out.iter().map(|&i| Hop {
         kind: "network-acl",
-        address: outbound[i].address.clone(),
+        address: outbound[i].address.to_string(),
         root: Some(acl.root.clone()),
         detail: format!("outbound rule {} allows the replies", outbound[i].number),
         span: outbound[i].span,
@@ -808,7 +808,7 @@ fn disabled_default_endpoint(r: &Resource) -> Fact<bool> {
 
 fn unknown(r: &Resource, missing: String) -> Exposure {
     Exposure {
-        resource: r.address.clone(),
+        resource: r.address.to_string(),
         root: r.root.to_string(),
         resource_type: r.resource_type.to_string(),
         verdict: Verdict::Unknown,
@@ -926,7 +926,7 @@ fn internet_path(
 
 fn reachable(r: &Resource, through: &HeaderSpace, path: Vec<Hop>, via: Vec<String>) -> Exposure {
     Exposure {
-        resource: r.address.clone(),
+        resource: r.address.to_string(),
         root: r.root.to_string(),
         resource_type: r.resource_type.to_string(),
         verdict: Verdict::Reachable,
@@ -1159,7 +1159,7 @@ fn expose_load_balancer_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
                 },
             ));
             p.push(sg_hop);
-            let mut e = reachable(backend, &clients, p, vec![lb.address.clone()]);
+            let mut e = reachable(backend, &clients, p, vec![lb.address.to_string()]);
             if let Some(port) = port {
                 e.services = vec![("tcp".to_string(), vec![(port, port)])];
             }
@@ -1252,7 +1252,7 @@ impl<'a> Front<'a> {
         Front {
             graph,
             lb,
-            lb_groups: groups.iter().map(|g| g.address.clone()).collect(),
+            lb_groups: groups.iter().map(|g| g.address.to_string()).collect(),
             lb_subnets: subnet_ranges(graph, lb),
             through,
         }
@@ -1519,7 +1519,7 @@ pub fn from_internet(
     let clients = clients.intersect(&AddrSet::internet());
     let mut answer = Answer {
         from: "internet".into(),
-        to: to.address.clone(),
+        to: to.address.to_string(),
         outcome: Outcome::Unknown,
         services: Vec::new(),
         path: Vec::new(),
@@ -1956,7 +1956,7 @@ fn expose_classic_alone(graph: &Graph, lb: &Resource) -> Vec<Exposure> {
         };
         let mut p = path.clone();
         p.push(sg_hop);
-        let mut e = reachable(backend, &clients, p, vec![lb.address.clone()]);
+        let mut e = reachable(backend, &clients, p, vec![lb.address.to_string()]);
         e.services = vec![("tcp".to_string(), instance_ports.ranges().to_vec())];
         out.push(e);
     }

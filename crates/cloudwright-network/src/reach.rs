@@ -55,8 +55,8 @@ pub struct Answer {
 impl Answer {
     fn unknown(from: &Resource, to: &Resource, why: String) -> Answer {
         Answer {
-            from: from.address.clone(),
-            to: to.address.clone(),
+            from: from.address.to_string(),
+            to: to.address.to_string(),
             outcome: Outcome::Unknown,
             services: Vec::new(),
             path: Vec::new(),
@@ -135,7 +135,7 @@ fn groups_step(
         let hop = Hop {
             root: None,
             kind: "security-group",
-            address: side.vpc.address.clone(),
+            address: side.vpc.address.to_string(),
             detail: detail.into(),
             span: side.vpc.span,
         };
@@ -238,7 +238,7 @@ fn acl_step(
             let hop = Hop {
                 root: None,
                 kind: "network-acl",
-                address: side.vpc.address.clone(),
+                address: side.vpc.address.to_string(),
                 detail: "the VPC's default network ACL allows all traffic".into(),
                 span: side.vpc.span,
             };
@@ -286,7 +286,7 @@ fn acl_step(
             hops.push(Hop {
                 root: None,
                 kind: "network-acl",
-                address: e.address.clone(),
+                address: e.address.to_string(),
                 detail: format!("{direction} rule {} allows{what}", e.number),
                 span: e.span,
             });
@@ -294,7 +294,7 @@ fn acl_step(
             blocker = Some(Hop {
                 root: None,
                 kind: "network-acl",
-                address: e.address.clone(),
+                address: e.address.to_string(),
                 detail: format!("{direction} rule {} denies it", e.number),
                 span: e.span,
             });
@@ -305,7 +305,7 @@ fn acl_step(
         Some(Hop {
             root: None,
             kind: "network-acl",
-            address: acl.address.clone(),
+            address: acl.address.to_string(),
             detail: format!("no {direction} rule matches: the implicit deny drops it"),
             span: acl.span,
         })
@@ -366,7 +366,7 @@ fn route_across(
         let hop = Hop {
             root: None,
             kind: "route",
-            address: side.vpc.address.clone(),
+            address: side.vpc.address.to_string(),
             detail: format!(
                 "the destination's range overlaps {}'s own: the local route wins",
                 side.vpc.address
@@ -399,7 +399,7 @@ fn route_across(
         .max_by_key(|r| r.destination.prefix_len());
     let table_name = table.map_or_else(
         || format!("the main route table of {}", side.vpc.address),
-        |t| t.address.clone(),
+        |t| t.address.to_string(),
     );
     let connection = connection(graph, side.vpc, other);
     let fix = match &connection {
@@ -423,7 +423,7 @@ fn route_across(
         return Fact::Known(Err((hop, fix)));
     };
     let place = if route.attribute.is_empty() {
-        route.address.clone()
+        route.address.to_string()
     } else {
         format!("{}.{}", route.address, route.attribute)
     };
@@ -438,7 +438,7 @@ fn route_across(
     };
     let target_name = route.target.map_or_else(
         || route.via.trim_end_matches("_id").replace('_', " "),
-        |t| t.address.clone(),
+        |t| t.address.to_string(),
     );
     let hop = Hop {
         root: None,
@@ -692,8 +692,8 @@ fn flow(graph: &Graph, a: &Interface<'_>, b: &Interface<'_>, asked: &HeaderSpace
     };
     let mut path: Vec<Hop> = Vec::new();
     let blocked = |path: Vec<Hop>, hop: Hop, change: String| Answer {
-        from: a.resource.address.clone(),
-        to: b.resource.address.clone(),
+        from: a.resource.address.to_string(),
+        to: b.resource.address.to_string(),
         outcome: Outcome::Blocked,
         services: Vec::new(),
         path,
@@ -713,7 +713,7 @@ fn flow(graph: &Graph, a: &Interface<'_>, b: &Interface<'_>, asked: &HeaderSpace
         path.push(Hop {
             root: None,
             kind: "route",
-            address: a.vpc.address.clone(),
+            address: a.vpc.address.to_string(),
             detail: "the local route within the VPC".into(),
             span: a.vpc.span,
         });
@@ -782,7 +782,7 @@ fn flow(graph: &Graph, a: &Interface<'_>, b: &Interface<'_>, asked: &HeaderSpace
         let (hop, change) = sg_blocker(b, a, &current, false, describe);
         return Fact::Known(blocked(path, hop, change));
     }
-    let closers: Vec<String> = step.hops.iter().map(|h| h.address.clone()).collect();
+    let closers: Vec<String> = step.hops.iter().map(|h| h.address.to_string()).collect();
     path.extend(step.hops);
     current = step.passed;
     if !same_subnet {
@@ -818,8 +818,8 @@ fn flow(graph: &Graph, a: &Interface<'_>, b: &Interface<'_>, asked: &HeaderSpace
     }
     path.dedup_by(|x, y| x.address == y.address && x.detail == y.detail);
     Fact::Known(Answer {
-        from: a.resource.address.clone(),
-        to: b.resource.address.clone(),
+        from: a.resource.address.to_string(),
+        to: b.resource.address.to_string(),
         outcome: Outcome::Reachable,
         services: crate::exposure::services(&current),
         path,
@@ -853,8 +853,8 @@ fn sg_blocker(
         ),
     };
     let peer_name = match peer.groups.first() {
-        Some(g) => g.address.clone(),
-        None => peer.subnet.address.clone(),
+        Some(g) => g.address.to_string(),
+        None => peer.subnet.address.to_string(),
     };
     let (detail, change) = if egress {
         (

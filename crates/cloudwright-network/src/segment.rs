@@ -169,7 +169,7 @@ impl Violation {
     pub(crate) fn undecided(kind: &'static str, r: &Resource, why: String) -> Violation {
         Violation {
             kind,
-            resource: r.address.clone(),
+            resource: r.address.to_string(),
             root: r.root.to_string(),
             message: String::new(),
             evidence: Vec::new(),
@@ -265,7 +265,7 @@ fn resource_hop(kind: &'static str, r: &Resource, detail: String) -> Hop {
     Hop {
         root: Some(r.root.clone()),
         kind,
-        address: r.address.clone(),
+        address: r.address.to_string(),
         detail,
         span: r.span,
     }
@@ -302,7 +302,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                     let (t, _) = tier_of(i.subnet);
                     for g in &i.groups {
                         group_tiers
-                            .entry((g.root.to_string(), g.address.clone()))
+                            .entry((g.root.to_string(), g.address.to_string()))
                             .or_default()
                             .insert(t);
                     }
@@ -363,7 +363,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
                 let (_, why) = tier_of(i.subnet);
                 out.push(Violation {
                     kind: "placement",
-                    resource: r.address.clone(),
+                    resource: r.address.to_string(),
                     root: r.root.to_string(),
                     message: format!(
                         "{} sits in the public tier ({}): only load balancers and NAT gateways belong there",
@@ -529,7 +529,7 @@ pub fn violations(graph: &Graph, policy: &Policy, exposures: &[Exposure]) -> Vec
             evidence.extend(e.path.iter().cloned());
             out.push(Violation {
                 kind: "direct-exposure",
-                resource: r.address.clone(),
+                resource: r.address.to_string(),
                 root: r.root.to_string(),
                 message: format!(
                     "{} in the {} tier is reachable from the internet directly on {}, not through a load balancer",
@@ -570,7 +570,7 @@ fn check_flow(
         }
         None => ports.clone(),
     };
-    if beyond.is_empty() || !seen.insert((from, evidence.address.clone())) {
+    if beyond.is_empty() || !seen.insert((from, evidence.address.to_string())) {
         return;
     }
     let what = match (from, to, engine) {
@@ -584,7 +584,7 @@ fn check_flow(
     };
     out.push(Violation {
         kind: "flow",
-        resource: r.address.clone(),
+        resource: r.address.to_string(),
         root: r.root.to_string(),
         message: format!("{} in the {} tier {what}", r.address, to.name()),
         evidence: vec![evidence],

@@ -457,7 +457,7 @@ pub fn sg_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Fact<Vec<Pe
                 sources,
             }),
             root: r.root.clone(),
-            address: r.address.clone(),
+            address: r.address.to_string(),
             attribute,
             span,
         });
@@ -682,7 +682,7 @@ pub fn acl_entries(graph: &Graph, acl: &Resource, egress: bool) -> Fact<Vec<AclE
                 ports,
                 sources,
             }),
-            address: r.address.clone(),
+            address: r.address.to_string(),
             attribute,
             span,
         });
@@ -860,7 +860,7 @@ pub fn sg_group_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Vec<G
             ports,
             from_groups: groups,
             root: r.root.clone(),
-            address: r.address.clone(),
+            address: r.address.to_string(),
             attribute,
             span,
         });
@@ -870,10 +870,10 @@ pub fn sg_group_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Vec<G
             let mut groups: Vec<String> = list(block.get("security_groups"))
                 .iter()
                 .filter_map(|g| origin_resource(graph, &sg.root, g))
-                .map(|g| g.address.clone())
+                .map(|g| g.address.to_string())
                 .collect();
             if block.get("self").and_then(|v| v.strip().as_bool()) == Some(true) {
-                groups.push(sg.address.clone());
+                groups.push(sg.address.to_string());
             }
             if groups.is_empty() {
                 continue;
@@ -898,7 +898,7 @@ pub fn sg_group_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Vec<G
             "source_security_group_id",
             "aws_security_group",
         ) {
-            Fact::Known(g) => g.iter().map(|g| g.address.clone()).collect(),
+            Fact::Known(g) => g.iter().map(|g| g.address.to_string()).collect(),
             Fact::Unknown(_) => Vec::new(),
         };
         push(
@@ -917,7 +917,7 @@ pub fn sg_group_permissions(graph: &Graph, sg: &Resource, egress: bool) -> Vec<G
             "referenced_security_group_id",
             "aws_security_group",
         ) {
-            Fact::Known(g) => g.iter().map(|g| g.address.clone()).collect(),
+            Fact::Known(g) => g.iter().map(|g| g.address.to_string()).collect(),
             Fact::Unknown(_) => Vec::new(),
         };
         push(
@@ -1285,7 +1285,7 @@ pub fn routes<'g>(graph: &'g Graph, table: &'g Resource) -> Fact<Vec<Route<'g>>>
                             destination: net,
                             via,
                             target,
-                            address: source.address.clone(),
+                            address: source.address.to_string(),
                             attribute: attribute.clone(),
                             span: source.span_of(&attribute).or(source.span),
                         });

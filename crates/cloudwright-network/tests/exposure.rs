@@ -374,7 +374,7 @@ fn an_exposure_never_vanishes_when_a_setting_is_unknown() {
             .collect();
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         for i in 0..graph.resources.len() {
-            let address = graph.resources[i].address.clone();
+            let address = graph.resources[i].address.to_string();
             cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
                 cloudwright_network::topology::forget();
                 let now = internet_exposure(graph);

@@ -254,7 +254,7 @@ fn a_flow_never_flips_when_a_setting_is_unknown() {
         let before = outcome(&g);
         assert_ne!(before, Outcome::Unknown, "{case}: {from} → {to}");
         for i in 0..g.resources.len() {
-            let address = g.resources[i].address.clone();
+            let address = g.resources[i].address.to_string();
             cloudwright_model::testing::with_each_unknown(&mut g, i, |g, label, _| {
                 let now = outcome(g);
                 if now != before && now != Outcome::Unknown {

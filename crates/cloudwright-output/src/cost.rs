@@ -223,7 +223,7 @@ pub fn write_csv(e: &Estimate, out: &mut dyn Write) -> std::io::Result<()> {
         for c in &r.components {
             let row = [
                 r.root.clone(),
-                r.address.clone(),
+                r.address.to_string(),
                 r.resource_type.clone(),
                 r.region.clone(),
                 c.name.clone(),

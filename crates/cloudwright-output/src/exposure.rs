@@ -590,7 +590,7 @@ fn subject(e: &Exposure, several_roots: bool) -> String {
 fn hop_address(h: &cloudwright_network::exposure::Hop, root: &str) -> String {
     match &h.root {
         Some(other) if **other != *root => format!("{other}: {}", h.address),
-        _ => h.address.clone(),
+        _ => h.address.to_string(),
     }
 }
 

@@ -87,7 +87,7 @@ pub fn write_text(
     writeln!(out, "\n== Least privilege (granted on every resource)\n")?;
     let mut any = false;
     for p in principals {
-        let Some(lp) = least.get(&(p.root.clone(), p.address.clone())) else {
+        let Some(lp) = least.get(&(p.root.clone(), p.address.to_string())) else {
             continue;
         };
         if lp.write_on_all == 0
@@ -205,7 +205,7 @@ pub fn write_json(
                         json!({"action": s.action, "detail": s.detail, "statement": {"policy": s.policy, "file": file, "line": line}})
                     }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
-                "least_privilege": least.get(&(p.root.clone(), p.address.clone())).map(|lp| json!({
+                "least_privilege": least.get(&(p.root.clone(), p.address.to_string())).map(|lp| json!({
                     "write_on_all_resources": lp.write_on_all,
                     "permissions_management_on_all_resources": lp.permissions_on_all,
                     "service_wildcards": lp.service_wildcards,

@@ -32,7 +32,7 @@ fn entries(r: &Report) -> Vec<Entry> {
         .flat_map(|s| {
             s.entry_points
                 .iter()
-                .map(|e| (e.root.to_string(), e.address.clone()))
+                .map(|e| (e.root.to_string(), e.address.to_string()))
         })
         .collect();
     v.sort();

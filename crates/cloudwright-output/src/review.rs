@@ -388,7 +388,7 @@ fn tree_json(r: &Review) -> Json {
                 "target": p.target,
                 "steps": p.steps.iter().map(|s| json!({"action": s.action, "detail": s.detail})).collect::<Vec<_>>(),
             }))).collect::<Vec<_>>(),
-            "administrators": r.principals.iter().filter(|a| a.admin_equivalent).map(|a| a.address.clone()).collect::<Vec<_>>(),
+            "administrators": r.principals.iter().filter(|a| a.admin_equivalent).map(|a| a.address.to_string()).collect::<Vec<_>>(),
             "not_analysed": r.principals.iter().filter(|a| !a.missing.is_empty()).map(|a| json!({
                 "principal": a.address, "missing": a.missing,
             })).collect::<Vec<_>>(),

@@ -1033,7 +1033,7 @@ pub fn to_junit(ctx: &Context<'_>) -> String {
                 continue;
             }
             let name = if &*r.root == "." {
-                r.address.clone()
+                r.address.to_string()
             } else {
                 format!("{}: {}", r.root, r.address)
             };

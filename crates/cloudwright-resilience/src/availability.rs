@@ -138,7 +138,7 @@ pub fn composite(
         match component_sla(graph, r) {
             Ok(s) => {
                 serial.push(s.percent / 100.0);
-                out.components.push((r.address.clone(), s));
+                out.components.push((r.address.to_string(), s));
             }
             Err(why) => {
                 out.unknown = Some(why);
@@ -152,7 +152,7 @@ pub fn composite(
             match component_sla(graph, r) {
                 Ok(s) => {
                     down_all *= 1.0 - s.percent / 100.0;
-                    out.components.push((r.address.clone(), s));
+                    out.components.push((r.address.to_string(), s));
                 }
                 Err(why) => {
                     out.unknown = Some(why);
@@ -175,7 +175,7 @@ impl Availability {
     /// An estimate for `entry`, with its declared target, not yet made.
     pub(crate) fn of(entry: &Resource) -> Availability {
         Availability {
-            address: entry.address.clone(),
+            address: entry.address.to_string(),
             root: entry.root.to_string(),
             percent: None,
             weakest: None,

@@ -143,8 +143,8 @@ pub fn composite(
     let Some(own) = own else { return out };
     let mut product = own.percent / 100.0;
     out.components
-        .push((front.entry.address.clone(), own.clone()));
-    let mut weakest = (front.entry.address.clone(), own.percent);
+        .push((front.entry.address.to_string(), own.clone()));
+    let mut weakest = (front.entry.address.to_string(), own.percent);
     for group in &front.groups {
         let mut down_all = 1.0;
         for m in group {
@@ -162,7 +162,7 @@ pub fn composite(
                 return out;
             };
             if p < weakest.1 {
-                weakest = (m.address.clone(), p);
+                weakest = (m.address.to_string(), p);
             }
             down_all *= 1.0 - p / 100.0;
         }
@@ -193,7 +193,7 @@ pub fn judge(
     let mut reasons = Vec::new();
     if front.groups.is_empty() || front.groups.iter().all(Vec::is_empty) {
         return EntryPoint {
-            address: front.entry.address.clone(),
+            address: front.entry.address.to_string(),
             root: front.entry.root.to_string(),
             status: Status::Unknown,
             capacity_pct: None,
@@ -248,7 +248,7 @@ pub fn judge(
         }
     }
     EntryPoint {
-        address: front.entry.address.clone(),
+        address: front.entry.address.to_string(),
         root: front.entry.root.to_string(),
         status,
         capacity_pct: None,

@@ -202,7 +202,7 @@ pub fn selections(graph: &Graph) -> Selections<'_> {
         {
             if let Some(t) = graph.resource_in(&sel.root, &x.target) {
                 let list = out
-                    .entry((sel.root.to_string(), t.address.clone()))
+                    .entry((sel.root.to_string(), t.address.to_string()))
                     .or_default();
                 if !list.iter().any(|s| std::ptr::eq(*s, sel)) {
                     list.push(sel);
@@ -222,7 +222,7 @@ fn backup_copy_elsewhere(
     r: &Resource,
     here: Option<&str>,
 ) -> Option<String> {
-    let key = (r.root.to_string(), r.address.clone());
+    let key = (r.root.to_string(), r.address.to_string());
     for sel in selected.get(&key).map_or(&[][..], Vec::as_slice) {
         let plans = sel
             .references
@@ -250,7 +250,7 @@ fn backup_copy_elsewhere(
 /// The shortest schedule of an AWS Backup plan selecting `r`.
 fn backup_interval(graph: &Graph, selected: &Selections<'_>, r: &Resource) -> Option<u64> {
     let mut best: Option<u64> = None;
-    let key = (r.root.to_string(), r.address.clone());
+    let key = (r.root.to_string(), r.address.to_string());
     for sel in selected.get(&key).map_or(&[][..], Vec::as_slice) {
         let Some(plan) = sel
             .references
@@ -496,7 +496,7 @@ pub fn recovery_with(graph: &Graph, model: &RecoveryModel) -> Vec<DataStore> {
                 }
             }
             out.push(DataStore {
-                address: r.address.clone(),
+                address: r.address.to_string(),
                 root: r.root.to_string(),
                 resource_type: r.resource_type.to_string(),
                 rpo_seconds: rpo,

@@ -202,7 +202,7 @@ fn dependencies<'g>(
         if let Fact::Known(sides) = interfaces(graph, c) {
             for s in sides {
                 for g in s.groups {
-                    groups.insert((g.root.to_string(), g.address.clone()));
+                    groups.insert((g.root.to_string(), g.address.to_string()));
                 }
             }
         }
@@ -651,7 +651,7 @@ fn egress_loss(graph: &Graph, compute: &[&Resource], z: &str) -> Option<(Status,
             match nat_zone {
                 Fact::Known(nat_zone) if nat_zone == z && own != z => {
                     hit.insert(own);
-                    nat_name = nat.address.clone();
+                    nat_name = nat.address.to_string();
                 }
                 // a NAT gateway in a zone by name, compute in a listed
                 // zone (or the other way): it may be in `z`
@@ -756,7 +756,7 @@ fn judge_az(graph: &Graph, s: &Service<'_>, z: &str) -> EntryPoint {
         worst(st, why, &mut status, &mut reasons);
     }
     EntryPoint {
-        address: s.entry.address.clone(),
+        address: s.entry.address.to_string(),
         root: s.entry.root.to_string(),
         status,
         capacity_pct: capacity,
@@ -894,7 +894,7 @@ fn judge_region(
         },
     };
     Some(EntryPoint {
-        address: s.entry.address.clone(),
+        address: s.entry.address.to_string(),
         root: s.entry.root.to_string(),
         status,
         capacity_pct: None,
@@ -960,7 +960,7 @@ fn unplaced(graph: &Graph, svcs: &[Service<'_>], scenarios: &[Scenario]) -> Vec<
             };
             out.push(Unplaced {
                 kind,
-                address: s.entry.address.clone(),
+                address: s.entry.address.to_string(),
                 root: s.entry.root.to_string(),
                 reason: why
                     .unwrap_or_else(|| "where it runs is not known from the code".to_string()),
@@ -1034,7 +1034,7 @@ pub fn simulate_with(graph: &Graph, options: &Options) -> Report {
         for e in &entry_points {
             if e.status == Status::Down {
                 report.single_points_of_failure.push(SinglePoint {
-                    address: e.address.clone(),
+                    address: e.address.to_string(),
                     root: e.root.clone(),
                     scenario: format!("loss of {z}"),
                     reason: e.reason.clone(),

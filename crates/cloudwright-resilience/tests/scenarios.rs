@@ -511,7 +511,7 @@ fn judged(r: &Report, keep: impl Fn(&Status) -> bool) -> Vec<(String, String)> {
             s.entry_points
                 .iter()
                 .filter(|e| keep(&e.status))
-                .map(move |e| (s.name.clone(), e.address.clone()))
+                .map(move |e| (s.name.clone(), e.address.to_string()))
         })
         .collect()
 }
@@ -544,7 +544,7 @@ fn an_outage_never_turns_into_serving_when_a_setting_is_unknown() {
         });
         assert!(!hurt.is_empty(), "{case}: no outage to keep");
         for i in 0..graph.resources.len() {
-            let address = graph.resources[i].address.clone();
+            let address = graph.resources[i].address.to_string();
             cloudwright_model::testing::with_each_unknown(&mut graph, i, |graph, label, _| {
                 let now = simulate(graph);
                 for (scenario, entry) in &hurt {

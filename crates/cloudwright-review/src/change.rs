@@ -245,13 +245,13 @@ fn handovers(base: &Review, head: &Review, renames: &Renames<'_>) -> Vec<Handove
                 .collect();
             if priced.is_empty() {
                 out.push(HandoverChange {
-                    address: h.address.clone(),
+                    address: h.address.to_string(),
                     kind: h.kind,
                     monthly_cost: None,
                 });
             }
             out.extend(priced.into_iter().map(|r| HandoverChange {
-                address: r.address.clone(),
+                address: r.address.to_string(),
                 kind: h.kind,
                 monthly_cost: Some(r.monthly_cost),
             }));

@@ -161,7 +161,7 @@ impl Review {
             .flat_map(|a| {
                 a.escalation_paths
                     .iter()
-                    .map(move |p| (a.address.clone(), p.target.clone()))
+                    .map(move |p| (a.address.to_string(), p.target.clone()))
             })
             .collect();
         out.sort();
@@ -211,7 +211,7 @@ impl Review {
                     out.push((
                         scenario,
                         &*e.root,
-                        e.address.clone(),
+                        e.address.to_string(),
                         e.status.name(),
                         e.reason.clone(),
                     ));

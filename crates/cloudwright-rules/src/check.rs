@@ -608,7 +608,7 @@ impl Report {
             severity: self.rule.severity,
             title: self.rule.title,
             message: message.into(),
-            resource: r.address.clone(),
+            resource: r.address.to_string(),
             root: r.root.as_ref().into(),
             resource_type: r.resource_type.as_str().into(),
             attribute: attribute.into(),
@@ -651,7 +651,7 @@ impl Report {
 
     /// The check could not be decided for `r`.
     pub fn unknown(&mut self, r: &Resource, why: impl Into<String>) {
-        self.unknown.push((r.address.clone(), why.into()));
+        self.unknown.push((r.address.to_string(), why.into()));
     }
 
     /// The check could not be decided for something that is not a

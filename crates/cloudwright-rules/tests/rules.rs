@@ -129,7 +129,7 @@ fn every_rule_behaves_as_its_fixture_says() {
                 .resources
                 .iter()
                 .filter(|r| r.mode == Mode::Managed && r.name.starts_with(prefix))
-                .map(|r| r.address.clone())
+                .map(|r| r.address.to_string())
                 .collect()
         };
         let mut expected = named("fail");
@@ -284,7 +284,7 @@ fn a_failing_resource_with_a_setting_made_unknown_is_never_passed() {
         // what the rule leaves undecided as the fixture is written
         let before = undecided(&run(&graph, rule, &settings));
         for i in managed_where(&graph, |n| n.starts_with("fail")) {
-            let address = graph.resources[i].address.clone();
+            let address = graph.resources[i].address.to_string();
             with_each_unknown(&mut graph, i, |graph, label, key| {
                 let outcome = run(graph, rule, &settings);
                 // still failing, or undecided — on it or on the resource
@@ -333,7 +333,7 @@ fn a_finding_survives_the_unknown_settings_of_what_it_depends_on() {
             !["fail", "pass", "unknown"].iter().any(|p| n.starts_with(p))
         });
         for j in others {
-            let address = graph.resources[j].address.clone();
+            let address = graph.resources[j].address.to_string();
             with_each_unknown(&mut graph, j, |graph, label, _| {
                 let outcome = run(graph, rule, &settings);
                 if outcome.unknown.iter().any(|(_, r, _)| !before.contains(r)) {
@@ -366,7 +366,7 @@ fn a_passing_resource_with_a_setting_made_unknown_is_never_failed() {
     } in cases()
     {
         for i in managed_where(&graph, |n| n.starts_with("pass")) {
-            let address = graph.resources[i].address.clone();
+            let address = graph.resources[i].address.to_string();
             with_each_unknown(&mut graph, i, |graph, label, _| {
                 let outcome = run(graph, rule, &settings);
                 if outcome.findings.iter().any(|f| f.resource == address) {

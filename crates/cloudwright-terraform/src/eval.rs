@@ -1941,10 +1941,13 @@ pub fn to_template_string(v: &Value) -> Result<Option<std::borrow::Cow<'_, str>>
 
 /// Builds the object of one resource or module instance: its fields, and
 /// unknown computed attributes for everything else.
-pub fn instance_object(fields: cloudwright_model::Fields, address: &str) -> Value {
+pub fn instance_object(
+    fields: cloudwright_model::Fields,
+    address: &cloudwright_model::text::Shared,
+) -> Value {
     Value::Map(Arc::new(Object {
         fields,
-        computed: Some(address.into()),
+        computed: Some(address.clone()),
     }))
 }
 

@@ -1648,7 +1648,7 @@ impl Loader<'_> {
         });
         let version = literal_string(block.body.attribute("version"));
         let unknown_module =
-            |address: &str| crate::eval::instance_object(Default::default(), address);
+            |address: &str| crate::eval::instance_object(Default::default(), &address.into());
 
         let Some(source_text) = source_text else {
             self.diagnostics.push(

@@ -50,6 +50,18 @@ impl Key {
         }
     }
 
+    /// [`Key::address`] as shared text: the block's own when it has one
+    /// instance, else made at once (no `String` between).
+    pub fn shared_address(&self, block: &Shared) -> Shared {
+        match self {
+            Key::None => block.clone(),
+            Key::Index(i) => Shared::concat([block, "[", itoa::Buffer::new().format(*i), "]"]),
+            Key::Name(s) if text::quotes_as_is(s) => Shared::concat([block, "[\"", s, "\"]"]),
+            Key::Name(s) => Shared::from(text::keyed(block, s)),
+            Key::Unknown => Shared::concat([block, "[?]"]),
+        }
+    }
+
     fn instance_key(&self) -> Option<InstanceKey> {
         match self {
             Key::None => None,
@@ -1211,7 +1223,7 @@ pub fn eval_resource(
             hostname,
             reference: provider_ref,
         } = instance_provider.as_ref().unwrap_or(&block_provider);
-        let address = instance_key.address(&block_address);
+        let address = instance_key.shared_address(&block_address);
         let mut record = Record {
             shape: Shape::new(),
             spans: (!spans_known).then(|| {

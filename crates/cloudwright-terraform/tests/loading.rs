@@ -4277,7 +4277,7 @@ fn provider_instances_are_chosen_by_key() {
                 .region
                 .as_ref()
                 .and_then(|v| v.as_str().map(str::to_string));
-            (r.address.clone(), provider, region)
+            (r.address.to_string(), provider, region)
         })
         .collect();
     let row = |a: &str, p: &str, r: &str| (a.to_string(), p.to_string(), Some(r.to_string()));

@@ -436,7 +436,7 @@ fn load_plan(
                 .filter(|d| d.severity != cloudwright_model::Severity::Info),
         );
         for r in loaded.resources {
-            config_resources.insert(r.address.clone(), r);
+            config_resources.insert(r.address.to_string(), r);
         }
     }
 
@@ -448,8 +448,10 @@ fn load_plan(
         Origin::Plan,
         &regions,
         |mut resource, _| {
-            let (actions, after_unknown) =
-                changes.get(&resource.address).cloned().unwrap_or_default();
+            let (actions, after_unknown) = changes
+                .get(resource.address.as_str())
+                .cloned()
+                .unwrap_or_default();
             resource.actions = actions;
             let expressions = config.of(&resource);
             if let (Some(unknown), Value::Map(_)) = (after_unknown, &resource.attributes) {
@@ -460,7 +462,7 @@ fn load_plan(
                 resource.references = references_from_config(&resource, expr);
             }
             let config_match = config_resources
-                .get(&resource.address)
+                .get(resource.address.as_str())
                 .or_else(|| {
                     strip_instance_key(&resource.address).and_then(|a| config_resources.get(a))
                 })
@@ -1115,7 +1117,7 @@ fn resource_from_json(
         .cloned()
         .unwrap_or_else(|| Value::unknown_from(format!("provider.{provider_name}.region")));
     Ok(Resource {
-        address,
+        address: address.into(),
         root: "".into(),
         mode,
         resource_type: resource_type.into(),

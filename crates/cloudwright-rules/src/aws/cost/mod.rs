@@ -441,7 +441,7 @@ fn check_nat_per_az(ctx: &Context<'_>, report: &mut Report) {
                     .flatten()
             });
         let key = match vpc {
-            Some(v) => (v.root.to_string(), v.address.clone()),
+            Some(v) => (v.root.to_string(), v.address.to_string()),
             None => continue,
         };
         by_vpc.entry(key).or_default().push(nat);

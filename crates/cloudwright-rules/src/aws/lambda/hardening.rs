@@ -345,7 +345,7 @@ fn data_store_reference(ctx: &Context<'_>, f: &Resource) -> Option<String> {
         let target = ctx.graph.resource_in(&f.root, &r.target)?;
         VPC_DATA_STORES
             .contains(&target.resource_type.as_str())
-            .then(|| target.address.clone())
+            .then(|| target.address.to_string())
     })
 }
 

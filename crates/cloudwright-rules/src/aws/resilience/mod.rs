@@ -77,10 +77,10 @@ fn check_az(ctx: &Context<'_>, report: &mut Report) {
             };
             report.checked(res);
             match e.status {
-                cloudwright_resilience::Status::Down if seen.insert(e.address.clone()) => {
+                cloudwright_resilience::Status::Down if seen.insert(e.address.to_string()) => {
                     report.fail(res, "", format!("down when {} fails: {}", s.name, e.reason));
                 }
-                cloudwright_resilience::Status::Unknown if seen.insert(e.address.clone()) => {
+                cloudwright_resilience::Status::Unknown if seen.insert(e.address.to_string()) => {
                     report.unknown(res, e.reason.clone());
                 }
                 _ => {}
