@@ -753,12 +753,16 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
-/// The path of a nested block: `ingress[0]`, `rule[1].statement[0]`.
-fn item_path(path: &str, kind: &str, index: usize) -> String {
+/// The path of a nested block: `ingress[0]`, `rule[1].statement[0]` —
+/// kept inline when short, as most are (one is made per nested block of
+/// every instance).
+fn item_path(path: &str, kind: &str, index: usize) -> compact_str::CompactString {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(index);
     if path.is_empty() {
-        text::indexed([kind], index)
+        text::concat_compact([kind, "[", digits, "]"])
     } else {
-        text::indexed([path, ".", kind], index)
+        text::concat_compact([path, ".", kind, "[", digits, "]"])
     }
 }
 
