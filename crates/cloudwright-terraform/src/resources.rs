@@ -407,6 +407,10 @@ pub struct BodySink<'a> {
     pub address: &'a str,
     /// The arguments the instances of a block share, when it has several.
     pub shared: Option<&'a mut SharedArguments>,
+    /// How many attributes the instance's object will hold: what the
+    /// body sets and the names the provider adds (`tags_all`), so that it
+    /// is made at its final size.
+    pub fields: usize,
 }
 
 /// The top-level arguments of a block with several instances that read
@@ -509,7 +513,11 @@ pub fn eval_body(
     mut sink: Option<&mut BodySink<'_>>,
     typed: Option<Typed<'_>>,
 ) -> Fields {
-    let mut fields = Fields::with_capacity(body.attributes.len() + body.blocks.len());
+    let size = match sink.as_deref() {
+        Some(sink) => sink.fields,
+        None => body.attributes.len() + body.blocks.len(),
+    };
+    let mut fields = Fields::with_capacity(size);
     for (ai, attr) in body.attributes.iter().enumerate() {
         if skip.contains(&attr.name) {
             continue;
@@ -1189,6 +1197,37 @@ pub fn eval_resource(
             .any(|b| b.kind == "precondition" || b.kind == "postcondition")
     });
     let taggable = decl.taggable;
+    // the attributes an instance's object holds: the arguments and block
+    // types the body sets (meta-arguments aside), `tags_all` where the
+    // provider adds it — most instances fill exactly this
+    let object_size = {
+        let meta = resource_meta();
+        let arguments = block
+            .body
+            .attributes
+            .iter()
+            .filter(|a| !meta.contains(&a.name))
+            .count();
+        let kind_of = |b: &Block| match (b.kind == "dynamic", b.labels.first()) {
+            (true, label) => label.copied(),
+            (false, _) if meta.contains(&b.kind) => None,
+            (false, _) => Some(b.kind),
+        };
+        // (each kind once: where it first comes)
+        let blocks = &block.body.blocks;
+        let kinds = (0..blocks.len())
+            .filter(|&i| {
+                let kind = kind_of(&blocks[i]);
+                kind.is_some() && !blocks[..i].iter().any(|b| kind_of(b) == kind)
+            })
+            .count();
+        // (`tags_all` is added where the resource or its provider tags)
+        let tags_all = taggable
+            && decl.mode == Mode::Managed
+            && block.body.attribute("tags_all").is_none()
+            && (block.body.attribute("tags").is_some() || block_provider.default_tags.is_some());
+        arguments + kinds + usize::from(tags_all)
+    };
     // whether an instance of the block (in any root) has told its spans:
     // the first records them as it is evaluated, the next find theirs by
     // shape
@@ -1236,6 +1275,7 @@ pub fn eval_resource(
         };
         traces.clear();
         let mut sink = BodySink {
+            fields: object_size,
             traces: &mut traces,
             address: &address,
             shared: shared.as_mut(),
