@@ -72,18 +72,19 @@ pub struct Reference {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ValueSource {
     Variable {
-        /// Module address (`""` for the root module).
-        module: Arc<str>,
+        /// Module address (`""` for the root module), shared by the
+        /// module instance's sources.
+        module: crate::text::Shared,
         name: Arc<str>,
         set_by: VariableOrigin,
     },
     Local {
-        module: Arc<str>,
+        module: crate::text::Shared,
         name: Arc<str>,
         span: Span,
     },
     ModuleOutput {
-        module: Arc<str>,
+        module: crate::text::Shared,
         name: Arc<str>,
     },
 }

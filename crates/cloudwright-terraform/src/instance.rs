@@ -1283,7 +1283,7 @@ impl Loader<'_> {
             self.check_validation(name, &value, &origin, set_at, file, validation, &alone);
         }
         traces.push(Trace::Source(Arc::new(ValueSource::Variable {
-            module: scope.address.as_str().into(),
+            module: scope.module.clone(),
             name: name.clone(),
             set_by: origin.clone(),
         })));
@@ -1499,7 +1499,7 @@ impl Loader<'_> {
         self.diagnostics.append(&mut ev.diagnostics);
         drop(ev);
         traces.push(Trace::Source(Arc::new(ValueSource::Local {
-            module: scope.address.as_str().into(),
+            module: scope.module.clone(),
             name: name.as_str().into(),
             span,
         })));
