@@ -56,7 +56,7 @@ pub struct ModuleScope {
     /// The same, shared by the module instance's resources.
     pub module: cloudwright_model::text::Shared,
     /// Variables by name, with the traces of their values.
-    pub vars: FastMap<String, Named>,
+    pub vars: FastMap<Arc<str>, Named>,
     /// The variables whose type constraint is a list or a tuple (a
     /// `for_each` over one is refused: Terraform wants a map or a set).
     pub list_vars: Vec<String>,
@@ -66,7 +66,7 @@ pub struct ModuleScope {
     /// The outputs of module calls whose expression does: `vpc.subnet_ids`.
     pub list_outputs: Vec<String>,
     /// Locals by name, with the traces of their values.
-    pub locals: FastMap<String, Named>,
+    pub locals: FastMap<Arc<str>, Named>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)
     pub resources: FastMap<String, Declared>,
     /// `aws_iam_policy_document.x` → same shapes as resources

@@ -306,7 +306,7 @@ impl Loader<'_> {
     ) -> (Value, BTreeMap<String, Vec<Trace>>, Vec<String>) {
         let def = req.def.clone();
         // the maps sized for what the module declares: they fill without rehashing
-        fn sized<V>(n: usize) -> FastMap<String, V> {
+        fn sized<K, V>(n: usize) -> FastMap<K, V> {
             FastMap::with_capacity_and_hasher(n, Default::default())
         }
         let data = def
@@ -558,7 +558,7 @@ impl Loader<'_> {
                 };
                 let span = self.span(def.files[*f].file, def.local(*f, *b, *a).range);
                 info.locals.push(cloudwright_model::LocalInfo {
-                    name: name.clone(),
+                    name: name.to_string(),
                     value: value.clone(),
                     span,
                 });
@@ -849,7 +849,7 @@ impl<'d> References<'d> {
         for (i, node) in nodes.iter().enumerate() {
             match *node {
                 Node::Var(v) => _ = named.insert(("var", &*def.variables[v].0), i),
-                Node::Local(l) => _ = named.insert(("local", def.locals[l].0.as_str()), i),
+                Node::Local(l) => _ = named.insert(("local", &*def.locals[l].0), i),
                 Node::Module(m) => _ = named.insert(("module", def.module_calls[m].0.as_str()), i),
                 Node::Resource(r) => {
                     let r = &def.resources[r];
@@ -1279,7 +1279,7 @@ impl Loader<'_> {
                 value: value.clone(),
                 traces: Vec::new(),
             };
-            alone.vars.insert(String::from(&**name), alone_value);
+            alone.vars.insert(name.clone(), alone_value);
             self.check_validation(name, &value, &origin, set_at, file, validation, &alone);
         }
         traces.push(Trace::Source(Arc::new(ValueSource::Variable {
@@ -1296,7 +1296,7 @@ impl Loader<'_> {
             value: value.clone(),
             traces,
         };
-        scope.vars.insert(String::from(&**name), named);
+        scope.vars.insert(name.clone(), named);
         info.variables.push(VariableInfo {
             name: name.clone(),
             value,
@@ -1500,12 +1500,12 @@ impl Loader<'_> {
         drop(ev);
         traces.push(Trace::Source(Arc::new(ValueSource::Local {
             module: scope.module.clone(),
-            name: name.as_str().into(),
+            name: name.clone(),
             span,
         })));
         dedup(&mut traces);
         if scope.makes_list(&attr.expr) {
-            scope.list_locals.push(name.clone());
+            scope.list_locals.push(name.to_string());
         }
         scope.locals.insert(name.clone(), Named { value, traces });
     }

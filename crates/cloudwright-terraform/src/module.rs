@@ -47,7 +47,7 @@ pub struct ModuleDef {
     pub files: Vec<Arc<ConfigFile>>,
     pub variables: Vec<(Arc<str>, At)>,
     /// (name, file, index of the `locals` block, index of the attribute)
-    pub locals: Vec<(String, usize, usize, usize)>,
+    pub locals: Vec<(Arc<str>, usize, usize, usize)>,
     pub outputs: Vec<(Arc<str>, At)>,
     pub resources: Vec<ResourceDecl>,
     pub module_calls: Vec<(String, At)>,
@@ -237,7 +237,7 @@ impl ModuleDef {
                                 "local value",
                                 diagnostics,
                             ) {
-                                def.locals.push((attr.name.as_str().to_owned(), fi, bi, ai));
+                                def.locals.push((attr.name.as_str().into(), fi, bi, ai));
                             }
                         }
                     }
@@ -803,7 +803,7 @@ impl ModuleDef {
         let target = match block.kind.as_str() {
             "locals" => {
                 for (ai, attr) in block.body.attributes.iter().enumerate() {
-                    match self.locals.iter_mut().find(|l| l.0 == attr.name) {
+                    match self.locals.iter_mut().find(|l| *l.0 == *attr.name) {
                         // the override's definition replaces the original's
                         Some(local) => (local.1, local.2, local.3) = (at.file, at.index, ai),
                         None => error(
