@@ -76,6 +76,22 @@ fn said(g: &Graph) -> Vec<String> {
         .collect()
 }
 
+/// The variables a resource's provenance names for one attribute.
+fn provenance_variables(g: &Graph, address: &str, attribute: &str) -> Vec<String> {
+    let r = g
+        .resource(address)
+        .unwrap_or_else(|| panic!("no {address}"));
+    r.provenance
+        .get(attribute)
+        .unwrap_or_else(|| panic!("{address}: no provenance of {attribute}"))
+        .iter()
+        .filter_map(|s| match &**s {
+            ValueSource::Variable { name, .. } => Some(name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn origin(v: &Value) -> Option<String> {
     v.as_unknown().and_then(|u| u.origin().map(str::to_string))
 }
@@ -301,14 +317,11 @@ fn arguments_an_instance_does_not_read_are_every_instances() {
             r.references
         );
         assert_eq!(attr(&g, &address, "tags.Region").as_str(), Some("eu"));
-        let from: Vec<String> = r.provenance["tags"]
-            .iter()
-            .filter_map(|s| match &**s {
-                ValueSource::Variable { name, .. } => Some(name.to_string()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(from, vec!["region_name"], "{address}");
+        assert_eq!(
+            provenance_variables(&g, &address, "tags"),
+            vec!["region_name"],
+            "{address}"
+        );
         // and what each reads of its own instance, its own
         let zone = format!("eu-west-1{key}");
         assert_eq!(
@@ -4745,22 +4758,6 @@ fn files_read_once_are_rendered_and_resolved_per_caller() {
         cwd.is_absolute() && cwd.ends_with("file_reads/a"),
         "{cwd:?}"
     );
-}
-
-/// The variables a resource's provenance names for one attribute.
-fn provenance_variables(g: &Graph, address: &str, attribute: &str) -> Vec<String> {
-    let r = g
-        .resource(address)
-        .unwrap_or_else(|| panic!("no {address}"));
-    r.provenance
-        .get(attribute)
-        .unwrap_or_else(|| panic!("{address}: no provenance of {attribute}"))
-        .iter()
-        .filter_map(|s| match &**s {
-            ValueSource::Variable { name, .. } => Some(name.to_string()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]
