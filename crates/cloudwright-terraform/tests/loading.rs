@@ -3863,6 +3863,13 @@ fn override_files_merge_into_the_blocks_they_override() {
     );
     let tags = g.resource(group).unwrap().attribute_spans["tags"];
     assert_eq!(file_line(&g, tags), ("tags_override.tf.json".into(), 5));
+    // the provider an override file sets is the one it uses
+    let provider = &g.resource(group).unwrap().provider;
+    assert_eq!(provider.alias.as_deref(), Some("west"));
+    assert_eq!(
+        provider.region.as_ref().and_then(Value::as_str),
+        Some("us-west-2")
+    );
     let queue = "module.queue.aws_sqs_queue.q";
     assert_eq!(attr(&g, queue, "name").as_str(), Some("queue-security"));
     // an override file in a called module's directory
