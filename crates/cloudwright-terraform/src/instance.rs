@@ -981,22 +981,6 @@ pub fn resource_provider_address(block: &Block, resource_type: &str) -> String {
     resource_provider(block, resource_type).0
 }
 
-/// The expression of the key of the provider instance a resource block
-/// names (`aws.by_region[each.key]`): [`resource_provider`]'s second
-/// part, found without making its address.
-pub fn resource_provider_key(block: &Block) -> Option<&crate::syntax::Expr> {
-    let attr = block.body.attribute("provider")?;
-    match &attr.expr.kind {
-        ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
-            (ExprKind::Variable(_), [TraversalOp::GetAttr(_), TraversalOp::Index(key)]) => {
-                Some(key)
-            }
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// The provider configuration a resource block uses: its address (`aws`,
 /// `aws.west`, `aws.by_region`) and, for one instance of a provider with
 /// `for_each` (OpenTofu 1.9: `provider = aws.by_region[each.key]`), the

@@ -18,12 +18,6 @@ pub struct ResourceDecl {
     /// Shared with every instance of the block, in every root.
     pub resource_type: cloudwright_model::text::Shared,
     pub name: cloudwright_model::text::Shared,
-    /// `aws_vpc.main`: how the module instance's scope names it (data
-    /// sources too, without `data.`), made once for every instance.
-    pub key: Arc<str>,
-    /// The provider configuration it uses: `aws`, `aws.west`
-    /// ([`crate::instance::resource_provider_address`]).
-    pub provider: Arc<str>,
     pub at: At,
     /// The types the AWS provider's schema gives the block's arguments,
     /// when it is of a type the module's provider versions have.
@@ -290,9 +284,6 @@ impl ModuleDef {
                                 sensitive: crate::schema::sensitive_arguments(t),
                                 resource_type: t.into(),
                                 name: n.into(),
-                                key: text::concat([t, ".", n]).into(),
-                                // (read once override files are merged in, below)
-                                provider: Arc::from(""),
                                 at,
                                 types: None,
                             });
@@ -435,13 +426,6 @@ impl ModuleDef {
                 };
                 def.apply_override(block, at, &origin, sources, diagnostics);
             }
-        }
-        // the provider each resource uses, as an override file may set it
-        for i in 0..def.resources.len() {
-            let r = &def.resources[i];
-            let provider =
-                crate::instance::resource_provider_address(def.block(r.at), &r.resource_type);
-            def.resources[i].provider = provider.into();
         }
         def.check_module_versions(sources, diagnostics);
         def.check_early_evaluation(sources, diagnostics);

@@ -4,7 +4,7 @@
 
 use crate::data_sources;
 use crate::eval::{instance_object, Declared, Evaluator, ModuleScope, Trace};
-use crate::instance::{resource_provider_key, Loader, Providers};
+use crate::instance::{resource_provider, Loader, Providers};
 use crate::module::ModuleDef;
 use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
 use cloudwright_model::text::Shared;
@@ -1143,22 +1143,21 @@ pub fn eval_resource(
     scope: &ModuleScope,
     providers: &Providers,
     provider_refs: &mut ProviderRefs,
-) -> (Arc<str>, Declared, Vec<Resource>) {
+) -> (String, Declared, Vec<Resource>) {
     let decl = &def.resources[i];
     let block = def.block(decl.at);
     let file = def.file_id(decl.at);
     let source = loader.source(file);
-    let key = decl.key.clone();
+    let key = text::concat([&decl.resource_type, ".", &decl.name]);
     // (shared text: what references to the block record)
     let block_address = match (decl.mode, scope.address.is_empty()) {
-        (Mode::Managed, true) => Shared::from(&*key),
+        (Mode::Managed, true) => Shared::from(key.as_str()),
         (Mode::Managed, false) => Shared::concat([&scope.address, ".", &key]),
         (Mode::Data, true) => Shared::concat(["data.", &key]),
         (Mode::Data, false) => Shared::concat([&scope.address, ".data.", &key]),
     };
-    let provider_address = &*decl.provider;
-    let provider_key = resource_provider_key(block);
-    let block_provider = Chosen::of(providers, provider_refs, provider_address);
+    let (provider_address, provider_key) = resource_provider(block, &decl.resource_type);
+    let block_provider = Chosen::of(providers, provider_refs, &provider_address);
 
     let fs = loader.fs.clone();
     let mut ev = Evaluator::new(scope, &source, file, &fs);
@@ -1178,10 +1177,10 @@ pub fn eval_resource(
     };
     let provider_attr = block.body.attribute("provider");
     if let (Some(attr), None) = (provider_attr, provider_key) {
-        if unconfigured(provider_address) {
+        if unconfigured(&provider_address) {
             ev.error(
                 attr.range,
-                crate::instance::unconfigured_alias(provider_address),
+                crate::instance::unconfigured_alias(&provider_address),
             );
         }
     }
@@ -1249,9 +1248,9 @@ pub fn eval_resource(
         // instance's key (`aws.by_region[each.key]`)
         let instance_provider = provider_key.map(|key| {
             let key = ev.static_key(key).unwrap_or_else(|| "[?]".to_string());
-            let address = text::concat([provider_address, &key]);
+            let address = text::concat([&provider_address, &key]);
             // (a provider whose `for_each` is unknown has an instance `[?]`)
-            let keys_known = !providers.contains_key(&text::concat([provider_address, "[?]"]));
+            let keys_known = !providers.contains_key(&text::concat([&provider_address, "[?]"]));
             if key != "[?]" && keys_known && unconfigured(&address) {
                 let range = provider_attr.map_or(block.range, |a| a.range);
                 ev.error(
