@@ -74,17 +74,23 @@ pub fn push_index(out: &mut String, index: usize) {
 
 /// Does `format!("{s:?}")` write `s` as it is between the quotes? So it
 /// does printable ASCII other than `"` and `\`.
-pub fn quotes_as_is(s: &str) -> bool {
+fn quotes_as_is(s: &str) -> bool {
     s.bytes()
         .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
 }
 
 /// `path["key"]`, the key quoted as `format!("{path}[{key:?}]")` quotes it.
 pub fn keyed(path: &str, key: &str) -> String {
+    with_keyed(path, key, str::to_owned)
+}
+
+/// [`keyed`]'s text given to `make` (joined on the stack when the key
+/// needs no escape).
+fn with_keyed<T>(path: &str, key: &str, make: impl FnOnce(&str) -> T) -> T {
     if quotes_as_is(key) {
-        concat([path, "[\"", key, "\"]"])
+        with_joined::<4, ON_STACK, _>([path, "[\"", key, "\"]"], make)
     } else {
-        format!("{path}[{key:?}]")
+        make(&format!("{path}[{key:?}]"))
     }
 }
 
@@ -207,6 +213,10 @@ mod tests {
             assert_eq!(quoted(key), format!("{key:?}"));
             assert_eq!(
                 keyed("aws_subnet.this", key),
+                format!("aws_subnet.this[{key:?}]")
+            );
+            assert_eq!(
+                super::Shared::keyed("aws_subnet.this", key).as_str(),
                 format!("aws_subnet.this[{key:?}]")
             );
         }
@@ -355,6 +365,11 @@ impl Shared {
     /// The pieces joined ([`concat`]), with no `String` between.
     pub fn concat<const N: usize>(parts: [&str; N]) -> Shared {
         with_joined::<N, ON_STACK, _>(parts, |text| Shared::from(text))
+    }
+
+    /// [`keyed`] as shared text: `module.x.aws_s3_bucket.b["logs"]`.
+    pub fn keyed(path: &str, key: &str) -> Shared {
+        with_keyed(path, key, |text| Shared::from(text))
     }
 
     /// Whether both are the one shared copy.

@@ -190,11 +190,10 @@ impl BlockMaps {
         spans
     }
 
-    /// The shared copy of the provenance map an instance gathered: a kept
-    /// one when an instance before had the same (most do), else one made
-    /// of it and kept.
-    pub fn provenance_of(&mut self, gathered: &mut resources::ProvenanceScratch) -> ProvenanceMap {
-        gathered.sort();
+    /// The shared copy of the provenance map an instance gathered (and
+    /// sorted): a kept one when an instance before had the same (most do),
+    /// else one made of it and kept.
+    pub fn provenance_of(&mut self, gathered: &resources::ProvenanceScratch) -> ProvenanceMap {
         if let Some(found) = self.provenance.iter().find(|k| gathered.same_as(k)) {
             return found.clone();
         }

@@ -56,8 +56,7 @@ impl Key {
         match self {
             Key::None => block.clone(),
             Key::Index(i) => Shared::concat([block, "[", itoa::Buffer::new().format(*i), "]"]),
-            Key::Name(s) if text::quotes_as_is(s) => Shared::concat([block, "[\"", s, "\"]"]),
-            Key::Name(s) => Shared::from(text::keyed(block, s)),
+            Key::Name(s) => Shared::keyed(block, s),
             Key::Unknown => Shared::concat([block, "[?]"]),
         }
     }
@@ -410,7 +409,7 @@ pub struct BodySink<'a> {
     /// How many attributes the instance's object will hold: what the
     /// body sets and the names the provider adds (`tags_all`), so that it
     /// is made at its final size.
-    pub fields: usize,
+    pub object_size: usize,
 }
 
 /// The top-level arguments of a block with several instances that read
@@ -514,7 +513,7 @@ pub fn eval_body(
     typed: Option<Typed<'_>>,
 ) -> Fields {
     let size = match sink.as_deref() {
-        Some(sink) => sink.fields,
+        Some(sink) => sink.object_size,
         None => body.attributes.len() + body.blocks.len(),
     };
     let mut fields = Fields::with_capacity(size);
@@ -1058,9 +1057,6 @@ impl Chosen {
     }
 }
 
-/// Evaluates a resource or data block into its instances. Returns the scope
-/// key (`aws_vpc.main`, `aws_iam_policy_document.x`), the value references
-/// see, and the model's resources.
 /// What a resource instance's evaluation gathers before the model keeps
 /// it, in buffers reused by every instance a root evaluates.
 #[derive(Default)]
@@ -1077,8 +1073,8 @@ pub struct InstanceScratch {
 #[derive(Default)]
 pub struct ProvenanceScratch {
     /// Per attribute: its name and the range of its sources in `sources`.
-    pub attributes: Vec<(Name, std::ops::Range<usize>)>,
-    pub sources: Vec<Arc<cloudwright_model::ValueSource>>,
+    attributes: Vec<(Name, std::ops::Range<usize>)>,
+    sources: Vec<Arc<cloudwright_model::ValueSource>>,
 }
 
 impl ProvenanceScratch {
@@ -1098,10 +1094,10 @@ impl ProvenanceScratch {
         self.sources.push(source);
     }
 
-    /// The attributes in the order of a map's keys, each once: of a name
-    /// gathered twice (an argument and a block of one name, both refused
-    /// where they are written), the later, as a map built of both keeps.
-    pub fn sort(&mut self) {
+    /// The attributes in the order of a map's keys, each once: of an
+    /// argument set twice (refused where it is written), the later, as its
+    /// value is.
+    fn sort(&mut self) {
         self.attributes
             .sort_by(|a, b| cloudwright_model::fields::compare(a.0.as_bytes(), b.0.as_bytes()));
         self.attributes.dedup_by(|later, kept| {
@@ -1113,7 +1109,8 @@ impl ProvenanceScratch {
         });
     }
 
-    /// Whether `map` holds exactly these attributes and sources (sorted).
+    /// Whether `map` holds exactly these attributes and sources (once
+    /// sorted).
     pub fn same_as(
         &self,
         map: &cloudwright_model::SortedMap<Vec<Arc<cloudwright_model::ValueSource>>>,
@@ -1136,6 +1133,9 @@ impl ProvenanceScratch {
     }
 }
 
+/// Evaluates a resource or data block into its instances. Returns the scope
+/// key (`aws_vpc.main`, `aws_iam_policy_document.x`), the value references
+/// see with the block's address, and the model's resources.
 pub fn eval_resource(
     loader: &mut Loader<'_>,
     def: &ModuleDef,
@@ -1275,7 +1275,7 @@ pub fn eval_resource(
         };
         traces.clear();
         let mut sink = BodySink {
-            fields: object_size,
+            object_size,
             traces: &mut traces,
             address: &address,
             shared: shared.as_mut(),
@@ -1325,6 +1325,7 @@ pub fn eval_resource(
             }
         };
         // attribute → sources, in the order the attributes were evaluated
+        // (sorted below, before the block's maps are locked)
         provenance.clear();
         // (each in order without repeats: `Evaluator::take_traces`)
         for (attribute, attr_traces) in traces.drain(..) {
@@ -1363,6 +1364,7 @@ pub fn eval_resource(
             }
             spans
         };
+        provenance.sort();
         let Record { shape, spans } = record;
         let recorded = spans.map(|spans| with_tags_all(Spans::from_unsorted(spans)));
         let (attribute_spans, provenance) = loader.block_maps(file, block.range.start, |maps| {
@@ -1370,7 +1372,7 @@ pub fn eval_resource(
                 Some(spans) => Some(maps.keep_spans(shape.clone(), tagged, spans)),
                 None => maps.spans(&shape, tagged),
             };
-            (spans, maps.provenance_of(&mut provenance))
+            (spans, maps.provenance_of(&provenance))
         });
         spans_known = true;
         // the spans follow from the text and the shape: an instance of a

@@ -92,6 +92,14 @@ fn provenance_variables(g: &Graph, address: &str, attribute: &str) -> Vec<String
         .collect()
 }
 
+/// The diagnostics whose message contains `text`.
+fn diagnostics_with<'g>(g: &'g Graph, text: &str) -> Vec<&'g cloudwright_model::Diagnostic> {
+    g.diagnostics
+        .iter()
+        .filter(|d| d.message.contains(text))
+        .collect()
+}
+
 fn origin(v: &Value) -> Option<String> {
     v.as_unknown().and_then(|u| u.origin().map(str::to_string))
 }
@@ -285,11 +293,7 @@ fn searches_of_a_large_shared_list_answer_as_element_by_element() {
         assert_eq!(tag("number").as_str(), Some("true"), "{address}");
     }
     // a value not in the list: index() fails, said where it is called
-    let missing: Vec<_> = g
-        .diagnostics
-        .iter()
-        .filter(|d| d.message.contains("the value is not in the list"))
-        .collect();
+    let missing = diagnostics_with(&g, "the value is not in the list");
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert_eq!(missing[0].span.map(|s| s.line), Some(28), "{missing:?}");
     assert!(attr(&g, "aws_ssm_parameter.missing", "value").is_unknown());
@@ -331,11 +335,7 @@ fn arguments_an_instance_does_not_read_are_every_instances() {
     }
     // an argument every instance shares that cannot be evaluated is said
     // once, where it is
-    let undeclared: Vec<_> = g
-        .diagnostics
-        .iter()
-        .filter(|d| d.message.contains("var.owner"))
-        .collect();
+    let undeclared = diagnostics_with(&g, "var.owner");
     assert_eq!(undeclared.len(), 1, "{undeclared:?}");
     for i in 0..3 {
         assert!(attr(&g, &format!("aws_eip.ip[{i}]"), "tags.Owner").is_unknown());
