@@ -14,6 +14,9 @@ use std::mem::size_of;
 /// An `Arc`'s counts, before its value.
 const ARC_HEADER: usize = 2 * size_of::<usize>();
 
+/// A thin shared slice's count and length before its header and items.
+const THIN_HEADER: usize = 2 * size_of::<usize>();
+
 /// Bytes and blocks charged to one part of the model.
 #[derive(Default, Clone, Copy)]
 pub struct Part {
@@ -169,15 +172,17 @@ fn value(v: &Value, seen: &mut HashSet<*const u8>, kinds: &mut [Part]) {
             }
         }
         Value::Map(object) => {
-            if seen.insert(std::sync::Arc::as_ptr(object) as *const u8) {
-                kinds[0].add(ARC_HEADER + size_of::<cloudwright_model::Object>());
-                if !object.fields.is_empty() {
-                    kinds[0].add(object.fields.len() * (size_of::<Name>() + size_of::<Value>()));
-                }
-                if let Some(c) = &object.computed {
+            if seen.insert(object.as_ptr()) {
+                // (one block: its count, its mark, its length, its fields)
+                kinds[0].add(
+                    THIN_HEADER
+                        + size_of::<Option<cloudwright_model::text::Shared>>()
+                        + object.fields().len() * (size_of::<Name>() + size_of::<Value>()),
+                );
+                if let Some(c) = object.computed() {
                     shared_str(c, seen, &mut kinds[3]);
                 }
-                for v in object.fields.values() {
+                for v in object.fields().values() {
                     value(v, seen, kinds);
                 }
             }
@@ -196,7 +201,7 @@ fn value(v: &Value, seen: &mut HashSet<*const u8>, kinds: &mut [Part]) {
         Value::Template(pieces) => {
             if seen.insert(pieces.as_ptr() as *const u8) {
                 // (a thin slice: its count and length before the pieces)
-                kinds[4].add(ARC_HEADER + pieces.len() * size_of::<Value>());
+                kinds[4].add(THIN_HEADER + pieces.len() * size_of::<Value>());
                 pieces.iter().for_each(|p| value(p, seen, kinds));
             }
         }
@@ -227,11 +232,12 @@ mod tests {
         assert_eq!(parts[RECORDS].bytes, 2 * size_of::<Resource>());
         // `aws_sqs_queue.q[0]`, `aws_sqs_queue.q[1]`: shared text each
         assert_eq!(parts[ADDRESSES].bytes, 2 * (ARC_HEADER + 18));
-        // each instance's object: its header and one field (`name`, the
-        // string shared: a literal evaluated once per block is one `Arc`)
-        let object = ARC_HEADER + size_of::<cloudwright_model::Object>();
+        // each instance's object: one block, its header and one field
+        // (`name`, the string shared: a literal evaluated once per block is
+        // one `Arc`)
+        let object = THIN_HEADER + size_of::<Option<cloudwright_model::text::Shared>>();
         let field = size_of::<Name>() + size_of::<Value>();
-        assert_eq!(parts[ATTRIBUTES].blocks, 4);
+        assert_eq!(parts[ATTRIBUTES].blocks, 2);
         assert_eq!(parts[ATTRIBUTES].bytes, 2 * (object + field));
         assert_eq!(parts[ATTRIBUTES + 2].bytes, ARC_HEADER + "queue".len());
         // one span map (block and `name`) for both

@@ -58,11 +58,14 @@ fn set(value: &Value, path: &[&str], new: Value) -> Option<Value> {
     };
     match value {
         Value::Map(object) => {
-            let inner = object.fields.get(first).cloned().unwrap_or(Value::Null);
+            let inner = object.fields().get(first).cloned().unwrap_or(Value::Null);
             let replaced = set(&inner, rest, new)?;
-            let mut copy = Object::clone(object);
-            copy.fields.insert(first.to_string(), replaced);
-            Some(Value::Map(Arc::new(copy)))
+            let mut copy = object.to_fields();
+            copy.insert(first.to_string(), replaced);
+            Some(Value::Map(Object::with_computed(
+                copy,
+                object.computed().cloned(),
+            )))
         }
         Value::List(items) => {
             let i: usize = first.parse().ok()?;

@@ -373,7 +373,7 @@ pub fn to_json(v: &Value) -> serde_json::Value {
         Value::String(s) => J::String(s.to_string()),
         Value::List(items) => J::Array(items.iter().map(to_json).collect()),
         Value::Map(obj) => J::Object(
-            obj.fields
+            obj.fields()
                 .iter()
                 .map(|(k, v)| (k.to_string(), to_json(v)))
                 .collect(),

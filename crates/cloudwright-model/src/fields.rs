@@ -14,6 +14,14 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SortedMap<V>(Vec<(Key, V)>);
 
+/// The entries of a [`SortedMap`] wherever they are kept — in the map's
+/// vector, or after an object's header in the one allocation a
+/// [`crate::value::Object`] is — read as the map is (`SortedMap`
+/// dereferences to it, as `String` does to `str`).
+#[derive(Debug, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct SortedSlice<V>([(Key, V)]);
+
 /// Keys are attribute names and map keys, interned: one word, copied
 /// without an allocation, the same few hundred texts over and over.
 type Key = Name;
@@ -22,8 +30,11 @@ type Key = Name;
 /// one rather than searching the order.
 const LINEAR_SCAN: usize = 16;
 
-/// The attributes of an object.
+/// The attributes of an object, being built.
 pub type Fields = SortedMap<Value>;
+
+/// The attributes of an object, as an object keeps them.
+pub type FieldSlice = SortedSlice<Value>;
 
 /// The order of `str`'s `Ord` (bytewise), deciding on the first byte
 /// without a call to `memcmp` when it differs, as it does for most pairs
@@ -49,48 +60,6 @@ impl<V> SortedMap<V> {
 
     pub fn with_capacity(capacity: usize) -> SortedMap<V> {
         SortedMap(Vec::with_capacity(capacity))
-    }
-
-    fn position(&self, key: &str) -> Result<usize, usize> {
-        let key = key.as_bytes();
-        self.0.binary_search_by(|(k, _)| compare(k.as_bytes(), key))
-    }
-
-    /// The index of `key` when present. Most maps are small: those are
-    /// scanned for an equal key, which is a length compared for nearly
-    /// every entry (faster than the mispredicted branches of a binary
-    /// search, and no ordering of bytes to compute); larger ones are
-    /// searched.
-    #[inline]
-    fn find(&self, key: &str) -> Option<usize> {
-        let bytes = key.as_bytes();
-        self.find_by(key, |k| k.as_bytes() == bytes)
-    }
-
-    /// [`SortedMap::find`], a small map's keys told equal to `key` by `same`.
-    #[inline]
-    fn find_by(&self, key: &str, same: impl Fn(&Key) -> bool) -> Option<usize> {
-        if self.0.len() > LINEAR_SCAN {
-            return self.position(key).ok();
-        }
-        self.0.iter().position(|(k, _)| same(k))
-    }
-
-    pub fn get(&self, key: &str) -> Option<&V> {
-        self.find(key).map(|i| &self.0[i].1)
-    }
-
-    /// [`SortedMap::get`] of a name already interned (an attribute name
-    /// from the syntax tree): the same text is the same name, so a small
-    /// map is scanned comparing addresses, never text.
-    #[inline]
-    pub fn get_name(&self, key: Name) -> Option<&V> {
-        self.find_by(key.as_str(), |k| *k == key)
-            .map(|i| &self.0[i].1)
-    }
-
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.find(key).is_some()
     }
 
     /// The map of entries already in key order, no key twice (checked in
@@ -122,6 +91,11 @@ impl<V> SortedMap<V> {
         SortedMap(entries)
     }
 
+    /// The entries in key order, to keep elsewhere.
+    pub fn into_entries(self) -> Vec<(Name, V)> {
+        self.0
+    }
+
     /// Inserts or replaces; returns the previous value.
     pub fn insert(&mut self, key: impl AsRef<str> + Into<Key>, value: V) -> Option<V> {
         // keys often come in order (a map built from a sorted one, a
@@ -149,6 +123,117 @@ impl<V> SortedMap<V> {
         self.position(key).ok().map(|i| self.0.remove(i).1)
     }
 
+    /// The entries of all the maps, a later map's winning where two have
+    /// a key (`merge(a, b, c)`): a pass over two sorted lists per map when
+    /// they are few; all gathered and sorted once when they are many
+    /// (`merge(local.parts...)` over a thousand one-key maps would copy
+    /// the growing result a thousand times).
+    pub fn merged_all(maps: &[&SortedSlice<V>]) -> SortedMap<V>
+    where
+        V: Clone,
+    {
+        match maps {
+            [] => SortedMap::new(),
+            [one] => one.to_map(),
+            [first, second, rest @ ..] if rest.len() <= 2 => {
+                (rest.iter()).fold(first.merged(second), |done, next| done.merged(next))
+            }
+            _ => {
+                let mut entries = Vec::with_capacity(maps.iter().map(|m| m.len()).sum());
+                for map in maps {
+                    entries.extend_from_slice(&map.0);
+                }
+                let mut all = SortedMap::from_unsorted(entries);
+                all.shrink_to_fit();
+                all
+            }
+        }
+    }
+
+    /// Gives back the room reserved beyond the entries: the entries are
+    /// moved to a vector of their size. (Shrinking in place frees nothing
+    /// with mimalloc, which keeps a block shrunk by less than half.)
+    pub fn shrink_to_fit(&mut self) {
+        self.0 = exact(std::mem::take(&mut self.0));
+    }
+}
+
+impl<V> std::ops::Deref for SortedMap<V> {
+    type Target = SortedSlice<V>;
+
+    fn deref(&self) -> &SortedSlice<V> {
+        SortedSlice::from_entries(&self.0)
+    }
+}
+
+impl<V> std::ops::DerefMut for SortedMap<V> {
+    fn deref_mut(&mut self) -> &mut SortedSlice<V> {
+        SortedSlice::from_entries_mut(&mut self.0)
+    }
+}
+
+impl<V> SortedSlice<V> {
+    /// Entries in key order, no key twice, read as a map.
+    pub(crate) fn from_entries(entries: &[(Key, V)]) -> &SortedSlice<V> {
+        // SAFETY: `SortedSlice` is `repr(transparent)` over the slice, so
+        // the two pointers have the same layout and metadata (as `Path`
+        // over `OsStr`).
+        unsafe { &*(entries as *const [(Key, V)] as *const SortedSlice<V>) }
+    }
+
+    /// [`SortedSlice::from_entries`], to change values in place.
+    pub(crate) fn from_entries_mut(entries: &mut [(Key, V)]) -> &mut SortedSlice<V> {
+        // SAFETY: as in `from_entries`.
+        unsafe { &mut *(entries as *mut [(Key, V)] as *mut SortedSlice<V>) }
+    }
+
+    /// The entries, in key order.
+    pub fn entries(&self) -> &[(Name, V)] {
+        &self.0
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        let key = key.as_bytes();
+        self.0.binary_search_by(|(k, _)| compare(k.as_bytes(), key))
+    }
+
+    /// The index of `key` when present. Most maps are small: those are
+    /// scanned for an equal key, which is a length compared for nearly
+    /// every entry (faster than the mispredicted branches of a binary
+    /// search, and no ordering of bytes to compute); larger ones are
+    /// searched.
+    #[inline]
+    fn find(&self, key: &str) -> Option<usize> {
+        let bytes = key.as_bytes();
+        self.find_by(key, |k| k.as_bytes() == bytes)
+    }
+
+    /// [`SortedSlice::find`], a small map's keys told equal to `key` by `same`.
+    #[inline]
+    fn find_by(&self, key: &str, same: impl Fn(&Key) -> bool) -> Option<usize> {
+        if self.0.len() > LINEAR_SCAN {
+            return self.position(key).ok();
+        }
+        self.0.iter().position(|(k, _)| same(k))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.find(key).map(|i| &self.0[i].1)
+    }
+
+    /// [`SortedSlice::get`] of a name already interned (an attribute name
+    /// from the syntax tree): the same text is the same name, so a small
+    /// map is scanned comparing addresses, never text.
+    #[inline]
+    pub fn get_name(&self, key: Name) -> Option<&V> {
+        self.find_by(key.as_str(), |k| *k == key)
+            .map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.find(key).is_some()
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -157,9 +242,17 @@ impl<V> SortedMap<V> {
         self.0.is_empty()
     }
 
+    /// A map of its own with the same entries.
+    pub fn to_map(&self) -> SortedMap<V>
+    where
+        V: Clone,
+    {
+        SortedMap(self.0.to_vec())
+    }
+
     /// The entries of both maps, `over`'s winning where both have a key:
     /// one pass over the two sorted lists into a vector sized once.
-    pub fn merged(&self, over: &SortedMap<V>) -> SortedMap<V>
+    pub fn merged(&self, over: &SortedSlice<V>) -> SortedMap<V>
     where
         V: Clone,
     {
@@ -189,43 +282,9 @@ impl<V> SortedMap<V> {
         SortedMap(exact(out))
     }
 
-    /// The entries of all the maps, a later map's winning where two have
-    /// a key (`merge(a, b, c)`): a pass over two sorted lists per map when
-    /// they are few; all gathered and sorted once when they are many
-    /// (`merge(local.parts...)` over a thousand one-key maps would copy
-    /// the growing result a thousand times).
-    pub fn merged_all(maps: &[&SortedMap<V>]) -> SortedMap<V>
-    where
-        V: Clone,
-    {
-        match maps {
-            [] => SortedMap::new(),
-            [one] => (*one).clone(),
-            [first, second, rest @ ..] if rest.len() <= 2 => {
-                (rest.iter()).fold(first.merged(second), |done, next| done.merged(next))
-            }
-            _ => {
-                let mut entries = Vec::with_capacity(maps.iter().map(|m| m.len()).sum());
-                for map in maps {
-                    entries.extend_from_slice(&map.0);
-                }
-                let mut all = SortedMap::from_unsorted(entries);
-                all.shrink_to_fit();
-                all
-            }
-        }
-    }
-
     /// The same keys, each value mapped by `f`: one vector, no sorting.
     pub fn map_values<U>(&self, mut f: impl FnMut(&V) -> U) -> SortedMap<U> {
         SortedMap(self.0.iter().map(|(k, v)| (*k, f(v))).collect())
-    }
-
-    /// Gives back the room reserved beyond the entries: the entries are
-    /// moved to a vector of their size. (Shrinking in place frees nothing
-    /// with mimalloc, which keeps a block shrunk by less than half.)
-    pub fn shrink_to_fit(&mut self) {
-        self.0 = exact(std::mem::take(&mut self.0));
     }
 
     /// Entries in key order.
@@ -244,6 +303,20 @@ impl<V> SortedMap<V> {
     /// The values in key order, to change in place (the keys stay).
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
         self.0.iter_mut().map(|(_, v)| v)
+    }
+}
+
+impl<V: Clone> ToOwned for SortedSlice<V> {
+    type Owned = SortedMap<V>;
+
+    fn to_owned(&self) -> SortedMap<V> {
+        self.to_map()
+    }
+}
+
+impl<V> std::borrow::Borrow<SortedSlice<V>> for SortedMap<V> {
+    fn borrow(&self) -> &SortedSlice<V> {
+        self
     }
 }
 
@@ -289,7 +362,16 @@ impl<'a, V> IntoIterator for &'a SortedMap<V> {
     }
 }
 
-impl<V> std::ops::Index<&str> for SortedMap<V> {
+impl<'a, V> IntoIterator for &'a SortedSlice<V> {
+    type Item = (&'a str, &'a V);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (Key, V)>, fn(&'a (Key, V)) -> (&'a str, &'a V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl<V> std::ops::Index<&str> for SortedSlice<V> {
     type Output = V;
     /// Panics when the key is absent, like `BTreeMap`'s indexing.
     fn index(&self, key: &str) -> &V {
@@ -347,10 +429,10 @@ mod tests {
             }
         }
         // a computed object's attribute not set is unknown, by name too
-        let object = Value::Map(std::sync::Arc::new(crate::value::Object {
-            fields: [("id", Value::string("i-1"))].into_iter().collect(),
-            computed: Some("aws_instance.web".into()),
-        }));
+        let object = Value::Map(crate::value::Object::with_computed(
+            [("id", Value::string("i-1"))].into_iter().collect(),
+            Some("aws_instance.web".into()),
+        ));
         let id = object.get_name(Name::new("id"));
         assert_eq!(id.as_ref().and_then(Value::as_str), Some("i-1"));
         let arn = object.get_name(Name::new("arn"));
@@ -406,14 +488,14 @@ mod tests {
                     .collect()
             })
             .collect();
-        let refs: Vec<&SortedMap<f64>> = maps.iter().collect();
+        let refs: Vec<&SortedSlice<f64>> = maps.iter().map(|m| &**m).collect();
         let folded = (refs[2..])
             .iter()
             .fold(refs[0].merged(refs[1]), |done, next| done.merged(next));
         for n in 0..=refs.len() {
             let expected = match n {
                 0 => SortedMap::new(),
-                1 => refs[0].clone(),
+                1 => refs[0].to_map(),
                 _ => (refs[2..n])
                     .iter()
                     .fold(refs[0].merged(refs[1]), |done, next| done.merged(next)),

@@ -697,7 +697,7 @@ pub fn link_unknown_origins(resources: &mut [Resource]) {
             continue;
         };
         let mut found = Vec::new();
-        for (attribute, value) in &obj.fields {
+        for (attribute, value) in obj.fields() {
             // (a string, a number: no unknown in it, nothing to walk)
             if !matches!(
                 value,
@@ -802,7 +802,7 @@ pub fn link_foreign_origins(resources: &mut [Resource]) {
         let Some(obj) = r.attributes.as_object() else {
             continue;
         };
-        for (attribute, value) in &obj.fields {
+        for (attribute, value) in obj.fields() {
             origins.clear();
             value.unknown_origins(&mut origins);
             for origin in &origins {

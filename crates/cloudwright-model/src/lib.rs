@@ -20,7 +20,7 @@ pub mod value;
 pub mod version;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use fields::{Fields, SortedMap};
+pub use fields::{FieldSlice, Fields, SortedMap, SortedSlice};
 pub use finding::{Evidence, Finding, FindingData, FindingSeverity, Message, RelatedLocation};
 pub use graph::without_instance_keys;
 pub use graph::{

@@ -267,7 +267,7 @@ impl Resource {
 
     /// [`Resource::get`] without the copy: for hot paths that only look.
     pub fn get_ref(&self, name: &str) -> Option<&Value> {
-        self.attributes.as_object()?.fields.get(name)
+        self.attributes.as_object()?.fields().get(name)
     }
 
     /// An attribute by dotted path, with list indices as numbers

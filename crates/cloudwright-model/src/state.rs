@@ -18,7 +18,7 @@ pub fn place(kind: &str, config: &Value, workspace: &str, dir: &Path) -> Option<
     let text = |name: &str| -> Option<String> {
         config
             .as_object()?
-            .fields
+            .fields()
             .get(name)?
             .as_str()
             .map(str::to_string)
@@ -75,13 +75,13 @@ pub fn place(kind: &str, config: &Value, workspace: &str, dir: &Path) -> Option<
         // `cloud` block, an object in the data source's `config`)
         "remote" | "cloud" => {
             let organization = text("organization")?;
-            let workspaces = config.as_object()?.fields.get("workspaces")?;
+            let workspaces = config.as_object()?.fields().get("workspaces")?;
             let workspaces = match workspaces.as_list() {
                 Some([one]) => one,
                 Some(_) => return None,
                 None => workspaces,
             };
-            let workspaces = &workspaces.as_object()?.fields;
+            let workspaces = workspaces.as_object()?.fields();
             let name = match (workspaces.get("name"), workspaces.get("prefix")) {
                 (Some(name), _) => name.as_str()?.to_string(),
                 (None, Some(prefix)) => format!("{}{workspace}", prefix.as_str()?),

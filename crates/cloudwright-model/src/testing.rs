@@ -4,7 +4,6 @@
 //! decide — never pass it silently (see the rule and exposure harnesses).
 
 use crate::{Graph, Object, Value};
-use std::sync::Arc;
 
 /// A resource's attributes with one setting made unknown, for each setting
 /// it sets and each setting of each nested block, at any depth: (what was
@@ -15,8 +14,8 @@ pub fn unknown_variants(obj: &Object) -> Vec<(String, String, Object)> {
     for (label, changed) in variants_of(obj, "") {
         let key = label.split(['.', '[']).next().unwrap_or(&label).to_string();
         let mut changed = changed;
-        if label == "tags" && changed.fields.get("tags_all").is_some() {
-            changed.fields.insert("tags_all", Value::unknown());
+        if label == "tags" && changed.fields().get("tags_all").is_some() {
+            changed = with(&changed, "tags_all", Value::unknown());
         }
         out.push((label, key, changed));
     }
@@ -28,12 +27,10 @@ pub fn unknown_variants(obj: &Object) -> Vec<(String, String, Object)> {
 fn variants_of(obj: &Object, prefix: &str) -> Vec<(String, Object)> {
     let set = |v: &Value| !v.is_null();
     let mut out = Vec::new();
-    for (key, _) in obj.fields.iter().filter(|(_, v)| set(v)) {
-        let mut changed = obj.clone();
-        changed.fields.insert(key, Value::unknown());
-        out.push((format!("{prefix}{key}"), changed));
+    for (key, _) in obj.fields().iter().filter(|(_, v)| set(v)) {
+        out.push((format!("{prefix}{key}"), with(obj, key, Value::unknown())));
     }
-    for (block, value) in obj.fields.iter() {
+    for (block, value) in obj.fields().iter() {
         let Some(items) = value.as_list() else {
             continue;
         };
@@ -43,14 +40,19 @@ fn variants_of(obj: &Object, prefix: &str) -> Vec<(String, Object)> {
             };
             for (label, changed_inner) in variants_of(inner, &format!("{prefix}{block}[{i}].")) {
                 let mut changed_items = items.to_vec();
-                changed_items[i] = Value::Map(Arc::new(changed_inner));
-                let mut changed = obj.clone();
-                changed.fields.insert(block, Value::list(changed_items));
-                out.push((label, changed));
+                changed_items[i] = Value::Map(changed_inner);
+                out.push((label, with(obj, block, Value::list(changed_items))));
             }
         }
     }
     out
+}
+
+/// `obj` with its attribute `key` set to `value`.
+fn with(obj: &Object, key: &str, value: Value) -> Object {
+    let mut fields = obj.to_fields();
+    fields.insert(key, value);
+    Object::with_computed(fields, obj.computed().cloned())
 }
 
 /// Runs `f` on the graph with each of [`unknown_variants`] of resource `i`
@@ -63,7 +65,7 @@ pub fn with_each_unknown(graph: &mut Graph, i: usize, mut f: impl FnMut(&Graph, 
         return;
     };
     for (label, key, changed) in unknown_variants(obj) {
-        graph.resources[i].attributes = Value::Map(Arc::new(changed));
+        graph.resources[i].attributes = Value::Map(changed);
         f(graph, &label, &key);
     }
     graph.resources[i].attributes = original;
@@ -116,7 +118,7 @@ mod tests {
         );
         // the second rule's algorithm, and nothing else
         let (_, _, changed) = &unknown_variants(&obj)[7];
-        let rule = changed.fields.get("rule").unwrap();
+        let rule = changed.fields().get("rule").unwrap();
         let second = &rule.as_list().unwrap()[1];
         assert!(second
             .get_path(&[

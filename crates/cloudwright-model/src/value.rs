@@ -11,7 +11,7 @@
 //!   which is how engines link resources whose ids are computed.
 //! - **Sensitive**: a value declared `sensitive`; renderers never print it.
 
-use crate::fields::Fields;
+use crate::fields::{FieldSlice, Fields};
 use crate::text::Shared;
 use std::fmt;
 use std::sync::Arc;
@@ -27,7 +27,7 @@ pub enum Value {
     /// list, tuple or set
     List(Arc<Vec<Value>>),
     /// map or object
-    Map(Arc<Object>),
+    Map(Object),
     /// known only after apply
     Unknown(Unknown),
     /// a value marked sensitive; operations on it produce sensitive results
@@ -115,18 +115,108 @@ fn after_apply_origin() -> Shared {
 /// A keyed collection. `computed` marks the object of a resource (or module)
 /// instance: an attribute that was not set in configuration is not absent but
 /// unknown, computed by the provider, with origin `<computed>.<name>`.
-#[derive(Clone, Debug, Default)]
-pub struct Object {
-    pub fields: Fields,
-    pub computed: Option<Shared>,
-}
+///
+/// One allocation, shared when cloned: its count, its `computed` mark and
+/// its entries in key order after them (an object was an `Arc` and a
+/// vector, two allocations; the model of a large configuration holds
+/// hundreds of thousands). Its fields are read as a map
+/// ([`Object::fields`]); a new object is built as [`Fields`].
+#[derive(Clone)]
+pub struct Object(triomphe::ThinArc<Option<Shared>, (crate::text::Name, Value)>);
 
 impl Object {
     pub fn new(fields: impl Into<Fields>) -> Self {
-        Object {
-            fields: fields.into(),
-            computed: None,
+        Object::with_computed(fields.into(), None)
+    }
+
+    /// The object of `fields` marked as computed by `computed` (see
+    /// [`Object::computed`]).
+    pub fn with_computed(fields: Fields, computed: Option<Shared>) -> Self {
+        Object(triomphe::ThinArc::from_header_and_iter(
+            computed,
+            fields.into_entries().into_iter(),
+        ))
+    }
+
+    /// The attributes, in key order.
+    pub fn fields(&self) -> &FieldSlice {
+        FieldSlice::from_entries(&self.0.slice)
+    }
+
+    /// The resource (or module) instance whose object this is, while its
+    /// module is evaluated: an attribute not set is computed by its
+    /// provider (unknown, with origin `<computed>.<name>`).
+    pub fn computed(&self) -> Option<&Shared> {
+        self.0.header.header.as_ref()
+    }
+
+    /// The attributes as a map of their own, to build another object from.
+    pub fn to_fields(&self) -> Fields {
+        self.fields().to_map()
+    }
+
+    /// The object's address, telling the same object apart from an equal
+    /// one.
+    pub fn as_ptr(&self) -> *const u8 {
+        self.0.heap_ptr().cast()
+    }
+
+    /// Whether another value holds this same object.
+    pub fn is_shared(&self) -> bool {
+        triomphe::ThinArc::strong_count(&self.0) > 1
+    }
+
+    /// Changes the values in place (the keys stay): this object's own,
+    /// copied first when another value holds it too.
+    pub fn update<R>(&mut self, change: impl FnOnce(&mut FieldSlice) -> R) -> R {
+        self.own(|inner| change(FieldSlice::from_entries_mut(inner.slice_mut())))
+    }
+
+    /// Marks the object computed by `computed`, or not (see
+    /// [`Object::computed`]), in place as [`Object::update`] does.
+    pub fn set_computed(&mut self, computed: Option<Shared>) {
+        if self.computed() != computed.as_ref() {
+            self.own(|inner| *inner.header_mut() = computed);
         }
+    }
+
+    fn own<R>(
+        &mut self,
+        change: impl FnOnce(
+            &mut triomphe::HeaderSliceWithLengthProtected<
+                Option<Shared>,
+                (crate::text::Name, Value),
+            >,
+        ) -> R,
+    ) -> R {
+        if self.is_shared() {
+            let copy = triomphe::ThinArc::from_header_and_iter(
+                self.computed().cloned(),
+                self.0.slice.iter().cloned(),
+            );
+            self.0 = copy;
+        }
+        self.0
+            .with_arc_mut(|arc| match triomphe::Arc::get_mut(arc) {
+                Some(inner) => change(inner),
+                // (not shared: made so above)
+                None => unreachable!("an object copied is its copy's only holder"),
+            })
+    }
+}
+
+impl Default for Object {
+    fn default() -> Self {
+        Object::new(Fields::new())
+    }
+}
+
+impl fmt::Debug for Object {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Object")
+            .field("fields", &self.fields())
+            .field("computed", &self.computed())
+            .finish()
     }
 }
 
@@ -202,7 +292,7 @@ impl Value {
     }
 
     pub fn map(fields: impl Into<Fields>) -> Value {
-        Value::Map(Arc::new(Object::new(fields)))
+        Value::Map(Object::new(fields))
     }
 
     pub fn unknown() -> Value {
@@ -376,7 +466,7 @@ impl Value {
         match self.strip() {
             Value::Unknown(_) => true,
             Value::List(items) => items.iter().any(Value::contains_unknown),
-            Value::Map(obj) => obj.fields.values().any(Value::contains_unknown),
+            Value::Map(obj) => obj.fields().values().any(Value::contains_unknown),
             _ => false,
         }
     }
@@ -386,7 +476,7 @@ impl Value {
         match self {
             Value::Sensitive(_) => true,
             Value::List(items) => items.iter().any(Value::contains_sensitive),
-            Value::Map(obj) => obj.fields.values().any(Value::contains_sensitive),
+            Value::Map(obj) => obj.fields().values().any(Value::contains_sensitive),
             _ => false,
         }
     }
@@ -452,7 +542,7 @@ impl Value {
             Value::Sensitive(inner) | Value::Document(inner) => inner.unknowns_after_apply(),
             Value::Template(pieces) => all_after_apply(pieces.iter()),
             Value::List(items) => all_after_apply(items.iter()),
-            Value::Map(obj) => all_after_apply(obj.fields.values()),
+            Value::Map(obj) => all_after_apply(obj.fields().values()),
             Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => None,
         }
     }
@@ -468,7 +558,7 @@ impl Value {
     /// (for resource objects), or `None` when the object has no such field.
     pub fn get(&self, name: &str) -> Option<Value> {
         match self {
-            Value::Map(obj) => match obj.fields.get(name) {
+            Value::Map(obj) => match obj.fields().get(name) {
                 Some(v) => Some(v.clone()),
                 None => self.get_missing(name),
             },
@@ -482,7 +572,7 @@ impl Value {
     /// [`SortedMap::get_name`]: crate::fields::SortedMap::get_name
     pub fn get_name(&self, name: crate::text::Name) -> Option<Value> {
         match self {
-            Value::Map(obj) => match obj.fields.get_name(name) {
+            Value::Map(obj) => match obj.fields().get_name(name) {
                 Some(v) => Some(v.clone()),
                 None => self.get_missing(name.as_str()),
             },
@@ -497,8 +587,7 @@ impl Value {
         match self {
             Value::Sensitive(inner) => inner.get(name).map(Value::sensitive),
             Value::Map(obj) => obj
-                .computed
-                .as_ref()
+                .computed()
                 .map(|o| Value::unknown_from(Shared::concat([o, ".", name]))),
             Value::Unknown(u) => Some(Value::Unknown(u.attr(name))),
             _ => None,
@@ -521,7 +610,7 @@ impl Value {
         while let Some(segment) = path.next() {
             let next = match current {
                 Value::List(items) => items.get(segment.parse::<usize>().ok()?),
-                Value::Map(obj) => obj.fields.get(segment),
+                Value::Map(obj) => obj.fields().get(segment),
                 _ => None,
             };
             current = match next {
@@ -626,11 +715,11 @@ impl Value {
                 result
             }
             (Value::Map(a), Value::Map(b)) => {
-                if a.fields.len() != b.fields.len() || a.fields.keys().ne(b.fields.keys()) {
+                if a.fields().len() != b.fields().len() || a.fields().keys().ne(b.fields().keys()) {
                     return Some(false);
                 }
                 let mut result = Some(true);
-                for (x, y) in a.fields.values().zip(b.fields.values()) {
+                for (x, y) in a.fields().values().zip(b.fields().values()) {
                     match x.equals(y) {
                         Some(false) => return Some(false),
                         None => result = None,
@@ -648,7 +737,7 @@ impl Value {
         match self.strip() {
             Value::Unknown(u) => out.extend(u.origin_arc().cloned()),
             Value::List(items) => items.iter().for_each(|v| v.unknown_origins(out)),
-            Value::Map(obj) => obj.fields.values().for_each(|v| v.unknown_origins(out)),
+            Value::Map(obj) => obj.fields().values().for_each(|v| v.unknown_origins(out)),
             _ => {}
         }
     }
@@ -664,7 +753,7 @@ impl Value {
             Value::String(s) => J::String(s.to_string()),
             Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
             Value::Map(obj) => J::Object(
-                obj.fields
+                obj.fields()
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_json()))
                     .collect(),
@@ -701,11 +790,11 @@ impl Value {
             J::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             J::String(s) => Value::string(s.as_str()),
             J::Array(items) => Value::list(items.iter().map(Value::from_json).collect()),
-            J::Object(m) => Value::Map(Arc::new(Object::new(
+            J::Object(m) => Value::Map(Object::new(
                 m.iter()
                     .map(|(k, v)| (k.clone(), Value::from_json(v)))
                     .collect::<Fields>(),
-            ))),
+            )),
         }
     }
 }
@@ -817,9 +906,7 @@ fn with_holes(json: &serde_json::Value, pieces: &[Value]) -> Option<Value> {
                 }
                 fields.push((k.clone(), with_holes(v, pieces)?));
             }
-            Value::Map(Arc::new(Object::new(
-                fields.into_iter().collect::<Fields>(),
-            )))
+            Value::Map(Object::new(fields.into_iter().collect::<Fields>()))
         }
         other => Value::from_json(other),
     })
@@ -870,7 +957,7 @@ impl fmt::Display for Value {
             }
             Value::Map(obj) => {
                 f.write_str("{")?;
-                for (i, (k, v)) in obj.fields.iter().enumerate() {
+                for (i, (k, v)) in obj.fields().iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
@@ -1337,11 +1424,11 @@ mod tests {
 
     #[test]
     fn computed_object_yields_unknown_with_origin() {
-        let obj = Object {
-            fields: BTreeMap::from([("bucket".to_string(), Value::string("logs"))]).into(),
-            computed: Some("aws_s3_bucket.logs".into()),
-        };
-        let v = Value::Map(Arc::new(obj));
+        let obj = Object::with_computed(
+            BTreeMap::from([("bucket".to_string(), Value::string("logs"))]).into(),
+            Some("aws_s3_bucket.logs".into()),
+        );
+        let v = Value::Map(obj);
         assert_eq!(v.get("bucket").unwrap().as_str(), Some("logs"));
         let id = v.get("id").unwrap();
         assert_eq!(
@@ -1352,30 +1439,27 @@ mod tests {
 
     #[test]
     fn paths_through_plain_sensitive_computed_and_unknown_values() {
-        let inner = Object {
-            fields: BTreeMap::from([("bucket".to_string(), Value::string("logs"))]).into(),
-            computed: Some("aws_s3_bucket.logs".into()),
-        };
-        let secret = Object {
-            fields: BTreeMap::from([("password".to_string(), Value::string("hunter2"))]).into(),
-            computed: None,
-        };
-        let root = Object {
-            fields: BTreeMap::from([
+        let inner = Object::with_computed(
+            BTreeMap::from([("bucket".to_string(), Value::string("logs"))]).into(),
+            Some("aws_s3_bucket.logs".into()),
+        );
+        let secret = Object::with_computed(
+            BTreeMap::from([("password".to_string(), Value::string("hunter2"))]).into(),
+            None,
+        );
+        let root = Object::with_computed(
+            BTreeMap::from([
                 (
                     "list".to_string(),
-                    Value::List(Arc::new(vec![Value::Map(Arc::new(inner))])),
+                    Value::List(Arc::new(vec![Value::Map(inner)])),
                 ),
-                (
-                    "secret".to_string(),
-                    Value::Map(Arc::new(secret)).sensitive(),
-                ),
+                ("secret".to_string(), Value::Map(secret).sensitive()),
                 ("later".to_string(), Value::unknown_from("aws_vpc.main")),
             ])
             .into(),
-            computed: None,
-        };
-        let v = Value::Map(Arc::new(root));
+            None,
+        );
+        let v = Value::Map(root);
         // plain maps and lists, walked in place
         assert_eq!(
             v.get_path(&["list", "0", "bucket"]).unwrap().as_str(),
@@ -1434,7 +1518,7 @@ mod tests {
         // nested, through documents, strings known in part and sensitive values
         let mut fields = Fields::default();
         fields.insert("Resource", list(vec![arn.clone()]));
-        let doc = Value::Document(Arc::new(Value::Map(Arc::new(Object::new(fields)))));
+        let doc = Value::Document(Arc::new(Value::Map(Object::new(fields))));
         assert_eq!(doc.why_unknown(), "known only after apply");
         let text = Value::partial_string(vec![Value::string("x-"), arn.sensitive()]);
         assert_eq!(text.why_unknown(), "known only after apply");

@@ -1385,7 +1385,7 @@ impl Tier {
 fn tag_value(r: &Resource, keys: &[&str]) -> Option<String> {
     let tags = r.get("tags_all").or_else(|| r.get("tags"))?;
     let obj = tags.as_object()?;
-    let found = obj.fields.iter().find_map(|(k, v)| {
+    let found = obj.fields().iter().find_map(|(k, v)| {
         let key = k.to_ascii_lowercase().replace(['-', '_', ' '], "");
         keys.contains(&key.as_str())
             .then(|| v.as_str().map(str::to_string))

@@ -264,7 +264,7 @@ pub fn push_value(out: &mut Vec<u8>, value: &cloudwright_model::Value, layout: L
         Value::List(items) => push_list(out, items, layout, push_value),
         Value::Map(obj) => {
             let mut o = Object::open(out, layout);
-            for (key, item) in obj.fields.iter() {
+            for (key, item) in obj.fields().iter() {
                 o.key(out, key);
                 push_value(out, item, o.inner());
             }

@@ -484,12 +484,12 @@ fn write_fields(
     let sources = &graph.sources;
     let indent = "  ".repeat(depth);
     let width = obj
-        .fields
+        .fields()
         .keys()
         .map(|k| k.chars().count())
         .max()
         .unwrap_or(0);
-    for (name, value) in &obj.fields {
+    for (name, value) in obj.fields() {
         let full = if path.is_empty() {
             name.to_string()
         } else {

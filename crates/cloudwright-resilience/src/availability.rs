@@ -201,7 +201,7 @@ fn target(r: &Resource) -> Option<f64> {
     let tags = r.get("tags_all").or_else(|| r.get("tags"))?;
     let obj = tags.as_object()?;
     let found = obj
-        .fields
+        .fields()
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("availability_target"))
         .and_then(|(_, v)| v.as_str().map(str::to_string))?;

@@ -137,7 +137,7 @@ fn unknown_input(r: &Resource) -> Option<String> {
     }
     let obj = tags.as_object()?;
     let unknown_objective = obj
-        .fields
+        .fields()
         .iter()
         .find(|(k, v)| {
             (k.eq_ignore_ascii_case("rpo") || k.eq_ignore_ascii_case("rto")) && v.is_unknown()
@@ -177,7 +177,7 @@ fn tag(r: &Resource, key: &str) -> Option<String> {
     let tags = r.get("tags_all").or_else(|| r.get("tags"))?;
     let obj = tags.as_object()?;
     let found = obj
-        .fields
+        .fields()
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(key))
         .and_then(|(_, v)| v.as_str().map(str::to_string));

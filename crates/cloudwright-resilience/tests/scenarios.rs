@@ -76,11 +76,13 @@ fn a_nat_gateway_whose_zone_is_unknown_may_take_the_egress_with_any_zone() {
         .iter()
         .position(|r| r.address == "aws_route_table.private")
         .unwrap();
-    let mut attributes = graph.resources[i].attributes.as_object().unwrap().clone();
-    attributes
-        .fields
-        .insert("route", cloudwright_model::Value::unknown());
-    graph.resources[i].attributes = cloudwright_model::Value::Map(std::sync::Arc::new(attributes));
+    let mut attributes = graph.resources[i]
+        .attributes
+        .as_object()
+        .unwrap()
+        .to_fields();
+    attributes.insert("route", cloudwright_model::Value::unknown());
+    graph.resources[i].attributes = cloudwright_model::Value::map(attributes);
     let r = simulate(&graph);
     let (st, _, why) = status(&r, "eu-west-1a", "aws_lb.app");
     assert_eq!(st, Status::Unknown, "{why}");
@@ -614,7 +616,7 @@ fn a_store_that_may_depend_on_a_service_unseen_makes_its_outages_unknown() {
             .into_iter()
             .find(|(label, ..)| label == "ingress[0].security_groups")
             .unwrap();
-    graph.resources[i].attributes = cloudwright_model::Value::Map(std::sync::Arc::new(changed));
+    graph.resources[i].attributes = cloudwright_model::Value::Map(changed);
     let r = simulate(&graph);
     let (s, capacity, reason) = status(&r, "eu-west-1a", lb);
     assert_eq!(s, Status::Unknown);

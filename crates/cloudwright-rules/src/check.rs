@@ -26,7 +26,7 @@ fn lookup_segments<'p>(r: &Resource, segments: impl Iterator<Item = &'p str>) ->
         }
         current = match current.strip() {
             Value::List(items) => items.get(segment.parse::<usize>().ok()?)?,
-            Value::Map(obj) => obj.fields.get(segment)?,
+            Value::Map(obj) => obj.fields().get(segment)?,
             _ => return None,
         };
     }
@@ -140,7 +140,7 @@ pub fn tag(r: &Resource, keys: &[&str]) -> Tri<Option<String>> {
     let Some(obj) = tags.as_object() else {
         return Tri::Known(None);
     };
-    for (k, val) in obj.fields.iter() {
+    for (k, val) in obj.fields().iter() {
         let key = k.to_ascii_lowercase().replace(['-', '_', ' '], "");
         if keys.contains(&key.as_str()) {
             if val.is_unknown() {
@@ -748,7 +748,7 @@ pub fn is_world(cidr: &str) -> bool {
 
 /// A field of a nested-block object, three-valued.
 fn field(block: &Value, name: &str) -> Tri<Value> {
-    match block.as_object().and_then(|o| o.fields.get(name)) {
+    match block.as_object().and_then(|o| o.fields().get(name)) {
         None => Tri::Absent,
         Some(v) => classify(v.clone()),
     }

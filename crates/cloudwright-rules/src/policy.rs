@@ -93,24 +93,24 @@ mod tests {
         ));
     }
 
+    /// The policy document with `key` of its first statement set to `value`.
+    fn with_first_statement(doc: &Value, key: &str, value: Value) -> Value {
+        let mut fields = doc.as_object().unwrap().to_fields();
+        let first = &fields.get("Statement").unwrap().as_list().unwrap()[0];
+        let mut statement = first.as_object().unwrap().to_fields();
+        statement.insert(key, value);
+        fields.insert("Statement", Value::list(vec![Value::map(statement)]));
+        Value::map(fields)
+    }
+
     #[test]
     fn a_principal_known_in_part_is_not_everyone_unless_it_may_be_an_asterisk() {
         let grant = |principal: Value| {
             let doc = Value::from_json(&serde_json::json!({
                 "Statement": [{"Effect": "Allow", "Principal": {"AWS": "placeholder"}, "Action": "sqs:*"}]
             }));
-            let mut doc = doc;
-            if let Value::Map(m) = &mut doc {
-                let st = &mut std::sync::Arc::make_mut(m).fields;
-                let mut first = st.get("Statement").unwrap().as_list().unwrap()[0].clone();
-                if let Value::Map(sm) = &mut first {
-                    let principal = Value::map([("AWS".to_string(), principal)]);
-                    std::sync::Arc::make_mut(sm)
-                        .fields
-                        .insert("Principal".to_string(), principal);
-                }
-                st.insert("Statement".to_string(), Value::list(vec![first]));
-            }
+            let principal = Value::map([("AWS".to_string(), principal)]);
+            let doc = with_first_statement(&doc, "Principal", principal);
             let Tri::Known(st) = statements(Tri::Known(doc)) else {
                 panic!()
             };
@@ -156,18 +156,8 @@ mod tests {
             "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"}]
         }));
         // a known `"*"` principal with an unknown resource is still public
-        let mut with_arn = doc.clone();
-        if let Value::Map(m) = &mut with_arn {
-            let st = &mut std::sync::Arc::make_mut(m).fields;
-            let mut first = st.get("Statement").unwrap().as_list().unwrap()[0].clone();
-            if let Value::Map(sm) = &mut first {
-                std::sync::Arc::make_mut(sm).fields.insert(
-                    "Resource".to_string(),
-                    Value::unknown_from("aws_sqs_queue.q.arn"),
-                );
-            }
-            st.insert("Statement".to_string(), Value::list(vec![first]));
-        }
+        let with_arn =
+            with_first_statement(&doc, "Resource", Value::unknown_from("aws_sqs_queue.q.arn"));
         let Tri::Known(st) = statements(Tri::Known(with_arn)) else {
             panic!()
         };

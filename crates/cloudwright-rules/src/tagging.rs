@@ -163,7 +163,7 @@ impl TagPolicy {
         let mut seen: u64 = 0;
         let (mut missing, mut unknown) = (0u64, 0u64);
         let mut key = Vec::with_capacity(32);
-        for (k, v) in tags.fields.iter() {
+        for (k, v) in tags.fields().iter() {
             key.clear();
             key.extend(folded(k));
             each_key(&key);
@@ -207,7 +207,7 @@ impl TagPolicy {
         let mut j = Judgement::default();
         for req in &self.required {
             let found = tags
-                .fields
+                .fields()
                 .iter()
                 .find(|(k, _)| req.keys.iter().any(|want| same_key(k, want)));
             match found {
@@ -222,7 +222,7 @@ impl TagPolicy {
         if self.values.is_empty() && self.patterns.is_empty() {
             return Ok(j);
         }
-        for (k, v) in tags.fields.iter() {
+        for (k, v) in tags.fields().iter() {
             let Some(value) = v.as_str() else { continue };
             if let Some((_, allowed)) = self.values.iter().find(|(key, _)| same_key(key, k)) {
                 if !allowed.iter().any(|a| a == value) {

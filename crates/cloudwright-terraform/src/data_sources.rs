@@ -339,14 +339,17 @@ fn service_principal_suffix(service: &str, region: &str) -> &'static str {
 
 /// The Region a data source reads: its own `region` argument (provider
 /// 6's per-resource Region), else its provider's; `None` while unknown.
-fn region_of(fields: &Fields, provider: &ProviderFacts<'_>) -> Option<String> {
+fn region_of(
+    fields: &cloudwright_model::FieldSlice,
+    provider: &ProviderFacts<'_>,
+) -> Option<String> {
     set(fields, "region")
         .or(provider.region)
         .and_then(|r| r.as_str().map(str::to_string))
 }
 
 /// An argument's value when it is set: `null` is the argument left out.
-fn set<'a>(fields: &'a Fields, argument: &str) -> Option<&'a Value> {
+fn set<'a>(fields: &'a cloudwright_model::FieldSlice, argument: &str) -> Option<&'a Value> {
     fields.get(argument).filter(|v| !v.is_null())
 }
 

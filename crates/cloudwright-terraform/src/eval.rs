@@ -556,7 +556,7 @@ const MAX_DEPTH: u32 = 200;
 fn worth_remembering(v: &Value) -> bool {
     match v {
         Value::List(items) => items.len() >= MEMO_MIN && Arc::strong_count(items) > 1,
-        Value::Map(obj) => obj.fields.len() >= MEMO_MIN && Arc::strong_count(obj) > 1,
+        Value::Map(obj) => obj.fields().len() >= MEMO_MIN && obj.is_shared(),
         _ => false,
     }
 }
@@ -698,7 +698,7 @@ impl<'a> Evaluator<'a> {
     fn remembered(&mut self, v: &Value) -> Holds {
         let key = match v {
             Value::List(items) => Arc::as_ptr(items) as usize,
-            Value::Map(obj) => Arc::as_ptr(obj) as usize,
+            Value::Map(obj) => obj.as_ptr() as usize,
             _ => return Holds::of(v),
         };
         if let Some((_, holds)) = self.kept.as_ref().and_then(|k| k.holds.get(&key)) {
@@ -715,7 +715,7 @@ impl<'a> Evaluator<'a> {
         };
         match v {
             Value::List(items) => items.iter().for_each(|i| add(self, i)),
-            Value::Map(obj) => obj.fields.values().for_each(|i| add(self, i)),
+            Value::Map(obj) => obj.fields().values().for_each(|i| add(self, i)),
             _ => {}
         }
         (self.kept.get_or_insert_default().holds).insert(key, (v.clone(), holds));
@@ -1063,7 +1063,7 @@ impl<'a> Evaluator<'a> {
                     .collect(),
             ),
             Value::Map(obj) => Some(
-                obj.fields
+                obj.fields()
                     .iter()
                     .map(|(k, v)| {
                         let key = if keys { Value::string(k) } else { Value::Null };
@@ -1724,10 +1724,10 @@ impl<'a> Evaluator<'a> {
         key: &str,
     ) -> Option<Value> {
         let message = match (value.strip(), ops.first()) {
-            (Value::Map(o), Some(TraversalOp::Index(_))) if o.computed.is_some() => format!(
+            (Value::Map(o), Some(TraversalOp::Index(_))) if o.computed().is_some() => format!(
                 "`{prefix}{key}` has neither `count` nor `for_each`: a reference to it takes no instance key (remove the `[…]` after its name); Terraform refuses it"
             ),
-            (Value::Map(o), Some(TraversalOp::GetAttr(name))) if o.computed.is_none() => format!(
+            (Value::Map(o), Some(TraversalOp::GetAttr(name))) if o.computed().is_none() => format!(
                 "`{prefix}{key}` has `for_each`: its attributes are read on one instance (`{prefix}{key}[each.key].{name}`, `{prefix}{key}[\"…\"].{name}`) or on all (`values({prefix}{key})[*].{name}`); Terraform refuses `{prefix}{key}.{name}`"
             ),
             (Value::List(_), Some(TraversalOp::GetAttr(name))) => format!(
@@ -1748,7 +1748,7 @@ impl<'a> Evaluator<'a> {
         let mut target = None;
         let mut rest = ops;
         let instanced = matches!(value.strip(), Value::List(_) | Value::Map(_))
-            && !matches!(value.strip(), Value::Map(o) if o.computed.is_some());
+            && !matches!(value.strip(), Value::Map(o) if o.computed().is_some());
         if instanced {
             if let Some(TraversalOp::Index(e)) = rest.first() {
                 if let Some(key) = self.static_key(e) {
@@ -1841,7 +1841,7 @@ impl<'a> Evaluator<'a> {
                 Value::Map(object) => {
                     // (a module's outputs, a variable's object type: the
                     // names it has are few, and the one meant is among them)
-                    let names: Vec<&str> = object.fields.keys().collect();
+                    let names: Vec<&str> = object.fields().keys().collect();
                     let help = match crate::module::closest(&name, &names) {
                         Some(meant) => Some(format!("did you mean `{meant}`?")),
                         None if !names.is_empty() && names.len() <= 8 => {
@@ -1900,9 +1900,9 @@ impl<'a> Evaluator<'a> {
                     Value::Number(n) => format_number(*n),
                     _ => return self.error(range, "a map key must be a string"),
                 };
-                match obj.fields.get(&k) {
+                match obj.fields().get(&k) {
                     Some(v) => v.clone(),
-                    None => match &obj.computed {
+                    None => match obj.computed() {
                         Some(o) => Value::unknown_from(text::keyed(o, &k)),
                         None => {
                             self.error(range, format!("the map has no element for the key {k:?}"))
@@ -1945,10 +1945,7 @@ pub fn instance_object(
     fields: cloudwright_model::Fields,
     address: &cloudwright_model::text::Shared,
 ) -> Value {
-    Value::Map(Arc::new(Object {
-        fields,
-        computed: Some(address.clone()),
-    }))
+    Value::Map(Object::with_computed(fields, Some(address.clone())))
 }
 
 /// An unknown with the given absolute origin.

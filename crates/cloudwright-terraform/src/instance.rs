@@ -2132,7 +2132,7 @@ fn component_inputs(
     };
     match value.as_object() {
         Some(object) => {
-            for (name, v) in object.fields.iter() {
+            for (name, v) in object.fields().iter() {
                 let mut origins = Vec::new();
                 v.unknown_origins(&mut origins);
                 let held = traces

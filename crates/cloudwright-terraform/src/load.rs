@@ -1416,7 +1416,7 @@ fn state_reads<'p>(
         .iter()
         .filter(|r| crate::remote_state::reads_state(r))
         .filter_map(move |r| {
-            let fields = &r.attributes.as_object()?.fields;
+            let fields = r.attributes.as_object()?.fields();
             let dir = normalize(&shown.join(&*r.root));
             let hostname = crate::remote_state::provider_hostname(&part.modules, r);
             let place = crate::remote_state::read_place(&r.resource_type, fields, hostname, &dir);

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 /// key [`Value::unknown_mark`] writes, its known text kept); any other
 /// unknown part — an effect, a whole list, a condition's test — makes it
 /// unknown outright.
-pub fn render(fields: &cloudwright_model::Fields) -> (Value, Value) {
+pub fn render(fields: &cloudwright_model::FieldSlice) -> (Value, Value) {
     match document(fields) {
         Ok(policy) => {
             let json = provider_text(&policy);
@@ -32,7 +32,7 @@ pub fn render(fields: &cloudwright_model::Fields) -> (Value, Value) {
 }
 
 /// The merged document, or the unknown value its text is.
-fn document(fields: &cloudwright_model::Fields) -> Result<Value, Value> {
+fn document(fields: &cloudwright_model::FieldSlice) -> Result<Value, Value> {
     let relevant = [
         "version",
         "policy_id",
@@ -130,7 +130,7 @@ fn structural_unknown(block: &Value) -> bool {
     // written fields only: unset attributes of a data source's blocks read
     // as computed, but the document leaves them out
     let field = |v: &Value, k: &str| -> Option<Value> {
-        v.as_object().and_then(|o| o.fields.get(k).cloned())
+        v.as_object().and_then(|o| o.fields().get(k).cloned())
     };
     let whole = |v: Option<Value>| v.is_some_and(|v| v.is_unknown());
     let blocks_with = |name: &str, keys: &[&str]| -> bool {
@@ -201,7 +201,7 @@ fn merge_statement(
 /// unknown).
 fn set(block: &Value, name: &str) -> Option<Value> {
     match block {
-        Value::Map(obj) => obj.fields.get(name).cloned(),
+        Value::Map(obj) => obj.fields().get(name).cloned(),
         other => other.get(name),
     }
 }
@@ -388,7 +388,7 @@ fn write_json(v: &Value, level: Level, depth: usize, out: &mut String) {
             newline(out, depth);
             out.push(']');
         }
-        Value::Map(object) if !object.fields.is_empty() || matches!(level, Level::Statement) => {
+        Value::Map(object) if !object.fields().is_empty() || matches!(level, Level::Statement) => {
             let order: &[&str] = match level {
                 Level::Document => DOCUMENT_KEYS,
                 Level::Statement => STATEMENT_KEYS,
@@ -398,14 +398,14 @@ fn write_json(v: &Value, level: Level, depth: usize, out: &mut String) {
             // empty one), then the rest
             let entries = order
                 .iter()
-                .filter_map(|k| match object.fields.get(k) {
+                .filter_map(|k| match object.fields().get(k) {
                     Some(v) => Some((*k, Some(v))),
                     None if *k == "Sid" => Some((*k, None)),
                     None => None,
                 })
                 .chain(
                     object
-                        .fields
+                        .fields()
                         .iter()
                         .filter(|(k, _)| !order.contains(k))
                         .map(|(k, v)| (k, Some(v))),

@@ -75,7 +75,7 @@ pub fn reads_state(r: &cloudwright_model::Resource) -> bool {
 /// known).
 pub fn read_place(
     resource_type: &str,
-    fields: &Fields,
+    fields: &cloudwright_model::FieldSlice,
     hostname: Option<&Value>,
     dir: &Path,
 ) -> Option<String> {
@@ -122,7 +122,7 @@ pub fn provider_hostname<'a>(
         None => find(""),
         Some(_) => None,
     })?;
-    config.attributes.as_object()?.fields.get("hostname")
+    config.attributes.as_object()?.fields().get("hostname")
 }
 
 /// What a data source that reads a state a scanned root writes sets
@@ -137,7 +137,7 @@ pub fn provider_hostname<'a>(
 pub fn read(
     remote: &RemoteStates,
     resource_type: &str,
-    fields: &Fields,
+    fields: &cloudwright_model::FieldSlice,
     hostname: Option<&Value>,
     address: &str,
     dir: &Path,
@@ -152,12 +152,12 @@ pub fn read(
     let remote_state = resource_type == "terraform_remote_state";
     let attribute = if remote_state { "outputs" } else { "values" };
     let mut out = match fields.get("defaults").and_then(Value::as_object) {
-        Some(defaults) if remote_state => defaults.fields.clone(),
+        Some(defaults) if remote_state => defaults.to_fields(),
         _ => Fields::new(),
     };
     let mut plain = Fields::new();
     if let Some(object) = written.outputs.as_object() {
-        for (name, value) in object.fields.iter() {
+        for (name, value) in object.fields().iter() {
             let origin = cloudwright_model::text::concat([address, ".", attribute, ".", name]);
             let value = crate::terragrunt::foreign(value, &origin, &written.root);
             if !value.is_sensitive() {
@@ -216,7 +216,7 @@ mod tests {
         .into_iter()
         .collect();
         let dir = Path::new("/repo/live/app");
-        let read = |fields: &Fields| {
+        let read = |fields: &cloudwright_model::FieldSlice| {
             read(
                 &remote,
                 "terraform_remote_state",

@@ -10,8 +10,8 @@ use crate::syntax::{Attribute, Block, Body, ExprKind, Name, TraversalOp};
 use cloudwright_model::text::Shared;
 use cloudwright_model::tri::describe_unknown;
 use cloudwright_model::{
-    format_number, text, Fields, InstanceKey, Mode, Object, Origin, ProviderRef, Reference,
-    Resource, SortedMap, Span, Value,
+    format_number, text, FieldSlice, Fields, InstanceKey, Mode, Object, Origin, ProviderRef,
+    Reference, Resource, SortedMap, Span, Value,
 };
 use std::sync::Arc;
 
@@ -249,7 +249,7 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
             Expansion::Unknown
         }
         Value::Map(obj) => Expansion::ForEach(
-            obj.fields
+            obj.fields()
                 .iter()
                 .map(|(k, v)| (k.to_owned(), v.clone()))
                 .collect(),
@@ -776,10 +776,10 @@ fn item_path(path: &str, kind: &str, index: usize) -> compact_str::CompactString
 /// A nested block's object; open (unset attributes unknown) when it belongs
 /// to a resource instance, so references to computed nested attributes work.
 fn block_object(fields: Fields, address: Option<&str>, path: &str) -> Value {
-    Value::Map(Arc::new(Object {
+    Value::Map(Object::with_computed(
         fields,
-        computed: address.map(|a| cloudwright_model::text::Shared::concat([a, ".", path])),
-    }))
+        address.map(|a| cloudwright_model::text::Shared::concat([a, ".", path])),
+    ))
 }
 
 /// Expands `dynamic "kind" { for_each = …  iterator = it  content { … } }`,
@@ -826,7 +826,7 @@ fn expand_dynamic(
                 .collect()
         }
         Value::Map(obj) => obj
-            .fields
+            .fields()
             .iter()
             .map(|(k, v)| (Value::string(k), v.clone()))
             .collect(),
@@ -865,7 +865,7 @@ fn expand_dynamic(
 /// Whether the value holds an open object (a string, a number: no).
 fn holds_open(v: &Value) -> bool {
     match v {
-        Value::Map(o) => o.computed.is_some() || o.fields.values().any(holds_open),
+        Value::Map(o) => o.computed().is_some() || o.fields().values().any(holds_open),
         Value::List(items) => items.iter().any(holds_open),
         Value::Sensitive(inner) => holds_open(inner),
         _ => false,
@@ -878,7 +878,7 @@ pub fn close(v: &Value) -> Value {
         return v.clone();
     }
     match v {
-        Value::Map(o) => Value::map(close_fields(&o.fields)),
+        Value::Map(o) => Value::map(close_fields(o.fields())),
         Value::List(items) => Value::list(items.iter().map(close).collect()),
         Value::Sensitive(inner) => close(inner).sensitive(),
         other => other.clone(),
@@ -886,7 +886,7 @@ pub fn close(v: &Value) -> Value {
 }
 
 /// Closed copies of the values of an object's fields.
-fn close_fields(fields: &Fields) -> Fields {
+fn close_fields(fields: &FieldSlice) -> Fields {
     fields.map_values(close)
 }
 
@@ -905,14 +905,13 @@ pub fn close_in_place(v: &mut Value) {
     }
     match v {
         Value::Map(o) => {
-            let o = Arc::make_mut(o);
-            o.computed = None;
-            // (the model keeps it: no room to spare)
-            o.fields.shrink_to_fit();
-            o.fields
-                .values_mut()
-                .filter(|v| may_hold(v))
-                .for_each(close_in_place);
+            o.set_computed(None);
+            o.update(|fields| {
+                fields
+                    .values_mut()
+                    .filter(|v| may_hold(v))
+                    .for_each(close_in_place)
+            });
         }
         Value::List(items) => Arc::make_mut(items)
             .iter_mut()
@@ -1440,10 +1439,10 @@ fn apply_default_tags(fields: &mut Fields, default_tags: Option<&Value>) -> bool
     }
     // the defaults, the resource's own winning where both set a key
     let none = Fields::new();
-    let mut maps = [&none, &none];
+    let mut maps: [&FieldSlice; 2] = [&none, &none];
     for (slot, source) in maps.iter_mut().zip([default_tags, tags.as_ref()]) {
         match source.map(Value::strip) {
-            Some(Value::Map(obj)) => *slot = &obj.fields,
+            Some(Value::Map(obj)) => *slot = obj.fields(),
             None | Some(Value::Null) => {}
             Some(_) => {
                 fields.insert(cloudwright_model::name!("tags_all"), Value::unknown());

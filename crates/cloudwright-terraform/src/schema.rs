@@ -1045,14 +1045,11 @@ fn mark_at(value: &cloudwright_model::Value, path: &[&str]) -> cloudwright_model
     };
     match value {
         Value::List(items) => Value::list(items.iter().map(|item| mark_at(item, path)).collect()),
-        Value::Map(object) => match object.fields.get(name) {
+        Value::Map(object) => match object.fields().get(name) {
             Some(inner) => {
-                let mut fields = object.fields.clone();
+                let mut fields = object.to_fields();
                 fields.insert(*name, mark_at(inner, rest));
-                Value::Map(std::sync::Arc::new(Object {
-                    fields,
-                    computed: object.computed.clone(),
-                }))
+                Value::Map(Object::with_computed(fields, object.computed().cloned()))
             }
             None => value.clone(),
         },

@@ -438,7 +438,7 @@ fn deployment_configuration(
                 }
                 ("store", Some(kind), Some(name)) => {
                     let kind_stores = match stores.get(kind).and_then(Value::as_object) {
-                        Some(o) => o.fields.clone(),
+                        Some(o) => o.to_fields(),
                         None => Fields::new(),
                     };
                     let mut kind_stores = kind_stores;
@@ -626,7 +626,7 @@ fn deployment_inputs(
         _ => Vec::new(),
     };
     object
-        .fields
+        .fields()
         .iter()
         .map(|(name, value)| {
             let range = written

@@ -1063,7 +1063,7 @@ impl Frame<'_, '_> {
             let mut locals = frame.locals(&mut ev, &auto.file, &auto.body);
             let stack = auto.bindings.iter().rev().find(|(name, _)| name == "local");
             if let Some(stack) = stack.and_then(|(_, v)| v.as_object()) {
-                for (name, v) in stack.fields.iter() {
+                for (name, v) in stack.fields().iter() {
                     locals.insert(name, v.clone());
                 }
             }
@@ -1492,7 +1492,7 @@ fn object_items(
     let v = ev.eval(expr);
     match v.as_object() {
         Some(o) => o
-            .fields
+            .fields()
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone(), expr.range))
             .collect(),
@@ -1570,11 +1570,11 @@ pub(crate) fn foreign(outputs: &Value, origin: &str, root: &str) -> Value {
                     Value::list(items.iter().map(|i| go(i, origin, qualified)).collect())
                 }
                 Value::Map(object) => {
-                    let fields = object.fields.map_values(|f| go(f, origin, qualified));
-                    Value::Map(Arc::new(cloudwright_model::value::Object {
+                    let fields = object.fields().map_values(|f| go(f, origin, qualified));
+                    Value::Map(cloudwright_model::value::Object::with_computed(
                         fields,
-                        computed: object.computed.as_deref().map(|c| qualified(c).into()),
-                    }))
+                        object.computed().map(|c| qualified(c).into()),
+                    ))
                 }
                 Value::Sensitive(inner) => go(inner, origin, qualified).sensitive(),
                 Value::Unknown(u) => match u.origin() {
@@ -1596,8 +1596,8 @@ pub(crate) fn foreign(outputs: &Value, origin: &str, root: &str) -> Value {
     };
     match outputs.as_object() {
         Some(o) => {
-            let mut out = Fields::with_capacity(o.fields.len());
-            for (name, v) in o.fields.iter() {
+            let mut out = Fields::with_capacity(o.fields().len());
+            for (name, v) in o.fields().iter() {
                 out.insert(
                     name,
                     walk(v, &cloudwright_model::text::concat([origin, ".", name])),
@@ -1613,10 +1613,10 @@ pub(crate) fn foreign(outputs: &Value, origin: &str, root: &str) -> Value {
 /// (`deep`; `deep_map_only` keeps the child's), anything else the child's.
 fn deep_merge(parent: &Value, child: &Value, lists: bool) -> Value {
     match (parent.strip(), child.strip()) {
-        (Value::Map(p), Value::Map(c)) if p.computed.is_none() && c.computed.is_none() => {
-            let mut fields = p.fields.clone();
-            for (k, v) in c.fields.iter() {
-                let merged = match p.fields.get(k) {
+        (Value::Map(p), Value::Map(c)) if p.computed().is_none() && c.computed().is_none() => {
+            let mut fields = p.to_fields();
+            for (k, v) in c.fields().iter() {
+                let merged = match p.fields().get(k) {
                     Some(pv) => deep_merge(pv, v, lists),
                     None => v.clone(),
                 };

@@ -171,7 +171,7 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
             ))
         }
         (Value::Map(obj), Type::Map(elem)) => {
-            let convert_values = |elem: &Type, fields: &cloudwright_model::Fields| {
+            let convert_values = |elem: &Type, fields: &cloudwright_model::FieldSlice| {
                 fields
                     .iter()
                     .map(|(k, v)| {
@@ -181,7 +181,7 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
                     })
                     .collect::<Result<cloudwright_model::Fields, _>>()
             };
-            let mut fields = convert_values(elem, &obj.fields)?;
+            let mut fields = convert_values(elem, obj.fields())?;
             if has_any(elem) {
                 if let Some(t) = unified(&fields.values().collect::<Vec<_>>()) {
                     fields = convert_values(&t, &fields)?;
@@ -192,12 +192,12 @@ pub fn convert(value: &Value, ty: &Type) -> Result<Value, String> {
         (Value::Map(obj), Type::Object(attrs)) => {
             let mut fields = Vec::with_capacity(attrs.len());
             for attr in attrs {
-                let given = obj.fields.get(&attr.name).filter(|v| !v.is_null());
+                let given = obj.fields().get(&attr.name).filter(|v| !v.is_null());
                 let v = match (given, attr.optional) {
                     (Some(v), _) => convert(v, &attr.ty)
                         .map_err(|e| format!("attribute {:?}: {e}", attr.name))?,
                     (None, true) => attr.default.clone().unwrap_or(Value::Null),
-                    (None, false) if obj.fields.contains_key(&attr.name) => Value::Null,
+                    (None, false) if obj.fields().contains_key(&attr.name) => Value::Null,
                     (None, false) => return Err(format!("attribute {:?} is required", attr.name)),
                 };
                 fields.push((attr.name.as_str(), v));
@@ -292,21 +292,19 @@ pub fn conform(value: &Value, ty: &Type) -> Result<Option<Value>, String> {
         // name (what the type has not is left as written, and reported by
         // the schema check)
         (Value::Map(obj), Type::Object(attributes)) => {
-            if obj.computed.is_some() {
+            if obj.computed().is_some() {
                 // a resource's own object: its unset attributes unknown
                 return Ok(None);
             }
             let mut fields: Option<cloudwright_model::Fields> = None;
-            for (k, v) in obj.fields.iter() {
+            for (k, v) in obj.fields().iter() {
                 let Some(attribute) = attributes.iter().find(|a| a.name == k) else {
                     continue;
                 };
                 let converted =
                     conform(v, &attribute.ty).map_err(|e| format!("attribute {k:?}: {e}"))?;
                 if let Some(c) = converted {
-                    fields
-                        .get_or_insert_with(|| obj.fields.clone())
-                        .insert(k, c);
+                    fields.get_or_insert_with(|| obj.to_fields()).insert(k, c);
                 }
             }
             Ok(fields.map(Value::map))
@@ -314,12 +312,12 @@ pub fn conform(value: &Value, ty: &Type) -> Result<Option<Value>, String> {
         (Value::Map(obj), Type::Map(elem)) => {
             // copied only when an element changes
             let mut fields: Option<cloudwright_model::Fields> = None;
-            for (i, (k, v)) in obj.fields.iter().enumerate() {
+            for (i, (k, v)) in obj.fields().iter().enumerate() {
                 let converted = conform(v, elem).map_err(|e| format!("element {k:?}: {e}"))?;
                 match (converted, &mut fields) {
                     (Some(c), None) => {
-                        let mut copy = cloudwright_model::Fields::with_capacity(obj.fields.len());
-                        for (k, v) in obj.fields.iter().take(i) {
+                        let mut copy = cloudwright_model::Fields::with_capacity(obj.fields().len());
+                        for (k, v) in obj.fields().iter().take(i) {
                             copy.insert(k, v.clone());
                         }
                         copy.insert(k, c);
@@ -472,16 +470,17 @@ pub(crate) fn unified(values: &[&Value]) -> Option<Type> {
             let mut maps = Vec::with_capacity(known.len());
             for v in &known {
                 match v {
-                    Value::Map(other) => maps.push(&other.fields),
+                    Value::Map(other) => maps.push(other.fields()),
                     _ => return None,
                 }
             }
             let same_keys = maps.iter().all(|m| {
-                m.len() == obj.fields.len() && m.keys().zip(obj.fields.keys()).all(|(a, b)| a == b)
+                m.len() == obj.fields().len()
+                    && m.keys().zip(obj.fields().keys()).all(|(a, b)| a == b)
             });
             if same_keys {
                 let attrs: Vec<ObjectAttribute> = obj
-                    .fields
+                    .fields()
                     .keys()
                     .map(|k| {
                         let column: Vec<&Value> = maps.iter().filter_map(|m| m.get(k)).collect();
@@ -529,7 +528,7 @@ fn clash(values: &[&Value]) -> Option<(Vec<String>, String)> {
         .map(|v| v.strip())
         .filter(|v| match v {
             Value::Null | Value::Unknown(_) | Value::Document(_) => false,
-            Value::Map(o) => o.computed.is_none(),
+            Value::Map(o) => o.computed().is_none(),
             _ => true,
         })
         .collect();
@@ -575,16 +574,17 @@ fn clash(values: &[&Value]) -> Option<(Vec<String>, String)> {
             }
         }
         Value::Map(obj) => {
-            let maps: Vec<&cloudwright_model::Fields> = known
+            let maps: Vec<&cloudwright_model::FieldSlice> = known
                 .iter()
                 .filter_map(|v| v.as_object())
-                .map(|o| &o.fields)
+                .map(|o| o.fields())
                 .collect();
             let same_keys = maps.iter().all(|m| {
-                m.len() == obj.fields.len() && m.keys().zip(obj.fields.keys()).all(|(a, b)| a == b)
+                m.len() == obj.fields().len()
+                    && m.keys().zip(obj.fields().keys()).all(|(a, b)| a == b)
             });
             if same_keys {
-                obj.fields.keys().find_map(|k| {
+                obj.fields().keys().find_map(|k| {
                     let column = maps.iter().filter_map(|m| m.get(k)).collect();
                     within(column, format!("attribute {k:?}"))
                 })

@@ -2550,7 +2550,7 @@ fn documents_with_unknown_values_keep_their_structure() {
         .unwrap()
         .as_object()
         .unwrap()
-        .fields
+        .fields()
         .keys()
         .map(|k| k.to_string())
         .collect();
@@ -2944,7 +2944,7 @@ fn remote_state_reads_the_outputs_of_the_root_that_writes_it() {
     let tfe = |path: &str| in_root(&g, "app", "data.tfe_outputs.queue", path);
     assert!(tfe("values").is_sensitive());
     let plain = tfe("nonsensitive_values");
-    let names: Vec<&str> = plain.as_object().unwrap().fields.keys().collect();
+    let names: Vec<&str> = plain.as_object().unwrap().fields().keys().collect();
     assert_eq!(names, ["queue_name", "queue_url"]);
     // a sensitive output stays sensitive where it is read
     let token = in_root(

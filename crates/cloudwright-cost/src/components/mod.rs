@@ -505,7 +505,7 @@ pub fn count(r: &Resource, path: &str) -> Result<usize, String> {
             Value::Null => Ok(0),
             Value::Unknown(_) => Err(unknown(r, path, v.strip())),
             Value::List(l) => Ok(l.len()),
-            Value::Map(m) => Ok(m.fields.len()),
+            Value::Map(m) => Ok(m.fields().len()),
             _ => Ok(1),
         },
     }

@@ -476,7 +476,7 @@ fn literal_arns(v: &Value, out: &mut Vec<(String, String)>) {
             }
         }
         Value::List(items) => items.iter().for_each(|i| literal_arns(i, out)),
-        Value::Map(o) => o.fields.iter().for_each(|(_, i)| literal_arns(i, out)),
+        Value::Map(o) => o.fields().iter().for_each(|(_, i)| literal_arns(i, out)),
         _ => {}
     }
 }
@@ -548,7 +548,7 @@ fn check_literals(ctx: &Context<'_>, report: &mut Report) {
         let Some(obj) = r.attributes.as_object() else {
             continue;
         };
-        for (name, value) in obj.fields.iter() {
+        for (name, value) in obj.fields().iter() {
             let derived = r
                 .provenance
                 .get(name)

@@ -11,7 +11,7 @@ use cloudwright_model::{Backend, ModuleInstance, Value};
 /// block does not set it, `Unknown` for an empty (partial) backend block
 /// whose settings come from `terraform init -backend-config`.
 fn setting(b: &Backend, key: &str) -> Tri<Option<Value>> {
-    let fields = b.config.as_object().map(|o| o.fields.len()).unwrap_or(0);
+    let fields = b.config.as_object().map(|o| o.fields().len()).unwrap_or(0);
     match b.config.get(key) {
         Some(v) if v.is_unknown() => Tri::Unknown(format!("backend {key} is known only at init")),
         Some(v) => Tri::Known(Some(v)),

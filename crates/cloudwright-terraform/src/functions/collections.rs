@@ -30,12 +30,16 @@ pub fn call(name: &str, args: &[Value]) -> Option<CallResult> {
         "one" => one(args),
         "keys" => arity(args, 1).and_then(|_| {
             Ok(Value::list(
-                object(&args[0])?.fields.keys().map(Value::string).collect(),
+                object(&args[0])?
+                    .fields()
+                    .keys()
+                    .map(Value::string)
+                    .collect(),
             ))
         }),
         "values" => arity(args, 1).and_then(|_| {
             Ok(Value::list(
-                object(&args[0])?.fields.values().cloned().collect(),
+                object(&args[0])?.fields().values().cloned().collect(),
             ))
         }),
         "coalesce" => coalesce(args),
@@ -117,7 +121,7 @@ fn length(args: &[Value]) -> CallResult {
         // characters are grapheme clusters, as cty counts them
         Value::String(s) => super::strings::cluster_count(s) as f64,
         Value::List(items) => items.len() as f64,
-        Value::Map(obj) => obj.fields.len() as f64,
+        Value::Map(obj) => obj.fields().len() as f64,
         other => {
             return fail(format!(
                 "cannot take the length of a {} value",
@@ -139,7 +143,7 @@ fn merge(args: &[Value]) -> CallResult {
     let mut objects = Vec::with_capacity(args.len());
     for a in args {
         if !a.is_null() {
-            objects.push(&object(a)?.fields);
+            objects.push(object(a)?.fields());
         }
     }
     Ok(Value::map(Fields::merged_all(&objects)))
@@ -163,7 +167,7 @@ pub(crate) fn merge_keeping_marks(args: &[Value]) -> Option<Value> {
         };
         match inner {
             Value::Null => {}
-            Value::Map(obj) => objects.push(&obj.fields),
+            Value::Map(obj) => objects.push(obj.fields()),
             _ => return None,
         }
     }
@@ -177,7 +181,7 @@ fn lookup(args: &[Value]) -> CallResult {
     }
     let obj = object(&args[0])?;
     let key = string(&args[1])?;
-    match obj.fields.get(&key) {
+    match obj.fields().get(&key) {
         Some(v) => Ok(v.clone()),
         None => match args.get(2) {
             Some(default) => Ok(default.clone()),
@@ -443,7 +447,7 @@ fn matchkeys(args: &[Value]) -> CallResult {
 fn transpose(args: &[Value]) -> CallResult {
     arity(args, 1)?;
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in &object(&args[0])?.fields {
+    for (k, v) in object(&args[0])?.fields() {
         for item in strings(v)? {
             out.entry(item).or_default().push(k.to_string());
         }

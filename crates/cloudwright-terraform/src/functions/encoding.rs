@@ -178,7 +178,7 @@ fn encode_into(v: &Value, out: &mut String) {
         }
         Value::Map(obj) => {
             out.push('{');
-            for (i, (k, v)) in obj.fields.iter().enumerate() {
+            for (i, (k, v)) in obj.fields().iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -805,8 +805,8 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) -> Result
                 }
             }
         }
-        Value::Map(obj) if !obj.fields.is_empty() => {
-            for (i, (k, item)) in obj.fields.iter().enumerate() {
+        Value::Map(obj) if !obj.fields().is_empty() => {
+            for (i, (k, item)) in obj.fields().iter().enumerate() {
                 pad(i == 0, out);
                 // go-yaml writes a longer or multi-line key as a complex one (`? `)
                 if k.len() > 128 || k.contains('\n') {
@@ -820,7 +820,7 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) -> Result
                         out.push('\n');
                         yaml_node(item, indent, false, out)?;
                     }
-                    Value::Map(m) if !m.fields.is_empty() => {
+                    Value::Map(m) if !m.fields().is_empty() => {
                         out.push('\n');
                         yaml_node(item, indent + 2, false, out)?;
                     }
@@ -843,7 +843,7 @@ fn yaml_node(v: &Value, indent: usize, inline: bool, out: &mut String) -> Result
 
 fn is_collection(v: &Value) -> bool {
     matches!(v.strip(), Value::List(l) if !l.is_empty())
-        || matches!(v.strip(), Value::Map(m) if !m.fields.is_empty())
+        || matches!(v.strip(), Value::Map(m) if !m.fields().is_empty())
 }
 
 /// A scalar (or an empty collection); a block string's lines go at

@@ -351,7 +351,7 @@ fn template_expr(text: &str, name: &str, range: Range) -> Result<Expr, String> {
 /// A template rendered with `vars`, which is all it sees.
 fn render(ev: &mut Evaluator<'_>, expr: &Expr, vars: &Value) -> CallResult {
     let vars = match vars {
-        Value::Map(obj) => obj.fields.clone(),
+        Value::Map(obj) => obj.to_fields(),
         Value::Null => Default::default(),
         other => {
             return fail(format!(

@@ -46,7 +46,7 @@ fn encode_tfvars(value: &Value) -> CallResult {
         };
     };
     let mut tokens = Vec::new();
-    for (name, v) in object.fields.iter() {
+    for (name, v) in object.fields().iter() {
         if !valid_identifier(name) {
             return fail(format!("invalid variable name {name:?}: must be a valid identifier, per Terraform's rules for input variable declarations"));
         }
@@ -123,10 +123,10 @@ fn push_value(value: &Value, out: &mut Vec<Token>) -> Result<(), CallError> {
         }
         Value::Map(object) => {
             out.push(Token::new(Kind::OBrace, "{"));
-            if !object.fields.is_empty() {
+            if !object.fields().is_empty() {
                 out.push(Token::new(Kind::Newline, "\n"));
             }
-            for (key, v) in object.fields.iter() {
+            for (key, v) in object.fields().iter() {
                 if valid_identifier(key) {
                     out.push(Token::new(Kind::Ident, key));
                 } else {

@@ -23,7 +23,6 @@ mod types;
 use crate::eval::Evaluator;
 use crate::syntax::Range;
 use cloudwright_model::{format_number, Object, Value};
-use std::sync::Arc;
 
 pub use encoding::json_encode;
 pub(crate) use files::{file_attributes, render_template};
@@ -457,11 +456,14 @@ pub fn deep_strip(v: &Value) -> Value {
         Value::List(items) if items.iter().any(Value::contains_sensitive) => {
             Value::list(items.iter().map(deep_strip).collect())
         }
-        Value::Map(obj) if obj.fields.values().any(Value::contains_sensitive) => {
-            Value::Map(Arc::new(Object {
-                fields: obj.fields.iter().map(|(k, v)| (k, deep_strip(v))).collect(),
-                computed: obj.computed.clone(),
-            }))
+        Value::Map(obj) if obj.fields().values().any(Value::contains_sensitive) => {
+            Value::Map(Object::with_computed(
+                obj.fields()
+                    .iter()
+                    .map(|(k, v)| (k, deep_strip(v)))
+                    .collect(),
+                obj.computed().cloned(),
+            ))
         }
         other => other.clone(),
     }

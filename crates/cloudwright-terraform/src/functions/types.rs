@@ -4,7 +4,6 @@
 use super::{arity, fail, CallResult};
 use crate::types::{convert, Type};
 use cloudwright_model::{Object, Value};
-use std::sync::Arc;
 
 /// `ephemeralasnull(v)`: `v` with its ephemeral values null. The values of
 /// ephemeral resources are unknowns whose origin is the resource
@@ -22,10 +21,10 @@ pub fn ephemeral_as_null(v: &Value) -> Value {
     match v {
         Value::Unknown(u) if u.origin().is_some_and(is_ephemeral_origin) => Value::Null,
         Value::List(items) => Value::list(items.iter().map(ephemeral_as_null).collect()),
-        Value::Map(object) => Value::Map(Arc::new(Object {
-            fields: object.fields.map_values(ephemeral_as_null),
-            computed: object.computed.clone(),
-        })),
+        Value::Map(object) => Value::Map(Object::with_computed(
+            object.fields().map_values(ephemeral_as_null),
+            object.computed().cloned(),
+        )),
         Value::Sensitive(inner) => ephemeral_as_null(inner).sensitive(),
         Value::Template(pieces) if pieces.iter().any(is_ephemeral) => Value::Null,
         Value::Document(inner) if is_ephemeral(inner) => Value::Null,
@@ -38,7 +37,7 @@ fn is_ephemeral(v: &Value) -> bool {
     match v {
         Value::Unknown(u) => u.origin().is_some_and(is_ephemeral_origin),
         Value::List(items) => items.iter().any(is_ephemeral),
-        Value::Map(object) => object.fields.values().any(is_ephemeral),
+        Value::Map(object) => object.fields().values().any(is_ephemeral),
         Value::Sensitive(inner) | Value::Document(inner) => is_ephemeral(inner),
         Value::Template(pieces) => pieces.iter().any(is_ephemeral),
         _ => false,

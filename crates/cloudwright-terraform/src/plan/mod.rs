@@ -762,7 +762,7 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
                             .and_then(|s| s.get("value"))
                             .and_then(Json::as_str);
                         if let (Some(first), Value::Map(obj)) = (first, &resource.attributes) {
-                            let mut fields = obj.fields.clone();
+                            let mut fields = obj.to_fields();
                             if let Some(v) = fields.get(first).cloned() {
                                 fields.insert(first.to_string(), v.sensitive());
                             }
@@ -782,7 +782,7 @@ fn load_state(json: &Json, shape: &mut Shape<'_>, out: &mut Loaded) {
                         None,
                     );
                     if let Value::Map(obj) = &resource.attributes {
-                        let fields = obj.fields.map_values(|v| v.clone().sensitive());
+                        let fields = obj.fields().map_values(|v| v.clone().sensitive());
                         resource.attributes = Value::map(fields);
                     }
                 }
@@ -938,7 +938,7 @@ fn value_links<'r, T>(
         return;
     };
     let mut path: Vec<Seg<'r>> = Vec::new();
-    for (name, v) in object.fields.iter() {
+    for (name, v) in object.fields().iter() {
         if matches!(name, "id" | "arn" | "tags" | "tags_all") {
             continue;
         }
@@ -988,7 +988,7 @@ fn strings_in<'v>(v: &'v Value, path: &mut Vec<Seg<'v>>, f: &mut dyn FnMut(&[Seg
             }
         }
         Value::Map(object) => {
-            for (k, item) in object.fields.iter() {
+            for (k, item) in object.fields().iter() {
                 path.push(Seg::Key(k));
                 strings_in(item, path, f);
                 path.pop();
@@ -1164,7 +1164,7 @@ fn mark_sensitive(v: &Value, mask: &Json) -> Value {
     match (v, mask) {
         (_, Json::Bool(true)) => v.clone().sensitive(),
         (Value::Map(obj), Json::Object(m)) => Value::map(
-            obj.fields
+            obj.fields()
                 .iter()
                 .map(|(k, val)| {
                     (
@@ -1209,7 +1209,7 @@ fn mark_unknown(v: &Value, mask: &Json, resource: &Resource, expressions: Option
                 Value::unknown_from(origin)
             }
             Json::Object(m) => {
-                let mut fields = v.as_object().map(|o| o.fields.clone()).unwrap_or_default();
+                let mut fields = v.as_object().map(|o| o.to_fields()).unwrap_or_default();
                 for (k, mk) in m {
                     let current = fields.get(k).cloned().unwrap_or(Value::Null);
                     let p = if path.is_empty() {

@@ -57,7 +57,7 @@ fn alarmed(ctx: &Context<'_>, r: &Resource) -> bool {
         .filter(|a| a.root == r.root && a.mode == Mode::Managed)
         .any(|a| match get(a, "dimensions") {
             Tri::Known(Value::Map(d)) => d
-                .fields
+                .fields()
                 .iter()
                 .any(|(_, v)| v.as_str().is_some_and(|s| names.iter().any(|n| n == s))),
             _ => false,
@@ -83,7 +83,7 @@ fn unknown_name_maybe_alarmed(ctx: &Context<'_>, r: &Resource) -> Option<String>
         .of_type("aws_cloudwatch_metric_alarm")
         .filter(|a| a.root == r.root && a.mode == Mode::Managed)
         .find(|a| match get(a, "dimensions") {
-            Tri::Known(Value::Map(d)) => d.fields.values().any(|v| v.as_str().is_some()),
+            Tri::Known(Value::Map(d)) => d.fields().values().any(|v| v.as_str().is_some()),
             _ => false,
         })?;
     Some(format!(

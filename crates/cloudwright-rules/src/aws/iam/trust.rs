@@ -202,7 +202,7 @@ fn walk_unknown(v: &Value, plain: &mut bool, origins: &mut Vec<cloudwright_model
         Value::Unknown(u) if u.origin().is_none() => *plain = true,
         Value::List(items) => items.iter().for_each(|i| walk_unknown(i, plain, origins)),
         Value::Map(obj) => obj
-            .fields
+            .fields()
             .values()
             .for_each(|i| walk_unknown(i, plain, origins)),
         _ => {}

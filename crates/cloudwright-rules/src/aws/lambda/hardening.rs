@@ -441,7 +441,7 @@ fn check_env_secrets(ctx: &Context<'_>, report: &mut Report) {
             continue;
         };
         let mut found = None;
-        for (name, value) in obj.fields.iter() {
+        for (name, value) in obj.fields().iter() {
             if let Some(text) = value.strip().as_str() {
                 if let Some(kind) = crate::aws::secrets::secret_in_env(name, text) {
                     found = Some((name.to_string(), kind));
@@ -568,7 +568,7 @@ crate::rule! {
             report,
             FUNCTIONS,
             |f| match get(f, "environment.0.variables") {
-                Tri::Known(v) => Tri::Known(v.as_object().is_some_and(|o| !o.fields.is_empty())),
+                Tri::Known(v) => Tri::Known(v.as_object().is_some_and(|o| !o.fields().is_empty())),
                 Tri::Absent => Tri::Known(false),
                 Tri::Unknown(why) => Tri::Unknown(why),
             },

@@ -40,7 +40,7 @@ fn world(cidr4: Tri<String>, cidr6: Tri<String>) -> Tri<bool> {
 }
 
 fn field(block: &Value, name: &str) -> Tri<Value> {
-    match block.as_object().and_then(|o| o.fields.get(name)) {
+    match block.as_object().and_then(|o| o.fields().get(name)) {
         None => Tri::Absent,
         Some(v) if v.is_unknown() => Tri::Unknown(format!("`{name}` is {}", v.why_unknown())),
         Some(v) if v.is_null() => Tri::Absent,

@@ -113,7 +113,7 @@ fn check(ctx: &Context<'_>, report: &mut Report) {
         let Some(obj) = r.attributes.as_object() else {
             continue;
         };
-        for (name, value) in obj.fields.iter() {
+        for (name, value) in obj.fields().iter() {
             let text = match value.strip() {
                 Value::String(s) if !s.is_empty() => &**s,
                 Value::Unknown(_) => {

@@ -12,7 +12,10 @@ fn first_secret(name: &str, v: &Value) -> Option<(String, &'static str)> {
     match v.strip() {
         Value::String(s) => secret_literal(name, s).map(|kind| (name.to_string(), kind)),
         Value::List(items) => items.iter().find_map(|i| first_secret(name, i)),
-        Value::Map(obj) => obj.fields.iter().find_map(|(k, val)| first_secret(k, val)),
+        Value::Map(obj) => obj
+            .fields()
+            .iter()
+            .find_map(|(k, val)| first_secret(k, val)),
         _ => None,
     }
 }

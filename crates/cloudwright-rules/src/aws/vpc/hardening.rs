@@ -17,7 +17,7 @@ fn private_tier(subnet: &Resource) -> Option<bool> {
         },
     };
     if let Some(obj) = tags.as_ref().and_then(|t| t.as_object()) {
-        for (k, v) in obj.fields.iter() {
+        for (k, v) in obj.fields().iter() {
             if k == "kubernetes.io/role/internal-elb" {
                 return Some(true);
             }
