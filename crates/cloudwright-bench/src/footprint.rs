@@ -163,11 +163,9 @@ fn value(v: &Value, seen: &mut HashSet<*const u8>, kinds: &mut [Part]) {
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
         Value::String(s) => shared_str(s, seen, &mut kinds[2]),
         Value::List(items) => {
-            if seen.insert(std::sync::Arc::as_ptr(items) as *const u8) {
-                kinds[1].add(ARC_HEADER + size_of::<Vec<Value>>());
-                if items.capacity() > 0 {
-                    kinds[1].add(items.capacity() * size_of::<Value>());
-                }
+            if seen.insert(items.as_ptr()) {
+                // (one block: its count, its length, its items)
+                kinds[1].add(THIN_HEADER + items.len() * size_of::<Value>());
                 items.iter().for_each(|i| value(i, seen, kinds));
             }
         }
@@ -199,7 +197,7 @@ fn value(v: &Value, seen: &mut HashSet<*const u8>, kinds: &mut [Part]) {
             }
         }
         Value::Template(pieces) => {
-            if seen.insert(pieces.as_ptr() as *const u8) {
+            if seen.insert(pieces.as_ptr()) {
                 // (a thin slice: its count and length before the pieces)
                 kinds[4].add(THIN_HEADER + pieces.len() * size_of::<Value>());
                 pieces.iter().for_each(|p| value(p, seen, kinds));

@@ -8,7 +8,7 @@ use crate::catalogue::Catalogue;
 use crate::estimate::price;
 use crate::usage::Usage;
 use cloudwright_model::{Graph, Object, Resource, Value};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 /// A change to a resource.
 #[derive(Clone, Debug)]
@@ -69,10 +69,10 @@ fn set(value: &Value, path: &[&str], new: Value) -> Option<Value> {
         }
         Value::List(items) => {
             let i: usize = first.parse().ok()?;
-            let mut copy = Vec::clone(items);
+            let mut copy = items.to_vec();
             let slot = copy.get_mut(i)?;
             *slot = set(slot, rest, new)?;
-            Some(Value::List(Arc::new(copy)))
+            Some(Value::list(copy))
         }
         _ => None,
     }

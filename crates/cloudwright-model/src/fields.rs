@@ -143,9 +143,7 @@ impl<V> SortedMap<V> {
                 for map in maps {
                     entries.extend_from_slice(&map.0);
                 }
-                let mut all = SortedMap::from_unsorted(entries);
-                all.shrink_to_fit();
-                all
+                SortedMap::from_unsorted(entries)
             }
         }
     }
@@ -278,8 +276,7 @@ impl<V> SortedSlice<V> {
         }
         out.extend_from_slice(&a[i..]);
         out.extend_from_slice(&b[j..]);
-        // keys both maps have leave room unused: the result is kept
-        SortedMap(exact(out))
+        SortedMap(out)
     }
 
     /// The same keys, each value mapped by `f`: one vector, no sorting.

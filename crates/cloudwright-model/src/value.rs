@@ -25,7 +25,7 @@ pub enum Value {
     Number(f64),
     String(Shared),
     /// list, tuple or set
-    List(Arc<Vec<Value>>),
+    List(Items),
     /// map or object
     Map(Object),
     /// known only after apply
@@ -52,12 +52,45 @@ pub enum Value {
     Template(Pieces),
 }
 
-/// The pieces of a string known only in part ([`Value::Template`]), in
-/// order: one pointer wide, as every payload of a [`Value`] is.
+/// Values in order, in one allocation shared when cloned (its count and
+/// length before them): the items of a list ([`Value::List`]) and the
+/// pieces of a string known only in part ([`Value::Template`]). One
+/// pointer wide, as every payload of a [`Value`] is; a list was an `Arc`
+/// and a vector, two allocations.
 #[derive(Clone)]
-pub struct Pieces(triomphe::ThinArc<(), Value>);
+pub struct Items(triomphe::ThinArc<(), Value>);
 
-impl std::ops::Deref for Pieces {
+/// The pieces of a string known only in part ([`Value::Template`]).
+pub type Pieces = Items;
+
+impl Items {
+    /// The items' address, telling the same items apart from equal ones.
+    pub fn as_ptr(&self) -> *const u8 {
+        self.0.heap_ptr().cast()
+    }
+
+    /// Whether another value holds these same items.
+    pub fn is_shared(&self) -> bool {
+        triomphe::ThinArc::strong_count(&self.0) > 1
+    }
+
+    /// Changes the items in place: these own, copied first when another
+    /// value holds them too.
+    pub fn update<R>(&mut self, change: impl FnOnce(&mut [Value]) -> R) -> R {
+        if self.is_shared() {
+            let copy = triomphe::ThinArc::from_header_and_iter((), self.0.slice.iter().cloned());
+            self.0 = copy;
+        }
+        self.0
+            .with_arc_mut(|arc| match triomphe::Arc::get_mut(arc) {
+                Some(inner) => change(inner.slice_mut()),
+                // (not shared: made so above)
+                None => unreachable!("items copied are their copy's only holder"),
+            })
+    }
+}
+
+impl std::ops::Deref for Items {
     type Target = [Value];
 
     fn deref(&self) -> &[Value] {
@@ -65,24 +98,24 @@ impl std::ops::Deref for Pieces {
     }
 }
 
-impl fmt::Debug for Pieces {
+impl fmt::Debug for Items {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
-impl From<Vec<Value>> for Pieces {
-    fn from(pieces: Vec<Value>) -> Pieces {
-        Pieces(triomphe::ThinArc::from_header_and_iter(
+impl From<Vec<Value>> for Items {
+    fn from(items: Vec<Value>) -> Items {
+        Items(triomphe::ThinArc::from_header_and_iter(
             (),
-            pieces.into_iter(),
+            items.into_iter(),
         ))
     }
 }
 
-impl FromIterator<Value> for Pieces {
-    fn from_iter<I: IntoIterator<Item = Value>>(pieces: I) -> Pieces {
-        Pieces::from(pieces.into_iter().collect::<Vec<_>>())
+impl FromIterator<Value> for Items {
+    fn from_iter<I: IntoIterator<Item = Value>>(items: I) -> Items {
+        Items::from(items.into_iter().collect::<Vec<_>>())
     }
 }
 
@@ -288,7 +321,7 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Arc::new(items))
+        Value::List(Items::from(items))
     }
 
     pub fn map(fields: impl Into<Fields>) -> Value {
@@ -1449,10 +1482,7 @@ mod tests {
         );
         let root = Object::with_computed(
             BTreeMap::from([
-                (
-                    "list".to_string(),
-                    Value::List(Arc::new(vec![Value::Map(inner)])),
-                ),
+                ("list".to_string(), Value::list(vec![Value::Map(inner)])),
                 ("secret".to_string(), Value::Map(secret).sensitive()),
                 ("later".to_string(), Value::unknown_from("aws_vpc.main")),
             ])

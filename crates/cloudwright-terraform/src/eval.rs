@@ -555,7 +555,7 @@ const MAX_DEPTH: u32 = 200;
 #[inline]
 fn worth_remembering(v: &Value) -> bool {
     match v {
-        Value::List(items) => items.len() >= MEMO_MIN && Arc::strong_count(items) > 1,
+        Value::List(items) => items.len() >= MEMO_MIN && items.is_shared(),
         Value::Map(obj) => obj.fields().len() >= MEMO_MIN && obj.is_shared(),
         _ => false,
     }
@@ -678,7 +678,7 @@ impl<'a> Evaluator<'a> {
         let kept = self.kept.get_or_insert_default();
         let (_, index) = kept
             .positions
-            .entry(Arc::as_ptr(items) as usize)
+            .entry(items.as_ptr() as usize)
             .or_insert_with(|| {
                 let mut index = FastMap::with_capacity_and_hasher(items.len(), Default::default());
                 for (i, item) in items.iter().enumerate() {
@@ -697,7 +697,7 @@ impl<'a> Evaluator<'a> {
     #[inline(never)]
     fn remembered(&mut self, v: &Value) -> Holds {
         let key = match v {
-            Value::List(items) => Arc::as_ptr(items) as usize,
+            Value::List(items) => items.as_ptr() as usize,
             Value::Map(obj) => obj.as_ptr() as usize,
             _ => return Holds::of(v),
         };
@@ -1174,7 +1174,7 @@ impl<'a> Evaluator<'a> {
             return Value::unknown();
         }
         let result = if f.key_expr.is_none() {
-            Value::list(cloudwright_model::fields::exact(list))
+            Value::list(list)
         } else if f.grouping {
             Value::map(
                 groups
@@ -1183,9 +1183,7 @@ impl<'a> Evaluator<'a> {
                     .collect::<cloudwright_model::Fields>(),
             )
         } else {
-            Value::map(cloudwright_model::Fields::from_sorted(
-                cloudwright_model::fields::exact(made),
-            ))
+            Value::map(cloudwright_model::Fields::from_sorted(made))
         };
         if coll.is_sensitive() {
             result.sensitive()

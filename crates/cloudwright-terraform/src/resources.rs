@@ -660,9 +660,7 @@ pub fn eval_body(
         let v = if unknown {
             Value::unknown()
         } else {
-            // (kept by the model as it is: a block's one object in a
-            // vector of one, not of the four a first push makes room for)
-            Value::list(cloudwright_model::fields::exact(objects))
+            Value::list(objects)
         };
         fields.insert(kind, v);
     }
@@ -913,10 +911,12 @@ pub fn close_in_place(v: &mut Value) {
                     .for_each(close_in_place)
             });
         }
-        Value::List(items) => Arc::make_mut(items)
-            .iter_mut()
-            .filter(|v| may_hold(v))
-            .for_each(close_in_place),
+        Value::List(items) => items.update(|items| {
+            items
+                .iter_mut()
+                .filter(|v| may_hold(v))
+                .for_each(close_in_place)
+        }),
         Value::Sensitive(inner) => close_in_place(Arc::make_mut(inner)),
         _ => {}
     }
