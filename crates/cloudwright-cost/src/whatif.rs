@@ -24,6 +24,14 @@ fn catalogue() -> &'static Catalogue {
     SHIPPED.get_or_init(Catalogue::embedded)
 }
 
+/// The list price of a GB processed by a NAT gateway in `region`, from the
+/// shipped catalogue: `None` for a region it does not price.
+pub fn nat_processing_per_gb(region: &str) -> Option<f64> {
+    let selector = crate::catalogue::Selector::new("AmazonEC2", "NAT Gateway", "GB")
+        .with("usagetype", "NatGateway-Bytes");
+    Some(catalogue().lookup(region, &selector)?.first())
+}
+
 /// The known monthly cost of a resource at the shipped list prices, without
 /// usage (`None` when it cannot be priced).
 pub fn monthly(graph: &Graph, r: &Resource) -> Option<f64> {

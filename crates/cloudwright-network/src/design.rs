@@ -585,7 +585,7 @@ pub fn missing_gateway_endpoints(graph: &Graph) -> Vec<Violation> {
             "gateway-endpoint",
             table,
             format!(
-                "{} sends private subnets to the internet through NAT without a gateway endpoint for {}: that traffic pays NAT processing per GB (about $0.045/GB in us-east-1) and leaves the VPC",
+                "{} sends private subnets to the internet through NAT without a gateway endpoint for {}: that traffic pays NAT processing per GB and leaves the VPC",
                 table.address,
                 missing.join(" and ")
             ),

@@ -231,6 +231,17 @@ crate::rule! {
 /// Segmentation findings of one kind: violations as findings with their
 /// evidence as related locations, undecidable ones as unknown.
 pub(crate) fn report_violations(ctx: &Context<'_>, report: &mut Report, kind: &str) {
+    report_violations_with(ctx, report, kind, |_| String::new());
+}
+
+/// [`report_violations`], each message followed by what `note` adds about
+/// the resource it is on (a price in its region, say).
+pub(crate) fn report_violations_with(
+    ctx: &Context<'_>,
+    report: &mut Report,
+    kind: &str,
+    note: impl Fn(&cloudwright_model::Resource) -> String,
+) {
     let matching: Vec<&Violation> = ctx
         .segmentation()
         .iter()
@@ -246,7 +257,7 @@ pub(crate) fn report_violations(ctx: &Context<'_>, report: &mut Report, kind: &s
             report.unknown(r, why.clone());
             continue;
         }
-        let finding = report.fail(r, "", v.message.clone());
+        let finding = report.fail(r, "", format!("{}{}", v.message, note(r)));
         for h in &v.evidence {
             if let Some(span) = h.span {
                 finding.related.push(cloudwright_model::RelatedLocation {

@@ -2,7 +2,7 @@
 
 use crate::check::{count, get, get_bool, refers, Context, Tri};
 use crate::Report;
-use cloudwright_model::{Mode, Resource};
+use cloudwright_model::{Mode, Resource, Value};
 
 /// Is a subnet meant to be private, judging by its name and its `Name`,
 /// `Tier`, `Type` tags (and EKS's internal-ELB role tag)? `Some(true)`
@@ -455,6 +455,21 @@ crate::rule! {
         trivy: [],
         kics: [],
         remediation: "Add S3 (and DynamoDB) gateway endpoints associated with the private route tables.",
-        check: |ctx, report| crate::aws::net::report_violations(ctx, report, "gateway-endpoint"),
+        check: |ctx, report| {
+            crate::aws::net::report_violations_with(ctx, report, "gateway-endpoint", nat_price)
+        },
+    }
+}
+
+/// The list price of NAT processing in the route table's region, when the
+/// code says the region and the shipped catalogue prices it (nothing is
+/// said otherwise: a price is not guessed from another region's).
+fn nat_price(table: &Resource) -> String {
+    let Some(region) = table.region().and_then(Value::as_str) else {
+        return String::new();
+    };
+    match cloudwright_cost::whatif::nat_processing_per_gb(region) {
+        Some(usd) => format!("; NAT processing is ${usd}/GB in {region} at list price"),
+        None => String::new(),
     }
 }
