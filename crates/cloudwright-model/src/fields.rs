@@ -352,10 +352,9 @@ impl<V> IntoIterator for SortedMap<V> {
 
 impl<'a, V> IntoIterator for &'a SortedMap<V> {
     type Item = (&'a str, &'a V);
-    type IntoIter =
-        std::iter::Map<std::slice::Iter<'a, (Key, V)>, fn(&'a (Key, V)) -> (&'a str, &'a V)>;
+    type IntoIter = <&'a SortedSlice<V> as IntoIterator>::IntoIter;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
+        (**self).into_iter()
     }
 }
 

@@ -1456,6 +1456,46 @@ mod tests {
     }
 
     #[test]
+    fn objects_and_lists_change_in_place_only_when_nothing_else_holds_them() {
+        let fields: Fields = [("a", Value::Number(1.0)), ("b", Value::Number(2.0))].into();
+        let mut object = Object::with_computed(fields, Some("aws_vpc.main".into()));
+        let held = object.clone();
+        assert!(object.is_shared());
+        // shared: the change goes to a copy, the other holder keeps its own
+        object.set_computed(None);
+        object.update(|f| f.values_mut().for_each(|v| *v = Value::Number(9.0)));
+        assert_ne!(object.as_ptr(), held.as_ptr());
+        assert_eq!(
+            held.computed().map(|c| c.to_string()),
+            Some("aws_vpc.main".into())
+        );
+        assert_eq!(held.fields().get("a").and_then(Value::as_number), Some(1.0));
+        assert!(object.computed().is_none());
+        assert_eq!(object.fields().keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            object.fields().get("b").and_then(Value::as_number),
+            Some(9.0)
+        );
+        // its own: changed where it is
+        let at = object.as_ptr();
+        object.update(|f| f.values_mut().for_each(|v| *v = Value::Null));
+        assert_eq!(object.as_ptr(), at);
+        assert!(object.fields().values().all(Value::is_null));
+        // lists alike
+        let mut items = Items::from(vec![Value::Number(1.0), Value::Number(2.0)]);
+        let held = items.clone();
+        items.update(|items| items[0] = Value::Null);
+        assert_eq!(held[0].as_number(), Some(1.0));
+        assert!(items[0].is_null() && items.len() == 2 && !items.is_shared());
+        let at = items.as_ptr();
+        items.update(|items| items[1] = Value::Null);
+        assert_eq!(items.as_ptr(), at);
+        // one pointer each, as every payload of a value is
+        assert_eq!(size_of::<Object>(), size_of::<usize>());
+        assert_eq!(size_of::<Items>(), size_of::<usize>());
+    }
+
+    #[test]
     fn computed_object_yields_unknown_with_origin() {
         let obj = Object::with_computed(
             BTreeMap::from([("bucket".to_string(), Value::string("logs"))]).into(),
