@@ -185,11 +185,6 @@ impl<V> SortedSlice<V> {
         unsafe { &mut *(entries as *mut [(Key, V)] as *mut SortedSlice<V>) }
     }
 
-    /// The entries, in key order.
-    pub fn entries(&self) -> &[(Name, V)] {
-        &self.0
-    }
-
     fn position(&self, key: &str) -> Result<usize, usize> {
         let key = key.as_bytes();
         self.0.binary_search_by(|(k, _)| compare(k.as_bytes(), key))
@@ -300,20 +295,6 @@ impl<V> SortedSlice<V> {
     /// The values in key order, to change in place (the keys stay).
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
         self.0.iter_mut().map(|(_, v)| v)
-    }
-}
-
-impl<V: Clone> ToOwned for SortedSlice<V> {
-    type Owned = SortedMap<V>;
-
-    fn to_owned(&self) -> SortedMap<V> {
-        self.to_map()
-    }
-}
-
-impl<V> std::borrow::Borrow<SortedSlice<V>> for SortedMap<V> {
-    fn borrow(&self) -> &SortedSlice<V> {
-        self
     }
 }
 

@@ -77,17 +77,28 @@ impl Items {
     /// Changes the items in place: these own, copied first when another
     /// value holds them too.
     pub fn update<R>(&mut self, change: impl FnOnce(&mut [Value]) -> R) -> R {
-        if self.is_shared() {
-            let copy = triomphe::ThinArc::from_header_and_iter((), self.0.slice.iter().cloned());
-            self.0 = copy;
-        }
-        self.0
-            .with_arc_mut(|arc| match triomphe::Arc::get_mut(arc) {
-                Some(inner) => change(inner.slice_mut()),
-                // (not shared: made so above)
-                None => unreachable!("items copied are their copy's only holder"),
-            })
+        own(&mut self.0, |inner| change(inner.slice_mut()))
     }
+}
+
+/// Changes what a thin shared slice holds, in place: made its holder's
+/// own first (copied) when another holds it too.
+fn own<H: Clone, T: Clone, R>(
+    arc: &mut triomphe::ThinArc<H, T>,
+    change: impl FnOnce(&mut triomphe::HeaderSliceWithLengthProtected<H, T>) -> R,
+) -> R {
+    if triomphe::ThinArc::strong_count(arc) > 1 {
+        let copy = triomphe::ThinArc::from_header_and_iter(
+            arc.header.header.clone(),
+            arc.slice.iter().cloned(),
+        );
+        *arc = copy;
+    }
+    arc.with_arc_mut(|arc| match triomphe::Arc::get_mut(arc) {
+        Some(inner) => change(inner),
+        // (not shared: made so above)
+        None => unreachable!("a copy's only holder is its maker"),
+    })
 }
 
 impl std::ops::Deref for Items {
@@ -202,39 +213,17 @@ impl Object {
     /// Changes the values in place (the keys stay): this object's own,
     /// copied first when another value holds it too.
     pub fn update<R>(&mut self, change: impl FnOnce(&mut FieldSlice) -> R) -> R {
-        self.own(|inner| change(FieldSlice::from_entries_mut(inner.slice_mut())))
+        own(&mut self.0, |inner| {
+            change(FieldSlice::from_entries_mut(inner.slice_mut()))
+        })
     }
 
     /// Marks the object computed by `computed`, or not (see
     /// [`Object::computed`]), in place as [`Object::update`] does.
     pub fn set_computed(&mut self, computed: Option<Shared>) {
         if self.computed() != computed.as_ref() {
-            self.own(|inner| *inner.header_mut() = computed);
+            own(&mut self.0, |inner| *inner.header_mut() = computed);
         }
-    }
-
-    fn own<R>(
-        &mut self,
-        change: impl FnOnce(
-            &mut triomphe::HeaderSliceWithLengthProtected<
-                Option<Shared>,
-                (crate::text::Name, Value),
-            >,
-        ) -> R,
-    ) -> R {
-        if self.is_shared() {
-            let copy = triomphe::ThinArc::from_header_and_iter(
-                self.computed().cloned(),
-                self.0.slice.iter().cloned(),
-            );
-            self.0 = copy;
-        }
-        self.0
-            .with_arc_mut(|arc| match triomphe::Arc::get_mut(arc) {
-                Some(inner) => change(inner),
-                // (not shared: made so above)
-                None => unreachable!("an object copied is its copy's only holder"),
-            })
     }
 }
 
