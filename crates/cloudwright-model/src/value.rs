@@ -81,6 +81,13 @@ impl Items {
     }
 }
 
+/// A thin shared slice of the items, after the header: the items moved
+/// in one copy, the vector freed.
+fn thin<H, T>(header: H, items: Vec<T>) -> triomphe::ThinArc<H, T> {
+    let header = triomphe::HeaderWithLength::new(header, items.len());
+    triomphe::Arc::into_thin(triomphe::Arc::from_header_and_vec(header, items))
+}
+
 /// Changes what a thin shared slice holds, in place: made its holder's
 /// own first (copied) when another holds it too.
 fn own<H: Clone, T: Clone, R>(
@@ -117,10 +124,7 @@ impl fmt::Debug for Items {
 
 impl From<Vec<Value>> for Items {
     fn from(items: Vec<Value>) -> Items {
-        Items(triomphe::ThinArc::from_header_and_iter(
-            (),
-            items.into_iter(),
-        ))
+        Items(thin((), items))
     }
 }
 
@@ -176,10 +180,7 @@ impl Object {
     /// The object of `fields` marked as computed by `computed` (see
     /// [`Object::computed`]).
     pub fn with_computed(fields: Fields, computed: Option<Shared>) -> Self {
-        Object(triomphe::ThinArc::from_header_and_iter(
-            computed,
-            fields.into_entries().into_iter(),
-        ))
+        Object(thin(computed, fields.into_entries()))
     }
 
     /// The attributes, in key order.
