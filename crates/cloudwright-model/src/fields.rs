@@ -318,7 +318,6 @@ impl<K: Into<Key>, V> FromIterator<(K, V)> for SortedMap<V> {
         entries.reverse();
         entries.sort_by(|a, b| compare(a.0.as_bytes(), b.0.as_bytes()));
         entries.dedup_by(|later, earlier| later.0 == earlier.0);
-        entries.shrink_to_fit();
         SortedMap(entries)
     }
 }
