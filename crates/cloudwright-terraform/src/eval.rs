@@ -1452,8 +1452,11 @@ impl<'a> Evaluator<'a> {
                 } else {
                     Severity::Error
                 };
-                self.diagnostics
-                    .push(Diagnostic::new(severity, message).at(span));
+                let mut diagnostic = Diagnostic::new(severity, message).at(span);
+                if let Some(meant) = functions::meant(&call.name) {
+                    diagnostic = diagnostic.help(format!("did you mean `{meant}()`?"));
+                }
+                self.diagnostics.push(diagnostic);
                 Value::unknown()
             }
         }

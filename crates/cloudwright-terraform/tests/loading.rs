@@ -4798,3 +4798,45 @@ fn instances_that_read_the_same_variables_share_one_provenance_map() {
         vec!["block_size"]
     );
 }
+
+/// A call to a function Terraform does not have is an error at the call,
+/// with the function a misspelt name meant; its value is unknown and the
+/// rest of the block is read.
+#[test]
+fn unknown_functions_are_errors_at_the_call_with_the_one_meant() {
+    let g = load_fixture("unknown_function");
+    let errors: Vec<(String, u32, u32, Option<String>)> = g
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let span = d.span.expect("a call has a place");
+            (d.message.clone(), span.line, span.column, d.help.clone())
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "call to unknown function lenght()".to_string(),
+                7,
+                19,
+                Some("did you mean `length()`?".to_string())
+            ),
+            (
+                "call to unknown function frobnicate()".to_string(),
+                9,
+                19,
+                None
+            ),
+            ("call to unknown function foo()".to_string(), 11, 22, None),
+        ]
+    );
+    let q = "aws_sqs_queue.q";
+    assert!(attr(&g, q, "name").is_unknown());
+    assert!(attr(&g, q, "delay_seconds").is_unknown());
+    assert_eq!(
+        attr(&g, q, "message_retention_seconds").as_number(),
+        Some(86400.0)
+    );
+}

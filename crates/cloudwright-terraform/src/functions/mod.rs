@@ -321,6 +321,15 @@ pub fn is_known_function(name: &str) -> bool {
         .contains(&name)
 }
 
+/// The built-in function a misspelt name most likely meant (`lenght` →
+/// `length`): two edits away at most, one for a name of four letters or
+/// fewer (`foo` is not `log`).
+pub fn meant(name: &str) -> Option<&'static str> {
+    let meant = crate::module::closest(name, KNOWN)?;
+    let short = name.chars().count() <= 4;
+    (!short || crate::module::edit_distance(name, meant) <= 1).then_some(meant)
+}
+
 /// Sorted list of Terraform's built-in functions.
 const KNOWN: &[&str] = &[
     "abs",
