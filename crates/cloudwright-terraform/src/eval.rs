@@ -814,6 +814,39 @@ impl<'a> Evaluator<'a> {
         Value::unknown()
     }
 
+    /// The error for a reference to what the module does not declare, with
+    /// the declared name of the same kind a misspelling most likely meant
+    /// (`var.enviroment` → `var.environment`).
+    fn undeclared(&mut self, range: Range, what: &str, key: &str) -> Value {
+        /// The kind of a declared name, by its prefix (`""`: a resource).
+        fn kind(name: &str) -> &str {
+            [
+                "var.",
+                "local.",
+                "module.",
+                "data.",
+                "ephemeral.",
+                "output.",
+            ]
+            .into_iter()
+            .find(|prefix| name.starts_with(prefix))
+            .unwrap_or("")
+        }
+        let scope = self.scope;
+        let alike: Vec<&str> = (scope.declared.iter())
+            .map(String::as_str)
+            .filter(|name| kind(name) == kind(key))
+            .collect();
+        let span = self.span(range);
+        let mut error =
+            Diagnostic::error(format!("reference to undeclared {what} `{key}`")).at(span);
+        if let Some(meant) = crate::module::closest(key, &alike) {
+            error = error.help(format!("did you mean `{meant}`?"));
+        }
+        self.diagnostics.push(error);
+        Value::unknown()
+    }
+
     pub fn warn(&mut self, range: Range, message: impl Into<String>) {
         let span = self.span(range);
         self.diagnostics.push(Diagnostic::warning(message).at(span));
@@ -1588,7 +1621,7 @@ impl<'a> Evaluator<'a> {
                             // declared, but its value is not available (cycle): unknown
                             Value::unknown()
                         } else {
-                            self.error(range, format!("reference to undeclared {what} `{key}`"))
+                            self.undeclared(range, what, &key)
                         }
                     }
                 }
@@ -1633,7 +1666,7 @@ impl<'a> Evaluator<'a> {
                     if scope.declares(&key) {
                         return Value::unknown_from(scope.call_address(name));
                     }
-                    return self.error(range, format!("reference to undeclared module `{key}`"));
+                    return self.undeclared(range, "module", &key);
                 };
                 // the traces of the output read, `module.x.out` or `module.x[0].out`
                 let output = ops[1..].iter().take(2).find_map(|op| match op {
@@ -1659,10 +1692,7 @@ impl<'a> Evaluator<'a> {
                 };
                 let key = text::concat(["ephemeral.", t, ".", n]);
                 if !scope.declares(&key) {
-                    return self.error(
-                        range,
-                        format!("reference to undeclared ephemeral resource `{key}`"),
-                    );
+                    return self.undeclared(range, "ephemeral resource", &key);
                 }
                 // opened during a run and never stored: known only then
                 let v = Value::unknown_from(scope.address_of([&key]));
@@ -1679,10 +1709,7 @@ impl<'a> Evaluator<'a> {
                     if scope.declares(&format!("data.{key}")) {
                         return Value::unknown_from(scope.address_of(["data.", &key]));
                     }
-                    return self.error(
-                        range,
-                        format!("reference to undeclared data source `data.{key}`"),
-                    );
+                    return self.undeclared(range, "data source", &format!("data.{key}"));
                 };
                 if let Some(refused) = self.unexpected_key(v, &ops[2..], range, "data.", &key) {
                     return refused;
@@ -1700,7 +1727,7 @@ impl<'a> Evaluator<'a> {
                     if scope.declares(&key) {
                         return Value::unknown_from(scope.address_of([&key]));
                     }
-                    return self.error(range, format!("reference to undeclared resource `{key}`"));
+                    return self.undeclared(range, "resource", &key);
                 };
                 if let Some(refused) = self.unexpected_key(v, &ops[1..], range, "", &key) {
                     return refused;

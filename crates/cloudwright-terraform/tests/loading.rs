@@ -4799,11 +4799,12 @@ fn instances_that_read_the_same_variables_share_one_provenance_map() {
     );
 }
 
-/// A call to a function Terraform does not have is an error at the call,
-/// with the function a misspelt name meant; its value is unknown and the
-/// rest of the block is read.
+/// A call to a function Terraform does not have, or a reference to what
+/// the module does not declare, is an error where it is written, with the
+/// function or the declared name a misspelling meant; its value is unknown
+/// and the rest of the block is read.
 #[test]
-fn unknown_functions_are_errors_at_the_call_with_the_one_meant() {
+fn unknown_functions_and_names_are_errors_where_written_with_the_one_meant() {
     let g = load_fixture("unknown_function");
     let errors: Vec<(String, u32, u32, Option<String>)> = g
         .diagnostics
@@ -4814,24 +4815,58 @@ fn unknown_functions_are_errors_at_the_call_with_the_one_meant() {
             (d.message.clone(), span.line, span.column, d.help.clone())
         })
         .collect();
-    assert_eq!(
-        errors,
-        [
-            (
-                "call to unknown function lenght()".to_string(),
-                7,
-                19,
-                Some("did you mean `length()`?".to_string())
-            ),
-            (
-                "call to unknown function frobnicate()".to_string(),
-                9,
-                19,
-                None
-            ),
-            ("call to unknown function foo()".to_string(), 11, 22, None),
-        ]
-    );
+    let expected = [
+        (
+            "call to unknown function lenght()",
+            7,
+            19,
+            Some("did you mean `length()`?"),
+        ),
+        ("call to unknown function frobnicate()", 9, 19, None),
+        ("call to unknown function foo()", 11, 22, None),
+        // a misspelt reference: the declared name of its kind meant
+        (
+            "reference to undeclared input variable `var.enviroment`",
+            29,
+            5,
+            Some("did you mean `var.environment`?"),
+        ),
+        (
+            "reference to undeclared local value `local.name`",
+            30,
+            5,
+            Some("did you mean `local.names`?"),
+        ),
+        (
+            "reference to undeclared resource `aws_sqs_queue.qq`",
+            31,
+            5,
+            Some("did you mean `aws_sqs_queue.q`?"),
+        ),
+        (
+            "reference to undeclared data source `data.aws_caller_identity.curent`",
+            32,
+            5,
+            Some("did you mean `data.aws_caller_identity.current`?"),
+        ),
+        (
+            "reference to undeclared module `module.queue`",
+            33,
+            5,
+            Some("did you mean `module.queues`?"),
+        ),
+        // (nothing declared is near)
+        (
+            "reference to undeclared input variable `var.region`",
+            34,
+            5,
+            None,
+        ),
+    ]
+    .map(|(message, line, column, help)| {
+        (message.to_string(), line, column, help.map(str::to_string))
+    });
+    assert_eq!(errors, expected);
     let q = "aws_sqs_queue.q";
     assert!(attr(&g, q, "name").is_unknown());
     assert!(attr(&g, q, "delay_seconds").is_unknown());
