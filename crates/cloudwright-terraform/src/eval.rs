@@ -837,10 +837,25 @@ impl<'a> Evaluator<'a> {
             .map(String::as_str)
             .filter(|name| kind(name) == kind(key))
             .collect();
+        let meant = crate::module::closest(key, &alike);
+        self.error_meaning(
+            range,
+            format!("reference to undeclared {what} `{key}`"),
+            meant,
+        )
+    }
+
+    /// An error at `range` about a name, with the name a misspelling most
+    /// likely meant when there is one.
+    pub fn error_meaning(
+        &mut self,
+        range: Range,
+        message: impl Into<String>,
+        meant: Option<&str>,
+    ) -> Value {
         let span = self.span(range);
-        let mut error =
-            Diagnostic::error(format!("reference to undeclared {what} `{key}`")).at(span);
-        if let Some(meant) = crate::module::closest(key, &alike) {
+        let mut error = Diagnostic::error(message).at(span);
+        if let Some(meant) = meant {
             error = error.help(format!("did you mean `{meant}`?"));
         }
         self.diagnostics.push(error);

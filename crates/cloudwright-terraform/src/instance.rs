@@ -532,18 +532,25 @@ impl Loader<'_> {
                 info.handovers.push(h);
             }
         }
-        for input in inputs.keys() {
+        for (input, given) in &inputs {
             // arguments of a module call that the module does not declare
             // (a partly read module may declare them where it was not read)
             if !req.address.is_empty() && !def.partial {
-                let span = req.call_span;
-                self.diagnostics.push(
-                    Diagnostic::error(format!(
-                        "module `{}` has no variable `{input}`; the argument is ignored",
-                        req.address
-                    ))
-                    .at_opt(span),
-                );
+                // (where the argument is written, else the call)
+                let span = match given.origin {
+                    VariableOrigin::ModuleInput(at) => Some(at),
+                    _ => req.call_span,
+                };
+                let names: Vec<&str> = def.variables.iter().map(|(n, _)| &**n).collect();
+                let mut error = Diagnostic::error(format!(
+                    "module `{}` has no variable `{input}`; the argument is ignored",
+                    req.address
+                ))
+                .at_opt(span);
+                if let Some(meant) = crate::module::closest(input, &names) {
+                    error = error.help(format!("did you mean `{meant}`?"));
+                }
+                self.diagnostics.push(error);
             }
         }
         info.terraform = self.terraform_settings(&def, &scope);
@@ -1733,7 +1740,7 @@ impl Loader<'_> {
         let mut instances = Vec::new();
         for (n, key) in expansion.keys().into_iter().enumerate() {
             let bound = resources::bind_instance(&mut ev, &expansion, &key);
-            let child_providers = module_providers(block, providers, &mut ev, n == 0);
+            let child_providers = module_providers((def, block), providers, &mut ev, n == 0);
             let mut inputs = FastMap::default();
             for attr in &block.body.attributes {
                 if matches!(
@@ -1949,6 +1956,22 @@ fn text_input(text: &str, ty: Option<&Type>) -> Result<Value, String> {
     }
 }
 
+/// The addresses of the provider configurations a module's `provider`
+/// blocks write (`aws`, `aws.west`): by their text, whether or not they
+/// were evaluated yet.
+fn configured_providers(def: &ModuleDef) -> Vec<String> {
+    (def.providers.iter())
+        .filter_map(|at| {
+            let block = def.block(*at);
+            let name = block.labels.first()?;
+            Some(match literal_string(block.body.attribute("alias")) {
+                Some(alias) => text::concat([name, ".", &alias]),
+                None => name.to_string(),
+            })
+        })
+        .collect()
+}
+
 /// The providers a child module sees: its parent's default configurations,
 /// and the `providers = { aws = aws.west }` mapping of the call (an
 /// instance of a provider with `for_each` chosen by key with `ev`'s
@@ -1957,7 +1980,7 @@ fn text_input(text: &str, ty: Option<&Type>) -> Result<Value, String> {
 /// first instance: `report`), and the child has no such configuration —
 /// not the default one in its place.
 fn module_providers(
-    block: &Block,
+    (def, block): (&ModuleDef, &Block),
     parent: &Providers,
     ev: &mut Evaluator<'_>,
     report: bool,
@@ -1984,7 +2007,7 @@ fn module_providers(
                         None => {
                             // (a module's own aliases come from its caller)
                             if report && ev.scope.address.is_empty() && parent_key.contains('.') {
-                                ev.error(value.range, unconfigured_alias(&parent_key));
+                                report_unconfigured_alias(ev, value.range, &parent_key, def);
                             }
                             out.remove(&child_key);
                         }
@@ -1996,9 +2019,22 @@ fn module_providers(
     out
 }
 
-/// What is said of a provider alias the root module does not configure.
-pub fn unconfigured_alias(address: &str) -> String {
-    format!("provider `{address}` is not configured: the root module has no `provider` block with that alias")
+/// The error for a provider alias the root module (`def`) does not
+/// configure, with the configured one a misspelling meant (`aws.wset` →
+/// `aws.west`).
+pub fn report_unconfigured_alias(
+    ev: &mut Evaluator<'_>,
+    range: crate::syntax::Range,
+    address: &str,
+    def: &ModuleDef,
+) {
+    let configured = configured_providers(def);
+    let aliases: Vec<&str> = configured.iter().map(String::as_str).collect();
+    ev.error_meaning(
+        range,
+        format!("provider `{address}` is not configured: the root module has no `provider` block with that alias"),
+        crate::module::closest(address, &aliases),
+    );
 }
 
 fn static_provider_address(e: &crate::syntax::Expr) -> Option<String> {

@@ -2762,6 +2762,7 @@ fn root_inputs(
 ) -> crate::eval::FastMap<String, VariableInput> {
     let mut inputs = crate::eval::FastMap::<String, VariableInput>::default();
     let declared: HashSet<&str> = root.variables.iter().map(|(n, _)| &**n).collect();
+    let declared_names: Vec<&str> = root.variables.iter().map(|(n, _)| &**n).collect();
     for (name, value) in &options.env_vars {
         if declared.contains(name.as_str()) {
             inputs.insert(
@@ -2845,7 +2846,10 @@ fn root_inputs(
                         root.display_dir
                     ))
                     .at_opt(span)
-                    .help("declare it with a `variable` block, or remove it"),
+                    .help(match crate::module::closest(&name, &declared_names) {
+                        Some(meant) => format!("did you mean `{meant}`? Otherwise declare it with a `variable` block, or remove it"),
+                        None => "declare it with a `variable` block, or remove it".to_string(),
+                    }),
                 );
                 continue;
             }

@@ -1177,10 +1177,8 @@ pub fn eval_resource(
     let provider_attr = block.body.attribute("provider");
     if let (Some(attr), None) = (provider_attr, provider_key) {
         if unconfigured(&provider_address) {
-            ev.error(
-                attr.range,
-                crate::instance::unconfigured_alias(&provider_address),
-            );
+            let at = attr.range;
+            crate::instance::report_unconfigured_alias(&mut ev, at, &provider_address, def);
         }
     }
     check_depends_on(&mut ev, &block.body);

@@ -4799,13 +4799,14 @@ fn instances_that_read_the_same_variables_share_one_provenance_map() {
     );
 }
 
-/// A call to a function Terraform does not have, or a reference to what
-/// the module does not declare, is an error where it is written, with the
-/// function or the declared name a misspelling meant; its value is unknown
-/// and the rest of the block is read.
+/// A call to a function Terraform does not have, a reference to what the
+/// module does not declare, a module input or provider alias that is not
+/// there: each an error where it is written, with the function or the
+/// declared name a misspelling meant; its value is unknown and the rest of
+/// the block is read.
 #[test]
-fn unknown_functions_and_names_are_errors_where_written_with_the_one_meant() {
-    let g = load_fixture("unknown_function");
+fn misspelt_names_are_errors_where_written_with_the_one_meant() {
+    let g = load_fixture("misspellings");
     let errors: Vec<(String, u32, u32, Option<String>)> = g
         .diagnostics
         .iter()
@@ -4815,6 +4816,8 @@ fn unknown_functions_and_names_are_errors_where_written_with_the_one_meant() {
             (d.message.clone(), span.line, span.column, d.help.clone())
         })
         .collect();
+    let not_configured =
+        "provider `aws.wset` is not configured: the root module has no `provider` block with that alias";
     let expected = [
         (
             "call to unknown function lenght()",
@@ -4824,49 +4827,67 @@ fn unknown_functions_and_names_are_errors_where_written_with_the_one_meant() {
         ),
         ("call to unknown function frobnicate()", 9, 19, None),
         ("call to unknown function foo()", 11, 22, None),
-        // a misspelt reference: the declared name of its kind meant
+        // a module's input, a provider alias, a reference: the declared
+        // name of its kind meant
+        (
+            "module `module.queues` has no variable `queue_nmae`; the argument is ignored",
+            24,
+            3,
+            Some("did you mean `queue_name`?"),
+        ),
+        (not_configured, 25, 24, Some("did you mean `aws.west`?")),
         (
             "reference to undeclared input variable `var.enviroment`",
-            29,
+            31,
             5,
             Some("did you mean `var.environment`?"),
         ),
         (
             "reference to undeclared local value `local.name`",
-            30,
+            32,
             5,
             Some("did you mean `local.names`?"),
         ),
         (
             "reference to undeclared resource `aws_sqs_queue.qq`",
-            31,
+            33,
             5,
             Some("did you mean `aws_sqs_queue.q`?"),
         ),
         (
             "reference to undeclared data source `data.aws_caller_identity.curent`",
-            32,
+            34,
             5,
             Some("did you mean `data.aws_caller_identity.current`?"),
         ),
         (
             "reference to undeclared module `module.queue`",
-            33,
+            35,
             5,
             Some("did you mean `module.queues`?"),
         ),
         // (nothing declared is near)
         (
             "reference to undeclared input variable `var.region`",
-            34,
+            36,
             5,
             None,
         ),
+        // (the provider block is after the resource: found by its text)
+        (not_configured, 46, 3, Some("did you mean `aws.west`?")),
     ]
     .map(|(message, line, column, help)| {
         (message.to_string(), line, column, help.map(str::to_string))
     });
     assert_eq!(errors, expected);
+    // a value for a variable the root does not declare: a warning
+    let tfvars = diagnostics_with(&g, "value for undeclared variable `enviroment`");
+    assert_eq!(tfvars.len(), 1, "{tfvars:?}");
+    assert_eq!(tfvars[0].severity, Severity::Warning);
+    assert_eq!(
+        tfvars[0].help.as_deref(),
+        Some("did you mean `environment`? Otherwise declare it with a `variable` block, or remove it")
+    );
     let q = "aws_sqs_queue.q";
     assert!(attr(&g, q, "name").is_unknown());
     assert!(attr(&g, q, "delay_seconds").is_unknown());
