@@ -1649,7 +1649,12 @@ impl<'a> Evaluator<'a> {
                     "module" => Value::string(scope.path_module.as_str()),
                     "root" => Value::string("."),
                     "cwd" => Value::string(self.fs.root_dir.to_string_lossy()),
-                    other => return self.error(range, format!("unknown attribute path.{other}")),
+                    other => {
+                        let meant = crate::module::closest(other, &["module", "root", "cwd"])
+                            .map(|name| format!("path.{name}"));
+                        let message = format!("unknown attribute path.{other}");
+                        return self.error_meaning(range, message, meant.as_deref());
+                    }
                 };
                 self.apply_ops(v, &ops[1..], range)
             }

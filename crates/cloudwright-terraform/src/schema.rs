@@ -564,6 +564,10 @@ impl Checker<'_> {
                 continue;
             }
             let at = (attr.range, &attr.origin);
+            if let Some(meta) = self.meta_meant(schema, name, meta_arguments, true) {
+                self.misspelt_meta(name, "argument", meta, at, diagnostics);
+                continue;
+            }
             self.unknown_name(schema, top, name, "argument", at, diagnostics);
         }
         for block in &body.blocks {
@@ -581,6 +585,10 @@ impl Checker<'_> {
             }
             let Some(node) = self.child(schema, name) else {
                 let at = (block.range, &block.origin);
+                if let Some(meta) = self.meta_meant(schema, name, meta_blocks, false) {
+                    self.misspelt_meta(name, "block type", meta, at, diagnostics);
+                    continue;
+                }
                 self.unknown_name(schema, top, name, "block type", at, diagnostics);
                 continue;
             };
@@ -794,6 +802,46 @@ impl Checker<'_> {
                 self.subject
             ))
             .at((self.span)(range, origin)),
+        );
+    }
+
+    /// The meta-argument (or meta-block) a name not in the schema was
+    /// meant as (`for_eachh` → `for_each`), when it is nearer to one than
+    /// to any name of the schema.
+    fn meta_meant<'m>(
+        &self,
+        schema: &Node,
+        name: &str,
+        meta: &[&'m str],
+        settable: bool,
+    ) -> Option<&'m str> {
+        let meta = crate::module::closest(name, meta)?;
+        let known = self.allowed.names(schema, settable);
+        let distance = |k: &str| crate::module::edit_distance(name, k);
+        let nearer =
+            crate::module::closest(name, &known).is_none_or(|k| distance(meta) < distance(k));
+        nearer.then_some(meta)
+    }
+
+    /// The error for a misspelt meta-argument or meta-block: Terraform
+    /// refuses it, whatever the provider.
+    fn misspelt_meta(
+        &self,
+        name: &str,
+        what: &str,
+        meta: &str,
+        (range, origin): (Range, &Origin),
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "unsupported {what} `{name}` in {}: not a meta-{} nor of {}'s schema; Terraform refuses it, and it is not taken as `{meta}`",
+                (self.whose)(),
+                if what == "argument" { "argument" } else { "block" },
+                self.subject
+            ))
+            .at((self.span)(range, origin))
+            .help(format!("did you mean `{meta}`?")),
         );
     }
 

@@ -4875,6 +4875,25 @@ fn misspelt_names_are_errors_where_written_with_the_one_meant() {
         ),
         // (the provider block is after the resource: found by its text)
         (not_configured, 46, 3, Some("did you mean `aws.west`?")),
+        // meta-arguments and meta-blocks: refused whatever the provider
+        (
+            "unsupported argument `for_eachh` in aws_sqs_queue.meta: not a meta-argument nor of aws_sqs_queue's schema; Terraform refuses it, and it is not taken as `for_each`",
+            53,
+            3,
+            Some("did you mean `for_each`?"),
+        ),
+        (
+            "unknown attribute path.modul",
+            54,
+            23,
+            Some("did you mean `path.module`?"),
+        ),
+        (
+            "unsupported block type `lifecyle` in aws_sqs_queue.meta: not a meta-block nor of aws_sqs_queue's schema; Terraform refuses it, and it is not taken as `lifecycle`",
+            55,
+            3,
+            Some("did you mean `lifecycle`?"),
+        ),
     ]
     .map(|(message, line, column, help)| {
         (message.to_string(), line, column, help.map(str::to_string))
