@@ -817,6 +817,8 @@ impl<'a> Evaluator<'a> {
     /// The error for a reference to what the module does not declare, with
     /// the declared name of the same kind a misspelling most likely meant
     /// (`var.enviroment` → `var.environment`).
+    #[cold]
+    #[inline(never)]
     fn undeclared(&mut self, range: Range, what: &str, key: &str) -> Value {
         /// The kind of a declared name, by its prefix (`""`: a resource).
         fn kind(name: &str) -> &str {
@@ -847,6 +849,8 @@ impl<'a> Evaluator<'a> {
 
     /// An error at `range` about a name, with the name a misspelling most
     /// likely meant when there is one.
+    #[cold]
+    #[inline(never)]
     pub fn error_meaning(
         &mut self,
         range: Range,

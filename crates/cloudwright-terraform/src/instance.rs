@@ -2022,6 +2022,8 @@ fn module_providers(
 /// The error for a provider alias the root module (`def`) does not
 /// configure, with the configured one a misspelling meant (`aws.wset` →
 /// `aws.west`).
+#[cold]
+#[inline(never)]
 pub fn report_unconfigured_alias(
     ev: &mut Evaluator<'_>,
     range: crate::syntax::Range,
