@@ -2762,7 +2762,6 @@ fn root_inputs(
 ) -> crate::eval::FastMap<String, VariableInput> {
     let mut inputs = crate::eval::FastMap::<String, VariableInput>::default();
     let declared: HashSet<&str> = root.variables.iter().map(|(n, _)| &**n).collect();
-    let declared_names: Vec<&str> = root.variables.iter().map(|(n, _)| &**n).collect();
     for (name, value) in &options.env_vars {
         if declared.contains(name.as_str()) {
             inputs.insert(
@@ -2839,6 +2838,12 @@ fn root_inputs(
                     // perhaps declared where the module was not read
                     continue;
                 }
+                let names: Vec<&str> = declared.iter().copied().collect();
+                let fix = "declare it with a `variable` block, or remove it";
+                let help = match crate::module::closest(&name, &names) {
+                    Some(meant) => format!("did you mean `{meant}`? Otherwise {fix}"),
+                    None => fix.to_string(),
+                };
                 loader.diagnostics.push(
                     Diagnostic::warning(format!(
                         "value for undeclared variable `{name}` in {}: root module {} does not declare it",
@@ -2846,10 +2851,7 @@ fn root_inputs(
                         root.display_dir
                     ))
                     .at_opt(span)
-                    .help(match crate::module::closest(&name, &declared_names) {
-                        Some(meant) => format!("did you mean `{meant}`? Otherwise declare it with a `variable` block, or remove it"),
-                        None => "declare it with a `variable` block, or remove it".to_string(),
-                    }),
+                    .help(help),
                 );
                 continue;
             }
