@@ -1740,7 +1740,7 @@ impl Loader<'_> {
         let mut instances = Vec::new();
         for (n, key) in expansion.keys().into_iter().enumerate() {
             let bound = resources::bind_instance(&mut ev, &expansion, &key);
-            let child_providers = module_providers((def, block), providers, &mut ev, n == 0);
+            let child_providers = module_providers(block, providers, &mut ev, n == 0);
             let mut inputs = FastMap::default();
             for attr in &block.body.attributes {
                 if matches!(
@@ -1956,22 +1956,6 @@ fn text_input(text: &str, ty: Option<&Type>) -> Result<Value, String> {
     }
 }
 
-/// The addresses of the provider configurations a module's `provider`
-/// blocks write (`aws`, `aws.west`): by their text, whether or not they
-/// were evaluated yet.
-fn configured_providers(def: &ModuleDef) -> Vec<String> {
-    (def.providers.iter())
-        .filter_map(|at| {
-            let block = def.block(*at);
-            let name = block.labels.first()?;
-            Some(match literal_string(block.body.attribute("alias")) {
-                Some(alias) => text::concat([name, ".", &alias]),
-                None => name.to_string(),
-            })
-        })
-        .collect()
-}
-
 /// The providers a child module sees: its parent's default configurations,
 /// and the `providers = { aws = aws.west }` mapping of the call (an
 /// instance of a provider with `for_each` chosen by key with `ev`'s
@@ -1980,7 +1964,7 @@ fn configured_providers(def: &ModuleDef) -> Vec<String> {
 /// first instance: `report`), and the child has no such configuration —
 /// not the default one in its place.
 fn module_providers(
-    (def, block): (&ModuleDef, &Block),
+    block: &Block,
     parent: &Providers,
     ev: &mut Evaluator<'_>,
     report: bool,
@@ -2007,7 +1991,7 @@ fn module_providers(
                         None => {
                             // (a module's own aliases come from its caller)
                             if report && ev.scope.address.is_empty() && parent_key.contains('.') {
-                                report_unconfigured_alias(ev, value.range, &parent_key, def);
+                                report_unconfigured_alias(ev, value.range, &parent_key);
                             }
                             out.remove(&child_key);
                         }
@@ -2019,19 +2003,21 @@ fn module_providers(
     out
 }
 
-/// The error for a provider alias the root module (`def`) does not
-/// configure, with the configured one a misspelling meant (`aws.wset` →
-/// `aws.west`).
+/// The error for a provider alias the root module does not configure,
+/// with the configured one a misspelling meant (`aws.wset` → `aws.west`):
+/// among the module's declared configurations (`provider.aws.west`),
+/// evaluated yet or not — a misspelt alias orders nothing before it.
 #[cold]
 #[inline(never)]
 pub fn report_unconfigured_alias(
     ev: &mut Evaluator<'_>,
     range: crate::syntax::Range,
     address: &str,
-    def: &ModuleDef,
 ) {
-    let configured = configured_providers(def);
-    let aliases: Vec<&str> = configured.iter().map(String::as_str).collect();
+    let scope = ev.scope;
+    let aliases: Vec<&str> = (scope.declared.iter())
+        .filter_map(|name| name.strip_prefix("provider."))
+        .collect();
     ev.error_meaning(
         range,
         format!("provider `{address}` is not configured: the root module has no `provider` block with that alias"),

@@ -1178,7 +1178,7 @@ pub fn eval_resource(
     if let (Some(attr), None) = (provider_attr, provider_key) {
         if unconfigured(&provider_address) {
             let at = attr.range;
-            crate::instance::report_unconfigured_alias(&mut ev, at, &provider_address, def);
+            crate::instance::report_unconfigured_alias(&mut ev, at, &provider_address);
         }
     }
     check_depends_on(&mut ev, &block.body);
