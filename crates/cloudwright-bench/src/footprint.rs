@@ -68,7 +68,7 @@ pub fn measure(graph: &Graph) -> [Part; PARTS.len()] {
     for r in &graph.resources {
         shared_str(&r.address, &mut seen, &mut parts[ADDRESSES]);
         if let Some(cloudwright_model::InstanceKey::Str(s)) = &r.index {
-            parts[ADDRESSES].add(s.capacity());
+            shared_str(s, &mut seen, &mut parts[ADDRESSES]);
         }
         value(&r.attributes, &mut seen, &mut parts[ATTRIBUTES..SPANS]);
         if seen.insert(std::sync::Arc::as_ptr(&r.attribute_spans) as *const u8) {

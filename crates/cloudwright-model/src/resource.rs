@@ -27,7 +27,9 @@ impl Mode {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum InstanceKey {
     Int(i64),
-    Str(String),
+    /// A `for_each` key: shared with `each.key` and the block's map of
+    /// instances.
+    Str(crate::text::Shared),
     /// `count`/`for_each` depends on values known only after apply: the one
     /// instance Cloudwright evaluates stands for an unknown number of them.
     Unknown,

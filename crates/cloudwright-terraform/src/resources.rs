@@ -21,7 +21,9 @@ pub enum Expansion {
     Single,
     Count(usize),
     /// (key, each.value), keys in lexical order as Terraform iterates them
-    ForEach(Vec<(String, Value)>),
+    /// (each key one shared text: the instance's key, address and
+    /// `each.key` are made from it without a copy)
+    ForEach(Vec<(Shared, Value)>),
     /// `count`/`for_each` is known only after apply.
     Unknown,
     /// OpenTofu's `lifecycle { enabled = false }`: no instance, and the
@@ -34,7 +36,7 @@ pub enum Expansion {
 pub enum Key {
     None,
     Index(usize),
-    Name(String),
+    Name(Shared),
     Unknown,
 }
 
@@ -251,14 +253,14 @@ fn for_each_expansion(ev: &mut Evaluator<'_>, attr: &Attribute) -> Expansion {
         Value::Map(obj) => Expansion::ForEach(
             obj.fields()
                 .iter()
-                .map(|(k, v)| (k.to_owned(), v.clone()))
+                .map(|(k, v)| (Shared::from(k), v.clone()))
                 .collect(),
         ),
         Value::List(items) => {
             let mut entries = Vec::new();
             for item in items.iter() {
                 match item.strip() {
-                    Value::String(s) => entries.push((String::from(&**s), item.clone())),
+                    Value::String(s) => entries.push((s.clone(), item.clone())),
                     Value::Unknown(_) => {
                         if !listed {
                             let msg = format!("a key of `for_each` is {}; one instance with an unknown key stands for all of them", describe_unknown(item));
@@ -316,7 +318,7 @@ pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -
                 .unwrap_or_default();
             ev.bind(
                 cloudwright_model::name!("each"),
-                key_value(Value::string(k.as_str()), value),
+                key_value(Value::String(k.clone()), value),
             );
             1
         }
@@ -367,7 +369,7 @@ pub fn collect_instances(expansion: &Expansion, values: Vec<(Key, Value)>, addre
             values
                 .into_iter()
                 .filter_map(|(k, v)| match k {
-                    Key::Name(n) => Some((n, v)),
+                    Key::Name(n) => Some((Name::new(&n), v)),
                     _ => None,
                 })
                 .collect::<cloudwright_model::Fields>(),

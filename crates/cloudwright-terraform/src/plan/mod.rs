@@ -1080,7 +1080,7 @@ fn resource_from_json(
     let name = text("name")?;
     let index = match r.get("index") {
         Some(Json::Number(n)) => n.as_i64().map(InstanceKey::Int),
-        Some(Json::String(s)) => Some(InstanceKey::Str(s.clone())),
+        Some(Json::String(s)) => Some(InstanceKey::Str(s.as_str().into())),
         None | Some(Json::Null) => None,
         Some(other) => {
             return Err(format!(
