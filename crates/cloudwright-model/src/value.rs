@@ -183,6 +183,18 @@ impl Object {
         Object(thin(computed, fields.into_entries()))
     }
 
+    /// The object of a few fields already in key order (`each`'s `key` and
+    /// `value`), made without a vector between.
+    pub fn of_sorted<const N: usize>(fields: [(crate::text::Name, Value); N]) -> Self {
+        debug_assert!(fields.is_sorted_by(|a, b| {
+            crate::fields::compare(a.0.as_bytes(), b.0.as_bytes()).is_lt()
+        }));
+        Object(triomphe::ThinArc::from_header_and_iter(
+            None,
+            fields.into_iter(),
+        ))
+    }
+
     /// The attributes, in key order.
     pub fn fields(&self) -> &FieldSlice {
         FieldSlice::from_entries(&self.0.slice)

@@ -340,7 +340,7 @@ pub fn bind_instance(ev: &mut Evaluator<'_>, expansion: &Expansion, key: &Key) -
 /// `count` of one instance: its `index` (built in key order, as the
 /// object's attributes are kept — no sorting per instance).
 fn count_object(index: Value) -> Value {
-    Value::map(Fields::from_sorted(vec![(
+    Value::Map(Object::of_sorted([(
         cloudwright_model::name!("index"),
         index,
     )]))
@@ -349,7 +349,7 @@ fn count_object(index: Value) -> Value {
 /// `each` of one instance, a `dynamic` block's iterator: its `key` and
 /// `value` (in key order).
 fn key_value(key: Value, value: Value) -> Value {
-    Value::map(Fields::from_sorted(vec![
+    Value::Map(Object::of_sorted([
         (cloudwright_model::name!("key"), key),
         (cloudwright_model::name!("value"), value),
     ]))
