@@ -64,6 +64,14 @@ pub struct Items(triomphe::ThinArc<(), Value>);
 pub type Pieces = Items;
 
 impl Items {
+    /// One item, made without a vector between.
+    pub fn one(item: Value) -> Items {
+        Items(triomphe::ThinArc::from_header_and_iter(
+            (),
+            std::iter::once(item),
+        ))
+    }
+
     /// The items' address, telling the same items apart from equal ones.
     pub fn as_ptr(&self) -> *const u8 {
         self.0.heap_ptr().cast()

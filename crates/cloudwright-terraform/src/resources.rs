@@ -572,7 +572,7 @@ pub fn eval_body(
         fields.insert(attr.name, value);
     }
     // block type → (objects, unknown) in order of first appearance
-    let mut groups: Vec<(Name, Vec<Value>, bool)> = Vec::with_capacity(body.blocks.len());
+    let mut groups: Vec<(Name, Objects, bool)> = Vec::with_capacity(body.blocks.len());
     for (bi, block) in body.blocks.iter().enumerate() {
         if skip.contains(&block.kind) {
             continue;
@@ -600,8 +600,7 @@ pub fn eval_body(
         let index = match groups.iter().position(|(k, ..)| *k == kind) {
             Some(i) => i,
             None => {
-                // (room for one block: most kinds have one, kept as made)
-                groups.push((kind, Vec::with_capacity(1), false));
+                groups.push((kind, Objects::default(), false));
                 groups.len() - 1
             }
         };
@@ -662,11 +661,48 @@ pub fn eval_body(
         let v = if unknown {
             Value::unknown()
         } else {
-            Value::list(objects)
+            objects.into_list()
         };
         fields.insert(kind, v);
     }
     fields
+}
+
+/// The objects of one block type of a body, in order: most types have one
+/// block, kept without a vector until the list is made.
+#[derive(Default)]
+struct Objects {
+    first: Option<Value>,
+    rest: Vec<Value>,
+}
+
+impl Objects {
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    fn push(&mut self, object: Value) {
+        match self.first {
+            None if self.rest.is_empty() => self.first = Some(object),
+            _ => self.rest.push(object),
+        }
+    }
+
+    fn extend(&mut self, objects: Vec<Value>) {
+        if self.len() == 0 {
+            self.rest = objects;
+        } else {
+            self.rest.extend(objects);
+        }
+    }
+
+    fn into_list(self) -> Value {
+        match (self.first, self.rest.is_empty()) {
+            (Some(one), true) => Value::List(cloudwright_model::value::Items::one(one)),
+            (None, _) => Value::list(self.rest),
+            (Some(first), false) => Value::list(std::iter::once(first).chain(self.rest).collect()),
+        }
+    }
 }
 
 /// The spans of what [`eval_body`] evaluated of `body`, told by its text
