@@ -984,7 +984,7 @@ fn topological_order(deps: &[Vec<usize>]) -> (Vec<usize>, Vec<Vec<usize>>) {
 /// `aws` or `aws.west` from a resource's `provider` argument, or the
 /// provider implied by the type's prefix.
 pub fn resource_provider_address(block: &Block, resource_type: &str) -> String {
-    resource_provider(block, resource_type).0
+    resource_provider(block, resource_type).0.into_owned()
 }
 
 /// The provider configuration a resource block uses: its address (`aws`,
@@ -993,30 +993,31 @@ pub fn resource_provider_address(block: &Block, resource_type: &str) -> String {
 /// expression of its key.
 pub fn resource_provider<'b>(
     block: &'b Block,
-    resource_type: &str,
-) -> (String, Option<&'b crate::syntax::Expr>) {
+    resource_type: &'b str,
+) -> (std::borrow::Cow<'b, str>, Option<&'b crate::syntax::Expr>) {
     if let Some(attr) = block.body.attribute("provider") {
         // JSON syntax writes the reference as a string: `"aws.west"`
         if let Some(text) = literal_string(Some(attr)) {
-            return (text, None);
+            return (text.into(), None);
         }
         match &attr.expr.kind {
-            ExprKind::Variable(name) => return (name.as_str().to_owned(), None),
+            ExprKind::Variable(name) => return (name.as_str().into(), None),
             ExprKind::Traversal(base, ops) => match (&base.kind, ops.as_slice()) {
                 (ExprKind::Variable(name), [TraversalOp::GetAttr(alias)]) => {
-                    return (format!("{name}.{alias}"), None)
+                    return (text::concat([name, ".", alias]).into(), None)
                 }
                 (
                     ExprKind::Variable(name),
                     [TraversalOp::GetAttr(alias), TraversalOp::Index(key)],
-                ) => return (format!("{name}.{alias}"), Some(key)),
+                ) => return (text::concat([name, ".", alias]).into(), Some(key)),
                 _ => {}
             },
             _ => {}
         }
     }
+    // (the provider a type implies, `aws` of `aws_instance`: no copy made)
     let implied = resource_type.split('_').next().unwrap_or(resource_type);
-    (implied.to_string(), None)
+    (implied.into(), None)
 }
 
 /// A `required_providers` entry's `source` and `version`: `aws = { source
