@@ -68,9 +68,9 @@ pub struct ModuleScope {
     /// Locals by name, with the traces of their values.
     pub locals: FastMap<Arc<str>, Named>,
     /// `aws_vpc.main` → instance object, list (count) or map (for_each)
-    pub resources: FastMap<String, Declared>,
+    pub resources: FastMap<cloudwright_model::text::Shared, Declared>,
     /// `aws_iam_policy_document.x` → same shapes as resources
-    pub data: FastMap<String, Declared>,
+    pub data: FastMap<cloudwright_model::text::Shared, Declared>,
     /// `net` → the module call's outputs (an object, or a list or map of
     /// them for `count`/`for_each`)
     pub modules: FastMap<String, Declared>,

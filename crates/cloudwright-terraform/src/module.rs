@@ -18,6 +18,9 @@ pub struct ResourceDecl {
     /// Shared with every instance of the block, in every root.
     pub resource_type: cloudwright_model::text::Shared,
     pub name: cloudwright_model::text::Shared,
+    /// `aws_s3_bucket.logs`: how the module refers to the block (and the
+    /// address of a managed one in a root module), made once.
+    pub key: cloudwright_model::text::Shared,
     pub at: At,
     /// The types the AWS provider's schema gives the block's arguments,
     /// when it is of a type the module's provider versions have.
@@ -284,6 +287,7 @@ impl ModuleDef {
                                 sensitive: crate::schema::sensitive_arguments(t),
                                 resource_type: t.into(),
                                 name: n.into(),
+                                key: cloudwright_model::text::Shared::concat([t, ".", n]),
                                 at,
                                 types: None,
                             });

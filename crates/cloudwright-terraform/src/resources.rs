@@ -1180,15 +1180,15 @@ pub fn eval_resource(
     scope: &ModuleScope,
     providers: &Providers,
     provider_refs: &mut ProviderRefs,
-) -> (String, Declared, Vec<Resource>) {
+) -> (Shared, Declared, Vec<Resource>) {
     let decl = &def.resources[i];
     let block = def.block(decl.at);
     let file = def.file_id(decl.at);
     let source = loader.source(file);
-    let key = text::concat([&decl.resource_type, ".", &decl.name]);
+    let key = decl.key.clone();
     // (shared text: what references to the block record)
     let block_address = match (decl.mode, scope.address.is_empty()) {
-        (Mode::Managed, true) => Shared::from(key.as_str()),
+        (Mode::Managed, true) => key.clone(),
         (Mode::Managed, false) => Shared::concat([&scope.address, ".", &key]),
         (Mode::Data, true) => Shared::concat(["data.", &key]),
         (Mode::Data, false) => Shared::concat([&scope.address, ".data.", &key]),
