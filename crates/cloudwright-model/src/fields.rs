@@ -359,7 +359,7 @@ impl<V> std::ops::Index<&str> for SortedSlice<V> {
 }
 
 /// `v` in a vector of its length: a copy when it has room to spare.
-pub fn exact<T>(v: Vec<T>) -> Vec<T> {
+fn exact<T>(v: Vec<T>) -> Vec<T> {
     if v.capacity() == v.len() {
         return v;
     }
