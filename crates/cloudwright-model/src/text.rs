@@ -46,6 +46,12 @@ fn with_joined<const N: usize, const ROOM: usize, T>(
     make(unsafe { std::str::from_utf8_unchecked(&buf[..len]) })
 }
 
+/// `parts` joined, as [`concat`] writes them, given to `read`: on the stack
+/// when they fit (a lookup by a name made of parts makes no text).
+pub fn with_concat<const N: usize, T>(parts: [&str; N], read: impl FnOnce(&str) -> T) -> T {
+    with_joined::<N, ON_STACK, _>(parts, read)
+}
+
 /// [`concat`] into a [`CompactString`]: kept inline when short (joined on
 /// the stack first: growing a `CompactString` piece by piece costs several
 /// times as much).

@@ -1728,14 +1728,16 @@ impl<'a> Evaluator<'a> {
                 else {
                     return self.error(range, "`data` must be followed by a type and a name");
                 };
-                let key = text::concat_compact([t, ".", n]);
-                let Some(Declared { value: v, address }) = scope.data.get(key.as_str()) else {
+                let key = || text::concat_compact([t, ".", n]);
+                let found = text::with_concat([t, ".", n], |key| scope.data.get(key));
+                let Some(Declared { value: v, address }) = found else {
+                    let key = key();
                     if scope.declares(&format!("data.{key}")) {
                         return Value::unknown_from(scope.address_of(["data.", &key]));
                     }
                     return self.undeclared(range, "data source", &format!("data.{key}"));
                 };
-                if let Some(refused) = self.unexpected_key(v, &ops[2..], range, "data.", &key) {
+                if let Some(refused) = self.unexpected_key(v, &ops[2..], range, "data.", key) {
                     return refused;
                 }
                 self.record_reference(address, v, &ops[2..]);
@@ -1745,15 +1747,18 @@ impl<'a> Evaluator<'a> {
                 let Some(TraversalOp::GetAttr(n)) = ops.first() else {
                     return self.error(range, format!("unknown name `{resource_type}`"));
                 };
-                let key = text::concat_compact([resource_type, ".", n]);
-                let Some(Declared { value: v, address }) = scope.resources.get(key.as_str())
-                else {
+                let key = || text::concat_compact([resource_type, ".", n]);
+                let found = text::with_concat([resource_type, ".", n], |key| {
+                    scope.resources.get(key)
+                });
+                let Some(Declared { value: v, address }) = found else {
+                    let key = key();
                     if scope.declares(&key) {
                         return Value::unknown_from(scope.address_of([&key]));
                     }
                     return self.undeclared(range, "resource", &key);
                 };
-                if let Some(refused) = self.unexpected_key(v, &ops[1..], range, "", &key) {
+                if let Some(refused) = self.unexpected_key(v, &ops[1..], range, "", key) {
                     return refused;
                 }
                 self.record_reference(address, v, &ops[1..]);
@@ -1773,19 +1778,36 @@ impl<'a> Evaluator<'a> {
         ops: &[TraversalOp],
         range: Range,
         prefix: &str,
-        key: &str,
+        key: impl FnOnce() -> compact_str::CompactString,
     ) -> Option<Value> {
-        let message = match (value.strip(), ops.first()) {
-            (Value::Map(o), Some(TraversalOp::Index(_))) if o.computed().is_some() => format!(
+        /// How a reference is refused: an instance key on a block of one
+        /// instance, or an attribute read on the instances of one with
+        /// `for_each` or `count`.
+        enum Refused<'n> {
+            Key,
+            ForEach(&'n str),
+            Count(&'n str),
+        }
+        let refused = match (value.strip(), ops.first()) {
+            (Value::Map(o), Some(TraversalOp::Index(_))) if o.computed().is_some() => Refused::Key,
+            (Value::Map(o), Some(TraversalOp::GetAttr(name))) if o.computed().is_none() => {
+                Refused::ForEach(name)
+            }
+            (Value::List(_), Some(TraversalOp::GetAttr(name))) => Refused::Count(name),
+            _ => return None,
+        };
+        // (the name as written, made only for the message)
+        let key = key();
+        let message = match refused {
+            Refused::Key => format!(
                 "`{prefix}{key}` has neither `count` nor `for_each`: a reference to it takes no instance key (remove the `[…]` after its name); Terraform refuses it"
             ),
-            (Value::Map(o), Some(TraversalOp::GetAttr(name))) if o.computed().is_none() => format!(
+            Refused::ForEach(name) => format!(
                 "`{prefix}{key}` has `for_each`: its attributes are read on one instance (`{prefix}{key}[each.key].{name}`, `{prefix}{key}[\"…\"].{name}`) or on all (`values({prefix}{key})[*].{name}`); Terraform refuses `{prefix}{key}.{name}`"
             ),
-            (Value::List(_), Some(TraversalOp::GetAttr(name))) => format!(
+            Refused::Count(name) => format!(
                 "`{prefix}{key}` has `count`: its attributes are read on one instance (`{prefix}{key}[0].{name}`, `{prefix}{key}[count.index].{name}`) or on all (`{prefix}{key}[*].{name}`); Terraform refuses `{prefix}{key}.{name}`"
             ),
-            _ => return None,
         };
         Some(self.error(range, message))
     }
