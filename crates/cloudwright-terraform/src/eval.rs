@@ -1684,9 +1684,9 @@ impl<'a> Evaluator<'a> {
                 let Some(TraversalOp::GetAttr(name)) = ops.first() else {
                     return self.error(range, "`module` must be followed by a module name");
                 };
-                let key = text::concat_compact(["module.", name]);
                 let Some(Declared { value: v, address }) = scope.modules.get(name.as_str())
                 else {
+                    let key = text::concat_compact(["module.", name]);
                     if scope.declares(&key) {
                         return Value::unknown_from(scope.call_address(name));
                     }
@@ -1698,9 +1698,7 @@ impl<'a> Evaluator<'a> {
                     _ => None,
                 });
                 let traces = output.and_then(|o| {
-                    scope
-                        .traces
-                        .get(text::concat_compact([&key, ".", o]).as_str())
+                    text::with_concat(["module.", name, ".", o], |key| scope.traces.get(key))
                 });
                 if let Some(traces) = traces {
                     self.trace_run(traces);
