@@ -574,7 +574,7 @@ impl Loader<'_> {
         // Traces of outputs travel with the module value to the caller.
         let mut object_traces = BTreeMap::new();
         for (name, _) in &def.outputs {
-            if let Some(t) = scope.traces.remove(&text::concat(["output.", name])) {
+            if let Some(t) = text::with_concat(["output.", name], |key| scope.traces.remove(key)) {
                 object_traces.insert(name.to_string(), t);
             }
         }
