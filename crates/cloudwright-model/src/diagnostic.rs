@@ -78,6 +78,15 @@ impl Diagnostic {
         self
     }
 
+    /// The name a misspelling most likely meant, as help ("did you mean
+    /// `environment`?"), when there is one.
+    pub fn meant(self, meant: Option<&str>) -> Self {
+        match meant {
+            Some(meant) => self.help(format!("did you mean `{meant}`?")),
+            None => self,
+        }
+    }
+
     /// `(file, line, column)` for output; line and column are 0 when unknown.
     pub fn position(&self, sources: &SourceMap) -> (String, u32, u32) {
         match &self.span {

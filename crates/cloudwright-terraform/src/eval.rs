@@ -858,11 +858,8 @@ impl<'a> Evaluator<'a> {
         meant: Option<&str>,
     ) -> Value {
         let span = self.span(range);
-        let mut error = Diagnostic::error(message).at(span);
-        if let Some(meant) = meant {
-            error = error.help(format!("did you mean `{meant}`?"));
-        }
-        self.diagnostics.push(error);
+        self.diagnostics
+            .push(Diagnostic::error(message).at(span).meant(meant));
         Value::unknown()
     }
 
@@ -1504,11 +1501,12 @@ impl<'a> Evaluator<'a> {
                 } else {
                     Severity::Error
                 };
-                let mut diagnostic = Diagnostic::new(severity, message).at(span);
-                if let Some(meant) = functions::meant(&call.name) {
-                    diagnostic = diagnostic.help(format!("did you mean `{meant}()`?"));
-                }
-                self.diagnostics.push(diagnostic);
+                let meant = functions::meant(&call.name).map(|f| format!("{f}()"));
+                self.diagnostics.push(
+                    Diagnostic::new(severity, message)
+                        .at(span)
+                        .meant(meant.as_deref()),
+                );
                 Value::unknown()
             }
         }

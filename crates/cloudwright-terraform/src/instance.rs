@@ -542,15 +542,14 @@ impl Loader<'_> {
                     _ => req.call_span,
                 };
                 let names: Vec<&str> = def.variables.iter().map(|(n, _)| &**n).collect();
-                let mut error = Diagnostic::error(format!(
-                    "module `{}` has no variable `{input}`; the argument is ignored",
-                    req.address
-                ))
-                .at_opt(span);
-                if let Some(meant) = crate::module::closest(input, &names) {
-                    error = error.help(format!("did you mean `{meant}`?"));
-                }
-                self.diagnostics.push(error);
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "module `{}` has no variable `{input}`; the argument is ignored",
+                        req.address
+                    ))
+                    .at_opt(span)
+                    .meant(crate::module::closest(input, &names)),
+                );
             }
         }
         info.terraform = self.terraform_settings(&def, &scope);

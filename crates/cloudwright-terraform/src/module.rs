@@ -1135,7 +1135,7 @@ fn unsupported(
     match meant {
         Some(known) => Diagnostic::error(format!("{what}: Terraform refuses it, and {consequence}"))
             .at(at)
-            .help(format!("did you mean `{known}`?")),
+            .meant(Some(known)),
         None => Diagnostic::warning(format!(
             "{what}: a word Cloudwright does not know here (from a newer Terraform or OpenTofu?), and {consequence}"
         ))

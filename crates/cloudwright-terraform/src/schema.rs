@@ -837,11 +837,11 @@ impl Checker<'_> {
             Diagnostic::error(format!(
                 "unsupported {what} `{name}` in {}: not a meta-{} nor of {}'s schema; Terraform refuses it, and it is not taken as `{meta}`",
                 (self.whose)(),
-                if what == "argument" { "argument" } else { "block" },
+                what.trim_end_matches(" type"),
                 self.subject
             ))
             .at((self.span)(range, origin))
-            .help(format!("did you mean `{meta}`?")),
+            .meant(Some(meta)),
         );
     }
 
@@ -999,16 +999,10 @@ fn not_in_schema(
     match meant(word, known) {
         Some((meant, true)) => Diagnostic::error(format!("{message}; {}", refused(meant)))
             .at(at)
-            .help(format!("did you mean `{meant}`?")),
-        other => {
-            let warning =
-                Diagnostic::warning(format!("{message} (from a newer provider?); {unchecked}"))
-                    .at(at);
-            match other {
-                Some((name, _)) => warning.help(format!("did you mean `{name}`?")),
-                None => warning,
-            }
-        }
+            .meant(Some(meant)),
+        other => Diagnostic::warning(format!("{message} (from a newer provider?); {unchecked}"))
+            .at(at)
+            .meant(other.map(|(name, _)| name)),
     }
 }
 
